@@ -1,0 +1,140 @@
+"""The compiled loop that moves a team's queue between two decision points.
+
+Between two decision points (an arrival batch, a shift start) nothing about the system
+changes except what this loop decides, so it runs as one compiled function over numpy
+arrays instead of one simpy event per item.
+
+Rules it applies (times in seconds):
+
+* An analyst is *eligible* at time ``f`` (when they are next free) while ``f`` is before the
+  end of their shift and before the window's end, and their exposure today is below their cap.
+* The eligible analyst free earliest decides next (ties: lower index first). They take the
+  waiting item of the highest priority that has arrived by then, first come first served
+  within a priority (non-preemptive). If nothing is waiting they take the next item to
+  arrive, if it arrives before their shift ends and within the window.
+* An item whose deadline has passed when it would be taken has expired: it is skipped,
+  and never costs analyst time (expiry at the deadline, whether or not anyone looked).
+* A started item is always finished, even past the end of the shift or the exposure cap:
+  shift end and cap only stop an analyst from *starting* another item.
+
+Set the environment variable ``NUMBA_DISABLE_JIT=1`` to run the same code as plain Python.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def _heap_push(keys: np.ndarray, ids: np.ndarray, size: int, key: float, ident: int) -> int:
+    """Add (key, ident) to a binary min-heap ordered by key, then ident; return the new size."""
+    pos = size
+    keys[pos] = key
+    ids[pos] = ident
+    while pos > 0:
+        parent = (pos - 1) >> 1
+        if keys[parent] < keys[pos] or (keys[parent] == keys[pos] and ids[parent] < ids[pos]):
+            break
+        keys[parent], keys[pos] = keys[pos], keys[parent]
+        ids[parent], ids[pos] = ids[pos], ids[parent]
+        pos = parent
+    return size + 1
+
+
+@njit(cache=True)
+def _heap_pop(keys: np.ndarray, ids: np.ndarray, size: int) -> int:
+    """Remove the heap's top (read it from keys[0], ids[0] first); return the new size."""
+    size -= 1
+    keys[0] = keys[size]
+    ids[0] = ids[size]
+    pos = 0
+    while True:
+        left = 2 * pos + 1
+        if left >= size:
+            break
+        child = left
+        right = left + 1
+        if right < size and (keys[right] < keys[left] or (keys[right] == keys[left] and ids[right] < ids[left])):
+            child = right
+        if keys[pos] < keys[child] or (keys[pos] == keys[child] and ids[pos] < ids[child]):
+            break
+        keys[pos], keys[child] = keys[child], keys[pos]
+        ids[pos], ids[child] = ids[child], ids[pos]
+        pos = child
+    return size
+
+
+@njit(cache=True)
+def assign(
+    t_end: float,
+    arrival: np.ndarray,
+    service: np.ndarray,
+    deadline: np.ndarray,
+    start: np.ndarray,
+    taken_by: np.ndarray,
+    queue: np.ndarray,
+    qhead: np.ndarray,
+    qtail: np.ndarray,
+    free_at: np.ndarray,
+    shift_end: np.ndarray,
+    exposure: np.ndarray,
+    cap: np.ndarray,
+) -> int:
+    """Assign queued items to analysts for every decision before ``t_end``; return how many started.
+
+    ``queue[p, qhead[p]:qtail[p]]`` holds the ids of waiting items of priority ``p`` (0 is
+    served first) in arrival order. Per item: ``arrival``, ``service`` and ``deadline`` are
+    read; ``start`` and ``taken_by`` are written. Per analyst: ``free_at`` (when they finish
+    their item in hand), ``shift_end``, ``exposure`` (seconds reviewed this shift) and
+    ``cap`` (exposure cap, seconds; +inf for none) are read and updated in place.
+    """
+    n_analysts = free_at.shape[0]
+    n_prio = queue.shape[0]
+    keys = np.empty(n_analysts, dtype=np.float64)
+    ids = np.empty(n_analysts, dtype=np.int64)
+    size = 0
+    for a in range(n_analysts):
+        if free_at[a] < t_end and free_at[a] < shift_end[a] and exposure[a] < cap[a]:
+            size = _heap_push(keys, ids, size, free_at[a], a)
+    started = 0
+    while size > 0:
+        f = keys[0]
+        a = ids[0]
+        size = _heap_pop(keys, ids, size)
+        limit = min(shift_end[a], t_end)
+        chosen = -1
+        while True:
+            next_arrival = np.inf
+            for p in range(n_prio):
+                h = qhead[p]
+                while h < qtail[p]:
+                    item = queue[p, h]
+                    if arrival[item] > f:
+                        if arrival[item] < next_arrival:
+                            next_arrival = arrival[item]
+                        break
+                    if deadline[item] <= f:
+                        h += 1  # expired while waiting
+                        continue
+                    chosen = p
+                    break
+                qhead[p] = h
+                if chosen >= 0:
+                    break
+            if chosen >= 0 or next_arrival >= limit:
+                break
+            f = next_arrival  # idle until the next item arrives
+        if chosen < 0:
+            continue  # nothing this analyst can start in this window
+        item = queue[chosen, qhead[chosen]]
+        qhead[chosen] += 1
+        start[item] = f
+        taken_by[item] = a
+        done = f + service[item]
+        free_at[a] = done
+        exposure[a] += service[item]
+        started += 1
+        if done < limit and exposure[a] < cap[a]:
+            size = _heap_push(keys, ids, size, done, a)
+    return started

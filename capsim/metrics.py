@@ -1,0 +1,175 @@
+"""What one replication measured: headline metrics and the time series.
+
+How the warm-up is cut: item metrics count only items that *arrive* at or after the end of
+the warm-up (``clock.warmup``); hours metrics (analyst hours, utilisation, exposure) count
+only assessments that *start* after it; the time series starts at the end of the warm-up.
+Items that arrived during the warm-up still occupy the queue and the analysts afterwards —
+that is the point of a warm-up.
+
+Times in the metrics are **hours** (``wait_mean`` and so on); shares are between 0 and 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from capsim.demand import FLAG_CRIMINAL, FLAG_REALISTIC
+from capsim.records import Replication
+from capsim.scenario import Scenario
+from capsim.units import SECONDS_PER_HOUR, SECONDS_PER_YEAR
+
+METRIC_DESCRIPTIONS: dict[str, str] = {
+    "arrivals": "items arriving after the warm-up (all streams, including those cleared automatically)",
+    "assessed": "items whose assessment started before the horizon",
+    "auto_cleared": "items cleared by automated tooling without review",
+    "expired": "items that expired unassessed (missed takedowns)",
+    "waiting": "items still waiting at the horizon (of those arriving after the warm-up)",
+    "backlog_end": "items waiting at the horizon, all teams",
+    "backlog_max": "largest number waiting at any time-series sample",
+    "wait_mean": "mean hours from arrival to start of assessment (assessed items)",
+    "wait_p90": "90th percentile of that wait, hours",
+    "p_wait": "share of assessed items that waited at all",
+    "time_to_assessment_mean": "mean hours from arrival to end of assessment",
+    "time_to_assessment_p50": "median hours from arrival to end of assessment",
+    "time_to_assessment_p90": "90th percentile, hours",
+    "time_to_assessment_p95": "95th percentile, hours",
+    "assessed_criminal": "assessed items that are criminal",
+    "assessed_realistic": "assessed items that are AI-generated, criminal and realistic",
+    "analyst_hours": "hours of review by analysts",
+    "exposure_hours_per_analyst_day": "hours of review per analyst per shift worked",
+    "utilisation": "share of analysts' on-shift time spent reviewing",
+    "cost_total": "staff cost over the measured period, in the scenario's currency",
+    "cost_per_assessed": "staff cost per assessed item",
+}
+"""Metric name → what it means (sla_<priority> metrics are added per SLA)."""
+
+
+def metric_names(scenario: Scenario) -> list[str]:
+    """The metrics a run of ``scenario`` reports, in report order."""
+    names = list(METRIC_DESCRIPTIONS)
+    at = names.index("assessed_criminal")
+    return names[:at] + [f"sla_{s.priority}" for s in scenario.sla] + names[at:]
+
+
+def _quantile(values: np.ndarray, q: float) -> float:
+    return float(np.quantile(values, q)) if len(values) else float("nan")
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def measure(scenario: Scenario, rep: Replication) -> tuple[dict[str, float], pd.DataFrame]:
+    """Headline metrics (see :data:`METRIC_DESCRIPTIONS`) and the time series of one replication."""
+    series = timeseries(scenario, rep)
+    return replication_metrics(scenario, rep, series["backlog"].to_numpy()), series
+
+
+def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarray) -> dict[str, float]:
+    """Headline metrics of one replication; ``backlog`` is the sampled backlog after the warm-up."""
+    items, horizon, warmup = rep.items, rep.horizon, rep.warmup
+    scope = items.arrival >= warmup
+    started = items.started & scope
+    expired = items.expired_by(horizon) & scope
+    waiting = scope & ~items.started & ~items.expired_by(horizon)
+    first_cell = int(np.ceil(warmup / rep.cell_seconds))
+    cleared = int(rep.cleared_per_cell[:, first_cell:].sum())
+    wait = items.wait[started] / SECONDS_PER_HOUR
+    tta = (items.end[started] - items.arrival[started]) / SECONDS_PER_HOUR
+    worked = items.started & (items.start >= warmup)
+    analyst_seconds = float(items.service[worked].sum())
+    available = sum(plan.available_seconds(warmup, horizon) for plan in rep.shifts)
+    shifts_worked = sum(plan.shifts_within(warmup, horizon) for plan in rep.shifts)
+    years = (horizon - warmup) / SECONDS_PER_YEAR
+    cost = sum(
+        t.headcount * scenario.costs.teams[t.team].annual_cost * years
+        for t in scenario.workforce
+        if t.team in scenario.costs.teams
+    )
+    assessed = int(started.sum())
+    m: dict[str, float] = {
+        "arrivals": float(scope.sum() + cleared),
+        "assessed": float(assessed),
+        "auto_cleared": float(cleared),
+        "expired": float(expired.sum()),
+        "waiting": float(waiting.sum()),
+        "backlog_end": float((~items.started & ~items.expired_by(horizon)).sum()),
+        "backlog_max": float(backlog.max()) if len(backlog) else 0.0,
+        "wait_mean": _mean(wait),
+        "wait_p90": _quantile(wait, 0.9),
+        "p_wait": _mean(wait > 0),
+        "time_to_assessment_mean": _mean(tta),
+        "time_to_assessment_p50": _quantile(tta, 0.5),
+        "time_to_assessment_p90": _quantile(tta, 0.9),
+        "time_to_assessment_p95": _quantile(tta, 0.95),
+    }
+    for sla in scenario.sla:
+        m[f"sla_{sla.priority}"] = sla_attainment(scenario, rep, sla.priority, sla.within)
+    m.update(
+        {
+            "assessed_criminal": float((started & (items.flags & FLAG_CRIMINAL > 0)).sum()),
+            "assessed_realistic": float((started & (items.flags & FLAG_REALISTIC > 0)).sum()),
+            "analyst_hours": analyst_seconds / SECONDS_PER_HOUR,
+            "exposure_hours_per_analyst_day": analyst_seconds / SECONDS_PER_HOUR / shifts_worked if shifts_worked else float("nan"),
+            "utilisation": analyst_seconds / available if available else float("nan"),
+            "cost_total": cost,
+            "cost_per_assessed": cost / assessed if assessed else float("nan"),
+        }
+    )
+    return m
+
+
+def sla_attainment(scenario: Scenario, rep: Replication, priority: str, within: float) -> float:
+    """Share of ``priority`` items assessed within ``within`` seconds of arriving.
+
+    An item still waiting (or expired) past its deadline is a miss; an item still waiting
+    at the horizon whose deadline has not yet come is left out (its outcome is unknown).
+    """
+    items = rep.items
+    p = scenario.priorities.index(priority)
+    mine = (items.priority == p) & (items.arrival >= rep.warmup)
+    met = mine & items.started & (items.end - items.arrival <= within)
+    known = mine & (items.started | (items.arrival + within <= rep.horizon))
+    return float(met.sum() / known.sum()) if known.sum() else float("nan")
+
+
+def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
+    """The state sampled every ``clock.step`` from the end of the warm-up to the horizon.
+
+    Columns: ``time`` (hours after start), ``date``, ``backlog`` (items waiting, all teams),
+    ``backlog_<team>``, ``arrivals`` and ``assessments`` (in the step ending at ``time``),
+    ``on_duty`` (analysts at work, averaged over that step).
+    """
+    step = scenario.clock.step
+    first = np.ceil(rep.warmup / step) * step
+    times = np.arange(first, rep.horizon + step / 2, step)
+    items = rep.items
+    started_at = np.sort(items.start[items.started])
+    expired_at = np.sort(items.deadline[~items.started & np.isfinite(items.deadline)])
+    frame = {"time": times / SECONDS_PER_HOUR,
+             "date": pd.Timestamp(scenario.clock.start) + pd.to_timedelta(times, unit="s")}
+    total = np.zeros(len(times), dtype=np.int64)
+    per_team = {}
+    for t, team in enumerate(scenario.workforce):
+        mine = items.team == t
+        arrived = np.searchsorted(np.sort(items.arrival[mine]), times, side="right")
+        begun = np.searchsorted(np.sort(items.start[mine & items.started]), times, side="right")
+        gone = np.searchsorted(np.sort(items.deadline[mine & ~items.started]), times, side="right")
+        per_team[f"backlog_{team.team}"] = arrived - begun - gone
+        total += arrived - begun - gone
+    frame["backlog"] = total
+    frame.update(per_team)
+    cells_per_step = int(step // rep.cell_seconds)
+    arrived_cells = rep.arrived_per_cell.sum(axis=0)
+    cumulative = np.concatenate([[0], np.cumsum(arrived_cells)])
+    cell_index = np.minimum((times / rep.cell_seconds).astype(np.int64), len(arrived_cells))
+    previous = np.maximum(cell_index - cells_per_step, 0)
+    frame["arrivals"] = cumulative[cell_index] - cumulative[previous]
+    begun_all = np.searchsorted(started_at, times, side="right")
+    frame["assessments"] = begun_all - np.searchsorted(started_at, times - step, side="right")
+    frame["expired"] = np.searchsorted(expired_at, times, side="right") - np.searchsorted(expired_at, times - step, side="right")
+    at_work = sum(plan.cumulative_seconds(times) - plan.cumulative_seconds(np.maximum(times - step, 0))
+                  for plan in rep.shifts)
+    frame["on_duty"] = at_work / step
+    return pd.DataFrame(frame)

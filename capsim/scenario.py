@@ -1,0 +1,609 @@
+"""The scenario: one validated, resolved description of the system being modelled.
+
+A scenario file is YAML (see ``scenarios/``). It may ``extends:`` another file and change
+only what differs, and ``--set dotted.key=value`` overrides change it further from the
+command line. All durations are held in **seconds** and all rates in **items per second**
+once validated; the file keeps its readable units (``28.4s``, ``370/day``).
+
+Every problem is reported as :class:`ScenarioError`, whose message names the file, the key
+and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from capsim import units
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_PRIORITIES = ["urgent", "high", "normal", "low"]
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used; the message explains every problem found."""
+
+
+def _unit(parser):
+    def parse(value: Any) -> Any:
+        try:
+            return parser(value)
+        except units.UnitError as err:
+            raise ValueError(str(err)) from None
+
+    return BeforeValidator(parse)
+
+
+Seconds = Annotated[float, _unit(units.parse_duration), Field(ge=0)]
+"""A duration, held in seconds."""
+PerSecond = Annotated[float, _unit(units.parse_rate), Field(ge=0)]
+"""A rate, held in events per second."""
+Share = Annotated[float, Field(ge=0, le=1)]
+"""A proportion between 0 and 1."""
+
+
+class Strict(BaseModel):
+    """Base for every section: unknown keys are errors, values are frozen once read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Clock(Strict):
+    """Simulated time: ``horizon`` after ``start``; statistics ignore the first ``warmup``."""
+
+    horizon: Seconds = Field(description="length of simulated time, e.g. 30d, 3y")
+    warmup: Seconds = Field(0.0, description="initial period cut from the statistics")
+    start: dt.date = Field(dt.date(2024, 1, 1), description="calendar date at time zero (a Monday is simplest)")
+    step: Seconds = Field(3600.0, description="time-series sampling step, whole seconds")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Clock":
+        if self.horizon <= 0:
+            raise ValueError("horizon must be longer than zero, e.g. 30d")
+        if self.warmup >= self.horizon:
+            raise ValueError(f"warmup ({units.format_duration(self.warmup)}) must be shorter than the horizon")
+        if self.step <= 0 or self.step != int(self.step) or self.step > self.horizon:
+            raise ValueError("step must be a whole number of seconds, above zero and within the horizon")
+        return self
+
+
+class GrowthNone(Strict):
+    """Constant volume."""
+
+    model: Literal["none"] = "none"
+
+
+class GrowthLinear(Strict):
+    """rate(t) = rate × (1 + increase_per_year × years), floored at zero."""
+
+    model: Literal["linear"]
+    increase_per_year: float = Field(description="change per year as a share of the starting rate, e.g. 0.2")
+
+
+class GrowthExponential(Strict):
+    """rate(t) = rate × 2^(t / doubling_time)."""
+
+    model: Literal["exponential"]
+    doubling_time: Seconds = Field(description="time for the volume to double, e.g. 180d")
+
+    @field_validator("doubling_time")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("doubling_time must be longer than zero")
+        return value
+
+
+class GrowthLogistic(Strict):
+    """An S-curve from ``rate`` at time zero towards ``ceiling``, steepest at ``midpoint``."""
+
+    model: Literal["logistic"]
+    ceiling: PerSecond = Field(description="the rate approached in the long run, e.g. 2000/day")
+    midpoint: Union[dt.date, Seconds] = Field(description="date (or time after start) of steepest growth")
+    steepness: PerSecond = Field(description="logistic growth rate, e.g. 1.5/year")
+
+
+class TablePoint(Strict):
+    """One published figure: the rate in force on a date."""
+
+    date: dt.date
+    rate: PerSecond
+
+
+class GrowthTable(Strict):
+    """Rates at dated points, linearly interpolated, held constant beyond the ends."""
+
+    model: Literal["table"]
+    points: list[TablePoint] = Field(min_length=1)
+
+    @field_validator("points")
+    @classmethod
+    def _sorted(cls, points: list[TablePoint]) -> list[TablePoint]:
+        dates = [p.date for p in points]
+        if dates != sorted(set(dates)):
+            raise ValueError("table points must have distinct dates in increasing order")
+        return points
+
+
+Growth = Annotated[
+    Union[GrowthNone, GrowthLinear, GrowthExponential, GrowthLogistic, GrowthTable],
+    Field(discriminator="model"),
+]
+
+
+class Burst(Strict):
+    """``items`` arriving together at one moment (a forum dump)."""
+
+    at: Union[dt.date, Seconds] = Field(description="date, or time after start, of the burst")
+    items: int = Field(ge=0)
+
+
+class Mix(Strict):
+    """Shares of arriving items with each attribute, drawn independently per item."""
+
+    ai_generated: Share = 0.0
+    known: Share = Field(0.0, description="already on a hash list")
+    criminal: Share = 1.0
+    realistic: Share = Field(0.0, description="share of AI-generated criminal items treated as real imagery")
+
+
+class TimeToLive(Strict):
+    """How long an item can wait before it expires unassessed (a URL goes offline)."""
+
+    dist: Literal["fixed", "exponential"] = "fixed"
+    mean: Seconds
+
+    @field_validator("mean")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("a time-to-live must be longer than zero")
+        return value
+
+
+def _ttl_shorthand(value: Any) -> Any:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return {"dist": "fixed", "mean": value}
+    return value
+
+
+class Stream(Strict):
+    """One stream of arriving work: its volume over time and the attributes of its items."""
+
+    stream: str = Field(description="name of the stream")
+    unit: Literal["image", "video", "report"] = "image"
+    rate: PerSecond | None = Field(None, description="arrival rate at time zero, e.g. 370/day")
+    growth: Growth = Field(default_factory=GrowthNone)
+    weekly: dict[str, Annotated[float, Field(ge=0)]] | None = Field(
+        None, description="relative volume per weekday (mon..sun), rescaled to average 1"
+    )
+    bursts: list[Burst] = Field(default_factory=list)
+    initial_backlog: int = Field(0, ge=0, description="items already waiting at time zero")
+    mix: Mix = Field(default_factory=Mix)
+    priority: str = "normal"
+    ttl: Annotated[TimeToLive | None, BeforeValidator(_ttl_shorthand)] = None
+    team: str | None = Field(None, description="team whose queue receives the stream (default: the first)")
+
+    @field_validator("weekly")
+    @classmethod
+    def _weekdays(cls, weekly: dict[str, float] | None) -> dict[str, float] | None:
+        if weekly is None:
+            return None
+        unknown = sorted(set(weekly) - set(WEEKDAYS))
+        if unknown:
+            raise ValueError(f"unknown weekday {unknown[0]!r}: use {', '.join(WEEKDAYS)}")
+        if sum(weekly.get(d, 0.0) for d in WEEKDAYS) <= 0:
+            raise ValueError("a weekly pattern needs at least one day above zero")
+        return weekly
+
+    @model_validator(mode="after")
+    def _rate_matches_growth(self) -> "Stream":
+        if isinstance(self.growth, GrowthTable):
+            if self.rate is not None:
+                raise ValueError("give either rate or a growth table, not both: the table sets the rate")
+        elif self.rate is None:
+            raise ValueError("rate is required (e.g. 370/day; 0/day for a backlog only)")
+        return self
+
+    def weekly_factors(self) -> tuple[float, ...]:
+        """Multiplier per weekday, Monday first, averaging 1 over the week."""
+        if self.weekly is None:
+            return (1.0,) * 7
+        raw = [self.weekly.get(d, 1.0) for d in WEEKDAYS]
+        mean = sum(raw) / 7
+        return tuple(r / mean for r in raw)
+
+
+class ReviewTime(Strict):
+    """Distribution of one human review, in seconds."""
+
+    dist: Literal["exponential", "lognormal", "gamma", "deterministic", "empirical"]
+    mean: Seconds | None = None
+    cv: float | None = Field(None, gt=0, description="coefficient of variation (lognormal, gamma)")
+    values: list[Seconds] | None = Field(None, description="observed durations (empirical)")
+
+    @model_validator(mode="after")
+    def _parameters(self) -> "ReviewTime":
+        needs = {
+            "exponential": {"mean"},
+            "deterministic": {"mean"},
+            "lognormal": {"mean", "cv"},
+            "gamma": {"mean", "cv"},
+            "empirical": {"values"},
+        }[self.dist]
+        given = {k for k in ("mean", "cv", "values") if getattr(self, k) is not None}
+        if needs - given:
+            raise ValueError(f"dist {self.dist!r} needs {', '.join(sorted(needs))}")
+        if given - needs:
+            raise ValueError(f"dist {self.dist!r} takes only {', '.join(sorted(needs))}, not {', '.join(sorted(given - needs))}")
+        if self.dist == "empirical" and (not self.values or min(self.values) < 0):
+            raise ValueError("values must be a non-empty list of durations")
+        if self.mean is not None and self.mean <= 0:
+            raise ValueError("mean review time must be longer than zero")
+        return self
+
+    @property
+    def mean_seconds(self) -> float:
+        """Mean review time in seconds."""
+        if self.dist == "empirical":
+            return sum(self.values) / len(self.values)
+        return self.mean
+
+
+class Roster(Strict):
+    """A working pattern: ``hours_per_day`` from ``start`` on each of ``days``."""
+
+    hours_per_day: float = Field(7.5, gt=0, le=24)
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], min_length=1
+    )
+    start: str = Field("09:00", description="shift start, HH:MM")
+    holidays: list[dt.date] = Field(default_factory=list, description="dates when nobody works")
+
+    @field_validator("start")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(value)):
+            raise ValueError(f"{value!r} is not a time of day: use HH:MM, e.g. 09:00")
+        return value
+
+    @property
+    def start_seconds(self) -> float:
+        """Shift start as seconds after midnight."""
+        hours, minutes = self.start.split(":")
+        return int(hours) * 3600.0 + int(minutes) * 60.0
+
+    @property
+    def round_the_clock(self) -> bool:
+        """True for a 24/7 roster: every day, all day."""
+        return self.hours_per_day == 24 and len(set(self.days)) == 7
+
+
+def _roster_shorthand(value: Any) -> Any:
+    if isinstance(value, str) and value.replace(" ", "").lower() == "24/7":
+        return {"hours_per_day": 24, "days": list(WEEKDAYS), "start": "00:00"}
+    return value
+
+
+class Team(Strict):
+    """A team of named analysts sharing a roster and a queue."""
+
+    team: str
+    headcount: int = Field(ge=0)
+    roster: Annotated[Roster, BeforeValidator(_roster_shorthand)] = Field(default_factory=Roster)
+    exposure_cap: Annotated[float | None, _unit(units.parse_daily_cap)] = Field(
+        None, description="hours of review a day per analyst, e.g. 4h/day, or none"
+    )
+    shrinkage: float = Field(0.0, ge=0, lt=1, description="share of rostered days lost to leave, sickness, training")
+
+
+class SLA(Strict):
+    """A service level: ``target`` share of ``priority`` items assessed ``within`` their arrival."""
+
+    priority: str
+    within: Seconds
+    target: float = Field(gt=0, le=1)
+
+
+class HashMatching(Strict):
+    """Clears known items without review."""
+
+    enabled: bool = False
+    match_rate: Share = Field(1.0, description="share of known items the hash list matches")
+
+
+class Tooling(Strict):
+    """Automated stages applied before humans see an item."""
+
+    hash_matching: HashMatching = Field(default_factory=HashMatching)
+
+
+class TeamCost(Strict):
+    annual_cost: float = Field(ge=0, description="cost of one full-time analyst for a year")
+
+
+class Costs(Strict):
+    currency: str = "GBP"
+    teams: dict[str, TeamCost] = Field(default_factory=dict)
+
+
+class Experiment(Strict):
+    replications: int = Field(10, ge=1, le=100_000)
+    seed: int = Field(0, ge=0)
+
+
+class Scenario(Strict):
+    """A whole scenario, validated and resolved (inheritance and overrides applied)."""
+
+    name: str
+    title: str = ""
+    description: str = ""
+    clock: Clock
+    priorities: list[str] = Field(default_factory=lambda: list(DEFAULT_PRIORITIES), min_length=1)
+    demand: list[Stream] = Field(min_length=1)
+    review: dict[Literal["image", "video", "report"], ReviewTime]
+    workforce: list[Team] = Field(min_length=1)
+    tooling: Tooling = Field(default_factory=Tooling)
+    sla: list[SLA] = Field(default_factory=list)
+    costs: Costs = Field(default_factory=Costs)
+    experiment: Experiment = Field(default_factory=Experiment)
+    _source: dict = PrivateAttr(default_factory=dict)
+
+    @property
+    def source(self) -> dict:
+        """The scenario as resolved from its files and overrides, with its units as written."""
+        return self._source
+
+    def digest(self) -> str:
+        """SHA-256 of the validated scenario in canonical JSON (units resolved): its identity."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> "Scenario":
+        problems: list[str] = []
+        teams = [t.team for t in self.workforce]
+        for name in {n for n in teams if teams.count(n) > 1}:
+            problems.append(f"workforce: team {name!r} is defined twice")
+        streams = [s.stream for s in self.demand]
+        for name in {n for n in streams if streams.count(n) > 1}:
+            problems.append(f"demand: stream {name!r} is defined twice")
+        if len(set(self.priorities)) != len(self.priorities):
+            problems.append("priorities: each priority may appear once")
+        for i, s in enumerate(self.demand):
+            if s.team is not None and s.team not in teams:
+                problems.append(f"demand.{i}.team: no team {s.team!r}; teams are {', '.join(teams)}")
+            if s.priority not in self.priorities:
+                problems.append(f"demand.{i}.priority: {s.priority!r} is not one of {', '.join(self.priorities)}")
+            if s.unit not in self.review:
+                problems.append(f"review.{s.unit}: stream {s.stream!r} sends {s.unit}s, so a review time for {s.unit} is needed")
+        for i, s in enumerate(self.sla):
+            if s.priority not in self.priorities:
+                problems.append(f"sla.{i}.priority: {s.priority!r} is not one of {', '.join(self.priorities)}")
+        for name in self.costs.teams:
+            if name not in teams:
+                problems.append(f"costs.teams.{name}: no such team; teams are {', '.join(teams)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def team_of(self, stream: Stream) -> str:
+        """Name of the team whose queue receives ``stream``."""
+        return stream.team or self.workforce[0].team
+
+    @property
+    def horizon(self) -> float:
+        """Simulated time in seconds."""
+        return self.clock.horizon
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_scenario(
+    source: str | Path | dict,
+    overrides: list[str] | tuple[str, ...] = (),
+) -> Scenario:
+    """Read, inherit, override and validate a scenario.
+
+    ``source`` is a path to a YAML file or an already-parsed mapping. ``overrides`` are
+    ``dotted.key=value`` strings applied after inheritance; a list element can be named by
+    its index or by its ``stream``/``team``/``priority`` name (``workforce.analysts.headcount=14``).
+    """
+    raw, origin = resolve_raw(source)
+    raw = apply_overrides(raw, overrides, origin)
+    return validate(raw, origin)
+
+
+def resolve_raw(source: str | Path | dict) -> tuple[dict, str]:
+    """The scenario mapping with ``extends:`` applied, and a label for error messages."""
+    if isinstance(source, dict):
+        return dict(source), "<scenario>"
+    path = Path(source)
+    return _read_with_parents(path, ()), str(path)
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot be read ({err.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or "not valid YAML"
+        raise ScenarioError(f"{path}: not valid YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: a scenario is a YAML mapping of keys (name, clock, demand, ...), not {type(data).__name__}")
+    return data
+
+
+def _read_with_parents(path: Path, seen: tuple[Path, ...]) -> dict:
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(str(p) for p in (*seen, resolved))
+        raise ScenarioError(f"{path}: extends forms a loop ({chain})")
+    data = _read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: extends: give the path of one scenario file, e.g. base.yaml")
+    base = _read_with_parents(path.parent / parent, (*seen, resolved))
+    base.pop("name", None)
+    base.pop("title", None)
+    return deep_merge(base, data)
+
+
+def deep_merge(base: dict, change: dict) -> dict:
+    """``base`` updated by ``change``: mappings merge key by key, anything else is replaced."""
+    merged = dict(base)
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+_NAME_KEYS = ("stream", "team", "priority")
+
+
+def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...], origin: str) -> dict:
+    """Apply ``dotted.key=value`` overrides; the value is read as YAML (``14``, ``5min``, ``[mon, tue]``)."""
+    data = json.loads(json.dumps(raw, default=str))
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise ScenarioError(f"--set {item!r}: write it as dotted.key=value, e.g. workforce.analysts.headcount=14")
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError:
+            value = text
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        _set_path(data, key.strip().split("."), value, f"{origin}: --set {key.strip()}")
+    return data
+
+
+def _set_path(node: Any, path: list[str], value: Any, where: str) -> None:
+    head, rest = path[0], path[1:]
+    if isinstance(node, list):
+        index = _list_index(node, head, where)
+        if not rest:
+            node[index] = value
+        else:
+            _set_path(node[index], rest, value, where)
+        return
+    if not isinstance(node, dict):
+        raise ScenarioError(f"{where}: {head!r} is below a plain value, which has no keys")
+    if not rest:
+        node[head] = value
+        return
+    if head not in node:
+        node[head] = {}
+    _set_path(node[head], rest, value, where)
+
+
+def _list_index(node: list, head: str, where: str) -> int:
+    if head.isdigit():
+        if int(head) < len(node):
+            return int(head)
+        raise ScenarioError(f"{where}: index {head} is past the end of a list of {len(node)}")
+    for i, element in enumerate(node):
+        if isinstance(element, dict) and any(element.get(k) == head for k in _NAME_KEYS):
+            return i
+    names = [str(e.get(k)) for e in node if isinstance(e, dict) for k in _NAME_KEYS if k in e]
+    raise ScenarioError(f"{where}: no element named {head!r}; use an index or one of {', '.join(names) or 'none'}")
+
+
+def validate(raw: dict, origin: str = "<scenario>") -> Scenario:
+    """Validate a resolved mapping, turning every pydantic error into one readable message."""
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as err:
+        raise ScenarioError(format_errors(err, origin)) from None
+    scenario._source = raw
+    return scenario
+
+
+def format_errors(err: ValidationError, origin: str) -> str:
+    """One line per problem: file, dotted key, what is wrong and what is allowed."""
+    lines = []
+    for e in err.errors(include_url=False):
+        loc = [str(p) for p in e["loc"] if not _is_union_tag(p)]
+        key = ".".join(loc) or "(top level)"
+        if e["type"] == "extra_forbidden":
+            allowed = _allowed_keys(e["loc"][:-1])
+            hint = difflib.get_close_matches(str(e["loc"][-1]), allowed, n=1)
+            message = f"unknown key {loc[-1]!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            message += f"; allowed here: {', '.join(allowed)}" if allowed else ""
+        elif e["type"] == "missing":
+            message = "required key is missing"
+        else:
+            message = e["msg"].removeprefix("Value error, ")
+            if e["type"] not in {"value_error"} and "input" in e and not isinstance(e["input"], (dict, list)):
+                message += f" (got {e['input']!r})"
+        lines.append(f"{origin}: {key}: {message}")
+    return "\n".join(dict.fromkeys(lines))
+
+
+_GROWTH_MODELS = {"none": GrowthNone, "linear": GrowthLinear, "exponential": GrowthExponential,
+                  "logistic": GrowthLogistic, "table": GrowthTable}
+
+
+def _is_union_tag(part: Any) -> bool:
+    """pydantic puts union branch names in error locations; they are not keys of the file."""
+    return isinstance(part, str) and (part in _GROWTH_MODELS or part.startswith(("function-", "nullable[")))
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """Keys allowed in the section at ``loc`` of the schema (empty if it cannot be told)."""
+    model: Any = Scenario
+    for part in loc:
+        fields = getattr(model, "model_fields", {})
+        if part in fields:
+            model = _model_in(fields[part].annotation)
+        elif part in _GROWTH_MODELS:
+            model = _GROWTH_MODELS[part]
+        # list indices, dict keys (team names, review units) and union tags keep the model
+    return sorted(getattr(model, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    """The first pydantic model inside a type annotation (through Optional, list, dict, Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def expected_arrivals(scenario: Scenario) -> float:
+    """Expected number of items arriving over the horizon (all streams, one replication)."""
+    from capsim.demand import expected_count  # local: demand depends on this module
+
+    return sum(expected_count(s, scenario.clock) for s in scenario.demand)

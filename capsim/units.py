@@ -1,0 +1,126 @@
+"""Quantities with units, as written in scenario files.
+
+capsim keeps time in **seconds** inside the engine. Scenario files write durations and rates
+with their unit so that a reader never has to guess: ``28.4s``, ``5min``, ``7.5h``, ``30d``,
+``2w``, ``3y``; ``370/day``, ``291273/year``, ``12/h``. A year is 365.25 days, so that an
+annual volume spread over a year of simulated time comes back whole.
+
+>>> parse_duration("28.4s")
+28.4
+>>> parse_duration("7.5h")
+27000.0
+>>> parse_rate("370/day") * 86400
+370.0
+>>> parse_daily_cap("4h/day")
+14400.0
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+SECONDS: dict[str, float] = {
+    "s": 1.0,
+    "sec": 1.0,
+    "second": 1.0,
+    "seconds": 1.0,
+    "min": 60.0,
+    "minute": 60.0,
+    "minutes": 60.0,
+    "h": 3600.0,
+    "hour": 3600.0,
+    "hours": 3600.0,
+    "d": 86400.0,
+    "day": 86400.0,
+    "days": 86400.0,
+    "w": 7 * 86400.0,
+    "week": 7 * 86400.0,
+    "weeks": 7 * 86400.0,
+    "y": 365.25 * 86400.0,
+    "year": 365.25 * 86400.0,
+    "years": 365.25 * 86400.0,
+}
+"""Seconds in one of each time unit a scenario may use."""
+
+SECONDS_PER_HOUR = 3600.0
+SECONDS_PER_DAY = 86400.0
+SECONDS_PER_YEAR = SECONDS["y"]
+
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_DURATION = re.compile(rf"^\s*({_NUMBER})\s*([a-zA-Z]+)\s*$")
+_RATE = re.compile(rf"^\s*({_NUMBER})\s*/\s*({_NUMBER})?\s*([a-zA-Z]+)\s*$")
+
+DURATION_HELP = "a number and a unit (s, min, h, d, w, y), e.g. 28.4s, 5min, 24h, 30d"
+RATE_HELP = "a count per time unit, e.g. 370/day, 12/h, 291273/year"
+
+
+class UnitError(ValueError):
+    """A quantity that cannot be read: the message says what is allowed."""
+
+
+def parse_duration(text: str | float | int) -> float:
+    """Return a duration in seconds from text such as ``"28.4s"`` or ``"24h"``.
+
+    A bare number is accepted only when it is zero (zero needs no unit); anything else
+    without a unit is refused, because "30" could mean seconds, minutes or days.
+    """
+    if isinstance(text, bool):
+        raise UnitError(f"{text!r} is not a duration: use {DURATION_HELP}")
+    if isinstance(text, (int, float)):
+        if text == 0:
+            return 0.0
+        raise UnitError(f"{text!r} has no unit: use {DURATION_HELP}")
+    match = _DURATION.match(str(text))
+    if not match or match.group(2).lower() not in SECONDS:
+        raise UnitError(f"{text!r} is not a duration: use {DURATION_HELP}")
+    value = float(match.group(1)) * SECONDS[match.group(2).lower()]
+    if not math.isfinite(value):
+        raise UnitError(f"{text!r} is not a finite duration")
+    return value
+
+
+def parse_rate(text: str | float | int) -> float:
+    """Return a rate in events per second from text such as ``"370/day"`` or ``"3/2h"``.
+
+    A bare zero is accepted (no arrivals); any other bare number is refused.
+    """
+    if isinstance(text, bool):
+        raise UnitError(f"{text!r} is not a rate: use {RATE_HELP}")
+    if isinstance(text, (int, float)):
+        if text == 0:
+            return 0.0
+        raise UnitError(f"{text!r} has no time unit: use {RATE_HELP}")
+    match = _RATE.match(str(text))
+    if not match or match.group(3).lower() not in SECONDS:
+        raise UnitError(f"{text!r} is not a rate: use {RATE_HELP}")
+    per = float(match.group(2)) if match.group(2) else 1.0
+    if per <= 0:
+        raise UnitError(f"{text!r}: the time after '/' must be positive")
+    value = float(match.group(1)) / (per * SECONDS[match.group(3).lower()])
+    if not math.isfinite(value):
+        raise UnitError(f"{text!r} is not a finite rate")
+    return value
+
+
+def parse_daily_cap(text: str | None) -> float | None:
+    """Return a daily exposure cap in seconds per day, or None for ``none``/null.
+
+    Written as hours of exposure per day (``"4h/day"``) or as a plain duration (``"4h"``).
+    """
+    if text is None or (isinstance(text, str) and text.strip().lower() in {"none", "no", "off"}):
+        return None
+    if isinstance(text, str) and "/" in text:
+        amount, _, per = text.partition("/")
+        if per.strip().lower() not in {"day", "d"}:
+            raise UnitError(f"{text!r} is not a daily cap: write it per day, e.g. 4h/day, or none")
+        return parse_duration(amount)
+    return parse_duration(text)
+
+
+def format_duration(seconds: float) -> str:
+    """Write a duration in seconds back in the largest unit that keeps it readable."""
+    for unit, size in (("d", SECONDS_PER_DAY), ("h", SECONDS_PER_HOUR), ("min", 60.0)):
+        if abs(seconds) >= size:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"

@@ -1,0 +1,66 @@
+"""Shared helpers: scenario builders for the theory tests and a conservation check on every run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from capsim import experiment
+from capsim.engine import simulate_replication
+from capsim.records import Replication
+from capsim.scenario import Scenario, load_scenario
+
+
+def mmc(servers: int, mean_service: float, rho: float, *, days: float = 10, warmup_days: float = 1,
+        dist: str = "exponential", **extra) -> dict:
+    """A stationary M/M/c (or M/G/c) scenario: Poisson arrivals at utilisation ``rho``, 24/7 roster, no caps."""
+    rate = rho * servers / mean_service
+    review = {"dist": dist, "mean": f"{mean_service}s"}
+    stream = {"stream": "items", "unit": "image", "rate": f"{rate!r}/s", "priority": "normal"}
+    stream.update(extra.pop("stream", {}))
+    scenario = {
+        "name": f"mmc-{servers}-{rho}",
+        "clock": {"horizon": f"{days}d", "warmup": f"{warmup_days}d", "step": "1h"},
+        "demand": [stream],
+        "review": {"image": review},
+        "workforce": [{"team": "analysts", "headcount": servers, "roster": "24/7"}],
+    }
+    scenario.update(extra)
+    return scenario
+
+
+def conserved(rep: Replication) -> None:
+    """Nothing is lost: every reviewed row is assessed, expired or waiting, and counts add up."""
+    items = rep.items
+    assessed = items.started
+    expired = items.expired_by(rep.horizon)
+    waiting = ~assessed & ~expired
+    assert not (assessed & expired).any()
+    assert int(assessed.sum() + expired.sum() + waiting.sum()) == len(items)
+    assert int(rep.arrived_per_cell.sum()) == len(items) + int(rep.cleared_per_cell.sum())
+    assert np.all(items.start[assessed] >= items.arrival[assessed])
+    assert np.all(items.start[assessed] < items.deadline[assessed])
+    assert np.all(items.start[assessed] < rep.horizon)
+
+
+@pytest.fixture(autouse=True)
+def check_conservation(monkeypatch):
+    """Wrap the engine so that every replication any test runs is checked for conservation."""
+    original = experiment.simulate_replication
+
+    def checked(scenario: Scenario, seed: int, replication: int = 0) -> Replication:
+        rep = original(scenario, seed, replication)
+        conserved(rep)
+        return rep
+
+    monkeypatch.setattr(experiment, "simulate_replication", checked)
+    yield
+
+
+def replicate(raw: dict, replications: int, seed: int = 1) -> list[Replication]:
+    """Run replications of a scenario mapping directly, each checked for conservation."""
+    scenario = load_scenario(raw)
+    reps = [simulate_replication(scenario, seed, r) for r in range(replications)]
+    for rep in reps:
+        conserved(rep)
+    return reps

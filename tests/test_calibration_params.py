@@ -1,0 +1,159 @@
+"""Derived parameters: each re-derived here from the table, and the lookup of ids."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+from scipy import stats
+
+from capsim import calibration, figures
+from capsim.calibration import (
+    DERIVED,
+    DERIVED_UNITS,
+    binomial_interval,
+    iwf_2023_targets,
+    total_time_interval,
+    unit_of,
+    value_of,
+)
+from capsim.figures import UnknownFigureError
+
+
+def v(fid: str) -> float:
+    return figures.figure(fid).value
+
+
+YEAR = 365.25
+MONTH = YEAR / 12
+
+# each derived id, re-derived independently from figure ids
+EXPECTED = {
+    "iwf_2023_seconds_per_image": lambda: 3600 * v("iwf23_analyst_hours_total") / v("iwf23_ai_images_assessed"),
+    "iwf_2023_images_per_analyst_hour": lambda: v("iwf23_ai_images_assessed") / v("iwf23_analyst_hours_total"),
+    "iwf_2023_hours_per_analyst": lambda: v("iwf23_analyst_hours_total") / v("iwf23_analysts"),
+    "iwf_2023_assessed_share": lambda: v("iwf23_ai_images_assessed") / v("iwf23_ai_images_forum_month"),
+    "iwf_2023_criminal_share": lambda: v("iwf23_criminal_total") / v("iwf23_ai_images_assessed"),
+    "iwf_2023_realistic_share": lambda: v("iwf23_pseudo_photographs") / v("iwf23_criminal_total"),
+    "iwf_2023_forum_images_per_day": lambda: v("iwf23_ai_images_forum_month") / MONTH,
+    "iwf_2023_selected_images_per_day": lambda: v("iwf23_ai_images_assessed") / MONTH,
+    "iwf_2024_forum_items_per_day": lambda: v("iwf24_ai_forum_items_30d") / v("iwf24_update_window_days"),
+    "iwf_2024_reports_assessed_per_day": lambda: v("iwf_reports_assessed_2024") / YEAR,
+    "iwf_2024_reports_actioned_per_day": lambda: v("iwf_reports_confirmed_2024") / YEAR,
+    "iwf_2024_confirmation_rate": lambda: v("iwf_reports_confirmed_2024") / v("iwf_reports_assessed_2024"),
+    "iwf_2024_reports_per_analyst_year": lambda: v("iwf_reports_assessed_2024") / v("iwf_hotline_analysts_2023"),
+    "iwf_2024_ai_images_per_report": lambda: v("iwf_ai_images_in_reports_2024") / v("iwf_ai_reports_actioned_2024"),
+    "iwf_ai_reports_doubling_time_days": lambda: YEAR * math.log(2)
+    / math.log(v("iwf_ai_reports_actioned_2024") / v("iwf_ai_reports_actioned_2023")),
+    "iwf_realistic_ai_reports_doubling_time_days": lambda: YEAR * math.log(2)
+    / math.log(v("iwf_ai_realistic_reports_2025") / v("iwf_ai_realistic_reports_2024")),
+    "inhope_2024_known_share": lambda: 1 - v("inhope_urls_new_2024") / v("inhope_urls_total_2024"),
+    "iwf_clustering_time_factor": lambda: 1 / (1 + v("iwf_clustering_speedup")),
+    "inhope_analysts_per_hotline": lambda: v("inhope_analysts") / v("inhope_hotlines_2024"),
+    "uk_police_seconds_per_image_manual": lambda: 3600 / v("uk_police_grading_rate_manual"),
+    "uk_police_seconds_per_image_tool": lambda: 3600 / v("uk_police_grading_rate_tool"),
+    "uk_avon_referrals_per_day": lambda: v("uk_avon_somerset_cases_month") / MONTH,
+    "uk_avon_referrals_cleared_per_day": lambda: v("uk_avon_backlog_clearance") / 28,
+    "accce_2024_reports_per_day": lambda: v("accce_reports_2023_24") / YEAR,
+    "accce_referral_share": lambda: v("accce_referral_rate_referred") / v("accce_referral_rate_triaged"),
+}
+
+
+def test_every_derived_parameter_is_checked_here():
+    assert set(EXPECTED) == set(DERIVED) == set(DERIVED_UNITS)
+
+
+@pytest.mark.parametrize("did", sorted(EXPECTED))
+def test_derived_parameter_re_derived_from_the_table(did):
+    assert DERIVED[did]() == pytest.approx(EXPECTED[did](), rel=1e-12)
+    assert value_of(did) == pytest.approx(EXPECTED[did](), rel=1e-12)
+
+
+def test_seconds_per_image_is_28_36():
+    s = calibration.iwf_seconds_per_image()
+    assert s == 3600 * v("iwf23_analyst_hours_total") / v("iwf23_ai_images_assessed")
+    assert round(s, 2) == 28.36
+    assert round(s, 2) == v("iwf23_derived_seconds_per_image")
+
+
+def test_headline_shares():
+    assert round(calibration.iwf_criminal_share(), 3) == 0.268
+    assert round(calibration.iwf_realistic_share(), 3) == 0.860
+    assert round(calibration.inhope_known_share(), 2) == 0.63
+    assert round(calibration.iwf_images_per_analyst_hour(), 1) == 126.9
+    assert calibration.uk_police_seconds_per_image_manual() == 18.0
+
+
+def test_derived_values_follow_the_table_not_typed_in_numbers(monkeypatch):
+    real = calibration.figure
+
+    def patched(fid):
+        f = real(fid)
+        return dataclasses.replace(f, value=175.0) if fid == "iwf23_analyst_hours_total" else f
+
+    monkeypatch.setattr(calibration, "figure", patched)
+    assert calibration.iwf_seconds_per_image() == pytest.approx(3600 * 175.0 / 11108)
+    assert value_of("iwf_2023_seconds_per_image") == pytest.approx(2 * 3600 * 87.5 / 11108)
+
+
+def test_derived_ids_do_not_shadow_table_ids():
+    assert not set(DERIVED) & set(figures.ids())
+
+
+def test_value_of_resolves_table_ids_and_units():
+    assert value_of("iwf23_analyst_hours_total") == 87.5
+    assert unit_of("iwf23_analyst_hours_total") == "analyst_hours"
+    assert unit_of("iwf_2023_seconds_per_image") == "seconds_per_image"
+    assert "iwf23_analyst_hours_total" in calibration.explain("iwf_2023_seconds_per_image")
+    assert calibration.explain("iwf23_criminal_total") == figures.figure("iwf23_criminal_total").counts
+
+
+def test_value_of_unknown_id_suggests_derived_and_table_ids():
+    with pytest.raises(UnknownFigureError) as info:
+        value_of("iwf_2023_second_per_image")
+    assert isinstance(info.value, KeyError)
+    assert "iwf_2023_seconds_per_image" in info.value.suggestions
+    assert "iwf_2023_second_per_image" in str(info.value)
+    with pytest.raises(UnknownFigureError):
+        unit_of("nothing_like_this")
+
+
+def test_iwf_per_day_for_a_year_without_figures_says_so():
+    with pytest.raises(KeyError, match="2016"):
+        calibration.iwf_reports_assessed_per_day(2016)
+
+
+@pytest.mark.parametrize("n,p", [(11108, 0.2681), (2978, 0.8603), (50, 0.1), (10, 0.5)])
+def test_binomial_interval_is_central_and_covers(n, p):
+    low, high = binomial_interval(n, p, 0.95)
+    assert (low, high) == (stats.binom.ppf(0.025, n, p), stats.binom.ppf(0.975, n, p))
+    coverage = stats.binom.cdf(high, n, p) - stats.binom.cdf(low - 1, n, p)
+    assert coverage >= 0.95
+    assert low <= n * p <= high
+
+
+def test_binomial_interval_edges_and_errors():
+    assert binomial_interval(100, 0.0) == (0, 0)
+    assert binomial_interval(100, 1.0) == (100, 100)
+    assert binomial_interval(0, 0.3) == (0, 0)
+    for bad in [(-1, 0.5, 0.95), (10.5, 0.5, 0.95), (10, 1.5, 0.95), (10, 0.5, 1.0)]:
+        with pytest.raises(ValueError):
+            binomial_interval(*bad)
+
+
+def test_iwf_targets_hold_the_published_counts():
+    targets = iwf_2023_targets()
+    assert targets["criminal"].contains(2978) and targets["criminal"].published == 2978
+    assert targets["realistic"].contains(2562)
+    assert targets["analyst_hours"].contains(87.5)
+    assert 85 < targets["analyst_hours"].low < 87.5 < targets["analyst_hours"].high < 90
+    assert (targets["criminal"].low, targets["criminal"].high) == binomial_interval(
+        11108, 2978 / 11108
+    )
+
+
+def test_total_time_interval_scales_with_root_n():
+    lo, hi = total_time_interval(10000, 30.0, 1.0, 0.95)
+    assert (lo + hi) / 2 == pytest.approx(300000.0)
+    assert (hi - lo) / 2 == pytest.approx(stats.norm.ppf(0.975) * 30.0 * 100)

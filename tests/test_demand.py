@@ -1,0 +1,159 @@
+"""Demand: growth curves, non-homogeneous Poisson arrivals, weekly pattern, bursts, attributes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_KNOWN, FLAG_REALISTIC, cell_means, expected_count, rate_at
+from capsim.scenario import load_scenario
+from tests.conftest import replicate
+
+DAY = 86400.0
+YEAR = 365.25 * DAY
+
+
+def scenario(stream: dict, horizon: str = "28d", hashing: bool = False, **clock) -> dict:
+    base = {"stream": "s", "unit": "image", "rate": "1000/day"}
+    base.update(stream)
+    return {
+        "name": "demand",
+        "clock": {"horizon": horizon, "start": "2024-01-01", "step": "1h", **clock},
+        "demand": [base],
+        "review": {"image": {"dist": "deterministic", "mean": "1s"}},
+        "workforce": [{"team": "a", "headcount": 0}],
+        "tooling": {"hash_matching": {"enabled": hashing}},
+    }
+
+
+def poisson_ok(count: float, mean: float) -> bool:
+    """``count`` within 4.5 standard deviations of a Poisson ``mean`` (false alarm ~7e-6)."""
+    return abs(count - mean) <= 4.5 * math.sqrt(mean)
+
+
+@pytest.mark.parametrize(
+    "growth, at_one_year",
+    [
+        ({"model": "none"}, 1.0),
+        ({"model": "linear", "increase_per_year": 0.5}, 1.5),
+        ({"model": "exponential", "doubling_time": "1y"}, 2.0),
+        ({"model": "table", "points": [{"date": "2024-01-01", "rate": "1000/day"},
+                                       {"date": "2024-12-31", "rate": "3000/day"}]}, 3.0),
+    ],
+)
+def test_growth_curves_reach_their_stated_rate(growth, at_one_year):
+    stream = {"growth": growth}
+    if growth["model"] == "table":
+        stream["rate"] = None
+        t = 365 * DAY
+    else:
+        t = YEAR
+    s = load_scenario(scenario(stream, horizon="2y"))
+    rate = rate_at(s.demand[0], s.clock, np.array([0.0, t]))
+    assert rate[0] * DAY == pytest.approx(1000)
+    assert rate[1] * DAY == pytest.approx(1000 * at_one_year)
+
+
+def test_logistic_starts_at_rate_is_halfway_at_midpoint_and_tends_to_ceiling():
+    s = load_scenario(scenario({"growth": {"model": "logistic", "ceiling": "5000/day", "midpoint": "2025-01-01",
+                                           "steepness": "3/year"}}, horizon="6y"))
+    mid = 366 * DAY
+    r = rate_at(s.demand[0], s.clock, np.array([0.0, mid, 40 * YEAR])) * DAY
+    assert r[0] == pytest.approx(1000)
+    sigmoid0 = 1 / (1 + math.exp(3 * mid / YEAR))
+    assert r[1] == pytest.approx(1000 + 4000 * (0.5 - sigmoid0) / (1 - sigmoid0))
+    assert r[2] == pytest.approx(5000)
+
+
+def test_exponential_arrivals_follow_the_curve_not_the_starting_rate():
+    # Doubling every 30 days over 90 days: the last month should see ~4× the first.
+    raw = scenario({"growth": {"model": "exponential", "doubling_time": "30d"}}, horizon="90d")
+    (rep,) = replicate(raw, 1)
+    s = load_scenario(raw)
+    per_month = rep.arrived_per_cell[0].reshape(3, -1).sum(axis=1)
+    expected = cell_means(s.demand[0], s.clock).reshape(3, -1).sum(axis=1)
+    exact = [1000 * 30 / math.log(2) * (2 ** (k + 1) - 2**k) for k in range(3)]  # ∫ of 1000·2^(t/30) per day
+    assert np.allclose(expected, exact, rtol=1e-4)  # midpoint rule within cells
+    assert all(poisson_ok(c, m) for c, m in zip(per_month, exact))
+
+
+def test_weekly_pattern_shapes_days_and_keeps_the_weekly_total():
+    weekly = {"mon": 2, "tue": 1, "wed": 1, "thu": 1, "fri": 1, "sat": 0, "sun": 1}
+    raw = scenario({"weekly": weekly}, horizon="70d")
+    (rep,) = replicate(raw, 1)
+    per_day = rep.arrived_per_cell[0].reshape(70, 24).sum(axis=1)
+    by_weekday = per_day.reshape(10, 7).sum(axis=0)  # start is a Monday
+    expected = [1000 * 10 * f for f in (2, 1, 1, 1, 1, 0, 1)]  # the factors already average 1
+    assert by_weekday[5] == 0
+    assert all(poisson_ok(c, m) for c, m in zip(by_weekday, expected) if m)
+    assert expected_count(load_scenario(raw).demand[0], load_scenario(raw).clock) == pytest.approx(70_000)
+
+
+def test_bursts_and_backlog_arrive_together_at_their_moment():
+    raw = scenario({"rate": "0/day", "initial_backlog": 500, "bursts": [{"at": "2024-01-03", "items": 300},
+                                                                        {"at": "36h", "items": 7}]}, horizon="5d")
+    (rep,) = replicate(raw, 1)
+    times, counts = np.unique(rep.items.arrival, return_counts=True)
+    assert times.tolist() == [0.0, 36 * 3600.0, 2 * DAY]
+    assert counts.tolist() == [500, 7, 300]
+
+
+def test_hash_matching_clears_known_items_binomially_and_keeps_the_rest():
+    raw = scenario({"rate": "100000/day", "mix": {"known": 0.95}}, horizon="10d", hashing=True)
+    (rep,) = replicate(raw, 1)
+    arrived = rep.arrived_per_cell.sum()
+    cleared = rep.cleared_per_cell.sum()
+    sd = math.sqrt(arrived * 0.95 * 0.05)
+    assert abs(cleared - 0.95 * arrived) <= 4.5 * sd
+    assert len(rep.items) == arrived - cleared
+    assert not (rep.items.flags & FLAG_KNOWN).any()  # a perfect matcher leaves no known item for humans
+
+
+def test_without_hash_matching_known_items_reach_humans_with_their_flag():
+    raw = scenario({"rate": "20000/day", "mix": {"known": 0.4}}, horizon="5d")
+    (rep,) = replicate(raw, 1)
+    assert rep.cleared_per_cell.sum() == 0
+    share = (rep.items.flags & FLAG_KNOWN > 0).mean()
+    assert abs(share - 0.4) <= 4.5 * math.sqrt(0.24 / len(rep.items))
+
+
+def test_attribute_shares_and_realistic_only_among_ai_criminal():
+    mix = {"ai_generated": 0.6, "criminal": 0.3, "realistic": 0.8}
+    (rep,) = replicate(scenario({"rate": "50000/day", "mix": mix}, horizon="4d"), 1)
+    f = rep.items.flags
+    n = len(f)
+    for flag, p in ((FLAG_AI, 0.6), (FLAG_CRIMINAL, 0.3), (FLAG_REALISTIC, 0.6 * 0.3 * 0.8)):
+        assert abs((f & flag > 0).mean() - p) <= 4.5 * math.sqrt(p * (1 - p) / n)
+    realistic = f & FLAG_REALISTIC > 0
+    assert np.all(f[realistic] & FLAG_AI) and np.all(f[realistic] & FLAG_CRIMINAL)
+
+
+@pytest.mark.parametrize("dist, extra", [("exponential", {}), ("lognormal", {"cv": 0.5}), ("gamma", {"cv": 2.0}),
+                                         ("deterministic", {})])
+def test_review_time_distributions_have_their_mean_and_cv(dist, extra):
+    raw = scenario({"rate": "200000/day"}, horizon="1d")
+    raw["review"]["image"] = {"dist": dist, "mean": "30s", **extra}
+    (rep,) = replicate(raw, 1)
+    service = rep.items.service
+    cv = {"exponential": 1.0, "deterministic": 0.0}.get(dist, extra.get("cv"))
+    se = 30 * cv / math.sqrt(len(service))
+    assert abs(service.mean() - 30) <= 4.5 * se + 1e-9
+    assert service.std() / service.mean() == pytest.approx(cv, abs=0.05)
+
+
+def test_empirical_review_times_draw_only_the_given_values():
+    raw = scenario({"rate": "10000/day"}, horizon="1d")
+    raw["review"]["image"] = {"dist": "empirical", "values": ["10s", "20s", "1min"]}
+    (rep,) = replicate(raw, 1)
+    assert set(np.unique(rep.items.service)) == {10.0, 20.0, 60.0}
+
+
+def test_fixed_and_exponential_ttl():
+    (fixed,) = replicate(scenario({"rate": "5000/day", "ttl": "2d"}, horizon="1d"), 1)
+    assert np.allclose(fixed.items.deadline - fixed.items.arrival, 2 * DAY)
+    (expo,) = replicate(scenario({"rate": "50000/day", "ttl": {"dist": "exponential", "mean": "2h"}},
+                                 horizon="1d"), 1)
+    ttl = expo.items.deadline - expo.items.arrival
+    assert abs(ttl.mean() - 7200) <= 4.5 * 7200 / math.sqrt(len(ttl))
