@@ -23,11 +23,13 @@ Models, all run in this one process:
 ``ciw``
     The same queue on Ciw, if Ciw is importable, :func:`benchmarks.reference_models.ciw_mmc`.
 
-Each model runs ``--repeat`` times (round-robin, so slow drifts in the machine's load hit
-every model alike, with the same seed every time, so every repeat does the same work). The
-headline figure is the **best** (shortest) of the repeats: on a shared machine, other
-processes and page faults only ever add time, so the minimum is the most reproducible
-estimate of what the code itself costs; the median is shown beside it to show the spread.
+Each model runs ``--repeat`` times (default 5; round-robin, so slow drifts in the machine's
+load hit every model alike; the same seed every time, so every repeat does the same work).
+The headline figure is the **best** (shortest) of the repeats: on a shared machine other
+processes, and page faults on freshly allocated memory, only ever add time, so the minimum is
+the most reproducible estimate of what the code itself costs; the median is shown beside it
+to show the spread. For capsim the user and system CPU time of each repeat are printed too
+(on a virtual machine the spread is almost all system time: first touch of new memory).
 
 Usage::
 
@@ -48,6 +50,7 @@ import math
 import os
 import platform
 import pstats
+import resource
 import statistics
 import sys
 import time
@@ -58,16 +61,16 @@ _REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(_REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(_REPO_ROOT))
 
-import numba  # noqa: E402
-import numpy as np  # noqa: E402
-import simpy  # noqa: E402
+import numba
+import numpy as np
+import simpy
 
 # Imported by package name, never as ``__main__``: numba's on-disk cache records the defining
 # module by name (see the end of reference_models.py).
-from benchmarks import reference_models as ref  # noqa: E402
-from capsim import queueing  # noqa: E402
-from capsim.engine import simulate_replication  # noqa: E402
-from capsim.scenario import Scenario, load_scenario  # noqa: E402
+from benchmarks import reference_models as ref
+from capsim import queueing
+from capsim.engine import simulate_replication
+from capsim.scenario import Scenario, load_scenario
 
 SERVERS = ref.DEFAULT_SERVERS  # 12
 MEAN_SERVICE = ref.DEFAULT_MEAN_SERVICE  # 28.4 s
@@ -126,7 +129,7 @@ def capsim_checks(scenario: Scenario, rep) -> dict:
     # Exposure cap: the kernel refuses a start once an analyst's reviewing in the current shift
     # (one 24 h shift a day, from midnight) reaches the cap; the largest daily total shows
     # how far it was from binding.
-    days = int(math.ceil(rep.horizon / 86400.0))
+    days = math.ceil(rep.horizon / 86400.0)
     key = items.analyst[started].astype(np.int64) * days + (items.start[started] // 86400.0).astype(np.int64)
     daily = np.bincount(key, weights=items.service[started], minlength=SERVERS * days)
     cap = scenario.workforce[0].exposure_cap
@@ -156,6 +159,8 @@ class Result:
     requested: int
     items: int = 0
     seconds: list[float] = field(default_factory=list)
+    user_seconds: list[float] = field(default_factory=list)  # capsim only: CPU time in user mode
+    sys_seconds: list[float] = field(default_factory=list)  # capsim only: CPU time in the kernel
     wait_mean: float = float("nan")
     p_wait: float = float("nan")
     skipped: str | None = None
@@ -185,13 +190,19 @@ class Result:
                 wait_mean=self.wait_mean,
                 p_wait=self.p_wait,
             )
+        if self.user_seconds:
+            out.update(user_seconds=self.user_seconds, sys_seconds=self.sys_seconds)
         return out
 
 
 def run_capsim(scenario: Scenario, seed: int, result: Result) -> object:
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     rep = simulate_replication(scenario, seed, 0)
     result.seconds.append(time.perf_counter() - t0)
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    result.user_seconds.append(r1.ru_utime - r0.ru_utime)
+    result.sys_seconds.append(r1.ru_stime - r0.ru_stime)
     result.items = int(np.isfinite(rep.items.start).sum())
     return rep
 
@@ -205,12 +216,13 @@ def run_reference(fn, n_items: int, seed: int, result: Result) -> None:
     result.items, result.wait_mean, result.p_wait = run.items, run.wait_mean, run.p_wait
 
 
-def ciw_available() -> bool:
+def ciw_version() -> str | None:
+    """Ciw's version, or None if it is not importable (it is optional, not a capsim dependency)."""
     try:
-        import ciw  # noqa: F401
+        import ciw
     except ImportError:
-        return False
-    return True
+        return None
+    return getattr(ciw, "__version__", "?")
 
 
 # --------------------------------------------------------------------------- profile
@@ -228,18 +240,51 @@ def profile_capsim(scenario: Scenario, seed: int, top: int = 15) -> dict:
     print(f"\ncProfile of one capsim run (top {top} by cumulative time; profiling adds overhead):")
     print("\n".join(line for line in stream.getvalue().splitlines() if line.strip()))
 
+    own_stream = io.StringIO()
+    pstats.Stats(profiler, stream=own_stream).sort_stats("tottime").print_stats(10)
+    lines = own_stream.getvalue().splitlines()
+    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
+    print("\nTop 10 by own time (tottime):")
+    print("\n".join(line for line in lines[start:] if line.strip()))
+
     total = stats.total_tt
 
     def cumulative(module: str, func: str) -> float:
         return sum(v[3] for (f, _, name), v in stats.stats.items() if f.endswith(module) and name == func)
 
+    def builtin_from(method: str, caller_module: str, caller: str) -> float:
+        """Time in a C method (e.g. ndarray.sort) when called, directly or via numpy, from ``caller``."""
+        seconds = 0.0
+        for (f, _, name), v in stats.stats.items():
+            if f != "~" or method not in name:
+                continue
+            for (cf, _, cname), cv in v[4].items():
+                direct = cf.endswith(caller_module) and cname == caller
+                via_numpy = cf.endswith("fromnumeric.py") and any(
+                    gf.endswith(caller_module) and gname == caller
+                    for (gf, _, gname) in stats.stats.get((cf, _, cname), (0, 0, 0, 0, {}))[4]
+                )
+                if direct or via_numpy:
+                    seconds += cv[3]
+        return seconds
+
     simpy_own = sum(v[2] for (f, _, _), v in stats.stats.items() if f"{os.sep}simpy{os.sep}" in f)
+    draw = cumulative("capsim/demand.py", "draw")
+    sort = builtin_from("'sort' of 'numpy.ndarray'", "capsim/demand.py", "draw")
+    sort += builtin_from("'copy' of 'numpy.ndarray'", "capsim/demand.py", "draw")  # np.sort copies first
+    flags = cumulative("capsim/demand.py", "_flags")
+    review = cumulative("capsim/demand.py", "draw_review_times")
     stages = {
         # StreamSource.draw: Poisson counts per hour cell, uniform times, sort, flags,
         # review times, deadlines.
-        "arrival generation (StreamSource.draw)": cumulative("capsim/demand.py", "draw"),
+        "arrival generation (StreamSource.draw)": draw,
+        "  of which np.sort of the arrival times (copy + sort)": sort,
+        "  of which attribute flags (StreamSource._flags)": flags,
+        "  of which review times (draw_review_times)": review,
+        "  of which the rest (Poisson counts, uniforms, deadlines)": draw - sort - flags - review,
         # concatenate/argsort of the batch, ItemTable.append (incl. growth), TeamQueue.enqueue.
         "admit to item table + queues (Simulation._admit)": cumulative("capsim/engine.py", "_admit"),
+        "  of which ItemTable growth (ItemTable._reserve)": cumulative("capsim/records.py", "_reserve"),
         # Simulation.advance calls the compiled assign() once per team at each decision point.
         "numba kernel (Simulation.advance -> kernel.assign)": cumulative("capsim/engine.py", "advance"),
         "simpy own overhead (all simpy functions, own time)": simpy_own,
@@ -250,7 +295,7 @@ def profile_capsim(scenario: Scenario, seed: int, top: int = 15) -> dict:
     print(f"\nWhere capsim's time goes (profiled total {total:.3f} s):")
     for label, seconds in stages.items():
         print(f"  {label:<58s} {seconds:8.3f} s  {100 * seconds / total:5.1f} %")
-    rest = total - sum(stages.values())
+    rest = total - sum(v for k, v in stages.items() if not k.startswith(" "))
     print(f"  {'rest':<58s} {rest:8.3f} s  {100 * rest / total:5.1f} %")
     return {"total_seconds": total, "stages": stages, "top": stream.getvalue()}
 
@@ -279,7 +324,8 @@ def machine() -> dict:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "numba": numba.__version__,
-        "simpy": simpy.__version__ if hasattr(simpy, "__version__") else "?",
+        "simpy": getattr(simpy, "__version__", "?"),
+        "ciw": ciw_version(),
         "platform": platform.platform(),
     }
 
@@ -287,7 +333,8 @@ def machine() -> dict:
 def machine_line(m: dict) -> str:
     return (
         f"machine: {m['cpu']}, {m['cores']} cores ({m['cores_usable']} usable), Python {m['python']}, "
-        f"numpy {m['numpy']}, numba {m['numba']}, simpy {m['simpy']}, {m['platform']}"
+        f"numpy {m['numpy']}, numba {m['numba']}, simpy {m['simpy']}, ciw {m['ciw'] or 'not installed'}, "
+        f"{m['platform']}"
     )
 
 
@@ -338,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--items", type=int, default=5_000_000, help="items for capsim and the recursion (default 5,000,000)")
     p.add_argument("--naive-items", type=int, default=200_000, help="items for the naive simpy model (default 200,000)")
     p.add_argument("--ciw-items", type=int, default=20_000, help="items for Ciw (default 20,000)")
-    p.add_argument("--repeat", type=int, default=3, help="runs of each model; the best is reported (default 3)")
+    p.add_argument("--repeat", type=int, default=5, help="runs of each model; the best is reported (default 5)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--models", default=",".join(MODELS), help=f"comma-separated subset of {','.join(MODELS)}")
     p.add_argument("--json", metavar="PATH", help="also write the numbers to this JSON file")
@@ -356,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in MODELS:
         if name not in models:
             results[name].skipped = "not selected (--models)"
-    if "ciw" in models and not ciw_available():
+    if "ciw" in models and ciw_version() is None:
         results["ciw"].skipped = "not installed (pip install ciw)"
 
     scenario = capsim_scenario(horizon_for(a.items))
@@ -382,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 run_reference(ref.ciw_mmc, a.ciw_items, a.seed, r)
             if r.seconds:
-                print(f"  repeat {k + 1}/{a.repeat}  {name:<16s} {r.seconds[-1]:8.3f} s", flush=True)
+                cpu = f"  (CPU: user {r.user_seconds[-1]:.3f} s, sys {r.sys_seconds[-1]:.3f} s)" if r.user_seconds else ""
+                print(f"  repeat {k + 1}/{a.repeat}  {name:<16s} {r.seconds[-1]:8.3f} s{cpu}", flush=True)
 
     checks = None
     if last_rep is not None:

@@ -37,7 +37,7 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "assessed_criminal": "assessed items that are criminal",
     "assessed_realistic": "assessed items that are AI-generated, criminal and realistic",
     "analyst_hours": "hours of review by analysts",
-    "exposure_hours_per_analyst_day": "hours of review per analyst per shift worked",
+    "exposure_hours_per_analyst_day": "hours of review per analyst on each shift in which they reviewed",
     "utilisation": "share of analysts' on-shift time spent reviewing",
     "cost_total": "staff cost over the measured period, in the scenario's currency",
     "cost_per_assessed": "staff cost per assessed item",
@@ -80,7 +80,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
     worked = items.started & (items.start >= warmup)
     analyst_seconds = float(items.service[worked].sum())
     available = sum(plan.available_seconds(warmup, horizon) for plan in rep.shifts)
-    shifts_worked = sum(plan.shifts_within(warmup, horizon) for plan in rep.shifts)
+    exposure = exposure_per_analyst_shift(rep, worked)
     years = (horizon - warmup) / SECONDS_PER_YEAR
     cost = sum(
         t.headcount * scenario.costs.teams[t.team].annual_cost * years
@@ -111,13 +111,31 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
             "assessed_criminal": float((started & (items.flags & FLAG_CRIMINAL > 0)).sum()),
             "assessed_realistic": float((started & (items.flags & FLAG_REALISTIC > 0)).sum()),
             "analyst_hours": analyst_seconds / SECONDS_PER_HOUR,
-            "exposure_hours_per_analyst_day": analyst_seconds / SECONDS_PER_HOUR / shifts_worked if shifts_worked else float("nan"),
+            "exposure_hours_per_analyst_day": _mean(exposure) / SECONDS_PER_HOUR,
             "utilisation": analyst_seconds / available if available else float("nan"),
             "cost_total": cost,
             "cost_per_assessed": cost / assessed if assessed else float("nan"),
         }
     )
     return m
+
+
+def exposure_per_analyst_shift(rep: Replication, worked: np.ndarray) -> np.ndarray:
+    """Seconds of review each analyst did on each shift in which they reviewed anything.
+
+    An item counts towards the shift in which it started (``worked`` selects the items).
+    """
+    items = rep.items
+    totals = []
+    for t, plan in enumerate(rep.shifts):
+        mine = worked & (items.team == t)
+        if not mine.any() or len(plan.start) == 0:
+            continue
+        shift = np.searchsorted(plan.start, items.start[mine], side="right") - 1
+        key = shift.astype(np.int64) * plan.present.shape[1] + items.analyst[mine]
+        sums = np.bincount(key, weights=items.service[mine])
+        totals.append(sums[sums > 0])
+    return np.concatenate(totals) if totals else np.zeros(0)
 
 
 def sla_attainment(scenario: Scenario, rep: Replication, priority: str, within: float) -> float:

@@ -64,6 +64,18 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, data: Any) -> Any:
+        """YAML reads yes/no/on/off/true/false as booleans; only a yes/no key may take one."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                field = cls.model_fields.get(key)
+                if isinstance(value, bool) and field is not None and field.annotation is not bool:
+                    raise ValueError(f"{key}: {str(value).lower()} is not allowed here "
+                                     "(YAML reads yes/no/on/off/true/false as a yes/no answer)")
+        return data
+
 
 class Clock(Strict):
     """Simulated time: ``horizon`` after ``start``; statistics ignore the first ``warmup``."""
@@ -267,10 +279,20 @@ class ReviewTime(Strict):
         return self.mean
 
 
+def _hours_per_day(value: Any) -> Any:
+    """Shift length in hours: a number, or a duration per day such as ``8h/day``."""
+    if isinstance(value, str):
+        try:
+            return units.parse_daily_cap(value) / units.SECONDS_PER_HOUR
+        except (units.UnitError, TypeError):
+            raise ValueError(f"{value!r} is not a shift length: give hours, e.g. 7.5 or 7.5h/day") from None
+    return value
+
+
 class Roster(Strict):
     """A working pattern: ``hours_per_day`` from ``start`` on each of ``days``."""
 
-    hours_per_day: float = Field(7.5, gt=0, le=24)
+    hours_per_day: Annotated[float, BeforeValidator(_hours_per_day)] = Field(7.5, gt=0, le=24)
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
         default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], min_length=1
     )
@@ -349,6 +371,41 @@ class Experiment(Strict):
     seed: int = Field(0, ge=0)
 
 
+class CalibrationTarget(Strict):
+    """A published figure a metric must reproduce: within a relative ``tolerance``, or
+    within the 95% binomial interval of a count out of the figure ``binomial_of``."""
+
+    metric: str
+    published: str = Field(description="id of the published figure (or derived parameter)")
+    tolerance: float | None = Field(None, gt=0, description="allowed relative gap, e.g. 2%")
+    binomial_of: str | None = Field(None, description="id of the figure giving the number of trials")
+
+    @field_validator("tolerance", mode="before")
+    @classmethod
+    def _percent(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().endswith("%"):
+            try:
+                return float(value.strip()[:-1]) / 100
+            except ValueError:
+                raise ValueError(f"{value!r} is not a percentage, e.g. 2%") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> "CalibrationTarget":
+        from capsim.calibration import value_of
+        from capsim.figures import UnknownFigureError
+
+        if (self.tolerance is None) == (self.binomial_of is None):
+            raise ValueError("give either tolerance (e.g. 2%) or binomial_of (a figure id), not both or neither")
+        for fid in (self.published, self.binomial_of):
+            if fid is not None:
+                try:
+                    value_of(fid)
+                except UnknownFigureError as err:
+                    raise ValueError(str(err)) from None
+        return self
+
+
 class Scenario(Strict):
     """A whole scenario, validated and resolved (inheritance and overrides applied)."""
 
@@ -364,7 +421,14 @@ class Scenario(Strict):
     sla: list[SLA] = Field(default_factory=list)
     costs: Costs = Field(default_factory=Costs)
     experiment: Experiment = Field(default_factory=Experiment)
+    targets: list[CalibrationTarget] = Field(default_factory=list, description="calibration targets")
     _source: dict = PrivateAttr(default_factory=dict)
+    _figures: list = PrivateAttr(default_factory=list)
+
+    @property
+    def figures(self) -> list[str]:
+        """Ids of the published figures (and derived parameters) the scenario refers to."""
+        return self._figures
 
     @property
     def source(self) -> dict:
@@ -397,11 +461,19 @@ class Scenario(Strict):
         for i, s in enumerate(self.sla):
             if s.priority not in self.priorities:
                 problems.append(f"sla.{i}.priority: {s.priority!r} is not one of {', '.join(self.priorities)}")
+        from capsim.metrics import metric_names  # metrics depend on this module
+
+        known_metrics = metric_names(self)
+        for i, target in enumerate(self.targets):
+            if target.metric not in known_metrics:
+                hint = difflib.get_close_matches(target.metric, known_metrics, n=1)
+                problems.append(f"targets.{i}.metric: unknown metric {target.metric!r}"
+                                + (f" (did you mean {hint[0]!r}?)" if hint else "") + f"; metrics are {', '.join(known_metrics)}")
         for name in self.costs.teams:
             if name not in teams:
                 problems.append(f"costs.teams.{name}: no such team; teams are {', '.join(teams)}")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
     def team_of(self, stream: Stream) -> str:
@@ -432,12 +504,70 @@ def load_scenario(
     return validate(raw, origin)
 
 
+def _figure_literal(ref: dict, where: str, used: list[str]) -> Any:
+    """The literal a ``{figure: id}`` reference stands for, written with its unit."""
+    from capsim.calibration import unit_of, value_of  # the figures table loads lazily
+    from capsim.figures import UnknownFigureError
+
+    unknown = set(ref) - {"figure", "per"}
+    if unknown:
+        raise ScenarioError(f"{where}: a figure reference takes 'figure' and optionally 'per', not {', '.join(sorted(unknown))}")
+    fid = str(ref["figure"])
+    try:
+        value, unit = value_of(fid), unit_of(fid)
+    except UnknownFigureError as err:
+        raise ScenarioError(f"{where}: {err}") from None
+    used.append(fid)
+    if "per" in ref:
+        return f"{value!r}/{ref['per']}"
+    if unit.startswith("seconds"):
+        return f"{value!r}s"
+    if unit == "hours_per_day":
+        return f"{value!r}h/day"
+    if unit.startswith("hours"):
+        return f"{value!r}h"
+    if unit == "days":
+        return f"{value!r}d"
+    for suffix, per in (("_per_day", "day"), ("_per_hour", "h"), ("_per_year", "year")):
+        if unit.endswith(suffix):
+            return f"{value!r}/{per}"
+    return value
+
+
+def resolve_figures(node: Any, where: str, used: list[str]) -> Any:
+    """``node`` with every ``{figure: id}`` replaced by the figure's value; ids go to ``used``."""
+    if isinstance(node, dict):
+        if "figure" in node:
+            return _figure_literal(node, where, used)
+        return {k: resolve_figures(v, f"{where}.{k}" if where else str(k), used) for k, v in node.items()}
+    if isinstance(node, list):
+        return [resolve_figures(v, f"{where}.{i}", used) for i, v in enumerate(node)]
+    return node
+
+
 def resolve_raw(source: str | Path | dict) -> tuple[dict, str]:
     """The scenario mapping with ``extends:`` applied, and a label for error messages."""
     if isinstance(source, dict):
         return dict(source), "<scenario>"
     path = Path(source)
-    return _read_with_parents(path, ()), str(path)
+    chain: list[Path] = []
+    data = _read_with_parents(path, (), chain)
+    origin = str(path) + (f" (extends {' -> '.join(str(p) for p in chain[1:])})" if len(chain) > 1 else "")
+    return data, origin
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML in which dates stay text, so that the schema can say which date is wrong."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
 
 
 def _read_yaml(path: Path) -> dict:
@@ -447,20 +577,25 @@ def _read_yaml(path: Path) -> dict:
         raise ScenarioError(f"{path}: no such file") from None
     except OSError as err:
         raise ScenarioError(f"{path}: cannot be read ({err.strerror})") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a text file (a scenario is YAML text in UTF-8)") from None
     try:
-        data = yaml.safe_load(text)
+        data = _load_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(err, "problem", None) or "not valid YAML"
         raise ScenarioError(f"{path}: not valid YAML{where}: {problem}") from None
+    if data is None:
+        raise ScenarioError(f"{path}: the file is empty; a scenario is a YAML mapping of keys (name, clock, demand, ...)")
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: a scenario is a YAML mapping of keys (name, clock, demand, ...), not {type(data).__name__}")
     return data
 
 
-def _read_with_parents(path: Path, seen: tuple[Path, ...]) -> dict:
+def _read_with_parents(path: Path, seen: tuple[Path, ...], chain: list[Path]) -> dict:
     resolved = path.resolve()
+    chain.append(path)
     if resolved in seen:
         chain = " -> ".join(str(p) for p in (*seen, resolved))
         raise ScenarioError(f"{path}: extends forms a loop ({chain})")
@@ -470,7 +605,10 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...]) -> dict:
         return data
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: extends: give the path of one scenario file, e.g. base.yaml")
-    base = _read_with_parents(path.parent / parent, (*seen, resolved))
+    parent_path = path.parent / parent
+    if not parent_path.is_file():
+        raise ScenarioError(f"{path}: extends: {parent}: no such scenario file (looked for {parent_path})")
+    base = _read_with_parents(parent_path, (*seen, resolved), chain)
     base.pop("name", None)
     base.pop("title", None)
     return deep_merge(base, data)
@@ -492,18 +630,20 @@ _NAME_KEYS = ("stream", "team", "priority")
 
 def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...], origin: str) -> dict:
     """Apply ``dotted.key=value`` overrides; the value is read as YAML (``14``, ``5min``, ``[mon, tue]``)."""
-    data = json.loads(json.dumps(raw, default=str))
+    try:
+        data = json.loads(json.dumps(raw, default=str))
+    except ValueError:
+        raise ScenarioError(f"{origin}: the scenario refers to itself (a YAML alias inside its own anchor)") from None
     for item in overrides:
         key, sep, text = item.partition("=")
-        if not sep or not key.strip():
-            raise ScenarioError(f"--set {item!r}: write it as dotted.key=value, e.g. workforce.analysts.headcount=14")
+        path = key.strip().split(".")
+        if not sep or not all(part.strip() for part in path):
+            raise ScenarioError(f"{origin}: --set {item!r}: write it as dotted.key=value, e.g. workforce.analysts.headcount=14")
         try:
-            value = yaml.safe_load(text)
+            value = _load_yaml(text)
         except yaml.YAMLError:
             value = text
-        if isinstance(value, (dt.date, dt.datetime)):
-            value = value.isoformat()
-        _set_path(data, key.strip().split("."), value, f"{origin}: --set {key.strip()}")
+        _set_path(data, [part.strip() for part in path], value, f"{origin}: --set {key.strip()}")
     return data
 
 
@@ -540,11 +680,17 @@ def _list_index(node: list, head: str, where: str) -> int:
 
 def validate(raw: dict, origin: str = "<scenario>") -> Scenario:
     """Validate a resolved mapping, turning every pydantic error into one readable message."""
+    used: list[str] = []
     try:
-        scenario = Scenario.model_validate(raw)
+        literal = resolve_figures(raw, "", used)
+    except ScenarioError as err:
+        raise ScenarioError(f"{origin}: {err}") from None
+    try:
+        scenario = Scenario.model_validate(literal)
     except ValidationError as err:
         raise ScenarioError(format_errors(err, origin)) from None
     scenario._source = raw
+    scenario._figures = list(dict.fromkeys(used))
     return scenario
 
 

@@ -114,8 +114,14 @@ def parse_daily_cap(text: str | None) -> float | None:
         amount, _, per = text.partition("/")
         if per.strip().lower() not in {"day", "d"}:
             raise UnitError(f"{text!r} is not a daily cap: write it per day, e.g. 4h/day, or none")
-        return parse_duration(amount)
-    return parse_duration(text)
+        return _daily(parse_duration(amount), text)
+    return _daily(parse_duration(text), text)
+
+
+def _daily(seconds: float, text: object) -> float:
+    if not 0 <= seconds <= SECONDS_PER_DAY:
+        raise UnitError(f"{text!r} is not a daily cap: it must be between 0h/day and 24h/day, e.g. 4h/day, or none")
+    return seconds
 
 
 def format_duration(seconds: float) -> str:

@@ -56,11 +56,6 @@ class ShiftPlan:
         partial = np.where(k >= 0, self.on_duty[safe] * np.clip(times - self.start[safe], 0, length[safe]), 0.0)
         return before[np.clip(k, 0, None)] + partial
 
-    def shifts_within(self, t0: float, t1: float) -> int:
-        """Analyst-shifts worked that start within [t0, t1)."""
-        inside = (self.start >= t0) & (self.start < t1)
-        return int(self.on_duty[inside].sum())
-
 
 def shift_plan(team: Team, clock: Clock, rng: np.random.Generator) -> ShiftPlan:
     """The shifts of ``team`` starting before the horizon, with absences drawn from ``rng``."""
