@@ -376,7 +376,13 @@ def report(results: dict[str, Result], repeat: int, checks: dict | None) -> dict
               f"{checks['reviewed']:,d} reviewed, {checks['waiting_at_horizon']:,d} waiting at the horizon, "
               f"{checks['expired']:,d} expired (ttl {checks['ttl_days']:g} d, longest wait {checks['wait_max']:.0f} s); "
               f"busiest analyst-day {checks['max_daily_exposure_hours']:.2f} h of review against a cap of "
-              f"{checks['exposure_cap_hours']:g} h (not binding)")
+              f"{checks['exposure_cap_hours']:g} h")
+        binding = checks["max_daily_exposure_hours"] >= checks["exposure_cap_hours"]
+        if binding or checks["expired"]:
+            print("WARNING: the exposure cap or the ttl bound in the capsim run, so it is no longer the M/M/c "
+                  "workload of the other models; its numbers are not comparable")
+        else:
+            print("  (exposure cap and ttl set but not binding: the same M/M/c queue as the reference models)")
     return {"ratios": ratios, "erlang_c": {"wait_mean": wq, "p_wait": pw}}
 
 

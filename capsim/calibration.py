@@ -28,7 +28,7 @@ from typing import Callable
 from scipy import stats
 
 from capsim.figures import UnknownFigureError, figure, ids, series
-from capsim.growth_fit import two_point_doubling_time
+from capsim.growth_fit import CountRatioFit, fit_count_ratio, two_point_doubling_time
 
 DAYS_PER_YEAR = 365.25
 """Days in a year, as in :mod:`capsim.units`."""
@@ -156,6 +156,59 @@ def iwf_ai_reports_doubling_time_days() -> float:
     return DAYS_PER_YEAR * two_point_doubling_time(series("iwf_ai_reports_actioned_"))
 
 
+def iwf_ai_reports_count_ratio_fit(level: float = 0.95) -> CountRatioFit:
+    """The exact Poisson count-ratio fit to IWF actionable AI reports, 51 (2023) → 245 (2024).
+
+    The two counts are read from the table (``iwf_ai_reports_actioned_2023`` and
+    ``iwf_ai_reports_actioned_2024``); see :func:`capsim.growth_fit.fit_count_ratio`. No
+    published series of AI-generated volume is long enough for a regression, so this is the
+    only interval the data allow, and a lower bound on the real uncertainty (report counts
+    are overdispersed).
+    """
+    return fit_count_ratio(
+        (figure("iwf_ai_reports_actioned_2023").year, _v("iwf_ai_reports_actioned_2023")),
+        (figure("iwf_ai_reports_actioned_2024").year, _v("iwf_ai_reports_actioned_2024")),
+        level,
+    )
+
+
+def iwf_ai_reports_doubling_time_low_days() -> float:
+    """Doubling time of IWF actionable AI reports for *low* growth, in days (≈ 200 d).
+
+    The upper (slowest) end of the 95% exact Poisson interval of the 51 → 245 count ratio
+    (:func:`iwf_ai_reports_count_ratio_fit`).
+    """
+    return DAYS_PER_YEAR * iwf_ai_reports_count_ratio_fit(0.95).doubling_time_for("low")
+
+
+def iwf_ai_reports_doubling_time_central_days() -> float:
+    """Doubling time of IWF actionable AI reports for *central* growth, in days (≈ 161 d).
+
+    The point estimate of the 51 → 245 count ratio; the same as
+    ``iwf_ai_reports_doubling_time_days``.
+    """
+    return DAYS_PER_YEAR * iwf_ai_reports_count_ratio_fit(0.95).doubling_time_for("central")
+
+
+def iwf_ai_reports_doubling_time_high_days() -> float:
+    """Doubling time of IWF actionable AI reports for *high* growth, in days (≈ 134 d).
+
+    The lower (fastest) end of the 95% exact Poisson interval of the 51 → 245 count ratio
+    (:func:`iwf_ai_reports_count_ratio_fit`).
+    """
+    return DAYS_PER_YEAR * iwf_ai_reports_count_ratio_fit(0.95).doubling_time_for("high")
+
+
+def iwf_ai_realistic_share() -> float:
+    """Share of IWF AI reports that were realistic AI imagery in 2024 (≈ 0.788): 193 / 245.
+
+    ``iwf_ai_realistic_reports_2024 / iwf_ai_reports_actioned_2024``. The two counts come
+    from different publications and are counted differently (the 193 from press coverage of
+    the 2025 data), so the share is approximate; it is the only published link between them.
+    """
+    return _v("iwf_ai_realistic_reports_2024") / _v("iwf_ai_reports_actioned_2024")
+
+
 def iwf_realistic_ai_reports_doubling_time_days() -> float:
     """Doubling time of IWF realistic-AI reports, 193 (2024) → 491 (2025), in days (≈ 271 d).
 
@@ -246,6 +299,10 @@ DERIVED: dict[str, Callable[[], float]] = {
     "iwf_2024_ai_images_per_report": iwf_ai_images_per_report,
     "iwf_ai_reports_doubling_time_days": iwf_ai_reports_doubling_time_days,
     "iwf_realistic_ai_reports_doubling_time_days": iwf_realistic_ai_reports_doubling_time_days,
+    "iwf_ai_reports_doubling_time_low_days": iwf_ai_reports_doubling_time_low_days,
+    "iwf_ai_reports_doubling_time_central_days": iwf_ai_reports_doubling_time_central_days,
+    "iwf_ai_reports_doubling_time_high_days": iwf_ai_reports_doubling_time_high_days,
+    "iwf_2024_ai_realistic_share": iwf_ai_realistic_share,
     "inhope_2024_known_share": inhope_known_share,
     "iwf_clustering_time_factor": iwf_clustering_time_factor,
     "inhope_analysts_per_hotline": inhope_analysts_per_hotline,
@@ -275,6 +332,10 @@ DERIVED_UNITS: dict[str, str] = {
     "iwf_2024_ai_images_per_report": "images_per_report",
     "iwf_ai_reports_doubling_time_days": "days",
     "iwf_realistic_ai_reports_doubling_time_days": "days",
+    "iwf_ai_reports_doubling_time_low_days": "days",
+    "iwf_ai_reports_doubling_time_central_days": "days",
+    "iwf_ai_reports_doubling_time_high_days": "days",
+    "iwf_2024_ai_realistic_share": "share",
     "inhope_2024_known_share": "share",
     "iwf_clustering_time_factor": "share",
     "inhope_analysts_per_hotline": "analysts_per_hotline",

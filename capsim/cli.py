@@ -12,7 +12,10 @@ import math
 import sys
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Optional
+
+import pandas as pd
 
 import typer
 from rich.console import Console
@@ -28,13 +31,16 @@ app = typer.Typer(
     name="capsim",
     help="Analyst-hours capacity simulator: how growing volumes of material strain the review "
     "capacity of hotlines and police units, and what staff, tooling and money keep up. "
-    "capsim models counts and durations only; it never handles content.",
+    "capsim models counts and durations only; it never handles content.\n\n"
+    "Example: capsim run base --replications 20 --set workforce.analysts.headcount=16",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 out_console = Console()
+if not out_console.is_terminal:  # piped or captured: tables at a width that keeps their columns whole
+    out_console = Console(width=140)
 err_console = Console(stderr=True)
 
 SCENARIO_HELP = "A scenario file (YAML), or the name of a bundled one such as 'base'."
@@ -67,13 +73,16 @@ def scenario_path(name: str) -> Path:
 
 def fail(message: str) -> None:
     """Print ``message`` on standard error and exit with status 2."""
-    err_console.print(message, markup=False, highlight=False)
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
 def load(name: str, overrides: list[str] | None) -> tuple[Scenario, Path]:
     """Load a scenario for a command, turning any problem into a clean exit."""
     path = scenario_path(name)
+    if not path.exists() and path.suffix not in {".yaml", ".yml"}:
+        bundled = ", ".join(p.stem for p in sorted(bundled_folder().glob("*.yaml"))) or "none"
+        fail(f"{name}: no such scenario file, nor a bundled scenario of that name; bundled scenarios: {bundled}")
     try:
         return load_scenario(path, overrides or []), path
     except ScenarioError as err:
@@ -132,19 +141,35 @@ def run(
     Example: capsim run scenarios/base.yaml --replications 20 --set workforce.analysts.headcount=16
     """
     loaded, path = load(scenario, set_)
-    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
-    result = run_with_progress(loaded, replications, seed, workers)
-    target = out or Path("out") / loaded.name
-    with atomic_folder(target) as folder:
-        result.summary.to_csv(folder / "summary.csv", index=False)
-        result.timeseries.to_csv(folder / "timeseries.csv", index=False)
-        result.per_replication.to_csv(folder / "replications.csv", index=False)
-        write_json(folder / "manifest.json", manifest(
-            loaded, seed=result.seed, replications=result.replications, workers=workers, started=started,
-            wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [],
-        ))
+    result, target = simulate_and_write(loaded, path, out, replications, seed, workers, set_)
     print_headline(result)
-    out_console.print(f"Wrote {target}/: summary.csv, timeseries.csv, replications.csv, manifest.json")
+    out_console.print(f"Wrote {target}/: {', '.join(RUN_FILES)}", soft_wrap=True)
+
+
+RUN_FILES = ("summary.csv", "timeseries.csv", "replications.csv", "manifest.json")
+
+
+def simulate_and_write(
+    scenario: Scenario, path: Path, out: Path | None, replications: int | None, seed: int | None,
+    workers: int, overrides: list[str] | None, extra: Callable[[SimulationResult], dict[str, pd.DataFrame]] | None = None,
+) -> tuple[SimulationResult, Path]:
+    """Simulate, then write the run's files (and any ``extra`` tables) into one folder, atomically."""
+    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    result = run_with_progress(scenario, replications, seed, workers)
+    target = out or Path("out") / scenario.name
+    tables = {"summary.csv": result.summary, "timeseries.csv": result.timeseries,
+              "replications.csv": result.per_replication, **(extra(result) if extra else {})}
+    try:
+        with atomic_folder(target) as folder:
+            for name, table in tables.items():
+                table.to_csv(folder / name, index=False)
+            write_json(folder / "manifest.json", manifest(
+                scenario, seed=result.seed, replications=result.replications, workers=workers, started=started,
+                wall_seconds=time.perf_counter() - clock, source=str(path), overrides=overrides or [],
+            ))
+    except OSError as err:
+        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+    return result, target
 
 
 @app.command()
@@ -158,7 +183,8 @@ def validate(
     """
     loaded, path = load(scenario, set_)
     out_console.print(f"{path}: valid scenario {loaded.name!r}: {len(loaded.demand)} stream(s), "
-                      f"{len(loaded.workforce)} team(s), horizon {loaded.clock.horizon / 86400:g} days.", markup=False)
+                      f"{len(loaded.workforce)} team(s), horizon {loaded.clock.horizon / 86400:g} days.",
+                      markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -183,6 +209,115 @@ def scenarios(
             title = f"INVALID: {str(err).splitlines()[0]}"
         table.add_row(str(file), title)
     out_console.print(table)
+
+
+@app.command()
+def figures(
+    search: Annotated[Optional[str], typer.Option("--search", help="Show only figures whose id, quantity, source or notes contain WORD.")] = None,
+    show: Annotated[Optional[str], typer.Option("--id", help="Show one figure in full, with its source.")] = None,
+) -> None:
+    """List the published figures capsim uses, with their sources.
+
+    Example: capsim figures --search iwf23
+    """
+    from capsim import calibration, figures as table_of_figures
+    from capsim.figures import UnknownFigureError
+
+    if show:
+        try:
+            value, unit, meaning = calibration.value_of(show), calibration.unit_of(show), calibration.explain(show)
+        except UnknownFigureError as err:
+            fail(str(err))
+        lines = [f"{show} = {value:,.6g} {unit}", meaning]
+        if show in table_of_figures.ids():
+            f = table_of_figures.figure(show)
+            lines += [f"{f.organisation}, {f.title} ({f.year}); status: {f.status}", f.url]
+        else:
+            lines.append("derived parameter (capsim.calibration)")
+        out_console.print("\n".join(lines), markup=False, soft_wrap=True)
+        return
+    found = table_of_figures.search(search) if search else table_of_figures.all_figures()
+    if not found:
+        fail(f"no figure matches {search!r}; try a shorter word, or list them all with 'capsim figures'")
+    table = Table(show_header=True)
+    for column in ("id", "value", "unit", "year", "source", "status"):
+        table.add_column(column, justify="right" if column == "value" else "left", overflow="fold")
+    for f in found:
+        table.add_row(f.id, f"{f.value:,.6g}", f.unit, str(f.year), f.organisation, f.status)
+    out_console.print(table)
+    out_console.print("Details and source address: capsim figures --id ID", style="dim")
+
+
+@app.command()
+def calibrate(
+    target: Annotated[str, typer.Argument(help="A scenario with calibration targets, or the word 'growth'.")],
+    series: Annotated[Optional[str], typer.Argument(help="With 'growth': a published series, or YEAR=VALUE,... points.")] = None,
+    model: Annotated[str, typer.Option("--model", help="With 'growth': auto, count-ratio, exponential or logistic.")] = "auto",
+    out: Out = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    workers: Workers = 1,
+    set_: Sets = None,
+) -> None:
+    """Check a scenario against its published calibration targets, or fit growth to a series.
+
+    capsim calibrate SCENARIO runs the scenario and prints, for each target, the published
+    figure, the simulated mean with its 95% CI, the allowed range and pass or fail; it exits
+    with status 1 if any target fails. capsim calibrate growth SERIES fits a growth curve,
+    with its confidence interval, to a published yearly series and prints a scenario fragment.
+
+    Examples: capsim calibrate scenarios/iwf-forum-2023.yaml
+    capsim calibrate growth iwf-ai-reports
+    capsim calibrate growth 2021=120,2022=190,2023=260,2024=410 --model logistic
+    """
+    if target == "growth":
+        fit_growth(series, model)
+        return
+    if series is not None:
+        fail(f"unexpected argument {series!r}: a second argument goes only with 'capsim calibrate growth SERIES'")
+    from capsim.calibrate import check_targets
+
+    loaded, path = load(target, set_)
+    if not loaded.targets:
+        fail(f"{path}: targets: this scenario declares no calibration targets "
+             "(a list of {metric, published, tolerance or binomial_of})")
+    result, folder = simulate_and_write(loaded, path, out, replications, seed, workers, set_,
+                                        extra=lambda r: {"calibration.csv": check_targets(r)})
+    checks = check_targets(result)
+    table = Table(title=f"{loaded.name}: {result.replications} replications, seed {result.seed}", title_justify="left")
+    for column in ("metric", "published", "simulated mean", "95% CI", "allowed", "result"):
+        table.add_column(column, justify="left" if column in {"metric", "result"} else "right")
+    for row in checks.itertuples():
+        table.add_row(f"{row.metric}\n({row.published_id})", format_value(row.published), format_value(row.mean),
+                      f"{format_value(row.ci_low)} – {format_value(row.ci_high)}",
+                      f"{format_value(row.allowed_low)} – {format_value(row.allowed_high)}",
+                      "pass" if row.passed else "FAIL")
+    out_console.print(table)
+    out_console.print(f"Wrote {folder}/calibration.csv", soft_wrap=True)
+    if not checks.passed.all():
+        raise typer.Exit(1)
+
+
+def fit_growth(series: str | None, model: str) -> None:
+    """Print the growth fit of a series, its interval and a scenario fragment."""
+    import yaml
+
+    from capsim import growth_fit
+
+    known = ", ".join(growth_fit.known_series())
+    if series is None:
+        fail(f"name a series to fit: capsim calibrate growth SERIES; published series: {known}; "
+             "or give your own points as YEAR=VALUE,YEAR=VALUE,...")
+    try:
+        if "=" in series:
+            fit = growth_fit.fit_points(growth_fit.parse_points(series), model, name="your series")
+        else:
+            fit = growth_fit.fit_series(series, model)
+    except (KeyError, ValueError, RuntimeError) as err:
+        fail(str(err.args[0] if err.args else err))
+    out_console.print(fit.summary(), markup=False, soft_wrap=True)
+    out_console.print("\nScenario fragment (growth: of a stream):", markup=False)
+    out_console.print(yaml.safe_dump({"growth": fit.to_fragment()}, sort_keys=False).rstrip(), markup=False)
 
 
 def main() -> None:

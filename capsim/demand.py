@@ -103,6 +103,18 @@ def expected_count(stream: Stream, clock: Clock) -> float:
     return float(cell_means(stream, clock).sum()) + stream.initial_backlog + bursts
 
 
+def expected_reviewed(scenario: Scenario) -> int:
+    """How many items of a replication reach a human: the expected number plus six
+    standard deviations, so that the item table can be sized once."""
+    hashing = scenario.tooling.hash_matching
+    total = 0.0
+    for stream in scenario.demand:
+        cleared = stream.mix.known * hashing.match_rate if hashing.enabled else 0.0
+        mean = expected_count(stream, scenario.clock) * (1 - cleared)
+        total += mean + 6 * mean**0.5
+    return int(total) + 1024
+
+
 @dataclass
 class ArrivalBatch:
     """Items that reach a human queue in one batch window, sorted by arrival time (seconds)."""
@@ -120,8 +132,8 @@ class ArrivalBatch:
 class StreamSource:
     """Draws the arrivals of one stream, batch by batch, from its own random streams.
 
-    ``rngs`` maps process names (``arrivals``, ``clearing``, ``attributes``, ``review``, ``ttl``)
-    to generators, so that changing one stage leaves the draws of the others unchanged.
+    ``rngs`` maps each name in :data:`STAGES` to a generator, so that changing one stage
+    leaves the draws of the others unchanged.
     """
 
     def __init__(self, scenario: Scenario, index: int, rngs: dict[str, np.random.Generator]):
@@ -158,16 +170,18 @@ class StreamSource:
         self.arrived_per_cell[first:last] += counts
         self.cleared_per_cell[first:last] += counts - reviewed
         cell_starts = np.arange(first, last, dtype=float) * self.width
-        offsets = self.rngs["arrivals"].random(int(reviewed.sum())) * self.width
-        parts = [np.minimum(np.repeat(cell_starts, reviewed) + offsets, self.clock.horizon)]
+        offsets = sorted_uniforms(reviewed, self.rngs["arrivals"]) * self.width
+        arrival = np.minimum(np.repeat(cell_starts, reviewed) + offsets, self.clock.horizon)
+        lumps = []
         for at, n in self._lumps:
             if t0 <= at < t1:
                 kept = n - int(self._clear(np.array([n]))[0])
                 cell = int(at // self.width)
                 self.arrived_per_cell[cell] += n
                 self.cleared_per_cell[cell] += n - kept
-                parts.append(np.full(kept, at))
-        arrival = np.sort(np.concatenate(parts), kind="stable")
+                lumps.append(np.full(kept, at))
+        if lumps:
+            arrival = np.sort(np.concatenate([arrival, *lumps]))
         n = len(arrival)
         return ArrivalBatch(
             arrival=arrival,
@@ -184,21 +198,22 @@ class StreamSource:
         return self.rngs["clearing"].binomial(counts, self.stream.mix.known * self.match_rate)
 
     def _flags(self, n: int) -> np.ndarray:
-        """Attribute bits for ``n`` reviewed items (known is conditional on not being cleared)."""
-        mix, rng = self.stream.mix, self.rngs["attributes"]
-        u = rng.random((4, n))
+        """Attribute bits for ``n`` reviewed items (known is conditional on not being cleared).
+
+        Each attribute has its own random stream, so changing one share leaves the draws of
+        the others unchanged (common random numbers across scenarios).
+        """
+        mix = self.stream.mix
         # P(known | not cleared) = k (1 - m) / (1 - k m), for known share k and match rate m.
         k, m = mix.known, self.match_rate
         p_known = k * (1 - m) / (1 - k * m) if k * m < 1 else 0.0
-        ai = u[0] < mix.ai_generated
-        criminal = u[2] < mix.criminal
-        flags = (
-            ai * FLAG_AI
-            + (u[1] < p_known) * FLAG_KNOWN
-            + criminal * FLAG_CRIMINAL
-            + (ai & criminal & (u[3] < mix.realistic)) * FLAG_REALISTIC
-        )
-        return flags.astype(np.uint8)
+        ai = bernoulli(mix.ai_generated, n, self.rngs["ai"])
+        criminal = bernoulli(mix.criminal, n, self.rngs["criminal"])
+        flags = ai * np.uint8(FLAG_AI)
+        flags |= bernoulli(p_known, n, self.rngs["known"]) * np.uint8(FLAG_KNOWN)
+        flags |= criminal * np.uint8(FLAG_CRIMINAL)
+        flags |= (ai & criminal & bernoulli(mix.realistic, n, self.rngs["realistic"])) * np.uint8(FLAG_REALISTIC)
+        return flags
 
     def _deadlines(self, arrival: np.ndarray) -> np.ndarray:
         """Time (seconds) at which each item expires if not yet taken; +inf without a ttl."""
@@ -208,6 +223,41 @@ class StreamSource:
         if ttl.dist == "fixed":
             return arrival + ttl.mean
         return arrival + self.rngs["ttl"].exponential(ttl.mean, len(arrival))
+
+
+STAGES = ("arrivals", "clearing", "ai", "known", "criminal", "realistic", "review", "ttl")
+"""The stochastic stages of a stream; each draws from its own random stream."""
+
+
+def bernoulli(p: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` yes/no draws with probability ``p``, as booleans (no draw at all if p is 0 or 1)."""
+    if p <= 0.0:
+        return np.zeros(n, dtype=bool)
+    if p >= 1.0:
+        return np.ones(n, dtype=bool)
+    return rng.random(n) < p
+
+
+def sorted_uniforms(counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each cell ``k``, ``counts[k]`` uniform draws on [0, 1) in increasing order, cells in turn.
+
+    Uses the exponential-spacings identity: the order statistics of c uniforms are
+    distributed as the partial sums of c + 1 standard exponentials divided by their total.
+    That costs linear time, where sorting would cost c log c.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    if counts.sum() == 0:
+        return np.zeros(0)
+    spacings = rng.standard_exponential(int(counts.sum()) + len(counts))
+    running = np.cumsum(spacings)
+    last = np.cumsum(counts + 1) - 1  # index of each cell's closing spacing
+    total = running[last]
+    before = np.concatenate([[0.0], total[:-1]])
+    cell = np.repeat(np.arange(len(counts)), counts + 1)
+    fraction = (running - before[cell]) / (total - before)[cell]
+    keep = np.ones(len(fraction), dtype=bool)
+    keep[last] = False
+    return fraction[keep]
 
 
 def draw_review_times(review, n: int, rng: np.random.Generator) -> np.ndarray:

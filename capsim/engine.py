@@ -17,7 +17,7 @@ import zlib
 import numpy as np
 import simpy
 
-from capsim.demand import StreamSource, cell_seconds
+from capsim.demand import STAGES, StreamSource, cell_seconds, expected_reviewed
 from capsim.kernel import assign
 from capsim.records import ItemTable, Replication
 from capsim.scenario import Scenario
@@ -86,11 +86,10 @@ class Simulation:
 
     def __init__(self, scenario: Scenario, seed: int, replication: int = 0):
         self.scenario = scenario
-        self.items = ItemTable()
+        self.items = ItemTable(capacity=expected_reviewed(scenario))
         rng = lambda name: process_rng(seed, replication, name)  # noqa: E731
         self.sources = [
-            StreamSource(scenario, i, {stage: rng(f"{stage}:{s.stream}") for stage in
-                                       ("arrivals", "clearing", "attributes", "review", "ttl")})
+            StreamSource(scenario, i, {stage: rng(f"{stage}:{s.stream}") for stage in STAGES})
             for i, s in enumerate(scenario.demand)
         ]
         self.teams = [
@@ -120,24 +119,23 @@ class Simulation:
 
     def _admit(self, batches) -> None:
         """Add one batch window's items from every stream to the table and to their queues."""
-        arrival = np.concatenate([b.arrival for b in batches])
-        if len(arrival) == 0:
+        batches = [b for b in batches if len(b)]
+        if not batches:
             return
-        order = np.argsort(arrival, kind="stable")
-        stream = np.concatenate([b.stream for b in batches])[order]
-        ids = self.items.append(
-            arrival=arrival[order],
-            service=np.concatenate([b.service for b in batches])[order],
-            deadline=np.concatenate([b.deadline for b in batches])[order],
-            flags=np.concatenate([b.flags for b in batches])[order],
-            stream=stream,
-            team=self.stream_team[stream],
-            priority=self.stream_priority[stream],
-        )
+        columns = {name: np.concatenate([getattr(b, name) for b in batches])
+                   for name in ("arrival", "service", "deadline", "flags", "stream")}
+        if len(batches) > 1:  # merge the streams' sorted runs into one arrival order
+            order = np.argsort(columns["arrival"], kind="stable")
+            columns = {name: column[order] for name, column in columns.items()}
+        stream = columns["stream"]
         team_of, prio_of = self.stream_team[stream], self.stream_priority[stream]
+        ids = self.items.append(team=team_of, priority=prio_of, **columns)
         for t, team in enumerate(self.teams):
             for p in range(team.queue.shape[0]):
-                mine = ids[(team_of == t) & (prio_of == p)]
+                if len(batches) == 1:
+                    mine = ids if (team_of[0] == t and prio_of[0] == p) else ids[:0]
+                else:
+                    mine = ids[(team_of == t) & (prio_of == p)]
                 if len(mine):
                     team.enqueue(p, mine)
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from capsim.demand import cell_seconds, expected_reviewed
 from capsim.engine import simulate_replication
 from capsim.metrics import measure, metric_names
 from capsim.records import BYTES_PER_ITEM
 from capsim.results import summarise
 from capsim.scenario import Scenario, ScenarioError, expected_arrivals
+from capsim.units import SECONDS_PER_DAY
 
 MEMORY_SHARE = 0.5
 """Largest share of the machine's memory a run may plan to use."""
@@ -55,27 +57,30 @@ def machine_memory() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def check_size(scenario: Scenario, workers: int) -> None:
-    """Refuse, before starting, a run whose item records would not fit in memory.
+def memory_estimate(scenario: Scenario) -> tuple[float, float]:
+    """Expected items reaching a human, and bytes one replication needs for its arrays.
 
-    Only items that reach a human are stored; their expected number is estimated from the
-    demand (a reviewed share below one is not assumed: hash matching may clear fewer).
+    Counts the item rows, each team's shift plan (one byte per analyst per day) and state
+    (a few numbers per analyst), and each stream's per-cell counts.
     """
-    arrivals = expected_arrivals(scenario)
-    hashing = scenario.tooling.hash_matching
-    kept = []
-    for stream in scenario.demand:
-        cleared = stream.mix.known * hashing.match_rate if hashing.enabled else 0.0
-        kept.append(1 - cleared)
-    reviewed = arrivals * max(kept)
-    per_replication = reviewed * BYTES_PER_ITEM
+    reviewed = expected_reviewed(scenario)
+    days = scenario.clock.horizon / SECONDS_PER_DAY + 2
+    analysts = sum(t.headcount for t in scenario.workforce)
+    cells = scenario.clock.horizon / cell_seconds(scenario.clock) * len(scenario.demand)
+    return reviewed, reviewed * BYTES_PER_ITEM + analysts * (days + 64) + cells * 24
+
+
+def check_size(scenario: Scenario, workers: int) -> None:
+    """Refuse, before starting, a run whose arrays would not fit in memory, with its estimate."""
+    reviewed, per_replication = memory_estimate(scenario)
     budget = MEMORY_SHARE * machine_memory()
     if per_replication * workers > budget:
         raise ScenarioError(
-            f"{scenario.name}: this run is too large for this machine: about {arrivals:.3g} items arrive, "
-            f"{reviewed:.3g} of them reach a human, needing about {per_replication / 2**30:.3g} GiB per replication "
-            f"× {workers} worker(s), against {budget / 2**30:.3g} GiB available. Shorten clock.horizon, "
-            f"lower the rates, or use fewer workers."
+            f"{scenario.name}: this run is too large for this machine: about {expected_arrivals(scenario):.3g} items "
+            f"arrive, {reviewed:.3g} of them reach a human, {sum(t.headcount for t in scenario.workforce):,} analysts; "
+            f"it needs about {per_replication / 2**30:.3g} GiB per replication × {workers} worker(s), against "
+            f"{budget / 2**30:.3g} GiB available. Shorten clock.horizon, lower the rates or headcounts, "
+            f"or use fewer workers."
         )
 
 

@@ -57,7 +57,7 @@ class UnknownFigureError(KeyError):
         if self.suggestions:
             message += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
         else:
-            message += "; see capsim.figures.search() for the ids in the table"
+            message += "; list the ids with: capsim figures --search WORD"
         self.message = message
         super().__init__(message)
 

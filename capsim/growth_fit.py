@@ -14,8 +14,20 @@ Years are numbers (``2024``, or ``2024.5``); values are yearly totals (reports a
 say). When a fitted year is written as a date, a figure for year ``Y`` is taken to describe
 the middle of calendar year ``Y``: year coordinate ``Y`` ↔ 2 July of ``Y``.
 
+A third method serves series of only two yearly **counts**, where a regression has no
+degrees of freedom left:
+
+- **count ratio** (:func:`fit_count_ratio`): the two counts are taken as independent
+  Poisson counts; given their total, the later one is binomial, so an exact
+  (Clopper–Pearson) interval for its share gives an interval for the ratio of the two
+  yearly rates, hence for the annual growth factor and the doubling time. The curve is
+  still exponential; only the interval is built differently. Real report counts vary
+  more than Poisson counts do, so this interval is a lower bound on the uncertainty.
+
 ``known_series()`` names the published yearly series in the figures table that can be
-fitted; every value comes from the table by figure id.
+fitted; every value comes from the table by figure id. :func:`fit_series` fits one of them
+by name with the method its length allows (two points: count ratio; three: exponential;
+four or more: exponential, or logistic on request).
 
     >>> fit = fit_exponential([2020, 2021, 2022, 2023], [100, 200, 400, 800])
     >>> fit.to_fragment()
@@ -24,7 +36,9 @@ fitted; every value comes from the table by figure id.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import difflib
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -98,6 +112,14 @@ def _fmt(value: float) -> str:
     return f"{value:.4g}" if math.isfinite(value) else "inf"
 
 
+def _prefix(series: str) -> str:
+    return f"{series}: " if series else ""
+
+
+def _note_lines(notes: Sequence[str]) -> list[str]:
+    return [f"  note: {note}" for note in notes]
+
+
 @dataclass(frozen=True)
 class ExponentialFit:
     """A log-linear fit ``v(t) = value_at_reference · exp(rate · (t − reference_year))``.
@@ -121,6 +143,11 @@ class ExponentialFit:
     doubling_time_ci: tuple[float, float]
     r_squared: float
     model: str = field(default="exponential", init=False)
+    method: str = field(default="log-linear least squares", init=False)
+    series: str = ""
+    """Name of the published series fitted (set by :func:`fit_series`), or empty."""
+    notes: tuple[str, ...] = ()
+    """Caveats about the series itself, printed at the end of :meth:`summary`."""
 
     @property
     def n(self) -> int:
@@ -167,7 +194,7 @@ class ExponentialFit:
         lo, hi = self.doubling_time_ci
         first, last = self.years[0], self.years[-1]
         lines = [
-            f"Exponential fit to {self.n} points, {first:g}-{last:g} (log-linear least squares).",
+            f"{_prefix(self.series)}Exponential fit to {self.n} points, {first:g}-{last:g} (log-linear least squares).",
             f"  growth rate: {self.rate:.4g}/year ({self.annual_growth:+.1%} a year), "
             f"{self.level:.0%} CI {self.rate_ci[0]:.4g} to {self.rate_ci[1]:.4g}/year",
         ]
@@ -196,6 +223,7 @@ class ExponentialFit:
             )
         if self.n < 5:
             lines.append(f"  only {self.n} points: read the interval as a rough guide")
+        lines.extend(_note_lines(self.notes))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -267,6 +295,336 @@ def two_point_doubling_time(points: Sequence[tuple[float, float]]) -> float:
     return (y1 - y0) * LN2 / growth if growth > 0 else math.inf
 
 
+# --- two yearly counts: the exact Poisson count ratio ----------------------------------------
+
+def count_ratio_interval(earlier_count: float, later_count: float, level: float = 0.95) -> tuple[float, float]:
+    """Exact interval for the ratio ``λ2 / λ1`` of two independent Poisson rates.
+
+    Given the counts ``c1`` (earlier) and ``c2`` (later), ``c2`` conditional on
+    ``n = c1 + c2`` is Binomial(n, p) with ``p = λ2 / (λ1 + λ2)``. The Clopper–Pearson
+    interval for ``p``, ``Beta((1−level)/2; c2, c1 + 1)`` to ``Beta((1+level)/2; c2 + 1, c1)``,
+    maps to the ratio through ``p / (1 − p)``. Its coverage is at least ``level`` for every
+    pair of rates (it is conservative). Both counts must be above zero.
+    """
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be strictly between 0 and 1, got {level!r}")
+    c1, c2 = float(earlier_count), float(later_count)
+    if not (c1 > 0 and c2 > 0):
+        raise SeriesTooShortError(f"a count ratio needs both counts above zero; got {c1:g} and {c2:g}")
+    alpha = 1.0 - level
+    p_low = float(stats.beta.ppf(alpha / 2.0, c2, c1 + 1.0))
+    p_high = float(stats.beta.ppf(1.0 - alpha / 2.0, c2 + 1.0, c1))
+    return p_low / (1.0 - p_low), p_high / (1.0 - p_high)
+
+
+def _count(value: float, which: str) -> float:
+    """A Poisson count: finite, a whole number, above zero."""
+    if isinstance(value, bool):
+        raise ValueError(f"the {which} count must be a number, got {value!r}")
+    try:
+        c = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"the {which} count must be a number, got {value!r}") from None
+    if not math.isfinite(c):
+        raise ValueError(f"the {which} count must be finite, got {value!r}")
+    if c <= 0:
+        raise SeriesTooShortError(
+            f"a count-ratio fit needs counts above zero (a ratio to or from zero has no doubling time); "
+            f"the {which} count is {c:g}"
+        )
+    if c != math.floor(c):
+        raise ValueError(
+            f"a count-ratio fit treats values as Poisson counts, which are whole numbers; the {which} count is {c:g}"
+        )
+    return c
+
+
+def _point(point: tuple[float, float], which: str) -> tuple[float, float]:
+    try:
+        year, count = point
+    except (TypeError, ValueError):
+        raise ValueError(f"the {which} point must be a (year, count) pair, got {point!r}") from None
+    try:
+        y = float(year)
+    except (TypeError, ValueError):
+        raise ValueError(f"the {which} year must be a number, got {year!r}") from None
+    if not math.isfinite(y):
+        raise ValueError(f"the {which} year must be finite, got {year!r}")
+    return y, _count(count, which)
+
+
+@dataclass(frozen=True)
+class CountRatioFit:
+    """Exponential growth between two yearly counts, with an exact Poisson interval.
+
+    The curve is ``v(t) = earlier_count · ratio^((t − earlier_year) / years_apart)``: it
+    passes through both counts. ``ratio`` is ``later_count / earlier_count`` (the maximum-
+    likelihood estimate of ``λ2 / λ1``) and ``ratio_ci`` its exact ``level`` interval
+    (:func:`count_ratio_interval`). From it, per year: ``growth_factor`` (× per year) with
+    ``growth_factor_ci``, the continuous ``rate`` with ``rate_ci``, and the
+    ``doubling_time`` in **years** with ``doubling_time_ci`` in years as
+    ``(shortest, longest)``: the shortest goes with the fastest growth, and the longest is
+    ``math.inf`` when the interval includes no growth.
+
+    The interval assumes Poisson counts. Yearly report counts are overdispersed (they vary
+    more than Poisson counts because the rate itself moves: campaigns, platform changes,
+    changes in how reports are counted), so the true uncertainty is wider: read the
+    interval as a lower bound on it.
+    """
+
+    earlier_year: float
+    earlier_count: float
+    later_year: float
+    later_count: float
+    level: float
+    ratio: float
+    ratio_ci: tuple[float, float]
+    model: str = field(default="exponential", init=False)
+    method: str = field(default="exact Poisson count ratio (Clopper-Pearson)", init=False)
+    series: str = ""
+    """Name of the published series fitted (set by :func:`fit_series`), or empty."""
+    notes: tuple[str, ...] = ()
+    """Caveats about the series itself, printed at the end of :meth:`summary`."""
+
+    # -- the shape shared with ExponentialFit --------------------------------------------------
+
+    @property
+    def years(self) -> tuple[float, float]:
+        """The two years, earlier first."""
+        return (self.earlier_year, self.later_year)
+
+    @property
+    def values(self) -> tuple[float, float]:
+        """The two counts, earlier first."""
+        return (self.earlier_count, self.later_count)
+
+    @property
+    def n(self) -> int:
+        """Number of points fitted (always 2)."""
+        return 2
+
+    @property
+    def years_apart(self) -> float:
+        """Years between the two counts."""
+        return self.later_year - self.earlier_year
+
+    @property
+    def total(self) -> float:
+        """The two counts together: the binomial ``n`` the interval is conditioned on."""
+        return self.earlier_count + self.later_count
+
+    @property
+    def share_later(self) -> float:
+        """The later count's share of the total, ``p̂ = c2 / (c1 + c2)``."""
+        return self.later_count / self.total
+
+    @property
+    def share_later_ci(self) -> tuple[float, float]:
+        """Clopper–Pearson ``level`` interval for ``p = λ2 / (λ1 + λ2)``."""
+        lo, hi = self.ratio_ci
+        return lo / (1.0 + lo), hi / (1.0 + hi)
+
+    @property
+    def growth_factor(self) -> float:
+        """Growth per year as a factor, ``ratio^(1 / years_apart)`` (4.8 means ×4.8 a year)."""
+        return self.ratio ** (1.0 / self.years_apart)
+
+    @property
+    def growth_factor_ci(self) -> tuple[float, float]:
+        """``level`` interval of the annual growth factor."""
+        lo, hi = self.ratio_ci
+        return lo ** (1.0 / self.years_apart), hi ** (1.0 / self.years_apart)
+
+    @property
+    def annual_growth(self) -> float:
+        """Growth per year as a share: ``growth_factor − 1`` (3.8 means +380% a year)."""
+        return self.growth_factor - 1.0
+
+    @property
+    def rate(self) -> float:
+        """Continuous growth rate per year, ``ln(ratio) / years_apart``."""
+        return math.log(self.ratio) / self.years_apart
+
+    @property
+    def rate_ci(self) -> tuple[float, float]:
+        """``level`` interval of the continuous growth rate per year."""
+        lo, hi = self.ratio_ci
+        return math.log(lo) / self.years_apart, math.log(hi) / self.years_apart
+
+    @property
+    def reference_year(self) -> float:
+        """The year :attr:`value_at_reference` describes: the later year."""
+        return self.later_year
+
+    @property
+    def value_at_reference(self) -> float:
+        """The fitted yearly value at the later year: the later count itself."""
+        return self.later_count
+
+    @property
+    def doubling_time(self) -> float:
+        """Doubling time in **years** at the point estimate (``math.inf`` if not growing)."""
+        return LN2 / self.rate if self.rate > 0 else math.inf
+
+    @property
+    def doubling_time_ci(self) -> tuple[float, float]:
+        """``level`` interval of the doubling time in years, ``(shortest, longest)``.
+
+        The shortest goes with the fastest growth (the upper end of the ratio); the longest
+        is ``math.inf`` when the ratio's interval reaches 1 (no growth cannot be ruled out).
+        """
+        lo, hi = self.rate_ci
+        return (LN2 / hi if hi > 0 else math.inf, LN2 / lo if lo > 0 else math.inf)
+
+    @property
+    def doubling_time_days(self) -> float:
+        """Doubling time in days (``math.inf`` if not growing)."""
+        return self.doubling_time * DAYS_PER_YEAR
+
+    @property
+    def doubling_time_ci_days(self) -> tuple[float, float]:
+        """:attr:`doubling_time_ci` in days."""
+        lo, hi = self.doubling_time_ci
+        return lo * DAYS_PER_YEAR, hi * DAYS_PER_YEAR
+
+    @property
+    def unbounded(self) -> bool:
+        """True when the ratio's interval includes 1, so the doubling time has no upper bound."""
+        return self.ratio_ci[0] <= 1.0
+
+    def doubling_time_for(self, growth: str = "central") -> float:
+        """Doubling time in years for a growth scenario: ``"low"``, ``"central"`` or ``"high"``.
+
+        *Low* growth is the slowest growth the interval allows (the longest doubling time,
+        the upper end of :attr:`doubling_time_ci`); *central* the point estimate; *high* the
+        fastest (the shortest doubling time).
+        """
+        if growth == "central":
+            return self.doubling_time
+        if growth == "low":
+            return self.doubling_time_ci[1]
+        if growth == "high":
+            return self.doubling_time_ci[0]
+        raise ValueError(f"growth must be 'low', 'central' or 'high', got {growth!r}")
+
+    def fitted(self, year: float) -> float:
+        """The fitted yearly value at ``year`` (same unit as the counts), on the curve through both."""
+        return self.earlier_count * self.ratio ** ((year - self.earlier_year) / self.years_apart)
+
+    def rate_string(self, year: float | None = None) -> str:
+        """The fitted value at ``year`` (default: the later year) as a scenario rate, ``"245/year"``."""
+        value = self.fitted(self.reference_year if year is None else year)
+        return f"{value:.6g}/year"
+
+    def to_fragment(self, growth: str = "central") -> dict[str, str]:
+        """A scenario ``growth:`` section, ``{"model": "exponential", "doubling_time": "161d"}``.
+
+        ``growth`` picks the point estimate (``"central"``) or an end of the interval
+        (``"low"``: slowest growth, ``"high"``: fastest; see :meth:`doubling_time_for`).
+        Raises ``ValueError`` when that doubling time is infinite (no growth).
+        """
+        doubling = self.doubling_time_for(growth)
+        if not math.isfinite(doubling):
+            what = "the point estimate is not growing" if growth == "central" else (
+                f"the {self.level:.0%} interval includes no growth"
+            )
+            raise ValueError(f"{what} (ratio {self.ratio:.4g}, CI {self.ratio_ci[0]:.4g} to "
+                             f"{self.ratio_ci[1]:.4g}): no '{growth}' doubling time to write")
+        return {"model": "exponential", "doubling_time": format_days(doubling)}
+
+    def summary(self) -> str:
+        """Several lines of text: the fit, its interval, the method and its caveats."""
+        pct = f"{self.level:.0%}"
+        y1, y2 = self.earlier_year, self.later_year
+        c1, c2 = self.earlier_count, self.later_count
+        r_lo, r_hi = self.ratio_ci
+        g_lo, g_hi = self.growth_factor_ci
+        lines = [
+            f"{_prefix(self.series)}Exponential growth from two yearly counts, {y1:g}-{y2:g} "
+            f"(exact Poisson count ratio).",
+            f"  counts: {c1:g} in {y1:g}, {c2:g} in {y2:g}: ratio {self.ratio:.4g}, "
+            f"{pct} CI {r_lo:.4g} to {r_hi:.4g}",
+        ]
+        if self.years_apart != 1.0:
+            lines.append(f"  {self.years_apart:g} years apart")
+        lines.append(
+            f"  annual growth: x{self.growth_factor:.4g} a year ({self.annual_growth:+.0%}), "
+            f"{pct} CI x{g_lo:.4g} to x{g_hi:.4g}"
+        )
+        if self.rate > 0:
+            d_lo, d_hi = self.doubling_time_ci
+            lines.append(
+                f"  doubling time: {self.doubling_time:.3g} years ({format_days(self.doubling_time)}), "
+                f"{pct} CI {_fmt(d_lo)} to {_fmt(d_hi)} years ({format_days(d_lo)} to {format_days(d_hi)})"
+            )
+            ends = [f"{name} {format_days(self.doubling_time_for(name))}" for name in ("low", "central", "high")]
+            lines.append(f"  as growth scenarios (doubling time): {', '.join(ends)}")
+        else:
+            lines.append("  not growing at the point estimate: no doubling time")
+        if self.unbounded:
+            lines.append(
+                "  the ratio's interval includes 1: the counts cannot rule out no growth, "
+                "so the doubling time is unbounded above (inf)"
+            )
+        lines += [
+            f"  method: the two counts are read as independent Poisson counts; given their total "
+            f"({self.total:g}), the {y2:g} count is Binomial({self.total:g}, p) with p = λ2/(λ1+λ2); "
+            f"the exact Clopper-Pearson interval for p (p̂ = {self.share_later:.4f}) gives the ratio "
+            "λ2/λ1 = p/(1-p), hence the growth factor and doubling time.",
+            "  caveat: real yearly report counts are overdispersed (they vary more than Poisson counts: "
+            "the rate itself moves with campaigns, platforms and counting rules), so this interval is "
+            "a lower bound on the uncertainty, not the whole of it.",
+            "  caveat: two points cannot show whether growth is exponential, speeding up or levelling "
+            "off; read a fragment as a scenario, not a forecast.",
+        ]
+        lines.extend(_note_lines(self.notes))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def fit_count_ratio(
+    earlier: tuple[float, float],
+    later: tuple[float, float],
+    level: float = 0.95,
+) -> CountRatioFit:
+    """Fit exponential growth to two yearly counts, ``(year, count)`` each, with an exact interval.
+
+    The counts are treated as independent Poisson counts with yearly rates ``λ1`` and
+    ``λ2``: conditional on their total, the later count is Binomial(total, p) with
+    ``p = λ2 / (λ1 + λ2)``, and the Clopper–Pearson interval for ``p`` gives an interval
+    for the ratio ``λ2 / λ1 = p / (1 − p)`` (:func:`count_ratio_interval`), for the annual
+    growth factor ``ratio^(1 / Δyears)`` and for the doubling time.
+
+    Raises ``ValueError`` unless the later year comes after the earlier one, the counts
+    are whole numbers and ``level`` lies strictly between 0 and 1, and
+    :class:`SeriesTooShortError` (a ``ValueError``) for a count of zero or below.
+
+        >>> fit = fit_count_ratio((2023, 100), (2024, 200))
+        >>> fit.to_fragment()
+        {'model': 'exponential', 'doubling_time': '365d'}
+    """
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be strictly between 0 and 1, got {level!r}")
+    y1, c1 = _point(earlier, "earlier")
+    y2, c2 = _point(later, "later")
+    if not y2 > y1:
+        raise ValueError(
+            f"the later year must come after the earlier one; got {y1:g} then {y2:g} "
+            "(give the points as earlier=(year, count), later=(year, count))"
+        )
+    return CountRatioFit(
+        earlier_year=y1,
+        earlier_count=c1,
+        later_year=y2,
+        later_count=c2,
+        level=level,
+        ratio=c2 / c1,
+        ratio_ci=count_ratio_interval(c1, c2, level),
+    )
+
+
 def _logistic(t: np.ndarray, ceiling: float, midpoint: float, steepness: float) -> np.ndarray:
     z = np.clip(-steepness * (t - midpoint), -700.0, 700.0)
     return ceiling / (1.0 + np.exp(z))
@@ -295,6 +653,11 @@ class LogisticFit:
     steepness_ci: tuple[float, float]
     rmse: float
     model: str = field(default="logistic", init=False)
+    method: str = field(default="nonlinear least squares", init=False)
+    series: str = ""
+    """Name of the published series fitted (set by :func:`fit_series`), or empty."""
+    notes: tuple[str, ...] = ()
+    """Caveats about the series itself, printed at the end of :meth:`summary`."""
 
     @property
     def n(self) -> int:
@@ -322,7 +685,7 @@ class LogisticFit:
         """Several lines of text describing the fit and its intervals."""
         pct = f"{self.level:.0%}"
         lines = [
-            f"Logistic fit to {self.n} points, {self.years[0]:g}-{self.years[-1]:g} (nonlinear least squares).",
+            f"{_prefix(self.series)}Logistic fit to {self.n} points, {self.years[0]:g}-{self.years[-1]:g} (nonlinear least squares).",
             f"  ceiling: {self.ceiling:.6g} a year (se {self.ceiling_se:.3g}), {pct} CI "
             f"{self.ceiling_ci[0]:.6g} to {self.ceiling_ci[1]:.6g}",
             f"  midpoint: {self.midpoint:.2f} ({year_to_date(self.midpoint).isoformat()}; se {self.midpoint_se:.3g} "
@@ -335,6 +698,7 @@ class LogisticFit:
             lines.append("  the ceiling lies far beyond the data: the series shows little sign of levelling off")
         if self.n < 6:
             lines.append(f"  only {self.n} points for 3 parameters: read the intervals as a rough guide")
+        lines.extend(_note_lines(self.notes))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -418,6 +782,57 @@ KNOWN_SERIES: dict[str, tuple[str, ...]] = {
 }
 """Series name → figure-id prefixes (see :func:`capsim.figures.series`) it is built from."""
 
+SERIES_NOTES: dict[str, tuple[str, ...]] = {
+    "iwf-reports-assessed": (
+        "IWF reports assessed a year; the figure id changed over the years and some years are missing.",
+    ),
+    "iwf-reports-actioned": (
+        "proactive searching began in April 2014: a fit across 2013-14 mixes two regimes.",
+    ),
+    "iwf-ai-reports": (
+        "IWF actionable reports containing AI-generated CSAM: real synthetic material, but a short series.",
+        "a different count from the realistic-AI reports: never join the two series.",
+    ),
+    "iwf-realistic-ai-reports": (
+        "IWF reports of realistic AI-generated CSAM, from press coverage of the 2025 data; counted "
+        "differently from the actionable AI reports: never join the two series.",
+    ),
+    "iwf-ai-videos": (
+        "the year of the first count is disputed (a fact-checker places the 13 videos in 2023): "
+        "if so the two counts are two years apart and the growth per year is far lower.",
+    ),
+}
+"""Caveats about each series, added to the summary of its fit by :func:`fit_series`."""
+
+EXCLUDED_SERIES_NOTE = (
+    "NCMEC's 'generative AI' report counts are deliberately not a growth series: most of the "
+    "2025 surge was known material found by hash matching in one company's training data, "
+    "not new synthetic material (see DESIGN.md, 'What the figures say')."
+)
+
+FIT_MODELS = ("auto", "count-ratio", "exponential", "logistic")
+"""Models :func:`fit_series` accepts; ``"auto"`` picks by the number of points."""
+
+
+class UnknownSeriesError(KeyError):
+    """A series name that is not in :data:`KNOWN_SERIES`; the message names the known ones."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        known = sorted(KNOWN_SERIES)
+        close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+        message = f"unknown growth series {name!r}"
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+        message += f" Known series: {', '.join(known)}."
+        if "ncmec" in str(name).lower():
+            message += " " + EXCLUDED_SERIES_NOTE
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return self.message
+
 
 def known_series() -> dict[str, list[tuple[int, float]]]:
     """The published yearly series in the figures table that growth can be fitted to.
@@ -432,10 +847,106 @@ def known_series() -> dict[str, list[tuple[int, float]]]:
       different series from the previous one, never join them);
     - ``iwf-ai-videos``: AI CSAM videos, 2024-2025 (two points; the year of the first is disputed).
 
-    Two-point series cannot be fitted with an interval (:class:`SeriesTooShortError`); use
-    :func:`two_point_doubling_time` for them and say so. NCMEC's "generative AI" report
-    counts are left out on purpose: most were known material found by hash matching.
+    :func:`fit_series` fits one by name: two-point series by the exact Poisson count ratio
+    (:func:`fit_count_ratio`), longer ones by :func:`fit_exponential` (or
+    :func:`fit_logistic` from four points); :func:`models_for` says which apply. NCMEC's
+    "generative AI" report counts are left out on purpose: most were known material found
+    by hash matching.
     """
     from capsim.figures import series  # late import keeps this module free of package data at import
 
     return {name: series(*prefixes) for name, prefixes in KNOWN_SERIES.items()}
+
+
+def series_points(name: str) -> list[tuple[int, float]]:
+    """One known series, ``[(year, value), ...]`` from the table; :class:`UnknownSeriesError` if unknown."""
+    from capsim.figures import series
+
+    if name not in KNOWN_SERIES:
+        raise UnknownSeriesError(name)
+    return series(*KNOWN_SERIES[name])
+
+
+def models_for(n_points: int) -> tuple[str, ...]:
+    """The fit models a series of ``n_points`` yearly points supports, the default first.
+
+    ``()`` below 2 points; ``("count-ratio",)`` for 2; ``("exponential",)`` for 3;
+    ``("exponential", "logistic")`` from 4.
+    """
+    if n_points < 2:
+        return ()
+    if n_points == 2:
+        return ("count-ratio",)
+    if n_points == 3:
+        return ("exponential",)
+    return ("exponential", "logistic")
+
+
+def fit_series(
+    name: str, model: str = "auto", level: float = 0.95
+) -> CountRatioFit | ExponentialFit | LogisticFit:
+    """Fit growth to a known published series by name, with the method its length allows.
+
+    ``model="auto"`` (the default) fits two points by the exact Poisson count ratio
+    (:func:`fit_count_ratio`) and three or more by log-linear least squares
+    (:func:`fit_exponential`); ``"logistic"`` asks for :func:`fit_logistic` (four points or
+    more), and ``"count-ratio"`` or ``"exponential"`` name a method outright. The fit
+    carries the series name and its caveats (:data:`SERIES_NOTES`), which its
+    ``summary()`` prints; ``to_fragment()`` gives the scenario ``growth:`` section.
+
+    Raises :class:`UnknownSeriesError` (a ``KeyError`` naming the known series) for an
+    unknown name, :class:`SeriesTooShortError` for a series with fewer than 2 points or
+    too few for the model asked for, and ``ValueError`` for an unknown model.
+
+        >>> fit_series("iwf-ai-reports").to_fragment()
+        {'model': 'exponential', 'doubling_time': '161d'}
+    """
+    return fit_points(series_points(name), model, level, name=name, notes=SERIES_NOTES.get(name, ()))
+
+
+def parse_points(text: str) -> list[tuple[int, float]]:
+    """Yearly points written ``2022=100,2023=180,2024=260`` (a series of one's own)."""
+    points = []
+    for part in text.split(","):
+        year, sep, value = part.partition("=")
+        try:
+            points.append((int(year), float(value)))
+        except ValueError:
+            raise ValueError(f"{part.strip()!r} is not a yearly point: write YEAR=VALUE, e.g. 2024=245") from None
+        if not sep:
+            raise ValueError(f"{part.strip()!r} is not a yearly point: write YEAR=VALUE, e.g. 2024=245")
+    return sorted(points)
+
+
+def fit_points(
+    points: Sequence[tuple[int, float]], model: str = "auto", level: float = 0.95,
+    name: str = "series", notes: Sequence[str] = (),
+) -> CountRatioFit | ExponentialFit | LogisticFit:
+    """Fit growth to yearly ``points`` with the method their number allows (see :func:`fit_series`)."""
+    if model not in FIT_MODELS:
+        raise ValueError(f"unknown model {model!r}: use one of {', '.join(FIT_MODELS)}")
+    n = len(points)
+    allowed = models_for(n)
+    if not allowed:
+        raise SeriesTooShortError(
+            f"series {name!r} has {n} point{'s' if n != 1 else ''}: growth needs at least 2 yearly points"
+        )
+    chosen = allowed[0] if model == "auto" else model
+    if chosen not in allowed:
+        years = f"{points[0][0]}-{points[-1][0]}"
+        if chosen == "count-ratio":
+            raise ValueError(
+                f"series {name!r} has {n} points ({years}); a count-ratio fit takes exactly 2: "
+                f"use {' or '.join(allowed)}"
+            )
+        need = {"exponential": 3, "logistic": 4}[chosen]
+        raise SeriesTooShortError(
+            f"series {name!r} has {n} points ({years}); a {chosen} fit needs at least {need}: "
+            f"use {' or '.join(allowed)}"
+        )
+    if chosen == "count-ratio":
+        fit: CountRatioFit | ExponentialFit | LogisticFit = fit_count_ratio(points[0], points[1], level)
+    else:
+        years, values = zip(*points)
+        fit = (fit_exponential if chosen == "exponential" else fit_logistic)(years, values, level=level)
+    return dataclasses.replace(fit, series=name, notes=notes)

@@ -43,11 +43,8 @@ def _heap_push(keys: np.ndarray, ids: np.ndarray, size: int, key: float, ident: 
 
 
 @njit(cache=True)
-def _heap_pop(keys: np.ndarray, ids: np.ndarray, size: int) -> int:
-    """Remove the heap's top (read it from keys[0], ids[0] first); return the new size."""
-    size -= 1
-    keys[0] = keys[size]
-    ids[0] = ids[size]
+def _sift_down(keys: np.ndarray, ids: np.ndarray, size: int) -> None:
+    """Restore the heap order after the top entry (keys[0], ids[0]) was replaced."""
     pos = 0
     while True:
         left = 2 * pos + 1
@@ -62,6 +59,15 @@ def _heap_pop(keys: np.ndarray, ids: np.ndarray, size: int) -> int:
         keys[pos], keys[child] = keys[child], keys[pos]
         ids[pos], ids[child] = ids[child], ids[pos]
         pos = child
+
+
+@njit(cache=True)
+def _heap_pop(keys: np.ndarray, ids: np.ndarray, size: int) -> int:
+    """Remove the heap's top entry; return the new size."""
+    size -= 1
+    keys[0] = keys[size]
+    ids[0] = ids[size]
+    _sift_down(keys, ids, size)
     return size
 
 
@@ -101,7 +107,6 @@ def assign(
     while size > 0:
         f = keys[0]
         a = ids[0]
-        size = _heap_pop(keys, ids, size)
         limit = min(shift_end[a], t_end)
         chosen = -1
         while True:
@@ -126,7 +131,8 @@ def assign(
                 break
             f = next_arrival  # idle until the next item arrives
         if chosen < 0:
-            continue  # nothing this analyst can start in this window
+            size = _heap_pop(keys, ids, size)  # nothing this analyst can start in this window
+            continue
         item = queue[chosen, qhead[chosen]]
         qhead[chosen] += 1
         start[item] = f
@@ -136,5 +142,8 @@ def assign(
         exposure[a] += service[item]
         started += 1
         if done < limit and exposure[a] < cap[a]:
-            size = _heap_push(keys, ids, size, done, a)
+            keys[0] = done  # the same analyst decides again when free: re-sort the top only
+            _sift_down(keys, ids, size)
+        else:
+            size = _heap_pop(keys, ids, size)
     return started

@@ -71,8 +71,8 @@ class ItemTable:
             setattr(self, name, new)
 
     def frozen(self) -> "Items":
-        """The live rows as an immutable-by-convention record set."""
-        return Items(**{name: getattr(self, name)[: self.size].copy() for name in COLUMNS})
+        """The live rows as a record set (views of the columns, not copies)."""
+        return Items(**{name: getattr(self, name)[: self.size] for name in COLUMNS})
 
 
 @dataclass

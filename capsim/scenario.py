@@ -299,9 +299,13 @@ class Roster(Strict):
     start: str = Field("09:00", description="shift start, HH:MM")
     holidays: list[dt.date] = Field(default_factory=list, description="dates when nobody works")
 
-    @field_validator("start")
+    @field_validator("start", mode="before")
     @classmethod
-    def _clock_time(cls, value: str) -> str:
+    def _clock_time(cls, value: Any) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            hours, minutes = divmod(value, 60)
+            raise ValueError(f'{value} is not a time of day: write it in quotes, e.g. "{hours:02d}:{minutes:02d}" '
+                             "(unquoted, YAML reads HH:MM after 09:59 as a number of minutes)")
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(value)):
             raise ValueError(f"{value!r} is not a time of day: use HH:MM, e.g. 09:00")
         return value
@@ -597,8 +601,8 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...], chain: list[Path]) ->
     resolved = path.resolve()
     chain.append(path)
     if resolved in seen:
-        chain = " -> ".join(str(p) for p in (*seen, resolved))
-        raise ScenarioError(f"{path}: extends forms a loop ({chain})")
+        loop = " -> ".join(str(p) for p in (*seen, resolved))
+        raise ScenarioError(f"{path}: extends forms a loop ({loop})")
     data = _read_yaml(path)
     parent = data.pop("extends", None)
     if parent is None:
@@ -614,18 +618,48 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...], chain: list[Path]) ->
     return deep_merge(base, data)
 
 
+_NAME_KEYS = ("stream", "team", "priority")
+"""Keys that name an element of a list (a stream, a team, an SLA)."""
+
+
 def deep_merge(base: dict, change: dict) -> dict:
-    """``base`` updated by ``change``: mappings merge key by key, anything else is replaced."""
+    """``base`` updated by ``change``, as ``extends:`` does.
+
+    Mappings merge key by key. Lists of named elements (streams, teams, SLAs) merge by
+    name: an element whose name the base has changes only the keys it gives, a new name is
+    added at the end, ``drop: true`` removes one, and an empty list removes them all. Any
+    other value, and any other list (priorities, roster days, table points), is replaced.
+    """
     merged = dict(base)
     for key, value in change.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = deep_merge(merged[key], value)
+        elif value and _named_list(value) and _named_list(merged.get(key)):
+            merged[key] = _merge_by_name(merged[key], value)
         else:
             merged[key] = value
     return merged
 
 
-_NAME_KEYS = ("stream", "team", "priority")
+def _name_of(element: Any) -> Any:
+    return next((element[k] for k in _NAME_KEYS if isinstance(element, dict) and k in element), None)
+
+
+def _named_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(_name_of(e) is not None for e in value)
+
+
+def _merge_by_name(base: list, change: list) -> list:
+    merged = {_name_of(e): e for e in base}
+    for element in change:
+        name = _name_of(element)
+        if element.get("drop") is True:
+            merged.pop(name, None)
+        elif name in merged:
+            merged[name] = deep_merge(merged[name], element)
+        else:
+            merged[name] = element
+    return list(merged.values())
 
 
 def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...], origin: str) -> dict:
@@ -697,9 +731,27 @@ def validate(raw: dict, origin: str = "<scenario>") -> Scenario:
 def format_errors(err: ValidationError, origin: str) -> str:
     """One line per problem: file, dotted key, what is wrong and what is allowed."""
     lines = []
-    for e in err.errors(include_url=False):
-        loc = [str(p) for p in e["loc"] if not _is_union_tag(p)]
+    errors = err.errors(include_url=False)
+    hinted = set()  # keys reported missing only because a near-miss spelling was given
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            hint = difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(e["loc"][:-1]), n=1)
+            hinted.update((*e["loc"][:-1], h) for h in hint)
+    for e in errors:
+        loc = [str(p) for i, p in enumerate(e["loc"])
+               if not _is_union_tag(p) and p != "[key]"
+               and not (p == "date" and i and e["loc"][i - 1] in {"at", "midpoint"})]  # date-or-duration branch
         key = ".".join(loc) or "(top level)"
+        if e["type"] == "missing" and tuple(e["loc"]) in hinted:
+            continue
+        if e["type"] == "value_error":
+            for line in e["msg"].removeprefix("Value error, ").splitlines():
+                inner = re.match(r"([A-Za-z_][\w.]*): (.*)", line)
+                if inner:
+                    lines.append(f"{origin}: {'.'.join([*loc, inner.group(1)])}: {inner.group(2)}")
+                else:
+                    lines.append(f"{origin}: {key}: {line}")
+            continue
         if e["type"] == "extra_forbidden":
             allowed = _allowed_keys(e["loc"][:-1])
             hint = difflib.get_close_matches(str(e["loc"][-1]), allowed, n=1)
@@ -707,6 +759,15 @@ def format_errors(err: ValidationError, origin: str) -> str:
             message += f"; allowed here: {', '.join(allowed)}" if allowed else ""
         elif e["type"] == "missing":
             message = "required key is missing"
+        elif e["type"] in {"union_tag_not_found", "union_tag_invalid"}:  # only growth has a tag
+            key += ".model"
+            message = f"the growth model must be one of {', '.join(_GROWTH_MODELS)}"
+            if e["type"] == "union_tag_invalid":
+                message += f" (got {e['ctx']['tag']!r})"
+            else:
+                message = "required key is missing: " + message
+        elif e["type"].startswith(("date_", "datetime_")):
+            message = f"{e.get('input')!r} is not a date: write it as YYYY-MM-DD, e.g. 2024-01-01"
         else:
             message = e["msg"].removeprefix("Value error, ")
             if e["type"] not in {"value_error"} and "input" in e and not isinstance(e["input"], (dict, list)):

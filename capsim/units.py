@@ -72,6 +72,8 @@ def parse_duration(text: str | float | int) -> float:
             return 0.0
         raise UnitError(f"{text!r} has no unit: use {DURATION_HELP}")
     match = _DURATION.match(str(text))
+    if re.fullmatch(_NUMBER, str(text).strip()):
+        raise UnitError(f"{text!r} has no unit: use {DURATION_HELP}")
     if not match or match.group(2).lower() not in SECONDS:
         raise UnitError(f"{text!r} is not a duration: use {DURATION_HELP}")
     value = float(match.group(1)) * SECONDS[match.group(2).lower()]
@@ -92,6 +94,8 @@ def parse_rate(text: str | float | int) -> float:
             return 0.0
         raise UnitError(f"{text!r} has no time unit: use {RATE_HELP}")
     match = _RATE.match(str(text))
+    if re.fullmatch(_NUMBER, str(text).strip()):
+        raise UnitError(f"{text!r} has no time unit: use {RATE_HELP}")
     if not match or match.group(3).lower() not in SECONDS:
         raise UnitError(f"{text!r} is not a rate: use {RATE_HELP}")
     per = float(match.group(2)) if match.group(2) else 1.0

@@ -19,6 +19,7 @@ from capsim.calibration import (
     value_of,
 )
 from capsim.figures import UnknownFigureError
+from capsim.growth_fit import fit_count_ratio
 
 
 def v(fid: str) -> float:
@@ -27,6 +28,13 @@ def v(fid: str) -> float:
 
 YEAR = 365.25
 MONTH = YEAR / 12
+
+
+def ai_count_ratio(level: float = 0.95):
+    """The exact Poisson count-ratio fit to the IWF's actionable AI reports, 2023 → 2024."""
+    return fit_count_ratio(
+        (2023, v("iwf_ai_reports_actioned_2023")), (2024, v("iwf_ai_reports_actioned_2024")), level
+    )
 
 # each derived id, re-derived independently from figure ids
 EXPECTED = {
@@ -48,6 +56,10 @@ EXPECTED = {
     / math.log(v("iwf_ai_reports_actioned_2024") / v("iwf_ai_reports_actioned_2023")),
     "iwf_realistic_ai_reports_doubling_time_days": lambda: YEAR * math.log(2)
     / math.log(v("iwf_ai_realistic_reports_2025") / v("iwf_ai_realistic_reports_2024")),
+    "iwf_ai_reports_doubling_time_low_days": lambda: YEAR * ai_count_ratio().doubling_time_ci[1],
+    "iwf_ai_reports_doubling_time_central_days": lambda: YEAR * ai_count_ratio().doubling_time,
+    "iwf_ai_reports_doubling_time_high_days": lambda: YEAR * ai_count_ratio().doubling_time_ci[0],
+    "iwf_2024_ai_realistic_share": lambda: v("iwf_ai_realistic_reports_2024") / v("iwf_ai_reports_actioned_2024"),
     "inhope_2024_known_share": lambda: 1 - v("inhope_urls_new_2024") / v("inhope_urls_total_2024"),
     "iwf_clustering_time_factor": lambda: 1 / (1 + v("iwf_clustering_speedup")),
     "inhope_analysts_per_hotline": lambda: v("inhope_analysts") / v("inhope_hotlines_2024"),
@@ -157,3 +169,52 @@ def test_total_time_interval_scales_with_root_n():
     lo, hi = total_time_interval(10000, 30.0, 1.0, 0.95)
     assert (lo + hi) / 2 == pytest.approx(300000.0)
     assert (hi - lo) / 2 == pytest.approx(stats.norm.ppf(0.975) * 30.0 * 100)
+
+
+# --- growth scenarios: the doubling time of AI reports at the ends of its interval -------------
+
+AI_LEVELS = ("low", "central", "high")
+
+
+def test_ai_doubling_times_come_from_the_exact_count_ratio_interval():
+    c1, c2 = v("iwf_ai_reports_actioned_2023"), v("iwf_ai_reports_actioned_2024")
+    n = c1 + c2
+    p_low = stats.beta.ppf(0.025, c2, c1 + 1)  # Clopper-Pearson, 95%
+    p_high = stats.beta.ppf(0.975, c2 + 1, c1)
+    slowest = YEAR * math.log(2) / math.log(p_low / (1 - p_low))
+    fastest = YEAR * math.log(2) / math.log(p_high / (1 - p_high))
+    assert n == 296
+    assert value_of("iwf_ai_reports_doubling_time_low_days") == pytest.approx(slowest, rel=1e-9)
+    assert value_of("iwf_ai_reports_doubling_time_high_days") == pytest.approx(fastest, rel=1e-9)
+    assert value_of("iwf_ai_reports_doubling_time_central_days") == pytest.approx(
+        YEAR * math.log(2) / math.log(c2 / c1), rel=1e-12
+    )
+
+
+def test_ai_doubling_times_are_ordered_and_central_is_the_two_point_value():
+    low, central, high = (value_of(f"iwf_ai_reports_doubling_time_{level}_days") for level in AI_LEVELS)
+    assert low > central > high > 0
+    assert central == pytest.approx(value_of("iwf_ai_reports_doubling_time_days"), rel=1e-12)
+    assert round(central) == 161
+    assert 130 < high < 140 and 195 < low < 205
+    for level in AI_LEVELS:
+        assert unit_of(f"iwf_ai_reports_doubling_time_{level}_days") == "days"
+
+
+def test_ai_doubling_times_follow_the_table(monkeypatch):
+    real = calibration.figure
+
+    def patched(fid):
+        f = real(fid)
+        return dataclasses.replace(f, value=102.0) if fid == "iwf_ai_reports_actioned_2023" else f
+
+    monkeypatch.setattr(calibration, "figure", patched)
+    assert value_of("iwf_ai_reports_doubling_time_central_days") == pytest.approx(
+        YEAR * math.log(2) / math.log(245 / 102), rel=1e-12
+    )
+    assert value_of("iwf_ai_reports_doubling_time_low_days") > value_of("iwf_ai_reports_doubling_time_central_days")
+
+
+def test_ai_realistic_share():
+    assert round(value_of("iwf_2024_ai_realistic_share"), 3) == 0.788
+    assert unit_of("iwf_2024_ai_realistic_share") == "share"

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from capsim import figures, growth_fit
 from capsim.growth_fit import (
+    KNOWN_SERIES,
+    CountRatioFit,
+    ExponentialFit,
     FitDidNotConvergeError,
+    LogisticFit,
     SeriesTooShortError,
+    UnknownSeriesError,
+    count_ratio_interval,
+    fit_count_ratio,
     fit_exponential,
     fit_logistic,
+    fit_series,
     format_days,
     known_series,
+    models_for,
     two_point_doubling_time,
     year_to_date,
 )
@@ -200,3 +211,209 @@ def test_published_iwf_series_fit_and_short_ones_refuse():
     assert logistic_fit.ceiling > max(values) * 0.9
     with pytest.raises(SeriesTooShortError):
         fit_exponential(*zip(*series["iwf-ai-reports"]))
+
+
+# --- two yearly counts: the exact Poisson count ratio --------------------------------------------
+
+LN2 = math.log(2)
+
+
+def test_count_ratio_point_estimate_is_the_two_point_doubling_time():
+    fit = fit_count_ratio((2023, 51), (2024, 245))
+    assert isinstance(fit, CountRatioFit)
+    assert fit.ratio == 245 / 51
+    assert fit.doubling_time == pytest.approx(LN2 / math.log(245 / 51), rel=1e-14)
+    assert fit.doubling_time == pytest.approx(two_point_doubling_time([(2023, 51), (2024, 245)]), rel=1e-14)
+    assert fit.doubling_time_days == pytest.approx(365.25 * LN2 / math.log(245 / 51), rel=1e-14)
+    assert fit.to_fragment() == {"model": "exponential", "doubling_time": "161d"}
+    assert fit.model == "exponential" and fit.n == 2
+
+
+def test_count_ratio_exact_doubling_times():
+    assert fit_count_ratio((2023, 100), (2024, 200)).doubling_time == pytest.approx(1.0, rel=1e-14)
+    two_years = fit_count_ratio((2020, 100), (2022, 400))
+    assert two_years.years_apart == 2.0
+    assert two_years.growth_factor == pytest.approx(2.0, rel=1e-14)
+    assert two_years.doubling_time == pytest.approx(1.0, rel=1e-14)
+    assert two_years.to_fragment() == {"model": "exponential", "doubling_time": "365d"}
+    # the growth factor's interval is the ratio's, per year
+    lo, hi = two_years.ratio_ci
+    assert two_years.growth_factor_ci == pytest.approx((lo ** 0.5, hi ** 0.5), rel=1e-14)
+
+
+def test_count_ratio_interval_is_clopper_pearson_on_the_later_share():
+    c1, c2 = 51, 245
+    fit = fit_count_ratio((2023, c1), (2024, c2))
+    cp = stats.binomtest(c2, c1 + c2).proportion_ci(0.95, method="exact")
+    assert fit.share_later_ci == pytest.approx((cp.low, cp.high), rel=1e-9)
+    assert fit.ratio_ci == pytest.approx((cp.low / (1 - cp.low), cp.high / (1 - cp.high)), rel=1e-9)
+    assert count_ratio_interval(c1, c2) == fit.ratio_ci
+    lo, hi = fit.ratio_ci
+    assert lo < fit.ratio < hi
+    # lower growth, longer doubling: the ratio's low end is the doubling time's high end
+    assert fit.doubling_time_ci == pytest.approx((LN2 / math.log(hi), LN2 / math.log(lo)), rel=1e-14)
+    assert fit.doubling_time_ci[0] < fit.doubling_time < fit.doubling_time_ci[1]
+    assert fit.doubling_time_for("high") < fit.doubling_time_for("central") < fit.doubling_time_for("low")
+    assert fit.to_fragment("low") == {"model": "exponential", "doubling_time": format_days(fit.doubling_time_ci[1])}
+    assert fit.to_fragment("high") == {"model": "exponential", "doubling_time": format_days(fit.doubling_time_ci[0])}
+    wider = fit_count_ratio((2023, c1), (2024, c2), level=0.99)
+    assert wider.ratio_ci[0] < lo and wider.ratio_ci[1] > hi
+
+
+def test_count_ratio_interval_covers_truth_on_large_counts():
+    rng = np.random.default_rng(20240101)
+    true_ratio = 3.0
+    c1, c2 = rng.poisson(20000.0), rng.poisson(20000.0 * true_ratio)
+    fit = fit_count_ratio((2021, c1), (2023, c2))
+    assert fit.ratio_ci[0] < true_ratio < fit.ratio_ci[1]
+    true_doubling = 2.0 * LN2 / math.log(true_ratio)
+    assert fit.doubling_time_ci[0] < true_doubling < fit.doubling_time_ci[1]
+    assert fit.ratio_ci[1] / fit.ratio_ci[0] < 1.05  # large counts, narrow interval
+
+
+def test_count_ratio_coverage_is_at_least_nominal():
+    # Clopper-Pearson is exact (conservative), so coverage is at least 95%, allowing 3 binomial
+    # standard errors of sampling; a sane interval is not wildly over-wide either.
+    rng = np.random.default_rng(7)
+    draws, lam1, lam2 = 2000, 40.0, 100.0
+    counts = rng.poisson([lam1, lam2], size=(draws, 2))
+    assert counts.min() > 0
+    hits = 0
+    for c1, c2 in counts:
+        lo, hi = fit_count_ratio((2023, c1), (2024, c2)).ratio_ci
+        hits += lo <= lam2 / lam1 <= hi
+    coverage = hits / draws
+    se = math.sqrt(0.95 * 0.05 / draws)
+    assert coverage >= 0.95 - 3 * se
+    assert coverage <= 0.995
+
+
+def test_count_ratio_fitted_curve_passes_through_both_counts():
+    fit = fit_count_ratio((2023, 51), (2024, 245))
+    assert fit.fitted(2023) == pytest.approx(51, rel=1e-14)
+    assert fit.fitted(2024) == pytest.approx(245, rel=1e-14)
+    assert fit.fitted(2025) == pytest.approx(245 * 245 / 51, rel=1e-12)
+    assert fit.fitted(2023.5) == pytest.approx(math.sqrt(51 * 245), rel=1e-12)
+    assert fit.value_at_reference == 245 and fit.reference_year == 2024
+    assert parse_rate(fit.rate_string()) * 365.25 * 86400 == pytest.approx(245)
+
+
+def test_count_ratio_summary_states_fit_interval_method_and_caveats():
+    text = fit_count_ratio((2023, 51), (2024, 245)).summary()
+    for phrase in ["51", "245", "161d", "134d", "200d", "95% CI", "Poisson", "Clopper-Pearson",
+                   "overdispersed", "lower bound"]:
+        assert phrase in text, phrase
+
+
+def test_count_ratio_without_clear_growth_is_unbounded():
+    fit = fit_count_ratio((2023, 10), (2024, 12))
+    assert fit.ratio_ci[0] < 1 < fit.ratio_ci[1]
+    assert fit.unbounded and math.isinf(fit.doubling_time_ci[1])
+    assert math.isfinite(fit.doubling_time)
+    assert "unbounded" in fit.summary()
+    fit.to_fragment()  # the point estimate still grows
+    with pytest.raises(ValueError, match="includes no growth"):
+        fit.to_fragment("low")
+
+
+def test_declining_counts_have_no_fragment():
+    fit = fit_count_ratio((2023, 100), (2024, 50))
+    assert math.isinf(fit.doubling_time)
+    with pytest.raises(ValueError, match="not growing"):
+        fit.to_fragment()
+    assert "not growing" in fit.summary()
+
+
+@pytest.mark.parametrize("earlier,later,error,match", [
+    ((2023, 0), (2024, 245), SeriesTooShortError, "above zero"),
+    ((2023, 51), (2024, 0), SeriesTooShortError, "above zero"),
+    ((2023, -5), (2024, 245), SeriesTooShortError, "above zero"),
+    ((2023, 51.5), (2024, 245), ValueError, "whole numbers"),
+    ((2023, math.nan), (2024, 245), ValueError, "finite"),
+    ((2024, 51), (2024, 245), ValueError, "later year must come after"),
+    ((2024, 245), (2023, 51), ValueError, "later year must come after"),
+    ((2023,), (2024, 245), ValueError, "pair"),
+    (("x", 51), (2024, 245), ValueError, "year must be a number"),
+])
+def test_count_ratio_errors(earlier, later, error, match):
+    with pytest.raises(error, match=match):
+        fit_count_ratio(earlier, later)
+
+
+@pytest.mark.parametrize("level", [0.0, 1.0, 1.5])
+def test_count_ratio_level_must_be_a_probability(level):
+    with pytest.raises(ValueError, match="level"):
+        fit_count_ratio((2023, 51), (2024, 245), level=level)
+
+
+def test_count_ratio_bad_growth_name():
+    with pytest.raises(ValueError, match="'low', 'central' or 'high'"):
+        fit_count_ratio((2023, 51), (2024, 245)).to_fragment("medium")
+
+
+# --- fitting published series by name -------------------------------------------------------------
+
+def test_models_for_each_length():
+    assert models_for(0) == models_for(1) == ()
+    assert models_for(2) == ("count-ratio",)
+    assert models_for(3) == ("exponential",)
+    assert models_for(4) == models_for(13) == ("exponential", "logistic")
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_SERIES))
+def test_every_known_series_fits_by_the_method_its_length_allows(name):
+    points = known_series()[name]
+    fit = fit_series(name)
+    expected = CountRatioFit if len(points) == 2 else ExponentialFit
+    assert isinstance(fit, expected)
+    assert fit.series == name
+    assert fit.summary().startswith(f"{name}: ")
+    assert parse_duration(fit.to_fragment()["doubling_time"]) > 0
+    assert tuple(fit.years) == tuple(float(y) for y, _ in points)
+
+
+def test_fit_series_two_point_ai_reports_by_count_ratio():
+    fit = fit_series("iwf-ai-reports")
+    direct = fit_count_ratio(
+        (2023, figures.figure("iwf_ai_reports_actioned_2023").value),
+        (2024, figures.figure("iwf_ai_reports_actioned_2024").value),
+    )
+    assert (fit.values, fit.ratio, fit.ratio_ci, fit.level) == (direct.values, direct.ratio, direct.ratio_ci, 0.95)
+    assert fit.to_fragment() == {"model": "exponential", "doubling_time": "161d"}
+    assert "never join" in fit.summary()
+    assert "disputed" in fit_series("iwf-ai-videos").summary()
+
+
+def test_fit_series_models_on_request():
+    assert isinstance(fit_series("iwf-reports-assessed", model="logistic"), LogisticFit)
+    assert isinstance(fit_series("iwf-reports-assessed", model="exponential"), ExponentialFit)
+    assert fit_series("iwf-ai-reports", level=0.9).level == 0.9
+    with pytest.raises(SeriesTooShortError, match="iwf-ai-reports.*count-ratio"):
+        fit_series("iwf-ai-reports", model="exponential")
+    with pytest.raises(ValueError, match="takes exactly 2"):
+        fit_series("iwf-reports-assessed", model="count-ratio")
+    with pytest.raises(ValueError, match="unknown model"):
+        fit_series("iwf-ai-reports", model="quadratic")
+
+
+def test_fit_series_unknown_name_names_the_known_series():
+    with pytest.raises(UnknownSeriesError) as info:
+        fit_series("iwf-ai-report")
+    assert isinstance(info.value, KeyError)
+    message = str(info.value)
+    assert "'iwf-ai-report'" in message and "did you mean 'iwf-ai-reports'" in message
+    for name in KNOWN_SERIES:
+        assert name in message
+    with pytest.raises(UnknownSeriesError, match="deliberately not"):
+        fit_series("ncmec-generative-ai")
+
+
+def test_fit_series_refuses_a_one_point_series(monkeypatch):
+    monkeypatch.setitem(KNOWN_SERIES, "one-point", ("iwf_ai_reports_actioned_2024",))
+    with pytest.raises(SeriesTooShortError, match="one-point.*1 point.*at least 2"):
+        fit_series("one-point")
+
+
+def test_module_docstring_examples_run():
+    result = doctest.testmod(growth_fit, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 3 and result.failed == 0
