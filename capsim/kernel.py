@@ -82,21 +82,27 @@ def assign(
     queue: np.ndarray,
     qhead: np.ndarray,
     qtail: np.ndarray,
+    qrank: np.ndarray,
     free_at: np.ndarray,
     shift_end: np.ndarray,
     exposure: np.ndarray,
     cap: np.ndarray,
+    pace: np.ndarray,
 ) -> int:
     """Assign queued items to analysts for every decision before ``t_end``; return how many started.
 
-    ``queue[p, qhead[p]:qtail[p]]`` holds the ids of waiting items of priority ``p`` (0 is
-    served first) in arrival order. Per item: ``arrival``, ``service`` and ``deadline`` are
-    read; ``start`` and ``taken_by`` are written. Per analyst: ``free_at`` (when they finish
-    their item in hand), ``shift_end``, ``exposure`` (seconds reviewed this shift) and
-    ``cap`` (exposure cap, seconds; +inf for none) are read and updated in place.
+    ``queue[q, qhead[q]:qtail[q]]`` holds the ids of the items waiting in queue ``q``, in
+    arrival order; ``qrank[q]`` is the queue's priority (0 first; queues are in rank order,
+    and several queues — items from different sources — may share a rank, in which case the
+    earliest arrival among them goes first). Per item: ``arrival`` and ``deadline`` are
+    read, ``start`` and ``taken_by`` written, and ``service`` (the review time at standard
+    pace) is replaced by the time the review actually took. Per analyst: ``free_at`` (when
+    they finish their item in hand), ``shift_end``, ``exposure`` (seconds reviewed this
+    shift), ``cap`` (exposure cap, seconds; +inf for none) and ``pace`` (review time
+    multiplier: 1 at full productivity, more while new) are read, and updated in place.
     """
     n_analysts = free_at.shape[0]
-    n_prio = queue.shape[0]
+    n_queues = queue.shape[0]
     keys = np.empty(n_analysts, dtype=np.float64)
     ids = np.empty(n_analysts, dtype=np.int64)
     size = 0
@@ -111,10 +117,12 @@ def assign(
         chosen = -1
         while True:
             next_arrival = np.inf
-            for p in range(n_prio):
-                h = qhead[p]
-                while h < qtail[p]:
-                    item = queue[p, h]
+            for q in range(n_queues):
+                if chosen >= 0 and qrank[q] > qrank[chosen]:
+                    break  # a higher-priority item is already waiting
+                h = qhead[q]
+                while h < qtail[q]:
+                    item = queue[q, h]
                     if arrival[item] > f:
                         if arrival[item] < next_arrival:
                             next_arrival = arrival[item]
@@ -122,11 +130,10 @@ def assign(
                     if deadline[item] <= f:
                         h += 1  # expired while waiting
                         continue
-                    chosen = p
+                    if chosen < 0 or arrival[item] < arrival[queue[chosen, qhead[chosen]]]:
+                        chosen = q
                     break
-                qhead[p] = h
-                if chosen >= 0:
-                    break
+                qhead[q] = h
             if chosen >= 0 or next_arrival >= limit:
                 break
             f = next_arrival  # idle until the next item arrives
@@ -135,11 +142,13 @@ def assign(
             continue
         item = queue[chosen, qhead[chosen]]
         qhead[chosen] += 1
+        took = service[item] * pace[a]
+        service[item] = took
         start[item] = f
         taken_by[item] = a
-        done = f + service[item]
+        done = f + took
         free_at[a] = done
-        exposure[a] += service[item]
+        exposure[a] += took
         started += 1
         if done < limit and exposure[a] < cap[a]:
             keys[0] = done  # the same analyst decides again when free: re-sort the top only

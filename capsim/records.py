@@ -26,6 +26,7 @@ COLUMNS: dict[str, np.dtype] = {
     "stream": np.dtype(np.int16),
     "priority": np.dtype(np.int8),
     "flags": np.dtype(np.uint8),
+    "parent": np.dtype(np.int64),
 }
 """The item table's columns and types: seconds for times, indices for the rest."""
 
@@ -45,7 +46,7 @@ class ItemTable:
         return self.size
 
     def append(self, **columns: np.ndarray) -> np.ndarray:
-        """Add rows (missing columns get ``start=inf``, ``analyst=-1``); return their ids."""
+        """Add rows (missing columns get ``start=inf``, -1 for ``analyst`` and ``parent``); return their ids."""
         n = len(columns["arrival"])
         self._reserve(self.size + n)
         rows = slice(self.size, self.size + n)
@@ -88,9 +89,15 @@ class Items:
     stream: np.ndarray
     priority: np.ndarray
     flags: np.ndarray
+    parent: np.ndarray
 
     def __len__(self) -> int:
         return len(self.arrival)
+
+    @property
+    def direct(self) -> np.ndarray:
+        """Items that arrived from a stream (not referred on by another team)."""
+        return self.parent < 0
 
     @property
     def started(self) -> np.ndarray:

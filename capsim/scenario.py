@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from capsim import units
+from capsim.tooling import Tooling
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_PRIORITIES = ["urgent", "high", "normal", "low"]
@@ -212,6 +213,8 @@ class Stream(Strict):
     priority: str = "normal"
     ttl: Annotated[TimeToLive | None, BeforeValidator(_ttl_shorthand)] = None
     team: str | None = Field(None, description="team whose queue receives the stream (default: the first)")
+    recirculation: Share = Field(0.0, description="share of arrivals that are copies of earlier items of the stream")
+    cluster_size: float = Field(1.0, ge=1, description="mean size of near-duplicate clusters (1: none)")
 
     @field_validator("weekly")
     @classmethod
@@ -338,6 +341,21 @@ class Team(Strict):
         None, description="hours of review a day per analyst, e.g. 4h/day, or none"
     )
     shrinkage: float = Field(0.0, ge=0, lt=1, description="share of rostered days lost to leave, sickness, training")
+    task_time: ReviewTime | None = Field(None, description="time per item for this team (default: review.<unit>)")
+
+
+class Route(Strict):
+    """After ``from`` assesses an item matching ``when``, a ``share`` of such items go to ``to``'s queue."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    source: str = Field(alias="from", description="team that assessed the item")
+    to: str = Field(description="team that receives it")
+    when: dict[Literal["ai_generated", "known", "criminal", "realistic", "flagged_synthetic", "flagged_harmful"], bool] = Field(
+        default_factory=dict, description="attributes the item must have (all of them)"
+    )
+    share: Share = 1.0
+    priority: str | None = Field(None, description="priority in the receiving queue (default: the item's own)")
 
 
 class SLA(Strict):
@@ -346,19 +364,6 @@ class SLA(Strict):
     priority: str
     within: Seconds
     target: float = Field(gt=0, le=1)
-
-
-class HashMatching(Strict):
-    """Clears known items without review."""
-
-    enabled: bool = False
-    match_rate: Share = Field(1.0, description="share of known items the hash list matches")
-
-
-class Tooling(Strict):
-    """Automated stages applied before humans see an item."""
-
-    hash_matching: HashMatching = Field(default_factory=HashMatching)
 
 
 class TeamCost(Strict):
@@ -426,6 +431,7 @@ class Scenario(Strict):
     costs: Costs = Field(default_factory=Costs)
     experiment: Experiment = Field(default_factory=Experiment)
     targets: list[CalibrationTarget] = Field(default_factory=list, description="calibration targets")
+    routing: list[Route] = Field(default_factory=list, description="referrals between teams")
     _source: dict = PrivateAttr(default_factory=dict)
     _figures: list = PrivateAttr(default_factory=list)
 
@@ -473,12 +479,67 @@ class Scenario(Strict):
                 hint = difflib.get_close_matches(target.metric, known_metrics, n=1)
                 problems.append(f"targets.{i}.metric: unknown metric {target.metric!r}"
                                 + (f" (did you mean {hint[0]!r}?)" if hint else "") + f"; metrics are {', '.join(known_metrics)}")
+        problems += self._routing_problems(teams)
+        classifier = self.tooling.classifier
+        if classifier.enabled:
+            for key in ("positive_priority", "negative_priority"):
+                if getattr(classifier, key) not in self.priorities:
+                    problems.append(f"tooling.classifier.{key}: {getattr(classifier, key)!r} is not one of "
+                                    f"{', '.join(self.priorities)}")
+            for i, s in enumerate(self.demand):
+                try:
+                    classifier.rates(s.mix.criminal)
+                except ValueError as err:
+                    problems.append(f"tooling.classifier.precision: {err} (stream {s.stream!r}, demand.{i}.mix.criminal)")
         for name in self.costs.teams:
             if name not in teams:
                 problems.append(f"costs.teams.{name}: no such team; teams are {', '.join(teams)}")
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _routing_problems(self, teams: list[str]) -> list[str]:
+        problems = []
+        for i, route in enumerate(self.routing):
+            for key, team in (("from", route.source), ("to", route.to)):
+                if team not in teams:
+                    problems.append(f"routing.{i}.{key}: no team {team!r}; teams are {', '.join(teams)}")
+            if route.priority is not None and route.priority not in self.priorities:
+                problems.append(f"routing.{i}.priority: {route.priority!r} is not one of {', '.join(self.priorities)}")
+        if not problems:
+            try:
+                self.team_order()
+            except ValueError as err:
+                problems.append(f"routing: {err}")
+        return problems
+
+    def team_order(self) -> list[int]:
+        """Team indices in referral order (a team before every team it refers to).
+
+        Raises ``ValueError`` naming the loop if the routing rules form one.
+        """
+        index = {t.team: i for i, t in enumerate(self.workforce)}
+        downstream = {i: sorted({index[r.to] for r in self.routing if index[r.source] == i})
+                      for i in range(len(self.workforce))}
+        order: list[int] = []
+        state: dict[int, str] = {}
+
+        def visit(node: int, path: list[int]) -> None:
+            if state.get(node) == "done":
+                return
+            if state.get(node) == "open":
+                loop = path[path.index(node):] + [node]
+                raise ValueError("the rules form a loop: " + " -> ".join(self.workforce[n].team for n in loop)
+                                 + "; an item must not come back to a team that referred it")
+            state[node] = "open"
+            for nxt in downstream[node]:
+                visit(nxt, path + [node])
+            state[node] = "done"
+            order.append(node)
+
+        for node in range(len(self.workforce)):
+            visit(node, [])
+        return order[::-1]
 
     def team_of(self, stream: Stream) -> str:
         """Name of the team whose queue receives ``stream``."""

@@ -28,12 +28,15 @@ class ShiftPlan:
     """Every shift of one team over the horizon.
 
     ``start`` and ``end`` are seconds (shift ``k`` runs over [start[k], end[k])); ``present``
-    is a (shifts × headcount) boolean array: which analysts turn up for each shift.
+    is a (shifts × analysts) boolean array: which analysts turn up for each shift; ``pace``
+    (same shape) multiplies each analyst's review times on that shift (1 at full
+    productivity).
     """
 
     start: np.ndarray
     end: np.ndarray
     present: np.ndarray
+    pace: np.ndarray
 
     @property
     def on_duty(self) -> np.ndarray:
@@ -71,4 +74,4 @@ def shift_plan(team: Team, clock: Clock, rng: np.random.Generator) -> ShiftPlan:
     start = np.asarray(starts, dtype=float)
     end = start + roster.hours_per_day * SECONDS_PER_HOUR
     present = rng.random((len(start), team.headcount)) >= team.shrinkage
-    return ShiftPlan(start=start, end=end, present=present)
+    return ShiftPlan(start=start, end=end, present=present, pace=np.ones(present.shape))

@@ -37,7 +37,9 @@ def conserved(rep: Replication) -> None:
     waiting = ~assessed & ~expired
     assert not (assessed & expired).any()
     assert int(assessed.sum() + expired.sum() + waiting.sum()) == len(items)
-    assert int(rep.arrived_per_cell.sum()) == len(items) + int(rep.cleared_per_cell.sum())
+    assert int(rep.arrived_per_cell.sum()) == int(items.direct.sum()) + int(rep.cleared_per_cell.sum())
+    referred = ~items.direct
+    assert np.all(items.arrival[referred] == items.end[items.parent[referred]])  # a referral arrives as its parent ends
     assert np.all(items.start[assessed] >= items.arrival[assessed])
     assert np.all(items.start[assessed] < items.deadline[assessed])
     assert np.all(items.start[assessed] < rep.horizon)

@@ -98,29 +98,46 @@ def test_a_busy_analyst_takes_the_next_arrival_when_free_and_waits_are_exact():
 
 
 def test_compiled_and_pure_python_kernels_agree_exactly():
+    # three priorities, two sources each (queues 0-5, ranks 0,0,1,1,2,2), expiry, caps, slow analysts
     rng = np.random.default_rng(3)
-    n, analysts, prios = 4000, 5, 3
+    n, analysts, queues = 4000, 5, 6
     arrival = np.sort(rng.uniform(0, 20000, n))
-    service = rng.exponential(20, n)
     deadline = arrival + rng.exponential(300, n)
-    prio = rng.integers(0, prios, n)
+    which = rng.integers(0, queues, n)
     outputs = []
     for fn in (kernel.assign, kernel.assign.py_func):
-        queue = np.zeros((prios, n), dtype=np.int64)
-        qtail = np.zeros(prios, dtype=np.int64)
+        service = rng.exponential(20, n) if not outputs else outputs[0][-1].copy()
+        drawn = service.copy()
+        queue = np.zeros((queues, n), dtype=np.int64)
+        qtail = np.zeros(queues, dtype=np.int64)
         for i in range(n):
-            queue[prio[i], qtail[prio[i]]] = i
-            qtail[prio[i]] += 1
+            queue[which[i], qtail[which[i]]] = i
+            qtail[which[i]] += 1
         start, taken = np.full(n, np.inf), np.full(n, -1, dtype=np.int32)
         free_at, exposure = np.zeros(analysts), np.zeros(analysts)
         shift_end, cap = np.full(analysts, 15000.0), np.full(analysts, 2500.0)
-        count = fn(10000.0, arrival, service, deadline, start, taken, queue, np.zeros(prios, dtype=np.int64),
-                   qtail, free_at, shift_end, exposure, cap)
-        outputs.append((count, start, taken, free_at, exposure))
+        pace = np.array([1.0, 1.0, 1.5, 2.0, 1.0])
+        count = fn(10000.0, arrival, service, deadline, start, taken, queue, np.zeros(queues, dtype=np.int64),
+                   qtail, np.array([0, 0, 1, 1, 2, 2]), free_at, shift_end, exposure, cap, pace)
+        outputs.append((count, start, taken, free_at, exposure, service, drawn))
     (c1, *a1), (c2, *a2) = outputs
     assert c1 == c2 > 0
     for x, y in zip(a1, a2):
         assert np.array_equal(x, y)
+    count, start, taken, *_ , service, drawn = outputs[0]
+    took = np.isfinite(start)
+    assert np.allclose(service[took], drawn[took] * pace[taken[took]])  # slow analysts take longer
+
+
+def test_within_one_priority_the_earliest_arrival_goes_first_whatever_its_source():
+    # one analyst; queue 0 and 1 share rank 0: items interleave by arrival time
+    arrival = np.array([0.0, 1.0, 2.0, 3.0])
+    queue = np.array([[0, 2, 0, 0], [1, 3, 0, 0]], dtype=np.int64)
+    start = np.full(4, np.inf)
+    kernel.assign(1000.0, arrival, np.full(4, 10.0), np.full(4, np.inf), start, np.full(4, -1, dtype=np.int32),
+                  queue, np.zeros(2, dtype=np.int64), np.array([2, 2]), np.array([0, 0]), np.zeros(1),
+                  np.full(1, np.inf), np.zeros(1), np.full(1, np.inf), np.ones(1))
+    assert start.tolist() == [0.0, 10.0, 20.0, 30.0]
 
 
 def test_same_seed_same_numbers_different_seed_different_numbers():

@@ -708,7 +708,7 @@ def test_unknown_key_names_key_file_and_allowed_keys_with_a_hint(tmp_path, paren
     message = problems(bad)
     assert message == (
         f"{bad}: workforce.0.headcont: unknown key 'headcont' (did you mean 'headcount'?); "
-        "allowed here: exposure_cap, headcount, roster, shrinkage, team"
+        "allowed here: exposure_cap, headcount, roster, shrinkage, task_time, team"
     )
 
 
@@ -734,7 +734,7 @@ def test_unknown_key_far_from_any_gets_no_hint():
         (lambda r: r["demand"][0], "allowed here: bursts"),
         (lambda r: r["demand"][0].setdefault("mix", {}), "allowed here: ai_generated, criminal, known, realistic"),
         (lambda r: r["review"]["image"], "allowed here: cv, dist, mean, values"),
-        (lambda r: r.setdefault("tooling", {}).setdefault("hash_matching", {}), "allowed here: enabled, match_rate"),
+        (lambda r: r.setdefault("tooling", {}).setdefault("hash_matching", {}), "allowed here: annual_cost, enabled, match_rate, per_item_cost, spot_check"),
         (lambda r: r.setdefault("experiment", {}), "allowed here: replications, seed"),
     ],
 )

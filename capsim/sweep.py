@@ -1,0 +1,781 @@
+"""Sweeps: one scenario run at every point of a grid of settings.
+
+A grid names scenario keys and the values each takes (``workforce.analysts.headcount:
+[10, 12, 14]``); its points are the cartesian product, the last key changing fastest. Every
+grid point × replication is an independent **task**: ``run_one(scenario_at_point, seed,
+replication)``. All points share one seed, so they share their random streams (common random
+numbers): the difference between two points is the setting, not the luck of the draw.
+
+Tasks run on local processes (``executor="local"``) or on a Dask cluster
+(``executor="dask"``: an existing scheduler, or a ``LocalCluster`` started on loopback).
+Each finished task is written at once to ``<out>/tasks/<point>-<replication>.json`` (atomically:
+temporary file, then ``os.replace``), so an interrupted sweep loses only the tasks in flight:
+running the same sweep again skips every task whose file is there. When every task is done
+the final tables are made from those files alone, so they are the same byte for byte
+whichever executor ran them, on however many workers, and whether or not the sweep was
+interrupted:
+
+* ``sweep_summary.csv`` — one row per grid point × metric: ``point``, one column per grid
+  key, ``metric``, ``mean``, ``ci_low``, ``ci_high``, ``p10``, ``p50``, ``p90``
+  (:func:`capsim.results.summarise`);
+* ``sweep_replications.csv`` — one row per grid point × replication: ``point``, the grid
+  columns, ``replication`` and every metric;
+* ``manifest.json`` — the base scenario, the grid, each point's scenario digest, seed,
+  replications, executor, versions, and any failed task.
+
+Numbers in the tables are written as the shortest text that reads back as the same float
+(Python's ``repr``); an undefined value (a confidence interval from one replication) is left
+empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import itertools
+import json
+import logging
+import math
+import os
+import re
+import socket
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from capsim import experiment
+from capsim.manifest import manifest as run_manifest
+from capsim.metrics import metric_names
+from capsim.results import summarise
+from capsim.scenario import Scenario, ScenarioError, apply_overrides, resolve_raw, validate
+
+EXECUTORS = ("local", "dask")
+"""Where tasks run: processes on this machine, or a Dask cluster."""
+
+CONNECT_TIMEOUT = 5.0
+"""Seconds to wait for a Dask scheduler to answer before giving up."""
+
+TASK_FORMAT = "capsim-sweep-task/1"
+"""The ``format`` field of a task file."""
+
+TASKS = "tasks"
+"""Sub-folder of the output folder holding one file per finished task."""
+
+SUMMARY_FILE = "sweep_summary.csv"
+REPLICATIONS_FILE = "sweep_replications.csv"
+MANIFEST_FILE = "manifest.json"
+LOCK_FILE = ".sweep.lock"
+
+_TASK_NAME = re.compile(r"^(\d+)-(\d+)\.json$")
+_NAME_KEYS = ("stream", "team", "priority")  # as in capsim.scenario: keys that name a list element
+
+
+class SweepError(ScenarioError):
+    """A sweep that cannot start (bad grid, bad scenario at a point, wrong folder, no scheduler)."""
+
+
+@dataclass(frozen=True)
+class TaskFailure:
+    """A task that raised: which grid point and replication, and what went wrong."""
+
+    point: int
+    grid: dict[str, str]
+    replication: int
+    error: str
+    traceback: str = ""
+
+    def describe(self) -> str:
+        """One line: point, its settings, replication and the error."""
+        settings = ", ".join(f"{k}={v}" for k, v in self.grid.items())
+        return f"point {self.point} ({settings}), replication {self.replication}: {self.error}"
+
+
+class SweepFailed(Exception):
+    """Some tasks raised. The other tasks' results are kept in ``folder``/tasks; running the
+    same sweep again runs only the tasks that have no result yet."""
+
+    def __init__(self, failures: list[TaskFailure], folder: Path, total: int):
+        self.failures = failures
+        self.folder = folder
+        self.total = total
+        lines = [f.describe() for f in failures]
+        super().__init__(f"{len(failures)} of {total} task(s) failed:\n" + "\n".join(lines))
+
+
+@dataclass(frozen=True)
+class GridPoint:
+    """One point of the grid: its index, the value text of each key, and its scenario."""
+
+    index: int
+    values: dict[str, str]
+    scenario: Scenario
+
+    @property
+    def overrides(self) -> list[str]:
+        return [f"{k}={v}" for k, v in self.values.items()]
+
+
+@dataclass
+class SweepPlan:
+    """A validated sweep: the base scenario (``--set`` applied) and every grid point."""
+
+    base: Scenario
+    source: str
+    overrides: list[str]
+    grid: dict[str, list[str]]
+    points: list[GridPoint]
+    replications: int
+    seed: int
+
+    @property
+    def total(self) -> int:
+        """Number of tasks: points × replications."""
+        return len(self.points) * self.replications
+
+
+@dataclass
+class SweepResult:
+    """What a sweep produced: the tables written to ``sweep_summary.csv`` and ``sweep_replications.csv``."""
+
+    plan: SweepPlan
+    folder: Path
+    summary: pd.DataFrame
+    per_replication: pd.DataFrame
+    tasks_run: int
+    tasks_reused: int
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def grid(self) -> dict[str, list[str]]:
+        return self.plan.grid
+
+
+# --------------------------------------------------------------------------- the grid
+
+
+def split_values(text: str) -> list[str]:
+    """Split ``v1,v2,...`` at commas outside brackets, braces and quotes (``[mon,tue],[sat]``)."""
+    values, depth, quote, current = [], 0, "", []
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            values.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    values.append("".join(current).strip())
+    return values
+
+
+def parse_grid(specs: Sequence[str]) -> dict[str, list[str]]:
+    """``--grid dotted.key=v1,v2,...`` options as {key: [value text, ...]}, in the order given."""
+    grid: dict[str, list[str]] = {}
+    if not specs:
+        raise SweepError("give at least one --grid dotted.key=v1,v2,... (e.g. --grid workforce.analysts.headcount=10,12,14)")
+    for spec in specs:
+        key, sep, text = spec.partition("=")
+        key = key.strip()
+        if not sep or not key or not all(part.strip() for part in key.split(".")):
+            raise SweepError(f"--grid {spec!r}: write it as dotted.key=v1,v2,..., e.g. workforce.analysts.headcount=10,12,14")
+        values = split_values(text) if text.strip() else []
+        if not values:
+            raise SweepError(f"--grid {key}: the list of values is empty; give at least one, e.g. {key}=10,12")
+        if any(v == "" for v in values):
+            raise SweepError(f"--grid {key}={text}: a value is empty (two commas in a row, or one at the end)")
+        if key in grid:
+            raise SweepError(f"--grid {key}: given twice; give all its values in one --grid option")
+        grid[key] = values
+    return grid
+
+
+def value_text(value: Any) -> str:
+    """A grid value as the text of a ``--set`` override (read back as YAML)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(value, default=str)
+
+
+def normalise_grid(grid: Mapping[str, Sequence[Any]]) -> dict[str, list[str]]:
+    """A grid given in Python ({key: [values]}) as {key: [value text]}, checked like ``--grid``."""
+    if not grid:
+        raise SweepError("the grid is empty: give at least one key and its values")
+    out: dict[str, list[str]] = {}
+    for key, values in grid.items():
+        key = str(key).strip()
+        if not key or not all(part.strip() for part in key.split(".")):
+            raise SweepError(f"grid key {key!r}: write it as a dotted key, e.g. workforce.analysts.headcount")
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+            raise SweepError(f"grid key {key}: give a list of values, e.g. [10, 12, 14]")
+        if len(values) == 0:
+            raise SweepError(f"--grid {key}: the list of values is empty; give at least one, e.g. {key}=10,12")
+        texts = [value_text(v) for v in values]
+        if any(t == "" for t in texts):
+            raise SweepError(f"--grid {key}: a value is empty")
+        out[key] = texts
+    return out
+
+
+def _child(node: Any, part: str) -> tuple[bool, Any]:
+    """Step from ``node`` into ``part`` (a mapping key, a list index or an element's name)."""
+    if isinstance(node, dict):
+        return (True, node[part]) if part in node else (False, None)
+    if isinstance(node, list):
+        if part.isdigit():
+            return (True, node[int(part)]) if int(part) < len(node) else (False, None)
+        for element in node:
+            if isinstance(element, dict) and any(element.get(k) == part for k in _NAME_KEYS):
+                return True, element
+    return False, None
+
+
+def _walk(node: Any, parts: list[str]) -> tuple[int, Any]:
+    """How many of ``parts`` lead somewhere from ``node``, and the node reached."""
+    for depth, part in enumerate(parts):
+        found, child = _child(node, part)
+        if not found:
+            return depth, node
+        node = child
+    return len(parts), node
+
+
+def _choices(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return sorted(map(str, node))
+    if isinstance(node, list):
+        names = [str(e[k]) for e in node if isinstance(e, dict) for k in _NAME_KEYS if k in e]
+        return names or [str(i) for i in range(len(node))]
+    return []
+
+
+def check_keys(keys: Sequence[str], raw: dict, resolved: dict, origin: str) -> None:
+    """Refuse a grid key the scenario does not have.
+
+    A key exists if the scenario file (after ``extends:`` and ``--set``) writes it, or if the
+    validated scenario has it (a field left at its default, such as a team's ``shrinkage``).
+    ``--set`` alone would create a missing key silently, so this check comes first.
+    """
+    problems = []
+    for key in keys:
+        parts = [p.strip() for p in key.split(".")]
+        reached = [_walk(raw, parts), _walk(resolved, parts)]
+        if any(depth == len(parts) for depth, _ in reached):
+            continue
+        depth, node = max(reached, key=lambda r: r[0])
+        where = ".".join(parts[:depth]) or "the top level"
+        choices = sorted(set(_choices(node)) | (set(_choices(reached[0][1])) if reached[0][0] == depth else set()))
+        hint = f"; {where} has: {', '.join(choices)}" if choices else f"; {where} is a plain value, with no keys below it"
+        problems.append(f"{origin}: --grid {key}: no such key in the scenario ({parts[depth]!r} not found){hint}")
+    if problems:
+        raise SweepError("\n".join(problems))
+
+
+def plan_sweep(
+    scenario_path: str | Path,
+    grid: Mapping[str, Sequence[Any]],
+    replications: int | None = None,
+    seed: int | None = None,
+    overrides: Sequence[str] = (),
+    workers: int = 1,
+) -> SweepPlan:
+    """Load the scenario, check the grid's keys, and validate the scenario at every grid point.
+
+    Every problem is found before any task runs: a missing key, an empty value list, a
+    value that makes the scenario invalid (named with its grid point), a point too large for
+    this machine's memory with ``workers`` at once (pass ``workers=0`` to skip that check).
+    """
+    texts = normalise_grid(grid)
+    raw, origin = resolve_raw(scenario_path)
+    base_raw = apply_overrides(raw, list(overrides), origin)
+    base = validate(base_raw, origin)
+    check_keys(list(texts), base_raw, base.model_dump(mode="json"), origin)
+    replications = base.experiment.replications if replications is None else int(replications)
+    seed = base.experiment.seed if seed is None else int(seed)
+    if replications < 1:
+        raise SweepError("replications must be at least 1")
+    if seed < 0:
+        raise SweepError("the seed must be 0 or more")
+    points, problems = [], []
+    tasks = math.prod(len(v) for v in texts.values()) * replications
+    for index, combination in enumerate(itertools.product(*texts.values())):
+        values = dict(zip(texts, combination))
+        settings = ", ".join(f"{k}={v}" for k, v in values.items())
+        try:
+            scenario = validate(apply_overrides(base_raw, [f"{k}={v}" for k, v in values.items()], origin), origin)
+            if workers > 0:
+                experiment.check_size(scenario, min(workers, tasks))
+        except ScenarioError as err:
+            problems.append(f"grid point {index} ({settings}):\n  " + str(err).replace("\n", "\n  "))
+            continue
+        points.append(GridPoint(index, values, scenario))
+    if problems:
+        shown = problems[:5] + ([f"... and {len(problems) - 5} more grid point(s) with problems"] if len(problems) > 5 else [])
+        raise SweepError("\n".join(shown))
+    return SweepPlan(base=base, source=str(scenario_path), overrides=list(overrides), grid=texts,
+                     points=points, replications=replications, seed=seed)
+
+
+# --------------------------------------------------------------------------- one task
+
+
+def run_task(scenario: Scenario, seed: int, replication: int) -> dict:
+    """Run one task (picklable, for worker processes): the metrics of one replication.
+
+    Also says who ran it (a fresh run id, host and process) and how long it took, so that a
+    task file shows which run of the sweep made it.
+    """
+    started = time.perf_counter()
+    metrics, _ = experiment.run_one(scenario, seed, replication)
+    from capsim import __version__
+
+    return {
+        "metrics": {name: float(value) for name, value in metrics.items()},
+        "run": {"id": uuid.uuid4().hex, "host": socket.gethostname(), "pid": os.getpid(),
+                "seconds": round(time.perf_counter() - started, 6),
+                "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+                "capsim": __version__},
+    }
+
+
+def task_path(folder: Path, point: int, replication: int) -> Path:
+    """Where the result of task (point, replication) is kept."""
+    return folder / TASKS / f"{point}-{replication}.json"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and ``os.replace``: all or nothing."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _dump(data: dict) -> str:
+    return json.dumps(data, indent=1, default=str, allow_nan=True) + "\n"
+
+
+# --------------------------------------------------------------------------- the output folder
+
+
+def _check_folder_kind(folder: Path) -> None:
+    """Refuse to write a sweep into a folder that holds something else (a ``capsim run`` output)."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise SweepError(f"{folder}: exists and is not a folder; choose another --out")
+    path = folder / MANIFEST_FILE
+    if path.exists():
+        try:
+            kind = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kind = {}
+        if "sweep" not in kind:
+            raise SweepError(f"{folder}: holds the output of something other than a sweep ({MANIFEST_FILE} "
+                             "without a sweep section); choose another --out")
+
+
+def existing_tasks(folder: Path, plan: SweepPlan) -> tuple[dict[tuple[int, int], dict], list[Path]]:
+    """Finished tasks already in ``folder`` that belong to this sweep, and damaged task files.
+
+    A task file made by another sweep (another scenario at that point, or another seed) is an
+    error: the folder holds another sweep's results, which must not be mixed with these.
+    """
+    found: dict[tuple[int, int], dict] = {}
+    damaged: list[Path] = []
+    tasks = folder / TASKS
+    if not tasks.is_dir():
+        return found, damaged
+    for path in sorted(tasks.iterdir()):
+        match = _TASK_NAME.match(path.name)
+        if not match:
+            continue
+        point, replication = int(match.group(1)), int(match.group(2))
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            ok = (record.get("format") == TASK_FORMAT and record.get("point") == point
+                  and record.get("replication") == replication and isinstance(record.get("metrics"), dict))
+        except (OSError, ValueError, AttributeError):
+            ok = False
+        if not ok:
+            damaged.append(path)
+            continue
+        expected = plan.points[point].scenario.digest() if point < len(plan.points) else None
+        if record.get("seed") != plan.seed or record.get("scenario_sha256") != expected:
+            why = (f"it was made with seed {record.get('seed')}, this sweep uses seed {plan.seed}"
+                   if record.get("seed") != plan.seed else
+                   f"this sweep has only {len(plan.points)} grid point(s)" if expected is None else
+                   f"its scenario ({str(record.get('scenario_sha256'))[:12]}…, grid {record.get('grid')}) is not this "
+                   f"sweep's scenario at point {point} ({expected[:12]}…, grid {plan.points[point].values})")
+            raise SweepError(f"{folder}: holds another sweep's results: {TASKS}/{path.name}: {why}. Choose another "
+                             f"--out, or delete {folder} to start this sweep afresh.")
+        if replication < plan.replications:
+            found[(point, replication)] = record
+    return found, damaged
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder, so that two sweeps never write into it at once."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    handle = open(folder / LOCK_FILE, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise SweepError(f"{folder}: another capsim sweep is writing into this folder now; wait for it "
+                             "to finish or choose another --out") from None
+        yield
+    finally:
+        handle.close()
+
+
+def _remove_temporaries(folder: Path) -> None:
+    """Temporary files left by a sweep killed while writing (never a finished task's file)."""
+    for path in (folder / TASKS).glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+# --------------------------------------------------------------------------- executors
+
+
+def _orphan_guard(parent: int) -> None:
+    """In a worker process: exit if the sweep that started it dies (even by SIGKILL)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="capsim-orphan-guard", daemon=True).start()
+
+
+def _error_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}".strip()
+
+
+Done = Callable[[int, int, dict], None]
+Failed = Callable[[int, int, BaseException, str], None]
+
+
+def _run_local(todo: list[tuple[int, int]], plan: SweepPlan, workers: int, done: Done, failed: Failed) -> None:
+    """Run tasks in this process (one worker) or on a pool of local processes."""
+    if workers <= 1:
+        for point, replication in todo:
+            try:
+                outcome = run_task(plan.points[point].scenario, plan.seed, replication)
+            except Exception as err:  # noqa: BLE001 - a task's failure is reported, not fatal
+                failed(point, replication, err, traceback.format_exc())
+            else:
+                done(point, replication, outcome)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_orphan_guard, initargs=(os.getpid(),))
+    try:
+        futures = {pool.submit(run_task, plan.points[p].scenario, plan.seed, r): (p, r) for p, r in todo}
+        for future in as_completed(futures):
+            point, replication = futures.pop(future)
+            error = future.exception()
+            if error is None:
+                done(point, replication, future.result())
+            else:
+                note = " (a worker process died: out of memory, or killed)" if isinstance(error, BrokenProcessPool) else ""
+                failed(point, replication, error, "".join(traceback.format_exception(error)) + note)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+@dataclass
+class DaskConnection:
+    """A Dask client, and the local cluster behind it when the sweep started one."""
+
+    client: Any
+    cluster: Any = None
+    address: str = ""
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.client.close()
+        if self.cluster is not None:
+            with contextlib.suppress(Exception):
+                self.cluster.close()
+
+
+def connect_dask(scheduler: str | None, workers: int, timeout: float = CONNECT_TIMEOUT) -> DaskConnection:
+    """A client of the scheduler at ``scheduler``, or of a new ``LocalCluster`` on loopback.
+
+    An unreachable scheduler is a :class:`SweepError` after ``timeout`` seconds, not a hang.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SweepError("--executor dask needs Dask distributed, which is not installed: "
+                         "pip install 'capsim[dask]' (or pip install 'dask[distributed]')") from None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=timeout, set_as_default=False)
+        except Exception as err:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
+            raise SweepError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there within {timeout:g} s "
+                             f"({_error_text(err)}). Start one (dask scheduler; dask worker ADDRESS) or leave out "
+                             "--scheduler to start a local cluster.") from None
+        return DaskConnection(client, None, scheduler)
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    try:
+        client = Client(cluster, timeout=timeout, set_as_default=False)
+    except BaseException:
+        cluster.close()
+        raise
+    return DaskConnection(client, cluster, cluster.scheduler_address)
+
+
+def _run_dask(todo: list[tuple[int, int]], plan: SweepPlan, connection: DaskConnection, done: Done, failed: Failed) -> None:
+    """Run tasks on a Dask cluster, handling each as it finishes."""
+    from distributed import as_completed as dask_completed
+
+    client = connection.client
+    token = uuid.uuid4().hex[:8]
+    futures = {}
+    for point, replication in todo:
+        future = client.submit(run_task, plan.points[point].scenario, plan.seed, replication,
+                               key=f"capsim-sweep-{token}-{point}-{replication}", pure=False)
+        futures[future] = (point, replication)
+    try:
+        for future in dask_completed(list(futures), loop=client.loop):
+            point, replication = futures.pop(future)
+            if future.status == "finished":
+                done(point, replication, future.result())
+            else:
+                try:
+                    error, trace = future.exception(), future.traceback()
+                except BaseException as err:  # noqa: BLE001 - a cancelled future, a lost worker
+                    error, trace = err, None
+                if not isinstance(error, BaseException):
+                    error = RuntimeError(str(error))
+                failed(point, replication, error, "".join(traceback.format_exception(type(error), error, trace)))
+            future.release()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            client.cancel(list(futures))
+        raise
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _float_text(value: float) -> str:
+    """A float as the shortest text that reads back as the same number."""
+    return repr(float(value))
+
+
+def _grid_value(text: str) -> Any:
+    """A grid value for a table: a number when the text is a plain number, else the text."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def build_tables(plan: SweepPlan, records: Mapping[tuple[int, int], dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(summary, per_replication)`` from the task records, in (point, replication) order."""
+    keys = list(plan.grid)
+    metrics: list[str] = []
+    for point in plan.points:
+        for name in metric_names(point.scenario):
+            if name not in metrics:
+                metrics.append(name)
+    for record in records.values():
+        for name in record["metrics"]:
+            if name not in metrics:
+                metrics.append(name)
+    rows, summaries = [], []
+    for point in plan.points:
+        grid = {k: _grid_value(point.values[k]) for k in keys}
+        mine = [{"point": point.index, **grid, "replication": r,
+                 **{m: float(records[(point.index, r)]["metrics"].get(m, math.nan)) for m in metrics}}
+                for r in range(plan.replications)]
+        rows.extend(mine)
+        names = [m for m in metrics if any(not math.isnan(row[m]) for row in mine)
+                 or m in metric_names(point.scenario)]
+        summary = summarise(point.scenario.name, pd.DataFrame(mine), names).drop(columns="scenario")
+        for position, key in enumerate(["point", *keys]):
+            summary.insert(position, key, point.index if key == "point" else grid[key])
+        summaries.append(summary)
+    per_replication = pd.DataFrame(rows, columns=["point", *keys, "replication", *metrics])
+    summary = pd.concat(summaries, ignore_index=True)
+    return summary, per_replication
+
+
+def table_text(table: pd.DataFrame) -> str:
+    """A table as CSV text, with floats written deterministically."""
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False, float_format=_float_text, lineterminator="\n")
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- the sweep
+
+
+def check_options(executor: str, workers: int, scheduler: str | None) -> None:
+    """Refuse an unknown executor, fewer than one worker, or a scheduler without Dask."""
+    if executor not in EXECUTORS:
+        raise SweepError(f"--executor {executor!r}: use one of {', '.join(EXECUTORS)}")
+    if workers < 1:
+        raise SweepError("workers must be at least 1")
+    if scheduler and executor != "dask":
+        raise SweepError("--scheduler goes with --executor dask (it is the address of a Dask scheduler)")
+
+
+def sweep(
+    scenario_path: str | Path,
+    grid: Mapping[str, Sequence[Any]],
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: str = "local",
+    workers: int = 1,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    overrides: Sequence[str] = (),
+    progress: Callable[[int, int], None] | None = None,
+    plan: SweepPlan | None = None,
+) -> SweepResult:
+    """Run ``scenario_path`` at every point of ``grid`` × ``replications`` and write the results to ``out``.
+
+    ``grid`` maps dotted scenario keys to the values each takes (``{"workforce.analysts.headcount":
+    [10, 12, 14], "review.report.mean": ["60s", "90s"]}``); ``overrides`` are ``--set`` strings
+    applied to every point first. ``replications`` and ``seed`` default to the scenario's
+    ``experiment:`` section. ``executor`` is ``"local"`` (``workers`` processes; one worker runs
+    in this process) or ``"dask"`` (the scheduler at ``scheduler``, or a ``LocalCluster`` of
+    ``workers`` processes on loopback). ``progress(done, total)`` is called as tasks finish
+    (tasks kept from an earlier, interrupted run count as done from the start).
+
+    Raises :class:`SweepError` for bad input (before any task runs) and :class:`SweepFailed`
+    if any task raised (after every other task has run and been written).
+    """
+    check_options(executor, workers, scheduler)
+    if out is None:
+        raise SweepError("give an output folder (out=...)")
+    folder = Path(out)
+    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    if plan is None:
+        remote = executor == "dask" and bool(scheduler)
+        plan = plan_sweep(scenario_path, grid, replications, seed, overrides, workers=0 if remote else workers)
+    _check_folder_kind(folder)
+    found, _ = existing_tasks(folder, plan)  # refuse another sweep's folder before connecting anywhere
+    connection = None
+    if plan.total - len(found) > 0 and executor == "dask":
+        connection = connect_dask(scheduler, workers)
+    try:
+        try:
+            (folder / TASKS).mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise SweepError(f"{folder}: cannot write the output folder there ({err.strerror or err}); "
+                             "choose another with --out") from None
+        with _folder_lock(folder):
+            _remove_temporaries(folder)
+            records, damaged = existing_tasks(folder, plan)
+            for path in damaged:  # not this format, or unreadable: it holds no result; run it again
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            reused = len(records)
+            todo = [(p.index, r) for p in plan.points for r in range(plan.replications) if (p.index, r) not in records]
+            base_manifest = _manifest(plan, executor, workers, connection, started, clock, reused, 0, [], "running")
+            write_atomic(folder / MANIFEST_FILE, _dump(base_manifest))
+            for name in (SUMMARY_FILE, REPLICATIONS_FILE):  # tables of an earlier, smaller sweep are stale
+                with contextlib.suppress(FileNotFoundError):
+                    (folder / name).unlink()
+            failures: list[TaskFailure] = []
+            if progress:
+                progress(len(records), plan.total)
+
+            def done(point: int, replication: int, outcome: dict) -> None:
+                record = {"format": TASK_FORMAT, "point": point, "replication": replication, "seed": plan.seed,
+                          "grid": plan.points[point].values, "scenario_sha256": plan.points[point].scenario.digest(),
+                          "metrics": outcome["metrics"], "run": outcome["run"]}
+                text = _dump(record)
+                write_atomic(task_path(folder, point, replication), text)
+                records[(point, replication)] = json.loads(text)
+                if progress:
+                    progress(len(records), plan.total)
+
+            def failed(point: int, replication: int, error: BaseException, trace: str) -> None:
+                failures.append(TaskFailure(point, plan.points[point].values, replication, _error_text(error), trace))
+
+            if todo:
+                if executor == "local":
+                    _run_local(todo, plan, min(workers, len(todo)), done, failed)
+                else:
+                    _run_dask(todo, plan, connection, done, failed)
+            ran = len(records) - reused
+            failures.sort(key=lambda f: (f.point, f.replication))
+            status = "failed" if failures else "complete"
+            final = _manifest(plan, executor, workers, connection, started, clock, reused, ran, failures, status)
+            if failures:
+                write_atomic(folder / MANIFEST_FILE, _dump(final))
+                raise SweepFailed(failures, folder, plan.total)
+            summary, per_replication = build_tables(plan, records)
+            write_atomic(folder / SUMMARY_FILE, table_text(summary))
+            write_atomic(folder / REPLICATIONS_FILE, table_text(per_replication))
+            final["wall_seconds"] = round(time.perf_counter() - clock, 3)
+            write_atomic(folder / MANIFEST_FILE, _dump(final))
+    finally:
+        if connection is not None:
+            connection.close()
+    return SweepResult(plan, folder, summary, per_replication, ran, reused, final)
+
+
+def _manifest(plan: SweepPlan, executor: str, workers: int, connection: DaskConnection | None,
+              started: dt.datetime, clock: float, reused: int, ran: int, failures: list[TaskFailure],
+              status: str) -> dict:
+    """The sweep's manifest: the run manifest of the base scenario plus a ``sweep`` section."""
+    data = run_manifest(plan.base, seed=plan.seed, replications=plan.replications, workers=workers, started=started,
+                        wall_seconds=time.perf_counter() - clock, source=plan.source, overrides=plan.overrides)
+    if executor == "dask":
+        from importlib import metadata
+
+        for name in ("dask", "distributed"):
+            with contextlib.suppress(metadata.PackageNotFoundError):
+                data["versions"][name] = metadata.version(name)
+    data["sweep"] = {
+        "status": status,
+        "grid": plan.grid,
+        "points": [{"point": p.index, "grid": p.values, "scenario_sha256": p.scenario.digest()} for p in plan.points],
+        "tasks": plan.total,
+        "tasks_reused": reused,
+        "tasks_run": ran,
+        "executor": executor,
+        "scheduler": connection.address if connection is not None else None,
+        "task_files": f"{TASKS}/<point>-<replication>.json",
+        "tables": [SUMMARY_FILE, REPLICATIONS_FILE],
+        "common_random_numbers": "every grid point runs with the same seed and replication numbers",
+        "failures": [{"point": f.point, "grid": f.grid, "replication": f.replication, "error": f.error,
+                      "traceback": f.traceback} for f in failures],
+    }
+    return data
