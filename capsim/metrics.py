@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from capsim.demand import FLAG_CRIMINAL, FLAG_REALISTIC
+from capsim.costs import staff_cost, tooling_cost
+from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_REALISTIC
 from capsim.records import Replication
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_HOUR, SECONDS_PER_YEAR
@@ -39,17 +40,35 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "analyst_hours": "hours of review by analysts",
     "exposure_hours_per_analyst_day": "hours of review per analyst on each shift in which they reviewed",
     "utilisation": "share of analysts' on-shift time spent reviewing",
-    "cost_total": "staff cost over the measured period, in the scenario's currency",
-    "cost_per_assessed": "staff cost per assessed item",
+    "cost_staff": "staff cost over the measured period, in the scenario's currency",
+    "cost_tooling": "tooling cost over the measured period",
+    "cost_total": "staff and tooling cost over the measured period",
+    "cost_per_assessed": "total cost per assessed item",
 }
 """Metric name → what it means (sla_<priority> metrics are added per SLA)."""
+
+
+VICTIM_ID_TEAM = "victim_id"
+"""The team whose hours are reported as victim-identification hours."""
+
+PER_TEAM = ("assessed", "wait_mean", "backlog_end", "analyst_hours", "utilisation")
+"""Metrics reported per team (``<metric>_<team>``) when a scenario has more than one team."""
 
 
 def metric_names(scenario: Scenario) -> list[str]:
     """The metrics a run of ``scenario`` reports, in report order."""
     names = list(METRIC_DESCRIPTIONS)
     at = names.index("assessed_criminal")
-    return names[:at] + [f"sla_{s.priority}" for s in scenario.sla] + names[at:]
+    extra = [f"sla_{s.priority}" for s in scenario.sla] + [f"wait_mean_{p}" for p in used_priorities(scenario)]
+    if scenario.tooling.classifier.enabled:
+        extra.append("wait_mean_missed_harmful")
+    names = names[:at] + extra + names[at:]
+    if len(scenario.workforce) > 1:
+        for team in scenario.workforce:
+            names += [f"{metric}_{team.team}" for metric in PER_TEAM]
+            if team.team == VICTIM_ID_TEAM:
+                names += ["victim_id_hours", "victim_id_hours_on_synthetic"]
+    return names
 
 
 def _quantile(values: np.ndarray, q: float) -> float:
@@ -67,9 +86,13 @@ def measure(scenario: Scenario, rep: Replication) -> tuple[dict[str, float], pd.
 
 
 def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarray) -> dict[str, float]:
-    """Headline metrics of one replication; ``backlog`` is the sampled backlog after the warm-up."""
+    """Headline metrics of one replication; ``backlog`` is the sampled backlog after the warm-up.
+
+    Item metrics are over items arriving from the streams (not referrals); hours and costs
+    are over every team. With more than one team, per-team metrics follow.
+    """
     items, horizon, warmup = rep.items, rep.horizon, rep.warmup
-    scope = items.arrival >= warmup
+    scope = items.direct & (items.arrival >= warmup)
     started = items.started & scope
     expired = items.expired_by(horizon) & scope
     waiting = scope & ~items.started & ~items.expired_by(horizon)
@@ -82,14 +105,12 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
     available = sum(plan.available_seconds(warmup, horizon) for plan in rep.shifts)
     exposure = exposure_per_analyst_shift(rep, worked)
     years = (horizon - warmup) / SECONDS_PER_YEAR
-    cost = sum(
-        t.headcount * scenario.costs.teams[t.team].annual_cost * years
-        for t in scenario.workforce
-        if t.team in scenario.costs.teams
-    )
+    arrivals = float(scope.sum() + cleared)
+    staff = staff_cost(scenario, years)
+    tools = tooling_cost(scenario, years, arrivals, float(scope.sum()))
     assessed = int(started.sum())
     m: dict[str, float] = {
-        "arrivals": float(scope.sum() + cleared),
+        "arrivals": arrivals,
         "assessed": float(assessed),
         "auto_cleared": float(cleared),
         "expired": float(expired.sum()),
@@ -106,6 +127,12 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
     }
     for sla in scenario.sla:
         m[f"sla_{sla.priority}"] = sla_attainment(scenario, rep, sla.priority, sla.within)
+    for p in used_priorities(scenario):
+        mine = started & (items.priority == scenario.priorities.index(p))
+        m[f"wait_mean_{p}"] = _mean(items.wait[mine] / SECONDS_PER_HOUR)
+    if scenario.tooling.classifier.enabled:
+        missed = started & (items.flags & FLAG_CRIMINAL > 0) & (items.flags & FLAG_FLAGGED_HARMFUL == 0)
+        m["wait_mean_missed_harmful"] = _mean(items.wait[missed] / SECONDS_PER_HOUR)
     m.update(
         {
             "assessed_criminal": float((started & (items.flags & FLAG_CRIMINAL > 0)).sum()),
@@ -113,10 +140,45 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
             "analyst_hours": analyst_seconds / SECONDS_PER_HOUR,
             "exposure_hours_per_analyst_day": _mean(exposure) / SECONDS_PER_HOUR,
             "utilisation": analyst_seconds / available if available else float("nan"),
-            "cost_total": cost,
-            "cost_per_assessed": cost / assessed if assessed else float("nan"),
+            "cost_staff": staff,
+            "cost_tooling": tools,
+            "cost_total": staff + tools,
+            "cost_per_assessed": (staff + tools) / assessed if assessed else float("nan"),
         }
     )
+    if len(scenario.workforce) > 1:
+        m.update(team_metrics(scenario, rep, worked))
+    return m
+
+
+def used_priorities(scenario: Scenario) -> list[str]:
+    """Priorities items can have in this scenario, in service order."""
+    used = {s.priority for s in scenario.demand} | {r.priority for r in scenario.routing if r.priority}
+    if scenario.tooling.classifier.enabled:
+        used = {scenario.tooling.classifier.positive_priority, scenario.tooling.classifier.negative_priority}
+        used |= {r.priority for r in scenario.routing if r.priority}
+    return [p for p in scenario.priorities if p in used]
+
+
+def team_metrics(scenario: Scenario, rep: Replication, worked: np.ndarray) -> dict[str, float]:
+    """Per team: items assessed, mean wait, backlog at the end, hours, utilisation; and
+    victim-identification hours, in all and on AI-generated items, if a ``victim_id`` team exists."""
+    items, horizon, warmup = rep.items, rep.horizon, rep.warmup
+    m = {}
+    for t, team in enumerate(scenario.workforce):
+        mine = items.team == t
+        started = mine & items.started & (items.arrival >= warmup)
+        hours = float(items.service[worked & mine].sum()) / SECONDS_PER_HOUR
+        available = rep.shifts[t].available_seconds(warmup, horizon) / SECONDS_PER_HOUR
+        m[f"assessed_{team.team}"] = float(started.sum())
+        m[f"wait_mean_{team.team}"] = _mean(items.wait[started] / SECONDS_PER_HOUR)
+        m[f"backlog_end_{team.team}"] = float((mine & ~items.started & ~items.expired_by(horizon)).sum())
+        m[f"analyst_hours_{team.team}"] = hours
+        m[f"utilisation_{team.team}"] = hours / available if available else float("nan")
+        if team.team == VICTIM_ID_TEAM:
+            m["victim_id_hours"] = hours
+            synthetic = worked & mine & (items.flags & FLAG_AI > 0)
+            m["victim_id_hours_on_synthetic"] = float(items.service[synthetic].sum()) / SECONDS_PER_HOUR
     return m
 
 

@@ -49,6 +49,7 @@ def _unit(parser):
         except units.UnitError as err:
             raise ValueError(str(err)) from None
 
+    parse.unit = parser.__name__  # read by capsim.reference to show the unit
     return BeforeValidator(parse)
 
 
@@ -100,20 +101,20 @@ class Clock(Strict):
 class GrowthNone(Strict):
     """Constant volume."""
 
-    model: Literal["none"] = "none"
+    model: Literal["none"] = Field("none", description="growth model")
 
 
 class GrowthLinear(Strict):
     """rate(t) = rate × (1 + increase_per_year × years), floored at zero."""
 
-    model: Literal["linear"]
+    model: Literal["linear"] = Field(description="growth model")
     increase_per_year: float = Field(description="change per year as a share of the starting rate, e.g. 0.2")
 
 
 class GrowthExponential(Strict):
     """rate(t) = rate × 2^(t / doubling_time)."""
 
-    model: Literal["exponential"]
+    model: Literal["exponential"] = Field(description="growth model")
     doubling_time: Seconds = Field(description="time for the volume to double, e.g. 180d")
 
     @field_validator("doubling_time")
@@ -127,7 +128,7 @@ class GrowthExponential(Strict):
 class GrowthLogistic(Strict):
     """An S-curve from ``rate`` at time zero towards ``ceiling``, steepest at ``midpoint``."""
 
-    model: Literal["logistic"]
+    model: Literal["logistic"] = Field(description="growth model")
     ceiling: PerSecond = Field(description="the rate approached in the long run, e.g. 2000/day")
     midpoint: Union[dt.date, Seconds] = Field(description="date (or time after start) of steepest growth")
     steepness: PerSecond = Field(description="logistic growth rate, e.g. 1.5/year")
@@ -136,15 +137,15 @@ class GrowthLogistic(Strict):
 class TablePoint(Strict):
     """One published figure: the rate in force on a date."""
 
-    date: dt.date
-    rate: PerSecond
+    date: dt.date = Field(description="date of the figure")
+    rate: PerSecond = Field(description="rate in force on that date")
 
 
 class GrowthTable(Strict):
     """Rates at dated points, linearly interpolated, held constant beyond the ends."""
 
-    model: Literal["table"]
-    points: list[TablePoint] = Field(min_length=1)
+    model: Literal["table"] = Field(description="growth model")
+    points: list[TablePoint] = Field(min_length=1, description="dated rates")
 
     @field_validator("points")
     @classmethod
@@ -165,23 +166,23 @@ class Burst(Strict):
     """``items`` arriving together at one moment (a forum dump)."""
 
     at: Union[dt.date, Seconds] = Field(description="date, or time after start, of the burst")
-    items: int = Field(ge=0)
+    items: int = Field(ge=0, description="items in the burst")
 
 
 class Mix(Strict):
     """Shares of arriving items with each attribute, drawn independently per item."""
 
-    ai_generated: Share = 0.0
+    ai_generated: Share = Field(0.0, description="AI-generated")
     known: Share = Field(0.0, description="already on a hash list")
-    criminal: Share = 1.0
+    criminal: Share = Field(1.0, description="criminal (harmful)")
     realistic: Share = Field(0.0, description="share of AI-generated criminal items treated as real imagery")
 
 
 class TimeToLive(Strict):
     """How long an item can wait before it expires unassessed (a URL goes offline)."""
 
-    dist: Literal["fixed", "exponential"] = "fixed"
-    mean: Seconds
+    dist: Literal["fixed", "exponential"] = Field("fixed", description="fixed, or exponential with this mean")
+    mean: Seconds = Field(description="time-to-live (mean if exponential)")
 
     @field_validator("mean")
     @classmethod
@@ -201,17 +202,18 @@ class Stream(Strict):
     """One stream of arriving work: its volume over time and the attributes of its items."""
 
     stream: str = Field(description="name of the stream")
-    unit: Literal["image", "video", "report"] = "image"
+    unit: Literal["image", "video", "report"] = Field("image", description="what one item is")
     rate: PerSecond | None = Field(None, description="arrival rate at time zero, e.g. 370/day")
-    growth: Growth = Field(default_factory=GrowthNone)
+    growth: Growth = Field(default_factory=GrowthNone, description="how the rate changes over time")
     weekly: dict[str, Annotated[float, Field(ge=0)]] | None = Field(
         None, description="relative volume per weekday (mon..sun), rescaled to average 1"
     )
-    bursts: list[Burst] = Field(default_factory=list)
+    bursts: list[Burst] = Field(default_factory=list, description="batches arriving at once")
     initial_backlog: int = Field(0, ge=0, description="items already waiting at time zero")
-    mix: Mix = Field(default_factory=Mix)
-    priority: str = "normal"
-    ttl: Annotated[TimeToLive | None, BeforeValidator(_ttl_shorthand)] = None
+    mix: Mix = Field(default_factory=Mix, description="shares of items with each attribute")
+    priority: str = Field("normal", description="queue priority of the stream's items")
+    ttl: Annotated[TimeToLive | None, BeforeValidator(_ttl_shorthand)] = Field(
+        None, description="time an item can wait before it expires (e.g. 72h), or none")
     team: str | None = Field(None, description="team whose queue receives the stream (default: the first)")
     recirculation: Share = Field(0.0, description="share of arrivals that are copies of earlier items of the stream")
     cluster_size: float = Field(1.0, ge=1, description="mean size of near-duplicate clusters (1: none)")
@@ -249,8 +251,8 @@ class Stream(Strict):
 class ReviewTime(Strict):
     """Distribution of one human review, in seconds."""
 
-    dist: Literal["exponential", "lognormal", "gamma", "deterministic", "empirical"]
-    mean: Seconds | None = None
+    dist: Literal["exponential", "lognormal", "gamma", "deterministic", "empirical"] = Field(description="distribution")
+    mean: Seconds | None = Field(None, description="mean review time")
     cv: float | None = Field(None, gt=0, description="coefficient of variation (lognormal, gamma)")
     values: list[Seconds] | None = Field(None, description="observed durations (empirical)")
 
@@ -295,9 +297,9 @@ def _hours_per_day(value: Any) -> Any:
 class Roster(Strict):
     """A working pattern: ``hours_per_day`` from ``start`` on each of ``days``."""
 
-    hours_per_day: Annotated[float, BeforeValidator(_hours_per_day)] = Field(7.5, gt=0, le=24)
+    hours_per_day: Annotated[float, BeforeValidator(_hours_per_day)] = Field(7.5, gt=0, le=24, description="shift length, hours")
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], min_length=1
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], min_length=1, description="working days"
     )
     start: str = Field("09:00", description="shift start, HH:MM")
     holidays: list[dt.date] = Field(default_factory=list, description="dates when nobody works")
@@ -334,9 +336,10 @@ def _roster_shorthand(value: Any) -> Any:
 class Team(Strict):
     """A team of named analysts sharing a roster and a queue."""
 
-    team: str
-    headcount: int = Field(ge=0)
-    roster: Annotated[Roster, BeforeValidator(_roster_shorthand)] = Field(default_factory=Roster)
+    team: str = Field(description="name of the team")
+    headcount: int = Field(ge=0, description="analysts in post")
+    roster: Annotated[Roster, BeforeValidator(_roster_shorthand)] = Field(
+        default_factory=Roster, description="working pattern, or 24/7")
     exposure_cap: Annotated[float | None, _unit(units.parse_daily_cap)] = Field(
         None, description="hours of review a day per analyst, e.g. 4h/day, or none"
     )
@@ -354,16 +357,16 @@ class Route(Strict):
     when: dict[Literal["ai_generated", "known", "criminal", "realistic", "flagged_synthetic", "flagged_harmful"], bool] = Field(
         default_factory=dict, description="attributes the item must have (all of them)"
     )
-    share: Share = 1.0
+    share: Share = Field(1.0, description="share of matching items sent")
     priority: str | None = Field(None, description="priority in the receiving queue (default: the item's own)")
 
 
 class SLA(Strict):
     """A service level: ``target`` share of ``priority`` items assessed ``within`` their arrival."""
 
-    priority: str
-    within: Seconds
-    target: float = Field(gt=0, le=1)
+    priority: str = Field(description="priority the service level applies to")
+    within: Seconds = Field(description="deadline from arrival to assessed")
+    target: float = Field(gt=0, le=1, description="share of items to meet it")
 
 
 class TeamCost(Strict):
@@ -371,20 +374,20 @@ class TeamCost(Strict):
 
 
 class Costs(Strict):
-    currency: str = "GBP"
-    teams: dict[str, TeamCost] = Field(default_factory=dict)
+    currency: str = Field("GBP", description="currency of every cost")
+    teams: dict[str, TeamCost] = Field(default_factory=dict, description="costs per team, by team name")
 
 
 class Experiment(Strict):
-    replications: int = Field(10, ge=1, le=100_000)
-    seed: int = Field(0, ge=0)
+    replications: int = Field(10, ge=1, le=100_000, description="independent runs")
+    seed: int = Field(0, ge=0, description="random seed")
 
 
 class CalibrationTarget(Strict):
     """A published figure a metric must reproduce: within a relative ``tolerance``, or
     within the 95% binomial interval of a count out of the figure ``binomial_of``."""
 
-    metric: str
+    metric: str = Field(description="metric to check")
     published: str = Field(description="id of the published figure (or derived parameter)")
     tolerance: float | None = Field(None, gt=0, description="allowed relative gap, e.g. 2%")
     binomial_of: str | None = Field(None, description="id of the figure giving the number of trials")
@@ -418,18 +421,19 @@ class CalibrationTarget(Strict):
 class Scenario(Strict):
     """A whole scenario, validated and resolved (inheritance and overrides applied)."""
 
-    name: str
-    title: str = ""
-    description: str = ""
-    clock: Clock
-    priorities: list[str] = Field(default_factory=lambda: list(DEFAULT_PRIORITIES), min_length=1)
-    demand: list[Stream] = Field(min_length=1)
-    review: dict[Literal["image", "video", "report"], ReviewTime]
-    workforce: list[Team] = Field(min_length=1)
-    tooling: Tooling = Field(default_factory=Tooling)
-    sla: list[SLA] = Field(default_factory=list)
-    costs: Costs = Field(default_factory=Costs)
-    experiment: Experiment = Field(default_factory=Experiment)
+    name: str = Field(description="short name, used for output folders and in every chart's footer")
+    title: str = Field("", description="one line saying what the scenario represents")
+    description: str = Field("", description="a paragraph on the scenario and its sources")
+    clock: Clock = Field(description="simulated time")
+    priorities: list[str] = Field(default_factory=lambda: list(DEFAULT_PRIORITIES), min_length=1,
+                                  description="priority names, served first to last")
+    demand: list[Stream] = Field(min_length=1, description="streams of arriving work")
+    review: dict[Literal["image", "video", "report"], ReviewTime] = Field(description="review time per unit of work")
+    workforce: list[Team] = Field(min_length=1, description="teams of analysts")
+    tooling: Tooling = Field(default_factory=Tooling, description="automated stages before human review")
+    sla: list[SLA] = Field(default_factory=list, description="service levels per priority")
+    costs: Costs = Field(default_factory=Costs, description="staff costs")
+    experiment: Experiment = Field(default_factory=Experiment, description="replications and seed")
     targets: list[CalibrationTarget] = Field(default_factory=list, description="calibration targets")
     routing: list[Route] = Field(default_factory=list, description="referrals between teams")
     _source: dict = PrivateAttr(default_factory=dict)

@@ -39,7 +39,7 @@ class ToolSection(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    enabled: bool = False
+    enabled: bool = Field(False, description="switch the tool on")
     annual_cost: float = Field(0.0, ge=0, description="yearly cost of the tool, in the scenario's currency")
     per_item_cost: float = Field(0.0, ge=0, description="cost per item the tool processes")
 
@@ -56,8 +56,8 @@ class OperatingPoint(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    recall: Share
-    fpr: Share
+    recall: Share = Field(description="share of harmful items flagged at this threshold")
+    fpr: Share = Field(description="share of harmless items flagged at this threshold")
 
 
 class Classifier(ToolSection):
@@ -68,8 +68,8 @@ class Classifier(ToolSection):
     precision: Share | None = Field(None, description="instead of fpr: share of flagged items that are harmful")
     operating_points: list[OperatingPoint] | None = Field(None, description="threshold trade-off: (recall, fpr) pairs")
     threshold: int | None = Field(None, ge=0, description="which operating point is in use (0 first)")
-    positive_priority: str = "high"
-    negative_priority: str = "low"
+    positive_priority: str = Field("high", description="priority of flagged items")
+    negative_priority: str = Field("low", description="priority of the rest")
     time_factor: float = Field(1.0, gt=0, description="review-time multiplier for scored items")
 
     @model_validator(mode="after")
@@ -131,6 +131,9 @@ def _cap_or_none(value: Any) -> Any:
         raise ValueError(str(err)) from None
 
 
+_cap_or_none.unit = "parse_daily_cap"  # read by capsim.reference to show the unit
+
+
 class Wellbeing(ToolSection):
     """Greyscale, blur, muted video: slower or faster review, and possibly another exposure cap."""
 
@@ -145,11 +148,11 @@ class Tooling(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    hash_matching: HashMatching = Field(default_factory=HashMatching)
-    classifier: Classifier = Field(default_factory=Classifier)
-    synthetic_detector: SyntheticDetector = Field(default_factory=SyntheticDetector)
-    clustering: Clustering = Field(default_factory=Clustering)
-    wellbeing: Wellbeing = Field(default_factory=Wellbeing)
+    hash_matching: HashMatching = Field(default_factory=HashMatching, description="clears known items")
+    classifier: Classifier = Field(default_factory=Classifier, description="scores items for priority")
+    synthetic_detector: SyntheticDetector = Field(default_factory=SyntheticDetector, description="flags AI-generated items")
+    clustering: Clustering = Field(default_factory=Clustering, description="reviews near-duplicates together")
+    wellbeing: Wellbeing = Field(default_factory=Wellbeing, description="greyscale, blur, muted video")
 
     def enabled(self) -> dict[str, ToolSection]:
         """The tools switched on, by name."""
