@@ -214,31 +214,42 @@ def sla_attainment(scenario: Scenario, rep: Replication, priority: str, within: 
     return float(met.sum() / known.sum()) if known.sum() else float("nan")
 
 
-def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
-    """The state sampled every ``clock.step`` from the end of the warm-up to the horizon.
+def counts_up_to(values: np.ndarray, first: float, step: float, samples: int, strict: bool = False) -> np.ndarray:
+    """How many of ``values`` are ≤ (or, if ``strict``, <) each sample time ``first + j × step``.
 
-    Columns: ``time`` (hours after start), ``date``, ``backlog`` (items waiting, all teams),
-    ``backlog_<team>``, ``arrivals`` and ``assessments`` (in the step ending at ``time``),
-    ``on_duty`` (analysts at work, averaged over that step).
+    A histogram on the sampling grid and a running sum: linear time, no sorting.
+    """
+    position = (values - first) / step
+    index = np.floor(position) + 1 if strict else np.ceil(position)
+    index = np.clip(index, 0, samples).astype(np.int64)  # before the first sample → 0; after the last → dropped
+    return np.cumsum(np.bincount(index, minlength=samples + 1)[:samples])
+
+
+def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
+    """The state sampled at the end of every ``clock.step`` after the warm-up, to the horizon.
+
+    Each row describes the step [``time`` − step, ``time``): ``backlog`` (items waiting at
+    ``time``, all teams) and ``backlog_<team>``; ``arrivals``, ``assessments`` (started) and
+    ``expired`` during the step; ``on_duty`` (analysts at work, averaged over the step).
+    ``time`` is in hours after the start, ``date`` the calendar time.
     """
     step = scenario.clock.step
-    first = np.ceil(rep.warmup / step) * step
+    first = np.ceil(rep.warmup / step) * step + step
     times = np.arange(first, rep.horizon + step / 2, step)
+    n = len(times)
     items = rep.items
-    started_at = np.sort(items.start[items.started])
-    expired_at = np.sort(items.deadline[~items.started & np.isfinite(items.deadline)])
+    started, gone = items.started, ~items.started & np.isfinite(items.deadline)
     frame = {"time": times / SECONDS_PER_HOUR,
              "date": pd.Timestamp(scenario.clock.start) + pd.to_timedelta(times, unit="s")}
-    total = np.zeros(len(times), dtype=np.int64)
     per_team = {}
-    for t, team in enumerate(scenario.workforce):
-        mine = items.team == t
-        arrived = np.searchsorted(np.sort(items.arrival[mine]), times, side="right")
-        begun = np.searchsorted(np.sort(items.start[mine & items.started]), times, side="right")
-        gone = np.searchsorted(np.sort(items.deadline[mine & ~items.started]), times, side="right")
-        per_team[f"backlog_{team.team}"] = arrived - begun - gone
-        total += arrived - begun - gone
-    frame["backlog"] = total
+    teams = [np.ones(len(items), dtype=bool)] if len(scenario.workforce) == 1 else \
+        [items.team == t for t in range(len(scenario.workforce))]
+    for team, mine in zip(scenario.workforce, teams):
+        waiting = (counts_up_to(items.arrival[mine], first, step, n)
+                   - counts_up_to(items.start[mine & started], first, step, n)
+                   - counts_up_to(items.deadline[mine & gone], first, step, n))
+        per_team[f"backlog_{team.team}"] = waiting
+    frame["backlog"] = sum(per_team.values())
     frame.update(per_team)
     cells_per_step = int(step // rep.cell_seconds)
     arrived_cells = rep.arrived_per_cell.sum(axis=0)
@@ -246,9 +257,9 @@ def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
     cell_index = np.minimum((times / rep.cell_seconds).astype(np.int64), len(arrived_cells))
     previous = np.maximum(cell_index - cells_per_step, 0)
     frame["arrivals"] = cumulative[cell_index] - cumulative[previous]
-    begun_all = np.searchsorted(started_at, times, side="right")
-    frame["assessments"] = begun_all - np.searchsorted(started_at, times - step, side="right")
-    frame["expired"] = np.searchsorted(expired_at, times, side="right") - np.searchsorted(expired_at, times - step, side="right")
+    for column, values in (("assessments", items.start[started]), ("expired", items.deadline[gone])):
+        up_to = counts_up_to(values, first - step, step, n + 1, strict=True)  # from the step's start
+        frame[column] = np.diff(up_to)
     at_work = sum(plan.cumulative_seconds(times) - plan.cumulative_seconds(np.maximum(times - step, 0))
                   for plan in rep.shifts)
     frame["on_duty"] = at_work / step

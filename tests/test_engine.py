@@ -183,3 +183,17 @@ def test_headcount_zero_leaves_everything_waiting():
     result = simulate(load_scenario(raw), replications=1, seed=1)
     assert result.metric("assessed") == 0
     assert result.metric("waiting") == 50 == result.metric("backlog_end")
+
+
+def test_time_series_agrees_with_the_headline_metrics():
+    raw = mmc(3, 600, 0.9, days=5, warmup_days=0, stream={"ttl": "2h", "initial_backlog": 40})
+    result = simulate(load_scenario(raw), replications=2, seed=4)
+    for r, series in result.timeseries.groupby("replication"):
+        metrics = result.per_replication.set_index("replication").loc[r]
+        assert series.backlog.iloc[-1] == metrics.backlog_end
+        assert series.backlog.max() == metrics.backlog_max
+        assert series.time.iloc[0] == 1 and series.time.iloc[-1] == 120  # hourly steps, each row a whole step
+        assert series.assessments.sum() == metrics.assessed
+        assert series.expired.sum() == metrics.expired
+        assert series.arrivals.sum() == metrics.arrivals
+        assert (series.on_duty == 3).all()
