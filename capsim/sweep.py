@@ -62,8 +62,9 @@ from capsim.scenario import Scenario, ScenarioError, apply_overrides, resolve_ra
 EXECUTORS = ("local", "dask")
 """Where tasks run: processes on this machine, or a Dask cluster."""
 
-CONNECT_TIMEOUT = 5.0
-"""Seconds to wait for a Dask scheduler to answer before giving up."""
+CONNECT_TIMEOUT = float(os.environ.get("CAPSIM_CONNECT_TIMEOUT", "3"))
+"""Seconds to wait for a Dask scheduler to answer before giving up (environment variable
+``CAPSIM_CONNECT_TIMEOUT`` to change it, for a scheduler far away)."""
 
 TASK_FORMAT = "capsim-sweep-task/1"
 """The ``format`` field of a task file."""
@@ -281,9 +282,9 @@ def check_keys(keys: Sequence[str], raw: dict, resolved: dict, origin: str) -> N
         reached = [_walk(raw, parts), _walk(resolved, parts)]
         if any(depth == len(parts) for depth, _ in reached):
             continue
-        depth, node = max(reached, key=lambda r: r[0])
+        depth = max(d for d, _ in reached)
         where = ".".join(parts[:depth]) or "the top level"
-        choices = sorted(set(_choices(node)) | (set(_choices(reached[0][1])) if reached[0][0] == depth else set()))
+        choices = sorted({c for d, node in reached if d == depth for c in _choices(node)})
         hint = f"; {where} has: {', '.join(choices)}" if choices else f"; {where} is a plain value, with no keys below it"
         problems.append(f"{origin}: --grid {key}: no such key in the scenario ({parts[depth]!r} not found){hint}")
     if problems:
@@ -674,7 +675,8 @@ def sweep(
     ``experiment:`` section. ``executor`` is ``"local"`` (``workers`` processes; one worker runs
     in this process) or ``"dask"`` (the scheduler at ``scheduler``, or a ``LocalCluster`` of
     ``workers`` processes on loopback). ``progress(done, total)`` is called as tasks finish
-    (tasks kept from an earlier, interrupted run count as done from the start).
+    (tasks kept from an earlier, interrupted run count as done from the start). A ``plan``
+    from :func:`plan_sweep` is used as it is (the first four arguments are then not read again).
 
     Raises :class:`SweepError` for bad input (before any task runs) and :class:`SweepFailed`
     if any task raised (after every other task has run and been written).
