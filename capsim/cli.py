@@ -135,15 +135,18 @@ def run(
     seed: Seed = None,
     workers: Workers = 1,
     set_: Sets = None,
+    no_report: Annotated[bool, typer.Option("--no-report", help="Write the tables only: no charts/ and no report.html.")] = False,
 ) -> None:
-    """Simulate a scenario and write summary.csv, timeseries.csv and manifest.json.
+    """Simulate a scenario and write summary.csv, timeseries.csv, manifest.json, the charts
+    (charts/, PNG and SVG) and report.html.
 
     Example: capsim run scenarios/base.yaml --replications 20 --set workforce.analysts.headcount=16
     """
     loaded, path = load(scenario, set_)
-    result, target = simulate_and_write(loaded, path, out, replications, seed, workers, set_)
+    result, target = simulate_and_write(loaded, path, out, replications, seed, workers, set_, report=not no_report)
     print_headline(result)
-    out_console.print(f"Wrote {target}/: {', '.join(RUN_FILES)}", soft_wrap=True)
+    written = RUN_FILES + (() if no_report else ("report.html", "charts/"))
+    out_console.print(f"Wrote {target}/: {', '.join(written)}", soft_wrap=True)
 
 
 RUN_FILES = ("summary.csv", "timeseries.csv", "replications.csv", "manifest.json")
@@ -152,8 +155,10 @@ RUN_FILES = ("summary.csv", "timeseries.csv", "replications.csv", "manifest.json
 def simulate_and_write(
     scenario: Scenario, path: Path, out: Path | None, replications: int | None, seed: int | None,
     workers: int, overrides: list[str] | None, extra: Callable[[SimulationResult], dict[str, pd.DataFrame]] | None = None,
+    report: bool = False,
 ) -> tuple[SimulationResult, Path]:
-    """Simulate, then write the run's files (and any ``extra`` tables) into one folder, atomically."""
+    """Simulate, then write the run's files (and any ``extra`` tables; with ``report``, the
+    charts and report.html) into one folder, atomically."""
     started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
     result = run_with_progress(scenario, replications, seed, workers)
     target = out or Path("out") / scenario.name
@@ -163,10 +168,15 @@ def simulate_and_write(
         with atomic_folder(target) as folder:
             for name, table in tables.items():
                 table.to_csv(folder / name, index=False)
-            write_json(folder / "manifest.json", manifest(
+            record = manifest(
                 scenario, seed=result.seed, replications=result.replications, workers=workers, started=started,
                 wall_seconds=time.perf_counter() - clock, source=str(path), overrides=overrides or [],
-            ))
+            )
+            write_json(folder / "manifest.json", record)
+            if report:
+                from capsim.report import write_report
+
+                write_report(folder, [result], [record], overrides=overrides or [])
     except OSError as err:
         fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
     return result, target
@@ -346,7 +356,8 @@ def sweep(
     written at once to OUT/tasks/, so an interrupted sweep, run again with the same command,
     runs only the tasks not yet done. When all are done it writes sweep_summary.csv (one row
     per grid point × metric), sweep_replications.csv and manifest.json; the tables are the same
-    byte for byte whatever the executor and the number of workers.
+    byte for byte whatever the executor and the number of workers. The output folder
+    defaults to out/<scenario name>-sweep.
 
     Example: capsim sweep base --grid workforce.analysts.headcount=10,12,14 --grid review.report.mean=60s,90s --replications 10 --workers 2
     """
@@ -459,6 +470,302 @@ def compare(
                      "" if same else f"{format_value(row.difference_ci_low)} – {format_value(row.difference_ci_high)}")
     out_console.print(view)
     out_console.print(f"Wrote {target}/comparison.csv", soft_wrap=True)
+
+
+@app.command()
+def report(
+    scenarios_: Annotated[list[str], typer.Argument(metavar="SCENARIO...", help="One or more scenarios; with several, the report compares them with the first.")],
+    out: Out = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    workers: Workers = 1,
+    set_: Sets = None,
+    headcounts: Annotated[Optional[str], typer.Option("--headcounts", help="Also run the first scenario at these headcounts, e.g. 10,12,14, and chart SLA attainment against headcount.")] = None,
+    team: Annotated[Optional[str], typer.Option("--team", help="The team whose headcount --headcounts varies (default: the first team).")] = None,
+) -> None:
+    """Run one or more scenarios and write report.html: findings with their intervals, charts,
+    the modelled flow, every assumption with its source, methods (STRESS-DES) and limitations.
+
+    The report is one self-contained file that opens offline; the charts are also written to
+    charts/ (PNG and SVG). All scenarios run with the same seed and replications (the first
+    scenario's, unless given), so their differences are paired. The output folder defaults
+    to out/<scenario name>-report.
+
+    Example: capsim report base scenarios/growth-high.yaml --replications 10 --out out/report
+    """
+    from capsim.charts import headcount_sweep, paired_differences
+    from capsim.report import headline_findings, write_report
+
+    loaded = [load(name, set_) for name in scenarios_]
+    first = loaded[0][0]
+    replications = replications or first.experiment.replications
+    seed = first.experiment.seed if seed is None else seed
+    counts: list[int] = []
+    if headcounts is not None:
+        try:
+            counts = [int(c) for c in headcounts.split(",") if c.strip()]
+        except ValueError:
+            fail(f"--headcounts {headcounts!r}: give whole numbers separated by commas, e.g. 10,12,14")
+        if not counts or min(counts) < 0:
+            fail(f"--headcounts {headcounts!r}: give whole numbers of at least 0, e.g. 10,12,14")
+        team = team or first.workforce[0].team
+        if team not in [t.team for t in first.workforce]:
+            fail(f"--team {team}: no such team in {first.name}; teams are {', '.join(t.team for t in first.workforce)}")
+        if not first.sla:
+            fail(f"--headcounts charts SLA attainment against headcount, but {first.name} sets no sla:")
+    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    results = [run_with_progress(scenario, replications, seed, workers) for scenario, _ in loaded]
+    sweep = None
+    if counts:
+        try:
+            sweep = headcount_sweep(first, team, counts, replications, seed, workers=workers)
+        except ScenarioError as err:
+            fail(str(err))
+    records = [manifest(s, seed=seed, replications=replications, workers=workers, started=started,
+                        wall_seconds=time.perf_counter() - clock, source=str(p), overrides=set_ or [])
+               for s, p in loaded]
+    target = out or Path("out") / ("-vs-".join(s.name for s, _ in loaded[:3]) + "-report")
+    written = ["report.html", "charts/", "summary.csv"]
+    try:
+        with atomic_folder(target) as folder:
+            pd.concat([r.summary for r in results]).to_csv(folder / "summary.csv", index=False)
+            if len(results) > 1:
+                paired_differences(results, [m for m in results[0].summary.metric
+                                             if all(m in r.per_replication for r in results)]
+                                   ).to_csv(folder / "comparison.csv", index=False)
+                written.append("comparison.csv")
+            if sweep is not None:
+                sweep.to_csv(folder / "headcount_sweep.csv", index=False)
+                written.append("headcount_sweep.csv")
+            write_json(folder / "manifest.json", records[0] if len(records) == 1 else {"compared": records})
+            write_report(folder, results, records, overrides=set_ or [], sweep=sweep)
+    except OSError as err:
+        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+    for r in results:
+        out_console.print(f"{r.scenario.name} ({replications} replications, seed {seed}):", markup=False)
+        for line in headline_findings(r):
+            out_console.print(f"  - {line}", markup=False, soft_wrap=True)
+    out_console.print(f"Wrote {target}/: {', '.join(written + ['manifest.json'])}", soft_wrap=True, markup=False)
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
+    params: Annotated[Optional[str], typer.Option("--params", "-p", help="Keys to vary, comma-separated, named as --set names them, e.g. workforce.analysts.headcount,review.report.mean (default: each stream's rate and growth, each review mean, each team's headcount, shrinkage and exposure cap, and the hash match rate if hashing is on).")] = None,
+    swing: Annotated[float, typer.Option("--swing", help="Relative change each way: 0.2 runs each parameter at ×0.8 and ×1.2.")] = 0.2,
+    metric: Annotated[Optional[str], typer.Option("--metric", "-m", help="The metric to report (default: the first SLA's attainment, else wait_mean).")] = None,
+    out: Out = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    workers: Workers = 1,
+    set_: Sets = None,
+) -> None:
+    """One-at-a-time sensitivity: run each parameter at value × (1 − swing) and × (1 + swing),
+    all under the same seed (common random numbers), and rank them by their effect on a metric.
+
+    Writes sensitivity.csv (parameter, low and high values as written, the metric at base, low
+    and high with 95% CIs, effect = high − low with the CI of the paired difference) and the
+    tornado chart (charts/tornado.png, .svg, .pdf). Values keep their units (90s → 72s and
+    108s); headcounts are rounded. The output folder defaults to out/<scenario name>-sensitivity.
+
+    Example: capsim sensitivity base --params workforce.analysts.headcount,review.report.mean --swing 0.2 -r 10
+    """
+    from capsim import charts
+    from capsim import sensitivity as sens
+
+    base, path = load(scenario, set_)
+    keys = [k.strip() for k in params.split(",") if k.strip()] if params is not None else None
+    if params is not None and not keys:
+        fail("--params: name at least one dotted key, e.g. --params workforce.analysts.headcount")
+    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    with Progress(
+        TextColumn(f"{base.name} sensitivity"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err_console, transient=True, disable=not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("runs", total=None)
+        try:
+            table = sens.sensitivity(base, keys, swing, metric, replications, seed, workers,
+                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except ScenarioError as err:
+            bar.stop()
+            fail(str(err))
+    used_seed, used_reps = int(table.seed.iloc[0]), int(table.replications.iloc[0])
+    target = out or Path("out") / f"{base.name}-sensitivity"
+    try:
+        with atomic_folder(target) as folder:
+            table.to_csv(folder / "sensitivity.csv", index=False)
+            charts.save(charts.tornado(table, base), folder / "charts" / "tornado")
+            record = manifest(base, seed=used_seed, replications=used_reps, workers=workers, started=started,
+                              wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
+            record["sensitivity"] = {"parameters": list(table.parameter), "swing": swing,
+                                     "metric": str(table.metric.iloc[0])}
+            write_json(folder / "manifest.json", record)
+    except OSError as err:
+        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+    name = str(table.metric.iloc[0])
+    view = Table(title=f"{base.name}: {name} at ±{swing:.0%}, {used_reps} replications, seed {used_seed} "
+                       "(largest effect first)", title_justify="left")
+    for column in ("parameter", "low", "high", f"{name} at low", f"{name} at high", "effect (high − low)", "95% CI"):
+        view.add_column(column, justify="left" if column in {"parameter", "low", "high"} else "right")
+    for row in table.itertuples():
+        view.add_row(row.parameter, str(row.low_value), str(row.high_value), format_value(row.low_mean),
+                     format_value(row.high_mean), format_value(row.effect),
+                     f"{format_value(row.effect_ci_low)} – {format_value(row.effect_ci_high)}")
+    out_console.print(view)
+    out_console.print(f"Base run: {format_value(table.base_mean.iloc[0])}. Wrote {target}/: sensitivity.csv, "
+                      "charts/tornado.png, charts/tornado.svg, charts/tornado.pdf, manifest.json",
+                      soft_wrap=True, markup=False)
+
+
+@app.command()
+def staff(
+    scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
+    team: Annotated[Optional[str], typer.Option("--team", "-t", help="Team to staff (default: the first team).")] = None,
+    period: Annotated[str, typer.Option("--period", help="Planning period: quarter or year (or month).")] = "quarter",
+    confidence: Annotated[float, typer.Option(
+        "--confidence", help="Share of replications in which every SLA must be met, between 0 and 1, e.g. 0.9.")] = 0.9,
+    max_headcount: Annotated[Optional[int], typer.Option(
+        "--max-headcount", help="Largest headcount to try (default: 4 × the workload estimate).")] = None,
+    out: Out = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    workers: Workers = 1,
+    set_: Sets = None,
+) -> None:
+    """Find the smallest headcount, period by period, that meets every SLA, and when to hire.
+
+    For each period in turn (earlier periods fixed at their plan) capsim simulates candidate
+    headcounts under the same seed, with the team's attrition, hiring lead time and ramp, and
+    keeps the smallest at which every SLA is met, for the items arriving in that period, in at
+    least --confidence of the replications. New analysts start on a period's first day (the
+    first period's are in post from the start of the run), so the hire-by date is that day
+    minus the hiring lead time. Writes staffing_plan.csv and manifest.json. Where no headcount
+    up to the bound meets the target it says why.
+
+    Example: capsim staff base --team analysts --period quarter --confidence 0.9 --replications 20
+    """
+    from capsim.staffing import PERIOD_MONTHS, solve_staffing
+
+    if not 0 < confidence < 1:
+        fail(f"--confidence must be between 0 and 1 (exclusive), e.g. 0.9; got {confidence:g}")
+    if period not in PERIOD_MONTHS:
+        fail(f"--period must be one of {', '.join(PERIOD_MONTHS)}; got {period!r}")
+    if max_headcount is not None and max_headcount < 1:
+        fail(f"--max-headcount must be at least 1; got {max_headcount}")
+    loaded, path = load(scenario, set_)
+    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    say = (lambda line: err_console.print(line, style="dim", markup=False, highlight=False)) if err_console.is_terminal else None
+    try:
+        plan = solve_staffing(loaded, team, period=period, confidence=confidence, max_headcount=max_headcount,
+                              replications=replications, seed=seed, workers=workers, progress=say)
+    except (ValueError, ScenarioError) as err:
+        fail(f"{path}: {err}")
+    table = plan.table()
+    target = out or Path("out") / f"{loaded.name}-staffing"
+    try:
+        with atomic_folder(target) as folder:
+            table.to_csv(folder / "staffing_plan.csv", index=False)
+            info = manifest(loaded, seed=plan.seed, replications=plan.replications, workers=workers, started=started,
+                            wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
+            info["staffing"] = {"team": plan.team, "period": period, "confidence": confidence,
+                                "max_headcount": plan.max_headcount, "evaluations": plan.evaluations,
+                                "changes": plan.changes()}
+            write_json(folder / "manifest.json", info)
+    except OSError as err:
+        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+    shown = Table(title=f"{loaded.name}: team {plan.team}, {plan.replications} replications, seed {plan.seed}, "
+                  f"SLAs met in ≥ {confidence:.0%} of replications", title_justify="left")
+    slas = [s.priority for s in loaded.sla]
+    for column in ["period", "from", "to", "headcount", "change", "hire by", *[f"sla_{p} (95% CI)" for p in slas],
+                   "reps met", "met"]:
+        shown.add_column(column, justify="left" if column in {"from", "to", "hire by", "met"} else "right")
+    for row in table.itertuples(index=False):
+        values = row._asdict()
+        cells = [f"{format_value(values[f'sla_{p}'])} ({format_value(values[f'sla_{p}_ci_low'])}–"
+                 f"{format_value(values[f'sla_{p}_ci_high'])})" for p in slas]
+        shown.add_row(str(row.period), row.period_start, row.period_end, str(row.headcount), f"{row.change:+d}",
+                      row.hire_by or "–", *cells, f"{row.replications_met:.0%}", "yes" if row.met else "NO")
+    out_console.print(shown)
+    for row in table.itertuples(index=False):
+        if row.note:
+            out_console.print(f"period {row.period}: {row.note}", markup=False, soft_wrap=True)
+    out_console.print(f"As planned changes: workforce.{plan.team}.headcount: {plan.periods[0].headcount}, changes: "
+                      + ", ".join(f"{{date: {c['date']}, headcount: {c['headcount']}}}" for c in plan.changes()[1:]),
+                      markup=False, soft_wrap=True)
+    out_console.print(f"{plan.evaluations} headcounts simulated. Wrote {target}/: staffing_plan.csv, manifest.json",
+                      markup=False, soft_wrap=True)
+
+
+@app.command()
+def budget(
+    scenarios: Annotated[list[str], typer.Argument(help="One or more scenarios (files or bundled names); "
+                                                        "each is compared with the first.")],
+    out: Out = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    workers: Workers = 1,
+    set_: Sets = None,
+) -> None:
+    """Year-by-year FTE, hires and costs per scenario, with 95% CIs, and what each saves or costs against the first.
+
+    Every scenario runs the same replications under the same seed (the first scenario's,
+    unless --seed is given). Writes budget.csv (one row per scenario × calendar year, and
+    'all'), budget_replications.csv and manifest.json. --set applies to every scenario.
+
+    Example: capsim budget base scenarios/growth-high.yaml --replications 20
+    """
+    from capsim.budget import budget as run_budget
+
+    loaded = [load(name, set_) for name in scenarios]
+    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    first = loaded[0][0]
+    with Progress(TextColumn("budget"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("replications", total=None)
+        try:
+            result = run_budget([s for s, _ in loaded], replications, seed, workers,
+                                progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except ScenarioError as err:
+            fail(str(err))
+    target = out or Path("out") / f"{first.name}-budget"
+    try:
+        with atomic_folder(target) as folder:
+            result.table.to_csv(folder / "budget.csv", index=False)
+            result.per_replication.to_csv(folder / "budget_replications.csv", index=False)
+            wall = time.perf_counter() - clock
+            write_json(folder / "manifest.json", {"scenarios": [
+                manifest(s, seed=result.seed, replications=result.replications, workers=workers, started=started,
+                         wall_seconds=wall, source=str(p), overrides=set_ or []) for s, p in loaded]})
+    except OSError as err:
+        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+    currency = first.costs.currency
+    shown = Table(title=f"Budget: {result.replications} replications, seed {result.seed}, {currency} "
+                  "(means; 95% CI in budget.csv)", title_justify="left")
+    columns = ["scenario", "year", "days", "FTE", "hires", "staff", "tooling", "total ± 95% CI", "per assessed"]
+    if len(loaded) > 1:
+        columns += ["FTE vs first", "total vs first ± 95% CI"]
+    for column in columns:
+        shown.add_column(column, justify="left" if column in {"scenario", "year"} else "right")
+
+    def plus_minus(mean: float, high: float, signed: bool = False) -> str:
+        half = "n/a" if math.isnan(high) else f"{high - mean:,.0f}"
+        return f"{mean:+,.0f} ± {half}" if signed else f"{mean:,.0f} ± {half}"
+
+    for row in result.table.itertuples(index=False):
+        cells = [row.scenario, row.year, f"{row.days:g}", f"{row.fte:.2f}", format_value(row.hires), format_value(row.staff_cost),
+                 format_value(row.tooling_cost), plus_minus(row.total_cost, row.total_cost_ci_high),
+                 format_value(row.cost_per_assessed)]
+        if len(loaded) > 1:
+            if row.scenario == first.name:
+                cells += ["–", "–"]
+            else:
+                cells += [f"{row.fte_vs_first:+.2f}",
+                          plus_minus(row.total_cost_vs_first, row.total_cost_vs_first_ci_high, signed=True)]
+        shown.add_row(*cells)
+    out_console.print(shown)
+    out_console.print("FTE: mean analysts in post (all teams); costs at each year's prices (costs.inflation); "
+                      "'vs first': paired differences from the first scenario (negative saves).", style="dim")
+    out_console.print(f"Wrote {target}/: budget.csv, budget_replications.csv, manifest.json", soft_wrap=True, markup=False)
 
 
 def main() -> None:

@@ -195,7 +195,7 @@ class StreamSource:
         np.add.at(self.cleared_per_cell, cells, counts - reviewed)
         spread = last - first  # cells of the Poisson flow; lumps follow
         cell_starts = cells[:spread] * float(self.width)
-        offsets = sorted_uniforms(reviewed[:spread], self.rngs["arrivals"]) * self.width
+        offsets = sorted_uniforms(reviewed[:spread], self.rngs["arrival-times"]) * self.width
         arrival = np.minimum(np.repeat(cell_starts, reviewed[:spread]) + offsets, self.clock.horizon)
         if len(cells) > spread:
             lump_times = [at for at, _ in self._lumps if t0 <= at < t1]
@@ -281,9 +281,10 @@ class StreamSource:
         return arrival + self.rngs["ttl"].exponential(ttl.mean, len(arrival))
 
 
-STAGES = ("arrivals", "clearing", "ai", "known", "criminal", "realistic", "detector", "classifier",
+STAGES = ("arrivals", "arrival-times", "clearing", "ai", "known", "criminal", "realistic", "detector", "classifier",
           "clustering", "review", "ttl")
-"""The stochastic stages of a stream; each draws from its own random stream."""
+"""The stochastic stages of a stream; each draws from its own random stream (so the counts
+of arrivals, say, are the same whether or not hash matching later clears some of them)."""
 
 
 def bernoulli(p: float, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -153,7 +153,7 @@ class Simulation:
         if not len(finished):
             return
         finished = finished[np.argsort(items.start[finished] + items.service[finished], kind="stable")]
-        direct = finished[items.team[finished] == index]
+        direct = finished[items.parent[finished] < 0]  # a referral confirmed again is not listed twice
         confirmed = direct[(items.flags[direct] & FLAG_CRIMINAL) > 0]
         np.add.at(self.confirmed, items.stream[confirmed], 1)
         for route in self.routes[index]:

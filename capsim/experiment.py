@@ -21,6 +21,7 @@ from capsim.records import BYTES_PER_ITEM
 from capsim.results import summarise
 from capsim.scenario import Scenario, ScenarioError, expected_arrivals
 from capsim.units import SECONDS_PER_DAY
+from capsim.workforce import seat_count
 
 MEMORY_SHARE = 0.5
 """Largest share of the machine's memory a run may plan to use."""
@@ -65,7 +66,7 @@ def memory_estimate(scenario: Scenario) -> tuple[float, float]:
     """
     reviewed = expected_reviewed(scenario)
     days = scenario.clock.horizon / SECONDS_PER_DAY + 2
-    analysts = sum(t.headcount for t in scenario.workforce)
+    analysts = sum(seat_count(t, scenario.clock) for t in scenario.workforce)
     cells = scenario.clock.horizon / cell_seconds(scenario.clock) * len(scenario.demand)
     return reviewed, reviewed * BYTES_PER_ITEM + analysts * (days + 64) + cells * 24
 
@@ -77,7 +78,7 @@ def check_size(scenario: Scenario, workers: int) -> None:
     if per_replication * workers > budget:
         raise ScenarioError(
             f"{scenario.name}: this run is too large for this machine: about {expected_arrivals(scenario):.3g} items "
-            f"arrive, {reviewed:.3g} of them reach a human, {sum(t.headcount for t in scenario.workforce):,} analysts; "
+            f"arrive, {reviewed:.3g} of them reach a human, {sum(seat_count(t, scenario.clock) for t in scenario.workforce):,} analysts; "
             f"it needs about {per_replication / 2**30:.3g} GiB per replication × {workers} worker(s), against "
             f"{budget / 2**30:.3g} GiB available. Shorten clock.horizon, lower the rates or headcounts, "
             f"or use fewer workers."

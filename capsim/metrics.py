@@ -106,7 +106,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
     exposure = exposure_per_analyst_shift(rep, worked)
     years = (horizon - warmup) / SECONDS_PER_YEAR
     arrivals = float(scope.sum() + cleared)
-    staff = staff_cost(scenario, years)
+    staff = staff_cost(scenario, years, rep.shifts)  # analysts actually in post, hires and overtime
     tools = tooling_cost(scenario, years, arrivals, float(scope.sum()))
     assessed = int(started.sum())
     m: dict[str, float] = {
@@ -127,8 +127,8 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
     }
     for sla in scenario.sla:
         m[f"sla_{sla.priority}"] = sla_attainment(scenario, rep, sla.priority, sla.within)
-    for p in used_priorities(scenario):
-        mine = started & (items.priority == scenario.priorities.index(p))
+    for p in used_priorities(scenario):  # at every team: referrals can have priorities of their own
+        mine = items.started & (items.arrival >= warmup) & (items.priority == scenario.priorities.index(p))
         m[f"wait_mean_{p}"] = _mean(items.wait[mine] / SECONDS_PER_HOUR)
     if scenario.tooling.classifier.enabled:
         missed = started & (items.flags & FLAG_CRIMINAL > 0) & (items.flags & FLAG_FLAGGED_HARMFUL == 0)

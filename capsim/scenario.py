@@ -34,6 +34,8 @@ from pydantic import (
 from capsim import units
 from capsim.tooling import Tooling
 
+CURRENCIES = {"gbp", "usd", "eur", "aud", "cad", "nzd"}
+"""Unit prefixes of money figures, which a scenario takes as plain amounts."""
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_PRIORITIES = ["urgent", "high", "normal", "low"]
 
@@ -333,6 +335,28 @@ def _roster_shorthand(value: Any) -> Any:
     return value
 
 
+class Hiring(Strict):
+    """How a leaver's seat is refilled (workforce.<team>.hiring)."""
+
+    lead_time: Seconds = Field(0.0, description="time from a seat falling vacant to the new analyst starting "
+                               "(recruitment and vetting), e.g. 90d; default 0d")
+    replace_leavers: bool = Field(True, description="refill a leaver's seat after the lead time (false: it stays empty)")
+
+
+class Ramp(Strict):
+    """A new analyst's productivity: ``start`` on the first day, rising linearly to 1 over ``weeks``."""
+
+    weeks: float = Field(0.0, ge=0, description="weeks to full productivity (0: none), e.g. 12")
+    start: float = Field(1.0, gt=0, le=1, description="productivity on the first day as a share of full, e.g. 0.5")
+
+
+class HeadcountChange(Strict):
+    """A planned headcount: from ``date``, the team has ``headcount`` seats (new analysts start that day)."""
+
+    date: dt.date = Field(description="the day the change takes effect: new analysts start, or surplus seats close")
+    headcount: int = Field(ge=0, description="seats from that date")
+
+
 class Team(Strict):
     """A team of named analysts sharing a roster and a queue."""
 
@@ -345,6 +369,36 @@ class Team(Strict):
     )
     shrinkage: float = Field(0.0, ge=0, lt=1, description="share of rostered days lost to leave, sickness, training")
     task_time: ReviewTime | None = Field(None, description="time per item for this team (default: review.<unit>)")
+    attrition: float = Field(0.0, description="annual attrition rate, 0 to 1 per year: each analyst leaves after an "
+                             "exponential time with this hazard (mean 1/rate years); default 0")
+    hiring: Hiring = Field(default_factory=Hiring, description="lead time to refill a leaver's seat")
+    ramp: Ramp = Field(default_factory=Ramp, description="productivity ramp of new analysts")
+    changes: list[HeadcountChange] = Field(default_factory=list, description="planned headcounts on dates")
+    overtime: Annotated[float | None, _unit(units.parse_daily_cap)] = Field(
+        None, description="extra hours added to every shift, e.g. 1h/day, or none")
+
+    @field_validator("attrition")
+    @classmethod
+    def _annual_rate(cls, value: float) -> float:
+        if not 0 <= value <= 1:
+            raise ValueError(f"an attrition rate is a share of analysts leaving per year, between 0 and 1 "
+                             f"(e.g. 0.15 for 15% a year); got {value:g}")
+        return value
+
+    @field_validator("changes")
+    @classmethod
+    def _dated_in_order(cls, changes: list[HeadcountChange]) -> list[HeadcountChange]:
+        dates = [c.date for c in changes]
+        if dates != sorted(set(dates)):
+            raise ValueError("headcount changes must have distinct dates in increasing order")
+        return changes
+
+    @model_validator(mode="after")
+    def _shift_fits_a_day(self) -> "Team":
+        if self.overtime and self.roster.hours_per_day * units.SECONDS_PER_HOUR + self.overtime > units.SECONDS_PER_DAY:
+            raise ValueError(f"overtime: {units.format_duration(self.overtime)} on top of a "
+                             f"{self.roster.hours_per_day:g}h shift is more than 24 hours a day")
+        return self
 
 
 class Route(Strict):
@@ -369,12 +423,29 @@ class SLA(Strict):
     target: float = Field(gt=0, le=1, description="share of items to meet it")
 
 
+def _not_negative(value: float, what: str) -> float:
+    if value < 0:
+        raise ValueError(f"{what} cannot be negative (got {value:g})")
+    return value
+
+
 class TeamCost(Strict):
-    annual_cost: float = Field(ge=0, description="cost of one full-time analyst for a year")
+    annual_cost: float = Field(description="cost of one full-time analyst for a year (365.25 days), pro rata")
+    hire_cost: float = Field(0.0, description="one-off cost to recruit, vet and train one analyst, "
+                             "charged when they start; default 0")
+    overtime_premium: float = Field(1.0, description="multiplier on the hourly rate (annual_cost over rostered "
+                                    "hours a year) paid for overtime hours; default 1")
+
+    @field_validator("annual_cost", "hire_cost", "overtime_premium")
+    @classmethod
+    def _costs_not_negative(cls, value: float, info) -> float:
+        return _not_negative(value, f"a cost ({info.field_name})")
 
 
 class Costs(Strict):
     currency: str = Field("GBP", description="currency of every cost")
+    inflation: float = Field(0.0, gt=-1, le=1, description="yearly price rise applied to every cost, e.g. 0.03: "
+                             "costs are at the prices of clock.start's calendar year, then rise each calendar year")
     teams: dict[str, TeamCost] = Field(default_factory=dict, description="costs per team, by team name")
 
 
@@ -589,6 +660,8 @@ def _figure_literal(ref: dict, where: str, used: list[str]) -> Any:
     used.append(fid)
     if "per" in ref:
         return f"{value!r}/{ref['per']}"
+    if unit.split("_")[0] in CURRENCIES:  # money (gbp_per_year): a plain amount
+        return value
     if unit.startswith("seconds"):
         return f"{value!r}s"
     if unit == "hours_per_day":

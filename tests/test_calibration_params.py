@@ -38,6 +38,9 @@ def ai_count_ratio(level: float = 0.95):
 
 # each derived id, re-derived independently from figure ids
 EXPECTED = {
+    "iwf_taskforce_intake_per_day": lambda: v("iwf_taskforce_images_first_year") / YEAR
+    / (v("inhope_urls_new_2024") / v("inhope_urls_total_2024")),
+    "gmp_case_hours_manual": lambda: v("gmp_automation_time_saved") / v("gmp_automation_speedup"),
     "iwf_2023_seconds_per_image": lambda: 3600 * v("iwf23_analyst_hours_total") / v("iwf23_ai_images_assessed"),
     "iwf_2023_images_per_analyst_hour": lambda: v("iwf23_ai_images_assessed") / v("iwf23_analyst_hours_total"),
     "iwf_2023_hours_per_analyst": lambda: v("iwf23_analyst_hours_total") / v("iwf23_analysts"),

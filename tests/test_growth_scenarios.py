@@ -37,7 +37,7 @@ def test_growth_scenario_loads_with_a_three_year_horizon(scenarios, level):
     scenario = scenarios[level]
     assert scenario.name == f"growth-{level}"
     assert scenario.clock.horizon == 1096 * DAY
-    assert [s.stream for s in scenario.demand] == ["reports", "ai-generated"]
+    assert [s.stream for s in scenario.demand] == ["reports", "ai-generated", "images"]
 
 
 @pytest.mark.parametrize("level", LEVELS)

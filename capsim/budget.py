@@ -1,0 +1,198 @@
+"""Year-by-year budgets: FTE, hires and money per calendar year, with confidence intervals.
+
+For each replication of a scenario, the measured period (warm-up to horizon) is cut at
+each new year, and for each calendar year (or part of one) capsim counts:
+
+* ``fte``: mean number of analysts in post (all teams), from the replication's shift plans
+  (attrition, vacancies while a seat is refilled, planned changes); absent analysts count;
+* ``hires`` and ``leavers``: analysts who started (new seats and replacements) and who left
+  by attrition;
+* ``staff_cost``: salaries, hiring and overtime (:mod:`capsim.costs`), at that year's prices;
+* ``tooling_cost``: each enabled tool's annual cost pro rata and its per-item cost;
+* ``total_cost``, ``assessed`` (items from the streams whose assessment started that year)
+  and ``cost_per_assessed`` = total_cost / assessed;
+* with more than one team, ``fte_<team>`` per team.
+
+A row ``all`` covers the whole measured period (FTE time-weighted). Each measure is the mean
+across replications with a 95% Student-t interval. When several scenarios are compared,
+they run under the same seed (common random numbers), and each one's difference from the
+first (``<measure>_vs_first``: FTE and money) is the mean of the paired per-replication
+differences, with its interval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from capsim import engine
+from capsim.costs import ITEMS_PROCESSED_BY, calendar_years, price_index, team_staff_cost
+from capsim.experiment import check_size
+from capsim.records import Replication
+from capsim.results import mean_ci
+from capsim.scenario import Scenario, ScenarioError
+from capsim.units import SECONDS_PER_DAY, SECONDS_PER_YEAR
+
+MEASURES = ["fte", "hires", "leavers", "staff_cost", "tooling_cost", "total_cost", "assessed", "cost_per_assessed"]
+"""Measures per year, in ``budget.csv`` order."""
+
+COMPARED = ["fte", "staff_cost", "tooling_cost", "total_cost"]
+"""Measures compared with the first scenario (``<measure>_vs_first``)."""
+
+
+def replication_budget(scenario: Scenario, rep: Replication) -> pd.DataFrame:
+    """One replication's budget: one row per calendar year of the measured period, and ``all``."""
+    clock = scenario.clock
+    items = rep.items
+    direct = items.direct
+    arrived = rep.arrived_per_cell.sum(axis=0)
+    cell_edges = np.arange(len(arrived) + 1) * rep.cell_seconds
+    rows = []
+    pieces = calendar_years(scenario, rep.warmup, rep.horizon)
+    for year, a, b in pieces:
+        row: dict = {"year": str(year), **_dates(clock.start, a, b)}
+        row.update(_piece(scenario, rep, a, b, year, arrived, cell_edges, direct))
+        rows.append(row)
+    total = {"year": "all", **_dates(clock.start, rep.warmup, rep.horizon)}
+    span = rep.horizon - rep.warmup
+    for measure in ["hires", "leavers", "staff_cost", "tooling_cost", "total_cost", "assessed"]:
+        total[measure] = sum(r[measure] for r in rows)
+    for key in (k for k in (rows[0] if rows else {}) if k.startswith("fte")):
+        total[key] = sum(r[key] * r["_seconds"] for r in rows) / span if span else np.nan
+    total["cost_per_assessed"] = total["total_cost"] / total["assessed"] if total["assessed"] else np.nan
+    total["_seconds"] = span
+    frame = pd.DataFrame(rows + [total])
+    return frame.drop(columns="_seconds")
+
+
+def _dates(start: dt.date, a: float, b: float) -> dict:
+    """First and last day of [a, b) (seconds from midnight of ``start``) and its length in days."""
+    base = dt.datetime.combine(start, dt.time())
+    first = (base + dt.timedelta(seconds=a)).date()
+    last = (base + dt.timedelta(seconds=b) - dt.timedelta(microseconds=1)).date()
+    return {"first_day": first.isoformat(), "last_day": last.isoformat(), "days": (b - a) / SECONDS_PER_DAY}
+
+
+def _piece(scenario: Scenario, rep: Replication, a: float, b: float, year: int, arrived: np.ndarray,
+           cell_edges: np.ndarray, direct: np.ndarray) -> dict:
+    items = rep.items
+    row: dict = {"_seconds": b - a}
+    fte_by_team = {team.team: rep.shifts[t].in_post_seconds(a, b) / (b - a) for t, team in enumerate(scenario.workforce)}
+    row["fte"] = sum(fte_by_team.values())
+    row["hires"] = sum(plan.hires_between(a, b) for plan in rep.shifts)
+    row["leavers"] = sum(plan.leavers_between(a, b) for plan in rep.shifts)
+    row["staff_cost"] = sum(team_staff_cost(scenario, team, a, b, rep.shifts[t])["total"]
+                            for t, team in enumerate(scenario.workforce))
+    cells = (cell_edges[:-1] >= a) & (cell_edges[:-1] < b)
+    processed = {"arrivals": float(arrived[cells].sum()),
+                 "reviewed": float((direct & (items.arrival >= a) & (items.arrival < b)).sum())}
+    index = price_index(scenario, year)
+    row["tooling_cost"] = index * sum(tool.annual_cost * (b - a) / SECONDS_PER_YEAR
+                                      + tool.per_item_cost * processed[ITEMS_PROCESSED_BY[name]]
+                                      for name, tool in scenario.tooling.enabled().items())
+    row["total_cost"] = row["staff_cost"] + row["tooling_cost"]
+    row["assessed"] = float((direct & items.started & (items.start >= a) & (items.start < b)).sum())
+    row["cost_per_assessed"] = row["total_cost"] / row["assessed"] if row["assessed"] else np.nan
+    if len(scenario.workforce) > 1:
+        row.update({f"fte_{name}": value for name, value in fte_by_team.items()})
+    return row
+
+
+def run_budget(scenario: Scenario, seed: int, replication: int) -> pd.DataFrame:
+    """Simulate one replication and return its budget rows (picklable, for worker processes)."""
+    frame = replication_budget(scenario, engine.simulate_replication(scenario, seed, replication))
+    frame.insert(0, "replication", replication)
+    return frame
+
+
+@dataclass
+class BudgetResult:
+    """Budgets of one or more scenarios run under one seed: the table and its per-replication rows."""
+
+    scenarios: list[Scenario]
+    seed: int
+    replications: int
+    per_replication: pd.DataFrame
+    table: pd.DataFrame
+
+
+def budget(scenarios: list[Scenario], replications: int | None = None, seed: int | None = None, workers: int = 1,
+           progress: Callable[[int, int], None] | None = None) -> BudgetResult:
+    """Year-by-year budgets of ``scenarios`` (defaults: the first one's ``experiment`` section).
+
+    Every scenario runs the same replications under the same seed; the table compares each
+    with the first. Raises :class:`~capsim.scenario.ScenarioError` if the scenarios do not
+    share a currency or two share a name.
+    """
+    if not scenarios:
+        raise ScenarioError("give at least one scenario")
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ScenarioError(f"two scenarios share a name ({', '.join(names)}): give each a distinct name")
+    currencies = sorted({s.costs.currency for s in scenarios})
+    if len(currencies) > 1:
+        raise ScenarioError(f"the scenarios use different currencies ({', '.join(currencies)}): "
+                            "their costs cannot be compared; set costs.currency alike")
+    replications = scenarios[0].experiment.replications if replications is None else replications
+    seed = scenarios[0].experiment.seed if seed is None else seed
+    if replications < 1 or workers < 1:
+        raise ScenarioError("replications and workers must be at least 1")
+    workers = min(workers, replications * len(scenarios))
+    for s in scenarios:
+        check_size(s, workers)
+    tasks = [(i, r) for i in range(len(scenarios)) for r in range(replications)]
+    outcomes: dict[tuple[int, int], pd.DataFrame] = {}
+    if workers == 1:
+        for i, r in tasks:
+            outcomes[(i, r)] = run_budget(scenarios[i], seed, r)
+            if progress:
+                progress(len(outcomes), len(tasks))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(run_budget, scenarios[i], seed, r): (i, r) for i, r in tasks}
+            for future in as_completed(futures):
+                outcomes[futures[future]] = future.result()
+                if progress:
+                    progress(len(outcomes), len(tasks))
+    frames = []
+    for i, r in tasks:
+        frame = outcomes[(i, r)].copy()
+        frame.insert(0, "scenario", names[i])
+        frames.append(frame)
+    per_replication = pd.concat(frames, ignore_index=True)
+    return BudgetResult(list(scenarios), seed, replications, per_replication, summarise_budget(per_replication, names))
+
+
+def summarise_budget(per_replication: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The ``budget.csv`` table: per scenario and year, each measure's mean and 95% CI, and the
+    paired differences from the first scenario."""
+    measures = [m for m in MEASURES if m in per_replication] + sorted(
+        c for c in per_replication if c.startswith("fte_"))
+    reference = per_replication[per_replication.scenario == names[0]].set_index(["year", "replication"])
+    rows = []
+    for name in names:
+        mine = per_replication[per_replication.scenario == name]
+        for year, group in mine.groupby("year", sort=False):
+            first = group.iloc[0]
+            row = {"scenario": name, "year": year, "first_day": first.first_day, "last_day": first.last_day,
+                   "days": first.days}
+            for m in measures:
+                mean, low, high = mean_ci(group[m].to_numpy(dtype=float))
+                row[m], row[f"{m}_ci_low"], row[f"{m}_ci_high"] = mean, low, high
+            for m in COMPARED:
+                diff = np.nan, np.nan, np.nan
+                if name != names[0]:
+                    mine_values = group.set_index("replication")[m]
+                    keys = [(year, r) for r in mine_values.index if (year, r) in reference.index]
+                    if keys:
+                        paired = mine_values.loc[[r for _, r in keys]].to_numpy(dtype=float) - \
+                            reference.loc[keys, m].to_numpy(dtype=float)
+                        diff = mean_ci(paired)
+                row[f"{m}_vs_first"], row[f"{m}_vs_first_ci_low"], row[f"{m}_vs_first_ci_high"] = diff
+            rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,39 @@
+"""Re-make the example charts in this folder from the bundled base scenario.
+
+    .venv/bin/python docs/examples/make_examples.py
+
+Small replication counts keep it to a few minutes; the charts say how many were used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from capsim import charts, load_scenario, simulate
+from capsim.sensitivity import sensitivity
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+SEED = 20240101
+
+
+def main() -> None:
+    base_path = ROOT / "scenarios" / "base.yaml"
+    base = load_scenario(base_path)
+    result = simulate(base, replications=5, seed=SEED, workers=2)
+    for stem, fig in charts.run_charts(result).items():
+        charts.save(fig, HERE / stem, formats=["png"])
+
+    classifier = simulate(load_scenario(ROOT / "scenarios" / "tooling-classifier.yaml"), replications=5, seed=SEED,
+                          workers=2)
+    charts.save(charts.comparison([result, classifier]), HERE / "comparison", formats=["png"])
+
+    sweep = charts.headcount_sweep(base, "analysts", [10, 11, 12, 13, 14], replications=3, seed=SEED, workers=2)
+    charts.save(charts.sla_vs_headcount(sweep, base), HERE / "sla_vs_headcount", formats=["png"])
+
+    table = sensitivity(base_path, replications=3, seed=SEED, workers=2)
+    charts.save(charts.tornado(table, base), HERE / "tornado", formats=["png"])
+
+
+if __name__ == "__main__":
+    main()
