@@ -33,7 +33,7 @@ import tempfile
 import textwrap
 import warnings
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,7 +163,7 @@ def _capsim_version() -> str:
         return __version__
 
 
-@lru_cache(maxsize=None)
+@cache
 def figure_origin(fid: str) -> tuple[str, tuple[str, ...]]:
     """(organisation, underlying figure ids) of a figure id or derived-parameter id.
 
@@ -534,9 +534,7 @@ TIME_METRICS = [
 
 def legend_above(ax, handles: list, labels: list[str], ncols: int) -> None:
     """A legend in a band just above the axes (clear of its title and of the data)."""
-    from matplotlib.transforms import offset_copy
-
-    from matplotlib.transforms import blended_transform_factory
+    from matplotlib.transforms import blended_transform_factory, offset_copy
 
     # x from the figure's left edge (so a legend wider than the axes still fits), y just above the axes
     above = offset_copy(ax.transAxes, fig=ax.figure, y=24, units="points")
@@ -828,7 +826,7 @@ COMPARE_METRICS = ["backlog_end", "wait_mean", "time_to_assessment_p90", "expire
 """Metrics compared by default (each SLA metric is added after ``time_to_assessment_p90``)."""
 
 
-def default_comparison_metrics(results: Sequence["SimulationResult"]) -> list[str]:
+def default_comparison_metrics(results: Sequence[SimulationResult]) -> list[str]:
     """The metrics :func:`comparison` draws by default: headline metrics every result has."""
     names = list(COMPARE_METRICS)
     slas = [m for m in results[0].summary.metric if m.startswith("sla_")]
@@ -840,7 +838,7 @@ def default_comparison_metrics(results: Sequence["SimulationResult"]) -> list[st
     return informative or [m for m in names if m in common]
 
 
-def paired_differences(results: Sequence["SimulationResult"], metrics: Sequence[str] | None = None) -> pd.DataFrame:
+def paired_differences(results: Sequence[SimulationResult], metrics: Sequence[str] | None = None) -> pd.DataFrame:
     """Each metric of each scenario with its CI, and its paired difference against the first.
 
     The runs must share seed and replications (common random numbers: replication r of
@@ -865,7 +863,7 @@ def paired_differences(results: Sequence["SimulationResult"], metrics: Sequence[
         ["scenario", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"]]
 
 
-def scenario_labels(results: Sequence["SimulationResult"]) -> list[str]:
+def scenario_labels(results: Sequence[SimulationResult]) -> list[str]:
     """Scenario names, made unique (``base``, ``base (2)``) when runs share a name."""
     labels, seen = [], {}
     for r in results:
@@ -875,7 +873,7 @@ def scenario_labels(results: Sequence["SimulationResult"]) -> list[str]:
     return labels
 
 
-def comparison(results: Sequence["SimulationResult"], metrics: Sequence[str] | None = None) -> Figure:
+def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | None = None) -> Figure:
     """Scenario comparison: each metric per scenario with its 95% CI (left), and the paired
     difference against the first scenario with its 95% CI (right)."""
     table = paired_differences(results, metrics)
@@ -1035,7 +1033,7 @@ def order_by_effect(sensitivity: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- a run's charts, saving
 
 
-def run_charts(result: "SimulationResult") -> dict[str, Figure]:
+def run_charts(result: SimulationResult) -> dict[str, Figure]:
     """The charts of one run, by file stem: ``backlog``, ``time_to_assessment``, ``exposure``."""
     s, seed = result.scenario, result.seed
     return {
@@ -1058,7 +1056,7 @@ def _save_settings(fig: Figure, fmt: str) -> dict[str, Any]:
 
 
 def _salt(fig: Figure) -> str:
-    title = fig._suptitle.get_text() if fig._suptitle is not None else ""  # noqa: SLF001
+    title = fig._suptitle.get_text() if fig._suptitle is not None else ""
     return re.sub(r"\W+", "", title)[:24] or "capsim"
 
 

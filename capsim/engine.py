@@ -71,7 +71,10 @@ class TeamQueue:
             cap = wellbeing.exposure_cap
         self.cap = np.full(headcount, cap)
         self.pace = np.ones(headcount)
-        self.in_hand = np.zeros(0, dtype=np.int64)  # started, not yet known to have finished
+        self.carry_over = team.carry_over
+        self.remaining = np.zeros(headcount)  # seconds of work carried to the next shift
+        self.carried = np.full(headcount, -1, dtype=np.int64)  # the item that work belongs to
+        self.unfinished = np.zeros(0, dtype=np.int64)  # started, not yet known to have finished
 
     def enqueue(self, queue: int, ids: np.ndarray) -> None:
         """Append item ids (in arrival order, none earlier than those queued) to one queue."""
@@ -89,8 +92,12 @@ class TeamQueue:
         self.queue[queue, tail : tail + len(ids)] = ids
         self.qtail[queue] = tail + len(ids)
 
-    def start_shift(self, shift: int) -> None:
-        """Bring the analysts present for ``shift`` on duty, exposure counters at zero."""
+    def start_shift(self, shift: int, item_end: np.ndarray) -> None:
+        """Bring the analysts present for ``shift`` on duty, exposure counters at zero.
+
+        Work carried over from an earlier shift comes first: it ends this shift if it fits
+        (``item_end`` of its item is set then), and otherwise fills it and carries on.
+        """
         present = self.plan.present[shift]
         begin, end = self.plan.start[shift], self.plan.end[shift]
         self.free_at[present] = np.maximum(self.free_at[present], begin)
@@ -98,6 +105,14 @@ class TeamQueue:
         self.exposure[present] = 0.0
         self.pace[present] = self.plan.pace[shift, present]
         self.shift_end[~present] = -np.inf
+        for a in np.flatnonzero(present & (self.remaining > 0)):
+            work = min(self.remaining[a], end - begin)
+            self.remaining[a] -= work
+            self.exposure[a] = work
+            self.free_at[a] = begin + work
+            if self.remaining[a] == 0:
+                item_end[self.carried[a]] = begin + work
+                self.carried[a] = -1
 
 
 class Simulation:
@@ -134,25 +149,25 @@ class Simulation:
             team = self.teams[index]
             heads = team.qhead.copy()
             items = self.items
-            assign(t, items.arrival, items.service, items.deadline, items.start, items.analyst,
-                   team.queue, team.qhead, team.qtail, team.qrank,
-                   team.free_at, team.shift_end, team.exposure, team.cap, team.pace)
+            assign(t, items.arrival, items.service, items.deadline, items.start, items.end, items.analyst,
+                   team.queue, team.qhead, team.qtail, team.qrank, team.free_at, team.shift_end,
+                   team.exposure, team.cap, team.pace, team.carry_over, team.remaining, team.carried)
             if self.follow_up[index]:
                 self._finish(index, team, heads, t)
 
     def _finish(self, index: int, team: TeamQueue, heads: np.ndarray, t: float) -> None:
         """Pass on what the team finished by ``t``: hash-list learning and referrals."""
         taken = [team.queue[q, heads[q]:team.qhead[q]] for q in range(len(heads)) if team.qhead[q] > heads[q]]
-        if not taken and not len(team.in_hand):
+        if not taken and not len(team.unfinished):
             return
-        in_hand = np.concatenate([team.in_hand, *taken])
+        unfinished = np.concatenate([team.unfinished, *taken])
         items = self.items
-        in_hand = in_hand[np.isfinite(items.start[in_hand])]  # drop those that expired
-        done = items.start[in_hand] + items.service[in_hand] <= t
-        finished, team.in_hand = in_hand[done], in_hand[~done]
+        unfinished = unfinished[np.isfinite(items.start[unfinished])]  # drop those that expired
+        done = items.end[unfinished] <= t
+        finished, team.unfinished = unfinished[done], unfinished[~done]
         if not len(finished):
             return
-        finished = finished[np.argsort(items.start[finished] + items.service[finished], kind="stable")]
+        finished = finished[np.argsort(items.end[finished], kind="stable")]
         direct = finished[items.parent[finished] < 0]  # a referral confirmed again is not listed twice
         confirmed = direct[(items.flags[direct] & FLAG_CRIMINAL) > 0]
         np.add.at(self.confirmed, items.stream[confirmed], 1)
@@ -177,7 +192,7 @@ class Simulation:
         priority = (np.full(len(sent), priorities.index(route.priority), dtype=np.int8) if route.priority
                     else items.priority[sent])
         ids = self.items.append(
-            arrival=items.start[sent] + items.service[sent], service=service,
+            arrival=items.end[sent], service=service,
             deadline=np.full(len(sent), np.inf), flags=items.flags[sent], stream=items.stream[sent],
             team=np.full(len(sent), to, dtype=np.int16), priority=priority, parent=sent,
         )
@@ -240,7 +255,7 @@ class Simulation:
         for shift, begin in enumerate(team.plan.start):
             yield self.env.timeout(begin - self.env.now)
             self.advance(begin)
-            team.start_shift(shift)
+            team.start_shift(shift, self.items.end)
 
     def run(self) -> Replication:
         """Simulate to the horizon and return the records."""

@@ -14,8 +14,10 @@ Rules it applies (times in seconds):
   arrive, if it arrives before their shift ends and within the window.
 * An item whose deadline has passed when it would be taken has expired: it is skipped,
   and never costs analyst time (expiry at the deadline, whether or not anyone looked).
-* A started item is always finished, even past the end of the shift or the exposure cap:
-  shift end and cap only stop an analyst from *starting* another item.
+* A started item is finished, even past the end of the shift or the exposure cap: shift
+  end and cap only stop an analyst from *starting* another item. For a team that carries
+  work over (tasks measured in hours), the part of an item that does not fit in the shift
+  waits for the analyst's next shift instead (:meth:`capsim.engine.TeamQueue.start_shift`).
 
 Set the environment variable ``NUMBA_DISABLE_JIT=1`` to run the same code as plain Python.
 """
@@ -78,6 +80,7 @@ def assign(
     service: np.ndarray,
     deadline: np.ndarray,
     start: np.ndarray,
+    end: np.ndarray,
     taken_by: np.ndarray,
     queue: np.ndarray,
     qhead: np.ndarray,
@@ -88,6 +91,9 @@ def assign(
     exposure: np.ndarray,
     cap: np.ndarray,
     pace: np.ndarray,
+    carry_over: bool,
+    remaining: np.ndarray,
+    in_hand: np.ndarray,
 ) -> int:
     """Assign queued items to analysts for every decision before ``t_end``; return how many started.
 
@@ -95,11 +101,14 @@ def assign(
     arrival order; ``qrank[q]`` is the queue's priority (0 first; queues are in rank order,
     and several queues — items from different sources — may share a rank, in which case the
     earliest arrival among them goes first). Per item: ``arrival`` and ``deadline`` are
-    read, ``start`` and ``taken_by`` written, and ``service`` (the review time at standard
-    pace) is replaced by the time the review actually took. Per analyst: ``free_at`` (when
-    they finish their item in hand), ``shift_end``, ``exposure`` (seconds reviewed this
+    read, ``start``, ``end`` and ``taken_by`` written, and ``service`` (the review time at
+    standard pace) is replaced by the time the review actually took. Per analyst: ``free_at``
+    (when they finish their item in hand), ``shift_end``, ``exposure`` (seconds reviewed this
     shift), ``cap`` (exposure cap, seconds; +inf for none) and ``pace`` (review time
     multiplier: 1 at full productivity, more while new) are read, and updated in place.
+    With ``carry_over``, an item that would run past the shift's end stops there: its end
+    stays +inf, and the analyst's ``remaining`` work (seconds) and ``in_hand`` item are set
+    for their next shift.
     """
     n_analysts = free_at.shape[0]
     n_queues = queue.shape[0]
@@ -147,9 +156,17 @@ def assign(
         start[item] = f
         taken_by[item] = a
         done = f + took
+        started += 1
+        if carry_over and done > shift_end[a]:
+            remaining[a] = done - shift_end[a]  # the rest waits for the next shift
+            in_hand[a] = item
+            exposure[a] += shift_end[a] - f
+            free_at[a] = shift_end[a]
+            size = _heap_pop(keys, ids, size)
+            continue
+        end[item] = done
         free_at[a] = done
         exposure[a] += took
-        started += 1
         if done < limit and exposure[a] < cap[a]:
             keys[0] = done  # the same analyst decides again when free: re-sort the top only
             _sift_down(keys, ids, size)

@@ -99,7 +99,8 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
     first_cell = int(np.ceil(warmup / rep.cell_seconds))
     cleared = int(rep.cleared_per_cell[:, first_cell:].sum())
     wait = items.wait[started] / SECONDS_PER_HOUR
-    tta = (items.end[started] - items.arrival[started]) / SECONDS_PER_HOUR
+    finished = started & np.isfinite(items.end)  # work carried past the horizon has no end yet
+    tta = (items.end[finished] - items.arrival[finished]) / SECONDS_PER_HOUR
     worked = items.started & (items.start >= warmup)
     analyst_seconds = float(items.service[worked].sum())
     available = sum(plan.available_seconds(warmup, horizon) for plan in rep.shifts)
@@ -210,7 +211,7 @@ def sla_attainment(scenario: Scenario, rep: Replication, priority: str, within: 
     p = scenario.priorities.index(priority)
     mine = (items.priority == p) & (items.arrival >= rep.warmup)
     met = mine & items.started & (items.end - items.arrival <= within)
-    known = mine & (items.started | (items.arrival + within <= rep.horizon))
+    known = mine & ((items.started & np.isfinite(items.end)) | (items.arrival + within <= rep.horizon))
     return float(met.sum() / known.sum()) if known.sum() else float("nan")
 
 

@@ -5,7 +5,7 @@ arrival cell. Times are seconds from the scenario's start. An item's outcome is 
 but follows from its times, at the horizon ``T``:
 
 * **assessed** — its assessment started before ``T`` (``start < inf``; an item in hand at
-  ``T`` counts as assessed, and its end time is known);
+  ``T`` counts as assessed; its ``end`` is known unless its work carries over past ``T``);
 * **expired** — never started and its deadline passed by ``T``;
 * **waiting** — neither: still in the queue at ``T``.
 """
@@ -21,6 +21,7 @@ COLUMNS: dict[str, np.dtype] = {
     "service": np.dtype(np.float64),
     "deadline": np.dtype(np.float64),
     "start": np.dtype(np.float64),
+    "end": np.dtype(np.float64),
     "analyst": np.dtype(np.int32),
     "team": np.dtype(np.int16),
     "stream": np.dtype(np.int16),
@@ -46,7 +47,7 @@ class ItemTable:
         return self.size
 
     def append(self, **columns: np.ndarray) -> np.ndarray:
-        """Add rows (missing columns get ``start=inf``, -1 for ``analyst`` and ``parent``); return their ids."""
+        """Add rows (missing columns get ``start`` and ``end`` +inf, -1 for ``analyst`` and ``parent``); return their ids."""
         n = len(columns["arrival"])
         self._reserve(self.size + n)
         rows = slice(self.size, self.size + n)
@@ -55,7 +56,7 @@ class ItemTable:
             if name in columns:
                 target[rows] = columns[name]
             else:
-                target[rows] = np.inf if name == "start" else -1
+                target[rows] = np.inf if name in ("start", "end") else -1
         ids = np.arange(self.size, self.size + n, dtype=np.int64)
         self.size += n
         return ids
@@ -84,6 +85,7 @@ class Items:
     service: np.ndarray
     deadline: np.ndarray
     start: np.ndarray
+    end: np.ndarray
     analyst: np.ndarray
     team: np.ndarray
     stream: np.ndarray
@@ -102,11 +104,6 @@ class Items:
     @property
     def started(self) -> np.ndarray:
         return np.isfinite(self.start)
-
-    @property
-    def end(self) -> np.ndarray:
-        """When each assessment finished (inf if never started), seconds."""
-        return self.start + self.service
 
     @property
     def wait(self) -> np.ndarray:

@@ -103,12 +103,12 @@ def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: f
     return f"95% CI {fmt(metric, low, currency, ref)} to {fmt(metric, high, currency, ref)}"
 
 
-def _row(result: "SimulationResult", metric: str) -> pd.Series | None:
+def _row(result: SimulationResult, metric: str) -> pd.Series | None:
     rows = result.summary[result.summary.metric == metric]
     return None if rows.empty else rows.iloc[0]
 
 
-def _with_ci(result: "SimulationResult", metric: str) -> str:
+def _with_ci(result: SimulationResult, metric: str) -> str:
     row = _row(result, metric)
     if row is None:
         return "n/a"
@@ -116,13 +116,13 @@ def _with_ci(result: "SimulationResult", metric: str) -> str:
     return f"{fmt(metric, row['mean'], cur)} ({interval(metric, row.ci_low, row.ci_high, cur, ref=row['mean'])})"
 
 
-def headline_findings(result: "SimulationResult") -> list[str]:
+def headline_findings(result: SimulationResult) -> list[str]:
     """Plain-words findings of one run, each number with its 95% CI (from ``result.summary``)."""
     s = result.scenario
     measured = (s.clock.horizon - s.clock.warmup) / SECONDS_PER_DAY
     warm = f", after a warm-up of {s.clock.warmup / SECONDS_PER_DAY:g} days" if s.clock.warmup else ""
-    m = lambda name: _with_ci(result, name)  # noqa: E731
-    mean = lambda name: float(_row(result, name)["mean"]) if _row(result, name) is not None else float("nan")  # noqa: E731
+    m = lambda name: _with_ci(result, name)
+    mean = lambda name: float(_row(result, name)["mean"]) if _row(result, name) is not None else float("nan")
     found = []
     parts = [f"Over the {measured:g} days measured{warm}, {m('arrivals')} items arrived and {m('assessed')} were assessed"]
     if mean("auto_cleared") > 0:
@@ -179,21 +179,22 @@ def comparison_lines(table: pd.DataFrame) -> dict[str, list[str]]:
         for _, row in table[table.scenario == other].iterrows():
             metric, d = row.metric, row["diff"]
             share = charts.is_share(metric)
-
-            def signed(v: float) -> str:
-                text = f"{100 * v:+.1f}" if share else (f"{v:+,.0f}" if abs(row["diff"]) >= 100 else f"{v:+,.3g}")
-                return text.replace("-", "\u2212")
-
             unit = " points" if share else ""
-            line = f"{charts.metric_label(metric)}: {signed(d)}{unit}"
+            line = f"{charts.metric_label(metric)}: {_signed(d, share, d)}{unit}"
             if math.isfinite(row.diff_ci_low):
                 lo, hi = row.diff_ci_low, row.diff_ci_high
-                line += f" (95% CI {signed(lo)} to {signed(hi)}{unit})"
+                line += f" (95% CI {_signed(lo, share, d)} to {_signed(hi, share, d)}{unit})"
                 if lo < 0 < hi:
                     line += ": no clear difference"
             lines.append(line)
         out[other] = lines
     return out
+
+
+def _signed(value: float, share: bool, ref: float) -> str:
+    """A difference with its sign (a true minus): points for shares, else digits chosen by ``ref``."""
+    text = f"{100 * value:+.1f}" if share else (f"{value:+,.0f}" if abs(ref) >= 100 else f"{value:+,.3g}")
+    return text.replace("-", "\u2212")
 
 
 def comparison_findings(table: pd.DataFrame) -> list[str]:
@@ -682,7 +683,7 @@ def routing_rules(scenario: Scenario) -> list[str]:
 # --------------------------------------------------------------------------- methods (STRESS-DES)
 
 
-def methods(scenario: Scenario, manifest: dict | None, results: Sequence["SimulationResult"]) -> list[tuple[str, str, str]]:
+def methods(scenario: Scenario, manifest: dict | None, results: Sequence[SimulationResult]) -> list[tuple[str, str, str]]:
     """The STRESS-DES checklist, answered from the scenario and the run's manifest:
     (item number, item, answer) rows."""
     manifest = manifest or {}
@@ -913,7 +914,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "scenario"
 
 
-def report_charts(results: Sequence["SimulationResult"], sweep: pd.DataFrame | None = None,
+def report_charts(results: Sequence[SimulationResult], sweep: pd.DataFrame | None = None,
                   sensitivity: pd.DataFrame | None = None) -> dict[str, Any]:
     """The report's charts by file stem: each run's three charts (prefixed by scenario when
     there are several), the comparison when there are several runs, and the headcount sweep
@@ -939,7 +940,7 @@ def _caption(stem: str) -> str:
     return ""
 
 
-def _assumptions_html(results: Sequence["SimulationResult"], overrides: Sequence[str]) -> str:
+def _assumptions_html(results: Sequence[SimulationResult], overrides: Sequence[str]) -> str:
     tables = [assumptions_table(r.scenario, overrides) for r in results]
     names = [r.scenario.name for r in results]
     if len(results) == 1:
@@ -997,7 +998,7 @@ def _source_html(source: str, figure: str) -> str:
                 f"({html.escape(org)})")
 
 
-def _sources_list(results: Sequence["SimulationResult"]) -> str:
+def _sources_list(results: Sequence[SimulationResult]) -> str:
     ids = list(dict.fromkeys(f for r in results for f in r.scenario.figures))
     if not ids:
         return "<p>No published figures are used: every input is an assumption.</p>"
@@ -1006,7 +1007,7 @@ def _sources_list(results: Sequence["SimulationResult"]) -> str:
 
 
 def render_report(
-    results: Sequence["SimulationResult"],
+    results: Sequence[SimulationResult],
     chart_svgs: dict[str, str],
     manifests: Sequence[dict | None] | None = None,
     overrides: Sequence[str] = (),
@@ -1021,7 +1022,7 @@ def render_report(
     names = [r.scenario.name for r in results]
     title = (f"{s.title or s.name}" if len(results) == 1 else "Comparison: " + " · ".join(names))
     version = charts._capsim_version()
-    started = (manifests[0] or {}).get("started") or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started = (manifests[0] or {}).get("started") or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     out = ['<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>capsim report: {html.escape(title)}</title>",
@@ -1136,7 +1137,7 @@ def _write_text(path: Path, text: str) -> None:
 
 def write_report(
     folder: str | Path,
-    results: Sequence["SimulationResult"],
+    results: Sequence[SimulationResult],
     manifests: Sequence[dict | None] | None = None,
     *,
     overrides: Sequence[str] = (),

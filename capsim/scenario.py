@@ -369,6 +369,8 @@ class Team(Strict):
     )
     shrinkage: float = Field(0.0, ge=0, lt=1, description="share of rostered days lost to leave, sickness, training")
     task_time: ReviewTime | None = Field(None, description="time per item for this team (default: review.<unit>)")
+    carry_over: bool = Field(False, description="work in hand at the end of a shift continues at the analyst's "
+                             "next shift (tasks of hours), instead of being finished straight away")
     attrition: float = Field(0.0, description="annual attrition rate, 0 to 1 per year: each analyst leaves after an "
                              "exponential time with this hazard (mean 1/rate years); default 0")
     hiring: Hiring = Field(default_factory=Hiring, description="lead time to refill a leaver's seat")

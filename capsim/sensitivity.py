@@ -38,7 +38,14 @@ from pydantic import BaseModel, BeforeValidator
 from capsim import units
 from capsim.metrics import metric_names
 from capsim.results import mean_ci
-from capsim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario, resolve_figures, resolve_raw
+from capsim.scenario import (
+    Scenario,
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    resolve_figures,
+    resolve_raw,
+)
 
 NAME_KEYS = ("stream", "team", "priority")
 """Keys that name a list element, as in ``--set``."""
@@ -374,10 +381,9 @@ def sensitivity(
             pair.append(scenarios.setdefault(changed.digest(), changed))
         runs.append(tuple(pair))
     results: dict[str, pd.DataFrame] = {}
-    total, done = len(scenarios), 0
-    for digest, sc in scenarios.items():  # each distinct scenario runs once
+    total = len(scenarios)
+    for done, (digest, sc) in enumerate(scenarios.items(), start=1):  # each distinct scenario runs once
         results[digest] = simulate(sc, replications, seed, workers).per_replication.set_index("replication")[metric]
-        done += 1
         if progress:
             progress(done, total)
 

@@ -51,6 +51,26 @@ def test_item_in_hand_is_finished_after_the_shift_ends():
     assert last + 41 > 9 * 3600 + 27000
 
 
+def test_work_carried_over_resumes_at_the_next_shift():
+    # one analyst, 7.5 h weekday shifts from 09:00, three 10-hour tasks waiting on Monday
+    raw = one_analyst(review="10h", days="7d", backlog=3)
+    raw["workforce"][0]["carry_over"] = True
+    (rep,) = replicate(raw, 1)
+    items = rep.items
+    hour = 3600.0
+    # task 1: Mon 09:00 (7.5 h) + Tue 09:00-11:30; task 2 starts Tue 11:30, 5 h that day,
+    # 5 h on Wednesday, ending 14:00; task 3 starts Wed 14:00 (2.5 h), then 7.5 h on Thursday.
+    assert items.start.tolist() == [9 * hour, 24 * hour + 11.5 * hour, 48 * hour + 14 * hour]
+    assert items.end.tolist() == [24 * hour + 11.5 * hour, 48 * hour + 14 * hour, 72 * hour + 16.5 * hour]
+
+
+def test_without_carry_over_an_item_in_hand_is_finished_in_one_sitting():
+    (rep,) = replicate(one_analyst(review="10h", days="7d", backlog=3), 1)
+    hour = 3600.0
+    assert rep.items.start.tolist() == [9 * hour, 33 * hour, 57 * hour]  # one a day, each overrunning
+    assert np.array_equal(rep.items.end, rep.items.start + 10 * hour)
+
+
 def test_shrinkage_removes_that_share_of_shifts():
     (rep,) = replicate(one_analyst(shrinkage=0.3, days="700d", backlog=10**7), 1)
     worked = per_day(rep) > 0
@@ -117,16 +137,19 @@ def test_compiled_and_pure_python_kernels_agree_exactly():
         free_at, exposure = np.zeros(analysts), np.zeros(analysts)
         shift_end, cap = np.full(analysts, 15000.0), np.full(analysts, 2500.0)
         pace = np.array([1.0, 1.0, 1.5, 2.0, 1.0])
-        count = fn(10000.0, arrival, service, deadline, start, taken, queue, np.zeros(queues, dtype=np.int64),
-                   qtail, np.array([0, 0, 1, 1, 2, 2]), free_at, shift_end, exposure, cap, pace)
-        outputs.append((count, start, taken, free_at, exposure, service, drawn))
+        end = np.full(n, np.inf)
+        count = fn(10000.0, arrival, service, deadline, start, end, taken, queue, np.zeros(queues, dtype=np.int64),
+                   qtail, np.array([0, 0, 1, 1, 2, 2]), free_at, shift_end, exposure, cap, pace,
+                   False, np.zeros(analysts), np.full(analysts, -1))
+        outputs.append((count, start, end, taken, free_at, exposure, service, drawn))
     (c1, *a1), (c2, *a2) = outputs
     assert c1 == c2 > 0
     for x, y in zip(a1, a2):
         assert np.array_equal(x, y)
-    count, start, taken, *_ , service, drawn = outputs[0]
+    count, start, end, taken, *_, service, drawn = outputs[0]
     took = np.isfinite(start)
     assert np.allclose(service[took], drawn[took] * pace[taken[took]])  # slow analysts take longer
+    assert np.array_equal(end[took], start[took] + service[took])
 
 
 def test_within_one_priority_the_earliest_arrival_goes_first_whatever_its_source():
@@ -134,9 +157,10 @@ def test_within_one_priority_the_earliest_arrival_goes_first_whatever_its_source
     arrival = np.array([0.0, 1.0, 2.0, 3.0])
     queue = np.array([[0, 2, 0, 0], [1, 3, 0, 0]], dtype=np.int64)
     start = np.full(4, np.inf)
-    kernel.assign(1000.0, arrival, np.full(4, 10.0), np.full(4, np.inf), start, np.full(4, -1, dtype=np.int32),
-                  queue, np.zeros(2, dtype=np.int64), np.array([2, 2]), np.array([0, 0]), np.zeros(1),
-                  np.full(1, np.inf), np.zeros(1), np.full(1, np.inf), np.ones(1))
+    kernel.assign(1000.0, arrival, np.full(4, 10.0), np.full(4, np.inf), start, np.full(4, np.inf),
+                  np.full(4, -1, dtype=np.int32), queue, np.zeros(2, dtype=np.int64), np.array([2, 2]),
+                  np.array([0, 0]), np.zeros(1), np.full(1, np.inf), np.zeros(1), np.full(1, np.inf), np.ones(1),
+                  False, np.zeros(1), np.full(1, -1))
     assert start.tolist() == [0.0, 10.0, 20.0, 30.0]
 
 

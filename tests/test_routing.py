@@ -328,18 +328,14 @@ def test_a_referral_downstream_does_not_change_what_the_hash_list_learns():
     assert referred == pytest.approx(alone, rel=0.05)
 
 
-@pytest.mark.xfail(strict=True, reason="kernel.py (rule at line 17, applied at line 153): a started item is "
-                   "finished in one sitting even past the end of the shift. For a team's task_time of hours "
-                   "(police-unit.yaml: 17.3 h per investigated referral) an officer on 7.5 h shifts does a "
-                   "whole case each shift, so capacity is overstated about 2x and waits are optimistic; work "
-                   "past the shift end should carry over to the next shift")
 def test_a_task_longer_than_a_shift_continues_in_the_next_shift():
     raw = {
         "name": "long-cases", "clock": {"horizon": "14d", "step": "1h"},  # 10 weekday shifts of 7.5 h
         "demand": [{"stream": "cases", "rate": "0/day", "initial_backlog": 20}],
         "review": {"image": {"dist": "deterministic", "mean": "15h"}},
-        "workforce": [{"team": "a", "headcount": 1, "roster": {"hours_per_day": 7.5, "start": "09:00"}}],
+        "workforce": [{"team": "a", "headcount": 1, "carry_over": True,
+                       "roster": {"hours_per_day": 7.5, "start": "09:00"}}],
     }
     (rep,) = replicate(raw, 1)
     finished = (rep.items.started & (rep.items.end <= rep.horizon)).sum()
-    assert finished <= 5  # 75 rostered hours hold at most five 15 h cases (the engine finishes ten)
+    assert finished == 5  # 75 rostered hours hold exactly five 15 h cases (without carry-over, ten)

@@ -73,7 +73,7 @@ def test_parameters_that_cannot_matter_have_exactly_zero_effect_and_rank_last(ta
     assert set(bottom_two) == {"tooling.hash_matching.match_rate", "demand.reports.ttl.mean"}
 
 
-def TINY_DICT() -> dict:  # noqa: N802 - the tiny scenario as a mapping
+def TINY_DICT() -> dict:
     import yaml
 
     return yaml.safe_load(TINY)
