@@ -708,7 +708,7 @@ def test_unknown_key_names_key_file_and_allowed_keys_with_a_hint(tmp_path, paren
     message = problems(bad)
     assert message == (
         f"{bad}: workforce.0.headcont: unknown key 'headcont' (did you mean 'headcount'?); "
-        "allowed here: attrition, changes, exposure_cap, headcount, hiring, overtime, ramp, roster, shrinkage, task_time, team"
+        "allowed here: attrition, carry_over, changes, exposure_cap, headcount, hiring, overtime, ramp, roster, shrinkage, task_time, team"
     )
 
 
