@@ -267,6 +267,13 @@ def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> 
     return first + "\nSources — " + ". ".join(parts) + ". Other inputs are assumptions."
 
 
+def _nanmean(values: Any) -> float:
+    """Mean of the finite values, NaN (quietly) when there are none."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    return float(values.mean()) if len(values) else float("nan")
+
+
 def _replications(frame: pd.DataFrame) -> int:
     return int(frame["replication"].nunique()) if "replication" in frame else len(frame)
 
@@ -543,7 +550,7 @@ def legend_above(ax, handles: list, labels: list[str], ncols: int) -> None:
               fontsize=11, borderaxespad=0, handlelength=1.8, columnspacing=1.4)
 
 
-def _strip(ax, rows: list[tuple[str, np.ndarray]], color: str, log: bool = False) -> None:
+def _strip(ax, rows: list[tuple[str, np.ndarray]], color: str) -> None:
     """One row per statistic: a dot per replication, the mean as a diamond with its 95% CI."""
     rng = np.random.default_rng(0)  # fixed jitter: the same chart every time
     for i, (label, values) in enumerate(rows):
@@ -584,12 +591,12 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
     deadlines = [s.within / SECONDS_PER_HOUR for s in slas]
     log = len(positive) > 0 and (max(positive.max(), *deadlines) if deadlines else positive.max()) / max(positive.min(), 1e-9) > 60
 
-    p50 = float(np.nanmean(per_replication["time_to_assessment_p50"])) if "time_to_assessment_p50" in per_replication else float("nan")
-    p90 = float(np.nanmean(per_replication["time_to_assessment_p90"])) if "time_to_assessment_p90" in per_replication else float("nan")
+    p50 = _nanmean(per_replication.get("time_to_assessment_p50", []))
+    p90 = _nanmean(per_replication.get("time_to_assessment_p90", []))
     title = f"Half of all items are assessed within {hours_words(p50)}, nine in ten within {hours_words(p90)}"
     if slas:
         s = slas[0]
-        got = float(np.nanmean(per_replication[f"sla_{s.priority}"]))
+        got = _nanmean(per_replication[f"sla_{s.priority}"])
         verdict = "meeting" if got >= s.target else "short of"
         title += (f"; {percent(got, 1 if 0.99 < got < 1 else 0)} of {s.priority} items meet the "
                   f"{duration_text(s.within)} deadline, {verdict} the {percent(s.target)} target")
@@ -605,17 +612,20 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
         else:
             ax = fig.add_subplot(1, 1, 1)
         _strip(ax, rows, OKABE_ITO["blue"])
+        top = max([*(finite.tolist() or [1.0]), *deadlines])
         if log:
             ax.set_xscale("log")
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.set_xlim(positive.min() / 1.5 if len(positive) else 0.01, top * 1.5)
         else:
-            ax.set_xlim(left=0)
+            ax.set_xlim(0, top * 1.06)  # every deadline in view, even one no statistic reaches
         colours = [OKABE_ITO["vermillion"], OKABE_ITO["orange"], OKABE_ITO["reddish_purple"], OKABE_ITO["bluish_green"]]
         for i, (s, d) in enumerate(zip(slas, deadlines)):
             ax.axvline(d, color=colours[i % len(colours)], linestyle="--", linewidth=1.8,
                        label=f"{s.priority} deadline {duration_text(s.within)}")
         ax.set_xlabel("Hours from arrival" + (" (log scale)" if log else ""))
-        ax.set_title(f"Each dot: one of {reps} replications, all priorities pooled", loc="left", fontsize=12, color=MUTED)
+        ax.set_title(f"Each dot: one replication ({reps} in all); all priorities pooled", loc="left", fontsize=12,
+                     color=MUTED)
         handles, labels = ax.get_legend_handles_labels()
         if slas:
             sla_rows = [(s.priority, per_replication[f"sla_{s.priority}"].to_numpy(dtype=float)) for s in slas]
@@ -650,7 +660,7 @@ def exposure(per_replication: pd.DataFrame, scenario: Scenario, seed: int) -> Fi
     """
     reps = _replications(per_replication)
     values = per_replication["exposure_hours_per_analyst_day"].to_numpy(dtype=float)
-    mean = float(np.nanmean(values)) if np.isfinite(values).any() else float("nan")
+    mean = _nanmean(values)
     caps = [(t.team, t.exposure_cap / SECONDS_PER_HOUR) for t in scenario.workforce if t.exposure_cap is not None]
     wellbeing = getattr(getattr(scenario, "tooling", None), "wellbeing", None)
     if wellbeing is not None and getattr(wellbeing, "enabled", False) and getattr(wellbeing, "exposure_cap", None) is not None:

@@ -236,7 +236,7 @@ def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
     """
     step = scenario.clock.step
     first = np.ceil(rep.warmup / step) * step + step
-    times = np.arange(first, rep.horizon + step / 2, step)
+    times = np.arange(first, rep.horizon + 1e-6, step)  # whole steps only, none past the horizon
     n = len(times)
     items = rep.items
     started, gone = items.started, ~items.started & np.isfinite(items.deadline)

@@ -22,6 +22,9 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # an ordinary folder, not mkdtemp's owner-only one
     try:
         yield staging
     except BaseException:

@@ -129,6 +129,8 @@ def test_the_time_chart_says_it_pools_priorities_and_marks_deadlines(all_charts)
     texts = " ".join(t.get_text() for t in fig.findobj(Text))
     assert "all priorities pooled" in texts
     assert "normal deadline 24 h" in texts and "urgent deadline 2 h" in texts
+    low, high = fig.axes[0].get_xlim()
+    assert low <= 2 and high >= 24  # every deadline is in view
 
 
 def test_exposure_chart_marks_the_cap(all_charts, result):
