@@ -12,7 +12,8 @@ import math
 import sys
 import time
 from pathlib import Path
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Annotated, Optional
 
 import pandas as pd
@@ -75,6 +76,33 @@ def fail(message: str) -> None:
     """Print ``message`` on standard error and exit with status 2."""
     err_console.print(message, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+def run_scenarios(
+    loaded: list[tuple[Scenario, Path]], overrides: list[str] | None, replications: int | None, seed: int | None,
+    workers: int,
+) -> tuple[list[SimulationResult], list[dict]]:
+    """Run scenarios all with one seed and number of replications (the first scenario's unless
+    given), so that they share their random numbers; return the results and their manifests."""
+    first = loaded[0][0]
+    replications = replications or first.experiment.replications
+    seed = first.experiment.seed if seed is None else seed
+    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    results = [run_with_progress(scenario, replications, seed, workers) for scenario, _ in loaded]
+    records = [manifest(s, seed=seed, replications=replications, workers=workers, started=started,
+                        wall_seconds=time.perf_counter() - clock, source=str(p), overrides=overrides or [])
+               for s, p in loaded]
+    return results, records
+
+
+@contextlib.contextmanager
+def output_folder(target: Path) -> Iterator[Path]:
+    """A command's output folder, written all at once; one that cannot be written ends the command (exit 2)."""
+    try:
+        with atomic_folder(target) as folder:
+            yield folder
+    except OSError as err:
+        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
 
 
 def load(name: str, overrides: list[str] | None) -> tuple[Scenario, Path]:
@@ -164,21 +192,18 @@ def simulate_and_write(
     target = out or Path("out") / scenario.name
     tables = {"summary.csv": result.summary, "timeseries.csv": result.timeseries,
               "replications.csv": result.per_replication, **(extra(result) if extra else {})}
-    try:
-        with atomic_folder(target) as folder:
-            for name, table in tables.items():
-                table.to_csv(folder / name, index=False)
-            record = manifest(
-                scenario, seed=result.seed, replications=result.replications, workers=workers, started=started,
-                wall_seconds=time.perf_counter() - clock, source=str(path), overrides=overrides or [],
-            )
-            write_json(folder / "manifest.json", record)
-            if report:
-                from capsim.report import write_report
+    with output_folder(target) as folder:
+        for name, table in tables.items():
+            table.to_csv(folder / name, index=False)
+        record = manifest(
+            scenario, seed=result.seed, replications=result.replications, workers=workers, started=started,
+            wall_seconds=time.perf_counter() - clock, source=str(path), overrides=overrides or [],
+        )
+        write_json(folder / "manifest.json", record)
+        if report:
+            from capsim.report import write_report
 
-                write_report(folder, [result], [record], overrides=overrides or [])
-    except OSError as err:
-        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+            write_report(folder, [result], [record], overrides=overrides or [])
     return result, target
 
 
@@ -439,24 +464,14 @@ def compare(
     if len(scenarios_) < 2:
         fail("compare needs at least two scenarios, e.g. capsim compare base scenarios/tooling-hash.yaml")
     loaded = [load(name, set_) for name in scenarios_]
-    first = loaded[0][0]
-    replications = replications or first.experiment.replications
-    seed = first.experiment.seed if seed is None else seed
-    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
-    results = [run_with_progress(scenario, replications, seed, workers) for scenario, _ in loaded]
+    results, records = run_scenarios(loaded, set_, replications, seed, workers)
+    first, seed, replications = results[0].scenario, results[0].seed, results[0].replications
     table = compare_results(results)
     target = out or Path("out") / ("compare-" + "-vs-".join(s.name for s, _ in loaded[:3]))
-    try:
-        with atomic_folder(target) as folder:
-            table.to_csv(folder / "comparison.csv", index=False)
-            pd.concat([r.summary for r in results]).to_csv(folder / "summary.csv", index=False)
-            write_json(folder / "manifest.json", {
-                "compared": [manifest(s, seed=seed, replications=replications, workers=workers, started=started,
-                                      wall_seconds=time.perf_counter() - clock, source=str(p), overrides=set_ or [])
-                             for s, p in loaded],
-            })
-    except OSError as err:
-        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+    with output_folder(target) as folder:
+        table.to_csv(folder / "comparison.csv", index=False)
+        pd.concat([r.summary for r in results]).to_csv(folder / "summary.csv", index=False)
+        write_json(folder / "manifest.json", {"compared": records})
     shown = table[table.metric.isin(HEADLINE + [m for m in table.metric if m.startswith(("sla_", "victim_id"))])]
     view = Table(title=f"{len(results)} scenarios, {replications} replications, seed {seed}; "
                        f"difference against {first.name}", title_justify="left")
@@ -498,8 +513,6 @@ def report(
 
     loaded = [load(name, set_) for name in scenarios_]
     first = loaded[0][0]
-    replications = replications or first.experiment.replications
-    seed = first.experiment.seed if seed is None else seed
     counts: list[int] = []
     if headcounts is not None:
         try:
@@ -513,34 +526,28 @@ def report(
             fail(f"--team {team}: no such team in {first.name}; teams are {', '.join(t.team for t in first.workforce)}")
         if not first.sla:
             fail(f"--headcounts charts SLA attainment against headcount, but {first.name} sets no sla:")
-    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
-    results = [run_with_progress(scenario, replications, seed, workers) for scenario, _ in loaded]
+    results, records = run_scenarios(loaded, set_, replications, seed, workers)
+    seed, replications = results[0].seed, results[0].replications
     sweep = None
     if counts:
         try:
             sweep = headcount_sweep(first, team, counts, replications, seed, workers=workers)
         except ScenarioError as err:
             fail(str(err))
-    records = [manifest(s, seed=seed, replications=replications, workers=workers, started=started,
-                        wall_seconds=time.perf_counter() - clock, source=str(p), overrides=set_ or [])
-               for s, p in loaded]
     target = out or Path("out") / ("-vs-".join(s.name for s, _ in loaded[:3]) + "-report")
     written = ["report.html", "charts/", "summary.csv"]
-    try:
-        with atomic_folder(target) as folder:
-            pd.concat([r.summary for r in results]).to_csv(folder / "summary.csv", index=False)
-            if len(results) > 1:
-                paired_differences(results, [m for m in results[0].summary.metric
-                                             if all(m in r.per_replication for r in results)]
-                                   ).to_csv(folder / "comparison.csv", index=False)
-                written.append("comparison.csv")
-            if sweep is not None:
-                sweep.to_csv(folder / "headcount_sweep.csv", index=False)
-                written.append("headcount_sweep.csv")
-            write_json(folder / "manifest.json", records[0] if len(records) == 1 else {"compared": records})
-            write_report(folder, results, records, overrides=set_ or [], sweep=sweep)
-    except OSError as err:
-        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+    with output_folder(target) as folder:
+        pd.concat([r.summary for r in results]).to_csv(folder / "summary.csv", index=False)
+        if len(results) > 1:
+            paired_differences(results, [m for m in results[0].summary.metric
+                                         if all(m in r.per_replication for r in results)]
+                               ).to_csv(folder / "comparison.csv", index=False)
+            written.append("comparison.csv")
+        if sweep is not None:
+            sweep.to_csv(folder / "headcount_sweep.csv", index=False)
+            written.append("headcount_sweep.csv")
+        write_json(folder / "manifest.json", records[0] if len(records) == 1 else {"compared": records})
+        write_report(folder, results, records, overrides=set_ or [], sweep=sweep)
     for r in results:
         out_console.print(f"{r.scenario.name} ({replications} replications, seed {seed}):", markup=False)
         for line in headline_findings(r):
@@ -591,17 +598,14 @@ def sensitivity(
             fail(str(err))
     used_seed, used_reps = int(table.seed.iloc[0]), int(table.replications.iloc[0])
     target = out or Path("out") / f"{base.name}-sensitivity"
-    try:
-        with atomic_folder(target) as folder:
-            table.to_csv(folder / "sensitivity.csv", index=False)
-            charts.save(charts.tornado(table, base), folder / "charts" / "tornado")
-            record = manifest(base, seed=used_seed, replications=used_reps, workers=workers, started=started,
-                              wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
-            record["sensitivity"] = {"parameters": list(table.parameter), "swing": swing,
-                                     "metric": str(table.metric.iloc[0])}
-            write_json(folder / "manifest.json", record)
-    except OSError as err:
-        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+    with output_folder(target) as folder:
+        table.to_csv(folder / "sensitivity.csv", index=False)
+        charts.save(charts.tornado(table, base), folder / "charts" / "tornado")
+        record = manifest(base, seed=used_seed, replications=used_reps, workers=workers, started=started,
+                          wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
+        record["sensitivity"] = {"parameters": list(table.parameter), "swing": swing,
+                                 "metric": str(table.metric.iloc[0])}
+        write_json(folder / "manifest.json", record)
     name = str(table.metric.iloc[0])
     view = Table(title=f"{base.name}: {name} at ±{swing:.0%}, {used_reps} replications, seed {used_seed} "
                        "(largest effect first)", title_justify="left")
@@ -662,17 +666,14 @@ def staff(
         fail(f"{path}: {err}")
     table = plan.table()
     target = out or Path("out") / f"{loaded.name}-staffing"
-    try:
-        with atomic_folder(target) as folder:
-            table.to_csv(folder / "staffing_plan.csv", index=False)
-            info = manifest(loaded, seed=plan.seed, replications=plan.replications, workers=workers, started=started,
-                            wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
-            info["staffing"] = {"team": plan.team, "period": period, "confidence": confidence,
-                                "max_headcount": plan.max_headcount, "evaluations": plan.evaluations,
-                                "changes": plan.changes()}
-            write_json(folder / "manifest.json", info)
-    except OSError as err:
-        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+    with output_folder(target) as folder:
+        table.to_csv(folder / "staffing_plan.csv", index=False)
+        info = manifest(loaded, seed=plan.seed, replications=plan.replications, workers=workers, started=started,
+                        wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
+        info["staffing"] = {"team": plan.team, "period": period, "confidence": confidence,
+                            "max_headcount": plan.max_headcount, "evaluations": plan.evaluations,
+                            "changes": plan.changes()}
+        write_json(folder / "manifest.json", info)
     shown = Table(title=f"{loaded.name}: team {plan.team}, {plan.replications} replications, seed {plan.seed}, "
                   f"SLAs met in ≥ {confidence:.0%} of replications", title_justify="left")
     slas = [s.priority for s in loaded.sla]
@@ -728,16 +729,13 @@ def budget(
         except ScenarioError as err:
             fail(str(err))
     target = out or Path("out") / f"{first.name}-budget"
-    try:
-        with atomic_folder(target) as folder:
-            result.table.to_csv(folder / "budget.csv", index=False)
-            result.per_replication.to_csv(folder / "budget_replications.csv", index=False)
-            wall = time.perf_counter() - clock
-            write_json(folder / "manifest.json", {"scenarios": [
-                manifest(s, seed=result.seed, replications=result.replications, workers=workers, started=started,
-                         wall_seconds=wall, source=str(p), overrides=set_ or []) for s, p in loaded]})
-    except OSError as err:
-        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+    with output_folder(target) as folder:
+        result.table.to_csv(folder / "budget.csv", index=False)
+        result.per_replication.to_csv(folder / "budget_replications.csv", index=False)
+        wall = time.perf_counter() - clock
+        write_json(folder / "manifest.json", {"scenarios": [
+            manifest(s, seed=result.seed, replications=result.replications, workers=workers, started=started,
+                     wall_seconds=wall, source=str(p), overrides=set_ or []) for s, p in loaded]})
     currency = first.costs.currency
     shown = Table(title=f"Budget: {result.replications} replications, seed {result.seed}, {currency} "
                   "(means; 95% CI in budget.csv)", title_justify="left")
