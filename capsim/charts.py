@@ -1116,3 +1116,286 @@ def strip_svg_prolog(svg: str) -> str:
     """SVG text without the ``<?xml ...?>`` line and doctype, for inline HTML."""
     start = svg.find("<svg")
     return svg[start:] if start >= 0 else svg
+
+
+# --------------------------------------------------------------------------- staffing plan
+
+
+def _plan_dates(values: pd.Series) -> pd.Series:
+    """A plan's date column (ISO strings; empty or NaN for none) as timestamps, NaT for none."""
+    return pd.to_datetime(values.replace("", np.nan), errors="coerce")
+
+
+def _period_word(starts: pd.Series) -> str | None:
+    """month, quarter or year, from the spacing of the periods' first days (None for one period)."""
+    if len(starts) < 2:
+        return None
+    days = float(np.median(np.diff(starts.to_numpy()) / np.timedelta64(1, "D")))
+    return "month" if days <= 31 else "quarter" if days <= 92 else "year" if days <= 366 else None
+
+
+def _sla_words(slas: Sequence[Any]) -> str:
+    if len(slas) == 1:
+        s = slas[0]
+        return f"the {percent(s.target)}-within-{duration_text(s.within)} target for {s.priority} items"
+    return f"all {len(slas)} SLA targets" if slas else "its targets"
+
+
+def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, replications: int,
+                  team: str | None = None) -> Figure:
+    """A staffing plan: headcount needed per period as steps, with hire-by dates (top), and
+    SLA attainment per period with its 95% CI against the target (bottom).
+
+    ``plan_table`` is :meth:`capsim.staffing.StaffingPlan.table` (or ``staffing_plan.csv``):
+    per period, the smallest headcount at which every SLA was met in at least ``confidence``
+    of the replications. A hire-by date (a period's first day, less the team's hiring lead
+    time) is drawn as a dashed line with an arrow to the day the new analysts start; a period
+    that no headcount up to the solver's bound could staff is marked. ``team`` is the team
+    planned (default: the scenario's first team, as :func:`~capsim.staffing.solve_staffing`).
+    """
+    if plan_table.empty:
+        raise ValueError("the staffing plan has no periods")
+    table = plan_table.sort_values("period").reset_index(drop=True)
+    team = team or scenario.workforce[0].team
+    member = next((t for t in scenario.workforce if t.team == team), None)
+    in_post = member.headcount if member is not None else None
+    lead = member.hiring.lead_time if member is not None else 0.0
+    starts = pd.to_datetime(table["period_start"])
+    ends = pd.to_datetime(table["period_end"]) + pd.Timedelta(days=1)  # period_end is the period's last day
+    heads = table["headcount"].to_numpy(dtype=int)
+    changes = (table["change"].to_numpy(dtype=int) if "change" in table
+               else np.diff(heads, prepend=in_post if in_post is not None else heads[0]))
+    hire_by = _plan_dates(table["hire_by"]) if "hire_by" in table else pd.Series(pd.NaT, index=table.index)
+    met = table["met"].astype(bool).to_numpy() if "met" in table else np.ones(len(table), dtype=bool)
+    confidence = float(table["confidence"].iloc[0]) if "confidence" in table else None
+    slas = [s for s in scenario.sla if f"sla_{s.priority}" in table]
+    run_start = pd.Timestamp(scenario.clock.start)
+    period = _period_word(starts)
+
+    what = _sla_words(slas)
+    hires = sorted((d, int(c), k) for k, (d, c) in enumerate(zip(hire_by, changes)) if c > 0 and pd.notna(d))
+    if not met.any():
+        title = f"No headcount up to {heads.max()} in team {team} meets {what} in any period"
+    else:
+        lo, hi = int(heads[met].min()), int(heads[met].max())
+        every = f" in every {period}" if period and len(table) > 1 else ""
+        title = (f"Team {team} needs {lo} analysts{every} to meet {what}" if lo == hi
+                 else f"Team {team} needs {lo} to {hi} analysts to meet {what}")
+        if hires:
+            first_date, first_n, _ = hires[0]
+            total = sum(c for _, c, _ in hires)
+            title += f"; {total} to hire, the first {first_n} by {first_date:%Y-%m-%d}"
+            if first_date < run_start:
+                title += " (before the run starts: already late)"
+        elif in_post is not None and hi <= in_post:
+            title += f"; today's {in_post} suffice"
+        if (~met).any():
+            title += f"; not met in {int((~met).sum())} of {len(table)} periods"
+
+    vermillion, blue = OKABE_ITO["vermillion"], OKABE_ITO["blue"]
+    with styled():
+        fig = new_figure(8.0 if slas else 5.2)
+        if slas:
+            grid = fig.add_gridspec(2, 1, height_ratios=[1.35, 1])
+            ax = fig.add_subplot(grid[0])
+            sla_ax = fig.add_subplot(grid[1], sharex=ax)
+        else:
+            ax, sla_ax = fig.add_subplot(1, 1, 1), None
+        x = np.append(starts.to_numpy(), ends.to_numpy()[-1])
+        ax.step(x, np.append(heads, heads[-1]), where="post", color=blue, linewidth=2.6,
+                label="headcount needed (seats)")
+        mids = starts + (ends - starts) / 2
+        top = max(int(heads.max()), in_post or 0, 1)
+        if len(table) <= 16:
+            for m, h in zip(mids, heads):
+                ax.text(m, h + 0.03 * top, f"{h}", ha="center", va="bottom", fontsize=11, color=blue)
+        if in_post is not None:
+            ax.axhline(in_post, color=MUTED, linestyle=":", linewidth=1.6, label=f"in post at the start: {in_post}")
+        if (~met).any():
+            ax.scatter(mids[~met], heads[~met] + 0.1 * top, marker="X", s=90, color=vermillion, zorder=5,
+                       label="SLA not met even at this headcount")
+        for i, (date, count, k) in enumerate(hires):
+            begins = starts.iloc[k] if k else run_start
+            y = heads[k] - 0.08 * top
+            ax.axvline(date, color=vermillion, linestyle="--", linewidth=1.4,
+                       label=f"hire-by date ({duration_text(lead)} lead time)" if i == 0 and lead > 0
+                       else "hire-by date" if i == 0 else None)
+            if begins > date:
+                ax.annotate("", xy=(begins, y), xytext=(date, y),
+                            arrowprops={"arrowstyle": "->", "color": vermillion, "linewidth": 1.4})
+            ax.text(date, 0.04 * top, f" hire {count} by {date:%Y-%m-%d}", rotation=90, ha="right", va="bottom",
+                    fontsize=11, color=vermillion)
+        left = min([starts.iloc[0], *(d for d, _, _ in hires)])
+        span = ends.iloc[-1] - left
+        ax.set_xlim(left - span * 0.03, ends.iloc[-1] + span * 0.02)
+        ax.set_ylim(0, top * 1.3)
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.set_ylabel(f"Analysts in team {team}")
+        rule = f"every SLA met in ≥ {confidence:.0%} of {replications} replications" if confidence is not None else \
+            f"every SLA met, {replications} replications"
+        ax.set_title(f"Smallest headcount per {period or 'period'}: {rule}, every candidate under one seed",
+                     loc="left", fontsize=12, color=MUTED)
+        handles, labels = ax.get_legend_handles_labels()
+        if sla_ax is not None:
+            ax.tick_params(labelbottom=False)
+            colours = [OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"]]
+            width = (ends - starts).min()
+            values = []
+            for i, s in enumerate(slas):
+                colour = colours[i % len(colours)]
+                shift = width * 0.12 * (i - (len(slas) - 1) / 2)
+                mean = table[f"sla_{s.priority}"].to_numpy(dtype=float)
+                low = table.get(f"sla_{s.priority}_ci_low", pd.Series(np.nan, index=table.index)).to_numpy(dtype=float)
+                high = table.get(f"sla_{s.priority}_ci_high", pd.Series(np.nan, index=table.index)).to_numpy(dtype=float)
+                at = (mids + shift).to_numpy()
+                for xi, lo_i, hi_i in zip(at, low, high):
+                    if math.isfinite(lo_i) and math.isfinite(hi_i):
+                        sla_ax.plot([xi, xi], [lo_i, hi_i], color=colour, linewidth=3, solid_capstyle="butt")
+                sla_ax.scatter(at, mean, marker="D", s=46, color=colour, zorder=4,
+                               label=f"{s.priority}: mean and 95% CI")
+                values += [v for v in (*mean, *low, s.target) if math.isfinite(v)]
+            for j, target in enumerate(sorted({s.target for s in slas})):
+                whose = "" if len({s.target for s in slas}) == 1 else \
+                    " (" + ", ".join(s.priority for s in slas if s.target == target) + ")"
+                sla_ax.axhline(target, color=vermillion, linestyle="--", linewidth=2,
+                               label=f"target {percent(target)}{whose}")
+            low_y = max(0.0, min(min(values, default=0.8) - 0.05, 0.8))
+            sla_ax.set_ylim(low_y, 1.02)
+            sla_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            within = sorted({duration_text(s.within) for s in slas})
+            sla_ax.set_ylabel(f"Share within\n{', '.join(within)}", fontsize=11)
+            sla_ax.set_title("At the planned headcount: items arriving in each period assessed within their deadline",
+                             loc="left", fontsize=12, color=MUTED)
+            sla_ax.legend(loc="lower left", ncols=min(3, len(slas) + 1), fontsize=11)
+            bottom = sla_ax
+        else:
+            bottom = ax
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        bottom.xaxis.set_major_locator(locator)
+        bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        legend_above(ax, handles, labels, ncols=min(len(handles), 3))
+        apply_style(fig, title, footer_text([scenario], seed, replications))
+    return fig
+
+
+# --------------------------------------------------------------------------- budget per year
+
+
+def _money(currency: str, value: float) -> str:
+    """An amount for a title: GBP 1.2 million, GBP 93,000."""
+    return f"{currency} {count_words(value)}".strip()
+
+
+def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[Scenario], seed: int,
+                    replications: int, team: str | None = None) -> Figure:
+    """Per scenario and calendar year: total cost with its 95% CI (top), and FTE with its 95% CI (bottom).
+
+    ``budget_table`` is :attr:`capsim.budget.BudgetResult.table` (or ``budget.csv``); the
+    ``all`` rows are left out. Costs are at each year's prices; a partial year (the first,
+    after the warm-up, or the last) is labelled with its days and is not annualised. FTE is
+    the mean number of analysts in post over the year, all teams (``team``: one team's
+    ``fte_<team>``). The title compares the scenarios in the last year shown (the last
+    covering at least half as many days as the longest): with two, the paired difference.
+    """
+    scenarios = [scenarios] if isinstance(scenarios, Scenario) else list(scenarios)
+    table = budget_table[budget_table["year"].astype(str) != "all"].copy()
+    if table.empty:
+        raise ValueError("the budget table has no calendar years")
+    table["year"] = table["year"].astype(str)
+    fte = f"fte_{team}" if team else "fte"
+    if fte not in table:
+        raise KeyError(f"no column {fte!r} in the budget table (per-team FTE is given when a scenario has several teams)")
+    names = list(dict.fromkeys(table["scenario"]))
+    years = sorted(dict.fromkeys(table["year"]), key=lambda y: int(y) if y.isdigit() else y)
+    days = table.groupby("year")["days"].max()
+    currency = scenarios[0].costs.currency if scenarios else ""
+    key = [y for y in years if days[y] >= 0.5 * days.max()][-1]
+    year_words = key if days[key] >= 360 else f"{key} ({days[key]:.0f} days)"
+    rows = table[table.year == key].set_index("scenario").reindex(names)
+
+    def fte_words(v: float) -> str:
+        return f"{v:.3g}" if math.isfinite(v) else "n/a"
+
+    if len(names) == 1:
+        first, last = (table[(table.year == y)].iloc[0] for y in (years[0], key))
+        if first.year == last.year:
+            title = (f"{names[0]}: total cost {_money(currency, last.total_cost)} in {year_words}, "
+                     f"with {fte_words(last[fte])} FTE")
+        else:
+            title = (f"{names[0]}: total cost goes from {_money(currency, first.total_cost)} in {first.year} to "
+                     f"{_money(currency, last.total_cost)} in {year_words}; FTE from {fte_words(first[fte])} "
+                     f"to {fte_words(last[fte])}")
+    elif len(names) == 2 and "total_cost_vs_first" in rows and math.isfinite(rows.total_cost_vs_first.iloc[1]):
+        other = rows.iloc[1]
+        d, lo, hi = other.total_cost_vs_first, other.total_cost_vs_first_ci_low, other.total_cost_vs_first_ci_high
+        sure = math.isfinite(lo) and math.isfinite(hi) and not (lo <= 0 <= hi)
+        if d == 0 and not sure:
+            title = f"In {year_words}, {names[1]} and {names[0]} cost the same: {_money(currency, other.total_cost)}"
+        else:
+            ci = (f" (paired 95% CI {_money(currency, lo)} to {_money(currency, hi)})"
+                  if math.isfinite(lo) and math.isfinite(hi) else "")
+            title = (f"In {year_words}, {names[1]} costs {_money(currency, abs(d))} {'more' if d > 0 else 'less'} "
+                     f"than {names[0]}{ci}{'' if sure or not ci else ', not a clear difference'}; "
+                     f"{fte_words(other[fte])} FTE against {fte_words(rows.iloc[0][fte])}")
+    else:
+        cheap, dear = rows.total_cost.idxmin(), rows.total_cost.idxmax()
+        if rows.total_cost.loc[cheap] == rows.total_cost.loc[dear]:
+            title = f"In {year_words}, every scenario costs {_money(currency, rows.total_cost.loc[cheap])}"
+        else:
+            title = (f"In {year_words}, total cost ranges from {_money(currency, rows.total_cost.loc[cheap])} "
+                     f"({cheap}) to {_money(currency, rows.total_cost.loc[dear])} ({dear}); "
+                     f"FTE from {fte_words(rows[fte].min())} to {fte_words(rows[fte].max())}")
+
+    peak = float(np.nanmax(table[["total_cost", "total_cost_ci_high"]].to_numpy(dtype=float))) \
+        if "total_cost_ci_high" in table else float(np.nanmax(table["total_cost"]))
+    scale, unit = (1e6, " million") if peak >= 1e6 else (1e3, " thousand") if peak >= 1e4 else (1.0, "")
+    n = len(names)
+    width = 0.8 / n
+    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    with styled():
+        fig = new_figure(7.6)
+        grid = fig.add_gridspec(2, 1, height_ratios=[1.5, 1])
+        ax = fig.add_subplot(grid[0])
+        fte_ax = fig.add_subplot(grid[1], sharex=ax)
+        for i, name in enumerate(names):
+            mine = table[table.scenario == name].set_index("year").reindex(years)
+            xs = np.arange(len(years)) + (i - (n - 1) / 2) * width
+            mean = mine["total_cost"].to_numpy(dtype=float)
+            err = None
+            if "total_cost_ci_low" in mine:
+                low = np.nan_to_num(mean - mine["total_cost_ci_low"].to_numpy(dtype=float), nan=0.0)
+                high = np.nan_to_num(mine["total_cost_ci_high"].to_numpy(dtype=float) - mean, nan=0.0)
+                err = np.vstack([low, high]) / scale
+            ax.bar(xs, mean / scale, width=width * 0.92, color=colours[name], edgecolor="none", label=name)
+            if err is not None:
+                ax.errorbar(xs, mean / scale, yerr=err, fmt="none", ecolor="black", elinewidth=1.6, capsize=3)
+            f_mean = mine[fte].to_numpy(dtype=float)
+            if f"{fte}_ci_low" in mine:
+                for xi, lo_i, hi_i in zip(xs, mine[f"{fte}_ci_low"], mine[f"{fte}_ci_high"]):
+                    if math.isfinite(lo_i) and math.isfinite(hi_i):
+                        fte_ax.plot([xi, xi], [lo_i, hi_i], color=colours[name], linewidth=3, solid_capstyle="butt")
+            fte_ax.scatter(xs, f_mean, marker="D", s=50, color=colours[name], zorder=4)
+        ax.set_ylabel(f"Total cost\n({currency}{unit})")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}"))
+        ax.set_ylim(0, peak / scale * 1.12 if peak > 0 else 1)
+        ax.grid(axis="x", visible=False)
+        ax.tick_params(labelbottom=False)
+        ax.set_title(f"Total cost per calendar year at that year's prices: mean and 95% CI across {replications} "
+                     "replications", loc="left", fontsize=12, color=MUTED)
+        labels = [y if days[y] >= 360 else f"{y}\n({days[y]:.0f} days)" for y in years]
+        fte_ax.set_xticks(np.arange(len(years)), labels)
+        fte_ax.set_xlim(-0.6, len(years) - 0.4)
+        fte_ax.grid(axis="x", visible=False)
+        fte_values = table[[c for c in (fte, f"{fte}_ci_low", f"{fte}_ci_high") if c in table]].to_numpy(dtype=float)
+        finite = fte_values[np.isfinite(fte_values)]
+        if len(finite):
+            lo_f, hi_f = float(finite.min()), float(finite.max())
+            pad = max((hi_f - lo_f) * 0.15, 0.5)
+            fte_ax.set_ylim(max(0.0, lo_f - pad), hi_f + pad)
+        fte_ax.set_ylabel("FTE" + (f" ({team})" if team else ""))
+        fte_ax.set_title(f"FTE: mean analysts in post over the year, {'team ' + team if team else 'all teams'} "
+                         "(95% CI); partial years are not annualised", loc="left", fontsize=12, color=MUTED)
+        handles, texts = ax.get_legend_handles_labels()
+        legend_above(ax, handles, texts, ncols=min(n, 3))
+        apply_style(fig, title, footer_text(scenarios, seed, replications))
+    return fig

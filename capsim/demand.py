@@ -195,8 +195,9 @@ class StreamSource:
         np.add.at(self.cleared_per_cell, cells, counts - reviewed)
         spread = last - first  # cells of the Poisson flow; lumps follow
         cell_starts = cells[:spread] * float(self.width)
-        offsets = sorted_uniforms(reviewed[:spread], self.rngs["arrival-times"]) * self.width
-        arrival = np.minimum(np.repeat(cell_starts, reviewed[:spread]) + offsets, self.clock.horizon)
+        widths = np.minimum(self.width, self.clock.horizon - cell_starts)  # the last cell may be cut short
+        offsets = sorted_uniforms(reviewed[:spread], self.rngs["arrival-times"])
+        arrival = np.repeat(cell_starts, reviewed[:spread]) + offsets * np.repeat(widths, reviewed[:spread])
         if len(cells) > spread:
             lump_times = [at for at, _ in self._lumps if t0 <= at < t1]
             arrival = np.sort(np.concatenate([arrival, np.repeat(lump_times, reviewed[spread:])]))

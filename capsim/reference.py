@@ -12,7 +12,6 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from capsim import units
 from capsim.scenario import Scenario
