@@ -1134,11 +1134,17 @@ def _period_word(starts: pd.Series) -> str | None:
     return "month" if days <= 31 else "quarter" if days <= 92 else "year" if days <= 366 else None
 
 
-def _sla_words(slas: Sequence[Any]) -> str:
+NBSP = "\u00a0"
+"""A no-break space: keeps a number and its unit on one line of a wrapped title."""
+
+
+def _sla_words(slas: Sequence[Any]) -> tuple[str, str]:
+    """The SLAs in words for a title: (what to do, the target as a noun)."""
     if len(slas) == 1:
         s = slas[0]
-        return f"the {percent(s.target)}-within-{duration_text(s.within)} target for {s.priority} items"
-    return f"all {len(slas)} SLA targets" if slas else "its targets"
+        share = f"{percent(s.target)} of {s.priority} items within {duration_text(s.within).replace(' ', NBSP)}"
+        return f"assess {share}", f"the target of {share}"
+    return "meet every SLA target", "every SLA target"
 
 
 def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, replications: int,
@@ -1172,23 +1178,22 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     run_start = pd.Timestamp(scenario.clock.start)
     period = _period_word(starts)
 
-    what = _sla_words(slas)
+    doing, target_words = _sla_words(slas)
     hires = sorted((d, int(c), k) for k, (d, c) in enumerate(zip(hire_by, changes)) if c > 0 and pd.notna(d))
     if not met.any():
-        title = f"No headcount up to {heads.max()} in team {team} meets {what} in any period"
+        title = f"Team {team} cannot meet {target_words} in any period, even with {heads.max()} analysts"
     else:
         lo, hi = int(heads[met].min()), int(heads[met].max())
         every = f" in every {period}" if period and len(table) > 1 else ""
-        title = (f"Team {team} needs {lo} analysts{every} to meet {what}" if lo == hi
-                 else f"Team {team} needs {lo} to {hi} analysts to meet {what}")
+        title = (f"Team {team} needs {lo} analysts{every} to {doing}" if lo == hi
+                 else f"Team {team} needs {lo} to {hi} analysts to {doing}")
         if hires:
             first_date, first_n, _ = hires[0]
-            total = sum(c for _, c, _ in hires)
-            title += f"; {total} to hire, the first {first_n} by {first_date:%Y-%m-%d}"
+            title += f"; hire {'the first ' if len(hires) > 1 else ''}{first_n} by {first_date:%Y-%m-%d}"
             if first_date < run_start:
-                title += " (before the run starts: already late)"
+                title += ", before the run starts"
         elif in_post is not None and hi <= in_post:
-            title += f"; today's {in_post} suffice"
+            title += f"; the {in_post} in post suffice"
         if (~met).any():
             title += f"; not met in {int((~met).sum())} of {len(table)} periods"
 
@@ -1212,7 +1217,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         if in_post is not None:
             ax.axhline(in_post, color=MUTED, linestyle=":", linewidth=1.6, label=f"in post at the start: {in_post}")
         if (~met).any():
-            ax.scatter(mids[~met], heads[~met] + 0.1 * top, marker="X", s=90, color=vermillion, zorder=5,
+            ax.scatter(mids[~met], heads[~met] + 0.17 * top, marker="X", s=90, color=vermillion, zorder=5,
                        label="SLA not met even at this headcount")
         for i, (date, count, k) in enumerate(hires):
             begins = starts.iloc[k] if k else run_start
@@ -1231,9 +1236,8 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         ax.set_ylim(0, top * 1.3)
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.set_ylabel(f"Analysts in team {team}")
-        rule = f"every SLA met in ≥ {confidence:.0%} of {replications} replications" if confidence is not None else \
-            f"every SLA met, {replications} replications"
-        ax.set_title(f"Smallest headcount per {period or 'period'}: {rule}, every candidate under one seed",
+        share = f"≥ {confidence:.0%} of " if confidence is not None else ""
+        ax.set_title(f"Smallest headcount per {period or 'period'} meeting every SLA in {share}{replications} replications",
                      loc="left", fontsize=12, color=MUTED)
         handles, labels = ax.get_legend_handles_labels()
         if sla_ax is not None:
@@ -1334,13 +1338,16 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
         else:
             ci = (f" (paired 95% CI {_money(currency, lo)} to {_money(currency, hi)})"
                   if math.isfinite(lo) and math.isfinite(hi) else "")
+            if ci and _money(currency, lo) == _money(currency, hi):
+                ci = " in every replication"
             title = (f"In {year_words}, {names[1]} costs {_money(currency, abs(d))} {'more' if d > 0 else 'less'} "
                      f"than {names[0]}{ci}{'' if sure or not ci else ', not a clear difference'}; "
                      f"{fte_words(other[fte])} FTE against {fte_words(rows.iloc[0][fte])}")
     else:
         cheap, dear = rows.total_cost.idxmin(), rows.total_cost.idxmax()
         if rows.total_cost.loc[cheap] == rows.total_cost.loc[dear]:
-            title = f"In {year_words}, every scenario costs {_money(currency, rows.total_cost.loc[cheap])}"
+            title = (f"In {year_words}, every scenario costs {_money(currency, rows.total_cost.loc[cheap])}, "
+                     f"with {fte_words(rows[fte].iloc[0])} FTE")
         else:
             title = (f"In {year_words}, total cost ranges from {_money(currency, rows.total_cost.loc[cheap])} "
                      f"({cheap}) to {_money(currency, rows.total_cost.loc[dear])} ({dear}); "

@@ -462,7 +462,7 @@ def compare(
     from capsim.compare import compare as compare_results
 
     if len(scenarios_) < 2:
-        fail("compare needs at least two scenarios, e.g. capsim compare base scenarios/tooling-hash.yaml")
+        fail("compare needs at least two scenarios, e.g. capsim compare base scenarios/tooling-classifier.yaml")
     loaded = [load(name, set_) for name in scenarios_]
     results, records = run_scenarios(loaded, set_, replications, seed, workers)
     first, seed, replications = results[0].scenario, results[0].seed, results[0].replications
@@ -643,7 +643,8 @@ def staff(
     keeps the smallest at which every SLA is met, for the items arriving in that period, in at
     least --confidence of the replications. New analysts start on a period's first day (the
     first period's are in post from the start of the run), so the hire-by date is that day
-    minus the hiring lead time. Writes staffing_plan.csv and manifest.json. Where no headcount
+    minus the hiring lead time. Writes staffing_plan.csv, the plan as a chart
+    (charts/staffing_plan.png, .svg, .pdf) and manifest.json. Where no headcount
     up to the bound meets the target it says why.
 
     Example: capsim staff base --team analysts --period quarter --confidence 0.9 --replications 20
@@ -668,6 +669,10 @@ def staff(
     target = out or Path("out") / f"{loaded.name}-staffing"
     with output_folder(target) as folder:
         table.to_csv(folder / "staffing_plan.csv", index=False)
+        from capsim import charts
+
+        charts.save(charts.staffing_plan(table, loaded, plan.seed, plan.replications, team=plan.team),
+                    folder / "charts" / "staffing_plan")
         info = manifest(loaded, seed=plan.seed, replications=plan.replications, workers=workers, started=started,
                         wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
         info["staffing"] = {"team": plan.team, "period": period, "confidence": confidence,
@@ -693,7 +698,8 @@ def staff(
     out_console.print(f"As planned changes: workforce.{plan.team}.headcount: {plan.periods[0].headcount}, changes: "
                       + ", ".join(f"{{date: {c['date']}, headcount: {c['headcount']}}}" for c in plan.changes()[1:]),
                       markup=False, soft_wrap=True)
-    out_console.print(f"{plan.evaluations} headcounts simulated. Wrote {target}/: staffing_plan.csv, manifest.json",
+    out_console.print(f"{plan.evaluations} headcounts simulated. Wrote {target}/: staffing_plan.csv, "
+                      "charts/staffing_plan.png, charts/staffing_plan.svg, charts/staffing_plan.pdf, manifest.json",
                       markup=False, soft_wrap=True)
 
 
@@ -711,7 +717,8 @@ def budget(
 
     Every scenario runs the same replications under the same seed (the first scenario's,
     unless --seed is given). Writes budget.csv (one row per scenario × calendar year, and
-    'all'), budget_replications.csv and manifest.json. --set applies to every scenario.
+    'all'), budget_replications.csv, a chart of cost and FTE per year (charts/budget.png, .svg,
+    .pdf) and manifest.json. --set applies to every scenario.
 
     Example: capsim budget base scenarios/growth-high.yaml --replications 20
     """
@@ -732,6 +739,10 @@ def budget(
     with output_folder(target) as folder:
         result.table.to_csv(folder / "budget.csv", index=False)
         result.per_replication.to_csv(folder / "budget_replications.csv", index=False)
+        from capsim import charts
+
+        charts.save(charts.budget_per_year(result.table, result.scenarios, result.seed, result.replications),
+                    folder / "charts" / "budget")
         wall = time.perf_counter() - clock
         write_json(folder / "manifest.json", {"scenarios": [
             manifest(s, seed=result.seed, replications=result.replications, workers=workers, started=started,
@@ -763,7 +774,8 @@ def budget(
     out_console.print(shown)
     out_console.print("FTE: mean analysts in post (all teams); costs at each year's prices (costs.inflation); "
                       "'vs first': paired differences from the first scenario (negative saves).", style="dim")
-    out_console.print(f"Wrote {target}/: budget.csv, budget_replications.csv, manifest.json", soft_wrap=True, markup=False)
+    out_console.print(f"Wrote {target}/: budget.csv, budget_replications.csv, charts/budget.png, charts/budget.svg, "
+                      "charts/budget.pdf, manifest.json", soft_wrap=True, markup=False)
 
 
 def main() -> None:
