@@ -1221,9 +1221,9 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
                        label="SLA not met even at this headcount")
         for i, (date, count, k) in enumerate(hires):
             begins = starts.iloc[k] if k else run_start
-            y = heads[k] - 0.08 * top
+            y = top * 1.2  # in a band above the steps, clear of the labels
             ax.axvline(date, color=vermillion, linestyle="--", linewidth=1.4,
-                       label=f"hire-by date ({duration_text(lead)} lead time)" if i == 0 and lead > 0
+                       label=f"hire-by date → start ({duration_text(lead)} lead time)" if i == 0 and lead > 0
                        else "hire-by date" if i == 0 else None)
             if begins > date:
                 ax.annotate("", xy=(begins, y), xytext=(date, y),
@@ -1338,8 +1338,10 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
         else:
             ci = (f" (paired 95% CI {_money(currency, lo)} to {_money(currency, hi)})"
                   if math.isfinite(lo) and math.isfinite(hi) else "")
-            if ci and _money(currency, lo) == _money(currency, hi):
-                ci = " in every replication"
+            if ci and hi - lo <= 1e-9 * max(1.0, abs(d)):
+                ci = " (the same in every replication)"
+            elif ci and _money(currency, lo) == _money(currency, hi):  # a narrow interval: whole units
+                ci = f" (paired 95% CI {currency} {lo:,.0f} to {hi:,.0f})"
             title = (f"In {year_words}, {names[1]} costs {_money(currency, abs(d))} {'more' if d > 0 else 'less'} "
                      f"than {names[0]}{ci}{'' if sure or not ci else ', not a clear difference'}; "
                      f"{fte_words(other[fte])} FTE against {fte_words(rows.iloc[0][fte])}")

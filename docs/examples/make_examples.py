@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from capsim import charts, load_scenario, simulate
+from capsim.budget import budget
 from capsim.sensitivity import sensitivity
+from capsim.staffing import solve_staffing
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -33,6 +35,15 @@ def main() -> None:
 
     table = sensitivity(base_path, replications=3, seed=SEED, workers=2)
     charts.save(charts.tornado(table, base), HERE / "tornado", formats=["png"])
+
+    # Two years with a 90-day hiring lead time and 15% attrition a year among the analysts.
+    hiring = load_scenario(base_path, ["clock.horizon=730d", "workforce.analysts.attrition=0.15",
+                                       "workforce.analysts.hiring.lead_time=90d"])
+    plan = solve_staffing(hiring, "analysts", period="quarter", replications=3, seed=SEED, workers=2)
+    charts.save(charts.staffing_plan(plan.table(), hiring, SEED, 3), HERE / "staffing_plan", formats=["png"])
+    planned = plan.scenario_with_plan().model_copy(update={"name": "base-with-plan"})
+    costs = budget([hiring, planned], replications=3, seed=SEED, workers=2)
+    charts.save(charts.budget_per_year(costs.table, [hiring, planned], SEED, 3), HERE / "budget", formats=["png"])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,176 @@
+"""Plan charts: the staffing plan (headcount steps, hire-by dates, SLA attainment per period)
+and the budget per year (total cost and FTE with their CIs) render from a small plan and
+budget, state their finding in the title, and keep title and footer as text in the SVG."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from capsim import charts
+from capsim.budget import budget
+from capsim.scenario import load_scenario
+from capsim.staffing import solve_staffing
+
+SMALL = {
+    "name": "small-plans",
+    "title": "A small growing scenario for the plan charts",
+    "clock": {"horizon": "150d", "warmup": "0d", "start": "2024-10-01", "step": "1d"},
+    "priorities": ["normal"],
+    "demand": [{"stream": "reports", "unit": "report", "rate": "300/day", "priority": "normal",
+                "growth": {"model": "exponential", "doubling_time": "60d"}}],
+    "review": {"report": {"dist": "exponential", "mean": "5min"}},
+    "workforce": [{"team": "analysts", "headcount": 2, "roster": "24/7",
+                   "exposure_cap": {"figure": "inhope_max_review_hours_day"},
+                   "hiring": {"lead_time": "30d"}}],
+    "sla": [{"priority": "normal", "within": "24h", "target": 0.9}],
+    "costs": {"currency": "GBP", "teams": {"analysts": {"annual_cost": 40000}}},
+    "experiment": {"replications": 3, "seed": 7},
+}
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(SMALL)
+
+
+@pytest.fixture(scope="module")
+def plan(scenario):
+    return solve_staffing(scenario, "analysts", period="month", replications=3, seed=7)
+
+
+@pytest.fixture(scope="module")
+def plan_chart(plan, scenario):
+    return charts.staffing_plan(plan.table(), scenario, plan.seed, plan.replications, team="analysts")
+
+
+@pytest.fixture(scope="module")
+def budget_result(scenario):
+    more = load_scenario(SMALL, ["name=small-plans-more", "workforce.analysts.headcount=4"])
+    return budget([scenario, more], replications=3, seed=7)
+
+
+@pytest.fixture(scope="module")
+def budget_chart(budget_result):
+    return charts.budget_per_year(budget_result.table, budget_result.scenarios, budget_result.seed,
+                                  budget_result.replications)
+
+
+def title_of(fig: Figure) -> str:
+    return fig._suptitle.get_text().replace("\n", " ")
+
+
+def texts_of(fig: Figure) -> str:
+    return " ".join(t.get_text() for t in fig.findobj(Text))
+
+
+def test_the_plan_grows_and_the_chart_names_the_first_hire_by_date(plan, plan_chart):
+    table = plan.table()
+    assert len(table) == 5 and table.met.all()
+    assert table.headcount.iloc[-1] > table.headcount.iloc[0]  # demand doubles every 60 days
+    title = title_of(plan_chart)
+    assert title.startswith("Team analysts needs ")
+    assert f"{table.headcount.min()} to {table.headcount.max()} analysts" in title
+    assert "90% of normal items within 24\u00a0h" in title  # a no-break space keeps "24 h" whole
+    hires = table[(table.change > 0) & (table.hire_by != "")]
+    first = min(hires.hire_by)
+    assert f"by {first}" in title
+    texts = texts_of(plan_chart)
+    for row in hires.itertuples():  # every hire-by date is marked, with its count
+        assert f"hire {row.change} by {row.hire_by}" in texts
+    assert "hire-by date → start (30 d lead time)" in texts
+    assert "target 90%" in texts
+
+
+def test_hire_by_dates_are_a_lead_time_before_the_period_starts(plan):
+    table = plan.table()
+    later = table[(table.period > 1) & (table.change > 0)]
+    assert len(later)
+    gap = pd.to_datetime(later.period_start) - pd.to_datetime(later.hire_by)
+    assert (gap == pd.Timedelta(days=30)).all()
+
+
+def test_the_plan_chart_draws_attainment_with_its_interval_against_the_target(plan, plan_chart):
+    bottom = plan_chart.axes[1]
+    low, high = bottom.get_ylim()
+    assert low <= 0.9 <= high
+    means = [c.get_offsets()[:, 1] for c in bottom.collections if len(c.get_offsets())]
+    assert any(len(m) == len(plan.periods) for m in means)
+    assert pytest.approx(sorted(max(means, key=len))) == sorted(plan.table().sla_normal)
+
+
+def test_the_plan_chart_reads_back_its_own_csv_and_marks_a_period_not_met(plan, scenario, tmp_path):
+    path = tmp_path / "staffing_plan.csv"
+    plan.table().to_csv(path, index=False)
+    table = pd.read_csv(path)  # hire_by read back as NaN where empty
+    table.loc[len(table) - 1, "met"] = False
+    fig = charts.staffing_plan(table, scenario, plan.seed, plan.replications)
+    assert f"not met in 1 of {len(table)} periods" in title_of(fig)
+    assert "SLA not met even at this headcount" in texts_of(fig)
+    with pytest.raises(ValueError, match="no periods"):
+        charts.staffing_plan(table.iloc[:0], scenario, plan.seed, plan.replications)
+
+
+def test_the_plan_chart_says_when_no_headcount_suffices(plan, scenario):
+    table = plan.table().assign(met=False)
+    assert "cannot meet the target of 90% of normal items within 24\u00a0h in any period" in title_of(
+        charts.staffing_plan(table, scenario, plan.seed, plan.replications))
+
+
+def test_budget_chart_states_the_paired_difference_and_draws_each_year(budget_result, budget_chart):
+    table = budget_result.table
+    years = [y for y in dict.fromkeys(table.year) if y != "all"]
+    assert years == ["2024", "2025"]
+    title = title_of(budget_chart)
+    assert title.startswith("In 2025 (58 days)") and "small-plans-more costs GBP" in title and "more than small-plans" in title
+    cost, fte = budget_chart.axes[:2]
+    assert [t.get_text().split("\n")[0] for t in fte.get_xticklabels()] == years
+    assert "(92 days)" in texts_of(budget_chart)  # a partial year says so
+    assert len(cost.patches) == 2 * len(years)  # one bar per scenario and year
+    heights = sorted(p.get_height() for p in cost.patches)
+    expected = sorted(table[table.year != "all"].total_cost / 1e3)
+    assert heights == pytest.approx(expected)
+
+
+def test_budget_chart_of_one_scenario_and_one_team(budget_result):
+    table = budget_result.table[budget_result.table.scenario == "small-plans"]
+    fig = charts.budget_per_year(table, budget_result.scenarios[0], 7, 3)
+    assert title_of(fig).startswith("small-plans: total cost goes from GBP")
+    with pytest.raises(KeyError, match="fte_graders"):
+        charts.budget_per_year(table, budget_result.scenarios[0], 7, 3, team="graders")
+
+
+@pytest.mark.parametrize("name", ["plan_chart", "budget_chart"])
+def test_plan_charts_keep_text_readable_and_title_and_footer_as_text_in_svg(name, request, scenario, tmp_path):
+    fig = request.getfixturevalue(name)
+    for text in fig.findobj(Text):
+        if text.get_visible() and text.get_text().strip():
+            assert text.get_fontsize() >= charts.MIN_FONT_PT, (text.get_text(), text.get_fontsize())
+    written = charts.save(fig, tmp_path / name, formats=["png", "svg"])
+    assert [p.name for p in written] == [f"{name}.png", f"{name}.svg"]
+    svg = (tmp_path / f"{name}.svg").read_text()
+    assert fig._suptitle.get_text().split("\n")[0] in svg
+    assert "seed 7" in svg and "3 replications" in svg and f"capsim {charts._capsim_version()}" in svg
+    assert "small-plans" in svg
+    for fid in scenario.figures:
+        assert fid in svg
+    assert "INHOPE" in svg
+
+
+def test_staff_and_budget_commands_save_their_charts(tmp_path):
+    import yaml
+    from typer.testing import CliRunner
+
+    from capsim.cli import app
+
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(dict(SMALL, clock=dict(SMALL["clock"], horizon="60d"))))
+    staff = CliRunner().invoke(app, ["staff", str(path), "--period", "month", "-r", "2", "--out", str(tmp_path / "s")])
+    assert staff.exit_code == 0, staff.output
+    budget_run = CliRunner().invoke(app, ["budget", str(path), "-r", "2", "--out", str(tmp_path / "b")])
+    assert budget_run.exit_code == 0, budget_run.output
+    for folder, stem in ((tmp_path / "s", "staffing_plan"), (tmp_path / "b", "budget")):
+        assert {p.name for p in (folder / "charts").iterdir()} == {f"{stem}.png", f"{stem}.svg", f"{stem}.pdf"}
+        assert "Scenario: small-plans" in (folder / "charts" / f"{stem}.svg").read_text()
