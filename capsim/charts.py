@@ -1102,16 +1102,6 @@ def save(fig: Figure, path_stem: str | Path, formats: Sequence[str] = FORMATS) -
     return written
 
 
-def svg_text(fig: Figure) -> str:
-    """The chart as SVG text (fonts as text), without the XML prolog: ready to inline in HTML."""
-    import io
-
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": _salt(fig)}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    return strip_svg_prolog(buffer.getvalue())
-
-
 def strip_svg_prolog(svg: str) -> str:
     """SVG text without the ``<?xml ...?>`` line and doctype, for inline HTML."""
     start = svg.find("<svg")

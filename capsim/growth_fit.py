@@ -482,12 +482,6 @@ class CountRatioFit:
         return self.doubling_time * DAYS_PER_YEAR
 
     @property
-    def doubling_time_ci_days(self) -> tuple[float, float]:
-        """:attr:`doubling_time_ci` in days."""
-        lo, hi = self.doubling_time_ci
-        return lo * DAYS_PER_YEAR, hi * DAYS_PER_YEAR
-
-    @property
     def unbounded(self) -> bool:
         """True when the ratio's interval includes 1, so the doubling time has no upper bound."""
         return self.ratio_ci[0] <= 1.0

@@ -33,7 +33,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from capsim import charts
-from capsim.scenario import Scenario
+from capsim.scenario import Scenario, element_name
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,7 +57,6 @@ CHART_FORMATS = ("png", "svg")
 """Formats written beside a report (a run's folder): PNG for slides, SVG for print and the web."""
 
 _CURRENCY = {"GBP": "£", "EUR": "€", "USD": "$", "AUD": "A$", "CAD": "C$"}
-_NAME_KEYS = ("stream", "team", "priority")
 _SKIP = {"name", "title", "description", "experiment", "targets"}
 
 
@@ -197,27 +196,14 @@ def _signed(value: float, share: bool, ref: float) -> str:
     return text.replace("-", "\u2212")
 
 
-def comparison_findings(table: pd.DataFrame) -> list[str]:
-    """Plain-words paired differences against the first scenario (:func:`charts.paired_differences`)."""
-    first = table.scenario.iloc[0]
-    return [f"{other} compared with {first}, replication by replication under the same seed: " + "; ".join(lines) + "."
-            for other, lines in comparison_lines(table).items()]
-
-
 # --------------------------------------------------------------------------- assumptions table
-
-
-def _name_of(element: Any) -> Any:
-    if isinstance(element, dict):
-        return next((element[k] for k in _NAME_KEYS if element.get(k) is not None), None)
-    return None
 
 
 def _at(source: Any, part: str) -> Any:
     if isinstance(source, list):
         if part.isdigit() and int(part) < len(source):
             return source[int(part)]
-        return next((e for e in source if isinstance(e, dict) and _name_of(e) == part), None)
+        return next((e for e in source if isinstance(e, dict) and element_name(e) == part), None)
     if isinstance(source, dict):
         return source.get(part)
     return None

@@ -758,7 +758,7 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...], chain: list[Path]) ->
     return deep_merge(base, data)
 
 
-_NAME_KEYS = ("stream", "team", "priority")
+NAME_KEYS = ("stream", "team", "priority")
 """Keys that name an element of a list (a stream, a team, an SLA)."""
 
 
@@ -781,18 +781,19 @@ def deep_merge(base: dict, change: dict) -> dict:
     return merged
 
 
-def _name_of(element: Any) -> Any:
-    return next((element[k] for k in _NAME_KEYS if isinstance(element, dict) and k in element), None)
+def element_name(element: Any) -> Any:
+    """The name of a list element (its ``stream``, ``team`` or ``priority``), or None."""
+    return next((element[k] for k in NAME_KEYS if isinstance(element, dict) and element.get(k) is not None), None)
 
 
 def _named_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(_name_of(e) is not None for e in value)
+    return isinstance(value, list) and bool(value) and all(element_name(e) is not None for e in value)
 
 
 def _merge_by_name(base: list, change: list) -> list:
-    merged = {_name_of(e): e for e in base}
+    merged = {element_name(e): e for e in base}
     for element in change:
-        name = _name_of(element)
+        name = element_name(element)
         if element.get("drop") is True:
             merged.pop(name, None)
         elif name in merged:
@@ -846,9 +847,9 @@ def _list_index(node: list, head: str, where: str) -> int:
             return int(head)
         raise ScenarioError(f"{where}: index {head} is past the end of a list of {len(node)}")
     for i, element in enumerate(node):
-        if isinstance(element, dict) and any(element.get(k) == head for k in _NAME_KEYS):
+        if isinstance(element, dict) and any(element.get(k) == head for k in NAME_KEYS):
             return i
-    names = [str(e.get(k)) for e in node if isinstance(e, dict) for k in _NAME_KEYS if k in e]
+    names = [str(e.get(k)) for e in node if isinstance(e, dict) for k in NAME_KEYS if k in e]
     raise ScenarioError(f"{where}: no element named {head!r}; use an index or one of {', '.join(names) or 'none'}")
 
 

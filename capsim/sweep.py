@@ -57,7 +57,7 @@ from capsim import experiment
 from capsim.manifest import manifest as run_manifest
 from capsim.metrics import metric_names
 from capsim.results import summarise
-from capsim.scenario import Scenario, ScenarioError, apply_overrides, resolve_raw, validate
+from capsim.scenario import NAME_KEYS, Scenario, ScenarioError, apply_overrides, resolve_raw, validate
 
 EXECUTORS = ("local", "dask")
 """Where tasks run: processes on this machine, or a Dask cluster."""
@@ -78,7 +78,6 @@ MANIFEST_FILE = "manifest.json"
 LOCK_FILE = ".sweep.lock"
 
 _TASK_NAME = re.compile(r"^(\d+)-(\d+)\.json$")
-_NAME_KEYS = ("stream", "team", "priority")  # as in capsim.scenario: keys that name a list element
 
 
 class SweepError(ScenarioError):
@@ -245,7 +244,7 @@ def _child(node: Any, part: str) -> tuple[bool, Any]:
         if part.isdigit():
             return (True, node[int(part)]) if int(part) < len(node) else (False, None)
         for element in node:
-            if isinstance(element, dict) and any(element.get(k) == part for k in _NAME_KEYS):
+            if isinstance(element, dict) and any(element.get(k) == part for k in NAME_KEYS):
                 return True, element
     return False, None
 
@@ -264,7 +263,7 @@ def _choices(node: Any) -> list[str]:
     if isinstance(node, dict):
         return sorted(map(str, node))
     if isinstance(node, list):
-        names = [str(e[k]) for e in node if isinstance(e, dict) for k in _NAME_KEYS if k in e]
+        names = [str(e[k]) for e in node if isinstance(e, dict) for k in NAME_KEYS if k in e]
         return names or [str(i) for i in range(len(node))]
     return []
 

@@ -44,7 +44,6 @@ headcount share them (common random numbers).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import zlib
 from dataclasses import dataclass, field
@@ -342,7 +341,3 @@ def planned_tenures(team: Team, clock: Clock) -> Tenures:
     seat, opens, closes, experienced, _ = seat_intervals(team, clock)
     return Tenures(seat=seat, start=opens, end=closes, new=~experienced, left=np.zeros(len(seat), dtype=bool))
 
-
-def dates_to_seconds(clock: Clock, date: dt.date) -> float:
-    """Seconds from the start of the run to midnight of ``date``."""
-    return (date - clock.start).days * SECONDS_PER_DAY
