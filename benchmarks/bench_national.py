@@ -28,7 +28,6 @@ import argparse
 import cProfile
 import json
 import os
-import platform
 import pstats
 import resource
 import statistics
@@ -41,6 +40,8 @@ from pathlib import Path
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(_REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(_REPO_ROOT))
+
+from benchmarks.bench_engine import machine, machine_line  # noqa: E402  (after the path is set)
 
 ARRIVALS = 100e6
 """Files arriving in the simulated year (national scale)."""
@@ -81,30 +82,6 @@ def scenario_mapping(arrivals: float, known: float, analysts: int, review_mean: 
         "sla": [{"priority": "normal", "within": "24h", "target": 0.9}],
         "costs": {"currency": "GBP", "teams": {"graders": {"annual_cost": 48000}}},
     }
-
-
-def machine() -> dict:
-    """What the numbers were measured on."""
-    import numba
-    import numpy as np
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    return {"cpu": cpu, "cores": os.cpu_count(), "cores_usable": usable, "python": platform.python_version(),
-            "numpy": np.__version__, "numba": numba.__version__, "platform": platform.platform()}
-
-
-def machine_line(m: dict) -> str:
-    return (f"machine: {m['cpu']}, {m['cores']} cores ({m['cores_usable']} usable), Python {m['python']}, "
-            f"numpy {m['numpy']}, numba {m['numba']}, {m['platform']}")
 
 
 def _maxrss_bytes() -> int:

@@ -211,24 +211,39 @@ def erlang_a_service_level(arrival_rate: float, mean_service: float, agents: int
     return float(state.pi[:agents].sum() * at_once + np.dot(queue, served * reached))
 
 
-def _smallest(ok: Callable[[int], bool], low: int, high: int) -> int | None:
-    """Smallest n in [low, high] with ok(n), for ok monotone (false then true); None if none."""
+def smallest_passing(ok: Callable[[int], bool], guess: int, low: int, high: int) -> int | None:
+    """Smallest n in [low, high] with ok(n), for ok monotone (false, then true); None if ok(high) fails.
+
+    Brackets outward from ``guess`` by doubling steps, then bisects: about 2 log₂ of the
+    distance from the guess evaluations, not one per candidate.
+    """
     if low > high:
         return None
-    step, last_bad, n = 1, low - 1, low
-    while not ok(n):
-        last_bad = n
-        if n >= high:
-            return None
-        n = min(n + step, high)
-        step *= 2
-    good = n
-    while good - last_bad > 1:
-        mid = (good + last_bad) // 2
-        if ok(mid):
-            good = mid
+    guess = min(max(guess, low), high)
+    if ok(guess):
+        good, bad, step = guess, low - 1, 1
+        while good > low:
+            candidate = max(good - step, low)
+            if not ok(candidate):
+                bad = candidate
+                break
+            good, step = candidate, step * 2
+    else:
+        bad, step = guess, 1
+        while True:
+            if bad >= high:
+                return None
+            candidate = min(bad + step, high)
+            if ok(candidate):
+                good = candidate
+                break
+            bad, step = candidate, step * 2
+    while good - bad > 1:
+        middle = (good + bad) // 2
+        if ok(middle):
+            good = middle
         else:
-            last_bad = mid
+            bad = middle
     return good
 
 
@@ -279,7 +294,7 @@ def erlang_c_staffing(arrival_rate: float, mean_service: float, *, target: float
             return False
         return max_wait_mean is None or mmc_wait_mean(lam, es, c) <= max_wait_mean
 
-    service = _smallest(ok, low, bound)
+    service = smallest_passing(ok, low, low, bound)
     if service is None:
         raise ValueError(f"no number of agents up to {bound} meets the targets (load {load:g} Erlangs)")
     occupancy = _occupancy_floor(load, max_occupancy)
@@ -332,8 +347,8 @@ def erlang_a_staffing(arrival_rate: float, mean_service: float, mean_patience: f
             return False
         return target is None or erlang_a_service_level(lam, es, c, patience, within, until) >= target
 
-    service = _smallest(ok_service, 1, bound)
-    occupancy = _smallest(lambda c: state(c).occupancy <= max_occupancy * (1 + 1e-12), 1, bound)
+    service = smallest_passing(ok_service, 1, 1, bound)
+    occupancy = smallest_passing(lambda c: state(c).occupancy <= max_occupancy * (1 + 1e-12), 1, 1, bound)
     if service is None or occupancy is None:
         raise ValueError(f"no number of agents up to {bound} meets the targets (load {load:g} Erlangs)")
     agents = max(service, occupancy)
@@ -743,33 +758,7 @@ def _search(runner: _Runner, period: Period, fixed: list[tuple[dt.date, int]], g
             runner.cache[key] = runner.evaluate(period, fixed, h)
         return runner.cache[key].share_met >= runner.confidence
 
-    if passes(guess):
-        good, step = guess, 1
-        bad = -1
-        while good > 0:
-            candidate = max(good - step, 0)
-            if passes(candidate):
-                good, step = candidate, step * 2
-            else:
-                bad = candidate
-                break
-    else:
-        bad, step = guess, 1
-        while True:
-            if bad >= high:
-                return None
-            candidate = min(bad + step, high)
-            if passes(candidate):
-                good = candidate
-                break
-            bad, step = candidate, step * 2
-    while good - bad > 1:
-        middle = (good + bad) // 2
-        if passes(middle):
-            good = middle
-        else:
-            bad = middle
-    return good
+    return smallest_passing(passes, guess, 0, high)
 
 
 def _why_not(scenario: Scenario, team_index: int, evaluation: Evaluation, high: int) -> str:

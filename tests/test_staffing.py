@@ -335,3 +335,20 @@ def test_staff_command_refuses_an_attrition_rate_above_one(tmp_path):
     result = run_cli("staff", write(tmp_path, raw), "--out", tmp_path / "o")
     assert result.exit_code == 2
     assert "workforce.0.attrition" in result.output and "between 0 and 1" in result.output
+
+
+def test_smallest_passing_brackets_then_bisects_from_any_guess():
+    from capsim.staffing import smallest_passing
+
+    for answer in (0, 1, 7, 40, 100):
+        for guess in (0, 5, 39, 100):
+            asked = []
+
+            def ok(n, answer=answer, asked=asked):
+                asked.append(n)
+                return n >= answer
+
+            assert smallest_passing(ok, guess, 0, 100) == answer
+            assert len(asked) <= 2 * 7 + 2  # doubling out then halving in: about 2 log2(100)
+    assert smallest_passing(lambda n: False, 3, 0, 100) is None
+    assert smallest_passing(lambda n: True, 3, 5, 4) is None
