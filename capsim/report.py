@@ -33,7 +33,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from capsim import charts
-from capsim.scenario import Scenario, element_name
+from capsim.scenario import Scenario, step_into
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -200,13 +200,7 @@ def _signed(value: float, share: bool, ref: float) -> str:
 
 
 def _at(source: Any, part: str) -> Any:
-    if isinstance(source, list):
-        if part.isdigit() and int(part) < len(source):
-            return source[int(part)]
-        return next((e for e in source if isinstance(e, dict) and element_name(e) == part), None)
-    if isinstance(source, dict):
-        return source.get(part)
-    return None
+    return step_into(source, part)[1]
 
 
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)?\s*$")

@@ -841,15 +841,33 @@ def _set_path(node: Any, path: list[str], value: Any, where: str) -> None:
     _set_path(node[head], rest, value, where)
 
 
+def element_index(node: list, part: str) -> int | None:
+    """Index of the list element ``part`` names: by position (``0``) or by name (``analysts``)."""
+    if part.isdigit():
+        return int(part) if int(part) < len(node) else None
+    return next((i for i, e in enumerate(node) if element_name(e) == part), None)
+
+
+def step_into(node: Any, part: str) -> tuple[bool, Any]:
+    """One step down a dotted key: a mapping's key, or a list element by position or name.
+
+    Returns (found, value); (False, None) where ``node`` has no such part.
+    """
+    if isinstance(node, dict):
+        return (True, node[part]) if part in node else (False, None)
+    if isinstance(node, list):
+        index = element_index(node, part)
+        return (False, None) if index is None else (True, node[index])
+    return False, None
+
+
 def _list_index(node: list, head: str, where: str) -> int:
+    index = element_index(node, head)
+    if index is not None:
+        return index
     if head.isdigit():
-        if int(head) < len(node):
-            return int(head)
         raise ScenarioError(f"{where}: index {head} is past the end of a list of {len(node)}")
-    for i, element in enumerate(node):
-        if isinstance(element, dict) and any(element.get(k) == head for k in NAME_KEYS):
-            return i
-    names = [str(e.get(k)) for e in node if isinstance(e, dict) for k in NAME_KEYS if k in e]
+    names = [str(element_name(e)) for e in node if element_name(e) is not None]
     raise ScenarioError(f"{where}: no element named {head!r}; use an index or one of {', '.join(names) or 'none'}")
 
 

@@ -39,15 +39,15 @@ from capsim import units
 from capsim.metrics import metric_names
 from capsim.results import mean_ci
 from capsim.scenario import (
+    NAME_KEYS,
     Scenario,
     ScenarioError,
     apply_overrides,
     load_scenario,
     resolve_figures,
     resolve_raw,
+    step_into,
 )
-
-NAME_KEYS = ("stream", "team", "priority")
 """Keys that name a list element, as in ``--set``."""
 
 COLUMNS = [
@@ -172,15 +172,9 @@ def _source_at(source: Any, parts: list[str]) -> tuple[Any, int]:
     """
     node = source
     for i, part in enumerate(parts):
-        if isinstance(node, list):
-            if part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-                continue
-            node = next((e for e in node if isinstance(e, dict) and any(e.get(k) == part for k in NAME_KEYS)), None)
-        elif isinstance(node, dict) and "figure" not in node:
-            node = node.get(part)
-        else:
+        if not isinstance(node, (dict, list)) or (isinstance(node, dict) and "figure" in node):
             return node, i
+        node = step_into(node, part)[1]
         if node is None:
             return None, len(parts)
     return node, len(parts)

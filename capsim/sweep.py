@@ -57,7 +57,7 @@ from capsim import experiment
 from capsim.manifest import manifest as run_manifest
 from capsim.metrics import metric_names
 from capsim.results import summarise
-from capsim.scenario import NAME_KEYS, Scenario, ScenarioError, apply_overrides, resolve_raw, validate
+from capsim.scenario import NAME_KEYS, Scenario, ScenarioError, apply_overrides, resolve_raw, step_into, validate
 
 EXECUTORS = ("local", "dask")
 """Where tasks run: processes on this machine, or a Dask cluster."""
@@ -236,23 +236,10 @@ def normalise_grid(grid: Mapping[str, Sequence[Any]]) -> dict[str, list[str]]:
     return out
 
 
-def _child(node: Any, part: str) -> tuple[bool, Any]:
-    """Step from ``node`` into ``part`` (a mapping key, a list index or an element's name)."""
-    if isinstance(node, dict):
-        return (True, node[part]) if part in node else (False, None)
-    if isinstance(node, list):
-        if part.isdigit():
-            return (True, node[int(part)]) if int(part) < len(node) else (False, None)
-        for element in node:
-            if isinstance(element, dict) and any(element.get(k) == part for k in NAME_KEYS):
-                return True, element
-    return False, None
-
-
 def _walk(node: Any, parts: list[str]) -> tuple[int, Any]:
     """How many of ``parts`` lead somewhere from ``node``, and the node reached."""
     for depth, part in enumerate(parts):
-        found, child = _child(node, part)
+        found, child = step_into(node, part)
         if not found:
             return depth, node
         node = child

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from capsim.engine import simulate_replication
+from tests.test_queueing import erlang_c_exact
 from capsim.queueing import erlang_a, erlang_c
 from capsim.scenario import load_scenario
 from capsim.staffing import (
@@ -39,15 +40,6 @@ def test_erlang_c_call_centre_helper_example_as_published_by_pyworkforce():
     assert round(r.p_wait, 3) == 0.174
     # in seconds the answer is the same (units only need to be consistent)
     assert erlang_c_staffing(100 / 1800, 180.0, target=0.8, within=20.0, max_occupancy=0.85, shrinkage=0.3).rostered == 20
-
-
-def erlang_c_exact(c: int, a: Fraction) -> Fraction:
-    """Erlang's delay formula in exact rational arithmetic."""
-    terms = [Fraction(1)]
-    for k in range(1, c + 1):
-        terms.append(terms[-1] * a / k)
-    top = terms[c] * c / (c - a)
-    return top / (sum(terms[:c]) + top)
 
 
 def test_erlang_c_360_calls_per_half_hour_needs_54_agents_or_57_with_an_occupancy_cap():
