@@ -93,9 +93,11 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
     """
     items, horizon, warmup = rep.items, rep.horizon, rep.warmup
     scope = items.direct & (items.arrival >= warmup)
+    expired_all = items.expired_by(horizon)
+    waiting_all = ~items.started & ~expired_all  # still in a queue at the horizon, any team
     started = items.started & scope
-    expired = items.expired_by(horizon) & scope
-    waiting = scope & ~items.started & ~items.expired_by(horizon)
+    expired = expired_all & scope
+    waiting = waiting_all & scope
     first_cell = int(np.ceil(warmup / rep.cell_seconds))
     cleared = int(rep.cleared_per_cell[:, first_cell:].sum())
     wait = items.wait[started] / SECONDS_PER_HOUR
@@ -116,7 +118,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
         "auto_cleared": float(cleared),
         "expired": float(expired.sum()),
         "waiting": float(waiting.sum()),
-        "backlog_end": float((~items.started & ~items.expired_by(horizon)).sum()),
+        "backlog_end": float(waiting_all.sum()),
         "backlog_max": float(backlog.max()) if len(backlog) else 0.0,
         "wait_mean": _mean(wait),
         "wait_p90": _quantile(wait, 0.9),
@@ -148,7 +150,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
         }
     )
     if len(scenario.workforce) > 1:
-        m.update(team_metrics(scenario, rep, worked))
+        m.update(team_metrics(scenario, rep, worked, waiting_all))
     return m
 
 
@@ -161,7 +163,7 @@ def used_priorities(scenario: Scenario) -> list[str]:
     return [p for p in scenario.priorities if p in used]
 
 
-def team_metrics(scenario: Scenario, rep: Replication, worked: np.ndarray) -> dict[str, float]:
+def team_metrics(scenario: Scenario, rep: Replication, worked: np.ndarray, waiting: np.ndarray) -> dict[str, float]:
     """Per team: items assessed, mean wait, backlog at the end, hours, utilisation; and
     victim-identification hours, in all and on AI-generated items, if a ``victim_id`` team exists."""
     items, horizon, warmup = rep.items, rep.horizon, rep.warmup
@@ -173,7 +175,7 @@ def team_metrics(scenario: Scenario, rep: Replication, worked: np.ndarray) -> di
         available = rep.shifts[t].available_seconds(warmup, horizon) / SECONDS_PER_HOUR
         m[f"assessed_{team.team}"] = float(started.sum())
         m[f"wait_mean_{team.team}"] = _mean(items.wait[started] / SECONDS_PER_HOUR)
-        m[f"backlog_end_{team.team}"] = float((mine & ~items.started & ~items.expired_by(horizon)).sum())
+        m[f"backlog_end_{team.team}"] = float((mine & waiting).sum())
         m[f"analyst_hours_{team.team}"] = hours
         m[f"utilisation_{team.team}"] = hours / available if available else float("nan")
         if team.team == VICTIM_ID_TEAM:

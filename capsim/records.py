@@ -13,6 +13,7 @@ but follows from its times, at the horizon ``T``:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -101,8 +102,9 @@ class Items:
         """Items that arrived from a stream (not referred on by another team)."""
         return self.parent < 0
 
-    @property
+    @cached_property
     def started(self) -> np.ndarray:
+        """Items whose assessment started before the horizon."""
         return np.isfinite(self.start)
 
     @property
