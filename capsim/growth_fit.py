@@ -710,6 +710,9 @@ def fit_logistic(years: Sequence[float], values: Sequence[float], level: float =
     x, y = _clean(years, values, 4, "logistic")
     if np.any(y < 0) or not np.any(y > 0):
         raise ValueError("a logistic fit needs values at or above zero, not all zero")
+    if y[-1] <= y[0]:
+        raise ValueError(f"the series is not growing ({y[0]:g} in {x[0]:g}, {y[-1]:g} in {x[-1]:g}): a logistic curve "
+                         "describes growth that levels off; use --model exponential to see its trend")
     t = _t_quantile(level, x.size - 3)
     # work in scaled units: years centred, values relative to the largest
     xc, scale = float(x.mean()), float(y.max())
@@ -898,6 +901,12 @@ def fit_series(
     return fit_points(series_points(name), model, level, name=name, notes=SERIES_NOTES.get(name, ()))
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""Calendar years a yearly point may have (those a scenario's clock can start in)."""
+MAX_VALUE = 1e15
+"""Largest yearly value of a point (far above any published count)."""
+
+
 def parse_points(text: str) -> list[tuple[int, float]]:
     """Yearly points written ``2022=100,2023=180,2024=260`` (a series of one's own)."""
     points = []
@@ -909,6 +918,11 @@ def parse_points(text: str) -> list[tuple[int, float]]:
             raise ValueError(f"{part.strip()!r} is not a yearly point: write YEAR=VALUE, e.g. 2024=245") from None
         if not sep:
             raise ValueError(f"{part.strip()!r} is not a yearly point: write YEAR=VALUE, e.g. 2024=245")
+        if not FIRST_YEAR <= points[-1][0] <= LAST_YEAR:
+            raise ValueError(f"{part.strip()!r}: {points[-1][0]} is not a year this tool models; "
+                             f"give calendar years from {FIRST_YEAR} to {LAST_YEAR}")
+        if not (math.isfinite(points[-1][1]) and 0 <= points[-1][1] <= MAX_VALUE):
+            raise ValueError(f"{part.strip()!r}: a yearly value is a count from 0 to {MAX_VALUE:g}")
     return sorted(points)
 
 

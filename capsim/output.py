@@ -1,8 +1,22 @@
-"""Writing a run's output folder, all or nothing.
+"""A command's output folder: where it goes, whether capsim may replace it, and writing it all or nothing.
 
-Files are written into a hidden temporary folder beside the target, which replaces the
-target only once everything is written: an interrupted or failed run leaves the previous
-output (or nothing) in place, never a half-written folder.
+* **Where.** A default folder is ``out/<safe name>``: the scenario's name made into one plain
+  folder name (:func:`safe_name`), never a path, so a shared scenario file cannot point
+  capsim at a folder outside ``out/``.
+* **Whether.** An existing folder is replaced only if it holds an earlier capsim output of the
+  same kind, as its ``manifest.json`` says (``"kind": "run"``; older manifests without the
+  field are recognised by their sections and files). A file, a device, a folder of other
+  files, the current folder or one above it and the home folder are refused before anything
+  is written (:func:`check`). A symlink is followed once, and the note says where to.
+* **One writer.** :func:`claim` locks the target (``flock`` on ``.<name>.capsim.lock`` beside it,
+  removed when the command ends) before any work, so two capsim commands never write one
+  folder at once: the second is refused at once.
+* **All or nothing.** Files are written into a hidden staging folder beside the target
+  (``.<name>.partial-*``, marked by a ``.capsim-staging`` file), which replaces the target only
+  once everything is written: the previous output is moved aside into ``.<name>.old-*`` (also
+  marked) and removed after the swap. A failure removes the staging folder; a kill leaves
+  marked folders, which the next claim of that target clears, restoring the previous output
+  if a kill fell between the two renames. Only marked folders are ever removed.
 """
 
 from __future__ import annotations
@@ -10,33 +24,363 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+
+MANIFEST = "manifest.json"
+"""The file that marks a folder as a capsim output, and says of which kind."""
+
+KINDS = ("run", "report", "compare", "sensitivity", "staff", "budget", "sweep")
+"""The kinds of output, one per command that writes a folder (``calibrate`` writes a run's)."""
+
+MARKER = ".capsim-staging"
+"""Written into every staging and set-aside folder, so that only capsim's own are ever removed."""
+
+ROOT = Path("out")
+"""The folder under which default output folders go (relative to the current folder)."""
+
+NAME_LIMIT = 64
+"""Longest safe name, in characters: three names, a prefix and suffix and the staging suffix
+stay under the usual 255-byte limit of a file name."""
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_LEGACY_SECTIONS = (("sweep", "sweep"), ("staffing", "staff"), ("sensitivity", "sensitivity"))
+_LEGACY_FILES = (("budget.csv", "budget"), ("timeseries.csv", "run"), ("report.html", "report"),
+                 ("comparison.csv", "compare"))
+_LEGACY_KEYS = ("scenario_name", "compared", "scenarios", "sweep")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _umask()
+"""The process's file-creation mask, read once at import (reading it means setting it)."""
+
+
+class OutputError(Exception):
+    """An output folder that cannot be used; the message names it, says why and how to choose another."""
+
+
+# --------------------------------------------------------------------------- where
+
+
+def safe_name(name: str) -> str:
+    """``name`` as one plain folder name: ASCII letters, digits, ``-``, ``_`` and ``.``.
+
+    Accents are dropped (``équipe`` → ``equipe``); any other run of characters (``/``, spaces,
+    control characters) becomes one ``-``; leading and trailing ``-`` and ``.`` go, so the
+    result is never ``.``, ``..`` or hidden; it is cut to :data:`NAME_LIMIT` characters.
+    A name with nothing left is an :class:`OutputError`.
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    text = _UNSAFE.sub("-", text).strip("-.")[:NAME_LIMIT].strip("-.")
+    if not text:
+        raise OutputError(f"scenario name {name!r}: gives no usable folder name (it needs a letter or a digit); "
+                          "rename the scenario, or choose the output folder with --out")
+    return text
+
+
+def default_folder(names: Sequence[str], *, prefix: str = "", suffix: str = "") -> Path:
+    """A command's default folder: ``out/<prefix><safe names joined by -vs-><suffix>``."""
+    return ROOT / (prefix + "-vs-".join(safe_name(n) for n in names) + suffix)
+
+
+# --------------------------------------------------------------------------- whether
+
+
+def kind_of(folder: Path) -> str | None:
+    """The kind of capsim output in ``folder`` (from its manifest), or None if it holds none.
+
+    The manifest must be a regular file (never read through a link or from a device). A
+    manifest without ``kind`` (written by an earlier capsim) is recognised by its
+    sections (``sweep``, ``staffing``, ``sensitivity``) or, failing that, by its files.
+    """
+    path = Path(folder) / MANIFEST
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    if "kind" in data:
+        return data["kind"] if data["kind"] in KINDS else None
+    if not any(key in data for key in _LEGACY_KEYS):
+        return None
+    for section, kind in _LEGACY_SECTIONS:
+        if section in data:
+            return kind
+    for name, kind in _LEGACY_FILES:
+        if (Path(folder) / name).is_file():
+            return kind
+    return None
+
+
+def _refused(target: Path, kind: str, why: str) -> OutputError:
+    return OutputError(f"{target}: {why}; capsim replaces only a folder holding its own earlier {kind} output. "
+                       "Choose a new or empty folder with --out, e.g. --out out/my-run")
+
+
+def check(target: Path, kind: str) -> Path:
+    """The real path ``target`` leads to, if a ``kind`` output may be written there; else an :class:`OutputError`.
+
+    Allowed: a path where nothing is yet, an empty folder, a folder holding a capsim output of
+    the same kind. Refused: the current folder, the home folder or a folder above either; a
+    file, device or other non-folder; a folder holding anything else. Nothing is written.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of output {kind!r}")
+    target = Path(target)
+    try:
+        real = Path(os.path.abspath(target)).resolve()
+    except (OSError, RuntimeError) as err:  # a loop of symlinks
+        raise OutputError(f"{target}: cannot follow this path ({err}); choose another folder with --out") from None
+    places = [(Path.cwd().resolve(), "the current folder")]
+    with contextlib.suppress(RuntimeError, KeyError):  # no home folder known
+        places.append((Path.home().resolve(), "your home folder"))
+    for place, what in places:
+        if real == place or real in place.parents:
+            raise _refused(target, kind, f"is {what}" + ("" if real == place else " or a folder above it"))
+    try:
+        mode = real.lstat().st_mode
+    except FileNotFoundError:
+        return real
+    except OSError as err:
+        raise OutputError(f"{target}: cannot write the output folder there ({err.strerror or err}); "
+                          "choose another with --out") from None
+    if not stat.S_ISDIR(mode):
+        what = "a file" if stat.S_ISREG(mode) else "a device or other special file"
+        raise _refused(target, kind, f"is {what}, not a folder (left untouched)")
+    try:
+        empty = not os.listdir(real)
+    except OSError as err:
+        raise OutputError(f"{target}: cannot read the folder ({err.strerror or err}); choose another with --out") from None
+    if empty:
+        return real
+    found = kind_of(real)
+    if found is None:
+        raise _refused(target, kind, f"holds files that are not a capsim output (no capsim {MANIFEST})")
+    if found != kind:
+        raise _refused(target, kind, f"holds a capsim {found} output, not a {kind} output")
+    return real
+
+
+def symlink_note(target: Path) -> str | None:
+    """One line saying where the output goes, if ``target`` is a symlink."""
+    target = Path(target)
+    if not target.is_symlink():
+        return None
+    return f"{target} is a symlink: the output goes to {Path(os.path.abspath(target)).resolve()}"
+
+
+# --------------------------------------------------------------------------- one writer
 
 
 @contextlib.contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a fresh temporary folder; on success it becomes ``target`` (replacing it)."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # an ordinary folder, not mkdtemp's owner-only one
+def lock(path: Path, busy: str) -> Iterator[None]:
+    """Hold an exclusive lock (``flock`` on the file ``path``) while the block runs.
+
+    The lock file is made if missing and removed on release. If another process holds the
+    lock this is an :class:`OutputError` with the message ``busy`` at once (no waiting). A
+    path that is a link, a folder or a non-empty file is refused, never opened through.
+    """
     try:
-        yield staging
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        try:
+            handle = os.open(path, flags, 0o666 & ~UMASK)
+        except OSError as err:
+            raise OutputError(f"{path}: cannot make the lock file there ({err.strerror or err}); "
+                              "choose another folder with --out") from None
+        try:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode) or info.st_size:
+                raise OutputError(f"{path}: exists and is not a capsim lock file (an empty file); "
+                                  "move it away or choose another folder with --out")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise OutputError(busy) from None
+            try:  # the holder before us may have removed the file after we opened it
+                now = os.stat(path, follow_symlinks=False)
+                current = (now.st_dev, now.st_ino) == (info.st_dev, info.st_ino)
+            except FileNotFoundError:
+                current = False
+        except BaseException:
+            os.close(handle)
+            raise
+        if current:
+            break
+        os.close(handle)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        os.close(handle)
+
+
+def lock_path(real: Path) -> Path:
+    """The lock file of the output folder at the real path ``real``: beside it, hidden."""
+    return real.parent / f".{real.name}.capsim.lock"
+
+
+# --------------------------------------------------------------------------- all or nothing
+
+
+def _hidden(real: Path, what: str) -> re.Pattern[str]:
+    """Names of the staging (``partial``) or set-aside (``old``) folders of ``real`` (mkdtemp's 8 characters)."""
+    return re.compile(rf"\.{re.escape(real.name)}\.{what}-[a-z0-9_]{{8}}")
+
+
+def _make_hidden(real: Path, what: str) -> Path:
+    """A new marked folder beside ``real``: ``.<name>.<what>-XXXXXXXX`` holding :data:`MARKER`."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{real.name}.{what}-", dir=real.parent))
+    try:
+        folder.chmod(0o777 & ~UMASK)  # an ordinary folder, not mkdtemp's owner-only one
+        (folder / MARKER).write_text(real.name + "\n", encoding="utf-8")
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.replace(target, old / "previous")
-    os.replace(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+def _is_marked(folder: Path, real: Path) -> bool:
+    """Whether ``folder`` is a real folder (not a link) that capsim made for ``real``."""
+    try:
+        marker = folder / MARKER
+        return (stat.S_ISDIR(folder.lstat().st_mode) and stat.S_ISREG(marker.lstat().st_mode)
+                and marker.read_text(encoding="utf-8") == real.name + "\n")
+    except (OSError, ValueError):
+        return False
+
+
+def recover(real: Path) -> list[str]:
+    """Clear what interrupted earlier writes of ``real`` left beside it; one line per thing found.
+
+    A set-aside folder (``.<name>.old-*``) whose target is missing was left by a kill between
+    the two renames: its previous output is put back. Every other marked staging or
+    set-aside folder is removed. A folder named like one but without the marker is left alone.
+    """
+    notes: list[str] = []
+    try:
+        names = sorted(os.listdir(real.parent))
+    except OSError:
+        return notes
+    for what in ("old", "partial"):
+        pattern = _hidden(real, what)
+        for name in filter(pattern.fullmatch, names):
+            folder = real.parent / name
+            if not _is_marked(folder, real):
+                notes.append(f"{folder}: looks like what an interrupted capsim run leaves, but carries no "
+                             f"{MARKER} marker, so it was left as it is")
+                continue
+            previous = folder / "previous"
+            if what == "old" and not os.path.lexists(real) and previous.is_dir() and not previous.is_symlink():
+                os.replace(previous, real)
+                notes.append(f"{real}: put back the previous output, which an earlier run interrupted while "
+                             f"replacing it had left in {name}")
+            else:
+                notes.append(f"{folder}: removed what an earlier run, interrupted while writing {real.name}, left")
+            shutil.rmtree(folder)
+    return notes
+
+
+@dataclass
+class Claim:
+    """A checked and locked output folder: ``given`` as named, ``target`` the real path written."""
+
+    given: Path
+    target: Path
+    kind: str
+    notes: list[str] = field(default_factory=list)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Path]:
+        """Yield a fresh staging folder; once the block ends it replaces the target, all at once.
+
+        The block must write ``manifest.json`` with this claim's kind (:func:`write_manifest`).
+        If the block fails the staging folder is removed and the target is left as it was.
+        """
+        staging = _make_hidden(self.target, "partial")
+        try:
+            yield staging
+            found = kind_of(staging)
+            if found != self.kind:
+                raise RuntimeError(f"a {self.kind} output must write its {MANIFEST} with kind {self.kind!r}, not {found!r}")
+            self._swap(staging)
+        finally:
+            if os.path.lexists(staging):
+                shutil.rmtree(staging, ignore_errors=True)
+
+    def _swap(self, staging: Path) -> None:
+        """Put ``staging`` in the target's place; the previous output is moved aside, then removed."""
+        target = self.target
+        old = None
+        if os.path.lexists(target):
+            old = _make_hidden(target, "old")
+            os.replace(target, old / "previous")
+        try:
+            os.replace(staging, target)
+        except BaseException:
+            if old is not None:
+                os.replace(old / "previous", target)
+                shutil.rmtree(old, ignore_errors=True)
+            raise
+        with contextlib.suppress(FileNotFoundError):
+            (target / MARKER).unlink()
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def claim(target: Path, kind: str) -> Iterator[Claim]:
+    """Check ``target`` for a ``kind`` output (:func:`check`), lock it and clear what interrupted
+    runs left (:func:`recover`); hold the lock while the block runs.
+
+    Refusals are :class:`OutputError` and come before anything is written (the lock file, and
+    the target's missing parent folders, are made only once the checks pass; parent folders
+    still empty when the block ends, nothing having been written, are removed again).
+    """
+    given = Path(target)
+    real = check(given, kind)
+    notes = [note] if (note := symlink_note(given)) else []
+    made = [folder for folder in (real.parent, *real.parent.parents) if not os.path.lexists(folder)]
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"{given}: cannot write the output folder there ({err.strerror or err}); "
+                          "choose another with --out") from None
+    busy = (f"{given}: another capsim command is writing into this folder now; wait for it to finish, "
+            "or choose another folder with --out")
+    try:
+        with lock(lock_path(real), busy):
+            notes += recover(real)
+            check(real, kind)
+            yield Claim(given, real, kind, notes)
+    finally:
+        for folder in made:  # deepest first; a folder that is not empty stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
+def write_manifest(folder: Path, kind: str, record: dict) -> None:
+    """Write ``folder``/manifest.json: ``record`` with the kind of output first."""
+    write_json(Path(folder) / MANIFEST, {"kind": kind, **record})
 
 
 def write_json(path: Path, data: dict) -> None:

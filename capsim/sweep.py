@@ -10,7 +10,10 @@ Tasks run on local processes (``executor="local"``) or on a Dask cluster
 (``executor="dask"``: an existing scheduler, or a ``LocalCluster`` started on loopback).
 Each finished task is written at once to ``<out>/tasks/<point>-<replication>.json`` (atomically:
 temporary file, then ``os.replace``), so an interrupted sweep loses only the tasks in flight:
-running the same sweep again skips every task whose file is there. When every task is done
+running the same sweep again skips every task whose file is there. The folder must be new,
+empty or an earlier sweep's, and is locked while the sweep runs (:mod:`capsim.output`); a
+link or a file that capsim did not write inside it is refused, never followed or removed.
+When every task is done
 the final tables are made from those files alone, so they are the same byte for byte
 whichever executor ran them, on however many workers, and whether or not the sweep was
 interrupted:
@@ -40,6 +43,8 @@ import math
 import os
 import re
 import socket
+import stat
+import tempfile
 import threading
 import time
 import traceback
@@ -53,11 +58,12 @@ from typing import Any
 
 import pandas as pd
 
-from capsim import experiment
+from capsim import experiment, memory, output
 from capsim.manifest import manifest as run_manifest
 from capsim.metrics import metric_names
 from capsim.results import summarise
 from capsim.scenario import NAME_KEYS, Scenario, ScenarioError, apply_overrides, resolve_raw, step_into, validate
+from capsim.version import version
 
 EXECUTORS = ("local", "dask")
 """Where tasks run: processes on this machine, or a Dask cluster."""
@@ -74,10 +80,11 @@ TASKS = "tasks"
 
 SUMMARY_FILE = "sweep_summary.csv"
 REPLICATIONS_FILE = "sweep_replications.csv"
-MANIFEST_FILE = "manifest.json"
-LOCK_FILE = ".sweep.lock"
+MANIFEST_FILE = output.MANIFEST
 
 _TASK_NAME = re.compile(r"^(\d+)-(\d+)\.json$")
+_TEMPORARY = re.compile(r"\.(\d+-\d+\.json|manifest\.json|sweep_summary\.csv|sweep_replications\.csv)\.[a-z0-9_]{8}\.tmp")
+"""Names of :func:`write_atomic`'s temporary files (mkstemp's 8 random characters)."""
 
 
 class SweepError(ScenarioError):
@@ -236,6 +243,26 @@ def normalise_grid(grid: Mapping[str, Sequence[Any]]) -> dict[str, list[str]]:
     return out
 
 
+LARGE_GRID = 10_000
+"""Grid points above which a sweep is worth a warning: each point is validated and kept (about
+50 KB and a few milliseconds each) before any task runs."""
+
+
+def grid_size(grid: Mapping[str, Sequence[Any]]) -> int:
+    """Number of grid points: the product of the number of values of each key."""
+    return math.prod(len(v) for v in grid.values())
+
+
+def large_grid_warning(grid: Mapping[str, Sequence[Any]]) -> str | None:
+    """One line warning of a grid of more than :data:`LARGE_GRID` points, or None."""
+    points = grid_size(grid)
+    if points <= LARGE_GRID:
+        return None
+    shape = " × ".join(str(len(v)) for v in grid.values())
+    return (f"warning: the grid has {points:,} points ({shape}); each is validated before any task runs, "
+            "which takes minutes; a coarser grid (fewer values per key) answers most questions")
+
+
 def _walk(node: Any, parts: list[str]) -> tuple[int, Any]:
     """How many of ``parts`` lead somewhere from ``node``, and the node reached."""
     for depth, part in enumerate(parts):
@@ -284,12 +311,14 @@ def plan_sweep(
     seed: int | None = None,
     overrides: Sequence[str] = (),
     workers: int = 1,
+    warn: Callable[[str], None] | None = None,
 ) -> SweepPlan:
     """Load the scenario, check the grid's keys, and validate the scenario at every grid point.
 
     Every problem is found before any task runs: a missing key, an empty value list, a
-    value that makes the scenario invalid (named with its grid point), a point too large for
-    this machine's memory with ``workers`` at once (pass ``workers=0`` to skip that check).
+    value that makes the scenario invalid (named with its grid point), a task list or a point
+    too large for this machine's memory with ``workers`` at once (pass ``workers=0`` to skip
+    the per-point check). ``warn`` receives a line for a grid of more than :data:`LARGE_GRID` points.
     """
     texts = normalise_grid(grid)
     raw, origin = resolve_raw(scenario_path)
@@ -303,7 +332,11 @@ def plan_sweep(
     if seed < 0:
         raise SweepError("the seed must be 0 or more")
     points, problems = [], []
-    tasks = math.prod(len(v) for v in texts.values()) * replications
+    tasks = grid_size(texts) * replications
+    memory.check_sweep(grid_size(texts), replications, max(workers, 1))
+    warning = large_grid_warning(texts)
+    if warning and warn:
+        warn(warning)
     for index, combination in enumerate(itertools.product(*texts.values())):
         values = dict(zip(texts, combination))
         settings = ", ".join(f"{k}={v}" for k, v in values.items())
@@ -333,14 +366,13 @@ def run_task(scenario: Scenario, seed: int, replication: int) -> dict:
     """
     started = time.perf_counter()
     metrics, _ = experiment.run_one(scenario, seed, replication)
-    from capsim import __version__
 
     return {
         "metrics": {name: float(value) for name, value in metrics.items()},
         "run": {"id": uuid.uuid4().hex, "host": socket.gethostname(), "pid": os.getpid(),
                 "seconds": round(time.perf_counter() - started, 6),
                 "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
-                "capsim": __version__},
+                "capsim": version()},
     }
 
 
@@ -350,10 +382,21 @@ def task_path(folder: Path, point: int, replication: int) -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``: all or nothing."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    """Write ``text`` to ``path`` through a temporary file and ``os.replace``: all or nothing.
+
+    The temporary file is new (``mkstemp``: never a file or link already there), so nothing is
+    written through a link; ``os.replace`` replaces a link at ``path`` rather than its target.
+    """
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            os.fchmod(file.fileno(), 0o666 & ~output.UMASK)  # an ordinary file, not mkstemp's owner-only one
+            file.write(text)
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
 
 
 def _dump(data: dict) -> str:
@@ -363,45 +406,56 @@ def _dump(data: dict) -> str:
 # --------------------------------------------------------------------------- the output folder
 
 
-def _check_folder_kind(folder: Path) -> None:
-    """Refuse to write a sweep into a folder that holds something else (a ``capsim run`` output)."""
-    if not folder.exists():
-        return
-    if not folder.is_dir():
-        raise SweepError(f"{folder}: exists and is not a folder; choose another --out")
-    path = folder / MANIFEST_FILE
-    if path.exists():
-        try:
-            kind = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            kind = {}
-        if "sweep" not in kind:
-            raise SweepError(f"{folder}: holds the output of something other than a sweep ({MANIFEST_FILE} "
-                             "without a sweep section); choose another --out")
+@contextlib.contextmanager
+def _claimed(folder: Path) -> Iterator[output.Claim]:
+    """Check, lock and hold the sweep's folder (:func:`capsim.output.claim`): only a new or empty
+    folder or an earlier sweep's is used, and never by two capsim commands at once."""
+    try:
+        with output.claim(folder, "sweep") as claimed:
+            yield claimed
+    except output.OutputError as err:
+        raise SweepError(str(err)) from None
+
+
+def _task_record(path: Path) -> dict:
+    """The record in a task file, which must be a regular file that capsim wrote (any format
+    version): a link, a device or another file is refused, never read through or removed."""
+    try:
+        regular = stat.S_ISREG(path.lstat().st_mode)
+        record = json.loads(path.read_text(encoding="utf-8")) if regular else None
+    except (OSError, ValueError):
+        record = None
+    if not isinstance(record, dict) or not str(record.get("format", "")).startswith(TASK_FORMAT.split("/")[0] + "/"):
+        raise SweepError(f"{path}: is not a task file that capsim wrote (or is a link); capsim leaves it alone. "
+                         "Move it away, or choose another --out")
+    return record
 
 
 def existing_tasks(folder: Path, plan: SweepPlan) -> tuple[dict[tuple[int, int], dict], list[Path]]:
-    """Finished tasks already in ``folder`` that belong to this sweep, and damaged task files.
+    """Finished tasks already in ``folder`` that belong to this sweep, and damaged task files
+    (capsim's, but of another format version or mislabelled: they hold no result to keep).
 
     A task file made by another sweep (another scenario at that point, or another seed) is an
-    error: the folder holds another sweep's results, which must not be mixed with these.
+    error: the folder holds another sweep's results, which must not be mixed with these. So is
+    a ``tasks`` link, or a file named like a task that capsim did not write.
     """
     found: dict[tuple[int, int], dict] = {}
     damaged: list[Path] = []
     tasks = folder / TASKS
-    if not tasks.is_dir():
+    try:
+        if not stat.S_ISDIR(tasks.lstat().st_mode):
+            raise SweepError(f"{tasks}: is a link or a file, not a folder; capsim never writes through a link "
+                             "inside a sweep folder. Move it away, or choose another --out")
+    except FileNotFoundError:
         return found, damaged
     for path in sorted(tasks.iterdir()):
         match = _TASK_NAME.match(path.name)
         if not match:
             continue
         point, replication = int(match.group(1)), int(match.group(2))
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-            ok = (record.get("format") == TASK_FORMAT and record.get("point") == point
-                  and record.get("replication") == replication and isinstance(record.get("metrics"), dict))
-        except (OSError, ValueError, AttributeError):
-            ok = False
+        record = _task_record(path)
+        ok = (record.get("format") == TASK_FORMAT and record.get("point") == point
+              and record.get("replication") == replication and isinstance(record.get("metrics"), dict))
         if not ok:
             damaged.append(path)
             continue
@@ -419,31 +473,15 @@ def existing_tasks(folder: Path, plan: SweepPlan) -> tuple[dict[tuple[int, int],
     return found, damaged
 
 
-@contextlib.contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the folder, so that two sweeps never write into it at once."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    handle = open(folder / LOCK_FILE, "a+")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise SweepError(f"{folder}: another capsim sweep is writing into this folder now; wait for it "
-                             "to finish or choose another --out") from None
-        yield
-    finally:
-        handle.close()
-
-
 def _remove_temporaries(folder: Path) -> None:
-    """Temporary files left by a sweep killed while writing (never a finished task's file)."""
-    for path in (folder / TASKS).glob(".*.tmp"):
+    """Temporary files left by a sweep killed while writing: regular files named as
+    :func:`write_atomic` names them, never a finished task's file nor a link."""
+    for place in (folder, folder / TASKS):
         with contextlib.suppress(OSError):
-            path.unlink()
+            for entry in os.scandir(place):
+                if _TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
 
 # --------------------------------------------------------------------------- executors
@@ -462,7 +500,8 @@ def _orphan_guard(parent: int) -> None:
 
 
 def _error_text(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}".strip()
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 Done = Callable[[int, int, dict], None]
@@ -513,6 +552,23 @@ class DaskConnection:
                 self.cluster.close()
 
 
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Open and close one connection to a Dask scheduler, within ``timeout`` seconds; raise if none answers.
+
+    Done before a ``Client`` exists: a Client that failed to connect is closed again by its
+    finaliser, which waits twice the timeout more and prints a TimeoutError traceback.
+    """
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def probe() -> None:
+        comm = await connect(address, timeout=timeout)
+        await comm.close()
+
+    asyncio.run(asyncio.wait_for(probe(), timeout))
+
+
 def connect_dask(scheduler: str | None, workers: int, timeout: float = CONNECT_TIMEOUT) -> DaskConnection:
     """A client of the scheduler at ``scheduler``, or of a new ``LocalCluster`` on loopback.
 
@@ -525,6 +581,7 @@ def connect_dask(scheduler: str | None, workers: int, timeout: float = CONNECT_T
                          "pip install 'capsim[dask]' (or pip install 'dask[distributed]')") from None
     if scheduler:
         try:
+            _probe_scheduler(scheduler, timeout)
             client = Client(scheduler, timeout=timeout, set_as_default=False)
         except Exception as err:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
             raise SweepError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there within {timeout:g} s "
@@ -675,27 +732,31 @@ def sweep(
     if plan is None:
         remote = executor == "dask" and bool(scheduler)
         plan = plan_sweep(scenario_path, grid, replications, seed, overrides, workers=0 if remote else workers)
-    _check_folder_kind(folder)
-    found, _ = existing_tasks(folder, plan)  # refuse another sweep's folder before connecting anywhere
+    try:  # refuse a folder that is not a sweep's, or another sweep's, before connecting anywhere
+        output.check(folder, "sweep")
+    except output.OutputError as err:
+        raise SweepError(str(err)) from None
+    found, _ = existing_tasks(folder, plan)
     connection = None
     if plan.total - len(found) > 0 and executor == "dask":
         connection = connect_dask(scheduler, workers)
     try:
-        try:
-            (folder / TASKS).mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise SweepError(f"{folder}: cannot write the output folder there ({err.strerror or err}); "
-                             "choose another with --out") from None
-        with _folder_lock(folder):
+        with _claimed(folder):
             _remove_temporaries(folder)
             records, damaged = existing_tasks(folder, plan)
-            for path in damaged:  # not this format, or unreadable: it holds no result; run it again
+            for path in damaged:  # capsim's, but another format or mislabelled: it holds no result; run it again
                 with contextlib.suppress(OSError):
                     path.unlink()
             reused = len(records)
             todo = [(p.index, r) for p in plan.points for r in range(plan.replications) if (p.index, r) not in records]
             base_manifest = _manifest(plan, executor, workers, connection, started, clock, reused, 0, [], "running")
-            write_atomic(folder / MANIFEST_FILE, _dump(base_manifest))
+            try:  # the manifest first: a folder is never left holding tasks without it
+                folder.mkdir(exist_ok=True)
+                write_atomic(folder / MANIFEST_FILE, _dump(base_manifest))
+                (folder / TASKS).mkdir(exist_ok=True)
+            except OSError as err:
+                raise SweepError(f"{folder}: cannot write the output folder there ({err.strerror or err}); "
+                                 "choose another with --out") from None
             for name in (SUMMARY_FILE, REPLICATIONS_FILE):  # tables of an earlier, smaller sweep are stale
                 with contextlib.suppress(FileNotFoundError):
                     (folder / name).unlink()
@@ -742,9 +803,10 @@ def sweep(
 def _manifest(plan: SweepPlan, executor: str, workers: int, connection: DaskConnection | None,
               started: dt.datetime, clock: float, reused: int, ran: int, failures: list[TaskFailure],
               status: str) -> dict:
-    """The sweep's manifest: the run manifest of the base scenario plus a ``sweep`` section."""
-    data = run_manifest(plan.base, seed=plan.seed, replications=plan.replications, workers=workers, started=started,
-                        wall_seconds=time.perf_counter() - clock, source=plan.source, overrides=plan.overrides)
+    """The sweep's manifest: its kind, the run manifest of the base scenario, and a ``sweep`` section."""
+    data = {"kind": "sweep", **run_manifest(plan.base, seed=plan.seed, replications=plan.replications, workers=workers,
+                                            started=started, wall_seconds=time.perf_counter() - clock,
+                                            source=plan.source, overrides=plan.overrides)}
     if executor == "dask":
         from importlib import metadata
 

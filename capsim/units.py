@@ -20,28 +20,17 @@ from __future__ import annotations
 import math
 import re
 
-SECONDS: dict[str, float] = {
-    "s": 1.0,
-    "sec": 1.0,
-    "second": 1.0,
-    "seconds": 1.0,
-    "min": 60.0,
-    "minute": 60.0,
-    "minutes": 60.0,
-    "h": 3600.0,
-    "hour": 3600.0,
-    "hours": 3600.0,
-    "d": 86400.0,
-    "day": 86400.0,
-    "days": 86400.0,
-    "w": 7 * 86400.0,
-    "week": 7 * 86400.0,
-    "weeks": 7 * 86400.0,
-    "y": 365.25 * 86400.0,
-    "year": 365.25 * 86400.0,
-    "years": 365.25 * 86400.0,
+_UNIT_NAMES: dict[float, tuple[str, ...]] = {
+    1.0: ("s", "sec", "secs", "second", "seconds"),
+    60.0: ("min", "mins", "minute", "minutes"),
+    3600.0: ("h", "hr", "hrs", "hour", "hours"),
+    86400.0: ("d", "day", "days"),
+    7 * 86400.0: ("w", "wk", "wks", "week", "weeks"),
+    365.25 * 86400.0: ("y", "yr", "yrs", "year", "years"),
 }
-"""Seconds in one of each time unit a scenario may use."""
+SECONDS: dict[str, float] = {name: size for size, names in _UNIT_NAMES.items() for name in names}
+"""Seconds in one of each time unit a scenario may use: the one table every duration, rate
+and daily cap is read with (case-insensitive). "m" is not in it: minutes or months?"""
 
 SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86400.0
@@ -51,7 +40,7 @@ _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _DURATION = re.compile(rf"^\s*({_NUMBER})\s*([a-zA-Z]+)\s*$")
 _RATE = re.compile(rf"^\s*({_NUMBER})\s*/\s*({_NUMBER})?\s*([a-zA-Z]+)\s*$")
 
-DURATION_HELP = "a number and a unit (s, min, h, d, w, y), e.g. 28.4s, 5min, 24h, 30d"
+DURATION_HELP = "a number and a unit (s, min, h, d, w, y; or sec, mins, hr, hours, days, wk, yr ...), e.g. 28.4s, 5min, 24h, 30d"
 RATE_HELP = "a count per time unit, e.g. 370/day, 12/h, 291273/year"
 
 
@@ -116,7 +105,7 @@ def parse_daily_cap(text: str | None) -> float | None:
         return None
     if isinstance(text, str) and "/" in text:
         amount, _, per = text.partition("/")
-        if per.strip().lower() not in {"day", "d"}:
+        if SECONDS.get(per.strip().lower()) != SECONDS_PER_DAY:
             raise UnitError(f"{text!r} is not a daily cap: write it per day, e.g. 4h/day, or none")
         return _daily(parse_duration(amount), text)
     return _daily(parse_duration(text), text)

@@ -237,3 +237,20 @@ def test_format_duration_round_trips(text):
 def test_format_duration_of_negative_keeps_the_sign():
     assert format_duration(-7200.0) == "-2h"
     assert math.isclose(parse_duration(format_duration(-7200.0)), -7200.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("2hr", 7200.0), ("5 mins", 300.0), ("90 secs", 90.0), ("2 hours", 7200.0), ("90 sec", 90.0),
+     ("3 hrs", 10800.0), ("2 wks", 14 * DAY), ("1 yr", 365.25 * DAY), ("2 YRS", 2 * 365.25 * DAY)],
+)
+def test_every_spelling_of_a_unit_in_the_one_table(text, seconds):
+    assert parse_duration(text) == pytest.approx(seconds, rel=1e-12)
+
+
+def test_rates_and_daily_caps_read_units_from_the_same_table():
+    assert parse_rate("6/hr") * 3600 == pytest.approx(6.0)
+    assert parse_rate("10/2 mins") * 60 == pytest.approx(5.0)
+    assert parse_daily_cap("4 hrs/days") == 4 * 3600.0
+    with pytest.raises(UnitError):
+        parse_daily_cap("4h/week")  # a daily cap is per day, whatever the spelling
