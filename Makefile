@@ -1,12 +1,15 @@
 # capsim: two commands on a fresh machine with Python 3.11+ and make.
 #   make run    set up, then run the default scenario through to its output folder
 #   make test   set up, then run the test suite
+# and: make docs (build the documentation site into site/), make serve-docs (browse it while
+# editing), make wheel (build the wheel into dist/, to install elsewhere with pip).
+# Setup installs capsim editable with its test extras (Dask, MkDocs, Ciw, Jupyter for notebooks).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out/base
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup bench docs serve-docs wheel clean
 
 $(BIN)/capsim: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +23,19 @@ run: setup
 	$(BIN)/capsim run scenarios/base.yaml --out $(OUT)
 
 test: setup
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py
 
+docs: setup
+	$(BIN)/mkdocs build --strict --site-dir site
+
+serve-docs: setup
+	$(BIN)/mkdocs serve
+
+wheel: setup
+	$(BIN)/pip wheel --no-deps --quiet -w dist .
+
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out site build dist .pytest_cache

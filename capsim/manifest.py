@@ -8,13 +8,14 @@ import sys
 from importlib import metadata
 
 from capsim.scenario import Scenario
+from capsim.version import version
 
-LIBRARIES = ("capsim", "simpy", "numpy", "numba", "scipy", "pandas", "matplotlib", "pydantic", "typer", "PyYAML")
+LIBRARIES = ("simpy", "numpy", "numba", "scipy", "pandas", "matplotlib", "pydantic", "typer", "PyYAML")
 
 
 def versions() -> dict[str, str]:
     """Versions of Python, capsim and the libraries that shape its results."""
-    found = {"python": platform.python_version()}
+    found = {"python": platform.python_version(), "capsim": version()}
     for name in LIBRARIES:
         try:
             found[name] = metadata.version(name)

@@ -1,0 +1,67 @@
+"""The scenarios that ship with capsim, found through the installed package.
+
+The repository keeps them readable at its top level, in ``scenarios/``: that folder is the one
+source of truth. ``pyproject.toml`` maps it to the package ``capsim.scenarios``
+(``[tool.setuptools.package-dir]``), so a wheel carries the files as ``capsim/scenarios/*.yaml``
+and an editable install points the same package name back at ``scenarios/``. Either way they are
+found with ``importlib.resources``, never by a path relative to the source tree, so
+``capsim run base`` works from any folder after a plain ``pip install``. The files stay real
+files on disk in both cases (a wheel is unpacked, never imported from a zip), which ``extends:``
+needs: a bundled scenario names its parent as a file beside it (``extends: base.yaml``).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+PACKAGE = "capsim.scenarios"
+
+
+class BundledScenarioError(ValueError):
+    """A bundled scenario that does not exist, or a copy that would overwrite a file."""
+
+
+def folder() -> Path:
+    """The folder that holds the bundled scenario files (``*.yaml``)."""
+    return Path(str(resources.files(PACKAGE)))
+
+
+def names() -> list[str]:
+    """The bundled scenarios' names (file names without ``.yaml``), sorted."""
+    return sorted(path.stem for path in folder().glob("*.yaml"))
+
+
+def path(name: str) -> Path:
+    """The file of the bundled scenario ``name`` (e.g. ``"base"``); raises if there is none."""
+    file = folder() / f"{name}.yaml"
+    if not file.is_file() or Path(name).name != name:
+        raise BundledScenarioError(f"{name}: no bundled scenario of that name; bundled scenarios: "
+                                   f"{', '.join(names()) or 'none'}")
+    return file
+
+
+def copy(name: str, target: Path) -> list[Path]:
+    """Write bundled scenario ``name`` into folder ``target`` as a starting point; return the files written.
+
+    The scenarios it ``extends:`` are written beside it too, so that the copy loads as it is.
+    Nothing is overwritten: if any of those files already exists in ``target``, nothing is written.
+    """
+    chain = [path(name)]
+    while parent := (yaml.safe_load(chain[-1].read_text(encoding="utf-8")) or {}).get("extends"):
+        chain.append(path(Path(parent).stem))
+    if not target.is_dir():
+        raise BundledScenarioError(f"{target}: no such folder; create it first or name another")
+    taken = [target / file.name for file in chain if (target / file.name).exists()]
+    if taken:
+        raise BundledScenarioError(f"{', '.join(map(str, taken))}: already exists; nothing was written "
+                                   "(capsim never overwrites a file: move it or copy into another folder)")
+    written = []
+    for file in chain:
+        destination = target / file.name
+        with destination.open("x", encoding="utf-8") as out:  # "x": refuses a file made since the check
+            out.write(file.read_text(encoding="utf-8"))
+        written.append(destination)
+    return written
