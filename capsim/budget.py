@@ -3,8 +3,11 @@
 For each replication of a scenario, the measured period (warm-up to horizon) is cut at
 each new year, and for each calendar year (or part of one) capsim counts:
 
-* ``fte``: mean number of analysts in post (all teams), from the replication's shift plans
-  (attrition, vacancies while a seat is refilled, planned changes); absent analysts count;
+* ``fte``: mean number of analysts (people on the team's contract) in post, all teams:
+  seats in post, from the replication's shift plans (attrition, vacancies while a seat is
+  refilled, planned changes; absent analysts count), each ×
+  :func:`~capsim.workforce.people_per_seat` (its roster's hours a week over
+  ``contracted_hours``: 1 for a roster of up to 40 h a week by default, 4.2 for a 24/7 seat);
 * ``hires`` and ``leavers``: analysts who started (new seats and replacements) and who left
   by attrition;
 * ``staff_cost``: salaries, hiring and overtime (:mod:`capsim.costs`), at that year's prices;
@@ -37,6 +40,7 @@ from capsim.records import Replication
 from capsim.results import mean_ci
 from capsim.scenario import Scenario, ScenarioError
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_YEAR
+from capsim.workforce import people_per_seat
 
 MEASURES = ["fte", "hires", "leavers", "staff_cost", "tooling_cost", "total_cost", "assessed", "cost_per_assessed"]
 """Measures per year, in ``budget.csv`` order."""
@@ -82,7 +86,8 @@ def _piece(scenario: Scenario, rep: Replication, a: float, b: float, year: int, 
            cell_edges: np.ndarray, direct: np.ndarray) -> dict:
     items = rep.items
     row: dict = {"_seconds": b - a}
-    fte_by_team = {team.team: rep.shifts[t].in_post_seconds(a, b) / (b - a) for t, team in enumerate(scenario.workforce)}
+    fte_by_team = {team.team: rep.shifts[t].in_post_seconds(a, b) / (b - a) * people_per_seat(team)
+                   for t, team in enumerate(scenario.workforce)}
     row["fte"] = sum(fte_by_team.values())
     row["hires"] = sum(plan.hires_between(a, b) for plan in rep.shifts)
     row["leavers"] = sum(plan.leavers_between(a, b) for plan in rep.shifts)
@@ -144,7 +149,7 @@ def budget(scenarios: list[Scenario], replications: int | None = None, seed: int
         raise ScenarioError("replications and workers must be at least 1")
     workers = min(workers, replications * len(scenarios))
     for s in scenarios:
-        check_size(s, workers)
+        check_size(s, workers, replications)
     tasks = [(i, r) for i in range(len(scenarios)) for r in range(replications)]
     outcomes: dict[tuple[int, int], pd.DataFrame] = {}
     if workers == 1:
@@ -182,7 +187,7 @@ def summarise_budget(per_replication: pd.DataFrame, names: list[str]) -> pd.Data
             row = {"scenario": name, "year": year, "first_day": first.first_day, "last_day": first.last_day,
                    "days": first.days}
             for m in measures:
-                mean, low, high = mean_ci(group[m].to_numpy(dtype=float))
+                mean, low, high = mean_ci(group[m].to_numpy(dtype=float), bounds=(0.0, np.inf))  # counts, money
                 row[m], row[f"{m}_ci_low"], row[f"{m}_ci_high"] = mean, low, high
             for m in COMPARED:
                 diff = np.nan, np.nan, np.nan

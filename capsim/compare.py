@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from capsim.experiment import SimulationResult
+from capsim.metrics import metric_range
 from capsim.results import mean_ci
 
 COMPARISON_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "difference", "difference_ci_low",
@@ -40,7 +41,7 @@ def compare(results: list[SimulationResult]) -> pd.DataFrame:
         for metric in shared:
             values = result.per_replication[metric].to_numpy(dtype=float)
             paired = values - first.per_replication[metric].to_numpy(dtype=float)
-            rows.append([result.scenario.name, metric, *mean_ci(values), *mean_ci(paired)])
+            rows.append([result.scenario.name, metric, *mean_ci(values, bounds=metric_range(metric)), *mean_ci(paired)])
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 

@@ -2,13 +2,15 @@
 
 **Staff**, per team with a ``costs.teams.<team>`` entry:
 
-* salaries: ``annual_cost`` per analyst in post for a year of 365.25 days (the project's
-  year, as for annual volumes), pro rata by the second: an analyst in post for all of a
-  365-day calendar year costs 365/365.25 of ``annual_cost``;
-* hiring: ``hire_cost`` once per new analyst (a planned new seat, or a leaver's
-  replacement), charged when they start;
+* salaries: ``annual_cost`` per analyst (one person on the team's contract) for a year of
+  365.25 days (the project's year, as for annual volumes), pro rata by the second. A seat in
+  post is :func:`~capsim.workforce.people_per_seat` analysts (its roster's hours a week over
+  ``contracted_hours``): a Monday-to-Friday seat for all of a 365-day calendar year costs
+  365/365.25 of ``annual_cost``, a 24/7 seat 4.2 times that by default;
+* hiring: ``hire_cost`` once per new person (a planned new seat's people, or a leaver's
+  replacement's), charged when they start;
 * overtime: each hour of overtime worked costs ``overtime_premium`` × the hourly rate,
-  ``annual_cost`` over the roster's hours a year (shift hours × working days a week × 52.18).
+  ``annual_cost`` over the contracted hours a year (``contracted_hours`` × 52.18).
 
 Analysts in post are counted whether present or absent (shrinkage is paid time).
 
@@ -32,7 +34,7 @@ import numpy as np
 
 from capsim.scenario import Scenario, Team
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
-from capsim.workforce import ShiftPlan, Tenures, planned_tenures, rostered_hours_per_year, shift_starts
+from capsim.workforce import ShiftPlan, Tenures, contracted_hours_per_year, people_per_seat, planned_tenures, shift_starts
 
 ITEMS_PROCESSED_BY = {"hash_matching": "arrivals", "classifier": "reviewed", "synthetic_detector": "reviewed",
                       "clustering": "reviewed", "wellbeing": "reviewed"}
@@ -76,14 +78,15 @@ def team_staff_cost(scenario: Scenario, team: Team, t0: float, t1: float, plan: 
     if rates is None:
         return {**parts, "total": 0.0}
     tenures = plan.tenures if plan is not None and plan.tenures is not None else planned_tenures(team, scenario.clock)
-    hourly = rates.annual_cost / rostered_hours_per_year(team) if rostered_hours_per_year(team) else 0.0
+    hourly = rates.annual_cost / contracted_hours_per_year(team)
+    people = people_per_seat(team)
     overtime_hours = (team.overtime or 0.0) / SECONDS_PER_HOUR
     starts = plan.start if plan is not None else shift_starts(team, scenario.clock)
     for year, a, b in calendar_years(scenario, t0, t1):
         index = price_index(scenario, year)
-        parts["salaries"] += _in_post_seconds(tenures, a, b) / SECONDS_PER_YEAR * rates.annual_cost * index
+        parts["salaries"] += _in_post_seconds(tenures, a, b) / SECONDS_PER_YEAR * people * rates.annual_cost * index
         hires = int((tenures.new & (tenures.start >= a) & (tenures.start < b)).sum())
-        parts["hiring"] += hires * rates.hire_cost * index
+        parts["hiring"] += hires * people * rates.hire_cost * index
         if overtime_hours:
             if plan is not None:
                 worked = plan.present_shifts_between(a, b)

@@ -9,7 +9,8 @@ step). In each cell the rate is held at its value at the cell's midpoint (growth
 change over months, so the error is of order (cell / doubling time)²; the weekly pattern
 is constant within a day, so it is exact); the count is Poisson with that mean, and the
 arrival times are uniform within the cell. Items cleared by hash matching never become
-rows: only their count is drawn, binomially, per cell.
+rows: only their count is drawn, binomially, per cell; the arrival times of the others are
+the same as they would be without hash matching (:func:`first_of_blocks`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 from capsim.scenario import (
     Clock,
@@ -74,8 +76,8 @@ def growth_factor(stream: Stream, clock: Clock, t: np.ndarray) -> np.ndarray:
         return stream.rate * np.exp2(t / g.doubling_time)
     if isinstance(g, GrowthLogistic):
         mid = seconds_after_start(g.midpoint, clock)
-        s0 = 1.0 / (1.0 + math.exp(g.steepness * mid))
-        st = 1.0 / (1.0 + np.exp(-g.steepness * (t - mid)))
+        s0 = float(expit(-g.steepness * mid))  # expit: 1 / (1 + exp(-x)) without overflow
+        st = expit(g.steepness * (t - mid))
         return stream.rate + (g.ceiling - stream.rate) * (st - s0) / (1.0 - s0)
     if isinstance(g, GrowthTable):
         xs = np.array([seconds_after_start(p.date, clock) for p in g.points])
@@ -112,15 +114,24 @@ def expected_count(stream: Stream, clock: Clock) -> float:
 
 
 def expected_reviewed(scenario: Scenario) -> int:
-    """How many items of a replication reach a human: the expected number plus six
-    standard deviations, so that the item table can be sized once."""
+    """How many rows a replication's item table needs, so that it can be sized once: per team,
+    the expected number of its streams' items that reach a human, plus at most the largest
+    ``share`` of the rules from each team that refers items to it times that team's rows (an
+    item is referred at most once from a team to another; ``when`` only lowers this), each
+    plus six standard deviations."""
     hashing = scenario.tooling.hash_matching
-    total = 0.0
+    rows = {team.team: 0.0 for team in scenario.workforce}
     for stream in scenario.demand:
         cleared = stream.mix.known * hashing.match_rate if hashing.enabled else 0.0
         mean = expected_count(stream, scenario.clock) * (1 - cleared)
-        total += mean + 6 * mean**0.5
-    return int(total) + 1024
+        rows[scenario.team_of(stream)] += mean + 6 * mean**0.5
+    for index in scenario.team_order():
+        source = scenario.workforce[index].team
+        for to in sorted({r.to for r in scenario.routing if r.source == source}):
+            share = max(r.share for r in scenario.routing if r.source == source and r.to == to)
+            mean = share * rows[source]
+            rows[to] += mean + 6 * mean**0.5
+    return int(sum(rows.values())) + 1024
 
 
 @dataclass
@@ -151,7 +162,7 @@ class StreamSource:
         self.clock = scenario.clock
         self.width = cell_seconds(self.clock)
         self.means = cell_means(self.stream, self.clock)
-        self.review = scenario.review[self.stream.unit]
+        self.review = scenario.review_time(scenario.team_of(self.stream), self.stream.unit)
         self.tooling = scenario.tooling
         hashing = scenario.tooling.hash_matching
         self.match_rate = hashing.match_rate if hashing.enabled else 0.0
@@ -165,6 +176,8 @@ class StreamSource:
         self.rngs = rngs
         self.cleared_per_cell = np.zeros(len(self.means), dtype=np.int64)
         self.arrived_per_cell = np.zeros(len(self.means), dtype=np.int64)
+        self.arrived_total = 0  # the sums of the two arrays above, kept as they grow
+        self.cleared_total = 0
         self._lumps = self._lump_arrivals()
 
     def _lump_arrivals(self) -> list[tuple[float, int]]:
@@ -193,14 +206,17 @@ class StreamSource:
         reviewed, known = self._screen(counts, listed_share)
         np.add.at(self.arrived_per_cell, cells, counts)
         np.add.at(self.cleared_per_cell, cells, counts - reviewed)
+        self.arrived_total += int(counts.sum())
+        self.cleared_total += int((counts - reviewed).sum())
         spread = last - first  # cells of the Poisson flow; lumps follow
         cell_starts = cells[:spread] * float(self.width)
         widths = np.minimum(self.width, self.clock.horizon - cell_starts)  # the last cell may be cut short
-        offsets = sorted_uniforms(reviewed[:spread], self.rngs["arrival-times"])
+        offsets = first_of_blocks(counts[:spread], reviewed[:spread], self.rngs["arrival-times"])
         arrival = np.repeat(cell_starts, reviewed[:spread]) + offsets * np.repeat(widths, reviewed[:spread])
         if len(cells) > spread:
             lump_times = [at for at, _ in self._lumps if t0 <= at < t1]
-            arrival = np.sort(np.concatenate([arrival, np.repeat(lump_times, reviewed[spread:])]))
+            arrival = np.concatenate([arrival, np.repeat(lump_times, reviewed[spread:])])
+        arrival = np.sort(arrival)
         n = len(arrival)
         flags = self._flags(n, known / max(reviewed.sum(), 1))
         service = draw_review_times(self.review, n, self.rngs["review"]) * self._time_factors(flags)
@@ -255,11 +271,7 @@ class StreamSource:
     def _time_factors(self, flags: np.ndarray) -> np.ndarray | float:
         """Review-time multipliers from the tools: classifier, clustering, wellbeing."""
         tools = self.tooling
-        factor = 1.0
-        if tools.classifier.enabled:
-            factor *= tools.classifier.time_factor
-        if tools.wellbeing.enabled:
-            factor *= tools.wellbeing.time_factor
+        factor = tools.time_factor(screening=True)
         if tools.clustering.enabled and self.stream.cluster_size > 1:
             followers = cluster_followers(len(flags), self.stream.cluster_size, self.rngs["clustering"])
             return np.where(followers, factor * tools.clustering.follow_fraction, factor)
@@ -297,26 +309,38 @@ def bernoulli(p: float, n: int, rng: np.random.Generator) -> np.ndarray:
     return rng.random(n) < p
 
 
-def sorted_uniforms(counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """For each cell ``k``, ``counts[k]`` uniform draws on [0, 1) in increasing order, cells in turn.
+SKIP_COST = 1000
+"""Skipping a cell's cleared items costs about as much as drawing this many uniforms (a
+``PCG64.advance`` call); below that, the draws are made and dropped instead."""
 
-    Uses the exponential-spacings identity: the order statistics of c uniforms are
-    distributed as the partial sums of c + 1 standard exponentials divided by their total.
-    That costs linear time, where sorting would cost c log c.
+
+def first_of_blocks(counts: np.ndarray, kept: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Arrival offsets (shares of their cell, on [0, 1)) of the items that reach a human, cells in turn.
+
+    Every arrival of cell ``k`` has its own uniform draw — a block of ``counts[k]`` draws,
+    cells in turn — whether or not hash matching clears it: the items that reach a human are
+    the first ``kept[k]`` of the block (which ones are cleared is independent of when they
+    arrive, so the first ones are as good as any). Arrival times are therefore the same
+    whatever the tools, and the items that reach a human with hash matching on are a subset
+    of those with it off (common random numbers). Cleared items cost no draw when their
+    block is long: the generator skips them (``rng`` must be a PCG64 generator, which draws
+    one 64-bit word per uniform). The offsets are not sorted within a cell.
     """
     counts = np.asarray(counts, dtype=np.int64)
-    if counts.sum() == 0:
-        return np.zeros(0)
-    spacings = rng.standard_exponential(int(counts.sum()) + len(counts))
-    running = np.cumsum(spacings)
-    last = np.cumsum(counts + 1) - 1  # index of each cell's closing spacing
-    total = running[last]
-    before = np.concatenate([[0.0], total[:-1]])
-    cell = np.repeat(np.arange(len(counts)), counts + 1)
-    fraction = (running - before[cell]) / (total - before)[cell]
-    keep = np.ones(len(fraction), dtype=bool)
-    keep[last] = False
-    return fraction[keep]
+    kept = np.asarray(kept, dtype=np.int64)
+    skipped = counts - kept
+    if not skipped.any():
+        return rng.random(int(counts.sum()))
+    if skipped.sum() <= SKIP_COST * np.count_nonzero(skipped):  # draw everything, drop the cleared
+        u = rng.random(int(counts.sum()))
+        first = np.repeat(np.cumsum(counts) - counts - (np.cumsum(kept) - kept), kept)
+        return u[first + np.arange(int(kept.sum()))]
+    parts = []
+    for n, skip in zip(kept.tolist(), skipped.tolist()):
+        parts.append(rng.random(n))
+        if skip:
+            rng.bit_generator.advance(skip)
+    return np.concatenate(parts) if parts else np.zeros(0)
 
 
 def draw_review_times(review, n: int, rng: np.random.Generator) -> np.ndarray:

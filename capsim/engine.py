@@ -23,10 +23,10 @@ import simpy
 
 from capsim.demand import FLAG_CRIMINAL, FLAGS, STAGES, StreamSource, cell_seconds, draw_review_times, expected_reviewed
 from capsim.kernel import assign
-from capsim.records import ItemTable, Replication
-from capsim.scenario import Route, Scenario
+from capsim.records import CARRIED_PIECE, ItemTable, Replication
+from capsim.scenario import Clock, Route, Scenario
 from capsim.units import SECONDS_PER_DAY
-from capsim.workforce import ShiftPlan, shift_plan
+from capsim.workforce import ShiftPlan, exposure_cap, shift_plan
 
 BATCH_SECONDS = SECONDS_PER_DAY
 """Arrivals are drawn a day at a time (the batch is part of the model's random-number use)."""
@@ -65,15 +65,13 @@ class TeamQueue:
         self.free_at = np.zeros(headcount)
         self.shift_end = np.full(headcount, -np.inf)
         self.exposure = np.zeros(headcount)
-        cap = team.exposure_cap if team.exposure_cap is not None else np.inf
-        wellbeing = scenario.tooling.wellbeing
-        if wellbeing.enabled and wellbeing.exposure_cap is not None:
-            cap = wellbeing.exposure_cap
-        self.cap = np.full(headcount, cap)
+        self.cap = np.full(headcount, exposure_cap(scenario, team))
         self.pace = np.ones(headcount)
         self.carry_over = team.carry_over
         self.remaining = np.zeros(headcount)  # seconds of work carried to the next shift
         self.carried = np.full(headcount, -1, dtype=np.int64)  # the item that work belongs to
+        self.last_shift = np.full(headcount, -1, dtype=np.int64)  # each analyst's latest shift on duty
+        self.pieces: list[tuple[int, int, float]] = []  # (item, shift, seconds) of each carried item's work
         self.unfinished = np.zeros(0, dtype=np.int64)  # started, not yet known to have finished
 
     def enqueue(self, queue: int, ids: np.ndarray) -> None:
@@ -92,11 +90,13 @@ class TeamQueue:
         self.queue[queue, tail : tail + len(ids)] = ids
         self.qtail[queue] = tail + len(ids)
 
-    def start_shift(self, shift: int, item_end: np.ndarray) -> None:
+    def start_shift(self, shift: int, item_start: np.ndarray, item_end: np.ndarray) -> None:
         """Bring the analysts present for ``shift`` on duty, exposure counters at zero.
 
         Work carried over from an earlier shift comes first: it ends this shift if it fits
-        (``item_end`` of its item is set then), and otherwise fills it and carries on.
+        (``item_end`` of its item is set then), and otherwise fills it and carries on. Each
+        piece of a carried item's work goes in :attr:`pieces` with the shift it was done on
+        (the first piece, from ``item_start`` to the end of its shift, as the item is carried on).
         """
         present = self.plan.present[shift]
         begin, end = self.plan.start[shift], self.plan.end[shift]
@@ -106,13 +106,24 @@ class TeamQueue:
         self.pace[present] = self.plan.pace[shift, present]
         self.shift_end[~present] = -np.inf
         for a in np.flatnonzero(present & (self.remaining > 0)):
+            item, before = int(self.carried[a]), int(self.last_shift[a])
+            if item_start[item] >= self.plan.start[before]:  # first carried on: its piece on the shift it started
+                self.pieces.append((item, before, float(self.plan.end[before] - item_start[item])))
             work = min(self.remaining[a], end - begin)
+            self.pieces.append((item, shift, float(work)))
             self.remaining[a] -= work
             self.exposure[a] = work
             self.free_at[a] = begin + work
             if self.remaining[a] == 0:
-                item_end[self.carried[a]] = begin + work
+                item_end[item] = begin + work
                 self.carried[a] = -1
+        self.last_shift[present] = shift
+
+    def carried_pieces(self, rows: int) -> np.ndarray:
+        """The log of carried work (:meth:`start_shift`) on the first ``rows`` items, as
+        :data:`~capsim.records.CARRIED_PIECE` rows of (item, shift, seconds)."""
+        pieces = np.array(self.pieces, dtype=CARRIED_PIECE).reshape(-1)
+        return pieces[pieces["item"] < rows]
 
 
 class Simulation:
@@ -133,7 +144,11 @@ class Simulation:
         self.team_index = {t.team: i for i, t in enumerate(scenario.workforce)}
         self.order = scenario.team_order()
         self.stream_team = np.array([self.team_index[scenario.team_of(s)] for s in scenario.demand], dtype=np.int16)
-        self.routes = {i: [r for r in scenario.routing if self.team_index[r.source] == i] for i in self.order}
+        self.unit_names = sorted({s.unit for s in scenario.demand})
+        self.stream_unit = np.array([self.unit_names.index(s.unit) for s in scenario.demand], dtype=np.int64)
+        self.routes = {i: {} for i in self.order}  # team → receiving team → its rules from that team, in order
+        for r in scenario.routing:
+            self.routes[self.team_index[r.source]].setdefault(r.to, []).append(r)
         self.confirmed = np.zeros(len(scenario.demand), dtype=np.int64)  # criminal items confirmed, per stream
         self.route_rng = {(r.source, r.to): self.rng(f"routing:{r.source}->{r.to}") for r in scenario.routing}
         self.task_rng = {t.team: self.rng(f"task:{t.team}") for t in scenario.workforce}
@@ -170,27 +185,38 @@ class Simulation:
         finished = finished[np.argsort(items.end[finished], kind="stable")]
         direct = finished[items.parent[finished] < 0]  # a referral confirmed again is not listed twice
         confirmed = direct[(items.flags[direct] & FLAG_CRIMINAL) > 0]
-        np.add.at(self.confirmed, items.stream[confirmed], 1)
-        for route in self.routes[index]:
-            self._refer(route, finished)
+        self.confirmed += np.bincount(items.stream[confirmed], minlength=len(self.confirmed))
+        for rules in self.routes[index].values():
+            self._refer(rules, finished)
 
-    def _refer(self, route: Route, finished: np.ndarray) -> None:
-        """Send the finished items that match ``route`` to its team, arriving when they finished."""
+    def _refer(self, rules: list[Route], finished: np.ndarray) -> None:
+        """Send the finished items (in end order) that match one of ``rules`` — all from one team
+        to one other — to that team, arriving when they finished.
+
+        Each item is decided by the first rule it matches (so it is referred at most once), and
+        all the rules' referrals join the receiving queues in one batch, in end order, so that
+        every queue stays in arrival order.
+        """
         items = self.items
         flags = items.flags[finished]
-        match = np.ones(len(finished), dtype=bool)
-        for attribute, wanted in route.when.items():
-            match &= ((flags & FLAGS[attribute]) > 0) == wanted
-        if route.share < 1:
-            match &= self.route_rng[(route.source, route.to)].random(len(finished)) < route.share
-        sent = finished[match]
+        rule = np.full(len(finished), -1)  # the first rule each item matches, -1 for none
+        for k in range(len(rules) - 1, -1, -1):  # a rule matches when its bits are set or clear as wanted
+            bits = sum(FLAGS[attribute] for attribute in rules[k].when)
+            wanted = sum(FLAGS[attribute] for attribute, value in rules[k].when.items() if value)
+            rule[(flags & bits) == wanted] = k
+        sent = rule >= 0
+        shares = np.array([r.share for r in rules])
+        if (shares < 1).any():
+            sent &= self.route_rng[(rules[0].source, rules[0].to)].random(len(finished)) < shares[rule]
+        rule, sent = rule[sent], finished[sent]
         if not len(sent):
             return
+        route = rules[0]
         to = self.team_index[route.to]
         service = self._task_times(route.to, items.stream[sent])
         priorities = self.scenario.priorities
-        priority = (np.full(len(sent), priorities.index(route.priority), dtype=np.int8) if route.priority
-                    else items.priority[sent])
+        own = np.array([-1 if r.priority is None else priorities.index(r.priority) for r in rules])[rule]
+        priority = np.where(own >= 0, own, items.priority[sent]).astype(np.int8)
         ids = self.items.append(
             arrival=items.end[sent], service=service,
             deadline=np.full(len(sent), np.inf), flags=items.flags[sent], stream=items.stream[sent],
@@ -201,17 +227,17 @@ class Simulation:
             receiving.enqueue(receiving.queue_of[(int(p), route.source)], ids[priority == p])
 
     def _task_times(self, team: str, streams: np.ndarray) -> np.ndarray:
-        """Time per referred item at ``team``: its ``task_time``, or else each item's unit's review time."""
-        task = self.scenario.workforce[self.team_index[team]].task_time
+        """Time per referred item at ``team`` (seconds, at standard pace): the team's time for each
+        item's unit (:meth:`~capsim.scenario.Scenario.review_time`) × the tools' factor at a
+        receiving team (:meth:`~capsim.tooling.Tooling.time_factor`)."""
         rng = self.task_rng[team]
-        if task is not None:
-            return draw_review_times(task, len(streams), rng)
-        units = np.array([self.scenario.demand[s].unit for s in range(len(self.scenario.demand))])[streams]
+        units = self.stream_unit[streams]
         service = np.empty(len(streams))
-        for unit in np.unique(units):
-            mine = units == unit
-            service[mine] = draw_review_times(self.scenario.review[unit], int(mine.sum()), rng)
-        return service
+        for code in np.unique(units):  # units in name order, as the codes are
+            mine = units == code
+            review = self.scenario.review_time(team, self.unit_names[code])
+            service[mine] = draw_review_times(review, int(mine.sum()), rng)
+        return service * self.scenario.tooling.time_factor(screening=False)
 
     # ------------------------------------------------------------------ processes
 
@@ -226,19 +252,20 @@ class Simulation:
 
     def _listed_share(self, source: StreamSource) -> float:
         """Share of a stream's earlier items now on the hash list (cleared ones and confirmed ones)."""
-        arrived = source.arrived_per_cell.sum()
-        return (source.cleared_per_cell.sum() + self.confirmed[source.index]) / arrived if arrived else 0.0
+        arrived = source.arrived_total
+        return (source.cleared_total + int(self.confirmed[source.index])) / arrived if arrived else 0.0
 
     def _admit(self, batches) -> None:
         """Add one batch window's items from every stream to the table and to their queues."""
         batches = [b for b in batches if len(b)]
         if not batches:
             return
-        columns = {name: np.concatenate([getattr(b, name) for b in batches])
-                   for name in ("arrival", "service", "deadline", "flags", "stream", "priority")}
-        if len(batches) > 1:  # merge the streams' sorted runs into one arrival order
-            order = np.argsort(columns["arrival"], kind="stable")
-            columns = {name: column[order] for name, column in columns.items()}
+        names = ("arrival", "service", "deadline", "flags", "stream", "priority")
+        if len(batches) == 1:
+            columns = {name: getattr(batches[0], name) for name in names}
+        else:  # merge the streams' sorted runs into one arrival order
+            order = np.argsort(np.concatenate([b.arrival for b in batches]), kind="stable")
+            columns = {name: np.concatenate([getattr(b, name) for b in batches])[order] for name in names}
         team_of, prio_of = self.stream_team[columns["stream"]], columns["priority"]
         ids = self.items.append(team=team_of, **columns)
         if len(batches) == 1 and (prio_of == prio_of[0]).all():  # one stream, one priority: one queue
@@ -251,21 +278,33 @@ class Simulation:
                 if len(mine):
                     team.enqueue(team.queue_of[(p, None)], mine)
 
-    def _roster(self, team: TeamQueue):
-        for shift, begin in enumerate(team.plan.start):
+    def _roster(self, team: TeamQueue, first: int = 0):
+        for shift in range(first, len(team.plan.start)):
+            begin = team.plan.start[shift]
             yield self.env.timeout(begin - self.env.now)
             self.advance(begin)
-            team.start_shift(shift, self.items.end)
+            team.start_shift(shift, self.items.start, self.items.end)
 
     def run(self) -> Replication:
-        """Simulate to the horizon and return the records."""
+        """Simulate to the horizon, run out the work already arrived, and return the records.
+
+        The records describe the system at the horizon; when the items still waiting then
+        were eventually assessed is in ``Replication.runout`` (:meth:`_run_out`).
+        """
         self.env.process(self._arrivals())
         for team in self.teams:
             self.env.process(self._roster(team))
         horizon = self.scenario.clock.horizon
         self.env.run(until=horizon)
         self.advance(horizon)
+        shifts = [t.plan for t in self.teams]
+        rows = len(self.items)
+        waiting = self.items.waiting_rows()
+        in_hand, left = self._work_in_hand(horizon)
+        stopped, complete = self._run_out(horizon, rows)
+        runout = self.items.close_at_horizon(rows, waiting, in_hand, left, horizon, stopped, complete)
         return Replication(
+            runout=runout,
             items=self.items.frozen(),
             horizon=horizon,
             warmup=self.scenario.clock.warmup,
@@ -273,8 +312,62 @@ class Simulation:
             arrived_per_cell=np.stack([s.arrived_per_cell for s in self.sources]),
             cleared_per_cell=np.stack([s.cleared_per_cell for s in self.sources]),
             stream_team=self.stream_team,
-            shifts=[t.plan for t in self.teams],
+            shifts=shifts,
+            carried=[t.carried_pieces(rows) for t in self.teams],
         )
+
+    def _work_in_hand(self, t: float) -> tuple[np.ndarray, np.ndarray]:
+        """Rows in assessment at ``t`` and the seconds of their work still to do then."""
+        items = self.items
+        n = len(items)
+        in_hand = np.flatnonzero(np.isfinite(items.start[:n]) & ~(items.end[:n] <= t))
+        left = items.end[in_hand] - t
+        for i in np.flatnonzero(~np.isfinite(left)):  # work carried over: at most one item per analyst
+            team, analyst = self.teams[items.team[in_hand[i]]], items.analyst[in_hand[i]]
+            left[i] = team.remaining[analyst] + max(team.free_at[analyst] - t, 0.0)
+        return in_hand, left
+
+    def _run_out(self, horizon: float, rows: int) -> tuple[float, bool]:
+        """After the horizon: no new arrivals, the same rosters (each team's shift plan extended,
+        :func:`capsim.workforce.shift_plan`), referrals still made, until every one of the
+        first ``rows`` items has started and ended or expired — or until the run-out limit
+        (:func:`runout_limit`), where the rest are censored. Returns (when it stopped, complete).
+        """
+        items, clock = self.items, self.scenario.clock
+        limit = horizon + runout_limit(clock)
+        pending = np.flatnonzero(~(items.end[:rows] < np.inf))
+        t, span = horizon, RUNOUT_FIRST_STEP
+        while True:
+            unstarted = ~np.isfinite(items.start[pending])
+            pending = pending[~(items.end[pending] < np.inf) & ~(unstarted & (items.deadline[pending] <= t))]
+            if not len(pending) or t >= limit:
+                return t, not len(pending)
+            until = min(t + span, limit)
+            span *= 2  # a long run-out takes few plan extensions
+            for team, spec in zip(self.teams, self.scenario.workforce):
+                first = len(team.plan.start)
+                team.plan = shift_plan(spec, clock, self.rng(f"shrinkage:{spec.team}"), until)
+                self.env.process(self._roster(team, first))
+            self.env.run(until=until)
+            self.advance(until)
+            t = until
+
+
+RUNOUT_FIRST_STEP = SECONDS_PER_DAY
+"""The run-out extends the rosters by this much first, then by twice as much each time (seconds)."""
+
+RUNOUT_WINDOWS = 3
+"""The run-out lasts at most this many measured windows (horizon − warm-up) ..."""
+
+RUNOUT_MIN_SECONDS = 28 * SECONDS_PER_DAY
+"""... or this long, whichever is longer (seconds)."""
+
+
+def runout_limit(clock: Clock) -> float:
+    """Longest run-out after the horizon, seconds: enough to clear a backlog built up at up to
+    ``RUNOUT_WINDOWS + 1`` times a team's capacity; past it (a team with no analysts, or a
+    heavier overload) the waits still unknown are censored."""
+    return max(RUNOUT_WINDOWS * (clock.horizon - clock.warmup), RUNOUT_MIN_SECONDS)
 
 
 def simulate_replication(scenario: Scenario, seed: int, replication: int = 0) -> Replication:

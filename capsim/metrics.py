@@ -6,6 +6,26 @@ only assessments that *start* after it; the time series starts at the end of the
 Items that arrived during the warm-up still occupy the queue and the analysts afterwards —
 that is the point of a warm-up.
 
+**Waits describe every item that arrived in the measured window.** After the horizon the
+engine runs out the work already arrived (no new arrivals, the same rosters; see
+:meth:`capsim.engine.Simulation.run`), so each item's eventual wait is known: ``wait_*``,
+``p_wait``, ``time_to_assessment_*``, ``sla_*`` and the per-priority and per-team waits count
+every item that arrived after the warm-up, including those still waiting at the horizon.
+Items that expire are left out of waits and count as SLA misses. If the run-out stops at its
+limit (a team with no analysts, or a very heavy overload), the waits still unknown then count
+up to that moment — a lower bound — and ``censored`` says how many there were.
+
+**Everything else is as at the horizon:** backlogs, counts of items assessed and expired,
+throughput, analyst hours (work in hand at the horizon counts only the part done by then),
+exposure, utilisation and costs.
+
+**The backlog identity** (all teams, exactly, in every replication)::
+
+    backlog_end = backlog_start + arrivals - auto_cleared + referred - assessments - expirations
+
+and, for the streams' own items arriving after the warm-up,
+``arrivals = assessed + auto_cleared + expired + waiting``.
+
 Times in the metrics are **hours** (``wait_mean`` and so on); shares are between 0 and 1.
 """
 
@@ -15,44 +35,110 @@ import numpy as np
 import pandas as pd
 
 from capsim.costs import staff_cost, tooling_cost
+from capsim.passes import most_waiting, shift_totals, step_counts, waits_of
 from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_REALISTIC
-from capsim.records import Replication
+from capsim.records import CARRIED_PIECE, Replication
 from capsim.scenario import Scenario
-from capsim.units import SECONDS_PER_HOUR, SECONDS_PER_YEAR
+from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
+from capsim.workforce import exposure_cap
 
 METRIC_DESCRIPTIONS: dict[str, str] = {
     "arrivals": "items arriving after the warm-up (all streams, including those cleared automatically)",
     "assessed": "items whose assessment started before the horizon",
     "auto_cleared": "items cleared by automated tooling without review",
     "expired": "items that expired unassessed (missed takedowns)",
-    "waiting": "items still waiting at the horizon (of those arriving after the warm-up)",
-    "backlog_end": "items waiting at the horizon, all teams",
-    "backlog_max": "largest number waiting at any time-series sample",
-    "wait_mean": "mean hours from arrival to start of assessment (assessed items)",
+    "waiting": "items still waiting at the horizon (of those arriving after the warm-up); their waits are "
+               "known from the run-out",
+    "runout_days": "days after the horizon until the last item that had arrived was assessed or expired "
+                   "(no new arrivals, the same rosters)",
+    "censored": "items whose wait was still unknown when the run-out stopped at its limit (their waits count "
+                "up to then: a lower bound); 0 when the run-out finished",
+    "backlog_start": "items waiting just before the end of the warm-up, all teams",
+    "referred": "referrals from one team to another arriving after the warm-up",
+    "assessments": "assessments started after the warm-up and before the horizon, all teams",
+    "expirations": "items that expired unassessed after the warm-up and by the horizon, all teams",
+    "backlog_end": "items waiting at the horizon, all teams (= backlog_start + arrivals - auto_cleared + "
+                   "referred - assessments - expirations)",
+    "backlog_max": "largest number waiting at any moment after the warm-up, all teams (exact event times)",
+    "wait_mean": "mean hours from arrival to start of assessment, over every item from the streams that "
+                 "arrived after the warm-up and was eventually assessed (expired items left out)",
     "wait_p90": "90th percentile of that wait, hours",
-    "p_wait": "share of assessed items that waited at all",
-    "time_to_assessment_mean": "mean hours from arrival to end of assessment",
+    "p_wait": "share of those items that waited at all",
+    "time_to_assessment_mean": "mean hours from arrival to end of assessment (the same items)",
     "time_to_assessment_p50": "median hours from arrival to end of assessment",
     "time_to_assessment_p90": "90th percentile, hours",
     "time_to_assessment_p95": "95th percentile, hours",
     "assessed_criminal": "assessed items that are criminal",
     "assessed_realistic": "assessed items that are AI-generated, criminal and realistic",
-    "analyst_hours": "hours of review by analysts",
+    "analyst_hours": "hours of review by analysts after the warm-up and by the horizon (work in hand at the "
+                     "horizon pro rata)",
     "exposure_hours_per_analyst_day": "hours of review per analyst on each shift in which they reviewed",
-    "utilisation": "share of analysts' on-shift time spent reviewing",
+    "utilisation": "analyst_hours over rostered hours: the time present analysts were on shift (after "
+                   "shrinkage, before any exposure cap)",
+    "utilisation_usable": "analyst_hours over usable hours: on each shift, the time on shift up to the daily "
+                          "exposure cap (1 = working flat out within the cap; can pass 1 a little, as an item "
+                          "started under the cap is finished)",
     "cost_staff": "staff cost over the measured period, in the scenario's currency",
     "cost_tooling": "tooling cost over the measured period",
     "cost_total": "staff and tooling cost over the measured period",
     "cost_per_assessed": "total cost per assessed item",
 }
-"""Metric name → what it means (sla_<priority> metrics are added per SLA)."""
+"""Metric name → what it means (those named after priorities and teams: :data:`PATTERN_DESCRIPTIONS`)."""
+
+SHARES = ("p_wait", "sla_")
+"""Metrics (names, or name prefixes) that are shares: their confidence intervals are clipped to [0, 1]."""
+
+
+def metric_range(name: str) -> tuple[float, float]:
+    """The values a metric can take: [0, 1] for shares, [0, inf) for every other metric
+    (counts, hours, costs, utilisation). Confidence intervals are clipped to it."""
+    return (0.0, 1.0) if name.startswith(SHARES) else (0.0, np.inf)
 
 
 VICTIM_ID_TEAM = "victim_id"
 """The team whose hours are reported as victim-identification hours."""
 
-PER_TEAM = ("assessed", "wait_mean", "backlog_end", "analyst_hours", "utilisation")
+PER_TEAM = ("assessed", "wait_mean", "backlog_end", "analyst_hours", "utilisation", "utilisation_usable")
 """Metrics reported per team (``<metric>_<team>``) when a scenario has more than one team."""
+
+
+PATTERN_DESCRIPTIONS: dict[str, str] = {
+    "sla_<priority>": "share of the streams' <priority> items arriving after the warm-up (at the team each stream "
+                      "goes to, the intake team; not referrals) whose assessment ended within the SLA's `within` of "
+                      "arriving; expired items are misses",
+    "wait_mean_<priority>": "mean wait in hours of the streams' <priority> items (not referrals)",
+    "wait_mean_missed_harmful": "mean wait in hours of criminal items the classifier did not flag as harmful",
+    "<metric>_<team>": "with more than one team, each of " + ", ".join(PER_TEAM) + " over the items that arrived "
+                       "at <team> after the warm-up: its streams' and the referrals it received, timed from their "
+                       "arrival there",
+    "sla_<priority>_<team>": "share of <priority> items arriving at <team> (its streams' and referrals) whose "
+                             "assessment there ended within the SLA's `within` of arriving there",
+    "wait_mean_<priority>_<team>": "mean wait in hours of <priority> items at <team>, from their arrival there",
+    "victim_id_hours": "analyst hours of the team named victim_id",
+    "victim_id_hours_on_synthetic": "of those, hours spent on AI-generated items",
+}
+"""Metrics named after a scenario's priorities and teams: pattern → what it means."""
+
+
+def glossary() -> str:
+    """Every metric and what it means, as the markdown of docs/metrics.md."""
+    rows = [f"| `{name}` | {text} |" for name, text in {**METRIC_DESCRIPTIONS, **PATTERN_DESCRIPTIONS}.items()]
+    return "\n".join([
+        "# Metrics",
+        "",
+        "<!-- generated: python -c 'import capsim.metrics as m; print(m.glossary(), end=\"\")' > docs/metrics.md -->",
+        "",
+        "Names as in `summary.csv` and `replications.csv`; times in hours, shares between 0 and 1.",
+        "Waits describe every item that arrived after the warm-up (the run-out after the horizon finishes",
+        "the work already arrived); everything else is as at the horizon. See [model.md](model.md).",
+        "In `summary.csv` each metric's 95% interval is clipped to its range: at 0, and at 1 for shares",
+        "(`p_wait`, `sla_*`).",
+        "",
+        "| metric | meaning |",
+        "|---|---|",
+        *rows,
+        "",
+    ])
 
 
 def metric_names(scenario: Scenario) -> list[str]:
@@ -64,15 +150,20 @@ def metric_names(scenario: Scenario) -> list[str]:
         extra.append("wait_mean_missed_harmful")
     names = names[:at] + extra + names[at:]
     if len(scenario.workforce) > 1:
+        handled = team_priorities(scenario)
         for team in scenario.workforce:
             names += [f"{metric}_{team.team}" for metric in PER_TEAM]
+            names += [f"sla_{s.priority}_{team.team}" for s in scenario.sla if s.priority in handled[team.team]]
+            names += [f"wait_mean_{p}_{team.team}" for p in handled[team.team]]
             if team.team == VICTIM_ID_TEAM:
                 names += ["victim_id_hours", "victim_id_hours_on_synthetic"]
     return names
 
 
-def _quantile(values: np.ndarray, q: float) -> float:
-    return float(np.quantile(values, q)) if len(values) else float("nan")
+def _quantiles(values: np.ndarray, *q: float) -> list[float]:
+    """The ``q`` quantiles of ``values`` (one partition for all of them, in place: ``values``
+    is reordered), NaN for none."""
+    return [float(v) for v in np.quantile(values, q, overwrite_input=True)] if len(values) else [float("nan")] * len(q)
 
 
 def _mean(values: np.ndarray) -> float:
@@ -81,12 +172,11 @@ def _mean(values: np.ndarray) -> float:
 
 def measure(scenario: Scenario, rep: Replication) -> tuple[dict[str, float], pd.DataFrame]:
     """Headline metrics (see :data:`METRIC_DESCRIPTIONS`) and the time series of one replication."""
-    series = timeseries(scenario, rep)
-    return replication_metrics(scenario, rep, series["backlog"].to_numpy()), series
+    return replication_metrics(scenario, rep), timeseries(scenario, rep)
 
 
-def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarray) -> dict[str, float]:
-    """Headline metrics of one replication; ``backlog`` is the sampled backlog after the warm-up.
+def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float]:
+    """Headline metrics of one replication.
 
     Item metrics are over items arriving from the streams (not referrals); hours and costs
     are over every team. With more than one team, per-team metrics follow.
@@ -100,12 +190,16 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
     waiting = waiting_all & scope
     first_cell = int(np.ceil(warmup / rep.cell_seconds))
     cleared = int(rep.cleared_per_cell[:, first_cell:].sum())
-    wait = items.wait[started] / SECONDS_PER_HOUR
-    finished = started & np.isfinite(items.end)  # work carried past the horizon has no end yet
-    tta = (items.end[finished] - items.arrival[finished]) / SECONDS_PER_HOUR
+    wait, tta = eventual_waits(rep, scope)
+    wait_mean, p_wait, tta_mean = _mean(wait), _mean(wait > 0), _mean(tta)
+    (wait_p90,) = _quantiles(wait, 0.9)  # after the means: the quantiles reorder their input
+    tta_p50, tta_p90, tta_p95 = _quantiles(tta, 0.5, 0.9, 0.95)
     worked = items.started & (items.start >= warmup)
-    analyst_seconds = float(items.service[worked].sum())
+    analyst_seconds = rep.work_seconds(worked)
     available = sum(plan.available_seconds(warmup, horizon) for plan in rep.shifts)
+    usable = sum(plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team))
+                 for plan, team in zip(rep.shifts, scenario.workforce))
+    backlog_start, most = backlog_start_and_max(rep)
     exposure = exposure_per_analyst_shift(rep, worked)
     years = (horizon - warmup) / SECONDS_PER_YEAR
     arrivals = float(scope.sum() + cleared)
@@ -118,24 +212,29 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
         "auto_cleared": float(cleared),
         "expired": float(expired.sum()),
         "waiting": float(waiting.sum()),
+        "runout_days": rep.after.seconds / SECONDS_PER_DAY,
+        "censored": float((rep.censored & scope).sum()),
+        "backlog_start": backlog_start,
+        "referred": float((~items.direct & (items.arrival >= warmup)).sum()),
+        "assessments": float(worked.sum()),
+        "expirations": float((expired_all & (items.deadline >= warmup)).sum()),
         "backlog_end": float(waiting_all.sum()),
-        "backlog_max": float(backlog.max()) if len(backlog) else 0.0,
-        "wait_mean": _mean(wait),
-        "wait_p90": _quantile(wait, 0.9),
-        "p_wait": _mean(wait > 0),
-        "time_to_assessment_mean": _mean(tta),
-        "time_to_assessment_p50": _quantile(tta, 0.5),
-        "time_to_assessment_p90": _quantile(tta, 0.9),
-        "time_to_assessment_p95": _quantile(tta, 0.95),
+        "backlog_max": most,
+        "wait_mean": wait_mean,
+        "wait_p90": wait_p90,
+        "p_wait": p_wait,
+        "time_to_assessment_mean": tta_mean,
+        "time_to_assessment_p50": tta_p50,
+        "time_to_assessment_p90": tta_p90,
+        "time_to_assessment_p95": tta_p95,
     }
     for sla in scenario.sla:
         m[f"sla_{sla.priority}"] = sla_attainment(scenario, rep, sla.priority, sla.within)
-    for p in used_priorities(scenario):  # at every team: referrals can have priorities of their own
-        mine = items.started & (items.arrival >= warmup) & (items.priority == scenario.priorities.index(p))
-        m[f"wait_mean_{p}"] = _mean(items.wait[mine] / SECONDS_PER_HOUR)
+    for p in used_priorities(scenario):  # the streams' own items: referrals count at their team
+        m[f"wait_mean_{p}"] = _mean(eventual_waits(rep, scope & (items.priority == scenario.priorities.index(p)))[0])
     if scenario.tooling.classifier.enabled:
-        missed = started & (items.flags & FLAG_CRIMINAL > 0) & (items.flags & FLAG_FLAGGED_HARMFUL == 0)
-        m["wait_mean_missed_harmful"] = _mean(items.wait[missed] / SECONDS_PER_HOUR)
+        missed = scope & (items.flags & FLAG_CRIMINAL > 0) & (items.flags & FLAG_FLAGGED_HARMFUL == 0)
+        m["wait_mean_missed_harmful"] = _mean(eventual_waits(rep, missed)[0])
     m.update(
         {
             "assessed_criminal": float((started & (items.flags & FLAG_CRIMINAL > 0)).sum()),
@@ -143,6 +242,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
             "analyst_hours": analyst_seconds / SECONDS_PER_HOUR,
             "exposure_hours_per_analyst_day": _mean(exposure) / SECONDS_PER_HOUR,
             "utilisation": analyst_seconds / available if available else float("nan"),
+            "utilisation_usable": analyst_seconds / usable if usable else float("nan"),
             "cost_staff": staff,
             "cost_tooling": tools,
             "cost_total": staff + tools,
@@ -155,77 +255,147 @@ def replication_metrics(scenario: Scenario, rep: Replication, backlog: np.ndarra
 
 
 def used_priorities(scenario: Scenario) -> list[str]:
-    """Priorities items can have in this scenario, in service order."""
-    used = {s.priority for s in scenario.demand} | {r.priority for r in scenario.routing if r.priority}
+    """Priorities the streams' items can have, in service order (referrals' are in :func:`team_priorities`)."""
+    used = {s.priority for s in scenario.demand}
     if scenario.tooling.classifier.enabled:
         used = {scenario.tooling.classifier.positive_priority, scenario.tooling.classifier.negative_priority}
-        used |= {r.priority for r in scenario.routing if r.priority}
     return [p for p in scenario.priorities if p in used]
 
 
+def team_priorities(scenario: Scenario) -> dict[str, list[str]]:
+    """Priorities each team's items can have, in service order: its own streams' and those of
+    the referrals it receives (a rule's ``priority``, or else the sending team's)."""
+    classifier = scenario.tooling.classifier
+    handled: dict[str, set[str]] = {t.team: set() for t in scenario.workforce}
+    for s in scenario.demand:
+        handled[scenario.team_of(s)] |= ({classifier.positive_priority, classifier.negative_priority}
+                                         if classifier.enabled else {s.priority})
+    for i in scenario.team_order():
+        source = scenario.workforce[i].team
+        for r in scenario.routing:
+            if r.source == source:
+                handled[r.to] |= {r.priority} if r.priority else handled[source]
+    return {team: [p for p in scenario.priorities if p in used] for team, used in handled.items()}
+
+
+def eventual_waits(rep: Replication, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hours from arrival to the start, and to the end, of assessment of the ``rows`` (a mask)
+    eventually assessed — by the horizon or in the run-out; expired items are left out.
+
+    A wait still unknown when the run-out stopped at its limit counts up to then (a lower bound).
+    """
+    # one compiled pass (capsim.passes.waits_of); an end still unknown then (in hand when the
+    # run-out stopped) also counts up to then
+    n = np.count_nonzero(rows)
+    wait, total = np.empty(n), np.empty(n)
+    kept = waits_of(rows, rep.censored, rep.eventual_start, rep.eventual_end, rep.items.arrival,
+                    rep.after.stopped, SECONDS_PER_HOUR, wait, total)
+    return wait[:kept], total[:kept]
+
+
+def backlog_start_and_max(rep: Replication) -> tuple[float, float]:
+    """Items waiting (all teams) just before the end of the warm-up, and the most waiting at
+    any moment from then to the horizon, from the exact event times (arrival, start, expiry).
+
+    The backlog rises only when an item arrives, so its maximum is at the warm-up's end or at
+    an arrival (counted after every event of that moment): not sampled at the time-series step.
+    """
+    items = rep.items
+    arrived = np.sort(items.arrival, kind="stable")  # stable sorts are fast on nearly sorted columns
+    left = np.concatenate([items.start[items.started], items.deadline[items.expired_by(rep.horizon)]])
+    left.sort(kind="stable")  # in place: ``left`` is a new array already
+    start, most = most_waiting(arrived, left, float(rep.warmup))  # one merge of the two sorted columns
+    return float(start), float(most)
+
+
 def team_metrics(scenario: Scenario, rep: Replication, worked: np.ndarray, waiting: np.ndarray) -> dict[str, float]:
-    """Per team: items assessed, mean wait, backlog at the end, hours, utilisation; and
+    """Per team, over the items that arrived at it after the warm-up (its own streams' and the
+    referrals it received, timed from their arrival there): items assessed, mean wait, mean
+    wait and SLA attainment per priority, backlog at the end, hours and utilisation; and
     victim-identification hours, in all and on AI-generated items, if a ``victim_id`` team exists."""
     items, horizon, warmup = rep.items, rep.horizon, rep.warmup
+    handled = team_priorities(scenario)
     m = {}
     for t, team in enumerate(scenario.workforce):
         mine = items.team == t
-        started = mine & items.started & (items.arrival >= warmup)
-        hours = float(items.service[worked & mine].sum()) / SECONDS_PER_HOUR
-        available = rep.shifts[t].available_seconds(warmup, horizon) / SECONDS_PER_HOUR
-        m[f"assessed_{team.team}"] = float(started.sum())
-        m[f"wait_mean_{team.team}"] = _mean(items.wait[started] / SECONDS_PER_HOUR)
+        arrived = mine & (items.arrival >= warmup)
+        hours = rep.work_seconds(worked & mine) / SECONDS_PER_HOUR
+        plan = rep.shifts[t]
+        available = plan.available_seconds(warmup, horizon) / SECONDS_PER_HOUR
+        usable = plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team)) / SECONDS_PER_HOUR
+        m[f"assessed_{team.team}"] = float((arrived & items.started).sum())
+        m[f"wait_mean_{team.team}"] = _mean(eventual_waits(rep, arrived)[0])
+        for p in handled[team.team]:
+            m[f"wait_mean_{p}_{team.team}"] = _mean(
+                eventual_waits(rep, arrived & (items.priority == scenario.priorities.index(p)))[0])
+        for sla in scenario.sla:
+            if sla.priority in handled[team.team]:
+                m[f"sla_{sla.priority}_{team.team}"] = sla_attainment(scenario, rep, sla.priority, sla.within, t)
         m[f"backlog_end_{team.team}"] = float((mine & waiting).sum())
         m[f"analyst_hours_{team.team}"] = hours
         m[f"utilisation_{team.team}"] = hours / available if available else float("nan")
+        m[f"utilisation_usable_{team.team}"] = hours / usable if usable else float("nan")
         if team.team == VICTIM_ID_TEAM:
             m["victim_id_hours"] = hours
             synthetic = worked & mine & (items.flags & FLAG_AI > 0)
-            m["victim_id_hours_on_synthetic"] = float(items.service[synthetic].sum()) / SECONDS_PER_HOUR
+            m["victim_id_hours_on_synthetic"] = rep.work_seconds(synthetic) / SECONDS_PER_HOUR
     return m
 
 
 def exposure_per_analyst_shift(rep: Replication, worked: np.ndarray) -> np.ndarray:
-    """Seconds of review each analyst did on each shift in which they reviewed anything.
+    """Seconds of review each analyst did on each shift (up to the horizon) in which they reviewed anything.
 
-    An item counts towards the shift in which it started (``worked`` selects the items).
+    An item (``worked`` selects the items) counts towards the shift in which it started,
+    even the part that overran the shift's end; an item carried over to later shifts
+    (``carry_over``) counts on each shift the part of it done there (``rep.carried``).
     """
     items = rep.items
     totals = []
     for t, plan in enumerate(rep.shifts):
         mine = worked & (items.team == t)
-        if not mine.any() or len(plan.start) == 0:
+        if len(plan.start) == 0 or not mine.any():
             continue
-        shift = np.searchsorted(plan.start, items.start[mine], side="right") - 1
-        key = shift.astype(np.int64) * plan.present.shape[1] + items.analyst[mine]
-        sums = np.bincount(key, weights=items.service[mine])
+        pieces = rep.carried[t] if rep.carried else np.zeros(0, dtype=CARRIED_PIECE)
+        pieces = pieces[worked[pieces["item"]] & (pieces["shift"] < len(plan.start))]
+        mine[pieces["item"]] = False  # items done in one shift; the others count piece by piece
+        sums = shift_totals(mine, items.start, items.analyst, items.service, plan.start, plan.present.shape[1],
+                            pieces["shift"], items.analyst[pieces["item"]], pieces["seconds"])  # one compiled pass
         totals.append(sums[sums > 0])
     return np.concatenate(totals) if totals else np.zeros(0)
 
 
-def sla_attainment(scenario: Scenario, rep: Replication, priority: str, within: float) -> float:
-    """Share of ``priority`` items assessed within ``within`` seconds of arriving.
+def sla_attainment(scenario: Scenario, rep: Replication, priority: str, within: float, team: int | None = None,
+                   window: tuple[float, float] | None = None) -> float:
+    """Share of ``priority`` items arriving after the warm-up whose assessment ended within
+    ``within`` seconds of their arrival: with ``team`` (an index), the items that arrived at
+    that team (its streams' and its referrals, timed from their arrival there); without, the
+    items from the streams at the team each stream goes to (no referrals). With ``window``
+    (t0, t1 seconds), only the items arriving in [t0, t1) (a planning period, capsim staff).
 
-    An item still waiting (or expired) past its deadline is a miss; an item still waiting
-    at the horizon whose deadline has not yet come is left out (its outcome is unknown).
+    Every item's eventual end is known from the run-out; an expired item is a miss. An item
+    still unassessed when the run-out stopped at its limit is a miss if its deadline had
+    passed by then, and left out otherwise (its outcome is unknown).
     """
     items = rep.items
-    p = scenario.priorities.index(priority)
-    mine = (items.priority == p) & (items.arrival >= rep.warmup)
-    met = mine & items.started & (items.end - items.arrival <= within)
-    known = mine & ((items.started & np.isfinite(items.end)) | (items.arrival + within <= rep.horizon))
+    mine = (items.priority == scenario.priorities.index(priority)) & (items.arrival >= rep.warmup)
+    mine &= items.direct if team is None else items.team == team
+    if window is not None:
+        mine &= (items.arrival >= window[0]) & (items.arrival < window[1])
+    end = rep.eventual_end[mine]
+    arrival = items.arrival[mine]
+    met = end - arrival <= within
+    unknown = ~np.isfinite(end) & (rep.censored[mine] | np.isfinite(rep.eventual_start[mine]))
+    known = ~unknown | (arrival + within <= rep.after.stopped)
     return float(met.sum() / known.sum()) if known.sum() else float("nan")
 
 
 def counts_up_to(values: np.ndarray, first: float, step: float, samples: int, strict: bool = False) -> np.ndarray:
     """How many of ``values`` are ≤ (or, if ``strict``, <) each sample time ``first + j × step``.
 
-    A histogram on the sampling grid and a running sum: linear time, no sorting.
+    A histogram on the sampling grid and a running sum, in one compiled pass: linear time, no
+    sorting (values before the first sample count at it; those after the last are dropped).
     """
-    position = (values - first) / step
-    index = np.floor(position) + 1 if strict else np.ceil(position)
-    index = np.clip(index, 0, samples).astype(np.int64)  # before the first sample → 0; after the last → dropped
-    return np.cumsum(np.bincount(index, minlength=samples + 1)[:samples])
+    return step_counts(np.asarray(values, dtype=np.float64), float(first), float(step), int(samples), strict)
 
 
 def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
@@ -267,3 +437,4 @@ def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
                   for plan in rep.shifts)
     frame["on_duty"] = at_work / step
     return pd.DataFrame(frame)
+

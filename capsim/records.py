@@ -5,9 +5,14 @@ arrival cell. Times are seconds from the scenario's start. An item's outcome is 
 but follows from its times, at the horizon ``T``:
 
 * **assessed** — its assessment started before ``T`` (``start < inf``; an item in hand at
-  ``T`` counts as assessed; its ``end`` is known unless its work carries over past ``T``);
+  ``T`` counts as assessed; its ``end`` is when it eventually ended, possibly after ``T``);
 * **expired** — never started and its deadline passed by ``T``;
 * **waiting** — neither: still in the queue at ``T``.
+
+The columns describe the system **at the horizon**. After it the engine runs out the work
+already arrived (no new arrivals, the same rosters) so that every item's eventual wait is
+known; what happened then is kept apart, in :class:`Runout`, and read through
+:attr:`Replication.eventual_start` and :attr:`Replication.eventual_end`.
 """
 
 from __future__ import annotations
@@ -32,8 +37,8 @@ COLUMNS: dict[str, np.dtype] = {
 }
 """The item table's columns and types: seconds for times, indices for the rest."""
 
-BYTES_PER_ITEM = sum(d.itemsize for d in COLUMNS.values()) + 8
-"""Memory per reviewed item: its row plus its place in a queue (bytes)."""
+BYTES_PER_ITEM = sum(d.itemsize for d in COLUMNS.values()) + 8 + 16
+"""Memory per reviewed item: its row, its place in a queue and its eventual start and end (bytes)."""
 
 
 class ItemTable:
@@ -72,6 +77,30 @@ class ItemTable:
             new = np.empty(capacity, dtype=old.dtype)
             new[: self.size] = old[: self.size]
             setattr(self, name, new)
+
+    def waiting_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows not started (still queued, or expired) now, and their review times at standard pace."""
+        ids = np.flatnonzero(~np.isfinite(self.start[: self.size]))
+        return ids, self.service[ids].copy()
+
+    def close_at_horizon(self, rows: int, waiting: tuple[np.ndarray, np.ndarray], in_hand: np.ndarray,
+                         left: np.ndarray, horizon: float, stopped: float, complete: bool) -> "Runout":
+        """After the run-out: keep what happened to the ``waiting`` rows (from :meth:`waiting_rows`
+        at the horizon) in a :class:`Runout`, put the table back as it was at the horizon, and
+        drop the rows added after it (referrals made during the run-out)."""
+        ids, service = waiting
+        start, end = self.start[ids].copy(), self.end[ids].copy()
+        self.start[ids] = np.inf
+        self.end[ids] = np.inf
+        self.analyst[ids] = -1
+        self.service[ids] = service
+        self.size = rows
+        expired = ~np.isfinite(start) & (self.deadline[ids] <= stopped)
+        done = np.concatenate([end[np.isfinite(end)], self.deadline[ids][expired], self.end[in_hand]])
+        last = float(done.max()) if len(done) else horizon
+        seconds = max(last - horizon, 0.0) if complete else stopped - horizon
+        return Runout(ids=ids, start=start, end=end, in_hand=in_hand, left=left, stopped=stopped,
+                      complete=complete, seconds=seconds)
 
     def frozen(self) -> "Items":
         """The live rows as a record set (views of the columns, not copies)."""
@@ -124,6 +153,43 @@ class Items:
         return out
 
 
+@dataclass(frozen=True)
+class Runout:
+    """The run-out after the horizon: the work already arrived, finished with no new arrivals
+    and the same rosters, so that every item's eventual wait is known.
+
+    ``ids`` are the rows still waiting at the horizon (expired ones included); ``start`` and
+    ``end`` their eventual start and end of assessment (seconds; +inf if never started:
+    expired, or still waiting when the run-out stopped). ``in_hand`` are the rows in
+    assessment at the horizon and ``left`` the seconds of their work still to do then.
+    ``stopped`` is when the run-out stopped; ``complete`` says whether by then every item had
+    finished or expired (False: it stopped at its limit, and the waits of the items still
+    waiting are censored there); ``seconds`` is how long after the horizon the last of them
+    finished or expired (the limit, if not complete).
+    """
+
+    ids: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    in_hand: np.ndarray
+    left: np.ndarray
+    stopped: float
+    complete: bool
+    seconds: float
+
+    @classmethod
+    def none(cls, horizon: float) -> "Runout":
+        """No run-out: every row's outcome is final at the horizon (records built by hand)."""
+        empty = np.zeros(0)
+        return cls(ids=empty.astype(np.int64), start=empty, end=empty, in_hand=empty.astype(np.int64), left=empty,
+                   stopped=horizon, complete=True, seconds=0.0)
+
+
+CARRIED_PIECE = np.dtype([("item", np.int64), ("shift", np.int64), ("seconds", np.float64)])
+"""A piece of a carried-over item's work (``carry_over`` teams): the item, the index of the
+team's shift it was done on, and its seconds; an item carried over has one piece per shift."""
+
+
 @dataclass
 class Replication:
     """Everything one replication produced: item rows, cleared counts and shifts."""
@@ -136,3 +202,43 @@ class Replication:
     cleared_per_cell: np.ndarray  # (streams × cells)
     stream_team: np.ndarray  # team index of each stream
     shifts: list = field(default_factory=list)  # ShiftPlan per team
+    runout: Runout | None = None  # None: records built without a run-out
+    carried: list = field(default_factory=list)  # per team: CARRIED_PIECE rows of work carried over shifts
+
+    @property
+    def after(self) -> Runout:
+        """The run-out (an empty one if there was none)."""
+        return self.runout if self.runout is not None else Runout.none(self.horizon)
+
+    def _eventual(self, column: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """``column`` with the run-out's ``values`` on its rows; read-only, and not a copy when
+        nothing was waiting at the horizon (no full-length copy to write for nothing)."""
+        if len(self.after.ids):
+            full = column.copy()
+            full[self.after.ids] = values
+        else:
+            full = column.view()
+        full.flags.writeable = False
+        return full
+
+    @cached_property
+    def eventual_start(self) -> np.ndarray:
+        """Per row: when its assessment started, by the horizon or in the run-out (+inf: never)."""
+        return self._eventual(self.items.start, self.after.start)
+
+    @cached_property
+    def eventual_end(self) -> np.ndarray:
+        """Per row: when its assessment ended, by the horizon or in the run-out (+inf: never)."""
+        return self._eventual(self.items.end, self.after.end)
+
+    @cached_property
+    def censored(self) -> np.ndarray:
+        """Rows whose wait is unknown: still waiting, unexpired, when the run-out stopped at its limit."""
+        after = self.after
+        return ~np.isfinite(self.eventual_start) & (self.items.deadline > after.stopped)
+
+    def work_seconds(self, rows: np.ndarray) -> float:
+        """Seconds of assessment done by the horizon on the started ``rows`` (a boolean mask):
+        their review times, less the work still to do at the horizon on items in hand."""
+        after = self.after
+        return float(self.items.service[rows].sum() - after.left[rows[after.in_hand]].sum())

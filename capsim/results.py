@@ -5,6 +5,12 @@ interval for that mean (Student t on the replication means — replications are 
 and identically distributed), and the 10th, 50th and 90th percentiles across replications
 (the spread of outcomes one run could show). With one replication the interval is not
 defined and is left empty (NaN).
+
+**Intervals respect the range.** A metric's interval is clipped to the values it can take
+(:func:`capsim.metrics.metric_range`): at 0 below for counts, hours, costs and times, and
+at 1 above for shares (``p_wait``, ``sla_*``). Near a bound the Student-t interval is then
+one-sided there; every output with intervals (summary, comparison, budget, staffing plan)
+clips the same way.
 """
 
 from __future__ import annotations
@@ -13,11 +19,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from capsim.metrics import metric_range
+
 SUMMARY_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "p10", "p50", "p90"]
 
 
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean of ``values`` and the two-sided Student-t confidence interval for it (NaNs ignored)."""
+def mean_ci(values: np.ndarray, level: float = 0.95,
+            bounds: tuple[float, float] = (-np.inf, np.inf)) -> tuple[float, float, float]:
+    """Mean of ``values`` and the two-sided Student-t confidence interval for it (NaNs ignored),
+    clipped to ``bounds`` (the values the quantity can take)."""
     values = np.asarray(values, dtype=float)
     values = values[~np.isnan(values)]
     if len(values) == 0:
@@ -26,16 +36,17 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     if len(values) < 2:
         return mean, float("nan"), float("nan")
     half = stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-    return mean, float(mean - half), float(mean + half)
+    low, high = np.clip([mean - half, mean + half], *bounds)
+    return mean, float(low), float(high)
 
 
 def summarise(scenario: str, per_replication: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
-    """The summary table from a (replication × metric) table of one scenario."""
+    """The summary table from a (replication × metric) table of one scenario (intervals within each metric's range)."""
     rows = []
     for metric in metrics:
         values = per_replication[metric].to_numpy(dtype=float)
         finite = values[~np.isnan(values)]
-        mean, low, high = mean_ci(values)
+        mean, low, high = mean_ci(values, bounds=metric_range(metric))
         p10, p50, p90 = np.percentile(finite, [10, 50, 90]) if len(finite) else (np.nan,) * 3
         rows.append([scenario, metric, mean, low, high, p10, p50, p90])
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

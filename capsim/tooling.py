@@ -11,7 +11,8 @@ swept, never facts.
 * **classifier** scores every item that reaches a human: a harmful (criminal) item is
   flagged with probability ``recall``, a harmless one with probability ``fpr``. Flagged
   items go to ``positive_priority``, the rest to ``negative_priority``; review of scored
-  items takes ``time_factor`` × the usual time.
+  items takes ``time_factor`` × the usual time at the team the stream goes to (not at teams
+  receiving referrals: :meth:`Tooling.time_factor`).
 * **synthetic detector** flags AI-generated items with probability ``tpr`` and others with
   probability ``fpr``; flagged items are not sent on to victim identification by the
   standard routing rule.
@@ -19,7 +20,7 @@ swept, never facts.
   ``cluster_size`` items, a share 1 − 1/size of items are not the first of their cluster
   and take ``follow_fraction`` × the usual time.
 * **wellbeing** tooling (greyscale, blur, muted video) multiplies review time by
-  ``time_factor`` and may change the daily exposure cap.
+  ``time_factor`` and may change the daily exposure cap, at every team.
 """
 
 from __future__ import annotations
@@ -153,6 +154,19 @@ class Tooling(BaseModel):
     synthetic_detector: SyntheticDetector = Field(default_factory=SyntheticDetector, description="flags AI-generated items")
     clustering: Clustering = Field(default_factory=Clustering, description="reviews near-duplicates together")
     wellbeing: Wellbeing = Field(default_factory=Wellbeing, description="greyscale, blur, muted video")
+
+    def time_factor(self, screening: bool) -> float:
+        """Review-time multiplier of the tools at a team, clustering's (which varies by item) aside.
+
+        Wellbeing tooling applies at every team, as its exposure cap does; the classifier's
+        factor only where items are ``screening`` — at the team a stream goes to, not at the
+        teams that receive referrals (whose tasks are not grading). Clustering, likewise, only
+        at the screening team.
+        """
+        factor = self.wellbeing.time_factor if self.wellbeing.enabled else 1.0
+        if screening and self.classifier.enabled:
+            factor *= self.classifier.time_factor
+        return factor
 
     def enabled(self) -> dict[str, ToolSection]:
         """The tools switched on, by name."""

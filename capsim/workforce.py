@@ -5,6 +5,13 @@ A team's roster gives one shift a day on its working days: ``hours_per_day`` fro
 ``overtime`` (extra hours added to the end of every shift). Times are **seconds** after
 midnight of the scenario's start date.
 
+**Seats and people.** A seat is one position on the roster, covered on every shift; it
+takes :func:`people_per_seat` people to cover it: the roster's hours a week over one
+analyst's ``contracted_hours`` (by default the roster's hours a week up to 40, so one person
+per seat for any roster of at most 40 hours a week, and 4.2 for a 24/7 one). The queue sees
+seats (one analyst per seat on each shift); FTE, salaries and budgets count people. Below,
+"analyst" means the occupant of a seat.
+
 **Seats and analysts.** A team has a number of *seats* over time: ``headcount`` at the
 start, then each planned change (``changes: [{date, headcount}]``) sets the number of seats
 from its date. The shift plan has one column per seat, as many as the most seats the team
@@ -50,7 +57,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from capsim.scenario import WEEKDAYS, Clock, Team
+from capsim.scenario import WEEKDAYS, Clock, Scenario, Team
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 
 SECONDS_PER_WEEK = 7 * SECONDS_PER_DAY
@@ -106,6 +113,12 @@ class ShiftPlan:
         """Analyst-seconds at work within [t0, t1): present analysts × time on shift."""
         return float(np.diff(self.cumulative_seconds(np.array([t0, t1])))[0])
 
+    def usable_seconds(self, t0: float, t1: float, cap: float) -> float:
+        """Analyst-seconds present analysts could review within [t0, t1): on each shift, its time
+        within the window up to ``cap`` (the daily exposure cap, seconds; +inf for none)."""
+        within = np.clip(np.minimum(self.end, t1) - np.maximum(self.start, t0), 0, None)
+        return float((self.on_duty * np.minimum(within, cap)).sum())
+
     def cumulative_seconds(self, times: np.ndarray) -> np.ndarray:
         """Analyst-seconds at work from time zero up to each of ``times`` (shifts do not overlap)."""
         times = np.asarray(times, dtype=float)
@@ -159,16 +172,21 @@ class ShiftPlan:
 # --------------------------------------------------------------------------- the plan
 
 
-def shift_plan(team: Team, clock: Clock, rng: np.random.Generator) -> ShiftPlan:
-    """The shifts of ``team`` starting before the horizon, with its workforce over time.
+def shift_plan(team: Team, clock: Clock, rng: np.random.Generator, until: float | None = None) -> ShiftPlan:
+    """The shifts of ``team`` starting before ``until`` (default: the horizon), with its workforce over time.
 
     Seats, attrition, hiring, the ramp and shrinkage are drawn from ``rng`` (the team's
-    stream) as the module docstring describes.
+    stream) as the module docstring describes. A plan to a later ``until`` (the run-out
+    after the horizon, :meth:`capsim.engine.Simulation.run`) has the same shifts, absences
+    and analysts before the horizon; after it the seats stay as they are at the horizon
+    (planned changes dated on or after the horizon are ignored) while attrition, refills,
+    the ramp and shrinkage carry on.
     """
-    start = shift_starts(team, clock)
+    until = clock.horizon if until is None else until
+    start = shift_starts(team, clock, until)
     overtime = team.overtime or 0.0
     end = start + team.roster.hours_per_day * SECONDS_PER_HOUR + overtime
-    tenures = draw_tenures(team, clock, rng)
+    tenures = draw_tenures(team, clock, rng, until)
     seats = seat_count(team, clock)
     in_post, pace = _in_post_and_pace(start, tenures, seats, team)
     present = in_post
@@ -179,16 +197,17 @@ def shift_plan(team: Team, clock: Clock, rng: np.random.Generator) -> ShiftPlan:
                      overtime=overtime, horizon=clock.horizon)
 
 
-def shift_starts(team: Team, clock: Clock) -> np.ndarray:
-    """Start of every shift of ``team``'s roster before the horizon (seconds, increasing)."""
+def shift_starts(team: Team, clock: Clock, until: float | None = None) -> np.ndarray:
+    """Start of every shift of ``team``'s roster before ``until`` (default the horizon; seconds, increasing)."""
     roster = team.roster
-    days = np.arange(math.ceil(clock.horizon / SECONDS_PER_DAY) + 1)
+    until = clock.horizon if until is None else until
+    days = np.arange(math.ceil(until / SECONDS_PER_DAY) + 1)
     weekday = (clock.start.weekday() + days) % 7
     working = np.isin(weekday, [WEEKDAYS.index(d) for d in roster.days])
     holidays = [(h - clock.start).days for h in roster.holidays]
     working &= ~np.isin(days, holidays)
     begin = days * SECONDS_PER_DAY + roster.start_seconds
-    return begin[working & (begin < clock.horizon)].astype(float)
+    return begin[working & (begin < until)].astype(float)
 
 
 def seat_steps(team: Team, clock: Clock) -> tuple[int, list[tuple[float, int]]]:
@@ -214,15 +233,15 @@ def seat_count(team: Team, clock: Clock) -> int:
     return max([initial] + [h for _, h in steps])
 
 
-def seat_intervals(team: Team, clock: Clock) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def seat_intervals(team: Team, clock: Clock, until: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """When each seat is open: arrays (seat, opens, closes, experienced, segment).
 
-    A seat is open over [opens, closes) (closes is the horizon if it stays open);
+    A seat is open over [opens, closes) (closes is ``until``, default the horizon, if it stays open);
     ``experienced`` is True for a seat filled at time zero by an analyst already in post;
     ``segment`` numbers the step of the plan at which the interval opened (0: time zero).
     """
     initial, steps = seat_steps(team, clock)
-    times = np.array([0.0] + [t for t, _ in steps] + [clock.horizon])
+    times = np.array([0.0] + [t for t, _ in steps] + [clock.horizon if until is None else until])
     levels = np.array([initial] + [h for _, h in steps])
     seats = int(levels.max()) if len(levels) else 0
     if seats == 0:
@@ -239,9 +258,10 @@ def seat_intervals(team: Team, clock: Clock) -> tuple[np.ndarray, np.ndarray, np
     return seat_o[keep], start[keep], stop[keep], (seg_o == 0)[keep], seg_o[keep]
 
 
-def draw_tenures(team: Team, clock: Clock, rng: np.random.Generator) -> Tenures:
-    """Every analyst's time in post: seats filled as planned, leavers, and refills after the lead time."""
-    seat, opens, closes, experienced, segment = seat_intervals(team, clock)
+def draw_tenures(team: Team, clock: Clock, rng: np.random.Generator, until: float | None = None) -> Tenures:
+    """Every analyst's time in post to ``until`` (default the horizon): seats filled as planned,
+    leavers, and refills after the lead time."""
+    seat, opens, closes, experienced, segment = seat_intervals(team, clock, until)
     rate = team.attrition / SECONDS_PER_YEAR  # hazard per second
     lead = team.hiring.lead_time
     refill = team.hiring.replace_leavers
@@ -331,9 +351,46 @@ def _substream(rng: np.random.Generator, purpose: str, *key: int) -> np.random.G
     return np.random.Generator(np.random.PCG64(child))
 
 
-def rostered_hours_per_year(team: Team) -> float:
-    """Rostered hours a year of one full-time analyst (shift hours × working days; no overtime)."""
-    return team.roster.hours_per_day * len(set(team.roster.days)) * (SECONDS_PER_YEAR / SECONDS_PER_WEEK)
+def exposure_cap(scenario: Scenario, team: Team) -> float:
+    """``team``'s daily exposure cap in seconds (+inf for none): wellbeing tooling's cap, if it sets one, replaces the team's."""
+    wellbeing = scenario.tooling.wellbeing
+    if wellbeing.enabled and wellbeing.exposure_cap is not None:
+        return wellbeing.exposure_cap
+    return team.exposure_cap if team.exposure_cap is not None else np.inf
+
+
+def rostered_hours_per_week(team: Team) -> float:
+    """Hours a week one seat of ``team``'s roster is covered (shift hours × working days; no overtime)."""
+    return team.roster.hours_per_day * len(set(team.roster.days))
+
+
+FULL_TIME_HOURS = 40.0
+"""Hours a week of a full-time contract, the default limit of ``contracted_hours``."""
+
+
+def contracted_hours(team: Team) -> float:
+    """Hours a week one analyst of ``team`` is contracted for: ``contracted_hours`` if given, else
+    the roster's hours a week up to :data:`FULL_TIME_HOURS` (one analyst per seat unless the
+    roster covers more than a full-time week)."""
+    if team.contracted_hours is not None:
+        return team.contracted_hours
+    return min(rostered_hours_per_week(team), FULL_TIME_HOURS)
+
+
+def people_per_seat(team: Team) -> float:
+    """Analysts (people on ``team``'s contract) it takes to cover one seat of its roster: the
+    roster's hours a week over :func:`contracted_hours`.
+
+    1 for any roster of at most 40 hours a week by default; a 24/7 seat is 168 / 40 = 4.2
+    (4.48 at ``contracted_hours: 37.5``). Shrinkage (leave, sickness, training) is paid absence
+    within the contract, not extra people.
+    """
+    return rostered_hours_per_week(team) / contracted_hours(team)
+
+
+def contracted_hours_per_year(team: Team) -> float:
+    """Contracted hours a year of one analyst of ``team`` (a year of 365.25 days)."""
+    return contracted_hours(team) * (SECONDS_PER_YEAR / SECONDS_PER_WEEK)
 
 
 def planned_tenures(team: Team, clock: Clock) -> Tenures:

@@ -75,7 +75,7 @@ def test_a_second_scenario_is_compared_with_the_first_under_the_same_seed():
 def test_fte_counts_vacancies_from_attrition_and_the_lead_time():
     raw = dict(FIRST_CASE, name="leaky")
     raw["workforce"] = [{"team": "analysts", "headcount": 40, "roster": "24/7", "attrition": 0.5,
-                         "hiring": {"lead_time": "120d"}}]
+                         "hiring": {"lead_time": "120d"}, "contracted_hours": 168}]  # one person per seat
     scenario = load_scenario(raw)
     result = budget([scenario], replications=2)
     for r in range(2):

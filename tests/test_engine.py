@@ -215,7 +215,7 @@ def test_time_series_agrees_with_the_headline_metrics():
     for r, series in result.timeseries.groupby("replication"):
         metrics = result.per_replication.set_index("replication").loc[r]
         assert series.backlog.iloc[-1] == metrics.backlog_end
-        assert series.backlog.max() == metrics.backlog_max
+        assert series.backlog.max() <= metrics.backlog_max  # the series is sampled; the metric is exact
         assert series.time.iloc[0] == 1 and series.time.iloc[-1] == 120  # hourly steps, each row a whole step
         assert series.assessments.sum() == metrics.assessed
         assert series.expired.sum() == metrics.expired

