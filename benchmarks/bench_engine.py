@@ -14,6 +14,10 @@ Models, all run in this one process:
     Only :func:`capsim.engine.simulate_replication` is timed (not metrics); the horizon is
     set so that about ``--items`` items arrive and are reviewed. A first run with a one-hour
     horizon, not timed, loads or compiles the numba kernel.
+``capsim_e2e``
+    The same scenario through :func:`capsim.simulate` (one replication): the engine, then the
+    metrics, the time series and the summary tables, as a user runs it; items counted are the
+    replication's ``assessed``.
 ``naive_simpy``
     One simpy process per item holding a ``simpy.Resource`` (draws made before the clock
     starts), :func:`benchmarks.reference_models.naive_simpy_mmc`.
@@ -70,6 +74,7 @@ import simpy
 from benchmarks import reference_models as ref
 from capsim import queueing
 from capsim.engine import simulate_replication
+from capsim.experiment import simulate
 from capsim.scenario import Scenario, load_scenario
 
 SERVERS = ref.DEFAULT_SERVERS  # 12
@@ -78,7 +83,7 @@ RHO = ref.DEFAULT_RHO  # 0.85
 ARRIVAL_RATE = RHO * SERVERS / MEAN_SERVICE  # items per second
 TTL = "365d"
 EXPOSURE_CAP = "24h/day"
-MODELS = ("capsim", "naive_simpy", "numba_recursion", "ciw")
+MODELS = ("capsim", "capsim_e2e", "naive_simpy", "numba_recursion", "ciw")
 
 
 # --------------------------------------------------------------------------- the capsim scenario
@@ -205,6 +210,21 @@ def run_capsim(scenario: Scenario, seed: int, result: Result) -> object:
     result.sys_seconds.append(r1.ru_stime - r0.ru_stime)
     result.items = int(np.isfinite(rep.items.start).sum())
     return rep
+
+
+def run_capsim_end_to_end(scenario: Scenario, seed: int, result: Result) -> None:
+    """Time ``capsim.simulate`` for one replication: the engine, the metrics, the time series
+    and the summary tables, as a user runs it. Items counted: the replication's ``assessed``."""
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    t0 = time.perf_counter()
+    run = simulate(scenario, replications=1, seed=seed)
+    result.seconds.append(time.perf_counter() - t0)
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    result.user_seconds.append(r1.ru_utime - r0.ru_utime)
+    result.sys_seconds.append(r1.ru_stime - r0.ru_stime)
+    result.items = int(run.metric("assessed"))
+    result.wait_mean = run.metric("wait_mean") * 3600.0
+    result.p_wait = run.metric("p_wait")
 
 
 def run_reference(fn, n_items: int, seed: int, result: Result) -> None:
@@ -362,11 +382,15 @@ def report(results: dict[str, Result], repeat: int, checks: dict | None) -> dict
     print(f"{'Erlang C (exact)':<16s} {'':>11s} {'':>9s} {'':>9s} {'':>15s} {wq:>11.3f} {pw:>7.4f}")
     ratios = {
         "capsim_over_naive_simpy": ratio(results["capsim"], results["naive_simpy"]),
+        "capsim_e2e_over_naive_simpy": ratio(results["capsim_e2e"], results["naive_simpy"]),
+        "capsim_over_capsim_e2e": ratio(results["capsim"], results["capsim_e2e"]),
         "numba_recursion_over_capsim": ratio(results["numba_recursion"], results["capsim"]),
         "capsim_over_ciw": ratio(results["capsim"], results["ciw"]),
     }
     print()
     for label, key in (("capsim / naive simpy", "capsim_over_naive_simpy"),
+                       ("end-to-end / naive", "capsim_e2e_over_naive_simpy"),
+                       ("engine / end-to-end", "capsim_over_capsim_e2e"),
                        ("recursion / capsim", "numba_recursion_over_capsim"),
                        ("capsim / ciw", "capsim_over_ciw")):
         value = ratios[key]
@@ -405,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
     m = machine()
     print(machine_line(m))
     results = {name: Result(name, n) for name, n in
-               (("capsim", a.items), ("naive_simpy", a.naive_items), ("numba_recursion", a.items), ("ciw", a.ciw_items))}
+               (("capsim", a.items), ("capsim_e2e", a.items), ("naive_simpy", a.naive_items),
+                ("numba_recursion", a.items), ("ciw", a.ciw_items))}
     for name in MODELS:
         if name not in models:
             results[name].skipped = "not selected (--models)"
@@ -413,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         results["ciw"].skipped = "not installed (pip install ciw)"
 
     scenario = capsim_scenario(horizon_for(a.items))
-    if "capsim" in models:
+    if {"capsim", "capsim_e2e"} & set(models):
         t0 = time.perf_counter()
         simulate_replication(capsim_scenario(3600.0), a.seed, 0)  # numba compile / cache load
         print(f"capsim warm-up (1 h horizon, not timed): {time.perf_counter() - t0:.2f} s; "
@@ -428,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
             if name == "capsim":
                 last_rep = None  # free the previous records before the next run
                 last_rep = run_capsim(scenario, a.seed, r)
+            elif name == "capsim_e2e":
+                run_capsim_end_to_end(scenario, a.seed, r)
             elif name == "naive_simpy":
                 run_reference(ref.naive_simpy_mmc, a.naive_items, a.seed, r)
             elif name == "numba_recursion":

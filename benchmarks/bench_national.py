@@ -180,7 +180,9 @@ def profile_national(analysts: int, review_mean: str, seed: int) -> dict:
         "  headline metrics (replication_metrics)": ("metrics.py", "replication_metrics"),
         "    exposure per analyst-shift": ("metrics.py", "exposure_per_analyst_shift"),
         "    SLA attainment": ("metrics.py", "sla_attainment"),
-        "    quantiles (np.quantile)": ("metrics.py", "_quantile"),
+        "    quantiles (np.quantile)": ("metrics.py", "_quantiles"),
+        "    eventual waits (compiled pass)": ("metrics.py", "eventual_waits"),
+        "    backlog start and maximum": ("metrics.py", "backlog_start_and_max"),
     }
     stages = {}
     for label, (file, function) in wanted.items():

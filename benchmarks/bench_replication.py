@@ -1,0 +1,141 @@
+"""What a user waits for: one national growth replication, and the reports built on it.
+
+Three measurements, printed as wall and CPU seconds (never asserted; on a machine shared
+with other work the CPU time is the steadier figure):
+
+``replication``
+    One replication of the bundled ``growth-central`` scenario (three years, about 4.3 million
+    reviewed items), in this process, with the numba kernel already loaded: the engine alone
+    (:func:`capsim.engine.simulate_replication`), the metrics and time series of its records
+    (:func:`capsim.metrics.measure`), and both together as a run does them
+    (:func:`capsim.experiment.run_one`). Best and median of ``--repeat``.
+``startup``
+    ``capsim --help`` in a new process: what every command pays before it starts.
+``report``
+    ``capsim report growth-low growth-central growth-high --replications 10`` and
+    ``capsim report base --replications 5``, each in a new process (one worker), output
+    under a temporary folder: the whole command, charts and report.html included.
+
+Usage::
+
+    python benchmarks/bench_replication.py [--repeat 3] [--skip report] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(_REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(_REPO_ROOT))
+
+import numpy as np  # noqa: E402
+
+from benchmarks.bench_engine import machine, machine_line  # noqa: E402
+from capsim.bundled import path as bundled_scenario  # noqa: E402
+from capsim.engine import simulate_replication  # noqa: E402
+from capsim.experiment import run_one  # noqa: E402
+from capsim.metrics import measure  # noqa: E402
+from capsim.scenario import load_scenario  # noqa: E402
+
+REPORTS = {
+    "growth x3, 10 replications": ["growth-low", "growth-central", "growth-high", "--replications", "10"],
+    "base, 5 replications": ["base", "--replications", "5"],
+}
+"""Label → arguments of ``capsim report`` timed by the ``report`` measurement."""
+
+CAPSIM = str(Path(sys.executable).with_name("capsim"))
+
+
+def timed(fn, repeat: int) -> dict[str, list[float]]:
+    """Wall and CPU seconds (this process) of each of ``repeat`` calls of ``fn``."""
+    out: dict[str, list[float]] = {"wall": [], "cpu": []}
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        out["wall"].append(time.perf_counter() - t0)
+        out["cpu"].append(time.process_time() - c0)
+    return out
+
+
+def replication(repeat: int, seed: int) -> dict:
+    scenario = load_scenario(bundled_scenario("growth-central"))
+    simulate_replication(load_scenario(bundled_scenario("police-unit")), seed, 0)  # load the kernel
+    rep = simulate_replication(scenario, seed, 0)
+    reviewed = int(np.isfinite(rep.items.start).sum())
+    out = {
+        "engine": timed(lambda: simulate_replication(scenario, seed, 0), repeat),
+        "metrics": timed(lambda: measure(scenario, rep), repeat),
+        "end_to_end": timed(lambda: run_one(scenario, seed, 0), repeat),
+    }
+    print(f"\ngrowth-central, one replication (seed {seed}): {len(rep.items):,d} rows, {reviewed:,d} reviewed; "
+          f"best of {repeat} (median)")
+    for name, seconds in out.items():
+        wall = min(seconds["wall"])
+        print(f"  {name:<12s} {wall:7.2f} s ({statistics.median(seconds['wall']):.2f}), CPU {min(seconds['cpu']):.2f} s"
+              f"   {reviewed / wall / 1e6:6.2f} M reviewed items/s")
+    out["reviewed"] = reviewed
+    return out
+
+
+def command(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of ``capsim args`` in a new process; on a
+    shared machine the CPU time is the steadier figure."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run([CAPSIM, *args], check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def startup(repeat: int) -> list[tuple[float, float]]:
+    runs = [command(["--help"]) for _ in range(repeat)]
+    wall, cpu = min(w for w, _ in runs), min(c for _, c in runs)
+    print(f"\ncapsim --help: {wall:.2f} s wall, {cpu:.2f} s CPU (best of {repeat})")
+    return runs
+
+
+def reports() -> dict[str, tuple[float, float]]:
+    out = {}
+    print("\ncapsim report (one worker, a new process each):")
+    with tempfile.TemporaryDirectory(prefix="capsim-bench-") as folder:
+        for k, (label, args) in enumerate(REPORTS.items()):
+            out[label] = command(["report", *args, "--out", str(Path(folder) / f"report-{k}")])
+            print(f"  {label:<28s} {out[label][0]:7.1f} s wall, {out[label][1]:7.1f} s CPU")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=int, default=3, help="runs of each in-process measurement (default 3)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--skip", default="", help="comma-separated measurements to skip: replication,startup,report")
+    p.add_argument("--json", metavar="PATH", help="also write the numbers to this JSON file")
+    a = p.parse_args(argv)
+    skip = {s.strip() for s in a.skip.split(",") if s.strip()}
+    m = machine()
+    print(machine_line(m))
+    result: dict = {"machine": m, "repeat": a.repeat, "seed": a.seed}
+    if "replication" not in skip:
+        result["replication"] = replication(a.repeat, a.seed)
+    if "startup" not in skip:
+        result["startup"] = startup(a.repeat)
+    if "report" not in skip:
+        result["report"] = reports()
+    if a.json:
+        Path(a.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"\nwrote {a.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

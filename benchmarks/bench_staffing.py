@@ -1,0 +1,85 @@
+"""How long a 3-year quarterly staffing plan takes (``capsim staff``): the goal is at most 60 s
+on 2 cores (issue 14).
+
+Two plans, each with ``--workers`` local processes (default 2), the scenario's replications
+and seed, confidence 0.9:
+
+* ``growth-central``: the bundled national hotline over three years, AI-generated reports at
+  central growth; the analysts planned (the other teams are left out of the runs, as they
+  change nothing in the analysts' queue: :func:`capsim.staffing.planned_team`);
+* ``hotline-growing``: the worked example of docs/writing-scenarios.md
+  (docs/examples/hotline-growing.yaml): 8 analysts on weekdays 08:00-18:00 with a 4 h cap,
+  60,000 reports a year growing 40% a year, a 3-month lead time and 2 months' training.
+
+For each it prints the wall time, the CPU time of this process and its workers, the staffings
+simulated and the replications run (in whole-horizon equivalents), and the plan's headcounts.
+Wall time on a shared machine only ever grows with other work: read the CPU time beside it.
+
+    .venv/bin/python benchmarks/bench_staffing.py [--workers 2] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(_REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(_REPO_ROOT))
+
+from benchmarks.bench_engine import machine, machine_line  # noqa: E402  (after the path is set)
+from capsim import bundled  # noqa: E402
+from capsim.scenario import load_scenario  # noqa: E402
+from capsim.staffing import solve_staffing  # noqa: E402
+
+PLANS = {
+    "growth-central": lambda: load_scenario(bundled.path("growth-central")),
+    "hotline-growing": lambda: load_scenario(_REPO_ROOT / "docs" / "examples" / "hotline-growing.yaml"),
+}
+"""Benchmark name → the scenario planned."""
+
+GOAL_SECONDS = 60.0
+"""Wall time a 3-year quarterly plan should take at most on 2 cores."""
+
+
+def cpu_seconds() -> float:
+    """User and system CPU time of this process and of its finished children (the workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def bench(name: str, workers: int) -> dict:
+    scenario = PLANS[name]()
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    plan = solve_staffing(scenario, period="quarter", confidence=0.9, workers=workers)
+    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu  # workers are reaped when the solver ends
+    return {"scenario": name, "wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "workers": workers,
+            "replications": plan.replications, "staffings": plan.evaluations, "runs": round(plan.runs, 1),
+            "headcounts": [p.headcount for p in plan.periods], "met": plan.attainable}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    print(machine_line(machine()))
+    results = []
+    for name in PLANS:
+        r = bench(name, args.workers)
+        results.append(r)
+        verdict = "within" if r["wall_seconds"] <= GOAL_SECONDS else "OVER"
+        print(f"{name}: {r['wall_seconds']:.1f} s wall ({verdict} the {GOAL_SECONDS:.0f} s goal), "
+              f"{r['cpu_seconds']:.1f} s CPU, {r['workers']} workers; {r['staffings']} staffings, "
+              f"{r['runs']:.1f} runs of {r['replications']} replications; headcounts {r['headcounts']}; "
+              f"every period met: {r['met']}")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

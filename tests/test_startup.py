@@ -1,0 +1,32 @@
+"""Start-up: the command line answers without loading the engine's heavy dependencies."""
+
+import subprocess
+import sys
+
+HEAVY = ("pandas", "scipy", "numba", "matplotlib", "simpy")
+
+
+def test_cli_import_loads_no_heavy_dependency():
+    code = ("import sys, capsim.cli; "
+            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == ""
+
+
+def test_public_names_load_on_first_use():
+    import capsim
+
+    assert capsim.simulate.__module__ == "capsim.experiment"
+    assert capsim.load_scenario.__module__ == "capsim.scenario"
+    assert {"simulate", "load_scenario", "Scenario", "bundled_scenario"} <= set(dir(capsim))
+
+
+def test_compiled_kernel_loads_from_the_disk_cache_in_a_new_process():
+    """The first process compiles the kernel (or loads it); any later one only loads it."""
+    code = ("import capsim; from capsim import kernel; from capsim.engine import simulate_replication; "
+            "simulate_replication(capsim.load_scenario(capsim.bundled_scenario('police-unit')), 1, 0); "
+            "s = kernel.assign.stats; print(sum(s.cache_hits.values()), sum(s.cache_misses.values()))")
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    hits, misses = map(int, out)
+    assert misses == 0 and hits >= 1
