@@ -21,20 +21,31 @@ exponential. A load at or above capacity (Erlang C, or a bound on agents at or b
 load) has no steady state: the formulas do not apply and a :class:`ValueError` says that
 the simulation (``capsim staff``) is needed there.
 
-**The simulation solver** (:func:`solve_staffing`) works period by period over a
-scenario's horizon (quarters or years, from the end of the warm-up). For each period in turn,
-with the earlier periods' headcounts fixed as planned headcount ``changes``, it finds the
-smallest headcount at which every SLA of the scenario is met, for the items *arriving in that
-period*, in at least ``confidence`` of the replications. Every candidate runs the same
-replications under the same seed (common random numbers), with the team's attrition, hiring
-lead time and ramp as the scenario gives them: new seats start on the period's first day
-(and ramp up from then), so they must be hired ``hiring.lead_time`` earlier — the plan's
-hire-by date. The first period's headcount is in post, trained, from the start of the run
-(the warm-up runs with it), so its hire-by date is the run's start less the lead time. The search brackets from an estimate (workload, or Erlang C for a round-the-
-clock team) by doubling steps, then bisects, relying on more analysts never making the
-service level worse; so it runs a handful of headcounts per period rather than every one.
-Where no headcount up to the bound meets the target it says why (the roster leaves items
-waiting longer than the SLA window, or the exposure cap leaves too few review hours).
+**The simulation solver** (:func:`solve_staffing`) plans a team's headcount period by period
+(months, quarters or years from the end of the warm-up) so that every SLA of the team is met,
+for the items *arriving in each period*, in at least ``confidence`` of the replications:
+
+1. *Needed*: per period, the smallest constant headcount that does so. Every candidate runs
+   the same replications under the same seed (common random numbers), over only the teams
+   the planned team's queue depends on (:func:`planned_team`); one run answers for every
+   period it covers, so a candidate tried for one period is reused for the next. The search
+   starts just below a workload estimate (Erlang C for a round-the-clock team) or the
+   previous period's answer, steps up while cheap failures come, then brackets and bisects,
+   relying on more analysts never doing worse; a candidate's replications stop as soon as
+   the verdict cannot change (curtailed sampling: the same verdict as running them all).
+2. *The plan*: seats in post never fall while the need rises (reductions only when asked,
+   through attrition), within the limits (:class:`Limits`): hires per period, budget,
+   smallest and largest team.
+3. *The check*: the plan is replayed as a whole; a period it misses asks for one more
+   analyst (within the limits). The plan's attainment is that of the replay, and ``plan.yaml`` (its
+   :meth:`StaffingPlan.fragment`) reproduces it.
+
+New seats start their training (``ramp.weeks``) so as to be trained when their period begins,
+and must be recruited ``hiring.lead_time`` before that: the hire-by date, never shown before
+the run starts (a hire already late says by how many weeks, and what the waits are until the
+hires are in post). Where no headcount up to the bound meets the target it says why (the
+roster leaves items waiting longer than the SLA window, or the exposure cap leaves too few
+review hours) and the best attainable level.
 """
 
 from __future__ import annotations
@@ -52,12 +63,14 @@ import pandas as pd
 
 from capsim import engine
 from capsim.demand import cell_seconds, rate_at
+from capsim.memory import check_run
+from capsim.metrics import eventual_waits, sla_attainment, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
 from capsim.records import Replication
 from capsim.results import mean_ci
-from capsim.scenario import HeadcountChange, Scenario
+from capsim.scenario import HeadcountChange, Scenario, Team
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
-from capsim.workforce import seat_steps
+from capsim.workforce import exposure_cap, people_per_seat, seat_steps
 
 Until = Literal["start", "end"]
 
@@ -411,81 +424,105 @@ def plan_periods(scenario: Scenario, period: str) -> list[Period]:
     return periods
 
 
-# =========================================================================== per-period service levels
+# =========================================================================== per-period outcomes
 
 
-def period_attainment(scenario: Scenario, rep: Replication, t0: float, t1: float) -> dict[str, float]:
-    """Per SLA priority: the share of its items *arriving in [t0, t1)* assessed within the SLA window.
+def planned_team(scenario: Scenario, team: str) -> tuple[Scenario, int]:
+    """``scenario`` cut down to what ``team``'s queue depends on, and the team's index in it.
 
-    As ``sla_<priority>`` in :mod:`capsim.metrics`, restricted to arrivals in the period: an
-    item still waiting or expired past its deadline is a miss; one whose outcome is not known
-    by the horizon is left out. NaN where no such item arrived.
+    Kept: the team, every team that refers items to it (directly or through others), their
+    streams and the routing among them. Teams it refers to, and teams beside it, change
+    nothing in its queue, and every random stream is drawn by name
+    (:func:`capsim.engine.process_rng`), so the team sees the very same items and analysts'
+    absences as in the whole scenario, at a fraction of the cost.
     """
-    items = rep.items
-    out = {}
-    for sla in scenario.sla:
-        p = scenario.priorities.index(sla.priority)
-        mine = (items.priority == p) & (items.arrival >= t0) & (items.arrival < t1)
-        met = mine & items.started & (items.end - items.arrival <= sla.within)
-        known = mine & (items.started | (items.arrival + sla.within <= rep.horizon))
-        out[sla.priority] = float(met.sum() / known.sum()) if known.any() else math.nan
-    return out
+    keep = {team}
+    while True:
+        sources = {r.source for r in scenario.routing if r.to in keep} - keep
+        if not sources:
+            break
+        keep |= sources
+    workforce = [t for t in scenario.workforce if t.team in keep]
+    demand = [s.model_copy(update={"team": scenario.team_of(s)}) for s in scenario.demand if scenario.team_of(s) in keep]
+    if not demand:
+        raise ValueError(f"team {team!r} receives no work: no stream goes to it, and no team refers items to it")
+    routing = [r for r in scenario.routing if r.source in keep and r.to in keep]
+    reduced = scenario.model_copy(update={"workforce": workforce, "demand": demand, "routing": routing})
+    return reduced, [t.team for t in workforce].index(team)
 
 
-def roster_bound(scenario: Scenario, rep: Replication, t0: float, t1: float) -> dict[str, float]:
-    """Per SLA priority: the largest share of the period's items that *could* be assessed in time.
+def team_slas(scenario: Scenario, team_index: int) -> list:
+    """The SLAs that apply to a team: those of the priorities its items can have
+    (:func:`capsim.metrics.team_priorities`), measured as ``sla_<priority>_<team>``."""
+    handled = team_priorities(scenario)[scenario.workforce[team_index].team]
+    return [s for s in scenario.sla if s.priority in handled]
+
+
+def period_attainment(scenario: Scenario, rep: Replication, t0: float, t1: float,
+                      team_index: int = 0) -> dict[str, float]:
+    """Per SLA priority of the team: the share of its items *arriving in [t0, t1)* assessed within
+    the SLA window — ``sla_<priority>_<team>`` of :mod:`capsim.metrics` restricted to arrivals in the
+    period (:func:`capsim.metrics.sla_attainment`; eventual ends known from the run-out, expired
+    items are misses). NaN where no such item arrived."""
+    return {s.priority: sla_attainment(scenario, rep, s.priority, s.within, team_index, (t0, t1))
+            for s in team_slas(scenario, team_index)}
+
+
+def roster_bound(scenario: Scenario, rep: Replication, t0: float, t1: float, team_index: int = 0) -> dict[str, float]:
+    """Per SLA priority of the team: the largest share of the period's items that *could* be assessed in time.
 
     An item can start no sooner than the first moment at which its team has someone on
     shift (nights, weekends, holidays and absences push it later); if that is already
     ``within`` after it arrived, no headcount can assess it in time.
     """
-    items = rep.items
+    items, plan = rep.items, rep.shifts[team_index]
+    staffed = plan.on_duty > 0
+    starts, ends = plan.start[staffed], plan.end[staffed]
     out = {}
-    for sla in scenario.sla:
+    for sla in team_slas(scenario, team_index):
         p = scenario.priorities.index(sla.priority)
-        mine = np.flatnonzero((items.priority == p) & (items.arrival >= t0) & (items.arrival < t1)
-                              & (items.started | (items.arrival + sla.within <= rep.horizon)))
-        if not len(mine):
+        arrival = items.arrival[(items.team == team_index) & (items.priority == p)
+                                & (items.arrival >= t0) & (items.arrival < t1)]
+        if not len(arrival):
             out[sla.priority] = math.nan
             continue
-        possible = np.zeros(len(mine), dtype=bool)
-        for t, plan in enumerate(rep.shifts):
-            of_team = items.team[mine] == t
-            staffed = plan.on_duty > 0
-            starts, ends = plan.start[staffed], plan.end[staffed]
-            arrival = items.arrival[mine[of_team]]
-            k = np.searchsorted(starts, arrival, side="right") - 1
-            inside = (k >= 0) & (arrival < ends[np.clip(k, 0, None)]) if len(starts) else np.zeros(len(arrival), bool)
-            following = np.append(starts, np.inf)[k + 1] if len(starts) else np.full(len(arrival), np.inf)
-            earliest = np.where(inside, arrival, following)
-            possible[of_team] = earliest - arrival < sla.within
-        out[sla.priority] = float(possible.mean())
+        if not len(starts):
+            out[sla.priority] = 0.0
+            continue
+        k = np.searchsorted(starts, arrival, side="right") - 1
+        inside = (k >= 0) & (arrival < ends[np.clip(k, 0, None)])
+        following = np.append(starts, np.inf)[k + 1]
+        earliest = np.where(inside, arrival, following)
+        out[sla.priority] = float((earliest - arrival < sla.within).mean())
     return out
 
 
 def _team_cap(scenario: Scenario, team_index: int) -> float:
-    team = scenario.workforce[team_index]
-    cap = team.exposure_cap if team.exposure_cap is not None else math.inf
-    wellbeing = scenario.tooling.wellbeing
-    if wellbeing.enabled and wellbeing.exposure_cap is not None:
-        cap = wellbeing.exposure_cap
-    return cap
+    return exposure_cap(scenario, scenario.workforce[team_index])
 
 
-def _period_replication(scenario: Scenario, seed: int, replication: int, team_index: int,
-                        t0: float, t1: float) -> dict:
-    """One replication's per-period outcomes (picklable, for worker processes)."""
+def _replication_outcomes(scenario: Scenario, seed: int, replication: int, team_index: int,
+                          windows: list[tuple[float, float]]) -> list[dict]:
+    """One replication's outcomes in each planning period (picklable, for worker processes):
+    SLA attainment and its roster bound per priority, mean eventual wait (hours), hours of
+    work arriving and of review time on shift (hours)."""
     rep = engine.simulate_replication(scenario, seed, replication)
     items, plan = rep.items, rep.shifts[team_index]
-    mine = (items.team == team_index) & (items.arrival >= t0) & (items.arrival < t1)
-    k0, k1 = np.searchsorted(plan.start, [t0, t1], side="left")
-    length = np.minimum(plan.end[k0:k1] - plan.start[k0:k1], _team_cap(scenario, team_index))
-    return {
-        "sla": period_attainment(scenario, rep, t0, t1),
-        "bound": roster_bound(scenario, rep, t0, t1),
-        "work_hours": float(items.service[mine].sum()) / SECONDS_PER_HOUR,
-        "review_hours": float((plan.on_duty[k0:k1] * length).sum()) / SECONDS_PER_HOUR,
-    }
+    cap = _team_cap(scenario, team_index)
+    outcomes = []
+    for t0, t1 in windows:
+        mine = (items.team == team_index) & (items.arrival >= t0) & (items.arrival < t1)
+        k0, k1 = np.searchsorted(plan.start, [t0, t1], side="left")
+        length = np.minimum(plan.end[k0:k1] - plan.start[k0:k1], cap)
+        waits = eventual_waits(rep, mine)[0]
+        outcomes.append({
+            "sla": period_attainment(scenario, rep, t0, t1, team_index),
+            "bound": roster_bound(scenario, rep, t0, t1, team_index),
+            "wait_mean": float(waits.mean()) if len(waits) else math.nan,
+            "work_hours": float(items.service[mine].sum()) / SECONDS_PER_HOUR,
+            "review_hours": float((plan.on_duty[k0:k1] * length).sum()) / SECONDS_PER_HOUR,
+        })
+    return outcomes
 
 
 # =========================================================================== the solver
@@ -493,28 +530,71 @@ def _period_replication(scenario: Scenario, seed: int, replication: int, team_in
 
 @dataclass
 class Evaluation:
-    """One headcount tried for one period: per-replication attainment and whether all SLAs were met."""
+    """One staffing tried, in one period: per-replication attainment and whether every SLA was met.
+
+    ``headcount`` is the seats in post in the period; ``sla`` per priority the attainment in
+    each replication run (a share); ``met`` per replication, every SLA at its target;
+    ``wait_mean`` the mean eventual wait in hours; ``work_hours`` and ``review_hours`` the
+    hours of work arriving and of review time on shift, means over replications.
+    """
 
     headcount: int
     sla: dict[str, np.ndarray]
     met: np.ndarray
     bound: dict[str, float]
+    wait_mean: float
     work_hours: float
     review_hours: float
 
     @property
     def share_met(self) -> float:
-        return float(self.met.mean())
+        """Share of the replications run in which every SLA was met."""
+        return float(self.met.mean()) if len(self.met) else math.nan
+
+    @property
+    def replications(self) -> int:
+        return len(self.met)
+
+
+def _evaluation(outcomes: list[dict], headcount: int, slas: list) -> Evaluation:
+    """An :class:`Evaluation` from one period's outcomes in each replication."""
+    sla = {s.priority: np.array([o["sla"][s.priority] for o in outcomes]) for s in slas}
+    met = np.ones(len(outcomes), dtype=bool)
+    for s in slas:
+        met &= np.isnan(sla[s.priority]) | (sla[s.priority] >= s.target)
+
+    def mean(values: list[float]) -> float:
+        values = [v for v in values if not math.isnan(v)]
+        return float(np.mean(values)) if values else math.nan
+
+    return Evaluation(
+        headcount=headcount, sla=sla, met=met,
+        bound={s.priority: mean([o["bound"][s.priority] for o in outcomes]) for s in slas},
+        wait_mean=mean([o["wait_mean"] for o in outcomes]),
+        work_hours=mean([o["work_hours"] for o in outcomes]),
+        review_hours=mean([o["review_hours"] for o in outcomes]),
+    )
 
 
 @dataclass
 class PeriodPlan:
-    """The plan for one period: the headcount needed and how it performs."""
+    """The plan for one period.
+
+    ``needed``: the smallest headcount meeting every SLA in the period in ``confidence`` of
+    the replications with a constant headcount (None: none up to the bound does);
+    ``headcount``: seats in post in the plan (never below the period before unless reductions
+    are allowed); ``change``: against the period before (the first period: against the seats in
+    post today); ``hire_by``: when the hires must be recruited (the day they start, less the
+    hiring lead time and the training); ``late_weeks``: how far that date is before the run
+    starts (0: in time); ``evaluation``: the plan itself replayed (every period as planned).
+    """
 
     period: Period
+    needed: int | None
     headcount: int
     change: int
     hire_by: dt.date | None
+    late_weeks: int
     evaluation: Evaluation
     met: bool
     note: str = ""
@@ -533,22 +613,38 @@ class StaffingPlan:
     max_headcount: int
     periods: list[PeriodPlan] = field(default_factory=list)
     evaluations: int = 0
+    """Distinct staffings simulated (each a headcount or a plan, over as many replications as it took)."""
+    runs: float = 0.0
+    """Replications simulated, in whole-horizon equivalents."""
     tried: dict[int, dict[int, Evaluation]] = field(default_factory=dict)
-    """Every evaluation the search ran: period index → headcount → evaluation."""
+    """The constant headcounts the search ran: period index → headcount → evaluation."""
+    plan_yaml_changes: list[dict] = field(default_factory=list)
+
+    @property
+    def attainable(self) -> bool:
+        """True if every period met its targets as planned."""
+        return all(p.met for p in self.periods)
 
     def table(self) -> pd.DataFrame:
-        """The plan as written to ``staffing_plan.csv`` (SLA attainment: mean and 95% CI across replications)."""
+        """The plan as written to ``staffing_plan.csv``: per period, the headcount needed (empty
+        where no headcount meets the targets), in post, hires, hire-by date, weeks late, and SLA
+        attainment of the plan replayed (mean and 95% CI across replications)."""
         rows = []
         for p in self.periods:
             row = {"period": p.period.index + 1, "period_start": p.period.first.isoformat(),
                    "period_end": p.period.last.isoformat(), "headcount": p.headcount, "change": p.change,
-                   "hire_by": p.hire_by.isoformat() if p.hire_by else ""}
-            for priority, values in p.evaluation.sla.items():
+                   "hire_by": p.hire_by.isoformat() if p.hire_by else "",
+                   "needed": p.needed if p.needed is not None else math.nan,
+                   "hires": max(p.change, 0), "late_weeks": p.late_weeks}
+            for s in team_slas(self.scenario, self._index):
+                values = p.evaluation.sla[s.priority]
                 mean, low, high = mean_ci(values)
-                row[f"sla_{priority}"] = mean
-                row[f"sla_{priority}_ci_low"] = max(low, 0.0) if not math.isnan(low) else low  # a share: within [0, 1]
-                row[f"sla_{priority}_ci_high"] = min(high, 1.0) if not math.isnan(high) else high
-                row[f"sla_{priority}_target"] = self._target(priority)
+                row[f"sla_{s.priority}"] = mean
+                row[f"sla_{s.priority}_ci_low"] = max(low, 0.0) if not math.isnan(low) else low  # a share: within [0, 1]
+                row[f"sla_{s.priority}_ci_high"] = min(high, 1.0) if not math.isnan(high) else high
+                row[f"sla_{s.priority}_target"] = s.target
+            row["wait_mean"] = p.evaluation.wait_mean
+            row["replications"] = p.evaluation.replications
             row["replications_met"] = p.evaluation.share_met
             row["confidence"] = self.confidence
             row["met"] = p.met
@@ -556,26 +652,35 @@ class StaffingPlan:
             rows.append(row)
         return pd.DataFrame(rows)
 
-    def _target(self, priority: str) -> float:
-        return next(s.target for s in self.scenario.sla if s.priority == priority)
+    @property
+    def _index(self) -> int:
+        return [t.team for t in self.scenario.workforce].index(self.team)
 
     def changes(self) -> list[dict]:
-        """The plan as the team's ``changes:`` (a scenario fragment): headcount from each period's first day."""
-        return [{"date": p.period.first.isoformat(), "headcount": p.headcount} for p in self.periods]
+        """The plan as the team's ``changes:`` (dated headcounts, the first in force from the start)."""
+        return [dict(c) for c in self.plan_yaml_changes]
+
+    def fragment(self) -> dict:
+        """The plan as a scenario fragment: the team's headcount and ``changes:``, to merge into the
+        scenario (teams merge by name, so a file ``extends:``-ing the scenario may hold just this)."""
+        first, *rest = self.changes()
+        return {"workforce": [{"team": self.team, "headcount": first["headcount"],
+                               "changes": [{"date": dt.date.fromisoformat(c["date"]), "headcount": c["headcount"]}
+                                           for c in rest]}]}
 
     def scenario_with_plan(self) -> Scenario:
-        """The scenario with the plan written into the team's ``changes``."""
-        index = [t.team for t in self.scenario.workforce].index(self.team)
-        return with_changes(self.scenario, index, [(p.period.first, p.headcount) for p in self.periods])
+        """The scenario with the plan written into the team's headcount and ``changes``."""
+        return with_changes(self.scenario, self._index,
+                            [(dt.date.fromisoformat(c["date"]), c["headcount"]) for c in self.changes()])
 
 
 def with_changes(scenario: Scenario, team_index: int, changes: list[tuple[dt.date, int]],
                  horizon: float | None = None) -> Scenario:
     """``scenario`` with the team's headcount plan replaced (and the horizon cut to ``horizon``).
 
-    ``changes`` are (first day, headcount) of each planning period: the first period's
-    headcount is in post, experienced, from time zero (the warm-up runs with it); each later
-    one is a planned change on its first day (new analysts start and ramp up then).
+    ``changes`` are (date, headcount): the first is in post, experienced, from time zero (its
+    date is not used); each later one is a planned change on its date (new analysts start and
+    ramp up then, surplus seats close).
     """
     team = scenario.workforce[team_index]
     planned = [HeadcountChange(date=d, headcount=h) for d, h in changes[1:]]
@@ -603,18 +708,19 @@ def expected_work(scenario: Scenario, team_index: int, t0: float, t1: float) -> 
         if stream.initial_backlog and t0 <= 0 < t1:
             count += stream.initial_backlog
         cleared = stream.mix.known * hashing.match_rate if hashing.enabled else 0.0
-        review = team.task_time or scenario.review[stream.unit]
+        review = scenario.review_time(team.team, stream.unit)
         total += count * (1 - cleared) * review.mean_seconds
     return total
 
 
-def workload_estimate(scenario: Scenario, team_index: int, period: Period) -> int:
+def workload_estimate(scenario: Scenario, team_index: int, period: Period, occupancy: float = 0.85) -> int:
     """A first guess at the headcount a period needs, from the work arriving in it.
 
     For a round-the-clock team without an exposure cap: Erlang C for its strictest SLA
     (until the end of review), grossed up for shrinkage. Otherwise: the load spread over
     the hours analysts can review (rostered share of the week, exposure cap, shrinkage)
-    at 85% occupancy. Only a starting point for the simulation search.
+    at ``occupancy`` (1: just keeping up, a lower bound). Only a starting point for the
+    simulation search.
     """
     team = scenario.workforce[team_index]
     span = period.t1 - period.t0
@@ -638,134 +744,396 @@ def workload_estimate(scenario: Scenario, team_index: int, period: Period) -> in
     shift = roster.hours_per_day * SECONDS_PER_HOUR + (team.overtime or 0.0)
     duty = shift * len(set(roster.days)) / (7 * SECONDS_PER_DAY)  # share of the week on shift
     available = duty * min(1.0, cap / shift) * (1 - team.shrinkage)
-    return max(1, math.ceil(load / (available * 0.85)))
+    return max(1, math.ceil(load / (available * occupancy) - 1e-9))
+
+
+Staffing = tuple[tuple[dt.date, int], ...]
+"""A team's headcount over the run: (date, seats), the first in force from time zero."""
+
+Progress = Callable[[float, float, str], None]
+"""Called as progress(done, total, what): replications run and expected, in whole-horizon runs."""
 
 
 class _Runner:
-    """Runs and caches the evaluation of (period, headcount) candidates."""
+    """Runs replications of staffings, caches their per-period outcomes, and decides periods.
 
-    def __init__(self, scenario: Scenario, team_index: int, seed: int, replications: int, confidence: float,
-                 executor: Executor | None, progress: Callable[[str], None] | None):
-        self.scenario, self.team_index, self.seed = scenario, team_index, seed
+    Every staffing runs replication r under the same seed (common random numbers), so two
+    candidates differ only by their headcount. Replications run in batches (one per worker)
+    and stop as soon as a period's verdict is certain (:meth:`passes`).
+    """
+
+    def __init__(self, scenario: Scenario, team_index: int, periods: list[Period], seed: int, replications: int,
+                 confidence: float, workers: int, executor: Executor | None, progress: Progress | None):
+        self.scenario, self.team_index, self.periods, self.seed = scenario, team_index, periods, seed
+        self.least = [workload_estimate(scenario, team_index, p, occupancy=1.0) for p in periods]
+        self.window = max(s.within for s in scenario.sla)
         self.replications, self.confidence = replications, confidence
-        self.executor, self.progress = executor, progress
-        self.window = max((s.within for s in scenario.sla), default=0.0)
-        self.count = 0
-        self.cache: dict[tuple[int, int], Evaluation] = {}
+        self.required = max(1, math.ceil(confidence * replications - 1e-9))
+        self.batch, self.executor, self.progress = max(1, workers), executor, progress
+        self.slas = team_slas(scenario, team_index)
+        self.cache: dict[tuple[Staffing, float], list[list[dict]]] = {}
+        self.runs = 0.0  # replications run, in whole-horizon equivalents
+        self.expected = 0.0
 
-    def evaluate(self, period: Period, fixed: list[tuple[dt.date, int]], headcount: int) -> Evaluation:
-        horizon = min(self.scenario.clock.horizon, period.t1 + self.window)
-        candidate = with_changes(self.scenario, self.team_index, fixed + [(period.first, headcount)], horizon)
-        args = [(candidate, self.seed, r, self.team_index, period.t0, period.t1) for r in range(self.replications)]
-        if self.executor is None:
-            outcomes = [_period_replication(*a) for a in args]
-        else:
-            outcomes = list(self.executor.map(_period_replication, *zip(*args)))
-        self.count += 1
-        sla = {p: np.array([o["sla"][p] for o in outcomes]) for p in (s.priority for s in self.scenario.sla)}
-        met = np.ones(self.replications, dtype=bool)
-        for s in self.scenario.sla:
-            values = sla[s.priority]
-            met &= np.isnan(values) | (values >= s.target)
-        evaluation = Evaluation(
-            headcount=headcount, sla=sla, met=met,
-            bound={p: float(np.nanmean([o["bound"][p] for o in outcomes]))
-                   if not all(math.isnan(o["bound"][p]) for o in outcomes) else math.nan for p in sla},
-            work_hours=float(np.mean([o["work_hours"] for o in outcomes])),
-            review_hours=float(np.mean([o["review_hours"] for o in outcomes])),
-        )
+    def outcomes(self, staffing: Staffing, reps: int, horizon: float | None = None) -> list[list[dict]]:
+        """Outcomes per replication (per period) of the first ``reps`` replications, running those missing."""
+        horizon = self.scenario.clock.horizon if horizon is None else horizon
+        have = self.cache.setdefault((staffing, horizon), [])
+        todo = list(range(len(have), min(reps, self.replications)))
+        if todo:
+            candidate = with_changes(self.scenario, self.team_index, list(staffing), horizon)
+            windows = [(p.t0, p.t1) for p in self.periods if p.t1 <= horizon]
+            args = [(candidate, self.seed, r, self.team_index, windows) for r in todo]
+            if self.executor is None:
+                results = (_replication_outcomes(*a) for a in args)
+            else:
+                results = self.executor.map(_replication_outcomes, *zip(*args))
+            for result in results:
+                have.append(result)
+                self.runs += horizon / self.scenario.clock.horizon
+                if self.progress:
+                    self.expected = max(self.expected, self.runs)
+                    self.progress(self.runs, self.expected, f"{staffing[0][1]}" if len(staffing) == 1 else "plan")
+        return have[:reps]
+
+    def met(self, outcome: dict) -> bool:
+        return all(math.isnan(outcome["sla"][s.priority]) or outcome["sla"][s.priority] >= s.target
+                   for s in self.slas)
+
+    def horizon(self, staffing: Staffing, k: int) -> float:
+        """How far to run a constant headcount asked about period ``k``: a run already made that
+        covers the period, else to the end of the last period in which that many analysts can
+        still keep up with the work (:func:`workload_estimate` at full occupancy, with one
+        analyst to spare), and at least period ``k``, plus the longest SLA window. Runs stop short of the
+        periods a candidate clearly cannot staff, so a too-small candidate costs little."""
+        full = self.scenario.clock.horizon
+        covering = [h for (st, h), have in self.cache.items() if st == staffing and h >= self.periods[k].t1]
+        if covering:
+            return max(covering, key=lambda h: (len(self.cache[(staffing, h)]), h))
+        heads = staffing[-1][1]
+        reach = max([k] + [j for j, least in enumerate(self.least) if least <= heads + 1])
+        return full if reach == len(self.periods) - 1 else min(full, self.periods[reach].t1 + self.window)
+
+    def verdict(self, have: list[list[dict]], k: int) -> bool | None:
+        """Period ``k``'s verdict from the replications run so far: True once ``required`` of them
+        met every SLA, False once too few can (even if all the rest did), else None (curtailed
+        sampling: the same verdict as running them all)."""
+        if not have or len(have[0]) <= k:
+            return None
+        met = sum(self.met(o[k]) for o in have)
+        if met >= self.required:
+            return True
+        return False if met + self.replications - len(have) < self.required else None
+
+    def passes(self, staffing: Staffing, k: int) -> bool:
+        """Whether period ``k`` meets every SLA in ``confidence`` of the replications, running only
+        as many as it takes (:meth:`verdict`). For a constant headcount, a verdict already reached
+        for fewer analysts that passed, or for more that failed, answers without a run (more
+        analysts never do worse), which also keeps the answers consistent."""
+        if len(staffing) == 1:
+            heads = staffing[0][1]
+            for (other, _), have in self.cache.items():
+                if len(other) == 1 and other[0][1] != heads:
+                    known = self.verdict(have, k)
+                    if (known is True and other[0][1] < heads) or (known is False and other[0][1] > heads):
+                        return known
+        horizon = self.horizon(staffing, k)
+        while True:
+            have = self.cache.get((staffing, horizon), [])
+            known = self.verdict(have, k)
+            if known is not None:
+                return known
+            self.outcomes(staffing, len(have) + self.batch, horizon)
+
+    def evaluation(self, staffing: Staffing, k: int, headcount: int, horizon: float | None = None) -> Evaluation:
+        have = self.cache[(staffing, self.scenario.clock.horizon if horizon is None else horizon)]
+        return _evaluation([o[k] for o in have], headcount, self.slas)
+
+    def expect(self, more: float) -> None:
+        """Expect ``more`` whole-horizon runs still to come (for the time left shown)."""
+        self.expected = self.runs + more
         if self.progress:
-            self.progress(f"period {period.index + 1} ({period.first}): {headcount} analysts -> "
-                          f"met in {evaluation.share_met:.0%} of replications")
-        return evaluation
+            self.progress(self.runs, self.expected, "")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a plan may do: ``never_reduce`` (headcount never falls; the default), at most
+    ``max_hires`` new seats a period, at least ``min_headcount`` and at most ``max_headcount``
+    seats (``budget``: a yearly salary budget for the team in the scenario's currency, at
+    today's prices, which caps the seats at budget / (``annual_cost`` × analysts per seat,
+    :func:`capsim.workforce.people_per_seat`))."""
+
+    never_reduce: bool = True
+    max_hires: int | None = None
+    min_headcount: int = 1
+    max_headcount: int | None = None
+    budget: float | None = None
 
 
 def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str = "quarter", confidence: float = 0.9,
                    max_headcount: int | None = None, replications: int | None = None, seed: int | None = None,
-                   workers: int = 1, progress: Callable[[str], None] | None = None) -> StaffingPlan:
-    """The smallest headcount of ``team``, period by period, meeting every SLA in ``confidence`` of replications.
+                   workers: int = 1, progress: Progress | None = None, limits: Limits | None = None) -> StaffingPlan:
+    """A staffing plan for ``team``, period by period, meeting every SLA in ``confidence`` of replications.
 
-    ``period``: month, quarter or year. ``max_headcount``: the largest headcount tried
-    (default: 4 × the largest workload estimate, at least twice the current headcount and
-    at least 10). ``replications`` and ``seed`` default to the scenario's ``experiment``.
-    The team's own planned ``changes`` are replaced by the plan. Raises ``ValueError`` for
-    input that cannot be planned (no SLA, an unknown team, a confidence outside (0, 1)).
+    1. *Needed*: per period, the smallest constant headcount whose replications meet every SLA
+       of the team (``sla_<priority>_<team>`` for the items arriving in the period) in at least
+       ``confidence`` of them. All candidates run the same replications (common random numbers);
+       each run covers every period, so one candidate answers for all; the search brackets from
+       the previous period's answer (the first: an Erlang C or workload estimate) and relies on
+       more analysts never doing worse; replications stop once the verdict is certain.
+    2. *The plan*: the seats in post per period, from today's (``baseline``): never falling
+       (unless ``limits.never_reduce`` is off), at most ``max_hires`` more a period (hiring
+       ahead of need where that cap binds), within the minimum, maximum and budget. A period
+       no headcount up to the bound can staff keeps the seats before it.
+    3. *The check*: the plan itself is replayed (all replications); a period it misses asks for
+       one more analyst (within the limits, so perhaps hired earlier), and the plan is replayed
+       again.
+
+    New seats start (and ramp up) the training time (``ramp.weeks``) before their period begins,
+    so they are trained by then; they must be recruited ``hiring.lead_time`` earlier: the
+    hire-by date. A hire-by date before the run starts is late: the plan then says by how
+    many weeks, and what the team's waits are until the hires can be in post.
+
+    ``max_headcount`` (or ``limits.max_headcount``) bounds the search (default: 4 × the
+    largest workload estimate, at least twice the current headcount and at least 10).
+    ``replications`` and ``seed`` default to the scenario's ``experiment``. The team's own
+    planned ``changes`` are replaced by the plan. Raises ``ValueError`` for input that cannot
+    be planned (no SLA for the team, an unknown team, a confidence outside (0, 1)).
     """
+    limits = limits or Limits()
     names = [t.team for t in scenario.workforce]
     team = names[0] if team is None else team
     if team not in names:
         raise ValueError(f"no team {team!r}; teams are {', '.join(names)}")
-    if not scenario.sla:
-        raise ValueError("the scenario has no SLA (sla: [{priority, within, target}]): there is nothing to staff for")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1 (exclusive), e.g. 0.9; got {confidence:g}")
+    index = names.index(team)
+    if not team_slas(scenario, index):
+        raise ValueError(f"the scenario has no SLA for team {team}'s priorities (sla: [{{priority, within, target}}]): "
+                         "there is nothing to staff for")
     replications = scenario.experiment.replications if replications is None else replications
     seed = scenario.experiment.seed if seed is None else seed
     if replications < 1:
         raise ValueError("replications must be at least 1")
-    index = names.index(team)
+    check_run(scenario, replications, min(workers, replications))
     periods = plan_periods(scenario, period)
-    baseline = seat_steps(scenario.workforce[index], scenario.clock)[0]
-    estimates = [workload_estimate(scenario, index, p) for p in periods]
-    if max_headcount is None:
-        max_headcount = max(4 * max(estimates), 2 * baseline, 10)
-    if max_headcount < 1:
-        raise ValueError(f"max_headcount must be at least 1, got {max_headcount}")
-    plan = StaffingPlan(scenario, team, confidence, replications, seed, baseline, max_headcount)
+    member = scenario.workforce[index]
+    baseline = seat_steps(member, scenario.clock)[0]
+    reduced, reduced_index = planned_team(scenario, team)
+    estimates = [workload_estimate(reduced, reduced_index, p) for p in periods]
+    high = max_headcount if max_headcount is not None else limits.max_headcount
+    if high is None:
+        high = max(4 * max(estimates), 2 * baseline, 10)
+    if limits.budget is not None:
+        annual = scenario.costs.teams.get(team)
+        if annual is None:
+            raise ValueError(f"--budget needs the team's cost: costs.teams.{team}.annual_cost")
+        high = min(high, math.floor(limits.budget / (annual.annual_cost * people_per_seat(member)) + 1e-9))
+    low = max(limits.min_headcount, 0)
+    if high < max(low, 1):
+        raise ValueError(f"the largest headcount allowed ({high}) is below the smallest ({max(low, 1)})")
+    plan = StaffingPlan(scenario, team, confidence, replications, seed, baseline, high)
     executor = ProcessPoolExecutor(max_workers=min(workers, replications)) if workers > 1 else None
     try:
-        runner = _Runner(scenario, index, seed, replications, confidence, executor, progress)
-        fixed: list[tuple[dt.date, int]] = []
+        runner = _Runner(reduced, reduced_index, periods, seed, replications, confidence, workers, executor, progress)
+        start = scenario.clock.start
+
+        def constant(h: int) -> Staffing:
+            return ((start, h),)
+
+        runner.expect(replications * (2 + len(periods) / 4))
+        needs: list[int | None] = []
+        guess = workload_estimate(reduced, reduced_index, periods[0], occupancy=1.0) - 1  # just below the need
+        for k in range(len(periods)):
+            needs.append(_search(lambda h: runner.passes(constant(h), k), guess, max(low, 1), high))
+            guess = needs[-1] - 1 if needs[-1] is not None else guess  # demand grows: try one fewer first
+            runner.expect(replications * (1 + (len(periods) - k - 1) / 4))
+        for (staffing, _), outcomes in runner.cache.items():  # the constant headcounts tried
+            for k in range(min(map(len, outcomes), default=0) if len(staffing) == 1 else 0):
+                tried = plan.tried.setdefault(k, {})
+                if staffing[0][1] not in tried or tried[staffing[0][1]].replications < len(outcomes):
+                    tried[staffing[0][1]] = _evaluation([o[k] for o in outcomes], staffing[0][1], runner.slas)
+        wanted = list(needs)  # what the plan asks of each period: the need, raised where the replay misses
+        levels = _levels(wanted, baseline, low, high, limits)
+        staffing = _staffing(levels, periods, member, start)
+        for _ in range(4):  # replay the plan; a period it misses asks for one more analyst
+            runner.expect(replications - len(runner.cache.get((staffing, scenario.clock.horizon), [])))
+            runner.outcomes(staffing, replications)
+            missed = next((k for k in range(len(periods)) if needs[k] is not None and needs[k] <= levels[k] < high
+                           and runner.evaluation(staffing, k, levels[k]).share_met < runner.required / replications),
+                          None)
+            if missed is None:
+                break
+            wanted[missed] = levels[missed] + 1
+            bumped = _levels(wanted, baseline, low, high, limits)
+            if bumped == levels:  # the limits allow no more
+                break
+            levels, staffing = bumped, _staffing(bumped, periods, member, start)
+        plan.plan_yaml_changes = [{"date": d.isoformat(), "headcount": h} for d, h in staffing]
         previous = baseline
         for k, current in enumerate(periods):
-            guess = estimates[k]
-            if k and plan.periods[-1].met and estimates[k - 1] > 0:
-                guess = round(plan.periods[-1].headcount * estimates[k] / estimates[k - 1])
-            chosen = _search(runner, current, fixed, min(max(guess, 0), max_headcount), max_headcount)
-            met = chosen is not None
-            headcount = chosen if met else max_headcount
-            evaluation = runner.cache[(current.index, headcount)]
-            change = headcount - previous
-            # new analysts start on the period's first day (the first period's: at the start of the run,
-            # as the warm-up runs with them), so they must be hired a lead time before
-            starts = current.first if k else scenario.clock.start
-            lead = dt.timedelta(days=math.ceil(scenario.workforce[index].hiring.lead_time / SECONDS_PER_DAY))
-            hire_by = starts - lead if change > 0 else None
-            note = "" if met else _why_not(scenario, index, evaluation, max_headcount)
-            if met and k == 0 and change > 0:
-                note = (f"{change} more than the {baseline} in post: the first period's analysts are taken to be "
-                        f"in post and trained from the start of the run ({scenario.clock.start})")
-            if met and hire_by is not None and hire_by < scenario.clock.start:
-                note += ("; " if note else "") + (f"hire-by date {hire_by} is before the run starts: "
-                                                  "too late to recruit them in time")
-            plan.periods.append(PeriodPlan(current, headcount, change, hire_by, evaluation, met, note))
-            fixed.append((current.first, headcount))
-            previous = headcount
-        plan.evaluations = runner.count
-        for (k, h), evaluation in sorted(runner.cache.items()):
-            plan.tried.setdefault(k, {})[h] = evaluation
+            evaluation = runner.evaluation(staffing, k, levels[k])
+            met = evaluation.share_met >= runner.required / replications
+            change = levels[k] - previous
+            ideal = _ideal_hire_by(current if k else None, member, start) if change > 0 else None
+            late = max(0, math.ceil((start - ideal).days / 7)) if ideal is not None else 0
+            hire_by = max(ideal, start) if ideal is not None else None  # never before the run starts
+            notes = []
+            if needs[k] is None:  # the best attainable: the largest headcount, over all the replications
+                top = constant(high)
+                horizon = runner.horizon(top, k)
+                runner.outcomes(top, replications, horizon)
+                best = runner.evaluation(top, k, high, horizon)
+                plan.tried.setdefault(k, {})[high] = best
+                notes.append(_why_not(reduced, reduced_index, best, high, runner.required, replications))
+            if change < 0:
+                notes.append(f"{-change} fewer through attrition: do not refill {_count(-change, 'seat')} as analysts "
+                             f"leave, by {_change_date(current, member, start) if k else start}")
+            if needs[k] is not None and not met:
+                notes.append(f"not met as planned (met in {evaluation.share_met:.0%} of {evaluation.replications} "
+                             f"replications): {_bound_reason(levels[k], high, limits)}")
+            plan.periods.append(PeriodPlan(current, needs[k], levels[k], change, hire_by, late, evaluation, met,
+                                           "; ".join(notes)))
+            previous = levels[k]
+        _explain_lateness(plan, runner, staffing, levels, member, start)
+        runner.expect(0)  # done
+        plan.evaluations = len(runner.cache)
+        plan.runs = runner.runs
     finally:
         if executor is not None:
             executor.shutdown()
     return plan
 
 
-def _search(runner: _Runner, period: Period, fixed: list[tuple[dt.date, int]], guess: int, high: int) -> int | None:
-    """Smallest headcount in [0, high] that passes, bracketing from ``guess``; None if ``high`` fails."""
-    def passes(h: int) -> bool:
-        key = (period.index, h)
-        if key not in runner.cache:
-            runner.cache[key] = runner.evaluate(period, fixed, h)
-        return runner.cache[key].share_met >= runner.confidence
+def _search(ok: Callable[[int], bool], guess: int, low: int, high: int) -> int | None:
+    """Smallest n in [low, high] with ok(n) (monotone), from a guess usually just below it.
 
-    return smallest_passing(passes, guess, 0, high)
+    A failing candidate is cheap (its replications stop after the first few misses) and a
+    passing one dear (it must show the target met in ``confidence`` of them), so the search
+    steps up one at a time a few times before bracketing by doubling steps; from a guess that
+    passes it brackets downwards (:func:`smallest_passing`). None if ``high`` fails.
+    """
+    guess = min(max(guess, low), high)
+    if ok(guess):
+        return smallest_passing(ok, guess, low, guess)
+    for n in range(guess + 1, min(guess + 3, high) + 1):
+        if ok(n):
+            return n
+    return smallest_passing(ok, min(guess + 4, high), min(guess + 4, high), high) if guess + 3 < high else None
 
 
-def _why_not(scenario: Scenario, team_index: int, evaluation: Evaluation, high: int) -> str:
-    """Why no headcount up to ``high`` met the SLAs in a period, from the evaluation at ``high``."""
+def _days(seconds: float) -> dt.timedelta:
+    return dt.timedelta(days=math.ceil(seconds / SECONDS_PER_DAY - 1e-9))
+
+
+def _levels(needs: list[int | None], baseline: int, low: int, high: int, limits: Limits) -> list[int]:
+    """Seats in post per period from the headcounts needed, within the plan's limits.
+
+    Never below the period before (unless reductions are allowed), at least the need of every
+    later period less ``max_hires`` a period in between (hiring ahead where the cap binds),
+    at most ``max_hires`` above the period before, within [low, high]. A period no headcount
+    meets (need None) asks for nothing.
+    """
+    known = [n for n in needs]
+    levels, previous = [], baseline
+    for k in range(len(known)):
+        want = known[k] if known[k] is not None else (previous if limits.never_reduce else None)
+        if limits.max_hires is not None:
+            ahead = [n - limits.max_hires * (j - k) for j, n in enumerate(known) if j > k and n is not None]
+            want = max([w for w in [want, *ahead] if w is not None], default=previous)
+        if want is None:
+            want = previous
+        if limits.never_reduce:
+            want = max(want, previous)
+        if limits.max_hires is not None:
+            want = min(want, previous + limits.max_hires)
+        level = min(max(want, low), high)
+        levels.append(level)
+        previous = level
+    return levels
+
+
+def _change_date(period: Period, team: Team, start: dt.date) -> dt.date:
+    """When a period's new seats start: the training time before the period, not before the run's first day."""
+    return max(period.first - _days(team.ramp.weeks * 7 * SECONDS_PER_DAY), start + dt.timedelta(days=1))
+
+
+def _staffing(levels: list[int], periods: list[Period], team: Team, start: dt.date) -> Staffing:
+    """The plan as dated headcounts: the first period's in post from the start, each later change
+    on its :func:`_change_date` (a later change on the same date replaces an earlier one)."""
+    changes: dict[dt.date, int] = {}
+    previous = levels[0]
+    for k in range(1, len(levels)):
+        if levels[k] != previous:
+            changes[_change_date(periods[k], team, start)] = levels[k]
+        previous = levels[k]
+    return ((start, levels[0]), *sorted(changes.items()))
+
+
+def _ideal_hire_by(period: Period | None, team: Team, start: dt.date) -> dt.date:
+    """The last day to recruit a period's new analysts so that they are in post and trained when it
+    begins: its first day (``None``, the first period: the run's start, as they are in post from
+    then) less the training (``ramp.weeks``) and the hiring lead time. May be before the run starts."""
+    begins = start if period is None else period.first
+    return begins - _days(team.ramp.weeks * 7 * SECONDS_PER_DAY) - _days(team.hiring.lead_time)
+
+
+def _explain_lateness(plan: StaffingPlan, runner: _Runner, staffing: Staffing, levels: list[int], team: Team,
+                      start: dt.date) -> None:
+    """For hires already late, say by how much and what the shortfall costs: the plan replayed with
+    each late hire starting on the earliest day it can (the run's start plus the lead time), to
+    the end of the last period it touches, against the plan as made."""
+    late = [p for p in plan.periods if p.late_weeks > 0]
+    if not late:
+        return
+    earliest = start + _days(team.hiring.lead_time)
+    realistic: dict[dt.date, int] = {}
+    initial = staffing[0][1]
+    if plan.periods[0].late_weeks:
+        initial = plan.baseline
+        realistic[max(earliest, start + dt.timedelta(days=1))] = levels[0]
+    for d, h in staffing[1:]:
+        realistic[max(d, earliest)] = h  # a later change on the same day replaces the earlier
+    delayed: Staffing = ((start, initial), *sorted(realistic.items()))
+    trained = earliest + _days(team.ramp.weeks * 7 * SECONDS_PER_DAY)
+    last = max(p.period.index for p in late)
+    horizon = min(runner.scenario.clock.horizon, runner.periods[last].t1 + max(s.within for s in runner.slas))
+    runner.expect(runner.replications * horizon / runner.scenario.clock.horizon)
+    runner.outcomes(delayed, runner.replications, horizon)
+    for p in late:
+        actual = runner.evaluation(delayed, p.period.index, p.headcount, horizon)
+        attained = ", ".join(f"sla_{s} {np.nanmean(actual.sla[s]):.0%} (planned {np.nanmean(p.evaluation.sla[s]):.0%})"
+                             for s in actual.sla)
+        ideal = _ideal_hire_by(p.period if p.period.index else None, team, start)
+        p.note = "; ".join(filter(None, [p.note, (
+            f"late by {p.late_weeks} weeks: the {_count(p.change, 'new analyst')} should have been recruited by "
+            f"{ideal}, "
+            f"before the run starts ({start}); recruited now, they start on {earliest} and are trained by "
+            f"{trained}. With them late, period {p.period.index + 1} has {attained} and a mean wait of "
+            f"{actual.wait_mean:.1f} h (planned {p.evaluation.wait_mean:.1f} h)")]))
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1: "1 new analyst", "2 new analysts"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _bound_reason(level: int, high: int, limits: Limits) -> str:
+    if level >= high:
+        return f"{high} analysts is the most allowed (--max, --budget); raise it"
+    if limits.max_hires is not None:
+        return f"at most {limits.max_hires} hires a period (--max-hires) keep the team below what it needs"
+    return "more analysts are needed than the search found; rerun with more replications"
+
+
+def _why_not(scenario: Scenario, team_index: int, evaluation: Evaluation, high: int, required: int,
+             replications: int) -> str:
+    """Why no headcount up to ``high`` met the SLAs in a period, and the best attainable there,
+    from the evaluation at ``high``."""
     team = scenario.workforce[team_index]
     reasons = []
-    for s in scenario.sla:
+    for s in team_slas(scenario, team_index):
         bound = evaluation.bound.get(s.priority, math.nan)
         if not math.isnan(bound) and bound < s.target:
             reasons.append(
@@ -777,10 +1145,11 @@ def _why_not(scenario: Scenario, team_index: int, evaluation: Evaluation, high: 
         what = (f"the exposure cap of {format_duration(cap)} a shift" if math.isfinite(cap) else "the roster")
         reasons.append(
             f"too few review hours: at {high} analysts {what} leaves {evaluation.review_hours:,.0f} h of review "
-            f"time in the period against {evaluation.work_hours:,.0f} h of work arriving; raise --max-headcount "
+            f"time in the period against {evaluation.work_hours:,.0f} h of work arriving; raise --max "
             "(or the cap)")
     if not reasons:
-        attained = ", ".join(f"sla_{p} {np.nanmean(v):.1%}" for p, v in evaluation.sla.items())
-        reasons.append(f"not met even at {high} analysts ({attained}; met in {evaluation.share_met:.0%} of "
-                       f"replications); raise --max-headcount")
-    return "; ".join(reasons) + f" (team {team.team})"
+        reasons.append(f"not met even at {high} analysts; raise --max")
+    attained = ", ".join(f"sla_{p} {np.nanmean(v):.1%}" for p, v in evaluation.sla.items())
+    best = (f"best attainable: {attained} at {high} analysts (met in {int(evaluation.met.sum())} of "
+            f"{evaluation.replications} replications run, {required} of {replications} needed)")
+    return "; ".join(reasons) + f" (team {team.team}); {best}"

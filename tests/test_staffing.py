@@ -210,10 +210,10 @@ def test_the_plan_meets_its_sla_when_resimulated_with_fresh_seeds():
     plan = solve_staffing(load_scenario(GROWING), period="quarter", confidence=confidence)
     assert [p.met for p in plan.periods] == [True, True]
     assert plan.periods[1].headcount >= plan.periods[0].headcount  # demand grows
-    # hire-by date: the period's first day minus the 30-day lead time, for new seats
+    # hire-by date: the period's first day minus the 30-day lead time and the 4-week training ramp
     for p in plan.periods[1:]:
         if p.change > 0:
-            assert (p.period.first - p.hire_by).days == 30
+            assert (p.period.first - p.hire_by).days == 30 + 28
     fresh = plan.scenario_with_plan()
     n = 30
     reps = [simulate_replication(fresh, 424242, r) for r in range(n)]
@@ -238,11 +238,15 @@ WEEKDAYS = {
 def test_an_sla_shorter_than_the_weekend_is_reported_impossible_not_an_error():
     plan = solve_staffing(load_scenario(WEEKDAYS), period="quarter", confidence=0.9, max_headcount=6)
     (only,) = plan.periods
-    assert not only.met and only.headcount == 6
+    # no headcount meets it: nobody is hired for it; the 2 in post stay
+    assert not only.met and only.needed is None and only.headcount == 2 and only.change == 0
     # items arriving from Friday 17:00 to Sunday 09:00 (40 h of 168) wait over 24 h for a shift
     assert "roster makes sla_normal impossible" in only.note
-    assert only.evaluation.bound["normal"] == pytest.approx(1 - 40 / 168, abs=0.03)
-    assert not plan.table().loc[0, "met"]
+    assert plan.tried[0][6].bound["normal"] == pytest.approx(1 - 40 / 168, abs=0.03)
+    assert plan.tried[0][6].replications == 3  # the best attainable is measured on every replication
+    assert "best attainable: sla_normal" in only.note and "at 6 analysts" in only.note
+    assert not plan.table().loc[0, "met"] and math.isnan(plan.table().loc[0, "needed"])
+    assert not plan.attainable
 
 
 def test_an_exposure_cap_leaving_too_few_hours_is_reported():
@@ -306,11 +310,13 @@ def test_staff_command_writes_the_plan(tmp_path):
     assert "staffing_plan.csv" in result.output
 
 
-def test_staff_command_reports_an_impossible_sla_and_exits_0(tmp_path):
+def test_staff_command_reports_an_impossible_sla_with_a_dash_and_exits_3(tmp_path):
     path = write(tmp_path, WEEKDAYS)
-    result = run_cli("staff", path, "--max-headcount", "4", "--replications", "2", "--out", tmp_path / "o")
-    assert result.exit_code == 0, result.output
-    assert "NO" in result.output and "impossible" in result.output
+    result = run_cli("staff", path, "--max", "4", "--replications", "2", "--out", tmp_path / "o")
+    assert result.exit_code == 3, result.output  # 3: a target no headcount meets (2 is bad input)
+    assert "—" in result.output and "NO" in result.output and "impossible" in result.output
+    assert "best attainable" in result.output
+    assert (tmp_path / "o" / "plan.yaml").exists()  # the files are still written
 
 
 @pytest.mark.parametrize("value", ["0", "1", "1.5", "-0.2"])
