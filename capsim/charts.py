@@ -47,6 +47,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from capsim.results import mean_ci
 from capsim.scenario import Scenario, load_scenario
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from capsim.version import version
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -152,17 +153,6 @@ def apply_style(fig: Figure, title: str, footer: str) -> Figure:
 # --------------------------------------------------------------------------- provenance
 
 
-def _capsim_version() -> str:
-    try:
-        from importlib import metadata
-
-        return metadata.version("capsim")
-    except Exception:  # noqa: BLE001 - an uninstalled checkout
-        from capsim import __version__
-
-        return __version__
-
-
 @cache
 def figure_origin(fid: str) -> tuple[str, tuple[str, ...]]:
     """(organisation, underlying figure ids) of a figure id or derived-parameter id.
@@ -249,7 +239,7 @@ def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> 
     label = "Scenario" if len(scenarios) == 1 else "Scenarios"
     used = list(dict.fromkeys(fid for s in scenarios for fid in s.figures))
     first = (f"{label}: {names} · seed {seed} · {replications} replication{'s' if replications != 1 else ''}"
-             f" · capsim {_capsim_version()}")
+             f" · capsim {version()}")
     if not used:
         return first + "\nSources: no published figures; every input is an assumption."
     published: dict[str, list[str]] = {}
@@ -563,7 +553,7 @@ def _strip(ax, rows: list[tuple[str, np.ndarray]], color: str) -> None:
         jitter = rng.uniform(-0.16, 0.16, len(values))
         ax.scatter(values, y + jitter, s=26, color=color, alpha=0.55, linewidths=0, zorder=3,
                    label="one replication" if i == 0 else None)
-        mean, low, high = mean_ci(values)
+        mean, low, high = mean_ci(values, bounds=(0.0, np.inf))  # hours: never below zero
         if math.isfinite(low):
             ax.plot([low, high], [y, y], color="black", linewidth=2.4, zorder=4, solid_capstyle="butt",
                     label="mean and 95% CI" if i == 0 else None)
@@ -1139,15 +1129,16 @@ def _sla_words(slas: Sequence[Any]) -> tuple[str, str]:
 
 def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, replications: int,
                   team: str | None = None) -> Figure:
-    """A staffing plan: headcount needed per period as steps, with hire-by dates (top), and
-    SLA attainment per period with its 95% CI against the target (bottom).
+    """A staffing plan: headcount planned per period as steps, with hire-by dates (top), and
+    SLA attainment per period of the plan replayed, with its 95% CI against the target (bottom).
 
     ``plan_table`` is :meth:`capsim.staffing.StaffingPlan.table` (or ``staffing_plan.csv``):
-    per period, the smallest headcount at which every SLA was met in at least ``confidence``
-    of the replications. A hire-by date (a period's first day, less the team's hiring lead
-    time) is drawn as a dashed line with an arrow to the day the new analysts start; a period
-    that no headcount up to the solver's bound could staff is marked. ``team`` is the team
-    planned (default: the scenario's first team, as :func:`~capsim.staffing.solve_staffing`).
+    per period, the seats in post in the plan, meeting every SLA in at least ``confidence``
+    of the replications. A hire-by date (the day the new analysts start training, less the
+    team's hiring lead time) is drawn as a dashed line with an arrow to the day the new
+    analysts start; a period that no headcount up to the solver's bound could staff is marked,
+    labelled "—" (``needed`` empty). ``team`` is the team planned (default: the scenario's
+    first team, as :func:`~capsim.staffing.solve_staffing`).
     """
     if plan_table.empty:
         raise ValueError("the staffing plan has no periods")
@@ -1156,6 +1147,9 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     member = next((t for t in scenario.workforce if t.team == team), None)
     in_post = member.headcount if member is not None else None
     lead = member.hiring.lead_time if member is not None else 0.0
+    training = member.ramp.weeks * 7 * SECONDS_PER_DAY if member is not None else 0.0
+    ahead = (f"{duration_text(lead)} lead time" if not training else
+             f"{lead / SECONDS_PER_DAY:.0f} d lead + {training / SECONDS_PER_DAY:.0f} d training")
     starts = pd.to_datetime(table["period_start"])
     ends = pd.to_datetime(table["period_end"]) + pd.Timedelta(days=1)  # period_end is the period's last day
     heads = table["headcount"].to_numpy(dtype=int)
@@ -1170,17 +1164,22 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
 
     doing, target_words = _sla_words(slas)
     hires = sorted((d, int(c), k) for k, (d, c) in enumerate(zip(hire_by, changes)) if c > 0 and pd.notna(d))
+    impossible = table["needed"].isna().to_numpy() if "needed" in table else np.zeros(len(table), dtype=bool)
     if not met.any():
-        title = f"Team {team} cannot meet {target_words} in any period, even with {heads.max()} analysts"
+        title = f"Team {team} cannot meet {target_words} in any period" + (
+            " at any headcount tried (—)" if impossible.all() else f", even with {heads.max()} analysts")
     else:
         lo, hi = int(heads[met].min()), int(heads[met].max())
         every = f" in every {period}" if period and len(table) > 1 else ""
         title = (f"Team {team} needs {lo} analysts{every} to {doing}" if lo == hi
                  else f"Team {team} needs {lo} to {hi} analysts to {doing}")
         if hires:
-            first_date, first_n, _ = hires[0]
+            first_date, first_n, first_k = hires[0]
             title += f"; hire {'the first ' if len(hires) > 1 else ''}{first_n} by {first_date:%Y-%m-%d}"
-            if first_date < run_start:
+            late = int(table["late_weeks"].iloc[first_k]) if "late_weeks" in table else 0
+            if late > 0:
+                title += f" (already late by {late} weeks)"
+            elif first_date < run_start:
                 title += ", before the run starts"
         elif in_post is not None and hi <= in_post:
             title += f"; the {in_post} in post suffice"
@@ -1198,12 +1197,12 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
             ax, sla_ax = fig.add_subplot(1, 1, 1), None
         x = np.append(starts.to_numpy(), ends.to_numpy()[-1])
         ax.step(x, np.append(heads, heads[-1]), where="post", color=blue, linewidth=2.6,
-                label="headcount needed (seats)")
+                label="headcount planned (seats in post)")
         mids = starts + (ends - starts) / 2
         top = max(int(heads.max()), in_post or 0, 1)
         if len(table) <= 16:
-            for m, h in zip(mids, heads):
-                ax.text(m, h + 0.03 * top, f"{h}", ha="center", va="bottom", fontsize=11, color=blue)
+            for m, h, none in zip(mids, heads, impossible):  # "—": no headcount meets the target there
+                ax.text(m, h + 0.03 * top, "—" if none else f"{h}", ha="center", va="bottom", fontsize=11, color=blue)
         if in_post is not None:
             ax.axhline(in_post, color=MUTED, linestyle=":", linewidth=1.6, label=f"in post at the start: {in_post}")
         if (~met).any():
@@ -1213,7 +1212,8 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
             begins = starts.iloc[k] if k else run_start
             y = top * 1.2  # in a band above the steps, clear of the labels
             ax.axvline(date, color=vermillion, linestyle="--", linewidth=1.4,
-                       label=f"hire-by date → start ({duration_text(lead)} lead time)" if i == 0 and lead > 0
+                       label=(f"hire-by date → start ({ahead})" if not training else f"hire by → start ({ahead})")
+                       if i == 0 and lead + training > 0
                        else "hire-by date" if i == 0 else None)
             if begins > date:
                 ax.annotate("", xy=(begins, y), xytext=(date, y),
@@ -1227,7 +1227,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.set_ylabel(f"Analysts in team {team}")
         share = f"≥ {confidence:.0%} of " if confidence is not None else ""
-        ax.set_title(f"Smallest headcount per {period or 'period'} meeting every SLA in {share}{replications} replications",
+        ax.set_title(f"Headcount planned per {period or 'period'} to meet every SLA in {share}{replications} replications",
                      loc="left", fontsize=12, color=MUTED)
         handles, labels = ax.get_legend_handles_labels()
         if sla_ax is not None:

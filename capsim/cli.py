@@ -11,22 +11,27 @@ import datetime as dt
 import math
 import sys
 import time
+import unicodedata
 from pathlib import Path
 import contextlib
-from collections.abc import Callable, Iterator
-from typing import Annotated, Optional
-
-import pandas as pd
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from capsim.experiment import SimulationResult, simulate
+from capsim import bundled
 from capsim.manifest import manifest
-from capsim.output import atomic_folder, write_json
-from capsim.scenario import Scenario, ScenarioError, load_scenario
+from capsim.output import Claim, OutputError, claim, default_folder, symlink_note, write_manifest
+from capsim.scenario import Scenario, ScenarioError, load_scenario, scenario_warnings
+from capsim.version import version
+
+if TYPE_CHECKING:  # the engine, pandas and numba load only when a command needs them
+    import pandas as pd
+
+    from capsim.experiment import SimulationResult
 
 app = typer.Typer(
     name="capsim",
@@ -49,32 +54,48 @@ Replications = Annotated[Optional[int], typer.Option("--replications", "-r", min
 Seed = Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Random seed (default: the scenario's experiment.seed).")]
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it.")]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a key: dotted.key=value, e.g. --set workforce.analysts.headcount=14. Repeatable.")]
-Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: out/<scenario name>).")]
+Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: out/<scenario name>). An existing folder is replaced only if it holds capsim's own earlier output of the same kind.")]
 
 HEADLINE = [
-    "arrivals", "assessed", "auto_cleared", "expired", "backlog_end", "wait_mean",
-    "time_to_assessment_p90", "analyst_hours", "utilisation", "cost_total",
+    "arrivals", "assessed", "auto_cleared", "expired", "waiting", "backlog_end", "runout_days", "wait_mean",
+    "time_to_assessment_p90", "analyst_hours", "utilisation", "utilisation_usable", "cost_total",
 ]
 
 
-def bundled_folder() -> Path:
-    """The folder of bundled scenarios: ./scenarios if present, else the one beside the package."""
-    here = Path("scenarios")
-    return here if here.is_dir() else Path(__file__).resolve().parents[1] / "scenarios"
-
-
 def scenario_path(name: str) -> Path:
-    """A path as given, or a bundled scenario's file for a bare name (``base``)."""
+    """A path as given, or the installed file of a bundled scenario for a bare name (``base``)."""
     path = Path(name)
     if path.exists() or path.suffix in {".yaml", ".yml"}:
         return path
-    bundled = bundled_folder() / f"{name}.yaml"
-    return bundled if bundled.exists() else path
+    with contextlib.suppress(bundled.BundledScenarioError):
+        return bundled.path(name)
+    return path
+
+
+def show_version(value: bool) -> None:
+    """Print capsim's version (from the installed package) and exit, for ``capsim --version``."""
+    if value:
+        out_console.print(f"capsim {version()}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    show: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True,
+                                       help="Show capsim's version and exit.")] = False,
+) -> None:
+    """Options that come before the command (``capsim --version``)."""
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character but the line break written as an escape (``\\x1b``),
+    so that nothing a user typed (a file name, a key) can move the cursor or recolour the terminal."""
+    return "".join(c if c == "\n" or unicodedata.category(c) != "Cc" else repr(c)[1:-1] for c in text)
 
 
 def fail(message: str) -> None:
     """Print ``message`` on standard error and exit with status 2."""
-    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    err_console.print(printable(message), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -96,29 +117,54 @@ def run_scenarios(
 
 
 @contextlib.contextmanager
-def output_folder(target: Path) -> Iterator[Path]:
+def output_folder(claimed: Claim) -> Iterator[Path]:
     """A command's output folder, written all at once; one that cannot be written ends the command (exit 2)."""
     try:
-        with atomic_folder(target) as folder:
+        with claimed.write() as folder:
             yield folder
     except OSError as err:
-        fail(f"{target}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+        fail(f"{claimed.given}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
+
+
+def claim_output(ctx: typer.Context, out: Path | None, kind: str, names: list[str], *, prefix: str = "",
+                 suffix: str = "") -> Claim:
+    """Check and lock a command's output folder before any work: ``out``, or by default
+    ``out/<prefix><safe names><suffix>`` (:mod:`capsim.output`). It stays locked until the
+    command (``ctx``) ends; one that cannot be used ends the command (exit 2) with nothing written."""
+    try:
+        target = out if out is not None else default_folder(names, prefix=prefix, suffix=suffix)
+        claimed = ctx.with_resource(claim(target, kind))
+    except OutputError as err:
+        fail(str(err))
+    for note in claimed.notes:
+        err_console.print(note, style="dim", markup=False, highlight=False, soft_wrap=True)
+    return claimed
 
 
 def load(name: str, overrides: list[str] | None) -> tuple[Scenario, Path]:
     """Load a scenario for a command, turning any problem into a clean exit."""
     path = scenario_path(name)
     if not path.exists() and path.suffix not in {".yaml", ".yml"}:
-        bundled = ", ".join(p.stem for p in sorted(bundled_folder().glob("*.yaml"))) or "none"
-        fail(f"{name}: no such scenario file, nor a bundled scenario of that name; bundled scenarios: {bundled}")
+        names = ", ".join(bundled.names()) or "none"
+        fail(f"{name}: no such scenario file, nor a bundled scenario of that name; bundled scenarios: {names}")
     try:
-        return load_scenario(path, overrides or []), path
+        loaded = load_scenario(path, overrides or [])
     except ScenarioError as err:
         fail(str(err))
+    warn(f"{path}: warning: {line}" for line in scenario_warnings(loaded))
+    return loaded, path
+
+
+def warn(lines: Iterable[str]) -> None:
+    """Print each line on standard error as it is (one line each); the command goes on."""
+    for line in lines:
+        err_console.print(printable(line), markup=False, highlight=False, soft_wrap=True)
 
 
 def run_with_progress(scenario: Scenario, replications: int | None, seed: int | None, workers: int) -> SimulationResult:
     """Simulate with a progress bar on standard error (shown only on a terminal)."""
+    from capsim.experiment import simulate
+
     total = replications or scenario.experiment.replications
     with Progress(
         TextColumn(f"{scenario.name}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -157,6 +203,7 @@ def print_headline(result: SimulationResult) -> None:
 
 @app.command()
 def run(
+    ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
     out: Out = None,
     replications: Replications = None,
@@ -171,7 +218,7 @@ def run(
     Example: capsim run scenarios/base.yaml --replications 20 --set workforce.analysts.headcount=16
     """
     loaded, path = load(scenario, set_)
-    result, target = simulate_and_write(loaded, path, out, replications, seed, workers, set_, report=not no_report)
+    result, target = simulate_and_write(ctx, loaded, path, out, replications, seed, workers, set_, report=not no_report)
     print_headline(result)
     written = RUN_FILES + (() if no_report else ("report.html", "charts/"))
     out_console.print(f"Wrote {target}/: {', '.join(written)}", soft_wrap=True)
@@ -181,30 +228,37 @@ RUN_FILES = ("summary.csv", "timeseries.csv", "replications.csv", "manifest.json
 
 
 def simulate_and_write(
-    scenario: Scenario, path: Path, out: Path | None, replications: int | None, seed: int | None,
+    ctx: typer.Context, scenario: Scenario, path: Path, out: Path | None, replications: int | None, seed: int | None,
     workers: int, overrides: list[str] | None, extra: Callable[[SimulationResult], dict[str, pd.DataFrame]] | None = None,
     report: bool = False,
 ) -> tuple[SimulationResult, Path]:
     """Simulate, then write the run's files (and any ``extra`` tables; with ``report``, the
     charts and report.html) into one folder, atomically."""
+    from capsim.experiment import check_size
+
+    try:  # a run too large for this machine is refused before its output folder is touched
+        check_size(scenario, min(workers, replications or scenario.experiment.replications),
+                   replications or scenario.experiment.replications)
+    except ScenarioError as err:
+        fail(str(err))
+    claimed = claim_output(ctx, out, "run", [scenario.name])
     started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
     result = run_with_progress(scenario, replications, seed, workers)
-    target = out or Path("out") / scenario.name
     tables = {"summary.csv": result.summary, "timeseries.csv": result.timeseries,
               "replications.csv": result.per_replication, **(extra(result) if extra else {})}
-    with output_folder(target) as folder:
+    with output_folder(claimed) as folder:
         for name, table in tables.items():
             table.to_csv(folder / name, index=False)
         record = manifest(
             scenario, seed=result.seed, replications=result.replications, workers=workers, started=started,
             wall_seconds=time.perf_counter() - clock, source=str(path), overrides=overrides or [],
         )
-        write_json(folder / "manifest.json", record)
+        write_manifest(folder, "run", record)
         if report:
             from capsim.report import write_report
 
             write_report(folder, [result], [record], overrides=overrides or [])
-    return result, target
+    return result, claimed.given
 
 
 @app.command()
@@ -224,26 +278,49 @@ def validate(
 
 @app.command()
 def scenarios(
-    folder: Annotated[Optional[Path], typer.Argument(help="Folder to list (default: the bundled scenarios).")] = None,
+    folder: Annotated[Optional[Path], typer.Argument(help="Folder to list (default: the bundled scenarios); "
+                                                     "with --copy, the folder to write into.")] = None,
+    copy: Annotated[Optional[str], typer.Option("--copy", metavar="NAME", help="Write bundled scenario NAME (and any "
+                                                "it extends) into FOLDER as a starting point; never overwrites a file.")] = None,
 ) -> None:
-    """List the scenarios in a folder with their titles.
+    """List the bundled scenarios (or those in a folder) with their titles, or copy one out to edit.
 
     Example: capsim scenarios
+    Copy one out to edit: capsim scenarios --copy base .
     """
-    folder = folder or bundled_folder()
-    files = sorted(folder.glob("*.yaml"))
+    if copy is not None:
+        copy_bundled(copy, folder)
+        return
+    files = sorted(p for p in (folder or bundled.folder()).glob("*.yaml") if p.is_file())  # never a FIFO or device
     if not files:
         fail(f"{folder}: no scenario files (*.yaml) here")
     table = Table(show_header=True)
-    table.add_column("file")
+    table.add_column("file" if folder else "scenario")
     table.add_column("title")
     for file in files:
         try:
             title = load_scenario(file).title or "(no title)"
         except ScenarioError as err:
             title = f"INVALID: {str(err).splitlines()[0]}"
-        table.add_row(str(file), title)
+        table.add_row(str(file) if folder else file.stem, title)
     out_console.print(table)
+    if folder is None:
+        out_console.print("Run one: capsim run NAME. Copy one out to edit: capsim scenarios --copy NAME FOLDER",
+                          style="dim", markup=False)
+
+
+def copy_bundled(name: str, folder: Path | None) -> None:
+    """Write bundled scenario ``name`` (and the files it extends) into ``folder``, refusing to overwrite."""
+    if folder is None:
+        fail("--copy NAME needs the folder to write into: capsim scenarios --copy NAME FOLDER")
+    try:
+        written = bundled.copy(name, folder)
+    except bundled.BundledScenarioError as err:
+        fail(str(err))
+    except OSError as err:
+        fail(f"{folder}: cannot write the scenario there ({err.strerror or err}); name another folder")
+    out_console.print(f"Wrote {', '.join(map(str, written))}; edit it, then check it: capsim validate {written[0]}",
+                      markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -285,6 +362,7 @@ def figures(
 
 @app.command()
 def calibrate(
+    ctx: typer.Context,
     target: Annotated[str, typer.Argument(help="A scenario with calibration targets, or the word 'growth'.")],
     series: Annotated[Optional[str], typer.Argument(help="With 'growth': a published series, or YEAR=VALUE,... points.")] = None,
     model: Annotated[str, typer.Option("--model", help="With 'growth': auto, count-ratio, exponential or logistic.")] = "auto",
@@ -316,7 +394,7 @@ def calibrate(
     if not loaded.targets:
         fail(f"{path}: targets: this scenario declares no calibration targets "
              "(a list of {metric, published, tolerance or binomial_of})")
-    result, folder = simulate_and_write(loaded, path, out, replications, seed, workers, set_,
+    result, folder = simulate_and_write(ctx, loaded, path, out, replications, seed, workers, set_,
                                         extra=lambda r: {"calibration.csv": check_targets(r)})
     checks = check_targets(result)
     table = Table(title=f"{loaded.name}: {result.replications} replications, seed {result.seed}", title_justify="left")
@@ -328,6 +406,8 @@ def calibrate(
                       f"{format_value(row.allowed_low)} – {format_value(row.allowed_high)}",
                       "pass" if row.passed else "FAIL")
     out_console.print(table)
+    out_console.print("A consistency check, not validation: parameters derived from these same figures should "
+                      "reproduce them (see docs/model.md, 'Consistency and out-of-sample checks').", soft_wrap=True)
     out_console.print(f"Wrote {folder}/calibration.csv", soft_wrap=True)
     if not checks.passed.all():
         raise typer.Exit(1)
@@ -351,8 +431,15 @@ def fit_growth(series: str | None, model: str) -> None:
     except (KeyError, ValueError, RuntimeError) as err:
         fail(str(err.args[0] if err.args else err))
     out_console.print(fit.summary(), markup=False, soft_wrap=True)
+    try:
+        fragment = fit.to_fragment()
+    except ValueError as err:  # not growing: no doubling time to write
+        out_console.print(f"\nNo growth fragment: {err}. The series is not growing; keep the rate constant "
+                          "(growth: {model: none}) or write a decline as growth: {model: linear, "
+                          "increase_per_year: <negative share>}.", markup=False, soft_wrap=True)
+        return
     out_console.print("\nScenario fragment (growth: of a stream):", markup=False)
-    out_console.print(yaml.safe_dump({"growth": fit.to_fragment()}, sort_keys=False).rstrip(), markup=False)
+    out_console.print(yaml.safe_dump({"growth": fragment}, sort_keys=False).rstrip(), markup=False)
 
 
 SWEEP_HEADLINE = ["assessed", "backlog_end", "wait_mean", "time_to_assessment_p90", "utilisation"]
@@ -393,10 +480,15 @@ def sweep(
     try:
         sweeping.check_options(executor, workers, scheduler)
         plan = sweeping.plan_sweep(path, sweeping.parse_grid(grid), replications, seed, set_ or [],
-                                   workers=0 if remote else workers)
+                                   workers=0 if remote else workers, warn=lambda line: warn([line]))
     except ScenarioError as err:
         fail(str(err))
-    target = out or Path("out") / f"{base.name}-sweep"
+    try:
+        target = out if out is not None else default_folder([base.name], suffix="-sweep")
+    except OutputError as err:
+        fail(str(err))
+    if note := symlink_note(target):
+        err_console.print(note, style="dim", markup=False, highlight=False, soft_wrap=True)
     outcome: sweeping.SweepResult | sweeping.SweepFailed | None = None
     try:
         with Progress(
@@ -444,6 +536,7 @@ def sweep(
 
 @app.command()
 def compare(
+    ctx: typer.Context,
     scenarios_: Annotated[list[str], typer.Argument(metavar="SCENARIO...", help="Two or more scenarios; differences are against the first.")],
     out: Out = None,
     replications: Replications = None,
@@ -459,19 +552,22 @@ def compare(
 
     Example: capsim compare base scenarios/tooling-classifier.yaml --replications 20
     """
+    import pandas as pd
+
     from capsim.compare import compare as compare_results
 
     if len(scenarios_) < 2:
         fail("compare needs at least two scenarios, e.g. capsim compare base scenarios/tooling-classifier.yaml")
     loaded = [load(name, set_) for name in scenarios_]
+    claimed = claim_output(ctx, out, "compare", [s.name for s, _ in loaded[:3]], prefix="compare-")
+    target = claimed.given
     results, records = run_scenarios(loaded, set_, replications, seed, workers)
     first, seed, replications = results[0].scenario, results[0].seed, results[0].replications
     table = compare_results(results)
-    target = out or Path("out") / ("compare-" + "-vs-".join(s.name for s, _ in loaded[:3]))
-    with output_folder(target) as folder:
+    with output_folder(claimed) as folder:
         table.to_csv(folder / "comparison.csv", index=False)
         pd.concat([r.summary for r in results]).to_csv(folder / "summary.csv", index=False)
-        write_json(folder / "manifest.json", {"compared": records})
+        write_manifest(folder, "compare", {"compared": records})
     shown = table[table.metric.isin(HEADLINE + [m for m in table.metric if m.startswith(("sla_", "victim_id"))])]
     view = Table(title=f"{len(results)} scenarios, {replications} replications, seed {seed}; "
                        f"difference against {first.name}", title_justify="left")
@@ -489,6 +585,7 @@ def compare(
 
 @app.command()
 def report(
+    ctx: typer.Context,
     scenarios_: Annotated[list[str], typer.Argument(metavar="SCENARIO...", help="One or more scenarios; with several, the report compares them with the first.")],
     out: Out = None,
     replications: Replications = None,
@@ -508,6 +605,8 @@ def report(
 
     Example: capsim report base scenarios/growth-high.yaml --replications 10 --out out/report
     """
+    import pandas as pd
+
     from capsim.charts import headcount_sweep, paired_differences
     from capsim.report import headline_findings, write_report
 
@@ -526,6 +625,8 @@ def report(
             fail(f"--team {team}: no such team in {first.name}; teams are {', '.join(t.team for t in first.workforce)}")
         if not first.sla:
             fail(f"--headcounts charts SLA attainment against headcount, but {first.name} sets no sla:")
+    claimed = claim_output(ctx, out, "report", [s.name for s, _ in loaded[:3]], suffix="-report")
+    target = claimed.given
     results, records = run_scenarios(loaded, set_, replications, seed, workers)
     seed, replications = results[0].seed, results[0].replications
     sweep = None
@@ -534,9 +635,8 @@ def report(
             sweep = headcount_sweep(first, team, counts, replications, seed, workers=workers)
         except ScenarioError as err:
             fail(str(err))
-    target = out or Path("out") / ("-vs-".join(s.name for s, _ in loaded[:3]) + "-report")
     written = ["report.html", "charts/", "summary.csv"]
-    with output_folder(target) as folder:
+    with output_folder(claimed) as folder:
         pd.concat([r.summary for r in results]).to_csv(folder / "summary.csv", index=False)
         if len(results) > 1:
             paired_differences(results, [m for m in results[0].summary.metric
@@ -546,7 +646,7 @@ def report(
         if sweep is not None:
             sweep.to_csv(folder / "headcount_sweep.csv", index=False)
             written.append("headcount_sweep.csv")
-        write_json(folder / "manifest.json", records[0] if len(records) == 1 else {"compared": records})
+        write_manifest(folder, "report", records[0] if len(records) == 1 else {"compared": records})
         write_report(folder, results, records, overrides=set_ or [], sweep=sweep)
     for r in results:
         out_console.print(f"{r.scenario.name} ({replications} replications, seed {seed}):", markup=False)
@@ -557,6 +657,7 @@ def report(
 
 @app.command()
 def sensitivity(
+    ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
     params: Annotated[Optional[str], typer.Option("--params", "-p", help="Keys to vary, comma-separated, named as --set names them, e.g. workforce.analysts.headcount,review.report.mean (default: each stream's rate and growth, each review mean, each team's headcount, shrinkage and exposure cap, and the hash match rate if hashing is on).")] = None,
     swing: Annotated[float, typer.Option("--swing", help="Relative change each way: 0.2 runs each parameter at ×0.8 and ×1.2.")] = 0.2,
@@ -584,6 +685,8 @@ def sensitivity(
     keys = [k.strip() for k in params.split(",") if k.strip()] if params is not None else None
     if params is not None and not keys:
         fail("--params: name at least one dotted key, e.g. --params workforce.analysts.headcount")
+    claimed = claim_output(ctx, out, "sensitivity", [base.name], suffix="-sensitivity")
+    target = claimed.given
     started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
     with Progress(
         TextColumn(f"{base.name} sensitivity"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -597,15 +700,14 @@ def sensitivity(
             bar.stop()
             fail(str(err))
     used_seed, used_reps = int(table.seed.iloc[0]), int(table.replications.iloc[0])
-    target = out or Path("out") / f"{base.name}-sensitivity"
-    with output_folder(target) as folder:
+    with output_folder(claimed) as folder:
         table.to_csv(folder / "sensitivity.csv", index=False)
         charts.save(charts.tornado(table, base), folder / "charts" / "tornado")
         record = manifest(base, seed=used_seed, replications=used_reps, workers=workers, started=started,
                           wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
         record["sensitivity"] = {"parameters": list(table.parameter), "swing": swing,
                                  "metric": str(table.metric.iloc[0])}
-        write_json(folder / "manifest.json", record)
+        write_manifest(folder, "sensitivity", record)
     name = str(table.metric.iloc[0])
     view = Table(title=f"{base.name}: {name} at ±{swing:.0%}, {used_reps} replications, seed {used_seed} "
                        "(largest effect first)", title_justify="left")
@@ -623,52 +725,95 @@ def sensitivity(
 
 @app.command()
 def staff(
+    ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
     team: Annotated[Optional[str], typer.Option("--team", "-t", help="Team to staff (default: the first team).")] = None,
     period: Annotated[str, typer.Option("--period", help="Planning period: quarter or year (or month).")] = "quarter",
     confidence: Annotated[float, typer.Option(
         "--confidence", help="Share of replications in which every SLA must be met, between 0 and 1, e.g. 0.9.")] = 0.9,
+    never_reduce: Annotated[bool, typer.Option(
+        "--never-reduce/--allow-reduce", help="Headcount never falls (the default); --allow-reduce lets it fall "
+        "where the need does, through attrition (leavers not replaced).")] = True,
+    max_hires: Annotated[Optional[int], typer.Option(
+        "--max-hires", min=1, help="At most this many new seats a period (hiring ahead of need where it binds).")] = None,
+    budget: Annotated[Optional[float], typer.Option(
+        "--budget", min=0, help="Yearly salary budget for the team, in the scenario's currency: caps the seats at "
+        "budget / costs.teams.<team>.annual_cost.")] = None,
+    min_headcount: Annotated[int, typer.Option("--min", min=0, help="Smallest team size to plan.")] = 1,
     max_headcount: Annotated[Optional[int], typer.Option(
-        "--max-headcount", help="Largest headcount to try (default: 4 × the workload estimate).")] = None,
+        "--max", "--max-headcount", help="Largest team size to plan or try (default: 4 × the workload estimate).")] = None,
     out: Out = None,
     replications: Replications = None,
     seed: Seed = None,
     workers: Workers = 1,
     set_: Sets = None,
 ) -> None:
-    """Find the smallest headcount, period by period, that meets every SLA, and when to hire.
+    """Plan a team's headcount, period by period, to meet every SLA, and when to hire.
 
-    For each period in turn (earlier periods fixed at their plan) capsim simulates candidate
-    headcounts under the same seed, with the team's attrition, hiring lead time and ramp, and
-    keeps the smallest at which every SLA is met, for the items arriving in that period, in at
-    least --confidence of the replications. New analysts start on a period's first day (the
-    first period's are in post from the start of the run), so the hire-by date is that day
-    minus the hiring lead time. Writes staffing_plan.csv, the plan as a chart
-    (charts/staffing_plan.png, .svg, .pdf) and manifest.json. Where no headcount
-    up to the bound meets the target it says why.
+    For each period capsim finds the smallest headcount meeting every SLA of the team, for the
+    items arriving in that period, in at least --confidence of the replications (all candidates
+    run the same replications: common random numbers). The plan never lowers headcount (unless
+    --allow-reduce) and respects --max-hires, --budget, --min and --max; it is then replayed as a
+    whole and each period's attainment is that of the replay. New analysts start their training
+    (the team's ramp) so as to be trained when their period begins; the hire-by date is that day
+    less the hiring lead time, never before the run starts: a hire already late says by how many
+    weeks, and what the wait is until the hires are in post.
+
+    Writes staffing_plan.csv, plan.yaml (the team's headcount and changes: merge it into the
+    scenario, or extend the scenario with it, to replay the plan), the plan as a chart
+    (charts/staffing_plan.png, .svg, .pdf) and manifest.json.
+
+    Exit status: 0 when every period meets its targets; 3 when some period cannot (no headcount
+    up to the bound meets the target, or the limits keep the team below what it needs: shown as
+    "—" with the reason and the best attainable level; the files are still written); 2 for bad
+    input.
 
     Example: capsim staff base --team analysts --period quarter --confidence 0.9 --replications 20
     """
-    from capsim.staffing import PERIOD_MONTHS, solve_staffing
+    import yaml
+    from rich.progress import TaskProgressColumn, TimeElapsedColumn
+
+    from capsim.staffing import PERIOD_MONTHS, Limits, solve_staffing
 
     if not 0 < confidence < 1:
         fail(f"--confidence must be between 0 and 1 (exclusive), e.g. 0.9; got {confidence:g}")
     if period not in PERIOD_MONTHS:
         fail(f"--period must be one of {', '.join(PERIOD_MONTHS)}; got {period!r}")
-    if max_headcount is not None and max_headcount < 1:
-        fail(f"--max-headcount must be at least 1; got {max_headcount}")
+    if max_headcount is not None and max_headcount < max(min_headcount, 1):
+        fail(f"--max must be at least 1 and at least --min ({min_headcount}); got {max_headcount}")
     loaded, path = load(scenario, set_)
+    claimed = claim_output(ctx, out, "staff", [loaded.name], suffix="-staffing")
+    target = claimed.given
     started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
-    say = (lambda line: err_console.print(line, style="dim", markup=False, highlight=False)) if err_console.is_terminal else None
-    try:
-        plan = solve_staffing(loaded, team, period=period, confidence=confidence, max_headcount=max_headcount,
-                              replications=replications, seed=seed, workers=workers, progress=say)
-    except (ValueError, ScenarioError) as err:
-        fail(f"{path}: {err}")
+    limits = Limits(never_reduce=never_reduce, max_hires=max_hires, min_headcount=min_headcount,
+                    max_headcount=max_headcount, budget=budget)
+    with Progress(
+        TextColumn(f"{loaded.name} staffing"), BarColumn(), TaskProgressColumn(), TextColumn("{task.description}"),
+        TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"),
+        console=err_console, transient=True, disable=not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("", total=1.0)
+
+        def progress(done: float, total: float, what: str) -> None:
+            bar.update(task, completed=done, total=max(total, done, 1e-9),
+                       description=f"{done:.0f} of ~{total:.0f} runs" + (f", trying {what}" if what else ""))
+
+        try:
+            plan = solve_staffing(loaded, team, period=period, confidence=confidence, replications=replications,
+                                  seed=seed, workers=workers, progress=progress, limits=limits)
+        except (ValueError, ScenarioError) as err:
+            bar.stop()
+            fail(f"{path}: {err}")
     table = plan.table()
-    target = out or Path("out") / f"{loaded.name}-staffing"
-    with output_folder(target) as folder:
+    fragment = yaml.safe_dump(plan.fragment(), sort_keys=False, default_flow_style=None).rstrip()
+    with output_folder(claimed) as folder:
         table.to_csv(folder / "staffing_plan.csv", index=False)
+        (folder / "plan.yaml").write_text(
+            f"# capsim staff {loaded.name}: the plan for team {plan.team} ({period}ly, SLAs met in >= "
+            f"{confidence:.0%} of {plan.replications} replications, seed {plan.seed}).\n"
+            f"# Merge it into the scenario (teams merge by name), or write a file with\n"
+            f"# 'extends: <the scenario file>' above these lines, and run it to replay the plan.\n"
+            f"{fragment}\n")
         from capsim import charts
 
         charts.save(charts.staffing_plan(table, loaded, plan.seed, plan.replications, team=plan.team),
@@ -676,35 +821,46 @@ def staff(
         info = manifest(loaded, seed=plan.seed, replications=plan.replications, workers=workers, started=started,
                         wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
         info["staffing"] = {"team": plan.team, "period": period, "confidence": confidence,
-                            "max_headcount": plan.max_headcount, "evaluations": plan.evaluations,
-                            "changes": plan.changes()}
-        write_json(folder / "manifest.json", info)
-    shown = Table(title=f"{loaded.name}: team {plan.team}, {plan.replications} replications, seed {plan.seed}, "
-                  f"SLAs met in ≥ {confidence:.0%} of replications", title_justify="left")
-    slas = [s.priority for s in loaded.sla]
-    for column in ["period", "from", "to", "headcount", "change", "hire by", *[f"sla_{p} (95% CI)" for p in slas],
-                   "reps met", "met"]:
+                            "max_headcount": plan.max_headcount, "never_reduce": never_reduce,
+                            "max_hires": max_hires, "budget": budget, "min_headcount": min_headcount,
+                            "evaluations": plan.evaluations, "changes": plan.changes(), "attainable": plan.attainable}
+        write_manifest(folder, "staff", info)
+    required = math.ceil(confidence * plan.replications - 1e-9)
+    shown = Table(title=f"{loaded.name}: team {plan.team}, {plan.replications} replications, seed {plan.seed}; "
+                  f"a period is met when every SLA is, in at least {required} of {plan.replications} replications",
+                  title_justify="left")
+    slas = [c[len("sla_"):-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
+    for column in ["period", "from", "to", "needed", "in post", "hires", "hire by",
+                   *[f"sla_{p} (95% CI)" for p in slas], "reps met", "met"]:
         shown.add_column(column, justify="left" if column in {"from", "to", "hire by", "met"} else "right")
     for row in table.itertuples(index=False):
         values = row._asdict()
         cells = [f"{format_value(values[f'sla_{p}'])} ({format_value(values[f'sla_{p}_ci_low'])}–"
                  f"{format_value(values[f'sla_{p}_ci_high'])})" for p in slas]
-        shown.add_row(str(row.period), row.period_start, row.period_end, str(row.headcount), f"{row.change:+d}",
-                      row.hire_by or "–", *cells, f"{row.replications_met:.0%}", "yes" if row.met else "NO")
+        hire_by = row.hire_by or "–"
+        if row.late_weeks:
+            hire_by = f"now (late by {row.late_weeks} weeks)"
+        needed = "—" if math.isnan(row.needed) else f"{row.needed:.0f}"
+        shown.add_row(str(row.period), row.period_start, row.period_end, needed, str(row.headcount),
+                      f"{row.hires:d}" if row.hires else ("–" if row.change == 0 else f"{row.change:+d}"), hire_by,
+                      *cells, f"{round(row.replications_met * row.replications):d}/{row.replications}",
+                      "yes" if row.met else "NO")
     out_console.print(shown)
     for row in table.itertuples(index=False):
         if row.note:
             out_console.print(f"period {row.period}: {row.note}", markup=False, soft_wrap=True)
-    out_console.print(f"As planned changes: workforce.{plan.team}.headcount: {plan.periods[0].headcount}, changes: "
-                      + ", ".join(f"{{date: {c['date']}, headcount: {c['headcount']}}}" for c in plan.changes()[1:]),
-                      markup=False, soft_wrap=True)
-    out_console.print(f"{plan.evaluations} headcounts simulated. Wrote {target}/: staffing_plan.csv, "
-                      "charts/staffing_plan.png, charts/staffing_plan.svg, charts/staffing_plan.pdf, manifest.json",
-                      markup=False, soft_wrap=True)
+    out_console.print("As planned changes (plan.yaml):\n" + fragment, markup=False, soft_wrap=True)
+    out_console.print(f"{plan.evaluations} staffings simulated ({plan.runs:.0f} runs). Wrote {target}/: "
+                      "staffing_plan.csv, plan.yaml, charts/staffing_plan.png, charts/staffing_plan.svg, "
+                      "charts/staffing_plan.pdf, manifest.json", markup=False, soft_wrap=True)
+    if not plan.attainable:
+        err_console.print("Some period cannot meet its targets (—): exit status 3.", markup=False, highlight=False)
+        raise typer.Exit(3)
 
 
 @app.command()
 def budget(
+    ctx: typer.Context,
     scenarios: Annotated[list[str], typer.Argument(help="One or more scenarios (files or bundled names); "
                                                         "each is compared with the first.")],
     out: Out = None,
@@ -725,8 +881,10 @@ def budget(
     from capsim.budget import budget as run_budget
 
     loaded = [load(name, set_) for name in scenarios]
-    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
     first = loaded[0][0]
+    claimed = claim_output(ctx, out, "budget", [first.name], suffix="-budget")
+    target = claimed.given
+    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
     with Progress(TextColumn("budget"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("replications", total=None)
@@ -735,8 +893,7 @@ def budget(
                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
         except ScenarioError as err:
             fail(str(err))
-    target = out or Path("out") / f"{first.name}-budget"
-    with output_folder(target) as folder:
+    with output_folder(claimed) as folder:
         result.table.to_csv(folder / "budget.csv", index=False)
         result.per_replication.to_csv(folder / "budget_replications.csv", index=False)
         from capsim import charts
@@ -744,7 +901,7 @@ def budget(
         charts.save(charts.budget_per_year(result.table, result.scenarios, result.seed, result.replications),
                     folder / "charts" / "budget")
         wall = time.perf_counter() - clock
-        write_json(folder / "manifest.json", {"scenarios": [
+        write_manifest(folder, "budget", {"scenarios": [
             manifest(s, seed=result.seed, replications=result.replications, workers=workers, started=started,
                      wall_seconds=wall, source=str(p), overrides=set_ or []) for s, p in loaded]})
     currency = first.costs.currency

@@ -7,24 +7,17 @@ so the numbers are the same whether one worker ran them or many.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import pandas as pd
 
-from capsim.demand import cell_seconds, expected_reviewed
 from capsim.engine import simulate_replication
 from capsim.metrics import measure, metric_names
-from capsim.records import BYTES_PER_ITEM
+from capsim.memory import check_run
 from capsim.results import summarise
-from capsim.scenario import Scenario, ScenarioError, expected_arrivals
-from capsim.units import SECONDS_PER_DAY
-from capsim.workforce import seat_count
-
-MEMORY_SHARE = 0.5
-"""Largest share of the machine's memory a run may plan to use."""
+from capsim.scenario import Scenario, ScenarioError
 
 
 @dataclass
@@ -53,36 +46,9 @@ def run_one(scenario: Scenario, seed: int, replication: int) -> tuple[dict[str, 
     return metrics, series
 
 
-def machine_memory() -> int:
-    """Bytes of physical memory on this machine."""
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-
-
-def memory_estimate(scenario: Scenario) -> tuple[float, float]:
-    """Expected items reaching a human, and bytes one replication needs for its arrays.
-
-    Counts the item rows, each team's shift plan (one byte per analyst per day) and state
-    (a few numbers per analyst), and each stream's per-cell counts.
-    """
-    reviewed = expected_reviewed(scenario)
-    days = scenario.clock.horizon / SECONDS_PER_DAY + 2
-    analysts = sum(seat_count(t, scenario.clock) for t in scenario.workforce)
-    cells = scenario.clock.horizon / cell_seconds(scenario.clock) * len(scenario.demand)
-    return reviewed, reviewed * BYTES_PER_ITEM + analysts * (days + 64) + cells * 24
-
-
-def check_size(scenario: Scenario, workers: int) -> None:
-    """Refuse, before starting, a run whose arrays would not fit in memory, with its estimate."""
-    reviewed, per_replication = memory_estimate(scenario)
-    budget = MEMORY_SHARE * machine_memory()
-    if per_replication * workers > budget:
-        raise ScenarioError(
-            f"{scenario.name}: this run is too large for this machine: about {expected_arrivals(scenario):.3g} items "
-            f"arrive, {reviewed:.3g} of them reach a human, {sum(seat_count(t, scenario.clock) for t in scenario.workforce):,} analysts; "
-            f"it needs about {per_replication / 2**30:.3g} GiB per replication × {workers} worker(s), against "
-            f"{budget / 2**30:.3g} GiB available. Shorten clock.horizon, lower the rates or headcounts, "
-            f"or use fewer workers."
-        )
+def check_size(scenario: Scenario, workers: int, replications: int = 1) -> None:
+    """Refuse, before starting, a run whose memory would not fit on this machine (:mod:`capsim.memory`)."""
+    check_run(scenario, replications, workers)
 
 
 def simulate(
@@ -102,7 +68,7 @@ def simulate(
     if replications < 1 or workers < 1:
         raise ScenarioError("replications and workers must be at least 1")
     workers = min(workers, replications)
-    check_size(scenario, workers)
+    check_size(scenario, workers, replications)
     outcomes: dict[int, tuple[dict[str, float], pd.DataFrame]] = {}
     if workers == 1:
         for r in range(replications):

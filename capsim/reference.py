@@ -31,19 +31,24 @@ def _models(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _unit(annotation: Any, metadata: list) -> str | None:
+def _parser(annotation: Any, metadata: list) -> Any:
     """The unit parser a field's value goes through, if any (see ``capsim.scenario._unit``)."""
     for item in metadata:
-        unit = getattr(getattr(item, "func", None), "unit", None)
-        if unit:
-            return unit
+        func = getattr(item, "func", None)
+        if getattr(func, "unit", None):
+            return func
     if typing.get_origin(annotation) is typing.Annotated:
-        return _unit(typing.get_args(annotation)[0], list(annotation.__metadata__))
+        return _parser(typing.get_args(annotation)[0], list(annotation.__metadata__))
     for arg in typing.get_args(annotation):
-        found = _unit(arg, [])
+        found = _parser(arg, [])
         if found:
             return found
     return None
+
+
+def _unit(annotation: Any, metadata: list) -> str | None:
+    """The name of the unit parser a field's value goes through, if any."""
+    return getattr(_parser(annotation, metadata), "unit", None)
 
 
 UNIT_TEXT = {"parse_duration": "duration (28.4s, 5min, 24h, 30d, 1y)",
@@ -58,6 +63,9 @@ def _type_text(field) -> str:
     if not unit:
         return plain
     text = UNIT_TEXT[unit]
+    limit = getattr(_parser(field.annotation, list(field.metadata)), "limit", "")
+    if limit:
+        text = text[:-1] + f"; at most {limit})"
     if plain.startswith("date"):
         text = "date (YYYY-MM-DD) or " + text
     if plain.endswith("or none") and "none" not in text:
@@ -130,6 +138,11 @@ def markdown() -> str:
         "Generated from the schema (`python -m capsim.reference`); a test checks it is current.",
         "`[]` marks a list element; `<name>` a key you choose (a team name, a unit).",
         "A number may also be written `{figure: id}` to read it from the figures table.",
+        "Units are read from one table: s, sec, secs, second(s); min, mins, minute(s); h, hr, hrs, hour(s);",
+        "d, day(s); w, wk, wks, week(s); y, yr, yrs, year(s) (a year is 365.25 days; any case).",
+        "A file is read only if it is a regular file of at most 1 MB, nested at most 50 levels deep, with",
+        "at most 100,000 values once YAML aliases are expanded and no key given twice in one mapping;",
+        "names and text may not hold control characters (only `description` may hold line breaks).",
         "",
         "| key | type and unit | default | meaning |",
         "|---|---|---|---|",

@@ -35,6 +35,7 @@ from pydantic import BaseModel
 from capsim import charts
 from capsim.scenario import Scenario, step_into
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
+from capsim.version import version
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -129,10 +130,11 @@ def headline_findings(result: SimulationResult) -> list[str]:
     if any(st.ttl is not None for st in s.demand):
         parts.append(f"{m('expired')} expired before anyone assessed them (missed takedowns)")
     found.append("; ".join(parts) + ".")
-    found.append(f"At the end, {m('backlog_end')} items were still waiting; the most waiting at any sampled moment "
+    found.append(f"At the end, {m('backlog_end')} items were still waiting; the most waiting at any moment "
                  f"was {m('backlog_max')}.")
     if math.isfinite(mean("wait_mean")):
-        found.append(f"Assessment began on average {m('wait_mean')} hours after an item arrived. Half of all items "
+        found.append(f"Assessment began on average {m('wait_mean')} hours after an item arrived (every item that "
+                     "arrived counts: those still waiting at the end are followed until assessed). Half of all items "
                      f"were assessed within {m('time_to_assessment_p50')} hours and nine in ten within "
                      f"{m('time_to_assessment_p90')} hours.")
     else:
@@ -162,7 +164,8 @@ def headline_findings(result: SimulationResult) -> list[str]:
     if math.isfinite(mean("exposure_hours_per_analyst_day")):
         found.append(f"On shifts with any review, an analyst reviewed material for "
                      f"{m('exposure_hours_per_analyst_day')} hours{cap}; analysts spent {m('utilisation')} "
-                     f"of their time on shift reviewing.")
+                     f"of their time on shift reviewing, and {m('utilisation_usable')} of the time the exposure cap "
+                     "allows.")
     if mean("cost_total") > 0:
         found.append(f"Staff cost over the measured period is {m('cost_total')}, {m('cost_per_assessed')} per "
                      "assessed item.")
@@ -727,14 +730,17 @@ def methods(scenario: Scenario, manifest: dict | None, results: Sequence[Simulat
                                                        if x.initial_backlog) + "." if any(x.initial_backlog for x in s.demand)
             else "The system starts empty.")),
         ("4.2", "Run length", f"{horizon} of simulated time from {s.clock.start.isoformat()}, sampled every "
-                              f"{format_duration(s.clock.step)} for the time series."),
+                              f"{format_duration(s.clock.step)} for the time series. After the horizon arrivals "
+                              "stop and the work already arrived is finished on the same rosters (the run-out), so "
+                              "that waits and SLA attainment count every item that arrived; backlogs, hours and "
+                              "costs are as at the horizon."),
         ("4.3", "Estimation approach",
          f"{first.replications} independent replications with seed {first.seed}; each metric's mean with a "
          "Student-t 95% confidence interval across replications, and its 10th, 50th and 90th percentiles. Intervals "
          "for shares are shown clipped to 0–100% and counts at zero. "
          + ("Scenarios share the seed, so differences are paired replication by replication (common random numbers)."
             if len(results) > 1 else "")),
-        ("5.1", "Software", f"capsim {versions.get('capsim', charts._capsim_version())} (Python); {lib}."),
+        ("5.1", "Software", f"capsim {versions.get('capsim', version())} (Python); {lib}."),
         ("5.2", "Random sampling",
          manifest.get("random_streams", "numpy SeedSequence per run, one stream per stochastic process")
          + ". Results do not depend on the number of worker processes."),
@@ -808,7 +814,8 @@ def limitations(scenario: Scenario, replications: int) -> list[str]:
         sla_raw = source.get("sla") or []
         if not any(isinstance(v, dict) for e in sla_raw if isinstance(e, dict) for v in e.values()):
             out.append("Service-level deadlines and targets are assumptions, not published standards.")
-    out.append("Costs are staff costs only (headcount × annual cost); tooling, premises and management are not "
+    out.append("Costs are staff costs only (analysts × annual cost, a seat counting as its roster's hours a week "
+               "over the contracted hours: 4.2 analysts for a 24/7 seat at 40 h); tooling, premises and management are not "
                "counted.")
     weak = []
     for fid in s.figures:
@@ -1001,12 +1008,12 @@ def render_report(
     s = first.scenario
     names = [r.scenario.name for r in results]
     title = (f"{s.title or s.name}" if len(results) == 1 else "Comparison: " + " · ".join(names))
-    version = charts._capsim_version()
+    capsim_version = version()
     started = (manifests[0] or {}).get("started") or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     out = ['<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>capsim report: {html.escape(title)}</title>",
-           f'<meta name="generator" content="capsim {html.escape(version)}">',
+           f'<meta name="generator" content="capsim {html.escape(capsim_version)}">',
            f"<style>{CSS}</style></head><body><main>",
            f"<header><p class='meta'>capsim report</p><h1>{html.escape(title)}</h1>"]
     for r in results:
@@ -1014,7 +1021,7 @@ def render_report(
         desc = f" {html.escape(' '.join(sc.description.split()))}" if sc.description else ""
         out.append(f"<p class='lede'><strong>{html.escape(sc.name)}</strong>"
                    f"{': ' + html.escape(sc.title) if sc.title else ''}.{desc}</p>")
-    out.append(f"<p class='meta'>{first.replications} replications · seed {first.seed} · capsim {html.escape(version)} "
+    out.append(f"<p class='meta'>{first.replications} replications · seed {first.seed} · capsim {html.escape(capsim_version)} "
                f"· run {html.escape(str(started))}</p>")
     out.append(f"<p class='notice'>{html.escape(COUNTS_ONLY)}</p></header>")
     out.append("<nav><ol>" + "".join(f'<li><a href="#{k}">{v}</a></li>' for k, v in SECTIONS.items()) + "</ol></nav>")

@@ -11,11 +11,17 @@ and what is allowed.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import difflib
+import functools
 import hashlib
+import io
 import json
+import math
 import re
+import unicodedata
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -31,7 +37,7 @@ from pydantic import (
     model_validator,
 )
 
-from capsim import units
+from capsim import safe_yaml, units
 from capsim.tooling import Tooling
 
 CURRENCIES = {"gbp", "usd", "eur", "aud", "cad", "nzd"}
@@ -44,20 +50,39 @@ class ScenarioError(Exception):
     """A scenario that cannot be used; the message explains every problem found."""
 
 
-def _unit(parser):
+MAX_DURATION = 1000 * units.SECONDS_PER_YEAR
+"""Longest duration a scenario may write, in seconds (1000 years)."""
+MAX_RATE = 1e9 / units.SECONDS_PER_DAY
+"""Highest arrival rate a scenario may write or grow to, in items per second (1e9 a day)."""
+MAX_HORIZON = 200 * units.SECONDS_PER_YEAR
+"""Longest simulated time, in seconds (200 years)."""
+EARLIEST_START, LATEST_START = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+"""Range of ``clock.start``, so that every date of a run is a calendar date."""
+MAX_COUNT = 10**9
+"""Largest count of items (a backlog, a burst)."""
+MAX_HEADCOUNT = 100_000
+"""Largest headcount of a team."""
+
+
+def _unit(parser, maximum: float | None = None, limit: str = ""):
+    """A validator reading text with ``parser``; values above ``maximum`` (written ``limit``) are refused."""
     def parse(value: Any) -> Any:
         try:
-            return parser(value)
+            parsed = parser(value)
         except units.UnitError as err:
             raise ValueError(str(err)) from None
+        if maximum is not None and parsed is not None and parsed > maximum:
+            raise ValueError(f"{value!r} is more than the largest allowed, {limit}")
+        return parsed
 
     parse.unit = parser.__name__  # read by capsim.reference to show the unit
+    parse.limit = limit  # and its upper limit
     return BeforeValidator(parse)
 
 
-Seconds = Annotated[float, _unit(units.parse_duration), Field(ge=0)]
+Seconds = Annotated[float, _unit(units.parse_duration, MAX_DURATION, "1000y"), Field(ge=0)]
 """A duration, held in seconds."""
-PerSecond = Annotated[float, _unit(units.parse_rate), Field(ge=0)]
+PerSecond = Annotated[float, _unit(units.parse_rate, MAX_RATE, "1e9/day"), Field(ge=0)]
 """A rate, held in events per second."""
 Share = Annotated[float, Field(ge=0, le=1)]
 """A proportion between 0 and 1."""
@@ -84,15 +109,21 @@ class Strict(BaseModel):
 class Clock(Strict):
     """Simulated time: ``horizon`` after ``start``; statistics ignore the first ``warmup``."""
 
-    horizon: Seconds = Field(description="length of simulated time, e.g. 30d, 3y")
+    horizon: Seconds = Field(description="length of simulated time, e.g. 30d, 3y; at most 200y")
     warmup: Seconds = Field(0.0, description="initial period cut from the statistics")
-    start: dt.date = Field(dt.date(2024, 1, 1), description="calendar date at time zero (a Monday is simplest)")
+    start: dt.date = Field(dt.date(2024, 1, 1), description="calendar date at time zero (a Monday is simplest), "
+                           "from 1900-01-01 to 2200-12-31")
     step: Seconds = Field(3600.0, description="time-series sampling step, whole seconds")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Clock":
         if self.horizon <= 0:
             raise ValueError("horizon must be longer than zero, e.g. 30d")
+        if self.horizon > MAX_HORIZON:
+            raise ValueError(f"horizon: {units.format_duration(self.horizon)} is longer than the longest allowed, 200y")
+        if not EARLIEST_START <= self.start <= LATEST_START:
+            raise ValueError(f"start: {self.start} is outside the dates a run may start on, "
+                             f"{EARLIEST_START} to {LATEST_START}")
         if self.warmup >= self.horizon:
             raise ValueError(f"warmup ({units.format_duration(self.warmup)}) must be shorter than the horizon")
         if self.step <= 0 or self.step != int(self.step) or self.step > self.horizon:
@@ -110,20 +141,21 @@ class GrowthLinear(Strict):
     """rate(t) = rate × (1 + increase_per_year × years), floored at zero."""
 
     model: Literal["linear"] = Field(description="growth model")
-    increase_per_year: float = Field(description="change per year as a share of the starting rate, e.g. 0.2")
+    increase_per_year: float = Field(ge=-100, le=100, description="change per year as a share of the starting "
+                                     "rate, e.g. 0.2; from -100 to 100")
 
 
 class GrowthExponential(Strict):
     """rate(t) = rate × 2^(t / doubling_time)."""
 
     model: Literal["exponential"] = Field(description="growth model")
-    doubling_time: Seconds = Field(description="time for the volume to double, e.g. 180d")
+    doubling_time: Seconds = Field(description="time for the volume to double, e.g. 180d; at least 1d")
 
     @field_validator("doubling_time")
     @classmethod
     def _positive(cls, value: float) -> float:
-        if value <= 0:
-            raise ValueError("doubling_time must be longer than zero")
+        if value < units.SECONDS_PER_DAY:
+            raise ValueError(f"must be at least 1d (got {units.format_duration(value)})")
         return value
 
 
@@ -168,7 +200,7 @@ class Burst(Strict):
     """``items`` arriving together at one moment (a forum dump)."""
 
     at: Union[dt.date, Seconds] = Field(description="date, or time after start, of the burst")
-    items: int = Field(ge=0, description="items in the burst")
+    items: int = Field(ge=0, le=MAX_COUNT, description="items in the burst, at most 1e9")
 
 
 class Mix(Strict):
@@ -211,7 +243,7 @@ class Stream(Strict):
         None, description="relative volume per weekday (mon..sun), rescaled to average 1"
     )
     bursts: list[Burst] = Field(default_factory=list, description="batches arriving at once")
-    initial_backlog: int = Field(0, ge=0, description="items already waiting at time zero")
+    initial_backlog: int = Field(0, ge=0, le=MAX_COUNT, description="items already waiting at time zero, at most 1e9")
     mix: Mix = Field(default_factory=Mix, description="shares of items with each attribute")
     priority: str = Field("normal", description="queue priority of the stream's items")
     ttl: Annotated[TimeToLive | None, BeforeValidator(_ttl_shorthand)] = Field(
@@ -255,7 +287,8 @@ class ReviewTime(Strict):
 
     dist: Literal["exponential", "lognormal", "gamma", "deterministic", "empirical"] = Field(description="distribution")
     mean: Seconds | None = Field(None, description="mean review time")
-    cv: float | None = Field(None, gt=0, description="coefficient of variation (lognormal, gamma)")
+    cv: float | None = Field(None, gt=0, le=100, description="coefficient of variation (lognormal, gamma), above 0 "
+                             "and at most 100")
     values: list[Seconds] | None = Field(None, description="observed durations (empirical)")
 
     @model_validator(mode="after")
@@ -354,21 +387,22 @@ class HeadcountChange(Strict):
     """A planned headcount: from ``date``, the team has ``headcount`` seats (new analysts start that day)."""
 
     date: dt.date = Field(description="the day the change takes effect: new analysts start, or surplus seats close")
-    headcount: int = Field(ge=0, description="seats from that date")
+    headcount: int = Field(ge=0, le=MAX_HEADCOUNT, description="seats from that date, at most 100000")
 
 
 class Team(Strict):
     """A team of named analysts sharing a roster and a queue."""
 
     team: str = Field(description="name of the team")
-    headcount: int = Field(ge=0, description="analysts in post")
+    headcount: int = Field(ge=0, le=MAX_HEADCOUNT, description="analysts in post, at most 100000")
     roster: Annotated[Roster, BeforeValidator(_roster_shorthand)] = Field(
         default_factory=Roster, description="working pattern, or 24/7")
     exposure_cap: Annotated[float | None, _unit(units.parse_daily_cap)] = Field(
         None, description="hours of review a day per analyst, e.g. 4h/day, or none"
     )
     shrinkage: float = Field(0.0, ge=0, lt=1, description="share of rostered days lost to leave, sickness, training")
-    task_time: ReviewTime | None = Field(None, description="time per item for this team (default: review.<unit>)")
+    task_time: ReviewTime | None = Field(None, description="time per item for everything this team does, its own "
+                                         "streams and the referrals it receives (default: review.<unit>)")
     carry_over: bool = Field(False, description="work in hand at the end of a shift continues at the analyst's "
                              "next shift (tasks of hours), instead of being finished straight away")
     attrition: float = Field(0.0, description="annual attrition rate, 0 to 1 per year: each analyst leaves after an "
@@ -378,6 +412,10 @@ class Team(Strict):
     changes: list[HeadcountChange] = Field(default_factory=list, description="planned headcounts on dates")
     overtime: Annotated[float | None, _unit(units.parse_daily_cap)] = Field(
         None, description="extra hours added to every shift, e.g. 1h/day, or none")
+    contracted_hours: float | None = Field(
+        None, gt=0, le=168, description="hours a week one analyst of this team is contracted for (annual_cost is "
+        "one such analyst's cost); a seat takes its roster's hours a week over this many people in costs and "
+        "budgets. Default: the roster's hours a week, at most 40 (one analyst per seat; 4.2 for a 24/7 seat)")
 
     @field_validator("attrition")
     @classmethod
@@ -403,6 +441,18 @@ class Team(Strict):
         return self
 
 
+def can_both_match(a: dict[str, bool], b: dict[str, bool]) -> bool:
+    """Whether one item can meet both routing conditions ``a`` and ``b`` (attribute → wanted).
+
+    Attributes are independent except that ``realistic`` items are AI-generated and criminal.
+    """
+    wanted = dict(a)
+    for attribute, value in b.items():
+        if wanted.setdefault(attribute, value) != value:
+            return False
+    return not (wanted.get("realistic") and (wanted.get("ai_generated") is False or wanted.get("criminal") is False))
+
+
 class Route(Strict):
     """After ``from`` assesses an item matching ``when``, a ``share`` of such items go to ``to``'s queue."""
 
@@ -411,7 +461,8 @@ class Route(Strict):
     source: str = Field(alias="from", description="team that assessed the item")
     to: str = Field(description="team that receives it")
     when: dict[Literal["ai_generated", "known", "criminal", "realistic", "flagged_synthetic", "flagged_harmful"], bool] = Field(
-        default_factory=dict, description="attributes the item must have (all of them)"
+        default_factory=dict, description="attributes the item must have (all of them); an item goes at most "
+        "once from one team to another, and rules between the same two teams must not both match one item"
     )
     share: Share = Field(1.0, description="share of matching items sent")
     priority: str | None = Field(None, description="priority in the receiving queue (default: the item's own)")
@@ -444,11 +495,27 @@ class TeamCost(Strict):
         return _not_negative(value, f"a cost ({info.field_name})")
 
 
+@functools.lru_cache(maxsize=1)
+def iso_4217_codes() -> frozenset[str]:
+    """Active ISO 4217 currency codes (``capsim/data/iso4217.csv``, from Debian's iso-codes 4.15)."""
+    text = resources.files("capsim").joinpath("data/iso4217.csv").read_text(encoding="utf-8")
+    return frozenset(row["code"] for row in csv.DictReader(io.StringIO(text)))
+
+
 class Costs(Strict):
-    currency: str = Field("GBP", description="currency of every cost")
+    currency: str = Field("GBP", description="currency of every cost: an ISO 4217 code, e.g. GBP, EUR, USD")
     inflation: float = Field(0.0, gt=-1, le=1, description="yearly price rise applied to every cost, e.g. 0.03: "
                              "costs are at the prices of clock.start's calendar year, then rise each calendar year")
     teams: dict[str, TeamCost] = Field(default_factory=dict, description="costs per team, by team name")
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_4217(cls, value: str) -> str:
+        if value not in iso_4217_codes():
+            hint = f" (did you mean {value.strip().upper()!r}?)" if value.strip().upper() in iso_4217_codes() else ""
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code{hint}: use three capital letters, "
+                             "e.g. GBP, EUR, USD")
+        return value
 
 
 class Experiment(Strict):
@@ -494,7 +561,7 @@ class CalibrationTarget(Strict):
 class Scenario(Strict):
     """A whole scenario, validated and resolved (inheritance and overrides applied)."""
 
-    name: str = Field(description="short name, used for output folders and in every chart's footer")
+    name: str = Field(description="short name, used in every chart's footer and, reduced to letters, digits, '-', '_' and '.', for the default output folder out/NAME (never a path)")
     title: str = Field("", description="one line saying what the scenario represents")
     description: str = Field("", description="a paragraph on the scenario and its sources")
     clock: Clock = Field(description="simulated time")
@@ -548,15 +615,15 @@ class Scenario(Strict):
         for i, s in enumerate(self.sla):
             if s.priority not in self.priorities:
                 problems.append(f"sla.{i}.priority: {s.priority!r} is not one of {', '.join(self.priorities)}")
+        problems += self._routing_problems(teams)
         from capsim.metrics import metric_names  # metrics depend on this module
 
-        known_metrics = metric_names(self)
-        for i, target in enumerate(self.targets):
+        known_metrics = [] if problems else metric_names(self)  # the names need consistent teams and routes
+        for i, target in enumerate(self.targets if known_metrics else []):
             if target.metric not in known_metrics:
                 hint = difflib.get_close_matches(target.metric, known_metrics, n=1)
                 problems.append(f"targets.{i}.metric: unknown metric {target.metric!r}"
                                 + (f" (did you mean {hint[0]!r}?)" if hint else "") + f"; metrics are {', '.join(known_metrics)}")
-        problems += self._routing_problems(teams)
         classifier = self.tooling.classifier
         if classifier.enabled:
             for key in ("positive_priority", "negative_priority"):
@@ -575,6 +642,33 @@ class Scenario(Strict):
             raise ValueError("\n".join(problems))
         return self
 
+    @model_validator(mode="after")
+    def _volumes_within_limits(self) -> "Scenario":
+        """Refuse growth that would take a stream's rate past :data:`MAX_RATE` within the horizon
+        (or, for a logistic curve, start it already at its ceiling): such numbers overflow."""
+        problems = []
+        years = self.clock.horizon / units.SECONDS_PER_YEAR
+        for i, s in enumerate(self.demand):
+            g, where = s.growth, f"demand.{i}.growth"
+            if isinstance(g, GrowthExponential):
+                doublings = self.clock.horizon / g.doubling_time
+                if doublings > 1000 or (s.rate > 0 and math.log2(s.rate / MAX_RATE) + doublings > 0):
+                    problems.append(f"{where}.doubling_time: doubling every {units.format_duration(g.doubling_time)} "
+                                    f"for {units.format_duration(self.clock.horizon)} takes the rate past the largest "
+                                    "allowed, 1e9/day; use a longer doubling time or a shorter horizon")
+            elif isinstance(g, GrowthLinear) and s.rate * (1 + g.increase_per_year * years) > MAX_RATE:
+                problems.append(f"{where}.increase_per_year: {g.increase_per_year:g} a year for {years:.3g} years takes "
+                                "the rate past the largest allowed, 1e9/day")
+            elif isinstance(g, GrowthLogistic):
+                mid = ((g.midpoint - self.clock.start).days * units.SECONDS_PER_DAY
+                       if isinstance(g.midpoint, dt.date) else g.midpoint)
+                if g.steepness * mid < -30:  # the curve is within 1e-13 of its ceiling at time zero
+                    problems.append(f"{where}.midpoint: the curve is already at its ceiling when the run starts "
+                                    "(midpoint long before clock.start); use growth none with the ceiling as the rate")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
     def _routing_problems(self, teams: list[str]) -> list[str]:
         problems = []
         for i, route in enumerate(self.routing):
@@ -583,6 +677,13 @@ class Scenario(Strict):
                     problems.append(f"routing.{i}.{key}: no team {team!r}; teams are {', '.join(teams)}")
             if route.priority is not None and route.priority not in self.priorities:
                 problems.append(f"routing.{i}.priority: {route.priority!r} is not one of {', '.join(self.priorities)}")
+            for j, earlier in enumerate(self.routing[:i]):
+                if (earlier.source, earlier.to) == (route.source, route.to) and can_both_match(earlier.when, route.when):
+                    problems.append(
+                        f"routing.{i}.when: rules {j} and {i} both send items from {route.source!r} to {route.to!r} "
+                        f"and one item can match both (when {dict(earlier.when)} and when {dict(route.when)}); an item "
+                        f"is referred at most once between two teams (the first rule it matches decides), so make "
+                        f"the rules exclusive, e.g. by adding to rule {i} an attribute that rule {j} rules out")
         if not problems:
             try:
                 self.team_order()
@@ -621,6 +722,11 @@ class Scenario(Strict):
     def team_of(self, stream: Stream) -> str:
         """Name of the team whose queue receives ``stream``."""
         return stream.team or self.workforce[0].team
+
+    def review_time(self, team: str, unit: str) -> ReviewTime:
+        """Time per item of ``unit`` at the team named ``team``, before tool factors: the team's
+        ``task_time`` for everything it does (its own streams and referrals), else ``review.<unit>``."""
+        return next(t for t in self.workforce if t.team == team).task_time or self.review[unit]
 
     @property
     def horizon(self) -> float:
@@ -700,41 +806,35 @@ def resolve_raw(source: str | Path | dict) -> tuple[dict, str]:
     return data, origin
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML in which dates stay text, so that the schema can say which date is wrong."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-
-
 def _read_yaml(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safe_yaml.read_text(path)
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file") from None
+    except safe_yaml.YAMLLimitError as err:
+        raise ScenarioError(f"{path}: {err}") from None
     except OSError as err:
         raise ScenarioError(f"{path}: cannot be read ({err.strerror})") from None
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a text file (a scenario is YAML text in UTF-8)") from None
     try:
-        data = _load_yaml(text)
+        data = safe_yaml.load(text)
+    except safe_yaml.YAMLLimitError as err:
+        raise ScenarioError(f"{path}: {err}") from None
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or "not valid YAML"
-        raise ScenarioError(f"{path}: not valid YAML{where}: {problem}") from None
+        raise ScenarioError(f"{path}: not valid YAML{_yaml_problem(err)}") from None
     if data is None:
         raise ScenarioError(f"{path}: the file is empty; a scenario is a YAML mapping of keys (name, clock, demand, ...)")
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: a scenario is a YAML mapping of keys (name, clock, demand, ...), not {type(data).__name__}")
     return data
+
+
+def _yaml_problem(err: yaml.YAMLError) -> str:
+    """Where and what the YAML parser found wrong: " at line 2, column 3: ..."."""
+    mark = getattr(err, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    return f"{where}: {getattr(err, 'problem', None) or getattr(err, 'reason', None) or 'not valid YAML'}"
 
 
 def _read_with_parents(path: Path, seen: tuple[Path, ...], chain: list[Path]) -> dict:
@@ -750,7 +850,7 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...], chain: list[Path]) ->
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: extends: give the path of one scenario file, e.g. base.yaml")
     parent_path = path.parent / parent
-    if not parent_path.is_file():
+    if not parent_path.exists():
         raise ScenarioError(f"{path}: extends: {parent}: no such scenario file (looked for {parent_path})")
     base = _read_with_parents(parent_path, (*seen, resolved), chain)
     base.pop("name", None)
@@ -815,9 +915,12 @@ def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...], origin: s
         if not sep or not all(part.strip() for part in path):
             raise ScenarioError(f"{origin}: --set {item!r}: write it as dotted.key=value, e.g. workforce.analysts.headcount=14")
         try:
-            value = _load_yaml(text)
-        except yaml.YAMLError:
-            value = text
+            value = safe_yaml.load(text)
+        except safe_yaml.YAMLLimitError as err:
+            raise ScenarioError(f"{origin}: --set {key.strip()}: the value {err}") from None
+        except yaml.YAMLError as err:
+            raise ScenarioError(f"{origin}: --set {key.strip()}: the value {text!r} is not valid YAML{_yaml_problem(err)} "
+                                "(quote text that holds YAML punctuation, e.g. --set 'title=\"a: b\"')") from None
         _set_path(data, [part.strip() for part in path], value, f"{origin}: --set {key.strip()}")
     return data
 
@@ -871,9 +974,41 @@ def _list_index(node: list, head: str, where: str) -> int:
     raise ScenarioError(f"{where}: no element named {head!r}; use an index or one of {', '.join(names) or 'none'}")
 
 
+_INVISIBLE = set("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Format characters that reorder or hide text on a terminal (bidirectional overrides, zero-width)."""
+
+
+def control_character(node: Any, where: str = "") -> str | None:
+    """The first key or text in ``node`` holding a control character, as "key: what", or None.
+
+    Names and text are printed on terminals and in files: a NUL byte or an escape sequence
+    must never reach them. Only ``description`` may hold line breaks and tabs.
+    """
+    if isinstance(node, dict):
+        for key, value in node.items():
+            path = f"{where}.{key}" if where else str(key)
+            found = control_character(key, where) or control_character(value, path)
+            if found:
+                return found
+        return None
+    if isinstance(node, list):
+        return next(filter(None, (control_character(v, f"{where}.{i}") for i, v in enumerate(node))), None)
+    if not isinstance(node, str):
+        return None
+    allowed = "\n\t" if where.rsplit(".", 1)[-1] == "description" else ""
+    for char in node:
+        if char not in allowed and (unicodedata.category(char) == "Cc" or char in _INVISIBLE):
+            return (f"{where or '(top level)'}: {node[:40]!r} holds the control character U+{ord(char):04X}; "
+                    "names and text may hold printable characters only")
+    return None
+
+
 def validate(raw: dict, origin: str = "<scenario>") -> Scenario:
     """Validate a resolved mapping, turning every pydantic error into one readable message."""
     used: list[str] = []
+    problem = control_character(raw)
+    if problem:
+        raise ScenarioError(f"{origin}: {problem}")
     try:
         literal = resolve_figures(raw, "", used)
     except ScenarioError as err:
@@ -968,8 +1103,37 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
-def expected_arrivals(scenario: Scenario) -> float:
-    """Expected number of items arriving over the horizon (all streams, one replication)."""
-    from capsim.demand import expected_count  # local: demand depends on this module
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """Settings that are valid but almost surely mistakes, one line each ("key: what and why").
 
-    return sum(expected_count(s, scenario.clock) for s in scenario.demand)
+    A team with no analysts that receives work, a team that receives none, an SLA longer
+    than the horizon, an exposure cap longer than the shift (it never binds) or written
+    without "/day". The run goes ahead; the command line prints these on standard error.
+    """
+    found = []
+    fed: dict[str, list[str]] = {t.team: [] for t in scenario.workforce}
+    for s in scenario.demand:
+        fed[scenario.team_of(s)].append(f"stream {s.stream!r}")
+    for r in scenario.routing:
+        fed[r.to].append(f"referrals from {r.source!r}")
+    raw_teams = scenario.source.get("workforce") if isinstance(scenario.source.get("workforce"), list) else []
+    for i, team in enumerate(scenario.workforce):
+        if not fed[team.team]:
+            found.append(f"workforce.{i}: team {team.team!r} receives no work: no stream names it (demand[].team) "
+                         "and no routing rule sends to it")
+        elif team.headcount == 0 and all(c.headcount == 0 for c in team.changes):
+            found.append(f"workforce.{i}.headcount: team {team.team!r} has no analysts but receives work "
+                         f"({', '.join(fed[team.team])}): its queue only grows")
+        shift = team.roster.hours_per_day * units.SECONDS_PER_HOUR + (team.overtime or 0.0)
+        if team.exposure_cap is not None and team.exposure_cap > shift:
+            found.append(f"workforce.{i}.exposure_cap: {units.format_duration(team.exposure_cap)} a day is longer than "
+                         f"the {units.format_duration(shift)} shift, so it never limits review")
+        written = raw_teams[i].get("exposure_cap") if i < len(raw_teams) and isinstance(raw_teams[i], dict) else None
+        if isinstance(written, str) and "/" not in written and written.strip().lower() not in {"none", "no", "off"}:
+            found.append(f"workforce.{i}.exposure_cap: {written!r} has no \"/day\"; it is read as {written.strip()}/day "
+                         "(write it so, e.g. 4h/day)")
+    for i, sla in enumerate(scenario.sla):
+        if sla.within > scenario.clock.horizon:
+            found.append(f"sla.{i}.within: {units.format_duration(sla.within)} is longer than clock.horizon "
+                         f"({units.format_duration(scenario.clock.horizon)}), so no item can miss it within the run")
+    return found

@@ -36,7 +36,7 @@ import pandas as pd
 from pydantic import BaseModel, BeforeValidator
 
 from capsim import units
-from capsim.metrics import metric_names
+from capsim.metrics import metric_names, metric_range
 from capsim.results import mean_ci
 from capsim.scenario import (
     NAME_KEYS,
@@ -382,13 +382,13 @@ def sensitivity(
             progress(done, total)
 
     base_values = results[base.digest()].to_numpy(dtype=float)
-    base_mean, base_low, base_high = mean_ci(base_values)
+    base_mean, base_low, base_high = mean_ci(base_values, bounds=metric_range(metric))
     rows = []
     for (s, low, high), (low_sc, high_sc) in zip(plans, runs):
         lo = results[low_sc.digest()]
         hi = results[high_sc.digest()]
-        lm, ll, lh = mean_ci(lo.to_numpy(dtype=float))
-        hm, hl, hh = mean_ci(hi.to_numpy(dtype=float))
+        lm, ll, lh = mean_ci(lo.to_numpy(dtype=float), bounds=metric_range(metric))
+        hm, hl, hh = mean_ci(hi.to_numpy(dtype=float), bounds=metric_range(metric))
         effect = hm - lm if math.isfinite(hm) and math.isfinite(lm) else float("nan")
         _, el, eh = mean_ci((hi - lo).to_numpy(dtype=float))
         rows.append([s.key, str(_written(s)), str(low), str(high), metric, base_mean, base_low, base_high,

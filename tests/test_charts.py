@@ -4,6 +4,7 @@ keeps text readable and is saved atomically as PNG (300 dpi), SVG (text as text)
 from __future__ import annotations
 
 import math
+from importlib import metadata
 
 import numpy as np
 import pandas as pd
@@ -98,7 +99,7 @@ def test_saved_files_carry_title_footer_and_sources_as_text(all_charts, tiny, tm
     title = fig._suptitle.get_text().split("\n")[0]
     assert title in svg  # text kept as text, not outlines
     assert "Scenario: tiny-charts" in svg and "seed 11" in svg and "3 replications" in svg
-    assert f"capsim {charts._capsim_version()}" in svg
+    assert f"capsim {metadata.version('capsim')}" in svg
     for fid in tiny.figures:
         assert fid in svg
     assert "INHOPE" in svg  # the figure's organisation

@@ -68,3 +68,22 @@ def test_command_examples_run(source, args, tmp_path):
                           timeout=600, env={**os.environ, "COLUMNS": "160"})
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_capsim_is_on_the_path_for_the_readme_commands():
+    """The README's shell lines before its first ``capsim`` command (``make`` aside, which has
+    made .venv) put ``capsim`` on the PATH of a shell that did not have it."""
+    if not (ROOT / ".venv" / "bin" / "activate").exists():
+        pytest.skip("no .venv in this checkout: the suite runs in another environment")
+    setup: list[str] = []
+    for line in (line.split("#")[0].strip() for name, code in blocks("sh") if name == "README.md"
+                 for line in code.splitlines()):
+        if line.startswith("capsim "):
+            break
+        if line and not line.startswith("make "):
+            setup.append(line)
+    bare = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PATH")}
+    proc = subprocess.run(["/bin/sh", "-c", "\n".join([*setup, "command -v capsim"])], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, env={**bare, "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, f"capsim is not on the PATH after {setup}: {proc.stderr}"
+    assert Path(proc.stdout.strip()).resolve() == (ROOT / ".venv" / "bin" / "capsim").resolve()

@@ -443,7 +443,7 @@ def test_growth_without_its_parameters_names_the_key(growth, missing):
     [
         ({"model": "cubic"}, ["demand.0.growth.model", "'cubic'", "exponential", "logistic", "table"]),
         ({"doubling_time": "180d"}, ["demand.0.growth.model", "missing", "exponential"]),
-        ({"model": "exponential", "doubling_time": "0d"}, ["demand.0.growth.doubling_time", "longer than zero"]),
+        ({"model": "exponential", "doubling_time": "0d"}, ["demand.0.growth.doubling_time", "at least 1d"]),
         ({"model": "exponential", "doubling_time": "180"}, ["demand.0.growth.doubling_time", "no unit"]),
         ({"model": "exponential", "doubling_time": "180d", "ceiling": "5/day"},
          ["demand.0.growth.ceiling", "unknown key", "doubling_time, model"]),
@@ -708,7 +708,7 @@ def test_unknown_key_names_key_file_and_allowed_keys_with_a_hint(tmp_path, paren
     message = problems(bad)
     assert message == (
         f"{bad}: workforce.0.headcont: unknown key 'headcont' (did you mean 'headcount'?); "
-        "allowed here: attrition, carry_over, changes, exposure_cap, headcount, hiring, overtime, ramp, roster, shrinkage, task_time, team"
+        "allowed here: attrition, carry_over, changes, contracted_hours, exposure_cap, headcount, hiring, overtime, ramp, roster, shrinkage, task_time, team"
     )
 
 
@@ -776,7 +776,7 @@ def test_a_missing_file(tmp_path):
 
 
 def test_a_folder_is_not_a_file(tmp_path):
-    assert "cannot be read" in problems(tmp_path)
+    assert "is a folder, not a regular file" in problems(tmp_path)
 
 
 # --------------------------------------------------------------------------- digest
