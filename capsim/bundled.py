@@ -47,13 +47,16 @@ def copy(name: str, target: Path) -> list[Path]:
     """Write bundled scenario ``name`` into folder ``target`` as a starting point; return the files written.
 
     The scenarios it ``extends:`` are written beside it too, so that the copy loads as it is.
-    Nothing is overwritten: if any of those files already exists in ``target``, nothing is written.
+    Nothing is overwritten: if any of those files already exists in ``target``, nothing is written
+    — except that a scenario it extends already there with the same text (from an earlier copy)
+    is used as it is.
     """
     chain = [path(name)]
     while parent := (yaml.safe_load(chain[-1].read_text(encoding="utf-8")) or {}).get("extends"):
         chain.append(path(Path(parent).stem))
     if not target.is_dir():
         raise BundledScenarioError(f"{target}: no such folder; create it first or name another")
+    chain = chain[:1] + [file for file in chain[1:] if not _same_text(target / file.name, file)]
     taken = [target / file.name for file in chain if (target / file.name).exists()]
     if taken:
         raise BundledScenarioError(f"{', '.join(map(str, taken))}: already exists; nothing was written "
@@ -65,3 +68,8 @@ def copy(name: str, target: Path) -> list[Path]:
             out.write(file.read_text(encoding="utf-8"))
         written.append(destination)
     return written
+
+
+def _same_text(copied: Path, original: Path) -> bool:
+    """Whether ``copied`` is a regular file holding exactly the text of ``original``."""
+    return copied.is_file() and not copied.is_symlink() and copied.read_bytes() == original.read_bytes()

@@ -364,8 +364,9 @@ def metric_label(metric: str) -> str:
 
 
 def is_share(metric: str) -> bool:
-    """True for metrics that are proportions between 0 and 1."""
-    return metric.startswith("sla_") or metric in {"utilisation", "p_wait"}
+    """True for metrics shown as percentages: shares between 0 and 1, and utilisation (of
+    rostered or usable hours, in all or per team; it can pass 1 with overtime)."""
+    return metric.startswith(("sla_", "utilisation")) or metric == "p_wait"
 
 
 def value_text(metric: str, value: float) -> str:
@@ -480,7 +481,7 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
 
 def _backlog_finding(median: np.ndarray, hours: np.ndarray, team: str | None) -> str:
     """The backlog's finding in words, from the (averaged) median line drawn."""
-    what = f"Team {team}'s backlog" if team else "The backlog"
+    what = f"The {team} team's backlog" if team else "The backlog"
     if len(median) == 0:
         return f"{what}: too short a run to show"
     start, end = float(median[0]), float(median[-1])
@@ -1166,16 +1167,17 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     hires = sorted((d, int(c), k) for k, (d, c) in enumerate(zip(hire_by, changes)) if c > 0 and pd.notna(d))
     impossible = table["needed"].isna().to_numpy() if "needed" in table else np.zeros(len(table), dtype=bool)
     if not met.any():
-        title = f"Team {team} cannot meet {target_words} in any period" + (
+        title = f"The {team} team cannot meet {target_words} in any period" + (
             " at any headcount tried (—)" if impossible.all() else f", even with {heads.max()} analysts")
     else:
         lo, hi = int(heads[met].min()), int(heads[met].max())
         every = f" in every {period}" if period and len(table) > 1 else ""
-        title = (f"Team {team} needs {lo} analysts{every} to {doing}" if lo == hi
-                 else f"Team {team} needs {lo} to {hi} analysts to {doing}")
+        title = (f"The {team} team needs {lo} analysts{every} to {doing}" if lo == hi
+                 else f"The {team} team needs {lo} to {hi} analysts to {doing}")
         if hires:
             first_date, first_n, first_k = hires[0]
-            title += f"; hire {'the first ' if len(hires) > 1 else ''}{first_n} by {first_date:%Y-%m-%d}"
+            title += (f"; hire {first_n} {'analyst' if first_n == 1 else 'analysts'} by {first_date:%Y-%m-%d}"
+                      + (f" (the first of {len(hires)} hiring dates)" if len(hires) > 1 else ""))
             late = int(table["late_weeks"].iloc[first_k]) if "late_weeks" in table else 0
             if late > 0:
                 title += f" (already late by {late} weeks)"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import platform
 import sys
 from importlib import metadata
+from pathlib import Path
 
 from capsim.scenario import Scenario
 from capsim.version import version
@@ -24,6 +26,28 @@ def versions() -> dict[str, str]:
     return found
 
 
+def portable(text: str) -> str:
+    """``text`` (a path or a command-line argument) without the machine's folders in it.
+
+    A bundled scenario becomes its bundled name; a path inside the current folder becomes
+    relative to it; any other absolute path becomes its last part (a file's name). An
+    argument ``--key=/abs/path`` or ``key=/abs/path`` keeps its key. Nothing a run writes
+    names the folders of the machine it ran on.
+    """
+    from capsim import bundled  # only when writing a manifest
+
+    key, sep, value = text.rpartition("=") if "=" in text else ("", "", text)
+    if not value.startswith(("/", "~")) and not os.path.isabs(value):
+        return text
+    path = Path(value).expanduser()
+    try:
+        if path.resolve().parent == bundled.folder().resolve():
+            return key + sep + path.stem
+        return key + sep + str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return key + sep + path.name
+
+
 def manifest(
     scenario: Scenario,
     *,
@@ -39,7 +63,7 @@ def manifest(
     return {
         "scenario_name": scenario.name,
         "scenario_title": scenario.title,
-        "scenario_file": source,
+        "scenario_file": portable(source),
         "overrides": list(overrides),
         "scenario_sha256": scenario.digest(),
         "seed": seed,
@@ -48,7 +72,7 @@ def manifest(
         "one PCG64 stream per stochastic process",
         "workers": workers,
         "versions": versions(),
-        "command": " ".join(sys.argv),
+        "command": " ".join(["capsim", *(portable(arg) for arg in sys.argv[1:])]),
         "started": started.isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),
         "scenario": scenario.source,

@@ -90,7 +90,7 @@ def _plain(annotation: Any) -> str:
     if isinstance(annotation, type):
         if issubclass(annotation, BaseModel):
             return "section"
-        return {"float": "number", "int": "whole number", "str": "text", "bool": "true | false",
+        return {"float": "number", "int": "whole number", "str": "text", "bool": "true or false",
                 "date": "date (YYYY-MM-DD)"}.get(annotation.__name__, annotation.__name__)
     return str(annotation)
 

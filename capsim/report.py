@@ -33,6 +33,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from capsim import charts
+from capsim.metrics import metric_range
 from capsim.scenario import Scenario, step_into
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
 from capsim.version import version
@@ -91,15 +92,13 @@ def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = No
 
 
 def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: float | None = None) -> str:
-    """``95% CI a to b``; shares are clipped to 0–100% and counts at zero (noted in the methods)."""
+    """``95% CI a to b``, clipped to the metric's range (:func:`capsim.metrics.metric_range`, as in summary.csv)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return "one replication: no interval"
     if low == high:
         return "the same in every replication"
-    if charts.is_share(metric):
-        low, high = max(low, 0.0), min(high, 1.0)
-    elif not metric.startswith(("cost", "wait", "time_to")):
-        low = max(low, 0.0)
+    floor, ceiling = metric_range(metric)
+    low, high = max(low, floor), min(high, ceiling)
     return f"95% CI {fmt(metric, low, currency, ref)} to {fmt(metric, high, currency, ref)}"
 
 

@@ -43,6 +43,7 @@ from capsim.tooling import Tooling
 CURRENCIES = {"gbp", "usd", "eur", "aud", "cad", "nzd"}
 """Unit prefixes of money figures, which a scenario takes as plain amounts."""
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAY_NAMES = dict(zip(WEEKDAYS, ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")))
 DEFAULT_PRIORITIES = ["urgent", "high", "normal", "low"]
 
 
@@ -339,13 +340,26 @@ class Roster(Strict):
     start: str = Field("09:00", description="shift start, HH:MM")
     holidays: list[dt.date] = Field(default_factory=list, description="dates when nobody works")
 
+    @field_validator("days", mode="before")
+    @classmethod
+    def _day_names(cls, value: Any) -> Any:
+        """Days in any case, by their first three letters or in full (``Mon``, ``monday``)."""
+        if not isinstance(value, list):
+            return value
+        days = []
+        for day in value:  # what is not a day is left as written, for the error to name it
+            text = day.strip().lower() if isinstance(day, str) else ""
+            known = len(text) >= 3 and _FULL_DAY_NAMES.get(text[:3], "").startswith(text)
+            days.append(text[:3] if known else day)
+        return days
+
     @field_validator("start", mode="before")
     @classmethod
     def _clock_time(cls, value: Any) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
             hours, minutes = divmod(value, 60)
             raise ValueError(f'{value} is not a time of day: write it in quotes, e.g. "{hours:02d}:{minutes:02d}" '
-                             "(unquoted, YAML reads HH:MM after 09:59 as a number of minutes)")
+                             "(unquoted, YAML reads a time such as 8:00 or 10:00 as a number of minutes)")
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(value)):
             raise ValueError(f"{value!r} is not a time of day: use HH:MM, e.g. 09:00")
         return value
@@ -1062,6 +1076,9 @@ def format_errors(err: ValidationError, origin: str) -> str:
                 message = "required key is missing: " + message
         elif e["type"].startswith(("date_", "datetime_")):
             message = f"{e.get('input')!r} is not a date: write it as YYYY-MM-DD, e.g. 2024-01-01"
+        elif e["type"] == "float_parsing" and str(e.get("input", "")).strip().endswith("%"):
+            message = (f"{e['input']!r} is a percentage: write a share as a number between 0 and 1, "
+                       f"e.g. 0.9 for 90%")
         else:
             message = e["msg"].removeprefix("Value error, ")
             if e["type"] not in {"value_error"} and "input" in e and not isinstance(e["input"], (dict, list)):

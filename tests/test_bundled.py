@@ -52,6 +52,12 @@ def test_copy_overwrites_nothing_and_writes_nothing_when_a_file_is_there(tmp_pat
     assert (tmp_path / "base.yaml").read_text() == "mine\n"
 
 
+def test_a_second_copy_reuses_the_scenario_it_extends_when_unchanged(tmp_path):
+    bundled.copy("base", tmp_path)
+    assert [p.name for p in bundled.copy("tooling-detector", tmp_path)] == ["tooling-detector.yaml"]
+    assert load_scenario(tmp_path / "tooling-detector.yaml") == load_scenario(bundled.path("tooling-detector"))
+
+
 def test_copy_into_a_missing_folder_is_refused(tmp_path):
     with pytest.raises(bundled.BundledScenarioError, match="no such folder"):
         bundled.copy("base", tmp_path / "missing")

@@ -73,7 +73,7 @@ def test_the_plan_grows_and_the_chart_names_the_first_hire_by_date(plan, plan_ch
     assert len(table) == 5 and table.met.all()
     assert table.headcount.iloc[-1] > table.headcount.iloc[0]  # demand doubles every 60 days
     title = title_of(plan_chart)
-    assert title.startswith("Team analysts needs ")
+    assert title.startswith("The analysts team needs ")
     assert f"{table.headcount.min()} to {table.headcount.max()} analysts" in title
     assert "90% of normal items within 24\u00a0h" in title  # a no-break space keeps "24 h" whole
     hires = table[(table.change > 0) & (table.hire_by != "")]

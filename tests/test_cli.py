@@ -231,7 +231,28 @@ def test_run_a_bundled_scenario_by_bare_name(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
     assert manifest["scenario_name"] == "base"
-    assert Path(manifest["scenario_file"]).resolve() == next(p for p in BUNDLED if p.stem == "base").resolve()
+    assert manifest["scenario_file"] == "base"  # the bundled name, not the installed path
+
+
+def test_no_output_names_the_folders_of_the_machine(tmp_path, monkeypatch):
+    """Scenario and output given as absolute paths, run from elsewhere: no written text holds them."""
+    place, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    place.mkdir(), elsewhere.mkdir()
+    scenario = place / "tiny.yaml"
+    scenario.write_text(TINY, encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    args = ["run", str(scenario), "-r", "1", "--out", str(place / "o")]
+    monkeypatch.setattr(sys, "argv", [str(Path(sys.prefix) / "bin" / "capsim"), *args])  # as a shell would call it
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    machine = [str(tmp_path), sys.prefix, str(Path.home())]
+    written = [f for f in (place / "o").rglob("*") if f.suffix in (".csv", ".json", ".html", ".svg", ".txt")]
+    assert any(f.name == "report.html" for f in written)
+    for f in written:
+        text = f.read_text(encoding="utf-8")
+        assert not [m for m in machine if m in text], f.name
+    manifest = json.loads((place / "o" / "manifest.json").read_text())
+    assert manifest["scenario_file"] == "tiny.yaml" and manifest["command"] == "capsim run tiny.yaml -r 1 --out o"
 
 
 def test_validate_a_bundled_scenario_by_bare_name(tmp_path, monkeypatch):

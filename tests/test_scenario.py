@@ -828,3 +828,15 @@ def test_every_bundled_scenario_validates(path):
     assert s.name
     assert s.title, "a bundled scenario needs a title for `capsim scenarios`"
     assert s.digest() == load_scenario(path).digest()
+
+
+def test_a_percentage_where_a_share_is_wanted_says_how_to_write_it(tmp_path):
+    bad = write(tmp_path, "percent.yaml", FULL.replace("target: 0.90}", "target: 90%}"))
+    assert problems(bad) == (f"{bad}: sla.0.target: '90%' is a percentage: write a share as a number "
+                             "between 0 and 1, e.g. 0.9 for 90%")
+
+
+def test_working_days_are_read_in_any_case_and_in_full(tmp_path):
+    good = write(tmp_path, "days.yaml", FULL.replace("days: [mon, tue, wed, thu, fri]", "days: [Mon, tuesday, WED, Thurs, fri]"))
+    assert load_scenario(good).workforce[0].roster.days == ["mon", "tue", "wed", "thu", "fri"]
+
