@@ -1341,7 +1341,7 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
         cheap, dear = rows.total_cost.idxmin(), rows.total_cost.idxmax()
         if rows.total_cost.loc[cheap] == rows.total_cost.loc[dear]:
             title = (f"In {year_words}, every scenario costs {_money(currency, rows.total_cost.loc[cheap])}, "
-                     f"with {fte_words(rows[fte].iloc[0])} FTE")
+                     f"with {fte_words(rows[fte].iloc[0])} FTE: they staff the same, whatever their demand")
         else:
             title = (f"In {year_words}, total cost ranges from {_money(currency, rows.total_cost.loc[cheap])} "
                      f"({cheap}) to {_money(currency, rows.total_cost.loc[dear])} ({dear}); "
@@ -1381,8 +1381,9 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
         ax.set_ylim(0, peak / scale * 1.12 if peak > 0 else 1)
         ax.grid(axis="x", visible=False)
         ax.tick_params(labelbottom=False)
-        ax.set_title(f"Total cost per calendar year at that year's prices: mean and 95% CI across {replications} "
-                     "replications", loc="left", fontsize=12, color=MUTED)
+        ax.set_title(f"Total cost per calendar year at that year's prices, of the staff each scenario writes (not "
+                     f"sized to its SLAs): mean and 95% CI across {replications} replications",
+                     loc="left", fontsize=12, color=MUTED)
         labels = [y if days[y] >= 360 else f"{y}\n({days[y]:.0f} days)" for y in years]
         fte_ax.set_xticks(np.arange(len(years)), labels)
         fte_ax.set_xlim(-0.6, len(years) - 0.4)

@@ -874,7 +874,9 @@ def budget(
     Every scenario runs the same replications under the same seed (the first scenario's,
     unless --seed is given). Writes budget.csv (one row per scenario × calendar year, and
     'all'), budget_replications.csv, a chart of cost and FTE per year (charts/budget.png, .svg,
-    .pdf) and manifest.json. --set applies to every scenario.
+    .pdf) and manifest.json. --set applies to every scenario. The staff priced are those each
+    scenario writes (headcount and planned changes), not sized to its SLAs: to size them first,
+    run capsim staff and replay its plan.yaml.
 
     Example: capsim budget base scenarios/growth-high.yaml --replications 20
     """
@@ -931,6 +933,9 @@ def budget(
     out_console.print(shown)
     out_console.print("FTE: mean analysts in post (all teams); costs at each year's prices (costs.inflation); "
                       "'vs first': paired differences from the first scenario (negative saves).", style="dim")
+    out_console.print("Staff as each scenario writes them (headcount and planned changes): a budget prices them and "
+                      "does not check the SLAs. To size a team to its SLAs first, run capsim staff and replay its "
+                      "plan.yaml.", style="dim")
     out_console.print(f"Wrote {target}/: budget.csv, budget_replications.csv, charts/budget.png, charts/budget.svg, "
                       "charts/budget.pdf, manifest.json", soft_wrap=True, markup=False)
 

@@ -133,6 +133,7 @@ def test_budget_command_compares_scenarios(tmp_path):
     saved = table[(table.scenario == "second") & (table.year == "all")].tooling_cost_vs_first.iloc[0]
     assert saved < 0  # no tooling: it saves the tooling cost
     assert (tmp_path / "o" / "manifest.json").exists() and "budget.csv" in result.output
+    assert "does not check the SLAs" in " ".join(result.output.split())  # what a budget prices, said
 
 
 def test_budget_command_refuses_a_negative_cost(tmp_path):
