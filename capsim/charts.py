@@ -44,6 +44,7 @@ from matplotlib import dates as mdates
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from capsim.metrics import metric_range
 from capsim.results import mean_ci
 from capsim.scenario import Scenario, load_scenario
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
@@ -776,8 +777,7 @@ def sla_vs_headcount(sweep: pd.DataFrame, scenario: Scenario, metric: str | None
     high = rows["ci_high"].to_numpy(dtype=float)
     sla = next((s for s in scenario.sla if f"sla_{s.priority}" == metric), None)
     share = is_share(metric)
-    if share:  # an interval for a share says nothing beyond 0 and 1
-        low, high = np.clip(low, 0, 1), np.clip(high, 0, 1)
+    low, high = np.clip(low, *metric_range(metric)), np.clip(high, *metric_range(metric))  # as in summary.csv
     current = next((t.headcount for t in scenario.workforce if t.team == team), None)
 
     if sla is not None:

@@ -64,7 +64,7 @@ import pandas as pd
 from capsim import engine
 from capsim.demand import cell_seconds, rate_at
 from capsim.memory import check_run
-from capsim.metrics import eventual_waits, sla_attainment, team_priorities
+from capsim.metrics import eventual_waits, metric_range, sla_attainment, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
 from capsim.records import Replication
 from capsim.results import mean_ci
@@ -618,7 +618,8 @@ class StaffingPlan:
     """Replications simulated, in whole-horizon equivalents."""
     tried: dict[int, dict[int, Evaluation]] = field(default_factory=dict)
     """The constant headcounts the search ran: period index → headcount → evaluation."""
-    plan_yaml_changes: list[dict] = field(default_factory=list)
+    staffing: Staffing = ()
+    """The plan as dated headcounts: the first in post from the start, each later one from its date."""
 
     @property
     def attainable(self) -> bool:
@@ -637,11 +638,10 @@ class StaffingPlan:
                    "needed": p.needed if p.needed is not None else math.nan,
                    "hires": max(p.change, 0), "late_weeks": p.late_weeks}
             for s in team_slas(self.scenario, self._index):
-                values = p.evaluation.sla[s.priority]
-                mean, low, high = mean_ci(values)
+                mean, low, high = mean_ci(p.evaluation.sla[s.priority], bounds=metric_range(f"sla_{s.priority}"))
                 row[f"sla_{s.priority}"] = mean
-                row[f"sla_{s.priority}_ci_low"] = max(low, 0.0) if not math.isnan(low) else low  # a share: within [0, 1]
-                row[f"sla_{s.priority}_ci_high"] = min(high, 1.0) if not math.isnan(high) else high
+                row[f"sla_{s.priority}_ci_low"] = low
+                row[f"sla_{s.priority}_ci_high"] = high
                 row[f"sla_{s.priority}_target"] = s.target
             row["wait_mean"] = p.evaluation.wait_mean
             row["replications"] = p.evaluation.replications
@@ -658,20 +658,18 @@ class StaffingPlan:
 
     def changes(self) -> list[dict]:
         """The plan as the team's ``changes:`` (dated headcounts, the first in force from the start)."""
-        return [dict(c) for c in self.plan_yaml_changes]
+        return [{"date": d.isoformat(), "headcount": h} for d, h in self.staffing]
 
     def fragment(self) -> dict:
         """The plan as a scenario fragment: the team's headcount and ``changes:``, to merge into the
         scenario (teams merge by name, so a file ``extends:``-ing the scenario may hold just this)."""
-        first, *rest = self.changes()
-        return {"workforce": [{"team": self.team, "headcount": first["headcount"],
-                               "changes": [{"date": dt.date.fromisoformat(c["date"]), "headcount": c["headcount"]}
-                                           for c in rest]}]}
+        (_, first), *rest = self.staffing
+        return {"workforce": [{"team": self.team, "headcount": first,
+                               "changes": [{"date": d, "headcount": h} for d, h in rest]}]}
 
     def scenario_with_plan(self) -> Scenario:
         """The scenario with the plan written into the team's headcount and ``changes``."""
-        return with_changes(self.scenario, self._index,
-                            [(dt.date.fromisoformat(c["date"]), c["headcount"]) for c in self.changes()])
+        return with_changes(self.scenario, self._index, self.staffing)
 
 
 def with_changes(scenario: Scenario, team_index: int, changes: list[tuple[dt.date, int]],
@@ -970,7 +968,7 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             if bumped == levels:  # the limits allow no more
                 break
             levels, staffing = bumped, _staffing(bumped, periods, member, start)
-        plan.plan_yaml_changes = [{"date": d.isoformat(), "headcount": h} for d, h in staffing]
+        plan.staffing = staffing
         previous = baseline
         for k, current in enumerate(periods):
             evaluation = runner.evaluation(staffing, k, levels[k])

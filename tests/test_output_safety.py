@@ -23,21 +23,8 @@ from typer.testing import CliRunner
 from capsim import output
 from capsim.cli import app
 from capsim.output import OutputError, check, default_folder, recover, safe_name
+from tests.test_sweep import TINY  # the same two-day scenario the sweep tests run
 
-TINY = """\
-name: tiny
-clock: {horizon: 2d, start: 2024-01-01, step: 12h}
-demand:
-  - {stream: reports, unit: report, rate: 50/day, priority: normal}
-review:
-  report: {dist: exponential, mean: 5min}
-workforce:
-  - {team: analysts, headcount: 2, roster: 24/7, exposure_cap: 20h/day}
-sla:
-  - {priority: normal, within: 24h, target: 0.9}
-costs: {currency: GBP, teams: {analysts: {annual_cost: 40000}}}
-experiment: {replications: 1, seed: 7}
-"""
 
 runner = CliRunner()
 
