@@ -1,7 +1,7 @@
 # capsim: two commands on a fresh machine with Python 3.11+ and make.
 #   make run    set up, then run the default scenario through to its output folder
 #   make test   set up, then run the test suite
-# and: make docs (build the documentation site into site/), make serve-docs (browse it while
+# and: make web (the web page, at http://127.0.0.1:8501), make docs (build the documentation site into site/), make serve-docs (browse it while
 # editing), make wheel (build the wheel into dist/, to install elsewhere with pip).
 # Setup installs capsim editable with its test extras (Dask, MkDocs, Ciw, Jupyter for notebooks).
 PYTHON ?= python3
@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out/base
 
-.PHONY: run test setup bench docs serve-docs wheel clean
+.PHONY: run test setup bench docs serve-docs wheel clean web
 
 $(BIN)/capsim: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+web: setup
+	$(BIN)/capsim web
 
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py

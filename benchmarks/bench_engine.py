@@ -302,8 +302,11 @@ def profile_capsim(scenario: Scenario, seed: int, top: int = 15) -> dict:
         "  of which attribute flags (StreamSource._flags)": flags,
         "  of which review times (draw_review_times)": review,
         "  of which the rest (Poisson counts, uniforms, deadlines)": draw - sort - flags - review,
-        # concatenate/argsort of the batch, ItemTable.append (incl. growth), TeamQueue.enqueue.
-        "admit to item table + queues (Simulation._admit)": cumulative("capsim/engine.py", "_admit"),
+        # merging the streams drawn four weeks ahead (Simulation._draw_ahead, less its draws)
+        "merge of arrivals drawn ahead (Simulation._draw_ahead)": max(0.0, cumulative("capsim/engine.py", "_draw_ahead") - draw),
+        # the day's rows: ItemTable.append (incl. growth), TeamQueue.enqueue.
+        "admit to item table + queues (_admit, _admit_drawn)": cumulative("capsim/engine.py", "_admit")
+        + cumulative("capsim/engine.py", "_admit_drawn"),
         "  of which ItemTable growth (ItemTable._reserve)": cumulative("capsim/records.py", "_reserve"),
         # Simulation.advance calls the compiled assign() once per team at each decision point.
         "numba kernel (Simulation.advance -> kernel.assign)": cumulative("capsim/engine.py", "advance"),
@@ -358,6 +361,10 @@ def machine_line(m: dict) -> str:
     )
 
 
+GOALS = {"capsim_e2e_over_naive_simpy": ">= 100 x", "capsim_over_capsim_e2e": "<= 1.5 x"}
+"""Issue 13's goals for the ratios (end to end within 1.5x of the engine, at least 100x the naive model)."""
+
+
 def ratio(a: Result, b: Result) -> float | None:
     """items/s of ``a`` over items/s of ``b`` (None if either did not run)."""
     if not a.seconds or not b.seconds:
@@ -387,6 +394,11 @@ def report(results: dict[str, Result], repeat: int, checks: dict | None) -> dict
         "numba_recursion_over_capsim": ratio(results["numba_recursion"], results["capsim"]),
         "capsim_over_ciw": ratio(results["capsim"], results["ciw"]),
     }
+    engine, e2e = results["capsim"], results["capsim_e2e"]
+    if engine.seconds and e2e.seconds:  # on a shared machine CPU seconds are steadier than wall seconds
+        cpu = [u + s for u, s in zip(e2e.user_seconds, e2e.sys_seconds)]
+        ratios["capsim_e2e_over_capsim_cpu"] = min(cpu) / min(u + s for u, s in zip(engine.user_seconds, engine.sys_seconds))
+        ratios["capsim_e2e_items_per_second"] = e2e.items_per_second
     print()
     for label, key in (("capsim / naive simpy", "capsim_over_naive_simpy"),
                        ("end-to-end / naive", "capsim_e2e_over_naive_simpy"),
@@ -394,7 +406,14 @@ def report(results: dict[str, Result], repeat: int, checks: dict | None) -> dict
                        ("recursion / capsim", "numba_recursion_over_capsim"),
                        ("capsim / ciw", "capsim_over_ciw")):
         value = ratios[key]
-        print(f"{label:<22s} {'-' if value is None else f'{value:,.1f} x'}   (items/s, best of {repeat})")
+        goal = f"   goal {GOALS[key]}" if key in GOALS else ""
+        print(f"{label:<22s} {'-' if value is None else f'{value:,.1f} x'}   (items/s, best of {repeat}){goal}")
+    if "capsim_e2e_over_capsim_cpu" in ratios:
+        print(f"{'end-to-end / engine':<22s} {ratios['capsim_e2e_over_capsim_cpu']:,.2f} x   (CPU seconds, user + "
+              f"system, best of {repeat})   goal {GOALS['capsim_over_capsim_e2e']}")
+        ratios["capsim_e2e_items_per_cpu_second"] = e2e.items / min(cpu)
+        print(f"{'end-to-end rate':<22s} {ratios['capsim_e2e_items_per_second'] / 1e6:,.2f} M reviewed items/s "
+              f"(wall), {ratios['capsim_e2e_items_per_cpu_second'] / 1e6:,.2f} M per CPU second   goal >= 10")
     if checks:
         print(f"\ncapsim run: {checks['arrived']:,d} arrived over {checks['horizon_days']:.2f} d, "
               f"{checks['reviewed']:,d} reviewed, {checks['waiting_at_horizon']:,d} waiting at the horizon, "

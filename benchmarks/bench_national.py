@@ -241,6 +241,10 @@ def report(rows: list[dict]) -> list[dict]:
     return table
 
 
+MB_PER_MILLION_GOAL = 117
+"""Issue 13: memory per million reviewed items no higher than it was (MB a replication)."""
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--repeat", type=int, default=3, help="timed runs of each configuration; best and median shown (default 3)")
@@ -288,6 +292,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{mx['exposure_hours_per_analyst_day']:.2f} h of review per analyst-shift (cap 5 h), mean wait "
               f"{mx['wait_mean']:.2f} h, time to assessment P90 {mx['time_to_assessment_p90']:.2f} h, "
               f"{mx['sla_normal']:.3f} within 24 h, backlog at the end {mx['backlog_end']:,.0f}")
+        row = next(r for r in table if r["config"] == "national")
+        print(f"issue 13 ratios: replication / engine {row['replication_cpu_seconds_best'] / row['engine_cpu_seconds_best']:.2f} x "
+              f"CPU (goal <= 1.5); {row['replication_mb_per_million_reviewed']:.0f} MB per million reviewed for a "
+              f"whole replication (goal <= {MB_PER_MILLION_GOAL})")
     profile = None
     if a.profile:
         profile = _child({"profile": True, "analysts": a.analysts, "review_mean": a.review_mean, "seed": a.seed})

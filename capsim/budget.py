@@ -3,16 +3,19 @@
 For each replication of a scenario, the measured period (warm-up to horizon) is cut at
 each new year, and for each calendar year (or part of one) capsim counts:
 
-* ``fte``: mean number of analysts (people on the team's contract) in post, all teams:
-  seats in post, from the replication's shift plans (attrition, vacancies while a seat is
-  refilled, planned changes; absent analysts count), each ×
-  :func:`~capsim.workforce.people_per_seat` (its roster's hours a week over
-  ``contracted_hours``: 1 for a roster of up to 40 h a week by default, 4.2 for a 24/7 seat);
+* ``fte``: mean contracted FTE in post, all teams (:func:`capsim.workforce.fte`): seats in
+  post, from the replication's shift plans (attrition, vacancies while a seat is refilled,
+  planned changes; absent analysts count), each × its FTE (its roster's hours a week over
+  ``contracted_hours``, 1 for a roster of up to 40 h a week by default, 4.2 for a 24/7 seat;
+  a part-time shift pattern's analyst a fraction);
 * ``hires`` and ``leavers``: analysts who started (new seats and replacements) and who left
   by attrition;
-* ``staff_cost``: salaries, hiring and overtime (:mod:`capsim.costs`), at that year's prices;
-* ``tooling_cost``: each enabled tool's annual cost pro rata and its per-item cost;
-* ``total_cost``, ``assessed`` (items from the streams whose assessment started that year)
+* the budget lines of :data:`capsim.costs.LINES` (``salaries``, ``on_costs``, ``overtime``,
+  ``management``, ``recruitment``, ``training``, ``wellbeing``, ``licences``, ``overheads``),
+  at that year's prices;
+* ``staff_cost``: the staff lines (all but tooling and overheads); ``tooling_cost``: each
+  enabled tool's annual cost pro rata and its per-item cost; ``overheads``: their share;
+* ``total_cost`` (staff, tooling and overheads), ``assessed`` (items from the streams whose assessment started that year)
   and ``cost_per_assessed`` = total_cost / assessed;
 * with more than one team, ``fte_<team>`` per team.
 
@@ -34,37 +37,47 @@ import numpy as np
 import pandas as pd
 
 from capsim import engine
-from capsim.costs import ITEMS_PROCESSED_BY, calendar_years, price_index, team_staff_cost
+from capsim.costs import LINES, calendar_years, cost_lines
 from capsim.experiment import check_size
 from capsim.records import Replication
+from capsim.metrics import metric_range
 from capsim.results import mean_ci
 from capsim.scenario import Scenario, ScenarioError
-from capsim.units import SECONDS_PER_DAY, SECONDS_PER_YEAR
-from capsim.workforce import people_per_seat
+from capsim.units import SECONDS_PER_DAY
+from capsim.workforce import fte
 
-MEASURES = ["fte", "hires", "leavers", "staff_cost", "tooling_cost", "total_cost", "assessed", "cost_per_assessed"]
+STAFF_LINES = [line for line in LINES if line not in ("tooling", "overheads")]
+"""The budget lines that make up ``staff_cost``."""
+MEASURES = ["fte", "hires", "leavers", *STAFF_LINES, "staff_cost", "tooling_cost", "overheads", "total_cost",
+            "assessed", "cost_per_assessed"]
 """Measures per year, in ``budget.csv`` order."""
+SUMMED = [m for m in MEASURES if m not in ("fte", "cost_per_assessed")]
+"""Measures that add up over the years (the ``all`` row is their sum)."""
 
 COMPARED = ["fte", "staff_cost", "tooling_cost", "total_cost"]
 """Measures compared with the first scenario (``<measure>_vs_first``)."""
 
 
-def replication_budget(scenario: Scenario, rep: Replication) -> pd.DataFrame:
-    """One replication's budget: one row per calendar year of the measured period, and ``all``."""
+def replication_budget(scenario: Scenario, rep: Replication,
+                       periods: list[tuple[str, float, float]] | None = None) -> pd.DataFrame:
+    """One replication's budget: one row per calendar year of the measured period (or per
+    ``periods``: label, start and end in seconds from the run's start), and ``all``."""
     clock = scenario.clock
     items = rep.items
     direct = items.direct
     arrived = rep.arrived_per_cell.sum(axis=0)
     cell_edges = np.arange(len(arrived) + 1) * rep.cell_seconds
     rows = []
-    pieces = calendar_years(scenario, rep.warmup, rep.horizon)
-    for year, a, b in pieces:
-        row: dict = {"year": str(year), **_dates(clock.start, a, b)}
-        row.update(_piece(scenario, rep, a, b, year, arrived, cell_edges, direct))
+    if periods is None:
+        periods = [(str(year), a, b) for year, a, b in calendar_years(scenario, rep.warmup, rep.horizon)]
+    for label, a, b in periods:
+        row: dict = {"year": label, **_dates(clock.start, a, b)}
+        row.update(_piece(scenario, rep, a, b, arrived, cell_edges, direct))
         rows.append(row)
-    total = {"year": "all", **_dates(clock.start, rep.warmup, rep.horizon)}
-    span = rep.horizon - rep.warmup
-    for measure in ["hires", "leavers", "staff_cost", "tooling_cost", "total_cost", "assessed"]:
+    first, last = (periods[0][1], periods[-1][2]) if periods else (rep.warmup, rep.horizon)
+    total = {"year": "all", **_dates(clock.start, first, last)}
+    span = last - first
+    for measure in SUMMED:
         total[measure] = sum(r[measure] for r in rows)
     for key in (k for k in (rows[0] if rows else {}) if k.startswith("fte")):
         total[key] = sum(r[key] * r["_seconds"] for r in rows) / span if span else np.nan
@@ -82,25 +95,25 @@ def _dates(start: dt.date, a: float, b: float) -> dict:
     return {"first_day": first.isoformat(), "last_day": last.isoformat(), "days": (b - a) / SECONDS_PER_DAY}
 
 
-def _piece(scenario: Scenario, rep: Replication, a: float, b: float, year: int, arrived: np.ndarray,
+def _piece(scenario: Scenario, rep: Replication, a: float, b: float, arrived: np.ndarray,
            cell_edges: np.ndarray, direct: np.ndarray) -> dict:
     items = rep.items
     row: dict = {"_seconds": b - a}
-    fte_by_team = {team.team: rep.shifts[t].in_post_seconds(a, b) / (b - a) * people_per_seat(team)
-                   for t, team in enumerate(scenario.workforce)}
+    fte_by_team = {team.team: fte(rep.shifts[t], a, b) for t, team in enumerate(scenario.workforce)}
     row["fte"] = sum(fte_by_team.values())
     row["hires"] = sum(plan.hires_between(a, b) for plan in rep.shifts)
     row["leavers"] = sum(plan.leavers_between(a, b) for plan in rep.shifts)
-    row["staff_cost"] = sum(team_staff_cost(scenario, team, a, b, rep.shifts[t])["total"]
-                            for t, team in enumerate(scenario.workforce))
-    cells = (cell_edges[:-1] >= a) & (cell_edges[:-1] < b)
-    processed = {"arrivals": float(arrived[cells].sum()),
-                 "reviewed": float((direct & (items.arrival >= a) & (items.arrival < b)).sum())}
-    index = price_index(scenario, year)
-    row["tooling_cost"] = index * sum(tool.annual_cost * (b - a) / SECONDS_PER_YEAR
-                                      + tool.per_item_cost * processed[ITEMS_PROCESSED_BY[name]]
-                                      for name, tool in scenario.tooling.enabled().items())
-    row["total_cost"] = row["staff_cost"] + row["tooling_cost"]
+    processed = {}
+    for calendar_year, c0, c1 in calendar_years(scenario, a, b):
+        cells = (cell_edges[:-1] >= c0) & (cell_edges[:-1] < c1)
+        processed[calendar_year] = (float(arrived[cells].sum()),
+                                    float((direct & (items.arrival >= c0) & (items.arrival < c1)).sum()))
+    lines = cost_lines(scenario, a, b, rep.shifts, processed)
+    row.update({line: lines[line] for line in STAFF_LINES})
+    row["staff_cost"] = sum(lines[line] for line in STAFF_LINES)
+    row["tooling_cost"] = lines["tooling"]
+    row["overheads"] = lines["overheads"]
+    row["total_cost"] = lines["total"]
     row["assessed"] = float((direct & items.started & (items.start >= a) & (items.start < b)).sum())
     row["cost_per_assessed"] = row["total_cost"] / row["assessed"] if row["assessed"] else np.nan
     if len(scenario.workforce) > 1:
@@ -126,14 +139,9 @@ class BudgetResult:
     table: pd.DataFrame
 
 
-def budget(scenarios: list[Scenario], replications: int | None = None, seed: int | None = None, workers: int = 1,
-           progress: Callable[[int, int], None] | None = None) -> BudgetResult:
-    """Year-by-year budgets of ``scenarios`` (defaults: the first one's ``experiment`` section).
-
-    Every scenario runs the same replications under the same seed; the table compares each
-    with the first. Raises :class:`~capsim.scenario.ScenarioError` if the scenarios do not
-    share a currency or two share a name.
-    """
+def check_comparable(scenarios: list[Scenario]) -> None:
+    """Raise :class:`~capsim.scenario.ScenarioError` unless ``scenarios`` can be costed side by
+    side: at least one, distinct names, one currency."""
     if not scenarios:
         raise ScenarioError("give at least one scenario")
     names = [s.name for s in scenarios]
@@ -143,6 +151,18 @@ def budget(scenarios: list[Scenario], replications: int | None = None, seed: int
     if len(currencies) > 1:
         raise ScenarioError(f"the scenarios use different currencies ({', '.join(currencies)}): "
                             "their costs cannot be compared; set costs.currency alike")
+
+
+def budget(scenarios: list[Scenario], replications: int | None = None, seed: int | None = None, workers: int = 1,
+           progress: Callable[[int, int], None] | None = None) -> BudgetResult:
+    """Year-by-year budgets of ``scenarios`` (defaults: the first one's ``experiment`` section).
+
+    Every scenario runs the same replications under the same seed; the table compares each
+    with the first. Raises :class:`~capsim.scenario.ScenarioError` if the scenarios do not
+    share a currency or two share a name.
+    """
+    check_comparable(scenarios)
+    names = [s.name for s in scenarios]
     replications = scenarios[0].experiment.replications if replications is None else replications
     seed = scenarios[0].experiment.seed if seed is None else seed
     if replications < 1 or workers < 1:
@@ -164,20 +184,28 @@ def budget(scenarios: list[Scenario], replications: int | None = None, seed: int
                 outcomes[futures[future]] = future.result()
                 if progress:
                     progress(len(outcomes), len(tasks))
+    per_replication = stacked(outcomes, tasks, names)
+    return BudgetResult(list(scenarios), seed, replications, per_replication, summarise_budget(per_replication, names))
+
+
+def stacked(outcomes: dict[tuple[int, int], pd.DataFrame], tasks: list[tuple[int, int]],
+            names: list[str]) -> pd.DataFrame:
+    """The per-replication frames ``outcomes[(scenario index, replication)]`` in ``tasks`` order,
+    one table with the scenario's name as its first column."""
     frames = []
     for i, r in tasks:
         frame = outcomes[(i, r)].copy()
         frame.insert(0, "scenario", names[i])
         frames.append(frame)
-    per_replication = pd.concat(frames, ignore_index=True)
-    return BudgetResult(list(scenarios), seed, replications, per_replication, summarise_budget(per_replication, names))
+    return pd.concat(frames, ignore_index=True)
 
 
-def summarise_budget(per_replication: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """The ``budget.csv`` table: per scenario and year, each measure's mean and 95% CI, and the
-    paired differences from the first scenario."""
+def summarise_budget(per_replication: pd.DataFrame, names: list[str], extra: list[str] = ()) -> pd.DataFrame:
+    """The ``budget.csv`` table: per scenario and year, each measure's mean and 95% CI (and those
+    of the ``extra`` columns, clipped to :func:`~capsim.metrics.metric_range`), and the paired
+    differences from the first scenario."""
     measures = [m for m in MEASURES if m in per_replication] + sorted(
-        c for c in per_replication if c.startswith("fte_"))
+        c for c in per_replication if c.startswith("fte_")) + list(extra)
     reference = per_replication[per_replication.scenario == names[0]].set_index(["year", "replication"])
     rows = []
     for name in names:
@@ -187,7 +215,7 @@ def summarise_budget(per_replication: pd.DataFrame, names: list[str]) -> pd.Data
             row = {"scenario": name, "year": year, "first_day": first.first_day, "last_day": first.last_day,
                    "days": first.days}
             for m in measures:
-                mean, low, high = mean_ci(group[m].to_numpy(dtype=float), bounds=(0.0, np.inf))  # counts, money
+                mean, low, high = mean_ci(group[m].to_numpy(dtype=float), bounds=metric_range(m))  # counts, money, shares
                 row[m], row[f"{m}_ci_low"], row[f"{m}_ci_high"] = mean, low, high
             for m in COMPARED:
                 diff = np.nan, np.nan, np.nan

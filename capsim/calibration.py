@@ -16,6 +16,10 @@ that, so an annual figure spread over simulated time comes back whole.
 What the anchors mean (see ``FIGURES.md``): the IWF's 87.5 analyst-hours are the combined
 total of 12 analysts for 11,108 *pre-selected* images; the screening of the other 9,146 is
 not costed. The police rates are published maxima ("up to"), not means.
+
+Why it is one module (about 600 lines): each derived parameter is a few lines reading the
+figures table, and :mod:`capsim.sources` traces a derived id to its published figures by
+reading this module's functions, so they stay in one place.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from typing import Callable
 from scipy import stats
 
 from capsim.figures import UnknownFigureError, figure, ids, series
-from capsim.growth_fit import CountRatioFit, fit_count_ratio, two_point_doubling_time
+from capsim.growth_fit import CountRatioFit, ExponentialFit, fit_count_ratio, fit_series, two_point_doubling_time
+from capsim.growth_fit import fit_pooled
 
 DAYS_PER_YEAR = 365.25
 """Days in a year, as in :mod:`capsim.units`."""
@@ -199,6 +204,57 @@ def iwf_ai_reports_doubling_time_high_days() -> float:
     return DAYS_PER_YEAR * iwf_ai_reports_count_ratio_fit(0.95).doubling_time_for("high")
 
 
+def iwf_reports_assessed_fit(level: float = 0.95) -> ExponentialFit:
+    """The log-linear fit to IWF reports assessed a year, 2012-2024 (``capsim calibrate growth
+    iwf-reports-assessed``): about +22.5% a year, 95% CI +18% to +27%. The last points grow
+    more slowly (+4%, +5%, +8% a year, 2022-2024; 2024 lies 27% below the fitted curve), so the
+    fitted rate is the long-run pace, not the recent one."""
+    fit = fit_series("iwf-reports-assessed", "exponential", level)
+    assert isinstance(fit, ExponentialFit)
+    return fit
+
+
+def iwf_reports_assessed_doubling_time_low_days() -> float:
+    """Doubling time of IWF reports assessed for *low* growth, in days (≈ 1,530 d, +18% a year):
+    the slow end of the 95% CI of the 2012-2024 log-linear fit (:func:`iwf_reports_assessed_fit`)."""
+    return DAYS_PER_YEAR * math.log(2) / iwf_reports_assessed_fit().rate_ci[0]
+
+
+def iwf_reports_assessed_doubling_time_central_days() -> float:
+    """Doubling time of IWF reports assessed for *central* growth, in days (≈ 1,245 d, +22.5% a
+    year): the point estimate of the 2012-2024 log-linear fit (:func:`iwf_reports_assessed_fit`)."""
+    return DAYS_PER_YEAR * math.log(2) / iwf_reports_assessed_fit().rate
+
+
+def iwf_reports_assessed_doubling_time_high_days() -> float:
+    """Doubling time of IWF reports assessed for *high* growth, in days (≈ 1,050 d, +27.3% a year):
+    the fast end of the 95% CI of the 2012-2024 log-linear fit (:func:`iwf_reports_assessed_fit`)."""
+    return DAYS_PER_YEAR * math.log(2) / iwf_reports_assessed_fit().rate_ci[1]
+
+
+def two_point_growth_interval(points: list[tuple[float, float]], level: float = 0.95) -> tuple[float, float, float]:
+    """Growth a year (a share: 0.13 is +13%) from two yearly counts, with an interval borrowed from
+    the year-to-year scatter of a long published series: ``(growth, low, high)``.
+
+    Two points give a rate but no scatter of their own, and a Poisson interval (counts varying
+    only by chance) is far too narrow for yearly report totals. Here each log count is taken to
+    scatter around its trend as IWF reports assessed did in 2012-2024 (the residual standard
+    deviation ``s`` of :func:`iwf_reports_assessed_fit`), so the log growth rate between two
+    points ``Δ`` years apart has standard deviation ``s √2 / Δ`` and the interval is
+    ``rate ± z s √2 / Δ``. It is an assumption — that the hotline's counts are as noisy as the
+    IWF's — not a fit: more years of its own give an interval from their own scatter.
+    """
+    (y0, v0), (y1, v1) = sorted(points)
+    if y1 <= y0 or v0 <= 0 or v1 <= 0:
+        raise ValueError("two points need distinct years and counts above zero")
+    fit = iwf_reports_assessed_fit()
+    residuals = [math.log(v) - math.log(fit.fitted(y)) for y, v in zip(fit.years, fit.values)]
+    spread = math.sqrt(sum(r * r for r in residuals) / (len(residuals) - 2))
+    rate = math.log(v1 / v0) / (y1 - y0)
+    half = stats.norm.ppf(0.5 + level / 2) * spread * math.sqrt(2) / (y1 - y0)
+    return math.expm1(rate), math.expm1(rate - half), math.expm1(rate + half)
+
+
 def iwf_ai_realistic_share() -> float:
     """Share of IWF AI reports that were realistic AI imagery in 2024 (≈ 0.788): 193 / 245.
 
@@ -215,6 +271,19 @@ def iwf_realistic_ai_reports_doubling_time_days() -> float:
     Two points only, and a different series from the actionable AI reports: do not join them.
     """
     return DAYS_PER_YEAR * two_point_doubling_time(series("iwf_ai_realistic_reports_"))
+
+
+def ai_reports_pooled_doubling_time_days(growth: str) -> float:
+    """Doubling time of AI-generated reports from every published point, in days, for ``growth``
+    ``"low"`` (≈ 348 d), ``"central"`` (≈ 209 d) or ``"high"`` (≈ 126 d).
+
+    Both series of AI reports - actionable AI reports 51 (2023) → 245 (2024), realistic AI
+    reports 193 (2024) → 491 (2025) - pooled by a random-effects meta-analysis of their log
+    growth rates (:func:`capsim.growth_fit.fit_pooled`): the central value is the pooled
+    estimate, low and high the ends of its 95% interval. The two series disagree (161 d and
+    271 d), and the interval is wide because of it.
+    """
+    return DAYS_PER_YEAR * fit_pooled().doubling_time_for(growth)
 
 
 # --- the IWF Taskforce: grading images for the hash list -------------------------------------
@@ -329,6 +398,11 @@ DERIVED: dict[str, Callable[[], float]] = {
     "iwf_ai_reports_doubling_time_low_days": iwf_ai_reports_doubling_time_low_days,
     "iwf_ai_reports_doubling_time_central_days": iwf_ai_reports_doubling_time_central_days,
     "iwf_ai_reports_doubling_time_high_days": iwf_ai_reports_doubling_time_high_days,
+    **{f"ai_reports_pooled_doubling_time_{growth}_days": (lambda g=growth: ai_reports_pooled_doubling_time_days(g))
+       for growth in ("low", "central", "high")},
+    "iwf_reports_assessed_doubling_time_low_days": iwf_reports_assessed_doubling_time_low_days,
+    "iwf_reports_assessed_doubling_time_central_days": iwf_reports_assessed_doubling_time_central_days,
+    "iwf_reports_assessed_doubling_time_high_days": iwf_reports_assessed_doubling_time_high_days,
     "iwf_2024_ai_realistic_share": iwf_ai_realistic_share,
     "inhope_2024_known_share": inhope_known_share,
     "iwf_clustering_time_factor": iwf_clustering_time_factor,
@@ -364,6 +438,10 @@ DERIVED_UNITS: dict[str, str] = {
     "iwf_ai_reports_doubling_time_low_days": "days",
     "iwf_ai_reports_doubling_time_central_days": "days",
     "iwf_ai_reports_doubling_time_high_days": "days",
+    **{f"ai_reports_pooled_doubling_time_{growth}_days": "days" for growth in ("low", "central", "high")},
+    "iwf_reports_assessed_doubling_time_low_days": "days",
+    "iwf_reports_assessed_doubling_time_central_days": "days",
+    "iwf_reports_assessed_doubling_time_high_days": "days",
     "iwf_2024_ai_realistic_share": "share",
     "inhope_2024_known_share": "share",
     "iwf_clustering_time_factor": "share",

@@ -3,14 +3,21 @@
 Every command that simulates takes the same options: ``--out``, ``--replications``,
 ``--seed``, ``--workers`` and ``--set``. Bad input ends with one message per problem on
 standard error and exit status 2, never a traceback.
+
+Why it is one module (over 1,000 lines): typer builds the command line from the functions
+registered on one app, and the helpers the commands share (loading, output folders, progress
+bars, tables, :func:`simulating`) belong to the command line alone; each command is one
+function named as the command.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 import sys
 import time
+import typing
 import unicodedata
 from pathlib import Path
 import contextlib
@@ -55,6 +62,30 @@ Seed = Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Random
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it.")]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a key: dotted.key=value, e.g. --set workforce.analysts.headcount=14. Repeatable.")]
 Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: out/<scenario name>). An existing folder is replaced only if it holds capsim's own earlier output of the same kind.")]
+
+SIMULATION_OPTIONS: dict[str, tuple[object, object]] = {
+    "out": (Out, None), "replications": (Replications, None), "seed": (Seed, None), "workers": (Workers, 1),
+    "set_": (Sets, None),
+}
+"""The options every command that simulates takes, by parameter name: (annotation, default)."""
+
+
+def simulating(command: Callable) -> Callable:
+    """Give ``command`` the options of :data:`SIMULATION_OPTIONS` (--out, --replications, --seed,
+    --workers, --set), after its own. The command names them as bare keyword-only parameters
+    (``*, out, replications, seed, workers, set_``); their flags, help and defaults come from here."""
+    signature = inspect.signature(command)
+    missing = set(SIMULATION_OPTIONS) - set(signature.parameters)
+    if missing:
+        raise TypeError(f"{command.__name__} must take the keyword-only parameters {sorted(missing)}")
+    hints = typing.get_type_hints(command, include_extras=True)
+    own = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()
+           if p.name not in SIMULATION_OPTIONS]
+    shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
+              for name, (kind, default) in SIMULATION_OPTIONS.items()]
+    command.__signature__ = signature.replace(parameters=[*own, *shared])
+    command.__annotations__ = {p.name: p.annotation for p in [*own, *shared]}
+    return command
 
 HEADLINE = [
     "arrivals", "assessed", "auto_cleared", "expired", "waiting", "backlog_end", "runout_days", "wait_mean",
@@ -161,19 +192,37 @@ def warn(lines: Iterable[str]) -> None:
         err_console.print(printable(line), markup=False, highlight=False, soft_wrap=True)
 
 
+class ProgressBar:
+    """A progress bar's update, to pass as a ``progress(done, total)`` callback; ``stop()`` clears it."""
+
+    def __init__(self, bar: Progress, task: object) -> None:
+        self.bar, self.task = bar, task
+
+    def __call__(self, done: float, total: float | None = None) -> None:
+        self.bar.update(self.task, completed=done, **({} if total is None else {"total": total}))
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, unit: str, total: float | None = None) -> Iterator[ProgressBar]:
+    """A progress bar on standard error, shown only on a terminal: ``label``, then done of
+    ``total`` ``unit`` (a total may also come with each update) and the time left."""
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err_console, transient=True, disable=not err_console.is_terminal,
+    ) as bar:
+        yield ProgressBar(bar, bar.add_task(unit, total=total))
+
+
 def run_with_progress(scenario: Scenario, replications: int | None, seed: int | None, workers: int) -> SimulationResult:
     """Simulate with a progress bar on standard error (shown only on a terminal)."""
     from capsim.experiment import simulate
 
-    total = replications or scenario.experiment.replications
-    with Progress(
-        TextColumn(f"{scenario.name}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err_console, transient=True, disable=not err_console.is_terminal,
-    ) as bar:
-        task = bar.add_task("replications", total=total)
+    with progress_bar(scenario.name, "replications", replications or scenario.experiment.replications) as bar:
         try:
-            return simulate(scenario, replications, seed, workers,
-                            progress=lambda done, _: bar.update(task, completed=done))
+            return simulate(scenario, replications, seed, workers, progress=lambda done, _: bar(done))
         except ScenarioError as err:
             fail(str(err))
 
@@ -199,18 +248,40 @@ def print_headline(result: SimulationResult) -> None:
         table.add_row(row.name, format_value(row["mean"]), ci)
     out_console.print(table)
     out_console.print("Times in hours; cost in " + s.costs.currency + ".", style="dim")
+    print_staff_notes(s, result.summary.set_index("metric")["mean"].to_dict())
+
+
+def print_order_conflict(scenario: Scenario, team: str, table: pd.DataFrame) -> None:
+    """Under a staffing plan: the first period where strict priority order meets one SLA with
+    slack while another misses (:func:`capsim.staff_notes.priority_conflicts`)."""
+    from capsim.staff_notes import priority_conflicts
+
+    for row in table.to_dict("records"):
+        lines = priority_conflicts(scenario, row, team=team)
+        if lines:
+            out_console.print(f"period {row['period']}: {lines[0]}", markup=False, soft_wrap=True, highlight=False)
+            return
+
+
+def print_staff_notes(scenario: Scenario, means: dict[str, float]) -> None:
+    """Heads and FTE, utilisation in words, and any SLA that strict priority order sacrifices
+    (:mod:`capsim.staff_notes`), under a run's table."""
+    from capsim.staff_notes import priority_conflicts, staff_lines, utilisation_line
+
+    lines = staff_lines(scenario) + [utilisation_line(means.get("utilisation", math.nan),
+                                                      means.get("utilisation_usable", math.nan))]
+    for line in [*lines, *priority_conflicts(scenario, means)]:
+        if line:
+            out_console.print(line, markup=False, soft_wrap=True, highlight=False)
 
 
 @app.command()
+@simulating
 def run(
     ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
-    out: Out = None,
-    replications: Replications = None,
-    seed: Seed = None,
-    workers: Workers = 1,
-    set_: Sets = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Write the tables only: no charts/ and no report.html.")] = False,
+    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
     """Simulate a scenario and write summary.csv, timeseries.csv, manifest.json, the charts
     (charts/, PNG and SVG) and report.html.
@@ -218,6 +289,9 @@ def run(
     Example: capsim run scenarios/base.yaml --replications 20 --set workforce.analysts.headcount=16
     """
     loaded, path = load(scenario, set_)
+    if loaded.uncertain:  # a run uses their central values; the two-level run is its own command
+        warn([f"{path}: note: {len(loaded.uncertain)} uncertain input(s) ({', '.join(i.key for i in loaded.uncertain)}) "
+              f"run at their medians; capsim uncertainty {scenario} samples them"])
     result, target = simulate_and_write(ctx, loaded, path, out, replications, seed, workers, set_, report=not no_report)
     print_headline(result)
     written = RUN_FILES + (() if no_report else ("report.html", "charts/"))
@@ -244,7 +318,7 @@ def simulate_and_write(
     claimed = claim_output(ctx, out, "run", [scenario.name])
     started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
     result = run_with_progress(scenario, replications, seed, workers)
-    tables = {"summary.csv": result.summary, "timeseries.csv": result.timeseries,
+    tables = {"summary.csv": result.summary_by_period(), "timeseries.csv": result.timeseries,
               "replications.csv": result.per_replication, **(extra(result) if extra else {})}
     with output_folder(claimed) as folder:
         for name, table in tables.items():
@@ -361,16 +435,16 @@ def figures(
 
 
 @app.command()
+@simulating
 def calibrate(
     ctx: typer.Context,
     target: Annotated[str, typer.Argument(help="A scenario with calibration targets, or the word 'growth'.")],
     series: Annotated[Optional[str], typer.Argument(help="With 'growth': a published series, or YEAR=VALUE,... points.")] = None,
     model: Annotated[str, typer.Option("--model", help="With 'growth': auto, count-ratio, exponential or logistic.")] = "auto",
-    out: Out = None,
-    replications: Replications = None,
-    seed: Seed = None,
-    workers: Workers = 1,
-    set_: Sets = None,
+    hold_out: Annotated[int, typer.Option("--hold-out", min=1, help="With 'backtest': the last years left out of the fit and predicted.")] = 1,
+    utilisation: Annotated[float, typer.Option("--utilisation", help="With 'team': share of usable review hours the team spends reviewing today, above 0 and at most 1.")] = 0.85,
+    team: Annotated[Optional[str], typer.Option("--team", "-t", help="With 'team': the team (default: the first).")] = None,
+    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
     """Check a scenario against its published calibration targets, or fit growth to a series.
 
@@ -381,10 +455,23 @@ def calibrate(
 
     Examples: capsim calibrate scenarios/iwf-forum-2023.yaml
     capsim calibrate growth iwf-ai-reports
+    capsim calibrate growth pooled (the AI report series pooled: the growth-*.yaml scenarios' fit)
     capsim calibrate growth 2021=120,2022=190,2023=260,2024=410 --model logistic
+    capsim calibrate backtest iwf-reports-assessed --hold-out 2
+    capsim calibrate team one-team --utilisation 0.85
+    (team SCENARIO: the review time per item that the team's own volume, headcount, shifts,
+    exposure cap and shrinkage imply if it keeps up at --utilisation, and what that implies.)
+    (backtest SERIES: fit without the last --hold-out years, predict them with a 95% prediction
+    interval and say whether each published value falls inside.)
     """
     if target == "growth":
         fit_growth(series, model)
+        return
+    if target == "backtest":
+        backtest_growth(series, hold_out)
+        return
+    if target == "team":
+        calibrate_team(series, team, utilisation, set_)
         return
     if series is not None:
         fail(f"unexpected argument {series!r}: a second argument goes only with 'capsim calibrate growth SERIES'")
@@ -413,6 +500,26 @@ def calibrate(
         raise typer.Exit(1)
 
 
+def calibrate_team(scenario: str | None, team: str | None, utilisation: float, overrides: list[str] | None) -> None:
+    """Print the review time a team's own numbers imply, its assumption and a scenario fragment."""
+    import yaml
+
+    from capsim.team_calibration import calibrate_team as derive
+
+    if scenario is None:
+        fail("name the scenario: capsim calibrate team SCENARIO (e.g. a copy of the one-team template: "
+             "capsim scenarios --copy one-team .)")
+    loaded, path = load(scenario, overrides)
+    try:
+        derived = derive(loaded, team, utilisation)
+    except ValueError as err:
+        fail(f"{path}: {err}")
+    out_console.print(derived.summary(), markup=False, soft_wrap=True)
+    out_console.print("\nScenario fragment (replace the review time with it):", markup=False)
+    out_console.print(yaml.safe_dump(derived.fragment(), sort_keys=False, default_flow_style=None).rstrip(),
+                      markup=False)
+
+
 def fit_growth(series: str | None, model: str) -> None:
     """Print the growth fit of a series, its interval and a scenario fragment."""
     import yaml
@@ -423,6 +530,9 @@ def fit_growth(series: str | None, model: str) -> None:
     if series is None:
         fail(f"name a series to fit: capsim calibrate growth SERIES; published series: {known}; "
              "or give your own points as YEAR=VALUE,YEAR=VALUE,...")
+    if series == "pooled":  # every AI report series, pooled (growth_fit.AI_REPORT_SERIES)
+        out_console.print(growth_fit.fit_pooled().summary(), markup=False, soft_wrap=True)
+        return
     try:
         if "=" in series:
             fit = growth_fit.fit_points(growth_fit.parse_points(series), model, name="your series")
@@ -431,6 +541,15 @@ def fit_growth(series: str | None, model: str) -> None:
     except (KeyError, ValueError, RuntimeError) as err:
         fail(str(err.args[0] if err.args else err))
     out_console.print(fit.summary(), markup=False, soft_wrap=True)
+    if "=" in series and fit.n == 2:
+        from capsim.calibration import two_point_growth_interval
+
+        growth, low, high = two_point_growth_interval(growth_fit.parse_points(series))
+        warn([f"warning: two points give a rate ({growth:+.0%} a year) but cannot give an honest interval: the "
+              "one above counts only Poisson chance, far less than yearly totals move. If your counts scatter "
+              f"around their trend as the IWF's reports assessed did in 2012-2024, the 95% interval is {low:+.0%} "
+              f"to {high:+.0%} a year. Give three or more years for an interval from their own scatter, and "
+              "run scenarios at both ends."])
     try:
         fragment = fit.to_fragment()
     except ValueError as err:  # not growing: no doubling time to write
@@ -440,6 +559,23 @@ def fit_growth(series: str | None, model: str) -> None:
         return
     out_console.print("\nScenario fragment (growth: of a stream):", markup=False)
     out_console.print(yaml.safe_dump({"growth": fragment}, sort_keys=False).rstrip(), markup=False)
+
+
+def backtest_growth(series: str | None, hold_out: int) -> None:
+    """Print the back-test of a growth series: fit without its last years, predict them."""
+    from capsim import growth_fit
+
+    if series is None:
+        fail("name a series to back-test: capsim calibrate backtest SERIES; published series: "
+             f"{', '.join(growth_fit.known_series())}; or give your own points as YEAR=VALUE,YEAR=VALUE,...")
+    try:
+        if "=" in series:
+            test = growth_fit.backtest(growth_fit.parse_points(series), hold_out, name="your series")
+        else:
+            test = growth_fit.backtest_series(series, hold_out)
+    except (KeyError, ValueError) as err:
+        fail(str(err.args[0] if err.args else err))
+    out_console.print(test.summary(), markup=False, soft_wrap=True)
 
 
 SWEEP_HEADLINE = ["assessed", "backlog_end", "wait_mean", "time_to_assessment_p90", "utilisation"]
@@ -491,15 +627,10 @@ def sweep(
         err_console.print(note, style="dim", markup=False, highlight=False, soft_wrap=True)
     outcome: sweeping.SweepResult | sweeping.SweepFailed | None = None
     try:
-        with Progress(
-            TextColumn(f"{base.name} sweep"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=err_console, transient=True, disable=not err_console.is_terminal,
-        ) as bar:
-            task = bar.add_task("tasks", total=plan.total)
+        with progress_bar(f"{base.name} sweep", "tasks", plan.total) as bar:
             try:
                 outcome = sweeping.sweep(path, plan.grid, executor=executor, workers=workers, scheduler=scheduler,
-                                         out=target, overrides=set_ or [], plan=plan,
-                                         progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                         out=target, overrides=set_ or [], plan=plan, progress=bar)
             except sweeping.SweepFailed as err:
                 outcome = err
             except ScenarioError as err:
@@ -535,14 +666,11 @@ def sweep(
 
 
 @app.command()
+@simulating
 def compare(
     ctx: typer.Context,
     scenarios_: Annotated[list[str], typer.Argument(metavar="SCENARIO...", help="Two or more scenarios; differences are against the first.")],
-    out: Out = None,
-    replications: Replications = None,
-    seed: Seed = None,
-    workers: Workers = 1,
-    set_: Sets = None,
+    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
     """Compare scenarios under common random numbers: each metric with its CI, and the paired
     difference against the first scenario with its CI. Writes comparison.csv.
@@ -568,7 +696,10 @@ def compare(
         table.to_csv(folder / "comparison.csv", index=False)
         pd.concat([r.summary for r in results]).to_csv(folder / "summary.csv", index=False)
         write_manifest(folder, "compare", {"compared": records})
-    shown = table[table.metric.isin(HEADLINE + [m for m in table.metric if m.startswith(("sla_", "victim_id"))])]
+    from capsim.side_effects import SIDE_EFFECT_DESCRIPTIONS
+
+    shown = table[table.metric.isin(HEADLINE + ["backlog_mean", *SIDE_EFFECT_DESCRIPTIONS]
+                                    + [m for m in table.metric if m.startswith(("sla_", "victim_id"))])]
     view = Table(title=f"{len(results)} scenarios, {replications} replications, seed {seed}; "
                        f"difference against {first.name}", title_justify="left")
     for column in ("scenario", "metric", "mean", "95% CI", "difference", "95% CI of difference"):
@@ -580,20 +711,21 @@ def compare(
                      "" if same else format_value(row.difference),
                      "" if same else f"{format_value(row.difference_ci_low)} – {format_value(row.difference_ci_high)}")
     out_console.print(view)
+    notes = {row.metric: row.note for row in shown.itertuples() if row.note}
+    for metric, note in notes.items():
+        out_console.print(f"{metric}: {note}", style="dim", soft_wrap=True, markup=False)
     out_console.print(f"Wrote {target}/comparison.csv", soft_wrap=True)
 
 
 @app.command()
+@simulating
 def report(
     ctx: typer.Context,
     scenarios_: Annotated[list[str], typer.Argument(metavar="SCENARIO...", help="One or more scenarios; with several, the report compares them with the first.")],
-    out: Out = None,
-    replications: Replications = None,
-    seed: Seed = None,
-    workers: Workers = 1,
-    set_: Sets = None,
     headcounts: Annotated[Optional[str], typer.Option("--headcounts", help="Also run the first scenario at these headcounts, e.g. 10,12,14, and chart SLA attainment against headcount.")] = None,
     team: Annotated[Optional[str], typer.Option("--team", help="The team whose headcount --headcounts varies (default: the first team).")] = None,
+    what_it_takes: Annotated[bool, typer.Option("--what-it-takes", help="Where the first scenario misses a target, plan the analysts that would meet it (the staffing solver) and run that what-if beside it.")] = False,
+    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
     """Run one or more scenarios and write report.html: findings with their intervals, charts,
     the modelled flow, every assumption with its source, methods (STRESS-DES) and limitations.
@@ -647,7 +779,12 @@ def report(
             sweep.to_csv(folder / "headcount_sweep.csv", index=False)
             written.append("headcount_sweep.csv")
         write_manifest(folder, "report", records[0] if len(records) == 1 else {"compared": records})
-        write_report(folder, results, records, overrides=set_ or [], sweep=sweep)
+        plan = None
+        if what_it_takes:
+            from capsim.report.what_it_takes import what_it_takes as plan_for
+
+            plan = plan_for(results[0], workers)
+        write_report(folder, results, records, overrides=set_ or [], sweep=sweep, what_it_takes=plan)
     for r in results:
         out_console.print(f"{r.scenario.name} ({replications} replications, seed {seed}):", markup=False)
         for line in headline_findings(r):
@@ -656,17 +793,57 @@ def report(
 
 
 @app.command()
+@simulating
+def brief(
+    ctx: typer.Context,
+    scenarios_: Annotated[list[str], typer.Argument(metavar="SCENARIO...", help="One or more scenarios; with several, the brief compares them with the first.")],
+    what_it_takes: Annotated[bool, typer.Option("--what-it-takes/--no-what-it-takes", help="Where a target is missed, plan the analysts that would meet it (the staffing solver) and run that what-if beside it.")] = True,
+    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
+) -> None:
+    """Write a two-page A4 brief to hand over (brief.pdf): the key charts, the sentences to
+    quote with their intervals, readable citations and the main limits; the full report is
+    its annex (report.html, printed as report.pdf).
+
+    Printing needs Chromium (the Debian package 'chromium', or its path in CAPSIM_CHROMIUM);
+    nothing is fetched from the network. The output folder defaults to out/<scenario name>-brief.
+
+    Example: capsim brief scenarios/growth-central.yaml --replications 10 --out out/brief
+    """
+    import pandas as pd
+
+    from capsim.pdf import PdfError, find_chromium
+    from capsim.report.brief import write_brief
+
+    if find_chromium() is None:
+        fail("capsim brief prints with Chromium, and none was found: install the 'chromium' package, or set "
+             "CAPSIM_CHROMIUM to its path")
+    loaded = [load(name, set_) for name in scenarios_]
+    claimed = claim_output(ctx, out, "brief", [s.name for s, _ in loaded[:3]], suffix="-brief")
+    target = claimed.given
+    results, records = run_scenarios(loaded, set_, replications, seed, workers)
+    with output_folder(claimed) as folder:
+        pd.concat([r.summary_by_period() for r in results]).to_csv(folder / "summary.csv", index=False)
+        write_manifest(folder, "brief", records[0] if len(records) == 1 else {"compared": records})
+        try:
+            _, pages = write_brief(folder, results, records, overrides=set_ or [], plan=what_it_takes,
+                                   workers=workers)
+        except PdfError as err:
+            fail(str(err))
+    if pages != 2:
+        warn([f"the brief printed on {pages} pages, not 2: shorten the scenario's title or description"])
+    out_console.print(f"Wrote {target}/: brief.pdf (2 pages), brief.html, report.pdf and report.html (the annex), "
+                      "charts/, summary.csv, manifest.json", soft_wrap=True, markup=False)
+
+
+@app.command()
+@simulating
 def sensitivity(
     ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
     params: Annotated[Optional[str], typer.Option("--params", "-p", help="Keys to vary, comma-separated, named as --set names them, e.g. workforce.analysts.headcount,review.report.mean (default: each stream's rate and growth, each review mean, each team's headcount, shrinkage and exposure cap, and the hash match rate if hashing is on).")] = None,
     swing: Annotated[float, typer.Option("--swing", help="Relative change each way: 0.2 runs each parameter at ×0.8 and ×1.2.")] = 0.2,
     metric: Annotated[Optional[str], typer.Option("--metric", "-m", help="The metric to report (default: the first SLA's attainment, else wait_mean).")] = None,
-    out: Out = None,
-    replications: Replications = None,
-    seed: Seed = None,
-    workers: Workers = 1,
-    set_: Sets = None,
+    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
     """One-at-a-time sensitivity: run each parameter at value × (1 − swing) and × (1 + swing),
     all under the same seed (common random numbers), and rank them by their effect on a metric.
@@ -688,14 +865,9 @@ def sensitivity(
     claimed = claim_output(ctx, out, "sensitivity", [base.name], suffix="-sensitivity")
     target = claimed.given
     started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
-    with Progress(
-        TextColumn(f"{base.name} sensitivity"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err_console, transient=True, disable=not err_console.is_terminal,
-    ) as bar:
-        task = bar.add_task("runs", total=None)
+    with progress_bar(f"{base.name} sensitivity", "runs") as bar:
         try:
-            table = sens.sensitivity(base, keys, swing, metric, replications, seed, workers,
-                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+            table = sens.sensitivity(base, keys, swing, metric, replications, seed, workers, progress=bar)
         except ScenarioError as err:
             bar.stop()
             fail(str(err))
@@ -724,6 +896,7 @@ def sensitivity(
 
 
 @app.command()
+@simulating
 def staff(
     ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
@@ -742,11 +915,7 @@ def staff(
     min_headcount: Annotated[int, typer.Option("--min", min=0, help="Smallest team size to plan.")] = 1,
     max_headcount: Annotated[Optional[int], typer.Option(
         "--max", "--max-headcount", help="Largest team size to plan or try (default: 4 × the workload estimate).")] = None,
-    out: Out = None,
-    replications: Replications = None,
-    seed: Seed = None,
-    workers: Workers = 1,
-    set_: Sets = None,
+    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
     """Plan a team's headcount, period by period, to meet every SLA, and when to hire.
 
@@ -830,8 +999,8 @@ def staff(
                   f"a period is met when every SLA is, in at least {required} of {plan.replications} replications",
                   title_justify="left")
     slas = [c[len("sla_"):-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
-    for column in ["period", "from", "to", "needed", "in post", "hires", "hire by",
-                   *[f"sla_{p} (95% CI)" for p in slas], "reps met", "met"]:
+    for column in ["period", "from", "to", "needed", "in post", "FTE", "hires", "hire by",
+                   *[f"sla_{p} (95% CI)" for p in slas], "busy (usable)", "reps met", "met"]:
         shown.add_column(column, justify="left" if column in {"from", "to", "hire by", "met"} else "right")
     for row in table.itertuples(index=False):
         values = row._asdict()
@@ -841,14 +1010,20 @@ def staff(
         if row.late_weeks:
             hire_by = f"now (late by {row.late_weeks} weeks)"
         needed = "—" if math.isnan(row.needed) else f"{row.needed:.0f}"
-        shown.add_row(str(row.period), row.period_start, row.period_end, needed, str(row.headcount),
+        shown.add_row(str(row.period), row.period_start, row.period_end, needed, str(row.headcount), f"{row.fte:.3g}",
                       f"{row.hires:d}" if row.hires else ("–" if row.change == 0 else f"{row.change:+d}"), hire_by,
-                      *cells, f"{round(row.replications_met * row.replications):d}/{row.replications}",
+                      *cells, "–" if math.isnan(row.workload_usable) else f"{row.workload_usable:.0%}",
+                      f"{round(row.replications_met * row.replications):d}/{row.replications}",
                       "yes" if row.met else "NO")
     out_console.print(shown)
+    out_console.print("in post: analysts (heads); FTE: their contracted full-time equivalents. busy (usable): the "
+                      "work arriving in the period as a share of the hours analysts may review (time present on shift "
+                      "up to the daily exposure cap, less mentoring); staffing_plan.csv also gives it as a share of "
+                      "rostered hours (workload_rostered), which is lower by the exposure cap, not by idle time.", markup=False, soft_wrap=True, style="dim")
     for row in table.itertuples(index=False):
         if row.note:
             out_console.print(f"period {row.period}: {row.note}", markup=False, soft_wrap=True)
+    print_order_conflict(loaded, plan.team, table)
     out_console.print("As planned changes (plan.yaml):\n" + fragment, markup=False, soft_wrap=True)
     out_console.print(f"{plan.evaluations} staffings simulated ({plan.runs:.0f} runs). Wrote {target}/: "
                       "staffing_plan.csv, plan.yaml, charts/staffing_plan.png, charts/staffing_plan.svg, "
@@ -859,15 +1034,12 @@ def staff(
 
 
 @app.command()
+@simulating
 def budget(
     ctx: typer.Context,
     scenarios: Annotated[list[str], typer.Argument(help="One or more scenarios (files or bundled names); "
                                                         "each is compared with the first.")],
-    out: Out = None,
-    replications: Replications = None,
-    seed: Seed = None,
-    workers: Workers = 1,
-    set_: Sets = None,
+    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
     """Year-by-year FTE, hires and costs per scenario, with 95% CIs, and what each saves or costs against the first.
 
@@ -887,12 +1059,9 @@ def budget(
     claimed = claim_output(ctx, out, "budget", [first.name], suffix="-budget")
     target = claimed.given
     started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
-    with Progress(TextColumn("budget"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
-        task = bar.add_task("replications", total=None)
+    with progress_bar("budget", "replications") as bar:
         try:
-            result = run_budget([s for s, _ in loaded], replications, seed, workers,
-                                progress=lambda done, total: bar.update(task, completed=done, total=total))
+            result = run_budget([s for s, _ in loaded], replications, seed, workers, progress=bar)
         except ScenarioError as err:
             fail(str(err))
     with output_folder(claimed) as folder:
@@ -931,13 +1100,313 @@ def budget(
                           plus_minus(row.total_cost_vs_first, row.total_cost_vs_first_ci_high, signed=True)]
         shown.add_row(*cells)
     out_console.print(shown)
+    print_budget_lines(result.table, [s.name for s in result.scenarios], currency)
     out_console.print("FTE: mean analysts in post (all teams); costs at each year's prices (costs.inflation); "
                       "'vs first': paired differences from the first scenario (negative saves).", style="dim")
     out_console.print("Staff as each scenario writes them (headcount and planned changes): a budget prices them and "
-                      "does not check the SLAs. To size a team to its SLAs first, run capsim staff and replay its "
-                      "plan.yaml.", style="dim")
+                      "does not check the SLAs. To size the teams to their SLAs and cost them per grant year, run "
+                      "capsim grant.", style="dim")
     out_console.print(f"Wrote {target}/: budget.csv, budget_replications.csv, charts/budget.png, charts/budget.svg, "
                       "charts/budget.pdf, manifest.json", soft_wrap=True, markup=False)
+
+
+UNCERTAINTY_HEADLINE = ["assessed", "backlog_end", "wait_mean", "time_to_assessment_p90", "analyst_hours",
+                        "utilisation", "cost_total"]
+
+
+@app.command()
+def uncertainty(
+    scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
+    out: Out = None,
+    parameter_sets: Annotated[int, typer.Option(
+        "--parameter-sets", "-n", min=2, help="Parameter sets sampled over the uncertain inputs (the outer level).")] = 64,
+    replications: Annotated[int, typer.Option(
+        "--replications", "-r", min=2, help="Replications of each parameter set (the inner level).")] = 5,
+    sampler: Annotated[str, typer.Option("--sampler", help="lhs (Latin hypercube) or sobol (scrambled Sobol; "
+                                         "best with a power of 2 of sets), from scipy.stats.qmc.")] = "lhs",
+    seed: Seed = None,
+    executor: Annotated[str, typer.Option(
+        "--executor", "-e", help="Where tasks run: local (processes on this machine) or dask (a Dask cluster).")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="With --executor dask: address of a running Dask scheduler.")] = None,
+    workers: Workers = 1,
+    set_: Sets = None,
+) -> None:
+    """Run a scenario over what we don't know: every metric with a run-to-run, an input and a total interval.
+
+    The scenario's uncertain inputs (numbers written {uncertain: {dist: ..., source: ...}};
+    see docs/uncertainty.md) are sampled into parameter sets (Latin hypercube by default);
+    each set runs --replications times under common random numbers, as one sweep task each
+    (so --executor dask scales it past one machine, and an interrupted run resumes). Each
+    metric gets three 95% intervals - run-to-run (luck), input (what we don't know) and
+    total - with the Monte Carlo error of the mean and of the interval ends, and the inputs
+    are ranked by the share of the input variance each explains. An ordinary capsim run of
+    the same scenario uses the inputs' central values (medians). Writes
+    uncertainty.html (findings, the input-ranking chart, the inputs and the methods),
+    uncertainty_summary.csv, uncertainty_ranking.csv, uncertainty_inputs.csv and the sweep's
+    files to out/<scenario name>-uncertainty.
+
+    Example: capsim uncertainty growth-central --parameter-sets 64 --replications 5 --workers 2
+    """
+    import capsim.sweep as sweeping
+    from capsim import uncertainty as unc
+
+    base, path = load(scenario, set_)
+    remote = executor == "dask" and bool(scheduler)
+    try:
+        sweeping.check_options(executor, workers, scheduler)
+        plan = unc.plan_uncertainty(path, parameter_sets, replications, seed, set_ or [], sampler,
+                                    workers=0 if remote else workers)
+        target = out if out is not None else default_folder([base.name], suffix="-uncertainty")
+    except (ScenarioError, OutputError) as err:
+        fail(str(err))
+    total = parameter_sets * replications
+    try:
+        with Progress(TextColumn(f"{base.name} uncertainty"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+            task = bar.add_task("tasks", total=total)
+            result = unc.run_uncertainty(plan, target, executor, workers, scheduler,
+                                         progress=lambda done, _: bar.update(task, completed=done))
+    except sweeping.SweepFailed as err:
+        fail(f"{err}\nThe other tasks are kept in {target}/{sweeping.TASKS}: run the same command again to finish.")
+    except ScenarioError as err:
+        fail(str(err))
+    from capsim.report.uncertainty import write_uncertainty_report
+
+    chart_metric = next((m for m in ("backlog_end", "wait_mean") if m in set(result.summary.metric)), "assessed")
+    write_uncertainty_report(Path(target), base, result.summary, result.ranking, plan.sweep.seed, parameter_sets,
+                             replications, plan.sampler, chart_metric)
+    table = Table(title=f"{base.name}: {parameter_sets} parameter sets × {replications} replications "
+                  f"({plan.sampler}), seed {plan.sweep.seed}; 95% intervals", title_justify="left")
+    for column in ("metric", "mean (± MC s.e.)", "run-to-run", "input", "total", "input share", "matters most"):
+        table.add_column(column, justify="left" if column in {"metric", "matters most"} else "right")
+    rows = result.summary.set_index("metric")
+    top = result.ranking[result.ranking["rank"] == 1].drop_duplicates("metric").set_index("metric")
+    wanted = [m for m in UNCERTAINTY_HEADLINE + [m for m in rows.index if m.startswith("sla_")] if m in rows.index]
+    for metric in wanted:
+        row = rows.loc[metric]
+        span = (lambda a, b: f"{format_value(row[a])} – {format_value(row[b])}")
+        driver = (f"{top.loc[metric, 'input']} ({top.loc[metric, 'first_order']:.0%})"
+                  if metric in top.index and not math.isnan(top.loc[metric, "first_order"]) else "n/a")
+        table.add_row(metric, f"{format_value(row['mean'])} ± {format_value(row['mc_se_mean'])}",
+                      span("run_low", "run_high"), span("input_low", "input_high"), span("total_low", "total_high"),
+                      "n/a" if math.isnan(row["input_share"]) else f"{row['input_share']:.0%}", driver)
+    out_console.print(table)
+    out_console.print("Times in hours; cost in " + base.costs.currency + ". Input share: the part of the total "
+                      "variance due to the uncertain inputs. Matters most: the input explaining the largest share of "
+                      "it (rank regression). MC error of the interval ends: uncertainty_summary.csv, mc_se_*.",
+                      style="dim", soft_wrap=True)
+    out_console.print(f"Wrote {target}/: uncertainty.html, charts/uncertainty_{chart_metric}.png/.svg, "
+                      f"{unc.SUMMARY_FILE}, {unc.RANKING_FILE}, {unc.INPUTS_FILE}, "
+                      f"{sweeping.SUMMARY_FILE}, {sweeping.REPLICATIONS_FILE}, {sweeping.MANIFEST_FILE}, "
+                      f"{sweeping.TASKS}/", soft_wrap=True, markup=False)
+
+
+@app.command()
+def web(
+    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="Port to serve the page on.")] = 8501,
+    host: Annotated[str, typer.Option("--host", help="Address to bind (default 127.0.0.1: this machine only). "
+                                      "Any other address lets other machines open the page.")] = "127.0.0.1",
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser window.")] = False,
+) -> None:
+    """Start the web page: choose a scenario, change it without YAML, run, compare, plan staff, and
+    download the scenario, numbers and report. Stop it with Ctrl+C.
+
+    Example: capsim web --port 8501
+    """
+    import importlib.util
+    import os
+
+    from capsim.safe_yaml import MAX_BYTES
+
+    if importlib.util.find_spec("streamlit") is None:
+        fail("capsim web needs Streamlit, an optional part: pip install 'capsim[web]'")
+    if host != "127.0.0.1":
+        warn([f"warning: --host {host}: the page will be reachable from other machines on that network, "
+              "with no login; anyone who reaches it can run simulations on this machine"])
+    err_console.print(f"capsim web page: http://{host}:{port} (Ctrl+C to stop)", markup=False, highlight=False)
+    page = importlib.util.find_spec("capsim.web.app").origin  # found, not imported: the page is its own layer
+    argv = [sys.executable, "-m", "streamlit", "run", page, "--server.address", host, "--server.port", str(port),
+            "--server.maxUploadSize", str(max(1, MAX_BYTES // 1_000_000)),  # MB: the safe loader's own limit
+            "--server.headless", str(no_browser).lower(), "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer", "--global.developmentMode", "false"]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(argv[0], argv)
+
+
+@app.command()
+@simulating
+def grant(
+    ctx: typer.Context,
+    scenarios: Annotated[list[str], typer.Argument(help="One or more scenarios (files or bundled names); "
+                                                        "each is compared with the first.")],
+    start: Annotated[str, typer.Option("--from", help="First day of the grant, YYYY-MM-DD, e.g. 2027-04-01.")],
+    years: Annotated[int, typer.Option("--years", min=1, max=30, help="Grant years, each twelve months from --from.")] = 3,
+    fiscal_year_start: Annotated[Optional[str], typer.Option(
+        "--fiscal-year-start", metavar="MM-DD", help="Start of the fiscal year, e.g. 04-01; --from must fall on it "
+        "(default: --from's month and day).")] = None,
+    confidence: Annotated[float, typer.Option(
+        "--confidence", help="Share of replications in which every SLA must be met, between 0 and 1, e.g. 0.9.")] = 0.9,
+    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
+) -> None:
+    """Size a grant: the analysts each scenario's SLAs need per grant year, and their full cost.
+
+    For each scenario capsim plans every team that has SLAs, year by year, as capsim staff
+    does (hires only, SLAs met in at least --confidence of the replications, the plan
+    replayed), then costs the plan in full per grant year (salaries, on-costs, management and
+    QA, recruitment, training, wellbeing, licences, tooling, overheads: the scenario's costs:
+    section) with 95% intervals, the service level and mean backlog beside each cost, and the
+    paired difference from the first scenario. The warm-up runs before --from and is not costed.
+
+    Writes grant.csv (one row per scenario × grant year, and 'all'), grant_replications.csv,
+    plans/<scenario>.yaml (the plans, to replay), a chart (charts/grant.png, .svg, .pdf),
+    report.html (the grant section) and manifest.json.
+
+    Exit status: 0 when every plan meets its SLAs; 3 when some year cannot (the table says
+    which; the files are still written); 2 for bad input.
+
+    Example: capsim grant growth-low growth-central growth-high --from 2027-04-01 --years 3
+    """
+    import yaml
+
+    from capsim.grant import grant as size_grant, parse_month_day
+
+    try:
+        first_day = dt.date.fromisoformat(start)
+    except ValueError:
+        fail(f"--from {start!r} is not a date: write YYYY-MM-DD, e.g. 2027-04-01")
+    if not 0 < confidence < 1:
+        fail(f"--confidence must be between 0 and 1 (exclusive), e.g. 0.9; got {confidence:g}")
+    try:
+        fiscal = parse_month_day(fiscal_year_start) if fiscal_year_start is not None else None
+    except ValueError as err:
+        fail(str(err))
+    loaded = [load(name, set_) for name in scenarios]
+    claimed = claim_output(ctx, out, "grant", [loaded[0][0].name], suffix="-grant")
+    target = claimed.given
+    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    with Progress(
+        TextColumn("grant"), BarColumn(), TextColumn("{task.description}"), TimeRemainingColumn(), TextColumn("left"),
+        console=err_console, transient=True, disable=not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("", total=1.0)
+
+        def progress(done: float, total: float, what: str) -> None:
+            bar.update(task, completed=done, total=max(total, done, 1e-9),
+                       description=f"{done:.0f} of ~{total:.0f} runs, {what}")
+
+        try:
+            result = size_grant([s for s, _ in loaded], first_day, years, fiscal_year_start=fiscal,
+                                confidence=confidence, replications=replications, seed=seed, workers=workers,
+                                progress=progress)
+        except (ValueError, ScenarioError) as err:
+            bar.stop()
+            fail(str(err))
+    wall = time.perf_counter() - clock
+    with output_folder(claimed) as folder:
+        result.table.to_csv(folder / "grant.csv", index=False)
+        result.per_replication.to_csv(folder / "grant_replications.csv", index=False)
+        (folder / "plans").mkdir()
+        for scenario, (_, path) in zip(result.scenarios, loaded):
+            fragment = {"workforce": [p.fragment()["workforce"][0] for p in result.plans[scenario.name]]}
+            (folder / "plans" / f"{scenario.name}.yaml").write_text(
+                f"# capsim grant: the staffing plan of {scenario.name} ({path}) for the grant from {first_day}, "
+                f"{years} years,\n# as the solver made it (the first year's new seats are costed from {first_day}). "
+                "Merge it into the scenario to replay it.\n"
+                + yaml.safe_dump(fragment, sort_keys=False, default_flow_style=None))
+        from capsim import charts
+        from capsim.report.grant import render_grant_report
+
+        charts.save(charts.grant_per_year(result.table, result.scenarios, result.seed, result.replications),
+                    folder / "charts" / "grant")
+        svg = (folder / "charts" / "grant.svg").read_text(encoding="utf-8")
+        (folder / "report.html").write_text(render_grant_report(result, svg), encoding="utf-8")
+        write_manifest(folder, "grant", {
+            "grant": {"from": first_day, "years": years, "fiscal_year_start": fiscal_year_start,
+                      "confidence": confidence, "warmup_days": dict(zip([s.name for s in result.scenarios],
+                                                                        result.warmup_days)),
+                      "attainable": result.attainable},
+            "scenarios": [manifest(s, seed=result.seed, replications=result.replications, workers=workers,
+                                   started=started, wall_seconds=wall, source=str(p), overrides=set_ or [])
+                          for s, (_, p) in zip(result.scenarios, loaded)]})
+    print_grant(result, loaded[0][0].costs.currency)
+    out_console.print(f"Took {wall:,.0f} s. Wrote {target}/: grant.csv, grant_replications.csv, plans/, report.html, "
+                      "charts/grant.png, charts/grant.svg, charts/grant.pdf, manifest.json", soft_wrap=True, markup=False)
+    if not result.attainable:
+        err_console.print("Some grant year cannot meet its SLAs (—): exit status 3.", markup=False, highlight=False)
+        raise typer.Exit(3)
+
+
+def print_budget_lines(table: pd.DataFrame, names: list[str], currency: str) -> None:
+    """Per scenario, its budget lines (salaries, on-costs, management, ...) by year, means; lines
+    that are zero in every year are left out."""
+    from capsim.costs import LINES
+
+    for name in names:
+        mine = table[table.scenario == name]
+        lines = Table(title=f"{name}: budget lines, {currency} (means)", title_justify="left")
+        lines.add_column("line")
+        for year in mine.year:
+            lines.add_column(str(year), justify="right")
+        for key, label in LINES.items():
+            values = mine["tooling_cost" if key == "tooling" else key].to_numpy(dtype=float)
+            if values.any():
+                lines.add_row(label, *(f"{v:,.0f}" for v in values))
+        lines.add_row("Total", *(f"{v:,.0f}" for v in mine.total_cost))
+        out_console.print(lines)
+
+
+def print_grant(result, currency: str) -> None:
+    """The grant table (FTE, hires, full cost with its 95% CI, service levels, backlog, against the
+    first) and, per scenario, its budget lines per grant year."""
+    table = result.table
+    several = len(result.scenarios) > 1
+    shown = Table(title=f"Grant: {len(result.years)} years from {result.years[0].first}, {result.replications} "
+                  f"replications, seed {result.seed}, {currency} at each year's prices (means; 95% CI)",
+                  title_justify="left")
+    slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
+    columns = ["scenario", "year", "FTE needed", "FTE in post", "hires", "full cost ± 95% CI",
+               *(f"in time: {s.removeprefix('sla_')}" for s in slas), "backlog (mean)"]
+    if several:
+        columns.append("cost vs first ± 95% CI")
+    for column in columns:
+        shown.add_column(column, justify="left" if column in {"scenario", "year"} else "right")
+
+    def with_ci(mean: float, low: float, high: float, signed: bool = False) -> str:
+        if math.isnan(mean):
+            return "—"
+        text = f"{mean:+,.0f}" if signed else f"{mean:,.0f}"
+        return text if math.isnan(low) else f"{text} ± {max(high - mean, mean - low):,.0f}"
+
+    for row in table.to_dict("records"):
+        cells = [row["scenario"], row["year"], "—" if math.isnan(row["fte_needed"]) else f"{row['fte_needed']:.1f}",
+                 f"{row['fte']:.1f}", f"{row['hires']:.1f}",
+                 with_ci(row["total_cost"], row["total_cost_ci_low"], row["total_cost_ci_high"])]
+        for sla in slas:
+            met = row[sla] >= row[f"{sla}_target"] - 1e-12
+            cells.append(f"{row[sla]:.1%} ({100 * row[f'{sla}_ci_low']:.1f}–{row[f'{sla}_ci_high']:.1%})"
+                         + ("" if met else f" < {row[f'{sla}_target']:.0%}"))
+        cells.append(f"{row['backlog_mean']:,.0f}")
+        if several:
+            cells.append("–" if row["scenario"] == result.scenarios[0].name else
+                         with_ci(row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"],
+                                 row["total_cost_vs_first_ci_high"], signed=True))
+        shown.add_row(*cells)
+    out_console.print(shown)
+    for name, plans in result.plans.items():  # the solver's reasons: a year no headcount meets, hires already late
+        for plan in plans:
+            for k, period in enumerate(plan.periods):
+                if period.note:
+                    out_console.print(f"{name}, team {plan.team}, {result.years[k].label}: {period.note}",
+                                      markup=False, soft_wrap=True)
+    print_budget_lines(table, [s.name for s in result.scenarios], currency)
+    warmups = sorted(set(result.warmup_days))
+    out_console.print(
+        f"FTE: analysts on each team's contract (part-time as fractions); needed: the smallest headcount meeting the "
+        f"SLAs that year (teams without SLAs as written). Service levels and backlog are of the plan as costed. "
+        f"The warm-up ({', '.join(map(str, warmups))} days) runs before the grant start to fill the queues and is "
+        "neither planned nor costed.", style="dim", soft_wrap=True)
 
 
 def main() -> None:

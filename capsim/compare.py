@@ -6,6 +6,13 @@ replication ``r`` of each sees the same world and differs only in what the scena
 The difference of a metric against the first scenario is therefore taken replication by
 replication, and its confidence interval is that of the mean paired difference — far
 narrower than comparing two independent intervals.
+
+**Like with like.** A classifier relabels priorities, so ``sla_normal`` of a run with one
+counts other items (those it left at normal) than ``sla_normal`` without it. The comparison
+says so in its ``note`` column, and compares the items by their stream's priority
+(``sla_<priority>_original``; without a classifier that is ``sla_<priority>`` itself). A
+tool's side effects (:mod:`capsim.side_effects`) are 0 in a run without the tool, so they
+are compared beside its savings.
 """
 
 from __future__ import annotations
@@ -14,15 +21,72 @@ import numpy as np
 import pandas as pd
 
 from capsim.experiment import SimulationResult
-from capsim.metrics import metric_range
+from capsim.metrics import metric_range, original_sla_priorities, team_priorities, used_priorities
 from capsim.results import mean_ci
+from capsim.scenario import Scenario
+from capsim.side_effects import absent_means_zero
 
 COMPARISON_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "difference", "difference_ci_low",
-                      "difference_ci_high"]
+                      "difference_ci_high", "note"]
+
+
+def relabels(scenario: Scenario) -> bool:
+    """Whether a scenario's classifier puts items in other queues than their streams'."""
+    return scenario.tooling.classifier.enabled
+
+
+def like_for_like(results: list[SimulationResult]) -> list[pd.DataFrame]:
+    """Each result's per-replication table, with the metrics another result has and this one
+    means implicitly: ``sla_<p>_original`` is ``sla_<p>`` where no classifier relabels, and a
+    side effect of a tool that is off is 0."""
+    wanted = list(dict.fromkeys(m for r in results for m in r.per_replication.columns))
+    tables = []
+    for result in results:
+        table = result.per_replication.copy()
+        for metric in wanted:
+            if metric in table:
+                continue
+            if metric.endswith("_original") and not relabels(result.scenario):
+                own = metric.removesuffix("_original")
+                if own in table:
+                    table[metric] = table[own]
+            elif absent_means_zero(metric):
+                table[metric] = 0.0
+        tables.append(table)
+    return tables
+
+
+def definition_notes(results: list[SimulationResult]) -> dict[str, str]:
+    """Metric → why it counts different items in different runs (priorities relabelled by a
+    classifier in some of them), and what to compare instead."""
+    changed = [r.scenario.name for r in results if relabels(r.scenario)]
+    same = len({r.scenario.tooling.classifier.model_dump_json() for r in results}) == 1
+    if not changed or same:
+        return {}
+    who = ", ".join(dict.fromkeys(changed))
+    notes: dict[str, str] = {}
+    for result in results:
+        s = result.scenario
+        originals = set(original_sla_priorities(s))
+        names = [f"sla_{p.priority}" for p in s.sla] + [f"wait_mean_{p}" for p in used_priorities(s)]
+        intake = {s.team_of(stream) for stream in s.demand}
+        for team, priorities in team_priorities(s).items():
+            if team not in intake:
+                continue
+            names += [f"sla_{p}_{team}" for p in priorities] + [f"wait_mean_{p}_{team}" for p in priorities]
+        for name in names:
+            instead = ""
+            if name.startswith("sla_") and name.removeprefix("sla_") in originals:
+                instead = f"; compare sla_{name.removeprefix('sla_')}_original (items by their stream's priority)"
+            notes[name] = (f"counts different items: the classifier in {who} moves items between priorities"
+                           + instead)
+    return notes
 
 
 def compare(results: list[SimulationResult]) -> pd.DataFrame:
-    """Each metric per scenario with its CI, and its paired difference against the first scenario.
+    """Each metric per scenario with its CI, its paired difference against the first scenario,
+    and a ``note`` where the metric counts different items in different runs (see the module
+    docstring: like-for-like metrics and side effects are filled in where implicit).
 
     Every result must have the same seed and number of replications (otherwise the pairing
     would be meaningless and ``ValueError`` says so). Metrics missing from a scenario are
@@ -35,13 +99,17 @@ def compare(results: list[SimulationResult]) -> pd.DataFrame:
                 f"{other.scenario.name} ran with seed {other.seed} and {other.replications} replications, "
                 f"{first.scenario.name} with seed {first.seed} and {first.replications}: pairs need both equal"
             )
-    shared = [m for m in first.summary.metric if all(m in r.per_replication for r in results)]
+    tables = like_for_like(results)
+    order = list(dict.fromkeys(m for r in results for m in r.summary.metric))
+    shared = [m for m in order if all(m in t for t in tables)]
+    notes = definition_notes(results)
     rows = []
-    for result in results:
+    for result, table in zip(results, tables):
         for metric in shared:
-            values = result.per_replication[metric].to_numpy(dtype=float)
-            paired = values - first.per_replication[metric].to_numpy(dtype=float)
-            rows.append([result.scenario.name, metric, *mean_ci(values, bounds=metric_range(metric)), *mean_ci(paired)])
+            values = table[metric].to_numpy(dtype=float)
+            paired = values - tables[0][metric].to_numpy(dtype=float)
+            rows.append([result.scenario.name, metric, *mean_ci(values, bounds=metric_range(metric)), *mean_ci(paired),
+                         notes.get(metric, "")])
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 

@@ -1,16 +1,25 @@
 """What staff and tooling cost, in the scenario's currency.
 
-**Staff**, per team with a ``costs.teams.<team>`` entry:
+**Staff**, per team with a ``costs.teams.<team>`` entry, in the lines a finance officer keeps
+(:data:`LINES`; FTE are analysts on the team's contract, part-time posts as fractions):
 
 * salaries: ``annual_cost`` per analyst (one person on the team's contract) for a year of
   365.25 days (the project's year, as for annual volumes), pro rata by the second. A seat in
   post is :func:`~capsim.workforce.people_per_seat` analysts (its roster's hours a week over
   ``contracted_hours``): a Monday-to-Friday seat for all of a 365-day calendar year costs
   365/365.25 of ``annual_cost``, a 24/7 seat 4.2 times that by default;
-* hiring: ``hire_cost`` once per new person (a planned new seat's people, or a leaver's
-  replacement's), charged when they start;
+* on-costs: ``on_costs`` × salaries (employer's social insurance and pension);
+* recruitment and vetting: ``hire_cost``, and training: ``training_cost``, once per new person
+  (a planned new seat's people, or a leaver's replacement's), charged when they start;
 * overtime: each hour of overtime worked costs ``overtime_premium`` × the hourly rate,
-  ``annual_cost`` over the contracted hours a year (``contracted_hours`` × 52.18).
+  ``annual_cost`` over the contracted hours a year (``contracted_hours`` × 52.18);
+* wellbeing: ``wellbeing_hours`` × ``wellbeing_hourly_cost`` per FTE-year in post;
+* licences: ``licence_cost`` per FTE-year in post.
+
+**Management and quality assurance** (``costs.roles``): one FTE of a role per ``per`` analyst
+FTE of its teams, pro rata, at its ``annual_cost`` × (1 + ``on_costs``).
+
+**Overheads** (``costs.overheads``): that share of every other line.
 
 Analysts in post are counted whether present or absent (shrinkage is paid time).
 
@@ -18,9 +27,12 @@ Analysts in post are counted whether present or absent (shrinkage is paid time).
 every item it processed — hash matching processes every arrival; the classifier, detector,
 clustering and wellbeing tooling process the items that reach a human.
 
-**Inflation** (``costs.inflation``, a rate per year): every cost is at the prices of the
-calendar year in which the run starts; a cost falling in the ``n``-th calendar year after
-that is multiplied by ``(1 + inflation) ** n``.
+**Inflation** (``costs.inflation``, a rate per year of pay and prices): every cost is at the
+prices of ``costs.price_year`` (default: the calendar year in which the run starts); a cost
+falling in the ``n``-th calendar year after that is multiplied by ``(1 + inflation) ** n``.
+
+:func:`staff_cost` and :func:`tooling_cost` (the ``cost_total`` metric) include their share
+of overheads; :func:`cost_lines` shows every line apart.
 
 Without the realised shift plans (``shifts``), staff costs are those of the plan as written:
 every seat filled (no attrition), new seats hired on their dates.
@@ -36,14 +48,35 @@ from capsim.scenario import Scenario, Team
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 from capsim.workforce import ShiftPlan, Tenures, contracted_hours_per_year, people_per_seat, planned_tenures, shift_starts
 
+LINES = {
+    "salaries": "Analyst salaries",
+    "on_costs": "Employer on-costs",
+    "overtime": "Overtime",
+    "management": "Management and quality assurance",
+    "recruitment": "Recruitment and vetting",
+    "training": "Training of new staff",
+    "wellbeing": "Wellbeing (counselling)",
+    "licences": "Licences and equipment per analyst",
+    "tooling": "Tooling (annual and per item)",
+    "overheads": "Overheads",
+}
+"""Budget lines, in the order a budget shows them, with their labels."""
+TEAM_LINES = ["salaries", "on_costs", "overtime", "recruitment", "training", "wellbeing", "licences"]
+"""The lines charged per team (:func:`team_staff_cost`)."""
+
 ITEMS_PROCESSED_BY = {"hash_matching": "arrivals", "classifier": "reviewed", "synthetic_detector": "reviewed",
                       "clustering": "reviewed", "wellbeing": "reviewed"}
 """Which items each tool's per-item cost applies to."""
 
 
+def price_year(scenario: Scenario) -> int:
+    """The calendar year whose prices the scenario's costs are written in."""
+    return scenario.costs.price_year if scenario.costs.price_year is not None else scenario.clock.start.year
+
+
 def price_index(scenario: Scenario, year: int) -> float:
-    """Multiplier on costs falling in calendar ``year`` (1 in the year the run starts)."""
-    return (1.0 + scenario.costs.inflation) ** (year - scenario.clock.start.year)
+    """Multiplier on costs falling in calendar ``year`` (1 in :func:`price_year`)."""
+    return (1.0 + scenario.costs.inflation) ** (year - price_year(scenario))
 
 
 def calendar_years(scenario: Scenario, t0: float, t1: float) -> list[tuple[int, float, float]]:
@@ -62,31 +95,46 @@ def calendar_years(scenario: Scenario, t0: float, t1: float) -> list[tuple[int, 
     return pieces
 
 
-def _in_post_seconds(tenures: Tenures, a: float, b: float) -> float:
-    return float(np.clip(np.minimum(tenures.end, b) - np.maximum(tenures.start, a), 0, None).sum())
+def _in_post_seconds(tenures: Tenures, a: float, b: float, weights: np.ndarray | float = 1.0) -> float:
+    """Seconds in post within [a, b), summed over tenures, each × its weight (its FTE)."""
+    return float((np.clip(np.minimum(tenures.end, b) - np.maximum(tenures.start, a), 0, None) * weights).sum())
 
 
 def team_staff_cost(scenario: Scenario, team: Team, t0: float, t1: float, plan: ShiftPlan | None = None) -> dict[str, float]:
-    """Staff cost of one team over [t0, t1): ``salaries``, ``hiring``, ``overtime`` and ``total``.
+    """Staff cost of one team over [t0, t1): each of :data:`TEAM_LINES`, ``fte_years`` (FTE in post
+    × years, at no price) and ``total`` (the lines, before overheads).
 
     With ``plan`` (a replication's shift plan) the analysts actually in post, hired and
     present count; without it, the plan as written (every seat filled, no attrition, the
     expected share of shifts worked).
     """
     rates = scenario.costs.teams.get(team.team)
-    parts = {"salaries": 0.0, "hiring": 0.0, "overtime": 0.0}
-    if rates is None:
-        return {**parts, "total": 0.0}
+    parts = dict.fromkeys(TEAM_LINES, 0.0)
     tenures = plan.tenures if plan is not None and plan.tenures is not None else planned_tenures(team, scenario.clock)
-    hourly = rates.annual_cost / contracted_hours_per_year(team)
     people = people_per_seat(team)
+    # FTE per tenure: its seat's contracted FTE (part-time patterns as fractions), else the roster's
+    weights = plan.fte[tenures.seat] if plan is not None and plan.fte is not None and plan.tenures is not None \
+        else people
+    per_hire = 1.0 if getattr(team, "shifts", None) is not None else people  # people recruited per new seat
+    fte_years = 0.0
+    if rates is None:
+        for _, a, b in calendar_years(scenario, t0, t1):
+            fte_years += _in_post_seconds(tenures, a, b, weights) / SECONDS_PER_YEAR
+        return {**parts, "fte_years": fte_years, "total": 0.0}
+    hourly = rates.annual_cost / contracted_hours_per_year(team)
     overtime_hours = (team.overtime or 0.0) / SECONDS_PER_HOUR
     starts = plan.start if plan is not None else shift_starts(team, scenario.clock)
     for year, a, b in calendar_years(scenario, t0, t1):
         index = price_index(scenario, year)
-        parts["salaries"] += _in_post_seconds(tenures, a, b) / SECONDS_PER_YEAR * people * rates.annual_cost * index
+        fte = _in_post_seconds(tenures, a, b, weights) / SECONDS_PER_YEAR  # FTE-years in [a, b)
+        fte_years += fte
+        parts["salaries"] += fte * rates.annual_cost * index
+        parts["on_costs"] += fte * rates.annual_cost * rates.on_costs * index
+        parts["wellbeing"] += fte * rates.wellbeing_hours * rates.wellbeing_hourly_cost * index
+        parts["licences"] += fte * rates.licence_cost * index
         hires = int((tenures.new & (tenures.start >= a) & (tenures.start < b)).sum())
-        parts["hiring"] += hires * people * rates.hire_cost * index
+        parts["recruitment"] += hires * per_hire * rates.hire_cost * index
+        parts["training"] += hires * per_hire * rates.training_cost * index
         if overtime_hours:
             if plan is not None:
                 worked = plan.present_shifts_between(a, b)
@@ -95,33 +143,92 @@ def team_staff_cost(scenario: Scenario, team: Team, t0: float, t1: float, plan: 
                 in_post = sum(int(((tenures.start <= s) & (tenures.end > s)).sum()) for s in starts[k0:k1])
                 worked = in_post * (1 - team.shrinkage)
             parts["overtime"] += worked * overtime_hours * hourly * rates.overtime_premium * index
-    return {**parts, "total": sum(parts.values())}
+    return {**parts, "fte_years": fte_years, "total": sum(parts.values())}
+
+
+def role_cost(scenario: Scenario, fte_years: dict[str, dict[int, float]]) -> float:
+    """Management and quality assurance (``costs.roles``) for the analyst FTE-years given per team
+    and calendar year (``fte_years[team][year]``), at each year's prices."""
+    total = 0.0
+    for role in scenario.costs.roles:
+        teams = role.teams or [t.team for t in scenario.workforce]
+        for team in teams:
+            for year, fte in fte_years.get(team, {}).items():
+                total += fte / role.per * role.annual_cost * (1 + role.on_costs) * price_index(scenario, year)
+    return total
+
+
+def staff_lines(scenario: Scenario, t0: float, t1: float,
+                shifts: list[ShiftPlan] | None = None) -> tuple[dict[str, float], dict[str, float]]:
+    """Staff lines of every team over [t0, t1), management included and overheads not, and the
+    FTE-years in post per team (``shifts``: a replication's plans, by team)."""
+    lines = dict.fromkeys(TEAM_LINES + ["management"], 0.0)
+    fte_by_year: dict[str, dict[int, float]] = {}
+    fte_years: dict[str, float] = {}
+    for i, team in enumerate(scenario.workforce):
+        plan = shifts[i] if shifts is not None else None
+        by_year = {}
+        for year, a, b in calendar_years(scenario, t0, t1):
+            part = team_staff_cost(scenario, team, a, b, plan)
+            for line in TEAM_LINES:
+                lines[line] += part[line]
+            by_year[year] = part["fte_years"]
+        fte_by_year[team.team] = by_year
+        fte_years[team.team] = sum(by_year.values())
+    lines["management"] = role_cost(scenario, fte_by_year)
+    return lines, fte_years
 
 
 def staff_cost_between(scenario: Scenario, t0: float, t1: float, shifts: list[ShiftPlan] | None = None) -> float:
-    """Staff cost of every team with costs over [t0, t1) (``shifts``: a replication's plans, by team)."""
-    return sum(team_staff_cost(scenario, team, t0, t1, shifts[i] if shifts is not None else None)["total"]
-               for i, team in enumerate(scenario.workforce))
+    """Staff cost over [t0, t1), management and its share of overheads included (``shifts``: a
+    replication's plans, by team)."""
+    return sum(staff_lines(scenario, t0, t1, shifts)[0].values()) * (1 + scenario.costs.overheads)
 
 
 def staff_cost(scenario: Scenario, years: float, shifts: list[ShiftPlan] | None = None) -> float:
     """Staff cost over the measured period: the last ``years`` (of 365.25 days) before the horizon.
 
-    With no planned changes, attrition, hiring or overtime costs and no inflation, this is
-    headcount × ``annual_cost`` × ``years`` per team. ``shifts`` (a replication's shift
-    plans, by team) counts the analysts actually in post instead of the plan as written.
+    With no planned changes, attrition, hiring, overtime, on-costs, roles, overheads or
+    inflation, this is headcount × ``annual_cost`` × ``years`` per team. ``shifts`` (a
+    replication's shift plans, by team) counts the analysts actually in post instead of the
+    plan as written.
     """
     horizon = scenario.clock.horizon
     return staff_cost_between(scenario, max(0.0, horizon - years * SECONDS_PER_YEAR), horizon, shifts)
 
 
 def tooling_cost(scenario: Scenario, years: float, arrivals: float, reviewed: float, index: float = 1.0) -> float:
-    """Cost of the enabled tools over ``years``, with ``arrivals`` and ``reviewed`` items processed.
+    """Cost of the enabled tools over ``years``, with ``arrivals`` and ``reviewed`` items processed,
+    and its share of overheads.
 
     ``index`` multiplies the result (the price index of the period, see :func:`price_index`).
     """
+    return tooling_lines(scenario, years, arrivals, reviewed, index) * (1 + scenario.costs.overheads)
+
+
+def tooling_lines(scenario: Scenario, years: float, arrivals: float, reviewed: float, index: float = 1.0) -> float:
+    """Cost of the enabled tools over ``years`` before overheads: annual costs pro rata and per-item costs."""
     processed = {"arrivals": arrivals, "reviewed": reviewed}
     return index * sum(
         tool.annual_cost * years + tool.per_item_cost * processed[ITEMS_PROCESSED_BY[name]]
         for name, tool in scenario.tooling.enabled().items()
     )
+
+
+def cost_lines(scenario: Scenario, t0: float, t1: float, shifts: list[ShiftPlan] | None,
+               processed: dict[int, tuple[float, float]]) -> dict[str, float]:
+    """Every budget line (:data:`LINES`) over [t0, t1) and their ``total``, at each calendar year's prices.
+
+    ``processed`` gives, per calendar year of [t0, t1), the (arrivals, reviewed) items the tools
+    processed there (:data:`ITEMS_PROCESSED_BY`).
+    """
+    lines = dict.fromkeys(LINES, 0.0)
+    staff, _ = staff_lines(scenario, t0, t1, shifts)
+    lines.update(staff)
+    for year, a, b in calendar_years(scenario, t0, t1):
+        arrivals, reviewed = processed.get(year, (0.0, 0.0))
+        lines["tooling"] += tooling_lines(scenario, (b - a) / SECONDS_PER_YEAR, arrivals, reviewed,
+                                          price_index(scenario, year))
+    lines["overheads"] = scenario.costs.overheads * sum(v for k, v in lines.items() if k != "overheads")
+    lines["total"] = sum(lines[k] for k in LINES)
+    return lines

@@ -11,6 +11,10 @@ is constant within a day, so it is exact); the count is Poisson with that mean, 
 arrival times are uniform within the cell. Items cleared by hash matching never become
 rows: only their count is drawn, binomially, per cell; the arrival times of the others are
 the same as they would be without hash matching (:func:`first_of_blocks`).
+
+Why it is one module (just over 400 lines): volumes, arrivals and item attributes are drawn
+cell by cell from the same per-stream random streams, kept in one place so that the draws
+stay in a fixed order (common random numbers).
 """
 
 from __future__ import annotations
@@ -65,9 +69,17 @@ def seconds_after_start(when: dt.date | float, clock: Clock) -> float:
 
 
 def growth_factor(stream: Stream, clock: Clock, t: np.ndarray) -> np.ndarray:
-    """Rate at times ``t`` (seconds) in items per second, before the weekly pattern."""
+    """Rate at times ``t`` (seconds) in items per second, before the weekly pattern.
+
+    ``stream.rate`` holds on ``stream.rate_date`` (default: the clock's start), and growth runs
+    from that date: ``t`` is shifted by the days from it to the start.
+    """
     g = stream.growth
     t = np.asarray(t, dtype=float)
+    shift = 0.0
+    if stream.rate_date is not None and not isinstance(g, GrowthTable):
+        shift = (clock.start - stream.rate_date).days * SECONDS_PER_DAY
+        t = t + shift
     if isinstance(g, GrowthNone):
         return np.full_like(t, stream.rate)
     if isinstance(g, GrowthLinear):
@@ -75,7 +87,7 @@ def growth_factor(stream: Stream, clock: Clock, t: np.ndarray) -> np.ndarray:
     if isinstance(g, GrowthExponential):
         return stream.rate * np.exp2(t / g.doubling_time)
     if isinstance(g, GrowthLogistic):
-        mid = seconds_after_start(g.midpoint, clock)
+        mid = seconds_after_start(g.midpoint, clock) + (shift if isinstance(g.midpoint, dt.date) else 0.0)
         s0 = float(expit(-g.steepness * mid))  # expit: 1 / (1 + exp(-x)) without overflow
         st = expit(g.steepness * (t - mid))
         return stream.rate + (g.ceiling - stream.rate) * (st - s0) / (1.0 - s0)
@@ -144,6 +156,8 @@ class ArrivalBatch:
     deadline: np.ndarray
     stream: np.ndarray
     priority: np.ndarray
+    sizes: np.ndarray | None = None
+    """Items in each of the batch windows drawn (:meth:`StreamSource.draw`'s ``window``), in order."""
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -168,6 +182,7 @@ class StreamSource:
         self.match_rate = hashing.match_rate if hashing.enabled else 0.0
         self.spot_check = hashing.spot_check if hashing.enabled else 0.0
         self.priority = scenario.priorities.index(self.stream.priority)
+        self.priorities = scenario.priorities
         classifier = scenario.tooling.classifier
         if classifier.enabled:
             self.recall, self.fpr = classifier.rates(self.stream.mix.criminal)
@@ -189,37 +204,64 @@ class StreamSource:
                 lumps.append((at, burst.items))
         return sorted(lumps)
 
-    def draw(self, t0: float, t1: float, listed_share: float = 0.0) -> ArrivalBatch:
+    @property
+    def stateless(self) -> bool:
+        """Whether this stream's draws ignore the hash list's state (it has no recirculated copies
+        to match), so that many batch windows can be drawn in one call (:meth:`draw`'s ``window``)."""
+        return self.match_rate == 0.0 or self.stream.recirculation == 0
+
+    def draw(self, t0: float, t1: float, listed_share: float = 0.0, window: float | None = None) -> ArrivalBatch:
         """Items of this stream arriving in [t0, t1) that reach a human, with their attributes.
 
         ``t0`` and ``t1`` must fall on cell boundaries (the engine's batches are whole days).
         ``listed_share`` is the share of the stream's earlier items now on the hash list, which
         a recirculated copy matches.
+
+        With ``window`` (seconds, whole cells), [t0, t1) is drawn as its consecutive windows
+        [t0, t0 + window), …: the items and attributes are, bit for bit, those of one call per
+        window — every generator is drawn in the same order, hash matching window by window and
+        each per-item attribute as one run — but with one vectorized draw per attribute. Only
+        for a :attr:`stateless` stream, as one ``listed_share`` holds for every window.
         """
+        window = t1 - t0 if window is None else window
         first, last = int(t0 // self.width), min(int(math.ceil(t1 / self.width)), len(self.means))
-        counts = self.rngs["arrivals"].poisson(self.means[first:last])
-        cells = np.arange(first, last)
-        for at, n in self._lumps:  # the backlog and bursts arrive at one instant, not spread
-            if t0 <= at < t1:
-                counts = np.append(counts, n)
-                cells = np.append(cells, int(at // self.width))
-        reviewed, known = self._screen(counts, listed_share)
-        np.add.at(self.arrived_per_cell, cells, counts)
-        np.add.at(self.cleared_per_cell, cells, counts - reviewed)
-        self.arrived_total += int(counts.sum())
-        self.cleared_total += int((counts - reviewed).sum())
-        spread = last - first  # cells of the Poisson flow; lumps follow
-        cell_starts = cells[:spread] * float(self.width)
+        flow = self.rngs["arrivals"].poisson(self.means[first:last])  # cells of the Poisson flow
+        kept = flow if self.match_rate == 0.0 else np.empty_like(flow)  # of which reach a human
+        edges = np.arange(t0, t1, window)  # the windows' starts
+        lumps = [(at, n) for at, n in self._lumps if t0 <= at < t1]  # the backlog and bursts: at one instant
+        lump_kept = np.zeros(len(lumps), dtype=np.int64)
+        known = np.zeros(len(edges))
+        screened = edges if self.match_rate > 0.0 else sorted({edges[int((at - t0) // window)] for at, _ in lumps})
+        for w0 in screened:  # hash matching draws window by window, a window's lumps after its cells
+            w = int((w0 - t0) // window)
+            c0, c1 = int(w0 // self.width) - first, min(int(math.ceil(min(w0 + window, t1) / self.width)), last) - first
+            mine = [k for k, (at, _) in enumerate(lumps) if w0 <= at < w0 + window]
+            part = np.concatenate([flow[c0:c1], [lumps[k][1] for k in mine]]).astype(flow.dtype) if mine else flow[c0:c1]
+            reviewed, known[w] = self._screen(part, listed_share)
+            kept[c0:c1] = reviewed[:c1 - c0]
+            lump_kept[mine] = reviewed[c1 - c0:]
+        self.arrived_per_cell[first:last] += flow
+        self.cleared_per_cell[first:last] += flow - kept
+        for (at, n), k in zip(lumps, lump_kept):
+            self.arrived_per_cell[int(at // self.width)] += n
+            self.cleared_per_cell[int(at // self.width)] += n - k
+        arrived = int(flow.sum()) + sum(n for _, n in lumps)
+        self.arrived_total += arrived
+        self.cleared_total += arrived - int(kept.sum()) - int(lump_kept.sum())
+        cell_starts = np.arange(first, last) * float(self.width)
         widths = np.minimum(self.width, self.clock.horizon - cell_starts)  # the last cell may be cut short
-        offsets = first_of_blocks(counts[:spread], reviewed[:spread], self.rngs["arrival-times"])
-        arrival = np.repeat(cell_starts, reviewed[:spread]) + offsets * np.repeat(widths, reviewed[:spread])
-        if len(cells) > spread:
-            lump_times = [at for at, _ in self._lumps if t0 <= at < t1]
-            arrival = np.concatenate([arrival, np.repeat(lump_times, reviewed[spread:])])
+        offsets = first_of_blocks(flow, kept, self.rngs["arrival-times"])
+        arrival = np.repeat(cell_starts, kept) + offsets * np.repeat(widths, kept)
+        if lumps:
+            arrival = np.concatenate([arrival, np.repeat([at for at, _ in lumps], lump_kept)])
         arrival = np.sort(arrival)
+        sizes = np.add.reduceat(kept, (edges // self.width).astype(np.int64) - first) if len(kept) else np.zeros(1, int)
+        np.add.at(sizes, ((np.array([at for at, _ in lumps]) - t0) // window).astype(np.int64), lump_kept)
         n = len(arrival)
-        flags = self._flags(n, known / max(reviewed.sum(), 1))
-        service = draw_review_times(self.review, n, self.rngs["review"]) * self._time_factors(flags)
+        flags = self._flags(sizes, known / np.maximum(sizes, 1))
+        service = np.concatenate([draw_review_times(self.review, int(size), self.rngs["review"]) for size in sizes]) \
+            if self.review.dist == "empirical" else draw_review_times(self.review, n, self.rngs["review"])
+        service = service * self._time_factors(flags)  # bounded integers (empirical) are drawn window by window
         return ArrivalBatch(
             arrival=arrival,
             flags=flags,
@@ -227,6 +269,7 @@ class StreamSource:
             deadline=self._deadlines(arrival),
             stream=np.full(n, self.index, dtype=np.int16),
             priority=self._priorities(flags),
+            sizes=sizes,
         )
 
     def _screen(self, counts: np.ndarray, listed_share: float) -> tuple[np.ndarray, int]:
@@ -247,18 +290,21 @@ class StreamSource:
         spot = rng.binomial(cleared, self.spot_check) if self.spot_check else 0 * counts
         return counts - cleared + spot, int((known - matched + spot).sum())
 
-    def _flags(self, n: int, known_share: float) -> np.ndarray:
-        """Attribute bits for ``n`` reviewed items; ``known_share`` of them are known (if hash matching ran).
+    def _flags(self, sizes: np.ndarray, known_shares: np.ndarray) -> np.ndarray:
+        """Attribute bits for reviewed items in runs of ``sizes`` (a batch window's each); in each
+        run, its ``known_shares`` are known (if hash matching ran).
 
         Each attribute has its own random stream, so changing one share leaves the draws of
         the others unchanged (common random numbers across scenarios).
         """
         mix = self.stream.mix
-        p_known = known_share if self.match_rate > 0 else mix.known
+        n = int(sizes.sum())
         ai = bernoulli(mix.ai_generated, n, self.rngs["ai"])
         criminal = bernoulli(mix.criminal, n, self.rngs["criminal"])
         flags = ai * np.uint8(FLAG_AI)
-        flags |= bernoulli(p_known, n, self.rngs["known"]) * np.uint8(FLAG_KNOWN)
+        known = bernoulli_runs(known_shares, sizes, self.rngs["known"]) if self.match_rate > 0 else \
+            bernoulli(mix.known, n, self.rngs["known"])
+        flags |= known * np.uint8(FLAG_KNOWN)
         flags |= criminal * np.uint8(FLAG_CRIMINAL)
         flags |= (ai & criminal & bernoulli(mix.realistic, n, self.rngs["realistic"])) * np.uint8(FLAG_REALISTIC)
         detector = self.tooling.synthetic_detector
@@ -278,10 +324,17 @@ class StreamSource:
         return factor
 
     def _priorities(self, flags: np.ndarray) -> np.ndarray:
-        """Queue priority (index into the scenario's priorities) of each item."""
+        """Queue priority (index into the scenario's priorities) of each item: the classifier's, else drawn
+        from the stream's ``priority_mix``, else the stream's ``priority``."""
         if self.tooling.classifier.enabled:
             flagged = flags & FLAG_FLAGGED_HARMFUL > 0
             return np.where(flagged, self.flagged_priority, self.unflagged_priority).astype(np.int8)
+        mix = self.stream.priority_mix
+        if mix:  # one uniform draw per item, cut at the cumulative shares in the scenario's priority order
+            ranks = sorted(self.priorities.index(name) for name in mix)
+            edges = np.cumsum([mix[self.priorities[r]] for r in ranks])
+            cut = np.searchsorted(edges, self.rngs["priority"].random(len(flags)), side="right")
+            return np.array(ranks, dtype=np.int8)[np.minimum(cut, len(ranks) - 1)]
         return np.full(len(flags), self.priority, dtype=np.int8)
 
     def _deadlines(self, arrival: np.ndarray) -> np.ndarray:
@@ -295,7 +348,7 @@ class StreamSource:
 
 
 STAGES = ("arrivals", "arrival-times", "clearing", "ai", "known", "criminal", "realistic", "detector", "classifier",
-          "clustering", "review", "ttl")
+          "clustering", "review", "ttl", "priority")
 """The stochastic stages of a stream; each draws from its own random stream (so the counts
 of arrivals, say, are the same whether or not hash matching later clears some of them)."""
 
@@ -307,6 +360,16 @@ def bernoulli(p: float, n: int, rng: np.random.Generator) -> np.ndarray:
     if p >= 1.0:
         return np.ones(n, dtype=bool)
     return rng.random(n) < p
+
+
+def bernoulli_runs(p: np.ndarray, sizes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Runs of yes/no draws: ``sizes[k]`` with probability ``p[k]``, run after run — the
+    same draws as one :func:`bernoulli` call per run (none for a run whose p is 0 or 1)."""
+    p, sizes = np.asarray(p, dtype=float), np.asarray(sizes, dtype=np.int64)
+    drawn = (p > 0.0) & (p < 1.0)
+    out = np.repeat(p >= 1.0, sizes)
+    out[np.repeat(drawn, sizes)] = rng.random(int(sizes[drawn].sum())) < np.repeat(p[drawn], sizes[drawn])
+    return out
 
 
 SKIP_COST = 1000

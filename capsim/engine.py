@@ -12,11 +12,16 @@ finishing time. Teams move in referral order at every decision point, so a recei
 always knows every referral that reached it before it decides anything.
 
 Times are seconds from midnight of the scenario's start date.
+
+Why it is one module (over 400 lines): the simpy processes, the decision points and the
+hand-over to the compiled loop share one replication's state; split, that state would have
+to be exposed between modules.
 """
 
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -24,12 +29,34 @@ import simpy
 from capsim.demand import FLAG_CRIMINAL, FLAGS, STAGES, StreamSource, cell_seconds, draw_review_times, expected_reviewed
 from capsim.kernel import assign
 from capsim.records import CARRIED_PIECE, ItemTable, Replication
-from capsim.scenario import Clock, Route, Scenario
+from capsim.scenario import Clock, Route, Scenario, Team
 from capsim.units import SECONDS_PER_DAY
 from capsim.workforce import ShiftPlan, exposure_cap, shift_plan
 
 BATCH_SECONDS = SECONDS_PER_DAY
-"""Arrivals are drawn a day at a time (the batch is part of the model's random-number use)."""
+"""Arrivals are admitted a day at a time, and drawn as if a day at a time (the batch is part of
+the model's random-number use: hash matching draws day by day)."""
+
+DRAW_AHEAD_SECONDS = 28 * SECONDS_PER_DAY
+"""Streams whose draws do not depend on the run's state (no recirculated copies for a learning
+hash list) are drawn this far ahead in one vectorized call each, with the same numbers as day
+by day (:meth:`capsim.demand.StreamSource.draw`), then admitted a day at a time."""
+
+ADMITTED = ("arrival", "service", "deadline", "flags", "stream", "priority")
+"""The item columns drawn for arriving items (the table fills in the rest)."""
+
+
+@dataclass
+class DrawnAhead:
+    """Arrivals of [start, end) drawn ahead (:meth:`Simulation._draw_ahead`): the merged
+    ``columns``; batch ``k``'s rows are ``bounds[k]:bounds[k + 1]``; ``rows`` maps each queue
+    key (team × number of priorities + priority) to its rows in order."""
+
+    start: float
+    end: float
+    columns: dict[str, np.ndarray]
+    bounds: np.ndarray
+    rows: dict[int, np.ndarray]
 
 
 def process_rng(seed: int, replication: int, process: str) -> np.random.Generator:
@@ -68,6 +95,9 @@ class TeamQueue:
         self.cap = np.full(headcount, exposure_cap(scenario, team))
         self.pace = np.ones(headcount)
         self.carry_over = team.carry_over
+        self.serves = serves_masks(scenario, team, plan)
+        self.earliest_deadline = team.order == "earliest_deadline"
+        self.qdue = due_windows(scenario)[self.qrank]
         self.remaining = np.zeros(headcount)  # seconds of work carried to the next shift
         self.carried = np.full(headcount, -1, dtype=np.int64)  # the item that work belongs to
         self.last_shift = np.full(headcount, -1, dtype=np.int64)  # each analyst's latest shift on duty
@@ -98,13 +128,18 @@ class TeamQueue:
         piece of a carried item's work goes in :attr:`pieces` with the shift it was done on
         (the first piece, from ``item_start`` to the end of its shift, as the item is carried on).
         """
-        present = self.plan.present[shift]
+        mine = self.plan.columns(shift)  # the seats of the shift's pattern: the others carry on
+        present = np.zeros(len(self.free_at), dtype=bool)
+        present[mine] = self.plan.present[shift, mine]
+        absent = np.zeros(len(self.free_at), dtype=bool)
+        absent[mine] = ~present[mine]
         begin, end = self.plan.start[shift], self.plan.end[shift]
-        self.free_at[present] = np.maximum(self.free_at[present], begin)
+        ready = begin if self.plan.busy is None else begin + self.plan.busy[shift, present]  # after mentoring
+        self.free_at[present] = np.maximum(self.free_at[present], ready)
         self.shift_end[present] = end
         self.exposure[present] = 0.0
         self.pace[present] = self.plan.pace[shift, present]
-        self.shift_end[~present] = -np.inf
+        self.shift_end[absent] = -np.inf
         for a in np.flatnonzero(present & (self.remaining > 0)):
             item, before = int(self.carried[a]), int(self.last_shift[a])
             if item_start[item] >= self.plan.start[before]:  # first carried on: its piece on the shift it started
@@ -124,6 +159,26 @@ class TeamQueue:
         :data:`~capsim.records.CARRIED_PIECE` rows of (item, shift, seconds)."""
         pieces = np.array(self.pieces, dtype=CARRIED_PIECE).reshape(-1)
         return pieces[pieces["item"] < rows]
+
+
+def serves_masks(scenario: Scenario, team: Team, plan: ShiftPlan) -> np.ndarray:
+    """Per analyst (seat), a bit mask of the priority ranks they take: every one (-1), or, on a
+    shift pattern with ``serves:``, the bits of those priorities."""
+    masks = np.full(plan.present.shape[1], -1, dtype=np.int64)
+    for p, pattern in enumerate(team.shifts or []):
+        if pattern.serves is not None:
+            masks[plan.bounds[p]:plan.bounds[p + 1]] = sum(1 << scenario.priorities.index(n) for n in pattern.serves)
+    return masks
+
+
+def due_windows(scenario: Scenario) -> np.ndarray:
+    """Per priority rank, its SLA window in seconds (the shortest if several; +inf without an SLA):
+    an item's due time in earliest-deadline order is its arrival plus this."""
+    due = np.full(len(scenario.priorities), np.inf)
+    for sla in scenario.sla:
+        rank = scenario.priorities.index(sla.priority)
+        due[rank] = min(due[rank], sla.within)
+    return due
 
 
 class Simulation:
@@ -166,7 +221,8 @@ class Simulation:
             items = self.items
             assign(t, items.arrival, items.service, items.deadline, items.start, items.end, items.analyst,
                    team.queue, team.qhead, team.qtail, team.qrank, team.free_at, team.shift_end,
-                   team.exposure, team.cap, team.pace, team.carry_over, team.remaining, team.carried)
+                   team.exposure, team.cap, team.pace, team.carry_over, team.remaining, team.carried,
+                   team.serves, team.earliest_deadline, team.qdue)
             if self.follow_up[index]:
                 self._finish(index, team, heads, t)
 
@@ -243,12 +299,51 @@ class Simulation:
 
     def _arrivals(self):
         horizon = self.scenario.clock.horizon
+        ahead = all(source.stateless for source in self.sources)  # draw many batches at once
+        drawn = None
         while self.env.now < horizon:
             t0 = self.env.now
             t1 = min(t0 + BATCH_SECONDS, horizon)
+            if ahead and (drawn is None or t0 >= drawn.end):
+                drawn = self._draw_ahead(t0, min(t0 + DRAW_AHEAD_SECONDS, horizon))
             self.advance(t0)
-            self._admit([source.draw(t0, t1, self._listed_share(source)) for source in self.sources])
+            if ahead:
+                self._admit_drawn(drawn, int((t0 - drawn.start) // BATCH_SECONDS))
+            else:
+                self._admit([source.draw(t0, t1, self._listed_share(source)) for source in self.sources])
             yield self.env.timeout(t1 - t0)
+
+    def _draw_ahead(self, t0: float, t1: float) -> "DrawnAhead":
+        """Every stream's batches of [t0, t1) (all :attr:`~capsim.demand.StreamSource.stateless`), drawn
+        at once and merged as :meth:`_admit` would merge each batch: by batch, then arrival, then stream."""
+        batches = [source.draw(t0, t1, 0.0, BATCH_SECONDS) for source in self.sources]
+        bounds = np.concatenate([[0], np.cumsum(sum(b.sizes for b in batches))])  # rows of each batch, merged
+        if len(batches) == 1:  # one stream: already in order
+            columns = {name: getattr(batches[0], name) for name in ADMITTED}
+        else:
+            batch = np.concatenate([np.repeat(np.arange(len(b.sizes)), b.sizes) for b in batches])
+            order = np.lexsort((np.concatenate([b.arrival for b in batches]), batch))  # stable: ties in stream order
+            columns = {name: np.concatenate([getattr(b, name) for b in batches])[order] for name in ADMITTED}
+        key = self.stream_team[columns["stream"]].astype(np.int64) * len(self.scenario.priorities) + columns["priority"]
+        if len(key) and key.min() == key.max():  # one queue
+            return DrawnAhead(t0, t1, columns, bounds, {int(key[0]): np.arange(len(key))})
+        by_key = np.argsort(key, kind="stable")
+        keys, firsts = np.unique(key[by_key], return_index=True)
+        return DrawnAhead(t0, t1, columns, bounds, dict(zip(keys.tolist(), np.split(by_key, firsts[1:]))))
+
+    def _admit_drawn(self, drawn: "DrawnAhead", batch: int) -> None:
+        """Admit batch number ``batch`` of ``drawn``, as :meth:`_admit` admits one batch window."""
+        a, b = int(drawn.bounds[batch]), int(drawn.bounds[batch + 1])
+        if a == b:
+            return
+        columns = {name: values[a:b] for name, values in drawn.columns.items()}
+        base = int(self.items.append(team=self.stream_team[columns["stream"]], **columns)[0])
+        priorities = len(self.scenario.priorities)
+        for key, rows in drawn.rows.items():
+            lo, hi = np.searchsorted(rows, [a, b])
+            if hi > lo:
+                team = self.teams[key // priorities]
+                team.enqueue(team.queue_of[(key % priorities, None)], rows[lo:hi] - a + base)
 
     def _listed_share(self, source: StreamSource) -> float:
         """Share of a stream's earlier items now on the hash list (cleared ones and confirmed ones)."""
@@ -260,12 +355,11 @@ class Simulation:
         batches = [b for b in batches if len(b)]
         if not batches:
             return
-        names = ("arrival", "service", "deadline", "flags", "stream", "priority")
         if len(batches) == 1:
-            columns = {name: getattr(batches[0], name) for name in names}
+            columns = {name: getattr(batches[0], name) for name in ADMITTED}
         else:  # merge the streams' sorted runs into one arrival order
             order = np.argsort(np.concatenate([b.arrival for b in batches]), kind="stable")
-            columns = {name: np.concatenate([getattr(b, name) for b in batches])[order] for name in names}
+            columns = {name: np.concatenate([getattr(b, name) for b in batches])[order] for name in ADMITTED}
         team_of, prio_of = self.stream_team[columns["stream"]], columns["priority"]
         ids = self.items.append(team=team_of, **columns)
         if len(batches) == 1 and (prio_of == prio_of[0]).all():  # one stream, one priority: one queue

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from capsim.engine import simulate_replication
 from capsim.metrics import measure, metric_names
+from capsim.periods import WHOLE_RUN, Granularity, period_metrics
 from capsim.memory import check_run
-from capsim.results import summarise
+from capsim.results import summarise, summarise_periods
 from capsim.scenario import Scenario, ScenarioError
 
 
@@ -30,6 +31,10 @@ class SimulationResult:
     summary: pd.DataFrame
     per_replication: pd.DataFrame
     timeseries: pd.DataFrame
+    per_period: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """(replication, period) × metric: each replication's metrics per calendar period (empty if none were asked for)."""
+    period_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """:data:`~capsim.results.PERIOD_SUMMARY_COLUMNS`: the summary of each calendar period (no ``all`` rows)."""
 
     def metric(self, name: str) -> float:
         """Mean of one metric over the replications."""
@@ -38,12 +43,28 @@ class SimulationResult:
             raise KeyError(f"no metric {name!r}; metrics are {', '.join(self.summary.metric)}")
         return float(row["mean"].iloc[0])
 
+    def summary_by_period(self) -> pd.DataFrame:
+        """The summary of the whole run (period ``all``) then of each calendar period, with a
+        ``period`` column (:data:`~capsim.results.PERIOD_SUMMARY_COLUMNS`): summary.csv."""
+        whole = self.summary.copy()
+        whole.insert(1, "period", WHOLE_RUN)
+        return pd.concat([whole, self.period_summary], ignore_index=True) if len(self.period_summary) else whole
+
 
 def run_one(scenario: Scenario, seed: int, replication: int) -> tuple[dict[str, float], pd.DataFrame]:
     """Simulate and measure one replication (picklable, for worker processes)."""
-    metrics, series = measure(scenario, simulate_replication(scenario, seed, replication))
-    series.insert(0, "replication", replication)
+    metrics, series, _ = run_measured(scenario, seed, replication)
     return metrics, series
+
+
+def run_measured(scenario: Scenario, seed: int, replication: int, periods: Granularity | None = None
+                 ) -> tuple[dict[str, float], pd.DataFrame, dict[str, dict[str, float]]]:
+    """Simulate one replication: its metrics, its time series and, with ``periods``, its metrics
+    per calendar period (:func:`capsim.periods.period_metrics`; picklable, for worker processes)."""
+    rep = simulate_replication(scenario, seed, replication)
+    metrics, series = measure(scenario, rep)
+    series.insert(0, "replication", replication)
+    return metrics, series, period_metrics(scenario, rep, periods, metrics) if periods else {}
 
 
 def check_size(scenario: Scenario, workers: int, replications: int = 1) -> None:
@@ -57,11 +78,13 @@ def simulate(
     seed: int | None = None,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    periods: Granularity | None = "year",
 ) -> SimulationResult:
     """Run ``replications`` of ``scenario`` (defaults from its ``experiment:`` section).
 
     ``workers`` local processes share the replications; ``progress(done, total)`` is called
-    as each one finishes.
+    as each one finishes. ``periods`` ("year", "quarter" or None) also measures each
+    calendar period (:mod:`capsim.periods`): ``per_period`` and ``period_summary``.
     """
     replications = scenario.experiment.replications if replications is None else replications
     seed = scenario.experiment.seed if seed is None else seed
@@ -69,15 +92,15 @@ def simulate(
         raise ScenarioError("replications and workers must be at least 1")
     workers = min(workers, replications)
     check_size(scenario, workers, replications)
-    outcomes: dict[int, tuple[dict[str, float], pd.DataFrame]] = {}
+    outcomes: dict[int, tuple[dict[str, float], pd.DataFrame, dict[str, dict[str, float]]]] = {}
     if workers == 1:
         for r in range(replications):
-            outcomes[r] = run_one(scenario, seed, r)
+            outcomes[r] = run_measured(scenario, seed, r, periods)
             if progress:
                 progress(len(outcomes), replications)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(run_one, scenario, seed, r): r for r in range(replications)}
+            futures = {pool.submit(run_measured, scenario, seed, r, periods): r for r in range(replications)}
             for future in as_completed(futures):
                 outcomes[futures[future]] = future.result()
                 if progress:
@@ -86,5 +109,9 @@ def simulate(
     per_replication.insert(0, "replication", range(replications))
     series = pd.concat([outcomes[r][1] for r in range(replications)], ignore_index=True)
     series.insert(0, "scenario", scenario.name)
-    summary = summarise(scenario.name, per_replication, metric_names(scenario))
-    return SimulationResult(scenario, seed, replications, summary, per_replication, series)
+    names = metric_names(scenario)
+    summary = summarise(scenario.name, per_replication, names)
+    per_period = pd.DataFrame([{"replication": r, "period": label, **values}
+                               for r in range(replications) for label, values in outcomes[r][2].items()])
+    return SimulationResult(scenario, seed, replications, summary, per_replication, series, per_period,
+                            summarise_periods(scenario.name, per_period, names))

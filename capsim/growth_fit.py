@@ -24,6 +24,19 @@ degrees of freedom left:
   still exponential; only the interval is built differently. Real report counts vary
   more than Poisson counts do, so this interval is a lower bound on the uncertainty.
 
+Two more uses of the same fits:
+
+- **pooled** (:func:`fit_pooled`): several short series of one kind (the IWF's 2023-2024 AI
+  reports and 2024-2025 realistic AI reports, :data:`AI_REPORT_SERIES`) give one growth rate by
+  a random-effects (DerSimonian-Laird) meta-analysis of their log growth rates;
+- **back-tests** (:func:`backtest`): fit without the last year(s) and predict them with a
+  prediction interval (:func:`prediction_interval`), saying whether each held-out value falls inside.
+
+Every exponential model shares one skeleton (:func:`doubling_years`, :func:`doubling_interval`,
+``_DoublingTime``, ``_SeriesGrowth``): a model only says how it gets its rate and interval. The
+module is long because the fits, their published series and their checks are one idea, read
+together; each part is a section below.
+
 ``known_series()`` names the published yearly series in the figures table that can be
 fitted; every value comes from the table by figure id. :func:`fit_series` fits one of them
 by name with the method its length allows (two points: count ratio; three: exponential;
@@ -120,8 +133,71 @@ def _note_lines(notes: Sequence[str]) -> list[str]:
     return [f"  note: {note}" for note in notes]
 
 
+# --- the skeleton every exponential model shares -----------------------------------------------
+#
+# Every exponential fit (log-linear regression, two-count ratio, pooled series) comes down to a
+# continuous growth rate per year with an interval; doubling times, scenario growth levels and
+# rate strings follow from those the same way. The models differ only in how they get the rate
+# and its interval, and in how they describe themselves.
+
+
+def doubling_years(rate: float) -> float:
+    """Doubling time in years of a continuous growth ``rate`` per year (``math.inf`` if not growing)."""
+    return LN2 / rate if rate > 0 else math.inf
+
+
+def doubling_interval(rate_ci: tuple[float, float]) -> tuple[float, float]:
+    """Doubling-time interval in years from a rate interval: ``(shortest, longest)``, the longest
+    ``math.inf`` when the interval reaches no growth."""
+    low, high = rate_ci
+    return doubling_years(high), doubling_years(low)
+
+
+class _DoublingTime:
+    """Doubling-time views of a fit that has ``rate_ci``, ``doubling_time`` and ``doubling_time_ci`` (years)."""
+
+    @property
+    def doubling_time_days(self) -> float:
+        """Doubling time in days (``math.inf`` if not growing)."""
+        return self.doubling_time * DAYS_PER_YEAR
+
+    @property
+    def unbounded(self) -> bool:
+        """True when the rate's interval includes zero, so the doubling time has no upper bound."""
+        return self.rate_ci[0] <= 0.0
+
+    def doubling_time_for(self, growth: str = "central") -> float:
+        """Doubling time in years for a growth scenario: ``"low"``, ``"central"`` or ``"high"``.
+
+        *Low* growth is the slowest growth the interval allows (the longest doubling time,
+        the upper end of ``doubling_time_ci``); *central* the point estimate; *high* the
+        fastest (the shortest doubling time).
+        """
+        if growth == "central":
+            return self.doubling_time
+        if growth == "low":
+            return self.doubling_time_ci[1]
+        if growth == "high":
+            return self.doubling_time_ci[0]
+        raise ValueError(f"growth must be 'low', 'central' or 'high', got {growth!r}")
+
+
+class _SeriesGrowth(_DoublingTime):
+    """A fit to one series' ``years`` with a ``fitted(year)`` curve and a ``reference_year``."""
+
+    @property
+    def n(self) -> int:
+        """Number of points fitted."""
+        return len(self.years)
+
+    def rate_string(self, year: float | None = None) -> str:
+        """The fitted value at ``year`` (default: the reference year) as a scenario rate, ``"424047/year"``."""
+        value = self.fitted(self.reference_year if year is None else year)
+        return f"{value:.6g}/year"
+
+
 @dataclass(frozen=True)
-class ExponentialFit:
+class ExponentialFit(_SeriesGrowth):
     """A log-linear fit ``v(t) = value_at_reference · exp(rate · (t − reference_year))``.
 
     ``rate`` is the continuous growth rate per year (``rate_ci`` its ``level`` t-interval);
@@ -150,33 +226,13 @@ class ExponentialFit:
     """Caveats about the series itself, printed at the end of :meth:`summary`."""
 
     @property
-    def n(self) -> int:
-        """Number of points fitted."""
-        return len(self.years)
-
-    @property
     def annual_growth(self) -> float:
         """Growth per year as a share: ``exp(rate) − 1`` (0.5 means +50% a year)."""
         return math.expm1(self.rate)
 
-    @property
-    def doubling_time_days(self) -> float:
-        """Doubling time in days (``math.inf`` if not growing)."""
-        return self.doubling_time * DAYS_PER_YEAR
-
-    @property
-    def unbounded(self) -> bool:
-        """True when the rate's interval includes zero, so the doubling time has no upper bound."""
-        return self.rate_ci[0] <= 0.0
-
     def fitted(self, year: float) -> float:
         """The fitted yearly value at ``year`` (same unit as the series)."""
         return self.value_at_reference * math.exp(self.rate * (year - self.reference_year))
-
-    def rate_string(self, year: float | None = None) -> str:
-        """The fitted value at ``year`` (default: the reference year) as a scenario rate, ``"424047/year"``."""
-        value = self.fitted(self.reference_year if year is None else year)
-        return f"{value:.6g}/year"
 
     def to_fragment(self) -> dict[str, str]:
         """A scenario ``growth:`` section: ``{"model": "exponential", "doubling_time": "412d"}``.
@@ -259,11 +315,8 @@ def fit_exponential(
     se = math.sqrt(sse / (x.size - 2) / sxx)
     rate_ci = (rate - t * se, rate + t * se)
     ref = float(x[-1]) if reference_year is None else float(reference_year)
-    doubling = LN2 / rate if rate > 0 else math.inf
-    dt_ci = (
-        LN2 / rate_ci[1] if rate_ci[1] > 0 else math.inf,
-        LN2 / rate_ci[0] if rate_ci[0] > 0 else math.inf,
-    )
+    doubling = doubling_years(rate)
+    dt_ci = doubling_interval(rate_ci)
     return ExponentialFit(
         years=tuple(float(a) for a in x),
         values=tuple(float(b) for b in y),
@@ -354,7 +407,7 @@ def _point(point: tuple[float, float], which: str) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
-class CountRatioFit:
+class CountRatioFit(_SeriesGrowth):
     """Exponential growth between two yearly counts, with an exact Poisson interval.
 
     The curve is ``v(t) = earlier_count · ratio^((t − earlier_year) / years_apart)``: it
@@ -397,11 +450,6 @@ class CountRatioFit:
     def values(self) -> tuple[float, float]:
         """The two counts, earlier first."""
         return (self.earlier_count, self.later_count)
-
-    @property
-    def n(self) -> int:
-        """Number of points fitted (always 2)."""
-        return 2
 
     @property
     def years_apart(self) -> float:
@@ -464,51 +512,17 @@ class CountRatioFit:
     @property
     def doubling_time(self) -> float:
         """Doubling time in **years** at the point estimate (``math.inf`` if not growing)."""
-        return LN2 / self.rate if self.rate > 0 else math.inf
+        return doubling_years(self.rate)
 
     @property
     def doubling_time_ci(self) -> tuple[float, float]:
-        """``level`` interval of the doubling time in years, ``(shortest, longest)``.
-
-        The shortest goes with the fastest growth (the upper end of the ratio); the longest
-        is ``math.inf`` when the ratio's interval reaches 1 (no growth cannot be ruled out).
-        """
-        lo, hi = self.rate_ci
-        return (LN2 / hi if hi > 0 else math.inf, LN2 / lo if lo > 0 else math.inf)
-
-    @property
-    def doubling_time_days(self) -> float:
-        """Doubling time in days (``math.inf`` if not growing)."""
-        return self.doubling_time * DAYS_PER_YEAR
-
-    @property
-    def unbounded(self) -> bool:
-        """True when the ratio's interval includes 1, so the doubling time has no upper bound."""
-        return self.ratio_ci[0] <= 1.0
-
-    def doubling_time_for(self, growth: str = "central") -> float:
-        """Doubling time in years for a growth scenario: ``"low"``, ``"central"`` or ``"high"``.
-
-        *Low* growth is the slowest growth the interval allows (the longest doubling time,
-        the upper end of :attr:`doubling_time_ci`); *central* the point estimate; *high* the
-        fastest (the shortest doubling time).
-        """
-        if growth == "central":
-            return self.doubling_time
-        if growth == "low":
-            return self.doubling_time_ci[1]
-        if growth == "high":
-            return self.doubling_time_ci[0]
-        raise ValueError(f"growth must be 'low', 'central' or 'high', got {growth!r}")
+        """``level`` interval of the doubling time in years, ``(shortest, longest)``: the longest is
+        ``math.inf`` when the ratio's interval reaches 1 (no growth cannot be ruled out)."""
+        return doubling_interval(self.rate_ci)
 
     def fitted(self, year: float) -> float:
         """The fitted yearly value at ``year`` (same unit as the counts), on the curve through both."""
         return self.earlier_count * self.ratio ** ((year - self.earlier_year) / self.years_apart)
-
-    def rate_string(self, year: float | None = None) -> str:
-        """The fitted value at ``year`` (default: the later year) as a scenario rate, ``"245/year"``."""
-        value = self.fitted(self.reference_year if year is None else year)
-        return f"{value:.6g}/year"
 
     def to_fragment(self, growth: str = "central") -> dict[str, str]:
         """A scenario ``growth:`` section, ``{"model": "exponential", "doubling_time": "161d"}``.
@@ -958,3 +972,197 @@ def fit_points(
         years, values = zip(*points)
         fit = (fit_exponential if chosen == "exponential" else fit_logistic)(years, values, level=level)
     return dataclasses.replace(fit, series=name, notes=notes)
+
+
+# --- back-tests: fit without the last year(s), predict them ------------------------------------
+
+
+def prediction_interval(fit: ExponentialFit, year: float, level: float | None = None) -> tuple[float, float, float]:
+    """``(predicted, low, high)`` yearly value at ``year`` from a log-linear fit, with the ``level``
+    (default: the fit's) prediction interval of one new yearly value:
+    ``exp(ŷ ± t(n−2) · s · √(1 + 1/n + (x − x̄)² / Sxx))`` on the log scale, ``s`` the residual
+    standard deviation of the log values."""
+    x = np.asarray(fit.years)
+    logy = np.log(np.asarray(fit.values))
+    fitted = np.log([fit.fitted(a) for a in fit.years])
+    s = math.sqrt(float(((logy - fitted) ** 2).sum()) / (x.size - 2))
+    dx = x - x.mean()
+    spread = s * math.sqrt(1 + 1 / x.size + (year - x.mean()) ** 2 / float(dx @ dx))
+    t = _t_quantile(fit.level if level is None else level, x.size - 2)
+    centre = fit.fitted(year)
+    return centre, centre * math.exp(-t * spread), centre * math.exp(t * spread)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """A fit on a series without its last ``len(rows)`` year(s), and how it predicted them.
+
+    ``rows`` holds, per held-out year: ``(year, published, predicted, low, high, inside)``
+    with the fit's ``level`` prediction interval (:func:`prediction_interval`).
+    """
+
+    series: str
+    fit: ExponentialFit
+    rows: tuple[tuple[float, float, float, float, float, bool], ...]
+
+    @property
+    def hits(self) -> int:
+        """Held-out years whose published value fell inside the prediction interval."""
+        return sum(row[5] for row in self.rows)
+
+    def summary(self) -> str:
+        """Several lines: the fit on the earlier years, then each held-out year's prediction and verdict."""
+        fit = self.fit
+        lines = [f"{self.series}: fitted on {fit.n} points, {fit.years[0]:g}-{fit.years[-1]:g} (log-linear least "
+                 f"squares): {fit.annual_growth:+.1%} a year.",
+                 f"  held out {len(self.rows)} year(s); {fit.level:.0%} prediction interval of each yearly value:"]
+        for year, value, predicted, low, high, inside in self.rows:
+            gap = value / predicted - 1
+            lines.append(f"  {year:g}: published {value:,.0f}, predicted {predicted:,.0f} ({low:,.0f} to {high:,.0f}): "
+                         f"{'inside' if inside else 'OUTSIDE'} the interval (published {abs(gap):.0%} "
+                         f"{'above' if gap > 0 else 'below'} the prediction)")
+        lines.append(f"  {self.hits} of {len(self.rows)} held-out value(s) inside; a {fit.level:.0%} interval should "
+                     "miss about one in twenty, and more often when growth changes pace.")
+        lines.extend(_note_lines(fit.notes))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def backtest(points: Sequence[tuple[float, float]], hold_out: int = 1, level: float = 0.95,
+             name: str = "series", notes: Sequence[str] = ()) -> Backtest:
+    """Fit exponential growth to ``points`` without the last ``hold_out`` years and predict those.
+
+    Needs at least 3 points left to fit (a prediction interval needs a residual variance):
+    :class:`SeriesTooShortError` otherwise, naming how many the series has.
+    """
+    points = sorted(points)
+    if hold_out < 1:
+        raise ValueError(f"hold out at least one year (got {hold_out})")
+    if len(points) - hold_out < 3:
+        raise SeriesTooShortError(
+            f"series {name!r} has {len(points)} point{'s' if len(points) != 1 else ''}: a back-test holding out "
+            f"{hold_out} year(s) needs at least {hold_out + 3} (3 to fit, with a residual variance for the "
+            "prediction interval)")
+    train, test = points[:-hold_out], points[-hold_out:]
+    years, values = zip(*train)
+    fit = dataclasses.replace(fit_exponential(years, values, level=level), series=name, notes=tuple(notes))
+    rows = []
+    for year, value in test:
+        predicted, low, high = prediction_interval(fit, year)
+        rows.append((float(year), float(value), predicted, low, high, bool(low <= value <= high)))
+    return Backtest(name, fit, tuple(rows))
+
+
+def backtest_series(name: str, hold_out: int = 1, level: float = 0.95) -> Backtest:
+    """:func:`backtest` of a known published series by name (:func:`series_points`)."""
+    return backtest(series_points(name), hold_out, level, name=name, notes=SERIES_NOTES.get(name, ()))
+
+
+# --- several short series of one kind: a random-effects pooled growth rate ---------------------
+
+AI_REPORT_SERIES = ("iwf-ai-reports", "iwf-realistic-ai-reports")
+"""The published series of AI-generated **reports**: actionable AI reports 2023-2024 and realistic
+AI reports 2024-2025. Each is counted its own way (never join them into one series), but both
+measure how fast reports of synthetic material grow, so :func:`fit_pooled` combines their rates."""
+
+
+def rate_and_se(fit: CountRatioFit | ExponentialFit) -> tuple[float, float]:
+    """A fit's continuous growth rate per year and its standard error: the regression's for a
+    log-linear fit; for two Poisson counts ``c1``, ``c2`` the delta method, ``√(1/c1 + 1/c2) / years apart``."""
+    if isinstance(fit, CountRatioFit):
+        return fit.rate, math.sqrt(1 / fit.earlier_count + 1 / fit.later_count) / fit.years_apart
+    return fit.rate, fit.rate_se
+
+
+@dataclass(frozen=True)
+class PooledFit(_DoublingTime):
+    """Growth common to several series, by a random-effects meta-analysis of their log growth rates.
+
+    Each series ``i`` gives a rate ``r_i`` per year with standard error ``se_i``
+    (:func:`rate_and_se`); on the log scale ``y_i = ln r_i`` with variance ``(se_i / r_i)²``.
+    The series may truly differ (each counts its own way), so between-series variance ``tau2``
+    is estimated by DerSimonian–Laird from Cochran's ``q``, and the pooled ``log_rate`` is the
+    weighted mean with weights ``1 / (v_i + tau2)``; its ``level`` interval uses the normal
+    quantile. The log scale keeps growth positive and makes the doubling time ``ln 2 / r``
+    lognormal: its median is the pooled estimate and its interval ends are the interval's.
+    With two series, ``tau2`` rests on one degree of freedom: read the interval as a rough
+    guide, wider in truth.
+    """
+
+    series: tuple[str, ...]
+    rates: tuple[float, ...]
+    rate_ses: tuple[float, ...]
+    q: float
+    tau2: float
+    log_rate: float
+    log_rate_se: float
+    level: float
+    method: str = field(default="random-effects (DerSimonian-Laird) pooling of log growth rates", init=False)
+
+    @property
+    def rate(self) -> float:
+        """Pooled continuous growth rate per year."""
+        return math.exp(self.log_rate)
+
+    @property
+    def rate_ci(self) -> tuple[float, float]:
+        """``level`` interval of the pooled rate per year."""
+        z = float(stats.norm.ppf((1 + self.level) / 2))
+        return math.exp(self.log_rate - z * self.log_rate_se), math.exp(self.log_rate + z * self.log_rate_se)
+
+    @property
+    def annual_growth(self) -> float:
+        """Growth per year as a share, ``exp(rate) − 1``."""
+        return math.expm1(self.rate)
+
+    @property
+    def doubling_time(self) -> float:
+        """Doubling time in **years** at the pooled rate."""
+        return doubling_years(self.rate)
+
+    @property
+    def doubling_time_ci(self) -> tuple[float, float]:
+        """``level`` interval of the doubling time in years, ``(shortest, longest)``."""
+        return doubling_interval(self.rate_ci)
+
+    def summary(self) -> str:
+        """Several lines: each series' rate, the heterogeneity, the pooled rate and doubling time."""
+        pct = f"{self.level:.0%}"
+        lines = [f"Pooled growth of {len(self.series)} series ({self.method})."]
+        for name, rate, se in zip(self.series, self.rates, self.rate_ses):
+            lines.append(f"  {name}: {rate:.4g}/year (se {se:.2g}), doubling time {format_days(LN2 / rate)}")
+        lines.append(f"  heterogeneity: Cochran's Q {self.q:.3g} on {len(self.series) - 1} df, between-series "
+                     f"variance of log rates {self.tau2:.3g}")
+        short, long = self.doubling_time_ci
+        lines.append(f"  pooled: {self.rate:.4g}/year ({self.annual_growth:+.0%} a year), doubling time "
+                     f"{format_days(self.doubling_time)}, {pct} CI {format_days(short)} to {format_days(long)}")
+        if len(self.series) < 3:
+            lines.append(f"  only {len(self.series)} series: the between-series variance rests on "
+                         f"{len(self.series) - 1} degree(s) of freedom; read the interval as a rough guide")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def fit_pooled(names: Sequence[str] = AI_REPORT_SERIES, level: float = 0.95) -> PooledFit:
+    """Pool the growth rates of the known series ``names`` (:class:`PooledFit`); every series must be growing."""
+    rates, ses = [], []
+    for name in names:
+        rate, se = rate_and_se(fit_series(name, level=level))
+        if rate <= 0:
+            raise ValueError(f"series {name!r} is not growing (rate {rate:.3g}/year): a log growth rate needs growth")
+        rates.append(rate)
+        ses.append(se)
+    y = np.log(rates)
+    v = (np.asarray(ses) / np.asarray(rates)) ** 2
+    w = 1 / v
+    fixed = float(w @ y / w.sum())
+    q = float(w @ (y - fixed) ** 2)
+    tau2 = max(0.0, (q - (len(y) - 1)) / float(w.sum() - (w @ w) / w.sum())) if len(y) > 1 else 0.0
+    w_star = 1 / (v + tau2)
+    return PooledFit(series=tuple(names), rates=tuple(rates), rate_ses=tuple(ses), q=q, tau2=tau2,
+                     log_rate=float(w_star @ y / w_star.sum()), log_rate_se=float(1 / math.sqrt(w_star.sum())),
+                     level=level)

@@ -10,8 +10,11 @@ Rules it applies (times in seconds):
   end of their shift and before the window's end, and their exposure today is below their cap.
 * The eligible analyst free earliest decides next (ties: lower index first). They take the
   waiting item of the highest priority that has arrived by then, first come first served
-  within a priority (non-preemptive). If nothing is waiting they take the next item to
-  arrive, if it arrives before their shift ends and within the window.
+  within a priority (non-preemptive) — or, in earliest-deadline order, the waiting item whose
+  due time (arrival + its priority's SLA window) comes first. If nothing is waiting they take
+  the next item to arrive, if it arrives before their shift ends and within the window.
+* An analyst takes only the priorities their shift pattern serves (on-call cover that takes
+  urgent items only); the others wait for someone who serves them.
 * An item whose deadline has passed when it would be taken has expired: it is skipped,
   and never costs analyst time (expiry at the deadline, whether or not anyone looked).
 * A started item is finished, even past the end of the shift or the exposure cap: shift
@@ -94,6 +97,9 @@ def assign(
     carry_over: bool,
     remaining: np.ndarray,
     in_hand: np.ndarray,
+    serves: np.ndarray,
+    earliest_deadline: bool,
+    qdue: np.ndarray,
 ) -> int:
     """Assign queued items to analysts for every decision before ``t_end``; return how many started.
 
@@ -109,6 +115,11 @@ def assign(
     With ``carry_over``, an item that would run past the shift's end stops there: its end
     stays +inf, and the analyst's ``remaining`` work (seconds) and ``in_hand`` item are set
     for their next shift.
+
+    ``serves[a]`` is a bit mask of the priority ranks analyst ``a`` takes (-1: all). With
+    ``earliest_deadline`` the analyst takes the waiting item with the smallest arrival +
+    ``qdue[q]`` (its queue's SLA window, seconds; +inf after all others), ties to the earlier
+    arrival, then the lower queue; otherwise strict priority order.
     """
     n_analysts = free_at.shape[0]
     n_queues = queue.shape[0]
@@ -126,9 +137,13 @@ def assign(
         chosen = -1
         while True:
             next_arrival = np.inf
+            best_due = np.inf
+            best_arrival = np.inf
             for q in range(n_queues):
-                if chosen >= 0 and qrank[q] > qrank[chosen]:
+                if chosen >= 0 and not earliest_deadline and qrank[q] > qrank[chosen]:
                     break  # a higher-priority item is already waiting
+                if not (serves[a] >> qrank[q]) & 1:
+                    continue  # a priority this analyst does not take
                 h = qhead[q]
                 while h < qtail[q]:
                     item = queue[q, h]
@@ -139,8 +154,11 @@ def assign(
                     if deadline[item] <= f:
                         h += 1  # expired while waiting
                         continue
-                    if chosen < 0 or arrival[item] < arrival[queue[chosen, qhead[chosen]]]:
+                    due = arrival[item] + qdue[q] if earliest_deadline else arrival[item]
+                    if chosen < 0 or due < best_due or (due == best_due and arrival[item] < best_arrival):
                         chosen = q
+                        best_due = due
+                        best_arrival = arrival[item]
                     break
                 qhead[q] = h
             if chosen >= 0 or next_arrival >= limit:

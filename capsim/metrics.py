@@ -35,129 +35,26 @@ import numpy as np
 import pandas as pd
 
 from capsim.costs import staff_cost, tooling_cost
-from capsim.passes import most_waiting, shift_totals, step_counts, waits_of
+from capsim.metric_names import (  # the output's vocabulary, re-exported here
+    METRIC_DESCRIPTIONS,
+    PATTERN_DESCRIPTIONS,
+    PER_TEAM,
+    SHARES,
+    VICTIM_ID_TEAM,
+    glossary,
+    metric_names,
+    metric_range,
+    original_sla_priorities,
+    team_priorities,
+    used_priorities,
+)
+from capsim.passes import most_waiting, shift_totals, step_counts, step_sums, waits_of
 from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_REALISTIC
 from capsim.records import CARRIED_PIECE, Replication
+from capsim.side_effects import side_effect_metrics
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
-from capsim.workforce import exposure_cap
-
-METRIC_DESCRIPTIONS: dict[str, str] = {
-    "arrivals": "items arriving after the warm-up (all streams, including those cleared automatically)",
-    "assessed": "items whose assessment started before the horizon",
-    "auto_cleared": "items cleared by automated tooling without review",
-    "expired": "items that expired unassessed (missed takedowns)",
-    "waiting": "items still waiting at the horizon (of those arriving after the warm-up); their waits are "
-               "known from the run-out",
-    "runout_days": "days after the horizon until the last item that had arrived was assessed or expired "
-                   "(no new arrivals, the same rosters)",
-    "censored": "items whose wait was still unknown when the run-out stopped at its limit (their waits count "
-                "up to then: a lower bound); 0 when the run-out finished",
-    "backlog_start": "items waiting just before the end of the warm-up, all teams",
-    "referred": "referrals from one team to another arriving after the warm-up",
-    "assessments": "assessments started after the warm-up and before the horizon, all teams",
-    "expirations": "items that expired unassessed after the warm-up and by the horizon, all teams",
-    "backlog_end": "items waiting at the horizon, all teams (= backlog_start + arrivals - auto_cleared + "
-                   "referred - assessments - expirations)",
-    "backlog_max": "largest number waiting at any moment after the warm-up, all teams (exact event times)",
-    "wait_mean": "mean hours from arrival to start of assessment, over every item from the streams that "
-                 "arrived after the warm-up and was eventually assessed (expired items left out)",
-    "wait_p90": "90th percentile of that wait, hours",
-    "p_wait": "share of those items that waited at all",
-    "time_to_assessment_mean": "mean hours from arrival to end of assessment (the same items)",
-    "time_to_assessment_p50": "median hours from arrival to end of assessment",
-    "time_to_assessment_p90": "90th percentile, hours",
-    "time_to_assessment_p95": "95th percentile, hours",
-    "assessed_criminal": "assessed items that are criminal",
-    "assessed_realistic": "assessed items that are AI-generated, criminal and realistic",
-    "analyst_hours": "hours of review by analysts after the warm-up and by the horizon (work in hand at the "
-                     "horizon pro rata)",
-    "exposure_hours_per_analyst_day": "hours of review per analyst on each shift in which they reviewed",
-    "utilisation": "analyst_hours over rostered hours: the time present analysts were on shift (after "
-                   "shrinkage, before any exposure cap)",
-    "utilisation_usable": "analyst_hours over usable hours: on each shift, the time on shift up to the daily "
-                          "exposure cap (1 = working flat out within the cap; can pass 1 a little, as an item "
-                          "started under the cap is finished)",
-    "cost_staff": "staff cost over the measured period, in the scenario's currency",
-    "cost_tooling": "tooling cost over the measured period",
-    "cost_total": "staff and tooling cost over the measured period",
-    "cost_per_assessed": "total cost per assessed item",
-}
-"""Metric name → what it means (those named after priorities and teams: :data:`PATTERN_DESCRIPTIONS`)."""
-
-SHARES = ("p_wait", "sla_")
-"""Metrics (names, or name prefixes) that are shares: their confidence intervals are clipped to [0, 1]."""
-
-
-def metric_range(name: str) -> tuple[float, float]:
-    """The values a metric can take: [0, 1] for shares, [0, inf) for every other metric
-    (counts, hours, costs, utilisation). Confidence intervals are clipped to it."""
-    return (0.0, 1.0) if name.startswith(SHARES) else (0.0, np.inf)
-
-
-VICTIM_ID_TEAM = "victim_id"
-"""The team whose hours are reported as victim-identification hours."""
-
-PER_TEAM = ("assessed", "wait_mean", "backlog_end", "analyst_hours", "utilisation", "utilisation_usable")
-"""Metrics reported per team (``<metric>_<team>``) when a scenario has more than one team."""
-
-
-PATTERN_DESCRIPTIONS: dict[str, str] = {
-    "sla_<priority>": "share of the streams' <priority> items arriving after the warm-up (at the team each stream "
-                      "goes to, the intake team; not referrals) whose assessment ended within the SLA's `within` of "
-                      "arriving; expired items are misses",
-    "wait_mean_<priority>": "mean wait in hours of the streams' <priority> items (not referrals)",
-    "wait_mean_missed_harmful": "mean wait in hours of criminal items the classifier did not flag as harmful",
-    "<metric>_<team>": "with more than one team, each of " + ", ".join(PER_TEAM) + " over the items that arrived "
-                       "at <team> after the warm-up: its streams' and the referrals it received, timed from their "
-                       "arrival there",
-    "sla_<priority>_<team>": "share of <priority> items arriving at <team> (its streams' and referrals) whose "
-                             "assessment there ended within the SLA's `within` of arriving there",
-    "wait_mean_<priority>_<team>": "mean wait in hours of <priority> items at <team>, from their arrival there",
-    "victim_id_hours": "analyst hours of the team named victim_id",
-    "victim_id_hours_on_synthetic": "of those, hours spent on AI-generated items",
-}
-"""Metrics named after a scenario's priorities and teams: pattern → what it means."""
-
-
-def glossary() -> str:
-    """Every metric and what it means, as the markdown of docs/metrics.md."""
-    rows = [f"| `{name}` | {text} |" for name, text in {**METRIC_DESCRIPTIONS, **PATTERN_DESCRIPTIONS}.items()]
-    return "\n".join([
-        "# Metrics",
-        "",
-        "<!-- generated: python -c 'import capsim.metrics as m; print(m.glossary(), end=\"\")' > docs/metrics.md -->",
-        "",
-        "Names as in `summary.csv` and `replications.csv`; times in hours, shares between 0 and 1.",
-        "Waits describe every item that arrived after the warm-up (the run-out after the horizon finishes",
-        "the work already arrived); everything else is as at the horizon. See [model.md](model.md).",
-        "In `summary.csv` each metric's 95% interval is clipped to its range: at 0, and at 1 for shares",
-        "(`p_wait`, `sla_*`).",
-        "",
-        "| metric | meaning |",
-        "|---|---|",
-        *rows,
-        "",
-    ])
-
-
-def metric_names(scenario: Scenario) -> list[str]:
-    """The metrics a run of ``scenario`` reports, in report order."""
-    names = list(METRIC_DESCRIPTIONS)
-    at = names.index("assessed_criminal")
-    extra = [f"sla_{s.priority}" for s in scenario.sla] + [f"wait_mean_{p}" for p in used_priorities(scenario)]
-    if scenario.tooling.classifier.enabled:
-        extra.append("wait_mean_missed_harmful")
-    names = names[:at] + extra + names[at:]
-    if len(scenario.workforce) > 1:
-        handled = team_priorities(scenario)
-        for team in scenario.workforce:
-            names += [f"{metric}_{team.team}" for metric in PER_TEAM]
-            names += [f"sla_{s.priority}_{team.team}" for s in scenario.sla if s.priority in handled[team.team]]
-            names += [f"wait_mean_{p}_{team.team}" for p in handled[team.team]]
-            if team.team == VICTIM_ID_TEAM:
-                names += ["victim_id_hours", "victim_id_hours_on_synthetic"]
-    return names
+from capsim.workforce import exposure_cap, people_per_seat
 
 
 def _quantiles(values: np.ndarray, *q: float) -> list[float]:
@@ -206,6 +103,7 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
     staff = staff_cost(scenario, years, rep.shifts)  # analysts actually in post, hires and overtime
     tools = tooling_cost(scenario, years, arrivals, float(scope.sum()))
     assessed = int(started.sum())
+    ai_generated = int((scope & (items.flags & FLAG_AI > 0)).sum())
     m: dict[str, float] = {
         "arrivals": arrivals,
         "assessed": float(assessed),
@@ -220,6 +118,7 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
         "expirations": float((expired_all & (items.deadline >= warmup)).sum()),
         "backlog_end": float(waiting_all.sum()),
         "backlog_max": most,
+        "backlog_mean": backlog_mean(rep),
         "wait_mean": wait_mean,
         "wait_p90": wait_p90,
         "p_wait": p_wait,
@@ -231,18 +130,27 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
     for sla in scenario.sla:
         m[f"sla_{sla.priority}"] = sla_attainment(scenario, rep, sla.priority, sla.within)
     for p in used_priorities(scenario):  # the streams' own items: referrals count at their team
-        m[f"wait_mean_{p}"] = _mean(eventual_waits(rep, scope & (items.priority == scenario.priorities.index(p)))[0])
+        mine = scope & (items.priority == scenario.priorities.index(p))
+        # every item of one priority (a common case): the same waits, so the same mean, already known
+        m[f"wait_mean_{p}"] = wait_mean if np.array_equal(mine, scope) else _mean(eventual_waits(rep, mine)[0])
     if scenario.tooling.classifier.enabled:
+        for p in original_sla_priorities(scenario):
+            sla = next(x for x in scenario.sla if x.priority == p)
+            m[f"sla_{p}_original"] = sla_attainment(scenario, rep, p, sla.within, original=True)
         missed = scope & (items.flags & FLAG_CRIMINAL > 0) & (items.flags & FLAG_FLAGGED_HARMFUL == 0)
         m["wait_mean_missed_harmful"] = _mean(eventual_waits(rep, missed)[0])
     m.update(
         {
             "assessed_criminal": float((started & (items.flags & FLAG_CRIMINAL > 0)).sum()),
             "assessed_realistic": float((started & (items.flags & FLAG_REALISTIC > 0)).sum()),
+            "ai_generated": float(ai_generated),
+            "ai_generated_share": ai_generated / scope.sum() if scope.any() else float("nan"),
             "analyst_hours": analyst_seconds / SECONDS_PER_HOUR,
             "exposure_hours_per_analyst_day": _mean(exposure) / SECONDS_PER_HOUR,
             "utilisation": analyst_seconds / available if available else float("nan"),
             "utilisation_usable": analyst_seconds / usable if usable else float("nan"),
+            "fte": sum(plan.in_post_seconds(warmup, horizon) * people_per_seat(team)
+                       for plan, team in zip(rep.shifts, scenario.workforce)) / (horizon - warmup),
             "cost_staff": staff,
             "cost_tooling": tools,
             "cost_total": staff + tools,
@@ -251,31 +159,8 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
     )
     if len(scenario.workforce) > 1:
         m.update(team_metrics(scenario, rep, worked, waiting_all))
+    m.update(side_effect_metrics(scenario, rep))
     return m
-
-
-def used_priorities(scenario: Scenario) -> list[str]:
-    """Priorities the streams' items can have, in service order (referrals' are in :func:`team_priorities`)."""
-    used = {s.priority for s in scenario.demand}
-    if scenario.tooling.classifier.enabled:
-        used = {scenario.tooling.classifier.positive_priority, scenario.tooling.classifier.negative_priority}
-    return [p for p in scenario.priorities if p in used]
-
-
-def team_priorities(scenario: Scenario) -> dict[str, list[str]]:
-    """Priorities each team's items can have, in service order: its own streams' and those of
-    the referrals it receives (a rule's ``priority``, or else the sending team's)."""
-    classifier = scenario.tooling.classifier
-    handled: dict[str, set[str]] = {t.team: set() for t in scenario.workforce}
-    for s in scenario.demand:
-        handled[scenario.team_of(s)] |= ({classifier.positive_priority, classifier.negative_priority}
-                                         if classifier.enabled else {s.priority})
-    for i in scenario.team_order():
-        source = scenario.workforce[i].team
-        for r in scenario.routing:
-            if r.source == source:
-                handled[r.to] |= {r.priority} if r.priority else handled[source]
-    return {team: [p for p in scenario.priorities if p in used] for team, used in handled.items()}
 
 
 def eventual_waits(rep: Replication, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -306,6 +191,21 @@ def backlog_start_and_max(rep: Replication) -> tuple[float, float]:
     left.sort(kind="stable")  # in place: ``left`` is a new array already
     start, most = most_waiting(arrived, left, float(rep.warmup))  # one merge of the two sorted columns
     return float(start), float(most)
+
+
+def backlog_mean(rep: Replication, window: tuple[float, float] | None = None) -> float:
+    """Items waiting (all teams) averaged over time in ``window`` (seconds; default from the end
+    of the warm-up to the horizon), exact: each item's time in a queue within the window —
+    from its arrival to its start, its expiry or the horizon — summed and divided by the
+    window's length. Unlike a sample at one moment, it does not depend on the weekday or hour
+    at which a run or a period ends."""
+    t0, t1 = window if window is not None else (rep.warmup, rep.horizon)
+    if t1 <= t0:
+        return float("nan")
+    items = rep.items
+    left = np.where(items.started, items.start, np.minimum(items.deadline, rep.horizon))
+    inside = np.clip(left, t0, t1) - np.clip(items.arrival, t0, t1)
+    return float(inside.sum() / (t1 - t0))
 
 
 def team_metrics(scenario: Scenario, rep: Replication, worked: np.ndarray, waiting: np.ndarray) -> dict[str, float]:
@@ -358,26 +258,48 @@ def exposure_per_analyst_shift(rep: Replication, worked: np.ndarray) -> np.ndarr
         pieces = rep.carried[t] if rep.carried else np.zeros(0, dtype=CARRIED_PIECE)
         pieces = pieces[worked[pieces["item"]] & (pieces["shift"] < len(plan.start))]
         mine[pieces["item"]] = False  # items done in one shift; the others count piece by piece
-        sums = shift_totals(mine, items.start, items.analyst, items.service, plan.start, plan.present.shape[1],
-                            pieces["shift"], items.analyst[pieces["item"]], pieces["seconds"])  # one compiled pass
-        totals.append(sums[sums > 0])
+        for lo, hi, rows in _pattern_blocks(plan):  # several shift patterns: each analyst's own shifts
+            analyst, piece_analyst = items.analyst.astype(np.int64), items.analyst[pieces["item"]].astype(np.int64)
+            local = np.full(len(plan.start), -1, dtype=np.int64)
+            local[rows] = np.arange(len(rows))
+            ours = (piece_analyst >= lo) & (piece_analyst < hi)
+            sums = shift_totals(mine & (analyst >= lo) & (analyst < hi), items.start, analyst - lo, items.service,
+                                plan.start[rows], hi - lo, local[pieces["shift"][ours]], piece_analyst[ours] - lo,
+                                pieces["seconds"][ours])  # one compiled pass
+            totals.append(sums[sums > 0])
     return np.concatenate(totals) if totals else np.zeros(0)
 
 
+def _pattern_blocks(plan) -> list[tuple[int, int, np.ndarray]]:
+    """(first seat, end seat, shift rows) of each shift pattern of a team's plan (one block for
+    a single roster): an analyst's shifts are those of their pattern."""
+    if plan.pattern is None:
+        return [(0, plan.present.shape[1], np.arange(len(plan.start)))]
+    return [(int(plan.bounds[p]), int(plan.bounds[p + 1]), np.flatnonzero(plan.pattern == p))
+            for p in range(len(plan.bounds) - 1)]
+
+
 def sla_attainment(scenario: Scenario, rep: Replication, priority: str, within: float, team: int | None = None,
-                   window: tuple[float, float] | None = None) -> float:
+                   window: tuple[float, float] | None = None, original: bool = False) -> float:
     """Share of ``priority`` items arriving after the warm-up whose assessment ended within
     ``within`` seconds of their arrival: with ``team`` (an index), the items that arrived at
     that team (its streams' and its referrals, timed from their arrival there); without, the
     items from the streams at the team each stream goes to (no referrals). With ``window``
     (t0, t1 seconds), only the items arriving in [t0, t1) (a planning period, capsim staff).
+    With ``original``, the items of the streams whose one priority is ``priority`` (not a
+    ``priority_mix``), whatever queue a classifier put them in (streams' items only).
 
     Every item's eventual end is known from the run-out; an expired item is a miss. An item
     still unassessed when the run-out stopped at its limit is a miss if its deadline had
     passed by then, and left out otherwise (its outcome is unknown).
     """
     items = rep.items
-    mine = (items.priority == scenario.priorities.index(priority)) & (items.arrival >= rep.warmup)
+    index = scenario.priorities.index(priority)
+    if original:
+        own = np.array([not s.priority_mix and s.priority == priority for s in scenario.demand], dtype=bool)
+        mine = items.direct & own[items.stream] & (items.arrival >= rep.warmup)
+    else:
+        mine = (items.priority == index) & (items.arrival >= rep.warmup)
     mine &= items.direct if team is None else items.team == team
     if window is not None:
         mine &= (items.arrival >= window[0]) & (items.arrival < window[1])
@@ -398,11 +320,34 @@ def counts_up_to(values: np.ndarray, first: float, step: float, samples: int, st
     return step_counts(np.asarray(values, dtype=np.float64), float(first), float(step), int(samples), strict)
 
 
+def waiting_seconds_up_to(arrival: np.ndarray, left: np.ndarray, first: float, step: float,
+                          samples: int) -> np.ndarray:
+    """Item-seconds spent waiting up to each sample time ``first + j × step`` (from any origin
+    before ``first``: only differences between samples mean anything), for items waiting
+    from ``arrival`` until ``left`` (start or expiry; +inf: still waiting).
+
+    The number waiting is #arrived − #left, and ∫ #{x ≤ u} du up to t is t·C(t) − S(t), with
+    C and S the count and sum of the times x ≤ t: both are histograms on the sampling grid and
+    running sums (linear time, no sorting). Times are taken relative to ``first`` to keep the
+    sums precise.
+    """
+    grid = np.arange(samples) * step
+
+    def integral(times: np.ndarray) -> np.ndarray:
+        count, total = step_sums(times, float(first), float(step), int(samples))  # by first sample at or after each
+        return grid * np.cumsum(count) - np.cumsum(total)
+
+    return integral(np.asarray(arrival, dtype=float)) - integral(np.asarray(left, dtype=float))
+
+
 def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
     """The state sampled at the end of every ``clock.step`` after the warm-up, to the horizon.
 
     Each row describes the step [``time`` − step, ``time``): ``backlog`` (items waiting at
-    ``time``, all teams) and ``backlog_<team>``; ``arrivals``, ``assessments`` (started) and
+    ``time``, all teams) and ``backlog_<team>``; ``backlog_mean`` and ``backlog_mean_<team>``,
+    the number waiting averaged over the step (exact, :func:`waiting_seconds_up_to`: the
+    measure charts draw, as it does not depend on the hour or weekday of the sample); ``arrivals`` (all streams, cleared
+    items included) and ``arrivals_<stream>`` (each stream's), ``assessments`` (started) and
     ``expired`` during the step; ``on_duty`` (analysts at work, averaged over the step).
     ``time`` is in hours after the start, ``date`` the calendar time.
     """
@@ -414,7 +359,7 @@ def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
     started, gone = items.started, ~items.started & np.isfinite(items.deadline)
     frame = {"time": times / SECONDS_PER_HOUR,
              "date": pd.Timestamp(scenario.clock.start) + pd.to_timedelta(times, unit="s")}
-    per_team = {}
+    per_team, averaged = {}, {}
     teams = [np.ones(len(items), dtype=bool)] if len(scenario.workforce) == 1 else \
         [items.team == t for t in range(len(scenario.workforce))]
     for team, mine in zip(scenario.workforce, teams):
@@ -422,14 +367,23 @@ def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
                    - counts_up_to(items.start[mine & started], first, step, n)
                    - counts_up_to(items.deadline[mine & gone], first, step, n))
         per_team[f"backlog_{team.team}"] = waiting
+        left = np.where(started[mine], items.start[mine], items.deadline[mine])
+        area = waiting_seconds_up_to(items.arrival[mine], left, first - step, step, n + 1)
+        averaged[f"backlog_mean_{team.team}"] = np.diff(area) / step
     frame["backlog"] = sum(per_team.values())
     frame.update(per_team)
+    frame["backlog_mean"] = sum(averaged.values())
+    frame.update(averaged)
     cells_per_step = int(step // rep.cell_seconds)
     arrived_cells = rep.arrived_per_cell.sum(axis=0)
     cumulative = np.concatenate([[0], np.cumsum(arrived_cells)])
     cell_index = np.minimum((times / rep.cell_seconds).astype(np.int64), len(arrived_cells))
     previous = np.maximum(cell_index - cells_per_step, 0)
     frame["arrivals"] = cumulative[cell_index] - cumulative[previous]
+    per_stream = np.concatenate([np.zeros((len(rep.arrived_per_cell), 1), dtype=np.int64),
+                                 np.cumsum(rep.arrived_per_cell, axis=1)], axis=1)
+    for s, stream in enumerate(scenario.demand):  # each stream's arrivals in the step, cleared ones included
+        frame[f"arrivals_{stream.stream}"] = per_stream[s, cell_index] - per_stream[s, previous]
     for column, values in (("assessments", items.start[started]), ("expired", items.deadline[gone])):
         up_to = counts_up_to(values, first - step, step, n + 1, strict=True)  # from the step's start
         frame[column] = np.diff(up_to)

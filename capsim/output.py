@@ -36,7 +36,7 @@ from pathlib import Path
 MANIFEST = "manifest.json"
 """The file that marks a folder as a capsim output, and says of which kind."""
 
-KINDS = ("run", "report", "compare", "sensitivity", "staff", "budget", "sweep")
+KINDS = ("run", "report", "compare", "sensitivity", "staff", "budget", "sweep", "grant", "brief")
 """The kinds of output, one per command that writes a folder (``calibrate`` writes a run's)."""
 
 MARKER = ".capsim-staging"

@@ -118,3 +118,30 @@ def shift_totals(rows: np.ndarray, start: np.ndarray, analyst: np.ndarray, secon
     for k in range(piece_shift.shape[0]):
         sums[piece_shift[k] * headcount + piece_analyst[k]] += piece_seconds[k]
     return sums
+
+
+@njit(cache=True)
+def step_sums(times: np.ndarray, first: float, step: float, samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per sample ``j`` (time ``first + j × step``), how many of the finite ``times`` fall in
+    (sample ``j − 1``, sample ``j``] and the sum of their ``time − first`` (those at or before
+    ``first`` count at sample 0; those after the last sample, and infinite ones, are dropped).
+
+    Equals, with ``x`` = the finite times less ``first``, kept where ``x ≤ (samples − 1) × step``
+    and ``cell = maximum(ceil(x / step), 0)``, ``np.bincount(cell, minlength=samples)`` and
+    ``np.bincount(cell, weights=x, minlength=samples)``: the same additions in the same order.
+    """
+    count = np.zeros(samples, dtype=np.int64)
+    total = np.zeros(samples)
+    last = (samples - 1) * step
+    for i in range(times.shape[0]):
+        t = times[i]
+        if not np.isfinite(t):
+            continue
+        x = t - first
+        if not x <= last:
+            continue
+        cell = np.ceil(x / step)
+        k = int(cell) if cell > 0 else 0
+        count[k] += 1
+        total[k] += x
+    return count, total

@@ -26,6 +26,10 @@ B(k) = a B(k-1) / (k + a B(k-1)), so no factorials or powers are formed and
 the result stays finite for hundreds/thousands of servers and loads of
 ~1000 Erlangs.  Erlang C is derived from Erlang B.  Erlang A (M/M/c+M) is
 solved as a birth-death chain in log space (see :func:`erlang_a`).
+
+Why it is one module (about 550 lines): the closed forms share their numerically stable
+building blocks (log-space Erlang B, the birth-death solution), and the theory tests pin the
+engine to all of them together.
 """
 
 from __future__ import annotations

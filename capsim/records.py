@@ -242,3 +242,56 @@ class Replication:
         their review times, less the work still to do at the horizon on items in hand."""
         after = self.after
         return float(self.items.service[rows].sum() - after.left[rows[after.in_hand]].sum())
+
+    def window(self, t0: float, t1: float) -> "Replication":
+        """This replication as if it had been measured over [``t0``, ``t1``) (seconds, within
+        the warm-up's end and the horizon): the warm-up ending at ``t0`` and the horizon at ``t1``.
+
+        The rows are those that arrived before ``t1`` and were still in a queue at ``t0`` or
+        arrived after it (rows that had left every queue before ``t0`` change no measure of
+        the window). Each row's state is as at ``t1`` — started if it started before ``t1``,
+        expired if its deadline passed by then — and what happened after ``t1`` is its
+        run-out: every row's eventual start and end are this replication's. Work in hand at
+        ``t1`` counts up to ``t1``: the rest of its review time (up to its eventual end) is
+        the run-out's ``left``. Cells and shifts are kept whole (the metrics cut them by time).
+        With ``t1`` the horizon, the run-out's rows in hand and their ``left`` are this one's.
+        """
+        items, after = self.items, self.after
+        started = np.isfinite(items.start)
+        left_queue = np.where(started, items.start, items.deadline)  # +inf: still waiting at the horizon
+        rows = np.flatnonzero((items.arrival < t1) & (left_queue >= t0))
+        start, end = items.start[rows], self.eventual_end[rows]
+        by_t1 = start < t1
+        eventual_start = self.eventual_start[rows]
+        view = Items(
+            arrival=items.arrival[rows], service=items.service[rows], deadline=items.deadline[rows],
+            start=np.where(by_t1, start, np.inf), end=np.where(by_t1, end, np.inf),
+            analyst=np.where(by_t1, items.analyst[rows], -1).astype(items.analyst.dtype),
+            team=items.team[rows], stream=items.stream[rows], priority=items.priority[rows], flags=items.flags[rows],
+            parent=items.parent[rows])
+        position = np.full(len(items), -1, dtype=np.int64)  # row of the full table → row of the view
+        position[rows] = np.arange(len(rows))
+        ids = np.flatnonzero(~by_t1)
+        if t1 >= self.horizon:  # the replication's own run-out
+            in_hand = position[after.in_hand]
+            left = after.left[in_hand >= 0]
+            in_hand = in_hand[in_hand >= 0]
+        else:
+            in_hand = np.flatnonzero(by_t1 & ~(end <= t1))
+            left = np.minimum(end[in_hand] - t1, view.service[in_hand])
+        finished = np.concatenate([end[np.isfinite(end)], view.deadline[~np.isfinite(eventual_start)
+                                                                         & (view.deadline <= after.stopped)]])
+        last = float(finished.max()) if len(finished) else t1
+        runout = Runout(ids=ids, start=eventual_start[ids], end=end[ids], in_hand=in_hand, left=left,
+                        stopped=after.stopped, complete=after.complete,
+                        seconds=max(last - t1, 0.0) if after.complete else after.stopped - t1)
+        carried = []
+        for pieces in self.carried:
+            pieces = pieces[position[pieces["item"]] >= 0].copy()
+            pieces["item"] = position[pieces["item"]]
+            carried.append(pieces)
+        cells = int(np.ceil(t1 / self.cell_seconds))
+        return Replication(items=view, horizon=t1, warmup=t0, cell_seconds=self.cell_seconds,
+                           arrived_per_cell=self.arrived_per_cell[:, :cells],
+                           cleared_per_cell=self.cleared_per_cell[:, :cells], stream_team=self.stream_team,
+                           shifts=self.shifts, runout=runout, carried=carried)

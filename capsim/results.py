@@ -22,6 +22,8 @@ from scipy import stats
 from capsim.metrics import metric_range
 
 SUMMARY_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "p10", "p50", "p90"]
+PERIOD_SUMMARY_COLUMNS = ["scenario", "period", "metric", "mean", "ci_low", "ci_high", "p10", "p50", "p90"]
+"""summary.csv: the summary of the whole run (period ``all``) and of each calendar period (:mod:`capsim.periods`)."""
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95,
@@ -50,3 +52,16 @@ def summarise(scenario: str, per_replication: pd.DataFrame, metrics: list[str]) 
         p10, p50, p90 = np.percentile(finite, [10, 50, 90]) if len(finite) else (np.nan,) * 3
         rows.append([scenario, metric, mean, low, high, p10, p50, p90])
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def summarise_periods(scenario: str, per_period: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    """:func:`summarise` of each period, in order of first appearance, from a ((replication,
+    period) × metric) table: :data:`PERIOD_SUMMARY_COLUMNS` (empty table for no periods)."""
+    if per_period.empty:
+        return pd.DataFrame(columns=PERIOD_SUMMARY_COLUMNS)
+    tables = []
+    for label, rows in per_period.groupby("period", sort=False):
+        table = summarise(scenario, rows, metrics)
+        table.insert(1, "period", label)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)

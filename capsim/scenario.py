@@ -7,6 +7,12 @@ once validated; the file keeps its readable units (``28.4s``, ``370/day``).
 
 Every problem is reported as :class:`ScenarioError`, whose message names the file, the key
 and what is allowed.
+
+Why it is one module (over 1,000 lines): the schema's models validate one another (a stream
+names a team, an SLA a priority, a referral rule two teams), and ``extends:`` merging and
+``--set`` overrides walk that same tree; split, one set of cross-references would be
+scattered. Tree walking that needs no schema lives in :mod:`capsim.named_lists`, the metric
+names in :mod:`capsim.metric_names`.
 """
 
 from __future__ import annotations
@@ -38,7 +44,10 @@ from pydantic import (
 )
 
 from capsim import safe_yaml, units
+from capsim.metric_names import metric_names
+from capsim.named_lists import NAME_KEYS, element_name  # noqa: F401 (NAME_KEYS: re-exported)
 from capsim.tooling import Tooling
+from capsim.uncertain_inputs import UncertainError, UncertainInput, central_values
 
 CURRENCIES = {"gbp", "usd", "eur", "aud", "cad", "nzd"}
 """Unit prefixes of money figures, which a scenario takes as plain amounts."""
@@ -146,18 +155,50 @@ class GrowthLinear(Strict):
                                      "rate, e.g. 0.2; from -100 to 100")
 
 
+def _percent_a_year(value: Any) -> Any:
+    """A growth per year written as a percentage ("30%", "+30%") or a share (0.3)."""
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        for suffix in ("ayear", "/year", "/y", "peryear"):
+            text = text.removesuffix(suffix)
+        if text.endswith("%"):
+            try:
+                return float(text[:-1]) / 100
+            except ValueError:
+                raise ValueError(f"{value!r} is not a percentage a year, e.g. 30% (or 0.3)") from None
+    return value
+
+
 class GrowthExponential(Strict):
-    """rate(t) = rate × 2^(t / doubling_time)."""
+    """rate(t) = rate × 2^(t / doubling_time) = rate × (1 + per_year)^(t in years): give one of the two."""
 
     model: Literal["exponential"] = Field(description="growth model")
-    doubling_time: Seconds = Field(description="time for the volume to double, e.g. 180d; at least 1d")
+    doubling_time: Seconds | None = Field(None, description="time for the volume to double, e.g. 180d; at least 1d "
+                                          "(or give per_year)")
+    per_year: Annotated[float | None, BeforeValidator(_percent_a_year)] = Field(
+        None, gt=0, le=1000, description="growth per year, compounding, e.g. 30% (or 0.3); above 0, at most "
+        "100000% (or give doubling_time)")
 
     @field_validator("doubling_time")
     @classmethod
-    def _positive(cls, value: float) -> float:
-        if value < units.SECONDS_PER_DAY:
+    def _positive(cls, value: float | None) -> float | None:
+        if value is not None and value < units.SECONDS_PER_DAY:
             raise ValueError(f"must be at least 1d (got {units.format_duration(value)})")
         return value
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> "GrowthExponential":
+        if (self.doubling_time is None) == (self.per_year is None):
+            raise ValueError("give either doubling_time (e.g. 180d) or per_year (e.g. 30%), not both or neither")
+        if self.per_year is not None:
+            years = math.log(2) / math.log1p(self.per_year)
+            object.__setattr__(self, "doubling_time", max(years * units.SECONDS_PER_YEAR, units.SECONDS_PER_DAY))
+        return self
+
+    @property
+    def annual_growth(self) -> float:
+        """Growth per year as a share (0.3: +30% a year), from either input."""
+        return math.expm1(math.log(2) * units.SECONDS_PER_YEAR / self.doubling_time)
 
 
 class GrowthLogistic(Strict):
@@ -238,7 +279,9 @@ class Stream(Strict):
 
     stream: str = Field(description="name of the stream")
     unit: Literal["image", "video", "report"] = Field("image", description="what one item is")
-    rate: PerSecond | None = Field(None, description="arrival rate at time zero, e.g. 370/day")
+    rate: PerSecond | None = Field(None, description="arrival rate at time zero (or on rate_date), e.g. 370/day")
+    rate_date: dt.date | None = Field(None, description="the date on which rate holds, growth running from it "
+                                      "before and after, e.g. 2024-07-01 for a 2024 yearly figure; default: clock.start")
     growth: Growth = Field(default_factory=GrowthNone, description="how the rate changes over time")
     weekly: dict[str, Annotated[float, Field(ge=0)]] | None = Field(
         None, description="relative volume per weekday (mon..sun), rescaled to average 1"
@@ -247,6 +290,9 @@ class Stream(Strict):
     initial_backlog: int = Field(0, ge=0, le=MAX_COUNT, description="items already waiting at time zero, at most 1e9")
     mix: Mix = Field(default_factory=Mix, description="shares of items with each attribute")
     priority: str = Field("normal", description="queue priority of the stream's items")
+    priority_mix: dict[str, Share] | None = Field(
+        None, description="shares of the stream's items at each priority, drawn per item, e.g. {urgent: 0.1, "
+        "normal: 0.9} (instead of priority); the shares add up to 1")
     ttl: Annotated[TimeToLive | None, BeforeValidator(_ttl_shorthand)] = Field(
         None, description="time an item can wait before it expires (e.g. 72h), or none")
     team: str | None = Field(None, description="team whose queue receives the stream (default: the first)")
@@ -265,6 +311,13 @@ class Stream(Strict):
             raise ValueError("a weekly pattern needs at least one day above zero")
         return weekly
 
+    @field_validator("priority_mix")
+    @classmethod
+    def _shares_add_up(cls, mix: dict[str, float] | None) -> dict[str, float] | None:
+        if mix is not None and abs(sum(mix.values()) - 1) > 1e-9:
+            raise ValueError(f"the shares add up to {sum(mix.values()):g}; they must add up to 1")
+        return mix
+
     @model_validator(mode="after")
     def _rate_matches_growth(self) -> "Stream":
         if isinstance(self.growth, GrowthTable):
@@ -272,7 +325,14 @@ class Stream(Strict):
                 raise ValueError("give either rate or a growth table, not both: the table sets the rate")
         elif self.rate is None:
             raise ValueError("rate is required (e.g. 370/day; 0/day for a backlog only)")
+        if self.rate_date is not None and isinstance(self.growth, GrowthTable):
+            raise ValueError("rate_date goes with rate, not with a growth table (whose points are dated already)")
         return self
+
+    @property
+    def own_priorities(self) -> tuple[str, ...]:
+        """Priorities the stream gives its items (before any classifier): its ``priority_mix``'s, or its ``priority``."""
+        return tuple(self.priority_mix) if self.priority_mix else (self.priority,)
 
     def weekly_factors(self) -> tuple[float, ...]:
         """Multiplier per weekday, Monday first, averaging 1 over the week."""
@@ -330,6 +390,40 @@ def _hours_per_day(value: Any) -> Any:
     return value
 
 
+class PublicHolidays(Strict):
+    """A public-holiday calendar: ``country`` (ISO 3166 code) and optionally ``subdiv`` (a region
+    such as ENG, SCT, WLS or NIR for GB), as listed by the ``holidays`` package."""
+
+    country: str = Field(description="ISO 3166 country code, e.g. GB, DE, US")
+    subdiv: str | None = Field(None, description="region within the country, e.g. ENG; default: national holidays only")
+
+    @model_validator(mode="after")
+    def _known(self) -> "PublicHolidays":
+        import holidays  # imported here: only scenarios with public holidays need it
+
+        supported = holidays.list_supported_countries()
+        if self.country not in supported:
+            hint = difflib.get_close_matches(self.country.upper(), list(supported), n=1)
+            raise ValueError(f"country {self.country!r} is not a country code the holidays package knows"
+                             + (f" (did you mean {hint[0]!r}?)" if hint else "") + "; use an ISO 3166 code such as GB")
+        regions = supported[self.country]
+        if self.subdiv is not None and self.subdiv not in regions:
+            raise ValueError(f"subdiv {self.subdiv!r} is not a region of {self.country}; regions are "
+                             f"{', '.join(regions) or 'none'}")
+        return self
+
+    def dates(self, first: dt.date, last: dt.date) -> list[dt.date]:
+        """The public holidays from ``first`` to ``last`` (inclusive), as the package lists them."""
+        import holidays
+
+        calendar = holidays.country_holidays(self.country, subdiv=self.subdiv, years=range(first.year, last.year + 1))
+        return sorted(d for d in calendar if first <= d <= last)
+
+
+def _country_shorthand(value: Any) -> Any:
+    return {"country": value} if isinstance(value, str) else value
+
+
 class Roster(Strict):
     """A working pattern: ``hours_per_day`` from ``start`` on each of ``days``."""
 
@@ -339,6 +433,9 @@ class Roster(Strict):
     )
     start: str = Field("09:00", description="shift start, HH:MM")
     holidays: list[dt.date] = Field(default_factory=list, description="dates when nobody works")
+    public_holidays: Annotated[PublicHolidays | None, BeforeValidator(_country_shorthand)] = Field(
+        None, description="a country's public holidays, when nobody on this pattern works: a country code "
+        "(e.g. GB) or {country: GB, subdiv: ENG}, from the holidays package")
 
     @field_validator("days", mode="before")
     @classmethod
@@ -395,6 +492,10 @@ class Ramp(Strict):
 
     weeks: float = Field(0.0, ge=0, description="weeks to full productivity (0: none), e.g. 12")
     start: float = Field(1.0, gt=0, le=1, description="productivity on the first day as a share of full, e.g. 0.5")
+    training_weeks: float = Field(0.0, ge=0, description="weeks of training before the ramp, in which a new analyst "
+                                  "reviews nothing (zero output, paid, in post); default 0")
+    mentor_hours: float = Field(0.0, ge=0, le=168, description="hours a week the team's present analysts spend, "
+                                "between them, mentoring each trainee during training_weeks; default 0")
 
 
 class HeadcountChange(Strict):
@@ -404,11 +505,54 @@ class HeadcountChange(Strict):
     headcount: int = Field(ge=0, le=MAX_HEADCOUNT, description="seats from that date, at most 100000")
 
 
+class ShiftPattern(Roster):
+    """One shift pattern of a team (workforce.<team>.shifts): ``headcount`` analysts who work
+    ``hours_per_day`` from ``start`` on each of ``days``, sharing the team's queues."""
+
+    name: str = Field(description="name of the pattern, e.g. early, late, weekend, on-call")
+    headcount: int = Field(ge=0, le=MAX_HEADCOUNT, description="analysts on this pattern, at most 100000")
+    fte: float | None = Field(None, gt=0, le=1, description="contracted FTE of each analyst on this pattern (1: full "
+                              "time, 0.5: half time); default: the pattern's hours a week over the team's "
+                              "contracted_hours (default 40), at most 1")
+    serves: list[str] | None = Field(None, min_length=1, description="priorities its analysts take, e.g. [urgent] "
+                                     "for on-call cover; default: every priority")
+
+
+class LeaveWeeks(Strict):
+    """Seasonal leave: from ``start`` to ``end`` (inclusive) each analyst misses each shift with
+    probability ``share`` (on top of ``shrinkage``)."""
+
+    start: dt.date = Field(description="first day of the leave season")
+    end: dt.date = Field(description="last day of the leave season")
+    share: Share = Field(description="share of analysts away on each shift in the season, e.g. 0.3")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> "LeaveWeeks":
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+ORDERS = ("strict_priority", "earliest_deadline")
+"""How a team's queues are served: by priority, or by the earliest SLA deadline."""
+
+
 class Team(Strict):
-    """A team of named analysts sharing a roster and a queue."""
+    """A team of named analysts sharing a roster (or several shift patterns) and a queue."""
 
     team: str = Field(description="name of the team")
-    headcount: int = Field(ge=0, le=MAX_HEADCOUNT, description="analysts in post, at most 100000")
+    headcount: int = Field(ge=0, le=MAX_HEADCOUNT, description="analysts in post, at most 100000 (with shifts: "
+                           "the team's total, by default the sum of the patterns' headcounts; a different total — "
+                           "as capsim staff's plan.yaml writes — changes the first pattern's)")
+    shifts: list[ShiftPattern] | None = Field(
+        None, min_length=1, description="several shift patterns sharing the team's queues (instead of roster); "
+        "headcount changes and hires go to the first pattern")
+    leave: list[LeaveWeeks] = Field(default_factory=list, description="seasonal leave weeks: dates and the share "
+                                    "of analysts away")
+    order: Literal["strict_priority", "earliest_deadline"] = Field(
+        "strict_priority", description="queue order: strict_priority (highest priority first, first come first "
+        "served within it) or earliest_deadline (the item whose SLA deadline, arrival + sla.within of its "
+        "priority, comes first; priorities without an SLA after all others)")
     roster: Annotated[Roster, BeforeValidator(_roster_shorthand)] = Field(
         default_factory=Roster, description="working pattern, or 24/7")
     exposure_cap: Annotated[float | None, _unit(units.parse_daily_cap)] = Field(
@@ -446,6 +590,43 @@ class Team(Strict):
         if dates != sorted(set(dates)):
             raise ValueError("headcount changes must have distinct dates in increasing order")
         return changes
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_shifts(cls, data: Any) -> Any:
+        """With ``shifts``, the headcount defaults to their sum and the team's ``roster`` is the first
+        pattern's hours, days and start (for summaries; the engine plans every pattern)."""
+        if not isinstance(data, dict) or not isinstance(data.get("shifts"), list) or not data["shifts"]:
+            return data
+        if "roster" in data:
+            raise ValueError("give either roster (one pattern for all) or shifts (several patterns), not both")
+        patterns = data["shifts"]
+        data = dict(data)
+        counts = [p.get("headcount") if isinstance(p, dict) else None for p in patterns]
+        if "headcount" not in data and all(isinstance(c, int) and not isinstance(c, bool) for c in counts):
+            data["headcount"] = sum(counts)
+        if isinstance(patterns[0], dict):
+            data["roster"] = {k: v for k, v in patterns[0].items() if k in ("hours_per_day", "days", "start")}
+        return data
+
+    @model_validator(mode="after")
+    def _shifts_add_up(self) -> "Team":
+        if self.shifts is None:
+            return self
+        names = [p.name for p in self.shifts]
+        if len(set(names)) != len(names):
+            raise ValueError(f"shifts: each pattern needs its own name; got {', '.join(names)}")
+        others = sum(p.headcount for p in self.shifts[1:])
+        if self.headcount < others:
+            raise ValueError(f"headcount {self.headcount} is fewer than the {others} analysts on the patterns after "
+                             f"the first ({', '.join(names[1:])}); the headcount is the team's total (leave it out "
+                             f"for the patterns' sum), and a different total changes the first pattern, {names[0]!r}")
+        for i, change in enumerate(self.changes):
+            if change.headcount < others:
+                raise ValueError(f"changes.{i}.headcount: {change.headcount} is fewer than the {others} analysts on "
+                                 f"the patterns after the first ({', '.join(names[1:])}); changes set the team's "
+                                 f"headcount and go to the first pattern, {names[0]!r}")
+        return self
 
     @model_validator(mode="after")
     def _shift_fits_a_day(self) -> "Team":
@@ -497,13 +678,41 @@ def _not_negative(value: float, what: str) -> float:
 
 
 class TeamCost(Strict):
-    annual_cost: float = Field(description="cost of one full-time analyst for a year (365.25 days), pro rata")
-    hire_cost: float = Field(0.0, description="one-off cost to recruit, vet and train one analyst, "
-                             "charged when they start; default 0")
+    """What one analyst of a team costs (an FTE: one person on the team's contract), at the prices of
+    ``costs.price_year``."""
+
+    annual_cost: float = Field(description="gross salary of one full-time analyst for a year (365.25 days), pro rata")
+    on_costs: float = Field(0.0, le=5, description="employer's on-costs (social insurance, pension) as a share "
+                            "of salary, e.g. 0.25; default 0 (annual_cost already includes them)")
+    hire_cost: float = Field(0.0, description="recruitment and vetting of one new analyst, charged when they "
+                             "start; default 0")
+    training_cost: float = Field(0.0, description="initial training of one new analyst, charged when they start; "
+                                 "default 0")
+    wellbeing_hours: float = Field(0.0, le=2000, description="counselling or clinical supervision hours per analyst "
+                                   "(FTE) a year, e.g. 12; default 0")
+    wellbeing_hourly_cost: float = Field(0.0, description="cost of one counselling hour; default 0")
+    licence_cost: float = Field(0.0, description="tooling licences and equipment per analyst (FTE) a year; default 0")
     overtime_premium: float = Field(1.0, description="multiplier on the hourly rate (annual_cost over rostered "
                                     "hours a year) paid for overtime hours; default 1")
 
-    @field_validator("annual_cost", "hire_cost", "overtime_premium")
+    @field_validator("annual_cost", "on_costs", "hire_cost", "training_cost", "wellbeing_hours",
+                     "wellbeing_hourly_cost", "licence_cost", "overtime_premium")
+    @classmethod
+    def _costs_not_negative(cls, value: float, info) -> float:
+        return _not_negative(value, f"a cost ({info.field_name})")
+
+
+class RoleCost(Strict):
+    """A supporting role staffed in proportion to analysts: one ``role`` per ``per`` analyst FTE of ``teams``
+    (e.g. one team leader per 8 analysts), costed pro rata (1.5 FTE for 12 analysts at one per 8)."""
+
+    role: str = Field(description="name of the role as the budget shows it, e.g. team leader, quality assurance")
+    per: float = Field(gt=0, le=10_000, description="analyst FTE per one FTE of the role, e.g. 8")
+    teams: list[str] = Field(default_factory=list, description="teams whose analysts it supports (default: all)")
+    annual_cost: float = Field(description="gross salary of one full-time post of the role for a year")
+    on_costs: float = Field(0.0, le=5, description="employer's on-costs as a share of salary; default 0")
+
+    @field_validator("annual_cost", "on_costs")
     @classmethod
     def _costs_not_negative(cls, value: float, info) -> float:
         return _not_negative(value, f"a cost ({info.field_name})")
@@ -518,9 +727,15 @@ def iso_4217_codes() -> frozenset[str]:
 
 class Costs(Strict):
     currency: str = Field("GBP", description="currency of every cost: an ISO 4217 code, e.g. GBP, EUR, USD")
-    inflation: float = Field(0.0, gt=-1, le=1, description="yearly price rise applied to every cost, e.g. 0.03: "
-                             "costs are at the prices of clock.start's calendar year, then rise each calendar year")
+    inflation: float = Field(0.0, gt=-1, le=1, description="yearly rise of pay and prices applied to every cost, "
+                             "e.g. 0.03: costs are at the prices of price_year, then rise each calendar year")
+    price_year: int | None = Field(None, ge=1900, le=2200, description="calendar year whose prices the costs are "
+                                   "written in; default: clock.start's year")
+    overheads: float = Field(0.0, ge=0, le=5, description="overheads (premises, IT, finance, HR) as a share of all "
+                             "other costs, e.g. 0.15; default 0")
     teams: dict[str, TeamCost] = Field(default_factory=dict, description="costs per team, by team name")
+    roles: list[RoleCost] = Field(default_factory=list, description="supporting roles in proportion to analysts: "
+                                  "management and quality assurance, e.g. one team leader per 8 analysts")
 
     @field_validator("currency")
     @classmethod
@@ -592,6 +807,24 @@ class Scenario(Strict):
     routing: list[Route] = Field(default_factory=list, description="referrals between teams")
     _source: dict = PrivateAttr(default_factory=dict)
     _figures: list = PrivateAttr(default_factory=list)
+    _uncertain: list = PrivateAttr(default_factory=list)
+    _overrides: list = PrivateAttr(default_factory=list)
+
+    @property
+    def overrides(self) -> list[str]:
+        """What changed the scenario after its files: each ``--set key=value`` and each plan replayed
+        into it (e.g. ``plan: workforce.analysts ...``), in order; footers and reports name them."""
+        return self._overrides
+
+    def with_override(self, note: str) -> "Scenario":
+        """This scenario (already changed, e.g. by :meth:`model_copy`) with ``note`` added to its overrides."""
+        self._overrides = [*self._overrides, note]
+        return self
+
+    @property
+    def uncertain(self) -> list[UncertainInput]:
+        """The inputs written ``{uncertain: ...}``, in file order; the scenario holds their central values."""
+        return self._uncertain
 
     @property
     def figures(self) -> list[str]:
@@ -624,14 +857,24 @@ class Scenario(Strict):
                 problems.append(f"demand.{i}.team: no team {s.team!r}; teams are {', '.join(teams)}")
             if s.priority not in self.priorities:
                 problems.append(f"demand.{i}.priority: {s.priority!r} is not one of {', '.join(self.priorities)}")
+            for name in s.priority_mix or {}:
+                if name not in self.priorities:
+                    problems.append(f"demand.{i}.priority_mix.{name}: not one of {', '.join(self.priorities)}")
+            if s.priority_mix and self.tooling.classifier.enabled:
+                problems.append(f"demand.{i}.priority_mix: the classifier sets every item's priority; "
+                                "use one or the other")
             if s.unit not in self.review:
                 problems.append(f"review.{s.unit}: stream {s.stream!r} sends {s.unit}s, so a review time for {s.unit} is needed")
+        for i, t in enumerate(self.workforce):
+            for j, pattern in enumerate(t.shifts or []):
+                for name in pattern.serves or []:
+                    if name not in self.priorities:
+                        problems.append(f"workforce.{i}.shifts.{j}.serves: {name!r} is not one of "
+                                        f"{', '.join(self.priorities)}")
         for i, s in enumerate(self.sla):
             if s.priority not in self.priorities:
                 problems.append(f"sla.{i}.priority: {s.priority!r} is not one of {', '.join(self.priorities)}")
         problems += self._routing_problems(teams)
-        from capsim.metrics import metric_names  # metrics depend on this module
-
         known_metrics = [] if problems else metric_names(self)  # the names need consistent teams and routes
         for i, target in enumerate(self.targets if known_metrics else []):
             if target.metric not in known_metrics:
@@ -652,6 +895,10 @@ class Scenario(Strict):
         for name in self.costs.teams:
             if name not in teams:
                 problems.append(f"costs.teams.{name}: no such team; teams are {', '.join(teams)}")
+        for i, role in enumerate(self.costs.roles):
+            for name in role.teams:
+                if name not in teams:
+                    problems.append(f"costs.roles.{i}.teams: {name!r} is no such team; teams are {', '.join(teams)}")
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -763,7 +1010,9 @@ def load_scenario(
     """
     raw, origin = resolve_raw(source)
     raw = apply_overrides(raw, overrides, origin)
-    return validate(raw, origin)
+    scenario = validate(raw, origin)
+    scenario._overrides = [f"--set {o}" for o in overrides]
+    return scenario
 
 
 def _figure_literal(ref: dict, where: str, used: list[str]) -> Any:
@@ -872,10 +1121,6 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...], chain: list[Path]) ->
     return deep_merge(base, data)
 
 
-NAME_KEYS = ("stream", "team", "priority")
-"""Keys that name an element of a list (a stream, a team, an SLA)."""
-
-
 def deep_merge(base: dict, change: dict) -> dict:
     """``base`` updated by ``change``, as ``extends:`` does.
 
@@ -893,11 +1138,6 @@ def deep_merge(base: dict, change: dict) -> dict:
         else:
             merged[key] = value
     return merged
-
-
-def element_name(element: Any) -> Any:
-    """The name of a list element (its ``stream``, ``team`` or ``priority``), or None."""
-    return next((element[k] for k in NAME_KEYS if isinstance(element, dict) and element.get(k) is not None), None)
 
 
 def _named_list(value: Any) -> bool:
@@ -1027,12 +1267,18 @@ def validate(raw: dict, origin: str = "<scenario>") -> Scenario:
         literal = resolve_figures(raw, "", used)
     except ScenarioError as err:
         raise ScenarioError(f"{origin}: {err}") from None
+    uncertain: list[UncertainInput] = []
+    try:  # an uncertain number runs at its central value; capsim.uncertainty samples over it
+        literal = central_values(literal, "", uncertain)
+    except UncertainError as err:
+        raise ScenarioError(f"{origin}: {err}") from None
     try:
         scenario = Scenario.model_validate(literal)
     except ValidationError as err:
         raise ScenarioError(format_errors(err, origin)) from None
     scenario._source = raw
     scenario._figures = list(dict.fromkeys(used))
+    scenario._uncertain = uncertain
     return scenario
 
 
@@ -1141,7 +1387,8 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
         elif team.headcount == 0 and all(c.headcount == 0 for c in team.changes):
             found.append(f"workforce.{i}.headcount: team {team.team!r} has no analysts but receives work "
                          f"({', '.join(fed[team.team])}): its queue only grows")
-        shift = team.roster.hours_per_day * units.SECONDS_PER_HOUR + (team.overtime or 0.0)
+        hours = max(p.hours_per_day for p in team.shifts) if team.shifts else team.roster.hours_per_day
+        shift = hours * units.SECONDS_PER_HOUR + (team.overtime or 0.0)  # the longest shift pattern's
         if team.exposure_cap is not None and team.exposure_cap > shift:
             found.append(f"workforce.{i}.exposure_cap: {units.format_duration(team.exposure_cap)} a day is longer than "
                          f"the {units.format_duration(shift)} shift, so it never limits review")

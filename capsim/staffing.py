@@ -46,6 +46,10 @@ the run starts (a hire already late says by how many weeks, and what the waits a
 hires are in post). Where no headcount up to the bound meets the target it says why (the
 roster leaves items waiting longer than the SLA window, or the exposure cap leaves too few
 review hours) and the best attainable level.
+
+Why it is one module (over 1,000 lines): the Erlang estimates seed and bound the simulation-
+based solver, and the solver's period-by-period search, its limits and the replay share one
+plan object; together they answer one question, how many analysts and when.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ from capsim.records import Replication
 from capsim.results import mean_ci
 from capsim.scenario import HeadcountChange, Scenario, Team
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
-from capsim.workforce import exposure_cap, people_per_seat, seat_steps
+from capsim.workforce import exposure_cap, headcount_fte, people_per_seat, seat_steps
 
 Until = Literal["start", "end"]
 
@@ -512,15 +516,14 @@ def _replication_outcomes(scenario: Scenario, seed: int, replication: int, team_
     outcomes = []
     for t0, t1 in windows:
         mine = (items.team == team_index) & (items.arrival >= t0) & (items.arrival < t1)
-        k0, k1 = np.searchsorted(plan.start, [t0, t1], side="left")
-        length = np.minimum(plan.end[k0:k1] - plan.start[k0:k1], cap)
         waits = eventual_waits(rep, mine)[0]
         outcomes.append({
             "sla": period_attainment(scenario, rep, t0, t1, team_index),
             "bound": roster_bound(scenario, rep, t0, t1, team_index),
             "wait_mean": float(waits.mean()) if len(waits) else math.nan,
             "work_hours": float(items.service[mine].sum()) / SECONDS_PER_HOUR,
-            "review_hours": float((plan.on_duty[k0:k1] * length).sum()) / SECONDS_PER_HOUR,
+            "review_hours": plan.usable_seconds(t0, t1, cap) / SECONDS_PER_HOUR,
+            "rostered_hours": plan.available_seconds(t0, t1) / SECONDS_PER_HOUR,
         })
     return outcomes
 
@@ -534,8 +537,10 @@ class Evaluation:
 
     ``headcount`` is the seats in post in the period; ``sla`` per priority the attainment in
     each replication run (a share); ``met`` per replication, every SLA at its target;
-    ``wait_mean`` the mean eventual wait in hours; ``work_hours`` and ``review_hours`` the
-    hours of work arriving and of review time on shift, means over replications.
+    ``wait_mean`` the mean eventual wait in hours; ``work_hours``, ``review_hours`` and
+    ``rostered_hours`` the hours of work arriving, of usable review time (present analysts'
+    time on shift up to the exposure cap, less mentoring) and of rostered time on shift, means
+    over replications.
     """
 
     headcount: int
@@ -545,6 +550,7 @@ class Evaluation:
     wait_mean: float
     work_hours: float
     review_hours: float
+    rostered_hours: float = math.nan
 
     @property
     def share_met(self) -> float:
@@ -573,6 +579,7 @@ def _evaluation(outcomes: list[dict], headcount: int, slas: list) -> Evaluation:
         wait_mean=mean([o["wait_mean"] for o in outcomes]),
         work_hours=mean([o["work_hours"] for o in outcomes]),
         review_hours=mean([o["review_hours"] for o in outcomes]),
+        rostered_hours=mean([o["rostered_hours"] for o in outcomes]),
     )
 
 
@@ -628,8 +635,12 @@ class StaffingPlan:
 
     def table(self) -> pd.DataFrame:
         """The plan as written to ``staffing_plan.csv``: per period, the headcount needed (empty
-        where no headcount meets the targets), in post, hires, hire-by date, weeks late, and SLA
-        attainment of the plan replayed (mean and 95% CI across replications)."""
+        where no headcount meets the targets), in post (heads, and ``fte``: their contracted
+        FTE), hires, hire-by date, weeks late, SLA attainment of the plan replayed (mean and 95%
+        CI across replications), and the work arriving as a share of the usable review hours
+        (``workload_usable``: 1 means every hour analysts may review is needed) and of the
+        rostered hours (``workload_rostered``, lower by the exposure cap and mentoring: the rest of
+        a shift is not idle time)."""
         rows = []
         for p in self.periods:
             row = {"period": p.period.index + 1, "period_start": p.period.first.isoformat(),
@@ -644,6 +655,9 @@ class StaffingPlan:
                 row[f"sla_{s.priority}_ci_high"] = high
                 row[f"sla_{s.priority}_target"] = s.target
             row["wait_mean"] = p.evaluation.wait_mean
+            row["fte"] = headcount_fte(self.scenario.workforce[self._index], p.headcount)
+            row["workload_usable"] = _ratio(p.evaluation.work_hours, p.evaluation.review_hours)
+            row["workload_rostered"] = _ratio(p.evaluation.work_hours, p.evaluation.rostered_hours)
             row["replications"] = p.evaluation.replications
             row["replications_met"] = p.evaluation.share_met
             row["confidence"] = self.confidence
@@ -668,8 +682,17 @@ class StaffingPlan:
                                "changes": [{"date": d, "headcount": h} for d, h in rest]}]}
 
     def scenario_with_plan(self) -> Scenario:
-        """The scenario with the plan written into the team's headcount and ``changes``."""
-        return with_changes(self.scenario, self._index, self.staffing)
+        """The scenario with the plan written into the team's headcount and ``changes`` (and named
+        among its :attr:`~capsim.scenario.Scenario.overrides`, for footers and reports)."""
+        (_, first), *rest = self.staffing
+        steps = "".join(f", {h} from {d}" for d, h in rest)
+        return with_changes(self.scenario, self._index, self.staffing).with_override(
+            f"plan: workforce.{self.team} headcount {first}{steps} (capsim staff)")
+
+
+def _ratio(a: float, b: float) -> float:
+    """a / b, NaN where b is zero or unknown."""
+    return a / b if b and not math.isnan(b) else math.nan
 
 
 def with_changes(scenario: Scenario, team_index: int, changes: list[tuple[dt.date, int]],
@@ -729,7 +752,7 @@ def workload_estimate(scenario: Scenario, team_index: int, period: Period, occup
     cap = _team_cap(scenario, team_index)
     roster = team.roster
     streams = [s for s in scenario.demand if scenario.team_of(s) == team.team]
-    slas = [s for s in scenario.sla if s.priority in {st.priority for st in streams}]
+    slas = [s for s in scenario.sla if s.priority in {p for st in streams for p in st.own_priorities}]
     if roster.round_the_clock and math.isinf(cap) and slas and streams:
         rate = sum(float(rate_at(s, scenario.clock, np.array([(period.t0 + period.t1) / 2]))[0]) for s in streams)
         try:

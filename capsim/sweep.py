@@ -29,6 +29,10 @@ interrupted:
 Numbers in the tables are written as the shortest text that reads back as the same float
 (Python's ``repr``); an undefined value (a confidence interval from one replication) is left
 empty.
+
+Why it is one module (over 800 lines): planning the grid, running its tasks on either
+executor, resuming from finished tasks and writing the tables must agree on one task naming
+and file layout; kept together, a resumed sweep cannot drift from a fresh one.
 """
 
 from __future__ import annotations

@@ -43,21 +43,46 @@ average a share ``shrinkage`` of rostered analyst-shifts is lost, and the absenc
 random. An absent analyst does nothing that shift. The daily exposure counter starts again
 at every shift.
 
+**Shift patterns** (``shifts:``). A team may have several patterns (early and late, a weekend
+rota, on-call cover), each its own roster and analysts, sharing the team's queues. Each pattern
+is planned as a team of its own (:func:`pattern_team`: the first takes the team's headcount
+less the others', and its planned changes and hires) from its own sub-stream, and the plans are
+merged (:func:`_merge`): shifts in order of start, each pattern's seats a block of columns.
+Shifts of different patterns may overlap; a shift concerns only its own pattern's seats.
+
+**Leave and holidays.** A roster's ``holidays`` and ``public_holidays`` (a country's calendar,
+from the ``holidays`` package) are days without a shift. ``leave:`` seasons take each analyst
+away from each shift in them with probability ``share``, drawn like shrinkage but from a
+stream of their own.
+
+**Training** (``ramp.training_weeks``): a new analyst is in post but absent from the queue for
+that long (zero output), then ramps up; ``ramp.mentor_hours`` a week per trainee are taken
+from the start of the present analysts' shifts (:attr:`ShiftPlan.busy`).
+
+**FTE.** Each seat has a contracted FTE (:attr:`ShiftPlan.fte`): :func:`people_per_seat` on one
+roster, :func:`pattern_fte` on a shift pattern; :func:`fte` and :func:`headcount_fte` count it.
+
 **Random numbers.** Everything here is drawn from the team's stream (the ``rng`` given),
 split into one sub-stream per seat and purpose, so that seat 3's absences and leaving times
 are the same whatever the team's size and the horizon: two runs that differ only in
 headcount share them (common random numbers).
+
+Why it is one module (about 600 lines): rosters, absences, attrition, hiring and ramps all
+build the one per-seat shift plan that the engine, costs and staffing read, from random
+streams split from one generator per team.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import math
 import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from capsim.scenario import WEEKDAYS, Clock, Scenario, Team
+from capsim.scenario import WEEKDAYS, Clock, PublicHolidays, Roster, Scenario, Team
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 
 SECONDS_PER_WEEK = 7 * SECONDS_PER_DAY
@@ -103,6 +128,27 @@ class ShiftPlan:
     overtime: float = 0.0
     """Seconds of overtime included at the end of every shift."""
     horizon: float = field(default=math.inf)
+    busy: np.ndarray | None = None
+    """(shifts × seats) seconds at the start of each shift an analyst spends mentoring trainees
+    (not reviewing); None for none."""
+    pattern: np.ndarray | None = None
+    """Shift pattern of each shift (row), for a team with several patterns; None for one."""
+    bounds: np.ndarray | None = None
+    """Seat columns of each pattern: pattern ``p`` owns columns [bounds[p], bounds[p + 1])."""
+    fte: np.ndarray | None = None
+    """Contracted FTE of the analyst in each seat (column); None: 1 each."""
+
+    @property
+    def busy_or_zero(self) -> np.ndarray:
+        """:attr:`busy`, or zeros of the shape of :attr:`present`."""
+        return np.zeros(self.present.shape) if self.busy is None else self.busy
+
+    def columns(self, shift: int) -> slice:
+        """The seats (columns) that shift ``shift`` concerns: its pattern's, or all of them."""
+        if self.pattern is None:
+            return slice(None)
+        p = self.pattern[shift]
+        return slice(int(self.bounds[p]), int(self.bounds[p + 1]))
 
     @property
     def on_duty(self) -> np.ndarray:
@@ -115,15 +161,29 @@ class ShiftPlan:
 
     def usable_seconds(self, t0: float, t1: float, cap: float) -> float:
         """Analyst-seconds present analysts could review within [t0, t1): on each shift, its time
-        within the window up to ``cap`` (the daily exposure cap, seconds; +inf for none)."""
+        within the window up to ``cap`` (the daily exposure cap, seconds; +inf for none), less
+        the time they spend mentoring trainees on the shifts starting in the window."""
         within = np.clip(np.minimum(self.end, t1) - np.maximum(self.start, t0), 0, None)
-        return float((self.on_duty * np.minimum(within, cap)).sum())
+        usable = float((self.on_duty * np.minimum(within, cap)).sum())
+        if self.busy is not None:
+            k0, k1 = np.searchsorted(self.start, [t0, t1], side="left")
+            usable -= float(self.busy[k0:k1].sum())
+        return usable
 
     def cumulative_seconds(self, times: np.ndarray) -> np.ndarray:
-        """Analyst-seconds at work from time zero up to each of ``times`` (shifts do not overlap)."""
+        """Analyst-seconds at work from time zero up to each of ``times`` (shifts of one pattern
+        do not overlap; those of several patterns may)."""
         times = np.asarray(times, dtype=float)
         if len(self.start) == 0:
             return np.zeros(len(times))
+        if self.pattern is not None:  # overlapping shifts: ∑ on_duty × (t − start) over started, less over ended
+            def ramp(at: np.ndarray) -> np.ndarray:
+                order = np.argsort(at, kind="stable")
+                count, weighted = np.cumsum(self.on_duty[order]), np.cumsum(self.on_duty[order] * at[order])
+                k = np.searchsorted(at[order], times, side="right") - 1
+                safe = np.clip(k, 0, None)
+                return np.where(k >= 0, times * count[safe] - weighted[safe], 0.0)
+            return ramp(self.start) - ramp(self.end)
         length = self.end - self.start
         before = np.concatenate([[0.0], np.cumsum(self.on_duty * length)])
         k = np.searchsorted(self.start, times, side="right") - 1
@@ -152,6 +212,12 @@ class ShiftPlan:
         """Analyst-seconds in post within [t0, t1): the mean headcount × (t1 - t0)."""
         t = self._tenures()
         return float(np.clip(np.minimum(t.end, t1) - np.maximum(t.start, t0), 0, None).sum())
+
+    def fte_seconds(self, t0: float, t1: float) -> float:
+        """FTE-seconds in post within [t0, t1): the mean contracted FTE × (t1 - t0) (heads × their FTE)."""
+        t = self._tenures()
+        fte = np.ones(len(t)) if self.fte is None else self.fte[t.seat]
+        return float((np.clip(np.minimum(t.end, t1) - np.maximum(t.start, t0), 0, None) * fte).sum())
 
     def hires_between(self, t0: float, t1: float) -> int:
         """New analysts who started within [t0, t1)."""
@@ -182,19 +248,118 @@ def shift_plan(team: Team, clock: Clock, rng: np.random.Generator, until: float 
     (planned changes dated on or after the horizon are ignored) while attrition, refills,
     the ramp and shrinkage carry on.
     """
+    if team.shifts is not None:
+        return _merge([shift_plan(pattern_team(team, p), clock, _substream(rng, "pattern", p), until)
+                       for p in range(len(team.shifts))], [pattern_fte(team, p) for p in range(len(team.shifts))])
     until = clock.horizon if until is None else until
     start = shift_starts(team, clock, until)
     overtime = team.overtime or 0.0
     end = start + team.roster.hours_per_day * SECONDS_PER_HOUR + overtime
     tenures = draw_tenures(team, clock, rng, until)
     seats = seat_count(team, clock)
-    in_post, pace = _in_post_and_pace(start, tenures, seats, team)
+    in_post, pace, training = _in_post_and_pace(start, tenures, seats, team)
     present = in_post
     if team.shrinkage > 0 and seats:
         draws = np.stack([_substream(rng, "shrinkage", j).random(len(start)) for j in range(seats)], axis=1)
         present = in_post & (draws >= team.shrinkage)
+    if team.leave and seats:
+        away = leave_share(team, clock, start)
+        draws = np.stack([_substream(rng, "leave", j).random(len(start)) for j in range(seats)], axis=1)
+        present = present & (draws >= away[:, None])
+    busy = None
+    if training is not None:
+        present = present & ~training
+        busy = _mentoring(team, training, present)
     return ShiftPlan(start=start, end=end, present=present, pace=pace, in_post=in_post, tenures=tenures,
-                     overtime=overtime, horizon=clock.horizon)
+                     overtime=overtime, horizon=clock.horizon, busy=busy,
+                     fte=np.full(seats, people_per_seat(team)))
+
+
+def pattern_team(team: Team, p: int) -> Team:
+    """Shift pattern ``p`` of ``team`` as a team of its own with one roster (the engine's unit).
+
+    The first pattern takes the team's headcount and planned changes less the other patterns'
+    analysts (hires go to it, :func:`pattern_headcounts`); the others keep their own headcount,
+    with no changes. Each
+    carries the team's attrition, hiring, ramp, shrinkage and leave, and its own FTE.
+    """
+    pattern = team.shifts[p]
+    others = sum(q.headcount for q in team.shifts[1:])
+    roster = Roster.model_construct(**{k: getattr(pattern, k) for k in Roster.model_fields})
+    headcount = pattern_headcounts(team, team.headcount)[p]
+    changes = [c.model_copy(update={"headcount": max(c.headcount - others, 0)}) for c in team.changes] if p == 0 else []
+    return team.model_copy(update={"roster": roster, "headcount": headcount, "changes": changes, "shifts": None})
+
+
+def pattern_headcounts(team: Team, headcount: int) -> list[int]:
+    """Analysts on each of ``team``'s shift patterns when the team has ``headcount``: the first
+    pattern takes what the others' own headcounts leave (never below zero)."""
+    others = [q.headcount for q in team.shifts[1:]]
+    return [max(headcount - sum(others), 0), *others]
+
+
+def pattern_fte(team: Team, p: int) -> float:
+    """Contracted FTE of one analyst on ``team``'s shift pattern ``p``: its ``fte``, else its hours
+    a week over the team's ``contracted_hours`` (default :data:`FULL_TIME_HOURS`), at most 1."""
+    pattern = team.shifts[p]
+    if pattern.fte is not None:
+        return pattern.fte
+    weekly = pattern.hours_per_day * len(set(pattern.days))
+    return min(weekly / (team.contracted_hours or FULL_TIME_HOURS), 1.0)
+
+
+def _merge(plans: list[ShiftPlan], ftes: list[float]) -> ShiftPlan:
+    """One plan from the plans of a team's shift patterns: their shifts in order of start (ties:
+    pattern order), each pattern's seats in a block of columns with its FTE (``ftes``)."""
+    widths = [p.present.shape[1] for p in plans]
+    bounds = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
+    pattern = np.concatenate([np.full(len(p.start), i, dtype=np.int64) for i, p in enumerate(plans)])
+    start = np.concatenate([p.start for p in plans])
+    order = np.lexsort((pattern, start))
+    rows, seats = len(start), int(bounds[-1])
+
+    def blocks(name: str, fill, dtype) -> np.ndarray:
+        out = np.full((rows, seats), fill, dtype=dtype)
+        row = 0
+        for i, p in enumerate(plans):
+            out[row:row + len(p.start), bounds[i]:bounds[i + 1]] = getattr(p, name)
+            row += len(p.start)
+        return out[order]
+
+    busy = blocks("busy_or_zero", 0.0, float) if any(p.busy is not None for p in plans) else None
+    tenures = [p.tenures for p in plans]
+    merged = Tenures(*(np.concatenate(c) for c in zip(*((t.seat + bounds[i], t.start, t.end, t.new, t.left)
+                                                         for i, t in enumerate(tenures)))))
+    return ShiftPlan(start=start[order], end=np.concatenate([p.end for p in plans])[order],
+                     present=blocks("present", False, bool), pace=blocks("pace", 1.0, float),
+                     in_post=blocks("in_post", False, bool), tenures=merged, overtime=plans[0].overtime,
+                     horizon=plans[0].horizon, busy=busy, pattern=pattern[order], bounds=bounds,
+                     fte=np.concatenate([np.full(w, f) for w, f in zip(widths, ftes)]))
+
+
+def leave_share(team: Team, clock: Clock, start: np.ndarray) -> np.ndarray:
+    """Probability each analyst is away on seasonal leave (``team.leave``) on the shifts starting at
+    ``start`` (seconds): a season's ``share`` on the days from its start to its end (inclusive),
+    combined as independent chances where seasons overlap."""
+    day = (start // SECONDS_PER_DAY).astype(np.int64)
+    stay = np.ones(len(start))
+    for season in team.leave:
+        first, last = (season.start - clock.start).days, (season.end - clock.start).days
+        stay *= np.where((day >= first) & (day <= last), 1 - season.share, 1.0)
+    return 1 - stay
+
+
+def _mentoring(team: Team, training: np.ndarray, present: np.ndarray) -> np.ndarray | None:
+    """(shifts × seats) seconds each present analyst spends mentoring at the start of each shift:
+    ``ramp.mentor_hours`` a week per trainee, spread over the roster's shifts of the week and
+    shared equally by the analysts present (lost if nobody is)."""
+    if team.ramp.mentor_hours <= 0:
+        return None
+    per_shift = team.ramp.mentor_hours * SECONDS_PER_HOUR / len(set(team.roster.days))
+    trainees = training.sum(axis=1)
+    mentors = present.sum(axis=1)
+    share = np.where(mentors > 0, trainees * per_shift / np.maximum(mentors, 1), 0.0)
+    return present * share[:, None]
 
 
 def shift_starts(team: Team, clock: Clock, until: float | None = None) -> np.ndarray:
@@ -205,9 +370,18 @@ def shift_starts(team: Team, clock: Clock, until: float | None = None) -> np.nda
     weekday = (clock.start.weekday() + days) % 7
     working = np.isin(weekday, [WEEKDAYS.index(d) for d in roster.days])
     holidays = [(h - clock.start).days for h in roster.holidays]
+    if roster.public_holidays is not None:
+        last = clock.start + dt.timedelta(days=int(days[-1]))
+        holidays += [(h - clock.start).days for h in public_holidays(roster.public_holidays, clock.start, last)]
     working &= ~np.isin(days, holidays)
     begin = days * SECONDS_PER_DAY + roster.start_seconds
     return begin[working & (begin < until)].astype(float)
+
+
+@functools.lru_cache(maxsize=64)
+def public_holidays(calendar: PublicHolidays, first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
+    """The public holidays of ``calendar`` from ``first`` to ``last`` (inclusive), as the holidays package lists them."""
+    return tuple(calendar.dates(first, last))
 
 
 def seat_steps(team: Team, clock: Clock) -> tuple[int, list[tuple[float, int]]]:
@@ -302,8 +476,10 @@ def draw_tenures(team: Team, clock: Clock, rng: np.random.Generator, until: floa
     return Tenures(*(c[order] for c in columns))
 
 
-def _in_post_and_pace(start: np.ndarray, tenures: Tenures, seats: int, team: Team) -> tuple[np.ndarray, np.ndarray]:
-    """(shifts × seats) arrays: analyst in post at each shift's start, and their pace on it."""
+def _in_post_and_pace(start: np.ndarray, tenures: Tenures, seats: int,
+                      team: Team) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(shifts × seats) arrays: analyst in post at each shift's start, their pace on it, and whether
+    they are in training then (None without ``ramp.training_weeks``). The ramp starts when training ends."""
     shifts = len(start)
     k0 = np.searchsorted(start, tenures.start, side="left")
     k1 = np.searchsorted(start, tenures.end, side="left")
@@ -313,19 +489,31 @@ def _in_post_and_pace(start: np.ndarray, tenures: Tenures, seats: int, team: Tea
     in_post = np.cumsum(diff[:-1], axis=0) > 0
     pace = np.ones((shifts, seats))
     ramp = team.ramp
-    if ramp.weeks > 0 and ramp.start < 1 and tenures.new.any():
+    new = np.flatnonzero(tenures.new)
+    trained = ramp.training_weeks * SECONDS_PER_WEEK
+    training = None
+    if trained > 0:
+        training = np.zeros((shifts, seats), dtype=bool)
+        k, which = _shifts_within(start, k0[new], np.minimum(k1[new], np.searchsorted(start, tenures.start[new] + trained)), new)
+        training[k, tenures.seat[which]] = True
+    if ramp.weeks > 0 and ramp.start < 1 and len(new):
         span = ramp.weeks * SECONDS_PER_WEEK
-        new = np.flatnonzero(tenures.new)
-        first = k0[new]
-        last = np.minimum(k1[new], np.searchsorted(start, tenures.start[new] + span, side="left"))
-        count = np.clip(last - first, 0, None)
-        which = np.repeat(new, count)
-        offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-        k = np.repeat(first, count) + offsets
-        elapsed = start[k] - tenures.start[which]
+        begin = tenures.start[new] + trained
+        first = np.maximum(k0[new], np.searchsorted(start, begin, side="left"))
+        last = np.minimum(k1[new], np.searchsorted(start, begin + span, side="left"))
+        k, which = _shifts_within(start, first, last, new)
+        elapsed = start[k] - tenures.start[which] - trained
         productivity = ramp.start + (1 - ramp.start) * np.minimum(elapsed / span, 1.0)
         pace[k, tenures.seat[which]] = 1.0 / productivity
-    return in_post, pace
+    return in_post, pace, training
+
+
+def _shifts_within(start: np.ndarray, first: np.ndarray, last: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every shift index in [first[i], last[i]) for each i, with the tenure row ``rows[i]`` it belongs to."""
+    count = np.clip(last - first, 0, None)
+    which = np.repeat(rows, count)
+    offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    return np.repeat(first, count) + offsets, which
 
 
 def ramp_pace(team: Team, elapsed: np.ndarray | float) -> np.ndarray:
@@ -384,8 +572,33 @@ def people_per_seat(team: Team) -> float:
     1 for any roster of at most 40 hours a week by default; a 24/7 seat is 168 / 40 = 4.2
     (4.48 at ``contracted_hours: 37.5``). Shrinkage (leave, sickness, training) is paid absence
     within the contract, not extra people.
+
+    For a team with several shift patterns (``shifts:``), where each seat is one analyst on
+    their pattern's contract: the mean FTE per analyst at the start (:func:`headcount_fte`).
     """
+    if team.shifts is not None:
+        return headcount_fte(team, team.headcount) / team.headcount if team.headcount else 1.0
     return rostered_hours_per_week(team) / contracted_hours(team)
+
+
+def headcount_fte(team: Team, headcount: int) -> float:
+    """Contracted FTE of ``team`` at a headcount of ``headcount`` analysts (heads).
+
+    One roster: headcount × :func:`people_per_seat`. Several shift patterns: the first pattern
+    takes the headcount less the other patterns' analysts (as hires and planned changes do),
+    and each analyst counts their pattern's FTE (:func:`pattern_fte`).
+    """
+    if team.shifts is None:
+        return headcount * people_per_seat(team)
+    return sum(h * pattern_fte(team, p) for p, h in enumerate(pattern_headcounts(team, headcount)))
+
+
+def fte(plan: ShiftPlan, t0: float, t1: float) -> float:
+    """Mean contracted FTE in post over [t0, t1) (seconds) in a team's shift plan: each analyst in
+    post counts their FTE (a seat of one roster: :func:`people_per_seat`; a shift pattern's
+    analyst: :func:`pattern_fte`), absent or not. Budgets and costs count this, not heads
+    (:meth:`ShiftPlan.headcount_at`)."""
+    return plan.fte_seconds(t0, t1) / (t1 - t0) if t1 > t0 else 0.0
 
 
 def contracted_hours_per_year(team: Team) -> float:

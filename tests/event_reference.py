@@ -100,3 +100,70 @@ def simulate_team(arrival: np.ndarray, service: np.ndarray, priority: np.ndarray
             free_at[a] = t + service[item]
             heapq.heappush(events, (free_at[a], FREE, a))
     return start
+
+
+def simulate_rostered_team(arrival: np.ndarray, service: np.ndarray, priority: np.ndarray,
+                           analyst_shifts: list[list[tuple[float, float]]], horizon: float, cap: float = math.inf,
+                           due: list[float] | None = None, serves: list[set[int]] | None = None) -> np.ndarray:
+    """Start time of each item (+inf if not started before ``horizon``), event by event, for a
+    team whose analysts each work their own shift windows (several shift patterns, which may
+    overlap), sharing one set of queues. No expiry.
+
+    ``analyst_shifts[a]`` lists analyst ``a``'s (start, end) windows in order; ``serves[a]``
+    the priorities they take (default all). Order: strict priority (0 first, then first come
+    first served) or, with ``due`` (seconds per priority; +inf for none), the waiting item with
+    the smallest arrival + due[priority], ties to the earlier arrival. Of several analysts who
+    can start something, the one free earliest (then the lowest index) goes first; an analyst
+    starts an item only on shift and below the exposure cap for the shift (counted in full as
+    each item starts).
+    """
+    SHIFT, FREE, ARRIVE = 0, 1, 2
+    n_analysts = len(analyst_shifts)
+    events: list[tuple[float, int, int, int]] = [(s, SHIFT, a, k) for a, windows in enumerate(analyst_shifts)
+                                                 for k, (s, _) in enumerate(windows)]
+    events += [(float(t), ARRIVE, i, 0) for i, t in enumerate(arrival)]
+    heapq.heapify(events)
+    levels = int(priority.max()) + 1 if len(priority) else 1
+    queues = [deque() for _ in range(levels)]
+    start = np.full(len(arrival), math.inf)
+    free_at, exposure = [0.0] * n_analysts, [0.0] * n_analysts
+    shift_end, busy = [-math.inf] * n_analysts, [False] * n_analysts
+    allowed = serves or [set(range(levels))] * n_analysts
+
+    def pick(a: int) -> int:
+        heads = [(p, queues[p][0]) for p in range(levels) if queues[p] and p in allowed[a]]
+        if not heads:
+            return -1
+        if due is None:
+            p, _ = heads[0]
+        else:
+            p, _ = min(heads, key=lambda h: (arrival[h[1]] + due[h[0]], arrival[h[1]], h[0]))
+        return queues[p].popleft()
+
+    while events:
+        t, kind, what, k = heapq.heappop(events)
+        if t >= horizon:
+            break
+        if kind == SHIFT:
+            shift_end[what] = analyst_shifts[what][k][1]
+            exposure[what] = 0.0
+            free_at[what] = max(free_at[what], t)
+        elif kind == FREE:
+            busy[what] = False
+        else:
+            queues[priority[what]].append(what)
+        while True:
+            ready = sorted((free_at[a], a) for a in range(n_analysts)
+                           if not busy[a] and t < shift_end[a] and exposure[a] < cap)
+            for _, a in ready:
+                item = pick(a)
+                if item >= 0:
+                    break
+            else:
+                break
+            start[item] = t
+            busy[a] = True
+            exposure[a] += service[item]
+            free_at[a] = t + service[item]
+            heapq.heappush(events, (free_at[a], FREE, a, 0))
+    return start

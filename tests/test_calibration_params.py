@@ -36,6 +36,35 @@ def ai_count_ratio(level: float = 0.95):
         (2023, v("iwf_ai_reports_actioned_2023")), (2024, v("iwf_ai_reports_actioned_2024")), level
     )
 
+def reports_assessed_doubling_days(growth: str) -> float:
+    """Doubling time of IWF reports assessed 2012-2024, by ordinary least squares on the log
+    counts (scipy's linregress), at the point estimate or an end of its 95% t-interval."""
+    points = figures.series("iwf_reports_assessed_", "iwf_reports_processed_")
+    fit = stats.linregress([year for year, _ in points], [math.log(value) for _, value in points])
+    half = stats.t.ppf(0.975, len(points) - 2) * fit.stderr
+    rate = {"low": fit.slope - half, "central": fit.slope, "high": fit.slope + half}[growth]
+    return YEAR * math.log(2) / rate
+
+
+def pooled_doubling_days(growth: str) -> float:
+    """DerSimonian-Laird pooling of the two AI report series' log growth rates, written out by hand."""
+    pairs = [("iwf_ai_reports_actioned_2023", "iwf_ai_reports_actioned_2024"),
+             ("iwf_ai_realistic_reports_2024", "iwf_ai_realistic_reports_2025")]
+    y, var = [], []
+    for first, second in pairs:
+        rate = math.log(v(second) / v(first))  # one year apart
+        y.append(math.log(rate))
+        var.append((1 / v(first) + 1 / v(second)) / rate ** 2)  # delta method: Poisson counts, then the log
+    w = [1 / a for a in var]
+    fixed = sum(wi * yi for wi, yi in zip(w, y)) / sum(w)
+    q = sum(wi * (yi - fixed) ** 2 for wi, yi in zip(w, y))
+    tau2 = max(0.0, (q - 1) / (sum(w) - sum(wi * wi for wi in w) / sum(w)))
+    ws = [1 / (a + tau2) for a in var]
+    centre, se = sum(wi * yi for wi, yi in zip(ws, y)) / sum(ws), 1 / math.sqrt(sum(ws))
+    shift = {"low": -1, "central": 0, "high": 1}[growth] * stats.norm.ppf(0.975) * se
+    return YEAR * math.log(2) / math.exp(centre + shift)
+
+
 # each derived id, re-derived independently from figure ids
 EXPECTED = {
     "iwf_taskforce_intake_per_day": lambda: v("iwf_taskforce_images_first_year") / YEAR
@@ -62,6 +91,10 @@ EXPECTED = {
     "iwf_ai_reports_doubling_time_low_days": lambda: YEAR * ai_count_ratio().doubling_time_ci[1],
     "iwf_ai_reports_doubling_time_central_days": lambda: YEAR * ai_count_ratio().doubling_time,
     "iwf_ai_reports_doubling_time_high_days": lambda: YEAR * ai_count_ratio().doubling_time_ci[0],
+    **{f"ai_reports_pooled_doubling_time_{growth}_days": (lambda g=growth: pooled_doubling_days(g))
+       for growth in ("low", "central", "high")},
+    **{f"iwf_reports_assessed_doubling_time_{growth}_days": (lambda g=growth: reports_assessed_doubling_days(g))
+       for growth in ("low", "central", "high")},
     "iwf_2024_ai_realistic_share": lambda: v("iwf_ai_realistic_reports_2024") / v("iwf_ai_reports_actioned_2024"),
     "inhope_2024_known_share": lambda: 1 - v("inhope_urls_new_2024") / v("inhope_urls_total_2024"),
     "iwf_clustering_time_factor": lambda: 1 / (1 + v("iwf_clustering_speedup")),

@@ -69,7 +69,8 @@ def all_charts(result, more_staff, tiny):
 
 
 def test_every_chart_renders(all_charts):
-    assert set(all_charts) == {"backlog", "time_to_assessment", "exposure", "comparison", "sla_vs_headcount", "tornado"}
+    assert set(all_charts) == {"backlog", "time_to_assessment", "exposure", "by_year", "comparison", "sla_vs_headcount",
+                               "tornado"}
     for name, fig in all_charts.items():
         assert isinstance(fig, Figure), name
         assert fig._suptitle is not None and fig._suptitle.get_text().strip(), name
@@ -93,15 +94,20 @@ def test_colours_come_from_the_colour_blind_safe_palette(all_charts):
 def test_saved_files_carry_title_footer_and_sources_as_text(all_charts, tiny, tmp_path):
     fig = all_charts["backlog"]
     written = charts.save(fig, tmp_path / "backlog")
-    assert [p.name for p in written] == ["backlog.png", "backlog.svg", "backlog.pdf"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["backlog.pdf", "backlog.png", "backlog.svg"]  # no temp files
+    assert [p.name for p in written] == ["backlog.png", "backlog.svg", "backlog.pdf", "backlog.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backlog.pdf", "backlog.png", "backlog.svg",
+                                                          "backlog.txt"]  # no temp files
     svg = (tmp_path / "backlog.svg").read_text()
     title = fig._suptitle.get_text().split("\n")[0]
     assert title in svg  # text kept as text, not outlines
     assert "Scenario: tiny-charts" in svg and "seed 11" in svg and "3 replications" in svg
     assert f"capsim {metadata.version('capsim')}" in svg
-    for fid in tiny.figures:
-        assert fid in svg
+    from capsim.sources import source_names
+
+    primary, _ = source_names(tiny.figures)
+    for name in primary:  # readable citations, not figure ids (the assumptions table keeps the ids)
+        assert name.replace("'", "&#39;") in svg.replace("\n", " ") or name.split(", ")[0] in svg
+    assert not any(fid in svg for fid in tiny.figures)
     assert "INHOPE" in svg  # the figure's organisation
     dpi = Image.open(tmp_path / "backlog.png").info["dpi"]
     assert dpi == pytest.approx((300, 300), abs=0.5)

@@ -14,6 +14,7 @@ from matplotlib.text import Text
 from capsim import charts
 from capsim.budget import budget
 from capsim.scenario import load_scenario
+from capsim.sources import source_names
 from capsim.staffing import solve_staffing
 
 SMALL = {
@@ -151,13 +152,15 @@ def test_plan_charts_keep_text_readable_and_title_and_footer_as_text_in_svg(name
         if text.get_visible() and text.get_text().strip():
             assert text.get_fontsize() >= charts.MIN_FONT_PT, (text.get_text(), text.get_fontsize())
     written = charts.save(fig, tmp_path / name, formats=["png", "svg"])
-    assert [p.name for p in written] == [f"{name}.png", f"{name}.svg"]
+    assert [p.name for p in written] == [f"{name}.png", f"{name}.svg", f"{name}.txt"]  # .txt: the text description
     svg = (tmp_path / f"{name}.svg").read_text()
     assert fig._suptitle.get_text().split("\n")[0] in svg
     assert "seed 7" in svg and "3 replications" in svg and f"capsim {metadata.version('capsim')}" in svg
     assert "small-plans" in svg
-    for fid in scenario.figures:
-        assert fid in svg
+    primary, secondary = source_names(scenario.figures)  # the footer names publications, not figure ids
+    assert primary
+    for name in primary + secondary:
+        assert name.replace("&", "&amp;") in svg, name
     assert "INHOPE" in svg
 
 
@@ -174,5 +177,5 @@ def test_staff_and_budget_commands_save_their_charts(tmp_path):
     budget_run = CliRunner().invoke(app, ["budget", str(path), "-r", "2", "--out", str(tmp_path / "b")])
     assert budget_run.exit_code == 0, budget_run.output
     for folder, stem in ((tmp_path / "s", "staffing_plan"), (tmp_path / "b", "budget")):
-        assert {p.name for p in (folder / "charts").iterdir()} == {f"{stem}.png", f"{stem}.svg", f"{stem}.pdf"}
+        assert {p.name for p in (folder / "charts").iterdir()} == {f"{stem}.{ext}" for ext in ("png", "svg", "pdf", "txt")}
         assert "Scenario: small-plans" in (folder / "charts" / f"{stem}.svg").read_text()

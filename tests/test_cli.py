@@ -52,7 +52,7 @@ costs: {currency: GBP, teams: {analysts: {annual_cost: 40000}}}
 experiment: {replications: 2, seed: 7}
 """
 
-SUMMARY_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "p10", "p50", "p90"]
+PERIOD_SUMMARY_COLUMNS = ["scenario", "period", "metric", "mean", "ci_low", "ci_high", "p10", "p50", "p90"]
 METRICS = [
     "arrivals", "assessed", "auto_cleared", "backlog_end", "backlog_max", "wait_mean", "wait_p90",
     "p_wait", "time_to_assessment_mean", "time_to_assessment_p50", "time_to_assessment_p90",
@@ -117,9 +117,11 @@ def test_run_writes_its_files(first_run):
 
 def test_summary_has_the_documented_columns_and_metrics(first_run):
     _, out, _ = first_run
-    summary = pd.read_csv(out / "summary.csv")
-    assert list(summary.columns) == SUMMARY_COLUMNS
+    summary = pd.read_csv(out / "summary.csv", dtype={"period": str})
+    assert list(summary.columns) == PERIOD_SUMMARY_COLUMNS
     assert set(summary.scenario) == {"tiny"}
+    assert summary.period.iloc[0] == "all" and len(set(summary.period)) >= 2  # the whole run, then each year
+    summary = summary[summary.period == "all"]
     missing = [m for m in METRICS if m not in set(summary.metric)]
     assert not missing, missing
     assert summary.metric.is_unique
@@ -350,7 +352,7 @@ BAD_FILES = {
     "share-above-one": (TINY.replace("priority: normal\n  -", "priority: normal\n    mix: {criminal: 1.5}\n  -"),
                         ["demand.0.mix.criminal", "less than or equal to 1"]),
     "growth-without-parameter": (TINY.replace("rate: 150/day", "rate: 150/day\n    growth: {model: exponential}"),
-                                 ["demand.0.growth.doubling_time", "required key is missing"]),
+                                 ["demand.0.growth", "give either doubling_time", "or per_year"]),
     "unknown-growth": (TINY.replace("rate: 150/day", "rate: 150/day\n    growth: {model: cubic}"),
                        ["demand.0.growth.model", "exponential"]),
     "lognormal-without-cv": (TINY.replace("{dist: exponential, mean: 5min}", "{dist: lognormal, mean: 5min}"),
@@ -455,7 +457,7 @@ def test_real_run_of_a_tiny_scenario(tiny, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert {"summary.csv", "timeseries.csv", "manifest.json"} <= {p.name for p in (tmp_path / "out").iterdir()}
-    assert list(pd.read_csv(tmp_path / "out" / "summary.csv").columns) == SUMMARY_COLUMNS
+    assert list(pd.read_csv(tmp_path / "out" / "summary.csv").columns) == PERIOD_SUMMARY_COLUMNS
     assert leftovers(tmp_path) == ["out"]
 
 

@@ -1,7 +1,9 @@
-"""The three AI-growth scenarios: they load, their growth is the derived interval, and order holds."""
+"""The three growth scenarios: they load, their growth is the derived interval, and order holds."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +38,8 @@ def scenarios() -> dict[str, capsim.Scenario]:
 def test_growth_scenario_loads_with_a_three_year_horizon(scenarios, level):
     scenario = scenarios[level]
     assert scenario.name == f"growth-{level}"
-    assert scenario.clock.horizon == 1096 * DAY
+    assert scenario.clock.horizon == (28 + 1096) * DAY  # the warm-up, then three grant years from 2027-04-01
+    assert scenario.clock.start + dt.timedelta(seconds=scenario.clock.warmup) == dt.date(2027, 4, 1)
     assert [s.stream for s in scenario.demand] == ["reports", "ai-generated", "images"]
 
 
@@ -44,7 +47,8 @@ def test_growth_scenario_loads_with_a_three_year_horizon(scenarios, level):
 def test_ai_stream_doubling_time_is_the_derived_parameter_exactly(scenarios, level):
     stream = ai_stream(scenarios[level])
     assert isinstance(stream.growth, GrowthExponential)
-    assert stream.growth.doubling_time == value_of(f"iwf_ai_reports_doubling_time_{level}_days") * DAY
+    assert stream.growth.doubling_time == pytest.approx(value_of(f"ai_reports_pooled_doubling_time_{level}_days") * DAY,
+                                                        rel=1e-12)  # central: the median of the uncertain input
     assert stream.rate * YEAR == pytest.approx(value_of("iwf_ai_reports_actioned_2024"), rel=1e-12)
     assert stream.unit == "report"
     assert stream.mix.ai_generated == 1.0 and stream.mix.criminal == 1.0
@@ -52,14 +56,22 @@ def test_ai_stream_doubling_time_is_the_derived_parameter_exactly(scenarios, lev
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_only_the_ai_streams_growth_and_the_clock_differ_from_base(scenarios, level):
+def test_only_the_growth_the_clock_and_the_analysts_in_post_differ_from_base(scenarios, level):
     base = capsim.load_scenario(SCENARIOS / "base.yaml")
     scenario = scenarios[level]
-    assert scenario.demand[0] == base.demand[0]
-    assert isinstance(scenario.demand[0].growth, GrowthNone)
+    reports = scenario.demand[0]
+    assert reports.model_copy(update={"growth": GrowthNone(), "rate_date": None}) == base.demand[0]
+    assert reports.rate_date == dt.date(2024, 7, 1)  # the 2024 volume, grown from mid-2024
+    assert reports.growth.doubling_time == pytest.approx(
+        value_of(f"iwf_reports_assessed_doubling_time_{level}_days") * DAY, rel=1e-12)
     assert ai_stream(scenario).model_copy(update={"growth": GrowthNone()}) == ai_stream(base)
-    for section in ("review", "workforce", "tooling", "sla", "costs", "experiment", "priorities"):
+    for section in ("review", "tooling", "sla", "costs", "experiment", "priorities"):
         assert getattr(scenario, section) == getattr(base, section), section
+    # the analysts in post at the grant start, the same in all three; every other team as in base
+    analysts, base_analysts = scenario.workforce[0], base.workforce[0]
+    assert analysts.team == "analysts" and analysts.headcount == 25
+    assert analysts.model_copy(update={"headcount": base_analysts.headcount}) == base_analysts
+    assert scenario.workforce[1:] == base.workforce[1:]
 
 
 def test_final_year_ai_rate_is_ordered_low_central_high(scenarios):
@@ -68,10 +80,11 @@ def test_final_year_ai_rate_is_ordered_low_central_high(scenarios):
         level: float(np.mean(demand.rate_at(ai_stream(s), s.clock, t))) * YEAR for level, s in scenarios.items()
     }
     assert final_year["low"] < final_year["central"] < final_year["high"]
-    # central: 245 a year doubling every ~161 d, so ~110x the starting rate after three years
+    # central: 245 a year doubling every ~209 d (the AI report series pooled)
     end = {level: demand.rate_at(ai_stream(s), s.clock, np.array([s.clock.horizon]))[0] * YEAR
            for level, s in scenarios.items()}
-    assert end["central"] == pytest.approx(245 * 2 ** (1096 / value_of("iwf_ai_reports_doubling_time_central_days")))
+    days = scenarios["central"].clock.horizon / DAY  # growth from the clock's start
+    assert end["central"] == pytest.approx(245 * 2 ** (days / value_of("ai_reports_pooled_doubling_time_central_days")))
 
 
 def test_final_year_arrivals_are_ordered_low_central_high(scenarios):
@@ -83,3 +96,23 @@ def test_final_year_arrivals_are_ordered_low_central_high(scenarios):
         last_year = ts["time"] > (scenario.clock.horizon - YEAR) / 3600.0
         final[level] = int(ts.loc[last_year, "arrivals"].sum())
     assert final["low"] < final["central"] < final["high"]
+
+
+def test_growth_central_carries_the_ai_growth_interval_as_an_uncertain_input(scenarios):
+    (ai,) = scenarios["central"].uncertain
+    assert ai.key == "demand.ai-generated.growth.doubling_time" and ai.spec.name == "ai-growth"
+    # the pooled fit's 95% interval is the lognormal's central 95%, and its median the point estimate
+    assert ai.spec.frozen().ppf(0.025) == pytest.approx(value_of("ai_reports_pooled_doubling_time_high_days") * DAY, rel=1e-9)
+    assert ai.spec.frozen().ppf(0.975) == pytest.approx(value_of("ai_reports_pooled_doubling_time_low_days") * DAY, rel=1e-9)
+    assert scenarios["low"].uncertain == [] and scenarios["high"].uncertain == []
+
+
+def test_growth_videos_adds_a_video_stream_sharing_the_ai_growth_unknown():
+    from capsim.uncertain_inputs import unknowns
+
+    videos = capsim.load_scenario(SCENARIOS / "growth-videos.yaml")
+    (stream,) = [s for s in videos.demand if s.stream == "ai-videos"]
+    assert stream.unit == "video" and stream.rate * YEAR == pytest.approx(value_of("iwf_ai_videos_2025"), rel=1e-12)
+    assert stream.growth.doubling_time == ai_stream(videos).growth.doubling_time
+    assert [(u.label, len(u.keys)) for u in unknowns(videos.uncertain)] == [("ai-growth", 2), ("review.video.mean", 1)]
+    assert videos.review["video"].mean == pytest.approx(60 * math.sqrt(2 * 20))  # minutes: the lognormal's median

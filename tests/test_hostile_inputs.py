@@ -218,6 +218,8 @@ WARNED = {
                             ["workforce.0.exposure_cap", '"/day"']),
     "headcount-0-warned-on-run": ({}, ["run", "tiny.yaml", "-r", "1", "--no-report", "--out", "out",
                                        "--set", "workforce.analysts.headcount=0"], ["no analysts"]),
+    "growth-falling-two-points": ({}, ["calibrate", "growth", "2023=10,2024=5"],
+                                  ["two points", "cannot give an honest interval", "three or more years"]),
 }
 
 # name: (files, arguments): accepted, silently
@@ -235,7 +237,6 @@ ACCEPTED = {
     "logistic-midpoint-far-ahead": ({}, ["run", "tiny.yaml", "-r", "1", "--no-report", "--out", "out", "--set",
                                          "demand.reports.growth={model: logistic, ceiling: 300/day, "
                                          "midpoint: 2200-01-01, steepness: 1000/year}"]),
-    "growth-falling-two-points": ({}, ["calibrate", "growth", "2023=10,2024=5"]),
     "growth-flat-four-points": ({}, ["calibrate", "growth", "2021=5,2022=5,2023=5,2024=5"]),
 }
 

@@ -35,7 +35,7 @@ def call(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, timeou
     return proc
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: built once, though other modules' tests run between these
 def installed(tmp_path_factory) -> dict:
     """A fresh virtual environment with capsim installed from its wheel, and an empty folder to work in."""
     base = tmp_path_factory.mktemp("install")

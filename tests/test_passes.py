@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from capsim.passes import most_waiting, shift_totals, step_counts, waits_of
+from capsim.passes import most_waiting, shift_totals, step_counts, step_sums, waits_of
 
 
 def reference_counts_up_to(values, first, step, samples, strict):
@@ -83,3 +83,16 @@ def test_shift_totals_match_the_bincount_form(seed):
     sums = shift_totals(rows, start, analyst, seconds, shift_start, headcount, piece_shift, piece_analyst,
                         piece_seconds)
     assert np.array_equal(sums[sums > 0], expected[expected > 0])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_step_sums_match_the_bincount_form(seed):
+    rng = np.random.default_rng(seed)
+    values = rng.permutation(times(rng, 3000)) - 7200.0  # some before the first sample
+    for first, step, samples in ((0.0, 3600.0, 50), (1800.0, 86400.0, 3), (-3600.0, 900.0, 400)):
+        x = values[np.isfinite(values)] - first
+        x = x[x <= (np.arange(samples) * step)[-1]]
+        cell = np.maximum(np.ceil(x / step), 0).astype(np.int64)
+        count, total = step_sums(values, first, step, samples)
+        assert np.array_equal(count, np.bincount(cell, minlength=samples))
+        assert np.array_equal(total, np.bincount(cell, weights=x, minlength=samples))  # bit for bit

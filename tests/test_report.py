@@ -150,7 +150,8 @@ def test_run_writes_the_report_and_charts_unless_told_not_to(tiny):
     assert result.exit_code == 0, result.output
     assert (tiny / "with" / "report.html").exists()
     assert {p.name for p in (tiny / "with" / "charts").iterdir()} == {
-        f"{stem}.{ext}" for stem in ("backlog", "time_to_assessment", "exposure") for ext in ("png", "svg")}
+        f"{stem}.{ext}" for stem in ("backlog", "time_to_assessment", "exposure", "by_year")
+        for ext in ("png", "svg", "txt")}
     assert "report.html" in result.stdout
     result = runner.invoke(app, ["run", str(tiny / "a.yaml"), "-r", "2", "--out", str(tiny / "without"), "--no-report"])
     assert result.exit_code == 0, result.output

@@ -424,7 +424,6 @@ def test_logistic_midpoint_reads_a_date_or_a_duration():
     ("growth", "missing"),
     [
         ({"model": "linear"}, ["increase_per_year"]),
-        ({"model": "exponential"}, ["doubling_time"]),
         ({"model": "logistic"}, ["ceiling", "midpoint", "steepness"]),
         ({"model": "logistic", "ceiling": "10/day", "steepness": "1/year"}, ["midpoint"]),
         ({"model": "table"}, ["points"]),
@@ -436,6 +435,12 @@ def test_growth_without_its_parameters_names_the_key(growth, missing):
     message = problems(raw)
     for key in missing:
         assert f"scenario.yaml: demand.0.growth.{key}: required key is missing" in message, message
+
+
+def test_exponential_growth_without_a_rate_names_both_ways_to_give_it():
+    raw = minimal()
+    raw["demand"][0]["growth"] = {"model": "exponential"}
+    assert "demand.0.growth: give either doubling_time (e.g. 180d) or per_year (e.g. 30%)" in problems(raw)
 
 
 @pytest.mark.parametrize(
@@ -708,7 +713,7 @@ def test_unknown_key_names_key_file_and_allowed_keys_with_a_hint(tmp_path, paren
     message = problems(bad)
     assert message == (
         f"{bad}: workforce.0.headcont: unknown key 'headcont' (did you mean 'headcount'?); "
-        "allowed here: attrition, carry_over, changes, contracted_hours, exposure_cap, headcount, hiring, overtime, ramp, roster, shrinkage, task_time, team"
+        "allowed here: attrition, carry_over, changes, contracted_hours, exposure_cap, headcount, hiring, leave, order, overtime, ramp, roster, shifts, shrinkage, task_time, team"
     )
 
 

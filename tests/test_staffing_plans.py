@@ -188,3 +188,15 @@ def test_help_documents_the_exit_status_and_the_limits():
     assert "2 for bad input" in text
     for option in ("--never-reduce / --allow-reduce", "--max-hires", "--budget", "--min", "--max"):
         assert option in text
+
+
+def test_the_plan_shows_fte_beside_heads_and_workload_against_usable_and_rostered_hours(plan, hotline):
+    from capsim.workforce import people_per_seat
+
+    table = plan.table()
+    # a 50-hour weekday seat is 1.25 FTE on 40-hour contracts (capsim.workforce.people_per_seat)
+    assert np.allclose(table.fte, table.headcount * people_per_seat(hotline.workforce[0]))
+    # 10-hour shifts under a 4-hour exposure cap: analysts may review 4 of every 10 rostered hours,
+    # so the same work is 2.5 times the share of usable hours that it is of rostered ones
+    assert np.allclose(table.workload_usable, 2.5 * table.workload_rostered)
+    assert (table.workload_usable > 0).all()

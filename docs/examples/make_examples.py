@@ -29,6 +29,14 @@ def main() -> None:
     classifier = simulate(load_scenario(ROOT / "scenarios" / "tooling-classifier.yaml"), replications=5, seed=SEED,
                           workers=2)
     charts.save(charts.comparison([result, classifier]), HERE / "comparison", formats=["png"])
+    detector = simulate(load_scenario(ROOT / "scenarios" / "tooling-detector.yaml"), replications=5, seed=SEED,
+                        workers=2)
+    charts.save(charts.comparison([result, detector]), HERE / "comparison_detector", formats=["png"])
+
+    # Three years of growth: each calendar year at its own level, and the AI-generated share.
+    growth = simulate(load_scenario(ROOT / "scenarios" / "growth-central.yaml"), replications=3, seed=SEED, workers=2)
+    charts.save(charts.by_year(growth), HERE / "by_year", formats=["png"])
+    charts.save(charts.ai_share(growth), HERE / "ai_share", formats=["png"])
 
     sweep = charts.headcount_sweep(base, "analysts", [10, 11, 12, 13, 14], replications=3, seed=SEED, workers=2)
     charts.save(charts.sla_vs_headcount(sweep, base), HERE / "sla_vs_headcount", formats=["png"])

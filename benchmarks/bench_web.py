@@ -1,0 +1,67 @@
+"""How long the web page takes to answer: the base scenario at 5 replications, through the page's
+own run function (:func:`capsim.web.running.run`, what the Run button calls before its cache).
+The goal (issue 18) is at most 3 s after start-up on this 2-core machine.
+
+Start-up (importing the engine and compiling its numba kernel, which the page pays once per
+server) is timed apart, by a first run of one replication of a one-week base. Then the timed
+runs: ``--repeats`` runs of base at 5 replications (the scenario's own seed), each from scratch
+(the page's cache, keyed by the scenario's digest, would answer a repeat at once). Prints the
+wall and CPU time of each and the best; a shared machine only ever adds to wall time.
+
+    .venv/bin/python benchmarks/bench_web.py [--repeats 3] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(_REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(_REPO_ROOT))
+
+from benchmarks.bench_engine import machine, machine_line  # noqa: E402  (after the path is set)
+from capsim.web import running  # noqa: E402
+
+GOAL_SECONDS = 3.0
+"""Issue 18: base at 5 replications answers within this many seconds after start-up."""
+
+
+def timed(call) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``call()``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    call()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs (default 3)")
+    parser.add_argument("--json", type=Path, help="also write the timings here as JSON")
+    args = parser.parse_args()
+    workspace = running.Workspace()
+    try:
+        path = workspace.scenario_file("base")
+        warm, _ = running.load(path, ["clock.horizon=35d", "experiment.replications=1"])
+        startup = timed(lambda: running.run(warm))
+        scenario, _ = running.load(path, ["experiment.replications=5"])
+        runs = [timed(lambda: running.run(scenario)) for _ in range(args.repeats)]
+    finally:
+        workspace.close()
+    print(machine_line(machine()))
+    print(f"start-up (imports, kernel compilation, one short run): {startup[0]:.2f} s wall, {startup[1]:.2f} s CPU")
+    for k, (wall, cpu) in enumerate(runs, 1):
+        print(f"base, 5 replications, run {k}: {wall:.2f} s wall, {cpu:.2f} s CPU")
+    best = min(wall for wall, _ in runs)
+    print(f"best: {best:.2f} s wall; goal {GOAL_SECONDS:g} s: {'met' if best <= GOAL_SECONDS else 'NOT met'}")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "startup_wall_s": startup[0],
+                                         "runs": [{"wall_s": w, "cpu_s": c} for w, c in runs],
+                                         "best_wall_s": best, "goal_s": GOAL_SECONDS}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

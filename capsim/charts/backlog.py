@@ -1,0 +1,158 @@
+"""The backlog fan chart: items waiting over time, with capacity on shift below."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from matplotlib import dates as mdates
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from capsim.charts.footer import footer_text
+from capsim.charts.parts import replications_in
+from capsim.charts.style import MUTED, OKABE_ITO, apply_style, new_figure, styled
+from capsim.scenario import Scenario
+from capsim.staff_notes import roster_words
+from capsim.units import SECONDS_PER_HOUR
+from capsim.words import count_words, round_sig, span_words
+
+
+def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: str | None = None) -> Figure:
+    """Items waiting over time: median across replications, with 50% and 90% bands.
+
+    ``timeseries`` is :attr:`SimulationResult.timeseries` (or ``timeseries.csv``); ``team``
+    picks one team's backlog (default: all teams). The backlog drawn is the number waiting
+    averaged over each time-series step (``backlog_mean``: exact, so it does not depend on the
+    hour or weekday a sample falls on; a ``timeseries.csv`` without it falls back to the
+    samples, and the chart says so). Over a run of eight weeks or more sampled daily or
+    finer, each replication is then averaged over a centred 7-day window, so that the weekly
+    rhythm of rosters does not hide the trend (the step's median stays as a faint line). A lower panel shows capacity: analyst-hours on shift per day (median across
+    replications, averaged the same way), with the teams' settings in a note.
+    """
+    averaged = "backlog_mean" in timeseries
+    prefix = "backlog_mean" if averaged else "backlog"
+    column = f"{prefix}_{team}" if team else prefix
+    if column not in timeseries:
+        raise KeyError(f"no column {column!r} in the time series")
+    reps = replications_in(timeseries)
+    # samples after the horizon (a last step running past it) describe no simulated time
+    timeseries = timeseries[timeseries["time"] <= scenario.clock.horizon / SECONDS_PER_HOUR + 1e-6]
+    wide = timeseries.pivot_table(index="time", columns="replication", values=column, aggfunc="first").sort_index()
+    duty = timeseries.pivot_table(index="time", columns="replication", values="on_duty", aggfunc="first").sort_index()
+    dates = pd.to_datetime(timeseries.drop_duplicates("time").set_index("time")["date"]).reindex(wide.index)
+    hours = wide.index.to_numpy(dtype=float)
+    step_h = float(np.median(np.diff(hours))) if len(hours) > 1 else 24.0
+    span_h = hours[-1] - hours[0] if len(hours) > 1 else 0.0
+    window = int(round(7 * 24 / step_h)) if step_h <= 24 and span_h >= 8 * 7 * 24 else 1
+    step_words = {1.0: "hour", 24.0: "day", 168.0: "7 days"}.get(step_h, f"{step_h:g} h")
+    raw_median = np.nanmedian(wide.to_numpy(dtype=float), axis=1)
+    teams = [t.team for t in scenario.workforce if f"{prefix}_{t.team}" in timeseries] if not team else []
+    per_team = {}
+    if len(teams) > 1:
+        for name in teams:
+            one = timeseries.pivot_table(index="time", columns="replication", values=f"{prefix}_{name}",
+                                         aggfunc="first").sort_index()
+            if window > 1:
+                one = one.rolling(window, center=True, min_periods=window).mean()
+            per_team[name] = one.median(axis=1).to_numpy(dtype=float)
+    if window > 1:
+        wide = wide.rolling(window, center=True, min_periods=window).mean()
+        duty = duty.rolling(window, center=True, min_periods=window).mean()
+    with warnings.catch_warnings():  # the ends of a rolling average are empty on purpose
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q = np.nanquantile(wide.to_numpy(dtype=float), [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
+    x = dates.to_numpy()
+    hours_per_day = duty.median(axis=1) * 24  # analyst-hours at work per day, averaged over the step
+    duty_x = x
+    if step_h < 24 and window == 1:  # a short hourly series: one point per calendar day
+        hours_per_day = hours_per_day.groupby(dates.dt.floor("D").to_numpy()).mean()
+        duty_x = hours_per_day.index.to_numpy()
+    valid = np.isfinite(q[2])
+    title = _backlog_finding(q[2][valid], hours[valid], team)
+
+    note = _capacity_note(scenario, team)
+    note_lines = note.count("\n") + 1
+    with styled():
+        fig = new_figure(6.6 + 0.25 * (note_lines - 1))
+        grid = fig.add_gridspec(2, 1, height_ratios=[3.2, 1 + 0.3 * (note_lines - 1)])
+        ax = fig.add_subplot(grid[0])
+        cap = fig.add_subplot(grid[1], sharex=ax)
+        blue = OKABE_ITO["blue"]
+        if window > 1:
+            ax.plot(x, raw_median, color=OKABE_ITO["sky_blue"], linewidth=0.7, alpha=0.6,
+                    label=f"{step_words} {'average' if averaged else 'sample'} (median)")
+        ax.fill_between(x, q[0], q[4], color=blue, alpha=0.18, linewidth=0, label="90% of replications")
+        ax.fill_between(x, q[1], q[3], color=blue, alpha=0.38, linewidth=0, label="50% of replications")
+        ax.plot(x, q[2], color=blue, linewidth=2.4, label="median" + (", 7-day average" if window > 1 else ""))
+        team_colours = [OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"],
+                        OKABE_ITO["orange"], OKABE_ITO["black"]]
+        for i, (name, line) in enumerate(per_team.items()):
+            ax.plot(x, line, color=team_colours[i % len(team_colours)], linewidth=1.4, linestyle=(0, (4, 2)),
+                    label=f"{name} (median)")
+        ax.set_ylabel("Items waiting")
+        entries = 3 + (window > 1) + len(per_team)
+        rows_of_legend = -(-entries // 4)
+        ax.set_ylim(bottom=0, top=max(1.0, float(np.nanmax([np.nanmax(q[4]), np.nanmax(raw_median)])))
+                    * (1.12 + 0.1 * rows_of_legend))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.legend(loc="upper left", ncols=min(entries, 4), fontsize=11, handlelength=1.6, columnspacing=1.2)
+        what = f"team {team}" if team else "all teams"
+        measure = (f"averaged over each {'7 days' if window > 1 else step_words} (exact)" if averaged else
+                   f"sampled at the end of each {step_words}" + (", then 7-day averages" if window > 1 else ""))
+        ax.set_title(f"Items waiting ({what}), {measure}; {reps} replications", loc="left", fontsize=12, color=MUTED)
+        ax.tick_params(labelbottom=False)
+        finite_duty = hours_per_day.to_numpy(dtype=float)
+        cap.plot(duty_x, finite_duty, color=OKABE_ITO["bluish_green"], linewidth=1.8,
+                 drawstyle="steps-mid" if window == 1 else "default")
+        cap.set_ylabel("Analyst-hours\non shift a day", fontsize=11)
+        peak = float(np.nanmax(finite_duty)) if np.isfinite(finite_duty).any() else 1.0
+        cap.set_ylim(0, max(1.0, peak) * (1.3 + 0.3 * note_lines))
+        cap.text(0.005, 0.97, note, transform=cap.transAxes, ha="left", va="top", fontsize=11, color=MUTED,
+                 linespacing=1.15).set_in_layout(False)
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+        cap.xaxis.set_major_locator(locator)
+        cap.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        apply_style(fig, title, footer_text([scenario], seed, reps))
+    return fig
+
+
+def _backlog_finding(median: np.ndarray, hours: np.ndarray, team: str | None) -> str:
+    """The backlog's finding in words, from the (averaged) median line drawn."""
+    what = f"The {team} team's backlog" if team else "The backlog"
+    if len(median) == 0:
+        return f"{what}: too short a run to show"
+    start, end = float(median[0]), float(median[-1])
+    span = span_words((hours[-1] - hours[0]) / 24)
+    if start > 0.5 and end <= 0.5:
+        zero = np.nonzero(median <= 0.5)[0]
+        stay = next((i for i in zero if np.all(median[i:] <= 0.5)), zero[0])  # reaches zero and stays
+        took = (hours[stay] - hours[0]) / 24
+        return f"{what} of {count_words(start)} items is cleared in about {round_sig(took, 2):g} days"
+    if start <= 0.5 and end <= 0.5:
+        return f"{what} stays small: at most {count_words(float(np.max(median)))} items waiting (median) over {span}"
+    if start <= 0.5 or end >= 1.1 * start:
+        return f"{what} grows from {count_words(start)} to {count_words(end)} items over {span}"
+    if end <= start / 1.1:
+        return f"{what} falls from {count_words(start)} to {count_words(end)} items over {span}"
+    return f"{what} stays near {count_words((start + end) / 2)} items over {span}"
+
+
+def _capacity_note(scenario: Scenario, team: str | None) -> str:
+    parts = []
+    for t in scenario.workforce:
+        if team and t.team != team:
+            continue
+        days = t.roster.days
+        if t.shifts is not None:
+            shifts = roster_words(t)
+        elif t.roster.round_the_clock:
+            shifts = "24/7"
+        else:
+            span = "weekdays" if days == ["mon", "tue", "wed", "thu", "fri"] else ", ".join(days)
+            shifts = f"{t.roster.hours_per_day:g} h shifts, {span}"
+        cap = f", cap {t.exposure_cap / SECONDS_PER_HOUR:g} h/day" if t.exposure_cap is not None else ""
+        shrink = f", {t.shrinkage:.0%} shrinkage" if t.shrinkage else ""
+        parts.append(f"{t.team}: {t.headcount} {'person' if t.headcount == 1 else 'people'}, {shifts}{cap}{shrink}")
+    return "\n".join(parts)

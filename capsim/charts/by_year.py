@@ -1,0 +1,122 @@
+"""The year-by-year chart: each service level and the backlog, calendar year by calendar year.
+
+A run pooled over several years hides the year a target is first missed; this chart shows
+each calendar year at its own level (:mod:`capsim.periods`): on top, the share of each SLA's
+items assessed within its deadline, with the target; below, the backlog as the number
+waiting averaged over the year (``backlog_mean``: exact, not a sample at one moment). Each
+point is the mean over the replications with its 95% interval; part years say their days.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from capsim.charts.footer import footer_text
+from capsim.charts.style import MUTED, OKABE_ITO, PALETTE, apply_style, legend_above, new_figure, styled
+from capsim.periods import calendar_periods
+from capsim.units import SECONDS_PER_DAY
+from capsim.words import count_words, duration_text, items_words, percent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from capsim.experiment import SimulationResult
+
+
+def year_labels(result: SimulationResult) -> dict[str, str]:
+    """Period label → its label on an axis or in a table: the year, with its days if a part year."""
+    labels = {}
+    for p in calendar_periods(result.scenario):
+        days = (p.end - p.start) / SECONDS_PER_DAY
+        labels[p.label] = p.label if days >= 360 else f"{p.label} ({days:.0f} days)"
+    return labels
+
+
+def year_rows(result: SimulationResult, metric: str) -> pd.DataFrame:
+    """The period summary rows of one metric, in time order, indexed by period label."""
+    table = result.period_summary
+    rows = table[table.metric == metric].set_index("period")
+    return rows.reindex([p for p in year_labels(result) if p in rows.index])
+
+
+def first_missed(result: SimulationResult, priority: str) -> str | None:
+    """The first calendar year whose mean share of ``priority`` items within the deadline is below its target."""
+    sla = next(s for s in result.scenario.sla if s.priority == priority)
+    rows = year_rows(result, f"sla_{priority}")
+    below = rows[rows["mean"] < sla.target]
+    return str(below.index[0]) if len(below) else None
+
+
+def by_year(result: SimulationResult) -> Figure:
+    """Per calendar year: each SLA's share within its deadline (top, with its target) and the
+    backlog averaged over the year (bottom), means with 95% CIs across replications."""
+    s = result.scenario
+    labels = year_labels(result)
+    periods = list(labels)
+    x = np.arange(len(periods))
+    slas = [sla for sla in s.sla if f"sla_{sla.priority}" in set(result.period_summary.metric)]
+    parts = []
+    for sla in slas:
+        rows = year_rows(result, f"sla_{sla.priority}")
+        what = f"{items_words(s, sla.priority)} assessed within {duration_text(sla.within)}"
+        first, last = rows["mean"].iloc[0], rows["mean"].iloc[-1]
+        change = (f"{percent(first, 1 if first > 0.99 else 0)} in {periods[0]} to "
+                  f"{percent(last, 1 if last > 0.99 else 0)} in {periods[-1]}" if len(rows) > 1
+                  else f"{percent(last, 1 if last > 0.99 else 0)} in {periods[-1]}")
+        missed = first_missed(result, sla.priority)
+        verdict = (f"the {percent(sla.target)} target is first missed in {missed}" if missed
+                   else f"the {percent(sla.target)} target is met every year")
+        parts.append(f"{what.capitalize()}: {change}; {verdict}")
+    backlog = year_rows(result, "backlog_mean")
+    title = "; ".join(parts[:2]) if parts else (
+        f"Items waiting, averaged over each year: {count_words(backlog['mean'].iloc[0])} in {periods[0]} to "
+        f"{count_words(backlog['mean'].iloc[-1])} in {periods[-1]}")
+
+    with styled():
+        fig = new_figure(7.2 if slas else 5.0)
+        grid = fig.add_gridspec(2 if slas else 1, 1, height_ratios=[1.3, 1] if slas else [1])
+        axes = [fig.add_subplot(grid[i]) for i in range(2 if slas else 1)]
+        if slas:
+            ax = axes[0]
+            for i, sla in enumerate(slas):
+                rows = year_rows(result, f"sla_{sla.priority}")
+                colour = PALETTE[i % len(PALETTE)]
+                _points(ax, x, rows, colour, f"{items_words(s, sla.priority)} within {duration_text(sla.within)}")
+                ax.axhline(sla.target, color=OKABE_ITO["vermillion"] if i == 0 else colour, linestyle="--",
+                           linewidth=1.8, label=f"target {percent(sla.target)}")
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            low = np.nanmin([year_rows(result, f"sla_{x.priority}")[["mean", "ci_low"]].min().min() for x in slas]
+                            + [min(x.target for x in slas)])
+            ax.set_ylim(max(0.0, low - 0.05), 1.02)
+            ax.set_ylabel("Share within deadline")
+            ax.set_xticks(x, [labels[p] for p in periods])
+            ax.set_xlim(-0.5, len(periods) - 0.5)
+            ax.grid(axis="x", visible=False)
+            handles, texts = ax.get_legend_handles_labels()
+            legend_above(ax, handles, texts, ncols=min(len(texts), 3))
+        ax = axes[-1]
+        _points(ax, x, backlog, OKABE_ITO["blue"], "items waiting")
+        ax.set_ylabel("Items waiting\n(average over the year)")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.set_ylim(0, None)
+        ax.set_xticks(x, [labels[p] for p in periods])
+        ax.set_xlim(-0.5, len(periods) - 0.5)
+        ax.grid(axis="x", visible=False)
+        ax.set_title(f"Items waiting, all teams, averaged over each year (exact); mean and 95% CI of "
+                     f"{result.replications} replications", loc="left", fontsize=12, color=MUTED)
+        apply_style(fig, title, footer_text([s], result.seed, result.replications))
+    return fig
+
+
+def _points(ax, x: np.ndarray, rows: pd.DataFrame, colour: str, label: str) -> None:
+    """Means as diamonds joined year to year (every year was run), 95% CIs as bars."""
+    mean = rows["mean"].to_numpy(dtype=float)
+    low, high = rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float)
+    for xi, lo, hi in zip(x, low, high):
+        if math.isfinite(lo) and math.isfinite(hi):
+            ax.plot([xi, xi], [lo, hi], color=colour, linewidth=3, solid_capstyle="butt")
+    ax.plot(x, mean, marker="D", markersize=7, color=colour, label=label)

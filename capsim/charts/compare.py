@@ -1,0 +1,188 @@
+"""Scenario comparison: each metric per scenario with its CI, and paired differences against the first."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from capsim.charts.footer import footer_text
+from capsim.charts.style import MUTED, PALETTE, apply_style, new_figure, styled
+from capsim.side_effects import SIDE_EFFECT_DESCRIPTIONS
+from capsim.words import count_words, difference_text, is_share, metric_label, plain_number, value_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from capsim.experiment import SimulationResult
+
+
+COMPARE_METRICS = ["backlog_mean", "wait_mean", "time_to_assessment_p90", "expired", "utilisation",
+                   "victim_id_hours", *SIDE_EFFECT_DESCRIPTIONS]
+"""Metrics compared by default (each SLA metric is added after ``time_to_assessment_p90``; the
+tools' side effects come last, beside what they save). The backlog is the time average
+(``backlog_mean``), never the end-of-run snapshot, which depends on the weekday a run ends."""
+
+
+def default_comparison_metrics(results: Sequence[SimulationResult]) -> list[str]:
+    """The metrics :func:`comparison` draws by default: headline metrics every result has (or
+    means: :func:`capsim.compare.like_for_like`). An SLA share whose items a classifier relabels
+    in some run is compared by the items' own priority (``sla_<p>_original``) instead."""
+    from capsim.compare import definition_notes, like_for_like
+
+    names = list(COMPARE_METRICS)
+    notes = definition_notes(list(results))
+    slas = [f"{m}_original" if m in notes else m for m in results[0].summary.metric
+            if m.startswith("sla_") and not m.endswith("_original") and m.count("_") == 1]
+    at = names.index("time_to_assessment_p90") + 1
+    names = names[:at] + slas + names[at:]
+    tables = like_for_like(list(results))
+    common = set.intersection(*(set(t.columns) for t in tables))
+    informative = [m for m in names if m in common and not all((t[m].fillna(0) == 0).all() for t in tables)]
+    return informative or [m for m in names if m in common]
+
+
+def paired_differences(results: Sequence[SimulationResult], metrics: Sequence[str] | None = None) -> pd.DataFrame:
+    """Each metric of each scenario with its CI, and its paired difference against the first.
+
+    The runs must share seed and replications (common random numbers: replication r of
+    every run saw the same arrivals); the difference is taken per replication and its 95%
+    CI is the Student-t interval of those differences (:func:`capsim.compare.compare`).
+    Columns: ``scenario``, ``metric``, ``mean``, ``ci_low``, ``ci_high``, ``diff``,
+    ``diff_ci_low``, ``diff_ci_high``, ``note`` (where the metric counts different items in
+    different runs). Raises ``ValueError`` if seeds or replications differ.
+    """
+    from capsim.compare import compare
+
+    if not results:
+        raise ValueError("nothing to compare")
+    metrics = list(metrics) if metrics is not None else default_comparison_metrics(results)
+    table = compare(list(results)).rename(columns={
+        "difference": "diff", "difference_ci_low": "diff_ci_low", "difference_ci_high": "diff_ci_high"})
+    labels = scenario_labels(results)
+    table["scenario"] = np.repeat(labels, len(table) // len(results))  # compare() lists result by result
+    table = table[table.metric.isin(metrics)]
+    order = {m: i for i, m in enumerate(metrics)}
+    table = table.assign(_s=table.scenario.map({n: i for i, n in enumerate(labels)}), _o=table.metric.map(order))
+    return table.sort_values(["_s", "_o"], kind="mergesort").drop(columns=["_s", "_o"]).reset_index(drop=True)[
+        ["scenario", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "note"]]
+
+
+def scenario_labels(results: Sequence[SimulationResult]) -> list[str]:
+    """Scenario names, made unique (``base``, ``base (2)``) when runs share a name."""
+    labels, seen = [], {}
+    for r in results:
+        name = r.scenario.name
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return labels
+
+
+def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | None = None) -> Figure:
+    """Scenario comparison: each metric per scenario with its 95% CI (left), and the paired
+    difference against the first scenario with its 95% CI (right)."""
+    table = paired_differences(results, metrics)
+    metrics = list(dict.fromkeys(table.metric))
+    names = scenario_labels(results)
+    first = names[0]
+    colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
+    lead = metrics[0]
+    title = _comparison_finding(table, names, lead)
+
+    with styled():
+        fig = new_figure(1.6 + 1.15 * len(metrics) + 0.3 * len(names))
+        grid = fig.add_gridspec(len(metrics), 2, width_ratios=[1, 1])
+        for i, m in enumerate(metrics):
+            left = fig.add_subplot(grid[i, 0])
+            right = fig.add_subplot(grid[i, 1])
+            rows = table[table.metric == m].set_index("scenario").loc[names]
+            ys = np.arange(len(names))[::-1]
+            for y, name in zip(ys, names):
+                row = rows.loc[name]
+                _interval(left, y, row["mean"], row.ci_low, row.ci_high, colours[name])
+                if name != first:
+                    _interval(right, y, row["diff"], row.diff_ci_low, row.diff_ci_high, colours[name])
+            right.axvline(0, color=MUTED, linewidth=1.2)
+            for ax in (left, right):
+                ax.set_yticks(ys, names)
+                ax.set_ylim(-0.7, len(names) - 0.3)
+                ax.grid(axis="y", visible=False)
+                if is_share(m) and ax is right:
+                    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:+.3g}".replace("-", "\u2212")
+                                                               if v else "0"))
+                elif is_share(m):
+                    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
+                else:
+                    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: plain_number(v, 4).replace("-", "\u2212")))
+            right.tick_params(labelleft=False)
+            for ax in (left, right):
+                ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5))
+            right.set_xlim(*_symmetric(rows.loc[names[1:], ["diff_ci_low", "diff_ci_high", "diff"]].to_numpy(dtype=float)))
+            left.set_title(metric_label(m, results[0].scenario), loc="left", fontsize=12)
+            right.set_title(f"difference from {first}, paired" + (" (percentage points)" if is_share(m) else ""),
+                            loc="left", fontsize=12, color=MUTED)
+        apply_style(fig, title, footer_text([r.scenario for r in results], results[0].seed, results[0].replications))
+    return fig
+
+
+def _interval(ax, y: float, mean: float, low: float, high: float, colour: str) -> None:
+    if math.isfinite(low) and math.isfinite(high):
+        ax.plot([low, high], [y, y], color=colour, linewidth=3, solid_capstyle="butt")
+    ax.scatter([mean], [y], s=50, color=colour, zorder=3, marker="D")
+
+
+def _symmetric(values: np.ndarray) -> tuple[float, float]:
+    finite = values[np.isfinite(values)]
+    span = float(np.abs(finite).max()) if len(finite) else 0.0
+    span = span * 1.15 if span > 0 else 1.0
+    return -span, span
+
+
+def _comparison_finding(table: pd.DataFrame, names: list[str], lead: str) -> str:
+    side = _side_effect_finding(table, names)
+    if side:
+        return side
+    label = metric_label(lead)
+    if len(names) < 2:
+        row = table[(table.metric == lead)].iloc[0]
+        return f"{names[0]}: {label.lower()} {value_text(lead, row['mean'])}"
+    other = names[1]
+    row = table[(table.metric == lead) & (table.scenario == other)].iloc[0]
+    d, lo, hi = row["diff"], row.diff_ci_low, row.diff_ci_high
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return f"{label}: {difference_text(lead, d)} with {other} against {names[0]} (one replication: no interval)"
+    if lo <= 0 <= hi:
+        return (f"{label}: no clear difference between {other} and {names[0]} "
+                f"(95% CI {difference_text(lead, lo)} to {difference_text(lead, hi)})")
+    counted = not is_share(lead) and not lead.startswith(("wait", "time_to", "exposure", "cost", "analyst_hours"))
+    more = ("more" if d > 0 else "fewer") if counted else ("higher" if d > 0 else "lower")
+    return (f"{label}: {difference_text(lead, abs(d)).lstrip('+')} {more} with {other} than with {names[0]} "
+            f"(paired 95% CI {difference_text(lead, lo)} to {difference_text(lead, hi)})")
+
+
+def _side_effect_finding(table: pd.DataFrame, names: list[str]) -> str | None:
+    """With two runs where the second's tool has a side effect, the title names the saving and
+    the side effect together (paired means): a tool's saving never stands alone."""
+    if len(names) != 2:
+        return None
+    rows = table[table.scenario == names[1]].set_index("metric")
+    if "referrals_lost_real" in rows.index and rows.loc["referrals_lost_real", "diff"] > 0:
+        lost = rows.loc["referrals_lost_real", "diff"]
+        text = f"{names[1]}: {count_words(lost)} real-victim referrals lost to the detector's false positives"
+        if "victim_id_hours" in rows.index and rows.loc["victim_id_hours", "diff"] < 0:
+            text = (f"{names[1]} saves {count_words(-rows.loc['victim_id_hours', 'diff'])} victim-identification "
+                    f"hours, but {count_words(lost)} real-victim referrals are lost to its false positives")
+        if "referrals_avoided_synthetic" in rows.index:
+            avoided = rows.loc["referrals_avoided_synthetic", "diff"]
+            n = count_words(avoided)
+            text += (f"; {n} synthetic referral{'' if n == '1' else 's'} avoided" if avoided >= 0.5 else
+                     "; fewer than one synthetic referral avoided")
+        return text + " (paired means)"
+    if "harmful_missed" in rows.index and rows.loc["harmful_missed", "diff"] > 0:
+        return (f"{names[1]}: {count_words(rows.loc['harmful_missed', 'diff'])} harmful items the classifier missed "
+                "wait behind every item it flagged (paired mean)")
+    return None

@@ -1,0 +1,70 @@
+"""A chart in words: the text description read by screen readers and written beside each PNG.
+
+Every chart already states its finding, with its numbers, in its title (:mod:`capsim.words`),
+and names its panels and axes. :func:`describe` reads them back from the figure, so that the
+description says exactly what the picture says: the finding, then each panel (its title, what
+its axes measure and the range they show), then the provenance footer's first line (scenario,
+seed, replications). The report uses it as the chart's ``aria-label`` and the brief as its
+image's ``alt`` text; :func:`capsim.charts.files.save` writes it as ``<stem>.txt``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from capsim.words import plain_number
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _range(low: float, high: float, formatter) -> str:
+    """An axis range as its own tick labels would write it (percentages, thousands), else plainly."""
+    if isinstance(formatter, (PercentFormatter, FuncFormatter)):
+        a, b = formatter(low, None), formatter(high, None)
+        if any(ch.isdigit() for ch in a + b):
+            return f"{_flat(a)} to {_flat(b)}"
+    return f"{plain_number(low)} to {plain_number(high)}"
+
+
+def _panel(ax: Axes) -> str:
+    parts = []
+    title = _flat(ax.get_title(loc="left") or ax.get_title())
+    if title:
+        parts.append(title)
+    axes = []
+    for name, label, (low, high), formatter, ticks in (
+            ("across", ax.get_xlabel(), ax.get_xlim(), ax.xaxis.get_major_formatter(), ax.get_xticklabels()),
+            ("up", ax.get_ylabel(), ax.get_ylim(), ax.yaxis.get_major_formatter(), ax.get_yticklabels())):
+        words = [t.get_text() for t in ticks if t.get_text()]
+        if label and words and not any(ch.isdigit() for ch in "".join(words)):
+            axes.append(f"{_flat(label)} {name}: {', '.join(_flat(w) for w in words)}")
+        elif label and math.isfinite(low) and math.isfinite(high):
+            axes.append(f"{_flat(label)} {name}, {_range(min(low, high), max(low, high), formatter)}")
+        elif words and any(ch.isdigit() for ch in "".join(words)):
+            axes.append(f"{name}, {_flat(words[0])} to {_flat(words[-1])}")
+        elif words:
+            axes.append(f"{name}: {', '.join(_flat(w) for w in words)}")
+    if axes:
+        parts.append("; ".join(axes))
+    return ". ".join(parts)
+
+
+def describe(fig: Figure) -> str:
+    """The chart in words: its finding (title), each panel (title, axes and their ranges), and
+    its provenance (the footer's first line)."""
+    fig.draw_without_rendering()  # lay the chart out first: its tick labels are then the ones drawn
+    title = _flat(fig._suptitle.get_text()) if fig._suptitle is not None else ""
+    panels = [p for p in (_panel(ax) for ax in fig.axes if ax.get_visible() and ax.axison) if p]
+    footer = next((t.get_text() for t in fig.texts if t.get_gid() == "chart-footer"), "")
+    first_line = _flat(footer.split("\n")[0]) if footer else ""
+    text = [f"Chart: {title}." if title else "Chart."]
+    text += [f"Panel {i}: {p}." if len(panels) > 1 else f"{p}." for i, p in enumerate(panels, 1)]
+    if first_line:
+        text.append(f"{first_line}.")
+    return " ".join(text).replace("..", ".")

@@ -1,0 +1,73 @@
+"""The exposure chart: hours of review per analyst-shift against the daily exposure cap."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from capsim.charts.footer import footer_text
+from capsim.charts.parts import nanmean, replication_strip, replications_in
+from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
+from capsim.scenario import Scenario
+from capsim.units import SECONDS_PER_HOUR
+from capsim.words import percent
+
+
+def exposure(per_replication: pd.DataFrame, scenario: Scenario, seed: int) -> Figure:
+    """Hours of review per analyst-shift (on shifts with any review), across replications,
+    against each team's daily exposure cap and shift length.
+
+    The metric is a mean over analyst-shifts: single shifts can pass the cap by at most one
+    review, since the cap is checked when a review would start.
+    """
+    reps = replications_in(per_replication)
+    values = per_replication["exposure_hours_per_analyst_day"].to_numpy(dtype=float)
+    mean = nanmean(values)
+    caps = [(t.team, t.exposure_cap / SECONDS_PER_HOUR) for t in scenario.workforce if t.exposure_cap is not None]
+    wellbeing = getattr(getattr(scenario, "tooling", None), "wellbeing", None)
+    if wellbeing is not None and getattr(wellbeing, "enabled", False) and getattr(wellbeing, "exposure_cap", None) is not None:
+        caps = [(t.team, wellbeing.exposure_cap / SECONDS_PER_HOUR) for t in scenario.workforce]
+    if not math.isfinite(mean):
+        title = "No review took place, so no exposure was measured"
+    elif caps:
+        cap = min(c for _, c in caps)
+        share = mean / cap if cap else float("inf")
+        where = "within" if mean <= cap else "above"
+        title = (f"Analysts review {mean:.2g} h of material a shift on average, {where} the "
+                 f"{cap:g} h/day exposure cap ({percent(share)} of it)")
+    else:
+        title = f"Analysts review {mean:.2g} h of material a shift on average; no exposure cap is set"
+
+    with styled():
+        fig = new_figure(4.6)
+        ax = fig.add_subplot(1, 1, 1)
+        replication_strip(ax, [("Review hours per\nanalyst-shift", values)], OKABE_ITO["blue"])
+        colours = [OKABE_ITO["vermillion"], OKABE_ITO["orange"], OKABE_ITO["reddish_purple"]]
+        top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+        several = len(scenario.workforce) > 1
+        by_cap: dict[float, list[str]] = {}
+        for name, cap in caps:
+            by_cap.setdefault(cap, []).append(name)
+        for i, (cap, names) in enumerate(sorted(by_cap.items())):
+            whose = "" if not several else (" (all teams)" if len(names) == len(scenario.workforce) else f" ({', '.join(names)})")
+            ax.axvline(cap, color=colours[i % len(colours)], linestyle="--", linewidth=2,
+                       label=f"exposure cap {cap:g} h/day{whose}")
+            top = max(top, cap)
+        lengths = {p.hours_per_day for t in scenario.workforce for p in (t.shifts or [t.roster])}
+        shifts = sorted(h for h in lengths if h <= 2 * top)
+        for i, h in enumerate(shifts):
+            ax.axvline(h, color=MUTED, linestyle=":", linewidth=1.6,
+                       label=(f"shift length{'s' if len(shifts) > 1 else ''} {', '.join(f'{v:g}' for v in shifts)} h"
+                              if i == 0 else None))
+            top = max(top, h)
+        ax.set_xlim(0, top * 1.08)
+        ax.set_xlabel("Hours of review per analyst on a shift with any review (one review can overrun the cap)")
+        ax.set_title(f"Mean per analyst-shift{', all teams' if several else ''}; one dot per replication ({reps})",
+                     loc="left", fontsize=12, color=MUTED)
+        handles, labels = ax.get_legend_handles_labels()
+        legend_above(ax, handles, labels, ncols=2)
+        apply_style(fig, title, footer_text([scenario], seed, reps))
+    return fig

@@ -1,0 +1,35 @@
+"""The provenance footer of every chart: scenario, seed, replications, version and sources."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from capsim.scenario import Scenario
+from capsim.sources import source_names
+from capsim.version import version
+
+
+def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> str:
+    """The provenance footer: scenario(s), seed, replications, capsim version, what changed the
+    scenarios after their files (each ``--set`` and each plan replayed into them:
+    :attr:`~capsim.scenario.Scenario.overrides`), and the
+    publications the figures come from in words ("IWF, Annual Report 2023"), primary sources
+    first (:func:`capsim.sources.source_names`; derived parameters name the publications of
+    the figures they are made from). The report's assumptions table gives each figure and
+    its full citation with its link.
+    """
+    names = ", ".join(s.name for s in scenarios)
+    label = "Scenario" if len(scenarios) == 1 else "Scenarios"
+    used = list(dict.fromkeys(fid for s in scenarios for fid in s.figures))
+    first = (f"{label}: {names} · seed {seed} · {replications} replication{'s' if replications != 1 else ''}"
+             f" · capsim {version()}")
+    changed = list(dict.fromkeys(o for s in scenarios for o in s.overrides))
+    if changed:
+        first += "\nChanged from the scenario files: " + "; ".join(changed)
+    if not used:
+        return first + "\nSources: no published figures; every input is an assumption."
+    primary, secondary = source_names(used)
+    text = first + "\nSources: " + "; ".join(primary) + "."
+    if secondary:
+        text += " As reported by: " + ", ".join(secondary) + "."
+    return text + " Other inputs are assumptions; every figure with its link: the report's assumptions table."

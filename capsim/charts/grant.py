@@ -1,0 +1,81 @@
+"""The grant chart: full cost per grant year with its 95% CI, and the FTE the SLAs need, per scenario."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from capsim.charts.footer import footer_text
+from capsim.charts.parts import cost_bars, cost_panels, money_scale, side_by_side
+from capsim.charts.style import MUTED, PALETTE, apply_style, legend_above, styled
+from capsim.scenario import Scenario
+from capsim.words import money
+
+
+def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], seed: int, replications: int) -> Figure:
+    """Per scenario and grant year: full cost with its 95% CI (top); FTE needed for the SLAs
+    (diamonds) and in post (bars, 95% CI) (bottom); the SLA attainment of each year written
+    under it.
+
+    ``grant_table`` is :attr:`capsim.grant.GrantResult.table` (or ``grant.csv``); its ``all``
+    rows are left out. The title gives the last grant year's range of cost across scenarios.
+    """
+    table = grant_table[grant_table["year"].astype(str) != "all"].copy()
+    if table.empty:
+        raise ValueError("the grant table has no grant years")
+    table["year"] = table["year"].astype(str)
+    names = list(dict.fromkeys(table["scenario"]))
+    years = list(dict.fromkeys(table["year"]))
+    currency = scenarios[0].costs.currency if scenarios else ""
+    last = table[table.year == years[-1]].set_index("scenario").reindex(names)
+    slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
+    if len(names) == 1:
+        row = last.iloc[0]
+        title = (f"{names[0]}: {row.fte_needed:.3g} FTE and {money(currency, row.total_cost)} in {years[-1]}, "
+                 f"year {len(years)} of the grant")
+    else:
+        cheap, dear = last.total_cost.idxmin(), last.total_cost.idxmax()
+        title = (f"In {years[-1]}, the full cost ranges from {money(currency, last.total_cost[cheap])} ({cheap}, "
+                 f"{last.fte_needed[cheap]:.3g} FTE) to {money(currency, last.total_cost[dear])} ({dear}, "
+                 f"{last.fte_needed[dear]:.3g} FTE)")
+    peak = float(np.nanmax(table[["total_cost", "total_cost_ci_high"]].to_numpy(dtype=float)))
+    scale, unit = money_scale(peak)
+    n = len(names)
+    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    with styled():
+        fig, ax, fte_ax = cost_panels(7.8)
+        for name, mine, xs, width in side_by_side(table, names, years):
+            err = cost_bars(ax, mine, xs, width, colours[name], name, scale)
+            tops = (mine["total_cost"].to_numpy(dtype=float) + err[1]) / scale
+            for xi, top, year in zip(xs, tops, years):
+                words = [f"{mine.loc[year, s]:.0%}" for s in slas if math.isfinite(mine.loc[year, s])]
+                if words and math.isfinite(top):
+                    ax.text(xi, top, "\n".join(words), ha="center", va="bottom", fontsize=10, color="black")
+            fte_ax.bar(xs, mine["fte"].to_numpy(dtype=float), width=width * 0.92, color=colours[name], alpha=0.35,
+                       edgecolor="none")
+            fte_ax.scatter(xs, mine["fte_needed"].to_numpy(dtype=float), marker="D", s=50, color=colours[name],
+                           zorder=4)
+        ax.set_ylabel(f"Full cost\n({currency}{unit})")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}"))
+        ax.set_ylim(0, peak / scale * 1.25 if peak > 0 else 1)
+        ax.grid(axis="x", visible=False)
+        ax.tick_params(labelbottom=False)
+        sla_words = ", ".join(s.removeprefix("sla_") for s in slas)
+        ax.set_title(f"Full cost at each year's prices: mean, 95% CI ({replications} replications); above: "
+                     f"share in time ({sla_words})", loc="left", fontsize=12, color=MUTED)
+        fte_ax.set_xticks(np.arange(len(years)), years)
+        fte_ax.set_xlim(-0.6, len(years) - 0.4)
+        fte_ax.grid(axis="x", visible=False)
+        fte_ax.set_ylim(0, float(np.nanmax(table[["fte", "fte_needed"]].to_numpy(dtype=float))) * 1.15 or 1)
+        fte_ax.set_ylabel("FTE")
+        fte_ax.set_title("FTE: needed for the SLAs (diamonds) and in post, mean over the year (bars); all teams",
+                         loc="left", fontsize=12, color=MUTED)
+        handles, texts = ax.get_legend_handles_labels()
+        legend_above(ax, handles, texts, ncols=min(n, 3))
+        apply_style(fig, title, footer_text(scenarios, seed, replications))
+    return fig

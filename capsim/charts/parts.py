@@ -1,0 +1,86 @@
+"""Pieces several charts share: replication strips and NaN-aware summaries of per-replication columns."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from capsim.charts.style import MUTED, new_figure
+from capsim.results import mean_ci
+
+
+def nanmean(values: Any) -> float:
+    """Mean of the finite values, NaN (quietly) when there are none."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def replications_in(frame: pd.DataFrame) -> int:
+    return int(frame["replication"].nunique()) if "replication" in frame else len(frame)
+
+
+def replication_strip(ax, rows: list[tuple[str, np.ndarray]], color: str) -> None:
+    """One row per statistic: a dot per replication, the mean as a diamond with its 95% CI."""
+    rng = np.random.default_rng(0)  # fixed jitter: the same chart every time
+    for i, (label, values) in enumerate(rows):
+        y = len(rows) - 1 - i
+        values = values[np.isfinite(values)]
+        if len(values) == 0:
+            ax.text(0.5, y, "no items assessed", transform=ax.get_yaxis_transform(), ha="center", va="center",
+                    fontsize=11, color=MUTED)
+            continue
+        jitter = rng.uniform(-0.16, 0.16, len(values))
+        ax.scatter(values, y + jitter, s=26, color=color, alpha=0.55, linewidths=0, zorder=3,
+                   label="one replication" if i == 0 else None)
+        mean, low, high = mean_ci(values, bounds=(0.0, np.inf))  # hours: never below zero
+        if math.isfinite(low):
+            ax.plot([low, high], [y, y], color="black", linewidth=2.4, zorder=4, solid_capstyle="butt",
+                    label="mean and 95% CI" if i == 0 else None)
+        ax.scatter([mean], [y], marker="D", s=44, color="black", zorder=5,
+                   label=None if math.isfinite(low) or i else "mean")
+    ax.set_yticks(range(len(rows)), [label for label, _ in rows][::-1])
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.grid(axis="y", visible=False)
+
+
+def money_scale(peak: float) -> tuple[float, str]:
+    """Divisor and unit words for a money axis whose largest value is ``peak``: millions from
+    1,000,000, thousands from 10,000, plain below."""
+    return (1e6, " million") if peak >= 1e6 else (1e3, " thousand") if peak >= 1e4 else (1.0, "")
+
+
+def cost_bars(ax, mine: pd.DataFrame, xs: np.ndarray, width: float, color: str, label: str,
+              scale: float) -> np.ndarray | None:
+    """Bars of ``mine.total_cost`` (money, divided by ``scale``) at ``xs`` with their 95% CI as error
+    bars when ``mine`` has ``total_cost_ci_low``/``_high``; returns the (2, n) error array in money
+    (below, above the mean), or None without intervals. The budget and grant charts share it."""
+    mean = mine["total_cost"].to_numpy(dtype=float)
+    ax.bar(xs, mean / scale, width=width * 0.92, color=color, edgecolor="none", label=label)
+    if "total_cost_ci_low" not in mine:
+        return None
+    err = np.vstack([np.nan_to_num(mean - mine["total_cost_ci_low"].to_numpy(dtype=float), nan=0.0),
+                     np.nan_to_num(mine["total_cost_ci_high"].to_numpy(dtype=float) - mean, nan=0.0)])
+    ax.errorbar(xs, mean / scale, yerr=err / scale, fmt="none", ecolor="black", elinewidth=1.6, capsize=3)
+    return err
+
+
+def cost_panels(height: float):
+    """A figure of two panels sharing the x axis: money above (taller), FTE below; returns
+    (figure, money axes, FTE axes). Call inside ``styled()``."""
+    fig = new_figure(height)
+    grid = fig.add_gridspec(2, 1, height_ratios=[1.5, 1])
+    ax = fig.add_subplot(grid[0])
+    return fig, ax, fig.add_subplot(grid[1], sharex=ax)
+
+
+def side_by_side(table: pd.DataFrame, names: list[str], years: list[str]):
+    """For bars of several scenarios per year: (name, its rows indexed by year, x positions,
+    bar width) for each scenario in ``names``, the years at 0, 1, 2, ..."""
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        mine = table[table.scenario == name].set_index("year").reindex(years)
+        yield name, mine, np.arange(len(years)) + (i - (len(names) - 1) / 2) * width, width

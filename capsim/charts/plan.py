@@ -1,0 +1,188 @@
+"""The staffing-plan chart: headcount per period with hire-by dates, and SLA attainment at that plan."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib import dates as mdates
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from capsim.charts.footer import footer_text
+from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
+from capsim.scenario import Scenario
+from capsim.units import SECONDS_PER_DAY
+from capsim.words import NBSP, duration_text, percent
+
+
+def _plan_dates(values: pd.Series) -> pd.Series:
+    """A plan's date column (ISO strings; empty or NaN for none) as timestamps, NaT for none."""
+    return pd.to_datetime(values.replace("", np.nan), errors="coerce")
+
+
+def _period_word(starts: pd.Series) -> str | None:
+    """month, quarter or year, from the spacing of the periods' first days (None for one period)."""
+    if len(starts) < 2:
+        return None
+    days = float(np.median(np.diff(starts.to_numpy()) / np.timedelta64(1, "D")))
+    return "month" if days <= 31 else "quarter" if days <= 92 else "year" if days <= 366 else None
+
+
+def _sla_words(slas: Sequence[Any]) -> tuple[str, str]:
+    """The SLAs in words for a title: (what to do, the target as a noun)."""
+    if len(slas) == 1:
+        s = slas[0]
+        share = f"{percent(s.target)} of {s.priority} items within {duration_text(s.within).replace(' ', NBSP)}"
+        return f"assess {share}", f"the target of {share}"
+    return "meet every SLA target", "every SLA target"
+
+
+def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, replications: int,
+                  team: str | None = None) -> Figure:
+    """A staffing plan: headcount planned per period as steps, with hire-by dates (top), and
+    SLA attainment per period of the plan replayed, with its 95% CI against the target (bottom).
+
+    ``plan_table`` is :meth:`capsim.staffing.StaffingPlan.table` (or ``staffing_plan.csv``):
+    per period, the seats in post in the plan, meeting every SLA in at least ``confidence``
+    of the replications. A hire-by date (the day the new analysts start training, less the
+    team's hiring lead time) is drawn as a dashed line with an arrow to the day the new
+    analysts start; a period that no headcount up to the solver's bound could staff is marked,
+    labelled "—" (``needed`` empty). ``team`` is the team planned (default: the scenario's
+    first team, as :func:`~capsim.staffing.solve_staffing`).
+    """
+    if plan_table.empty:
+        raise ValueError("the staffing plan has no periods")
+    table = plan_table.sort_values("period").reset_index(drop=True)
+    team = team or scenario.workforce[0].team
+    member = next((t for t in scenario.workforce if t.team == team), None)
+    in_post = member.headcount if member is not None else None
+    lead = member.hiring.lead_time if member is not None else 0.0
+    training = member.ramp.weeks * 7 * SECONDS_PER_DAY if member is not None else 0.0
+    ahead = (f"{duration_text(lead)} lead time" if not training else
+             f"{lead / SECONDS_PER_DAY:.0f} d lead + {training / SECONDS_PER_DAY:.0f} d training")
+    starts = pd.to_datetime(table["period_start"])
+    ends = pd.to_datetime(table["period_end"]) + pd.Timedelta(days=1)  # period_end is the period's last day
+    heads = table["headcount"].to_numpy(dtype=int)
+    changes = (table["change"].to_numpy(dtype=int) if "change" in table
+               else np.diff(heads, prepend=in_post if in_post is not None else heads[0]))
+    hire_by = _plan_dates(table["hire_by"]) if "hire_by" in table else pd.Series(pd.NaT, index=table.index)
+    met = table["met"].astype(bool).to_numpy() if "met" in table else np.ones(len(table), dtype=bool)
+    confidence = float(table["confidence"].iloc[0]) if "confidence" in table else None
+    slas = [s for s in scenario.sla if f"sla_{s.priority}" in table]
+    run_start = pd.Timestamp(scenario.clock.start)
+    period = _period_word(starts)
+
+    doing, target_words = _sla_words(slas)
+    hires = sorted((d, int(c), k) for k, (d, c) in enumerate(zip(hire_by, changes)) if c > 0 and pd.notna(d))
+    impossible = table["needed"].isna().to_numpy() if "needed" in table else np.zeros(len(table), dtype=bool)
+    if not met.any():
+        title = f"The {team} team cannot meet {target_words} in any period" + (
+            " at any headcount tried (—)" if impossible.all() else f", even with {heads.max()} analysts")
+    else:
+        lo, hi = int(heads[met].min()), int(heads[met].max())
+        every = f" in every {period}" if period and len(table) > 1 else ""
+        title = (f"The {team} team needs {lo} analysts{every} to {doing}" if lo == hi
+                 else f"The {team} team needs {lo} to {hi} analysts to {doing}")
+        if hires:
+            first_date, first_n, first_k = hires[0]
+            title += (f"; hire {first_n} {'analyst' if first_n == 1 else 'analysts'} by {first_date:%Y-%m-%d}"
+                      + (f" (the first of {len(hires)} hiring dates)" if len(hires) > 1 else ""))
+            late = int(table["late_weeks"].iloc[first_k]) if "late_weeks" in table else 0
+            if late > 0:
+                title += f" (already late by {late} weeks)"
+            elif first_date < run_start:
+                title += ", before the run starts"
+        elif in_post is not None and hi <= in_post:
+            title += f"; the {in_post} in post suffice"
+        if (~met).any():
+            title += f"; not met in {int((~met).sum())} of {len(table)} periods"
+
+    vermillion, blue = OKABE_ITO["vermillion"], OKABE_ITO["blue"]
+    with styled():
+        fig = new_figure(8.0 if slas else 5.2)
+        if slas:
+            grid = fig.add_gridspec(2, 1, height_ratios=[1.35, 1])
+            ax = fig.add_subplot(grid[0])
+            sla_ax = fig.add_subplot(grid[1], sharex=ax)
+        else:
+            ax, sla_ax = fig.add_subplot(1, 1, 1), None
+        x = np.append(starts.to_numpy(), ends.to_numpy()[-1])
+        ax.step(x, np.append(heads, heads[-1]), where="post", color=blue, linewidth=2.6,
+                label="headcount planned (seats in post)")
+        mids = starts + (ends - starts) / 2
+        top = max(int(heads.max()), in_post or 0, 1)
+        if len(table) <= 16:
+            for m, h, none in zip(mids, heads, impossible):  # "—": no headcount meets the target there
+                ax.text(m, h + 0.03 * top, "—" if none else f"{h}", ha="center", va="bottom", fontsize=11, color=blue)
+        if in_post is not None:
+            ax.axhline(in_post, color=MUTED, linestyle=":", linewidth=1.6, label=f"in post at the start: {in_post}")
+        if (~met).any():
+            ax.scatter(mids[~met], heads[~met] + 0.17 * top, marker="X", s=90, color=vermillion, zorder=5,
+                       label="SLA not met even at this headcount")
+        for i, (date, count, k) in enumerate(hires):
+            begins = starts.iloc[k] if k else run_start
+            y = top * 1.2  # in a band above the steps, clear of the labels
+            ax.axvline(date, color=vermillion, linestyle="--", linewidth=1.4,
+                       label=(f"hire-by date → start ({ahead})" if not training else f"hire by → start ({ahead})")
+                       if i == 0 and lead + training > 0
+                       else "hire-by date" if i == 0 else None)
+            if begins > date:
+                ax.annotate("", xy=(begins, y), xytext=(date, y),
+                            arrowprops={"arrowstyle": "->", "color": vermillion, "linewidth": 1.4})
+            ax.text(date, 0.04 * top, f" hire {count} by {date:%Y-%m-%d}", rotation=90, ha="right", va="bottom",
+                    fontsize=11, color=vermillion)
+        left = min([starts.iloc[0], *(d for d, _, _ in hires)])
+        span = ends.iloc[-1] - left
+        ax.set_xlim(left - span * 0.03, ends.iloc[-1] + span * 0.02)
+        ax.set_ylim(0, top * 1.3)
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.set_ylabel(f"Analysts in team {team}")
+        share = f"≥ {confidence:.0%} of " if confidence is not None else ""
+        ax.set_title(f"Headcount planned per {period or 'period'} to meet every SLA in {share}{replications} replications",
+                     loc="left", fontsize=12, color=MUTED)
+        handles, labels = ax.get_legend_handles_labels()
+        if sla_ax is not None:
+            ax.tick_params(labelbottom=False)
+            colours = [OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"]]
+            width = (ends - starts).min()
+            values = []
+            for i, s in enumerate(slas):
+                colour = colours[i % len(colours)]
+                shift = width * 0.12 * (i - (len(slas) - 1) / 2)
+                mean = table[f"sla_{s.priority}"].to_numpy(dtype=float)
+                low = table.get(f"sla_{s.priority}_ci_low", pd.Series(np.nan, index=table.index)).to_numpy(dtype=float)
+                high = table.get(f"sla_{s.priority}_ci_high", pd.Series(np.nan, index=table.index)).to_numpy(dtype=float)
+                at = (mids + shift).to_numpy()
+                for xi, lo_i, hi_i in zip(at, low, high):
+                    if math.isfinite(lo_i) and math.isfinite(hi_i):
+                        sla_ax.plot([xi, xi], [lo_i, hi_i], color=colour, linewidth=3, solid_capstyle="butt")
+                sla_ax.scatter(at, mean, marker="D", s=46, color=colour, zorder=4,
+                               label=f"{s.priority}: mean and 95% CI")
+                values += [v for v in (*mean, *low, s.target) if math.isfinite(v)]
+            for j, target in enumerate(sorted({s.target for s in slas})):
+                whose = "" if len({s.target for s in slas}) == 1 else \
+                    " (" + ", ".join(s.priority for s in slas if s.target == target) + ")"
+                sla_ax.axhline(target, color=vermillion, linestyle="--", linewidth=2,
+                               label=f"target {percent(target)}{whose}")
+            low_y = max(0.0, min(min(values, default=0.8) - 0.05, 0.8))
+            sla_ax.set_ylim(low_y, 1.02)
+            sla_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            within = sorted({duration_text(s.within) for s in slas})
+            sla_ax.set_ylabel(f"Share within\n{', '.join(within)}", fontsize=11)
+            sla_ax.set_title("At the planned headcount: items arriving in each period assessed within their deadline",
+                             loc="left", fontsize=12, color=MUTED)
+            sla_ax.legend(loc="lower left", ncols=min(3, len(slas) + 1), fontsize=11)
+            bottom = sla_ax
+        else:
+            bottom = ax
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        bottom.xaxis.set_major_locator(locator)
+        bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        legend_above(ax, handles, labels, ncols=min(len(handles), 3))
+        apply_style(fig, title, footer_text([scenario], seed, replications))
+    return fig

@@ -1,0 +1,137 @@
+"""The one look of every chart: palette, fonts, sizes, title and footer placement.
+
+- the Okabe–Ito colour-blind-safe palette (:data:`OKABE_ITO`);
+- no text smaller than 11 pt at the figure's own size (10 in wide), so that a chart shrunk
+  onto a slide stays readable;
+- a title that states the finding in words (made by each chart's module from the numbers
+  drawn, in the words of :mod:`capsim.words`), placed by :func:`apply_style`;
+- a footer naming the scenario, seed, replications, capsim version and sources
+  (:mod:`capsim.charts.footer`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import textwrap
+from collections.abc import Iterator
+from typing import Any
+
+import matplotlib
+from matplotlib.figure import Figure
+
+
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+"""The Okabe–Ito palette (Okabe & Ito 2008), distinguishable with the common colour-vision deficiencies."""
+
+
+PALETTE = [OKABE_ITO[c] for c in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "black")]
+"""Colours in the order series are drawn (yellow is left out: too pale on white for lines)."""
+
+
+MIN_FONT_PT = 11
+"""No text on a chart is smaller than this, in points at the figure's own size."""
+
+
+WIDTH_IN = 10.0
+"""Width of every chart in inches."""
+
+
+TEXT = "#222222"
+
+
+MUTED = "#444444"
+
+
+STYLE: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans", "sans-serif"],
+    "font.size": 12,
+    "axes.titlesize": 12,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+    "legend.title_fontsize": 11,
+    "figure.titlesize": 15,
+    "text.color": TEXT,
+    "axes.labelcolor": TEXT,
+    "axes.edgecolor": "#555555",
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.8,
+    "axes.axisbelow": True,
+    "legend.frameon": False,
+    "lines.linewidth": 2.0,
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,
+    "savefig.dpi": 300,
+    "figure.dpi": 100,
+}
+"""Matplotlib settings shared by every chart (see :func:`styled`)."""
+
+
+TITLE_CHARS = 78
+"""Characters per line of a title (15 pt bold across 10 in)."""
+
+
+FOOTER_CHARS = 112
+"""Characters per line of the footer (11 pt across 10 in)."""
+
+
+@contextlib.contextmanager
+def styled() -> Iterator[None]:
+    """Build a chart inside this block so that every artist takes the shared style."""
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def new_figure(height: float) -> Figure:
+    """An empty figure of the standard width (inches), laid out by constrained layout."""
+    return Figure(figsize=(WIDTH_IN, height), layout="constrained")
+
+
+def apply_style(fig: Figure, title: str, footer: str) -> Figure:
+    """Give ``fig`` the shared finish: the finding as its title, and the provenance footer.
+
+    Call it inside :func:`styled`, after the axes are drawn. The title (15 pt bold) is
+    wrapped to fit; the footer (11 pt: scenario, seed, replications, version, sources) is
+    wrapped at the bottom, and the layout keeps the axes clear of both.
+    """
+    fig.suptitle("\n".join(textwrap.wrap(title, TITLE_CHARS)) or " ", x=0.012, ha="left", fontweight="bold",
+                 fontsize=STYLE["figure.titlesize"], color=TEXT).set_gid("chart-title")
+    lines: list[str] = []
+    for paragraph in footer.split("\n"):
+        lines += textwrap.wrap(paragraph, FOOTER_CHARS) or [""]
+    height_in = fig.get_figheight()
+    footer_in = (len(lines) * 1.3 * MIN_FONT_PT + 12) / 72
+    foot = fig.text(0.012, 5 / 72 / height_in, "\n".join(lines), ha="left", va="bottom", fontsize=MIN_FONT_PT,
+                    color=MUTED, linespacing=1.3)
+    foot.set_in_layout(False)
+    foot.set_gid("chart-footer")
+    fig.get_layout_engine().set(rect=(0, footer_in / height_in, 1, 1 - footer_in / height_in))
+    return fig
+
+
+def legend_above(ax, handles: list, labels: list[str], ncols: int) -> None:
+    """A legend in a band just above the axes (clear of its title and of the data)."""
+    from matplotlib.transforms import blended_transform_factory, offset_copy
+
+    # x from the figure's left edge (so a legend wider than the axes still fits), y just above the axes
+    above = offset_copy(ax.transAxes, fig=ax.figure, y=24, units="points")
+    anchor = blended_transform_factory(ax.figure.transFigure, above)
+    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.012, 1), bbox_transform=anchor, ncols=ncols,
+              fontsize=11, borderaxespad=0, handlelength=1.8, columnspacing=1.4)

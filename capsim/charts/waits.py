@@ -1,0 +1,99 @@
+"""The time-to-assessment chart: each replication's waits against the SLA deadlines, and SLA attainment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from capsim.charts.footer import footer_text
+from capsim.charts.parts import nanmean, replication_strip, replications_in
+from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
+from capsim.scenario import Scenario
+from capsim.units import SECONDS_PER_HOUR
+from capsim.words import duration_text, hours_words, items_words, percent
+
+
+TIME_METRICS = [
+    ("wait_mean", "Wait to start, mean"),
+    ("wait_p90", "Wait to start, 90th pct"),
+    ("time_to_assessment_p50", "Time to assessment, median"),
+    ("time_to_assessment_p90", "Time to assessment, 90th pct"),
+    ("time_to_assessment_p95", "Time to assessment, 95th pct"),
+]
+"""Time metrics drawn by :func:`time_to_assessment`, in hours, with their row labels."""
+
+
+def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: int) -> Figure:
+    """Time to assessment: each replication's wait and time-to-assessment statistics, in hours,
+    with the SLA deadlines marked; beside it, SLA attainment by priority against its target.
+
+    ``per_replication`` is :attr:`SimulationResult.per_replication` (``replications.csv``).
+    The statistics pool all priorities (results hold no per-item records): each dot is one
+    replication's median or percentile, so the spread is run-to-run variation, not the
+    spread of single items' waits. Per priority, only SLA attainment is measured.
+    """
+    reps = replications_in(per_replication)
+    rows = [(label, per_replication[m].to_numpy(dtype=float)) for m, label in TIME_METRICS if m in per_replication]
+    finite = np.concatenate([v[np.isfinite(v)] for _, v in rows]) if rows else np.zeros(0)
+    positive = finite[finite > 0]
+    slas = [s for s in scenario.sla if f"sla_{s.priority}" in per_replication]
+    deadlines = [s.within / SECONDS_PER_HOUR for s in slas]
+    log = len(positive) > 0 and (max(positive.max(), *deadlines) if deadlines else positive.max()) / max(positive.min(), 1e-9) > 60
+
+    p50 = nanmean(per_replication.get("time_to_assessment_p50", []))
+    p90 = nanmean(per_replication.get("time_to_assessment_p90", []))
+    title = f"Half of all items are assessed within {hours_words(p50)}, nine in ten within {hours_words(p90)}"
+    if slas:
+        s = slas[0]
+        got = nanmean(per_replication[f"sla_{s.priority}"])
+        verdict = "meeting" if got >= s.target else "short of"
+        title += (f"; {percent(got, 1 if 0.99 < got < 1 else 0)} of {items_words(scenario, s.priority)} meet the "
+                  f"{duration_text(s.within)} deadline, {verdict} the {percent(s.target)} target")
+    if not np.isfinite(p50):
+        title = "No items were assessed in this run"
+
+    with styled():
+        fig = new_figure(6.2 if slas else 5.6)
+        if slas:
+            grid = fig.add_gridspec(1, 2, width_ratios=[2.1, 1])
+            ax = fig.add_subplot(grid[0])
+            sla_ax = fig.add_subplot(grid[1])
+        else:
+            ax = fig.add_subplot(1, 1, 1)
+        replication_strip(ax, rows, OKABE_ITO["blue"])
+        top = max([*(finite.tolist() or [1.0]), *deadlines])
+        if log:
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.set_xlim(positive.min() / 1.5 if len(positive) else 0.01, top * 1.5)
+        else:
+            ax.set_xlim(0, top * 1.06)  # every deadline in view, even one no statistic reaches
+        colours = [OKABE_ITO["vermillion"], OKABE_ITO["orange"], OKABE_ITO["reddish_purple"], OKABE_ITO["bluish_green"]]
+        for i, (s, d) in enumerate(zip(slas, deadlines)):
+            ax.axvline(d, color=colours[i % len(colours)], linestyle="--", linewidth=1.8,
+                       label=f"{s.priority} deadline {duration_text(s.within)}")
+        ax.set_xlabel("Hours from arrival" + (" (log scale)" if log else ""))
+        ax.set_title(f"Each dot: one replication ({reps} in all); all priorities pooled", loc="left", fontsize=12,
+                     color=MUTED)
+        handles, labels = ax.get_legend_handles_labels()
+        if slas:
+            sla_rows = [(s.priority, per_replication[f"sla_{s.priority}"].to_numpy(dtype=float)) for s in slas]
+            replication_strip(sla_ax, sla_rows, OKABE_ITO["bluish_green"])
+            for i, s in enumerate(slas):
+                y = len(slas) - 1 - i
+                sla_ax.plot([s.target, s.target], [y - 0.35, y + 0.35], color=OKABE_ITO["vermillion"], linewidth=3,
+                            label="target" if i == 0 else None, zorder=6)
+            values = np.concatenate([v[np.isfinite(v)] for _, v in sla_rows] + [np.array([s.target for s in slas])])
+            low = max(0.0, min(values.min() - 0.05, 0.8)) if len(values) else 0.0
+            sla_ax.set_xlim(low, 1.005)
+            sla_ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            sla_ax.set_xlabel("Share within deadline")
+            sla_ax.set_title("Within deadline, by priority", loc="left", fontsize=12, color=MUTED)
+            more = [(h, lab) for h, lab in zip(*sla_ax.get_legend_handles_labels()) if lab == "target"]
+            handles += [h for h, _ in more]
+            labels += ["SLA target" for _ in more]
+        legend_above(ax, handles, labels, ncols=2)
+        apply_style(fig, title, footer_text([scenario], seed, reps))
+    return fig

@@ -1,0 +1,230 @@
+"""The names of the metrics a run reports, and what each means: the output's vocabulary.
+
+The names follow from a scenario's shape alone (its priorities, teams, SLAs, tools and
+referral rules), before anything runs, so the scenario layer can check a calibration
+target's metric name without importing the code that measures runs (:mod:`capsim.metrics`,
+:mod:`capsim.side_effects`), which re-export these names. Times are in hours, shares
+between 0 and 1.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from capsim.scenario import Scenario
+
+METRIC_DESCRIPTIONS: dict[str, str] = {
+    "arrivals": "items arriving after the warm-up (all streams, including those cleared automatically)",
+    "assessed": "items whose assessment started before the horizon",
+    "auto_cleared": "items cleared by automated tooling without review",
+    "expired": "items that expired unassessed (missed takedowns)",
+    "waiting": "items still waiting at the horizon (of those arriving after the warm-up); their waits are "
+               "known from the run-out",
+    "runout_days": "days after the horizon until the last item that had arrived was assessed or expired "
+                   "(no new arrivals, the same rosters)",
+    "censored": "items whose wait was still unknown when the run-out stopped at its limit (their waits count "
+                "up to then: a lower bound); 0 when the run-out finished",
+    "backlog_start": "items waiting just before the end of the warm-up, all teams",
+    "referred": "referrals from one team to another arriving after the warm-up",
+    "assessments": "assessments started after the warm-up and before the horizon, all teams",
+    "expirations": "items that expired unassessed after the warm-up and by the horizon, all teams",
+    "backlog_end": "items waiting at the horizon, all teams (= backlog_start + arrivals - auto_cleared + "
+                   "referred - assessments - expirations)",
+    "backlog_max": "largest number waiting at any moment after the warm-up, all teams (exact event times)",
+    "backlog_mean": "number waiting averaged over time from the end of the warm-up to the horizon, all teams "
+                    "(exact event times, not samples): the backlog measure headlines and comparisons use",
+    "wait_mean": "mean hours from arrival to start of assessment, over every item from the streams that "
+                 "arrived after the warm-up and was eventually assessed (expired items left out)",
+    "wait_p90": "90th percentile of that wait, hours",
+    "p_wait": "share of those items that waited at all",
+    "time_to_assessment_mean": "mean hours from arrival to end of assessment (the same items)",
+    "time_to_assessment_p50": "median hours from arrival to end of assessment",
+    "time_to_assessment_p90": "90th percentile, hours",
+    "time_to_assessment_p95": "95th percentile, hours",
+    "assessed_criminal": "assessed items that are criminal",
+    "assessed_realistic": "assessed items that are AI-generated, criminal and realistic",
+    "ai_generated": "AI-generated items from the streams that reached a human (after hash matching), arriving after "
+                    "the warm-up",
+    "ai_generated_share": "share of the streams' items reaching a human that are AI-generated (ai_generated over "
+                          "arrivals - auto_cleared)",
+    "analyst_hours": "hours of review by analysts after the warm-up and by the horizon (work in hand at the "
+                     "horizon pro rata)",
+    "exposure_hours_per_analyst_day": "hours of review per analyst on each shift in which they reviewed",
+    "utilisation": "analyst_hours over rostered hours: the time present analysts were on shift (after "
+                   "shrinkage, before any exposure cap)",
+    "utilisation_usable": "analyst_hours over usable hours: on each shift, the time on shift up to the daily "
+                          "exposure cap (1 = working flat out within the cap; can pass 1 a little, as an item "
+                          "started under the cap is finished)",
+    "fte": "analysts in post averaged over the measured period, all teams, in full-time equivalents (seats × "
+           "their roster's hours over the contracted hours; absent analysts count): as capsim budget counts them",
+    "cost_staff": "staff cost over the measured period, in the scenario's currency",
+    "cost_tooling": "tooling cost over the measured period",
+    "cost_total": "staff and tooling cost over the measured period",
+    "cost_per_assessed": "total cost per assessed item",
+}
+"""Metric name → what it means (those named after priorities and teams: :data:`PATTERN_DESCRIPTIONS`)."""
+
+
+SHARES = ("p_wait", "sla_", "ai_generated_share")
+"""Metrics (names, or name prefixes) that are shares: their confidence intervals are clipped to [0, 1]."""
+
+
+def metric_range(name: str) -> tuple[float, float]:
+    """The values a metric can take: [0, 1] for shares, [0, inf) for every other metric
+    (counts, hours, costs, utilisation). Confidence intervals are clipped to it."""
+    return (0.0, 1.0) if name.startswith(SHARES) else (0.0, np.inf)
+
+
+VICTIM_ID_TEAM = "victim_id"
+"""The team whose hours are reported as victim-identification hours."""
+
+
+PER_TEAM = ("assessed", "wait_mean", "backlog_end", "analyst_hours", "utilisation", "utilisation_usable")
+"""Metrics reported per team (``<metric>_<team>``) when a scenario has more than one team."""
+
+
+PATTERN_DESCRIPTIONS: dict[str, str] = {
+    "sla_<priority>": "share of the streams' <priority> items arriving after the warm-up (at the team each stream "
+                      "goes to, the intake team; not referrals) whose assessment ended within the SLA's `within` of "
+                      "arriving; expired items are misses",
+    "wait_mean_<priority>": "mean wait in hours of the streams' <priority> items (not referrals)",
+    "sla_<priority>_original": "with a classifier: share of the items of the streams whose one priority "
+                               "(not a priority_mix) is <priority>, whatever queue the classifier put them "
+                               "in, assessed within that SLA's `within`; the like-for-like counterpart of "
+                               "sla_<priority> without a classifier",
+    "wait_mean_missed_harmful": "mean wait in hours of criminal items the classifier did not flag as harmful",
+    "<metric>_<team>": "with more than one team, each of " + ", ".join(PER_TEAM) + " over the items that arrived "
+                       "at <team> after the warm-up: its streams' and the referrals it received, timed from their "
+                       "arrival there",
+    "sla_<priority>_<team>": "share of <priority> items arriving at <team> (its streams' and referrals) whose "
+                             "assessment there ended within the SLA's `within` of arriving there",
+    "wait_mean_<priority>_<team>": "mean wait in hours of <priority> items at <team>, from their arrival there",
+    "victim_id_hours": "analyst hours of the team named victim_id",
+    "victim_id_hours_on_synthetic": "of those, hours spent on AI-generated items",
+}
+"""Metrics named after a scenario's priorities and teams: pattern → what it means."""
+
+
+SIDE_EFFECT_DESCRIPTIONS: dict[str, str] = {
+    "referrals_lost_real": "expected referrals of real (not AI-generated) imagery the synthetic detector kept back "
+                           "by flagging it as synthetic (false positives): items whose assessment ended after the "
+                           "warm-up and by the horizon that match a referral rule but for the flag, each weighted by "
+                           "the rule's share",
+    "referrals_avoided_synthetic": "expected referrals of AI-generated imagery the synthetic detector kept back (true "
+                                   "positives), counted the same way",
+    "synthetic_referred": "AI-generated items referred on to another team (such as victim identification) after the "
+                          "warm-up: specialist time on synthetic material",
+    "harmful_missed": "criminal items from the streams, arriving after the warm-up, that the classifier did not flag "
+                      "(they wait in its negative_priority queue)",
+    "reprioritised": "items from the streams, arriving after the warm-up, that the classifier put in a queue their "
+                     "stream does not give (its priority, or one of its priority_mix)",
+}
+"""Side-effect metric → what it counts."""
+
+
+DETECTOR_METRICS = ("referrals_lost_real", "referrals_avoided_synthetic")
+
+
+CLASSIFIER_METRICS = ("harmful_missed", "reprioritised")
+
+
+def glossary() -> str:
+    """Every metric and what it means, as the markdown of docs/metrics.md."""
+    rows = [f"| `{name}` | {text} |" for name, text in {**METRIC_DESCRIPTIONS, **PATTERN_DESCRIPTIONS,
+                                                                   **SIDE_EFFECT_DESCRIPTIONS}.items()]
+    return "\n".join([
+        "# Metrics",
+        "",
+        "<!-- generated: python -c 'import capsim.metrics as m; print(m.glossary(), end=\"\")' > docs/metrics.md -->",
+        "",
+        "Names as in `summary.csv` and `replications.csv`; times in hours, shares between 0 and 1.",
+        "Waits describe every item that arrived after the warm-up (the run-out after the horizon finishes",
+        "the work already arrived); everything else is as at the horizon. See [model.md](model.md).",
+        "In `summary.csv` each metric's 95% interval is clipped to its range: at 0, and at 1 for shares",
+        "(`p_wait`, `sla_*`). Its `period` column is `all` for the whole run, then each calendar year",
+        "(`2025`, …): every metric of that year, measured as if the run had been measured over that",
+        "year alone (items that arrived in it, its own hours and costs; `capsim.periods`).",
+        "",
+        "| metric | meaning |",
+        "|---|---|",
+        *rows,
+        "",
+    ])
+
+
+def metric_names(scenario: Scenario) -> list[str]:
+    """The metrics a run of ``scenario`` reports, in report order."""
+    names = list(METRIC_DESCRIPTIONS)
+    at = names.index("assessed_criminal")
+    extra = [f"sla_{s.priority}" for s in scenario.sla] + [f"wait_mean_{p}" for p in used_priorities(scenario)]
+    if scenario.tooling.classifier.enabled:
+        extra += [f"sla_{p}_original" for p in original_sla_priorities(scenario)]
+        extra.append("wait_mean_missed_harmful")
+    names = names[:at] + extra + names[at:]
+    if len(scenario.workforce) > 1:
+        handled = team_priorities(scenario)
+        for team in scenario.workforce:
+            names += [f"{metric}_{team.team}" for metric in PER_TEAM]
+            names += [f"sla_{s.priority}_{team.team}" for s in scenario.sla if s.priority in handled[team.team]]
+            names += [f"wait_mean_{p}_{team.team}" for p in handled[team.team]]
+            if team.team == VICTIM_ID_TEAM:
+                names += ["victim_id_hours", "victim_id_hours_on_synthetic"]
+    return names + side_effect_names(scenario)
+
+
+def original_sla_priorities(scenario: Scenario) -> list[str]:
+    """SLA priorities that are some stream's one priority (not a ``priority_mix``): with a
+    classifier, ``sla_<priority>_original`` counts those streams' items, whatever queue the
+    classifier put them in (a mixed stream's items have no one priority of their own then)."""
+    own = {s.priority for s in scenario.demand if not s.priority_mix}
+    return [s.priority for s in scenario.sla if s.priority in own]
+
+
+def used_priorities(scenario: Scenario) -> list[str]:
+    """Priorities the streams' items can have, in service order (referrals' are in :func:`team_priorities`)."""
+    used = {p for s in scenario.demand for p in s.own_priorities}
+    if scenario.tooling.classifier.enabled:
+        used = {scenario.tooling.classifier.positive_priority, scenario.tooling.classifier.negative_priority}
+    return [p for p in scenario.priorities if p in used]
+
+
+def team_priorities(scenario: Scenario) -> dict[str, list[str]]:
+    """Priorities each team's items can have, in service order: its own streams' and those of
+    the referrals it receives (a rule's ``priority``, or else the sending team's)."""
+    classifier = scenario.tooling.classifier
+    handled: dict[str, set[str]] = {t.team: set() for t in scenario.workforce}
+    for s in scenario.demand:
+        handled[scenario.team_of(s)] |= ({classifier.positive_priority, classifier.negative_priority}
+                                         if classifier.enabled else set(s.own_priorities))
+    for i in scenario.team_order():
+        source = scenario.workforce[i].team
+        for r in scenario.routing:
+            if r.source == source:
+                handled[r.to] |= {r.priority} if r.priority else handled[source]
+    return {team: [p for p in scenario.priorities if p in used] for team, used in handled.items()}
+
+
+def held_back_by_detector(scenario: Scenario) -> list:
+    """Routing rules that keep items flagged as synthetic from referral."""
+    return [r for r in scenario.routing if r.when.get("flagged_synthetic") is False]
+
+
+def side_effect_names(scenario: Scenario) -> list[str]:
+    """The side-effect metrics a run of ``scenario`` reports: those of the tools switched on,
+    and ``synthetic_referred`` wherever items are referred on."""
+    names = ["synthetic_referred"] if scenario.routing else []
+    tools = scenario.tooling
+    if tools.synthetic_detector.enabled and held_back_by_detector(scenario):
+        names += DETECTOR_METRICS
+    if tools.classifier.enabled:
+        names += CLASSIFIER_METRICS
+    return names
+
+
+def absent_means_zero(name: str) -> bool:
+    """Whether a side-effect metric missing from a run means 0 (its tool was off), so that a
+    run without the tool can be compared with one with it."""
+    return name in DETECTOR_METRICS or name in CLASSIFIER_METRICS

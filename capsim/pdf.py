@@ -1,0 +1,94 @@
+"""Printing an HTML page to PDF with headless Chromium, and reading back what was printed.
+
+capsim's pages are self-contained (styles, charts and images inline), so Chromium prints
+them offline: no network is used, and host lookups are refused. The page's own print
+stylesheet (``@page { size: A4 }``) sets the paper; Chromium's header and footer (which
+would print the date and the file's local path) are switched off.
+
+Chromium is looked up as ``$CAPSIM_CHROMIUM``, then ``chromium``, ``chromium-browser``,
+``google-chrome`` on the PATH (the Debian package is ``chromium``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+A4_POINTS = (595.28, 841.89)
+"""A4 paper, width and height in PostScript points (1/72 inch): 210 × 297 mm."""
+
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+"""Names of a Chromium executable looked up on the PATH, in order."""
+
+
+class PdfError(RuntimeError):
+    """Printing failed: no Chromium, or Chromium could not print the page."""
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable to print with, or None if there is none."""
+    given = os.environ.get("CAPSIM_CHROMIUM")
+    if given:
+        return shutil.which(given) or (given if Path(given).is_file() else None)
+    return next((found for name in CANDIDATES if (found := shutil.which(name))), None)
+
+
+def chromium_command(chromium: str, profile: Path, *arguments: str) -> list[str]:
+    """A headless, offline Chromium command line with a throw-away profile folder."""
+    return [
+        chromium, "--headless", "--disable-gpu", "--no-first-run", "--disable-extensions", "--disable-sync",
+        "--no-sandbox",  # the page is one capsim wrote itself; the sandbox cannot start as root in containers
+        "--host-resolver-rules=MAP * ~NOTFOUND",  # offline: no host name resolves
+        f"--user-data-dir={profile}", *arguments,
+    ]
+
+
+def print_to_pdf(page: Path, pdf: Path, timeout: float = 180) -> Path:
+    """Print the HTML file ``page`` to ``pdf`` with headless Chromium; return ``pdf``.
+
+    Raises :class:`PdfError` with a plain message when there is no Chromium or it fails.
+    """
+    chromium = find_chromium()
+    if chromium is None:
+        raise PdfError("printing to PDF needs Chromium (the Debian package 'chromium'), or its path in "
+                       "CAPSIM_CHROMIUM; none was found")
+    pdf = Path(pdf).resolve()
+    with tempfile.TemporaryDirectory(prefix="capsim-chromium-") as profile:
+        command = chromium_command(chromium, Path(profile), "--no-pdf-header-footer",
+                                   f"--print-to-pdf={pdf}", Path(page).resolve().as_uri())
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise PdfError(f"Chromium did not finish printing within {timeout:g} s") from None
+    if done.returncode != 0 or not pdf.is_file():
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise PdfError(f"Chromium could not print the page (exit {done.returncode}): {last}")
+    return pdf
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    """Width and height (points) of every page of a PDF Chromium printed, in file order.
+
+    Chromium writes each page's dictionary, with its ``/MediaBox``, uncompressed; this reads
+    them without a PDF library. A page dictionary may give its box before or after its type.
+    """
+    data = Path(pdf).read_bytes()
+    sizes = []
+    for match in re.finditer(rb"<<(?:[^<>]|<<(?:[^<>]|<<[^<>]*>>)*>>)*>>", data):
+        body = match.group(0)
+        if not re.search(rb"/Type\s*/Page\b(?!s)", body):
+            continue
+        box = re.search(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]", body)
+        if box:
+            x0, y0, x1, y1 = (float(v) for v in box.groups())
+            sizes.append((x1 - x0, y1 - y0))
+    return sizes
+
+
+def is_a4(size: tuple[float, float], tolerance: float = 1.5) -> bool:
+    """Whether a page size in points is A4 portrait (Chromium rounds to its own units: ±1.5 pt)."""
+    return all(abs(a - b) <= tolerance for a, b in zip(size, A4_POINTS))

@@ -1,0 +1,88 @@
+"""Results per calendar period: every metric of a replication, year by year or quarter by quarter.
+
+A run pooled over three years hides the year a target is first missed. Here the measured
+window (from the end of the warm-up to the horizon) is cut at each new year (or quarter),
+and each piece is measured with :func:`capsim.metrics.replication_metrics` as if the run had
+been measured over it alone (:meth:`capsim.records.Replication.window`): the warm-up ending
+at the period's start and the horizon at its end. So, for a period [t0, t1):
+
+* item metrics (``arrivals``, ``assessed``, waits, ``sla_*``, …) count the items that
+  *arrived* in it; waits and SLA shares are eventual (after the horizon too), as for the
+  whole run; ``assessed``, ``expired`` and ``waiting`` are as at t1, so
+  ``arrivals = assessed + auto_cleared + expired + waiting`` holds in each period, ``waiting``
+  being what it carries into the next;
+* backlogs are the items waiting at t0 (``backlog_start``), at t1 (``backlog_end``), at most
+  and on average within it; hours, utilisation and costs are those of the period's own
+  time (assessments started in it, work in hand at t1 counted up to t1).
+
+The period labels are ``"2025"`` (a calendar year; the first and last may be part years) or
+``"2025-Q1"``; :data:`WHOLE_RUN` (``"all"``) labels the whole measured window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from capsim.costs import calendar_years
+from capsim.metrics import replication_metrics
+from capsim.records import Replication
+from capsim.scenario import Scenario
+from capsim.units import SECONDS_PER_DAY
+
+WHOLE_RUN = "all"
+"""The period label of the whole measured window (the run's ordinary metrics)."""
+
+Granularity = Literal["year", "quarter"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar period within the measured window: its label and [start, end) in seconds from the clock's start."""
+
+    label: str
+    start: float
+    end: float
+
+
+def calendar_periods(scenario: Scenario, by: Granularity = "year") -> list[Period]:
+    """The measured window (warm-up's end to horizon) cut at each new calendar year, or quarter,
+    in time order; the first and last periods may be part periods."""
+    clock = scenario.clock
+    years = calendar_years(scenario, clock.warmup, clock.horizon)
+    if by == "year":
+        return [Period(str(year), a, b) for year, a, b in years]
+    if by != "quarter":
+        raise ValueError(f"periods: {by!r} is not one of 'year', 'quarter'")
+    periods = []
+    for year, a, b in years:
+        for quarter in range(4):
+            q0 = (dt.date(year, 3 * quarter + 1, 1) - clock.start).days * SECONDS_PER_DAY
+            q1 = (dt.date(year + (quarter == 3), (3 * quarter + 3) % 12 + 1, 1) - clock.start).days * SECONDS_PER_DAY
+            if min(q1, b) > max(q0, a):
+                periods.append(Period(f"{year}-Q{quarter + 1}", max(q0, a), min(q1, b)))
+    return periods
+
+
+def over_period(scenario: Scenario, period: Period) -> Scenario:
+    """``scenario`` with its clock's warm-up ending at the period's start and its horizon at the
+    period's end (what the costs read), nothing else changed."""
+    clock = scenario.clock.model_copy(update={"warmup": period.start, "horizon": period.end})
+    return scenario.model_copy(update={"clock": clock})
+
+
+def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year",
+                   whole: dict[str, float] | None = None) -> dict[str, dict[str, float]]:
+    """Every metric of :func:`capsim.metrics.replication_metrics`, per calendar period of
+    :func:`calendar_periods`: period label → metric → value (see the module docstring).
+
+    ``whole`` (the replication's own metrics, if already measured) stands for a period that
+    is the whole measured window, instead of measuring it again."""
+    out = {}
+    for p in calendar_periods(scenario, by):
+        if whole is not None and (p.start, p.end) == (rep.warmup, rep.horizon):
+            out[p.label] = dict(whole)
+        else:
+            out[p.label] = replication_metrics(over_period(scenario, p), rep.window(p.start, p.end))
+    return out

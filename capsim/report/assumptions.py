@@ -1,0 +1,258 @@
+"""The assumptions table: every parameter of the resolved scenario with its value, unit and source."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+from capsim.scenario import Scenario, step_into
+from capsim.sources import citations, figure_origin, figure_source, source_label
+from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
+
+if TYPE_CHECKING:  # pragma: no cover
+    from capsim.experiment import SimulationResult
+
+
+_SKIP = {"name", "title", "description", "experiment", "targets"}
+
+
+def _at(source: Any, part: str) -> Any:
+    return step_into(source, part)[1]
+
+
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)?\s*$")
+
+
+_UNIT_WORDS = {
+    "headcount": "analysts", "initial_backlog": "items", "items": "items",
+    "cv": "coefficient of variation", "increase_per_year": "share per year", "time_factor": "× review time",
+    "follow_fraction": "× review time", "cluster_size": "items", "overtime_premium": "× pay",
+    "weeks": "weeks", "inflation": "share per year", "attrition": "share per year", "hours_per_day": "h a day",
+}
+
+
+_MONEY_UNITS = {"annual_cost": "per year", "per_item_cost": "per item", "hire_cost": "per hire"}
+
+
+_LIST_NAMES = {"demand": "stream", "workforce": "team", "sla": "priority"}
+"""Lists whose elements are named (as ``--set`` names them); other lists are indexed."""
+
+
+def _split(text: str) -> tuple[str, str]:
+    """``"90s"`` → ("90", "s"), ``"424047/year"`` → ("424047", "/year"); other text stays whole."""
+    match = _NUMBER.match(text)
+    if match and match.group(2) and re.match(r"^[A-Za-z/%]", match.group(2)):
+        return match.group(1), match.group(2).lstrip()
+    return text, ""
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.6g}" if abs(value) >= 1e4 else f"{value:.6g}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.DataFrame:
+    """Every parameter of the resolved scenario: ``key`` (dotted, list elements by name),
+    ``value`` and ``unit`` (as the file writes it, or the default), ``source`` (the figure
+    id and organisation where the file used ``{figure: id}``; otherwise "assumption",
+    "assumption (--set)" for an override, or "default (assumption)" where the file is
+    silent), and ``figure`` (the id, or empty).
+
+    The run settings (name, experiment, calibration targets) are not parameters and are
+    left out; a switched-off tool is one row (``enabled: no``).
+    """
+    from capsim import calibration
+
+    dump = scenario.model_dump(mode="json", by_alias=True)
+    set_keys = {o.partition("=")[0].strip() for o in overrides}
+    uncertain = {i.key: i.spec for i in scenario.uncertain}
+    rows: list[list[str]] = []
+
+    def origin(key: str) -> str:
+        return "assumption (--set)" if key in set_keys else "assumption"
+
+    def leaf(path: list[str], value: Any, raw: Any, model: Any, attr: str | None) -> None:
+        key = ".".join(path)
+        figure = ""
+        if isinstance(raw, dict) and "figure" in raw:
+            figure = str(raw["figure"])
+            text = _number(calibration.value_of(figure))
+            unit = calibration.unit_of(figure).replace("_", " ")
+            if "per" in raw:
+                unit = f"{unit} per {raw['per']}"
+            source = source_label(figure)
+        elif raw is not None and not isinstance(raw, (dict, list)):
+            text, unit = _split(raw) if isinstance(raw, str) else (_number(raw), "")
+            source = origin(key)
+        elif key in uncertain:  # written {uncertain: ...}: the run used the median; capsim uncertainty samples it
+            text, unit = _default_text(value, model, attr)
+            spec = uncertain[key]
+            source = f"uncertain: {spec.describe()}, median used here; source: {spec.source}"
+        else:
+            text, unit = _default_text(value, model, attr)
+            source = "default (assumption)"
+        if not unit and not figure and not isinstance(raw, str) and isinstance(value, (int, float)) \
+                and not isinstance(value, bool):
+            unit = _UNIT_WORDS.get(path[-1], "share" if _is_share_field(model, attr) else "")
+        if path[-1] in _MONEY_UNITS:
+            per = "per analyst-year" if path[0] == "costs" and path[-1] == "annual_cost" else _MONEY_UNITS[path[-1]]
+            unit = f"{scenario.costs.currency} {per}"
+        rows.append([key, text, unit, source, figure])
+
+    def walk(path: list[str], value: Any, raw: Any, obj: Any, model: Any, attr: str | None) -> None:
+        """``obj`` is the validated object behind ``value``; ``model``/``attr`` own it (for units)."""
+        if isinstance(value, dict) and not (isinstance(raw, dict) and "figure" in raw):
+            if value.get("enabled") is False and len(value) > 1:
+                leaf([*path, "enabled"], False, _at(raw, "enabled"), obj, "enabled")
+                return
+            name_key = _LIST_NAMES.get(path[0]) if len(path) == 2 else None
+            for k, v in value.items():
+                if not path and k in _SKIP:
+                    continue
+                if name_key is not None and k == name_key and str(v) == path[-1]:
+                    continue
+                if isinstance(obj, BaseModel):
+                    name = _attr_name(obj, k)
+                    child, owner, field = (getattr(obj, name) if name else None), obj, name
+                else:
+                    child = obj.get(k) if isinstance(obj, dict) else None
+                    owner, field = model, attr
+                walk([*path, str(k)], v, _at(raw, str(k)), child, owner, field)
+            return
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            name_key = _LIST_NAMES.get(path[0]) if len(path) == 1 else None
+            for i, v in enumerate(value):
+                name = v.get(name_key) if name_key else None
+                label = str(name) if name is not None else str(i)
+                child = obj[i] if isinstance(obj, list) and i < len(obj) else None
+                walk([*path, label], v, _at(raw, label), child, model, attr)
+            return
+        if isinstance(value, list):
+            key = ".".join(path)
+            if isinstance(raw, list):
+                rows.append([key, ", ".join(map(str, raw)) or "none", "", origin(key), ""])
+            else:
+                rows.append([key, ", ".join(map(str, value)) or "none", "", "default (assumption)", ""])
+            return
+        leaf(path, value, raw, model, attr)
+
+    walk([], dump, scenario.source, scenario, None, None)
+    return pd.DataFrame(rows, columns=["key", "value", "unit", "source", "figure"])
+
+
+def _attr_name(model: Any, key: Any) -> str | None:
+    fields = getattr(type(model), "model_fields", None) if model is not None else None
+    if not fields:
+        return None
+    for name, f in fields.items():
+        if key in (name, f.alias):
+            return name
+    return None
+
+
+def _is_share_field(model: Any, attr: str | None) -> bool:
+    if model is None or attr is None:
+        return False
+    from capsim.sensitivity import _kind_and_bounds
+
+    try:
+        kind, _, lower, upper, _ = _kind_and_bounds(model, attr)
+    except (KeyError, AttributeError):
+        return False
+    return kind == "number" and lower == 0 and upper == 1
+
+
+def _default_text(value: Any, model: Any, attr: str | None) -> tuple[str, str]:
+    """A default's value and unit: durations and rates back in readable units."""
+    if value is None:
+        return "none", ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and model is not None and attr:
+        from capsim.sensitivity import _kind_and_bounds
+
+        try:
+            kind = _kind_and_bounds(model, attr)[0]
+        except (KeyError, AttributeError):
+            kind = "number"
+        if kind == "duration":
+            return _split(format_duration(float(value)))
+        if kind == "rate":
+            return f"{value * SECONDS_PER_DAY:.6g}", "/day"
+        if kind == "daily_cap":
+            return f"{value / SECONDS_PER_HOUR:g}", "h/day"
+    return _number(value), ""
+
+
+def _assumptions_html(results: Sequence[SimulationResult], overrides: Sequence[str]) -> str:
+    tables = [assumptions_table(r.scenario, overrides) for r in results]
+    names = [r.scenario.name for r in results]
+    if len(results) == 1:
+        t = tables[0]
+        head = "<tr><th>parameter</th><th>value</th><th>unit</th><th>source</th></tr>"
+        body = "".join(
+            f'<tr{" class=figure" if row.figure else ""}><td class="key">{_key_html(row.key)}</td>'
+            f'<td class="value">{html.escape(row.value)}</td><td>{html.escape(row.unit)}</td>'
+            f"<td>{_source_html(row.source, row.figure)}</td></tr>"
+            for row in t.itertuples())
+        return f"<table>{head}{body}</table>"
+    keys = list(dict.fromkeys(k for t in tables for k in t.key))
+    indexed = [t.set_index("key") for t in tables]
+    head = ("<tr><th>parameter</th>" + "".join(f"<th>{html.escape(n)}</th>" for n in names)
+            + "<th>source</th></tr>")
+    body = []
+    for k in keys:
+        cells, sources, figure = [], [], ""
+        for n, t in zip(names, indexed):
+            if k in t.index:
+                row = t.loc[k]
+                cells.append(f'<td class="value">{html.escape(row.value)} {html.escape(row.unit)}</td>')
+                sources.append((n, row.source, row.figure))
+                figure = figure or row.figure
+            else:
+                cells.append('<td class="value">—</td>')
+        distinct = list(dict.fromkeys((src, fig) for _, src, fig in sources))
+        if len(distinct) == 1:
+            src_html = _source_html(*distinct[0])
+        else:
+            src_html = "<br>".join(f"{html.escape(n)}: {_source_html(src, fig)}" for n, src, fig in sources)
+        body.append(f'<tr{" class=figure" if figure else ""}><td class="key">{_key_html(k)}</td>{"".join(cells)}'
+                    f"<td>{src_html}</td></tr>")
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+def _key_html(key: str) -> str:
+    """A dotted key that may break after its dots (and nowhere else)."""
+    return ".<wbr>".join(html.escape(part) for part in key.split("."))
+
+
+def _source_html(source: str, figure: str) -> str:
+    if not figure:
+        return html.escape(source)
+    from capsim import figures as table
+    from capsim.figures import UnknownFigureError
+
+    try:
+        f = table.figure(figure)
+        return (f'<a href="{html.escape(f.url, quote=True)}">{html.escape(figure)}</a> — '
+                f"{html.escape(f.organisation)} ({f.year}, {html.escape(f.status)})")
+    except UnknownFigureError:
+        org, ids = figure_origin(figure)
+        return (f"{html.escape(figure)} — derived from {html.escape(', '.join(ids))} "
+                f"({html.escape(org)})")
+
+
+def _sources_list(results: Sequence[SimulationResult]) -> str:
+    ids = list(dict.fromkeys(f for r in results for f in r.scenario.figures))
+    if not ids:
+        return "<p>No published figures are used: every input is an assumption.</p>"
+    items = "".join(f"<li>{html.escape(figure_source(i))}</li>" for i in ids)
+    cited = "".join(f"<li>{c}</li>" for c in citations(ids))
+    return (f"<p>Sources, primary sources first:</p><ul class='small sources'>{cited}</ul>"
+            f"<p>Published figures used, by id:</p><ul class='small'>{items}</ul>")

@@ -1,0 +1,145 @@
+"""The brief: two A4 pages to hand over — key charts, quotable sentences, sources, main limits.
+
+``capsim brief`` writes the full report (``report.html``, printed as ``report.pdf``: the
+annex) and, beside it, ``brief.html`` printed as ``brief.pdf`` by headless Chromium
+(:mod:`capsim.pdf`). The brief holds:
+
+- the quotable sentences of :func:`capsim.report.findings.quotable_findings`, each with
+  its 95% interval and the year a target is first missed;
+- the key charts (:data:`BRIEF_CHARTS`, those the run has), each with its text description
+  as alt text;
+- the readable citations of the publications used (:func:`capsim.sources.short_citations`);
+- the main limits (the first of :func:`capsim.report.caveats.limitations`) and where the
+  annex is.
+
+It is laid out for A4 by its own print stylesheet, page 2 starting on a new sheet; the test
+suite prints it and checks that it is exactly two A4 pages.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from capsim.pdf import page_sizes, print_to_pdf
+from capsim.report.caveats import limitations
+from capsim.report.findings import quotable_findings
+from capsim.report.page import COUNTS_ONLY, _write_text, write_report
+from capsim.report.what_it_takes import WhatItTakes, what_it_takes, what_it_takes_findings
+from capsim.sources import short_citations
+from capsim.version import version
+
+if TYPE_CHECKING:  # pragma: no cover
+    from capsim.experiment import SimulationResult
+
+BRIEF_CHARTS = ("by_year", "ai_share", "comparison", "backlog")
+"""Chart stems a brief shows, in order of preference: the first three the report has (with
+several scenarios, the first scenario's per-scenario charts)."""
+
+CHARTS_IN_BRIEF = 3
+"""Charts on the two pages: one on the first, two on the second."""
+
+LIMITS_IN_BRIEF = 4
+"""Main limits quoted in the brief (the report lists them all)."""
+
+SOURCES_IN_BRIEF = 8
+"""Publications cited in the brief, primary sources first (the report cites them all)."""
+
+CSS = """
+@page{size:A4;margin:11mm 13mm 11mm 13mm}
+*{box-sizing:border-box}
+html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+body{font-family:"DejaVu Sans",system-ui,Arial,sans-serif;color:#222;margin:0;font-size:9pt;line-height:1.35}
+.sheet{width:184mm;height:274mm;overflow:hidden;break-after:page;display:flex;flex-direction:column}
+.sheet:last-child{break-after:auto}
+header{border-bottom:2px solid #0072B2;padding-bottom:2mm;margin-bottom:2mm}
+h1{font-size:15pt;line-height:1.2;margin:0 0 1mm}
+h2{font-size:10.5pt;margin:3mm 0 1mm;color:#0b4f7c;break-after:avoid}
+.meta{color:#555;font-size:8pt;margin:0}
+ul{margin:0;padding-left:4.5mm}
+li{margin:0 0 1.2mm}
+ul.findings li{font-size:9.5pt}
+figure{margin:1mm 0 2mm;break-inside:avoid;text-align:center;flex:1 1 0;min-height:70mm;display:flex;
+flex-direction:column}
+figure img{max-width:100%;flex:1 1 0;min-height:0;object-fit:contain}
+figcaption{font-size:7.5pt;color:#444;text-align:left;margin-top:1mm}
+.sources li,.limits li{font-size:8pt}
+.notice{font-size:7.5pt;color:#444;border-left:3px solid #0072B2;padding-left:2mm;margin-top:2mm}
+a{color:#0b4f7c;word-break:break-all}
+"""
+
+
+def pick_charts(svgs: dict[str, str]) -> list[str]:
+    """The stems of the charts the brief shows (:data:`BRIEF_CHARTS` that exist; per-scenario
+    stems of several runs end in ``-<chart>`` and the first scenario's is taken)."""
+    picked = []
+    for chart in BRIEF_CHARTS:
+        stem = next((s for s in svgs if s == chart or s.endswith("-" + chart)), None)
+        if stem is not None:
+            picked.append(stem)
+    return picked[:CHARTS_IN_BRIEF]
+
+
+def _figure(stem: str, svg: str, alt: str) -> str:
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<figure id="chart-{html.escape(stem)}"><img src="data:image/svg+xml;base64,{data}" '
+            f'alt="{html.escape(alt, quote=True)}"></figure>')
+
+
+def brief_html(results: Sequence[SimulationResult], svgs: dict[str, str], alts: dict[str, str],
+               plan: WhatItTakes | None = None) -> str:
+    """The brief as one self-contained HTML page (charts inline), laid out as two A4 sheets."""
+    first = results[0]
+    s = first.scenario
+    title = s.title or s.name if len(results) == 1 else "Comparison: " + " · ".join(r.scenario.name for r in results)
+    stems = pick_charts(svgs)
+    sentences = [line for r in results for line in quotable_findings(r)]
+    if plan is not None:
+        sentences += what_it_takes_findings(first, plan)
+    esc = html.escape
+    one = ['<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+           f"<title>capsim brief: {esc(title)}</title><style>{CSS}</style></head><body>",
+           "<section class='sheet'><header>",
+           f"<p class='meta'>capsim brief · {first.replications} replications · seed {first.seed} · "
+           f"capsim {esc(version())}</p><h1>{esc(title)}</h1></header>",
+           "<h2>Key findings</h2><ul class='findings'>" + "".join(f"<li>{esc(x)}</li>" for x in sentences) + "</ul>"]
+    if stems:
+        one.append(_figure(stems[0], svgs[stems[0]], alts.get(stems[0], stems[0])))
+    one.append("</section>")
+    two = ["<section class='sheet'>"]
+    two += [_figure(stem, svgs[stem], alts.get(stem, stem)) for stem in stems[1:]]
+    two.append("<h2>Main limits</h2><ul class='limits'>"
+               + "".join(f"<li>{esc(x)}</li>" for x in limitations(s, first.replications)[:LIMITS_IN_BRIEF]) + "</ul>")
+    cited, more = short_citations([f for r in results for f in r.scenario.figures], SOURCES_IN_BRIEF)
+    if cited:
+        two.append("<h2>Sources</h2><ul class='sources'>" + "".join(f"<li>{x}</li>" for x in cited)
+                   + (f"<li>and {more} more publications: the annex lists every source with its link.</li>"
+                      if more else "")
+                   + "</ul>")
+    two.append(f"<p class='notice'>The full report is the annex (report.pdf, report.html): every finding with its "
+               f"interval, all charts, every assumption with its source, methods and all limitations. "
+               f"{esc(COUNTS_ONLY)}</p></section></body></html>\n")
+    return "\n".join(one + two)
+
+
+def write_brief(folder: str | Path, results: Sequence[SimulationResult], manifests: Sequence[dict | None] | None = None,
+                *, overrides: Sequence[str] = (), plan: bool = True, workers: int = 1) -> tuple[Path, int]:
+    """Write the report (the annex: ``report.html``, ``report.pdf``, ``charts/``) and the brief
+    (``brief.html``, ``brief.pdf``) into ``folder``; return the brief's path and its page count.
+
+    With ``plan``, a first run that misses a target gets its what-it-would-take plan and what-if
+    run (:mod:`capsim.report.what_it_takes`), in the report and the brief."""
+    folder = Path(folder)
+    answer = what_it_takes(results[0], workers) if plan else None
+    report = write_report(folder, results, manifests, overrides=overrides, what_it_takes=answer)
+    charts = folder / "charts"
+    svgs = {f.stem: f.read_text(encoding="utf-8") for f in sorted(charts.glob("*.svg"))}
+    alts = {f.stem: f.read_text(encoding="utf-8").strip() for f in sorted(charts.glob("*.txt"))}
+    page = folder / "brief.html"
+    _write_text(page, brief_html(results, svgs, alts, answer))
+    pdf = print_to_pdf(page, folder / "brief.pdf")
+    print_to_pdf(report, folder / "report.pdf")
+    return pdf, len(page_sizes(pdf))

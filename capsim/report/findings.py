@@ -1,0 +1,125 @@
+"""Headline findings in plain words, each number with its 95% CI, and paired differences as lines."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from capsim.report.years import year_findings
+from capsim.words import duration_text, fmt, interval, is_share, items_words, metric_label, percent, signed
+
+if TYPE_CHECKING:  # pragma: no cover
+    from capsim.experiment import SimulationResult
+
+
+def _row(result: SimulationResult, metric: str) -> pd.Series | None:
+    rows = result.summary[result.summary.metric == metric]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _with_ci(result: SimulationResult, metric: str) -> str:
+    row = _row(result, metric)
+    if row is None:
+        return "n/a"
+    cur = result.scenario.costs.currency
+    return f"{fmt(metric, row['mean'], cur)} ({interval(metric, row.ci_low, row.ci_high, cur, ref=row['mean'])})"
+
+
+def headline_findings(result: SimulationResult) -> list[str]:
+    """Plain-words findings of one run, each number with its 95% CI (from ``result.summary``)."""
+    s = result.scenario
+    measured = (s.clock.horizon - s.clock.warmup) / SECONDS_PER_DAY
+    warm = f", after a warm-up of {s.clock.warmup / SECONDS_PER_DAY:g} days" if s.clock.warmup else ""
+    m = lambda name: _with_ci(result, name)
+    mean = lambda name: float(_row(result, name)["mean"]) if _row(result, name) is not None else float("nan")
+    found = []
+    parts = [f"Over the {measured:g} days measured{warm}, {m('arrivals')} items arrived and {m('assessed')} were assessed"]
+    if mean("auto_cleared") > 0:
+        parts.append(f"{m('auto_cleared')} were cleared automatically")
+    if any(st.ttl is not None for st in s.demand):
+        parts.append(f"{m('expired')} expired before anyone assessed them (missed takedowns)")
+    found.append("; ".join(parts) + ".")
+    found.append(f"On average {m('backlog_mean')} items were waiting at any moment (all teams, averaged over the "
+                 f"{measured:g} days); the most waiting at once was {m('backlog_max')}.")
+    if math.isfinite(mean("wait_mean")):
+        found.append(f"Assessment began on average {m('wait_mean')} hours after an item arrived (every item that "
+                     "arrived counts: those still waiting at the end are followed until assessed). Half of all items "
+                     f"were assessed within {m('time_to_assessment_p50')} hours and nine in ten within "
+                     f"{m('time_to_assessment_p90')} hours.")
+    else:
+        found.append("No item was assessed, so no waiting time can be given.")
+    for sla in s.sla:
+        name = f"sla_{sla.priority}"
+        row = _row(result, name)
+        if row is None:
+            continue
+        if not math.isfinite(row["mean"]):
+            found.append(f"The outcome of no {items_words(s, sla.priority)} is known, so the "
+                         f"{duration_text(sla.within)} service level cannot be judged.")
+            continue
+        low, high = row.ci_low, row.ci_high
+        if math.isfinite(low) and low >= sla.target:
+            verdict = "the target is met"
+        elif math.isfinite(high) and high < sla.target:
+            verdict = "the target is missed"
+        elif row["mean"] >= sla.target:
+            verdict = "the target is met on average, but the interval reaches below it"
+        else:
+            verdict = "the target is missed on average, but the interval reaches above it"
+        pooled = " over the whole run" if len(year_findings(result)) else ""
+        found.append(f"{m(name)} of {items_words(s, sla.priority)} were assessed within {duration_text(sla.within)} "
+                     f"of arriving{pooled}, against a target of {percent(sla.target)}: {verdict}; "
+                     f"{fmt(name, 1 - row['mean'])} waited longer than {duration_text(sla.within)}.")
+    caps = sorted({t.exposure_cap / SECONDS_PER_HOUR for t in s.workforce if t.exposure_cap is not None})
+    cap = f", against a daily exposure cap of {' / '.join(f'{c:g}' for c in caps)} hours" if caps else ""
+    if math.isfinite(mean("exposure_hours_per_analyst_day")):
+        found.append(f"On shifts with any review, an analyst reviewed material for "
+                     f"{m('exposure_hours_per_analyst_day')} hours{cap}; analysts spent {m('utilisation')} "
+                     f"of their time on shift reviewing, and {m('utilisation_usable')} of the time the exposure cap "
+                     "allows.")
+    if mean("cost_total") > 0:
+        found.append(f"Staff cost over the measured period is {m('cost_total')}, {m('cost_per_assessed')} per "
+                     "assessed item.")
+    return year_findings(result) + found
+
+
+def quotable_findings(result: SimulationResult) -> list[str]:
+    """The sentences a brief quotes: each year's service level and the year a target is first
+    missed (or, for a run within one year, the service levels), and the backlog."""
+    lines = headline_findings(result)
+    keep = [x for x in lines if "target" in x or "waiting longer" in x or "waited longer" in x]
+    keep += [x for x in lines if x.startswith("On average")]
+    return list(dict.fromkeys(keep))
+
+
+def comparison_lines(table: pd.DataFrame, scenario: Any = None) -> dict[str, list[str]]:
+    """Per scenario after the first: one line per metric, its paired difference with the 95% CI,
+    and, where the metric counts different items in the two runs, why (the table's ``note``).
+    ``scenario`` (the first run's) names SLA items in plain words."""
+    names = list(dict.fromkeys(table.scenario))
+    out: dict[str, list[str]] = {}
+    for other in names[1:]:
+        lines = []
+        for _, row in table[table.scenario == other].iterrows():
+            metric, d = row.metric, row["diff"]
+            share = is_share(metric)
+            unit = " points" if share else ""
+            label = metric_label(metric, scenario)
+            lo, hi = row.diff_ci_low, row.diff_ci_high
+            if d == 0 and (not math.isfinite(lo) or lo == hi == 0):
+                line = f"{label}: no difference (the same in every replication)"
+            else:
+                line = f"{label}: {signed(d, share, d)}{unit}"
+                if math.isfinite(lo):
+                    line += f" (95% CI {signed(lo, share, d)} to {signed(hi, share, d)}{unit})"
+                    if lo < 0 < hi:
+                        line += ": no clear difference"
+            note = row.get("note", "")
+            if isinstance(note, str) and note:
+                line += f" — note: it {note}"
+            lines.append(line)
+        out[other] = lines
+    return out

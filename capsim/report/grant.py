@@ -1,0 +1,117 @@
+"""The grant section of the report: FTE and full cost per grant year, with service levels beside
+each cost, the budget lines, the chart, and every change made to the scenario files."""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING
+
+from capsim.costs import LINES
+from capsim.report.page import COUNTS_ONLY, CSS, _inline_svg
+from capsim.version import version
+from capsim.words import money
+
+if TYPE_CHECKING:  # pragma: no cover
+    from capsim.grant import GrantResult
+
+
+def _ci(currency: str, mean: float, low: float, high: float) -> str:
+    if not math.isfinite(low) or not math.isfinite(high):
+        return money(currency, mean)
+    return f"{money(currency, mean)} (95% CI {money(currency, low)} to {money(currency, high)})"
+
+
+def grant_findings(result: GrantResult) -> dict[str, list[str]]:
+    """Per scenario, one plain sentence per grant year (and the whole grant): FTE needed and in
+    post, hires, full cost with its interval, each SLA's attainment against its target, the mean
+    backlog, and the paired difference from the first scenario."""
+    table = result.table
+    currency = result.scenarios[0].costs.currency
+    first = result.scenarios[0].name
+    slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
+    out: dict[str, list[str]] = {}
+    for scenario in result.scenarios:
+        lines = []
+        for row in table[table.scenario == scenario.name].to_dict("records"):
+            when = "Over the whole grant" if row["year"] == "all" else f"In {row['year']}"
+            needed = ("no headcount meets the SLAs" if not math.isfinite(row["fte_needed"])
+                      else f"{row['fte_needed']:.1f} FTE are needed")
+            levels = "; ".join(
+                f"{s.removeprefix('sla_')} assessed in time: {row[s]:.1%} (target {row[f'{s}_target']:.0%})"
+                for s in slas if math.isfinite(row.get(s, math.nan)))
+            text = (f"{when}, {needed} ({row['fte']:.1f} in post on average, {row['hires']:.1f} hires); full cost "
+                    f"{_ci(currency, row['total_cost'], row['total_cost_ci_low'], row['total_cost_ci_high'])}; "
+                    f"{levels}; mean backlog {row['backlog_mean']:,.0f} items.")
+            if scenario.name != first and math.isfinite(row.get("total_cost_vs_first", math.nan)):
+                d, lo, hi = row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"], row["total_cost_vs_first_ci_high"]
+                text += (f" Against {first}: {'+' if d >= 0 else '−'}{money(currency, abs(d))} "
+                         f"(paired 95% CI {money(currency, lo)} to {money(currency, hi)}).")
+            lines.append(text)
+        out[scenario.name] = lines
+    return out
+
+
+def budget_lines_html(result: GrantResult) -> str:
+    """Per scenario, a table of the budget lines (rows) by grant year (columns), means."""
+    table = result.table
+    currency = result.scenarios[0].costs.currency
+    parts = []
+    for scenario in result.scenarios:
+        mine = table[table.scenario == scenario.name]
+        head = "".join(f"<th>{html.escape(str(y))}</th>" for y in mine.year)
+        rows = []
+        for key, label in LINES.items():
+            values = mine["tooling_cost" if key == "tooling" else key].to_numpy(dtype=float)
+            if values.any():
+                rows.append(f"<tr><td>{html.escape(label)}</td>"
+                            + "".join(f"<td class='value'>{v:,.0f}</td>" for v in values) + "</tr>")
+        rows.append("<tr><td><strong>Total</strong></td>"
+                    + "".join(f"<td class='value'><strong>{v:,.0f}</strong></td>" for v in mine.total_cost) + "</tr>")
+        parts.append(f"<h3>{html.escape(scenario.name)}: budget lines ({html.escape(currency)}, means)</h3>"
+                     f"<table><thead><tr><th>line</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return "".join(parts)
+
+
+def grant_section(result: GrantResult, chart_svg: str) -> str:
+    """The grant section: findings, the chart, the budget lines, what was changed and how it was made."""
+    years = result.years
+    out = [f'<section id="grant"><h2>Grant: {len(years)} years from {years[0].first} ({years[0].label} to '
+           f"{years[-1].label})</h2>",
+           "<p class='small'>For each scenario, every team with SLAs is planned year by year (hires only, the SLAs met "
+           "in at least the required share of replications, the plan replayed), and the plan is costed in full. "
+           "Means over the replications with 95% confidence intervals; costs at each year's prices; FTE count "
+           f"contracted hours. The warm-up ({', '.join(str(d) for d in sorted(set(result.warmup_days)))} days) runs "
+           "before the grant start to fill the queues and is neither planned nor costed.</p>"]
+    for name, lines in grant_findings(result).items():
+        if len(result.scenarios) > 1:
+            out.append(f"<h3>{html.escape(name)}</h3>")
+        out.append("<ul class='findings'>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
+    out.append(f'<figure id="chart-grant">{_inline_svg(chart_svg, "grant")}<figcaption>Full cost per grant year '
+               "with its 95% CI and the share assessed in time; FTE needed and in post. Files: charts/grant.png, "
+               "charts/grant.svg.</figcaption></figure>")
+    out.append(budget_lines_html(result))
+    out.append("<h3>Changed from the scenario files</h3><ul class='small'>")
+    for scenario in result.scenarios:
+        for note in scenario.overrides or ["nothing"]:
+            out.append(f"<li>{html.escape(scenario.name)}: {html.escape(note)}</li>")
+    out.append("</ul></section>")
+    return "\n".join(out)
+
+
+def render_grant_report(result: GrantResult, chart_svg: str) -> str:
+    """A self-contained HTML page holding the grant section."""
+    title = "Grant sizing: " + " · ".join(s.name for s in result.scenarios)
+    out = ['<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>capsim report: {html.escape(title)}</title>",
+           f"<style>{CSS}</style></head><body><main>",
+           f"<header><p class='meta'>capsim report</p><h1>{html.escape(title)}</h1>"]
+    for s in result.scenarios:
+        out.append(f"<p class='lede'><strong>{html.escape(s.name)}</strong>"
+                   f"{': ' + html.escape(s.title) if s.title else ''}.</p>")
+    out.append(f"<p class='meta'>{result.replications} replications · seed {result.seed} · capsim "
+               f"{html.escape(version())}</p><p class='notice'>{html.escape(COUNTS_ONLY)}</p></header>")
+    out.append(grant_section(result, chart_svg))
+    out.append("</main></body></html>\n")
+    return "\n".join(out)

@@ -1,0 +1,105 @@
+"""What would it take: for a run that misses a target, the analysts that would meet it, from when.
+
+When a run misses an SLA target — over the whole run or in any calendar year — the
+simulation-based staffing solver (:func:`capsim.staffing.solve_staffing`) plans the team's
+headcount year by year so that every SLA of that team is met in most replications (its
+``confidence``), and the scenario with that plan is run again under the same seed and
+replications: the what-if run, shown beside the original. Its sentence says how many more
+analysts, from when, and when they must be hired.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from capsim.staffing import StaffingPlan, solve_staffing, team_slas
+from capsim.words import count_words, duration_text, fmt, interval, items_words, percent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from capsim.experiment import SimulationResult
+
+
+@dataclass
+class WhatItTakes:
+    """The plan that would meet the missed targets and its run (``result`` None: no headcount up to the bound does)."""
+
+    plan: StaffingPlan
+    result: SimulationResult | None
+
+
+def missed_targets(result: SimulationResult) -> list[str]:
+    """The SLA priorities whose target is missed on average, over the whole run or in a calendar year."""
+    missed = []
+    for sla in result.scenario.sla:
+        name = f"sla_{sla.priority}"
+        rows = [result.summary[result.summary.metric == name]]
+        if not result.period_summary.empty:
+            rows.append(result.period_summary[result.period_summary.metric == name])
+        if any((r["mean"] < sla.target).any() for r in rows):
+            missed.append(sla.priority)
+    return missed
+
+
+def planned_team(result: SimulationResult, priorities: list[str]) -> str | None:
+    """The team whose headcount decides the missed SLAs: the first whose own SLAs include one of them."""
+    s = result.scenario
+    for index, team in enumerate(s.workforce):
+        if any(x.priority in priorities for x in team_slas(s, index)):
+            return team.team
+    return None
+
+
+def what_it_takes(result: SimulationResult, workers: int = 1) -> WhatItTakes | None:
+    """The staffing plan meeting every target a run misses, and the what-if run of it (None if none is missed)."""
+    from capsim.experiment import simulate
+
+    missed = missed_targets(result)
+    team = planned_team(result, missed)
+    if not missed or team is None:
+        return None
+    plan = solve_staffing(result.scenario, team, period="year", replications=result.replications, seed=result.seed,
+                          workers=workers)
+    if not plan.attainable:
+        return WhatItTakes(plan, None)
+    planned = plan.scenario_with_plan()
+    planned = planned.model_copy(update={"name": f"{result.scenario.name} with the plan",
+                                         "title": f"{result.scenario.title or result.scenario.name}, staffed to plan"})
+    return WhatItTakes(plan, simulate(planned, result.replications, result.seed, workers))
+
+
+def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes) -> list[str]:
+    """Sentences: how many more analysts from when (and hire by when), and what the what-if run attains."""
+    s, plan = result.scenario, answer.plan
+    team = plan.team
+    today = plan.baseline
+    if answer.result is None:
+        return [f"No headcount of team {team} up to {plan.max_headcount} meets every target in every year: "
+                "more analysts alone do not fix it (see the staffing plan's notes: the roster or the exposure cap)."]
+    steps = []
+    for p in plan.periods:
+        if p.change > 0:
+            hire = f"; hire by {p.hire_by:%-d %b %Y}" if p.hire_by else ""
+            late = f", already {p.late_weeks} weeks late" if p.late_weeks else ""
+            steps.append(f"{count_words(p.headcount)} from {p.period.first:%-d %b %Y} ({p.change:+d}{hire}{late})")
+    if not steps:
+        return []
+    extra = plan.periods[-1].headcount - today
+    found = [f"To meet every target of team {team} in every year, it needs "
+             + ", then ".join(steps) + f": {extra} more than the {today} in post today."]
+    what_if = answer.result
+    for sla in s.sla:
+        name = f"sla_{sla.priority}"
+        table = what_if.period_summary
+        rows = table[table.metric == name]
+        if rows.empty:
+            continue
+        worst = rows.loc[rows["mean"].idxmin()]
+        if not math.isfinite(worst["mean"]):
+            continue
+        found.append(f"With that plan (the what-if run beside this one), the lowest year is {worst.period}: "
+                     f"{fmt(name, worst['mean'])} ({interval(name, worst.ci_low, worst.ci_high, ref=worst['mean'])}) "
+                     f"of {items_words(s, sla.priority)} assessed within {duration_text(sla.within)}, against "
+                     f"{percent(sla.target)}.")
+    return found

@@ -1,0 +1,105 @@
+"""Year by year: the table of the quantities people quote, per calendar year, and its sentences.
+
+Each row is one calendar year of the run at its own level (:mod:`capsim.periods`; part years
+say their days): per SLA, the share of its items assessed within the deadline and the share
+waiting longer; the backlog averaged over the year (``backlog_mean``: exact, not a sample);
+analyst-hours; FTE (analysts in post, as ``capsim budget`` counts them); and staff and
+tooling cost. Every number is the mean over the replications with its 95% interval, the same
+numbers as the rows of ``summary.csv`` with that ``period``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING
+
+from capsim.charts.by_year import first_missed, year_labels, year_rows
+from capsim.words import duration_text, fmt, interval, items_words, percent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from capsim.experiment import SimulationResult
+
+
+def year_columns(result: SimulationResult) -> list[tuple[str, str, bool]]:
+    """The table's columns: (metric, heading, shown as the share waiting longer)."""
+    s = result.scenario
+    columns: list[tuple[str, str, bool]] = []
+    for sla in s.sla:
+        what = items_words(s, sla.priority)
+        columns.append((f"sla_{sla.priority}", f"{what.capitalize()} assessed within {duration_text(sla.within)} "
+                        f"(target {percent(sla.target)})", False))
+        columns.append((f"sla_{sla.priority}", f"{what.capitalize()} waiting longer than {duration_text(sla.within)}",
+                        True))
+    columns += [("backlog_mean", "Items waiting (average over the year)", False),
+                ("analyst_hours", "Analyst review hours", False),
+                ("fte", "Analysts in post (FTE)", False),
+                ("cost_total", f"Staff and tooling cost ({s.costs.currency})", False)]
+    return columns
+
+
+def _cell(result: SimulationResult, metric: str, period: str, longer: bool) -> str:
+    rows = year_rows(result, metric)
+    if period not in rows.index or not math.isfinite(rows.loc[period, "mean"]):
+        return "—"
+    row = rows.loc[period]
+    mean, low, high = float(row["mean"]), float(row.ci_low), float(row.ci_high)
+    if longer:  # the share waiting longer is one minus the share within: its interval flips
+        mean, low, high = 1 - mean, 1 - high, 1 - low
+    currency = result.scenario.costs.currency
+    if metric == "fte":
+        spread = "" if not math.isfinite(low) or low == high else f"<br><small>{low:.3g} to {high:.3g}</small>"
+        return f"{mean:.3g}{spread}"
+    ci = interval(metric, low, high, currency, ref=mean).removeprefix("95% CI ")
+    return f"{html.escape(fmt(metric, mean, currency))}<br><small>{html.escape(ci)}</small>"
+
+
+def year_table_html(result: SimulationResult) -> str:
+    """The year-by-year table as HTML (years as rows), or "" for a run without calendar periods."""
+    if result.period_summary.empty:
+        return ""
+    labels = year_labels(result)
+    columns = year_columns(result)
+    head = "<tr><th>Year</th>" + "".join(f"<th>{html.escape(h)}</th>" for _, h, _ in columns) + "</tr>"
+    body = "".join("<tr><th scope='row'>" + html.escape(label) + "</th>"
+                   + "".join(f"<td class='value'>{_cell(result, m, period, longer)}</td>" for m, _, longer in columns)
+                   + "</tr>" for period, label in labels.items())
+    return (f"<div class='years'><table><caption>{html.escape(result.scenario.name)}: each calendar year at its own "
+            "level; "
+            "mean over the replications, 95% interval below it.</caption><thead>" + head + "</thead><tbody>"
+            + body + "</tbody></table></div>")
+
+
+def year_findings(result: SimulationResult) -> list[str]:
+    """Sentences that name each year's level and the year a target is first missed."""
+    s = result.scenario
+    labels = year_labels(result)
+    if result.period_summary.empty or len(labels) < 2:
+        return []
+    currency = s.costs.currency
+    found = []
+    for sla in s.sla:
+        metric = f"sla_{sla.priority}"
+        rows = year_rows(result, metric)
+        if rows.empty:
+            continue
+        what = items_words(s, sla.priority)
+        first, last = rows.index[0], rows.index[-1]
+        missed = first_missed(result, sla.priority)
+        late = lambda p: 1 - float(rows.loc[p, "mean"])
+        ci = lambda p: interval(metric, 1 - float(rows.loc[p, "ci_high"]), 1 - float(rows.loc[p, "ci_low"]), currency,
+                                ref=late(p))
+        found.append(f"{what.capitalize()} waiting longer than {duration_text(sla.within)} rise from "
+                     f"{fmt(metric, late(first))} in {labels[first]} to {fmt(metric, late(last))} in {labels[last]} "
+                     f"({ci(last)})." if late(last) > late(first) else
+                     f"{what.capitalize()} waiting longer than {duration_text(sla.within)}: {fmt(metric, late(first))} "
+                     f"in {labels[first]}, {fmt(metric, late(last))} in {labels[last]} ({ci(last)}).")
+        if missed:
+            row = rows.loc[missed]
+            found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is first "
+                         f"missed in {labels[missed]}: {fmt(metric, row['mean'])} "
+                         f"({interval(metric, row.ci_low, row.ci_high, currency, ref=row['mean'])}).")
+        else:
+            found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is met "
+                         f"on average in every year from {labels[first]} to {labels[last]}.")
+    return found

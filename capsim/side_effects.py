@@ -1,0 +1,87 @@
+"""What the tools cost besides what they save: their side effects, counted per replication.
+
+A tool's saving (victim-identification hours, review hours) is only half of what it does:
+
+* the **synthetic detector** keeps what it flags from the referral rules that test
+  ``flagged_synthetic: false``. Its false positives keep real children's imagery from
+  victim identification (``referrals_lost_real``); its true positives spare that team
+  synthetic items (``referrals_avoided_synthetic``);
+* whatever reaches victim identification that is AI-generated is specialist time spent on
+  synthetic material (``synthetic_referred``), with or without a detector;
+* the **classifier** relabels priorities: criminal items it misses wait in the low queue
+  (``harmful_missed``), and every item whose queue differs from its stream's priority is
+  counted (``reprioritised``). A metric named after a priority then counts other items than
+  without the classifier; ``sla_<priority>_original`` (:mod:`capsim.metrics`) counts the
+  items by their stream's priority, so comparisons can be made like with like.
+
+Counts are of items arriving after the warm-up. Referrals are decided by a random draw
+against each rule's ``share``: what a flag kept back is therefore an *expected* count (each
+held-back item weighted by its rule's share), not a drawn one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from capsim.metric_names import (  # the output's vocabulary, re-exported here
+    CLASSIFIER_METRICS,
+    DETECTOR_METRICS,
+    SIDE_EFFECT_DESCRIPTIONS,
+    absent_means_zero,
+    held_back_by_detector,
+    side_effect_names,
+)
+from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_FLAGGED_SYNTHETIC, FLAGS
+from capsim.records import Replication
+from capsim.scenario import Scenario
+
+
+def side_effect_metrics(scenario: Scenario, rep: Replication) -> dict[str, float]:
+    """The metrics of :func:`side_effect_names` for one replication (counts; see the module docstring)."""
+    items, warmup = rep.items, rep.warmup
+    names = side_effect_names(scenario)
+    measured = items.arrival >= warmup
+    m: dict[str, float] = {}
+    if "synthetic_referred" in names:
+        m["synthetic_referred"] = float((~items.direct & measured & (items.flags & FLAG_AI > 0)).sum())
+    if "referrals_lost_real" in names:
+        lost, avoided = _detector_holdbacks(scenario, rep)
+        m["referrals_lost_real"], m["referrals_avoided_synthetic"] = lost, avoided
+    if "harmful_missed" in names:
+        scope = items.direct & measured
+        m["harmful_missed"] = float((scope & (items.flags & FLAG_CRIMINAL > 0)
+                                     & (items.flags & FLAG_FLAGGED_HARMFUL == 0)).sum())
+        allowed = np.array([[p in s.own_priorities for p in scenario.priorities] for s in scenario.demand], dtype=bool)
+        m["reprioritised"] = float((scope & ~allowed[items.stream, items.priority]).sum())
+    return m
+
+
+def _detector_holdbacks(scenario: Scenario, rep: Replication) -> tuple[float, float]:
+    """Expected referrals the detector's flag kept back: (of real imagery, of AI-generated imagery).
+
+    An item counts if its assessment at a rule's source team ended between the end of the
+    warm-up and the horizon (when its referral would have arrived, as ``referred`` counts
+    them), is flagged synthetic, and would match the rule (the first of the rules between those two teams, as
+    the engine decides) were it not flagged; it weighs the rule's ``share``.
+    """
+    items = rep.items
+    team_index = {t.team: i for i, t in enumerate(scenario.workforce)}
+    ended = (items.end >= rep.warmup) & (items.end <= rep.horizon)
+    assessed = items.started & ended & (items.flags & FLAG_FLAGGED_SYNTHETIC > 0)
+    real, synthetic = 0.0, 0.0
+    pairs = dict.fromkeys((r.source, r.to) for r in held_back_by_detector(scenario))
+    for source, to in pairs:
+        rules = [r for r in scenario.routing if (r.source, r.to) == (source, to)]
+        rows = np.flatnonzero(assessed & (items.team == team_index[source]))
+        flags = items.flags[rows] & ~np.uint8(FLAG_FLAGGED_SYNTHETIC)  # as if not flagged
+        share = np.zeros(len(rows))
+        for rule in reversed(rules):  # the first matching rule decides, as in the engine
+            when = {k: v for k, v in rule.when.items() if k != "flagged_synthetic"}
+            bits = sum(FLAGS[k] for k in when)
+            wanted = sum(FLAGS[k] for k, v in when.items() if v)
+            held = rule.when.get("flagged_synthetic") is False
+            share = np.where((flags & bits) == wanted, rule.share if held else 0.0, share)
+        ai = items.flags[rows] & FLAG_AI > 0
+        real += float(share[~ai].sum())
+        synthetic += float(share[ai].sum())
+    return real, synthetic

@@ -1,0 +1,252 @@
+"""Uncertain inputs: a number of a scenario given as a distribution over what it may be.
+
+Any number of a scenario file may be written as a distribution instead of a value, with the
+source of its range::
+
+    doubling_time: {uncertain: {dist: lognormal, low: 150d, high: 400d, source: "IWF 2023-2025 fit"}}
+
+Distributions and their parameters (one parametrisation each, lognormal two):
+
+============ ================================================ ==================================
+dist         parameters                                       use
+============ ================================================ ==================================
+uniform      ``low``, ``high``                                nothing known but a range
+triangular   ``low``, ``mode``, ``high``                      a range and a most likely value
+lognormal    ``low``, ``high`` (its central 95%), or          positive quantities known within
+             ``mean``, ``cv``                                 a factor (times, rates, growth)
+normal       ``mean``, ``sd``                                 symmetric errors
+beta         ``alpha``, ``beta``                              shares between 0 and 1
+============ ================================================ ==================================
+
+Quantities keep their units (``150d``, ``370/day``, ``90s``); ``cv``, ``alpha`` and ``beta``
+are plain numbers. A distribution's **central value** is its median: an ordinary run uses it,
+so a scenario with uncertain inputs runs as before; :mod:`capsim.uncertainty` samples over them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from capsim import units
+from capsim.named_lists import element_name
+
+KEY = "uncertain"
+"""The one key of a mapping that stands for an uncertain number."""
+
+PARAMETERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "uniform": (("low", "high"),),
+    "triangular": (("low", "mode", "high"),),
+    "lognormal": (("low", "high"), ("mean", "cv")),
+    "normal": (("mean", "sd"),),
+    "beta": (("alpha", "beta"),),
+}
+"""Each distribution's accepted sets of parameters."""
+
+_PLAIN = {"cv", "alpha", "beta"}
+"""Parameters that are plain numbers, never quantities with a unit."""
+
+Z95 = 1.959963984540054  # the standard normal's 97.5% quantile (scipy.stats.norm.ppf(0.975))
+
+
+class UncertainError(ValueError):
+    """An ``uncertain:`` value that cannot be used; the message names the key and what is allowed."""
+
+
+def _magnitude(value: Any) -> tuple[float, str]:
+    """A parameter as a number in SI units and its kind: ``""`` (plain), ``"duration"`` (seconds)
+    or ``"rate"`` (per second)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number")
+    if isinstance(value, (int, float)):
+        return float(value), ""
+    text = str(value)
+    for kind, parse in (("duration", units.parse_duration), ("rate", units.parse_rate)):
+        try:
+            return parse(text), kind
+        except units.UnitError:
+            continue
+    try:
+        return float(text), ""
+    except ValueError:
+        raise ValueError(f"{value!r} is neither a number, a duration (e.g. 90s, 150d) nor a rate (e.g. 370/day)") from None
+
+
+def _short(value: Any) -> str:
+    """A parameter as written, its numbers to 4 significant figures (``125.89107d`` → ``125.9d``)."""
+    return re.sub(r"\d+\.\d{4,}(?:e[-+]?\d+)?", lambda m: f"{float(m.group()):.4g}", str(value))
+
+
+class Uncertain(BaseModel):
+    """A distribution over one number, and where its range comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dist: Literal["uniform", "triangular", "lognormal", "normal", "beta"] = Field(
+        description="uniform (low, high); triangular (low, mode, high); lognormal (low, high as its central 95%, "
+        "or mean, cv); normal (mean, sd); beta (alpha, beta) for shares")
+    low: float | str | None = Field(None, description="lower end (uniform, triangular), or 2.5th percentile (lognormal)")
+    high: float | str | None = Field(None, description="upper end (uniform, triangular), or 97.5th percentile (lognormal)")
+    mode: float | str | None = Field(None, description="most likely value (triangular)")
+    mean: float | str | None = Field(None, description="mean (normal, lognormal)")
+    sd: float | str | None = Field(None, description="standard deviation (normal)")
+    cv: float | None = Field(None, description="coefficient of variation (lognormal)")
+    alpha: float | None = Field(None, description="first shape parameter (beta)")
+    beta: float | None = Field(None, description="second shape parameter (beta)")
+    source: str = Field(min_length=1, description="where the range comes from (a figure id, a fit, or 'assumption: ...')")
+    name: str | None = Field(None, min_length=1, description="a name for the unknown: numbers written with the same "
+                             "name and distribution are one unknown, sampled once (e.g. one growth rate for two streams)")
+
+    @model_validator(mode="after")
+    def _parameters(self) -> "Uncertain":
+        given = tuple(k for k in ("low", "high", "mode", "mean", "sd", "cv", "alpha", "beta") if getattr(self, k) is not None)
+        options = PARAMETERS[self.dist]
+        if set(given) not in [set(o) for o in options]:
+            allowed = " or ".join(", ".join(o) for o in options)
+            raise ValueError(f"dist {self.dist} takes {allowed}; got {', '.join(given) or 'none'}")
+        kinds = {_magnitude(getattr(self, k))[1] for k in given if k not in _PLAIN}
+        if len(kinds) > 1:
+            raise ValueError("the parameters mix units: write them all as durations (e.g. 150d) or all as rates "
+                             "(e.g. 370/day) or all as plain numbers")
+        self.frozen()  # checks the values themselves
+        return self
+
+    @property
+    def kind(self) -> str:
+        """``""`` (a plain number), ``"duration"`` or ``"rate"``: how a sampled value is written back."""
+        return next((_magnitude(getattr(self, k))[1] for k in ("low", "mean", "mode") if getattr(self, k) is not None), "")
+
+    def _number(self, key: str) -> float:
+        return _magnitude(getattr(self, key))[0]
+
+    def frozen(self) -> Any:
+        """The distribution as a frozen :mod:`scipy.stats` distribution, in SI units (seconds, per second).
+        scipy is imported here, not at the top: scenarios load on every command, ``--help`` included."""
+        from scipy import stats
+
+        p = self._number
+        if self.dist == "uniform":
+            if not p("low") < p("high"):
+                raise ValueError("low must be below high")
+            return stats.uniform(loc=p("low"), scale=p("high") - p("low"))
+        if self.dist == "triangular":
+            low, mode, high = p("low"), p("mode"), p("high")
+            if not (low <= mode <= high and low < high):
+                raise ValueError("triangular needs low <= mode <= high, with low below high")
+            return stats.triang(c=(mode - low) / (high - low), loc=low, scale=high - low)
+        if self.dist == "normal":
+            if not p("sd") > 0:
+                raise ValueError("sd must be above zero")
+            return stats.norm(loc=p("mean"), scale=p("sd"))
+        if self.dist == "beta":
+            if not (self.alpha > 0 and self.beta > 0):
+                raise ValueError("alpha and beta must be above zero")
+            return stats.beta(self.alpha, self.beta)
+        if self.low is not None:  # lognormal from its central 95%
+            low, high = p("low"), p("high")
+            if not 0 < low < high:
+                raise ValueError("lognormal needs 0 < low < high")
+            return stats.lognorm(s=math.log(high / low) / (2 * Z95), scale=math.sqrt(low * high))
+        mean, cv = p("mean"), p("cv")
+        if not (mean > 0 and cv > 0):
+            raise ValueError("lognormal needs mean and cv above zero")
+        sigma = math.sqrt(math.log1p(cv * cv))
+        return stats.lognorm(s=sigma, scale=mean / math.exp(sigma * sigma / 2))
+
+    def text(self, value: float) -> str:
+        """``value`` (SI units) written as a scenario would write it: ``"1.2e+07s"``, ``"0.004/s"``, ``"0.3"``."""
+        number = repr(float(value))
+        return {"duration": f"{number}s", "rate": f"{number}/s"}.get(self.kind, number)
+
+    def central(self) -> float:
+        """The median, in SI units: the value an ordinary run uses."""
+        return float(self.frozen().median())
+
+    def describe(self) -> str:
+        """The distribution in one line as written: ``lognormal(low=150d, high=400d)``."""
+        given = [f"{k}={_short(getattr(self, k))}" for k in ("low", "mode", "high", "mean", "sd", "cv", "alpha", "beta")
+                 if getattr(self, k) is not None]
+        return f"{self.dist}({', '.join(given)})"
+
+
+@dataclass(frozen=True)
+class UncertainInput:
+    """One uncertain number of a scenario: its dotted key (lists by element name, as ``--set``
+    takes it) and its distribution."""
+
+    key: str
+    spec: Uncertain
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """One thing we don't know, sampled once: its label (its ``name``, else its key), the keys it
+    sets (several when numbers share a name) and its distribution."""
+
+    label: str
+    keys: tuple[str, ...]
+    spec: Uncertain
+
+    def value(self, quantile: float) -> float:
+        """The value at ``quantile`` (0 to 1) of the distribution, in SI units."""
+        return float(self.spec.frozen().ppf(quantile))
+
+
+def unknowns(inputs: list[UncertainInput]) -> list[Unknown]:
+    """The inputs grouped by ``name`` (unnamed ones alone), in order of first appearance.
+
+    Raises :class:`UncertainError` when numbers sharing a name are given different distributions.
+    """
+    groups: dict[str, list[UncertainInput]] = {}
+    for i in inputs:
+        groups.setdefault(i.spec.name or i.key, []).append(i)
+    found = []
+    for label, members in groups.items():
+        specs = {m.spec.model_copy(update={"source": ""}) for m in members}
+        if len(specs) > 1:
+            raise UncertainError(f"{', '.join(m.key for m in members)}: uncertain numbers named {label!r} are one "
+                                 "unknown, so they need the same distribution and parameters")
+        found.append(Unknown(label, tuple(m.key for m in members), members[0].spec))
+    return found
+
+
+def _step(node: list, index: int) -> str:
+    """A list element's part of a dotted key: its name (``analysts``) if it has one without dots, else its index."""
+    name = element_name(node[index])
+    return str(name) if isinstance(name, str) and name and "." not in name else str(index)
+
+
+def _problem(error: dict) -> str:
+    """One pydantic error of an ``uncertain:`` mapping as "key: what is wrong"."""
+    what = "required key is missing" if error["type"] == "missing" else error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        what = "unknown key"
+    where = ".".join(map(str, error["loc"]))
+    return f"{where}: {what}" if where else what
+
+
+def central_values(node: Any, where: str, found: list[UncertainInput]) -> Any:
+    """``node`` with every ``{uncertain: {...}}`` replaced by its central value (written with its
+    unit); each uncertain input found goes to ``found``. Raises :class:`UncertainError`."""
+    if isinstance(node, dict):
+        if KEY in node:
+            if set(node) != {KEY} or not isinstance(node[KEY], dict):
+                raise UncertainError(f"{where or '(top level)'}: an uncertain number is written "
+                                     "{uncertain: {dist: ..., <parameters>, source: ...}} with nothing beside it")
+            try:
+                spec = Uncertain.model_validate(node[KEY])
+            except ValidationError as err:
+                problems = "; ".join(_problem(e) for e in err.errors(include_url=False))
+                raise UncertainError(f"{where}.uncertain: {problems}. Allowed: dist uniform (low, high), triangular "
+                                     "(low, mode, high), lognormal (low, high or mean, cv), normal (mean, sd), beta "
+                                     "(alpha, beta), and a source") from None
+            found.append(UncertainInput(where, spec))
+            return spec.text(spec.central()) if spec.kind else spec.central()
+        return {k: central_values(v, f"{where}.{k}" if where else str(k), found) for k, v in node.items()}
+    if isinstance(node, list):
+        return [central_values(v, f"{where}.{_step(node, i)}", found) for i, v in enumerate(node)]
+    return node

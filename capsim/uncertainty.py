@@ -1,0 +1,295 @@
+"""What we don't know, carried into every answer: a two-level (nested) Monte Carlo over uncertain inputs.
+
+A scenario's uncertain inputs (:mod:`capsim.uncertain_inputs`) are sampled into ``sets``
+**parameter sets** (the outer level) by a Latin hypercube or a scrambled Sobol sequence from
+:mod:`scipy.stats.qmc`, mapped through each input's distribution (inverse CDF). Each set runs
+``replications`` times (the inner level) with the run's seed and replication numbers
+0..r−1: every set shares its random streams with every other (common random numbers), so the
+difference between two sets is their inputs, not the luck of the draw. Each set × replication
+is one task of :mod:`capsim.sweep`, so the same machinery runs it on local processes or a Dask
+cluster, keeps finished tasks, and resumes an interrupted run.
+
+For each metric, with ``Y[i, j]`` the value of set ``i``, replication ``j`` (``n`` sets,
+``r`` replications), :func:`two_level` estimates (one-way random-effects analysis of variance):
+
+* run-to-run variance ``σ²_w`` — the mean within-set variance;
+* input variance ``σ²_μ = Var(set means) − σ²_w / r`` (floored at 0): the part of the spread
+  due to what we don't know, with the inner noise of the set means taken out;
+* and three 95% intervals around the grand mean, each the range one run's value would fall in:
+  **run-to-run** (quantiles of the pooled within-set deviations, scaled by √(r/(r−1)) for the
+  degrees of freedom used, and kept within the range of values any run produced), **input** (quantiles of the set means, shrunk towards the grand
+  mean by √(σ²_μ / Var(set means)) so that inner noise does not widen them), and **total**
+  (quantiles of every ``Y[i, j]`` — the mixture over inputs and luck together).
+
+The Monte Carlo error is stated: the standard error of the grand mean (``√(Var(set means) / n)``,
+conservative for a Latin hypercube, which is never worse than independent sampling) and, for each
+interval, the larger bootstrap standard error of its two ends (sets resampled, 200 times, fixed seed).
+
+**Which unknown matters** (:func:`rank_inputs`): the set means are regressed on the inputs'
+sampled quantiles, both as ranks (standardised rank regression coefficients). With nearly
+orthogonal Latin-hypercube inputs, each squared coefficient is the share of the input
+variance that input explains on its own (a first-order index for a monotone answer); their
+sum, R², says how much a monotone additive reading explains.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.stats import qmc
+
+from capsim import experiment, sweep
+from capsim.metrics import metric_names
+from capsim.scenario import Scenario, apply_overrides, resolve_raw, validate
+from capsim.uncertain_inputs import UncertainError, Unknown, unknowns
+
+SAMPLERS = ("lhs", "sobol")
+"""Designs of the outer level: Latin hypercube, or scrambled Sobol (best with a power of 2 of sets)."""
+DEFAULT_SETS = 64
+"""Parameter sets (outer level) unless asked: enough for the 2.5% and 97.5% quantiles of the
+input interval to rest on at least one or two sets each."""
+DEFAULT_REPLICATIONS = 5
+"""Replications per set (inner level) unless asked: enough to estimate the run-to-run variance
+(4 degrees of freedom per set, pooled over every set)."""
+LEVEL = 0.95
+BOOTSTRAP = 200
+"""Bootstrap resamples of the sets for the Monte Carlo error of the interval ends."""
+
+SUMMARY_FILE = "uncertainty_summary.csv"
+RANKING_FILE = "uncertainty_ranking.csv"
+INPUTS_FILE = "uncertainty_inputs.csv"
+SUMMARY_COLUMNS = ["metric", "mean", "mc_se_mean", "run_low", "run_high", "input_low", "input_high",
+                   "total_low", "total_high", "mc_se_run", "mc_se_input", "mc_se_total", "input_share", "sets",
+                   "replications"]
+
+
+class UncertaintyError(sweep.SweepError):
+    """An uncertainty run that cannot start; the message says what is allowed."""
+
+
+@dataclass
+class UncertaintyPlan:
+    """The sampled parameter sets of a scenario, as a sweep whose points are the sets."""
+
+    inputs: list[Unknown]
+    """The unknowns sampled: one per uncertain number, or per name that several numbers share."""
+    quantiles: np.ndarray
+    """Sets × inputs: each set's position in each input's distribution (0 to 1)."""
+    values: np.ndarray
+    """Sets × inputs: the sampled values, in SI units (seconds, per second, plain numbers)."""
+    sampler: str
+    sweep: sweep.SweepPlan
+
+    @property
+    def base(self) -> Scenario:
+        return self.sweep.base
+
+
+@dataclass
+class UncertaintyResult:
+    """The tables of an uncertainty run (also written to its folder)."""
+
+    plan: UncertaintyPlan
+    folder: Path
+    summary: pd.DataFrame
+    ranking: pd.DataFrame
+    per_replication: pd.DataFrame
+
+
+def sample_quantiles(dimensions: int, sets: int, seed: int, sampler: str = "lhs") -> np.ndarray:
+    """``sets`` × ``dimensions`` points in the unit cube from :mod:`scipy.stats.qmc`, seeded by ``seed``."""
+    if sampler not in SAMPLERS:
+        raise UncertaintyError(f"--sampler {sampler!r}: use one of {', '.join(SAMPLERS)}")
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x17]))  # not any replication's stream
+    engine = (qmc.LatinHypercube(d=dimensions, seed=rng) if sampler == "lhs"
+              else qmc.Sobol(d=dimensions, scramble=True, seed=rng))
+    with warnings.catch_warnings():  # Sobol warns for a number of sets that is not a power of 2
+        warnings.simplefilter("ignore")
+        return engine.random(sets)
+
+
+def plan_uncertainty(
+    scenario_path: str | Path,
+    sets: int = DEFAULT_SETS,
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int | None = None,
+    overrides: Sequence[str] = (),
+    sampler: str = "lhs",
+    workers: int = 1,
+) -> UncertaintyPlan:
+    """Sample the scenario's uncertain inputs into ``sets`` parameter sets and validate the scenario at each.
+
+    Every problem is found before any task runs: no uncertain input, too few sets or
+    replications, a sampled value the scenario refuses (named with its set and key).
+    """
+    raw, origin = resolve_raw(scenario_path)
+    base_raw = apply_overrides(raw, list(overrides), origin)
+    base = validate(base_raw, origin)
+    if not base.uncertain:
+        raise UncertaintyError(f"{origin}: no uncertain inputs: write a number as {{uncertain: {{dist: lognormal, "
+                               "low: 150d, high: 400d, source: ...}} (see docs/uncertainty.md), or give one with "
+                               "--set KEY='{uncertain: {...}}'")
+    if sets < 2 or replications < 2:
+        raise UncertaintyError(f"--sets {sets}, --replications {replications}: both must be at least 2 (the input "
+                               "interval needs several sets; the run-to-run interval, several replications)")
+    seed = base.experiment.seed if seed is None else int(seed)
+    try:
+        inputs = unknowns(base.uncertain)
+    except UncertainError as err:
+        raise UncertaintyError(f"{origin}: {err}") from None
+    quantiles = sample_quantiles(len(inputs), sets, seed, sampler)
+    values = np.column_stack([[i.value(q) for q in quantiles[:, k]] for k, i in enumerate(inputs)])
+    texts = [[i.spec.text(v) for i, v in zip(inputs, row)] for row in values]
+    points, problems = [], []
+    for index, row in enumerate(texts):
+        settings = {key: t for i, t in zip(inputs, row) for key in i.keys}
+        try:
+            scenario = validate(apply_overrides(base_raw, [f"{k}={v}" for k, v in settings.items()], origin), origin)
+            if workers > 0:
+                experiment.check_size(scenario, min(workers, sets * replications))
+        except sweep.ScenarioError as err:
+            problems.append(f"parameter set {index} ({', '.join(f'{k}={v}' for k, v in settings.items())}):\n  "
+                            + str(err).replace("\n", "\n  ") + "\n  narrow that input's distribution to values "
+                            "the scenario allows")
+            continue
+        points.append(sweep.GridPoint(index, settings, scenario))
+    if problems:
+        raise UncertaintyError("\n".join(problems[:3] + ([f"... and {len(problems) - 3} more"] if len(problems) > 3 else [])))
+    grid = {key: [row[k] for row in texts] for k, i in enumerate(inputs) for key in i.keys}
+    plan = sweep.SweepPlan(base=base, source=str(scenario_path), overrides=list(overrides), grid=grid, points=points,
+                           replications=replications, seed=seed)
+    return UncertaintyPlan(inputs, quantiles, values, sampler, plan)
+
+
+# --------------------------------------------------------------------------- the estimator
+
+
+def _bounds(y: np.ndarray, level: float) -> np.ndarray:
+    """Grand mean, and the run-to-run, input and total interval ends, of a sets × replications array."""
+    n, r = y.shape
+    alpha = (1 - level) / 2
+    means = y.mean(axis=1)
+    grand = float(means.mean())
+    within = float(y.var(axis=1, ddof=1).mean())
+    between = float(means.var(ddof=1))
+    input_var = max(0.0, between - within / r)
+    shrink = math.sqrt(input_var / between) if between > 0 else 0.0
+    deviations = ((y - means[:, None]) * math.sqrt(r / (r - 1))).ravel()
+    run = np.clip(grand + np.quantile(deviations, [alpha, 1 - alpha]), y.min(), y.max())  # never beyond any run
+    inp = grand + shrink * (np.quantile(means, [alpha, 1 - alpha]) - grand)
+    total = np.quantile(y.ravel(), [alpha, 1 - alpha])
+    return np.array([grand, *run, *inp, *total, within, input_var, between])
+
+
+def two_level(y: np.ndarray, level: float = LEVEL, bootstrap: int = BOOTSTRAP, seed: int = 0) -> dict[str, float]:
+    """The two-level estimates of one metric from ``y`` (sets × replications); see the module text.
+
+    Sets holding a missing value (NaN) are left out; with fewer than 2 sets left every
+    estimate is NaN.
+    """
+    y = np.asarray(y, dtype=float)
+    y = y[np.isfinite(y).all(axis=1)]
+    n, r = y.shape
+    if n < 2 or r < 2:
+        return {c: math.nan for c in SUMMARY_COLUMNS[1:-2]} | {"sets": n, "replications": r}
+    b = _bounds(y, level)
+    rng = np.random.default_rng(seed)
+    resampled = np.array([_bounds(y[rng.integers(0, n, n)], level)[1:7] for _ in range(bootstrap)])
+    total_var = b[7] + b[8]
+    return {
+        "mean": b[0], "mc_se_mean": math.sqrt(b[9] / n),
+        "run_low": b[1], "run_high": b[2], "input_low": b[3], "input_high": b[4],
+        "total_low": b[5], "total_high": b[6],
+        **dict(zip(("mc_se_run", "mc_se_input", "mc_se_total"), resampled.std(axis=0, ddof=1).reshape(3, 2).max(axis=1))),
+        "input_share": b[8] / total_var if total_var > 0 else math.nan,
+        "sets": n, "replications": r,
+    }
+
+
+def _matrix(per_replication: pd.DataFrame, metric: str) -> np.ndarray:
+    return per_replication.pivot(index="point", columns="replication", values=metric).to_numpy(dtype=float)
+
+
+def summarise(per_replication: pd.DataFrame, metrics: Sequence[str], level: float = LEVEL) -> pd.DataFrame:
+    """One row per metric: :func:`two_level` of its sets × replications values."""
+    rows = [{"metric": m, **two_level(_matrix(per_replication, m), level)} for m in metrics if m in per_replication]
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def rank_inputs(plan: UncertaintyPlan, per_replication: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
+    """One row per metric × input: the input's first-order share of the metric's input variance
+    (squared standardised rank regression coefficient), the regression's R², and the input's
+    rank for that metric (1: matters most)."""
+    x = stats.rankdata(plan.quantiles, axis=0)
+    x = (x - x.mean(axis=0)) / x.std(axis=0)
+    rows = []
+    for metric in metrics:
+        if metric not in per_replication:
+            continue
+        means = _matrix(per_replication, metric).mean(axis=1)
+        y = stats.rankdata(means)
+        if not np.all(np.isfinite(means)) or np.ptp(means) == 0:
+            shares, r2 = np.full(len(plan.inputs), math.nan), math.nan
+        else:
+            y = (y - y.mean()) / y.std()
+            coef, *_ = np.linalg.lstsq(np.column_stack([np.ones(len(y)), x]), y, rcond=None)
+            fitted = np.column_stack([np.ones(len(y)), x]) @ coef
+            shares = coef[1:] ** 2
+            r2 = 1 - float(((y - fitted) ** 2).sum() / (y ** 2).sum())
+        order = stats.rankdata(-np.nan_to_num(shares, nan=-1.0), method="min")
+        for k, i in enumerate(plan.inputs):
+            rows.append({"metric": metric, "input": i.label, "first_order": float(shares[k]), "r_squared": r2,
+                         "rank": int(order[k]), "distribution": i.spec.describe(), "source": i.spec.source})
+    return pd.DataFrame(rows, columns=["metric", "input", "first_order", "r_squared", "rank", "distribution", "source"])
+
+
+def inputs_table(plan: UncertaintyPlan) -> pd.DataFrame:
+    """One row per parameter set: its index, each input's quantile and value (as the scenario would write it)."""
+    table = pd.DataFrame({"point": range(len(plan.values))})
+    for k, i in enumerate(plan.inputs):
+        table[f"{i.label} quantile"] = plan.quantiles[:, k]
+        table[i.label] = plan.sweep.grid[i.keys[0]]
+    return table
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def run_uncertainty(
+    plan: UncertaintyPlan,
+    out: str | Path,
+    executor: str = "local",
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> UncertaintyResult:
+    """Run every set × replication through :func:`capsim.sweep.sweep` into ``out``, then write
+    ``uncertainty_summary.csv``, ``uncertainty_ranking.csv`` and ``uncertainty_inputs.csv``
+    and an ``uncertainty`` section of ``manifest.json``."""
+    done = sweep.sweep(plan.sweep.source, plan.sweep.grid, executor=executor, workers=workers, scheduler=scheduler,
+                       out=out, overrides=plan.sweep.overrides, progress=progress, plan=plan.sweep)
+    metrics = metric_names(plan.base)
+    summary = summarise(done.per_replication, metrics)
+    ranking = rank_inputs(plan, done.per_replication, metrics)
+    folder = Path(out)
+    for name, table in ((SUMMARY_FILE, summary), (RANKING_FILE, ranking), (INPUTS_FILE, inputs_table(plan))):
+        sweep.write_atomic(folder / name, sweep.table_text(table))
+    manifest = json.loads((folder / sweep.MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest["uncertainty"] = {
+        "design": f"{len(plan.sweep.points)} parameter sets ({plan.sampler}, scipy.stats.qmc) x "
+                  f"{plan.sweep.replications} replications, common random numbers across sets",
+        "inputs": [{"input": i.label, "keys": list(i.keys), "distribution": i.spec.describe(),
+                    "central": i.spec.central(), "source": i.spec.source} for i in plan.inputs],
+        "tables": [SUMMARY_FILE, RANKING_FILE, INPUTS_FILE],
+        "level": LEVEL,
+    }
+    sweep.write_atomic(folder / sweep.MANIFEST_FILE, json.dumps(manifest, indent=1, default=str) + "\n")
+    return UncertaintyResult(plan, folder, summary, ranking, done.per_replication)

@@ -1,0 +1,15 @@
+"""capsim's local web page (``capsim web``): the simulator for people who never open a terminal.
+
+The page is a Streamlit script (:mod:`capsim.web.app`) over three small modules that know
+nothing of Streamlit, so that tests and benchmarks call them directly:
+
+- :mod:`capsim.web.inputs`: the inputs a person may change, each a dotted scenario key written
+  through the same ``--set`` overrides as the command line (so validation and its messages are
+  the CLI's), with its unit, its allowed range (read from the schema) and its default's source;
+- :mod:`capsim.web.running`: loading a scenario (bundled or uploaded) into a visitor's own
+  temporary folder, running it, comparing variants and solving for staffing;
+- :mod:`capsim.web.downloads`: what a visitor takes away: the scenario as YAML (which
+  ``capsim run`` reproduces exactly), summary.csv, the HTML report, and a link restoring the inputs.
+
+Streamlit is an optional extra: ``pip install 'capsim[web]'``.
+"""

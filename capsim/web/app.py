@@ -1,0 +1,375 @@
+"""The capsim web page: a Streamlit script, started by ``capsim web`` (``streamlit run`` on this file).
+
+Top to bottom, the page follows what a visitor does: choose a starting scenario (bundled, or their
+own file), change what matters, run, read the findings and charts, compare variants, ask how
+many analysts are needed and when, and take the scenario, the numbers and the report away.
+Every input writes one scenario key through the command line's ``--set`` overrides
+(:mod:`capsim.web.inputs`), so the page and ``capsim run`` validate alike and give the same numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from pathlib import Path
+
+import streamlit as st
+
+from capsim import words
+from capsim.charts.compare import comparison
+from capsim.charts.plan import staffing_plan
+from capsim.charts.run import run_charts
+from capsim.output import safe_name
+from capsim.report.findings import comparison_lines, headline_findings
+from capsim.report.flow import flow_svg
+from capsim.scenario import WEEKDAYS, ScenarioError
+from capsim.web import downloads, inputs, running
+
+MAX_VARIANTS = 3  # variants the page compares side by side (a bare string here would show on the page)
+BUNDLED, UPLOAD = "a scenario that comes with capsim", "your own scenario file (YAML)"
+
+
+@st.cache_data(show_spinner=False)
+def titles() -> dict[str, str]:
+    """Bundled scenarios and their titles (read once per server)."""
+    return running.bundled_choices()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def simulate(digest: str, _scenario, _progress=None):
+    """A run, cached by the scenario's digest (which includes its replications and seed)."""
+    return running.run(_scenario, _progress)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def sources(digest: str, _scenario) -> dict[str, str]:
+    """Where each input's value comes from (figure citations), cached by the scenario's digest."""
+    return running.sources(_scenario)
+
+
+def workspace() -> running.Workspace:
+    """This visitor's temporary folder (made on their first visit)."""
+    if "workspace" not in st.session_state:
+        st.session_state.workspace = running.Workspace()
+    return st.session_state.workspace
+
+
+def shared_link_start() -> tuple[str | None, list[str]]:
+    """The scenario and changes a shared link carries, read once per visit."""
+    if "shared" not in st.session_state:
+        st.session_state.shared = downloads.restore(
+            {"scenario": st.query_params.get_all("scenario"), "set": st.query_params.get_all("set")})
+    return st.session_state.shared
+
+
+def choose_start(ws: running.Workspace):
+    """Step 1 (sidebar): the starting scenario. Returns (label for keys, path, bundled name or None)."""
+    st.sidebar.header("1 · Start from")
+    shared, _ = shared_link_start()
+    mode = st.sidebar.radio("Start from", (BUNDLED, UPLOAD), key="mode", label_visibility="collapsed")
+    if mode == BUNDLED:
+        names = list(titles())
+        name = st.sidebar.selectbox("Scenario", names, index=names.index(shared) if shared in names else 0,
+                                    format_func=lambda n: titles()[n], key="start")
+        st.sidebar.caption(f"**{titles()[name]}**. File: {name}.yaml (`capsim run {name}` runs it in a terminal).")
+        return name, ws.scenario_file(name), name
+    upload = st.sidebar.file_uploader(
+        f"Scenario file, at most {running.MAX_UPLOAD_BYTES // 1000:,} KB", type=["yaml", "yml"], key="upload",
+        help="A capsim scenario (see docs/writing-scenarios.md). It may extend a bundled one: extends: base.yaml.")
+    if upload is None:
+        st.info("Choose a scenario file in the panel on the left, or start from a scenario that comes with capsim.")
+        st.stop()
+    data = upload.getvalue()
+    try:
+        path = ws.save_upload(data)
+    except ScenarioError as err:
+        st.error(f"{upload.name}: {err}")
+        st.stop()
+    return "upload-" + hashlib.sha256(data).hexdigest()[:12], path, None
+
+
+def caption(inp: inputs.Input) -> str:
+    """The line under an input: its default, where that comes from, and what is allowed."""
+    default = str(inp.default) if inp.key == "experiment.seed" else plain(inp.default)
+    allowed = inp.allowed()
+    if inp.default is None and inp.start is not None:
+        default += f"; starts at {plain(inp.start)} (an assumption: no published figure exists)"
+    return f"Scenario's value: {default} · source: {inp.source}" + (f" · allowed: {allowed}" if allowed else "")
+
+
+def widget(inp: inputs.Input, key: str, first, values: dict) -> None:
+    """Draw one input, starting at ``first``, and record its value in ``values`` (by input id)."""
+    label = f"{inp.label} ({inp.unit})" if inp.unit and inp.kind != "switch" else inp.label
+    disabled = inp.enabled_by is not None and not values.get(inp.enabled_by)
+    common = {"key": key, "help": inp.help or None, "disabled": disabled}
+    if inp.kind == "number":
+        cast = int if inp.integer else float
+        bound = lambda v: None if v is None else cast(v)
+        value = bound(first)
+        large = value is not None and abs(value) >= 10
+        step = 1 if inp.integer else (1.0 if large else 0.05)
+        shown = None if inp.integer else ("%.0f" if value is not None and abs(value) >= 1000 else "%.4g")
+        values[inp.id] = st.number_input(label, min_value=bound(inp.low), max_value=bound(inp.high), value=value,
+                                         step=step, format=shown, **common)
+    elif inp.kind == "choice":
+        values[inp.id] = st.selectbox(label, inp.options, index=inp.options.index(first), **common)
+    elif inp.kind == "days":
+        values[inp.id] = st.multiselect(label, WEEKDAYS, default=first, **common)
+    elif inp.kind == "switch":
+        values[inp.id] = st.toggle(label, value=bool(first), **common)
+    else:
+        values[inp.id] = st.text_input(label, value=first, **common)
+    st.caption(caption(inp))
+
+
+def change_inputs(start: str, base, restored) -> dict:
+    """Step 2: the inputs, grouped; returns their values by input id."""
+    st.header("2 · Change what matters")
+    st.caption("Each input changes one key of the scenario, checked by the same rules as the command line. "
+               "The ? beside an input says more.")
+    listed = inputs.inputs_for(base, sources(base.digest(), base))
+    first = {i.id: i.initial for i in inputs.inputs_for(restored)}  # a shared link's values, else the scenario's
+    values: dict = {}
+    groups = list(dict.fromkeys(i.group for i in listed))
+    for n, group in enumerate(groups):
+        with st.expander(group, expanded=n < 2):
+            members = [i for i in listed if i.group == group]
+            rows = [members] if group != "Tools" else \
+                [list(tool) for _, tool in itertools.groupby(members, key=lambda i: i.key.split(".")[1])]
+            for row in rows:  # each tool on a row of its own: its switch, then its settings
+                columns = st.columns(min(max(len(row), 3), 5) if group == "Tools" else 3)
+                for k, inp in enumerate(i for i in row if i.shown_for is None or
+                                        values.get(i.shown_for[0]) == i.shown_for[1]):
+                    with columns[k % len(columns)]:
+                        widget(inp, f"{start}|{inp.id}", first.get(inp.id, inp.initial), values)
+    st.session_state.inputs = listed
+    return values
+
+
+YEARLY = ("arrivals", "assessed", "backlog_end", "time_to_assessment_p90", "cost_total")  # and every SLA
+
+
+def yearly_table(result):
+    """Per calendar year: the main metrics as "mean (95% CI low–high)", in the report's number format."""
+    import pandas as pd
+
+    table = result.period_summary
+    if table.empty:
+        return None
+    currency = result.scenario.costs.currency
+    wanted = [m for m in table.metric.unique() if m in YEARLY or (m.startswith("sla_") and m.count("_") == 1)]
+    rows = {}
+    for row in table[table.metric.isin(wanted)].itertuples():
+        cell = words.fmt(row.metric, row.mean, currency)
+        if pd.notna(row.ci_low) and row.ci_low != row.ci_high:
+            cell += f" ({words.fmt(row.metric, row.ci_low, currency)}–{words.fmt(row.metric, row.ci_high, currency)})"
+        rows.setdefault(str(row.period), {})[words.metric_label(row.metric, result.scenario)] = cell
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year").reset_index()
+
+
+def show_results(result) -> None:
+    """Step 4: findings with their intervals, the year-by-year table, the report's charts, every number."""
+    st.markdown("\n".join(f"- {line}" for line in headline_findings(result)))
+    yearly = yearly_table(result)
+    if yearly is not None:
+        st.markdown("**Year by year** (mean over the replications, 95% CI in brackets; times in hours):")
+        st.dataframe(yearly, hide_index=True)
+    for figure in run_charts(result).values():
+        st.pyplot(figure, clear_figure=False)
+    with st.expander("Every number (summary.csv)"):
+        st.dataframe(result.summary_by_period(), hide_index=True)
+
+
+def plain(value) -> str:
+    """A widget's value as the page says it: days joined, switches on/off, numbers with separators."""
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, (int, float)):
+        return f"{int(value):,}" if float(value).is_integer() else f"{value:,.6g}"
+    return "none" if value is None else str(value)
+
+
+def show_changes(listed: list[inputs.Input], values: dict, sets: list[str]) -> None:
+    """The inputs changed from the scenario's values, in words (and as the command line writes them)."""
+    changed = {s.partition("=")[0] for s in sets}
+    lines = [f"{i.label}: {plain(values.get(i.id))} {i.unit}".rstrip() for i in listed
+             if i.key in changed and (i.shown_for is None or values.get(i.shown_for[0]) == i.shown_for[1])
+             and not (i.kind == "choice" and values.get(i.id) == inputs.OWN_GROWTH)]
+    if not lines:
+        st.caption("No changes yet: the scenario runs as it is.")
+        return
+    st.markdown("**Your changes:** " + "; ".join(lines))
+    st.caption("As the command line writes them: " + " ".join(f"`--set {s}`" for s in sets))
+
+
+def compare(path, sets: list[str], scenario) -> None:
+    """Step 5: keep up to three variants and compare them under one seed (paired differences)."""
+    st.header("5 · Compare variants")
+    st.caption("Keep the inputs as they are now as a variant, change them, keep another; then compare. All "
+               "variants run with the first one's seed and replications, so they differ only in what you changed.")
+    variants: list[dict] = st.session_state.setdefault("variants", [])
+
+    def keep() -> None:  # a callback: runs before the page is drawn again, so the name can move on
+        variants.append({"label": st.session_state.variant_label, "path": str(path), "sets": list(sets)})
+        st.session_state.variant_label = f"variant {len(variants) + 1}"
+
+    left, right = st.columns([2, 1])
+    left.text_input("Name of this variant", value=f"variant {len(variants) + 1}", key="variant_label")
+    right.button("Keep as a variant", disabled=len(variants) >= MAX_VARIANTS or scenario is None, on_click=keep,
+                 key="keep_variant")
+    for k, v in enumerate(variants):
+        a, b = st.columns([5, 1])
+        a.markdown(f"**{v['label']}**: " + ("; ".join(f"`{s}`" for s in v["sets"]) or "the scenario as it is"))
+        if b.button("Remove", key=f"remove-{k}"):
+            variants.pop(k)
+            st.rerun()
+    if len(variants) < 2:
+        st.caption(f"Keep at least two variants to compare (up to {MAX_VARIANTS}).")
+        return
+    if st.button("Compare the variants", type="primary", key="compare"):
+        try:
+            loaded = [running.load(Path(v["path"]), v["sets"] + [f"name={json.dumps(v['label'])}"])[0]
+                      for v in variants]
+        except ScenarioError as err:
+            st.error(str(err))
+            return
+        bar = st.progress(0.0, text="Running the variants")
+        results, table = running.run_variants(loaded, lambda d, t: bar.progress(d / t, text=f"{d} of {t} runs"))
+        bar.empty()
+        st.session_state.comparison = (results, table)
+    if "comparison" in st.session_state:
+        results, table = st.session_state.comparison
+        st.pyplot(comparison(results))
+        for other, lines in comparison_lines(table, results[0].scenario).items():
+            st.markdown(f"**{other}** against **{results[0].scenario.name}** (paired differences, 95% CI):")
+            st.markdown("\n".join(f"- {x}" for x in lines))
+
+
+def staffing(scenario) -> None:
+    """Step 6: how many analysts, and when (the staffing solver)."""
+    st.header("6 · How many analysts, and when?")
+    st.caption("For each period, the smallest headcount that meets every service level of the team in the chosen "
+               "share of replications, and when to start hiring (hiring lead time and training included).")
+    a, b, c = st.columns(3)
+    team = a.selectbox("Team", [t.team for t in scenario.workforce], key="staff_team")
+    period = b.selectbox("Plan by", ["quarter", "year", "month"], key="staff_period")
+    confidence = c.slider("Service levels met in this share of replications (%)", 50, 99, 90, 1,
+                          key="staff_confidence") / 100
+    if st.button("Find how many analysts are needed", key="staff"):
+        bar = st.progress(0.0, text="Planning")
+
+        def progress(done: float, total: float, what: str) -> None:
+            bar.progress(min(done / max(total, done, 1e-9), 1.0), text=f"{done:.0f} of about {total:.0f} runs")
+
+        try:
+            plan = running.staffing(scenario, team, period, confidence, progress)
+        except (ValueError, ScenarioError) as err:
+            bar.empty()
+            st.error(str(err))
+            if "no SLA" in str(err):
+                st.caption("The page can change service levels but not add one. The service levels here cover "
+                           "other priorities than this team's items have (a classifier, when on, sorts items into "
+                           "its flagged and other priorities): upload a scenario with a service level for them.")
+            return
+        bar.empty()
+        st.session_state.plan = (scenario.digest(), plan)
+    saved = st.session_state.get("plan")
+    if saved and saved[0] == scenario.digest():
+        plan = saved[1]
+        table = plan.table()
+        st.pyplot(staffing_plan(table, scenario, plan.seed, plan.replications, team=plan.team))
+        shown = table[["period", "period_start", "period_end", "needed", "headcount", "hires", "hire_by", "met",
+                       "note"]].rename(columns={"period_start": "from", "period_end": "to", "headcount": "in post",
+                                                "hire_by": "hire by"})
+        st.dataframe(shown, hide_index=True)
+
+
+def take_away(ws, scenario, sets: list[str], start: str | None, result) -> None:
+    """Step 7: the scenario as YAML, summary.csv, the report, a link restoring the inputs."""
+    st.header("7 · Take it away")
+    a, b, c = st.columns(3)
+    a.download_button("Scenario (YAML)", downloads.scenario_yaml(scenario, sets), file_name=f"{safe_name(scenario.name)}.yaml",
+                      mime="application/x-yaml", key="download_yaml", on_click="ignore",
+                      help="capsim run on this file gives the same numbers (same seed, same replications).")
+    if result is not None:
+        b.download_button("Numbers (summary.csv)", downloads.summary_csv(result), file_name="summary.csv",
+                          mime="text/csv", key="download_summary", on_click="ignore")
+        c.download_button("Report (HTML)", lambda: running.report_html(ws, [result], sets, f"{scenario.name}.yaml"),
+                          file_name="report.html", mime="text/html", key="download_report",
+                          on_click="ignore", help="The same report as capsim run writes (it takes a few seconds).")
+    else:
+        b.caption("Run the scenario to download its numbers and report.")
+    if start is not None:
+        st.markdown("Link to these inputs (bookmark or send it):")
+        st.code(downloads.share_link(st.context.url or "", start, sets), language=None, wrap_lines=True)
+    else:
+        st.caption("A link cannot carry your own file: download the scenario instead.")
+
+
+def main() -> None:
+    st.set_page_config(page_title="capsim: review capacity", layout="wide")
+    st.title("capsim: review capacity for hotlines and police units")
+    st.caption("How growing volumes of material strain the review capacity of hotlines and police units, and what "
+               "staff, tooling and money keep up. capsim models counts and durations only; it never handles content.")
+    ws = workspace()
+    start, path, name = choose_start(ws)
+    _, shared_sets = shared_link_start()
+    try:
+        base, _ = running.load(path, [])
+    except ScenarioError as err:
+        st.error(str(err))
+        st.stop()
+    restored = base
+    if name is not None and name == shared_link_start()[0] and shared_sets:
+        try:
+            restored = running.load(path, shared_sets)[0]
+        except ScenarioError as err:
+            st.warning(f"The link's changes could not be used, so the page starts from the scenario as it is: {err}")
+    st.subheader(base.title or base.name)
+    if base.description:
+        st.markdown(" ".join(base.description.split()))
+    with st.expander("What this scenario models (flow diagram)", expanded=False):
+        st.image(flow_svg(base), width="stretch")
+    values = change_inputs(start, base, restored)
+    sets = inputs.overrides(st.session_state.inputs, values)
+    st.session_state.sets = sets
+    scenario = None
+    try:
+        scenario, warnings = running.load(path, sets)
+        st.session_state.scenario = scenario
+        for line in warnings:
+            st.warning(line)
+    except ScenarioError as err:
+        st.session_state.scenario = None
+        st.error(str(err))
+    if name is not None:
+        st.query_params.from_dict(downloads.share_query(name, sets))
+    show_changes(st.session_state.inputs, values, sets)
+
+    st.header("3 · Run")
+    result = None
+    if st.button("Run the simulation", type="primary", disabled=scenario is None, key="run"):
+        bar = st.progress(0.0, text="Starting")
+        st.session_state.result = simulate(
+            scenario.digest(), scenario,
+            _progress=lambda d, t: bar.progress(d / t, text=f"Replication {d} of {t}"))
+        bar.empty()
+    st.header("4 · What happens")
+    last = st.session_state.get("result")
+    if scenario is not None and last is not None and last.scenario.digest() == scenario.digest():
+        result = last
+        show_results(result)
+    elif scenario is not None:
+        st.info(f"Press Run the simulation: {scenario.experiment.replications} replications of "
+                f"{scenario.clock.horizon / 86400:g} days. The findings and charts appear here.")
+    if scenario is None:
+        st.stop()
+    compare(path, sets, scenario)
+    staffing(scenario)
+    take_away(ws, scenario, sets, name, result)
+
+
+main()

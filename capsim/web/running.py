@@ -1,0 +1,135 @@
+"""Loading and running scenarios for the web page, with no Streamlit in sight.
+
+Each visitor gets a :class:`Workspace`: a temporary folder of their own, holding a copy of the
+bundled scenarios (so that an uploaded file may ``extends: base.yaml``), their upload and their
+report. Nothing the page does writes anywhere else. Scenarios load through
+:func:`capsim.scenario.load_scenario` with ``--set`` overrides, exactly as the command line does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from capsim import bundled, safe_yaml
+from capsim.scenario import Scenario, ScenarioError, load_scenario, scenario_warnings
+
+MAX_UPLOAD_BYTES = safe_yaml.MAX_BYTES
+"""Largest scenario file the page accepts, in bytes (the safe loader's own limit)."""
+UPLOAD_NAME = "uploaded.yaml"
+"""The name an uploaded file is saved under in the visitor's folder (never the name it came with)."""
+
+
+class Workspace:
+    """A visitor's temporary folder; removed with :meth:`close` (or when the process ends)."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="capsim-web-")
+        self.folder = Path(self._folder.name)
+        for name in bundled.names():
+            shutil.copyfile(bundled.path(name), self.folder / f"{name}.yaml")
+
+    def scenario_file(self, name: str) -> Path:
+        """The visitor's copy of bundled scenario ``name``."""
+        if name not in bundled.names():
+            raise ScenarioError(f"{name}: no bundled scenario of that name; bundled scenarios: "
+                                f"{', '.join(bundled.names())}")
+        return self.folder / f"{name}.yaml"
+
+    def save_upload(self, data: bytes) -> Path:
+        """Keep an uploaded scenario file as :data:`UPLOAD_NAME`; refuse one above :data:`MAX_UPLOAD_BYTES`."""
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise ScenarioError(f"the file is {len(data):,} bytes; a scenario file may be at most "
+                                f"{MAX_UPLOAD_BYTES:,} bytes")
+        target = self.folder / UPLOAD_NAME
+        target.write_bytes(data)
+        return target
+
+    def subfolder(self, name: str) -> Path:
+        """A fresh empty folder ``name`` inside the workspace (an earlier one is replaced)."""
+        target = self.folder / name
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir()
+        return target
+
+    def close(self) -> None:
+        self._folder.cleanup()
+
+
+def bundled_choices() -> dict[str, str]:
+    """Bundled scenario names and their one-line titles, base first."""
+    names = sorted(bundled.names(), key=lambda n: (n != "base", n))
+    return {name: load_scenario(bundled.path(name)).title or name for name in names}
+
+
+def load(path: Path, overrides: list[str]) -> tuple[Scenario, list[str]]:
+    """The scenario at ``path`` with ``overrides`` applied and validated, and its warnings; raises
+    :class:`ScenarioError` with the command line's message, the visitor's folder left out of it."""
+    try:
+        scenario = load_scenario(path, overrides)
+    except ScenarioError as err:
+        raise ScenarioError(tidy(str(err), path.parent)) from None
+    return scenario, [tidy(w, path.parent) for w in scenario_warnings(scenario)]
+
+
+def tidy(message: str, folder: Path) -> str:
+    """``message`` without the visitor's temporary folder in front of file names."""
+    return re.sub(re.escape(str(folder)) + r"/", "", message)
+
+
+def sources(scenario: Scenario) -> dict[str, str]:
+    """Where each key's value comes from, in words: the figure's citation, or "assumption"/"default"."""
+    from capsim.report.assumptions import assumptions_table
+    from capsim.sources import figure_source
+
+    table = assumptions_table(scenario)
+    return {row.key: figure_source(row.figure) if row.figure else row.source for row in table.itertuples()}
+
+
+def run(scenario: Scenario, progress: Callable[[int, int], None] | None = None):
+    """Simulate ``scenario`` with its own replications and seed (as ``capsim run`` does)."""
+    from capsim.experiment import simulate
+
+    return simulate(scenario, progress=progress)
+
+
+def run_variants(scenarios: list[Scenario], progress: Callable[[int, int], None] | None = None):
+    """Run scenarios under the first one's seed and replications (common random numbers), and
+    their comparison with paired differences against the first (:func:`capsim.charts.compare.paired_differences`)."""
+    from capsim.charts.compare import paired_differences
+    from capsim.experiment import simulate
+
+    first = scenarios[0].experiment
+    total = first.replications * len(scenarios)
+    results = []
+    for k, scenario in enumerate(scenarios):
+        step = (lambda done, _, k=k: progress(k * first.replications + done, total)) if progress else None
+        results.append(simulate(scenario, first.replications, first.seed, progress=step))
+    return results, paired_differences(results)
+
+
+def staffing(scenario: Scenario, team: str, period: str, confidence: float,
+             progress: Callable[[float, float, str], None] | None = None):
+    """The staffing plan for ``team`` (:func:`capsim.staffing.solve_staffing`); raises ValueError
+    with the solver's message for a team that cannot be planned (no SLA, say)."""
+    from capsim.staffing import solve_staffing
+
+    return solve_staffing(scenario, team, period=period, confidence=confidence, progress=progress)
+
+
+def report_html(workspace: Workspace, results: list, overrides: list[str], source: str) -> bytes:
+    """The HTML report of ``results``, written in the workspace (as ``capsim run`` writes it)."""
+    from capsim.manifest import manifest
+    from capsim.report.page import write_report
+
+    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    records = [manifest(r.scenario, seed=r.seed, replications=r.replications, workers=1, started=started,
+                        wall_seconds=time.perf_counter() - clock, source=source, overrides=overrides)
+               for r in results]
+    return write_report(workspace.subfolder("report"), results, records, overrides=overrides).read_bytes()
+

@@ -1,0 +1,320 @@
+"""Numbers as a reader sees them: counts, shares, durations, money, differences and intervals.
+
+The one place that decides how a number is written in a chart title, a finding, a table or a
+caption, so that charts, the report, the CLI and the web page say the same number the same way.
+Each kind of number has one rule here:
+
+- counts: :func:`count_words` (2,100; 1.2 million), rounded with :func:`round_sig`;
+- shares: :func:`percent` (94%);
+- durations: :func:`hours_words` (a time in hours: 40 min, 26 h, 3.1 days), :func:`span_words`
+  (a run's length: 11 months, three years), :func:`duration_text` (a deadline or lead time
+  given in seconds: 72 h, 30 d), :func:`seconds_text` (a time per item: 28.4 s, 1.5 min);
+- money: :func:`money` (in titles: GBP 1.2 million) and :func:`fmt` (in findings: £93,000);
+- a metric's value: :func:`value_text` (titles) and :func:`fmt` (findings, to match summary.csv);
+- differences: :func:`signed` (a true minus sign; shares in percentage points);
+- intervals: :func:`interval` (``95% CI a to b``, clipped to the metric's range).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from capsim.metrics import metric_range
+from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
+
+NBSP = "\u00a0"
+"""A no-break space: keeps a number and its unit on one line of a wrapped title."""
+
+MINUS = "\u2212"
+"""The minus sign used in differences (a hyphen reads as a dash)."""
+
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "AUD": "A$", "CAD": "C$"}
+"""Currencies written with a symbol in findings; others are written ``93,000 NOK``."""
+
+
+# --------------------------------------------------------------------------- counts and shares
+
+
+def round_sig(x: float, digits: int = 2) -> float:
+    """``x`` rounded to ``digits`` significant figures (whole numbers stay whole above 100)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, -int(math.floor(math.log10(abs(x)))) + digits - 1)
+
+
+def count_words(x: float) -> str:
+    """A count for a title: 2,100; 9,800; 47; 1.2 million; 3.4 billion (never in scientific
+    notation; a count that rounds to zero has no sign)."""
+    if not math.isfinite(x):
+        return "n/a"
+    if abs(x) >= 1e9:
+        return f"{plain_number(x / 1e9, 2)} billion"
+    if abs(x) >= 1e6:
+        return f"{plain_number(x / 1e6, 2)} million"
+    if abs(x) >= 1000:
+        return f"{round_sig(x, 2):,.0f}"
+    return unsigned_zero(f"{x:,.0f}")
+
+
+def unsigned_zero(text: str) -> str:
+    """``text`` without its sign when the number in it reads as zero: "-0.0" → "0.0" (never "−0.0")."""
+    bare = text.lstrip("+-\u2212")
+    return bare if not bare.replace(",", "").replace(".", "").strip("0") else text
+
+
+def percent(x: float, digits: int = 0) -> str:
+    """A share as a percentage: 0.937 → 94%. A share strictly between 0 and 1 never reads 0% or
+    100%: it takes the decimals it needs (0.9995 → 99.95%, 0.0004 → 0.04%), up to four."""
+    if not math.isfinite(x):
+        return "n/a"
+    text = unsigned_zero(_share_digits(x, digits))
+    if 0 < x < 1 and float(text) in (0.0, 100.0):  # beyond four decimals: say how close
+        return "under 0.0001%" if x < 0.5 else "over 99.9999%"
+    return f"{text}%"
+
+
+def _share_digits(x: float, digits: int) -> str:
+    """100 × ``x`` with ``digits`` decimals, or more (up to 4) if it would round to 0 or 100
+    while ``x`` is strictly between 0 and 1."""
+    text = f"{100 * x:.{digits}f}"
+    while 0 < x < 1 and float(text) in (0.0, 100.0) and digits < 4:
+        digits += 1
+        text = f"{100 * x:.{digits}f}"
+    return text
+
+
+def plain_number(x: float, digits: int = 3) -> str:
+    """``x`` to ``digits`` significant figures as ``:g`` writes them (no trailing zeros), but never
+    in scientific notation: 1,230; 0.0412; 130; 26."""
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    rounded = round_sig(x, digits)
+    places = max(0, digits - 1 - int(math.floor(math.log10(abs(rounded)))))
+    text = f"{rounded:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --------------------------------------------------------------------------- durations
+
+
+def hours_words(h: float) -> str:
+    """A duration given in hours, in the unit a reader would use: 40 min, 26 h, 3.1 days."""
+    if not math.isfinite(h):
+        return "n/a"
+    if 0 < h < 1 / 120:
+        return "under 1 min"
+    if h < 1:
+        return unsigned_zero(f"{h * 60:.0f}") + " min"
+    if h < 72:
+        return f"{plain_number(h)} h"
+    return f"{plain_number(h / 24, 2) if h < 240 else f'{h / 24:,.0f}'} days"
+
+
+def span_words(days: float) -> str:
+    """A length of time in words: 30 days, 11 months, one year, three years."""
+    numbers = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+    if days >= 350:
+        years = round(days / 365.25 * 2) / 2
+        if years.is_integer():
+            n = int(years)
+            return f"{numbers.get(n, n)} year{'s' if n != 1 else ''}"
+        return f"{years:g} years"
+    if days >= 60:
+        return f"{round(days / 30.44):.0f} months"
+    return f"{days:.0f} days"
+
+
+def duration_text(seconds: float) -> str:
+    """A scenario duration (a deadline, a lead time) for labels: 72 h, 30 min, 2 d."""
+    if seconds > 4 * SECONDS_PER_DAY and seconds % SECONDS_PER_DAY == 0:
+        return f"{plain_number(seconds / SECONDS_PER_DAY, 6)} d"
+    if seconds >= SECONDS_PER_HOUR:
+        return f"{plain_number(seconds / SECONDS_PER_HOUR, 6)} h"
+    return f"{plain_number(seconds / 60, 6)} min"
+
+
+def seconds_text(seconds: float) -> str:
+    """A time per item in words: 28.4 s, 1.5 min, 1 h."""
+    if seconds < 120:
+        return f"{plain_number(seconds)} s"
+    if seconds < 2 * SECONDS_PER_HOUR:
+        return f"{plain_number(seconds / 60)} min"
+    return f"{plain_number(seconds / SECONDS_PER_HOUR)} h"
+
+
+# --------------------------------------------------------------------------- metrics
+
+METRIC_LABELS: dict[str, str] = {
+    "arrivals": "Items arriving",
+    "assessed": "Items assessed",
+    "auto_cleared": "Items cleared automatically",
+    "expired": "Items expired unassessed",
+    "waiting": "Items still waiting at the end",
+    "backlog_end": "Items waiting at the end",
+    "backlog_max": "Largest backlog",
+    "backlog_mean": "Items waiting (average over time)",
+    "wait_mean": "Mean wait before assessment (h)",
+    "wait_p90": "90th percentile wait (h)",
+    "p_wait": "Share of items that waited",
+    "time_to_assessment_mean": "Mean time to assessment (h)",
+    "time_to_assessment_p50": "Median time to assessment (h)",
+    "time_to_assessment_p90": "90th percentile time to assessment (h)",
+    "time_to_assessment_p95": "95th percentile time to assessment (h)",
+    "assessed_criminal": "Criminal items assessed",
+    "assessed_realistic": "Realistic AI items assessed",
+    "analyst_hours": "Analyst review hours",
+    "exposure_hours_per_analyst_day": "Review hours per analyst-shift",
+    "utilisation": "Utilisation of shift time",
+    "cost_total": "Staff cost",
+    "cost_per_assessed": "Staff cost per assessed item",
+    "fte": "Analysts in post (FTE)",
+    "ai_generated": "AI-generated items reaching analysts",
+    "ai_generated_share": "AI-generated share of items reaching analysts",
+    "referrals_lost_real": "Real referrals lost to false positives",
+    "referrals_avoided_synthetic": "Synthetic referrals avoided",
+    "synthetic_referred": "Synthetic items referred on",
+    "harmful_missed": "Harmful items the classifier missed",
+    "reprioritised": "Items the classifier moved to another queue",
+    "victim_id_hours": "Victim-identification hours",
+    "victim_id_hours_on_synthetic": "Victim-identification hours on synthetic items",
+    "referred": "Referrals to other teams",
+}
+"""Plain-words labels of metrics for axes and titles (``sla_<p>`` labels come from :func:`metric_label`)."""
+
+
+def metric_label(metric: str, scenario: Any = None) -> str:
+    """Plain words for a metric name; with the ``scenario``, SLA shares name what the items are
+    and their deadline ("Share of reports assessed within 72 h")."""
+    if metric.startswith("sla_"):
+        priority = metric[4:].removesuffix("_original")
+        sla = next((x for x in scenario.sla if x.priority == priority), None) if scenario is not None else None
+        if sla is None:
+            return f"Share assessed within the deadline ({metric[4:].replace('_', ' ')})"
+        if metric.endswith("_original"):
+            own = items_words(scenario.model_copy(update={"tooling": type(scenario.tooling)()}), priority)
+            return f"Share of {own} within {duration_text(sla.within)} (own priority)"
+        return f"Share of {items_words(scenario, priority)} assessed within {duration_text(sla.within)}"
+    return METRIC_LABELS.get(metric, metric.replace("_", " "))
+
+
+def is_share(metric: str) -> bool:
+    """True for metrics shown as percentages: shares between 0 and 1, and utilisation (of
+    rostered or usable hours, in all or per team; it can pass 1 with overtime)."""
+    return metric.startswith(("sla_", "utilisation")) or metric in ("p_wait", "ai_generated_share")
+
+
+def value_text(metric: str, value: float) -> str:
+    """A metric value in words fit for a title (share → %, hours → h, counts with commas)."""
+    if not math.isfinite(value):
+        return "n/a"
+    if is_share(metric):
+        return percent(value, 1 if 0.99 < value < 1 else 0)
+    if metric.startswith(("wait_", "time_to_assessment")) or metric == "exposure_hours_per_analyst_day":
+        return hours_words(value)
+    if metric == "analyst_hours":
+        return f"{count_words(value)} h"
+    if metric.startswith("cost"):
+        return f"{value:,.2f}" if abs(value) < 100 else count_words(value)
+    return count_words(value)
+
+
+def money(currency: str, value: float) -> str:
+    """An amount for a title: GBP 1.2 million, GBP 93,000."""
+    return f"{currency} {count_words(value)}".strip()
+
+
+def _decimals(ref: float) -> int:
+    """Decimals that give a number of this size three significant figures (none from 100 up)."""
+    size = abs(ref)
+    if size >= 100 or size == 0 or not math.isfinite(size):
+        return 0
+    return max(0, 2 - int(math.floor(math.log10(size))))
+
+
+def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = None) -> str:
+    """A metric value as the report writes it: shares in % to one decimal, counts whole,
+    hours and money to three significant figures of ``ref`` (default: the value itself),
+    so that a mean and its interval share their decimals."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    if is_share(metric):
+        return percent(value, 1)
+    places = _decimals(value if ref is None else ref)
+    if metric.startswith("cost"):
+        symbol = CURRENCY_SYMBOLS.get(currency)
+        text = f"{value:,.2f}" if abs(value if ref is None else ref) < 100 else f"{value:,.0f}"
+        return f"{symbol}{text}" if symbol else f"{text} {currency}"
+    if metric in {"wait_mean", "wait_p90", "exposure_hours_per_analyst_day"} or metric.startswith("time_to_assessment"):
+        return f"{value:,.{places}f}"
+    return f"{value:,.0f}"
+
+
+def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: float | None = None) -> str:
+    """``95% CI a to b``, clipped to the metric's range (:func:`capsim.metrics.metric_range`, as in summary.csv)."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "one replication: no interval"
+    if low == high:
+        return "the same in every replication"
+    floor, ceiling = metric_range(metric)
+    low, high = max(low, floor), min(high, ceiling)
+    return f"95% CI {fmt(metric, low, currency, ref)} to {fmt(metric, high, currency, ref)}"
+
+
+# --------------------------------------------------------------------------- differences
+
+
+def signed(value: float, share: bool = False, ref: float | None = None) -> str:
+    """A difference with its sign (a true minus): a share in percentage points to one decimal
+    (the number only); other values whole from 100 up, else to three significant figures,
+    the size judged by ``ref`` (default: the value itself) so a difference and its interval
+    share their digits."""
+    if value == 0:
+        return "0"
+    size = abs(value if ref is None else ref)
+    if share:
+        digits = 1
+        while round(100 * value, digits) == 0 and digits < 4:
+            digits += 1  # a difference that is not zero never reads as zero: +0.03, not +0.0
+        text = f"{100 * value:+.{digits}f}"
+    else:
+        if size >= 100 and round(value) != 0:
+            text = f"{value:+,.0f}"
+        else:
+            text = ("+" if value > 0 else "") + plain_number(value)
+    if float(text.replace(",", "")) == 0:  # smaller than four decimals of a point: say so, unsigned
+        return "0"
+    return text.replace("-", MINUS)
+
+
+def difference_text(metric: str, value: float) -> str:
+    """A metric's difference for a title: :func:`signed`, with " points" for shares."""
+    share = is_share(metric)
+    return signed(value, share) + (" points" if share else "")
+
+
+# --------------------------------------------------------------------------- items
+
+
+UNIT_PLURALS = {"report": "reports", "image": "images", "video": "videos"}
+"""What a reader calls many items of each unit."""
+
+
+def items_words(scenario: Any, priority: str | None = None) -> str:
+    """What a reader calls the items of ``priority`` in ``scenario``: "reports", "images",
+    "videos", "items" when the streams at that priority are of several units, "referrals" when
+    only referrals between teams have it. The priority
+    is named only where the scenario has several SLAs to tell apart ("urgent reports",
+    "high-priority reports"); a classifier's queues are named by what it did ("items the
+    classifier flagged", "items the classifier did not flag")."""
+    classifier = scenario.tooling.classifier
+    if classifier.enabled and priority in (classifier.positive_priority, classifier.negative_priority):
+        units = {s.unit for s in scenario.demand}
+        noun = UNIT_PLURALS[next(iter(units))] if len(units) == 1 else "items"
+        return f"{noun} the classifier {'flagged' if priority == classifier.positive_priority else 'did not flag'}"
+    streams = [s for s in scenario.demand if priority is None or priority in s.own_priorities]
+    units = {s.unit for s in streams}
+    noun = UNIT_PLURALS[next(iter(units))] if len(units) == 1 else "items" if units else "referrals"
+    if priority is None or len({x.priority for x in scenario.sla}) < 2:
+        return noun
+    return f"{priority} {noun}" if priority == "urgent" else f"{priority}-priority {noun}"

@@ -1,0 +1,38 @@
+"""Every command that simulates takes one option set, defined once (capsim.cli.SIMULATION_OPTIONS)."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from capsim import cli
+
+SIMULATING = ["run", "compare", "report", "sensitivity", "staff", "budget", "calibrate"]
+FLAGS = ["--out", "--replications", "--seed", "--workers", "--set"]
+
+
+@pytest.mark.parametrize("command", SIMULATING)
+def test_simulating_commands_share_the_option_set(command):
+    result = CliRunner().invoke(cli.app, [command, "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    for flag in FLAGS:
+        assert flag in result.output, (command, flag)
+    assert "Local worker processes; results do not depend on it." in " ".join(result.output.split())
+
+
+def test_a_command_must_name_every_shared_option():
+    def lacking(*, out, seed):  # no replications, workers, set_
+        return None
+
+    with pytest.raises(TypeError, match="replications"):
+        cli.simulating(lacking)
+
+
+def test_the_shared_options_reach_the_command(tmp_path):
+    """--replications, --seed and --set arrive under their names (one short replication of a bundled scenario)."""
+    out = tmp_path / "run"
+    result = CliRunner().invoke(cli.app, ["run", "base", "-r", "1", "-s", "5", "--set", "clock.horizon=10d",
+                                          "--set", "clock.warmup=0d", "--no-report", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    manifest = (out / "manifest.json").read_text()
+    assert '"seed": 5' in manifest and '"replications": 1' in manifest and "clock.horizon=10d" in manifest

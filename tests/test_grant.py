@@ -1,0 +1,278 @@
+"""Grant sizing (capsim grant): grant years, the full cost model, growth per year, review time
+from a team's own numbers."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from capsim.cli import app
+from capsim.costs import LINES, cost_lines
+from capsim.demand import rate_at
+from capsim.engine import simulate_replication
+from capsim.grant import grant, grant_scenario, grant_years
+from capsim.scenario import ScenarioError, load_scenario
+from capsim.staffing import period_attainment
+from capsim.team_calibration import calibrate_team
+from capsim.units import SECONDS_PER_DAY, SECONDS_PER_YEAR
+
+HOTLINE = {
+    # a small hotline, cheap to simulate: 20,000 reports a year growing 30% a year, 2 analysts
+    "name": "small",
+    "clock": {"start": "2026-01-05", "warmup": "14d", "horizon": "379d", "step": "1d"},
+    "demand": [{"stream": "reports", "unit": "report", "rate": "20000/year", "rate_date": "2025-07-01",
+                "growth": {"model": "exponential", "per_year": "30%"}, "priority": "normal"}],
+    "review": {"report": {"dist": "lognormal", "mean": "300s", "cv": 1.0}},
+    "workforce": [{"team": "analysts", "headcount": 2, "roster": {"hours_per_day": 7.5}, "exposure_cap": "4h/day",
+                   "shrinkage": 0.15}],
+    "sla": [{"priority": "normal", "within": "72h", "target": 0.9}],
+    "costs": {"currency": "EUR", "overheads": 0.1, "inflation": 0.03, "price_year": 2025,
+              "teams": {"analysts": {"annual_cost": 40000, "on_costs": 0.2, "hire_cost": 3000, "training_cost": 2000,
+                                     "wellbeing_hours": 12, "wellbeing_hourly_cost": 80, "licence_cost": 1000}},
+              "roles": [{"role": "team leader", "per": 8, "annual_cost": 55000, "on_costs": 0.2}]},
+    "experiment": {"replications": 4, "seed": 7},
+}
+
+
+def hotline(**changes) -> dict:
+    raw = copy.deepcopy(HOTLINE)
+    raw.update(changes)
+    return raw
+
+
+# ----------------------------------------------------------------------------- the cost model
+
+
+REST_OF_2026 = 361 * SECONDS_PER_DAY
+"""From the run's start, 2026-01-05, to the end of 2026."""
+
+
+def lines_of(raw: dict) -> dict[str, float]:
+    """Every budget line over the rest of 2026, for the plan as written (no simulation)."""
+    return cost_lines(load_scenario(raw), 0.0, REST_OF_2026, None, {})
+
+
+def test_doubling_a_salary_doubles_its_line_and_what_is_proportional_to_it():
+    base = lines_of(hotline())
+    raw = hotline()
+    raw["costs"]["teams"]["analysts"]["annual_cost"] = 80000
+    doubled = lines_of(raw)
+    for line in ("salaries", "on_costs"):  # on-costs are a share of salary
+        assert doubled[line] == pytest.approx(2 * base[line], rel=1e-12)
+    for line in ("management", "recruitment", "training", "wellbeing", "licences", "tooling"):
+        assert doubled[line] == pytest.approx(base[line], rel=1e-12)
+    direct = sum(v for k, v in doubled.items() if k not in ("overheads", "total"))
+    assert doubled["overheads"] == pytest.approx(0.1 * direct, rel=1e-12)
+    assert set(LINES) <= set(base)
+
+
+def test_cost_lines_by_hand():
+    """Two analysts for 361 days of 2026 (1.03 × 2025 prices): each line from the inputs by hand."""
+    lines = lines_of(hotline())
+    fte_years = 2 * 361 / 365.25  # the project's year has 365.25 days
+    index = 1.03
+    assert lines["salaries"] == pytest.approx(fte_years * 40000 * index, rel=1e-12)
+    assert lines["on_costs"] == pytest.approx(fte_years * 40000 * 0.2 * index, rel=1e-12)
+    assert lines["wellbeing"] == pytest.approx(fte_years * 12 * 80 * index, rel=1e-12)
+    assert lines["licences"] == pytest.approx(fte_years * 1000 * index, rel=1e-12)
+    assert lines["management"] == pytest.approx(fte_years / 8 * 55000 * 1.2 * index, rel=1e-12)
+    assert lines["recruitment"] == lines["training"] == 0  # nobody new in the plan as written
+
+
+@pytest.mark.parametrize(("where", "value", "message"), [
+    (("teams", "analysts", "on_costs"), -0.1, "costs.teams.analysts.on_costs: a cost (on_costs) cannot be negative"),
+    (("teams", "analysts", "training_cost"), "lots", "costs.teams.analysts.training_cost"),
+    (("roles", 0, "per"), 0, "costs.roles.0.per"),
+    (("roles", 0, "teams"), ["analyst"], "costs.roles.0.teams: 'analyst' is no such team; teams are analysts"),
+    (("overheads",), 7, "costs.overheads"),
+])
+def test_bad_cost_input_names_the_key(where, value, message):
+    raw = hotline()
+    node = raw["costs"]
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(raw)
+    assert message in str(err.value)
+
+
+# ----------------------------------------------------------------------------- growth
+
+
+def test_growth_per_year_compounds_from_the_rate_date():
+    scenario = load_scenario(hotline())
+    stream = scenario.demand[0]
+    rate_date = (dt.date(2025, 7, 1) - scenario.clock.start).days * SECONDS_PER_DAY  # before the start
+    at = np.array([rate_date, rate_date + SECONDS_PER_YEAR, rate_date + 2 * SECONDS_PER_YEAR])
+    yearly = rate_at(stream, scenario.clock, at) * SECONDS_PER_YEAR * 7 / 7
+    weekday = rate_at(stream, scenario.clock, at) / (stream.rate * 1.3 ** np.arange(3))
+    assert np.allclose(weekday, 1.0)  # no weekly pattern: the rate is exactly 20,000 × 1.3^k a year
+    assert yearly[0] == pytest.approx(20000, rel=1e-9)
+    assert stream.growth.annual_growth == pytest.approx(0.3, rel=1e-12)
+
+
+def test_growth_per_year_and_doubling_time_are_one_or_the_other():
+    raw = hotline()
+    raw["demand"][0]["growth"]["doubling_time"] = "365d"
+    with pytest.raises(ScenarioError, match="give either doubling_time .* or per_year"):
+        load_scenario(raw)
+
+
+def test_bundled_growth_scenarios_grow_all_reports_from_2024_and_measure_from_the_next_grant_year():
+    for level in ("low", "central", "high"):
+        scenario = load_scenario(f"scenarios/growth-{level}.yaml")
+        measured = scenario.clock.start + dt.timedelta(seconds=scenario.clock.warmup)
+        assert measured == dt.date(2027, 4, 1)
+        reports = next(s for s in scenario.demand if s.stream == "reports")
+        assert reports.rate_date == dt.date(2024, 7, 1)
+        growth = reports.growth.annual_growth
+        assert 0.15 < growth < 0.30, growth  # the fitted pace of IWF reports assessed 2012-2024, 95% CI ends
+
+
+# ----------------------------------------------------------------------------- grant years
+
+
+def test_grant_years_are_the_ones_asked_for():
+    years = grant_years(dt.date(2027, 4, 1), 3, dt.date(2027, 3, 4))
+    assert [(y.label, y.first, y.last) for y in years] == [
+        ("2027/28", dt.date(2027, 4, 1), dt.date(2028, 3, 31)),
+        ("2028/29", dt.date(2028, 4, 1), dt.date(2029, 3, 31)),
+        ("2029/30", dt.date(2029, 4, 1), dt.date(2030, 3, 31)),
+    ]
+    assert years[0].t0 == 28 * SECONDS_PER_DAY and years[-1].t1 == (dt.date(2030, 4, 1) - dt.date(2027, 3, 4)).days * SECONDS_PER_DAY
+    assert [y.label for y in grant_years(dt.date(2027, 1, 1), 2, dt.date(2026, 12, 1))] == ["2027", "2028"]
+    with pytest.raises(ValueError, match="not the start of a fiscal year .04-01.*--fiscal-year-start 05-01"):
+        grant_years(dt.date(2027, 5, 1), 2, dt.date(2027, 4, 1), (4, 1))
+
+
+def test_reclocking_keeps_volumes_on_their_dates_and_refuses_a_later_start():
+    scenario = load_scenario(hotline())
+    clocked = grant_scenario(scenario, dt.date(2027, 4, 1), 2)
+    assert clocked.clock.start == dt.date(2027, 3, 18) and clocked.clock.warmup == 14 * SECONDS_PER_DAY
+    day = dt.date(2027, 6, 1)
+    before = rate_at(scenario.demand[0], scenario.clock, np.array([(day - scenario.clock.start).days * SECONDS_PER_DAY]))
+    after = rate_at(clocked.demand[0], clocked.clock, np.array([(day - clocked.clock.start).days * SECONDS_PER_DAY]))
+    assert after == pytest.approx(before, rel=1e-12)
+    assert clocked.costs.price_year == 2025
+    with pytest.raises(ScenarioError, match="clock.start is 2026-01-05, after the grant start 2025-04-01"):
+        grant_scenario(scenario, dt.date(2025, 4, 1), 2)
+
+
+@pytest.fixture(scope="module")
+def sized():
+    """Two grant years of the small hotline, with and without growth (common random numbers)."""
+    flat = hotline(name="flat")
+    flat["demand"][0]["growth"] = {"model": "none"}
+    return grant([load_scenario(flat), load_scenario(hotline())], dt.date(2027, 4, 1), 2, replications=4)
+
+
+def test_grant_table_has_the_grant_years_and_growth_costs_more(sized):
+    table = sized.table
+    assert list(table[table.scenario == "small"].year) == ["2027/28", "2028/29", "all"]
+    assert list(table[table.scenario == "small"].first_day[:2]) == ["2027-04-01", "2028-04-01"]
+    growing = table[(table.scenario == "small") & (table.year == "2028/29")].iloc[0]
+    flat = table[(table.scenario == "flat") & (table.year == "2028/29")].iloc[0]
+    assert growing.fte_needed > flat.fte_needed
+    assert growing.total_cost_vs_first_ci_low > 0  # paired: growth costs more, beyond the noise
+    assert sized.warmup_days == [14, 14]
+
+
+def test_the_plan_meets_the_slas_when_replayed(sized):
+    """Replay each costed plan: every grant year meets its SLA in at least 90% of replications
+    (the solver's confidence), as the solver promised."""
+    assert sized.attainable
+    for scenario in sized.scenarios:
+        met = np.zeros((4, len(sized.years)), dtype=bool)
+        for r in range(4):
+            rep = simulate_replication(scenario, sized.seed, r)
+            for k, year in enumerate(sized.years):
+                met[r, k] = period_attainment(scenario, rep, year.t0, year.t1)["normal"] >= 0.9
+        assert (met.mean(axis=0) >= 0.9).all(), (scenario.name, met)
+
+
+# ----------------------------------------------------------------------------- review time from own numbers
+
+
+def test_calibrate_team_derives_review_time_by_hand():
+    derived = calibrate_team(load_scenario("scenarios/one-team.yaml"))
+    usable = 4 * 0.85 * 5 * 365.25 / 7  # capped hours a day × (1 - shrinkage) × days a week × weeks
+    assert derived.usable_hours_per_seat == pytest.approx(usable, rel=1e-12)
+    assert derived.seconds_per_item == pytest.approx(0.85 * usable * 3600 * 5 / 40000, rel=1e-12)
+    assert derived.fragment()["review"]["report"]["mean"] == f"{derived.seconds_per_item:.0f}s"
+    assert math.isclose(derived.fte_needed(40000), 5.0)
+
+
+# ----------------------------------------------------------------------------- the command
+
+
+def test_grant_command_refuses_bad_dates_with_one_message(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["grant", "one-team", "--from", "2027-13-01", "--out", str(tmp_path / "g")])
+    assert result.exit_code == 2 and "--from '2027-13-01' is not a date" in result.output
+    result = runner.invoke(app, ["grant", "one-team", "--from", "2025-04-01", "--out", str(tmp_path / "g")])
+    assert result.exit_code == 2 and "after the grant start 2025-04-01" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(app, ["grant", "one-team", "--from", "2027-04-01", "--fiscal-year-start", "4/1"])
+    assert result.exit_code == 2 and "MM-DD" in result.output
+
+
+def test_two_own_points_warn_and_borrow_an_honest_interval():
+    """Two yearly counts: the Poisson interval is far too narrow, so the command warns and gives
+    the interval the IWF series' own scatter implies (wide: it straddles zero growth here)."""
+    result = CliRunner().invoke(app, ["calibrate", "growth", "2023=35500,2024=40000"])
+    assert result.exit_code == 0
+    assert "two points give a rate (+13% a year) but cannot give an honest interval" in result.output
+    assert "-39% to +109% a year" in result.output
+
+
+def test_footer_and_report_name_every_override(sized):
+    from capsim import charts
+    from capsim.charts.footer import footer_text
+    from capsim.report.grant import render_grant_report
+
+    changed = load_scenario(hotline(), ["workforce.analysts.headcount=4"])
+    assert "Changed from the scenario files: --set workforce.analysts.headcount=4" in footer_text([changed], 1, 3)
+    planned = sized.scenarios[1]
+    assert any(o.startswith("plan: workforce.analysts headcount") for o in planned.overrides)
+    footer = footer_text([planned], sized.seed, sized.replications)
+    assert "plan: workforce.analysts" in footer and "warm-up 14 days to the grant start 2027-04-01" in footer
+    fig = charts.grant_per_year(sized.table, sized.scenarios, sized.seed, sized.replications)
+    assert "plan: workforce.analysts" in fig.texts[-1].get_text().replace("\n", " ")
+    page = render_grant_report(sized, "<svg></svg>")
+    assert "2027/28" in page and "Changed from the scenario files" in page and "plan: workforce.analysts" in page
+    assert "Recruitment and vetting" in page and "Management and quality assurance" in page
+
+
+def test_sensitivity_scales_growth_as_written():
+    """A growth written per year is varied per year (a doubling time set beside it would be refused)."""
+    from capsim.sensitivity import default_parameters
+
+    keys = default_parameters(load_scenario("scenarios/one-team.yaml"))
+    assert "demand.reports.growth.per_year" in keys and "demand.reports.growth.doubling_time" not in keys
+    faster = load_scenario("scenarios/one-team.yaml", ["demand.reports.growth.per_year=0.36"])
+    assert faster.demand[0].growth.annual_growth == pytest.approx(0.36, rel=1e-12)
+
+
+def test_part_time_analysts_cost_and_count_as_fractions():
+    """Two full-time and two half-time analysts (shift patterns): 3 FTE in the budget, and their
+    salaries those of 3 FTE; recruitment would count heads, not fractions."""
+    from capsim.budget import budget
+
+    raw = hotline()
+    raw["workforce"][0].pop("roster")
+    raw["workforce"][0]["headcount"] = 4
+    raw["workforce"][0]["shifts"] = [
+        {"name": "full", "headcount": 2, "hours_per_day": 7.5, "days": ["mon", "tue", "wed", "thu", "fri"], "fte": 1.0},
+        {"name": "half", "headcount": 2, "hours_per_day": 7.5, "days": ["mon", "tue", "wed", "thu", "fri"], "fte": 0.5},
+    ]
+    raw["clock"]["horizon"] = "100d"
+    table = budget([load_scenario(raw)], replications=1).table.set_index("year")
+    assert table.loc["all", "fte"] == pytest.approx(3.0, rel=1e-12)
+    days = (100 - 14)  # measured: after the 14-day warm-up, all in 2026
+    assert table.loc["all", "salaries"] == pytest.approx(3 * 40000 * 1.03 * days / 365.25, rel=1e-9)

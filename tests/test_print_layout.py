@@ -1,0 +1,120 @@
+"""Printing: the brief is two A4 pages, the report prints on A4 with nothing cut off at the
+right edge, and every chart carries its description — checked in headless Chromium (the
+Debian package ``chromium``; .ci/run installs it)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from capsim.cli import app
+from capsim.pdf import chromium_command, find_chromium, is_a4, page_sizes
+
+runner = CliRunner()
+
+needs_chromium = pytest.mark.skipif(find_chromium() is None, reason="needs Chromium (apt-get install chromium)")
+pytestmark = pytest.mark.xdist_group("print-layout")  # one worker: the brief fixture is made once
+
+A4_CONTENT_PX = round((210 - 2 * 15) / 25.4 * 96)
+"""Width of the report's printed text block in CSS pixels: A4 less its 15 mm margins (the report's @page)."""
+
+MEASURE = """
+<script>
+(() => {
+  const page = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (el.ownerSVGElement) continue;  // inside a chart: the chart's own box is what is checked
+    const name = `${el.tagName.toLowerCase()}#${el.id}.${typeof el.className === 'string' ? el.className : ''}`;
+    const style = getComputedStyle(el);
+    const clips = ['hidden', 'auto', 'scroll', 'clip'].includes(style.overflowX);
+    if (r.right > page + 1) out.push(`${name} sticks out to ${Math.round(r.right)}px`);
+    else if (clips && el.scrollWidth > el.clientWidth + 1)
+      out.push(`${name} cuts ${el.scrollWidth - el.clientWidth}px off`);
+  }
+  const pre = document.createElement('pre');
+  pre.id = 'measured';
+  pre.textContent = JSON.stringify({page, scroll: document.documentElement.scrollWidth, out});
+  document.body.appendChild(pre);
+})();
+</script>
+"""
+
+
+def overflowing(page: Path, width_px: int) -> dict:
+    """Lay ``page`` out with its print stylesheet at ``width_px`` in headless Chromium and list
+    what sticks out past the right edge or is cut off by a scrolling box."""
+    text = page.read_text(encoding="utf-8")
+    text = text.replace("@media print", "@media all")  # the print rules, applied at the printed width
+    text = text.replace("</body>", MEASURE + "</body>")
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "page.html"
+        copy.write_text(text, encoding="utf-8")
+        command = chromium_command(find_chromium(), Path(scratch) / "profile", "--dump-dom",
+                                   f"--window-size={width_px},1400", "--hide-scrollbars", copy.as_uri())
+        dom = subprocess.run(command, capture_output=True, text=True, timeout=180, check=True).stdout
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom, re.S)
+    assert found, "the measuring script did not run"
+    import html
+
+    return json.loads(html.unescape(found.group(1)))
+
+
+@pytest.fixture(scope="session")  # session: made once, though other modules' tests run between these
+def briefed(tmp_path_factory):
+    """A brief of a two-year growth run (two calendar years, so the year-by-year parts show)."""
+    out = tmp_path_factory.mktemp("brief") / "out"
+    result = runner.invoke(app, ["brief", "scenarios/growth-central.yaml", "--replications", "2", "--out", str(out),
+                                 "--set", "clock.horizon=731d", "--no-what-it-takes"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@needs_chromium
+def test_the_brief_is_two_a4_pages(briefed):
+    sizes = page_sizes(briefed / "brief.pdf")
+    assert len(sizes) == 2, sizes
+    assert all(is_a4(size) for size in sizes), sizes
+    annex = page_sizes(briefed / "report.pdf")
+    assert len(annex) > 2 and all(is_a4(size) for size in annex)
+
+
+@needs_chromium
+def test_nothing_in_the_brief_is_cut_off(briefed):
+    measured = overflowing(briefed / "brief.html", round(184 / 25.4 * 96))
+    assert measured["out"] == [], measured
+
+
+@needs_chromium
+def test_the_report_prints_on_a4_with_nothing_cut_off(briefed):
+    measured = overflowing(briefed / "report.html", A4_CONTENT_PX)
+    assert measured["scroll"] <= measured["page"], measured
+    assert measured["out"] == [], measured
+
+
+def test_every_chart_has_its_description(briefed):
+    page = (briefed / "report.html").read_text(encoding="utf-8")
+    labels = re.findall(r'<figure id="chart-[^"]*"><svg[^>]*aria-label="([^"]*)"', page)
+    assert labels and all(len(label) > 60 and re.search(r"\d", label) for label in labels), labels
+    brief = (briefed / "brief.html").read_text(encoding="utf-8")
+    alts = re.findall(r'<img[^>]*alt="([^"]*)"', brief)
+    assert 3 <= len(alts) <= 4 and all(re.search(r"\d", alt) for alt in alts)
+    for png in (briefed / "charts").glob("*.png"):
+        text = png.with_suffix(".txt").read_text(encoding="utf-8")
+        assert len(text) > 60 and re.search(r"\d", text), png.name
+
+
+def test_no_output_names_the_machine_it_ran_on(briefed):
+    here = str(Path.cwd())
+    for path in briefed.rglob("*"):
+        if path.suffix in {".html", ".csv", ".json", ".txt", ".svg"}:
+            text = path.read_text(encoding="utf-8")
+            assert here not in text and str(Path.home()) not in text and "/tmp/" not in text, path.name

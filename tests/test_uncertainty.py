@@ -1,0 +1,173 @@
+"""Uncertain inputs and the two-level (parameter sets × replications) estimator."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from capsim import queueing, uncertainty
+from capsim.cli import app
+from capsim.scenario import ScenarioError, load_scenario
+from tests.conftest import mmc
+
+SERVERS, SERVICE = 4, 60.0  # seconds
+LOW, HIGH = 0.5 * SERVERS / SERVICE, 0.85 * SERVERS / SERVICE  # arrivals per second: utilisation 0.5 to 0.85
+
+
+def uncertain_mmc(tmp_path, days: float = 2.0) -> str:
+    """An M/M/4 whose arrival rate is uniform on [LOW, HIGH], with a second input that cannot matter to waits."""
+    raw = mmc(SERVERS, SERVICE, 0.7, days=days, warmup_days=0.25)
+    raw["demand"][0]["rate"] = {"uncertain": {"dist": "uniform", "low": f"{LOW!r}/s", "high": f"{HIGH!r}/s",
+                                              "source": "test"}}
+    raw["demand"][0]["mix"] = {"criminal": {"uncertain": {"dist": "uniform", "low": 0.2, "high": 0.8, "source": "test"}}}
+    path = tmp_path / "mmc.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return str(path)
+
+
+def test_uncertain_numbers_run_at_their_medians(tmp_path):
+    raw = mmc(2, 30.0, 0.5)
+    raw["review"]["image"]["mean"] = {"uncertain": {"dist": "lognormal", "low": "20s", "high": "45s", "source": "a"}}
+    raw["demand"][0]["mix"] = {"criminal": {"uncertain": {"dist": "triangular", "low": 0.2, "mode": 0.3, "high": 0.7,
+                                                          "source": "b"}}}
+    scenario = load_scenario(raw)
+    assert scenario.review["image"].mean == pytest.approx(math.sqrt(20 * 45))  # lognormal median: geometric mean of the 95% ends
+    c = (0.3 - 0.2) / 0.5  # triangular median, below the mode side holding half the mass
+    assert scenario.demand[0].mix.criminal == pytest.approx(0.2 + 0.5 * math.sqrt(0.5 * c) if c >= 0.5 else 0.7 - 0.5 * math.sqrt(0.5 * (1 - c)))
+    assert [i.key for i in scenario.uncertain] == ["demand.items.mix.criminal", "review.image.mean"]
+    fixed = mmc(2, 30.0, 0.5)
+    fixed["review"]["image"]["mean"] = f"{math.sqrt(20 * 45)!r}s"
+    fixed["demand"][0]["mix"] = {"criminal": scenario.demand[0].mix.criminal}
+    assert load_scenario(fixed).digest() == scenario.digest()  # an ordinary run is the central values' run
+
+
+@pytest.mark.parametrize("spec, says", [
+    ({"dist": "triangular", "low": "1s", "high": "2s", "source": "x"}, "dist triangular takes low, mode, high; got low, high"),
+    ({"dist": "uniform", "low": "1s", "high": "2s"}, "source: required key is missing"),
+    ({"dist": "uniform", "low": "1s", "high": "2/day", "source": "x"}, "the parameters mix units"),
+    ({"dist": "lognormal", "low": "3s", "high": "2s", "source": "x"}, "lognormal needs 0 < low < high"),
+    ({"dist": "gamma", "mean": "3s", "source": "x"}, "dist: Input should be"),
+])
+def test_bad_uncertain_number_names_file_key_and_what_is_allowed(tmp_path, spec, says):
+    raw = mmc(2, 30.0, 0.5)
+    raw["review"]["image"]["mean"] = {"uncertain": spec}
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert f"{path}: review.image.mean.uncertain: " in str(err.value) and says in str(err.value)
+    assert "Allowed: dist uniform (low, high)" in str(err.value)
+
+
+def test_two_level_estimator_on_normal_effects():
+    # Y[i, j] = mu_i + e_ij with mu ~ N(10, 2^2) over 2000 sets and e ~ N(0, 1) over 5 replications: the
+    # input interval is 10 ± 1.96·2, the run-to-run one 10 ± 1.96, the total 10 ± 1.96·√5. Each estimate
+    # must lie within 4 of the estimator's own stated Monte Carlo standard errors (a false failure about
+    # 6e-5 per check), and those errors must be small (under 0.15, about 4% of the input interval's
+    # half-width), so a wrong estimator cannot pass.
+    rng = np.random.default_rng(5)
+    y = rng.normal(10, 2, size=(2000, 1)) + rng.normal(0, 1, size=(2000, 5))
+    got = uncertainty.two_level(y)
+    z = 1.959964
+    exact = {"input_low": 10 - 2 * z, "input_high": 10 + 2 * z, "run_low": 10 - z, "run_high": 10 + z,
+             "total_low": 10 - z * math.sqrt(5), "total_high": 10 + z * math.sqrt(5)}
+    assert max(got["mc_se_run"], got["mc_se_input"], got["mc_se_total"], got["mc_se_mean"]) < 0.15
+    assert abs(got["mean"] - 10) <= 4 * got["mc_se_mean"]
+    for key, value in exact.items():
+        assert abs(got[key] - value) <= 4 * got[f"mc_se_{key.split('_')[0]}"], (key, got[key], value)
+    assert got["input_share"] == pytest.approx(4 / 5, abs=0.05)  # 4 of 5 units of variance are the inputs'
+
+
+def test_two_level_on_mmc_with_uniform_arrival_rate_matches_erlang_c(tmp_path):
+    """The known case: with the rate uniform on [LOW, HIGH], the Erlang C mean wait W(rate) is increasing,
+    so its outer distribution's 2.5% and 97.5% points are W at the rate's, and its mean the average of W.
+
+    Tolerance: 4 of the estimator's stated Monte Carlo standard errors (which also covers the small bias
+    of a finite run starting empty: 6-hour warm-up against relaxation times of minutes), and those errors
+    must be under 20% of the interval's width, so an estimator off by more than about 80% of it fails.
+    """
+    plan = uncertainty.plan_uncertainty(uncertain_mmc(tmp_path, days=1.0), sets=32, replications=3, seed=3)
+    result = uncertainty.run_uncertainty(plan, tmp_path / "out")
+    row = result.summary.set_index("metric").loc["wait_mean"]  # hours
+
+    def wait(rate: float) -> float:
+        return queueing.mmc_wait_mean(rate, SERVICE, SERVERS) / 3600
+
+    low, high = wait(LOW + 0.025 * (HIGH - LOW)), wait(LOW + 0.975 * (HIGH - LOW))
+    mean = float(np.mean([wait(r) for r in np.linspace(LOW, HIGH, 2001)]))
+    assert row.mc_se_input < 0.2 * (high - low)
+    assert abs(row["mean"] - mean) <= 4 * row.mc_se_mean
+    assert abs(row.input_low - low) <= 4 * row.mc_se_input
+    assert abs(row.input_high - high) <= 4 * row.mc_se_input
+    assert row.input_share > 0.8  # most of the spread is the rate, not the luck of a 2-day run
+    ranking = result.ranking[result.ranking.metric == "wait_mean"].set_index("input")
+    assert ranking.loc["demand.items.rate", "rank"] == 1 and ranking.loc["demand.items.rate", "first_order"] > 0.8
+    assert ranking.loc["demand.items.mix.criminal", "first_order"] < 0.1  # a share that cannot change a wait
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert sorted(i["input"] for i in manifest["uncertainty"]["inputs"]) == ["demand.items.mix.criminal", "demand.items.rate"]
+
+
+def test_parameter_sets_are_a_latin_hypercube_and_share_random_numbers(tmp_path):
+    plan = uncertainty.plan_uncertainty(uncertain_mmc(tmp_path, days=0.5), sets=8, replications=2, seed=1)
+    for column in plan.quantiles.T:  # one set in each eighth of every input's range
+        assert sorted(np.floor(column * 8).astype(int)) == list(range(8))
+    assert len({p.scenario.digest() for p in plan.sweep.points}) == 8 and plan.sweep.seed == 1
+
+
+def test_cli_uncertainty_writes_tables_and_refuses_a_scenario_without_uncertain_inputs(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "u"
+    done = runner.invoke(app, ["uncertainty", uncertain_mmc(tmp_path, days=0.5), "-n", "4", "-r", "2", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "run-to-run" in done.output and "demand.items.rate" in done.output
+    for name in ("uncertainty_summary.csv", "uncertainty_ranking.csv", "uncertainty_inputs.csv", "sweep_replications.csv",
+                 "charts/uncertainty_backlog_end.svg"):
+        assert (out / name).exists()
+    page = (out / "uncertainty.html").read_text()
+    for section in ("Findings", "Which unknown matters", "Uncertain inputs", "Methods", "Latin hypercube"):
+        assert section in page
+    refused = runner.invoke(app, ["uncertainty", "base", "--out", str(tmp_path / "v")])
+    assert refused.exit_code == 2 and "no uncertain inputs" in refused.output
+
+
+def test_numbers_sharing_a_name_are_one_unknown_sampled_once(tmp_path):
+    raw = mmc(2, 30.0, 0.5, days=0.5, warmup_days=0.1)
+    same = {"dist": "uniform", "low": "20s", "high": "40s", "name": "review-time", "source": "a"}
+    raw["review"]["image"]["mean"] = {"uncertain": same}
+    raw["review"]["video"] = {"dist": "exponential", "mean": {"uncertain": {**same, "source": "b"}}}
+    path = tmp_path / "linked.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    plan = uncertainty.plan_uncertainty(path, sets=4, replications=2)
+    assert [i.label for i in plan.inputs] == ["review-time"] and plan.quantiles.shape == (4, 1)
+    for point in plan.sweep.points:
+        assert point.scenario.review["image"].mean == point.scenario.review["video"].mean
+    raw["review"]["video"]["mean"]["uncertain"]["high"] = "50s"
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ScenarioError, match="named 'review-time' are one unknown, so they need the same distribution"):
+        uncertainty.plan_uncertainty(path, sets=4, replications=2)
+
+
+def test_assumptions_table_marks_an_uncertain_input_with_its_range_and_source():
+    from capsim.report.assumptions import assumptions_table
+    from capsim.report.stress_des import methods
+
+    scenario = load_scenario("scenarios/growth-central.yaml")
+    table = assumptions_table(scenario).set_index("key")
+    row = table.loc["demand.ai-generated.growth.doubling_time"]
+    assert row.source.startswith("uncertain: lognormal(low=125.9d, high=348.3d), median used here; source: random-effects")
+    assert float(row.value) == pytest.approx(209.4, abs=0.05) and row.unit == "d"
+    run = type("Run", (), {"scenario": scenario, "replications": 3, "seed": 1})()  # what methods() reads of a result
+    answers = {item: text for item, _, text in methods(scenario, {}, [run])}
+    assert "1 input(s) are given as distributions" in answers["3.3"]
+
+
+def test_an_ordinary_run_says_it_uses_the_medians(tmp_path):
+    done = CliRunner().invoke(app, ["run", uncertain_mmc(tmp_path, days=0.5), "-r", "1", "--no-report",
+                                    "--out", str(tmp_path / "run")])
+    assert done.exit_code == 0, done.output
+    assert "2 uncertain input(s)" in done.output and "run at their medians; capsim uncertainty" in done.output

@@ -1,0 +1,253 @@
+"""The web page's logic, headless (Streamlit's own AppTest), and the modules under it.
+
+Every input must write the scenario key it claims, through the command line's ``--set``; a bad
+value must show the schema's own message (the one ``capsim run --set`` prints), never a
+traceback; the scenario the page offers for download must be the one it ran.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+pytest.importorskip("streamlit", reason="the web page is the optional extra capsim[web]")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from capsim import bundled, safe_yaml  # noqa: E402
+from capsim.scenario import ScenarioError, load_scenario, step_into  # noqa: E402
+from capsim.web import downloads, inputs, running  # noqa: E402
+
+APP = running.__file__.replace("running.py", "app.py")
+TIMEOUT = 120  # seconds: the first script run imports the engine and compiles its numba kernel
+
+
+def page(**query: str | list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def changed(inp: inputs.Input):
+    """A valid value for ``inp`` other than the one it starts at."""
+    value = inp.initial
+    if inp.kind == "switch":
+        return not value
+    if inp.kind == "choice":
+        return next(o for o in inp.options if o != value and o not in ("as in the scenario", inputs.OWN_GROWTH))
+    if inp.kind == "days":
+        return ["mon", "wed"]
+    if inp.kind == "text":
+        return "EUR" if inp.key == "costs.currency" else "10:30"
+    if value is None:
+        return 3.0
+    new = value + 1 if inp.high is None or value + 1 <= inp.high else value / 2  # within (low, high]
+    return int(new) if inp.integer else float(new)
+
+
+def at_key(source: dict, key: str):
+    node = source
+    for part in key.split("."):
+        found, node = step_into(node, part)
+        assert found, f"{key}: not in the scenario"
+    return node
+
+
+@pytest.fixture(scope="module")
+def workspace():
+    ws = running.Workspace()
+    yield ws
+    ws.close()
+
+
+@pytest.mark.parametrize("name", ["base", "tooling-classifier", "police-unit"])
+def test_every_input_writes_the_key_it_claims(workspace, name):
+    """Each input alone, changed, yields exactly one ``--set`` of its own key, and the loaded
+    scenario holds at that key what the input wrote (checked without the page: fast)."""
+    path = workspace.scenario_file(name)
+    base, _ = running.load(path, [])
+    listed = inputs.inputs_for(base)
+    assert len({i.id for i in listed}) == len(listed)
+    for inp in listed:
+        values = {inp.id: changed(inp)}
+        if inp.enabled_by:
+            values[inp.enabled_by] = True
+        if inp.shown_for:
+            values[inp.shown_for[0]] = inp.shown_for[1]
+        sets = inputs.overrides(listed, values)
+        mine = [s for s in sets if s.partition("=")[0] == inp.key]
+        assert len(mine) == 1, (inp.id, sets)
+        written = safe_yaml.load(mine[0].partition("=")[2])
+        try:
+            scenario, _ = running.load(path, sets)
+        except ScenarioError as err:
+            pytest.fail(f"{inp.id} = {values[inp.id]!r}: {err}")
+        assert at_key(scenario.source, inp.key) == written, inp.id
+
+
+def test_headcount_and_percent_inputs_reach_the_model(workspace):
+    path = workspace.scenario_file("base")
+    base, _ = running.load(path, [])
+    listed = inputs.inputs_for(base)
+    values = {"workforce.analysts.headcount": 16, "workforce.analysts.shrinkage": 20.0, "sla.normal.target": 95.0,
+              "demand.reports.growth": inputs.OWN_GROWTH, "demand.reports.growth@percent": 30.0,
+              "review.report.mean": 120.0, "demand.reports.rate": 40_000.0}
+    scenario, _ = running.load(path, inputs.overrides(listed, values))
+    analysts = scenario.workforce[0]
+    assert (analysts.headcount, analysts.shrinkage, scenario.sla[0].target) == (16, 0.20, 0.95)
+    reports = scenario.demand[0]
+    year = 365.25 * 86400
+    assert math.isclose(2 ** (year / reports.growth.doubling_time), 1.30, rel_tol=1e-5)  # 30% a year, compounded
+    assert math.isclose(reports.rate * year, 40_000, rel_tol=1e-9)
+    assert scenario.review["report"].mean == 120.0
+    assert inputs.overrides(listed, {}) == [], "an untouched page changes nothing"
+
+
+def test_ranges_come_from_the_schema(workspace):
+    base, _ = running.load(workspace.scenario_file("base"), [])
+    by_id = {i.id: i for i in inputs.inputs_for(base, running.sources(base))}
+    assert (by_id["workforce.analysts.headcount"].low, by_id["workforce.analysts.headcount"].high) == (0, 100_000)
+    assert by_id["experiment.replications"].high == 100_000
+    assert by_id["sla.normal.target"].high == 100  # SLA.target: le=1, shown in percent
+    assert by_id["workforce.analysts.shrinkage"].high < 100  # Team.shrinkage: lt=1
+    assert "iwf_hotline_analysts_2023" in by_id["workforce.analysts.headcount"].source  # figure id, then citation
+
+
+def test_the_page_shows_its_widgets_under_their_input_ids():
+    at = page()
+    assert not at.exception and not at.error
+    base = load_scenario(bundled.path("base"))
+    keys = {w.key for kind in (at.number_input, at.selectbox, at.multiselect, at.text_input, at.toggle) for w in kind}
+    visible = [i for i in inputs.inputs_for(base) if i.shown_for is None]
+    assert {f"base|{i.id}" for i in visible} <= keys
+
+
+def test_a_widget_writes_its_key_and_the_page_runs():
+    at = page()
+    at.number_input(key="base|workforce.analysts.headcount").set_value(16)
+    at.number_input(key="base|clock.horizon").set_value(40)
+    at.number_input(key="base|experiment.replications").set_value(2)
+    at.toggle(key="base|tooling.classifier.enabled").set_value(True)
+    at.run()
+    assert not at.exception and not at.error
+    assert at.session_state.sets == ["clock.horizon=40d", "experiment.replications=2",
+                                     "workforce.analysts.headcount=16", "tooling.classifier.enabled=true",
+                                     "tooling.classifier.recall=0.9", "tooling.classifier.fpr=0.1"]
+    scenario = at.session_state.scenario
+    assert scenario.workforce[0].headcount == 16 and scenario.tooling.classifier.enabled
+    at.button(key="run").click().run()
+    assert not at.exception and not at.error
+    text = " ".join(m.value for m in at.markdown)
+    assert "95% CI" in text and "items arrived" in text
+    assert at.query_params["scenario"] in ("base", ["base"])  # the page's address now restores these inputs
+
+
+@pytest.mark.parametrize("key, value, override", [
+    ("workforce.analysts.roster.start", "25:00", 'workforce.analysts.roster.start="25:00"'),
+    ("clock.horizon", 10, "clock.horizon=10d"),  # shorter than base's 28-day warm-up
+    ("costs.currency", "euro", "costs.currency=euro"),
+])
+def test_a_bad_value_shows_the_schemas_message(key, value, override):
+    at = page()
+    widget = at.text_input(key=f"base|{key}") if isinstance(value, str) else at.number_input(key=f"base|{key}")
+    widget.set_value(value).run()
+    assert not at.exception
+    with pytest.raises(ScenarioError) as expected:  # what capsim run --set prints
+        load_scenario(bundled.path("base"), [override])
+    message = expected.value.args[0].replace(str(bundled.folder()) + "/", "")
+    assert [e.value for e in at.error] == [message]
+    assert at.button(key="run").disabled
+
+
+def test_a_shared_link_restores_the_inputs():
+    at = page(scenario="base", set=["workforce.analysts.headcount=17", "sla.normal.target=0.8"])
+    assert not at.exception and not at.error
+    assert at.number_input(key="base|workforce.analysts.headcount").value == 17
+    assert at.number_input(key="base|sla.normal.target").value == 80
+    assert sorted(at.session_state.sets) == ["sla.normal.target=0.8", "workforce.analysts.headcount=17"]
+
+
+def test_a_link_to_an_unknown_scenario_or_with_bad_changes_starts_as_usual():
+    assert downloads.restore({"scenario": ["../../etc/passwd"], "set": ["a=1"]}) == (None, [])
+    at = page(scenario="nope")
+    assert not at.exception and not at.error
+    at = page(scenario="base", set=["workforce.analysts.headcount=lots"])
+    assert not at.exception and not at.error
+    assert "workforce.0.headcount" in at.warning[0].value  # the schema's message, and the page goes on
+    assert at.number_input(key="base|workforce.analysts.headcount").value == 13
+
+
+def test_the_downloaded_yaml_is_the_scenario_the_page_ran(workspace, tmp_path):
+    sets = ["workforce.analysts.headcount=16", "demand.ai-generated.growth={model: exponential, doubling_time: "
+            "{figure: iwf_ai_reports_doubling_time_high_days}}"]
+    scenario, _ = running.load(workspace.scenario_file("growth-central"), sets)
+    file = tmp_path / "saved.yaml"
+    file.write_text(downloads.scenario_yaml(scenario, sets))
+    again = load_scenario(file)
+    assert again.digest() == scenario.digest()  # same inputs, replications and seed: same numbers
+    assert "iwf_ai_reports_doubling_time_high_days" in again.figures  # sources kept
+
+
+def test_uploads_are_size_limited_and_may_extend_a_bundled_scenario(workspace):
+    with pytest.raises(ScenarioError, match="at most 1,000,000 bytes"):
+        workspace.save_upload(b"#" * (running.MAX_UPLOAD_BYTES + 1))
+    path = workspace.save_upload(b"name: mine\nextends: base.yaml\nworkforce:\n  - team: analysts\n    headcount: 9\n")
+    scenario, _ = running.load(path, [])
+    assert scenario.workforce[0].headcount == 9 and path.parent == workspace.folder
+    bad = workspace.save_upload(b"name: mine\nextends: base.yaml\nworkforce:\n  - team: analysts\n    headcount: lots\n")
+    with pytest.raises(ScenarioError) as err:
+        running.load(bad, [])
+    assert str(err.value).startswith("uploaded.yaml (extends base.yaml): workforce.0.headcount")
+    assert str(workspace.folder) not in str(err.value)
+
+
+def test_capsim_web_binds_this_machine_only_unless_told(monkeypatch):
+    """``capsim web`` hands over to ``streamlit run`` on 127.0.0.1 by default, uploads capped at 1 MB;
+    another ``--host`` is allowed with a warning."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from capsim import cli
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(os, "execv", lambda path, argv: started.append(argv))
+    quiet = CliRunner().invoke(cli.app, ["web", "--port", "8600", "--no-browser"])
+    loud = CliRunner().invoke(cli.app, ["web", "--host", "0.0.0.0", "--no-browser"])
+    assert quiet.exit_code == loud.exit_code == 0
+    local, shared = started
+    assert local[local.index("--server.address") + 1] == "127.0.0.1"
+    assert local[local.index("--server.port") + 1] == "8600"
+    assert local[local.index("--server.maxUploadSize") + 1] == "1"  # MB: the safe loader's 1,000,000 bytes
+    assert shared[shared.index("--server.address") + 1] == "0.0.0.0"
+    assert "reachable from other machines" in loud.output and "reachable" not in quiet.output
+
+
+def short_base() -> AppTest:
+    """The page on base, shortened to 40 days and 2 replications through its own inputs."""
+    at = page()
+    at.number_input(key="base|clock.horizon").set_value(40)
+    at.number_input(key="base|experiment.replications").set_value(2)
+    return at.run()
+
+
+def test_two_variants_compare_with_paired_differences():
+    at = short_base()
+    at.button(key="keep_variant").click().run()
+    at.toggle(key="base|tooling.classifier.enabled").set_value(True).run()
+    assert at.text_input(key="variant_label").value == "variant 2"
+    at.button(key="keep_variant").click().run()
+    at.button(key="compare").click().run()
+    assert not at.exception and not at.error
+    text = " ".join(m.value for m in at.markdown)
+    assert "**variant 2** against **variant 1**" in text and "95% CI" in text
+
+
+def test_how_many_analysts_when():
+    at = short_base()
+    at.selectbox(key="staff_period").set_value("month").run()
+    at.button(key="staff").click().run()
+    assert not at.exception and not at.error
+    plan = at.dataframe[-1].value
+    assert list(plan.columns[:5]) == ["period", "from", "to", "needed", "in post"] and len(plan) >= 1

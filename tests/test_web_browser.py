@@ -1,0 +1,175 @@
+"""The web page in a real browser: headless Chromium drives ``capsim web`` as a visitor would.
+
+It picks a bundled scenario, moves a headcount, shortens the run through the page's own inputs,
+runs it, sees the findings and a chart, and downloads the scenario (YAML) and its summary.csv;
+then ``capsim run`` on the downloaded YAML must give exactly the page's numbers. A screenshot of
+each page state is kept under ``test-artifacts/web/`` (git-ignored; CI keeps it as an artefact).
+
+Chromium and its driver come from Debian's ``chromium`` and ``chromium-driver`` packages
+(``.ci/run`` installs them when absent). Without them the test is skipped locally, saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+ARTIFACTS = Path(os.environ.get("CAPSIM_TEST_ARTIFACTS", ROOT / "test-artifacts")) / "web"
+SCENARIO = "iwf-forum-2023"
+TITLE = "IWF dark-web forum study, 2023"
+WAIT = 120  # seconds: generous for the first run's numba compilation on a shared 2-core machine
+
+HAVE_BROWSER = Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()
+if not HAVE_BROWSER and os.environ.get("CAPSIM_REQUIRE_BROWSER"):  # CI (.ci/run) must run this test
+    raise RuntimeError(f"CAPSIM_REQUIRE_BROWSER is set but {CHROMIUM} or {CHROMEDRIVER} is missing")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("web-browser"),
+    pytest.mark.skipif(not HAVE_BROWSER, reason="Chromium or chromedriver absent (Debian packages chromium, "
+                       "chromium-driver; .ci/run installs them)"),
+]
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is part of the test extra")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``capsim web`` on a free port, from an empty folder; stopped at the end."""
+    port, cwd = free_port(), tmp_path_factory.mktemp("web-cwd")
+    capsim = Path(sys.executable).with_name("capsim")
+    proc = subprocess.Popen([str(capsim), "web", "--port", str(port), "--no-browser"], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"capsim web did not start:\n{proc.stdout.read()}")
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    downloads = tmp_path_factory.mktemp("downloads")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
+    driver.downloads = downloads
+    yield driver
+    driver.quit()
+
+
+def shot(driver, name: str) -> None:
+    """A screenshot of the whole page (the window stretched to the page's height)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script(
+        "const m = document.querySelector('[data-testid=stMain]'); return m ? m.scrollHeight : 1000;")
+    driver.set_window_size(1400, min(max(int(height) + 100, 1000), 16000))
+    time.sleep(0.5)
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    driver.set_window_size(1400, 1000)
+
+
+def settled(driver) -> bool:
+    """The page has finished its rerun (Streamlit's status widget says it is running otherwise)."""
+    return not driver.find_elements(By.CSS_SELECTOR, "[data-testid=stStatusWidget]")
+
+
+def wait_for(driver, condition, what: str, timeout: float = WAIT):
+    return WebDriverWait(driver, timeout, poll_frequency=0.3).until(condition, message=f"waiting for {what}")
+
+
+def keyed(driver, key: str):
+    """The element container of the widget with Streamlit key ``key`` (its CSS class st-key-…)."""
+    css = "st-key-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in key)
+    return wait_for(driver, lambda d: d.find_element(By.CLASS_NAME, css), key)
+
+
+def type_number(driver, key: str, value: int) -> None:
+    box = keyed(driver, key).find_element(By.TAG_NAME, "input")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(str(value), Keys.ENTER)
+    wait_for(driver, lambda d: box.get_attribute("value") == str(value) and settled(d), f"{key} = {value}")
+    time.sleep(1)
+
+
+def downloaded(driver, name: str) -> Path:
+    path = driver.downloads / name
+    wait_for(driver, lambda _: path.exists() and path.stat().st_size > 0, f"download {name}", 60)
+    return path
+
+
+def test_a_visitor_runs_a_scenario_and_capsim_run_reproduces_it(server, browser, tmp_path):
+    d = browser
+    d.get(server)
+    wait_for(d, lambda d: "Start from" in d.find_element(By.TAG_NAME, "body").text and settled(d), "the page")
+    shot(d, "1-start")
+
+    keyed(d, "start").click()  # pick a scenario by its title
+    option = wait_for(d, lambda d: next(e for e in d.find_elements(By.CSS_SELECTOR, "[role=option]")
+                                        if TITLE in e.text), "the scenario's title in the list")
+    option.click()
+    keyed(d, f"{SCENARIO}|workforce.analysts.headcount")
+    wait_for(d, settled, "the scenario to load")
+    shot(d, "2-scenario-picked")
+
+    type_number(d, f"{SCENARIO}|workforce.analysts.headcount", 14)  # move a headcount
+    type_number(d, f"{SCENARIO}|experiment.replications", 2)  # and keep the run short
+    type_number(d, f"{SCENARIO}|clock.horizon", 10)
+    body = d.find_element(By.TAG_NAME, "body").text
+    assert "workforce.analysts.headcount=14" in body, "the change is listed"
+    shot(d, "3-inputs-changed")
+
+    keyed(d, "run").find_element(By.TAG_NAME, "button").click()
+    wait_for(d, lambda d: "Over the" in d.find_element(By.TAG_NAME, "body").text and settled(d), "the findings")
+    charts = d.find_elements(By.CSS_SELECTOR, "[data-testid=stImage] img, [data-testid=stPyplot] img, "
+                             "[data-testid=stImageContainer] img")
+    assert charts, "a chart is shown"
+    findings = d.find_element(By.TAG_NAME, "body").text
+    assert "95% CI" in findings
+    shot(d, "4-results")
+
+    keyed(d, "download_yaml").find_element(By.TAG_NAME, "button").click()
+    scenario_file = downloaded(d, f"{SCENARIO}.yaml")
+    keyed(d, "download_summary").find_element(By.TAG_NAME, "button").click()
+    page_summary = pd.read_csv(downloaded(d, "summary.csv"))
+    shot(d, "5-downloads")
+
+    out = tmp_path / "out"
+    proc = subprocess.run([str(Path(sys.executable).with_name("capsim")), "run", str(scenario_file), "--out",
+                           str(out), "--no-report"], capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    cli_summary = pd.read_csv(out / "summary.csv")
+    pd.testing.assert_frame_equal(cli_summary, page_summary, check_exact=True)  # the same numbers, exactly
+    assert "analysts" in scenario_file.read_text() and cli_summary.loc[cli_summary.metric == "arrivals", "mean"].iloc[0] > 0
