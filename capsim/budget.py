@@ -17,7 +17,7 @@ each new year, and for each calendar year (or part of one) capsim counts:
   enabled tool's annual cost pro rata and its per-item cost; ``overheads``: their share;
 * ``total_cost`` (staff, tooling and overheads), ``assessed`` (items from the streams whose assessment started that year)
   and ``cost_per_assessed`` = total_cost / assessed;
-* with more than one team, ``fte_<team>`` per team.
+* with more than one team, ``fte_<team>`` and ``salaries_<team>`` per team.
 
 A row ``all`` covers the whole measured period (FTE time-weighted). Each measure is the mean
 across replications with a 95% Student-t interval. When several scenarios are compared,
@@ -79,6 +79,8 @@ def replication_budget(scenario: Scenario, rep: Replication,
     span = last - first
     for measure in SUMMED:
         total[measure] = sum(r[measure] for r in rows)
+    for key in (k for k in (rows[0] if rows else {}) if k.startswith("salaries_")):
+        total[key] = sum(r[key] for r in rows)
     for key in (k for k in (rows[0] if rows else {}) if k.startswith("fte")):
         total[key] = sum(r[key] * r["_seconds"] for r in rows) / span if span else np.nan
     total["cost_per_assessed"] = total["total_cost"] / total["assessed"] if total["assessed"] else np.nan
@@ -118,6 +120,7 @@ def _piece(scenario: Scenario, rep: Replication, a: float, b: float, arrived: np
     row["cost_per_assessed"] = row["total_cost"] / row["assessed"] if row["assessed"] else np.nan
     if len(scenario.workforce) > 1:
         row.update({f"fte_{name}": value for name, value in fte_by_team.items()})
+        row.update({f"salaries_{t.team}": lines[f"salaries_{t.team}"] for t in scenario.workforce})
     return row
 
 
@@ -205,7 +208,7 @@ def summarise_budget(per_replication: pd.DataFrame, names: list[str], extra: lis
     of the ``extra`` columns, clipped to :func:`~capsim.metrics.metric_range`), and the paired
     differences from the first scenario."""
     measures = [m for m in MEASURES if m in per_replication] + sorted(
-        c for c in per_replication if c.startswith("fte_")) + list(extra)
+        c for c in per_replication if c.startswith(("fte_", "salaries_"))) + list(extra)
     reference = per_replication[per_replication.scenario == names[0]].set_index(["year", "replication"])
     rows = []
     for name in names:

@@ -434,6 +434,16 @@ def figures(
     out_console.print("Details and source address: capsim figures --id ID", style="dim")
 
 
+def share_option(option: str, text: str) -> float:
+    """A share given on the command line as a number (0.85) or a percentage ("85%"); bad input fails."""
+    from capsim.scenario import _percent_a_year
+
+    try:
+        return float(_percent_a_year(text))
+    except ValueError:
+        fail(f"{option} {text!r} is not a share: write a number between 0 and 1 or a percentage, e.g. 0.85 or 85%")
+
+
 @app.command()
 @simulating
 def calibrate(
@@ -442,7 +452,7 @@ def calibrate(
     series: Annotated[Optional[str], typer.Argument(help="With 'growth': a published series, or YEAR=VALUE,... points.")] = None,
     model: Annotated[str, typer.Option("--model", help="With 'growth': auto, count-ratio, exponential or logistic.")] = "auto",
     hold_out: Annotated[int, typer.Option("--hold-out", min=1, help="With 'backtest': the last years left out of the fit and predicted.")] = 1,
-    utilisation: Annotated[float, typer.Option("--utilisation", help="With 'team': share of usable review hours the team spends reviewing today, above 0 and at most 1.")] = 0.85,
+    utilisation: Annotated[str, typer.Option("--utilisation", help="With 'team': share of usable review hours the team spends reviewing today, above 0 and at most 1 (0.85 or 85%).")] = "0.85",
     team: Annotated[Optional[str], typer.Option("--team", "-t", help="With 'team': the team (default: the first).")] = None,
     *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
@@ -471,7 +481,7 @@ def calibrate(
         backtest_growth(series, hold_out)
         return
     if target == "team":
-        calibrate_team(series, team, utilisation, set_)
+        calibrate_team(series, team, share_option("--utilisation", utilisation), set_)
         return
     if series is not None:
         fail(f"unexpected argument {series!r}: a second argument goes only with 'capsim calibrate growth SERIES'")
@@ -1100,7 +1110,7 @@ def budget(
                           plus_minus(row.total_cost_vs_first, row.total_cost_vs_first_ci_high, signed=True)]
         shown.add_row(*cells)
     out_console.print(shown)
-    print_budget_lines(result.table, [s.name for s in result.scenarios], currency)
+    print_budget_lines(result.table, result.scenarios, currency)
     out_console.print("FTE: mean analysts in post (all teams); costs at each year's prices (costs.inflation); "
                       "'vs first': paired differences from the first scenario (negative saves).", style="dim")
     out_console.print("Staff as each scenario writes them (headcount and planned changes): a budget prices them and "
@@ -1150,6 +1160,7 @@ def uncertainty(
     """
     import capsim.sweep as sweeping
     from capsim import uncertainty as unc
+    from capsim import words
 
     base, path = load(scenario, set_)
     remote = executor == "dask" and bool(scheduler)
@@ -1178,24 +1189,36 @@ def uncertainty(
                              replications, plan.sampler, chart_metric)
     table = Table(title=f"{base.name}: {parameter_sets} parameter sets × {replications} replications "
                   f"({plan.sampler}), seed {plan.sweep.seed}; 95% intervals", title_justify="left")
-    for column in ("metric", "mean (± MC s.e.)", "run-to-run", "input", "total", "input share", "matters most"):
-        table.add_column(column, justify="left" if column in {"metric", "matters most"} else "right")
+    for column in ("metric", "mean (± MC s.e.)", "run-to-run", "input", "total", "input share",
+                   "matters most (share of the input part)"):
+        table.add_column(column, justify="right" if column in {"mean (± MC s.e.)", "input share"} else "left")
     rows = result.summary.set_index("metric")
     top = result.ranking[result.ranking["rank"] == 1].drop_duplicates("metric").set_index("metric")
     wanted = [m for m in UNCERTAINTY_HEADLINE + [m for m in rows.index if m.startswith("sla_")] if m in rows.index]
+    currency = base.costs.currency
     for metric in wanted:
         row = rows.loc[metric]
-        span = (lambda a, b: f"{format_value(row[a])} – {format_value(row[b])}")
-        driver = (f"{top.loc[metric, 'input']} ({top.loc[metric, 'first_order']:.0%})"
-                  if metric in top.index and not math.isnan(top.loc[metric, "first_order"]) else "n/a")
-        table.add_row(metric, f"{format_value(row['mean'])} ± {format_value(row['mc_se_mean'])}",
+
+        def say(value: float, metric: str = metric, ref: float = row["mean"]) -> str:
+            return words.fmt(metric, value, currency, ref)
+
+        span = (lambda a, b: f"{say(row[a])} – {say(row[b])}")
+        if math.isnan(row["input_share"]):
+            share, driver = "n/a", "n/a"
+        else:
+            share = words.percent(unc.estimated_share(row["input_share"]))
+            first = top.loc[metric, "first_order"] if metric in top.index else math.nan
+            driver = ("none: the inputs barely move it" if unc.inputs_negligible(row) else "n/a" if math.isnan(first)
+                      else f"{top.loc[metric, 'input']} ({words.percent(unc.estimated_share(first))})")
+        table.add_row(metric, f"{say(row['mean'])} ± {say(row['mc_se_mean'])}",
                       span("run_low", "run_high"), span("input_low", "input_high"), span("total_low", "total_high"),
-                      "n/a" if math.isnan(row["input_share"]) else f"{row['input_share']:.0%}", driver)
+                      share, driver)
     out_console.print(table)
-    out_console.print("Times in hours; cost in " + base.costs.currency + ". Input share: the part of the total "
-                      "variance due to the uncertain inputs. Matters most: the input explaining the largest share of "
-                      "it (rank regression). MC error of the interval ends: uncertainty_summary.csv, mc_se_*.",
-                      style="dim", soft_wrap=True)
+    out_console.print(f"Times in hours; cost in {currency}. Input share: the part of the total variance due to the "
+                      "uncertain inputs. Matters most: the input explaining the largest share of that input part "
+                      f"(rank regression); none when the inputs cause under {words.percent(unc.NEGLIGIBLE_SHARE)} of "
+                      "the variance or too little to tell from the Monte Carlo error. MC error of the interval ends: "
+                      "uncertainty_summary.csv, mc_se_*.", style="dim", soft_wrap=True)
     out_console.print(f"Wrote {target}/: uncertainty.html, charts/uncertainty_{chart_metric}.png/.svg, "
                       f"{unc.SUMMARY_FILE}, {unc.RANKING_FILE}, {unc.INPUTS_FILE}, "
                       f"{sweeping.SUMMARY_FILE}, {sweeping.REPLICATIONS_FILE}, {sweeping.MANIFEST_FILE}, "
@@ -1312,7 +1335,8 @@ def grant(
             fragment = {"workforce": [p.fragment()["workforce"][0] for p in result.plans[scenario.name]]}
             (folder / "plans" / f"{scenario.name}.yaml").write_text(
                 f"# capsim grant: the staffing plan of {scenario.name} ({path}) for the grant from {first_day}, "
-                f"{years} years,\n# as the solver made it (the first year's new seats are costed from {first_day}). "
+                f"{years} years,\n# as the solver made it (costed and simulated with no new seat before {first_day} plus the "
+                "hiring lead time). "
                 "Merge it into the scenario to replay it.\n"
                 + yaml.safe_dump(fragment, sort_keys=False, default_flow_style=None))
         from capsim import charts
@@ -1338,19 +1362,20 @@ def grant(
         raise typer.Exit(3)
 
 
-def print_budget_lines(table: pd.DataFrame, names: list[str], currency: str) -> None:
-    """Per scenario, its budget lines (salaries, on-costs, management, ...) by year, means; lines
-    that are zero in every year are left out."""
-    from capsim.costs import LINES
+def print_budget_lines(table: pd.DataFrame, scenarios: list[Scenario], currency: str) -> None:
+    """Per scenario, its budget lines (salaries per team, on-costs, management, ...) by year, means;
+    lines that are zero in every year are left out."""
+    from capsim.costs import shown_lines
 
-    for name in names:
+    for scenario in scenarios:
+        name = scenario.name
         mine = table[table.scenario == name]
         lines = Table(title=f"{name}: budget lines, {currency} (means)", title_justify="left")
         lines.add_column("line")
         for year in mine.year:
             lines.add_column(str(year), justify="right")
-        for key, label in LINES.items():
-            values = mine["tooling_cost" if key == "tooling" else key].to_numpy(dtype=float)
+        for column, label in shown_lines([t.team for t in scenario.workforce]):
+            values = mine[column].to_numpy(dtype=float)
             if values.any():
                 lines.add_row(label, *(f"{v:,.0f}" for v in values))
         lines.add_row("Total", *(f"{v:,.0f}" for v in mine.total_cost))
@@ -1365,9 +1390,13 @@ def print_grant(result, currency: str) -> None:
     shown = Table(title=f"Grant: {len(result.years)} years from {result.years[0].first}, {result.replications} "
                   f"replications, seed {result.seed}, {currency} at each year's prices (means; 95% CI)",
                   title_justify="left")
+    from capsim.grant import NO_SPREAD, sla_columns
+    from capsim.words import sla_words
+
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
+    named = {c: sla_words(s, *where) for s in result.scenarios for c, where in sla_columns(s).items()}
     columns = ["scenario", "year", "FTE needed", "FTE in post", "hires", "full cost ± 95% CI",
-               *(f"in time: {s.removeprefix('sla_')}" for s in slas), "backlog (mean)"]
+               *(named.get(s, s.removeprefix("sla_")) for s in slas), "backlog (mean)"]
     if several:
         columns.append("cost vs first ± 95% CI")
     for column in columns:
@@ -1377,7 +1406,9 @@ def print_grant(result, currency: str) -> None:
         if math.isnan(mean):
             return "—"
         text = f"{mean:+,.0f}" if signed else f"{mean:,.0f}"
-        return text if math.isnan(low) else f"{text} ± {max(high - mean, mean - low):,.0f}"
+        if math.isnan(low) or high - low <= 1e-9 * max(abs(high), 1):
+            return text  # no interval, or no spread (said under the table)
+        return f"{text} ± {max(high - mean, mean - low):,.0f}"
 
     for row in table.to_dict("records"):
         cells = [row["scenario"], row["year"], "—" if math.isnan(row["fte_needed"]) else f"{row['fte_needed']:.1f}",
@@ -1385,8 +1416,10 @@ def print_grant(result, currency: str) -> None:
                  with_ci(row["total_cost"], row["total_cost_ci_low"], row["total_cost_ci_high"])]
         for sla in slas:
             met = row[sla] >= row[f"{sla}_target"] - 1e-12
+            late = row.get("hires_late_weeks", 0)
             cells.append(f"{row[sla]:.1%} ({100 * row[f'{sla}_ci_low']:.1f}–{row[f'{sla}_ci_high']:.1%})"
-                         + ("" if met else f" < {row[f'{sla}_target']:.0%}"))
+                         + ("" if met else f" < {row[f'{sla}_target']:.0%}")
+                         + (f", hires late by {late:.0f} weeks" if late > 0 and row["year"] != "all" else ""))
         cells.append(f"{row['backlog_mean']:,.0f}")
         if several:
             cells.append("–" if row["scenario"] == result.scenarios[0].name else
@@ -1394,13 +1427,19 @@ def print_grant(result, currency: str) -> None:
                                  row["total_cost_vs_first_ci_high"], signed=True))
         shown.add_row(*cells)
     out_console.print(shown)
+    if "cost_note" in table and (table.cost_note == NO_SPREAD).any():
+        out_console.print(f"Full cost: {NO_SPREAD}.", markup=False, soft_wrap=True)
+    if "hires_late_weeks" in table and (table.hires_late_weeks > 0).any():
+        out_console.print("Hires late: the year's new analysts cannot be in post and trained on its first day (they "
+                          "are recruited from the grant start, then train); its service level and cost are those "
+                          "of the hires arriving late.", markup=False, soft_wrap=True)
     for name, plans in result.plans.items():  # the solver's reasons: a year no headcount meets, hires already late
         for plan in plans:
             for k, period in enumerate(plan.periods):
                 if period.note:
                     out_console.print(f"{name}, team {plan.team}, {result.years[k].label}: {period.note}",
                                       markup=False, soft_wrap=True)
-    print_budget_lines(table, [s.name for s in result.scenarios], currency)
+    print_budget_lines(table, result.scenarios, currency)
     warmups = sorted(set(result.warmup_days))
     out_console.print(
         f"FTE: analysts on each team's contract (part-time as fractions); needed: the smallest headcount meeting the "

@@ -49,7 +49,7 @@ from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 from capsim.workforce import ShiftPlan, Tenures, contracted_hours_per_year, people_per_seat, planned_tenures, shift_starts
 
 LINES = {
-    "salaries": "Analyst salaries",
+    "salaries": "Salaries",
     "on_costs": "Employer on-costs",
     "overtime": "Overtime",
     "management": "Management and quality assurance",
@@ -63,6 +63,25 @@ LINES = {
 """Budget lines, in the order a budget shows them, with their labels."""
 TEAM_LINES = ["salaries", "on_costs", "overtime", "recruitment", "training", "wellbeing", "licences"]
 """The lines charged per team (:func:`team_staff_cost`)."""
+
+
+def salary_label(team: str) -> str:
+    """A team's salary line as a budget names it: "Analysts' salaries", "Victim id team's salaries"."""
+    name = team.replace("_", " ")
+    name = name[:1].upper() + name[1:]
+    return f"{name}' salaries" if name.endswith("s") else f"{name} team's salaries"
+
+
+def shown_lines(teams: list[str]) -> list[tuple[str, str]]:
+    """(column of a budget table, label) of each line as a budget shows it: salaries per team (the
+    ``salaries_<team>`` columns when there are several teams), tooling as ``tooling_cost``."""
+    out = []
+    for key, label in LINES.items():
+        if key == "salaries":
+            out += [("salaries" if len(teams) == 1 else f"salaries_{t}", salary_label(t)) for t in teams]
+        else:
+            out.append(("tooling_cost" if key == "tooling" else key, label))
+    return out
 
 ITEMS_PROCESSED_BY = {"hash_matching": "arrivals", "classifier": "reviewed", "synthetic_detector": "reviewed",
                       "clustering": "reviewed", "wellbeing": "reviewed"}
@@ -158,13 +177,14 @@ def role_cost(scenario: Scenario, fte_years: dict[str, dict[int, float]]) -> flo
     return total
 
 
-def staff_lines(scenario: Scenario, t0: float, t1: float,
-                shifts: list[ShiftPlan] | None = None) -> tuple[dict[str, float], dict[str, float]]:
-    """Staff lines of every team over [t0, t1), management included and overheads not, and the
-    FTE-years in post per team (``shifts``: a replication's plans, by team)."""
+def staff_lines(scenario: Scenario, t0: float, t1: float, shifts: list[ShiftPlan] | None = None
+                ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """Staff lines of every team over [t0, t1), management included and overheads not, the
+    FTE-years in post per team and the salaries per team (``shifts``: a replication's plans, by team)."""
     lines = dict.fromkeys(TEAM_LINES + ["management"], 0.0)
     fte_by_year: dict[str, dict[int, float]] = {}
     fte_years: dict[str, float] = {}
+    salaries = dict.fromkeys((t.team for t in scenario.workforce), 0.0)
     for i, team in enumerate(scenario.workforce):
         plan = shifts[i] if shifts is not None else None
         by_year = {}
@@ -172,11 +192,12 @@ def staff_lines(scenario: Scenario, t0: float, t1: float,
             part = team_staff_cost(scenario, team, a, b, plan)
             for line in TEAM_LINES:
                 lines[line] += part[line]
+            salaries[team.team] += part["salaries"]
             by_year[year] = part["fte_years"]
         fte_by_year[team.team] = by_year
         fte_years[team.team] = sum(by_year.values())
     lines["management"] = role_cost(scenario, fte_by_year)
-    return lines, fte_years
+    return lines, fte_years, salaries
 
 
 def staff_cost_between(scenario: Scenario, t0: float, t1: float, shifts: list[ShiftPlan] | None = None) -> float:
@@ -217,13 +238,14 @@ def tooling_lines(scenario: Scenario, years: float, arrivals: float, reviewed: f
 
 def cost_lines(scenario: Scenario, t0: float, t1: float, shifts: list[ShiftPlan] | None,
                processed: dict[int, tuple[float, float]]) -> dict[str, float]:
-    """Every budget line (:data:`LINES`) over [t0, t1) and their ``total``, at each calendar year's prices.
+    """Every budget line (:data:`LINES`) over [t0, t1) and their ``total``, at each calendar year's prices,
+    and each team's salaries (``salaries_<team>``, part of ``salaries``).
 
     ``processed`` gives, per calendar year of [t0, t1), the (arrivals, reviewed) items the tools
     processed there (:data:`ITEMS_PROCESSED_BY`).
     """
     lines = dict.fromkeys(LINES, 0.0)
-    staff, _ = staff_lines(scenario, t0, t1, shifts)
+    staff, _, salaries = staff_lines(scenario, t0, t1, shifts)
     lines.update(staff)
     for year, a, b in calendar_years(scenario, t0, t1):
         arrivals, reviewed = processed.get(year, (0.0, 0.0))
@@ -231,4 +253,5 @@ def cost_lines(scenario: Scenario, t0: float, t1: float, shifts: list[ShiftPlan]
                                           price_index(scenario, year))
     lines["overheads"] = scenario.costs.overheads * sum(v for k, v in lines.items() if k != "overheads")
     lines["total"] = sum(lines[k] for k in LINES)
+    lines.update({f"salaries_{team}": value for team, value in salaries.items()})
     return lines

@@ -189,6 +189,21 @@ def sla_column(scenario: Scenario, priority: str, team: str) -> str:
     return f"sla_{priority}_{team}" if len(scenario.workforce) > 1 else f"sla_{priority}"
 
 
+def sla_columns(scenario: Scenario) -> dict[str, tuple[str, str]]:
+    """Each SLA column of the grant table (:func:`sla_column`) and its (priority, team)."""
+    return {sla_column(scenario, s.priority, team.team): (s.priority, team.team)
+            for i, team in enumerate(scenario.workforce) for s in team_slas(scenario, i)}
+
+
+NO_SPREAD = "no run-to-run spread: the plan fixes the staff; set workforce attrition for hiring uncertainty"
+"""Said instead of a 95% CI of cost when every replication costs the same."""
+
+
+def no_spread(low: float, high: float, replications: int) -> bool:
+    """True when an interval from ``replications`` (more than one) runs has no width (all runs agree)."""
+    return replications > 1 and math.isfinite(low) and math.isfinite(high) and high - low <= 1e-9 * max(abs(high), 1)
+
+
 def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_start: tuple[int, int] | None = None,
           confidence: float = 0.9, replications: int | None = None, seed: int | None = None, workers: int = 1,
           progress: Progress | None = None) -> GrantResult:
@@ -225,9 +240,10 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
             done += plan.runs
             _check_periods(plan, periods[n])
             team_plans.append(plan)
-            costed = costed_staffing(plan, start)
+            team_index = [t.team for t in scenario.workforce].index(team)
+            costed = costed_staffing(plan, start, scenario.workforce[team_index].hiring.lead_time)
             steps = ", ".join(f"{h} from {d}" for d, h in costed[1:])
-            scenario = with_changes(scenario, [t.team for t in scenario.workforce].index(team), costed).with_override(
+            scenario = with_changes(scenario, team_index, costed).with_override(
                 f"plan: workforce.{team} headcount {costed[0][1]}" + (f", then {steps}" if steps else "")
                 + f" (capsim grant, SLAs met in at least {confidence:.0%} of replications)")
         plans[scenario.name] = team_plans
@@ -260,17 +276,46 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
             for s in team_slas(planned[i], [t.team for t in planned[i].workforce].index(plan.team)):
                 table.loc[mine, f"{sla_column(planned[i], s.priority, plan.team)}_target"] = s.target
         table.loc[mine, "warmup_days"] = warmup_days(planned[i])
+        late = [max((_late_weeks(plan, planned[i], periods[i], start)[k] for plan in plans[name]), default=0)
+                for k in range(years)]
+        table.loc[mine, "hires_late_weeks"] = late + [max(late)]
+    table["cost_note"] = [NO_SPREAD if no_spread(lo, hi, replications) else ""
+                          for lo, hi in zip(table.total_cost_ci_low, table.total_cost_ci_high)]
     return GrantResult(planned, plans, periods[0], seed, replications, [warmup_days(s) for s in planned],
                        per_replication, table)
 
 
-def costed_staffing(plan: StaffingPlan, start: dt.date) -> list[tuple[dt.date, int]]:
-    """The plan as costed: seats beyond today's needed in the first grant year start on the grant
-    start (hired then, so recruited and paid from then), not before the run as the solver assumes."""
+def costed_staffing(plan: StaffingPlan, start: dt.date, lead_time: float = 0.0) -> list[tuple[dt.date, int]]:
+    """The plan as costed and simulated: no seat beyond today's starts before it can, the grant start
+    plus the hiring ``lead_time`` (seconds): recruited with the grant's money, the first year's new
+    seats start then (and train for the team's ramp), not before the run as the solver assumes."""
+    arrive = start + dt.timedelta(seconds=lead_time)
     (first_date, first), *rest = plan.staffing
-    if first <= plan.baseline:
-        return list(plan.staffing)
-    return [(first_date, plan.baseline), (start, first), *((d, h) for d, h in rest if d > start)]
+    steps = {first_date: min(first, plan.baseline)}
+    for d, h in [(first_date, first), *rest]:  # hires only: later steps raise the headcount
+        steps[max(d, arrive) if h > plan.baseline else d] = h
+    out: list[tuple[dt.date, int]] = []
+    for d, h in sorted(steps.items()):
+        if not out or h != out[-1][1]:
+            out.append((d, h))
+    return out
+
+
+def _late_weeks(plan: StaffingPlan, scenario: Scenario, years: list[GrantYear], start: dt.date) -> list[int]:
+    """Per grant year that needs more seats than the year before, how many weeks after its first day
+    the seats it needs are in post and trained, as costed (0: on time)."""
+    team = next(t for t in scenario.workforce if t.team == plan.team)
+    trained = dt.timedelta(weeks=team.ramp.training_weeks + team.ramp.weeks)
+    steps = [(c.date, c.headcount) for c in team.changes]
+    out, before = [], plan.baseline
+    for period, year in zip(plan.periods, years):
+        needed, late = period.headcount, 0
+        if needed > before:
+            when = None if team.headcount >= needed else next((d for d, h in steps if h >= needed), None)
+            late = 0 if when is None else max(0, math.ceil((when + trained - year.first).days / 7))
+        out.append(late)
+        before = max(before, needed)
+    return out
 
 
 def _check_periods(plan: StaffingPlan, years: list[GrantYear]) -> None:

@@ -165,8 +165,21 @@ def _percent_a_year(value: Any) -> Any:
             try:
                 return float(text[:-1]) / 100
             except ValueError:
-                raise ValueError(f"{value!r} is not a percentage a year, e.g. 30% (or 0.3)") from None
+                raise ValueError(f"{value!r} is not a percentage, e.g. 30% (or 0.3)") from None
     return value
+
+
+def _growth_per_year(value: Any) -> Any:
+    """:func:`_percent_a_year`, refusing no growth with how to write it (omit growth)."""
+    share = _percent_a_year(value)
+    if isinstance(share, (int, float)) and share == 0:
+        raise ValueError(f"{value!r} a year is no growth: to hold the volume flat, omit growth (or write "
+                         "a rise above 0, e.g. 30%)")
+    return share
+
+
+PercentShare = Annotated[float, BeforeValidator(_percent_a_year)]
+"""A number written as a share (0.22) or a percentage ("22%"); its bounds are the field's."""
 
 
 class GrowthExponential(Strict):
@@ -175,7 +188,7 @@ class GrowthExponential(Strict):
     model: Literal["exponential"] = Field(description="growth model")
     doubling_time: Seconds | None = Field(None, description="time for the volume to double, e.g. 180d; at least 1d "
                                           "(or give per_year)")
-    per_year: Annotated[float | None, BeforeValidator(_percent_a_year)] = Field(
+    per_year: Annotated[float | None, BeforeValidator(_growth_per_year)] = Field(
         None, gt=0, le=1000, description="growth per year, compounding, e.g. 30% (or 0.3); above 0, at most "
         "100000% (or give doubling_time)")
 
@@ -682,8 +695,8 @@ class TeamCost(Strict):
     ``costs.price_year``."""
 
     annual_cost: float = Field(description="gross salary of one full-time analyst for a year (365.25 days), pro rata")
-    on_costs: float = Field(0.0, le=5, description="employer's on-costs (social insurance, pension) as a share "
-                            "of salary, e.g. 0.25; default 0 (annual_cost already includes them)")
+    on_costs: PercentShare = Field(0.0, le=5, description="employer's on-costs (social insurance, pension) as a share "
+                            "of salary, e.g. 0.25 or 25%; default 0 (annual_cost already includes them)")
     hire_cost: float = Field(0.0, description="recruitment and vetting of one new analyst, charged when they "
                              "start; default 0")
     training_cost: float = Field(0.0, description="initial training of one new analyst, charged when they start; "
@@ -710,7 +723,8 @@ class RoleCost(Strict):
     per: float = Field(gt=0, le=10_000, description="analyst FTE per one FTE of the role, e.g. 8")
     teams: list[str] = Field(default_factory=list, description="teams whose analysts it supports (default: all)")
     annual_cost: float = Field(description="gross salary of one full-time post of the role for a year")
-    on_costs: float = Field(0.0, le=5, description="employer's on-costs as a share of salary; default 0")
+    on_costs: PercentShare = Field(0.0, le=5, description="employer's on-costs as a share of salary, e.g. 0.22 or 22%; "
+                            "default 0")
 
     @field_validator("annual_cost", "on_costs")
     @classmethod
@@ -727,12 +741,12 @@ def iso_4217_codes() -> frozenset[str]:
 
 class Costs(Strict):
     currency: str = Field("GBP", description="currency of every cost: an ISO 4217 code, e.g. GBP, EUR, USD")
-    inflation: float = Field(0.0, gt=-1, le=1, description="yearly rise of pay and prices applied to every cost, "
-                             "e.g. 0.03: costs are at the prices of price_year, then rise each calendar year")
+    inflation: PercentShare = Field(0.0, gt=-1, le=1, description="yearly rise of pay and prices applied to every cost, "
+                             "e.g. 0.03 or 3%: costs are at the prices of price_year, then rise each calendar year")
     price_year: int | None = Field(None, ge=1900, le=2200, description="calendar year whose prices the costs are "
                                    "written in; default: clock.start's year")
-    overheads: float = Field(0.0, ge=0, le=5, description="overheads (premises, IT, finance, HR) as a share of all "
-                             "other costs, e.g. 0.15; default 0")
+    overheads: PercentShare = Field(0.0, ge=0, le=5, description="overheads (premises, IT, finance, HR) as a share of all "
+                             "other costs, e.g. 0.15 or 15%; default 0")
     teams: dict[str, TeamCost] = Field(default_factory=dict, description="costs per team, by team name")
     roles: list[RoleCost] = Field(default_factory=list, description="supporting roles in proportion to analysts: "
                                   "management and quality assurance, e.g. one team leader per 8 analysts")

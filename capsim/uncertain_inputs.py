@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from capsim import units
@@ -161,6 +162,25 @@ class Uncertain(BaseModel):
         """``value`` (SI units) written as a scenario would write it: ``"1.2e+07s"``, ``"0.004/s"``, ``"0.3"``."""
         number = repr(float(value))
         return {"duration": f"{number}s", "rate": f"{number}/s"}.get(self.kind, number)
+
+    def unit(self) -> tuple[str, float]:
+        """The unit its parameters are written in and its size in SI units: ``("d", 86400.0)`` for
+        ``150d``, ``("/day", 1 / 86400)`` for ``370/day``, ``("", 1.0)`` for a plain number."""
+        if not self.kind:
+            return "", 1.0
+        written = str(next(getattr(self, k) for k in ("low", "mean", "mode") if getattr(self, k) is not None))
+        if self.kind == "duration":
+            unit = units._DURATION.match(written).group(2)
+            return unit, units.SECONDS[unit.lower()]
+        _, per, unit = units._RATE.match(written).groups()  # a rate
+        return f"/{per or ''}{unit}", 1 / (float(per or 1) * units.SECONDS[unit.lower()])
+
+    def shown(self, value: float) -> str:
+        """``value`` (SI units) for a reader, in the unit the scenario writes this input in, to four
+        significant figures and never in scientific notation: ``179.1d``, ``370.2/day``, ``0.3123``
+        (numpy's positional format: this model-layer module cannot use :mod:`capsim.words`)."""
+        unit, size = self.unit()
+        return np.format_float_positional(value / size, precision=4, fractional=False, trim="-") + unit
 
     def central(self) -> float:
         """The median, in SI units: the value an ordinary run uses."""

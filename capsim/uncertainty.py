@@ -61,6 +61,8 @@ DEFAULT_REPLICATIONS = 5
 (4 degrees of freedom per set, pooled over every set)."""
 LEVEL = 0.95
 BOOTSTRAP = 200
+NEGLIGIBLE_SHARE = 0.05
+"""Below this share of a metric's variance the inputs count as barely moving it (:func:`inputs_negligible`)."""
 """Bootstrap resamples of the sets for the Monte Carlo error of the interval ends."""
 
 SUMMARY_FILE = "uncertainty_summary.csv"
@@ -252,12 +254,28 @@ def rank_inputs(plan: UncertaintyPlan, per_replication: pd.DataFrame, metrics: S
 
 
 def inputs_table(plan: UncertaintyPlan) -> pd.DataFrame:
-    """One row per parameter set: its index, each input's quantile and value (as the scenario would write it)."""
+    """One row per parameter set: its index, each input's quantile and value (in the unit the
+    scenario writes that input in, to four significant figures: :meth:`Uncertain.shown`)."""
     table = pd.DataFrame({"point": range(len(plan.values))})
     for k, i in enumerate(plan.inputs):
         table[f"{i.label} quantile"] = plan.quantiles[:, k]
-        table[i.label] = plan.sweep.grid[i.keys[0]]
+        table[i.label] = [i.spec.shown(v) for v in plan.values[:, k]]
     return table
+
+
+def inputs_negligible(row: pd.Series) -> bool:
+    """True when the inputs barely move a metric (a :func:`summarise` row): their share of its
+    variance is under :data:`NEGLIGIBLE_SHARE`, or the input interval is no wider than twice the
+    Monte Carlo error of its ends (so it cannot be told from zero width). Its input ranking then
+    ranks noise, and no input should be named as the one to collect."""
+    width = row["input_high"] - row["input_low"]
+    return not (row["input_share"] >= NEGLIGIBLE_SHARE and width > 2 * row["mc_se_input"])
+
+
+def estimated_share(share: float) -> float:
+    """A share estimated from the parameter sets, to the whole percent: what a few dozen sets can
+    tell (a rank-regression share of 0.9999999999999998 is 100%, not "over 99.9999%")."""
+    return round(share, 2) if math.isfinite(share) else share
 
 
 # --------------------------------------------------------------------------- the run

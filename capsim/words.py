@@ -7,7 +7,8 @@ Each kind of number has one rule here:
 - counts: :func:`count_words` (2,100; 1.2 million), rounded with :func:`round_sig`;
 - shares: :func:`percent` (94%);
 - durations: :func:`hours_words` (a time in hours: 40 min, 26 h, 3.1 days), :func:`span_words`
-  (a run's length: 11 months, three years), :func:`duration_text` (a deadline or lead time
+  (a run's length: 11 months, three years), :func:`wait_words` (a wait in prose, with its
+  interval: 26 hours, 28 days), :func:`duration_text` (a deadline or lead time
   given in seconds: 72 h, 30 d), :func:`seconds_text` (a time per item: 28.4 s, 1.5 min);
 - money: :func:`money` (in titles: GBP 1.2 million) and :func:`fmt` (in findings: £93,000);
 - a metric's value: :func:`value_text` (titles) and :func:`fmt` (findings, to match summary.csv);
@@ -65,9 +66,12 @@ def unsigned_zero(text: str) -> str:
 
 def percent(x: float, digits: int = 0) -> str:
     """A share as a percentage: 0.937 → 94%. A share strictly between 0 and 1 never reads 0% or
-    100%: it takes the decimals it needs (0.9995 → 99.95%, 0.0004 → 0.04%), up to four."""
+    100%: it takes the decimals it needs (0.9995 → 99.95%, 0.0004 → 0.04%), up to four; exactly
+    0 and 1 read 0% and 100%."""
     if not math.isfinite(x):
         return "n/a"
+    if x in (0.0, 1.0):  # none or all of them: exactly, without decimals that suggest rounding
+        return f"{100 * x:.0f}%"
     text = unsigned_zero(_share_digits(x, digits))
     if 0 < x < 1 and float(text) in (0.0, 100.0):  # beyond four decimals: say how close
         return "under 0.0001%" if x < 0.5 else "over 99.9999%"
@@ -98,17 +102,38 @@ def plain_number(x: float, digits: int = 3) -> str:
 # --------------------------------------------------------------------------- durations
 
 
+LONG_WAIT_HOURS = 48
+"""Durations longer than this many hours are written in days (670 h reads "28 days")."""
+
+
 def hours_words(h: float) -> str:
-    """A duration given in hours, in the unit a reader would use: 40 min, 26 h, 3.1 days."""
+    """A duration given in hours, in the unit a reader would use: 40 min, 26 h, 3.1 days
+    (days above :data:`LONG_WAIT_HOURS`)."""
     if not math.isfinite(h):
         return "n/a"
     if 0 < h < 1 / 120:
         return "under 1 min"
     if h < 1:
         return unsigned_zero(f"{h * 60:.0f}") + " min"
-    if h < 72:
+    if h <= LONG_WAIT_HOURS:
         return f"{plain_number(h)} h"
     return f"{plain_number(h / 24, 2) if h < 240 else f'{h / 24:,.0f}'} days"
+
+
+def wait_words(hours: float, low: float = math.nan, high: float = math.nan) -> str:
+    """A wait given in hours, with its 95% interval, for prose: "26 hours (95% CI 24.1 to 27.9
+    hours)", or in days above :data:`LONG_WAIT_HOURS`: "28 days (95% CI 26 to 30 days)"; the
+    interval shares the mean's decimals (three significant figures of the mean)."""
+    if not math.isfinite(hours):
+        return "n/a"
+    scale, unit = (24, "days") if hours > LONG_WAIT_HOURS else (1, "hours")
+    places = _decimals(hours / scale)
+    text = f"{hours / scale:,.{places}f} {unit}"
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return text + " (one replication: no interval)"
+    if low == high:
+        return text + " (the same in every replication)"
+    return text + f" (95% CI {max(low, 0) / scale:,.{places}f} to {high / scale:,.{places}f} {unit})"
 
 
 def span_words(days: float) -> str:
@@ -168,9 +193,9 @@ METRIC_LABELS: dict[str, str] = {
     "utilisation": "Utilisation of shift time",
     "cost_total": "Staff cost",
     "cost_per_assessed": "Staff cost per assessed item",
-    "fte": "Analysts in post (FTE)",
-    "ai_generated": "AI-generated items reaching analysts",
-    "ai_generated_share": "AI-generated share of items reaching analysts",
+    "fte": "Staff in post, all teams (FTE)",
+    "ai_generated": "AI-generated items reaching staff",
+    "ai_generated_share": "AI-generated share of items from the streams reaching staff (all teams)",
     "referrals_lost_real": "Real referrals lost to false positives",
     "referrals_avoided_synthetic": "Synthetic referrals avoided",
     "synthetic_referred": "Synthetic items referred on",
@@ -196,6 +221,14 @@ def metric_label(metric: str, scenario: Any = None) -> str:
             return f"Share of {own} within {duration_text(sla.within)} (own priority)"
         return f"Share of {items_words(scenario, priority)} assessed within {duration_text(sla.within)}"
     return METRIC_LABELS.get(metric, metric.replace("_", " "))
+
+
+def sla_words(scenario: Any, priority: str, team: str | None = None) -> str:
+    """An SLA in plain words: what its items are and their deadline, "reports within 72 h", and
+    the team in brackets when given ("reports within 72 h (analysts)")."""
+    sla = next(x for x in scenario.sla if x.priority == priority)
+    text = f"{items_words(scenario, priority)} within {duration_text(sla.within)}"
+    return f"{text} ({team.replace('_', ' ')})" if team else text
 
 
 def is_share(metric: str) -> bool:

@@ -66,7 +66,7 @@ def test_doubling_a_salary_doubles_its_line_and_what_is_proportional_to_it():
         assert doubled[line] == pytest.approx(2 * base[line], rel=1e-12)
     for line in ("management", "recruitment", "training", "wellbeing", "licences", "tooling"):
         assert doubled[line] == pytest.approx(base[line], rel=1e-12)
-    direct = sum(v for k, v in doubled.items() if k not in ("overheads", "total"))
+    direct = sum(doubled[k] for k in LINES if k != "overheads")  # not salaries_<team>: part of salaries
     assert doubled["overheads"] == pytest.approx(0.1 * direct, rel=1e-12)
     assert set(LINES) <= set(base)
 
@@ -276,3 +276,89 @@ def test_part_time_analysts_cost_and_count_as_fractions():
     assert table.loc["all", "fte"] == pytest.approx(3.0, rel=1e-12)
     days = (100 - 14)  # measured: after the 14-day warm-up, all in 2026
     assert table.loc["all", "salaries"] == pytest.approx(3 * 40000 * 1.03 * days / 365.25, rel=1e-9)
+
+
+# ----------------------------------------------------------------------------- issue 15, user trial
+
+
+def test_bundled_growth_scenarios_cost_in_full_with_salaries_per_team():
+    """The growth scenarios inherit base.yaml's full costs: every line a finance officer keeps,
+    salaries named by team (before: one 'Analyst salaries' line covering every team)."""
+    from capsim.costs import shown_lines
+
+    scenario = load_scenario("scenarios/growth-central.yaml")
+    assert scenario.costs.inflation > 0 and scenario.costs.overheads > 0 and scenario.costs.roles
+    lines = cost_lines(scenario, 0.0, 30 * SECONDS_PER_DAY, None, {})
+    for line in ("on_costs", "management", "wellbeing", "licences", "overheads"):
+        assert lines[line] > 0, line
+    teams = [t.team for t in scenario.workforce]
+    assert sum(lines[f"salaries_{t}"] for t in teams) == pytest.approx(lines["salaries"], rel=1e-12)
+    labels = [label for _, label in shown_lines(teams)]
+    assert "Analysts' salaries" in labels and "Graders' salaries" in labels and "Salaries" not in labels
+
+
+def test_a_cost_with_no_spread_says_so_instead_of_a_degenerate_interval(sized):
+    """No attrition: the plan fixes the staff, so every replication costs the same."""
+    from capsim.cli import out_console, print_grant
+    from capsim.grant import NO_SPREAD
+    from capsim.report.grant import render_grant_report
+
+    assert (sized.table.total_cost_ci_low == sized.table.total_cost_ci_high).all()
+    assert (sized.table.cost_note == NO_SPREAD).all()
+    page = render_grant_report(sized, "<svg></svg>")
+    assert NO_SPREAD in page and "95% CI EUR" not in page
+    with out_console.capture() as captured:
+        print_grant(sized, "EUR")
+    text = captured.get()
+    assert NO_SPREAD in " ".join(text.split()) and "± 0" not in text
+
+
+def test_service_levels_are_named_in_plain_words(sized):
+    from capsim import charts
+    from capsim.cli import out_console, print_grant
+    from capsim.report.grant import render_grant_report
+
+    page = render_grant_report(sized, "<svg></svg>")
+    assert "reports within 72 h (analysts)" in page and "normal assessed in time" not in page
+    fig = charts.grant_per_year(sized.table, sized.scenarios, sized.seed, sized.replications)
+    assert any("reports within 72 h (analysts)" in ax.get_title(loc="left") for ax in fig.axes)
+    with out_console.capture() as captured:
+        print_grant(sized, "EUR")
+    assert "in time: normal" not in captured.get()
+
+
+def test_hires_arrive_after_their_lead_time_and_a_late_year_says_so():
+    """One analyst, far too few: the first year's hires are recruited from the grant start, so they
+    start 90 days later and are trained 4 weeks after that, ceil((90 + 28) / 7) = 17 weeks late;
+    the costed, simulated plan has them then, not on the grant start."""
+    raw = hotline()
+    raw["workforce"][0].update(headcount=1, hiring={"lead_time": "90d"}, ramp={"weeks": 4, "start": 0.5})
+    result = grant([load_scenario(raw)], dt.date(2027, 4, 1), 1, replications=2)
+    team = result.scenarios[0].workforce[0]
+    assert team.changes and min(c.date for c in team.changes) >= dt.date(2027, 4, 1) + dt.timedelta(days=90)
+    assert result.table.set_index("year").loc["2027/28", "hires_late_weeks"] == 17
+    from capsim.report.grant import render_grant_report
+
+    assert "hires late by 17 weeks" in render_grant_report(result, "<svg></svg>")
+
+
+def test_shares_accept_percentages_and_no_growth_says_how_to_write_it():
+    raw = hotline()
+    costs = raw["costs"]
+    costs.update(inflation="3%", overheads="10%")
+    costs["teams"]["analysts"]["on_costs"] = "20%"
+    costs["roles"][0]["on_costs"] = "20%"
+    assert lines_of(raw) == pytest.approx(lines_of(hotline()), rel=1e-12)
+    raw = hotline()
+    raw["demand"][0]["growth"]["per_year"] = "0%"
+    with pytest.raises(ScenarioError, match="no growth: to hold the volume flat, omit growth"):
+        load_scenario(raw)
+
+
+def test_calibrate_team_takes_utilisation_as_a_percentage():
+    runner = CliRunner()
+    share = runner.invoke(app, ["calibrate", "team", "one-team", "--utilisation", "0.85"])
+    percent = runner.invoke(app, ["calibrate", "team", "one-team", "--utilisation", "85%"])
+    assert share.exit_code == percent.exit_code == 0 and percent.output == share.output
+    bad = runner.invoke(app, ["calibrate", "team", "one-team", "--utilisation", "lots"])
+    assert bad.exit_code == 2 and "--utilisation 'lots' is not a share" in bad.output and "Traceback" not in bad.output

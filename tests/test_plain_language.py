@@ -15,7 +15,7 @@ def test_a_share_between_0_and_1_never_reads_0_or_100(share, text):
     assert percent(share) == text
 
 
-@pytest.mark.parametrize("share, text", [(0.99951, "99.95%"), (0.9996, "99.96%"), (0.951, "95.1%"), (1.0, "100.0%")])
+@pytest.mark.parametrize("share, text", [(0.99951, "99.95%"), (0.9996, "99.96%"), (0.951, "95.1%"), (1.0, "100%")])
 def test_findings_keep_99_95_as_99_95(share, text):
     assert fmt("sla_normal", share) == text
 

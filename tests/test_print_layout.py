@@ -118,3 +118,16 @@ def test_no_output_names_the_machine_it_ran_on(briefed):
         if path.suffix in {".html", ".csv", ".json", ".txt", ".svg"}:
             text = path.read_text(encoding="utf-8")
             assert here not in text and str(Path.home()) not in text and "/tmp/" not in text, path.name
+
+
+def test_the_briefs_charts_have_one_line_footers_and_one_sources_list(briefed):
+    import base64
+
+    brief = (briefed / "brief.html").read_text(encoding="utf-8")
+    charts = [base64.b64decode(x).decode("utf-8") for x in re.findall(r'src="data:image/svg\+xml;base64,([^"]*)"', brief)]
+    assert len(charts) == 3
+    for svg in charts:  # each chart's footer: one line that points to page 2, no list of publications
+        assert "sources: see page 2" in svg and "Sources:" not in svg and "As reported by" not in svg
+    assert brief.count("<h2>Sources</h2>") == 1
+    limits = brief.split("<h2>Main limits</h2>")[1].split("</ul>")[0]
+    assert "capsim uncertainty" in limits and "_20" not in limits  # no figure ids such as iwf_2023_...

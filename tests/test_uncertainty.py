@@ -120,10 +120,20 @@ def test_parameter_sets_are_a_latin_hypercube_and_share_random_numbers(tmp_path)
 
 
 def test_cli_uncertainty_writes_tables_and_refuses_a_scenario_without_uncertain_inputs(tmp_path):
+    import re
+    import warnings
+
     runner = CliRunner()
     out = tmp_path / "u"
-    done = runner.invoke(app, ["uncertainty", uncertain_mmc(tmp_path, days=0.5), "-n", "4", "-r", "2", "--out", str(out)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # e.g. matplotlib's constrained-layout warning
+        done = runner.invoke(app, ["uncertainty", uncertain_mmc(tmp_path, days=0.5), "-n", "4", "-r", "2",
+                                   "--out", str(out)])
     assert done.exit_code == 0, done.output
+    assert not re.search(r"\d[eE][-+]?\d", done.output), done.output  # no scientific notation
+    assert "input part)" in done.output and "largest share of that input part" in done.output  # the header, wrapped
+    utilisation = next(line for line in done.output.splitlines() if line.startswith("│ utilisation"))
+    assert "%" in utilisation  # a share as words.fmt writes it, not 0.4903 ± 5.713e-06
     assert "run-to-run" in done.output and "demand.items.rate" in done.output
     for name in ("uncertainty_summary.csv", "uncertainty_ranking.csv", "uncertainty_inputs.csv", "sweep_replications.csv",
                  "charts/uncertainty_backlog_end.svg"):
@@ -171,3 +181,100 @@ def test_an_ordinary_run_says_it_uses_the_medians(tmp_path):
                                     "--out", str(tmp_path / "run")])
     assert done.exit_code == 0, done.output
     assert "2 uncertain input(s)" in done.output and "run at their medians; capsim uncertainty" in done.output
+
+
+# --------------------------------------------------------------------------- what a reader sees
+
+
+def _tables(input_share: float, shares: list[float]) -> tuple:
+    """A summary and ranking of one run as :func:`uncertainty.summarise` and :func:`uncertainty.rank_inputs`
+    write them: backlog_end with ``input_share`` of its variance from the inputs, whose first-order shares are
+    ``shares``, and a cost that no input moves."""
+    import pandas as pd
+
+    width = 400 * input_share  # the input interval, wide when the inputs matter
+    summary = pd.DataFrame([
+        {"metric": "backlog_end", "mean": 2116.0, "mc_se_mean": 5.2, "run_low": 2080.0, "run_high": 2153.0,
+         "input_low": 2116.0 - width, "input_high": 2116.0 + width, "total_low": 2082.0 - width,
+         "total_high": 2152.0 + width, "mc_se_run": 3.0, "mc_se_input": 2.0, "mc_se_total": 3.0,
+         "input_share": input_share, "sets": 4, "replications": 2},
+        {"metric": "cost_total", "mean": 412961.0, "mc_se_mean": 0.0, "run_low": 412961.0, "run_high": 412961.0,
+         "input_low": 412961.0, "input_high": 412961.0, "total_low": 412961.0, "total_high": 412961.0,
+         "mc_se_run": 0.0, "mc_se_input": 0.0, "mc_se_total": 0.0, "input_share": math.nan, "sets": 4,
+         "replications": 2}])
+    names = ["ai-growth", "reports-growth", "review-time-image", "review-time-video", "classifier-recall"][:len(shares)]
+    ranking = pd.DataFrame([{"metric": "backlog_end", "input": name, "first_order": share, "r_squared": sum(shares),
+                             "rank": k + 1, "distribution": "lognormal(low=125.9d, high=348.3d)", "source": "test"}
+                            for k, (name, share) in enumerate(zip(names, shares))])
+    return summary, ranking
+
+
+def test_findings_do_not_name_a_driver_when_the_inputs_barely_move_a_result():
+    from capsim.report.uncertainty import uncertainty_findings
+
+    scenario = load_scenario("scenarios/growth-central.yaml")
+    negligible = uncertainty_findings(*_tables(1e-7, [0.9999999999999998]), scenario)
+    assert "barely move it over this run" in negligible[0] and "ai-growth" not in negligible[0]
+    assert "99.9999%" not in negligible[0] and "collect that first" not in negligible[0]
+    mattering = uncertainty_findings(*_tables(0.6, [0.9999999999999998]), scenario)[0]
+    # a rank-regression share of 1 - 2e-16 is 100% of the input part, not "over 99.9999%"
+    assert "60% of the spread is what we don't know; of that input part, 100% is the ai-growth" in mattering
+
+
+def test_findings_name_the_currency_of_a_cost():
+    from capsim.report.uncertainty import uncertainty_findings
+
+    lines = uncertainty_findings(*_tables(0.6, [0.9]), load_scenario("scenarios/growth-central.yaml"))
+    cost = next(line for line in lines if line.startswith("Staff cost"))
+    assert cost.startswith("Staff cost: GBP 410,000 on average")
+
+
+@pytest.mark.parametrize("shares", [[0.16], [0.5, 0.2, 0.1, 0.05, 0.01]])
+def test_input_ranking_chart_lays_out_without_overlaps(shares):
+    """With one input and with five, under the long footer of a real scenario: no layout warning, and the
+    title, subtitle, axes (with their tick labels) and footer each inside the figure and clear of each other."""
+    import warnings
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    from capsim.charts.input_ranking import input_ranking
+
+    summary, ranking = _tables(0.6, shares)
+    scenario = load_scenario("scenarios/growth-central.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # constrained layout warns when it cannot fit the axes
+        fig = input_ranking(ranking, summary, scenario, "backlog_end", seed=1, sets=4, replications=2)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    parts = {"title": fig._suptitle.get_window_extent(renderer), "subtitle": ax.title.get_window_extent(renderer),
+             "footer": next(t for t in fig.texts if t.get_gid() == "chart-footer").get_window_extent(renderer)}
+    # the axes' frame with its tick labels and axis label (its own title is the subtitle, measured apart)
+    parts["axes"] = Bbox.union([ax.get_window_extent(renderer), ax.xaxis.get_tightbbox(renderer),
+                                ax.yaxis.get_tightbbox(renderer)])
+    figure = fig.bbox
+    for name, box in parts.items():
+        assert box.x0 >= figure.x0 - 1 and box.x1 <= figure.x1 + 1 and box.y0 >= figure.y0 - 1 and box.y1 <= figure.y1 + 1, name
+    names = list(parts)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not parts[a].overlaps(parts[b]), (a, b)
+    labels = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+    assert len(labels) == len(shares)
+    for upper, lower in zip(labels, labels[1:]):  # each input's two-line label clear of the next one's
+        assert not upper.overlaps(lower)
+
+
+def test_inputs_csv_writes_values_in_the_inputs_own_unit(tmp_path):
+    raw = mmc(2, 30.0, 0.5, days=0.5, warmup_days=0.1)
+    raw["review"]["image"]["mean"] = {"uncertain": {"dist": "uniform", "low": "0.4min", "high": "0.6min", "source": "a"}}
+    path = tmp_path / "minutes.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    plan = uncertainty.plan_uncertainty(path, sets=4, replications=2)
+    table = uncertainty.inputs_table(plan)
+    for text, seconds in zip(table["review.image.mean"], plan.values[:, 0]):
+        assert text.endswith("min") and "e" not in text  # minutes as written, never 2.9e+01s
+        assert float(text.removesuffix("min")) == pytest.approx(seconds / 60, rel=5e-4)  # four significant figures
+

@@ -92,7 +92,7 @@ def test_money():
 
 
 def test_intervals_are_clipped_to_the_metric_range():
-    assert words.interval("sla_normal", 0.95, 1.02) == "95% CI 95.0% to 100.0%"
+    assert words.interval("sla_normal", 0.95, 1.02) == "95% CI 95.0% to 100%"
     assert words.interval("wait_mean", -0.2, 3.456) == "95% CI 0 to 3.46"
     assert words.interval("wait_mean", 2.0, 2.0) == "the same in every replication"
     assert words.interval("wait_mean", float("nan"), float("nan")) == "one replication: no interval"

@@ -1,9 +1,10 @@
-"""The AI-share chart: AI-generated items reaching analysts, and their share of the workload, year by year.
+"""The AI-share chart: AI-generated items reaching staff, and their share of the workload, year by year.
 
 The inquiry's topic made visible: per calendar year (:mod:`capsim.periods`), the number of
 AI-generated items from the streams that reached a human after hash matching
 (``ai_generated``, top, per day of the year so that part years compare) and their share of all items reaching a human
-(``ai_generated_share``, bottom), each the mean over the replications with its 95% interval.
+(``ai_generated_share``: of all items from the streams reaching staff in any team, referrals
+between teams not counted; bottom), each the mean over the replications with its 95% interval.
 What the streams' growth projects beyond the last published year is a projection, and the
 chart says so.
 """
@@ -16,12 +17,12 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from capsim.charts.by_year import year_labels, year_rows
+from capsim.charts.by_year import whole_years, year_labels, year_rows
 from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, new_figure, styled
 from capsim.periods import calendar_periods
 from capsim.units import SECONDS_PER_DAY
-from capsim.words import count_words, percent, plain_number
+from capsim.words import count_words, items_words, percent, plain_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -38,8 +39,9 @@ def share_text(x: float) -> str:
 
 
 def ai_share(result: SimulationResult) -> Figure:
-    """Per calendar year: AI-generated items reaching analysts (bars, 95% CI) and their share of
-    the items reaching analysts (diamonds, 95% CI)."""
+    """Per calendar year: AI-generated items reaching staff (bars, 95% CI) and their share of
+    all items from the streams reaching staff in any team (diamonds, 95% CI); the title compares
+    whole years only."""
     s = result.scenario
     labels = year_labels(result)
     periods = list(labels)
@@ -48,14 +50,18 @@ def ai_share(result: SimulationResult) -> Figure:
     count = count.div(count.index.map(days), axis=0)  # a day's average: part years compare with whole ones
     share = year_rows(result, "ai_generated_share")
     x = np.arange(len(periods))
-    first, last = periods[0], periods[-1]
-    if len(periods) > 1:
-        title = (f"AI-generated items reaching analysts: {per_day(count.loc[first, 'mean'])} a day in {first}, "
+    whole = [p for p in whole_years(result) if p in labels]
+    of_all = f"of all {items_words(s)} from the streams reaching staff (every team)"
+    if len(whole) > 1:
+        first, last = whole[0], whole[-1]
+        title = (f"AI-generated items reaching staff: {per_day(count.loc[first, 'mean'])} a day in {first}, "
                  f"{per_day(count.loc[last, 'mean'])} in {last}; from {share_text(share.loc[first, 'mean'])} to "
-                 f"{share_text(share.loc[last, 'mean'])} of the items they assess")
+                 f"{share_text(share.loc[last, 'mean'])} {of_all}")
+    elif whole:
+        title = (f"AI-generated items reaching staff in {whole[0]}: {per_day(count.loc[whole[0], 'mean'])} a "
+                 f"day, {share_text(share.loc[whole[0], 'mean'])} {of_all}")
     else:
-        title = (f"AI-generated items reaching analysts in {labels[last]}: {per_day(count.loc[last, 'mean'])} a "
-                 f"day, {share_text(share.loc[last, 'mean'])} of the items they assess")
+        title = f"AI-generated items reaching staff, and their share {of_all}, by calendar year"
     growing = any(getattr(x.growth, "model", "none") != "none" for x in s.demand)
     with styled():
         fig = new_figure(6.6)
@@ -68,17 +74,17 @@ def ai_share(result: SimulationResult) -> Figure:
         top.errorbar(x, mean, yerr=err, fmt="none", ecolor="black", elinewidth=1.6, capsize=3)
         top.set_ylabel("AI-generated items\na day")
         top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: per_day(v)))
-        top.set_title("AI-generated items reaching analysts after hash matching, a day on average over each year"
+        top.set_title("AI-generated items reaching staff after hash matching, a day on average over each year"
                       + (" (projected)" if growing else ""), loc="left", fontsize=12, color=MUTED)
         values = share["mean"].to_numpy(dtype=float)
         for xi, lo, hi in zip(x, share["ci_low"], share["ci_high"]):
             bottom.plot([xi, xi], [lo, hi], color=OKABE_ITO["blue"], linewidth=3, solid_capstyle="butt")
         bottom.plot(x, values, marker="D", markersize=7, color=OKABE_ITO["blue"])
-        bottom.set_ylabel("Share of items\nreaching analysts")
+        bottom.set_ylabel("Share of items\nreaching staff")
         bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: share_text(v) if v > 0 else "0%"))
         bottom.set_ylim(0, None)
-        bottom.set_title(f"Their share of all items reaching analysts; mean and 95% CI, {result.replications} "
-                         "replications", loc="left", fontsize=12, color=MUTED)
+        bottom.set_title(f"Their share {of_all}; mean and 95% CI, {result.replications} replications",
+                         loc="left", fontsize=12, color=MUTED)
         for ax in (top, bottom):
             ax.set_xticks(x, [labels[p] for p in periods])
             ax.set_xlim(-0.5, len(periods) - 0.5)

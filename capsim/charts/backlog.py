@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 
 import numpy as np
@@ -17,6 +18,9 @@ from capsim.scenario import Scenario
 from capsim.staff_notes import roster_words
 from capsim.units import SECONDS_PER_HOUR
 from capsim.words import count_words, round_sig, span_words
+
+NOTE_CHARS = 110
+"""Characters per line of the capacity note (11 pt across the 10 in panel), so that no line is cut."""
 
 
 def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: str | None = None) -> Figure:
@@ -70,7 +74,7 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
         hours_per_day = hours_per_day.groupby(dates.dt.floor("D").to_numpy()).mean()
         duty_x = hours_per_day.index.to_numpy()
     valid = np.isfinite(q[2])
-    title = _backlog_finding(q[2][valid], hours[valid], team)
+    title = _backlog_finding(q[2][valid], hours[valid], team, _whole_month_means(raw_median, dates))
 
     note = _capacity_note(scenario, team)
     note_lines = note.count("\n") + 1
@@ -118,12 +122,38 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
     return fig
 
 
-def _backlog_finding(median: np.ndarray, hours: np.ndarray, team: str | None) -> str:
-    """The backlog's finding in words, from the (averaged) median line drawn."""
+def _whole_month_means(median: np.ndarray, dates: pd.Series) -> tuple[str, float, str, float] | None:
+    """The median backlog averaged over the first and the last whole calendar month of the series
+    (month, mean, month, mean), or None with fewer than two whole months: a headline compares
+    these rather than two single points (the last may be a one-week spike)."""
+    step = dates.diff().median() if len(dates) > 1 else pd.Timedelta(days=1)
+    frame = pd.DataFrame({"median": median, "month": dates.dt.to_period("M").to_numpy()})
+    months = frame.groupby("month")["median"].mean().to_frame("mean")
+    # a month is whole when the series covers it from its first step to its last
+    inside = [m.start_time >= dates.min() - step and m.end_time <= dates.max() + step for m in months.index]
+    whole = months[inside]
+    if len(whole) < 2:
+        return None
+    first, last = whole.index[0], whole.index[-1]
+    return (f"{first:%b %Y}", float(whole.loc[first, "mean"]), f"{last:%b %Y}", float(whole.loc[last, "mean"]))
+
+
+def _backlog_finding(median: np.ndarray, hours: np.ndarray, team: str | None,
+                     months: tuple[str, float, str, float] | None = None) -> str:
+    """The backlog's finding in words, from the (averaged) median line drawn; with ``months``
+    (:func:`_whole_month_means`), growth and decline compare the first and last whole months'
+    averages."""
     what = f"The {team} team's backlog" if team else "The backlog"
     if len(median) == 0:
         return f"{what}: too short a run to show"
     start, end = float(median[0]), float(median[-1])
+    if months is not None and months[1] > 0.5 and months[3] > 0.5:
+        first, start, last, end = months
+        if end >= 1.1 * start or end <= start / 1.1:
+            verb = "grows" if end > start else "falls"
+            return (f"{what} {verb} from {count_words(start)} items waiting on average in {first} to "
+                    f"{count_words(end)} in {last} (median of replications)")
+        return f"{what} stays near {count_words((start + end) / 2)} items waiting on average, {first} to {last}"
     span = span_words((hours[-1] - hours[0]) / 24)
     if start > 0.5 and end <= 0.5:
         zero = np.nonzero(median <= 0.5)[0]
@@ -155,4 +185,4 @@ def _capacity_note(scenario: Scenario, team: str | None) -> str:
         cap = f", cap {t.exposure_cap / SECONDS_PER_HOUR:g} h/day" if t.exposure_cap is not None else ""
         shrink = f", {t.shrinkage:.0%} shrinkage" if t.shrinkage else ""
         parts.append(f"{t.team}: {t.headcount} {'person' if t.headcount == 1 else 'people'}, {shifts}{cap}{shrink}")
-    return "\n".join(parts)
+    return "\n".join(line for part in parts for line in textwrap.wrap(part, NOTE_CHARS, subsequent_indent="  "))

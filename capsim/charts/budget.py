@@ -102,8 +102,8 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
         ax.set_ylim(0, peak / scale * 1.12 if peak > 0 else 1)
         ax.grid(axis="x", visible=False)
         ax.tick_params(labelbottom=False)
-        ax.set_title(f"Total cost per calendar year at that year's prices, of the staff each scenario writes (not "
-                     f"sized to its SLAs): mean and 95% CI across {replications} replications",
+        ax.set_title(f"Total cost per calendar year at that year's prices, of the staff each scenario writes\n"
+                     f"(not sized to its SLAs): mean and 95% CI across {replications} replications",
                      loc="left", fontsize=12, color=MUTED)
         labels = [y if days[y] >= 360 else f"{y}\n({days[y]:.0f} days)" for y in years]
         fte_ax.set_xticks(np.arange(len(years)), labels)

@@ -4,11 +4,13 @@ A run pooled over several years hides the year a target is first missed; this ch
 each calendar year at its own level (:mod:`capsim.periods`): on top, the share of each SLA's
 items assessed within its deadline, with the target; below, the backlog as the number
 waiting averaged over the year (``backlog_mean``: exact, not a sample at one moment). Each
-point is the mean over the replications with its 95% interval; part years say their days.
+point is the mean over the replications with its 95% interval; part years say their months
+(periods under four weeks are left out) and the title compares whole years only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import TYPE_CHECKING
 
@@ -27,26 +29,56 @@ if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
 
 
-def year_labels(result: SimulationResult) -> dict[str, str]:
-    """Period label → its label on an axis or in a table: the year, with its days if a part year."""
+WHOLE_YEAR_DAYS = 360
+"""A calendar period covering at least this many days of the measured window is a whole year:
+only whole years are compared in headlines and chart titles."""
+
+SHORTEST_PERIOD_DAYS = 28
+"""Part years shorter than this many days are left out of the charts (too short to compare)."""
+
+
+def year_labels(result: SimulationResult, shortest_days: float = SHORTEST_PERIOD_DAYS) -> dict[str, str]:
+    """Period label → its label on an axis or in a table: the year, a part year with the months
+    it covers ("2030 (Jan–Mar)"); periods shorter than ``shortest_days`` are left out, unless
+    every period is (a run of a few weeks keeps its periods)."""
     labels = {}
-    for p in calendar_periods(result.scenario):
+    start = result.scenario.clock.start
+    periods = calendar_periods(result.scenario)
+    if all((p.end - p.start) / SECONDS_PER_DAY < shortest_days for p in periods):
+        shortest_days = 0
+    for p in periods:
         days = (p.end - p.start) / SECONDS_PER_DAY
-        labels[p.label] = p.label if days >= 360 else f"{p.label} ({days:.0f} days)"
+        if days < shortest_days:
+            continue
+        if days >= WHOLE_YEAR_DAYS:
+            labels[p.label] = p.label
+            continue
+        first = start + dt.timedelta(seconds=p.start)
+        last = start + dt.timedelta(seconds=p.end - 1)
+        months = f"{first:%b}" if first.month == last.month else f"{first:%b}\u2013{last:%b}"
+        labels[p.label] = f"{p.label} ({months})"
     return labels
 
 
-def year_rows(result: SimulationResult, metric: str) -> pd.DataFrame:
-    """The period summary rows of one metric, in time order, indexed by period label."""
+def whole_years(result: SimulationResult) -> list[str]:
+    """The period labels of the whole calendar years measured (:data:`WHOLE_YEAR_DAYS`), in time order:
+    the only years a headline compares."""
+    return [p.label for p in calendar_periods(result.scenario) if (p.end - p.start) / SECONDS_PER_DAY >= WHOLE_YEAR_DAYS]
+
+
+def year_rows(result: SimulationResult, metric: str, shortest_days: float = SHORTEST_PERIOD_DAYS) -> pd.DataFrame:
+    """The period summary rows of one metric, in time order, indexed by period label (periods of
+    :func:`year_labels`)."""
     table = result.period_summary
     rows = table[table.metric == metric].set_index("period")
-    return rows.reindex([p for p in year_labels(result) if p in rows.index])
+    return rows.reindex([p for p in year_labels(result, shortest_days) if p in rows.index])
 
 
 def first_missed(result: SimulationResult, priority: str) -> str | None:
-    """The first calendar year whose mean share of ``priority`` items within the deadline is below its target."""
+    """The first whole calendar year whose mean share of ``priority`` items within the deadline is below its target."""
     sla = next(s for s in result.scenario.sla if s.priority == priority)
     rows = year_rows(result, f"sla_{priority}")
+    rows = rows[rows.index.isin(whole_years(result))]
     below = rows[rows["mean"] < sla.target]
     return str(below.index[0]) if len(below) else None
 
@@ -59,22 +91,29 @@ def by_year(result: SimulationResult) -> Figure:
     periods = list(labels)
     x = np.arange(len(periods))
     slas = [sla for sla in s.sla if f"sla_{sla.priority}" in set(result.period_summary.metric)]
+    whole = whole_years(result)
     parts = []
     for sla in slas:
         rows = year_rows(result, f"sla_{sla.priority}")
+        rows = rows[rows.index.isin(whole)]
         what = f"{items_words(s, sla.priority)} assessed within {duration_text(sla.within)}"
+        if rows.empty:
+            parts.append(f"{what.capitalize()}, by calendar year (no whole year measured)")
+            continue
         first, last = rows["mean"].iloc[0], rows["mean"].iloc[-1]
-        change = (f"{percent(first, 1 if first > 0.99 else 0)} in {periods[0]} to "
-                  f"{percent(last, 1 if last > 0.99 else 0)} in {periods[-1]}" if len(rows) > 1
-                  else f"{percent(last, 1 if last > 0.99 else 0)} in {periods[-1]}")
+        change = (f"{percent(first, 1 if first > 0.99 else 0)} in {rows.index[0]} to "
+                  f"{percent(last, 1 if last > 0.99 else 0)} in {rows.index[-1]}" if len(rows) > 1
+                  else f"{percent(last, 1 if last > 0.99 else 0)} in {rows.index[-1]}")
         missed = first_missed(result, sla.priority)
         verdict = (f"the {percent(sla.target)} target is first missed in {missed}" if missed
-                   else f"the {percent(sla.target)} target is met every year")
+                   else f"the {percent(sla.target)} target is met every whole year")
         parts.append(f"{what.capitalize()}: {change}; {verdict}")
     backlog = year_rows(result, "backlog_mean")
+    kept = backlog[backlog.index.isin(whole)]
     title = "; ".join(parts[:2]) if parts else (
-        f"Items waiting, averaged over each year: {count_words(backlog['mean'].iloc[0])} in {periods[0]} to "
-        f"{count_words(backlog['mean'].iloc[-1])} in {periods[-1]}")
+        f"Items waiting, averaged over each year: {count_words(kept['mean'].iloc[0])} in {kept.index[0]} to "
+        f"{count_words(kept['mean'].iloc[-1])} in {kept.index[-1]}" if len(kept) > 1 else
+        "Items waiting, averaged over each calendar year")
 
     with styled():
         fig = new_figure(7.2 if slas else 5.0)

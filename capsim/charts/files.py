@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import tempfile
@@ -59,6 +60,14 @@ def save(fig: Figure, path_stem: str | Path, formats: Sequence[str] = FORMATS) -
     if "png" in formats:
         written.append(_write_atomic(stem.with_name(f"{stem.name}.txt"), lambda handle: handle.write(text)))
     return written
+
+
+def svg_text(fig: Figure) -> str:
+    """``fig`` as SVG text, exactly as :func:`save` writes its ``.svg``."""
+    handle = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": _salt(fig)}):
+        fig.savefig(handle, format="svg", **_save_settings(fig, "svg"))
+    return handle.getvalue().decode("utf-8")
 
 
 def _write_atomic(final: Path, write: Callable[[BinaryIO], object]) -> Path:

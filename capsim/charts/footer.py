@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 
 from capsim.scenario import Scenario
 from capsim.sources import source_names
@@ -21,8 +23,11 @@ def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> 
     names = ", ".join(s.name for s in scenarios)
     label = "Scenario" if len(scenarios) == 1 else "Scenarios"
     used = list(dict.fromkeys(fid for s in scenarios for fid in s.figures))
-    first = (f"{label}: {names} · seed {seed} · {replications} replication{'s' if replications != 1 else ''}"
-             f" · capsim {version()}")
+    first = f"{label}: {names} · seed {seed} · {replications} replication{'s' if replications != 1 else ''}"
+    sources = _SOURCES_ELSEWHERE.get()
+    if sources is not None:
+        return f"{first} · {sources}"
+    first += f" · capsim {version()}"
     changed = list(dict.fromkeys(o for s in scenarios for o in s.overrides))
     if changed:
         first += "\nChanged from the scenario files: " + "; ".join(changed)
@@ -33,3 +38,18 @@ def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> 
     if secondary:
         text += " As reported by: " + ", ".join(secondary) + "."
     return text + " Other inputs are assumptions; every figure with its link: the report's assumptions table."
+
+
+_SOURCES_ELSEWHERE: ContextVar[str | None] = ContextVar("capsim_sources_elsewhere", default=None)
+
+
+@contextlib.contextmanager
+def one_line_footers(sources: str) -> Iterator[None]:
+    """Within this block, :func:`footer_text` writes one line: scenario, seed, replications and
+    ``sources`` (where the document lists them, e.g. "sources: see page 2"); the brief's charts
+    use it so that a chart printed a third of a page wide keeps readable text."""
+    token = _SOURCES_ELSEWHERE.set(sources)
+    try:
+        yield
+    finally:
+        _SOURCES_ELSEWHERE.reset(token)

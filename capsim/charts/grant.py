@@ -14,7 +14,8 @@ from capsim.charts.footer import footer_text
 from capsim.charts.parts import cost_bars, cost_panels, money_scale, side_by_side
 from capsim.charts.style import MUTED, PALETTE, apply_style, legend_above, styled
 from capsim.scenario import Scenario
-from capsim.words import money
+from capsim.grant import sla_columns
+from capsim.words import money, sla_words
 
 
 def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], seed: int, replications: int) -> Figure:
@@ -54,6 +55,9 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
             tops = (mine["total_cost"].to_numpy(dtype=float) + err[1]) / scale
             for xi, top, year in zip(xs, tops, years):
                 words = [f"{mine.loc[year, s]:.0%}" for s in slas if math.isfinite(mine.loc[year, s])]
+                late = mine.loc[year, "hires_late_weeks"] if "hires_late_weeks" in mine else 0
+                if words and late > 0:
+                    words.append(f"hires late\nby {late:.0f} weeks")
                 if words and math.isfinite(top):
                     ax.text(xi, top, "\n".join(words), ha="center", va="bottom", fontsize=10, color="black")
             fte_ax.bar(xs, mine["fte"].to_numpy(dtype=float), width=width * 0.92, color=colours[name], alpha=0.35,
@@ -65,9 +69,10 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
         ax.set_ylim(0, peak / scale * 1.25 if peak > 0 else 1)
         ax.grid(axis="x", visible=False)
         ax.tick_params(labelbottom=False)
-        sla_words = ", ".join(s.removeprefix("sla_") for s in slas)
+        named = {c: sla_words(s, *where) for s in scenarios for c, where in sla_columns(s).items()}
+        in_time = ", ".join(named.get(s, s.removeprefix("sla_")) for s in slas)
         ax.set_title(f"Full cost at each year's prices: mean, 95% CI ({replications} replications); above: "
-                     f"share in time ({sla_words})", loc="left", fontsize=12, color=MUTED)
+                     f"share in time ({in_time})", loc="left", fontsize=12, color=MUTED)
         fte_ax.set_xticks(np.arange(len(years)), years)
         fte_ax.set_xlim(-0.6, len(years) - 0.4)
         fte_ax.grid(axis="x", visible=False)

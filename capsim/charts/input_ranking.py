@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -10,9 +11,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from capsim.charts.footer import footer_text
-from capsim.charts.style import MUTED, OKABE_ITO, apply_style, new_figure, styled
+from capsim.charts.style import MUTED, OKABE_ITO, TITLE_CHARS, apply_style, footer_height, new_figure, styled
 from capsim.scenario import Scenario
+from capsim.uncertainty import estimated_share, inputs_negligible
 from capsim.words import metric_label, percent, value_text
+
+SUBTITLE_CHARS = 80
+"""Characters per line of the subtitle (11 pt across the axes, right of the inputs' labels)."""
 
 
 def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenario, metric: str, seed: int,
@@ -29,29 +34,39 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
     label = metric_label(metric, scenario)
     if not math.isfinite(top.first_order):
         title = f"{label}: no input moves it in these {sets} parameter sets"
+    elif inputs_negligible(row):
+        title = f"The uncertain inputs barely move {label.lower()} over this run: its spread is the luck of the draw"
     else:
-        title = f"{top.input} explains {percent(top.first_order)} of what we don't know about {label.lower()}"
+        title = (f"{top.input} explains {percent(estimated_share(top.first_order))} of the input part of what we "
+                 f"don't know about {label.lower()}")
+    share = percent(estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a"
     subtitle = (f"95% intervals: total {value_text(metric, row.total_low)}–{value_text(metric, row.total_high)}; "
                 f"inputs alone {value_text(metric, row.input_low)}–{value_text(metric, row.input_high)}; "
                 f"run-to-run alone {value_text(metric, row.run_low)}–{value_text(metric, row.run_high)}. "
-                f"Inputs: {percent(row.input_share) if math.isfinite(row.input_share) else 'n/a'} of the variance"
-                + (f"; all inputs together explain {percent(top.r_squared)} of it (rank regression)"
-                   if math.isfinite(top.r_squared) else ""))
+                f"The inputs cause {share} of the variance"
+                + (f"; together they explain {percent(estimated_share(top.r_squared))} of the input part "
+                   "(rank regression)" if math.isfinite(top.r_squared) else "") + ".")
+    subtitle_lines = textwrap.wrap(subtitle, SUBTITLE_CHARS)
+    footer = (footer_text([scenario], seed, replications)
+              + f"\n{sets} parameter sets (Latin hypercube) × {replications} replications, common random numbers.")
     n = len(table)
+    title_lines = len(textwrap.wrap(title, TITLE_CHARS))
+    # inches: bars, the x axis and its label, the title (15 pt), the subtitle (11 pt), then the footer's band
+    height = 0.7 * n + 0.9 + title_lines * 0.3 + len(subtitle_lines) * 0.22 + 0.3 + footer_height(footer)
     with styled():
-        fig = new_figure(2.4 + 0.6 * n)
+        fig = new_figure(height)
         ax = fig.add_subplot(1, 1, 1)
         ys = np.arange(n)[::-1]
         shares = np.nan_to_num(table.first_order.to_numpy(dtype=float))
         ax.barh(ys, shares, color=OKABE_ITO["blue"], height=0.6)
-        for y, share in zip(ys, shares):
-            ax.text(share, y, f"  {percent(share)}", va="center", fontsize=11)
+        for y, value in zip(ys, shares):
+            ax.text(value, y, f"  {percent(estimated_share(value))}", va="center", fontsize=11)
         ax.set_yticks(ys, [f"{r.input}\n{r.distribution}" for r in table.itertuples()])
+        ax.set_ylim(-0.6, n - 0.4)
         ax.grid(axis="y", visible=False)
         ax.set_xlim(0, max(1.0, float(shares.max()) * 1.15))
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_xlabel("share of the input variance explained by the input alone")
-        ax.set_title(subtitle, loc="left", fontsize=11, color=MUTED, wrap=True)
-        apply_style(fig, title, footer_text([scenario], seed, replications)
-                    + f"\n{sets} parameter sets (Latin hypercube) × {replications} replications, common random numbers.")
+        ax.set_xlabel("share of the input part of the variance explained by each input alone")
+        ax.set_title("\n".join(subtitle_lines), loc="left", fontsize=11, color=MUTED)
+        apply_style(fig, title, footer)
     return fig

@@ -113,17 +113,29 @@ def apply_style(fig: Figure, title: str, footer: str) -> Figure:
     """
     fig.suptitle("\n".join(textwrap.wrap(title, TITLE_CHARS)) or " ", x=0.012, ha="left", fontweight="bold",
                  fontsize=STYLE["figure.titlesize"], color=TEXT).set_gid("chart-title")
-    lines: list[str] = []
-    for paragraph in footer.split("\n"):
-        lines += textwrap.wrap(paragraph, FOOTER_CHARS) or [""]
+    lines = footer_lines(footer)
     height_in = fig.get_figheight()
-    footer_in = (len(lines) * 1.3 * MIN_FONT_PT + 12) / 72
+    footer_in = footer_height(footer)
     foot = fig.text(0.012, 5 / 72 / height_in, "\n".join(lines), ha="left", va="bottom", fontsize=MIN_FONT_PT,
                     color=MUTED, linespacing=1.3)
     foot.set_in_layout(False)
     foot.set_gid("chart-footer")
     fig.get_layout_engine().set(rect=(0, footer_in / height_in, 1, 1 - footer_in / height_in))
     return fig
+
+
+def footer_lines(footer: str) -> list[str]:
+    """The footer wrapped as :func:`apply_style` draws it, one string a line."""
+    lines: list[str] = []
+    for paragraph in footer.split("\n"):
+        lines += textwrap.wrap(paragraph, FOOTER_CHARS) or [""]
+    return lines
+
+
+def footer_height(footer: str) -> float:
+    """Inches the footer takes at the bottom of a chart: size a figure with it, so that its axes
+    keep room once :func:`apply_style` reserves the footer's band."""
+    return (len(footer_lines(footer)) * 1.3 * MIN_FONT_PT + 12) / 72
 
 
 def legend_above(ax, handles: list, labels: list[str], ncols: int) -> None:

@@ -7,10 +7,10 @@ annex) and, beside it, ``brief.html`` printed as ``brief.pdf`` by headless Chrom
 - the quotable sentences of :func:`capsim.report.findings.quotable_findings`, each with
   its 95% interval and the year a target is first missed;
 - the key charts (:data:`BRIEF_CHARTS`, those the run has), each with its text description
-  as alt text;
+  as alt text and a one-line footer (scenario, seed, replications, "sources: see page 2");
 - the readable citations of the publications used (:func:`capsim.sources.short_citations`);
-- the main limits (the first of :func:`capsim.report.caveats.limitations`) and where the
-  annex is.
+- the main limits (the first of :func:`capsim.report.caveats.limitations`, on page 1 under the
+  findings, so that page 2 leaves its two charts nearly the full width) and where the annex is.
 
 It is laid out for A4 by its own print stylesheet, page 2 starting on a new sheet; the test
 suite prints it and checks that it is exactly two A4 pages.
@@ -24,10 +24,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from capsim.charts.by_year import by_year
+from capsim.charts.files import svg_text
+from capsim.charts.footer import one_line_footers
 from capsim.pdf import page_sizes, print_to_pdf
 from capsim.report.caveats import limitations
 from capsim.report.findings import quotable_findings
-from capsim.report.page import COUNTS_ONLY, _write_text, write_report
+from capsim.report.page import COUNTS_ONLY, _write_text, report_charts, write_report
 from capsim.report.what_it_takes import WhatItTakes, what_it_takes, what_it_takes_findings
 from capsim.sources import short_citations
 from capsim.version import version
@@ -42,10 +45,13 @@ several scenarios, the first scenario's per-scenario charts)."""
 CHARTS_IN_BRIEF = 3
 """Charts on the two pages: one on the first, two on the second."""
 
-LIMITS_IN_BRIEF = 4
+LIMITS_IN_BRIEF = 3
 """Main limits quoted in the brief (the report lists them all)."""
 
-SOURCES_IN_BRIEF = 8
+BRIEF_SOURCES = "sources: see page 2"
+"""The footer of the brief's charts names where their sources are listed (one list, on page 2)."""
+
+SOURCES_IN_BRIEF = 6
 """Publications cited in the brief, primary sources first (the report cites them all)."""
 
 CSS = """
@@ -106,13 +112,13 @@ def brief_html(results: Sequence[SimulationResult], svgs: dict[str, str], alts: 
            f"<p class='meta'>capsim brief · {first.replications} replications · seed {first.seed} · "
            f"capsim {esc(version())}</p><h1>{esc(title)}</h1></header>",
            "<h2>Key findings</h2><ul class='findings'>" + "".join(f"<li>{esc(x)}</li>" for x in sentences) + "</ul>"]
+    one.append("<h2>Main limits</h2><ul class='limits'>"
+               + "".join(f"<li>{esc(x)}</li>" for x in limitations(s, first.replications)[:LIMITS_IN_BRIEF]) + "</ul>")
     if stems:
         one.append(_figure(stems[0], svgs[stems[0]], alts.get(stems[0], stems[0])))
     one.append("</section>")
     two = ["<section class='sheet'>"]
     two += [_figure(stem, svgs[stem], alts.get(stem, stem)) for stem in stems[1:]]
-    two.append("<h2>Main limits</h2><ul class='limits'>"
-               + "".join(f"<li>{esc(x)}</li>" for x in limitations(s, first.replications)[:LIMITS_IN_BRIEF]) + "</ul>")
     cited, more = short_citations([f for r in results for f in r.scenario.figures], SOURCES_IN_BRIEF)
     if cited:
         two.append("<h2>Sources</h2><ul class='sources'>" + "".join(f"<li>{x}</li>" for x in cited)
@@ -136,8 +142,12 @@ def write_brief(folder: str | Path, results: Sequence[SimulationResult], manifes
     answer = what_it_takes(results[0], workers) if plan else None
     report = write_report(folder, results, manifests, overrides=overrides, what_it_takes=answer)
     charts = folder / "charts"
-    svgs = {f.stem: f.read_text(encoding="utf-8") for f in sorted(charts.glob("*.svg"))}
     alts = {f.stem: f.read_text(encoding="utf-8").strip() for f in sorted(charts.glob("*.txt"))}
+    with one_line_footers(BRIEF_SOURCES):  # the brief's charts: one footer line; sources on page 2
+        figs = report_charts(results)
+        if answer is not None and answer.result is not None and not answer.result.period_summary.empty:
+            figs["what_if-by_year"] = by_year(answer.result)
+        svgs = {stem: svg_text(fig) for stem, fig in figs.items() if stem in pick_charts(dict.fromkeys(figs))}
     page = folder / "brief.html"
     _write_text(page, brief_html(results, svgs, alts, answer))
     pdf = print_to_pdf(page, folder / "brief.pdf")

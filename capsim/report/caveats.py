@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from capsim.report.flow import enabled_tools
 from capsim.scenario import Scenario
-from capsim.sources import figure_origin
+from capsim.sources import figure_origin, publication, short_org
 from capsim.words import seconds_text
+
+
+def readable(fid: str) -> str:
+    """A figure as a reader names it: "IWF, Annual Data & Insights Report (2024)" (its organisation
+    and publication), or its organisation's figures for a derived value; never the figure id."""
+    from capsim import figures as table
+    from capsim.figures import UnknownFigureError
+
+    try:
+        f = table.figure(fid)
+    except UnknownFigureError:
+        org, _ = figure_origin(fid)
+        return f"derived from {short_org(org)} figures"
+    return f"{short_org(f.organisation)}, {publication(f.title)} ({f.year})"
 
 
 def limitations(scenario: Scenario, replications: int) -> list[str]:
@@ -16,15 +30,16 @@ def limitations(scenario: Scenario, replications: int) -> list[str]:
     s = scenario
     source = s.source
     out = ["The confidence intervals measure only how much results vary from one simulated run to the next. They "
-           "do not include uncertainty in the inputs; the sensitivity analysis (capsim sensitivity) shows how much "
-           "each input moves the results."]
+           "do not include uncertainty in the inputs: capsim uncertainty runs the scenario over the ranges of its "
+           "uncertain inputs and gives intervals that include them, and capsim sensitivity shows how much each input "
+           "moves the results."]
     for unit, review in s.review.items():
         if unit not in {x.unit for x in s.demand}:
             continue
         raw = (source.get("review") or {}).get(unit) or {}
         mean_ref = isinstance(raw, dict) and isinstance(raw.get("mean"), dict) and "figure" in raw["mean"]
         if mean_ref:
-            out.append(f"The mean review time per {unit} comes from a published figure ({raw['mean']['figure']}); "
+            out.append(f"The mean review time per {unit} comes from a published figure ({readable(raw['mean']['figure'])}); "
                        f"the spread of review times around it ({review.dist}) is assumed.")
         else:
             out.append(f"The review time per {unit} ({seconds_text(review.mean_seconds)} on average) is an "
@@ -70,13 +85,13 @@ def limitations(scenario: Scenario, replications: int) -> list[str]:
         try:
             f = table.figure(fid)
             if f.status in {"weak", "unverified"}:
-                weak.append(f"{fid} ({f.status})")
+                weak.append(f"{readable(fid)} ({f.status})")
         except UnknownFigureError:
             _, ids = figure_origin(fid)
             for i in ids:
                 f = table.figure(i)
                 if f.status in {"weak", "unverified"}:
-                    weak.append(f"{i} ({f.status}, used by {fid})")
+                    weak.append(f"{readable(i)} ({f.status})")
     if weak:
         out.append("Some inputs rest on figures whose source is weak or unverified: " + ", ".join(dict.fromkeys(weak)) + ".")
     if replications < 10:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from capsim.report.years import year_findings
-from capsim.words import duration_text, fmt, interval, is_share, items_words, metric_label, percent, signed
+from capsim.words import duration_text, fmt, interval, is_share, items_words, metric_label, percent, signed, wait_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -34,6 +34,7 @@ def headline_findings(result: SimulationResult) -> list[str]:
     measured = (s.clock.horizon - s.clock.warmup) / SECONDS_PER_DAY
     warm = f", after a warm-up of {s.clock.warmup / SECONDS_PER_DAY:g} days" if s.clock.warmup else ""
     m = lambda name: _with_ci(result, name)
+    wait = lambda name: wait_words(*(float(_row(result, name)[k]) for k in ("mean", "ci_low", "ci_high")))
     mean = lambda name: float(_row(result, name)["mean"]) if _row(result, name) is not None else float("nan")
     found = []
     parts = [f"Over the {measured:g} days measured{warm}, {m('arrivals')} items arrived and {m('assessed')} were assessed"]
@@ -45,10 +46,10 @@ def headline_findings(result: SimulationResult) -> list[str]:
     found.append(f"On average {m('backlog_mean')} items were waiting at any moment (all teams, averaged over the "
                  f"{measured:g} days); the most waiting at once was {m('backlog_max')}.")
     if math.isfinite(mean("wait_mean")):
-        found.append(f"Assessment began on average {m('wait_mean')} hours after an item arrived (every item that "
+        found.append(f"Assessment began on average {wait('wait_mean')} after an item arrived (every item that "
                      "arrived counts: those still waiting at the end are followed until assessed). Half of all items "
-                     f"were assessed within {m('time_to_assessment_p50')} hours and nine in ten within "
-                     f"{m('time_to_assessment_p90')} hours.")
+                     f"were assessed within {wait('time_to_assessment_p50')} and nine in ten within "
+                     f"{wait('time_to_assessment_p90')}.")
     else:
         found.append("No item was assessed, so no waiting time can be given.")
     for sla in s.sla:

@@ -7,16 +7,20 @@ import html
 import math
 from typing import TYPE_CHECKING
 
-from capsim.costs import LINES
+from capsim.costs import shown_lines
 from capsim.report.page import COUNTS_ONLY, CSS, _inline_svg
 from capsim.version import version
-from capsim.words import money
+from capsim.words import money, sla_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.grant import GrantResult
 
 
-def _ci(currency: str, mean: float, low: float, high: float) -> str:
+def _ci(currency: str, mean: float, low: float, high: float, replications: int = 1) -> str:
+    from capsim.grant import NO_SPREAD, no_spread
+
+    if no_spread(low, high, replications):
+        return f"{money(currency, mean)} ({NO_SPREAD})"
     if not math.isfinite(low) or not math.isfinite(high):
         return money(currency, mean)
     return f"{money(currency, mean)} (95% CI {money(currency, low)} to {money(currency, high)})"
@@ -30,23 +34,30 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
     currency = result.scenarios[0].costs.currency
     first = result.scenarios[0].name
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
+    from capsim.grant import no_spread, sla_columns
+
     out: dict[str, list[str]] = {}
     for scenario in result.scenarios:
+        named = {c: sla_words(scenario, *where) for c, where in sla_columns(scenario).items()}
         lines = []
         for row in table[table.scenario == scenario.name].to_dict("records"):
             when = "Over the whole grant" if row["year"] == "all" else f"In {row['year']}"
             needed = ("no headcount meets the SLAs" if not math.isfinite(row["fte_needed"])
                       else f"{row['fte_needed']:.1f} FTE are needed")
             levels = "; ".join(
-                f"{s.removeprefix('sla_')} assessed in time: {row[s]:.1%} (target {row[f'{s}_target']:.0%})"
+                f"{named.get(s, s.removeprefix('sla_'))}: {row[s]:.1%} (target {row[f'{s}_target']:.0%})"
                 for s in slas if math.isfinite(row.get(s, math.nan)))
+            if row["year"] != "all" and row.get("hires_late_weeks", 0) > 0:
+                levels += (f" (hires late by {row['hires_late_weeks']:.0f} weeks: recruited from the grant start, "
+                           "they are not in post and trained on the year's first day)")
             text = (f"{when}, {needed} ({row['fte']:.1f} in post on average, {row['hires']:.1f} hires); full cost "
-                    f"{_ci(currency, row['total_cost'], row['total_cost_ci_low'], row['total_cost_ci_high'])}; "
+                    f"{_ci(currency, row['total_cost'], row['total_cost_ci_low'], row['total_cost_ci_high'], result.replications)}; "
                     f"{levels}; mean backlog {row['backlog_mean']:,.0f} items.")
             if scenario.name != first and math.isfinite(row.get("total_cost_vs_first", math.nan)):
                 d, lo, hi = row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"], row["total_cost_vs_first_ci_high"]
                 text += (f" Against {first}: {'+' if d >= 0 else '−'}{money(currency, abs(d))} "
-                         f"(paired 95% CI {money(currency, lo)} to {money(currency, hi)}).")
+                         + ("(no run-to-run spread)." if no_spread(lo, hi, result.replications) else
+                            f"(paired 95% CI {money(currency, lo)} to {money(currency, hi)})."))
             lines.append(text)
         out[scenario.name] = lines
     return out
@@ -61,8 +72,8 @@ def budget_lines_html(result: GrantResult) -> str:
         mine = table[table.scenario == scenario.name]
         head = "".join(f"<th>{html.escape(str(y))}</th>" for y in mine.year)
         rows = []
-        for key, label in LINES.items():
-            values = mine["tooling_cost" if key == "tooling" else key].to_numpy(dtype=float)
+        for column, label in shown_lines([t.team for t in scenario.workforce]):
+            values = mine[column].to_numpy(dtype=float)
             if values.any():
                 rows.append(f"<tr><td>{html.escape(label)}</td>"
                             + "".join(f"<td class='value'>{v:,.0f}</td>" for v in values) + "</tr>")

@@ -130,8 +130,8 @@ CAPTIONS = {
     "by_year": "Each calendar year at its own level: the share of each service level's items assessed within the "
                "deadline, against the target, and the number of items waiting averaged over the year (exact, not a "
                "sample). Diamonds are means over the replications, bars their 95% confidence intervals.",
-    "ai_share": "AI-generated items reaching analysts after hash matching, a day on average over each calendar year, "
-                "and their share of all items reaching analysts; beyond the last published year these are "
+    "ai_share": "AI-generated items reaching staff after hash matching, a day on average over each calendar year, "
+                "and their share of all items from the streams reaching staff in any team; beyond the last published year these are "
                 "projections of the scenario's growth.",
     "tornado": "One-at-a-time sensitivity: the metric when each parameter is lowered (blue) or raised (orange) by the "
                "swing, from the base run's value (black line).",
@@ -211,7 +211,7 @@ def render_report(
     # findings
     out.append(f'<section id="findings"><h2>{SECTIONS["findings"]}</h2>')
     out.append("<p class='small'>Means over the replications, each with its 95% confidence interval; the same "
-               "numbers as summary.csv. Times are in hours.</p>")
+               "numbers as summary.csv. Waits are in hours, or in days above 48 hours.</p>")
     for r in results:
         if len(results) > 1:
             out.append(f"<h3>{html.escape(r.scenario.name)}</h3>")

@@ -18,6 +18,7 @@ import pandas as pd
 from capsim.report.page import CSS
 from capsim.report.stress_des import uncertain_inputs_text
 from capsim.scenario import Scenario
+from capsim.uncertainty import NEGLIGIBLE_SHARE, estimated_share, inputs_negligible
 from capsim.words import metric_label, percent, value_text
 
 HEADLINE = ("backlog_end", "wait_mean", "analyst_hours", "utilisation", "cost_total")
@@ -34,14 +35,29 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
             continue
         row = rows.loc[metric]
         mine = ranking[ranking.metric == metric].sort_values("first_order", ascending=False)
-        line = (f"{metric_label(metric, scenario)}: {value_text(metric, row['mean'])} on average; 95% of runs between "
-                f"{value_text(metric, row.total_low)} and {value_text(metric, row.total_high)}, of which the luck of "
-                f"the draw alone spans {value_text(metric, row.run_low)} to {value_text(metric, row.run_high)}.")
-        if math.isfinite(row.input_share) and not mine.empty and math.isfinite(mine.first_order.iloc[0]):
-            line += (f" {percent(row.input_share)} of the spread is what we don't know, most of it "
-                     f"({percent(mine.first_order.iloc[0])}) the {mine.input.iloc[0]}: collect that first.")
+
+        def say(value: float) -> str:
+            return amount_text(metric, value, scenario.costs.currency)
+
+        line = (f"{metric_label(metric, scenario)}: {say(row['mean'])} on average; 95% of runs between "
+                f"{say(row.total_low)} and {say(row.total_high)}, of which the luck of "
+                f"the draw alone spans {say(row.run_low)} to {say(row.run_high)}.")
+        if math.isfinite(row.input_share) and inputs_negligible(row):
+            line += (f" The uncertain inputs sampled barely move it over this run (under {percent(NEGLIGIBLE_SHARE)} "
+                     "of its variance, or too little to tell from the Monte Carlo error): its spread is the luck of "
+                     "the draw.")
+        elif math.isfinite(row.input_share) and not mine.empty and math.isfinite(mine.first_order.iloc[0]):
+            line += (f" {percent(estimated_share(row.input_share))} of the spread is what we don't know; of that "
+                     f"input part, {percent(estimated_share(mine.first_order.iloc[0]))} is the {mine.input.iloc[0]}: "
+                     "collect that first.")
         lines.append(line)
     return lines
+
+
+def amount_text(metric: str, value: float, currency: str) -> str:
+    """A metric's value in words (:func:`capsim.words.value_text`), money after its currency as
+    :func:`capsim.words.money` writes it (GBP 410,000; GBP 12.50 per item)."""
+    return f"{currency} {value_text(metric, value)}" if metric.startswith("cost") else value_text(metric, value)
 
 
 def methods_text(scenario: Scenario, sets: int, replications: int, sampler: str) -> str:

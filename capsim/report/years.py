@@ -1,9 +1,9 @@
 """Year by year: the table of the quantities people quote, per calendar year, and its sentences.
 
 Each row is one calendar year of the run at its own level (:mod:`capsim.periods`; part years
-say their days): per SLA, the share of its items assessed within the deadline and the share
+say their months): per SLA, the share of its items assessed within the deadline and the share
 waiting longer; the backlog averaged over the year (``backlog_mean``: exact, not a sample);
-analyst-hours; FTE (analysts in post, as ``capsim budget`` counts them); and staff and
+analyst-hours; FTE (staff in post in every team, as ``capsim budget`` counts them); and staff and
 tooling cost. Every number is the mean over the replications with its 95% interval, the same
 numbers as the rows of ``summary.csv`` with that ``period``.
 """
@@ -14,7 +14,7 @@ import html
 import math
 from typing import TYPE_CHECKING
 
-from capsim.charts.by_year import first_missed, year_labels, year_rows
+from capsim.charts.by_year import first_missed, whole_years, year_labels, year_rows
 from capsim.words import duration_text, fmt, interval, items_words, percent
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,13 +33,13 @@ def year_columns(result: SimulationResult) -> list[tuple[str, str, bool]]:
                         True))
     columns += [("backlog_mean", "Items waiting (average over the year)", False),
                 ("analyst_hours", "Analyst review hours", False),
-                ("fte", "Analysts in post (FTE)", False),
+                ("fte", "Staff in post, all teams (FTE)", False),
                 ("cost_total", f"Staff and tooling cost ({s.costs.currency})", False)]
     return columns
 
 
 def _cell(result: SimulationResult, metric: str, period: str, longer: bool) -> str:
-    rows = year_rows(result, metric)
+    rows = year_rows(result, metric, shortest_days=0)
     if period not in rows.index or not math.isfinite(rows.loc[period, "mean"]):
         return "—"
     row = rows.loc[period]
@@ -58,7 +58,7 @@ def year_table_html(result: SimulationResult) -> str:
     """The year-by-year table as HTML (years as rows), or "" for a run without calendar periods."""
     if result.period_summary.empty:
         return ""
-    labels = year_labels(result)
+    labels = year_labels(result, shortest_days=0)  # the table keeps every period, however short
     columns = year_columns(result)
     head = "<tr><th>Year</th>" + "".join(f"<th>{html.escape(h)}</th>" for _, h, _ in columns) + "</tr>"
     body = "".join("<tr><th scope='row'>" + html.escape(label) + "</th>"
@@ -71,17 +71,19 @@ def year_table_html(result: SimulationResult) -> str:
 
 
 def year_findings(result: SimulationResult) -> list[str]:
-    """Sentences that name each year's level and the year a target is first missed."""
+    """Sentences that name each whole year's level and the whole year a target is first missed
+    (part years are in the table, never in a sentence)."""
     s = result.scenario
-    labels = year_labels(result)
-    if result.period_summary.empty or len(labels) < 2:
+    whole = whole_years(result)
+    if result.period_summary.empty or len(whole) < 2:
         return []
     currency = s.costs.currency
     found = []
     for sla in s.sla:
         metric = f"sla_{sla.priority}"
         rows = year_rows(result, metric)
-        if rows.empty:
+        rows = rows[rows.index.isin(whole)]
+        if len(rows) < 2:
             continue
         what = items_words(s, sla.priority)
         first, last = rows.index[0], rows.index[-1]
@@ -90,16 +92,16 @@ def year_findings(result: SimulationResult) -> list[str]:
         ci = lambda p: interval(metric, 1 - float(rows.loc[p, "ci_high"]), 1 - float(rows.loc[p, "ci_low"]), currency,
                                 ref=late(p))
         found.append(f"{what.capitalize()} waiting longer than {duration_text(sla.within)} rise from "
-                     f"{fmt(metric, late(first))} in {labels[first]} to {fmt(metric, late(last))} in {labels[last]} "
+                     f"{fmt(metric, late(first))} in {first} to {fmt(metric, late(last))} in {last} "
                      f"({ci(last)})." if late(last) > late(first) else
                      f"{what.capitalize()} waiting longer than {duration_text(sla.within)}: {fmt(metric, late(first))} "
-                     f"in {labels[first]}, {fmt(metric, late(last))} in {labels[last]} ({ci(last)}).")
+                     f"in {first}, {fmt(metric, late(last))} in {last} ({ci(last)}).")
         if missed:
             row = rows.loc[missed]
             found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is first "
-                         f"missed in {labels[missed]}: {fmt(metric, row['mean'])} "
+                         f"missed in {missed}: {fmt(metric, row['mean'])} "
                          f"({interval(metric, row.ci_low, row.ci_high, currency, ref=row['mean'])}).")
         else:
             found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is met "
-                         f"on average in every year from {labels[first]} to {labels[last]}.")
+                         f"on average in every whole year from {first} to {last}.")
     return found

@@ -1,0 +1,83 @@
+"""Issue 16 follow-up: part years never in headlines, waits over 48 h in days, one-line brief
+footers, readable limits, the backlog headline from whole months."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from capsim import simulate
+from capsim.charts.backlog import NOTE_CHARS, _backlog_finding, _capacity_note, _whole_month_means
+from capsim.charts.by_year import by_year, year_labels
+from capsim.charts.footer import footer_text, one_line_footers
+from capsim.report.caveats import limitations
+from capsim.report.years import year_findings, year_table_html
+from capsim.scenario import load_scenario
+from capsim.words import METRIC_LABELS, hours_words, percent, wait_words
+
+
+def test_exactly_all_reads_100_percent_and_waits_over_48_hours_read_days():
+    assert percent(1.0, 1) == "100%" and percent(0.0, 1) == "0%" and percent(0.9996, 1) == "99.96%"
+    assert hours_words(670) == "28 days" and hours_words(48) == "48 h"
+    assert wait_words(670, 620, 720) == "27.9 days (95% CI 25.8 to 30.0 days)"
+    assert wait_words(26, 24, 28) == "26.0 hours (95% CI 24.0 to 28.0 hours)"
+
+
+def test_fte_is_labelled_as_every_team():
+    assert METRIC_LABELS["fte"] == "Staff in post, all teams (FTE)"
+
+
+def test_backlog_headline_compares_whole_months_not_a_last_spike():
+    dates = pd.Series(pd.date_range("2025-02-15", "2026-01-05", freq="7D"))
+    median = np.full(len(dates), 40.0)
+    median[-1] = 115.0  # a one-week spike at the end
+    months = _whole_month_means(median, dates)
+    assert months is not None and months[0] == "Mar 2025"
+    title = _backlog_finding(median, np.arange(len(dates)) * 168.0, None, months)
+    assert "115" not in title and "stays near 40" in title
+
+
+def test_capacity_note_lines_fit_the_panel():
+    s = load_scenario("docs/examples/hotline-rota.yaml")
+    assert all(len(line) <= NOTE_CHARS for line in _capacity_note(s, None).split("\n"))
+    assert "weekend: 2 on 10 h shifts" in _capacity_note(s, None).replace("\n  ", " ")
+
+
+def test_brief_footer_is_one_line_and_limits_name_no_figure_ids():
+    s = load_scenario("scenarios/growth-central.yaml")
+    with one_line_footers("sources: see page 2"):
+        short = footer_text([s], 1, 2)
+    assert "\n" not in short and short.endswith("sources: see page 2")
+    assert "\n" in footer_text([s], 1, 2)  # outside the block: the full footer
+    text = " ".join(limitations(s, 2))
+    assert "capsim uncertainty" in text
+    assert not any(fid in text for fid in s.figures)
+
+
+@pytest.fixture(scope="module")
+def stubbed():
+    """Two whole years between a 12-day stub (2024) and a part year (2027, Jan–Feb): a small,
+    quick run (50 reports a day, 2 analysts)."""
+    raw = {
+        "name": "stubbed",
+        "clock": {"horizon": "800d", "warmup": "0d", "start": "2024-12-20", "step": "1d"},
+        "demand": [{"stream": "reports", "unit": "report", "rate": "50/day", "priority": "normal"}],
+        "priorities": ["normal"],
+        "review": {"report": {"dist": "exponential", "mean": "120s"}},
+        "workforce": [{"team": "analysts", "headcount": 2, "roster": "24/7"}],
+        "sla": [{"priority": "normal", "within": "24h", "target": 0.9}],
+        "experiment": {"replications": 2, "seed": 3},
+    }
+    return simulate(load_scenario(raw), replications=2, seed=3)
+
+
+def test_part_years_are_marked_and_never_in_a_headline(stubbed):
+    assert year_labels(stubbed) == {"2025": "2025", "2026": "2026", "2027": "2027 (Jan\u2013Feb)"}  # stub dropped
+    assert "2024 (Dec)" in year_table_html(stubbed)  # the table keeps every period
+    fig = by_year(stubbed)
+    title = fig._suptitle.get_text()
+    assert "2025" in title and "2026" in title and "2027" not in title and "2024" not in title
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2025", "2026", "2027 (Jan\u2013Feb)"]
+    sentences = " ".join(year_findings(stubbed))
+    assert "2025" in sentences and "2027" not in sentences and "2024" not in sentences
