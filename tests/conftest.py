@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -66,3 +71,24 @@ def replicate(raw: dict, replications: int, seed: int = 1) -> list[Replication]:
     for rep in reps:
         conserved(rep)
     return reps
+
+
+def built_once(tmp_path_factory, worker_id: str, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder that ``build`` fills once per test run, shared by every pytest-xdist worker: the
+    first worker to ask builds it under a file lock while the others wait, then all read it.
+    For slow session fixtures (a wheel installed in a fresh environment, a rendered brief) that
+    tests only read; a test that writes needs a folder of its own beside it."""
+    if worker_id == "master":  # not under xdist: an ordinary temporary folder
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    run_root = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's own
+    folder = run_root / name
+    with open(run_root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed in another worker
+            folder.mkdir()
+            build(folder)
+            (folder / ".built").touch()
+    return folder

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import built_once
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("install")]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,23 +37,28 @@ def call(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, timeou
     return proc
 
 
-@pytest.fixture(scope="session")  # session: built once, though other modules' tests run between these
-def installed(tmp_path_factory) -> dict:
-    """A fresh virtual environment with capsim installed from its wheel, and an empty folder to work in."""
-    base = tmp_path_factory.mktemp("install")
+def install_from_wheel(base: Path) -> None:
+    """Build capsim's wheel from a copy of the checkout and install it in a fresh environment in ``base``."""
     source = base / "source"
     shutil.copytree(ROOT, source, ignore=LEFT_OUT, symlinks=True)
     call(sys.executable, "-m", "pip", "wheel", source, "--no-deps", "--quiet", "-w", base / "wheels", cwd=base)
-    wheel = next((base / "wheels").glob("capsim-*.whl"))
+    call(sys.executable, "-m", "venv", base / "venv", cwd=base)
+    call(base / "venv" / "bin" / "python", "-m", "pip", "install", "--quiet",
+         next((base / "wheels").glob("capsim-*.whl")), cwd=base)
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory, worker_id) -> dict:
+    """A fresh virtual environment with capsim installed from its wheel (built once per test run),
+    and an empty folder of this worker's own to work in."""
+    base = built_once(tmp_path_factory, worker_id, "install", install_from_wheel)
     venv = base / "venv"
-    call(sys.executable, "-m", "venv", venv, cwd=base)
-    call(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel, cwd=base)
-    work = base / "work"
+    work = base / f"work-{worker_id}"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}}
     env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", COLUMNS="200")
-    return {"wheel": wheel, "capsim": venv / "bin" / "capsim", "python": venv / "bin" / "python", "work": work,
-            "env": env}
+    return {"wheel": next((base / "wheels").glob("capsim-*.whl")), "capsim": venv / "bin" / "capsim",
+            "python": venv / "bin" / "python", "work": work, "env": env}
 
 
 def capsim(installed: dict, *args: str | Path) -> subprocess.CompletedProcess:

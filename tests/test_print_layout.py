@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 
 from capsim.cli import app
 from capsim.pdf import chromium_command, find_chromium, is_a4, page_sizes
+from tests.conftest import built_once
 
 runner = CliRunner()
 
 needs_chromium = pytest.mark.skipif(find_chromium() is None, reason="needs Chromium (apt-get install chromium)")
-pytestmark = pytest.mark.xdist_group("print-layout")  # one worker: the brief fixture is made once
 
 A4_CONTENT_PX = round((210 - 2 * 15) / 25.4 * 96)
 """Width of the report's printed text block in CSS pixels: A4 less its 15 mm margins (the report's @page)."""
@@ -68,14 +68,17 @@ def overflowing(page: Path, width_px: int) -> dict:
     return json.loads(html.unescape(found.group(1)))
 
 
-@pytest.fixture(scope="session")  # session: made once, though other modules' tests run between these
-def briefed(tmp_path_factory):
-    """A brief of a two-year growth run (two calendar years, so the year-by-year parts show)."""
-    out = tmp_path_factory.mktemp("brief") / "out"
-    result = runner.invoke(app, ["brief", "scenarios/growth-central.yaml", "--replications", "2", "--out", str(out),
-                                 "--set", "clock.horizon=731d", "--no-what-it-takes"])
+def write_brief(folder: Path) -> None:
+    """A brief of a two-year growth run (two calendar years, so the year-by-year parts show) in ``folder/out``."""
+    result = runner.invoke(app, ["brief", "scenarios/growth-central.yaml", "--replications", "2", "--out",
+                                 str(folder / "out"), "--set", "clock.horizon=731d", "--no-what-it-takes"])
     assert result.exit_code == 0, result.output
-    return out
+
+
+@pytest.fixture(scope="session")
+def briefed(tmp_path_factory, worker_id):
+    """The brief's output folder, written once per test run; the tests only read it."""
+    return built_once(tmp_path_factory, worker_id, "brief", write_brief) / "out"
 
 
 @needs_chromium
