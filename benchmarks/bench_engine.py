@@ -41,7 +41,8 @@ Usage::
 
 ``--profile`` then runs capsim once more under cProfile (not timed) and prints the top 15
 functions by cumulative time and a breakdown: arrival generation, admitting items to the
-table and queues, the numba kernel, simpy's own overhead, setup and records.
+table and queues, the numba kernel, finished items and referrals, simpy's own overhead, setup
+and records.
 """
 
 from __future__ import annotations
@@ -309,7 +310,9 @@ def profile_capsim(scenario: Scenario, seed: int, top: int = 15) -> dict:
         + cumulative("capsim/engine.py", "_admit_drawn"),
         "  of which ItemTable growth (ItemTable._reserve)": cumulative("capsim/records.py", "_reserve"),
         # Simulation.advance calls the compiled assign() once per team at each decision point.
-        "numba kernel (Simulation.advance -> kernel.assign)": cumulative("capsim/engine.py", "advance"),
+        "numba kernel (kernel.assign, from Simulation.advance)": cumulative("capsim/kernel.py", "assign"),
+        # what a team finished by each decision point, and referrals (teams that route items on)
+        "finished items and referrals (Simulation._finish)": cumulative("capsim/engine.py", "_finish"),
         "simpy own overhead (all simpy functions, own time)": simpy_own,
         "setup (Simulation.__init__: rngs, shift plan, cell means)": cumulative("capsim/engine.py", "__init__"),
         "records (ItemTable.frozen copy)": cumulative("capsim/records.py", "frozen"),
@@ -409,6 +412,10 @@ def report(results: dict[str, Result], repeat: int, checks: dict | None) -> dict
         goal = f"   goal {GOALS[key]}" if key in GOALS else ""
         print(f"{label:<22s} {'-' if value is None else f'{value:,.1f} x'}   (items/s, best of {repeat}){goal}")
     if "capsim_e2e_over_capsim_cpu" in ratios:
+        engine_cpu = min(u + s for u, s in zip(engine.user_seconds, engine.sys_seconds))
+        ratios["capsim_items_per_cpu_second"] = engine.items / engine_cpu
+        print(f"{'engine rate':<22s} {engine.items_per_second / 1e6:,.2f} M reviewed items/s "
+              f"(wall), {ratios['capsim_items_per_cpu_second'] / 1e6:,.2f} M per CPU second ({engine_cpu:.3f} CPU s)")
         print(f"{'end-to-end / engine':<22s} {ratios['capsim_e2e_over_capsim_cpu']:,.2f} x   (CPU seconds, user + "
               f"system, best of {repeat})   goal {GOALS['capsim_over_capsim_e2e']}")
         ratios["capsim_e2e_items_per_cpu_second"] = e2e.items / min(cpu)

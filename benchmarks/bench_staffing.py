@@ -45,6 +45,18 @@ PLANS = {
 GOAL_SECONDS = 60.0
 """Wall time a 3-year quarterly plan should take at most on 2 cores."""
 
+BEFORE = {
+    "growth-central": {"wall_seconds": 159.3, "cpu_seconds": 149.6, "runs": 126.2, "staffings": 34},
+    "hotline-growing": {"wall_seconds": 27.0, "cpu_seconds": 25.4, "runs": 97.5, "staffings": 14},
+}
+"""The same plans before the search reused replications across candidates (a replication met by
+fewer analysts is not run again for more), ran the unknown ones hardest first, chose how far
+to run a candidate from the needs found so far, dropped a failing replay early and computed
+every period's outcomes in one pass, and ran the replications a verdict needs at once rather
+than a batch per worker at a time (2026-11-25, 2 workers, the same engine, minutes before the
+"now" of the same day, on a machine shared with other work: read the CPU seconds). Their
+plans are the same as now."""
+
 
 def cpu_seconds() -> float:
     """User and system CPU time of this process and of its finished children (the workers)."""
@@ -59,7 +71,9 @@ def bench(name: str, workers: int) -> dict:
     wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu  # workers are reaped when the solver ends
     return {"scenario": name, "wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "workers": workers,
             "replications": plan.replications, "staffings": plan.evaluations, "runs": round(plan.runs, 1),
-            "headcounts": [p.headcount for p in plan.periods], "met": plan.attainable}
+            "headcounts": [p.headcount for p in plan.periods], "met": plan.attainable,
+            "decided_on": [p.decided_run + p.decided_inferred for p in plan.periods],
+            "inferred": sum(p.decided_inferred for p in plan.periods)}
 
 
 def main() -> None:
@@ -76,7 +90,12 @@ def main() -> None:
         print(f"{name}: {r['wall_seconds']:.1f} s wall ({verdict} the {GOAL_SECONDS:.0f} s goal), "
               f"{r['cpu_seconds']:.1f} s CPU, {r['workers']} workers; {r['staffings']} staffings, "
               f"{r['runs']:.1f} runs of {r['replications']} replications; headcounts {r['headcounts']}; "
-              f"every period met: {r['met']}")
+              f"every period met: {r['met']}; needs decided on {r['decided_on']} replications "
+              f"({r['inferred']} known from a smaller team)")
+        before = BEFORE[name]
+        print(f"  before: {before['wall_seconds']:.1f} s wall, {before['cpu_seconds']:.1f} s CPU, "
+              f"{before['staffings']} staffings, {before['runs']:.1f} runs; now {r['cpu_seconds'] / before['cpu_seconds']:.0%} "
+              f"of the CPU time and {r['runs'] / before['runs']:.0%} of the runs")
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
 

@@ -60,7 +60,7 @@ SCENARIO_HELP = "A scenario file (YAML), or the name of a bundled one such as 'b
 Replications = Annotated[Optional[int], typer.Option("--replications", "-r", min=1, help="Replications (default: the scenario's experiment.replications).")]
 Seed = Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Random seed (default: the scenario's experiment.seed).")]
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it.")]
-Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a key: dotted.key=value, e.g. --set workforce.analysts.headcount=14. Repeatable.")]
+Sets = Annotated[Optional[list[str]], typer.Option("--set", metavar="KEY=VALUE", help="Override one scenario key (dotted path) for this command only, e.g. --set workforce.analysts.headcount=14 or --set clock.horizon=400d. Repeatable.")]
 Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: out/<scenario name>). An existing folder is replaced only if it holds capsim's own earlier output of the same kind.")]
 
 SIMULATION_OPTIONS: dict[str, tuple[object, object]] = {
@@ -236,19 +236,38 @@ def format_value(value: float) -> str:
     return f"{value:.4g}"
 
 
+def with_ci(mean: float, low: float, high: float, signed: bool = False) -> str:
+    """An amount (whole currency units) for a table with the half-width of its 95% CI, "12,300 ± 450";
+    the mean alone when there is no interval or no spread (the caller says which under the table)."""
+    if math.isnan(mean):
+        return "—"
+    text = f"{mean:+,.0f}" if signed else f"{mean:,.0f}"
+    if math.isnan(low) or high - low <= 1e-9 * max(abs(high), 1):
+        return text
+    return f"{text} ± {max(high - mean, mean - low):,.0f}"
+
+
 def print_headline(result: SimulationResult) -> None:
-    """The headline metrics with their 95% confidence intervals."""
-    s = result.scenario
+    """The headline metrics, each in plain words beside its summary.csv name, written as the
+    report writes them (:func:`capsim.words.fmt`: shares and utilisation in %) with its 95%
+    confidence interval (:func:`capsim.words.interval`)."""
+    from capsim.words import fmt, interval, metric_label
+
+    s, currency = result.scenario, result.scenario.costs.currency
     table = Table(title=f"{s.name}: {result.replications} replications, seed {result.seed}", title_justify="left")
-    for column in ("metric", "mean", "95% CI"):
-        table.add_column(column, justify="left" if column == "metric" else "right")
+    table.add_column("metric", no_wrap=True)
+    table.add_column("what it is")
+    table.add_column("mean", justify="right", no_wrap=True)
+    table.add_column("interval", justify="right")
     wanted = HEADLINE[:6] + [m for m in result.summary.metric if m.startswith("sla_")] + HEADLINE[6:]
-    for _, row in result.summary.set_index("metric").loc[wanted].iterrows():
-        ci = "n/a" if math.isnan(row.ci_low) else f"{format_value(row.ci_low)} – {format_value(row.ci_high)}"
-        table.add_row(row.name, format_value(row["mean"]), ci)
+    rows = result.summary.set_index("metric")
+    for name, row in rows.loc[wanted].iterrows():
+        mean = row["mean"]
+        table.add_row(name, metric_label(name, s), fmt(name, mean, currency),
+                      interval(name, row.ci_low, row.ci_high, currency, ref=mean))
     out_console.print(table)
-    out_console.print("Times in hours; cost in " + s.costs.currency + ".", style="dim")
-    print_staff_notes(s, result.summary.set_index("metric")["mean"].to_dict())
+    out_console.print(f"Times in hours (run-out in days); cost in {currency}. Metric names as in summary.csv.", style="dim")
+    print_staff_notes(s, rows)
 
 
 def print_order_conflict(scenario: Scenario, team: str, table: pd.DataFrame) -> None:
@@ -263,14 +282,17 @@ def print_order_conflict(scenario: Scenario, team: str, table: pd.DataFrame) -> 
             return
 
 
-def print_staff_notes(scenario: Scenario, means: dict[str, float]) -> None:
-    """Heads and FTE, utilisation in words, and any SLA that strict priority order sacrifices
-    (:mod:`capsim.staff_notes`), under a run's table."""
+def print_staff_notes(scenario: Scenario, summary: pd.DataFrame) -> None:
+    """Heads (and FTE where they differ), utilisation in words with its intervals, and any SLA
+    that strict priority order sacrifices (:mod:`capsim.staff_notes`), under a run's table;
+    ``summary``: the run's summary indexed by metric."""
     from capsim.staff_notes import priority_conflicts, staff_lines, utilisation_line
 
-    lines = staff_lines(scenario) + [utilisation_line(means.get("utilisation", math.nan),
-                                                      means.get("utilisation_usable", math.nan))]
-    for line in [*lines, *priority_conflicts(scenario, means)]:
+    nan = (math.nan,) * 3
+    shares = [tuple(summary.loc[m, ["mean", "ci_low", "ci_high"]]) if m in summary.index else nan
+              for m in ("utilisation", "utilisation_usable")]
+    lines = staff_lines(scenario) + [utilisation_line(*shares)]
+    for line in [*lines, *priority_conflicts(scenario, summary["mean"].to_dict())]:
         if line:
             out_console.print(line, markup=False, soft_wrap=True, highlight=False)
 
@@ -938,6 +960,13 @@ def staff(
     less the hiring lead time, never before the run starts: a hire already late says by how many
     weeks, and what the wait is until the hires are in post.
 
+    "In post" counts seats on the team's roster (with shift patterns: analysts); "FTE" counts
+    full-time equivalents of the team's contracted week (contracted_hours, by default the
+    roster's hours a week up to 40), and the plan prints the arithmetic. A candidate headcount
+    runs only the replications not already settled by a smaller or larger one, hardest first,
+    and stops once its verdict cannot change; "needed (reps)" says how many settled each need.
+    A progress bar shows the runs done and the time left.
+
     Writes staffing_plan.csv, plan.yaml (the team's headcount and changes: merge it into the
     scenario, or extend the scenario with it, to replay the plan), the plan as a chart
     (charts/staffing_plan.png, .svg, .pdf) and manifest.json.
@@ -992,6 +1021,7 @@ def staff(
             f"{confidence:.0%} of {plan.replications} replications, seed {plan.seed}).\n"
             f"# Merge it into the scenario (teams merge by name), or write a file with\n"
             f"# 'extends: <the scenario file>' above these lines, and run it to replay the plan.\n"
+            f"# headcount: {_plan_counts(loaded, plan)}.\n"
             f"{fragment}\n")
         from capsim import charts
 
@@ -1009,9 +1039,13 @@ def staff(
                   f"a period is met when every SLA is, in at least {required} of {plan.replications} replications",
                   title_justify="left")
     slas = [c[len("sla_"):-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
-    for column in ["period", "from", "to", "needed", "in post", "FTE", "hires", "hire by",
+    member = next(t for t in loaded.workforce if t.team == plan.team)
+    in_post = "in post (heads)" if member.shifts is not None else "in post (seats)"
+    for column in ["period", "from", "to", "needed (reps)", in_post, "FTE", "hires", "hire by",
                    *[f"sla_{p} (95% CI)" for p in slas], "busy (usable)", "reps met", "met"]:
-        shown.add_column(column, justify="left" if column in {"from", "to", "hire by", "met"} else "right")
+        shown.add_column(column, justify="left" if column in {"from", "to", "hire by", "met"} else "right",
+                         min_width=10 if column in {"from", "to", "hire by"} else None,  # dates whole
+                         max_width=8 if column in {"needed (reps)", in_post, "busy (usable)"} else None)
     for row in table.itertuples(index=False):
         values = row._asdict()
         cells = [f"{format_value(values[f'sla_{p}'])} ({format_value(values[f'sla_{p}_ci_low'])}–"
@@ -1019,17 +1053,30 @@ def staff(
         hire_by = row.hire_by or "–"
         if row.late_weeks:
             hire_by = f"now (late by {row.late_weeks} weeks)"
-        needed = "—" if math.isnan(row.needed) else f"{row.needed:.0f}"
-        shown.add_row(str(row.period), row.period_start, row.period_end, needed, str(row.headcount), f"{row.fte:.3g}",
+        needed = "—" if math.isnan(row.needed) else f"{row.needed:.0f} ({row.needed_replications:d})"
+        shown.add_row(str(row.period), row.period_start, row.period_end, needed, str(row.headcount),
+                      f"{row.fte:.3g}",
                       f"{row.hires:d}" if row.hires else ("–" if row.change == 0 else f"{row.change:+d}"), hire_by,
                       *cells, "–" if math.isnan(row.workload_usable) else f"{row.workload_usable:.0%}",
                       f"{round(row.replications_met * row.replications):d}/{row.replications}",
                       "yes" if row.met else "NO")
     out_console.print(shown)
-    out_console.print("in post: analysts (heads); FTE: their contracted full-time equivalents. busy (usable): the "
-                      "work arriving in the period as a share of the hours analysts may review (time present on shift "
-                      "up to the daily exposure cap, less mentoring); staffing_plan.csv also gives it as a share of "
-                      "rostered hours (workload_rostered), which is lower by the exposure cap, not by idle time.", markup=False, soft_wrap=True, style="dim")
+    from capsim.staff_notes import fte_basis
+    from capsim.staffing import met_chance_low
+
+    inferred = int(table.needed_inferred.sum())
+    out_console.print(
+        f"{fte_basis(member, plan.periods[0].headcount)} busy (usable): the work arriving in the period as a share of "
+        "the hours analysts may review (time present on shift up to the daily exposure cap, less mentoring); "
+        "staffing_plan.csv also gives it as a share of rostered hours (workload_rostered), which is lower by the "
+        "exposure cap, not by idle time. needed (reps): the smallest constant headcount meeting the period, and "
+        "in brackets the replications that settled it (it stops once at "
+        f"least {required} meet the period, or too few can: the same answer as running all {plan.replications}"
+        + (f"; {inferred} of them, over all periods, known from a smaller team meeting the period in the same "
+           "replication" if inferred else "") + "). reps met: replications of the plan as a whole meeting "
+        f"every SLA; {plan.replications} of {plan.replications} means the chance that a period is met is at least "
+        f"{met_chance_low(plan.replications, plan.replications):.0%} (95% confidence; met_chance_low in "
+        "staffing_plan.csv).", markup=False, soft_wrap=True, style="dim")
     for row in table.itertuples(index=False):
         if row.note:
             out_console.print(f"period {row.period}: {row.note}", markup=False, soft_wrap=True)
@@ -1041,6 +1088,17 @@ def staff(
     if not plan.attainable:
         err_console.print("Some period cannot meet its targets (—): exit status 3.", markup=False, highlight=False)
         raise typer.Exit(3)
+
+
+def _plan_counts(scenario: Scenario, plan) -> str:
+    """What a staffing plan's headcount counts, with its FTE at the last period (one line for plan.yaml)."""
+    from capsim.workforce import fte_hours, headcount_fte
+
+    member = next(t for t in scenario.workforce if t.team == plan.team)
+    last = plan.periods[-1].headcount
+    what = "analysts (heads)" if member.shifts is not None else "seats on the roster"
+    return (f"{what}; the last period's {last} are {headcount_fte(member, last):.3g} FTE of a "
+            f"{fte_hours(member):g} h week")
 
 
 @app.command()
@@ -1094,25 +1152,28 @@ def budget(
     for column in columns:
         shown.add_column(column, justify="left" if column in {"scenario", "year"} else "right")
 
-    def plus_minus(mean: float, high: float, signed: bool = False) -> str:
-        half = "n/a" if math.isnan(high) else f"{high - mean:,.0f}"
-        return f"{mean:+,.0f} ± {half}" if signed else f"{mean:,.0f} ± {half}"
-
     for row in result.table.itertuples(index=False):
         cells = [row.scenario, row.year, f"{row.days:g}", f"{row.fte:.2f}", format_value(row.hires), format_value(row.staff_cost),
-                 format_value(row.tooling_cost), plus_minus(row.total_cost, row.total_cost_ci_high),
+                 format_value(row.tooling_cost), with_ci(row.total_cost, row.total_cost_ci_low, row.total_cost_ci_high),
                  format_value(row.cost_per_assessed)]
         if len(loaded) > 1:
             if row.scenario == first.name:
                 cells += ["–", "–"]
             else:
                 cells += [f"{row.fte_vs_first:+.2f}",
-                          plus_minus(row.total_cost_vs_first, row.total_cost_vs_first_ci_high, signed=True)]
+                          with_ci(row.total_cost_vs_first, row.total_cost_vs_first_ci_low,
+                                  row.total_cost_vs_first_ci_high, signed=True)]
         shown.add_row(*cells)
     out_console.print(shown)
+    from capsim.grant import NO_SPREAD, no_spread
+
+    if any(no_spread(low, high, result.replications)
+           for low, high in zip(result.table.total_cost_ci_low, result.table.total_cost_ci_high)):
+        out_console.print(f"Total: {NO_SPREAD}.", markup=False, soft_wrap=True)
     print_budget_lines(result.table, result.scenarios, currency)
-    out_console.print("FTE: mean analysts in post (all teams); costs at each year's prices (costs.inflation); "
-                      "'vs first': paired differences from the first scenario (negative saves).", style="dim")
+    out_console.print("FTE: mean analysts in post (all teams); costs at each year's prices (costs.inflation)"
+                      + ("; 'vs first': paired differences from the first scenario (negative saves)."
+                         if len(loaded) > 1 else "."), style="dim")
     out_console.print("Staff as each scenario writes them (headcount and planned changes): a budget prices them and "
                       "does not check the SLAs. To size the teams to their SLAs and cost them per grant year, run "
                       "capsim grant.", style="dim")
@@ -1182,20 +1243,36 @@ def uncertainty(
         fail(f"{err}\nThe other tasks are kept in {target}/{sweeping.TASKS}: run the same command again to finish.")
     except ScenarioError as err:
         fail(str(err))
-    from capsim.report.uncertainty import write_uncertainty_report
+    from capsim.report.uncertainty import (amount_text, chart_year, driver_text, period_text, write_uncertainty_report,
+                                           year_label)
 
     chart_metric = next((m for m in ("backlog_end", "wait_mean") if m in set(result.summary.metric)), "assessed")
     write_uncertainty_report(Path(target), base, result.summary, result.ranking, plan.sweep.seed, parameter_sets,
-                             replications, plan.sampler, chart_metric)
-    table = Table(title=f"{base.name}: {parameter_sets} parameter sets × {replications} replications "
-                  f"({plan.sampler}), seed {plan.sweep.seed}; 95% intervals", title_justify="left")
+                             replications, plan.sampler, chart_metric, result.by_year, result.ranking_by_year)
+    currency = base.costs.currency
+    years = Table(title=f"{base.name} by year: {parameter_sets} parameter sets × {replications} replications "
+                  f"({unc.SAMPLER_NAMES[plan.sampler]}), seed {plan.sweep.seed}; 95% intervals", title_justify="left")
+    for column in ("year", "result", "mean", "run-to-run", "input", "total", "input share",
+                   "matters most (share of the input part)"):
+        years.add_column(column, justify="right" if column in {"mean", "input share"} else "left")
+    for row in result.by_year.itertuples():
+        span = (lambda low, high, metric=row.metric: f"{amount_text(metric, low, currency)} – "
+                f"{amount_text(metric, high, currency)}")
+        years.add_row(period_text(row.period, row.days), year_label(row.metric, base),
+                      amount_text(row.metric, row.mean, currency), span(row.run_low, row.run_high),
+                      span(row.input_low, row.input_high), span(row.total_low, row.total_high),
+                      words.percent(unc.estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a",
+                      driver_text(row))
+    out_console.print(years)
+    out_console.print(unc.REVIEW_FTE_TEXT, style="dim", soft_wrap=True)
+    table = Table(title=f"{base.name}, whole run: {parameter_sets} parameter sets × {replications} replications "
+                  f"({unc.SAMPLER_NAMES[plan.sampler]}), seed {plan.sweep.seed}; 95% intervals", title_justify="left")
     for column in ("metric", "mean (± MC s.e.)", "run-to-run", "input", "total", "input share",
                    "matters most (share of the input part)"):
         table.add_column(column, justify="right" if column in {"mean (± MC s.e.)", "input share"} else "left")
     rows = result.summary.set_index("metric")
     top = result.ranking[result.ranking["rank"] == 1].drop_duplicates("metric").set_index("metric")
     wanted = [m for m in UNCERTAINTY_HEADLINE + [m for m in rows.index if m.startswith("sla_")] if m in rows.index]
-    currency = base.costs.currency
     for metric in wanted:
         row = rows.loc[metric]
 
@@ -1216,11 +1293,14 @@ def uncertainty(
     out_console.print(table)
     out_console.print(f"Times in hours; cost in {currency}. Input share: the part of the total variance due to the "
                       "uncertain inputs. Matters most: the input explaining the largest share of that input part "
-                      f"(rank regression); none when the inputs cause under {words.percent(unc.NEGLIGIBLE_SHARE)} of "
+                      f"({unc.RANKED_BY}); none when the inputs cause under {words.percent(unc.NEGLIGIBLE_SHARE)} of "
                       "the variance or too little to tell from the Monte Carlo error. MC error of the interval ends: "
-                      "uncertainty_summary.csv, mc_se_*.", style="dim", soft_wrap=True)
-    out_console.print(f"Wrote {target}/: uncertainty.html, charts/uncertainty_{chart_metric}.png/.svg, "
-                      f"{unc.SUMMARY_FILE}, {unc.RANKING_FILE}, {unc.INPUTS_FILE}, "
+                      f"{unc.SUMMARY_FILE}, {unc.BY_YEAR_FILE}, mc_se_*.", style="dim", soft_wrap=True)
+    charted = chart_year(result.by_year)
+    year_chart = f"charts/uncertainty_{charted[1]}_{charted[0]}.png/.svg, " if charted else ""
+    out_console.print(f"Wrote {target}/: uncertainty.html, charts/uncertainty_{chart_metric}.png/.svg, {year_chart}"
+                      f"{unc.SUMMARY_FILE}, {unc.BY_YEAR_FILE}, {unc.RANKING_FILE}, {unc.RANKING_BY_YEAR_FILE}, "
+                      f"{unc.INPUTS_FILE}, "
                       f"{sweeping.SUMMARY_FILE}, {sweeping.REPLICATIONS_FILE}, {sweeping.MANIFEST_FILE}, "
                       f"{sweeping.TASKS}/", soft_wrap=True, markup=False)
 
@@ -1390,25 +1470,17 @@ def print_grant(result, currency: str) -> None:
     shown = Table(title=f"Grant: {len(result.years)} years from {result.years[0].first}, {result.replications} "
                   f"replications, seed {result.seed}, {currency} at each year's prices (means; 95% CI)",
                   title_justify="left")
-    from capsim.grant import NO_SPREAD, sla_columns
-    from capsim.words import sla_words
+    from capsim.grant import NO_SPREAD
+    from capsim.words import grant_sla_names
 
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
-    named = {c: sla_words(s, *where) for s in result.scenarios for c, where in sla_columns(s).items()}
+    named = grant_sla_names(result.scenarios)
     columns = ["scenario", "year", "FTE needed", "FTE in post", "hires", "full cost ± 95% CI",
                *(named.get(s, s.removeprefix("sla_")) for s in slas), "backlog (mean)"]
     if several:
         columns.append("cost vs first ± 95% CI")
     for column in columns:
         shown.add_column(column, justify="left" if column in {"scenario", "year"} else "right")
-
-    def with_ci(mean: float, low: float, high: float, signed: bool = False) -> str:
-        if math.isnan(mean):
-            return "—"
-        text = f"{mean:+,.0f}" if signed else f"{mean:,.0f}"
-        if math.isnan(low) or high - low <= 1e-9 * max(abs(high), 1):
-            return text  # no interval, or no spread (said under the table)
-        return f"{text} ± {max(high - mean, mean - low):,.0f}"
 
     for row in table.to_dict("records"):
         cells = [row["scenario"], row["year"], "—" if math.isnan(row["fte_needed"]) else f"{row['fte_needed']:.1f}",

@@ -181,6 +181,9 @@ class StreamSource:
         hashing = scenario.tooling.hash_matching
         self.match_rate = hashing.match_rate if hashing.enabled else 0.0
         self.spot_check = hashing.spot_check if hashing.enabled else 0.0
+        self.screens = self.match_rate > 0.0 and (self.stream.mix.known > 0 or self.stream.recirculation > 0)
+        """Whether hash matching can clear any of this stream's items (without known items or
+        recirculated copies it clears none, and :meth:`_screen` draws nothing)."""
         self.priority = scenario.priorities.index(self.stream.priority)
         self.priorities = scenario.priorities
         classifier = scenario.tooling.classifier
@@ -226,12 +229,12 @@ class StreamSource:
         window = t1 - t0 if window is None else window
         first, last = int(t0 // self.width), min(int(math.ceil(t1 / self.width)), len(self.means))
         flow = self.rngs["arrivals"].poisson(self.means[first:last])  # cells of the Poisson flow
-        kept = flow if self.match_rate == 0.0 else np.empty_like(flow)  # of which reach a human
+        kept = flow if not self.screens else np.empty_like(flow)  # of which reach a human
         edges = np.arange(t0, t1, window)  # the windows' starts
         lumps = [(at, n) for at, n in self._lumps if t0 <= at < t1]  # the backlog and bursts: at one instant
         lump_kept = np.zeros(len(lumps), dtype=np.int64)
         known = np.zeros(len(edges))
-        screened = edges if self.match_rate > 0.0 else sorted({edges[int((at - t0) // window)] for at, _ in lumps})
+        screened = edges if self.screens else sorted({edges[int((at - t0) // window)] for at, _ in lumps})
         for w0 in screened:  # hash matching draws window by window, a window's lumps after its cells
             w = int((w0 - t0) // window)
             c0, c1 = int(w0 // self.width) - first, min(int(math.ceil(min(w0 + window, t1) / self.width)), last) - first
@@ -250,11 +253,12 @@ class StreamSource:
         self.cleared_total += arrived - int(kept.sum()) - int(lump_kept.sum())
         cell_starts = np.arange(first, last) * float(self.width)
         widths = np.minimum(self.width, self.clock.horizon - cell_starts)  # the last cell may be cut short
-        offsets = first_of_blocks(flow, kept, self.rngs["arrival-times"])
-        arrival = np.repeat(cell_starts, kept) + offsets * np.repeat(widths, kept)
+        arrival = first_of_blocks(flow, kept, self.rngs["arrival-times"])  # offsets, made times in place:
+        arrival *= float(self.width) if (widths == self.width).all() else np.repeat(widths, kept)
+        arrival += np.repeat(cell_starts, kept)  # start + offset × width, as the offsets are fresh
         if lumps:
             arrival = np.concatenate([arrival, np.repeat([at for at, _ in lumps], lump_kept)])
-        arrival = np.sort(arrival)
+        arrival.sort()
         sizes = np.add.reduceat(kept, (edges // self.width).astype(np.int64) - first) if len(kept) else np.zeros(1, int)
         np.add.at(sizes, ((np.array([at for at, _ in lumps]) - t0) // window).astype(np.int64), lump_kept)
         n = len(arrival)
@@ -279,7 +283,7 @@ class StreamSource:
         match if their original is on the list; a spot-check share of everything cleared is
         still sent to a human. All drawn as counts — never item by item.
         """
-        if self.match_rate == 0.0:
+        if not self.screens:
             return counts, 0
         rng = self.rngs["clearing"]
         known = rng.binomial(counts, self.stream.mix.known)

@@ -27,7 +27,7 @@ import numpy as np
 import simpy
 
 from capsim.demand import FLAG_CRIMINAL, FLAGS, STAGES, StreamSource, cell_seconds, draw_review_times, expected_reviewed
-from capsim.kernel import assign
+from capsim.kernel import assign, come_on_duty, finished_by, merge_windows, referred
 from capsim.records import CARRIED_PIECE, ItemTable, Replication
 from capsim.scenario import Clock, Route, Scenario, Team
 from capsim.units import SECONDS_PER_DAY
@@ -48,15 +48,55 @@ ADMITTED = ("arrival", "service", "deadline", "flags", "stream", "priority")
 
 @dataclass
 class DrawnAhead:
-    """Arrivals of [start, end) drawn ahead (:meth:`Simulation._draw_ahead`): the merged
-    ``columns``; batch ``k``'s rows are ``bounds[k]:bounds[k + 1]``; ``rows`` maps each queue
-    key (team × number of priorities + priority) to its rows in order."""
+    """Arrivals of [start, end) drawn ahead (:meth:`Simulation._draw_ahead`): the streams'
+    ``columns`` (with each item's ``team``), one stream after another, and the ``order`` in
+    which they are admitted (None: as they are, for one stream). In that order, batch ``k``'s
+    rows are ``bounds[k]:bounds[k + 1]``, and ``rows`` maps each queue key (team × number of
+    priorities + priority) to its rows in order."""
 
     start: float
     end: float
     columns: dict[str, np.ndarray]
+    order: np.ndarray | None
     bounds: np.ndarray
     rows: dict[int, np.ndarray]
+
+
+NO_DRAWS = np.zeros(0)
+"""The draws of a referral whose every rule has share 1: none (:func:`capsim.kernel.referred`)."""
+
+
+@dataclass
+class Referral:
+    """The routing rules from one team to one other, as :func:`capsim.kernel.referred` reads them:
+    per rule, in order, the flag ``bits`` it looks at and the values it ``wanted`` there, its
+    ``share`` and its ``own`` priority (-1: the item keeps its own); ``draws`` says whether any
+    share is below 1 (then one uniform from ``rng`` per finished item decides)."""
+
+    source: str
+    to: int
+    to_name: str
+    bits: np.ndarray
+    wanted: np.ndarray
+    shares: np.ndarray
+    own: np.ndarray
+    draws: bool
+    rng: np.random.Generator
+
+    @classmethod
+    def of(cls, rules: list[Route], scenario: Scenario, team_index: dict[str, int], rng) -> "Referral":
+        """The referral of ``rules`` (all from one team to one other); ``rng(name)`` gives its random stream."""
+        first = rules[0]
+        shares = np.array([r.share for r in rules], dtype=np.float64)
+        return cls(
+            source=first.source, to=team_index[first.to], to_name=first.to,
+            bits=np.array([sum(FLAGS[a] for a in r.when) for r in rules], dtype=np.int64),
+            wanted=np.array([sum(FLAGS[a] for a, value in r.when.items() if value) for r in rules], dtype=np.int64),
+            shares=shares,
+            own=np.array([-1 if r.priority is None else scenario.priorities.index(r.priority) for r in rules],
+                         dtype=np.int64),
+            draws=bool((shares < 1).any()), rng=rng(f"routing:{first.source}->{first.to}"),
+        )
 
 
 def process_rng(seed: int, replication: int, process: str) -> np.random.Generator:
@@ -99,6 +139,7 @@ class TeamQueue:
         self.earliest_deadline = team.order == "earliest_deadline"
         self.qdue = due_windows(scenario)[self.qrank]
         self.remaining = np.zeros(headcount)  # seconds of work carried to the next shift
+        self.no_busy = np.zeros(headcount)  # seconds mentoring at each shift's start, without trainees
         self.carried = np.full(headcount, -1, dtype=np.int64)  # the item that work belongs to
         self.last_shift = np.full(headcount, -1, dtype=np.int64)  # each analyst's latest shift on duty
         self.pieces: list[tuple[int, int, float]] = []  # (item, shift, seconds) of each carried item's work
@@ -128,19 +169,13 @@ class TeamQueue:
         piece of a carried item's work goes in :attr:`pieces` with the shift it was done on
         (the first piece, from ``item_start`` to the end of its shift, as the item is carried on).
         """
-        mine = self.plan.columns(shift)  # the seats of the shift's pattern: the others carry on
-        present = np.zeros(len(self.free_at), dtype=bool)
-        present[mine] = self.plan.present[shift, mine]
-        absent = np.zeros(len(self.free_at), dtype=bool)
-        absent[mine] = ~present[mine]
-        begin, end = self.plan.start[shift], self.plan.end[shift]
-        ready = begin if self.plan.busy is None else begin + self.plan.busy[shift, present]  # after mentoring
-        self.free_at[present] = np.maximum(self.free_at[present], ready)
-        self.shift_end[present] = end
-        self.exposure[present] = 0.0
-        self.pace[present] = self.plan.pace[shift, present]
-        self.shift_end[absent] = -np.inf
-        for a in np.flatnonzero(present & (self.remaining > 0)):
+        plan = self.plan
+        mine = plan.columns(shift)  # the seats of the shift's pattern: the others carry on
+        lo, hi, _ = mine.indices(len(self.free_at))
+        begin, end = plan.start[shift], plan.end[shift]
+        present = come_on_duty(lo, hi, plan.present[shift], self.no_busy if plan.busy is None else plan.busy[shift],
+                               plan.pace[shift], begin, end, self.free_at, self.shift_end, self.exposure, self.pace)
+        for a in present[self.remaining[present] > 0] if self.carry_over else ():  # work carried over
             item, before = int(self.carried[a]), int(self.last_shift[a])
             if item_start[item] >= self.plan.start[before]:  # first carried on: its piece on the shift it started
                 self.pieces.append((item, before, float(self.plan.end[before] - item_start[item])))
@@ -201,14 +236,18 @@ class Simulation:
         self.stream_team = np.array([self.team_index[scenario.team_of(s)] for s in scenario.demand], dtype=np.int16)
         self.unit_names = sorted({s.unit for s in scenario.demand})
         self.stream_unit = np.array([self.unit_names.index(s.unit) for s in scenario.demand], dtype=np.int64)
-        self.routes = {i: {} for i in self.order}  # team → receiving team → its rules from that team, in order
+        routes: dict[int, dict[str, list[Route]]] = {i: {} for i in self.order}  # receiving team → rules, in order
         for r in scenario.routing:
-            self.routes[self.team_index[r.source]].setdefault(r.to, []).append(r)
+            routes[self.team_index[r.source]].setdefault(r.to, []).append(r)
+        self.referrals = {i: [Referral.of(rules, scenario, self.team_index, self.rng) for rules in by_team.values()]
+                          for i, by_team in routes.items()}  # team → its referrals to each other team
         self.confirmed = np.zeros(len(scenario.demand), dtype=np.int64)  # criminal items confirmed, per stream
-        self.route_rng = {(r.source, r.to): self.rng(f"routing:{r.source}->{r.to}") for r in scenario.routing}
         self.task_rng = {t.team: self.rng(f"task:{t.team}") for t in scenario.workforce}
-        learning = scenario.tooling.hash_matching.enabled and any(s.recirculation > 0 for s in scenario.demand)
-        self.follow_up = {i: learning or bool(self.routes[i]) for i in self.order}  # what finishing feeds
+        self.task_reviews = {t.team: [scenario.review_time(t.team, unit) for unit in self.unit_names]
+                             for t in scenario.workforce}  # per team, its time for each unit code
+        self.task_factor = scenario.tooling.time_factor(screening=False)  # the tools' factor at a receiving team
+        self.learning = scenario.tooling.hash_matching.enabled and any(s.recirculation > 0 for s in scenario.demand)
+        self.follow_up = {i: self.learning or bool(self.referrals[i]) for i in self.order}  # what finishing feeds
         self.env = simpy.Environment()
 
     # ------------------------------------------------------------------ decision points
@@ -228,72 +267,58 @@ class Simulation:
 
     def _finish(self, index: int, team: TeamQueue, heads: np.ndarray, t: float) -> None:
         """Pass on what the team finished by ``t``: hash-list learning and referrals."""
-        taken = [team.queue[q, heads[q]:team.qhead[q]] for q in range(len(heads)) if team.qhead[q] > heads[q]]
-        if not taken and not len(team.unfinished):
-            return
-        unfinished = np.concatenate([team.unfinished, *taken])
         items = self.items
-        unfinished = unfinished[np.isfinite(items.start[unfinished])]  # drop those that expired
-        done = items.end[unfinished] <= t
-        finished, team.unfinished = unfinished[done], unfinished[~done]
+        finished, team.unfinished = finished_by(t, team.unfinished, team.queue, heads, team.qhead,
+                                                items.start, items.end)
         if not len(finished):
             return
-        finished = finished[np.argsort(items.end[finished], kind="stable")]
-        direct = finished[items.parent[finished] < 0]  # a referral confirmed again is not listed twice
-        confirmed = direct[(items.flags[direct] & FLAG_CRIMINAL) > 0]
-        self.confirmed += np.bincount(items.stream[confirmed], minlength=len(self.confirmed))
-        for rules in self.routes[index].values():
-            self._refer(rules, finished)
+        if self.learning:
+            direct = finished[items.parent[finished] < 0]  # a referral confirmed again is not listed twice
+            confirmed = direct[(items.flags[direct] & FLAG_CRIMINAL) > 0]
+            self.confirmed += np.bincount(items.stream[confirmed], minlength=len(self.confirmed))
+        for referral in self.referrals[index]:
+            self._refer(referral, finished)
 
-    def _refer(self, rules: list[Route], finished: np.ndarray) -> None:
-        """Send the finished items (in end order) that match one of ``rules`` — all from one team
-        to one other — to that team, arriving when they finished.
+    def _refer(self, referral: "Referral", finished: np.ndarray) -> None:
+        """Send the finished items (in end order) that match one of a referral's rules to its
+        team, arriving when they finished.
 
         Each item is decided by the first rule it matches (so it is referred at most once), and
         all the rules' referrals join the receiving queues in one batch, in end order, so that
         every queue stays in arrival order.
         """
         items = self.items
-        flags = items.flags[finished]
-        rule = np.full(len(finished), -1)  # the first rule each item matches, -1 for none
-        for k in range(len(rules) - 1, -1, -1):  # a rule matches when its bits are set or clear as wanted
-            bits = sum(FLAGS[attribute] for attribute in rules[k].when)
-            wanted = sum(FLAGS[attribute] for attribute, value in rules[k].when.items() if value)
-            rule[(flags & bits) == wanted] = k
-        sent = rule >= 0
-        shares = np.array([r.share for r in rules])
-        if (shares < 1).any():
-            sent &= self.route_rng[(rules[0].source, rules[0].to)].random(len(finished)) < shares[rule]
-        rule, sent = rule[sent], finished[sent]
+        draws = referral.rng.random(len(finished)) if referral.draws else NO_DRAWS
+        sent, priority = referred(finished, items.flags, items.priority, referral.bits, referral.wanted,
+                                  referral.shares, draws, referral.own)
         if not len(sent):
             return
-        route = rules[0]
-        to = self.team_index[route.to]
-        service = self._task_times(route.to, items.stream[sent])
-        priorities = self.scenario.priorities
-        own = np.array([-1 if r.priority is None else priorities.index(r.priority) for r in rules])[rule]
-        priority = np.where(own >= 0, own, items.priority[sent]).astype(np.int8)
+        service = self._task_times(referral.to_name, items.stream[sent])
         ids = self.items.append(
             arrival=items.end[sent], service=service,
             deadline=np.full(len(sent), np.inf), flags=items.flags[sent], stream=items.stream[sent],
-            team=np.full(len(sent), to, dtype=np.int16), priority=priority, parent=sent,
+            team=np.full(len(sent), referral.to, dtype=np.int16), priority=priority, parent=sent,
         )
-        receiving = self.teams[to]
+        receiving = self.teams[referral.to]
+        if priority.min() == priority.max():  # one priority: one queue
+            receiving.enqueue(receiving.queue_of[(int(priority[0]), referral.source)], ids)
+            return
         for p in np.unique(priority):
-            receiving.enqueue(receiving.queue_of[(int(p), route.source)], ids[priority == p])
+            receiving.enqueue(receiving.queue_of[(int(p), referral.source)], ids[priority == p])
 
     def _task_times(self, team: str, streams: np.ndarray) -> np.ndarray:
         """Time per referred item at ``team`` (seconds, at standard pace): the team's time for each
         item's unit (:meth:`~capsim.scenario.Scenario.review_time`) × the tools' factor at a
         receiving team (:meth:`~capsim.tooling.Tooling.time_factor`)."""
-        rng = self.task_rng[team]
+        rng, reviews = self.task_rng[team], self.task_reviews[team]
         units = self.stream_unit[streams]
+        if units.min() == units.max():  # one unit: the draws of the loop below, without its masks
+            return draw_review_times(reviews[units[0]], len(units), rng) * self.task_factor
         service = np.empty(len(streams))
         for code in np.unique(units):  # units in name order, as the codes are
             mine = units == code
-            review = self.scenario.review_time(team, self.unit_names[code])
-            service[mine] = draw_review_times(review, int(mine.sum()), rng)
-        return service * self.scenario.tooling.time_factor(screening=False)
+            service[mine] = draw_review_times(reviews[code], int(mine.sum()), rng)
+        return service * self.task_factor
 
     # ------------------------------------------------------------------ processes
 
@@ -315,29 +340,37 @@ class Simulation:
 
     def _draw_ahead(self, t0: float, t1: float) -> "DrawnAhead":
         """Every stream's batches of [t0, t1) (all :attr:`~capsim.demand.StreamSource.stateless`), drawn
-        at once and merged as :meth:`_admit` would merge each batch: by batch, then arrival, then stream."""
+        at once and ordered as :meth:`_admit` would merge each batch: by batch, then arrival, then stream."""
         batches = [source.draw(t0, t1, 0.0, BATCH_SECONDS) for source in self.sources]
-        bounds = np.concatenate([[0], np.cumsum(sum(b.sizes for b in batches))])  # rows of each batch, merged
+        sizes = np.stack([b.sizes for b in batches])  # streams × batches
+        bounds = np.concatenate([[0], np.cumsum(sizes.sum(axis=0))])  # rows of each batch, merged
         if len(batches) == 1:  # one stream: already in order
             columns = {name: getattr(batches[0], name) for name in ADMITTED}
+            order = None
         else:
-            batch = np.concatenate([np.repeat(np.arange(len(b.sizes)), b.sizes) for b in batches])
-            order = np.lexsort((np.concatenate([b.arrival for b in batches]), batch))  # stable: ties in stream order
-            columns = {name: np.concatenate([getattr(b, name) for b in batches])[order] for name in ADMITTED}
-        key = self.stream_team[columns["stream"]].astype(np.int64) * len(self.scenario.priorities) + columns["priority"]
+            columns = {name: np.concatenate([getattr(b, name) for b in batches]) for name in ADMITTED}
+            starts = np.concatenate([[0], np.cumsum([len(b) for b in batches])[:-1]]).astype(np.int64)
+            order = merge_windows(columns["arrival"], starts, sizes.astype(np.int64))
+        columns["team"] = self.stream_team[columns["stream"]]
+        key = columns["team"] * np.int16(len(self.scenario.priorities)) + columns["priority"]  # int16: a radix sort
+        key = key if order is None else key[order]
         if len(key) and key.min() == key.max():  # one queue
-            return DrawnAhead(t0, t1, columns, bounds, {int(key[0]): np.arange(len(key))})
+            return DrawnAhead(t0, t1, columns, order, bounds, {int(key[0]): np.arange(len(key))})
         by_key = np.argsort(key, kind="stable")
-        keys, firsts = np.unique(key[by_key], return_index=True)
-        return DrawnAhead(t0, t1, columns, bounds, dict(zip(keys.tolist(), np.split(by_key, firsts[1:]))))
+        ranked = key[by_key]
+        firsts = np.flatnonzero(ranked[1:] != ranked[:-1]) + 1
+        keys = ranked[np.concatenate([[0], firsts])] if len(key) else ranked
+        return DrawnAhead(t0, t1, columns, order, bounds, dict(zip(keys.tolist(), np.split(by_key, firsts))))
 
     def _admit_drawn(self, drawn: "DrawnAhead", batch: int) -> None:
         """Admit batch number ``batch`` of ``drawn``, as :meth:`_admit` admits one batch window."""
         a, b = int(drawn.bounds[batch]), int(drawn.bounds[batch + 1])
         if a == b:
             return
-        columns = {name: values[a:b] for name, values in drawn.columns.items()}
-        base = int(self.items.append(team=self.stream_team[columns["stream"]], **columns)[0])
+        if drawn.order is None:
+            base = int(self.items.append(**{name: values[a:b] for name, values in drawn.columns.items()})[0])
+        else:
+            base = int(self.items.append(take=drawn.order[a:b], **drawn.columns)[0])
         priorities = len(self.scenario.priorities)
         for key, rows in drawn.rows.items():
             lo, hi = np.searchsorted(rows, [a, b])

@@ -195,7 +195,7 @@ def sla_columns(scenario: Scenario) -> dict[str, tuple[str, str]]:
             for i, team in enumerate(scenario.workforce) for s in team_slas(scenario, i)}
 
 
-NO_SPREAD = "no run-to-run spread: the plan fixes the staff; set workforce attrition for hiring uncertainty"
+NO_SPREAD = "the same in every replication: the plan fixes the staff; set workforce attrition for hiring uncertainty"
 """Said instead of a 95% CI of cost when every replication costs the same."""
 
 

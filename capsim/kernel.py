@@ -191,3 +191,160 @@ def assign(
         else:
             size = _heap_pop(keys, ids, size)
     return started
+
+
+# --------------------------------------------------------------------------- bookkeeping between decision points
+# Compiled for the same reason as the loop above: they run at every decision point, on a few
+# thousand items, where a dozen numpy calls would cost more in overhead than in work.
+
+
+@njit(cache=True)
+def finished_by(
+    t: float,
+    unfinished: np.ndarray,
+    queue: np.ndarray,
+    heads: np.ndarray,
+    qhead: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The items of one team that finished by ``t``, in order of ``end`` (ties in the order
+    below), and those started but not finished by then.
+
+    The items looked at are ``unfinished`` (started, not known to have finished), then those
+    taken from each queue ``q`` since the last decision point, ``queue[q, heads[q]:qhead[q]]``
+    (queues in turn), less those that expired unstarted (``start`` +inf); an item has
+    finished when its ``end`` (seconds) is at or before ``t``.
+    """
+    n = len(unfinished)
+    for q in range(queue.shape[0]):
+        n += qhead[q] - heads[q]
+    seen = np.empty(n, dtype=np.int64)
+    seen[:len(unfinished)] = unfinished
+    m = len(unfinished)
+    for q in range(queue.shape[0]):
+        for h in range(heads[q], qhead[q]):
+            seen[m] = queue[q, h]
+            m += 1
+    finished = np.empty(n, dtype=np.int64)
+    pending = np.empty(n, dtype=np.int64)
+    done = 0
+    waiting = 0
+    for item in seen:
+        if not np.isfinite(start[item]):
+            continue  # expired while waiting
+        if end[item] <= t:
+            finished[done] = item
+            done += 1
+        else:
+            pending[waiting] = item
+            waiting += 1
+    finished = finished[:done]
+    ends = end[finished]
+    order = np.argsort(ends)  # quicksort, then ties in their order above: a stable sort, faster
+    i = 0
+    while i < done:
+        j = i + 1
+        while j < done and ends[order[j]] == ends[order[i]]:
+            j += 1
+        if j - i > 1:
+            order[i:j] = np.sort(order[i:j])
+        i = j
+    return finished[order], pending[:waiting].copy()
+
+
+@njit(cache=True)
+def referred(
+    finished: np.ndarray,
+    flags: np.ndarray,
+    priority: np.ndarray,
+    bits: np.ndarray,
+    wanted: np.ndarray,
+    shares: np.ndarray,
+    draws: np.ndarray,
+    own: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which of the ``finished`` items a list of rules refers on, and at what priority.
+
+    Each item is decided by the first rule ``k`` it matches (``flags & bits[k] == wanted[k]``),
+    and referred if there are no ``draws`` (every share is 1) or its draw (uniform on [0, 1),
+    one per finished item, in turn) is below ``shares[k]``. It keeps its ``priority`` unless
+    the rule sets its own (``own[k]``, -1 for none). Returns the referred items (in the order
+    of ``finished``) and their priorities.
+    """
+    sent = np.empty(len(finished), dtype=np.int64)
+    level = np.empty(len(finished), dtype=np.int8)
+    m = 0
+    for i in range(len(finished)):
+        item = finished[i]
+        for k in range(len(bits)):
+            if flags[item] & bits[k] == wanted[k]:
+                if len(draws) == 0 or draws[i] < shares[k]:
+                    sent[m] = item
+                    level[m] = own[k] if own[k] >= 0 else priority[item]
+                    m += 1
+                break
+    return sent[:m].copy(), level[:m].copy()
+
+
+@njit(cache=True)
+def merge_windows(arrival: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The order in which to admit several streams' arrivals drawn over consecutive windows.
+
+    ``arrival`` holds the streams' items one stream after another, stream ``s``'s from
+    ``starts[s]``, each stream's in time order and window by window (``sizes[s, w]`` items in
+    window ``w``). Returns indices into ``arrival``: window by window, and within a window by
+    arrival time, ties to the lower stream — a stable sort by (window, arrival).
+    """
+    streams, windows = sizes.shape
+    order = np.empty(len(arrival), dtype=np.int64)
+    at = starts.copy()
+    stop = starts.copy()
+    out = 0
+    for w in range(windows):
+        for s in range(streams):
+            stop[s] = at[s] + sizes[s, w]
+        while True:
+            best = -1
+            for s in range(streams):
+                if at[s] < stop[s] and (best < 0 or arrival[at[s]] < arrival[at[best]]):
+                    best = s
+            if best < 0:
+                break
+            order[out] = at[best]
+            at[best] += 1
+            out += 1
+    return order
+
+
+@njit(cache=True)
+def come_on_duty(
+    lo: int,
+    hi: int,
+    present: np.ndarray,
+    busy: np.ndarray,
+    shift_pace: np.ndarray,
+    begin: float,
+    end: float,
+    free_at: np.ndarray,
+    shift_end: np.ndarray,
+    exposure: np.ndarray,
+    pace: np.ndarray,
+) -> np.ndarray:
+    """Start a shift on seats ``lo:hi`` (its pattern's): each analyst ``present`` comes on duty
+    until ``end``, free once their item in hand and ``busy`` (seconds mentoring from ``begin``)
+    allow, exposure counter at zero, at the shift's ``shift_pace``; the absent are off duty
+    (``shift_end`` -inf). Returns the seats present, in order."""
+    seats = np.empty(hi - lo, dtype=np.int64)
+    m = 0
+    for a in range(lo, hi):
+        if present[a]:
+            free_at[a] = max(free_at[a], begin + busy[a])
+            shift_end[a] = end
+            exposure[a] = 0.0
+            pace[a] = shift_pace[a]
+            seats[m] = a
+            m += 1
+        else:
+            shift_end[a] = -np.inf
+    return seats[:m]

@@ -27,6 +27,10 @@ and, for the streams' own items arriving after the warm-up,
 ``arrivals = assessed + auto_cleared + expired + waiting``.
 
 Times in the metrics are **hours** (``wait_mean`` and so on); shares are between 0 and 1.
+
+Why it is one module (over 400 lines): every metric reads the same measured waits and SLA
+tallies of one replication, computed once here; split, those shared tallies would have to be
+passed between modules.
 """
 
 from __future__ import annotations
@@ -48,7 +52,9 @@ from capsim.metric_names import (  # the output's vocabulary, re-exported here
     team_priorities,
     used_priorities,
 )
-from capsim.passes import most_waiting, shift_totals, step_counts, step_sums, waits_of
+from capsim.passes import (ITEM_COUNTS, group_values, grouped_waits, item_counts, most_waiting, queue_seconds,
+                           shift_totals, sla_tallies, sla_tallies_by_kind, step_counts, step_sums, times_left,
+                           wait_group_counts, waits_of)
 from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_REALISTIC
 from capsim.records import CARRIED_PIECE, Replication
 from capsim.side_effects import side_effect_metrics
@@ -79,16 +85,17 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
     are over every team. With more than one team, per-team metrics follow.
     """
     items, horizon, warmup = rep.items, rep.horizon, rep.warmup
-    scope = items.direct & (items.arrival >= warmup)
-    expired_all = items.expired_by(horizon)
-    waiting_all = ~items.started & ~expired_all  # still in a queue at the horizon, any team
-    started = items.started & scope
-    expired = expired_all & scope
-    waiting = waiting_all & scope
+    counts, per_team = item_counts(items.arrival, items.start, items.deadline, items.parent, items.team, items.flags,
+                                   rep.censored, float(warmup), float(horizon), len(scenario.workforce),
+                                   FLAG_AI, FLAG_CRIMINAL, FLAG_REALISTIC)  # one compiled pass
+    count = dict(zip(ITEM_COUNTS, (int(c) for c in counts)))
     first_cell = int(np.ceil(warmup / rep.cell_seconds))
     cleared = int(rep.cleared_per_cell[:, first_cell:].sum())
-    wait, tta = eventual_waits(rep, scope)
+    waits = MeasuredWaits(scenario, rep)
+    wait, tta = waits.direct()
     wait_mean, p_wait, tta_mean = _mean(wait), _mean(wait > 0), _mean(tta)
+    # the streams' own items per priority (referrals count at their team), before the quantiles reorder ``wait``
+    priority_means = {p: _mean(waits.direct_priority(p)) for p in used_priorities(scenario)}
     (wait_p90,) = _quantiles(wait, 0.9)  # after the means: the quantiles reorder their input
     tta_p50, tta_p90, tta_p95 = _quantiles(tta, 0.5, 0.9, 0.95)
     worked = items.started & (items.start >= warmup)
@@ -99,24 +106,24 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
     backlog_start, most = backlog_start_and_max(rep)
     exposure = exposure_per_analyst_shift(rep, worked)
     years = (horizon - warmup) / SECONDS_PER_YEAR
-    arrivals = float(scope.sum() + cleared)
+    arrivals = float(count["scope"] + cleared)
     staff = staff_cost(scenario, years, rep.shifts)  # analysts actually in post, hires and overtime
-    tools = tooling_cost(scenario, years, arrivals, float(scope.sum()))
-    assessed = int(started.sum())
-    ai_generated = int((scope & (items.flags & FLAG_AI > 0)).sum())
+    tools = tooling_cost(scenario, years, arrivals, float(count["scope"]))
+    assessed = count["assessed"]
+    ai_generated = count["ai_generated"]
     m: dict[str, float] = {
         "arrivals": arrivals,
         "assessed": float(assessed),
         "auto_cleared": float(cleared),
-        "expired": float(expired.sum()),
-        "waiting": float(waiting.sum()),
+        "expired": float(count["expired"]),
+        "waiting": float(count["waiting"]),
         "runout_days": rep.after.seconds / SECONDS_PER_DAY,
-        "censored": float((rep.censored & scope).sum()),
+        "censored": float(count["censored"]),
         "backlog_start": backlog_start,
-        "referred": float((~items.direct & (items.arrival >= warmup)).sum()),
-        "assessments": float(worked.sum()),
-        "expirations": float((expired_all & (items.deadline >= warmup)).sum()),
-        "backlog_end": float(waiting_all.sum()),
+        "referred": float(count["referred"]),
+        "assessments": float(count["assessments"]),
+        "expirations": float(count["expirations"]),
+        "backlog_end": float(count["backlog_end"]),
         "backlog_max": most,
         "backlog_mean": backlog_mean(rep),
         "wait_mean": wait_mean,
@@ -127,24 +134,23 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
         "time_to_assessment_p90": tta_p90,
         "time_to_assessment_p95": tta_p95,
     }
+    slas = SlaTallies(scenario, rep)
     for sla in scenario.sla:
-        m[f"sla_{sla.priority}"] = sla_attainment(scenario, rep, sla.priority, sla.within)
-    for p in used_priorities(scenario):  # the streams' own items: referrals count at their team
-        mine = scope & (items.priority == scenario.priorities.index(p))
-        # every item of one priority (a common case): the same waits, so the same mean, already known
-        m[f"wait_mean_{p}"] = wait_mean if np.array_equal(mine, scope) else _mean(eventual_waits(rep, mine)[0])
+        m[f"sla_{sla.priority}"] = slas.share(sla.priority)
+    for p, mean in priority_means.items():
+        m[f"wait_mean_{p}"] = mean
     if scenario.tooling.classifier.enabled:
         for p in original_sla_priorities(scenario):
-            sla = next(x for x in scenario.sla if x.priority == p)
-            m[f"sla_{p}_original"] = sla_attainment(scenario, rep, p, sla.within, original=True)
-        missed = scope & (items.flags & FLAG_CRIMINAL > 0) & (items.flags & FLAG_FLAGGED_HARMFUL == 0)
+            m[f"sla_{p}_original"] = slas.share(p, original=True)
+        missed = (items.direct & (items.arrival >= warmup) & (items.flags & FLAG_CRIMINAL > 0)
+                  & (items.flags & FLAG_FLAGGED_HARMFUL == 0))
         m["wait_mean_missed_harmful"] = _mean(eventual_waits(rep, missed)[0])
     m.update(
         {
-            "assessed_criminal": float((started & (items.flags & FLAG_CRIMINAL > 0)).sum()),
-            "assessed_realistic": float((started & (items.flags & FLAG_REALISTIC > 0)).sum()),
+            "assessed_criminal": float(count["assessed_criminal"]),
+            "assessed_realistic": float(count["assessed_realistic"]),
             "ai_generated": float(ai_generated),
-            "ai_generated_share": ai_generated / scope.sum() if scope.any() else float("nan"),
+            "ai_generated_share": ai_generated / count["scope"] if count["scope"] else float("nan"),
             "analyst_hours": analyst_seconds / SECONDS_PER_HOUR,
             "exposure_hours_per_analyst_day": _mean(exposure) / SECONDS_PER_HOUR,
             "utilisation": analyst_seconds / available if available else float("nan"),
@@ -158,7 +164,7 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
         }
     )
     if len(scenario.workforce) > 1:
-        m.update(team_metrics(scenario, rep, worked, waiting_all))
+        m.update(team_metrics(scenario, rep, worked, per_team, waits, slas))
     m.update(side_effect_metrics(scenario, rep))
     return m
 
@@ -178,6 +184,100 @@ def eventual_waits(rep: Replication, rows: np.ndarray) -> tuple[np.ndarray, np.n
     return wait[:kept], total[:kept]
 
 
+class MeasuredWaits:
+    """The eventual waits (:func:`eventual_waits`) of every item arriving after the warm-up,
+    in two compiled passes, grouped as the metrics need them: the streams' own items, those
+    per priority, every item per team and per team and priority. Each group holds exactly the
+    waits, in the same order, that :func:`eventual_waits` gives for that group's mask, so their
+    means are bit for bit the same; a group that is all of a larger one (one priority only) is
+    that one, and is not written twice."""
+
+    def __init__(self, scenario: Scenario, rep: Replication):
+        items = rep.items
+        self.priorities, teams = list(scenario.priorities), len(scenario.workforce)
+        p = len(self.priorities)
+        columns = (items.arrival, float(rep.warmup), items.parent, items.team, items.priority, rep.censored)
+        self.direct_counts, counts = wait_group_counts(*columns, rep.eventual_start, float(rep.after.stopped), teams, p)
+        self.team_priority_counts = counts.reshape(teams, p)
+        self.direct_count = int(self.direct_counts.sum())
+        self.wait, self.total = np.empty(self.direct_count), np.empty(self.direct_count)
+        used = (self.team_priority_counts > 0).sum(axis=1)
+        self.by_priority, self.priority_at = self._grouped(self.direct_counts, (self.direct_counts > 0).sum() > 1)
+        self.by_team, self.team_at = self._grouped(self.team_priority_counts.sum(axis=1), teams > 1)
+        self.by_team_priority, self.team_priority_at = self._grouped(counts, teams > 1 and bool((used > 1).any()))
+        grouped_waits(*columns, rep.eventual_start, rep.eventual_end, float(rep.after.stopped), SECONDS_PER_HOUR, p,
+                      self.wait, self.total, self.by_priority, self.priority_at, self.by_team, self.team_at,
+                      self.by_team_priority, self.team_priority_at)
+
+    @staticmethod
+    def _grouped(counts: np.ndarray, needed: bool) -> tuple[np.ndarray, np.ndarray]:
+        """An array for groups of these sizes and where each group starts (empty if not ``needed``)."""
+        at = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return np.empty(int(at[-1]) if needed else 0), at
+
+    def direct(self) -> tuple[np.ndarray, np.ndarray]:
+        """Waits and times to assessment (hours) of the streams' own items: this object's
+        arrays (take any priority's waits before reordering them)."""
+        return self.wait, self.total
+
+    def direct_priority(self, priority: str) -> np.ndarray:
+        """Waits (hours) of the streams' own items of ``priority``."""
+        g = self.priorities.index(priority)
+        if self.direct_counts[g] in (0, self.direct_count):
+            return self.wait[:self.direct_counts[g]]
+        return self.by_priority[self.priority_at[g]:self.priority_at[g + 1]]
+
+    def team(self, t: int) -> np.ndarray:
+        """Waits (hours) of the items that arrived at team ``t`` (its streams' and its referrals;
+        more than one team)."""
+        return self.by_team[self.team_at[t]:self.team_at[t + 1]]
+
+    def team_priority(self, t: int, priority: str) -> np.ndarray:
+        """Waits (hours) of the items of ``priority`` that arrived at team ``t`` (more than one team)."""
+        g = self.priorities.index(priority)
+        if self.team_priority_counts[t, g] in (0, self.team_priority_counts[t].sum()):
+            return self.team(t)[:self.team_priority_counts[t, g]]
+        k = t * len(self.priorities) + g
+        return self.by_team_priority[self.team_priority_at[k]:self.team_priority_at[k + 1]]
+
+
+class SlaTallies:
+    """SLA attainment (:func:`sla_attainment`) of every priority with an SLA, over the streams'
+    own items, per team, and of the streams' original priorities: each a count of items that
+    met their deadline over a count of items with a known outcome, tallied in one compiled pass."""
+
+    def __init__(self, scenario: Scenario, rep: Replication):
+        self.scenario = scenario
+        within = np.full(len(scenario.priorities), np.nan)  # no SLA: never met (and never read)
+        for sla in scenario.sla:
+            within[scenario.priorities.index(sla.priority)] = sla.within
+        items = rep.items
+        self.met, self.known = sla_tallies_by_kind(
+            float(rep.warmup), items.parent, items.team, items.priority, items.stream, _original_priority(scenario),
+            len(scenario.workforce), within, items.arrival, rep.eventual_end, rep.eventual_start, rep.censored,
+            float(rep.after.stopped))  # one compiled pass
+
+    def share(self, priority: str, team: int | None = None, original: bool = False) -> float:
+        """SLA attainment of ``priority`` (see :func:`sla_attainment` for ``team`` and ``original``)."""
+        row = 2 + team if team is not None else 1 if original else 0
+        p = self.scenario.priorities.index(priority)
+        met, known = self.met[row, p], self.known[row, p]
+        return float(met / known) if known else float("nan")
+
+
+def _original_priority(scenario: Scenario) -> np.ndarray:
+    """Per stream, the index of its one priority (-1 for a stream with a ``priority_mix``)."""
+    return np.array([-1 if s.priority_mix else scenario.priorities.index(s.priority) for s in scenario.demand],
+                    dtype=np.int64)
+
+
+def _sla_tallies(rep: Replication, key: np.ndarray, groups: int, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Items that met their deadline and items with a known outcome, per group of ``key``
+    (:func:`capsim.passes.sla_tallies`)."""
+    return sla_tallies(key.astype(np.int64, copy=False), groups, np.asarray(within, dtype=np.float64),
+                       rep.items.arrival, rep.eventual_end, rep.eventual_start, rep.censored, float(rep.after.stopped))
+
+
 def backlog_start_and_max(rep: Replication) -> tuple[float, float]:
     """Items waiting (all teams) just before the end of the warm-up, and the most waiting at
     any moment from then to the horizon, from the exact event times (arrival, start, expiry).
@@ -187,8 +287,8 @@ def backlog_start_and_max(rep: Replication) -> tuple[float, float]:
     """
     items = rep.items
     arrived = np.sort(items.arrival, kind="stable")  # stable sorts are fast on nearly sorted columns
-    left = np.concatenate([items.start[items.started], items.deadline[items.expired_by(rep.horizon)]])
-    left.sort(kind="stable")  # in place: ``left`` is a new array already
+    left = times_left(items.start, items.deadline, float(rep.horizon))  # starts and expiries, in one pass
+    left.sort()  # in place (a new array already); far from sorted (teams and priorities interleave): quicksort
     start, most = most_waiting(arrived, left, float(rep.warmup))  # one merge of the two sorted columns
     return float(start), float(most)
 
@@ -203,35 +303,38 @@ def backlog_mean(rep: Replication, window: tuple[float, float] | None = None) ->
     if t1 <= t0:
         return float("nan")
     items = rep.items
-    left = np.where(items.started, items.start, np.minimum(items.deadline, rep.horizon))
-    inside = np.clip(left, t0, t1) - np.clip(items.arrival, t0, t1)
+    inside = queue_seconds(items.arrival, items.start, items.deadline, float(rep.horizon), float(t0), float(t1))
     return float(inside.sum() / (t1 - t0))
 
 
-def team_metrics(scenario: Scenario, rep: Replication, worked: np.ndarray, waiting: np.ndarray) -> dict[str, float]:
+def team_metrics(scenario: Scenario, rep: Replication, worked: np.ndarray, per_team: np.ndarray,
+                 waits: MeasuredWaits, slas: SlaTallies) -> dict[str, float]:
     """Per team, over the items that arrived at it after the warm-up (its own streams' and the
     referrals it received, timed from their arrival there): items assessed, mean wait, mean
     wait and SLA attainment per priority, backlog at the end, hours and utilisation; and
-    victim-identification hours, in all and on AI-generated items, if a ``victim_id`` team exists."""
+    victim-identification hours, in all and on AI-generated items, if a ``victim_id`` team exists.
+
+    ``worked`` are the assessments started after the warm-up, ``per_team`` the items
+    assessed and waiting per team (:func:`capsim.passes.item_counts`)."""
     items, horizon, warmup = rep.items, rep.horizon, rep.warmup
     handled = team_priorities(scenario)
+    served, offsets = group_values(np.where(worked, items.team, -1), len(scenario.workforce),
+                                   items.service)  # each team's review times, in row order
     m = {}
     for t, team in enumerate(scenario.workforce):
         mine = items.team == t
-        arrived = mine & (items.arrival >= warmup)
-        hours = rep.work_seconds(worked & mine) / SECONDS_PER_HOUR
+        hours = rep.work_seconds(worked & mine, served[offsets[t]:offsets[t + 1]]) / SECONDS_PER_HOUR
         plan = rep.shifts[t]
         available = plan.available_seconds(warmup, horizon) / SECONDS_PER_HOUR
         usable = plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team)) / SECONDS_PER_HOUR
-        m[f"assessed_{team.team}"] = float((arrived & items.started).sum())
-        m[f"wait_mean_{team.team}"] = _mean(eventual_waits(rep, arrived)[0])
+        m[f"assessed_{team.team}"] = float(per_team[t, 0])
+        m[f"wait_mean_{team.team}"] = _mean(waits.team(t))
         for p in handled[team.team]:
-            m[f"wait_mean_{p}_{team.team}"] = _mean(
-                eventual_waits(rep, arrived & (items.priority == scenario.priorities.index(p)))[0])
+            m[f"wait_mean_{p}_{team.team}"] = _mean(waits.team_priority(t, p))
         for sla in scenario.sla:
             if sla.priority in handled[team.team]:
-                m[f"sla_{sla.priority}_{team.team}"] = sla_attainment(scenario, rep, sla.priority, sla.within, t)
-        m[f"backlog_end_{team.team}"] = float((mine & waiting).sum())
+                m[f"sla_{sla.priority}_{team.team}"] = slas.share(sla.priority, t)
+        m[f"backlog_end_{team.team}"] = float(per_team[t, 1])
         m[f"analyst_hours_{team.team}"] = hours
         m[f"utilisation_{team.team}"] = hours / available if available else float("nan")
         m[f"utilisation_usable_{team.team}"] = hours / usable if usable else float("nan")
@@ -258,14 +361,14 @@ def exposure_per_analyst_shift(rep: Replication, worked: np.ndarray) -> np.ndarr
         pieces = rep.carried[t] if rep.carried else np.zeros(0, dtype=CARRIED_PIECE)
         pieces = pieces[worked[pieces["item"]] & (pieces["shift"] < len(plan.start))]
         mine[pieces["item"]] = False  # items done in one shift; the others count piece by piece
+        piece_analyst = items.analyst[pieces["item"]].astype(np.int64)
         for lo, hi, rows in _pattern_blocks(plan):  # several shift patterns: each analyst's own shifts
-            analyst, piece_analyst = items.analyst.astype(np.int64), items.analyst[pieces["item"]].astype(np.int64)
             local = np.full(len(plan.start), -1, dtype=np.int64)
             local[rows] = np.arange(len(rows))
             ours = (piece_analyst >= lo) & (piece_analyst < hi)
-            sums = shift_totals(mine & (analyst >= lo) & (analyst < hi), items.start, analyst - lo, items.service,
-                                plan.start[rows], hi - lo, local[pieces["shift"][ours]], piece_analyst[ours] - lo,
-                                pieces["seconds"][ours])  # one compiled pass
+            sums = shift_totals(mine, items.start, items.analyst, lo, items.service, plan.start[rows], hi - lo,
+                                local[pieces["shift"][ours]], piece_analyst[ours] - lo,
+                                pieces["seconds"][ours])  # one compiled pass over this pattern's analysts
             totals.append(sums[sums > 0])
     return np.concatenate(totals) if totals else np.zeros(0)
 
@@ -303,12 +406,16 @@ def sla_attainment(scenario: Scenario, rep: Replication, priority: str, within: 
     mine &= items.direct if team is None else items.team == team
     if window is not None:
         mine &= (items.arrival >= window[0]) & (items.arrival < window[1])
-    end = rep.eventual_end[mine]
-    arrival = items.arrival[mine]
-    met = end - arrival <= within
-    unknown = ~np.isfinite(end) & (rep.censored[mine] | np.isfinite(rep.eventual_start[mine]))
-    known = ~unknown | (arrival + within <= rep.after.stopped)
-    return float(met.sum() / known.sum()) if known.sum() else float("nan")
+    met, known = _sla_tallies(rep, np.where(mine, 0, -1), 1, np.array([within], dtype=np.float64))
+    return float(met[0] / known[0]) if known[0] else float("nan")
+
+
+def sla_attainment_by_group(rep: Replication, key: np.ndarray, groups: int, within: float) -> np.ndarray:
+    """Per group of items (``key``: one group number per item of ``rep``, -1 for none): the share
+    assessed within ``within`` seconds of arrival, counted as :func:`sla_attainment` counts it,
+    in one pass (NaN where no outcome is known). capsim staff: every planning period at once."""
+    met, known = _sla_tallies(rep, key, groups, np.full(groups, within, dtype=np.float64))
+    return np.divide(met, known, out=np.full(groups, np.nan), where=known > 0)
 
 
 def counts_up_to(values: np.ndarray, first: float, step: float, samples: int, strict: bool = False) -> np.ndarray:
@@ -317,12 +424,18 @@ def counts_up_to(values: np.ndarray, first: float, step: float, samples: int, st
     A histogram on the sampling grid and a running sum, in one compiled pass: linear time, no
     sorting (values before the first sample count at it; those after the last are dropped).
     """
-    return step_counts(np.asarray(values, dtype=np.float64), float(first), float(step), int(samples), strict)
+    return step_counts(np.asarray(values, dtype=np.float64), _ALL, 1, float(first), float(step), int(samples),
+                       strict)[0]
 
 
-def waiting_seconds_up_to(arrival: np.ndarray, left: np.ndarray, first: float, step: float,
-                          samples: int) -> np.ndarray:
-    """Item-seconds spent waiting up to each sample time ``first + j × step`` (from any origin
+_ALL = np.zeros(0, dtype=np.int64)
+"""An empty key for :mod:`capsim.passes`' grouped passes: every value in one group."""
+
+
+def waiting_seconds_up_to(arrival: np.ndarray, left: np.ndarray, key: np.ndarray, groups: int, first: float,
+                          step: float, samples: int) -> np.ndarray:
+    """Per group (``key`` as in :func:`capsim.passes.step_sums`; ``groups`` × ``samples``),
+    item-seconds spent waiting up to each sample time ``first + j × step`` (from any origin
     before ``first``: only differences between samples mean anything), for items waiting
     from ``arrival`` until ``left`` (start or expiry; +inf: still waiting).
 
@@ -334,10 +447,11 @@ def waiting_seconds_up_to(arrival: np.ndarray, left: np.ndarray, first: float, s
     grid = np.arange(samples) * step
 
     def integral(times: np.ndarray) -> np.ndarray:
-        count, total = step_sums(times, float(first), float(step), int(samples))  # by first sample at or after each
-        return grid * np.cumsum(count) - np.cumsum(total)
+        count, total = step_sums(np.asarray(times, dtype=float), key, groups, float(first), float(step),
+                                 int(samples))  # by first sample at or after each
+        return grid * np.cumsum(count, axis=1) - np.cumsum(total, axis=1)
 
-    return integral(np.asarray(arrival, dtype=float)) - integral(np.asarray(left, dtype=float))
+    return integral(arrival) - integral(left)
 
 
 def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
@@ -359,17 +473,15 @@ def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
     started, gone = items.started, ~items.started & np.isfinite(items.deadline)
     frame = {"time": times / SECONDS_PER_HOUR,
              "date": pd.Timestamp(scenario.clock.start) + pd.to_timedelta(times, unit="s")}
-    per_team, averaged = {}, {}
-    teams = [np.ones(len(items), dtype=bool)] if len(scenario.workforce) == 1 else \
-        [items.team == t for t in range(len(scenario.workforce))]
-    for team, mine in zip(scenario.workforce, teams):
-        waiting = (counts_up_to(items.arrival[mine], first, step, n)
-                   - counts_up_to(items.start[mine & started], first, step, n)
-                   - counts_up_to(items.deadline[mine & gone], first, step, n))
-        per_team[f"backlog_{team.team}"] = waiting
-        left = np.where(started[mine], items.start[mine], items.deadline[mine])
-        area = waiting_seconds_up_to(items.arrival[mine], left, first - step, step, n + 1)
-        averaged[f"backlog_mean_{team.team}"] = np.diff(area) / step
+    # every team in one compiled pass per column (a start of +inf, not started, is dropped)
+    teams, team = len(scenario.workforce), items.team
+    waiting = (step_counts(items.arrival, team, teams, float(first), float(step), n, False)
+               - step_counts(items.start, team, teams, float(first), float(step), n, False)
+               - step_counts(items.deadline, np.where(gone, team, -1), teams, float(first), float(step), n, False))
+    left = np.where(started, items.start, items.deadline)
+    area = waiting_seconds_up_to(items.arrival, left, team, teams, first - step, step, n + 1)
+    per_team = {f"backlog_{t.team}": waiting[i] for i, t in enumerate(scenario.workforce)}
+    averaged = {f"backlog_mean_{t.team}": np.diff(area[i]) / step for i, t in enumerate(scenario.workforce)}
     frame["backlog"] = sum(per_team.values())
     frame.update(per_team)
     frame["backlog_mean"] = sum(averaged.values())
@@ -384,7 +496,7 @@ def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
                                  np.cumsum(rep.arrived_per_cell, axis=1)], axis=1)
     for s, stream in enumerate(scenario.demand):  # each stream's arrivals in the step, cleared ones included
         frame[f"arrivals_{stream.stream}"] = per_stream[s, cell_index] - per_stream[s, previous]
-    for column, values in (("assessments", items.start[started]), ("expired", items.deadline[gone])):
+    for column, values in (("assessments", items.start), ("expired", items.deadline[gone])):  # +inf: dropped
         up_to = counts_up_to(values, first - step, step, n + 1, strict=True)  # from the step's start
         frame[column] = np.diff(up_to)
     at_work = sum(plan.cumulative_seconds(times) - plan.cumulative_seconds(np.maximum(times - step, 0))

@@ -4,6 +4,10 @@ Each function here gives exactly the numbers of a plain numpy expression (named 
 docstring) — the same float operations in the same order, integer counts exact — but in one
 linear pass instead of several passes, temporary arrays or binary searches. Times are in
 seconds, as in the item table.
+
+Why it is one module (over 400 lines): each pass is small and stands alone; they are kept
+together because together they are the compiled counterpart of the metrics' numpy
+expressions, tested against them one by one in tests/test_passes.py.
 """
 
 from __future__ import annotations
@@ -48,27 +52,86 @@ def most_waiting(arrived: np.ndarray, left: np.ndarray, since: float) -> tuple[i
 
 
 @njit(cache=True)
-def step_counts(values: np.ndarray, first: float, step: float, samples: int, strict: bool) -> np.ndarray:
-    """How many of ``values`` are ≤ (``strict``: <) each sample time ``first + j × step``.
+def times_left(start: np.ndarray, deadline: np.ndarray, horizon: float) -> np.ndarray:
+    """When items left the queue by the horizon: the ``start`` of every started item (finite),
+    and the ``deadline`` of every other item whose deadline passed by ``horizon``, in row order.
 
-    Equals the histogram on the sampling grid and running sum of
-    :func:`capsim.metrics.counts_up_to`, in one pass and without temporary arrays.
+    The same numbers as ``concatenate([start[isfinite(start)], deadline[~isfinite(start) & (deadline <= horizon)]])``,
+    in another order (for sorting).
     """
-    hist = np.zeros(samples + 1, dtype=np.int64)
+    out = np.empty(start.shape[0])
+    k = 0
+    for i in range(start.shape[0]):
+        if np.isfinite(start[i]):
+            out[k] = start[i]
+            k += 1
+        elif deadline[i] <= horizon:
+            out[k] = deadline[i]
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def window_rows(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    """Rows that arrived before ``t1`` and were still in a queue at ``t0`` or arrived after it
+    (left the queue at or after ``t0``: at their ``start``, or at their ``deadline`` if they
+    never started), in row order (:meth:`capsim.records.Replication.window`).
+
+    Equals ``flatnonzero((arrival < t1) & (where(isfinite(start), start, deadline) >= t0))``.
+    """
+    out = np.empty(arrival.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(arrival.shape[0]):
+        left = start[i] if np.isfinite(start[i]) else deadline[i]
+        if arrival[i] < t1 and left >= t0:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def step_counts(values: np.ndarray, key: np.ndarray, groups: int, first: float, step: float, samples: int,
+                strict: bool) -> np.ndarray:
+    """Per group, how many of ``values`` are ≤ (``strict``: <) each sample time ``first + j × step``
+    (``groups`` × ``samples``): a value counts in group ``key[i]`` (left out if negative; every
+    value in group 0 if ``key`` is empty).
+
+    Equals, per group, the histogram on the sampling grid and running sum of
+    :func:`capsim.metrics.counts_up_to` over that group's values, in one pass and without
+    temporary arrays.
+    """
+    hist = np.zeros((groups, samples + 1), dtype=np.int64)
+    keyed = key.shape[0] > 0
     for i in range(values.shape[0]):
+        g = key[i] if keyed else 0
+        if g < 0:
+            continue
         position = (values[i] - first) / step
         index = np.floor(position) + 1 if strict else np.ceil(position)
         if index < 0:
             index = 0.0
         elif not index < samples:  # after the last sample (or NaN): dropped
             index = float(samples)
-        hist[int(index)] += 1
-    out = np.empty(samples, dtype=np.int64)
-    total = 0
-    for j in range(samples):
-        total += hist[j]
-        out[j] = total
+        hist[g, int(index)] += 1
+    out = np.empty((groups, samples), dtype=np.int64)
+    for g in range(groups):
+        total = 0
+        for j in range(samples):
+            total += hist[g, j]
+            out[g, j] = total
     return out
+
+
+@njit(cache=True)
+def _eventual_wait(i: int, censored: np.ndarray, start: np.ndarray, end: np.ndarray, arrival: np.ndarray,
+                   stopped: float, unit: float) -> tuple[bool, float, float]:
+    """Whether row ``i`` has a known wait, and its wait and time to the end of assessment in
+    ``unit`` seconds (see :func:`waits_of`)."""
+    s = stopped if censored[i] else start[i]
+    if not np.isfinite(s):
+        return False, 0.0, 0.0
+    e = end[i] if np.isfinite(end[i]) else stopped
+    return True, (s - arrival[i]) / unit, (e - arrival[i]) / unit
 
 
 @njit(cache=True)
@@ -89,51 +152,119 @@ def waits_of(rows: np.ndarray, censored: np.ndarray, start: np.ndarray, end: np.
     for i in range(rows.shape[0]):
         if not rows[i]:
             continue
-        s = stopped if censored[i] else start[i]
-        if not np.isfinite(s):
-            continue
-        e = end[i] if np.isfinite(end[i]) else stopped
-        wait[k] = (s - arrival[i]) / unit
-        total[k] = (e - arrival[i]) / unit
-        k += 1
+        known, w, t = _eventual_wait(i, censored, start, end, arrival, stopped, unit)
+        if known:
+            wait[k] = w
+            total[k] = t
+            k += 1
     return k
 
 
 @njit(cache=True)
-def shift_totals(rows: np.ndarray, start: np.ndarray, analyst: np.ndarray, seconds: np.ndarray,
+def wait_group_counts(arrival: np.ndarray, since: float, parent: np.ndarray, team: np.ndarray, priority: np.ndarray,
+                      censored: np.ndarray, start: np.ndarray, stopped: float, teams: int,
+                      priorities: int) -> tuple[np.ndarray, np.ndarray]:
+    """How many rows arriving at or after ``since`` have a known wait (:func:`waits_of`): of the
+    streams' own (``parent < 0``) per priority, and of all per ``team × priorities + priority``."""
+    direct = np.zeros(priorities, dtype=np.int64)
+    by_team = np.zeros(teams * priorities, dtype=np.int64)
+    for i in range(arrival.shape[0]):
+        if arrival[i] >= since and np.isfinite(stopped if censored[i] else start[i]):
+            by_team[team[i] * priorities + priority[i]] += 1
+            if parent[i] < 0:
+                direct[priority[i]] += 1
+    return direct, by_team
+
+
+@njit(cache=True)
+def grouped_waits(arrival: np.ndarray, since: float, parent: np.ndarray, team: np.ndarray, priority: np.ndarray,
+                  censored: np.ndarray, start: np.ndarray, end: np.ndarray, stopped: float, unit: float,
+                  priorities: int, wait: np.ndarray, total: np.ndarray, by_priority: np.ndarray,
+                  priority_at: np.ndarray, by_team: np.ndarray, team_at: np.ndarray, by_team_priority: np.ndarray,
+                  team_priority_at: np.ndarray) -> None:
+    """The waits (:func:`waits_of`, in ``unit`` seconds) of the rows arriving at or after
+    ``since``, written in row order to the caller's arrays: the streams' own (``parent < 0``)
+    waits and times to the end of assessment to ``wait`` and ``total``; their waits again per
+    priority to ``by_priority``; every row's per team to ``by_team`` and per
+    ``team × priorities + priority`` to ``by_team_priority``. Group ``g`` of a grouped array
+    starts at ``..._at[g]`` (the running sums of :func:`wait_group_counts`); an empty grouped
+    array is not written. So each group holds exactly :func:`waits_of` of its mask, in order.
+    """
+    k = 0
+    at_priority, at_team, at_team_priority = priority_at.copy(), team_at.copy(), team_priority_at.copy()
+    for i in range(arrival.shape[0]):
+        if not arrival[i] >= since:
+            continue
+        known, w, t = _eventual_wait(i, censored, start, end, arrival, stopped, unit)
+        if not known:
+            continue
+        p = priority[i]
+        if parent[i] < 0:
+            wait[k] = w
+            total[k] = t
+            k += 1
+            if by_priority.shape[0]:
+                by_priority[at_priority[p]] = w
+                at_priority[p] += 1
+        if by_team.shape[0]:
+            by_team[at_team[team[i]]] = w
+            at_team[team[i]] += 1
+        if by_team_priority.shape[0]:
+            g = team[i] * priorities + p
+            by_team_priority[at_team_priority[g]] = w
+            at_team_priority[g] += 1
+
+
+@njit(cache=True)
+def shift_totals(rows: np.ndarray, start: np.ndarray, analyst: np.ndarray, first: int, seconds: np.ndarray,
                  shift_start: np.ndarray, headcount: int, piece_shift: np.ndarray, piece_analyst: np.ndarray,
                  piece_seconds: np.ndarray) -> np.ndarray:
-    """Seconds per (shift, analyst), at ``shift × headcount + analyst``: each of the ``rows`` (a
-    mask) on the last shift starting at or before its ``start``, then each piece on its shift.
+    """Seconds per (shift, analyst), at ``shift × headcount + analyst``, over the analysts
+    ``first`` to ``first + headcount − 1`` (numbered from 0 here): each of the ``rows`` (a mask)
+    of those analysts on the last shift starting at or before its ``start``, then each piece
+    on its shift (``piece_analyst`` numbered from 0 already).
 
-    Equals ``np.bincount(key, weights)`` over the rows then the pieces, keys as above and the
+    Equals ``np.bincount(key, weights)`` over those rows then the pieces, keys as above and the
     row's shift ``np.searchsorted(shift_start, start, side="right") - 1``: the same additions
     in the same order (padded with zeros to every shift and analyst).
     """
-    sums = np.zeros(shift_start.shape[0] * headcount)
+    shifts = shift_start.shape[0]
+    sums = np.zeros(shifts * headcount)
+    shift = -1
     for i in range(rows.shape[0]):
-        if rows[i]:
-            shift = np.searchsorted(shift_start, start[i], side="right") - 1
-            sums[shift * headcount + analyst[i]] += seconds[i]
+        if rows[i] and first <= analyst[i] < first + headcount:
+            t = start[i]
+            # the previous row's shift, if it is this one's too (rows come nearly in time order)
+            if not (shift >= 0 and shift_start[shift] <= t and (shift + 1 == shifts or t < shift_start[shift + 1])):
+                shift = np.searchsorted(shift_start, t, side="right") - 1
+            sums[shift * headcount + analyst[i] - first] += seconds[i]
     for k in range(piece_shift.shape[0]):
         sums[piece_shift[k] * headcount + piece_analyst[k]] += piece_seconds[k]
     return sums
 
 
 @njit(cache=True)
-def step_sums(times: np.ndarray, first: float, step: float, samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per sample ``j`` (time ``first + j × step``), how many of the finite ``times`` fall in
-    (sample ``j − 1``, sample ``j``] and the sum of their ``time − first`` (those at or before
-    ``first`` count at sample 0; those after the last sample, and infinite ones, are dropped).
+def step_sums(times: np.ndarray, key: np.ndarray, groups: int, first: float, step: float,
+              samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per group and sample ``j`` (time ``first + j × step``), how many of the finite ``times``
+    fall in (sample ``j − 1``, sample ``j``] and the sum of their ``time − first`` (those at or
+    before ``first`` count at sample 0; those after the last sample, and infinite ones, are
+    dropped): ``groups`` × ``samples`` each. A time counts in group ``key[i]`` (left out if
+    negative; every time in group 0 if ``key`` is empty).
 
-    Equals, with ``x`` = the finite times less ``first``, kept where ``x ≤ (samples − 1) × step``
-    and ``cell = maximum(ceil(x / step), 0)``, ``np.bincount(cell, minlength=samples)`` and
-    ``np.bincount(cell, weights=x, minlength=samples)``: the same additions in the same order.
+    Equals, per group, with ``x`` = its finite times less ``first``, kept where
+    ``x ≤ (samples − 1) × step`` and ``cell = maximum(ceil(x / step), 0)``,
+    ``np.bincount(cell, minlength=samples)`` and ``np.bincount(cell, weights=x, minlength=samples)``:
+    the same additions in the same order.
     """
-    count = np.zeros(samples, dtype=np.int64)
-    total = np.zeros(samples)
+    count = np.zeros((groups, samples), dtype=np.int64)
+    total = np.zeros((groups, samples))
     last = (samples - 1) * step
+    keyed = key.shape[0] > 0
     for i in range(times.shape[0]):
+        g = key[i] if keyed else 0
+        if g < 0:
+            continue
         t = times[i]
         if not np.isfinite(t):
             continue
@@ -142,6 +273,168 @@ def step_sums(times: np.ndarray, first: float, step: float, samples: int) -> tup
             continue
         cell = np.ceil(x / step)
         k = int(cell) if cell > 0 else 0
-        count[k] += 1
-        total[k] += x
+        count[g, k] += 1
+        total[g, k] += x
     return count, total
+
+
+ITEM_COUNTS = ("scope", "assessed", "expired", "waiting", "censored", "referred", "assessments", "expirations",
+               "backlog_end", "ai_generated", "assessed_criminal", "assessed_realistic")
+"""What :func:`item_counts` counts, in the order of its first result (see there)."""
+
+
+@njit(cache=True)
+def item_counts(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, parent: np.ndarray, team: np.ndarray,
+                flags: np.ndarray, censored: np.ndarray, warmup: float, horizon: float, teams: int, ai: int,
+                criminal: int, realistic: int) -> tuple[np.ndarray, np.ndarray]:
+    """The item counts of :func:`capsim.metrics.replication_metrics` in one pass: the counts of
+    :data:`ITEM_COUNTS`, and per team (``teams`` × 2) the items arrived at it after the warm-up
+    and started by the horizon, and the items waiting there at the horizon.
+
+    With ``started = isfinite(start)``, ``expired = ~started & (deadline <= horizon)``,
+    ``waiting = ~started & ~expired``, ``measured = arrival >= warmup`` and
+    ``scope = measured & (parent < 0)`` (the streams' own items): ``scope``, ``assessed``
+    (scope & started), ``expired`` (scope & expired), ``waiting`` (scope & waiting),
+    ``censored`` (scope & censored), ``referred`` (measured & ~direct), ``assessments``
+    (started & (start >= warmup)), ``expirations`` (expired & (deadline >= warmup)),
+    ``backlog_end`` (waiting, every row), ``ai_generated``, ``assessed_criminal`` and
+    ``assessed_realistic`` (scope, started for the last two, with that flag bit set).
+    """
+    counts = np.zeros(12, dtype=np.int64)
+    per_team = np.zeros((teams, 2), dtype=np.int64)
+    for i in range(arrival.shape[0]):
+        started = np.isfinite(start[i])
+        expired = not started and deadline[i] <= horizon
+        waiting = not started and not expired
+        measured = arrival[i] >= warmup
+        if measured and parent[i] < 0:
+            counts[0] += 1
+            if started:
+                counts[1] += 1
+                if flags[i] & criminal:
+                    counts[10] += 1
+                if flags[i] & realistic:
+                    counts[11] += 1
+            counts[2] += expired
+            counts[3] += waiting
+            counts[4] += censored[i]
+            if flags[i] & ai:
+                counts[9] += 1
+        elif measured:
+            counts[5] += 1
+        if started and start[i] >= warmup:
+            counts[6] += 1
+        if expired and deadline[i] >= warmup:
+            counts[7] += 1
+        if waiting:
+            counts[8] += 1
+            per_team[team[i], 1] += 1
+        if measured and started:
+            per_team[team[i], 0] += 1
+    return counts, per_team
+
+
+@njit(cache=True)
+def group_values(key: np.ndarray, groups: int, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ``values`` grouped by ``key`` (0 ≤ key < ``groups``; negative: left out), each group's
+    in their original order: ``(grouped, offsets)``, group ``g`` being
+    ``grouped[offsets[g]:offsets[g + 1]]``.
+
+    Equals ``values[key == g]`` for each ``g`` (a stable counting sort), in two passes: so a
+    group's sum or mean is bit for bit that of the masked form.
+    """
+    offsets = np.zeros(groups + 1, dtype=np.int64)
+    for i in range(key.shape[0]):
+        if key[i] >= 0:
+            offsets[key[i] + 1] += 1
+    for g in range(groups):
+        offsets[g + 1] += offsets[g]
+    grouped = np.empty(offsets[groups])
+    fill = offsets[:groups].copy()
+    for i in range(key.shape[0]):
+        g = key[i]
+        if g >= 0:
+            grouped[fill[g]] = values[i]
+            fill[g] += 1
+    return grouped, offsets
+
+
+@njit(cache=True)
+def _sla_outcome(arrival: float, end: float, start: float, censored: bool, within: float,
+                 stopped: float) -> tuple[bool, bool]:
+    """Whether one item met its deadline of ``within`` seconds, and whether its outcome is known
+    (see :func:`sla_tallies`)."""
+    met = end - arrival <= within
+    unknown = not np.isfinite(end) and (censored or np.isfinite(start))
+    return met, not unknown or arrival + within <= stopped
+
+
+@njit(cache=True)
+def sla_tallies(key: np.ndarray, groups: int, within: np.ndarray, arrival: np.ndarray, end: np.ndarray,
+                start: np.ndarray, censored: np.ndarray, stopped: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per group (``key`` as in :func:`group_values`), how many items met their deadline of
+    ``within[group]`` seconds from arrival and how many have a known outcome: ``(met, known)``.
+
+    ``end`` and ``start`` are the eventual ends and starts (+inf: never), ``censored`` the rows
+    still waiting when the run-out stopped at ``stopped``. Equals, over a group's rows,
+    ``met = end - arrival <= within``, ``unknown = ~isfinite(end) & (censored | isfinite(start))``,
+    ``known = ~unknown | (arrival + within <= stopped)`` summed (:func:`capsim.metrics.sla_attainment`).
+    """
+    met = np.zeros(groups, dtype=np.int64)
+    known = np.zeros(groups, dtype=np.int64)
+    for i in range(key.shape[0]):
+        g = key[i]
+        if g < 0:
+            continue
+        hit, sure = _sla_outcome(arrival[i], end[i], start[i], censored[i], within[g], stopped)
+        met[g] += hit
+        known[g] += sure
+    return met, known
+
+
+@njit(cache=True)
+def sla_tallies_by_kind(since: float, parent: np.ndarray, team: np.ndarray, priority: np.ndarray,
+                        stream: np.ndarray, stream_priority: np.ndarray, teams: int, within: np.ndarray,
+                        arrival: np.ndarray, end: np.ndarray, start: np.ndarray, censored: np.ndarray,
+                        stopped: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`sla_tallies` of the items arriving at or after ``since``, in three kinds of group at
+    once, each per priority (``within[p]`` seconds for priority ``p``): row 0, the streams' own
+    items (``parent < 0``) by priority; row 1, the streams' own items by their stream's one
+    priority (``stream_priority``; -1: a stream with a priority mix, left out); row ``2 + t``,
+    the items of team ``t`` by priority. ``(met, known)``, each ``(teams + 2) × priorities``.
+    """
+    priorities = within.shape[0]
+    met = np.zeros((teams + 2, priorities), dtype=np.int64)
+    known = np.zeros((teams + 2, priorities), dtype=np.int64)
+    for i in range(arrival.shape[0]):
+        if not arrival[i] >= since:
+            continue
+        p = priority[i]
+        hit, sure = _sla_outcome(arrival[i], end[i], start[i], censored[i], within[p], stopped)
+        met[2 + team[i], p] += hit
+        known[2 + team[i], p] += sure
+        if parent[i] < 0:
+            met[0, p] += hit
+            known[0, p] += sure
+            q = stream_priority[stream[i]]
+            if q >= 0:
+                hit, sure = _sla_outcome(arrival[i], end[i], start[i], censored[i], within[q], stopped)
+                met[1, q] += hit
+                known[1, q] += sure
+    return met, known
+
+
+@njit(cache=True)
+def queue_seconds(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, horizon: float, t0: float,
+                  t1: float) -> np.ndarray:
+    """Per item, its seconds in a queue within [``t0``, ``t1``]: from its arrival to its start
+    (if it started: ``start`` finite), else to its deadline or the horizon, whichever first.
+
+    Equals ``clip(where(isfinite(start), start, minimum(deadline, horizon)), t0, t1) - clip(arrival, t0, t1)``.
+    """
+    out = np.empty(arrival.shape[0])
+    for i in range(arrival.shape[0]):
+        left = start[i] if np.isfinite(start[i]) else min(deadline[i], horizon)
+        left = min(max(left, t0), t1)
+        out[i] = left - min(max(arrival[i], t0), t1)
+    return out

@@ -52,14 +52,20 @@ class ItemTable:
     def __len__(self) -> int:
         return self.size
 
-    def append(self, **columns: np.ndarray) -> np.ndarray:
-        """Add rows (missing columns get ``start`` and ``end`` +inf, -1 for ``analyst`` and ``parent``); return their ids."""
-        n = len(columns["arrival"])
+    def append(self, take: np.ndarray | None = None, **columns: np.ndarray) -> np.ndarray:
+        """Add rows (missing columns get ``start`` and ``end`` +inf, -1 for ``analyst`` and ``parent``); return their ids.
+
+        With ``take`` (row indices), the rows added are ``columns[name][take]``, gathered
+        straight into the table (the columns must then have the table's types).
+        """
+        n = len(columns["arrival"] if take is None else take)
         self._reserve(self.size + n)
         rows = slice(self.size, self.size + n)
         for name in COLUMNS:
             target = getattr(self, name)
-            if name in columns:
+            if name in columns and take is not None:
+                np.take(columns[name], take, out=target[rows], mode="clip")  # "clip": no buffered copy
+            elif name in columns:
                 target[rows] = columns[name]
             else:
                 target[rows] = np.inf if name in ("start", "end") else -1
@@ -237,11 +243,13 @@ class Replication:
         after = self.after
         return ~np.isfinite(self.eventual_start) & (self.items.deadline > after.stopped)
 
-    def work_seconds(self, rows: np.ndarray) -> float:
+    def work_seconds(self, rows: np.ndarray, served: np.ndarray | None = None) -> float:
         """Seconds of assessment done by the horizon on the started ``rows`` (a boolean mask):
-        their review times, less the work still to do at the horizon on items in hand."""
+        their review times, less the work still to do at the horizon on items in hand.
+        ``served``, if given, is ``service[rows]`` already gathered (the same values in the same order)."""
         after = self.after
-        return float(self.items.service[rows].sum() - after.left[rows[after.in_hand]].sum())
+        served = self.items.service[rows] if served is None else served
+        return float(served.sum() - after.left[rows[after.in_hand]].sum())
 
     def window(self, t0: float, t1: float) -> "Replication":
         """This replication as if it had been measured over [``t0``, ``t1``) (seconds, within
@@ -256,10 +264,10 @@ class Replication:
         the run-out's ``left``. Cells and shifts are kept whole (the metrics cut them by time).
         With ``t1`` the horizon, the run-out's rows in hand and their ``left`` are this one's.
         """
+        from capsim.passes import window_rows  # numba: loaded when first needed, not with this module
+
         items, after = self.items, self.after
-        started = np.isfinite(items.start)
-        left_queue = np.where(started, items.start, items.deadline)  # +inf: still waiting at the horizon
-        rows = np.flatnonzero((items.arrival < t1) & (left_queue >= t0))
+        rows = window_rows(items.arrival, items.start, items.deadline, float(t0), float(t1))  # one compiled pass
         start, end = items.start[rows], self.eventual_end[rows]
         by_t1 = start < t1
         eventual_start = self.eventual_start[rows]
@@ -269,11 +277,15 @@ class Replication:
             analyst=np.where(by_t1, items.analyst[rows], -1).astype(items.analyst.dtype),
             team=items.team[rows], stream=items.stream[rows], priority=items.priority[rows], flags=items.flags[rows],
             parent=items.parent[rows])
-        position = np.full(len(items), -1, dtype=np.int64)  # row of the full table → row of the view
-        position[rows] = np.arange(len(rows))
+        def position(of: np.ndarray) -> np.ndarray:  # rows of the full table → rows of the view (-1: not in it)
+            if len(rows) == 0:
+                return np.full(len(of), -1, dtype=np.int64)
+            at = np.minimum(np.searchsorted(rows, of), len(rows) - 1)  # ``rows`` ascend
+            return np.where(rows[at] == of, at, -1)
+
         ids = np.flatnonzero(~by_t1)
         if t1 >= self.horizon:  # the replication's own run-out
-            in_hand = position[after.in_hand]
+            in_hand = position(after.in_hand)
             left = after.left[in_hand >= 0]
             in_hand = in_hand[in_hand >= 0]
         else:
@@ -287,8 +299,9 @@ class Replication:
                         seconds=max(last - t1, 0.0) if after.complete else after.stopped - t1)
         carried = []
         for pieces in self.carried:
-            pieces = pieces[position[pieces["item"]] >= 0].copy()
-            pieces["item"] = position[pieces["item"]]
+            moved = position(pieces["item"])
+            pieces = pieces[moved >= 0].copy()
+            pieces["item"] = moved[moved >= 0]
             carried.append(pieces)
         cells = int(np.ceil(t1 / self.cell_seconds))
         return Replication(items=view, horizon=t1, warmup=t0, cell_seconds=self.cell_seconds,

@@ -1,6 +1,7 @@
 """Plain lines printed under a run's or a staffing plan's table about the staff and their queues.
 
-* heads and contracted FTE per team (part-time analysts and shift patterns make them differ);
+* heads and contracted FTE per team (part-time analysts and shift patterns make them differ),
+  and what a plan's FTE is measured against (:func:`fte_basis`);
 * utilisation read right: the share of *usable* hours (what analysts may review after the
   exposure cap, absences and mentoring) beside the share of *rostered* hours, so that a low
   rostered share is not read as idle time;
@@ -11,19 +12,21 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from capsim.scenario import Roster, Scenario, Team
-from capsim.workforce import headcount_fte, pattern_fte, pattern_headcounts
+from capsim.words import fmt, interval
+from capsim.workforce import (fte_hours, headcount_fte, pattern_fte, pattern_headcounts, pattern_hours_per_week,
+                               people_per_seat, rostered_hours_per_week)
 
 
 def staff_lines(scenario: Scenario) -> list[str]:
-    """Per team: analysts in post at the start (heads) and their contracted FTE, with each shift
-    pattern's heads and FTE per head."""
+    """Per team: analysts in post at the start, with their contracted FTE where it differs
+    (:func:`heads_words`: "graders: 12 analysts at the start"), and each shift pattern's heads
+    and FTE per head."""
     lines = []
     for team in scenario.workforce:
-        heads, fte = team.headcount, headcount_fte(team, team.headcount)
-        line = f"{team.team}: {heads} analysts (heads) at the start, {fte:.3g} FTE contracted"
+        line = f"{team.team}: {heads_words(team)} at the start"
         if team.shifts is not None:
             heads = pattern_headcounts(team, team.headcount)
             parts = [f"{p.name} {heads[i]} × {pattern_fte(team, i):.2g} FTE" + (
@@ -57,12 +60,54 @@ def heads_words(team: Team) -> str:
     return heads if math.isclose(fte, team.headcount) else f"{heads} ({fte:.3g} FTE)"
 
 
-def utilisation_line(rostered: float, usable: float) -> str:
-    """One sentence on utilisation against rostered and usable hours (shares, NaN if unknown)."""
-    if math.isnan(rostered) or math.isnan(usable):
+def fte_basis(team: Team, headcount: int | None = None) -> str:
+    """What a staffing plan's "in post" and "FTE" count for ``team``, in words, with the arithmetic
+    at ``headcount`` (default: the team's at the start), so that "8 in post, 10 FTE" is not misread.
+
+    One roster: "in post" counts seats, each covered by one analyst on every shift; FTE counts
+    full-time equivalents of :func:`~capsim.workforce.fte_hours` a week, so a seat is the
+    roster's hours a week over that (:func:`~capsim.workforce.people_per_seat`). Shift patterns:
+    "in post" counts analysts (heads), hires joining the first pattern; each pattern's analyst is
+    its hours a week over the same basis, at most 1, or its ``fte``."""
+    heads = team.headcount if headcount is None else headcount
+    basis = fte_hours(team)
+    total = headcount_fte(team, heads)
+    if team.shifts is None:
+        weekly, per_seat = rostered_hours_per_week(team), people_per_seat(team)
+        text = (f"in post: seats on the roster ({shift_words(team.roster)}: {weekly:g} h a week a seat), each "
+                f"covered by one analyst on every shift. FTE: full-time equivalents of a {basis:g} h contracted "
+                f"week (workforce.{team.team}.contracted_hours")
+        text += ")" if team.contracted_hours is not None else ", by default the roster's hours a week up to 40)"
+        if math.isclose(per_seat, 1.0):
+            return text + f": a seat is 1 FTE, so {heads} seats are {total:.3g} FTE."
+        text += (f": a seat of {weekly:g} h a week is {weekly:g} / {basis:g} = {per_seat:.3g} FTE, so {heads} seats are "
+                 f"{total:.3g} FTE")
+        if team.contracted_hours is None and weekly > basis:
+            text += (f", the hours of {total:.3g} analysts on {basis:g} h contracts; if the analysts in those seats "
+                     f"work {weekly:g} h contracts, set workforce.{team.team}.contracted_hours: {weekly:g} and FTE equals seats")
+        return text + "."
+    counts = pattern_headcounts(team, heads)
+    parts = []
+    for p, pattern in enumerate(team.shifts):
+        hours, each = pattern_hours_per_week(team, p), pattern_fte(team, p)
+        why = ("its fte" if pattern.fte is not None else
+               f"{hours:g} h a week" + (", capped at full time" if hours > basis else ""))
+        parts.append(f"{pattern.name} {counts[p]} × {each:.3g} ({why})")
+    return (f"in post: analysts (heads), each on their shift pattern's contract; hires join the first pattern "
+            f"({team.shifts[0].name}). FTE: full-time equivalents of a {basis:g} h week "
+            f"(workforce.{team.team}.contracted_hours, default 40), per analyst: {'; '.join(parts)}; so {heads} analysts "
+            f"are {total:.3g} FTE.")
+
+
+def utilisation_line(rostered: Sequence[float], usable: Sequence[float]) -> str:
+    """One sentence on utilisation against rostered and usable hours, each given as (mean, 95% CI
+    low, high) shares (metrics ``utilisation`` and ``utilisation_usable``; "" if a mean is NaN)."""
+    if math.isnan(rostered[0]) or math.isnan(usable[0]):
         return ""
-    return (f"Analysts spent {rostered:.0%} of their rostered hours (time on shift) reviewing, which is {usable:.0%} "
-            f"of their usable hours (the most they may review: time on shift up to the daily exposure cap, "
+    said = {name: f"{fmt(name, mean)} ({interval(name, low, high, ref=mean)})"
+            for name, (mean, low, high) in (("utilisation", rostered), ("utilisation_usable", usable))}
+    return (f"Analysts spent {said['utilisation']} of their rostered hours (time on shift) reviewing, which is "
+            f"{said['utilisation_usable']} of their usable hours (the most they may review: time on shift up to the daily exposure cap, "
             f"less mentoring). The usable share is how busy the team is; the gap between the two is the "
             f"exposure cap, not idle time.")
 

@@ -28,17 +28,26 @@ for the items *arriving in each period*, in at least ``confidence`` of the repli
 1. *Needed*: per period, the smallest constant headcount that does so. Every candidate runs
    the same replications under the same seed (common random numbers), over only the teams
    the planned team's queue depends on (:func:`planned_team`); one run answers for every
-   period it covers, so a candidate tried for one period is reused for the next. The search
-   starts just below a workload estimate (Erlang C for a round-the-clock team) or the
-   previous period's answer, steps up while cheap failures come, then brackets and bisects,
-   relying on more analysts never doing worse; a candidate's replications stop as soon as
-   the verdict cannot change (curtailed sampling: the same verdict as running them all).
+   period it covers, and runs as far as the periods it is predicted to be asked about (the
+   need found so far per Erlang of work, :meth:`_Runner.horizon`), so a candidate tried for
+   one period is reused for the next. The search starts just below a workload estimate
+   (Erlang C for a round-the-clock team) or the previous period's answer, steps up while
+   cheap failures come, then brackets and bisects, relying on more analysts never doing
+   worse: also replication by replication, so a replication a smaller team met a period in
+   is not run again for a larger one (:meth:`_Runner.known`). The replications still unknown
+   run hardest first, and stop as soon as the verdict cannot change (curtailed sampling: the
+   same verdict as running them all). A parametric early pass (a normal tolerance bound from
+   a few replications) was tried and left out: attainment across replications is far from
+   normal (docs/examples/hotline-growing.yaml, quarter 6 at 10 analysts: 99.8–100% in the first
+   five replications, 65–72% in three of the next five), so a few good replications say little
+   about the rest: it passed 10 analysts there, which meet the quarter in 7 of 10, not 9.
 2. *The plan*: seats in post never fall while the need rises (reductions only when asked,
    through attrition), within the limits (:class:`Limits`): hires per period, budget,
    smallest and largest team.
-3. *The check*: the plan is replayed as a whole; a period it misses asks for one more
-   analyst (within the limits). The plan's attainment is that of the replay, and ``plan.yaml`` (its
-   :meth:`StaffingPlan.fragment`) reproduces it.
+3. *The check*: the plan is replayed as a whole, hardest replications first; each period it
+   misses asks for one more analyst (within the limits), and a replay that misses stops as
+   soon as that is certain. The plan's attainment is that of the replay on every replication,
+   and ``plan.yaml`` (its :meth:`StaffingPlan.fragment`) reproduces it.
 
 New seats start their training (``ramp.weeks``) so as to be trained when their period begins,
 and must be recruited ``hiring.lead_time`` before that: the hire-by date, never shown before
@@ -68,13 +77,13 @@ import pandas as pd
 from capsim import engine
 from capsim.demand import cell_seconds, rate_at
 from capsim.memory import check_run
-from capsim.metrics import eventual_waits, metric_range, sla_attainment, team_priorities
+from capsim.metrics import eventual_waits, metric_range, sla_attainment, sla_attainment_by_group, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
 from capsim.records import Replication
 from capsim.results import mean_ci
 from capsim.scenario import HeadcountChange, Scenario, Team
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
-from capsim.workforce import exposure_cap, headcount_fte, people_per_seat, seat_steps
+from capsim.workforce import exposure_cap, fte_hours, headcount_fte, people_per_seat, seat_steps
 
 Until = Literal["start", "end"]
 
@@ -472,8 +481,11 @@ def period_attainment(scenario: Scenario, rep: Replication, t0: float, t1: float
             for s in team_slas(scenario, team_index)}
 
 
-def roster_bound(scenario: Scenario, rep: Replication, t0: float, t1: float, team_index: int = 0) -> dict[str, float]:
-    """Per SLA priority of the team: the largest share of the period's items that *could* be assessed in time.
+def roster_bounds(scenario: Scenario, rep: Replication, which: np.ndarray, windows: int,
+                  team_index: int = 0) -> dict[str, np.ndarray]:
+    """Per SLA priority of the team, per period: the largest share of the period's items that
+    *could* be assessed in time (NaN where no such item arrived). ``which`` gives each item's
+    period (0 .. ``windows`` - 1; -1: none), as :func:`window_of` does.
 
     An item can start no sooner than the first moment at which its team has someone on
     shift (nights, weekends, holidays and absences push it later); if that is already
@@ -484,21 +496,27 @@ def roster_bound(scenario: Scenario, rep: Replication, t0: float, t1: float, tea
     starts, ends = plan.start[staffed], plan.end[staffed]
     out = {}
     for sla in team_slas(scenario, team_index):
-        p = scenario.priorities.index(sla.priority)
-        arrival = items.arrival[(items.team == team_index) & (items.priority == p)
-                                & (items.arrival >= t0) & (items.arrival < t1)]
-        if not len(arrival):
-            out[sla.priority] = math.nan
-            continue
-        if not len(starts):
-            out[sla.priority] = 0.0
-            continue
-        k = np.searchsorted(starts, arrival, side="right") - 1
-        inside = (k >= 0) & (arrival < ends[np.clip(k, 0, None)])
-        following = np.append(starts, np.inf)[k + 1]
-        earliest = np.where(inside, arrival, following)
-        out[sla.priority] = float((earliest - arrival < sla.within).mean())
+        rows = (which >= 0) & (items.team == team_index) & (items.priority == scenario.priorities.index(sla.priority))
+        arrival, period = items.arrival[rows], which[rows]
+        if len(starts):
+            k = np.searchsorted(starts, arrival, side="right") - 1
+            inside = (k >= 0) & (arrival < ends[np.clip(k, 0, None)])
+            following = np.append(starts, np.inf)[k + 1]
+            in_time = np.where(inside, arrival, following) - arrival < sla.within
+        else:  # nobody ever on shift
+            in_time = np.zeros(len(arrival), dtype=bool)
+        count = np.bincount(period, minlength=windows)
+        hits = np.bincount(period, weights=in_time, minlength=windows)
+        out[sla.priority] = np.divide(hits, count, out=np.full(windows, np.nan), where=count > 0)
     return out
+
+
+def window_of(arrival: np.ndarray, windows: list[tuple[float, float]]) -> np.ndarray:
+    """Index of the window [t0, t1) (sorted, not overlapping) each arrival falls in, -1 for none."""
+    starts = np.array([t0 for t0, _ in windows])
+    ends = np.array([t1 for _, t1 in windows])
+    k = np.searchsorted(starts, arrival, side="right") - 1
+    return np.where((k >= 0) & (arrival < ends[np.clip(k, 0, None)]), k, -1)
 
 
 def _team_cap(scenario: Scenario, team_index: int) -> float:
@@ -508,20 +526,33 @@ def _team_cap(scenario: Scenario, team_index: int) -> float:
 def _replication_outcomes(scenario: Scenario, seed: int, replication: int, team_index: int,
                           windows: list[tuple[float, float]]) -> list[dict]:
     """One replication's outcomes in each planning period (picklable, for worker processes):
-    SLA attainment and its roster bound per priority, mean eventual wait (hours), hours of
-    work arriving and of review time on shift (hours)."""
+    SLA attainment (:func:`period_attainment`, every period in one pass) and its roster bound
+    (:func:`roster_bounds`) per priority, mean eventual wait (hours), hours of work arriving and
+    of review time on shift (hours)."""
     rep = engine.simulate_replication(scenario, seed, replication)
     items, plan = rep.items, rep.shifts[team_index]
     cap = _team_cap(scenario, team_index)
+    n = len(windows)
+    which = np.where(items.team == team_index, window_of(items.arrival, windows), -1)
+    sla = {}
+    for s in team_slas(scenario, team_index):  # as period_attainment: the priority's items after the warm-up
+        key = np.where((items.priority == scenario.priorities.index(s.priority)) & (items.arrival >= rep.warmup),
+                       which, -1)
+        sla[s.priority] = sla_attainment_by_group(rep, key, n, s.within)
+    bounds = roster_bounds(scenario, rep, which, n, team_index)
+    order = np.argsort(which, kind="stable")
+    cuts = np.searchsorted(which[order], np.arange(n + 1))  # each period's items: order[cuts[i]:cuts[i + 1]]
     outcomes = []
-    for t0, t1 in windows:
-        mine = (items.team == team_index) & (items.arrival >= t0) & (items.arrival < t1)
+    for i, (t0, t1) in enumerate(windows):
+        rows = order[cuts[i]:cuts[i + 1]]
+        mine = np.zeros(len(which), dtype=bool)
+        mine[rows] = True
         waits = eventual_waits(rep, mine)[0]
         outcomes.append({
-            "sla": period_attainment(scenario, rep, t0, t1, team_index),
-            "bound": roster_bound(scenario, rep, t0, t1, team_index),
+            "sla": {p: float(v[i]) for p, v in sla.items()},
+            "bound": {p: float(v[i]) for p, v in bounds.items()},
             "wait_mean": float(waits.mean()) if len(waits) else math.nan,
-            "work_hours": float(items.service[mine].sum()) / SECONDS_PER_HOUR,
+            "work_hours": float(items.service[rows].sum()) / SECONDS_PER_HOUR,
             "review_hours": plan.usable_seconds(t0, t1, cap) / SECONDS_PER_HOUR,
             "rostered_hours": plan.available_seconds(t0, t1) / SECONDS_PER_HOUR,
         })
@@ -593,7 +624,10 @@ class PeriodPlan:
     are allowed); ``change``: against the period before (the first period: against the seats in
     post today); ``hire_by``: when the hires must be recruited (the day they start, less the
     hiring lead time and the training); ``late_weeks``: how far that date is before the run
-    starts (0: in time); ``evaluation``: the plan itself replayed (every period as planned).
+    starts (0: in time); ``evaluation``: the plan itself replayed (every period as planned);
+    ``decided_run`` and ``decided_inferred``: of the replications that showed ``needed`` meeting
+    the period in ``required`` of them (or, for ``needed`` - 1, missing), how many it ran and how
+    many were inferred from other headcounts (:meth:`_Runner.known`).
     """
 
     period: Period
@@ -605,6 +639,8 @@ class PeriodPlan:
     evaluation: Evaluation
     met: bool
     note: str = ""
+    decided_run: int = 0
+    decided_inferred: int = 0
 
 
 @dataclass
@@ -635,12 +671,16 @@ class StaffingPlan:
 
     def table(self) -> pd.DataFrame:
         """The plan as written to ``staffing_plan.csv``: per period, the headcount needed (empty
-        where no headcount meets the targets), in post (heads, and ``fte``: their contracted
-        FTE), hires, hire-by date, weeks late, SLA attainment of the plan replayed (mean and 95%
+        where no headcount meets the targets), in post (``headcount``: seats of one roster, or
+        analysts on shift patterns; ``fte``: their contracted full-time equivalents, one FTE being
+        ``fte_weekly_hours`` a week, :func:`capsim.staff_notes.fte_basis`), hires, hire-by date, weeks late, SLA attainment of the plan replayed (mean and 95%
         CI across replications), and the work arriving as a share of the usable review hours
         (``workload_usable``: 1 means every hour analysts may review is needed) and of the
         rostered hours (``workload_rostered``, lower by the exposure cap and mentoring: the rest of
-        a shift is not idle time)."""
+        a shift is not idle time). How sure: ``replications_met``, the share of the plan's
+        replications meeting every SLA, and ``met_chance_low``, a 95% lower bound on the chance
+        that the period is met (:func:`met_chance_low`); ``needed_replications``, the replications
+        that decided the need (run for that headcount, or inferred from others: ``needed_inferred``)."""
         rows = []
         for p in self.periods:
             row = {"period": p.period.index + 1, "period_start": p.period.first.isoformat(),
@@ -656,10 +696,15 @@ class StaffingPlan:
                 row[f"sla_{s.priority}_target"] = s.target
             row["wait_mean"] = p.evaluation.wait_mean
             row["fte"] = headcount_fte(self.scenario.workforce[self._index], p.headcount)
+            row["fte_weekly_hours"] = fte_hours(self.scenario.workforce[self._index])
             row["workload_usable"] = _ratio(p.evaluation.work_hours, p.evaluation.review_hours)
             row["workload_rostered"] = _ratio(p.evaluation.work_hours, p.evaluation.rostered_hours)
             row["replications"] = p.evaluation.replications
             row["replications_met"] = p.evaluation.share_met
+            row["met_chance_low"] = met_chance_low(round(p.evaluation.share_met * p.evaluation.replications),
+                                                   p.evaluation.replications)
+            row["needed_replications"] = p.decided_run + p.decided_inferred
+            row["needed_inferred"] = p.decided_inferred
             row["confidence"] = self.confidence
             row["met"] = p.met
             row["note"] = p.note
@@ -688,6 +733,16 @@ class StaffingPlan:
         steps = "".join(f", {h} from {d}" for d, h in rest)
         return with_changes(self.scenario, self._index, self.staffing).with_override(
             f"plan: workforce.{self.team} headcount {first}{steps} (capsim staff)")
+
+
+def met_chance_low(met: int, replications: int, level: float = 0.95) -> float:
+    """One-sided ``level`` lower confidence bound on the chance that a period is met, from ``met``
+    of ``replications`` replications meeting it (Clopper–Pearson; 10 of 10: 0.74). NaN for none."""
+    from scipy.stats import beta
+
+    if replications < 1:
+        return math.nan
+    return float(beta.ppf(1 - level, met, replications - met + 1)) if met else 0.0
 
 
 def _ratio(a: float, b: float) -> float:
@@ -779,28 +834,39 @@ class _Runner:
     """Runs replications of staffings, caches their per-period outcomes, and decides periods.
 
     Every staffing runs replication r under the same seed (common random numbers), so two
-    candidates differ only by their headcount. Replications run in batches (one per worker)
-    and stop as soon as a period's verdict is certain (:meth:`passes`).
+    candidates differ only by their headcount, and a replication that is hard for one (a run of
+    leavers, a busy month) is hard for the others. The search uses that three ways
+    (:meth:`passes`): a replication a smaller team met a period in is met by a larger one, and
+    one a larger team missed is missed by a smaller one (more analysts never do worse), so
+    neither is run again; the replications still unknown run hardest first (those other
+    candidates came closest to missing), a batch (one per worker) at a time; and they stop as
+    soon as the verdict is certain (curtailed sampling: the same verdict as running them all).
     """
 
     def __init__(self, scenario: Scenario, team_index: int, periods: list[Period], seed: int, replications: int,
                  confidence: float, workers: int, executor: Executor | None, progress: Progress | None):
         self.scenario, self.team_index, self.periods, self.seed = scenario, team_index, periods, seed
-        self.least = [workload_estimate(scenario, team_index, p, occupancy=1.0) for p in periods]
+        self.load = [expected_work(scenario, team_index, p.t0, p.t1) / (p.t1 - p.t0) for p in periods]  # Erlangs
+        # analysts needed per Erlang of work: at first the workload estimate at full occupancy, then
+        # the need found in the latest period decided over its load (for :meth:`horizon`)
+        self.scale = workload_estimate(scenario, team_index, periods[0], occupancy=1.0) / max(self.load[0], 1e-9)
         self.window = max(s.within for s in scenario.sla)
         self.replications, self.confidence = replications, confidence
         self.required = max(1, math.ceil(confidence * replications - 1e-9))
         self.batch, self.executor, self.progress = max(1, workers), executor, progress
         self.slas = team_slas(scenario, team_index)
-        self.cache: dict[tuple[Staffing, float], list[list[dict]]] = {}
+        self.cache: dict[tuple[Staffing, float], dict[int, list[dict]]] = {}  # replication → outcome per period
+        self.decided: dict[tuple[int, int], tuple[int, int]] = {}  # (heads, period) → replications run, inferred
         self.runs = 0.0  # replications run, in whole-horizon equivalents
         self.expected = 0.0
 
-    def outcomes(self, staffing: Staffing, reps: int, horizon: float | None = None) -> list[list[dict]]:
-        """Outcomes per replication (per period) of the first ``reps`` replications, running those missing."""
+    def outcomes(self, staffing: Staffing, reps: int | list[int], horizon: float | None = None) -> dict[int, list[dict]]:
+        """Outcomes per period of the replications ``reps`` (a number n: the first n), running those
+        not run yet; replication number → its outcomes."""
         horizon = self.scenario.clock.horizon if horizon is None else horizon
-        have = self.cache.setdefault((staffing, horizon), [])
-        todo = list(range(len(have), min(reps, self.replications)))
+        have = self.cache.setdefault((staffing, horizon), {})
+        wanted = list(range(min(reps, self.replications))) if isinstance(reps, int) else list(reps)
+        todo = [r for r in wanted if r not in have]
         if todo:
             candidate = with_changes(self.scenario, self.team_index, list(staffing), horizon)
             windows = [(p.t0, p.t1) for p in self.periods if p.t1 <= horizon]
@@ -809,66 +875,124 @@ class _Runner:
                 results = (_replication_outcomes(*a) for a in args)
             else:
                 results = self.executor.map(_replication_outcomes, *zip(*args))
-            for result in results:
-                have.append(result)
+            for r, result in zip(todo, results):
+                have[r] = result
                 self.runs += horizon / self.scenario.clock.horizon
                 if self.progress:
                     self.expected = max(self.expected, self.runs)
                     self.progress(self.runs, self.expected, f"{staffing[0][1]}" if len(staffing) == 1 else "plan")
-        return have[:reps]
+        return {r: have[r] for r in wanted}
 
     def met(self, outcome: dict) -> bool:
         return all(math.isnan(outcome["sla"][s.priority]) or outcome["sla"][s.priority] >= s.target
                    for s in self.slas)
 
+    def margin(self, outcome: dict) -> float:
+        """How far one replication's period is above its targets: the smallest attainment less its target."""
+        return min([outcome["sla"][s.priority] - s.target for s in self.slas
+                    if not math.isnan(outcome["sla"][s.priority])], default=math.inf)
+
     def horizon(self, staffing: Staffing, k: int) -> float:
         """How far to run a constant headcount asked about period ``k``: a run already made that
-        covers the period, else to the end of the last period in which that many analysts can
-        still keep up with the work (:func:`workload_estimate` at full occupancy, with one
-        analyst to spare), and at least period ``k``, plus the longest SLA window. Runs stop short of the
+        covers the period, else to the end of the last period whose predicted need is at most that
+        many analysts and two more, and at least period ``k + 1``, plus the longest SLA window. The
+        prediction is the period's load (Erlangs of work arriving) times :attr:`scale`, the need
+        found in the latest period decided over its load: a candidate is usually asked about the
+        next period or two as well (the one below the need first, then the need), and a run that
+        stops short of them must be made again from the start, while one that covers them tells
+        the next candidate up which replications it meets (:meth:`known`). Runs stop short of the
         periods a candidate clearly cannot staff, so a too-small candidate costs little."""
         full = self.scenario.clock.horizon
         covering = [h for (st, h), have in self.cache.items() if st == staffing and h >= self.periods[k].t1]
         if covering:
             return max(covering, key=lambda h: (len(self.cache[(staffing, h)]), h))
         heads = staffing[-1][1]
-        reach = max([k] + [j for j, least in enumerate(self.least) if least <= heads + 1])
+        reach = max([min(k + 1, len(self.periods) - 1)]
+                    + [j for j, load in enumerate(self.load) if load * self.scale <= heads + 2])
         return full if reach == len(self.periods) - 1 else min(full, self.periods[reach].t1 + self.window)
 
-    def verdict(self, have: list[list[dict]], k: int) -> bool | None:
-        """Period ``k``'s verdict from the replications run so far: True once ``required`` of them
-        met every SLA, False once too few can (even if all the rest did), else None (curtailed
-        sampling: the same verdict as running them all)."""
-        if not have or len(have[0]) <= k:
-            return None
-        met = sum(self.met(o[k]) for o in have)
+    def known(self, staffing: Staffing, k: int, horizon: float) -> tuple[dict[int, bool], int]:
+        """Which replications meet period ``k``, as far as known: those ``staffing`` ran to
+        ``horizon``, and for a constant headcount those inferred from other constant headcounts
+        (met by fewer analysts: met; missed by more: missed; where two disagree, unknown). Also
+        how many of them were inferred."""
+        own = {r: self.met(o[k]) for r, o in self.cache.get((staffing, horizon), {}).items() if len(o) > k}
+        if len(staffing) != 1:
+            return own, 0
+        heads = staffing[0][1]
+        inferred: dict[int, set[bool]] = {}
+        for (other, _), have in self.cache.items():
+            if len(other) != 1 or other[0][1] == heads:
+                continue
+            for r, o in have.items():
+                if r not in own and len(o) > k:
+                    met = self.met(o[k])
+                    if met == (other[0][1] < heads):
+                        inferred.setdefault(r, set()).add(met)
+        inferred = {r: next(iter(v)) for r, v in inferred.items() if len(v) == 1}
+        return {**inferred, **own}, len(inferred)
+
+    def verdict(self, known: dict[int, bool]) -> bool | None:
+        """A period's verdict from the replications known to meet it or not: True once
+        ``required`` meet it, False once too few can (even if every unknown one did), else None."""
+        met = sum(known.values())
         if met >= self.required:
             return True
-        return False if met + self.replications - len(have) < self.required else None
+        return False if met + self.replications - len(known) < self.required else None
+
+    def until_verdict(self, known: dict[int, bool], misses_only: bool = False) -> int:
+        """The fewest more replications before :meth:`verdict` can change from None: enough misses
+        to fail or (unless ``misses_only``) enough meets to pass. They run at once, keeping every
+        worker busy, with the same verdict and the same replications run as one batch at a time."""
+        met = sum(known.values())
+        to_fail = self.replications - self.required + 1 - (len(known) - met)
+        return to_fail if misses_only else min(self.required - met, to_fail)
+
+    def hardest_first(self, ks: list[int], reps: list[int]) -> list[int]:
+        """``reps`` in order of how close the staffings run so far came to missing periods ``ks``
+        in them (their mean margin, :meth:`margin`): the likeliest misses first, replications
+        never run (margin taken as 0) between the known hard and the known easy."""
+        margins: dict[int, list[float]] = {}
+        for have in self.cache.values():
+            for r, o in have.items():
+                margins.setdefault(r, []).extend(self.margin(o[k]) for k in ks if len(o) > k)
+        score = {r: float(np.mean([m for m in v if math.isfinite(m)] or [0.0])) for r, v in margins.items()}
+        return sorted(reps, key=lambda r: (score.get(r, 0.0), r))
 
     def passes(self, staffing: Staffing, k: int) -> bool:
-        """Whether period ``k`` meets every SLA in ``confidence`` of the replications, running only
-        as many as it takes (:meth:`verdict`). For a constant headcount, a verdict already reached
-        for fewer analysts that passed, or for more that failed, answers without a run (more
-        analysts never do worse), which also keeps the answers consistent."""
-        if len(staffing) == 1:
-            heads = staffing[0][1]
-            for (other, _), have in self.cache.items():
-                if len(other) == 1 and other[0][1] != heads:
-                    known = self.verdict(have, k)
-                    if (known is True and other[0][1] < heads) or (known is False and other[0][1] > heads):
-                        return known
+        """Whether period ``k`` meets every SLA in at least ``required`` of the replications,
+        running only the replications not known (:meth:`known`), hardest first
+        (:meth:`hardest_first`), a batch at a time, until the verdict is certain (:meth:`verdict`)."""
         horizon = self.horizon(staffing, k)
         while True:
-            have = self.cache.get((staffing, horizon), [])
-            known = self.verdict(have, k)
-            if known is not None:
-                return known
-            self.outcomes(staffing, len(have) + self.batch, horizon)
+            known, inferred = self.known(staffing, k, horizon)
+            answer = self.verdict(known)
+            if answer is not None:
+                if len(staffing) == 1:
+                    self.decided.setdefault((staffing[0][1], k), (len(known) - inferred, inferred))
+                return answer
+            unknown = self.hardest_first([k], [r for r in range(self.replications) if r not in known])
+            self.outcomes(staffing, unknown[:max(self.batch, self.until_verdict(known))], horizon)
+
+    def replay(self, staffing: Staffing, checked: list[int]) -> list[int]:
+        """Run a plan over the whole horizon, a batch of replications at a time (hardest first),
+        and return the periods of ``checked`` it misses (fewer than ``required`` replications meet
+        them) as soon as one is certain to: a plan that misses is dropped after a few
+        replications, not run on all of them; [] once every replication has run and none misses."""
+        horizon = self.scenario.clock.horizon
+        while True:
+            have = self.cache.get((staffing, horizon), {})
+            missed = [k for k in checked if self.verdict(self.known(staffing, k, horizon)[0]) is False]
+            if missed or len(have) >= self.replications:
+                return missed
+            unknown = self.hardest_first(checked, [r for r in range(self.replications) if r not in have])
+            least = min([self.until_verdict(self.known(staffing, k, horizon)[0], misses_only=True) for k in checked],
+                        default=len(unknown))
+            self.outcomes(staffing, unknown[:max(self.batch, least)])
 
     def evaluation(self, staffing: Staffing, k: int, headcount: int, horizon: float | None = None) -> Evaluation:
         have = self.cache[(staffing, self.scenario.clock.horizon if horizon is None else horizon)]
-        return _evaluation([o[k] for o in have], headcount, self.slas)
+        return _evaluation([have[r][k] for r in sorted(have)], headcount, self.slas)
 
     def expect(self, more: float) -> None:
         """Expect ``more`` whole-horizon runs still to come (for the time left shown)."""
@@ -900,16 +1024,18 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     1. *Needed*: per period, the smallest constant headcount whose replications meet every SLA
        of the team (``sla_<priority>_<team>`` for the items arriving in the period) in at least
        ``confidence`` of them. All candidates run the same replications (common random numbers);
-       each run covers every period, so one candidate answers for all; the search brackets from
-       the previous period's answer (the first: an Erlang C or workload estimate) and relies on
-       more analysts never doing worse; replications stop once the verdict is certain.
+       a run covers the periods it is predicted to be asked about, so one candidate answers for
+       several; the search brackets from the previous period's answer (the first: an Erlang C or
+       workload estimate) and relies on more analysts never doing worse, per replication too
+       (one met by fewer analysts is not run again); replications run hardest first and stop
+       once the verdict is certain.
     2. *The plan*: the seats in post per period, from today's (``baseline``): never falling
        (unless ``limits.never_reduce`` is off), at most ``max_hires`` more a period (hiring
        ahead of need where that cap binds), within the minimum, maximum and budget. A period
        no headcount up to the bound can staff keeps the seats before it.
-    3. *The check*: the plan itself is replayed (all replications); a period it misses asks for
-       one more analyst (within the limits, so perhaps hired earlier), and the plan is replayed
-       again.
+    3. *The check*: the plan itself is replayed (all replications); the periods it misses ask
+       for one more analyst each (within the limits, so perhaps hired earlier), and the plan is
+       replayed again. A replay that misses stops as soon as that is certain.
 
     New seats start (and ramp up) the training time (``ramp.weeks``) before their period begins,
     so they are trained by then; they must be recruited ``hiring.lead_time`` earlier: the
@@ -963,34 +1089,43 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
         def constant(h: int) -> Staffing:
             return ((start, h),)
 
-        runner.expect(replications * (2 + len(periods) / 4))
+        def still_to_come(k: int) -> float:
+            """Whole-horizon runs expected after period ``k`` is decided (for the time left shown):
+            about ``replications`` for each period to come, run to just past it, and the replay."""
+            return replications * (1 + sum(min(1.0, (j + 2) / len(periods)) for j in range(k + 1, len(periods))))
+
+        runner.expect(still_to_come(-1))
         needs: list[int | None] = []
         guess = workload_estimate(reduced, reduced_index, periods[0], occupancy=1.0) - 1  # just below the need
         for k in range(len(periods)):
             needs.append(_search(lambda h: runner.passes(constant(h), k), guess, max(low, 1), high))
             guess = needs[-1] - 1 if needs[-1] is not None else guess  # demand grows: try one fewer first
-            runner.expect(replications * (1 + (len(periods) - k - 1) / 4))
+            if needs[-1] is not None:
+                runner.scale = needs[-1] / max(runner.load[k], 1e-9)
+            runner.expect(still_to_come(k))
         for (staffing, _), outcomes in runner.cache.items():  # the constant headcounts tried
-            for k in range(min(map(len, outcomes), default=0) if len(staffing) == 1 else 0):
+            for k in range(min(map(len, outcomes.values()), default=0) if len(staffing) == 1 else 0):
                 tried = plan.tried.setdefault(k, {})
                 if staffing[0][1] not in tried or tried[staffing[0][1]].replications < len(outcomes):
-                    tried[staffing[0][1]] = _evaluation([o[k] for o in outcomes], staffing[0][1], runner.slas)
+                    tried[staffing[0][1]] = _evaluation([o[k] for o in outcomes.values()], staffing[0][1],
+                                                        runner.slas)
         wanted = list(needs)  # what the plan asks of each period: the need, raised where the replay misses
         levels = _levels(wanted, baseline, low, high, limits)
         staffing = _staffing(levels, periods, member, start)
-        for _ in range(4):  # replay the plan; a period it misses asks for one more analyst
+        for _ in range(4):  # replay the plan; the periods it misses ask for one more analyst each
             runner.expect(replications - len(runner.cache.get((staffing, scenario.clock.horizon), [])))
-            runner.outcomes(staffing, replications)
-            missed = next((k for k in range(len(periods)) if needs[k] is not None and needs[k] <= levels[k] < high
-                           and runner.evaluation(staffing, k, levels[k]).share_met < runner.required / replications),
-                          None)
-            if missed is None:
+            missed = runner.replay(staffing, [k for k in range(len(periods))
+                                              if needs[k] is not None and needs[k] <= levels[k] < high])
+            if not missed:
                 break
-            wanted[missed] = levels[missed] + 1
+            for k in missed:
+                wanted[k] = levels[k] + 1
             bumped = _levels(wanted, baseline, low, high, limits)
             if bumped == levels:  # the limits allow no more
                 break
             levels, staffing = bumped, _staffing(bumped, periods, member, start)
+        runner.expect(replications - len(runner.cache.get((staffing, scenario.clock.horizon), [])))
+        runner.outcomes(staffing, replications)  # the plan as made, on every replication
         plan.staffing = staffing
         previous = baseline
         for k, current in enumerate(periods):
@@ -1014,8 +1149,9 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             if needs[k] is not None and not met:
                 notes.append(f"not met as planned (met in {evaluation.share_met:.0%} of {evaluation.replications} "
                              f"replications): {_bound_reason(levels[k], high, limits)}")
+            run, inferred = runner.decided.get((needs[k], k), (0, 0))
             plan.periods.append(PeriodPlan(current, needs[k], levels[k], change, hire_by, late, evaluation, met,
-                                           "; ".join(notes)))
+                                           "; ".join(notes), run, inferred))
             previous = levels[k]
         _explain_lateness(plan, runner, staffing, levels, member, start)
         runner.expect(0)  # done

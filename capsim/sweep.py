@@ -2,8 +2,8 @@
 
 A grid names scenario keys and the values each takes (``workforce.analysts.headcount:
 [10, 12, 14]``); its points are the cartesian product, the last key changing fastest. Every
-grid point × replication is an independent **task**: ``run_one(scenario_at_point, seed,
-replication)``. All points share one seed, so they share their random streams (common random
+grid point × replication is an independent **task**: ``run_measured(scenario_at_point, seed,
+replication)``, also per calendar year when the plan asks (``periods``). All points share one seed, so they share their random streams (common random
 numbers): the difference between two points is the setting, not the luck of the draw.
 
 Tasks run on local processes (``executor="local"``) or on a Dask cluster
@@ -65,6 +65,7 @@ import pandas as pd
 from capsim import experiment, memory, output
 from capsim.manifest import manifest as run_manifest
 from capsim.metrics import metric_names
+from capsim.periods import Granularity
 from capsim.results import summarise
 from capsim.scenario import NAME_KEYS, Scenario, ScenarioError, apply_overrides, resolve_raw, step_into, validate
 from capsim.version import version
@@ -147,6 +148,9 @@ class SweepPlan:
     points: list[GridPoint]
     replications: int
     seed: int
+    periods: Granularity | None = None
+    """Also measure each task per calendar period (:mod:`capsim.periods`): kept in its task file
+    as ``periods`` and gathered into :attr:`SweepResult.per_period`."""
 
     @property
     def total(self) -> int:
@@ -165,6 +169,8 @@ class SweepResult:
     tasks_run: int
     tasks_reused: int
     manifest: dict = field(default_factory=dict)
+    per_period: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """With :attr:`SweepPlan.periods`: (point, replication, period) × metric (:func:`period_table`); else empty."""
 
     @property
     def grid(self) -> dict[str, list[str]]:
@@ -362,17 +368,20 @@ def plan_sweep(
 # --------------------------------------------------------------------------- one task
 
 
-def run_task(scenario: Scenario, seed: int, replication: int) -> dict:
-    """Run one task (picklable, for worker processes): the metrics of one replication.
+def run_task(scenario: Scenario, seed: int, replication: int, periods: Granularity | None = None) -> dict:
+    """Run one task (picklable, for worker processes): the metrics of one replication and, with
+    ``periods``, its metrics per calendar period (``"periods"``: label → metric → value).
 
     Also says who ran it (a fresh run id, host and process) and how long it took, so that a
     task file shows which run of the sweep made it.
     """
     started = time.perf_counter()
-    metrics, _ = experiment.run_one(scenario, seed, replication)
+    metrics, _, by_period = experiment.run_measured(scenario, seed, replication, periods)
 
     return {
         "metrics": {name: float(value) for name, value in metrics.items()},
+        **({"periods": {label: {name: float(value) for name, value in values.items()}
+                        for label, values in by_period.items()}} if periods else {}),
         "run": {"id": uuid.uuid4().hex, "host": socket.gethostname(), "pid": os.getpid(),
                 "seconds": round(time.perf_counter() - started, 6),
                 "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
@@ -459,7 +468,8 @@ def existing_tasks(folder: Path, plan: SweepPlan) -> tuple[dict[tuple[int, int],
         point, replication = int(match.group(1)), int(match.group(2))
         record = _task_record(path)
         ok = (record.get("format") == TASK_FORMAT and record.get("point") == point
-              and record.get("replication") == replication and isinstance(record.get("metrics"), dict))
+              and record.get("replication") == replication and isinstance(record.get("metrics"), dict)
+              and (plan.periods is None or isinstance(record.get("periods"), dict)))  # else run it again
         if not ok:
             damaged.append(path)
             continue
@@ -517,7 +527,7 @@ def _run_local(todo: list[tuple[int, int]], plan: SweepPlan, workers: int, done:
     if workers <= 1:
         for point, replication in todo:
             try:
-                outcome = run_task(plan.points[point].scenario, plan.seed, replication)
+                outcome = run_task(plan.points[point].scenario, plan.seed, replication, plan.periods)
             except Exception as err:  # noqa: BLE001 - a task's failure is reported, not fatal
                 failed(point, replication, err, traceback.format_exc())
             else:
@@ -525,7 +535,7 @@ def _run_local(todo: list[tuple[int, int]], plan: SweepPlan, workers: int, done:
         return
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_orphan_guard, initargs=(os.getpid(),))
     try:
-        futures = {pool.submit(run_task, plan.points[p].scenario, plan.seed, r): (p, r) for p, r in todo}
+        futures = {pool.submit(run_task, plan.points[p].scenario, plan.seed, r, plan.periods): (p, r) for p, r in todo}
         for future in as_completed(futures):
             point, replication = futures.pop(future)
             error = future.exception()
@@ -610,7 +620,7 @@ def _run_dask(todo: list[tuple[int, int]], plan: SweepPlan, connection: DaskConn
     token = uuid.uuid4().hex[:8]
     futures = {}
     for point, replication in todo:
-        future = client.submit(run_task, plan.points[point].scenario, plan.seed, replication,
+        future = client.submit(run_task, plan.points[point].scenario, plan.seed, replication, plan.periods,
                                key=f"capsim-sweep-{token}-{point}-{replication}", pure=False)
         futures[future] = (point, replication)
     try:
@@ -679,6 +689,15 @@ def build_tables(plan: SweepPlan, records: Mapping[tuple[int, int], dict]) -> tu
     per_replication = pd.DataFrame(rows, columns=["point", *keys, "replication", *metrics])
     summary = pd.concat(summaries, ignore_index=True)
     return summary, per_replication
+
+
+def period_table(plan: SweepPlan, records: Mapping[tuple[int, int], dict]) -> pd.DataFrame:
+    """One row per point × replication × calendar period (in time order), from the task records'
+    ``periods``: ``point``, ``replication``, ``period``, then each metric."""
+    rows = [{"point": p.index, "replication": r, "period": label, **values}
+            for p in plan.points for r in range(plan.replications)
+            for label, values in records[(p.index, r)].get("periods", {}).items()]
+    return pd.DataFrame(rows)
 
 
 def table_text(table: pd.DataFrame) -> str:
@@ -771,7 +790,8 @@ def sweep(
             def done(point: int, replication: int, outcome: dict) -> None:
                 record = {"format": TASK_FORMAT, "point": point, "replication": replication, "seed": plan.seed,
                           "grid": plan.points[point].values, "scenario_sha256": plan.points[point].scenario.digest(),
-                          "metrics": outcome["metrics"], "run": outcome["run"]}
+                          "metrics": outcome["metrics"], "run": outcome["run"],
+                          **({"periods": outcome["periods"]} if "periods" in outcome else {})}
                 text = _dump(record)
                 write_atomic(task_path(folder, point, replication), text)
                 records[(point, replication)] = json.loads(text)
@@ -801,7 +821,8 @@ def sweep(
     finally:
         if connection is not None:
             connection.close()
-    return SweepResult(plan, folder, summary, per_replication, ran, reused, final)
+    return SweepResult(plan, folder, summary, per_replication, ran, reused, final,
+                       period_table(plan, records) if plan.periods else pd.DataFrame())
 
 
 def _manifest(plan: SweepPlan, executor: str, workers: int, connection: DaskConnection | None,

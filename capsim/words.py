@@ -7,7 +7,8 @@ Each kind of number has one rule here:
 - counts: :func:`count_words` (2,100; 1.2 million), rounded with :func:`round_sig`;
 - shares: :func:`percent` (94%);
 - durations: :func:`hours_words` (a time in hours: 40 min, 26 h, 3.1 days), :func:`span_words`
-  (a run's length: 11 months, three years), :func:`wait_words` (a wait in prose, with its
+  (a run's length: 11 months, three years), :func:`period_words` (dated days that are not a whole
+  year: 1 Jan–27 Feb 2025 (58 days)), :func:`wait_words` (a wait in prose, with its
   interval: 26 hours, 28 days), :func:`duration_text` (a deadline or lead time
   given in seconds: 72 h, 30 d), :func:`seconds_text` (a time per item: 28.4 s, 1.5 min);
 - money: :func:`money` (in titles: GBP 1.2 million) and :func:`fmt` (in findings: £93,000);
@@ -18,6 +19,7 @@ Each kind of number has one rule here:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -150,6 +152,14 @@ def span_words(days: float) -> str:
     return f"{days:.0f} days"
 
 
+def period_words(first: dt.date, last: dt.date, days: float) -> str:
+    """A stretch of days that is not a whole calendar year, said exactly, from its first to its
+    last day: "1 Jan–27 Feb 2025 (58 days)", "1 Oct 2024–27 Feb 2025 (150 days)"."""
+    start = f"{first.day} {first:%b}" + ("" if first.year == last.year else f" {first.year}")
+    length = "1 day" if days == 1 else f"{plain_number(days)} days"
+    return f"{start}\u2013{last.day} {last:%b} {last.year} ({length})"
+
+
 def duration_text(seconds: float) -> str:
     """A scenario duration (a deadline, a lead time) for labels: 72 h, 30 min, 2 d."""
     if seconds > 4 * SECONDS_PER_DAY and seconds % SECONDS_PER_DAY == 0:
@@ -190,10 +200,13 @@ METRIC_LABELS: dict[str, str] = {
     "assessed_realistic": "Realistic AI items assessed",
     "analyst_hours": "Analyst review hours",
     "exposure_hours_per_analyst_day": "Review hours per analyst-shift",
-    "utilisation": "Utilisation of shift time",
-    "cost_total": "Staff cost",
-    "cost_per_assessed": "Staff cost per assessed item",
+    "utilisation": "Utilisation of rostered hours (time on shift)",
+    "utilisation_usable": "Utilisation of usable hours (on shift, up to the exposure cap)",
+    "runout_days": "Days after the end to clear those still waiting",
+    "cost_total": "Total cost (staff, overheads, tools)",
+    "cost_per_assessed": "Total cost per assessed item",
     "fte": "Staff in post, all teams (FTE)",
+    "fte_review_work": "FTE of review work",
     "ai_generated": "AI-generated items reaching staff",
     "ai_generated_share": "AI-generated share of items from the streams reaching staff (all teams)",
     "referrals_lost_real": "Real referrals lost to false positives",
@@ -210,10 +223,14 @@ METRIC_LABELS: dict[str, str] = {
 
 def metric_label(metric: str, scenario: Any = None) -> str:
     """Plain words for a metric name; with the ``scenario``, SLA shares name what the items are
-    and their deadline ("Share of reports assessed within 72 h")."""
+    and their deadline ("Share of reports assessed within 72 h"), with the team in brackets for a
+    team's own share (``sla_<priority>_<team>``: "... within 72 h (analysts)")."""
     if metric.startswith("sla_"):
         priority = metric[4:].removesuffix("_original")
         sla = next((x for x in scenario.sla if x.priority == priority), None) if scenario is not None else None
+        team = next((t.team for t in scenario.workforce if priority.endswith(f"_{t.team}")), None) if scenario is not None else None
+        if sla is None and team is not None and not metric.endswith("_original"):  # sla_<priority>_<team>
+            return f"{metric_label(metric.removesuffix(f'_{team}'), scenario)} ({team.replace('_', ' ')})"
         if sla is None:
             return f"Share assessed within the deadline ({metric[4:].replace('_', ' ')})"
         if metric.endswith("_original"):
@@ -229,6 +246,18 @@ def sla_words(scenario: Any, priority: str, team: str | None = None) -> str:
     sla = next(x for x in scenario.sla if x.priority == priority)
     text = f"{items_words(scenario, priority)} within {duration_text(sla.within)}"
     return f"{text} ({team.replace('_', ' ')})" if team else text
+
+
+def grant_sla_names(scenarios: Any) -> dict[str, str]:
+    """Each SLA column of a grant table (:func:`capsim.grant.sla_columns`) in plain words
+    (:func:`sla_words`); a column several scenarios share is named by the first (the reference)."""
+    from capsim.grant import sla_columns
+
+    named: dict[str, str] = {}
+    for scenario in scenarios:
+        for column, where in sla_columns(scenario).items():
+            named.setdefault(column, sla_words(scenario, *where))
+    return named
 
 
 def is_share(metric: str) -> bool:
@@ -278,7 +307,7 @@ def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = No
         symbol = CURRENCY_SYMBOLS.get(currency)
         text = f"{value:,.2f}" if abs(value if ref is None else ref) < 100 else f"{value:,.0f}"
         return f"{symbol}{text}" if symbol else f"{text} {currency}"
-    if metric in {"wait_mean", "wait_p90", "exposure_hours_per_analyst_day"} or metric.startswith("time_to_assessment"):
+    if metric in {"wait_mean", "wait_p90", "exposure_hours_per_analyst_day", "runout_days"} or metric.startswith("time_to_assessment"):
         return f"{value:,.{places}f}"
     return f"{value:,.0f}"
 

@@ -304,8 +304,21 @@ def pattern_fte(team: Team, p: int) -> float:
     pattern = team.shifts[p]
     if pattern.fte is not None:
         return pattern.fte
-    weekly = pattern.hours_per_day * len(set(pattern.days))
-    return min(weekly / (team.contracted_hours or FULL_TIME_HOURS), 1.0)
+    return min(pattern_hours_per_week(team, p) / fte_hours(team), 1.0)
+
+
+def pattern_hours_per_week(team: Team, p: int) -> float:
+    """Hours a week one analyst on ``team``'s shift pattern ``p`` is rostered (shift hours × days)."""
+    pattern = team.shifts[p]
+    return pattern.hours_per_day * len(set(pattern.days))
+
+
+def fte_hours(team: Team) -> float:
+    """Hours a week that one FTE of ``team`` stands for: its :func:`contracted_hours` (one roster),
+    or ``contracted_hours`` if given, else :data:`FULL_TIME_HOURS` (shift patterns)."""
+    if team.shifts is None:
+        return contracted_hours(team)
+    return team.contracted_hours or FULL_TIME_HOURS
 
 
 def _merge(plans: list[ShiftPlan], ftes: list[float]) -> ShiftPlan:

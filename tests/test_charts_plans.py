@@ -76,7 +76,7 @@ def test_the_plan_grows_and_the_chart_names_the_first_hire_by_date(plan, plan_ch
     title = title_of(plan_chart)
     assert title.startswith("The analysts team needs ")
     assert f"{table.headcount.min()} to {table.headcount.max()} analysts" in title
-    assert "90% of normal items within 24\u00a0h" in title  # a no-break space keeps "24 h" whole
+    assert "90% of reports within 24\u00a0h" in title  # the items by name, not their priority; a no-break space keeps "24 h" whole
     hires = table[(table.change > 0) & (table.hire_by != "")]
     first = min(hires.hire_by)
     assert f"by {first}" in title
@@ -118,7 +118,7 @@ def test_the_plan_chart_reads_back_its_own_csv_and_marks_a_period_not_met(plan, 
 
 def test_the_plan_chart_says_when_no_headcount_suffices(plan, scenario):
     table = plan.table().assign(met=False)
-    assert "cannot meet the target of 90% of normal items within 24\u00a0h in any period" in title_of(
+    assert "cannot meet the target of 90% of reports within 24\u00a0h in any period" in title_of(
         charts.staffing_plan(table, scenario, plan.seed, plan.replications))
 
 
@@ -127,7 +127,9 @@ def test_budget_chart_states_the_paired_difference_and_draws_each_year(budget_re
     years = [y for y in dict.fromkeys(table.year) if y != "all"]
     assert years == ["2024", "2025"]
     title = title_of(budget_chart)
-    assert title.startswith("In 2025 (58 days)") and "small-plans-more costs GBP" in title and "more than small-plans" in title
+    # no whole calendar year (92 days of 2024, 58 of 2025): the title names the period by its dates, never "2025"
+    assert title.startswith("Over 1 Jan\u201327 Feb 2025 (58 days), small-plans-more costs GBP")
+    assert "more than small-plans" in title and "In 2025" not in title
     cost, fte = budget_chart.axes[:2]
     assert [t.get_text().split("\n")[0] for t in fte.get_xticklabels()] == years
     assert "(92 days)" in texts_of(budget_chart)  # a partial year says so
@@ -140,9 +142,23 @@ def test_budget_chart_states_the_paired_difference_and_draws_each_year(budget_re
 def test_budget_chart_of_one_scenario_and_one_team(budget_result):
     table = budget_result.table[budget_result.table.scenario == "small-plans"]
     fig = charts.budget_per_year(table, budget_result.scenarios[0], 7, 3)
-    assert title_of(fig).startswith("small-plans: total cost goes from GBP")
+    # no whole year to compare: one dated period, not "goes from" a 92-day part to a 58-day one
+    assert title_of(fig).startswith("small-plans: total cost GBP")
+    assert "over 1 Jan\u201327 Feb 2025 (58 days), with" in title_of(fig) and "goes from" not in title_of(fig)
     with pytest.raises(KeyError, match="fte_graders"):
         charts.budget_per_year(table, budget_result.scenarios[0], 7, 3, team="graders")
+
+
+def test_budget_chart_titles_name_whole_years_only(budget_result):
+    """With a whole calendar year (by_year.is_whole_year, the headlines' rule), the title speaks of
+    it, not of a later part year: 2024 made whole (and 2025 kept at 58 days) is the year named."""
+    table = budget_result.table.copy()
+    table.loc[table.year == "2024", ["days", "first_day"]] = [366.0, "2024-01-01"]
+    title = title_of(charts.budget_per_year(table, budget_result.scenarios, 7, 3))
+    assert title.startswith("In 2024, small-plans-more costs GBP") and "2025" not in title
+    one = table[table.scenario == "small-plans"]
+    assert title_of(charts.budget_per_year(one, budget_result.scenarios[0], 7, 3)).startswith(
+        "small-plans: total cost GBP")  # one whole year: no "goes from" a part year
 
 
 @pytest.mark.parametrize("name", ["plan_chart", "budget_chart"])

@@ -115,6 +115,24 @@ def test_run_writes_its_files(first_run):
     assert "sla_urgent" in result.stdout  # the headline table lists each SLA
 
 
+def test_run_headline_reads_as_a_manager_reads_it(first_run):
+    """Utilisation as a percentage naming its hours, headcount as "2 analysts" (not "(heads)"),
+    and every figure with its interval; it printed "utilisation 0.4984" and "2 analysts (heads)"."""
+    _, out, result = first_run
+    text = " ".join(result.stdout.split())
+    summary = pd.read_csv(out / "summary.csv", dtype={"period": str}).query("period == 'all'").set_index("metric")
+    rostered, usable = summary.loc["utilisation"], summary.loc["utilisation_usable"]
+    for name, label in (("utilisation", "of rostered hours"), ("utilisation_usable", "of usable hours")):
+        row = summary.loc[name]
+        shown = f"{100 * row['mean']:.1f}% │ 95% CI {100 * row.ci_low:.1f}% to {100 * row.ci_high:.1f}%"
+        assert shown in text and label in text, (name, shown)
+    assert f"{100 * rostered['mean']:.1f}% (95% CI {100 * rostered.ci_low:.1f}% to" in text  # the sentence too
+    assert f"of their rostered hours (time on shift) reviewing, which is {100 * usable['mean']:.1f}% (95% CI" in text
+    assert "analysts: 2 analysts (8.4 FTE) at the start" in text and "(heads)" not in text  # 2 seats, 24/7
+    sla_row = next(line for line in result.stdout.splitlines() if "sla_normal " in line)
+    assert "reports assessed within 24 h" in sla_row and "%" in sla_row  # a share in percent, not 1 or 0.9x
+
+
 def test_summary_has_the_documented_columns_and_metrics(first_run):
     _, out, _ = first_run
     summary = pd.read_csv(out / "summary.csv", dtype={"period": str})

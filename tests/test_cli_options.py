@@ -36,3 +36,10 @@ def test_the_shared_options_reach_the_command(tmp_path):
     assert result.exit_code == 0, result.output
     manifest = (out / "manifest.json").read_text()
     assert '"seed": 5' in manifest and '"replications": 1' in manifest and "clock.horizon=10d" in manifest
+
+
+def test_set_reads_as_key_equals_value_with_an_example():
+    """--help shows --set as KEY=VALUE with an example, not a Python type (it showed <list[str]>)."""
+    text = " ".join(CliRunner().invoke(cli.app, ["run", "--help"], terminal_width=200).output.split())
+    assert "--set KEY=VALUE" in text and "list[str]" not in text
+    assert "e.g. --set workforce.analysts.headcount=14" in text

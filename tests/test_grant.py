@@ -327,6 +327,28 @@ def test_service_levels_are_named_in_plain_words(sized):
     assert "in time: normal" not in captured.get()
 
 
+def test_grant_chart_keeps_long_sla_lists_whole_and_equal_costs_unranged(sized):
+    """Many SLAs (a classifier's queues at two teams) made one subtitle line so long that the
+    panels collapsed; each name now stays whole on a line of at most SUBTITLE_CHARS. Two
+    scenarios whose costs round alike no longer "range from GBP 2.8 million to GBP 2.8 million"."""
+    from capsim import charts
+    from capsim.charts.grant import SUBTITLE_CHARS
+
+    table = sized.table.copy()
+    (own,) = [c.removesuffix("_target") for c in table if c.startswith("sla_") and c.endswith("_target")]
+    for extra in ("sla_high_analysts", "sla_normal_graders", "sla_high_graders"):  # as with a classifier
+        table[extra], table[f"{extra}_target"] = table[own], 0.9
+    fig = charts.grant_per_year(table, sized.scenarios, sized.seed, sized.replications)
+    lines = fig.axes[0].get_title(loc="left").split("\n")
+    assert len(lines) > 2 and all(len(line) <= SUBTITLE_CHARS + 1 for line in lines), lines
+    assert "reports within 72 h (analysts)" in lines[1]
+    same = table.copy()  # the second scenario costing what the first does, year by year
+    for column in ("total_cost", "total_cost_ci_low", "total_cost_ci_high"):
+        same[column] = same.groupby("year")[column].transform("first")
+    title = " ".join(charts.grant_per_year(same, sized.scenarios, sized.seed, sized.replications)._suptitle.get_text().split())
+    assert "the full cost is about" in title and "ranges" not in title
+
+
 def test_hires_arrive_after_their_lead_time_and_a_late_year_says_so():
     """One analyst, far too few: the first year's hires are recruited from the grant start, so they
     start 90 days later and are trained 4 weeks after that, ceil((90 + 28) / 7) = 17 weeks late;
@@ -362,3 +384,23 @@ def test_calibrate_team_takes_utilisation_as_a_percentage():
     assert share.exit_code == percent.exit_code == 0 and percent.output == share.output
     bad = runner.invoke(app, ["calibrate", "team", "one-team", "--utilisation", "lots"])
     assert bad.exit_code == 2 and "--utilisation 'lots' is not a share" in bad.output and "Traceback" not in bad.output
+
+
+def test_shared_sla_columns_are_named_by_the_first_scenario_in_table_chart_and_console(sized):
+    """The console named a column two scenarios share from the last of them, the chart from the
+    first: with the second's deadline changed to 96 h, all three now name the first's (72 h)."""
+    import dataclasses
+
+    from capsim import charts
+    from capsim.cli import out_console, print_grant
+
+    first, second = sized.scenarios
+    later = second.model_copy(update={"sla": [second.sla[0].model_copy(update={"within": 96 * 3600.0})]})
+    mixed = dataclasses.replace(sized, scenarios=[first, later])
+    with out_console.capture() as captured:
+        print_grant(mixed, "EUR")
+    text = " ".join(captured.get().split())
+    assert "within 72 h" in text and "within 96 h" not in text
+    fig = charts.grant_per_year(mixed.table, mixed.scenarios, mixed.seed, mixed.replications)
+    title = fig.axes[0].get_title(loc="left")
+    assert "within 72 h" in title and "within 96 h" not in title

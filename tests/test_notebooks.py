@@ -13,8 +13,8 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-SMALL = {"REPLICATIONS": "3", "HORIZON": "'60d'", "SEED": "20231025"}
-"""Values that keep each notebook to a few seconds."""
+SMALL = {"REPLICATIONS": "3", "HORIZON": "'60d'", "YEARS": "1", "SEED": "20231025"}
+"""Values that keep each notebook to a few seconds (``YEARS``: grant years, for the grant notebook)."""
 
 
 def parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

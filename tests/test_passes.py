@@ -3,7 +3,11 @@
 import numpy as np
 import pytest
 
-from capsim.passes import most_waiting, shift_totals, step_counts, step_sums, waits_of
+from capsim.passes import (group_values, grouped_waits, item_counts, most_waiting, queue_seconds, shift_totals,
+                           sla_tallies, sla_tallies_by_kind, step_counts, step_sums, times_left, wait_group_counts,
+                           waits_of, window_rows)
+
+ALL = np.zeros(0, dtype=np.int64)  # an empty key: one group
 
 
 def reference_counts_up_to(values, first, step, samples, strict):
@@ -39,8 +43,12 @@ def test_step_counts_match_the_histogram_form(seed, strict):
     rng = np.random.default_rng(seed)
     values = rng.permutation(times(rng, 3000))
     for first, step, samples in ((3600.0, 3600.0, 90), (0.0, 7200.0, 60), (-3600.0, 1800.0, 10)):
-        assert np.array_equal(step_counts(values, first, step, samples, strict),
+        assert np.array_equal(step_counts(values, ALL, 1, first, step, samples, strict)[0],
                               reference_counts_up_to(values, first, step, samples, strict))
+        key = rng.integers(-1, 3, len(values))
+        by_key = step_counts(values, key, 3, first, step, samples, strict)
+        for g in range(3):
+            assert np.array_equal(by_key[g], reference_counts_up_to(values[key == g], first, step, samples, strict))
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -71,16 +79,17 @@ def test_shift_totals_match_the_bincount_form(seed):
     n, headcount = 4000, 7
     shift_start = np.arange(40) * 86400.0 + 8 * 3600
     start = rng.uniform(shift_start[0], shift_start[-1] + 86400, n)
-    analyst = rng.integers(0, headcount, n).astype(np.int32)
+    analyst = rng.integers(0, headcount + 3, n).astype(np.int32)  # analysts 0-2 are another pattern's
     seconds = rng.exponential(30, n)
     rows = rng.random(n) < 0.6
     piece_shift = rng.integers(0, 40, 50)
     piece_analyst = rng.integers(0, headcount, 50).astype(np.int32)
     piece_seconds = rng.exponential(3600, 50)
-    shift = np.searchsorted(shift_start, start[rows], side="right") - 1
-    key = np.concatenate([shift * headcount + analyst[rows], piece_shift * headcount + piece_analyst])
-    expected = np.bincount(key, weights=np.concatenate([seconds[rows], piece_seconds]))
-    sums = shift_totals(rows, start, analyst, seconds, shift_start, headcount, piece_shift, piece_analyst,
+    ours = rows & (analyst >= 3)
+    shift = np.searchsorted(shift_start, start[ours], side="right") - 1
+    key = np.concatenate([shift * headcount + analyst[ours] - 3, piece_shift * headcount + piece_analyst])
+    expected = np.bincount(key, weights=np.concatenate([seconds[ours], piece_seconds]))
+    sums = shift_totals(rows, start, analyst, 3, seconds, shift_start, headcount, piece_shift, piece_analyst,
                         piece_seconds)
     assert np.array_equal(sums[sums > 0], expected[expected > 0])
 
@@ -93,6 +102,131 @@ def test_step_sums_match_the_bincount_form(seed):
         x = values[np.isfinite(values)] - first
         x = x[x <= (np.arange(samples) * step)[-1]]
         cell = np.maximum(np.ceil(x / step), 0).astype(np.int64)
-        count, total = step_sums(values, first, step, samples)
-        assert np.array_equal(count, np.bincount(cell, minlength=samples))
-        assert np.array_equal(total, np.bincount(cell, weights=x, minlength=samples))  # bit for bit
+        count, total = step_sums(values, ALL, 1, first, step, samples)
+        assert np.array_equal(count[0], np.bincount(cell, minlength=samples))
+        assert np.array_equal(total[0], np.bincount(cell, weights=x, minlength=samples))  # bit for bit
+        key = np.arange(len(values)) % 2  # two groups, each its own sums in row order
+        count, total = step_sums(values, key, 2, first, step, samples)
+        assert np.array_equal(total[0], step_sums(values[key == 0], ALL, 1, first, step, samples)[1][0])
+        assert np.array_equal(count[1], step_sums(values[key == 1], ALL, 1, first, step, samples)[0][0])
+
+
+def item_columns(rng, n):
+    """Item columns with started, expired, waiting, referred and censored rows."""
+    arrival = rng.uniform(0, 100 * 3600, n)
+    start = arrival + rng.exponential(3600, n)
+    start[rng.random(n) < 0.2] = np.inf
+    deadline = np.where(rng.random(n) < 0.5, arrival + 2 * 3600, np.inf)
+    end = np.where(np.isfinite(start), start + rng.exponential(600, n), np.inf)
+    end[rng.random(n) < 0.05] = np.inf
+    censored = ~np.isfinite(start) & (rng.random(n) < 0.3)
+    parent = np.where(rng.random(n) < 0.2, 7, -1).astype(np.int64)
+    team = rng.integers(0, 3, n).astype(np.int16)
+    priority = rng.integers(0, 4, n).astype(np.int8)
+    flags = rng.integers(0, 8, n).astype(np.uint8)
+    stream = rng.integers(0, 3, n).astype(np.int16)
+    return arrival, start, deadline, end, censored, parent, team, priority, flags, stream
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_group_values_are_the_masked_selections_in_order(seed):
+    rng = np.random.default_rng(seed)
+    values, key = rng.exponential(1.0, 5000), rng.integers(-1, 4, 5000)
+    grouped, offsets = group_values(key, 4, values)
+    for g in range(4):
+        assert np.array_equal(grouped[offsets[g]:offsets[g + 1]], values[key == g])
+        assert grouped[offsets[g]:offsets[g + 1]].mean() == values[key == g].mean()  # bit for bit
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sla_tallies_match_the_masked_form(seed):
+    rng = np.random.default_rng(seed)
+    arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
+    stopped, within = 120 * 3600.0, np.array([3600.0, 4 * 3600, np.nan, 24 * 3600])
+    since, own = 10 * 3600.0, np.array([1, -1, 3])
+
+    def masked(mine, w):
+        e, a = end[mine], arrival[mine]
+        unknown = ~np.isfinite(e) & (censored[mine] | np.isfinite(start[mine]))
+        return (e - a <= w).sum(), (~unknown | (a + w <= stopped)).sum()
+
+    met, known = sla_tallies(np.where(arrival >= since, priority, -1), 4, within, arrival, end, start, censored,
+                             stopped)
+    by_kind = sla_tallies_by_kind(since, parent, team, priority, stream, own, 3, within, arrival, end, start,
+                                  censored, stopped)
+    measured, direct = arrival >= since, parent < 0
+    for p in range(4):
+        assert (met[p], known[p]) == masked(measured & (priority == p), within[p])
+        assert (by_kind[0][0, p], by_kind[1][0, p]) == masked(measured & direct & (priority == p), within[p])
+        assert (by_kind[0][1, p], by_kind[1][1, p]) == masked(measured & direct & (own[stream] == p), within[p])
+        for t in range(3):
+            mine = measured & (team == t) & (priority == p)
+            assert (by_kind[0][2 + t, p], by_kind[1][2 + t, p]) == masked(mine, within[p])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_item_counts_match_the_masked_form(seed):
+    rng = np.random.default_rng(seed)
+    arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
+    warmup, horizon = 10 * 3600.0, 90 * 3600.0
+    start[start > horizon] = np.inf
+    counts, per_team = item_counts(arrival, start, deadline, parent, team, flags, censored, warmup, horizon, 3, 1, 2, 4)
+    started = np.isfinite(start)
+    expired = ~started & (deadline <= horizon)
+    waiting = ~started & ~expired
+    measured = arrival >= warmup
+    scope = measured & (parent < 0)
+    expected = [scope, scope & started, scope & expired, scope & waiting, scope & censored, measured & (parent >= 0),
+                started & (start >= warmup), expired & (deadline >= warmup), waiting, scope & (flags & 1 > 0),
+                scope & started & (flags & 2 > 0), scope & started & (flags & 4 > 0)]
+    assert counts.tolist() == [int(m.sum()) for m in expected]
+    assert per_team.tolist() == [[int((measured & started & (team == t)).sum()), int((waiting & (team == t)).sum())]
+                                 for t in range(3)]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_row_passes_match_their_numpy_forms(seed):
+    rng = np.random.default_rng(seed)
+    arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
+    horizon, t0, t1 = 90 * 3600.0, 20 * 3600.0, 60 * 3600.0
+    started = np.isfinite(start)
+    left = np.concatenate([start[started], deadline[~started & (deadline <= horizon)]])
+    assert np.array_equal(np.sort(times_left(start, deadline, horizon)), np.sort(left))
+    assert np.array_equal(window_rows(arrival, start, deadline, t0, t1),
+                          np.flatnonzero((arrival < t1) & (np.where(started, start, deadline) >= t0)))
+    inside = (np.clip(np.where(started, start, np.minimum(deadline, horizon)), t0, t1) - np.clip(arrival, t0, t1))
+    assert np.array_equal(queue_seconds(arrival, start, deadline, horizon, t0, t1), inside)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_grouped_waits_are_the_waits_of_each_groups_mask(seed):
+    rng = np.random.default_rng(seed)
+    arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
+    since, stopped = 10 * 3600.0, 150 * 3600.0
+    columns = (arrival, since, parent, team, priority, censored)
+    direct_counts, counts = wait_group_counts(*columns, start, stopped, 3, 4)
+
+    def waits(mine):
+        wait, total = np.empty(len(mine)), np.empty(len(mine))
+        kept = waits_of(mine, censored, start, end, arrival, stopped, 3600.0, wait, total)
+        return wait[:kept], total[:kept]
+
+    def at(c):
+        return np.concatenate([[0], np.cumsum(c)]).astype(np.int64)
+
+    n = int(direct_counts.sum())
+    out = [np.empty(n), np.empty(n), np.empty(n), np.empty(int(counts.sum())), np.empty(int(counts.sum()))]
+    grouped_waits(*columns, start, end, stopped, 3600.0, 4, out[0], out[1], out[2], at(direct_counts), out[3],
+                  at(counts.reshape(3, 4).sum(axis=1)), out[4], at(counts))
+    measured = arrival >= since
+    direct = measured & (parent < 0)
+    assert np.array_equal(out[0], waits(direct)[0]) and np.array_equal(out[1], waits(direct)[1])
+    for p in range(4):
+        lo, hi = at(direct_counts)[p:p + 2]
+        assert np.array_equal(out[2][lo:hi], waits(direct & (priority == p))[0])
+    for t in range(3):
+        lo, hi = at(counts.reshape(3, 4).sum(axis=1))[t:t + 2]
+        assert np.array_equal(out[3][lo:hi], waits(measured & (team == t))[0])
+        for p in range(4):
+            lo, hi = at(counts)[4 * t + p:4 * t + p + 2]
+            assert np.array_equal(out[4][lo:hi], waits(measured & (team == t) & (priority == p))[0])

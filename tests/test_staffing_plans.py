@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -83,6 +84,12 @@ def test_plan_yaml_replays_the_plan_and_every_period_meets_its_target(tmp_path):
                                       *[a for s in ONE_YEAR for a in ("--set", s)]])
     assert result.exit_code == 0, result.output
     fragment = yaml.safe_load((out / "plan.yaml").read_text())
+    # what "in post" and "FTE" count: seats of 50 h a week, FTE of a 40 h contracted week (1.25 a seat)
+    text = " ".join(result.output.split())
+    assert "(seats)" in result.output  # the "in post" column's header (it may wrap)
+    assert "FTE: full-time equivalents of a 40 h contracted week" in text and "1.25 FTE, so 8 seats are 10 FTE" in text
+    assert "# headcount: seats on the roster;" in (out / "plan.yaml").read_text()
+    assert (pd.read_csv(out / "staffing_plan.csv").fte_weekly_hours == 40).all()
     printed = re.search(r"As planned changes \(plan\.yaml\):\n(.*?)\n\d+ staffings simulated", result.output, re.S)
     assert yaml.safe_load(printed.group(1)) == fragment  # the printed plan is valid YAML, the same as plan.yaml
     replay = tmp_path / "replay.yaml"

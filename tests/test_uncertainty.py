@@ -225,8 +225,8 @@ def test_findings_name_the_currency_of_a_cost():
     from capsim.report.uncertainty import uncertainty_findings
 
     lines = uncertainty_findings(*_tables(0.6, [0.9]), load_scenario("scenarios/growth-central.yaml"))
-    cost = next(line for line in lines if line.startswith("Staff cost"))
-    assert cost.startswith("Staff cost: GBP 410,000 on average")
+    cost = next(line for line in lines if line.startswith("Total cost"))
+    assert cost.startswith("Total cost (staff, overheads, tools): GBP 410,000 on average")
 
 
 @pytest.mark.parametrize("shares", [[0.16], [0.5, 0.2, 0.1, 0.05, 0.01]])

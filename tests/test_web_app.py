@@ -63,8 +63,9 @@ def workspace():
 
 @pytest.mark.parametrize("name", ["base", "tooling-classifier", "police-unit"])
 def test_every_input_writes_the_key_it_claims(workspace, name):
-    """Each input alone, changed, yields exactly one ``--set`` of its own key, and the loaded
-    scenario holds at that key what the input wrote (checked without the page: fast)."""
+    """Each input alone, changed, yields exactly one ``--set`` of its own key (a service level
+    added or removed: of the whole ``sla`` list), and the loaded scenario holds at that key what
+    the input wrote (checked without the page: fast)."""
     path = workspace.scenario_file(name)
     base, _ = running.load(path, [])
     listed = inputs.inputs_for(base)
@@ -76,14 +77,17 @@ def test_every_input_writes_the_key_it_claims(workspace, name):
         if inp.shown_for:
             values[inp.shown_for[0]] = inp.shown_for[1]
         sets = inputs.overrides(listed, values)
-        mine = [s for s in sets if s.partition("=")[0] == inp.key]
+        whole = inputs.sla_list(listed, values) is not None
+        mine = [s for s in sets if s.partition("=")[0] == ("sla" if whole else inp.key)]
         assert len(mine) == 1, (inp.id, sets)
-        written = safe_yaml.load(mine[0].partition("=")[2])
         try:
             scenario, _ = running.load(path, sets)
         except ScenarioError as err:
             pytest.fail(f"{inp.id} = {values[inp.id]!r}: {err}")
-        assert at_key(scenario.source, inp.key) == written, inp.id
+        if inp.write is None:  # a service level's switch: the priority has one exactly when it is on
+            assert (inp.key.split(".")[1] in {s.priority for s in scenario.sla}) == values[inp.id], inp.id
+            continue
+        assert at_key(scenario.source, inp.key) == safe_yaml.load(inp.write(values[inp.id])), inp.id
 
 
 def test_headcount_and_percent_inputs_reach_the_model(workspace):
@@ -250,4 +254,101 @@ def test_how_many_analysts_when():
     at.button(key="staff").click().run()
     assert not at.exception and not at.error
     plan = at.dataframe[-1].value
-    assert list(plan.columns[:5]) == ["period", "from", "to", "needed", "in post"] and len(plan) >= 1
+    assert list(plan.columns[:4]) == ["from", "to", "analysts needed", "analysts planned"] and len(plan) >= 1
+
+
+CLASSIFIER_ON = {"growth-central|tooling.classifier.enabled": True}
+
+
+def growth_central_with_classifier() -> AppTest:
+    """The page on growth-central, shortened to 60 days and 2 replications, classifier switched on."""
+    at = page(scenario="growth-central")
+    at.number_input(key="growth-central|clock.horizon").set_value(60)
+    at.number_input(key="growth-central|experiment.replications").set_value(2)
+    at.toggle(key="growth-central|tooling.classifier.enabled").set_value(True)
+    return at.run()
+
+
+def test_a_service_level_left_without_items_is_explained_and_one_can_be_added():
+    """With the classifier on, growth-central's reports wait at 'high' (flagged) or 'low', so its
+    'normal' deadline measures nothing and the analysts have nothing to be planned for: the page
+    says which priority and why, instead of refusing; adding deadlines for the classifier's two
+    queues (and removing 'normal') makes the plan possible."""
+    at = growth_central_with_classifier()
+    assert not at.exception and not at.error
+    warnings = [w.value for w in at.warning]
+    assert any("'normal' priority" in w and "classifier on" in w and "'high'" in w and "'low'" in w
+               for w in warnings), warnings
+    assert any(w.startswith("No deadline applies to the analysts team's items") for w in warnings), warnings
+    assert at.button(key="staff").disabled
+
+    for priority in ("high", "low"):
+        at.toggle(key=f"growth-central|sla.{priority}").set_value(True)
+    at.toggle(key="growth-central|sla.normal").set_value(False).run()
+    at.number_input(key="growth-central|sla.high.within").set_value(24.0).run()  # enabled by its switch
+    assert not at.exception and not at.error and not at.warning
+    assert at.session_state.sets[0] == ("sla=[{priority: high, within: 24h, target: 0.9}, "
+                                        "{priority: low, within: 72h, target: 0.9}]")
+    assert [(s.priority, s.within, s.target) for s in at.session_state.scenario.sla] == \
+        [("high", 24 * 3600.0, 0.9), ("low", 72 * 3600.0, 0.9)]
+    text = " ".join(m.value for m in at.markdown)
+    assert "A deadline for 'normal' priority: off" in text and "'high': assessed within: 24 hours" in text
+    assert not at.button(key="staff").disabled
+    at.selectbox(key="staff_period").set_value("month").run()
+    at.button(key="staff").click().run()
+    assert not at.exception and not at.error
+    assert list(at.dataframe[-1].value.columns[:3]) == ["from", "to", "analysts needed"]
+
+
+def test_the_classifier_queues_can_keep_the_scenarios_deadline():
+    """Sending the classifier's other items to 'normal' keeps growth-central's deadline in use."""
+    at = growth_central_with_classifier()
+    at.selectbox(key="growth-central|tooling.classifier.negative_priority").set_value("normal").run()
+    assert not at.exception and not at.error and not at.warning
+    assert "tooling.classifier.negative_priority=normal" in at.session_state.sets
+    assert not at.button(key="staff").disabled
+
+
+def test_a_shared_link_restores_added_service_levels():
+    sla = "sla=[{priority: urgent, within: 4h, target: 0.95}, {priority: normal, within: 72h, target: 0.9}]"
+    at = page(scenario="base", set=[sla])
+    assert not at.exception and not at.error
+    assert at.toggle(key="base|sla.urgent").value and at.number_input(key="base|sla.urgent.within").value == 4
+    assert at.session_state.sets == [sla]
+
+
+@pytest.mark.parametrize("pdf", [False, True])
+def test_the_brief_to_take_away(workspace, pdf):
+    """The brief the page offers: its A4 page, or printed to two PDF pages where Chromium is installed."""
+    from capsim.pdf import page_sizes
+
+    if pdf and not running.can_print():
+        pytest.skip("Chromium absent: the page offers the brief's HTML instead")
+    scenario, _ = running.load(workspace.scenario_file("base"), ["clock.horizon=40d", "experiment.replications=2"])
+    data = running.brief(workspace, [running.run(scenario)], [], "base.yaml", pdf)
+    if pdf:
+        file = workspace.folder / "brief-copy.pdf"
+        file.write_bytes(data)
+        assert len(page_sizes(file)) == 2
+    else:
+        text = data.decode()
+        assert text.startswith("<!DOCTYPE html>") and "capsim brief" in text and "Key findings" in text
+        assert "<img src=\"data:image/svg+xml;base64," in text  # charts inline: the file stands alone
+
+
+def test_the_page_offers_the_brief_after_a_run():
+    at = short_base()
+    at.button(key="run").click().run()
+    labels = [e.proto.label for e in at.get("download_button")]
+    assert "Brief (PDF)" in labels if running.can_print() else "Brief (HTML)" in labels, labels
+
+
+def test_a_team_without_any_deadline_is_told_which_to_set(workspace):
+    from capsim.web import service_levels
+
+    scenario, _ = running.load(workspace.scenario_file("iwf-forum-2023"), [])
+    assert scenario.sla == [] and service_levels.unused_slas(scenario) == []
+    assert service_levels.no_sla_for(scenario, "analysts") == (
+        "No deadline applies to the analysts team's items, so there is no target to plan its staff for: the "
+        "scenario's streams and referrals put items at 'normal' priority only, and the scenario sets no deadline. "
+        "Under Service levels, set a deadline for 'normal'.")

@@ -1,7 +1,7 @@
 """The web page in a real browser: headless Chromium drives ``capsim web`` as a visitor would.
 
 It picks a bundled scenario, moves a headcount, shortens the run through the page's own inputs,
-runs it, sees the findings and a chart, and downloads the scenario (YAML) and its summary.csv;
+runs it, sees the findings and a chart, and downloads the scenario (YAML), its summary.csv and the brief;
 then ``capsim run`` on the downloaded YAML must give exactly the page's numbers. A screenshot of
 each page state is kept under ``test-artifacts/web/`` (git-ignored; CI keeps it as an artefact).
 
@@ -124,9 +124,9 @@ def type_number(driver, key: str, value: int) -> None:
     time.sleep(1)
 
 
-def downloaded(driver, name: str) -> Path:
+def downloaded(driver, name: str, timeout: float = 60) -> Path:
     path = driver.downloads / name
-    wait_for(driver, lambda _: path.exists() and path.stat().st_size > 0, f"download {name}", 60)
+    wait_for(driver, lambda _: path.exists() and path.stat().st_size > 0, f"download {name}", timeout)
     return path
 
 
@@ -164,6 +164,9 @@ def test_a_visitor_runs_a_scenario_and_capsim_run_reproduces_it(server, browser,
     scenario_file = downloaded(d, f"{SCENARIO}.yaml")
     keyed(d, "download_summary").find_element(By.TAG_NAME, "button").click()
     page_summary = pd.read_csv(downloaded(d, "summary.csv"))
+    keyed(d, "download_brief").find_element(By.TAG_NAME, "button").click()  # made when clicked (a PDF: seconds)
+    brief = downloaded(d, "brief.pdf" if Path(CHROMIUM).exists() else "brief.html", WAIT)
+    assert brief.read_bytes()[:5] in (b"%PDF-", b"<!DOC")
     shot(d, "5-downloads")
 
     out = tmp_path / "out"

@@ -140,7 +140,7 @@ def test_part_time_fte_sums_over_patterns_and_heads_differ_from_fte():
     plan = shift_plan(team, scenario.clock, np.random.default_rng(0))
     assert fte(plan, 0, scenario.horizon) == pytest.approx(4.6)
     assert plan.headcount_at(np.array([0.0]))[0] == 6
-    assert "6 analysts (heads) at the start, 4.6 FTE contracted" in staff_lines(scenario)[0]
+    assert "6 analysts (4.6 FTE) at the start" in staff_lines(scenario)[0]
 
 
 def test_seasonal_leave_takes_its_share_of_analysts_away_only_in_its_weeks():
@@ -235,8 +235,9 @@ def test_a_missed_sla_beside_one_met_with_slack_is_explained_with_the_other_orde
 
 
 def test_utilisation_is_worded_against_usable_and_rostered_hours():
-    line = utilisation_line(0.39, 0.93)
-    assert "39% of their rostered hours" in line and "93% of their usable hours" in line and "not idle" in line
+    line = utilisation_line((0.39, 0.38, 0.40), (0.93, 0.92, 0.94))
+    assert "39.0% (95% CI 38.0% to 40.0%) of their rostered hours" in line and "not idle" in line
+    assert "93.0% (95% CI 92.0% to 94.0%) of their usable hours" in line
 
 
 def test_run_prints_heads_fte_and_utilisation_in_words(tmp_path):
@@ -251,7 +252,7 @@ def test_run_prints_heads_fte_and_utilisation_in_words(tmp_path):
     path.write_text(yaml.safe_dump(raw))
     result = CliRunner().invoke(app, ["run", str(path), "--replications", "2", "--no-report", "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert "hotline: 6 analysts (heads) at the start, 5.6 FTE contracted" in result.output
+    assert "hotline: 6 analysts (5.6 FTE) at the start" in result.output
     assert "of their usable hours" in result.output and "not idle time" in result.output
 
 

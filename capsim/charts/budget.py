@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 
@@ -10,11 +11,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from capsim.charts.by_year import is_whole_year
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import cost_bars, cost_panels, money_scale, side_by_side
 from capsim.charts.style import MUTED, PALETTE, apply_style, legend_above, styled
 from capsim.scenario import Scenario
-from capsim.words import money
+from capsim.words import NBSP, money, period_words
 
 
 def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[Scenario], seed: int,
@@ -25,8 +27,11 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
     ``all`` rows are left out. Costs are at each year's prices; a partial year (the first,
     after the warm-up, or the last) is labelled with its days and is not annualised. FTE is
     the mean number of analysts in post over the year, all teams (``team``: one team's
-    ``fte_<team>``). The title compares the scenarios in the last year shown (the last
-    covering at least half as many days as the longest): with two, the paired difference.
+    ``fte_<team>``). The title speaks of whole years only (:func:`capsim.charts.by_year.is_whole_year`,
+    the rule of every headline): it compares the scenarios in the last whole year (with two,
+    the paired difference), and one scenario's first and last whole years. A run without a
+    whole calendar year is spoken of by the last period covering at least half as many days as
+    the longest, named by its dates and days ("1 Jan–27 Feb 2025 (58 days)"), never as a year.
     """
     scenarios = [scenarios] if isinstance(scenarios, Scenario) else list(scenarios)
     table = budget_table[budget_table["year"].astype(str) != "all"].copy()
@@ -40,28 +45,35 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
     years = sorted(dict.fromkeys(table["year"]), key=lambda y: int(y) if y.isdigit() else y)
     days = table.groupby("year")["days"].max()
     currency = scenarios[0].costs.currency if scenarios else ""
-    key = [y for y in years if days[y] >= 0.5 * days.max()][-1]
-    year_words = key if days[key] >= 360 else f"{key} ({days[key]:.0f} days)"
+    whole = [y for y in years if is_whole_year(days[y])]
+    key = whole[-1] if whole else [y for y in years if days[y] >= 0.5 * days.max()][-1]
+    if whole:
+        year_words = f"in {key}"
+    else:
+        dated = table[table.year == key].iloc[0]
+        year_words = "over " + period_words(dt.date.fromisoformat(str(dated.first_day)),
+                                            dt.date.fromisoformat(str(dated.last_day)), float(days[key]))
+    opening = year_words[0].upper() + year_words[1:]  # the title's first words
     rows = table[table.year == key].set_index("scenario").reindex(names)
 
     def fte_words(v: float) -> str:
         return f"{v:.3g}" if math.isfinite(v) else "n/a"
 
     if len(names) == 1:
-        first, last = (table[(table.year == y)].iloc[0] for y in (years[0], key))
+        first, last = (table[(table.year == y)].iloc[0] for y in ((whole or [key])[0], key))
         if first.year == last.year:
-            title = (f"{names[0]}: total cost {money(currency, last.total_cost)} in {year_words}, "
-                     f"with {fte_words(last[fte])} FTE")
+            title = (f"{names[0]}: total cost {money(currency, last.total_cost)} {year_words}, "
+                     f"with {fte_words(last[fte])}{NBSP}FTE")
         else:
             title = (f"{names[0]}: total cost goes from {money(currency, first.total_cost)} in {first.year} to "
-                     f"{money(currency, last.total_cost)} in {year_words}; FTE from {fte_words(first[fte])} "
+                     f"{money(currency, last.total_cost)} {year_words}; FTE from {fte_words(first[fte])} "
                      f"to {fte_words(last[fte])}")
     elif len(names) == 2 and "total_cost_vs_first" in rows and math.isfinite(rows.total_cost_vs_first.iloc[1]):
         other = rows.iloc[1]
         d, lo, hi = other.total_cost_vs_first, other.total_cost_vs_first_ci_low, other.total_cost_vs_first_ci_high
         sure = math.isfinite(lo) and math.isfinite(hi) and not (lo <= 0 <= hi)
         if d == 0 and not sure:
-            title = f"In {year_words}, {names[1]} and {names[0]} cost the same: {money(currency, other.total_cost)}"
+            title = f"{opening}, {names[1]} and {names[0]} cost the same: {money(currency, other.total_cost)}"
         else:
             ci = (f" (paired 95% CI {money(currency, lo)} to {money(currency, hi)})"
                   if math.isfinite(lo) and math.isfinite(hi) else "")
@@ -69,16 +81,16 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
                 ci = " (the same in every replication)"
             elif ci and money(currency, lo) == money(currency, hi):  # a narrow interval: whole units
                 ci = f" (paired 95% CI {currency} {lo:,.0f} to {hi:,.0f})"
-            title = (f"In {year_words}, {names[1]} costs {money(currency, abs(d))} {'more' if d > 0 else 'less'} "
+            title = (f"{opening}, {names[1]} costs {money(currency, abs(d))} {'more' if d > 0 else 'less'} "
                      f"than {names[0]}{ci}{'' if sure or not ci else ', not a clear difference'}; "
-                     f"{fte_words(other[fte])} FTE against {fte_words(rows.iloc[0][fte])}")
+                     f"{fte_words(other[fte])}{NBSP}FTE against {fte_words(rows.iloc[0][fte])}")
     else:
         cheap, dear = rows.total_cost.idxmin(), rows.total_cost.idxmax()
         if rows.total_cost.loc[cheap] == rows.total_cost.loc[dear]:
-            title = (f"In {year_words}, every scenario costs {money(currency, rows.total_cost.loc[cheap])}, "
-                     f"with {fte_words(rows[fte].iloc[0])} FTE: they staff the same, whatever their demand")
+            title = (f"{opening}, every scenario costs {money(currency, rows.total_cost.loc[cheap])}, "
+                     f"with {fte_words(rows[fte].iloc[0])}{NBSP}FTE: they staff the same, whatever their demand")
         else:
-            title = (f"In {year_words}, total cost ranges from {money(currency, rows.total_cost.loc[cheap])} "
+            title = (f"{opening}, total cost ranges from {money(currency, rows.total_cost.loc[cheap])} "
                      f"({cheap}) to {money(currency, rows.total_cost.loc[dear])} ({dear}); "
                      f"FTE from {fte_words(rows[fte].min())} to {fte_words(rows[fte].max())}")
 
@@ -105,7 +117,7 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
         ax.set_title(f"Total cost per calendar year at that year's prices, of the staff each scenario writes\n"
                      f"(not sized to its SLAs): mean and 95% CI across {replications} replications",
                      loc="left", fontsize=12, color=MUTED)
-        labels = [y if days[y] >= 360 else f"{y}\n({days[y]:.0f} days)" for y in years]
+        labels = [y if is_whole_year(days[y]) else f"{y}\n({days[y]:.0f} days)" for y in years]
         fte_ax.set_xticks(np.arange(len(years)), labels)
         fte_ax.set_xlim(-0.6, len(years) - 0.4)
         fte_ax.grid(axis="x", visible=False)

@@ -33,6 +33,12 @@ WHOLE_YEAR_DAYS = 360
 """A calendar period covering at least this many days of the measured window is a whole year:
 only whole years are compared in headlines and chart titles."""
 
+def is_whole_year(days: float) -> bool:
+    """Whether a calendar period covering ``days`` days of the measured window is a whole year
+    (:data:`WHOLE_YEAR_DAYS`): the rule every headline and chart title uses to name a year."""
+    return days >= WHOLE_YEAR_DAYS
+
+
 SHORTEST_PERIOD_DAYS = 28
 """Part years shorter than this many days are left out of the charts (too short to compare)."""
 
@@ -50,7 +56,7 @@ def year_labels(result: SimulationResult, shortest_days: float = SHORTEST_PERIOD
         days = (p.end - p.start) / SECONDS_PER_DAY
         if days < shortest_days:
             continue
-        if days >= WHOLE_YEAR_DAYS:
+        if is_whole_year(days):
             labels[p.label] = p.label
             continue
         first = start + dt.timedelta(seconds=p.start)
@@ -63,7 +69,7 @@ def year_labels(result: SimulationResult, shortest_days: float = SHORTEST_PERIOD
 def whole_years(result: SimulationResult) -> list[str]:
     """The period labels of the whole calendar years measured (:data:`WHOLE_YEAR_DAYS`), in time order:
     the only years a headline compares."""
-    return [p.label for p in calendar_periods(result.scenario) if (p.end - p.start) / SECONDS_PER_DAY >= WHOLE_YEAR_DAYS]
+    return [p.label for p in calendar_periods(result.scenario) if is_whole_year((p.end - p.start) / SECONDS_PER_DAY)]
 
 
 def year_rows(result: SimulationResult, metric: str, shortest_days: float = SHORTEST_PERIOD_DAYS) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, PALETTE, apply_style, new_figure, styled
+from capsim.metric_names import metric_range
 from capsim.side_effects import SIDE_EFFECT_DESCRIPTIONS
 from capsim.words import count_words, difference_text, is_share, metric_label, plain_number, value_text
 
@@ -122,6 +123,7 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
             for ax in (left, right):
                 ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5))
             right.set_xlim(*_symmetric(rows.loc[names[1:], ["diff_ci_low", "diff_ci_high", "diff"]].to_numpy(dtype=float)))
+            left.set_xlim(*_within_range(left.get_xlim(), metric_range(m)))
             left.set_title(metric_label(m, results[0].scenario), loc="left", fontsize=12)
             right.set_title(f"difference from {first}, paired" + (" (percentage points)" if is_share(m) else ""),
                             loc="left", fontsize=12, color=MUTED)
@@ -133,6 +135,14 @@ def _interval(ax, y: float, mean: float, low: float, high: float, colour: str) -
     if math.isfinite(low) and math.isfinite(high):
         ax.plot([low, high], [y, y], color=colour, linewidth=3, solid_capstyle="butt")
     ax.scatter([mean], [y], s=50, color=colour, zorder=3, marker="D")
+
+
+def _within_range(limits: tuple[float, float], allowed: tuple[float, float]) -> tuple[float, float]:
+    """Axis limits kept within the values a metric can take (no "100.2%" or "−0.8 items" tick),
+    with 1% of the span to spare so a marker at the edge stays whole."""
+    low, high = limits
+    spare = 0.01 * (high - low)
+    return max(low, allowed[0] - spare), min(high, allowed[1] + spare)
 
 
 def _symmetric(values: np.ndarray) -> tuple[float, float]:
@@ -183,6 +193,6 @@ def _side_effect_finding(table: pd.DataFrame, names: list[str]) -> str | None:
                      "; fewer than one synthetic referral avoided")
         return text + " (paired means)"
     if "harmful_missed" in rows.index and rows.loc["harmful_missed", "diff"] > 0:
-        return (f"{names[1]}: {count_words(rows.loc['harmful_missed', 'diff'])} harmful items the classifier missed "
-                "wait behind every item it flagged (paired mean)")
+        return (f"{names[1]}: the classifier misses {count_words(rows.loc['harmful_missed', 'diff'])} harmful items, "
+                "which then wait behind every item it flags (paired mean)")
     return None

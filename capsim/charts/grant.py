@@ -14,8 +14,11 @@ from capsim.charts.footer import footer_text
 from capsim.charts.parts import cost_bars, cost_panels, money_scale, side_by_side
 from capsim.charts.style import MUTED, PALETTE, apply_style, legend_above, styled
 from capsim.scenario import Scenario
-from capsim.grant import sla_columns
-from capsim.words import money, sla_words
+from capsim.words import NBSP, grant_sla_names, money
+
+SUBTITLE_CHARS = 100
+"""Characters per line of the cost panel's subtitle (12 pt across the chart's 10 in): a long
+list of SLAs wraps, each name whole, instead of squeezing the panels."""
 
 
 def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], seed: int, replications: int) -> Figure:
@@ -41,9 +44,14 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
                  f"year {len(years)} of the grant")
     else:
         cheap, dear = last.total_cost.idxmin(), last.total_cost.idxmax()
-        title = (f"In {years[-1]}, the full cost ranges from {money(currency, last.total_cost[cheap])} ({cheap}, "
-                 f"{last.fte_needed[cheap]:.3g} FTE) to {money(currency, last.total_cost[dear])} ({dear}, "
-                 f"{last.fte_needed[dear]:.3g} FTE)")
+        if money(currency, last.total_cost[cheap]) == money(currency, last.total_cost[dear]):
+            low, high = (f"{v:.3g}" for v in (last.fte_needed.min(), last.fte_needed.max()))
+            title = (f"In {years[-1]}, the full cost is about {money(currency, last.total_cost[dear])} in every "
+                     f"scenario, with {low if low == high else f'{low} to {high}'}{NBSP}FTE needed")
+        else:
+            title = (f"In {years[-1]}, the full cost ranges from {money(currency, last.total_cost[cheap])} ({cheap}, "
+                     f"{last.fte_needed[cheap]:.3g} FTE) to {money(currency, last.total_cost[dear])} ({dear}, "
+                     f"{last.fte_needed[dear]:.3g} FTE)")
     peak = float(np.nanmax(table[["total_cost", "total_cost_ci_high"]].to_numpy(dtype=float)))
     scale, unit = money_scale(peak)
     n = len(names)
@@ -66,13 +74,21 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
                            zorder=4)
         ax.set_ylabel(f"Full cost\n({currency}{unit})")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}"))
-        ax.set_ylim(0, peak / scale * 1.25 if peak > 0 else 1)
+        lines = len(slas) + ("hires_late_weeks" in table and bool((table.hires_late_weeks > 0).any())) * 2
+        ax.set_ylim(0, peak / scale * (1.13 + 0.12 * lines) if peak > 0 else 1)  # room for the shares above the bars
         ax.grid(axis="x", visible=False)
         ax.tick_params(labelbottom=False)
-        named = {c: sla_words(s, *where) for s in scenarios for c, where in sla_columns(s).items()}
-        in_time = ", ".join(named.get(s, s.removeprefix("sla_")) for s in slas)
-        ax.set_title(f"Full cost at each year's prices: mean, 95% CI ({replications} replications); above: "
-                     f"share in time ({in_time})", loc="left", fontsize=12, color=MUTED)
+        named = grant_sla_names(scenarios)
+        lines = [f"Full cost at each year's prices: mean, 95% CI ({replications} replications)",
+                 "Above each bar, top down, the share in time:"]
+        for sla in slas:  # each SLA's name kept whole, as many to a line as fit
+            name = named.get(sla, sla.removeprefix("sla_"))
+            if len(lines[-1]) + 2 + len(name) <= SUBTITLE_CHARS:
+                lines[-1] += (" " if lines[-1].endswith(":") else "; ") + name
+            else:
+                lines[-1] += ";"
+                lines.append(name)
+        ax.set_title("\n".join(lines), loc="left", fontsize=12, color=MUTED)
         fte_ax.set_xticks(np.arange(len(years)), years)
         fte_ax.set_xlim(-0.6, len(years) - 0.4)
         fte_ax.grid(axis="x", visible=False)

@@ -13,42 +13,53 @@ from matplotlib.ticker import PercentFormatter
 from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, OKABE_ITO, TITLE_CHARS, apply_style, footer_height, new_figure, styled
 from capsim.scenario import Scenario
-from capsim.uncertainty import estimated_share, inputs_negligible
-from capsim.words import metric_label, percent, value_text
+from capsim.uncertainty import RANKED_BY, SAMPLER_NAMES, estimated_share, inputs_negligible
+from capsim.words import metric_label, percent
+from capsim.words import value_text as words_value_text
 
 SUBTITLE_CHARS = 80
 """Characters per line of the subtitle (11 pt across the axes, right of the inputs' labels)."""
 
 
 def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenario, metric: str, seed: int,
-                  sets: int, replications: int) -> Figure:
+                  sets: int, replications: int, sampler: str = "lhs", period: str | None = None) -> Figure:
     """Bars of each uncertain input's first-order share of ``metric``'s input variance, largest at
-    the top, with the metric's three 95% intervals in the subtitle.
+    the top, with the metric's three 95% intervals in the subtitle; the footer names the sampler
+    and the ranking method used.
 
     ``ranking`` and ``summary`` are :func:`capsim.uncertainty.rank_inputs` and
-    :func:`capsim.uncertainty.summarise` tables (``uncertainty_ranking.csv``, ``uncertainty_summary.csv``).
+    :func:`capsim.uncertainty.summarise` tables (``uncertainty_ranking.csv``, ``uncertainty_summary.csv``),
+    or one calendar year's rows of the by-year tables, named by ``period``.
     """
     table = ranking[ranking.metric == metric].sort_values("first_order", ascending=False, na_position="last")
     row = summary.set_index("metric").loc[metric]
     top = table.iloc[0]
-    label = metric_label(metric, scenario)
+    label = (f"Items waiting at the end of {period}" if period and metric == "backlog_end"
+             else metric_label(metric, scenario) + (f" in {period}" if period else ""))
+    inline = label if label.split()[0].isupper() else label[0].lower() + label[1:]  # "FTE of ..." stays "FTE"
+
+    def value_text(metric: str, value: float) -> str:  # FTE to a tenth; the rest as capsim.words writes them
+        return f"{value:,.1f}" if metric.startswith("fte") and math.isfinite(value) else words_value_text(metric, value)
+
     if not math.isfinite(top.first_order):
         title = f"{label}: no input moves it in these {sets} parameter sets"
     elif inputs_negligible(row):
-        title = f"The uncertain inputs barely move {label.lower()} over this run: its spread is the luck of the draw"
+        title = f"The uncertain inputs barely move {inline} over this run: its spread is the luck of the draw"
     else:
         title = (f"{top.input} explains {percent(estimated_share(top.first_order))} of the input part of what we "
-                 f"don't know about {label.lower()}")
+                 f"don't know about {inline}")
     share = percent(estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a"
     subtitle = (f"95% intervals: total {value_text(metric, row.total_low)}–{value_text(metric, row.total_high)}; "
                 f"inputs alone {value_text(metric, row.input_low)}–{value_text(metric, row.input_high)}; "
                 f"run-to-run alone {value_text(metric, row.run_low)}–{value_text(metric, row.run_high)}. "
                 f"The inputs cause {share} of the variance"
                 + (f"; together they explain {percent(estimated_share(top.r_squared))} of the input part "
-                   "(rank regression)" if math.isfinite(top.r_squared) else "") + ".")
+                   f"({RANKED_BY})" if math.isfinite(top.r_squared) else "") + ".")
     subtitle_lines = textwrap.wrap(subtitle, SUBTITLE_CHARS)
     footer = (footer_text([scenario], seed, replications)
-              + f"\n{sets} parameter sets (Latin hypercube) × {replications} replications, common random numbers.")
+              + f"\n{sets} parameter sets ({SAMPLER_NAMES[sampler]}, scipy.stats.qmc) × {replications} replications, "
+              f"common random numbers; inputs ranked by {RANKED_BY}"
+              + ("; first-order Sobol indices (SALib RBD-FAST) in the ranking table." if sampler == "sobol" else "."))
     n = len(table)
     title_lines = len(textwrap.wrap(title, TITLE_CHARS))
     # inches: bars, the x axis and its label, the title (15 pt), the subtitle (11 pt), then the footer's band

@@ -17,7 +17,8 @@ from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY
-from capsim.words import NBSP, duration_text, percent
+from capsim.words import NBSP, duration_text, items_words, percent
+from capsim.workforce import fte_hours
 
 
 def _plan_dates(values: pd.Series) -> pd.Series:
@@ -33,11 +34,12 @@ def _period_word(starts: pd.Series) -> str | None:
     return "month" if days <= 31 else "quarter" if days <= 92 else "year" if days <= 366 else None
 
 
-def _sla_words(slas: Sequence[Any]) -> tuple[str, str]:
+def _sla_words(slas: Sequence[Any], scenario: Scenario) -> tuple[str, str]:
     """The SLAs in words for a title: (what to do, the target as a noun)."""
     if len(slas) == 1:
         s = slas[0]
-        share = f"{percent(s.target)} of {s.priority} items within {duration_text(s.within).replace(' ', NBSP)}"
+        share = (f"{percent(s.target)} of {items_words(scenario, s.priority)} within "
+                 f"{duration_text(s.within).replace(' ', NBSP)}")
         return f"assess {share}", f"the target of {share}"
     return "meet every SLA target", "every SLA target"
 
@@ -77,7 +79,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     run_start = pd.Timestamp(scenario.clock.start)
     period = _period_word(starts)
 
-    doing, target_words = _sla_words(slas)
+    doing, target_words = _sla_words(slas, scenario)
     hires = sorted((d, int(c), k) for k, (d, c) in enumerate(zip(hire_by, changes)) if c > 0 and pd.notna(d))
     impossible = table["needed"].isna().to_numpy() if "needed" in table else np.zeros(len(table), dtype=bool)
     if not met.any():
@@ -112,8 +114,9 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         else:
             ax, sla_ax = fig.add_subplot(1, 1, 1), None
         x = np.append(starts.to_numpy(), ends.to_numpy()[-1])
+        counted = "seats" if member is None or member.shifts is None else "analysts"
         ax.step(x, np.append(heads, heads[-1]), where="post", color=blue, linewidth=2.6,
-                label="headcount planned (seats in post)")
+                label=f"headcount planned ({counted} in post)")
         mids = starts + (ends - starts) / 2
         top = max(int(heads.max()), in_post or 0, 1)
         if len(table) <= 16:
@@ -143,8 +146,12 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.set_ylabel(f"Analysts in team {team}")
         share = f"≥ {confidence:.0%} of " if confidence is not None else ""
-        ax.set_title(f"Headcount planned per {period or 'period'} to meet every SLA in {share}{replications} replications",
-                     loc="left", fontsize=12, color=MUTED)
+        fte = ""  # what FTE is measured against (capsim.staff_notes.fte_basis)
+        if member is not None and "fte" in table:
+            fte = (f"\n{heads[-1]} {counted} = {table['fte'].iloc[-1]:.3g} FTE of a {fte_hours(member):g} h "
+                   f"contracted week")
+        ax.set_title(f"Headcount planned per {period or 'period'} to meet every SLA in {share}{replications} "
+                     f"replications{fte}", loc="left", fontsize=12, color=MUTED)
         handles, labels = ax.get_legend_handles_labels()
         if sla_ax is not None:
             ax.tick_params(labelbottom=False)
@@ -162,7 +169,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
                     if math.isfinite(lo_i) and math.isfinite(hi_i):
                         sla_ax.plot([xi, xi], [lo_i, hi_i], color=colour, linewidth=3, solid_capstyle="butt")
                 sla_ax.scatter(at, mean, marker="D", s=46, color=colour, zorder=4,
-                               label=f"{s.priority}: mean and 95% CI")
+                               label=f"{items_words(scenario, s.priority)}: mean and 95% CI")
                 values += [v for v in (*mean, *low, s.target) if math.isfinite(v)]
             for j, target in enumerate(sorted({s.target for s in slas})):
                 whose = "" if len({s.target for s in slas}) == 1 else \

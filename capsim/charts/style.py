@@ -139,11 +139,14 @@ def footer_height(footer: str) -> float:
 
 
 def legend_above(ax, handles: list, labels: list[str], ncols: int) -> None:
-    """A legend in a band just above the axes (clear of its title and of the data)."""
+    """A legend in a band just above the axes (clear of its title, however many lines it wraps to,
+    and of the data)."""
     from matplotlib.transforms import blended_transform_factory, offset_copy
 
-    # x from the figure's left edge (so a legend wider than the axes still fits), y just above the axes
-    above = offset_copy(ax.transAxes, fig=ax.figure, y=24, units="points")
+    # x from the figure's left edge (so a legend wider than the axes still fits), y just above the
+    # axes and their left title: 24 points for a one-line title, 15 more for each further line
+    extra = max(ax.get_title(loc="left").count("\n"), ax.get_title().count("\n"))
+    above = offset_copy(ax.transAxes, fig=ax.figure, y=24 + 15 * extra, units="points")
     anchor = blended_transform_factory(ax.figure.transFigure, above)
     ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.012, 1), bbox_transform=anchor, ncols=ncols,
               fontsize=11, borderaxespad=0, handlelength=1.8, columnspacing=1.4)

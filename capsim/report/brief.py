@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from capsim.charts.by_year import by_year
+from capsim.charts.describe import describe
 from capsim.charts.files import svg_text
 from capsim.charts.footer import one_line_footers
 from capsim.pdf import page_sizes, print_to_pdf
 from capsim.report.caveats import limitations
 from capsim.report.findings import quotable_findings
-from capsim.report.page import COUNTS_ONLY, _write_text, report_charts, write_report
+from capsim.report.page import CHART_FORMATS, COUNTS_ONLY, _write_text, report_charts, write_report
 from capsim.report.what_it_takes import WhatItTakes, what_it_takes, what_it_takes_findings
 from capsim.sources import short_citations
 from capsim.version import version
@@ -138,9 +139,22 @@ def write_brief(folder: str | Path, results: Sequence[SimulationResult], manifes
 
     With ``plan``, a first run that misses a target gets its what-it-would-take plan and what-if
     run (:mod:`capsim.report.what_it_takes`), in the report and the brief."""
+    page, report = write_brief_html(folder, results, manifests, overrides=overrides, plan=plan, workers=workers)
+    pdf = print_to_pdf(page, Path(folder) / "brief.pdf")
+    print_to_pdf(report, Path(folder) / "report.pdf")
+    return pdf, len(page_sizes(pdf))
+
+
+def write_brief_html(folder: str | Path, results: Sequence[SimulationResult],
+                     manifests: Sequence[dict | None] | None = None, *, overrides: Sequence[str] = (),
+                     plan: bool = True, workers: int = 1,
+                     formats: Sequence[str] = CHART_FORMATS) -> tuple[Path, Path]:
+    """Write the report (``report.html``, ``charts/`` in ``formats``) and the brief's page
+    (``brief.html``) into ``folder``, without printing either (:func:`write_brief` prints them);
+    return both paths. A chart without its PNG's ``.txt`` description is described afresh."""
     folder = Path(folder)
     answer = what_it_takes(results[0], workers) if plan else None
-    report = write_report(folder, results, manifests, overrides=overrides, what_it_takes=answer)
+    report = write_report(folder, results, manifests, overrides=overrides, what_it_takes=answer, formats=formats)
     charts = folder / "charts"
     alts = {f.stem: f.read_text(encoding="utf-8").strip() for f in sorted(charts.glob("*.txt"))}
     with one_line_footers(BRIEF_SOURCES):  # the brief's charts: one footer line; sources on page 2
@@ -148,8 +162,7 @@ def write_brief(folder: str | Path, results: Sequence[SimulationResult], manifes
         if answer is not None and answer.result is not None and not answer.result.period_summary.empty:
             figs["what_if-by_year"] = by_year(answer.result)
         svgs = {stem: svg_text(fig) for stem, fig in figs.items() if stem in pick_charts(dict.fromkeys(figs))}
+        alts = {stem: alts.get(stem) or describe(figs[stem]) for stem in svgs}
     page = folder / "brief.html"
     _write_text(page, brief_html(results, svgs, alts, answer))
-    pdf = print_to_pdf(page, folder / "brief.pdf")
-    print_to_pdf(report, folder / "report.pdf")
-    return pdf, len(page_sizes(pdf))
+    return page, report

@@ -77,9 +77,10 @@ def limitations(scenario: Scenario, replications: int) -> list[str]:
         sla_raw = source.get("sla") or []
         if not any(isinstance(v, dict) for e in sla_raw if isinstance(e, dict) for v in e.values()):
             out.append("Service-level deadlines and targets are assumptions, not published standards.")
-    out.append("Costs are staff costs only (analysts × annual cost, a seat counting as its roster's hours a week "
-               "over the contracted hours: 4.2 analysts for a 24/7 seat at 40 h); tooling, premises and management are not "
-               "counted.")
+    out.append("Costs are the lines the scenario's costs section prices: analysts' salaries and on-costs (a seat "
+               "counting as its roster's hours a week over the contracted hours: 4.2 analysts for a 24/7 seat at "
+               "40 h), overtime, recruitment, training, wellbeing, licences, management roles, overheads and tooling; "
+               "anything it leaves out is not counted.")
     weak = []
     for fid in s.figures:
         try:

@@ -82,8 +82,13 @@ def headline_findings(result: SimulationResult) -> list[str]:
                      f"of their time on shift reviewing, and {m('utilisation_usable')} of the time the exposure cap "
                      "allows.")
     if mean("cost_total") > 0:
-        found.append(f"Staff cost over the measured period is {m('cost_total')}, {m('cost_per_assessed')} per "
-                     "assessed item.")
+        found.append(f"{metric_label('cost_total')} over the measured period is {m('cost_total')}, "
+                     f"{m('cost_per_assessed')} per assessed item.")
+    if s.uncertain:
+        found.append(f"These intervals are the luck of the draw only: {len(s.uncertain)} input(s) are uncertain "
+                     f"({', '.join(i.key for i in s.uncertain)}) and run here at their medians. capsim uncertainty "
+                     f"{s.name} gives each year's FTE and total cost with the interval over what we don't know too, "
+                     "and names the input that drives it.")
     return year_findings(result) + found
 
 

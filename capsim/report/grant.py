@@ -56,7 +56,7 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
             if scenario.name != first and math.isfinite(row.get("total_cost_vs_first", math.nan)):
                 d, lo, hi = row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"], row["total_cost_vs_first_ci_high"]
                 text += (f" Against {first}: {'+' if d >= 0 else '−'}{money(currency, abs(d))} "
-                         + ("(no run-to-run spread)." if no_spread(lo, hi, result.replications) else
+                         + ("(the same in every replication)." if no_spread(lo, hi, result.replications) else
                             f"(paired 95% CI {money(currency, lo)} to {money(currency, hi)})."))
             lines.append(text)
         out[scenario.name] = lines

@@ -1,9 +1,11 @@
 """The report of an uncertainty run: findings with their three intervals, the input ranking, methods.
 
-:func:`uncertainty_findings` says, for each headline result, its mean, the total 95% interval, how
-much of it the inputs cause, and which input drives it; :func:`methods_text` describes the
-two-level design; :func:`write_uncertainty_report` writes ``uncertainty.html`` (with the
-ranking chart inline) and ``charts/uncertainty_<metric>.*`` into an uncertainty run's folder.
+:func:`year_findings` says, for each calendar year, the FTE of review work and the staff cost
+with their combined 95% interval and the input that drives it; :func:`uncertainty_findings`
+the same for each headline result of the whole run; :func:`year_table_html` is the per-year
+table; :func:`methods_text` describes the two-level design; :func:`write_uncertainty_report`
+writes ``uncertainty.html`` (with the ranking charts inline) and ``charts/uncertainty_*.*``
+into an uncertainty run's folder.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ import html
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from capsim.report.page import CSS
 from capsim.report.stress_des import uncertain_inputs_text
 from capsim.scenario import Scenario
-from capsim.uncertainty import NEGLIGIBLE_SHARE, estimated_share, inputs_negligible
-from capsim.words import metric_label, percent, value_text
+from capsim.uncertainty import (NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
+                                estimated_share, inputs_negligible)
+from capsim.words import count_words, metric_label, percent, value_text
 
 HEADLINE = ("backlog_end", "wait_mean", "analyst_hours", "utilisation", "cost_total")
 """Results the findings speak of, when the run has them."""
@@ -56,36 +60,175 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
 
 def amount_text(metric: str, value: float, currency: str) -> str:
     """A metric's value in words (:func:`capsim.words.value_text`), money after its currency as
-    :func:`capsim.words.money` writes it (GBP 410,000; GBP 12.50 per item)."""
+    :func:`capsim.words.money` writes it (GBP 410,000; GBP 12.50 per item), FTE to a tenth."""
+    if metric.startswith("fte") and math.isfinite(value):
+        return f"{value:,.1f}"
     return f"{currency} {value_text(metric, value)}" if metric.startswith("cost") else value_text(metric, value)
+
+
+def year_label(metric: str, scenario: Scenario) -> str:
+    """A by-year metric in plain words (:func:`capsim.words.metric_label`; the backlog is the year's end's)."""
+    return "Items waiting at the year's end" if metric == "backlog_end" else metric_label(metric, scenario)
+
+
+def period_text(period: str, days: float) -> str:
+    """A calendar year as the tables name it: "2028", or "2027 (275 days)" for a part year."""
+    return period if days >= 365 else f"{period} ({days:.0f} days)"
+
+
+def driver_text(row: Any) -> str:
+    """The input that matters most for a by-year row (:func:`capsim.uncertainty.summarise_by_year`),
+    with its share of the input part, or why none is named."""
+    if not math.isfinite(row.input_share):
+        return "none: it does not vary"
+    if not row.driver:
+        return ("none: the inputs barely move it" if inputs_negligible(pd.Series(row._asdict()))
+                else "n/a: too few parameter sets to rank the inputs")
+    return f"{row.driver} ({percent(estimated_share(row.driver_share))})"
+
+
+BACKLOG_GROWTH = 1.25
+"""A backlog ending a year at more than this multiple of the year before's end has grown: the
+staff worked flat out, and the FTE of review work is what they did, not what arrived. (A steady
+national backlog of a few thousand items swings by about 15% either way run to run.)"""
+
+
+def backlog_growth(by_year: pd.DataFrame, period: str) -> tuple[float, float] | None:
+    """The mean backlog at the end of the year before ``period`` and at the end of ``period``, when it
+    grew by more than :data:`BACKLOG_GROWTH` times (None otherwise, or for the first year)."""
+    ends = by_year[by_year.metric == "backlog_end"].set_index("period")["mean"]
+    labels = list(ends.index)
+    if period not in labels or labels.index(period) == 0:
+        return None
+    before, after = float(ends.iloc[labels.index(period) - 1]), float(ends.loc[period])
+    return (before, after) if after > BACKLOG_GROWTH * max(before, 1.0) else None
+
+
+def year_findings(by_year: pd.DataFrame, scenario: Scenario,
+                  metrics: Sequence[str] = (REVIEW_FTE, "cost_total", "backlog_end")) -> list[str]:
+    """One sentence per metric and calendar year: its mean, the combined (total) 95% interval, the
+    input and run-to-run parts, and the input that drives it; for the FTE of review work in a year
+    whose backlog grew (:func:`backlog_growth`), that it is the work done, not the work that arrived."""
+    lines = []
+    for metric in metrics:
+        for row in by_year[by_year.metric == metric].itertuples():
+            if not math.isfinite(row.mean):
+                continue
+
+            def say(value: float) -> str:
+                return amount_text(metric, value, scenario.costs.currency)
+
+            head = f"{year_label(metric, scenario)}, {period_text(row.period, row.days)}: {say(row.mean)} on average"
+            if not math.isfinite(row.input_share):
+                lines.append(f"{head}, the same in every run: the inputs sampled and the luck of the draw do not "
+                             "change it" + (" (it prices the staff the scenario writes; capsim grant sizes the staff "
+                                            "to the demand)." if metric.startswith("cost") else "."))
+                continue
+            grew = backlog_growth(by_year, row.period) if metric == REVIEW_FTE else None
+            flat_out = (f" The backlog grew from {count_words(grew[0])} to {count_words(grew[1])} items over the year: "
+                        "the staff worked as fast as they could, so this is the review work they did, not the work "
+                        "that arrived, which was more." if grew else "")
+            if say(row.total_low) == say(row.total_high):
+                lines.append(f"{head}, and {say(row.mean)} in 95% of runs: neither the inputs sampled nor the luck of "
+                             f"the draw move it at this precision.{flat_out}")
+                continue
+            line = (f"{head}; 95% of runs between {say(row.total_low)} and {say(row.total_high)} (what we don't know "
+                    f"alone: {say(row.input_low)} to {say(row.input_high)}; the luck of the draw alone: "
+                    f"{say(row.run_low)} to {say(row.run_high)}).")
+            if row.driver:
+                line += (f" Most of the input part ({percent(estimated_share(row.driver_share))}) comes from the "
+                         f"{row.driver}: collect that first.")
+            elif inputs_negligible(pd.Series(row._asdict())):
+                line += " The uncertain inputs barely move it: its spread is the luck of the draw."
+            else:
+                line += " Too few parameter sets to say which input drives it."
+            lines.append(line + flat_out)
+    return lines
+
+
+def year_table_html(by_year: pd.DataFrame, scenario: Scenario) -> str:
+    """The per-year table: year × metric, mean, the three 95% intervals, the inputs' share and the input that matters most."""
+    head = "".join(f"<th>{c}</th>" for c in ("year", "result", "mean", "run-to-run", "what we don't know", "total",
+                                             "input share", "matters most (share of the input part)"))
+    rows = []
+    for row in by_year.itertuples():
+        def span(low: float, high: float, metric: str = row.metric) -> str:
+            return f"{amount_text(metric, low, scenario.costs.currency)} – {amount_text(metric, high, scenario.costs.currency)}"
+
+        share = percent(estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a"
+        cells = (period_text(row.period, row.days), year_label(row.metric, scenario),
+                 amount_text(row.metric, row.mean, scenario.costs.currency), span(row.run_low, row.run_high),
+                 span(row.input_low, row.input_high), span(row.total_low, row.total_high), share,
+                 driver_text(row))
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def chart_year(by_year: pd.DataFrame) -> tuple[str, str] | None:
+    """The (year, metric) whose input ranking the report charts: the first of the FTE of review
+    work, the staff cost and the backlog at the year's end that the inputs move in some year (an
+    input named as its driver), in the year where they cause most of its variance; if they move
+    none, the FTE of review work in the last whole year (else the last year)."""
+    for metric in (REVIEW_FTE, "cost_total", "backlog_end"):
+        named = by_year[(by_year.metric == metric) & (by_year.driver != "")]
+        if len(named):
+            return str(named.loc[named.input_share.idxmax()].period), metric
+    rows = by_year[by_year.metric == REVIEW_FTE]
+    if rows.empty:
+        return None
+    whole = rows[rows.days >= 365] if (rows.days >= 365).any() else rows.tail(1)
+    return str(whole.iloc[-1].period), REVIEW_FTE
 
 
 def methods_text(scenario: Scenario, sets: int, replications: int, sampler: str) -> str:
     """The two-level design in a paragraph, with this run's sizes."""
     return (uncertain_inputs_text(scenario).strip()
-            + f" This run: {sets} parameter sets ({'Latin hypercube' if sampler == 'lhs' else 'scrambled Sobol'}) × "
+            + f" This run: {sets} parameter sets ({SAMPLER_NAMES[sampler]}) × "
             f"{replications} replications. The input interval is the 2.5% to 97.5% range of the set means, shrunk "
             "towards the grand mean so that each mean's own run-to-run noise does not widen it; the run-to-run "
             "interval pools the deviations within sets; the total interval is the range of every run. The Monte Carlo "
-            "error of each is in uncertainty_summary.csv (bootstrap over sets).")
+            "error of each is in uncertainty_summary.csv and uncertainty_by_year.csv (bootstrap over sets). Inputs "
+            f"are ranked by {RANKED_BY} of the set means"
+            + ("; with the Sobol sequence, each input's first-order Sobol index is also estimated by SALib's RBD-FAST "
+               "(sobol_first_order in uncertainty_ranking.csv), a check for answers that are not monotone: at a few "
+               "dozen sets it is too noisy to rank by" if sampler == "sobol" else "")
+            + f". Each run is also measured per calendar year "
+            f"(part years at the ends). {REVIEW_FTE_TEXT}")
 
 
 def write_uncertainty_report(folder: Path, scenario: Scenario, summary: pd.DataFrame, ranking: pd.DataFrame,
                              seed: int, sets: int, replications: int, sampler: str,
-                             metric: str = "backlog_end") -> Path:
-    """Write ``uncertainty.html`` and the ranking chart of ``metric`` into ``folder``; return the page's path."""
+                             metric: str = "backlog_end", by_year: pd.DataFrame | None = None,
+                             ranking_by_year: pd.DataFrame | None = None) -> Path:
+    """Write ``uncertainty.html``, the ranking chart of ``metric`` over the whole run and, with the
+    by-year tables, that of the year and metric of :func:`chart_year`, into ``folder``; return the page's path."""
     from capsim.charts.files import save, strip_svg_prolog
     from capsim.charts.input_ranking import input_ranking
 
-    fig = input_ranking(ranking, summary, scenario, metric, seed, sets, replications)
-    paths = save(fig, folder / "charts" / f"uncertainty_{metric}", ("png", "svg"))
-    svg = strip_svg_prolog(next(p for p in paths if p.suffix == ".svg").read_text(encoding="utf-8"))
-    findings = "".join(f"<li>{html.escape(line)}</li>" for line in uncertainty_findings(summary, ranking, scenario))
+    def chart(rank: pd.DataFrame, summ: pd.DataFrame, name: str, stem: str, period: str | None = None) -> str:
+        fig = input_ranking(rank, summ, scenario, name, seed, sets, replications, sampler, period)
+        paths = save(fig, folder / "charts" / stem, ("png", "svg"))
+        return strip_svg_prolog(next(p for p in paths if p.suffix == ".svg").read_text(encoding="utf-8"))
+
+    svg = chart(ranking, summary, metric, f"uncertainty_{metric}")
+    by_year = by_year if by_year is not None else pd.DataFrame()
+    charted = chart_year(by_year) if len(by_year) else None
+    yearly = ""
+    if charted is not None and ranking_by_year is not None:
+        year, name = charted
+        year_svg = chart(ranking_by_year[ranking_by_year.period == year], by_year[by_year.period == year], name,
+                         f"uncertainty_{name}_{year}", year)
+        yearly = (f"<h2>Year by year</h2>{year_table_html(by_year, scenario)}<p>{html.escape(REVIEW_FTE_TEXT)}</p>"
+                  f"<h2>Which unknown matters: {html.escape(year_label(name, scenario))}, {html.escape(year)}</h2>"
+                  f"{year_svg}")
+    lines = year_findings(by_year, scenario) if len(by_year) else []
+    findings = "".join(f"<li>{html.escape(line)}</li>"
+                       for line in lines + uncertainty_findings(summary, ranking, scenario))
     inputs = "".join(f"<tr><td>{html.escape(i.key)}</td><td>{html.escape(i.spec.describe())}</td>"
                      f"<td>{html.escape(i.spec.source)}</td></tr>" for i in scenario.uncertain)
     page = (f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(scenario.name)}: what we don't "
             f"know</title><style>{CSS}</style><body><h1>{html.escape(scenario.name)}: what we don't know</h1>"
-            f"<h2>Findings</h2><ul>{findings}</ul><h2>Which unknown matters</h2>{svg}"
+            f"<h2>Findings</h2><ul>{findings}</ul>{yearly}<h2>Which unknown matters over the whole run</h2>{svg}"
             f"<h2>Uncertain inputs</h2><table><tr><th>parameter</th><th>distribution</th><th>source</th></tr>"
             f"{inputs}</table><h2>Methods</h2><p>{html.escape(methods_text(scenario, sets, replications, sampler))}</p>"
             "<p>capsim models counts and durations only; it never handles content.</p></body></html>\n")

@@ -15,7 +15,7 @@ import math
 from typing import TYPE_CHECKING
 
 from capsim.charts.by_year import first_missed, whole_years, year_labels, year_rows
-from capsim.words import duration_text, fmt, interval, items_words, percent
+from capsim.words import duration_text, fmt, interval, items_words, metric_label, percent
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -34,7 +34,7 @@ def year_columns(result: SimulationResult) -> list[tuple[str, str, bool]]:
     columns += [("backlog_mean", "Items waiting (average over the year)", False),
                 ("analyst_hours", "Analyst review hours", False),
                 ("fte", "Staff in post, all teams (FTE)", False),
-                ("cost_total", f"Staff and tooling cost ({s.costs.currency})", False)]
+                ("cost_total", f"{metric_label('cost_total')} ({s.costs.currency})", False)]
     return columns
 
 

@@ -7,7 +7,8 @@ nothing of Streamlit, so that tests and benchmarks call them directly:
   through the same ``--set`` overrides as the command line (so validation and its messages are
   the CLI's), with its unit, its allowed range (read from the schema) and its default's source;
 - :mod:`capsim.web.running`: loading a scenario (bundled or uploaded) into a visitor's own
-  temporary folder, running it, comparing variants and solving for staffing;
+  temporary folder, running it, comparing variants, solving for staffing, writing the report and brief;
+- :mod:`capsim.web.service_levels`: service levels left without items (a classifier's queues), in words;
 - :mod:`capsim.web.downloads`: what a visitor takes away: the scenario as YAML (which
   ``capsim run`` reproduces exactly), summary.csv, the HTML report, and a link restoring the inputs.
 

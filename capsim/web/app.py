@@ -24,7 +24,7 @@ from capsim.output import safe_name
 from capsim.report.findings import comparison_lines, headline_findings
 from capsim.report.flow import flow_svg
 from capsim.scenario import WEEKDAYS, ScenarioError
-from capsim.web import downloads, inputs, running
+from capsim.web import downloads, inputs, running, service_levels
 
 MAX_VARIANTS = 3  # variants the page compares side by side (a bare string here would show on the page)
 BUNDLED, UPLOAD = "a scenario that comes with capsim", "your own scenario file (YAML)"
@@ -94,7 +94,7 @@ def caption(inp: inputs.Input) -> str:
     default = str(inp.default) if inp.key == "experiment.seed" else plain(inp.default)
     allowed = inp.allowed()
     if inp.default is None and inp.start is not None:
-        default += f"; starts at {plain(inp.start)} (an assumption: no published figure exists)"
+        default += f"; starts at {plain(inp.start)}"
     return f"Scenario's value: {default} · source: {inp.source}" + (f" · allowed: {allowed}" if allowed else "")
 
 
@@ -135,10 +135,11 @@ def change_inputs(start: str, base, restored) -> dict:
     for n, group in enumerate(groups):
         with st.expander(group, expanded=n < 2):
             members = [i for i in listed if i.group == group]
-            rows = [members] if group != "Tools" else \
-                [list(tool) for _, tool in itertools.groupby(members, key=lambda i: i.key.split(".")[1])]
-            for row in rows:  # each tool on a row of its own: its switch, then its settings
-                columns = st.columns(min(max(len(row), 3), 5) if group == "Tools" else 3)
+            by_row = group in ("Tools", "Service levels")
+            rows = [list(row) for _, row in itertools.groupby(members, key=lambda i: i.key.split(".")[1])] \
+                if by_row else [members]
+            for row in rows:  # each tool and each priority on a row of its own: its switch, then its settings
+                columns = st.columns(min(max(len(row), 3), 5) if by_row else 3)
                 for k, inp in enumerate(i for i in row if i.shown_for is None or
                                         values.get(i.shown_for[0]) == i.shown_for[1]):
                     with columns[k % len(columns)]:
@@ -195,6 +196,9 @@ def plain(value) -> str:
 def show_changes(listed: list[inputs.Input], values: dict, sets: list[str]) -> None:
     """The inputs changed from the scenario's values, in words (and as the command line writes them)."""
     changed = {s.partition("=")[0] for s in sets}
+    if "sla" in changed:  # service levels added or removed: the list is written whole
+        changed |= {i.key for i in listed if i.key.startswith("sla.") and values.get(i.id) != i.default
+                    and (i.enabled_by is None or values.get(i.enabled_by))}
     lines = [f"{i.label}: {plain(values.get(i.id))} {i.unit}".rstrip() for i in listed
              if i.key in changed and (i.shown_for is None or values.get(i.shown_for[0]) == i.shown_for[1])
              and not (i.kind == "choice" and values.get(i.id) == inputs.OWN_GROWTH)]
@@ -258,7 +262,10 @@ def staffing(scenario) -> None:
     period = b.selectbox("Plan by", ["quarter", "year", "month"], key="staff_period")
     confidence = c.slider("Service levels met in this share of replications (%)", 50, 99, 90, 1,
                           key="staff_confidence") / 100
-    if st.button("Find how many analysts are needed", key="staff"):
+    nothing = service_levels.no_sla_for(scenario, team)
+    if nothing:
+        st.warning(nothing)
+    if st.button("Find how many analysts are needed", key="staff", disabled=nothing is not None):
         bar = st.progress(0.0, text="Planning")
 
         def progress(done: float, total: float, what: str) -> None:
@@ -269,10 +276,6 @@ def staffing(scenario) -> None:
         except (ValueError, ScenarioError) as err:
             bar.empty()
             st.error(str(err))
-            if "no SLA" in str(err):
-                st.caption("The page can change service levels but not add one. The service levels here cover "
-                           "other priorities than this team's items have (a classifier, when on, sorts items into "
-                           "its flagged and other priorities): upload a scenario with a service level for them.")
             return
         bar.empty()
         st.session_state.plan = (scenario.digest(), plan)
@@ -281,16 +284,18 @@ def staffing(scenario) -> None:
         plan = saved[1]
         table = plan.table()
         st.pyplot(staffing_plan(table, scenario, plan.seed, plan.replications, team=plan.team))
-        shown = table[["period", "period_start", "period_end", "needed", "headcount", "hires", "hire_by", "met",
-                       "note"]].rename(columns={"period_start": "from", "period_end": "to", "headcount": "in post",
-                                                "hire_by": "hire by"})
+        shown = table[["period_start", "period_end", "needed", "headcount", "hires", "hire_by", "met", "note"]].rename(
+            columns={"period_start": "from", "period_end": "to", "needed": "analysts needed",
+                     "headcount": "analysts planned", "hires": "new hires", "hire_by": "hire by", "met": "targets met"})
         st.dataframe(shown, hide_index=True)
+        st.caption("Analysts needed: the fewest that meet every deadline of the team in the period; planned: the "
+                   "headcount in post, which never falls and allows for hiring time (hire by: when to start hiring).")
 
 
 def take_away(ws, scenario, sets: list[str], start: str | None, result) -> None:
-    """Step 7: the scenario as YAML, summary.csv, the report, a link restoring the inputs."""
+    """Step 7: the scenario as YAML, summary.csv, the report, the brief, a link restoring the inputs."""
     st.header("7 · Take it away")
-    a, b, c = st.columns(3)
+    a, b, c, d = st.columns(4)
     a.download_button("Scenario (YAML)", downloads.scenario_yaml(scenario, sets), file_name=f"{safe_name(scenario.name)}.yaml",
                       mime="application/x-yaml", key="download_yaml", on_click="ignore",
                       help="capsim run on this file gives the same numbers (same seed, same replications).")
@@ -300,6 +305,15 @@ def take_away(ws, scenario, sets: list[str], start: str | None, result) -> None:
         c.download_button("Report (HTML)", lambda: running.report_html(ws, [result], sets, f"{scenario.name}.yaml"),
                           file_name="report.html", mime="text/html", key="download_report",
                           on_click="ignore", help="The same report as capsim run writes (it takes a few seconds).")
+        pdf = running.can_print()
+        d.download_button(f"Brief ({'PDF' if pdf else 'HTML'})",
+                          lambda: running.brief(ws, [result], sets, f"{scenario.name}.yaml", pdf),
+                          file_name=f"brief.{'pdf' if pdf else 'html'}", mime="application/pdf" if pdf else "text/html",
+                          key="download_brief", on_click="ignore",
+                          help="Two A4 pages to hand over: the findings to quote, key charts, sources, main limits "
+                          "(as capsim brief --no-what-it-takes writes it; it takes several seconds)." if pdf else
+                          "Two A4 pages to hand over. Chromium, which prints it to PDF, is not installed here: "
+                          "open the page and print it from your browser on A4.")
     else:
         b.caption("Run the scenario to download its numbers and report.")
     if start is not None:
@@ -340,7 +354,7 @@ def main() -> None:
     try:
         scenario, warnings = running.load(path, sets)
         st.session_state.scenario = scenario
-        for line in warnings:
+        for line in warnings + service_levels.unused_slas(scenario):
             st.warning(line)
     except ScenarioError as err:
         st.session_state.scenario = None

@@ -47,6 +47,9 @@ TOOL_SETTINGS: dict[str, tuple[str, ...]] = {
 TOOL_ASSUMED = {("classifier", "recall"): 0.90, ("classifier", "fpr"): 0.10}
 """Starting values for a classifier switched on from a scenario that gives none: the assumptions of
 ``scenarios/tooling-classifier.yaml`` (no published precision or recall exists)."""
+SLA_START = (72.0, 90.0)
+"""A new service level starts at 90% within 72 hours (hours, %): the target of ``scenarios/base.yaml``."""
+NEW_SLA = "assumption (as the deadline of scenarios/base.yaml)"
 PERCENT_FIELDS = {"shrinkage", "target", "match_rate", "spot_check", "recall", "fpr", "tpr"}
 """Shares the page shows in percent (0 to 100) and writes as shares (0 to 1)."""
 LABELS = {
@@ -77,7 +80,8 @@ class Input:
     label: str
     kind: str
     default: Any
-    write: Callable[[Any], str]
+    write: Callable[[Any], str] | None
+    """``--set`` text of a value; None for an SLA's switch, which writes the whole list (:func:`sla_list`)."""
     unit: str = ""
     low: float | None = None
     high: float | None = None
@@ -275,21 +279,38 @@ def inputs_for(scenario: Scenario, sources: dict[str, str] | None = None) -> lis
             percent = name in PERCENT_FIELDS
             shown = None if value is None else _round(100 * value if percent else value)
             start = TOOL_ASSUMED.get((tool, name))
+            assumed = {"source": "assumption: no published figure exists (as scenarios/tooling-classifier.yaml)"} \
+                if value is None and start is not None else {}
             add(key=f"{base}.{name}", group=group, label=LABELS[name], kind="number", unit="%" if percent else "×",
-                default=shown, start=None if start is None else _round(100 * start if percent else start),
+                default=shown, start=None if start is None else _round(100 * start if percent else start), **assumed,
                 write=_percent if percent else _number, enabled_by=f"{base}.enabled",
                 **_bounds(model, name, 100 if percent else 1))
+        if tool == "classifier":
+            for name, label in (("positive_priority", "Queue of the items it flags"),
+                                ("negative_priority", "Queue of the other items")):
+                add(key=f"{base}.{name}", group=group, label=label, kind="choice", options=tuple(scenario.priorities),
+                    default=getattr(section, name), write=str, enabled_by=f"{base}.enabled",
+                    help="The priority its items wait at. A service level applies to the items of its priority: "
+                    f"the scenario's priorities, served first to last, are {', '.join(scenario.priorities)}.")
         add(key=f"{base}.annual_cost", group=group, label="Tool's cost a year", kind="number",
             unit=scenario.costs.currency, default=section.annual_cost, write=_number, enabled_by=f"{base}.enabled",
             low=0.0, high=None)
 
-    for sla in scenario.sla:
-        group, base = "Service levels", f"sla.{sla.priority}"
-        add(key=f"{base}.within", group=group, label=f"{sla.priority.capitalize()} items assessed within",
-            kind="number", unit="hours", default=_round(sla.within / units.SECONDS_PER_HOUR), write=_suffix("h"),
-            low=0.0, high=None)
-        add(key=f"{base}.target", group=group, label=f"Share of {sla.priority} items to meet it", kind="number",
-            unit="%", default=_round(100 * sla.target), write=_percent, **_bounds(SLA, "target", 100))
+    slas = {sla.priority: sla for sla in scenario.sla}
+    for priority in scenario.priorities:  # a service level may be set for any priority, or removed
+        sla, group, base = slas.get(priority), "Service levels", f"sla.{priority}"
+        add(key=base, group=group, label=f"A deadline for '{priority}' priority", kind="switch",
+            default=sla is not None, write=None, source="scenario" if sla else "none in the scenario",
+            help=f"Items wait in queues by priority, served first to last: {', '.join(scenario.priorities)}. "
+            "A deadline (service level) says how soon a share of the items of one priority must be assessed.")
+        add(key=f"{base}.within", group=group, label=f"'{priority}': assessed within", kind="number", unit="hours",
+            default=None if sla is None else _round(sla.within / units.SECONDS_PER_HOUR), start=SLA_START[0],
+            **({} if sla else {"source": NEW_SLA}),
+            write=_suffix("h"), low=0.0, high=None, enabled_by=base)
+        add(key=f"{base}.target", group=group, label=f"'{priority}': share to meet it", kind="number", unit="%",
+            default=None if sla is None else _round(100 * sla.target), start=SLA_START[1], write=_percent,
+            **({} if sla else {"source": NEW_SLA}),
+            enabled_by=base, **_bounds(SLA, "target", 100))
 
     add(key="costs.currency", group="Money", label="Currency", kind="text", unit="ISO 4217 code",
         default=scenario.costs.currency, write=lambda text: str(text))
@@ -307,8 +328,13 @@ def overrides(inputs: Iterable[Input], values: dict[str, Any]) -> list[str]:
     inputs = list(inputs)
     by_id = {i.id: i for i in inputs}
     out: dict[str, str] = {}
+    whole = sla_list(inputs, values)
+    if whole is not None:
+        out["sla"] = whole
     for inp in inputs:
         value = values.get(inp.id, inp.initial)
+        if whole is not None and inp.key.startswith("sla."):
+            continue  # the whole list holds every service level's values
         if inp.enabled_by is not None and not values.get(inp.enabled_by, by_id[inp.enabled_by].initial):
             continue
         if inp.shown_for is not None:
@@ -320,3 +346,20 @@ def overrides(inputs: Iterable[Input], values: dict[str, Any]) -> list[str]:
             continue
         out[inp.key] = f"{inp.key}={inp.write(value)}"
     return list(out.values())
+
+
+def sla_list(inputs: Iterable[Input], values: dict[str, Any]) -> str | None:
+    """``sla=[...]`` with every service level switched on, where the priorities that have one
+    differ from the scenario's (a ``--set`` cannot add or remove one list element); else None."""
+    inputs = list(inputs)
+    switches = [i for i in inputs if i.write is None]
+    if all(values.get(i.id, i.initial) == i.default for i in switches):
+        return None
+    by_id = {i.id: i for i in inputs}
+
+    def text(inp: Input) -> str:
+        return inp.write(values.get(inp.id, inp.initial))
+
+    items = [f"{{priority: {i.key.split('.')[1]}, within: {text(by_id[i.id + '.within'])}, "
+             f"target: {text(by_id[i.id + '.target'])}}}" for i in switches if values.get(i.id, i.initial)]
+    return "sla=[" + ", ".join(items) + "]"

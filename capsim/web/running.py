@@ -9,6 +9,7 @@ report. Nothing the page does writes anywhere else. Scenarios load through
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import tempfile
@@ -23,6 +24,12 @@ MAX_UPLOAD_BYTES = safe_yaml.MAX_BYTES
 """Largest scenario file the page accepts, in bytes (the safe loader's own limit)."""
 UPLOAD_NAME = "uploaded.yaml"
 """The name an uploaded file is saved under in the visitor's folder (never the name it came with)."""
+WORKERS = min(2, os.cpu_count() or 1)
+"""Local processes sharing a run's replications (results do not depend on it): two, where there are
+two cores, so that the page answers in about half the time (``benchmarks/bench_web.py``)."""
+PAGE_CHARTS = ("svg",)
+"""Chart files written for the report and brief the page offers: the SVG their pages inline (the
+command line's PNG copies, for slides, are not part of a download and would double the wait)."""
 
 
 class Workspace:
@@ -95,7 +102,7 @@ def run(scenario: Scenario, progress: Callable[[int, int], None] | None = None):
     """Simulate ``scenario`` with its own replications and seed (as ``capsim run`` does)."""
     from capsim.experiment import simulate
 
-    return simulate(scenario, progress=progress)
+    return simulate(scenario, workers=WORKERS, progress=progress)
 
 
 def run_variants(scenarios: list[Scenario], progress: Callable[[int, int], None] | None = None):
@@ -109,7 +116,7 @@ def run_variants(scenarios: list[Scenario], progress: Callable[[int, int], None]
     results = []
     for k, scenario in enumerate(scenarios):
         step = (lambda done, _, k=k: progress(k * first.replications + done, total)) if progress else None
-        results.append(simulate(scenario, first.replications, first.seed, progress=step))
+        results.append(simulate(scenario, first.replications, first.seed, workers=WORKERS, progress=step))
     return results, paired_differences(results)
 
 
@@ -119,17 +126,42 @@ def staffing(scenario: Scenario, team: str, period: str, confidence: float,
     with the solver's message for a team that cannot be planned (no SLA, say)."""
     from capsim.staffing import solve_staffing
 
-    return solve_staffing(scenario, team, period=period, confidence=confidence, progress=progress)
+    return solve_staffing(scenario, team, period=period, confidence=confidence, workers=WORKERS, progress=progress)
+
+
+def _manifests(results: list, overrides: list[str], source: str) -> list[dict]:
+    """The manifest of each run, as ``capsim run`` records it (``source``: the scenario file's name)."""
+    from capsim.manifest import manifest
+
+    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    return [manifest(r.scenario, seed=r.seed, replications=r.replications, workers=1, started=started,
+                     wall_seconds=time.perf_counter() - clock, source=source, overrides=overrides)
+            for r in results]
 
 
 def report_html(workspace: Workspace, results: list, overrides: list[str], source: str) -> bytes:
     """The HTML report of ``results``, written in the workspace (as ``capsim run`` writes it)."""
-    from capsim.manifest import manifest
     from capsim.report.page import write_report
 
-    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
-    records = [manifest(r.scenario, seed=r.seed, replications=r.replications, workers=1, started=started,
-                        wall_seconds=time.perf_counter() - clock, source=source, overrides=overrides)
-               for r in results]
-    return write_report(workspace.subfolder("report"), results, records, overrides=overrides).read_bytes()
+    return write_report(workspace.subfolder("report"), results, _manifests(results, overrides, source),
+                        overrides=overrides, formats=PAGE_CHARTS).read_bytes()
+
+
+def can_print() -> bool:
+    """True where Chromium is installed, so the brief can be printed to PDF (:mod:`capsim.pdf`)."""
+    from capsim.pdf import find_chromium
+
+    return find_chromium() is not None
+
+
+def brief(workspace: Workspace, results: list, overrides: list[str], source: str, pdf: bool) -> bytes:
+    """The two-page brief of ``results`` (:mod:`capsim.report.brief`, as ``capsim brief
+    --no-what-it-takes`` writes it): printed to PDF with ``pdf``, else its A4 HTML page."""
+    from capsim.pdf import print_to_pdf
+    from capsim.report.brief import write_brief_html
+
+    folder = workspace.subfolder("brief")
+    page, _ = write_brief_html(folder, results, _manifests(results, overrides, source), overrides=overrides,
+                               plan=False, formats=PAGE_CHARTS)
+    return (print_to_pdf(page, folder / "brief.pdf") if pdf else page).read_bytes()
 

@@ -1,0 +1,56 @@
+"""The compiled bookkeeping between decision points (capsim.kernel) gives exactly what the
+numpy forms it replaced gave: the same order, ties included, so that every seed's results
+stay the same bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from capsim.kernel import finished_by, merge_windows, referred
+
+
+def test_merging_streams_drawn_ahead_is_a_stable_sort_by_window_then_arrival():
+    rng = np.random.default_rng(3)
+    sizes = rng.integers(0, 6, size=(3, 5))
+    streams = []
+    for s in range(3):  # each stream's arrivals sorted, window w within [w, w + 1); whole numbers make ties
+        streams.append(np.concatenate([np.sort(w + np.floor(rng.random(n) * 4) / 4) for w, n in enumerate(sizes[s])]))
+    arrival = np.concatenate(streams)
+    starts = np.concatenate([[0], np.cumsum([len(x) for x in streams])[:-1]]).astype(np.int64)
+    window = np.concatenate([np.repeat(np.arange(5), sizes[s]) for s in range(3)])
+    assert len(np.unique(arrival)) < len(arrival)  # ties across streams are tested
+    assert np.array_equal(merge_windows(arrival, starts, sizes.astype(np.int64)), np.lexsort((arrival, window)))
+
+
+def test_finished_items_come_in_end_order_ties_in_the_order_looked_at():
+    start = np.zeros(12)
+    start[5] = np.inf  # expired in the queue: never started
+    end = np.array([3.0, 1.0, 2.0, 2.0, 9.0, np.inf, 1.0, 2.0, 0.5, 7.0, 2.0, 1.0])
+    unfinished = np.array([10, 4], dtype=np.int64)
+    queue = np.array([[0, 1, 2, 3, 5, 99], [6, 7, 8, 9, 11, 99]], dtype=np.int64)
+    heads, qhead = np.array([0, 1]), np.array([5, 5])
+    finished, pending = finished_by(2.0, unfinished, queue, heads, qhead, start, end)
+    looked_at = np.array([10, 4, 0, 1, 2, 3, 7, 8, 9, 11])  # the unfinished, then each queue's taken, less 5
+    done = looked_at[end[looked_at] <= 2.0]
+    assert np.array_equal(finished, done[np.argsort(end[done], kind="stable")])
+    assert list(finished) == [8, 1, 11, 10, 2, 3, 7]
+    assert list(pending) == [4, 0, 9]
+
+
+def test_each_finished_item_is_referred_by_its_first_matching_rule_and_its_draw():
+    rng = np.random.default_rng(8)
+    flags = rng.integers(0, 64, 200).astype(np.uint8)
+    priority = rng.integers(0, 4, 200).astype(np.int8)
+    finished = rng.permutation(200)[:150].astype(np.int64)
+    bits, wanted = np.array([4 | 1, 4, 8]), np.array([4, 4, 8])
+    shares, own = np.array([0.5, 0.2, 1.0]), np.array([-1, 0, 2])
+    draws = rng.random(len(finished))
+    sent, level = referred(finished, flags, priority, bits, wanted, shares, draws, own)
+    rule = np.full(len(finished), -1)  # the numpy form it replaced
+    for k in range(len(bits) - 1, -1, -1):
+        rule[(flags[finished] & bits[k]) == wanted[k]] = k
+    keep = (rule >= 0) & (draws < shares[rule])
+    expected_level = np.where(own[rule] >= 0, own[rule], priority[finished])[keep]
+    assert np.array_equal(sent, finished[keep]) and np.array_equal(level, expected_level.astype(np.int8))
+    everything, _ = referred(finished, flags, priority, bits, wanted, np.ones(3), np.zeros(0), own)
+    assert np.array_equal(everything, finished[rule >= 0])  # no draws: every share is 1
