@@ -312,7 +312,10 @@ def run(
     """
     loaded, path = load(scenario, set_)
     if loaded.uncertain:  # a run uses their central values; the two-level run is its own command
-        warn([f"{path}: note: {len(loaded.uncertain)} uncertain input(s) ({', '.join(i.key for i in loaded.uncertain)}) "
+        from capsim.words import how_many
+
+        warn([f"{path}: note: {how_many(len(loaded.uncertain), 'uncertain input')} "
+              f"({', '.join(i.key for i in loaded.uncertain)}) "
               f"run at their medians; capsim uncertainty {scenario} samples them"])
     result, target = simulate_and_write(ctx, loaded, path, out, replications, seed, workers, set_, report=not no_report)
     print_headline(result)

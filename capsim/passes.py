@@ -438,3 +438,38 @@ def queue_seconds(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, 
         left = min(max(left, t0), t1)
         out[i] = left - min(max(arrival[i], t0), t1)
     return out
+
+
+@njit(cache=True)
+def reachable_in_time(arrival: np.ndarray, group: np.ndarray, priority: np.ndarray, wanted: int,
+                      starts: np.ndarray, ends: np.ndarray, within: float, groups: int
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: the items of priority ``wanted`` (``group`` ≥ 0) and how many of them could start
+    within ``within`` seconds of arriving, given when someone is on shift: at arrival if it falls
+    in a staffed shift [``starts``, ``ends``) (sorted by start), else at the next start.
+
+    The same counts as, over those items, ``k = searchsorted(starts, arrival, "right") - 1``,
+    ``first = where((k >= 0) & (arrival < ends[k]), arrival, append(starts, inf)[k + 1])`` and
+    ``bincount(group, weights=first - arrival < within)`` (as floats, with the item counts).
+    """
+    count = np.zeros(groups)
+    hits = np.zeros(groups)
+    n_starts = starts.shape[0]
+    for i in range(arrival.shape[0]):
+        g = group[i]
+        if g < 0 or priority[i] != wanted:
+            continue
+        count[g] += 1.0
+        if n_starts == 0:  # nobody ever on shift
+            continue
+        t = arrival[i]
+        k = np.searchsorted(starts, t, side="right") - 1
+        if k >= 0 and t < ends[k]:
+            first = t
+        elif k + 1 < n_starts:
+            first = starts[k + 1]
+        else:
+            first = np.inf
+        if first - t < within:
+            hits[g] += 1.0
+    return count, hits

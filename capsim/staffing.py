@@ -79,6 +79,7 @@ from capsim.demand import cell_seconds, rate_at
 from capsim.memory import check_run
 from capsim.metrics import eventual_waits, metric_range, sla_attainment, sla_attainment_by_group, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
+from capsim.passes import reachable_in_time
 from capsim.records import Replication
 from capsim.results import mean_ci
 from capsim.scenario import HeadcountChange, Scenario, Team
@@ -494,19 +495,11 @@ def roster_bounds(scenario: Scenario, rep: Replication, which: np.ndarray, windo
     items, plan = rep.items, rep.shifts[team_index]
     staffed = plan.on_duty > 0
     starts, ends = plan.start[staffed], plan.end[staffed]
+    mine = np.where(items.team == team_index, which, -1)
     out = {}
-    for sla in team_slas(scenario, team_index):
-        rows = (which >= 0) & (items.team == team_index) & (items.priority == scenario.priorities.index(sla.priority))
-        arrival, period = items.arrival[rows], which[rows]
-        if len(starts):
-            k = np.searchsorted(starts, arrival, side="right") - 1
-            inside = (k >= 0) & (arrival < ends[np.clip(k, 0, None)])
-            following = np.append(starts, np.inf)[k + 1]
-            in_time = np.where(inside, arrival, following) - arrival < sla.within
-        else:  # nobody ever on shift
-            in_time = np.zeros(len(arrival), dtype=bool)
-        count = np.bincount(period, minlength=windows)
-        hits = np.bincount(period, weights=in_time, minlength=windows)
+    for sla in team_slas(scenario, team_index):  # one compiled pass over the items per priority
+        count, hits = reachable_in_time(items.arrival, mine, items.priority, scenario.priorities.index(sla.priority),
+                                        starts, ends, sla.within, windows)
         out[sla.priority] = np.divide(hits, count, out=np.full(windows, np.nan), where=count > 0)
     return out
 

@@ -46,6 +46,12 @@ def round_sig(x: float, digits: int = 2) -> float:
     return round(x, -int(math.floor(math.log10(abs(x)))) + digits - 1)
 
 
+def how_many(n: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun in the right number: "1 input", "3 inputs" (``plural`` for a noun
+    that does not take an s)."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def count_words(x: float) -> str:
     """A count for a title: 2,100; 9,800; 47; 1.2 million; 3.4 billion (never in scientific
     notation; a count that rounds to zero has no sign)."""

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from capsim.passes import (group_values, grouped_waits, item_counts, most_waiting, queue_seconds, shift_totals,
-                           sla_tallies, sla_tallies_by_kind, step_counts, step_sums, times_left, wait_group_counts,
+from capsim.passes import (group_values, grouped_waits, item_counts, most_waiting, queue_seconds, reachable_in_time,
+                           shift_totals, sla_tallies, sla_tallies_by_kind, step_counts, step_sums, times_left, wait_group_counts,
                            waits_of, window_rows)
 
 ALL = np.zeros(0, dtype=np.int64)  # an empty key: one group
@@ -230,3 +230,29 @@ def test_grouped_waits_are_the_waits_of_each_groups_mask(seed):
         for p in range(4):
             lo, hi = at(counts)[4 * t + p:4 * t + p + 2]
             assert np.array_equal(out[4][lo:hi], waits(measured & (team == t) & (priority == p))[0])
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("shifts", [0, 1, 40])
+def test_reachable_in_time_matches_the_numpy_roster_bound(seed, shifts):
+    """Arrivals before the first shift, inside shifts, between them and after the last; no shift at all."""
+    rng = np.random.default_rng(seed)
+    n, groups, within = 3000, 5, 6 * 3600.0
+    starts = np.sort(rng.uniform(0, 100 * 3600, shifts))
+    ends = starts + rng.uniform(1, 8 * 3600, shifts)
+    arrival = rng.uniform(-10 * 3600, 110 * 3600, n)
+    arrival[::7] = starts[rng.integers(0, shifts, len(arrival[::7]))] if shifts else 0.0  # ties at shift starts
+    group = rng.integers(-1, groups, n)
+    priority = rng.integers(0, 2, n).astype(np.int8)
+    count, hits = reachable_in_time(arrival, group, priority, 1, starts, ends, within, groups)
+    rows = (group >= 0) & (priority == 1)
+    a, g = arrival[rows], group[rows]
+    assert np.array_equal(count, np.bincount(g, minlength=groups).astype(float))
+    if shifts:
+        k = np.searchsorted(starts, a, side="right") - 1
+        inside = (k >= 0) & (a < ends[np.clip(k, 0, None)])
+        first = np.where(inside, a, np.append(starts, np.inf)[k + 1])
+        expected = np.bincount(g, weights=first - a < within, minlength=groups)
+    else:
+        expected = np.zeros(groups)
+    assert np.array_equal(hits, expected)

@@ -180,7 +180,8 @@ def test_the_chart_marks_an_impossible_period_with_a_dash_and_a_late_hire_as_lat
     plan = solve_staffing(late, period="quarter", confidence=0.8)
     assert plan.periods[0].late_weeks > 0
     title = charts.staffing_plan(plan.table(), late, plan.seed, plan.replications)._suptitle.get_text()
-    assert f"(already late by {plan.periods[0].late_weeks} weeks)" in title.replace("\n", " ")
+    assert f", already {plan.periods[0].late_weeks} weeks late" in title.replace("\n", " ")
+    assert ") (" not in title  # one aside at a time: "…, already N weeks late (the first of K hiring dates)"
 
 
 def test_at_most_max_hires_a_period_even_after_the_replay_asks_for_more(hotline):

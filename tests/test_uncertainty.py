@@ -173,14 +173,14 @@ def test_assumptions_table_marks_an_uncertain_input_with_its_range_and_source():
     assert float(row.value) == pytest.approx(209.4, abs=0.05) and row.unit == "d"
     run = type("Run", (), {"scenario": scenario, "replications": 3, "seed": 1})()  # what methods() reads of a result
     answers = {item: text for item, _, text in methods(scenario, {}, [run])}
-    assert "1 input(s) are given as distributions" in answers["3.3"]
+    assert "1 input is given as a distribution" in answers["3.3"]
 
 
 def test_an_ordinary_run_says_it_uses_the_medians(tmp_path):
     done = CliRunner().invoke(app, ["run", uncertain_mmc(tmp_path, days=0.5), "-r", "1", "--no-report",
                                     "--out", str(tmp_path / "run")])
     assert done.exit_code == 0, done.output
-    assert "2 uncertain input(s)" in done.output and "run at their medians; capsim uncertainty" in done.output
+    assert "2 uncertain inputs (" in done.output and "run at their medians; capsim uncertainty" in done.output
 
 
 # --------------------------------------------------------------------------- what a reader sees

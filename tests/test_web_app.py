@@ -352,3 +352,14 @@ def test_a_team_without_any_deadline_is_told_which_to_set(workspace):
         "No deadline applies to the analysts team's items, so there is no target to plan its staff for: the "
         "scenario's streams and referrals put items at 'normal' priority only, and the scenario sets no deadline. "
         "Under Service levels, set a deadline for 'normal'.")
+
+
+def test_the_year_by_year_table_says_which_years_are_part_years():
+    """A run from late January over 400 days measures most of one year and two months of the
+    next: the page's table names them as the report does ("2025 (Jan–Mar)"), never as whole years."""
+    from capsim import simulate
+    from capsim.web.app import yearly_table
+
+    scenario = load_scenario(bundled.path("base"), ["clock.horizon=400d"])
+    table = yearly_table(simulate(scenario, replications=2))
+    assert list(table.year) == ["2024 (Jan–Dec)", "2025 (Jan–Feb)"]

@@ -92,13 +92,14 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
                  else f"The {team} team needs {lo} to {hi} analysts to {doing}")
         if hires:
             first_date, first_n, first_k = hires[0]
-            title += (f"; hire {first_n} {'analyst' if first_n == 1 else 'analysts'} by {first_date:%Y-%m-%d}"
-                      + (f" (the first of {len(hires)} hiring dates)" if len(hires) > 1 else ""))
+            title += f"; hire {first_n} {'analyst' if first_n == 1 else 'analysts'} by {first_date:%Y-%m-%d}"
             late = int(table["late_weeks"].iloc[first_k]) if "late_weeks" in table else 0
             if late > 0:
-                title += f" (already late by {late} weeks)"
+                title += f", already {late} weeks late"
             elif first_date < run_start:
                 title += ", before the run starts"
+            if len(hires) > 1:
+                title += f" (the first of {len(hires)} hiring dates)"
         elif in_post is not None and hi <= in_post:
             title += f"; the {in_post} in post suffice"
         if (~met).any():
@@ -148,7 +149,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         share = f"≥ {confidence:.0%} of " if confidence is not None else ""
         fte = ""  # what FTE is measured against (capsim.staff_notes.fte_basis)
         if member is not None and "fte" in table:
-            fte = (f"\n{heads[-1]} {counted} = {table['fte'].iloc[-1]:.3g} FTE of a {fte_hours(member):g} h "
+            fte = (f";\n{heads[-1]} {counted} = {table['fte'].iloc[-1]:.3g} FTE of a {fte_hours(member):g} h "
                    f"contracted week")
         ax.set_title(f"Headcount planned per {period or 'period'} to meet every SLA in {share}{replications} "
                      f"replications{fte}", loc="left", fontsize=12, color=MUTED)

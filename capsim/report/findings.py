@@ -9,7 +9,8 @@ import pandas as pd
 
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from capsim.report.years import year_findings
-from capsim.words import duration_text, fmt, interval, is_share, items_words, metric_label, percent, signed, wait_words
+from capsim.words import (duration_text, fmt, how_many, interval, is_share, items_words, metric_label, percent, signed,
+                          wait_words)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -85,7 +86,8 @@ def headline_findings(result: SimulationResult) -> list[str]:
         found.append(f"{metric_label('cost_total')} over the measured period is {m('cost_total')}, "
                      f"{m('cost_per_assessed')} per assessed item.")
     if s.uncertain:
-        found.append(f"These intervals are the luck of the draw only: {len(s.uncertain)} input(s) are uncertain "
+        found.append(f"These intervals are the luck of the draw only: {how_many(len(s.uncertain), 'input')} "
+                     f"{'is' if len(s.uncertain) == 1 else 'are'} uncertain "
                      f"({', '.join(i.key for i in s.uncertain)}) and run here at their medians. capsim uncertainty "
                      f"{s.name} gives each year's FTE and total cost with the interval over what we don't know too, "
                      "and names the input that drives it.")

@@ -9,7 +9,7 @@ from capsim.report.flow import enabled_tools
 from capsim.scenario import Scenario
 from capsim.units import format_duration
 from capsim.version import version
-from capsim.words import duration_text
+from capsim.words import duration_text, how_many
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -20,8 +20,9 @@ def uncertain_inputs_text(scenario: Scenario) -> str:
     if not scenario.uncertain:
         return ""
     keys = ", ".join(i.key for i in scenario.uncertain)
-    return (f" {len(scenario.uncertain)} input(s) are given as distributions ({keys}); the runs reported here use "
-            "their medians. capsim uncertainty samples them: parameter sets from a Latin hypercube "
+    given = "is given as a distribution" if len(scenario.uncertain) == 1 else "are given as distributions"
+    return (f" {how_many(len(scenario.uncertain), 'input')} {given} ({keys}); the runs reported here use "
+            "their medians. capsim uncertainty samples them: parameter sets from a Latin hypercube (by default) "
             "(scipy.stats.qmc), each run for several replications under common random numbers, give each result a "
             "run-to-run, an input and a total 95% interval, with their Monte Carlo error, and rank the inputs by "
             "the share of the result's input variance each explains (rank regression).")

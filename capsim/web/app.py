@@ -158,6 +158,9 @@ def yearly_table(result):
     table = result.period_summary
     if table.empty:
         return None
+    from capsim.charts.by_year import year_labels
+
+    labels = year_labels(result, shortest_days=0)  # part years say so: "2030 (Jan–Mar)", as in the report
     currency = result.scenario.costs.currency
     wanted = [m for m in table.metric.unique() if m in YEARLY or (m.startswith("sla_") and m.count("_") == 1)]
     rows = {}
@@ -165,7 +168,8 @@ def yearly_table(result):
         cell = words.fmt(row.metric, row.mean, currency)
         if pd.notna(row.ci_low) and row.ci_low != row.ci_high:
             cell += f" ({words.fmt(row.metric, row.ci_low, currency)}–{words.fmt(row.metric, row.ci_high, currency)})"
-        rows.setdefault(str(row.period), {})[words.metric_label(row.metric, result.scenario)] = cell
+        label = labels.get(str(row.period), str(row.period))
+        rows.setdefault(label, {})[words.metric_label(row.metric, result.scenario)] = cell
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year").reset_index()
 
 
