@@ -985,6 +985,7 @@ def staff(
     from rich.progress import TaskProgressColumn, TimeElapsedColumn
 
     from capsim.staffing import PERIOD_MONTHS, Limits, solve_staffing
+    from capsim.words import fmt, sla_words
 
     if not 0 < confidence < 1:
         fail(f"--confidence must be between 0 and 1 (exclusive), e.g. 0.9; got {confidence:g}")
@@ -1045,14 +1046,14 @@ def staff(
     member = next(t for t in loaded.workforce if t.team == plan.team)
     in_post = "in post (heads)" if member.shifts is not None else "in post (seats)"
     for column in ["period", "from", "to", "needed (reps)", in_post, "FTE", "hires", "hire by",
-                   *[f"sla_{p} (95% CI)" for p in slas], "busy (usable)", "reps met", "met"]:
+                   *[f"{sla_words(loaded, p)} (95% CI)" for p in slas], "busy (usable)", "reps met", "met"]:
         shown.add_column(column, justify="left" if column in {"from", "to", "hire by", "met"} else "right",
                          min_width=10 if column in {"from", "to", "hire by"} else None,  # dates whole
                          max_width=8 if column in {"needed (reps)", in_post, "busy (usable)"} else None)
     for row in table.itertuples(index=False):
         values = row._asdict()
-        cells = [f"{format_value(values[f'sla_{p}'])} ({format_value(values[f'sla_{p}_ci_low'])}–"
-                 f"{format_value(values[f'sla_{p}_ci_high'])})" for p in slas]
+        cells = [f"{fmt(f'sla_{p}', values[f'sla_{p}'])} ({fmt(f'sla_{p}', values[f'sla_{p}_ci_low'])}–"
+                 f"{fmt(f'sla_{p}', values[f'sla_{p}_ci_high'])})" for p in slas]
         hire_by = row.hire_by or "–"
         if row.late_weeks:
             hire_by = f"now (late by {row.late_weeks} weeks)"

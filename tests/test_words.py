@@ -96,3 +96,14 @@ def test_intervals_are_clipped_to_the_metric_range():
     assert words.interval("wait_mean", -0.2, 3.456) == "95% CI 0 to 3.46"
     assert words.interval("wait_mean", 2.0, 2.0) == "the same in every replication"
     assert words.interval("wait_mean", float("nan"), float("nan")) == "one replication: no interval"
+
+
+def test_the_two_counts_of_items_waiting_say_how_they_differ():
+    """``waiting`` (the streams' items arriving after the warm-up) and ``backlog_end`` (every
+    team's queue, warm-up arrivals and referrals too) differ by a few items in a run's table: their
+    labels must say why, not read as the same thing with two numbers."""
+    from capsim.words import metric_label
+
+    waiting, backlog = metric_label("waiting"), metric_label("backlog_end")
+    assert "after the warm-up" in waiting and "all teams" in backlog
+    assert waiting.lower() != backlog.lower()
