@@ -1,6 +1,8 @@
 """How long the web page takes to answer: the base scenario at 5 replications, through the page's
-own run function (:func:`capsim.web.running.run`, what the Run button calls before its cache).
-The goal (issue 18) is at most 3 s after start-up on this 2-core machine.
+own run function (:func:`capsim.web.running.run`, what the Run button calls before its cache),
+then what the page shows of it (:func:`answer`: the findings, the year-by-year table and every
+chart drawn to PNG, as ``st.pyplot`` does). The goal (issue 18) is at most 3 s after start-up on
+this 2-core machine, for the whole answer.
 
 Start-up (importing the engine and compiling its numba kernel, which the page pays once per
 server) is timed apart, by a first run of one replication of a one-week base. Then the timed
@@ -15,6 +17,7 @@ time. The page runs with :data:`capsim.web.running.WORKERS` processes; CPU time 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import resource
 import sys
@@ -45,6 +48,23 @@ def timed(call) -> tuple[float, float]:
     return time.perf_counter() - wall, cpu_seconds() - cpu
 
 
+def answer(scenario) -> float:
+    """Run ``scenario`` as the page does and make what it shows; returns the seconds (wall) of
+    the run alone, so the rest (findings, table, charts) can be told apart."""
+    from capsim.charts.run import run_charts
+    from capsim.report.findings import headline_findings
+    from capsim.web.app import yearly_table
+
+    start = time.perf_counter()
+    result = running.run(scenario)
+    ran = time.perf_counter() - start
+    headline_findings(result)
+    yearly_table(result)
+    for figure in run_charts(result).values():
+        figure.savefig(io.BytesIO(), format="png")
+    return ran
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed runs (default 3)")
@@ -54,22 +74,25 @@ def main() -> None:
     try:
         path = workspace.scenario_file("base")
         warm, _ = running.load(path, ["clock.horizon=35d", "experiment.replications=1"])
-        startup = timed(lambda: running.run(warm))
+        startup = timed(lambda: answer(warm))
         scenario, _ = running.load(path, ["experiment.replications=5"])
-        runs = [timed(lambda: running.run(scenario)) for _ in range(args.repeats)]
+        run_only: list[float] = []
+        runs = [timed(lambda: run_only.append(answer(scenario))) for _ in range(args.repeats)]
     finally:
         workspace.close()
     print(machine_line(machine()))
     print(f"start-up (imports, kernel compilation, one short run): {startup[0]:.2f} s wall, {startup[1]:.2f} s CPU")
     print(f"the page's settings: {running.WORKERS} worker process(es), each calendar year measured (as capsim run)")
-    for k, (wall, cpu) in enumerate(runs, 1):
-        print(f"base, 5 replications, run {k}: {wall:.2f} s wall, {cpu:.2f} s CPU")
+    for k, ((wall, cpu), ran) in enumerate(zip(runs, run_only), 1):
+        print(f"base, 5 replications, answer {k}: {wall:.2f} s wall ({ran:.2f} s the run, {wall - ran:.2f} s "
+              f"findings, table and charts), {cpu:.2f} s CPU")
     best = min(wall for wall, _ in runs)
     print(f"best: {best:.2f} s wall against the goal of {GOAL_SECONDS:g} s: "
           f"{'met' if best <= GOAL_SECONDS else f'NOT met ({best / GOAL_SECONDS:.1f} × the goal)'}")
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "startup_wall_s": startup[0],
-                                         "runs": [{"wall_s": w, "cpu_s": c} for w, c in runs],
+                                         "runs": [{"wall_s": w, "cpu_s": c, "run_wall_s": r}
+                                                  for (w, c), r in zip(runs, run_only)],
                                          "workers": running.WORKERS,
                                          "best_wall_s": best, "goal_s": GOAL_SECONDS}, indent=2))
 

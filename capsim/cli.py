@@ -968,7 +968,9 @@ def staff(
     roster's hours a week up to 40), and the plan prints the arithmetic. A candidate headcount
     runs only the replications not already settled by a smaller or larger one, hardest first,
     and stops once its verdict cannot change; "needed (reps)" says how many settled each need.
-    A progress bar shows the runs done and the time left.
+    A progress bar shows the runs done and the time left. Give it your cores: the 3-year quarterly
+    plan of growth-central takes about 50 s with --workers 2 and about 95 s with one (the plan is
+    the same).
 
     Writes staffing_plan.csv, plan.yaml (the team's headcount and changes: merge it into the
     scenario, or extend the scenario with it, to replay the plan), the plan as a chart
@@ -980,6 +982,8 @@ def staff(
     input.
 
     Example: capsim staff base --team analysts --period quarter --confidence 0.9 --replications 20
+
+    Example: capsim staff growth-central --period quarter --workers 2
     """
     import yaml
     from rich.progress import TaskProgressColumn, TimeElapsedColumn
