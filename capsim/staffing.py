@@ -485,8 +485,9 @@ def period_attainment(scenario: Scenario, rep: Replication, t0: float, t1: float
 def roster_bounds(scenario: Scenario, rep: Replication, which: np.ndarray, windows: int,
                   team_index: int = 0) -> dict[str, np.ndarray]:
     """Per SLA priority of the team, per period: the largest share of the period's items that
-    *could* be assessed in time (NaN where no such item arrived). ``which`` gives each item's
-    period (0 .. ``windows`` - 1; -1: none), as :func:`window_of` does.
+    *could* be assessed in time (NaN where no such item arrived). ``which`` gives the period of
+    each of the team's items (0 .. ``windows`` - 1) and -1 for every other item, as
+    :func:`_replication_outcomes` builds it from :func:`window_of`.
 
     An item can start no sooner than the first moment at which its team has someone on
     shift (nights, weekends, holidays and absences push it later); if that is already
@@ -495,10 +496,9 @@ def roster_bounds(scenario: Scenario, rep: Replication, which: np.ndarray, windo
     items, plan = rep.items, rep.shifts[team_index]
     staffed = plan.on_duty > 0
     starts, ends = plan.start[staffed], plan.end[staffed]
-    mine = np.where(items.team == team_index, which, -1)
     out = {}
     for sla in team_slas(scenario, team_index):  # one compiled pass over the items per priority
-        count, hits = reachable_in_time(items.arrival, mine, items.priority, scenario.priorities.index(sla.priority),
+        count, hits = reachable_in_time(items.arrival, which, items.priority, scenario.priorities.index(sla.priority),
                                         starts, ends, sla.within, windows)
         out[sla.priority] = np.divide(hits, count, out=np.full(windows, np.nan), where=count > 0)
     return out
