@@ -178,12 +178,14 @@ def profile_national(analysts: int, review_mean: str, seed: int) -> dict:
         "metrics + time series (measure)": ("metrics.py", "measure"),
         "  time series (metrics.timeseries)": ("metrics.py", "timeseries"),
         "  headline metrics (replication_metrics)": ("metrics.py", "replication_metrics"),
-        "    exposure per analyst-shift": ("metrics.py", "exposure_per_analyst_shift"),
+        "    exposure per analyst-shift": ("metrics.py", "_exposure"),
         "    SLA attainment (one compiled pass)": ("passes.py", "sla_tallies_by_kind"),
         "    item counts (one compiled pass)": ("passes.py", "item_counts"),
-        "    quantiles (np.quantile)": ("metrics.py", "_quantiles"),
+        "    quantiles (exact, from a histogram)": ("passes.py", "quantiles"),
         "    eventual waits, grouped (compiled pass)": ("passes.py", "grouped_waits"),
         "    backlog start and maximum": ("metrics.py", "backlog_start_and_max"),
+        "events sorted once for the backlog (sorted_events)": ("metrics.py", "sorted_events"),
+        "per-year metrics (period_metrics)": ("periods.py", "period_metrics"),
     }
     stages = {}
     for label, (file, function) in wanted.items():

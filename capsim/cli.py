@@ -73,7 +73,8 @@ SIMULATION_OPTIONS: dict[str, tuple[object, object]] = {
 def simulating(command: Callable) -> Callable:
     """Give ``command`` the options of :data:`SIMULATION_OPTIONS` (--out, --replications, --seed,
     --workers, --set), after its own. The command names them as bare keyword-only parameters
-    (``*, out, replications, seed, workers, set_``); their flags, help and defaults come from here."""
+    (``*, out, replications, seed, workers, set_``); their flags, help and defaults come from here,
+    unless the command gives one its own annotation and default (``capsim staff``'s --workers)."""
     signature = inspect.signature(command)
     missing = set(SIMULATION_OPTIONS) - set(signature.parameters)
     if missing:
@@ -81,7 +82,10 @@ def simulating(command: Callable) -> Callable:
     hints = typing.get_type_hints(command, include_extras=True)
     own = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()
            if p.name not in SIMULATION_OPTIONS]
+    declared = signature.parameters
     shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
+              if declared[name].default is inspect.Parameter.empty
+              else declared[name].replace(annotation=hints.get(name, declared[name].annotation))
               for name, (kind, default) in SIMULATION_OPTIONS.items()]
     command.__signature__ = signature.replace(parameters=[*own, *shared])
     command.__annotations__ = {p.name: p.annotation for p in [*own, *shared]}
@@ -735,17 +739,27 @@ def compare(
 
     shown = table[table.metric.isin(HEADLINE + ["backlog_mean", *SIDE_EFFECT_DESCRIPTIONS]
                                     + [m for m in table.metric if m.startswith(("sla_", "victim_id"))])]
+    from capsim.words import fmt, is_share, metric_label, signed
+
+    currency = first.costs.currency
     view = Table(title=f"{len(results)} scenarios, {replications} replications, seed {seed}; "
                        f"difference against {first.name}", title_justify="left")
     for column in ("scenario", "metric", "mean", "95% CI", "difference", "95% CI of difference"):
-        view.add_column(column, justify="left" if column in {"scenario", "metric"} else "right")
-    for row in shown.itertuples():
-        same = row.scenario == first.name
-        view.add_row(row.scenario, row.metric, format_value(row.mean),
-                     f"{format_value(row.ci_low)} – {format_value(row.ci_high)}",
-                     "" if same else format_value(row.difference),
-                     "" if same else f"{format_value(row.difference_ci_low)} – {format_value(row.difference_ci_high)}")
+        view.add_column(column, justify="left" if column in {"scenario", "metric"} else "right",
+                        no_wrap=column not in {"scenario", "metric"}, overflow="fold")
+    for row in shown.itertuples():  # as run and the report write them: shares in %, differences of shares in points
+        same, share = row.scenario == first.name, is_share(row.metric)
+        scenario = next(r.scenario for r in results if r.scenario.name == row.scenario)
+        points = " points" if share else ""
+        view.add_row(row.scenario, metric_label(row.metric, scenario), fmt(row.metric, row.mean, currency),
+                     f"{fmt(row.metric, row.ci_low, currency, row.mean)} to {fmt(row.metric, row.ci_high, currency, row.mean)}",
+                     "" if same else signed(row.difference, share) + points,
+                     "" if same else (f"{signed(row.difference_ci_low, share, row.difference)} to "
+                                      f"{signed(row.difference_ci_high, share, row.difference)}{points}"))
     out_console.print(view)
+    out_console.print(f"Times in hours (run-out in days); shares in %, their differences in percentage points; "
+                      f"cost in {currency}. comparison.csv gives each metric by its name in summary.csv.", style="dim",
+                      soft_wrap=True)
     notes = {row.metric: row.note for row in shown.itertuples() if row.note}
     for metric, note in notes.items():
         out_console.print(f"{metric}: {note}", style="dim", soft_wrap=True, markup=False)
@@ -950,7 +964,10 @@ def staff(
     min_headcount: Annotated[int, typer.Option("--min", min=0, help="Smallest team size to plan.")] = 1,
     max_headcount: Annotated[Optional[int], typer.Option(
         "--max", "--max-headcount", help="Largest team size to plan or try (default: 4 × the workload estimate).")] = None,
-    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
+    *, out, replications, seed, set_,  # SIMULATION_OPTIONS
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores "
+        "this process may use, at most one per replication and no more than fit in memory.")] = None,
 ) -> None:
     """Plan a team's headcount, period by period, to meet every SLA, and when to hire.
 
@@ -968,9 +985,9 @@ def staff(
     roster's hours a week up to 40), and the plan prints the arithmetic. A candidate headcount
     runs only the replications not already settled by a smaller or larger one, hardest first,
     and stops once its verdict cannot change; "needed (reps)" says how many settled each need.
-    A progress bar shows the runs done and the time left. Give it your cores: the 3-year quarterly
-    plan of growth-central takes about 50 s with --workers 2 and about 95 s with one (the plan is
-    the same).
+    A progress bar shows the runs done and the time left. It runs on the cores this process may
+    use (--workers to choose; the plan is the same on any number): the 3-year quarterly plan of
+    growth-central takes about 50 s on 2 idle cores, about twice that with --workers 1.
 
     Writes staffing_plan.csv, plan.yaml (the team's headcount and changes: merge it into the
     scenario, or extend the scenario with it, to replay the plan), the plan as a chart
@@ -983,7 +1000,7 @@ def staff(
 
     Example: capsim staff base --team analysts --period quarter --confidence 0.9 --replications 20
 
-    Example: capsim staff growth-central --period quarter --workers 2
+    Example: capsim staff growth-central --period quarter
     """
     import yaml
     from rich.progress import TaskProgressColumn, TimeElapsedColumn
@@ -1035,7 +1052,7 @@ def staff(
 
         charts.save(charts.staffing_plan(table, loaded, plan.seed, plan.replications, team=plan.team),
                     folder / "charts" / "staffing_plan")
-        info = manifest(loaded, seed=plan.seed, replications=plan.replications, workers=workers, started=started,
+        info = manifest(loaded, seed=plan.seed, replications=plan.replications, workers=plan.workers, started=started,
                         wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
         info["staffing"] = {"team": plan.team, "period": period, "confidence": confidence,
                             "max_headcount": plan.max_headcount, "never_reduce": never_reduce,
@@ -1069,15 +1086,15 @@ def staff(
                       f"{round(row.replications_met * row.replications):d}/{row.replications}",
                       "yes" if row.met else "NO")
     out_console.print(shown)
-    from capsim.staff_notes import fte_basis
+    from capsim.staff_notes import BUSY_OVER_100, fte_basis, hire_by_words
     from capsim.staffing import met_chance_low
 
     inferred = int(table.needed_inferred.sum())
     out_console.print(
-        f"{fte_basis(member, plan.periods[0].headcount)} busy (usable): the work arriving in the period as a share of "
-        "the hours analysts may review (time present on shift up to the daily exposure cap, less mentoring); "
-        "staffing_plan.csv also gives it as a share of rostered hours (workload_rostered), which is lower by the "
-        "exposure cap, not by idle time. needed (reps): the smallest constant headcount meeting the period, and "
+        f"{fte_basis(member, plan.periods[0].headcount)} {hire_by_words(member)} busy (usable): the work arriving in "
+        "the period as a share of the hours analysts may review (time present on shift up to the daily exposure cap, "
+        f"less mentoring). {BUSY_OVER_100} staffing_plan.csv also gives it as a share of rostered hours "
+        "(workload_rostered), which is lower by the exposure cap, not by idle time. needed (reps): the smallest constant headcount meeting the period, and "
         "in brackets the replications that settled it (it stops once at "
         f"least {required} meet the period, or too few can: the same answer as running all {plan.replications}"
         + (f"; {inferred} of them, over all periods, known from a smaller team meeting the period in the same "
@@ -1154,15 +1171,15 @@ def budget(
     currency = first.costs.currency
     shown = Table(title=f"Budget: {result.replications} replications, seed {result.seed}, {currency} "
                   "(means; 95% CI in budget.csv)", title_justify="left")
-    columns = ["scenario", "year", "days", "FTE", "hires", "staff", "tooling", "total ± 95% CI", "per assessed"]
+    columns = ["scenario", "year", "days", "FTE", "hires", "staff", "tooling", "overheads", "total ± 95% CI",
+               "per assessed"]
     if len(loaded) > 1:
         columns += ["FTE vs first", "total vs first ± 95% CI"]
-    for column in columns:
-        shown.add_column(column, justify="left" if column in {"scenario", "year"} else "right")
-
+    rows = []
     for row in result.table.itertuples(index=False):
         cells = [row.scenario, row.year, f"{row.days:g}", f"{row.fte:.2f}", format_value(row.hires), format_value(row.staff_cost),
-                 format_value(row.tooling_cost), with_ci(row.total_cost, row.total_cost_ci_low, row.total_cost_ci_high),
+                 format_value(row.tooling_cost), format_value(row.overheads),
+                 with_ci(row.total_cost, row.total_cost_ci_low, row.total_cost_ci_high),
                  format_value(row.cost_per_assessed)]
         if len(loaded) > 1:
             if row.scenario == first.name:
@@ -1171,6 +1188,13 @@ def budget(
                 cells += [f"{row.fte_vs_first:+.2f}",
                           with_ci(row.total_cost_vs_first, row.total_cost_vs_first_ci_low,
                                   row.total_cost_vs_first_ci_high, signed=True)]
+        rows.append(cells)
+    for i, column in enumerate(columns):  # numbers whole, headings on at most 3 lines, the rest to the names
+        width = None if i == 0 else max(-(-len(column) // 3), *(len(r[i]) for r in rows),
+                                        *(len(w) for w in column.split()))
+        shown.add_column(column, justify="left" if column in {"scenario", "year"} else "right", overflow="fold",
+                         width=width)
+    for cells in rows:
         shown.add_row(*cells)
     out_console.print(shown)
     from capsim.grant import NO_SPREAD, no_spread
@@ -1179,7 +1203,8 @@ def budget(
            for low, high in zip(result.table.total_cost_ci_low, result.table.total_cost_ci_high)):
         out_console.print(f"Total: {NO_SPREAD}.", markup=False, soft_wrap=True)
     print_budget_lines(result.table, result.scenarios, currency)
-    out_console.print("FTE: mean analysts in post (all teams); costs at each year's prices (costs.inflation)"
+    out_console.print("total = staff + tooling + overheads (staff: every budget line below but tooling and "
+                      "overheads). FTE: mean analysts in post (all teams); per assessed: total {currency} per item assessed; costs at each year's prices (costs.inflation)"
                       + ("; 'vs first': paired differences from the first scenario (negative saves)."
                          if len(loaded) > 1 else "."), style="dim")
     out_console.print("Staff as each scenario writes them (headcount and planned changes): a budget prices them and "
@@ -1484,11 +1509,13 @@ def print_grant(result, currency: str) -> None:
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
     named = grant_sla_names(result.scenarios)
     columns = ["scenario", "year", "FTE needed", "FTE in post", "hires", "full cost ± 95% CI",
-               *(named.get(s, s.removeprefix("sla_")) for s in slas), "backlog (mean)"]
+               *(named.get(s, s.removeprefix("sla_")) for s in slas), "items waiting, mean (95% CI)"]
     if several:
         columns.append("cost vs first ± 95% CI")
-    for column in columns:
-        shown.add_column(column, justify="left" if column in {"scenario", "year"} else "right")
+    sla_names = {named.get(s, s.removeprefix("sla_")) for s in slas}
+    for column in columns:  # an SLA's name keeps "within 72 h" on one line; its team may wrap below
+        shown.add_column(column, justify="left" if column in {"scenario", "year"} else "right",
+                         min_width=len(column.split(" (")[0]) if column in sla_names else None)
 
     for row in table.to_dict("records"):
         cells = [row["scenario"], row["year"], "—" if math.isnan(row["fte_needed"]) else f"{row['fte_needed']:.1f}",
@@ -1500,7 +1527,7 @@ def print_grant(result, currency: str) -> None:
             cells.append(f"{row[sla]:.1%} ({100 * row[f'{sla}_ci_low']:.1f}–{row[f'{sla}_ci_high']:.1%})"
                          + ("" if met else f" < {row[f'{sla}_target']:.0%}")
                          + (f", hires late by {late:.0f} weeks" if late > 0 and row["year"] != "all" else ""))
-        cells.append(f"{row['backlog_mean']:,.0f}")
+        cells.append(f"{row['backlog_mean']:,.0f} ({row['backlog_mean_ci_low']:,.0f}–{row['backlog_mean_ci_high']:,.0f})")
         if several:
             cells.append("–" if row["scenario"] == result.scenarios[0].name else
                          with_ci(row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"],
@@ -1523,7 +1550,8 @@ def print_grant(result, currency: str) -> None:
     warmups = sorted(set(result.warmup_days))
     out_console.print(
         f"FTE: analysts on each team's contract (part-time as fractions); needed: the smallest headcount meeting the "
-        f"SLAs that year (teams without SLAs as written). Service levels and backlog are of the plan as costed. "
+        f"SLAs that year (teams without SLAs as written). Service levels and items waiting (all teams, averaged "
+        f"over the year) are of the plan as costed. "
         f"The warm-up ({', '.join(map(str, warmups))} days) runs before the grant start to fill the queues and is "
         "neither planned nor costed.", style="dim", soft_wrap=True)
 

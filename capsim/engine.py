@@ -27,7 +27,7 @@ import numpy as np
 import simpy
 
 from capsim.demand import FLAG_CRIMINAL, FLAGS, STAGES, StreamSource, cell_seconds, draw_review_times, expected_reviewed
-from capsim.kernel import assign, come_on_duty, finished_by, merge_windows, referred
+from capsim.kernel import assign, come_on_duty, finished_by, merge_windows, refer_rows, still_pending
 from capsim.records import CARRIED_PIECE, ItemTable, Replication
 from capsim.scenario import Clock, Route, Scenario, Team
 from capsim.units import SECONDS_PER_DAY
@@ -62,13 +62,16 @@ class DrawnAhead:
     rows: dict[int, np.ndarray]
 
 
+QUEUE_ROOM = 1024
+"""Ids each of a team's queues has room for at first (it grows as needed, :meth:`TeamQueue.enqueue`)."""
+
 NO_DRAWS = np.zeros(0)
-"""The draws of a referral whose every rule has share 1: none (:func:`capsim.kernel.referred`)."""
+"""The draws of a referral whose every rule has share 1: none (:func:`capsim.kernel.refer_rows`)."""
 
 
 @dataclass
 class Referral:
-    """The routing rules from one team to one other, as :func:`capsim.kernel.referred` reads them:
+    """The routing rules from one team to one other, as :func:`capsim.kernel.refer_rows` reads them:
     per rule, in order, the flag ``bits`` it looks at and the values it ``wanted`` there, its
     ``share`` and its ``own`` priority (-1: the item keeps its own); ``draws`` says whether any
     share is below 1 (then one uniform from ``rng`` per finished item decides)."""
@@ -124,7 +127,9 @@ class TeamQueue:
         sources = [None] + sorted({r.source for r in scenario.routing if r.to == team.team})
         self.queue_of = {(p, src): q for q, (p, src) in
                          enumerate((p, src) for p in range(len(scenario.priorities)) for src in sources)}
-        self.queue = np.empty((len(self.queue_of), 1024), dtype=np.int64)
+        self.qroom = np.full(len(self.queue_of), QUEUE_ROOM, dtype=np.int64)  # each queue's room, ids
+        self.qbase = np.arange(len(self.queue_of), dtype=np.int64) * QUEUE_ROOM  # where it starts in ``queue``
+        self.queue = np.empty(int(self.qroom.sum()), dtype=np.int64)
         self.qhead = np.zeros(len(self.queue_of), dtype=np.int64)
         self.qtail = np.zeros(len(self.queue_of), dtype=np.int64)
         self.qrank = np.array([p for (p, _) in self.queue_of], dtype=np.int64)
@@ -146,20 +151,39 @@ class TeamQueue:
         self.unfinished = np.zeros(0, dtype=np.int64)  # started, not yet known to have finished
 
     def enqueue(self, queue: int, ids: np.ndarray) -> None:
-        """Append item ids (in arrival order, none earlier than those queued) to one queue."""
-        head, tail = self.qhead[queue], self.qtail[queue]
-        width = self.queue.shape[1]
-        if tail + len(ids) > width:
-            if head > 0:  # drop the served prefix of this queue
-                self.queue[queue, : tail - head] = self.queue[queue, head:tail]
-                self.qhead[queue], self.qtail[queue] = 0, tail - head
-                head, tail = 0, tail - head
-            if tail + len(ids) > width:
-                grown = np.empty((self.queue.shape[0], max(2 * width, tail + len(ids))), dtype=np.int64)
-                grown[:, :width] = self.queue
-                self.queue = grown
-        self.queue[queue, tail : tail + len(ids)] = ids
-        self.qtail[queue] = tail + len(ids)
+        """Append item ids (in arrival order, none earlier than those queued) to one queue.
+
+        Queue ``q`` holds ``queue[qbase[q] + qhead[q]:qbase[q] + qtail[q]]`` in a room of
+        ``qroom[q]`` ids. When the ids do not fit, the served prefix is dropped if that leaves
+        a quarter of the room free, and otherwise the room doubles; so each id is moved a
+        bounded number of times on average, however long a backlog is held (dropping the
+        prefix whenever it frees any room would move a backlog just short of the room every batch).
+        """
+        head, tail, room, n = int(self.qhead[queue]), int(self.qtail[queue]), int(self.qroom[queue]), len(ids)
+        if tail + n > room:
+            live = tail - head
+            if live + n > room - room // 4:
+                self._grow(queue, max(2 * room, live + n))
+            else:  # drop the served prefix of this queue
+                base = int(self.qbase[queue])
+                self.queue[base:base + live] = self.queue[base + head:base + tail]
+                self.qhead[queue], self.qtail[queue] = 0, live
+            tail = live
+        base = int(self.qbase[queue])
+        self.queue[base + tail:base + tail + n] = ids
+        self.qtail[queue] = tail + n
+
+    def _grow(self, queue: int, room: int) -> None:
+        """Give queue ``queue`` a room of ``room`` ids; every queue's waiting ids move to the start of its room."""
+        rooms = self.qroom.copy()
+        rooms[queue] = room
+        bases = np.concatenate([[0], np.cumsum(rooms)[:-1]]).astype(np.int64)
+        grown = np.empty(int(rooms.sum()), dtype=np.int64)
+        for q, (head, tail, base) in enumerate(zip(self.qhead.tolist(), self.qtail.tolist(), self.qbase.tolist())):
+            grown[bases[q]:bases[q] + tail - head] = self.queue[base + head:base + tail]
+        self.queue, self.qbase, self.qroom = grown, bases, rooms
+        self.qtail -= self.qhead
+        self.qhead[:] = 0
 
     def start_shift(self, shift: int, item_start: np.ndarray, item_end: np.ndarray) -> None:
         """Bring the analysts present for ``shift`` on duty, exposure counters at zero.
@@ -248,7 +272,19 @@ class Simulation:
         self.task_factor = scenario.tooling.time_factor(screening=False)  # the tools' factor at a receiving team
         self.learning = scenario.tooling.hash_matching.enabled and any(s.recirculation > 0 for s in scenario.demand)
         self.follow_up = {i: self.learning or bool(self.referrals[i]) for i in self.order}  # what finishing feeds
+        self.referred_unit = self._referred_units()
         self.env = simpy.Environment()
+
+    def _referred_units(self) -> dict[str, int | None]:
+        """Per team (by name), the one unit code of every item that can be referred to it, or None
+        if several can be (then :meth:`_task_times` looks at each item's)."""
+        reaching = {i: set(self.stream_unit[self.stream_team == i].tolist()) for i in self.order}
+        referred: dict[int, set[int]] = {i: set() for i in self.order}
+        for i in self.order:  # in referral order: every referral into a team is known before it refers on
+            for referral in self.referrals[i]:
+                referred[referral.to] |= reaching[i] | referred[i]
+        names = self.scenario.workforce
+        return {names[i].team: next(iter(units)) if len(units) == 1 else None for i, units in referred.items()}
 
     # ------------------------------------------------------------------ decision points
 
@@ -256,19 +292,20 @@ class Simulation:
         """Let every team's queue move up to time ``t`` (decisions strictly before ``t``)."""
         for index in self.order:
             team = self.teams[index]
-            heads = team.qhead.copy()
+            follow_up = self.follow_up[index]
+            heads = team.qhead.copy() if follow_up else None  # where the queues stood: what is taken from here on
             items = self.items
             assign(t, items.arrival, items.service, items.deadline, items.start, items.end, items.analyst,
-                   team.queue, team.qhead, team.qtail, team.qrank, team.free_at, team.shift_end,
+                   team.queue, team.qbase, team.qhead, team.qtail, team.qrank, team.free_at, team.shift_end,
                    team.exposure, team.cap, team.pace, team.carry_over, team.remaining, team.carried,
                    team.serves, team.earliest_deadline, team.qdue)
-            if self.follow_up[index]:
+            if follow_up:
                 self._finish(index, team, heads, t)
 
     def _finish(self, index: int, team: TeamQueue, heads: np.ndarray, t: float) -> None:
         """Pass on what the team finished by ``t``: hash-list learning and referrals."""
         items = self.items
-        finished, team.unfinished = finished_by(t, team.unfinished, team.queue, heads, team.qhead,
+        finished, team.unfinished = finished_by(t, team.unfinished, team.queue, team.qbase, heads, team.qhead,
                                                 items.start, items.end)
         if not len(finished):
             return
@@ -289,20 +326,20 @@ class Simulation:
         """
         items = self.items
         draws = referral.rng.random(len(finished)) if referral.draws else NO_DRAWS
-        sent, priority = referred(finished, items.flags, items.priority, referral.bits, referral.wanted,
-                                  referral.shares, draws, referral.own)
-        if not len(sent):
+        first = items.room(len(finished))  # the referrals' rows, written in place
+        n, level = refer_rows(finished, referral.bits, referral.wanted, referral.shares, draws, referral.own,
+                              referral.to, first, items.arrival, items.deadline, items.end, items.flags,
+                              items.stream, items.team, items.priority, items.parent)
+        if not n:
             return
-        service = self._task_times(referral.to_name, items.stream[sent])
-        ids = self.items.append(
-            arrival=items.end[sent], service=service,
-            deadline=np.full(len(sent), np.inf), flags=items.flags[sent], stream=items.stream[sent],
-            team=np.full(len(sent), referral.to, dtype=np.int16), priority=priority, parent=sent,
-        )
+        rows = slice(first, first + n)
+        items.service[rows] = self._task_times(referral.to_name, items.stream[rows])
+        ids = items.add(n)
         receiving = self.teams[referral.to]
-        if priority.min() == priority.max():  # one priority: one queue
-            receiving.enqueue(receiving.queue_of[(int(priority[0]), referral.source)], ids)
+        if level >= 0:  # one priority: one queue
+            receiving.enqueue(receiving.queue_of[(level, referral.source)], ids)
             return
+        priority = items.priority[rows]
         for p in np.unique(priority):
             receiving.enqueue(receiving.queue_of[(int(p), referral.source)], ids[priority == p])
 
@@ -311,8 +348,11 @@ class Simulation:
         item's unit (:meth:`~capsim.scenario.Scenario.review_time`) × the tools' factor at a
         receiving team (:meth:`~capsim.tooling.Tooling.time_factor`)."""
         rng, reviews = self.task_rng[team], self.task_reviews[team]
+        unit = self.referred_unit[team]
+        if unit is not None:  # one unit can reach the team: the draws of the loop below, without its masks
+            return draw_review_times(reviews[unit], len(streams), rng) * self.task_factor
         units = self.stream_unit[streams]
-        if units.min() == units.max():  # one unit: the draws of the loop below, without its masks
+        if units.min() == units.max():  # one unit among these items: likewise
             return draw_review_times(reviews[units[0]], len(units), rng) * self.task_factor
         service = np.empty(len(streams))
         for code in np.unique(units):  # units in name order, as the codes are
@@ -465,8 +505,7 @@ class Simulation:
         pending = np.flatnonzero(~(items.end[:rows] < np.inf))
         t, span = horizon, RUNOUT_FIRST_STEP
         while True:
-            unstarted = ~np.isfinite(items.start[pending])
-            pending = pending[~(items.end[pending] < np.inf) & ~(unstarted & (items.deadline[pending] <= t))]
+            pending = still_pending(pending, items.start, items.end, items.deadline, t)
             if not len(pending) or t >= limit:
                 return t, not len(pending)
             until = min(t + span, limit)

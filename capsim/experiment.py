@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from capsim.engine import simulate_replication
-from capsim.metrics import measure, metric_names
+from capsim.metrics import measure, metric_names, sorted_events
 from capsim.periods import WHOLE_RUN, Granularity, period_metrics
 from capsim.memory import check_run
 from capsim.results import summarise, summarise_periods
@@ -62,9 +62,10 @@ def run_measured(scenario: Scenario, seed: int, replication: int, periods: Granu
     """Simulate one replication: its metrics, its time series and, with ``periods``, its metrics
     per calendar period (:func:`capsim.periods.period_metrics`; picklable, for worker processes)."""
     rep = simulate_replication(scenario, seed, replication)
-    metrics, series = measure(scenario, rep)
+    events = sorted_events(rep)  # sorted once, for the whole run's backlog counts and each period's
+    metrics, series = measure(scenario, rep, events)
     series.insert(0, "replication", replication)
-    return metrics, series, period_metrics(scenario, rep, periods, metrics) if periods else {}
+    return metrics, series, period_metrics(scenario, rep, periods, metrics, events) if periods else {}
 
 
 def check_size(scenario: Scenario, workers: int, replications: int = 1) -> None:

@@ -86,6 +86,7 @@ def assign(
     end: np.ndarray,
     taken_by: np.ndarray,
     queue: np.ndarray,
+    qbase: np.ndarray,
     qhead: np.ndarray,
     qtail: np.ndarray,
     qrank: np.ndarray,
@@ -103,8 +104,8 @@ def assign(
 ) -> int:
     """Assign queued items to analysts for every decision before ``t_end``; return how many started.
 
-    ``queue[q, qhead[q]:qtail[q]]`` holds the ids of the items waiting in queue ``q``, in
-    arrival order; ``qrank[q]`` is the queue's priority (0 first; queues are in rank order,
+    ``queue[qbase[q] + qhead[q]:qbase[q] + qtail[q]]`` holds the ids of the items waiting in
+    queue ``q``, in arrival order (each queue has its own room in ``queue``, from ``qbase[q]``); ``qrank[q]`` is the queue's priority (0 first; queues are in rank order,
     and several queues — items from different sources — may share a rank, in which case the
     earliest arrival among them goes first). Per item: ``arrival`` and ``deadline`` are
     read, ``start``, ``end`` and ``taken_by`` written, and ``service`` (the review time at
@@ -122,7 +123,7 @@ def assign(
     arrival, then the lower queue; otherwise strict priority order.
     """
     n_analysts = free_at.shape[0]
-    n_queues = queue.shape[0]
+    n_queues = len(qhead)
     keys = np.empty(n_analysts, dtype=np.float64)
     ids = np.empty(n_analysts, dtype=np.int64)
     size = 0
@@ -146,7 +147,7 @@ def assign(
                     continue  # a priority this analyst does not take
                 h = qhead[q]
                 while h < qtail[q]:
-                    item = queue[q, h]
+                    item = queue[qbase[q] + h]
                     if arrival[item] > f:
                         if arrival[item] < next_arrival:
                             next_arrival = arrival[item]
@@ -167,7 +168,7 @@ def assign(
         if chosen < 0:
             size = _heap_pop(keys, ids, size)  # nothing this analyst can start in this window
             continue
-        item = queue[chosen, qhead[chosen]]
+        item = queue[qbase[chosen] + qhead[chosen]]
         qhead[chosen] += 1
         took = service[item] * pace[a]
         service[item] = took
@@ -203,6 +204,7 @@ def finished_by(
     t: float,
     unfinished: np.ndarray,
     queue: np.ndarray,
+    qbase: np.ndarray,
     heads: np.ndarray,
     qhead: np.ndarray,
     start: np.ndarray,
@@ -212,19 +214,20 @@ def finished_by(
     below), and those started but not finished by then.
 
     The items looked at are ``unfinished`` (started, not known to have finished), then those
-    taken from each queue ``q`` since the last decision point, ``queue[q, heads[q]:qhead[q]]``
+    taken from each queue ``q`` since the last decision point, ``heads[q]:qhead[q]`` of its room
+    in ``queue`` (from ``qbase[q]``, as :func:`assign` reads it)
     (queues in turn), less those that expired unstarted (``start`` +inf); an item has
     finished when its ``end`` (seconds) is at or before ``t``.
     """
     n = len(unfinished)
-    for q in range(queue.shape[0]):
+    for q in range(len(qhead)):
         n += qhead[q] - heads[q]
     seen = np.empty(n, dtype=np.int64)
     seen[:len(unfinished)] = unfinished
     m = len(unfinished)
-    for q in range(queue.shape[0]):
+    for q in range(len(qhead)):
         for h in range(heads[q], qhead[q]):
-            seen[m] = queue[q, h]
+            seen[m] = queue[qbase[q] + h]
             m += 1
     finished = np.empty(n, dtype=np.int64)
     pending = np.empty(n, dtype=np.int64)
@@ -254,37 +257,70 @@ def finished_by(
 
 
 @njit(cache=True)
-def referred(
+def refer_rows(
     finished: np.ndarray,
-    flags: np.ndarray,
-    priority: np.ndarray,
     bits: np.ndarray,
     wanted: np.ndarray,
     shares: np.ndarray,
     draws: np.ndarray,
     own: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Which of the ``finished`` items a list of rules refers on, and at what priority.
+    to: int,
+    first: int,
+    arrival: np.ndarray,
+    deadline: np.ndarray,
+    end: np.ndarray,
+    flags: np.ndarray,
+    stream: np.ndarray,
+    team: np.ndarray,
+    priority: np.ndarray,
+    parent: np.ndarray,
+) -> tuple[int, int]:
+    """Refer on the ``finished`` items that a list of rules sends to team ``to``, as new rows
+    of the item table from row ``first`` on (written in place; the table must have room for
+    every finished item), in the order of ``finished``.
 
     Each item is decided by the first rule ``k`` it matches (``flags & bits[k] == wanted[k]``),
     and referred if there are no ``draws`` (every share is 1) or its draw (uniform on [0, 1),
-    one per finished item, in turn) is below ``shares[k]``. It keeps its ``priority`` unless
-    the rule sets its own (``own[k]``, -1 for none). Returns the referred items (in the order
-    of ``finished``) and their priorities.
+    one per finished item, in turn) is below ``shares[k]``. Its new row arrives at the item's
+    ``end`` (seconds), never expires (``deadline`` +inf), keeps its ``flags`` and ``stream``,
+    has ``parent`` the item and the item's ``priority`` unless the rule sets its own
+    (``own[k]``, -1 for none); ``start``, ``end`` and ``analyst`` keep the table's defaults,
+    and ``service`` is left to the caller. Returns how many rows were written and their one
+    priority (-1 if they have several).
     """
-    sent = np.empty(len(finished), dtype=np.int64)
-    level = np.empty(len(finished), dtype=np.int8)
-    m = 0
+    row = first
+    level = -2
     for i in range(len(finished)):
         item = finished[i]
         for k in range(len(bits)):
             if flags[item] & bits[k] == wanted[k]:
                 if len(draws) == 0 or draws[i] < shares[k]:
-                    sent[m] = item
-                    level[m] = own[k] if own[k] >= 0 else priority[item]
-                    m += 1
+                    p = own[k] if own[k] >= 0 else priority[item]
+                    arrival[row] = end[item]
+                    deadline[row] = np.inf
+                    flags[row] = flags[item]
+                    stream[row] = stream[item]
+                    team[row] = to
+                    priority[row] = p
+                    parent[row] = item
+                    level = p if level == -2 or level == p else -1
+                    row += 1
                 break
-    return sent[:m].copy(), level[:m].copy()
+    return row - first, level
+
+
+@njit(cache=True)
+def still_pending(pending: np.ndarray, start: np.ndarray, end: np.ndarray, deadline: np.ndarray, t: float) -> np.ndarray:
+    """The items of ``pending`` (in their order) that by time ``t`` (seconds) have neither ended
+    (``end`` < +inf) nor expired unstarted (``start`` not finite and ``deadline`` at or before ``t``)."""
+    kept = np.empty(len(pending), dtype=np.int64)
+    m = 0
+    for item in pending:
+        if end[item] < np.inf or (not np.isfinite(start[item]) and deadline[item] <= t):
+            continue
+        kept[m] = item
+        m += 1
+    return kept[:m].copy()
 
 
 @njit(cache=True)

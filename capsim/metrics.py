@@ -52,59 +52,64 @@ from capsim.metric_names import (  # the output's vocabulary, re-exported here
     team_priorities,
     used_priorities,
 )
-from capsim.passes import (ITEM_COUNTS, group_values, grouped_waits, item_counts, most_waiting, queue_seconds,
+from capsim.passes import (ITEM_COUNTS, group_values, grouped_waits, item_counts, most_waiting, quantiles, queue_seconds,
                            shift_totals, sla_tallies, sla_tallies_by_kind, step_counts, step_sums, times_left,
                            wait_group_counts, waits_of)
 from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_REALISTIC
-from capsim.records import CARRIED_PIECE, Replication
+from capsim.measured import Measured, whole_run
+from capsim.records import CARRIED_PIECE, Items, Replication
 from capsim.side_effects import side_effect_metrics
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 from capsim.workforce import exposure_cap, people_per_seat
 
 
-def _quantiles(values: np.ndarray, *q: float) -> list[float]:
-    """The ``q`` quantiles of ``values`` (one partition for all of them, in place: ``values``
-    is reordered), NaN for none."""
-    return [float(v) for v in np.quantile(values, q, overwrite_input=True)] if len(values) else [float("nan")] * len(q)
-
-
 def _mean(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else float("nan")
 
 
-def measure(scenario: Scenario, rep: Replication) -> tuple[dict[str, float], pd.DataFrame]:
-    """Headline metrics (see :data:`METRIC_DESCRIPTIONS`) and the time series of one replication."""
-    return replication_metrics(scenario, rep), timeseries(scenario, rep)
+def measure(scenario: Scenario, rep: Replication, events: tuple[np.ndarray, np.ndarray] | None = None
+            ) -> tuple[dict[str, float], pd.DataFrame]:
+    """Headline metrics (see :data:`METRIC_DESCRIPTIONS`) and the time series of one replication
+    (``events``: :func:`sorted_events` of ``rep``, if already sorted for the per-period metrics too)."""
+    return replication_metrics(scenario, rep, events=events), timeseries(scenario, rep)
 
 
-def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float]:
+def replication_metrics(scenario: Scenario, rep: Replication, window: Measured | None = None,
+                        events: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, float]:
     """Headline metrics of one replication.
 
     Item metrics are over items arriving from the streams (not referrals); hours and costs
     are over every team. With more than one team, per-team metrics follow.
+
+    With ``window`` (a calendar period, :func:`capsim.measured.period`), the metrics of that
+    period as if the run had been measured over it alone (:mod:`capsim.periods`; ``scenario``'s
+    clock then spans the period, for the costs); ``events`` are :func:`sorted_events` of
+    ``rep``, if already sorted.
     """
-    items, horizon, warmup = rep.items, rep.horizon, rep.warmup
+    w = whole_run(rep) if window is None else window
+    items, horizon, warmup = w.items, w.t1, w.t0
     counts, per_team = item_counts(items.arrival, items.start, items.deadline, items.parent, items.team, items.flags,
-                                   rep.censored, float(warmup), float(horizon), len(scenario.workforce),
+                                   w.censored, warmup, horizon, w.until, len(scenario.workforce),
                                    FLAG_AI, FLAG_CRIMINAL, FLAG_REALISTIC)  # one compiled pass
     count = dict(zip(ITEM_COUNTS, (int(c) for c in counts)))
     first_cell = int(np.ceil(warmup / rep.cell_seconds))
-    cleared = int(rep.cleared_per_cell[:, first_cell:].sum())
-    waits = MeasuredWaits(scenario, rep)
+    cells = int(np.ceil(horizon / rep.cell_seconds)) if w.is_period else rep.cleared_per_cell.shape[1]
+    cleared = int(rep.cleared_per_cell[:, first_cell:cells].sum())
+    waits = MeasuredWaits(scenario, rep, w)
     wait, tta = waits.direct()
     wait_mean, p_wait, tta_mean = _mean(wait), _mean(wait > 0), _mean(tta)
-    # the streams' own items per priority (referrals count at their team), before the quantiles reorder ``wait``
+    # the streams' own items per priority (referrals count at their team)
     priority_means = {p: _mean(waits.direct_priority(p)) for p in used_priorities(scenario)}
-    (wait_p90,) = _quantiles(wait, 0.9)  # after the means: the quantiles reorder their input
-    tta_p50, tta_p90, tta_p95 = _quantiles(tta, 0.5, 0.9, 0.95)
-    worked = items.started & (items.start >= warmup)
-    analyst_seconds = rep.work_seconds(worked)
+    (wait_p90,) = quantiles(wait, (0.9,))  # exact: numpy's quantiles, bit for bit
+    tta_p50, tta_p90, tta_p95 = quantiles(tta, (0.5, 0.9, 0.95))
+    worked = w.worked()
+    analyst_seconds = w.work_seconds(worked)
     available = sum(plan.available_seconds(warmup, horizon) for plan in rep.shifts)
     usable = sum(plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team))
                  for plan, team in zip(rep.shifts, scenario.workforce))
-    backlog_start, most = backlog_start_and_max(rep)
-    exposure = exposure_per_analyst_shift(rep, worked)
+    backlog_start, most = backlog_start_and_max(rep, events, *((w.until, w.t0) if w.is_period else ()))
+    exposure = _exposure(rep, w, worked)
     years = (horizon - warmup) / SECONDS_PER_YEAR
     arrivals = float(count["scope"] + cleared)
     staff = staff_cost(scenario, years, rep.shifts)  # analysts actually in post, hires and overtime
@@ -117,7 +122,7 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
         "auto_cleared": float(cleared),
         "expired": float(count["expired"]),
         "waiting": float(count["waiting"]),
-        "runout_days": rep.after.seconds / SECONDS_PER_DAY,
+        "runout_days": w.runout_seconds / SECONDS_PER_DAY,
         "censored": float(count["censored"]),
         "backlog_start": backlog_start,
         "referred": float(count["referred"]),
@@ -125,7 +130,7 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
         "expirations": float(count["expirations"]),
         "backlog_end": float(count["backlog_end"]),
         "backlog_max": most,
-        "backlog_mean": backlog_mean(rep),
+        "backlog_mean": _backlog_mean(w),
         "wait_mean": wait_mean,
         "wait_p90": wait_p90,
         "p_wait": p_wait,
@@ -134,7 +139,7 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
         "time_to_assessment_p90": tta_p90,
         "time_to_assessment_p95": tta_p95,
     }
-    slas = SlaTallies(scenario, rep)
+    slas = SlaTallies(scenario, rep, w)
     for sla in scenario.sla:
         m[f"sla_{sla.priority}"] = slas.share(sla.priority)
     for p, mean in priority_means.items():
@@ -142,9 +147,9 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
     if scenario.tooling.classifier.enabled:
         for p in original_sla_priorities(scenario):
             m[f"sla_{p}_original"] = slas.share(p, original=True)
-        missed = (items.direct & (items.arrival >= warmup) & (items.flags & FLAG_CRIMINAL > 0)
-                  & (items.flags & FLAG_FLAGGED_HARMFUL == 0))
-        m["wait_mean_missed_harmful"] = _mean(eventual_waits(rep, missed)[0])
+        missed = (items.direct & (items.arrival >= warmup) & (items.arrival < w.until)
+                  & (items.flags & FLAG_CRIMINAL > 0) & (items.flags & FLAG_FLAGGED_HARMFUL == 0))
+        m["wait_mean_missed_harmful"] = _mean(_eventual_waits(rep, w, missed)[0])
     m.update(
         {
             "assessed_criminal": float(count["assessed_criminal"]),
@@ -164,8 +169,8 @@ def replication_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
         }
     )
     if len(scenario.workforce) > 1:
-        m.update(team_metrics(scenario, rep, worked, per_team, waits, slas))
-    m.update(side_effect_metrics(scenario, rep))
+        m.update(team_metrics(scenario, rep, w, worked, per_team, waits, slas))
+    m.update(side_effect_metrics(scenario, rep, w))
     return m
 
 
@@ -175,11 +180,16 @@ def eventual_waits(rep: Replication, rows: np.ndarray) -> tuple[np.ndarray, np.n
 
     A wait still unknown when the run-out stopped at its limit counts up to then (a lower bound).
     """
+    return _eventual_waits(rep, whole_run(rep), rows)
+
+
+def _eventual_waits(rep: Replication, w: Measured, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`eventual_waits` of the ``rows`` (a mask of ``w``'s rows)."""
     # one compiled pass (capsim.passes.waits_of); an end still unknown then (in hand when the
     # run-out stopped) also counts up to then
     n = np.count_nonzero(rows)
     wait, total = np.empty(n), np.empty(n)
-    kept = waits_of(rows, rep.censored, rep.eventual_start, rep.eventual_end, rep.items.arrival,
+    kept = waits_of(rows, w.censored, w.eventual_start, w.eventual_end, w.items.arrival,
                     rep.after.stopped, SECONDS_PER_HOUR, wait, total)
     return wait[:kept], total[:kept]
 
@@ -192,12 +202,12 @@ class MeasuredWaits:
     means are bit for bit the same; a group that is all of a larger one (one priority only) is
     that one, and is not written twice."""
 
-    def __init__(self, scenario: Scenario, rep: Replication):
-        items = rep.items
+    def __init__(self, scenario: Scenario, rep: Replication, w: Measured):
+        items = w.items
         self.priorities, teams = list(scenario.priorities), len(scenario.workforce)
         p = len(self.priorities)
-        columns = (items.arrival, float(rep.warmup), items.parent, items.team, items.priority, rep.censored)
-        self.direct_counts, counts = wait_group_counts(*columns, rep.eventual_start, float(rep.after.stopped), teams, p)
+        columns = (items.arrival, w.t0, w.until, items.parent, items.team, items.priority, w.censored)
+        self.direct_counts, counts = wait_group_counts(*columns, w.eventual_start, float(rep.after.stopped), teams, p)
         self.team_priority_counts = counts.reshape(teams, p)
         self.direct_count = int(self.direct_counts.sum())
         self.wait, self.total = np.empty(self.direct_count), np.empty(self.direct_count)
@@ -205,7 +215,7 @@ class MeasuredWaits:
         self.by_priority, self.priority_at = self._grouped(self.direct_counts, (self.direct_counts > 0).sum() > 1)
         self.by_team, self.team_at = self._grouped(self.team_priority_counts.sum(axis=1), teams > 1)
         self.by_team_priority, self.team_priority_at = self._grouped(counts, teams > 1 and bool((used > 1).any()))
-        grouped_waits(*columns, rep.eventual_start, rep.eventual_end, float(rep.after.stopped), SECONDS_PER_HOUR, p,
+        grouped_waits(*columns, w.eventual_start, w.eventual_end, float(rep.after.stopped), SECONDS_PER_HOUR, p,
                       self.wait, self.total, self.by_priority, self.priority_at, self.by_team, self.team_at,
                       self.by_team_priority, self.team_priority_at)
 
@@ -246,15 +256,15 @@ class SlaTallies:
     own items, per team, and of the streams' original priorities: each a count of items that
     met their deadline over a count of items with a known outcome, tallied in one compiled pass."""
 
-    def __init__(self, scenario: Scenario, rep: Replication):
+    def __init__(self, scenario: Scenario, rep: Replication, w: Measured):
         self.scenario = scenario
         within = np.full(len(scenario.priorities), np.nan)  # no SLA: never met (and never read)
         for sla in scenario.sla:
             within[scenario.priorities.index(sla.priority)] = sla.within
-        items = rep.items
+        items = w.items
         self.met, self.known = sla_tallies_by_kind(
-            float(rep.warmup), items.parent, items.team, items.priority, items.stream, _original_priority(scenario),
-            len(scenario.workforce), within, items.arrival, rep.eventual_end, rep.eventual_start, rep.censored,
+            w.t0, w.until, items.parent, items.team, items.priority, items.stream, _original_priority(scenario),
+            len(scenario.workforce), within, items.arrival, w.eventual_end, w.eventual_start, w.censored,
             float(rep.after.stopped))  # one compiled pass
 
     def share(self, priority: str, team: int | None = None, original: bool = False) -> float:
@@ -278,18 +288,31 @@ def _sla_tallies(rep: Replication, key: np.ndarray, groups: int, within: np.ndar
                        rep.items.arrival, rep.eventual_end, rep.eventual_start, rep.censored, float(rep.after.stopped))
 
 
-def backlog_start_and_max(rep: Replication) -> tuple[float, float]:
-    """Items waiting (all teams) just before the end of the warm-up, and the most waiting at
-    any moment from then to the horizon, from the exact event times (arrival, start, expiry).
-
-    The backlog rises only when an item arrives, so its maximum is at the warm-up's end or at
-    an arrival (counted after every event of that moment): not sampled at the time-series step.
-    """
+def sorted_events(rep: Replication) -> tuple[np.ndarray, np.ndarray]:
+    """Every arrival, and every time an item left a queue by the horizon (started or expired), each sorted."""
     items = rep.items
     arrived = np.sort(items.arrival, kind="stable")  # stable sorts are fast on nearly sorted columns
     left = times_left(items.start, items.deadline, float(rep.horizon))  # starts and expiries, in one pass
     left.sort()  # in place (a new array already); far from sorted (teams and priorities interleave): quicksort
-    start, most = most_waiting(arrived, left, float(rep.warmup))  # one merge of the two sorted columns
+    return arrived, left
+
+
+def backlog_start_and_max(rep: Replication, events: tuple[np.ndarray, np.ndarray] | None = None,
+                          until: float | None = None, since: float | None = None) -> tuple[float, float]:
+    """Items waiting (all teams) just before the end of the warm-up (or ``since``), and the most
+    waiting at any moment from then to the horizon (or to the arrivals before ``until``: a
+    calendar period, as the copied window of tests/window_reference.py measures it), from the exact
+    event times (arrival, start, expiry; ``events``: :func:`sorted_events`, if already sorted).
+
+    The backlog rises only when an item arrives, so its maximum is at the warm-up's end or at
+    an arrival (counted after every event of that moment): not sampled at the time-series step.
+    A period's count needs no events of its own: rows that left the queue before it count as
+    arrived and left alike, and an item expires only if it never started.
+    """
+    arrived, left = sorted_events(rep) if events is None else events
+    if until is not None:
+        arrived = arrived[:np.searchsorted(arrived, until)]  # a view: the arrivals before ``until``
+    start, most = most_waiting(arrived, left, float(rep.warmup if since is None else since))  # one merge
     return float(start), float(most)
 
 
@@ -300,30 +323,39 @@ def backlog_mean(rep: Replication, window: tuple[float, float] | None = None) ->
     window's length. Unlike a sample at one moment, it does not depend on the weekday or hour
     at which a run or a period ends."""
     t0, t1 = window if window is not None else (rep.warmup, rep.horizon)
+    return _queue_mean(rep.items, float(rep.horizon), float(t0), float(t1), np.inf, -np.inf)
+
+
+def _backlog_mean(w: Measured) -> float:
+    """:func:`backlog_mean` over ``w``: its own rows, as if its end were the horizon."""
+    return _queue_mean(w.items, w.t1, w.t0, w.t1, w.until, w.since)
+
+
+def _queue_mean(items: Items, horizon: float, t0: float, t1: float, until: float, since: float) -> float:
+    """Items waiting averaged over [``t0``, ``t1``] (:func:`capsim.passes.queue_seconds`, its rows
+    chosen by ``until`` and ``since``)."""
     if t1 <= t0:
         return float("nan")
-    items = rep.items
-    inside = queue_seconds(items.arrival, items.start, items.deadline, float(rep.horizon), float(t0), float(t1))
-    return float(inside.sum() / (t1 - t0))
+    return queue_seconds(items.arrival, items.start, items.deadline, horizon, t0, t1, until, since) / (t1 - t0)
 
 
-def team_metrics(scenario: Scenario, rep: Replication, worked: np.ndarray, per_team: np.ndarray,
+def team_metrics(scenario: Scenario, rep: Replication, w: Measured, worked: np.ndarray, per_team: np.ndarray,
                  waits: MeasuredWaits, slas: SlaTallies) -> dict[str, float]:
     """Per team, over the items that arrived at it after the warm-up (its own streams' and the
     referrals it received, timed from their arrival there): items assessed, mean wait, mean
     wait and SLA attainment per priority, backlog at the end, hours and utilisation; and
     victim-identification hours, in all and on AI-generated items, if a ``victim_id`` team exists.
 
-    ``worked`` are the assessments started after the warm-up, ``per_team`` the items
+    ``worked`` are the assessments started in ``w`` (after the warm-up), ``per_team`` the items
     assessed and waiting per team (:func:`capsim.passes.item_counts`)."""
-    items, horizon, warmup = rep.items, rep.horizon, rep.warmup
+    items, horizon, warmup = w.items, w.t1, w.t0
     handled = team_priorities(scenario)
-    served, offsets = group_values(np.where(worked, items.team, -1), len(scenario.workforce),
+    served, offsets = group_values(np.where(worked, items.team, np.int16(-1)), len(scenario.workforce),
                                    items.service)  # each team's review times, in row order
     m = {}
     for t, team in enumerate(scenario.workforce):
         mine = items.team == t
-        hours = rep.work_seconds(worked & mine, served[offsets[t]:offsets[t + 1]]) / SECONDS_PER_HOUR
+        hours = w.work_seconds(worked & mine, served[offsets[t]:offsets[t + 1]]) / SECONDS_PER_HOUR
         plan = rep.shifts[t]
         available = plan.available_seconds(warmup, horizon) / SECONDS_PER_HOUR
         usable = plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team)) / SECONDS_PER_HOUR
@@ -341,7 +373,7 @@ def team_metrics(scenario: Scenario, rep: Replication, worked: np.ndarray, per_t
         if team.team == VICTIM_ID_TEAM:
             m["victim_id_hours"] = hours
             synthetic = worked & mine & (items.flags & FLAG_AI > 0)
-            m["victim_id_hours_on_synthetic"] = rep.work_seconds(synthetic) / SECONDS_PER_HOUR
+            m["victim_id_hours_on_synthetic"] = w.work_seconds(synthetic) / SECONDS_PER_HOUR
     return m
 
 
@@ -352,13 +384,21 @@ def exposure_per_analyst_shift(rep: Replication, worked: np.ndarray) -> np.ndarr
     even the part that overran the shift's end; an item carried over to later shifts
     (``carry_over``) counts on each shift the part of it done there (``rep.carried``).
     """
-    items = rep.items
+    return _exposure(rep, whole_run(rep), worked)
+
+
+def _exposure(rep: Replication, w: Measured, worked: np.ndarray) -> np.ndarray:
+    """:func:`exposure_per_analyst_shift` of ``w``'s ``worked`` rows (a mask of its rows)."""
+    items = w.items
     totals = []
     for t, plan in enumerate(rep.shifts):
         mine = worked & (items.team == t)
         if len(plan.start) == 0 or not mine.any():
             continue
         pieces = rep.carried[t] if rep.carried else np.zeros(0, dtype=CARRIED_PIECE)
+        inside = (pieces["item"] >= w.lo) & (pieces["item"] < w.lo + len(items))
+        pieces = pieces[inside].copy()
+        pieces["item"] -= w.lo
         pieces = pieces[worked[pieces["item"]] & (pieces["shift"] < len(plan.start))]
         mine[pieces["item"]] = False  # items done in one shift; the others count piece by piece
         piece_analyst = items.analyst[pieces["item"]].astype(np.int64)

@@ -3,8 +3,9 @@
 A run pooled over three years hides the year a target is first missed. Here the measured
 window (from the end of the warm-up to the horizon) is cut at each new year (or quarter),
 and each piece is measured with :func:`capsim.metrics.replication_metrics` as if the run had
-been measured over it alone (:meth:`capsim.records.Replication.window`): the warm-up ending
-at the period's start and the horizon at its end. So, for a period [t0, t1):
+been measured over it alone (the copied window of tests/window_reference.py): the warm-up ending
+at the period's start and the horizon at its end — read from the replication's own columns,
+not copied (:mod:`capsim.measured`). So, for a period [t0, t1):
 
 * item metrics (``arrivals``, ``assessed``, waits, ``sla_*``, …) count the items that
   *arrived* in it; waits and SLA shares are eventual (after the horizon too), as for the
@@ -25,8 +26,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from capsim.costs import calendar_years
-from capsim.metrics import replication_metrics
+from capsim.measured import period
+from capsim.metrics import replication_metrics, sorted_events
 from capsim.records import Replication
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY
@@ -73,16 +77,20 @@ def over_period(scenario: Scenario, period: Period) -> Scenario:
 
 
 def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year",
-                   whole: dict[str, float] | None = None) -> dict[str, dict[str, float]]:
+                   whole: dict[str, float] | None = None,
+                   events: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, dict[str, float]]:
     """Every metric of :func:`capsim.metrics.replication_metrics`, per calendar period of
     :func:`calendar_periods`: period label → metric → value (see the module docstring).
 
     ``whole`` (the replication's own metrics, if already measured) stands for a period that
-    is the whole measured window, instead of measuring it again."""
-    out = {}
+    is the whole measured window, instead of measuring it again; ``events``
+    (:func:`capsim.metrics.sorted_events` of ``rep``, if already sorted for the whole run's
+    metrics) serve every period's backlog counts, else they are sorted here, once."""
+    out: dict[str, dict[str, float]] = {}
     for p in calendar_periods(scenario, by):
         if whole is not None and (p.start, p.end) == (rep.warmup, rep.horizon):
             out[p.label] = dict(whole)
         else:
-            out[p.label] = replication_metrics(over_period(scenario, p), rep.window(p.start, p.end))
+            events = sorted_events(rep) if events is None else events
+            out[p.label] = replication_metrics(over_period(scenario, p), rep, period(rep, p.start, p.end), events)
     return out

@@ -40,35 +40,64 @@ COLUMNS: dict[str, np.dtype] = {
 BYTES_PER_ITEM = sum(d.itemsize for d in COLUMNS.values()) + 8 + 16
 """Memory per reviewed item: its row, its place in a queue and its eventual start and end (bytes)."""
 
+DEFAULTS: dict[str, float] = {"start": np.inf, "end": np.inf, "analyst": -1, "parent": -1}
+"""What a new row holds in a column not given (:meth:`ItemTable.append`): not started, not
+ended, no analyst, and no parent (it arrived from a stream, not referred by another team)."""
+
+REQUIRED = frozenset(COLUMNS).difference(DEFAULTS)
+"""The columns every new row must be given."""
+
+
+def _column(capacity: int, name: str) -> np.ndarray:
+    """An empty item column of ``capacity`` rows, holding its default if it has one."""
+    if name in DEFAULTS:
+        return np.full(capacity, DEFAULTS[name], dtype=COLUMNS[name])
+    return np.empty(capacity, dtype=COLUMNS[name])
+
 
 class ItemTable:
-    """Growable columns of item records; ``self.arrival[:len(self)]`` and so on are live."""
+    """Growable columns of item records; ``self.arrival[:len(self)]`` and so on are live.
+
+    The rows past the live ones already hold :data:`DEFAULTS` (filled when the table is
+    sized), so adding a row writes only the columns given."""
 
     def __init__(self, capacity: int = 1024):
         self.size = 0
         for name, dtype in COLUMNS.items():
-            setattr(self, name, np.empty(capacity, dtype=dtype))
+            setattr(self, name, _column(capacity, name))
 
     def __len__(self) -> int:
         return self.size
 
-    def append(self, take: np.ndarray | None = None, **columns: np.ndarray) -> np.ndarray:
-        """Add rows (missing columns get ``start`` and ``end`` +inf, -1 for ``analyst`` and ``parent``); return their ids.
+    def append(self, take: np.ndarray | None = None, **columns: np.ndarray | float) -> np.ndarray:
+        """Add rows and return their ids. Every column of :data:`COLUMNS` but those of
+        :data:`DEFAULTS` must be given; a column given as a scalar holds that value on every
+        new row, and one not given keeps its default.
 
         With ``take`` (row indices), the rows added are ``columns[name][take]``, gathered
         straight into the table (the columns must then have the table's types).
         """
+        missing = REQUIRED.difference(columns)
+        if missing:
+            raise ValueError(f"ItemTable.append: no values for {sorted(missing)}")
         n = len(columns["arrival"] if take is None else take)
-        self._reserve(self.size + n)
-        rows = slice(self.size, self.size + n)
-        for name in COLUMNS:
-            target = getattr(self, name)
-            if name in columns and take is not None:
-                np.take(columns[name], take, out=target[rows], mode="clip")  # "clip": no buffered copy
-            elif name in columns:
-                target[rows] = columns[name]
+        start = self.room(n)
+        for name, values in columns.items():
+            target = getattr(self, name)[start:start + n]
+            if take is None or np.ndim(values) == 0:
+                target[...] = values
             else:
-                target[rows] = np.inf if name in ("start", "end") else -1
+                np.take(values, take, out=target, mode="clip")  # "clip": no buffered copy
+        return self.add(n)
+
+    def room(self, n: int) -> int:
+        """Make room for ``n`` more rows and return the id of the first: a caller may write
+        them in place (their default columns already hold :data:`DEFAULTS`), then :meth:`add` them."""
+        self._reserve(self.size + n)
+        return self.size
+
+    def add(self, n: int) -> np.ndarray:
+        """Count the next ``n`` rows, written in place after :meth:`room`, as live; return their ids."""
         ids = np.arange(self.size, self.size + n, dtype=np.int64)
         self.size += n
         return ids
@@ -79,9 +108,8 @@ class ItemTable:
             return
         capacity = max(needed, 2 * capacity)
         for name in COLUMNS:
-            old = getattr(self, name)
-            new = np.empty(capacity, dtype=old.dtype)
-            new[: self.size] = old[: self.size]
+            new = _column(capacity, name)
+            new[: self.size] = getattr(self, name)[: self.size]
             setattr(self, name, new)
 
     def waiting_rows(self) -> tuple[np.ndarray, np.ndarray]:
@@ -100,6 +128,8 @@ class ItemTable:
         self.end[ids] = np.inf
         self.analyst[ids] = -1
         self.service[ids] = service
+        for name, default in DEFAULTS.items():  # the rows dropped are free again
+            getattr(self, name)[rows:self.size] = default
         self.size = rows
         expired = ~np.isfinite(start) & (self.deadline[ids] <= stopped)
         done = np.concatenate([end[np.isfinite(end)], self.deadline[ids][expired], self.end[in_hand]])
@@ -243,68 +273,3 @@ class Replication:
         after = self.after
         return ~np.isfinite(self.eventual_start) & (self.items.deadline > after.stopped)
 
-    def work_seconds(self, rows: np.ndarray, served: np.ndarray | None = None) -> float:
-        """Seconds of assessment done by the horizon on the started ``rows`` (a boolean mask):
-        their review times, less the work still to do at the horizon on items in hand.
-        ``served``, if given, is ``service[rows]`` already gathered (the same values in the same order)."""
-        after = self.after
-        served = self.items.service[rows] if served is None else served
-        return float(served.sum() - after.left[rows[after.in_hand]].sum())
-
-    def window(self, t0: float, t1: float) -> "Replication":
-        """This replication as if it had been measured over [``t0``, ``t1``) (seconds, within
-        the warm-up's end and the horizon): the warm-up ending at ``t0`` and the horizon at ``t1``.
-
-        The rows are those that arrived before ``t1`` and were still in a queue at ``t0`` or
-        arrived after it (rows that had left every queue before ``t0`` change no measure of
-        the window). Each row's state is as at ``t1`` — started if it started before ``t1``,
-        expired if its deadline passed by then — and what happened after ``t1`` is its
-        run-out: every row's eventual start and end are this replication's. Work in hand at
-        ``t1`` counts up to ``t1``: the rest of its review time (up to its eventual end) is
-        the run-out's ``left``. Cells and shifts are kept whole (the metrics cut them by time).
-        With ``t1`` the horizon, the run-out's rows in hand and their ``left`` are this one's.
-        """
-        from capsim.passes import window_rows  # numba: loaded when first needed, not with this module
-
-        items, after = self.items, self.after
-        rows = window_rows(items.arrival, items.start, items.deadline, float(t0), float(t1))  # one compiled pass
-        start, end = items.start[rows], self.eventual_end[rows]
-        by_t1 = start < t1
-        eventual_start = self.eventual_start[rows]
-        view = Items(
-            arrival=items.arrival[rows], service=items.service[rows], deadline=items.deadline[rows],
-            start=np.where(by_t1, start, np.inf), end=np.where(by_t1, end, np.inf),
-            analyst=np.where(by_t1, items.analyst[rows], -1).astype(items.analyst.dtype),
-            team=items.team[rows], stream=items.stream[rows], priority=items.priority[rows], flags=items.flags[rows],
-            parent=items.parent[rows])
-        def position(of: np.ndarray) -> np.ndarray:  # rows of the full table → rows of the view (-1: not in it)
-            if len(rows) == 0:
-                return np.full(len(of), -1, dtype=np.int64)
-            at = np.minimum(np.searchsorted(rows, of), len(rows) - 1)  # ``rows`` ascend
-            return np.where(rows[at] == of, at, -1)
-
-        ids = np.flatnonzero(~by_t1)
-        if t1 >= self.horizon:  # the replication's own run-out
-            in_hand = position(after.in_hand)
-            left = after.left[in_hand >= 0]
-            in_hand = in_hand[in_hand >= 0]
-        else:
-            in_hand = np.flatnonzero(by_t1 & ~(end <= t1))
-            left = np.minimum(end[in_hand] - t1, view.service[in_hand])
-        finished = np.concatenate([end[np.isfinite(end)], view.deadline[~np.isfinite(eventual_start)
-                                                                         & (view.deadline <= after.stopped)]])
-        last = float(finished.max()) if len(finished) else t1
-        runout = Runout(ids=ids, start=eventual_start[ids], end=end[ids], in_hand=in_hand, left=left,
-                        stopped=after.stopped, complete=after.complete,
-                        seconds=max(last - t1, 0.0) if after.complete else after.stopped - t1)
-        carried = []
-        for pieces in self.carried:
-            moved = position(pieces["item"])
-            pieces = pieces[moved >= 0].copy()
-            pieces["item"] = moved[moved >= 0]
-            carried.append(pieces)
-        cells = int(np.ceil(t1 / self.cell_seconds))
-        return Replication(items=view, horizon=t1, warmup=t0, cell_seconds=self.cell_seconds,
-                           arrived_per_cell=self.arrived_per_cell[:, :cells],
-                           cleared_per_cell=self.cleared_per_cell[:, :cells], stream_team=self.stream_team,
-                           shifts=self.shifts, runout=runout, carried=carried)

@@ -32,20 +32,23 @@ from capsim.metric_names import (  # the output's vocabulary, re-exported here
     side_effect_names,
 )
 from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_FLAGGED_SYNTHETIC, FLAGS
+from capsim.measured import Measured, whole_run
 from capsim.records import Replication
 from capsim.scenario import Scenario
 
 
-def side_effect_metrics(scenario: Scenario, rep: Replication) -> dict[str, float]:
-    """The metrics of :func:`side_effect_names` for one replication (counts; see the module docstring)."""
-    items, warmup = rep.items, rep.warmup
+def side_effect_metrics(scenario: Scenario, rep: Replication, window: Measured | None = None) -> dict[str, float]:
+    """The metrics of :func:`side_effect_names` for one replication (counts; see the module
+    docstring), or for one calendar period of it (``window``, :mod:`capsim.measured`)."""
+    w = whole_run(rep) if window is None else window
+    items = w.items
     names = side_effect_names(scenario)
-    measured = items.arrival >= warmup
+    measured = (items.arrival >= w.t0) & (items.arrival < w.until)
     m: dict[str, float] = {}
     if "synthetic_referred" in names:
         m["synthetic_referred"] = float((~items.direct & measured & (items.flags & FLAG_AI > 0)).sum())
     if "referrals_lost_real" in names:
-        lost, avoided = _detector_holdbacks(scenario, rep)
+        lost, avoided = _detector_holdbacks(scenario, w)
         m["referrals_lost_real"], m["referrals_avoided_synthetic"] = lost, avoided
     if "harmful_missed" in names:
         scope = items.direct & measured
@@ -56,7 +59,7 @@ def side_effect_metrics(scenario: Scenario, rep: Replication) -> dict[str, float
     return m
 
 
-def _detector_holdbacks(scenario: Scenario, rep: Replication) -> tuple[float, float]:
+def _detector_holdbacks(scenario: Scenario, w: Measured) -> tuple[float, float]:
     """Expected referrals the detector's flag kept back: (of real imagery, of AI-generated imagery).
 
     An item counts if its assessment at a rule's source team ended between the end of the
@@ -64,10 +67,11 @@ def _detector_holdbacks(scenario: Scenario, rep: Replication) -> tuple[float, fl
     them), is flagged synthetic, and would match the rule (the first of the rules between those two teams, as
     the engine decides) were it not flagged; it weighs the rule's ``share``.
     """
-    items = rep.items
+    items = w.items
     team_index = {t.team: i for i, t in enumerate(scenario.workforce)}
-    ended = (items.end >= rep.warmup) & (items.end <= rep.horizon)
-    assessed = items.started & ended & (items.flags & FLAG_FLAGGED_SYNTHETIC > 0)
+    ended = (items.end >= w.t0) & (items.end <= w.t1)
+    started = (items.start < w.until) & (items.start >= w.since)  # a period's own rows (started in it)
+    assessed = started & ended & (items.flags & FLAG_FLAGGED_SYNTHETIC > 0)
     real, synthetic = 0.0, 0.0
     pairs = dict.fromkeys((r.source, r.to) for r in held_back_by_detector(scenario))
     for source, to in pairs:

@@ -6,7 +6,9 @@
   exposure cap, absences and mentoring) beside the share of *rostered* hours, so that a low
   rostered share is not read as idle time;
 * queue order: where one priority's SLA is missed while a priority served before it beats
-  its own, strict priority order is the likely cause, and ``order: earliest_deadline`` exists.
+  its own, strict priority order is the likely cause, and ``order: earliest_deadline`` exists;
+* a plan's hire-by dates (:func:`hire_by_words`), and why its "busy (usable)" can pass 100% in a
+  period that meets its target (:data:`BUSY_OVER_100`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from capsim.scenario import Roster, Scenario, Team
+from capsim.units import format_duration
 from capsim.words import fmt, interval
 from capsim.workforce import (fte_hours, headcount_fte, pattern_fte, pattern_headcounts, pattern_hours_per_week,
                                people_per_seat, rostered_hours_per_week)
@@ -97,6 +100,35 @@ def fte_basis(team: Team, headcount: int | None = None) -> str:
             f"({team.shifts[0].name}). FTE: full-time equivalents of a {basis:g} h week "
             f"(workforce.{team.team}.contracted_hours, default 40), per analyst: {'; '.join(parts)}; so {heads} analysts "
             f"are {total:.3g} FTE.")
+
+
+def hire_by_words(team: Team) -> str:
+    """How a plan's hire-by dates are reckoned for ``team``, naming the keys they come from; where
+    no hiring lead time is set, that it is why hire-by is the day the new analysts start."""
+    ramp, key = team.ramp, f"workforce.{team.team}.ramp"
+    if ramp.training_weeks and ramp.weeks:
+        start = (f"the day the new analysts start ({ramp.training_weeks + ramp.weeks:g} weeks before their period: "
+                 f"{ramp.training_weeks:g} weeks of training, {key}.training_weeks, and {ramp.weeks:g} weeks of "
+                 f"ramp-up, {key}.weeks)")
+    elif ramp.training_weeks or ramp.weeks:
+        weeks, name = (ramp.training_weeks, "training_weeks") if ramp.training_weeks else (ramp.weeks, "weeks")
+        start = f"the day the new analysts start ({weeks:g} weeks of training, {key}.{name}, before their period)"
+    else:
+        start = "the day the new analysts start (their period's first day)"
+    lead = team.hiring.lead_time
+    if lead > 0:
+        return f"hire by: {start}, less the hiring lead time of {format_duration(lead)} (workforce.{team.team}.hiring.lead_time)."
+    return (f"hire by: no hiring lead time set (workforce.{team.team}.hiring.lead_time, default 0d), so hire-by = "
+            f"{start}; set it to the time recruiting and vetting take (e.g. 91d) to get the date to recruit by.")
+
+
+BUSY_OVER_100 = (
+    "It can pass 100% in a period that meets its target: an item started before the exposure cap or the end "
+    "of a shift is finished past it (analysts review a little beyond their usable hours), and the items arriving "
+    "in a period's last days are assessed in the next.")
+"""Why a staffing plan's "busy (usable)" (work arriving over usable hours) can exceed 100% in a period
+that is met (capsim.kernel: a started item is always finished; in docs/examples/hotline-growing.yaml
+at 6 analysts the team reviews 1.8% more than its usable hours)."""
 
 
 def utilisation_line(rostered: Sequence[float], usable: Sequence[float]) -> str:

@@ -31,7 +31,8 @@ for the items *arriving in each period*, in at least ``confidence`` of the repli
    period it covers, and runs as far as the periods it is predicted to be asked about (the
    need found so far per Erlang of work, :meth:`_Runner.horizon`), so a candidate tried for
    one period is reused for the next. The search starts just below a workload estimate
-   (Erlang C for a round-the-clock team) or the previous period's answer, steps up while
+   (Erlang C for a round-the-clock team) or the previous period's answer scaled by the growth
+   of the work arriving (never below one fewer than that answer), steps up while
    cheap failures come, then brackets and bisects, relying on more analysts never doing
    worse: also replication by replication, so a replication a smaller team met a period in
    is not run again for a larger one (:meth:`_Runner.known`). The replications still unknown
@@ -49,7 +50,7 @@ for the items *arriving in each period*, in at least ``confidence`` of the repli
    soon as that is certain. The plan's attainment is that of the replay on every replication,
    and ``plan.yaml`` (its :meth:`StaffingPlan.fragment`) reproduces it.
 
-New seats start their training (``ramp.weeks``) so as to be trained when their period begins,
+New seats start their training (``ramp.training_weeks`` and ``ramp.weeks``) so as to be trained when their period begins,
 and must be recruited ``hiring.lead_time`` before that: the hire-by date, never shown before
 the run starts (a hire already late says by how many weeks, and what the waits are until the
 hires are in post). Where no headcount up to the bound meets the target it says why (the
@@ -66,6 +67,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -76,10 +78,10 @@ import pandas as pd
 
 from capsim import engine
 from capsim.demand import cell_seconds, rate_at
-from capsim.memory import check_run
+from capsim.memory import budget, check_run, run_estimate
 from capsim.metrics import eventual_waits, metric_range, sla_attainment, sla_attainment_by_group, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
-from capsim.passes import reachable_in_time
+from capsim.passes import group_values, reachable_in_time
 from capsim.records import Replication
 from capsim.results import mean_ci
 from capsim.scenario import HeadcountChange, Scenario, Team
@@ -505,7 +507,15 @@ def roster_bounds(scenario: Scenario, rep: Replication, which: np.ndarray, windo
 
 
 def window_of(arrival: np.ndarray, windows: list[tuple[float, float]]) -> np.ndarray:
-    """Index of the window [t0, t1) (sorted, not overlapping) each arrival falls in, -1 for none."""
+    """Index of the window [t0, t1) (sorted, not overlapping) each arrival falls in, -1 for none.
+
+    Arrivals in time order (a team's own streams: the usual case) are cut at the windows'
+    bounds, two binary searches a window, rather than one per arrival."""
+    if len(arrival) > 1 and bool(np.all(arrival[1:] >= arrival[:-1])):
+        out = np.full(len(arrival), -1, dtype=np.int64)
+        for k, (t0, t1) in enumerate(windows):
+            out[np.searchsorted(arrival, t0, side="left"):np.searchsorted(arrival, t1, side="left")] = k
+        return out
     starts = np.array([t0 for t0, _ in windows])
     ends = np.array([t1 for _, t1 in windows])
     k = np.searchsorted(starts, arrival, side="right") - 1
@@ -514,6 +524,12 @@ def window_of(arrival: np.ndarray, windows: list[tuple[float, float]]) -> np.nda
 
 def _team_cap(scenario: Scenario, team_index: int) -> float:
     return exposure_cap(scenario, scenario.workforce[team_index])
+
+
+def _wait_known(rep: Replication) -> np.ndarray:
+    """Per item, whether :func:`capsim.metrics.eventual_waits` gives it a wait (it started, by the
+    horizon or in the run-out, or was in hand when the run-out stopped: :func:`capsim.passes.waits_of`)."""
+    return np.isfinite(np.where(rep.censored, rep.after.stopped, rep.eventual_start))
 
 
 def _replication_outcomes(scenario: Scenario, seed: int, replication: int, team_index: int,
@@ -533,19 +549,20 @@ def _replication_outcomes(scenario: Scenario, seed: int, replication: int, team_
                        which, -1)
         sla[s.priority] = sla_attainment_by_group(rep, key, n, s.within)
     bounds = roster_bounds(scenario, rep, which, n, team_index)
-    order = np.argsort(which, kind="stable")
-    cuts = np.searchsorted(which[order], np.arange(n + 1))  # each period's items: order[cuts[i]:cuts[i + 1]]
+    # every period's work and eventual waits in one pass each, grouped by period in row order: each
+    # group the very values (so the very sums and means) of that period's mask
+    work, work_at = group_values(which, n, items.service)
+    in_window = which >= 0
+    waits = eventual_waits(rep, in_window)[0]  # the waits known, in row order
+    waits, waits_at = group_values(which[in_window & _wait_known(rep)], n, waits)
     outcomes = []
     for i, (t0, t1) in enumerate(windows):
-        rows = order[cuts[i]:cuts[i + 1]]
-        mine = np.zeros(len(which), dtype=bool)
-        mine[rows] = True
-        waits = eventual_waits(rep, mine)[0]
+        mine = waits[waits_at[i]:waits_at[i + 1]]
         outcomes.append({
             "sla": {p: float(v[i]) for p, v in sla.items()},
             "bound": {p: float(v[i]) for p, v in bounds.items()},
-            "wait_mean": float(waits.mean()) if len(waits) else math.nan,
-            "work_hours": float(items.service[rows].sum()) / SECONDS_PER_HOUR,
+            "wait_mean": float(mine.mean()) if len(mine) else math.nan,
+            "work_hours": float(work[work_at[i]:work_at[i + 1]].sum()) / SECONDS_PER_HOUR,
             "review_hours": plan.usable_seconds(t0, t1, cap) / SECONDS_PER_HOUR,
             "rostered_hours": plan.available_seconds(t0, t1) / SECONDS_PER_HOUR,
         })
@@ -656,6 +673,8 @@ class StaffingPlan:
     """The constant headcounts the search ran: period index → headcount → evaluation."""
     staffing: Staffing = ()
     """The plan as dated headcounts: the first in post from the start, each later one from its date."""
+    workers: int = 1
+    """Worker processes that made it (the plan is the same on any number)."""
 
     @property
     def attainable(self) -> bool:
@@ -822,6 +841,25 @@ Staffing = tuple[tuple[dt.date, int], ...]
 Progress = Callable[[float, float, str], None]
 """Called as progress(done, total, what): replications run and expected, in whole-horizon runs."""
 
+BATCH = 2
+"""Replications a candidate runs at least at a time while its verdict is open (more when the verdict
+needs more): a constant, not the number of workers, so that the replications run, and so every
+figure of the plan (down to the replications that decided each need), are the same on any number
+of workers; 2, the cores the speed goal is set on (one worker runs the two in turn)."""
+
+
+def default_workers(scenario: Scenario, replications: int) -> int:
+    """Worker processes for a plan when none are asked for: the cores this process may run on
+    (``os.sched_getaffinity``), at most one per replication, and no more than fit in memory
+    (:func:`capsim.memory.run_estimate` within :func:`capsim.memory.budget`, as
+    :func:`capsim.memory.check_run` checks them). At least 1."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = max(1, min(cores, replications))
+    while workers > 1 and any(run_estimate(scenario, replications, workers, items).total > budget()
+                              for items in (False, True)):  # the time grid first, as check_run
+        workers -= 1
+    return workers
+
 
 class _Runner:
     """Runs replications of staffings, caches their per-period outcomes, and decides periods.
@@ -832,12 +870,13 @@ class _Runner:
     (:meth:`passes`): a replication a smaller team met a period in is met by a larger one, and
     one a larger team missed is missed by a smaller one (more analysts never do worse), so
     neither is run again; the replications still unknown run hardest first (those other
-    candidates came closest to missing), a batch (one per worker) at a time; and they stop as
-    soon as the verdict is certain (curtailed sampling: the same verdict as running them all).
+    candidates came closest to missing), at least ``batch`` at a time (:data:`BATCH`, whatever the
+    workers, so that what is run, and so the plan, is the same on any number of them); and they
+    stop as soon as the verdict is certain (curtailed sampling: the same verdict as running them all).
     """
 
     def __init__(self, scenario: Scenario, team_index: int, periods: list[Period], seed: int, replications: int,
-                 confidence: float, workers: int, executor: Executor | None, progress: Progress | None):
+                 confidence: float, batch: int, executor: Executor | None, progress: Progress | None):
         self.scenario, self.team_index, self.periods, self.seed = scenario, team_index, periods, seed
         self.load = [expected_work(scenario, team_index, p.t0, p.t1) / (p.t1 - p.t0) for p in periods]  # Erlangs
         # analysts needed per Erlang of work: at first the workload estimate at full occupancy, then
@@ -846,7 +885,7 @@ class _Runner:
         self.window = max(s.within for s in scenario.sla)
         self.replications, self.confidence = replications, confidence
         self.required = max(1, math.ceil(confidence * replications - 1e-9))
-        self.batch, self.executor, self.progress = max(1, workers), executor, progress
+        self.batch, self.executor, self.progress = max(1, batch), executor, progress
         self.slas = team_slas(scenario, team_index)
         self.cache: dict[tuple[Staffing, float], dict[int, list[dict]]] = {}  # replication → outcome per period
         self.decided: dict[tuple[int, int], tuple[int, int]] = {}  # (heads, period) → replications run, inferred
@@ -1011,17 +1050,17 @@ class Limits:
 
 def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str = "quarter", confidence: float = 0.9,
                    max_headcount: int | None = None, replications: int | None = None, seed: int | None = None,
-                   workers: int = 1, progress: Progress | None = None, limits: Limits | None = None) -> StaffingPlan:
+                   workers: int | None = 1, progress: Progress | None = None, limits: Limits | None = None) -> StaffingPlan:
     """A staffing plan for ``team``, period by period, meeting every SLA in ``confidence`` of replications.
 
     1. *Needed*: per period, the smallest constant headcount whose replications meet every SLA
        of the team (``sla_<priority>_<team>`` for the items arriving in the period) in at least
        ``confidence`` of them. All candidates run the same replications (common random numbers);
        a run covers the periods it is predicted to be asked about, so one candidate answers for
-       several; the search brackets from the previous period's answer (the first: an Erlang C or
-       workload estimate) and relies on more analysts never doing worse, per replication too
-       (one met by fewer analysts is not run again); replications run hardest first and stop
-       once the verdict is certain.
+       several; the search brackets from the previous period's answer scaled by the work's growth
+       (the first: an Erlang C or workload estimate) and relies on more analysts never doing
+       worse, per replication too (one met by fewer analysts is not run again); replications
+       run hardest first and stop once the verdict is certain.
     2. *The plan*: the seats in post per period, from today's (``baseline``): never falling
        (unless ``limits.never_reduce`` is off), at most ``max_hires`` more a period (hiring
        ahead of need where that cap binds), within the minimum, maximum and budget. A period
@@ -1030,15 +1069,16 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
        for one more analyst each (within the limits, so perhaps hired earlier), and the plan is
        replayed again. A replay that misses stops as soon as that is certain.
 
-    New seats start (and ramp up) the training time (``ramp.weeks``) before their period begins,
+    New seats start the training time (``ramp.training_weeks`` and ``ramp.weeks``) before their period begins,
     so they are trained by then; they must be recruited ``hiring.lead_time`` earlier: the
     hire-by date. A hire-by date before the run starts is late: the plan then says by how
     many weeks, and what the team's waits are until the hires can be in post.
 
     ``max_headcount`` (or ``limits.max_headcount``) bounds the search (default: 4 × the
     largest workload estimate, at least twice the current headcount and at least 10).
-    ``replications`` and ``seed`` default to the scenario's ``experiment``. The team's own
-    planned ``changes`` are replaced by the plan. Raises ``ValueError`` for input that cannot
+    ``replications`` and ``seed`` default to the scenario's ``experiment``; ``workers`` None: as
+    many as :func:`default_workers` (the usable cores, within memory). The plan is the same on any
+    number of workers (:data:`BATCH`). The team's own planned ``changes`` are replaced by the plan. Raises ``ValueError`` for input that cannot
     be planned (no SLA for the team, an unknown team, a confidence outside (0, 1)).
     """
     limits = limits or Limits()
@@ -1056,6 +1096,7 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     seed = scenario.experiment.seed if seed is None else seed
     if replications < 1:
         raise ValueError("replications must be at least 1")
+    workers = default_workers(scenario, replications) if workers is None else workers
     check_run(scenario, replications, min(workers, replications))
     periods = plan_periods(scenario, period)
     member = scenario.workforce[index]
@@ -1073,10 +1114,10 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     low = max(limits.min_headcount, 0)
     if high < max(low, 1):
         raise ValueError(f"the largest headcount allowed ({high}) is below the smallest ({max(low, 1)})")
-    plan = StaffingPlan(scenario, team, confidence, replications, seed, baseline, high)
+    plan = StaffingPlan(scenario, team, confidence, replications, seed, baseline, high, workers=workers)
     executor = ProcessPoolExecutor(max_workers=min(workers, replications)) if workers > 1 else None
     try:
-        runner = _Runner(reduced, reduced_index, periods, seed, replications, confidence, workers, executor, progress)
+        runner = _Runner(reduced, reduced_index, periods, seed, replications, confidence, BATCH, executor, progress)
         start = scenario.clock.start
 
         def constant(h: int) -> Staffing:
@@ -1092,9 +1133,12 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
         guess = workload_estimate(reduced, reduced_index, periods[0], occupancy=1.0) - 1  # just below the need
         for k in range(len(periods)):
             needs.append(_search(lambda h: runner.passes(constant(h), k), guess, max(low, 1), high))
-            guess = needs[-1] - 1 if needs[-1] is not None else guess  # demand grows: try one fewer first
             if needs[-1] is not None:
                 runner.scale = needs[-1] / max(runner.load[k], 1e-9)
+                guess = needs[-1] - 1  # demand grows: try one fewer first
+                if k + 1 < len(periods) and runner.load[k] > 0:  # or the need scaled by the work's growth, less one:
+                    # a failing candidate costs its first misses, a passing one nearly every replication
+                    guess = max(guess, round(runner.load[k + 1] * runner.scale) - 1)
             runner.expect(still_to_come(k))
         for (staffing, _), outcomes in runner.cache.items():  # the constant headcounts tried
             for k in range(min(map(len, outcomes.values()), default=0) if len(staffing) == 1 else 0):
@@ -1204,9 +1248,15 @@ def _levels(needs: list[int | None], baseline: int, low: int, high: int, limits:
     return levels
 
 
+def _training(team: Team) -> dt.timedelta:
+    """How long a new analyst takes to reach full output: the training of zero output
+    (``ramp.training_weeks``) and then the ramp (``ramp.weeks``)."""
+    return _days((team.ramp.training_weeks + team.ramp.weeks) * 7 * SECONDS_PER_DAY)
+
+
 def _change_date(period: Period, team: Team, start: dt.date) -> dt.date:
-    """When a period's new seats start: the training time before the period, not before the run's first day."""
-    return max(period.first - _days(team.ramp.weeks * 7 * SECONDS_PER_DAY), start + dt.timedelta(days=1))
+    """When a period's new seats start: the training time (:func:`_training`) before the period, not before the run's first day."""
+    return max(period.first - _training(team), start + dt.timedelta(days=1))
 
 
 def _staffing(levels: list[int], periods: list[Period], team: Team, start: dt.date) -> Staffing:
@@ -1224,9 +1274,9 @@ def _staffing(levels: list[int], periods: list[Period], team: Team, start: dt.da
 def _ideal_hire_by(period: Period | None, team: Team, start: dt.date) -> dt.date:
     """The last day to recruit a period's new analysts so that they are in post and trained when it
     begins: its first day (``None``, the first period: the run's start, as they are in post from
-    then) less the training (``ramp.weeks``) and the hiring lead time. May be before the run starts."""
+    then) less the training (:func:`_training`) and the hiring lead time. May be before the run starts."""
     begins = start if period is None else period.first
-    return begins - _days(team.ramp.weeks * 7 * SECONDS_PER_DAY) - _days(team.hiring.lead_time)
+    return begins - _training(team) - _days(team.hiring.lead_time)
 
 
 def _explain_lateness(plan: StaffingPlan, runner: _Runner, staffing: Staffing, levels: list[int], team: Team,
@@ -1246,7 +1296,7 @@ def _explain_lateness(plan: StaffingPlan, runner: _Runner, staffing: Staffing, l
     for d, h in staffing[1:]:
         realistic[max(d, earliest)] = h  # a later change on the same day replaces the earlier
     delayed: Staffing = ((start, initial), *sorted(realistic.items()))
-    trained = earliest + _days(team.ramp.weeks * 7 * SECONDS_PER_DAY)
+    trained = earliest + _training(team)
     last = max(p.period.index for p in late)
     horizon = min(runner.scenario.clock.horizon, runner.periods[last].t1 + max(s.within for s in runner.slas))
     runner.expect(runner.replications * horizon / runner.scenario.clock.horizon)

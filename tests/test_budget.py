@@ -142,3 +142,29 @@ def test_budget_command_refuses_a_negative_cost(tmp_path):
     result = run_cli("budget", path, "--out", tmp_path / "o")
     assert result.exit_code == 2
     assert "annual_cost" in result.output and "cannot be negative" in result.output
+
+
+def test_budget_table_columns_add_up_to_the_total_and_keep_long_names_whole(tmp_path):
+    # "staff" was before overheads while "total" included them: the columns did not add up as read.
+    name = "tooling-classifier-with-overheads"  # was cut to "tooling-classifi…"
+    case = dict(FIRST_CASE, name=name, costs=dict(FIRST_CASE["costs"], overheads=0.2))
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump(case))
+    second = tmp_path / "second.yaml"
+    second.write_text(yaml.safe_dump(dict(case, name="second")))
+    result = run_cli("budget", path, second, "--replications", "2", "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("┏"))
+    below = next(i for i, line in enumerate(lines) if line.startswith("┡"))
+    parts = [[c.strip() for c in line.rstrip()[1:-1].split("┃")] for line in lines[top + 1:below]]
+    header = [" ".join(filter(None, words)) for words in zip(*parts)]  # each heading, wrapped over lines
+    assert header[:10] == [
+        "scenario", "year", "days", "FTE", "hires", "staff", "tooling", "overheads", "total ± 95% CI", "per assessed"]
+    rows = [[c.strip() for c in line.rstrip()[1:-1].split("│")] for line in lines
+            if line.startswith("│ ") and line.split("│")[2].strip() in {"2024", "2025", "all"}]
+    assert {r[0] for r in rows} == {name, "second"}  # never cut to "a-rather-long-scen…"
+    for row in rows:
+        staff, tooling, overheads, total = (float(c.replace(",", "").split(" ±")[0]) for c in row[5:9])
+        assert overheads > 0 and staff + tooling + overheads == pytest.approx(total, abs=2)  # each rounded to 1
+    assert "total = staff + tooling + overheads" in " ".join(result.output.split())

@@ -195,3 +195,35 @@ def test_staff_and_budget_commands_save_their_charts(tmp_path):
     for folder, stem in ((tmp_path / "s", "staffing_plan"), (tmp_path / "b", "budget")):
         assert {p.name for p in (folder / "charts").iterdir()} == {f"{stem}.{ext}" for ext in ("png", "svg", "pdf", "txt")}
         assert "Scenario: small-plans" in (folder / "charts" / f"{stem}.svg").read_text()
+
+
+def many_steps(scenario, periods: int, before_days: int) -> pd.DataFrame:
+    """A plan table of ``periods`` months from the scenario's start, one more analyst each month,
+    each hired ``before_days`` before its month starts (mid-month for 15: where the step labels are)."""
+    starts = pd.date_range(pd.Timestamp(scenario.clock.start), periods=periods + 1, freq="MS")
+    heads = 3 + pd.RangeIndex(periods)
+    return pd.DataFrame({
+        "period": range(1, periods + 1), "period_start": starts[:-1].strftime("%Y-%m-%d"),
+        "period_end": (starts[1:] - pd.Timedelta(days=1)).strftime("%Y-%m-%d"), "headcount": heads,
+        "change": 1, "hire_by": (starts[:-1] - pd.Timedelta(days=before_days)).strftime("%Y-%m-%d"),
+        "needed": heads, "late_weeks": 0, "sla_normal": 0.95, "sla_normal_ci_low": 0.92,
+        "sla_normal_ci_high": 0.98, "confidence": 0.9, "met": True})
+
+
+@pytest.mark.parametrize("periods, before_days", [(12, 15), (24, 90)])
+def test_no_two_labels_of_a_plan_with_many_hiring_dates_overlap(scenario, periods, before_days):
+    # Hire-by labels used to be drawn upright from the x axis, across the steps' labels.
+    fig = charts.staffing_plan(many_steps(scenario, periods, before_days), scenario, 7, 3)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    drawn = [*ax.texts, ax.title, *ax.get_yticklabels(), *ax.get_legend().get_texts(), fig._suptitle]
+    texts = [t for t in drawn if t.get_visible() and t.get_text().strip()]
+    hires = [t for t in texts if t.get_text().strip().startswith("hire ")]
+    assert len(hires) == periods
+    boxes = [(t.get_text(), t.get_window_extent()) for t in texts]
+    for i, (a, box_a) in enumerate(boxes):
+        assert fig.bbox.x0 - 1 <= box_a.x0 and box_a.x1 <= fig.bbox.x1 + 1, a  # inside the figure
+        for b, box_b in boxes[i + 1:]:
+            assert not box_a.overlaps(box_b), (a, b)
+    steps_top = max(ax.transData.transform((0, h))[1] for h in 3 + pd.RangeIndex(periods))
+    assert min(t.get_window_extent().y0 for t in hires) > steps_top  # every label above the steps

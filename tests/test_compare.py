@@ -129,6 +129,19 @@ def test_compare_command_writes_comparison_csv_with_the_documented_columns(two_f
     assert "comparison.csv" in result.stdout
 
 
+def test_compare_command_writes_metrics_in_words_with_units_as_run_does(two_files, tmp_path):
+    # The table showed raw names and raw shares ("sla_normal 0.9994", "wait_mean 24.47"): no unit, no %.
+    result = runner.invoke(app, ["compare", *map(str, two_files), "--out", str(tmp_path / "cmp"), "-r", "2"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any("Mean wait before assessment (h)" in line for line in lines)
+    shares = [line for line in lines if "Utilisation of rostered hours" in line]
+    assert len(shares) == 2 and all("%" in line for line in shares)
+    assert "points" in shares[1] and "points" not in shares[0]  # the difference of a share, in points
+    assert "0.9" not in " ".join(shares)
+    assert "their differences in percentage points" in " ".join(result.output.split())
+
+
 def test_compare_command_runs_every_scenario_with_the_first_ones_seed_and_replications(two_files, tmp_path):
     out = tmp_path / "cmp"
     assert runner.invoke(app, ["compare", *map(str, two_files), "--out", str(out), "-r", "2"]).exit_code == 0
@@ -157,3 +170,47 @@ def test_compare_command_refuses_bad_input_with_exit_two(two_files, tmp_path, ar
     assert expected in " ".join(result.stderr.split())
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_tools_saving_and_side_effect_carry_their_intervals_in_the_chart_title():
+    # The title gave "saves 664 victim-identification hours, but 675 real-victim referrals are lost"
+    # without the intervals: a number an advocate could quote as exact.
+    from capsim.charts.compare import _comparison_finding
+
+    rows = [("victim_id_hours", -664.0, -830.0, -529.0), ("referrals_lost_real", 675.0, 667.0, 685.0),
+            ("referrals_avoided_synthetic", 1.3, 1.1, 1.5)]
+    table = pd.DataFrame([{"scenario": name, "metric": m, "mean": 0.0, "ci_low": 0.0, "ci_high": 0.0,
+                           "diff": d if name == "detector" else 0.0, "diff_ci_low": lo if name == "detector" else 0.0,
+                           "diff_ci_high": hi if name == "detector" else 0.0, "note": ""}
+                          for name in ("base", "detector") for m, d, lo, hi in rows])
+    title = _comparison_finding(table, ["base", "detector"], "victim_id_hours")
+    assert title == ("detector saves 664 (529–830) victim-identification hours, but 675 (667–685) real-victim "
+                     "referrals are lost to its false positives; 1 (1–2) synthetic referral avoided (paired means, 95% CIs)")
+    missed = table.iloc[[0, 3]].assign(metric="harmful_missed", diff=[0.0, 119_520.0],
+                                       diff_ci_low=[0.0, 119_000.0], diff_ci_high=[0.0, 121_000.0])
+    title = _comparison_finding(missed, ["base", "detector"], "harmful_missed")
+    assert title == ("detector: the classifier misses 120,000 harmful items, which then wait behind every item "
+                     "it flags (paired mean)")  # its interval rounds to one value: no "95% CI" without one
+
+
+def test_comparison_panel_titles_stay_inside_the_chart(pair):
+    # "difference from base, paired (percentage points)" ran off the right edge.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from capsim import charts
+
+    five, six = pair
+    five.scenario = five.scenario.model_copy(update={"name": "a-long-name-for-the-first-scenario"})
+    try:
+        fig = charts.comparison([five, six], ["sla_normal", "utilisation", "wait_mean"])
+    finally:
+        five.scenario = five.scenario.model_copy(update={"name": "staff-5"})
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    titles = {t for ax in fig.axes for t in (ax.get_title(loc="left"),)}
+    drawn = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text() in titles]
+    assert len(drawn) == len(fig.axes)
+    for text in drawn:
+        box = text.get_window_extent(canvas.get_renderer())
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, text.get_text()

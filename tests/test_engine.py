@@ -129,17 +129,17 @@ def test_compiled_and_pure_python_kernels_agree_exactly(earliest_deadline):
     for fn in (kernel.assign, kernel.assign.py_func):
         service = rng.exponential(20, n) if not outputs else outputs[0][-1].copy()
         drawn = service.copy()
-        queue = np.zeros((queues, n), dtype=np.int64)
+        queue, qbase = np.zeros(queues * n, dtype=np.int64), np.arange(queues, dtype=np.int64) * n  # a room of n each
         qtail = np.zeros(queues, dtype=np.int64)
         for i in range(n):
-            queue[which[i], qtail[which[i]]] = i
+            queue[qbase[which[i]] + qtail[which[i]]] = i
             qtail[which[i]] += 1
         start, taken = np.full(n, np.inf), np.full(n, -1, dtype=np.int32)
         free_at, exposure = np.zeros(analysts), np.zeros(analysts)
         shift_end, cap = np.full(analysts, 15000.0), np.full(analysts, 2500.0)
         pace = np.array([1.0, 1.0, 1.5, 2.0, 1.0])
         end = np.full(n, np.inf)
-        count = fn(10000.0, arrival, service, deadline, start, end, taken, queue, np.zeros(queues, dtype=np.int64),
+        count = fn(10000.0, arrival, service, deadline, start, end, taken, queue, qbase, np.zeros(queues, dtype=np.int64),
                    qtail, np.array([0, 0, 1, 1, 2, 2]), free_at, shift_end, exposure, cap, pace,
                    False, np.zeros(analysts), np.full(analysts, -1), np.array([-1, -1, -1, 0b011, 0b101]),
                    earliest_deadline, np.array([600.0, 600.0, 60.0, 60.0, np.inf, np.inf]))
@@ -157,10 +157,10 @@ def test_compiled_and_pure_python_kernels_agree_exactly(earliest_deadline):
 def test_within_one_priority_the_earliest_arrival_goes_first_whatever_its_source():
     # one analyst; queue 0 and 1 share rank 0: items interleave by arrival time
     arrival = np.array([0.0, 1.0, 2.0, 3.0])
-    queue = np.array([[0, 2, 0, 0], [1, 3, 0, 0]], dtype=np.int64)
+    queue, qbase = np.array([0, 2, 0, 0, 1, 3, 0, 0], dtype=np.int64), np.array([0, 4])  # rooms of 4
     start = np.full(4, np.inf)
     kernel.assign(1000.0, arrival, np.full(4, 10.0), np.full(4, np.inf), start, np.full(4, np.inf),
-                  np.full(4, -1, dtype=np.int32), queue, np.zeros(2, dtype=np.int64), np.array([2, 2]),
+                  np.full(4, -1, dtype=np.int32), queue, qbase, np.zeros(2, dtype=np.int64), np.array([2, 2]),
                   np.array([0, 0]), np.zeros(1), np.full(1, np.inf), np.zeros(1), np.full(1, np.inf), np.ones(1),
                   False, np.zeros(1), np.full(1, -1), np.full(1, -1, dtype=np.int64), False, np.full(2, np.inf))
     assert start.tolist() == [0.0, 10.0, 20.0, 30.0]

@@ -73,11 +73,20 @@ def stubbed():
 
 
 def test_part_years_are_marked_and_never_in_a_headline(stubbed):
-    assert year_labels(stubbed) == {"2025": "2025", "2026": "2026", "2027": "2027 (Jan\u2013Feb)"}  # stub dropped
-    assert "2024 (Dec)" in year_table_html(stubbed)  # the table keeps every period
+    assert year_labels(stubbed) == {"2025": "2025", "2026": "2026", "2027": "2027 (1 Jan\u201327 Feb)"}  # stub dropped
+    assert "2024 (20–31 Dec)" in year_table_html(stubbed)  # the table keeps every period
     fig = by_year(stubbed)
     title = fig._suptitle.get_text()
     assert "2025" in title and "2026" in title and "2027" not in title and "2024" not in title
-    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2025", "2026", "2027 (Jan\u2013Feb)"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2025", "2026", "2027 (1 Jan\u201327 Feb)"]
     sentences = " ".join(year_findings(stubbed))
     assert "2025" in sentences and "2027" not in sentences and "2024" not in sentences
+
+
+def test_a_part_year_of_whole_months_is_named_by_its_months():
+    """Whole months keep the short label; the days appear only where a period starts or ends within a month."""
+    class Result:  # what year_labels reads of a result: its scenario
+        scenario = load_scenario("scenarios/base.yaml", ["clock.start=2024-10-04", "clock.warmup=28d",
+                                                         "clock.horizon=179d"])  # measures 1 Nov 2024 to 31 Mar 2025
+
+    assert year_labels(Result(), shortest_days=0) == {"2024": "2024 (Nov\u2013Dec)", "2025": "2025 (Jan\u2013Mar)"}

@@ -249,6 +249,49 @@ def test_footer_and_report_name_every_override(sized):
     assert "Recruitment and vetting" in page and "Management and quality assurance" in page
 
 
+def test_grant_chart_footer_names_the_scenario_of_each_plan(sized):
+    # The footer listed "plan: workforce.analysts headcount ..." once per scenario without saying whose.
+    from capsim import charts
+
+    plans = [[o for o in s.overrides if o.startswith("plan:")] for s in sized.scenarios]
+    assert plans[0] != plans[1]  # growth needs another plan than no growth
+    fig = charts.grant_per_year(sized.table, sized.scenarios, sized.seed, sized.replications)
+    footer = " ".join(fig.texts[-1].get_text().split())
+    for scenario, (plan,) in zip(sized.scenarios, plans):
+        assert f"{scenario.name}: {' '.join(plan.split())}" in footer
+    shared = [o for o in sized.scenarios[0].overrides if o.startswith("clock:")]
+    assert shared == [o for o in sized.scenarios[1].overrides if o.startswith("clock:")]
+    assert footer.count(" ".join(shared[0].split())) == 1  # a change made to both, listed once, unnamed
+
+
+def test_grant_table_gives_the_backlog_in_items_with_its_interval(sized):
+    # "backlog (mean)" gave a bare number: no unit, no interval.
+    from capsim.cli import out_console, print_grant
+
+    with out_console.capture() as captured:
+        print_grant(sized, "EUR")
+    text = " ".join(captured.get().split())
+    assert "items waiting," in text and "mean (95% CI)" in text and "backlog (mean)" not in text
+    row = sized.table.iloc[0]
+    assert f"{row.backlog_mean:,.0f} ({row.backlog_mean_ci_low:,.0f}–{row.backlog_mean_ci_high:,.0f})" in text
+
+
+def test_grant_chart_gives_each_share_its_interval_at_a_readable_size(sized):
+    # The shares over the bars ("96%") had no interval, in 10 pt type.
+    from matplotlib.text import Text
+
+    from capsim import charts
+
+    table = sized.table.copy()
+    (own,) = [c.removesuffix("_target") for c in table if c.startswith("sla_") and c.endswith("_target")]
+    table[own], table[f"{own}_ci_low"], table[f"{own}_ci_high"] = 0.95, 0.904, 0.99
+    fig = charts.grant_per_year(table, sized.scenarios, sized.seed, sized.replications)
+    labels = [t for t in fig.axes[0].findobj(Text) if t.get_text().startswith("95%")]
+    assert len(labels) == 4  # two scenarios, two grant years
+    assert all(t.get_text() == "95%\n(90–99)" and t.get_fontsize() >= charts.MIN_FONT_PT for t in labels)
+    assert "the share in time (95% CI, %)" in fig.axes[0].get_title(loc="left")
+
+
 def test_sensitivity_scales_growth_as_written():
     """A growth written per year is varied per year (a doubling time set beside it would be refused)."""
     from capsim.sensitivity import default_parameters

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from capsim.passes import (group_values, grouped_waits, item_counts, most_waiting, queue_seconds, reachable_in_time,
-                           shift_totals, sla_tallies, sla_tallies_by_kind, step_counts, step_sums, times_left, wait_group_counts,
-                           waits_of, window_rows)
+from capsim.passes import (group_values, grouped_waits, item_counts, last_finished, most_waiting, quantiles,
+                           queue_seconds, reachable_in_time, shift_totals, sla_tallies, sla_tallies_by_kind, step_counts,
+                           step_sums, times_left, wait_group_counts, waits_of, window_bounds)
 
 ALL = np.zeros(0, dtype=np.int64)  # an empty key: one group
 
@@ -138,8 +138,9 @@ def test_group_values_are_the_masked_selections_in_order(seed):
         assert grouped[offsets[g]:offsets[g + 1]].mean() == values[key == g].mean()  # bit for bit
 
 
+@pytest.mark.parametrize("until", [np.inf, 60 * 3600.0])  # the whole run; a period ending at 60 h
 @pytest.mark.parametrize("seed", range(3))
-def test_sla_tallies_match_the_masked_form(seed):
+def test_sla_tallies_match_the_masked_form(seed, until):
     rng = np.random.default_rng(seed)
     arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
     stopped, within = 120 * 3600.0, np.array([3600.0, 4 * 3600, np.nan, 24 * 3600])
@@ -152,11 +153,12 @@ def test_sla_tallies_match_the_masked_form(seed):
 
     met, known = sla_tallies(np.where(arrival >= since, priority, -1), 4, within, arrival, end, start, censored,
                              stopped)
-    by_kind = sla_tallies_by_kind(since, parent, team, priority, stream, own, 3, within, arrival, end, start,
+    by_kind = sla_tallies_by_kind(since, until, parent, team, priority, stream, own, 3, within, arrival, end, start,
                                   censored, stopped)
-    measured, direct = arrival >= since, parent < 0
+    measured, direct = (arrival >= since) & (arrival < until), parent < 0
     for p in range(4):
-        assert (met[p], known[p]) == masked(measured & (priority == p), within[p])
+        if until == np.inf:
+            assert (met[p], known[p]) == masked(measured & (priority == p), within[p])
         assert (by_kind[0][0, p], by_kind[1][0, p]) == masked(measured & direct & (priority == p), within[p])
         assert (by_kind[0][1, p], by_kind[1][1, p]) == masked(measured & direct & (own[stream] == p), within[p])
         for t in range(3):
@@ -164,17 +166,24 @@ def test_sla_tallies_match_the_masked_form(seed):
             assert (by_kind[0][2 + t, p], by_kind[1][2 + t, p]) == masked(mine, within[p])
 
 
+@pytest.mark.parametrize("period", [False, True])
 @pytest.mark.parametrize("seed", range(3))
-def test_item_counts_match_the_masked_form(seed):
+def test_item_counts_match_the_masked_form(seed, period):
+    """The whole run (started: a finite start), or a period ending at the horizon (started: before it;
+    rows arriving after it left out), as the copied window of tests/window_reference.py gives it."""
     rng = np.random.default_rng(seed)
     arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
     warmup, horizon = 10 * 3600.0, 90 * 3600.0
-    start[start > horizon] = np.inf
-    counts, per_team = item_counts(arrival, start, deadline, parent, team, flags, censored, warmup, horizon, 3, 1, 2, 4)
-    started = np.isfinite(start)
-    expired = ~started & (deadline <= horizon)
-    waiting = ~started & ~expired
-    measured = arrival >= warmup
+    if not period:
+        start[start > horizon] = np.inf
+    until = horizon if period else np.inf
+    counts, per_team = item_counts(arrival, start, deadline, parent, team, flags, censored, warmup, horizon, until,
+                                   3, 1, 2, 4)
+    inside = arrival < until
+    started = inside & (start < until)
+    expired = inside & ~started & (deadline <= horizon)
+    waiting = inside & ~started & ~expired
+    measured = inside & (arrival >= warmup)
     scope = measured & (parent < 0)
     expected = [scope, scope & started, scope & expired, scope & waiting, scope & censored, measured & (parent >= 0),
                 started & (start >= warmup), expired & (deadline >= warmup), waiting, scope & (flags & 1 > 0),
@@ -192,18 +201,58 @@ def test_row_passes_match_their_numpy_forms(seed):
     started = np.isfinite(start)
     left = np.concatenate([start[started], deadline[~started & (deadline <= horizon)]])
     assert np.array_equal(np.sort(times_left(start, deadline, horizon)), np.sort(left))
-    assert np.array_equal(window_rows(arrival, start, deadline, t0, t1),
-                          np.flatnonzero((arrival < t1) & (np.where(started, start, deadline) >= t0)))
     inside = (np.clip(np.where(started, start, np.minimum(deadline, horizon)), t0, t1) - np.clip(arrival, t0, t1))
-    assert np.array_equal(queue_seconds(arrival, start, deadline, horizon, t0, t1), inside)
+    assert queue_seconds(arrival, start, deadline, horizon, t0, t1, np.inf, -np.inf) == inside.sum()  # bit for bit
+    # a period [t0, t1) measured alone: its rows, their starts after t1 unknown, t1 its horizon
+    rows = np.flatnonzero((arrival < t1) & (np.where(started, start, deadline) >= t0))
+    seen = np.where(start[rows] < t1, start[rows], np.inf)
+    inside = (np.clip(np.where(np.isfinite(seen), seen, np.minimum(deadline[rows], t1)), t0, t1)
+              - np.clip(arrival[rows], t0, t1))
+    assert queue_seconds(arrival, start, deadline, t1, t0, t1, t1, t0) == inside.sum()
+    lo, hi = window_bounds(arrival, start, deadline, t0, t1)
+    assert lo <= rows.min() and rows.max() < hi
+    assert not ((arrival[:lo] < t1) & (np.where(started, start, deadline)[:lo] >= t0)).any()
+    eventual_start = np.where(rng.random(len(start)) < 0.5, start, np.inf)
+    stopped = 80 * 3600.0
+    finished = np.concatenate([end[rows][np.isfinite(end[rows])],
+                               deadline[rows][~np.isfinite(eventual_start[rows]) & (deadline[rows] <= stopped)]])
+    assert last_finished(arrival, start, deadline, eventual_start, end, stopped, t0, t1) == finished.max()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sums_of_many_values_are_numpys(seed):
+    """queue_seconds adds its values in numpy's pairwise order: the same sum bit for bit at
+    sizes around numpy's blocks (8, 128) and their halvings, not only close."""
+    rng = np.random.default_rng(seed)
+    for n in [0, 1, 7, 8, 9, 127, 128, 129, 136, 1000, 4099, 70001]:
+        arrival = rng.lognormal(10, 3, n)  # spans many magnitudes: any other order rounds differently
+        start = arrival + rng.lognormal(5, 3, n)
+        values = np.clip(start, 0, np.inf) - np.clip(arrival, 0, np.inf)
+        assert queue_seconds(arrival, start, start, np.inf, 0.0, np.inf, np.inf, -np.inf) == values.sum(), n
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_quantiles_are_numpys_bit_for_bit(seed):
+    """Exact, not approximate: ties, a mass of zeros, one value, tiny and huge magnitudes; the
+    input is left as it was."""
+    rng = np.random.default_rng(seed)
+    cases = [rng.lognormal(0, 3, 5000), np.round(rng.exponential(1, 3000), 1),
+             np.where(rng.random(4000) < 0.8, 0.0, rng.random(4000) * 1e6), rng.normal(0, 1, 2000) * 1e-200,
+             rng.normal(0, 1, 2000) * 1e200, np.full(50, 3.5), np.array([2.0]), rng.random(9)]
+    for values in cases:
+        for q in [(0.9,), (0.5, 0.9, 0.95), (0.0, 0.25, 1.0), tuple(rng.random(3))]:
+            before = values.copy()
+            assert quantiles(values, q) == [float(v) for v in np.quantile(values, q)], (len(values), q)
+            assert np.array_equal(values, before)
+    assert all(np.isnan(quantiles(np.zeros(0), (0.5, 0.9))))
 
 
 @pytest.mark.parametrize("seed", range(3))
 def test_grouped_waits_are_the_waits_of_each_groups_mask(seed):
     rng = np.random.default_rng(seed)
     arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
-    since, stopped = 10 * 3600.0, 150 * 3600.0
-    columns = (arrival, since, parent, team, priority, censored)
+    since, until, stopped = 10 * 3600.0, 60 * 3600.0 if seed == 2 else np.inf, 150 * 3600.0  # seed 2: a period
+    columns = (arrival, since, until, parent, team, priority, censored)
     direct_counts, counts = wait_group_counts(*columns, start, stopped, 3, 4)
 
     def waits(mine):
@@ -218,7 +267,7 @@ def test_grouped_waits_are_the_waits_of_each_groups_mask(seed):
     out = [np.empty(n), np.empty(n), np.empty(n), np.empty(int(counts.sum())), np.empty(int(counts.sum()))]
     grouped_waits(*columns, start, end, stopped, 3600.0, 4, out[0], out[1], out[2], at(direct_counts), out[3],
                   at(counts.reshape(3, 4).sum(axis=1)), out[4], at(counts))
-    measured = arrival >= since
+    measured = (arrival >= since) & (arrival < until)
     direct = measured & (parent < 0)
     assert np.array_equal(out[0], waits(direct)[0]) and np.array_equal(out[1], waits(direct)[1])
     for p in range(4):

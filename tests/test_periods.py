@@ -21,6 +21,7 @@ from capsim.periods import WHOLE_RUN, calendar_periods, period_metrics
 from capsim.results import PERIOD_SUMMARY_COLUMNS
 from capsim.scenario import load_scenario
 from capsim.units import SECONDS_PER_HOUR
+from tests.window_reference import copied_window
 
 SLA_WITHIN = 24 * SECONDS_PER_HOUR
 
@@ -116,7 +117,7 @@ def test_conservation_holds_in_every_period(run):
 def test_the_whole_window_as_one_period_is_the_run(run):
     scenario, rep, per_year = run
     whole = replication_metrics(scenario, rep)
-    window = replication_metrics(scenario, rep.window(rep.warmup, rep.horizon))
+    window = replication_metrics(scenario, copied_window(rep, rep.warmup, rep.horizon))
     assert set(whole) == set(window)
     for name, value in whole.items():
         assert window[name] == pytest.approx(value, rel=1e-12, nan_ok=True), name
@@ -128,6 +129,32 @@ def test_the_whole_window_as_one_period_is_the_run(run):
     after_new_year = (items.end[across] - boundary).sum() / SECONDS_PER_HOUR
     hours = sum(m["analyst_hours"] for m in per_year.values())
     assert hours + after_new_year == pytest.approx(whole["analyst_hours"], rel=1e-9)
+
+
+def _same(a: dict[str, float], b: dict[str, float]) -> bool:
+    """The same metrics, bit for bit (NaN equal to NaN)."""
+    return a.keys() == b.keys() and all(x == y or (math.isnan(x) and math.isnan(y)) for x, y in zip(a.values(), b.values()))
+
+
+@pytest.mark.parametrize("name, by", [("growing", "year"), ("police-unit", "quarter"), ("tooling-detector", "quarter"),
+                                      ("tooling-classifier", "quarter")])
+def test_periods_read_from_the_runs_columns_are_the_copied_windows_bit_for_bit(name, by):
+    """Each period measured on the replication's own columns (:mod:`capsim.measured`) is, to the
+    last bit, the period measured on a copy of its rows (tests/window_reference.py):
+    two teams with work carried over shifts and referrals (police-unit), the detector's and the
+    classifier's side effects; items in hand at each period's end and in the run-out."""
+    from capsim.bundled import path as bundled
+    from capsim.periods import over_period
+
+    scenario = (load_scenario(growing()) if name == "growing"
+                else load_scenario(bundled(name), ["clock.horizon=200d"]))
+    rep = simulate_replication(scenario, 3, 0)
+    got = period_metrics(scenario, rep, by)
+    assert len(got) > 1
+    for p in calendar_periods(scenario, by):
+        expected = replication_metrics(over_period(scenario, p), copied_window(rep, p.start, p.end))
+        assert _same(got[p.label], expected), (p.label, {k: (got[p.label][k], v) for k, v in expected.items()
+                                                       if not _same({k: got[p.label][k]}, {k: v})})
 
 
 def test_a_growing_scenarios_later_year_meets_its_sla_less_often(run):

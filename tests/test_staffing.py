@@ -308,6 +308,10 @@ def test_staff_command_writes_the_plan(tmp_path):
     assert {"sla_normal", "sla_normal_ci_low", "sla_normal_ci_high", "replications_met", "met"} <= set(table.columns)
     assert table.headcount.iloc[0] in (15, 16)  # Erlang C says 15; short runs may need one more
     assert "staffing_plan.csv" in result.output
+    # no hiring lead time in this scenario: the plan says why hire-by is the day the analysts start
+    assert ("hire by: no hiring lead time set (workforce.analysts.hiring.lead_time, default 0d), so hire-by = the "
+            "day the new analysts start" in result.output)
+    assert "It can pass 100% in a period that meets its target" in result.output  # busy (usable), read right
 
 
 def test_staff_command_reports_an_impossible_sla_with_a_dash_and_exits_3(tmp_path):

@@ -125,6 +125,7 @@ def test_fte_is_given_per_shift_pattern_for_a_rota():
 
 def test_every_periods_outcomes_in_one_pass_are_those_of_each_period_alone():
     from capsim.engine import simulate_replication
+    from capsim.metrics import eventual_waits
     from capsim.staffing import _replication_outcomes, period_attainment
 
     scenario = load_scenario(DOCS / "hotline-rota.yaml", ["clock.horizon=200d"])  # two priorities, four patterns
@@ -134,3 +135,35 @@ def test_every_periods_outcomes_in_one_pass_are_those_of_each_period_alone():
     for (t0, t1), got in zip(windows, outcomes):
         assert got["sla"] == pytest.approx(period_attainment(scenario, rep, t0, t1), nan_ok=True)
         assert all(0 <= b <= 1 for b in got["bound"].values())
+        # the waits and the work of the period's items alone, bit for bit (the same values in the same order)
+        mine = (rep.items.team == 0) & (rep.items.arrival >= t0) & (rep.items.arrival < t1)
+        assert got["wait_mean"] == float(eventual_waits(rep, mine)[0].mean())
+        assert got["work_hours"] == float(rep.items.service[mine].sum()) / 3600
+
+
+def test_periods_and_roster_bounds_are_the_same_for_arrivals_in_time_order_or_not():
+    """window_of and passes.reachable_in_time walk arrivals in time order in linear time; out of
+    order they search: the same answer either way."""
+    import numpy as np
+
+    from capsim.passes import reachable_in_time
+    from capsim.staffing import window_of
+
+    rng = np.random.default_rng(3)
+    arrival = np.sort(rng.uniform(0, 100, 500))
+    windows = [(10.0, 40.0), (40.0, 70.0), (80.0, 95.0)]
+    shuffled = rng.permutation(len(arrival))
+    which = window_of(arrival, windows)
+    assert np.array_equal(window_of(arrival[shuffled], windows), which[shuffled])
+    assert np.array_equal(which, [next((k for k, (a, b) in enumerate(windows) if a <= t < b), -1) for t in arrival])
+    starts = np.arange(0.0, 100.0, 8.0)
+    ends = starts + 3.0
+    priority = rng.integers(0, 2, len(arrival))
+    ordered = reachable_in_time(arrival, which, priority, 1, starts, ends, 2.5, 3)
+    unordered = reachable_in_time(arrival[shuffled], which[shuffled], priority[shuffled], 1, starts, ends, 2.5, 3)
+    k = np.searchsorted(starts, arrival, "right") - 1  # the numpy form of its docstring
+    first = np.where((k >= 0) & (arrival < ends[k]), arrival, np.append(starts, np.inf)[k + 1])
+    kept = (which >= 0) & (priority == 1)
+    expected = np.bincount(which[kept], weights=(first - arrival < 2.5)[kept], minlength=3)
+    assert np.array_equal(ordered[1], expected) and np.array_equal(unordered[1], expected)
+    assert np.array_equal(ordered[0], unordered[0])

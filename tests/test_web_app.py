@@ -356,10 +356,46 @@ def test_a_team_without_any_deadline_is_told_which_to_set(workspace):
 
 def test_the_year_by_year_table_says_which_years_are_part_years():
     """A run from late January over 400 days measures most of one year and two months of the
-    next: the page's table names them as the report does ("2025 (Jan–Mar)"), never as whole years."""
+    next: the page's table names them as the report does, with their first and last days, never as
+    whole years ("2024 (Jan–Dec)" would read as the whole of 2024)."""
     from capsim import simulate
-    from capsim.web.app import yearly_table
+    from capsim.web.answer import yearly_table
 
     scenario = load_scenario(bundled.path("base"), ["clock.horizon=400d"])
     table = yearly_table(simulate(scenario, replications=2))
-    assert list(table.year) == ["2024 (Jan–Dec)", "2025 (Jan–Feb)"]
+    assert list(table.year) == ["2024 (29 Jan–31 Dec)", "2025 (1 Jan–3 Feb)"]
+
+
+def test_a_second_visitor_running_the_same_scenario_gets_the_kept_run():
+    """The second visitor's identical run comes from the server's kept runs at once: no error from
+    replaying the first visitor's progress bar, and the same numbers without simulating again."""
+    first = short_base()
+    first.button(key="run").click().run()
+    assert not first.exception and not first.error
+    calls = []
+    real = running.run
+    try:
+        running.run = lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs)
+        second = short_base()
+        second.button(key="run").click().run()
+    finally:
+        running.run = real
+    assert not second.exception and not second.error
+    assert calls == []
+    assert second.session_state.result is first.session_state.result
+
+
+def test_kept_runs_are_bounded_and_keyed_by_the_scenario(monkeypatch, workspace):
+    made = []
+    monkeypatch.setattr(running, "run", lambda scenario, progress=None: made.append(scenario.digest()) or object())
+    monkeypatch.setattr(running, "KEPT_RUNS", 2)
+    monkeypatch.setattr(running, "_runs", type(running._runs)())
+    path = workspace.scenario_file("base")
+    scenarios = [running.load(path, [f"clock.horizon={days}d"])[0] for days in (30, 31, 32)]
+    one = running.cached_run(scenarios[0])
+    assert running.cached_run(scenarios[0]) is one and len(made) == 1
+    running.cached_run(scenarios[1])
+    running.cached_run(scenarios[2])  # the oldest, scenarios[0], is let go
+    assert list(running._runs) == [s.digest() for s in scenarios[1:]]
+    running.cached_run(scenarios[0])
+    assert len(made) == 4

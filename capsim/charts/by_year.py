@@ -45,7 +45,8 @@ SHORTEST_PERIOD_DAYS = 28
 
 def year_labels(result: SimulationResult, shortest_days: float = SHORTEST_PERIOD_DAYS) -> dict[str, str]:
     """Period label → its label on an axis or in a table: the year, a part year with the months
-    it covers ("2030 (Jan–Mar)"); periods shorter than ``shortest_days`` are left out, unless
+    it covers ("2030 (Jan–Mar)"), or its first and last days where it starts or ends within a
+    month ("2024 (29 Jan–31 Dec)": never read as a whole year); periods shorter than ``shortest_days`` are left out, unless
     every period is (a run of a few weeks keeps its periods)."""
     labels = {}
     start = result.scenario.clock.start
@@ -61,8 +62,14 @@ def year_labels(result: SimulationResult, shortest_days: float = SHORTEST_PERIOD
             continue
         first = start + dt.timedelta(seconds=p.start)
         last = start + dt.timedelta(seconds=p.end - 1)
-        months = f"{first:%b}" if first.month == last.month else f"{first:%b}\u2013{last:%b}"
-        labels[p.label] = f"{p.label} ({months})"
+        whole_months = first.day == 1 and (last + dt.timedelta(days=1)).day == 1
+        if whole_months:
+            covers = f"{first:%b}" if first.month == last.month else f"{first:%b}\u2013{last:%b}"
+        elif first.month == last.month:
+            covers = f"{first.day}\u2013{last.day} {last:%b}"
+        else:
+            covers = f"{first.day} {first:%b}\u2013{last.day} {last:%b}"
+        labels[p.label] = f"{p.label} ({covers})"
     return labels
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -97,6 +98,7 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
     with styled():
         fig = new_figure(1.6 + 1.15 * len(metrics) + 0.3 * len(names))
         grid = fig.add_gridspec(len(metrics), 2, width_ratios=[1, 1])
+        titles = []
         for i, m in enumerate(metrics):
             left = fig.add_subplot(grid[i, 0])
             right = fig.add_subplot(grid[i, 1])
@@ -124,11 +126,36 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
                 ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5))
             right.set_xlim(*_symmetric(rows.loc[names[1:], ["diff_ci_low", "diff_ci_high", "diff"]].to_numpy(dtype=float)))
             left.set_xlim(*_within_range(left.get_xlim(), metric_range(m)))
-            left.set_title(metric_label(m, results[0].scenario), loc="left", fontsize=12)
-            right.set_title(f"difference from {first}, paired" + (" (percentage points)" if is_share(m) else ""),
-                            loc="left", fontsize=12, color=MUTED)
+            titles += [left.set_title(_panel_title(metric_label(m, results[0].scenario)), loc="left", fontsize=12),
+                       right.set_title(_panel_title(f"paired difference from {first}"
+                                                    + (", % points" if is_share(m) else "")),
+                                       loc="left", fontsize=12, color=MUTED)]
         apply_style(fig, title, footer_text([r.scenario for r in results], results[0].seed, results[0].replications))
+        _fit_titles(fig, titles)
     return fig
+
+
+PANEL_CHARS = 42
+"""Characters per line of a panel's title (12 pt across half of the chart's 10 in): a longer
+one wraps instead of running off the figure's edge (:func:`_fit_titles` narrows it further
+where the panels are narrower)."""
+
+
+def _panel_title(text: str, chars: int = PANEL_CHARS) -> str:
+    """A panel's title wrapped at ``chars`` characters a line."""
+    return "\n".join(textwrap.wrap(" ".join(text.split()), chars))
+
+
+def _fit_titles(fig: Figure, titles: list) -> None:
+    """Re-wrap each panel title that runs past its panel's right edge (long scenario names on the
+    left take width from the panels), a few characters a line fewer at a time."""
+    fig.draw_without_rendering()
+    for text in titles:
+        right = text.axes.get_window_extent().x1
+        chars = PANEL_CHARS
+        while text.get_window_extent().x1 > right and chars > 12:
+            chars -= 3
+            text.set_text(_panel_title(text.get_text(), chars))
 
 
 def _interval(ax, y: float, mean: float, low: float, high: float, colour: str) -> None:
@@ -180,19 +207,33 @@ def _side_effect_finding(table: pd.DataFrame, names: list[str]) -> str | None:
     if len(names) != 2:
         return None
     rows = table[table.scenario == names[1]].set_index("metric")
+
+    given: list[str] = []  # the intervals written: the title says "95% CI" only if it gives one
+
+    def ci(metric: str, sign: int = 1) -> str:  # the paired 95% CI of a count, in brackets
+        low, high = sorted(sign * rows.loc[metric, ["diff_ci_low", "diff_ci_high"]].to_numpy(dtype=float))
+        words = [count_words(low), count_words(high)]
+        if not (math.isfinite(low) and math.isfinite(high)) or words[0] == words[1]:
+            return ""
+        given.append(metric)
+        return f" ({words[0]}–{words[1]})"
+
     if "referrals_lost_real" in rows.index and rows.loc["referrals_lost_real", "diff"] > 0:
         lost = rows.loc["referrals_lost_real", "diff"]
-        text = f"{names[1]}: {count_words(lost)} real-victim referrals lost to the detector's false positives"
+        text = (f"{names[1]}: {count_words(lost)}{ci('referrals_lost_real')} real-victim referrals lost to the "
+                "detector's false positives")
         if "victim_id_hours" in rows.index and rows.loc["victim_id_hours", "diff"] < 0:
-            text = (f"{names[1]} saves {count_words(-rows.loc['victim_id_hours', 'diff'])} victim-identification "
-                    f"hours, but {count_words(lost)} real-victim referrals are lost to its false positives")
+            text = (f"{names[1]} saves {count_words(-rows.loc['victim_id_hours', 'diff'])}{ci('victim_id_hours', -1)} "
+                    f"victim-identification hours, but {count_words(lost)}{ci('referrals_lost_real')} real-victim "
+                    "referrals are lost to its false positives")
         if "referrals_avoided_synthetic" in rows.index:
             avoided = rows.loc["referrals_avoided_synthetic", "diff"]
             n = count_words(avoided)
-            text += (f"; {n} synthetic referral{'' if n == '1' else 's'} avoided" if avoided >= 0.5 else
-                     "; fewer than one synthetic referral avoided")
-        return text + " (paired means)"
+            text += (f"; {n}{ci('referrals_avoided_synthetic')} synthetic referral{'' if n == '1' else 's'} avoided"
+                     if avoided >= 0.5 else "; fewer than one synthetic referral avoided")
+        return text + (" (paired means, 95% CIs)" if given else " (paired means)")
     if "harmful_missed" in rows.index and rows.loc["harmful_missed", "diff"] > 0:
-        return (f"{names[1]}: the classifier misses {count_words(rows.loc['harmful_missed', 'diff'])} harmful items, "
-                "which then wait behind every item it flags (paired mean)")
+        missed = ci("harmful_missed")
+        return (f"{names[1]}: the classifier misses {count_words(rows.loc['harmful_missed', 'diff'])}{missed} "
+                f"harmful items, which then wait behind every item it flags (paired mean{', 95% CI' if missed else ''})")
     return None

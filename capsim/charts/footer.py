@@ -28,7 +28,7 @@ def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> 
     if sources is not None:
         return f"{first} · {sources}"
     first += f" · capsim {version()}"
-    changed = list(dict.fromkeys(o for s in scenarios for o in s.overrides))
+    changed = changes_named(scenarios)
     if changed:
         first += "\nChanged from the scenario files: " + "; ".join(changed)
     if not used:
@@ -38,6 +38,14 @@ def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> 
     if secondary:
         text += " As reported by: " + ", ".join(secondary) + "."
     return text + " Other inputs are assumptions; every figure with its link: the report's assumptions table."
+
+
+def changes_named(scenarios: Sequence[Scenario]) -> list[str]:
+    """What changed the scenarios after their files (:attr:`~capsim.scenario.Scenario.overrides`),
+    each once: a change made to every scenario as it is (a ``--set`` given to all), any other after
+    the name of the scenario it was made to or from ("growth-high: plan: workforce.analysts ...")."""
+    shared = set.intersection(*(set(s.overrides) for s in scenarios)) if scenarios else set()
+    return list(dict.fromkeys(o if o in shared else f"{s.name}: {o}" for s in scenarios for o in s.overrides))
 
 
 _SOURCES_ELSEWHERE: ContextVar[str | None] = ContextVar("capsim_sources_elsewhere", default=None)

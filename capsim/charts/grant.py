@@ -12,13 +12,21 @@ from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import cost_bars, cost_panels, money_scale, side_by_side
-from capsim.charts.style import MUTED, PALETTE, apply_style, legend_above, styled
+from capsim.charts.style import MIN_FONT_PT, MUTED, PALETTE, apply_style, legend_above, styled
 from capsim.scenario import Scenario
 from capsim.words import NBSP, grant_sla_names, money
 
 SUBTITLE_CHARS = 100
 """Characters per line of the cost panel's subtitle (12 pt across the chart's 10 in): a long
 list of SLAs wraps, each name whole, instead of squeezing the panels."""
+
+
+def _share_ci(low: float, high: float) -> str:
+    """A share's 95% CI in whole percent, on a second line under the share over a bar: "(97–100)";
+    nothing where there is none or it rounds to one value."""
+    if not (math.isfinite(low) and math.isfinite(high)) or f"{100 * low:.0f}" == f"{100 * high:.0f}":
+        return ""
+    return f"\n({100 * low:.0f}–{100 * high:.0f})"
 
 
 def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], seed: int, replications: int) -> Figure:
@@ -62,25 +70,28 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
             err = cost_bars(ax, mine, xs, width, colours[name], name, scale)
             tops = (mine["total_cost"].to_numpy(dtype=float) + err[1]) / scale
             for xi, top, year in zip(xs, tops, years):
-                words = [f"{mine.loc[year, s]:.0%}" for s in slas if math.isfinite(mine.loc[year, s])]
+                words = [f"{mine.loc[year, s]:.0%}" + _share_ci(mine.loc[year].get(f"{s}_ci_low", math.nan),
+                                                                  mine.loc[year].get(f"{s}_ci_high", math.nan))
+                         for s in slas if math.isfinite(mine.loc[year, s])]
                 late = mine.loc[year, "hires_late_weeks"] if "hires_late_weeks" in mine else 0
                 if words and late > 0:
                     words.append(f"hires late\nby {late:.0f} weeks")
                 if words and math.isfinite(top):
-                    ax.text(xi, top, "\n".join(words), ha="center", va="bottom", fontsize=10, color="black")
+                    ax.text(xi, top, "\n".join(words), ha="center", va="bottom", fontsize=MIN_FONT_PT, color="black",
+                            linespacing=1.1)
             fte_ax.bar(xs, mine["fte"].to_numpy(dtype=float), width=width * 0.92, color=colours[name], alpha=0.35,
                        edgecolor="none")
             fte_ax.scatter(xs, mine["fte_needed"].to_numpy(dtype=float), marker="D", s=50, color=colours[name],
                            zorder=4)
         ax.set_ylabel(f"Full cost\n({currency}{unit})")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}"))
-        lines = len(slas) + ("hires_late_weeks" in table and bool((table.hires_late_weeks > 0).any())) * 2
+        lines = 2 * len(slas) + ("hires_late_weeks" in table and bool((table.hires_late_weeks > 0).any())) * 2
         ax.set_ylim(0, peak / scale * (1.13 + 0.12 * lines) if peak > 0 else 1)  # room for the shares above the bars
         ax.grid(axis="x", visible=False)
         ax.tick_params(labelbottom=False)
         named = grant_sla_names(scenarios)
         lines = [f"Full cost at each year's prices: mean, 95% CI ({replications} replications)",
-                 "Above each bar, top down, the share in time:"]
+                 "Above each bar, top down, the share in time (95% CI, %):"]
         for sla in slas:  # each SLA's name kept whole, as many to a line as fit
             name = named.get(sla, sla.removeprefix("sla_"))
             if len(lines[-1]) + 2 + len(name) <= SUBTITLE_CHARS:

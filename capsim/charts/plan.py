@@ -122,24 +122,18 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         top = max(int(heads.max()), in_post or 0, 1)
         if len(table) <= 16:
             for m, h, none in zip(mids, heads, impossible):  # "—": no headcount meets the target there
-                ax.text(m, h + 0.03 * top, "—" if none else f"{h}", ha="center", va="bottom", fontsize=11, color=blue)
+                ax.text(m, h + 0.03 * top, "—" if none else f"{h}", ha="center", va="bottom", fontsize=11, color=blue,
+                        bbox=_BEHIND, zorder=4)
         if in_post is not None:
             ax.axhline(in_post, color=MUTED, linestyle=":", linewidth=1.6, label=f"in post at the start: {in_post}")
         if (~met).any():
             ax.scatter(mids[~met], heads[~met] + 0.17 * top, marker="X", s=90, color=vermillion, zorder=5,
                        label="SLA not met even at this headcount")
-        for i, (date, count, k) in enumerate(hires):
-            begins = starts.iloc[k] if k else run_start
-            y = top * 1.2  # in a band above the steps, clear of the labels
-            ax.axvline(date, color=vermillion, linestyle="--", linewidth=1.4,
-                       label=(f"hire-by date → start ({ahead})" if not training else f"hire by → start ({ahead})")
-                       if i == 0 and lead + training > 0
-                       else "hire-by date" if i == 0 else None)
-            if begins > date:
-                ax.annotate("", xy=(begins, y), xytext=(date, y),
-                            arrowprops={"arrowstyle": "->", "color": vermillion, "linewidth": 1.4})
-            ax.text(date, 0.04 * top, f" hire {count} by {date:%Y-%m-%d}", rotation=90, ha="right", va="bottom",
-                    fontsize=11, color=vermillion)
+        lines = [ax.axvline(date, color=vermillion, linestyle="--", linewidth=1.4,
+                            label=(f"hire-by date → start ({ahead})" if not training else f"hire by → start ({ahead})")
+                            if i == 0 and lead + training > 0
+                            else "hire-by date" if i == 0 else None)
+                 for i, (date, _, _) in enumerate(hires)]
         left = min([starts.iloc[0], *(d for d, _, _ in hires)])
         span = ends.iloc[-1] - left
         ax.set_xlim(left - span * 0.03, ends.iloc[-1] + span * 0.02)
@@ -192,5 +186,77 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         bottom.xaxis.set_major_locator(locator)
         bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         legend_above(ax, handles, labels, ncols=min(len(handles), 3))
+        begins = [starts.iloc[k] if k else run_start for _, _, k in hires]
+        placed = _hire_band(fig, ax, hires, begins, lines)
         apply_style(fig, title, footer_text([scenario], seed, replications))
+        _fit_hire_band(fig, ax, placed, top * 1.3)
     return fig
+
+
+_BEHIND = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"}
+"""A white box behind a label, so that a dashed hire-by line passing behind it leaves it readable."""
+
+
+HIRE_ROW_PT = 18.0
+"""Height of one row of hire-by labels (11 pt text above its arrow), in points."""
+
+
+def _hire_band(fig: Figure, ax, hires: list, begins: list, lines: list) -> list[tuple[int, list]]:
+    """Label each hire ("hire 2 by 2024-01-01", above an arrow from the hire-by date to the day the
+    analysts start) in a band of rows at the top of ``ax``, above the steps and their labels: each
+    label goes in the first row where it clears the labels and arrows already there, so that no
+    two overlap however many hiring dates the plan has. The figure grows by the rows beyond two.
+
+    Returns, per hire, its row (0 at the top) and its artists (label, arrow if any, and its
+    dashed line from ``lines``) for :func:`_fit_hire_band` to place once the figure is laid out."""
+    vermillion = OKABE_ITO["vermillion"]
+    along = ax.get_xaxis_transform()  # x in dates, y as a share of the axes' height
+    texts = [ax.text(mdates.date2num(date), 1, f"hire {count} by {date:%Y-%m-%d}", ha="left", va="bottom",
+                     fontsize=11, color=vermillion, bbox=_BEHIND, zorder=4, transform=along)
+             for date, count, _ in hires]
+    if not texts:
+        return []
+    fig.draw_without_rendering()
+    to_data = ax.transData.inverted()
+    right = ax.get_xlim()[1]
+    gap = 8 * fig.dpi / 72  # 8 points between two labels in one row, in pixels
+    rows_end: list[float] = []  # per row, where its last label or arrow ends (x, in dates)
+    placed = []
+    for text, (date, _, _), start, line in zip(texts, hires, begins, lines):
+        box = text.get_window_extent()
+        width = to_data.transform((box.x1 + gap, 0))[0] - to_data.transform((box.x0, 0))[0]
+        x0 = min(mdates.date2num(date), right - width)  # a label near the right edge ends at the edge
+        x1 = max(x0 + width, mdates.date2num(start))
+        row = next((r for r, end in enumerate(rows_end) if end <= x0), len(rows_end))
+        rows_end[row:row + 1] = [x1]
+        text.set_x(x0)
+        artists = [text, line]
+        if start > date:
+            artists.append(ax.annotate("", xy=(mdates.date2num(start), 1), xytext=(mdates.date2num(date), 1),
+                                       xycoords=along, arrowprops={"arrowstyle": "->", "color": vermillion,
+                                                                   "linewidth": 1.4}))
+        placed.append((row, artists))
+    fig.set_figheight(fig.get_figheight() + max(0, len(rows_end) - 2) * HIRE_ROW_PT / 72)
+    return placed
+
+
+def _fit_hire_band(fig: Figure, ax, placed: list[tuple[int, list]], data_top: float) -> None:
+    """Place the rows of :func:`_hire_band` at the top of ``ax`` as laid out now (row 0 at the
+    top), end each hire-by line at its own row, and raise the y axis so that the steps (up to
+    ``data_top`` analysts) stay below the band."""
+    if not placed:
+        return
+    fig.draw_without_rendering()
+    height_pt = ax.get_window_extent().height * 72 / fig.dpi
+    rows = 1 + max(row for row, _ in placed)
+    steps_pt = height_pt - rows * HIRE_ROW_PT - 4  # the axes' height below the band
+    ax.set_ylim(0, data_top * height_pt / steps_pt)
+    ticks = matplotlib.ticker.MaxNLocator(nbins=max(2, int(steps_pt // 28)), integer=True).tick_values(0, data_top)
+    ax.set_yticks([t for t in ticks if t <= data_top])  # no analyst counts beside the band
+    for row, (text, line, *arrow) in placed:
+        level = 1 - (row + 1) * HIRE_ROW_PT / height_pt  # the arrow's height, as a share of the axes' height
+        text.set_y(level + 2 / height_pt)
+        line.set_ydata([0, level])
+        for a in arrow:
+            a.xy = (a.xy[0], level)
+            a.set_position((a.get_position()[0], level))

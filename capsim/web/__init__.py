@@ -1,6 +1,6 @@
 """capsim's local web page (``capsim web``): the simulator for people who never open a terminal.
 
-The page is a Streamlit script (:mod:`capsim.web.app`) over three small modules that know
+The page is a Streamlit script (:mod:`capsim.web.app`) over small modules that know
 nothing of Streamlit, so that tests and benchmarks call them directly:
 
 - :mod:`capsim.web.inputs`: the inputs a person may change, each a dotted scenario key written
@@ -9,6 +9,8 @@ nothing of Streamlit, so that tests and benchmarks call them directly:
 - :mod:`capsim.web.running`: loading a scenario (bundled or uploaded) into a visitor's own
   temporary folder, running it, comparing variants, solving for staffing, writing the report and brief;
 - :mod:`capsim.web.service_levels`: service levels left without items (a classifier's queues), in words;
+- :mod:`capsim.web.answer`: what the page shows of a run (findings, year-by-year table, charts as
+  SVG), made once per run and cached with it;
 - :mod:`capsim.web.downloads`: what a visitor takes away: the scenario as YAML (which
   ``capsim run`` reproduces exactly), summary.csv, the HTML report, and a link restoring the inputs.
 

@@ -16,15 +16,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from capsim import words
 from capsim.charts.compare import comparison
 from capsim.charts.plan import staffing_plan
-from capsim.charts.run import run_charts
 from capsim.output import safe_name
-from capsim.report.findings import comparison_lines, headline_findings
+from capsim.report.findings import comparison_lines
 from capsim.report.flow import flow_svg
 from capsim.scenario import WEEKDAYS, ScenarioError
 from capsim.web import downloads, inputs, running, service_levels
+from capsim.web.answer import Answer, answer
 
 MAX_VARIANTS = 3  # variants the page compares side by side (a bare string here would show on the page)
 BUNDLED, UPLOAD = "a scenario that comes with capsim", "your own scenario file (YAML)"
@@ -37,9 +36,9 @@ def titles() -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def simulate(digest: str, _scenario, _progress=None):
-    """A run, cached by the scenario's digest (which includes its replications and seed)."""
-    return running.run(_scenario, _progress)
+def answer_of(digest: str, _result) -> Answer:
+    """What the page shows of a run (findings, table, charts), cached by the run's scenario digest."""
+    return answer(_result)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -148,40 +147,15 @@ def change_inputs(start: str, base, restored) -> dict:
     return values
 
 
-YEARLY = ("arrivals", "assessed", "backlog_end", "time_to_assessment_p90", "cost_total")  # and every SLA
-
-
-def yearly_table(result):
-    """Per calendar year: the main metrics as "mean (95% CI low–high)", in the report's number format."""
-    import pandas as pd
-
-    table = result.period_summary
-    if table.empty:
-        return None
-    from capsim.charts.by_year import year_labels
-
-    labels = year_labels(result, shortest_days=0)  # part years say so: "2030 (Jan–Mar)", as in the report
-    currency = result.scenario.costs.currency
-    wanted = [m for m in table.metric.unique() if m in YEARLY or (m.startswith("sla_") and m.count("_") == 1)]
-    rows = {}
-    for row in table[table.metric.isin(wanted)].itertuples():
-        cell = words.fmt(row.metric, row.mean, currency)
-        if pd.notna(row.ci_low) and row.ci_low != row.ci_high:
-            cell += f" ({words.fmt(row.metric, row.ci_low, currency)}–{words.fmt(row.metric, row.ci_high, currency)})"
-        label = labels.get(str(row.period), str(row.period))
-        rows.setdefault(label, {})[words.metric_label(row.metric, result.scenario)] = cell
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year").reset_index()
-
-
 def show_results(result) -> None:
     """Step 4: findings with their intervals, the year-by-year table, the report's charts, every number."""
-    st.markdown("\n".join(f"- {line}" for line in headline_findings(result)))
-    yearly = yearly_table(result)
-    if yearly is not None:
+    shown = answer_of(result.scenario.digest(), result)
+    st.markdown("\n".join(f"- {line}" for line in shown.findings))
+    if shown.yearly is not None:
         st.markdown("**Year by year** (mean over the replications, 95% CI in brackets; times in hours):")
-        st.dataframe(yearly, hide_index=True)
-    for figure in run_charts(result).values():
-        st.pyplot(figure, clear_figure=False)
+        st.dataframe(shown.yearly, hide_index=True)
+    for chart in shown.charts.values():
+        st.image(chart)
     with st.expander("Every number (summary.csv)"):
         st.dataframe(result.summary_by_period(), hide_index=True)
 
@@ -371,9 +345,8 @@ def main() -> None:
     result = None
     if st.button("Run the simulation", type="primary", disabled=scenario is None, key="run"):
         bar = st.progress(0.0, text="Starting")
-        st.session_state.result = simulate(
-            scenario.digest(), scenario,
-            _progress=lambda d, t: bar.progress(d / t, text=f"Replication {d} of {t}"))
+        st.session_state.result = running.cached_run(
+            scenario, lambda d, t: bar.progress(d / t, text=f"Replication {d} of {t}"))
         bar.empty()
     st.header("4 · What happens")
     last = st.session_state.get("result")

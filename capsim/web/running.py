@@ -13,7 +13,9 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,6 +105,31 @@ def run(scenario: Scenario, progress: Callable[[int, int], None] | None = None):
     from capsim.experiment import simulate
 
     return simulate(scenario, workers=WORKERS, progress=progress)
+
+
+KEPT_RUNS = 64
+"""Runs the server keeps for its visitors, the most recently asked for first."""
+_runs: OrderedDict[str, object] = OrderedDict()
+_runs_lock = threading.Lock()
+
+
+def cached_run(scenario: Scenario, progress: Callable[[int, int], None] | None = None):
+    """:func:`run`, kept by the scenario's digest (its every input, replications and seed
+    included), so that any visitor asking again for the same run gets it at once, without
+    ``progress`` being called. Not Streamlit's own cache: that one replays the progress bar's
+    updates, made on a block of the page of the visitor who first ran it, into the next
+    visitor's page, where that block does not exist, and stops the page with an error."""
+    key = scenario.digest()
+    with _runs_lock:
+        if key in _runs:
+            _runs.move_to_end(key)
+            return _runs[key]
+    result = run(scenario, progress)
+    with _runs_lock:
+        _runs[key] = result
+        while len(_runs) > KEPT_RUNS:
+            _runs.popitem(last=False)
+    return result
 
 
 def run_variants(scenarios: list[Scenario], progress: Callable[[int, int], None] | None = None):
