@@ -17,8 +17,11 @@ Wall time on a shared machine only ever grows with other work: read the CPU time
 
 Measured 2026-11-26 (2 workers; benchmarks/README.md, "Fourth round"), on a machine at load 7-8
 from other work: growth-high 123.6 s CPU and 101.1 runs (155.3 s and 108.9 runs under the same
-load before this round's changes; 138.8 s CPU and 77 s wall on the idle machine then), so about
-65-70 s wall on 2 idle cores: the 60 s goal is still not met; growth-central 111.3 s CPU and 92.2 runs (the same runs as before: its search was already tight).
+load before this round's changes; 138.8 s CPU and 77 s wall on the idle machine then);
+growth-central 111.3 s CPU and 92.2 runs (the same runs as before: its search was already tight).
+Then on the idle machine (03:00 UTC): growth-low 37.1 s, growth-central 39.2 s, growth-high 56.6 s
+and hotline-growing 8.8 s of wall time: every plan within the 60 s goal; with freed memory kept
+for reuse (capsim.heap), growth-central 33.0 s and growth-high 45.8 s.
 
     .venv/bin/python benchmarks/bench_staffing.py [--workers 2] [--json PATH] [PLAN ...]
 """

@@ -14,8 +14,9 @@ time. The page runs the replications in :data:`capsim.web.running.WORKERS` proce
 
 Measured 2026-11-26: before (idle machine) 4.9–5.4 s, of which 2.3–2.9 s what is shown (then
 timed as PNG at 300 dpi, not as the page drew it: PNG at 200 dpi, drawn twice for a tight box).
-After (idle machine, 02:50 UTC): 3.7–3.8 s best of 3 (the run 2.3–2.5 s, what is shown 1.2–1.5 s):
-not met; see benchmarks/README.md.
+After (idle machine, 02:50 UTC): 3.7–3.8 s best of 3 (the run 2.3–2.5 s, what is shown 1.2–1.5 s).
+With freed memory kept for reuse (capsim.heap; idle, 03:45 UTC): best 3.02 s (the run 1.77 s, what
+is shown 1.25 s; the other answers 3.4–3.6 s): not met, by a hair; see benchmarks/README.md.
 
     .venv/bin/python benchmarks/bench_web.py [--repeats 3] [--json PATH]
 """

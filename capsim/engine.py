@@ -27,6 +27,7 @@ import numpy as np
 import simpy
 
 from capsim.demand import FLAG_CRIMINAL, FLAGS, STAGES, StreamSource, cell_seconds, draw_review_times, expected_reviewed
+from capsim.heap import reuse_freed_memory
 from capsim.kernel import assign, come_on_duty, finished_by, merge_windows, refer_rows, still_pending
 from capsim.records import CARRIED_PIECE, ItemTable, Replication
 from capsim.scenario import Clock, Route, Scenario, Team
@@ -537,5 +538,8 @@ def runout_limit(clock: Clock) -> float:
 
 
 def simulate_replication(scenario: Scenario, seed: int, replication: int = 0) -> Replication:
-    """Run one replication of ``scenario`` with the random streams of (seed, replication)."""
+    """Run one replication of ``scenario`` with the random streams of (seed, replication).
+
+    The process keeps freed memory for the next replication's arrays (:func:`capsim.heap.reuse_freed_memory`)."""
+    reuse_freed_memory()
     return Simulation(scenario, seed, replication).run()
