@@ -987,7 +987,7 @@ def staff(
     and stops once its verdict cannot change; "needed (reps)" says how many settled each need.
     A progress bar shows the runs done and the time left. It runs on the cores this process may
     use (--workers to choose; the plan is the same on any number): the 3-year quarterly plan of
-    growth-central takes about 50 s on 2 idle cores, about twice that with --workers 1.
+    growth-central takes about 35-40 s on 2 idle cores, about twice that with --workers 1.
 
     Writes staffing_plan.csv, plan.yaml (the team's headcount and changes: merge it into the
     scenario, or extend the scenario with it, to replay the plan), the plan as a chart
@@ -1384,7 +1384,10 @@ def grant(
         "(default: --from's month and day).")] = None,
     confidence: Annotated[float, typer.Option(
         "--confidence", help="Share of replications in which every SLA must be met, between 0 and 1, e.g. 0.9.")] = 0.9,
-    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
+    *, out, replications, seed, set_,  # SIMULATION_OPTIONS
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores "
+        "this process may use, at most one per replication and no more than fit in memory.")] = None,
 ) -> None:
     """Size a grant: the analysts each scenario's SLAs need per grant year, and their full cost.
 
@@ -1464,7 +1467,7 @@ def grant(
                       "confidence": confidence, "warmup_days": dict(zip([s.name for s in result.scenarios],
                                                                         result.warmup_days)),
                       "attainable": result.attainable},
-            "scenarios": [manifest(s, seed=result.seed, replications=result.replications, workers=workers,
+            "scenarios": [manifest(s, seed=result.seed, replications=result.replications, workers=result.workers,
                                    started=started, wall_seconds=wall, source=str(p), overrides=set_ or [])
                           for s, (_, p) in zip(result.scenarios, loaded)]})
     print_grant(result, loaded[0][0].costs.currency)

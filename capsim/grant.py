@@ -38,7 +38,7 @@ from capsim import engine
 from capsim.budget import check_comparable, replication_budget, stacked, summarise_budget
 from capsim.metrics import backlog_mean
 from capsim.scenario import Scenario, ScenarioError, Team
-from capsim.staffing import Limits, StaffingPlan, add_months, period_attainment, solve_staffing, team_slas, with_changes
+from capsim.staffing import Limits, StaffingPlan, add_months, default_workers, period_attainment, solve_staffing, team_slas, with_changes
 from capsim.units import SECONDS_PER_DAY
 from capsim.workforce import headcount_fte, seat_steps
 
@@ -155,6 +155,8 @@ class GrantResult:
     seed: int
     replications: int
     warmup_days: list[int]
+    workers: int
+    """Worker processes used (the plans and numbers are the same on any number)."""
     per_replication: pd.DataFrame
     table: pd.DataFrame
 
@@ -205,9 +207,12 @@ def no_spread(low: float, high: float, replications: int) -> bool:
 
 
 def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_start: tuple[int, int] | None = None,
-          confidence: float = 0.9, replications: int | None = None, seed: int | None = None, workers: int = 1,
-          progress: Progress | None = None) -> GrantResult:
+          confidence: float = 0.9, replications: int | None = None, seed: int | None = None,
+          workers: int | None = 1, progress: Progress | None = None) -> GrantResult:
     """Plan and cost ``scenarios`` over ``years`` grant years from ``start`` (see the module).
+
+    ``workers`` None: the usable cores, within memory, for the largest of the scenarios
+    (:func:`capsim.staffing.default_workers`); the result is the same on any number.
 
     Raises :class:`~capsim.scenario.ScenarioError` for input that cannot be sized: no scenario,
     two with one name, different currencies, a scenario starting after ``start``, a ``start``
@@ -218,6 +223,7 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
     replications = scenarios[0].experiment.replications if replications is None else replications
     seed = scenarios[0].experiment.seed if seed is None else seed
     clocked = [grant_scenario(s, start, years) for s in scenarios]
+    workers = min(default_workers(s, replications) for s in clocked) if workers is None else workers
     try:
         periods = [grant_years(start, years, s.clock.start, fiscal_year_start) for s in clocked]
     except ValueError as err:
@@ -282,7 +288,7 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
     table["cost_note"] = [NO_SPREAD if no_spread(lo, hi, replications) else ""
                           for lo, hi in zip(table.total_cost_ci_low, table.total_cost_ci_high)]
     return GrantResult(planned, plans, periods[0], seed, replications, [warmup_days(s) for s in planned],
-                       per_replication, table)
+                       workers, per_replication, table)
 
 
 def costed_staffing(plan: StaffingPlan, start: dt.date, lead_time: float = 0.0) -> list[tuple[dt.date, int]]:

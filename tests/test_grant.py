@@ -172,6 +172,22 @@ def sized():
     return grant([load_scenario(flat), load_scenario(hotline())], dt.date(2027, 4, 1), 2, replications=4)
 
 
+def test_grant_runs_on_the_usable_cores_by_default_with_the_same_numbers(sized):
+    """No --workers: as many processes as usable cores (a small hotline fits in memory many times
+    over), at most one per replication; the table is the one made on one process, to the bit."""
+    import os
+
+    import pandas as pd
+
+    flat = hotline(name="flat")
+    flat["demand"][0]["growth"] = {"model": "none"}
+    again = grant([load_scenario(flat), load_scenario(hotline())], dt.date(2027, 4, 1), 2, replications=4,
+                  workers=None)
+    assert sized.workers == 1
+    assert again.workers == min(len(os.sched_getaffinity(0)), 4)
+    pd.testing.assert_frame_equal(again.table, sized.table)
+
+
 def test_grant_table_has_the_grant_years_and_growth_costs_more(sized):
     table = sized.table
     assert list(table[table.scenario == "small"].year) == ["2027/28", "2028/29", "all"]
