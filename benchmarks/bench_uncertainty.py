@@ -58,11 +58,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: a temporary one, removed)")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = parser.parse_args()
-    folder = args.out or Path(tempfile.mkdtemp(prefix="capsim-bench-uncertainty-")) / "out"
     started = time.perf_counter()
-    plan = uncertainty.plan_uncertainty(SCENARIO, args.sets, args.replications, overrides=UNCERTAIN,
-                                        workers=args.workers)
+    try:
+        plan = uncertainty.plan_uncertainty(SCENARIO, args.sets, args.replications, overrides=UNCERTAIN,
+                                            workers=args.workers)
+    except uncertainty.UncertaintyError as error:
+        parser.error(str(error))  # a design the command would refuse: its message, exit 2, no traceback
     planned = time.perf_counter() - started
+    folder = args.out or Path(tempfile.mkdtemp(prefix="capsim-bench-uncertainty-")) / "out"
     result = uncertainty.run_uncertainty(plan, folder, workers=args.workers)
     wall = time.perf_counter() - started
     tasks = args.sets * args.replications

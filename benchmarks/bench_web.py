@@ -2,21 +2,26 @@
 own run function (:func:`capsim.web.running.run`, what the Run button calls before its cache),
 then what the page shows of it, made by the very function the page calls and caches
 (:func:`capsim.web.answer.answer`: the findings, the year-by-year table and every chart drawn
-once as SVG, in the page's own process). The goal (issue 18) is at most
+once as SVG). The goal (issue 18) is at most
 3 s after start-up on this 2-core machine, for the whole answer.
 
 Start-up (importing the engine and compiling its numba kernel, which the page pays once per
-server) is timed apart, by a first run of one replication of a one-week base. Then the timed
+server) is timed apart, by a first answer: one replication of a
+five-week base. Then the timed
 runs: ``--repeats`` runs of base at 5 replications (the scenario's own seed), each from scratch
 (the page's cache, keyed by the scenario's digest, would answer a repeat at once). Prints the
 wall and CPU time of each and the best against the goal; a shared machine only ever adds to wall
-time. The page runs the replications in :data:`capsim.web.running.WORKERS` processes; CPU time includes theirs.
+time. The page runs the replications on :data:`capsim.web.running.WORKERS` worker processes
+started for each run; CPU time includes theirs.
 
 Measured 2026-11-26: before (idle machine) 4.9–5.4 s, of which 2.3–2.9 s what is shown (then
 timed as PNG at 300 dpi, not as the page drew it: PNG at 200 dpi, drawn twice for a tight box).
 After (idle machine, 02:50 UTC): 3.7–3.8 s best of 3 (the run 2.3–2.5 s, what is shown 1.2–1.5 s).
 With freed memory kept for reuse (capsim.heap; idle, 03:45 UTC): best 3.02 s (the run 1.77 s, what
 is shown 1.25 s; the other answers 3.4–3.6 s): not met, by a hair; see benchmarks/README.md.
+With each chart drawn once (not laid out in a draw of its own first) and the engine and measuring
+work of the same day: see benchmarks/README.md (worker processes kept between answers were tried
+and measured faster, 2.03 s best, but a server's forked workers broke the page's downloads).
 
     .venv/bin/python benchmarks/bench_web.py [--repeats 3] [--json PATH]
 """
@@ -42,7 +47,7 @@ GOAL_SECONDS = 3.0
 
 
 def cpu_seconds() -> float:
-    """CPU seconds of this process and of its finished worker processes."""
+    """CPU seconds of this process and of its finished worker processes (``getrusage``)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
 

@@ -1204,9 +1204,14 @@ def budget(
         out_console.print(f"Total: {NO_SPREAD}.", markup=False, soft_wrap=True)
     print_budget_lines(result.table, result.scenarios, currency)
     out_console.print("total = staff + tooling + overheads (staff: every budget line below but tooling and "
-                      "overheads). FTE: mean analysts in post (all teams); per assessed: total {currency} per item assessed; costs at each year's prices (costs.inflation)"
+                      f"overheads). FTE: mean analysts in post (all teams); per assessed: total {currency} per item "
+                      "assessed; costs at each year's prices (costs.inflation)"
                       + ("; 'vs first': paired differences from the first scenario (negative saves)."
                          if len(loaded) > 1 else "."), style="dim")
+    from capsim.costs import unpriced_note
+
+    if (unpriced := unpriced_note(result.scenarios)) is not None:
+        out_console.print(unpriced, markup=False, soft_wrap=True)
     out_console.print("Staff as each scenario writes them (headcount and planned changes): a budget prices them and "
                       "does not check the SLAs. To size the teams to their SLAs and cost them per grant year, run "
                       "capsim grant.", style="dim")
@@ -1233,7 +1238,9 @@ def uncertainty(
         "--executor", "-e", help="Where tasks run: local (processes on this machine) or dask (a Dask cluster).")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(
         "--scheduler", help="With --executor dask: address of a running Dask scheduler.")] = None,
-    workers: Workers = 1,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores "
+        "this process may use, no more than fit in memory.")] = None,
     set_: Sets = None,
 ) -> None:
     """Run a scenario over what we don't know: every metric with a run-to-run, an input and a total interval.
@@ -1250,14 +1257,19 @@ def uncertainty(
     uncertainty_summary.csv, uncertainty_ranking.csv, uncertainty_inputs.csv and the sweep's
     files to out/<scenario name>-uncertainty.
 
-    Example: capsim uncertainty growth-central --parameter-sets 64 --replications 5 --workers 2
+    A task is one replication: on 2 cores, 64 × 5 tasks of the three-year growth-central take
+    about 10 minutes (-n 16 -r 3 about a tenth of that, with wider Monte Carlo errors).
+
+    Example: capsim uncertainty growth-central --parameter-sets 64 --replications 5
     """
     import capsim.sweep as sweeping
     from capsim import uncertainty as unc
     from capsim import words
+    from capsim.memory import default_workers
 
     base, path = load(scenario, set_)
     remote = executor == "dask" and bool(scheduler)
+    workers = default_workers(base, parameter_sets * replications) if workers is None else workers
     try:
         sweeping.check_options(executor, workers, scheduler)
         plan = unc.plan_uncertainty(path, parameter_sets, replications, seed, set_ or [], sampler,

@@ -236,6 +236,23 @@ def tooling_lines(scenario: Scenario, years: float, arrivals: float, reviewed: f
     )
 
 
+def unpriced_tools(scenario: Scenario) -> list[str]:
+    """The enabled tools the scenario gives no price (``annual_cost`` and ``per_item_cost`` both
+    0): their tooling cost is 0 because nobody set one, not because they are free."""
+    return [name for name, tool in scenario.tooling.enabled().items()
+            if tool.annual_cost == 0 and tool.per_item_cost == 0]
+
+
+def unpriced_note(scenarios: list[Scenario]) -> str | None:
+    """One sentence naming, per scenario, the tools costed at 0 for want of a price; None when
+    every enabled tool has one."""
+    parts = [f"{s.name}: {', '.join(tools)}" for s in scenarios if (tools := unpriced_tools(s))]
+    if not parts:
+        return None
+    return ("Tools with no price, costed at 0 (set tooling.<tool>.annual_cost or per_item_cost to cost them): "
+            + "; ".join(parts) + ".")
+
+
 def cost_lines(scenario: Scenario, t0: float, t1: float, shifts: list[ShiftPlan] | None,
                processed: dict[int, tuple[float, float]]) -> dict[str, float]:
     """Every budget line (:data:`LINES`) over [t0, t1) and their ``total``, at each calendar year's prices,

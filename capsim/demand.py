@@ -265,7 +265,7 @@ class StreamSource:
         flags = self._flags(sizes, known / np.maximum(sizes, 1))
         service = np.concatenate([draw_review_times(self.review, int(size), self.rngs["review"]) for size in sizes]) \
             if self.review.dist == "empirical" else draw_review_times(self.review, n, self.rngs["review"])
-        service = service * self._time_factors(flags)  # bounded integers (empirical) are drawn window by window
+        service *= self._time_factors(flags)  # bounded integers (empirical) are drawn window by window
         return ArrivalBatch(
             arrival=arrival,
             flags=flags,
@@ -413,7 +413,7 @@ def first_of_blocks(counts: np.ndarray, kept: np.ndarray, rng: np.random.Generat
 def draw_review_times(review, n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` review durations in seconds from a :class:`~capsim.scenario.ReviewTime`."""
     if review.dist == "deterministic":
-        return np.full(n, review.mean)
+        return np.full(n, review.mean, dtype=np.float64)
     if review.dist == "exponential":
         return rng.exponential(review.mean, n)
     if review.dist == "lognormal":

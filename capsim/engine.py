@@ -3,8 +3,9 @@
 simpy runs the things that really act over time — a daily arrival batch and one roster
 process per team, which starts each shift. At each of these decision points the engine lets
 every team's queue move up to that moment (:func:`capsim.kernel.assign`), team by team in
-referral order, and then applies the change: new items join their queues, or a shift's
-analysts come on duty with their exposure counter at zero.
+referral order (a team off duty since its shifts ended has nothing to decide: it is passed
+over, :meth:`Simulation.advance`), and then applies the change: new items join their queues,
+or a shift's analysts come on duty with their exposure counter at zero.
 
 Referrals: once a team has *finished* assessing an item, the routing rules may send it on
 to another team (a police unit, victim identification) as a new row whose arrival is that
@@ -21,7 +22,7 @@ to be exposed between modules.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
@@ -53,7 +54,7 @@ class DrawnAhead:
     ``columns`` (with each item's ``team``), one stream after another, and the ``order`` in
     which they are admitted (None: as they are, for one stream). In that order, batch ``k``'s
     rows are ``bounds[k]:bounds[k + 1]``, and ``rows`` maps each queue key (team × number of
-    priorities + priority) to its rows in order."""
+    priorities + priority) to its rows in order, of which batch ``k``'s are ``cuts[key][k]:cuts[key][k + 1]``."""
 
     start: float
     end: float
@@ -61,6 +62,10 @@ class DrawnAhead:
     order: np.ndarray | None
     bounds: np.ndarray
     rows: dict[int, np.ndarray]
+    cuts: dict[int, list[int]] = field(init=False)
+
+    def __post_init__(self):
+        self.cuts = {key: np.searchsorted(rows, self.bounds).tolist() for key, rows in self.rows.items()}
 
 
 QUEUE_ROOM = 1024
@@ -150,6 +155,8 @@ class TeamQueue:
         self.last_shift = np.full(headcount, -1, dtype=np.int64)  # each analyst's latest shift on duty
         self.pieces: list[tuple[int, int, float]] = []  # (item, shift, seconds) of each carried item's work
         self.unfinished = np.zeros(0, dtype=np.int64)  # started, not yet known to have finished
+        self.duty_end = -np.inf  # the latest end of a shift on duty (seconds): none yet
+        self.off_duty = False  # whether the queue has moved past ``duty_end``: nothing to decide until a shift starts
 
     def enqueue(self, queue: int, ids: np.ndarray) -> None:
         """Append item ids (in arrival order, none earlier than those queued) to one queue.
@@ -198,8 +205,10 @@ class TeamQueue:
         mine = plan.columns(shift)  # the seats of the shift's pattern: the others carry on
         lo, hi, _ = mine.indices(len(self.free_at))
         begin, end = plan.start[shift], plan.end[shift]
-        present = come_on_duty(lo, hi, plan.present[shift], self.no_busy if plan.busy is None else plan.busy[shift],
-                               plan.pace[shift], begin, end, self.free_at, self.shift_end, self.exposure, self.pace)
+        present, self.duty_end = come_on_duty(lo, hi, plan.present[shift], self.no_busy if plan.busy is None else
+                                              plan.busy[shift], plan.pace[shift], begin, end, self.free_at,
+                                              self.shift_end, self.exposure, self.pace)
+        self.off_duty = False
         for a in present[self.remaining[present] > 0] if self.carry_over else ():  # work carried over
             item, before = int(self.carried[a]), int(self.last_shift[a])
             if item_start[item] >= self.plan.start[before]:  # first carried on: its piece on the shift it started
@@ -290,16 +299,26 @@ class Simulation:
     # ------------------------------------------------------------------ decision points
 
     def advance(self, t: float) -> None:
-        """Let every team's queue move up to time ``t`` (decisions strictly before ``t``)."""
+        """Let every team's queue move up to time ``t`` (decisions strictly before ``t``).
+
+        A team off duty (its queue moved past the end of every shift on duty) has nothing to
+        decide until a shift starts: every item it could still take, arriving before that end,
+        was in its queue when it moved past it. The compiled loop is not called for it then
+        (it would change nothing); the items it has in hand may still finish."""
         for index in self.order:
             team = self.teams[index]
             follow_up = self.follow_up[index]
+            if team.off_duty:
+                if follow_up and len(team.unfinished):
+                    self._finish(index, team, team.qhead, t)  # nothing taken since the last decision point
+                continue
             heads = team.qhead.copy() if follow_up else None  # where the queues stood: what is taken from here on
             items = self.items
             assign(t, items.arrival, items.service, items.deadline, items.start, items.end, items.analyst,
                    team.queue, team.qbase, team.qhead, team.qtail, team.qrank, team.free_at, team.shift_end,
                    team.exposure, team.cap, team.pace, team.carry_over, team.remaining, team.carried,
                    team.serves, team.earliest_deadline, team.qdue)
+            team.off_duty = t >= team.duty_end
             if follow_up:
                 self._finish(index, team, heads, t)
 
@@ -393,15 +412,12 @@ class Simulation:
             starts = np.concatenate([[0], np.cumsum([len(b) for b in batches])[:-1]]).astype(np.int64)
             order = merge_windows(columns["arrival"], starts, sizes.astype(np.int64))
         columns["team"] = self.stream_team[columns["stream"]]
-        key = columns["team"] * np.int16(len(self.scenario.priorities)) + columns["priority"]  # int16: a radix sort
+        key = columns["team"] * np.int16(len(self.scenario.priorities)) + columns["priority"]
         key = key if order is None else key[order]
         if len(key) and key.min() == key.max():  # one queue
             return DrawnAhead(t0, t1, columns, order, bounds, {int(key[0]): np.arange(len(key))})
-        by_key = np.argsort(key, kind="stable")
-        ranked = key[by_key]
-        firsts = np.flatnonzero(ranked[1:] != ranked[:-1]) + 1
-        keys = ranked[np.concatenate([[0], firsts])] if len(key) else ranked
-        return DrawnAhead(t0, t1, columns, order, bounds, dict(zip(keys.tolist(), np.split(by_key, firsts))))
+        present = np.flatnonzero(np.bincount(key))  # the few queues used: one pass each, faster than a sort
+        return DrawnAhead(t0, t1, columns, order, bounds, {k: np.flatnonzero(key == k) for k in present.tolist()})
 
     def _admit_drawn(self, drawn: "DrawnAhead", batch: int) -> None:
         """Admit batch number ``batch`` of ``drawn``, as :meth:`_admit` admits one batch window."""
@@ -414,10 +430,10 @@ class Simulation:
             base = int(self.items.append(take=drawn.order[a:b], **drawn.columns)[0])
         priorities = len(self.scenario.priorities)
         for key, rows in drawn.rows.items():
-            lo, hi = np.searchsorted(rows, [a, b])
+            lo, hi = drawn.cuts[key][batch], drawn.cuts[key][batch + 1]
             if hi > lo:
                 team = self.teams[key // priorities]
-                team.enqueue(team.queue_of[(key % priorities, None)], rows[lo:hi] - a + base)
+                team.enqueue(team.queue_of[(key % priorities, None)], rows[lo:hi] + (base - a))
 
     def _listed_share(self, source: StreamSource) -> float:
         """Share of a stream's earlier items now on the hash list (cleared ones and confirmed ones)."""

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from capsim.engine import simulate_replication
-from capsim.metrics import measure, metric_names, sorted_events
-from capsim.periods import WHOLE_RUN, Granularity, period_metrics
+from capsim.metrics import measure, metric_names, replication_metrics, sorted_events, window_counts
+from capsim.periods import WHOLE_RUN, Granularity, boundaries, calendar_periods, period_metrics
 from capsim.memory import check_run
 from capsim.results import summarise, summarise_periods
 from capsim.scenario import Scenario, ScenarioError
@@ -57,15 +57,23 @@ def run_one(scenario: Scenario, seed: int, replication: int) -> tuple[dict[str, 
     return metrics, series
 
 
-def run_measured(scenario: Scenario, seed: int, replication: int, periods: Granularity | None = None
-                 ) -> tuple[dict[str, float], pd.DataFrame, dict[str, dict[str, float]]]:
+def run_measured(scenario: Scenario, seed: int, replication: int, periods: Granularity | None = None,
+                 series: bool = True) -> tuple[dict[str, float], pd.DataFrame, dict[str, dict[str, float]]]:
     """Simulate one replication: its metrics, its time series and, with ``periods``, its metrics
-    per calendar period (:func:`capsim.periods.period_metrics`; picklable, for worker processes)."""
+    per calendar period (:func:`capsim.periods.period_metrics`; picklable, for worker processes).
+    Without ``series`` the time series is not built (an empty frame in its place)."""
     rep = simulate_replication(scenario, seed, replication)
     events = sorted_events(rep)  # sorted once, for the whole run's backlog counts and each period's
-    metrics, series = measure(scenario, rep, events)
-    series.insert(0, "replication", replication)
-    return metrics, series, period_metrics(scenario, rep, periods, metrics, events) if periods else {}
+    # the whole run's item counts and every period's, in one pass (one period is the whole run: not counted again)
+    several = calendar_periods(scenario, periods) if periods else []
+    tallies = window_counts(scenario, rep, boundaries(several) if len(several) > 1 else ())
+    if series:
+        metrics, frame = measure(scenario, rep, events, tallies[0])
+        frame.insert(0, "replication", replication)
+    else:
+        metrics, frame = replication_metrics(scenario, rep, events=events, tallies=tallies[0]), pd.DataFrame()
+    by_period = tallies[1:] if len(several) > 1 else None
+    return metrics, frame, period_metrics(scenario, rep, periods, metrics, events, by_period) if periods else {}
 
 
 def check_size(scenario: Scenario, workers: int, replications: int = 1) -> None:

@@ -38,7 +38,8 @@ from capsim import engine
 from capsim.budget import check_comparable, replication_budget, stacked, summarise_budget
 from capsim.metrics import backlog_mean
 from capsim.scenario import Scenario, ScenarioError, Team
-from capsim.staffing import Limits, StaffingPlan, add_months, default_workers, period_attainment, solve_staffing, team_slas, with_changes
+from capsim.memory import default_workers
+from capsim.staffing import Limits, StaffingPlan, add_months, period_attainment, solve_staffing, team_slas, with_changes
 from capsim.units import SECONDS_PER_DAY
 from capsim.workforce import headcount_fte, seat_steps
 
@@ -212,7 +213,7 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
     """Plan and cost ``scenarios`` over ``years`` grant years from ``start`` (see the module).
 
     ``workers`` None: the usable cores, within memory, for the largest of the scenarios
-    (:func:`capsim.staffing.default_workers`); the result is the same on any number.
+    (:func:`capsim.memory.default_workers`); the result is the same on any number.
 
     Raises :class:`~capsim.scenario.ScenarioError` for input that cannot be sized: no scenario,
     two with one name, different currencies, a scenario starting after ``start``, a ``start``

@@ -23,6 +23,9 @@ Rules it applies (times in seconds):
   waits for the analyst's next shift instead (:meth:`capsim.engine.TeamQueue.start_shift`).
 
 Set the environment variable ``NUMBA_DISABLE_JIT=1`` to run the same code as plain Python.
+
+Why it is one module (just over 400 lines): the loop and the bookkeeping around it read and
+write the same queue rooms and item columns, in a layout described once, here.
 """
 
 from __future__ import annotations
@@ -50,20 +53,26 @@ def _heap_push(keys: np.ndarray, ids: np.ndarray, size: int, key: float, ident: 
 @njit(cache=True)
 def _sift_down(keys: np.ndarray, ids: np.ndarray, size: int) -> None:
     """Restore the heap order after the top entry (keys[0], ids[0]) was replaced."""
+    key = keys[0]
+    ident = ids[0]
     pos = 0
     while True:
         left = 2 * pos + 1
         if left >= size:
             break
         child = left
-        right = left + 1
-        if right < size and (keys[right] < keys[left] or (keys[right] == keys[left] and ids[right] < ids[left])):
-            child = right
-        if keys[pos] < keys[child] or (keys[pos] == keys[child] and ids[pos] < ids[child]):
+        if left + 1 < size:  # the smaller child, chosen without a branch (which would be a coin toss)
+            kr = keys[left + 1]
+            kl = keys[left]
+            child = left + np.int64((kr < kl) | ((kr == kl) & (ids[left + 1] < ids[left])))
+        kc = keys[child]
+        if key < kc or (key == kc and ident < ids[child]):
             break
-        keys[pos], keys[child] = keys[child], keys[pos]
-        ids[pos], ids[child] = ids[child], ids[pos]
+        keys[pos] = kc  # the child moves up; the entry is written once, where it stops
+        ids[pos] = ids[child]
         pos = child
+    keys[pos] = key
+    ids[pos] = ident
 
 
 @njit(cache=True)
@@ -130,6 +139,12 @@ def assign(
     for a in range(n_analysts):
         if free_at[a] < t_end and free_at[a] < shift_end[a] and exposure[a] < cap[a]:
             size = _heap_push(keys, ids, size, free_at[a], a)
+    live = np.empty(n_queues, dtype=np.int64)  # the queues holding items: an empty one stays empty in this call
+    n_live = 0
+    for q in range(n_queues):
+        if qhead[q] < qtail[q]:
+            live[n_live] = q
+            n_live += 1
     started = 0
     while size > 0:
         f = keys[0]
@@ -140,7 +155,8 @@ def assign(
             next_arrival = np.inf
             best_due = np.inf
             best_arrival = np.inf
-            for q in range(n_queues):
+            for k in range(n_live):
+                q = live[k]
                 if chosen >= 0 and not earliest_deadline and qrank[q] > qrank[chosen]:
                     break  # a higher-priority item is already waiting
                 if not (serves[a] >> qrank[q]) & 1:
@@ -243,17 +259,37 @@ def finished_by(
             pending[waiting] = item
             waiting += 1
     finished = finished[:done]
-    ends = end[finished]
-    order = np.argsort(ends)  # quicksort, then ties in their order above: a stable sort, faster
-    i = 0
-    while i < done:
-        j = i + 1
-        while j < done and ends[order[j]] == ends[order[i]]:
-            j += 1
-        if j - i > 1:
-            order[i:j] = np.sort(order[i:j])
-        i = j
-    return finished[order], pending[:waiting].copy()
+    return finished[_stable_order(end[finished])], pending[:waiting].copy()
+
+
+INSERTION_MOVES = 64
+""":func:`_stable_order` sorts by insertion while it has moved at most this many entries per
+entry on average, then by merge sort."""
+
+
+@njit(cache=True)
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """The indices that sort ``keys``, ties in their order: by insertion, which is fast when
+    few keys are far from their place (a team's finished items, taken in order of start, end
+    near that order), or, past :data:`INSERTION_MOVES` moves per key, by a stable merge sort."""
+    n = len(keys)
+    ranked = keys.copy()  # sorted along with the order: no indirect loads
+    order = np.arange(n)
+    budget = INSERTION_MOVES * n
+    for i in range(1, n):
+        key = ranked[i]
+        o = order[i]
+        j = i - 1
+        while j >= 0 and ranked[j] > key:
+            ranked[j + 1] = ranked[j]
+            order[j + 1] = order[j]
+            j -= 1
+        ranked[j + 1] = key
+        order[j + 1] = o
+        budget -= i - 1 - j
+        if budget < 0:
+            return np.argsort(keys, kind="mergesort")
+    return order
 
 
 @njit(cache=True)
@@ -366,11 +402,12 @@ def come_on_duty(
     shift_end: np.ndarray,
     exposure: np.ndarray,
     pace: np.ndarray,
-) -> np.ndarray:
+) -> tuple[np.ndarray, float]:
     """Start a shift on seats ``lo:hi`` (its pattern's): each analyst ``present`` comes on duty
     until ``end``, free once their item in hand and ``busy`` (seconds mentoring from ``begin``)
     allow, exposure counter at zero, at the shift's ``shift_pace``; the absent are off duty
-    (``shift_end`` -inf). Returns the seats present, in order."""
+    (``shift_end`` -inf). Returns the seats present, in order, and the latest ``shift_end`` of
+    every seat (-inf if none is on duty)."""
     seats = np.empty(hi - lo, dtype=np.int64)
     m = 0
     for a in range(lo, hi):
@@ -383,4 +420,7 @@ def come_on_duty(
             m += 1
         else:
             shift_end[a] = -np.inf
-    return seats[:m]
+    latest = -np.inf
+    for a in range(len(shift_end)):
+        latest = max(latest, shift_end[a])
+    return seats[:m], latest

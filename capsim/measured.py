@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from capsim.passes import last_finished, window_bounds
+from capsim.passes import last_finished, team_of_started, window_bounds
 from capsim.records import Items, Replication
 
 
@@ -50,10 +50,10 @@ class Measured:
         """Whether this is a calendar period rather than the whole run."""
         return bool(np.isfinite(self.until))
 
-    def worked(self) -> np.ndarray:
-        """The rows (a mask) whose assessment started in [``t0``, ``until``)."""
-        start = self.items.start
-        return (start >= self.t0) & (start < self.until)
+    def worked(self, teams: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per row, its team if its assessment started in [``t0``, ``until``), else -1; and how many
+        such rows each of the ``teams`` has (:func:`capsim.passes.team_of_started`)."""
+        return team_of_started(self.items.start, self.items.team, self.t0, self.until, teams)
 
     def work_seconds(self, rows: np.ndarray, served: np.ndarray | None = None) -> float:
         """Seconds of assessment done by ``t1`` on the started ``rows`` (a mask): their review
@@ -61,7 +61,17 @@ class Measured:
         the tests' reference). ``served``, if given, is
         ``service[rows]`` already gathered."""
         served = self.items.service[rows] if served is None else served
-        return float(served.sum() - self.left[rows[self.in_hand]].sum())
+        return self._less_left(served, rows[self.in_hand])
+
+    def team_work_seconds(self, key: np.ndarray, team: int, served: np.ndarray) -> float:
+        """:meth:`work_seconds` of the rows whose ``key`` (:meth:`worked`) is ``team``, ``served``
+        their review times already gathered (in row order)."""
+        return self._less_left(served, key[self.in_hand] == team)
+
+    def _less_left(self, served: np.ndarray, in_hand: np.ndarray) -> float:
+        """Seconds ``served`` less the work still to do at ``t1`` on the items in hand selected by
+        ``in_hand`` (a mask over :attr:`in_hand`)."""
+        return float(served.sum() - self.left[in_hand].sum())
 
 
 def whole_run(rep: Replication) -> Measured:

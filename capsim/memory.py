@@ -140,6 +140,19 @@ def check_run(scenario: Scenario, replications: int, workers: int) -> Estimate:
     return estimate
 
 
+def default_workers(scenario: Scenario, replications: int) -> int:
+    """Worker processes for a run of many replications (a staffing plan, a grant, an uncertainty
+    design) when none are asked for: the cores this process may run on
+    (``os.sched_getaffinity``), at most one per replication, and no more than fit in memory
+    (:func:`run_estimate` within :func:`budget`, as :func:`check_run` checks them). At least 1."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = max(1, min(cores, replications))
+    while workers > 1 and any(run_estimate(scenario, replications, workers, items).total > budget()
+                              for items in (False, True)):  # the time grid first, as check_run
+        workers -= 1
+    return workers
+
+
 def check_sweep(points: int, replications: int, workers: int) -> None:
     """Refuse, before any point is validated, a sweep whose task list and results would not fit."""
     parts = {"capsim process": PROCESS_BYTES, "grid points": points * POINT_BYTES,

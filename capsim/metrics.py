@@ -52,9 +52,8 @@ from capsim.metric_names import (  # the output's vocabulary, re-exported here
     team_priorities,
     used_priorities,
 )
-from capsim.passes import (ITEM_COUNTS, group_values, grouped_waits, item_counts, most_waiting, quantiles, queue_seconds,
-                           shift_totals, sla_tallies, sla_tallies_by_kind, step_counts, step_sums, times_left,
-                           wait_group_counts, waits_of)
+from capsim.passes import (ITEM_COUNTS, group_values, grouped_waits, most_waiting, quantiles, queue_seconds,
+                           series_counts, shift_totals, sla_tallies, times_left, waits_of, window_tallies)
 from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_REALISTIC
 from capsim.measured import Measured, whole_run
 from capsim.records import CARRIED_PIECE, Items, Replication
@@ -68,15 +67,40 @@ def _mean(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else float("nan")
 
 
-def measure(scenario: Scenario, rep: Replication, events: tuple[np.ndarray, np.ndarray] | None = None
-            ) -> tuple[dict[str, float], pd.DataFrame]:
+Tallies = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""One window's counts from :func:`capsim.passes.window_tallies`: ``(counts, per_team, direct,
+by_team, met, known)``."""
+
+
+def measure(scenario: Scenario, rep: Replication, events: tuple[np.ndarray, np.ndarray] | None = None,
+            tallies: Tallies | None = None) -> tuple[dict[str, float], pd.DataFrame]:
     """Headline metrics (see :data:`METRIC_DESCRIPTIONS`) and the time series of one replication
-    (``events``: :func:`sorted_events` of ``rep``, if already sorted for the per-period metrics too)."""
-    return replication_metrics(scenario, rep, events=events), timeseries(scenario, rep)
+    (``events``: :func:`sorted_events` of ``rep``, if already sorted for the per-period metrics too;
+    ``tallies``: the whole run's :func:`window_counts`, if already counted with the periods')."""
+    return replication_metrics(scenario, rep, events=events, tallies=tallies), timeseries(scenario, rep)
+
+
+def window_counts(scenario: Scenario, rep: Replication, bounds: tuple[float, ...] | np.ndarray = ()
+                  ) -> list[Tallies]:
+    """The item counts, known waits' group sizes and SLA tallies of the whole run, then of each
+    calendar period [``bounds[k]``, ``bounds[k + 1]``) (seconds, in time order), measured as
+    :func:`replication_metrics` measures it: one compiled pass over the rows
+    (:func:`capsim.passes.window_tallies`)."""
+    items = rep.items
+    within = np.full(len(scenario.priorities), np.nan)  # no SLA: never met (and never read)
+    for sla in scenario.sla:
+        within[scenario.priorities.index(sla.priority)] = sla.within
+    tallies = window_tallies(
+        items.arrival, items.start, items.deadline, items.parent, items.team, items.priority, items.stream,
+        items.flags, rep.censored, rep.eventual_start, rep.eventual_end, float(rep.warmup), float(rep.horizon),
+        np.asarray(bounds, dtype=np.float64), float(rep.after.stopped), len(scenario.workforce), FLAG_AI,
+        FLAG_CRIMINAL, FLAG_REALISTIC, _original_priority(scenario), within)
+    return [tuple(part[k] for part in tallies) for k in range(len(tallies[0]))]
 
 
 def replication_metrics(scenario: Scenario, rep: Replication, window: Measured | None = None,
-                        events: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, float]:
+                        events: tuple[np.ndarray, np.ndarray] | None = None,
+                        tallies: Tallies | None = None) -> dict[str, float]:
     """Headline metrics of one replication.
 
     Item metrics are over items arriving from the streams (not referrals); hours and costs
@@ -85,31 +109,32 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     With ``window`` (a calendar period, :func:`capsim.measured.period`), the metrics of that
     period as if the run had been measured over it alone (:mod:`capsim.periods`; ``scenario``'s
     clock then spans the period, for the costs); ``events`` are :func:`sorted_events` of
-    ``rep``, if already sorted.
+    ``rep``, if already sorted; ``tallies`` the window's :func:`window_counts`, if already counted.
     """
     w = whole_run(rep) if window is None else window
     items, horizon, warmup = w.items, w.t1, w.t0
-    counts, per_team = item_counts(items.arrival, items.start, items.deadline, items.parent, items.team, items.flags,
-                                   w.censored, warmup, horizon, w.until, len(scenario.workforce),
-                                   FLAG_AI, FLAG_CRIMINAL, FLAG_REALISTIC)  # one compiled pass
+    if tallies is None:  # one compiled pass: item counts, waits' group sizes, SLA tallies (the window's: the last)
+        tallies = window_counts(scenario, rep, (w.t0, w.t1) if w.is_period else ())[-1]
+    counts, per_team, *wait_counts, met, known = tallies
     count = dict(zip(ITEM_COUNTS, (int(c) for c in counts)))
     first_cell = int(np.ceil(warmup / rep.cell_seconds))
     cells = int(np.ceil(horizon / rep.cell_seconds)) if w.is_period else rep.cleared_per_cell.shape[1]
     cleared = int(rep.cleared_per_cell[:, first_cell:cells].sum())
-    waits = MeasuredWaits(scenario, rep, w)
+    waits = MeasuredWaits(scenario, rep, w, *wait_counts)
     wait, tta = waits.direct()
     wait_mean, p_wait, tta_mean = _mean(wait), _mean(wait > 0), _mean(tta)
     # the streams' own items per priority (referrals count at their team)
     priority_means = {p: _mean(waits.direct_priority(p)) for p in used_priorities(scenario)}
     (wait_p90,) = quantiles(wait, (0.9,))  # exact: numpy's quantiles, bit for bit
     tta_p50, tta_p90, tta_p95 = quantiles(tta, (0.5, 0.9, 0.95))
-    worked = w.worked()
+    key, started_by_team = w.worked(len(scenario.workforce))  # the team of each assessment started in the window
+    worked = key >= 0
     analyst_seconds = w.work_seconds(worked)
     available = sum(plan.available_seconds(warmup, horizon) for plan in rep.shifts)
     usable = sum(plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team))
                  for plan, team in zip(rep.shifts, scenario.workforce))
     backlog_start, most = backlog_start_and_max(rep, events, *((w.until, w.t0) if w.is_period else ()))
-    exposure = _exposure(rep, w, worked)
+    exposure = _exposure(rep, w, key, started_by_team)
     years = (horizon - warmup) / SECONDS_PER_YEAR
     arrivals = float(count["scope"] + cleared)
     staff = staff_cost(scenario, years, rep.shifts)  # analysts actually in post, hires and overtime
@@ -139,7 +164,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
         "time_to_assessment_p90": tta_p90,
         "time_to_assessment_p95": tta_p95,
     }
-    slas = SlaTallies(scenario, rep, w)
+    slas = SlaTallies(scenario, met, known)
     for sla in scenario.sla:
         m[f"sla_{sla.priority}"] = slas.share(sla.priority)
     for p, mean in priority_means.items():
@@ -169,7 +194,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
         }
     )
     if len(scenario.workforce) > 1:
-        m.update(team_metrics(scenario, rep, w, worked, per_team, waits, slas))
+        m.update(team_metrics(scenario, rep, w, key, per_team, waits, slas))
     m.update(side_effect_metrics(scenario, rep, w))
     return m
 
@@ -196,18 +221,22 @@ def _eventual_waits(rep: Replication, w: Measured, rows: np.ndarray) -> tuple[np
 
 class MeasuredWaits:
     """The eventual waits (:func:`eventual_waits`) of every item arriving after the warm-up,
-    in two compiled passes, grouped as the metrics need them: the streams' own items, those
+    written in one compiled pass (to arrays sized by :func:`capsim.passes.window_tallies`'
+    counts), grouped as the metrics need them: the streams' own items, those
     per priority, every item per team and per team and priority. Each group holds exactly the
     waits, in the same order, that :func:`eventual_waits` gives for that group's mask, so their
     means are bit for bit the same; a group that is all of a larger one (one priority only) is
     that one, and is not written twice."""
 
-    def __init__(self, scenario: Scenario, rep: Replication, w: Measured):
+    def __init__(self, scenario: Scenario, rep: Replication, w: Measured, direct_counts: np.ndarray,
+                 counts: np.ndarray):
+        """``direct_counts`` and ``counts``: the known waits' group sizes of ``w``
+        (:func:`capsim.passes.window_tallies`)."""
         items = w.items
         self.priorities, teams = list(scenario.priorities), len(scenario.workforce)
         p = len(self.priorities)
         columns = (items.arrival, w.t0, w.until, items.parent, items.team, items.priority, w.censored)
-        self.direct_counts, counts = wait_group_counts(*columns, w.eventual_start, float(rep.after.stopped), teams, p)
+        self.direct_counts = direct_counts
         self.team_priority_counts = counts.reshape(teams, p)
         self.direct_count = int(self.direct_counts.sum())
         self.wait, self.total = np.empty(self.direct_count), np.empty(self.direct_count)
@@ -256,16 +285,10 @@ class SlaTallies:
     own items, per team, and of the streams' original priorities: each a count of items that
     met their deadline over a count of items with a known outcome, tallied in one compiled pass."""
 
-    def __init__(self, scenario: Scenario, rep: Replication, w: Measured):
+    def __init__(self, scenario: Scenario, met: np.ndarray, known: np.ndarray):
+        """``met`` and ``known``: the SLA tallies of the window measured (:func:`capsim.passes.window_tallies`)."""
         self.scenario = scenario
-        within = np.full(len(scenario.priorities), np.nan)  # no SLA: never met (and never read)
-        for sla in scenario.sla:
-            within[scenario.priorities.index(sla.priority)] = sla.within
-        items = w.items
-        self.met, self.known = sla_tallies_by_kind(
-            w.t0, w.until, items.parent, items.team, items.priority, items.stream, _original_priority(scenario),
-            len(scenario.workforce), within, items.arrival, w.eventual_end, w.eventual_start, w.censored,
-            float(rep.after.stopped))  # one compiled pass
+        self.met, self.known = met, known
 
     def share(self, priority: str, team: int | None = None, original: bool = False) -> float:
         """SLA attainment of ``priority`` (see :func:`sla_attainment` for ``team`` and ``original``)."""
@@ -312,8 +335,11 @@ def backlog_start_and_max(rep: Replication, events: tuple[np.ndarray, np.ndarray
     arrived, left = sorted_events(rep) if events is None else events
     if until is not None:
         arrived = arrived[:np.searchsorted(arrived, until)]  # a view: the arrivals before ``until``
-    start, most = most_waiting(arrived, left, float(rep.warmup if since is None else since))  # one merge
-    return float(start), float(most)
+    since = float(rep.warmup if since is None else since)
+    # the events before ``since`` only count: skip them (a binary search, not the merge's scan)
+    a, b = int(np.searchsorted(arrived, since)), int(np.searchsorted(left, since))
+    start, most = most_waiting(arrived[a:], left[b:], since)  # one merge, from ``since``
+    return float(a - b + start), float(a - b + most)
 
 
 def backlog_mean(rep: Replication, window: tuple[float, float] | None = None) -> float:
@@ -339,23 +365,22 @@ def _queue_mean(items: Items, horizon: float, t0: float, t1: float, until: float
     return queue_seconds(items.arrival, items.start, items.deadline, horizon, t0, t1, until, since) / (t1 - t0)
 
 
-def team_metrics(scenario: Scenario, rep: Replication, w: Measured, worked: np.ndarray, per_team: np.ndarray,
+def team_metrics(scenario: Scenario, rep: Replication, w: Measured, key: np.ndarray, per_team: np.ndarray,
                  waits: MeasuredWaits, slas: SlaTallies) -> dict[str, float]:
     """Per team, over the items that arrived at it after the warm-up (its own streams' and the
     referrals it received, timed from their arrival there): items assessed, mean wait, mean
     wait and SLA attainment per priority, backlog at the end, hours and utilisation; and
     victim-identification hours, in all and on AI-generated items, if a ``victim_id`` team exists.
 
-    ``worked`` are the assessments started in ``w`` (after the warm-up), ``per_team`` the items
-    assessed and waiting per team (:func:`capsim.passes.item_counts`)."""
+    ``key`` gives the team of each assessment started in ``w`` (after the warm-up; -1 for other
+    rows: :meth:`capsim.measured.Measured.worked`), ``per_team`` the items assessed and waiting
+    per team (:func:`capsim.passes.window_tallies`)."""
     items, horizon, warmup = w.items, w.t1, w.t0
     handled = team_priorities(scenario)
-    served, offsets = group_values(np.where(worked, items.team, np.int16(-1)), len(scenario.workforce),
-                                   items.service)  # each team's review times, in row order
+    served, offsets = group_values(key, len(scenario.workforce), items.service)  # each team's review times, in order
     m = {}
     for t, team in enumerate(scenario.workforce):
-        mine = items.team == t
-        hours = w.work_seconds(worked & mine, served[offsets[t]:offsets[t + 1]]) / SECONDS_PER_HOUR
+        hours = w.team_work_seconds(key, t, served[offsets[t]:offsets[t + 1]]) / SECONDS_PER_HOUR
         plan = rep.shifts[t]
         available = plan.available_seconds(warmup, horizon) / SECONDS_PER_HOUR
         usable = plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team)) / SECONDS_PER_HOUR
@@ -372,7 +397,7 @@ def team_metrics(scenario: Scenario, rep: Replication, w: Measured, worked: np.n
         m[f"utilisation_usable_{team.team}"] = hours / usable if usable else float("nan")
         if team.team == VICTIM_ID_TEAM:
             m["victim_id_hours"] = hours
-            synthetic = worked & mine & (items.flags & FLAG_AI > 0)
+            synthetic = (key == t) & (items.flags & FLAG_AI > 0)
             m["victim_id_hours_on_synthetic"] = w.work_seconds(synthetic) / SECONDS_PER_HOUR
     return m
 
@@ -384,33 +409,47 @@ def exposure_per_analyst_shift(rep: Replication, worked: np.ndarray) -> np.ndarr
     even the part that overran the shift's end; an item carried over to later shifts
     (``carry_over``) counts on each shift the part of it done there (``rep.carried``).
     """
-    return _exposure(rep, whole_run(rep), worked)
+    key = np.where(worked, rep.items.team, np.int16(-1))
+    return _exposure(rep, whole_run(rep), key, np.bincount(key[worked], minlength=len(rep.shifts)))
 
 
-def _exposure(rep: Replication, w: Measured, worked: np.ndarray) -> np.ndarray:
-    """:func:`exposure_per_analyst_shift` of ``w``'s ``worked`` rows (a mask of its rows)."""
+def _exposure(rep: Replication, w: Measured, key: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """:func:`exposure_per_analyst_shift` of ``w``'s rows whose ``key`` is their team (-1 for rows
+    not counted), ``counts`` of them per team (:meth:`capsim.measured.Measured.worked`)."""
     items = w.items
-    totals = []
+    whole = key  # rows done in one shift (a copy, once, if some were carried over shifts)
+    team_blocks, first, headcount, shifts, pieces_of = [0], [], [], [], []
     for t, plan in enumerate(rep.shifts):
-        mine = worked & (items.team == t)
-        if len(plan.start) == 0 or not mine.any():
-            continue
-        pieces = rep.carried[t] if rep.carried else np.zeros(0, dtype=CARRIED_PIECE)
-        inside = (pieces["item"] >= w.lo) & (pieces["item"] < w.lo + len(items))
-        pieces = pieces[inside].copy()
-        pieces["item"] -= w.lo
-        pieces = pieces[worked[pieces["item"]] & (pieces["shift"] < len(plan.start))]
-        mine[pieces["item"]] = False  # items done in one shift; the others count piece by piece
-        piece_analyst = items.analyst[pieces["item"]].astype(np.int64)
-        for lo, hi, rows in _pattern_blocks(plan):  # several shift patterns: each analyst's own shifts
-            local = np.full(len(plan.start), -1, dtype=np.int64)
-            local[rows] = np.arange(len(rows))
-            ours = (piece_analyst >= lo) & (piece_analyst < hi)
-            sums = shift_totals(mine, items.start, items.analyst, lo, items.service, plan.start[rows], hi - lo,
-                                local[pieces["shift"][ours]], piece_analyst[ours] - lo,
-                                pieces["seconds"][ours])  # one compiled pass over this pattern's analysts
-            totals.append(sums[sums > 0])
-    return np.concatenate(totals) if totals else np.zeros(0)
+        if len(plan.start) and counts[t]:
+            pieces = rep.carried[t] if rep.carried else np.zeros(0, dtype=CARRIED_PIECE)
+            inside = (pieces["item"] >= w.lo) & (pieces["item"] < w.lo + len(items))
+            pieces = pieces[inside].copy()
+            pieces["item"] -= w.lo
+            pieces = pieces[(key[pieces["item"]] >= 0) & (pieces["shift"] < len(plan.start))]
+            if len(pieces):  # items done in one shift; the others count piece by piece
+                whole = key.copy() if whole is key else whole
+                whole[pieces["item"][whole[pieces["item"]] == t]] = -1
+            piece_analyst = items.analyst[pieces["item"]].astype(np.int64)
+            for lo, hi, rows in _pattern_blocks(plan):  # several shift patterns: each analyst's own shifts
+                local = np.full(len(plan.start), -1, dtype=np.int64)
+                local[rows] = np.arange(len(rows))
+                ours = (piece_analyst >= lo) & (piece_analyst < hi)
+                first.append(lo)
+                headcount.append(hi - lo)
+                shifts.append(plan.start[rows])
+                pieces_of.append((local[pieces["shift"][ours]], piece_analyst[ours] - lo, pieces["seconds"][ours]))
+        team_blocks.append(len(first))
+    if not first:
+        return np.zeros(0)
+    sums, at = shift_totals(  # one compiled pass over every team's rows
+        whole, items.start, items.analyst, items.service, np.array(team_blocks, dtype=np.int64),
+        np.array(first, dtype=np.int64), np.array(headcount, dtype=np.int64),
+        np.concatenate([[0], np.cumsum([len(s) for s in shifts])]).astype(np.int64),
+        np.concatenate(shifts).astype(np.float64),
+        np.repeat(np.arange(len(first)), [len(p[0]) for p in pieces_of]).astype(np.int64),
+        *(np.concatenate([p[k] for p in pieces_of]).astype(dtype)
+          for k, dtype in ((0, np.int64), (1, np.int64), (2, np.float64))))
+    return np.concatenate([sums[at[b]:at[b + 1]][sums[at[b]:at[b + 1]] > 0] for b in range(len(first))])
 
 
 def _pattern_blocks(plan) -> list[tuple[int, int, np.ndarray]]:
@@ -458,40 +497,25 @@ def sla_attainment_by_group(rep: Replication, key: np.ndarray, groups: int, with
     return np.divide(met, known, out=np.full(groups, np.nan), where=known > 0)
 
 
-def counts_up_to(values: np.ndarray, first: float, step: float, samples: int, strict: bool = False) -> np.ndarray:
-    """How many of ``values`` are ≤ (or, if ``strict``, <) each sample time ``first + j × step``.
-
-    A histogram on the sampling grid and a running sum, in one compiled pass: linear time, no
-    sorting (values before the first sample count at it; those after the last are dropped).
-    """
-    return step_counts(np.asarray(values, dtype=np.float64), _ALL, 1, float(first), float(step), int(samples),
-                       strict)[0]
-
-
-_ALL = np.zeros(0, dtype=np.int64)
-"""An empty key for :mod:`capsim.passes`' grouped passes: every value in one group."""
-
-
-def waiting_seconds_up_to(arrival: np.ndarray, left: np.ndarray, key: np.ndarray, groups: int, first: float,
-                          step: float, samples: int) -> np.ndarray:
-    """Per group (``key`` as in :func:`capsim.passes.step_sums`; ``groups`` × ``samples``),
-    item-seconds spent waiting up to each sample time ``first + j × step`` (from any origin
-    before ``first``: only differences between samples mean anything), for items waiting
-    from ``arrival`` until ``left`` (start or expiry; +inf: still waiting).
+def waiting_seconds_up_to(arrived: tuple[np.ndarray, np.ndarray], left: tuple[np.ndarray, np.ndarray],
+                          step: float) -> np.ndarray:
+    """Per group (``groups`` × ``samples``), item-seconds spent waiting up to each sample time
+    ``first + j × step`` (from any origin before ``first``: only differences between samples
+    mean anything), for items waiting from their arrival until they left (start or expiry):
+    ``arrived`` and ``left`` are the per-step counts and sums (from ``first``) of those times
+    (:func:`capsim.passes.series_counts`).
 
     The number waiting is #arrived − #left, and ∫ #{x ≤ u} du up to t is t·C(t) − S(t), with
     C and S the count and sum of the times x ≤ t: both are histograms on the sampling grid and
     running sums (linear time, no sorting). Times are taken relative to ``first`` to keep the
     sums precise.
     """
-    grid = np.arange(samples) * step
+    grid = np.arange(arrived[0].shape[1]) * step
 
-    def integral(times: np.ndarray) -> np.ndarray:
-        count, total = step_sums(np.asarray(times, dtype=float), key, groups, float(first), float(step),
-                                 int(samples))  # by first sample at or after each
+    def integral(count: np.ndarray, total: np.ndarray) -> np.ndarray:
         return grid * np.cumsum(count, axis=1) - np.cumsum(total, axis=1)
 
-    return integral(arrival) - integral(left)
+    return integral(*arrived) - integral(*left)
 
 
 def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
@@ -510,16 +534,12 @@ def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
     times = np.arange(first, rep.horizon + 1e-6, step)  # whole steps only, none past the horizon
     n = len(times)
     items = rep.items
-    started, gone = items.started, ~items.started & np.isfinite(items.deadline)
     frame = {"time": times / SECONDS_PER_HOUR,
              "date": pd.Timestamp(scenario.clock.start) + pd.to_timedelta(times, unit="s")}
-    # every team in one compiled pass per column (a start of +inf, not started, is dropped)
-    teams, team = len(scenario.workforce), items.team
-    waiting = (step_counts(items.arrival, team, teams, float(first), float(step), n, False)
-               - step_counts(items.start, team, teams, float(first), float(step), n, False)
-               - step_counts(items.deadline, np.where(gone, team, -1), teams, float(first), float(step), n, False))
-    left = np.where(started, items.start, items.deadline)
-    area = waiting_seconds_up_to(items.arrival, left, team, teams, first - step, step, n + 1)
+    # every team and column in one compiled pass (a start of +inf, not started, is dropped)
+    waiting, arrived, left, assessed, expired = series_counts(items.arrival, items.start, items.deadline, items.team,
+                                                              len(scenario.workforce), float(first), float(step), n)
+    area = waiting_seconds_up_to(arrived, left, step)
     per_team = {f"backlog_{t.team}": waiting[i] for i, t in enumerate(scenario.workforce)}
     averaged = {f"backlog_mean_{t.team}": np.diff(area[i]) / step for i, t in enumerate(scenario.workforce)}
     frame["backlog"] = sum(per_team.values())
@@ -536,9 +556,7 @@ def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
                                  np.cumsum(rep.arrived_per_cell, axis=1)], axis=1)
     for s, stream in enumerate(scenario.demand):  # each stream's arrivals in the step, cleared ones included
         frame[f"arrivals_{stream.stream}"] = per_stream[s, cell_index] - per_stream[s, previous]
-    for column, values in (("assessments", items.start), ("expired", items.deadline[gone])):  # +inf: dropped
-        up_to = counts_up_to(values, first - step, step, n + 1, strict=True)  # from the step's start
-        frame[column] = np.diff(up_to)
+    frame["assessments"], frame["expired"] = assessed, expired  # started, or expired, during the step
     at_work = sum(plan.cumulative_seconds(times) - plan.cumulative_seconds(np.maximum(times - step, 0))
                   for plan in rep.shifts)
     frame["on_duty"] = at_work / step

@@ -72,31 +72,24 @@ def times_left(start: np.ndarray, deadline: np.ndarray, horizon: float) -> np.nd
 
 
 @njit(cache=True)
-def step_counts(values: np.ndarray, key: np.ndarray, groups: int, first: float, step: float, samples: int,
-                strict: bool) -> np.ndarray:
-    """Per group, how many of ``values`` are ≤ (``strict``: <) each sample time ``first + j × step``
-    (``groups`` × ``samples``): a value counts in group ``key[i]`` (left out if negative; every
-    value in group 0 if ``key`` is empty).
+def _count_cell(value: float, first: float, step: float, samples: int, strict: bool) -> int:
+    """The cell of the running counts' histogram ``value`` falls in (values ≤, or ``strict``
+    <, sample time ``first + j × step`` count from sample ``j`` on): the first sample it counts
+    at (``samples``: after the last, or NaN, dropped)."""
+    position = (value - first) / step
+    index = np.floor(position) + 1 if strict else np.ceil(position)
+    if index < 0:
+        index = 0.0
+    elif not index < samples:  # after the last sample (or NaN): dropped
+        index = float(samples)
+    return int(index)
 
-    Equals, per group, the histogram on the sampling grid and running sum of
-    :func:`capsim.metrics.counts_up_to` over that group's values, in one pass and without
-    temporary arrays.
-    """
-    hist = np.zeros((groups, samples + 1), dtype=np.int64)
-    keyed = key.shape[0] > 0
-    for i in range(values.shape[0]):
-        g = key[i] if keyed else 0
-        if g < 0:
-            continue
-        position = (values[i] - first) / step
-        index = np.floor(position) + 1 if strict else np.ceil(position)
-        if index < 0:
-            index = 0.0
-        elif not index < samples:  # after the last sample (or NaN): dropped
-            index = float(samples)
-        hist[g, int(index)] += 1
-    out = np.empty((groups, samples), dtype=np.int64)
-    for g in range(groups):
+
+@njit(cache=True)
+def _running(hist: np.ndarray, samples: int) -> np.ndarray:
+    """Per group (row of ``hist``), the running sums of its first ``samples`` cells."""
+    out = np.empty((hist.shape[0], samples), dtype=np.int64)
+    for g in range(hist.shape[0]):
         total = 0
         for j in range(samples):
             total += hist[g, j]
@@ -143,22 +136,6 @@ def waits_of(rows: np.ndarray, censored: np.ndarray, start: np.ndarray, end: np.
 
 
 @njit(cache=True)
-def wait_group_counts(arrival: np.ndarray, since: float, until: float, parent: np.ndarray, team: np.ndarray,
-                      priority: np.ndarray, censored: np.ndarray, start: np.ndarray, stopped: float, teams: int,
-                      priorities: int) -> tuple[np.ndarray, np.ndarray]:
-    """How many rows arriving in [``since``, ``until``) have a known wait (:func:`waits_of`): of the
-    streams' own (``parent < 0``) per priority, and of all per ``team × priorities + priority``."""
-    direct = np.zeros(priorities, dtype=np.int64)
-    by_team = np.zeros(teams * priorities, dtype=np.int64)
-    for i in range(arrival.shape[0]):
-        if arrival[i] >= since and arrival[i] < until and np.isfinite(stopped if censored[i] else start[i]):
-            by_team[team[i] * priorities + priority[i]] += 1
-            if parent[i] < 0:
-                direct[priority[i]] += 1
-    return direct, by_team
-
-
-@njit(cache=True)
 def grouped_waits(arrival: np.ndarray, since: float, until: float, parent: np.ndarray, team: np.ndarray, priority: np.ndarray,
                   censored: np.ndarray, start: np.ndarray, end: np.ndarray, stopped: float, unit: float,
                   priorities: int, wait: np.ndarray, total: np.ndarray, by_priority: np.ndarray,
@@ -169,7 +146,7 @@ def grouped_waits(arrival: np.ndarray, since: float, until: float, parent: np.nd
     waits and times to the end of assessment to ``wait`` and ``total``; their waits again per
     priority to ``by_priority``; every row's per team to ``by_team`` and per
     ``team × priorities + priority`` to ``by_team_priority``. Group ``g`` of a grouped array
-    starts at ``..._at[g]`` (the running sums of :func:`wait_group_counts`); an empty grouped
+    starts at ``..._at[g]`` (the running sums of :func:`window_tallies`' group sizes); an empty grouped
     array is not written. So each group holds exactly :func:`waits_of` of its mask, in order.
     """
     k = 0
@@ -198,127 +175,133 @@ def grouped_waits(arrival: np.ndarray, since: float, until: float, parent: np.nd
 
 
 @njit(cache=True)
-def shift_totals(rows: np.ndarray, start: np.ndarray, analyst: np.ndarray, first: int, seconds: np.ndarray,
-                 shift_start: np.ndarray, headcount: int, piece_shift: np.ndarray, piece_analyst: np.ndarray,
-                 piece_seconds: np.ndarray) -> np.ndarray:
-    """Seconds per (shift, analyst), at ``shift × headcount + analyst``, over the analysts
-    ``first`` to ``first + headcount − 1`` (numbered from 0 here): each of the ``rows`` (a mask)
-    of those analysts on the last shift starting at or before its ``start``, then each piece
-    on its shift (``piece_analyst`` numbered from 0 already).
+def shift_totals(key: np.ndarray, start: np.ndarray, analyst: np.ndarray, seconds: np.ndarray,
+                 team_blocks: np.ndarray, first: np.ndarray, headcount: np.ndarray, shift_at: np.ndarray,
+                 shift_start: np.ndarray, piece_block: np.ndarray, piece_shift: np.ndarray,
+                 piece_analyst: np.ndarray, piece_seconds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds per (shift, analyst) of every block of analysts, in one pass over the rows:
+    ``(sums, at)``, block ``b``'s at ``sums[at[b] + shift × headcount[b] + analyst]``.
 
-    Equals ``np.bincount(key, weights)`` over those rows then the pieces, keys as above and the
-    row's shift ``np.searchsorted(shift_start, start, side="right") - 1``: the same additions
-    in the same order (padded with zeros to every shift and analyst).
+    Block ``b`` is the analysts ``first[b]`` to ``first[b] + headcount[b] − 1`` (numbered from 0
+    in it) of one team, with the shifts ``shift_start[shift_at[b]:shift_at[b + 1]]`` (sorted);
+    team ``t``'s blocks are ``team_blocks[t]`` to ``team_blocks[t + 1] − 1``. Each row whose
+    ``key`` is a team counts in the block of its analyst, on the last shift starting at or
+    before its ``start``; then each piece counts in its block (``piece_block``), on its shift,
+    for its analyst (numbered from 0 in the block already).
+
+    Equals, per block, ``np.bincount(index, weights)`` over its rows then its pieces, with
+    ``index = shift × headcount + analyst − first`` and the row's shift
+    ``np.searchsorted(shifts, start, side="right") - 1``: the same additions in the same order
+    (padded with zeros to every shift and analyst; an index below 0 counts from the block's end,
+    as numpy's indexing would).
     """
-    shifts = shift_start.shape[0]
-    sums = np.zeros(shifts * headcount)
-    shift = -1
-    for i in range(rows.shape[0]):
-        if rows[i] and first <= analyst[i] < first + headcount:
-            t = start[i]
-            # the previous row's shift, if it is this one's too (rows come nearly in time order)
-            if not (shift >= 0 and shift_start[shift] <= t and (shift + 1 == shifts or t < shift_start[shift + 1])):
-                shift = np.searchsorted(shift_start, t, side="right") - 1
-            sums[shift * headcount + analyst[i] - first] += seconds[i]
-    for k in range(piece_shift.shape[0]):
-        sums[piece_shift[k] * headcount + piece_analyst[k]] += piece_seconds[k]
-    return sums
+    blocks = first.shape[0]
+    at = np.zeros(blocks + 1, dtype=np.int64)
+    for b in range(blocks):
+        at[b + 1] = at[b] + (shift_at[b + 1] - shift_at[b]) * headcount[b]
+    sums = np.zeros(at[blocks])
+    current = np.full(blocks, -1, dtype=np.int64)  # each block's last shift (rows come nearly in time order)
+    for i in range(key.shape[0]):
+        t = key[i]
+        if t < 0:
+            continue
+        a = analyst[i]
+        for b in range(team_blocks[t], team_blocks[t + 1]):
+            if not first[b] <= a < first[b] + headcount[b]:
+                continue
+            lo, shifts, x, shift = shift_at[b], shift_at[b + 1] - shift_at[b], start[i], current[b]
+            if not (shift >= 0 and shift_start[lo + shift] <= x
+                    and (shift + 1 == shifts or x < shift_start[lo + shift + 1])):
+                shift = np.searchsorted(shift_start[lo:lo + shifts], x, side="right") - 1
+                current[b] = shift
+            j = shift * headcount[b] + a - first[b]
+            sums[at[b] + (j if j >= 0 else j + at[b + 1] - at[b])] += seconds[i]
+            break
+    for k in range(piece_block.shape[0]):
+        b = piece_block[k]
+        sums[at[b] + piece_shift[k] * headcount[b] + piece_analyst[k]] += piece_seconds[k]
+    return sums, at
 
 
 @njit(cache=True)
-def step_sums(times: np.ndarray, key: np.ndarray, groups: int, first: float, step: float,
-              samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per group and sample ``j`` (time ``first + j × step``), how many of the finite ``times``
-    fall in (sample ``j − 1``, sample ``j``] and the sum of their ``time − first`` (those at or
-    before ``first`` count at sample 0; those after the last sample, and infinite ones, are
-    dropped): ``groups`` × ``samples`` each. A time counts in group ``key[i]`` (left out if
-    negative; every time in group 0 if ``key`` is empty).
+def team_of_started(start: np.ndarray, team: np.ndarray, t0: float, until: float, teams: int
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, its ``team`` if its assessment started in [``t0``, ``until``), else -1; and how
+    many such rows each of the ``teams`` has: ``np.where((start >= t0) & (start < until), team, -1)``
+    and its ``bincount``, in one pass."""
+    key = np.empty(start.shape[0], dtype=np.int16)
+    counts = np.zeros(teams, dtype=np.int64)
+    for i in range(start.shape[0]):
+        if start[i] >= t0 and start[i] < until:
+            key[i] = team[i]
+            counts[team[i]] += 1
+        else:
+            key[i] = -1
+    return key, counts
 
-    Equals, per group, with ``x`` = its finite times less ``first``, kept where
-    ``x ≤ (samples − 1) × step`` and ``cell = maximum(ceil(x / step), 0)``,
-    ``np.bincount(cell, minlength=samples)`` and ``np.bincount(cell, weights=x, minlength=samples)``:
-    the same additions in the same order.
+
+@njit(cache=True)
+def _sum_cell(t: float, first: float, step: float, samples: int) -> tuple[int, float]:
+    """The step (sample ``j − 1``, sample ``j``] of the grid ``first + j × step`` that ``t`` counts
+    in (at or before ``first``: 0; infinite or after the last sample: -1, none) and what it
+    adds there, ``t − first``."""
+    x = t - first
+    if not (np.isfinite(t) and x <= (samples - 1) * step):
+        return -1, 0.0
+    cell = np.ceil(x / step)
+    return (int(cell) if cell > 0 else 0), x
+
+
+@njit(cache=True)
+def series_counts(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, team: np.ndarray, teams: int,
+                  first: float, step: float, samples: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What :func:`capsim.metrics.timeseries` counts, in one pass over the items, each the same
+    numbers as the one-column pass named (tests/step_reference.py holds those definitions):
+    ``(waiting, arrived, left, assessed, expired)``.
+
+    ``waiting`` (``teams`` × ``samples``): per team, :func:`step_counts` (from ``first``) of the
+    arrivals, less those of the starts, less those of the deadlines of rows never started;
+    ``arrived`` and ``left``: per team, :func:`step_sums` (from ``first − step``, ``samples + 1``)
+    of the arrivals and of the times rows left the queue (their start, else their deadline),
+    each a ``(count, total)`` pair; ``assessed`` and ``expired`` (``samples``): how many starts,
+    and deadlines of rows never started, fall in each step — ``np.diff`` of :func:`step_counts`
+    (strict, from ``first − step``, ``samples + 1``) of them.
     """
-    count = np.zeros((groups, samples), dtype=np.int64)
-    total = np.zeros((groups, samples))
-    last = (samples - 1) * step
-    keyed = key.shape[0] > 0
-    for i in range(times.shape[0]):
-        g = key[i] if keyed else 0
-        if g < 0:
-            continue
-        t = times[i]
-        if not np.isfinite(t):
-            continue
-        x = t - first
-        if not x <= last:
-            continue
-        cell = np.ceil(x / step)
-        k = int(cell) if cell > 0 else 0
-        count[g, k] += 1
-        total[g, k] += x
-    return count, total
+    before = first - step
+    came = np.zeros((teams, samples + 1), dtype=np.int64)
+    went = np.zeros((teams, samples + 1), dtype=np.int64)
+    lapsed = np.zeros((teams, samples + 1), dtype=np.int64)
+    arrived_count, arrived_total = np.zeros((teams, samples + 1), dtype=np.int64), np.zeros((teams, samples + 1))
+    left_count, left_total = np.zeros((teams, samples + 1), dtype=np.int64), np.zeros((teams, samples + 1))
+    assessed = np.zeros(samples + 2, dtype=np.int64)
+    expired = np.zeros(samples + 2, dtype=np.int64)
+    for i in range(arrival.shape[0]):
+        g, s, d = team[i], start[i], deadline[i]
+        came[g, _count_cell(arrival[i], first, step, samples, False)] += 1
+        went[g, _count_cell(s, first, step, samples, False)] += 1
+        assessed[_count_cell(s, before, step, samples + 1, True)] += 1
+        k, x = _sum_cell(arrival[i], before, step, samples + 1)
+        if k >= 0:
+            arrived_count[g, k] += 1
+            arrived_total[g, k] += x
+        if not np.isfinite(s):
+            if not np.isfinite(d):
+                continue
+            lapsed[g, _count_cell(d, first, step, samples, False)] += 1  # never started: left at its deadline
+            expired[_count_cell(d, before, step, samples + 1, True)] += 1
+        k, x = _sum_cell(s if np.isfinite(s) else d, before, step, samples + 1)
+        if k >= 0:
+            left_count[g, k] += 1
+            left_total[g, k] += x
+    waiting = _running(came, samples) - _running(went, samples) - _running(lapsed, samples)
+    return (waiting, (arrived_count, arrived_total), (left_count, left_total), assessed[1:samples + 1],
+            expired[1:samples + 1])
 
 
 ITEM_COUNTS = ("scope", "assessed", "expired", "waiting", "censored", "referred", "assessments", "expirations",
                "backlog_end", "ai_generated", "assessed_criminal", "assessed_realistic")
-"""What :func:`item_counts` counts, in the order of its first result (see there)."""
-
-
-@njit(cache=True)
-def item_counts(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, parent: np.ndarray, team: np.ndarray,
-                flags: np.ndarray, censored: np.ndarray, warmup: float, horizon: float, until: float, teams: int,
-                ai: int, criminal: int, realistic: int) -> tuple[np.ndarray, np.ndarray]:
-    """The item counts of :func:`capsim.metrics.replication_metrics` in one pass: the counts of
-    :data:`ITEM_COUNTS`, and per team (``teams`` × 2) the items arrived at it after the warm-up
-    and started by the horizon, and the items waiting there at the horizon.
-
-    Rows arriving at or after ``until`` are left out, and a row started at or after it counts
-    as not started (+inf: every row; a calendar period: its end, as in
-    the copied window of tests/window_reference.py). With ``started = start < until``,
-    ``expired = ~started & (deadline <= horizon)``,
-    ``waiting = ~started & ~expired``, ``measured = arrival >= warmup`` and
-    ``scope = measured & (parent < 0)`` (the streams' own items): ``scope``, ``assessed``
-    (scope & started), ``expired`` (scope & expired), ``waiting`` (scope & waiting),
-    ``censored`` (scope & censored), ``referred`` (measured & ~direct), ``assessments``
-    (started & (start >= warmup)), ``expirations`` (expired & (deadline >= warmup)),
-    ``backlog_end`` (waiting, every row), ``ai_generated``, ``assessed_criminal`` and
-    ``assessed_realistic`` (scope, started for the last two, with that flag bit set).
-    """
-    counts = np.zeros(12, dtype=np.int64)
-    per_team = np.zeros((teams, 2), dtype=np.int64)
-    for i in range(arrival.shape[0]):
-        if not arrival[i] < until:
-            continue
-        started = start[i] < until
-        expired = not started and deadline[i] <= horizon
-        waiting = not started and not expired
-        measured = arrival[i] >= warmup
-        if measured and parent[i] < 0:
-            counts[0] += 1
-            if started:
-                counts[1] += 1
-                if flags[i] & criminal:
-                    counts[10] += 1
-                if flags[i] & realistic:
-                    counts[11] += 1
-            counts[2] += expired
-            counts[3] += waiting
-            counts[4] += censored[i]
-            if flags[i] & ai:
-                counts[9] += 1
-        elif measured:
-            counts[5] += 1
-        if started and start[i] >= warmup:
-            counts[6] += 1
-        if expired and deadline[i] >= warmup:
-            counts[7] += 1
-        if waiting:
-            counts[8] += 1
-            per_team[team[i], 1] += 1
-        if measured and started:
-            per_team[team[i], 0] += 1
-    return counts, per_team
+"""What :func:`window_tallies` counts, in the order of its first result (see there)."""
 
 
 @njit(cache=True)
@@ -380,35 +363,186 @@ def sla_tallies(key: np.ndarray, groups: int, within: np.ndarray, arrival: np.nd
 
 
 @njit(cache=True)
-def sla_tallies_by_kind(since: float, until: float, parent: np.ndarray, team: np.ndarray, priority: np.ndarray,
-                        stream: np.ndarray, stream_priority: np.ndarray, teams: int, within: np.ndarray,
-                        arrival: np.ndarray, end: np.ndarray, start: np.ndarray, censored: np.ndarray,
-                        stopped: float) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`sla_tallies` of the items arriving in [``since``, ``until``), in three kinds of group at
-    once, each per priority (``within[p]`` seconds for priority ``p``): row 0, the streams' own
-    items (``parent < 0``) by priority; row 1, the streams' own items by their stream's one
-    priority (``stream_priority``; -1: a stream with a priority mix, left out); row ``2 + t``,
-    the items of team ``t`` by priority. ``(met, known)``, each ``(teams + 2) × priorities``.
+def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, parent: np.ndarray,
+                   team: np.ndarray, priority: np.ndarray, stream: np.ndarray, flags: np.ndarray,
+                   censored: np.ndarray, eventual_start: np.ndarray, eventual_end: np.ndarray, warmup: float,
+                   horizon: float, bounds: np.ndarray, stopped: float, teams: int, ai: int, criminal: int,
+                   realistic: int, stream_priority: np.ndarray, within: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The counts of the whole run and of each calendar period in one pass, each row read once:
+    ``(counts, per_team, direct, by_team, met, known)``, each with a leading axis of windows:
+    0 the whole run (from ``warmup`` to ``horizon``, ``until`` +inf), ``1 + k`` the period
+    [``bounds[k]``, ``bounds[k + 1]``) (``bounds``: the periods' boundaries in time order, empty for
+    none), measured as the copied window of tests/window_reference.py gives it: its start as the
+    ``warmup``, its end as the ``horizon`` and as ``until``.
+
+    Rows arriving at or after ``until`` are left out, and a row started (``start``: the rows'
+    own column, as at the horizon) at or after it counts as not started. A period's counts need
+    only the rows arrived before its end that left their queue (``start``, else ``deadline``) at
+    or after its start (the others, which left before they arrived, count in none of them; no row
+    leaves before it arrives): each row is tallied for the whole run and for those periods only,
+    its known wait and SLA outcomes worked out once.
+
+    *Item counts.* With ``started = start < until``, ``expired = ~started & (deadline <= horizon)``,
+    ``waiting = ~started & ~expired``, ``measured = arrival >= warmup`` and
+    ``scope = measured & (parent < 0)`` (the streams' own items), ``counts`` holds, in the order
+    of :data:`ITEM_COUNTS`: ``scope``, ``assessed`` (scope & started), ``expired`` (scope &
+    expired), ``waiting`` (scope & waiting), ``censored`` (scope & censored), ``referred``
+    (measured & ~direct), ``assessments`` (started & (start >= warmup)), ``expirations``
+    (expired & (deadline >= warmup)), ``backlog_end`` (waiting, every row), ``ai_generated``,
+    ``assessed_criminal`` and ``assessed_realistic`` (scope, started for the last two, with that
+    flag bit set); ``per_team`` (``teams`` × 2) the items arrived at each team after the warm-up
+    and started, and the items waiting there at the horizon.
+
+    *Known waits* (:func:`waits_of`: ``stopped`` if ``censored``, else ``eventual_start``, is
+    finite), of the rows arriving in [``warmup``, ``until``): ``direct``, of the streams' own
+    (``parent < 0``) per priority; ``by_team``, of all per ``team × priorities + priority``
+    (the sizes of :func:`grouped_waits`' groups).
+
+    *SLA tallies* (:func:`sla_tallies`, with the eventual ends and starts) of the rows arriving
+    in [``warmup``, ``until``), each per priority (``within[p]`` seconds for priority ``p``):
+    row 0, the streams' own items by priority; row 1, the streams' own items by their
+    stream's one priority (``stream_priority``; -1: a stream with a priority mix, left out);
+    row ``2 + t``, the items of team ``t`` by priority. ``met`` and ``known``, each
+    ``(teams + 2) × priorities``.
     """
     priorities = within.shape[0]
+    periods = max(bounds.shape[0] - 1, 0)
+    counts = np.zeros(12, dtype=np.int64)
+    per_team = np.zeros((teams, 2), dtype=np.int64)
+    direct = np.zeros(priorities, dtype=np.int64)
+    by_team = np.zeros(teams * priorities, dtype=np.int64)
     met = np.zeros((teams + 2, priorities), dtype=np.int64)
     known = np.zeros((teams + 2, priorities), dtype=np.int64)
+    p_counts = np.zeros((periods, 12), dtype=np.int64)
+    p_per_team = np.zeros((periods, teams, 2), dtype=np.int64)
+    p_direct = np.zeros((periods, priorities), dtype=np.int64)
+    p_by_team = np.zeros((periods, teams * priorities), dtype=np.int64)
+    p_met = np.zeros((periods, teams + 2, priorities), dtype=np.int64)
+    p_known = np.zeros((periods, teams + 2, priorities), dtype=np.int64)
+    first = 0  # the first period ending after the row's arrival (rows come nearly in arrival order)
     for i in range(arrival.shape[0]):
-        if not (arrival[i] >= since and arrival[i] < until):
+        a, s, d = arrival[i], start[i], deadline[i]
+        started = s < np.inf  # the whole run: until +inf
+        expired = not started and d <= horizon
+        waiting = not started and not expired
+        measured = a >= warmup
+        own = parent[i] < 0
+        t, p = team[i], priority[i]
+        if measured and own:
+            counts[0] += 1
+            if started:
+                counts[1] += 1
+                if flags[i] & criminal:
+                    counts[10] += 1
+                if flags[i] & realistic:
+                    counts[11] += 1
+            counts[2] += expired
+            counts[3] += waiting
+            counts[4] += censored[i]
+            if flags[i] & ai:
+                counts[9] += 1
+        elif measured:
+            counts[5] += 1
+        if started and s >= warmup:
+            counts[6] += 1
+        if expired and d >= warmup:
+            counts[7] += 1
+        if waiting:
+            counts[8] += 1
+            per_team[t, 1] += 1
+        waited, hit, sure, q, hit_q, sure_q = False, False, False, -1, False, False
+        if measured:
+            if started:
+                per_team[t, 0] += 1
+            waited = np.isfinite(stopped if censored[i] else eventual_start[i])
+            if waited:
+                by_team[t * priorities + p] += 1
+                if own:
+                    direct[p] += 1
+            hit, sure = _sla_outcome(a, eventual_end[i], eventual_start[i], censored[i], within[p], stopped)
+            met[2 + t, p] += hit
+            known[2 + t, p] += sure
+            if own:
+                met[0, p] += hit
+                known[0, p] += sure
+                q = stream_priority[stream[i]]
+                if q >= 0:
+                    hit_q, sure_q = _sla_outcome(a, eventual_end[i], eventual_start[i], censored[i], within[q],
+                                                 stopped)
+                    met[1, q] += hit_q
+                    known[1, q] += sure_q
+        if periods == 0:
             continue
-        p = priority[i]
-        hit, sure = _sla_outcome(arrival[i], end[i], start[i], censored[i], within[p], stopped)
-        met[2 + team[i], p] += hit
-        known[2 + team[i], p] += sure
-        if parent[i] < 0:
-            met[0, p] += hit
-            known[0, p] += sure
-            q = stream_priority[stream[i]]
-            if q >= 0:
-                hit, sure = _sla_outcome(arrival[i], end[i], start[i], censored[i], within[q], stopped)
-                met[1, q] += hit
-                known[1, q] += sure
-    return met, known
+        while first > 0 and a < bounds[first]:
+            first -= 1
+        while first < periods and a >= bounds[first + 1]:
+            first += 1
+        gone = s if np.isfinite(s) else d
+        for k in range(first, periods):  # the periods the row is in: it left its queue at or after their start
+            t0 = bounds[k]
+            if gone < t0:
+                break
+            t1 = bounds[k + 1]
+            started = s < t1
+            expired = not started and d <= t1
+            waiting = not started and not expired
+            if started and s >= t0:
+                p_counts[k, 6] += 1
+            if expired and d >= t0:
+                p_counts[k, 7] += 1
+            if waiting:
+                p_counts[k, 8] += 1
+                p_per_team[k, t, 1] += 1
+            if not (k == first and a >= t0):  # measured only in the period it arrived in
+                continue
+            if not measured:  # its outcomes, if the whole run did not need them
+                waited = np.isfinite(stopped if censored[i] else eventual_start[i])
+                hit, sure = _sla_outcome(a, eventual_end[i], eventual_start[i], censored[i], within[p], stopped)
+                q = stream_priority[stream[i]] if own else -1
+                if q >= 0:
+                    hit_q, sure_q = _sla_outcome(a, eventual_end[i], eventual_start[i], censored[i], within[q],
+                                                 stopped)
+            if own:
+                p_counts[k, 0] += 1
+                if started:
+                    p_counts[k, 1] += 1
+                    if flags[i] & criminal:
+                        p_counts[k, 10] += 1
+                    if flags[i] & realistic:
+                        p_counts[k, 11] += 1
+                p_counts[k, 2] += expired
+                p_counts[k, 3] += waiting
+                p_counts[k, 4] += censored[i]
+                if flags[i] & ai:
+                    p_counts[k, 9] += 1
+            else:
+                p_counts[k, 5] += 1
+            if started:
+                p_per_team[k, t, 0] += 1
+            if waited:
+                p_by_team[k, t * priorities + p] += 1
+                if own:
+                    p_direct[k, p] += 1
+            p_met[k, 2 + t, p] += hit
+            p_known[k, 2 + t, p] += sure
+            if own:
+                p_met[k, 0, p] += hit
+                p_known[k, 0, p] += sure
+                if q >= 0:
+                    p_met[k, 1, q] += hit_q
+                    p_known[k, 1, q] += sure_q
+    return (_stack(counts, p_counts), _stack(per_team, p_per_team), _stack(direct, p_direct),
+            _stack(by_team, p_by_team), _stack(met, p_met), _stack(known, p_known))
+
+
+@njit(cache=True)
+def _stack(whole: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """``whole`` and then each of ``periods`` (along the first axis), in one array."""
+    out = np.empty((1 + periods.shape[0],) + whole.shape, dtype=whole.dtype)
+    out[0] = whole
+    out[1:] = periods
+    return out
 
 
 @njit(cache=True)
@@ -427,13 +561,18 @@ def queue_seconds(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, 
         if arrival[i] < until and (start[i] if np.isfinite(start[i]) else deadline[i]) >= since:
             n += 1
     sizes, sums, block = _sum_plan(n)
-    fill, k = 0, 0
-    for i in range(arrival.shape[0]):
-        if not (arrival[i] < until and (start[i] if np.isfinite(start[i]) else deadline[i]) >= since):
-            continue
-        left = start[i] if start[i] < until else min(deadline[i], horizon)
-        left = min(max(left, t0), t1)
-        fill, k = _take(left - min(max(arrival[i], t0), t1), block, fill, k, sizes, sums)
+    i = 0
+    for k in range(sums.shape[0] if n else 0):  # fill each of numpy's blocks in a tight loop, then sum it
+        fill = 0
+        while fill < sizes[k]:
+            a, s, d = arrival[i], start[i], deadline[i]
+            i += 1
+            if not (a < until and (s if np.isfinite(s) else d) >= since):
+                continue
+            left = s if s < until else min(d, horizon)
+            block[fill] = min(max(left, t0), t1) - min(max(a, t0), t1)
+            fill += 1
+        sums[k] = _block_sum(block, fill)
     return _total(n, sums)
 
 
@@ -517,37 +656,30 @@ fewer values: about 64 values a bucket, so that the histogram stays in cache).""
 
 
 @njit(cache=True)
-def value_buckets(values: np.ndarray, low: float, scale: float, buckets: int
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """How many of ``values`` fall in each bucket ``min(int((v - low) × scale), buckets − 1)``,
-    and each bucket's smallest and largest value: ``(counts, smallest, largest)``. The bucket is
-    a non-decreasing function of the value, so bucket ``b`` holds the order statistics from
-    ``counts[:b].sum()`` on."""
+def value_buckets(values: np.ndarray, low: float, scale: float, buckets: int) -> np.ndarray:
+    """How many of ``values`` fall in each bucket ``min(int((v - low) × scale), buckets − 1)``.
+    The bucket is a non-decreasing function of the value, so bucket ``b`` holds the order
+    statistics from ``counts[:b].sum()`` on."""
     counts = np.zeros(buckets, dtype=np.int64)
-    smallest = np.full(buckets, np.inf)
-    largest = np.full(buckets, -np.inf)
     for i in range(values.shape[0]):
-        v = values[i]
-        b = min(int((v - low) * scale), buckets - 1)
-        counts[b] += 1
-        if v < smallest[b]:
-            smallest[b] = v
-        if v > largest[b]:
-            largest[b] = v
-    return counts, smallest, largest
+        counts[min(int((values[i] - low) * scale), buckets - 1)] += 1
+    return counts
 
 
 @njit(cache=True)
-def bucket_members(values: np.ndarray, low: float, scale: float, buckets: int, bucket: int,
-                   out: np.ndarray) -> int:
-    """The ``values`` in ``bucket`` (as :func:`value_buckets` numbers them), written to the front
-    of ``out``; returns how many."""
-    k = 0
+def bucket_members(values: np.ndarray, low: float, scale: float, buckets: int, slot: np.ndarray,
+                   at: np.ndarray) -> np.ndarray:
+    """The ``values`` of the buckets wanted (as :func:`value_buckets` numbers them; ``slot[b]``
+    ≥ 0 for a wanted bucket ``b``, -1 for the others), in one pass: slot ``k``'s values, in
+    their original order, are ``out[at[k]:at[k + 1]]``."""
+    out = np.empty(at[-1])
+    fill = at[:-1].copy()
     for i in range(values.shape[0]):
-        if min(int((values[i] - low) * scale), buckets - 1) == bucket:
-            out[k] = values[i]
-            k += 1
-    return k
+        k = slot[min(int((values[i] - low) * scale), buckets - 1)]
+        if k >= 0:
+            out[fill[k]] = values[i]
+            fill[k] += 1
+    return out
 
 
 def quantiles(values: np.ndarray, q: tuple[float, ...]) -> list[float]:
@@ -556,9 +688,9 @@ def quantiles(values: np.ndarray, q: tuple[float, ...]) -> list[float]:
 
     The order statistics numpy's formula needs are found in a histogram of the values
     (:func:`value_buckets`, up to :data:`QUANTILE_BUCKETS` buckets between the least and the
-    greatest): a statistic in a bucket whose values are all equal is that value; otherwise that
-    bucket's values (:func:`bucket_members`) are partitioned. Then numpy's own interpolation,
-    the same float operations in the same order: exact, not an approximation.
+    greatest); the values of the buckets holding them (:func:`bucket_members`, one pass) are
+    partitioned. Then numpy's own interpolation, the same float operations in the same order:
+    exact, not an approximation.
     """
     n = len(values)
     if n == 0:
@@ -582,20 +714,18 @@ def quantiles(values: np.ndarray, q: tuple[float, ...]) -> list[float]:
     if high == low:
         value = dict.fromkeys(ranks.tolist(), low)
     else:
-        counts, smallest, largest = value_buckets(values, low, scale, buckets)
+        counts = value_buckets(values, low, scale, buckets)
         before = np.concatenate([[0], np.cumsum(counts)])
+        holding = np.searchsorted(before, ranks, side="right") - 1  # the bucket holding each rank
+        wanted = np.unique(holding)
+        slot = np.full(buckets, -1, dtype=np.int64)
+        slot[wanted] = np.arange(len(wanted))
+        at = np.concatenate([[0], np.cumsum(counts[wanted])])
+        members = bucket_members(values, low, scale, buckets, slot, at)
         value = {}
-        members: dict[int, np.ndarray] = {}
-        for r in ranks.tolist():
-            b = int(np.searchsorted(before, r, side="right")) - 1  # the bucket holding rank r
-            if smallest[b] == largest[b]:
-                value[r] = float(smallest[b])
-                continue
-            if b not in members:
-                out = np.empty(counts[b])
-                bucket_members(values, low, scale, buckets, b, out)
-                members[b] = out
-            value[r] = float(np.partition(members[b], r - before[b])[r - before[b]])
+        for r, b in zip(ranks.tolist(), holding.tolist()):
+            k = int(slot[b])
+            value[r] = float(np.partition(members[at[k]:at[k + 1]], r - before[b])[r - before[b]])
     a = np.array([value[int(r)] for r in previous])
     b = np.array([value[int(r)] for r in following])
     difference = b - a  # numpy's _lerp
@@ -691,23 +821,13 @@ def _block_sum(block: np.ndarray, m: int) -> float:
 
 @njit(cache=True)
 def _sum_plan(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """What a sum of ``n`` values taken one by one (:func:`_take`) needs: the blocks' sizes
-    (then 0), their sums, and room for the block being filled."""
+    """What a sum of ``n`` values taken in order needs: the sizes of numpy's blocks
+    (then 0), one entry per block for its sum, and room for the block being filled: the
+    caller fills block ``k`` with the next ``sizes[k]`` values, puts :func:`_block_sum` of it
+    in ``sums[k]``, and joins them with :func:`_total`."""
     sizes = np.zeros(n // 32 + 3, dtype=np.int64)
     leaves = _pairwise_leaves(n, sizes) if n else 0
     return sizes, np.empty(max(leaves, 1)), np.empty(128)
-
-
-@njit(cache=True, inline="always")
-def _take(v: float, block: np.ndarray, fill: int, k: int, sizes: np.ndarray, sums: np.ndarray) -> tuple[int, int]:
-    """Add the next value to a sum planned by :func:`_sum_plan`, ``fill`` values into block
-    ``k``: the next ``(fill, k)``."""
-    block[fill] = v
-    fill += 1
-    if fill == sizes[k]:
-        sums[k] = _block_sum(block, fill)
-        return 0, k + 1
-    return fill, k
 
 
 @njit(cache=True)

@@ -30,7 +30,7 @@ import numpy as np
 
 from capsim.costs import calendar_years
 from capsim.measured import period
-from capsim.metrics import replication_metrics, sorted_events
+from capsim.metrics import Tallies, replication_metrics, sorted_events, window_counts
 from capsim.records import Replication
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY
@@ -69,6 +69,14 @@ def calendar_periods(scenario: Scenario, by: Granularity = "year") -> list[Perio
     return periods
 
 
+def boundaries(periods: list[Period]) -> np.ndarray:
+    """The boundaries of ``periods`` (consecutive, in time order), seconds: period ``k`` is
+    [``b[k]``, ``b[k + 1]``) (:func:`capsim.metrics.window_counts` counts them all in one pass)."""
+    if any(a.end != b.start for a, b in zip(periods, periods[1:])):
+        raise ValueError("periods: not consecutive")
+    return np.array([p.start for p in periods[:1]] + [p.end for p in periods], dtype=np.float64)
+
+
 def over_period(scenario: Scenario, period: Period) -> Scenario:
     """``scenario`` with its clock's warm-up ending at the period's start and its horizon at the
     period's end (what the costs read), nothing else changed."""
@@ -78,19 +86,26 @@ def over_period(scenario: Scenario, period: Period) -> Scenario:
 
 def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year",
                    whole: dict[str, float] | None = None,
-                   events: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, dict[str, float]]:
+                   events: tuple[np.ndarray, np.ndarray] | None = None,
+                   tallies: list[Tallies] | None = None) -> dict[str, dict[str, float]]:
     """Every metric of :func:`capsim.metrics.replication_metrics`, per calendar period of
     :func:`calendar_periods`: period label → metric → value (see the module docstring).
 
     ``whole`` (the replication's own metrics, if already measured) stands for a period that
     is the whole measured window, instead of measuring it again; ``events``
     (:func:`capsim.metrics.sorted_events` of ``rep``, if already sorted for the whole run's
-    metrics) serve every period's backlog counts, else they are sorted here, once."""
+    metrics) serve every period's backlog counts, else they are sorted here, once; ``tallies``
+    (the periods' part of :func:`capsim.metrics.window_counts` over their :func:`boundaries`, if
+    already counted with the whole run's) their item counts, else they are counted here, in one
+    pass for every period."""
     out: dict[str, dict[str, float]] = {}
-    for p in calendar_periods(scenario, by):
+    periods = calendar_periods(scenario, by)
+    for k, p in enumerate(periods):
         if whole is not None and (p.start, p.end) == (rep.warmup, rep.horizon):
             out[p.label] = dict(whole)
         else:
             events = sorted_events(rep) if events is None else events
-            out[p.label] = replication_metrics(over_period(scenario, p), rep, period(rep, p.start, p.end), events)
+            tallies = window_counts(scenario, rep, boundaries(periods))[1:] if tallies is None else tallies
+            out[p.label] = replication_metrics(over_period(scenario, p), rep, period(rep, p.start, p.end), events,
+                                               tallies[k])
     return out

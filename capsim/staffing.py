@@ -67,7 +67,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -78,7 +77,7 @@ import pandas as pd
 
 from capsim import engine
 from capsim.demand import cell_seconds, rate_at
-from capsim.memory import budget, check_run, run_estimate
+from capsim.memory import check_run, default_workers
 from capsim.metrics import eventual_waits, metric_range, sla_attainment, sla_attainment_by_group, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
 from capsim.passes import group_values, reachable_in_time
@@ -848,19 +847,6 @@ figure of the plan (down to the replications that decided each need), are the sa
 of workers; 2, the cores the speed goal is set on (one worker runs the two in turn)."""
 
 
-def default_workers(scenario: Scenario, replications: int) -> int:
-    """Worker processes for a plan when none are asked for: the cores this process may run on
-    (``os.sched_getaffinity``), at most one per replication, and no more than fit in memory
-    (:func:`capsim.memory.run_estimate` within :func:`capsim.memory.budget`, as
-    :func:`capsim.memory.check_run` checks them). At least 1."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    workers = max(1, min(cores, replications))
-    while workers > 1 and any(run_estimate(scenario, replications, workers, items).total > budget()
-                              for items in (False, True)):  # the time grid first, as check_run
-        workers -= 1
-    return workers
-
-
 class _Runner:
     """Runs replications of staffings, caches their per-period outcomes, and decides periods.
 
@@ -1077,7 +1063,7 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     ``max_headcount`` (or ``limits.max_headcount``) bounds the search (default: 4 × the
     largest workload estimate, at least twice the current headcount and at least 10).
     ``replications`` and ``seed`` default to the scenario's ``experiment``; ``workers`` None: as
-    many as :func:`default_workers` (the usable cores, within memory). The plan is the same on any
+    many as :func:`capsim.memory.default_workers` (the usable cores, within memory). The plan is the same on any
     number of workers (:data:`BATCH`). The team's own planned ``changes`` are replaced by the plan. Raises ``ValueError`` for input that cannot
     be planned (no SLA for the team, an unknown team, a confidence outside (0, 1)).
     """

@@ -376,7 +376,7 @@ def run_task(scenario: Scenario, seed: int, replication: int, periods: Granulari
     task file shows which run of the sweep made it.
     """
     started = time.perf_counter()
-    metrics, _, by_period = experiment.run_measured(scenario, seed, replication, periods)
+    metrics, _, by_period = experiment.run_measured(scenario, seed, replication, periods, series=False)
 
     return {
         "metrics": {name: float(value) for name, value in metrics.items()},

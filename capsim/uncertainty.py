@@ -210,20 +210,24 @@ def plan_uncertainty(
 
 
 def _bounds(y: np.ndarray, level: float) -> np.ndarray:
-    """Grand mean, and the run-to-run, input and total interval ends, of a sets × replications array."""
-    n, r = y.shape
+    """Grand mean, the run-to-run, input and total interval ends, and the within-set, input and
+    between-set variances, of each ``... × sets × replications`` array (the last two axes): an
+    array ``... × 10``. The bootstrap passes all its resamples at once."""
+    n, r = y.shape[-2:]
     alpha = (1 - level) / 2
-    means = y.mean(axis=1)
-    grand = float(means.mean())
-    within = float(y.var(axis=1, ddof=1).mean())
-    between = float(means.var(ddof=1))
-    input_var = max(0.0, between - within / r)
-    shrink = math.sqrt(input_var / between) if between > 0 else 0.0
-    deviations = ((y - means[:, None]) * math.sqrt(r / (r - 1))).ravel()
-    run = np.clip(grand + np.quantile(deviations, [alpha, 1 - alpha]), y.min(), y.max())  # never beyond any run
-    inp = grand + shrink * (np.quantile(means, [alpha, 1 - alpha]) - grand)
-    total = np.quantile(y.ravel(), [alpha, 1 - alpha])
-    return np.array([grand, *run, *inp, *total, within, input_var, between])
+    ends = [alpha, 1 - alpha]
+    means = y.mean(axis=-1)
+    grand = means.mean(axis=-1)
+    within = y.var(axis=-1, ddof=1).mean(axis=-1)
+    between = means.var(axis=-1, ddof=1)
+    input_var = np.maximum(0.0, between - within / r)
+    shrink = np.sqrt(np.divide(input_var, between, out=np.zeros_like(between), where=between > 0))
+    flat = y.reshape(*y.shape[:-2], n * r)
+    deviations = ((y - means[..., None]) * math.sqrt(r / (r - 1))).reshape(flat.shape)
+    run = np.clip(grand + np.quantile(deviations, ends, axis=-1), flat.min(axis=-1), flat.max(axis=-1))  # never beyond any run
+    inp = grand + shrink * (np.quantile(means, ends, axis=-1) - grand)
+    total = np.quantile(flat, ends, axis=-1)
+    return np.stack([grand, run[0], run[1], inp[0], inp[1], total[0], total[1], within, input_var, between], axis=-1)
 
 
 def two_level(y: np.ndarray, level: float = LEVEL, bootstrap: int = BOOTSTRAP, seed: int = 0) -> dict[str, float]:
@@ -239,7 +243,7 @@ def two_level(y: np.ndarray, level: float = LEVEL, bootstrap: int = BOOTSTRAP, s
         return {c: math.nan for c in SUMMARY_COLUMNS[1:-2]} | {"sets": n, "replications": r}
     b = _bounds(y, level)
     rng = np.random.default_rng(seed)
-    resampled = np.array([_bounds(y[rng.integers(0, n, n)], level)[1:7] for _ in range(bootstrap)])
+    resampled = _bounds(y[rng.integers(0, n, (bootstrap, n))], level)[:, 1:7]
     total_var = b[7] + b[8]
     return {
         "mean": b[0], "mc_se_mean": math.sqrt(b[9] / n),

@@ -301,9 +301,11 @@ def _decimals(ref: float) -> int:
 
 
 def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = None) -> str:
-    """A metric value as the report writes it: shares in % to one decimal, counts whole,
-    hours and money to three significant figures of ``ref`` (default: the value itself),
-    so that a mean and its interval share their decimals."""
+    """A metric value as the report writes it: shares in % to one decimal; money in cents
+    below 100; times, and means of counts or hours below 100, to three significant figures of
+    ``ref`` (default: the value itself), so that a mean and its interval share their decimals
+    (a mean of 1.29 items reads "1.29", not "1"); whole numbers, and everything from 100 up,
+    whole."""
     if value is None or not math.isfinite(value):
         return "n/a"
     if is_share(metric):
@@ -313,9 +315,11 @@ def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = No
         symbol = CURRENCY_SYMBOLS.get(currency)
         text = f"{value:,.2f}" if abs(value if ref is None else ref) < 100 else f"{value:,.0f}"
         return f"{symbol}{text}" if symbol else f"{text} {currency}"
-    if metric in {"wait_mean", "wait_p90", "exposure_hours_per_analyst_day", "runout_days"} or metric.startswith("time_to_assessment"):
-        return f"{value:,.{places}f}"
-    return f"{value:,.0f}"
+    timed = metric in {"wait_mean", "wait_p90", "exposure_hours_per_analyst_day", "runout_days"} or metric.startswith(
+        "time_to_assessment")
+    if not timed and float(value if ref is None else ref).is_integer():
+        places = 0  # a count that is the same in every replication, and its interval, stay whole
+    return f"{value:,.{places}f}"
 
 
 def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: float | None = None) -> str:

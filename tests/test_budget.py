@@ -168,3 +168,18 @@ def test_budget_table_columns_add_up_to_the_total_and_keep_long_names_whole(tmp_
         staff, tooling, overheads, total = (float(c.replace(",", "").split(" ±")[0]) for c in row[5:9])
         assert overheads > 0 and staff + tooling + overheads == pytest.approx(total, abs=2)  # each rounded to 1
     assert "total = staff + tooling + overheads" in " ".join(result.output.split())
+
+
+def test_a_tool_without_a_price_is_said_to_be_costed_at_zero(tmp_path):
+    # A bundled classifier has no published price (annual_cost 0): its tooling cost of 0 read as "free".
+    free = dict(FIRST_CASE, name="unpriced", tooling={"hash_matching": {"enabled": True}})
+    path = tmp_path / "unpriced.yaml"
+    path.write_text(yaml.safe_dump(free))
+    priced = tmp_path / "priced.yaml"
+    priced.write_text(yaml.safe_dump(FIRST_CASE))
+    result = run_cli("budget", priced, path, "--replications", "2", "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    note = said[said.index("Tools with no price, costed at 0"):].split(". ")[0].rstrip(".")
+    assert note.endswith("unpriced: hash_matching") and "steady" not in note  # the priced scenario is not named
+    assert "{currency}" not in said and "total GBP per item assessed" in said

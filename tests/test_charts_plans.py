@@ -227,3 +227,18 @@ def test_no_two_labels_of_a_plan_with_many_hiring_dates_overlap(scenario, period
             assert not box_a.overlaps(box_b), (a, b)
     steps_top = max(ax.transData.transform((0, h))[1] for h in 3 + pd.RangeIndex(periods))
     assert min(t.get_window_extent().y0 for t in hires) > steps_top  # every label above the steps
+
+
+def test_the_headcount_axis_fits_the_steps_and_the_hire_labels_sit_above_it(scenario):
+    """The hire-by labels once took rows inside the headcount axes, whose y range grew to hold
+    them (up to twice the largest headcount, the steps squeezed into the lower part)."""
+    table = many_steps(scenario, 24, 90)
+    fig = charts.staffing_plan(table, scenario, 7, 3)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    assert ax.get_ylim() == (0, pytest.approx(1.3 * table.headcount.max()))  # the steps and their labels
+    hires = [t for t in ax.texts if t.get_text().startswith("hire ")]
+    assert len(hires) == 24
+    top = ax.get_window_extent().y1
+    assert min(t.get_window_extent().y0 for t in hires) >= top  # above the axes, under its title
+    assert ax.title.get_window_extent().y0 > max(t.get_window_extent().y1 for t in hires)

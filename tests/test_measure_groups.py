@@ -69,3 +69,16 @@ def test_sla_shares_equal_their_masks(measured):
     for p in originals:
         within = next(s.within for s in scenario.sla if s.priority == p)
         assert same(m[f"sla_{p}_original"], sla_attainment(scenario, rep, p, within, original=True))
+
+
+def test_a_run_without_its_time_series_measures_the_same(measured):
+    """capsim sweep's tasks skip the time series (issue 17): the metrics and per-period metrics
+    are the same, bit for bit, and the series is an empty frame."""
+    from capsim.experiment import run_measured
+
+    scenario, _, _ = measured
+    with_series = run_measured(scenario, 4, 0, "quarter")
+    without = run_measured(scenario, 4, 0, "quarter", series=False)
+    assert len(with_series[1]) > 0 and without[1].empty
+    for got, want in ((without[0], with_series[0]), *((without[2][k], v) for k, v in with_series[2].items())):
+        assert list(got) == list(want) and all(same(got[k], want[k]) for k in want)

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from capsim.passes import (group_values, grouped_waits, item_counts, last_finished, most_waiting, quantiles,
-                           queue_seconds, reachable_in_time, shift_totals, sla_tallies, sla_tallies_by_kind, step_counts,
-                           step_sums, times_left, wait_group_counts, waits_of, window_bounds)
+from capsim.passes import (group_values, grouped_waits, last_finished, most_waiting, quantiles, queue_seconds,
+                           reachable_in_time, series_counts, shift_totals, sla_tallies,
+                           times_left, waits_of, window_bounds, window_tallies)
+from tests.step_reference import step_counts, step_sums
 
 ALL = np.zeros(0, dtype=np.int64)  # an empty key: one group
 
@@ -75,23 +76,35 @@ def test_waits_of_matches_the_masked_form(seed):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_shift_totals_match_the_bincount_form(seed):
+    """Three blocks in one pass: team 0's analysts 0-2 and 3-9 (two shift patterns), team 1's
+    analysts 0-4; rows of other teams (2) and not counted (-1) among them; pieces of each block."""
     rng = np.random.default_rng(seed)
-    n, headcount = 4000, 7
-    shift_start = np.arange(40) * 86400.0 + 8 * 3600
-    start = rng.uniform(shift_start[0], shift_start[-1] + 86400, n)
-    analyst = rng.integers(0, headcount + 3, n).astype(np.int32)  # analysts 0-2 are another pattern's
+    n, pieces = 6000, 50
+    blocks = [(0, 0, 3, np.arange(30) * 86400.0 + 20 * 3600), (0, 3, 7, np.arange(40) * 86400.0 + 8 * 3600),
+              (1, 0, 5, np.arange(35) * 86400.0 + 9 * 3600)]  # (team, first, headcount, shift starts)
+    start = rng.uniform(8 * 3600, 41 * 86400, n)
+    team = rng.integers(-1, 3, n).astype(np.int16)
+    analyst = rng.integers(0, 10, n).astype(np.int32)
     seconds = rng.exponential(30, n)
-    rows = rng.random(n) < 0.6
-    piece_shift = rng.integers(0, 40, 50)
-    piece_analyst = rng.integers(0, headcount, 50).astype(np.int32)
-    piece_seconds = rng.exponential(3600, 50)
-    ours = rows & (analyst >= 3)
-    shift = np.searchsorted(shift_start, start[ours], side="right") - 1
-    key = np.concatenate([shift * headcount + analyst[ours] - 3, piece_shift * headcount + piece_analyst])
-    expected = np.bincount(key, weights=np.concatenate([seconds[ours], piece_seconds]))
-    sums = shift_totals(rows, start, analyst, 3, seconds, shift_start, headcount, piece_shift, piece_analyst,
-                        piece_seconds)
-    assert np.array_equal(sums[sums > 0], expected[expected > 0])
+    piece_block = np.sort(rng.integers(0, 3, pieces))
+    piece_shift = np.array([rng.integers(0, len(blocks[b][3])) for b in piece_block])
+    piece_analyst = np.array([rng.integers(0, blocks[b][2]) for b in piece_block])
+    piece_seconds = rng.exponential(3600, pieces)
+    sums, at = shift_totals(team, start, analyst, seconds, np.array([0, 2, 3, 3]),
+                            np.array([b[1] for b in blocks]), np.array([b[2] for b in blocks]),
+                            np.concatenate([[0], np.cumsum([len(b[3]) for b in blocks])]),
+                            np.concatenate([b[3] for b in blocks]), piece_block, piece_shift, piece_analyst,
+                            piece_seconds)
+    for k, (t, first, headcount, shift_start) in enumerate(blocks):
+        ours = (team == t) & (analyst >= first) & (analyst < first + headcount)
+        shift = np.searchsorted(shift_start, start[ours], side="right") - 1
+        index = shift * headcount + analyst[ours] - first
+        index = np.where(index < 0, index + len(shift_start) * headcount, index)  # before the first shift: from the end
+        mine = piece_block == k
+        expected = np.bincount(np.concatenate([index, piece_shift[mine] * headcount + piece_analyst[mine]]),
+                               weights=np.concatenate([seconds[ours], piece_seconds[mine]]),
+                               minlength=len(shift_start) * headcount)
+        assert np.array_equal(sums[at[k]:at[k + 1]], expected)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -111,6 +124,33 @@ def test_step_sums_match_the_bincount_form(seed):
         assert np.array_equal(count[1], step_sums(values[key == 1], ALL, 1, first, step, samples)[0][0])
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_series_counts_are_the_time_series_passes_at_once(seed):
+    """The time series' one pass gives, bit for bit, what its separate step_counts and
+    step_sums passes give (rows never started, with and without a deadline; times before the
+    first sample and after the last)."""
+    rng = np.random.default_rng(seed)
+    n, teams, first, step, samples = 5000, 3, 7200.0, 3600.0, 90
+    arrival = rng.uniform(0, 100 * 3600, n)
+    start = arrival + rng.exponential(3600, n)
+    start[rng.random(n) < 0.2] = np.inf
+    deadline = np.where(rng.random(n) < 0.5, arrival + 2 * 3600, np.inf)
+    team = rng.integers(0, teams, n).astype(np.int16)
+    gone = ~np.isfinite(start) & np.isfinite(deadline)
+    waiting, arrived, left, assessed, expired = series_counts(arrival, start, deadline, team, teams, first, step,
+                                                              samples)
+    expected = (step_counts(arrival, team, teams, first, step, samples, False)
+                - step_counts(start, team, teams, first, step, samples, False)
+                - step_counts(deadline, np.where(gone, team, -1), teams, first, step, samples, False))
+    assert np.array_equal(waiting, expected)
+    before = first - step
+    for got, times in ((arrived, arrival), (left, np.where(np.isfinite(start), start, deadline))):
+        want = step_sums(times, team, teams, before, step, samples + 1)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    for got, values in ((assessed, start), (expired, deadline[gone])):
+        assert np.array_equal(got, np.diff(step_counts(values, ALL, 1, before, step, samples + 1, True)[0]))
+
+
 def item_columns(rng, n):
     """Item columns with started, expired, waiting, referred and censored rows."""
     arrival = rng.uniform(0, 100 * 3600, n)
@@ -126,6 +166,45 @@ def item_columns(rng, n):
     flags = rng.integers(0, 8, n).astype(np.uint8)
     stream = rng.integers(0, 3, n).astype(np.int16)
     return arrival, start, deadline, end, censored, parent, team, priority, flags, stream
+
+
+# window_tallies counts three things in one pass; each is tested below on its own, the columns
+# the others read set to values that change nothing in it. A window ending at ``until`` (finite)
+# is the one period [warm-up, until) of window_tallies' periods, else the whole run.
+
+
+def one_window(arrival, start, deadline, parent, team, priority, stream, flags, censored, eventual_start,
+               eventual_end, warmup, horizon, until, *rest):
+    """window_tallies of the whole run (``until`` +inf) or of the period [``warmup``, ``until``)."""
+    bounds = np.array([warmup, until]) if np.isfinite(until) else np.zeros(0)
+    tallies = window_tallies(arrival, start, deadline, parent, team, priority, stream, flags, censored,
+                             eventual_start, eventual_end, warmup, horizon, bounds, *rest)
+    return tuple(part[-1] for part in tallies)
+
+
+def item_counts(arrival, start, deadline, parent, team, flags, censored, warmup, horizon, until, teams, ai, criminal,
+                realistic):
+    """window_tallies' item counts: ``(counts, per_team)``."""
+    n = len(arrival)
+    return one_window(arrival, start, deadline, parent, team, np.zeros(n, np.int8), np.zeros(n, np.int16), flags,
+                      censored, start, start, warmup, horizon, until, np.inf, teams, ai, criminal, realistic,
+                      np.array([-1]), np.array([np.nan]))[:2]
+
+
+def wait_group_counts(arrival, since, until, parent, team, priority, censored, start, stopped, teams, priorities):
+    """window_tallies' known waits per group: ``(direct, by_team)``."""
+    n = len(arrival)
+    return one_window(arrival, start, np.full(n, np.inf), parent, team, priority, np.zeros(n, np.int16),
+                      np.zeros(n, np.uint8), censored, start, start, since, np.inf, until, stopped, teams, 1, 2, 4,
+                      np.array([-1]), np.full(priorities, np.nan))[2:4]
+
+
+def sla_tallies_by_kind(since, until, parent, team, priority, stream, own, teams, within, arrival, end, start, censored,
+                        stopped):
+    """window_tallies' SLA tallies: ``(met, known)``."""
+    n = len(arrival)
+    return one_window(arrival, start, np.full(n, np.inf), parent, team, priority, stream, np.zeros(n, np.uint8),
+                      censored, start, end, since, np.inf, until, stopped, teams, 1, 2, 4, own, within)[4:]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -191,6 +270,33 @@ def test_item_counts_match_the_masked_form(seed, period):
     assert counts.tolist() == [int(m.sum()) for m in expected]
     assert per_team.tolist() == [[int((measured & started & (team == t)).sum()), int((waiting & (team == t)).sum())]
                                  for t in range(3)]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_period_counted_in_the_whole_runs_pass_as_alone(seed):
+    """Counted in one pass with the whole run, each period has the counts it has measured alone:
+    rows waiting across several periods, deadlines exactly at a boundary (expired in the period
+    ending then and in the one starting then), rows a little out of arrival order."""
+    rng = np.random.default_rng(seed)
+    arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
+    bounds = np.array([10.0, 25, 40, 70, 90]) * 3600
+    on_bound = rng.random(4000) < 0.1
+    deadline[on_bound] = rng.choice(bounds, on_bound.sum())
+    order = np.argsort(arrival + rng.normal(0, 1800, 4000))
+    columns = [c[order] for c in (arrival, start, deadline, parent, team, priority, stream, flags, censored, start,
+                                  end)]
+    columns[2] = np.maximum(columns[2], columns[0])  # no row leaves before it arrives
+    rest = (150 * 3600.0, 3, 1, 2, 4, np.array([1, -1, 3]), np.array([3600.0, 4 * 3600, np.nan, 24 * 3600]))
+    together = window_tallies(*columns, bounds[0], 100 * 3600.0, bounds, *rest)
+    alone = window_tallies(*columns, bounds[0], 100 * 3600.0, np.zeros(0), *rest)
+    for part, whole in zip(together, alone):
+        assert np.array_equal(part[0], whole[0])
+    for k in range(len(bounds) - 1):
+        period = one_window(*columns, bounds[k], bounds[k + 1], bounds[k + 1], *rest)
+        for part, alone in zip(together, period):
+            assert np.array_equal(part[1 + k], alone)
+
+
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -221,17 +221,16 @@ def test_the_plan_is_the_same_on_one_worker_and_on_two(plan, hotline):
 
 
 def test_by_default_a_plan_uses_the_usable_cores_within_memory(hotline, monkeypatch):
-    import capsim.staffing as staffing
-    from capsim.memory import run_estimate
+    import capsim.memory as memory
 
-    monkeypatch.setattr(staffing.os, "sched_getaffinity", lambda _: {0, 1, 2, 3})
-    assert staffing.default_workers(hotline, 10) == 4
-    assert staffing.default_workers(hotline, 3) == 3  # at most one per replication
-    two, three = (run_estimate(hotline, 10, w).total for w in (2, 3))
-    monkeypatch.setattr(staffing, "budget", lambda: (two + three) / 2)  # room for two workers, not three
-    assert staffing.default_workers(hotline, 10) == 2
-    monkeypatch.setattr(staffing, "budget", lambda: 1.0)  # nothing fits: one (check_run then says why)
-    assert staffing.default_workers(hotline, 10) == 1
+    monkeypatch.setattr(memory.os, "sched_getaffinity", lambda _: {0, 1, 2, 3})
+    assert memory.default_workers(hotline, 10) == 4
+    assert memory.default_workers(hotline, 3) == 3  # at most one per replication
+    two, three = (memory.run_estimate(hotline, 10, w).total for w in (2, 3))
+    monkeypatch.setattr(memory, "budget", lambda: (two + three) / 2)  # room for two workers, not three
+    assert memory.default_workers(hotline, 10) == 2
+    monkeypatch.setattr(memory, "budget", lambda: 1.0)  # nothing fits: one (check_run then says why)
+    assert memory.default_workers(hotline, 10) == 1
 
 
 def test_hire_by_names_the_lead_time_it_allows_for_or_says_that_none_is_set(hotline):

@@ -22,11 +22,18 @@ def test_public_names_load_on_first_use():
 
 
 def test_compiled_kernel_loads_from_the_disk_cache_in_a_new_process():
-    """The first process compiles the kernel (or loads it); any later one only loads it."""
+    """The first process compiles the kernel (or loads it); a later one only loads it.
+
+    Up to three later processes are tried: another process of the same test run (or an edit of
+    kernel.py) may rewrite the cache index between two of them; with the cache broken, every one
+    of them would compile."""
     code = ("import capsim; from capsim import kernel; from capsim.engine import simulate_replication; "
             "simulate_replication(capsim.load_scenario(capsim.bundled_scenario('police-unit')), 1, 0); "
             "s = kernel.assign.stats; print(sum(s.cache_hits.values()), sum(s.cache_misses.values()))")
-    for _ in range(2):
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    for _ in range(3):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    hits, misses = map(int, out)
+        hits, misses = map(int, out)
+        if misses == 0:
+            break
     assert misses == 0 and hits >= 1

@@ -145,6 +145,18 @@ def test_cli_uncertainty_writes_tables_and_refuses_a_scenario_without_uncertain_
     assert refused.exit_code == 2 and "no uncertain inputs" in refused.output
 
 
+def test_cli_uncertainty_uses_the_usable_cores_unless_told(tmp_path, monkeypatch):
+    # It ran on one worker unless --workers was given: 64 x 5 tasks took twice as long on 2 cores.
+    import capsim.memory as memory
+
+    monkeypatch.setattr(memory.os, "sched_getaffinity", lambda _: {0, 1})
+    out = tmp_path / "u"  # (the same numbers on any number of workers: tests/test_sweep.py)
+    done = CliRunner().invoke(app, ["uncertainty", uncertain_mmc(tmp_path, days=0.5), "-n", "2", "-r", "2",
+                                    "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert json.loads((out / "manifest.json").read_text())["workers"] == 2
+
+
 def test_numbers_sharing_a_name_are_one_unknown_sampled_once(tmp_path):
     raw = mmc(2, 30.0, 0.5, days=0.5, warmup_days=0.1)
     same = {"dist": "uniform", "low": "20s", "high": "40s", "name": "review-time", "source": "a"}

@@ -7,6 +7,7 @@ traceback; the scenario the page offers for download must be the one it ran.
 
 from __future__ import annotations
 
+import base64
 import math
 
 import pytest
@@ -27,6 +28,13 @@ def page(**query: str | list[str]) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
+
+
+def svg_charts(at: AppTest) -> list[str]:
+    """The charts the page shows as SVG (each with its provenance footer), in page order."""
+    urls = [img.url for image in at.get("image") for img in image.proto.imgs]
+    svgs = [base64.b64decode(u.partition(",")[2]).decode() for u in urls if u.startswith("data:image/svg+xml;base64,")]
+    return [svg for svg in svgs if 'id="chart-footer"' in svg]
 
 
 def changed(inp: inputs.Input):
@@ -246,6 +254,7 @@ def test_two_variants_compare_with_paired_differences():
     assert not at.exception and not at.error
     text = " ".join(m.value for m in at.markdown)
     assert "**variant 2** against **variant 1**" in text and "95% CI" in text
+    assert any("variant 1" in svg and "variant 2" in svg for svg in svg_charts(at))  # SVG, as the run's charts
 
 
 def test_how_many_analysts_when():
@@ -255,6 +264,7 @@ def test_how_many_analysts_when():
     assert not at.exception and not at.error
     plan = at.dataframe[-1].value
     assert list(plan.columns[:4]) == ["from", "to", "analysts needed", "analysts planned"] and len(plan) >= 1
+    assert any("headcount planned" in svg for svg in svg_charts(at))  # SVG, as the run's charts
 
 
 CLASSIFIER_ON = {"growth-central|tooling.classifier.enabled": True}

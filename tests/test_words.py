@@ -91,6 +91,18 @@ def test_money():
     assert words.fmt("cost_per_assessed", 12.345, "NOK") == "12.35 NOK"  # no symbol: the code after
 
 
+def test_small_means_of_counts_keep_their_digits():
+    """A mean of 1.29 items per replication read "1" with an interval "1 to 1"; a count that
+    is whole stays whole, and from 100 up every count is whole."""
+    assert words.fmt("backlog_end_victim_id", 1.29) == "1.29"
+    assert words.interval("backlog_end_victim_id", 0.814, 1.77, ref=1.29) == "95% CI 0.81 to 1.77"
+    assert words.fmt("victim_id_hours_on_synthetic", 0.0417) == "0.0417"
+    assert words.fmt("backlog_end_victim_id", 2.0) == "2"
+    assert words.interval("backlog_end_victim_id", 0.0, 8.57, ref=2.0) == "95% CI 0 to 9"
+    assert words.fmt("assessed", 1_307_807.3) == "1,307,807"
+    assert words.fmt("waiting", 123.4) == "123"
+
+
 def test_intervals_are_clipped_to_the_metric_range():
     assert words.interval("sla_normal", 0.95, 1.02) == "95% CI 95.0% to 100%"
     assert words.interval("wait_mean", -0.2, 3.456) == "95% CI 0 to 3.46"

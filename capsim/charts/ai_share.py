@@ -19,6 +19,7 @@ from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.by_year import whole_years, year_labels, year_rows
 from capsim.charts.footer import footer_text
+from capsim.charts.parts import PercentTicks, headroom
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, new_figure, styled
 from capsim.periods import calendar_periods
 from capsim.units import SECONDS_PER_DAY
@@ -81,8 +82,8 @@ def ai_share(result: SimulationResult) -> Figure:
             bottom.plot([xi, xi], [lo, hi], color=OKABE_ITO["blue"], linewidth=3, solid_capstyle="butt")
         bottom.plot(x, values, marker="D", markersize=7, color=OKABE_ITO["blue"])
         bottom.set_ylabel("Share of items\nreaching staff")
-        bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: share_text(v) if v > 0 else "0%"))
-        bottom.set_ylim(0, None)
+        bottom.yaxis.set_major_formatter(PercentTicks())
+        bottom.set_ylim(0, headroom(share))
         bottom.set_title(f"Their share {of_all}; mean and 95% CI, {result.replications} replications",
                          loc="left", fontsize=12, color=MUTED)
         for ax in (top, bottom):

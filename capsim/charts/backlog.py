@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -43,8 +42,11 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
     reps = replications_in(timeseries)
     # samples after the horizon (a last step running past it) describe no simulated time
     timeseries = timeseries[timeseries["time"] <= scenario.clock.horizon / SECONDS_PER_HOUR + 1e-6]
-    wide = timeseries.pivot_table(index="time", columns="replication", values=column, aggfunc="first").sort_index()
-    duty = timeseries.pivot_table(index="time", columns="replication", values="on_duty", aggfunc="first").sort_index()
+    teams = [t.team for t in scenario.workforce if f"{prefix}_{t.team}" in timeseries] if not team else []
+    by_time = timeseries.pivot_table(  # time × (column, replication), every column wanted at once
+        index="time", columns="replication", aggfunc="first",
+        values=list(dict.fromkeys([column, "on_duty", *(f"{prefix}_{name}" for name in teams)]))).sort_index()
+    wide, duty = by_time[column], by_time["on_duty"]
     dates = pd.to_datetime(timeseries.drop_duplicates("time").set_index("time")["date"]).reindex(wide.index)
     hours = wide.index.to_numpy(dtype=float)
     step_h = float(np.median(np.diff(hours))) if len(hours) > 1 else 24.0
@@ -52,21 +54,17 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
     window = int(round(7 * 24 / step_h)) if step_h <= 24 and span_h >= 8 * 7 * 24 else 1
     step_words = {1.0: "hour", 24.0: "day", 168.0: "7 days"}.get(step_h, f"{step_h:g} h")
     raw_median = np.nanmedian(wide.to_numpy(dtype=float), axis=1)
-    teams = [t.team for t in scenario.workforce if f"{prefix}_{t.team}" in timeseries] if not team else []
     per_team = {}
     if len(teams) > 1:
         for name in teams:
-            one = timeseries.pivot_table(index="time", columns="replication", values=f"{prefix}_{name}",
-                                         aggfunc="first").sort_index()
+            one = by_time[f"{prefix}_{name}"]
             if window > 1:
                 one = one.rolling(window, center=True, min_periods=window).mean()
             per_team[name] = one.median(axis=1).to_numpy(dtype=float)
     if window > 1:
         wide = wide.rolling(window, center=True, min_periods=window).mean()
         duty = duty.rolling(window, center=True, min_periods=window).mean()
-    with warnings.catch_warnings():  # the ends of a rolling average are empty on purpose
-        warnings.simplefilter("ignore", RuntimeWarning)
-        q = np.nanquantile(wide.to_numpy(dtype=float), [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
+    q = row_quantiles(wide.to_numpy(dtype=float), [0.05, 0.25, 0.5, 0.75, 0.95])
     x = dates.to_numpy()
     hours_per_day = duty.median(axis=1) * 24  # analyst-hours at work per day, averaged over the step
     duty_x = x
@@ -120,6 +118,21 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
         cap.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         apply_style(fig, title, footer_text([scenario], seed, reps))
     return fig
+
+
+def row_quantiles(values: np.ndarray, quantiles: list[float]) -> np.ndarray:
+    """``np.nanquantile(values, quantiles, axis=1)`` (NaN for a row of NaNs: the empty ends of a
+    rolling average), the same numbers computed a whole block at a time for the rows without NaN
+    (numpy's nanquantile takes rows one by one: on base at 5 replications it was a third of the
+    chart's data work)."""
+    finite = np.isfinite(values)
+    whole = finite.all(axis=1)
+    out = np.full((len(quantiles), len(values)), np.nan)
+    out[:, whole] = np.quantile(values[whole], quantiles, axis=1)
+    partial = finite.any(axis=1) & ~whole
+    if partial.any():
+        out[:, partial] = np.nanquantile(values[partial], quantiles, axis=1)
+    return out
 
 
 def _whole_month_means(median: np.ndarray, dates: pd.Series) -> tuple[str, float, str, float] | None:

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
+from capsim.charts.parts import PercentTicks, headroom
 from capsim.charts.style import MUTED, OKABE_ITO, PALETTE, apply_style, legend_above, new_figure, styled
 from capsim.periods import calendar_periods
 from capsim.units import SECONDS_PER_DAY
@@ -140,7 +141,7 @@ def by_year(result: SimulationResult) -> Figure:
                 _points(ax, x, rows, colour, f"{items_words(s, sla.priority)} within {duration_text(sla.within)}")
                 ax.axhline(sla.target, color=OKABE_ITO["vermillion"] if i == 0 else colour, linestyle="--",
                            linewidth=1.8, label=f"target {percent(sla.target)}")
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.yaxis.set_major_formatter(PercentTicks())
             low = np.nanmin([year_rows(result, f"sla_{x.priority}")[["mean", "ci_low"]].min().min() for x in slas]
                             + [min(x.target for x in slas)])
             ax.set_ylim(max(0.0, low - 0.05), 1.02)
@@ -154,7 +155,7 @@ def by_year(result: SimulationResult) -> Figure:
         _points(ax, x, backlog, OKABE_ITO["blue"], "items waiting")
         ax.set_ylabel("Items waiting\n(average over the year)")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ax.set_ylim(0, None)
+        ax.set_ylim(0, headroom(backlog))
         ax.set_xticks(x, [labels[p] for p in periods])
         ax.set_xlim(-0.5, len(periods) - 0.5)
         ax.grid(axis="x", visible=False)

@@ -7,9 +7,48 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import Formatter
 
 from capsim.charts.style import MUTED, new_figure
 from capsim.results import mean_ci
+
+
+class PercentTicks(Formatter):
+    """Tick labels of shares (0-1) as percentages, with as many decimals as the step between ticks
+    needs: 0.005%, 0.010%, 0.015% or 85.0%, 87.5%, 90.0%, so that no two ticks read alike and
+    none is rounded to a neighbour's value (a fixed number of decimals gives 0.01%, 0.01% or 98%
+    for 97.5%). Zero reads "0%"."""
+
+    def format_ticks(self, values) -> list[str]:
+        decimals = step_decimals(100 * np.diff(np.sort(np.asarray(values, dtype=float))))
+        return [self.percent(x, decimals) for x in values]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.percent(x, step_decimals(np.array([100 * abs(x)])))
+
+    @staticmethod
+    def percent(x: float, decimals: int) -> str:
+        return "0%" if x == 0 else f"{100 * x:.{decimals}f}%"
+
+
+def headroom(rows: pd.DataFrame) -> float:
+    """The top of a y axis from 0 that shows every mean and the whole of its 95% interval
+    (``rows``: ``mean``, ``ci_high``) with room above for the marker: 12% over the highest;
+    1 when there is nothing above 0."""
+    values = rows[["mean", "ci_high"]].to_numpy(dtype=float)
+    peak = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
+    return 1.12 * peak if peak > 0 else 1.0
+
+
+def step_decimals(steps: np.ndarray) -> int:
+    """The fewest decimals (0-6) that write each of ``steps`` (the gaps between ticks, in the
+    labels' unit) exactly, so that ticks that far apart read differently."""
+    steps = steps[steps > 0]
+    for decimals in range(7):
+        scaled = steps * 10**decimals
+        if np.all(np.abs(scaled - np.round(scaled)) < 1e-6 * np.maximum(scaled, 1)):
+            return decimals
+    return 6
 
 
 def nanmean(values: Any) -> float:

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
 from capsim.charts.footer import footer_text
+from capsim.charts.parts import PercentTicks
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY
@@ -173,7 +173,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
                                label=f"target {percent(target)}{whose}")
             low_y = max(0.0, min(min(values, default=0.8) - 0.05, 0.8))
             sla_ax.set_ylim(low_y, 1.02)
-            sla_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            sla_ax.yaxis.set_major_formatter(PercentTicks())
             within = sorted({duration_text(s.within) for s in slas})
             sla_ax.set_ylabel(f"Share within\n{', '.join(within)}", fontsize=11)
             sla_ax.set_title("At the planned headcount: items arriving in each period assessed within their deadline",
@@ -185,11 +185,13 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
         bottom.xaxis.set_major_locator(locator)
         bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        legend_above(ax, handles, labels, ncols=min(len(handles), 3))
         begins = [starts.iloc[k] if k else run_start for _, _, k in hires]
-        placed = _hire_band(fig, ax, hires, begins, lines)
+        band_pt = _hire_band(fig, ax, hires, begins, lines) * HIRE_ROW_PT
+        if band_pt:  # the panel's title and legend above the band
+            ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=12, color=MUTED,
+                         pad=matplotlib.rcParams["axes.titlepad"] + band_pt + 4)
+        legend_above(ax, handles, labels, ncols=min(len(handles), 3), raised=band_pt + 4 if band_pt else 0)
         apply_style(fig, title, footer_text([scenario], seed, replications))
-        _fit_hire_band(fig, ax, placed, top * 1.3)
     return fig
 
 
@@ -201,28 +203,28 @@ HIRE_ROW_PT = 18.0
 """Height of one row of hire-by labels (11 pt text above its arrow), in points."""
 
 
-def _hire_band(fig: Figure, ax, hires: list, begins: list, lines: list) -> list[tuple[int, list]]:
+def _hire_band(fig: Figure, ax, hires: list, begins: list, lines: list) -> int:
     """Label each hire ("hire 2 by 2024-01-01", above an arrow from the hire-by date to the day the
-    analysts start) in a band of rows at the top of ``ax``, above the steps and their labels: each
-    label goes in the first row where it clears the labels and arrows already there, so that no
-    two overlap however many hiring dates the plan has. The figure grows by the rows beyond two.
+    analysts start) in a band of rows just above ``ax``, outside its y range (which fits the
+    steps): each label goes in the first row where it clears the labels and arrows already there,
+    so that no two overlap however many hiring dates the plan has; its dashed hire-by line runs up
+    from the x axis to its row. The figure grows by the band's height. Returns the number of rows."""
+    from matplotlib.transforms import offset_copy
 
-    Returns, per hire, its row (0 at the top) and its artists (label, arrow if any, and its
-    dashed line from ``lines``) for :func:`_fit_hire_band` to place once the figure is laid out."""
     vermillion = OKABE_ITO["vermillion"]
     along = ax.get_xaxis_transform()  # x in dates, y as a share of the axes' height
     texts = [ax.text(mdates.date2num(date), 1, f"hire {count} by {date:%Y-%m-%d}", ha="left", va="bottom",
                      fontsize=11, color=vermillion, bbox=_BEHIND, zorder=4, transform=along)
              for date, count, _ in hires]
     if not texts:
-        return []
+        return 0
     fig.draw_without_rendering()
     to_data = ax.transData.inverted()
     right = ax.get_xlim()[1]
     gap = 8 * fig.dpi / 72  # 8 points between two labels in one row, in pixels
     rows_end: list[float] = []  # per row, where its last label or arrow ends (x, in dates)
-    placed = []
-    for text, (date, _, _), start, line in zip(texts, hires, begins, lines):
+    rows = []
+    for text, (date, _, _), start in zip(texts, hires, begins):
         box = text.get_window_extent()
         width = to_data.transform((box.x1 + gap, 0))[0] - to_data.transform((box.x0, 0))[0]
         x0 = min(mdates.date2num(date), right - width)  # a label near the right edge ends at the edge
@@ -230,33 +232,19 @@ def _hire_band(fig: Figure, ax, hires: list, begins: list, lines: list) -> list[
         row = next((r for r, end in enumerate(rows_end) if end <= x0), len(rows_end))
         rows_end[row:row + 1] = [x1]
         text.set_x(x0)
-        artists = [text, line]
+        rows.append(row)
+    band = len(rows_end)
+    for text, row, (date, _, _), start, line in zip(texts, rows, hires, begins, lines):
+        # row 0 at the top of the band; its arrow 4 points above the axes plus the rows below it
+        level = offset_copy(along, fig=fig, y=4 + (band - 1 - row) * HIRE_ROW_PT, units="points")
+        text.set_transform(offset_copy(level, fig=fig, y=2, units="points"))
+        ax.annotate("", xy=(mdates.date2num(date), 1), xytext=(mdates.date2num(date), 0), xycoords=level,
+                    textcoords=along, annotation_clip=False,
+                    arrowprops={"arrowstyle": "-", "color": vermillion, "linewidth": line.get_linewidth(),
+                                "linestyle": line.get_linestyle(), "shrinkA": 0, "shrinkB": 0})
+        line.remove()  # the dashed line up to its row replaces the one clipped at the axes' top
         if start > date:
-            artists.append(ax.annotate("", xy=(mdates.date2num(start), 1), xytext=(mdates.date2num(date), 1),
-                                       xycoords=along, arrowprops={"arrowstyle": "->", "color": vermillion,
-                                                                   "linewidth": 1.4}))
-        placed.append((row, artists))
-    fig.set_figheight(fig.get_figheight() + max(0, len(rows_end) - 2) * HIRE_ROW_PT / 72)
-    return placed
-
-
-def _fit_hire_band(fig: Figure, ax, placed: list[tuple[int, list]], data_top: float) -> None:
-    """Place the rows of :func:`_hire_band` at the top of ``ax`` as laid out now (row 0 at the
-    top), end each hire-by line at its own row, and raise the y axis so that the steps (up to
-    ``data_top`` analysts) stay below the band."""
-    if not placed:
-        return
-    fig.draw_without_rendering()
-    height_pt = ax.get_window_extent().height * 72 / fig.dpi
-    rows = 1 + max(row for row, _ in placed)
-    steps_pt = height_pt - rows * HIRE_ROW_PT - 4  # the axes' height below the band
-    ax.set_ylim(0, data_top * height_pt / steps_pt)
-    ticks = matplotlib.ticker.MaxNLocator(nbins=max(2, int(steps_pt // 28)), integer=True).tick_values(0, data_top)
-    ax.set_yticks([t for t in ticks if t <= data_top])  # no analyst counts beside the band
-    for row, (text, line, *arrow) in placed:
-        level = 1 - (row + 1) * HIRE_ROW_PT / height_pt  # the arrow's height, as a share of the axes' height
-        text.set_y(level + 2 / height_pt)
-        line.set_ydata([0, level])
-        for a in arrow:
-            a.xy = (a.xy[0], level)
-            a.set_position((a.get_position()[0], level))
+            ax.annotate("", xy=(mdates.date2num(start), 1), xytext=(mdates.date2num(date), 1), xycoords=level,
+                        annotation_clip=False, arrowprops={"arrowstyle": "->", "color": vermillion, "linewidth": 1.4})
+    fig.set_figheight(fig.get_figheight() + band * HIRE_ROW_PT / 72)
+    return band

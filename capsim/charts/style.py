@@ -138,15 +138,16 @@ def footer_height(footer: str) -> float:
     return (len(footer_lines(footer)) * 1.3 * MIN_FONT_PT + 12) / 72
 
 
-def legend_above(ax, handles: list, labels: list[str], ncols: int) -> None:
+def legend_above(ax, handles: list, labels: list[str], ncols: int, raised: float = 0.0) -> None:
     """A legend in a band just above the axes (clear of its title, however many lines it wraps to,
-    and of the data)."""
+    and of the data); ``raised``: points more, where the title is raised by as much (over labels
+    above the axes)."""
     from matplotlib.transforms import blended_transform_factory, offset_copy
 
     # x from the figure's left edge (so a legend wider than the axes still fits), y just above the
     # axes and their left title: 24 points for a one-line title, 15 more for each further line
     extra = max(ax.get_title(loc="left").count("\n"), ax.get_title().count("\n"))
-    above = offset_copy(ax.transAxes, fig=ax.figure, y=24 + 15 * extra, units="points")
+    above = offset_copy(ax.transAxes, fig=ax.figure, y=24 + 15 * extra + raised, units="points")
     anchor = blended_transform_factory(ax.figure.transFigure, above)
     ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.012, 1), bbox_transform=anchor, ncols=ncols,
               fontsize=11, borderaxespad=0, handlelength=1.8, columnspacing=1.4)

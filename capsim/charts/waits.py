@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
-from capsim.charts.parts import nanmean, replication_strip, replications_in
+from capsim.charts.parts import PercentTicks, nanmean, replication_strip, replications_in
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_HOUR
@@ -88,7 +88,7 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
             values = np.concatenate([v[np.isfinite(v)] for _, v in sla_rows] + [np.array([s.target for s in slas])])
             low = max(0.0, min(values.min() - 0.05, 0.8)) if len(values) else 0.0
             sla_ax.set_xlim(low, 1.005)
-            sla_ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            sla_ax.xaxis.set_major_formatter(PercentTicks())
             sla_ax.set_xlabel("Share within deadline")
             sla_ax.set_title("Within deadline, by priority", loc="left", fontsize=12, color=MUTED)
             more = [(h, lab) for h, lab in zip(*sla_ax.get_legend_handles_labels()) if lab == "target"]

@@ -344,7 +344,8 @@ def write_report(
     for stem, fig in figs.items():
         charts.save(fig, chart_dir / stem, formats)
         svgs[stem] = (chart_dir / f"{stem}.svg").read_text(encoding="utf-8")
-        descriptions[stem] = describe(fig)
+        beside = chart_dir / f"{stem}.txt"  # save's description beside the PNG: not laid out and read again
+        descriptions[stem] = beside.read_text(encoding="utf-8").rstrip("\n") if "png" in formats else describe(fig)
     page = render_report(results, svgs, manifests, overrides, sensitivity, descriptions, what_it_takes)
     target = folder / "report.html"
     _write_text(target, page)

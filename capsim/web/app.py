@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from capsim.charts.compare import comparison
+from capsim.charts.files import svg_text
 from capsim.charts.plan import staffing_plan
 from capsim.output import safe_name
 from capsim.report.findings import comparison_lines
@@ -221,10 +222,10 @@ def compare(path, sets: list[str], scenario) -> None:
         bar = st.progress(0.0, text="Running the variants")
         results, table = running.run_variants(loaded, lambda d, t: bar.progress(d / t, text=f"{d} of {t} runs"))
         bar.empty()
-        st.session_state.comparison = (results, table)
+        st.session_state.comparison = (results, table, svg_text(comparison(results)))
     if "comparison" in st.session_state:
-        results, table = st.session_state.comparison
-        st.pyplot(comparison(results))
+        results, table, chart = st.session_state.comparison
+        st.image(chart)
         for other, lines in comparison_lines(table, results[0].scenario).items():
             st.markdown(f"**{other}** against **{results[0].scenario.name}** (paired differences, 95% CI):")
             st.markdown("\n".join(f"- {x}" for x in lines))
@@ -256,12 +257,13 @@ def staffing(scenario) -> None:
             st.error(str(err))
             return
         bar.empty()
-        st.session_state.plan = (scenario.digest(), plan)
+        chart = svg_text(staffing_plan(plan.table(), scenario, plan.seed, plan.replications, team=plan.team))
+        st.session_state.plan = (scenario.digest(), plan, chart)
     saved = st.session_state.get("plan")
     if saved and saved[0] == scenario.digest():
-        plan = saved[1]
+        _, plan, chart = saved
         table = plan.table()
-        st.pyplot(staffing_plan(table, scenario, plan.seed, plan.replications, team=plan.team))
+        st.image(chart)
         shown = table[["period_start", "period_end", "needed", "headcount", "hires", "hire_by", "met", "note"]].rename(
             columns={"period_start": "from", "period_end": "to", "needed": "analysts needed",
                      "headcount": "analysts planned", "hires": "new hires", "hire_by": "hire by", "met": "targets met"})

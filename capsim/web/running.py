@@ -100,11 +100,12 @@ def sources(scenario: Scenario) -> dict[str, str]:
     return {row.key: figure_source(row.figure) if row.figure else row.source for row in table.itertuples()}
 
 
-def run(scenario: Scenario, progress: Callable[[int, int], None] | None = None):
-    """Simulate ``scenario`` with its own replications and seed (as ``capsim run`` does)."""
+def run(scenario: Scenario, progress: Callable[[int, int], None] | None = None, replications: int | None = None,
+        seed: int | None = None):
+    """Simulate ``scenario`` with its own replications and seed (as ``capsim run`` does), or those given."""
     from capsim.experiment import simulate
 
-    return simulate(scenario, workers=WORKERS, progress=progress)
+    return simulate(scenario, replications, seed, workers=WORKERS, progress=progress)
 
 
 KEPT_RUNS = 64
@@ -136,14 +137,13 @@ def run_variants(scenarios: list[Scenario], progress: Callable[[int, int], None]
     """Run scenarios under the first one's seed and replications (common random numbers), and
     their comparison with paired differences against the first (:func:`capsim.charts.compare.paired_differences`)."""
     from capsim.charts.compare import paired_differences
-    from capsim.experiment import simulate
 
     first = scenarios[0].experiment
     total = first.replications * len(scenarios)
     results = []
     for k, scenario in enumerate(scenarios):
         step = (lambda done, _, k=k: progress(k * first.replications + done, total)) if progress else None
-        results.append(simulate(scenario, first.replications, first.seed, workers=WORKERS, progress=step))
+        results.append(run(scenario, step, first.replications, first.seed))
     return results, paired_differences(results)
 
 

@@ -1,0 +1,66 @@
+"""Tick labels and y ranges of the year-by-year charts: every tick reads its own value (no two alike,
+none rounded to a neighbour's), and the y range shows each point with the whole of its interval."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from capsim import bundled, simulate
+from capsim.charts.ai_share import ai_share
+from capsim.charts.by_year import by_year, year_rows
+from capsim.charts.parts import PercentTicks
+from capsim.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def result():
+    """Base over 60 days (past its warm-up, so it has a calendar year), 2 replications: AI-generated
+    items are about 0.02% of the items reaching staff, the share whose ticks read "0.01%" twice."""
+    return simulate(load_scenario(bundled.path("base"), ["clock.horizon=60d"]), replications=2)
+
+
+def tick_labels(ax) -> list[tuple[float, str]]:
+    """The y ticks inside the axis's range and their labels, as drawn."""
+    ax.figure.draw_without_rendering()
+    low, high = ax.get_ylim()
+    return [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels() if low <= t.get_position()[1] <= high]
+
+
+def read_percent(label: str) -> float:
+    return float(label.rstrip("%")) / 100
+
+
+@pytest.mark.parametrize("locs", [
+    [0, 0.00005, 0.0001, 0.00015, 0.0002],  # a fixed 2 decimals read 0%, 0.01%, 0.01%, 0.02%, 0.02%
+    [0.85, 0.875, 0.9, 0.925, 0.95, 0.975, 1.0],  # no decimals read 88% for 87.5% and 98% for 97.5%
+    [0.0, 0.2, 0.4, 0.6],
+])
+def test_percent_ticks_read_their_own_values(locs):
+    labels = PercentTicks().format_ticks(locs)
+    assert len(set(labels)) == len(labels)
+    assert [read_percent(x) for x in labels] == pytest.approx(locs, abs=1e-12)
+
+
+def test_small_ai_shares_have_distinct_ticks_and_the_interval_is_shown(result):
+    fig = ai_share(result)
+    bottom = fig.axes[1]
+    ticks = tick_labels(bottom)
+    assert len(ticks) >= 3
+    assert len({label for _, label in ticks}) == len(ticks), ticks
+    for value, label in ticks:
+        assert read_percent(label) == pytest.approx(value, abs=1e-12), (value, label)
+    share = year_rows(result, "ai_generated_share")
+    assert bottom.get_ylim()[1] >= 1.1 * np.nanmax(share[["mean", "ci_high"]].to_numpy())
+
+
+def test_the_backlog_panel_shows_its_highest_point_and_interval(result):
+    """Its top was once the highest interval's end plus 5% of the data's spread: the marker on a
+    single year's point, and its interval's end, were cut by the axes' edge."""
+    fig = by_year(result)
+    lower = fig.axes[-1]
+    backlog = year_rows(result, "backlog_mean")
+    assert lower.get_ylim()[0] == 0
+    assert lower.get_ylim()[1] >= 1.1 * np.nanmax(backlog[["mean", "ci_high"]].to_numpy())
+    for value, label in tick_labels(fig.axes[0]):  # the service levels' shares read their own values
+        assert read_percent(label) == pytest.approx(value, abs=1e-12), (value, label)
