@@ -1258,7 +1258,7 @@ def uncertainty(
     files to out/<scenario name>-uncertainty.
 
     A task is one replication: on 2 cores, 64 × 5 tasks of the three-year growth-central take
-    about 10 minutes (-n 16 -r 3 about a tenth of that, with wider Monte Carlo errors).
+    about 11 minutes (4 s a task; -n 16 -r 3 about 2 minutes, with wider Monte Carlo errors).
 
     Example: capsim uncertainty growth-central --parameter-sets 64 --replications 5
     """
