@@ -16,8 +16,9 @@ with other work the CPU time is the steadier figure):
     ``capsim --help`` in a new process: what every command pays before it starts.
 ``report``
     ``capsim report growth-low growth-central growth-high --replications 10`` and
-    ``capsim report base --replications 5``, each in a new process (one worker), output
-    under a temporary folder: the whole command, charts and report.html included.
+    ``capsim report base --replications 5``, each in a new process, as a user types it (so on
+    the usable cores, the command's default), output under a temporary folder: the whole
+    command, charts and report.html included.
 
 Usage::
 
@@ -134,7 +135,7 @@ def startup(repeat: int) -> list[tuple[float, float]]:
 
 def reports() -> dict[str, tuple[float, float]]:
     out = {}
-    print("\ncapsim report (one worker, a new process each):")
+    print("\ncapsim report (its default workers: the usable cores; a new process each):")
     with tempfile.TemporaryDirectory(prefix="capsim-bench-") as folder:
         for k, (label, args) in enumerate(REPORTS.items()):
             out[label] = command(["report", *args, "--out", str(Path(folder) / f"report-{k}")])

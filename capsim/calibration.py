@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from scipy import stats
+from scipy.special import ndtri  # the normal quantile; scipy.stats (a second to import) only where needed
 
 from capsim.figures import UnknownFigureError, figure, ids, series
 from capsim.growth_fit import CountRatioFit, ExponentialFit, fit_count_ratio, fit_series, two_point_doubling_time
@@ -251,7 +251,7 @@ def two_point_growth_interval(points: list[tuple[float, float]], level: float = 
     residuals = [math.log(v) - math.log(fit.fitted(y)) for y, v in zip(fit.years, fit.values)]
     spread = math.sqrt(sum(r * r for r in residuals) / (len(residuals) - 2))
     rate = math.log(v1 / v0) / (y1 - y0)
-    half = stats.norm.ppf(0.5 + level / 2) * spread * math.sqrt(2) / (y1 - y0)
+    half = ndtri(0.5 + level / 2) * spread * math.sqrt(2) / (y1 - y0)
     return math.expm1(rate), math.expm1(rate - half), math.expm1(rate + half)
 
 
@@ -516,6 +516,8 @@ def binomial_interval(n: int, p: float, level: float = 0.95) -> tuple[int, int]:
         raise ValueError(f"p must be a probability in [0, 1], got {p!r}")
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be strictly between 0 and 1, got {level!r}")
+    from scipy import stats
+
     low = stats.binom.ppf((1.0 - level) / 2.0, int(n), p)
     high = stats.binom.ppf((1.0 + level) / 2.0, int(n), p)
     return int(low), int(high)
@@ -533,7 +535,7 @@ def total_time_interval(n: int, mean: float, cv: float, level: float = 0.95) -> 
         raise ValueError("n and mean must be above zero and cv at least zero")
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be strictly between 0 and 1, got {level!r}")
-    z = stats.norm.ppf((1.0 + level) / 2.0)
+    z = ndtri((1.0 + level) / 2.0)
     centre = n * mean
     half = z * mean * cv * math.sqrt(n)
     return float(centre - half), float(centre + half)

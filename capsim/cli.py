@@ -21,7 +21,7 @@ import typing
 import unicodedata
 from pathlib import Path
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -60,11 +60,12 @@ SCENARIO_HELP = "A scenario file (YAML), or the name of a bundled one such as 'b
 Replications = Annotated[Optional[int], typer.Option("--replications", "-r", min=1, help="Replications (default: the scenario's experiment.replications).")]
 Seed = Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Random seed (default: the scenario's experiment.seed).")]
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it.")]
+UsableWorkers = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores this process may use, at most one per replication, within memory.")]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", metavar="KEY=VALUE", help="Override one scenario key (dotted path) for this command only, e.g. --set workforce.analysts.headcount=14 or --set clock.horizon=400d. Repeatable.")]
 Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: out/<scenario name>). An existing folder is replaced only if it holds capsim's own earlier output of the same kind.")]
 
 SIMULATION_OPTIONS: dict[str, tuple[object, object]] = {
-    "out": (Out, None), "replications": (Replications, None), "seed": (Seed, None), "workers": (Workers, 1),
+    "out": (Out, None), "replications": (Replications, None), "seed": (Seed, None), "workers": (UsableWorkers, None),
     "set_": (Sets, None),
 }
 """The options every command that simulates takes, by parameter name: (annotation, default)."""
@@ -132,6 +133,18 @@ def fail(message: str) -> None:
     """Print ``message`` on standard error and exit with status 2."""
     err_console.print(printable(message), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+def usable_workers(workers: int | None, scenarios: Sequence[Scenario], replications: int | None) -> int:
+    """``--workers`` as given, or by default the cores this process may use, at most one per
+    replication and within memory (:func:`capsim.memory.default_workers`) for every one of
+    ``scenarios`` at ``replications`` (default: the first scenario's, as :func:`run_scenarios`)."""
+    if workers is not None:
+        return workers
+    from capsim.memory import default_workers
+
+    replications = replications or scenarios[0].experiment.replications
+    return min(default_workers(scenario, replications) for scenario in scenarios)
 
 
 def run_scenarios(
@@ -332,13 +345,14 @@ RUN_FILES = ("summary.csv", "timeseries.csv", "replications.csv", "manifest.json
 
 def simulate_and_write(
     ctx: typer.Context, scenario: Scenario, path: Path, out: Path | None, replications: int | None, seed: int | None,
-    workers: int, overrides: list[str] | None, extra: Callable[[SimulationResult], dict[str, pd.DataFrame]] | None = None,
-    report: bool = False,
+    workers: int | None, overrides: list[str] | None,
+    extra: Callable[[SimulationResult], dict[str, pd.DataFrame]] | None = None, report: bool = False,
 ) -> tuple[SimulationResult, Path]:
-    """Simulate, then write the run's files (and any ``extra`` tables; with ``report``, the
-    charts and report.html) into one folder, atomically."""
+    """Simulate on ``workers`` processes (None: :func:`usable_workers`), then write the run's files
+    (and any ``extra`` tables; with ``report``, the charts and report.html) into one folder, atomically."""
     from capsim.experiment import check_size
 
+    workers = usable_workers(workers, [scenario], replications)
     try:  # a run too large for this machine is refused before its output folder is touched
         check_size(scenario, min(workers, replications or scenario.experiment.replications),
                    replications or scenario.experiment.replications)
@@ -360,7 +374,7 @@ def simulate_and_write(
         if report:
             from capsim.report import write_report
 
-            write_report(folder, [result], [record], overrides=overrides or [])
+            write_report(folder, [result], [record], overrides=overrides or [], workers=workers)
     return result, claimed.given
 
 
@@ -726,6 +740,7 @@ def compare(
     if len(scenarios_) < 2:
         fail("compare needs at least two scenarios, e.g. capsim compare base scenarios/tooling-classifier.yaml")
     loaded = [load(name, set_) for name in scenarios_]
+    workers = usable_workers(workers, [s for s, _ in loaded], replications)
     claimed = claim_output(ctx, out, "compare", [s.name for s, _ in loaded[:3]], prefix="compare-")
     target = claimed.given
     results, records = run_scenarios(loaded, set_, replications, seed, workers)
@@ -792,6 +807,7 @@ def report(
     from capsim.report import headline_findings, write_report
 
     loaded = [load(name, set_) for name in scenarios_]
+    workers = usable_workers(workers, [s for s, _ in loaded], replications)
     first = loaded[0][0]
     counts: list[int] = []
     if headcounts is not None:
@@ -833,7 +849,7 @@ def report(
             from capsim.report.what_it_takes import what_it_takes as plan_for
 
             plan = plan_for(results[0], workers)
-        write_report(folder, results, records, overrides=set_ or [], sweep=sweep, what_it_takes=plan)
+        write_report(folder, results, records, overrides=set_ or [], sweep=sweep, what_it_takes=plan, workers=workers)
     for r in results:
         out_console.print(f"{r.scenario.name} ({replications} replications, seed {seed}):", markup=False)
         for line in headline_findings(r):
@@ -867,6 +883,7 @@ def brief(
         fail("capsim brief prints with Chromium, and none was found: install the 'chromium' package, or set "
              "CAPSIM_CHROMIUM to its path")
     loaded = [load(name, set_) for name in scenarios_]
+    workers = usable_workers(workers, [s for s, _ in loaded], replications)
     claimed = claim_output(ctx, out, "brief", [s.name for s, _ in loaded[:3]], suffix="-brief")
     target = claimed.given
     results, records = run_scenarios(loaded, set_, replications, seed, workers)
@@ -908,6 +925,7 @@ def sensitivity(
     from capsim import sensitivity as sens
 
     base, path = load(scenario, set_)
+    workers = usable_workers(workers, [base], replications)
     keys = [k.strip() for k in params.split(",") if k.strip()] if params is not None else None
     if params is not None and not keys:
         fail("--params: name at least one dotted key, e.g. --params workforce.analysts.headcount")
@@ -1148,6 +1166,7 @@ def budget(
     from capsim.budget import budget as run_budget
 
     loaded = [load(name, set_) for name in scenarios]
+    workers = usable_workers(workers, [s for s, _ in loaded], replications)
     first = loaded[0][0]
     claimed = claim_output(ctx, out, "budget", [first.name], suffix="-budget")
     target = claimed.given
@@ -1257,8 +1276,8 @@ def uncertainty(
     uncertainty_summary.csv, uncertainty_ranking.csv, uncertainty_inputs.csv and the sweep's
     files to out/<scenario name>-uncertainty.
 
-    A task is one replication: on 2 cores, 64 × 5 tasks of the three-year growth-central take
-    about 11 minutes (4 s a task; -n 16 -r 3 about 2 minutes, with wider Monte Carlo errors).
+    A task is one replication: on 2 idle cores, 64 × 5 tasks of the three-year growth-central
+    took about 6.5 minutes (2.4 s a task; -n 16 -r 3 about a minute, with wider Monte Carlo errors).
 
     Example: capsim uncertainty growth-central --parameter-sets 64 --replications 5
     """

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from capsim.kernel import first_of_each
 from capsim.scenario import (
     Clock,
     GrowthExponential,
@@ -399,9 +400,7 @@ def first_of_blocks(counts: np.ndarray, kept: np.ndarray, rng: np.random.Generat
     if not skipped.any():
         return rng.random(int(counts.sum()))
     if skipped.sum() <= SKIP_COST * np.count_nonzero(skipped):  # draw everything, drop the cleared
-        u = rng.random(int(counts.sum()))
-        first = np.repeat(np.cumsum(counts) - counts - (np.cumsum(kept) - kept), kept)
-        return u[first + np.arange(int(kept.sum()))]
+        return first_of_each(rng.random(int(counts.sum())), counts, kept)
     parts = []
     for n, skip in zip(kept.tolist(), skipped.tolist()):
         parts.append(rng.random(n))

@@ -29,7 +29,7 @@ import simpy
 
 from capsim.demand import FLAG_CRIMINAL, FLAGS, STAGES, StreamSource, cell_seconds, draw_review_times, expected_reviewed
 from capsim.heap import reuse_freed_memory
-from capsim.kernel import assign, come_on_duty, finished_by, merge_windows, refer_rows, still_pending
+from capsim.kernel import assign, come_on_duty, finished_by, merge_windows, refer_rows, seat_heap, still_pending
 from capsim.records import CARRIED_PIECE, ItemTable, Replication
 from capsim.scenario import Clock, Route, Scenario, Team
 from capsim.units import SECONDS_PER_DAY
@@ -141,6 +141,7 @@ class TeamQueue:
         self.qrank = np.array([p for (p, _) in self.queue_of], dtype=np.int64)
         headcount = plan.present.shape[1]
         self.free_at = np.zeros(headcount)
+        self.heap = seat_heap(headcount)  # room for the kernel's heap of seats deciding (None: it scans them)
         self.shift_end = np.full(headcount, -np.inf)
         self.exposure = np.zeros(headcount)
         self.cap = np.full(headcount, exposure_cap(scenario, team))
@@ -261,8 +262,9 @@ class Simulation:
             StreamSource(scenario, i, {stage: self.rng(f"{stage}:{s.stream}") for stage in STAGES})
             for i, s in enumerate(scenario.demand)
         ]
+        self.plan_draws: dict = {}  # each seat's absence draws, kept for the run-out's longer plans (shift_plan)
         self.teams = [
-            TeamQueue(scenario, i, shift_plan(t, scenario.clock, self.rng(f"shrinkage:{t.team}")))
+            TeamQueue(scenario, i, shift_plan(t, scenario.clock, self.rng(f"shrinkage:{t.team}"), kept=self.plan_draws))
             for i, t in enumerate(scenario.workforce)
         ]
         self.team_index = {t.team: i for i, t in enumerate(scenario.workforce)}
@@ -317,7 +319,7 @@ class Simulation:
             assign(t, items.arrival, items.service, items.deadline, items.start, items.end, items.analyst,
                    team.queue, team.qbase, team.qhead, team.qtail, team.qrank, team.free_at, team.shift_end,
                    team.exposure, team.cap, team.pace, team.carry_over, team.remaining, team.carried,
-                   team.serves, team.earliest_deadline, team.qdue)
+                   team.serves, team.earliest_deadline, team.qdue, team.heap)
             team.off_duty = t >= team.duty_end
             if follow_up:
                 self._finish(index, team, heads, t)
@@ -529,7 +531,7 @@ class Simulation:
             span *= 2  # a long run-out takes few plan extensions
             for team, spec in zip(self.teams, self.scenario.workforce):
                 first = len(team.plan.start)
-                team.plan = shift_plan(spec, clock, self.rng(f"shrinkage:{spec.team}"), until)
+                team.plan = shift_plan(spec, clock, self.rng(f"shrinkage:{spec.team}"), until, self.plan_draws)
                 self.env.process(self._roster(team, first))
             self.env.run(until=until)
             self.advance(until)

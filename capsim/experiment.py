@@ -8,13 +8,14 @@ so the numbers are the same whether one worker ran them or many.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from capsim.engine import simulate_replication
-from capsim.metrics import measure, metric_names, replication_metrics, sorted_events, window_counts
+from capsim.metrics import backlogs, measure, metric_names, replication_metrics, sorted_events, window_counts
 from capsim.periods import WHOLE_RUN, Granularity, boundaries, calendar_periods, period_metrics
 from capsim.memory import check_run
 from capsim.results import summarise, summarise_periods
@@ -66,14 +67,17 @@ def run_measured(scenario: Scenario, seed: int, replication: int, periods: Granu
     events = sorted_events(rep)  # sorted once, for the whole run's backlog counts and each period's
     # the whole run's item counts and every period's, in one pass (one period is the whole run: not counted again)
     several = calendar_periods(scenario, periods) if periods else []
-    tallies = window_counts(scenario, rep, boundaries(several) if len(several) > 1 else ())
+    bounds = boundaries(several) if len(several) > 1 else ()
+    tallies = window_counts(scenario, rep, bounds)
+    backlog = backlogs(rep, events, bounds)  # and every backlog at the start and at most, in one merge
     if series:
-        metrics, frame = measure(scenario, rep, events, tallies[0])
+        metrics, frame = measure(scenario, rep, events, tallies[0], backlog[0])
         frame.insert(0, "replication", replication)
     else:
-        metrics, frame = replication_metrics(scenario, rep, events=events, tallies=tallies[0]), pd.DataFrame()
-    by_period = tallies[1:] if len(several) > 1 else None
-    return metrics, frame, period_metrics(scenario, rep, periods, metrics, events, by_period) if periods else {}
+        metrics = replication_metrics(scenario, rep, events=events, tallies=tallies[0], backlog=backlog[0])
+        frame = pd.DataFrame()
+    by_period = (tallies[1:], backlog[1:]) if len(several) > 1 else (None, None)
+    return metrics, frame, period_metrics(scenario, rep, periods, metrics, events, *by_period) if periods else {}
 
 
 def check_size(scenario: Scenario, workers: int, replications: int = 1) -> None:
@@ -88,12 +92,15 @@ def simulate(
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
     periods: Granularity | None = "year",
+    executor: Executor | None = None,
 ) -> SimulationResult:
     """Run ``replications`` of ``scenario`` (defaults from its ``experiment:`` section).
 
     ``workers`` local processes share the replications; ``progress(done, total)`` is called
     as each one finishes. ``periods`` ("year", "quarter" or None) also measures each
     calendar period (:mod:`capsim.periods`): ``per_period`` and ``period_summary``.
+    ``executor``: worker processes kept by the caller (the web page's, :mod:`capsim.web.workers`),
+    used, and left running, instead of ``workers`` processes started for this run alone.
     """
     replications = scenario.experiment.replications if replications is None else replications
     seed = scenario.experiment.seed if seed is None else seed
@@ -108,7 +115,7 @@ def simulate(
             if progress:
                 progress(len(outcomes), replications)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with nullcontext(executor) if executor is not None else ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {pool.submit(run_measured, scenario, seed, r, periods): r for r in range(replications)}
             for future in as_completed(futures):
                 outcomes[futures[future]] = future.result()

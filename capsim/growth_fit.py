@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
-from scipy import optimize, stats
+from scipy.special import ndtri, stdtrit  # quantiles as scipy.stats computes them, without its second of import
 
 DAYS_PER_YEAR = 365.25
 """Days in a year, as in :mod:`capsim.units`."""
@@ -98,7 +98,7 @@ def _clean(years: Sequence[float], values: Sequence[float], minimum: int, model:
 def _t_quantile(level: float, dof: int) -> float:
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be strictly between 0 and 1, got {level!r}")
-    return float(stats.t.ppf((1.0 + level) / 2.0, dof))
+    return float(stdtrit(dof, (1.0 + level) / 2.0))
 
 
 def format_days(years: float) -> str:
@@ -364,6 +364,8 @@ def count_ratio_interval(earlier_count: float, later_count: float, level: float 
     c1, c2 = float(earlier_count), float(later_count)
     if not (c1 > 0 and c2 > 0):
         raise SeriesTooShortError(f"a count ratio needs both counts above zero; got {c1:g} and {c2:g}")
+    from scipy import stats
+
     alpha = 1.0 - level
     p_low = float(stats.beta.ppf(alpha / 2.0, c2, c1 + 1.0))
     p_high = float(stats.beta.ppf(1.0 - alpha / 2.0, c2 + 1.0, c1))
@@ -721,6 +723,8 @@ def fit_logistic(years: Sequence[float], values: Sequence[float], level: float =
     when no start point converges to finite parameters with a finite covariance, which is
     what happens when the data show no sign of levelling off or of an S shape.
     """
+    from scipy import optimize
+
     x, y = _clean(years, values, 4, "logistic")
     if np.any(y < 0) or not np.any(y > 0):
         raise ValueError("a logistic fit needs values at or above zero, not all zero")
@@ -1109,7 +1113,7 @@ class PooledFit(_DoublingTime):
     @property
     def rate_ci(self) -> tuple[float, float]:
         """``level`` interval of the pooled rate per year."""
-        z = float(stats.norm.ppf((1 + self.level) / 2))
+        z = float(ndtri((1 + self.level) / 2))
         return math.exp(self.log_rate - z * self.log_rate_se), math.exp(self.log_rate + z * self.log_rate_se)
 
     @property

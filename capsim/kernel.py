@@ -24,7 +24,7 @@ Rules it applies (times in seconds):
 
 Set the environment variable ``NUMBA_DISABLE_JIT=1`` to run the same code as plain Python.
 
-Why it is one module (just over 400 lines): the loop and the bookkeeping around it read and
+Why it is one module (about 500 lines): the loop and the bookkeeping around it read and
 write the same queue rooms and item columns, in a layout described once, here.
 """
 
@@ -85,6 +85,53 @@ def _heap_pop(keys: np.ndarray, ids: np.ndarray, size: int) -> int:
     return size
 
 
+SCAN_SEATS = 64
+"""A team of at most this many seats finds its next analyst to decide by scanning every seat's
+free time (seconds; +inf for a seat not deciding, :func:`_earliest`), which takes fewer steps
+than a heap for a few dozen seats; a larger team keeps a binary heap of (free time, seat)
+(:func:`_heap_push`). Both give the analyst free earliest, ties to the lower seat: the same
+choices, so the same results. Measured on whole replications of an M/M/c queue at utilisation
+0.85 (2 M items, 2026-11-26): with the scan 17-20% faster at 25-50 seats, 5% at 100, 44% slower at 200."""
+
+
+@njit(cache=True, inline="always")
+def _earliest(keys: np.ndarray) -> int:
+    """The seat with the least of ``keys``, ties to the lower seat."""
+    best = 0
+    least = keys[0]
+    for a in range(1, len(keys)):
+        if keys[a] < least:
+            least = keys[a]
+            best = a
+    return best
+
+
+@njit(cache=True, inline="always")
+def _retire(keys: np.ndarray, ids: np.ndarray | None, size: int, a: int) -> int:
+    """Seat ``a``, the one deciding (the heap's top), decides no more in this window; return how
+    many still do. ``ids`` None: ``keys`` holds one free time per seat (:data:`SCAN_SEATS`), else a heap."""
+    if ids is None:
+        keys[a] = np.inf
+        return size - 1
+    return _heap_pop(keys, ids, size)
+
+
+@njit(cache=True, inline="always")
+def _decide_again(keys: np.ndarray, ids: np.ndarray | None, size: int, a: int, at: float) -> None:
+    """Seat ``a``, the one deciding (the heap's top), decides again when free at ``at`` (seconds)."""
+    if ids is None:
+        keys[a] = at
+    else:
+        keys[0] = at  # re-sort the top only
+        _sift_down(keys, ids, size)
+
+
+def seat_heap(seats: int) -> np.ndarray | None:
+    """:func:`assign`'s ``ids`` for a team of ``seats``: None (it scans its seats) for at most
+    :data:`SCAN_SEATS`, else room for its heap of the seats deciding."""
+    return None if seats <= SCAN_SEATS else np.empty(seats, dtype=np.int64)
+
+
 @njit(cache=True)
 def assign(
     t_end: float,
@@ -110,6 +157,7 @@ def assign(
     serves: np.ndarray,
     earliest_deadline: bool,
     qdue: np.ndarray,
+    ids: np.ndarray | None,
 ) -> int:
     """Assign queued items to analysts for every decision before ``t_end``; return how many started.
 
@@ -130,14 +178,21 @@ def assign(
     ``earliest_deadline`` the analyst takes the waiting item with the smallest arrival +
     ``qdue[q]`` (its queue's SLA window, seconds; +inf after all others), ties to the earlier
     arrival, then the lower queue; otherwise strict priority order.
+
+    ``ids``: room for a heap of the analysts deciding (:func:`seat_heap`), or None for a team of
+    at most :data:`SCAN_SEATS`, which scans its seats instead: compiled once for each, so that
+    neither loop tests which.
     """
     n_analysts = free_at.shape[0]
     n_queues = len(qhead)
     keys = np.empty(n_analysts, dtype=np.float64)
-    ids = np.empty(n_analysts, dtype=np.int64)
     size = 0
     for a in range(n_analysts):
-        if free_at[a] < t_end and free_at[a] < shift_end[a] and exposure[a] < cap[a]:
+        deciding = free_at[a] < t_end and free_at[a] < shift_end[a] and exposure[a] < cap[a]
+        if ids is None:
+            keys[a] = free_at[a] if deciding else np.inf
+            size += deciding
+        elif deciding:
             size = _heap_push(keys, ids, size, free_at[a], a)
     live = np.empty(n_queues, dtype=np.int64)  # the queues holding items: an empty one stays empty in this call
     n_live = 0
@@ -147,8 +202,12 @@ def assign(
             n_live += 1
     started = 0
     while size > 0:
-        f = keys[0]
-        a = ids[0]
+        if ids is None:
+            a = _earliest(keys)
+            f = keys[a]
+        else:
+            a = ids[0]
+            f = keys[0]
         limit = min(shift_end[a], t_end)
         chosen = -1
         while True:
@@ -182,7 +241,7 @@ def assign(
                 break
             f = next_arrival  # idle until the next item arrives
         if chosen < 0:
-            size = _heap_pop(keys, ids, size)  # nothing this analyst can start in this window
+            size = _retire(keys, ids, size, a)  # nothing this analyst can start in this window
             continue
         item = queue[qbase[chosen] + qhead[chosen]]
         qhead[chosen] += 1
@@ -197,16 +256,15 @@ def assign(
             in_hand[a] = item
             exposure[a] += shift_end[a] - f
             free_at[a] = shift_end[a]
-            size = _heap_pop(keys, ids, size)
+            size = _retire(keys, ids, size, a)
             continue
         end[item] = done
         free_at[a] = done
         exposure[a] += took
         if done < limit and exposure[a] < cap[a]:
-            keys[0] = done  # the same analyst decides again when free: re-sort the top only
-            _sift_down(keys, ids, size)
+            _decide_again(keys, ids, size, a, done)  # the same analyst decides again when free
         else:
-            size = _heap_pop(keys, ids, size)
+            size = _retire(keys, ids, size, a)
     return started
 
 
@@ -357,6 +415,20 @@ def still_pending(pending: np.ndarray, start: np.ndarray, end: np.ndarray, deadl
         kept[m] = item
         m += 1
     return kept[:m].copy()
+
+
+@njit(cache=True)
+def first_of_each(values: np.ndarray, counts: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """The first ``kept[k]`` of each block of ``counts[k]`` ``values`` (blocks in turn), one after
+    another: the arrival offsets of the items that reach a human (:func:`capsim.demand.first_of_blocks`)."""
+    out = np.empty(kept.sum())
+    at = 0
+    taken = 0
+    for k in range(len(counts)):
+        out[taken:taken + kept[k]] = values[at:at + kept[k]]
+        taken += kept[k]
+        at += counts[k]
+    return out
 
 
 @njit(cache=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from capsim.passes import last_finished, team_of_started, window_bounds
+from capsim.passes import last_finished, team_of_started, window_bounds, worked_values
 from capsim.records import Items, Replication
 
 
@@ -55,6 +55,17 @@ class Measured:
         such rows each of the ``teams`` has (:func:`capsim.passes.team_of_started`)."""
         return team_of_started(self.items.start, self.items.team, self.t0, self.until, teams)
 
+    def served(self, key: np.ndarray, counts: np.ndarray, by_team: bool
+               ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """The review times of the rows started in the window (``key`` ≥ 0, ``counts`` of them per
+        team: :meth:`worked`), in row order, and, with ``by_team``, grouped by team: ``(grouped,
+        offsets)``, team ``t``'s in row order at ``grouped[offsets[t]:offsets[t + 1]]`` (else
+        ``grouped`` is empty): one pass (:func:`capsim.passes.worked_values`)."""
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        every, grouped = np.empty(int(offsets[-1])), np.empty(int(offsets[-1]) if by_team else 0)
+        worked_values(key, self.items.service, offsets, every, grouped)
+        return every, (grouped, offsets)
+
     def work_seconds(self, rows: np.ndarray, served: np.ndarray | None = None) -> float:
         """Seconds of assessment done by ``t1`` on the started ``rows`` (a mask): their review
         times, less the work still to do at ``t1`` on items in hand (as
@@ -63,10 +74,12 @@ class Measured:
         served = self.items.service[rows] if served is None else served
         return self._less_left(served, rows[self.in_hand])
 
-    def team_work_seconds(self, key: np.ndarray, team: int, served: np.ndarray) -> float:
-        """:meth:`work_seconds` of the rows whose ``key`` (:meth:`worked`) is ``team``, ``served``
-        their review times already gathered (in row order)."""
-        return self._less_left(served, key[self.in_hand] == team)
+    def team_work_seconds(self, key: np.ndarray, team: int | None, served: np.ndarray) -> float:
+        """:meth:`work_seconds` of the rows whose ``key`` (:meth:`worked`) is ``team`` (None: any
+        team, every row started in the window), ``served`` their review times already gathered
+        (in row order, :meth:`served`)."""
+        hand = key[self.in_hand]
+        return self._less_left(served, hand >= 0 if team is None else hand == team)
 
     def _less_left(self, served: np.ndarray, in_hand: np.ndarray) -> float:
         """Seconds ``served`` less the work still to do at ``t1`` on the items in hand selected by

@@ -52,7 +52,7 @@ from capsim.metric_names import (  # the output's vocabulary, re-exported here
     team_priorities,
     used_priorities,
 )
-from capsim.passes import (ITEM_COUNTS, group_values, grouped_waits, most_waiting, quantiles, queue_seconds,
+from capsim.passes import (ITEM_COUNTS, ascending, grouped_waits, most_waiting, quantiles, queue_seconds,
                            series_counts, shift_totals, sla_tallies, times_left, waits_of, window_tallies)
 from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_REALISTIC
 from capsim.measured import Measured, whole_run
@@ -73,11 +73,14 @@ by_team, met, known)``."""
 
 
 def measure(scenario: Scenario, rep: Replication, events: tuple[np.ndarray, np.ndarray] | None = None,
-            tallies: Tallies | None = None) -> tuple[dict[str, float], pd.DataFrame]:
+            tallies: Tallies | None = None, backlog: tuple[float, float] | None = None
+            ) -> tuple[dict[str, float], pd.DataFrame]:
     """Headline metrics (see :data:`METRIC_DESCRIPTIONS`) and the time series of one replication
     (``events``: :func:`sorted_events` of ``rep``, if already sorted for the per-period metrics too;
-    ``tallies``: the whole run's :func:`window_counts`, if already counted with the periods')."""
-    return replication_metrics(scenario, rep, events=events, tallies=tallies), timeseries(scenario, rep)
+    ``tallies`` and ``backlog``: the whole run's :func:`window_counts` and :func:`backlogs`, if
+    already counted with the periods')."""
+    return (replication_metrics(scenario, rep, events=events, tallies=tallies, backlog=backlog),
+            timeseries(scenario, rep))
 
 
 def window_counts(scenario: Scenario, rep: Replication, bounds: tuple[float, ...] | np.ndarray = ()
@@ -100,7 +103,8 @@ def window_counts(scenario: Scenario, rep: Replication, bounds: tuple[float, ...
 
 def replication_metrics(scenario: Scenario, rep: Replication, window: Measured | None = None,
                         events: tuple[np.ndarray, np.ndarray] | None = None,
-                        tallies: Tallies | None = None) -> dict[str, float]:
+                        tallies: Tallies | None = None, backlog: tuple[float, float] | None = None
+                        ) -> dict[str, float]:
     """Headline metrics of one replication.
 
     Item metrics are over items arriving from the streams (not referrals); hours and costs
@@ -109,7 +113,8 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     With ``window`` (a calendar period, :func:`capsim.measured.period`), the metrics of that
     period as if the run had been measured over it alone (:mod:`capsim.periods`; ``scenario``'s
     clock then spans the period, for the costs); ``events`` are :func:`sorted_events` of
-    ``rep``, if already sorted; ``tallies`` the window's :func:`window_counts`, if already counted.
+    ``rep``, if already sorted; ``tallies`` the window's :func:`window_counts`, if already counted;
+    ``backlog`` the window's :func:`backlog_start_and_max`, if already counted (:func:`backlogs`).
     """
     w = whole_run(rep) if window is None else window
     items, horizon, warmup = w.items, w.t1, w.t0
@@ -122,18 +127,21 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     cleared = int(rep.cleared_per_cell[:, first_cell:cells].sum())
     waits = MeasuredWaits(scenario, rep, w, *wait_counts)
     wait, tta = waits.direct()
-    wait_mean, p_wait, tta_mean = _mean(wait), _mean(wait > 0), _mean(tta)
+    # the share waiting: a count over the number, as np.mean of the mask gives it (its sum of ones is exact)
+    p_wait = np.count_nonzero(wait > 0) / len(wait) if len(wait) else float("nan")
+    wait_mean, tta_mean = _mean(wait), _mean(tta)
     # the streams' own items per priority (referrals count at their team)
     priority_means = {p: _mean(waits.direct_priority(p)) for p in used_priorities(scenario)}
     (wait_p90,) = quantiles(wait, (0.9,))  # exact: numpy's quantiles, bit for bit
     tta_p50, tta_p90, tta_p95 = quantiles(tta, (0.5, 0.9, 0.95))
     key, started_by_team = w.worked(len(scenario.workforce))  # the team of each assessment started in the window
-    worked = key >= 0
-    analyst_seconds = w.work_seconds(worked)
+    served, by_team = w.served(key, started_by_team, len(scenario.workforce) > 1)  # their review times, in one pass
+    analyst_seconds = w.team_work_seconds(key, None, served)
     available = sum(plan.available_seconds(warmup, horizon) for plan in rep.shifts)
     usable = sum(plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team))
                  for plan, team in zip(rep.shifts, scenario.workforce))
-    backlog_start, most = backlog_start_and_max(rep, events, *((w.until, w.t0) if w.is_period else ()))
+    backlog_start, most = backlog if backlog is not None else backlog_start_and_max(
+        rep, events, *((w.until, w.t0) if w.is_period else ()))
     exposure = _exposure(rep, w, key, started_by_team)
     years = (horizon - warmup) / SECONDS_PER_YEAR
     arrivals = float(count["scope"] + cleared)
@@ -194,7 +202,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
         }
     )
     if len(scenario.workforce) > 1:
-        m.update(team_metrics(scenario, rep, w, key, per_team, waits, slas))
+        m.update(team_metrics(scenario, rep, w, key, by_team, per_team, waits, slas))
     m.update(side_effect_metrics(scenario, rep, w))
     return m
 
@@ -314,9 +322,12 @@ def _sla_tallies(rep: Replication, key: np.ndarray, groups: int, within: np.ndar
 def sorted_events(rep: Replication) -> tuple[np.ndarray, np.ndarray]:
     """Every arrival, and every time an item left a queue by the horizon (started or expired), each sorted."""
     items = rep.items
-    arrived = np.sort(items.arrival, kind="stable")  # stable sorts are fast on nearly sorted columns
+    # already in order (one team served first come, first served: the arrivals and the starts), no sort:
+    # a scan that stops at the first pair out of order; stable sorts are fast on nearly sorted columns
+    arrived = items.arrival if ascending(items.arrival) else np.sort(items.arrival, kind="stable")
     left = times_left(items.start, items.deadline, float(rep.horizon))  # starts and expiries, in one pass
-    left.sort()  # in place (a new array already); far from sorted (teams and priorities interleave): quicksort
+    if not ascending(left):
+        left.sort()  # in place (a new array already); far from sorted (teams and priorities interleave): quicksort
     return arrived, left
 
 
@@ -333,13 +344,20 @@ def backlog_start_and_max(rep: Replication, events: tuple[np.ndarray, np.ndarray
     arrived and left alike, and an item expires only if it never started.
     """
     arrived, left = sorted_events(rep) if events is None else events
-    if until is not None:
-        arrived = arrived[:np.searchsorted(arrived, until)]  # a view: the arrivals before ``until``
     since = float(rep.warmup if since is None else since)
-    # the events before ``since`` only count: skip them (a binary search, not the merge's scan)
-    a, b = int(np.searchsorted(arrived, since)), int(np.searchsorted(left, since))
-    start, most = most_waiting(arrived[a:], left[b:], since)  # one merge, from ``since``
-    return float(a - b + start), float(a - b + most)
+    start, most = most_waiting(arrived, left, since, np.inf if until is None else float(until), np.zeros(0))
+    return float(start[0]), float(most[0])
+
+
+def backlogs(rep: Replication, events: tuple[np.ndarray, np.ndarray] | None = None,
+             bounds: tuple[float, ...] | np.ndarray = ()) -> list[tuple[float, float]]:
+    """:func:`backlog_start_and_max` of the whole run, then of each calendar period [``bounds[k]``,
+    ``bounds[k + 1]``) (seconds, in time order) as :func:`replication_metrics` measures it: every
+    window's in one merge of the sorted events (:func:`capsim.passes.most_waiting`; ``events``:
+    :func:`sorted_events`, if already sorted)."""
+    arrived, left = sorted_events(rep) if events is None else events
+    start, most = most_waiting(arrived, left, float(rep.warmup), np.inf, np.asarray(bounds, dtype=np.float64))
+    return [(float(a), float(b)) for a, b in zip(start, most)]
 
 
 def backlog_mean(rep: Replication, window: tuple[float, float] | None = None) -> float:
@@ -365,19 +383,21 @@ def _queue_mean(items: Items, horizon: float, t0: float, t1: float, until: float
     return queue_seconds(items.arrival, items.start, items.deadline, horizon, t0, t1, until, since) / (t1 - t0)
 
 
-def team_metrics(scenario: Scenario, rep: Replication, w: Measured, key: np.ndarray, per_team: np.ndarray,
-                 waits: MeasuredWaits, slas: SlaTallies) -> dict[str, float]:
+def team_metrics(scenario: Scenario, rep: Replication, w: Measured, key: np.ndarray,
+                 served_by_team: tuple[np.ndarray, np.ndarray], per_team: np.ndarray, waits: MeasuredWaits,
+                 slas: SlaTallies) -> dict[str, float]:
     """Per team, over the items that arrived at it after the warm-up (its own streams' and the
     referrals it received, timed from their arrival there): items assessed, mean wait, mean
     wait and SLA attainment per priority, backlog at the end, hours and utilisation; and
     victim-identification hours, in all and on AI-generated items, if a ``victim_id`` team exists.
 
     ``key`` gives the team of each assessment started in ``w`` (after the warm-up; -1 for other
-    rows: :meth:`capsim.measured.Measured.worked`), ``per_team`` the items assessed and waiting
+    rows: :meth:`capsim.measured.Measured.worked`), ``served_by_team`` their review times grouped
+    by team (:meth:`capsim.measured.Measured.served`), ``per_team`` the items assessed and waiting
     per team (:func:`capsim.passes.window_tallies`)."""
     items, horizon, warmup = w.items, w.t1, w.t0
     handled = team_priorities(scenario)
-    served, offsets = group_values(key, len(scenario.workforce), items.service)  # each team's review times, in order
+    served, offsets = served_by_team  # each team's review times, in order
     m = {}
     for t, team in enumerate(scenario.workforce):
         hours = w.team_work_seconds(key, t, served[offsets[t]:offsets[t + 1]]) / SECONDS_PER_HOUR

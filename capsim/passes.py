@@ -17,38 +17,50 @@ from numba import njit
 
 
 @njit(cache=True)
-def most_waiting(arrived: np.ndarray, left: np.ndarray, since: float) -> tuple[int, int]:
-    """Items waiting at ``since`` and the most waiting at ``since`` or at any arrival after it.
+def most_waiting(arrived: np.ndarray, left: np.ndarray, since: float, until: float, bounds: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Per window, the items waiting at its start and the most waiting at its start or at any
+    arrival in it, in one merge: window 0 is [``since``, ``until``), window ``1 + k`` the period
+    [``bounds[k]``, ``bounds[k + 1]``) (``bounds``: consecutive periods' boundaries in time order,
+    empty for none); ``(start, most)``, one entry per window.
 
     ``arrived`` (arrival times) and ``left`` (times items left the queue: started or expired)
-    are sorted ascending; the number waiting at a moment counts every event of that moment.
-    Equals, with ``moments`` = ``since`` and the arrivals at or after it,
-    ``(n(since), max(searchsorted(arrived, moments, "right") - searchsorted(left, moments, "right")))``
-    where ``n(t) = searchsorted(arrived, t) - searchsorted(left, t)`` (left side).
+    are sorted ascending; the number waiting at a moment counts every event of that moment,
+    and only the arrivals before the window's end. Equals, for a window [s, u), with ``kept`` =
+    ``arrived[:searchsorted(arrived, u)]`` and ``moments`` = ``s`` and the arrivals in [s, u),
+    ``searchsorted(kept, s) - searchsorted(left, s)`` and
+    ``max(searchsorted(kept, moments, "right") - searchsorted(left, moments, "right"))``.
     """
+    periods = max(bounds.shape[0] - 1, 0)
+    lo, hi = np.empty(1 + periods), np.empty(1 + periods)
+    lo[0], hi[0] = since, until
+    lo[1:], hi[1:] = bounds[:periods], bounds[1:periods + 1]
+    start = np.empty(1 + periods, dtype=np.int64)
+    most = np.empty(1 + periods, dtype=np.int64)
+    for w in range(1 + periods):  # each window's start: binary searches
+        kept = np.searchsorted(arrived, hi[w])  # its arrivals: those before its end
+        start[w] = min(np.searchsorted(arrived, lo[w]), kept) - np.searchsorted(left, lo[w])
+        most[w] = min(np.searchsorted(arrived, lo[w], side="right"), kept) - np.searchsorted(left, lo[w], side="right")
     n_arrived, n_left = arrived.shape[0], left.shape[0]
-    a = 0
-    while a < n_arrived and arrived[a] < since:
-        a += 1
-    b = 0
-    while b < n_left and left[b] < since:
-        b += 1
-    at_start = a - b
-    first = a  # the first arrival at or after ``since``
-    while a < n_arrived and arrived[a] <= since:
-        a += 1
-    while b < n_left and left[b] <= since:
-        b += 1
-    most = a - b
-    for i in range(first, n_arrived):
+    earliest, latest = lo.min(), hi.max()
+    a = np.searchsorted(arrived, earliest)  # the first arrival at or after the earliest start
+    b = np.searchsorted(left, earliest)
+    k = 0  # the period of the current arrival (arrivals in time order)
+    for i in range(a, n_arrived):
         t = arrived[i]
+        if t >= latest:  # after every window's end
+            break
         while a < n_arrived and arrived[a] <= t:
             a += 1
         while b < n_left and left[b] <= t:
             b += 1
-        if a - b > most:
-            most = a - b
-    return at_start, most
+        if t >= since and t < until and a - b > most[0]:
+            most[0] = a - b
+        while k < periods and t >= hi[1 + k]:
+            k += 1
+        if k < periods and t >= lo[1 + k] and a - b > most[1 + k]:
+            most[1 + k] = a - b
+    return start, most
 
 
 @njit(cache=True)
@@ -69,6 +81,16 @@ def times_left(start: np.ndarray, deadline: np.ndarray, horizon: float) -> np.nd
             out[k] = deadline[i]
             k += 1
     return out[:k]
+
+
+@njit(cache=True)
+def ascending(values: np.ndarray) -> bool:
+    """Whether ``values`` are already in ascending order (``np.all(values[1:] >= values[:-1])``),
+    stopping at the first pair out of order: a sort can then be skipped."""
+    for i in range(1, values.shape[0]):
+        if not values[i] >= values[i - 1]:
+            return False
+    return True
 
 
 @njit(cache=True)
@@ -201,26 +223,78 @@ def shift_totals(key: np.ndarray, start: np.ndarray, analyst: np.ndarray, second
         at[b + 1] = at[b] + (shift_at[b + 1] - shift_at[b]) * headcount[b]
     sums = np.zeros(at[blocks])
     current = np.full(blocks, -1, dtype=np.int64)  # each block's last shift (rows come nearly in time order)
+    # per team, the block and shift of its last row, as local arrays: the seats [seat_lo, seat_hi), the
+    # shift's [shift_lo, shift_hi) and where its sums start; a row that falls in them (most rows) is
+    # added there at once (a team's blocks have disjoint seats, so the block is the one searched)
+    teams = team_blocks.shape[0] - 1
+    seat_lo, seat_hi = np.zeros(teams, dtype=np.int64), np.zeros(teams, dtype=np.int64)
+    shift_lo, shift_hi = np.full(teams, np.inf), np.full(teams, -np.inf)
+    base = np.zeros(teams, dtype=np.int64)
     for i in range(key.shape[0]):
         t = key[i]
         if t < 0:
             continue
-        a = analyst[i]
+        a, x = analyst[i], start[i]
+        if seat_lo[t] <= a and a < seat_hi[t] and shift_lo[t] <= x and x < shift_hi[t]:
+            sums[base[t] + a] += seconds[i]
+            continue
         for b in range(team_blocks[t], team_blocks[t + 1]):
             if not first[b] <= a < first[b] + headcount[b]:
                 continue
-            lo, shifts, x, shift = shift_at[b], shift_at[b + 1] - shift_at[b], start[i], current[b]
+            lo, shifts, shift = shift_at[b], shift_at[b + 1] - shift_at[b], current[b]
             if not (shift >= 0 and shift_start[lo + shift] <= x
                     and (shift + 1 == shifts or x < shift_start[lo + shift + 1])):
                 shift = np.searchsorted(shift_start[lo:lo + shifts], x, side="right") - 1
                 current[b] = shift
             j = shift * headcount[b] + a - first[b]
             sums[at[b] + (j if j >= 0 else j + at[b + 1] - at[b])] += seconds[i]
+            if shift >= 0:
+                seat_lo[t], seat_hi[t] = first[b], first[b] + headcount[b]
+                base[t] = at[b] + shift * headcount[b] - first[b]
+                shift_lo[t] = shift_start[lo + shift]
+                shift_hi[t] = shift_start[lo + shift + 1] if shift + 1 < shifts else np.inf
             break
     for k in range(piece_block.shape[0]):
         b = piece_block[k]
         sums[at[b] + piece_shift[k] * headcount[b] + piece_analyst[k]] += piece_seconds[k]
     return sums, at
+
+
+@njit(cache=True)
+def count_rows(arrival: np.ndarray, parent: np.ndarray, flags: np.ndarray, t0: float, until: float, referred: bool,
+               set_bits: int, clear_bits: int) -> int:
+    """How many rows arrived in [``t0``, ``until``), were ``referred`` by another team (``parent``
+    ≥ 0) or not, and have every flag of ``set_bits`` and none of ``clear_bits``: the count of
+    ``(arrival >= t0) & (arrival < until) & ((parent >= 0) == referred) & (flags & set_bits == set_bits)
+    & (flags & clear_bits == 0)``, in one pass with no temporary arrays."""
+    n = 0
+    for i in range(arrival.shape[0]):
+        f = flags[i]
+        if (arrival[i] >= t0 and arrival[i] < until and (parent[i] >= 0) == referred
+                and f & set_bits == set_bits and f & clear_bits == 0):
+            n += 1
+    return n
+
+
+@njit(cache=True)
+def worked_values(key: np.ndarray, values: np.ndarray, offsets: np.ndarray, every: np.ndarray,
+                  grouped: np.ndarray) -> None:
+    """The ``values`` of the rows whose ``key`` is a group (≥ 0), in row order, written to ``every``
+    (``values[key >= 0]``) and, unless ``grouped`` is empty, each group's to
+    ``grouped[offsets[g]:offsets[g + 1]]`` in row order (:func:`group_values`), in one pass:
+    ``offsets`` are the running sums of the groups' sizes, already counted
+    (:func:`team_of_started`). The caller allocates the outputs (see :func:`waits_of`)."""
+    k = 0
+    fill = offsets[:-1].copy()
+    for i in range(key.shape[0]):
+        g = key[i]
+        if g < 0:
+            continue
+        every[k] = values[i]
+        k += 1
+        if grouped.shape[0]:
+            grouped[fill[g]] = values[i]
+            fill[g] += 1
 
 
 @njit(cache=True)

@@ -87,7 +87,8 @@ def over_period(scenario: Scenario, period: Period) -> Scenario:
 def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year",
                    whole: dict[str, float] | None = None,
                    events: tuple[np.ndarray, np.ndarray] | None = None,
-                   tallies: list[Tallies] | None = None) -> dict[str, dict[str, float]]:
+                   tallies: list[Tallies] | None = None,
+                   backlog: list[tuple[float, float]] | None = None) -> dict[str, dict[str, float]]:
     """Every metric of :func:`capsim.metrics.replication_metrics`, per calendar period of
     :func:`calendar_periods`: period label → metric → value (see the module docstring).
 
@@ -97,7 +98,9 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
     metrics) serve every period's backlog counts, else they are sorted here, once; ``tallies``
     (the periods' part of :func:`capsim.metrics.window_counts` over their :func:`boundaries`, if
     already counted with the whole run's) their item counts, else they are counted here, in one
-    pass for every period."""
+    pass for every period; ``backlog`` (the periods' part of :func:`capsim.metrics.backlogs`, if
+    already counted with the whole run's) their backlogs at the start and at most, else each
+    period's is counted from the events."""
     out: dict[str, dict[str, float]] = {}
     periods = calendar_periods(scenario, by)
     for k, p in enumerate(periods):
@@ -107,5 +110,5 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
             events = sorted_events(rep) if events is None else events
             tallies = window_counts(scenario, rep, boundaries(periods))[1:] if tallies is None else tallies
             out[p.label] = replication_metrics(over_period(scenario, p), rep, period(rep, p.start, p.end), events,
-                                               tallies[k])
+                                               tallies[k], None if backlog is None else backlog[k])
     return out

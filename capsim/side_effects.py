@@ -33,6 +33,7 @@ from capsim.metric_names import (  # the output's vocabulary, re-exported here
 )
 from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_FLAGGED_SYNTHETIC, FLAGS
 from capsim.measured import Measured, whole_run
+from capsim.passes import count_rows
 from capsim.records import Replication
 from capsim.scenario import Scenario
 
@@ -43,17 +44,16 @@ def side_effect_metrics(scenario: Scenario, rep: Replication, window: Measured |
     w = whole_run(rep) if window is None else window
     items = w.items
     names = side_effect_names(scenario)
-    measured = (items.arrival >= w.t0) & (items.arrival < w.until)
+    columns = (items.arrival, items.parent, items.flags, w.t0, w.until)  # counts in one pass each (passes.count_rows)
     m: dict[str, float] = {}
     if "synthetic_referred" in names:
-        m["synthetic_referred"] = float((~items.direct & measured & (items.flags & FLAG_AI > 0)).sum())
+        m["synthetic_referred"] = float(count_rows(*columns, True, FLAG_AI, 0))
     if "referrals_lost_real" in names:
         lost, avoided = _detector_holdbacks(scenario, w)
         m["referrals_lost_real"], m["referrals_avoided_synthetic"] = lost, avoided
     if "harmful_missed" in names:
-        scope = items.direct & measured
-        m["harmful_missed"] = float((scope & (items.flags & FLAG_CRIMINAL > 0)
-                                     & (items.flags & FLAG_FLAGGED_HARMFUL == 0)).sum())
+        m["harmful_missed"] = float(count_rows(*columns, False, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL))
+        scope = items.direct & (items.arrival >= w.t0) & (items.arrival < w.until)
         allowed = np.array([[p in s.own_priorities for p in scenario.priorities] for s in scenario.demand], dtype=bool)
         m["reprioritised"] = float((scope & ~allowed[items.stream, items.priority]).sum())
     return m

@@ -238,7 +238,8 @@ class ShiftPlan:
 # --------------------------------------------------------------------------- the plan
 
 
-def shift_plan(team: Team, clock: Clock, rng: np.random.Generator, until: float | None = None) -> ShiftPlan:
+def shift_plan(team: Team, clock: Clock, rng: np.random.Generator, until: float | None = None,
+               kept: dict | None = None) -> ShiftPlan:
     """The shifts of ``team`` starting before ``until`` (default: the horizon), with its workforce over time.
 
     Seats, attrition, hiring, the ramp and shrinkage are drawn from ``rng`` (the team's
@@ -246,10 +247,11 @@ def shift_plan(team: Team, clock: Clock, rng: np.random.Generator, until: float 
     after the horizon, :meth:`capsim.engine.Simulation.run`) has the same shifts, absences
     and analysts before the horizon; after it the seats stay as they are at the horizon
     (planned changes dated on or after the horizon are ignored) while attrition, refills,
-    the ramp and shrinkage carry on.
+    the ramp and shrinkage carry on. ``kept``: a dict the caller keeps between plans of the
+    same team to later and later ``until`` (:func:`_seat_uniforms`), or None.
     """
     if team.shifts is not None:
-        return _merge([shift_plan(pattern_team(team, p), clock, _substream(rng, "pattern", p), until)
+        return _merge([shift_plan(pattern_team(team, p), clock, _substream(rng, "pattern", p), until, kept)
                        for p in range(len(team.shifts))], [pattern_fte(team, p) for p in range(len(team.shifts))])
     until = clock.horizon if until is None else until
     start = shift_starts(team, clock, until)
@@ -260,12 +262,10 @@ def shift_plan(team: Team, clock: Clock, rng: np.random.Generator, until: float 
     in_post, pace, training = _in_post_and_pace(start, tenures, seats, team)
     present = in_post
     if team.shrinkage > 0 and seats:
-        draws = np.stack([_substream(rng, "shrinkage", j).random(len(start)) for j in range(seats)], axis=1)
-        present = in_post & (draws >= team.shrinkage)
+        present = in_post & (_seat_uniforms(rng, "shrinkage", seats, len(start), kept) >= team.shrinkage)
     if team.leave and seats:
         away = leave_share(team, clock, start)
-        draws = np.stack([_substream(rng, "leave", j).random(len(start)) for j in range(seats)], axis=1)
-        present = present & (draws >= away[:, None])
+        present = present & (_seat_uniforms(rng, "leave", seats, len(start), kept) >= away[:, None])
     busy = None
     if training is not None:
         present = present & ~training
@@ -550,6 +550,23 @@ def _substream(rng: np.random.Generator, purpose: str, *key: int) -> np.random.G
     child = np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, zlib.crc32(purpose.encode()), *key),
                                    pool_size=seq.pool_size)
     return np.random.Generator(np.random.PCG64(child))
+
+
+def _seat_uniforms(rng: np.random.Generator, purpose: str, seats: int, n: int, kept: dict | None) -> np.ndarray:
+    """(n × seats) uniforms on [0, 1): seat ``j``'s column is the first ``n`` draws of its own stream
+    for ``purpose`` (:func:`_substream`). With ``kept`` (a dict held by the caller), each seat's
+    stream and what it has drawn are kept there under ``rng``'s seed, so that a plan to a later
+    ``until`` draws only its new shifts' numbers (the same ones: a stream's uniforms run on)
+    instead of building every seat's stream again (the run-out extends each plan about ten times)."""
+    seq = getattr(rng.bit_generator, "seed_seq", None)
+    if kept is None or not isinstance(seq, np.random.SeedSequence):
+        return np.stack([_substream(rng, purpose, j).random(n) for j in range(seats)], axis=1)
+    streams = kept.setdefault((seq.entropy, seq.spawn_key, seq.pool_size, purpose), [])
+    streams.extend((_substream(rng, purpose, j), np.zeros(0)) for j in range(len(streams), seats))
+    for j, (stream, drawn) in enumerate(streams[:seats]):
+        if len(drawn) < n:
+            streams[j] = (stream, np.concatenate([drawn, stream.random(n - len(drawn))]))
+    return np.stack([drawn[:n] for _, drawn in streams[:seats]], axis=1)
 
 
 def exposure_cap(scenario: Scenario, team: Team) -> float:

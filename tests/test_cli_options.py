@@ -43,3 +43,26 @@ def test_set_reads_as_key_equals_value_with_an_example():
     text = " ".join(CliRunner().invoke(cli.app, ["run", "--help"], terminal_width=200).output.split())
     assert "--set KEY=VALUE" in text and "list[str]" not in text
     assert "e.g. --set workforce.analysts.headcount=14" in text
+
+
+def test_simulating_commands_use_the_usable_cores_unless_told(tmp_path, monkeypatch):
+    # They ran on one worker unless --workers was given: a 3-scenario report took twice as long on 2 cores.
+    import json
+
+    import capsim.memory as memory
+
+    monkeypatch.setattr(memory.os, "sched_getaffinity", lambda _: {0, 1, 2})
+    runs = {"default": [], "told": ["--workers", "1"], "two-replications": ["-r", "2"]}
+    for name, extra in runs.items():
+        done = CliRunner().invoke(cli.app, ["run", "base", "--set", "clock.horizon=40d", "-r", "3", *extra,
+                                        "--out", str(tmp_path / name)])
+        assert done.exit_code == 0, done.output
+    used = {name: json.loads((tmp_path / name / "manifest.json").read_text())["workers"] for name in runs}
+    assert used == {"default": 3, "told": 1, "two-replications": 2}  # at most one per replication
+    for table in ("summary.csv", "replications.csv"):
+        assert (tmp_path / "default" / table).read_bytes() == (tmp_path / "told" / table).read_bytes()
+    charts = sorted(p.name for p in (tmp_path / "told" / "charts").iterdir())  # drawn on 3 workers, or here
+    assert charts and charts == sorted(p.name for p in (tmp_path / "default" / "charts").iterdir())
+    for chart in charts:
+        assert (tmp_path / "default" / "charts" / chart).read_bytes() == \
+            (tmp_path / "told" / "charts" / chart).read_bytes(), chart

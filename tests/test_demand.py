@@ -7,7 +7,17 @@ import math
 import numpy as np
 import pytest
 
-from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_KNOWN, FLAG_REALISTIC, cell_means, expected_count, rate_at
+from capsim.demand import (
+    FLAG_AI,
+    FLAG_CRIMINAL,
+    FLAG_KNOWN,
+    FLAG_REALISTIC,
+    SKIP_COST,
+    cell_means,
+    expected_count,
+    first_of_blocks,
+    rate_at,
+)
 from capsim.scenario import load_scenario
 from tests.conftest import replicate
 
@@ -157,3 +167,21 @@ def test_fixed_and_exponential_ttl():
                                  horizon="1d"), 1)
     ttl = expo.items.deadline - expo.items.arrival
     assert abs(ttl.mean() - 7200) <= 4.5 * 7200 / math.sqrt(len(ttl))
+
+
+@pytest.mark.parametrize("skipped", ["few", "many"])
+def test_arrival_offsets_are_the_first_draws_of_each_cells_block(skipped):
+    # Each cell draws a block of uniforms, one per arrival; the items that reach a human take the
+    # first of them. Few cleared items: the whole blocks are drawn and the rest dropped (a compiled
+    # copy, kernel.first_of_each); many: the generator skips them. Either way, block by block.
+    rng = np.random.default_rng(4)
+    counts = rng.poisson(40 if skipped == "few" else 4 * SKIP_COST, 50).astype(np.int64)
+    kept = (counts - rng.binomial(counts, 0.5)).astype(np.int64)
+    kept[::7] = counts[::7]  # some cells lose nothing, some keep nothing
+    kept[3::7] = 0
+    dropped = counts - kept
+    assert (dropped.sum() <= SKIP_COST * np.count_nonzero(dropped)) == (skipped == "few")  # the path meant
+    uniforms = np.random.Generator(np.random.PCG64(9)).random(int(counts.sum()))
+    blocks = np.split(uniforms, np.cumsum(counts)[:-1])
+    expected = np.concatenate([block[:k] for block, k in zip(blocks, kept)])
+    assert np.array_equal(first_of_blocks(counts, kept, np.random.Generator(np.random.PCG64(9))), expected)

@@ -118,7 +118,8 @@ def test_a_busy_analyst_takes_the_next_arrival_when_free_and_waits_are_exact():
 
 
 @pytest.mark.parametrize("earliest_deadline", [False, True])
-def test_compiled_and_pure_python_kernels_agree_exactly(earliest_deadline):
+@pytest.mark.parametrize("heap", [False, True])
+def test_compiled_and_pure_python_kernels_agree_exactly(earliest_deadline, heap):
     # three priorities, two sources each (queues 0-5, ranks 0,0,1,1,2,2), expiry, caps, slow analysts
     rng = np.random.default_rng(3)
     n, analysts, queues = 4000, 5, 6
@@ -142,7 +143,8 @@ def test_compiled_and_pure_python_kernels_agree_exactly(earliest_deadline):
         count = fn(10000.0, arrival, service, deadline, start, end, taken, queue, qbase, np.zeros(queues, dtype=np.int64),
                    qtail, np.array([0, 0, 1, 1, 2, 2]), free_at, shift_end, exposure, cap, pace,
                    False, np.zeros(analysts), np.full(analysts, -1), np.array([-1, -1, -1, 0b011, 0b101]),
-                   earliest_deadline, np.array([600.0, 600.0, 60.0, 60.0, np.inf, np.inf]))
+                   earliest_deadline, np.array([600.0, 600.0, 60.0, 60.0, np.inf, np.inf]),
+                   np.empty(analysts, dtype=np.int64) if heap else None)  # a heap of seats, or a scan of them
         outputs.append((count, start, end, taken, free_at, exposure, service, drawn))
     (c1, *a1), (c2, *a2) = outputs
     assert c1 == c2 > 0
@@ -162,7 +164,8 @@ def test_within_one_priority_the_earliest_arrival_goes_first_whatever_its_source
     kernel.assign(1000.0, arrival, np.full(4, 10.0), np.full(4, np.inf), start, np.full(4, np.inf),
                   np.full(4, -1, dtype=np.int32), queue, qbase, np.zeros(2, dtype=np.int64), np.array([2, 2]),
                   np.array([0, 0]), np.zeros(1), np.full(1, np.inf), np.zeros(1), np.full(1, np.inf), np.ones(1),
-                  False, np.zeros(1), np.full(1, -1), np.full(1, -1, dtype=np.int64), False, np.full(2, np.inf))
+                  False, np.zeros(1), np.full(1, -1), np.full(1, -1, dtype=np.int64), False, np.full(2, np.inf),
+                  kernel.seat_heap(1))
     assert start.tolist() == [0.0, 10.0, 20.0, 30.0]
 
 

@@ -1,11 +1,14 @@
 """The compiled passes give exactly the numbers of the numpy expressions they replace."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from capsim.passes import (group_values, grouped_waits, last_finished, most_waiting, quantiles, queue_seconds,
-                           reachable_in_time, series_counts, shift_totals, sla_tallies,
-                           times_left, waits_of, window_bounds, window_tallies)
+from capsim.metrics import sorted_events
+from capsim.passes import (ascending, count_rows, group_values, grouped_waits, last_finished, most_waiting, quantiles,
+                           queue_seconds, reachable_in_time, series_counts, shift_totals, sla_tallies,
+                           team_of_started, times_left, waits_of, window_bounds, window_tallies, worked_values)
 from tests.step_reference import step_counts, step_sums
 
 ALL = np.zeros(0, dtype=np.int64)  # an empty key: one group
@@ -31,11 +34,20 @@ def test_most_waiting_matches_the_searchsorted_form(seed):
     arrived = times(rng, 2000)
     arrived = arrived[np.isfinite(arrived)]
     left = np.sort(rng.choice(arrived, 1500, replace=False) + rng.exponential(3600, 1500), kind="stable")
+
+    def alone(since, until):  # one window [since, until): its arrivals before until only
+        kept = arrived[:np.searchsorted(arrived, until)]
+        moments = np.concatenate([[since], kept[np.searchsorted(kept, since):]])
+        levels = np.searchsorted(kept, moments, side="right") - np.searchsorted(left, moments, side="right")
+        return np.searchsorted(kept, since) - np.searchsorted(left, since), levels.max()
+
     for since in (0.0, 1800.0, 50 * 3600.0, 200 * 3600.0):
-        moments = np.concatenate([[since], arrived[np.searchsorted(arrived, since):]])
-        levels = np.searchsorted(arrived, moments, side="right") - np.searchsorted(left, moments, side="right")
-        start = np.searchsorted(arrived, since) - np.searchsorted(left, since)
-        assert most_waiting(arrived, left, since) == (start, levels.max())
+        for bounds in ([], [since, 30 * 3600.0, 60 * 3600.0, 90 * 3600.0], [1800.0, 3600.0, 5400.0, 99 * 3600.0]):
+            bounds = np.sort(np.array(bounds, dtype=np.float64))
+            for until in (np.inf, 70 * 3600.0):
+                start, most = most_waiting(arrived, left, since, until, bounds)  # every window in one merge
+                windows = [(since, until)] + list(zip(bounds[:-1], bounds[1:]))
+                assert [(a, b) for a, b in zip(start, most)] == [alone(*w) for w in windows]
 
 
 @pytest.mark.parametrize("strict", [False, True])
@@ -75,14 +87,19 @@ def test_waits_of_matches_the_masked_form(seed):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_shift_totals_match_the_bincount_form(seed):
+@pytest.mark.parametrize("in_order", [False, True])
+def test_shift_totals_match_the_bincount_form(seed, in_order):
     """Three blocks in one pass: team 0's analysts 0-2 and 3-9 (two shift patterns), team 1's
-    analysts 0-4; rows of other teams (2) and not counted (-1) among them; pieces of each block."""
+    analysts 0-4; rows of other teams (2) and not counted (-1) among them; pieces of each block.
+    Rows in time order (``in_order``) mostly fall in their team's last block and shift (the quick
+    path); out of order, mostly not."""
     rng = np.random.default_rng(seed)
     n, pieces = 6000, 50
     blocks = [(0, 0, 3, np.arange(30) * 86400.0 + 20 * 3600), (0, 3, 7, np.arange(40) * 86400.0 + 8 * 3600),
               (1, 0, 5, np.arange(35) * 86400.0 + 9 * 3600)]  # (team, first, headcount, shift starts)
     start = rng.uniform(8 * 3600, 41 * 86400, n)
+    if in_order:
+        start.sort()
     team = rng.integers(-1, 3, n).astype(np.int16)
     analyst = rng.integers(0, 10, n).astype(np.int32)
     seconds = rng.exponential(30, n)
@@ -215,6 +232,22 @@ def test_group_values_are_the_masked_selections_in_order(seed):
     for g in range(4):
         assert np.array_equal(grouped[offsets[g]:offsets[g + 1]], values[key == g])
         assert grouped[offsets[g]:offsets[g + 1]].mean() == values[key == g].mean()  # bit for bit
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_worked_values_are_the_masked_selections_in_order(seed):
+    """The review times of the rows started in a window: all in row order, and per team, in one pass."""
+    rng = np.random.default_rng(seed)
+    values = rng.exponential(1.0, 5000)
+    start, team = rng.uniform(0, 100, 5000), rng.integers(0, 4, 5000).astype(np.int16)
+    key, counts = team_of_started(start, team, 20.0, 60.0, 4)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    for grouped in (np.empty(offsets[-1]), np.empty(0)):  # grouped, or not
+        every = np.empty(offsets[-1])
+        worked_values(key, values, offsets, every, grouped)
+        assert np.array_equal(every, values[key >= 0]) and every.sum() == values[key >= 0].sum()  # bit for bit
+        for g in range(4 if len(grouped) else 0):
+            assert np.array_equal(grouped[offsets[g]:offsets[g + 1]], values[key == g])
 
 
 @pytest.mark.parametrize("until", [np.inf, 60 * 3600.0])  # the whole run; a period ending at 60 h
@@ -411,3 +444,44 @@ def test_reachable_in_time_matches_the_numpy_roster_bound(seed, shifts):
     else:
         expected = np.zeros(groups)
     assert np.array_equal(hits, expected)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_count_rows_matches_the_masked_form(seed):
+    rng = np.random.default_rng(seed)
+    arrival, _, _, _, _, parent, *_ = item_columns(rng, 4000)
+    flags = rng.integers(0, 64, len(arrival)).astype(np.uint8)
+    for t0, until in ((0.0, np.inf), (20 * 3600.0, 60 * 3600.0)):
+        inside = (arrival >= t0) & (arrival < until)
+        for referred, set_bits, clear_bits in ((True, 1, 0), (False, 4, 32), (False, 0, 0), (True, 5, 10)):
+            wanted = (inside & ((parent >= 0) == referred) & (flags & set_bits == set_bits)
+                      & (flags & clear_bits == 0))
+            assert count_rows(arrival, parent, flags, t0, until, referred, set_bits, clear_bits) == wanted.sum()
+
+
+def test_ascending_is_numpys():
+    rng = np.random.default_rng(1)
+    ordered = np.sort(np.round(rng.uniform(0, 10, 1000)))  # ties
+    assert ascending(ordered) and ascending(ordered[:1]) and ascending(ordered[:0])
+    shuffled = ordered.copy()
+    shuffled[400] = shuffled[401] + 1.0  # one pair out of order
+    assert not ascending(shuffled)
+    assert not ascending(np.array([1.0, np.nan, 2.0]))  # as np.all(values[1:] >= values[:-1])
+
+
+@pytest.mark.parametrize("in_order", [True, False])
+def test_sorted_events_are_the_sorted_columns_whether_or_not_already_sorted(in_order):
+    """An item table already in time order (one team, first come first served) is not sorted
+    again: the same arrays as sorting it."""
+    rng = np.random.default_rng(5)
+    arrival = np.sort(rng.uniform(0, 1000, 500))
+    start = arrival + (np.arange(500) * 0.01 if in_order else rng.exponential(50, 500))
+    start[-20:] = np.inf  # still waiting or expired
+    deadline = np.where(np.arange(500) % 2, arrival + 30.0, np.inf)
+    if not in_order:
+        arrival[[10, 11]] = arrival[[11, 10]]
+    rep = SimpleNamespace(items=SimpleNamespace(arrival=arrival, start=start, deadline=deadline), horizon=1000.0)
+    arrived, left = sorted_events(rep)
+    started = np.isfinite(start)
+    assert np.array_equal(arrived, np.sort(arrival, kind="stable"))
+    assert np.array_equal(left, np.sort(np.concatenate([start[started], deadline[~started & (deadline <= 1000.0)]])))

@@ -157,6 +157,24 @@ def test_periods_read_from_the_runs_columns_are_the_copied_windows_bit_for_bit(n
                                                        if not _same({k: got[p.label][k]}, {k: v})})
 
 
+@pytest.mark.parametrize("name, by", [("growing", "year"), ("police-unit", "quarter")])
+def test_a_runs_windows_counted_together_are_each_measured_alone_bit_for_bit(name, by):
+    """A run counts every window's item tallies in one pass and every window's backlog at the
+    start and at most in one merge (:func:`capsim.metrics.backlogs`): the same numbers, to the
+    last bit, as the whole run and each period measured alone."""
+    from capsim.bundled import path as bundled
+    from capsim.experiment import run_measured
+
+    scenario = (load_scenario(growing()) if name == "growing"
+                else load_scenario(bundled(name), ["clock.horizon=200d"]))
+    metrics, _, periods = run_measured(scenario, 3, 0, by, series=False)
+    rep = simulate_replication(scenario, 3, 0)
+    assert _same(metrics, replication_metrics(scenario, rep))
+    alone = period_metrics(scenario, rep, by)
+    assert len(alone) > 1 and periods.keys() == alone.keys()
+    assert all(_same(periods[label], alone[label]) for label in alone)
+
+
 def test_a_growing_scenarios_later_year_meets_its_sla_less_often(run):
     _, _, per_year = run
     # doubling every 45 days against a fixed team: Jan-Mar 2025 is far busier than Nov-Dec 2024

@@ -273,6 +273,28 @@ def test_a_plan_extended_for_the_run_out_keeps_every_shift_before_the_horizon():
     assert longer.present.shape[1] == plan.present.shape[1] == 7  # the change after the horizon is ignored
 
 
+def test_plans_extended_with_kept_draws_are_the_plans_built_afresh():
+    # The engine keeps each seat's absence draws between the run-out's longer and longer plans
+    # (shift_plan's kept) and draws only the new shifts' numbers; every plan must be the one built
+    # from nothing: two shift patterns (a sub-stream each), shrinkage and seasonal leave.
+    raw = {"name": "kept", "clock": {"horizon": "40d", "start": "2024-01-01", "step": "1d"},
+           "priorities": ["urgent", "normal"], "demand": [{"stream": "items", "rate": "10/day"}],
+           "review": {"image": {"dist": "deterministic", "mean": "1min"}},
+           "workforce": [{"team": "a", "shrinkage": 0.2, "attrition": 0.5,
+                          "leave": [{"start": "2024-02-01", "end": "2024-03-31", "share": 0.3}],
+                          "shifts": [{"name": "early", "headcount": 4, "hours_per_day": 8, "start": "07:00"},
+                                     {"name": "late", "headcount": 3, "hours_per_day": 8, "start": "13:00"}]}]}
+    scenario = load_scenario(raw)
+    team, clock = scenario.workforce[0], scenario.clock
+    kept: dict = {}
+    for until in (None, *(clock.horizon + 2**k * SECONDS_PER_DAY for k in range(6))):
+        extended = shift_plan(team, clock, process_rng(1, 0, "shrinkage:a"), until, kept)
+        afresh = shift_plan(team, clock, process_rng(1, 0, "shrinkage:a"), until)
+        for name in ("start", "present", "pace", "in_post", "pattern"):
+            assert np.array_equal(getattr(extended, name), getattr(afresh, name)), (until, name)
+    assert not extended.present.all() and len(kept) == 4  # absences drawn: shrinkage and leave, per pattern
+
+
 def test_the_metrics_glossary_is_generated_from_the_descriptions():
     written = (Path(__file__).resolve().parents[1] / "docs" / "metrics.md").read_text(encoding="utf-8")
     assert written == glossary(), "regenerate it with the command at the top of docs/metrics.md"

@@ -35,15 +35,24 @@ def test_every_chart_is_svg_that_names_its_scenario_and_sources(result):
     assert list(shown.yearly.year) == ["2024 (29 Jan–29 Feb)"]
 
 
+def test_charts_drawn_on_the_servers_workers_are_the_charts_drawn_here(result):
+    from capsim.web import workers
+
+    here = answer.answer(result)
+    there = workers.on_workers(lambda pool: answer.answer(result, pool))
+    assert list(there.charts) == list(here.charts) and there.charts == here.charts  # the same SVG, in the same order
+    assert there.findings == here.findings and there.yearly.equals(here.yearly)
+
+
 def test_the_page_makes_the_answer_once_per_run(monkeypatch):
     """Moving a widget redraws the page: the findings and charts come from the cache, not drawn again."""
     import streamlit as st
 
     made = []
 
-    def counted(result):
+    def counted(result, executor=None):
         made.append(result.scenario.digest())
-        return real(result)
+        return real(result, executor)
 
     real = answer.answer
     monkeypatch.setattr(answer, "answer", counted)

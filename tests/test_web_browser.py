@@ -1,9 +1,12 @@
 """The web page in a real browser: headless Chromium drives ``capsim web`` as a visitor would.
 
 It picks a bundled scenario, moves a headcount, shortens the run through the page's own inputs,
-runs it, sees the findings and a chart, and downloads the scenario (YAML), its summary.csv and the brief;
-then ``capsim run`` on the downloaded YAML must give exactly the page's numbers. A screenshot of
-each page state is kept under ``test-artifacts/web/`` (git-ignored; CI keeps it as an artefact).
+runs it, sees the findings and a chart, runs it again with another headcount (on the server's kept
+worker processes, :mod:`capsim.web.workers`) and goes back to the first, and downloads the scenario
+(YAML), its summary.csv, the report and the brief (printed to PDF by Chromium from the server,
+beside those workers); then ``capsim run`` on the downloaded YAML must give exactly the page's
+numbers. When the server stops, its worker processes must be gone. A screenshot of each page
+state is kept under ``test-artifacts/web/`` (git-ignored; CI keeps it as an artefact).
 
 Chromium and its driver come from Debian's ``chromium`` and ``chromium-driver`` packages
 (``.ci/run`` installs them when absent). Without them the test is skipped locally, saying so.
@@ -22,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from capsim.web.workers import WORKERS
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -71,8 +76,22 @@ def server(tmp_path_factory):
                 pytest.fail(f"capsim web did not start:\n{proc.stdout.read()}")
             time.sleep(0.5)
     yield url
+    children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and parent(int(p.name)) == proc.pid]
+    assert len(children) >= WORKERS, "the server keeps its worker processes between runs"
     proc.terminate()
-    proc.wait(timeout=20)
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 60
+    while (left := [p.name for p in children if p.exists()]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left, f"the server's worker processes {left} outlived it"
+
+
+def parent(pid: int) -> int | None:
+    """The parent process id of ``pid`` (None if it has ended)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        return None
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +143,12 @@ def type_number(driver, key: str, value: int) -> None:
     time.sleep(1)
 
 
+def run(driver) -> None:
+    """Press Run and wait for the findings."""
+    keyed(driver, "run").find_element(By.TAG_NAME, "button").click()
+    wait_for(driver, lambda d: "Over the" in d.find_element(By.TAG_NAME, "body").text and settled(d), "the findings")
+
+
 def downloaded(driver, name: str, timeout: float = 60) -> Path:
     path = driver.downloads / name
     wait_for(driver, lambda _: path.exists() and path.stat().st_size > 0, f"download {name}", timeout)
@@ -137,8 +162,8 @@ def test_a_visitor_runs_a_scenario_and_capsim_run_reproduces_it(server, browser,
     shot(d, "1-start")
 
     keyed(d, "start").click()  # pick a scenario by its title
-    option = wait_for(d, lambda d: next(e for e in d.find_elements(By.CSS_SELECTOR, "[role=option]")
-                                        if TITLE in e.text), "the scenario's title in the list")
+    option = wait_for(d, lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "[role=option]")
+                                         if TITLE in e.text), None), "the scenario's title in the list")
     option.click()
     keyed(d, f"{SCENARIO}|workforce.analysts.headcount")
     wait_for(d, settled, "the scenario to load")
@@ -151,8 +176,7 @@ def test_a_visitor_runs_a_scenario_and_capsim_run_reproduces_it(server, browser,
     assert "workforce.analysts.headcount=14" in body, "the change is listed"
     shot(d, "3-inputs-changed")
 
-    keyed(d, "run").find_element(By.TAG_NAME, "button").click()
-    wait_for(d, lambda d: "Over the" in d.find_element(By.TAG_NAME, "body").text and settled(d), "the findings")
+    run(d)
     charts = d.find_elements(By.CSS_SELECTOR, "[data-testid=stImage] img, [data-testid=stPyplot] img, "
                              "[data-testid=stImageContainer] img")
     assert charts, "a chart is shown"
@@ -160,6 +184,11 @@ def test_a_visitor_runs_a_scenario_and_capsim_run_reproduces_it(server, browser,
     assert "95% CI" in findings
     shot(d, "4-results")
 
+    for headcount in (13, 14):  # a second run on the same kept workers; then the first again (the server's kept run)
+        type_number(d, f"{SCENARIO}|workforce.analysts.headcount", headcount)
+        run(d)
+    keyed(d, "download_report").find_element(By.TAG_NAME, "button").click()  # made when clicked
+    assert b"<html" in downloaded(d, "report.html", WAIT).read_bytes()[:2000].lower()
     keyed(d, "download_yaml").find_element(By.TAG_NAME, "button").click()
     scenario_file = downloaded(d, f"{SCENARIO}.yaml")
     keyed(d, "download_summary").find_element(By.TAG_NAME, "button").click()

@@ -44,7 +44,7 @@ from capsim.charts.compare import (
 )
 from capsim.charts.describe import describe
 from capsim.charts.exposure_hours import exposure
-from capsim.charts.files import FORMATS, _umask, save, strip_svg_prolog
+from capsim.charts.files import FORMATS, _umask, save, save_all, strip_svg_prolog
 from capsim.charts.footer import footer_text
 from capsim.charts.grant import grant_per_year
 from capsim.charts.headcount import headcount_sweep, sla_vs_headcount
@@ -89,6 +89,6 @@ __all__ = [
     "default_comparison_metrics", "describe", "grant_per_year",
     "duration_text", "exposure", "figure_origin", "footer_text", "headcount_sweep", "hours_words", "is_share",
     "legend_above", "metric_label", "new_figure", "order_by_effect", "paired_differences", "percent", "round_sig",
-    "run_charts", "save", "scenario_labels", "sla_vs_headcount", "source_label", "span_words", "staffing_plan",
+    "run_charts", "save", "save_all", "scenario_labels", "sla_vs_headcount", "source_label", "span_words", "staffing_plan",
     "strip_svg_prolog", "styled", "time_to_assessment", "tornado", "value_text",
 ]

@@ -55,10 +55,12 @@ def _panel(ax: Axes) -> str:
     return ". ".join(parts)
 
 
-def describe(fig: Figure) -> str:
+def describe(fig: Figure, drawn: bool = False) -> str:
     """The chart in words: its finding (title), each panel (title, axes and their ranges), and
-    its provenance (the footer's first line)."""
-    fig.draw_without_rendering()  # lay the chart out first: its tick labels are then the ones drawn
+    its provenance (the footer's first line). ``drawn``: the figure has just been drawn, so its
+    tick labels are the ones drawn (otherwise it is laid out first, without rendering)."""
+    if not drawn:
+        fig.draw_without_rendering()
     title = _flat(fig._suptitle.get_text()) if fig._suptitle is not None else ""
     panels = [p for p in (_panel(ax) for ax in fig.axes if ax.get_visible() and ax.axison) if p]
     footer = next((t.get_text() for t in fig.texts if t.get_gid() == "chart-footer"), "")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import multiprocessing
 import os
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -21,9 +24,14 @@ FORMATS = ("png", "svg", "pdf")
 """Formats :func:`save` writes."""
 
 
+PNG_COMPRESSION = 3
+"""zlib level of the PNG files (0-9; Pillow's default is 6): measured on a report's chart at 300 dpi
+(2026-11-26), level 3 encodes in 0.29 s against 0.42 s, for a file 7% larger."""
+
+
 def _save_settings(fig: Figure, fmt: str) -> dict[str, Any]:
     if fmt == "png":
-        return {"dpi": 300, "metadata": {"Software": None}}
+        return {"dpi": 300, "metadata": {"Software": None}, "pil_kwargs": {"compress_level": PNG_COMPRESSION}}
     if fmt == "svg":
         return {"metadata": {"Date": None}}
     return {"metadata": {"CreationDate": None, "ModDate": None}}
@@ -46,19 +54,77 @@ def save(fig: Figure, path_stem: str | Path, formats: Sequence[str] = FORMATS) -
     a PNG, ``<path_stem>.txt``: the chart in words (:func:`capsim.charts.describe.describe`),
     for readers who cannot see it.
 
+    The figure is laid out once, by its first format's draw (SVG first when it is asked for, so
+    that the SVG is the very one :func:`svg_text` gives); the others are drawn on that layout
+    (:func:`laid_out_once`), and the description reads the tick labels of the last draw.
+
     Returns the paths written. The files carry no timestamps: the same chart gives the same bytes.
     """
     stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    text = (describe(fig) + "\n").encode("utf-8")
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": _salt(fig), "pdf.fonttype": 42}):
-        for fmt in formats:
-            written.append(_write_atomic(stem.with_name(f"{stem.name}.{fmt}"),
-                                         lambda handle, fmt=fmt: print_once(fig, handle, fmt)))
+    drawn: dict[str, Path] = {}
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": _salt(fig), "pdf.fonttype": 42}), \
+            laid_out_once(fig) as after_first:
+        for fmt in sorted(formats, key=lambda fmt: fmt != "svg"):
+            drawn[fmt] = _write_atomic(stem.with_name(f"{stem.name}.{fmt}"),
+                                       lambda handle, fmt=fmt: print_once(fig, handle, fmt))
+            after_first()
+        text = (describe(fig, drawn=bool(drawn)) + "\n").encode("utf-8")
+    written = [drawn[fmt] for fmt in formats]
     if "png" in formats:
         written.append(_write_atomic(stem.with_name(f"{stem.name}.txt"), lambda handle: handle.write(text)))
     return written
+
+
+@contextlib.contextmanager
+def laid_out_once(fig: Figure) -> Iterator[Callable[[], None]]:
+    """Within the block, calling the given function (after a draw) keeps the layout that draw made
+    for every later draw: the figure's layout engine (constrained layout, which measures every
+    text) is swapped for a placeholder, and restored at the end. Each format's draw would
+    otherwise lay the figure out anew; measured on a report's charts (2026-11-26), the layout
+    is about a third of a chart's drawing time."""
+    engine = fig.get_layout_engine()
+
+    def keep() -> None:
+        if engine is not None and fig.get_layout_engine() is engine:
+            fig.set_layout_engine("none")
+
+    try:
+        yield keep
+    finally:
+        if engine is not None and fig.get_layout_engine() is not engine:
+            fig.set_layout_engine(engine)
+
+
+def save_all(figs: Mapping[str, Figure], folder: Path, formats: Sequence[str] = FORMATS, workers: int = 1) -> None:
+    """:func:`save` every figure of ``figs`` as ``folder/<stem>.<format>``, on up to ``workers``
+    processes forked from this one (each inherits the figures; none is pickled). The files are
+    the same, byte for byte, on any number of workers. Where fork is not available, or for one
+    figure, they are saved in this process."""
+    workers = min(workers, len(figs))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for stem, fig in figs.items():
+            save(fig, folder / stem, formats)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_inherit, initargs=(figs, folder, formats)) as pool:
+        for _ in pool.map(_save_inherited, list(figs)):
+            pass  # re-raises a worker's error here
+
+
+_INHERITED: tuple[Mapping[str, Figure], Path, Sequence[str]] | None = None
+"""In a worker of :func:`save_all`: the figures, folder and formats it was forked with."""
+
+
+def _inherit(figs: Mapping[str, Figure], folder: Path, formats: Sequence[str]) -> None:
+    global _INHERITED
+    _INHERITED = (figs, folder, formats)
+
+
+def _save_inherited(stem: str) -> None:
+    assert _INHERITED is not None, "only in a worker of save_all"
+    figs, folder, formats = _INHERITED
+    save(figs[stem], folder / stem, formats)
 
 
 def svg_text(fig: Figure) -> str:
@@ -86,10 +152,37 @@ def print_once(fig: Figure, handle: BinaryIO, fmt: str) -> None:
     canvas._is_saving = True
     try:
         fig.dpi = settings.pop("dpi", dpi)
-        getattr(canvas, f"print_{fmt}")(handle, **settings)
+        if fmt == "svg":
+            drawn = io.BytesIO()
+            canvas.print_svg(drawn, **settings)
+            handle.write(stable_svg_ids(drawn.getvalue()))
+        else:
+            getattr(canvas, f"print_{fmt}")(handle, **settings)
     finally:
         fig.dpi = dpi
         fig.set_canvas(before)
+
+
+SVG_ID = re.compile(rb'(?<=id=")[a-z][0-9a-f]{10}(?=")|(?<=url\(#)[a-z][0-9a-f]{10}(?=\))|(?<=href="#)[a-z][0-9a-f]{10}(?=")')
+"""The ids matplotlib's SVG backend makes (a kind letter and ten hex digits), where defined and used."""
+
+
+def stable_svg_ids(svg: bytes) -> bytes:
+    """``svg`` with each id matplotlib made renamed by a digest of the drawing itself (its text
+    with the ids left out) and the id's order of first use: unique per chart, as a page inlines
+    several, and the same in any process. Matplotlib hashes a clip box's coordinates into its
+    id, and their last bits depend on which charts the process drew before (measured
+    2026-11-26: a box's height 109.06587647727258 or ...264, written alike to six decimals)."""
+    chart = hashlib.sha256(SVG_ID.sub(b"", svg)).hexdigest()
+    names: dict[bytes, bytes] = {}
+
+    def rename(found: re.Match) -> bytes:
+        old = found.group()
+        if old not in names:
+            names[old] = old[:1] + hashlib.sha256(f"{chart}:{len(names)}".encode()).hexdigest()[:10].encode()
+        return names[old]
+
+    return SVG_ID.sub(rename, svg)
 
 
 def _write_atomic(final: Path, write: Callable[[BinaryIO], object]) -> Path:

@@ -154,7 +154,8 @@ def write_brief_html(folder: str | Path, results: Sequence[SimulationResult],
     return both paths. A chart without its PNG's ``.txt`` description is described afresh."""
     folder = Path(folder)
     answer = what_it_takes(results[0], workers) if plan else None
-    report = write_report(folder, results, manifests, overrides=overrides, what_it_takes=answer, formats=formats)
+    report = write_report(folder, results, manifests, overrides=overrides, what_it_takes=answer, formats=formats,
+                          workers=workers)
     charts = folder / "charts"
     alts = {f.stem: f.read_text(encoding="utf-8").strip() for f in sorted(charts.glob("*.txt"))}
     with one_line_footers(BRIEF_SOURCES):  # the brief's charts: one footer line; sources on page 2

@@ -326,10 +326,12 @@ def write_report(
     sensitivity: pd.DataFrame | None = None,
     formats: Sequence[str] = CHART_FORMATS,
     what_it_takes: WhatItTakes | None = None,
+    workers: int = 1,
 ) -> Path:
     """Write the charts (``folder/charts/<stem>.<format>``, with a ``.txt`` description beside
     each PNG) and ``folder/report.html``; with ``what_it_takes``, the what-if run's year-by-year
-    chart too (``what_if-by_year``).
+    chart too (``what_if-by_year``). The charts are drawn on up to ``workers`` processes
+    (:func:`capsim.charts.files.save_all`: the same files on any number).
 
     Returns the report's path. Each file is written atomically.
     """
@@ -341,8 +343,8 @@ def write_report(
     svgs: dict[str, str] = {}
     descriptions: dict[str, str] = {}
     formats = list(dict.fromkeys([*formats, "svg"]))
+    charts.save_all(figs, chart_dir, formats, workers)
     for stem, fig in figs.items():
-        charts.save(fig, chart_dir / stem, formats)
         svgs[stem] = (chart_dir / f"{stem}.svg").read_text(encoding="utf-8")
         beside = chart_dir / f"{stem}.txt"  # save's description beside the PNG: not laid out and read again
         descriptions[stem] = beside.read_text(encoding="utf-8").rstrip("\n") if "png" in formats else describe(fig)

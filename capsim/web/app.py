@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import logging
 from pathlib import Path
 
 import streamlit as st
@@ -23,8 +24,11 @@ from capsim.output import safe_name
 from capsim.report.findings import comparison_lines
 from capsim.report.flow import flow_svg
 from capsim.scenario import WEEKDAYS, ScenarioError
-from capsim.web import downloads, inputs, running, service_levels
+from capsim.web import downloads, inputs, running, service_levels, workers
 from capsim.web.answer import Answer, answer
+
+if __name__ == "__mp_main__":  # imported, not run, by a worker process (capsim.web.workers, started by spawn):
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)  # no server for its caches
 
 MAX_VARIANTS = 3  # variants the page compares side by side (a bare string here would show on the page)
 BUNDLED, UPLOAD = "a scenario that comes with capsim", "your own scenario file (YAML)"
@@ -38,8 +42,9 @@ def titles() -> dict[str, str]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def answer_of(digest: str, _result) -> Answer:
-    """What the page shows of a run (findings, table, charts), cached by the run's scenario digest."""
-    return answer(_result)
+    """What the page shows of a run (findings, table, charts drawn on the server's workers), cached by
+    the run's scenario digest."""
+    return workers.on_workers(lambda pool: answer(_result, pool))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -308,6 +313,7 @@ def main() -> None:
     st.title("capsim: review capacity for hotlines and police units")
     st.caption("How growing volumes of material strain the review capacity of hotlines and police units, and what "
                "staff, tooling and money keep up. capsim models counts and durations only; it never handles content.")
+    workers.executor()  # the server's worker processes start, and warm, on the first visit (not at its first run)
     ws = workspace()
     start, path, name = choose_start(ws)
     _, shared_sets = shared_link_start()
@@ -365,4 +371,5 @@ def main() -> None:
     take_away(ws, scenario, sets, name, result)
 
 
-main()
+if __name__ == "__main__":  # Streamlit runs the page as __main__; a worker process started by spawn
+    main()  # (capsim.web.workers) imports it as __mp_main__, and must not draw a page of its own

@@ -9,7 +9,6 @@ report. Nothing the page does writes anywhere else. Scenarios load through
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import tempfile
@@ -21,14 +20,13 @@ from pathlib import Path
 
 from capsim import bundled, safe_yaml
 from capsim.scenario import Scenario, ScenarioError, load_scenario, scenario_warnings
+from capsim.web import workers
+from capsim.web.workers import WORKERS
 
 MAX_UPLOAD_BYTES = safe_yaml.MAX_BYTES
 """Largest scenario file the page accepts, in bytes (the safe loader's own limit)."""
 UPLOAD_NAME = "uploaded.yaml"
 """The name an uploaded file is saved under in the visitor's folder (never the name it came with)."""
-WORKERS = min(2, os.cpu_count() or 1)
-"""Local processes sharing a run's replications (results do not depend on it): two, where there are
-two cores, so that the page answers in about half the time (``benchmarks/bench_web.py``)."""
 PAGE_CHARTS = ("svg",)
 """Chart files written for the report and brief the page offers: the SVG their pages inline (the
 command line's PNG copies, for slides, are not part of a download and would double the wait)."""
@@ -102,10 +100,12 @@ def sources(scenario: Scenario) -> dict[str, str]:
 
 def run(scenario: Scenario, progress: Callable[[int, int], None] | None = None, replications: int | None = None,
         seed: int | None = None):
-    """Simulate ``scenario`` with its own replications and seed (as ``capsim run`` does), or those given."""
+    """Simulate ``scenario`` with its own replications and seed (as ``capsim run`` does), or those given,
+    on the server's warm worker processes (:mod:`capsim.web.workers`)."""
     from capsim.experiment import simulate
 
-    return simulate(scenario, replications, seed, workers=WORKERS, progress=progress)
+    return workers.on_workers(lambda pool: simulate(scenario, replications, seed, workers=WORKERS, progress=progress,
+                                                    executor=pool))
 
 
 KEPT_RUNS = 64
