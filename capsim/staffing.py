@@ -1036,7 +1036,8 @@ class Limits:
 
 def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str = "quarter", confidence: float = 0.9,
                    max_headcount: int | None = None, replications: int | None = None, seed: int | None = None,
-                   workers: int | None = 1, progress: Progress | None = None, limits: Limits | None = None) -> StaffingPlan:
+                   workers: int | None = 1, progress: Progress | None = None, limits: Limits | None = None,
+                   executor: Executor | None = None) -> StaffingPlan:
     """A staffing plan for ``team``, period by period, meeting every SLA in ``confidence`` of replications.
 
     1. *Needed*: per period, the smallest constant headcount whose replications meet every SLA
@@ -1064,7 +1065,9 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     largest workload estimate, at least twice the current headcount and at least 10).
     ``replications`` and ``seed`` default to the scenario's ``experiment``; ``workers`` None: as
     many as :func:`capsim.memory.default_workers` (the usable cores, within memory). The plan is the same on any
-    number of workers (:data:`BATCH`). The team's own planned ``changes`` are replaced by the plan. Raises ``ValueError`` for input that cannot
+    number of workers (:data:`BATCH`). ``executor``: worker processes kept by the caller (the web
+    page's, :mod:`capsim.web.workers`), used, and left running, instead of ``workers`` processes
+    started for this plan. The team's own planned ``changes`` are replaced by the plan. Raises ``ValueError`` for input that cannot
     be planned (no SLA for the team, an unknown team, a confidence outside (0, 1)).
     """
     limits = limits or Limits()
@@ -1101,7 +1104,8 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     if high < max(low, 1):
         raise ValueError(f"the largest headcount allowed ({high}) is below the smallest ({max(low, 1)})")
     plan = StaffingPlan(scenario, team, confidence, replications, seed, baseline, high, workers=workers)
-    executor = ProcessPoolExecutor(max_workers=min(workers, replications)) if workers > 1 else None
+    own = ProcessPoolExecutor(max_workers=min(workers, replications)) if workers > 1 and executor is None else None
+    executor = executor or own
     try:
         runner = _Runner(reduced, reduced_index, periods, seed, replications, confidence, BATCH, executor, progress)
         start = scenario.clock.start
@@ -1181,8 +1185,8 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
         plan.evaluations = len(runner.cache)
         plan.runs = runner.runs
     finally:
-        if executor is not None:
-            executor.shutdown()
+        if own is not None:
+            own.shutdown()
     return plan
 
 

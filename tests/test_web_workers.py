@@ -16,6 +16,7 @@ import pytest
 from capsim import bundled
 from capsim.experiment import simulate
 from capsim.scenario import load_scenario
+from capsim.staffing import solve_staffing
 from capsim.web import running, workers
 
 pytestmark = pytest.mark.skipif(workers.WORKERS < 2, reason="one core: the page runs in its own process")
@@ -86,3 +87,19 @@ def test_the_workers_end_with_the_server(end):
     while any(alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(alive(p) for p in pids)
+
+
+def test_a_staffing_plan_runs_on_the_kept_workers_and_leaves_them_running(monkeypatch):
+    # It started a pool of its own, forked from the server's threads, for each plan.
+    import capsim.staffing
+
+    pids = workers.wait_until_warm()
+    scenario = load_scenario(bundled.path("base"), ["clock.horizon=120d", "experiment.replications=3"])
+    with monkeypatch.context() as patch:
+        patch.setattr(capsim.staffing, "ProcessPoolExecutor", lambda *a, **k: pytest.fail("a pool of its own"))
+        kept = running.staffing(scenario, "analysts", "quarter", 0.8)
+    alone = solve_staffing(scenario, "analysts", period="quarter", confidence=0.8, workers=1)
+    assert kept.workers == workers.WORKERS and kept.staffing == alone.staffing
+    pd.testing.assert_frame_equal(kept.table(), alone.table(), check_exact=True)
+    pool = workers.executor()
+    assert {pool.submit(os.getpid).result() for _ in range(4)} <= set(pids)  # still there, the same processes

@@ -149,11 +149,13 @@ def run_variants(scenarios: list[Scenario], progress: Callable[[int, int], None]
 
 def staffing(scenario: Scenario, team: str, period: str, confidence: float,
              progress: Callable[[float, float, str], None] | None = None):
-    """The staffing plan for ``team`` (:func:`capsim.staffing.solve_staffing`); raises ValueError
-    with the solver's message for a team that cannot be planned (no SLA, say)."""
+    """The staffing plan for ``team`` (:func:`capsim.staffing.solve_staffing`), on the server's warm
+    worker processes (:mod:`capsim.web.workers`); raises ValueError with the solver's message for a
+    team that cannot be planned (no SLA, say)."""
     from capsim.staffing import solve_staffing
 
-    return solve_staffing(scenario, team, period=period, confidence=confidence, workers=WORKERS, progress=progress)
+    return workers.on_workers(lambda pool: solve_staffing(scenario, team, period=period, confidence=confidence,
+                                                          workers=WORKERS, progress=progress, executor=pool))
 
 
 def _manifests(results: list, overrides: list[str], source: str) -> list[dict]:

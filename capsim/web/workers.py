@@ -6,7 +6,8 @@ kernel: about a quarter of the page's whole answer for base at 5 replications. T
 them instead: :func:`executor` starts them on the page's first visit, and each warms itself before
 taking any work (it imports the engine, loads the kernel, runs one replication of base and draws
 its charts), so that no visitor's run pays for it. The same workers then draw the run's charts side
-by side (:func:`capsim.web.answer.answer`). Numbers do not depend on it: replications are seeded by
+by side (:func:`capsim.web.answer.answer`) and run the replications of "how many analysts, when"
+(:func:`capsim.web.running.staffing`). Numbers do not depend on it: replications are seeded by
 their number (:mod:`capsim.experiment`); the charts are the same SVG wherever they are drawn.
 
 They are *spawned* (each a fresh interpreter), never forked from the server: a fork copies a
