@@ -60,7 +60,7 @@ SCENARIO_HELP = "A scenario file (YAML), or the name of a bundled one such as 'b
 Replications = Annotated[Optional[int], typer.Option("--replications", "-r", min=1, help="Replications (default: the scenario's experiment.replications).")]
 Seed = Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Random seed (default: the scenario's experiment.seed).")]
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it.")]
-UsableWorkers = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores this process may use, at most one per replication, within memory.")]
+UsableWorkers = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores this process may use, at most one per replication and no more than fit in memory.")]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", metavar="KEY=VALUE", help="Override one scenario key (dotted path) for this command only, e.g. --set workforce.analysts.headcount=14 or --set clock.horizon=400d. Repeatable.")]
 Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: out/<scenario name>). An existing folder is replaced only if it holds capsim's own earlier output of the same kind.")]
 
@@ -75,7 +75,7 @@ def simulating(command: Callable) -> Callable:
     """Give ``command`` the options of :data:`SIMULATION_OPTIONS` (--out, --replications, --seed,
     --workers, --set), after its own. The command names them as bare keyword-only parameters
     (``*, out, replications, seed, workers, set_``); their flags, help and defaults come from here,
-    unless the command gives one its own annotation and default (``capsim staff``'s --workers)."""
+    unless the command gives one its own annotation and default."""
     signature = inspect.signature(command)
     missing = set(SIMULATION_OPTIONS) - set(signature.parameters)
     if missing:
@@ -982,10 +982,7 @@ def staff(
     min_headcount: Annotated[int, typer.Option("--min", min=0, help="Smallest team size to plan.")] = 1,
     max_headcount: Annotated[Optional[int], typer.Option(
         "--max", "--max-headcount", help="Largest team size to plan or try (default: 4 × the workload estimate).")] = None,
-    *, out, replications, seed, set_,  # SIMULATION_OPTIONS
-    workers: Annotated[Optional[int], typer.Option(
-        "--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores "
-        "this process may use, at most one per replication and no more than fit in memory.")] = None,
+    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
     """Plan a team's headcount, period by period, to meet every SLA, and when to hire.
 
@@ -1415,10 +1412,7 @@ def grant(
         "(default: --from's month and day).")] = None,
     confidence: Annotated[float, typer.Option(
         "--confidence", help="Share of replications in which every SLA must be met, between 0 and 1, e.g. 0.9.")] = 0.9,
-    *, out, replications, seed, set_,  # SIMULATION_OPTIONS
-    workers: Annotated[Optional[int], typer.Option(
-        "--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores "
-        "this process may use, at most one per replication and no more than fit in memory.")] = None,
+    *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
     """Size a grant: the analysts each scenario's SLAs need per grant year, and their full cost.
 
