@@ -63,8 +63,10 @@ def test_every_thread_gets_the_one_pool():
 
 def test_workers_do_not_inherit_a_lock_the_server_holds(monkeypatch):
     """A forked worker would copy the lock held (with no thread left to release it) and wait for ever."""
-    for name, value in (("_pool", None), ("_warmed", [])):
-        monkeypatch.setattr(workers, name, value)  # a pool of this test's own, started while the lock is held
+    # a pool of this test's own, started while the lock is held; the server's pool, its warm-up queue and
+    # the pids read from it are all given back afterwards (a later test waits on that queue)
+    for name, value in (("_pool", None), ("_warm", None), ("_warmed", [])):
+        monkeypatch.setattr(workers, name, value)
     with HELD:
         pool = workers.executor()
     try:
