@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from capsim.kernel import first_of_each
+from capsim.kernel import first_of_each, screen_windows
 from capsim.scenario import (
     Clock,
     GrowthExponential,
@@ -184,7 +184,7 @@ class StreamSource:
         self.spot_check = hashing.spot_check if hashing.enabled else 0.0
         self.screens = self.match_rate > 0.0 and (self.stream.mix.known > 0 or self.stream.recirculation > 0)
         """Whether hash matching can clear any of this stream's items (without known items or
-        recirculated copies it clears none, and :meth:`_screen` draws nothing)."""
+        recirculated copies it clears none, and :meth:`draw` draws nothing for it)."""
         self.priority = scenario.priorities.index(self.stream.priority)
         self.priorities = scenario.priorities
         classifier = scenario.tooling.classifier
@@ -230,20 +230,12 @@ class StreamSource:
         window = t1 - t0 if window is None else window
         first, last = int(t0 // self.width), min(int(math.ceil(t1 / self.width)), len(self.means))
         flow = self.rngs["arrivals"].poisson(self.means[first:last])  # cells of the Poisson flow
-        kept = flow if not self.screens else np.empty_like(flow)  # of which reach a human
         edges = np.arange(t0, t1, window)  # the windows' starts
         lumps = [(at, n) for at, n in self._lumps if t0 <= at < t1]  # the backlog and bursts: at one instant
-        lump_kept = np.zeros(len(lumps), dtype=np.int64)
-        known = np.zeros(len(edges))
-        screened = edges if self.screens else sorted({edges[int((at - t0) // window)] for at, _ in lumps})
-        for w0 in screened:  # hash matching draws window by window, a window's lumps after its cells
-            w = int((w0 - t0) // window)
-            c0, c1 = int(w0 // self.width) - first, min(int(math.ceil(min(w0 + window, t1) / self.width)), last) - first
-            mine = [k for k, (at, _) in enumerate(lumps) if w0 <= at < w0 + window]
-            part = np.concatenate([flow[c0:c1], [lumps[k][1] for k in mine]]).astype(flow.dtype) if mine else flow[c0:c1]
-            reviewed, known[w] = self._screen(part, listed_share)
-            kept[c0:c1] = reviewed[:c1 - c0]
-            lump_kept[mine] = reviewed[c1 - c0:]
+        if self.screens:  # of which reach a human; per window, how many of those are known
+            kept, lump_kept, known = self._screen(flow, edges, window, t1, first, last, lumps, listed_share)
+        else:
+            kept, lump_kept, known = flow, np.array([n for _, n in lumps], dtype=np.int64), np.zeros(len(edges))
         self.arrived_per_cell[first:last] += flow
         self.cleared_per_cell[first:last] += flow - kept
         for (at, n), k in zip(lumps, lump_kept):
@@ -277,23 +269,26 @@ class StreamSource:
             sizes=sizes,
         )
 
-    def _screen(self, counts: np.ndarray, listed_share: float) -> tuple[np.ndarray, int]:
-        """Hash matching on per-cell counts: how many reach a human, and how many of those are known.
+    def _screen(self, flow: np.ndarray, edges: np.ndarray, window: float, t1: float, first: int, last: int,
+                lumps: list[tuple[float, int]], listed_share: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Hash matching on the per-cell counts ``flow`` (cells ``first:last``) of the consecutive
+        windows starting at ``edges`` (seconds; each ``window`` long, the last cut at ``t1``), and on
+        the ``lumps`` (time, count) of backlog and bursts, each counted after its window's cells:
+        how many of each cell and of each lump reach a human, and per window how many of those are known.
 
         Known items are matched with the list's match rate; of the rest, recirculated copies
         match if their original is on the list; a spot-check share of everything cleared is
-        still sent to a human. All drawn as counts — never item by item.
+        still sent to a human. All drawn as counts — never item by item —, window by window
+        (:func:`capsim.kernel.screen_windows`: the draws of numpy's binomials one window at a time).
         """
-        if not self.screens:
-            return counts, 0
-        rng = self.rngs["clearing"]
-        known = rng.binomial(counts, self.stream.mix.known)
-        matched = rng.binomial(known, self.match_rate)
-        copies = rng.binomial(counts - known, self.stream.recirculation) if self.stream.recirculation else 0 * counts
-        copies_matched = rng.binomial(copies, min(listed_share, 1.0)) if listed_share > 0 else 0 * counts
-        cleared = matched + copies_matched
-        spot = rng.binomial(cleared, self.spot_check) if self.spot_check else 0 * counts
-        return counts - cleared + spot, int((known - matched + spot).sum())
+        ends = np.minimum(np.ceil(np.minimum(edges + window, t1) / self.width).astype(np.int64), last) - first
+        of = ((np.array([at for at, _ in lumps]) - edges[0]) // window).astype(np.int64)  # each lump's window
+        counts = np.insert(flow, ends[of], [n for _, n in lumps])  # a window's lumps after its cells
+        bounds = np.concatenate([[0], ends + np.cumsum(np.bincount(of, minlength=len(edges)))])
+        reviewed, known = screen_windows(self.rngs["clearing"], counts, bounds, self.stream.mix.known, self.match_rate,
+                                         self.stream.recirculation, listed_share, self.spot_check)
+        slots = ends[of] + np.arange(len(lumps))  # where the lumps are in ``counts``
+        return np.delete(reviewed, slots), reviewed[slots], known.astype(np.float64)
 
     def _flags(self, sizes: np.ndarray, known_shares: np.ndarray) -> np.ndarray:
         """Attribute bits for reviewed items in runs of ``sizes`` (a batch window's each); in each

@@ -28,7 +28,7 @@ import numpy as np
 import simpy
 
 from capsim.demand import FLAG_CRIMINAL, FLAGS, STAGES, StreamSource, cell_seconds, draw_review_times, expected_reviewed
-from capsim.heap import reuse_freed_memory
+from capsim.heap import plain_pages, reuse_freed_memory
 from capsim.kernel import assign, come_on_duty, finished_by, merge_windows, refer_rows, seat_heap, still_pending
 from capsim.records import CARRIED_PIECE, ItemTable, Replication
 from capsim.scenario import Clock, Route, Scenario, Team
@@ -558,6 +558,8 @@ def runout_limit(clock: Clock) -> float:
 def simulate_replication(scenario: Scenario, seed: int, replication: int = 0) -> Replication:
     """Run one replication of ``scenario`` with the random streams of (seed, replication).
 
-    The process keeps freed memory for the next replication's arrays (:func:`capsim.heap.reuse_freed_memory`)."""
+    The process keeps freed memory for the next replication's arrays (:func:`capsim.heap.reuse_freed_memory`),
+    and its arrays take ordinary pages (:func:`capsim.heap.plain_pages`)."""
     reuse_freed_memory()
+    plain_pages()
     return Simulation(scenario, seed, replication).run()

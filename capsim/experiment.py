@@ -68,7 +68,7 @@ def run_measured(scenario: Scenario, seed: int, replication: int, periods: Granu
     # the whole run's item counts and every period's, in one pass (one period is the whole run: not counted again)
     several = calendar_periods(scenario, periods) if periods else []
     bounds = boundaries(several) if len(several) > 1 else ()
-    tallies = window_counts(scenario, rep, bounds)
+    tallies, rows = window_counts(scenario, rep, bounds)  # and where each period's rows are
     backlog = backlogs(rep, events, bounds)  # and every backlog at the start and at most, in one merge
     if series:
         metrics, frame = measure(scenario, rep, events, tallies[0], backlog[0])
@@ -76,7 +76,7 @@ def run_measured(scenario: Scenario, seed: int, replication: int, periods: Granu
     else:
         metrics = replication_metrics(scenario, rep, events=events, tallies=tallies[0], backlog=backlog[0])
         frame = pd.DataFrame()
-    by_period = (tallies[1:], backlog[1:]) if len(several) > 1 else (None, None)
+    by_period = (tallies[1:], backlog[1:], rows) if len(several) > 1 else (None, None, None)
     return metrics, frame, period_metrics(scenario, rep, periods, metrics, events, *by_period) if periods else {}
 
 

@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
-from scipy.special import ndtri, stdtrit  # quantiles as scipy.stats computes them, without its second of import
+from scipy.special import betaincinv, ndtri, stdtrit  # quantiles as scipy.stats computes them, without its second of import
 
 DAYS_PER_YEAR = 365.25
 """Days in a year, as in :mod:`capsim.units`."""
@@ -364,11 +364,9 @@ def count_ratio_interval(earlier_count: float, later_count: float, level: float 
     c1, c2 = float(earlier_count), float(later_count)
     if not (c1 > 0 and c2 > 0):
         raise SeriesTooShortError(f"a count ratio needs both counts above zero; got {c1:g} and {c2:g}")
-    from scipy import stats
-
     alpha = 1.0 - level
-    p_low = float(stats.beta.ppf(alpha / 2.0, c2, c1 + 1.0))
-    p_high = float(stats.beta.ppf(1.0 - alpha / 2.0, c2 + 1.0, c1))
+    p_low = float(betaincinv(c2, c1 + 1.0, alpha / 2.0))  # the Beta quantiles (scipy.stats.beta.ppf's bits)
+    p_high = float(betaincinv(c2 + 1.0, c1, 1.0 - alpha / 2.0))
     return p_low / (1.0 - p_low), p_high / (1.0 - p_high)
 
 

@@ -432,6 +432,58 @@ def first_of_each(values: np.ndarray, counts: np.ndarray, kept: np.ndarray) -> n
 
 
 @njit(cache=True)
+def screen_windows(
+    rng: np.random.Generator,
+    counts: np.ndarray,
+    bounds: np.ndarray,
+    known_share: float,
+    match_rate: float,
+    recirculation: float,
+    listed_share: float,
+    spot_check: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hash matching's binomial draws on item counts, window by window (window ``w``'s counts are
+    ``counts[bounds[w]:bounds[w + 1]]``): of each count, ``known_share`` are known, of which
+    ``match_rate`` are matched; of the rest, ``recirculation`` are copies, of which ``listed_share``
+    (at most 1) are matched; ``spot_check`` of everything matched is still sent to a human.
+
+    The draws are those of numpy's ``rng.binomial`` called on a window's counts for each stage in
+    turn (a stage whose share is 0 draws nothing), then on the next window's: numba's binomial is
+    numpy's algorithm, drawing the same numbers, so the counts are bit for bit those of that loop
+    (:meth:`capsim.demand.StreamSource._screen`), without a numpy call per window and stage.
+    Returns how many of each count reach a human, and per window how many of those are known."""
+    n = len(counts)
+    known = np.empty(n, dtype=np.int64)
+    matched = np.empty(n, dtype=np.int64)
+    copies = np.zeros(n, dtype=np.int64)
+    copies_matched = np.zeros(n, dtype=np.int64)
+    spot = np.zeros(n, dtype=np.int64)
+    reviewed = np.empty(n, dtype=np.int64)
+    known_reviewed = np.zeros(len(bounds) - 1, dtype=np.int64)
+    listed = min(listed_share, 1.0)
+    for w in range(len(bounds) - 1):
+        lo = bounds[w]
+        hi = bounds[w + 1]
+        for i in range(lo, hi):
+            known[i] = rng.binomial(counts[i], known_share)
+        for i in range(lo, hi):
+            matched[i] = rng.binomial(known[i], match_rate)
+        if recirculation != 0.0:
+            for i in range(lo, hi):
+                copies[i] = rng.binomial(counts[i] - known[i], recirculation)
+        if listed_share > 0.0:
+            for i in range(lo, hi):
+                copies_matched[i] = rng.binomial(copies[i], listed)
+        if spot_check != 0.0:
+            for i in range(lo, hi):
+                spot[i] = rng.binomial(matched[i] + copies_matched[i], spot_check)
+        for i in range(lo, hi):
+            reviewed[i] = counts[i] - (matched[i] + copies_matched[i]) + spot[i]
+            known_reviewed[w] += known[i] - matched[i] + spot[i]
+    return reviewed, known_reviewed
+
+
+@njit(cache=True)
 def merge_windows(arrival: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """The order in which to admit several streams' arrivals drawn over consecutive windows.
 

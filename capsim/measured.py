@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from capsim.passes import last_finished, team_of_started, window_bounds, worked_values
+from capsim.passes import worked_values
 from capsim.records import Items, Replication
 
 
@@ -50,21 +50,19 @@ class Measured:
         """Whether this is a calendar period rather than the whole run."""
         return bool(np.isfinite(self.until))
 
-    def worked(self, teams: int) -> tuple[np.ndarray, np.ndarray]:
-        """Per row, its team if its assessment started in [``t0``, ``until``), else -1; and how many
-        such rows each of the ``teams`` has (:func:`capsim.passes.team_of_started`)."""
-        return team_of_started(self.items.start, self.items.team, self.t0, self.until, teams)
-
-    def served(self, key: np.ndarray, counts: np.ndarray, by_team: bool
-               ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-        """The review times of the rows started in the window (``key`` ≥ 0, ``counts`` of them per
-        team: :meth:`worked`), in row order, and, with ``by_team``, grouped by team: ``(grouped,
-        offsets)``, team ``t``'s in row order at ``grouped[offsets[t]:offsets[t + 1]]`` (else
-        ``grouped`` is empty): one pass (:func:`capsim.passes.worked_values`)."""
+    def worked(self, counts: np.ndarray, by_team: bool) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """In one pass (:func:`capsim.passes.worked_values`): per row, its team if its assessment
+        started in [``t0``, ``until``), else -1 (``key``); the review times of those rows, in row
+        order; and, with ``by_team``, the same grouped by team: ``(grouped, offsets)``, team ``t``'s
+        in row order at ``grouped[offsets[t]:offsets[t + 1]]`` (else ``grouped`` is empty).
+        ``counts``: how many such rows each team has (the window's assessments per team,
+        :func:`capsim.passes.window_tallies`)."""
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        key = np.empty(len(self.items), dtype=np.int16)
         every, grouped = np.empty(int(offsets[-1])), np.empty(int(offsets[-1]) if by_team else 0)
-        worked_values(key, self.items.service, offsets, every, grouped)
-        return every, (grouped, offsets)
+        worked_values(self.items.start, self.items.team, self.items.service, self.t0, self.until, offsets, key, every,
+                      grouped)
+        return key, every, (grouped, offsets)
 
     def work_seconds(self, rows: np.ndarray, served: np.ndarray | None = None) -> float:
         """Seconds of assessment done by ``t1`` on the started ``rows`` (a mask): their review
@@ -95,23 +93,25 @@ def whole_run(rep: Replication) -> Measured:
                     in_hand=after.in_hand, left=after.left, runout_seconds=after.seconds)
 
 
-def period(rep: Replication, t0: float, t1: float) -> Measured:
-    """The calendar period [``t0``, ``t1``) of ``rep`` (seconds, within the warm-up's end and the
-    horizon), measured as the copied window of tests/window_reference.py gives it."""
+def periods(rep: Replication, bounds: np.ndarray, rows: np.ndarray, lasts: np.ndarray) -> list[Measured]:
+    """Each calendar period [``bounds[k]``, ``bounds[k + 1]``) of ``rep`` (seconds, consecutive, within
+    the warm-up's end and the horizon), measured as the copied window of tests/window_reference.py
+    gives it: ``rows[k]`` the range ``(lo, hi)`` holding its rows and ``lasts[k]`` the last eventual
+    end or expiry of its rows, as :func:`capsim.passes.window_tallies` finds them."""
     items, after = rep.items, rep.after
-    lo, hi = window_bounds(items.arrival, items.start, items.deadline, float(t0), float(t1))  # one compiled pass
-    view = Items(**{name: getattr(items, name)[lo:hi] for name in Items.__dataclass_fields__})
-    eventual_start, eventual_end = rep.eventual_start[lo:hi], rep.eventual_end[lo:hi]
-    if t1 >= rep.horizon:  # the replication's own run-out: its rows in hand at the horizon
-        keep = (after.in_hand >= lo) & (after.in_hand < hi)
-        in_hand, left = after.in_hand[keep] - lo, after.left[keep]
-    else:
-        in_hand = np.flatnonzero((view.start < t1) & ~(eventual_end <= t1))
-        left = np.minimum(eventual_end[in_hand] - t1, view.service[in_hand])
-    last = last_finished(view.arrival, view.start, view.deadline, eventual_start, eventual_end, float(after.stopped),
-                         float(t0), float(t1))
-    last = last if np.isfinite(last) else t1
-    seconds = max(last - t1, 0.0) if after.complete else after.stopped - t1
-    return Measured(items=view, lo=int(lo), t0=float(t0), t1=float(t1), until=float(t1), since=float(t0),
-                    eventual_start=eventual_start, eventual_end=eventual_end, censored=rep.censored[lo:hi],
-                    in_hand=in_hand, left=left, runout_seconds=float(seconds))
+    out = []
+    for t0, t1, (lo, hi), last in zip(bounds[:-1].tolist(), bounds[1:].tolist(), rows.tolist(), lasts.tolist()):
+        view = Items(**{name: getattr(items, name)[lo:hi] for name in Items.__dataclass_fields__})
+        eventual_start, eventual_end = rep.eventual_start[lo:hi], rep.eventual_end[lo:hi]
+        if t1 >= rep.horizon:  # the replication's own run-out: its rows in hand at the horizon
+            keep = (after.in_hand >= lo) & (after.in_hand < hi)
+            in_hand, left = after.in_hand[keep] - lo, after.left[keep]
+        else:
+            in_hand = np.flatnonzero((view.start < t1) & ~(eventual_end <= t1))
+            left = np.minimum(eventual_end[in_hand] - t1, view.service[in_hand])
+        last = last if np.isfinite(last) else t1
+        seconds = max(last - t1, 0.0) if after.complete else after.stopped - t1
+        out.append(Measured(items=view, lo=int(lo), t0=float(t0), t1=float(t1), until=float(t1), since=float(t0),
+                            eventual_start=eventual_start, eventual_end=eventual_end, censored=rep.censored[lo:hi],
+                            in_hand=in_hand, left=left, runout_seconds=float(seconds)))
+    return out

@@ -67,9 +67,18 @@ def _mean(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else float("nan")
 
 
+def _same_mean(values: np.ndarray, whole: np.ndarray, mean: float) -> float:
+    """:func:`_mean` of ``values``, a group of :class:`MeasuredWaits` that is ``whole`` itself when
+    it is as long (all of it: ``mean``, already taken, not taken again)."""
+    return mean if len(values) == len(whole) else _mean(values)
+
+
 Tallies = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 """One window's counts from :func:`capsim.passes.window_tallies`: ``(counts, per_team, direct,
 by_team, met, known)``."""
+
+PeriodRows = tuple[np.ndarray, np.ndarray]
+"""Where each calendar period's rows are, from :func:`capsim.passes.window_tallies`: ``(rows, last)``."""
 
 
 def measure(scenario: Scenario, rep: Replication, events: tuple[np.ndarray, np.ndarray] | None = None,
@@ -84,21 +93,21 @@ def measure(scenario: Scenario, rep: Replication, events: tuple[np.ndarray, np.n
 
 
 def window_counts(scenario: Scenario, rep: Replication, bounds: tuple[float, ...] | np.ndarray = ()
-                  ) -> list[Tallies]:
+                  ) -> tuple[list[Tallies], PeriodRows]:
     """The item counts, known waits' group sizes and SLA tallies of the whole run, then of each
     calendar period [``bounds[k]``, ``bounds[k + 1]``) (seconds, in time order), measured as
-    :func:`replication_metrics` measures it: one compiled pass over the rows
-    (:func:`capsim.passes.window_tallies`)."""
+    :func:`replication_metrics` measures it; and where each period's rows are (for
+    :func:`capsim.measured.periods`): one compiled pass over the rows (:func:`capsim.passes.window_tallies`)."""
     items = rep.items
     within = np.full(len(scenario.priorities), np.nan)  # no SLA: never met (and never read)
     for sla in scenario.sla:
         within[scenario.priorities.index(sla.priority)] = sla.within
-    tallies = window_tallies(
+    *tallies, rows, lasts = window_tallies(
         items.arrival, items.start, items.deadline, items.parent, items.team, items.priority, items.stream,
         items.flags, rep.censored, rep.eventual_start, rep.eventual_end, float(rep.warmup), float(rep.horizon),
         np.asarray(bounds, dtype=np.float64), float(rep.after.stopped), len(scenario.workforce), FLAG_AI,
-        FLAG_CRIMINAL, FLAG_REALISTIC, _original_priority(scenario), within)
-    return [tuple(part[k] for part in tallies) for k in range(len(tallies[0]))]
+        FLAG_CRIMINAL, FLAG_REALISTIC, FLAG_FLAGGED_HARMFUL, _original_priority(scenario), within)
+    return [tuple(part[k] for part in tallies) for k in range(len(tallies[0]))], (rows, lasts)
 
 
 def replication_metrics(scenario: Scenario, rep: Replication, window: Measured | None = None,
@@ -110,7 +119,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     Item metrics are over items arriving from the streams (not referrals); hours and costs
     are over every team. With more than one team, per-team metrics follow.
 
-    With ``window`` (a calendar period, :func:`capsim.measured.period`), the metrics of that
+    With ``window`` (a calendar period, :func:`capsim.measured.periods`), the metrics of that
     period as if the run had been measured over it alone (:mod:`capsim.periods`; ``scenario``'s
     clock then spans the period, for the costs); ``events`` are :func:`sorted_events` of
     ``rep``, if already sorted; ``tallies`` the window's :func:`window_counts`, if already counted;
@@ -119,7 +128,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     w = whole_run(rep) if window is None else window
     items, horizon, warmup = w.items, w.t1, w.t0
     if tallies is None:  # one compiled pass: item counts, waits' group sizes, SLA tallies (the window's: the last)
-        tallies = window_counts(scenario, rep, (w.t0, w.t1) if w.is_period else ())[-1]
+        tallies = window_counts(scenario, rep, (w.t0, w.t1) if w.is_period else ())[0][-1]
     counts, per_team, *wait_counts, met, known = tallies
     count = dict(zip(ITEM_COUNTS, (int(c) for c in counts)))
     first_cell = int(np.ceil(warmup / rep.cell_seconds))
@@ -131,18 +140,18 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     p_wait = np.count_nonzero(wait > 0) / len(wait) if len(wait) else float("nan")
     wait_mean, tta_mean = _mean(wait), _mean(tta)
     # the streams' own items per priority (referrals count at their team)
-    priority_means = {p: _mean(waits.direct_priority(p)) for p in used_priorities(scenario)}
+    priority_means = {p: _same_mean(waits.direct_priority(p), wait, wait_mean) for p in used_priorities(scenario)}
     (wait_p90,) = quantiles(wait, (0.9,))  # exact: numpy's quantiles, bit for bit
     tta_p50, tta_p90, tta_p95 = quantiles(tta, (0.5, 0.9, 0.95))
-    key, started_by_team = w.worked(len(scenario.workforce))  # the team of each assessment started in the window
-    served, by_team = w.served(key, started_by_team, len(scenario.workforce) > 1)  # their review times, in one pass
+    # the team of each assessment started in the window and their review times, in one pass
+    key, served, by_team = w.worked(per_team[:, 2], len(scenario.workforce) > 1)
     analyst_seconds = w.team_work_seconds(key, None, served)
     available = sum(plan.available_seconds(warmup, horizon) for plan in rep.shifts)
     usable = sum(plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team))
                  for plan, team in zip(rep.shifts, scenario.workforce))
     backlog_start, most = backlog if backlog is not None else backlog_start_and_max(
         rep, events, *((w.until, w.t0) if w.is_period else ()))
-    exposure = _exposure(rep, w, key, started_by_team)
+    exposure = _exposure(rep, w, key, per_team[:, 2])
     years = (horizon - warmup) / SECONDS_PER_YEAR
     arrivals = float(count["scope"] + cleared)
     staff = staff_cost(scenario, years, rep.shifts)  # analysts actually in post, hires and overtime
@@ -163,7 +172,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
         "expirations": float(count["expirations"]),
         "backlog_end": float(count["backlog_end"]),
         "backlog_max": most,
-        "backlog_mean": _backlog_mean(w),
+        "backlog_mean": _backlog_mean(w, count["queued"]),
         "wait_mean": wait_mean,
         "wait_p90": wait_p90,
         "p_wait": p_wait,
@@ -203,7 +212,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     )
     if len(scenario.workforce) > 1:
         m.update(team_metrics(scenario, rep, w, key, by_team, per_team, waits, slas))
-    m.update(side_effect_metrics(scenario, rep, w))
+    m.update(side_effect_metrics(scenario, rep, count, w))
     return m
 
 
@@ -370,17 +379,19 @@ def backlog_mean(rep: Replication, window: tuple[float, float] | None = None) ->
     return _queue_mean(rep.items, float(rep.horizon), float(t0), float(t1), np.inf, -np.inf)
 
 
-def _backlog_mean(w: Measured) -> float:
-    """:func:`backlog_mean` over ``w``: its own rows, as if its end were the horizon."""
-    return _queue_mean(w.items, w.t1, w.t0, w.t1, w.until, w.since)
+def _backlog_mean(w: Measured, queued: int) -> float:
+    """:func:`backlog_mean` over ``w``: its own rows, as if its end were the horizon (``queued`` of
+    them: :func:`capsim.passes.window_tallies`)."""
+    return _queue_mean(w.items, w.t1, w.t0, w.t1, w.until, w.since, queued)
 
 
-def _queue_mean(items: Items, horizon: float, t0: float, t1: float, until: float, since: float) -> float:
-    """Items waiting averaged over [``t0``, ``t1``] (:func:`capsim.passes.queue_seconds`, its rows
-    chosen by ``until`` and ``since``)."""
+def _queue_mean(items: Items, horizon: float, t0: float, t1: float, until: float, since: float,
+                rows: int = -1) -> float:
+    """Items waiting averaged over [``t0``, ``t1``] (:func:`capsim.passes.queue_seconds`, its ``rows``
+    chosen by ``until`` and ``since``; -1: counted there)."""
     if t1 <= t0:
         return float("nan")
-    return queue_seconds(items.arrival, items.start, items.deadline, horizon, t0, t1, until, since) / (t1 - t0)
+    return queue_seconds(items.arrival, items.start, items.deadline, horizon, t0, t1, until, since, rows) / (t1 - t0)
 
 
 def team_metrics(scenario: Scenario, rep: Replication, w: Measured, key: np.ndarray,
@@ -393,8 +404,8 @@ def team_metrics(scenario: Scenario, rep: Replication, w: Measured, key: np.ndar
 
     ``key`` gives the team of each assessment started in ``w`` (after the warm-up; -1 for other
     rows: :meth:`capsim.measured.Measured.worked`), ``served_by_team`` their review times grouped
-    by team (:meth:`capsim.measured.Measured.served`), ``per_team`` the items assessed and waiting
-    per team (:func:`capsim.passes.window_tallies`)."""
+    by team (also :meth:`capsim.measured.Measured.worked`), ``per_team`` the items assessed and
+    waiting per team (:func:`capsim.passes.window_tallies`)."""
     items, horizon, warmup = w.items, w.t1, w.t0
     handled = team_priorities(scenario)
     served, offsets = served_by_team  # each team's review times, in order
@@ -405,9 +416,10 @@ def team_metrics(scenario: Scenario, rep: Replication, w: Measured, key: np.ndar
         available = plan.available_seconds(warmup, horizon) / SECONDS_PER_HOUR
         usable = plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team)) / SECONDS_PER_HOUR
         m[f"assessed_{team.team}"] = float(per_team[t, 0])
-        m[f"wait_mean_{team.team}"] = _mean(waits.team(t))
+        team_waits = waits.team(t)
+        m[f"wait_mean_{team.team}"] = team_mean = _mean(team_waits)
         for p in handled[team.team]:
-            m[f"wait_mean_{p}_{team.team}"] = _mean(waits.team_priority(t, p))
+            m[f"wait_mean_{p}_{team.team}"] = _same_mean(waits.team_priority(t, p), team_waits, team_mean)
         for sla in scenario.sla:
             if sla.priority in handled[team.team]:
                 m[f"sla_{sla.priority}_{team.team}"] = slas.share(sla.priority, t)
@@ -435,7 +447,7 @@ def exposure_per_analyst_shift(rep: Replication, worked: np.ndarray) -> np.ndarr
 
 def _exposure(rep: Replication, w: Measured, key: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """:func:`exposure_per_analyst_shift` of ``w``'s rows whose ``key`` is their team (-1 for rows
-    not counted), ``counts`` of them per team (:meth:`capsim.measured.Measured.worked`)."""
+    not counted), ``counts`` of them per team (:func:`capsim.passes.window_tallies`' assessments per team)."""
     items = w.items
     whole = key  # rows done in one shift (a copy, once, if some were carried over shifts)
     team_blocks, first, headcount, shifts, pieces_of = [0], [], [], [], []

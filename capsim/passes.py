@@ -261,57 +261,27 @@ def shift_totals(key: np.ndarray, start: np.ndarray, analyst: np.ndarray, second
 
 
 @njit(cache=True)
-def count_rows(arrival: np.ndarray, parent: np.ndarray, flags: np.ndarray, t0: float, until: float, referred: bool,
-               set_bits: int, clear_bits: int) -> int:
-    """How many rows arrived in [``t0``, ``until``), were ``referred`` by another team (``parent``
-    ≥ 0) or not, and have every flag of ``set_bits`` and none of ``clear_bits``: the count of
-    ``(arrival >= t0) & (arrival < until) & ((parent >= 0) == referred) & (flags & set_bits == set_bits)
-    & (flags & clear_bits == 0)``, in one pass with no temporary arrays."""
-    n = 0
-    for i in range(arrival.shape[0]):
-        f = flags[i]
-        if (arrival[i] >= t0 and arrival[i] < until and (parent[i] >= 0) == referred
-                and f & set_bits == set_bits and f & clear_bits == 0):
-            n += 1
-    return n
-
-
-@njit(cache=True)
-def worked_values(key: np.ndarray, values: np.ndarray, offsets: np.ndarray, every: np.ndarray,
-                  grouped: np.ndarray) -> None:
-    """The ``values`` of the rows whose ``key`` is a group (≥ 0), in row order, written to ``every``
-    (``values[key >= 0]``) and, unless ``grouped`` is empty, each group's to
-    ``grouped[offsets[g]:offsets[g + 1]]`` in row order (:func:`group_values`), in one pass:
-    ``offsets`` are the running sums of the groups' sizes, already counted
-    (:func:`team_of_started`). The caller allocates the outputs (see :func:`waits_of`)."""
+def worked_values(start: np.ndarray, team: np.ndarray, values: np.ndarray, t0: float, until: float,
+                  offsets: np.ndarray, key: np.ndarray, every: np.ndarray, grouped: np.ndarray) -> None:
+    """In one pass: per row, its ``team`` if its assessment started in [``t0``, ``until``), else -1,
+    written to ``key`` (``np.where((start >= t0) & (start < until), team, -1)``); the ``values`` of
+    those rows, in row order, to ``every`` (``values[key >= 0]``) and, unless ``grouped`` is empty,
+    each team's to ``grouped[offsets[g]:offsets[g + 1]]`` in row order (:func:`group_values`):
+    ``offsets`` are the running sums of the teams' counts of such rows, already counted
+    (:func:`window_tallies`' assessments per team). The caller allocates the outputs (see :func:`waits_of`)."""
     k = 0
     fill = offsets[:-1].copy()
-    for i in range(key.shape[0]):
-        g = key[i]
-        if g < 0:
+    for i in range(start.shape[0]):
+        if not (start[i] >= t0 and start[i] < until):
+            key[i] = -1
             continue
+        g = team[i]
+        key[i] = g
         every[k] = values[i]
         k += 1
         if grouped.shape[0]:
             grouped[fill[g]] = values[i]
             fill[g] += 1
-
-
-@njit(cache=True)
-def team_of_started(start: np.ndarray, team: np.ndarray, t0: float, until: float, teams: int
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, its ``team`` if its assessment started in [``t0``, ``until``), else -1; and how
-    many such rows each of the ``teams`` has: ``np.where((start >= t0) & (start < until), team, -1)``
-    and its ``bincount``, in one pass."""
-    key = np.empty(start.shape[0], dtype=np.int16)
-    counts = np.zeros(teams, dtype=np.int64)
-    for i in range(start.shape[0]):
-        if start[i] >= t0 and start[i] < until:
-            key[i] = team[i]
-            counts[team[i]] += 1
-        else:
-            key[i] = -1
-    return key, counts
 
 
 @njit(cache=True)
@@ -374,7 +344,8 @@ def series_counts(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, 
 
 
 ITEM_COUNTS = ("scope", "assessed", "expired", "waiting", "censored", "referred", "assessments", "expirations",
-               "backlog_end", "ai_generated", "assessed_criminal", "assessed_realistic")
+               "backlog_end", "ai_generated", "assessed_criminal", "assessed_realistic", "synthetic_referred",
+               "harmful_missed", "queued")
 """What :func:`window_tallies` counts, in the order of its first result (see there)."""
 
 
@@ -441,11 +412,12 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
                    team: np.ndarray, priority: np.ndarray, stream: np.ndarray, flags: np.ndarray,
                    censored: np.ndarray, eventual_start: np.ndarray, eventual_end: np.ndarray, warmup: float,
                    horizon: float, bounds: np.ndarray, stopped: float, teams: int, ai: int, criminal: int,
-                   realistic: int, stream_priority: np.ndarray, within: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                   realistic: int, harmful: int, stream_priority: np.ndarray, within: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                              np.ndarray]:
     """The counts of the whole run and of each calendar period in one pass, each row read once:
-    ``(counts, per_team, direct, by_team, met, known)``, each with a leading axis of windows:
-    0 the whole run (from ``warmup`` to ``horizon``, ``until`` +inf), ``1 + k`` the period
+    ``(counts, per_team, direct, by_team, met, known, rows, last)``, the first six with a leading
+    axis of windows: 0 the whole run (from ``warmup`` to ``horizon``, ``until`` +inf), ``1 + k`` the period
     [``bounds[k]``, ``bounds[k + 1]``) (``bounds``: the periods' boundaries in time order, empty for
     none), measured as the copied window of tests/window_reference.py gives it: its start as the
     ``warmup``, its end as the ``horizon`` and as ``until``.
@@ -465,8 +437,12 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
     (measured & ~direct), ``assessments`` (started & (start >= warmup)), ``expirations``
     (expired & (deadline >= warmup)), ``backlog_end`` (waiting, every row), ``ai_generated``,
     ``assessed_criminal`` and ``assessed_realistic`` (scope, started for the last two, with that
-    flag bit set); ``per_team`` (``teams`` × 2) the items arrived at each team after the warm-up
-    and started, and the items waiting there at the horizon.
+    flag bit set), ``synthetic_referred`` (measured & ~direct, with the ``ai`` bit),
+    ``harmful_missed`` (scope, with the ``criminal`` bit and not the ``harmful`` one: flagged
+    harmful) and ``queued`` (the rows :func:`queue_seconds` sums for the window: every row; for a
+    period, those arrived before its end that left their queue at or after its start);
+    ``per_team`` (``teams`` × 3) the items arrived at each team after the warm-up and started,
+    the items waiting there at the horizon, and its ``assessments``.
 
     *Known waits* (:func:`waits_of`: ``stopped`` if ``censored``, else ``eventual_start``, is
     finite), of the rows arriving in [``warmup``, ``until``): ``direct``, of the streams' own
@@ -479,149 +455,165 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
     stream's one priority (``stream_priority``; -1: a stream with a priority mix, left out);
     row ``2 + t``, the items of team ``t`` by priority. ``met`` and ``known``, each
     ``(teams + 2) × priorities``.
+
+    *The periods' rows* (where :func:`capsim.measured.periods` finds them): ``rows[k]`` is
+    ``(lo, hi)``, every row of period ``k`` lying in ``lo:hi`` — ``lo`` the first row that had not
+    left its queue before the period's start, ``hi`` one past the last row arrived before its end
+    (at least ``lo``), as scanning from each end finds them; ``last[k]`` the last eventual end
+    (finite) or expiry (by ``stopped``, of a row never started) of the period's rows, -inf for
+    none: the maximum of the copied window of tests/window_reference.py's ``finished``.
     """
     priorities = within.shape[0]
     periods = max(bounds.shape[0] - 1, 0)
-    counts = np.zeros(12, dtype=np.int64)
-    per_team = np.zeros((teams, 2), dtype=np.int64)
-    direct = np.zeros(priorities, dtype=np.int64)
-    by_team = np.zeros(teams * priorities, dtype=np.int64)
-    met = np.zeros((teams + 2, priorities), dtype=np.int64)
-    known = np.zeros((teams + 2, priorities), dtype=np.int64)
-    p_counts = np.zeros((periods, 12), dtype=np.int64)
-    p_per_team = np.zeros((periods, teams, 2), dtype=np.int64)
-    p_direct = np.zeros((periods, priorities), dtype=np.int64)
-    p_by_team = np.zeros((periods, teams * priorities), dtype=np.int64)
-    p_met = np.zeros((periods, teams + 2, priorities), dtype=np.int64)
-    p_known = np.zeros((periods, teams + 2, priorities), dtype=np.int64)
+    windows = 1 + periods
+    # Each row's outcomes that depend only on the row itself (its kind, flags, SLA outcomes, the
+    # state it was in at its window's end) are tallied once, in small histograms keyed by the row's
+    # cell: the period it arrived in (``periods``: none) and whether it arrived after the warm-up;
+    # the windows' counts are the sums of their cells' (exact: integers), added up at the end. Only
+    # the counts of what happened within a window (assessments, expirations, the backlog at its end)
+    # are tallied per window, for each period the row was in.
+    cells = 2 * windows
+    kinds = np.zeros(cells * teams * 64 * 9, dtype=np.int64)  # cell, team, kind bits, state whole, state period
+    outcomes = np.zeros(cells * teams * priorities * 16, dtype=np.int64)  # cell, team, priority, outcome bits
+    by_stream = np.zeros(cells * priorities * 4, dtype=np.int64)  # cell, stream's priority, its outcome bits
+    counts = np.zeros((windows, 15), dtype=np.int64)
+    per_team = np.zeros((windows, teams, 3), dtype=np.int64)
+    direct = np.zeros((windows, priorities), dtype=np.int64)
+    by_team = np.zeros((windows, teams * priorities), dtype=np.int64)
+    met = np.zeros((windows, teams + 2, priorities), dtype=np.int64)
+    known = np.zeros((windows, teams + 2, priorities), dtype=np.int64)
+    expirations, backlog, queued = 0, 0, 0  # the whole run's
+    rows = np.zeros((periods, 2), dtype=np.int64)
+    rows[:, 0] = arrival.shape[0]
+    last = np.full(periods, -np.inf)
+    unset = 0  # the first period whose ``lo`` is not found yet (lo rises with the period)
     first = 0  # the first period ending after the row's arrival (rows come nearly in arrival order)
     for i in range(arrival.shape[0]):
         a, s, d = arrival[i], start[i], deadline[i]
+        t, p = team[i], priority[i]
         started = s < np.inf  # the whole run: until +inf
         expired = not started and d <= horizon
-        waiting = not started and not expired
-        measured = a >= warmup
-        own = parent[i] < 0
-        t, p = team[i], priority[i]
-        if measured and own:
-            counts[0] += 1
-            if started:
-                counts[1] += 1
-                if flags[i] & criminal:
-                    counts[10] += 1
-                if flags[i] & realistic:
-                    counts[11] += 1
-            counts[2] += expired
-            counts[3] += waiting
-            counts[4] += censored[i]
-            if flags[i] & ai:
-                counts[9] += 1
-        elif measured:
-            counts[5] += 1
         if started and s >= warmup:
-            counts[6] += 1
+            per_team[0, t, 2] += 1
         if expired and d >= warmup:
-            counts[7] += 1
-        if waiting:
-            counts[8] += 1
-            per_team[t, 1] += 1
-        waited, hit, sure, q, hit_q, sure_q = False, False, False, -1, False, False
-        if measured:
-            if started:
-                per_team[t, 0] += 1
-            waited = np.isfinite(stopped if censored[i] else eventual_start[i])
-            if waited:
-                by_team[t * priorities + p] += 1
-                if own:
-                    direct[p] += 1
-            hit, sure = _sla_outcome(a, eventual_end[i], eventual_start[i], censored[i], within[p], stopped)
-            met[2 + t, p] += hit
-            known[2 + t, p] += sure
-            if own:
-                met[0, p] += hit
-                known[0, p] += sure
-                q = stream_priority[stream[i]]
-                if q >= 0:
-                    hit_q, sure_q = _sla_outcome(a, eventual_end[i], eventual_start[i], censored[i], within[q],
-                                                 stopped)
-                    met[1, q] += hit_q
-                    known[1, q] += sure_q
-        if periods == 0:
+            expirations += 1
+        if not started and not expired:
+            backlog += 1
+            per_team[0, t, 1] += 1
+        gone = s if np.isfinite(s) else d  # when it left its queue
+        if a < np.inf and gone >= -np.inf:
+            queued += 1
+        arrived = periods  # the period the row arrived in and is measured in (periods: none)
+        if periods:
+            while first > 0 and a < bounds[first]:
+                first -= 1
+            while first < periods and a >= bounds[first + 1]:
+                first += 1
+            while unset < periods and not gone < bounds[unset]:
+                rows[unset, 0] = i
+                unset += 1
+            if first < periods and a < bounds[first + 1]:
+                rows[first, 1] = i + 1  # the last row yet arrived before the end of this period and every later one
+            ended = eventual_end[i] if np.isfinite(eventual_end[i]) else -np.inf
+            if not np.isfinite(eventual_start[i]) and d <= stopped:
+                ended = max(ended, d)
+            for k in range(first, periods):  # the periods the row is in: it left its queue at or after their start
+                t0 = bounds[k]
+                if gone < t0:
+                    break
+                t1 = bounds[k + 1]
+                if a < t1 and gone >= t0:
+                    last[k] = max(last[k], ended)
+                    counts[1 + k, 14] += 1
+                started_k = s < t1
+                expired_k = not started_k and d <= t1
+                if started_k and s >= t0:
+                    per_team[1 + k, t, 2] += 1
+                if expired_k and d >= t0:
+                    counts[1 + k, 7] += 1
+                if not started_k and not expired_k:
+                    counts[1 + k, 8] += 1
+                    per_team[1 + k, t, 1] += 1
+                if k == first and a >= t0:  # measured only in the period it arrived in
+                    arrived = k
+        measured = a >= warmup
+        if not measured and arrived == periods:
             continue
-        while first > 0 and a < bounds[first]:
-            first -= 1
-        while first < periods and a >= bounds[first + 1]:
-            first += 1
-        gone = s if np.isfinite(s) else d
-        for k in range(first, periods):  # the periods the row is in: it left its queue at or after their start
-            t0 = bounds[k]
-            if gone < t0:
-                break
-            t1 = bounds[k + 1]
-            started = s < t1
-            expired = not started and d <= t1
-            waiting = not started and not expired
-            if started and s >= t0:
-                p_counts[k, 6] += 1
-            if expired and d >= t0:
-                p_counts[k, 7] += 1
-            if waiting:
-                p_counts[k, 8] += 1
-                p_per_team[k, t, 1] += 1
-            if not (k == first and a >= t0):  # measured only in the period it arrived in
+        cell = 2 * arrived + measured
+        own = parent[i] < 0
+        f = flags[i]
+        state = 0 if started else 1 if expired else 2
+        state_k = 0
+        if arrived < periods:
+            t1 = bounds[arrived + 1]
+            state_k = 0 if s < t1 else 1 if d <= t1 else 2
+        kind = (own + 2 * (f & ai != 0) + 4 * (f & criminal != 0) + 8 * (f & realistic != 0) + 16 * censored[i]
+                + 32 * (f & harmful != 0))
+        kinds[((cell * teams + t) * 64 + kind) * 9 + 3 * state + state_k] += 1
+        waited = np.isfinite(stopped if censored[i] else eventual_start[i])
+        hit, sure = _sla_outcome(a, eventual_end[i], eventual_start[i], censored[i], within[p], stopped)
+        outcomes[((cell * teams + t) * priorities + p) * 16 + own + 2 * waited + 4 * hit + 8 * sure] += 1
+        if own:
+            q = stream_priority[stream[i]]
+            if q == p:  # its queue is its stream's priority: the same outcome
+                by_stream[(cell * priorities + q) * 4 + hit + 2 * sure] += 1
+            elif q >= 0:
+                hit_q, sure_q = _sla_outcome(a, eventual_end[i], eventual_start[i], censored[i], within[q], stopped)
+                by_stream[(cell * priorities + q) * 4 + hit_q + 2 * sure_q] += 1
+    counts[0, 7], counts[0, 8], counts[0, 14] = expirations, backlog, queued
+    for x in range(windows):
+        counts[x, 6] = per_team[x, :, 2].sum()
+    for cell in range(cells):  # each cell's tallies into its windows: the whole run if measured, its period
+        for w in range(2):
+            if w == 0 and cell % 2 == 0:
                 continue
-            if not measured:  # its outcomes, if the whole run did not need them
-                waited = np.isfinite(stopped if censored[i] else eventual_start[i])
-                hit, sure = _sla_outcome(a, eventual_end[i], eventual_start[i], censored[i], within[p], stopped)
-                q = stream_priority[stream[i]] if own else -1
-                if q >= 0:
-                    hit_q, sure_q = _sla_outcome(a, eventual_end[i], eventual_start[i], censored[i], within[q],
-                                                 stopped)
-            if own:
-                p_counts[k, 0] += 1
-                if started:
-                    p_counts[k, 1] += 1
-                    if flags[i] & criminal:
-                        p_counts[k, 10] += 1
-                    if flags[i] & realistic:
-                        p_counts[k, 11] += 1
-                p_counts[k, 2] += expired
-                p_counts[k, 3] += waiting
-                p_counts[k, 4] += censored[i]
-                if flags[i] & ai:
-                    p_counts[k, 9] += 1
-            else:
-                p_counts[k, 5] += 1
-            if started:
-                p_per_team[k, t, 0] += 1
-            if waited:
-                p_by_team[k, t * priorities + p] += 1
-                if own:
-                    p_direct[k, p] += 1
-            p_met[k, 2 + t, p] += hit
-            p_known[k, 2 + t, p] += sure
-            if own:
-                p_met[k, 0, p] += hit
-                p_known[k, 0, p] += sure
-                if q >= 0:
-                    p_met[k, 1, q] += hit_q
-                    p_known[k, 1, q] += sure_q
-    return (_stack(counts, p_counts), _stack(per_team, p_per_team), _stack(direct, p_direct),
-            _stack(by_team, p_by_team), _stack(met, p_met), _stack(known, p_known))
-
-
-@njit(cache=True)
-def _stack(whole: np.ndarray, periods: np.ndarray) -> np.ndarray:
-    """``whole`` and then each of ``periods`` (along the first axis), in one array."""
-    out = np.empty((1 + periods.shape[0],) + whole.shape, dtype=whole.dtype)
-    out[0] = whole
-    out[1:] = periods
-    return out
+            x = 0 if w == 0 else 1 + cell // 2
+            if x == windows:  # arrived in no period
+                continue
+            for u in range(teams):
+                for kind in range(64):
+                    for states in range(9):
+                        n = kinds[((cell * teams + u) * 64 + kind) * 9 + states]
+                        if n == 0:
+                            continue
+                        now = states // 3 if x == 0 else states % 3  # its state at the window's end
+                        if now == 0:
+                            per_team[x, u, 0] += n
+                        if kind & 1 == 0:
+                            counts[x, 5] += n  # referred
+                            counts[x, 12] += n * (kind >> 1 & 1)
+                            continue
+                        counts[x, 0] += n
+                        counts[x, 13] += n * (kind >> 2 & 1) * (1 - (kind >> 5 & 1))
+                        counts[x, 1 + now] += n  # assessed, expired, waiting
+                        counts[x, 4] += n * (kind >> 4 & 1)
+                        counts[x, 9] += n * (kind >> 1 & 1)
+                        if now == 0:
+                            counts[x, 10] += n * (kind >> 2 & 1)
+                            counts[x, 11] += n * (kind >> 3 & 1)
+                for r in range(priorities):
+                    for outcome in range(16):
+                        n = outcomes[((cell * teams + u) * priorities + r) * 16 + outcome]
+                        mine, seen, good, sure_n = outcome & 1, outcome >> 1 & 1, outcome >> 2 & 1, outcome >> 3 & 1
+                        by_team[x, u * priorities + r] += n * seen
+                        direct[x, r] += n * seen * mine
+                        met[x, 2 + u, r] += n * good
+                        known[x, 2 + u, r] += n * sure_n
+                        met[x, 0, r] += n * good * mine
+                        known[x, 0, r] += n * sure_n * mine
+            for q in range(priorities):
+                for outcome in range(4):
+                    n = by_stream[(cell * priorities + q) * 4 + outcome]
+                    met[x, 1, q] += n * (outcome & 1)
+                    known[x, 1, q] += n * (outcome >> 1)
+    for k in range(periods):  # lo rises with k: hi is at least every earlier period's, and at least lo
+        rows[k, 1] = max(rows[k, 1], rows[k - 1, 1] if k else 0, rows[k, 0])
+    return counts, per_team, direct, by_team, met, known, rows, last
 
 
 @njit(cache=True)
 def queue_seconds(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, horizon: float, t0: float,
-                  t1: float, until: float, since: float) -> float:
+                  t1: float, until: float, since: float, n: int = -1) -> float:
     """The items' seconds in a queue within [``t0``, ``t1``], summed: each item's from its arrival
     to its start (if it started before ``until``), else to its deadline or the horizon,
     whichever first; over the rows that arrived before ``until`` and left the queue (at their
@@ -629,11 +621,13 @@ def queue_seconds(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, 
     as np.sum adds them. (+inf and -inf: every row, as
     ``(clip(where(isfinite(start), start, minimum(deadline, horizon)), t0, t1) - clip(arrival, t0, t1)).sum()``;
     a calendar period's end and start: its rows of the copied window of tests/window_reference.py.)
+    ``n``: how many rows those are, if already counted (:func:`window_tallies`' ``queued``), else -1.
     """
-    n = 0
-    for i in range(arrival.shape[0]):
-        if arrival[i] < until and (start[i] if np.isfinite(start[i]) else deadline[i]) >= since:
-            n += 1
+    if n < 0:
+        n = 0
+        for i in range(arrival.shape[0]):
+            if arrival[i] < until and (start[i] if np.isfinite(start[i]) else deadline[i]) >= since:
+                n += 1
     sizes, sums, block = _sum_plan(n)
     i = 0
     for k in range(sums.shape[0] if n else 0):  # fill each of numpy's blocks in a tight loop, then sum it
@@ -648,39 +642,6 @@ def queue_seconds(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, 
             fill += 1
         sums[k] = _block_sum(block, fill)
     return _total(n, sums)
-
-
-@njit(cache=True)
-def window_bounds(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, t0: float,
-                  t1: float) -> tuple[int, int]:
-    """``(lo, hi)``: every row of a period (arrived before ``t1``, left the queue at or
-    after ``t0``) lies in ``lo:hi``, found by scanning from each end (rows come nearly in
-    arrival order, so the range is hardly wider than the window)."""
-    n = arrival.shape[0]
-    lo = 0
-    while lo < n and (start[lo] if np.isfinite(start[lo]) else deadline[lo]) < t0:
-        lo += 1
-    hi = n
-    while hi > lo and not arrival[hi - 1] < t1:
-        hi -= 1
-    return lo, hi
-
-
-@njit(cache=True)
-def last_finished(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, eventual_start: np.ndarray,
-                  eventual_end: np.ndarray, stopped: float, t0: float, t1: float) -> float:
-    """The last eventual end (finite) or expiry (by ``stopped``, of a row never started) of the
-    rows of the period (``start``, ``deadline``: the rows' own columns), -inf for none:
-    the maximum of the copied window of tests/window_reference.py's ``finished``."""
-    last = -np.inf
-    for i in range(arrival.shape[0]):
-        if not (arrival[i] < t1 and (start[i] if np.isfinite(start[i]) else deadline[i]) >= t0):
-            continue
-        if np.isfinite(eventual_end[i]):
-            last = max(last, eventual_end[i])
-        if not np.isfinite(eventual_start[i]) and deadline[i] <= stopped:
-            last = max(last, deadline[i])
-    return last
 
 
 @njit(cache=True)

@@ -29,8 +29,8 @@ from typing import Literal
 import numpy as np
 
 from capsim.costs import calendar_years
-from capsim.measured import period
-from capsim.metrics import Tallies, replication_metrics, sorted_events, window_counts
+from capsim.measured import periods as period_windows
+from capsim.metrics import PeriodRows, Tallies, replication_metrics, sorted_events, window_counts
 from capsim.records import Replication
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY
@@ -88,7 +88,8 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
                    whole: dict[str, float] | None = None,
                    events: tuple[np.ndarray, np.ndarray] | None = None,
                    tallies: list[Tallies] | None = None,
-                   backlog: list[tuple[float, float]] | None = None) -> dict[str, dict[str, float]]:
+                   backlog: list[tuple[float, float]] | None = None,
+                   rows: PeriodRows | None = None) -> dict[str, dict[str, float]]:
     """Every metric of :func:`capsim.metrics.replication_metrics`, per calendar period of
     :func:`calendar_periods`: period label → metric → value (see the module docstring).
 
@@ -100,15 +101,16 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
     already counted with the whole run's) their item counts, else they are counted here, in one
     pass for every period; ``backlog`` (the periods' part of :func:`capsim.metrics.backlogs`, if
     already counted with the whole run's) their backlogs at the start and at most, else each
-    period's is counted from the events."""
-    out: dict[str, dict[str, float]] = {}
+    period's is counted from the events; ``rows`` (where each period's rows are, counted with
+    ``tallies``, if given) go with ``tallies``."""
     periods = calendar_periods(scenario, by)
-    for k, p in enumerate(periods):
-        if whole is not None and (p.start, p.end) == (rep.warmup, rep.horizon):
-            out[p.label] = dict(whole)
-        else:
-            events = sorted_events(rep) if events is None else events
-            tallies = window_counts(scenario, rep, boundaries(periods))[1:] if tallies is None else tallies
-            out[p.label] = replication_metrics(over_period(scenario, p), rep, period(rep, p.start, p.end), events,
-                                               tallies[k], None if backlog is None else backlog[k])
-    return out
+    if whole is not None and len(periods) == 1 and (periods[0].start, periods[0].end) == (rep.warmup, rep.horizon):
+        return {periods[0].label: dict(whole)}
+    bounds = boundaries(periods)
+    events = sorted_events(rep) if events is None else events
+    if tallies is None:
+        tallies, rows = window_counts(scenario, rep, bounds)
+        tallies = tallies[1:]
+    windows = period_windows(rep, bounds, *rows)
+    return {p.label: replication_metrics(over_period(scenario, p), rep, windows[k], events, tallies[k],
+                                         None if backlog is None else backlog[k]) for k, p in enumerate(periods)}

@@ -87,7 +87,7 @@ class ItemTable:
             if take is None or np.ndim(values) == 0:
                 target[...] = values
             else:
-                np.take(values, take, out=target, mode="clip")  # "clip": no buffered copy
+                values.take(take, out=target, mode="clip")  # "clip": no buffered copy
         return self.add(n)
 
     def room(self, n: int) -> int:

@@ -31,28 +31,30 @@ from capsim.metric_names import (  # the output's vocabulary, re-exported here
     held_back_by_detector,
     side_effect_names,
 )
-from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_FLAGGED_SYNTHETIC, FLAGS
+from capsim.demand import FLAG_AI, FLAG_FLAGGED_SYNTHETIC, FLAGS
 from capsim.measured import Measured, whole_run
-from capsim.passes import count_rows
 from capsim.records import Replication
 from capsim.scenario import Scenario
 
 
-def side_effect_metrics(scenario: Scenario, rep: Replication, window: Measured | None = None) -> dict[str, float]:
+def side_effect_metrics(scenario: Scenario, rep: Replication, count: dict[str, int],
+                        window: Measured | None = None) -> dict[str, float]:
     """The metrics of :func:`side_effect_names` for one replication (counts; see the module
-    docstring), or for one calendar period of it (``window``, :mod:`capsim.measured`)."""
+    docstring), or for one calendar period of it (``window``, :mod:`capsim.measured`); ``count``
+    holds the window's item counts (:data:`capsim.passes.ITEM_COUNTS`: ``synthetic_referred``,
+    the referrals with the AI-generated flag, and ``harmful_missed``, the streams' criminal items
+    not flagged harmful, counted with the others in one pass)."""
     w = whole_run(rep) if window is None else window
     items = w.items
     names = side_effect_names(scenario)
-    columns = (items.arrival, items.parent, items.flags, w.t0, w.until)  # counts in one pass each (passes.count_rows)
     m: dict[str, float] = {}
     if "synthetic_referred" in names:
-        m["synthetic_referred"] = float(count_rows(*columns, True, FLAG_AI, 0))
+        m["synthetic_referred"] = float(count["synthetic_referred"])
     if "referrals_lost_real" in names:
         lost, avoided = _detector_holdbacks(scenario, w)
         m["referrals_lost_real"], m["referrals_avoided_synthetic"] = lost, avoided
     if "harmful_missed" in names:
-        m["harmful_missed"] = float(count_rows(*columns, False, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL))
+        m["harmful_missed"] = float(count["harmful_missed"])
         scope = items.direct & (items.arrival >= w.t0) & (items.arrival < w.until)
         allowed = np.array([[p in s.own_priorities for p in scenario.priorities] for s in scenario.demand], dtype=bool)
         m["reprioritised"] = float((scope & ~allowed[items.stream, items.priority]).sum())

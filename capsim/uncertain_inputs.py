@@ -113,7 +113,7 @@ class Uncertain(BaseModel):
         if len(kinds) > 1:
             raise ValueError("the parameters mix units: write them all as durations (e.g. 150d) or all as rates "
                              "(e.g. 370/day) or all as plain numbers")
-        self.frozen()  # checks the values themselves
+        self._shape()  # checks the values themselves
         return self
 
     @property
@@ -124,39 +124,52 @@ class Uncertain(BaseModel):
     def _number(self, key: str) -> float:
         return _magnitude(getattr(self, key))[0]
 
-    def frozen(self) -> Any:
-        """The distribution as a frozen :mod:`scipy.stats` distribution, in SI units (seconds, per second).
-        scipy is imported here, not at the top: scenarios load on every command, ``--help`` included."""
-        from scipy import stats
-
+    def _shape(self) -> tuple[float, float, float]:
+        """The distribution as scipy.stats parametrises it, in SI units (seconds, per second):
+        ``(shape, loc, scale)`` (shape: triangular's ``c``, lognormal's ``s``; else unused); raises
+        ValueError on values it cannot take. No scipy here: scenarios load on every command."""
         p = self._number
         if self.dist == "uniform":
             if not p("low") < p("high"):
                 raise ValueError("low must be below high")
-            return stats.uniform(loc=p("low"), scale=p("high") - p("low"))
+            return 0.0, p("low"), p("high") - p("low")
         if self.dist == "triangular":
             low, mode, high = p("low"), p("mode"), p("high")
             if not (low <= mode <= high and low < high):
                 raise ValueError("triangular needs low <= mode <= high, with low below high")
-            return stats.triang(c=(mode - low) / (high - low), loc=low, scale=high - low)
+            return (mode - low) / (high - low), low, high - low
         if self.dist == "normal":
             if not p("sd") > 0:
                 raise ValueError("sd must be above zero")
-            return stats.norm(loc=p("mean"), scale=p("sd"))
+            return 0.0, p("mean"), p("sd")
         if self.dist == "beta":
             if not (self.alpha > 0 and self.beta > 0):
                 raise ValueError("alpha and beta must be above zero")
-            return stats.beta(self.alpha, self.beta)
+            return 0.0, 0.0, 1.0
         if self.low is not None:  # lognormal from its central 95%
             low, high = p("low"), p("high")
             if not 0 < low < high:
                 raise ValueError("lognormal needs 0 < low < high")
-            return stats.lognorm(s=math.log(high / low) / (2 * Z95), scale=math.sqrt(low * high))
+            return math.log(high / low) / (2 * Z95), 0.0, math.sqrt(low * high)
         mean, cv = p("mean"), p("cv")
         if not (mean > 0 and cv > 0):
             raise ValueError("lognormal needs mean and cv above zero")
         sigma = math.sqrt(math.log1p(cv * cv))
-        return stats.lognorm(s=sigma, scale=mean / math.exp(sigma * sigma / 2))
+        return sigma, 0.0, mean / math.exp(sigma * sigma / 2)
+
+    def frozen(self) -> Any:
+        """The distribution as a frozen :mod:`scipy.stats` distribution, in SI units (seconds, per second),
+        for sampling. scipy is imported here, not at the top: scenarios load on every command."""
+        from scipy import stats
+
+        shape, loc, scale = self._shape()
+        if self.dist == "lognormal":
+            return stats.lognorm(s=shape, scale=scale)
+        if self.dist == "triangular":
+            return stats.triang(c=shape, loc=loc, scale=scale)
+        if self.dist == "beta":
+            return stats.beta(self.alpha, self.beta)
+        return {"uniform": stats.uniform, "normal": stats.norm}[self.dist](loc=loc, scale=scale)
 
     def text(self, value: float) -> str:
         """``value`` (SI units) written as a scenario would write it: ``"1.2e+07s"``, ``"0.004/s"``, ``"0.3"``."""
@@ -183,8 +196,17 @@ class Uncertain(BaseModel):
         return np.format_float_positional(value / size, precision=4, fractional=False, trim="-") + unit
 
     def central(self) -> float:
-        """The median, in SI units: the value an ordinary run uses."""
-        return float(self.frozen().median())
+        """The median, in SI units: the value an ordinary run uses; the bits of scipy's
+        ``frozen().median()`` (its quantile function at 1/2, times ``scale``, plus ``loc``), worked
+        out without importing scipy.stats (a second at start-up)."""
+        shape, loc, scale = self._shape()
+        if self.dist == "triangular":  # scipy's triang._ppf at q = 0.5
+            return (math.sqrt(shape * 0.5) if 0.5 < shape else 1.0 - math.sqrt((1.0 - shape) * 0.5)) * scale + loc
+        if self.dist == "beta":
+            from scipy.special import betaincinv  # what scipy.stats.beta's quantile function gives
+
+            return float(betaincinv(self.alpha, self.beta, 0.5))
+        return {"uniform": 0.5, "normal": 0.0, "lognormal": 1.0}[self.dist] * scale + loc  # ppf(0.5): q, ndtri, exp(0)
 
     def describe(self) -> str:
         """The distribution in one line as written: ``lognormal(low=150d, high=400d)``."""

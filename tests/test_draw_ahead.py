@@ -14,6 +14,7 @@ from capsim.demand import STAGES, StreamSource
 from capsim.engine import BATCH_SECONDS, process_rng, simulate_replication
 from capsim.scenario import load_scenario
 from capsim.units import SECONDS_PER_DAY
+from tests.test_engine_steps import numpy_screening
 
 COLUMNS = ("arrival", "flags", "service", "deadline", "stream", "priority")
 
@@ -68,3 +69,20 @@ def test_a_stream_whose_copies_match_a_learning_hash_list_is_drawn_day_by_day():
     assert source(scenario()).stateless
     rep = simulate_replication(load_scenario(raw), 5, 0)  # runs the day-by-day path
     assert len(rep.items) > 0
+
+
+def test_hash_matching_screens_each_days_cells_then_its_lumps():
+    # As before the screening was compiled: per day, numpy's binomials on the day's hourly counts
+    # followed by its lumps' (the backlog at 0 on day 0, the burst at 3d on day 3), in one call.
+    src = source(scenario())
+    src.draw(0, 4 * SECONDS_PER_DAY, 0.0, BATCH_SECONDS)
+    flow = process_rng(5, 0, "arrivals:images").poisson(src.means[:96])
+    counts = np.concatenate([flow[:24], [500], flow[24:96], [700]])
+    bounds = np.array([0, 25, 49, 73, 98])
+    reviewed, _ = numpy_screening(process_rng(5, 0, "clearing:images"), counts, bounds, src.stream.mix.known,
+                                  src.match_rate, 0.0, 0.0, src.spot_check)
+    cleared = flow - np.delete(reviewed, [24, 97])
+    cleared[0] += 500 - reviewed[24]
+    cleared[72] += 700 - reviewed[97]
+    assert np.array_equal(src.cleared_per_cell[:96], cleared) and cleared[72] > 0
+

@@ -5,8 +5,9 @@ stay the same bit for bit."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from capsim.kernel import finished_by, merge_windows, refer_rows, still_pending
+from capsim.kernel import finished_by, merge_windows, refer_rows, screen_windows, still_pending
 
 
 def test_merging_streams_drawn_ahead_is_a_stable_sort_by_window_then_arrival():
@@ -99,3 +100,39 @@ def test_items_still_pending_are_those_neither_ended_nor_expired_unstarted():
     expected = pending[~(end[pending] < np.inf) & ~(unstarted & (deadline[pending] <= 10.0))]
     assert np.array_equal(still_pending(pending, start, end, deadline, 10.0), expected)
     assert 0 < len(expected) < len(pending)
+
+
+def numpy_screening(rng, counts, bounds, known_share, match_rate, recirculation, listed_share, spot_check):
+    """Hash matching as it was drawn before :func:`screen_windows`: numpy's vectorized binomials,
+    one call per window and stage (a stage whose share is 0 not drawn)."""
+    reviewed, known_reviewed = [], []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        part = counts[lo:hi]
+        known = rng.binomial(part, known_share)
+        matched = rng.binomial(known, match_rate)
+        copies = rng.binomial(part - known, recirculation) if recirculation else 0 * part
+        copies_matched = rng.binomial(copies, min(listed_share, 1.0)) if listed_share > 0 else 0 * part
+        cleared = matched + copies_matched
+        spot = rng.binomial(cleared, spot_check) if spot_check else 0 * part
+        reviewed.append(part - cleared + spot)
+        known_reviewed.append(int((known - matched + spot).sum()))
+    return np.concatenate(reviewed), np.array(known_reviewed)
+
+
+@pytest.mark.parametrize("shares", [
+    (0.63, 1.0, 0.0, 0.0, 0.0),  # the bundled scenarios: known images, every one matched
+    (0.3, 0.97, 0.2, 0.4, 0.02),  # every stage drawn (a learning list, spot checks)
+    (0.05, 0.5, 0.1, 1.7, 0.5),  # a listed share above 1 counts as 1
+    (0.0, 1.0, 0.3, 0.0, 0.0),  # only copies, none listed yet
+    (1.0, 0.0, 0.0, 0.0, 1.0),
+])
+def test_hash_matching_draws_are_numpys_binomials_window_by_window(shares):
+    # Counts small and large (numpy's inversion and BTPE algorithms), zeros (no draw), and empty
+    # windows; the generator must be left where numpy leaves it (the next draw is the same).
+    counts = np.random.default_rng(8).poisson(np.tile([0.0, 3.0, 40.0, 2000.0], 40)).astype(np.int64)
+    bounds = np.array([0, 7, 7, 30, 95, 96, 160], dtype=np.int64)
+    ours, theirs = np.random.default_rng(21), np.random.default_rng(21)
+    reviewed, known = screen_windows(ours, counts, bounds, *shares)
+    expected_reviewed, expected_known = numpy_screening(theirs, counts, bounds, *shares)
+    assert np.array_equal(reviewed, expected_reviewed) and np.array_equal(known, expected_known)
+    assert ours.random() == theirs.random()

@@ -9,7 +9,9 @@ import textwrap
 
 import pytest
 
-from capsim.heap import reuse_freed_memory
+import numpy as np
+
+from capsim.heap import plain_pages, reuse_freed_memory
 
 FAULTS = textwrap.dedent("""
     import resource, sys
@@ -43,3 +45,13 @@ def test_a_freed_block_is_reused_without_page_faults():
 
 def test_it_is_set_once():
     assert reuse_freed_memory() is reuse_freed_memory()
+
+
+def test_numpy_no_longer_advises_huge_pages():
+    switch = (getattr(np, "_core", None) or np.core).multiarray._set_madvise_hugepage
+    assert plain_pages() and plain_pages() is plain_pages()
+    assert switch(False) is False  # the setting it replaces: already off
+    switch(True)  # numpy's default back on: plain_pages, set once, does not redo it
+    plain_pages()
+    assert switch(False) is True
+

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from capsim.metrics import sorted_events
-from capsim.passes import (ascending, count_rows, group_values, grouped_waits, last_finished, most_waiting, quantiles,
-                           queue_seconds, reachable_in_time, series_counts, shift_totals, sla_tallies,
-                           team_of_started, times_left, waits_of, window_bounds, window_tallies, worked_values)
+from capsim.passes import (ascending, group_values, grouped_waits, most_waiting, quantiles, queue_seconds,
+                           reachable_in_time, series_counts, shift_totals, sla_tallies, times_left, waits_of,
+                           window_tallies, worked_values)
 from tests.step_reference import step_counts, step_sums
 
 ALL = np.zeros(0, dtype=np.int64)  # an empty key: one group
@@ -196,15 +196,15 @@ def one_window(arrival, start, deadline, parent, team, priority, stream, flags, 
     bounds = np.array([warmup, until]) if np.isfinite(until) else np.zeros(0)
     tallies = window_tallies(arrival, start, deadline, parent, team, priority, stream, flags, censored,
                              eventual_start, eventual_end, warmup, horizon, bounds, *rest)
-    return tuple(part[-1] for part in tallies)
+    return tuple(part[-1] for part in tallies[:6])
 
 
 def item_counts(arrival, start, deadline, parent, team, flags, censored, warmup, horizon, until, teams, ai, criminal,
-                realistic):
+                realistic, harmful):
     """window_tallies' item counts: ``(counts, per_team)``."""
     n = len(arrival)
     return one_window(arrival, start, deadline, parent, team, np.zeros(n, np.int8), np.zeros(n, np.int16), flags,
-                      censored, start, start, warmup, horizon, until, np.inf, teams, ai, criminal, realistic,
+                      censored, start, start, warmup, horizon, until, np.inf, teams, ai, criminal, realistic, harmful,
                       np.array([-1]), np.array([np.nan]))[:2]
 
 
@@ -212,7 +212,7 @@ def wait_group_counts(arrival, since, until, parent, team, priority, censored, s
     """window_tallies' known waits per group: ``(direct, by_team)``."""
     n = len(arrival)
     return one_window(arrival, start, np.full(n, np.inf), parent, team, priority, np.zeros(n, np.int16),
-                      np.zeros(n, np.uint8), censored, start, start, since, np.inf, until, stopped, teams, 1, 2, 4,
+                      np.zeros(n, np.uint8), censored, start, start, since, np.inf, until, stopped, teams, 1, 2, 4, 8,
                       np.array([-1]), np.full(priorities, np.nan))[2:4]
 
 
@@ -221,7 +221,7 @@ def sla_tallies_by_kind(since, until, parent, team, priority, stream, own, teams
     """window_tallies' SLA tallies: ``(met, known)``."""
     n = len(arrival)
     return one_window(arrival, start, np.full(n, np.inf), parent, team, priority, stream, np.zeros(n, np.uint8),
-                      censored, start, end, since, np.inf, until, stopped, teams, 1, 2, 4, own, within)[4:]
+                      censored, start, end, since, np.inf, until, stopped, teams, 1, 2, 4, 8, own, within)[4:]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -236,18 +236,22 @@ def test_group_values_are_the_masked_selections_in_order(seed):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_worked_values_are_the_masked_selections_in_order(seed):
-    """The review times of the rows started in a window: all in row order, and per team, in one pass."""
+    """The team of each row started in a window, and the review times of those rows: all in row order,
+    and per team, in one pass."""
     rng = np.random.default_rng(seed)
     values = rng.exponential(1.0, 5000)
     start, team = rng.uniform(0, 100, 5000), rng.integers(0, 4, 5000).astype(np.int16)
-    key, counts = team_of_started(start, team, 20.0, 60.0, 4)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    for grouped in (np.empty(offsets[-1]), np.empty(0)):  # grouped, or not
-        every = np.empty(offsets[-1])
-        worked_values(key, values, offsets, every, grouped)
-        assert np.array_equal(every, values[key >= 0]) and every.sum() == values[key >= 0].sum()  # bit for bit
-        for g in range(4 if len(grouped) else 0):
-            assert np.array_equal(grouped[offsets[g]:offsets[g + 1]], values[key == g])
+    start[rng.random(5000) < 0.1] = np.inf
+    for t0, until in ((20.0, 60.0), (20.0, np.inf)):
+        expected = np.where((start >= t0) & (start < until), team, -1)
+        offsets = np.concatenate([[0], np.cumsum(np.bincount(expected[expected >= 0], minlength=4))]).astype(np.int64)
+        for grouped in (np.empty(offsets[-1]), np.empty(0)):  # grouped, or not
+            key, every = np.empty(5000, dtype=np.int16), np.empty(offsets[-1])
+            worked_values(start, team, values, t0, until, offsets, key, every, grouped)
+            assert np.array_equal(key, expected)
+            assert np.array_equal(every, values[key >= 0]) and every.sum() == values[key >= 0].sum()  # bit for bit
+            for g in range(4 if len(grouped) else 0):
+                assert np.array_equal(grouped[offsets[g]:offsets[g + 1]], values[key == g])
 
 
 @pytest.mark.parametrize("until", [np.inf, 60 * 3600.0])  # the whole run; a period ending at 60 h
@@ -285,12 +289,13 @@ def test_item_counts_match_the_masked_form(seed, period):
     rows arriving after it left out), as the copied window of tests/window_reference.py gives it."""
     rng = np.random.default_rng(seed)
     arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
+    flags = rng.integers(0, 16, 4000).astype(np.uint8)  # the harmful bit (8) too
     warmup, horizon = 10 * 3600.0, 90 * 3600.0
     if not period:
         start[start > horizon] = np.inf
     until = horizon if period else np.inf
     counts, per_team = item_counts(arrival, start, deadline, parent, team, flags, censored, warmup, horizon, until,
-                                   3, 1, 2, 4)
+                                   3, 1, 2, 4, 8)
     inside = arrival < until
     started = inside & (start < until)
     expired = inside & ~started & (deadline <= horizon)
@@ -299,10 +304,12 @@ def test_item_counts_match_the_masked_form(seed, period):
     scope = measured & (parent < 0)
     expected = [scope, scope & started, scope & expired, scope & waiting, scope & censored, measured & (parent >= 0),
                 started & (start >= warmup), expired & (deadline >= warmup), waiting, scope & (flags & 1 > 0),
-                scope & started & (flags & 2 > 0), scope & started & (flags & 4 > 0)]
+                scope & started & (flags & 2 > 0), scope & started & (flags & 4 > 0),
+                measured & (parent >= 0) & (flags & 1 > 0), scope & (flags & 2 > 0) & (flags & 8 == 0),
+                inside & (np.where(np.isfinite(start), start, deadline) >= (warmup if period else -np.inf))]
     assert counts.tolist() == [int(m.sum()) for m in expected]
-    assert per_team.tolist() == [[int((measured & started & (team == t)).sum()), int((waiting & (team == t)).sum())]
-                                 for t in range(3)]
+    assert per_team.tolist() == [[int((measured & started & (team == t)).sum()), int((waiting & (team == t)).sum()),
+                                  int((started & (start >= warmup) & (team == t)).sum())] for t in range(3)]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -319,15 +326,42 @@ def test_every_period_counted_in_the_whole_runs_pass_as_alone(seed):
     columns = [c[order] for c in (arrival, start, deadline, parent, team, priority, stream, flags, censored, start,
                                   end)]
     columns[2] = np.maximum(columns[2], columns[0])  # no row leaves before it arrives
-    rest = (150 * 3600.0, 3, 1, 2, 4, np.array([1, -1, 3]), np.array([3600.0, 4 * 3600, np.nan, 24 * 3600]))
+    rest = (150 * 3600.0, 3, 1, 2, 4, 8, np.array([1, -1, 3]), np.array([3600.0, 4 * 3600, np.nan, 24 * 3600]))
     together = window_tallies(*columns, bounds[0], 100 * 3600.0, bounds, *rest)
     alone = window_tallies(*columns, bounds[0], 100 * 3600.0, np.zeros(0), *rest)
-    for part, whole in zip(together, alone):
+    for part, whole in zip(together[:6], alone[:6]):
         assert np.array_equal(part[0], whole[0])
     for k in range(len(bounds) - 1):
         period = one_window(*columns, bounds[k], bounds[k + 1], bounds[k + 1], *rest)
-        for part, alone in zip(together, period):
+        for part, alone in zip(together[:6], period):
             assert np.array_equal(part[1 + k], alone)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_each_periods_rows_are_found_in_the_whole_runs_pass(seed):
+    """Where window_tallies finds each period's rows: ``lo:hi`` as scanning from each end finds
+    them, and the last eventual end or expiry of its rows."""
+    rng = np.random.default_rng(seed)
+    arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
+    order = np.argsort(arrival + rng.normal(0, 1800, 4000))  # a little out of arrival order
+    arrival, start, deadline, end, censored, parent, team, priority, flags, stream = (
+        c[order] for c in (arrival, start, deadline, end, censored, parent, team, priority, flags, stream))
+    deadline = np.maximum(deadline, arrival)  # no row leaves before it arrives
+    eventual_start = np.where(rng.random(4000) < 0.5, start, np.inf)
+    stopped, bounds = 80 * 3600.0, np.array([10.0, 25, 40, 70, 90, 100, 200]) * 3600  # the last: no row arrived in it
+    *_, rows, last = window_tallies(arrival, start, deadline, parent, team, priority, stream, flags, censored,
+                                    eventual_start, end, bounds[0], 100 * 3600.0, bounds, stopped, 3, 1, 2, 4, 8,
+                                    np.array([1, -1, 3]), np.full(4, np.nan))
+    gone = np.where(np.isfinite(start), start, deadline)
+    for k, (t0, t1) in enumerate(zip(bounds[:-1], bounds[1:])):
+        lo = int(np.argmax(~(gone < t0))) if (~(gone < t0)).any() else len(arrival)  # scanning from the start
+        before_end = np.flatnonzero(arrival < t1)
+        hi = max(lo, int(before_end.max()) + 1 if len(before_end) else 0)  # scanning from the end, down to lo
+        assert rows[k].tolist() == [lo, hi]
+        mine = np.flatnonzero((arrival < t1) & (gone >= t0))
+        finished = np.concatenate([end[mine][np.isfinite(end[mine])],
+                                   deadline[mine][~np.isfinite(eventual_start[mine]) & (deadline[mine] <= stopped)]])
+        assert last[k] == (finished.max() if len(finished) else -np.inf)
 
 
 
@@ -348,14 +382,7 @@ def test_row_passes_match_their_numpy_forms(seed):
     inside = (np.clip(np.where(np.isfinite(seen), seen, np.minimum(deadline[rows], t1)), t0, t1)
               - np.clip(arrival[rows], t0, t1))
     assert queue_seconds(arrival, start, deadline, t1, t0, t1, t1, t0) == inside.sum()
-    lo, hi = window_bounds(arrival, start, deadline, t0, t1)
-    assert lo <= rows.min() and rows.max() < hi
-    assert not ((arrival[:lo] < t1) & (np.where(started, start, deadline)[:lo] >= t0)).any()
-    eventual_start = np.where(rng.random(len(start)) < 0.5, start, np.inf)
-    stopped = 80 * 3600.0
-    finished = np.concatenate([end[rows][np.isfinite(end[rows])],
-                               deadline[rows][~np.isfinite(eventual_start[rows]) & (deadline[rows] <= stopped)]])
-    assert last_finished(arrival, start, deadline, eventual_start, end, stopped, t0, t1) == finished.max()
+    assert queue_seconds(arrival, start, deadline, t1, t0, t1, t1, t0, len(rows)) == inside.sum()  # rows counted
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -444,19 +471,6 @@ def test_reachable_in_time_matches_the_numpy_roster_bound(seed, shifts):
     else:
         expected = np.zeros(groups)
     assert np.array_equal(hits, expected)
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_count_rows_matches_the_masked_form(seed):
-    rng = np.random.default_rng(seed)
-    arrival, _, _, _, _, parent, *_ = item_columns(rng, 4000)
-    flags = rng.integers(0, 64, len(arrival)).astype(np.uint8)
-    for t0, until in ((0.0, np.inf), (20 * 3600.0, 60 * 3600.0)):
-        inside = (arrival >= t0) & (arrival < until)
-        for referred, set_bits, clear_bits in ((True, 1, 0), (False, 4, 32), (False, 0, 0), (True, 5, 10)):
-            wanted = (inside & ((parent >= 0) == referred) & (flags & set_bits == set_bits)
-                      & (flags & clear_bits == 0))
-            assert count_rows(arrival, parent, flags, t0, until, referred, set_bits, clear_bits) == wanted.sum()
 
 
 def test_ascending_is_numpys():

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -44,6 +47,31 @@ def test_uncertain_numbers_run_at_their_medians(tmp_path):
     fixed["review"]["image"]["mean"] = f"{math.sqrt(20 * 45)!r}s"
     fixed["demand"][0]["mix"] = {"criminal": scenario.demand[0].mix.criminal}
     assert load_scenario(fixed).digest() == scenario.digest()  # an ordinary run is the central values' run
+
+
+@pytest.mark.parametrize("spec", [
+    {"dist": "uniform", "low": 0.1, "high": 0.25}, {"dist": "uniform", "low": "3h", "high": "5h"},
+    {"dist": "triangular", "low": "3h", "mode": "4h", "high": "5h"}, {"dist": "triangular", "low": 1, "mode": 1, "high": 7},
+    {"dist": "triangular", "low": 0.2, "mode": 0.9, "high": 1.0}, {"dist": "normal", "mean": 90, "sd": 12.5},
+    {"dist": "beta", "alpha": 2.5, "beta": 7}, {"dist": "beta", "alpha": 0.4, "beta": 0.4},
+    {"dist": "lognormal", "low": "126d", "high": "348d"}, {"dist": "lognormal", "low": "18s", "high": "40s"},
+    {"dist": "lognormal", "mean": "90s", "cv": 0.8}, {"dist": "lognormal", "mean": "370/day", "cv": 0.3},
+])
+def test_a_median_is_scipys_bit_for_bit_without_importing_scipy_stats(spec):
+    # The median an ordinary run uses is worked out in closed form, so that loading a scenario does
+    # not import scipy.stats (a second); it must be the very number scipy.stats gives.
+    from capsim.uncertain_inputs import Uncertain
+
+    uncertain = Uncertain.model_validate({**spec, "source": "assumption"})
+    assert uncertain.central() == float(uncertain.frozen().median())
+
+
+def test_loading_a_scenario_with_an_uncertain_input_does_not_import_scipy_stats():
+    code = ("import sys; from capsim.scenario import load_scenario; load_scenario(sys.argv[1]); "
+            "print('scipy.stats' in sys.modules)")
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "growth-central.yaml"  # its growth: uncertain
+    done = subprocess.run([sys.executable, "-c", code, str(scenario)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("spec, says", [
