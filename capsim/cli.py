@@ -1346,7 +1346,8 @@ def uncertainty(
         else:
             share = words.percent(unc.estimated_share(row["input_share"]))
             first = top.loc[metric, "first_order"] if metric in top.index else math.nan
-            driver = ("none: the inputs barely move it" if unc.inputs_negligible(row) else "n/a" if math.isnan(first)
+            why = unc.why_no_input_named(row)
+            driver = (f"none: {unc.NOT_NAMED[why]}" if why else "n/a" if math.isnan(first)
                       else f"{top.loc[metric, 'input']} ({words.percent(unc.estimated_share(first))})")
         table.add_row(metric, f"{say(row['mean'])} ± {say(row['mc_se_mean'])}",
                       span("run_low", "run_high"), span("input_low", "input_high"), span("total_low", "total_high"),

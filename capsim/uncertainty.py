@@ -81,7 +81,7 @@ LEVEL = 0.95
 BOOTSTRAP = 200
 """Bootstrap resamples of the sets for the Monte Carlo error of the interval ends."""
 NEGLIGIBLE_SHARE = 0.05
-"""Below this share of a metric's variance the inputs count as barely moving it (:func:`inputs_negligible`)."""
+"""Below this share of a metric's variance the inputs count as barely moving it (:func:`why_no_input_named`)."""
 RANKED_BY = "rank regression"
 """How :func:`rank_inputs` ranks the inputs, with either sampler (see the module text)."""
 SAMPLER_NAMES = {"lhs": "Latin hypercube", "sobol": "scrambled Sobol"}
@@ -345,14 +345,14 @@ def summarise_by_year(plan: UncertaintyPlan, years: pd.DataFrame, metrics: Seque
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per calendar year of :func:`year_table`: :func:`summarise` of ``metrics`` (with ``period``
     and ``days`` columns first, and the input that matters most with its share: ``driver``,
-    ``driver_share``, empty when :func:`inputs_negligible`) and :func:`rank_inputs` (with ``period``)."""
+    ``driver_share``, empty when :func:`why_no_input_named` says why) and :func:`rank_inputs` (with ``period``)."""
     summaries, rankings = [], []
     for label in dict.fromkeys(years.period):
         mine = years[years.period == label]
         summary = summarise(mine, metrics)
         ranking = rank_inputs(plan, mine, metrics)
         top = ranking[ranking["rank"] == 1].drop_duplicates("metric").set_index("metric")
-        named = [metric in top.index and not inputs_negligible(row) and math.isfinite(top.loc[metric, "first_order"])
+        named = [metric in top.index and not why_no_input_named(row) and math.isfinite(top.loc[metric, "first_order"])
                  for metric, row in summary.set_index("metric").iterrows()]
         summary["driver"] = [top.loc[m, "input"] if ok else "" for m, ok in zip(summary.metric, named)]
         summary["driver_share"] = [top.loc[m, "first_order"] if ok else math.nan for m, ok in zip(summary.metric, named)]
@@ -374,13 +374,20 @@ def inputs_table(plan: UncertaintyPlan) -> pd.DataFrame:
     return table
 
 
-def inputs_negligible(row: pd.Series) -> bool:
-    """True when the inputs barely move a metric (a :func:`summarise` row): their share of its
-    variance is under :data:`NEGLIGIBLE_SHARE`, or the input interval is no wider than twice the
-    Monte Carlo error of its ends (so it cannot be told from zero width). Its input ranking then
-    ranks noise, and no input should be named as the one to collect."""
-    width = row["input_high"] - row["input_low"]
-    return not (row["input_share"] >= NEGLIGIBLE_SHARE and width > 2 * row["mc_se_input"])
+NOT_NAMED = {"negligible": "the inputs barely move it",
+             "unclear": "too few parameter sets to tell it from Monte Carlo noise"}
+"""Why no input is named for a metric (:func:`why_no_input_named`), in the words of a table cell."""
+
+
+def why_no_input_named(row: pd.Series) -> str:
+    """Why no input may be named as the one to collect for a metric (a :func:`summarise` row), or
+    "" when one may: ``"negligible"``, the inputs' share of its variance is under
+    :data:`NEGLIGIBLE_SHARE` (or unknown); ``"unclear"``, their share is larger but the input
+    interval is no wider than twice the Monte Carlo error of its ends, so it cannot be told from
+    zero width with these parameter sets. Either way its input ranking ranks noise."""
+    if not row["input_share"] >= NEGLIGIBLE_SHARE:
+        return "negligible"
+    return "unclear" if not row["input_high"] - row["input_low"] > 2 * row["mc_se_input"] else ""
 
 
 def estimated_share(share: float) -> float:

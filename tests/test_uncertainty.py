@@ -261,6 +261,28 @@ def test_findings_do_not_name_a_driver_when_the_inputs_barely_move_a_result():
     assert "60% of the spread is what we don't know; of that input part, 100% is the ai-growth" in mattering
 
 
+def test_an_input_share_too_noisy_to_tell_is_not_called_barely_moving_the_result():
+    # 17% of the variance from the inputs, but an input interval (136 wide) within twice the Monte Carlo
+    # error of its ends (70): too few sets to tell, which is not "the inputs barely move it" (a reader would quote that).
+    import matplotlib.pyplot as plt
+
+    from capsim.charts.input_ranking import input_ranking
+    from capsim.report.uncertainty import uncertainty_findings
+
+    scenario = load_scenario("scenarios/growth-central.yaml")
+    summary, ranking = _tables(0.17, [0.4])
+    summary.loc[0, "mc_se_input"] = 70.0
+    assert [uncertainty.why_no_input_named(row) for _, row in summary.iterrows()] == ["unclear", "negligible"]
+    assert uncertainty.why_no_input_named(_tables(0.6, [0.4])[0].iloc[0]) == ""
+    assert uncertainty.why_no_input_named(_tables(0.01, [0.4])[0].iloc[0]) == "negligible"
+    finding = uncertainty_findings(summary, ranking, scenario)[0]
+    assert "cannot be told from Monte Carlo noise" in finding and "17%" in finding
+    assert "barely" not in finding and "ai-growth" not in finding
+    figure = input_ranking(ranking, summary, scenario, "backlog_end", seed=1, sets=4, replications=2)
+    assert figure._suptitle.get_text().startswith("Too few parameter sets to tell which input moves")
+    plt.close(figure)
+
+
 def test_findings_name_the_currency_of_a_cost():
     from capsim.report.uncertainty import uncertainty_findings
 

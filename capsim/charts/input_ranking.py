@@ -13,7 +13,7 @@ from matplotlib.ticker import PercentFormatter
 from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, OKABE_ITO, TITLE_CHARS, apply_style, footer_height, new_figure, styled
 from capsim.scenario import Scenario
-from capsim.uncertainty import RANKED_BY, SAMPLER_NAMES, estimated_share, inputs_negligible
+from capsim.uncertainty import RANKED_BY, SAMPLER_NAMES, estimated_share, why_no_input_named
 from capsim.words import metric_label, percent
 from capsim.words import value_text as words_value_text
 
@@ -43,8 +43,10 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
 
     if not math.isfinite(top.first_order):
         title = f"{label}: no input moves it in these {sets} parameter sets"
-    elif inputs_negligible(row):
+    elif (why := why_no_input_named(row)) == "negligible":
         title = f"The uncertain inputs barely move {inline} over this run: its spread is the luck of the draw"
+    elif why == "unclear":
+        title = f"Too few parameter sets to tell which input moves {inline}: the ranking below may be noise"
     else:
         title = (f"{top.input} explains {percent(estimated_share(top.first_order))} of the input part of what we "
                  f"don't know about {inline}")

@@ -22,7 +22,7 @@ from capsim.report.page import CSS
 from capsim.report.stress_des import uncertain_inputs_text
 from capsim.scenario import Scenario
 from capsim.uncertainty import (NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
-                                estimated_share, inputs_negligible)
+                                estimated_share, NOT_NAMED, why_no_input_named)
 from capsim.words import count_words, metric_label, percent, value_text
 
 HEADLINE = ("backlog_end", "wait_mean", "analyst_hours", "utilisation", "cost_total")
@@ -46,10 +46,14 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
         line = (f"{metric_label(metric, scenario)}: {say(row['mean'])} on average; 95% of runs between "
                 f"{say(row.total_low)} and {say(row.total_high)}, of which the luck of "
                 f"the draw alone spans {say(row.run_low)} to {say(row.run_high)}.")
-        if math.isfinite(row.input_share) and inputs_negligible(row):
+        why = why_no_input_named(row) if math.isfinite(row.input_share) else ""
+        if why == "negligible":
             line += (f" The uncertain inputs sampled barely move it over this run (under {percent(NEGLIGIBLE_SHARE)} "
-                     "of its variance, or too little to tell from the Monte Carlo error): its spread is the luck of "
-                     "the draw.")
+                     "of its variance): its spread is the luck of the draw.")
+        elif why == "unclear":
+            line += (f" The uncertain inputs may cause {percent(estimated_share(row.input_share))} of its spread, but "
+                     "with this many parameter sets that cannot be told from Monte Carlo noise: run more sets "
+                     "(--sets) before naming an input to collect.")
         elif math.isfinite(row.input_share) and not mine.empty and math.isfinite(mine.first_order.iloc[0]):
             line += (f" {percent(estimated_share(row.input_share))} of the spread is what we don't know; of that "
                      f"input part, {percent(estimated_share(mine.first_order.iloc[0]))} is the {mine.input.iloc[0]}: "
@@ -82,8 +86,8 @@ def driver_text(row: Any) -> str:
     if not math.isfinite(row.input_share):
         return "none: it does not vary"
     if not row.driver:
-        return ("none: the inputs barely move it" if inputs_negligible(pd.Series(row._asdict()))
-                else "n/a: too few parameter sets to rank the inputs")
+        why = why_no_input_named(pd.Series(row._asdict()))
+        return f"none: {NOT_NAMED[why]}" if why else "n/a: too few parameter sets to rank the inputs"
     return f"{row.driver} ({percent(estimated_share(row.driver_share))})"
 
 
@@ -135,11 +139,15 @@ def year_findings(by_year: pd.DataFrame, scenario: Scenario,
             line = (f"{head}; 95% of runs between {say(row.total_low)} and {say(row.total_high)} (what we don't know "
                     f"alone: {say(row.input_low)} to {say(row.input_high)}; the luck of the draw alone: "
                     f"{say(row.run_low)} to {say(row.run_high)}).")
+            why = "" if row.driver else why_no_input_named(pd.Series(row._asdict()))
             if row.driver:
                 line += (f" Most of the input part ({percent(estimated_share(row.driver_share))}) comes from the "
                          f"{row.driver}: collect that first.")
-            elif inputs_negligible(pd.Series(row._asdict())):
+            elif why == "negligible":
                 line += " The uncertain inputs barely move it: its spread is the luck of the draw."
+            elif why == "unclear":
+                line += (" With this many parameter sets the inputs' part cannot be told from Monte Carlo noise: "
+                         "run more sets before naming an input to collect.")
             else:
                 line += " Too few parameter sets to say which input drives it."
             lines.append(line + flat_out)
