@@ -482,7 +482,7 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
     by_team = np.zeros((windows, teams * priorities), dtype=np.int64)
     met = np.zeros((windows, teams + 2, priorities), dtype=np.int64)
     known = np.zeros((windows, teams + 2, priorities), dtype=np.int64)
-    expirations, backlog, queued = 0, 0, 0  # the whole run's
+    expirations, backlog = 0, 0  # the whole run's
     rows = np.zeros((periods, 2), dtype=np.int64)
     rows[:, 0] = arrival.shape[0]
     last = np.full(periods, -np.inf)
@@ -501,8 +501,6 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
             backlog += 1
             per_team[0, t, 1] += 1
         gone = s if np.isfinite(s) else d  # when it left its queue
-        if a < np.inf and gone >= -np.inf:
-            queued += 1
         arrived = periods  # the period the row arrived in and is measured in (periods: none)
         if periods:
             while first > 0 and a < bounds[first]:
@@ -560,7 +558,8 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
             elif q >= 0:
                 hit_q, sure_q = _sla_outcome(a, eventual_end[i], eventual_start[i], censored[i], within[q], stopped)
                 by_stream[(cell * priorities + q) * 4 + hit_q + 2 * sure_q] += 1
-    counts[0, 7], counts[0, 8], counts[0, 14] = expirations, backlog, queued
+    counts[0, 7], counts[0, 8] = expirations, backlog
+    counts[0, 14] = arrival.shape[0]  # the whole run queues every row: each arrived (finite) and left at or after -inf
     for x in range(windows):
         counts[x, 6] = per_team[x, :, 2].sum()
     for cell in range(cells):  # each cell's tallies into its windows: the whole run if measured, its period
