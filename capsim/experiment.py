@@ -16,7 +16,7 @@ import pandas as pd
 
 from capsim.engine import simulate_replication
 from capsim.metrics import backlogs, measure, metric_names, replication_metrics, sorted_events, window_counts
-from capsim.periods import WHOLE_RUN, Granularity, boundaries, calendar_periods, period_metrics
+from capsim.periods import WHOLE_RUN, Granularity, Measures, boundaries, calendar_periods, period_metrics
 from capsim.memory import check_run
 from capsim.results import summarise, summarise_periods
 from capsim.scenario import Scenario, ScenarioError
@@ -59,9 +59,11 @@ def run_one(scenario: Scenario, seed: int, replication: int) -> tuple[dict[str, 
 
 
 def run_measured(scenario: Scenario, seed: int, replication: int, periods: Granularity | None = None,
-                 series: bool = True) -> tuple[dict[str, float], pd.DataFrame, dict[str, dict[str, float]]]:
+                 series: bool = True, measures: Measures = "all"
+                 ) -> tuple[dict[str, float], pd.DataFrame, dict[str, dict[str, float]]]:
     """Simulate one replication: its metrics, its time series and, with ``periods``, its metrics
-    per calendar period (:func:`capsim.periods.period_metrics`; picklable, for worker processes).
+    per calendar period (:func:`capsim.periods.period_metrics`, every metric or, with ``measures``
+    ``"staffing"``, the staffing ones; picklable, for worker processes).
     Without ``series`` the time series is not built (an empty frame in its place)."""
     rep = simulate_replication(scenario, seed, replication)
     events = sorted_events(rep)  # sorted once, for the whole run's backlog counts and each period's
@@ -77,7 +79,8 @@ def run_measured(scenario: Scenario, seed: int, replication: int, periods: Granu
         metrics = replication_metrics(scenario, rep, events=events, tallies=tallies[0], backlog=backlog[0])
         frame = pd.DataFrame()
     by_period = (tallies[1:], backlog[1:], rows) if len(several) > 1 else (None, None, None)
-    return metrics, frame, period_metrics(scenario, rep, periods, metrics, events, *by_period) if periods else {}
+    return metrics, frame, period_metrics(scenario, rep, periods, metrics, events, *by_period,
+                                                measures=measures) if periods else {}
 
 
 def check_size(scenario: Scenario, workers: int, replications: int = 1) -> None:

@@ -110,6 +110,78 @@ def window_counts(scenario: Scenario, rep: Replication, bounds: tuple[float, ...
     return [tuple(part[k] for part in tallies) for k in range(len(tallies[0]))], (rows, lasts)
 
 
+def staffing_metrics(scenario: Scenario, rep: Replication, w: Measured, tallies: Tallies,
+                     worked: tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None
+                     ) -> dict[str, float]:
+    """The counts, hours, staff in post and costs of the window ``w`` (the whole run, or a calendar
+    period: :func:`capsim.measured.periods`), with ``tallies`` its :func:`window_counts`: the part of
+    :func:`replication_metrics` that needs no waits, no backlog over time and no exposure — what a
+    per-year staffing table reads (:mod:`capsim.uncertainty`), each value the one
+    :func:`replication_metrics` gives. Keys: :data:`STAFFING`, then, with more than one team,
+    :data:`STAFFING_PER_TEAM` of each team. ``worked``: :meth:`~capsim.measured.Measured.worked` of
+    ``w``, if already found (else found here)."""
+    horizon, warmup = w.t1, w.t0
+    counts, per_team = tallies[:2]
+    count = dict(zip(ITEM_COUNTS, (int(c) for c in counts)))
+    several = len(scenario.workforce) > 1
+    key, served, (grouped, offsets) = w.worked(per_team[:, 2], several) if worked is None else worked
+    first_cell = int(np.ceil(warmup / rep.cell_seconds))
+    cells = int(np.ceil(horizon / rep.cell_seconds)) if w.is_period else rep.cleared_per_cell.shape[1]
+    cleared = int(rep.cleared_per_cell[:, first_cell:cells].sum())
+    analyst_seconds = w.team_work_seconds(key, None, served)
+    available = sum(plan.available_seconds(warmup, horizon) for plan in rep.shifts)
+    usable = sum(plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team))
+                 for plan, team in zip(rep.shifts, scenario.workforce))
+    years = (horizon - warmup) / SECONDS_PER_YEAR
+    arrivals = float(count["scope"] + cleared)
+    staff = staff_cost(scenario, years, rep.shifts)  # analysts actually in post, hires and overtime
+    tools = tooling_cost(scenario, years, arrivals, float(count["scope"]))
+    assessed = count["assessed"]
+    m = {
+        "arrivals": arrivals,
+        "assessed": float(assessed),
+        "auto_cleared": float(cleared),
+        "expired": float(count["expired"]),
+        "waiting": float(count["waiting"]),
+        "backlog_end": float(count["backlog_end"]),
+        "analyst_hours": analyst_seconds / SECONDS_PER_HOUR,
+        "utilisation": analyst_seconds / available if available else float("nan"),
+        "utilisation_usable": analyst_seconds / usable if usable else float("nan"),
+        "fte": sum(plan.in_post_seconds(warmup, horizon) * people_per_seat(team)
+                   for plan, team in zip(rep.shifts, scenario.workforce)) / (horizon - warmup),
+        "cost_staff": staff,
+        "cost_tooling": tools,
+        "cost_total": staff + tools,
+        "cost_per_assessed": (staff + tools) / assessed if assessed else float("nan"),
+    }
+    if several:
+        for t, team in enumerate(scenario.workforce):
+            hours = w.team_work_seconds(key, t, grouped[offsets[t]:offsets[t + 1]]) / SECONDS_PER_HOUR
+            plan = rep.shifts[t]
+            team_available = plan.available_seconds(warmup, horizon) / SECONDS_PER_HOUR
+            team_usable = plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team)) / SECONDS_PER_HOUR
+            m[f"assessed_{team.team}"] = float(per_team[t, 0])
+            m[f"backlog_end_{team.team}"] = float(per_team[t, 1])
+            m[f"analyst_hours_{team.team}"] = hours
+            m[f"utilisation_{team.team}"] = hours / team_available if team_available else float("nan")
+            m[f"utilisation_usable_{team.team}"] = hours / team_usable if team_usable else float("nan")
+    return m
+
+
+STAFFING = ("arrivals", "assessed", "auto_cleared", "expired", "waiting", "backlog_end", "analyst_hours",
+            "utilisation", "utilisation_usable", "fte", "cost_staff", "cost_tooling", "cost_total",
+            "cost_per_assessed")
+"""The metrics of :func:`staffing_metrics` (of every team together)."""
+STAFFING_PER_TEAM = ("assessed", "backlog_end", "analyst_hours", "utilisation", "utilisation_usable")
+"""The per-team metrics of :func:`staffing_metrics` (``{name}_{team}``, more than one team)."""
+
+
+def staffing_names(scenario: Scenario) -> list[str]:
+    """The names of :func:`staffing_metrics` of ``scenario``, in its order."""
+    teams = scenario.workforce if len(scenario.workforce) > 1 else []
+    return [*STAFFING, *(f"{name}_{team.team}" for team in teams for name in STAFFING_PER_TEAM)]
+
+
 def replication_metrics(scenario: Scenario, rep: Replication, window: Measured | None = None,
                         events: tuple[np.ndarray, np.ndarray] | None = None,
                         tallies: Tallies | None = None, backlog: tuple[float, float] | None = None
@@ -126,14 +198,11 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     ``backlog`` the window's :func:`backlog_start_and_max`, if already counted (:func:`backlogs`).
     """
     w = whole_run(rep) if window is None else window
-    items, horizon, warmup = w.items, w.t1, w.t0
+    items, warmup = w.items, w.t0
     if tallies is None:  # one compiled pass: item counts, waits' group sizes, SLA tallies (the window's: the last)
         tallies = window_counts(scenario, rep, (w.t0, w.t1) if w.is_period else ())[0][-1]
     counts, per_team, *wait_counts, met, known = tallies
     count = dict(zip(ITEM_COUNTS, (int(c) for c in counts)))
-    first_cell = int(np.ceil(warmup / rep.cell_seconds))
-    cells = int(np.ceil(horizon / rep.cell_seconds)) if w.is_period else rep.cleared_per_cell.shape[1]
-    cleared = int(rep.cleared_per_cell[:, first_cell:cells].sum())
     waits = MeasuredWaits(scenario, rep, w, *wait_counts)
     wait, tta = waits.direct()
     # the share waiting: a count over the number, as np.mean of the mask gives it (its sum of ones is exact)
@@ -144,33 +213,21 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     (wait_p90,) = quantiles(wait, (0.9,))  # exact: numpy's quantiles, bit for bit
     tta_p50, tta_p90, tta_p95 = quantiles(tta, (0.5, 0.9, 0.95))
     # the team of each assessment started in the window and their review times, in one pass
-    key, served, by_team = w.worked(per_team[:, 2], len(scenario.workforce) > 1)
-    analyst_seconds = w.team_work_seconds(key, None, served)
-    available = sum(plan.available_seconds(warmup, horizon) for plan in rep.shifts)
-    usable = sum(plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team))
-                 for plan, team in zip(rep.shifts, scenario.workforce))
+    worked = w.worked(per_team[:, 2], len(scenario.workforce) > 1)
+    s = staffing_metrics(scenario, rep, w, tallies, worked)
     backlog_start, most = backlog if backlog is not None else backlog_start_and_max(
         rep, events, *((w.until, w.t0) if w.is_period else ()))
-    exposure = _exposure(rep, w, key, per_team[:, 2])
-    years = (horizon - warmup) / SECONDS_PER_YEAR
-    arrivals = float(count["scope"] + cleared)
-    staff = staff_cost(scenario, years, rep.shifts)  # analysts actually in post, hires and overtime
-    tools = tooling_cost(scenario, years, arrivals, float(count["scope"]))
-    assessed = count["assessed"]
+    exposure = _exposure(rep, w, worked[0], per_team[:, 2])
     ai_generated = count["ai_generated"]
     m: dict[str, float] = {
-        "arrivals": arrivals,
-        "assessed": float(assessed),
-        "auto_cleared": float(cleared),
-        "expired": float(count["expired"]),
-        "waiting": float(count["waiting"]),
+        **{name: s[name] for name in ("arrivals", "assessed", "auto_cleared", "expired", "waiting")},
         "runout_days": w.runout_seconds / SECONDS_PER_DAY,
         "censored": float(count["censored"]),
         "backlog_start": backlog_start,
         "referred": float(count["referred"]),
         "assessments": float(count["assessments"]),
         "expirations": float(count["expirations"]),
-        "backlog_end": float(count["backlog_end"]),
+        "backlog_end": s["backlog_end"],
         "backlog_max": most,
         "backlog_mean": _backlog_mean(w, count["queued"]),
         "wait_mean": wait_mean,
@@ -198,20 +255,14 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
             "assessed_realistic": float(count["assessed_realistic"]),
             "ai_generated": float(ai_generated),
             "ai_generated_share": ai_generated / count["scope"] if count["scope"] else float("nan"),
-            "analyst_hours": analyst_seconds / SECONDS_PER_HOUR,
+            "analyst_hours": s["analyst_hours"],
             "exposure_hours_per_analyst_day": _mean(exposure) / SECONDS_PER_HOUR,
-            "utilisation": analyst_seconds / available if available else float("nan"),
-            "utilisation_usable": analyst_seconds / usable if usable else float("nan"),
-            "fte": sum(plan.in_post_seconds(warmup, horizon) * people_per_seat(team)
-                       for plan, team in zip(rep.shifts, scenario.workforce)) / (horizon - warmup),
-            "cost_staff": staff,
-            "cost_tooling": tools,
-            "cost_total": staff + tools,
-            "cost_per_assessed": (staff + tools) / assessed if assessed else float("nan"),
+            **{name: s[name] for name in ("utilisation", "utilisation_usable", "fte", "cost_staff", "cost_tooling",
+                                          "cost_total", "cost_per_assessed")},
         }
     )
     if len(scenario.workforce) > 1:
-        m.update(team_metrics(scenario, rep, w, key, by_team, per_team, waits, slas))
+        m.update(team_metrics(scenario, w, worked[0], s, waits, slas))
     m.update(side_effect_metrics(scenario, rep, count, w))
     return m
 
@@ -394,28 +445,21 @@ def _queue_mean(items: Items, horizon: float, t0: float, t1: float, until: float
     return queue_seconds(items.arrival, items.start, items.deadline, horizon, t0, t1, until, since, rows) / (t1 - t0)
 
 
-def team_metrics(scenario: Scenario, rep: Replication, w: Measured, key: np.ndarray,
-                 served_by_team: tuple[np.ndarray, np.ndarray], per_team: np.ndarray, waits: MeasuredWaits,
-                 slas: SlaTallies) -> dict[str, float]:
+def team_metrics(scenario: Scenario, w: Measured, key: np.ndarray, staffing: dict[str, float],
+                 waits: MeasuredWaits, slas: SlaTallies) -> dict[str, float]:
     """Per team, over the items that arrived at it after the warm-up (its own streams' and the
     referrals it received, timed from their arrival there): items assessed, mean wait, mean
     wait and SLA attainment per priority, backlog at the end, hours and utilisation; and
     victim-identification hours, in all and on AI-generated items, if a ``victim_id`` team exists.
 
     ``key`` gives the team of each assessment started in ``w`` (after the warm-up; -1 for other
-    rows: :meth:`capsim.measured.Measured.worked`), ``served_by_team`` their review times grouped
-    by team (also :meth:`capsim.measured.Measured.worked`), ``per_team`` the items assessed and
-    waiting per team (:func:`capsim.passes.window_tallies`)."""
-    items, horizon, warmup = w.items, w.t1, w.t0
+    rows: :meth:`capsim.measured.Measured.worked`); ``staffing`` is :func:`staffing_metrics` of
+    ``w`` (the per-team counts, hours and utilisation, taken from there)."""
+    items = w.items
     handled = team_priorities(scenario)
-    served, offsets = served_by_team  # each team's review times, in order
     m = {}
     for t, team in enumerate(scenario.workforce):
-        hours = w.team_work_seconds(key, t, served[offsets[t]:offsets[t + 1]]) / SECONDS_PER_HOUR
-        plan = rep.shifts[t]
-        available = plan.available_seconds(warmup, horizon) / SECONDS_PER_HOUR
-        usable = plan.usable_seconds(warmup, horizon, exposure_cap(scenario, team)) / SECONDS_PER_HOUR
-        m[f"assessed_{team.team}"] = float(per_team[t, 0])
+        m[f"assessed_{team.team}"] = staffing[f"assessed_{team.team}"]
         team_waits = waits.team(t)
         m[f"wait_mean_{team.team}"] = team_mean = _mean(team_waits)
         for p in handled[team.team]:
@@ -423,12 +467,10 @@ def team_metrics(scenario: Scenario, rep: Replication, w: Measured, key: np.ndar
         for sla in scenario.sla:
             if sla.priority in handled[team.team]:
                 m[f"sla_{sla.priority}_{team.team}"] = slas.share(sla.priority, t)
-        m[f"backlog_end_{team.team}"] = float(per_team[t, 1])
-        m[f"analyst_hours_{team.team}"] = hours
-        m[f"utilisation_{team.team}"] = hours / available if available else float("nan")
-        m[f"utilisation_usable_{team.team}"] = hours / usable if usable else float("nan")
+        for name in STAFFING_PER_TEAM[1:]:
+            m[f"{name}_{team.team}"] = staffing[f"{name}_{team.team}"]
         if team.team == VICTIM_ID_TEAM:
-            m["victim_id_hours"] = hours
+            m["victim_id_hours"] = staffing[f"analyst_hours_{team.team}"]
             synthetic = (key == t) & (items.flags & FLAG_AI > 0)
             m["victim_id_hours_on_synthetic"] = w.work_seconds(synthetic) / SECONDS_PER_HOUR
     return m

@@ -16,6 +16,10 @@ not copied (:mod:`capsim.measured`). So, for a period [t0, t1):
   and on average within it; hours, utilisation and costs are those of the period's own
   time (assessments started in it, work in hand at t1 counted up to t1).
 
+With ``measures="staffing"`` a period gets only its counts, hours, staff in post and costs
+(:func:`capsim.metrics.staffing_metrics`: the same values, bit for bit, at a small part of the
+cost), all that the uncertainty run's per-year table reads.
+
 The period labels are ``"2025"`` (a calendar year; the first and last may be part years) or
 ``"2025-Q1"``; :data:`WHOLE_RUN` (``"all"``) labels the whole measured window.
 """
@@ -30,7 +34,8 @@ import numpy as np
 
 from capsim.costs import calendar_years
 from capsim.measured import periods as period_windows
-from capsim.metrics import PeriodRows, Tallies, replication_metrics, sorted_events, window_counts
+from capsim.metrics import (PeriodRows, Tallies, replication_metrics, sorted_events, staffing_metrics, staffing_names,
+                            window_counts)
 from capsim.records import Replication
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY
@@ -39,6 +44,11 @@ WHOLE_RUN = "all"
 """The period label of the whole measured window (the run's ordinary metrics)."""
 
 Granularity = Literal["year", "quarter"]
+
+Measures = Literal["all", "staffing"]
+"""What is measured in each period: every metric (:func:`capsim.metrics.replication_metrics`), or only
+the counts, hours, staff and costs (:func:`capsim.metrics.staffing_metrics`: no waits, backlog over
+time or exposure; what a per-year staffing table reads, at a small part of the cost)."""
 
 
 @dataclass(frozen=True)
@@ -89,8 +99,9 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
                    events: tuple[np.ndarray, np.ndarray] | None = None,
                    tallies: list[Tallies] | None = None,
                    backlog: list[tuple[float, float]] | None = None,
-                   rows: PeriodRows | None = None) -> dict[str, dict[str, float]]:
-    """Every metric of :func:`capsim.metrics.replication_metrics`, per calendar period of
+                   rows: PeriodRows | None = None, measures: Measures = "all") -> dict[str, dict[str, float]]:
+    """Every metric of :func:`capsim.metrics.replication_metrics` (with ``measures="staffing"``, only
+    those of :func:`capsim.metrics.staffing_metrics`), per calendar period of
     :func:`calendar_periods`: period label → metric → value (see the module docstring).
 
     ``whole`` (the replication's own metrics, if already measured) stands for a period that
@@ -105,12 +116,15 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
     ``tallies``, if given) go with ``tallies``."""
     periods = calendar_periods(scenario, by)
     if whole is not None and len(periods) == 1 and (periods[0].start, periods[0].end) == (rep.warmup, rep.horizon):
-        return {periods[0].label: dict(whole)}
+        return {periods[0].label: dict(whole) if measures == "all" else {n: whole[n] for n in staffing_names(scenario)}}
     bounds = boundaries(periods)
     events = sorted_events(rep) if events is None else events
     if tallies is None:
         tallies, rows = window_counts(scenario, rep, bounds)
         tallies = tallies[1:]
     windows = period_windows(rep, bounds, *rows)
+    if measures == "staffing":
+        return {p.label: staffing_metrics(over_period(scenario, p), rep, windows[k], tallies[k])
+                for k, p in enumerate(periods)}
     return {p.label: replication_metrics(over_period(scenario, p), rep, windows[k], events, tallies[k],
                                          None if backlog is None else backlog[k]) for k, p in enumerate(periods)}

@@ -3,7 +3,9 @@
 A grid names scenario keys and the values each takes (``workforce.analysts.headcount:
 [10, 12, 14]``); its points are the cartesian product, the last key changing fastest. Every
 grid point × replication is an independent **task**: ``run_measured(scenario_at_point, seed,
-replication)``, also per calendar year when the plan asks (``periods``). All points share one seed, so they share their random streams (common random
+replication)``, also per calendar year when the plan asks (``periods``: every metric, or with
+``period_measures="staffing"`` only the counts, hours, staff and costs, as the task file's
+``period_measures`` says). All points share one seed, so they share their random streams (common random
 numbers): the difference between two points is the setting, not the luck of the draw.
 
 Tasks run on local processes (``executor="local"``) or on a Dask cluster
@@ -65,7 +67,7 @@ import pandas as pd
 from capsim import experiment, memory, output
 from capsim.manifest import manifest as run_manifest
 from capsim.metrics import metric_names
-from capsim.periods import Granularity
+from capsim.periods import Granularity, Measures
 from capsim.results import summarise
 from capsim.scenario import NAME_KEYS, Scenario, ScenarioError, apply_overrides, resolve_raw, step_into, validate
 from capsim.version import version
@@ -151,6 +153,9 @@ class SweepPlan:
     periods: Granularity | None = None
     """Also measure each task per calendar period (:mod:`capsim.periods`): kept in its task file
     as ``periods`` and gathered into :attr:`SweepResult.per_period`."""
+    period_measures: Measures = "all"
+    """What is measured in each period (:data:`capsim.periods.Measures`): every metric, or the
+    staffing ones only (counts, hours, staff and costs; all :mod:`capsim.uncertainty` reads per year)."""
 
     @property
     def total(self) -> int:
@@ -368,25 +373,33 @@ def plan_sweep(
 # --------------------------------------------------------------------------- one task
 
 
-def run_task(scenario: Scenario, seed: int, replication: int, periods: Granularity | None = None) -> dict:
+def run_task(scenario: Scenario, seed: int, replication: int, periods: Granularity | None = None,
+             measures: Measures = "all") -> dict:
     """Run one task (picklable, for worker processes): the metrics of one replication and, with
-    ``periods``, its metrics per calendar period (``"periods"``: label → metric → value).
+    ``periods``, its metrics per calendar period (``"periods"``: label → metric → value; every
+    metric, or with ``measures="staffing"`` the staffing ones, named in ``"period_measures"``).
 
     Also says who ran it (a fresh run id, host and process) and how long it took, so that a
     task file shows which run of the sweep made it.
     """
     started = time.perf_counter()
-    metrics, _, by_period = experiment.run_measured(scenario, seed, replication, periods, series=False)
+    metrics, _, by_period = experiment.run_measured(scenario, seed, replication, periods, series=False,
+                                                    measures=measures)
 
     return {
         "metrics": {name: float(value) for name, value in metrics.items()},
         **({"periods": {label: {name: float(value) for name, value in values.items()}
-                        for label, values in by_period.items()}} if periods else {}),
+                        for label, values in by_period.items()}, "period_measures": measures} if periods else {}),
         "run": {"id": uuid.uuid4().hex, "host": socket.gethostname(), "pid": os.getpid(),
                 "seconds": round(time.perf_counter() - started, 6),
                 "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
                 "capsim": version()},
     }
+
+
+def task_arguments(plan: SweepPlan, point: int, replication: int) -> tuple:
+    """The arguments of :func:`run_task` for task (point, replication) of ``plan``."""
+    return plan.points[point].scenario, plan.seed, replication, plan.periods, plan.period_measures
 
 
 def task_path(folder: Path, point: int, replication: int) -> Path:
@@ -469,7 +482,8 @@ def existing_tasks(folder: Path, plan: SweepPlan) -> tuple[dict[tuple[int, int],
         record = _task_record(path)
         ok = (record.get("format") == TASK_FORMAT and record.get("point") == point
               and record.get("replication") == replication and isinstance(record.get("metrics"), dict)
-              and (plan.periods is None or isinstance(record.get("periods"), dict)))  # else run it again
+              and (plan.periods is None or (isinstance(record.get("periods"), dict)  # else run it again
+                                            and record.get("period_measures", "all") in ("all", plan.period_measures))))
         if not ok:
             damaged.append(path)
             continue
@@ -527,7 +541,7 @@ def _run_local(todo: list[tuple[int, int]], plan: SweepPlan, workers: int, done:
     if workers <= 1:
         for point, replication in todo:
             try:
-                outcome = run_task(plan.points[point].scenario, plan.seed, replication, plan.periods)
+                outcome = run_task(*task_arguments(plan, point, replication))
             except Exception as err:  # noqa: BLE001 - a task's failure is reported, not fatal
                 failed(point, replication, err, traceback.format_exc())
             else:
@@ -535,7 +549,7 @@ def _run_local(todo: list[tuple[int, int]], plan: SweepPlan, workers: int, done:
         return
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_orphan_guard, initargs=(os.getpid(),))
     try:
-        futures = {pool.submit(run_task, plan.points[p].scenario, plan.seed, r, plan.periods): (p, r) for p, r in todo}
+        futures = {pool.submit(run_task, *task_arguments(plan, p, r)): (p, r) for p, r in todo}
         for future in as_completed(futures):
             point, replication = futures.pop(future)
             error = future.exception()
@@ -620,7 +634,7 @@ def _run_dask(todo: list[tuple[int, int]], plan: SweepPlan, connection: DaskConn
     token = uuid.uuid4().hex[:8]
     futures = {}
     for point, replication in todo:
-        future = client.submit(run_task, plan.points[point].scenario, plan.seed, replication, plan.periods,
+        future = client.submit(run_task, *task_arguments(plan, point, replication),
                                key=f"capsim-sweep-{token}-{point}-{replication}", pure=False)
         futures[future] = (point, replication)
     try:
@@ -791,7 +805,7 @@ def sweep(
                 record = {"format": TASK_FORMAT, "point": point, "replication": replication, "seed": plan.seed,
                           "grid": plan.points[point].values, "scenario_sha256": plan.points[point].scenario.digest(),
                           "metrics": outcome["metrics"], "run": outcome["run"],
-                          **({"periods": outcome["periods"]} if "periods" in outcome else {})}
+                          **({key: outcome[key] for key in ("periods", "period_measures") if key in outcome})}
                 text = _dump(record)
                 write_atomic(task_path(folder, point, replication), text)
                 records[(point, replication)] = json.loads(text)

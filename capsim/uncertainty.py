@@ -202,7 +202,7 @@ def plan_uncertainty(
         raise UncertaintyError("\n".join(problems[:3] + ([f"... and {len(problems) - 3} more"] if len(problems) > 3 else [])))
     grid = {key: [row[k] for row in texts] for k, i in enumerate(inputs) for key in i.keys}
     plan = sweep.SweepPlan(base=base, source=str(scenario_path), overrides=list(overrides), grid=grid, points=points,
-                           replications=replications, seed=seed, periods="year")
+                           replications=replications, seed=seed, periods="year", period_measures="staffing")
     return UncertaintyPlan(inputs, quantiles, values, sampler, plan)
 
 

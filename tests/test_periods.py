@@ -210,3 +210,39 @@ def test_a_period_that_is_the_whole_window_has_the_runs_own_metrics():
     rep = simulate_replication(scenario, 3, 0)
     whole = replication_metrics(scenario, rep)
     assert period_metrics(scenario, rep, whole=whole) == {"2024": whole}
+
+
+@pytest.mark.parametrize("name, by", [("growing", "year"), ("police-unit", "quarter"), ("base", "quarter")])
+def test_staffing_measured_alone_per_period_is_every_metrics_own_value_bit_for_bit(name, by):
+    """Only the counts, hours, staff and costs per period (``measures="staffing"``, what the
+    uncertainty run's per-year table reads) are, to the last bit, those values of every metric
+    measured: one team, two teams with referrals and work carried over shifts, three teams. Their
+    names are :func:`capsim.metrics.staffing_names`, each a metric of the run, and the streams'
+    items are conserved in each period."""
+    from capsim.bundled import path as bundled
+    from capsim.experiment import run_measured
+    from capsim.metrics import staffing_names
+
+    scenario = (load_scenario(growing()) if name == "growing"
+                else load_scenario(bundled(name), ["clock.horizon=200d"]))
+    names = staffing_names(scenario)
+    assert set(names) <= set(metric_names(scenario))
+    assert any(n.startswith("analyst_hours_") for n in names) == (len(scenario.workforce) > 1)
+    whole, _, every = run_measured(scenario, 3, 0, by, series=False)
+    again, _, staffing = run_measured(scenario, 3, 0, by, series=False, measures="staffing")
+    assert _same(again, whole)  # the whole run is measured in full either way
+    assert len(staffing) > 1 and staffing.keys() == every.keys()
+    for label, m in staffing.items():
+        assert list(m) == names
+        assert _same(m, {n: every[label][n] for n in names}), label
+        assert m["arrivals"] == m["assessed"] + m["auto_cleared"] + m["expired"] + m["waiting"], label
+
+
+def test_staffing_of_a_period_that_is_the_whole_window_is_the_runs_own():
+    from capsim.metrics import staffing_names
+
+    scenario = load_scenario(growing(clock={"horizon": "50d", "warmup": "7d", "start": "2024-01-01", "step": "1d"}))
+    rep = simulate_replication(scenario, 3, 0)
+    whole = replication_metrics(scenario, rep)
+    got = period_metrics(scenario, rep, whole=whole, measures="staffing")
+    assert got == {"2024": {n: whole[n] for n in staffing_names(scenario)}}

@@ -238,10 +238,10 @@ def test_a_killed_sweep_resumes_without_running_any_task_twice(tmp_path):
 def test_a_failing_task_is_reported_and_the_others_kept(tiny, tmp_path, monkeypatch):
     original = sweeping.run_task
 
-    def fragile(scenario, seed, replication, periods=None):
+    def fragile(scenario, seed, replication, periods=None, measures="all"):
         if scenario.review["report"].mean == 300 and scenario.workforce[0].headcount == 2 and replication == 1:
             raise RuntimeError("injected failure")
-        return original(scenario, seed, replication, periods)
+        return original(scenario, seed, replication, periods, measures)
 
     monkeypatch.setattr(sweeping, "run_task", fragile)
     out = tmp_path / "out"

@@ -185,3 +185,34 @@ def test_a_kept_task_without_its_years_is_run_again(tmp_path):
     again = uncertainty.run_uncertainty(plan, tmp_path / "out")
     assert "periods" in json.loads(path.read_text())
     assert again.by_year[["period", "metric", "mean"]].equals(first.by_year[["period", "metric", "mean"]])
+
+
+def test_tasks_measure_only_the_staffing_metrics_per_year_and_a_sweep_wanting_every_metric_runs_them_again(tmp_path):
+    """Each uncertainty task measures every metric of the whole run but, per year, only the counts,
+    hours, staff and costs its by-year table reads (:func:`capsim.metrics.staffing_metrics`), and its
+    file says so. A sweep wanting every metric per year would not take such a task as done; a task
+    that measured every metric serves a sweep wanting the staffing ones."""
+    import dataclasses
+
+    from capsim import sweep
+    from capsim.metrics import metric_names, staffing_names
+
+    plan = uncertainty.plan_uncertainty(uncertain_mmc_over_new_year(tmp_path), sets=2, replications=2, seed=1)
+    assert plan.sweep.period_measures == "staffing"
+    out = tmp_path / "out"
+    uncertainty.run_uncertainty(plan, out)
+    record = json.loads(sweep.task_path(out, 0, 0).read_text())
+    assert record["period_measures"] == "staffing"
+    assert list(record["metrics"]) == metric_names(plan.base)
+    assert [list(m) for m in record["periods"].values()] == [staffing_names(plan.base)] * 2
+    kept, damaged = sweep.existing_tasks(out, plan.sweep)
+    assert len(kept) == 4 and not damaged
+    kept, damaged = sweep.existing_tasks(out, dataclasses.replace(plan.sweep, period_measures="all"))
+    assert not kept and len(damaged) == 4
+
+    full = sweep.run_task(*sweep.task_arguments(dataclasses.replace(plan.sweep, period_measures="all"), 0, 0))
+    assert full["period_measures"] == "all" and list(full["periods"]["2026"]) == metric_names(plan.base)
+    path = sweep.task_path(out, 0, 0)
+    path.write_text(json.dumps({**record, "periods": full["periods"], "period_measures": "all"}))
+    kept, damaged = sweep.existing_tasks(out, plan.sweep)
+    assert len(kept) == 4 and not damaged
