@@ -182,8 +182,7 @@ def profile_national(analysts: int, review_mean: str, seed: int) -> dict:
         "    item counts, waits' group sizes, SLA tallies (one compiled pass)": ("passes.py", "window_tallies"),
         "    quantiles (exact, from a histogram)": ("passes.py", "quantiles"),
         "    eventual waits, grouped (compiled pass)": ("passes.py", "grouped_waits"),
-        "events sorted once for the backlog (sorted_events)": ("metrics.py", "sorted_events"),
-        "backlog start and maximum, every window in one merge (backlogs)": ("metrics.py", "backlogs"),
+        "backlog start and maximum, every window in one pass (backlogs)": ("metrics.py", "backlogs"),
         "per-year metrics (period_metrics)": ("periods.py", "period_metrics"),
     }
     stages = {}

@@ -46,9 +46,7 @@ import numpy as np  # noqa: E402
 from benchmarks.bench_engine import machine, machine_line  # noqa: E402
 from capsim.bundled import path as bundled_scenario  # noqa: E402
 from capsim.engine import simulate_replication  # noqa: E402
-from capsim.experiment import run_measured  # noqa: E402
-from capsim.metrics import measure, sorted_events  # noqa: E402
-from capsim.periods import period_metrics  # noqa: E402
+from capsim.experiment import measure_replication, run_measured  # noqa: E402
 from capsim.scenario import load_scenario  # noqa: E402
 
 REPORTS = {
@@ -79,13 +77,6 @@ def timed(fn, repeat: int) -> dict[str, list[float]]:
     return out
 
 
-def measure_with_years(scenario, rep) -> None:
-    """The metrics, time series and per-year metrics of ``rep``, as :func:`capsim.experiment.run_measured` measures them."""
-    events = sorted_events(rep)
-    metrics, _ = measure(scenario, rep, events)
-    period_metrics(scenario, rep, "year", metrics, events)
-
-
 def replication(repeat: int, seed: int) -> dict:
     scenario = load_scenario(bundled_scenario("growth-central"))
     simulate_replication(load_scenario(bundled_scenario("police-unit")), seed, 0)  # load the kernel
@@ -93,8 +84,8 @@ def replication(repeat: int, seed: int) -> dict:
     reviewed = int(np.isfinite(rep.items.start).sum())
     out = {
         "engine": timed(lambda: simulate_replication(scenario, seed, 0), repeat),
-        "metrics": timed(lambda: measure(scenario, rep), repeat),
-        "with_years": timed(lambda: measure_with_years(scenario, rep), repeat),
+        "metrics": timed(lambda: measure_replication(scenario, rep), repeat),
+        "with_years": timed(lambda: measure_replication(scenario, rep, 0, "year"), repeat),
         "end_to_end": timed(lambda: run_measured(scenario, seed, 0, "year"), repeat),
     }
     print(f"\ngrowth-central, one replication (seed {seed}): {len(rep.items):,d} rows, {reviewed:,d} reviewed; "

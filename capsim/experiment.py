@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from capsim.engine import simulate_replication
-from capsim.metrics import backlogs, measure, metric_names, replication_metrics, sorted_events, window_counts
+from capsim.metrics import backlogs, measure, metric_names, replication_metrics, window_counts
 from capsim.periods import WHOLE_RUN, Granularity, Measures, boundaries, calendar_periods, period_metrics
 from capsim.memory import check_run
+from capsim.records import Replication
 from capsim.results import summarise, summarise_periods
 from capsim.scenario import Scenario, ScenarioError
 
@@ -62,25 +63,32 @@ def run_measured(scenario: Scenario, seed: int, replication: int, periods: Granu
                  series: bool = True, measures: Measures = "all"
                  ) -> tuple[dict[str, float], pd.DataFrame, dict[str, dict[str, float]]]:
     """Simulate one replication: its metrics, its time series and, with ``periods``, its metrics
-    per calendar period (:func:`capsim.periods.period_metrics`, every metric or, with ``measures``
-    ``"staffing"``, the staffing ones; picklable, for worker processes).
-    Without ``series`` the time series is not built (an empty frame in its place)."""
-    rep = simulate_replication(scenario, seed, replication)
-    events = sorted_events(rep)  # sorted once, for the whole run's backlog counts and each period's
+    per calendar period (:func:`measure_replication`; picklable, for worker processes)."""
+    return measure_replication(scenario, simulate_replication(scenario, seed, replication), replication, periods,
+                               series, measures)
+
+
+def measure_replication(scenario: Scenario, rep: Replication, replication: int = 0,
+                        periods: Granularity | None = None, series: bool = True, measures: Measures = "all"
+                        ) -> tuple[dict[str, float], pd.DataFrame, dict[str, dict[str, float]]]:
+    """Measure replication number ``replication``, ``rep``: its metrics, its time series and, with
+    ``periods``, its metrics per calendar period (:func:`capsim.periods.period_metrics`, every metric
+    or, with ``measures`` ``"staffing"``, the staffing ones). Without ``series`` the time series is not
+    built (an empty frame in its place)."""
     # the whole run's item counts and every period's, in one pass (one period is the whole run: not counted again)
     several = calendar_periods(scenario, periods) if periods else []
     bounds = boundaries(several) if len(several) > 1 else ()
     tallies, rows = window_counts(scenario, rep, bounds)  # and where each period's rows are
-    backlog = backlogs(rep, events, bounds)  # and every backlog at the start and at most, in one merge
+    backlog = backlogs(rep, bounds)  # and every backlog at the start and at most, in one pass
     if series:
-        metrics, frame = measure(scenario, rep, events, tallies[0], backlog[0])
+        metrics, frame = measure(scenario, rep, tallies[0], backlog[0])
         frame.insert(0, "replication", replication)
     else:
-        metrics = replication_metrics(scenario, rep, events=events, tallies=tallies[0], backlog=backlog[0])
+        metrics = replication_metrics(scenario, rep, tallies=tallies[0], backlog=backlog[0])
         frame = pd.DataFrame()
     by_period = (tallies[1:], backlog[1:], rows) if len(several) > 1 else (None, None, None)
-    return metrics, frame, period_metrics(scenario, rep, periods, metrics, events, *by_period,
-                                                measures=measures) if periods else {}
+    return metrics, frame, period_metrics(scenario, rep, periods, metrics, *by_period,
+                                          measures=measures) if periods else {}
 
 
 def check_size(scenario: Scenario, workers: int, replications: int = 1) -> None:

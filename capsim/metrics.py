@@ -52,8 +52,8 @@ from capsim.metric_names import (  # the output's vocabulary, re-exported here
     team_priorities,
     used_priorities,
 )
-from capsim.passes import (ITEM_COUNTS, ascending, grouped_waits, most_waiting, quantiles, queue_seconds,
-                           series_counts, shift_totals, sla_tallies, times_left, waits_of, window_tallies)
+from capsim.passes import (ITEM_COUNTS, grouped_waits, most_waiting, quantiles, queue_seconds, series_counts,
+                           shift_totals, sla_tallies, waits_of, window_tallies)
 from capsim.demand import FLAG_AI, FLAG_CRIMINAL, FLAG_FLAGGED_HARMFUL, FLAG_REALISTIC
 from capsim.measured import Measured, whole_run
 from capsim.records import CARRIED_PIECE, Items, Replication
@@ -81,14 +81,12 @@ PeriodRows = tuple[np.ndarray, np.ndarray]
 """Where each calendar period's rows are, from :func:`capsim.passes.window_tallies`: ``(rows, last)``."""
 
 
-def measure(scenario: Scenario, rep: Replication, events: tuple[np.ndarray, np.ndarray] | None = None,
-            tallies: Tallies | None = None, backlog: tuple[float, float] | None = None
-            ) -> tuple[dict[str, float], pd.DataFrame]:
+def measure(scenario: Scenario, rep: Replication, tallies: Tallies | None = None,
+            backlog: tuple[float, float] | None = None) -> tuple[dict[str, float], pd.DataFrame]:
     """Headline metrics (see :data:`METRIC_DESCRIPTIONS`) and the time series of one replication
-    (``events``: :func:`sorted_events` of ``rep``, if already sorted for the per-period metrics too;
-    ``tallies`` and ``backlog``: the whole run's :func:`window_counts` and :func:`backlogs`, if
+    (``tallies`` and ``backlog``: the whole run's :func:`window_counts` and :func:`backlogs`, if
     already counted with the periods')."""
-    return (replication_metrics(scenario, rep, events=events, tallies=tallies, backlog=backlog),
+    return (replication_metrics(scenario, rep, tallies=tallies, backlog=backlog),
             timeseries(scenario, rep))
 
 
@@ -183,7 +181,6 @@ def staffing_names(scenario: Scenario) -> list[str]:
 
 
 def replication_metrics(scenario: Scenario, rep: Replication, window: Measured | None = None,
-                        events: tuple[np.ndarray, np.ndarray] | None = None,
                         tallies: Tallies | None = None, backlog: tuple[float, float] | None = None
                         ) -> dict[str, float]:
     """Headline metrics of one replication.
@@ -193,8 +190,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
 
     With ``window`` (a calendar period, :func:`capsim.measured.periods`), the metrics of that
     period as if the run had been measured over it alone (:mod:`capsim.periods`; ``scenario``'s
-    clock then spans the period, for the costs); ``events`` are :func:`sorted_events` of
-    ``rep``, if already sorted; ``tallies`` the window's :func:`window_counts`, if already counted;
+    clock then spans the period, for the costs); ``tallies`` the window's :func:`window_counts`, if already counted;
     ``backlog`` the window's :func:`backlog_start_and_max`, if already counted (:func:`backlogs`).
     """
     w = whole_run(rep) if window is None else window
@@ -216,7 +212,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     worked = w.worked(per_team[:, 2], len(scenario.workforce) > 1)
     s = staffing_metrics(scenario, rep, w, tallies, worked)
     backlog_start, most = backlog if backlog is not None else backlog_start_and_max(
-        rep, events, *((w.until, w.t0) if w.is_period else ()))
+        rep, *((w.until, w.t0) if w.is_period else ()))
     exposure = _exposure(rep, w, worked[0], per_team[:, 2])
     ai_generated = count["ai_generated"]
     m: dict[str, float] = {
@@ -379,44 +375,34 @@ def _sla_tallies(rep: Replication, key: np.ndarray, groups: int, within: np.ndar
                        rep.items.arrival, rep.eventual_end, rep.eventual_start, rep.censored, float(rep.after.stopped))
 
 
-def sorted_events(rep: Replication) -> tuple[np.ndarray, np.ndarray]:
-    """Every arrival, and every time an item left a queue by the horizon (started or expired), each sorted."""
-    items = rep.items
-    # already in order (one team served first come, first served: the arrivals and the starts), no sort:
-    # a scan that stops at the first pair out of order; stable sorts are fast on nearly sorted columns
-    arrived = items.arrival if ascending(items.arrival) else np.sort(items.arrival, kind="stable")
-    left = times_left(items.start, items.deadline, float(rep.horizon))  # starts and expiries, in one pass
-    if not ascending(left):
-        left.sort()  # in place (a new array already); far from sorted (teams and priorities interleave): quicksort
-    return arrived, left
-
-
-def backlog_start_and_max(rep: Replication, events: tuple[np.ndarray, np.ndarray] | None = None,
-                          until: float | None = None, since: float | None = None) -> tuple[float, float]:
+def backlog_start_and_max(rep: Replication, until: float | None = None, since: float | None = None
+                          ) -> tuple[float, float]:
     """Items waiting (all teams) just before the end of the warm-up (or ``since``), and the most
     waiting at any moment from then to the horizon (or to the arrivals before ``until``: a
     calendar period, as the copied window of tests/window_reference.py measures it), from the exact
-    event times (arrival, start, expiry; ``events``: :func:`sorted_events`, if already sorted).
+    event times (arrival, start, expiry: :func:`capsim.passes.most_waiting`).
 
     The backlog rises only when an item arrives, so its maximum is at the warm-up's end or at
     an arrival (counted after every event of that moment): not sampled at the time-series step.
     A period's count needs no events of its own: rows that left the queue before it count as
     arrived and left alike, and an item expires only if it never started.
     """
-    arrived, left = sorted_events(rep) if events is None else events
     since = float(rep.warmup if since is None else since)
-    start, most = most_waiting(arrived, left, since, np.inf if until is None else float(until), np.zeros(0))
-    return float(start[0]), float(most[0])
+    return backlogs(rep, windows=[(since, np.inf if until is None else float(until))])[0]
 
 
-def backlogs(rep: Replication, events: tuple[np.ndarray, np.ndarray] | None = None,
-             bounds: tuple[float, ...] | np.ndarray = ()) -> list[tuple[float, float]]:
+def backlogs(rep: Replication, bounds: tuple[float, ...] | np.ndarray = (),
+             windows: list[tuple[float, float]] | None = None) -> list[tuple[float, float]]:
     """:func:`backlog_start_and_max` of the whole run, then of each calendar period [``bounds[k]``,
-    ``bounds[k + 1]``) (seconds, in time order) as :func:`replication_metrics` measures it: every
-    window's in one merge of the sorted events (:func:`capsim.passes.most_waiting`; ``events``:
-    :func:`sorted_events`, if already sorted)."""
-    arrived, left = sorted_events(rep) if events is None else events
-    start, most = most_waiting(arrived, left, float(rep.warmup), np.inf, np.asarray(bounds, dtype=np.float64))
+    ``bounds[k + 1]``) (seconds, in time order) as :func:`replication_metrics` measures it (or of
+    each of ``windows``, (since, until) each): every window's in one compiled pass over the rows
+    (:func:`capsim.passes.most_waiting`)."""
+    if windows is None:
+        bounds = np.asarray(bounds, dtype=np.float64)
+        windows = [(float(rep.warmup), np.inf), *zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+    items = rep.items
+    lo, hi = (np.array(ends, dtype=np.float64) for ends in zip(*windows))
+    start, most = most_waiting(items.arrival, items.start, items.deadline, float(rep.horizon), lo, hi)
     return [(float(a), float(b)) for a, b in zip(start, most)]
 
 

@@ -16,81 +16,126 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
-def most_waiting(arrived: np.ndarray, left: np.ndarray, since: float, until: float, bounds: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per window, the items waiting at its start and the most waiting at its start or at any
-    arrival in it, in one merge: window 0 is [``since``, ``until``), window ``1 + k`` the period
-    [``bounds[k]``, ``bounds[k + 1]``) (``bounds``: consecutive periods' boundaries in time order,
-    empty for none); ``(start, most)``, one entry per window.
-
-    ``arrived`` (arrival times) and ``left`` (times items left the queue: started or expired)
-    are sorted ascending; the number waiting at a moment counts every event of that moment,
-    and only the arrivals before the window's end. Equals, for a window [s, u), with ``kept`` =
-    ``arrived[:searchsorted(arrived, u)]`` and ``moments`` = ``s`` and the arrivals in [s, u),
-    ``searchsorted(kept, s) - searchsorted(left, s)`` and
-    ``max(searchsorted(kept, moments, "right") - searchsorted(left, moments, "right"))``.
-    """
-    periods = max(bounds.shape[0] - 1, 0)
-    lo, hi = np.empty(1 + periods), np.empty(1 + periods)
-    lo[0], hi[0] = since, until
-    lo[1:], hi[1:] = bounds[:periods], bounds[1:periods + 1]
-    start = np.empty(1 + periods, dtype=np.int64)
-    most = np.empty(1 + periods, dtype=np.int64)
-    for w in range(1 + periods):  # each window's start: binary searches
-        kept = np.searchsorted(arrived, hi[w])  # its arrivals: those before its end
-        start[w] = min(np.searchsorted(arrived, lo[w]), kept) - np.searchsorted(left, lo[w])
-        most[w] = min(np.searchsorted(arrived, lo[w], side="right"), kept) - np.searchsorted(left, lo[w], side="right")
-    n_arrived, n_left = arrived.shape[0], left.shape[0]
-    earliest, latest = lo.min(), hi.max()
-    a = np.searchsorted(arrived, earliest)  # the first arrival at or after the earliest start
-    b = np.searchsorted(left, earliest)
-    k = 0  # the period of the current arrival (arrivals in time order)
-    for i in range(a, n_arrived):
-        t = arrived[i]
-        if t >= latest:  # after every window's end
-            break
-        while a < n_arrived and arrived[a] <= t:
-            a += 1
-        while b < n_left and left[b] <= t:
-            b += 1
-        if t >= since and t < until and a - b > most[0]:
-            most[0] = a - b
-        while k < periods and t >= hi[1 + k]:
-            k += 1
-        if k < periods and t >= lo[1 + k] and a - b > most[1 + k]:
-            most[1 + k] = a - b
-    return start, most
+EVENTS_PER_BUCKET = 32
+"""Events per time bucket, on average, in :func:`most_waiting` (its histograms' resolution)."""
 
 
 @njit(cache=True)
-def times_left(start: np.ndarray, deadline: np.ndarray, horizon: float) -> np.ndarray:
-    """When items left the queue by the horizon: the ``start`` of every started item (finite),
-    and the ``deadline`` of every other item whose deadline passed by ``horizon``, in row order.
+def _bucket(t: float, first: float, scale: float, buckets: int) -> int:
+    """The time bucket of ``t`` in :func:`most_waiting`: 0 before ``first``, else
+    ``1 + floor((t - first) × scale)``, at most ``buckets`` (the last holds every later time).
+    Never decreasing in ``t``: an earlier time is never in a later bucket."""
+    if t < first:
+        return 0
+    b = (t - first) * scale
+    if not b < buckets - 1:  # also +inf × 0 (no span to cut: one bucket)
+        return buckets
+    return 1 + int(b)
 
-    The same numbers as ``concatenate([start[isfinite(start)], deadline[~isfinite(start) & (deadline <= horizon)]])``,
-    in another order (for sorting).
+
+@njit(cache=True)
+def most_waiting(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, horizon: float, lo: np.ndarray,
+                 hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per window [``lo[w]``, ``hi[w]``) (``lo[w] < hi[w]``; ``hi`` may be +inf): the items waiting at
+    its start and the most waiting at its start or at any arrival in it, from the rows' own columns.
+
+    An item arrives at ``arrival`` and leaves its queue at ``start`` if started (finite), else at
+    ``deadline`` if that passed by ``horizon``; the number waiting at a moment counts every event
+    of that moment. Equals, with ``arrived`` and ``left`` those event times sorted and, for a window
+    [s, u), ``moments`` = ``s`` and the arrivals in [s, u): ``searchsorted(arrived, s) -
+    searchsorted(left, s)`` and ``max(searchsorted(arrived, moments, "right") - searchsorted(left,
+    moments, "right"))``.
+
+    Nothing is sorted whole. The events are counted into short time buckets (about
+    :data:`EVENTS_PER_BUCKET` each); the counts before each bucket give the number waiting at its
+    start and bound the most within it: at most that plus its arrivals, at least the number at its
+    end if it has an arrival (the last arrival in it comes no later). Only the buckets at a
+    window's ends and those whose bound could beat the best number known have their own events
+    gathered, sorted and merged — in an overloaded run, whose backlog climbs, a few near its peak.
     """
-    out = np.empty(start.shape[0])
-    k = 0
-    for i in range(start.shape[0]):
+    n, windows = arrival.shape[0], lo.shape[0]
+    first, last = lo.min(), horizon
+    for w in range(windows):
+        if not lo[w] < hi[w]:
+            raise ValueError("most_waiting: a window must end after it starts")
+        if np.isfinite(hi[w]) and hi[w] > last:
+            last = hi[w]
+    buckets = max(1, n // EVENTS_PER_BUCKET)
+    scale = buckets / (last - first) if last > first else 0.0
+    arrived = np.zeros(buckets + 1, dtype=np.int64)  # per bucket (0: before the first window)
+    left = np.zeros(buckets + 1, dtype=np.int64)
+    for i in range(n):
+        arrived[_bucket(arrival[i], first, scale, buckets)] += 1
         if np.isfinite(start[i]):
-            out[k] = start[i]
-            k += 1
+            left[_bucket(start[i], first, scale, buckets)] += 1
         elif deadline[i] <= horizon:
-            out[k] = deadline[i]
-            k += 1
-    return out[:k]
-
-
-@njit(cache=True)
-def ascending(values: np.ndarray) -> bool:
-    """Whether ``values`` are already in ascending order (``np.all(values[1:] >= values[:-1])``),
-    stopping at the first pair out of order: a sort can then be skipped."""
-    for i in range(1, values.shape[0]):
-        if not values[i] >= values[i - 1]:
-            return False
-    return True
+            left[_bucket(deadline[i], first, scale, buckets)] += 1
+    arrived_before = np.zeros(buckets + 2, dtype=np.int64)  # events in the buckets before each one
+    left_before = np.zeros(buckets + 2, dtype=np.int64)
+    for j in range(buckets + 1):
+        arrived_before[j + 1] = arrived_before[j] + arrived[j]
+        left_before[j + 1] = left_before[j] + left[j]
+    # the buckets whose own events are needed: each window's end buckets, and those inside it
+    # whose most could beat the most known there (the number waiting at the end of a bucket with an arrival)
+    wanted = np.zeros(buckets + 1, dtype=np.bool_)
+    known = np.full(windows, -1, dtype=np.int64)
+    for w in range(windows):
+        a, b = _bucket(lo[w], first, scale, buckets), _bucket(hi[w], first, scale, buckets)
+        wanted[a] = wanted[b] = True
+        for j in range(a + 1, b):
+            if arrived[j] > 0:
+                known[w] = max(known[w], arrived_before[j + 1] - left_before[j + 1])
+        for j in range(a + 1, b):
+            if arrived_before[j] - left_before[j] + arrived[j] > known[w]:
+                wanted[j] = True
+    arrived_at = np.zeros(buckets + 2, dtype=np.int64)  # where each wanted bucket's events go
+    left_at = np.zeros(buckets + 2, dtype=np.int64)
+    for j in range(buckets + 1):
+        arrived_at[j + 1] = arrived_at[j] + (arrived[j] if wanted[j] else 0)
+        left_at[j + 1] = left_at[j] + (left[j] if wanted[j] else 0)
+    times_arrived, times_left = np.empty(arrived_at[-1]), np.empty(left_at[-1])
+    next_arrived, next_left = arrived_at[:-1].copy(), left_at[:-1].copy()
+    for i in range(n):
+        j = _bucket(arrival[i], first, scale, buckets)
+        if wanted[j]:
+            times_arrived[next_arrived[j]] = arrival[i]
+            next_arrived[j] += 1
+        t = start[i] if np.isfinite(start[i]) else deadline[i] if deadline[i] <= horizon else np.nan
+        if not np.isnan(t):
+            j = _bucket(t, first, scale, buckets)
+            if wanted[j]:
+                times_left[next_left[j]] = t
+                next_left[j] += 1
+    for j in range(buckets + 1):
+        if wanted[j]:
+            times_arrived[arrived_at[j]:arrived_at[j + 1]].sort()
+            times_left[left_at[j]:left_at[j + 1]].sort()
+    starts = np.empty(windows, dtype=np.int64)
+    most = np.empty(windows, dtype=np.int64)
+    for w in range(windows):
+        a, b = _bucket(lo[w], first, scale, buckets), _bucket(hi[w], first, scale, buckets)
+        ins = times_arrived[arrived_at[a]:arrived_at[a + 1]]
+        outs = times_left[left_at[a]:left_at[a + 1]]
+        base = arrived_before[a] - left_before[a]
+        starts[w] = base + np.searchsorted(ins, lo[w]) - np.searchsorted(outs, lo[w])
+        most[w] = max(known[w], base + np.searchsorted(ins, lo[w], side="right")
+                      - np.searchsorted(outs, lo[w], side="right"))
+        for j in range(a, b + 1):
+            if not wanted[j]:
+                continue
+            ins = times_arrived[arrived_at[j]:arrived_at[j + 1]]
+            outs = times_left[left_at[j]:left_at[j + 1]]
+            base, p, q = arrived_before[j] - left_before[j], 0, 0
+            for t in ins:
+                if t >= hi[w]:
+                    break
+                while p < ins.shape[0] and ins[p] <= t:
+                    p += 1
+                while q < outs.shape[0] and outs[q] <= t:
+                    q += 1
+                if t >= lo[w] and base + p - q > most[w]:
+                    most[w] = base + p - q
+    return starts, most
 
 
 @njit(cache=True)

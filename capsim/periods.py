@@ -34,7 +34,7 @@ import numpy as np
 
 from capsim.costs import calendar_years
 from capsim.measured import periods as period_windows
-from capsim.metrics import (PeriodRows, Tallies, replication_metrics, sorted_events, staffing_metrics, staffing_names,
+from capsim.metrics import (PeriodRows, Tallies, backlogs, replication_metrics, staffing_metrics, staffing_names,
                             window_counts)
 from capsim.records import Replication
 from capsim.scenario import Scenario
@@ -96,7 +96,6 @@ def over_period(scenario: Scenario, period: Period) -> Scenario:
 
 def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year",
                    whole: dict[str, float] | None = None,
-                   events: tuple[np.ndarray, np.ndarray] | None = None,
                    tallies: list[Tallies] | None = None,
                    backlog: list[tuple[float, float]] | None = None,
                    rows: PeriodRows | None = None, measures: Measures = "all") -> dict[str, dict[str, float]]:
@@ -105,20 +104,17 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
     :func:`calendar_periods`: period label → metric → value (see the module docstring).
 
     ``whole`` (the replication's own metrics, if already measured) stands for a period that
-    is the whole measured window, instead of measuring it again; ``events``
-    (:func:`capsim.metrics.sorted_events` of ``rep``, if already sorted for the whole run's
-    metrics) serve every period's backlog counts, else they are sorted here, once; ``tallies``
+    is the whole measured window, instead of measuring it again; ``tallies``
     (the periods' part of :func:`capsim.metrics.window_counts` over their :func:`boundaries`, if
     already counted with the whole run's) their item counts, else they are counted here, in one
     pass for every period; ``backlog`` (the periods' part of :func:`capsim.metrics.backlogs`, if
-    already counted with the whole run's) their backlogs at the start and at most, else each
-    period's is counted from the events; ``rows`` (where each period's rows are, counted with
+    already counted with the whole run's) their backlogs at the start and at most, else they are
+    counted here, in one pass for every period; ``rows`` (where each period's rows are, counted with
     ``tallies``, if given) go with ``tallies``."""
     periods = calendar_periods(scenario, by)
     if whole is not None and len(periods) == 1 and (periods[0].start, periods[0].end) == (rep.warmup, rep.horizon):
         return {periods[0].label: dict(whole) if measures == "all" else {n: whole[n] for n in staffing_names(scenario)}}
     bounds = boundaries(periods)
-    events = sorted_events(rep) if events is None else events
     if tallies is None:
         tallies, rows = window_counts(scenario, rep, bounds)
         tallies = tallies[1:]
@@ -126,5 +122,6 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
     if measures == "staffing":
         return {p.label: staffing_metrics(over_period(scenario, p), rep, windows[k], tallies[k])
                 for k, p in enumerate(periods)}
-    return {p.label: replication_metrics(over_period(scenario, p), rep, windows[k], events, tallies[k],
-                                         None if backlog is None else backlog[k]) for k, p in enumerate(periods)}
+    backlog = backlogs(rep, bounds)[1:] if backlog is None else backlog
+    return {p.label: replication_metrics(over_period(scenario, p), rep, windows[k], tallies[k], backlog[k])
+            for k, p in enumerate(periods)}

@@ -1,14 +1,10 @@
 """The compiled passes give exactly the numbers of the numpy expressions they replace."""
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 
-from capsim.metrics import sorted_events
-from capsim.passes import (ascending, group_values, grouped_waits, most_waiting, quantiles, queue_seconds,
-                           reachable_in_time, series_counts, shift_totals, sla_tallies, times_left, waits_of,
-                           window_tallies, worked_values)
+from capsim.passes import (group_values, grouped_waits, most_waiting, quantiles, queue_seconds, reachable_in_time,
+                           series_counts, shift_totals, sla_tallies, waits_of, window_tallies, worked_values)
 from tests.step_reference import step_counts, step_sums
 
 ALL = np.zeros(0, dtype=np.int64)  # an empty key: one group
@@ -28,12 +24,33 @@ def times(rng, n):
     return np.sort(t, kind="stable")
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_most_waiting_matches_the_searchsorted_form(seed):
+def waiting_columns(rng, n, load, tied):
+    """Arrival, start and deadline columns, with ``tied`` on whole and half hours (many ties at one
+    moment), else to the second: items arrive over 100 hours and are started at ``load`` times the
+    rate they arrive (under 1: the backlog climbs), in arrival order, some never; half have a
+    deadline, some passing after the horizon."""
+    grain = 1800.0 if tied else 1.0
+    arrival = np.sort(np.round(rng.uniform(0, 100 * 3600, n) / grain) * grain)
+    start = np.maximum(arrival, np.round(np.sort(rng.uniform(0, 100 * 3600 / load, n)) / grain) * grain)
+    start[(rng.random(n) < 0.1) | (start >= 100 * 3600)] = np.inf  # never started by the horizon
+    deadline = np.where(rng.random(n) < 0.5, arrival + np.round(rng.exponential(20 * 3600, n) / grain) * grain, np.inf)
+    order = rng.permutation(n) if load > 1 else np.arange(n)  # rows in any order
+    return arrival[order], start[order], deadline[order]
+
+
+@pytest.mark.parametrize("n, tied", [(3000, True), (20000, False)])
+@pytest.mark.parametrize("load", [0.6, 1.5])
+@pytest.mark.parametrize("seed", range(4))
+def test_most_waiting_matches_the_searchsorted_form(seed, load, n, tied):
+    """Per window, the items waiting at its start and the most at its start or an arrival in it, as
+    binary searches of the sorted event times give them: a climbing backlog (only the buckets near
+    its peak gathered) and one that rises and falls (most of them), rows in and out of time order."""
     rng = np.random.default_rng(seed)
-    arrived = times(rng, 2000)
-    arrived = arrived[np.isfinite(arrived)]
-    left = np.sort(rng.choice(arrived, 1500, replace=False) + rng.exponential(3600, 1500), kind="stable")
+    horizon = 100 * 3600.0
+    arrival, start, deadline = waiting_columns(rng, n, load, tied)
+    started = np.isfinite(start)
+    arrived = np.sort(arrival)
+    left = np.sort(np.concatenate([start[started], deadline[~started & (deadline <= horizon)]]))
 
     def alone(since, until):  # one window [since, until): its arrivals before until only
         kept = arrived[:np.searchsorted(arrived, until)]
@@ -45,9 +62,39 @@ def test_most_waiting_matches_the_searchsorted_form(seed):
         for bounds in ([], [since, 30 * 3600.0, 60 * 3600.0, 90 * 3600.0], [1800.0, 3600.0, 5400.0, 99 * 3600.0]):
             bounds = np.sort(np.array(bounds, dtype=np.float64))
             for until in (np.inf, 70 * 3600.0):
-                start, most = most_waiting(arrived, left, since, until, bounds)  # every window in one merge
+                if until <= since:
+                    continue
                 windows = [(since, until)] + list(zip(bounds[:-1], bounds[1:]))
-                assert [(a, b) for a, b in zip(start, most)] == [alone(*w) for w in windows]
+                lo, hi = (np.array(ends) for ends in zip(*windows))
+                start_counts, most = most_waiting(arrival, start, deadline, horizon, lo, hi)  # every window in one pass
+                assert [(a, b) for a, b in zip(start_counts, most)] == [alone(*w) for w in windows]
+
+
+def test_most_waiting_finds_a_peak_inside_a_bucket_below_its_bound():
+    """640 rows over 20 hours: 20 buckets of an hour. Five items wait from the start; each hour one
+    item arrives and starts a little later, except from 10:00 to 11:00, where two arrive before either
+    starts: the most waiting is 7 there, 6 in every other hour, 5 at every hour's end. That hour's
+    bound (5 waiting at its start, 2 arrivals) beats the 5 known from the ends by 2, so its events are
+    gathered; the padding rows arrive and start at one moment (waiting no time)."""
+    hour = 3600.0
+    arrival, start = [0.2 * hour] * 5, [np.inf] * 5
+    for k in range(1, 20):
+        times = [k + 0.1, k + 0.2] if k == 10 else [k + 0.1]
+        arrival += [t * hour for t in times]
+        start += [(k + 0.3 + 0.1 * j) * hour for j in range(len(times))]
+    arrival += [0.5 * hour] * (640 - len(arrival))
+    start += [0.5 * hour] * (640 - len(start))
+    arrival, start = np.array(arrival), np.array(start)
+    deadline = np.full(640, np.inf)
+    lo, hi = np.array([0.0, 0.0, 10 * hour]), np.array([np.inf, 10 * hour, 20 * hour])
+    starts, most = most_waiting(arrival, start, deadline, 20 * hour, lo, hi)
+    assert starts.tolist() == [0, 0, 5] and most.tolist() == [7, 6, 7]
+
+
+def test_most_waiting_refuses_a_window_that_ends_before_it_starts():
+    arrival = np.array([1.0, 2.0])
+    with pytest.raises(ValueError, match="must end after it starts"):
+        most_waiting(arrival, arrival, arrival, 10.0, np.array([5.0]), np.array([5.0]))
 
 
 @pytest.mark.parametrize("strict", [False, True])
@@ -372,8 +419,6 @@ def test_row_passes_match_their_numpy_forms(seed):
     arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
     horizon, t0, t1 = 90 * 3600.0, 20 * 3600.0, 60 * 3600.0
     started = np.isfinite(start)
-    left = np.concatenate([start[started], deadline[~started & (deadline <= horizon)]])
-    assert np.array_equal(np.sort(times_left(start, deadline, horizon)), np.sort(left))
     inside = (np.clip(np.where(started, start, np.minimum(deadline, horizon)), t0, t1) - np.clip(arrival, t0, t1))
     assert queue_seconds(arrival, start, deadline, horizon, t0, t1, np.inf, -np.inf) == inside.sum()  # bit for bit
     # a period [t0, t1) measured alone: its rows, their starts after t1 unknown, t1 its horizon
@@ -473,29 +518,3 @@ def test_reachable_in_time_matches_the_numpy_roster_bound(seed, shifts):
     assert np.array_equal(hits, expected)
 
 
-def test_ascending_is_numpys():
-    rng = np.random.default_rng(1)
-    ordered = np.sort(np.round(rng.uniform(0, 10, 1000)))  # ties
-    assert ascending(ordered) and ascending(ordered[:1]) and ascending(ordered[:0])
-    shuffled = ordered.copy()
-    shuffled[400] = shuffled[401] + 1.0  # one pair out of order
-    assert not ascending(shuffled)
-    assert not ascending(np.array([1.0, np.nan, 2.0]))  # as np.all(values[1:] >= values[:-1])
-
-
-@pytest.mark.parametrize("in_order", [True, False])
-def test_sorted_events_are_the_sorted_columns_whether_or_not_already_sorted(in_order):
-    """An item table already in time order (one team, first come first served) is not sorted
-    again: the same arrays as sorting it."""
-    rng = np.random.default_rng(5)
-    arrival = np.sort(rng.uniform(0, 1000, 500))
-    start = arrival + (np.arange(500) * 0.01 if in_order else rng.exponential(50, 500))
-    start[-20:] = np.inf  # still waiting or expired
-    deadline = np.where(np.arange(500) % 2, arrival + 30.0, np.inf)
-    if not in_order:
-        arrival[[10, 11]] = arrival[[11, 10]]
-    rep = SimpleNamespace(items=SimpleNamespace(arrival=arrival, start=start, deadline=deadline), horizon=1000.0)
-    arrived, left = sorted_events(rep)
-    started = np.isfinite(start)
-    assert np.array_equal(arrived, np.sort(arrival, kind="stable"))
-    assert np.array_equal(left, np.sort(np.concatenate([start[started], deadline[~started & (deadline <= 1000.0)]])))

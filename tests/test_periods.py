@@ -160,7 +160,7 @@ def test_periods_read_from_the_runs_columns_are_the_copied_windows_bit_for_bit(n
 @pytest.mark.parametrize("name, by", [("growing", "year"), ("police-unit", "quarter")])
 def test_a_runs_windows_counted_together_are_each_measured_alone_bit_for_bit(name, by):
     """A run counts every window's item tallies in one pass and every window's backlog at the
-    start and at most in one merge (:func:`capsim.metrics.backlogs`): the same numbers, to the
+    start and at most in one pass (:func:`capsim.metrics.backlogs`): the same numbers, to the
     last bit, as the whole run and each period measured alone."""
     from capsim.bundled import path as bundled
     from capsim.experiment import run_measured
