@@ -388,21 +388,23 @@ def backlog_start_and_max(rep: Replication, until: float | None = None, since: f
     arrived and left alike, and an item expires only if it never started.
     """
     since = float(rep.warmup if since is None else since)
-    return backlogs(rep, windows=[(since, np.inf if until is None else float(until))])[0]
+    return _backlogs(rep, np.array([since]), np.array([np.inf if until is None else float(until)]))[0]
 
 
-def backlogs(rep: Replication, bounds: tuple[float, ...] | np.ndarray = (),
-             windows: list[tuple[float, float]] | None = None) -> list[tuple[float, float]]:
+def backlogs(rep: Replication, bounds: tuple[float, ...] | np.ndarray = ()) -> list[tuple[float, float]]:
     """:func:`backlog_start_and_max` of the whole run, then of each calendar period [``bounds[k]``,
-    ``bounds[k + 1]``) (seconds, in time order) as :func:`replication_metrics` measures it (or of
-    each of ``windows``, (since, until) each): every window's in one compiled pass over the rows
+    ``bounds[k + 1]``) (seconds, in time order) as :func:`replication_metrics` measures it: every
+    window's in one compiled pass over the rows."""
+    bounds = np.asarray(bounds, dtype=np.float64)
+    return _backlogs(rep, np.concatenate([[rep.warmup], bounds[:-1]]), np.concatenate([[np.inf], bounds[1:]]))
+
+
+def _backlogs(rep: Replication, lo: np.ndarray, hi: np.ndarray) -> list[tuple[float, float]]:
+    """Items waiting at the start of each window [``lo[w]``, ``hi[w]``) and the most waiting in it
     (:func:`capsim.passes.most_waiting`)."""
-    if windows is None:
-        bounds = np.asarray(bounds, dtype=np.float64)
-        windows = [(float(rep.warmup), np.inf), *zip(bounds[:-1].tolist(), bounds[1:].tolist())]
     items = rep.items
-    lo, hi = (np.array(ends, dtype=np.float64) for ends in zip(*windows))
-    start, most = most_waiting(items.arrival, items.start, items.deadline, float(rep.horizon), lo, hi)
+    start, most = most_waiting(items.arrival, items.start, items.deadline, float(rep.horizon),
+                               lo.astype(np.float64), hi.astype(np.float64))
     return [(float(a), float(b)) for a, b in zip(start, most)]
 
 
@@ -453,7 +455,7 @@ def team_metrics(scenario: Scenario, w: Measured, key: np.ndarray, staffing: dic
         for sla in scenario.sla:
             if sla.priority in handled[team.team]:
                 m[f"sla_{sla.priority}_{team.team}"] = slas.share(sla.priority, t)
-        for name in STAFFING_PER_TEAM[1:]:
+        for name in STAFFING_PER_TEAM[1:]:  # backlog, hours, utilisation (assessed: first, above)
             m[f"{name}_{team.team}"] = staffing[f"{name}_{team.team}"]
         if team.team == VICTIM_ID_TEAM:
             m["victim_id_hours"] = staffing[f"analyst_hours_{team.team}"]
