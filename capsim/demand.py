@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -419,3 +420,38 @@ def draw_review_times(review, n: int, rng: np.random.Generator) -> np.ndarray:
     if review.dist == "empirical":
         return rng.choice(np.asarray(review.values, dtype=float), n)
     raise ValueError(f"unknown review distribution {review.dist!r}")
+
+
+
+class Stockpile:
+    """Random numbers made ``chunk`` at a time by ``draw(n)`` and handed out in turn: for requests
+    of ``n1``, ``n2``, …, the numbers ``draw(n1)``, ``draw(n2)``, … would give, for any ``draw``
+    whose numbers run on whatever their grouping (numpy's generators draw element after element:
+    uniforms, and review times of every distribution, :func:`review_times_in_turn`; the tests
+    check each), when nothing else draws from its generator. Many small requests (a few items at
+    each decision point) then pay numpy's fixed cost once in thousands."""
+
+    def __init__(self, draw: Callable[[int], np.ndarray], chunk: int):
+        self.draw, self.chunk = draw, chunk
+        self.ahead = np.zeros(0)
+        self.at = 0
+
+    def take(self, n: int) -> np.ndarray:
+        """The next ``n`` numbers (read-only)."""
+        if self.at + n > len(self.ahead):
+            self.ahead = np.concatenate([self.ahead[self.at:], self.draw(max(self.chunk, n))])
+            self.ahead.flags.writeable = False
+            self.at = 0
+        taken = self.ahead[self.at:self.at + n]
+        self.at += n
+        return taken
+
+
+TIMES_AHEAD = 4096
+"""Review times a :func:`review_times_in_turn` draws at once."""
+
+
+def review_times_in_turn(review, rng: np.random.Generator, factor: float = 1.0) -> Callable[[int], np.ndarray]:
+    """``take(n)``: the next ``n`` review durations of ``review`` × ``factor`` (seconds), the same
+    numbers as one :func:`draw_review_times` call per request, drawn ahead (:class:`Stockpile`)."""
+    return Stockpile(lambda n: draw_review_times(review, n, rng) * factor, TIMES_AHEAD).take

@@ -22,12 +22,14 @@ to be exposed between modules.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
 
-from capsim.demand import FLAG_CRIMINAL, FLAGS, STAGES, StreamSource, cell_seconds, draw_review_times, expected_reviewed
+from capsim.demand import (FLAG_CRIMINAL, FLAGS, STAGES, Stockpile, StreamSource, cell_seconds, draw_review_times,
+                           expected_reviewed, review_times_in_turn)
 from capsim.heap import plain_pages, reuse_freed_memory
 from capsim.kernel import assign, come_on_duty, finished_by, merge_windows, refer_rows, seat_heap, still_pending
 from capsim.records import CARRIED_PIECE, ItemTable, Replication
@@ -71,6 +73,10 @@ class DrawnAhead:
 QUEUE_ROOM = 1024
 """Ids each of a team's queues has room for at first (it grows as needed, :meth:`TeamQueue.enqueue`)."""
 
+UNIFORMS_AHEAD = 1 << 16
+"""Uniforms a referral draws at once (:class:`~capsim.demand.Stockpile`): a team finishes about a
+thousand items between decision points on a national scale."""
+
 NO_DRAWS = np.zeros(0)
 """The draws of a referral whose every rule has share 1: none (:func:`capsim.kernel.refer_rows`)."""
 
@@ -80,7 +86,8 @@ class Referral:
     """The routing rules from one team to one other, as :func:`capsim.kernel.refer_rows` reads them:
     per rule, in order, the flag ``bits`` it looks at and the values it ``wanted`` there, its
     ``share`` and its ``own`` priority (-1: the item keeps its own); ``draws`` says whether any
-    share is below 1 (then one uniform from ``rng`` per finished item decides)."""
+    share is below 1 (then one uniform per finished item decides, in turn from its random stream:
+    ``uniforms(n)`` gives the next ``n``, drawn :data:`UNIFORMS_AHEAD` at a time)."""
 
     source: str
     to: int
@@ -90,7 +97,7 @@ class Referral:
     shares: np.ndarray
     own: np.ndarray
     draws: bool
-    rng: np.random.Generator
+    uniforms: Callable[[int], np.ndarray]
 
     @classmethod
     def of(cls, rules: list[Route], scenario: Scenario, team_index: dict[str, int], rng) -> "Referral":
@@ -104,7 +111,8 @@ class Referral:
             shares=shares,
             own=np.array([-1 if r.priority is None else scenario.priorities.index(r.priority) for r in rules],
                          dtype=np.int64),
-            draws=bool((shares < 1).any()), rng=rng(f"routing:{first.source}->{first.to}"),
+            draws=bool((shares < 1).any()),
+            uniforms=Stockpile(rng(f"routing:{first.source}->{first.to}").random, UNIFORMS_AHEAD).take,
         )
 
 
@@ -285,6 +293,9 @@ class Simulation:
         self.learning = scenario.tooling.hash_matching.enabled and any(s.recirculation > 0 for s in scenario.demand)
         self.follow_up = {i: self.learning or bool(self.referrals[i]) for i in self.order}  # what finishing feeds
         self.referred_unit = self._referred_units()
+        self.referred_times = {team: review_times_in_turn(self.task_reviews[team][unit], self.task_rng[team],
+                                                          self.task_factor)
+                               for team, unit in self.referred_unit.items() if unit is not None}
         self.env = simpy.Environment()
 
     def _referred_units(self) -> dict[str, int | None]:
@@ -347,7 +358,7 @@ class Simulation:
         every queue stays in arrival order.
         """
         items = self.items
-        draws = referral.rng.random(len(finished)) if referral.draws else NO_DRAWS
+        draws = referral.uniforms(len(finished)) if referral.draws else NO_DRAWS
         first = items.room(len(finished))  # the referrals' rows, written in place
         n, level = refer_rows(finished, referral.bits, referral.wanted, referral.shares, draws, referral.own,
                               referral.to, first, items.arrival, items.deadline, items.end, items.flags,
@@ -369,10 +380,9 @@ class Simulation:
         """Time per referred item at ``team`` (seconds, at standard pace): the team's time for each
         item's unit (:meth:`~capsim.scenario.Scenario.review_time`) × the tools' factor at a
         receiving team (:meth:`~capsim.tooling.Tooling.time_factor`)."""
+        if team in self.referred_times:  # one unit can reach the team: the draws of the loop below, drawn ahead
+            return self.referred_times[team](len(streams))
         rng, reviews = self.task_rng[team], self.task_reviews[team]
-        unit = self.referred_unit[team]
-        if unit is not None:  # one unit can reach the team: the draws of the loop below, without its masks
-            return draw_review_times(reviews[unit], len(streams), rng) * self.task_factor
         units = self.stream_unit[streams]
         if units.min() == units.max():  # one unit among these items: likewise
             return draw_review_times(reviews[units[0]], len(units), rng) * self.task_factor

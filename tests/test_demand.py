@@ -13,12 +13,15 @@ from capsim.demand import (
     FLAG_KNOWN,
     FLAG_REALISTIC,
     SKIP_COST,
+    Stockpile,
     cell_means,
+    draw_review_times,
     expected_count,
     first_of_blocks,
     rate_at,
+    review_times_in_turn,
 )
-from capsim.scenario import load_scenario
+from capsim.scenario import ReviewTime, load_scenario
 from tests.conftest import replicate
 
 DAY = 86400.0
@@ -185,3 +188,26 @@ def test_arrival_offsets_are_the_first_draws_of_each_cells_block(skipped):
     blocks = np.split(uniforms, np.cumsum(counts)[:-1])
     expected = np.concatenate([block[:k] for block, k in zip(blocks, kept)])
     assert np.array_equal(first_of_blocks(counts, kept, np.random.Generator(np.random.PCG64(9))), expected)
+
+
+@pytest.mark.parametrize("dist", ["lognormal", "exponential", "gamma", "deterministic", "empirical"])
+def test_review_times_in_turn_are_one_draw_per_request_whatever_the_chunks(dist):
+    # Requests of 0 to 5,000 (past the 4,096 drawn at once) against one draw_review_times call
+    # per request from a twin generator, times the factor: the same numbers, bit for bit.
+    review = ReviewTime(dist=dist, **({"values": ["30s", "60s", "90s"]} if dist == "empirical" else
+                                      {"mean": "90s", **({"cv": 0.8} if dist in ("lognormal", "gamma") else {})}))
+    take = review_times_in_turn(review, np.random.default_rng(7), 1.25)
+    twin = np.random.default_rng(7)
+    sizes = np.random.default_rng(8).integers(0, 60, 300).tolist() + [0, 5000, 3, 4096, 1]
+    for n in sizes:
+        got = take(n)
+        assert np.array_equal(got, draw_review_times(review, n, twin) * 1.25)
+
+
+def test_a_stockpile_hands_out_a_generators_uniforms_in_turn_read_only():
+    take = Stockpile(np.random.default_rng(3).random, 100).take
+    twin = np.random.default_rng(3)
+    for n in (0, 7, 93, 1, 250, 100, 0, 42):
+        got = take(n)
+        assert np.array_equal(got, twin.random(n))
+        assert not got.flags.writeable or n == 0  # nobody can change the numbers still to come

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from capsim.engine import simulate_replication
+from capsim.engine import process_rng, simulate_replication
 from capsim.scenario import load_scenario
 from tests.test_routing import chain, team_index
 
@@ -67,3 +67,17 @@ def test_wellbeing_slows_every_team_and_the_classifier_and_clustering_only_the_s
     assert set(np.round(screened, 6)) == {45.0, 11.25}
     assert np.all(items.service[~items.direct] == 420.0 * 1.5)  # referrals: wellbeing only
     assert (~items.direct).sum() > 1000
+
+
+def test_referred_items_take_their_teams_task_times_in_turn_from_its_own_random_stream():
+    # The receiving team's times are drawn ahead in chunks (capsim.demand.Stockpile), a few
+    # referrals at each decision point: in row order they must be the team's stream drawn
+    # straight through, whatever the chunks, as one draw per decision point would give them.
+    scenario = load_scenario(chain(days=20))
+    rep = simulate_replication(scenario, 1, 0)
+    items = rep.items
+    for team, mean in (("police", 300.0), ("investigation", 1800.0), ("victim_id", 300.0)):
+        mine = (items.parent >= 0) & (items.team == team_index(scenario, team))
+        assert mine.sum() > 100  # enough referrals to span many decision points
+        expected = process_rng(1, 0, f"task:{team}").exponential(mean, int(mine.sum()))
+        assert np.array_equal(items.service[mine], expected)
