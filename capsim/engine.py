@@ -1,11 +1,15 @@
 """The simulation of one replication: simpy for what happens over time, a compiled loop between.
 
-simpy runs the things that really act over time — a daily arrival batch and one roster
-process per team, which starts each shift. At each of these decision points the engine lets
-every team's queue move up to that moment (:func:`capsim.kernel.assign`), team by team in
-referral order (a team off duty since its shifts ended has nothing to decide: it is passed
-over, :meth:`Simulation.advance`), and then applies the change: new items join their queues,
-or a shift's analysts come on duty with their exposure counter at zero.
+simpy runs the things that really act over time — a daily arrival batch and a roster process
+for each team whose work carries over a shift's end, which starts each of its shifts. At each
+of these decision points the engine lets every team's queue move up to that moment
+(:func:`capsim.kernel.assign`), team by team in referral order (a team off duty since its
+shifts ended has nothing to decide: it is passed over, :meth:`Simulation.advance`), and then
+applies the change: new items join their queues, or a shift's analysts come on duty with their
+exposure counter at zero. The other teams' shifts come on duty inside the compiled loop, on its
+way to the next decision point (:func:`capsim.kernel.assign_through_shifts`), with the same
+numbers, where they cannot depend on the decision points (:meth:`Simulation._decision_points_free`);
+elsewhere they too have a roster process.
 
 Referrals: once a team has *finished* assessing an item, the routing rules may send it on
 to another team (a police unit, victim identification) as a new row whose arrival is that
@@ -31,7 +35,8 @@ import simpy
 from capsim.demand import (FLAG_CRIMINAL, FLAGS, STAGES, Stockpile, StreamSource, cell_seconds, draw_review_times,
                            expected_reviewed, review_times_in_turn)
 from capsim.heap import plain_pages, reuse_freed_memory
-from capsim.kernel import assign, come_on_duty, finished_by, merge_windows, refer_rows, seat_heap, still_pending
+from capsim.kernel import (assign, assign_through_shifts, come_on_duty, finished_by, merge_windows, refer_rows,
+                           referred_count, seat_heap, still_pending)
 from capsim.records import CARRIED_PIECE, ItemTable, Replication
 from capsim.scenario import Clock, Route, Scenario, Team
 from capsim.units import SECONDS_PER_DAY
@@ -137,7 +142,6 @@ class TeamQueue:
 
     def __init__(self, scenario: Scenario, index: int, plan: ShiftPlan):
         team = scenario.workforce[index]
-        self.plan = plan
         sources = [None] + sorted({r.source for r in scenario.routing if r.to == team.team})
         self.queue_of = {(p, src): q for q, (p, src) in
                          enumerate((p, src) for p in range(len(scenario.priorities)) for src in sources)}
@@ -166,6 +170,21 @@ class TeamQueue:
         self.unfinished = np.zeros(0, dtype=np.int64)  # started, not yet known to have finished
         self.duty_end = -np.inf  # the latest end of a shift on duty (seconds): none yet
         self.off_duty = False  # whether the queue has moved past ``duty_end``: nothing to decide until a shift starts
+        self.folded = False  # whether the kernel starts its shifts (:meth:`Simulation.advance`), not a roster process
+        self.next_shift = 0  # folded: the first shift not yet on duty
+        self.set_plan(plan)
+
+    def set_plan(self, plan: ShiftPlan) -> None:
+        """Take ``plan`` (the same shifts, perhaps extended: the run-out), and each shift's seats, as
+        :func:`capsim.kernel.assign_through_shifts` reads them."""
+        self.plan = plan
+        seats = [plan.columns(shift).indices(len(self.free_at))[:2] for shift in range(len(plan.start))]
+        self.seat_lo, self.seat_hi = (np.array([s[k] for s in seats], dtype=np.int64).reshape(-1) for k in (0, 1))
+        self.busy = np.zeros(plan.present.shape) if plan.busy is None else plan.busy
+
+    def shifts_before(self, t: float) -> bool:
+        """Whether a shift the kernel starts (:attr:`folded`) starts before ``t`` (seconds)."""
+        return self.folded and self.next_shift < len(self.plan.start) and self.plan.start[self.next_shift] < t
 
     def enqueue(self, queue: int, ids: np.ndarray) -> None:
         """Append item ids (in arrival order, none earlier than those queued) to one queue.
@@ -293,10 +312,22 @@ class Simulation:
         self.learning = scenario.tooling.hash_matching.enabled and any(s.recirculation > 0 for s in scenario.demand)
         self.follow_up = {i: self.learning or bool(self.referrals[i]) for i in self.order}  # what finishing feeds
         self.referred_unit = self._referred_units()
+        for team in self.teams:
+            team.folded = not team.carry_over and self._decision_points_free()
         self.referred_times = {team: review_times_in_turn(self.task_reviews[team][unit], self.task_rng[team],
                                                           self.task_factor)
                                for team, unit in self.referred_unit.items() if unit is not None}
         self.env = simpy.Environment()
+
+    def _decision_points_free(self) -> bool:
+        """Whether the results cannot depend on which decision points there are (then a team without
+        carry-over needs none at its shifts' starts: :attr:`TeamQueue.folded`). A team's own
+        decisions never do; what finishing passes on may, through the order of the rows it adds: so
+        at most one referral (one team to one other) and one unit it can carry (referrals from
+        several teams would interleave their rows by decision point, and with several units each
+        decision point's referrals draw their times unit by unit)."""
+        referrals = [r for rs in self.referrals.values() for r in rs]
+        return len(referrals) <= 1 and all(self.referred_unit[r.to_name] is not None for r in referrals)
 
     def _referred_units(self) -> dict[str, int | None]:
         """Per team (by name), the one unit code of every item that can be referred to it, or None
@@ -317,20 +348,30 @@ class Simulation:
         A team off duty (its queue moved past the end of every shift on duty) has nothing to
         decide until a shift starts: every item it could still take, arriving before that end,
         was in its queue when it moved past it. The compiled loop is not called for it then
-        (it would change nothing); the items it has in hand may still finish."""
+        (it would change nothing), unless it starts one of the team's shifts (:attr:`TeamQueue.folded`);
+        the items it has in hand may still finish."""
         for index in self.order:
             team = self.teams[index]
             follow_up = self.follow_up[index]
-            if team.off_duty:
+            if team.off_duty and not team.shifts_before(t):
                 if follow_up and len(team.unfinished):
                     self._finish(index, team, team.qhead, t)  # nothing taken since the last decision point
                 continue
             heads = team.qhead.copy() if follow_up else None  # where the queues stood: what is taken from here on
             items = self.items
-            assign(t, items.arrival, items.service, items.deadline, items.start, items.end, items.analyst,
-                   team.queue, team.qbase, team.qhead, team.qtail, team.qrank, team.free_at, team.shift_end,
-                   team.exposure, team.cap, team.pace, team.carry_over, team.remaining, team.carried,
-                   team.serves, team.earliest_deadline, team.qdue, team.heap)
+            if not team.folded:  # its roster process starts its shifts
+                assign(t, items.arrival, items.service, items.deadline, items.start, items.end, items.analyst,
+                       team.queue, team.qbase, team.qhead, team.qtail, team.qrank, team.free_at, team.shift_end,
+                       team.exposure, team.cap, team.pace, team.carry_over, team.remaining, team.carried,
+                       team.serves, team.earliest_deadline, team.qdue, team.heap)
+            else:
+                plan = team.plan
+                _, team.next_shift, team.duty_end = assign_through_shifts(
+                    t, items.arrival, items.service, items.deadline, items.start, items.end, items.analyst,
+                    team.queue, team.qbase, team.qhead, team.qtail, team.qrank, team.free_at, team.shift_end,
+                    team.exposure, team.cap, team.pace, team.remaining, team.carried, team.serves,
+                    team.earliest_deadline, team.qdue, team.heap, plan.start, plan.end, plan.present, team.busy,
+                    plan.pace, team.seat_lo, team.seat_hi, team.next_shift, team.duty_end)
             team.off_duty = t >= team.duty_end
             if follow_up:
                 self._finish(index, team, heads, t)
@@ -359,7 +400,10 @@ class Simulation:
         """
         items = self.items
         draws = referral.uniforms(len(finished)) if referral.draws else NO_DRAWS
-        first = items.room(len(finished))  # the referrals' rows, written in place
+        most = len(finished)
+        if len(items) + most > items.capacity:  # count them first rather than grow the table for rows never written
+            most = referred_count(finished, referral.bits, referral.wanted, referral.shares, draws, items.flags)
+        first = items.room(most)  # the referrals' rows, written in place
         n, level = refer_rows(finished, referral.bits, referral.wanted, referral.shares, draws, referral.own,
                               referral.to, first, items.arrival, items.deadline, items.end, items.flags,
                               items.stream, items.team, items.priority, items.parent)
@@ -489,7 +533,8 @@ class Simulation:
         """
         self.env.process(self._arrivals())
         for team in self.teams:
-            self.env.process(self._roster(team))
+            if not team.folded:  # the others' shifts start in the kernel, at the next decision point
+                self.env.process(self._roster(team))
         horizon = self.scenario.clock.horizon
         self.env.run(until=horizon)
         self.advance(horizon)
@@ -541,8 +586,9 @@ class Simulation:
             span *= 2  # a long run-out takes few plan extensions
             for team, spec in zip(self.teams, self.scenario.workforce):
                 first = len(team.plan.start)
-                team.plan = shift_plan(spec, clock, self.rng(f"shrinkage:{spec.team}"), until, self.plan_draws)
-                self.env.process(self._roster(team, first))
+                team.set_plan(shift_plan(spec, clock, self.rng(f"shrinkage:{spec.team}"), until, self.plan_draws))
+                if not team.folded:
+                    self.env.process(self._roster(team, first))
             self.env.run(until=until)
             self.advance(until)
             t = until

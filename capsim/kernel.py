@@ -386,21 +386,41 @@ def refer_rows(
     level = -2
     for i in range(len(finished)):
         item = finished[i]
-        for k in range(len(bits)):
-            if flags[item] & bits[k] == wanted[k]:
-                if len(draws) == 0 or draws[i] < shares[k]:
-                    p = own[k] if own[k] >= 0 else priority[item]
-                    arrival[row] = end[item]
-                    deadline[row] = np.inf
-                    flags[row] = flags[item]
-                    stream[row] = stream[item]
-                    team[row] = to
-                    priority[row] = p
-                    parent[row] = item
-                    level = p if level == -2 or level == p else -1
-                    row += 1
-                break
+        k = _referring_rule(flags[item], i, bits, wanted, shares, draws)
+        if k < 0:
+            continue
+        p = own[k] if own[k] >= 0 else priority[item]
+        arrival[row] = end[item]
+        deadline[row] = np.inf
+        flags[row] = flags[item]
+        stream[row] = stream[item]
+        team[row] = to
+        priority[row] = p
+        parent[row] = item
+        level = p if level == -2 or level == p else -1
+        row += 1
     return row - first, level
+
+
+@njit(cache=True, inline="always")
+def _referring_rule(item_flags: int, i: int, bits: np.ndarray, wanted: np.ndarray, shares: np.ndarray,
+                    draws: np.ndarray) -> int:
+    """The rule that refers the ``i``-th finished item, of flags ``item_flags``, as :func:`refer_rows`
+    decides it: the first it matches, if its draw is below the rule's share; -1 for none."""
+    for k in range(len(bits)):
+        if item_flags & bits[k] == wanted[k]:
+            return k if len(draws) == 0 or draws[i] < shares[k] else -1
+    return -1
+
+
+@njit(cache=True)
+def referred_count(finished: np.ndarray, bits: np.ndarray, wanted: np.ndarray, shares: np.ndarray,
+                   draws: np.ndarray, flags: np.ndarray) -> int:
+    """How many of the ``finished`` items :func:`refer_rows` would refer (writing nothing)."""
+    n = 0
+    for i in range(len(finished)):
+        n += _referring_rule(flags[finished[i]], i, bits, wanted, shares, draws) >= 0
+    return n
 
 
 @njit(cache=True)
@@ -548,3 +568,61 @@ def come_on_duty(
     for a in range(len(shift_end)):
         latest = max(latest, shift_end[a])
     return seats[:m], latest
+
+
+@njit(cache=True)
+def assign_through_shifts(
+    t_end: float,
+    arrival: np.ndarray,
+    service: np.ndarray,
+    deadline: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    taken_by: np.ndarray,
+    queue: np.ndarray,
+    qbase: np.ndarray,
+    qhead: np.ndarray,
+    qtail: np.ndarray,
+    qrank: np.ndarray,
+    free_at: np.ndarray,
+    shift_end: np.ndarray,
+    exposure: np.ndarray,
+    cap: np.ndarray,
+    pace: np.ndarray,
+    remaining: np.ndarray,
+    in_hand: np.ndarray,
+    serves: np.ndarray,
+    earliest_deadline: bool,
+    qdue: np.ndarray,
+    ids: np.ndarray | None,
+    shift_start: np.ndarray,
+    shift_stop: np.ndarray,
+    present: np.ndarray,
+    busy: np.ndarray,
+    shift_pace: np.ndarray,
+    seat_lo: np.ndarray,
+    seat_hi: np.ndarray,
+    shift: int,
+    duty_end: float,
+) -> tuple[int, int, float]:
+    """:func:`assign` up to ``t_end`` for a team whose work never carries over a shift's end, its
+    shifts ``shift``, ``shift + 1``, … that start before ``t_end`` coming on duty on the way, each
+    as its roster would bring it: every decision before the shift's start first, then
+    :func:`come_on_duty` (the shift's ``shift_start`` and ``shift_stop``, seconds; its row of
+    ``present``, ``busy`` and ``shift_pace``; its seats ``seat_lo[k]:seat_hi[k]``). So one call
+    does what a decision point at each of those starts would. ``duty_end``: the latest end of a
+    shift on duty so far. Returns how many items started, the first shift not yet on duty, and
+    the latest end of a shift on duty."""
+    started = 0
+    while shift < shift_start.shape[0] and shift_start[shift] < t_end:
+        begin = shift_start[shift]
+        started += assign(begin, arrival, service, deadline, start, end, taken_by, queue, qbase, qhead, qtail, qrank,
+                          free_at, shift_end, exposure, cap, pace, False, remaining, in_hand, serves,
+                          earliest_deadline, qdue, ids)
+        _, duty_end = come_on_duty(seat_lo[shift], seat_hi[shift], present[shift], busy[shift], shift_pace[shift],
+                                   begin, shift_stop[shift], free_at, shift_end, exposure, pace)
+        shift += 1
+    started += assign(t_end, arrival, service, deadline, start, end, taken_by, queue, qbase, qhead, qtail, qrank,
+                      free_at, shift_end, exposure, cap, pace, False, remaining, in_hand, serves, earliest_deadline,
+                      qdue, ids)
+    return started, shift, duty_end

@@ -69,6 +69,11 @@ class ItemTable:
     def __len__(self) -> int:
         return self.size
 
+    @property
+    def capacity(self) -> int:
+        """Rows the columns have room for without growing."""
+        return len(self.arrival)
+
     def append(self, take: np.ndarray | None = None, **columns: np.ndarray | float) -> np.ndarray:
         """Add rows and return their ids. Every column of :data:`COLUMNS` but those of
         :data:`DEFAULTS` must be given; a column given as a scalar holds that value on every
@@ -103,7 +108,7 @@ class ItemTable:
         return ids
 
     def _reserve(self, needed: int) -> None:
-        capacity = len(self.arrival)
+        capacity = self.capacity
         if needed <= capacity:
             return
         capacity = max(needed, 2 * capacity)

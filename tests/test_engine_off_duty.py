@@ -18,17 +18,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(scenario, monkeypatch, always_on_duty: bool):
     """One replication and how many times the compiled loop ran; with ``always_on_duty`` every
-    team is moved at every decision point, as before teams off duty were skipped."""
+    team is moved at every decision point, as before teams off duty were skipped, and every
+    shift's start is a decision point of its own (a roster process per team, as before the
+    kernel started the shifts of teams without carry-over: TeamQueue.folded)."""
     calls = []
-    assign = engine.assign
 
-    def counted(*args):
-        calls.append(1)
-        return assign(*args)
+    def counted(loop):
+        def call(*args):
+            calls.append(1)
+            return loop(*args)
+        return call
 
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "assign", counted)
+        for loop in ("assign", "assign_through_shifts"):
+            patch.setattr(engine, loop, counted(getattr(engine, loop)))
         if always_on_duty:
+            patch.setattr(engine.Simulation, "_decision_points_free", lambda self: False)
             start_shift = TeamQueue.start_shift
 
             def never_off(self, *args):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from capsim.kernel import finished_by, merge_windows, refer_rows, screen_windows, still_pending
+from capsim.kernel import finished_by, merge_windows, refer_rows, referred_count, screen_windows, still_pending
 
 
 def test_merging_streams_drawn_ahead_is_a_stable_sort_by_window_then_arrival():
@@ -76,6 +76,9 @@ def test_each_finished_item_is_referred_by_its_first_matching_rule_and_its_draw(
     assert (rows["team"] == 3).all() and level == -1  # several priorities
     everything, _ = refer_into_table(finished, flags, priority, bits, wanted, np.ones(3), np.zeros(0), own)
     assert np.array_equal(everything["parent"], finished[rule >= 0])  # no draws: every share is 1
+    # counted without writing, as the engine does before making room when the table is nearly full
+    assert referred_count(finished, bits, wanted, shares, draws, flags) == len(sent)
+    assert referred_count(finished, bits, wanted, np.ones(3), np.zeros(0), flags) == len(everything["parent"])
 
 
 def test_referrals_of_one_priority_say_which():

@@ -58,3 +58,16 @@ def test_rows_dropped_after_the_horizon_are_free_again():
     table.close_at_horizon(2, waiting, np.zeros(0, np.int64), np.zeros(0), 1.0, 3.0, True)
     ids = table.append(arrival=np.array([7.0, 8.0]), **columns)
     assert ids.tolist() == [2, 3] and table.parent[2:4].tolist() == [-1, -1] and (table.start[2:4] == np.inf).all()
+
+
+def test_a_long_batch_of_finished_items_does_not_regrow_the_table():
+    # An overloaded team works its backlog off in the run-out, whose steps double (1, 2, 4, ...
+    # days): each step finishes tens of thousands of items at once, of which few are referred.
+    # Room for all of them as possible referrals would outgrow the table near its end and copy
+    # every column; their referrals are counted first then (kernel.referred_count).
+    scenario = load_scenario(bundled("base"), ["clock.horizon=120d", "workforce.analysts.headcount=6"])
+    simulation = Simulation(scenario, seed=1)
+    capacity = len(simulation.items.arrival)
+    rep = simulation.run()
+    assert rep.runout.stopped - rep.horizon > 30 * 86400  # a long run-out
+    assert len(simulation.items.arrival) == capacity
