@@ -163,7 +163,6 @@ class TeamQueue:
         self.earliest_deadline = team.order == "earliest_deadline"
         self.qdue = due_windows(scenario)[self.qrank]
         self.remaining = np.zeros(headcount)  # seconds of work carried to the next shift
-        self.no_busy = np.zeros(headcount)  # seconds mentoring at each shift's start, without trainees
         self.carried = np.full(headcount, -1, dtype=np.int64)  # the item that work belongs to
         self.last_shift = np.full(headcount, -1, dtype=np.int64)  # each analyst's latest shift on duty
         self.pieces: list[tuple[int, int, float]] = []  # (item, shift, seconds) of each carried item's work
@@ -175,12 +174,14 @@ class TeamQueue:
         self.set_plan(plan)
 
     def set_plan(self, plan: ShiftPlan) -> None:
-        """Take ``plan`` (the same shifts, perhaps extended: the run-out), and each shift's seats, as
-        :func:`capsim.kernel.assign_through_shifts` reads them."""
+        """Take ``plan`` (the same shifts, perhaps extended: the run-out) and, per shift, the seats of
+        its pattern ``seat_lo[k]:seat_hi[k]`` (the others carry on) and the seconds each seat
+        mentors at its start (``busy``, zeros without trainees), as :func:`come_on_duty` reads them."""
         self.plan = plan
-        seats = [plan.columns(shift).indices(len(self.free_at))[:2] for shift in range(len(plan.start))]
-        self.seat_lo, self.seat_hi = (np.array([s[k] for s in seats], dtype=np.int64).reshape(-1) for k in (0, 1))
-        self.busy = np.zeros(plan.present.shape) if plan.busy is None else plan.busy
+        seats = np.array([plan.columns(shift).indices(len(self.free_at))[:2] for shift in range(len(plan.start))],
+                         dtype=np.int64).reshape(-1, 2)
+        self.seat_lo, self.seat_hi = seats[:, 0].copy(), seats[:, 1].copy()
+        self.busy = plan.busy_or_zero
 
     def shifts_before(self, t: float) -> bool:
         """Whether a shift the kernel starts (:attr:`folded`) starts before ``t`` (seconds)."""
@@ -230,11 +231,9 @@ class TeamQueue:
         (the first piece, from ``item_start`` to the end of its shift, as the item is carried on).
         """
         plan = self.plan
-        mine = plan.columns(shift)  # the seats of the shift's pattern: the others carry on
-        lo, hi, _ = mine.indices(len(self.free_at))
         begin, end = plan.start[shift], plan.end[shift]
-        present, self.duty_end = come_on_duty(lo, hi, plan.present[shift], self.no_busy if plan.busy is None else
-                                              plan.busy[shift], plan.pace[shift], begin, end, self.free_at,
+        present, self.duty_end = come_on_duty(self.seat_lo[shift], self.seat_hi[shift], plan.present[shift],
+                                              self.busy[shift], plan.pace[shift], begin, end, self.free_at,
                                               self.shift_end, self.exposure, self.pace)
         self.off_duty = False
         for a in present[self.remaining[present] > 0] if self.carry_over else ():  # work carried over
@@ -312,8 +311,9 @@ class Simulation:
         self.learning = scenario.tooling.hash_matching.enabled and any(s.recirculation > 0 for s in scenario.demand)
         self.follow_up = {i: self.learning or bool(self.referrals[i]) for i in self.order}  # what finishing feeds
         self.referred_unit = self._referred_units()
+        free = self._decision_points_free()
         for team in self.teams:
-            team.folded = not team.carry_over and self._decision_points_free()
+            team.folded = free and not team.carry_over
         self.referred_times = {team: review_times_in_turn(self.task_reviews[team][unit], self.task_rng[team],
                                                           self.task_factor)
                                for team, unit in self.referred_unit.items() if unit is not None}
