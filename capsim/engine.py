@@ -359,19 +359,17 @@ class Simulation:
                 continue
             heads = team.qhead.copy() if follow_up else None  # where the queues stood: what is taken from here on
             items = self.items
-            if not team.folded:  # its roster process starts its shifts
-                assign(t, items.arrival, items.service, items.deadline, items.start, items.end, items.analyst,
+            columns = (items.arrival, items.service, items.deadline, items.start, items.end, items.analyst,
                        team.queue, team.qbase, team.qhead, team.qtail, team.qrank, team.free_at, team.shift_end,
                        team.exposure, team.cap, team.pace, team.carry_over, team.remaining, team.carried,
                        team.serves, team.earliest_deadline, team.qdue, team.heap)
-            else:
+            if team.folded:
                 plan = team.plan
                 _, team.next_shift, team.duty_end = assign_through_shifts(
-                    t, items.arrival, items.service, items.deadline, items.start, items.end, items.analyst,
-                    team.queue, team.qbase, team.qhead, team.qtail, team.qrank, team.free_at, team.shift_end,
-                    team.exposure, team.cap, team.pace, team.remaining, team.carried, team.serves,
-                    team.earliest_deadline, team.qdue, team.heap, plan.start, plan.end, plan.present, team.busy,
-                    plan.pace, team.seat_lo, team.seat_hi, team.next_shift, team.duty_end)
+                    t, plan.start, plan.end, plan.present, team.busy, plan.pace, team.seat_lo, team.seat_hi,
+                    team.next_shift, team.duty_end, *columns)
+            else:  # its roster process starts its shifts
+                assign(t, *columns)
             team.off_duty = t >= team.duty_end
             if follow_up:
                 self._finish(index, team, heads, t)

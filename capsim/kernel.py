@@ -570,59 +570,30 @@ def come_on_duty(
     return seats[:m], latest
 
 
+TEAM_FREE_AT, TEAM_SHIFT_END, TEAM_EXPOSURE, TEAM_PACE = 11, 12, 13, 15
+"""Where :func:`assign_through_shifts` finds the analysts' columns that :func:`come_on_duty` sets
+among its ``team`` (:func:`assign`'s arguments after ``t_end``)."""
+
+
 @njit(cache=True)
-def assign_through_shifts(
-    t_end: float,
-    arrival: np.ndarray,
-    service: np.ndarray,
-    deadline: np.ndarray,
-    start: np.ndarray,
-    end: np.ndarray,
-    taken_by: np.ndarray,
-    queue: np.ndarray,
-    qbase: np.ndarray,
-    qhead: np.ndarray,
-    qtail: np.ndarray,
-    qrank: np.ndarray,
-    free_at: np.ndarray,
-    shift_end: np.ndarray,
-    exposure: np.ndarray,
-    cap: np.ndarray,
-    pace: np.ndarray,
-    remaining: np.ndarray,
-    in_hand: np.ndarray,
-    serves: np.ndarray,
-    earliest_deadline: bool,
-    qdue: np.ndarray,
-    ids: np.ndarray | None,
-    shift_start: np.ndarray,
-    shift_stop: np.ndarray,
-    present: np.ndarray,
-    busy: np.ndarray,
-    shift_pace: np.ndarray,
-    seat_lo: np.ndarray,
-    seat_hi: np.ndarray,
-    shift: int,
-    duty_end: float,
-) -> tuple[int, int, float]:
-    """:func:`assign` up to ``t_end`` for a team whose work never carries over a shift's end, its
-    shifts ``shift``, ``shift + 1``, … that start before ``t_end`` coming on duty on the way, each
-    as its roster would bring it: every decision before the shift's start first, then
-    :func:`come_on_duty` (the shift's ``shift_start`` and ``shift_stop``, seconds; its row of
-    ``present``, ``busy`` and ``shift_pace``; its seats ``seat_lo[k]:seat_hi[k]``). So one call
-    does what a decision point at each of those starts would. ``duty_end``: the latest end of a
-    shift on duty so far. Returns how many items started, the first shift not yet on duty, and
-    the latest end of a shift on duty."""
+def assign_through_shifts(t_end: float, shift_start: np.ndarray, shift_stop: np.ndarray, present: np.ndarray,
+                          busy: np.ndarray, shift_pace: np.ndarray, seat_lo: np.ndarray, seat_hi: np.ndarray,
+                          shift: int, duty_end: float, *team) -> tuple[int, int, float]:
+    """:func:`assign` up to ``t_end`` (``team``: its arguments after ``t_end``, ``carry_over``
+    False) for a team whose work never carries over a shift's end, its shifts ``shift``,
+    ``shift + 1``, … that start before ``t_end`` coming on duty on the way, each as its roster
+    would bring it: every decision before the shift's start first, then :func:`come_on_duty`
+    (the shift's ``shift_start`` and ``shift_stop``, seconds; its row of ``present``, ``busy``
+    and ``shift_pace``; its seats ``seat_lo[k]:seat_hi[k]``). So one call does what a decision
+    point at each of those starts would. ``duty_end``: the latest end of a shift on duty so far.
+    Returns how many items started, the first shift not yet on duty, and the latest end of a
+    shift on duty."""
     started = 0
     while shift < shift_start.shape[0] and shift_start[shift] < t_end:
         begin = shift_start[shift]
-        started += assign(begin, arrival, service, deadline, start, end, taken_by, queue, qbase, qhead, qtail, qrank,
-                          free_at, shift_end, exposure, cap, pace, False, remaining, in_hand, serves,
-                          earliest_deadline, qdue, ids)
+        started += assign(begin, *team)
         _, duty_end = come_on_duty(seat_lo[shift], seat_hi[shift], present[shift], busy[shift], shift_pace[shift],
-                                   begin, shift_stop[shift], free_at, shift_end, exposure, pace)
+                                   begin, shift_stop[shift], team[TEAM_FREE_AT], team[TEAM_SHIFT_END],
+                                   team[TEAM_EXPOSURE], team[TEAM_PACE])
         shift += 1
-    started += assign(t_end, arrival, service, deadline, start, end, taken_by, queue, qbase, qhead, qtail, qrank,
-                      free_at, shift_end, exposure, cap, pace, False, remaining, in_hand, serves, earliest_deadline,
-                      qdue, ids)
-    return started, shift, duty_end
+    return started + assign(t_end, *team), shift, duty_end
