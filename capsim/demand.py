@@ -422,7 +422,6 @@ def draw_review_times(review, n: int, rng: np.random.Generator) -> np.ndarray:
     raise ValueError(f"unknown review distribution {review.dist!r}")
 
 
-
 class Stockpile:
     """Random numbers made ``chunk`` at a time by ``draw(n)`` and handed out in turn: for requests
     of ``n1``, ``n2``, …, the numbers ``draw(n1)``, ``draw(n2)``, … would give, for any ``draw``

@@ -79,8 +79,8 @@ QUEUE_ROOM = 1024
 """Ids each of a team's queues has room for at first (it grows as needed, :meth:`TeamQueue.enqueue`)."""
 
 UNIFORMS_AHEAD = 1 << 16
-"""Uniforms a referral draws at once (:class:`~capsim.demand.Stockpile`): a team finishes about a
-thousand items between decision points on a national scale."""
+"""Uniforms a referral draws at once (:class:`~capsim.demand.Stockpile`): a national team finishes
+a few thousand items between decision points."""
 
 NO_DRAWS = np.zeros(0)
 """The draws of a referral whose every rule has share 1: none (:func:`capsim.kernel.refer_rows`)."""
@@ -365,7 +365,7 @@ class Simulation:
                        team.serves, team.earliest_deadline, team.qdue, team.heap)
             if team.folded:
                 plan = team.plan
-                _, team.next_shift, team.duty_end = assign_through_shifts(
+                team.next_shift, team.duty_end = assign_through_shifts(
                     t, plan.start, plan.end, plan.present, team.busy, plan.pace, team.seat_lo, team.seat_hi,
                     team.next_shift, team.duty_end, *columns)
             else:  # its roster process starts its shifts

@@ -578,7 +578,7 @@ among its ``team`` (:func:`assign`'s arguments after ``t_end``)."""
 @njit(cache=True)
 def assign_through_shifts(t_end: float, shift_start: np.ndarray, shift_stop: np.ndarray, present: np.ndarray,
                           busy: np.ndarray, shift_pace: np.ndarray, seat_lo: np.ndarray, seat_hi: np.ndarray,
-                          shift: int, duty_end: float, *team) -> tuple[int, int, float]:
+                          shift: int, duty_end: float, *team) -> tuple[int, float]:
     """:func:`assign` up to ``t_end`` (``team``: its arguments after ``t_end``, ``carry_over``
     False) for a team whose work never carries over a shift's end, its shifts ``shift``,
     ``shift + 1``, … that start before ``t_end`` coming on duty on the way, each as its roster
@@ -586,14 +586,13 @@ def assign_through_shifts(t_end: float, shift_start: np.ndarray, shift_stop: np.
     (the shift's ``shift_start`` and ``shift_stop``, seconds; its row of ``present``, ``busy``
     and ``shift_pace``; its seats ``seat_lo[k]:seat_hi[k]``). So one call does what a decision
     point at each of those starts would. ``duty_end``: the latest end of a shift on duty so far.
-    Returns how many items started, the first shift not yet on duty, and the latest end of a
-    shift on duty."""
-    started = 0
+    Returns the first shift not yet on duty and the latest end of a shift on duty."""
     while shift < shift_start.shape[0] and shift_start[shift] < t_end:
         begin = shift_start[shift]
-        started += assign(begin, *team)
+        assign(begin, *team)
         _, duty_end = come_on_duty(seat_lo[shift], seat_hi[shift], present[shift], busy[shift], shift_pace[shift],
                                    begin, shift_stop[shift], team[TEAM_FREE_AT], team[TEAM_SHIFT_END],
                                    team[TEAM_EXPOSURE], team[TEAM_PACE])
         shift += 1
-    return started + assign(t_end, *team), shift, duty_end
+    assign(t_end, *team)
+    return shift, duty_end
