@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from capsim.kernel import first_of_each, screen_windows
+from capsim.kernel import first_of_each, screen_windows, sort_cells
 from capsim.scenario import (
     Clock,
     GrowthExponential,
@@ -250,9 +250,10 @@ class StreamSource:
         arrival = first_of_blocks(flow, kept, self.rngs["arrival-times"])  # offsets, made times in place:
         arrival *= float(self.width) if (widths == self.width).all() else np.repeat(widths, kept)
         arrival += np.repeat(cell_starts, kept)  # start + offset × width, as the offsets are fresh
-        if lumps:
-            arrival = np.concatenate([arrival, np.repeat([at for at, _ in lumps], lump_kept)])
-        arrival.sort()
+        sort_cells(arrival, kept, cell_starts, float(self.width))  # in time order: a cell's after the cell before's
+        if lumps:  # each at its instant, among the others in time order
+            at_lumps = np.repeat([at for at, _ in lumps], lump_kept)
+            arrival = np.insert(arrival, np.searchsorted(arrival, at_lumps), at_lumps)
         sizes = np.add.reduceat(kept, (edges // self.width).astype(np.int64) - first) if len(kept) else np.zeros(1, int)
         np.add.at(sizes, ((np.array([at for at, _ in lumps]) - t0) // window).astype(np.int64), lump_kept)
         n = len(arrival)

@@ -21,6 +21,7 @@ from capsim.demand import (
     rate_at,
     review_times_in_turn,
 )
+from capsim.kernel import sort_cells
 from capsim.scenario import ReviewTime, load_scenario
 from tests.conftest import replicate
 
@@ -188,6 +189,37 @@ def test_arrival_offsets_are_the_first_draws_of_each_cells_block(skipped):
     blocks = np.split(uniforms, np.cumsum(counts)[:-1])
     expected = np.concatenate([block[:k] for block, k in zip(blocks, kept)])
     assert np.array_equal(first_of_blocks(counts, kept, np.random.Generator(np.random.PCG64(9))), expected)
+
+
+@pytest.mark.parametrize("case", ["uniform in their cells", "bunched", "ties and a short last cell"])
+def test_arrival_times_sorted_cell_by_cell_are_numpys_sort(case):
+    # kernel.sort_cells orders each cell's values by buckets spread over the cell; its result must be
+    # numpy's sort of the whole array whatever the values' spread (buckets only decide the speed):
+    # values bunched at one end of a cell, or outside it, fall in the end buckets and still come out sorted.
+    rng = np.random.default_rng(11)
+    sizes = rng.poisson(60, 40).astype(np.int64)
+    sizes[[0, 5, 6, 17]] = [0, 1, 0, 300]
+    lows = np.arange(len(sizes)) * 3600.0
+    offsets = {"uniform in their cells": rng.random(sizes.sum()),
+               "bunched": rng.random(sizes.sum()) ** 12,
+               "ties and a short last cell": np.round(rng.random(sizes.sum()), 1) * 0.5}[case]
+    values = offsets * 3600.0 + np.repeat(lows, sizes)
+    expected = np.sort(values)
+    sort_cells(values, sizes, lows, 3600.0)
+    assert np.array_equal(values, expected)
+    empty = np.zeros(0)
+    sort_cells(empty, np.zeros(3, dtype=np.int64), lows[:3], 3600.0)
+
+
+def test_a_burst_in_mid_window_takes_its_place_among_the_flow():
+    # Bursts join the flow at their instant: every batch of arrivals comes out in time order.
+    raw = scenario({"rate": "2000/day", "initial_backlog": 40, "bursts": [{"at": "2024-01-03", "items": 300},
+                                                                         {"at": "36h", "items": 7}]}, horizon="5d")
+    (rep,) = replicate(raw, 1)
+    arrival = rep.items.arrival[rep.items.parent < 0]
+    assert np.all(np.diff(arrival) >= 0)
+    times, counts = np.unique(arrival, return_counts=True)
+    assert counts[times == 36 * 3600.0].item() == 7 and counts[times == 0.0].item() == 40
 
 
 @pytest.mark.parametrize("dist", ["lognormal", "exponential", "gamma", "deterministic", "empirical"])
