@@ -246,6 +246,13 @@ def metric_label(metric: str, scenario: Any = None) -> str:
     return METRIC_LABELS.get(metric, metric.replace("_", " "))
 
 
+def metric_words(metric: str, scenario: Any = None) -> str:
+    """A metric's label (:func:`metric_label`) for a sentence or title whose values carry their own
+    units (:func:`value_text`: "3.2 days", "45 min"): without the unit in brackets, which would
+    then contradict them ("Mean wait before assessment", not "... (h)")."""
+    return metric_label(metric, scenario).removesuffix(" (h)")
+
+
 def sla_words(scenario: Any, priority: str, team: str | None = None) -> str:
     """An SLA in plain words: what its items are and their deadline, "reports within 72 h", and
     the team in brackets when given ("reports within 72 h (analysts)")."""

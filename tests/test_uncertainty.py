@@ -291,6 +291,28 @@ def test_findings_name_the_currency_of_a_cost():
     assert cost.startswith("Total cost (staff, overheads, tools): GBP 410,000 on average")
 
 
+def test_a_wait_spoken_in_days_is_not_labelled_in_hours():
+    # The finding and the chart's title give a wait with its own unit ("28 days"): the label's "(h)", meant
+    # for tables in hours, would contradict it and be quoted as "28 hours".
+    import matplotlib.pyplot as plt
+
+    from capsim.charts.input_ranking import input_ranking
+    from capsim.report.uncertainty import uncertainty_findings
+
+    scenario = load_scenario("scenarios/growth-central.yaml")
+    summary, ranking = _tables(0.6, [0.9])
+    hours = {"mean": 681.0, "run_low": 656.0, "run_high": 700.0, "total_low": 647.0, "total_high": 776.0,
+             "input_low": 666.0, "input_high": 744.0}
+    summary.loc[0, ["metric", *hours]] = ["wait_mean", *hours.values()]
+    ranking["metric"] = "wait_mean"
+    finding = uncertainty_findings(summary, ranking, scenario)[0]
+    assert finding.startswith("Mean wait before assessment: 28 days on average; 95% of runs between 27 days and 32 days")
+    figure = input_ranking(ranking, summary, scenario, "wait_mean", seed=1, sets=4, replications=2)
+    title = figure._suptitle.get_text()
+    assert "about mean wait\nbefore assessment" in title and "(h)" not in title
+    plt.close(figure)
+
+
 @pytest.mark.parametrize("shares", [[0.16], [0.5, 0.2, 0.1, 0.05, 0.01]])
 def test_input_ranking_chart_lays_out_without_overlaps(shares):
     """With one input and with five, under the long footer of a real scenario: no layout warning, and the

@@ -14,7 +14,7 @@ from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, OKABE_ITO, TITLE_CHARS, apply_style, footer_height, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.uncertainty import RANKED_BY, SAMPLER_NAMES, estimated_share, why_no_input_named
-from capsim.words import metric_label, percent
+from capsim.words import metric_words, percent
 from capsim.words import value_text as words_value_text
 
 SUBTITLE_CHARS = 80
@@ -35,7 +35,7 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
     row = summary.set_index("metric").loc[metric]
     top = table.iloc[0]
     label = (f"Items waiting at the end of {period}" if period and metric == "backlog_end"
-             else metric_label(metric, scenario) + (f" in {period}" if period else ""))
+             else metric_words(metric, scenario) + (f" in {period}" if period else ""))
     inline = label if label.split()[0].isupper() else label[0].lower() + label[1:]  # "FTE of ..." stays "FTE"
 
     def value_text(metric: str, value: float) -> str:  # FTE to a tenth; the rest as capsim.words writes them

@@ -23,7 +23,7 @@ from capsim.report.stress_des import uncertain_inputs_text
 from capsim.scenario import Scenario
 from capsim.uncertainty import (NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
                                 estimated_share, NOT_NAMED, why_no_input_named)
-from capsim.words import count_words, metric_label, percent, value_text
+from capsim.words import count_words, metric_label, metric_words, percent, value_text
 
 HEADLINE = ("backlog_end", "wait_mean", "analyst_hours", "utilisation", "cost_total")
 """Results the findings speak of, when the run has them."""
@@ -43,7 +43,7 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
         def say(value: float) -> str:
             return amount_text(metric, value, scenario.costs.currency)
 
-        line = (f"{metric_label(metric, scenario)}: {say(row['mean'])} on average; 95% of runs between "
+        line = (f"{metric_words(metric, scenario)}: {say(row['mean'])} on average; 95% of runs between "
                 f"{say(row.total_low)} and {say(row.total_high)}, of which the luck of "
                 f"the draw alone spans {say(row.run_low)} to {say(row.run_high)}.")
         why = why_no_input_named(row) if math.isfinite(row.input_share) else ""
