@@ -1274,7 +1274,7 @@ def uncertainty(
     files to out/<scenario name>-uncertainty.
 
     A task is one replication: on 2 idle cores, 64 × 5 tasks of the three-year growth-central
-    took 5 to 6 minutes (about 2 s a task; -n 16 -r 3 about a minute, with wider Monte Carlo errors).
+    took about 3.5 minutes (about 1.3 s a task; -n 16 -r 3 under a minute, with wider Monte Carlo errors).
 
     Example: capsim uncertainty growth-central --parameter-sets 64 --replications 5
     """
