@@ -191,7 +191,7 @@ def test_arrival_offsets_are_the_first_draws_of_each_cells_block(skipped):
     assert np.array_equal(first_of_blocks(counts, kept, np.random.Generator(np.random.PCG64(9))), expected)
 
 
-@pytest.mark.parametrize("case", ["uniform in their cells", "bunched", "ties and a short last cell"])
+@pytest.mark.parametrize("case", ["uniform in their cells", "bunched", "tied over half of each cell", "half outside their cells"])
 def test_arrival_times_sorted_cell_by_cell_are_numpys_sort(case):
     # kernel.sort_cells orders each cell's values by buckets spread over the cell; its result must be
     # numpy's sort of the whole array whatever the values' spread (buckets only decide the speed):
@@ -202,10 +202,11 @@ def test_arrival_times_sorted_cell_by_cell_are_numpys_sort(case):
     lows = np.arange(len(sizes)) * 3600.0
     offsets = {"uniform in their cells": rng.random(sizes.sum()),
                "bunched": rng.random(sizes.sum()) ** 12,
-               "ties and a short last cell": np.round(rng.random(sizes.sum()), 1) * 0.5}[case]
+               "tied over half of each cell": np.round(rng.random(sizes.sum()), 1) * 0.5,
+               "half outside their cells": rng.random(sizes.sum())}[case]
     values = offsets * 3600.0 + np.repeat(lows, sizes)
     expected = np.sort(values)
-    sort_cells(values, sizes, lows, 3600.0)
+    sort_cells(values, sizes, lows + (1800.0 if case == "half outside their cells" else 0.0), 3600.0)
     assert np.array_equal(values, expected)
     empty = np.zeros(0)
     sort_cells(empty, np.zeros(3, dtype=np.int64), lows[:3], 3600.0)
