@@ -251,11 +251,12 @@ class StreamSource:
         arrival *= float(self.width) if (widths == self.width).all() else np.repeat(widths, kept)
         arrival += np.repeat(cell_starts, kept)  # start + offset × width, as the offsets are fresh
         sort_cells(arrival, kept, cell_starts, float(self.width))  # in time order: a cell's after the cell before's
+        lump_times = np.array([at for at, _ in lumps], dtype=np.float64)
         if lumps:  # each at its instant, among the others in time order
-            at_lumps = np.repeat([at for at, _ in lumps], lump_kept)
+            at_lumps = np.repeat(lump_times, lump_kept)
             arrival = np.insert(arrival, np.searchsorted(arrival, at_lumps), at_lumps)
         sizes = np.add.reduceat(kept, (edges // self.width).astype(np.int64) - first) if len(kept) else np.zeros(1, int)
-        np.add.at(sizes, ((np.array([at for at, _ in lumps]) - t0) // window).astype(np.int64), lump_kept)
+        np.add.at(sizes, ((lump_times - t0) // window).astype(np.int64), lump_kept)
         n = len(arrival)
         flags = self._flags(sizes, known / np.maximum(sizes, 1))
         service = np.concatenate([draw_review_times(self.review, int(size), self.rngs["review"]) for size in sizes]) \

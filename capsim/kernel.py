@@ -466,6 +466,7 @@ def sort_cells(values: np.ndarray, sizes: np.ndarray, lows: np.ndarray, width: f
     if values.shape[0] == 0:
         return
     room = np.empty(sizes.max())
+    bucket = np.empty(sizes.max(), dtype=np.int64)
     starts = np.empty(sizes.max() + 1, dtype=np.int64)
     at = 0
     for k in range(sizes.shape[0]):
@@ -473,14 +474,14 @@ def sort_cells(values: np.ndarray, sizes: np.ndarray, lows: np.ndarray, width: f
         if n > 1:
             scale = n / width
             starts[:n + 1] = 0
-            for i in range(at, at + n):
-                starts[min(max(int((values[i] - lows[k]) * scale), 0), n - 1) + 1] += 1
+            for j in range(n):
+                bucket[j] = min(max(int((values[at + j] - lows[k]) * scale), 0), n - 1)
+                starts[bucket[j] + 1] += 1
             for b in range(n):
                 starts[b + 1] += starts[b]
-            for i in range(at, at + n):
-                b = min(max(int((values[i] - lows[k]) * scale), 0), n - 1)
-                room[starts[b]] = values[i]
-                starts[b] += 1
+            for j in range(n):
+                room[starts[bucket[j]]] = values[at + j]
+                starts[bucket[j]] += 1
             for j in range(1, n):  # the buckets in turn, each bucket's values ordered
                 v = room[j]
                 m = j - 1
