@@ -202,12 +202,12 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     waits = MeasuredWaits(scenario, rep, w, *wait_counts)
     wait, tta = waits.direct()
     # the share waiting: a count over the number, as np.mean of the mask gives it (its sum of ones is exact)
-    p_wait = np.count_nonzero(wait > 0) / len(wait) if len(wait) else float("nan")
+    p_wait = waits.waiting / len(wait) if len(wait) else float("nan")
     wait_mean, tta_mean = _mean(wait), _mean(tta)
     # the streams' own items per priority (referrals count at their team)
     priority_means = {p: _same_mean(waits.direct_priority(p), wait, wait_mean) for p in used_priorities(scenario)}
-    (wait_p90,) = quantiles(wait, (0.9,))  # exact: numpy's quantiles, bit for bit
-    tta_p50, tta_p90, tta_p95 = quantiles(tta, (0.5, 0.9, 0.95))
+    (wait_p90,) = quantiles(wait, (0.9,), waits.wait_bounds)  # exact: numpy's quantiles, bit for bit
+    tta_p50, tta_p90, tta_p95 = quantiles(tta, (0.5, 0.9, 0.95), waits.total_bounds)
     # the team of each assessment started in the window and their review times, in one pass
     worked = w.worked(per_team[:, 2], len(scenario.workforce) > 1)
     s = staffing_metrics(scenario, rep, w, tallies, worked)
@@ -290,7 +290,9 @@ class MeasuredWaits:
     per priority, every item per team and per team and priority. Each group holds exactly the
     waits, in the same order, that :func:`eventual_waits` gives for that group's mask, so their
     means are bit for bit the same; a group that is all of a larger one (one priority only) is
-    that one, and is not written twice."""
+    that one, and is not written twice. The same pass finds the least and greatest of the
+    streams' own waits and times to assessment (``wait_bounds``, ``total_bounds``, hours) and
+    how many of them waited at all (``waiting``)."""
 
     def __init__(self, scenario: Scenario, rep: Replication, w: Measured, direct_counts: np.ndarray,
                  counts: np.ndarray):
@@ -308,9 +310,11 @@ class MeasuredWaits:
         self.by_priority, self.priority_at = self._grouped(self.direct_counts, (self.direct_counts > 0).sum() > 1)
         self.by_team, self.team_at = self._grouped(self.team_priority_counts.sum(axis=1), teams > 1)
         self.by_team_priority, self.team_priority_at = self._grouped(counts, teams > 1 and bool((used > 1).any()))
-        grouped_waits(*columns, w.eventual_start, w.eventual_end, float(rep.after.stopped), SECONDS_PER_HOUR, p,
-                      self.wait, self.total, self.by_priority, self.priority_at, self.by_team, self.team_at,
-                      self.by_team_priority, self.team_priority_at)
+        *spread, self.waiting = grouped_waits(
+            *columns, w.eventual_start, w.eventual_end, float(rep.after.stopped), SECONDS_PER_HOUR, p, self.wait,
+            self.total, self.by_priority, self.priority_at, self.by_team, self.team_at, self.by_team_priority,
+            self.team_priority_at)
+        self.wait_bounds, self.total_bounds = (spread[0], spread[1]), (spread[2], spread[3])
 
     @staticmethod
     def _grouped(counts: np.ndarray, needed: bool) -> tuple[np.ndarray, np.ndarray]:

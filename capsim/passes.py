@@ -52,6 +52,8 @@ def most_waiting(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, h
     end if it has an arrival (the last arrival in it comes no later). Only the buckets at a
     window's ends and those whose bound could beat the best number known have their own events
     gathered, sorted and merged — in an overloaded run, whose backlog climbs, a few near its peak.
+    Their events are gathered from the rows between the first and the last with an event in them
+    (rows come nearly in time order: a short range each), not from every row again.
     """
     n, windows = arrival.shape[0], lo.shape[0]
     first, last = lo.min(), horizon
@@ -64,12 +66,22 @@ def most_waiting(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, h
     scale = buckets / (last - first) if last > first else 0.0
     arrived = np.zeros(buckets + 1, dtype=np.int64)  # per bucket (0: before the first window)
     left = np.zeros(buckets + 1, dtype=np.int64)
+    first_row = np.full(buckets + 1, n, dtype=np.int64)  # per bucket, the first and last rows with an event in it
+    last_row = np.full(buckets + 1, -1, dtype=np.int64)
     for i in range(n):
-        arrived[_bucket(arrival[i], first, scale, buckets)] += 1
+        came = _bucket(arrival[i], first, scale, buckets)
+        arrived[came] += 1
+        went = -1  # the bucket it left its queue in, if it did
         if np.isfinite(start[i]):
-            left[_bucket(start[i], first, scale, buckets)] += 1
+            went = _bucket(start[i], first, scale, buckets)
         elif deadline[i] <= horizon:
-            left[_bucket(deadline[i], first, scale, buckets)] += 1
+            went = _bucket(deadline[i], first, scale, buckets)
+        if went >= 0:
+            left[went] += 1
+        for j in (came, went):
+            if j >= 0:
+                first_row[j] = min(first_row[j], i)
+                last_row[j] = i
     arrived_before = np.zeros(buckets + 2, dtype=np.int64)  # events in the buckets before each one
     left_before = np.zeros(buckets + 2, dtype=np.int64)
     for j in range(buckets + 1):
@@ -95,17 +107,23 @@ def most_waiting(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, h
         left_at[j + 1] = left_at[j] + (left[j] if wanted[j] else 0)
     times_arrived, times_left = np.empty(arrived_at[-1]), np.empty(left_at[-1])
     next_arrived, next_left = arrived_at[:-1].copy(), left_at[:-1].copy()
-    for i in range(n):
-        j = _bucket(arrival[i], first, scale, buckets)
-        if wanted[j]:
-            times_arrived[next_arrived[j]] = arrival[i]
-            next_arrived[j] += 1
-        t = start[i] if np.isfinite(start[i]) else deadline[i] if deadline[i] <= horizon else np.nan
-        if not np.isnan(t):
-            j = _bucket(t, first, scale, buckets)
+    # only the rows from the first to the last with an event in a wanted bucket are read again (each once,
+    # in order): the wanted buckets' row ranges, sorted and joined where they overlap
+    held = np.flatnonzero(wanted & (first_row < n))
+    read = 0  # the rows before this one are read already
+    for b in held[np.argsort(first_row[held], kind="mergesort")]:
+        begin, read = max(read, first_row[b]), max(read, last_row[b] + 1)
+        for i in range(begin, read):
+            j = _bucket(arrival[i], first, scale, buckets)
             if wanted[j]:
-                times_left[next_left[j]] = t
-                next_left[j] += 1
+                times_arrived[next_arrived[j]] = arrival[i]
+                next_arrived[j] += 1
+            t = start[i] if np.isfinite(start[i]) else deadline[i] if deadline[i] <= horizon else np.nan
+            if not np.isnan(t):
+                j = _bucket(t, first, scale, buckets)
+                if wanted[j]:
+                    times_left[next_left[j]] = t
+                    next_left[j] += 1
     for j in range(buckets + 1):
         if wanted[j]:
             times_arrived[arrived_at[j]:arrived_at[j + 1]].sort()
@@ -207,7 +225,7 @@ def grouped_waits(arrival: np.ndarray, since: float, until: float, parent: np.nd
                   censored: np.ndarray, start: np.ndarray, end: np.ndarray, stopped: float, unit: float,
                   priorities: int, wait: np.ndarray, total: np.ndarray, by_priority: np.ndarray,
                   priority_at: np.ndarray, by_team: np.ndarray, team_at: np.ndarray, by_team_priority: np.ndarray,
-                  team_priority_at: np.ndarray) -> None:
+                  team_priority_at: np.ndarray) -> tuple[float, float, float, float, int]:
     """The waits (:func:`waits_of`, in ``unit`` seconds) of the rows arriving in [``since``,
     ``until``), written in row order to the caller's arrays: the streams' own (``parent < 0``)
     waits and times to the end of assessment to ``wait`` and ``total``; their waits again per
@@ -215,8 +233,14 @@ def grouped_waits(arrival: np.ndarray, since: float, until: float, parent: np.nd
     ``team × priorities + priority`` to ``by_team_priority``. Group ``g`` of a grouped array
     starts at ``..._at[g]`` (the running sums of :func:`window_tallies`' group sizes); an empty grouped
     array is not written. So each group holds exactly :func:`waits_of` of its mask, in order.
+
+    Returns what the metrics would otherwise read ``wait`` and ``total`` again for: the least and
+    the greatest of each (``wait.min()``, ``wait.max()``, ``total.min()``, ``total.max()``; NaN if
+    any is NaN, +inf and -inf if there are none) and how many waits are above zero
+    (``np.count_nonzero(wait > 0)``).
     """
-    k = 0
+    k = waiting = 0
+    wait_low, wait_high, total_low, total_high = np.inf, -np.inf, np.inf, -np.inf
     at_priority, at_team, at_team_priority = priority_at.copy(), team_at.copy(), team_priority_at.copy()
     for i in range(arrival.shape[0]):
         if not (arrival[i] >= since and arrival[i] < until):
@@ -229,6 +253,9 @@ def grouped_waits(arrival: np.ndarray, since: float, until: float, parent: np.nd
             wait[k] = w
             total[k] = t
             k += 1
+            wait_low, wait_high = _widen(wait_low, wait_high, w)
+            total_low, total_high = _widen(total_low, total_high, t)
+            waiting += w > 0
             if by_priority.shape[0]:
                 by_priority[at_priority[p]] = w
                 at_priority[p] += 1
@@ -239,6 +266,16 @@ def grouped_waits(arrival: np.ndarray, since: float, until: float, parent: np.nd
             g = team[i] * priorities + p
             by_team_priority[at_team_priority[g]] = w
             at_team_priority[g] += 1
+    return wait_low, wait_high, total_low, total_high, waiting
+
+
+@njit(cache=True)
+def _widen(low: float, high: float, value: float) -> tuple[float, float]:
+    """The least and the greatest of the values so far, ``low`` and ``high``, with ``value`` taken
+    in: NaN once any value is NaN, as numpy's ``min`` and ``max`` give it."""
+    if low != low or value != value:
+        return np.nan, np.nan
+    return min(low, value), max(high, value)
 
 
 @njit(cache=True)
@@ -761,9 +798,10 @@ def bucket_members(values: np.ndarray, low: float, scale: float, buckets: int, s
     return out
 
 
-def quantiles(values: np.ndarray, q: tuple[float, ...]) -> list[float]:
+def quantiles(values: np.ndarray, q: tuple[float, ...], bounds: tuple[float, float] | None = None) -> list[float]:
     """``np.quantile(values, q)`` (the default, linear method) bit for bit, without reordering
-    or copying ``values`` (finite floats; anything else goes to numpy itself).
+    or copying ``values`` (finite floats; anything else goes to numpy itself). ``bounds``: the
+    values' least and greatest (``values.min()``, ``values.max()``), if already known.
 
     The order statistics numpy's formula needs are found in a histogram of the values
     (:func:`value_buckets`, up to :data:`QUANTILE_BUCKETS` buckets between the least and the
@@ -774,7 +812,7 @@ def quantiles(values: np.ndarray, q: tuple[float, ...]) -> list[float]:
     n = len(values)
     if n == 0:
         return [float("nan")] * len(q)
-    low, high = float(values.min()), float(values.max())
+    low, high = (float(values.min()), float(values.max())) if bounds is None else bounds
     if not (np.isfinite(low) and np.isfinite(high)) or values.dtype != np.float64:
         return [float(v) for v in np.quantile(values, q)]
     qs = np.asarray(q, dtype=np.float64)

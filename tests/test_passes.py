@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from capsim.passes import (group_values, grouped_waits, most_waiting, quantiles, queue_seconds, reachable_in_time,
-                           series_counts, shift_totals, sla_tallies, waits_of, window_tallies, worked_values)
+from capsim.passes import (_widen, group_values, grouped_waits, most_waiting, quantiles, queue_seconds,
+                           reachable_in_time, series_counts, shift_totals, sla_tallies, waits_of, window_tallies,
+                           worked_values)
 from tests.step_reference import step_counts, step_sums
 
 ALL = np.zeros(0, dtype=np.int64)  # an empty key: one group
@@ -453,15 +454,29 @@ def test_quantiles_are_numpys_bit_for_bit(seed):
     for values in cases:
         for q in [(0.9,), (0.5, 0.9, 0.95), (0.0, 0.25, 1.0), tuple(rng.random(3))]:
             before = values.copy()
-            assert quantiles(values, q) == [float(v) for v in np.quantile(values, q)], (len(values), q)
+            expected = [float(v) for v in np.quantile(values, q)]
+            assert quantiles(values, q) == expected, (len(values), q)
+            assert quantiles(values, q, (float(values.min()), float(values.max()))) == expected  # bounds known
             assert np.array_equal(values, before)
     assert all(np.isnan(quantiles(np.zeros(0), (0.5, 0.9))))
 
 
+def test_widen_gives_numpys_least_and_greatest_and_keeps_a_nan():
+    """The running least and greatest of grouped_waits: numpy's ``min`` and ``max``, NaN once any value is NaN."""
+    for values in ([2.0, -1.0, 5.0], [np.nan, 1.0], [1.0, np.nan, 3.0], [3.0, np.inf, -np.inf]):
+        low, high = np.inf, -np.inf
+        for value in values:
+            low, high = _widen(low, high, value)
+        assert np.array_equal([low, high], [np.min(values), np.max(values)], equal_nan=True), values
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_grouped_waits_are_the_waits_of_each_groups_mask(seed):
+    """Each group holds the waits of its mask, in row order; the least and greatest waits and times
+    to assessment and the number that waited come with them."""
     rng = np.random.default_rng(seed)
     arrival, start, deadline, end, censored, parent, team, priority, flags, stream = item_columns(rng, 4000)
+    start[::7] = np.where(np.isfinite(start[::7]), arrival[::7], start[::7])  # some started on arrival: no wait
     since, until, stopped = 10 * 3600.0, 60 * 3600.0 if seed == 2 else np.inf, 150 * 3600.0  # seed 2: a period
     columns = (arrival, since, until, parent, team, priority, censored)
     direct_counts, counts = wait_group_counts(*columns, start, stopped, 3, 4)
@@ -476,11 +491,14 @@ def test_grouped_waits_are_the_waits_of_each_groups_mask(seed):
 
     n = int(direct_counts.sum())
     out = [np.empty(n), np.empty(n), np.empty(n), np.empty(int(counts.sum())), np.empty(int(counts.sum()))]
-    grouped_waits(*columns, start, end, stopped, 3600.0, 4, out[0], out[1], out[2], at(direct_counts), out[3],
-                  at(counts.reshape(3, 4).sum(axis=1)), out[4], at(counts))
+    spread = grouped_waits(*columns, start, end, stopped, 3600.0, 4, out[0], out[1], out[2], at(direct_counts),
+                           out[3], at(counts.reshape(3, 4).sum(axis=1)), out[4], at(counts))
     measured = (arrival >= since) & (arrival < until)
     direct = measured & (parent < 0)
-    assert np.array_equal(out[0], waits(direct)[0]) and np.array_equal(out[1], waits(direct)[1])
+    wait, total = waits(direct)
+    assert np.array_equal(out[0], wait) and np.array_equal(out[1], total)
+    assert spread == (wait.min(), wait.max(), total.min(), total.max(), np.count_nonzero(wait > 0))
+    assert 0 < spread[4] < len(wait)  # some waited, some did not
     for p in range(4):
         lo, hi = at(direct_counts)[p:p + 2]
         assert np.array_equal(out[2][lo:hi], waits(direct & (priority == p))[0])
