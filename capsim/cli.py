@@ -62,7 +62,7 @@ Seed = Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Random
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it.")]
 UsableWorkers = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores this process may use, at most one per replication and no more than fit in memory.")]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", metavar="KEY=VALUE", help="Override one scenario key (dotted path) for this command only, e.g. --set workforce.analysts.headcount=14 or --set clock.horizon=400d. Repeatable.")]
-Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: out/<scenario name>). An existing folder is replaced only if it holds capsim's own earlier output of the same kind.")]
+Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: a folder under out/ named after the scenario and the command, e.g. out/base for run, out/base-report for report). An existing folder is replaced only if it holds capsim's own earlier output of the same kind and nothing else (if you added or changed a file in it, it is refused).")]
 
 SIMULATION_OPTIONS: dict[str, tuple[object, object]] = {
     "out": (Out, None), "replications": (Replications, None), "seed": (Seed, None), "workers": (UsableWorkers, None),

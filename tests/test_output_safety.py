@@ -204,25 +204,53 @@ def test_out_replaces_only_the_same_kind_of_output(place):
                            ("sensitivity", []), ("sweep", ["--grid", "workforce.analysts.headcount=1"])):
         refused(invoke(command, "tiny.yaml", *extra, "--out", earlier), "holds a capsim run output", "--out")
     assert snapshot(earlier) == before
-    (earlier / "stale.csv").write_text("from before")  # a run's folder is replaced as a whole
-    run_output(earlier, "--seed", "8")
-    assert not (earlier / "stale.csv").exists()
+    run_output(earlier, "--seed", "8")  # its own kind, holding only what capsim wrote: replaced whole
     assert json.loads((earlier / "manifest.json").read_text())["seed"] == 8
+    assert output.not_written(earlier) == []  # its list of files names every file, with its content
     assert leftovers(place) == []
 
 
-def test_an_older_manifest_without_a_kind_is_recognised(place):
+def test_out_never_replaces_an_output_to_which_the_user_added_or_changed_anything(place):
+    """The user's notes dropped into an earlier output, a folder of theirs in it, or a table they
+    edited: the next run into it is refused, naming them, and nothing is touched."""
+    earlier = place / "result"
+    run_output(earlier)
+    summary = (earlier / "summary.csv").read_bytes()
+    for change, name in ((lambda: (earlier / "my_notes.txt").write_text("keep me"), "my_notes.txt"),
+                         (lambda: (earlier / "analysis").mkdir(), "analysis"),
+                         (lambda: (earlier / "summary.csv").write_bytes(summary + b"my row\n"), "summary.csv"),
+                         (lambda: (earlier / "summary.csv").unlink() or (earlier / "summary.csv").symlink_to(
+                             place / "tiny.yaml"), "summary.csv")):
+        change()
+        before = snapshot(place)
+        refused(invoke("run", "tiny.yaml", "--no-report", "--out", earlier), "did not write there, or changed since",
+                name, "--out")
+        assert snapshot(place) == before
+        for added in ("my_notes.txt", "analysis", "summary.csv"):  # put it back as capsim wrote it
+            path = earlier / added
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+            elif path.is_dir():
+                path.rmdir()
+        (earlier / "summary.csv").write_bytes(summary)
+    run_output(earlier, "--seed", "8")  # as capsim wrote it again: replaced
+    assert json.loads((earlier / "manifest.json").read_text())["seed"] == 8
+
+
+def test_an_older_output_is_recognised_but_not_replaced(place):
+    """An output of an older capsim (no kind in its manifest, no list of files): recognised, so another
+    kind of command names it, but not replaced: capsim cannot tell its files from the user's."""
     earlier = place / "result"
     run_output(earlier)
     manifest = json.loads((earlier / "manifest.json").read_text())
     del manifest["kind"]
     (earlier / "manifest.json").write_text(json.dumps(manifest))
+    (earlier / output.FILES).unlink()
     assert output.kind_of(earlier) == "run"
     before = snapshot(earlier)
     refused(invoke("staff", "tiny.yaml", "--out", earlier), "holds a capsim run output")
+    refused(invoke("run", "tiny.yaml", "--out", earlier), "without its list of files", "--out")
     assert snapshot(earlier) == before
-    run_output(earlier)
-    assert json.loads((earlier / "manifest.json").read_text())["kind"] == "run"
 
 
 def test_a_link_to_an_earlier_output_says_where_the_output_goes(place):
