@@ -30,7 +30,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from capsim import bundled
-from capsim.manifest import manifest
+from capsim.manifest import manifest, portable
 from capsim.output import Claim, OutputError, claim, default_folder, symlink_note, write_manifest
 from capsim.scenario import Scenario, ScenarioError, load_scenario, scenario_warnings
 from capsim.version import version
@@ -1476,7 +1476,7 @@ def grant(
         for scenario, (_, path) in zip(result.scenarios, loaded):
             fragment = {"workforce": [p.fragment()["workforce"][0] for p in result.plans[scenario.name]]}
             (folder / "plans" / f"{scenario.name}.yaml").write_text(
-                f"# capsim grant: the staffing plan of {scenario.name} ({path}) for the grant from {first_day}, "
+                f"# capsim grant: the staffing plan of {scenario.name} ({portable(str(path))}) for the grant from {first_day}, "
                 f"{years} years,\n# as the solver made it (costed and simulated with no new seat before {first_day} plus the "
                 "hiring lead time). "
                 "Merge it into the scenario to replay it.\n"

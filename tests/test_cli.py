@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from capsim import cli
+from capsim import bundled, cli
 from capsim.cli import app
 from capsim.scenario import load_scenario
 
@@ -254,25 +254,34 @@ def test_run_a_bundled_scenario_by_bare_name(tmp_path, monkeypatch):
     assert manifest["scenario_file"] == "base"  # the bundled name, not the installed path
 
 
-def test_no_output_names_the_folders_of_the_machine(tmp_path, monkeypatch):
-    """Scenario and output given as absolute paths, run from elsewhere: no written text holds them."""
+@pytest.mark.parametrize("command", ["run", "grant"])
+def test_no_output_names_the_folders_of_the_machine(tmp_path, monkeypatch, command):
+    """Scenario and output given as absolute paths, run from elsewhere: no written text holds them
+    (every file but images and PDFs: tables, manifest, pages, chart descriptions, the grant's plans)."""
     place, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
     place.mkdir(), elsewhere.mkdir()
     scenario = place / "tiny.yaml"
-    scenario.write_text(TINY, encoding="utf-8")
+    if command == "run":
+        scenario.write_text(TINY, encoding="utf-8")
+        args = ["run", str(scenario), "-r", "1", "--out", str(place / "o")]
+    else:
+        scenario.write_text(bundled.path("one-team").read_text(encoding="utf-8"), encoding="utf-8")
+        args = ["grant", str(scenario), "--from", "2027-04-01", "--years", "1", "-r", "2", "--out", str(place / "o")]
     monkeypatch.chdir(elsewhere)
-    args = ["run", str(scenario), "-r", "1", "--out", str(place / "o")]
     monkeypatch.setattr(sys, "argv", [str(Path(sys.prefix) / "bin" / "capsim"), *args])  # as a shell would call it
     result = invoke(*args)
     assert result.exit_code == 0, result.output
     machine = [str(tmp_path), sys.prefix, str(Path.home())]
-    written = [f for f in (place / "o").rglob("*") if f.suffix in (".csv", ".json", ".html", ".svg", ".txt")]
+    written = [f for f in (place / "o").rglob("*") if f.is_file() and f.suffix not in (".png", ".pdf")]
     assert any(f.name == "report.html" for f in written)
+    assert command == "run" or any(f.suffix == ".yaml" for f in written)  # the grant's plans
     for f in written:
         text = f.read_text(encoding="utf-8")
         assert not [m for m in machine if m in text], f.name
     manifest = json.loads((place / "o" / "manifest.json").read_text())
-    assert manifest["scenario_file"] == "tiny.yaml" and manifest["command"] == "capsim run tiny.yaml -r 1 --out o"
+    manifest = manifest if command == "run" else manifest["scenarios"][0]  # the grant's: one run manifest a scenario
+    assert manifest["scenario_file"] == "tiny.yaml" and manifest["command"] == "capsim " + " ".join(
+        [args[0], "tiny.yaml", *args[2:-1], "o"])
 
 
 def test_validate_a_bundled_scenario_by_bare_name(tmp_path, monkeypatch):
