@@ -9,7 +9,7 @@ import pytest
 
 from capsim import simulate
 from capsim.charts.backlog import NOTE_CHARS, _backlog_finding, _capacity_note, _whole_month_means
-from capsim.charts.by_year import by_year, year_labels
+from capsim.charts.by_year import by_year, first_missed, year_labels
 from capsim.charts.footer import footer_text, one_line_footers
 from capsim.report.caveats import limitations
 from capsim.report.years import year_findings, year_table_html
@@ -90,3 +90,24 @@ def test_a_part_year_of_whole_months_is_named_by_its_months():
                                                          "clock.horizon=179d"])  # measures 1 Nov 2024 to 31 Mar 2025
 
     assert year_labels(Result(), shortest_days=0) == {"2024": "2024 (Nov\u2013Dec)", "2025": "2025 (Jan\u2013Mar)"}
+
+
+def test_a_part_year_already_below_target_is_the_year_it_is_first_missed():
+    """A run from April, overloaded from the start (1,500 reports a day of 2 minutes for 2 analysts
+    around the clock: 4% more work than hours): the target is missed in 2027 (Apr–Dec) already, so
+    that is the year named, with its months, not the first whole year after it."""
+    raw = {
+        "name": "from-april",
+        "clock": {"horizon": "1005d", "warmup": "0d", "start": "2027-04-01", "step": "1d"},
+        "demand": [{"stream": "reports", "unit": "report", "rate": "1500/day", "priority": "normal"}],
+        "priorities": ["normal"],
+        "review": {"report": {"dist": "exponential", "mean": "120s"}},
+        "workforce": [{"team": "analysts", "headcount": 2, "roster": "24/7"}],
+        "sla": [{"priority": "normal", "within": "24h", "target": 0.9}],
+    }
+    result = simulate(load_scenario(raw), replications=2, seed=3)
+    assert year_labels(result) == {"2027": "2027 (Apr\u2013Dec)", "2028": "2028", "2029": "2029"}
+    assert first_missed(result, "normal") == "2027"
+    sentences = " ".join(year_findings(result))
+    assert "first missed in 2027 (Apr\u2013Dec): " in sentences and "first missed in 2028" not in sentences
+    assert "first missed in 2027 (Apr\u2013Dec)" in by_year(result)._suptitle.get_text()

@@ -5,7 +5,8 @@ each calendar year at its own level (:mod:`capsim.periods`): on top, the share o
 items assessed within its deadline, with the target; below, the backlog as the number
 waiting averaged over the year (``backlog_mean``: exact, not a sample at one moment). Each
 point is the mean over the replications with its 95% interval; part years say their months
-(periods under four weeks are left out) and the title compares whole years only.
+(periods under four weeks are left out). The title compares whole years, and names the year a
+target is first missed, a part year (with its months) if that is already below it.
 """
 
 from __future__ import annotations
@@ -89,10 +90,12 @@ def year_rows(result: SimulationResult, metric: str, shortest_days: float = SHOR
 
 
 def first_missed(result: SimulationResult, priority: str) -> str | None:
-    """The first whole calendar year whose mean share of ``priority`` items within the deadline is below its target."""
+    """The first calendar period whose mean share of ``priority`` items within the deadline is below
+    its target (its period label), a part year of four weeks or more (:func:`year_labels`) included:
+    a first part year already below target is the year the target is first missed, and is named
+    with its months, never skipped for the next whole year."""
     sla = next(s for s in result.scenario.sla if s.priority == priority)
     rows = year_rows(result, f"sla_{priority}")
-    rows = rows[rows.index.isin(whole_years(result))]
     below = rows[rows["mean"] < sla.target]
     return str(below.index[0]) if len(below) else None
 
@@ -119,8 +122,8 @@ def by_year(result: SimulationResult) -> Figure:
                   f"{percent(last, 1 if last > 0.99 else 0)} in {rows.index[-1]}" if len(rows) > 1
                   else f"{percent(last, 1 if last > 0.99 else 0)} in {rows.index[-1]}")
         missed = first_missed(result, sla.priority)
-        verdict = (f"the {percent(sla.target)} target is first missed in {missed}" if missed
-                   else f"the {percent(sla.target)} target is met every whole year")
+        verdict = (f"the {percent(sla.target)} target is first missed in {labels[missed]}" if missed
+                   else f"the {percent(sla.target)} target is met every year")
         parts.append(f"{what.capitalize()}: {change}; {verdict}")
     backlog = year_rows(result, "backlog_mean")
     kept = backlog[backlog.index.isin(whole)]

@@ -71,8 +71,9 @@ def year_table_html(result: SimulationResult) -> str:
 
 
 def year_findings(result: SimulationResult) -> list[str]:
-    """Sentences that name each whole year's level and the whole year a target is first missed
-    (part years are in the table, never in a sentence)."""
+    """Sentences that compare whole years' levels, and name the year a target is first missed: a
+    part year (with its months, :func:`capsim.charts.by_year.first_missed`) if that is already
+    below it. Other part years are in the table, not in a sentence."""
     s = result.scenario
     whole = whole_years(result)
     if result.period_summary.empty or len(whole) < 2:
@@ -97,11 +98,11 @@ def year_findings(result: SimulationResult) -> list[str]:
                      f"{what.capitalize()} waiting longer than {duration_text(sla.within)}: {fmt(metric, late(first))} "
                      f"in {first}, {fmt(metric, late(last))} in {last} ({ci(last)}).")
         if missed:
-            row = rows.loc[missed]
+            row = year_rows(result, metric).loc[missed]
             found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is first "
-                         f"missed in {missed}: {fmt(metric, row['mean'])} "
+                         f"missed in {year_labels(result)[missed]}: {fmt(metric, row['mean'])} "
                          f"({interval(metric, row.ci_low, row.ci_high, currency, ref=row['mean'])}).")
         else:
             found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is met "
-                         f"on average in every whole year from {first} to {last}.")
+                         f"on average in every year from {first} to {last}.")
     return found
