@@ -44,13 +44,15 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
 
     p50 = nanmean(per_replication.get("time_to_assessment_p50", []))
     p90 = nanmean(per_replication.get("time_to_assessment_p90", []))
-    title = f"Half of all items are assessed within {hours_words(p50)}, nine in ten within {hours_words(p90)}"
+    pooled = " (every stream together)" if len(scenario.demand) > 1 else ""
+    title = f"Half of all items{pooled} are assessed within {hours_words(p50)}, nine in ten within {hours_words(p90)}"
     if slas:
         s = slas[0]
         got = nanmean(per_replication[f"sla_{s.priority}"])
         verdict = "meeting" if got >= s.target else "short of"
-        title += (f"; {percent(got, 1 if 0.99 < got < 1 else 0)} of {items_words(scenario, s.priority)} meet the "
-                  f"{duration_text(s.within)} deadline, {verdict} the {percent(s.target)} target")
+        alone = " alone" if len(scenario.priorities) > 1 or pooled else ""  # another base than the items above
+        title += (f"; of {items_words(scenario, s.priority)}{alone}, {percent(got, 1 if 0.99 < got < 1 else 0)} meet "
+                  f"the {duration_text(s.within)} deadline, {verdict} the {percent(s.target)} target")
     if not np.isfinite(p50):
         title = "No items were assessed in this run"
 

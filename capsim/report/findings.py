@@ -49,8 +49,10 @@ def headline_findings(result: SimulationResult) -> list[str]:
     if math.isfinite(mean("wait_mean")):
         found.append(f"Assessment began on average {wait('wait_mean')} after an item arrived (every item that "
                      "arrived counts: those still waiting at the end are followed until assessed). Half of all items "
+                     f"{'(every stream together) ' if len(s.demand) > 1 else ''}"
                      f"were assessed within {wait('time_to_assessment_p50')} and nine in ten within "
-                     f"{wait('time_to_assessment_p90')}.")
+                     f"{wait('time_to_assessment_p90')}"
+                     + ("; the service levels below count each priority's items alone." if s.sla else "."))
     else:
         found.append("No item was assessed, so no waiting time can be given.")
     for sla in s.sla:
