@@ -300,7 +300,7 @@ def test_a_wait_spoken_in_days_is_not_labelled_in_hours():
     from capsim.report.uncertainty import uncertainty_findings
 
     scenario = load_scenario("scenarios/growth-central.yaml")
-    summary, ranking = _tables(0.6, [0.9])
+    summary, ranking = _tables(0.6, [0.9, 0.05])
     hours = {"mean": 681.0, "run_low": 656.0, "run_high": 700.0, "total_low": 647.0, "total_high": 776.0,
              "input_low": 666.0, "input_high": 744.0}
     summary.loc[0, ["metric", *hours]] = ["wait_mean", *hours.values()]
@@ -310,6 +310,22 @@ def test_a_wait_spoken_in_days_is_not_labelled_in_hours():
     figure = input_ranking(ranking, summary, scenario, "wait_mean", seed=1, sets=4, replications=2)
     title = figure._suptitle.get_text()
     assert "about mean wait\nbefore assessment" in title and "(h)" not in title
+    plt.close(figure)
+
+
+def test_one_uncertain_input_is_said_to_be_the_only_one_with_its_interval():
+    # With one input, "ai-growth explains 100% of the input part" is true of any input and says nothing:
+    # the title says it is the only one declared and how far it moves the answer.
+    import matplotlib.pyplot as plt
+
+    from capsim.charts.input_ranking import input_ranking
+
+    summary, ranking = _tables(0.6, [0.9])
+    figure = input_ranking(ranking, summary, load_scenario("scenarios/growth-central.yaml"), "backlog_end", seed=1,
+                           sets=4, replications=2)
+    title = " ".join(figure._suptitle.get_text().split())
+    assert title.startswith("ai-growth, the only uncertain input declared, moves items waiting")
+    assert "between 1,900 and 2,400 (95%)" in title and "explains" not in title  # 2116 ± 240, as the words round it
     plt.close(figure)
 
 

@@ -47,6 +47,9 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
         title = f"The uncertain inputs barely move {inline} over this run: its spread is the luck of the draw"
     elif why == "unclear":
         title = f"Too few parameter sets to tell which input moves {inline}: the ranking below may be noise"
+    elif len(table) == 1:  # a share of 100% would say nothing: say what the one input does
+        title = (f"{top.input}, the only uncertain input declared, moves {inline} between "
+                 f"{value_text(metric, row.input_low)} and {value_text(metric, row.input_high)} (95%)")
     else:
         title = (f"{top.input} explains {percent(estimated_share(top.first_order))} of the input part of what we "
                  f"don't know about {inline}")
