@@ -109,8 +109,10 @@ def test_a_part_year_already_below_target_is_the_year_it_is_first_missed():
     result = simulate(load_scenario(raw), replications=2, seed=3)
     assert year_labels(result) == {"2027": "2027 (Apr\u2013Dec)", "2028": "2028", "2029": "2029"}
     assert first_missed(result, "normal") == "2027"
-    sentences = " ".join(year_findings(result))
+    found = year_findings(result)
+    sentences = " ".join(found)
     assert "first missed in 2027 (Apr\u2013Dec): " in sentences and "first missed in 2028" not in sentences
+    assert "in 2028 (" in found[0] and "in 2029 (" in found[0]  # each year compared carries its own interval
     assert "first missed in 2027 (Apr\u2013Dec)" in by_year(result)._suptitle.get_text()
 
 

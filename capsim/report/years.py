@@ -93,10 +93,10 @@ def year_findings(result: SimulationResult) -> list[str]:
         ci = lambda p: interval(metric, 1 - float(rows.loc[p, "ci_high"]), 1 - float(rows.loc[p, "ci_low"]), currency,
                                 ref=late(p))
         found.append(f"{what.capitalize()} waiting longer than {duration_text(sla.within)} rise from "
-                     f"{fmt(metric, late(first))} in {first} to {fmt(metric, late(last))} in {last} "
+                     f"{fmt(metric, late(first))} in {first} ({ci(first)}) to {fmt(metric, late(last))} in {last} "
                      f"({ci(last)})." if late(last) > late(first) else
                      f"{what.capitalize()} waiting longer than {duration_text(sla.within)}: {fmt(metric, late(first))} "
-                     f"in {first}, {fmt(metric, late(last))} in {last} ({ci(last)}).")
+                     f"in {first} ({ci(first)}), {fmt(metric, late(last))} in {last} ({ci(last)}).")
         if missed:
             row = year_rows(result, metric).loc[missed]
             found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is first "
