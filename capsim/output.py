@@ -5,12 +5,9 @@
   capsim at a folder outside ``out/``.
 * **Whether.** An existing folder is replaced only if it holds an earlier capsim output of the
   same kind, as its ``manifest.json`` says (``"kind": "run"``; older manifests without the
-  field are recognised by their sections and files), and nothing else: every file in it is
-  one capsim wrote there, unchanged since, as the list it wrote last (:data:`FILES`) says.
-  A file, a device, a folder of other files, an output to which anything was added or in
-  which anything was changed, the current folder or one above it and the home folder are
-  refused before anything is written (:func:`check`). A symlink is followed once, and the
-  note says where to. (A sweep's folder is not replaced but resumed in place: :mod:`capsim.sweep`.)
+  field are recognised by their sections and files), and nothing else (:mod:`capsim.written_files`).
+  Anything else, the current folder or one above it and the home folder are refused before
+  anything is written (:func:`check`). A symlink is followed once, and the note says where to.
 * **One writer.** :func:`claim` locks the target (``flock`` on ``.<name>.capsim.lock`` beside it,
   removed when the command ends) before any work, so two capsim commands never write one
   folder at once: the second is refused at once.
@@ -25,7 +22,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -37,6 +33,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from capsim.written_files import list_files, not_all_written
+
 MANIFEST = "manifest.json"
 """The file that marks a folder as a capsim output, and says of which kind."""
 
@@ -46,12 +44,8 @@ KINDS = ("run", "report", "compare", "sensitivity", "staff", "budget", "sweep", 
 MARKER = ".capsim-staging"
 """Written into every staging and set-aside folder, so that only capsim's own are ever removed."""
 
-FILES = ".capsim-files"
-"""Written last into every output folder that is replaced whole: each file capsim wrote there, with
-its SHA-256, as ``sha256sum`` prints them (so ``sha256sum -c .capsim-files`` checks them too)."""
-
 RESUMED = ("sweep",)
-"""Kinds of output resumed in place rather than replaced whole (no :data:`FILES` list)."""
+"""Kinds of output resumed in place (:mod:`capsim.sweep`), not replaced whole: they have no list of files."""
 
 ROOT = Path("out")
 """The folder under which default output folders go (relative to the current folder)."""
@@ -183,72 +177,9 @@ def check(target: Path, kind: str) -> Path:
         raise _refused(target, kind, f"holds files that are not a capsim output (no capsim {MANIFEST})")
     if found != kind:
         raise _refused(target, kind, f"holds a capsim {found} output, not a {kind} output")
-    if kind not in RESUMED:
-        others = not_written(real)
-        if others is None:
-            raise _refused(target, kind, f"holds a capsim {kind} output without its list of files ({FILES}: "
-                           "an older capsim, or removed), so capsim cannot tell its files from yours (left untouched)")
-        if others:
-            shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-            raise _refused(target, kind, f"holds what capsim did not write there, or changed since: {shown} "
-                           "(left untouched)")
+    if kind not in RESUMED and (why := not_all_written(real)):
+        raise _refused(target, kind, why)
     return real
-
-
-def _digest(path: Path) -> str:
-    """The SHA-256 of the file at ``path``, in hex."""
-    sha = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
-
-
-def _entries(folder: Path) -> tuple[list[str], list[str]]:
-    """Everything under ``folder``, links not followed: the folders and everything else (files,
-    links, devices), as paths relative to it with ``/``, sorted."""
-    folders, others = [], []
-    for root, dirs, files in os.walk(folder):
-        here = Path(root).relative_to(folder)
-        for name in list(dirs):
-            if os.path.islink(Path(root) / name):  # a link to a folder is not walked into: it is an entry
-                dirs.remove(name)
-                files.append(name)
-            else:
-                folders.append((here / name).as_posix())
-        others += [(here / name).as_posix() for name in files]
-    return sorted(folders), sorted(others)
-
-
-def list_files(folder: Path) -> None:
-    """Write :data:`FILES` into ``folder``: every file in it (but the staging marker), with its SHA-256."""
-    _, files = _entries(folder)
-    lines = [f"{_digest(folder / name)}  {name}\n" for name in files if name not in (MARKER, FILES)]
-    (Path(folder) / FILES).write_text("".join(lines), encoding="utf-8")
-
-
-def not_written(folder: Path) -> list[str] | None:
-    """What in ``folder`` capsim did not write there, or changed since (relative paths, sorted):
-    anything not in its :data:`FILES` list, a listed file that is no longer a regular file or
-    whose content changed, and a folder holding no listed file. None if there is no list."""
-    listing = Path(folder) / FILES
-    try:
-        if not stat.S_ISREG(listing.lstat().st_mode):
-            return None
-        lines = listing.read_text(encoding="utf-8").splitlines()
-    except (OSError, ValueError):
-        return None
-    written = {name: digest for digest, name in (line.split("  ", 1) for line in lines if "  " in line)}
-    holding = {parent.as_posix() for name in written for parent in Path(name).parents}
-    folders, files = _entries(Path(folder))
-    others = [name for name in folders if name not in holding]
-    for name in files:
-        if name == FILES:
-            continue
-        path = Path(folder) / name
-        if name not in written or not stat.S_ISREG(path.lstat().st_mode) or _digest(path) != written[name]:
-            others.append(name)
-    return sorted(others)
 
 
 def symlink_note(target: Path) -> str | None:
@@ -398,7 +329,7 @@ class Claim:
             found = kind_of(staging)
             if found != self.kind:
                 raise RuntimeError(f"a {self.kind} output must write its {MANIFEST} with kind {self.kind!r}, not {found!r}")
-            list_files(staging)
+            list_files(staging, leave_out=(MARKER,))  # the marker goes once the folder is in place
             self._swap(staging)
         finally:
             if os.path.lexists(staging):

@@ -228,13 +228,15 @@ def test_set_and_replications_options(first_run, tmp_path):
     assert sorted(pd.read_csv(changed / "timeseries.csv").replication.unique()) == [0, 1, 2]
 
 
-def test_run_replaces_an_earlier_output_folder(tiny, tmp_path):
+def test_run_replaces_an_earlier_output_folder_holding_only_what_it_wrote(tiny, tmp_path):
     out = tmp_path / "out"
     assert invoke("run", tiny, "--out", out, "-r", "1", "--no-report").exit_code == 0
-    (out / "stale.txt").write_text("old")  # in an earlier run's folder (a folder of other files is refused)
-    assert invoke("run", tiny, "--out", out, "-r", "1").exit_code == 0
-    assert not (out / "stale.txt").exists()
-    assert (out / "summary.csv").exists()
+    assert invoke("run", tiny, "--out", out, "-r", "1").exit_code == 0  # replaced: now with its report
+    assert (out / "summary.csv").exists() and (out / "report.html").exists()
+    (out / "notes.txt").write_text("mine")  # the user's file in it: never replaced with the folder
+    result = invoke("run", tiny, "--out", out, "-r", "1")
+    assert result.exit_code == 2 and "notes.txt" in result.stderr
+    assert (out / "notes.txt").read_text() == "mine" and (out / "report.html").exists()
     assert leftovers(tmp_path) == ["out"]
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from capsim import output
+from capsim import output, written_files
 from capsim.cli import app
 from capsim.output import OutputError, check, default_folder, recover, safe_name
 from tests.test_sweep import TINY  # the same two-day scenario the sweep tests run
@@ -206,7 +206,7 @@ def test_out_replaces_only_the_same_kind_of_output(place):
     assert snapshot(earlier) == before
     run_output(earlier, "--seed", "8")  # its own kind, holding only what capsim wrote: replaced whole
     assert json.loads((earlier / "manifest.json").read_text())["seed"] == 8
-    assert output.not_written(earlier) == []  # its list of files names every file, with its content
+    assert written_files.not_written(earlier) == []  # its list of files names every file, with its content
     assert leftovers(place) == []
 
 
@@ -245,7 +245,7 @@ def test_an_older_output_is_recognised_but_not_replaced(place):
     manifest = json.loads((earlier / "manifest.json").read_text())
     del manifest["kind"]
     (earlier / "manifest.json").write_text(json.dumps(manifest))
-    (earlier / output.FILES).unlink()
+    (earlier / written_files.FILES).unlink()
     assert output.kind_of(earlier) == "run"
     before = snapshot(earlier)
     refused(invoke("staff", "tiny.yaml", "--out", earlier), "holds a capsim run output")
