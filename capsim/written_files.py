@@ -3,7 +3,8 @@ so that a later command replaces the folder only while it holds nothing else (:m
 
 The list, :data:`FILES`, is in ``sha256sum``'s format (``sha256sum -c .capsim-files`` checks it).
 A file the user added, one changed since, a folder holding no listed file, or a link where a
-file was is not capsim's: :func:`not_written` names them.
+file was is not capsim's: :func:`not_written` names them (a desktop's own cache files, such as
+``.DS_Store``, aside).
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from pathlib import Path
 FILES = ".capsim-files"
 """Written last into every output folder that is replaced whole: each file capsim wrote there, with
 its SHA-256, as ``sha256sum`` prints them (so ``sha256sum -c .capsim-files`` checks them too)."""
+
+DESKTOP_CACHES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+"""Files a desktop's file browser leaves in any folder it shows (macOS, Windows): not the user's
+work, so their presence does not keep an output from being replaced."""
 
 
 def _digest(path: Path) -> str:
@@ -67,7 +72,7 @@ def not_written(folder: Path) -> list[str] | None:
     folders, files = _entries(Path(folder))
     others = [name for name in folders if name not in holding]
     for name in files:
-        if name == FILES:
+        if name == FILES or Path(name).name in DESKTOP_CACHES:
             continue
         path = Path(folder) / name
         if name not in written or not stat.S_ISREG(path.lstat().st_mode) or _digest(path) != written[name]:

@@ -233,6 +233,7 @@ def test_out_never_replaces_an_output_to_which_the_user_added_or_changed_anythin
             elif path.is_dir():
                 path.rmdir()
         (earlier / "summary.csv").write_bytes(summary)
+    (earlier / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # a file browser's cache is not the user's work
     run_output(earlier, "--seed", "8")  # as capsim wrote it again: replaced
     assert json.loads((earlier / "manifest.json").read_text())["seed"] == 8
 
