@@ -90,4 +90,5 @@ def not_all_written(folder: Path) -> str | None:
     if not others:
         return None
     shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-    return f"holds what capsim did not write there, or changed since: {shown} (left untouched)"
+    return (f"holds what capsim did not write there, or changed since: {shown} (left untouched: move "
+            f"{'it' if len(others) == 1 else 'them'} out to write here again)")
