@@ -56,21 +56,25 @@ def test_brief_footer_is_one_line_and_limits_name_no_figure_ids():
     assert not any(fid in text for fid in s.figures)
 
 
-@pytest.fixture(scope="module")
-def stubbed():
-    """Two whole years between a 12-day stub (2024) and a part year (2027, Jan–Feb): a small,
-    quick run (50 reports a day, 2 analysts)."""
+def reports_run(name: str, start: str, horizon: str, rate: str):
+    """A small, quick run from ``start``: one stream of reports at ``rate``, 2 minutes each, for
+    2 analysts around the clock, 90% of them due within 24 h; 2 replications, seed 3."""
     raw = {
-        "name": "stubbed",
-        "clock": {"horizon": "800d", "warmup": "0d", "start": "2024-12-20", "step": "1d"},
-        "demand": [{"stream": "reports", "unit": "report", "rate": "50/day", "priority": "normal"}],
+        "name": name,
+        "clock": {"horizon": horizon, "warmup": "0d", "start": start, "step": "1d"},
+        "demand": [{"stream": "reports", "unit": "report", "rate": rate, "priority": "normal"}],
         "priorities": ["normal"],
         "review": {"report": {"dist": "exponential", "mean": "120s"}},
         "workforce": [{"team": "analysts", "headcount": 2, "roster": "24/7"}],
         "sla": [{"priority": "normal", "within": "24h", "target": 0.9}],
-        "experiment": {"replications": 2, "seed": 3},
     }
     return simulate(load_scenario(raw), replications=2, seed=3)
+
+
+@pytest.fixture(scope="module")
+def stubbed():
+    """Two whole years between a 12-day stub (2024) and a part year (2027, Jan–Feb), 50 reports a day."""
+    return reports_run("stubbed", "2024-12-20", "800d", "50/day")
 
 
 def test_part_years_are_marked_and_never_in_a_headline(stubbed):
@@ -97,16 +101,7 @@ def test_a_part_year_already_below_target_is_the_year_it_is_first_missed():
     """A run from April, overloaded from the start (1,500 reports a day of 2 minutes for 2 analysts
     around the clock: 4% more work than hours): the target is missed in 2027 (Apr–Dec) already, so
     that is the year named, with its months, not the first whole year after it."""
-    raw = {
-        "name": "from-april",
-        "clock": {"horizon": "1005d", "warmup": "0d", "start": "2027-04-01", "step": "1d"},
-        "demand": [{"stream": "reports", "unit": "report", "rate": "1500/day", "priority": "normal"}],
-        "priorities": ["normal"],
-        "review": {"report": {"dist": "exponential", "mean": "120s"}},
-        "workforce": [{"team": "analysts", "headcount": 2, "roster": "24/7"}],
-        "sla": [{"priority": "normal", "within": "24h", "target": 0.9}],
-    }
-    result = simulate(load_scenario(raw), replications=2, seed=3)
+    result = reports_run("from-april", "2027-04-01", "1005d", "1500/day")
     assert year_labels(result) == {"2027": "2027 (Apr\u2013Dec)", "2028": "2028", "2029": "2029"}
     assert first_missed(result, "normal") == "2027"
     found = year_findings(result)
