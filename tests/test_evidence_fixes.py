@@ -13,6 +13,7 @@ from capsim.charts.by_year import by_year, first_missed, year_labels
 from capsim.charts.footer import footer_text, one_line_footers
 from capsim.charts.waits import time_to_assessment
 from capsim.report.caveats import limitations
+from capsim.report.findings import headline_findings
 from capsim.report.years import year_findings, year_table_html
 from capsim.scenario import load_scenario
 from capsim.words import METRIC_LABELS, hours_words, items_words, percent, wait_words
@@ -122,3 +123,10 @@ def test_the_pooled_times_and_a_priority_s_deadline_say_their_different_bases():
     title = " ".join(time_to_assessment(per_replication, s, 1)._suptitle.get_text().split())
     assert "Half of all items (every stream together) are assessed within" in title
     assert f"of {items_words(s, sla.priority)} alone, 12% meet the" in title
+
+
+def test_the_days_measured_are_whole_days_in_a_sentence():
+    # "Over the 1067.75 days measured" reads as false precision: 100 days or more are given to the day
+    result = reports_run("odd-length", "2027-01-01", "150.75d", "50/day")
+    first = headline_findings(result)[0]
+    assert first.startswith("Over the 151 days measured,") and "150.75" not in " ".join(headline_findings(result))

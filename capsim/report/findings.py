@@ -32,20 +32,21 @@ def _with_ci(result: SimulationResult, metric: str) -> str:
 def headline_findings(result: SimulationResult) -> list[str]:
     """Plain-words findings of one run, each number with its 95% CI (from ``result.summary``)."""
     s = result.scenario
-    measured = (s.clock.horizon - s.clock.warmup) / SECONDS_PER_DAY
+    days = (s.clock.horizon - s.clock.warmup) / SECONDS_PER_DAY
+    measured = f"{days:,.0f}" if days >= 100 else f"{days:g}"  # 1,068 days, not 1067.75; 2.5 days as it is
     warm = f", after a warm-up of {s.clock.warmup / SECONDS_PER_DAY:g} days" if s.clock.warmup else ""
     m = lambda name: _with_ci(result, name)
     wait = lambda name: wait_words(*(float(_row(result, name)[k]) for k in ("mean", "ci_low", "ci_high")))
     mean = lambda name: float(_row(result, name)["mean"]) if _row(result, name) is not None else float("nan")
     found = []
-    parts = [f"Over the {measured:g} days measured{warm}, {m('arrivals')} items arrived and {m('assessed')} were assessed"]
+    parts = [f"Over the {measured} days measured{warm}, {m('arrivals')} items arrived and {m('assessed')} were assessed"]
     if mean("auto_cleared") > 0:
         parts.append(f"{m('auto_cleared')} were cleared automatically")
     if any(st.ttl is not None for st in s.demand):
         parts.append(f"{m('expired')} expired before anyone assessed them (missed takedowns)")
     found.append("; ".join(parts) + ".")
     found.append(f"On average {m('backlog_mean')} items were waiting at any moment (all teams, averaged over the "
-                 f"{measured:g} days); the most waiting at once was {m('backlog_max')}.")
+                 f"{measured} days); the most waiting at once was {m('backlog_max')}.")
     if math.isfinite(mean("wait_mean")):
         found.append(f"Assessment began on average {wait('wait_mean')} after an item arrived (every item that "
                      "arrived counts: those still waiting at the end are followed until assessed). Half of all items "
