@@ -463,3 +463,17 @@ def test_shared_sla_columns_are_named_by_the_first_scenario_in_table_chart_and_c
     fig = charts.grant_per_year(mixed.table, mixed.scenarios, mixed.seed, mixed.replications)
     title = fig.axes[0].get_title(loc="left")
     assert "within 72 h" in title and "within 96 h" not in title
+
+
+def test_hires_are_counted_as_people(sized):
+    # "0.0 hires" and "1.0 hires" read as estimates of a fraction of a person: whole hires are counted
+    import re
+
+    from capsim.report.grant import render_grant_report
+
+    page = render_grant_report(sized, "<svg></svg>")
+    counted = re.findall(r"in post on average, ([0-9.]+) hires?\)", page)
+    assert counted and all("." not in n for n in counted)
+    hires = sized.table.hires.astype(float)
+    assert hires.map(float.is_integer).all()  # the plans hire whole people here
+    assert (" 1 hire)" in page) == (hires == 1).any() and " 1 hires)" not in page

@@ -50,7 +50,9 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
             if row["year"] != "all" and row.get("hires_late_weeks", 0) > 0:
                 levels += (f" (hires late by {row['hires_late_weeks']:.0f} weeks: recruited from the grant start, "
                            "they are not in post and trained on the year's first day)")
-            text = (f"{when}, {needed} ({row['fte']:.1f} in post on average, {row['hires']:.1f} hires); full cost "
+            hires = float(row["hires"])  # people, whole unless a plan hires part of a post
+            hired = f"{hires:.0f} hire{'' if hires == 1 else 's'}" if hires.is_integer() else f"{hires:.1f} hires"
+            text = (f"{when}, {needed} ({row['fte']:.1f} in post on average, {hired}); full cost "
                     f"{_ci(currency, row['total_cost'], row['total_cost_ci_low'], row['total_cost_ci_high'], result.replications)}; "
                     f"{levels}; mean backlog {row['backlog_mean']:,.0f} items.")
             if scenario.name != first and math.isfinite(row.get("total_cost_vs_first", math.nan)):
