@@ -12,7 +12,7 @@ from capsim.charts.parts import PercentTicks, nanmean, replication_strip, replic
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_HOUR
-from capsim.words import duration_text, hours_words, items_words, percent
+from capsim.words import all_items_words, duration_text, hours_words, items_words, percent
 
 
 TIME_METRICS = [
@@ -44,13 +44,13 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
 
     p50 = nanmean(per_replication.get("time_to_assessment_p50", []))
     p90 = nanmean(per_replication.get("time_to_assessment_p90", []))
-    pooled = " (every stream together)" if len(scenario.demand) > 1 else ""
-    title = f"Half of all items{pooled} are assessed within {hours_words(p50)}, nine in ten within {hours_words(p90)}"
+    title = (f"Half of {all_items_words(scenario)} are assessed within {hours_words(p50)}, nine in ten within "
+             f"{hours_words(p90)}")
     if slas:
         s = slas[0]
         got = nanmean(per_replication[f"sla_{s.priority}"])
         verdict = "meeting" if got >= s.target else "short of"
-        alone = " alone" if len(scenario.priorities) > 1 or pooled else ""  # another base than the items above
+        alone = " alone" if len(scenario.priorities) > 1 or len(scenario.demand) > 1 else ""  # another base than above
         title += (f"; of {items_words(scenario, s.priority)}{alone}, {percent(got, 1 if 0.99 < got < 1 else 0)} meet "
                   f"the {duration_text(s.within)} deadline, {verdict} the {percent(s.target)} target")
     if not np.isfinite(p50):

@@ -9,8 +9,8 @@ import pandas as pd
 
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from capsim.report.years import year_findings
-from capsim.words import (duration_text, fmt, how_many, interval, is_share, items_words, metric_label, percent, signed,
-                          wait_words)
+from capsim.words import (all_items_words, duration_text, fmt, how_many, interval, is_share, items_words, metric_label,
+                          percent, signed, wait_words)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -49,10 +49,9 @@ def headline_findings(result: SimulationResult) -> list[str]:
                  f"{measured} days); the most waiting at once was {m('backlog_max')}.")
     if math.isfinite(mean("wait_mean")):
         found.append(f"Assessment began on average {wait('wait_mean')} after an item arrived (every item that "
-                     "arrived counts: those still waiting at the end are followed until assessed). Half of all items "
-                     f"{'(every stream together) ' if len(s.demand) > 1 else ''}"
-                     f"were assessed within {wait('time_to_assessment_p50')} and nine in ten within "
-                     f"{wait('time_to_assessment_p90')}"
+                     "arrived counts: those still waiting at the end are followed until assessed). Half of "
+                     f"{all_items_words(s)} were assessed within {wait('time_to_assessment_p50')} and nine in ten "
+                     f"within {wait('time_to_assessment_p90')}"
                      + ("; the service levels below count each priority's items alone." if s.sla else "."))
     else:
         found.append("No item was assessed, so no waiting time can be given.")

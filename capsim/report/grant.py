@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from capsim.costs import shown_lines
 from capsim.report.page import COUNTS_ONLY, CSS, _inline_svg
 from capsim.version import version
-from capsim.words import money, sla_words
+from capsim.words import how_many, money, sla_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.grant import GrantResult
@@ -51,7 +51,7 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
                 levels += (f" (hires late by {row['hires_late_weeks']:.0f} weeks: recruited from the grant start, "
                            "they are not in post and trained on the year's first day)")
             hires = float(row["hires"])  # people, whole unless a plan hires part of a post
-            hired = f"{hires:.0f} hire{'' if hires == 1 else 's'}" if hires.is_integer() else f"{hires:.1f} hires"
+            hired = how_many(int(hires), "hire") if hires.is_integer() else f"{hires:.1f} hires"
             text = (f"{when}, {needed} ({row['fte']:.1f} in post on average, {hired}); full cost "
                     f"{_ci(currency, row['total_cost'], row['total_cost_ci_low'], row['total_cost_ci_high'], result.replications)}; "
                     f"{levels}; mean backlog {row['backlog_mean']:,.0f} items.")
