@@ -397,9 +397,3 @@ def items_words(scenario: Any, priority: str | None = None) -> str:
     if priority is None or len({x.priority for x in scenario.sla}) < 2:
         return noun
     return f"{priority} {noun}" if priority == "urgent" else f"{priority}-priority {noun}"
-
-
-def all_items_words(scenario: Any) -> str:
-    """The base of the pooled times to assessment: "all items", or "all items (every stream
-    together)" where several streams are pooled, so that it is not read as one stream's."""
-    return "all items (every stream together)" if len(scenario.demand) > 1 else "all items"

@@ -12,7 +12,7 @@ from capsim.charts.parts import PercentTicks, nanmean, replication_strip, replic
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_HOUR
-from capsim.words import all_items_words, duration_text, hours_words, items_words, percent
+from capsim.words import duration_text, hours_words, items_words, percent
 
 
 TIME_METRICS = [
@@ -23,6 +23,12 @@ TIME_METRICS = [
     ("time_to_assessment_p95", "Time to assessment, 95th pct"),
 ]
 """Time metrics drawn by :func:`time_to_assessment`, in hours, with their row labels."""
+
+
+def all_items_words(scenario: Scenario) -> str:
+    """The base of the pooled times to assessment, in this chart's title and the findings: "all
+    items", or "all items (every stream together)" where several streams are pooled."""
+    return "all items (every stream together)" if len(scenario.demand) > 1 else "all items"
 
 
 def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: int) -> Figure:

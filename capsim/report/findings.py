@@ -9,8 +9,9 @@ import pandas as pd
 
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from capsim.report.years import year_findings
-from capsim.words import (all_items_words, duration_text, fmt, how_many, interval, is_share, items_words, metric_label,
-                          percent, signed, wait_words)
+from capsim.charts.waits import all_items_words
+from capsim.words import (duration_text, fmt, how_many, interval, is_share, items_words, metric_label, percent, signed,
+                          wait_words)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
