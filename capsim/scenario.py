@@ -5,8 +5,9 @@ only what differs, and ``--set dotted.key=value`` overrides change it further fr
 command line. All durations are held in **seconds** and all rates in **items per second**
 once validated; the file keeps its readable units (``28.4s``, ``370/day``).
 
-Every problem is reported as :class:`ScenarioError`, whose message names the file, the key
-and what is allowed.
+Every problem is reported as :class:`ScenarioError`, whose message names where the value came
+from (the file, or the ``--set`` that wrote it), the key (streams, teams and SLAs by name, as
+``--set`` takes them: ``workforce.analysts.headcount``) and what is allowed.
 
 Why it is one module (over 1,000 lines): the schema's models validate one another (a stream
 names a team, an SLA a priority, a referral rule two teams), and ``extends:`` merging and
@@ -27,6 +28,7 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -45,7 +47,7 @@ from pydantic import (
 
 from capsim import safe_yaml, units
 from capsim.metric_names import metric_names
-from capsim.named_lists import NAME_KEYS, element_name  # noqa: F401 (NAME_KEYS: re-exported)
+from capsim.named_lists import NAME_KEYS, dotted_key, element_index, element_name, key_part  # noqa: F401 (NAME_KEYS: re-exported)
 from capsim.tooling import Tooling
 from capsim.uncertain_inputs import UncertainError, UncertainInput, central_values
 
@@ -1024,7 +1026,7 @@ def load_scenario(
     """
     raw, origin = resolve_raw(source)
     raw = apply_overrides(raw, overrides, origin)
-    scenario = validate(raw, origin)
+    scenario = validate(raw, origin, overrides)
     scenario._overrides = [f"--set {o}" for o in overrides]
     return scenario
 
@@ -1068,7 +1070,7 @@ def resolve_figures(node: Any, where: str, used: list[str]) -> Any:
             return _figure_literal(node, where, used)
         return {k: resolve_figures(v, f"{where}.{k}" if where else str(k), used) for k, v in node.items()}
     if isinstance(node, list):
-        return [resolve_figures(v, f"{where}.{i}", used) for i, v in enumerate(node)]
+        return [resolve_figures(v, f"{where}.{key_part(node, i, where)}", used) for i, v in enumerate(node)]
     return node
 
 
@@ -1179,8 +1181,8 @@ def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...], origin: s
         raise ScenarioError(f"{origin}: the scenario refers to itself (a YAML alias inside its own anchor)") from None
     for item in overrides:
         key, sep, text = item.partition("=")
-        path = key.strip().split(".")
-        if not sep or not all(part.strip() for part in path):
+        path = set_key(item)
+        if not sep or not all(path):
             raise ScenarioError(f"{origin}: --set {item!r}: write it as dotted.key=value, e.g. workforce.analysts.headcount=14")
         try:
             value = safe_yaml.load(text)
@@ -1189,8 +1191,13 @@ def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...], origin: s
         except yaml.YAMLError as err:
             raise ScenarioError(f"{origin}: --set {key.strip()}: the value {text!r} is not valid YAML{_yaml_problem(err)} "
                                 "(quote text that holds YAML punctuation, e.g. --set 'title=\"a: b\"')") from None
-        _set_path(data, [part.strip() for part in path], value, f"{origin}: --set {key.strip()}")
+        _set_path(data, path, value, f"{origin}: --set {key.strip()}")
     return data
+
+
+def set_key(item: str) -> list[str]:
+    """The parts of the key a ``--set key=value`` item writes (``workforce.analysts.headcount``)."""
+    return [part.strip() for part in item.partition("=")[0].split(".")]
 
 
 def _set_path(node: Any, path: list[str], value: Any, where: str) -> None:
@@ -1210,13 +1217,6 @@ def _set_path(node: Any, path: list[str], value: Any, where: str) -> None:
     if head not in node:
         node[head] = {}
     _set_path(node[head], rest, value, where)
-
-
-def element_index(node: list, part: str) -> int | None:
-    """Index of the list element ``part`` names: by position (``0``) or by name (``analysts``)."""
-    if part.isdigit():
-        return int(part) if int(part) < len(node) else None
-    return next((i for i, e in enumerate(node) if element_name(e) == part), None)
 
 
 def step_into(node: Any, part: str) -> tuple[bool, Any]:
@@ -1260,7 +1260,7 @@ def control_character(node: Any, where: str = "") -> str | None:
                 return found
         return None
     if isinstance(node, list):
-        return next(filter(None, (control_character(v, f"{where}.{i}") for i, v in enumerate(node))), None)
+        return next(filter(None, (control_character(v, f"{where}.{key_part(node, i, where)}") for i, v in enumerate(node))), None)
     if not isinstance(node, str):
         return None
     allowed = "\n\t" if where.rsplit(".", 1)[-1] == "description" else ""
@@ -1271,34 +1271,65 @@ def control_character(node: Any, where: str = "") -> str | None:
     return None
 
 
-def validate(raw: dict, origin: str = "<scenario>") -> Scenario:
-    """Validate a resolved mapping, turning every pydantic error into one readable message."""
+def validate(raw: dict, origin: str = "<scenario>", overrides: Sequence[str] = ()) -> Scenario:
+    """Validate a resolved mapping, turning every pydantic error into one readable message.
+
+    ``overrides`` are the ``--set key=value`` items already applied to ``raw``: each problem is
+    laid at the one that wrote its value, else at the file ``origin`` (:func:`_from_where`).
+    """
+    def refuse(lines: list[tuple[str, str]]) -> ScenarioError:
+        return ScenarioError("\n".join(dict.fromkeys(_from_where(k, m, raw, origin, overrides) for k, m in lines)))
+
     used: list[str] = []
     problem = control_character(raw)
     if problem:
-        raise ScenarioError(f"{origin}: {problem}")
+        raise refuse([_key_and_message(problem)])
     try:
         literal = resolve_figures(raw, "", used)
     except ScenarioError as err:
-        raise ScenarioError(f"{origin}: {err}") from None
+        raise refuse([_key_and_message(str(err))]) from None
     uncertain: list[UncertainInput] = []
     try:  # an uncertain number runs at its central value; capsim.uncertainty samples over it
         literal = central_values(literal, "", uncertain)
     except UncertainError as err:
-        raise ScenarioError(f"{origin}: {err}") from None
+        raise refuse([_key_and_message(str(err))]) from None
     try:
         scenario = Scenario.model_validate(literal)
     except ValidationError as err:
-        raise ScenarioError(format_errors(err, origin)) from None
+        raise refuse(format_errors(err, raw)) from None
     scenario._source = raw
     scenario._figures = list(dict.fromkeys(used))
     scenario._uncertain = uncertain
     return scenario
 
 
-def format_errors(err: ValidationError, origin: str) -> str:
-    """One line per problem: file, dotted key, what is wrong and what is allowed."""
-    lines = []
+def _key_and_message(problem: str) -> tuple[str, str]:
+    """A "key: what is wrong" problem as its key and the rest."""
+    key, _, message = problem.partition(": ")
+    return key, message
+
+
+def _from_where(key: str, message: str, raw: dict, origin: str, overrides: Sequence[str]) -> str:
+    """One line of a scenario's message: where the value at dotted ``key`` came from, the key and ``message``.
+
+    A key at or below one an override wrote came from the last such ``--set``, named as the user
+    typed it (``--set workforce.analysts.headcount=-3: ...``; the key again only when it lies below).
+    Any other came from the file ``origin``, as changed by every ``--set`` given.
+    """
+    for item in reversed(overrides):
+        written = dotted_key(raw, set_key(item))
+        if key == written:
+            return f"--set {item}: {message}"
+        if key.startswith(written + "."):
+            return f"--set {item}: {key}: {message}"
+    changed = f" with {', '.join(f'--set {item}' for item in overrides)}" if overrides else ""
+    return f"{origin}{changed}: {key}: {message}"
+
+
+def format_errors(err: ValidationError, raw: dict) -> list[tuple[str, str]]:
+    """Each problem once, as its dotted key in ``raw`` (list elements by name, as ``--set`` takes
+    them: :func:`~capsim.named_lists.dotted_key`) and what is wrong and what is allowed."""
+    problems: list[tuple[str, str]] = []
     errors = err.errors(include_url=False)
     hinted = set()  # keys reported missing only because a near-miss spelling was given
     for e in errors:
@@ -1306,24 +1337,24 @@ def format_errors(err: ValidationError, origin: str) -> str:
             hint = difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(e["loc"][:-1]), n=1)
             hinted.update((*e["loc"][:-1], h) for h in hint)
     for e in errors:
-        loc = [str(p) for i, p in enumerate(e["loc"])
+        loc = [p for i, p in enumerate(e["loc"])
                if not _is_union_tag(p) and p != "[key]"
                and not (p == "date" and i and e["loc"][i - 1] in {"at", "midpoint"})]  # date-or-duration branch
-        key = ".".join(loc) or "(top level)"
+        key = dotted_key(raw, loc) or "(top level)"
         if e["type"] == "missing" and tuple(e["loc"]) in hinted:
             continue
         if e["type"] == "value_error":
             for line in e["msg"].removeprefix("Value error, ").splitlines():
                 inner = re.match(r"([A-Za-z_][\w.]*): (.*)", line)
                 if inner:
-                    lines.append(f"{origin}: {'.'.join([*loc, inner.group(1)])}: {inner.group(2)}")
+                    problems.append((dotted_key(raw, [*loc, *inner.group(1).split(".")]), inner.group(2)))
                 else:
-                    lines.append(f"{origin}: {key}: {line}")
+                    problems.append((key, line))
             continue
         if e["type"] == "extra_forbidden":
             allowed = _allowed_keys(e["loc"][:-1])
             hint = difflib.get_close_matches(str(e["loc"][-1]), allowed, n=1)
-            message = f"unknown key {loc[-1]!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            message = f"unknown key {str(loc[-1])!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
             message += f"; allowed here: {', '.join(allowed)}" if allowed else ""
         elif e["type"] == "missing":
             message = "required key is missing"
@@ -1343,8 +1374,8 @@ def format_errors(err: ValidationError, origin: str) -> str:
             message = e["msg"].removeprefix("Value error, ")
             if e["type"] not in {"value_error"} and "input" in e and not isinstance(e["input"], (dict, list)):
                 message += f" (got {e['input']!r})"
-        lines.append(f"{origin}: {key}: {message}")
-    return "\n".join(dict.fromkeys(lines))
+        problems.append((key, message))
+    return problems
 
 
 _GROWTH_MODELS = {"none": GrowthNone, "linear": GrowthLinear, "exponential": GrowthExponential,

@@ -18,9 +18,10 @@ normal       ``mean``, ``sd``                                 symmetric errors
 beta         ``alpha``, ``beta``                              shares between 0 and 1
 ============ ================================================ ==================================
 
-Quantities keep their units (``150d``, ``370/day``, ``90s``); ``cv``, ``alpha`` and ``beta``
-are plain numbers. A distribution's **central value** is its median: an ordinary run uses it,
-so a scenario with uncertain inputs runs as before; :mod:`capsim.uncertainty` samples over them.
+Quantities keep their units (``150d``, ``370/day``, ``90s``); a percentage (``4%``) is the share
+it names (0.04); ``cv``, ``alpha`` and ``beta`` are plain numbers. A distribution's **central
+value** is its median: an ordinary run uses it, so a scenario with uncertain inputs runs as
+before; :mod:`capsim.uncertainty` samples over them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from capsim import units
-from capsim.named_lists import element_name
+from capsim.named_lists import key_part
 
 KEY = "uncertain"
 """The one key of a mapping that stands for an uncertain number."""
@@ -59,8 +60,8 @@ class UncertainError(ValueError):
 
 
 def _magnitude(value: Any) -> tuple[float, str]:
-    """A parameter as a number in SI units and its kind: ``""`` (plain), ``"duration"`` (seconds)
-    or ``"rate"`` (per second)."""
+    """A parameter as a number in SI units and its kind: ``""`` (plain; a percentage such as
+    ``"4%"`` is the share 0.04), ``"duration"`` (seconds) or ``"rate"`` (per second)."""
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")
     if isinstance(value, (int, float)):
@@ -72,9 +73,10 @@ def _magnitude(value: Any) -> tuple[float, str]:
         except units.UnitError:
             continue
     try:
-        return float(text), ""
+        return (float(text[:-1]) / 100, "") if text.endswith("%") else (float(text), "")
     except ValueError:
-        raise ValueError(f"{value!r} is neither a number, a duration (e.g. 90s, 150d) nor a rate (e.g. 370/day)") from None
+        raise ValueError(f"{value!r} is neither a number, a percentage (e.g. 4%), a duration (e.g. 90s, 150d) nor a "
+                         "rate (e.g. 370/day)") from None
 
 
 def _short(value: Any) -> str:
@@ -256,12 +258,6 @@ def unknowns(inputs: list[UncertainInput]) -> list[Unknown]:
     return found
 
 
-def _step(node: list, index: int) -> str:
-    """A list element's part of a dotted key: its name (``analysts``) if it has one without dots, else its index."""
-    name = element_name(node[index])
-    return str(name) if isinstance(name, str) and name and "." not in name else str(index)
-
-
 def _problem(error: dict) -> str:
     """One pydantic error of an ``uncertain:`` mapping as "key: what is wrong"."""
     what = "required key is missing" if error["type"] == "missing" else error["msg"].removeprefix("Value error, ")
@@ -290,5 +286,5 @@ def central_values(node: Any, where: str, found: list[UncertainInput]) -> Any:
             return spec.text(spec.central()) if spec.kind else spec.central()
         return {k: central_values(v, f"{where}.{k}" if where else str(k), found) for k, v in node.items()}
     if isinstance(node, list):
-        return [central_values(v, f"{where}.{_step(node, i)}", found) for i, v in enumerate(node)]
+        return [central_values(v, f"{where}.{key_part(node, i, where)}", found) for i, v in enumerate(node)]
     return node

@@ -370,12 +370,12 @@ def test_set_can_add_a_section(parent):
         ("clock..horizon=3d", ["parent.yaml", "dotted.key=value"]),
         ("name.first=x", ["parent.yaml", "--set name.first", "plain value"]),
         ("colck.horizon=3d", ["parent.yaml", "colck", "did you mean 'clock'", "allowed here"]),
-        ("workforce.analysts.headcount=-3", ["parent.yaml", "workforce.0.headcount", "greater than or equal to 0"]),
-        ("workforce.analysts.headcount=lots", ["parent.yaml", "workforce.0.headcount", "integer"]),
-        ("clock.start=2024-13-01", ["parent.yaml", "clock.start", "YYYY-MM-DD"]),
+        ("workforce.analysts.headcount=-3", ["--set workforce.analysts.headcount=-3", "greater than or equal to 0"]),
+        ("workforce.analysts.headcount=lots", ["--set workforce.analysts.headcount=lots", "integer"]),
+        ("clock.start=2024-13-01", ["--set clock.start=2024-13-01", "YYYY-MM-DD"]),
     ],
 )
-def test_bad_set_names_file_and_key(parent, override, expected):
+def test_bad_set_names_the_set_or_the_file_and_the_key(parent, override, expected):
     message = problems(parent, [override])
     for part in expected:
         assert part in message, (part, message)
@@ -434,27 +434,27 @@ def test_growth_without_its_parameters_names_the_key(growth, missing):
     raw["demand"][0]["growth"] = growth
     message = problems(raw)
     for key in missing:
-        assert f"scenario.yaml: demand.0.growth.{key}: required key is missing" in message, message
+        assert f"scenario.yaml: demand.images.growth.{key}: required key is missing" in message, message
 
 
 def test_exponential_growth_without_a_rate_names_both_ways_to_give_it():
     raw = minimal()
     raw["demand"][0]["growth"] = {"model": "exponential"}
-    assert "demand.0.growth: give either doubling_time (e.g. 180d) or per_year (e.g. 30%)" in problems(raw)
+    assert "demand.images.growth: give either doubling_time (e.g. 180d) or per_year (e.g. 30%)" in problems(raw)
 
 
 @pytest.mark.parametrize(
     ("growth", "expected"),
     [
-        ({"model": "cubic"}, ["demand.0.growth.model", "'cubic'", "exponential", "logistic", "table"]),
-        ({"doubling_time": "180d"}, ["demand.0.growth.model", "missing", "exponential"]),
-        ({"model": "exponential", "doubling_time": "0d"}, ["demand.0.growth.doubling_time", "at least 1d"]),
-        ({"model": "exponential", "doubling_time": "180"}, ["demand.0.growth.doubling_time", "no unit"]),
+        ({"model": "cubic"}, ["demand.images.growth.model", "'cubic'", "exponential", "logistic", "table"]),
+        ({"doubling_time": "180d"}, ["demand.images.growth.model", "missing", "exponential"]),
+        ({"model": "exponential", "doubling_time": "0d"}, ["demand.images.growth.doubling_time", "at least 1d"]),
+        ({"model": "exponential", "doubling_time": "180"}, ["demand.images.growth.doubling_time", "no unit"]),
         ({"model": "exponential", "doubling_time": "180d", "ceiling": "5/day"},
-         ["demand.0.growth.ceiling", "unknown key", "doubling_time, model"]),
+         ["demand.images.growth.ceiling", "unknown key", "doubling_time, model"]),
         ({"model": "exponential", "doubling_tme": "180d"}, ["did you mean 'doubling_time'"]),
-        ({"model": "table", "points": []}, ["demand.0.growth.points"]),
-        ("exponential", ["demand.0.growth"]),
+        ({"model": "table", "points": []}, ["demand.images.growth.points"]),
+        ("exponential", ["demand.images.growth"]),
     ],
 )
 def test_bad_growth(growth, expected):
@@ -483,7 +483,7 @@ def test_a_stream_needs_a_rate():
     raw = minimal()
     del raw["demand"][0]["rate"]
     message = problems(raw)
-    assert "demand.0" in message and "rate is required" in message
+    assert "demand.images" in message and "rate is required" in message
 
 
 # --------------------------------------------------------------------------- review times
@@ -562,24 +562,24 @@ def test_a_bad_shift_start(start):
     raw = minimal()
     raw["workforce"][0]["roster"] = {"start": start}
     message = problems(raw)
-    assert "workforce.0.roster.start" in message and "HH:MM" in message
+    assert "workforce.analysts.roster.start" in message and "HH:MM" in message
 
 
 def test_an_unquoted_shift_start_is_explained(tmp_path):
     text = yaml.safe_dump(MINIMAL).replace("headcount: 3", "headcount: 3\n  roster: {start: 10:30}")
     message = problems(write(tmp_path, "s.yaml", text))
-    assert "workforce.0.roster.start" in message and '"10:30"' in message
+    assert "workforce.analysts.roster.start" in message and '"10:30"' in message
 
 
 @pytest.mark.parametrize(
     ("roster", "expected"),
     [
-        ({"days": ["mon", "funday"]}, ["workforce.0.roster.days.1", "'funday'", "sun"]),
-        ({"days": []}, ["workforce.0.roster.days"]),
-        ({"hours_per_day": 25}, ["workforce.0.roster.hours_per_day", "24"]),
-        ({"hours_per_day": 0}, ["workforce.0.roster.hours_per_day"]),
-        ({"holidays": ["2024-02-30"]}, ["workforce.0.roster.holidays.0", "YYYY-MM-DD"]),
-        ("9 to 5", ["workforce.0.roster"]),
+        ({"days": ["mon", "funday"]}, ["workforce.analysts.roster.days.1", "'funday'", "sun"]),
+        ({"days": []}, ["workforce.analysts.roster.days"]),
+        ({"hours_per_day": 25}, ["workforce.analysts.roster.hours_per_day", "24"]),
+        ({"hours_per_day": 0}, ["workforce.analysts.roster.hours_per_day"]),
+        ({"holidays": ["2024-02-30"]}, ["workforce.analysts.roster.holidays.0", "YYYY-MM-DD"]),
+        ("9 to 5", ["workforce.analysts.roster"]),
     ],
 )
 def test_bad_rosters(roster, expected):
@@ -650,7 +650,8 @@ def test_bad_values_name_file_key_and_what_is_allowed(path, value, expected):
         node = node[part]
     node[path[-1]] = value
     message = problems(raw)
-    key = ".".join(str(p) for p in path)
+    written = {("demand", 0): "demand.images", ("workforce", 0): "workforce.analysts"}  # named as --set names them
+    key = ".".join([written.get(path[:2], ".".join(map(str, path[:2]))), *map(str, path[2:])])
     assert message.startswith("scenario.yaml: ")
     assert key in message, (key, message)
     assert expected in message, (expected, message)
@@ -663,9 +664,9 @@ def test_bad_values_name_file_key_and_what_is_allowed(path, value, expected):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda r: r["demand"][0].update(team="police"), "demand.0.team: no team 'police'; teams are analysts"),
-        (lambda r: r["demand"][0].update(priority="critical"), "demand.0.priority: 'critical' is not one of urgent, high, normal, low"),
-        (lambda r: r.update(sla=[{"priority": "critical", "within": "24h", "target": 0.9}]), "sla.0.priority: 'critical'"),
+        (lambda r: r["demand"][0].update(team="police"), "demand.images.team: no team 'police'; teams are analysts"),
+        (lambda r: r["demand"][0].update(priority="critical"), "demand.images.priority: 'critical' is not one of urgent, high, normal, low"),
+        (lambda r: r.update(sla=[{"priority": "critical", "within": "24h", "target": 0.9}]), "sla.critical.priority: 'critical'"),
         (lambda r: r["demand"][0].update(unit="video"), "review.video: stream 'images' sends videos"),
         (lambda r: r["workforce"].append({"team": "analysts", "headcount": 1}), "workforce: team 'analysts' is defined twice"),
         (lambda r: r["demand"].append({"stream": "images", "rate": "1/day"}), "demand: stream 'images' is defined twice"),
@@ -694,7 +695,7 @@ def test_several_cross_reference_problems_each_get_a_line():
     raw["demand"][0].update(team="police", priority="critical")
     lines = problems(raw).splitlines()
     assert len(lines) == 2
-    assert all(line.startswith("scenario.yaml: demand.0.") for line in lines)
+    assert all(line.startswith("scenario.yaml: demand.images.") for line in lines)
 
 
 def test_custom_priorities():
@@ -712,7 +713,7 @@ def test_unknown_key_names_key_file_and_allowed_keys_with_a_hint(tmp_path, paren
     bad = write(tmp_path, "typo.yaml", FULL.replace("headcount: 12", "headcont: 12"))
     message = problems(bad)
     assert message == (
-        f"{bad}: workforce.0.headcont: unknown key 'headcont' (did you mean 'headcount'?); "
+        f"{bad}: workforce.analysts.headcont: unknown key 'headcont' (did you mean 'headcount'?); "
         "allowed here: attrition, carry_over, changes, contracted_hours, exposure_cap, headcount, hiring, leave, order, overtime, ramp, roster, shifts, shrinkage, task_time, team"
     )
 
@@ -837,7 +838,7 @@ def test_every_bundled_scenario_validates(path):
 
 def test_a_percentage_where_a_share_is_wanted_says_how_to_write_it(tmp_path):
     bad = write(tmp_path, "percent.yaml", FULL.replace("target: 0.90}", "target: 90%}"))
-    assert problems(bad) == (f"{bad}: sla.0.target: '90%' is a percentage: write a share as a number "
+    assert problems(bad) == (f"{bad}: sla.normal.target: '90%' is a percentage: write a share as a number "
                              "between 0 and 1, e.g. 0.9 for 90%")
 
 

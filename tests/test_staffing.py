@@ -336,7 +336,7 @@ def test_staff_command_refuses_an_attrition_rate_above_one(tmp_path):
     raw["workforce"][0]["attrition"] = 1.5
     result = run_cli("staff", write(tmp_path, raw), "--out", tmp_path / "o")
     assert result.exit_code == 2
-    assert "workforce.0.attrition" in result.output and "between 0 and 1" in result.output
+    assert "workforce.analysts.attrition" in result.output and "between 0 and 1" in result.output
 
 
 def test_smallest_passing_brackets_then_bisects_from_any_guess():

@@ -186,7 +186,7 @@ def test_a_link_to_an_unknown_scenario_or_with_bad_changes_starts_as_usual():
     assert not at.exception and not at.error
     at = page(scenario="base", set=["workforce.analysts.headcount=lots"])
     assert not at.exception and not at.error
-    assert "workforce.0.headcount" in at.warning[0].value  # the schema's message, and the page goes on
+    assert "workforce.analysts.headcount" in at.warning[0].value  # the schema's message, and the page goes on
     assert at.number_input(key="base|workforce.analysts.headcount").value == 13
 
 
@@ -210,7 +210,7 @@ def test_uploads_are_size_limited_and_may_extend_a_bundled_scenario(workspace):
     bad = workspace.save_upload(b"name: mine\nextends: base.yaml\nworkforce:\n  - team: analysts\n    headcount: lots\n")
     with pytest.raises(ScenarioError) as err:
         running.load(bad, [])
-    assert str(err.value).startswith("uploaded.yaml (extends base.yaml): workforce.0.headcount")
+    assert str(err.value).startswith("uploaded.yaml (extends base.yaml): workforce.analysts.headcount")
     assert str(workspace.folder) not in str(err.value)
 
 

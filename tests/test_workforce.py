@@ -264,5 +264,5 @@ def test_an_attrition_rate_above_one_is_refused_with_the_file_and_key(tmp_path):
 
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(scenario(attrition=1.5)))
-    with pytest.raises(ScenarioError, match=r"workforce\.0\.attrition: .*between 0 and 1"):
+    with pytest.raises(ScenarioError, match=r"workforce\.a\.attrition: .*between 0 and 1"):
         load_scenario(path)
