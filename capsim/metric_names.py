@@ -68,6 +68,24 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
 """Metric name → what it means (those named after priorities and teams: :data:`PATTERN_DESCRIPTIONS`)."""
 
 
+BACKLOG_WORDS: dict[str, str] = {
+    "backlog_start": "items waiting at the start of {span}",
+    "backlog_end": "items waiting at the end of {span}",
+    "backlog_max": "most items waiting at once over {span}",
+    "backlog_mean": "items waiting on average over {span}",
+}
+"""The backlog measures in the words every output names them by (findings, tables, chart titles),
+``{span}`` the time each covers: "the backlog" alone would name four different numbers."""
+
+
+def backlog_words(metric: str, span: str, starts_sentence: bool = False) -> str:
+    """A backlog measure (:data:`BACKLOG_WORDS`; a count of items) named with the ``span`` it covers:
+    "items waiting at the end of 2029", "most items waiting at once over the run", "items waiting
+    on average over 2027/28"; with a capital first letter if it ``starts_sentence``."""
+    text = BACKLOG_WORDS[metric].format(span=span)
+    return text[:1].upper() + text[1:] if starts_sentence else text
+
+
 SHARES = ("p_wait", "sla_", "ai_generated_share")
 """Metrics (names, or name prefixes) that are shares: their confidence intervals are clipped to [0, 1]."""
 
@@ -147,6 +165,12 @@ def glossary() -> str:
         "(`p_wait`, `sla_*`). Its `period` column is `all` for the whole run, then each calendar year",
         "(`2025`, …): every metric of that year, measured as if the run had been measured over that",
         "year alone (items that arrived in it, its own hours and costs; `capsim.periods`).",
+        "",
+        "Four metrics measure the backlog. Every output that quotes one names its measure and the time it",
+        "covers (a calendar year, a grant year, or the run) in these words, so that numbers named alike",
+        "are comparable:",
+        "",
+        *(f"- `{name}`: {backlog_words(name, 'the period')}" for name in BACKLOG_WORDS),
         "",
         "| metric | meaning |",
         "|---|---|",

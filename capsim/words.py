@@ -10,11 +10,17 @@ Each kind of number has one rule here:
   (a run's length: 11 months, three years), :func:`period_words` (dated days that are not a whole
   year: 1 Jan–27 Feb 2025 (58 days)), :func:`wait_words` (a wait in prose, with its
   interval: 26 hours, 28 days), :func:`duration_text` (a deadline or lead time
-  given in seconds: 72 h, 30 d), :func:`seconds_text` (a time per item: 28.4 s, 1.5 min);
+  given in seconds: 72 h, 30 d), :func:`seconds_text` (a time per item: 28.4 s, 1.5 min); a
+  sentence that gives several durations gives them all in one unit, chosen once by the largest
+  (:func:`duration_unit`, :func:`durations_words`: "within 1.7 days ... within 115 days");
 - money: :func:`money` (in titles: GBP 1.2 million) and :func:`fmt` (in findings: £93,000);
 - a metric's value: :func:`value_text` (titles) and :func:`fmt` (findings, to match summary.csv);
 - differences: :func:`signed` (a true minus sign; shares in percentage points);
 - intervals: :func:`interval` (``95% CI a to b``, clipped to the metric's range).
+
+Why it is one module: these rules lean on each other (a value's text is a count's, a share's or
+a duration's; an interval shares its estimate's decimals and unit), and a reader compares numbers
+across outputs only if one module writes them all; split, two copies of a rule would drift.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import datetime as dt
 import math
 from typing import Any
 
+from capsim.metric_names import BACKLOG_WORDS, backlog_words
 from capsim.metrics import metric_range
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
 
@@ -113,35 +120,54 @@ def plain_number(x: float, digits: int = 3) -> str:
 LONG_WAIT_HOURS = 48
 """Durations longer than this many hours are written in days (670 h reads "28 days")."""
 
+UNIT_HOURS = {"min": 1 / 60, "h": 1.0, "days": 24.0}
+"""Hours in each unit a duration is written in (:func:`duration_unit`)."""
 
-def hours_words(h: float) -> str:
+
+def duration_unit(*hours: float) -> str:
+    """The one unit for every duration of a sentence, given in hours, chosen once by the largest
+    of them: "min" below an hour, "h" up to :data:`LONG_WAIT_HOURS`, "days" above (n/a ignored),
+    so that no sentence reads "within 41.9 h ... within 115 days"."""
+    top = max((abs(h) for h in hours if math.isfinite(h)), default=0.0)
+    return "min" if top < 1 else "h" if top <= LONG_WAIT_HOURS else "days"
+
+
+def hours_words(h: float, unit: str | None = None) -> str:
     """A duration given in hours, in the unit a reader would use: 40 min, 26 h, 3.1 days
-    (days above :data:`LONG_WAIT_HOURS`)."""
+    (:func:`duration_unit`), or in the ``unit`` of the sentence it is in."""
     if not math.isfinite(h):
         return "n/a"
-    if 0 < h < 1 / 120:
-        return "under 1 min"
-    if h < 1:
-        return unsigned_zero(f"{h * 60:.0f}") + " min"
-    if h <= LONG_WAIT_HOURS:
-        return f"{plain_number(h)} h"
-    return f"{plain_number(h / 24, 2) if h < 240 else f'{h / 24:,.0f}'} days"
+    unit = unit or duration_unit(h)
+    x = h / UNIT_HOURS[unit]
+    if unit == "min":
+        return "under 1 min" if 0 < x < 0.5 else unsigned_zero(f"{x:.0f}") + " min"
+    text = plain_number(x) if unit == "h" else plain_number(x, 2) if x < 10 else f"{x:,.0f}"
+    return f"{text} {'day' if text == '1' and unit == 'days' else unit}"
 
 
-def wait_words(hours: float, low: float = math.nan, high: float = math.nan) -> str:
-    """A wait given in hours, with its 95% interval, for prose: "26 hours (95% CI 24.1 to 27.9
-    hours)", or in days above :data:`LONG_WAIT_HOURS`: "28 days (95% CI 26 to 30 days)"; the
-    interval shares the mean's decimals (three significant figures of the mean)."""
+def durations_words(*hours: float) -> list[str]:
+    """Durations given in hours for one sentence, all in one unit (:func:`duration_unit`):
+    41.9 h and 2,760 h read "1.7 days" and "115 days"."""
+    unit = duration_unit(*hours)
+    return [hours_words(h, unit) for h in hours]
+
+
+def wait_words(hours: float, low: float = math.nan, high: float = math.nan, unit: str | None = None) -> str:
+    """A wait given in hours, with its 95% interval, for prose: "26.0 hours (95% CI 24.1 to 27.9
+    hours)", "28.0 days (95% CI 26.0 to 30.0 days)": the wait and its interval in one unit, that
+    of the largest (:func:`duration_unit`) or the ``unit`` of the sentence; the interval shares
+    the wait's decimals (three significant figures of it)."""
     if not math.isfinite(hours):
         return "n/a"
-    scale, unit = (24, "days") if hours > LONG_WAIT_HOURS else (1, "hours")
+    unit = unit or duration_unit(hours, low, high)
+    scale, name = UNIT_HOURS[unit], {"min": "minutes", "h": "hours"}.get(unit, unit)
     places = _decimals(hours / scale)
-    text = f"{hours / scale:,.{places}f} {unit}"
+    text = f"{hours / scale:,.{places}f} {name}"
     if not (math.isfinite(low) and math.isfinite(high)):
         return text + " (one replication: no interval)"
     if low == high:
         return text + " (the same in every replication)"
-    return text + f" (95% CI {max(low, 0) / scale:,.{places}f} to {high / scale:,.{places}f} {unit})"
+    return text + f" (95% CI {max(low, 0) / scale:,.{places}f} to {high / scale:,.{places}f} {name})"
 
 
 def span_words(days: float) -> str:
@@ -192,9 +218,9 @@ METRIC_LABELS: dict[str, str] = {
     "auto_cleared": "Items cleared automatically",
     "expired": "Items expired unassessed",
     "waiting": "Items arriving after the warm-up, still waiting at the end",
-    "backlog_end": "Items waiting at the end (all teams, all arrivals)",
-    "backlog_max": "Largest backlog",
-    "backlog_mean": "Items waiting (average over time)",
+    "backlog_end": backlog_words("backlog_end", "the run", starts_sentence=True) + " (all teams, all arrivals)",
+    "backlog_max": backlog_words("backlog_max", "the run", starts_sentence=True) + " (all teams)",
+    "backlog_mean": backlog_words("backlog_mean", "the run", starts_sentence=True) + " (all teams)",
     "wait_mean": "Mean wait before assessment (h)",
     "wait_p90": "90th percentile wait (h)",
     "p_wait": "Share of items that waited",
@@ -246,6 +272,15 @@ def metric_label(metric: str, scenario: Any = None) -> str:
     return METRIC_LABELS.get(metric, metric.replace("_", " "))
 
 
+def year_metric_label(metric: str, scenario: Any = None) -> str:
+    """A metric of one calendar year, for a table or sentence that names the year beside it
+    (:func:`metric_label`): a backlog is the year's, not the run's ("Items waiting at the end of
+    the year", :func:`capsim.metric_names.backlog_words`)."""
+    if metric in BACKLOG_WORDS:
+        return backlog_words(metric, "the year", starts_sentence=True)
+    return metric_label(metric, scenario)
+
+
 def metric_words(metric: str, scenario: Any = None) -> str:
     """A metric's label (:func:`metric_label`) for a sentence or title whose values carry their own
     units (:func:`value_text`: "3.2 days", "45 min"): without the unit in brackets, which would
@@ -279,14 +314,15 @@ def is_share(metric: str) -> bool:
     return metric.startswith(("sla_", "utilisation")) or metric in ("p_wait", "ai_generated_share")
 
 
-def value_text(metric: str, value: float) -> str:
-    """A metric value in words fit for a title (share → %, hours → h, counts with commas)."""
+def value_text(metric: str, value: float, unit: str | None = None) -> str:
+    """A metric value in words fit for a title (share → %, hours → h, counts with commas); a
+    duration in the ``unit`` of the sentence it is in (:func:`duration_unit` of all its values)."""
     if not math.isfinite(value):
         return "n/a"
     if is_share(metric):
         return percent(value, 1 if 0.99 < value < 1 else 0)
     if metric.startswith(("wait_", "time_to_assessment")) or metric == "exposure_hours_per_analyst_day":
-        return hours_words(value)
+        return hours_words(value, unit)
     if metric == "analyst_hours":
         return f"{count_words(value)} h"
     if metric.startswith("cost"):

@@ -287,7 +287,7 @@ def test_grant_table_gives_the_backlog_in_items_with_its_interval(sized):
     with out_console.capture() as captured:
         print_grant(sized, "EUR")
     text = " ".join(captured.get().split())
-    assert "items waiting," in text and "mean (95% CI)" in text and "backlog (mean)" not in text
+    assert "items waiting on" in text and "average over the" in text and "backlog (mean)" not in text
     row = sized.table.iloc[0]
     assert f"{row.backlog_mean:,.0f} ({row.backlog_mean_ci_low:,.0f}–{row.backlog_mean_ci_high:,.0f})" in text
 

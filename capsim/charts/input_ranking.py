@@ -14,7 +14,8 @@ from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, OKABE_ITO, TITLE_CHARS, apply_style, footer_height, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.uncertainty import RANKED_BY, SAMPLER_NAMES, estimated_share, why_no_input_named
-from capsim.words import metric_words, percent
+from capsim.metric_names import BACKLOG_WORDS, backlog_words
+from capsim.words import duration_unit, metric_words, percent
 from capsim.words import value_text as words_value_text
 
 SUBTITLE_CHARS = 80
@@ -34,12 +35,16 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
     table = ranking[ranking.metric == metric].sort_values("first_order", ascending=False, na_position="last")
     row = summary.set_index("metric").loc[metric]
     top = table.iloc[0]
-    label = (f"Items waiting at the end of {period}" if period and metric == "backlog_end"
+    label = (backlog_words(metric, period, starts_sentence=True) if period and metric in BACKLOG_WORDS
              else metric_words(metric, scenario) + (f" in {period}" if period else ""))
     inline = label if label.split()[0].isupper() else label[0].lower() + label[1:]  # "FTE of ..." stays "FTE"
 
+    unit = duration_unit(*(row[k] for k in ("total_low", "total_high", "input_low", "input_high", "run_low",
+                                            "run_high")))  # the title's and subtitle's durations in one unit
+
     def value_text(metric: str, value: float) -> str:  # FTE to a tenth; the rest as capsim.words writes them
-        return f"{value:,.1f}" if metric.startswith("fte") and math.isfinite(value) else words_value_text(metric, value)
+        return (f"{value:,.1f}" if metric.startswith("fte") and math.isfinite(value)
+                else words_value_text(metric, value, unit))
 
     if not math.isfinite(top.first_order):
         title = f"{label}: no input moves it in these {sets} parameter sets"

@@ -13,7 +13,7 @@ from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.sensitivity import order_by_effect
-from capsim.words import is_share, metric_label, metric_words, plain_number, value_text
+from capsim.words import duration_unit, is_share, metric_label, metric_words, plain_number, value_text
 
 
 def tornado(sensitivity: pd.DataFrame, scenario: Scenario) -> Figure:
@@ -32,8 +32,9 @@ def tornado(sensitivity: pd.DataFrame, scenario: Scenario) -> Figure:
     if not math.isfinite(top.effect) or top.effect == 0:
         title = f"None of the {len(table)} parameters moves {metric_words(metric).lower()} at ±{swing:.0%}"
     else:
-        title = (f"{metric_words(metric)} depends most on {top.parameter}: "
-                 f"{value_text(metric, top.low_mean)} at {top.low_value} vs {value_text(metric, top.high_mean)} at {top.high_value}")
+        unit = duration_unit(top.low_mean, top.high_mean)  # one title, one unit
+        title = (f"{metric_words(metric)} depends most on {top.parameter}: {value_text(metric, top.low_mean, unit)} "
+                 f"at {top.low_value} vs {value_text(metric, top.high_mean, unit)} at {top.high_value}")
     n = len(table)
     low_colour, high_colour = OKABE_ITO["blue"], OKABE_ITO["orange"]
     low_name = f"× {1 - swing:g}" if math.isfinite(swing) else "low"

@@ -12,7 +12,7 @@ from capsim.charts.parts import PercentTicks, nanmean, replication_strip, replic
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_HOUR
-from capsim.words import duration_text, hours_words, items_words, percent
+from capsim.words import duration_text, durations_words, items_words, percent
 
 
 TIME_METRICS = [
@@ -50,8 +50,8 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
 
     p50 = nanmean(per_replication.get("time_to_assessment_p50", []))
     p90 = nanmean(per_replication.get("time_to_assessment_p90", []))
-    title = (f"Half of {all_items_words(scenario)} are assessed within {hours_words(p50)}, nine in ten within "
-             f"{hours_words(p90)}")
+    half, nine_in_ten = durations_words(p50, p90)  # one title, one unit
+    title = f"Half of {all_items_words(scenario)} are assessed within {half}, nine in ten within {nine_in_ten}"
     if slas:
         s = slas[0]
         got = nanmean(per_replication[f"sla_{s.priority}"])

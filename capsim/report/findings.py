@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from capsim.report.years import year_findings
 from capsim.charts.waits import all_items_words
-from capsim.words import (duration_text, fmt, how_many, interval, is_share, items_words, metric_label, percent, signed,
-                          wait_words)
+from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, items_words, metric_label,
+                          percent, signed, wait_words)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -37,7 +38,11 @@ def headline_findings(result: SimulationResult) -> list[str]:
     measured = f"{days:,.0f}" if days >= 100 else f"{days:g}"  # 1,068 days, not 1067.75; 2.5 days as it is
     warm = f", after a warm-up of {s.clock.warmup / SECONDS_PER_DAY:g} days" if s.clock.warmup else ""
     m = lambda name: _with_ci(result, name)
-    wait = lambda name: wait_words(*(float(_row(result, name)[k]) for k in ("mean", "ci_low", "ci_high")))
+    times = ("wait_mean", "time_to_assessment_p50", "time_to_assessment_p90")  # one finding, so one unit
+    spans = {name: tuple(float(_row(result, name)[k]) for k in ("mean", "ci_low", "ci_high")) for name in times
+             if _row(result, name) is not None}
+    unit = duration_unit(*(x for span in spans.values() for x in span))
+    wait = lambda name: wait_words(*spans[name], unit=unit)
     mean = lambda name: float(_row(result, name)["mean"]) if _row(result, name) is not None else float("nan")
     found = []
     parts = [f"Over the {measured} days measured{warm}, {m('arrivals')} items arrived and {m('assessed')} were assessed"]
@@ -46,8 +51,9 @@ def headline_findings(result: SimulationResult) -> list[str]:
     if any(st.ttl is not None for st in s.demand):
         parts.append(f"{m('expired')} expired before anyone assessed them (missed takedowns)")
     found.append("; ".join(parts) + ".")
-    found.append(f"On average {m('backlog_mean')} items were waiting at any moment (all teams, averaged over the "
-                 f"{measured} days); the most waiting at once was {m('backlog_max')}.")
+    span = f"the {measured} days measured"
+    found.append(f"{backlog_words('backlog_mean', span, starts_sentence=True)} (all teams): {m('backlog_mean')}; "
+                 f"{backlog_words('backlog_max', span)}: {m('backlog_max')}.")
     if math.isfinite(mean("wait_mean")):
         found.append(f"Assessment began on average {wait('wait_mean')} after an item arrived (every item that "
                      "arrived counts: those still waiting at the end are followed until assessed). Half of "
@@ -99,10 +105,10 @@ def headline_findings(result: SimulationResult) -> list[str]:
 
 def quotable_findings(result: SimulationResult) -> list[str]:
     """The sentences a brief quotes: each year's service level and the year a target is first
-    missed (or, for a run within one year, the service levels), and the backlog."""
+    missed (or, for a run within one year, the service levels), and the items waiting on average."""
     lines = headline_findings(result)
     keep = [x for x in lines if "target" in x or "waiting longer" in x or "waited longer" in x]
-    keep += [x for x in lines if x.startswith("On average")]
+    keep += [x for x in lines if x.startswith(backlog_words("backlog_mean", "", starts_sentence=True))]
     return list(dict.fromkeys(keep))
 
 

@@ -8,6 +8,7 @@ import math
 from typing import TYPE_CHECKING
 
 from capsim.costs import shown_lines
+from capsim.metric_names import backlog_words
 from capsim.report.page import COUNTS_ONLY, CSS, _inline_svg
 from capsim.version import version
 from capsim.words import how_many, money, sla_words
@@ -28,8 +29,8 @@ def _ci(currency: str, mean: float, low: float, high: float, replications: int =
 
 def grant_findings(result: GrantResult) -> dict[str, list[str]]:
     """Per scenario, one plain sentence per grant year (and the whole grant): FTE needed and in
-    post, hires, full cost with its interval, each SLA's attainment against its target, the mean
-    backlog, and the paired difference from the first scenario."""
+    post, hires, full cost with its interval, each SLA's attainment against its target, the items
+    waiting on average over the year, and the paired difference from the first scenario."""
     table = result.table
     currency = result.scenarios[0].costs.currency
     first = result.scenarios[0].name
@@ -41,6 +42,7 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
         named = {c: sla_words(scenario, *where) for c, where in sla_columns(scenario).items()}
         lines = []
         for row in table[table.scenario == scenario.name].to_dict("records"):
+            over = "the whole grant" if row["year"] == "all" else row["year"]
             when = "Over the whole grant" if row["year"] == "all" else f"In {row['year']}"
             needed = ("no headcount meets the SLAs" if not math.isfinite(row["fte_needed"])
                       else f"{row['fte_needed']:.1f} FTE are needed")
@@ -54,7 +56,7 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
             hired = how_many(int(hires), "hire") if hires.is_integer() else f"{hires:.1f} hires"
             text = (f"{when}, {needed} ({row['fte']:.1f} in post on average, {hired}); full cost "
                     f"{_ci(currency, row['total_cost'], row['total_cost_ci_low'], row['total_cost_ci_high'], result.replications)}; "
-                    f"{levels}; mean backlog {row['backlog_mean']:,.0f} items.")
+                    f"{levels}; {backlog_words('backlog_mean', over)} (all teams): {row['backlog_mean']:,.0f}.")
             if scenario.name != first and math.isfinite(row.get("total_cost_vs_first", math.nan)):
                 d, lo, hi = row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"], row["total_cost_vs_first_ci_high"]
                 text += (f" Against {first}: {'+' if d >= 0 else '−'}{money(currency, abs(d))} "

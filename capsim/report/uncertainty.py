@@ -18,12 +18,13 @@ from typing import Any
 
 import pandas as pd
 
+from capsim.metric_names import backlog_words
 from capsim.report.page import CSS
 from capsim.report.stress_des import uncertain_inputs_text
 from capsim.scenario import Scenario
 from capsim.uncertainty import (NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
                                 estimated_share, NOT_NAMED, why_no_input_named)
-from capsim.words import count_words, metric_label, metric_words, percent, value_text
+from capsim.words import count_words, duration_unit, metric_words, percent, value_text, year_metric_label
 
 HEADLINE = ("backlog_end", "wait_mean", "analyst_hours", "utilisation", "cost_total")
 """Results the findings speak of, when the run has them."""
@@ -40,8 +41,10 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
         row = rows.loc[metric]
         mine = ranking[ranking.metric == metric].sort_values("first_order", ascending=False)
 
+        unit = duration_unit(*(row[k] for k in ("mean", "total_low", "total_high", "run_low", "run_high")))
+
         def say(value: float) -> str:
-            return amount_text(metric, value, scenario.costs.currency)
+            return amount_text(metric, value, scenario.costs.currency, unit)
 
         line = (f"{metric_words(metric, scenario)}: {say(row['mean'])} on average; 95% of runs between "
                 f"{say(row.total_low)} and {say(row.total_high)}, of which the luck of "
@@ -62,17 +65,13 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
     return lines
 
 
-def amount_text(metric: str, value: float, currency: str) -> str:
+def amount_text(metric: str, value: float, currency: str, unit: str | None = None) -> str:
     """A metric's value in words (:func:`capsim.words.value_text`), money after its currency as
-    :func:`capsim.words.money` writes it (GBP 410,000; GBP 12.50 per item), FTE to a tenth."""
+    :func:`capsim.words.money` writes it (GBP 410,000; GBP 12.50 per item), FTE to a tenth; a
+    duration in the ``unit`` of its sentence (:func:`capsim.words.duration_unit`)."""
     if metric.startswith("fte") and math.isfinite(value):
         return f"{value:,.1f}"
-    return f"{currency} {value_text(metric, value)}" if metric.startswith("cost") else value_text(metric, value)
-
-
-def year_label(metric: str, scenario: Scenario) -> str:
-    """A by-year metric in plain words (:func:`capsim.words.metric_label`; the backlog is the year's end's)."""
-    return "Items waiting at the year's end" if metric == "backlog_end" else metric_label(metric, scenario)
+    return f"{currency} {value_text(metric, value)}" if metric.startswith("cost") else value_text(metric, value, unit)
 
 
 def period_text(period: str, days: float) -> str:
@@ -119,17 +118,21 @@ def year_findings(by_year: pd.DataFrame, scenario: Scenario,
             if not math.isfinite(row.mean):
                 continue
 
-            def say(value: float) -> str:
-                return amount_text(metric, value, scenario.costs.currency)
+            unit = duration_unit(row.mean, row.total_low, row.total_high, row.input_low, row.input_high, row.run_low,
+                                 row.run_high)
 
-            head = f"{year_label(metric, scenario)}, {period_text(row.period, row.days)}: {say(row.mean)} on average"
+            def say(value: float) -> str:
+                return amount_text(metric, value, scenario.costs.currency, unit)
+
+            head = f"{year_metric_label(metric, scenario)}, {period_text(row.period, row.days)}: {say(row.mean)} on average"
             if not math.isfinite(row.input_share):
                 lines.append(f"{head}, the same in every run: the inputs sampled and the luck of the draw do not "
                              "change it" + (" (it prices the staff the scenario writes; capsim grant sizes the staff "
                                             "to the demand)." if metric.startswith("cost") else "."))
                 continue
             grew = backlog_growth(by_year, row.period) if metric == REVIEW_FTE else None
-            flat_out = (f" The backlog grew from {count_words(grew[0])} to {count_words(grew[1])} items over the year: "
+            flat_out = (f" The {backlog_words('backlog_end', 'the year')} grew from {count_words(grew[0])} the year "
+                        f"before to {count_words(grew[1])}: "
                         "the staff worked as fast as they could, so this is the review work they did, not the work "
                         "that arrived, which was more." if grew else "")
             if say(row.total_low) == say(row.total_high):
@@ -164,7 +167,7 @@ def year_table_html(by_year: pd.DataFrame, scenario: Scenario) -> str:
             return f"{amount_text(metric, low, scenario.costs.currency)} – {amount_text(metric, high, scenario.costs.currency)}"
 
         share = percent(estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a"
-        cells = (period_text(row.period, row.days), year_label(row.metric, scenario),
+        cells = (period_text(row.period, row.days), year_metric_label(row.metric, scenario),
                  amount_text(row.metric, row.mean, scenario.costs.currency), span(row.run_low, row.run_high),
                  span(row.input_low, row.input_high), span(row.total_low, row.total_high), share,
                  driver_text(row))
@@ -227,7 +230,7 @@ def write_uncertainty_report(folder: Path, scenario: Scenario, summary: pd.DataF
         year_svg = chart(ranking_by_year[ranking_by_year.period == year], by_year[by_year.period == year], name,
                          f"uncertainty_{name}_{year}", year)
         yearly = (f"<h2>Year by year</h2>{year_table_html(by_year, scenario)}<p>{html.escape(REVIEW_FTE_TEXT)}</p>"
-                  f"<h2>Which unknown matters: {html.escape(year_label(name, scenario))}, {html.escape(year)}</h2>"
+                  f"<h2>Which unknown matters: {html.escape(year_metric_label(name, scenario))}, {html.escape(year)}</h2>"
                   f"{year_svg}")
     lines = year_findings(by_year, scenario) if len(by_year) else []
     findings = "".join(f"<li>{html.escape(line)}</li>"
@@ -235,11 +238,11 @@ def write_uncertainty_report(folder: Path, scenario: Scenario, summary: pd.DataF
     inputs = "".join(f"<tr><td>{html.escape(i.key)}</td><td>{html.escape(i.spec.describe())}</td>"
                      f"<td>{html.escape(i.spec.source)}</td></tr>" for i in scenario.uncertain)
     page = (f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(scenario.name)}: what we don't "
-            f"know</title><style>{CSS}</style><body><h1>{html.escape(scenario.name)}: what we don't know</h1>"
+            f"know</title><style>{CSS}</style><body><main><h1>{html.escape(scenario.name)}: what we don't know</h1>"
             f"<h2>Findings</h2><ul>{findings}</ul>{yearly}<h2>Which unknown matters over the whole run</h2>{svg}"
             f"<h2>Uncertain inputs</h2><table><tr><th>parameter</th><th>distribution</th><th>source</th></tr>"
             f"{inputs}</table><h2>Methods</h2><p>{html.escape(methods_text(scenario, sets, replications, sampler))}</p>"
-            "<p>capsim models counts and durations only; it never handles content.</p></body></html>\n")
+            "<p>capsim models counts and durations only; it never handles content.</p></main></body></html>\n")
     target = folder / "uncertainty.html"
     target.write_text(page, encoding="utf-8")
     return target

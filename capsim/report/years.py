@@ -15,7 +15,7 @@ import math
 from typing import TYPE_CHECKING
 
 from capsim.charts.by_year import first_missed, whole_years, year_labels, year_rows
-from capsim.words import duration_text, fmt, interval, items_words, metric_label, percent
+from capsim.words import duration_text, fmt, interval, items_words, metric_label, percent, year_metric_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -31,7 +31,7 @@ def year_columns(result: SimulationResult) -> list[tuple[str, str, bool]]:
                         f"(target {percent(sla.target)})", False))
         columns.append((f"sla_{sla.priority}", f"{what.capitalize()} waiting longer than {duration_text(sla.within)}",
                         True))
-    columns += [("backlog_mean", "Items waiting (average over the year)", False),
+    columns += [("backlog_mean", year_metric_label("backlog_mean"), False),
                 ("analyst_hours", "Analyst review hours", False),
                 ("fte", "Staff in post, all teams (FTE)", False),
                 ("cost_total", f"{metric_label('cost_total')} ({s.costs.currency})", False)]

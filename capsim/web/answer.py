@@ -83,5 +83,5 @@ def yearly_table(result: SimulationResult) -> pd.DataFrame | None:
         if pd.notna(row.ci_low) and row.ci_low != row.ci_high:
             cell += f" ({words.fmt(row.metric, row.ci_low, currency)}–{words.fmt(row.metric, row.ci_high, currency)})"
         label = labels.get(str(row.period), str(row.period))
-        rows.setdefault(label, {})[words.metric_label(row.metric, result.scenario)] = cell
+        rows.setdefault(label, {})[words.year_metric_label(row.metric, result.scenario)] = cell
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year").reset_index()
