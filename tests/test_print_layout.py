@@ -29,15 +29,17 @@ MEASURE = """
 (() => {
   const page = document.documentElement.clientWidth;
   const out = [];
+  const clipping = (el) => ['hidden', 'auto', 'scroll', 'clip'].includes(getComputedStyle(el).overflowX);
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     if (el.ownerSVGElement) continue;  // inside a chart: the chart's own box is what is checked
     const name = `${el.tagName.toLowerCase()}#${el.id}.${typeof el.className === 'string' ? el.className : ''}`;
-    const style = getComputedStyle(el);
-    const clips = ['hidden', 'auto', 'scroll', 'clip'].includes(style.overflowX);
-    if (r.right > page + 1) out.push(`${name} sticks out to ${Math.round(r.right)}px`);
-    else if (clips && el.scrollWidth > el.clientWidth + 1)
+    let scroller = el.parentElement;  // the nearest box around it that scrolls (or clips) sideways
+    while (scroller && !clipping(scroller)) scroller = scroller.parentElement;
+    if (r.right > page + 1) out.push(scroller ? `${name} scrolls in its box to ${Math.round(r.right)}px`
+                                              : `${name} sticks out to ${Math.round(r.right)}px`);
+    else if (clipping(el) && el.scrollWidth > el.clientWidth + 1)
       out.push(`${name} cuts ${el.scrollWidth - el.clientWidth}px off`);
   }
   const pre = document.createElement('pre');
@@ -49,11 +51,13 @@ MEASURE = """
 """
 
 
-def overflowing(page: Path, width_px: int) -> dict:
-    """Lay ``page`` out with its print stylesheet at ``width_px`` in headless Chromium and list
-    what sticks out past the right edge or is cut off by a scrolling box."""
+def overflowing(page: Path, width_px: int, printed: bool = True) -> dict:
+    """Lay ``page`` out with its print stylesheet (or, not ``printed``, as on screen) in a window
+    ``width_px`` wide in headless Chromium and list what sticks out past the right edge or is
+    cut off by a scrolling box."""
     text = page.read_text(encoding="utf-8")
-    text = text.replace("@media print", "@media all")  # the print rules, applied at the printed width
+    if printed:
+        text = text.replace("@media print", "@media all")  # the print rules, applied at the printed width
     text = text.replace("</body>", MEASURE + "</body>")
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "page.html"

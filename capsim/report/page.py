@@ -51,7 +51,9 @@ CHART_FORMATS = ("png", "svg")
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;color:#222;margin:0;
-background:#fff;line-height:1.5;font-size:16px}
+background:#fff;line-height:1.5;font-size:16px;overflow-wrap:break-word}
+a{overflow-wrap:anywhere}
+svg{max-width:100%;height:auto}
 main{max-width:1060px;margin:0 auto;padding:24px 28px 60px}
 h1{font-size:30px;line-height:1.2;margin:8px 0 4px}
 h2{font-size:23px;margin:44px 0 10px;padding-top:10px;border-top:2px solid #0072B2}
@@ -75,7 +77,7 @@ tr.figure td{background:#F2F9F5}
 dl.methods dt{font-weight:bold;margin-top:10px}
 dl.methods dd{margin:2px 0 0 0}
 .small{font-size:13.5px;color:#555}
-.years{overflow-x:auto}
+.years,.wide{overflow-x:auto}
 .years table{font-size:13px}
 .years td small{color:#555;white-space:nowrap}
 caption{caption-side:top;text-align:left;color:#555;font-size:13.5px;padding:4px 0}
@@ -90,7 +92,7 @@ h2,h3,caption{break-after:avoid;page-break-after:avoid}
 figure,tr,li,dt,dd,.flow{break-inside:avoid;page-break-inside:avoid}
 .flow{overflow:visible;border:0;padding:0}
 .flow svg{min-width:0;width:100%;height:auto}
-.years{overflow:visible}
+.years,.wide{overflow:visible}
 table{font-size:8.5pt;table-layout:fixed;width:100%}
 .years table{font-size:8pt}
 th{position:static}
@@ -98,7 +100,7 @@ th,td{overflow-wrap:anywhere;word-break:break-word;padding:3px 4px}
 td.value,.years td small{white-space:normal}
 td.key{font-size:8pt}
 thead{display:table-header-group}
-a{color:inherit;overflow-wrap:anywhere}
+a{color:inherit}
 code{white-space:pre-wrap;overflow-wrap:anywhere}
 }
 """
@@ -211,7 +213,8 @@ def render_report(
     # findings
     out.append(f'<section id="findings"><h2>{SECTIONS["findings"]}</h2>')
     out.append("<p class='small'>Means over the replications, each with its 95% confidence interval; the same "
-               "numbers as summary.csv. Waits are in hours, or in days above 48 hours.</p>")
+               "numbers as summary.csv's rows for the whole run (period all). A finding gives all its waits in one unit: "
+               "hours, or days where the longest is above 48 hours.</p>")
     for r in results:
         if len(results) > 1:
             out.append(f"<h3>{html.escape(r.scenario.name)}</h3>")
@@ -274,7 +277,7 @@ def render_report(
     if changed:  # every --set and every plan replayed into a scenario, so nothing claims a default it did not use
         out.append("<p class='small'>Changed from the scenario files:</p><ul class='small'>"
                    + "".join(f"<li>{html.escape(name)}: {html.escape(note)}</li>" for name, note in changed) + "</ul>")
-    out.append(_assumptions_html(results, overrides))
+    out.append(f"<div class='wide'>{_assumptions_html(results, overrides)}</div>")  # a column per scenario: may scroll
     out.append(_sources_list(results))
     out.append("</section>")
 
