@@ -62,7 +62,7 @@ Seed = Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Random
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it.")]
 UsableWorkers = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores this process may use, at most one per replication and no more than fit in memory.")]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", metavar="KEY=VALUE", help="Override one scenario key (dotted path) for this command only, e.g. --set workforce.analysts.headcount=14 or --set clock.horizon=400d. Repeatable.")]
-Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: a folder under out/ named after the scenario and the command, e.g. out/base for run, out/base-report for report). An existing folder is replaced only if it holds capsim's own earlier output of the same kind and nothing else (if you added or changed a file in it, it is refused).")]
+Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: a folder under out/ named after the scenario and the command, e.g. out/base for run, out/base-report for report; for several scenarios the first three names joined by -vs-, e.g. out/growth-low-vs-growth-central-grant). An existing folder is replaced only if it holds capsim's own earlier output of the same kind and nothing else (if you added or changed a file in it, it is refused).")]
 
 SIMULATION_OPTIONS: dict[str, tuple[object, object]] = {
     "out": (Out, None), "replications": (Replications, None), "seed": (Seed, None), "workers": (UsableWorkers, None),
@@ -726,7 +726,8 @@ def compare(
     *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
     """Compare scenarios under common random numbers: each metric with its CI, and the paired
-    difference against the first scenario with its CI. Writes comparison.csv.
+    difference against the first scenario with its CI. Writes comparison.csv, and summary.csv
+    as capsim run writes it (each scenario's whole run, period all, then each calendar year).
 
     All scenarios run with the same seed and replications (the first scenario's, unless
     given), so they see the same arrivals; --set applies to every scenario.
@@ -741,14 +742,14 @@ def compare(
         fail("compare needs at least two scenarios, e.g. capsim compare base scenarios/tooling-classifier.yaml")
     loaded = [load(name, set_) for name in scenarios_]
     workers = usable_workers(workers, [s for s, _ in loaded], replications)
-    claimed = claim_output(ctx, out, "compare", [s.name for s, _ in loaded[:3]], prefix="compare-")
+    claimed = claim_output(ctx, out, "compare", [s.name for s, _ in loaded], prefix="compare-")
     target = claimed.given
     results, records = run_scenarios(loaded, set_, replications, seed, workers)
     first, seed, replications = results[0].scenario, results[0].seed, results[0].replications
     table = compare_results(results)
     with output_folder(claimed) as folder:
         table.to_csv(folder / "comparison.csv", index=False)
-        pd.concat([r.summary for r in results]).to_csv(folder / "summary.csv", index=False)
+        pd.concat([r.summary_by_period() for r in results]).to_csv(folder / "summary.csv", index=False)
         write_manifest(folder, "compare", {"compared": records})
     from capsim.side_effects import SIDE_EFFECT_DESCRIPTIONS
 
@@ -822,7 +823,7 @@ def report(
             fail(f"--team {team}: no such team in {first.name}; teams are {', '.join(t.team for t in first.workforce)}")
         if not first.sla:
             fail(f"--headcounts charts SLA attainment against headcount, but {first.name} sets no sla:")
-    claimed = claim_output(ctx, out, "report", [s.name for s, _ in loaded[:3]], suffix="-report")
+    claimed = claim_output(ctx, out, "report", [s.name for s, _ in loaded], suffix="-report")
     target = claimed.given
     results, records = run_scenarios(loaded, set_, replications, seed, workers)
     seed, replications = results[0].seed, results[0].replications
@@ -834,7 +835,7 @@ def report(
             fail(str(err))
     written = ["report.html", "charts/", "summary.csv"]
     with output_folder(claimed) as folder:
-        pd.concat([r.summary for r in results]).to_csv(folder / "summary.csv", index=False)
+        pd.concat([r.summary_by_period() for r in results]).to_csv(folder / "summary.csv", index=False)
         if len(results) > 1:
             paired_differences(results, [m for m in results[0].summary.metric
                                          if all(m in r.per_replication for r in results)]
@@ -884,7 +885,7 @@ def brief(
              "CAPSIM_CHROMIUM to its path")
     loaded = [load(name, set_) for name in scenarios_]
     workers = usable_workers(workers, [s for s, _ in loaded], replications)
-    claimed = claim_output(ctx, out, "brief", [s.name for s, _ in loaded[:3]], suffix="-brief")
+    claimed = claim_output(ctx, out, "brief", [s.name for s, _ in loaded], suffix="-brief")
     target = claimed.given
     results, records = run_scenarios(loaded, set_, replications, seed, workers)
     with output_folder(claimed) as folder:
@@ -1165,7 +1166,7 @@ def budget(
     loaded = [load(name, set_) for name in scenarios]
     workers = usable_workers(workers, [s for s, _ in loaded], replications)
     first = loaded[0][0]
-    claimed = claim_output(ctx, out, "budget", [first.name], suffix="-budget")
+    claimed = claim_output(ctx, out, "budget", [s.name for s, _ in loaded], suffix="-budget")
     target = claimed.given
     started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
     with progress_bar("budget", "replications") as bar:
@@ -1304,8 +1305,7 @@ def uncertainty(
         fail(f"{err}\nThe other tasks are kept in {target}/{sweeping.TASKS}: run the same command again to finish.")
     except ScenarioError as err:
         fail(str(err))
-    from capsim.report.uncertainty import (amount_text, chart_year, driver_text, period_text, write_uncertainty_report,
-                                           year_label)
+    from capsim.report.uncertainty import amount_text, chart_year, driver_text, period_text, write_uncertainty_report
 
     chart_metric = next((m for m in ("backlog_end", "wait_mean") if m in set(result.summary.metric)), "assessed")
     write_uncertainty_report(Path(target), base, result.summary, result.ranking, plan.sweep.seed, parameter_sets,
@@ -1319,7 +1319,7 @@ def uncertainty(
     for row in result.by_year.itertuples():
         span = (lambda low, high, metric=row.metric: f"{amount_text(metric, low, currency)} – "
                 f"{amount_text(metric, high, currency)}")
-        years.add_row(period_text(row.period, row.days), year_label(row.metric, base),
+        years.add_row(period_text(row.period, row.days), words.year_metric_label(row.metric, base),
                       amount_text(row.metric, row.mean, currency), span(row.run_low, row.run_high),
                       span(row.input_low, row.input_high), span(row.total_low, row.total_high),
                       words.percent(unc.estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a",
@@ -1448,7 +1448,7 @@ def grant(
     except ValueError as err:
         fail(str(err))
     loaded = [load(name, set_) for name in scenarios]
-    claimed = claim_output(ctx, out, "grant", [loaded[0][0].name], suffix="-grant")
+    claimed = claim_output(ctx, out, "grant", [s.name for s, _ in loaded], suffix="-grant")
     target = claimed.given
     started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
     with Progress(
@@ -1533,12 +1533,13 @@ def print_grant(result, currency: str) -> None:
                   f"replications, seed {result.seed}, {currency} at each year's prices (means; 95% CI)",
                   title_justify="left")
     from capsim.grant import NO_SPREAD
+    from capsim.metric_names import backlog_words
     from capsim.words import grant_sla_names
 
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
     named = grant_sla_names(result.scenarios)
     columns = ["scenario", "year", "FTE needed", "FTE in post", "hires", "full cost ± 95% CI",
-               *(named.get(s, s.removeprefix("sla_")) for s in slas), "items waiting, mean (95% CI)"]
+               *(named.get(s, s.removeprefix("sla_")) for s in slas), f"{backlog_words('backlog_mean', 'the year')} (95% CI)"]
     if several:
         columns.append("cost vs first ± 95% CI")
     sla_names = {named.get(s, s.removeprefix("sla_")) for s in slas}

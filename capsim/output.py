@@ -94,9 +94,14 @@ def safe_name(name: str) -> str:
     return text
 
 
+NAMED_IN_FOLDER = 3
+"""A default folder is named after this many of a command's scenarios, the first ones."""
+
+
 def default_folder(names: Sequence[str], *, prefix: str = "", suffix: str = "") -> Path:
-    """A command's default folder: ``out/<prefix><safe names joined by -vs-><suffix>``."""
-    return ROOT / (prefix + "-vs-".join(safe_name(n) for n in names) + suffix)
+    """A command's default folder: ``out/<prefix><safe names joined by -vs-><suffix>``, after the
+    first :data:`NAMED_IN_FOLDER` scenario names (``out/growth-low-vs-growth-central-grant``)."""
+    return ROOT / (prefix + "-vs-".join(safe_name(n) for n in names[:NAMED_IN_FOLDER]) + suffix)
 
 
 # --------------------------------------------------------------------------- whether

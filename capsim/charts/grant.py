@@ -14,7 +14,7 @@ from capsim.charts.footer import footer_text
 from capsim.charts.parts import cost_bars, cost_panels, money_scale, side_by_side
 from capsim.charts.style import MIN_FONT_PT, MUTED, PALETTE, apply_style, legend_above, styled
 from capsim.scenario import Scenario
-from capsim.words import NBSP, grant_sla_names, money
+from capsim.words import NBSP, grant_sla_names, money, plain_number
 
 SUBTITLE_CHARS = 100
 """Characters per line of the cost panel's subtitle (12 pt across the chart's 10 in): a long
@@ -29,13 +29,32 @@ def _share_ci(low: float, high: float) -> str:
     return f"\n({100 * low:.0f}–{100 * high:.0f})"
 
 
+def _span(fte: pd.Series) -> str:
+    """FTE of several scenarios, to three figures: "41" when they agree, else "38 to 41"."""
+    low, high = (plain_number(v) for v in (fte.min(), fte.max()))
+    return low if low == high else f"{low} to {high}"
+
+
+def _fte_words(needed: float, in_post: float) -> str:
+    """A grant year's FTE in a title, the need and the staff costed kept apart: "53 FTE needed,
+    56 in post", "53 FTE needed and in post" (equal to three figures); where no headcount tried
+    meets the SLAs (``needed`` NaN), the FTE in post alone. ``needed``: the SLAs' need
+    (``fte_needed``); ``in_post``: the mean FTE in post over the year (``fte``), which the cost is of."""
+    post = plain_number(in_post)
+    if not math.isfinite(needed):
+        return f"{post} FTE in post, no headcount tried meeting the SLAs"
+    need = plain_number(needed)
+    return f"{need} FTE needed and in post" if need == post else f"{need} FTE needed, {post} in post"
+
+
 def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], seed: int, replications: int) -> Figure:
     """Per scenario and grant year: full cost with its 95% CI (top); FTE needed for the SLAs
     (diamonds) and in post (bars, 95% CI) (bottom); the SLA attainment of each year written
     under it.
 
     ``grant_table`` is :attr:`capsim.grant.GrantResult.table` (or ``grant.csv``); its ``all``
-    rows are left out. The title gives the last grant year's range of cost across scenarios.
+    rows are left out. The title gives the last grant year's full cost, with the FTE needed and
+    in post (:func:`_fte_words`), or its range across scenarios.
     """
     table = grant_table[grant_table["year"].astype(str) != "all"].copy()
     if table.empty:
@@ -48,18 +67,18 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
     if len(names) == 1:
         row = last.iloc[0]
-        title = (f"{names[0]}: {row.fte_needed:.3g} FTE and {money(currency, row.total_cost)} in {years[-1]}, "
-                 f"year {len(years)} of the grant")
+        title = (f"{names[0]} in {years[-1]}, year {len(years)} of the grant: {_fte_words(row.fte_needed, row.fte)}, "
+                 f"full cost {money(currency, row.total_cost)}")
     else:
         cheap, dear = last.total_cost.idxmin(), last.total_cost.idxmax()
         if money(currency, last.total_cost[cheap]) == money(currency, last.total_cost[dear]):
-            low, high = (f"{v:.3g}" for v in (last.fte_needed.min(), last.fte_needed.max()))
             title = (f"In {years[-1]}, the full cost is about {money(currency, last.total_cost[dear])} in every "
-                     f"scenario, with {low if low == high else f'{low} to {high}'}{NBSP}FTE needed")
+                     f"scenario, with {_span(last.fte_needed)}{NBSP}FTE needed and {_span(last.fte)} in post")
         else:
             title = (f"In {years[-1]}, the full cost ranges from {money(currency, last.total_cost[cheap])} ({cheap}, "
-                     f"{last.fte_needed[cheap]:.3g} FTE) to {money(currency, last.total_cost[dear])} ({dear}, "
-                     f"{last.fte_needed[dear]:.3g} FTE)")
+                     f"{_fte_words(last.fte_needed[cheap], last.fte[cheap])}) to "
+                     f"{money(currency, last.total_cost[dear])} ({dear}, "
+                     f"{_fte_words(last.fte_needed[dear], last.fte[dear])})")
     peak = float(np.nanmax(table[["total_cost", "total_cost_ci_high"]].to_numpy(dtype=float)))
     scale, unit = money_scale(peak)
     n = len(names)

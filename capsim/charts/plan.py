@@ -14,10 +14,10 @@ from matplotlib.figure import Figure
 
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks
-from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
+from capsim.charts.style import MUTED, OKABE_ITO, TEXT, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY
-from capsim.words import NBSP, duration_text, items_words, percent
+from capsim.words import NBSP, duration_text, how_many, items_words, percent
 from capsim.workforce import fte_hours
 
 
@@ -44,14 +44,79 @@ def _sla_words(slas: Sequence[Any], scenario: Scenario) -> tuple[str, str]:
     return "meet every SLA target", "every SLA target"
 
 
+def _need_words(table: pd.DataFrame, needed: np.ndarray, period: str | None) -> str:
+    """The solver's need in words, with the period each number is for, from the first period
+    the need is known in: "needs 25 analysts in every year from 2027-04-01 to 2030-03-31";
+    "needs 25 analysts in the year from 2027-04-01, up to 37 in the year from 2029-04-01";
+    "needs 9 analysts in the quarter from 2024-10-01, down to 6 in the quarter from 2025-04-01";
+    "needs 15 ..., up to 16 in the quarter from 2024-04-29, and 14 at the fewest". ``needed`` is per
+    period the fewest analysts meeting its targets with a constant headcount (NaN where none
+    does, at least one known); periods are named by their first day."""
+    first, last = table["period_start"].astype(str), table["period_end"].astype(str)
+    each = period or "period"
+    lo, hi = int(np.nanmin(needed)), int(np.nanmax(needed))
+    if len(table) == 1:
+        return f"needs {how_many(lo, 'analyst')} from {first.iloc[0]} to {last.iloc[0]}"
+    known = ~np.isnan(needed)
+    if lo == hi:
+        return (f"needs {how_many(lo, 'analyst')} in every {each} from {first.iloc[0]} to {last.iloc[-1]}"
+                if known.all() else f"needs {how_many(lo, 'analyst')} in {known.sum()} of the {len(table)} {each}s")
+    start = int(np.argmax(known))  # the first period with a known need
+    opening = int(needed[start])
+    words = f"needs {how_many(opening, 'analyst')} in the {each} from {first.iloc[start]}"
+    if hi > opening:
+        words += f", up to {hi} in the {each} from {first.iloc[int(np.nanargmax(needed))]}"
+    if lo < opening:
+        words += (f", down to {lo} in the {each} from {first.iloc[int(np.nanargmin(needed))]}" if hi == opening
+                  else f", and {lo} at the fewest")
+    return words
+
+
+def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list, team: str, in_post: int | None,
+           sla_words: tuple[str, str], run_start: pd.Timestamp, period: str | None) -> str:
+    """The staffing plan's title, each number said as what it is: the need the solver found, per
+    period (:func:`_need_words`), the analysts in post at the start (and by how many they pass the
+    largest need), and the plan's hires: the first hire-by date, with how many and how many
+    hiring dates in all. ``hires`` is (hire-by date, analysts, period index) per hiring date, in
+    order; ``sla_words`` is :func:`_sla_words`'s."""
+    doing, target_words = sla_words
+    heads = table["headcount"].to_numpy(dtype=int)
+    if not met.any() or np.isnan(needed).all():
+        return f"The {team} team cannot meet {target_words} in any period" + (
+            " at any headcount tried (—)" if np.isnan(needed).all() else f", even with {heads.max()} analysts")
+    title = f"The {team} team {_need_words(table, needed, period)}, to {doing}"
+    if in_post is not None:
+        most = int(np.nanmax(needed))
+        title += f"; {in_post} in post at the start" + (
+            f", {in_post - most} more than the most needed" if in_post > most
+            else ", as many as the most needed" if in_post == most else "")
+    if hires:
+        first_date, first_n, first_k = hires[0]
+        title += f"; hire {how_many(first_n, 'analyst')} by {first_date:%Y-%m-%d}"
+        late = int(table["late_weeks"].iloc[first_k]) if "late_weeks" in table else 0
+        if late > 0:
+            title += f", already {late} weeks late"
+        elif first_date < run_start:
+            title += ", before the run starts"
+        if len(hires) > 1:
+            title += f" (the first of {len(hires)} hiring dates; {sum(n for _, n, _ in hires)} hires in all)"
+    if (~met).any():
+        title += f"; not met in {int((~met).sum())} of {len(table)} periods"
+    return title
+
+
 def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, replications: int,
                   team: str | None = None) -> Figure:
-    """A staffing plan: headcount planned per period as steps, with hire-by dates (top), and
-    SLA attainment per period of the plan replayed, with its 95% CI against the target (bottom).
+    """A staffing plan: headcount planned per period as steps, the need per period as rings,
+    with hire-by dates (top), and SLA attainment per period of the plan replayed, with its 95% CI
+    against the target (bottom).
 
     ``plan_table`` is :meth:`capsim.staffing.StaffingPlan.table` (or ``staffing_plan.csv``):
     per period, the seats in post in the plan, meeting every SLA in at least ``confidence``
-    of the replications. A hire-by date (the day the new analysts start training, less the
+    of the replications, and the need (``needed``: the fewest analysts meeting the period with a
+    constant headcount, which the plan's steps may pass: never lowered, hired ahead, or the
+    analysts in post at the start). The title keeps the need, the analysts in post and the hires
+    apart (:func:`_title`). A hire-by date (the day the new analysts start training, less the
     team's hiring lead time) is drawn as a dashed line with an arrow to the day the new
     analysts start; a period that no headcount up to the solver's bound could staff is marked,
     labelled "—" (``needed`` empty). ``team`` is the team planned (default: the scenario's
@@ -79,31 +144,10 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     run_start = pd.Timestamp(scenario.clock.start)
     period = _period_word(starts)
 
-    doing, target_words = _sla_words(slas, scenario)
     hires = sorted((d, int(c), k) for k, (d, c) in enumerate(zip(hire_by, changes)) if c > 0 and pd.notna(d))
-    impossible = table["needed"].isna().to_numpy() if "needed" in table else np.zeros(len(table), dtype=bool)
-    if not met.any():
-        title = f"The {team} team cannot meet {target_words} in any period" + (
-            " at any headcount tried (—)" if impossible.all() else f", even with {heads.max()} analysts")
-    else:
-        lo, hi = int(heads[met].min()), int(heads[met].max())
-        every = f" in every {period}" if period and len(table) > 1 else ""
-        title = (f"The {team} team needs {lo} analysts{every} to {doing}" if lo == hi
-                 else f"The {team} team needs {lo} to {hi} analysts to {doing}")
-        if hires:
-            first_date, first_n, first_k = hires[0]
-            title += f"; hire {first_n} {'analyst' if first_n == 1 else 'analysts'} by {first_date:%Y-%m-%d}"
-            late = int(table["late_weeks"].iloc[first_k]) if "late_weeks" in table else 0
-            if late > 0:
-                title += f", already {late} weeks late"
-            elif first_date < run_start:
-                title += ", before the run starts"
-            if len(hires) > 1:
-                title += f" (the first of {len(hires)} hiring dates)"
-        elif in_post is not None and hi <= in_post:
-            title += f"; the {in_post} in post suffice"
-        if (~met).any():
-            title += f"; not met in {int((~met).sum())} of {len(table)} periods"
+    needed = table["needed"].to_numpy(dtype=float)  # NaN where no headcount up to the bound meets the period
+    impossible = np.isnan(needed)
+    title = _title(table, needed, met, hires, team, in_post, _sla_words(slas, scenario), run_start, period)
 
     vermillion, blue = OKABE_ITO["vermillion"], OKABE_ITO["blue"]
     with styled():
@@ -119,11 +163,13 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         ax.step(x, np.append(heads, heads[-1]), where="post", color=blue, linewidth=2.6,
                 label=f"headcount planned ({counted} in post)")
         mids = starts + (ends - starts) / 2
-        top = max(int(heads.max()), in_post or 0, 1)
+        top = max(int(heads.max()), int(np.nanmax(needed, initial=0)), in_post or 0, 1)
         if len(table) <= 16:
             for m, h, none in zip(mids, heads, impossible):  # "—": no headcount meets the target there
                 ax.text(m, h + 0.03 * top, "—" if none else f"{h}", ha="center", va="bottom", fontsize=11, color=blue,
                         bbox=_BEHIND, zorder=4)
+        ax.scatter(mids[~impossible], needed[~impossible], marker="o", s=44, facecolor="white", edgecolor=TEXT,
+                   linewidth=1.6, zorder=5, label="needed: the fewest meeting the period")
         if in_post is not None:
             ax.axhline(in_post, color=MUTED, linestyle=":", linewidth=1.6, label=f"in post at the start: {in_post}")
         if (~met).any():
