@@ -232,6 +232,24 @@ def iwf_reports_assessed_doubling_time_high_days() -> float:
     return DAYS_PER_YEAR * math.log(2) / iwf_reports_assessed_fit().rate_ci[1]
 
 
+def iwf_reports_assessed_growth_a_year() -> float:
+    """Growth a year of IWF reports assessed, a share (≈ 0.225, +22.5% a year, compounding): the
+    point estimate of the 2012-2024 log-linear fit (:func:`iwf_reports_assessed_fit`),
+    ``exp(rate) − 1``. The same growth as the doubling time
+    :func:`iwf_reports_assessed_doubling_time_central_days`."""
+    return math.expm1(iwf_reports_assessed_fit().rate)
+
+
+def iwf_reports_assessed_growth_a_year_sd() -> float:
+    """The spread of :func:`iwf_reports_assessed_growth_a_year` as a normal's standard deviation,
+    a share (≈ 0.024): the fit's 95% CI on growth a year (+18.0% to +27.3%) is taken as the
+    normal's central 95%, half its width over the normal's 97.5% point (1.96). The CI is not quite
+    symmetric (4.6 points below the estimate, 4.7 above): the normal's central 95%,
+    +17.9% to +27.2%, is within 0.1 of a point of it at each end."""
+    low, high = (math.expm1(rate) for rate in iwf_reports_assessed_fit().rate_ci)
+    return (high - low) / (2 * ndtri(0.975))
+
+
 def two_point_growth_interval(points: list[tuple[float, float]], level: float = 0.95) -> tuple[float, float, float]:
     """Growth a year (a share: 0.13 is +13%) from two yearly counts, with an interval borrowed from
     the year-to-year scatter of a long published series: ``(growth, low, high)``.
@@ -403,6 +421,8 @@ DERIVED: dict[str, Callable[[], float]] = {
     "iwf_reports_assessed_doubling_time_low_days": iwf_reports_assessed_doubling_time_low_days,
     "iwf_reports_assessed_doubling_time_central_days": iwf_reports_assessed_doubling_time_central_days,
     "iwf_reports_assessed_doubling_time_high_days": iwf_reports_assessed_doubling_time_high_days,
+    "iwf_reports_assessed_growth_a_year": iwf_reports_assessed_growth_a_year,
+    "iwf_reports_assessed_growth_a_year_sd": iwf_reports_assessed_growth_a_year_sd,
     "iwf_2024_ai_realistic_share": iwf_ai_realistic_share,
     "inhope_2024_known_share": inhope_known_share,
     "iwf_clustering_time_factor": iwf_clustering_time_factor,
@@ -442,6 +462,8 @@ DERIVED_UNITS: dict[str, str] = {
     "iwf_reports_assessed_doubling_time_low_days": "days",
     "iwf_reports_assessed_doubling_time_central_days": "days",
     "iwf_reports_assessed_doubling_time_high_days": "days",
+    "iwf_reports_assessed_growth_a_year": "share",
+    "iwf_reports_assessed_growth_a_year_sd": "share",
     "iwf_2024_ai_realistic_share": "share",
     "inhope_2024_known_share": "share",
     "iwf_clustering_time_factor": "share",

@@ -46,6 +46,12 @@ def reports_assessed_doubling_days(growth: str) -> float:
     return YEAR * math.log(2) / rate
 
 
+def reports_assessed_growth_a_year(growth: str) -> float:
+    """Growth a year (a share) of IWF reports assessed 2012-2024, as
+    :func:`reports_assessed_doubling_days` fits it, at the point estimate or an end of its interval."""
+    return 2 ** (YEAR / reports_assessed_doubling_days(growth)) - 1
+
+
 def pooled_doubling_days(growth: str) -> float:
     """DerSimonian-Laird pooling of the two AI report series' log growth rates, written out by hand."""
     pairs = [("iwf_ai_reports_actioned_2023", "iwf_ai_reports_actioned_2024"),
@@ -95,6 +101,9 @@ EXPECTED = {
        for growth in ("low", "central", "high")},
     **{f"iwf_reports_assessed_doubling_time_{growth}_days": (lambda g=growth: reports_assessed_doubling_days(g))
        for growth in ("low", "central", "high")},
+    "iwf_reports_assessed_growth_a_year": lambda: reports_assessed_growth_a_year("central"),
+    "iwf_reports_assessed_growth_a_year_sd": lambda: (reports_assessed_growth_a_year("high")
+                                                      - reports_assessed_growth_a_year("low")) / (2 * stats.norm.ppf(0.975)),
     "iwf_2024_ai_realistic_share": lambda: v("iwf_ai_realistic_reports_2024") / v("iwf_ai_reports_actioned_2024"),
     "inhope_2024_known_share": lambda: 1 - v("inhope_urls_new_2024") / v("inhope_urls_total_2024"),
     "iwf_clustering_time_factor": lambda: 1 / (1 + v("iwf_clustering_speedup")),

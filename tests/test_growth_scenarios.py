@@ -111,12 +111,23 @@ def test_final_year_arrivals_are_ordered_low_central_high(scenarios):
         assert final[upper] - final[lower] > 50 * math.sqrt(final[upper]), (lower, upper, final)
 
 
-def test_growth_central_carries_the_ai_growth_interval_as_an_uncertain_input(scenarios):
-    (ai,) = scenarios["central"].uncertain
+def test_growth_central_carries_both_growth_intervals_as_uncertain_inputs(scenarios):
+    reports, ai = scenarios["central"].uncertain
     assert ai.key == "demand.ai-generated.growth.doubling_time" and ai.spec.name == "ai-growth"
     # the pooled fit's 95% interval is the lognormal's central 95%, and its median the point estimate
     assert ai.spec.frozen().ppf(0.025) == pytest.approx(value_of("ai_reports_pooled_doubling_time_high_days") * DAY, rel=1e-9)
     assert ai.spec.frozen().ppf(0.975) == pytest.approx(value_of("ai_reports_pooled_doubling_time_low_days") * DAY, rel=1e-9)
+    # all other reports: the 2012-2024 fit's 95% interval on growth a year, as a normal whose median is
+    # the growth the ordinary run uses (growth-low and -high's doubling times are the interval's ends)
+    assert reports.key == "demand.reports.growth.per_year" and reports.spec.name == "report-growth"
+    per_year = {level: 2 ** (YEAR / (value_of(f"iwf_reports_assessed_doubling_time_{level}_days") * DAY)) - 1
+                for level in LEVELS}
+    frozen = reports.spec.frozen()
+    assert frozen.ppf(0.5) == pytest.approx(per_year["central"], rel=1e-12)
+    assert scenarios["central"].demand[0].growth.doubling_time == pytest.approx(
+        value_of("iwf_reports_assessed_doubling_time_central_days") * DAY, rel=1e-12)
+    # the normal is symmetric, the fit's interval on growth a year nearly so: each end within 0.1 of a point
+    assert abs(frozen.ppf(0.025) - per_year["low"]) < 0.001 and abs(frozen.ppf(0.975) - per_year["high"]) < 0.001
     assert scenarios["low"].uncertain == [] and scenarios["high"].uncertain == []
 
 
@@ -127,5 +138,6 @@ def test_growth_videos_adds_a_video_stream_sharing_the_ai_growth_unknown():
     (stream,) = [s for s in videos.demand if s.stream == "ai-videos"]
     assert stream.unit == "video" and stream.rate * YEAR == pytest.approx(value_of("iwf_ai_videos_2025"), rel=1e-12)
     assert stream.growth.doubling_time == ai_stream(videos).growth.doubling_time
-    assert [(u.label, len(u.keys)) for u in unknowns(videos.uncertain)] == [("ai-growth", 2), ("review.video.mean", 1)]
+    assert [(u.label, len(u.keys)) for u in unknowns(videos.uncertain)] == [("report-growth", 1), ("ai-growth", 2),
+                                                                       ("review.video.mean", 1)]
     assert videos.review["video"].mean == pytest.approx(60 * math.sqrt(2 * 20))  # minutes: the lognormal's median

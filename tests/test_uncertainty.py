@@ -56,6 +56,7 @@ def test_uncertain_numbers_run_at_their_medians(tmp_path):
     {"dist": "beta", "alpha": 2.5, "beta": 7}, {"dist": "beta", "alpha": 0.4, "beta": 0.4},
     {"dist": "lognormal", "low": "126d", "high": "348d"}, {"dist": "lognormal", "low": "18s", "high": "40s"},
     {"dist": "lognormal", "mean": "90s", "cv": 0.8}, {"dist": "lognormal", "mean": "370/day", "cv": 0.3},
+    {"dist": "uniform", "low": "4%", "high": "27%"}, {"dist": "normal", "mean": "22.5%", "sd": "2.4%"},
 ])
 def test_a_median_is_scipys_bit_for_bit_without_importing_scipy_stats(spec):
     # The median an ordinary run uses is worked out in closed form, so that loading a scenario does
@@ -64,6 +65,14 @@ def test_a_median_is_scipys_bit_for_bit_without_importing_scipy_stats(spec):
 
     uncertain = Uncertain.model_validate({**spec, "source": "assumption"})
     assert uncertain.central() == float(uncertain.frozen().median())
+
+
+def test_a_percentage_is_the_share_it_names():
+    from capsim.uncertain_inputs import Uncertain
+
+    written = Uncertain.model_validate({"dist": "uniform", "low": "4%", "high": "27%", "source": "assumption"})
+    plain = Uncertain.model_validate({"dist": "uniform", "low": 0.04, "high": 0.27, "source": "assumption"})
+    assert written.frozen().ppf(0.1) == plain.frozen().ppf(0.1) and written.central() == plain.central()
 
 
 def test_loading_a_scenario_with_an_uncertain_input_does_not_import_scipy_stats():
@@ -80,6 +89,7 @@ def test_loading_a_scenario_with_an_uncertain_input_does_not_import_scipy_stats(
     ({"dist": "uniform", "low": "1s", "high": "2/day", "source": "x"}, "the parameters mix units"),
     ({"dist": "lognormal", "low": "3s", "high": "2s", "source": "x"}, "lognormal needs 0 < low < high"),
     ({"dist": "gamma", "mean": "3s", "source": "x"}, "dist: Input should be"),
+    ({"dist": "uniform", "low": "4 pc", "high": "2s", "source": "x"}, "is neither a number, a percentage (e.g. 4%)"),
 ])
 def test_bad_uncertain_number_names_file_key_and_what_is_allowed(tmp_path, spec, says):
     raw = mmc(2, 30.0, 0.5)
@@ -211,9 +221,18 @@ def test_assumptions_table_marks_an_uncertain_input_with_its_range_and_source():
     row = table.loc["demand.ai-generated.growth.doubling_time"]
     assert row.source.startswith("uncertain: lognormal(low=125.9d, high=348.3d), median used here; source: random-effects")
     assert float(row.value) == pytest.approx(209.4, abs=0.05) and row.unit == "d"
+    row = table.loc["demand.reports.growth.per_year"]
+    assert row.source.startswith("uncertain: normal(mean=0.2255, sd=0.02375), median used here; source: log-linear fit")
+    assert float(row.value) == pytest.approx(0.2255, abs=5e-5)
+    # each growth is written one way; the table gives the other way too, saying where it comes from
+    assert table.loc["demand.reports.growth.doubling_time"].source == "from per_year (the same growth)"
+    assert float(table.loc["demand.reports.growth.doubling_time"].value) == pytest.approx(1245.25, abs=0.005)
+    assert table.loc["demand.ai-generated.growth.per_year"].source == "from doubling_time (the same growth)"
+    assert float(table.loc["demand.ai-generated.growth.per_year"].value) == pytest.approx(2 ** (365.25 / 209.406) - 1,
+                                                                                           rel=1e-4)
     run = type("Run", (), {"scenario": scenario, "replications": 3, "seed": 1})()  # what methods() reads of a result
     answers = {item: text for item, _, text in methods(scenario, {}, [run])}
-    assert "1 input is given as a distribution" in answers["3.3"]
+    assert "2 inputs are given as distributions" in answers["3.3"]
 
 
 def test_an_ordinary_run_says_it_uses_the_medians(tmp_path):

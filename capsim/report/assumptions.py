@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from pydantic import BaseModel
 
-from capsim.scenario import Scenario, step_into
+from capsim.scenario import GrowthExponential, Scenario, step_into
 from capsim.sources import citations, figure_origin, figure_source, source_label
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
 
@@ -41,6 +41,10 @@ _MONEY_UNITS = {"annual_cost": "per year", "per_item_cost": "per item", "hire_co
 
 _LIST_NAMES = {"demand": "stream", "workforce": "team", "sla": "priority"}
 """Lists whose elements are named (as ``--set`` names them); other lists are indexed."""
+
+
+_GROWTH_WRITTEN_AS = {"doubling_time": "per_year", "per_year": "doubling_time"}
+"""An exponential growth is written one of two ways; the table gives the other too, worked out from it."""
 
 
 def _split(text: str) -> tuple[str, str]:
@@ -96,6 +100,9 @@ def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.D
             text, unit = _default_text(value, model, attr)
             spec = uncertain[key]
             source = f"uncertain: {spec.describe()}, median used here; source: {spec.source}"
+        elif isinstance(model, GrowthExponential) and attr in _GROWTH_WRITTEN_AS:  # the other one was written
+            text, unit = (_number(model.annual_growth), "") if attr == "per_year" else _default_text(value, model, attr)
+            source = f"from {_GROWTH_WRITTEN_AS[attr]} (the same growth)"
         else:
             text, unit = _default_text(value, model, attr)
             source = "default (assumption)"
