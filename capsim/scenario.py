@@ -1426,23 +1426,24 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
         fed[r.to].append(f"referrals from {r.source!r}")
     raw_teams = scenario.source.get("workforce") if isinstance(scenario.source.get("workforce"), list) else []
     for i, team in enumerate(scenario.workforce):
+        where = dotted_key(scenario.source, ("workforce", i))  # the team by name, as --set takes it
         if not fed[team.team]:
-            found.append(f"workforce.{i}: team {team.team!r} receives no work: no stream names it (demand[].team) "
+            found.append(f"{where}: team {team.team!r} receives no work: no stream names it (demand[].team) "
                          "and no routing rule sends to it")
         elif team.headcount == 0 and all(c.headcount == 0 for c in team.changes):
-            found.append(f"workforce.{i}.headcount: team {team.team!r} has no analysts but receives work "
+            found.append(f"{where}.headcount: team {team.team!r} has no analysts but receives work "
                          f"({', '.join(fed[team.team])}): its queue only grows")
         hours = max(p.hours_per_day for p in team.shifts) if team.shifts else team.roster.hours_per_day
         shift = hours * units.SECONDS_PER_HOUR + (team.overtime or 0.0)  # the longest shift pattern's
         if team.exposure_cap is not None and team.exposure_cap > shift:
-            found.append(f"workforce.{i}.exposure_cap: {units.format_duration(team.exposure_cap)} a day is longer than "
+            found.append(f"{where}.exposure_cap: {units.format_duration(team.exposure_cap)} a day is longer than "
                          f"the {units.format_duration(shift)} shift, so it never limits review")
         written = raw_teams[i].get("exposure_cap") if i < len(raw_teams) and isinstance(raw_teams[i], dict) else None
         if isinstance(written, str) and "/" not in written and written.strip().lower() not in {"none", "no", "off"}:
-            found.append(f"workforce.{i}.exposure_cap: {written!r} has no \"/day\"; it is read as {written.strip()}/day "
+            found.append(f"{where}.exposure_cap: {written!r} has no \"/day\"; it is read as {written.strip()}/day "
                          "(write it so, e.g. 4h/day)")
     for i, sla in enumerate(scenario.sla):
         if sla.within > scenario.clock.horizon:
-            found.append(f"sla.{i}.within: {units.format_duration(sla.within)} is longer than clock.horizon "
+            found.append(f"{dotted_key(scenario.source, ('sla', i))}.within: {units.format_duration(sla.within)} is longer than clock.horizon "
                          f"({units.format_duration(scenario.clock.horizon)}), so no item can miss it within the run")
     return found

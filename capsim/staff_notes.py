@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 from capsim.scenario import Roster, Scenario, Team
 from capsim.units import format_duration
-from capsim.words import fmt, interval
+from capsim.words import duration_text, fmt, interval
 from capsim.workforce import (fte_hours, headcount_fte, pattern_fte, pattern_headcounts, pattern_hours_per_week,
                                people_per_seat, rostered_hours_per_week)
 
@@ -167,14 +167,11 @@ def priority_conflicts(scenario: Scenario, means: Mapping[str, float], team: str
             high = above[0]
             lines.append(
                 f"{member.team}: {low.priority} items miss their SLA ({got[low.priority]:.1%} within "
-                f"{_hours(low.within)} against {low.target:.0%}) while {high.priority} items, served first, beat "
-                f"theirs with slack ({got[high.priority]:.1%} within {_hours(high.within)} against "
+                f"{duration_text(low.within)} against {low.target:.0%}) while {high.priority} items, served first, beat "
+                f"theirs with slack ({got[high.priority]:.1%} within {duration_text(high.within)} against "
                 f"{high.target:.0%}): strict priority serves every {high.priority} item before any "
                 f"{low.priority} one, even when it is not yet due. Set workforce.{member.team}.order: "
                 f"earliest_deadline to serve the item whose deadline comes first instead.")
     return lines
 
 
-def _hours(seconds: float) -> str:
-    hours = seconds / 3600
-    return f"{hours:g} h" if hours < 72 else f"{hours / 24:g} days"

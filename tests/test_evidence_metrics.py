@@ -151,6 +151,8 @@ def test_a_missed_target_gets_what_it_would_take_and_its_what_if_run():
     assert answer.result.metric("sla_normal") >= 0.9  # the what-if run meets it, under the same seed
     lines = what_it_takes_findings(result, answer)
     assert "more than the 2 in post today" in lines[0]
+    # the plan's seats (never fewer than before), not said to be the need
+    assert "the staffing plan has " in lines[0] and "it needs" not in lines[0]
     # a run that meets its targets needs no plan
     assert what_it_takes(answer.result) is None
 

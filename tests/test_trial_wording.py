@@ -190,3 +190,16 @@ def test_every_backlog_measure_is_worded_with_its_span(metric):
 
     assert backlog_words(metric, "2029").endswith(" 2029") and "items waiting" in backlog_words(metric, "2029")
     assert backlog_words(metric, "2029", starts_sentence=True)[0].isupper()
+
+
+def test_a_wait_against_headcount_gives_both_ends_in_one_unit():
+    """41.9 h with 11 analysts and 115 days with 9 read "1.7 days" and "115 days", not "41.9 h" beside "115 days"."""
+    from capsim.charts import sla_vs_headcount
+
+    scenario = load_scenario("scenarios/base.yaml")
+    sweep = pd.DataFrame({"headcount": [9, 11], "team": "analysts", "metric": "wait_mean", "mean": [2760.0, 41.9],
+                          "ci_low": [2700.0, 40.0], "ci_high": [2800.0, 44.0], "seed": 1, "replications": 3})
+    figure = sla_vs_headcount(sweep, scenario, metric="wait_mean")
+    title = " ".join(figure._suptitle.get_text().split())
+    plt.close(figure)
+    assert "goes from 115 days with 9 analysts to 1.7 days with 11" in title

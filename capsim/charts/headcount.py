@@ -16,7 +16,7 @@ from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, new_figure, styled
 from capsim.metrics import metric_range
 from capsim.scenario import Scenario, load_scenario
-from capsim.words import duration_text, is_share, items_words, metric_label, metric_words, percent, value_text
+from capsim.words import duration_text, duration_unit, is_share, items_words, metric_label, metric_words, percent, value_text
 
 
 def headcount_sweep(
@@ -117,8 +117,9 @@ def sla_vs_headcount(sweep: pd.DataFrame, scenario: Scenario, metric: str | None
         if current is not None and current in x:
             title += f"; today's {current} reach {value_text(metric, float(mean[x == current][0]))}"
     else:
-        title = (f"{metric_words(metric)} goes from {value_text(metric, mean[0])} with {int(x[0])} analysts "
-                 f"to {value_text(metric, mean[-1])} with {int(x[-1])}")
+        unit = duration_unit(mean[0], mean[-1])  # a wait's two ends in one unit
+        title = (f"{metric_words(metric)} goes from {value_text(metric, mean[0], unit)} with {int(x[0])} analysts "
+                 f"to {value_text(metric, mean[-1], unit)} with {int(x[-1])}")
 
     with styled():
         fig = new_figure(5.8)

@@ -86,7 +86,8 @@ def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes) -> lis
     if not steps:
         return []
     extra = plan.periods[-1].headcount - today
-    found = [f"To meet every target of team {team} in every year, it needs "
+    # the plan's seats, not the fewest that would do: a plan keeps the seats it has
+    found = [f"To meet every target of team {team} in every year, the staffing plan has "
              + ", then ".join(steps) + f": {extra} more than the {today} in post today."]
     what_if = answer.result
     for sla in s.sla:
