@@ -779,7 +779,7 @@ def compare(
     notes = {row.metric: row.note for row in shown.itertuples() if row.note}
     for metric, note in notes.items():
         out_console.print(f"{metric}: {note}", style="dim", soft_wrap=True, markup=False)
-    out_console.print(f"Wrote {target}/comparison.csv", soft_wrap=True)
+    out_console.print(f"Wrote {target}/: comparison.csv, summary.csv, manifest.json", soft_wrap=True)
 
 
 @app.command()

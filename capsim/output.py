@@ -94,8 +94,7 @@ def safe_name(name: str) -> str:
     return text
 
 
-NAMED_IN_FOLDER = 3
-"""A default folder is named after this many of a command's scenarios, the first ones."""
+NAMED_IN_FOLDER = 3  # a default folder is named after this many of a command's scenarios, the first ones
 
 
 def default_folder(names: Sequence[str], *, prefix: str = "", suffix: str = "") -> Path:

@@ -53,6 +53,9 @@ def figure_origin(fid: str) -> tuple[str, tuple[str, ...]]:
         except (OSError, TypeError):
             return
         prefixes = series_prefixes(src, calibration)
+        from capsim.growth_fit import KNOWN_SERIES
+
+        names_series = any(w in KNOWN_SERIES for w in re.findall(r"[\"']([a-z0-9-]+)[\"']", src))
         for lit in re.findall(r"[\"']([A-Za-z0-9_]+)[\"']", src):
             if lit in known:
                 found.append(lit)  # read directly: cited whatever its year
@@ -62,8 +65,8 @@ def figure_origin(fid: str) -> tuple[str, tuple[str, ...]]:
             g = getattr(calibration, name, None)
             if inspect.isfunction(g) and g.__module__ == calibration.__name__:
                 trace(g)
-            elif inspect.isfunction(g) and g.__module__ == growth_fit.__name__:  # a fit of named series
-                prefixes += series_prefixes(inspect.getsource(g), growth_fit)
+            elif inspect.isfunction(g) and g.__module__ == growth_fit.__name__ and not names_series:
+                prefixes += series_prefixes(inspect.getsource(g), growth_fit)  # the series the fit itself reads
         for prefix in prefixes:
             found.extend(i for i in known if (i == prefix or (i.startswith(prefix) and re.match(r"^\d{4}", i[len(prefix):])))
                          and same_year(i))

@@ -108,7 +108,9 @@ def test_a_part_year_already_below_target_is_the_year_it_is_first_missed():
     found = year_findings(result)
     sentences = " ".join(found)
     assert "first missed in 2027 (Apr\u2013Dec): " in sentences and "first missed in 2028" not in sentences
-    assert "in 2028 (" in found[0] and "in 2029 (" in found[0]  # each year compared carries its own interval
+    # from the first year of three months or more, its months named, each year with its own interval
+    assert "from 91.8% in 2027 (Apr\u2013Dec) (95% CI" in found[0] and "in 2029 (" in found[0]
+    assert "in 2027 (Apr\u2013Dec) to" in by_year(result)._suptitle.get_text()
     assert "first missed in 2027 (Apr\u2013Dec)" in by_year(result)._suptitle.get_text()
 
 

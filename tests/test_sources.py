@@ -40,3 +40,12 @@ def test_primary_sources_are_cited_before_secondary_reports():
     cited = sources.citations([secondary, primary])
     assert html.escape(table.figure(primary).title) in cited[0]
     assert html.escape(table.figure(secondary).title) in cited[-1]
+
+
+@pytest.mark.parametrize("fid", ["iwf_reports_assessed_doubling_time_central_days", "iwf_reports_assessed_growth_a_year",
+                                 "iwf_reports_assessed_growth_a_year_sd"])
+def test_a_fit_of_one_named_series_cites_that_series_alone(fid):
+    """The reports-assessed fit reads iwf-reports-assessed through growth_fit.fit_series, whose own
+    code names other series too (the AI reports): those are not its sources."""
+    _, ids = sources.figure_origin(fid)
+    assert ids and all(i.startswith(("iwf_reports_assessed_", "iwf_reports_processed_")) for i in ids), ids

@@ -170,9 +170,9 @@ def test_the_uncertainty_report_names_the_year_s_end_and_the_run_s_end():
 
     scenario = load_scenario("scenarios/growth-central.yaml")
     whole = uncertainty_findings(*_tables(0.6, [0.9]), scenario)[0]
-    assert whole.startswith("Items waiting at the end of the run (all teams, all arrivals): 2,100 on average"), whole
+    assert whole.startswith("Items waiting at the end of the run (all teams, all arrivals): 2,116 on average"), whole
     by_year = _tables(0.6, [0.9])[0].iloc[[0]].assign(period="2028", days=365.0, driver="", driver_share=math.nan)
-    assert year_findings(by_year, scenario)[0].startswith("Items waiting at the end of the year, 2028: 2,100 on average")
+    assert year_findings(by_year, scenario)[0].startswith("Items waiting at the end of the year, 2028: 2,116 on average")
 
 
 def test_the_glossary_says_how_each_backlog_is_named():
@@ -203,3 +203,25 @@ def test_a_wait_against_headcount_gives_both_ends_in_one_unit():
     title = " ".join(figure._suptitle.get_text().split())
     plt.close(figure)
     assert "goes from 115 days with 9 analysts to 1.7 days with 11" in title
+
+
+def test_a_difference_in_waits_is_given_in_the_unit_of_the_findings():
+    """"Mean wait before assessment (h): +1,240" beside findings in days read as two different sizes:
+    a wait's difference says its unit, days above 48 h as the findings do."""
+    from capsim.report.findings import comparison_lines
+
+    table = pd.DataFrame([
+        {"scenario": "a", "metric": "wait_mean", "diff": 0.0, "diff_ci_low": 0.0, "diff_ci_high": 0.0},
+        {"scenario": "b", "metric": "wait_mean", "diff": 1240.0, "diff_ci_low": 1100.0, "diff_ci_high": 1380.0},
+        {"scenario": "b", "metric": "wait_p90", "diff": -3.2, "diff_ci_low": -5.0, "diff_ci_high": -1.0}])
+    lines = comparison_lines(table)["b"]
+    assert lines[0] == "Mean wait before assessment: +51.7 days (95% CI +45.8 to +57.5 days)"
+    assert lines[1].startswith("90th percentile wait: \u22123.2 h (95% CI \u22125")
+
+
+def test_the_uncertainty_methods_say_their_runs_sample_the_inputs():
+    """The uncertainty page said its runs used the medians: those are an ordinary run's."""
+    from capsim.report.uncertainty import methods_text
+
+    text = methods_text(load_scenario("scenarios/growth-central.yaml"), 16, 3, "lhs")
+    assert "the runs reported here sample them" in text and "use their medians" not in text

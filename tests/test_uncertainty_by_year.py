@@ -168,6 +168,16 @@ def test_a_growing_backlog_says_the_fte_is_work_done_and_the_chart_goes_where_th
     assert "not the work that arrived" not in fte[0]  # the first year: nothing to compare with
     assert "The items waiting at the end of the year grew from 3,200 the year before to 90,000" in fte[1] and "not the work that arrived" in fte[1]
     assert "not the work that arrived" not in fte[2]  # 90,000 to 95,000: within a steady backlog's swing
+    # a flat FTE beside a growing backlog is the staff's limit, not certainty about the demand
+    assert "barely move it, not because the demand is known but because the staff could do no more" in fte[1]
+    assert "barely move it: its spread is the luck of the draw" in fte[0] and "could do no more" not in fte[0]
+    backlog_2030 = next(line for line in lines if line.startswith("Items waiting at the end of the year, 2030"))
+    assert "Most of the input part (90%) comes from the ai-growth" in backlog_2030
+    minority = by_year.assign(driver_share=by_year.driver_share.where(by_year.driver == "", 0.29))
+    backlog_2030 = next(line for line in year_findings(minority, load_scenario("scenarios/growth-central.yaml"))
+                        if line.startswith("Items waiting at the end of the year, 2030"))
+    assert "The largest share of the input part (29%) comes from the ai-growth" in backlog_2030  # 29% is not "most"
+    assert "95% of runs between 85,500 and 104,500" in backlog_2030  # whole counts: no end rounded past the mean
     assert chart_year(by_year) == ("2030", "backlog_end")  # the inputs move no year's FTE: chart what they move
     assert chart_year(by_year.assign(driver="")) == ("2030", "fte_review_work")
 

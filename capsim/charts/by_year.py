@@ -5,8 +5,9 @@ each calendar year at its own level (:mod:`capsim.periods`): on top, the share o
 items assessed within its deadline, with the target; below, the backlog as the number
 waiting averaged over the year (``backlog_mean``: exact, not a sample at one moment). Each
 point is the mean over the replications with its 95% interval; part years say their months
-(periods under four weeks are left out). The title compares whole years, and names the year a
-target is first missed, a part year (with its months) if that is already below it.
+(periods under four weeks are left out). The title compares the first year of three months or
+more with the last (:data:`HEADLINE_PERIOD_DAYS`), part years with their months, and names the
+year a target is first missed.
 """
 
 from __future__ import annotations
@@ -33,16 +34,21 @@ if TYPE_CHECKING:  # pragma: no cover
 
 WHOLE_YEAR_DAYS = 360
 """A calendar period covering at least this many days of the measured window is a whole year:
-only whole years are compared in headlines and chart titles."""
+totals (hours, FTE, costs) are compared in headlines and titles for whole years only."""
 
 def is_whole_year(days: float) -> bool:
     """Whether a calendar period covering ``days`` days of the measured window is a whole year
-    (:data:`WHOLE_YEAR_DAYS`): the rule every headline and chart title uses to name a year."""
+    (:data:`WHOLE_YEAR_DAYS`): the rule every headline and chart title comparing totals uses."""
     return days >= WHOLE_YEAR_DAYS
 
 
 SHORTEST_PERIOD_DAYS = 28
 """Part years shorter than this many days are left out of the charts (too short to compare)."""
+
+HEADLINE_PERIOD_DAYS = 90
+"""Part years of at least this many days (a quarter) are compared in titles and findings, with
+their months: a share or an average is a level whatever the period's length, and a first year
+of nine months already far below target must not be skipped for the whole years after it."""
 
 
 def year_labels(result: SimulationResult, shortest_days: float = SHORTEST_PERIOD_DAYS) -> dict[str, str]:
@@ -108,28 +114,28 @@ def by_year(result: SimulationResult) -> Figure:
     periods = list(labels)
     x = np.arange(len(periods))
     slas = [sla for sla in s.sla if f"sla_{sla.priority}" in set(result.period_summary.metric)]
-    whole = whole_years(result)
+    compared = year_labels(result, HEADLINE_PERIOD_DAYS)
     parts = []
     for sla in slas:
         rows = year_rows(result, f"sla_{sla.priority}")
-        rows = rows[rows.index.isin(whole)]
+        rows = rows[rows.index.isin(compared)]
         what = f"{items_words(s, sla.priority)} assessed within {duration_text(sla.within)}"
         if rows.empty:
-            parts.append(f"{what.capitalize()}, by calendar year (no whole year measured)")
+            parts.append(f"{what.capitalize()}, by calendar year (no year of three months or more measured)")
             continue
         first, last = rows["mean"].iloc[0], rows["mean"].iloc[-1]
-        change = (f"{percent(first, 1 if first > 0.99 else 0)} in {rows.index[0]} to "
-                  f"{percent(last, 1 if last > 0.99 else 0)} in {rows.index[-1]}" if len(rows) > 1
-                  else f"{percent(last, 1 if last > 0.99 else 0)} in {rows.index[-1]}")
+        change = (f"{percent(first, 1 if first > 0.99 else 0)} in {labels[rows.index[0]]} to "
+                  f"{percent(last, 1 if last > 0.99 else 0)} in {labels[rows.index[-1]]}" if len(rows) > 1
+                  else f"{percent(last, 1 if last > 0.99 else 0)} in {labels[rows.index[-1]]}")
         missed = first_missed(result, sla.priority)
         verdict = (f"the {percent(sla.target)} target is first missed in {labels[missed]}" if missed
                    else f"the {percent(sla.target)} target is met every year")
         parts.append(f"{what.capitalize()}: {change}; {verdict}")
     backlog = year_rows(result, "backlog_mean")
-    kept = backlog[backlog.index.isin(whole)]
+    kept = backlog[backlog.index.isin(compared)]
     title = "; ".join(parts[:2]) if parts else (
-        f"Items waiting, averaged over each year: {count_words(kept['mean'].iloc[0])} in {kept.index[0]} to "
-        f"{count_words(kept['mean'].iloc[-1])} in {kept.index[-1]}" if len(kept) > 1 else
+        f"Items waiting, averaged over each year: {count_words(kept['mean'].iloc[0])} in {labels[kept.index[0]]} to "
+        f"{count_words(kept['mean'].iloc[-1])} in {labels[kept.index[-1]]}" if len(kept) > 1 else
         "Items waiting, averaged over each calendar year")
 
     with styled():

@@ -15,14 +15,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
 
 
-def uncertain_inputs_text(scenario: Scenario) -> str:
-    """A sentence on the scenario's uncertain inputs and the two-level design that samples them ("" if none)."""
+def uncertain_inputs_text(scenario: Scenario, sampled: bool = False) -> str:
+    """A sentence on the scenario's uncertain inputs and the two-level design that samples them ("" if none);
+    ``sampled``: for capsim uncertainty's own report, whose runs sample them (not at their medians)."""
     if not scenario.uncertain:
         return ""
     keys = ", ".join(i.key for i in scenario.uncertain)
     given = "is given as a distribution" if len(scenario.uncertain) == 1 else "are given as distributions"
-    return (f" {how_many(len(scenario.uncertain), 'input')} {given} ({keys}); the runs reported here use "
-            "their medians. capsim uncertainty samples them: parameter sets from a Latin hypercube (by default) "
+    used = "the runs reported here sample them" if sampled else "the runs reported here use their medians"
+    return (f" {how_many(len(scenario.uncertain), 'input')} {given} ({keys}); {used}. "
+            "capsim uncertainty samples them: parameter sets from a Latin hypercube (by default) "
             "(scipy.stats.qmc), each run for several replications under common random numbers, give each result a "
             "run-to-run, an input and a total 95% interval, with their Monte Carlo error, and rank the inputs by "
             "the share of the result's input variance each explains (rank regression).")

@@ -24,7 +24,8 @@ from capsim.report.stress_des import uncertain_inputs_text
 from capsim.scenario import Scenario
 from capsim.uncertainty import (NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
                                 estimated_share, NOT_NAMED, why_no_input_named)
-from capsim.words import count_words, duration_unit, metric_words, percent, value_text, year_metric_label
+from capsim.words import (count_words, duration_unit, fmt, is_share, metric_words, percent, value_text,
+                          year_metric_label)
 
 HEADLINE = ("backlog_end", "wait_mean", "analyst_hours", "utilisation", "cost_total")
 """Results the findings speak of, when the run has them."""
@@ -68,10 +69,16 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
 def amount_text(metric: str, value: float, currency: str, unit: str | None = None) -> str:
     """A metric's value in words (:func:`capsim.words.value_text`), money after its currency as
     :func:`capsim.words.money` writes it (GBP 410,000; GBP 12.50 per item), FTE to a tenth; a
-    duration in the ``unit`` of its sentence (:func:`capsim.words.duration_unit`)."""
+    duration in the ``unit`` of its sentence (:func:`capsim.words.duration_unit`); a count whole,
+    as summary.csv gives it (:func:`capsim.words.fmt`: 102,945 h), since at two figures an
+    interval's end could round past its mean (99,000 to 100,000 around 101,398)."""
     if metric.startswith("fte") and math.isfinite(value):
         return f"{value:,.1f}"
-    return f"{currency} {value_text(metric, value)}" if metric.startswith("cost") else value_text(metric, value, unit)
+    if metric.startswith("cost"):
+        return f"{currency} {value_text(metric, value)}"
+    if is_share(metric) or not math.isfinite(value) or metric.startswith(("wait_", "time_to_assessment")):
+        return value_text(metric, value, unit)
+    return fmt(metric, value) + (" h" if metric == "analyst_hours" else "")
 
 
 def period_text(period: str, days: float) -> str:
@@ -144,8 +151,12 @@ def year_findings(by_year: pd.DataFrame, scenario: Scenario,
                     f"{say(row.run_low)} to {say(row.run_high)}).")
             why = "" if row.driver else why_no_input_named(pd.Series(row._asdict()))
             if row.driver:
-                line += (f" Most of the input part ({percent(estimated_share(row.driver_share))}) comes from the "
-                         f"{row.driver}: collect that first.")
+                line += (f" {'Most' if row.driver_share > 0.5 else 'The largest share'} of the input part "
+                         f"({percent(estimated_share(row.driver_share))}) comes from the {row.driver}: collect that "
+                         "first.")
+            elif why == "negligible" and grew:
+                line += (" The uncertain inputs barely move it, not because the demand is known but because the "
+                         "staff could do no more.")
             elif why == "negligible":
                 line += " The uncertain inputs barely move it: its spread is the luck of the draw."
             elif why == "unclear":
@@ -193,7 +204,7 @@ def chart_year(by_year: pd.DataFrame) -> tuple[str, str] | None:
 
 def methods_text(scenario: Scenario, sets: int, replications: int, sampler: str) -> str:
     """The two-level design in a paragraph, with this run's sizes."""
-    return (uncertain_inputs_text(scenario).strip()
+    return (uncertain_inputs_text(scenario, sampled=True).strip()
             + f" This run: {sets} parameter sets ({SAMPLER_NAMES[sampler]}) × "
             f"{replications} replications. The input interval is the 2.5% to 97.5% range of the set means, shrunk "
             "towards the grand mean so that each mean's own run-to-run noise does not widen it; the run-to-run "

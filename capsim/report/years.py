@@ -14,7 +14,7 @@ import html
 import math
 from typing import TYPE_CHECKING
 
-from capsim.charts.by_year import first_missed, whole_years, year_labels, year_rows
+from capsim.charts.by_year import HEADLINE_PERIOD_DAYS, first_missed, year_labels, year_rows
 from capsim.words import duration_text, fmt, interval, items_words, metric_label, percent, year_metric_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,32 +71,34 @@ def year_table_html(result: SimulationResult) -> str:
 
 
 def year_findings(result: SimulationResult) -> list[str]:
-    """Sentences that compare whole years' levels, and name the year a target is first missed: a
-    part year (with its months, :func:`capsim.charts.by_year.first_missed`) if that is already
-    below it. Other part years are in the table, not in a sentence."""
+    """Sentences that compare the years' levels of service, from the first measured year to the
+    last, and name the year a target is first missed. A share is a level, so a part year of three
+    months or more counts (:data:`~capsim.charts.by_year.HEADLINE_PERIOD_DAYS`), named with its
+    months ("2027 (Apr–Dec)"): skipping it would hide a first year already far below target."""
     s = result.scenario
-    whole = whole_years(result)
-    if result.period_summary.empty or len(whole) < 2:
+    labels = year_labels(result, HEADLINE_PERIOD_DAYS)
+    if result.period_summary.empty or len(labels) < 2:
         return []
     currency = s.costs.currency
     found = []
     for sla in s.sla:
         metric = f"sla_{sla.priority}"
         rows = year_rows(result, metric)
-        rows = rows[rows.index.isin(whole)]
+        rows = rows[rows.index.isin(labels)]
         if len(rows) < 2:
             continue
         what = items_words(s, sla.priority)
         first, last = rows.index[0], rows.index[-1]
+        named = {first: labels[first], last: labels[last]}
         missed = first_missed(result, sla.priority)
         late = lambda p: 1 - float(rows.loc[p, "mean"])
         ci = lambda p: interval(metric, 1 - float(rows.loc[p, "ci_high"]), 1 - float(rows.loc[p, "ci_low"]), currency,
                                 ref=late(p))
         found.append(f"{what.capitalize()} waiting longer than {duration_text(sla.within)} rise from "
-                     f"{fmt(metric, late(first))} in {first} ({ci(first)}) to {fmt(metric, late(last))} in {last} "
-                     f"({ci(last)})." if late(last) > late(first) else
+                     f"{fmt(metric, late(first))} in {named[first]} ({ci(first)}) to {fmt(metric, late(last))} in "
+                     f"{named[last]} ({ci(last)})." if late(last) > late(first) else
                      f"{what.capitalize()} waiting longer than {duration_text(sla.within)}: {fmt(metric, late(first))} "
-                     f"in {first} ({ci(first)}), {fmt(metric, late(last))} in {last} ({ci(last)}).")
+                     f"in {named[first]} ({ci(first)}), {fmt(metric, late(last))} in {named[last]} ({ci(last)}).")
         if missed:
             row = year_rows(result, metric).loc[missed]
             found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is first "
@@ -104,5 +106,5 @@ def year_findings(result: SimulationResult) -> list[str]:
                          f"({interval(metric, row.ci_low, row.ci_high, currency, ref=row['mean'])}).")
         else:
             found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is met "
-                         f"on average in every year from {first} to {last}.")
+                         f"on average in every year from {named[first]} to {named[last]}.")
     return found
