@@ -225,3 +225,20 @@ def test_the_uncertainty_methods_say_their_runs_sample_the_inputs():
 
     text = methods_text(load_scenario("scenarios/growth-central.yaml"), 16, 3, "lhs")
     assert "the runs reported here sample them" in text and "use their medians" not in text
+
+
+def test_a_chart_description_gives_a_share_axis_as_its_ticks_do():
+    """The by-year chart's text said "Share within deadline up, 0 to 1.02" beside ticks of 0% to 100%."""
+    import matplotlib.pyplot as plt
+
+    from capsim.charts.describe import describe
+    from capsim.charts.parts import PercentTicks
+
+    figure, ax = plt.subplots()
+    ax.plot([0, 1], [0.2, 0.9])
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel("Share within deadline")
+    ax.yaxis.set_major_formatter(PercentTicks())
+    text = describe(figure)
+    plt.close(figure)
+    assert "Share within deadline up, 0% to 102%" in text

@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from capsim.charts.parts import PercentTicks
 from capsim.words import plain_number
 
 
@@ -25,7 +26,7 @@ def _flat(text: str) -> str:
 
 def _range(low: float, high: float, formatter) -> str:
     """An axis range as its own tick labels would write it (percentages, thousands), else plainly."""
-    if isinstance(formatter, (PercentFormatter, FuncFormatter)):
+    if isinstance(formatter, (PercentFormatter, PercentTicks, FuncFormatter)):
         a, b = formatter(low, None), formatter(high, None)
         if any(ch.isdigit() for ch in a + b):
             return f"{_flat(a)} to {_flat(b)}"
