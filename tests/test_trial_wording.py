@@ -242,3 +242,21 @@ def test_a_chart_description_gives_a_share_axis_as_its_ticks_do():
     text = describe(figure)
     plt.close(figure)
     assert "Share within deadline up, 0% to 102%" in text
+
+
+def test_the_time_chart_s_axis_is_in_the_unit_of_its_title():
+    """The title said "within 0.87 days" over an axis of hours (the dot at 21): a reader matching
+    the two had to convert. The axis is now in the title's unit, deadlines with it."""
+    from capsim.charts.waits import time_to_assessment
+
+    scenario = load_scenario("scenarios/base.yaml")
+    per_replication = pd.DataFrame({"replication": [0, 1], "wait_mean": [24.0, 25.0], "wait_p90": [51.0, 52.0],
+                                    "time_to_assessment_p50": [20.5, 21.0], "time_to_assessment_p90": [51.5, 52.5],
+                                    "time_to_assessment_p95": [58.0, 59.0], "sla_normal": [0.999, 0.9995]})
+    figure = time_to_assessment(per_replication, scenario, seed=1)
+    title = " ".join(figure._suptitle.get_text().split())
+    axis = figure.axes[0]
+    deadline = [line.get_xdata()[0] for line in axis.get_lines() if line.get_linestyle() == "--"]
+    plt.close(figure)
+    assert "within 0.86 days, nine in ten within 2.2 days" in title
+    assert axis.get_xlabel() == "Days from arrival" and deadline == [3.0]  # the 72 h deadline, in days

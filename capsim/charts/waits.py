@@ -12,7 +12,7 @@ from capsim.charts.parts import PercentTicks, nanmean, replication_strip, replic
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_HOUR
-from capsim.words import duration_text, durations_words, items_words, percent
+from capsim.words import UNIT_HOURS, duration_text, duration_unit, durations_words, items_words, percent
 
 
 TIME_METRICS = [
@@ -23,6 +23,9 @@ TIME_METRICS = [
     ("time_to_assessment_p95", "Time to assessment, 95th pct"),
 ]
 """Time metrics drawn by :func:`time_to_assessment`, in hours, with their row labels."""
+
+AXIS_UNITS = {"min": "Minutes", "h": "Hours", "days": "Days"}
+"""The time axis's words for each unit of :func:`capsim.words.duration_unit`."""
 
 
 def all_items_words(scenario: Scenario) -> str:
@@ -41,16 +44,18 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
     spread of single items' waits. Per priority, only SLA attainment is measured.
     """
     reps = replications_in(per_replication)
-    rows = [(label, per_replication[m].to_numpy(dtype=float)) for m, label in TIME_METRICS if m in per_replication]
+    p50 = nanmean(per_replication.get("time_to_assessment_p50", []))
+    p90 = nanmean(per_replication.get("time_to_assessment_p90", []))
+    half, nine_in_ten = durations_words(p50, p90)  # one title, one unit: the axis's too
+    unit = duration_unit(p50, p90) if np.isfinite([p50, p90]).any() else "h"
+    per = UNIT_HOURS[unit]  # hours in one unit of the axis
+    rows = [(label, per_replication[m].to_numpy(dtype=float) / per) for m, label in TIME_METRICS if m in per_replication]
     finite = np.concatenate([v[np.isfinite(v)] for _, v in rows]) if rows else np.zeros(0)
     positive = finite[finite > 0]
     slas = [s for s in scenario.sla if f"sla_{s.priority}" in per_replication]
-    deadlines = [s.within / SECONDS_PER_HOUR for s in slas]
+    deadlines = [s.within / SECONDS_PER_HOUR / per for s in slas]
     log = len(positive) > 0 and (max(positive.max(), *deadlines) if deadlines else positive.max()) / max(positive.min(), 1e-9) > 60
 
-    p50 = nanmean(per_replication.get("time_to_assessment_p50", []))
-    p90 = nanmean(per_replication.get("time_to_assessment_p90", []))
-    half, nine_in_ten = durations_words(p50, p90)  # one title, one unit
     title = f"Half of {all_items_words(scenario)} are assessed within {half}, nine in ten within {nine_in_ten}"
     if slas:
         s = slas[0]
@@ -82,7 +87,7 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
         for i, (s, d) in enumerate(zip(slas, deadlines)):
             ax.axvline(d, color=colours[i % len(colours)], linestyle="--", linewidth=1.8,
                        label=f"{s.priority} deadline {duration_text(s.within)}")
-        ax.set_xlabel("Hours from arrival" + (" (log scale)" if log else ""))
+        ax.set_xlabel(f"{AXIS_UNITS[unit]} from arrival" + (" (log scale)" if log else ""))
         ax.set_title(f"Each dot: one replication ({reps} in all); all priorities pooled", loc="left", fontsize=12,
                      color=MUTED)
         handles, labels = ax.get_legend_handles_labels()
