@@ -53,9 +53,7 @@ def figure_origin(fid: str) -> tuple[str, tuple[str, ...]]:
         except (OSError, TypeError):
             return
         prefixes = series_prefixes(src, calibration)
-        from capsim.growth_fit import KNOWN_SERIES
-
-        names_series = any(w in KNOWN_SERIES for w in re.findall(r"[\"']([a-z0-9-]+)[\"']", src))
+        names_series = any(w in growth_fit.KNOWN_SERIES for w in re.findall(r"[\"']([a-z0-9-]+)[\"']", src))
         for lit in re.findall(r"[\"']([A-Za-z0-9_]+)[\"']", src):
             if lit in known:
                 found.append(lit)  # read directly: cited whatever its year

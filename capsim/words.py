@@ -308,6 +308,11 @@ def grant_sla_names(scenarios: Any) -> dict[str, str]:
     return named
 
 
+def is_wait(metric: str) -> bool:
+    """True for the waits and times to assessment: metrics in hours, written as durations."""
+    return metric.startswith(("wait_", "time_to_assessment"))
+
+
 def is_share(metric: str) -> bool:
     """True for metrics shown as percentages: shares between 0 and 1, and utilisation (of
     rostered or usable hours, in all or per team; it can pass 1 with overtime)."""
@@ -321,7 +326,7 @@ def value_text(metric: str, value: float, unit: str | None = None) -> str:
         return "n/a"
     if is_share(metric):
         return percent(value, 1 if 0.99 < value < 1 else 0)
-    if metric.startswith(("wait_", "time_to_assessment")) or metric == "exposure_hours_per_analyst_day":
+    if is_wait(metric) or metric == "exposure_hours_per_analyst_day":
         return hours_words(value, unit)
     if metric == "analyst_hours":
         return f"{count_words(value)} h"

@@ -11,8 +11,8 @@ from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from capsim.report.years import year_findings
 from capsim.charts.waits import all_items_words
-from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, items_words, metric_label,
-                          metric_words, percent, signed, wait_words)
+from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait, items_words,
+                          metric_label, metric_words, percent, signed, wait_words)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -126,7 +126,7 @@ def comparison_lines(table: pd.DataFrame, scenario: Any = None) -> dict[str, lis
             unit = " points" if share else ""
             label = metric_label(metric, scenario)
             lo, hi = row.diff_ci_low, row.diff_ci_high
-            if metric.startswith(("wait_", "time_to_assessment")):  # hours, in the unit of the findings' waits
+            if is_wait(metric):  # hours, in the unit of the findings' waits
                 days = duration_unit(d, lo, hi) == "days"
                 label, unit = metric_words(metric, scenario), " days" if days else " h"
                 d, lo, hi = (x / 24 for x in (d, lo, hi)) if days else (d, lo, hi)

@@ -24,7 +24,7 @@ from capsim.report.stress_des import uncertain_inputs_text
 from capsim.scenario import Scenario
 from capsim.uncertainty import (NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
                                 estimated_share, NOT_NAMED, why_no_input_named)
-from capsim.words import (count_words, duration_unit, fmt, is_share, metric_words, percent, value_text,
+from capsim.words import (count_words, duration_unit, fmt, is_share, is_wait, metric_words, percent, value_text,
                           year_metric_label)
 
 HEADLINE = ("backlog_end", "wait_mean", "analyst_hours", "utilisation", "cost_total")
@@ -76,7 +76,7 @@ def amount_text(metric: str, value: float, currency: str, unit: str | None = Non
         return f"{value:,.1f}"
     if metric.startswith("cost"):
         return f"{currency} {value_text(metric, value)}"
-    if is_share(metric) or not math.isfinite(value) or metric.startswith(("wait_", "time_to_assessment")):
+    if is_share(metric) or is_wait(metric) or not math.isfinite(value):
         return value_text(metric, value, unit)
     return fmt(metric, value) + (" h" if metric == "analyst_hours" else "")
 
