@@ -17,7 +17,11 @@ each new year, and for each calendar year (or part of one) capsim counts:
   enabled tool's annual cost pro rata and its per-item cost; ``overheads``: their share;
 * ``total_cost`` (staff, tooling and overheads), ``assessed`` (items from the streams whose assessment started that year)
   and ``cost_per_assessed`` = total_cost / assessed;
-* with more than one team, ``fte_<team>`` and ``salaries_<team>`` per team.
+* with more than one team, ``fte_<team>`` and ``salaries_<team>`` per team;
+* per SLA, ``sla_<priority>``: the share of the streams' items of that priority arriving that
+  year assessed within its deadline (as in summary.csv), the service the money bought: with
+  the same staff, a cost per assessed item that falls as demand grows is work queueing up,
+  not efficiency, and this column shows it.
 
 A row ``all`` covers the whole measured period (FTE time-weighted). Each measure is the mean
 across replications with a 95% Student-t interval. When several scenarios are compared,
@@ -40,7 +44,7 @@ from capsim import engine
 from capsim.costs import LINES, calendar_years, cost_lines
 from capsim.experiment import check_size
 from capsim.records import Replication
-from capsim.metrics import metric_range
+from capsim.metrics import metric_range, sla_attainment
 from capsim.results import mean_ci
 from capsim.scenario import Scenario, ScenarioError
 from capsim.units import SECONDS_PER_DAY
@@ -125,9 +129,24 @@ def _piece(scenario: Scenario, rep: Replication, a: float, b: float, arrived: np
 
 
 def run_budget(scenario: Scenario, seed: int, replication: int) -> pd.DataFrame:
-    """Simulate one replication and return its budget rows (picklable, for worker processes)."""
-    frame = replication_budget(scenario, engine.simulate_replication(scenario, seed, replication))
+    """Simulate one replication and return its budget rows with the service each year bought
+    (:func:`with_service`; picklable, for worker processes)."""
+    rep = engine.simulate_replication(scenario, seed, replication)
+    frame = with_service(replication_budget(scenario, rep), scenario, rep)
     frame.insert(0, "replication", replication)
+    return frame
+
+
+def with_service(frame: pd.DataFrame, scenario: Scenario, rep: Replication) -> pd.DataFrame:
+    """``frame`` (one replication's rows of :func:`replication_budget`, calendar years then ``all``)
+    with a share column ``sla_<priority>`` per SLA: of the streams' items of that priority arriving
+    in the year (``all``: after the warm-up), the share assessed within the SLA's deadline, as
+    ``sla_<priority>`` of summary.csv (:func:`capsim.metrics.sla_attainment`; NaN where none is known)."""
+    years = calendar_years(scenario, rep.warmup, rep.horizon)
+    for sla in scenario.sla:
+        frame[f"sla_{sla.priority}"] = [
+            *(sla_attainment(scenario, rep, sla.priority, sla.within, window=(a, b)) for _, a, b in years),
+            sla_attainment(scenario, rep, sla.priority, sla.within)]
     return frame
 
 
@@ -188,7 +207,9 @@ def budget(scenarios: list[Scenario], replications: int | None = None, seed: int
                 if progress:
                     progress(len(outcomes), len(tasks))
     per_replication = stacked(outcomes, tasks, names)
-    return BudgetResult(list(scenarios), seed, replications, per_replication, summarise_budget(per_replication, names))
+    service = [c for c in per_replication if c.startswith("sla_")]
+    return BudgetResult(list(scenarios), seed, replications, per_replication,
+                        summarise_budget(per_replication, names, service))
 
 
 def stacked(outcomes: dict[tuple[int, int], pd.DataFrame], tasks: list[tuple[int, int]],

@@ -43,6 +43,20 @@ def path(name: str) -> Path:
     return file
 
 
+def name_of(file: Path) -> str | None:
+    """The name of the bundled scenario ``file`` is (``base``), or None for any other file."""
+    try:
+        return file.stem if file.resolve().parent == folder().resolve() else None
+    except (OSError, RuntimeError):  # a file that cannot be resolved (a link loop) is not a bundled one
+        return None
+
+
+def shown(file: Path) -> str:
+    """A scenario file as a message names it: a bundled scenario by its name (``base``), never by
+    the folder capsim is installed in; any other as given (a relative path stays relative)."""
+    return name_of(file) or str(file)
+
+
 def copy(name: str, target: Path) -> list[Path]:
     """Write bundled scenario ``name`` into folder ``target`` as a starting point; return the files written.
 

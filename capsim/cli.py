@@ -199,7 +199,7 @@ def load(name: str, overrides: list[str] | None) -> tuple[Scenario, Path]:
         loaded = load_scenario(path, overrides or [])
     except ScenarioError as err:
         fail(str(err))
-    warn(f"{path}: warning: {line}" for line in scenario_warnings(loaded))
+    warn(f"{bundled.shown(path)}: warning: {line}" for line in scenario_warnings(loaded))
     return loaded, path
 
 
@@ -284,6 +284,13 @@ def print_headline(result: SimulationResult) -> None:
                       interval(name, row.ci_low, row.ci_high, currency, ref=mean))
     out_console.print(table)
     out_console.print(f"Times in hours (run-out in days); cost in {currency}. Metric names as in summary.csv.", style="dim")
+    for sla in s.sla:  # an SLA share that is NaN in every replication: say why, not "one replication"
+        name = f"sla_{sla.priority}"
+        if name in rows.index and math.isnan(rows.loc[name, "mean"]):
+            out_console.print(f"{name}: in none of the {result.replications} replications did a {sla.priority} item "
+                              "from the streams have a known outcome; it counts the streams' items at their intake "
+                              f"team, not referrals (sla_{sla.priority}_<team> counts those at each team).",
+                              style="dim", soft_wrap=True, markup=False)
     print_staff_notes(s, rows)
 
 
@@ -331,7 +338,7 @@ def run(
     if loaded.uncertain:  # a run uses their central values; the two-level run is its own command
         from capsim.words import how_many
 
-        warn([f"{path}: note: {how_many(len(loaded.uncertain), 'uncertain input')} "
+        warn([f"{bundled.shown(path)}: note: {how_many(len(loaded.uncertain), 'uncertain input')} "
               f"({', '.join(i.key for i in loaded.uncertain)}) "
               f"run at their medians; capsim uncertainty {scenario} samples them"])
     result, target = simulate_and_write(ctx, loaded, path, out, replications, seed, workers, set_, report=not no_report)
@@ -388,7 +395,7 @@ def validate(
     Example: capsim validate scenarios/base.yaml
     """
     loaded, path = load(scenario, set_)
-    out_console.print(f"{path}: valid scenario {loaded.name!r}: {len(loaded.demand)} stream(s), "
+    out_console.print(f"{bundled.shown(path)}: valid scenario {loaded.name!r}: {len(loaded.demand)} stream(s), "
                       f"{len(loaded.workforce)} team(s), horizon {loaded.clock.horizon / 86400:g} days.",
                       markup=False, soft_wrap=True)
 
@@ -532,7 +539,7 @@ def calibrate(
 
     loaded, path = load(target, set_)
     if not loaded.targets:
-        fail(f"{path}: targets: this scenario declares no calibration targets "
+        fail(f"{bundled.shown(path)}: targets: this scenario declares no calibration targets "
              "(a list of {metric, published, tolerance or binomial_of})")
     result, folder = simulate_and_write(ctx, loaded, path, out, replications, seed, workers, set_,
                                         extra=lambda r: {"calibration.csv": check_targets(r)})
@@ -566,7 +573,7 @@ def calibrate_team(scenario: str | None, team: str | None, utilisation: float, o
     try:
         derived = derive(loaded, team, utilisation)
     except ValueError as err:
-        fail(f"{path}: {err}")
+        fail(f"{bundled.shown(path)}: {err}")
     out_console.print(derived.summary(), markup=False, soft_wrap=True)
     out_console.print("\nScenario fragment (replace the review time with it):", markup=False)
     out_console.print(yaml.safe_dump(derived.fragment(), sort_keys=False, default_flow_style=None).rstrip(),
@@ -751,9 +758,12 @@ def compare(
         table.to_csv(folder / "comparison.csv", index=False)
         pd.concat([r.summary_by_period() for r in results]).to_csv(folder / "summary.csv", index=False)
         write_manifest(folder, "compare", {"compared": records})
+    from capsim.compare import referral_balance
     from capsim.side_effects import SIDE_EFFECT_DESCRIPTIONS
 
+    balance = referral_balance(table)  # the detector's expected effect beside the change in referrals
     shown = table[table.metric.isin(HEADLINE + ["backlog_mean", *SIDE_EFFECT_DESCRIPTIONS]
+                                    + (["referred"] if balance else [])
                                     + [m for m in table.metric if m.startswith(("sla_", "victim_id"))])]
     from capsim.words import fmt, is_share, metric_label, signed
 
@@ -776,9 +786,18 @@ def compare(
     out_console.print(f"Times in hours (run-out in days); shares in %, their differences in percentage points; "
                       f"cost in {currency}. comparison.csv gives each metric by its name in summary.csv.", style="dim",
                       soft_wrap=True)
-    notes = {row.metric: row.note for row in shown.itertuples() if row.note}
-    for metric, note in notes.items():
-        out_console.print(f"{metric}: {note}", style="dim", soft_wrap=True, markup=False)
+    notes: dict[str, list[str]] = {}  # each note once, after every metric it is about
+    for row in shown.itertuples():
+        if row.note and row.metric not in notes.setdefault(row.note, []):
+            notes[row.note].append(row.metric)
+    for note, metrics in notes.items():
+        out_console.print(f"{', '.join(metrics)}: {note}", style="dim", soft_wrap=True, markup=False)
+    for name, (expected, d, low, high) in balance.items():
+        ci = f" (95% CI {signed(low, ref=d)} to {signed(high, ref=d)})" if math.isfinite(low) else ""
+        out_console.print(f"{name}: referrals change by {signed(d)}{ci} against {first.name}; the change the "
+                          f"detector's holdbacks are expected to cause is {signed(expected)} (minus the expected real "
+                          "referrals lost and synthetic referrals avoided above): the drawn change differs from it by "
+                          "chance, each referral being a random draw.", soft_wrap=True, markup=False)
     out_console.print(f"Wrote {target}/: comparison.csv, summary.csv, manifest.json", soft_wrap=True)
 
 
@@ -1009,10 +1028,15 @@ def staff(
     scenario, or extend the scenario with it, to replay the plan), the plan as a chart
     (charts/staffing_plan.png, .svg, .pdf) and manifest.json.
 
-    Exit status: 0 when every period meets its targets; 3 when some period cannot (no headcount
-    up to the bound meets the target, or the limits keep the team below what it needs: shown as
-    "—" with the reason and the best attainable level; the files are still written); 2 for bad
-    input.
+    A hire already late starts when it can (the plan's first day plus the lead time): the table,
+    the notes and plan.yaml are that plan as it can happen, the notes saying what it would have
+    attained with every hire on time.
+
+    Exit status: 0 when every period meets its targets; 3 when some period cannot (met: NO):
+    no headcount up to the bound meets the target (shown as "—" with the reason and the best
+    attainable level), an SLA the roster makes impossible is left out (the headcount is planned
+    for the others, and the period's note says which and why), the limits keep the team below
+    what it needs, or its hires are late; the files are still written; 2 for bad input.
 
     Example: capsim staff base --team analysts --period quarter --confidence 0.9 --replications 20
 
@@ -1052,7 +1076,7 @@ def staff(
                                   seed=seed, workers=workers, progress=progress, limits=limits)
         except (ValueError, ScenarioError) as err:
             bar.stop()
-            fail(f"{path}: {err}")
+            fail(f"{bundled.shown(path)}: {err}")
     table = plan.table()
     fragment = yaml.safe_dump(plan.fragment(), sort_keys=False, default_flow_style=None).rstrip()
     with output_folder(claimed) as folder:
@@ -1062,11 +1086,14 @@ def staff(
             f"{confidence:.0%} of {plan.replications} replications, seed {plan.seed}).\n"
             f"# Merge it into the scenario (teams merge by name), or write a file with\n"
             f"# 'extends: <the scenario file>' above these lines, and run it to replay the plan.\n"
+            f"# New seats start no earlier than the plan's first day ({plan.periods[0].period.first}) plus the "
+            f"hiring lead time:\n# hires late (late_weeks in staffing_plan.csv) start then here, as replayed.\n"
             f"# headcount: {_plan_counts(loaded, plan)}.\n"
             f"{fragment}\n")
         from capsim import charts
 
-        charts.save(charts.staffing_plan(table, loaded, plan.seed, plan.replications, team=plan.team),
+        charts.save(charts.staffing_plan(table, loaded, plan.seed, plan.replications, team=plan.team,
+                                          most_tried=plan.max_headcount),
                     folder / "charts" / "staffing_plan")
         info = manifest(loaded, seed=plan.seed, replications=plan.replications, workers=plan.workers, started=started,
                         wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
@@ -1127,7 +1154,9 @@ def staff(
                       "staffing_plan.csv, plan.yaml, charts/staffing_plan.png, charts/staffing_plan.svg, "
                       "charts/staffing_plan.pdf, manifest.json", markup=False, soft_wrap=True)
     if not plan.attainable:
-        err_console.print("Some period cannot meet its targets (—): exit status 3.", markup=False, highlight=False)
+        missed = ", ".join(str(p.period.index + 1) for p in plan.periods if not p.met)
+        err_console.print(f"Not met (met: NO; see the notes): period {missed}: exit status 3.",
+                          markup=False, highlight=False)
         raise typer.Exit(3)
 
 
@@ -1188,8 +1217,11 @@ def budget(
     currency = first.costs.currency
     shown = Table(title=f"Budget: {result.replications} replications, seed {result.seed}, {currency} "
                   "(means; 95% CI in budget.csv)", title_justify="left")
+    from capsim.words import duration_text, percent
+
+    slas = list({f"sla_{x.priority}": x for s, _ in loaded for x in s.sla}.items())  # the service beside the cost
     columns = ["scenario", "year", "days", "FTE", "hires", "staff", "tooling", "overheads", "total ± 95% CI",
-               "per assessed"]
+               "per assessed", *(f"{x.priority} within {duration_text(x.within)}" for _, x in slas)]
     if len(loaded) > 1:
         columns += ["FTE vs first", "total vs first ± 95% CI"]
     rows = []
@@ -1197,7 +1229,8 @@ def budget(
         cells = [row.scenario, row.year, f"{row.days:g}", f"{row.fte:.2f}", format_value(row.hires), format_value(row.staff_cost),
                  format_value(row.tooling_cost), format_value(row.overheads),
                  with_ci(row.total_cost, row.total_cost_ci_low, row.total_cost_ci_high),
-                 format_value(row.cost_per_assessed)]
+                 format_value(row.cost_per_assessed),
+                 *(percent(getattr(row, c)) for c, _ in slas)]
         if len(loaded) > 1:
             if row.scenario == first.name:
                 cells += ["–", "–"]
@@ -1220,9 +1253,12 @@ def budget(
            for low, high in zip(result.table.total_cost_ci_low, result.table.total_cost_ci_high)):
         out_console.print(f"Total: {NO_SPREAD}.", markup=False, soft_wrap=True)
     print_budget_lines(result.table, result.scenarios, currency)
+    teams = dict.fromkeys(t.team for s, _ in loaded for t in s.workforce)
     out_console.print("total = staff + tooling + overheads (staff: every budget line below but tooling and "
-                      f"overheads). FTE: mean analysts in post (all teams); per assessed: total {currency} per item "
-                      "assessed; costs at each year's prices (costs.inflation)"
+                      f"overheads). FTE: mean staff in post, all teams ({', '.join(teams)}); per assessed: total {currency} per item "
+                      "assessed, beside the share of the streams' items assessed within each SLA's deadline: with the "
+                      "same staff, a lower cost per item where that share falls is work queueing, not efficiency; "
+                      "costs at each year's prices (costs.inflation)"
                       + ("; 'vs first': paired differences from the first scenario (negative saves)."
                          if len(loaded) > 1 else "."), style="dim")
     from capsim.costs import unpriced_note
@@ -1238,6 +1274,30 @@ def budget(
 
 UNCERTAINTY_HEADLINE = ["assessed", "backlog_end", "wait_mean", "time_to_assessment_p90", "analyst_hours",
                         "utilisation", "cost_total"]
+
+
+def names_broken(cell: str, width: int) -> str:
+    """A table cell with each word longer than ``width`` characters (an input's scenario key,
+    ``demand.reports.growth.per_year``, or a long name, ``report-growth``) broken after its dots
+    and hyphens into lines of at most ``width`` (a part longer stays whole), so that a narrow
+    terminal wraps it at those parts instead of cutting it short ("demand.…"); shorter words are
+    left as they are."""
+    def broken(word: str) -> str:
+        lines = [""]
+        for part in word.replace(".", ".\n").replace("-", "-\n").split("\n"):
+            if lines[-1] and len(lines[-1]) + len(part) > width:
+                lines.append("")
+            lines[-1] += part
+        return "\n".join(lines)
+
+    return " ".join(broken(word) for word in cell.split(" "))
+
+
+def column_width(columns: int) -> int:
+    """Characters of text in each of ``columns`` equal columns of a table as wide as the terminal
+    (3 of border and padding each, and the closing border), at least 8: the "matters most" column's
+    width, which its names are broken to (:func:`names_broken`)."""
+    return max(8, (out_console.width - 3 * columns - 1) // columns)
 
 
 @app.command()
@@ -1305,7 +1365,8 @@ def uncertainty(
         fail(f"{err}\nThe other tasks are kept in {target}/{sweeping.TASKS}: run the same command again to finish.")
     except ScenarioError as err:
         fail(str(err))
-    from capsim.report.uncertainty import amount_text, chart_year, driver_text, period_text, write_uncertainty_report
+    from capsim.report.uncertainty import (SAME_IN_EVERY_RUN, amount_text, chart_year, driver_text, period_text,
+                                           write_uncertainty_report)
 
     chart_metric = next((m for m in ("backlog_end", "wait_mean") if m in set(result.summary.metric)), "assessed")
     write_uncertainty_report(Path(target), base, result.summary, result.ranking, plan.sweep.seed, parameter_sets,
@@ -1313,9 +1374,10 @@ def uncertainty(
     currency = base.costs.currency
     years = Table(title=f"{base.name} by year: {parameter_sets} parameter sets × {replications} replications "
                   f"({unc.SAMPLER_NAMES[plan.sampler]}), seed {plan.sweep.seed}; 95% intervals", title_justify="left")
-    for column in ("year", "result", "mean", "run-to-run", "input", "total", "input share",
-                   "matters most (share of the input part)"):
+    cell = column_width(8)
+    for column in ("year", "result", "mean", "run-to-run", "input", "total", "input share"):
         years.add_column(column, justify="right" if column in {"mean", "input share"} else "left")
+    years.add_column("matters most (share of the input part)", width=cell, overflow="fold")
     for row in result.by_year.itertuples():
         span = (lambda low, high, metric=row.metric: f"{amount_text(metric, low, currency)} – "
                 f"{amount_text(metric, high, currency)}")
@@ -1323,14 +1385,15 @@ def uncertainty(
                       amount_text(row.metric, row.mean, currency), span(row.run_low, row.run_high),
                       span(row.input_low, row.input_high), span(row.total_low, row.total_high),
                       words.percent(unc.estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a",
-                      driver_text(row))
+                      names_broken(driver_text(row), cell))
     out_console.print(years)
     out_console.print(unc.REVIEW_FTE_TEXT, style="dim", soft_wrap=True)
     table = Table(title=f"{base.name}, whole run: {parameter_sets} parameter sets × {replications} replications "
                   f"({unc.SAMPLER_NAMES[plan.sampler]}), seed {plan.sweep.seed}; 95% intervals", title_justify="left")
-    for column in ("metric", "mean (± MC s.e.)", "run-to-run", "input", "total", "input share",
-                   "matters most (share of the input part)"):
+    cell = column_width(7)
+    for column in ("metric", "mean (± MC s.e.)", "run-to-run", "input", "total", "input share"):
         table.add_column(column, justify="right" if column in {"mean (± MC s.e.)", "input share"} else "left")
+    table.add_column("matters most (share of the input part)", width=cell, overflow="fold")
     rows = result.summary.set_index("metric")
     top = result.ranking[result.ranking["rank"] == 1].drop_duplicates("metric").set_index("metric")
     wanted = [m for m in UNCERTAINTY_HEADLINE + [m for m in rows.index if m.startswith("sla_")] if m in rows.index]
@@ -1342,7 +1405,7 @@ def uncertainty(
 
         span = (lambda a, b: f"{say(row[a])} – {say(row[b])}")
         if math.isnan(row["input_share"]):
-            share, driver = "n/a", "n/a"
+            share, driver = "n/a", f"none: {SAME_IN_EVERY_RUN}"
         else:
             share = words.percent(unc.estimated_share(row["input_share"]))
             first = top.loc[metric, "first_order"] if metric in top.index else math.nan
@@ -1351,8 +1414,13 @@ def uncertainty(
                       else f"{top.loc[metric, 'input']} ({words.percent(unc.estimated_share(first))})")
         table.add_row(metric, f"{say(row['mean'])} ± {say(row['mc_se_mean'])}",
                       span("run_low", "run_high"), span("input_low", "input_high"), span("total_low", "total_high"),
-                      share, driver)
+                      share, names_broken(driver, cell))
     out_console.print(table)
+    out_console.print("Uncertain inputs:", markup=False)
+    for i in unc.inputs_shown(plan.inputs).itertuples():
+        out_console.print(f"  {i.input}" + ("" if i.keys == i.input else f" = {i.keys}") + f": {i.distribution}; "
+                          f"median {i.median}, 95% {i.low} – {i.high}; source: {i.source}", markup=False,
+                          highlight=False)
     out_console.print(f"Times in hours; cost in {currency}. Input share: the part of the total variance due to the "
                       "uncertain inputs. Matters most: the input explaining the largest share of that input part "
                       f"({unc.RANKED_BY}); none when the inputs cause under {words.percent(unc.NEGLIGIBLE_SHARE)} of "
@@ -1428,8 +1496,14 @@ def grant(
     plans/<scenario>.yaml (the plans, to replay), a chart (charts/grant.png, .svg, .pdf),
     report.html (the grant section) and manifest.json.
 
-    Exit status: 0 when every plan meets its SLAs; 3 when some year cannot (the table says
-    which; the files are still written); 2 for bad input.
+    New seats start no earlier than --from plus the team's hiring lead time, then train: a year
+    whose hires cannot be in post and trained on its first day is costed, simulated and written
+    to plans/ with them late ("hires late by N weeks").
+
+    Exit status: 0 when the plan as costed meets every SLA in every grant year (in at least
+    --confidence of the replications); 3 when some year does not, because no headcount meets
+    its SLAs or its hires are late (the message names the years; the files are still written);
+    2 for bad input.
 
     Example: capsim grant growth-low growth-central growth-high --from 2027-04-01 --years 3
     """
@@ -1477,9 +1551,8 @@ def grant(
             fragment = {"workforce": [p.fragment()["workforce"][0] for p in result.plans[scenario.name]]}
             (folder / "plans" / f"{scenario.name}.yaml").write_text(
                 f"# capsim grant: the staffing plan of {scenario.name} ({portable(str(path))}) for the grant from {first_day}, "
-                f"{years} years,\n# as the solver made it (costed and simulated with no new seat before {first_day} plus the "
-                "hiring lead time). "
-                "Merge it into the scenario to replay it.\n"
+                f"{years} years,\n# as costed and simulated: no new seat starts before {first_day} plus the team's "
+                "hiring lead time (hires late start then). Merge it into the scenario to replay it.\n"
                 + yaml.safe_dump(fragment, sort_keys=False, default_flow_style=None))
         from capsim import charts
         from capsim.report.grant import render_grant_report
@@ -1500,7 +1573,10 @@ def grant(
     out_console.print(f"Took {wall:,.0f} s. Wrote {target}/: grant.csv, grant_replications.csv, plans/, report.html, "
                       "charts/grant.png, charts/grant.svg, charts/grant.pdf, manifest.json", soft_wrap=True, markup=False)
     if not result.attainable:
-        err_console.print("Some grant year cannot meet its SLAs (—): exit status 3.", markup=False, highlight=False)
+        missed = "; ".join(f"{name}, team {plan.team}, {result.years[k].label}" for name, plans in result.plans.items()
+                           for plan in plans for k, period in enumerate(plan.periods) if not period.met)
+        err_console.print(f"Not met as costed (SLAs met in fewer than {confidence:.0%} of the replications): {missed}: "
+                          "exit status 3.", markup=False, highlight=False)
         raise typer.Exit(3)
 
 

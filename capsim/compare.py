@@ -12,7 +12,8 @@ counts other items (those it left at normal) than ``sla_normal`` without it. The
 says so in its ``note`` column, and compares the items by their stream's priority
 (``sla_<priority>_original``; without a classifier that is ``sla_<priority>`` itself). A
 tool's side effects (:mod:`capsim.side_effects`) are 0 in a run without the tool, so they
-are compared beside its savings.
+are compared beside its savings; the detector's are expected counts, and the comparison says
+how they add up to the change in referrals (:func:`referral_balance`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from capsim.experiment import SimulationResult
 from capsim.metrics import metric_range, original_sla_priorities, team_priorities, used_priorities
 from capsim.results import mean_ci
 from capsim.scenario import Scenario
-from capsim.side_effects import absent_means_zero
+from capsim.side_effects import DETECTOR_METRICS, absent_means_zero
 
 COMPARISON_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "difference", "difference_ci_low",
                       "difference_ci_high", "note"]
@@ -83,6 +84,37 @@ def definition_notes(results: list[SimulationResult]) -> dict[str, str]:
     return notes
 
 
+DETECTOR_NOTE = ("is an expected count, not a drawn one (each item the flag held back weighted by its referral "
+                 "rule's share); referrals_lost_real + referrals_avoided_synthetic is the expected fall in referred "
+                 "that the detector causes, which the drawn fall matches up to chance")
+"""The ``note`` of the detector's side effects (:data:`capsim.side_effects.DETECTOR_METRICS`)."""
+
+
+def detector_notes(results: list[SimulationResult]) -> dict[str, str]:
+    """Metric → :data:`DETECTOR_NOTE` for the detector's side effects, where any run has them."""
+    present = {m for r in results for m in r.summary.metric}
+    return {m: DETECTOR_NOTE for m in DETECTOR_METRICS if m in present}
+
+
+def referral_balance(table: pd.DataFrame) -> dict[str, tuple[float, float, float, float]]:
+    """Per scenario after the first whose detector side effects differ from the first's, in a
+    :func:`compare` table: the expected change in referrals (counts of items) that the detector
+    causes (minus the paired differences of ``referrals_lost_real`` and
+    ``referrals_avoided_synthetic``), and the paired difference of ``referred`` with its 95% CI:
+    (expected, difference, low, high)."""
+    names = list(dict.fromkeys(table.scenario))
+    out = {}
+    for name in names[1:]:
+        mine = table[table.scenario == name].set_index("metric")
+        if not {"referred", *DETECTOR_METRICS} <= set(mine.index):
+            continue
+        expected = -float(mine.loc[list(DETECTOR_METRICS), "difference"].sum())
+        if expected:
+            row = mine.loc["referred"]
+            out[name] = (expected, float(row.difference), float(row.difference_ci_low), float(row.difference_ci_high))
+    return out
+
+
 def compare(results: list[SimulationResult]) -> pd.DataFrame:
     """Each metric per scenario with its CI, its paired difference against the first scenario,
     and a ``note`` where the metric counts different items in different runs (see the module
@@ -102,7 +134,7 @@ def compare(results: list[SimulationResult]) -> pd.DataFrame:
     tables = like_for_like(results)
     order = list(dict.fromkeys(m for r in results for m in r.summary.metric))
     shared = [m for m in order if all(m in t for t in tables)]
-    notes = definition_notes(results)
+    notes = {**detector_notes(results), **definition_notes(results)}
     rows = []
     for result, table in zip(results, tables):
         for metric in shared:

@@ -3,14 +3,17 @@
 **Staff**, per team with a ``costs.teams.<team>`` entry, in the lines a finance officer keeps
 (:data:`LINES`; FTE are analysts on the team's contract, part-time posts as fractions):
 
-* salaries: ``annual_cost`` per analyst (one person on the team's contract) for a year of
+* salaries: ``annual_cost`` per FTE (one analyst full time on the team's contract) for a year of
   365.25 days (the project's year, as for annual volumes), pro rata by the second. A seat in
-  post is :func:`~capsim.workforce.people_per_seat` analysts (its roster's hours a week over
-  ``contracted_hours``): a Monday-to-Friday seat for all of a 365-day calendar year costs
-  365/365.25 of ``annual_cost``, a 24/7 seat 4.2 times that by default;
+  post is :func:`~capsim.workforce.seat_fte` FTE (its roster's or shift pattern's hours a week
+  over ``contracted_hours``, or the pattern's ``fte``), whichever way the roster is written: a
+  Monday-to-Friday seat for all of a 365-day calendar year costs 365/365.25 of ``annual_cost``,
+  a 24/7 seat 4.2 times that by default;
 * on-costs: ``on_costs`` × salaries (employer's social insurance and pension);
 * recruitment and vetting: ``hire_cost``, and training: ``training_cost``, once per new person
-  (a planned new seat's people, or a leaver's replacement's), charged when they start;
+  (a planned new seat's people, or a leaver's replacement's: the seat's FTE, but at least one
+  person, since a person is at most one FTE: 1.25 for a 50 h seat, 1 for a part-time one),
+  charged when they start;
 * overtime: each hour of overtime worked costs ``overtime_premium`` × the hourly rate,
   ``annual_cost`` over the contracted hours a year (``contracted_hours`` × 52.18);
 * wellbeing: ``wellbeing_hours`` × ``wellbeing_hourly_cost`` per FTE-year in post;
@@ -130,11 +133,11 @@ def team_staff_cost(scenario: Scenario, team: Team, t0: float, t1: float, plan: 
     rates = scenario.costs.teams.get(team.team)
     parts = dict.fromkeys(TEAM_LINES, 0.0)
     tenures = plan.tenures if plan is not None and plan.tenures is not None else planned_tenures(team, scenario.clock)
-    people = people_per_seat(team)
-    # FTE per tenure: its seat's contracted FTE (part-time patterns as fractions), else the roster's
+    # FTE per tenure: its seat's contracted FTE (capsim.workforce.seat_fte), from the plan, else the roster's
     weights = plan.fte[tenures.seat] if plan is not None and plan.fte is not None and plan.tenures is not None \
-        else people
-    per_hire = 1.0 if getattr(team, "shifts", None) is not None else people  # people recruited per new seat
+        else people_per_seat(team)
+    # people recruited per new analyst in a seat: its FTE, at least one (a person is at most one FTE)
+    recruits = np.broadcast_to(np.maximum(weights, 1.0), tenures.new.shape)
     fte_years = 0.0
     if rates is None:
         for _, a, b in calendar_years(scenario, t0, t1):
@@ -151,9 +154,9 @@ def team_staff_cost(scenario: Scenario, team: Team, t0: float, t1: float, plan: 
         parts["on_costs"] += fte * rates.annual_cost * rates.on_costs * index
         parts["wellbeing"] += fte * rates.wellbeing_hours * rates.wellbeing_hourly_cost * index
         parts["licences"] += fte * rates.licence_cost * index
-        hires = int((tenures.new & (tenures.start >= a) & (tenures.start < b)).sum())
-        parts["recruitment"] += hires * per_hire * rates.hire_cost * index
-        parts["training"] += hires * per_hire * rates.training_cost * index
+        recruited = float(recruits[tenures.new & (tenures.start >= a) & (tenures.start < b)].sum())  # people
+        parts["recruitment"] += recruited * rates.hire_cost * index
+        parts["training"] += recruited * rates.training_cost * index
         if overtime_hours:
             if plan is not None:
                 worked = plan.present_shifts_between(a, b)

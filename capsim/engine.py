@@ -121,6 +121,17 @@ class Referral:
         )
 
 
+def referrals_of(scenario: Scenario, rng: Callable[[str], np.random.Generator]) -> dict[int, list[Referral]]:
+    """Per team index (in :meth:`~capsim.scenario.Scenario.team_order`), its :class:`Referral` to each
+    team it refers items to, the rules in their order; ``rng(name)`` gives a referral's random stream."""
+    team_index = {t.team: i for i, t in enumerate(scenario.workforce)}
+    routes: dict[int, dict[str, list[Route]]] = {i: {} for i in scenario.team_order()}  # receiving team → rules
+    for r in scenario.routing:
+        routes[team_index[r.source]].setdefault(r.to, []).append(r)
+    return {i: [Referral.of(rules, scenario, team_index, rng) for rules in by_team.values()]
+            for i, by_team in routes.items()}
+
+
 def process_rng(seed: int, replication: int, process: str) -> np.random.Generator:
     """The random stream of one stochastic process in one replication.
 
@@ -298,11 +309,7 @@ class Simulation:
         self.stream_team = np.array([self.team_index[scenario.team_of(s)] for s in scenario.demand], dtype=np.int16)
         self.unit_names = sorted({s.unit for s in scenario.demand})
         self.stream_unit = np.array([self.unit_names.index(s.unit) for s in scenario.demand], dtype=np.int64)
-        routes: dict[int, dict[str, list[Route]]] = {i: {} for i in self.order}  # receiving team → rules, in order
-        for r in scenario.routing:
-            routes[self.team_index[r.source]].setdefault(r.to, []).append(r)
-        self.referrals = {i: [Referral.of(rules, scenario, self.team_index, self.rng) for rules in by_team.values()]
-                          for i, by_team in routes.items()}  # team → its referrals to each other team
+        self.referrals = referrals_of(scenario, self.rng)  # team → its referrals to each other team
         self.confirmed = np.zeros(len(scenario.demand), dtype=np.int64)  # criminal items confirmed, per stream
         self.task_rng = {t.team: self.rng(f"task:{t.team}") for t in scenario.workforce}
         self.task_reviews = {t.team: [scenario.review_time(t.team, unit) for unit in self.unit_names]

@@ -10,7 +10,9 @@ first on ``start``, which must be a fiscal-year start):
    ``rate_date``, by default the scenario's own start), as do prices (``costs.price_year``). A
    scenario that starts after ``start`` is refused: its volumes are not known before then.
 2. *Plan* each team that has SLAs, year by year (:func:`capsim.staffing.solve_staffing` with
-   ``period="year"``: hires only, never on noise, the plan replayed), teams that refer work
+   ``period="year"``: hires only, never on noise, the plan replayed as it can happen: no new
+   seat starts before the grant start, the plan's first day, plus the hiring lead time, so a
+   year whose hires are late is replayed, costed and written with them late), teams that refer work
    first, each later team seeing the plans of those before it. Other teams stay as written.
 3. *Cost* the planned scenario per grant year (:func:`capsim.budget.replication_budget`: FTE in
    post, hires, every budget line), with each year's SLA attainment (items arriving that year,
@@ -163,7 +165,7 @@ class GrantResult:
 
     @property
     def attainable(self) -> bool:
-        """True if every plan met every SLA in every year."""
+        """True if every plan, as costed (hires late included), met every SLA in every year."""
         return all(p.attainable for plans in self.plans.values() for p in plans)
 
 
@@ -248,10 +250,9 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
             _check_periods(plan, periods[n])
             team_plans.append(plan)
             team_index = [t.team for t in scenario.workforce].index(team)
-            costed = costed_staffing(plan, start, scenario.workforce[team_index].hiring.lead_time)
-            steps = ", ".join(f"{h} from {d}" for d, h in costed[1:])
-            scenario = with_changes(scenario, team_index, costed).with_override(
-                f"plan: workforce.{team} headcount {costed[0][1]}" + (f", then {steps}" if steps else "")
+            steps = ", ".join(f"{h} from {d}" for d, h in plan.staffing[1:])
+            scenario = with_changes(scenario, team_index, list(plan.staffing)).with_override(
+                f"plan: workforce.{team} headcount {plan.staffing[0][1]}" + (f", then {steps}" if steps else "")
                 + f" (capsim grant, SLAs met in at least {confidence:.0%} of replications)")
         plans[scenario.name] = team_plans
         planned.append(scenario)
@@ -283,46 +284,12 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
             for s in team_slas(planned[i], [t.team for t in planned[i].workforce].index(plan.team)):
                 table.loc[mine, f"{sla_column(planned[i], s.priority, plan.team)}_target"] = s.target
         table.loc[mine, "warmup_days"] = warmup_days(planned[i])
-        late = [max((_late_weeks(plan, planned[i], periods[i], start)[k] for plan in plans[name]), default=0)
-                for k in range(years)]
+        late = [max((plan.periods[k].late_weeks for plan in plans[name]), default=0) for k in range(years)]
         table.loc[mine, "hires_late_weeks"] = late + [max(late)]
     table["cost_note"] = [NO_SPREAD if no_spread(lo, hi, replications) else ""
                           for lo, hi in zip(table.total_cost_ci_low, table.total_cost_ci_high)]
     return GrantResult(planned, plans, periods[0], seed, replications, [warmup_days(s) for s in planned],
                        workers, per_replication, table)
-
-
-def costed_staffing(plan: StaffingPlan, start: dt.date, lead_time: float = 0.0) -> list[tuple[dt.date, int]]:
-    """The plan as costed and simulated: no seat beyond today's starts before it can, the grant start
-    plus the hiring ``lead_time`` (seconds): recruited with the grant's money, the first year's new
-    seats start then (and train for the team's ramp), not before the run as the solver assumes."""
-    arrive = start + dt.timedelta(seconds=lead_time)
-    (first_date, first), *rest = plan.staffing
-    steps = {first_date: min(first, plan.baseline)}
-    for d, h in [(first_date, first), *rest]:  # hires only: later steps raise the headcount
-        steps[max(d, arrive) if h > plan.baseline else d] = h
-    out: list[tuple[dt.date, int]] = []
-    for d, h in sorted(steps.items()):
-        if not out or h != out[-1][1]:
-            out.append((d, h))
-    return out
-
-
-def _late_weeks(plan: StaffingPlan, scenario: Scenario, years: list[GrantYear], start: dt.date) -> list[int]:
-    """Per grant year that needs more seats than the year before, how many weeks after its first day
-    the seats it needs are in post and trained, as costed (0: on time)."""
-    team = next(t for t in scenario.workforce if t.team == plan.team)
-    trained = dt.timedelta(weeks=team.ramp.training_weeks + team.ramp.weeks)
-    steps = [(c.date, c.headcount) for c in team.changes]
-    out, before = [], plan.baseline
-    for period, year in zip(plan.periods, years):
-        needed, late = period.headcount, 0
-        if needed > before:
-            when = None if team.headcount >= needed else next((d for d, h in steps if h >= needed), None)
-            late = 0 if when is None else max(0, math.ceil((when + trained - year.first).days / 7))
-        out.append(late)
-        before = max(before, needed)
-    return out
 
 
 def _check_periods(plan: StaffingPlan, years: list[GrantYear]) -> None:

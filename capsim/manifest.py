@@ -40,9 +40,9 @@ def portable(text: str) -> str:
     if not value.startswith(("/", "~")) and not os.path.isabs(value):
         return text
     path = Path(value).expanduser()
+    if (name := bundled.name_of(path)) is not None:
+        return key + sep + name
     try:
-        if path.resolve().parent == bundled.folder().resolve():
-            return key + sep + path.stem
         return key + sep + str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return key + sep + path.name

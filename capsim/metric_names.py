@@ -21,8 +21,9 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "assessed": "items whose assessment started before the horizon",
     "auto_cleared": "items cleared by automated tooling without review",
     "expired": "items that expired unassessed (missed takedowns)",
-    "waiting": "items still waiting at the horizon (of those arriving after the warm-up); their waits are "
-               "known from the run-out",
+    "waiting": "items from the streams (not referrals queued at other teams) that arrived after the warm-up and "
+               "were still waiting at the horizon; their waits are known from the run-out. backlog_end counts "
+               "every item waiting then, all teams",
     "runout_days": "days after the horizon until the last item that had arrived was assessed or expired "
                    "(no new arrivals, the same rosters)",
     "censored": "items whose wait was still unknown when the run-out stopped at its limit (their waits count "
@@ -60,8 +61,9 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
                           "flat out, since an item started under the cap is finished: by a little for reviews of "
                           "seconds, by about a quarter for tasks of an hour under a 4 h cap (victim "
                           "identification: 1.24 over growth-central's three years)",
-    "fte": "analysts in post averaged over the measured period, all teams, in full-time equivalents (seats × "
-           "their roster's hours over the contracted hours; absent analysts count): as capsim budget counts them",
+    "fte": "analysts in post averaged over the measured period, all teams, in full-time equivalents (each seat its "
+           "roster's or shift pattern's hours a week over the team's contracted_hours, or the pattern's fte, not "
+           "capped at 1: a 50 h seat is 1.25; absent analysts count): as capsim budget counts them",
     "cost_staff": "staff cost over the measured period, in the scenario's currency",
     "cost_tooling": "tooling cost over the measured period",
     "cost_total": "staff and tooling cost over the measured period",
@@ -134,7 +136,9 @@ SIDE_EFFECT_DESCRIPTIONS: dict[str, str] = {
                            "warm-up and by the horizon that match a referral rule but for the flag, each weighted by "
                            "the rule's share",
     "referrals_avoided_synthetic": "expected referrals of AI-generated imagery the synthetic detector kept back (true "
-                                   "positives), counted the same way",
+                                   "positives), counted the same way. With referrals_lost_real, the expected fall in "
+                                   "referrals the detector causes; the fall in `referred` against a run without it "
+                                   "differs from that by chance (each referral is a random draw)",
     "synthetic_referred": "AI-generated items referred on to another team (such as victim identification) after the "
                           "warm-up: specialist time on synthetic material",
     "harmful_missed": "criminal items from the streams, arriving after the warm-up, that the classifier did not flag "

@@ -60,7 +60,7 @@ from capsim.records import CARRIED_PIECE, Items, Replication
 from capsim.side_effects import side_effect_metrics
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
-from capsim.workforce import exposure_cap, people_per_seat
+from capsim.workforce import exposure_cap, fte
 
 
 def _mean(values: np.ndarray) -> float:
@@ -145,8 +145,7 @@ def staffing_metrics(scenario: Scenario, rep: Replication, w: Measured, tallies:
         "analyst_hours": analyst_seconds / SECONDS_PER_HOUR,
         "utilisation": analyst_seconds / available if available else float("nan"),
         "utilisation_usable": analyst_seconds / usable if usable else float("nan"),
-        "fte": sum(plan.in_post_seconds(warmup, horizon) * people_per_seat(team)
-                   for plan, team in zip(rep.shifts, scenario.workforce)) / (horizon - warmup),
+        "fte": sum(fte(plan, warmup, horizon) for plan in rep.shifts),
         "cost_staff": staff,
         "cost_tooling": tools,
         "cost_total": staff + tools,

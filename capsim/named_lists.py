@@ -2,7 +2,7 @@
 
 Used by the scenario loader (``extends:`` merging, ``--set`` paths, the keys its messages
 name) and by the modules that walk a scenario's raw YAML tree, so that none of them needs the
-whole schema to do it.
+whole schema to do it. A routing rule has no name (:data:`COUNTED_LISTS`).
 """
 
 from __future__ import annotations
@@ -30,12 +30,18 @@ COUNTED_LISTS = ("routing",)
 """Lists whose elements a key gives by position: a routing rule's ``priority`` is what it does, not its name."""
 
 
+def counted(where: str) -> bool:
+    """Whether the list at dotted key ``where`` is one of :data:`COUNTED_LISTS`: its elements are
+    counted, not named (``routing.4``), and ``extends:`` replaces it whole."""
+    return where.rpartition(".")[2] in COUNTED_LISTS
+
+
 def key_part(node: list, index: int, where: str) -> str:
     """A list element's part of a dotted key, in the list at key ``where``: its name
     (``analysts``) where that name is its alone, printable, and read back by ``--set`` as this
     element (no dots, not a number), else its index (``0``). A routing rule is always counted
     (``routing.4``): its ``priority`` is what it does, and several rules may share one."""
-    name = element_name(node[index]) if where.rpartition(".")[2] not in COUNTED_LISTS else None
+    name = element_name(node[index]) if not counted(where) else None
     alone = [element_name(e) for e in node].count(name) == 1
     if (isinstance(name, str) and name and name.isprintable() and "." not in name and alone
             and element_index(node, name) == index):

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from capsim import units
+from capsim.named_lists import COUNTED_LISTS
 from capsim.scenario import Scenario
 
 LIST_KEYS = {"demand": "stream", "workforce": "team", "sla": "priority"}
@@ -144,6 +145,10 @@ def markdown() -> str:
         "A file is read only if it is a regular file of at most 1 MB, nested at most 50 levels deep, with",
         "at most 100,000 values once YAML aliases are expanded and no key given twice in one mapping;",
         "names and text may not hold control characters (only `description` may hold line breaks).",
+        "`extends: FILE` (a path from the file's folder) starts from another scenario: mappings merge key by key,",
+        "lists of streams, teams and SLAs merge by name (`drop: true` removes one), and any other list",
+        f"({', '.join(f'`{key}`' for key in COUNTED_LISTS)} among them) is replaced whole; "
+        "`name` and `title` are not inherited (see writing-scenarios.md).",
         "",
         "| key | type and unit | default | meaning |",
         "|---|---|---|---|",

@@ -45,9 +45,9 @@ from pydantic import (
     model_validator,
 )
 
-from capsim import safe_yaml, units
+from capsim import bundled, safe_yaml, units
 from capsim.metric_names import metric_names
-from capsim.named_lists import NAME_KEYS, dotted_key, element_index, element_name, key_part  # noqa: F401 (NAME_KEYS: re-exported)
+from capsim.named_lists import NAME_KEYS, counted, dotted_key, element_index, element_name, key_part  # noqa: F401 (NAME_KEYS: re-exported)
 from capsim.tooling import Tooling
 from capsim.uncertain_inputs import UncertainError, UncertainInput, central_values
 
@@ -528,7 +528,8 @@ class ShiftPattern(Roster):
     headcount: int = Field(ge=0, le=MAX_HEADCOUNT, description="analysts on this pattern, at most 100000")
     fte: float | None = Field(None, gt=0, le=1, description="contracted FTE of each analyst on this pattern (1: full "
                               "time, 0.5: half time); default: the pattern's hours a week over the team's "
-                              "contracted_hours (default 40), at most 1")
+                              "contracted_hours, as for a roster (more than 1 for a pattern over a full-time week: "
+                              "its seat takes more than one person)")
     serves: list[str] | None = Field(None, min_length=1, description="priorities its analysts take, e.g. [urgent] "
                                      "for on-call cover; default: every priority")
 
@@ -588,7 +589,8 @@ class Team(Strict):
     contracted_hours: float | None = Field(
         None, gt=0, le=168, description="hours a week one analyst of this team is contracted for (annual_cost is "
         "one such analyst's cost); a seat takes its roster's hours a week over this many people in costs and "
-        "budgets. Default: the roster's hours a week, at most 40 (one analyst per seat; 4.2 for a 24/7 seat)")
+        "budgets. Default: the roster's hours a week (with shifts, the longest pattern's without an fte), at most 40 "
+        "(one analyst per seat; 4.2 for a 24/7 seat)")
 
     @field_validator("attrition")
     @classmethod
@@ -1075,37 +1077,93 @@ def resolve_figures(node: Any, where: str, used: list[str]) -> Any:
 
 
 def resolve_raw(source: str | Path | dict) -> tuple[dict, str]:
-    """The scenario mapping with ``extends:`` applied, and a label for error messages."""
+    """The scenario mapping with ``extends:`` applied, and where it came from for messages: an
+    :class:`Origin` for a file, ``"<scenario>"`` for a mapping."""
     if isinstance(source, dict):
         return dict(source), "<scenario>"
-    path = Path(source)
-    chain: list[Path] = []
-    data = _read_with_parents(path, (), chain)
-    origin = str(path) + (f" (extends {' -> '.join(str(p) for p in chain[1:])})" if len(chain) > 1 else "")
-    return data, origin
+    user_file, *parents = _read_chain(Path(source))
+    files = [user_file, *((path, {k: v for k, v in own.items() if k not in _NOT_INHERITED}) for path, own in parents)]
+    raw: dict = {}
+    for _, own in reversed(files):  # the first file extended, then each file that extends it
+        raw = deep_merge(raw, own)
+    return raw, Origin.of_files([(bundled.shown(path), own) for path, own in files])
+
+
+_NOT_INHERITED = ("name", "title")
+"""Keys a scenario never takes from the file it ``extends:``."""
+
+
+class Origin(str):
+    """Where a scenario read from a file came from, as its messages name it: the file as the user
+    gave it, then the files it ``extends:`` (``child.yaml (extends parent.yaml)``), each bundled
+    one by its name (``growth-central (extends base)``, :func:`capsim.bundled.shown`).
+
+    It also holds the mapping each file of that chain wrote itself, so that :meth:`of` can name
+    the file a key's value came from.
+    """
+
+    files: tuple[tuple[str, dict], ...] = ()
+    """Each file of the chain as named and its own mapping (without ``extends``, and without the
+    keys a child never inherits), the user's file first."""
+
+    @classmethod
+    def of_files(cls, files: Sequence[tuple[str, dict]]) -> "Origin":
+        """The origin of a scenario read from ``files`` (named, with their own mappings), the user's file first."""
+        names = [name for name, _ in files]
+        origin = cls(names[0] + (f" (extends {' -> '.join(names[1:])})" if len(names) > 1 else ""))
+        origin.files = tuple(files)
+        return origin
+
+    def of(self, key: str) -> str:
+        """The file of the chain that wrote the value at dotted ``key`` (as :func:`format_errors`
+        gives it), as ``parent.yaml (extended by child.yaml)``; the whole origin where that is the
+        user's file or no one file wrote it (a missing key)."""
+        last = len(self.files) - 1  # the user's file, numbering from the first file extended
+        writers = list(enumerate(own for _, own in reversed(self.files)))
+        parts = key.split(".")
+        for depth, part in enumerate(parts):
+            writers = _merged_from(writers, parts[depth - 1] if depth else "")
+            steps = [(i, step_into(node, part)) for i, node in writers]
+            writers = [(i, child) for i, (found, child) in steps if found]
+        if not writers or writers[-1][0] == last:
+            return str(self)
+        names = [name for name, _ in self.files]
+        at = last - writers[-1][0]
+        return f"{names[at]} (extended by {' <- '.join(reversed(names[:at]))})"
+
+
+def _merged_from(values: list[tuple[int, Any]], key: str) -> list[tuple[int, Any]]:
+    """Of the values the files of an ``extends:`` chain give ``key`` (the first file extended
+    first), those :func:`deep_merge` makes its value of: the last that replaces the ones before
+    it, and those after it."""
+    kept: list[tuple[int, Any]] = []
+    for i, value in values:
+        kept = [*kept, (i, value)] if kept and _merged_by(key, kept[-1][1], value) else [(i, value)]
+    return kept
 
 
 def _read_yaml(path: Path) -> dict:
+    name = bundled.shown(path)
     try:
         text = safe_yaml.read_text(path)
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
+        raise ScenarioError(f"{name}: no such file") from None
     except safe_yaml.YAMLLimitError as err:
-        raise ScenarioError(f"{path}: {err}") from None
+        raise ScenarioError(f"{name}: {err}") from None
     except OSError as err:
-        raise ScenarioError(f"{path}: cannot be read ({err.strerror})") from None
+        raise ScenarioError(f"{name}: cannot be read ({err.strerror})") from None
     except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not a text file (a scenario is YAML text in UTF-8)") from None
+        raise ScenarioError(f"{name}: not a text file (a scenario is YAML text in UTF-8)") from None
     try:
         data = safe_yaml.load(text)
     except safe_yaml.YAMLLimitError as err:
-        raise ScenarioError(f"{path}: {err}") from None
+        raise ScenarioError(f"{name}: {err}") from None
     except yaml.YAMLError as err:
-        raise ScenarioError(f"{path}: not valid YAML{_yaml_problem(err)}") from None
+        raise ScenarioError(f"{name}: not valid YAML{_yaml_problem(err)}") from None
     if data is None:
-        raise ScenarioError(f"{path}: the file is empty; a scenario is a YAML mapping of keys (name, clock, demand, ...)")
+        raise ScenarioError(f"{name}: the file is empty; a scenario is a YAML mapping of keys (name, clock, demand, ...)")
     if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: a scenario is a YAML mapping of keys (name, clock, demand, ...), not {type(data).__name__}")
+        raise ScenarioError(f"{name}: a scenario is a YAML mapping of keys (name, clock, demand, ...), not {type(data).__name__}")
     return data
 
 
@@ -1116,25 +1174,26 @@ def _yaml_problem(err: yaml.YAMLError) -> str:
     return f"{where}: {getattr(err, 'problem', None) or getattr(err, 'reason', None) or 'not valid YAML'}"
 
 
-def _read_with_parents(path: Path, seen: tuple[Path, ...], chain: list[Path]) -> dict:
-    resolved = path.resolve()
-    chain.append(path)
-    if resolved in seen:
-        loop = " -> ".join(str(p) for p in (*seen, resolved))
-        raise ScenarioError(f"{path}: extends forms a loop ({loop})")
-    data = _read_yaml(path)
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: extends: give the path of one scenario file, e.g. base.yaml")
-    parent_path = path.parent / parent
-    if not parent_path.exists():
-        raise ScenarioError(f"{path}: extends: {parent}: no such scenario file (looked for {parent_path})")
-    base = _read_with_parents(parent_path, (*seen, resolved), chain)
-    base.pop("name", None)
-    base.pop("title", None)
-    return deep_merge(base, data)
+def _read_chain(path: Path) -> list[tuple[Path, dict]]:
+    """The file at ``path`` and each file it ``extends:`` in turn, each with the mapping it
+    holds (``extends`` taken out), the user's file first."""
+    chain: list[tuple[Path, dict]] = []
+    while True:
+        if path.resolve() in [p.resolve() for p, _ in chain]:
+            loop = " -> ".join(bundled.shown(p) for p in [*(p for p, _ in chain), path])
+            raise ScenarioError(f"{bundled.shown(chain[-1][0])}: extends forms a loop ({loop})")
+        data = _read_yaml(path)
+        parent = data.pop("extends", None)
+        chain.append((path, data))
+        if parent is None:
+            return chain
+        name = bundled.shown(path)
+        if not isinstance(parent, str):
+            raise ScenarioError(f"{name}: extends: give the path of one scenario file, e.g. base.yaml")
+        parent_path = path.parent / parent
+        if not parent_path.exists():
+            raise ScenarioError(f"{name}: extends: {parent}: no such scenario file (looked for {bundled.shown(parent_path)})")
+        path = parent_path
 
 
 def deep_merge(base: dict, change: dict) -> dict:
@@ -1143,17 +1202,26 @@ def deep_merge(base: dict, change: dict) -> dict:
     Mappings merge key by key. Lists of named elements (streams, teams, SLAs) merge by
     name: an element whose name the base has changes only the keys it gives, a new name is
     added at the end, ``drop: true`` removes one, and an empty list removes them all. Any
-    other value, and any other list (priorities, roster days, table points), is replaced.
+    other value, and any other list (routing rules, priorities, roster days, table points),
+    is replaced whole.
     """
     merged = dict(base)
     for key, value in change.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        elif value and _named_list(value) and _named_list(merged.get(key)):
-            merged[key] = _merge_by_name(merged[key], value)
-        else:
-            merged[key] = value
+        how = _merged_by(key, merged.get(key), value)
+        merged[key] = (deep_merge(merged[key], value) if how == "keys" else
+                       _merge_by_name(merged[key], value) if how == "names" else value)
     return merged
+
+
+def _merged_by(key: str, base: Any, change: Any) -> str:
+    """How :func:`deep_merge` puts ``change`` at ``key`` over ``base``: ``"keys"`` (two mappings),
+    ``"names"`` (two lists of named elements, in a list not :func:`~capsim.named_lists.counted`),
+    or ``""`` (``change`` replaces ``base`` whole)."""
+    if isinstance(change, dict) and isinstance(base, dict):
+        return "keys"
+    if change and not counted(key) and _named_list(change) and _named_list(base):
+        return "names"
+    return ""
 
 
 def _named_list(value: Any) -> bool:
@@ -1314,7 +1382,8 @@ def _from_where(key: str, message: str, raw: dict, origin: str, overrides: Seque
 
     A key at or below one an override wrote came from the last such ``--set``, named as the user
     typed it (``--set workforce.analysts.headcount=-3: ...``; the key again only when it lies below).
-    Any other came from the file ``origin``, as changed by every ``--set`` given.
+    Any other came from the file ``origin``, as changed by every ``--set`` given: the file of its
+    ``extends:`` chain that wrote it (:meth:`Origin.of`).
     """
     for item in reversed(overrides):
         written = dotted_key(raw, set_key(item))
@@ -1323,7 +1392,7 @@ def _from_where(key: str, message: str, raw: dict, origin: str, overrides: Seque
         if key.startswith(written + "."):
             return f"--set {item}: {key}: {message}"
     changed = f" with {', '.join(f'--set {item}' for item in overrides)}" if overrides else ""
-    return f"{origin}{changed}: {key}: {message}"
+    return f"{origin.of(key) if isinstance(origin, Origin) else origin}{changed}: {key}: {message}"
 
 
 def format_errors(err: ValidationError, raw: dict) -> list[tuple[str, str]]:

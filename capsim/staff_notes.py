@@ -71,7 +71,8 @@ def fte_basis(team: Team, headcount: int | None = None) -> str:
     full-time equivalents of :func:`~capsim.workforce.fte_hours` a week, so a seat is the
     roster's hours a week over that (:func:`~capsim.workforce.people_per_seat`). Shift patterns:
     "in post" counts analysts (heads), hires joining the first pattern; each pattern's analyst is
-    its hours a week over the same basis, at most 1, or its ``fte``."""
+    its hours a week over the same basis, or its ``fte`` (:func:`~capsim.workforce.seat_fte`, the
+    rule of both)."""
     heads = team.headcount if headcount is None else headcount
     basis = fte_hours(team)
     total = headcount_fte(team, heads)
@@ -93,13 +94,12 @@ def fte_basis(team: Team, headcount: int | None = None) -> str:
     parts = []
     for p, pattern in enumerate(team.shifts):
         hours, each = pattern_hours_per_week(team, p), pattern_fte(team, p)
-        why = ("its fte" if pattern.fte is not None else
-               f"{hours:g} h a week" + (", capped at full time" if hours > basis else ""))
+        why = "its fte" if pattern.fte is not None else f"{hours:g} h a week"
         parts.append(f"{pattern.name} {counts[p]} × {each:.3g} ({why})")
     return (f"in post: analysts (heads), each on their shift pattern's contract; hires join the first pattern "
             f"({team.shifts[0].name}). FTE: full-time equivalents of a {basis:g} h week "
-            f"(workforce.{team.team}.contracted_hours, default 40), per analyst: {'; '.join(parts)}; so {heads} analysts "
-            f"are {total:.3g} FTE.")
+            f"(workforce.{team.team}.contracted_hours, by default the longest pattern's hours a week up to 40), "
+            f"per analyst: {'; '.join(parts)}; so {heads} analysts are {total:.3g} FTE.")
 
 
 def hire_by_words(team: Team) -> str:

@@ -52,10 +52,13 @@ for the items *arriving in each period*, in at least ``confidence`` of the repli
 
 New seats start their training (``ramp.training_weeks`` and ``ramp.weeks``) so as to be trained when their period begins,
 and must be recruited ``hiring.lead_time`` before that: the hire-by date, never shown before
-the run starts (a hire already late says by how many weeks, and what the waits are until the
-hires are in post). Where no headcount up to the bound meets the target it says why (the
-roster leaves items waiting longer than the SLA window, or the exposure cap leaves too few
-review hours) and the best attainable level.
+the plan starts (its first period's first day, when recruiting can begin). A hire already late
+says by how many weeks; the plan then has it start when it can (the plan's start plus the lead
+time), and that plan, not the ideal one, is replayed, reported and written to ``plan.yaml``, with
+the service level it would have had with every hire on time beside it. Where no headcount up to the bound meets the target it says why (the
+roster leaves items waiting longer than the SLA window, the exposure cap leaves too few
+review hours, or a shift pattern hires never join stays too small) and the best attainable
+level; an SLA the roster alone makes impossible is left out and the period planned for the others.
 
 Why it is one module (over 1,000 lines): the Erlang estimates seed and bound the simulation-
 based solver, and the solver's period-by-period search, its limits and the replay share one
@@ -76,14 +79,15 @@ import numpy as np
 import pandas as pd
 
 from capsim import engine
-from capsim.demand import cell_seconds, rate_at
+from capsim.demand import STAGES, StreamSource, cell_seconds, rate_at
+from capsim.kernel import refer_rows
 from capsim.memory import check_run, default_workers
 from capsim.metrics import eventual_waits, metric_range, sla_attainment, sla_attainment_by_group, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
 from capsim.passes import group_values, reachable_in_time
-from capsim.records import Replication
+from capsim.records import ItemTable, Replication
 from capsim.results import mean_ci
-from capsim.scenario import HeadcountChange, Scenario, Team
+from capsim.scenario import HeadcountChange, Roster, Scenario, Team
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
 from capsim.workforce import exposure_cap, fte_hours, headcount_fte, people_per_seat, seat_steps
 
@@ -602,11 +606,12 @@ class Evaluation:
         return len(self.met)
 
 
-def _evaluation(outcomes: list[dict], headcount: int, slas: list) -> Evaluation:
-    """An :class:`Evaluation` from one period's outcomes in each replication."""
+def _evaluation(outcomes: list[dict], headcount: int, slas: list, planned: list | None = None) -> Evaluation:
+    """An :class:`Evaluation` from one period's outcomes in each replication: attainment of every SLA
+    of ``slas``, and met where each of ``planned`` (default: all of them) is at its target."""
     sla = {s.priority: np.array([o["sla"][s.priority] for o in outcomes]) for s in slas}
     met = np.ones(len(outcomes), dtype=bool)
-    for s in slas:
+    for s in slas if planned is None else planned:
         met &= np.isnan(sla[s.priority]) | (sla[s.priority] >= s.target)
 
     def mean(values: list[float]) -> float:
@@ -632,8 +637,10 @@ class PeriodPlan:
     ``headcount``: seats in post in the plan (never below the period before unless reductions
     are allowed); ``change``: against the period before (the first period: against the seats in
     post today); ``hire_by``: when the hires must be recruited (the day they start, less the
-    hiring lead time and the training); ``late_weeks``: how far that date is before the run
-    starts (0: in time); ``evaluation``: the plan itself replayed (every period as planned);
+    hiring lead time and the training), never before the plan starts (the first period's first
+    day, when recruiting can begin); ``late_weeks``: how far the ideal date is before then (0: in
+    time); ``evaluation`` and ``met``: the plan itself replayed as it can happen (hires late start
+    the lead time after the plan starts: :attr:`StaffingPlan.staffing`);
     ``decided_run`` and ``decided_inferred``: of the replications that showed ``needed`` meeting
     the period in ``required`` of them (or, for ``needed`` - 1, missing), how many it ran and how
     many were inferred from other headcounts (:meth:`_Runner.known`).
@@ -650,6 +657,10 @@ class PeriodPlan:
     note: str = ""
     decided_run: int = 0
     decided_inferred: int = 0
+    left_out: tuple[str, ...] = ()
+    """Priorities whose SLAs the period is not planned for, as no headcount can meet them (the roster
+    leaves too few of their items reachable in time): ``needed`` is for the others, the evaluation's
+    ``met`` too, and ``met`` false."""
 
 
 @dataclass
@@ -671,7 +682,8 @@ class StaffingPlan:
     tried: dict[int, dict[int, Evaluation]] = field(default_factory=dict)
     """The constant headcounts the search ran: period index → headcount → evaluation."""
     staffing: Staffing = ()
-    """The plan as dated headcounts: the first in post from the start, each later one from its date."""
+    """The plan as dated headcounts: the first in post from the start, each later one from its date;
+    hires that are late start when they can (:func:`_realistic`): what ``plan.yaml`` replays."""
     workers: int = 1
     """Worker processes that made it (the plan is the same on any number)."""
 
@@ -689,9 +701,11 @@ class StaffingPlan:
         (``workload_usable``: 1 means every hour analysts may review is needed) and of the
         rostered hours (``workload_rostered``, lower by the exposure cap and mentoring: the rest of
         a shift is not idle time). How sure: ``replications_met``, the share of the plan's
-        replications meeting every SLA, and ``met_chance_low``, a 95% lower bound on the chance
-        that the period is met (:func:`met_chance_low`); ``needed_replications``, the replications
-        that decided the need (run for that headcount, or inferred from others: ``needed_inferred``)."""
+        replications meeting every SLA planned for, and ``met_chance_low``, a 95% lower bound on the
+        chance that the period is met (:func:`met_chance_low`); ``needed_replications``, the replications
+        that decided the need (run for that headcount, or inferred from others: ``needed_inferred``).
+        ``left_out``: the SLAs (``sla_<priority>``) no headcount can meet, so the period is planned for
+        the others (:attr:`PeriodPlan.left_out`), and ``met`` false."""
         rows = []
         for p in self.periods:
             row = {"period": p.period.index + 1, "period_start": p.period.first.isoformat(),
@@ -718,6 +732,7 @@ class StaffingPlan:
             row["needed_inferred"] = p.decided_inferred
             row["confidence"] = self.confidence
             row["met"] = p.met
+            row["left_out"] = " ".join(f"sla_{s}" for s in p.left_out)
             row["note"] = p.note
             rows.append(row)
         return pd.DataFrame(rows)
@@ -779,15 +794,65 @@ def with_changes(scenario: Scenario, team_index: int, changes: list[tuple[dt.dat
     return scenario.model_copy(update=update)
 
 
+REACH_SAMPLE = 1 << 16
+"""Items of a stream drawn to estimate the share of them each team reviews (:func:`reach_shares`): a
+share p is then within two standard errors, 2 √(p (1 - p) / 65,536), at most 0.4 percentage points."""
+
+
+def reach_shares(scenario: Scenario, stream_index: int) -> np.ndarray:
+    """Per team (by index), the reviews per item of a stream that reaches a human (a share): 1 at the
+    team the stream goes to and, at each team the routing rules refer its items to (directly or
+    through others), the share referred there.
+
+    Estimated from :data:`REACH_SAMPLE` items with the engine's own attributes
+    (:class:`capsim.demand.StreamSource`, known items as left by hash matching), referred by the
+    engine's own rules (:func:`capsim.engine.referrals_of`, :func:`capsim.kernel.refer_rows`) team by
+    team in referral order; drawn under a fixed seed, so the same for any run's seed."""
+    stream = scenario.demand[stream_index]
+
+    def rng(name: str) -> np.random.Generator:
+        return engine.process_rng(0, 0, f"{name}:{stream.stream}")
+
+    source = StreamSource(scenario, stream_index, {stage: rng(stage) for stage in STAGES})
+    hashing = scenario.tooling.hash_matching
+    cleared = stream.mix.known * hashing.match_rate if hashing.enabled else 0.0
+    known = (stream.mix.known - cleared) / (1 - cleared) if cleared < 1 else 0.0  # among the items reaching a human
+    n = REACH_SAMPLE
+    items = ItemTable(n)
+    items.append(arrival=np.zeros(n), service=0.0, deadline=np.inf, priority=0, stream=stream_index,
+                 team=[t.team for t in scenario.workforce].index(scenario.team_of(stream)),
+                 flags=source._flags(np.array([n]), np.array([known])))
+    referrals = engine.referrals_of(scenario, rng)
+    for i in scenario.team_order():
+        finished = np.flatnonzero(items.team[:len(items)] == i)
+        for referral in referrals[i]:
+            draws = referral.uniforms(len(finished)) if referral.draws else engine.NO_DRAWS
+            first = items.room(len(finished))
+            referred, _ = refer_rows(finished, referral.bits, referral.wanted, referral.shares, draws, referral.own,
+                                     referral.to, first, items.arrival, items.deadline, items.end, items.flags,
+                                     items.stream, items.team, items.priority, items.parent)
+            items.add(referred)
+    return np.bincount(items.team[:len(items)], minlength=len(scenario.workforce)) / n
+
+
 def expected_work(scenario: Scenario, team_index: int, t0: float, t1: float) -> float:
-    """Expected analyst-seconds of review arriving for a team in [t0, t1) from its streams (not referrals)."""
+    """Expected analyst-seconds of review arriving for a team in [t0, t1): the items of its own streams
+    that reach a human, and the share of every stream's that the routing rules refer to it
+    (:func:`reach_shares`), each at the team's review time for the item's unit (referrals × the tools'
+    factor at a receiving team, :meth:`capsim.tooling.Tooling.time_factor`). A referral is counted
+    when its item arrives, not when the team referring it finishes it (a lag of its wait there)."""
     team = scenario.workforce[team_index]
     clock = scenario.clock
     width = cell_seconds(clock)
     total = 0.0
     hashing = scenario.tooling.hash_matching
-    for stream in scenario.demand:
-        if scenario.team_of(stream) != team.team:
+    referred_factor = scenario.tooling.time_factor(screening=False)
+    for i, stream in enumerate(scenario.demand):
+        if scenario.team_of(stream) == team.team:
+            share = 1.0
+        elif scenario.routing:
+            share = float(reach_shares(scenario, i)[team_index]) * referred_factor
+        else:
             continue
         edges = np.arange(t0, t1, width, dtype=float)
         ends = np.minimum(edges + width, t1)
@@ -796,7 +861,7 @@ def expected_work(scenario: Scenario, team_index: int, t0: float, t1: float) -> 
             count += stream.initial_backlog
         cleared = stream.mix.known * hashing.match_rate if hashing.enabled else 0.0
         review = scenario.review_time(team.team, stream.unit)
-        total += count * (1 - cleared) * review.mean_seconds
+        total += count * (1 - cleared) * share * review.mean_seconds
     return total
 
 
@@ -875,6 +940,7 @@ class _Runner:
         self.slas = team_slas(scenario, team_index)
         self.cache: dict[tuple[Staffing, float], dict[int, list[dict]]] = {}  # replication → outcome per period
         self.decided: dict[tuple[int, int], tuple[int, int]] = {}  # (heads, period) → replications run, inferred
+        self.left_out: dict[int, tuple[str, ...]] = {}  # period → priorities whose SLAs it is not planned for
         self.runs = 0.0  # replications run, in whole-horizon equivalents
         self.expected = 0.0
 
@@ -901,13 +967,25 @@ class _Runner:
                     self.progress(self.runs, self.expected, f"{staffing[0][1]}" if len(staffing) == 1 else "plan")
         return {r: have[r] for r in wanted}
 
-    def met(self, outcome: dict) -> bool:
-        return all(math.isnan(outcome["sla"][s.priority]) or outcome["sla"][s.priority] >= s.target
-                   for s in self.slas)
+    def planned(self, k: int) -> list:
+        """The SLAs planned for in period ``k``: the team's, but those :meth:`leave_out` took out."""
+        return [s for s in self.slas if s.priority not in self.left_out.get(k, ())]
 
-    def margin(self, outcome: dict) -> float:
-        """How far one replication's period is above its targets: the smallest attainment less its target."""
-        return min([outcome["sla"][s.priority] - s.target for s in self.slas
+    def leave_out(self, k: int, priorities: tuple[str, ...]) -> None:
+        """Plan period ``k`` without the SLAs of ``priorities`` (no headcount can meet them), forgetting
+        the verdicts reached with them."""
+        self.left_out[k] = priorities
+        self.decided = {key: v for key, v in self.decided.items() if key[1] != k}
+
+    def met(self, outcome: dict, k: int) -> bool:
+        """Whether one replication's period ``k`` meets every SLA planned for (:meth:`planned`)."""
+        return all(math.isnan(outcome["sla"][s.priority]) or outcome["sla"][s.priority] >= s.target
+                   for s in self.planned(k))
+
+    def margin(self, outcome: dict, k: int) -> float:
+        """How far one replication's period ``k`` is above its targets: the smallest attainment less its
+        target, over the SLAs planned for."""
+        return min([outcome["sla"][s.priority] - s.target for s in self.planned(k)
                     if not math.isnan(outcome["sla"][s.priority])], default=math.inf)
 
     def horizon(self, staffing: Staffing, k: int) -> float:
@@ -934,7 +1012,7 @@ class _Runner:
         ``horizon``, and for a constant headcount those inferred from other constant headcounts
         (met by fewer analysts: met; missed by more: missed; where two disagree, unknown). Also
         how many of them were inferred."""
-        own = {r: self.met(o[k]) for r, o in self.cache.get((staffing, horizon), {}).items() if len(o) > k}
+        own = {r: self.met(o[k], k) for r, o in self.cache.get((staffing, horizon), {}).items() if len(o) > k}
         if len(staffing) != 1:
             return own, 0
         heads = staffing[0][1]
@@ -944,7 +1022,7 @@ class _Runner:
                 continue
             for r, o in have.items():
                 if r not in own and len(o) > k:
-                    met = self.met(o[k])
+                    met = self.met(o[k], k)
                     if met == (other[0][1] < heads):
                         inferred.setdefault(r, set()).add(met)
         inferred = {r: next(iter(v)) for r, v in inferred.items() if len(v) == 1}
@@ -973,7 +1051,7 @@ class _Runner:
         margins: dict[int, list[float]] = {}
         for have in self.cache.values():
             for r, o in have.items():
-                margins.setdefault(r, []).extend(self.margin(o[k]) for k in ks if len(o) > k)
+                margins.setdefault(r, []).extend(self.margin(o[k], k) for k in ks if len(o) > k)
         score = {r: float(np.mean([m for m in v if math.isfinite(m)] or [0.0])) for r, v in margins.items()}
         return sorted(reps, key=lambda r: (score.get(r, 0.0), r))
 
@@ -1010,7 +1088,15 @@ class _Runner:
 
     def evaluation(self, staffing: Staffing, k: int, headcount: int, horizon: float | None = None) -> Evaluation:
         have = self.cache[(staffing, self.scenario.clock.horizon if horizon is None else horizon)]
-        return _evaluation([have[r][k] for r in sorted(have)], headcount, self.slas)
+        return _evaluation([have[r][k] for r in sorted(have)], headcount, self.slas, self.planned(k))
+
+    def best(self, k: int, high: int) -> Evaluation:
+        """Period ``k`` at the largest headcount allowed, ``high``, over all the replications: the best
+        attainable there."""
+        top: Staffing = ((self.scenario.clock.start, high),)
+        horizon = self.horizon(top, k)
+        self.outcomes(top, self.replications, horizon)
+        return self.evaluation(top, k, high, horizon)
 
     def expect(self, more: float) -> None:
         """Expect ``more`` whole-horizon runs still to come (for the time left shown)."""
@@ -1051,18 +1137,24 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     2. *The plan*: the seats in post per period, from today's (``baseline``): never falling
        (unless ``limits.never_reduce`` is off), at most ``max_hires`` more a period (hiring
        ahead of need where that cap binds), within the minimum, maximum and budget. A period
-       no headcount up to the bound can staff keeps the seats before it.
-    3. *The check*: the plan itself is replayed (all replications); the periods it misses ask
-       for one more analyst each (within the limits, so perhaps hired earlier), and the plan is
-       replayed again. A replay that misses stops as soon as that is certain.
+       no headcount up to the bound can staff keeps the seats before it; where that is because
+       the roster makes some SLAs impossible (:func:`_roster_impossible`) but not all, the period
+       is planned for the others and says which it left out (:attr:`PeriodPlan.left_out`; not met).
+    3. *The check*: the plan itself is replayed (all replications) as it can happen, late hires
+       starting when they can (:func:`_realistic`); the periods it misses whose hires can be in
+       time ask for one more analyst each (within the limits, so perhaps hired earlier: more
+       analysts clear the backlog late hires leave), and the plan is replayed again. A replay that misses stops as soon as that is certain.
 
     New seats start the training time (``ramp.training_weeks`` and ``ramp.weeks``) before their period begins,
     so they are trained by then; they must be recruited ``hiring.lead_time`` earlier: the
-    hire-by date. A hire-by date before the run starts is late: the plan then says by how
-    many weeks, and what the team's waits are until the hires can be in post.
+    hire-by date. A hire-by date before the plan starts (the first period's first day) is late:
+    the plan then says by how many weeks, has the hires start when they can (the plan's start
+    plus the lead time: :attr:`StaffingPlan.staffing`) and reports every period as that plan
+    replays, with what it would have been with every hire on time beside it.
 
     ``max_headcount`` (or ``limits.max_headcount``) bounds the search (default: 4 × the
-    largest workload estimate, at least twice the current headcount and at least 10).
+    largest workload estimate, :func:`workload_estimate`, which counts the work referred to the
+    team, at least twice the current headcount and at least 10).
     ``replications`` and ``seed`` default to the scenario's ``experiment``; ``workers`` None: as
     many as :func:`capsim.memory.default_workers` (the usable cores, within memory). The plan is the same on any
     number of workers (:data:`BATCH`). ``executor``: worker processes kept by the caller (the web
@@ -1123,6 +1215,10 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
         guess = workload_estimate(reduced, reduced_index, periods[0], occupancy=1.0) - 1  # just below the need
         for k in range(len(periods)):
             needs.append(_search(lambda h: runner.passes(constant(h), k), guess, max(low, 1), high))
+            impossible = _roster_impossible(runner.slas, runner.best(k, high)) if needs[-1] is None else []
+            if 0 < len(impossible) < len(runner.slas):  # plan for the SLAs a headcount can meet
+                runner.leave_out(k, tuple(s.priority for s in impossible))
+                needs[-1] = _search(lambda h: runner.passes(constant(h), k), guess, max(low, 1), high)
             if needs[-1] is not None:
                 runner.scale = needs[-1] / max(runner.load[k], 1e-9)
                 guess = needs[-1] - 1  # demand grows: try one fewer first
@@ -1135,14 +1231,16 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                 tried = plan.tried.setdefault(k, {})
                 if staffing[0][1] not in tried or tried[staffing[0][1]].replications < len(outcomes):
                     tried[staffing[0][1]] = _evaluation([o[k] for o in outcomes.values()], staffing[0][1],
-                                                        runner.slas)
+                                                        runner.slas, runner.planned(k))
         wanted = list(needs)  # what the plan asks of each period: the need, raised where the replay misses
         levels = _levels(wanted, baseline, low, high, limits)
         staffing = _staffing(levels, periods, member, start)
-        for _ in range(4):  # replay the plan; the periods it misses ask for one more analyst each
+        now = periods[0].first  # hiring starts with the plan: nobody is recruited before its first day
+        for _ in range(4):  # replay the plan as it can happen; the periods it misses ask for one more analyst each
             runner.expect(replications - len(runner.cache.get((staffing, scenario.clock.horizon), [])))
-            missed = runner.replay(staffing, [k for k in range(len(periods))
-                                              if needs[k] is not None and needs[k] <= levels[k] < high])
+            missed = runner.replay(_realistic(staffing, baseline, member, now),
+                                   [k for k in range(len(periods)) if needs[k] is not None and needs[k] <= levels[k] < high
+                                    and _ideal_hire_by(periods[k], member) >= now])  # more hired late help it not
             if not missed:
                 break
             for k in missed:
@@ -1153,34 +1251,40 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             levels, staffing = bumped, _staffing(bumped, periods, member, start)
         runner.expect(replications - len(runner.cache.get((staffing, scenario.clock.horizon), [])))
         runner.outcomes(staffing, replications)  # the plan as made, on every replication
-        plan.staffing = staffing
+        plan.staffing = _realistic(staffing, baseline, member, now)
+        if plan.staffing != staffing:  # hires late: the plan as it can happen, on every replication
+            runner.expect(replications)
+            runner.outcomes(plan.staffing, replications)
+        required = runner.required / replications
         previous = baseline
         for k, current in enumerate(periods):
-            evaluation = runner.evaluation(staffing, k, levels[k])
-            met = evaluation.share_met >= runner.required / replications
+            on_time = runner.evaluation(staffing, k, levels[k])
+            evaluation = runner.evaluation(plan.staffing, k, levels[k])
+            met = evaluation.share_met >= required and k not in runner.left_out
             change = levels[k] - previous
-            ideal = _ideal_hire_by(current if k else None, member, start) if change > 0 else None
-            late = max(0, math.ceil((start - ideal).days / 7)) if ideal is not None else 0
-            hire_by = max(ideal, start) if ideal is not None else None  # never before the run starts
+            ideal = _ideal_hire_by(current, member) if change > 0 else None
+            late = max(0, math.ceil((now - ideal).days / 7)) if ideal is not None else 0
+            hire_by = max(ideal, now) if ideal is not None else None  # never before the plan starts
             notes = []
             if needs[k] is None:  # the best attainable: the largest headcount, over all the replications
-                top = constant(high)
-                horizon = runner.horizon(top, k)
-                runner.outcomes(top, replications, horizon)
-                best = runner.evaluation(top, k, high, horizon)
-                plan.tried.setdefault(k, {})[high] = best
-                notes.append(_why_not(reduced, reduced_index, best, high, runner.required, replications))
+                best = plan.tried.setdefault(k, {})[high] = runner.best(k, high)
+                notes.append(_why_not(reduced, reduced_index, runner.planned(k), best, high, runner.required,
+                                      replications))
+            if k in runner.left_out:
+                notes.append(_left_out_words(runner, k, runner.best(k, high), evaluation))
             if change < 0:
                 notes.append(f"{-change} fewer through attrition: do not refill {_count(-change, 'seat')} as analysts "
                              f"leave, by {_change_date(current, member, start) if k else start}")
-            if needs[k] is not None and not met:
-                notes.append(f"not met as planned (met in {evaluation.share_met:.0%} of {evaluation.replications} "
+            if needs[k] is not None and on_time.share_met < required:
+                notes.append(f"not met as planned (met in {on_time.share_met:.0%} of {on_time.replications} "
                              f"replications): {_bound_reason(levels[k], high, limits)}")
             run, inferred = runner.decided.get((needs[k], k), (0, 0))
             plan.periods.append(PeriodPlan(current, needs[k], levels[k], change, hire_by, late, evaluation, met,
-                                           "; ".join(notes), run, inferred))
+                                           "; ".join(notes), run, inferred, runner.left_out.get(k, ())))
+            if late or on_time.share_met >= required > evaluation.share_met:
+                notes.append(_explain_lateness(plan.periods[-1], on_time, member, now))
+                plan.periods[-1].note = "; ".join(notes)
             previous = levels[k]
-        _explain_lateness(plan, runner, staffing, levels, member, start)
         runner.expect(0)  # done
         plan.evaluations = len(runner.cache)
         plan.runs = runner.runs
@@ -1261,47 +1365,51 @@ def _staffing(levels: list[int], periods: list[Period], team: Team, start: dt.da
     return ((start, levels[0]), *sorted(changes.items()))
 
 
-def _ideal_hire_by(period: Period | None, team: Team, start: dt.date) -> dt.date:
-    """The last day to recruit a period's new analysts so that they are in post and trained when it
-    begins: its first day (``None``, the first period: the run's start, as they are in post from
-    then) less the training (:func:`_training`) and the hiring lead time. May be before the run starts."""
-    begins = start if period is None else period.first
-    return begins - _training(team) - _days(team.hiring.lead_time)
+def _ideal_hire_by(period: Period, team: Team) -> dt.date:
+    """The last day to recruit a period's new analysts so that they are in post and trained on its
+    first day: that day less the training (:func:`_training`) and the hiring lead time. May be before
+    the plan starts (the hires are then late)."""
+    return period.first - _training(team) - _days(team.hiring.lead_time)
 
 
-def _explain_lateness(plan: StaffingPlan, runner: _Runner, staffing: Staffing, levels: list[int], team: Team,
-                      start: dt.date) -> None:
-    """For hires already late, say by how much and what the shortfall costs: the plan replayed with
-    each late hire starting on the earliest day it can (the run's start plus the lead time), to
-    the end of the last period it touches, against the plan as made."""
-    late = [p for p in plan.periods if p.late_weeks > 0]
-    if not late:
-        return
-    earliest = start + _days(team.hiring.lead_time)
-    realistic: dict[dt.date, int] = {}
-    initial = staffing[0][1]
-    if plan.periods[0].late_weeks:
-        initial = plan.baseline
-        realistic[max(earliest, start + dt.timedelta(days=1))] = levels[0]
-    for d, h in staffing[1:]:
-        realistic[max(d, earliest)] = h  # a later change on the same day replaces the earlier
-    delayed: Staffing = ((start, initial), *sorted(realistic.items()))
-    trained = earliest + _training(team)
-    last = max(p.period.index for p in late)
-    horizon = min(runner.scenario.clock.horizon, runner.periods[last].t1 + max(s.within for s in runner.slas))
-    runner.expect(runner.replications * horizon / runner.scenario.clock.horizon)
-    runner.outcomes(delayed, runner.replications, horizon)
-    for p in late:
-        actual = runner.evaluation(delayed, p.period.index, p.headcount, horizon)
-        attained = ", ".join(f"sla_{s} {np.nanmean(actual.sla[s]):.0%} (planned {np.nanmean(p.evaluation.sla[s]):.0%})"
-                             for s in actual.sla)
-        ideal = _ideal_hire_by(p.period if p.period.index else None, team, start)
-        p.note = "; ".join(filter(None, [p.note, (
-            f"late by {p.late_weeks} weeks: the {_count(p.change, 'new analyst')} should have been recruited by "
-            f"{ideal}, "
-            f"before the run starts ({start}); recruited now, they start on {earliest} and are trained by "
-            f"{trained}. With them late, period {p.period.index + 1} has {attained} and a mean wait of "
-            f"{actual.wait_mean:.1f} h (planned {p.evaluation.wait_mean:.1f} h)")]))
+def _realistic(staffing: Staffing, baseline: int, team: Team, now: dt.date) -> Staffing:
+    """The plan as it can happen: no seat beyond the ``baseline`` in post today starts before
+    ``now`` (the plan's first day, when recruiting can begin) plus the hiring lead time; a seat
+    the plan has earlier starts then, and trains from then. With no lead time the first level
+    is in post from the run's start, the warm-up before ``now`` included (the warm-up stands for
+    the queue the plan starts with, at its own staff). Changes keep their order (none moves
+    before an earlier one); the same as ``staffing`` when no hire is late."""
+    arrive = now + _days(team.hiring.lead_time)
+    (start, first), *_ = staffing
+    steps = {start: first if first <= baseline or arrive <= now else baseline}
+    when = start
+    for d, h in staffing:
+        when = max(d, when, arrive if h > baseline else d)
+        steps[when] = h  # a later change on the same day replaces the earlier
+    out: list[tuple[dt.date, int]] = []
+    for d, h in sorted(steps.items()):
+        if not out or h != out[-1][1]:
+            out.append((d, h))
+    return tuple(out)
+
+
+def _explain_lateness(period: PeriodPlan, on_time: Evaluation, team: Team, now: dt.date) -> str:
+    """Why a period's attainment is below what the plan would have with every hire on time
+    (``on_time``): its own hires late (by how much, when they can start and be trained, from
+    recruiting on ``now``, the plan's first day), or the backlog of hires late before it; and its
+    attainment and mean wait (hours) as they can happen against on time."""
+    actual = period.evaluation
+    attained = ", ".join(f"sla_{s} {np.nanmean(actual.sla[s]):.0%} ({np.nanmean(on_time.sla[s]):.0%} with every "
+                         "hire on time)" for s in actual.sla)
+    level = (f"{attained} and a mean wait of {actual.wait_mean:.1f} h ({on_time.wait_mean:.1f} h on time), met in "
+             f"{round(actual.share_met * actual.replications)} of {actual.replications} replications")
+    if not period.late_weeks:
+        return f"not met with earlier hires late: period {period.period.index + 1} has {level}"
+    arrive = now + _days(team.hiring.lead_time)
+    return (f"late by {period.late_weeks} weeks: the {_count(period.change, 'new analyst')} should have been "
+            f"recruited by {_ideal_hire_by(period.period, team)}, before the plan starts ({now}); recruited from "
+            f"then, they start on {arrive} and are trained by {arrive + _training(team)}. With them late, period "
+            f"{period.period.index + 1} has {level}")
 
 
 def _count(n: int, noun: str) -> str:
@@ -1317,19 +1425,54 @@ def _bound_reason(level: int, high: int, limits: Limits) -> str:
     return "more analysts are needed than the search found; rerun with more replications"
 
 
-def _why_not(scenario: Scenario, team_index: int, evaluation: Evaluation, high: int, required: int,
+def _roster_impossible(slas: list, evaluation: Evaluation) -> list:
+    """The SLAs of ``slas`` the roster makes impossible in a period: fewer than their target share of
+    their items arrive less than their window before someone is on shift (the mean over the
+    replications of ``evaluation``'s bound, :func:`roster_bounds`), so no headcount can meet them."""
+    return [s for s in slas if evaluation.bound.get(s.priority, math.nan) < s.target]
+
+
+def _roster_words(sla, evaluation: Evaluation) -> str:
+    """Why the roster makes ``sla`` impossible (:func:`_roster_impossible`), in words."""
+    return (f"the roster makes sla_{sla.priority} impossible: only {evaluation.bound[sla.priority]:.1%} of its items "
+            f"arrive less than {format_duration(sla.within)} before someone is on shift (nights, weekends, "
+            f"holidays), below the target {sla.target:.0%}; no headcount can meet it: add shifts or lengthen the "
+            "SLA window")
+
+
+def _left_out_words(runner: _Runner, k: int, best: Evaluation, evaluation: Evaluation) -> str:
+    """A period planned without the SLAs no headcount can meet: which, why (at the largest headcount
+    allowed, ``best``), what the headcount is planned for, and how often the plan (``evaluation``) meets it."""
+    out = [s for s in runner.slas if s.priority in runner.left_out[k]]
+    kept = ", ".join(f"sla_{s.priority}" for s in runner.planned(k))
+    met = round(evaluation.share_met * evaluation.replications)
+    return ("; ".join(_roster_words(s, best) for s in out) + f"; so the plan leaves "
+            f"{', '.join(f'sla_{s.priority}' for s in out)} out and plans the headcount for {kept}, met in {met} of "
+            f"{evaluation.replications} replications")
+
+
+def _fixed_patterns(team: Team) -> list:
+    """The shift patterns that hires never join (they join the first) and that work hours the first
+    does not: a day it does not work, or a start or an end outside its shift."""
+    if team.shifts is None:
+        return []
+    first = team.shifts[0]
+
+    def span(p: Roster) -> tuple[float, float]:  # minutes after midnight
+        hours, minutes = map(int, p.start.split(":"))
+        return hours * 60 + minutes, hours * 60 + minutes + p.hours_per_day * 60
+
+    (a, b) = span(first)
+    return [p for p in team.shifts[1:] if p.headcount and (set(p.days) - set(first.days) or span(p)[0] < a
+                                                           or span(p)[1] > b)]
+
+
+def _why_not(scenario: Scenario, team_index: int, slas: list, evaluation: Evaluation, high: int, required: int,
              replications: int) -> str:
-    """Why no headcount up to ``high`` met the SLAs in a period, and the best attainable there,
+    """Why no headcount up to ``high`` met the SLAs ``slas`` in a period, and the best attainable there,
     from the evaluation at ``high``."""
     team = scenario.workforce[team_index]
-    reasons = []
-    for s in team_slas(scenario, team_index):
-        bound = evaluation.bound.get(s.priority, math.nan)
-        if not math.isnan(bound) and bound < s.target:
-            reasons.append(
-                f"the roster makes sla_{s.priority} impossible: only {bound:.1%} of its items arrive less than "
-                f"{format_duration(s.within)} before someone is on shift (nights, weekends, holidays), below the "
-                f"target {s.target:.0%}; no headcount can meet it: add shifts or lengthen the SLA window")
+    reasons = [_roster_words(s, evaluation) for s in _roster_impossible(slas, evaluation)]
     if not reasons and evaluation.work_hours > evaluation.review_hours:
         cap = _team_cap(scenario, team_index)
         what = (f"the exposure cap of {format_duration(cap)} a shift" if math.isfinite(cap) else "the roster")
@@ -1337,6 +1480,15 @@ def _why_not(scenario: Scenario, team_index: int, evaluation: Evaluation, high: 
             f"too few review hours: at {high} analysts {what} leaves {evaluation.review_hours:,.0f} h of review "
             f"time in the period against {evaluation.work_hours:,.0f} h of work arriving; raise --max "
             "(or the cap)")
+    fixed = _fixed_patterns(team)
+    if not reasons and fixed:
+        names = " and ".join(f"{p.name} ({_count(p.headcount, 'analyst')}, {', '.join(p.days)} from {p.start})"
+                             for p in fixed)
+        reasons.append(
+            f"not met even at {high} analysts, but hires join the {team.shifts[0].name} pattern only: {names} never "
+            f"grow{'s' if len(fixed) == 1 else ''}, and the items arriving when only they are on shift wait for "
+            f"them; add analysts to {' and '.join(p.name for p in fixed)} (workforce.{team.team}.shifts) rather "
+            "than raise --max")
     if not reasons:
         reasons.append(f"not met even at {high} analysts; raise --max")
     attained = ", ".join(f"sla_{p} {np.nanmean(v):.1%}" for p, v in evaluation.sla.items())

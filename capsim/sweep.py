@@ -67,6 +67,7 @@ import pandas as pd
 from capsim import experiment, memory, output
 from capsim.manifest import manifest as run_manifest
 from capsim.metrics import metric_names
+from capsim.named_lists import key_part
 from capsim.periods import Granularity, Measures
 from capsim.results import summarise
 from capsim.scenario import NAME_KEYS, Scenario, ScenarioError, apply_overrides, resolve_raw, step_into, validate
@@ -489,16 +490,66 @@ def existing_tasks(folder: Path, plan: SweepPlan) -> tuple[dict[tuple[int, int],
             continue
         expected = plan.points[point].scenario.digest() if point < len(plan.points) else None
         if record.get("seed") != plan.seed or record.get("scenario_sha256") != expected:
-            why = (f"it was made with seed {record.get('seed')}, this sweep uses seed {plan.seed}"
-                   if record.get("seed") != plan.seed else
-                   f"this sweep has only {len(plan.points)} grid point(s)" if expected is None else
-                   f"its scenario ({str(record.get('scenario_sha256'))[:12]}…, grid {record.get('grid')}) is not this "
-                   f"sweep's scenario at point {point} ({expected[:12]}…, grid {plan.points[point].values})")
-            raise SweepError(f"{folder}: holds another sweep's results: {TASKS}/{path.name}: {why}. Choose another "
-                             f"--out, or delete {folder} to start this sweep afresh.")
+            raise SweepError(f"{folder}: holds another sweep's results ({TASKS}/{path.name} among them), which capsim "
+                             f"will not mix with this one's: {_what_differs(folder, plan, record, point)}. Choose "
+                             f"another --out for this sweep, or delete {folder} to start it afresh there.")
         if replication < plan.replications:
             found[(point, replication)] = record
     return found, damaged
+
+
+_NOT_SET = object()
+"""A key a scenario does not write, in :func:`_differences`."""
+
+MAX_DIFFERENCES = 5
+"""Settings :func:`_what_differs` names at most; it counts the rest."""
+
+LONGEST_VALUE = 80
+"""Characters of a value :func:`_what_differs` shows at most (a whole list of rules can be long)."""
+
+
+def _what_differs(folder: Path, plan: SweepPlan, record: dict, point: int) -> str:
+    """What differs between ``plan`` and the sweep that wrote task ``record`` (of grid ``point``)
+    into ``folder``, in words: the seed, the number of grid points, or each setting of the
+    scenario at that point, as written (with its unit) here and in the folder's ``manifest.json``."""
+    if record.get("seed") != plan.seed:
+        return f"the seed is {plan.seed} here, {record.get('seed')} in the folder"
+    if point >= len(plan.points):
+        return f"this sweep has {len(plan.points)} grid point(s), the folder's at least {point + 1}"
+    ours = plan.points[point].scenario.source
+    try:  # output.check has read it: capsim's manifest of a sweep, a mapping
+        manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+        theirs = apply_overrides(manifest["scenario"], [f"{k}={v}" for k, v in record["grid"].items()], str(folder))
+    except (OSError, ValueError, KeyError, AttributeError, ScenarioError):  # gone since, or changed by hand
+        return f"its scenario at grid point {point} is not this sweep's (the folder's {MANIFEST_FILE} does not say how)"
+    found = _differences(ours, theirs)
+    if not found:
+        made_by = manifest.get("versions", {}).get("capsim")
+        return (f"its scenario at grid point {point} differs from this sweep's, in no setting written"
+                + (f": capsim {made_by} made it, this is capsim {version()}" if made_by and made_by != version() else ""))
+    said = [f"{key}: {_written(mine)} here, {_written(its)} in the folder" for key, mine, its in found[:MAX_DIFFERENCES]]
+    more = f"; and {len(found) - MAX_DIFFERENCES} more setting(s)" if len(found) > MAX_DIFFERENCES else ""
+    return f"at grid point {point}, " + "; ".join(said) + more
+
+
+def _differences(ours: Any, theirs: Any, where: str = "") -> list[tuple[str, Any, Any]]:
+    """The dotted keys (as ``--set`` takes them) at which two raw scenario trees differ, each
+    with the value either gives it (:data:`_NOT_SET` where it has none)."""
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        return [found for key in dict.fromkeys([*ours, *theirs])
+                for found in _differences(ours.get(key, _NOT_SET), theirs.get(key, _NOT_SET),
+                                          f"{where}.{key}" if where else str(key))]
+    if isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
+        return [found for i, (mine, its) in enumerate(zip(ours, theirs))
+                for found in _differences(mine, its, f"{where}.{key_part(ours, i, where)}")]
+    return [] if ours == theirs else [(where, ours, theirs)]
+
+
+def _written(value: Any) -> str:
+    """A scenario value as a file or ``--set`` writes it (``30d``, ``12``), cut at
+    :data:`LONGEST_VALUE` characters, or "not set"."""
+    text = "not set" if value is _NOT_SET else value_text(value)
+    return text if len(text) <= LONGEST_VALUE else text[:LONGEST_VALUE - 1] + "…"
 
 
 def _remove_temporaries(folder: Path) -> None:

@@ -52,6 +52,10 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], ...]] = {
 _PLAIN = {"cv", "alpha", "beta"}
 """Parameters that are plain numbers, never quantities with a unit."""
 
+GROWTH_A_YEAR = ("per_year", "increase_per_year")
+"""The last parts of the keys of a growth a year: a plain share (0.2255) that a reader reads as a
+percentage a year (22.55% a year)."""
+
 Z95 = 1.959963984540054  # the standard normal's 97.5% quantile (scipy.stats.norm.ppf(0.975))
 
 
@@ -178,23 +182,27 @@ class Uncertain(BaseModel):
         number = repr(float(value))
         return {"duration": f"{number}s", "rate": f"{number}/s"}.get(self.kind, number)
 
-    def unit(self) -> tuple[str, float]:
+    def unit(self, key: str = "") -> tuple[str, float]:
         """The unit its parameters are written in and its size in SI units: ``("d", 86400.0)`` for
-        ``150d``, ``("/day", 1 / 86400)`` for ``370/day``, ``("", 1.0)`` for a plain number."""
+        ``150d``, ``("/day", 1 / 86400)`` for ``370/day``; for a plain number, ``("% a year", 0.01)``
+        at the ``key`` of a growth a year (:data:`GROWTH_A_YEAR`: 0.2255 is 22.55% a year),
+        ``("%", 0.01)`` when written as a percentage (``4%``), else ``("", 1.0)``."""
+        written = str(next(getattr(self, k) for k in ("low", "mean", "mode", "alpha") if getattr(self, k) is not None))
         if not self.kind:
-            return "", 1.0
-        written = str(next(getattr(self, k) for k in ("low", "mean", "mode") if getattr(self, k) is not None))
+            if key.rsplit(".", 1)[-1] in GROWTH_A_YEAR:
+                return "% a year", 0.01
+            return ("%", 0.01) if written.strip().endswith("%") else ("", 1.0)
         if self.kind == "duration":
             unit = units._DURATION.match(written).group(2)
             return unit, units.SECONDS[unit.lower()]
         _, per, unit = units._RATE.match(written).groups()  # a rate
         return f"/{per or ''}{unit}", 1 / (float(per or 1) * units.SECONDS[unit.lower()])
 
-    def shown(self, value: float) -> str:
-        """``value`` (SI units) for a reader, in the unit the scenario writes this input in, to four
-        significant figures and never in scientific notation: ``179.1d``, ``370.2/day``, ``0.3123``
-        (numpy's positional format: this model-layer module cannot use :mod:`capsim.words`)."""
-        unit, size = self.unit()
+    def shown(self, value: float, key: str = "") -> str:
+        """``value`` (SI units) for a reader, in the unit of :meth:`unit` at ``key``, to four
+        significant figures and never in scientific notation: ``179.1d``, ``370.2/day``, ``0.3123``,
+        ``22.55% a year`` (numpy's positional format: this model-layer module cannot use :mod:`capsim.words`)."""
+        unit, size = self.unit(key)
         return np.format_float_positional(value / size, precision=4, fractional=False, trim="-") + unit
 
     def central(self) -> float:
@@ -210,11 +218,22 @@ class Uncertain(BaseModel):
             return float(betaincinv(self.alpha, self.beta, 0.5))
         return {"uniform": 0.5, "normal": 0.0, "lognormal": 1.0}[self.dist] * scale + loc  # ppf(0.5): q, ndtri, exp(0)
 
-    def describe(self) -> str:
-        """The distribution in one line as written: ``lognormal(low=150d, high=400d)``."""
-        given = [f"{k}={_short(getattr(self, k))}" for k in ("low", "mode", "high", "mean", "sd", "cv", "alpha", "beta")
-                 if getattr(self, k) is not None]
-        return f"{self.dist}({', '.join(given)})"
+    def describe(self, key: str | None = None) -> str:
+        """The distribution in one line as written, ``lognormal(low=150d, high=400d)``; or, given the
+        ``key`` it sets, for a reader, each quantity in the input's own unit (:meth:`shown`; a spread
+        of a percentage in points): ``normal: mean 22.55% a year, sd 2.375 points``."""
+        given = [k for k in ("low", "mode", "high", "mean", "sd", "cv", "alpha", "beta") if getattr(self, k) is not None]
+        if key is None:
+            return f"{self.dist}({', '.join(f'{k}={_short(getattr(self, k))}' for k in given)})"
+        unit = self.unit(key)[0]
+
+        def quantity(k: str) -> str:
+            if k in _PLAIN:
+                return _short(getattr(self, k))
+            text = self.shown(self._number(k), key)
+            return text.removesuffix(unit) + " points" if k == "sd" and unit.startswith("%") else text
+
+        return f"{self.dist}: {', '.join(f'{k} {quantity(k)}' for k in given)}"
 
 
 @dataclass(frozen=True)

@@ -297,7 +297,9 @@ def rank_inputs(plan: UncertaintyPlan, per_replication: pd.DataFrame, metrics: S
     """One row per metric × input: the input's first-order share of the metric's input variance
     (the squared standardised rank regression coefficient, :func:`rank_regression`), the
     regression's R², the input's rank for that metric (1: matters most) and, with a Sobol
-    sequence of at least 6 sets, its first-order Sobol index (:func:`sobol_first_order`; else NaN).
+    sequence of at least 6 sets, its first-order Sobol index (:func:`sobol_first_order`; else NaN);
+    its distribution as the scenario writes it (``distribution``) and in the input's own unit
+    (``distribution_shown``, as :func:`inputs_shown` gives it), and its source.
     With no more sets than inputs + 1 the regression has no degree of freedom left: every share is NaN."""
     rows = []
     nothing = np.full(len(plan.inputs), math.nan)
@@ -314,9 +316,9 @@ def rank_inputs(plan: UncertaintyPlan, per_replication: pd.DataFrame, metrics: S
         for k, i in enumerate(plan.inputs):
             rows.append({"metric": metric, "input": i.label, "first_order": float(shares[k]), "r_squared": r2,
                          "rank": int(order[k]), "distribution": i.spec.describe(), "source": i.spec.source,
-                         "sobol_first_order": float(sobol[k])})
+                         "sobol_first_order": float(sobol[k]), "distribution_shown": i.spec.describe(i.keys[0])})
     return pd.DataFrame(rows, columns=["metric", "input", "first_order", "r_squared", "rank", "distribution", "source",
-                                       "sobol_first_order"])
+                                       "sobol_first_order", "distribution_shown"])
 
 
 def review_fte(scenario: Scenario, metrics: Mapping[str, float], seconds: float) -> float:
@@ -370,8 +372,22 @@ def inputs_table(plan: UncertaintyPlan) -> pd.DataFrame:
     table = pd.DataFrame({"point": range(len(plan.values))})
     for k, i in enumerate(plan.inputs):
         table[f"{i.label} quantile"] = plan.quantiles[:, k]
-        table[i.label] = [i.spec.shown(v) for v in plan.values[:, k]]
+        table[i.label] = [i.spec.shown(v, i.keys[0]) for v in plan.values[:, k]]
     return table
+
+
+def inputs_shown(inputs: Sequence[Unknown]) -> pd.DataFrame:
+    """One row per unknown, for a reader: ``input`` (its short name, as the ranking names it),
+    ``keys`` (the scenario keys it sets), ``distribution`` (in the input's own unit:
+    :meth:`Uncertain.describe` with the key), its ``median`` (what an ordinary run uses) and
+    central 95% (``low``, ``high``) in that unit (:meth:`Uncertain.shown`), ``source``, and the
+    distribution ``as_written`` in the scenario."""
+    return pd.DataFrame([{"input": i.label, "keys": ", ".join(i.keys), "distribution": i.spec.describe(i.keys[0]),
+                          "median": i.spec.shown(i.spec.central(), i.keys[0]),
+                          "low": i.spec.shown(i.value((1 - LEVEL) / 2), i.keys[0]),
+                          "high": i.spec.shown(i.value((1 + LEVEL) / 2), i.keys[0]),
+                          "source": i.spec.source, "as_written": i.spec.describe()} for i in inputs],
+                        columns=["input", "keys", "distribution", "median", "low", "high", "source", "as_written"])
 
 
 NOT_NAMED = {"negligible": "the inputs barely move it",

@@ -217,7 +217,7 @@ METRIC_LABELS: dict[str, str] = {
     "assessed": "Items assessed",
     "auto_cleared": "Items cleared automatically",
     "expired": "Items expired unassessed",
-    "waiting": "Items arriving after the warm-up, still waiting at the end",
+    "waiting": "Items from the streams arriving after the warm-up, still waiting at the end (not referrals)",
     "backlog_end": backlog_words("backlog_end", "the run", starts_sentence=True) + " (all teams, all arrivals)",
     "backlog_max": backlog_words("backlog_max", "the run", starts_sentence=True) + " (all teams)",
     "backlog_mean": backlog_words("backlog_mean", "the run", starts_sentence=True) + " (all teams)",
@@ -241,8 +241,8 @@ METRIC_LABELS: dict[str, str] = {
     "fte_review_work": "FTE of review work",
     "ai_generated": "AI-generated items reaching staff",
     "ai_generated_share": "AI-generated share of items from the streams reaching staff (all teams)",
-    "referrals_lost_real": "Real referrals lost to false positives",
-    "referrals_avoided_synthetic": "Synthetic referrals avoided",
+    "referrals_lost_real": "Expected real referrals lost to false positives",
+    "referrals_avoided_synthetic": "Expected synthetic referrals avoided",
     "synthetic_referred": "Synthetic items referred on",
     "harmful_missed": "Harmful items the classifier missed",
     "reprioritised": "Items the classifier moved to another queue",
@@ -372,8 +372,8 @@ def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = No
 
 def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: float | None = None) -> str:
     """``95% CI a to b``, clipped to the metric's range (:func:`capsim.metrics.metric_range`, as in summary.csv)."""
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return "one replication: no interval"
+    if not (math.isfinite(low) and math.isfinite(high)):  # a NaN ``ref`` (the mean) is NaN in every replication
+        return "one replication: no interval" if ref is None or math.isfinite(ref) else "no item measured in any replication"
     if low == high:
         return "the same in every replication"
     floor, ceiling = metric_range(metric)

@@ -6,10 +6,10 @@ A team's roster gives one shift a day on its working days: ``hours_per_day`` fro
 midnight of the scenario's start date.
 
 **Seats and people.** A seat is one position on the roster, covered on every shift; it
-takes :func:`people_per_seat` people to cover it: the roster's hours a week over one
-analyst's ``contracted_hours`` (by default the roster's hours a week up to 40, so one person
+is :func:`seat_fte` FTE: the hours a week it is covered over one analyst's full-time week,
+:func:`contracted_hours` (by default the longest roster's hours a week up to 40, so one person
 per seat for any roster of at most 40 hours a week, and 4.2 for a 24/7 one). The queue sees
-seats (one analyst per seat on each shift); FTE, salaries and budgets count people. Below,
+seats (one analyst per seat on each shift); FTE, salaries and budgets count FTE. Below,
 "analyst" means the occupant of a seat.
 
 **Seats and analysts.** A team has a number of *seats* over time: ``headcount`` at the
@@ -59,8 +59,10 @@ stream of their own.
 that long (zero output), then ramps up; ``ramp.mentor_hours`` a week per trainee are taken
 from the start of the present analysts' shifts (:attr:`ShiftPlan.busy`).
 
-**FTE.** Each seat has a contracted FTE (:attr:`ShiftPlan.fte`): :func:`people_per_seat` on one
-roster, :func:`pattern_fte` on a shift pattern; :func:`fte` and :func:`headcount_fte` count it.
+**FTE.** Each seat has a contracted FTE (:attr:`ShiftPlan.fte`), by one rule however the roster is
+written (:func:`seat_fte`, through :func:`people_per_seat` on one roster and :func:`pattern_fte` on a
+shift pattern): not capped at 1, so 8 seats of 10 h × Mon–Fri are 10 FTE of a 40 h week both as a
+``roster:`` and as a ``shifts:`` pattern. :func:`fte` and :func:`headcount_fte` count it.
 
 **Random numbers.** Everything here is drawn from the team's stream (the ``rng`` given),
 split into one sub-stream per seat and purpose, so that seat 3's absences and leaving times
@@ -299,26 +301,13 @@ def pattern_headcounts(team: Team, headcount: int) -> list[int]:
 
 
 def pattern_fte(team: Team, p: int) -> float:
-    """Contracted FTE of one analyst on ``team``'s shift pattern ``p``: its ``fte``, else its hours
-    a week over the team's ``contracted_hours`` (default :data:`FULL_TIME_HOURS`), at most 1."""
-    pattern = team.shifts[p]
-    if pattern.fte is not None:
-        return pattern.fte
-    return min(pattern_hours_per_week(team, p) / fte_hours(team), 1.0)
+    """Contracted FTE of one analyst (seat) on ``team``'s shift pattern ``p``: :func:`seat_fte`."""
+    return seat_fte(team, team.shifts[p])
 
 
 def pattern_hours_per_week(team: Team, p: int) -> float:
     """Hours a week one analyst on ``team``'s shift pattern ``p`` is rostered (shift hours × days)."""
-    pattern = team.shifts[p]
-    return pattern.hours_per_day * len(set(pattern.days))
-
-
-def fte_hours(team: Team) -> float:
-    """Hours a week that one FTE of ``team`` stands for: its :func:`contracted_hours` (one roster),
-    or ``contracted_hours`` if given, else :data:`FULL_TIME_HOURS` (shift patterns)."""
-    if team.shifts is None:
-        return contracted_hours(team)
-    return team.contracted_hours or FULL_TIME_HOURS
+    return roster_hours_per_week(team.shifts[p])
 
 
 def _merge(plans: list[ShiftPlan], ftes: list[float]) -> ShiftPlan:
@@ -577,9 +566,15 @@ def exposure_cap(scenario: Scenario, team: Team) -> float:
     return team.exposure_cap if team.exposure_cap is not None else np.inf
 
 
+def roster_hours_per_week(roster: Roster) -> float:
+    """Hours a week one seat of ``roster`` (a team's roster or one of its shift patterns) is
+    covered: shift hours × working days, without overtime."""
+    return roster.hours_per_day * len(set(roster.days))
+
+
 def rostered_hours_per_week(team: Team) -> float:
-    """Hours a week one seat of ``team``'s roster is covered (shift hours × working days; no overtime)."""
-    return team.roster.hours_per_day * len(set(team.roster.days))
+    """Hours a week one seat of ``team``'s roster is covered (its first shift pattern's, with ``shifts:``)."""
+    return roster_hours_per_week(team.roster)
 
 
 FULL_TIME_HOURS = 40.0
@@ -587,28 +582,55 @@ FULL_TIME_HOURS = 40.0
 
 
 def contracted_hours(team: Team) -> float:
-    """Hours a week one analyst of ``team`` is contracted for: ``contracted_hours`` if given, else
-    the roster's hours a week up to :data:`FULL_TIME_HOURS` (one analyst per seat unless the
-    roster covers more than a full-time week)."""
+    """Hours a week of one FTE of ``team``: one analyst's full-time contract.
+
+    ``contracted_hours`` if given; else the longest week its rosters cover (its roster, or its
+    shift patterns that have no ``fte`` of their own) up to :data:`FULL_TIME_HOURS`, the
+    analysts being taken to be contracted for the hours they work up to a full-time week
+    (:data:`FULL_TIME_HOURS` if every pattern has its own ``fte``). One rule for both ways of
+    writing a roster, so that one roster and the same roster written as one shift pattern have
+    the same contracted week.
+    """
     if team.contracted_hours is not None:
         return team.contracted_hours
-    return min(rostered_hours_per_week(team), FULL_TIME_HOURS)
+    weeks = [roster_hours_per_week(r) for r in (team.shifts or [team.roster]) if getattr(r, "fte", None) is None]
+    return min(max(weeks, default=FULL_TIME_HOURS), FULL_TIME_HOURS)
+
+
+fte_hours = contracted_hours
+"""Hours a week that one FTE of a team stands for: :func:`contracted_hours` (the same function)."""
+
+
+def seat_fte(team: Team, roster: Roster) -> float:
+    """Contracted FTE of one seat of ``roster`` (``team``'s roster or one of its shift patterns): the
+    pattern's own ``fte`` if it has one, else the hours a week the seat is covered
+    (:func:`roster_hours_per_week`) over :func:`contracted_hours`.
+
+    This is the one rule of FTE, whichever way the roster is written: an FTE is a week of
+    contracted hours, so a seat counts the contracted hours it takes to cover it. It is not
+    capped at 1: one *person* is at most one FTE, so a seat covered for more than a full-time
+    week takes more than one person (10 h × Mon–Fri = 50 h is 50 / 40 = 1.25 FTE; a 24/7 seat
+    168 / 40 = 4.2), whose salaries a budget must pay. A seat covered for less is a part-time
+    post, a fraction (a 20 h weekend rota beside 40 h weekday seats: 0.5).
+    """
+    own = getattr(roster, "fte", None)
+    return own if own is not None else roster_hours_per_week(roster) / contracted_hours(team)
 
 
 def people_per_seat(team: Team) -> float:
-    """Analysts (people on ``team``'s contract) it takes to cover one seat of its roster: the
-    roster's hours a week over :func:`contracted_hours`.
+    """Contracted FTE of one seat of ``team``'s roster (:func:`seat_fte`): the analysts on its
+    contract it takes to cover the seat.
 
     1 for any roster of at most 40 hours a week by default; a 24/7 seat is 168 / 40 = 4.2
     (4.48 at ``contracted_hours: 37.5``). Shrinkage (leave, sickness, training) is paid absence
     within the contract, not extra people.
 
-    For a team with several shift patterns (``shifts:``), where each seat is one analyst on
-    their pattern's contract: the mean FTE per analyst at the start (:func:`headcount_fte`).
+    For a team with several shift patterns (``shifts:``): the mean FTE per seat at the start
+    (:func:`headcount_fte`).
     """
     if team.shifts is not None:
         return headcount_fte(team, team.headcount) / team.headcount if team.headcount else 1.0
-    return rostered_hours_per_week(team) / contracted_hours(team)
+    return seat_fte(team, team.roster)
 
 
 def headcount_fte(team: Team, headcount: int) -> float:

@@ -272,7 +272,8 @@ def test_no_output_names_the_folders_of_the_machine(tmp_path, monkeypatch, comma
     monkeypatch.chdir(elsewhere)
     monkeypatch.setattr(sys, "argv", [str(Path(sys.prefix) / "bin" / "capsim"), *args])  # as a shell would call it
     result = invoke(*args)
-    assert result.exit_code == 0, result.output
+    # one-team's hires are late (a 90-day lead time from the grant start): its first year is missed as costed
+    assert result.exit_code == (0 if command == "run" else 3), result.output
     machine = [str(tmp_path), sys.prefix, str(Path.home())]
     written = [f for f in (place / "o").rglob("*") if f.is_file() and f.suffix not in (".png", ".pdf")]
     assert any(f.name == "report.html" for f in written)

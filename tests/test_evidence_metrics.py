@@ -150,7 +150,7 @@ def test_a_missed_target_gets_what_it_would_take_and_its_what_if_run():
     assert answer.plan.periods[-1].headcount > 2
     assert answer.result.metric("sla_normal") >= 0.9  # the what-if run meets it, under the same seed
     lines = what_it_takes_findings(result, answer)
-    assert "more than the 2 in post today" in lines[0]
+    assert "more than the 2 analysts the scenario holds constant (no posts added)" in lines[0]
     # the plan's seats (never fewer than before), not said to be the need
     assert "the staffing plan has " in lines[0] and "it needs" not in lines[0]
     # a run that meets its targets needs no plan
@@ -165,5 +165,5 @@ def test_the_report_shows_what_it_would_take_beside_the_run(tmp_path):
     raw["clock"]["start"] = "2025-01-06"
     result = simulate(load_scenario(raw), 3, 5)
     page = write_report(tmp_path, [result], what_it_takes=what_it_takes(result)).read_text(encoding="utf-8")
-    assert "What it would take" in page and "more than the 2 in post today" in page
+    assert "What it would take" in page and "more than the 2 analysts the scenario holds constant" in page
     assert (tmp_path / "charts" / "what_if-by_year.png").exists()

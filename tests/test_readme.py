@@ -71,11 +71,17 @@ def test_python_examples_run(source, code, monkeypatch):
     exec(compile(code, source, "exec"), {})
 
 
+NOT_MET_EXIT = ("staff", "grant")
+"""Commands whose exit status 3 says a target is not met everywhere (their help and the README say so)."""
+
+
 @pytest.mark.parametrize("source, args", commands(), ids=lambda v: " ".join(v) if isinstance(v, list) else v)
 def test_command_examples_run(source, args, tmp_path):
     proc = subprocess.run([str(CAPSIM), *small(args, tmp_path / "out")], cwd=ROOT, capture_output=True, text=True,
                           timeout=600, env={**os.environ, "COLUMNS": "160"})
-    assert proc.returncode == 0, proc.stderr
+    # a plan or grant that cannot meet a target everywhere exits 3, as documented, having written its results
+    missed = args[0] in NOT_MET_EXIT and proc.returncode == 3 and "exit status 3" in proc.stderr
+    assert proc.returncode == 0 or missed, proc.stderr
     assert "Traceback" not in proc.stderr
 
 

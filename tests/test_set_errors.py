@@ -129,9 +129,10 @@ def test_of_two_sets_of_one_key_the_last_is_named(folder):
 
 def test_a_problem_a_set_makes_with_the_file_names_both(folder):
     """A --set of the priorities leaves the file's streams and SLAs with a priority no longer
-    listed: the keys are the file's, named by stream and SLA, and the --set is named beside it."""
+    listed: the keys are the file's (parent.yaml's, which child.yaml extends), named by stream
+    and SLA, and the --set is named beside it."""
     lines = refused(folder, "validate", "child.yaml", "--set", "priorities=[normal, low]")
-    origin = "child.yaml (extends parent.yaml) with --set priorities=[normal, low]"
+    origin = "parent.yaml (extended by child.yaml) with --set priorities=[normal, low]"
     assert lines == [f"{origin}: demand.tips.priority: 'urgent' is not one of normal, low",
                      f"{origin}: sla.urgent.priority: 'urgent' is not one of normal, low"]
 

@@ -219,10 +219,11 @@ def test_assumptions_table_marks_an_uncertain_input_with_its_range_and_source():
     scenario = load_scenario("scenarios/growth-central.yaml")
     table = assumptions_table(scenario).set_index("key")
     row = table.loc["demand.ai-generated.growth.doubling_time"]
-    assert row.source.startswith("uncertain: lognormal(low=125.9d, high=348.3d), median used here; source: random-effects")
+    assert row.source.startswith("uncertain, lognormal: low 125.9d, high 348.3d; median used here; source: random-effects")
     assert float(row.value) == pytest.approx(209.4, abs=0.05) and row.unit == "d"
     row = table.loc["demand.reports.growth.per_year"]
-    assert row.source.startswith("uncertain: normal(mean=0.2255, sd=0.02375), median used here; source: log-linear fit")
+    assert row.source.startswith("uncertain, normal: mean 22.55% a year, sd 2.375 points; median used here; "
+                              "source: log-linear fit")
     assert float(row.value) == pytest.approx(0.2255, abs=5e-5)
     # each growth is written one way; the table gives the other way too, saying where it comes from
     assert table.loc["demand.reports.growth.doubling_time"].source == "from per_year (the same growth)"
@@ -263,7 +264,8 @@ def _tables(input_share: float, shares: list[float]) -> tuple:
          "replications": 2}])
     names = ["ai-growth", "reports-growth", "review-time-image", "review-time-video", "classifier-recall"][:len(shares)]
     ranking = pd.DataFrame([{"metric": "backlog_end", "input": name, "first_order": share, "r_squared": sum(shares),
-                             "rank": k + 1, "distribution": "lognormal(low=125.9d, high=348.3d)", "source": "test"}
+                             "rank": k + 1, "distribution": "lognormal(low=125.9d, high=348.3d)", "source": "test",
+                             "distribution_shown": "lognormal: low 125.9d, high 348.3d"}
                             for k, (name, share) in enumerate(zip(names, shares))])
     return summary, ranking
 

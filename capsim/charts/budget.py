@@ -26,8 +26,8 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
     ``budget_table`` is :attr:`capsim.budget.BudgetResult.table` (or ``budget.csv``); the
     ``all`` rows are left out. Costs are at each year's prices; a partial year (the first,
     after the warm-up, or the last) is labelled with its days and is not annualised. FTE is
-    the mean number of analysts in post over the year, all teams (``team``: one team's
-    ``fte_<team>``). The title speaks of whole years only (:func:`capsim.charts.by_year.is_whole_year`,
+    the mean number of staff in post over the year, all teams, named in its panel's title
+    (``team``: one team's ``fte_<team>``). The title speaks of whole years only (:func:`capsim.charts.by_year.is_whole_year`,
     the rule of every headline): it compares the scenarios in the last whole year (with two,
     the paired difference), and one scenario's first and last whole years. A run without a
     whole calendar year is spoken of by the last period covering at least half as many days as
@@ -128,8 +128,9 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
             pad = max((hi_f - lo_f) * 0.15, 0.5)
             fte_ax.set_ylim(max(0.0, lo_f - pad), hi_f + pad)
         fte_ax.set_ylabel("FTE" + (f" ({team})" if team else ""))
-        fte_ax.set_title(f"FTE: mean analysts in post over the year, {'team ' + team if team else 'all teams'} "
-                         "(95% CI); partial years are not annualised", loc="left", fontsize=12, color=MUTED)
+        teams = ", ".join(dict.fromkeys(t.team for s in scenarios for t in s.workforce))
+        fte_ax.set_title(f"FTE: mean staff in post over the year, {'team ' + team if team else f'all teams ({teams})'}"
+                         "\n(95% CI); partial years are not annualised", loc="left", fontsize=12, color=MUTED)
         handles, texts = ax.get_legend_handles_labels()
         legend_above(ax, handles, texts, ncols=min(n, 3))
         apply_style(fig, title, footer_text(scenarios, seed, replications))

@@ -6,8 +6,9 @@ items assessed within its deadline, with the target; below, the backlog as the n
 waiting averaged over the year (``backlog_mean``: exact, not a sample at one moment). Each
 point is the mean over the replications with its 95% interval; part years say their months
 (periods under four weeks are left out). The title compares the first year of three months or
-more with the last (:data:`HEADLINE_PERIOD_DAYS`), part years with their months, and names the
-year a target is first missed.
+more with the last (:data:`HEADLINE_PERIOD_DAYS`), part years with their months, names the
+year a target is first missed, and says the staff the scenario assumes for those years
+(:func:`sla_staff_words`): a level quoted without it reads as today's team.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from capsim.charts.style import MUTED, OKABE_ITO, PALETTE, apply_style, legend_a
 from capsim.periods import calendar_periods
 from capsim.units import SECONDS_PER_DAY
 from capsim.words import count_words, duration_text, items_words, percent
+from capsim.workforce import seat_steps
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
+    from capsim.scenario import Scenario
 
 
 WHOLE_YEAR_DAYS = 360
@@ -95,6 +98,36 @@ def year_rows(result: SimulationResult, metric: str, shortest_days: float = SHOR
     return rows.reindex([p for p in year_labels(result, shortest_days) if p in rows.index])
 
 
+def staff_words(scenario: Scenario, teams: list[str]) -> str:
+    """The staff ``scenario`` assumes for ``teams``, as its own assumption and never as a count of
+    staff today: "the 25 analysts the scenario holds constant (no posts added)", or for a team with
+    planned changes "the analysts the scenario plans (10 at the start, then 11 from 1 Sep 2027)".
+    Heads (seats), not FTE; a team other than one named analysts is named ("12 analysts of team
+    graders"); "" for no team."""
+    constant, planned = [], []
+    for team in teams:
+        initial, steps = seat_steps(next(t for t in scenario.workforce if t.team == team), scenario.clock)
+        of = "" if team == "analysts" else f" of team {team}"
+        if not steps:
+            constant.append(f"{initial:,} analysts{of}")
+            continue
+        changes = ", ".join(f"{heads:,} from {scenario.clock.start + dt.timedelta(seconds=t):%-d %b %Y}"
+                            for t, heads in steps)
+        planned.append(f"the analysts{of} the scenario plans ({initial:,} at the start, then {changes})")
+    held = [f"the {' and '.join(constant)} the scenario holds constant (no posts added)"] if constant else []
+    return " and ".join(held + planned)
+
+
+def sla_staff_words(scenario: Scenario, priorities: list[str]) -> str:
+    """The staff assumed (:func:`staff_words`) at the teams whose streams' items count in the
+    SLAs of ``priorities`` (``sla_<priority>``: the intake teams; with a classifier every stream's
+    items may have its queues' priorities); "" if no stream has them."""
+    relabelled = scenario.tooling.classifier.enabled
+    teams = dict.fromkeys(scenario.team_of(s) for s in scenario.demand
+                          if relabelled or any(p in s.own_priorities for p in priorities))
+    return staff_words(scenario, list(teams))
+
+
 def first_missed(result: SimulationResult, priority: str) -> str | None:
     """The first calendar period whose mean share of ``priority`` items within the deadline is below
     its target (its period label), a part year of four weeks or more (:func:`year_labels`) included:
@@ -137,6 +170,9 @@ def by_year(result: SimulationResult) -> Figure:
         f"Items waiting, averaged over each year: {count_words(kept['mean'].iloc[0])} in {labels[kept.index[0]]} to "
         f"{count_words(kept['mean'].iloc[-1])} in {labels[kept.index[-1]]}" if len(kept) > 1 else
         "Items waiting, averaged over each calendar year")
+    staff = sla_staff_words(s, [sla.priority for sla in slas[:2]])
+    if parts and staff:  # the levels hold only for the staff assumed: said where the title is quoted
+        title += f", with {staff}"
 
     with styled():
         fig = new_figure(7.2 if slas else 5.0)

@@ -82,7 +82,7 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
         ax.barh(ys, shares, color=OKABE_ITO["blue"], height=0.6)
         for y, value in zip(ys, shares):
             ax.text(value, y, f"  {percent(estimated_share(value))}", va="center", fontsize=11)
-        ax.set_yticks(ys, [f"{r.input}\n{r.distribution}" for r in table.itertuples()])
+        ax.set_yticks(ys, [f"{r.input}\n{r.distribution_shown}" for r in table.itertuples()])
         ax.set_ylim(-0.6, n - 0.4)
         ax.grid(axis="y", visible=False)
         ax.set_xlim(0, max(1.0, float(shares.max()) * 1.15))

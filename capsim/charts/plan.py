@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib.figure import Figure
+from matplotlib.transforms import offset_copy
 
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks
@@ -81,7 +82,8 @@ def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list
     order; ``sla_words`` is :func:`_sla_words`'s."""
     doing, target_words = sla_words
     heads = table["headcount"].to_numpy(dtype=int)
-    if not met.any() or np.isnan(needed).all():
+    late_hires = "late_weeks" in table and bool((table["late_weeks"] > 0).any())  # then they, not the need, miss
+    if (not met.any() and not late_hires) or np.isnan(needed).all():
         return f"The {team} team cannot meet {target_words} in any period" + (
             " at any headcount tried (—)" if np.isnan(needed).all() else f", even with {heads.max()} analysts")
     title = f"The {team} team {_need_words(table, needed, period)}, to {doing}"
@@ -106,7 +108,7 @@ def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list
 
 
 def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, replications: int,
-                  team: str | None = None) -> Figure:
+                  team: str | None = None, most_tried: int | None = None) -> Figure:
     """A staffing plan: headcount planned per period as steps, the need per period as rings,
     with hire-by dates (top), and SLA attainment per period of the plan replayed, with its 95% CI
     against the target (bottom).
@@ -118,9 +120,12 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     analysts in post at the start). The title keeps the need, the analysts in post and the hires
     apart (:func:`_title`). A hire-by date (the day the new analysts start training, less the
     team's hiring lead time) is drawn as a dashed line with an arrow to the day the new
-    analysts start; a period that no headcount up to the solver's bound could staff is marked,
-    labelled "—" (``needed`` empty). ``team`` is the team planned (default: the scenario's
-    first team, as :func:`~capsim.staffing.solve_staffing`).
+    analysts start; a period that no headcount up to the solver's bound could staff is labelled
+    "—" (``needed`` empty) and marked ✖ on the panel's top edge, the legend naming that bound
+    (``most_tried``, analysts: :attr:`~capsim.staffing.StaffingPlan.max_headcount`; not named
+    where None); any other period not met is marked ✖ on its step, at the headcount planned.
+    ``team`` is the team planned (default: the scenario's first team, as
+    :func:`~capsim.staffing.solve_staffing`).
     """
     if plan_table.empty:
         raise ValueError("the staffing plan has no periods")
@@ -172,9 +177,15 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
                    linewidth=1.6, zorder=5, label="needed: the fewest meeting the period")
         if in_post is not None:
             ax.axhline(in_post, color=MUTED, linestyle=":", linewidth=1.6, label=f"in post at the start: {in_post}")
-        if (~met).any():
-            ax.scatter(mids[~met], heads[~met] + 0.17 * top, marker="X", s=90, color=vermillion, zorder=5,
-                       label="SLA not met even at this headcount")
+        short = ~met & ~impossible  # the plan replayed falls short at its own headcount
+        if short.any():
+            ax.scatter(mids[short], heads[short], marker="X", s=90, color=vermillion, zorder=6,
+                       label="SLA not met at the headcount planned")
+        if impossible.any():  # met at no headcount tried: marked just inside the top edge, not at any headcount
+            edge = offset_copy(ax.get_xaxis_transform(), fig=fig, y=-EDGE_MARK_PT, units="points")
+            ax.scatter(mids[impossible], np.ones(int(impossible.sum())), transform=edge, marker="X", s=90,
+                       color=vermillion, zorder=6, label="SLA not met at any headcount tried" + (
+                           f" (up to {most_tried} {counted})" if most_tried is not None else ""))
         lines = [ax.axvline(date, color=vermillion, linestyle="--", linewidth=1.4,
                             label=(f"hire-by date → start ({ahead})" if not training else f"hire by → start ({ahead})")
                             if i == 0 and lead + training > 0
@@ -231,18 +242,45 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
         bottom.xaxis.set_major_locator(locator)
         bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ncols = _legend_within(ax, handles, labels)  # before the band: the legend's width shapes the axes' width
         begins = [starts.iloc[k] if k else run_start for _, _, k in hires]
         band_pt = _hire_band(fig, ax, hires, begins, lines) * HIRE_ROW_PT
         if band_pt:  # the panel's title and legend above the band
             ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=12, color=MUTED,
                          pad=matplotlib.rcParams["axes.titlepad"] + band_pt + 4)
-        legend_above(ax, handles, labels, ncols=min(len(handles), 3), raised=band_pt + 4 if band_pt else 0)
+            legend_above(ax, handles, labels, ncols=ncols, raised=band_pt + 4)
         apply_style(fig, title, footer_text([scenario], seed, replications))
     return fig
 
 
 _BEHIND = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"}
 """A white box behind a label, so that a dashed hire-by line passing behind it leaves it readable."""
+
+
+EDGE_MARK_PT = 5.0
+"""How far below the headcount panel's top edge a period met at no headcount tried is marked, in points
+(about the ✖'s half height: the mark touches the edge from inside, clear of the hire-by arrows above it)."""
+
+
+LEGEND_MARGIN = 0.012
+"""The legend's margin from the figure's left and right edges, as a share of the figure's width
+(:func:`legend_above`'s on the left)."""
+
+
+def _legend_within(ax, handles: list, labels: list[str]) -> int:
+    """Draw the legend above ``ax`` (:func:`legend_above`) in as many columns as fit within the
+    figure's width, three at most (one however long its labels). Call it before placing the
+    hire-by labels: a legend running off the figure's right edge made constrained layout narrow
+    the axes after the labels were placed on them in dates, so that they overlapped. Returns the
+    number of columns."""
+    fig = ax.get_figure()
+    right = fig.bbox.x1 - LEGEND_MARGIN * fig.bbox.width  # pixels
+    ncols = min(len(handles), 3)
+    legend_above(ax, handles, labels, ncols=ncols)
+    while ncols > 1 and ax.get_legend().get_window_extent().x1 > right:
+        ncols -= 1
+        legend_above(ax, handles, labels, ncols=ncols)
+    return ncols
 
 
 HIRE_ROW_PT = 18.0
@@ -255,8 +293,6 @@ def _hire_band(fig: Figure, ax, hires: list, begins: list, lines: list) -> int:
     steps): each label goes in the first row where it clears the labels and arrows already there,
     so that no two overlap however many hiring dates the plan has; its dashed hire-by line runs up
     from the x axis to its row. The figure grows by the band's height. Returns the number of rows."""
-    from matplotlib.transforms import offset_copy
-
     vermillion = OKABE_ITO["vermillion"]
     along = ax.get_xaxis_transform()  # x in dates, y as a share of the axes' height
     texts = [ax.text(mdates.date2num(date), 1, f"hire {count} by {date:%Y-%m-%d}", ha="left", va="bottom",

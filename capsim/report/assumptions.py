@@ -99,7 +99,7 @@ def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.D
         elif key in uncertain:  # written {uncertain: ...}: the run used the median; capsim uncertainty samples it
             text, unit = _default_text(value, model, attr)
             spec = uncertain[key]
-            source = f"uncertain: {spec.describe()}, median used here; source: {spec.source}"
+            source = f"uncertain, {spec.describe(key)}; median used here; source: {spec.source}"
         elif isinstance(model, GrowthExponential) and attr in _GROWTH_WRITTEN_AS:  # the other one was written
             text, unit = (_number(model.annual_growth), "") if attr == "per_year" else _default_text(value, model, attr)
             source = f"from {_GROWTH_WRITTEN_AS[attr]} (the same growth)"

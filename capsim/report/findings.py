@@ -10,6 +10,7 @@ import pandas as pd
 from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from capsim.report.years import year_findings
+from capsim.charts.by_year import sla_staff_words
 from capsim.charts.waits import all_items_words
 from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait, items_words,
                           metric_label, metric_words, percent, signed, wait_words)
@@ -81,8 +82,10 @@ def headline_findings(result: SimulationResult) -> list[str]:
         else:
             verdict = "the target is missed on average, but the interval reaches above it"
         pooled = " over the whole run" if len(year_findings(result)) else ""
+        staff = sla_staff_words(s, [sla.priority])  # the level holds for the staff assumed, not today's
         found.append(f"{m(name)} of {items_words(s, sla.priority)} were assessed within {duration_text(sla.within)} "
-                     f"of arriving{pooled}, against a target of {percent(sla.target)}: {verdict}; "
+                     f"of arriving{pooled}{f', with {staff}' if staff else ''}, against a target of "
+                     f"{percent(sla.target)}: {verdict}; "
                      f"{fmt(name, 1 - row['mean'])} waited longer than {duration_text(sla.within)}.")
     caps = sorted({t.exposure_cap / SECONDS_PER_HOUR for t in s.workforce if t.exposure_cap is not None})
     cap = f", against a daily exposure cap of {' / '.join(f'{c:g}' for c in caps)} hours" if caps else ""

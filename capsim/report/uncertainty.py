@@ -3,9 +3,9 @@
 :func:`year_findings` says, for each calendar year, the FTE of review work and the staff cost
 with their combined 95% interval and the input that drives it; :func:`uncertainty_findings`
 the same for each headline result of the whole run; :func:`year_table_html` is the per-year
-table; :func:`methods_text` describes the two-level design; :func:`write_uncertainty_report`
-writes ``uncertainty.html`` (with the ranking charts inline) and ``charts/uncertainty_*.*``
-into an uncertainty run's folder.
+table and :func:`inputs_table_html` that of the uncertain inputs; :func:`methods_text`
+describes the two-level design; :func:`write_uncertainty_report` writes ``uncertainty.html``
+(with the ranking charts inline) and ``charts/uncertainty_*.*`` into an uncertainty run's folder.
 """
 
 from __future__ import annotations
@@ -22,13 +22,27 @@ from capsim.metric_names import backlog_words
 from capsim.report.page import CSS
 from capsim.report.stress_des import uncertain_inputs_text
 from capsim.scenario import Scenario
+from capsim.uncertain_inputs import unknowns
 from capsim.uncertainty import (NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
-                                estimated_share, NOT_NAMED, why_no_input_named)
+                                estimated_share, inputs_shown, NOT_NAMED, why_no_input_named)
 from capsim.words import (count_words, duration_unit, fmt, is_share, is_wait, metric_words, percent, value_text,
                           year_metric_label)
 
 HEADLINE = ("backlog_end", "wait_mean", "analyst_hours", "utilisation", "cost_total")
 """Results the findings speak of, when the run has them."""
+
+SAME_IN_EVERY_RUN = "the same in every run"
+"""A result that no input sampled and no replication moves (its variance is 0, so its input share
+is NaN), as every finding (:func:`same_in_every_run`) and table cell (:func:`driver_text`) says it."""
+
+
+def same_in_every_run(head: str, metric: str) -> str:
+    """The finding for a result :data:`SAME_IN_EVERY_RUN`: ``head`` (its name and mean, "Total
+    cost ..., 2028: GBP 410,000 on average"), then why nothing moves it; a cost prices the staff
+    the scenario writes."""
+    return (f"{head}, {SAME_IN_EVERY_RUN}: the inputs sampled and the luck of the draw do not change it"
+            + (" (it prices the staff the scenario writes; capsim grant sizes the staff to the demand)."
+               if metric.startswith("cost") else "."))
 
 
 def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario: Scenario,
@@ -47,10 +61,13 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
         def say(value: float) -> str:
             return amount_text(metric, value, scenario.costs.currency, unit)
 
+        if not math.isfinite(row.input_share):
+            lines.append(same_in_every_run(f"{metric_words(metric, scenario)}: {say(row['mean'])} on average", metric))
+            continue
         line = (f"{metric_words(metric, scenario)}: {say(row['mean'])} on average; 95% of runs between "
                 f"{say(row.total_low)} and {say(row.total_high)}, of which the luck of "
                 f"the draw alone spans {say(row.run_low)} to {say(row.run_high)}.")
-        why = why_no_input_named(row) if math.isfinite(row.input_share) else ""
+        why = why_no_input_named(row)
         if why == "negligible":
             line += (f" The uncertain inputs sampled barely move it over this run (under {percent(NEGLIGIBLE_SHARE)} "
                      "of its variance): its spread is the luck of the draw.")
@@ -58,7 +75,7 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
             line += (f" The uncertain inputs may cause {percent(estimated_share(row.input_share))} of its spread, but "
                      "with this many parameter sets that cannot be told from Monte Carlo noise: run more sets "
                      "(--sets) before naming an input to collect.")
-        elif math.isfinite(row.input_share) and not mine.empty and math.isfinite(mine.first_order.iloc[0]):
+        elif not mine.empty and math.isfinite(mine.first_order.iloc[0]):
             line += (f" {percent(estimated_share(row.input_share))} of the spread is what we don't know; of that "
                      f"input part, {percent(estimated_share(mine.first_order.iloc[0]))} is the {mine.input.iloc[0]}: "
                      "collect that first.")
@@ -90,7 +107,7 @@ def driver_text(row: Any) -> str:
     """The input that matters most for a by-year row (:func:`capsim.uncertainty.summarise_by_year`),
     with its share of the input part, or why none is named."""
     if not math.isfinite(row.input_share):
-        return "none: it does not vary"
+        return f"none: {SAME_IN_EVERY_RUN}"
     if not row.driver:
         why = why_no_input_named(pd.Series(row._asdict()))
         return f"none: {NOT_NAMED[why]}" if why else "n/a: too few parameter sets to rank the inputs"
@@ -133,9 +150,7 @@ def year_findings(by_year: pd.DataFrame, scenario: Scenario,
 
             head = f"{year_metric_label(metric, scenario)}, {period_text(row.period, row.days)}: {say(row.mean)} on average"
             if not math.isfinite(row.input_share):
-                lines.append(f"{head}, the same in every run: the inputs sampled and the luck of the draw do not "
-                             "change it" + (" (it prices the staff the scenario writes; capsim grant sizes the staff "
-                                            "to the demand)." if metric.startswith("cost") else "."))
+                lines.append(same_in_every_run(head, metric))
                 continue
             grew = backlog_growth(by_year, row.period) if metric == REVIEW_FTE else None
             flat_out = (f" The {backlog_words('backlog_end', 'the year')} grew from {count_words(grew[0])} the year "
@@ -184,6 +199,19 @@ def year_table_html(by_year: pd.DataFrame, scenario: Scenario) -> str:
                  driver_text(row))
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def inputs_table_html(scenario: Scenario) -> str:
+    """The uncertain inputs, one row per unknown (:func:`capsim.uncertainty.inputs_shown`): its
+    short name (as the findings and the ranking charts name it), the scenario keys it sets, its
+    distribution, median and central 95% in the input's own unit (days, percent a year ...), and
+    its source."""
+    head = "".join(f"<th>{c}</th>" for c in ("input", "what it is (scenario key)", "distribution", "median",
+                                             "central 95%", "source"))
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (
+        i.input, i.keys, i.distribution, i.median, f"{i.low} – {i.high}", i.source)) + "</tr>"
+        for i in inputs_shown(unknowns(scenario.uncertain)).itertuples())
+    return f"<table><tr>{head}</tr>{rows}</table>"
 
 
 def chart_year(by_year: pd.DataFrame) -> tuple[str, str] | None:
@@ -246,13 +274,11 @@ def write_uncertainty_report(folder: Path, scenario: Scenario, summary: pd.DataF
     lines = year_findings(by_year, scenario) if len(by_year) else []
     findings = "".join(f"<li>{html.escape(line)}</li>"
                        for line in lines + uncertainty_findings(summary, ranking, scenario))
-    inputs = "".join(f"<tr><td>{html.escape(i.key)}</td><td>{html.escape(i.spec.describe())}</td>"
-                     f"<td>{html.escape(i.spec.source)}</td></tr>" for i in scenario.uncertain)
+    inputs = inputs_table_html(scenario)
     page = (f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(scenario.name)}: what we don't "
             f"know</title><style>{CSS}</style><body><main><h1>{html.escape(scenario.name)}: what we don't know</h1>"
             f"<h2>Findings</h2><ul>{findings}</ul>{yearly}<h2>Which unknown matters over the whole run</h2>{svg}"
-            f"<h2>Uncertain inputs</h2><table><tr><th>parameter</th><th>distribution</th><th>source</th></tr>"
-            f"{inputs}</table><h2>Methods</h2><p>{html.escape(methods_text(scenario, sets, replications, sampler))}</p>"
+            f"<h2>Uncertain inputs</h2>{inputs}<h2>Methods</h2><p>{html.escape(methods_text(scenario, sets, replications, sampler))}</p>"
             "<p>capsim models counts and durations only; it never handles content.</p></main></body></html>\n")
     target = folder / "uncertainty.html"
     target.write_text(page, encoding="utf-8")

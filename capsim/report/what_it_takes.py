@@ -5,7 +5,9 @@ simulation-based staffing solver (:func:`capsim.staffing.solve_staffing`) plans 
 headcount year by year so that every SLA of that team is met in most replications (its
 ``confidence``), and the scenario with that plan is run again under the same seed and
 replications: the what-if run, shown beside the original. Its sentence says how many more
-analysts, from when, and when they must be hired.
+analysts, from when, and when they must be hired, counted against the staff the scenario assumes
+(:func:`~capsim.charts.by_year.staff_words`): a scenario's headcount is its assumption,
+never to be quoted as the staff in post today.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from capsim.charts.by_year import staff_words
 from capsim.staffing import StaffingPlan, solve_staffing, team_slas
+from capsim.workforce import seat_steps
 from capsim.words import count_words, duration_text, fmt, interval, items_words, percent
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,7 +65,7 @@ def what_it_takes(result: SimulationResult, workers: int = 1) -> WhatItTakes | N
         return None
     plan = solve_staffing(result.scenario, team, period="year", replications=result.replications, seed=result.seed,
                           workers=workers)
-    if not plan.attainable:
+    if any(p.needed is None for p in plan.periods):  # not hires late: no headcount meets some year
         return WhatItTakes(plan, None)
     planned = plan.scenario_with_plan()
     planned = planned.model_copy(update={"name": f"{result.scenario.name} with the plan",
@@ -86,9 +90,13 @@ def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes) -> lis
     if not steps:
         return []
     extra = plan.periods[-1].headcount - today
-    # the plan's seats, not the fewest that would do: a plan keeps the seats it has
+    # the plan's seats, not the fewest that would do: a plan keeps the seats it has; against the
+    # staff the scenario assumes, never "in post today" (a scenario's headcount is its assumption)
+    assumed = staff_words(s, [team])
+    changes = seat_steps(next(t for t in s.workforce if t.team == team), s.clock)[1]
+    against = f"the {today} the scenario starts with, in place of {assumed}" if changes else assumed
     found = [f"To meet every target of team {team} in every year, the staffing plan has "
-             + ", then ".join(steps) + f": {extra} more than the {today} in post today."]
+             + ", then ".join(steps) + f": {extra} more than {against}."]
     what_if = answer.result
     for sla in s.sla:
         name = f"sla_{sla.priority}"

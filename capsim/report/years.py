@@ -14,7 +14,7 @@ import html
 import math
 from typing import TYPE_CHECKING
 
-from capsim.charts.by_year import HEADLINE_PERIOD_DAYS, first_missed, year_labels, year_rows
+from capsim.charts.by_year import HEADLINE_PERIOD_DAYS, first_missed, sla_staff_words, year_labels, year_rows
 from capsim.words import duration_text, fmt, interval, items_words, metric_label, percent, year_metric_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,9 +72,11 @@ def year_table_html(result: SimulationResult) -> str:
 
 def year_findings(result: SimulationResult) -> list[str]:
     """Sentences that compare the years' levels of service, from the first measured year to the
-    last, and name the year a target is first missed. A share is a level, so a part year of three
-    months or more counts (:data:`~capsim.charts.by_year.HEADLINE_PERIOD_DAYS`), named with its
-    months ("2027 (Apr–Dec)"): skipping it would hide a first year already far below target."""
+    last, with the staff the scenario assumes for them (:func:`~capsim.charts.by_year.sla_staff_words`),
+    and name the year a target is first missed; years where no item of an SLA is known are left
+    out. A share is a level, so a part year of three months or more counts
+    (:data:`~capsim.charts.by_year.HEADLINE_PERIOD_DAYS`), named with its months ("2027 (Apr–Dec)"):
+    skipping it would hide a first year already far below target."""
     s = result.scenario
     labels = year_labels(result, HEADLINE_PERIOD_DAYS)
     if result.period_summary.empty or len(labels) < 2:
@@ -84,7 +86,7 @@ def year_findings(result: SimulationResult) -> list[str]:
     for sla in s.sla:
         metric = f"sla_{sla.priority}"
         rows = year_rows(result, metric)
-        rows = rows[rows.index.isin(labels)]
+        rows = rows[rows.index.isin(labels) & rows["mean"].notna()]  # a year with no such item known says nothing
         if len(rows) < 2:
             continue
         what = items_words(s, sla.priority)
@@ -94,11 +96,14 @@ def year_findings(result: SimulationResult) -> list[str]:
         late = lambda p: 1 - float(rows.loc[p, "mean"])
         ci = lambda p: interval(metric, 1 - float(rows.loc[p, "ci_high"]), 1 - float(rows.loc[p, "ci_low"]), currency,
                                 ref=late(p))
+        staff = sla_staff_words(s, [sla.priority])
+        with_staff = f", with {staff}" if staff else ""  # the levels hold for the staff assumed, not today's
         found.append(f"{what.capitalize()} waiting longer than {duration_text(sla.within)} rise from "
                      f"{fmt(metric, late(first))} in {named[first]} ({ci(first)}) to {fmt(metric, late(last))} in "
-                     f"{named[last]} ({ci(last)})." if late(last) > late(first) else
+                     f"{named[last]} ({ci(last)}){with_staff}." if late(last) > late(first) else
                      f"{what.capitalize()} waiting longer than {duration_text(sla.within)}: {fmt(metric, late(first))} "
-                     f"in {named[first]} ({ci(first)}), {fmt(metric, late(last))} in {named[last]} ({ci(last)}).")
+                     f"in {named[first]} ({ci(first)}), {fmt(metric, late(last))} in {named[last]} ({ci(last)})"
+                     f"{with_staff}.")
         if missed:
             row = year_rows(result, metric).loc[missed]
             found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is first "

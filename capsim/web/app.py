@@ -262,7 +262,8 @@ def staffing(scenario) -> None:
             st.error(str(err))
             return
         bar.empty()
-        chart = svg_text(staffing_plan(plan.table(), scenario, plan.seed, plan.replications, team=plan.team))
+        chart = svg_text(staffing_plan(plan.table(), scenario, plan.seed, plan.replications, team=plan.team,
+                                       most_tried=plan.max_headcount))
         st.session_state.plan = (scenario.digest(), plan, chart)
     saved = st.session_state.get("plan")
     if saved and saved[0] == scenario.digest():

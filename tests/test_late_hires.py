@@ -1,0 +1,97 @@
+"""Hires that cannot arrive in time: one story in every output of ``grant`` and ``staff``.
+
+Recruiting starts with the plan (its first measured day: the grant start, or the first period
+after the warm-up), so a seat needed earlier starts the hiring lead time after that. The plan
+file, the table, the solver's note, the chart footer and the exit status all tell that plan as
+it can happen, with the same dates and the same service level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from capsim import engine
+from capsim.cli import app
+from capsim.grant import grant
+from capsim.scenario import load_scenario
+from capsim.staffing import period_attainment, plan_periods, solve_staffing
+from tests.test_grant import hotline
+
+GRANT_START = dt.date(2027, 4, 1)
+LEAD = dt.timedelta(days=90)
+
+
+def one_analyst() -> dict:
+    """The small hotline with one analyst, far too few: the first grant year needs hires that,
+    recruited from the grant start, start 90 days into it and train for 4 weeks."""
+    raw = hotline()
+    raw["workforce"][0].update(headcount=1, hiring={"lead_time": "90d"}, ramp={"weeks": 4, "start": 0.5})
+    return raw
+
+
+@pytest.fixture(scope="module")
+def sized():
+    return grant([load_scenario(one_analyst())], GRANT_START, 1, replications=2)
+
+
+def test_the_grant_plan_its_note_and_its_table_tell_the_same_dates_and_service_level(sized):
+    (plan,) = sized.plans["small"]
+    year = plan.periods[0]
+    arrive = GRANT_START + LEAD
+    assert year.late_weeks == 17  # ceil((90 + 28) / 7)
+    # the plan, as written to plans/ and costed: one analyst until the hires can start
+    assert plan.staffing[0][1] == 1 and plan.staffing[1][0] == arrive
+    assert plan.fragment()["workforce"][0]["headcount"] == 1
+    assert plan.fragment()["workforce"][0]["changes"][0]["date"] == arrive
+    assert [(c.date, c.headcount) for c in sized.scenarios[0].workforce[0].changes] == list(plan.staffing[1:])
+    # the note measures from the grant start, not the warm-up's start, and names the same day
+    assert f"before the plan starts ({GRANT_START})" in year.note and f"they start on {arrive}" in year.note
+    footer = " ".join(sized.scenarios[0].overrides)
+    assert f"from {arrive}" in footer
+    # one service level: the table's is the plan's as it can happen, which is the note's
+    row = sized.table.set_index("year").loc["2027/28"]
+    assert row.sla_normal == pytest.approx(float(np.nanmean(year.evaluation.sla["normal"])), abs=1e-12)
+    assert f"sla_normal {np.nanmean(year.evaluation.sla['normal']):.0%} (" in year.note
+    assert row.sla_normal < 0.9 and not year.met and not sized.attainable
+
+
+def test_grant_exits_3_naming_the_year_its_late_hires_miss(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(one_analyst()))
+    result = CliRunner().invoke(app, ["grant", str(path), "--from", str(GRANT_START), "--years", "1", "-r", "2",
+                                      "--workers", "1", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3, result.output
+    assert "small, team analysts, 2027/28: exit status 3" in " ".join(result.output.split())
+    written = yaml.safe_load((tmp_path / "out" / "plans" / "small.yaml").read_text())
+    assert written["workforce"][0]["headcount"] == 1
+    assert written["workforce"][0]["changes"][0]["date"] == GRANT_START + LEAD
+    help_text = " ".join(CliRunner().invoke(app, ["grant", "--help"], terminal_width=200).output.split())
+    assert "because no headcount meets its SLAs or its hires are late" in help_text
+
+
+def test_the_staff_plan_file_replays_what_the_table_says_when_hires_are_late():
+    raw = one_analyst()
+    raw["clock"].update(start="2027-01-04", horizon="196d")
+    scenario = load_scenario(raw)
+    plan = solve_staffing(scenario, period="quarter", replications=2)
+    begins = plan_periods(scenario, "quarter")[0].first  # after the warm-up
+    first = plan.periods[0]
+    assert first.late_weeks > 0 and first.hire_by == begins
+    assert plan.staffing[0][1] == plan.baseline == 1 and plan.staffing[1][0] == begins + LEAD
+    assert f"before the plan starts ({begins})" in first.note
+    # plan.yaml (the scenario with the plan) reproduces every period of the table
+    replayed = plan.scenario_with_plan()
+    table = plan.table()
+    for r in range(plan.replications):
+        rep = engine.simulate_replication(replayed, plan.seed, r)
+        for p in plan.periods:
+            got = period_attainment(replayed, rep, p.period.t0, p.period.t1)["normal"]
+            assert got == pytest.approx(p.evaluation.sla["normal"][r], abs=1e-12)
+    # a late period is not said to be met at a level that cannot happen
+    assert not first.met and table.met.iloc[0] == False  # noqa: E712 (a numpy bool)
+    assert not plan.attainable
