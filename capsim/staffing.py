@@ -55,10 +55,11 @@ and must be recruited ``hiring.lead_time`` before that: the hire-by date, never 
 the plan starts (its first period's first day, when recruiting can begin). A hire already late
 says by how many weeks; the plan then has it start when it can (the plan's start plus the lead
 time), and that plan, not the ideal one, is replayed, reported and written to ``plan.yaml``, with
-the service level it would have had with every hire on time beside it. Where no headcount up to the bound meets the target it says why (the
-roster leaves items waiting longer than the SLA window, the exposure cap leaves too few
-review hours, or a shift pattern hires never join stays too small) and the best attainable
-level; an SLA the roster alone makes impossible is left out and the period planned for the others.
+the service level it would have had with every hire on time beside it. Where no headcount up to
+the bound meets the target it says why (the roster leaves items waiting longer than the SLA
+window, the exposure cap leaves too few review hours, or a shift pattern hires never join stays
+too small) and the best attainable level; an SLA the roster alone makes impossible is left out
+and the period planned for the others.
 
 Why it is one module (over 1,000 lines): the Erlang estimates seed and bound the simulation-
 based solver, and the solver's period-by-period search, its limits and the replay share one
@@ -835,24 +836,31 @@ def reach_shares(scenario: Scenario, stream_index: int) -> np.ndarray:
     return np.bincount(items.team[:len(items)], minlength=len(scenario.workforce)) / n
 
 
-def expected_work(scenario: Scenario, team_index: int, t0: float, t1: float) -> float:
-    """Expected analyst-seconds of review arriving for a team in [t0, t1): the items of its own streams
-    that reach a human, and the share of every stream's that the routing rules refer to it
-    (:func:`reach_shares`), each at the team's review time for the item's unit (referrals × the tools'
-    factor at a receiving team, :meth:`capsim.tooling.Tooling.time_factor`). A referral is counted
-    when its item arrives, not when the team referring it finishes it (a lag of its wait there)."""
+def work_shares(scenario: Scenario, team_index: int) -> np.ndarray:
+    """Per stream, the reviews a team does per item of it that reaches a human, in the team's
+    review times for the item's unit: 1 for the team's own streams; for the others, the share the
+    routing rules refer to it (:func:`reach_shares`) × the tools' factor at a receiving team
+    (:meth:`capsim.tooling.Tooling.time_factor`); 0 without routing."""
+    team = scenario.workforce[team_index].team
+    referred_factor = scenario.tooling.time_factor(screening=False)
+    return np.array([1.0 if scenario.team_of(stream) == team else
+                     float(reach_shares(scenario, i)[team_index]) * referred_factor if scenario.routing else 0.0
+                     for i, stream in enumerate(scenario.demand)])
+
+
+def expected_work(scenario: Scenario, team_index: int, t0: float, t1: float, shares: np.ndarray | None = None) -> float:
+    """Expected analyst-seconds of review arriving for a team in [t0, t1): the items of every stream
+    that reach a human × the team's reviews of each (``shares``: :func:`work_shares`, worked out here
+    if not given), at the team's review time for the item's unit. A referral is counted when its
+    item arrives, not when the team referring it finishes it (a lag of its wait there)."""
     team = scenario.workforce[team_index]
     clock = scenario.clock
     width = cell_seconds(clock)
     total = 0.0
     hashing = scenario.tooling.hash_matching
-    referred_factor = scenario.tooling.time_factor(screening=False)
-    for i, stream in enumerate(scenario.demand):
-        if scenario.team_of(stream) == team.team:
-            share = 1.0
-        elif scenario.routing:
-            share = float(reach_shares(scenario, i)[team_index]) * referred_factor
-        else:
+    shares = work_shares(scenario, team_index) if shares is None else shares
+    for stream, share in zip(scenario.demand, shares.tolist()):
+        if not share:
             continue
         edges = np.arange(t0, t1, width, dtype=float)
         ends = np.minimum(edges + width, t1)
@@ -865,8 +873,10 @@ def expected_work(scenario: Scenario, team_index: int, t0: float, t1: float) -> 
     return total
 
 
-def workload_estimate(scenario: Scenario, team_index: int, period: Period, occupancy: float = 0.85) -> int:
-    """A first guess at the headcount a period needs, from the work arriving in it.
+def workload_estimate(scenario: Scenario, team_index: int, period: Period, occupancy: float = 0.85,
+                      shares: np.ndarray | None = None) -> int:
+    """A first guess at the headcount a period needs, from the work arriving in it (``shares``: the
+    team's :func:`work_shares`, worked out here if not given).
 
     For a round-the-clock team without an exposure cap: Erlang C for its strictest SLA
     (until the end of review), grossed up for shrinkage. Otherwise: the load spread over
@@ -876,7 +886,7 @@ def workload_estimate(scenario: Scenario, team_index: int, period: Period, occup
     """
     team = scenario.workforce[team_index]
     span = period.t1 - period.t0
-    work = expected_work(scenario, team_index, period.t0, period.t1)
+    work = expected_work(scenario, team_index, period.t0, period.t1, shares)
     load = work / span if span > 0 else 0.0
     if load <= 0:
         return max(1, seat_steps(team, scenario.clock)[0])
@@ -927,12 +937,16 @@ class _Runner:
     """
 
     def __init__(self, scenario: Scenario, team_index: int, periods: list[Period], seed: int, replications: int,
-                 confidence: float, batch: int, executor: Executor | None, progress: Progress | None):
+                 confidence: float, batch: int, executor: Executor | None, progress: Progress | None,
+                 shares: np.ndarray | None = None):
+        """``shares``: the team's :func:`work_shares`, if already worked out."""
         self.scenario, self.team_index, self.periods, self.seed = scenario, team_index, periods, seed
-        self.load = [expected_work(scenario, team_index, p.t0, p.t1) / (p.t1 - p.t0) for p in periods]  # Erlangs
+        shares = work_shares(scenario, team_index) if shares is None else shares
+        self.load = [expected_work(scenario, team_index, p.t0, p.t1, shares) / (p.t1 - p.t0)  # Erlangs
+                     for p in periods]
         # analysts needed per Erlang of work: at first the workload estimate at full occupancy, then
         # the need found in the latest period decided over its load (for :meth:`horizon`)
-        self.scale = workload_estimate(scenario, team_index, periods[0], occupancy=1.0) / max(self.load[0], 1e-9)
+        self.scale = workload_estimate(scenario, team_index, periods[0], 1.0, shares) / max(self.load[0], 1e-9)
         self.window = max(s.within for s in scenario.sla)
         self.replications, self.confidence = replications, confidence
         self.required = max(1, math.ceil(confidence * replications - 1e-9))
@@ -1143,7 +1157,8 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     3. *The check*: the plan itself is replayed (all replications) as it can happen, late hires
        starting when they can (:func:`_realistic`); the periods it misses whose hires can be in
        time ask for one more analyst each (within the limits, so perhaps hired earlier: more
-       analysts clear the backlog late hires leave), and the plan is replayed again. A replay that misses stops as soon as that is certain.
+       analysts clear the backlog late hires leave), and the plan is replayed again. A replay that
+       misses stops as soon as that is certain.
 
     New seats start the training time (``ramp.training_weeks`` and ``ramp.weeks``) before their period begins,
     so they are trained by then; they must be recruited ``hiring.lead_time`` earlier: the
@@ -1183,7 +1198,8 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     member = scenario.workforce[index]
     baseline = seat_steps(member, scenario.clock)[0]
     reduced, reduced_index = planned_team(scenario, team)
-    estimates = [workload_estimate(reduced, reduced_index, p) for p in periods]
+    shares = work_shares(reduced, reduced_index)  # drawn once: the same for every period
+    estimates = [workload_estimate(reduced, reduced_index, p, shares=shares) for p in periods]
     high = max_headcount if max_headcount is not None else limits.max_headcount
     if high is None:
         high = max(4 * max(estimates), 2 * baseline, 10)
@@ -1199,7 +1215,8 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     own = ProcessPoolExecutor(max_workers=min(workers, replications)) if workers > 1 and executor is None else None
     executor = executor or own
     try:
-        runner = _Runner(reduced, reduced_index, periods, seed, replications, confidence, BATCH, executor, progress)
+        runner = _Runner(reduced, reduced_index, periods, seed, replications, confidence, BATCH, executor, progress,
+                         shares)
         start = scenario.clock.start
 
         def constant(h: int) -> Staffing:
@@ -1212,7 +1229,7 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
 
         runner.expect(still_to_come(-1))
         needs: list[int | None] = []
-        guess = workload_estimate(reduced, reduced_index, periods[0], occupancy=1.0) - 1  # just below the need
+        guess = workload_estimate(reduced, reduced_index, periods[0], 1.0, shares) - 1  # just below the need
         for k in range(len(periods)):
             needs.append(_search(lambda h: runner.passes(constant(h), k), guess, max(low, 1), high))
             impossible = _roster_impossible(runner.slas, runner.best(k, high)) if needs[-1] is None else []
@@ -1275,6 +1292,11 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             if change < 0:
                 notes.append(f"{-change} fewer through attrition: do not refill {_count(-change, 'seat')} as analysts "
                              f"leave, by {_change_date(current, member, start) if k else start}")
+            if needs[k] is not None and wanted[k] > needs[k]:  # raised by the check: the replay missed it with fewer
+                notes.append(f"{_count(wanted[k] - needs[k], 'analyst')} above its own need: with fewer, the plan "
+                             "replayed as it can happen missed this period (work left from earlier periods"
+                             + (", where hires were late)" if any(p.late_weeks for p in plan.periods) else ")")
+                             + ("; the seats stay, as the plan never cuts" if limits.never_reduce else ""))
             if needs[k] is not None and on_time.share_met < required:
                 notes.append(f"not met as planned (met in {on_time.share_met:.0%} of {on_time.replications} "
                              f"replications): {_bound_reason(levels[k], high, limits)}")

@@ -262,12 +262,19 @@ def metric_label(metric: str, scenario: Any = None) -> str:
         sla = next((x for x in scenario.sla if x.priority == priority), None) if scenario is not None else None
         team = next((t.team for t in scenario.workforce if priority.endswith(f"_{t.team}")), None) if scenario is not None else None
         if sla is None and team is not None and not metric.endswith("_original"):  # sla_<priority>_<team>
-            return f"{metric_label(metric.removesuffix(f'_{team}'), scenario)} ({team.replace('_', ' ')})"
+            sla = next((x for x in scenario.sla if x.priority == priority.removesuffix(f"_{team}")), None)
+            if sla is None:
+                return f"Share assessed within the deadline ({metric[4:].replace('_', ' ')})"
+            return (f"Share of {items_words(scenario, sla.priority)} assessed within {duration_text(sla.within)} "
+                    f"({team.replace('_', ' ')})")
         if sla is None:
             return f"Share assessed within the deadline ({metric[4:].replace('_', ' ')})"
         if metric.endswith("_original"):
             own = items_words(scenario.model_copy(update={"tooling": type(scenario.tooling)()}), priority)
             return f"Share of {own} within {duration_text(sla.within)} (own priority)"
+        if items_words(scenario, priority).endswith("referrals"):  # the whole run's counts the streams' items only
+            return (f"Share of {priority}-priority items from the streams assessed within {duration_text(sla.within)} "
+                    "(none: only referrals have this priority; each team's share counts them)")
         return f"Share of {items_words(scenario, priority)} assessed within {duration_text(sla.within)}"
     return METRIC_LABELS.get(metric, metric.replace("_", " "))
 

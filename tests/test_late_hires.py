@@ -95,3 +95,18 @@ def test_the_staff_plan_file_replays_what_the_table_says_when_hires_are_late():
     # a late period is not said to be met at a level that cannot happen
     assert not first.met and table.met.iloc[0] == False  # noqa: E712 (a numpy bool)
     assert not plan.attainable
+
+
+def test_a_period_the_replay_misses_for_the_backlog_of_late_hires_gets_more_analysts_and_says_why():
+    """Two analysts where the first month needs 8 (a 30-day lead time): the first month's hires are
+    late; the months after are planned above their own need, as the plan replayed as it can happen
+    missed them with fewer, and each says so; the month whose own hires are late is not raised."""
+    from tests.test_charts_plans import SMALL
+
+    plan = solve_staffing(load_scenario(SMALL), "analysts", period="month", replications=3, seed=7)
+    first, *later = plan.periods
+    assert first.late_weeks > 0 and first.headcount == first.needed  # more hired late would not help it
+    raised = [p for p in later if p.headcount > p.needed]
+    assert raised and all("above its own need: with fewer, the plan replayed as it can happen missed this period "
+                          "(work left from earlier periods, where hires were late)" in p.note for p in raised)
+    assert all("above its own need" not in p.note for p in plan.periods if p.headcount <= p.needed)

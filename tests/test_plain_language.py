@@ -57,6 +57,12 @@ def test_items_are_called_what_they_are():
     police = load_scenario("scenarios/police-unit.yaml")
     assert items_words(police, "high") == "high-priority referrals"
     assert items_words(police, "normal") == "normal-priority reports"
+    # only referrals are high: the whole run's sla_high counts the streams' items (none), a team's its referrals
+    assert metric_label("sla_high", police) == ("Share of high-priority items from the streams assessed within 14 d "
+                                                "(none: only referrals have this priority; each team's share counts them)")
+    assert metric_label("sla_high_investigation", police) == ("Share of high-priority referrals assessed within 14 d "
+                                                              "(investigation)")
+    assert metric_label("sla_normal_triage", police) == "Share of normal-priority reports assessed within 72 h (triage)"
 
 
 def test_citations_are_readable_and_primary_sources_come_first():
