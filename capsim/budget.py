@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from capsim import engine
-from capsim.costs import LINES, calendar_years, cost_lines
+from capsim.costs import LINES, calendar_years, cost_lines, uncosted_teams
 from capsim.experiment import check_size
 from capsim.records import Replication
 from capsim.metrics import metric_range, sla_attainment
@@ -163,9 +163,15 @@ class BudgetResult:
 
 def check_comparable(scenarios: list[Scenario]) -> None:
     """Raise :class:`~capsim.scenario.ScenarioError` unless ``scenarios`` can be costed side by
-    side: at least one, distinct names, one currency."""
+    side: at least one, distinct names, one currency, every team with its costs
+    (:func:`capsim.costs.uncosted_teams`)."""
     if not scenarios:
         raise ScenarioError("give at least one scenario")
+    for s in scenarios:
+        if missing := uncosted_teams(s):
+            raise ScenarioError(f"{s.name}: costs.teams: no costs for {'team' if len(missing) == 1 else 'teams'} "
+                                f"{', '.join(missing)}, so the staff cannot be priced; give each team its costs "
+                                "(costs.teams.<team>.annual_cost, e.g. 42000)")
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise ScenarioError(f"two scenarios share a name ({', '.join(names)}): give each a distinct name")

@@ -25,7 +25,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -253,6 +255,79 @@ def format_value(value: float) -> str:
     return f"{value:.4g}"
 
 
+PROSE_WIDTH = 20
+"""Characters a line of a prose column keeps before a number column wraps (:func:`fitted_widths`)."""
+FOLDED_WIDTH = 8
+"""Characters a long name keeps on a line before any number is folded at its digits (:func:`fitted_widths`)."""
+
+
+def narrowed(widths: list[int], floors: Sequence[int], columns: Iterable[int], excess: int) -> int:
+    """Take up to ``excess`` characters off ``columns`` of ``widths`` (in place), one at a time
+    from the widest column still above its floor; what is left of ``excess``."""
+    columns = list(columns)
+    while excess > 0:
+        above = [i for i in columns if widths[i] > floors[i]]
+        if not above:
+            break
+        widths[max(above, key=lambda i: widths[i])] -= 1
+        excess -= 1
+    return excess
+
+
+def fitted_widths(columns: Sequence[Sequence[str]], numbers: Sequence[bool], room: int,
+                  keep: Sequence[int]) -> list[int]:
+    """The width of each column of a table (``columns[i]``: its heading and cells) with ``room``
+    characters for its text: each as wide as its longest line while they all fit. Where they do
+    not, the widest columns narrow first, in this order until they fit: the prose columns (not
+    ``numbers``) to :data:`PROSE_WIDTH` or their longest word; the number columns to their longest
+    word or ``keep`` characters (a number with its interval wraps at its spaces, never inside a
+    number); the prose columns to their longest word or ``keep``; the prose columns' long names to
+    :data:`FOLDED_WIDTH`; and only then every column in proportion to its width, a number folding
+    at its digits. No column is narrower than one character, so a cell wraps or folds onto more
+    lines and is never cut."""
+    lines = [[line for cell in column for line in cell.split("\n")] for column in columns]
+    widths = [max([1, *(cell_len(line) for line in own)]) for own in lines]
+    words = [min(width, max([held, *(cell_len(word) for line in own for word in line.split())]))
+             for own, width, held in zip(lines, widths, keep)]
+    prose = [i for i, number in enumerate(numbers) if not number]
+    figures = [i for i, number in enumerate(numbers) if number]
+    steps = ((prose, [max(word, PROSE_WIDTH) for word in words]), (figures, words), (prose, words),
+             (prose, [min(word, FOLDED_WIDTH) for word in words]))
+    excess = sum(widths) - room
+    for narrowing, floors in steps:
+        excess = narrowed(widths, floors, narrowing, excess)
+    if excess > 0:  # nothing fits whole: every column folds, in proportion to its width
+        total = sum(widths)
+        shares = [max(1, width * room // total) for width in widths]
+        for i in sorted(range(len(widths)), key=lambda i: -(widths[i] * room % total))[:max(0, room - sum(shares))]:
+            shares[i] += 1  # the characters left by rounding down, to the columns that lost most
+        return shares
+    return widths
+
+
+def capsim_table(columns: Sequence[str], rows: Iterable[Sequence[str]], *, title: str | None = None,
+                 numbers: Iterable[str] = (), keep: dict[str, int] | None = None) -> Table:
+    """A table as every capsim command prints it, fitted to the terminal (:func:`fitted_widths`):
+    a cell too wide for its column wraps at its spaces or, failing that, folds onto the next
+    line; a number, a name or the end of a row is never cut short ("5,575,9…") or past the right
+    edge. Columns named in ``numbers`` are right-aligned and wrap only after the prose columns;
+    ``keep``: the characters a column's heading keeps on one line while the table can give them
+    (e.g. "within 72 h"). Cells and title are shown as written (no console markup)."""
+    rows = [list(row) for row in rows]
+    numbers, keep = set(numbers), keep or {}
+    room = out_console.width - 3 * len(columns) - 1  # the borders, and a space of padding either side of each cell
+    widths = fitted_widths([[column, *(row[i] for row in rows)] for i, column in enumerate(columns)],
+                           [column in numbers for column in columns], room, [keep.get(c, 0) for c in columns])
+    table = Table(title=None if title is None else escape(title), title_justify="left")
+    for column, width in zip(columns, widths):  # a long name in a narrowed heading or prose column
+        table.add_column(escape(names_broken(column, width)),  # breaks at its dots and hyphens first
+                         justify="right" if column in numbers else "left", width=width, overflow="fold")
+    for row in rows:
+        table.add_row(*(escape(cell if column in numbers else "\n".join(names_broken(line, width) for line in cell.split("\n")))
+                        for column, width, cell in zip(columns, widths, row)))
+    return table
+
+
 def with_ci(mean: float, low: float, high: float, signed: bool = False) -> str:
     """An amount (whole currency units) for a table with the half-width of its 95% CI, "12,300 ± 450";
     the mean alone when there is no interval or no spread (the caller says which under the table)."""
@@ -271,18 +346,13 @@ def print_headline(result: SimulationResult) -> None:
     from capsim.words import fmt, interval, metric_label
 
     s, currency = result.scenario, result.scenario.costs.currency
-    table = Table(title=f"{s.name}: {result.replications} replications, seed {result.seed}", title_justify="left")
-    table.add_column("metric", no_wrap=True)
-    table.add_column("what it is")
-    table.add_column("mean", justify="right", no_wrap=True)
-    table.add_column("interval", justify="right")
     wanted = HEADLINE[:6] + [m for m in result.summary.metric if m.startswith("sla_")] + HEADLINE[6:]
     rows = result.summary.set_index("metric")
-    for name, row in rows.loc[wanted].iterrows():
-        mean = row["mean"]
-        table.add_row(name, metric_label(name, s), fmt(name, mean, currency),
-                      interval(name, row.ci_low, row.ci_high, currency, ref=mean))
-    out_console.print(table)
+    out_console.print(capsim_table(
+        ["metric", "what it is", "mean", "interval"],
+        [[name, metric_label(name, s), fmt(name, row["mean"], currency),
+          interval(name, row.ci_low, row.ci_high, currency, ref=row["mean"])] for name, row in rows.loc[wanted].iterrows()],
+        title=f"{s.name}: {result.replications} replications, seed {result.seed}", numbers=["mean", "interval"]))
     out_console.print(f"Times in hours (run-out in days); cost in {currency}. Metric names as in summary.csv.", style="dim")
     for sla in s.sla:  # an SLA share that is NaN in every replication: say why, not "one replication"
         name = f"sla_{sla.priority}"
@@ -418,16 +488,14 @@ def scenarios(
     files = sorted(p for p in (folder or bundled.folder()).glob("*.yaml") if p.is_file())  # never a FIFO or device
     if not files:
         fail(f"{folder}: no scenario files (*.yaml) here")
-    table = Table(show_header=True)
-    table.add_column("file" if folder else "scenario")
-    table.add_column("title")
+    rows = []
     for file in files:
         try:
             title = load_scenario(file).title or "(no title)"
         except ScenarioError as err:
             title = f"INVALID: {str(err).splitlines()[0]}"
-        table.add_row(str(file) if folder else file.stem, title)
-    out_console.print(table)
+        rows.append([str(file) if folder else file.stem, title])
+    out_console.print(capsim_table(["file" if folder else "scenario", "title"], rows))
     if folder is None:
         out_console.print("Run one: capsim run NAME. Copy one out to edit: capsim scenarios --copy NAME FOLDER",
                           style="dim", markup=False)
@@ -475,12 +543,9 @@ def figures(
     found = table_of_figures.search(search) if search else table_of_figures.all_figures()
     if not found:
         fail(f"no figure matches {search!r}; try a shorter word, or list them all with 'capsim figures'")
-    table = Table(show_header=True)
-    for column in ("id", "value", "unit", "year", "source", "status"):
-        table.add_column(column, justify="right" if column == "value" else "left", overflow="fold")
-    for f in found:
-        table.add_row(f.id, f"{f.value:,.6g}", f.unit, str(f.year), f.organisation, f.status)
-    out_console.print(table)
+    out_console.print(capsim_table(["id", "value", "unit", "year", "source", "status"],
+                                   [[f.id, f"{f.value:,.6g}", f.unit, str(f.year), f.organisation, f.status] for f in found],
+                                   numbers=["value"]))
     out_console.print("Details and source address: capsim figures --id ID", style="dim")
 
 
@@ -544,15 +609,14 @@ def calibrate(
     result, folder = simulate_and_write(ctx, loaded, path, out, replications, seed, workers, set_,
                                         extra=lambda r: {"calibration.csv": check_targets(r)})
     checks = check_targets(result)
-    table = Table(title=f"{loaded.name}: {result.replications} replications, seed {result.seed}", title_justify="left")
-    for column in ("metric", "published", "simulated mean", "95% CI", "allowed", "result"):
-        table.add_column(column, justify="left" if column in {"metric", "result"} else "right")
-    for row in checks.itertuples():
-        table.add_row(f"{row.metric}\n({row.published_id})", format_value(row.published), format_value(row.mean),
-                      f"{format_value(row.ci_low)} – {format_value(row.ci_high)}",
-                      f"{format_value(row.allowed_low)} – {format_value(row.allowed_high)}",
-                      "pass" if row.passed else "FAIL")
-    out_console.print(table)
+    out_console.print(capsim_table(
+        ["metric", "published", "simulated mean", "95% CI", "allowed", "result"],
+        [[f"{row.metric}\n({row.published_id})", format_value(row.published), format_value(row.mean),
+          f"{format_value(row.ci_low)} – {format_value(row.ci_high)}",
+          f"{format_value(row.allowed_low)} – {format_value(row.allowed_high)}", "pass" if row.passed else "FAIL"]
+         for row in checks.itertuples()],
+        title=f"{loaded.name}: {result.replications} replications, seed {result.seed}",
+        numbers=["published", "simulated mean", "95% CI", "allowed"]))
     out_console.print("A consistency check, not validation: parameters derived from these same figures should "
                       "reproduce them (see docs/model.md, 'Consistency and out-of-sample checks').", soft_wrap=True)
     out_console.print(f"Wrote {folder}/calibration.csv", soft_wrap=True)
@@ -708,17 +772,16 @@ def sweep(
                           f"{target}/manifest.json. Fix the cause and run the same command again: only the "
                           "tasks without a result will run.", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
-    table = Table(title=f"{base.name}: {len(plan.points)} grid point(s) × {plan.replications} replications, "
-                  f"seed {plan.seed} (means)", title_justify="left")
     keys = list(plan.grid)
     wanted = SWEEP_HEADLINE[:2] + [m for m in outcome.summary.metric.unique() if str(m).startswith("sla_")] + SWEEP_HEADLINE[2:]
-    for column in ["point", *keys, *wanted]:
-        table.add_column(column, justify="left" if column in keys else "right", overflow="fold")
     means = outcome.summary.pivot(index="point", columns="metric", values="mean")
-    for point in plan.points:
-        table.add_row(str(point.index), *(point.values[k] for k in keys),
-                      *(format_value(means.loc[point.index, m]) if m in means.columns else "n/a" for m in wanted))
-    out_console.print(table)
+    out_console.print(capsim_table(
+        ["point", *keys, *wanted],
+        [[str(point.index), *(point.values[k] for k in keys),
+          *(format_value(means.loc[point.index, m]) if m in means.columns else "n/a" for m in wanted)]
+         for point in plan.points],
+        title=f"{base.name}: {len(plan.points)} grid point(s) × {plan.replications} replications, seed {plan.seed} "
+              "(means)", numbers=["point", *wanted]))
     out_console.print("Times in hours. Full table with 95% CIs: sweep_summary.csv.", style="dim")
     out_console.print(f"Wrote {target}/: {sweeping.SUMMARY_FILE}, {sweeping.REPLICATIONS_FILE}, "
                       f"{sweeping.MANIFEST_FILE}, {sweeping.TASKS}/ ({plan.total} tasks: {outcome.tasks_run} run now, "
@@ -768,21 +831,20 @@ def compare(
     from capsim.words import fmt, is_share, metric_label, signed
 
     currency = first.costs.currency
-    view = Table(title=f"{len(results)} scenarios, {replications} replications, seed {seed}; "
-                       f"difference against {first.name}", title_justify="left")
-    for column in ("scenario", "metric", "mean", "95% CI", "difference", "95% CI of difference"):
-        view.add_column(column, justify="left" if column in {"scenario", "metric"} else "right",
-                        no_wrap=column not in {"scenario", "metric"}, overflow="fold")
+    rows = []
     for row in shown.itertuples():  # as run and the report write them: shares in %, differences of shares in points
         same, share = row.scenario == first.name, is_share(row.metric)
         scenario = next(r.scenario for r in results if r.scenario.name == row.scenario)
         points = " points" if share else ""
-        view.add_row(row.scenario, metric_label(row.metric, scenario), fmt(row.metric, row.mean, currency),
+        rows.append([row.scenario, metric_label(row.metric, scenario), fmt(row.metric, row.mean, currency),
                      f"{fmt(row.metric, row.ci_low, currency, row.mean)} to {fmt(row.metric, row.ci_high, currency, row.mean)}",
                      "" if same else signed(row.difference, share) + points,
                      "" if same else (f"{signed(row.difference_ci_low, share, row.difference)} to "
-                                      f"{signed(row.difference_ci_high, share, row.difference)}{points}"))
-    out_console.print(view)
+                                      f"{signed(row.difference_ci_high, share, row.difference)}{points}")])
+    numbers = ["mean", "95% CI", "difference", "95% CI of difference"]
+    out_console.print(capsim_table(["scenario", "metric", *numbers], rows, numbers=numbers,
+                                   title=f"{len(results)} scenarios, {replications} replications, seed {seed}; "
+                                         f"difference against {first.name}"))
     out_console.print(f"Times in hours (run-out in days); shares in %, their differences in percentage points; "
                       f"cost in {currency}. comparison.csv gives each metric by its name in summary.csv.", style="dim",
                       soft_wrap=True)
@@ -968,15 +1030,14 @@ def sensitivity(
                                  "metric": str(table.metric.iloc[0])}
         write_manifest(folder, "sensitivity", record)
     name = str(table.metric.iloc[0])
-    view = Table(title=f"{base.name}: {name} at ±{swing:.0%}, {used_reps} replications, seed {used_seed} "
-                       "(largest effect first)", title_justify="left")
-    for column in ("parameter", "low", "high", f"{name} at low", f"{name} at high", "effect (high − low)", "95% CI"):
-        view.add_column(column, justify="left" if column in {"parameter", "low", "high"} else "right")
-    for row in table.itertuples():
-        view.add_row(row.parameter, str(row.low_value), str(row.high_value), format_value(row.low_mean),
-                     format_value(row.high_mean), format_value(row.effect),
-                     f"{format_value(row.effect_ci_low)} – {format_value(row.effect_ci_high)}")
-    out_console.print(view)
+    numbers = [f"{name} at low", f"{name} at high", "effect (high − low)", "95% CI"]
+    out_console.print(capsim_table(
+        ["parameter", "low", "high", *numbers],
+        [[row.parameter, str(row.low_value), str(row.high_value), format_value(row.low_mean),
+          format_value(row.high_mean), format_value(row.effect),
+          f"{format_value(row.effect_ci_low)} – {format_value(row.effect_ci_high)}"] for row in table.itertuples()],
+        title=f"{base.name}: {name} at ±{swing:.0%}, {used_reps} replications, seed {used_seed} (largest effect first)",
+        numbers=numbers))
     out_console.print(f"Base run: {format_value(table.base_mean.iloc[0])}. Wrote {target}/: sensitivity.csv, "
                       "charts/tornado.png, charts/tornado.svg, charts/tornado.pdf, manifest.json",
                       soft_wrap=True, markup=False)
@@ -1103,18 +1164,13 @@ def staff(
                             "evaluations": plan.evaluations, "changes": plan.changes(), "attainable": plan.attainable}
         write_manifest(folder, "staff", info)
     required = math.ceil(confidence * plan.replications - 1e-9)
-    shown = Table(title=f"{loaded.name}: team {plan.team}, {plan.replications} replications, seed {plan.seed}; "
-                  f"a period is met when every SLA is, in at least {required} of {plan.replications} replications",
-                  title_justify="left")
     slas = [c[len("sla_"):-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
     member = next(t for t in loaded.workforce if t.team == plan.team)
     in_post = "in post (heads)" if member.shifts is not None else "in post (seats)"
-    for column in ["period", "from", "to", "needed (reps)", in_post, "FTE", "hires", "hire by",
-                   *[f"{sla_words(loaded, p)} (95% CI)" for p in slas], "busy (usable)", "reps met", "met"]:
-        shown.add_column(column, justify="left" if column in {"from", "to", "hire by", "met"} else "right",
-                         min_width=10 if column in {"from", "to", "hire by"} else None,  # dates whole
-                         max_width=8 if column in {"needed (reps)", in_post, "busy (usable)"} else None)
-    for row in table.itertuples(index=False):
+    columns = ["period", "from", "to", "needed (reps)", in_post, "FTE", "hires", "hire by",
+               *[f"{sla_words(loaded, p)} (95% CI)" for p in slas], "busy (usable)", "reps met", "met"]
+    rows = []
+    for row, period_plan in zip(table.itertuples(index=False), plan.periods):
         values = row._asdict()
         cells = [f"{fmt(f'sla_{p}', values[f'sla_{p}'])} ({fmt(f'sla_{p}', values[f'sla_{p}_ci_low'])}–"
                  f"{fmt(f'sla_{p}', values[f'sla_{p}_ci_high'])})" for p in slas]
@@ -1122,19 +1178,25 @@ def staff(
         if row.late_weeks:
             hire_by = f"now (late by {row.late_weeks} weeks)"
         needed = "—" if math.isnan(row.needed) else f"{row.needed:.0f} ({row.needed_replications:d})"
-        shown.add_row(str(row.period), row.period_start, row.period_end, needed, str(row.headcount),
-                      f"{row.fte:.3g}",
-                      f"{row.hires:d}" if row.hires else ("–" if row.change == 0 else f"{row.change:+d}"), hire_by,
-                      *cells, "–" if math.isnan(row.workload_usable) else f"{row.workload_usable:.0%}",
-                      f"{round(row.replications_met * row.replications):d}/{row.replications}",
-                      "yes" if row.met else "NO")
-    out_console.print(shown)
+        short = f" ({period_plan.short_words})" if period_plan.short else ""  # hires late: fewer in post until they start
+        rows.append([str(row.period), row.period_start, row.period_end, needed, f"{row.headcount}{short}", f"{row.fte:.3g}",
+                     f"{row.hires:d}" if row.hires else ("–" if row.change == 0 else f"{row.change:+d}"), hire_by,
+                     *cells, "–" if math.isnan(row.workload_usable) else f"{row.workload_usable:.0%}",
+                     f"{round(row.replications_met * row.replications):d}/{row.replications}",
+                     "yes" if row.met else "NO"])
+    out_console.print(capsim_table(
+        columns, rows, numbers=[c for c in columns if c not in {"from", "to", "hire by", "met"}],
+        title=f"{loaded.name}: team {plan.team}, {plan.replications} replications, seed {plan.seed}; "
+              f"a period is met when every SLA is, in at least {required} of {plan.replications} replications"))
     from capsim.staff_notes import BUSY_OVER_100, fte_basis, hire_by_words
     from capsim.staffing import met_chance_low
 
     inferred = int(table.needed_inferred.sum())
     out_console.print(
-        f"{fte_basis(member, plan.periods[0].headcount)} {hire_by_words(member)} busy (usable): the work arriving in "
+        f"{fte_basis(member, plan.periods[0].headcount)}"
+        + (f" {in_post} in brackets: where hires are late, the seats in post until they start (plan.yaml has them "
+           "start then)." if any(p.short for p in plan.periods) else "")
+        + f" {hire_by_words(member)} busy (usable): the work arriving in "
         "the period as a share of the hours analysts may review (time present on shift up to the daily exposure cap, "
         f"less mentoring). {BUSY_OVER_100} staffing_plan.csv also gives it as a share of rostered hours "
         "(workload_rostered), which is lower by the exposure cap, not by idle time. needed (reps): the smallest constant headcount meeting the period, and "
@@ -1215,8 +1277,6 @@ def budget(
             manifest(s, seed=result.seed, replications=result.replications, workers=workers, started=started,
                      wall_seconds=wall, source=str(p), overrides=set_ or []) for s, p in loaded]})
     currency = first.costs.currency
-    shown = Table(title=f"Budget: {result.replications} replications, seed {result.seed}, {currency} "
-                  "(means; 95% CI in budget.csv)", title_justify="left")
     from capsim.words import duration_text, percent
 
     slas = list({f"sla_{x.priority}": x for s, _ in loaded for x in s.sla}.items())  # the service beside the cost
@@ -1239,19 +1299,17 @@ def budget(
                           with_ci(row.total_cost_vs_first, row.total_cost_vs_first_ci_low,
                                   row.total_cost_vs_first_ci_high, signed=True)]
         rows.append(cells)
-    for i, column in enumerate(columns):  # numbers whole, headings on at most 3 lines, the rest to the names
-        width = None if i == 0 else max(-(-len(column) // 3), *(len(r[i]) for r in rows),
-                                        *(len(w) for w in column.split()))
-        shown.add_column(column, justify="left" if column in {"scenario", "year"} else "right", overflow="fold",
-                         width=width)
-    for cells in rows:
-        shown.add_row(*cells)
-    out_console.print(shown)
+    out_console.print(capsim_table(columns, rows, numbers=columns[2:],
+                                   title=f"Budget: {result.replications} replications, seed {result.seed}, {currency} "
+                                         "(means; 95% CI in budget.csv)"))
     from capsim.grant import NO_SPREAD, no_spread
 
-    if any(no_spread(low, high, result.replications)
-           for low, high in zip(result.table.total_cost_ci_low, result.table.total_cost_ci_high)):
-        out_console.print(f"Total: {NO_SPREAD}.", markup=False, soft_wrap=True)
+    same = [f"{row.scenario} {row.year}" for row in result.table.itertuples()
+            if no_spread(row.total_cost_ci_low, row.total_cost_ci_high, result.replications)]
+    if same:  # name them: the others do vary
+        whole = len(same) == len(result.table)
+        out_console.print(f"Total{'' if whole else ' of ' + ', '.join(same)}: {NO_SPREAD}.", markup=False,
+                          soft_wrap=True)
     print_budget_lines(result.table, result.scenarios, currency)
     teams = dict.fromkeys(t.team for s, _ in loaded for t in s.workforce)
     out_console.print("total = staff + tooling + overheads (staff: every budget line below but tooling and "
@@ -1291,13 +1349,6 @@ def names_broken(cell: str, width: int) -> str:
         return "\n".join(lines)
 
     return " ".join(broken(word) for word in cell.split(" "))
-
-
-def column_width(columns: int) -> int:
-    """Characters of text in each of ``columns`` equal columns of a table as wide as the terminal
-    (3 of border and padding each, and the closing border), at least 8: the "matters most" column's
-    width, which its names are broken to (:func:`names_broken`)."""
-    return max(8, (out_console.width - 3 * columns - 1) // columns)
 
 
 @app.command()
@@ -1372,31 +1423,26 @@ def uncertainty(
     write_uncertainty_report(Path(target), base, result.summary, result.ranking, plan.sweep.seed, parameter_sets,
                              replications, plan.sampler, chart_metric, result.by_year, result.ranking_by_year)
     currency = base.costs.currency
-    years = Table(title=f"{base.name} by year: {parameter_sets} parameter sets × {replications} replications "
-                  f"({unc.SAMPLER_NAMES[plan.sampler]}), seed {plan.sweep.seed}; 95% intervals", title_justify="left")
-    cell = column_width(8)
-    for column in ("year", "result", "mean", "run-to-run", "input", "total", "input share"):
-        years.add_column(column, justify="right" if column in {"mean", "input share"} else "left")
-    years.add_column("matters most (share of the input part)", width=cell, overflow="fold")
+    drawn = (f"{parameter_sets} parameter sets × {replications} replications ({unc.SAMPLER_NAMES[plan.sampler]}), "
+             f"seed {plan.sweep.seed}; 95% intervals")
+    matters = "matters most (share of the input part)"
+    rows = []
     for row in result.by_year.itertuples():
         span = (lambda low, high, metric=row.metric: f"{amount_text(metric, low, currency)} – "
                 f"{amount_text(metric, high, currency)}")
-        years.add_row(period_text(row.period, row.days), words.year_metric_label(row.metric, base),
-                      amount_text(row.metric, row.mean, currency), span(row.run_low, row.run_high),
-                      span(row.input_low, row.input_high), span(row.total_low, row.total_high),
-                      words.percent(unc.estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a",
-                      names_broken(driver_text(row), cell))
-    out_console.print(years)
+        rows.append([period_text(row.period, row.days), words.year_metric_label(row.metric, base),
+                     amount_text(row.metric, row.mean, currency), span(row.run_low, row.run_high),
+                     span(row.input_low, row.input_high), span(row.total_low, row.total_high),
+                     words.percent(unc.estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a",
+                     driver_text(row)])
+    out_console.print(capsim_table(
+        ["year", "result", "mean", "run-to-run", "input", "total", "input share", matters], rows,
+        numbers=["mean", "run-to-run", "input", "total", "input share"], title=f"{base.name} by year: {drawn}"))
     out_console.print(unc.REVIEW_FTE_TEXT, style="dim", soft_wrap=True)
-    table = Table(title=f"{base.name}, whole run: {parameter_sets} parameter sets × {replications} replications "
-                  f"({unc.SAMPLER_NAMES[plan.sampler]}), seed {plan.sweep.seed}; 95% intervals", title_justify="left")
-    cell = column_width(7)
-    for column in ("metric", "mean (± MC s.e.)", "run-to-run", "input", "total", "input share"):
-        table.add_column(column, justify="right" if column in {"mean (± MC s.e.)", "input share"} else "left")
-    table.add_column("matters most (share of the input part)", width=cell, overflow="fold")
     rows = result.summary.set_index("metric")
     top = result.ranking[result.ranking["rank"] == 1].drop_duplicates("metric").set_index("metric")
     wanted = [m for m in UNCERTAINTY_HEADLINE + [m for m in rows.index if m.startswith("sla_")] if m in rows.index]
+    cells = []
     for metric in wanted:
         row = rows.loc[metric]
 
@@ -1412,10 +1458,12 @@ def uncertainty(
             why = unc.why_no_input_named(row)
             driver = (f"none: {unc.NOT_NAMED[why]}" if why else "n/a" if math.isnan(first)
                       else f"{top.loc[metric, 'input']} ({words.percent(unc.estimated_share(first))})")
-        table.add_row(metric, f"{say(row['mean'])} ± {say(row['mc_se_mean'])}",
-                      span("run_low", "run_high"), span("input_low", "input_high"), span("total_low", "total_high"),
-                      share, names_broken(driver, cell))
-    out_console.print(table)
+        cells.append([metric, f"{say(row['mean'])} ± {say(row['mc_se_mean'])}", span("run_low", "run_high"),
+                      span("input_low", "input_high"), span("total_low", "total_high"), share,
+                      driver])
+    out_console.print(capsim_table(
+        ["metric", "mean (± MC s.e.)", "run-to-run", "input", "total", "input share", matters], cells,
+        numbers=["mean (± MC s.e.)", "run-to-run", "input", "total", "input share"], title=f"{base.name}, whole run: {drawn}"))
     out_console.print("Uncertain inputs:", markup=False)
     for i in unc.inputs_shown(plan.inputs).itertuples():
         out_console.print(f"  {i.input}" + ("" if i.keys == i.input else f" = {i.keys}") + f": {i.distribution}; "
@@ -1588,16 +1636,15 @@ def print_budget_lines(table: pd.DataFrame, scenarios: list[Scenario], currency:
     for scenario in scenarios:
         name = scenario.name
         mine = table[table.scenario == name]
-        lines = Table(title=f"{name}: budget lines, {currency} (means)", title_justify="left")
-        lines.add_column("line")
-        for year in mine.year:
-            lines.add_column(str(year), justify="right")
+        years = [str(year) for year in mine.year]
+        lines = []
         for column, label in shown_lines([t.team for t in scenario.workforce]):
             values = mine[column].to_numpy(dtype=float)
             if values.any():
-                lines.add_row(label, *(f"{v:,.0f}" for v in values))
-        lines.add_row("Total", *(f"{v:,.0f}" for v in mine.total_cost))
-        out_console.print(lines)
+                lines.append([label, *(f"{v:,.0f}" for v in values)])
+        lines.append(["Total", *(f"{v:,.0f}" for v in mine.total_cost)])
+        out_console.print(capsim_table(["line", *years], lines, numbers=years,
+                                       title=f"{name}: budget lines, {currency} (means)"))
 
 
 def print_grant(result, currency: str) -> None:
@@ -1605,9 +1652,6 @@ def print_grant(result, currency: str) -> None:
     first) and, per scenario, its budget lines per grant year."""
     table = result.table
     several = len(result.scenarios) > 1
-    shown = Table(title=f"Grant: {len(result.years)} years from {result.years[0].first}, {result.replications} "
-                  f"replications, seed {result.seed}, {currency} at each year's prices (means; 95% CI)",
-                  title_justify="left")
     from capsim.grant import NO_SPREAD
     from capsim.metric_names import backlog_words
     from capsim.words import grant_sla_names
@@ -1618,11 +1662,7 @@ def print_grant(result, currency: str) -> None:
                *(named.get(s, s.removeprefix("sla_")) for s in slas), f"{backlog_words('backlog_mean', 'the year')} (95% CI)"]
     if several:
         columns.append("cost vs first ± 95% CI")
-    sla_names = {named.get(s, s.removeprefix("sla_")) for s in slas}
-    for column in columns:  # an SLA's name keeps "within 72 h" on one line; its team may wrap below
-        shown.add_column(column, justify="left" if column in {"scenario", "year"} else "right",
-                         min_width=len(column.split(" (")[0]) if column in sla_names else None)
-
+    rows = []
     for row in table.to_dict("records"):
         cells = [row["scenario"], row["year"], "—" if math.isnan(row["fte_needed"]) else f"{row['fte_needed']:.1f}",
                  f"{row['fte']:.1f}", f"{row['hires']:.1f}",
@@ -1638,8 +1678,13 @@ def print_grant(result, currency: str) -> None:
             cells.append("–" if row["scenario"] == result.scenarios[0].name else
                          with_ci(row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"],
                                  row["total_cost_vs_first_ci_high"], signed=True))
-        shown.add_row(*cells)
-    out_console.print(shown)
+        rows.append(cells)
+    sla_names = [named.get(s, s.removeprefix("sla_")) for s in slas]
+    out_console.print(capsim_table(
+        columns, rows, numbers=columns[2:],
+        keep={name: len(name.split(" (")[0]) for name in sla_names},  # "within 72 h" on one line; the team may wrap
+        title=f"Grant: {len(result.years)} years from {result.years[0].first}, {result.replications} replications, "
+              f"seed {result.seed}, {currency} at each year's prices (means; 95% CI)"))
     if "cost_note" in table and (table.cost_note == NO_SPREAD).any():
         out_console.print(f"Full cost: {NO_SPREAD}.", markup=False, soft_wrap=True)
     if "hires_late_weeks" in table and (table.hires_late_weeks > 0).any():

@@ -239,6 +239,12 @@ def tooling_lines(scenario: Scenario, years: float, arrivals: float, reviewed: f
     )
 
 
+def uncosted_teams(scenario: Scenario) -> list[str]:
+    """The teams with no ``costs.teams.<team>`` entry: their staff cost is unknown, not 0, so the
+    scenario's staff and total cost are unknown (NaN in a run; a budget or grant refuses it)."""
+    return [team.team for team in scenario.workforce if team.team not in scenario.costs.teams]
+
+
 def unpriced_tools(scenario: Scenario) -> list[str]:
     """The enabled tools the scenario gives no price (``annual_cost`` and ``per_item_cost`` both
     0): their tooling cost is 0 because nobody set one, not because they are free."""

@@ -200,7 +200,8 @@ def sla_columns(scenario: Scenario) -> dict[str, tuple[str, str]]:
             for i, team in enumerate(scenario.workforce) for s in team_slas(scenario, i)}
 
 
-NO_SPREAD = "the same in every replication: the plan fixes the staff; set workforce attrition for hiring uncertainty"
+NO_SPREAD = ("the same in every replication: the staff in post did not vary between replications (no workforce "
+             "attrition set, or no leaver in so short a time)")
 """Said instead of a 95% CI of cost when every replication costs the same."""
 
 

@@ -64,7 +64,8 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "fte": "analysts in post averaged over the measured period, all teams, in full-time equivalents (each seat its "
            "roster's or shift pattern's hours a week over the team's contracted_hours, or the pattern's fte, not "
            "capped at 1: a 50 h seat is 1.25; absent analysts count): as capsim budget counts them",
-    "cost_staff": "staff cost over the measured period, in the scenario's currency",
+    "cost_staff": "staff cost over the measured period, in the scenario's currency; unknown (NaN), not 0, when a "
+                  "team has no costs.teams entry",
     "cost_tooling": "tooling cost over the measured period",
     "cost_total": "staff and tooling cost over the measured period",
     "cost_per_assessed": "total cost per assessed item",

@@ -35,10 +35,12 @@ passed between modules.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
-from capsim.costs import staff_cost, tooling_cost
+from capsim.costs import staff_cost, tooling_cost, uncosted_teams
 from capsim.metric_names import (  # the output's vocabulary, re-exported here
     METRIC_DESCRIPTIONS,
     PATTERN_DESCRIPTIONS,
@@ -132,7 +134,8 @@ def staffing_metrics(scenario: Scenario, rep: Replication, w: Measured, tallies:
                  for plan, team in zip(rep.shifts, scenario.workforce))
     years = (horizon - warmup) / SECONDS_PER_YEAR
     arrivals = float(count["scope"] + cleared)
-    staff = staff_cost(scenario, years, rep.shifts)  # analysts actually in post, hires and overtime
+    # analysts actually in post, hires and overtime; unknown (NaN), not 0, where a team has no costs
+    staff = math.nan if uncosted_teams(scenario) else staff_cost(scenario, years, rep.shifts)
     tools = tooling_cost(scenario, years, arrivals, float(count["scope"]))
     assessed = count["assessed"]
     m = {

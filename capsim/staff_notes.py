@@ -32,7 +32,7 @@ def staff_lines(scenario: Scenario) -> list[str]:
         line = f"{team.team}: {heads_words(team)} at the start"
         if team.shifts is not None:
             heads = pattern_headcounts(team, team.headcount)
-            parts = [f"{p.name} {heads[i]} × {pattern_fte(team, i):.2g} FTE" + (
+            parts = [f"{p.name} {heads[i]} × {pattern_fte(team, i):.3g} FTE" + (
                 f" (takes {', '.join(p.serves)} only)" if p.serves else "") for i, p in enumerate(team.shifts)]
             line += ": " + "; ".join(parts)
         lines.append(line)

@@ -662,6 +662,19 @@ class PeriodPlan:
     """Priorities whose SLAs the period is not planned for, as no headcount can meet them (the roster
     leaves too few of their items reachable in time): ``needed`` is for the others, the evaluation's
     ``met`` too, and ``met`` false."""
+    short: tuple[int, dt.date | None] | None = None
+    """Where hires are late, the seats in post on the period's first day in the plan as it can happen
+    (:attr:`StaffingPlan.staffing`, fewer than ``headcount``) and the day ``headcount`` are all in
+    post (None: not within the period); None when they are in post from its first day."""
+
+    @property
+    def short_words(self) -> str:
+        """:attr:`short` for a table cell beside the period's dates: "5 until 3 May", "5 all period";
+        "" when none."""
+        if self.short is None:
+            return ""
+        seats, full = self.short
+        return f"{seats} until {full:%-d %b}" if full else f"{seats} all period"
 
 
 @dataclass
@@ -706,7 +719,10 @@ class StaffingPlan:
         chance that the period is met (:func:`met_chance_low`); ``needed_replications``, the replications
         that decided the need (run for that headcount, or inferred from others: ``needed_inferred``).
         ``left_out``: the SLAs (``sla_<priority>``) no headcount can meet, so the period is planned for
-        the others (:attr:`PeriodPlan.left_out`), and ``met`` false."""
+        the others (:attr:`PeriodPlan.left_out`), and ``met`` false. ``in_post_at_start``: the seats in
+        post on its first day in the plan as it can happen (fewer than ``headcount`` where hires are
+        late), and ``all_in_post_from`` the day all ``headcount`` are (empty: from its first day, or
+        not within the period while ``in_post_at_start`` is below ``headcount``: :attr:`PeriodPlan.short`)."""
         rows = []
         for p in self.periods:
             row = {"period": p.period.index + 1, "period_start": p.period.first.isoformat(),
@@ -734,6 +750,8 @@ class StaffingPlan:
             row["confidence"] = self.confidence
             row["met"] = p.met
             row["left_out"] = " ".join(f"sla_{s}" for s in p.left_out)
+            row["in_post_at_start"] = p.short[0] if p.short else p.headcount
+            row["all_in_post_from"] = p.short[1].isoformat() if p.short and p.short[1] else ""
             row["note"] = p.note
             rows.append(row)
         return pd.DataFrame(rows)
@@ -1292,17 +1310,16 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             if change < 0:
                 notes.append(f"{-change} fewer through attrition: do not refill {_count(-change, 'seat')} as analysts "
                              f"leave, by {_change_date(current, member, start) if k else start}")
-            if needs[k] is not None and wanted[k] > needs[k]:  # raised by the check: the replay missed it with fewer
-                notes.append(f"{_count(wanted[k] - needs[k], 'analyst')} above its own need: with fewer, the plan "
-                             "replayed as it can happen missed this period (work left from earlier periods"
-                             + (", where hires were late)" if any(p.late_weeks for p in plan.periods) else ")")
-                             + ("; the seats stay, as the plan never cuts" if limits.never_reduce else ""))
+            if needs[k] is not None and levels[k] > needs[k]:
+                notes.append(_above_need(levels[k] - needs[k], wanted[k] > needs[k], levels[k] == previous, k == 0,
+                                         any(p.late_weeks for p in plan.periods), limits))
             if needs[k] is not None and on_time.share_met < required:
                 notes.append(f"not met as planned (met in {on_time.share_met:.0%} of {on_time.replications} "
                              f"replications): {_bound_reason(levels[k], high, limits)}")
             run, inferred = runner.decided.get((needs[k], k), (0, 0))
             plan.periods.append(PeriodPlan(current, needs[k], levels[k], change, hire_by, late, evaluation, met,
-                                           "; ".join(notes), run, inferred, runner.left_out.get(k, ())))
+                                           "; ".join(notes), run, inferred, runner.left_out.get(k, ()),
+                                           _short(plan.staffing, current, levels[k])))
             if late or on_time.share_met >= required > evaluation.share_met:
                 notes.append(_explain_lateness(plan.periods[-1], on_time, member, now))
                 plan.periods[-1].note = "; ".join(notes)
@@ -1362,6 +1379,38 @@ def _levels(needs: list[int | None], baseline: int, low: int, high: int, limits:
         levels.append(level)
         previous = level
     return levels
+
+
+def _short(staffing: Staffing, period: Period, planned: int) -> tuple[int, dt.date | None] | None:
+    """:attr:`PeriodPlan.short` of ``period``, whose plan has ``planned`` seats, in ``staffing`` (the
+    plan as it can happen)."""
+    at_start = staffing[0][1]
+    for d, h in staffing:
+        if d <= period.first:
+            at_start = h
+    if at_start >= planned:
+        return None
+    full = next((d for d, h in staffing if d > period.first and h >= planned), None)
+    return at_start, full if full is not None and full <= period.last else None
+
+
+def _above_need(extra: int, raised: bool, kept: bool, first: bool, late_before: bool, limits: Limits) -> str:
+    """Why a period's seats are ``extra`` above its own need: ``raised`` by the check (the plan
+    replayed as it can happen missed it with fewer: work left from earlier periods, ``late_before``
+    where hires were late), ``kept`` from the period before (or, the ``first``, the seats in post
+    today) as the plan never cuts, else hired ahead of a later period's need (``max_hires``) or the
+    minimum headcount."""
+    if raised:
+        why = ("with fewer, the plan replayed as it can happen missed this period (work left from earlier periods"
+               + (", where hires were late)" if late_before else ")"))
+    elif kept and limits.never_reduce:
+        why = "the seats in post today, which the plan never cuts" if first else \
+            "kept from the period before (the plan never cuts seats for a smaller need)"
+    elif limits.max_hires is not None and not kept:
+        why = f"hired ahead of a later period's need (at most {_count(limits.max_hires, 'hire')} a period)"
+    else:
+        why = "the minimum headcount (--min)"
+    return f"{_count(extra, 'analyst')} above its own need: {why}"
 
 
 def _training(team: Team) -> dt.timedelta:

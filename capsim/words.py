@@ -272,7 +272,7 @@ def metric_label(metric: str, scenario: Any = None) -> str:
         if metric.endswith("_original"):
             own = items_words(scenario.model_copy(update={"tooling": type(scenario.tooling)()}), priority)
             return f"Share of {own} within {duration_text(sla.within)} (own priority)"
-        if items_words(scenario, priority).endswith("referrals"):  # the whole run's counts the streams' items only
+        if referrals_only(scenario, priority):  # the whole run's counts the streams' items only
             return (f"Share of {priority}-priority items from the streams assessed within {duration_text(sla.within)} "
                     "(none: only referrals have this priority; each team's share counts them)")
         return f"Share of {items_words(scenario, priority)} assessed within {duration_text(sla.within)}"
@@ -380,7 +380,12 @@ def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = No
 def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: float | None = None) -> str:
     """``95% CI a to b``, clipped to the metric's range (:func:`capsim.metrics.metric_range`, as in summary.csv)."""
     if not (math.isfinite(low) and math.isfinite(high)):  # a NaN ``ref`` (the mean) is NaN in every replication
-        return "one replication: no interval" if ref is None or math.isfinite(ref) else "no item measured in any replication"
+        if ref is None or math.isfinite(ref):
+            return "one replication: no interval"
+        if metric in ("cost_staff", "cost_total", "cost_per_assessed"):
+            return "not costed: a team has no costs.teams entry" + (", or nothing was assessed"
+                                                                   if metric == "cost_per_assessed" else "")
+        return "no item measured in any replication"
     if low == high:
         return "the same in every replication"
     floor, ceiling = metric_range(metric)
@@ -425,6 +430,13 @@ def difference_text(metric: str, value: float) -> str:
 
 UNIT_PLURALS = {"report": "reports", "image": "images", "video": "videos"}
 """What a reader calls many items of each unit."""
+
+
+def referrals_only(scenario: Any, priority: str) -> bool:
+    """Whether only referrals between teams have ``priority`` (no stream's items, :func:`items_words`
+    "referrals"): the whole run's ``sla_<priority>``, of the streams' items, then has none, and
+    each team's ``sla_<priority>_<team>`` counts them."""
+    return items_words(scenario, priority).endswith("referrals")
 
 
 def items_words(scenario: Any, priority: str | None = None) -> str:

@@ -10,7 +10,7 @@ import pytest
 from capsim.engine import simulate_replication
 from capsim.metrics import replication_metrics
 from capsim.scenario import load_scenario
-from capsim.staff_notes import fte_basis, heads_words
+from capsim.staff_notes import fte_basis, heads_words, staff_lines
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_YEAR
 from capsim.workforce import fte_hours, headcount_fte, pattern_fte
 
@@ -59,6 +59,8 @@ def test_the_same_seats_written_as_a_roster_or_a_shift_pattern_have_one_fte_cost
     assert heads_words(teams[0]) == heads_words(teams[1])
     for team, heads in zip(teams, ["seats", "analysts"]):
         assert f"3 {heads} are {3 * per_seat:.3g} FTE" in fte_basis(team)
+    # a pattern's FTE a head as it is (1.25, never rounded to 1.2: 3 × 1.2 would not be the 3.75 stated)
+    assert f"weekday 3 × {per_seat:g} FTE" in staff_lines(load_scenario(pattern))[0]
 
     by_roster, by_pattern = measured(roster), measured(pattern)
     assert by_roster["fte"] == pytest.approx(MEAN_SEATS * per_seat, rel=1e-9)

@@ -106,7 +106,26 @@ def test_a_period_the_replay_misses_for_the_backlog_of_late_hires_gets_more_anal
     plan = solve_staffing(load_scenario(SMALL), "analysts", period="month", replications=3, seed=7)
     first, *later = plan.periods
     assert first.late_weeks > 0 and first.headcount == first.needed  # more hired late would not help it
+    # the table says the seats planned and those in post until the late hires start (1 October + the 30-day lead)
+    assert first.short == (2, dt.date(2024, 10, 31)) and first.short_words == "2 until 31 Oct"
+    table = plan.table()
+    assert (table.in_post_at_start[0], table.all_in_post_from[0]) == (2, "2024-10-31")
+    assert all(p.short is None for p in later) and (table.in_post_at_start[1:] == table.headcount[1:]).all()
     raised = [p for p in later if p.headcount > p.needed]
     assert raised and all("above its own need: with fewer, the plan replayed as it can happen missed this period "
                           "(work left from earlier periods, where hires were late)" in p.note for p in raised)
     assert all("above its own need" not in p.note for p in plan.periods if p.headcount <= p.needed)
+
+
+def test_seats_above_a_period_s_need_that_the_plan_keeps_say_so():
+    """Twelve analysts where the first month needs 8 and the second 11: the plan never cuts, so
+    both months keep 12, each saying why (the seats in post today; kept from the month before)."""
+    from tests.test_charts_plans import SMALL
+
+    plan = solve_staffing(load_scenario(SMALL, ["workforce.analysts.headcount=12"]), "analysts", period="month",
+                          replications=3, seed=7)
+    first, second = plan.periods[:2]
+    assert (first.needed, first.headcount, second.needed, second.headcount) == (8, 12, 11, 12)
+    assert first.note == "4 analysts above its own need: the seats in post today, which the plan never cuts"
+    assert second.note == ("1 analyst above its own need: kept from the period before (the plan never cuts seats "
+                           "for a smaller need)")

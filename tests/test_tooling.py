@@ -266,6 +266,7 @@ def test_tool_costs_are_annual_cost_pro_rata_plus_per_item_cost_times_items_proc
     }
     raw = hotline(tooling, mix={"known": 0.5}, days=30)
     raw["clock"]["warmup"] = "2d"
+    raw["costs"] = {"teams": {"analysts": {"annual_cost": 40_000}}}  # staff priced: the total is known
     scenario = load_scenario(raw)
     rep = simulate_replication(scenario, 4)
     metrics, _ = measure(scenario, rep)

@@ -244,3 +244,41 @@ def test_the_readme_says_report_gives_what_it_takes_only_with_its_flag():
     assert inspect.signature(report).parameters["what_it_takes"].default is False
     readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
     assert "with `--what-it-takes`, where the first scenario misses a target" in readme
+
+
+def test_a_service_level_only_referrals_have_is_judged_at_the_team_they_go_to():
+    """police-unit's 14-day SLA is for high-priority referrals to investigation; no stream's own
+    items are high, so the whole run's sla_high measures none. The findings and the year table
+    judge investigation's sla_high_investigation instead of saying no outcome is known."""
+    from capsim.experiment import simulate
+    from capsim.report.findings import headline_findings
+    from capsim.report.years import sla_measures, year_columns
+
+    scenario = load_scenario(bundled.path("police-unit"), ["clock.horizon=120d"])
+    assert [(sla.priority, metric, team) for sla, metric, team in sla_measures(scenario)] == [
+        ("normal", "sla_normal", ""), ("high", "sla_high_investigation", "investigation")]
+    result = simulate(scenario, replications=2, seed=3)
+    assert math.isnan(result.metric("sla_high")) and math.isfinite(result.metric("sla_high_investigation"))
+    found = " ".join(headline_findings(result))
+    assert "of high-priority referrals at team investigation were assessed within 14 d" in found
+    assert "The outcome of no high-priority referrals" not in found
+    headings = {metric: heading for metric, heading, late in year_columns(result) if not late}
+    assert headings["sla_high_investigation"] == ("High-priority referrals at team investigation assessed within 14 d "
+                                                  "(target 90%)")
+    assert "sla_high" not in headings
+
+
+def test_a_budget_names_the_rows_whose_cost_does_not_vary_and_gives_no_advice_it_has_taken(tmp_path):
+    """one-team sets attrition: its 333 days of 2026 vary between replications, its 32 days of 2027
+    do not (no leaver in so short a time). The note names that row alone and does not tell the user
+    to set the attrition the scenario already has."""
+    from typer.testing import CliRunner
+
+    from capsim.cli import app
+
+    result = CliRunner().invoke(app, ["budget", "one-team", "-r", "2", "--out", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert ("Total of one-team 2027: the same in every replication: the staff in post did not vary between "
+            "replications (no workforce attrition set, or no leaver in so short a time).") in text
+    assert "Total: the same" not in text and "set workforce attrition" not in text

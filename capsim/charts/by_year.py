@@ -128,13 +128,14 @@ def sla_staff_words(scenario: Scenario, priorities: list[str]) -> str:
     return staff_words(scenario, list(teams))
 
 
-def first_missed(result: SimulationResult, priority: str) -> str | None:
+def first_missed(result: SimulationResult, priority: str, metric: str | None = None) -> str | None:
     """The first calendar period whose mean share of ``priority`` items within the deadline is below
     its target (its period label), a part year of four weeks or more (:func:`year_labels`) included:
     a first part year already below target is the year the target is first missed, and is named
-    with its months, never skipped for the next whole year."""
+    with its months, never skipped for the next whole year. ``metric``: the share read (default
+    ``sla_<priority>``, the streams' items; ``sla_<priority>_<team>``, a team's)."""
     sla = next(s for s in result.scenario.sla if s.priority == priority)
-    rows = year_rows(result, f"sla_{priority}")
+    rows = year_rows(result, metric or f"sla_{priority}")
     below = rows[rows["mean"] < sla.target]
     return str(below.index[0]) if len(below) else None
 

@@ -9,8 +9,8 @@ import pandas as pd
 
 from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
-from capsim.report.years import year_findings
-from capsim.charts.by_year import sla_staff_words
+from capsim.report.years import sla_measures, year_findings
+from capsim.charts.by_year import sla_staff_words, staff_words
 from capsim.charts.waits import all_items_words
 from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait, items_words,
                           metric_label, metric_words, percent, signed, wait_words)
@@ -63,14 +63,14 @@ def headline_findings(result: SimulationResult) -> list[str]:
                      + ("; the service levels below count each priority's items alone." if s.sla else "."))
     else:
         found.append("No item was assessed, so no waiting time can be given.")
-    for sla in s.sla:
-        name = f"sla_{sla.priority}"
+    for sla, name, team in sla_measures(s):
         row = _row(result, name)
         if row is None:
             continue
+        what = items_words(s, sla.priority) + (f" at team {team}" if team else "")
         if not math.isfinite(row["mean"]):
-            found.append(f"The outcome of no {items_words(s, sla.priority)} is known, so the "
-                         f"{duration_text(sla.within)} service level cannot be judged.")
+            found.append(f"The outcome of no {what} is known, so the {duration_text(sla.within)} service level "
+                         "cannot be judged.")
             continue
         low, high = row.ci_low, row.ci_high
         if math.isfinite(low) and low >= sla.target:
@@ -82,8 +82,9 @@ def headline_findings(result: SimulationResult) -> list[str]:
         else:
             verdict = "the target is missed on average, but the interval reaches above it"
         pooled = " over the whole run" if len(year_findings(result)) else ""
-        staff = sla_staff_words(s, [sla.priority])  # the level holds for the staff assumed, not today's
-        found.append(f"{m(name)} of {items_words(s, sla.priority)} were assessed within {duration_text(sla.within)} "
+        # the level holds for the staff assumed, not today's
+        staff = staff_words(s, [team]) if team else sla_staff_words(s, [sla.priority])
+        found.append(f"{m(name)} of {what} were assessed within {duration_text(sla.within)} "
                      f"of arriving{pooled}{f', with {staff}' if staff else ''}, against a target of "
                      f"{percent(sla.target)}: {verdict}; "
                      f"{fmt(name, 1 - row['mean'])} waited longer than {duration_text(sla.within)}.")

@@ -12,25 +12,41 @@ from __future__ import annotations
 
 import html
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from capsim.charts.by_year import HEADLINE_PERIOD_DAYS, first_missed, sla_staff_words, year_labels, year_rows
-from capsim.words import duration_text, fmt, interval, items_words, metric_label, percent, year_metric_label
+from capsim.charts.by_year import (HEADLINE_PERIOD_DAYS, first_missed, sla_staff_words, staff_words, year_labels,
+                                   year_rows)
+from capsim.words import (duration_text, fmt, interval, items_words, metric_label, percent, referrals_only,
+                          year_metric_label)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
+
+
+def sla_measures(s: Any) -> list[tuple[Any, str, str]]:
+    """The service levels the findings judge, each as (its SLA, the metric, the team or ""): the
+    streams' own items (``sla_<priority>``), or, for a priority only referrals have
+    (:func:`capsim.words.referrals_only`), the share at each team the routing refers them to with
+    it (``sla_<priority>_<team>``)."""
+    measures = []
+    for sla in s.sla:
+        if referrals_only(s, sla.priority):
+            teams = dict.fromkeys(r.to for r in s.routing if r.priority == sla.priority)
+            measures += [(sla, f"sla_{sla.priority}_{team}", team) for team in teams]
+        else:
+            measures.append((sla, f"sla_{sla.priority}", ""))
+    return measures
 
 
 def year_columns(result: SimulationResult) -> list[tuple[str, str, bool]]:
     """The table's columns: (metric, heading, shown as the share waiting longer)."""
     s = result.scenario
     columns: list[tuple[str, str, bool]] = []
-    for sla in s.sla:
-        what = items_words(s, sla.priority)
-        columns.append((f"sla_{sla.priority}", f"{what.capitalize()} assessed within {duration_text(sla.within)} "
+    for sla, metric, team in sla_measures(s):
+        what = items_words(s, sla.priority) + (f" at team {team}" if team else "")
+        columns.append((metric, f"{what.capitalize()} assessed within {duration_text(sla.within)} "
                         f"(target {percent(sla.target)})", False))
-        columns.append((f"sla_{sla.priority}", f"{what.capitalize()} waiting longer than {duration_text(sla.within)}",
-                        True))
+        columns.append((metric, f"{what.capitalize()} waiting longer than {duration_text(sla.within)}", True))
     columns += [("backlog_mean", year_metric_label("backlog_mean"), False),
                 ("analyst_hours", "Analyst review hours", False),
                 ("fte", "Staff in post, all teams (FTE)", False),
@@ -83,20 +99,19 @@ def year_findings(result: SimulationResult) -> list[str]:
         return []
     currency = s.costs.currency
     found = []
-    for sla in s.sla:
-        metric = f"sla_{sla.priority}"
+    for sla, metric, team in sla_measures(s):
         rows = year_rows(result, metric)
         rows = rows[rows.index.isin(labels) & rows["mean"].notna()]  # a year with no such item known says nothing
         if len(rows) < 2:
             continue
-        what = items_words(s, sla.priority)
+        what = items_words(s, sla.priority) + (f" at team {team}" if team else "")
         first, last = rows.index[0], rows.index[-1]
         named = {first: labels[first], last: labels[last]}
-        missed = first_missed(result, sla.priority)
+        missed = first_missed(result, sla.priority, metric)
         late = lambda p: 1 - float(rows.loc[p, "mean"])
         ci = lambda p: interval(metric, 1 - float(rows.loc[p, "ci_high"]), 1 - float(rows.loc[p, "ci_low"]), currency,
                                 ref=late(p))
-        staff = sla_staff_words(s, [sla.priority])
+        staff = staff_words(s, [team]) if team else sla_staff_words(s, [sla.priority])
         with_staff = f", with {staff}" if staff else ""  # the levels hold for the staff assumed, not today's
         found.append(f"{what.capitalize()} waiting longer than {duration_text(sla.within)} rise from "
                      f"{fmt(metric, late(first))} in {named[first]} ({ci(first)}) to {fmt(metric, late(last))} in "
