@@ -1668,6 +1668,9 @@ def print_grant(result, currency: str) -> None:
                  f"{row['fte']:.1f}", f"{row['hires']:.1f}",
                  with_ci(row["total_cost"], row["total_cost_ci_low"], row["total_cost_ci_high"])]
         for sla in slas:
+            if math.isnan(row[f"{sla}_target"]):  # another scenario's SLA: this one has none
+                cells.append("no such SLA")
+                continue
             met = row[sla] >= row[f"{sla}_target"] - 1e-12
             late = row.get("hires_late_weeks", 0)
             cells.append(f"{row[sla]:.1%} ({100 * row[f'{sla}_ci_low']:.1f}–{row[f'{sla}_ci_high']:.1%})"

@@ -477,3 +477,27 @@ def test_hires_are_counted_as_people(sized):
     hires = sized.table.hires.astype(float)
     assert hires.map(float.is_integer).all()  # the plans hire whole people here
     assert (" 1 hire)" in page) == (hires == 1).any() and " 1 hires)" not in page
+
+
+def test_the_grant_table_marks_an_sla_a_scenario_does_not_have(sized):
+    """Scenarios side by side with different SLAs (base beside a classifier's queues): a scenario
+    without an SLA shows that it has none, never "nan% (nan–nan%) < nan%"."""
+    import copy
+
+    from capsim.cli import out_console, print_grant
+
+    result = copy.copy(sized)
+    table = sized.table.copy()
+    (own,) = [c.removesuffix("_target") for c in table if c.startswith("sla_") and c.endswith("_target")]
+    theirs = table.scenario == sized.scenarios[1].name  # only the second scenario has the extra SLA
+    for suffix in ("", "_ci_low", "_ci_high", "_target"):
+        table[f"sla_high_analysts{suffix}"] = table[f"{own}{suffix}"].where(theirs)
+    result.table = table
+    width, out_console.width = out_console.width, 400  # every cell on one line
+    try:
+        with out_console.capture() as captured:
+            print_grant(result, "GBP")
+    finally:
+        out_console.width = width
+    text = captured.get()
+    assert "nan" not in text and text.count("no such SLA") == int((~theirs).sum())
