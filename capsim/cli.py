@@ -1224,13 +1224,13 @@ def staff(
 
 def _plan_counts(scenario: Scenario, plan) -> str:
     """What a staffing plan's headcount counts, with its FTE at the last period (one line for plan.yaml)."""
-    from capsim.workforce import fte_hours, headcount_fte
+    from capsim.workforce import contracted_hours, headcount_fte
 
     member = next(t for t in scenario.workforce if t.team == plan.team)
     last = plan.periods[-1].headcount
     what = "analysts (heads)" if member.shifts is not None else "seats on the roster"
     return (f"{what}; the last period's {last} are {headcount_fte(member, last):.3g} FTE of a "
-            f"{fte_hours(member):g} h week")
+            f"{contracted_hours(member):g} h week")
 
 
 @app.command()

@@ -127,17 +127,22 @@ def expected_count(stream: Stream, clock: Clock) -> float:
     return float(cell_means(stream, clock).sum()) + stream.initial_backlog + bursts
 
 
+def cleared_share(scenario: Scenario, stream) -> float:
+    """The expected share of a stream's items hash matching clears before a human sees them: its
+    known share times the match rate (0 with hash matching off)."""
+    hashing = scenario.tooling.hash_matching
+    return stream.mix.known * hashing.match_rate if hashing.enabled else 0.0
+
+
 def expected_reviewed(scenario: Scenario) -> int:
     """How many rows a replication's item table needs, so that it can be sized once: per team,
     the expected number of its streams' items that reach a human, plus at most the largest
     ``share`` of the rules from each team that refers items to it times that team's rows (an
     item is referred at most once from a team to another; ``when`` only lowers this), each
     plus six standard deviations."""
-    hashing = scenario.tooling.hash_matching
     rows = {team.team: 0.0 for team in scenario.workforce}
     for stream in scenario.demand:
-        cleared = stream.mix.known * hashing.match_rate if hashing.enabled else 0.0
-        mean = expected_count(stream, scenario.clock) * (1 - cleared)
+        mean = expected_count(stream, scenario.clock) * (1 - cleared_share(scenario, stream))
         rows[scenario.team_of(stream)] += mean + 6 * mean**0.5
     for index in scenario.team_order():
         source = scenario.workforce[index].team
@@ -258,7 +263,7 @@ class StreamSource:
         sizes = np.add.reduceat(kept, (edges // self.width).astype(np.int64) - first) if len(kept) else np.zeros(1, int)
         np.add.at(sizes, ((lump_times - t0) // window).astype(np.int64), lump_kept)
         n = len(arrival)
-        flags = self._flags(sizes, known / np.maximum(sizes, 1))
+        flags = self.item_flags(sizes, known / np.maximum(sizes, 1))
         service = np.concatenate([draw_review_times(self.review, int(size), self.rngs["review"]) for size in sizes]) \
             if self.review.dist == "empirical" else draw_review_times(self.review, n, self.rngs["review"])
         service *= self._time_factors(flags)  # bounded integers (empirical) are drawn window by window
@@ -293,7 +298,7 @@ class StreamSource:
         slots = ends[of] + np.arange(len(lumps))  # where the lumps are in ``counts``
         return np.delete(reviewed, slots), reviewed[slots], known.astype(np.float64)
 
-    def _flags(self, sizes: np.ndarray, known_shares: np.ndarray) -> np.ndarray:
+    def item_flags(self, sizes: np.ndarray, known_shares: np.ndarray) -> np.ndarray:
         """Attribute bits for reviewed items in runs of ``sizes`` (a batch window's each); in each
         run, its ``known_shares`` are known (if hash matching ran).
 

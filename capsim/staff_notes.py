@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from capsim.scenario import Roster, Scenario, Team
 from capsim.units import format_duration
 from capsim.words import duration_text, fmt, interval
-from capsim.workforce import (fte_hours, headcount_fte, pattern_fte, pattern_headcounts, pattern_hours_per_week,
+from capsim.workforce import (contracted_hours, headcount_fte, pattern_fte, pattern_headcounts, pattern_hours_per_week,
                                people_per_seat, rostered_hours_per_week)
 
 
@@ -68,13 +68,13 @@ def fte_basis(team: Team, headcount: int | None = None) -> str:
     at ``headcount`` (default: the team's at the start), so that "8 in post, 10 FTE" is not misread.
 
     One roster: "in post" counts seats, each covered by one analyst on every shift; FTE counts
-    full-time equivalents of :func:`~capsim.workforce.fte_hours` a week, so a seat is the
+    full-time equivalents of :func:`~capsim.workforce.contracted_hours` a week, so a seat is the
     roster's hours a week over that (:func:`~capsim.workforce.people_per_seat`). Shift patterns:
     "in post" counts analysts (heads), hires joining the first pattern; each pattern's analyst is
     its hours a week over the same basis, or its ``fte`` (:func:`~capsim.workforce.seat_fte`, the
     rule of both)."""
     heads = team.headcount if headcount is None else headcount
-    basis = fte_hours(team)
+    basis = contracted_hours(team)
     total = headcount_fte(team, heads)
     if team.shifts is None:
         weekly, per_seat = rostered_hours_per_week(team), people_per_seat(team)

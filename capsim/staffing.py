@@ -80,7 +80,7 @@ import numpy as np
 import pandas as pd
 
 from capsim import engine
-from capsim.demand import STAGES, StreamSource, cell_seconds, rate_at
+from capsim.demand import STAGES, StreamSource, cell_seconds, cleared_share, rate_at
 from capsim.kernel import refer_rows
 from capsim.memory import check_run, default_workers
 from capsim.metrics import eventual_waits, metric_range, sla_attainment, sla_attainment_by_group, team_priorities
@@ -90,7 +90,7 @@ from capsim.records import ItemTable, Replication
 from capsim.results import mean_ci
 from capsim.scenario import HeadcountChange, Roster, Scenario, Team
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
-from capsim.workforce import exposure_cap, fte_hours, headcount_fte, people_per_seat, seat_steps
+from capsim.workforce import exposure_cap, contracted_hours, headcount_fte, people_per_seat, seat_steps
 
 Until = Literal["start", "end"]
 
@@ -738,7 +738,7 @@ class StaffingPlan:
                 row[f"sla_{s.priority}_target"] = s.target
             row["wait_mean"] = p.evaluation.wait_mean
             row["fte"] = headcount_fte(self.scenario.workforce[self._index], p.headcount)
-            row["fte_weekly_hours"] = fte_hours(self.scenario.workforce[self._index])
+            row["fte_weekly_hours"] = contracted_hours(self.scenario.workforce[self._index])
             row["workload_usable"] = _ratio(p.evaluation.work_hours, p.evaluation.review_hours)
             row["workload_rostered"] = _ratio(p.evaluation.work_hours, p.evaluation.rostered_hours)
             row["replications"] = p.evaluation.replications
@@ -833,14 +833,13 @@ def reach_shares(scenario: Scenario, stream_index: int) -> np.ndarray:
         return engine.process_rng(0, 0, f"{name}:{stream.stream}")
 
     source = StreamSource(scenario, stream_index, {stage: rng(stage) for stage in STAGES})
-    hashing = scenario.tooling.hash_matching
-    cleared = stream.mix.known * hashing.match_rate if hashing.enabled else 0.0
+    cleared = cleared_share(scenario, stream)
     known = (stream.mix.known - cleared) / (1 - cleared) if cleared < 1 else 0.0  # among the items reaching a human
     n = REACH_SAMPLE
     items = ItemTable(n)
     items.append(arrival=np.zeros(n), service=0.0, deadline=np.inf, priority=0, stream=stream_index,
                  team=[t.team for t in scenario.workforce].index(scenario.team_of(stream)),
-                 flags=source._flags(np.array([n]), np.array([known])))
+                 flags=source.item_flags(np.array([n]), np.array([known])))
     referrals = engine.referrals_of(scenario, rng)
     for i in scenario.team_order():
         finished = np.flatnonzero(items.team[:len(items)] == i)
@@ -875,7 +874,6 @@ def expected_work(scenario: Scenario, team_index: int, t0: float, t1: float, sha
     clock = scenario.clock
     width = cell_seconds(clock)
     total = 0.0
-    hashing = scenario.tooling.hash_matching
     shares = work_shares(scenario, team_index) if shares is None else shares
     for stream, share in zip(scenario.demand, shares.tolist()):
         if not share:
@@ -885,9 +883,8 @@ def expected_work(scenario: Scenario, team_index: int, t0: float, t1: float, sha
         count = float((rate_at(stream, clock, (edges + ends) / 2) * (ends - edges)).sum())
         if stream.initial_backlog and t0 <= 0 < t1:
             count += stream.initial_backlog
-        cleared = stream.mix.known * hashing.match_rate if hashing.enabled else 0.0
         review = scenario.review_time(team.team, stream.unit)
-        total += count * (1 - cleared) * share * review.mean_seconds
+        total += count * (1 - cleared_share(scenario, stream)) * share * review.mean_seconds
     return total
 
 

@@ -436,7 +436,13 @@ def referrals_only(scenario: Any, priority: str) -> bool:
     """Whether only referrals between teams have ``priority`` (no stream's items, :func:`items_words`
     "referrals"): the whole run's ``sla_<priority>``, of the streams' items, then has none, and
     each team's ``sla_<priority>_<team>`` counts them."""
-    return items_words(scenario, priority).endswith("referrals")
+    return not _classifier_queue(scenario, priority) and not any(priority in s.own_priorities for s in scenario.demand)
+
+
+def _classifier_queue(scenario: Any, priority: str | None) -> bool:
+    """Whether ``priority`` is a queue of the scenario's classifier (its streams' items, relabelled)."""
+    classifier = scenario.tooling.classifier
+    return classifier.enabled and priority in (classifier.positive_priority, classifier.negative_priority)
 
 
 def items_words(scenario: Any, priority: str | None = None) -> str:
@@ -446,8 +452,8 @@ def items_words(scenario: Any, priority: str | None = None) -> str:
     is named only where the scenario has several SLAs to tell apart ("urgent reports",
     "high-priority reports"); a classifier's queues are named by what it did ("items the
     classifier flagged", "items the classifier did not flag")."""
-    classifier = scenario.tooling.classifier
-    if classifier.enabled and priority in (classifier.positive_priority, classifier.negative_priority):
+    if _classifier_queue(scenario, priority):
+        classifier = scenario.tooling.classifier
         units = {s.unit for s in scenario.demand}
         noun = UNIT_PLURALS[next(iter(units))] if len(units) == 1 else "items"
         return f"{noun} the classifier {'flagged' if priority == classifier.positive_priority else 'did not flag'}"

@@ -597,10 +597,6 @@ def contracted_hours(team: Team) -> float:
     return min(max(weeks, default=FULL_TIME_HOURS), FULL_TIME_HOURS)
 
 
-fte_hours = contracted_hours
-"""Hours a week that one FTE of a team stands for: :func:`contracted_hours` (the same function)."""
-
-
 def seat_fte(team: Team, roster: Roster) -> float:
     """Contracted FTE of one seat of ``roster`` (``team``'s roster or one of its shift patterns): the
     pattern's own ``fte`` if it has one, else the hours a week the seat is covered

@@ -12,7 +12,7 @@ from capsim.metrics import replication_metrics
 from capsim.scenario import load_scenario
 from capsim.staff_notes import fte_basis, heads_words, staff_lines
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_YEAR
-from capsim.workforce import fte_hours, headcount_fte, pattern_fte
+from capsim.workforce import contracted_hours, headcount_fte, pattern_fte
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 ANNUAL_COST = 40_000.0
@@ -86,7 +86,7 @@ def test_the_contracted_week_of_shift_patterns_is_the_longest_without_an_fte_of_
     raw["workforce"][0]["shifts"].append({"name": "on-call", "headcount": 1, "hours_per_day": 12, "start": "20:00",
                                           "days": [*WEEKDAYS, "sat", "sun"], "fte": 0.2})
     team = load_scenario(raw).workforce[0]
-    assert fte_hours(team) == 37.5
+    assert contracted_hours(team) == 37.5
     assert [pattern_fte(team, p) for p in (0, 1)] == [1.0, 0.2]
 
 

@@ -19,7 +19,7 @@ from capsim.charts.style import MUTED, OKABE_ITO, TEXT, apply_style, legend_abov
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY
 from capsim.words import NBSP, duration_text, how_many, items_words, percent
-from capsim.workforce import fte_hours
+from capsim.workforce import contracted_hours
 
 
 def _plan_dates(values: pd.Series) -> pd.Series:
@@ -200,7 +200,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         share = f"≥ {confidence:.0%} of " if confidence is not None else ""
         fte = ""  # what FTE is measured against (capsim.staff_notes.fte_basis)
         if member is not None and "fte" in table:
-            fte = (f";\n{heads[-1]} {counted} = {table['fte'].iloc[-1]:.3g} FTE of a {fte_hours(member):g} h "
+            fte = (f";\n{heads[-1]} {counted} = {table['fte'].iloc[-1]:.3g} FTE of a {contracted_hours(member):g} h "
                    f"contracted week")
         ax.set_title(f"Headcount planned per {period or 'period'} to meet every SLA in {share}{replications} "
                      f"replications{fte}", loc="left", fontsize=12, color=MUTED)
