@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
+import os
 import sys
 import time
 import typing
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -53,9 +54,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out_console = Console()
-if not out_console.is_terminal:  # piped or captured: tables at a width that keeps their columns whole
-    out_console = Console(width=140)
+PIPED_WIDTH = 140
+"""Characters a line of output has when it is piped or captured and ``COLUMNS`` does not say:
+wide enough to keep every table's columns whole."""
+out_console = Console()  # its width: the terminal's, or ``COLUMNS`` when set (e.g. COLUMNS=80 capsim run base | cat)
+if not out_console.is_terminal and not os.environ.get("COLUMNS", "").isdigit():
+    out_console = Console(width=PIPED_WIDTH)
 err_console = Console(stderr=True)
 
 SCENARIO_HELP = "A scenario file (YAML), or the name of a bundled one such as 'base'."
@@ -258,7 +262,30 @@ def format_value(value: float) -> str:
 PROSE_WIDTH = 20
 """Characters a line of a prose column keeps before a number column wraps (:func:`fitted_widths`)."""
 FOLDED_WIDTH = 8
-"""Characters a long name keeps on a line before any number is folded at its digits (:func:`fitted_widths`)."""
+"""Characters a long word (a name, a heading) keeps on a line before a table is stacked (:func:`stacked`)."""
+
+
+def numeral(word: str) -> bool:
+    """``word`` is a number, a date or a range of them ("1,548,170", "(98.8%–100%)", "2024-01-29",
+    "2/2"): it has a digit and no letter, so a table never folds it (:func:`measured`)."""
+    return any(c.isdigit() for c in word) and not any(c.isalpha() for c in word)
+
+
+def measured(columns: Sequence[Sequence[str]], numbers: Sequence[bool],
+             keep: Sequence[int]) -> tuple[list[int], list[int], list[int]]:
+    """For each column of a table (``columns[i]``: its heading, then its cells), in characters: its
+    width (its longest line); its longest word, at least ``keep[i]`` and at most its width; and
+    the least width that folds no number: its longest word that must stay whole (every word of a
+    cell of a ``numbers`` column, and anywhere a :func:`numeral`) or, if longer, its longest word
+    folded at :data:`FOLDED_WIDTH`."""
+    lines = [[line for cell in column for line in cell.split("\n")] for column in columns]
+    widths = [max([1, *(cell_len(line) for line in own)]) for own in lines]
+    words = [min(width, max([held, *(cell_len(word) for line in own for word in line.split())]))
+             for own, width, held in zip(lines, widths, keep)]
+    least = [max([min(word, FOLDED_WIDTH), *(cell_len(w) for n, cell in enumerate(column) for w in cell.split()
+                                             if numeral(w) or (number and n > 0))])
+             for column, word, number in zip(columns, words, numbers)]
+    return widths, words, least
 
 
 def narrowed(widths: list[int], floors: Sequence[int], columns: Iterable[int], excess: int) -> int:
@@ -281,18 +308,16 @@ def fitted_widths(columns: Sequence[Sequence[str]], numbers: Sequence[bool], roo
     not, the widest columns narrow first, in this order until they fit: the prose columns (not
     ``numbers``) to :data:`PROSE_WIDTH` or their longest word; the number columns to their longest
     word or ``keep`` characters (a number with its interval wraps at its spaces, never inside a
-    number); the prose columns to their longest word or ``keep``; the prose columns' long names to
-    :data:`FOLDED_WIDTH`; and only then every column in proportion to its width, a number folding
-    at its digits. No column is narrower than one character, so a cell wraps or folds onto more
-    lines and is never cut."""
-    lines = [[line for cell in column for line in cell.split("\n")] for column in columns]
-    widths = [max([1, *(cell_len(line) for line in own)]) for own in lines]
-    words = [min(width, max([held, *(cell_len(word) for line in own for word in line.split())]))
-             for own, width, held in zip(lines, widths, keep)]
+    number); the prose columns to their longest word or ``keep``; every column to the least width
+    that folds no number (:func:`measured`: long names and headings fold at :data:`FOLDED_WIDTH`);
+    and only then (a table :func:`stacked` could not split) every column in proportion to its
+    width, a number folding at its digits. No column is narrower than one character, so a cell
+    wraps or folds onto more lines and is never cut."""
+    widths, words, least = measured(columns, numbers, keep)
     prose = [i for i, number in enumerate(numbers) if not number]
     figures = [i for i, number in enumerate(numbers) if number]
     steps = ((prose, [max(word, PROSE_WIDTH) for word in words]), (figures, words), (prose, words),
-             (prose, [min(word, FOLDED_WIDTH) for word in words]))
+             (range(len(widths)), least))
     excess = sum(widths) - room
     for narrowing, floors in steps:
         excess = narrowed(widths, floors, narrowing, excess)
@@ -305,27 +330,60 @@ def fitted_widths(columns: Sequence[Sequence[str]], numbers: Sequence[bool], roo
     return widths
 
 
+def table_width(widths: Iterable[int]) -> int:
+    """Characters a table takes whose columns have ``widths`` characters of text: with its borders
+    and a space of padding either side of each cell."""
+    widths = list(widths)
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def stacked(least: Sequence[int], numbers: Sequence[bool], width: int) -> list[list[int]]:
+    """The columns (indices) of each table of a stack that prints a table ``width`` characters wide
+    with no number folded, top to bottom: the whole table when its columns fit at their ``least``
+    widths (:func:`measured`). Otherwise each table of the stack repeats the columns that name a
+    row (the first, and the prose columns, not ``numbers``, right after it) and takes as many of
+    the others, in order, as fit; a column that fits with them in no table is one table's alone
+    (and folds, :func:`fitted_widths`)."""
+    if table_width(least) <= width:
+        return [list(range(len(least)))]
+    names = 1 + next((n for n, number in enumerate(numbers[1:]) if number), len(numbers) - 1)
+    parts = [list(range(names))]
+    for i in range(names, len(least)):
+        if len(parts[-1]) > names and table_width(least[j] for j in [*parts[-1], i]) > width:
+            parts.append(list(range(names)))
+        parts[-1].append(i)
+    return parts
+
+
 def capsim_table(columns: Sequence[str], rows: Iterable[Sequence[str]], *, title: str | None = None,
-                 numbers: Iterable[str] = (), keep: dict[str, int] | None = None) -> Table:
+                 numbers: Iterable[str] = (), keep: dict[str, int] | None = None) -> Group:
     """A table as every capsim command prints it, fitted to the terminal (:func:`fitted_widths`):
     a cell too wide for its column wraps at its spaces or, failing that, folds onto the next
     line; a number, a name or the end of a row is never cut short ("5,575,9…") or past the right
-    edge. Columns named in ``numbers`` are right-aligned and wrap only after the prose columns;
-    ``keep``: the characters a column's heading keeps on one line while the table can give them
-    (e.g. "within 72 h"). Cells and title are shown as written (no console markup)."""
+    edge, and a number or a date is never folded across lines: a table too wide for that is
+    printed as a stack of tables, each repeating the columns that name a row (:func:`stacked`),
+    the title above the first (only where one column beside those does not fit either, as on a
+    terminal 40 columns wide, do numbers fold). Columns named in ``numbers`` are right-aligned and wrap only after
+    the prose columns; ``keep``: the characters a column's heading keeps on one line while the
+    table can give them (e.g. "within 72 h"). Cells and title are shown as written (no console
+    markup)."""
     rows = [list(row) for row in rows]
     numbers, keep = set(numbers), keep or {}
-    room = out_console.width - 3 * len(columns) - 1  # the borders, and a space of padding either side of each cell
-    widths = fitted_widths([[column, *(row[i] for row in rows)] for i, column in enumerate(columns)],
-                           [column in numbers for column in columns], room, [keep.get(c, 0) for c in columns])
-    table = Table(title=None if title is None else escape(title), title_justify="left")
-    for column, width in zip(columns, widths):  # a long name in a narrowed heading or prose column
-        table.add_column(escape(names_broken(column, width)),  # breaks at its dots and hyphens first
-                         justify="right" if column in numbers else "left", width=width, overflow="fold")
-    for row in rows:
-        table.add_row(*(escape(cell if column in numbers else "\n".join(names_broken(line, width) for line in cell.split("\n")))
-                        for column, width, cell in zip(columns, widths, row)))
-    return table
+    cells = [[column, *(row[i] for row in rows)] for i, column in enumerate(columns)]
+    figures, held = [column in numbers for column in columns], [keep.get(c, 0) for c in columns]
+    tables = []
+    for part in stacked(measured(cells, figures, held)[2], figures, out_console.width):
+        widths = fitted_widths([cells[i] for i in part], [figures[i] for i in part],
+                               out_console.width - table_width([0] * len(part)), [held[i] for i in part])
+        table = Table(title=None if title is None or tables else escape(title), title_justify="left")
+        for i, width in zip(part, widths):  # a long name in a narrowed heading or prose column
+            table.add_column(escape(names_broken(columns[i], width)),  # breaks at its dots and hyphens first
+                             justify="right" if figures[i] else "left", width=width, overflow="fold")
+        for row in rows:
+            table.add_row(*(escape(row[i] if figures[i] else "\n".join(names_broken(line, width) for line in row[i].split("\n")))
+                            for i, width in zip(part, widths)))
+        tables.append(table)
+    return Group(*tables)
 
 
 def with_ci(mean: float, low: float, high: float, signed: bool = False) -> str:
@@ -361,7 +419,41 @@ def print_headline(result: SimulationResult) -> None:
                               "from the streams have a known outcome; it counts the streams' items at their intake "
                               f"team, not referrals (sla_{sla.priority}_<team> counts those at each team).",
                               style="dim", soft_wrap=True, markup=False)
+    if len(s.workforce) > 1:
+        print_team_table(result, rows)
     print_staff_notes(s, rows)
+
+
+TEAM_COLUMNS = {"assessed": "assessed", "wait_mean": "mean wait (h)", "backlog_end": "waiting at the end",
+                "utilisation_usable": "busy (usable hours)"}
+"""The per-team metrics a run with several teams shows (``<metric>_<team>``), with their headings."""
+
+
+def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
+    """Each team's items assessed, mean wait, items waiting at the end and utilisation of its usable
+    hours, over the items that arrived at it (its streams' and the referrals it received), each
+    mean with its 95% interval; then, for a team fed by one that is behind, why its figures hold
+    only for the work passed on (:func:`capsim.held_back.held_back_notes`). ``rows``: the run's
+    summary indexed by metric."""
+    from capsim.held_back import held_back_notes
+    from capsim.words import fmt, interval
+
+    s, currency = result.scenario, result.scenario.costs.currency
+
+    def cell(name: str) -> str:
+        if name not in rows.index:
+            return "n/a"
+        row = rows.loc[name]
+        return f"{fmt(name, row['mean'], currency)} ({interval(name, row.ci_low, row.ci_high, currency, ref=row['mean'])})"
+
+    out_console.print(capsim_table(
+        ["team", *TEAM_COLUMNS.values()],
+        [[t.team, *(cell(f"{metric}_{t.team}") for metric in TEAM_COLUMNS)] for t in s.workforce],
+        title="Per team: the items that arrived at each (its streams' and the referrals it received), timed from "
+              "their arrival there; mean (95% interval)", numbers=list(TEAM_COLUMNS.values())))
+    mean = lambda name: float(rows.loc[name, "mean"]) if name in rows.index else math.nan
+    for note in held_back_notes(s, mean):
+        out_console.print(note, markup=False, soft_wrap=True, highlight=False)
 
 
 def print_order_conflict(scenario: Scenario, team: str, table: pd.DataFrame) -> None:
@@ -702,7 +794,7 @@ def backtest_growth(series: str | None, hold_out: int) -> None:
     out_console.print(test.summary(), markup=False, soft_wrap=True)
 
 
-SWEEP_HEADLINE = ["assessed", "backlog_end", "wait_mean", "time_to_assessment_p90", "utilisation"]
+SWEEP_HEADLINE = ["assessed", "backlog_end", "wait_mean", "time_to_assessment_p90", "utilisation_usable", "cost_total"]
 
 
 @app.command()
@@ -1059,7 +1151,8 @@ def staff(
         "--max-hires", min=1, help="At most this many new seats a period (hiring ahead of need where it binds).")] = None,
     budget: Annotated[Optional[float], typer.Option(
         "--budget", min=0, help="Yearly salary budget for the team, in the scenario's currency: caps the seats at "
-        "budget / costs.teams.<team>.annual_cost.")] = None,
+        "those it pays for at costs.teams.<team>.annual_cost an FTE, each seat at its FTE (new seats at that of "
+        "the shift pattern hires join).")] = None,
     min_headcount: Annotated[int, typer.Option("--min", min=0, help="Smallest team size to plan.")] = 1,
     max_headcount: Annotated[Optional[int], typer.Option(
         "--max", "--max-headcount", help="Largest team size to plan or try (default: 4 × the workload estimate).")] = None,
@@ -1150,6 +1243,7 @@ def staff(
             f"# New seats start no earlier than the plan's first day ({plan.periods[0].period.first}) plus the "
             f"hiring lead time:\n# hires late (late_weeks in staffing_plan.csv) start then here, as replayed.\n"
             f"# headcount: {_plan_counts(loaded, plan)}.\n"
+            + "".join(f"# {line}.\n" for line in plan.temporary_lines()) +
             f"{fragment}\n")
         from capsim import charts
 
@@ -1170,7 +1264,8 @@ def staff(
     columns = ["period", "from", "to", "needed (reps)", in_post, "FTE", "hires", "hire by",
                *[f"{sla_words(loaded, p)} (95% CI)" for p in slas], "busy (usable)", "reps met", "met"]
     rows = []
-    for row, period_plan in zip(table.itertuples(index=False), plan.periods):
+    cover = [0, *table["temporary"]]  # temporary seats of each period, after none before the first
+    for k, (row, period_plan) in enumerate(zip(table.itertuples(index=False), plan.periods)):
         values = row._asdict()
         cells = [f"{fmt(f'sla_{p}', values[f'sla_{p}'])} ({fmt(f'sla_{p}', values[f'sla_{p}_ci_low'])}–"
                  f"{fmt(f'sla_{p}', values[f'sla_{p}_ci_high'])})" for p in slas]
@@ -1178,9 +1273,15 @@ def staff(
         if row.late_weeks:
             hire_by = f"now (late by {row.late_weeks} weeks)"
         needed = "—" if math.isnan(row.needed) else f"{row.needed:.0f} ({row.needed_replications:d})"
-        short = f" ({period_plan.short_words})" if period_plan.short else ""  # hires late: fewer in post until they start
-        rows.append([str(row.period), row.period_start, row.period_end, needed, f"{row.headcount}{short}", f"{row.fte:.3g}",
-                     f"{row.hires:d}" if row.hires else ("–" if row.change == 0 else f"{row.change:+d}"), hire_by,
+        # in brackets: the seats of temporary cover, and those in post until late hires start
+        said = [f"{row.temporary} temporary"] if row.temporary else []
+        said += [period_plan.short_words] if period_plan.short else []
+        opened, closed = max(cover[k + 1] - cover[k], 0), max(cover[k] - cover[k + 1], 0)
+        hires = ", ".join([f"{row.hires:d}" + (f" ({opened} temporary)" if opened else "")] * bool(row.hires)
+                          + [f"{closed} temporary end"] * bool(closed))
+        rows.append([str(row.period), row.period_start, row.period_end, needed,
+                     f"{row.headcount}" + (f" ({'; '.join(said)})" if said else ""), f"{row.fte:.3g}",
+                     hires or ("–" if row.change == 0 else f"{row.change:+d}"), hire_by,
                      *cells, "–" if math.isnan(row.workload_usable) else f"{row.workload_usable:.0%}",
                      f"{round(row.replications_met * row.replications):d}/{row.replications}",
                      "yes" if row.met else "NO"])
@@ -1196,6 +1297,9 @@ def staff(
         f"{fte_basis(member, plan.periods[0].headcount)}"
         + (f" {in_post} in brackets: where hires are late, the seats in post until they start (plan.yaml has them "
            "start then)." if any(p.short for p in plan.periods) else "")
+        + (" temporary: seats of temporary cover above the period's own need, to clear the backlog earlier periods "
+           "leave; they end (temporary end) once the plan replayed meets later periods without them, and plan.yaml "
+           "closes them then." if any(p.temporary for p in plan.periods) else "")
         + f" {hire_by_words(member)} busy (usable): the work arriving in "
         "the period as a share of the hours analysts may review (time present on shift up to the daily exposure cap, "
         f"less mentoring). {BUSY_OVER_100} staffing_plan.csv also gives it as a share of rostered hours "
@@ -1441,6 +1545,7 @@ def uncertainty(
     out_console.print(unc.REVIEW_FTE_TEXT, style="dim", soft_wrap=True)
     rows = result.summary.set_index("metric")
     top = result.ranking[result.ranking["rank"] == 1].drop_duplicates("metric").set_index("metric")
+    not_ranked = result.ranking.drop_duplicates("metric").set_index("metric").not_ranked  # why, where no rank is 1
     wanted = [m for m in UNCERTAINTY_HEADLINE + [m for m in rows.index if m.startswith("sla_")] if m in rows.index]
     cells = []
     for metric in wanted:
@@ -1456,7 +1561,7 @@ def uncertainty(
             share = words.percent(unc.estimated_share(row["input_share"]))
             first = top.loc[metric, "first_order"] if metric in top.index else math.nan
             why = unc.why_no_input_named(row)
-            driver = (f"none: {unc.NOT_NAMED[why]}" if why else "n/a" if math.isnan(first)
+            driver = (f"none: {unc.NOT_NAMED[why]}" if why else f"n/a: {not_ranked[metric]}" if math.isnan(first)
                       else f"{top.loc[metric, 'input']} ({words.percent(unc.estimated_share(first))})")
         cells.append([metric, f"{say(row['mean'])} ± {say(row['mc_se_mean'])}", span("run_low", "run_high"),
                       span("input_low", "input_high"), span("total_low", "total_high"), share,

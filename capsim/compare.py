@@ -14,6 +14,10 @@ says so in its ``note`` column, and compares the items by their stream's priorit
 tool's side effects (:mod:`capsim.side_effects`) are 0 in a run without the tool, so they
 are compared beside its savings; the detector's are expected counts, and the comparison says
 how they add up to the change in referrals (:func:`referral_balance`).
+
+**Costs of tools nobody priced.** A tool left at ``annual_cost: 0`` and ``per_item_cost: 0``
+(no published price) is costed at 0: the costs that include tools say so in their ``note``
+(:func:`unpriced_notes`), so that a difference of 0 is not read as a free tool.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from capsim.costs import unpriced_tools
 from capsim.experiment import SimulationResult
 from capsim.metrics import metric_range, original_sla_priorities, team_priorities, used_priorities
 from capsim.results import mean_ci
@@ -96,6 +101,24 @@ def detector_notes(results: list[SimulationResult]) -> dict[str, str]:
     return {m: DETECTOR_NOTE for m in DETECTOR_METRICS if m in present}
 
 
+TOOL_COSTED = ("cost_tooling", "cost_total", "cost_per_assessed")
+"""The metrics that include the tools' costs (in the scenario's currency; per assessed item for
+``cost_per_assessed``)."""
+
+
+def unpriced_notes(results: list[SimulationResult]) -> dict[str, str]:
+    """Metric → why its tools' part is not a price, for each of :data:`TOOL_COSTED`, where any run
+    has an enabled tool with no price (:func:`capsim.costs.unpriced_tools`): "tool cost not given:
+    0 assumed", naming the tools run by run."""
+    named = [f"{r.scenario.name}: {', '.join(tools)}" for r in results if (tools := unpriced_tools(r.scenario))]
+    if not named:
+        return {}
+    note = ("counts a tool with no price at 0 (tool cost not given: 0 assumed for "
+            + "; ".join(dict.fromkeys(named))
+            + "); set tooling.<tool>.annual_cost or per_item_cost to compare what the tools cost")
+    return dict.fromkeys(TOOL_COSTED, note)
+
+
 def referral_balance(table: pd.DataFrame) -> dict[str, tuple[float, float, float, float]]:
     """Per scenario after the first whose detector side effects differ from the first's, in a
     :func:`compare` table: the expected change in referrals (counts of items) that the detector
@@ -120,6 +143,8 @@ def compare(results: list[SimulationResult]) -> pd.DataFrame:
     and a ``note`` where the metric counts different items in different runs (see the module
     docstring: like-for-like metrics and side effects are filled in where implicit).
 
+    A cost that counts a tool with no price at 0 says so too (:func:`unpriced_notes`).
+
     Every result must have the same seed and number of replications (otherwise the pairing
     would be meaningless and ``ValueError`` says so). Metrics missing from a scenario are
     left out of the comparison.
@@ -134,7 +159,7 @@ def compare(results: list[SimulationResult]) -> pd.DataFrame:
     tables = like_for_like(results)
     order = list(dict.fromkeys(m for r in results for m in r.summary.metric))
     shared = [m for m in order if all(m in t for t in tables)]
-    notes = {**detector_notes(results), **definition_notes(results)}
+    notes = {**detector_notes(results), **definition_notes(results), **unpriced_notes(results)}
     rows = []
     for result, table in zip(results, tables):
         for metric in shared:

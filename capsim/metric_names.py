@@ -5,13 +5,20 @@ referral rules), before anything runs, so the scenario layer can check a calibra
 target's metric name without importing the code that measures runs (:mod:`capsim.metrics`,
 :mod:`capsim.side_effects`), which re-export these names. Times are in hours, shares
 between 0 and 1.
+
+The words every output names items and SLAs by (:func:`items_words`, :func:`sla_words`:
+"urgent reports within 24 h") live here too, beside those of the backlog measures, so that
+the staffing solver's notes (:mod:`capsim.staffing`, below the presentation layer) name a
+service level as the tables do; :mod:`capsim.words` re-exports them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from capsim.units import duration_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.scenario import Scenario
@@ -89,6 +96,51 @@ def backlog_words(metric: str, span: str, starts_sentence: bool = False) -> str:
     on average over 2027/28"; with a capital first letter if it ``starts_sentence``."""
     text = BACKLOG_WORDS[metric].format(span=span)
     return text[:1].upper() + text[1:] if starts_sentence else text
+
+
+UNIT_PLURALS = {"report": "reports", "image": "images", "video": "videos"}
+"""What a reader calls many items of each unit."""
+
+
+def referrals_only(scenario: Any, priority: str) -> bool:
+    """Whether only referrals between teams have ``priority`` (no stream's items, :func:`items_words`
+    "referrals"): the whole run's ``sla_<priority>``, of the streams' items, then has none, and
+    each team's ``sla_<priority>_<team>`` counts them."""
+    return not _classifier_queue(scenario, priority) and not any(priority in s.own_priorities for s in scenario.demand)
+
+
+def _classifier_queue(scenario: Any, priority: str | None) -> bool:
+    """Whether ``priority`` is a queue of the scenario's classifier (its streams' items, relabelled)."""
+    classifier = scenario.tooling.classifier
+    return classifier.enabled and priority in (classifier.positive_priority, classifier.negative_priority)
+
+
+def items_words(scenario: Any, priority: str | None = None) -> str:
+    """What a reader calls the items of ``priority`` in ``scenario``: "reports", "images",
+    "videos", "items" when the streams at that priority are of several units, "referrals" when
+    only referrals between teams have it. The priority
+    is named only where the scenario has several SLAs to tell apart ("urgent reports",
+    "high-priority reports"); a classifier's queues are named by what it did ("items the
+    classifier flagged", "items the classifier did not flag")."""
+    if _classifier_queue(scenario, priority):
+        classifier = scenario.tooling.classifier
+        units = {s.unit for s in scenario.demand}
+        noun = UNIT_PLURALS[next(iter(units))] if len(units) == 1 else "items"
+        return f"{noun} the classifier {'flagged' if priority == classifier.positive_priority else 'did not flag'}"
+    streams = [s for s in scenario.demand if priority is None or priority in s.own_priorities]
+    units = {s.unit for s in streams}
+    noun = UNIT_PLURALS[next(iter(units))] if len(units) == 1 else "items" if units else "referrals"
+    if priority is None or len({x.priority for x in scenario.sla}) < 2:
+        return noun
+    return f"{priority} {noun}" if priority == "urgent" else f"{priority}-priority {noun}"
+
+
+def sla_words(scenario: Any, priority: str, team: str | None = None) -> str:
+    """An SLA in plain words: what its items are and their deadline, "reports within 72 h", and
+    the team in brackets when given ("reports within 72 h (analysts)")."""
+    sla = next(x for x in scenario.sla if x.priority == priority)
+    text = f"{items_words(scenario, priority)} within {duration_text(sla.within)}"
+    return f"{text} ({team.replace('_', ' ')})" if team else text
 
 
 SHARES = ("p_wait", "sla_", "ai_generated_share")

@@ -14,9 +14,15 @@ NAME_KEYS = ("stream", "team", "priority")
 """Keys that name an element of a list (a stream, a team, an SLA)."""
 
 
+def name_key(element: Any) -> str | None:
+    """The key that names a list element (``stream``, ``team`` or ``priority``), or None."""
+    return next((k for k in NAME_KEYS if isinstance(element, dict) and element.get(k) is not None), None)
+
+
 def element_name(element: Any) -> Any:
     """The name of a list element (its ``stream``, ``team`` or ``priority``), or None."""
-    return next((element[k] for k in NAME_KEYS if isinstance(element, dict) and element.get(k) is not None), None)
+    key = name_key(element)
+    return None if key is None else element[key]
 
 
 def element_index(node: list, part: str) -> int | None:

@@ -727,11 +727,17 @@ def queue_seconds(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, 
 
 @njit(cache=True)
 def reachable_in_time(arrival: np.ndarray, group: np.ndarray, priority: np.ndarray, wanted: int,
-                      starts: np.ndarray, ends: np.ndarray, within: float, groups: int
+                      starts: np.ndarray, ends: np.ndarray, within: float, groups: int,
+                      service: np.ndarray | None = None, carry_over: bool = False
                       ) -> tuple[np.ndarray, np.ndarray]:
     """Per group: the items of priority ``wanted`` (``group`` ≥ 0) and how many of them could start
     within ``within`` seconds of arriving, given when someone is on shift: at arrival if it falls
     in a staffed shift [``starts``, ``ends``) (sorted by start), else at the next start.
+
+    With ``service`` (seconds of review per item), how many could *finish* within ``within``: from
+    that start, the review runs on past the shift's end, or with ``carry_over`` stops there and
+    goes on at the next shift's start (so a case longer than the window, or than the time on shift
+    the window holds, cannot).
 
     The same counts as, over those items, ``k = searchsorted(starts, arrival, "right") - 1``,
     ``first = where((k >= 0) & (arrival < ends[k]), arrival, append(starts, inf)[k + 1])`` and
@@ -756,11 +762,18 @@ def reachable_in_time(arrival: np.ndarray, group: np.ndarray, priority: np.ndarr
             k = np.searchsorted(starts, t, side="right") - 1
         last = t
         if k >= 0 and t < ends[k]:
-            first = t
+            first, j = t, k
         elif k + 1 < n_starts:
-            first = starts[k + 1]
+            first, j = starts[k + 1], k + 1
         else:
-            first = np.inf
+            first, j = np.inf, n_starts
+        if service is not None:
+            left = service[i]
+            while carry_over and j < n_starts and first + left > ends[j] and first - t < within:
+                left -= ends[j] - first  # the rest waits for the next shift
+                j += 1
+                first = starts[j] if j < n_starts else np.inf
+            first += left
         if first - t < within:
             hits[g] += 1.0
     return count, hits

@@ -28,7 +28,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -47,7 +47,7 @@ from pydantic import (
 
 from capsim import bundled, safe_yaml, units
 from capsim.metric_names import metric_names
-from capsim.named_lists import NAME_KEYS, counted, dotted_key, element_index, element_name, key_part  # noqa: F401 (NAME_KEYS: re-exported)
+from capsim.named_lists import NAME_KEYS, counted, dotted_key, element_index, element_name, key_part, name_key  # noqa: F401 (NAME_KEYS: re-exported)
 from capsim.tooling import Tooling
 from capsim.uncertain_inputs import UncertainError, UncertainInput, central_values
 
@@ -292,7 +292,7 @@ def _ttl_shorthand(value: Any) -> Any:
 class Stream(Strict):
     """One stream of arriving work: its volume over time and the attributes of its items."""
 
-    stream: str = Field(description="name of the stream")
+    stream: str = Field(description="name of the stream, unique among the streams")
     unit: Literal["image", "video", "report"] = Field("image", description="what one item is")
     rate: PerSecond | None = Field(None, description="arrival rate at time zero (or on rate_date), e.g. 370/day")
     rate_date: dt.date | None = Field(None, description="the date on which rate holds, growth running from it "
@@ -556,7 +556,7 @@ ORDERS = ("strict_priority", "earliest_deadline")
 class Team(Strict):
     """A team of named analysts sharing a roster (or several shift patterns) and a queue."""
 
-    team: str = Field(description="name of the team")
+    team: str = Field(description="name of the team, unique among the teams")
     headcount: int = Field(ge=0, le=MAX_HEADCOUNT, description="analysts in post, at most 100000 (with shifts: "
                            "the team's total, by default the sum of the patterns' headcounts; a different total — "
                            "as capsim staff's plan.yaml writes — changes the first pattern's)")
@@ -683,7 +683,7 @@ class Route(Strict):
 class SLA(Strict):
     """A service level: ``target`` share of ``priority`` items assessed ``within`` their arrival."""
 
-    priority: str = Field(description="priority the service level applies to")
+    priority: str = Field(description="priority the service level applies to, one service level a priority")
     within: Seconds = Field(description="deadline from arrival to assessed")
     target: float = Field(gt=0, le=1, description="share of items to meet it")
 
@@ -862,12 +862,7 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _cross_references(self) -> "Scenario":
         problems: list[str] = []
-        teams = [t.team for t in self.workforce]
-        for name in {n for n in teams if teams.count(n) > 1}:
-            problems.append(f"workforce: team {name!r} is defined twice")
-        streams = [s.stream for s in self.demand]
-        for name in {n for n in streams if streams.count(n) > 1}:
-            problems.append(f"demand: stream {name!r} is defined twice")
+        teams = [t.team for t in self.workforce]  # each named once (validate: name_given_twice)
         if len(set(self.priorities)) != len(self.priorities):
             problems.append("priorities: each priority may appear once")
         for i, s in enumerate(self.demand):
@@ -1083,10 +1078,15 @@ def resolve_raw(source: str | Path | dict) -> tuple[dict, str]:
         return dict(source), "<scenario>"
     user_file, *parents = _read_chain(Path(source))
     files = [user_file, *((path, {k: v for k, v in own.items() if k not in _NOT_INHERITED}) for path, own in parents)]
+    origin = Origin.of_files([(bundled.shown(path), own) for path, own in files])
+    for at, (_, own) in enumerate(files):  # before merging by name, which would keep one of the two
+        problem = name_given_twice(own)
+        if problem:
+            raise ScenarioError(f"{origin.file(at)}: {problem}")
     raw: dict = {}
     for _, own in reversed(files):  # the first file extended, then each file that extends it
         raw = deep_merge(raw, own)
-    return raw, Origin.of_files([(bundled.shown(path), own) for path, own in files])
+    return raw, origin
 
 
 _NOT_INHERITED = ("name", "title")
@@ -1125,10 +1125,14 @@ class Origin(str):
             writers = _merged_from(writers, parts[depth - 1] if depth else "")
             steps = [(i, step_into(node, part)) for i, node in writers]
             writers = [(i, child) for i, (found, child) in steps if found]
-        if not writers or writers[-1][0] == last:
+        return self.file(last - writers[-1][0] if writers else 0)
+
+    def file(self, at: int) -> str:
+        """The file at position ``at`` of the chain (0: the user's file, 1: the file it extends, ...)
+        as messages name it: ``parent.yaml (extended by child.yaml)``; the whole origin for the user's file."""
+        if at == 0:
             return str(self)
         names = [name for name, _ in self.files]
-        at = last - writers[-1][0]
         return f"{names[at]} (extended by {' <- '.join(reversed(names[:at]))})"
 
 
@@ -1226,6 +1230,29 @@ def _merged_by(key: str, base: Any, change: Any) -> str:
 
 def _named_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(element_name(e) is not None for e in value)
+
+
+def name_given_twice(node: Any, where: str = "") -> str | None:
+    """The first list of named elements in ``node`` (at dotted key ``where``) that names two
+    elements alike, or names one by a list or a mapping, as "key: what is wrong", or None. A list that ``extends:`` merges by name
+    (:func:`_merged_by`) must name each element once: merging would keep only one of the two."""
+    if isinstance(node, dict):
+        return next(filter(None, (name_given_twice(v, f"{where}.{k}" if where else str(k)) for k, v in node.items())), None)
+    if not isinstance(node, list):
+        return None
+    if _named_list(node) and not counted(where):
+        seen: set[Hashable] = set()
+        for i, element in enumerate(node):
+            name = element_name(element)
+            if not isinstance(name, Hashable):  # a mapping or a list: no name to merge by
+                kind = name_key(element)
+                return (f"{where}.{i}.{kind}: a {kind}'s name is a word or a phrase, not a "
+                        f"{'list' if isinstance(name, list) else 'mapping'} (got {name!r})")
+            if name in seen:
+                kind = name_key(element)
+                return f"{where}: {kind} {name!r} is defined twice; names must be unique, so list each {kind} once"
+            seen.add(name)
+    return next(filter(None, (name_given_twice(v, f"{where}.{key_part(node, i, where)}") for i, v in enumerate(node))), None)
 
 
 def _merge_by_name(base: list, change: list) -> list:
@@ -1339,17 +1366,22 @@ def control_character(node: Any, where: str = "") -> str | None:
     return None
 
 
-def validate(raw: dict, origin: str = "<scenario>", overrides: Sequence[str] = ()) -> Scenario:
+def validate(raw: dict, origin: str = "<scenario>", overrides: Sequence[str] = (),
+             settings: Sequence[tuple[str, str]] = ()) -> Scenario:
     """Validate a resolved mapping, turning every pydantic error into one readable message.
 
-    ``overrides`` are the ``--set key=value`` items already applied to ``raw``: each problem is
-    laid at the one that wrote its value, else at the file ``origin`` (:func:`_from_where`).
+    ``overrides`` are the ``--set key=value`` items already applied to ``raw``, and ``settings``
+    any applied after them by a sweep, each as how its messages name it and its ``key=value``
+    item (``("--grid workforce.0.headcount=-1", "workforce.0.headcount=-1")``): each problem is
+    laid at the last of them that wrote its value, else at the file ``origin`` (:func:`_from_where`).
     """
+    writers = [*((f"--set {item}", item) for item in overrides), *settings]
+
     def refuse(lines: list[tuple[str, str]]) -> ScenarioError:
-        return ScenarioError("\n".join(dict.fromkeys(_from_where(k, m, raw, origin, overrides) for k, m in lines)))
+        return ScenarioError("\n".join(dict.fromkeys(_from_where(k, m, raw, origin, writers) for k, m in lines)))
 
     used: list[str] = []
-    problem = control_character(raw)
+    problem = control_character(raw) or name_given_twice(raw)
     if problem:
         raise refuse([_key_and_message(problem)])
     try:
@@ -1377,21 +1409,22 @@ def _key_and_message(problem: str) -> tuple[str, str]:
     return key, message
 
 
-def _from_where(key: str, message: str, raw: dict, origin: str, overrides: Sequence[str]) -> str:
+def _from_where(key: str, message: str, raw: dict, origin: str, writers: Sequence[tuple[str, str]]) -> str:
     """One line of a scenario's message: where the value at dotted ``key`` came from, the key and ``message``.
 
-    A key at or below one an override wrote came from the last such ``--set``, named as the user
-    typed it (``--set workforce.analysts.headcount=-3: ...``; the key again only when it lies below).
-    Any other came from the file ``origin``, as changed by every ``--set`` given: the file of its
-    ``extends:`` chain that wrote it (:meth:`Origin.of`).
+    ``writers`` are the overrides applied to ``raw`` in order, each as its messages name it and its
+    ``key=value`` item (:func:`validate`). A key at or below one an override wrote came from the
+    last such, named as the user typed it (``--set workforce.analysts.headcount=-3: ...``; the key
+    again only when it lies below). Any other came from the file ``origin``, as changed by every
+    override given: the file of its ``extends:`` chain that wrote it (:meth:`Origin.of`).
     """
-    for item in reversed(overrides):
+    for shown, item in reversed(writers):
         written = dotted_key(raw, set_key(item))
         if key == written:
-            return f"--set {item}: {message}"
+            return f"{shown}: {message}"
         if key.startswith(written + "."):
-            return f"--set {item}: {key}: {message}"
-    changed = f" with {', '.join(f'--set {item}' for item in overrides)}" if overrides else ""
+            return f"{shown}: {key}: {message}"
+    changed = f" with {', '.join(shown for shown, _ in writers)}" if writers else ""
     return f"{origin.of(key) if isinstance(origin, Origin) else origin}{changed}: {key}: {message}"
 
 

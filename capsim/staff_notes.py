@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 from capsim.scenario import Roster, Scenario, Team
 from capsim.units import format_duration
-from capsim.words import duration_text, fmt, interval
+from capsim.words import fmt, interval, items_words, sla_words
 from capsim.workforce import (contracted_hours, headcount_fte, pattern_fte, pattern_headcounts, pattern_hours_per_week,
                                people_per_seat, rostered_hours_per_week)
 
@@ -148,7 +148,8 @@ def priority_conflicts(scenario: Scenario, means: Mapping[str, float], team: str
     """Lines naming each SLA missed while a priority served before it beats its own target, for
     teams served in strict priority order (``means``: metric name → mean, with ``sla_<priority>``
     and, for several teams, ``sla_<priority>_<team>``). With ``team``, that team only, its
-    attainment under ``sla_<priority>`` (a staffing plan's period)."""
+    attainment under ``sla_<priority>`` (a staffing plan's period). Each SLA is named as the
+    tables name it (:func:`~capsim.words.sla_words`: "normal-priority reports within 72 h")."""
     lines = []
     several = len(scenario.workforce) > 1 and team is None
     rank = {p: i for i, p in enumerate(scenario.priorities)}
@@ -166,12 +167,12 @@ def priority_conflicts(scenario: Scenario, means: Mapping[str, float], team: str
                 continue
             high = above[0]
             lines.append(
-                f"{member.team}: {low.priority} items miss their SLA ({got[low.priority]:.1%} within "
-                f"{duration_text(low.within)} against {low.target:.0%}) while {high.priority} items, served first, beat "
-                f"theirs with slack ({got[high.priority]:.1%} within {duration_text(high.within)} against "
-                f"{high.target:.0%}): strict priority serves every {high.priority} item before any "
-                f"{low.priority} one, even when it is not yet due. Set workforce.{member.team}.order: "
-                f"earliest_deadline to serve the item whose deadline comes first instead.")
+                f"{member.team}: {sla_words(scenario, low.priority)} miss their target ({got[low.priority]:.1%} "
+                f"against {low.target:.0%}) while {sla_words(scenario, high.priority)}, served first, beat theirs "
+                f"with slack ({got[high.priority]:.1%} against {high.target:.0%}): strict priority serves all "
+                f"{items_words(scenario, high.priority)} before any {items_words(scenario, low.priority)}, even "
+                f"those not yet due. Set workforce.{member.team}.order: earliest_deadline to serve the item whose "
+                "deadline comes first instead.")
     return lines
 
 

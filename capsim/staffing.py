@@ -45,10 +45,14 @@ for the items *arriving in each period*, in at least ``confidence`` of the repli
 2. *The plan*: seats in post never fall while the need rises (reductions only when asked,
    through attrition), within the limits (:class:`Limits`): hires per period, budget,
    smallest and largest team.
-3. *The check*: the plan is replayed as a whole, hardest replications first; each period it
-   misses asks for one more analyst (within the limits), and a replay that misses stops as
-   soon as that is certain. The plan's attainment is that of the replay on every replication,
-   and ``plan.yaml`` (its :meth:`StaffingPlan.fragment`) reproduces it.
+3. *The check*: the plan is replayed as a whole, hardest replications first; the earliest
+   period it misses gets the fewest *temporary* analysts that meet it (within the limits),
+   and the plan is replayed again, while that still adds seats (:func:`_catch_up`); a replay
+   that misses stops as soon as that is certain. Temporary seats clear the work earlier
+   periods (late hires) leave and close on the first day of the first later period met with
+   fewer: the need-based seats never fall, temporary cover does. The plan's attainment is that
+   of the replay on every replication, and ``plan.yaml`` (its :meth:`StaffingPlan.fragment`)
+   reproduces it.
 
 New seats start their training (``ramp.training_weeks`` and ``ramp.weeks``) so as to be trained when their period begins,
 and must be recruited ``hiring.lead_time`` before that: the hire-by date, never shown before
@@ -73,7 +77,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -83,14 +87,15 @@ from capsim import engine
 from capsim.demand import STAGES, StreamSource, cell_seconds, cleared_share, rate_at
 from capsim.kernel import refer_rows
 from capsim.memory import check_run, default_workers
+from capsim.metric_names import sla_words
 from capsim.metrics import eventual_waits, metric_range, sla_attainment, sla_attainment_by_group, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
 from capsim.passes import group_values, reachable_in_time
 from capsim.records import ItemTable, Replication
 from capsim.results import mean_ci
 from capsim.scenario import HeadcountChange, Roster, Scenario, Team
-from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
-from capsim.workforce import exposure_cap, contracted_hours, headcount_fte, people_per_seat, seat_steps
+from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, duration_text, format_duration
+from capsim.workforce import affordable_headcount, exposure_cap, contracted_hours, headcount_fte, seat_steps
 
 Until = Literal["start", "end"]
 
@@ -489,15 +494,20 @@ def period_attainment(scenario: Scenario, rep: Replication, t0: float, t1: float
 
 
 def roster_bounds(scenario: Scenario, rep: Replication, which: np.ndarray, windows: int,
-                  team_index: int = 0) -> dict[str, np.ndarray]:
+                  team_index: int = 0, reviews: bool = True) -> dict[str, np.ndarray]:
     """Per SLA priority of the team, per period: the largest share of the period's items that
     *could* be assessed in time (NaN where no such item arrived). ``which`` gives the period of
     each of the team's items (0 .. ``windows`` - 1) and -1 for every other item, as
     :func:`_replication_outcomes` builds it from :func:`window_of`.
 
     An item can start no sooner than the first moment at which its team has someone on
-    shift (nights, weekends, holidays and absences push it later); if that is already
-    ``within`` after it arrived, no headcount can assess it in time.
+    shift (nights, weekends, holidays and absences push it later), and end no sooner than its
+    review time after that (with ``carry_over``, the review stops at the shift's end and goes on
+    at the next shift's start); if that is already ``within`` after it arrived, no headcount can
+    assess it in time (:func:`capsim.passes.reachable_in_time`). The review time is the one
+    recorded: as it took, for an item started (a new analyst's slower pace included), so where
+    new analysts took many items the bound is a little low. ``reviews`` False: the share that could
+    *start* in time, the roster alone.
     """
     items, plan = rep.items, rep.shifts[team_index]
     staffed = plan.on_duty > 0
@@ -505,7 +515,8 @@ def roster_bounds(scenario: Scenario, rep: Replication, which: np.ndarray, windo
     out = {}
     for sla in team_slas(scenario, team_index):  # one compiled pass over the items per priority
         count, hits = reachable_in_time(items.arrival, which, items.priority, scenario.priorities.index(sla.priority),
-                                        starts, ends, sla.within, windows)
+                                        starts, ends, sla.within, windows, items.service if reviews else None,
+                                        scenario.workforce[team_index].carry_over)
         out[sla.priority] = np.divide(hits, count, out=np.full(windows, np.nan), where=count > 0)
     return out
 
@@ -553,6 +564,7 @@ def _replication_outcomes(scenario: Scenario, seed: int, replication: int, team_
                        which, -1)
         sla[s.priority] = sla_attainment_by_group(rep, key, n, s.within)
     bounds = roster_bounds(scenario, rep, which, n, team_index)
+    starts = roster_bounds(scenario, rep, which, n, team_index, reviews=False)
     # every period's work and eventual waits in one pass each, grouped by period in row order: each
     # group the very values (so the very sums and means) of that period's mask
     work, work_at = group_values(which, n, items.service)
@@ -565,6 +577,7 @@ def _replication_outcomes(scenario: Scenario, seed: int, replication: int, team_
         outcomes.append({
             "sla": {p: float(v[i]) for p, v in sla.items()},
             "bound": {p: float(v[i]) for p, v in bounds.items()},
+            "start_bound": {p: float(v[i]) for p, v in starts.items()},
             "wait_mean": float(mine.mean()) if len(mine) else math.nan,
             "work_hours": float(work[work_at[i]:work_at[i + 1]].sum()) / SECONDS_PER_HOUR,
             "review_hours": plan.usable_seconds(t0, t1, cap) / SECONDS_PER_HOUR,
@@ -596,6 +609,9 @@ class Evaluation:
     work_hours: float
     review_hours: float
     rostered_hours: float = math.nan
+    start_bound: dict[str, float] = field(default_factory=dict)
+    """Per priority, as ``bound`` (the share of the items that could be assessed in time,
+    :func:`roster_bounds`) but for starting in time: the roster alone, without the review's time."""
 
     @property
     def share_met(self) -> float:
@@ -622,6 +638,7 @@ def _evaluation(outcomes: list[dict], headcount: int, slas: list, planned: list 
     return Evaluation(
         headcount=headcount, sla=sla, met=met,
         bound={s.priority: mean([o["bound"][s.priority] for o in outcomes]) for s in slas},
+        start_bound={s.priority: mean([o["start_bound"][s.priority] for o in outcomes]) for s in slas},
         wait_mean=mean([o["wait_mean"] for o in outcomes]),
         work_hours=mean([o["work_hours"] for o in outcomes]),
         review_hours=mean([o["review_hours"] for o in outcomes]),
@@ -667,6 +684,14 @@ class PeriodPlan:
     (:attr:`StaffingPlan.staffing`, fewer than ``headcount``) and the day ``headcount`` are all in
     post (None: not within the period); None when they are in post from its first day."""
 
+    hires: int = 0
+    """New seats started for the period: permanent ones where the need-based seats rise, and temporary
+    ones where :attr:`temporary` rises (more than ``change`` where temporary seats close as others start)."""
+    temporary: int = 0
+    """Seats of ``headcount`` that are temporary cover above the need-based plan (step 3 of
+    :func:`solve_staffing`): hired to clear the work earlier periods leave, they close on the first day
+    of the first later period with fewer."""
+
     @property
     def short_words(self) -> str:
         """:attr:`short` for a table cell beside the period's dates: "5 until 3 May", "5 all period";
@@ -710,7 +735,8 @@ class StaffingPlan:
         """The plan as written to ``staffing_plan.csv``: per period, the headcount needed (empty
         where no headcount meets the targets), in post (``headcount``: seats of one roster, or
         analysts on shift patterns; ``fte``: their contracted full-time equivalents, one FTE being
-        ``fte_weekly_hours`` a week, :func:`capsim.staff_notes.fte_basis`), hires, hire-by date, weeks late, SLA attainment of the plan replayed (mean and 95%
+        ``fte_weekly_hours`` a week, :func:`capsim.staff_notes.fte_basis`; ``temporary``: how many of them
+        are temporary cover, :attr:`PeriodPlan.temporary`), hires (:attr:`PeriodPlan.hires`), hire-by date, weeks late, SLA attainment of the plan replayed (mean and 95%
         CI across replications), and the work arriving as a share of the usable review hours
         (``workload_usable``: 1 means every hour analysts may review is needed) and of the
         rostered hours (``workload_rostered``, lower by the exposure cap and mentoring: the rest of
@@ -729,7 +755,7 @@ class StaffingPlan:
                    "period_end": p.period.last.isoformat(), "headcount": p.headcount, "change": p.change,
                    "hire_by": p.hire_by.isoformat() if p.hire_by else "",
                    "needed": p.needed if p.needed is not None else math.nan,
-                   "hires": max(p.change, 0), "late_weeks": p.late_weeks}
+                   "hires": p.hires, "temporary": p.temporary, "late_weeks": p.late_weeks}
             for s in team_slas(self.scenario, self._index):
                 mean, low, high = mean_ci(p.evaluation.sla[s.priority], bounds=metric_range(f"sla_{s.priority}"))
                 row[f"sla_{s.priority}"] = mean
@@ -763,6 +789,19 @@ class StaffingPlan:
     def changes(self) -> list[dict]:
         """The plan as the team's ``changes:`` (dated headcounts, the first in force from the start)."""
         return [{"date": d.isoformat(), "headcount": h} for d, h in self.staffing]
+
+    def temporary_lines(self) -> list[str]:
+        """The plan's temporary seats (:attr:`PeriodPlan.temporary`) in words, a line a period that has
+        them (for ``plan.yaml``'s comments, whose ``changes:`` close them): how many, and the day
+        the ``changes:`` close them (the first later period with fewer), or that they stay to the end."""
+        lines = []
+        for k, p in enumerate(self.periods):
+            if p.temporary:
+                fewer = next((q for q in self.periods[k + 1:] if q.temporary < p.temporary), None)
+                lines.append(f"period {k + 1} ({p.period.first} to {p.period.last}): {p.temporary} of its "
+                             f"{p.headcount} seats are temporary cover for the work earlier periods leave, "
+                             + (f"closed on {fewer.period.first}" if fewer else "kept to the plan's end"))
+        return lines
 
     def fragment(self) -> dict:
         """The plan as a scenario fragment: the team's headcount and ``changes:``, to merge into the
@@ -1139,8 +1178,8 @@ class Limits:
     """What a plan may do: ``never_reduce`` (headcount never falls; the default), at most
     ``max_hires`` new seats a period, at least ``min_headcount`` and at most ``max_headcount``
     seats (``budget``: a yearly salary budget for the team in the scenario's currency, at
-    today's prices, which caps the seats at budget / (``annual_cost`` × analysts per seat,
-    :func:`capsim.workforce.people_per_seat`))."""
+    today's prices, which caps the seats at those whose FTE it pays at ``annual_cost`` an FTE,
+    new seats at the FTE of the pattern hires join: :func:`capsim.workforce.affordable_headcount`))."""
 
     never_reduce: bool = True
     max_hires: int | None = None
@@ -1170,10 +1209,15 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
        the roster makes some SLAs impossible (:func:`_roster_impossible`) but not all, the period
        is planned for the others and says which it left out (:attr:`PeriodPlan.left_out`; not met).
     3. *The check*: the plan itself is replayed (all replications) as it can happen, late hires
-       starting when they can (:func:`_realistic`); the periods it misses whose hires can be in
-       time ask for one more analyst each (within the limits, so perhaps hired earlier: more
-       analysts clear the backlog late hires leave), and the plan is replayed again. A replay that
-       misses stops as soon as that is certain.
+       starting when they can (:func:`_realistic`); the earliest period it misses whose hires can
+       be in time gets the fewest temporary analysts that meet it (within the limits, so perhaps
+       hired earlier), and the whole plan is replayed again, until it meets every such period or
+       a period's most allowed seats do not meet it (its note says so, and the check goes on past
+       it): :func:`_catch_up`. A replay that misses stops as soon as that is certain. Temporary
+       seats are what a manager hires to clear a backlog: fixed-term cover, let go on the first
+       day of the first later period that the replay meets with fewer (:attr:`PeriodPlan.temporary`;
+       ``never_reduce`` holds the need-based seats of step 2, not them). Every plan the check
+       settles on has been replayed whole, so it meets what its replay shows.
 
     New seats start the training time (``ramp.training_weeks`` and ``ramp.weeks``) before their period begins,
     so they are trained by then; they must be recruited ``hiring.lead_time`` earlier: the
@@ -1222,7 +1266,7 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
         annual = scenario.costs.teams.get(team)
         if annual is None:
             raise ValueError(f"--budget needs the team's cost: costs.teams.{team}.annual_cost")
-        high = min(high, math.floor(limits.budget / (annual.annual_cost * people_per_seat(member)) + 1e-9))
+        high = min(high, affordable_headcount(member, limits.budget / annual.annual_cost))
     low = max(limits.min_headcount, 0)
     if high < max(low, 1):
         raise ValueError(f"the largest headcount allowed ({high}) is below the smallest ({max(low, 1)})")
@@ -1264,23 +1308,12 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                 if staffing[0][1] not in tried or tried[staffing[0][1]].replications < len(outcomes):
                     tried[staffing[0][1]] = _evaluation([o[k] for o in outcomes.values()], staffing[0][1],
                                                         runner.slas, runner.planned(k))
-        wanted = list(needs)  # what the plan asks of each period: the need, raised where the replay misses
-        levels = _levels(wanted, baseline, low, high, limits)
-        staffing = _staffing(levels, periods, member, start)
+        base = _levels(needs, baseline, low, high, limits)  # the seats the needs ask for, within the limits
         now = periods[0].first  # hiring starts with the plan: nobody is recruited before its first day
-        for _ in range(4):  # replay the plan as it can happen; the periods it misses ask for one more analyst each
-            runner.expect(replications - len(runner.cache.get((staffing, scenario.clock.horizon), [])))
-            missed = runner.replay(_realistic(staffing, baseline, member, now),
-                                   [k for k in range(len(periods)) if needs[k] is not None and needs[k] <= levels[k] < high
-                                    and _ideal_hire_by(periods[k], member) >= now])  # more hired late help it not
-            if not missed:
-                break
-            for k in missed:
-                wanted[k] = levels[k] + 1
-            bumped = _levels(wanted, baseline, low, high, limits)
-            if bumped == levels:  # the limits allow no more
-                break
-            levels, staffing = bumped, _staffing(bumped, periods, member, start)
+        cover, stopped = _catch_up(runner, needs, base, periods, member, start, now, (baseline, low, high), limits)
+        levels = _with_cover(base, cover, baseline, low, high, limits)
+        temporary = [level - b for level, b in zip(levels, base)]
+        staffing = _staffing(base, levels, periods, member, start, high)
         runner.expect(replications - len(runner.cache.get((staffing, scenario.clock.horizon), [])))
         runner.outcomes(staffing, replications)  # the plan as made, on every replication
         plan.staffing = _realistic(staffing, baseline, member, now)
@@ -1288,39 +1321,49 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             runner.expect(replications)
             runner.outcomes(plan.staffing, replications)
         required = runner.required / replications
-        previous = baseline
+        previous, previous_base = baseline, baseline
         for k, current in enumerate(periods):
             on_time = runner.evaluation(staffing, k, levels[k])
             evaluation = runner.evaluation(plan.staffing, k, levels[k])
             met = evaluation.share_met >= required and k not in runner.left_out
             change = levels[k] - previous
-            ideal = _ideal_hire_by(current, member) if change > 0 else None
+            permanent = base[k] - previous_base
+            hires = max(permanent, 0) + max(temporary[k] - (temporary[k - 1] if k else 0), 0)
+            ideal = _ideal_hire_by(current, member) if hires > 0 else None
             late = max(0, math.ceil((now - ideal).days / 7)) if ideal is not None else 0
             hire_by = max(ideal, now) if ideal is not None else None  # never before the plan starts
             notes = []
             if needs[k] is None:  # the best attainable: the largest headcount, over all the replications
                 best = plan.tried.setdefault(k, {})[high] = runner.best(k, high)
-                notes.append(_why_not(reduced, reduced_index, runner.planned(k), best, high, runner.required,
+                notes.append(_why_not(scenario, index, runner.planned(k), best, high, runner.required,
                                       replications))
             if k in runner.left_out:
-                notes.append(_left_out_words(runner, k, runner.best(k, high), evaluation))
-            if change < 0:
-                notes.append(f"{-change} fewer through attrition: do not refill {_count(-change, 'seat')} as analysts "
-                             f"leave, by {_change_date(current, member, start) if k else start}")
-            if needs[k] is not None and levels[k] > needs[k]:
-                notes.append(_above_need(levels[k] - needs[k], wanted[k] > needs[k], levels[k] == previous, k == 0,
-                                         any(p.late_weeks for p in plan.periods), limits))
+                notes.append(_left_out_words(scenario, runner, k, runner.best(k, high), evaluation))
+            if permanent < 0:
+                notes.append(f"{-permanent} fewer through attrition: do not refill {_count(-permanent, 'seat')} as "
+                             f"analysts leave, by {_change_date(current, member, start) if k else start}")
+            if k and temporary[k] < temporary[k - 1]:
+                notes.append(f"{_count(temporary[k - 1] - temporary[k], 'temporary seat')} of period {k} close on "
+                             f"{current.first}" + (": the plan replayed as it can happen meets this period without "
+                                                   "them" if met else ""))
+            if needs[k] is not None and base[k] > needs[k]:
+                notes.append(_above_need(base[k] - needs[k], base[k] == previous_base, k == 0, limits))
+            if temporary[k]:
+                notes.append(_cover_words(temporary, k, periods, any(p.late_weeks for p in plan.periods)))
+            if k in stopped:
+                notes.append(f"the check stopped adding temporary analysts here: even {stopped[k]} in post do not "
+                             f"meet it with the work left from earlier periods; {_bound_reason(stopped[k], high, limits)}")
             if needs[k] is not None and on_time.share_met < required:
                 notes.append(f"not met as planned (met in {on_time.share_met:.0%} of {on_time.replications} "
                              f"replications): {_bound_reason(levels[k], high, limits)}")
             run, inferred = runner.decided.get((needs[k], k), (0, 0))
             plan.periods.append(PeriodPlan(current, needs[k], levels[k], change, hire_by, late, evaluation, met,
                                            "; ".join(notes), run, inferred, runner.left_out.get(k, ()),
-                                           _short(plan.staffing, current, levels[k])))
+                                           _short(plan.staffing, current, levels[k]), hires, temporary[k]))
             if late or on_time.share_met >= required > evaluation.share_met:
-                notes.append(_explain_lateness(plan.periods[-1], on_time, member, now))
+                notes.append(_explain_lateness(scenario, plan.periods[-1], on_time, member, now))
                 plan.periods[-1].note = "; ".join(notes)
-            previous = levels[k]
+            previous, previous_base = levels[k], base[k]
         runner.expect(0)  # done
         plan.evaluations = len(runner.cache)
         plan.runs = runner.runs
@@ -1391,16 +1434,12 @@ def _short(staffing: Staffing, period: Period, planned: int) -> tuple[int, dt.da
     return at_start, full if full is not None and full <= period.last else None
 
 
-def _above_need(extra: int, raised: bool, kept: bool, first: bool, late_before: bool, limits: Limits) -> str:
-    """Why a period's seats are ``extra`` above its own need: ``raised`` by the check (the plan
-    replayed as it can happen missed it with fewer: work left from earlier periods, ``late_before``
-    where hires were late), ``kept`` from the period before (or, the ``first``, the seats in post
-    today) as the plan never cuts, else hired ahead of a later period's need (``max_hires``) or the
-    minimum headcount."""
-    if raised:
-        why = ("with fewer, the plan replayed as it can happen missed this period (work left from earlier periods"
-               + (", where hires were late)" if late_before else ")"))
-    elif kept and limits.never_reduce:
+def _above_need(extra: int, kept: bool, first: bool, limits: Limits) -> str:
+    """Why a period's need-based seats are ``extra`` above its own need: ``kept`` from the period
+    before (or, the ``first``, the seats in post today) as the plan never cuts, else hired ahead of a
+    later period's need (``max_hires``) or the minimum headcount. (Temporary seats above them:
+    :func:`_cover_words`.)"""
+    if kept and limits.never_reduce:
         why = "the seats in post today, which the plan never cuts" if first else \
             "kept from the period before (the plan never cuts seats for a smaller need)"
     elif limits.max_hires is not None and not kept:
@@ -1408,6 +1447,20 @@ def _above_need(extra: int, raised: bool, kept: bool, first: bool, late_before: 
     else:
         why = "the minimum headcount (--min)"
     return f"{_count(extra, 'analyst')} above its own need: {why}"
+
+
+def _cover_words(temporary: list[int], k: int, periods: list[Period], late_before: bool) -> str:
+    """Why period ``k`` has ``temporary[k]`` temporary seats (:func:`_catch_up`): the plan replayed as
+    it can happen missed it with fewer (work left from earlier periods, ``late_before`` where hires
+    were late), and until when they all stay: the last day before the first later period with fewer
+    (and how many of them stay longer)."""
+    t = temporary[k]
+    fewer = next((j for j in range(k + 1, len(periods)) if temporary[j] < t), None)
+    until = periods[-1].last if fewer is None else periods[fewer - 1].last
+    longer = f" ({temporary[fewer]} of them longer)" if fewer is not None and temporary[fewer] else ""
+    return (f"{_count(t, 'temporary analyst')} above its own need: with fewer, the plan replayed as it can happen "
+            "missed this period (work left from earlier periods" + (", where hires were late)" if late_before else ")")
+            + f": +{t} temporary to clear that backlog, until {until}{longer}")
 
 
 def _training(team: Team) -> dt.timedelta:
@@ -1421,16 +1474,83 @@ def _change_date(period: Period, team: Team, start: dt.date) -> dt.date:
     return max(period.first - _training(team), start + dt.timedelta(days=1))
 
 
-def _staffing(levels: list[int], periods: list[Period], team: Team, start: dt.date) -> Staffing:
-    """The plan as dated headcounts: the first period's in post from the start, each later change
-    on its :func:`_change_date` (a later change on the same date replaces an earlier one)."""
-    changes: dict[dt.date, int] = {}
-    previous = levels[0]
-    for k in range(1, len(levels)):
-        if levels[k] != previous:
-            changes[_change_date(periods[k], team, start)] = levels[k]
-        previous = levels[k]
-    return ((start, levels[0]), *sorted(changes.items()))
+def _staffing(base: list[int], levels: list[int], periods: list[Period], team: Team, start: dt.date,
+              high: int) -> Staffing:
+    """The plan as dated headcounts (seats). The need-based seats ``base``: the first period's in post
+    from the start, each later change on its :func:`_change_date` (a later change on the same date
+    replaces an earlier one). On top of them the temporary seats, ``levels`` less ``base``: a period's
+    start on its change date (trained by its first day, as any hire) and stay to its end, so they
+    close on the first day of the first later period with fewer; where two periods' overlap (new
+    seats training before their period while the last period's cover still works), the more of
+    them. At most ``high`` seats at any time."""
+    begins = [start] + [_change_date(p, team, start) for p in periods[1:]]
+    ends = [p.first for p in periods[1:]] + [dt.date.max]
+    temporary = [level - b for level, b in zip(levels, base)]
+    out: list[tuple[dt.date, int]] = []
+    for day in sorted({*begins, *ends[:-1]}):
+        seats = base[max(k for k, d in enumerate(begins) if d <= day)]
+        seats = min(high, seats + max([t for t, b, e in zip(temporary, begins, ends) if b <= day < e], default=0))
+        if not out or seats != out[-1][1]:
+            out.append((day, seats))
+    return tuple(out)
+
+
+def _with_cover(base: list[int], cover: list[int], baseline: int, low: int, high: int, limits: Limits) -> list[int]:
+    """Seats in post per period: the need-based seats ``base`` (:func:`_levels` of the needs) and
+    ``cover`` temporary seats more in each period, within the limits (:func:`_levels` again, hiring
+    ahead where ``max_hires`` binds) but free to fall when the cover ends: ``never_reduce`` holds the
+    need-based seats, not temporary cover."""
+    return _levels([b + c for b, c in zip(base, cover)], baseline, low, high,
+                   replace(limits, never_reduce=False))
+
+
+def _catch_up(runner: _Runner, needs: list[int | None], base: list[int], periods: list[Period], team: Team,
+              start: dt.date, now: dt.date, bounds: tuple[int, int, int], limits: Limits
+              ) -> tuple[list[int], dict[int, int]]:
+    """Step 3 of :func:`solve_staffing`, the check: the temporary seats (analysts) each period needs
+    above the need-based seats ``base``, so that the plan replayed as it can happen (hires late
+    starting when they can, :func:`_realistic`, recruiting from ``now``) meets every period it is
+    checked on: those with a need that ``base`` covers and whose hires can be in time (more hired
+    late would not help them). ``start``: the run's first day; ``bounds``: the seats in post today and
+    the fewest and most allowed.
+
+    Each round replays the whole plan (:meth:`_Runner.replay`); the earliest period it misses gets
+    the fewest temporary seats that meet it given those before it (:func:`smallest_passing` over
+    replays that stop once the verdict is certain: more seats never do worse, and seats in a
+    period help only it and the periods after); then the whole plan is replayed again, as the
+    later periods may now be met without any, and any period may be missed by new seats' training.
+    The rounds go on while they make progress: each either adds seats (at most the most allowed in
+    every period) or gives up on a period that even the most allowed in it do not meet (it is
+    left missed, and the check goes on past it); they end when the replay meets every period
+    still checked. Returns the temporary seats per period, and the periods given up on with the
+    seats in post at the most allowed."""
+    baseline, low, high = bounds
+    cover = [0] * len(periods)
+    stopped: dict[int, int] = {}
+
+    def replayed(seats: list[int]) -> Staffing:
+        levels = _with_cover(base, seats, baseline, low, high, limits)
+        return _realistic(_staffing(base, levels, periods, team, start, high), baseline, team, now)
+
+    while True:
+        levels = _with_cover(base, cover, baseline, low, high, limits)
+        checked = [k for k in range(len(periods)) if k not in stopped and needs[k] is not None
+                   and needs[k] <= levels[k] and _ideal_hire_by(periods[k], team) >= now]
+        plan = replayed(cover)
+        runner.expect(runner.replications - len(runner.cache.get((plan, runner.scenario.clock.horizon), [])))
+        missed = runner.replay(plan, checked)
+        if not missed:
+            return cover, stopped
+        k = missed[0]
+
+        def meets(seats: int, k: int = k) -> bool:
+            return runner.passes(replayed(cover[:k] + [seats] + cover[k + 1:]), k)
+
+        found = smallest_passing(meets, cover[k] + 1, cover[k] + 1, high - base[k])
+        if found is None:
+            stopped[k] = _with_cover(base, cover[:k] + [high - base[k]] + cover[k + 1:], baseline, low, high, limits)[k]
+        else:
+            cover[k] = found
 
 
 def _ideal_hire_by(period: Period, team: Team) -> dt.date:
@@ -1461,20 +1581,21 @@ def _realistic(staffing: Staffing, baseline: int, team: Team, now: dt.date) -> S
     return tuple(out)
 
 
-def _explain_lateness(period: PeriodPlan, on_time: Evaluation, team: Team, now: dt.date) -> str:
+def _explain_lateness(scenario: Scenario, period: PeriodPlan, on_time: Evaluation, team: Team, now: dt.date) -> str:
     """Why a period's attainment is below what the plan would have with every hire on time
     (``on_time``): its own hires late (by how much, when they can start and be trained, from
     recruiting on ``now``, the plan's first day), or the backlog of hires late before it; and its
-    attainment and mean wait (hours) as they can happen against on time."""
+    attainment (each SLA named as the tables name it, :func:`~capsim.metric_names.sla_words`)
+    and mean wait (hours) as they can happen against on time."""
     actual = period.evaluation
-    attained = ", ".join(f"sla_{s} {np.nanmean(actual.sla[s]):.0%} ({np.nanmean(on_time.sla[s]):.0%} with every "
-                         "hire on time)" for s in actual.sla)
+    attained = ", ".join(f"{np.nanmean(actual.sla[s]):.0%} of {sla_words(scenario, s)} "
+                         f"({np.nanmean(on_time.sla[s]):.0%} with every hire on time)" for s in actual.sla)
     level = (f"{attained} and a mean wait of {actual.wait_mean:.1f} h ({on_time.wait_mean:.1f} h on time), met in "
              f"{round(actual.share_met * actual.replications)} of {actual.replications} replications")
     if not period.late_weeks:
         return f"not met with earlier hires late: period {period.period.index + 1} has {level}"
     arrive = now + _days(team.hiring.lead_time)
-    return (f"late by {period.late_weeks} weeks: the {_count(period.change, 'new analyst')} should have been "
+    return (f"late by {period.late_weeks} weeks: the {_count(period.hires, 'new analyst')} should have been "
             f"recruited by {_ideal_hire_by(period.period, team)}, before the plan starts ({now}); recruited from "
             f"then, they start on {arrive} and are trained by {arrive + _training(team)}. With them late, period "
             f"{period.period.index + 1} has {level}")
@@ -1500,23 +1621,34 @@ def _roster_impossible(slas: list, evaluation: Evaluation) -> list:
     return [s for s in slas if evaluation.bound.get(s.priority, math.nan) < s.target]
 
 
-def _roster_words(sla, evaluation: Evaluation) -> str:
-    """Why the roster makes ``sla`` impossible (:func:`_roster_impossible`), in words."""
-    return (f"the roster makes sla_{sla.priority} impossible: only {evaluation.bound[sla.priority]:.1%} of its items "
-            f"arrive less than {format_duration(sla.within)} before someone is on shift (nights, weekends, "
+def _roster_words(scenario: Scenario, sla, evaluation: Evaluation) -> str:
+    """Why the roster makes ``sla`` impossible (:func:`_roster_impossible`), in words, the SLA named
+    as the tables name it (:func:`~capsim.metric_names.sla_words`)."""
+    bound, start = evaluation.bound[sla.priority], evaluation.start_bound.get(sla.priority, math.nan)
+    within = duration_text(sla.within)
+    if start >= sla.target:  # enough could start in time: the reviews' own time is what makes them late
+        return (f"the roster makes the target for {sla_words(scenario, sla.priority)} impossible: {start:.1%} of "
+                f"them arrive less than {within} before someone is on shift, but only {bound:.1%} could be "
+                f"assessed within {within} of arriving: a case takes longer than the window leaves once someone "
+                f"is on shift to start it, below the target {sla.target:.0%}; no headcount can meet it: lengthen "
+                "the SLA window, or add shifts")
+    return (f"the roster makes the target for {sla_words(scenario, sla.priority)} impossible: only "
+            f"{bound:.1%} of them arrive less than {within} before "
+            "someone is on shift (nights, weekends, "
             f"holidays), below the target {sla.target:.0%}; no headcount can meet it: add shifts or lengthen the "
             "SLA window")
 
 
-def _left_out_words(runner: _Runner, k: int, best: Evaluation, evaluation: Evaluation) -> str:
+def _left_out_words(scenario: Scenario, runner: _Runner, k: int, best: Evaluation, evaluation: Evaluation) -> str:
     """A period planned without the SLAs no headcount can meet: which, why (at the largest headcount
-    allowed, ``best``), what the headcount is planned for, and how often the plan (``evaluation``) meets it."""
+    allowed, ``best``), what the headcount is planned for, and how often the plan (``evaluation``) meets it;
+    each SLA named as ``scenario``'s tables name it (:func:`~capsim.metric_names.sla_words`)."""
     out = [s for s in runner.slas if s.priority in runner.left_out[k]]
-    kept = ", ".join(f"sla_{s.priority}" for s in runner.planned(k))
+    kept = ", ".join(sla_words(scenario, s.priority) for s in runner.planned(k))
     met = round(evaluation.share_met * evaluation.replications)
-    return ("; ".join(_roster_words(s, best) for s in out) + f"; so the plan leaves "
-            f"{', '.join(f'sla_{s.priority}' for s in out)} out and plans the headcount for {kept}, met in {met} of "
-            f"{evaluation.replications} replications")
+    left = ", ".join(sla_words(scenario, s.priority) for s in out)
+    return ("; ".join(_roster_words(scenario, s, best) for s in out) + f"; so the plan leaves {left} out and plans "
+            f"the headcount for {kept}, met in {met} of {evaluation.replications} replications")
 
 
 def _fixed_patterns(team: Team) -> list:
@@ -1538,9 +1670,9 @@ def _fixed_patterns(team: Team) -> list:
 def _why_not(scenario: Scenario, team_index: int, slas: list, evaluation: Evaluation, high: int, required: int,
              replications: int) -> str:
     """Why no headcount up to ``high`` met the SLAs ``slas`` in a period, and the best attainable there,
-    from the evaluation at ``high``."""
+    from the evaluation at ``high``; each SLA named as the tables name it (:func:`~capsim.metric_names.sla_words`)."""
     team = scenario.workforce[team_index]
-    reasons = [_roster_words(s, evaluation) for s in _roster_impossible(slas, evaluation)]
+    reasons = [_roster_words(scenario, s, evaluation) for s in _roster_impossible(slas, evaluation)]
     if not reasons and evaluation.work_hours > evaluation.review_hours:
         cap = _team_cap(scenario, team_index)
         what = (f"the exposure cap of {format_duration(cap)} a shift" if math.isfinite(cap) else "the roster")
@@ -1559,7 +1691,7 @@ def _why_not(scenario: Scenario, team_index: int, slas: list, evaluation: Evalua
             "than raise --max")
     if not reasons:
         reasons.append(f"not met even at {high} analysts; raise --max")
-    attained = ", ".join(f"sla_{p} {np.nanmean(v):.1%}" for p, v in evaluation.sla.items())
+    attained = ", ".join(f"{np.nanmean(v):.1%} of {sla_words(scenario, p)}" for p, v in evaluation.sla.items())
     best = (f"best attainable: {attained} at {high} analysts (met in {int(evaluation.met.sum())} of "
             f"{evaluation.replications} replications run, {required} of {replications} needed)")
     return "; ".join(reasons) + f" (team {team.team}); {best}"

@@ -339,7 +339,7 @@ def plan_sweep(
     texts = normalise_grid(grid)
     raw, origin = resolve_raw(scenario_path)
     base_raw = apply_overrides(raw, list(overrides), origin)
-    base = validate(base_raw, origin)
+    base = validate(base_raw, origin, overrides)
     check_keys(list(texts), base_raw, base.model_dump(mode="json"), origin)
     replications = base.experiment.replications if replications is None else int(replications)
     seed = base.experiment.seed if seed is None else int(seed)
@@ -355,13 +355,14 @@ def plan_sweep(
         warn(warning)
     for index, combination in enumerate(itertools.product(*texts.values())):
         values = dict(zip(texts, combination))
-        settings = ", ".join(f"{k}={v}" for k, v in values.items())
+        items = [f"{k}={v}" for k, v in values.items()]
         try:
-            scenario = validate(apply_overrides(base_raw, [f"{k}={v}" for k, v in values.items()], origin), origin)
+            scenario = validate(apply_overrides(base_raw, items, origin), origin, overrides,
+                                [(f"--grid {item}", item) for item in items])
             if workers > 0:
                 experiment.check_size(scenario, min(workers, tasks))
         except ScenarioError as err:
-            problems.append(f"grid point {index} ({settings}):\n  " + str(err).replace("\n", "\n  "))
+            problems.append(f"{origin}, grid point {index} ({', '.join(items)}):\n  " + str(err).replace("\n", "\n  "))
             continue
         points.append(GridPoint(index, values, scenario))
     if problems:

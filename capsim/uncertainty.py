@@ -38,6 +38,22 @@ runs for 5 inputs). It is a check for answers that are not monotone, not the ran
 0.46 (standard deviation 0.16) where the rank regression gave 0.00, and its shares of x1 and x2
 varied by standard deviations of 0.04 and 0.13 against the rank regression's 0.008 and 0.005.
 
+**Too few sets to rank** (:func:`sets_to_rank`): a regression fits noise too. With ``d`` inputs
+and ``n`` sets it has ``df = n − d − 1`` degrees of freedom left, and if no input moved the answer
+at all its R² would follow the null distribution of a least-squares fit's R², Beta(d/2, df/2),
+whose mean is d/(n − 1): with 4 sets and 2 inputs (df = 1) noise alone "explains" over half of the
+input part in 67% of runs and all of it (R² = 1: the ranks fit exactly) in 20%, so "report-growth
+explains 100%" says nothing. The inputs are ranked only when noise alone would explain more than
+half (:data:`CHANCE_R2`, what "most of the input part" claims) in at most 5% of runs
+(:data:`CHANCE_LEVEL`, the usual false-positive rate): ``P(Beta(d/2, df/2) > 1/2) ≤ 0.05``, which
+needs df ≥ 6 for one input, 9 for two, 11 for three and 15 for five (8, 12, 15 and 21 sets). Ranks
+of Latin-hypercube sets follow that distribution closely: with answers unrelated to the inputs,
+4,000 simulated runs gave R² > 1/2 in 4.8% of runs at 12 sets for 2 inputs and 5.0% at 21 sets for
+5. With fewer sets every share, the R² and the rank are left empty and ``not_ranked`` says how many
+sets would do (:func:`too_few_to_rank`). This is not the Monte Carlo rule of
+:func:`why_no_input_named`, which asks whether the input part can be told from the inner noise of
+the set means, not whether the regression has the degrees of freedom to split it between inputs.
+
 **Per year** (:func:`year_table`, :func:`summarise_by_year`): every task is also measured per
 calendar year (:mod:`capsim.periods`), and each year's staffing metrics (:data:`YEAR_METRICS`,
 with the derived :data:`REVIEW_FTE`) get the same three intervals and input ranking.
@@ -84,6 +100,12 @@ NEGLIGIBLE_SHARE = 0.05
 """Below this share of a metric's variance the inputs count as barely moving it (:func:`why_no_input_named`)."""
 RANKED_BY = "rank regression"
 """How :func:`rank_inputs` ranks the inputs, with either sampler (see the module text)."""
+SETS_OPTION = "--parameter-sets"
+"""The option of ``capsim uncertainty`` giving the number of parameter sets, as messages name it."""
+CHANCE_R2 = 0.5
+"""R² that noise alone must rarely reach for the inputs to be ranked: "most" of the input part (:func:`sets_to_rank`)."""
+CHANCE_LEVEL = 0.05
+"""How rarely: the share of runs in which an answer no input moves would reach :data:`CHANCE_R2`."""
 SAMPLER_NAMES = {"lhs": "Latin hypercube", "sobol": "scrambled Sobol"}
 REVIEW_FTE = "fte_review_work"
 """The derived metric "FTE of review work" (:func:`review_fte`)."""
@@ -169,13 +191,13 @@ def plan_uncertainty(
     """
     raw, origin = resolve_raw(scenario_path)
     base_raw = apply_overrides(raw, list(overrides), origin)
-    base = validate(base_raw, origin)
+    base = validate(base_raw, origin, overrides)
     if not base.uncertain:
         raise UncertaintyError(f"{origin}: no uncertain inputs: write a number as {{uncertain: {{dist: lognormal, "
                                "low: 150d, high: 400d, source: ...}} (see docs/uncertainty.md), or give one with "
                                "--set KEY='{uncertain: {...}}'")
     if sets < 2 or replications < 2:
-        raise UncertaintyError(f"--sets {sets}, --replications {replications}: both must be at least 2 (the input "
+        raise UncertaintyError(f"{SETS_OPTION} {sets}, --replications {replications}: both must be at least 2 (the input "
                                "interval needs several sets; the run-to-run interval, several replications)")
     seed = base.experiment.seed if seed is None else int(seed)
     try:
@@ -186,14 +208,15 @@ def plan_uncertainty(
     values = np.column_stack([[i.value(q) for q in quantiles[:, k]] for k, i in enumerate(inputs)])
     texts = [[i.spec.text(v) for i, v in zip(inputs, row)] for row in values]
     points, problems = [], []
-    for index, row in enumerate(texts):
+    for index, (row, sampled) in enumerate(zip(texts, values)):
         settings = {key: t for i, t in zip(inputs, row) for key in i.keys}
+        shown = ", ".join(f"{key}={i.spec.shown(v, key)}" for i, v in zip(inputs, sampled) for key in i.keys)
         try:
-            scenario = validate(apply_overrides(base_raw, [f"{k}={v}" for k, v in settings.items()], origin), origin)
+            scenario = validate(apply_overrides(base_raw, [f"{k}={v}" for k, v in settings.items()], origin), origin, overrides)
             if workers > 0:
                 experiment.check_size(scenario, min(workers, sets * replications))
         except sweep.ScenarioError as err:
-            problems.append(f"parameter set {index} ({', '.join(f'{k}={v}' for k, v in settings.items())}):\n  "
+            problems.append(f"parameter set {index} ({shown}):\n  "
                             + str(err).replace("\n", "\n  ") + "\n  narrow that input's distribution to values "
                             "the scenario allows")
             continue
@@ -293,6 +316,30 @@ def sobol_first_order(quantiles: np.ndarray, means: np.ndarray, seed: int = 0) -
     return shares, float(shares.sum())
 
 
+def sets_to_rank(inputs: int) -> int:
+    """The fewest parameter sets whose rank regression ranks ``inputs`` inputs: ``inputs`` + 1 +
+    the fewest degrees of freedom left with which an answer no input moves would reach an R² of
+    :data:`CHANCE_R2` in at most :data:`CHANCE_LEVEL` of runs (R² ~ Beta(inputs/2, df/2); see the
+    module text). 8 for one input, 12 for two, 21 for five."""
+    df = 1
+    while stats.beta.sf(CHANCE_R2, inputs / 2, df / 2) > CHANCE_LEVEL:
+        df += 1
+    return inputs + 1 + df
+
+
+def too_few_to_rank(sets: int, inputs: int) -> str:
+    """"" when ``sets`` parameter sets are enough to rank ``inputs`` inputs (:func:`sets_to_rank`),
+    else why they are not ranked and how many sets would do, in the words of a table cell."""
+    needed = sets_to_rank(inputs)
+    return "" if sets >= needed else f"too few parameter sets to rank the inputs (run {SETS_OPTION} {needed} or more)"
+
+
+NOT_VARYING = "the same in every parameter set"
+"""Why a metric's inputs are not ranked when its set means are all equal (``not_ranked``)."""
+NOT_MEASURED = "not measured in every parameter set"
+"""Why they are not ranked when some set has no value of it (e.g. a mean wait where nothing was assessed)."""
+
+
 def rank_inputs(plan: UncertaintyPlan, per_replication: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
     """One row per metric × input: the input's first-order share of the metric's input variance
     (the squared standardised rank regression coefficient, :func:`rank_regression`), the
@@ -300,25 +347,30 @@ def rank_inputs(plan: UncertaintyPlan, per_replication: pd.DataFrame, metrics: S
     sequence of at least 6 sets, its first-order Sobol index (:func:`sobol_first_order`; else NaN);
     its distribution as the scenario writes it (``distribution``) and in the input's own unit
     (``distribution_shown``, as :func:`inputs_shown` gives it), and its source.
-    With no more sets than inputs + 1 the regression has no degree of freedom left: every share is NaN."""
+    Where the inputs are not ranked for a metric, its shares, R² and ranks are empty and
+    ``not_ranked`` says why: too few sets for the regression (:func:`too_few_to_rank`; the Sobol
+    index is still given), :data:`NOT_VARYING` or :data:`NOT_MEASURED`; else it is ""."""
     rows = []
     nothing = np.full(len(plan.inputs), math.nan)
     for metric in metrics:
         if metric not in per_replication:
             continue
         means = _matrix(per_replication, metric).mean(axis=1)
-        if not np.all(np.isfinite(means)) or np.ptp(means) == 0 or len(means) <= len(plan.inputs) + 1:
-            (shares, r2), sobol = (nothing, math.nan), nothing  # no spread, or too few sets to fit the regression
-        else:
-            shares, r2 = rank_regression(plan.quantiles, means)
-            sobol = sobol_first_order(plan.quantiles, means)[0] if plan.sampler == "sobol" and len(means) >= 6 else nothing
-        order = stats.rankdata(-np.nan_to_num(shares, nan=-1.0), method="min")
+        measured = bool(np.all(np.isfinite(means)))
+        varies = measured and np.ptp(means) > 0
+        why = too_few_to_rank(len(means), len(plan.inputs)) if varies else NOT_VARYING if measured else NOT_MEASURED
+        shares, r2 = (nothing, math.nan) if why else rank_regression(plan.quantiles, means)
+        sobol = (sobol_first_order(plan.quantiles, means)[0] if varies and plan.sampler == "sobol" and len(means) >= 6
+                 else nothing)
+        order = [pd.NA] * len(plan.inputs) if why else stats.rankdata(-shares, method="min")
         for k, i in enumerate(plan.inputs):
             rows.append({"metric": metric, "input": i.label, "first_order": float(shares[k]), "r_squared": r2,
-                         "rank": int(order[k]), "distribution": i.spec.describe(), "source": i.spec.source,
-                         "sobol_first_order": float(sobol[k]), "distribution_shown": i.spec.describe(i.keys[0])})
-    return pd.DataFrame(rows, columns=["metric", "input", "first_order", "r_squared", "rank", "distribution", "source",
-                                       "sobol_first_order", "distribution_shown"])
+                         "rank": order[k], "distribution": i.spec.describe(), "source": i.spec.source,
+                         "sobol_first_order": float(sobol[k]), "distribution_shown": i.spec.describe(i.keys[0]),
+                         "not_ranked": why})
+    table = pd.DataFrame(rows, columns=["metric", "input", "first_order", "r_squared", "rank", "distribution", "source",
+                                        "sobol_first_order", "distribution_shown", "not_ranked"])
+    return table.astype({"rank": "Int64"})  # empty where not ranked
 
 
 def review_fte(scenario: Scenario, metrics: Mapping[str, float], seconds: float) -> float:
@@ -347,7 +399,8 @@ def summarise_by_year(plan: UncertaintyPlan, years: pd.DataFrame, metrics: Seque
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per calendar year of :func:`year_table`: :func:`summarise` of ``metrics`` (with ``period``
     and ``days`` columns first, and the input that matters most with its share: ``driver``,
-    ``driver_share``, empty when :func:`why_no_input_named` says why) and :func:`rank_inputs` (with ``period``)."""
+    ``driver_share``, empty when :func:`why_no_input_named` or ``not_ranked`` (as in
+    :func:`rank_inputs`) says why) and :func:`rank_inputs` (with ``period``)."""
     summaries, rankings = [], []
     for label in dict.fromkeys(years.period):
         mine = years[years.period == label]
@@ -358,6 +411,7 @@ def summarise_by_year(plan: UncertaintyPlan, years: pd.DataFrame, metrics: Seque
                  for metric, row in summary.set_index("metric").iterrows()]
         summary["driver"] = [top.loc[m, "input"] if ok else "" for m, ok in zip(summary.metric, named)]
         summary["driver_share"] = [top.loc[m, "first_order"] if ok else math.nan for m, ok in zip(summary.metric, named)]
+        summary["not_ranked"] = summary.metric.map(ranking.drop_duplicates("metric").set_index("metric").not_ranked)
         summary.insert(0, "days", float(mine.days.iloc[0]))
         summary.insert(0, "period", label)
         ranking.insert(0, "period", label)

@@ -5,6 +5,10 @@ with their unit so that a reader never has to guess: ``28.4s``, ``5min``, ``7.5h
 ``2w``, ``3y``; ``370/day``, ``291273/year``, ``12/h``. A year is 365.25 days, so that an
 annual volume spread over a year of simulated time comes back whole.
 
+Written back for a reader: :func:`duration_text` (a deadline or lead time: 72 h, 91 d), with
+numbers in :func:`plain_number` (never scientific notation), the rules :mod:`capsim.words`
+and the SLA names of :mod:`capsim.metric_names` use.
+
 >>> parse_duration("28.4s")
 28.4
 >>> parse_duration("7.5h")
@@ -115,6 +119,33 @@ def _daily(seconds: float, text: object) -> float:
     if not 0 <= seconds <= SECONDS_PER_DAY:
         raise UnitError(f"{text!r} is not a daily cap: it must be between 0h/day and 24h/day, e.g. 4h/day, or none")
     return seconds
+
+
+def round_sig(x: float, digits: int = 2) -> float:
+    """``x`` rounded to ``digits`` significant figures (whole numbers stay whole above 100)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, -int(math.floor(math.log10(abs(x)))) + digits - 1)
+
+
+def plain_number(x: float, digits: int = 3) -> str:
+    """``x`` to ``digits`` significant figures as ``:g`` writes them (no trailing zeros), but never
+    in scientific notation: 1,230; 0.0412; 130; 26."""
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    rounded = round_sig(x, digits)
+    places = max(0, digits - 1 - int(math.floor(math.log10(abs(rounded)))))
+    text = f"{rounded:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def duration_text(seconds: float) -> str:
+    """A scenario duration (a deadline, a lead time) for labels: 72 h, 30 min, 2 d."""
+    if seconds > 4 * SECONDS_PER_DAY and seconds % SECONDS_PER_DAY == 0:
+        return f"{plain_number(seconds / SECONDS_PER_DAY, 6)} d"
+    if seconds >= SECONDS_PER_HOUR:
+        return f"{plain_number(seconds / SECONDS_PER_HOUR, 6)} h"
+    return f"{plain_number(seconds / 60, 6)} min"
 
 
 def format_duration(seconds: float) -> str:

@@ -18,6 +18,11 @@ Each kind of number has one rule here:
 - differences: :func:`signed` (a true minus sign; shares in percentage points);
 - intervals: :func:`interval` (``95% CI a to b``, clipped to the metric's range).
 
+Items and SLAs are named by :func:`items_words` and :func:`sla_words` ("urgent reports within
+24 h"), and deadlines written by :func:`duration_text` with :func:`plain_number` and
+:func:`round_sig`; these live below, in :mod:`capsim.metric_names` and :mod:`capsim.units`, so
+that the staffing solver's notes name a service level as the tables do, and are re-exported here.
+
 Why it is one module: these rules lean on each other (a value's text is a count's, a share's or
 a duration's; an interval shares its estimate's decimals and unit), and a reader compares numbers
 across outputs only if one module writes them all; split, two copies of a rule would drift.
@@ -29,9 +34,9 @@ import datetime as dt
 import math
 from typing import Any
 
-from capsim.metric_names import BACKLOG_WORDS, backlog_words
+from capsim.metric_names import BACKLOG_WORDS, backlog_words, items_words, referrals_only, sla_words
 from capsim.metrics import metric_range
-from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from capsim.units import SECONDS_PER_HOUR, duration_text, plain_number, round_sig
 
 NBSP = "\u00a0"
 """A no-break space: keeps a number and its unit on one line of a wrapped title."""
@@ -44,13 +49,6 @@ CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "AUD": "A$", "CAD": "
 
 
 # --------------------------------------------------------------------------- counts and shares
-
-
-def round_sig(x: float, digits: int = 2) -> float:
-    """``x`` rounded to ``digits`` significant figures (whole numbers stay whole above 100)."""
-    if x == 0 or not math.isfinite(x):
-        return x
-    return round(x, -int(math.floor(math.log10(abs(x)))) + digits - 1)
 
 
 def how_many(n: int, noun: str, plural: str | None = None) -> str:
@@ -101,17 +99,6 @@ def _share_digits(x: float, digits: int) -> str:
         digits += 1
         text = f"{100 * x:.{digits}f}"
     return text
-
-
-def plain_number(x: float, digits: int = 3) -> str:
-    """``x`` to ``digits`` significant figures as ``:g`` writes them (no trailing zeros), but never
-    in scientific notation: 1,230; 0.0412; 130; 26."""
-    if x == 0 or not math.isfinite(x):
-        return f"{x:g}"
-    rounded = round_sig(x, digits)
-    places = max(0, digits - 1 - int(math.floor(math.log10(abs(rounded)))))
-    text = f"{rounded:,.{places}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # --------------------------------------------------------------------------- durations
@@ -190,15 +177,6 @@ def period_words(first: dt.date, last: dt.date, days: float) -> str:
     start = f"{first.day} {first:%b}" + ("" if first.year == last.year else f" {first.year}")
     length = "1 day" if days == 1 else f"{plain_number(days)} days"
     return f"{start}\u2013{last.day} {last:%b} {last.year} ({length})"
-
-
-def duration_text(seconds: float) -> str:
-    """A scenario duration (a deadline, a lead time) for labels: 72 h, 30 min, 2 d."""
-    if seconds > 4 * SECONDS_PER_DAY and seconds % SECONDS_PER_DAY == 0:
-        return f"{plain_number(seconds / SECONDS_PER_DAY, 6)} d"
-    if seconds >= SECONDS_PER_HOUR:
-        return f"{plain_number(seconds / SECONDS_PER_HOUR, 6)} h"
-    return f"{plain_number(seconds / 60, 6)} min"
 
 
 def seconds_text(seconds: float) -> str:
@@ -293,14 +271,6 @@ def metric_words(metric: str, scenario: Any = None) -> str:
     units (:func:`value_text`: "3.2 days", "45 min"): without the unit in brackets, which would
     then contradict them ("Mean wait before assessment", not "... (h)")."""
     return metric_label(metric, scenario).removesuffix(" (h)")
-
-
-def sla_words(scenario: Any, priority: str, team: str | None = None) -> str:
-    """An SLA in plain words: what its items are and their deadline, "reports within 72 h", and
-    the team in brackets when given ("reports within 72 h (analysts)")."""
-    sla = next(x for x in scenario.sla if x.priority == priority)
-    text = f"{items_words(scenario, priority)} within {duration_text(sla.within)}"
-    return f"{text} ({team.replace('_', ' ')})" if team else text
 
 
 def grant_sla_names(scenarios: Any) -> dict[str, str]:
@@ -423,43 +393,3 @@ def difference_text(metric: str, value: float) -> str:
     """A metric's difference for a title: :func:`signed`, with " points" for shares."""
     share = is_share(metric)
     return signed(value, share) + (" points" if share else "")
-
-
-# --------------------------------------------------------------------------- items
-
-
-UNIT_PLURALS = {"report": "reports", "image": "images", "video": "videos"}
-"""What a reader calls many items of each unit."""
-
-
-def referrals_only(scenario: Any, priority: str) -> bool:
-    """Whether only referrals between teams have ``priority`` (no stream's items, :func:`items_words`
-    "referrals"): the whole run's ``sla_<priority>``, of the streams' items, then has none, and
-    each team's ``sla_<priority>_<team>`` counts them."""
-    return not _classifier_queue(scenario, priority) and not any(priority in s.own_priorities for s in scenario.demand)
-
-
-def _classifier_queue(scenario: Any, priority: str | None) -> bool:
-    """Whether ``priority`` is a queue of the scenario's classifier (its streams' items, relabelled)."""
-    classifier = scenario.tooling.classifier
-    return classifier.enabled and priority in (classifier.positive_priority, classifier.negative_priority)
-
-
-def items_words(scenario: Any, priority: str | None = None) -> str:
-    """What a reader calls the items of ``priority`` in ``scenario``: "reports", "images",
-    "videos", "items" when the streams at that priority are of several units, "referrals" when
-    only referrals between teams have it. The priority
-    is named only where the scenario has several SLAs to tell apart ("urgent reports",
-    "high-priority reports"); a classifier's queues are named by what it did ("items the
-    classifier flagged", "items the classifier did not flag")."""
-    if _classifier_queue(scenario, priority):
-        classifier = scenario.tooling.classifier
-        units = {s.unit for s in scenario.demand}
-        noun = UNIT_PLURALS[next(iter(units))] if len(units) == 1 else "items"
-        return f"{noun} the classifier {'flagged' if priority == classifier.positive_priority else 'did not flag'}"
-    streams = [s for s in scenario.demand if priority is None or priority in s.own_priorities]
-    units = {s.unit for s in streams}
-    noun = UNIT_PLURALS[next(iter(units))] if len(units) == 1 else "items" if units else "referrals"
-    if priority is None or len({x.priority for x in scenario.sla}) < 2:
-        return noun
-    return f"{priority} {noun}" if priority == "urgent" else f"{priority}-priority {noun}"

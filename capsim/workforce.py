@@ -641,6 +641,19 @@ def headcount_fte(team: Team, headcount: int) -> float:
     return sum(h * pattern_fte(team, p) for p, h in enumerate(pattern_headcounts(team, headcount)))
 
 
+def affordable_headcount(team: Team, fte: float) -> int:
+    """The most analysts (seats; with shift patterns, heads) ``team`` can have whose contracted
+    FTE (:func:`headcount_fte`) is at most ``fte`` (e.g. a yearly salary budget over one FTE's
+    annual cost): the analysts already on the patterns hires do not join priced at their own
+    patterns' FTE, and every other seat at the FTE of the pattern hires join (the first,
+    :func:`pattern_headcounts`; one roster: :func:`people_per_seat`). 0 when ``fte`` does not
+    pay for those already on the other patterns."""
+    kept = 0 if team.shifts is None else sum(pattern_headcounts(team, 0)[1:])
+    joined = people_per_seat(team) if team.shifts is None else pattern_fte(team, 0)
+    left = fte - headcount_fte(team, kept)
+    return 0 if left < -1e-9 else kept + math.floor(left / joined + 1e-9)
+
+
 def fte(plan: ShiftPlan, t0: float, t1: float) -> float:
     """Mean contracted FTE in post over [t0, t1) (seconds) in a team's shift plan: each analyst in
     post counts their FTE (a seat of one roster: :func:`people_per_seat`; a shift pattern's

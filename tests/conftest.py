@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,10 @@ from capsim import experiment
 from capsim.engine import simulate_replication
 from capsim.records import Replication
 from capsim.scenario import Scenario, load_scenario
+
+# pytest-xdist's workers inherit COLUMNS=80, which capsim honours for piped output (as a user's COLUMNS
+# should be): the tests set every width they need themselves, so each sees what a plain pipe gets.
+os.environ.pop("COLUMNS", None)
 
 
 def mmc(servers: int, mean_service: float, rho: float, *, days: float = 10, warmup_days: float = 1,

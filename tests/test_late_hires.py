@@ -56,7 +56,7 @@ def test_the_grant_plan_its_note_and_its_table_tell_the_same_dates_and_service_l
     # one service level: the table's is the plan's as it can happen, which is the note's
     row = sized.table.set_index("year").loc["2027/28"]
     assert row.sla_normal == pytest.approx(float(np.nanmean(year.evaluation.sla["normal"])), abs=1e-12)
-    assert f"sla_normal {np.nanmean(year.evaluation.sla['normal']):.0%} (" in year.note
+    assert f"{np.nanmean(year.evaluation.sla['normal']):.0%} of reports within 72 h (" in year.note
     assert row.sla_normal < 0.9 and not year.met and not sized.attainable
 
 

@@ -155,12 +155,13 @@ def test_elements_that_share_a_name_keep_their_index(folder):
         "routed.yaml (extends parent.yaml): routing.0.share: Input should be less than or equal to 1 (got 2)"]
 
 
-def test_two_teams_of_one_name_are_each_given_by_index(folder):
-    """``workforce.analysts`` would name the first: the bad second one is ``workforce.1``."""
+def test_two_teams_of_one_name_are_refused_before_their_values(folder):
+    """``workforce.analysts`` could name neither of two teams called analysts: the name given twice
+    is the problem reported (tests/test_duplicate_names.py), not the bad headcount of the second."""
     duplicated = PARENT.replace("  - team: police\n    headcount: 1", "  - team: analysts\n    headcount: -1")
     (folder / "twice.yaml").write_text(duplicated.replace("    team: police\n", ""), encoding="utf-8")
     assert refused(folder, "validate", "twice.yaml") == [
-        "twice.yaml: workforce.1.headcount: Input should be greater than or equal to 0 (got -1)"]
+        "twice.yaml: workforce: team 'analysts' is defined twice; names must be unique, so list each team once"]
 
 
 def test_a_routing_rule_is_given_by_index_even_when_its_priority_is_its_own(folder):

@@ -92,8 +92,8 @@ def test_an_impossible_sla_is_left_out_and_the_others_planned_for():
     assert len(plan.staffing) > 1  # hires are planned as the work grows
     for p in plan.periods:
         assert p.left_out == ("urgent",)
-        assert "the roster makes sla_urgent impossible" in p.note
-        assert "leaves sla_urgent out and plans the headcount for sla_normal" in p.note
+        assert "the roster makes the target for urgent images within 24 h impossible" in p.note
+        assert "leaves urgent images within 24 h out and plans the headcount for normal-priority images within 72 h" in p.note
         assert not p.met  # not every target: the plan says so
         assert np.nanmean(p.evaluation.sla["normal"]) >= 0.9 > np.nanmean(p.evaluation.sla["urgent"])
     table = plan.table()
@@ -112,7 +112,8 @@ def test_the_command_plans_around_an_impossible_sla_and_exits_3(tmp_path):
     result = CliRunner().invoke(app, ["staff", str(path), "--period", "month", "--max", "8", "-r", "2",
                                       "--confidence", "0.5", "--out", str(tmp_path / "o")])
     assert result.exit_code == 3, result.output
-    assert "so the plan leaves sla_urgent out and plans the headcount for sla_normal" in result.output
+    assert ("so the plan leaves urgent images within 24 h out and plans the headcount for normal-priority images "
+            "within 72 h") in " ".join(result.output.split())
     assert "—" not in result.output.split("period 1:")[0]  # a need is shown, not a dash
 
 

@@ -252,7 +252,8 @@ def test_a_service_level_only_referrals_have_is_judged_at_the_team_they_go_to():
     judge investigation's sla_high_investigation instead of saying no outcome is known."""
     from capsim.experiment import simulate
     from capsim.report.findings import headline_findings
-    from capsim.report.years import sla_measures, year_columns
+    from capsim.report.years import year_columns
+    from capsim.charts.by_year import sla_measures
 
     scenario = load_scenario(bundled.path("police-unit"), ["clock.horizon=120d"])
     assert [(sla.priority, metric, team) for sla, metric, team in sla_measures(scenario)] == [

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,10 +24,11 @@ from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, headroom
-from capsim.charts.style import MUTED, OKABE_ITO, PALETTE, apply_style, legend_above, new_figure, styled
+from capsim.charts.style import (MUTED, OKABE_ITO, PALETTE, apply_style, footer_height, legend_above, new_figure, styled,
+                                 title_height)
 from capsim.periods import calendar_periods
 from capsim.units import SECONDS_PER_DAY
-from capsim.words import count_words, duration_text, items_words, percent
+from capsim.words import count_words, duration_text, items_words, percent, referrals_only
 from capsim.workforce import seat_steps
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -128,6 +129,33 @@ def sla_staff_words(scenario: Scenario, priorities: list[str]) -> str:
     return staff_words(scenario, list(teams))
 
 
+def sla_measures(s: Scenario) -> list[tuple[Any, str, str]]:
+    """The service levels the findings and this chart judge, each as (its SLA, the metric, the team
+    or ""): the streams' own items (``sla_<priority>``), or, for a priority only referrals have
+    (:func:`capsim.words.referrals_only`), the share at each team the routing refers them to with
+    it (``sla_<priority>_<team>``)."""
+    measures = []
+    for sla in s.sla:
+        if referrals_only(s, sla.priority):
+            teams = dict.fromkeys(r.to for r in s.routing if r.priority == sla.priority)
+            measures += [(sla, f"sla_{sla.priority}_{team}", team) for team in teams]
+        else:
+            measures.append((sla, f"sla_{sla.priority}", ""))
+    return measures
+
+
+def measure_words(s: Scenario, sla: Any, team: str) -> str:
+    """The items a measure of :func:`sla_measures` counts: "high-priority referrals at team
+    investigation", or the streams' items of the SLA's priority."""
+    return items_words(s, sla.priority) + (f" at team {team}" if team else "")
+
+
+def measure_staff_words(s: Scenario, sla: Any, team: str) -> str:
+    """The staff the level of a measure of :func:`sla_measures` holds for: that team's
+    (:func:`staff_words`), or the intake teams' (:func:`sla_staff_words`)."""
+    return staff_words(s, [team]) if team else sla_staff_words(s, [sla.priority])
+
+
 def first_missed(result: SimulationResult, priority: str, metric: str | None = None) -> str | None:
     """The first calendar period whose mean share of ``priority`` items within the deadline is below
     its target (its period label), a part year of four weeks or more (:func:`year_labels`) included:
@@ -147,23 +175,24 @@ def by_year(result: SimulationResult) -> Figure:
     labels = year_labels(result)
     periods = list(labels)
     x = np.arange(len(periods))
-    slas = [sla for sla in s.sla if f"sla_{sla.priority}" in set(result.period_summary.metric)]
+    measured = set(result.period_summary.metric)
+    slas = [(sla, metric, team) for sla, metric, team in sla_measures(s) if metric in measured]
     compared = year_labels(result, HEADLINE_PERIOD_DAYS)
     parts = []
-    for sla in slas:
-        rows = year_rows(result, f"sla_{sla.priority}")
-        rows = rows[rows.index.isin(compared)]
-        what = f"{items_words(s, sla.priority)} assessed within {duration_text(sla.within)}"
+    for sla, metric, team in slas:
+        rows = year_rows(result, metric)
+        rows = rows[rows.index.isin(compared) & rows["mean"].notna()]  # a year with no such item known says nothing
+        what = f"{measure_words(s, sla, team)} assessed within {duration_text(sla.within)}"
         if rows.empty:
-            parts.append(f"{what.capitalize()}, by calendar year (no year of three months or more measured)")
+            parts.append(f"{what.capitalize()}: no item's outcome known in any year of three months or more")
             continue
         first, last = rows["mean"].iloc[0], rows["mean"].iloc[-1]
         change = (f"{percent(first, 1 if first > 0.99 else 0)} in {labels[rows.index[0]]} to "
                   f"{percent(last, 1 if last > 0.99 else 0)} in {labels[rows.index[-1]]}" if len(rows) > 1
                   else f"{percent(last, 1 if last > 0.99 else 0)} in {labels[rows.index[-1]]}")
-        missed = first_missed(result, sla.priority)
+        missed = first_missed(result, sla.priority, metric)
         verdict = (f"the {percent(sla.target)} target is first missed in {labels[missed]}" if missed
-                   else f"the {percent(sla.target)} target is met every year")
+                   else f"the {percent(sla.target)} target is met on average every year")
         parts.append(f"{what.capitalize()}: {change}; {verdict}")
     backlog = year_rows(result, "backlog_mean")
     kept = backlog[backlog.index.isin(compared)]
@@ -171,27 +200,28 @@ def by_year(result: SimulationResult) -> Figure:
         f"Items waiting, averaged over each year: {count_words(kept['mean'].iloc[0])} in {labels[kept.index[0]]} to "
         f"{count_words(kept['mean'].iloc[-1])} in {labels[kept.index[-1]]}" if len(kept) > 1 else
         "Items waiting, averaged over each calendar year")
-    staff = sla_staff_words(s, [sla.priority for sla in slas[:2]])
+    staff = " and ".join(filter(None, dict.fromkeys(measure_staff_words(s, sla, team) for sla, _, team in slas[:2])))
     if parts and staff:  # the levels hold only for the staff assumed: said where the title is quoted
         title += f", with {staff}"
 
-    with styled():
-        fig = new_figure(7.2 if slas else 5.0)
+    footer = footer_text([s], result.seed, result.replications)
+    with styled():  # the panels keep their height however long the title and footer wrap
+        fig = new_figure((5.4 if slas else 3.2) + title_height(title) + footer_height(footer))
         grid = fig.add_gridspec(2 if slas else 1, 1, height_ratios=[1.3, 1] if slas else [1])
         axes = [fig.add_subplot(grid[i]) for i in range(2 if slas else 1)]
         if slas:
             ax = axes[0]
-            for i, sla in enumerate(slas):
-                rows = year_rows(result, f"sla_{sla.priority}")
+            for i, (sla, metric, team) in enumerate(slas):
+                rows = year_rows(result, metric)
                 colour = PALETTE[i % len(PALETTE)]
-                _points(ax, x, rows, colour, f"{items_words(s, sla.priority)} within {duration_text(sla.within)}")
+                _points(ax, x, rows, colour, f"{measure_words(s, sla, team)} within {duration_text(sla.within)}")
                 ax.axhline(sla.target, color=OKABE_ITO["vermillion"] if i == 0 else colour, linestyle="--",
                            linewidth=1.8, label=f"target {percent(sla.target)}")
             ax.yaxis.set_major_formatter(PercentTicks())
-            low = np.nanmin([year_rows(result, f"sla_{x.priority}")[["mean", "ci_low"]].min().min() for x in slas]
-                            + [min(x.target for x in slas)])
+            low = np.nanmin([year_rows(result, metric)[["mean", "ci_low"]].min().min() for _, metric, _ in slas]
+                            + [min(sla.target for sla, _, _ in slas)])
             ax.set_ylim(max(0.0, low - 0.05), 1.02)
-            ax.set_ylabel("Share within deadline")
+            ax.set_ylabel("Share within\ndeadline")
             ax.set_xticks(x, [labels[p] for p in periods])
             ax.set_xlim(-0.5, len(periods) - 0.5)
             ax.grid(axis="x", visible=False)
@@ -207,7 +237,8 @@ def by_year(result: SimulationResult) -> Figure:
         ax.grid(axis="x", visible=False)
         ax.set_title(f"Items waiting, all teams, averaged over each year (exact); mean and 95% CI of "
                      f"{result.replications} replications", loc="left", fontsize=12, color=MUTED)
-        apply_style(fig, title, footer_text([s], result.seed, result.replications))
+        fig.align_ylabels(axes)
+        apply_style(fig, title, footer)
     return fig
 
 

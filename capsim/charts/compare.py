@@ -16,18 +16,34 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, PALETTE, apply_style, new_figure, styled
 from capsim.metric_names import metric_range
+from capsim.scenario import Scenario, step_into
 from capsim.side_effects import SIDE_EFFECT_DESCRIPTIONS
-from capsim.words import count_words, difference_text, is_share, metric_label, plain_number, value_text
+from capsim.sources import figure_origin, short_org
+from capsim.words import count_words, difference_text, is_share, metric_label, percent, plain_number, value_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
 
 
-COMPARE_METRICS = ["backlog_mean", "wait_mean", "time_to_assessment_p90", "expired", "utilisation",
-                   "victim_id_hours", *SIDE_EFFECT_DESCRIPTIONS]
+COMPARE_METRICS = ["backlog_mean", "wait_mean", "time_to_assessment_p90", "expired", "utilisation_usable",
+                   "utilisation", "victim_id_hours", *SIDE_EFFECT_DESCRIPTIONS]
 """Metrics compared by default (each SLA metric is added after ``time_to_assessment_p90``; the
 tools' side effects come last, beside what they save). The backlog is the time average
-(``backlog_mean``), never the end-of-run snapshot, which depends on the weekday a run ends."""
+(``backlog_mean``), never the end-of-run snapshot, which depends on the weekday a run ends.
+Utilisation of usable hours (up to the exposure cap) comes before that of rostered hours, which
+alone would read as analysts half idle when they work at the cap (:func:`usable_first`)."""
+
+
+TOOL_SETTINGS: dict[str, tuple[tuple[str, str], ...]] = {
+    "synthetic_detector": (("fpr", "the detector flags {} of real items as AI-generated"),
+                           ("tpr", "{} of AI-generated items")),
+    "classifier": (("recall", "the classifier flags {} of criminal items"),),
+}
+"""Per tool whose side effect can headline a comparison (:func:`headline_tool`): the settings
+that side effect follows from (shares between 0 and 1), each with the words its share fills in.
+The detector's false positives are the real-victim referrals it loses (and most of the hours it
+saves); its true positives the synthetic referrals it avoids. The classifier's recall sets the
+criminal items it misses."""
 
 
 def default_comparison_metrics(results: Sequence[SimulationResult]) -> list[str]:
@@ -87,6 +103,8 @@ def scenario_labels(results: Sequence[SimulationResult]) -> list[str]:
 def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | None = None) -> Figure:
     """Scenario comparison: each metric per scenario with its 95% CI (left), and the paired
     difference against the first scenario with its 95% CI (right)."""
+    if metrics is not None:
+        metrics = usable_first(metrics, set.intersection(*(set(r.per_replication.columns) for r in results)))
     table = paired_differences(results, metrics)
     metrics = list(dict.fromkeys(table.metric))
     names = scenario_labels(results)
@@ -94,6 +112,9 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
     colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
     lead = metrics[0]
     title = _comparison_finding(table, names, lead)
+    tool = headline_tool(table, names)
+    if tool is not None:
+        title += ", " + tool_assumptions(results[1].scenario, tool)
 
     with styled():
         fig = new_figure(1.6 + 1.15 * len(metrics) + 0.3 * len(names))
@@ -133,6 +154,56 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
         apply_style(fig, title, footer_text([r.scenario for r in results], results[0].seed, results[0].replications))
         _fit_titles(fig, titles)
     return fig
+
+
+def usable_first(metrics: Sequence[str], available: set[str]) -> list[str]:
+    """``metrics`` with the utilisation of usable hours (``utilisation_usable``, per team
+    ``utilisation_usable_<team>``) just before each utilisation of rostered hours, where
+    ``available`` has it: the rostered share alone reads "half idle" for analysts at the cap."""
+    out: list[str] = []
+    for m in metrics:
+        usable = m.replace("utilisation", "utilisation_usable", 1)
+        if m.startswith("utilisation") and not m.startswith("utilisation_usable") and usable in available:
+            out.append(usable)
+        out.append(m)
+    return list(dict.fromkeys(out))
+
+
+def headline_tool(table: pd.DataFrame, names: list[str]) -> str | None:
+    """The tool whose side effect headlines the comparison of two runs (:func:`_side_effect_finding`):
+    ``synthetic_detector`` where the second run loses real-victim referrals, ``classifier`` where it
+    misses harmful items; None otherwise (or with more than two runs)."""
+    if len(names) != 2:
+        return None
+    rows = table[table.scenario == names[1]].set_index("metric")
+    if "referrals_lost_real" in rows.index and rows.loc["referrals_lost_real", "diff"] > 0:
+        return "synthetic_detector"
+    if "harmful_missed" in rows.index and rows.loc["harmful_missed", "diff"] > 0:
+        return "classifier"
+    return None
+
+
+def tool_assumptions(scenario: Scenario, tool: str) -> str:
+    """The settings of ``scenario``'s ``tool`` that its side effect follows from
+    (:data:`TOOL_SETTINGS`), in words and with where each comes from: "assuming the detector flags
+    25% of real items as AI-generated (fpr 0.25, an assumption) and 75% of AI-generated items
+    (tpr 0.75, from arXiv 2602.07814)" — the publisher of the figure it was read from (of those it
+    is derived from) where the scenario writes ``{figure: id}`` (the report's assumptions table
+    gives the figure), else an assumption. Shares in %, settings as written (0 to 1)."""
+    section = getattr(scenario.tooling, tool)
+    points = getattr(section, "operating_points", None)
+    chosen, at = (section, ["tooling", tool]) if points is None else (
+        points[section.threshold], ["tooling", tool, "operating_points", str(section.threshold)])
+    parts = []
+    for name, words in TOOL_SETTINGS[tool]:
+        value = getattr(chosen, name)
+        raw = scenario.source
+        for part in [*at, name]:
+            raw = step_into(raw, part)[1]
+        source = (f", from {short_org(figure_origin(str(raw['figure']))[0])}"
+                  if isinstance(raw, dict) and "figure" in raw else ", an assumption")
+        parts.append(f"{words.format(percent(value))} ({name} {value:g}{source})")
+    return "assuming " + " and ".join(parts)
 
 
 PANEL_CHARS = 42
@@ -202,9 +273,11 @@ def _comparison_finding(table: pd.DataFrame, names: list[str], lead: str) -> str
 
 
 def _side_effect_finding(table: pd.DataFrame, names: list[str]) -> str | None:
-    """With two runs where the second's tool has a side effect, the title names the saving and
-    the side effect together (paired means): a tool's saving never stands alone."""
-    if len(names) != 2:
+    """With two runs where the second's tool has a side effect (:func:`headline_tool`), the title
+    names the saving and the side effect together (paired means): a tool's saving never stands
+    alone. :func:`comparison` adds the tool's settings it follows from (:func:`tool_assumptions`)."""
+    tool = headline_tool(table, names)
+    if tool is None:
         return None
     rows = table[table.scenario == names[1]].set_index("metric")
 
@@ -218,7 +291,7 @@ def _side_effect_finding(table: pd.DataFrame, names: list[str]) -> str | None:
         given.append(metric)
         return f" ({words[0]}–{words[1]})"
 
-    if "referrals_lost_real" in rows.index and rows.loc["referrals_lost_real", "diff"] > 0:
+    if tool == "synthetic_detector":
         lost = rows.loc["referrals_lost_real", "diff"]
         text = (f"{names[1]}: {count_words(lost)}{ci('referrals_lost_real')} real-victim referrals lost to the "
                 "detector's false positives")
@@ -232,8 +305,6 @@ def _side_effect_finding(table: pd.DataFrame, names: list[str]) -> str | None:
             text += (f"; {n}{ci('referrals_avoided_synthetic')} synthetic referral{'' if n == '1' else 's'} avoided"
                      if avoided >= 0.5 else "; fewer than one synthetic referral avoided")
         return text + (" (paired means, 95% CIs)" if given else " (paired means)")
-    if "harmful_missed" in rows.index and rows.loc["harmful_missed", "diff"] > 0:
-        missed = ci("harmful_missed")
-        return (f"{names[1]}: the classifier misses {count_words(rows.loc['harmful_missed', 'diff'])}{missed} "
-                f"harmful items, which then wait behind every item it flags (paired mean{', 95% CI' if missed else ''})")
-    return None
+    missed = ci("harmful_missed")
+    return (f"{names[1]}: the classifier misses {count_words(rows.loc['harmful_missed', 'diff'])}{missed} "
+            f"harmful items, which then wait behind every item it flags (paired mean{', 95% CI' if missed else ''})")

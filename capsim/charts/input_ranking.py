@@ -26,7 +26,8 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
                   sets: int, replications: int, sampler: str = "lhs", period: str | None = None) -> Figure:
     """Bars of each uncertain input's first-order share of ``metric``'s input variance, largest at
     the top, with the metric's three 95% intervals in the subtitle; the footer names the sampler
-    and the ranking method used.
+    and the ranking method used. Where the inputs are not ranked (too few parameter sets, say) the
+    title says why (the ranking's ``not_ranked``) and each input reads "not ranked", with no bar.
 
     ``ranking`` and ``summary`` are :func:`capsim.uncertainty.rank_inputs` and
     :func:`capsim.uncertainty.summarise` tables (``uncertainty_ranking.csv``, ``uncertainty_summary.csv``),
@@ -47,7 +48,7 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
                 else words_value_text(metric, value, unit))
 
     if not math.isfinite(top.first_order):
-        title = f"{label}: no input moves it in these {sets} parameter sets"
+        title = f"{label}: {top.not_ranked}"
     elif (why := why_no_input_named(row)) == "negligible":
         title = f"The uncertain inputs barely move {inline} over this run: its spread is the luck of the draw"
     elif why == "unclear":
@@ -78,10 +79,13 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
         fig = new_figure(height)
         ax = fig.add_subplot(1, 1, 1)
         ys = np.arange(n)[::-1]
-        shares = np.nan_to_num(table.first_order.to_numpy(dtype=float))
+        found = table.first_order.to_numpy(dtype=float)
+        shares = np.nan_to_num(found)
         ax.barh(ys, shares, color=OKABE_ITO["blue"], height=0.6)
-        for y, value in zip(ys, shares):
-            ax.text(value, y, f"  {percent(estimated_share(value))}", va="center", fontsize=11)
+        for y, value in zip(ys, found):
+            ranked = math.isfinite(value)
+            ax.text(value if ranked else 0.0, y, f"  {percent(estimated_share(value))}" if ranked else "  not ranked",
+                    va="center", fontsize=11, color=None if ranked else MUTED)
         ax.set_yticks(ys, [f"{r.input}\n{r.distribution_shown}" for r in table.itertuples()])
         ax.set_ylim(-0.6, n - 0.4)
         ax.grid(axis="y", visible=False)

@@ -74,12 +74,13 @@ def _need_words(table: pd.DataFrame, needed: np.ndarray, period: str | None) -> 
 
 
 def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list, team: str, in_post: int | None,
-           sla_words: tuple[str, str], run_start: pd.Timestamp, period: str | None) -> str:
+           sla_words: tuple[str, str], run_start: pd.Timestamp, period: str | None, temporary: int = 0) -> str:
     """The staffing plan's title, each number said as what it is: the need the solver found, per
     period (:func:`_need_words`), the analysts in post at the start (and by how many they pass the
     largest need), and the plan's hires: the first hire-by date, with how many and how many
     hiring dates in all. ``hires`` is (hire-by date, analysts, period index) per hiring date, in
-    order; ``sla_words`` is :func:`_sla_words`'s."""
+    order; ``sla_words`` is :func:`_sla_words`'s; ``temporary``: how many of the hires are temporary
+    cover (:attr:`capsim.staffing.PeriodPlan.temporary`)."""
     doing, target_words = sla_words
     heads = table["headcount"].to_numpy(dtype=int)
     late_hires = "late_weeks" in table and bool((table["late_weeks"] > 0).any())  # then they, not the need, miss
@@ -101,7 +102,8 @@ def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list
         elif first_date < run_start:
             title += ", before the run starts"
         if len(hires) > 1:
-            title += f" (the first of {len(hires)} hiring dates; {sum(n for _, n, _ in hires)} hires in all)"
+            title += (f" (the first of {len(hires)} hiring dates; {sum(n for _, n, _ in hires)} hires in all"
+                      + (f", {temporary} of them temporary cover" if temporary else "") + ")")
     if (~met).any():
         title += f"; not met in {int((~met).sum())} of {len(table)} periods"
     return title
@@ -111,7 +113,9 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
                   team: str | None = None, most_tried: int | None = None) -> Figure:
     """A staffing plan: headcount planned per period as steps, the need per period as rings,
     with hire-by dates (top), and SLA attainment per period of the plan replayed, with its 95% CI
-    against the target (bottom).
+    against the target (bottom). Where hires are late, the seats actually in post until they start
+    are a dashed step under the planned one, the shortfall shaded (:func:`_in_post`); a plan whose
+    hires are all in time has neither.
 
     ``plan_table`` is :meth:`capsim.staffing.StaffingPlan.table` (or ``staffing_plan.csv``):
     per period, the seats in post in the plan, meeting every SLA in at least ``confidence``
@@ -140,8 +144,9 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     starts = pd.to_datetime(table["period_start"])
     ends = pd.to_datetime(table["period_end"]) + pd.Timedelta(days=1)  # period_end is the period's last day
     heads = table["headcount"].to_numpy(dtype=int)
-    changes = (table["change"].to_numpy(dtype=int) if "change" in table
-               else np.diff(heads, prepend=in_post if in_post is not None else heads[0]))
+    changes = (table["hires"].to_numpy(dtype=int) if "hires" in table else table["change"].to_numpy(dtype=int)
+               if "change" in table else np.diff(heads, prepend=in_post if in_post is not None else heads[0]))
+    temporary = table["temporary"].to_numpy(dtype=int) if "temporary" in table else np.zeros(len(table), dtype=int)
     hire_by = _plan_dates(table["hire_by"]) if "hire_by" in table else pd.Series(pd.NaT, index=table.index)
     met = table["met"].astype(bool).to_numpy() if "met" in table else np.ones(len(table), dtype=bool)
     confidence = float(table["confidence"].iloc[0]) if "confidence" in table else None
@@ -152,7 +157,8 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     hires = sorted((d, int(c), k) for k, (d, c) in enumerate(zip(hire_by, changes)) if c > 0 and pd.notna(d))
     needed = table["needed"].to_numpy(dtype=float)  # NaN where no headcount up to the bound meets the period
     impossible = np.isnan(needed)
-    title = _title(table, needed, met, hires, team, in_post, _sla_words(slas, scenario), run_start, period)
+    title = _title(table, needed, met, hires, team, in_post, _sla_words(slas, scenario), run_start, period,
+                   int(np.clip(np.diff(temporary, prepend=0), 0, None).sum()))
 
     vermillion, blue = OKABE_ITO["vermillion"], OKABE_ITO["blue"]
     with styled():
@@ -165,13 +171,23 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
             ax, sla_ax = fig.add_subplot(1, 1, 1), None
         x = np.append(starts.to_numpy(), ends.to_numpy()[-1])
         counted = "seats" if member is None or member.shifts is None else "analysts"
+        late = _in_post(table, starts, ends)
         ax.step(x, np.append(heads, heads[-1]), where="post", color=blue, linewidth=2.6,
-                label=f"headcount planned ({counted} in post)")
+                label=f"headcount planned ({counted}{'' if late is not None else ' in post'})")
+        if late is not None:  # hires late: the seats actually in post until they start, under the plan's
+            when, planned, in_post_now = late
+            orange = OKABE_ITO["orange"]
+            shade = ax.fill_between(when, in_post_now, planned, step="post", color=orange, alpha=0.25, linewidth=0)
+            # under the planned step (zorder 2), which hides it wherever all are in post
+            (dashed,) = ax.step(when, in_post_now, where="post", color=orange, linestyle="--", linewidth=2.2,
+                                zorder=1.9)
+            late_handle = (shade, dashed)
+            late_label = f"{counted} in post while hires are late (shaded: planned, not yet in post)"
         mids = starts + (ends - starts) / 2
         top = max(int(heads.max()), int(np.nanmax(needed, initial=0)), in_post or 0, 1)
         if len(table) <= 16:
-            for m, h, none in zip(mids, heads, impossible):  # "—": no headcount meets the target there
-                ax.text(m, h + 0.03 * top, "—" if none else f"{h}", ha="center", va="bottom", fontsize=11, color=blue,
+            for m, h, none, cover in zip(mids, heads, impossible, temporary):  # "—": no headcount meets it there
+                ax.text(m, h + 0.03 * top, "—" if none else f"{h}" + (f" ({cover} temp.)" if cover else ""), ha="center", va="bottom", fontsize=11, color=blue,
                         bbox=_BEHIND, zorder=4)
         ax.scatter(mids[~impossible], needed[~impossible], marker="o", s=44, facecolor="white", edgecolor=TEXT,
                    linewidth=1.6, zorder=5, label="needed: the fewest meeting the period")
@@ -205,6 +221,9 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         ax.set_title(f"Headcount planned per {period or 'period'} to meet every SLA in {share}{replications} "
                      f"replications{fte}", loc="left", fontsize=12, color=MUTED)
         handles, labels = ax.get_legend_handles_labels()
+        if late is not None:  # after the planned level: which line is which
+            handles.insert(1, late_handle)
+            labels.insert(1, late_label)
         if sla_ax is not None:
             ax.tick_params(labelbottom=False)
             colours = [OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"]]
@@ -251,6 +270,34 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
             legend_above(ax, handles, labels, ncols=ncols, raised=band_pt + 4)
         apply_style(fig, title, footer_text([scenario], seed, replications))
     return fig
+
+
+def _in_post(table: pd.DataFrame, starts: pd.Series,
+             ends: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Where hires are late, the seats (or analysts) planned and those actually in post, as steps
+    over the plan: (dates, planned, in post), each level holding from its date to the next, the last
+    date the plan's end. In post comes from ``in_post_at_start`` (the seats on a period's first day
+    in the plan as it can happen) and ``all_in_post_from`` (the day all planned are; empty: not
+    within the period), :attr:`capsim.staffing.PeriodPlan.short`. None where every period has its
+    seats in post from its first day (or the table, from an older capsim, does not say)."""
+    if "in_post_at_start" not in table:
+        return None
+    heads = table["headcount"].to_numpy(dtype=int)
+    at_start = table["in_post_at_start"].to_numpy(dtype=int)
+    if (at_start >= heads).all():
+        return None
+    full = _plan_dates(table["all_in_post_from"])
+    when, planned, in_post = [], [], []
+    for k in range(len(table)):
+        when.append(starts.iloc[k])
+        planned.append(heads[k])
+        in_post.append(at_start[k])
+        if at_start[k] < heads[k] and pd.notna(full.iloc[k]):
+            when.append(full.iloc[k])
+            planned.append(heads[k])
+            in_post.append(heads[k])
+    when.append(ends.iloc[-1])
+    return (pd.DatetimeIndex(when).to_numpy(), np.append(planned, planned[-1]), np.append(in_post, in_post[-1]))
 
 
 _BEHIND = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"}

@@ -124,6 +124,12 @@ def apply_style(fig: Figure, title: str, footer: str) -> Figure:
     return fig
 
 
+def title_height(title: str) -> float:
+    """Inches the title takes at the top of a chart once :func:`apply_style` wraps it: size a
+    figure with it, so that a long title does not squeeze the axes."""
+    return len(textwrap.wrap(title, TITLE_CHARS)) * 0.3
+
+
 def footer_lines(footer: str) -> list[str]:
     """The footer wrapped as :func:`apply_style` draws it, one string a line."""
     lines: list[str] = []

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from capsim.held_back import held_back_notes
 from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
-from capsim.report.years import sla_measures, year_findings
-from capsim.charts.by_year import sla_staff_words, staff_words
+from capsim.report.years import year_findings
+from capsim.charts.by_year import measure_staff_words, measure_words, sla_measures
 from capsim.charts.waits import all_items_words
-from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait, items_words,
+from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait,
                           metric_label, metric_words, percent, signed, wait_words)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,7 +68,7 @@ def headline_findings(result: SimulationResult) -> list[str]:
         row = _row(result, name)
         if row is None:
             continue
-        what = items_words(s, sla.priority) + (f" at team {team}" if team else "")
+        what = measure_words(s, sla, team)
         if not math.isfinite(row["mean"]):
             found.append(f"The outcome of no {what} is known, so the {duration_text(sla.within)} service level "
                          "cannot be judged.")
@@ -83,11 +84,12 @@ def headline_findings(result: SimulationResult) -> list[str]:
             verdict = "the target is missed on average, but the interval reaches above it"
         pooled = " over the whole run" if len(year_findings(result)) else ""
         # the level holds for the staff assumed, not today's
-        staff = staff_words(s, [team]) if team else sla_staff_words(s, [sla.priority])
+        staff = measure_staff_words(s, sla, team)
         found.append(f"{m(name)} of {what} were assessed within {duration_text(sla.within)} "
                      f"of arriving{pooled}{f', with {staff}' if staff else ''}, against a target of "
                      f"{percent(sla.target)}: {verdict}; "
                      f"{fmt(name, 1 - row['mean'])} waited longer than {duration_text(sla.within)}.")
+    found += held_back_notes(s, mean)  # a team fed by one that is behind is starved, not safe
     caps = sorted({t.exposure_cap / SECONDS_PER_HOUR for t in s.workforce if t.exposure_cap is not None})
     cap = f", against a daily exposure cap of {' / '.join(f'{c:g}' for c in caps)} hours" if caps else ""
     if math.isfinite(mean("exposure_hours_per_analyst_day")):

@@ -23,7 +23,7 @@ from capsim.report.page import CSS
 from capsim.report.stress_des import uncertain_inputs_text
 from capsim.scenario import Scenario
 from capsim.uncertain_inputs import unknowns
-from capsim.uncertainty import (NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
+from capsim.uncertainty import (NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES, SETS_OPTION,
                                 estimated_share, inputs_shown, NOT_NAMED, why_no_input_named)
 from capsim.words import (count_words, duration_unit, fmt, is_share, is_wait, metric_words, percent, value_text,
                           year_metric_label)
@@ -74,11 +74,13 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
         elif why == "unclear":
             line += (f" The uncertain inputs may cause {percent(estimated_share(row.input_share))} of its spread, but "
                      "with this many parameter sets that cannot be told from Monte Carlo noise: run more sets "
-                     "(--sets) before naming an input to collect.")
+                     f"({SETS_OPTION}) before naming an input to collect.")
         elif not mine.empty and math.isfinite(mine.first_order.iloc[0]):
             line += (f" {percent(estimated_share(row.input_share))} of the spread is what we don't know; of that "
                      f"input part, {percent(estimated_share(mine.first_order.iloc[0]))} is the {mine.input.iloc[0]}: "
                      "collect that first.")
+        elif not mine.empty:
+            line += f" Which input drives it cannot be said: {mine.not_ranked.iloc[0]}."
         lines.append(line)
     return lines
 
@@ -105,12 +107,12 @@ def period_text(period: str, days: float) -> str:
 
 def driver_text(row: Any) -> str:
     """The input that matters most for a by-year row (:func:`capsim.uncertainty.summarise_by_year`),
-    with its share of the input part, or why none is named."""
+    with its share of the input part, or why none is named (its ``not_ranked`` when the inputs are not ranked)."""
     if not math.isfinite(row.input_share):
         return f"none: {SAME_IN_EVERY_RUN}"
     if not row.driver:
         why = why_no_input_named(pd.Series(row._asdict()))
-        return f"none: {NOT_NAMED[why]}" if why else "n/a: too few parameter sets to rank the inputs"
+        return f"none: {NOT_NAMED[why]}" if why else f"n/a: {row.not_ranked}"
     return f"{row.driver} ({percent(estimated_share(row.driver_share))})"
 
 
@@ -178,7 +180,7 @@ def year_findings(by_year: pd.DataFrame, scenario: Scenario,
                 line += (" With this many parameter sets the inputs' part cannot be told from Monte Carlo noise: "
                          "run more sets before naming an input to collect.")
             else:
-                line += " Too few parameter sets to say which input drives it."
+                line += f" Which input drives it cannot be said: {row.not_ranked}."
             lines.append(line + flat_out)
     return lines
 

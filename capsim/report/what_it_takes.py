@@ -7,7 +7,9 @@ headcount year by year so that every SLA of that team is met in most replication
 replications: the what-if run, shown beside the original. Its sentence says how many more
 analysts, from when, and when they must be hired, counted against the staff the scenario assumes
 (:func:`~capsim.charts.by_year.staff_words`): a scenario's headcount is its assumption,
-never to be quoted as the staff in post today.
+never to be quoted as the staff in post today. Where the team sets no hiring lead time, the
+next sentence says that its hire-by dates allow no time to recruit or vet, as ``capsim staff``
+says it (:func:`~capsim.staff_notes.hire_by_words`), and how to set one (:func:`no_lead_time_words`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from capsim.charts.by_year import staff_words
+from capsim.scenario import Team
+from capsim.staff_notes import hire_by_words
 from capsim.staffing import StaffingPlan, solve_staffing, team_slas
 from capsim.workforce import seat_steps
 from capsim.words import count_words, duration_text, fmt, interval, items_words, percent
@@ -73,6 +77,15 @@ def what_it_takes(result: SimulationResult, workers: int = 1) -> WhatItTakes | N
     return WhatItTakes(plan, simulate(planned, result.replications, result.seed, workers))
 
 
+def no_lead_time_words(team: Team) -> str:
+    """The sentence under a plan's hire-by dates for a team with no hiring lead time (``hiring.lead_time``
+    0 s, the default): they allow no time to recruit or vet, why (:func:`~capsim.staff_notes.hire_by_words`,
+    as ``capsim staff`` says it), and the option that sets a lead time in days (91d: 13 weeks)."""
+    how = hire_by_words(team)
+    return (f"These hire-by dates allow no time to recruit or vet new analysts. {how[:1].upper()}{how[1:]} "
+            f"On the command line: --set workforce.{team.team}.hiring.lead_time=91d.")
+
+
 def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes) -> list[str]:
     """Sentences: how many more analysts from when (and hire by when), and what the what-if run attains."""
     s, plan = result.scenario, answer.plan
@@ -93,10 +106,13 @@ def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes) -> lis
     # the plan's seats, not the fewest that would do: a plan keeps the seats it has; against the
     # staff the scenario assumes, never "in post today" (a scenario's headcount is its assumption)
     assumed = staff_words(s, [team])
-    changes = seat_steps(next(t for t in s.workforce if t.team == team), s.clock)[1]
+    member = next(t for t in s.workforce if t.team == team)
+    changes = seat_steps(member, s.clock)[1]
     against = f"the {today} the scenario starts with, in place of {assumed}" if changes else assumed
     found = [f"To meet every target of team {team} in every year, the staffing plan has "
              + ", then ".join(steps) + f": {extra} more than {against}."]
+    if member.hiring.lead_time == 0:  # every step has a hire-by date, reckoned with no time to recruit
+        found.append(no_lead_time_words(member))
     what_if = answer.result
     for sla in s.sla:
         name = f"sla_{sla.priority}"

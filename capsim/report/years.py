@@ -12,30 +12,14 @@ from __future__ import annotations
 
 import html
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from capsim.charts.by_year import (HEADLINE_PERIOD_DAYS, first_missed, sla_staff_words, staff_words, year_labels,
-                                   year_rows)
-from capsim.words import (duration_text, fmt, interval, items_words, metric_label, percent, referrals_only,
-                          year_metric_label)
+from capsim.charts.by_year import (HEADLINE_PERIOD_DAYS, first_missed, measure_staff_words, measure_words,
+                                   sla_measures, year_labels, year_rows)
+from capsim.words import duration_text, fmt, interval, metric_label, percent, year_metric_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
-
-
-def sla_measures(s: Any) -> list[tuple[Any, str, str]]:
-    """The service levels the findings judge, each as (its SLA, the metric, the team or ""): the
-    streams' own items (``sla_<priority>``), or, for a priority only referrals have
-    (:func:`capsim.words.referrals_only`), the share at each team the routing refers them to with
-    it (``sla_<priority>_<team>``)."""
-    measures = []
-    for sla in s.sla:
-        if referrals_only(s, sla.priority):
-            teams = dict.fromkeys(r.to for r in s.routing if r.priority == sla.priority)
-            measures += [(sla, f"sla_{sla.priority}_{team}", team) for team in teams]
-        else:
-            measures.append((sla, f"sla_{sla.priority}", ""))
-    return measures
 
 
 def year_columns(result: SimulationResult) -> list[tuple[str, str, bool]]:
@@ -43,7 +27,7 @@ def year_columns(result: SimulationResult) -> list[tuple[str, str, bool]]:
     s = result.scenario
     columns: list[tuple[str, str, bool]] = []
     for sla, metric, team in sla_measures(s):
-        what = items_words(s, sla.priority) + (f" at team {team}" if team else "")
+        what = measure_words(s, sla, team)
         columns.append((metric, f"{what.capitalize()} assessed within {duration_text(sla.within)} "
                         f"(target {percent(sla.target)})", False))
         columns.append((metric, f"{what.capitalize()} waiting longer than {duration_text(sla.within)}", True))
@@ -88,7 +72,7 @@ def year_table_html(result: SimulationResult) -> str:
 
 def year_findings(result: SimulationResult) -> list[str]:
     """Sentences that compare the years' levels of service, from the first measured year to the
-    last, with the staff the scenario assumes for them (:func:`~capsim.charts.by_year.sla_staff_words`),
+    last, with the staff the scenario assumes for them (:func:`~capsim.charts.by_year.measure_staff_words`),
     and name the year a target is first missed; years where no item of an SLA is known are left
     out. A share is a level, so a part year of three months or more counts
     (:data:`~capsim.charts.by_year.HEADLINE_PERIOD_DAYS`), named with its months ("2027 (Apr–Dec)"):
@@ -104,14 +88,14 @@ def year_findings(result: SimulationResult) -> list[str]:
         rows = rows[rows.index.isin(labels) & rows["mean"].notna()]  # a year with no such item known says nothing
         if len(rows) < 2:
             continue
-        what = items_words(s, sla.priority) + (f" at team {team}" if team else "")
+        what = measure_words(s, sla, team)
         first, last = rows.index[0], rows.index[-1]
         named = {first: labels[first], last: labels[last]}
         missed = first_missed(result, sla.priority, metric)
         late = lambda p: 1 - float(rows.loc[p, "mean"])
         ci = lambda p: interval(metric, 1 - float(rows.loc[p, "ci_high"]), 1 - float(rows.loc[p, "ci_low"]), currency,
                                 ref=late(p))
-        staff = staff_words(s, [team]) if team else sla_staff_words(s, [sla.priority])
+        staff = measure_staff_words(s, sla, team)
         with_staff = f", with {staff}" if staff else ""  # the levels hold for the staff assumed, not today's
         found.append(f"{what.capitalize()} waiting longer than {duration_text(sla.within)} rise from "
                      f"{fmt(metric, late(first))} in {named[first]} ({ci(first)}) to {fmt(metric, late(last))} in "

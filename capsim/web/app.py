@@ -24,6 +24,7 @@ from capsim.output import safe_name
 from capsim.report.findings import comparison_lines
 from capsim.report.flow import flow_svg
 from capsim.scenario import WEEKDAYS, ScenarioError
+from capsim.staff_notes import hire_by_words
 from capsim.web import downloads, inputs, running, service_levels, workers
 from capsim.web.answer import Answer, answer
 
@@ -275,7 +276,8 @@ def staffing(scenario) -> None:
                      "headcount": "analysts planned", "hires": "new hires", "hire_by": "hire by", "met": "targets met"})
         st.dataframe(shown, hide_index=True)
         st.caption("Analysts needed: the fewest that meet every deadline of the team in the period; planned: the "
-                   "headcount in post, which never falls and allows for hiring time (hire by: when to start hiring).")
+                   "headcount in post, with temporary cover where late hires leave a backlog. "
+                   + hire_by_words(next(t for t in scenario.workforce if t.team == plan.team)))
 
 
 def take_away(ws, scenario, sets: list[str], start: str | None, result) -> None:

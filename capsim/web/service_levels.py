@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from capsim.metric_names import team_priorities
 from capsim.scenario import Scenario
-from capsim.words import UNIT_PLURALS, duration_text
+from capsim.metric_names import UNIT_PLURALS
+from capsim.words import duration_text
 
 
 def _why(scenario: Scenario, used: list[str]) -> str:

@@ -1,0 +1,81 @@
+"""A team fed by referrals from a team that is behind is said to be starved of work, not safe.
+
+In police-unit with triage short of staff (12 analysts, not 18), triage meets none of its 72 h
+level and ends 120 days with thousands of reports waiting, while investigation, which receives
+only what triage has assessed and referred, meets its 14-day level: a user trial read that as
+investigation being well staffed. The note says why it is not.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from capsim import bundled
+from capsim.experiment import simulate
+from capsim.held_back import behind, held_back_notes
+from capsim.report.findings import headline_findings
+from capsim.scenario import load_scenario
+
+
+def _means(values: dict[str, float]):
+    return lambda name: values.get(name, math.nan)
+
+
+@pytest.fixture(scope="module")
+def police():
+    return load_scenario(bundled.path("police-unit"), ["clock.horizon=120d"])
+
+
+def test_a_team_missing_a_level_is_behind(police):
+    assert behind(police, "triage", _means({"sla_normal_triage": 0.61})) == [
+        "normal-priority reports within 72 h: 61% against a target of 90%"]
+    assert behind(police, "triage", _means({"sla_normal_triage": 0.9})) == []  # at the target: met
+    assert behind(police, "triage", _means({})) == []  # not measured: nothing said
+
+
+def test_the_note_names_both_teams_and_the_backlog(police):
+    notes = held_back_notes(police, _means({"sla_normal_triage": 0.2, "backlog_end_triage": 2940.5,
+                                            "sla_high_investigation": 0.95}))
+    assert notes == ["Team investigation's figures hold only for the work team triage has passed on: triage is "
+                     "behind (normal-priority reports within 72 h: 20% against a target of 90%; 2,940 items waiting "
+                     "there at the end), and what it has not yet assessed has not yet been referred. If triage catches "
+                     "up (more analysts there, or a plan for it), investigation receives more work than in this run."]
+    # investigation behind as well says nothing of triage, which refers to it but receives nothing from it
+    assert len(held_back_notes(police, _means({"sla_normal_triage": 0.2, "sla_high_investigation": 0.5}))) == 1
+
+
+def test_no_note_when_the_team_upstream_keeps_up(police):
+    assert held_back_notes(police, _means({"sla_normal_triage": 0.99, "backlog_end_triage": 3.0})) == []
+
+
+def test_one_team_has_no_team_upstream():
+    base = load_scenario(bundled.path("base"))
+    assert held_back_notes(base, _means({"sla_normal": 0.1})) == []
+
+
+def test_the_report_says_so_for_an_understaffed_triage(police):
+    scenario = load_scenario(bundled.path("police-unit"), ["clock.horizon=120d", "workforce.triage.headcount=12"])
+    result = simulate(scenario, replications=2, seed=3, periods=None)
+    assert result.metric("sla_normal_triage") < 0.9 <= result.metric("sla_high_investigation")  # the premise
+    found = [f for f in headline_findings(result) if f.startswith("Team investigation's figures hold only")]
+    assert len(found) == 1 and "triage is behind (normal-priority reports within 72 h: 0% against" in found[0]
+
+
+def test_capsim_run_shows_each_team_and_the_note(tmp_path):
+    """The terminal shows each team's figures (they were only in summary.csv) and the note."""
+    from typer.testing import CliRunner
+
+    from capsim.cli import app
+
+    result = CliRunner().invoke(app, ["run", "police-unit", "-r", "2", "--no-report", "--out", str(tmp_path / "out"),
+                                      "--set", "clock.horizon=120d", "--set", "workforce.triage.headcount=12"],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    heading = next(line for line in lines if "mean wait (h)" in line)
+    assert all(word in heading for word in ("team", "assessed", "waiting at the end", "busy (usable hours)"))
+    assert any(line.startswith("│ triage ") for line in lines) and any(line.startswith("│ investigation ") for line in lines)
+    assert sum(line.startswith("Team investigation's figures hold only for the work team triage has passed on")
+               for line in lines) == 1
