@@ -27,7 +27,8 @@ A row ``all`` covers the whole measured period (FTE time-weighted). Each measure
 across replications with a 95% Student-t interval. When several scenarios are compared,
 they run under the same seed (common random numbers), and each one's difference from the
 first (``<measure>_vs_first``: FTE and money) is the mean of the paired per-replication
-differences, with its interval.
+differences, with its interval; empty for a year the first scenario does not have over as many
+days (nothing to pair it with: ``all`` of runs of different lengths included).
 """
 
 from __future__ import annotations
@@ -237,6 +238,7 @@ def summarise_budget(per_replication: pd.DataFrame, names: list[str], extra: lis
     measures = [m for m in MEASURES if m in per_replication] + sorted(
         c for c in per_replication if c.startswith(("fte_", "salaries_"))) + list(extra)
     reference = per_replication[per_replication.scenario == names[0]].set_index(["year", "replication"])
+    days = {year: r.days for (year, _), r in reference.iterrows()}  # the first's measured days, per year
     rows = []
     for name in names:
         mine = per_replication[per_replication.scenario == name]
@@ -249,7 +251,7 @@ def summarise_budget(per_replication: pd.DataFrame, names: list[str], extra: lis
                 row[m], row[f"{m}_ci_low"], row[f"{m}_ci_high"] = mean, low, high
             for m in COMPARED:
                 diff = np.nan, np.nan, np.nan
-                if name != names[0]:
+                if name != names[0] and days.get(year) == first.days:  # the same length of time
                     mine_values = group.set_index("replication")[m]
                     keys = [(year, r) for r in mine_values.index if (year, r) in reference.index]
                     if keys:

@@ -65,7 +65,6 @@ err_console = Console(stderr=True)
 SCENARIO_HELP = "A scenario file (YAML), or the name of a bundled one such as 'base'."
 Replications = Annotated[Optional[int], typer.Option("--replications", "-r", min=1, help="Replications (default: the scenario's experiment.replications).")]
 Seed = Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Random seed (default: the scenario's experiment.seed).")]
-Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it.")]
 UsableWorkers = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores this process may use, at most one per replication and no more than fit in memory.")]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", metavar="KEY=VALUE", help="Override one scenario key (dotted path) for this command only, e.g. --set workforce.analysts.headcount=14 or --set clock.horizon=400d. Repeatable.")]
 Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: a folder under out/ named after the scenario and the command, e.g. out/base for run, out/base-report for report; for several scenarios the first three names joined by -vs-, e.g. out/growth-low-vs-growth-central-grant). An existing folder is replaced only if it holds capsim's own earlier output of the same kind and nothing else (if you added or changed a file in it, it is refused).")]
@@ -262,7 +261,15 @@ def format_value(value: float) -> str:
 PROSE_WIDTH = 20
 """Characters a line of a prose column keeps before a number column wraps (:func:`fitted_widths`)."""
 FOLDED_WIDTH = 8
-"""Characters a long word (a name, a heading) keeps on a line before a table is stacked (:func:`stacked`)."""
+"""Characters a long word (a name, a heading) keeps on a line before a table is stacked (:func:`stacked`);
+a heading keeps each of its :func:`name_parts` whole, however long."""
+
+
+def name_parts(word: str) -> list[str]:
+    """``word`` cut after each dot, underscore and hyphen: the parts between which a table folds
+    a scenario key, a metric id or a long name (``workforce.`` ``analysts.`` ``headcount``,
+    ``time_`` ``to_`` ``assessment_`` ``p90``, ``report-`` ``growth``; :func:`names_broken`)."""
+    return word.replace(".", ".\n").replace("_", "_\n").replace("-", "-\n").split("\n")
 
 
 def numeral(word: str) -> bool:
@@ -277,13 +284,14 @@ def measured(columns: Sequence[Sequence[str]], numbers: Sequence[bool],
     width (its longest line); its longest word, at least ``keep[i]`` and at most its width; and
     the least width that folds no number: its longest word that must stay whole (every word of a
     cell of a ``numbers`` column, and anywhere a :func:`numeral`) or, if longer, its longest word
-    folded at :data:`FOLDED_WIDTH`."""
+    folded at :data:`FOLDED_WIDTH`, or the longest of its heading's :func:`name_parts` (a heading
+    folds only between them: "time_to_" over "assessment_" over "p90", never "time_to_a" over "ssessment")."""
     lines = [[line for cell in column for line in cell.split("\n")] for column in columns]
     widths = [max([1, *(cell_len(line) for line in own)]) for own in lines]
     words = [min(width, max([held, *(cell_len(word) for line in own for word in line.split())]))
              for own, width, held in zip(lines, widths, keep)]
-    least = [max([min(word, FOLDED_WIDTH), *(cell_len(w) for n, cell in enumerate(column) for w in cell.split()
-                                             if numeral(w) or (number and n > 0))])
+    least = [max([min(word, FOLDED_WIDTH), *(cell_len(part) for w in column[0].split() for part in name_parts(w)),
+                  *(cell_len(w) for n, cell in enumerate(column) for w in cell.split() if numeral(w) or (number and n > 0))])
              for column, word, number in zip(columns, words, numbers)]
     return widths, words, least
 
@@ -309,7 +317,8 @@ def fitted_widths(columns: Sequence[Sequence[str]], numbers: Sequence[bool], roo
     ``numbers``) to :data:`PROSE_WIDTH` or their longest word; the number columns to their longest
     word or ``keep`` characters (a number with its interval wraps at its spaces, never inside a
     number); the prose columns to their longest word or ``keep``; every column to the least width
-    that folds no number (:func:`measured`: long names and headings fold at :data:`FOLDED_WIDTH`);
+    that folds no number (:func:`measured`: long names fold at :data:`FOLDED_WIDTH`, headings between
+    their :func:`name_parts`);
     and only then (a table :func:`stacked` could not split) every column in proportion to its
     width, a number folding at its digits. No column is narrower than one character, so a cell
     wraps or folds onto more lines and is never cut."""
@@ -377,7 +386,7 @@ def capsim_table(columns: Sequence[str], rows: Iterable[Sequence[str]], *, title
                                out_console.width - table_width([0] * len(part)), [held[i] for i in part])
         table = Table(title=None if title is None or tables else escape(title), title_justify="left")
         for i, width in zip(part, widths):  # a long name in a narrowed heading or prose column
-            table.add_column(escape(names_broken(columns[i], width)),  # breaks at its dots and hyphens first
+            table.add_column(escape(names_broken(columns[i], width)),  # breaks at its dots, underscores and hyphens first
                              justify="right" if figures[i] else "left", width=width, overflow="fold")
         for row in rows:
             table.add_row(*(escape(row[i] if figures[i] else "\n".join(names_broken(line, width) for line in row[i].split("\n")))
@@ -811,7 +820,10 @@ def sweep(
     scheduler: Annotated[Optional[str], typer.Option(
         "--scheduler", help="With --executor dask: address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
         "(default: start a local cluster of --workers processes).")] = None,
-    workers: Workers = 1,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", "-w", min=1, help="Local worker processes (with --executor dask, of its local cluster; not used "
+        "with --scheduler); results do not depend on it. Default: the cores this process may use, at most one per "
+        "task (grid point × replication) and no more than fit in memory at every grid point.")] = None,
     set_: Sets = None,
 ) -> None:
     """Run a scenario at every point of a grid of settings; each point × replication is one task.
@@ -830,11 +842,12 @@ def sweep(
     base, path = load(scenario, set_)
     remote = executor == "dask" and bool(scheduler)
     try:
-        sweeping.check_options(executor, workers, scheduler)
+        sweeping.check_options(executor, workers or 1, scheduler)
         plan = sweeping.plan_sweep(path, sweeping.parse_grid(grid), replications, seed, set_ or [],
                                    workers=0 if remote else workers, warn=lambda line: warn([line]))
     except ScenarioError as err:
         fail(str(err))
+    workers = (workers or 1) if remote else plan.workers  # as given, or chosen by plan_sweep within memory
     try:
         target = out if out is not None else default_folder([base.name], suffix="-sweep")
     except OutputError as err:
@@ -970,14 +983,15 @@ def report(
 
     The report is one self-contained file that opens offline; the charts are also written to
     charts/ (PNG and SVG). All scenarios run with the same seed and replications (the first
-    scenario's, unless given), so their differences are paired. The output folder defaults
-    to out/<scenario name>-report.
+    scenario's, unless given), so their differences are paired; with several, comparison.csv is
+    the table capsim compare writes. The output folder defaults to out/<scenario name>-report.
 
     Example: capsim report base scenarios/growth-high.yaml --replications 10 --out out/report
     """
     import pandas as pd
 
-    from capsim.charts import headcount_sweep, paired_differences
+    from capsim.charts import headcount_sweep
+    from capsim.compare import compare as compare_results
     from capsim.report import headline_findings, write_report
 
     loaded = [load(name, set_) for name in scenarios_]
@@ -1009,10 +1023,8 @@ def report(
     written = ["report.html", "charts/", "summary.csv"]
     with output_folder(claimed) as folder:
         pd.concat([r.summary_by_period() for r in results]).to_csv(folder / "summary.csv", index=False)
-        if len(results) > 1:
-            paired_differences(results, [m for m in results[0].summary.metric
-                                         if all(m in r.per_replication for r in results)]
-                               ).to_csv(folder / "comparison.csv", index=False)
+        if len(results) > 1:  # the table capsim compare writes: every figure the comparison chart quotes is in it
+            compare_results(results).to_csv(folder / "comparison.csv", index=False)
             written.append("comparison.csv")
         if sweep is not None:
             sweep.to_csv(folder / "headcount_sweep.csv", index=False)
@@ -1264,7 +1276,8 @@ def staff(
     columns = ["period", "from", "to", "needed (reps)", in_post, "FTE", "hires", "hire by",
                *[f"{sla_words(loaded, p)} (95% CI)" for p in slas], "busy (usable)", "reps met", "met"]
     rows = []
-    cover = [0, *table["temporary"]]  # temporary seats of each period, after none before the first
+    # temporary seats in post at each period's end (those closing within it gone), after none before the first
+    cover = [0, *(0 if p.temporary_until else p.temporary for p in plan.periods)]
     for k, (row, period_plan) in enumerate(zip(table.itertuples(index=False), plan.periods)):
         values = row._asdict()
         cells = [f"{fmt(f'sla_{p}', values[f'sla_{p}'])} ({fmt(f'sla_{p}', values[f'sla_{p}_ci_low'])}–"
@@ -1274,14 +1287,17 @@ def staff(
             hire_by = f"now (late by {row.late_weeks} weeks)"
         needed = "—" if math.isnan(row.needed) else f"{row.needed:.0f} ({row.needed_replications:d})"
         # in brackets: the seats of temporary cover, and those in post until late hires start
-        said = [f"{row.temporary} temporary"] if row.temporary else []
+        until = period_plan.temporary_until
+        said = [f"{row.temporary} temporary" + (f" until {until:%-d %b}" if until else "")] if row.temporary else []
         said += [period_plan.short_words] if period_plan.short else []
-        opened, closed = max(cover[k + 1] - cover[k], 0), max(cover[k] - cover[k + 1], 0)
+        opened, closed = max(row.temporary - cover[k], 0), max(cover[k] - row.temporary, 0)
+        before = plan.periods[k - 1].temporary if k else 0
+        kept = row.change + before - row.temporary  # the change in need-based seats (a cut), cover aside
         hires = ", ".join([f"{row.hires:d}" + (f" ({opened} temporary)" if opened else "")] * bool(row.hires)
                           + [f"{closed} temporary end"] * bool(closed))
         rows.append([str(row.period), row.period_start, row.period_end, needed,
                      f"{row.headcount}" + (f" ({'; '.join(said)})" if said else ""), f"{row.fte:.3g}",
-                     hires or ("–" if row.change == 0 else f"{row.change:+d}"), hire_by,
+                     hires or ("–" if kept == 0 else f"{kept:+d}"), hire_by,
                      *cells, "–" if math.isnan(row.workload_usable) else f"{row.workload_usable:.0%}",
                      f"{round(row.replications_met * row.replications):d}/{row.replications}",
                      "yes" if row.met else "NO"])
@@ -1298,8 +1314,9 @@ def staff(
         + (f" {in_post} in brackets: where hires are late, the seats in post until they start (plan.yaml has them "
            "start then)." if any(p.short for p in plan.periods) else "")
         + (" temporary: seats of temporary cover above the period's own need, to clear the backlog earlier periods "
-           "leave; they end (temporary end) once the plan replayed meets later periods without them, and plan.yaml "
-           "closes them then." if any(p.temporary for p in plan.periods) else "")
+           "leave; they end at the first month's end by which the plan replayed meets its periods without them "
+           "(until: within the period; temporary end: at a later period's start), and plan.yaml closes them then."
+           if any(p.temporary for p in plan.periods) else "")
         + f" {hire_by_words(member)} busy (usable): the work arriving in "
         "the period as a share of the hours analysts may review (time present on shift up to the daily exposure cap, "
         f"less mentoring). {BUSY_OVER_100} staffing_plan.csv also gives it as a share of rostered hours "
@@ -1388,6 +1405,10 @@ def budget(
                "per assessed", *(f"{x.priority} within {duration_text(x.within)}" for _, x in slas)]
     if len(loaded) > 1:
         columns += ["FTE vs first", "total vs first ± 95% CI"]
+    unpaired: dict[str, list[str]] = {}  # per scenario, its years the first does not have over as many days
+    for row in result.table.itertuples(index=False):
+        if row.scenario != first.name and math.isnan(row.fte_vs_first):
+            unpaired.setdefault(row.scenario, []).append(str(row.year))
     rows = []
     for row in result.table.itertuples(index=False):
         cells = [row.scenario, row.year, f"{row.days:g}", f"{row.fte:.2f}", format_value(row.hires), format_value(row.staff_cost),
@@ -1398,6 +1419,8 @@ def budget(
         if len(loaded) > 1:
             if row.scenario == first.name:
                 cells += ["–", "–"]
+            elif math.isnan(row.fte_vs_first):  # nothing to pair with: said under the table
+                cells += ["n/a", "n/a"]
             else:
                 cells += [f"{row.fte_vs_first:+.2f}",
                           with_ci(row.total_cost_vs_first, row.total_cost_vs_first_ci_low,
@@ -1406,6 +1429,10 @@ def budget(
     out_console.print(capsim_table(columns, rows, numbers=columns[2:],
                                    title=f"Budget: {result.replications} replications, seed {result.seed}, {currency} "
                                          "(means; 95% CI in budget.csv)"))
+    if unpaired:
+        named = "; ".join(f"{name} {', '.join(years)}" for name, years in unpaired.items())
+        out_console.print(f"vs first: n/a for {named}: {first.name} has no such year of as many days to pair "
+                          "with (empty in budget.csv).", markup=False, soft_wrap=True)
     from capsim.grant import NO_SPREAD, no_spread
 
     same = [f"{row.scenario} {row.year}" for row in result.table.itertuples()
@@ -1440,13 +1467,15 @@ UNCERTAINTY_HEADLINE = ["assessed", "backlog_end", "wait_mean", "time_to_assessm
 
 def names_broken(cell: str, width: int) -> str:
     """A table cell with each word longer than ``width`` characters (an input's scenario key,
-    ``demand.reports.growth.per_year``, or a long name, ``report-growth``) broken after its dots
-    and hyphens into lines of at most ``width`` (a part longer stays whole), so that a narrow
-    terminal wraps it at those parts instead of cutting it short ("demand.…"); shorter words are
-    left as they are."""
+    ``demand.reports.growth.per_year``, a metric id, ``time_to_assessment_p90``, or a long name,
+    ``report-growth``) broken after its dots, underscores and hyphens (:func:`name_parts`) into
+    lines of at most ``width`` (a part longer stays whole), so that a narrow terminal wraps it at
+    those parts instead of cutting it short ("demand.…") or folding it inside one ("time_to_a"
+    over "ssessment"); shorter words are left as they are. Only a line break is added: a heading
+    copied from the terminal has no invisible character in it."""
     def broken(word: str) -> str:
         lines = [""]
-        for part in word.replace(".", ".\n").replace("-", "-\n").split("\n"):
+        for part in name_parts(word):
             if lines[-1] and len(lines[-1]) + len(part) > width:
                 lines.append("")
             lines[-1] += part
@@ -1460,9 +1489,11 @@ def uncertainty(
     scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
     out: Out = None,
     parameter_sets: Annotated[int, typer.Option(
-        "--parameter-sets", "-n", min=2, help="Parameter sets sampled over the uncertain inputs (the outer level).")] = 64,
+        "--parameter-sets", "-n", help="Parameter sets sampled over the uncertain inputs (the outer level; at least "
+        "2, and enough to rank the inputs: see the ranking).")] = 64,
     replications: Annotated[int, typer.Option(
-        "--replications", "-r", min=2, help="Replications of each parameter set (the inner level).")] = 5,
+        "--replications", "-r", help="Replications of each parameter set (the inner level; at least 2, to tell the "
+        "run-to-run spread from the inputs').")] = 5,
     sampler: Annotated[str, typer.Option("--sampler", help="lhs (Latin hypercube) or sobol (scrambled Sobol; "
                                          "best with a power of 2 of sets), from scipy.stats.qmc.")] = "lhs",
     seed: Seed = None,

@@ -246,7 +246,8 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
                              + (f", trying {what}" if what else ""))
 
             plan = solve_staffing(scenario, team, period="year", confidence=confidence, replications=replications,
-                                  seed=seed, workers=workers, progress=report, limits=Limits())
+                                  seed=seed, workers=workers, progress=report, limits=Limits(),
+                                  labels=[y.label for y in periods[n]])  # the notes name the years as the table
             done += plan.runs
             _check_periods(plan, periods[n])
             team_plans.append(plan)

@@ -140,13 +140,14 @@ def check_run(scenario: Scenario, replications: int, workers: int) -> Estimate:
     return estimate
 
 
-def default_workers(scenario: Scenario, replications: int) -> int:
+def default_workers(scenario: Scenario, replications: int, most: int | None = None) -> int:
     """Worker processes for a run of many replications (a staffing plan, a grant, an uncertainty
     design) when none are asked for: the cores this process may run on
-    (``os.sched_getaffinity``), at most one per replication, and no more than fit in memory
+    (``os.sched_getaffinity``), at most one per replication (or at most ``most``: a sweep's
+    tasks, each one replication of a grid point), and no more than fit in memory
     (:func:`run_estimate` within :func:`budget`, as :func:`check_run` checks them). At least 1."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    workers = max(1, min(cores, replications))
+    workers = max(1, min(cores, replications if most is None else most))
     while workers > 1 and any(run_estimate(scenario, replications, workers, items).total > budget()
                               for items in (False, True)):  # the time grid first, as check_run
         workers -= 1

@@ -43,14 +43,17 @@ for the items *arriving in each period*, in at least ``confidence`` of the repli
    five replications, 65–72% in three of the next five), so a few good replications say little
    about the rest: it passed 10 analysts there, which meet the quarter in 7 of 10, not 9.
 2. *The plan*: seats in post never fall while the need rises (reductions only when asked,
-   through attrition), within the limits (:class:`Limits`): hires per period, budget,
+   and then never seats that the next period, or one whose hires are due before the cut, needs
+   back: :func:`_cut_reach`), within the limits (:class:`Limits`): hires per period, budget,
    smallest and largest team.
 3. *The check*: the plan is replayed as a whole, hardest replications first; the earliest
    period it misses gets the fewest *temporary* analysts that meet it (within the limits),
    and the plan is replayed again, while that still adds seats (:func:`_catch_up`); a replay
    that misses stops as soon as that is certain. Temporary seats clear the work earlier
    periods (late hires) leave and close on the first day of the first later period met with
-   fewer: the need-based seats never fall, temporary cover does. The plan's attainment is that
+   fewer, or at the first month's end within their period by which the replay with them closing
+   then still meets every period it met (:func:`_shorten_cover`): the need-based seats never fall,
+   temporary cover does. The plan's attainment is that
    of the replay on every replication, and ``plan.yaml`` (its :meth:`StaffingPlan.fragment`)
    reproduces it.
 
@@ -75,7 +78,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -94,7 +97,7 @@ from capsim.passes import group_values, reachable_in_time
 from capsim.records import ItemTable, Replication
 from capsim.results import mean_ci
 from capsim.scenario import HeadcountChange, Roster, Scenario, Team
-from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, duration_text, format_duration
+from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, duration_text, durations_words, format_duration
 from capsim.workforce import affordable_headcount, exposure_cap, contracted_hours, headcount_fte, seat_steps
 
 Until = Literal["start", "end"]
@@ -691,6 +694,10 @@ class PeriodPlan:
     """Seats of ``headcount`` that are temporary cover above the need-based plan (step 3 of
     :func:`solve_staffing`): hired to clear the work earlier periods leave, they close on the first day
     of the first later period with fewer."""
+    temporary_until: dt.date | None = None
+    """The last day of :attr:`temporary` where the seats close before the period's last day (the plan
+    replayed meets every period it met without them after it: :func:`_shorten_cover`); None: they stay
+    to its end at least."""
 
     @property
     def short_words(self) -> str:
@@ -748,7 +755,9 @@ class StaffingPlan:
         the others (:attr:`PeriodPlan.left_out`), and ``met`` false. ``in_post_at_start``: the seats in
         post on its first day in the plan as it can happen (fewer than ``headcount`` where hires are
         late), and ``all_in_post_from`` the day all ``headcount`` are (empty: from its first day, or
-        not within the period while ``in_post_at_start`` is below ``headcount``: :attr:`PeriodPlan.short`)."""
+        not within the period while ``in_post_at_start`` is below ``headcount``: :attr:`PeriodPlan.short`);
+        ``temporary_until`` the last day of the ``temporary`` seats where they close before the period's end
+        (empty: they stay to it; :attr:`PeriodPlan.temporary_until`)."""
         rows = []
         for p in self.periods:
             row = {"period": p.period.index + 1, "period_start": p.period.first.isoformat(),
@@ -778,6 +787,7 @@ class StaffingPlan:
             row["left_out"] = " ".join(f"sla_{s}" for s in p.left_out)
             row["in_post_at_start"] = p.short[0] if p.short else p.headcount
             row["all_in_post_from"] = p.short[1].isoformat() if p.short and p.short[1] else ""
+            row["temporary_until"] = p.temporary_until.isoformat() if p.temporary_until else ""
             row["note"] = p.note
             rows.append(row)
         return pd.DataFrame(rows)
@@ -798,9 +808,10 @@ class StaffingPlan:
         for k, p in enumerate(self.periods):
             if p.temporary:
                 fewer = next((q for q in self.periods[k + 1:] if q.temporary < p.temporary), None)
+                closed = p.temporary_until + dt.timedelta(days=1) if p.temporary_until else fewer and fewer.period.first
                 lines.append(f"period {k + 1} ({p.period.first} to {p.period.last}): {p.temporary} of its "
                              f"{p.headcount} seats are temporary cover for the work earlier periods leave, "
-                             + (f"closed on {fewer.period.first}" if fewer else "kept to the plan's end"))
+                             + (f"closed on {closed}" if closed else "kept to the plan's end"))
         return lines
 
     def fragment(self) -> dict:
@@ -810,13 +821,14 @@ class StaffingPlan:
         return {"workforce": [{"team": self.team, "headcount": first,
                                "changes": [{"date": d, "headcount": h} for d, h in rest]}]}
 
-    def scenario_with_plan(self) -> Scenario:
+    def scenario_with_plan(self, made_by: str = "capsim staff") -> Scenario:
         """The scenario with the plan written into the team's headcount and ``changes`` (and named
-        among its :attr:`~capsim.scenario.Scenario.overrides`, for footers and reports)."""
+        among its :attr:`~capsim.scenario.Scenario.overrides`, for footers and reports, with
+        ``made_by``: the command or step that made the plan)."""
         (_, first), *rest = self.staffing
         steps = "".join(f", {h} from {d}" for d, h in rest)
         return with_changes(self.scenario, self._index, self.staffing).with_override(
-            f"plan: workforce.{self.team} headcount {first}{steps} (capsim staff)")
+            f"plan: workforce.{self.team} headcount {first}{steps} ({made_by})")
 
 
 def met_chance_low(met: int, replications: int, level: float = 0.95) -> float:
@@ -1191,7 +1203,7 @@ class Limits:
 def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str = "quarter", confidence: float = 0.9,
                    max_headcount: int | None = None, replications: int | None = None, seed: int | None = None,
                    workers: int | None = 1, progress: Progress | None = None, limits: Limits | None = None,
-                   executor: Executor | None = None) -> StaffingPlan:
+                   executor: Executor | None = None, labels: Sequence[str] | None = None) -> StaffingPlan:
     """A staffing plan for ``team``, period by period, meeting every SLA in ``confidence`` of replications.
 
     1. *Needed*: per period, the smallest constant headcount whose replications meet every SLA
@@ -1203,7 +1215,11 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
        worse, per replication too (one met by fewer analysts is not run again); replications
        run hardest first and stop once the verdict is certain.
     2. *The plan*: the seats in post per period, from today's (``baseline``): never falling
-       (unless ``limits.never_reduce`` is off), at most ``max_hires`` more a period (hiring
+       (unless ``limits.never_reduce`` is off; then a period cuts only down to the largest need of
+       the next period and of every period whose hires would be due before the cut takes effect,
+       :func:`_cut_reach`, so a need that dips for one period and comes back holds the seats, and
+       a cut's note says how many analysts the team's attrition frees a period and that those not
+       freed by the cut's date are let go then, as ``plan.yaml`` closes them), at most ``max_hires`` more a period (hiring
        ahead of need where that cap binds), within the minimum, maximum and budget. A period
        no headcount up to the bound can staff keeps the seats before it; where that is because
        the roster makes some SLAs impossible (:func:`_roster_impossible`) but not all, the period
@@ -1216,8 +1232,12 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
        it): :func:`_catch_up`. A replay that misses stops as soon as that is certain. Temporary
        seats are what a manager hires to clear a backlog: fixed-term cover, let go on the first
        day of the first later period that the replay meets with fewer (:attr:`PeriodPlan.temporary`;
-       ``never_reduce`` holds the need-based seats of step 2, not them). Every plan the check
-       settles on has been replayed whole, so it meets what its replay shows.
+       ``never_reduce`` holds the need-based seats of step 2, not them), or sooner: cover that ends
+       with its period closes at the first of the period's month ends (a month, two months, ...
+       from its first day) with which the plan replayed still meets every period it met with the
+       cover to the period's end (:func:`_shorten_cover`; :attr:`PeriodPlan.temporary_until`, and
+       the note says until when). Every plan the check settles on has been replayed whole, so it
+       meets what its replay shows.
 
     New seats start the training time (``ramp.training_weeks`` and ``ramp.weeks``) before their period begins,
     so they are trained by then; they must be recruited ``hiring.lead_time`` earlier: the
@@ -1233,8 +1253,11 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     many as :func:`capsim.memory.default_workers` (the usable cores, within memory). The plan is the same on any
     number of workers (:data:`BATCH`). ``executor``: worker processes kept by the caller (the web
     page's, :mod:`capsim.web.workers`), used, and left running, instead of ``workers`` processes
-    started for this plan. The team's own planned ``changes`` are replaced by the plan. Raises ``ValueError`` for input that cannot
-    be planned (no SLA for the team, an unknown team, a confidence outside (0, 1)).
+    started for this plan. The team's own planned ``changes`` are replaced by the plan. ``labels``: what
+    the notes call each period, as the caller's table names it (capsim grant's "2027/28"); default
+    "period 1", "period 2", ... as ``staffing_plan.csv`` numbers them. Raises ``ValueError`` for input
+    that cannot be planned (no SLA for the team, an unknown team, a confidence outside (0, 1), not one
+    label a period).
     """
     limits = limits or Limits()
     names = [t.team for t in scenario.workforce]
@@ -1254,6 +1277,9 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     workers = default_workers(scenario, replications) if workers is None else workers
     check_run(scenario, replications, min(workers, replications))
     periods = plan_periods(scenario, period)
+    labels = [f"period {p.index + 1}" for p in periods] if labels is None else list(labels)
+    if len(labels) != len(periods):
+        raise ValueError(f"{len(labels)} period labels for {len(periods)} periods")
     member = scenario.workforce[index]
     baseline = seat_steps(member, scenario.clock)[0]
     reduced, reduced_index = planned_team(scenario, team)
@@ -1308,12 +1334,15 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                 if staffing[0][1] not in tried or tried[staffing[0][1]].replications < len(outcomes):
                     tried[staffing[0][1]] = _evaluation([o[k] for o in outcomes.values()], staffing[0][1],
                                                         runner.slas, runner.planned(k))
-        base = _levels(needs, baseline, low, high, limits)  # the seats the needs ask for, within the limits
+        # the seats the needs ask for, within the limits
+        reach = _cut_reach(periods, member, start)
+        base = _levels(needs, baseline, low, high, limits, reach)
         now = periods[0].first  # hiring starts with the plan: nobody is recruited before its first day
         cover, stopped = _catch_up(runner, needs, base, periods, member, start, now, (baseline, low, high), limits)
         levels = _with_cover(base, cover, baseline, low, high, limits)
         temporary = [level - b for level, b in zip(levels, base)]
-        staffing = _staffing(base, levels, periods, member, start, high)
+        closes = _shorten_cover(runner, base, levels, periods, member, start, now, baseline, high)
+        staffing = _staffing(base, levels, periods, member, start, high, closes)
         runner.expect(replications - len(runner.cache.get((staffing, scenario.clock.horizon), [])))
         runner.outcomes(staffing, replications)  # the plan as made, on every replication
         plan.staffing = _realistic(staffing, baseline, member, now)
@@ -1340,16 +1369,20 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             if k in runner.left_out:
                 notes.append(_left_out_words(scenario, runner, k, runner.best(k, high), evaluation))
             if permanent < 0:
-                notes.append(f"{-permanent} fewer through attrition: do not refill {_count(-permanent, 'seat')} as "
-                             f"analysts leave, by {_change_date(current, member, start) if k else start}")
-            if k and temporary[k] < temporary[k - 1]:
-                notes.append(f"{_count(temporary[k - 1] - temporary[k], 'temporary seat')} of period {k} close on "
+                notes.append(_cut_words(-permanent, previous_base, _change_date(current, member, start) if k else start,
+                                        now, member, period))
+            if k and temporary[k] < temporary[k - 1] and k - 1 not in closes:  # (else closed within the period before)
+                notes.append(f"{_count(temporary[k - 1] - temporary[k], 'temporary seat')} of {labels[k - 1]} close on "
                              f"{current.first}" + (": the plan replayed as it can happen meets this period without "
                                                    "them" if met else ""))
             if needs[k] is not None and base[k] > needs[k]:
-                notes.append(_above_need(base[k] - needs[k], base[k] == previous_base, k == 0, limits))
+                held = next((j for j in range(k + 1, reach[k] + 1) if needs[j] is not None and needs[j] >= base[k]),
+                            None) if not limits.never_reduce and base[k] <= previous_base else None
+                notes.append(_above_need(base[k] - needs[k], base[k] == previous_base, k == 0, limits,
+                                         None if held is None else (labels[held], base[k])))
             if temporary[k]:
-                notes.append(_cover_words(temporary, k, periods, any(p.late_weeks for p in plan.periods)))
+                notes.append(_cover_words(temporary, k, periods, any(p.late_weeks for p in plan.periods), closes.get(k),
+                                          period))
             if k in stopped:
                 notes.append(f"the check stopped adding temporary analysts here: even {stopped[k]} in post do not "
                              f"meet it with the work left from earlier periods; {_bound_reason(stopped[k], high, limits)}")
@@ -1359,9 +1392,10 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             run, inferred = runner.decided.get((needs[k], k), (0, 0))
             plan.periods.append(PeriodPlan(current, needs[k], levels[k], change, hire_by, late, evaluation, met,
                                            "; ".join(notes), run, inferred, runner.left_out.get(k, ()),
-                                           _short(plan.staffing, current, levels[k]), hires, temporary[k]))
+                                           _short(plan.staffing, current, levels[k]), hires, temporary[k],
+                                           closes[k] - dt.timedelta(days=1) if k in closes else None))
             if late or on_time.share_met >= required > evaluation.share_met:
-                notes.append(_explain_lateness(scenario, plan.periods[-1], on_time, member, now))
+                notes.append(_explain_lateness(scenario, plan.periods[-1], labels[k], on_time, member, now))
                 plan.periods[-1].note = "; ".join(notes)
             previous, previous_base = levels[k], base[k]
         runner.expect(0)  # done
@@ -1394,18 +1428,28 @@ def _days(seconds: float) -> dt.timedelta:
     return dt.timedelta(days=math.ceil(seconds / SECONDS_PER_DAY - 1e-9))
 
 
-def _levels(needs: list[int | None], baseline: int, low: int, high: int, limits: Limits) -> list[int]:
+def _levels(needs: list[int | None], baseline: int, low: int, high: int, limits: Limits,
+            reach: Sequence[int] | None = None) -> list[int]:
     """Seats in post per period from the headcounts needed, within the plan's limits.
 
     Never below the period before (unless reductions are allowed), at least the need of every
     later period less ``max_hires`` a period in between (hiring ahead where the cap binds),
     at most ``max_hires`` above the period before, within [low, high]. A period no headcount
     meets (need None) asks for nothing.
+
+    Where reductions are allowed, a period cuts seats only down to the largest need of the periods
+    up to ``reach[k]`` (:func:`_cut_reach`: those a seat cut at period ``k`` could not be rehired in
+    time for; default the next period), never below its own need and never above the seats before:
+    a need that dips for a period and comes back holds the seats rather than cutting and rehiring.
     """
     known = [n for n in needs]
+    reach = [min(k + 1, len(known) - 1) for k in range(len(known))] if reach is None else reach
     levels, previous = [], baseline
     for k in range(len(known)):
         want = known[k] if known[k] is not None else (previous if limits.never_reduce else None)
+        held = [n for n in known[k + 1:reach[k] + 1] if n is not None]
+        if not limits.never_reduce and want is not None and held:  # a cut only as far as the coming needs allow
+            want = max(want, min(previous, max(held)))
         if limits.max_hires is not None:
             ahead = [n - limits.max_hires * (j - k) for j, n in enumerate(known) if j > k and n is not None]
             want = max([w for w in [want, *ahead] if w is not None], default=previous)
@@ -1421,6 +1465,20 @@ def _levels(needs: list[int | None], baseline: int, low: int, high: int, limits:
     return levels
 
 
+def _cut_reach(periods: list[Period], team: Team, start: dt.date) -> list[int]:
+    """Per period ``k``, the last period whose need a seat cut at ``k`` must still meet (:func:`_levels`
+    with reductions allowed): the next period, and every later one whose hires would have to be
+    recruited (:func:`_ideal_hire_by`: its first day less the training and the hiring lead time) on
+    or before the day the cut takes effect (the period's :func:`_change_date`; the first period's: the
+    run's first day, ``start``): a seat cut then could not be rehired in time for it."""
+    out = []
+    for k, period in enumerate(periods):
+        cut = _change_date(period, team, start) if k else start
+        out.append(max([min(k + 1, len(periods) - 1)]
+                       + [j for j in range(k + 1, len(periods)) if _ideal_hire_by(periods[j], team) <= cut]))
+    return out
+
+
 def _short(staffing: Staffing, period: Period, planned: int) -> tuple[int, dt.date | None] | None:
     """:attr:`PeriodPlan.short` of ``period``, whose plan has ``planned`` seats, in ``staffing`` (the
     plan as it can happen)."""
@@ -1434,11 +1492,16 @@ def _short(staffing: Staffing, period: Period, planned: int) -> tuple[int, dt.da
     return at_start, full if full is not None and full <= period.last else None
 
 
-def _above_need(extra: int, kept: bool, first: bool, limits: Limits) -> str:
+def _above_need(extra: int, kept: bool, first: bool, limits: Limits, held: tuple[str, int] | None = None) -> str:
     """Why a period's need-based seats are ``extra`` above its own need: ``kept`` from the period
-    before (or, the ``first``, the seats in post today) as the plan never cuts, else hired ahead of a
-    later period's need (``max_hires``) or the minimum headcount. (Temporary seats above them:
-    :func:`_cover_words`.)"""
+    before (or, the ``first``, the seats in post today) as the plan never cuts, ``held`` (reductions
+    allowed: the later period, as the notes name it, that needs them back, and the seats) as a cut
+    could not be undone in time for it (:func:`_cut_reach`), else hired ahead of a later period's
+    need (``max_hires``) or the minimum headcount. (Temporary seats above them: :func:`_cover_words`.)"""
+    if held is not None:
+        label, seats = held
+        return (f"{_count(extra, 'analyst')} above its own need: held for {label}, which needs {seats} again (the plan "
+                "does not cut seats that the next period, or one whose hires are due before the cut, needs back)")
     if kept and limits.never_reduce:
         why = "the seats in post today, which the plan never cuts" if first else \
             "kept from the period before (the plan never cuts seats for a smaller need)"
@@ -1449,18 +1512,48 @@ def _above_need(extra: int, kept: bool, first: bool, limits: Limits) -> str:
     return f"{_count(extra, 'analyst')} above its own need: {why}"
 
 
-def _cover_words(temporary: list[int], k: int, periods: list[Period], late_before: bool) -> str:
+def _cover_words(temporary: list[int], k: int, periods: list[Period], late_before: bool,
+                 close: dt.date | None = None, period: str = "period") -> str:
     """Why period ``k`` has ``temporary[k]`` temporary seats (:func:`_catch_up`): the plan replayed as
     it can happen missed it with fewer (work left from earlier periods, ``late_before`` where hires
-    were late), and until when they all stay: the last day before the first later period with fewer
-    (and how many of them stay longer)."""
+    were late), and until when they all stay: the day before ``close`` where they close within the
+    period (:func:`_shorten_cover`, the ``period`` named as a word: "quarter"), else the last day
+    before the first later period with fewer (and how many of them stay longer)."""
     t = temporary[k]
     fewer = next((j for j in range(k + 1, len(periods)) if temporary[j] < t), None)
     until = periods[-1].last if fewer is None else periods[fewer - 1].last
     longer = f" ({temporary[fewer]} of them longer)" if fewer is not None and temporary[fewer] else ""
+    if close is not None:
+        until, longer = close - dt.timedelta(days=1), (
+            f", not to the {period}'s end: the plan replayed with them closing on {close} still meets every period "
+            f"it meets with them to {periods[k].last}")
     return (f"{_count(t, 'temporary analyst')} above its own need: with fewer, the plan replayed as it can happen "
             "missed this period (work left from earlier periods" + (", where hires were late)" if late_before else ")")
             + f": +{t} temporary to clear that backlog, until {until}{longer}")
+
+
+def _cut_words(cut: int, seats: int, when: dt.date, now: dt.date, team: Team, period: str) -> str:
+    """A cut of ``cut`` need-based seats (of ``seats`` before it) on ``when`` (:func:`_change_date`;
+    ``now``: the plan's first day), as a manager would make it: the team's attrition (a share a
+    year) frees seats as analysts leave, about ``attrition × seats`` a year (so many a ``period``,
+    month, quarter or year); a leaver within the hiring lead time before the cut would be refilled
+    only after it, so not refilling them costs nothing, and the expected number of them is said.
+    The seats attrition has not freed by ``when`` are let go (redeployed) then, when ``plan.yaml``
+    (and its replay) closes them."""
+    window = max(0, min(_days(team.hiring.lead_time).days, (when - now).days))  # days before the cut
+    what = f"plan.yaml closes the {_count(cut, 'seat')} that day"
+    if not team.attrition or not window:
+        why = ("the team has no attrition (workforce." + team.team + ".attrition)" if not team.attrition
+               else "a leaver before then would be refilled before the cut (no hiring lead time left to it)")
+        return f"{cut} fewer from {when}: {why}, so let {_count(cut, 'analyst')} go (redeploy) on {when}; {what}"
+    per_period = team.attrition * seats * PERIOD_MONTHS[period] / 12
+    before = team.attrition * seats * window / 365.25
+    return (f"{cut} fewer from {when}: at the team's attrition of {team.attrition:.0%} a year, about "
+            f"{per_period:.1f} of its {seats} analysts leave a {period}, {before:.1f} in the {window} days before "
+            f"{when} (whose refills would start after it): do not refill those leavers from "
+            f"{when - dt.timedelta(days=window)}, and let go (redeploy) on {when} "
+            + ("the seat if attrition has not freed it" if cut == 1 else f"those of the {cut} attrition has not freed")
+            + f" by then; {what}")
 
 
 def _training(team: Team) -> dt.timedelta:
@@ -1475,19 +1568,21 @@ def _change_date(period: Period, team: Team, start: dt.date) -> dt.date:
 
 
 def _staffing(base: list[int], levels: list[int], periods: list[Period], team: Team, start: dt.date,
-              high: int) -> Staffing:
+              high: int, closes: dict[int, dt.date] | None = None) -> Staffing:
     """The plan as dated headcounts (seats). The need-based seats ``base``: the first period's in post
     from the start, each later change on its :func:`_change_date` (a later change on the same date
     replaces an earlier one). On top of them the temporary seats, ``levels`` less ``base``: a period's
     start on its change date (trained by its first day, as any hire) and stay to its end, so they
-    close on the first day of the first later period with fewer; where two periods' overlap (new
-    seats training before their period while the last period's cover still works), the more of
-    them. At most ``high`` seats at any time."""
+    close on the first day of the first later period with fewer, or on the day ``closes`` gives the
+    period (:func:`_shorten_cover`: within it); where two periods' overlap (new seats training before
+    their period while the last period's cover still works), the more of them. At most ``high`` seats
+    at any time."""
     begins = [start] + [_change_date(p, team, start) for p in periods[1:]]
-    ends = [p.first for p in periods[1:]] + [dt.date.max]
+    ends = [(closes or {}).get(k, p.first) for k, p in enumerate(periods[1:])]
+    ends.append((closes or {}).get(len(periods) - 1, dt.date.max))
     temporary = [level - b for level, b in zip(levels, base)]
     out: list[tuple[dt.date, int]] = []
-    for day in sorted({*begins, *ends[:-1]}):
+    for day in sorted({*begins, *ends} - {dt.date.max}):
         seats = base[max(k for k, d in enumerate(begins) if d <= day)]
         seats = min(high, seats + max([t for t, b, e in zip(temporary, begins, ends) if b <= day < e], default=0))
         if not out or seats != out[-1][1]:
@@ -1498,10 +1593,10 @@ def _staffing(base: list[int], levels: list[int], periods: list[Period], team: T
 def _with_cover(base: list[int], cover: list[int], baseline: int, low: int, high: int, limits: Limits) -> list[int]:
     """Seats in post per period: the need-based seats ``base`` (:func:`_levels` of the needs) and
     ``cover`` temporary seats more in each period, within the limits (:func:`_levels` again, hiring
-    ahead where ``max_hires`` binds) but free to fall when the cover ends: ``never_reduce`` holds the
-    need-based seats, not temporary cover."""
+    ahead where ``max_hires`` binds) but free to fall when the cover ends: ``never_reduce`` and the hold
+    of a cut for the coming needs (:func:`_cut_reach`) are for the need-based seats, not temporary cover."""
     return _levels([b + c for b, c in zip(base, cover)], baseline, low, high,
-                   replace(limits, never_reduce=False))
+                   replace(limits, never_reduce=False), range(len(base)))
 
 
 def _catch_up(runner: _Runner, needs: list[int | None], base: list[int], periods: list[Period], team: Team,
@@ -1553,6 +1648,46 @@ def _catch_up(runner: _Runner, needs: list[int | None], base: list[int], periods
             cover[k] = found
 
 
+def _shorten_cover(runner: _Runner, base: list[int], levels: list[int], periods: list[Period], team: Team,
+                   start: dt.date, now: dt.date, baseline: int, high: int) -> dict[int, dt.date]:
+    """Temporary cover no longer than it is needed: per period whose temporary seats (``levels`` less
+    ``base``, :func:`_catch_up`) all close with it (the next period has none), the first of its month
+    ends (its first day plus one, two, ... calendar months, before its last day) on which they can
+    close so that the plan replayed as it can happen (:func:`_realistic`; ``start``: the run's first day,
+    ``now``: the plan's, ``baseline``: the seats in post today, ``high``: the most allowed) still
+    meets every period the plan with the whole period's cover meets (in ``required`` of the
+    replications: :meth:`_Runner.replay`); periods in order, each with the closes found before it.
+    Closing later never does worse, so the month ends are bisected (:func:`smallest_passing`); a
+    period none of whose month ends passes keeps its cover to its end, as does a month plan's.
+    Returns period index → the day its temporary seats close."""
+    temporary = [level - b for level, b in zip(levels, base)]
+    horizon = runner.scenario.clock.horizon
+
+    def plan(closes: dict[int, dt.date]) -> Staffing:
+        return _realistic(_staffing(base, levels, periods, team, start, high, closes), baseline, team, now)
+
+    whole = plan({})
+    runner.outcomes(whole, runner.replications)
+    kept = [k for k in range(len(periods)) if runner.verdict(runner.known(whole, k, horizon)[0])]
+    closes: dict[int, dt.date] = {}
+    for k, period in enumerate(periods):
+        if not temporary[k] or (k + 1 < len(periods) and temporary[k + 1]):
+            continue
+        ends = [d for d in (add_months(period.first, m) for m in range(1, 12)) if d <= period.last]
+        if not ends:
+            continue
+
+        def meets(i: int, k: int = k, ends: list[dt.date] = ends) -> bool:
+            shorter = plan({**closes, k: ends[i]})
+            runner.expect(runner.replications - len(runner.cache.get((shorter, horizon), [])))
+            return not runner.replay(shorter, kept)
+
+        found = smallest_passing(meets, 0, 0, len(ends) - 1)
+        if found is not None:
+            closes[k] = ends[found]
+    return closes
+
+
 def _ideal_hire_by(period: Period, team: Team) -> dt.date:
     """The last day to recruit a period's new analysts so that they are in post and trained on its
     first day: that day less the training (:func:`_training`) and the hiring lead time. May be before
@@ -1581,24 +1716,27 @@ def _realistic(staffing: Staffing, baseline: int, team: Team, now: dt.date) -> S
     return tuple(out)
 
 
-def _explain_lateness(scenario: Scenario, period: PeriodPlan, on_time: Evaluation, team: Team, now: dt.date) -> str:
-    """Why a period's attainment is below what the plan would have with every hire on time
-    (``on_time``): its own hires late (by how much, when they can start and be trained, from
-    recruiting on ``now``, the plan's first day), or the backlog of hires late before it; and its
-    attainment (each SLA named as the tables name it, :func:`~capsim.metric_names.sla_words`)
-    and mean wait (hours) as they can happen against on time."""
+def _explain_lateness(scenario: Scenario, period: PeriodPlan, label: str, on_time: Evaluation, team: Team,
+                      now: dt.date) -> str:
+    """Why a period (called ``label``, as the table names it) has an attainment below what the plan
+    would have with every hire on time (``on_time``): its own hires late (by how much, when they can
+    start and be trained, from recruiting on ``now``, the plan's first day), or the backlog of hires
+    late before it; and its attainment (each SLA named as the tables name it,
+    :func:`~capsim.metric_names.sla_words`) and mean wait as they can happen against on time, both
+    waits in one unit (:func:`~capsim.units.durations_words`: "9.2 days (0.99 days on time)")."""
     actual = period.evaluation
     attained = ", ".join(f"{np.nanmean(actual.sla[s]):.0%} of {sla_words(scenario, s)} "
                          f"({np.nanmean(on_time.sla[s]):.0%} with every hire on time)" for s in actual.sla)
-    level = (f"{attained} and a mean wait of {actual.wait_mean:.1f} h ({on_time.wait_mean:.1f} h on time), met in "
+    wait, wait_on_time = durations_words(actual.wait_mean, on_time.wait_mean)
+    level = (f"{attained} and a mean wait of {wait} ({wait_on_time} on time), met in "
              f"{round(actual.share_met * actual.replications)} of {actual.replications} replications")
     if not period.late_weeks:
-        return f"not met with earlier hires late: period {period.period.index + 1} has {level}"
+        return f"not met with earlier hires late: {label} has {level}"
     arrive = now + _days(team.hiring.lead_time)
     return (f"late by {period.late_weeks} weeks: the {_count(period.hires, 'new analyst')} should have been "
             f"recruited by {_ideal_hire_by(period.period, team)}, before the plan starts ({now}); recruited from "
-            f"then, they start on {arrive} and are trained by {arrive + _training(team)}. With them late, period "
-            f"{period.period.index + 1} has {level}")
+            f"then, they start on {arrive} and are trained by {arrive + _training(team)}. With them late, {label} "
+            f"has {level}")
 
 
 def _count(n: int, noun: str) -> str:

@@ -157,6 +157,9 @@ class SweepPlan:
     period_measures: Measures = "all"
     """What is measured in each period (:data:`capsim.periods.Measures`): every metric, or the
     staffing ones only (counts, hours, staff and costs; all :mod:`capsim.uncertainty` reads per year)."""
+    workers: int = 1
+    """The local worker processes whose memory :func:`plan_sweep` checked at every grid point:
+    as asked, or as it chose them (``workers=None``); 0 where it checked none (a remote scheduler's)."""
 
     @property
     def total(self) -> int:
@@ -326,7 +329,7 @@ def plan_sweep(
     replications: int | None = None,
     seed: int | None = None,
     overrides: Sequence[str] = (),
-    workers: int = 1,
+    workers: int | None = 1,
     warn: Callable[[str], None] | None = None,
 ) -> SweepPlan:
     """Load the scenario, check the grid's keys, and validate the scenario at every grid point.
@@ -334,7 +337,11 @@ def plan_sweep(
     Every problem is found before any task runs: a missing key, an empty value list, a
     value that makes the scenario invalid (named with its grid point), a task list or a point
     too large for this machine's memory with ``workers`` at once (pass ``workers=0`` to skip
-    the per-point check). ``warn`` receives a line for a grid of more than :data:`LARGE_GRID` points.
+    the per-point check). ``workers=None`` chooses them, as every command that simulates does
+    when none are asked for: the cores this process may use, at most one per task, and no more
+    than fit in memory at every grid point (:func:`capsim.memory.default_workers`); the plan
+    keeps them (:attr:`SweepPlan.workers`). ``warn`` receives a line for a grid of more than
+    :data:`LARGE_GRID` points.
     """
     texts = normalise_grid(grid)
     raw, origin = resolve_raw(scenario_path)
@@ -349,7 +356,8 @@ def plan_sweep(
         raise SweepError("the seed must be 0 or more")
     points, problems = [], []
     tasks = grid_size(texts) * replications
-    memory.check_sweep(grid_size(texts), replications, max(workers, 1))
+    memory.check_sweep(grid_size(texts), replications, max(workers or 1, 1))
+    most = tasks if workers is None else workers
     warning = large_grid_warning(texts)
     if warning and warn:
         warn(warning)
@@ -359,8 +367,10 @@ def plan_sweep(
         try:
             scenario = validate(apply_overrides(base_raw, items, origin), origin, overrides,
                                 [(f"--grid {item}", item) for item in items])
-            if workers > 0:
-                experiment.check_size(scenario, min(workers, tasks))
+            if workers is None:
+                most = memory.default_workers(scenario, 1, most=most)
+            if most > 0:
+                experiment.check_size(scenario, min(most, tasks))
         except ScenarioError as err:
             problems.append(f"{origin}, grid point {index} ({', '.join(items)}):\n  " + str(err).replace("\n", "\n  "))
             continue
@@ -369,7 +379,7 @@ def plan_sweep(
         shown = problems[:5] + ([f"... and {len(problems) - 5} more grid point(s) with problems"] if len(problems) > 5 else [])
         raise SweepError("\n".join(shown))
     return SweepPlan(base=base, source=str(scenario_path), overrides=list(overrides), grid=texts,
-                     points=points, replications=replications, seed=seed)
+                     points=points, replications=replications, seed=seed, workers=most)
 
 
 # --------------------------------------------------------------------------- one task

@@ -257,7 +257,8 @@ def two_level(y: np.ndarray, level: float = LEVEL, bootstrap: int = BOOTSTRAP, s
     """The two-level estimates of one metric from ``y`` (sets × replications); see the module text.
 
     Sets holding a missing value (NaN) are left out; with fewer than 2 sets left every
-    estimate is NaN.
+    estimate is NaN. A metric with the same value in every run has no input share (NaN): the
+    rounding of its means (a last bit) is not a spread.
     """
     y = np.asarray(y, dtype=float)
     y = y[np.isfinite(y).all(axis=1)]
@@ -273,7 +274,8 @@ def two_level(y: np.ndarray, level: float = LEVEL, bootstrap: int = BOOTSTRAP, s
         "run_low": b[1], "run_high": b[2], "input_low": b[3], "input_high": b[4],
         "total_low": b[5], "total_high": b[6],
         **dict(zip(("mc_se_run", "mc_se_input", "mc_se_total"), resampled.std(axis=0, ddof=1).reshape(3, 2).max(axis=1))),
-        "input_share": b[8] / total_var if total_var > 0 else math.nan,
+        # the same value in every run: no share, whatever rounding leaves in the variances (~1e-20)
+        "input_share": b[8] / total_var if total_var > 0 and np.ptp(y) > 0 else math.nan,
         "sets": n, "replications": r,
     }
 
@@ -355,9 +357,10 @@ def rank_inputs(plan: UncertaintyPlan, per_replication: pd.DataFrame, metrics: S
     for metric in metrics:
         if metric not in per_replication:
             continue
-        means = _matrix(per_replication, metric).mean(axis=1)
+        values = _matrix(per_replication, metric)
+        means = values.mean(axis=1)
         measured = bool(np.all(np.isfinite(means)))
-        varies = measured and np.ptp(means) > 0
+        varies = measured and np.ptp(values) > 0 and np.ptp(means) > 0  # the values, not their rounded means
         why = too_few_to_rank(len(means), len(plan.inputs)) if varies else NOT_VARYING if measured else NOT_MEASURED
         shares, r2 = (nothing, math.nan) if why else rank_regression(plan.quantiles, means)
         sobol = (sobol_first_order(plan.quantiles, means)[0] if varies and plan.sampler == "sobol" and len(means) >= 6

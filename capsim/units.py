@@ -6,8 +6,10 @@ with their unit so that a reader never has to guess: ``28.4s``, ``5min``, ``7.5h
 annual volume spread over a year of simulated time comes back whole.
 
 Written back for a reader: :func:`duration_text` (a deadline or lead time: 72 h, 91 d), with
-numbers in :func:`plain_number` (never scientific notation), the rules :mod:`capsim.words`
-and the SLA names of :mod:`capsim.metric_names` use.
+numbers in :func:`plain_number` (never scientific notation), and durations given in hours by
+:func:`hours_words` (40 min, 26 h, 3.1 days), several in one sentence in one unit
+(:func:`durations_words`): the rules :mod:`capsim.words`, the SLA names of
+:mod:`capsim.metric_names` and the staffing solver's notes use.
 
 >>> parse_duration("28.4s")
 28.4
@@ -154,3 +156,44 @@ def format_duration(seconds: float) -> str:
         if abs(seconds) >= size:
             return f"{seconds / size:g}{unit}"
     return f"{seconds:g}s"
+
+
+def unsigned_zero(text: str) -> str:
+    """``text`` without its sign when the number in it reads as zero: "-0.0" → "0.0" (never "−0.0")."""
+    bare = text.lstrip("+-\u2212")
+    return bare if not bare.replace(",", "").replace(".", "").strip("0") else text
+
+
+LONG_WAIT_HOURS = 48
+"""Durations longer than this many hours are written in days (670 h reads "28 days")."""
+
+UNIT_HOURS = {"min": 1 / 60, "h": 1.0, "days": 24.0}
+"""Hours in each unit a duration is written in (:func:`duration_unit`)."""
+
+
+def duration_unit(*hours: float) -> str:
+    """The one unit for every duration of a sentence, given in hours, chosen once by the largest
+    of them: "min" below an hour, "h" up to :data:`LONG_WAIT_HOURS`, "days" above (n/a ignored),
+    so that no sentence reads "within 41.9 h ... within 115 days"."""
+    top = max((abs(h) for h in hours if math.isfinite(h)), default=0.0)
+    return "min" if top < 1 else "h" if top <= LONG_WAIT_HOURS else "days"
+
+
+def hours_words(h: float, unit: str | None = None) -> str:
+    """A duration given in hours, in the unit a reader would use: 40 min, 26 h, 3.1 days
+    (:func:`duration_unit`), or in the ``unit`` of the sentence it is in."""
+    if not math.isfinite(h):
+        return "n/a"
+    unit = unit or duration_unit(h)
+    x = h / UNIT_HOURS[unit]
+    if unit == "min":
+        return "under 1 min" if 0 < x < 0.5 else unsigned_zero(f"{x:.0f}") + " min"
+    text = plain_number(x) if unit == "h" else plain_number(x, 2) if x < 10 else f"{x:,.0f}"
+    return f"{text} {'day' if text == '1' and unit == 'days' else unit}"
+
+
+def durations_words(*hours: float) -> list[str]:
+    """Durations given in hours for one sentence, all in one unit (:func:`duration_unit`):
+    41.9 h and 2,760 h read "1.7 days" and "115 days"."""
+    unit = duration_unit(*hours)
+    return [hours_words(h, unit) for h in hours]

@@ -19,9 +19,11 @@ Each kind of number has one rule here:
 - intervals: :func:`interval` (``95% CI a to b``, clipped to the metric's range).
 
 Items and SLAs are named by :func:`items_words` and :func:`sla_words` ("urgent reports within
-24 h"), and deadlines written by :func:`duration_text` with :func:`plain_number` and
-:func:`round_sig`; these live below, in :mod:`capsim.metric_names` and :mod:`capsim.units`, so
-that the staffing solver's notes name a service level as the tables do, and are re-exported here.
+24 h"), deadlines written by :func:`duration_text` with :func:`plain_number` and
+:func:`round_sig`, and durations in hours by :func:`hours_words`, :func:`duration_unit` and
+:func:`durations_words`; these live below, in :mod:`capsim.metric_names` and :mod:`capsim.units`, so
+that the staffing solver's notes name a service level and word a wait as the tables do, and are
+re-exported here.
 
 Why it is one module: these rules lean on each other (a value's text is a count's, a share's or
 a duration's; an interval shares its estimate's decimals and unit), and a reader compares numbers
@@ -36,7 +38,8 @@ from typing import Any
 
 from capsim.metric_names import BACKLOG_WORDS, backlog_words, items_words, referrals_only, sla_words
 from capsim.metrics import metric_range
-from capsim.units import SECONDS_PER_HOUR, duration_text, plain_number, round_sig
+from capsim.units import (SECONDS_PER_HOUR, UNIT_HOURS, duration_text, duration_unit, durations_words,  # noqa: F401 (re-exported)
+                          hours_words, plain_number, round_sig, unsigned_zero)
 
 NBSP = "\u00a0"
 """A no-break space: keeps a number and its unit on one line of a wrapped title."""
@@ -59,22 +62,19 @@ def how_many(n: int, noun: str, plural: str | None = None) -> str:
 
 def count_words(x: float) -> str:
     """A count for a title: 2,100; 9,800; 47; 1.2 million; 3.4 billion (never in scientific
-    notation; a count that rounds to zero has no sign)."""
+    notation; a count that rounds to zero has no sign; a negative one, the end of an interval of
+    differences, a true minus as :func:`signed` writes it: −4)."""
     if not math.isfinite(x):
         return "n/a"
     if abs(x) >= 1e9:
-        return f"{plain_number(x / 1e9, 2)} billion"
-    if abs(x) >= 1e6:
-        return f"{plain_number(x / 1e6, 2)} million"
-    if abs(x) >= 1000:
-        return f"{round_sig(x, 2):,.0f}"
-    return unsigned_zero(f"{x:,.0f}")
-
-
-def unsigned_zero(text: str) -> str:
-    """``text`` without its sign when the number in it reads as zero: "-0.0" → "0.0" (never "−0.0")."""
-    bare = text.lstrip("+-\u2212")
-    return bare if not bare.replace(",", "").replace(".", "").strip("0") else text
+        text = f"{plain_number(x / 1e9, 2)} billion"
+    elif abs(x) >= 1e6:
+        text = f"{plain_number(x / 1e6, 2)} million"
+    elif abs(x) >= 1000:
+        text = f"{round_sig(x, 2):,.0f}"
+    else:
+        text = unsigned_zero(f"{x:,.0f}")
+    return text.replace("-", MINUS)
 
 
 def percent(x: float, digits: int = 0) -> str:
@@ -102,41 +102,6 @@ def _share_digits(x: float, digits: int) -> str:
 
 
 # --------------------------------------------------------------------------- durations
-
-
-LONG_WAIT_HOURS = 48
-"""Durations longer than this many hours are written in days (670 h reads "28 days")."""
-
-UNIT_HOURS = {"min": 1 / 60, "h": 1.0, "days": 24.0}
-"""Hours in each unit a duration is written in (:func:`duration_unit`)."""
-
-
-def duration_unit(*hours: float) -> str:
-    """The one unit for every duration of a sentence, given in hours, chosen once by the largest
-    of them: "min" below an hour, "h" up to :data:`LONG_WAIT_HOURS`, "days" above (n/a ignored),
-    so that no sentence reads "within 41.9 h ... within 115 days"."""
-    top = max((abs(h) for h in hours if math.isfinite(h)), default=0.0)
-    return "min" if top < 1 else "h" if top <= LONG_WAIT_HOURS else "days"
-
-
-def hours_words(h: float, unit: str | None = None) -> str:
-    """A duration given in hours, in the unit a reader would use: 40 min, 26 h, 3.1 days
-    (:func:`duration_unit`), or in the ``unit`` of the sentence it is in."""
-    if not math.isfinite(h):
-        return "n/a"
-    unit = unit or duration_unit(h)
-    x = h / UNIT_HOURS[unit]
-    if unit == "min":
-        return "under 1 min" if 0 < x < 0.5 else unsigned_zero(f"{x:.0f}") + " min"
-    text = plain_number(x) if unit == "h" else plain_number(x, 2) if x < 10 else f"{x:,.0f}"
-    return f"{text} {'day' if text == '1' and unit == 'days' else unit}"
-
-
-def durations_words(*hours: float) -> list[str]:
-    """Durations given in hours for one sentence, all in one unit (:func:`duration_unit`):
-    41.9 h and 2,760 h read "1.7 days" and "115 days"."""
-    unit = duration_unit(*hours)
-    return [hours_words(h, unit) for h in hours]
 
 
 def wait_words(hours: float, low: float = math.nan, high: float = math.nan, unit: str | None = None) -> str:

@@ -64,8 +64,8 @@ def test_the_grant_note_on_late_hires_names_the_service_level_as_the_table_does(
     column = grant_sla_names([load_scenario(one_analyst())])["sla_normal"]
     assert column == "reports within 72 h (analysts)"  # the grant table's column: the team in brackets
     note = output.split("small, team analysts, 2027/28: late by")[1]
-    assert re.search(r"\. With them late, period 1 has \d+% of reports within 72 h \(\d+% with every hire on "
-                     r"time\)", note), note
+    assert re.search(r"\. With them late, 2027/28 has \d+% of reports within 72 h \(\d+% with every hire on "
+                     r"time\)", note), note  # the year as the table names it
     assert METRIC_ID.findall(output) == []
 
 

@@ -106,7 +106,7 @@ def test_plan_yaml_replays_the_plan_and_every_period_meets_its_target(tmp_path):
 
 @pytest.mark.parametrize("needs, limits, expected", [
     ([7, 8, 9, 8, 10], Limits(), [8, 8, 9, 9, 10]),  # never below today's 8, never falling
-    ([7, 8, 9, 8, 10], Limits(never_reduce=False), [7, 8, 9, 8, 10]),
+    ([7, 8, 9, 8, 10], Limits(never_reduce=False), [8, 8, 9, 9, 10]),  # no cut the next period needs back (dips held)
     ([8, 8, 12, 12], Limits(max_hires=2), [8, 10, 12, 12]),  # hires ahead where the cap binds
     ([8, 8, 13, 13], Limits(max_hires=2), [9, 11, 13, 13]),  # from the first period if need be
     ([8, 14, 14], Limits(max_hires=2), [10, 12, 14]),  # and falls short where it cannot keep up

@@ -265,7 +265,8 @@ def _tables(input_share: float, shares: list[float]) -> tuple:
     names = ["ai-growth", "reports-growth", "review-time-image", "review-time-video", "classifier-recall"][:len(shares)]
     ranking = pd.DataFrame([{"metric": "backlog_end", "input": name, "first_order": share, "r_squared": sum(shares),
                              "rank": k + 1, "distribution": "lognormal(low=125.9d, high=348.3d)", "source": "test",
-                             "distribution_shown": "lognormal: low 125.9d, high 348.3d"}
+                             "distribution_shown": "lognormal: low 125.9d, high 348.3d", "sobol_first_order": share,
+                             "not_ranked": ""}
                             for k, (name, share) in enumerate(zip(names, shares))])
     return summary, ranking
 

@@ -31,7 +31,9 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
     the rule of every headline): it compares the scenarios in the last whole year (with two,
     the paired difference), and one scenario's first and last whole years. A run without a
     whole calendar year is spoken of by the last period covering at least half as many days as
-    the longest, named by its dates and days ("1 Jan–27 Feb 2025 (58 days)"), never as a year.
+    the longest, named by its dates and days ("1 Jan–27 Feb 2025 (58 days)"), never as a year. It
+    speaks only of years every scenario has: scenarios with none in common are named with their
+    years, not compared (:func:`_no_shared_year`).
     """
     scenarios = [scenarios] if isinstance(scenarios, Scenario) else list(scenarios)
     table = budget_table[budget_table["year"].astype(str) != "all"].copy()
@@ -45,8 +47,58 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
     years = sorted(dict.fromkeys(table["year"]), key=lambda y: int(y) if y.isdigit() else y)
     days = table.groupby("year")["days"].max()
     currency = scenarios[0].costs.currency if scenarios else ""
-    whole = [y for y in years if is_whole_year(days[y])]
-    key = whole[-1] if whole else [y for y in years if days[y] >= 0.5 * days.max()][-1]
+    title = _title(table, names, years, days, fte, currency)
+    peak = float(np.nanmax(table[["total_cost", "total_cost_ci_high"]].to_numpy(dtype=float))) \
+        if "total_cost_ci_high" in table else float(np.nanmax(table["total_cost"]))
+    scale, unit = money_scale(peak)
+    n = len(names)
+    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    with styled():
+        fig, ax, fte_ax = cost_panels(7.6)
+        for name, mine, xs, width in side_by_side(table, names, years):
+            cost_bars(ax, mine, xs, width, colours[name], name, scale)
+            f_mean = mine[fte].to_numpy(dtype=float)
+            if f"{fte}_ci_low" in mine:
+                for xi, lo_i, hi_i in zip(xs, mine[f"{fte}_ci_low"], mine[f"{fte}_ci_high"]):
+                    if math.isfinite(lo_i) and math.isfinite(hi_i):
+                        fte_ax.plot([xi, xi], [lo_i, hi_i], color=colours[name], linewidth=3, solid_capstyle="butt")
+            fte_ax.scatter(xs, f_mean, marker="D", s=50, color=colours[name], zorder=4)
+        ax.set_ylabel(f"Total cost\n({currency}{unit})")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}"))
+        ax.set_ylim(0, peak / scale * 1.12 if peak > 0 else 1)
+        ax.grid(axis="x", visible=False)
+        ax.tick_params(labelbottom=False)
+        ax.set_title(f"Total cost per calendar year at that year's prices, of the staff each scenario writes\n"
+                     f"(not sized to its SLAs): mean and 95% CI across {replications} replications",
+                     loc="left", fontsize=12, color=MUTED)
+        labels = [y if is_whole_year(days[y]) else f"{y}\n({days[y]:.0f} days)" for y in years]
+        fte_ax.set_xticks(np.arange(len(years)), labels)
+        fte_ax.set_xlim(-0.6, len(years) - 0.4)
+        fte_ax.grid(axis="x", visible=False)
+        fte_values = table[[c for c in (fte, f"{fte}_ci_low", f"{fte}_ci_high") if c in table]].to_numpy(dtype=float)
+        finite = fte_values[np.isfinite(fte_values)]
+        if len(finite):
+            lo_f, hi_f = float(finite.min()), float(finite.max())
+            pad = max((hi_f - lo_f) * 0.15, 0.5)
+            fte_ax.set_ylim(max(0.0, lo_f - pad), hi_f + pad)
+        fte_ax.set_ylabel("FTE" + (f" ({team})" if team else ""))
+        teams = ", ".join(dict.fromkeys(t.team for s in scenarios for t in s.workforce))
+        fte_ax.set_title(f"FTE: mean staff in post over the year, {'team ' + team if team else f'all teams ({teams})'}"
+                         "\n(95% CI); partial years are not annualised", loc="left", fontsize=12, color=MUTED)
+        handles, texts = ax.get_legend_handles_labels()
+        legend_above(ax, handles, texts, ncols=min(n, 3))
+        apply_style(fig, title, footer_text(scenarios, seed, replications))
+    return fig
+
+
+def _title(table: pd.DataFrame, names: list[str], years: list[str], days: pd.Series, fte: str, currency: str) -> str:
+    """The title of :func:`budget_per_year`, of the last whole year every scenario has (money in
+    ``currency``, FTE from the ``fte`` column)."""
+    shared = [y for y in years if table[table.year == y].scenario.nunique() == len(names)]
+    if not shared:
+        return _no_shared_year(table, names)
+    whole = [y for y in shared if is_whole_year(days[y])]
+    key = whole[-1] if whole else [y for y in shared if days[y] >= 0.5 * days[shared].max()][-1]
     if whole:
         year_words = f"in {key}"
     else:
@@ -93,45 +145,18 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
             title = (f"{opening}, total cost ranges from {money(currency, rows.total_cost.loc[cheap])} "
                      f"({cheap}) to {money(currency, rows.total_cost.loc[dear])} ({dear}); "
                      f"FTE from {fte_words(rows[fte].min())} to {fte_words(rows[fte].max())}")
+    return title
 
-    peak = float(np.nanmax(table[["total_cost", "total_cost_ci_high"]].to_numpy(dtype=float))) \
-        if "total_cost_ci_high" in table else float(np.nanmax(table["total_cost"]))
-    scale, unit = money_scale(peak)
-    n = len(names)
-    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
-    with styled():
-        fig, ax, fte_ax = cost_panels(7.6)
-        for name, mine, xs, width in side_by_side(table, names, years):
-            cost_bars(ax, mine, xs, width, colours[name], name, scale)
-            f_mean = mine[fte].to_numpy(dtype=float)
-            if f"{fte}_ci_low" in mine:
-                for xi, lo_i, hi_i in zip(xs, mine[f"{fte}_ci_low"], mine[f"{fte}_ci_high"]):
-                    if math.isfinite(lo_i) and math.isfinite(hi_i):
-                        fte_ax.plot([xi, xi], [lo_i, hi_i], color=colours[name], linewidth=3, solid_capstyle="butt")
-            fte_ax.scatter(xs, f_mean, marker="D", s=50, color=colours[name], zorder=4)
-        ax.set_ylabel(f"Total cost\n({currency}{unit})")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}"))
-        ax.set_ylim(0, peak / scale * 1.12 if peak > 0 else 1)
-        ax.grid(axis="x", visible=False)
-        ax.tick_params(labelbottom=False)
-        ax.set_title(f"Total cost per calendar year at that year's prices, of the staff each scenario writes\n"
-                     f"(not sized to its SLAs): mean and 95% CI across {replications} replications",
-                     loc="left", fontsize=12, color=MUTED)
-        labels = [y if is_whole_year(days[y]) else f"{y}\n({days[y]:.0f} days)" for y in years]
-        fte_ax.set_xticks(np.arange(len(years)), labels)
-        fte_ax.set_xlim(-0.6, len(years) - 0.4)
-        fte_ax.grid(axis="x", visible=False)
-        fte_values = table[[c for c in (fte, f"{fte}_ci_low", f"{fte}_ci_high") if c in table]].to_numpy(dtype=float)
-        finite = fte_values[np.isfinite(fte_values)]
-        if len(finite):
-            lo_f, hi_f = float(finite.min()), float(finite.max())
-            pad = max((hi_f - lo_f) * 0.15, 0.5)
-            fte_ax.set_ylim(max(0.0, lo_f - pad), hi_f + pad)
-        fte_ax.set_ylabel("FTE" + (f" ({team})" if team else ""))
-        teams = ", ".join(dict.fromkeys(t.team for s in scenarios for t in s.workforce))
-        fte_ax.set_title(f"FTE: mean staff in post over the year, {'team ' + team if team else f'all teams ({teams})'}"
-                         "\n(95% CI); partial years are not annualised", loc="left", fontsize=12, color=MUTED)
-        handles, texts = ax.get_legend_handles_labels()
-        legend_above(ax, handles, texts, ncols=min(n, 3))
-        apply_style(fig, title, footer_text(scenarios, seed, replications))
-    return fig
+
+def _no_shared_year(table: pd.DataFrame, names: list[str]) -> str:
+    """The title of scenarios that have no calendar year in common: each one's years, and that its
+    bars are not compared year by year ("base (2024) and growth-high (2027–2030) share no calendar
+    year ...")."""
+    spans = []
+    for name in names:
+        mine = list(table[table.scenario == name].year)
+        span = mine[0] if len(mine) == 1 else f"{mine[0]}\u2013{mine[-1]}"
+        spans.append(f"{name} ({span})")
+    return (f"{', '.join(spans[:-1])} and {spans[-1]} share no calendar year: their costs are not compared "
+            "year by year")
+

@@ -11,13 +11,14 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
+from capsim.charts.parts import PercentTicks
 from capsim.charts.style import MUTED, PALETTE, apply_style, new_figure, styled
 from capsim.metric_names import metric_range
 from capsim.scenario import Scenario, step_into
-from capsim.side_effects import SIDE_EFFECT_DESCRIPTIONS
+from capsim.side_effects import DETECTOR_METRICS, SIDE_EFFECT_DESCRIPTIONS
 from capsim.sources import figure_origin, short_org
 from capsim.words import count_words, difference_text, is_share, metric_label, percent, plain_number, value_text
 
@@ -139,7 +140,7 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
                     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:+.3g}".replace("-", "\u2212")
                                                                if v else "0"))
                 elif is_share(m):
-                    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
+                    ax.xaxis.set_major_formatter(PercentTicks())  # the decimals the ticks' step needs
                 else:
                     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: plain_number(v, 4).replace("-", "\u2212")))
             right.tick_params(labelleft=False)
@@ -147,13 +148,35 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
                 ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5))
             right.set_xlim(*_symmetric(rows.loc[names[1:], ["diff_ci_low", "diff_ci_high", "diff"]].to_numpy(dtype=float)))
             left.set_xlim(*_within_range(left.get_xlim(), metric_range(m)))
-            titles += [left.set_title(_panel_title(metric_label(m, results[0].scenario)), loc="left", fontsize=12),
+            titles += [left.set_title(_panel_title(panel_label(m, results[0].scenario, metrics)), loc="left",
+                                      fontsize=12),
                        right.set_title(_panel_title(f"paired difference from {first}"
                                                     + (", % points" if is_share(m) else "")),
                                        loc="left", fontsize=12, color=MUTED)]
         apply_style(fig, title, footer_text([r.scenario for r in results], results[0].seed, results[0].replications))
         _fit_titles(fig, titles)
     return fig
+
+
+EXPECTED_FALL: dict[str, tuple[str, ...]] = {"synthetic_referred": ("referrals_avoided_synthetic",),
+                                            "referred": DETECTOR_METRICS}
+"""Counts drawn in the runs, each with the detector's expected counts (:data:`capsim.compare.DETECTOR_NOTE`)
+that predict its fall: ``referred`` falls by the real referrals lost plus the synthetic ones avoided
+(:func:`capsim.compare.referral_balance`), ``synthetic_referred`` by the synthetic ones avoided. Each
+referral is a random draw, so the drawn fall matches the expected one only up to chance."""
+
+
+def panel_label(metric: str, scenario: Scenario, shown: Sequence[str]) -> str:
+    """The title of ``metric``'s panel: its label (:func:`metric_label`). A count of
+    :data:`EXPECTED_FALL` shown beside all the expected counts that predict its fall (each in
+    ``shown``) says it is drawn, and that the two agree only up to chance: a fall of 0 beside
+    "1 synthetic referral avoided" is then no contradiction."""
+    label = metric_label(metric, scenario)
+    expected = EXPECTED_FALL.get(metric)
+    if expected is None or not set(expected) <= set(shown):
+        return label
+    return (f"{label}: drawn in the runs, so its fall matches the "
+            + " plus the ".join(metric_label(e).lower() for e in expected) + " only up to chance")
 
 
 def usable_first(metrics: Sequence[str], available: set[str]) -> list[str]:

@@ -26,8 +26,9 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
                   sets: int, replications: int, sampler: str = "lhs", period: str | None = None) -> Figure:
     """Bars of each uncertain input's first-order share of ``metric``'s input variance, largest at
     the top, with the metric's three 95% intervals in the subtitle; the footer names the sampler
-    and the ranking method used. Where the inputs are not ranked (too few parameter sets, say) the
-    title says why (the ranking's ``not_ranked``) and each input reads "not ranked", with no bar.
+    and the ranking method used (and the Sobol indices where the ranking table gives them). Where
+    the inputs are not ranked (too few parameter sets, say) the title says why (the ranking's
+    ``not_ranked``), each input reads "not ranked", with no bar, and the footer that they were not ranked.
 
     ``ranking`` and ``summary`` are :func:`capsim.uncertainty.rank_inputs` and
     :func:`capsim.uncertainty.summarise` tables (``uncertainty_ranking.csv``, ``uncertainty_summary.csv``),
@@ -67,10 +68,12 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
                 + (f"; together they explain {percent(estimated_share(top.r_squared))} of the input part "
                    f"({RANKED_BY})" if math.isfinite(top.r_squared) else "") + ".")
     subtitle_lines = textwrap.wrap(subtitle, SUBTITLE_CHARS)
+    ranked = f"inputs ranked by {RANKED_BY}" if math.isfinite(top.first_order) else "inputs not ranked"
     footer = (footer_text([scenario], seed, replications)
               + f"\n{sets} parameter sets ({SAMPLER_NAMES[sampler]}, scipy.stats.qmc) × {replications} replications, "
-              f"common random numbers; inputs ranked by {RANKED_BY}"
-              + ("; first-order Sobol indices (SALib RBD-FAST) in the ranking table." if sampler == "sobol" else "."))
+              f"common random numbers; {ranked}"
+              + ("; first-order Sobol indices (SALib RBD-FAST) in the ranking table."
+                 if sampler == "sobol" and table.sobol_first_order.notna().any() else "."))
     n = len(table)
     title_lines = len(textwrap.wrap(title, TITLE_CHARS))
     # inches: bars, the x axis and its label, the title (15 pt), the subtitle (11 pt), then the footer's band

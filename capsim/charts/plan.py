@@ -1,4 +1,9 @@
-"""The staffing-plan chart: headcount per period with hire-by dates, and SLA attainment at that plan."""
+"""The staffing-plan chart: headcount per period with hire-by dates, and SLA attainment at that plan.
+
+Why it is one module (about 400 lines): the title, the steps (planned, in post, temporary cover
+closing), the hire-by band and the legend are placed against one another on one figure, from one
+plan table; split, each part would need the others' layout to place itself.
+"""
 
 from __future__ import annotations
 
@@ -78,8 +83,9 @@ def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list
     """The staffing plan's title, each number said as what it is: the need the solver found, per
     period (:func:`_need_words`), the analysts in post at the start (and by how many they pass the
     largest need), and the plan's hires: the first hire-by date, with how many and how many
-    hiring dates in all. ``hires`` is (hire-by date, analysts, period index) per hiring date, in
-    order; ``sla_words`` is :func:`_sla_words`'s; ``temporary``: how many of the hires are temporary
+    distinct hiring dates in all. ``hires`` is (hire-by date, analysts, period index) per distinct
+    hire-by date, in order, the period being the one whose hires on it are latest
+    (:func:`_hires_by_date`): its weeks late are the title's; ``sla_words`` is :func:`_sla_words`'s; ``temporary``: how many of the hires are temporary
     cover (:attr:`capsim.staffing.PeriodPlan.temporary`)."""
     doing, target_words = sla_words
     heads = table["headcount"].to_numpy(dtype=int)
@@ -114,7 +120,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     """A staffing plan: headcount planned per period as steps, the need per period as rings,
     with hire-by dates (top), and SLA attainment per period of the plan replayed, with its 95% CI
     against the target (bottom). Where hires are late, the seats actually in post until they start
-    are a dashed step under the planned one, the shortfall shaded (:func:`_in_post`); a plan whose
+    are a dashed step under the planned one, the shortfall shaded (:func:`_steps`); a plan whose
     hires are all in time has neither.
 
     ``plan_table`` is :meth:`capsim.staffing.StaffingPlan.table` (or ``staffing_plan.csv``):
@@ -124,7 +130,10 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     analysts in post at the start). The title keeps the need, the analysts in post and the hires
     apart (:func:`_title`). A hire-by date (the day the new analysts start training, less the
     team's hiring lead time) is drawn as a dashed line with an arrow to the day the new
-    analysts start; a period that no headcount up to the solver's bound could staff is labelled
+    analysts start and are trained (the hire-by date plus the lead time and the training: for late
+    hires, the plan's start plus both, as the plan replayed has them), one label and arrow per
+    distinct date however many periods' hires share it; temporary seats that close within their
+    period (``temporary_until``) end the step there; a period that no headcount up to the solver's bound could staff is labelled
     "—" (``needed`` empty) and marked ✖ on the panel's top edge, the legend naming that bound
     (``most_tried``, analysts: :attr:`~capsim.staffing.StaffingPlan.max_headcount`; not named
     where None); any other period not met is marked ✖ on its step, at the headcount planned.
@@ -138,7 +147,8 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     member = next((t for t in scenario.workforce if t.team == team), None)
     in_post = member.headcount if member is not None else None
     lead = member.hiring.lead_time if member is not None else 0.0
-    training = member.ramp.weeks * 7 * SECONDS_PER_DAY if member is not None else 0.0
+    training = ((member.ramp.training_weeks + member.ramp.weeks) * 7 * SECONDS_PER_DAY  # as capsim.staffing._training
+                if member is not None else 0.0)
     ahead = (f"{duration_text(lead)} lead time" if not training else
              f"{lead / SECONDS_PER_DAY:.0f} d lead + {training / SECONDS_PER_DAY:.0f} d training")
     starts = pd.to_datetime(table["period_start"])
@@ -154,7 +164,8 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     run_start = pd.Timestamp(scenario.clock.start)
     period = _period_word(starts)
 
-    hires = sorted((d, int(c), k) for k, (d, c) in enumerate(zip(hire_by, changes)) if c > 0 and pd.notna(d))
+    late_weeks = table["late_weeks"].to_numpy(dtype=int) if "late_weeks" in table else np.zeros(len(table), dtype=int)
+    hires = _hires_by_date(hire_by, changes, late_weeks)
     needed = table["needed"].to_numpy(dtype=float)  # NaN where no headcount up to the bound meets the period
     impossible = np.isnan(needed)
     title = _title(table, needed, met, hires, team, in_post, _sla_words(slas, scenario), run_start, period,
@@ -169,13 +180,14 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
             sla_ax = fig.add_subplot(grid[1], sharex=ax)
         else:
             ax, sla_ax = fig.add_subplot(1, 1, 1), None
-        x = np.append(starts.to_numpy(), ends.to_numpy()[-1])
         counted = "seats" if member is None or member.shifts is None else "analysts"
-        late = _in_post(table, starts, ends)
-        ax.step(x, np.append(heads, heads[-1]), where="post", color=blue, linewidth=2.6,
-                label=f"headcount planned ({counted}{'' if late is not None else ' in post'})")
-        if late is not None:  # hires late: the seats actually in post until they start, under the plan's
-            when, planned, in_post_now = late
+        until = _plan_dates(table["temporary_until"]) if "temporary_until" in table else \
+            pd.Series(pd.NaT, index=table.index)
+        when, planned, in_post_now = _steps(table, starts, ends, temporary, until)
+        late = (in_post_now < planned).any()  # hires late: the seats in post are drawn under the plan's
+        ax.step(when, planned, where="post", color=blue, linewidth=2.6,
+                label=f"headcount planned ({counted}{'' if late else ' in post'})")
+        if late:  # the seats actually in post until the late hires start, under the plan's
             orange = OKABE_ITO["orange"]
             shade = ax.fill_between(when, in_post_now, planned, step="post", color=orange, alpha=0.25, linewidth=0)
             # under the planned step (zorder 2), which hides it wherever all are in post
@@ -186,9 +198,11 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         mids = starts + (ends - starts) / 2
         top = max(int(heads.max()), int(np.nanmax(needed, initial=0)), in_post or 0, 1)
         if len(table) <= 16:
-            for m, h, none, cover in zip(mids, heads, impossible, temporary):  # "—": no headcount meets it there
-                ax.text(m, h + 0.03 * top, "—" if none else f"{h}" + (f" ({cover} temp.)" if cover else ""), ha="center", va="bottom", fontsize=11, color=blue,
-                        bbox=_BEHIND, zorder=4)
+            for m, h, none, cover, last in zip(mids, heads, impossible, temporary, until):  # "—": none meets it there
+                words = "—" if none else f"{h}" + (f" ({cover} temp." + (f" to {last:%-d %b})" if pd.notna(last) else ")")
+                                                   if cover else "")
+                ax.text(m, h + 0.03 * top, words, ha="center", va="bottom", fontsize=11, color=blue, bbox=_BEHIND,
+                        zorder=4)
         ax.scatter(mids[~impossible], needed[~impossible], marker="o", s=44, facecolor="white", edgecolor=TEXT,
                    linewidth=1.6, zorder=5, label="needed: the fewest meeting the period")
         if in_post is not None:
@@ -221,7 +235,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         ax.set_title(f"Headcount planned per {period or 'period'} to meet every SLA in {share}{replications} "
                      f"replications{fte}", loc="left", fontsize=12, color=MUTED)
         handles, labels = ax.get_legend_handles_labels()
-        if late is not None:  # after the planned level: which line is which
+        if late:  # after the planned level: which line is which
             handles.insert(1, late_handle)
             labels.insert(1, late_label)
         if sla_ax is not None:
@@ -262,7 +276,10 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         bottom.xaxis.set_major_locator(locator)
         bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ncols = _legend_within(ax, handles, labels)  # before the band: the legend's width shapes the axes' width
-        begins = [starts.iloc[k] if k else run_start for _, _, k in hires]
+        # the day the hires start, as the plan replayed has them (late ones: the plan's start plus the lead
+        # time), trained after the training: their hire-by date plus both, in whole days as the solver counts
+        begins = [date + pd.Timedelta(days=math.ceil(lead / SECONDS_PER_DAY - 1e-9))
+                  + pd.Timedelta(days=math.ceil(training / SECONDS_PER_DAY - 1e-9)) for date, _, _ in hires]
         band_pt = _hire_band(fig, ax, hires, begins, lines) * HIRE_ROW_PT
         if band_pt:  # the panel's title and legend above the band
             ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=12, color=MUTED,
@@ -272,21 +289,34 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     return fig
 
 
-def _in_post(table: pd.DataFrame, starts: pd.Series,
-             ends: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Where hires are late, the seats (or analysts) planned and those actually in post, as steps
-    over the plan: (dates, planned, in post), each level holding from its date to the next, the last
-    date the plan's end. In post comes from ``in_post_at_start`` (the seats on a period's first day
-    in the plan as it can happen) and ``all_in_post_from`` (the day all planned are; empty: not
-    within the period), :attr:`capsim.staffing.PeriodPlan.short`. None where every period has its
-    seats in post from its first day (or the table, from an older capsim, does not say)."""
-    if "in_post_at_start" not in table:
-        return None
+def _hires_by_date(hire_by: pd.Series, counts: np.ndarray, late_weeks: np.ndarray) -> list[tuple[pd.Timestamp, int, int]]:
+    """The plan's hires per distinct hire-by date, in date order: (date, analysts, period index). The
+    hires of every period recruited by one date count together (late hires of several periods, and a
+    temporary cover's, all clipped to the plan's start); the period named is the one whose hires
+    on that date are latest (most ``late_weeks``; the first of them), for the title's "already N weeks
+    late". ``counts``: hires per period (a period with none, or no ``hire_by``, has no date)."""
+    periods: dict[pd.Timestamp, list[int]] = {}
+    for k, (date, count) in enumerate(zip(hire_by, counts)):
+        if count > 0 and pd.notna(date):
+            periods.setdefault(date, []).append(k)
+    return [(date, int(sum(counts[k] for k in ks)), max(ks, key=lambda k: (late_weeks[k], -k)))
+            for date, ks in sorted(periods.items())]
+
+
+def _steps(table: pd.DataFrame, starts: pd.Series, ends: pd.Series, temporary: np.ndarray,
+           until: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The seats (or analysts) planned and those actually in post, as steps over the plan: (dates,
+    planned, in post), each level holding from its date to the next, the last date the plan's end.
+    A period's planned seats hold from its first day, less its ``temporary`` seats from the day after
+    ``until`` where they close within it (``temporary_until``, :attr:`capsim.staffing.PeriodPlan.temporary_until`;
+    NaT: they stay to its end). In post comes from ``in_post_at_start`` (the seats on a period's
+    first day in the plan as it can happen) and ``all_in_post_from`` (the day all planned are;
+    empty: not within the period), :attr:`capsim.staffing.PeriodPlan.short`; where the table, from
+    an older capsim, does not say, the planned seats."""
     heads = table["headcount"].to_numpy(dtype=int)
-    at_start = table["in_post_at_start"].to_numpy(dtype=int)
-    if (at_start >= heads).all():
-        return None
-    full = _plan_dates(table["all_in_post_from"])
+    at_start = table["in_post_at_start"].to_numpy(dtype=int) if "in_post_at_start" in table else heads
+    full = _plan_dates(table["all_in_post_from"]) if "all_in_post_from" in table else \
+        pd.Series(pd.NaT, index=table.index)
     when, planned, in_post = [], [], []
     for k in range(len(table)):
         when.append(starts.iloc[k])
@@ -296,6 +326,10 @@ def _in_post(table: pd.DataFrame, starts: pd.Series,
             when.append(full.iloc[k])
             planned.append(heads[k])
             in_post.append(heads[k])
+        if temporary[k] and pd.notna(until.iloc[k]):
+            when.append(until.iloc[k] + pd.Timedelta(days=1))
+            planned.append(heads[k] - temporary[k])
+            in_post.append(min(in_post[-1], heads[k] - temporary[k]))
     when.append(ends.iloc[-1])
     return (pd.DatetimeIndex(when).to_numpy(), np.append(planned, planned[-1]), np.append(in_post, in_post[-1]))
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from capsim.compare import unpriced_notes
 from capsim.held_back import held_back_notes
 from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
@@ -34,7 +35,8 @@ def _with_ci(result: SimulationResult, metric: str) -> str:
 
 
 def headline_findings(result: SimulationResult) -> list[str]:
-    """Plain-words findings of one run, each number with its 95% CI (from ``result.summary``)."""
+    """Plain-words findings of one run, each number with its 95% CI (from ``result.summary``); a
+    cost that counts a tool with no price at 0 says so (:func:`capsim.compare.unpriced_notes`)."""
     s = result.scenario
     days = (s.clock.horizon - s.clock.warmup) / SECONDS_PER_DAY
     measured = f"{days:,.0f}" if days >= 100 else f"{days:g}"  # 1,068 days, not 1067.75; 2.5 days as it is
@@ -97,9 +99,10 @@ def headline_findings(result: SimulationResult) -> list[str]:
                      f"{m('exposure_hours_per_analyst_day')} hours{cap}; analysts spent {m('utilisation')} "
                      f"of their time on shift reviewing, and {m('utilisation_usable')} of the time the exposure cap "
                      "allows.")
-    if mean("cost_total") > 0:
+    if mean("cost_total") > 0:  # a tool nobody priced is counted at 0: say so, or two costs read as equal tools
+        unpriced = unpriced_notes([result]).get("cost_total")
         found.append(f"{metric_label('cost_total')} over the measured period is {m('cost_total')}, "
-                     f"{m('cost_per_assessed')} per assessed item.")
+                     f"{m('cost_per_assessed')} per assessed item" + (f"; it {unpriced}." if unpriced else "."))
     if s.uncertain:
         found.append(f"These intervals are the luck of the draw only: {how_many(len(s.uncertain), 'input')} "
                      f"{'is' if len(s.uncertain) == 1 else 'are'} uncertain "

@@ -29,6 +29,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
 
 
+WHAT_IT_TAKES_STEP = "--what-it-takes: the staffing solver's plan for the missed targets"
+"""What made the what-if run's plan, as its charts' footers credit it: the ``--what-it-takes`` step of
+``capsim report`` and ``capsim brief`` (:func:`what_it_takes`), not ``capsim staff``."""
+
+
 @dataclass
 class WhatItTakes:
     """The plan that would meet the missed targets and its run (``result`` None: no headcount up to the bound does)."""
@@ -71,7 +76,7 @@ def what_it_takes(result: SimulationResult, workers: int = 1) -> WhatItTakes | N
                           workers=workers)
     if any(p.needed is None for p in plan.periods):  # not hires late: no headcount meets some year
         return WhatItTakes(plan, None)
-    planned = plan.scenario_with_plan()
+    planned = plan.scenario_with_plan(WHAT_IT_TAKES_STEP)
     planned = planned.model_copy(update={"name": f"{result.scenario.name} with the plan",
                                          "title": f"{result.scenario.title or result.scenario.name}, staffed to plan"})
     return WhatItTakes(plan, simulate(planned, result.replications, result.seed, workers))

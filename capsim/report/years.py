@@ -14,6 +14,7 @@ import html
 import math
 from typing import TYPE_CHECKING
 
+from capsim.compare import unpriced_notes
 from capsim.charts.by_year import (HEADLINE_PERIOD_DAYS, first_missed, measure_staff_words, measure_words,
                                    sla_measures, year_labels, year_rows)
 from capsim.words import duration_text, fmt, interval, metric_label, percent, year_metric_label
@@ -55,18 +56,22 @@ def _cell(result: SimulationResult, metric: str, period: str, longer: bool) -> s
 
 
 def year_table_html(result: SimulationResult) -> str:
-    """The year-by-year table as HTML (years as rows), or "" for a run without calendar periods."""
+    """The year-by-year table as HTML (years as rows), or "" for a run without calendar periods; its
+    caption says where the cost counts a tool with no price at 0 (:func:`capsim.compare.unpriced_notes`)."""
     if result.period_summary.empty:
         return ""
     labels = year_labels(result, shortest_days=0)  # the table keeps every period, however short
     columns = year_columns(result)
     head = "<tr><th>Year</th>" + "".join(f"<th>{html.escape(h)}</th>" for _, h, _ in columns) + "</tr>"
+    unpriced = unpriced_notes([result]).get("cost_total")
+    costed = f" {metric_label('cost_total')} {unpriced}." if unpriced else ""
     body = "".join("<tr><th scope='row'>" + html.escape(label) + "</th>"
                    + "".join(f"<td class='value'>{_cell(result, m, period, longer)}</td>" for m, _, longer in columns)
                    + "</tr>" for period, label in labels.items())
     return (f"<div class='years'><table><caption>{html.escape(result.scenario.name)}: each calendar year at its own "
             "level; "
-            "mean over the replications, 95% interval below it.</caption><thead>" + head + "</thead><tbody>"
+            f"mean over the replications, 95% interval below it.{html.escape(costed)}</caption><thead>" + head
+            + "</thead><tbody>"
             + body + "</tbody></table></div>")
 
 
