@@ -104,9 +104,11 @@ HEADLINE = [
 
 
 def scenario_path(name: str) -> Path:
-    """A path as given, or the installed file of a bundled scenario for a bare name (``base``)."""
+    """A path as given, or the installed file of a bundled scenario for a bare name (``base``),
+    also when a folder of that name is in the way (an output folder ``base/``: a folder is never
+    a scenario)."""
     path = Path(name)
-    if path.exists() or path.suffix in {".yaml", ".yml"}:
+    if (path.exists() and not path.is_dir()) or path.suffix in {".yaml", ".yml"}:
         return path
     with contextlib.suppress(bundled.BundledScenarioError):
         return bundled.path(name)
@@ -1212,7 +1214,7 @@ def staff(
     from rich.progress import TaskProgressColumn, TimeElapsedColumn
 
     from capsim.staffing import PERIOD_MONTHS, Limits, solve_staffing
-    from capsim.words import fmt, sla_words
+    from capsim.words import MINUS, fmt, sla_words
 
     if not 0 < confidence < 1:
         fail(f"--confidence must be between 0 and 1 (exclusive), e.g. 0.9; got {confidence:g}")
@@ -1276,8 +1278,6 @@ def staff(
     columns = ["period", "from", "to", "needed (reps)", in_post, "FTE", "hires", "hire by",
                *[f"{sla_words(loaded, p)} (95% CI)" for p in slas], "busy (usable)", "reps met", "met"]
     rows = []
-    # temporary seats in post at each period's end (those closing within it gone), after none before the first
-    cover = [0, *(0 if p.temporary_until else p.temporary for p in plan.periods)]
     for k, (row, period_plan) in enumerate(zip(table.itertuples(index=False), plan.periods)):
         values = row._asdict()
         cells = [f"{fmt(f'sla_{p}', values[f'sla_{p}'])} ({fmt(f'sla_{p}', values[f'sla_{p}_ci_low'])}–"
@@ -1290,14 +1290,14 @@ def staff(
         until = period_plan.temporary_until
         said = [f"{row.temporary} temporary" + (f" until {until:%-d %b}" if until else "")] if row.temporary else []
         said += [period_plan.short_words] if period_plan.short else []
-        opened, closed = max(row.temporary - cover[k], 0), max(cover[k] - row.temporary, 0)
-        before = plan.periods[k - 1].temporary if k else 0
-        kept = row.change + before - row.temporary  # the change in need-based seats (a cut), cover aside
+        before = plan.periods[k - 1] if k else None  # its cover still in post at its end, unless closed within it
+        opened = max(row.temporary - (before.temporary if before and not before.temporary_until else 0), 0)
         hires = ", ".join([f"{row.hires:d}" + (f" ({opened} temporary)" if opened else "")] * bool(row.hires)
-                          + [f"{closed} temporary end"] * bool(closed))
+                          + [f"{period_plan.cover_ended} temporary end"] * bool(period_plan.cover_ended)
+                          + [f"{MINUS}{period_plan.cut} cut"] * bool(period_plan.cut))
         rows.append([str(row.period), row.period_start, row.period_end, needed,
                      f"{row.headcount}" + (f" ({'; '.join(said)})" if said else ""), f"{row.fte:.3g}",
-                     hires or ("–" if kept == 0 else f"{kept:+d}"), hire_by,
+                     hires or "–", hire_by,
                      *cells, "–" if math.isnan(row.workload_usable) else f"{row.workload_usable:.0%}",
                      f"{round(row.replications_met * row.replications):d}/{row.replications}",
                      "yes" if row.met else "NO"])
@@ -1317,6 +1317,7 @@ def staff(
            "leave; they end at the first month's end by which the plan replayed meets its periods without them "
            "(until: within the period; temporary end: at a later period's start), and plan.yaml closes them then."
            if any(p.temporary for p in plan.periods) else "")
+        + (" cut: seats the plan lets go (--allow-reduce), as its note says." if any(p.cut for p in plan.periods) else "")
         + f" {hire_by_words(member)} busy (usable): the work arriving in "
         "the period as a share of the hours analysts may review (time present on shift up to the daily exposure cap, "
         f"less mentoring). {BUSY_OVER_100} staffing_plan.csv also gives it as a share of rostered hours "
@@ -1830,12 +1831,11 @@ def print_grant(result, currency: str) -> None:
         out_console.print("Hires late: the year's new analysts cannot be in post and trained on its first day (they "
                           "are recruited from the grant start, then train); its service level and cost are those "
                           "of the hires arriving late.", markup=False, soft_wrap=True)
-    for name, plans in result.plans.items():  # the solver's reasons: a year no headcount meets, hires already late
-        for plan in plans:
-            for k, period in enumerate(plan.periods):
-                if period.note:
-                    out_console.print(f"{name}, team {plan.team}, {result.years[k].label}: {period.note}",
-                                      markup=False, soft_wrap=True)
+    from capsim.report.grant import plan_notes
+
+    for notes in plan_notes(result).values():  # the solver's reasons: a year no headcount meets, hires already late
+        for note in notes:
+            out_console.print(note, markup=False, soft_wrap=True)
     print_budget_lines(table, result.scenarios, currency)
     warmups = sorted(set(result.warmup_days))
     out_console.print(

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Callable
 
-from capsim.metric_names import team_priorities
-from capsim.words import duration_text, items_words, percent
+from capsim.metric_names import sla_words, team_priorities
+from capsim.words import percent
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.scenario import Scenario
@@ -31,8 +31,8 @@ def behind(scenario: Scenario, team: str, mean: Callable[[str], float]) -> list[
             continue
         share = mean(f"sla_{sla.priority}_{team}")
         if math.isfinite(share) and share < sla.target:
-            missed.append(f"{items_words(scenario, sla.priority)} within {duration_text(sla.within)}: "
-                          f"{percent(share)} against a target of {percent(sla.target)}")
+            missed.append(f"{sla_words(scenario, sla.priority)}: {percent(share)} against a target of "
+                          f"{percent(sla.target)}")
     return missed
 
 

@@ -729,21 +729,23 @@ def queue_seconds(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, 
 def reachable_in_time(arrival: np.ndarray, group: np.ndarray, priority: np.ndarray, wanted: int,
                       starts: np.ndarray, ends: np.ndarray, within: float, groups: int,
                       service: np.ndarray | None = None, carry_over: bool = False
-                      ) -> tuple[np.ndarray, np.ndarray]:
-    """Per group: the items of priority ``wanted`` (``group`` ≥ 0) and how many of them could start
-    within ``within`` seconds of arriving, given when someone is on shift: at arrival if it falls
-    in a staffed shift [``starts``, ``ends``) (sorted by start), else at the next start.
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group: the items of priority ``wanted`` (``group`` ≥ 0), how many of them could start
+    within ``within`` seconds of arriving, given when someone is on shift (at arrival if it falls
+    in a staffed shift [``starts``, ``ends``), sorted by start, else at the next start), and how
+    many could be assessed in time: ``(count, started, assessed)``.
 
-    With ``service`` (seconds of review per item), how many could *finish* within ``within``: from
-    that start, the review runs on past the shift's end, or with ``carry_over`` stops there and
-    goes on at the next shift's start (so a case longer than the window, or than the time on shift
-    the window holds, cannot).
+    ``assessed`` is ``started`` without ``service``; with it (seconds of review per item), how many
+    could *finish* within ``within``: from that start, the review runs on past the shift's end, or
+    with ``carry_over`` stops there and goes on at the next shift's start (so a case longer than
+    the window, or than the time on shift the window holds, cannot).
 
     The same counts as, over those items, ``k = searchsorted(starts, arrival, "right") - 1``,
     ``first = where((k >= 0) & (arrival < ends[k]), arrival, append(starts, inf)[k + 1])`` and
     ``bincount(group, weights=first - arrival < within)`` (as floats, with the item counts).
     """
     count = np.zeros(groups)
+    started = np.zeros(groups)
     hits = np.zeros(groups)
     n_starts = starts.shape[0]
     k, last = -1, -np.inf  # the last item's shift: arrivals in time order walk on from it (linear time)
@@ -767,6 +769,8 @@ def reachable_in_time(arrival: np.ndarray, group: np.ndarray, priority: np.ndarr
             first, j = starts[k + 1], k + 1
         else:
             first, j = np.inf, n_starts
+        if first - t < within:
+            started[g] += 1.0
         if service is not None:
             left = service[i]
             while carry_over and j < n_starts and first + left > ends[j] and first - t < within:
@@ -774,9 +778,9 @@ def reachable_in_time(arrival: np.ndarray, group: np.ndarray, priority: np.ndarr
                 j += 1
                 first = starts[j] if j < n_starts else np.inf
             first += left
-        if first - t < within:
-            hits[g] += 1.0
-    return count, hits
+            if first - t < within:
+                hits[g] += 1.0
+    return count, started, hits if service is not None else started
 
 
 QUANTILE_BUCKETS = 1 << 16

@@ -497,9 +497,10 @@ def period_attainment(scenario: Scenario, rep: Replication, t0: float, t1: float
 
 
 def roster_bounds(scenario: Scenario, rep: Replication, which: np.ndarray, windows: int,
-                  team_index: int = 0, reviews: bool = True) -> dict[str, np.ndarray]:
+                  team_index: int = 0) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Per SLA priority of the team, per period: the largest share of the period's items that
-    *could* be assessed in time (NaN where no such item arrived). ``which`` gives the period of
+    *could* be assessed in time (NaN where no such item arrived), and the largest share that could
+    *start* in time (the roster alone), from one pass each. ``which`` gives the period of
     each of the team's items (0 .. ``windows`` - 1) and -1 for every other item, as
     :func:`_replication_outcomes` builds it from :func:`window_of`.
 
@@ -509,19 +510,19 @@ def roster_bounds(scenario: Scenario, rep: Replication, which: np.ndarray, windo
     at the next shift's start); if that is already ``within`` after it arrived, no headcount can
     assess it in time (:func:`capsim.passes.reachable_in_time`). The review time is the one
     recorded: as it took, for an item started (a new analyst's slower pace included), so where
-    new analysts took many items the bound is a little low. ``reviews`` False: the share that could
-    *start* in time, the roster alone.
+    new analysts took many items the bound is a little low.
     """
     items, plan = rep.items, rep.shifts[team_index]
     staffed = plan.on_duty > 0
     starts, ends = plan.start[staffed], plan.end[staffed]
-    out = {}
+    assessed, started = {}, {}
     for sla in team_slas(scenario, team_index):  # one compiled pass over the items per priority
-        count, hits = reachable_in_time(items.arrival, which, items.priority, scenario.priorities.index(sla.priority),
-                                        starts, ends, sla.within, windows, items.service if reviews else None,
-                                        scenario.workforce[team_index].carry_over)
-        out[sla.priority] = np.divide(hits, count, out=np.full(windows, np.nan), where=count > 0)
-    return out
+        count, *hits = reachable_in_time(items.arrival, which, items.priority, scenario.priorities.index(sla.priority),
+                                         starts, ends, sla.within, windows, items.service,
+                                         scenario.workforce[team_index].carry_over)
+        started[sla.priority], assessed[sla.priority] = (np.divide(h, count, out=np.full(windows, np.nan), where=count > 0)
+                                                         for h in hits)
+    return assessed, started
 
 
 def window_of(arrival: np.ndarray, windows: list[tuple[float, float]]) -> np.ndarray:
@@ -553,9 +554,9 @@ def _wait_known(rep: Replication) -> np.ndarray:
 def _replication_outcomes(scenario: Scenario, seed: int, replication: int, team_index: int,
                           windows: list[tuple[float, float]]) -> list[dict]:
     """One replication's outcomes in each planning period (picklable, for worker processes):
-    SLA attainment (:func:`period_attainment`, every period in one pass) and its roster bound
-    (:func:`roster_bounds`) per priority, mean eventual wait (hours), hours of work arriving and
-    of review time on shift (hours)."""
+    SLA attainment (:func:`period_attainment`, every period in one pass) and its roster bounds
+    (:func:`roster_bounds`: assessed and started in time) per priority, mean eventual wait (hours),
+    hours of work arriving and of review time on shift (hours)."""
     rep = engine.simulate_replication(scenario, seed, replication)
     items, plan = rep.items, rep.shifts[team_index]
     cap = _team_cap(scenario, team_index)
@@ -566,8 +567,7 @@ def _replication_outcomes(scenario: Scenario, seed: int, replication: int, team_
         key = np.where((items.priority == scenario.priorities.index(s.priority)) & (items.arrival >= rep.warmup),
                        which, -1)
         sla[s.priority] = sla_attainment_by_group(rep, key, n, s.within)
-    bounds = roster_bounds(scenario, rep, which, n, team_index)
-    starts = roster_bounds(scenario, rep, which, n, team_index, reviews=False)
+    bounds, starts = roster_bounds(scenario, rep, which, n, team_index)
     # every period's work and eventual waits in one pass each, grouped by period in row order: each
     # group the very values (so the very sums and means) of that period's mask
     work, work_at = group_values(which, n, items.service)
@@ -698,6 +698,11 @@ class PeriodPlan:
     """The last day of :attr:`temporary` where the seats close before the period's last day (the plan
     replayed meets every period it met without them after it: :func:`_shorten_cover`); None: they stay
     to its end at least."""
+    cover_ended: int = 0
+    """Temporary seats of the period before that close on this period's first day (those closing
+    within the period before are its :attr:`temporary_until`)."""
+    cut: int = 0
+    """Need-based seats cut at this period (reductions allowed: :func:`_cut_words`)."""
 
     @property
     def short_words(self) -> str:
@@ -802,16 +807,26 @@ class StaffingPlan:
 
     def temporary_lines(self) -> list[str]:
         """The plan's temporary seats (:attr:`PeriodPlan.temporary`) in words, a line a period that has
-        them (for ``plan.yaml``'s comments, whose ``changes:`` close them): how many, and the day
-        the ``changes:`` close them (the first later period with fewer), or that they stay to the end."""
+        them (for ``plan.yaml``'s comments, whose ``changes:`` close them): how many, and when they
+        close: within the period (:attr:`PeriodPlan.temporary_until`), on the next period's first day
+        (its :attr:`PeriodPlan.cover_ended`, the rest going on into it), or at the plan's end."""
         lines = []
         for k, p in enumerate(self.periods):
-            if p.temporary:
-                fewer = next((q for q in self.periods[k + 1:] if q.temporary < p.temporary), None)
-                closed = p.temporary_until + dt.timedelta(days=1) if p.temporary_until else fewer and fewer.period.first
-                lines.append(f"period {k + 1} ({p.period.first} to {p.period.last}): {p.temporary} of its "
-                             f"{p.headcount} seats are temporary cover for the work earlier periods leave, "
-                             + (f"closed on {closed}" if closed else "kept to the plan's end"))
+            if not p.temporary:
+                continue
+            after = self.periods[k + 1] if k + 1 < len(self.periods) else None
+            if p.temporary_until:
+                closing = f"closed on {p.temporary_until + dt.timedelta(days=1)}"
+            elif after is None:
+                closing = "kept to the plan's end"
+            elif after.cover_ended == p.temporary:
+                closing = f"closed on {after.period.first}"
+            elif after.cover_ended:
+                closing = f"{after.cover_ended} of them closed on {after.period.first}, the rest kept into the next period"
+            else:
+                closing = "kept into the next period"
+            lines.append(f"period {k + 1} ({p.period.first} to {p.period.last}): {p.temporary} of its {p.headcount} "
+                         f"seats are temporary cover for the work earlier periods leave, {closing}")
         return lines
 
     def fragment(self) -> dict:
@@ -1154,8 +1169,10 @@ class _Runner:
         """Run a plan over the whole horizon, a batch of replications at a time (hardest first),
         and return the periods of ``checked`` it misses (fewer than ``required`` replications meet
         them) as soon as one is certain to: a plan that misses is dropped after a few
-        replications, not run on all of them; [] once every replication has run and none misses."""
+        replications, not run on all of them; [] once every replication has run and none misses.
+        Expects (:meth:`expect`) the runs it may still need: the replications not yet run."""
         horizon = self.scenario.clock.horizon
+        self.expect(self.replications - len(self.cache.get((staffing, horizon), [])))
         while True:
             have = self.cache.get((staffing, horizon), {})
             missed = [k for k in checked if self.verdict(self.known(staffing, k, horizon)[0]) is False]
@@ -1371,8 +1388,9 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             if permanent < 0:
                 notes.append(_cut_words(-permanent, previous_base, _change_date(current, member, start) if k else start,
                                         now, member, period))
-            if k and temporary[k] < temporary[k - 1] and k - 1 not in closes:  # (else closed within the period before)
-                notes.append(f"{_count(temporary[k - 1] - temporary[k], 'temporary seat')} of {labels[k - 1]} close on "
+            ended = max(temporary[k - 1] - temporary[k], 0) if k and k - 1 not in closes else 0  # (else closed before)
+            if ended:
+                notes.append(f"{_count(ended, 'temporary seat')} of {labels[k - 1]} close on "
                              f"{current.first}" + (": the plan replayed as it can happen meets this period without "
                                                    "them" if met else ""))
             if needs[k] is not None and base[k] > needs[k]:
@@ -1393,7 +1411,8 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             plan.periods.append(PeriodPlan(current, needs[k], levels[k], change, hire_by, late, evaluation, met,
                                            "; ".join(notes), run, inferred, runner.left_out.get(k, ()),
                                            _short(plan.staffing, current, levels[k]), hires, temporary[k],
-                                           closes[k] - dt.timedelta(days=1) if k in closes else None))
+                                           closes[k] - dt.timedelta(days=1) if k in closes else None, ended,
+                                           max(-permanent, 0)))
             if late or on_time.share_met >= required > evaluation.share_met:
                 notes.append(_explain_lateness(scenario, plan.periods[-1], labels[k], on_time, member, now))
                 plan.periods[-1].note = "; ".join(notes)
@@ -1424,7 +1443,8 @@ def _search(ok: Callable[[int], bool], guess: int, low: int, high: int) -> int |
     return smallest_passing(ok, min(guess + 4, high), min(guess + 4, high), high) if guess + 3 < high else None
 
 
-def _days(seconds: float) -> dt.timedelta:
+def whole_days(seconds: float) -> dt.timedelta:
+    """A duration in seconds as whole days, rounded up (a lead time of 90.2 days is 91 days)."""
     return dt.timedelta(days=math.ceil(seconds / SECONDS_PER_DAY - 1e-9))
 
 
@@ -1439,11 +1459,11 @@ def _levels(needs: list[int | None], baseline: int, low: int, high: int, limits:
 
     Where reductions are allowed, a period cuts seats only down to the largest need of the periods
     up to ``reach[k]`` (:func:`_cut_reach`: those a seat cut at period ``k`` could not be rehired in
-    time for; default the next period), never below its own need and never above the seats before:
-    a need that dips for a period and comes back holds the seats rather than cutting and rehiring.
+    time for; None: no such hold), never below its own need and never above the seats before: a
+    need that dips for a period and comes back holds the seats rather than cutting and rehiring.
     """
     known = [n for n in needs]
-    reach = [min(k + 1, len(known) - 1) for k in range(len(known))] if reach is None else reach
+    reach = range(len(known)) if reach is None else reach  # each period's own need alone
     levels, previous = [], baseline
     for k in range(len(known)):
         want = known[k] if known[k] is not None else (previous if limits.never_reduce else None)
@@ -1540,7 +1560,7 @@ def _cut_words(cut: int, seats: int, when: dt.date, now: dt.date, team: Team, pe
     only after it, so not refilling them costs nothing, and the expected number of them is said.
     The seats attrition has not freed by ``when`` are let go (redeployed) then, when ``plan.yaml``
     (and its replay) closes them."""
-    window = max(0, min(_days(team.hiring.lead_time).days, (when - now).days))  # days before the cut
+    window = max(0, min(whole_days(team.hiring.lead_time).days, (when - now).days))  # days before the cut
     what = f"plan.yaml closes the {_count(cut, 'seat')} that day"
     if not team.attrition or not window:
         why = ("the team has no attrition (workforce." + team.team + ".attrition)" if not team.attrition
@@ -1556,15 +1576,15 @@ def _cut_words(cut: int, seats: int, when: dt.date, now: dt.date, team: Team, pe
             + f" by then; {what}")
 
 
-def _training(team: Team) -> dt.timedelta:
+def training_time(team: Team) -> dt.timedelta:
     """How long a new analyst takes to reach full output: the training of zero output
     (``ramp.training_weeks``) and then the ramp (``ramp.weeks``)."""
-    return _days((team.ramp.training_weeks + team.ramp.weeks) * 7 * SECONDS_PER_DAY)
+    return whole_days((team.ramp.training_weeks + team.ramp.weeks) * 7 * SECONDS_PER_DAY)
 
 
 def _change_date(period: Period, team: Team, start: dt.date) -> dt.date:
-    """When a period's new seats start: the training time (:func:`_training`) before the period, not before the run's first day."""
-    return max(period.first - _training(team), start + dt.timedelta(days=1))
+    """When a period's new seats start: the training time (:func:`training_time`) before the period, not before the run's first day."""
+    return max(period.first - training_time(team), start + dt.timedelta(days=1))
 
 
 def _staffing(base: list[int], levels: list[int], periods: list[Period], team: Team, start: dt.date,
@@ -1595,8 +1615,7 @@ def _with_cover(base: list[int], cover: list[int], baseline: int, low: int, high
     ``cover`` temporary seats more in each period, within the limits (:func:`_levels` again, hiring
     ahead where ``max_hires`` binds) but free to fall when the cover ends: ``never_reduce`` and the hold
     of a cut for the coming needs (:func:`_cut_reach`) are for the need-based seats, not temporary cover."""
-    return _levels([b + c for b, c in zip(base, cover)], baseline, low, high,
-                   replace(limits, never_reduce=False), range(len(base)))
+    return _levels([b + c for b, c in zip(base, cover)], baseline, low, high, replace(limits, never_reduce=False))
 
 
 def _catch_up(runner: _Runner, needs: list[int | None], base: list[int], periods: list[Period], team: Team,
@@ -1632,7 +1651,6 @@ def _catch_up(runner: _Runner, needs: list[int | None], base: list[int], periods
         checked = [k for k in range(len(periods)) if k not in stopped and needs[k] is not None
                    and needs[k] <= levels[k] and _ideal_hire_by(periods[k], team) >= now]
         plan = replayed(cover)
-        runner.expect(runner.replications - len(runner.cache.get((plan, runner.scenario.clock.horizon), [])))
         missed = runner.replay(plan, checked)
         if not missed:
             return cover, stopped
@@ -1678,9 +1696,7 @@ def _shorten_cover(runner: _Runner, base: list[int], levels: list[int], periods:
             continue
 
         def meets(i: int, k: int = k, ends: list[dt.date] = ends) -> bool:
-            shorter = plan({**closes, k: ends[i]})
-            runner.expect(runner.replications - len(runner.cache.get((shorter, horizon), [])))
-            return not runner.replay(shorter, kept)
+            return not runner.replay(plan({**closes, k: ends[i]}), kept)
 
         found = smallest_passing(meets, 0, 0, len(ends) - 1)
         if found is not None:
@@ -1690,9 +1706,9 @@ def _shorten_cover(runner: _Runner, base: list[int], levels: list[int], periods:
 
 def _ideal_hire_by(period: Period, team: Team) -> dt.date:
     """The last day to recruit a period's new analysts so that they are in post and trained on its
-    first day: that day less the training (:func:`_training`) and the hiring lead time. May be before
+    first day: that day less the training (:func:`training_time`) and the hiring lead time. May be before
     the plan starts (the hires are then late)."""
-    return period.first - _training(team) - _days(team.hiring.lead_time)
+    return period.first - training_time(team) - whole_days(team.hiring.lead_time)
 
 
 def _realistic(staffing: Staffing, baseline: int, team: Team, now: dt.date) -> Staffing:
@@ -1702,7 +1718,7 @@ def _realistic(staffing: Staffing, baseline: int, team: Team, now: dt.date) -> S
     is in post from the run's start, the warm-up before ``now`` included (the warm-up stands for
     the queue the plan starts with, at its own staff). Changes keep their order (none moves
     before an earlier one); the same as ``staffing`` when no hire is late."""
-    arrive = now + _days(team.hiring.lead_time)
+    arrive = now + whole_days(team.hiring.lead_time)
     (start, first), *_ = staffing
     steps = {start: first if first <= baseline or arrive <= now else baseline}
     when = start
@@ -1732,10 +1748,10 @@ def _explain_lateness(scenario: Scenario, period: PeriodPlan, label: str, on_tim
              f"{round(actual.share_met * actual.replications)} of {actual.replications} replications")
     if not period.late_weeks:
         return f"not met with earlier hires late: {label} has {level}"
-    arrive = now + _days(team.hiring.lead_time)
+    arrive = now + whole_days(team.hiring.lead_time)
     return (f"late by {period.late_weeks} weeks: the {_count(period.hires, 'new analyst')} should have been "
             f"recruited by {_ideal_hire_by(period.period, team)}, before the plan starts ({now}); recruited from "
-            f"then, they start on {arrive} and are trained by {arrive + _training(team)}. With them late, {label} "
+            f"then, they start on {arrive} and are trained by {arrive + training_time(team)}. With them late, {label} "
             f"has {level}")
 
 

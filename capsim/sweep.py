@@ -356,7 +356,7 @@ def plan_sweep(
         raise SweepError("the seed must be 0 or more")
     points, problems = [], []
     tasks = grid_size(texts) * replications
-    memory.check_sweep(grid_size(texts), replications, max(workers or 1, 1))
+    memory.check_sweep(grid_size(texts), replications, max(workers or 1, 1))  # before any point is validated
     most = tasks if workers is None else workers
     warning = large_grid_warning(texts)
     if warning and warn:
@@ -375,6 +375,8 @@ def plan_sweep(
             problems.append(f"{origin}, grid point {index} ({', '.join(items)}):\n  " + str(err).replace("\n", "\n  "))
             continue
         points.append(GridPoint(index, values, scenario))
+    if workers is None:  # again, with the worker processes chosen
+        memory.check_sweep(grid_size(texts), replications, max(most, 1))
     if problems:
         shown = problems[:5] + ([f"... and {len(problems) - 5} more grid point(s) with problems"] if len(problems) > 5 else [])
         raise SweepError("\n".join(shown))

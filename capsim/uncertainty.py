@@ -357,10 +357,9 @@ def rank_inputs(plan: UncertaintyPlan, per_replication: pd.DataFrame, metrics: S
     for metric in metrics:
         if metric not in per_replication:
             continue
-        values = _matrix(per_replication, metric)
-        means = values.mean(axis=1)
+        means = _matrix(per_replication, metric).mean(axis=1)
         measured = bool(np.all(np.isfinite(means)))
-        varies = measured and np.ptp(values) > 0 and np.ptp(means) > 0  # the values, not their rounded means
+        varies = measured and np.ptp(means) > 0
         why = too_few_to_rank(len(means), len(plan.inputs)) if varies else NOT_VARYING if measured else NOT_MEASURED
         shares, r2 = (nothing, math.nan) if why else rank_regression(plan.quantiles, means)
         sobol = (sobol_first_order(plan.quantiles, means)[0] if varies and plan.sampler == "sobol" and len(means) >= 6

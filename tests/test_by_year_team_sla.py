@@ -63,3 +63,16 @@ def test_measures_of_a_scenario_without_referral_slas():
     scenario = load_scenario(bundled.path("base"))
     assert [(sla.priority, metric, team) for sla, metric, team in sla_measures(scenario)] == [
         (sla.priority, f"sla_{sla.priority}", "") for sla in scenario.sla]
+
+
+def test_the_share_missing_an_sla_is_not_called_a_wait(understaffed):
+    """An SLA counts to the end of assessment: investigation's 8-hour cases can miss 14 days with a
+    mean wait of hours, so "waited longer than 14 d" (a trial's reading: cases untouched for two
+    weeks) was false; the findings and the year table say "not assessed within"."""
+    from capsim.report.findings import headline_findings
+    from capsim.report.years import year_columns
+
+    found = " ".join(headline_findings(understaffed))
+    assert "were not assessed within 14 d" in found and "waited longer" not in found
+    assert "High-priority referrals at team investigation not assessed within 14 d" in [
+        heading for _, heading, _ in year_columns(understaffed)]

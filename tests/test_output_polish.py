@@ -93,6 +93,18 @@ def test_the_budget_chart_compares_the_last_year_every_scenario_has():
     assert "than steady" in title and "every scenario" not in title
 
 
+def test_the_budget_chart_never_compares_years_of_different_lengths():
+    # short stops on 14 May 2025: its 2025 is 134 days against steady's 365, so the title speaks of 2024
+    short = yaml.safe_load(yaml.safe_dump(FIRST_CASE))
+    short["name"], short["clock"]["horizon"] = "short", "500d"
+    result = budget([load_scenario(FIRST_CASE), load_scenario(short)], replications=2)
+    figure = budget_per_year(result.table, result.scenarios, result.seed, result.replications)
+    title = flat(figure._suptitle.get_text())
+    plt.close(figure)
+    assert title.startswith("In 2024,"), title
+    assert "2025" not in title
+
+
 # --------------------------------------------------------------------------- 2. late-hire notes
 
 

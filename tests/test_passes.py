@@ -522,7 +522,8 @@ def test_reachable_in_time_matches_the_numpy_roster_bound(seed, shifts):
     arrival[::7] = starts[rng.integers(0, shifts, len(arrival[::7]))] if shifts else 0.0  # ties at shift starts
     group = rng.integers(-1, groups, n)
     priority = rng.integers(0, 2, n).astype(np.int8)
-    count, hits = reachable_in_time(arrival, group, priority, 1, starts, ends, within, groups)
+    count, hits, assessed = reachable_in_time(arrival, group, priority, 1, starts, ends, within, groups)
+    assert np.array_equal(assessed, hits)  # without review times, assessed in time is started in time
     rows = (group >= 0) & (priority == 1)
     a, g = arrival[rows], group[rows]
     assert np.array_equal(count, np.bincount(g, minlength=groups).astype(float))

@@ -31,12 +31,18 @@ from capsim.staffing import Limits, _levels, period_attainment, plan_periods, so
 from tests.test_charts_plans import SMALL
 
 
+def next_period(periods: int) -> list[int]:
+    """A :func:`capsim.staffing._cut_reach` holding each cut for the next period's need only."""
+    return [min(k + 1, periods - 1) for k in range(periods)]
+
+
 def test_a_need_that_dips_for_one_period_and_comes_back_keeps_its_seats():
     # the trial's needs per quarter: before, the plan followed them down and up again
     needs = [15, 16, 14, 15, 14, 15, 15, 14]
-    assert _levels(needs, 13, 1, 40, Limits(never_reduce=False)) == [15, 16, 15, 15, 15, 15, 15, 14]
+    assert _levels(needs, 13, 1, 40, Limits(never_reduce=False), next_period(8)) == [15, 16, 15, 15, 15, 15, 15, 14]
+    assert _levels(needs, 13, 1, 40, Limits(never_reduce=False)) == needs  # no hold asked: the needs themselves
     # a need that stays down for longer than a cut takes to undo is still cut to
-    assert _levels([16, 14, 14, 16], 16, 1, 40, Limits(never_reduce=False)) == [16, 14, 14, 16]
+    assert _levels([16, 14, 14, 16], 16, 1, 40, Limits(never_reduce=False), next_period(4)) == [16, 14, 14, 16]
 
 
 def quarters(lead: str) -> tuple[list, object, dt.date]:
@@ -169,3 +175,22 @@ def test_the_step_drops_the_day_the_temporary_cover_closes(trial_chart):
     x, y = planned.get_data()
     steps = [(f"{pd.Timestamp(d):%Y-%m-%d}", int(v)) for d, v in zip(x, y)]
     assert ("2024-07-29", 32) in steps and ("2024-08-29", 16) in steps
+
+
+def test_the_staff_table_names_hires_cover_ending_and_cuts_apart(tmp_path):
+    """The docs' late-hire example with reductions allowed: period 2 hires 5 of which 4 temporary
+    (closing within it: "until"), period 3 cuts one seat. The hires column said "-1" for a cut and
+    hid a cut made as cover ended; plan.yaml's comment said every temporary seat closed together."""
+    from tests.test_cli import real
+
+    result = real("staff", "base", "--team", "analysts", "--period", "quarter", "-r", "3", "--seed", "20240101",
+                  "--set", "clock.horizon=730d", "--set", "workforce.analysts.attrition=0.15", "--set",
+                  "workforce.analysts.hiring.lead_time=90d", "--allow-reduce", "--out", tmp_path / "s")
+    assert result.returncode == 3, result.stderr  # period 1 is missed: its hires are late
+    rows = {cells[0]: cells for line in result.stdout.splitlines() if line.startswith("│ ")
+            and (cells := [c.strip() for c in line.strip("│").split("│")])[0].isdigit()}
+    hires = 6  # the column's index: period, from, to, needed, in post, FTE, hires
+    assert rows["2"][4] == "20 (4 temporary until 28 May)" and rows["2"][hires] == "5 (4 temporary)"
+    assert rows["3"][hires] == "\u22121 cut"
+    assert "# period 2 (2024-04-29 to 2024-07-28): 4 of its 20 seats are temporary cover for the work earlier " \
+           "periods leave, closed on 2024-05-29." in (tmp_path / "s" / "plan.yaml").read_text()

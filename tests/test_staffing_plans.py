@@ -114,7 +114,8 @@ def test_plan_yaml_replays_the_plan_and_every_period_meets_its_target(tmp_path):
     ([3, 20], Limits(min_headcount=9), [9, 15]),  # the largest allowed is 15 here
 ])
 def test_plan_levels_respect_the_limits(needs, limits, expected):
-    assert _levels(needs, 8, limits.min_headcount, 15, limits) == expected
+    hold = [min(k + 1, len(needs) - 1) for k in range(len(needs))]  # a cut held for the next period's need
+    assert _levels(needs, 8, limits.min_headcount, 15, limits, hold) == expected
 
 
 def test_a_budget_caps_the_team(hotline):

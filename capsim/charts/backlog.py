@@ -72,7 +72,10 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
         hours_per_day = hours_per_day.groupby(dates.dt.floor("D").to_numpy()).mean()
         duty_x = hours_per_day.index.to_numpy()
     valid = np.isfinite(q[2])
-    title = _backlog_finding(q[2][valid], hours[valid], team, _whole_month_means(raw_median, dates))
+    # the exact average after the warm-up over every replication: the run's backlog_mean, as the report quotes it
+    measured = by_time[column].to_numpy(dtype=float)[hours > scenario.clock.warmup / SECONDS_PER_HOUR]
+    run_mean = float(np.nanmean(measured)) if averaged and np.isfinite(measured).any() else None
+    title = _backlog_finding(q[2][valid], hours[valid], team, _whole_month_means(raw_median, dates), run_mean)
 
     note = _capacity_note(scenario, team)
     note_lines = note.count("\n") + 1
@@ -152,10 +155,12 @@ def _whole_month_means(median: np.ndarray, dates: pd.Series) -> tuple[str, float
 
 
 def _backlog_finding(median: np.ndarray, hours: np.ndarray, team: str | None,
-                     months: tuple[str, float, str, float] | None = None) -> str:
+                     months: tuple[str, float, str, float] | None = None, run_mean: float | None = None) -> str:
     """The backlog's finding in words, from the (averaged) median line drawn; with ``months``
     (:func:`_whole_month_means`), growth and decline compare the first and last whole months'
-    averages."""
+    averages. A backlog that stays level is quoted at ``run_mean`` where given (the items waiting
+    averaged over the measured run and the replications: the ``backlog_mean`` the findings quote),
+    so that the title and the report give one number."""
     what = f"The {team} team's backlog" if team else "The backlog"
     if len(median) == 0:
         return f"{what}: too short a run to show"
@@ -166,7 +171,8 @@ def _backlog_finding(median: np.ndarray, hours: np.ndarray, team: str | None,
             verb = "grows" if end > start else "falls"
             return (f"{what} {verb} from {count_words(start)} items waiting on average in {first} to "
                     f"{count_words(end)} in {last} (median of replications)")
-        return f"{what} stays near {count_words((start + end) / 2)} items waiting on average, {first} to {last}"
+        level = (start + end) / 2 if run_mean is None else run_mean
+        return f"{what} stays near {count_words(level)} items waiting on average, {first} to {last}"
     span = span_words((hours[-1] - hours[0]) / 24)
     if start > 0.5 and end <= 0.5:
         zero = np.nonzero(median <= 0.5)[0]
@@ -179,7 +185,7 @@ def _backlog_finding(median: np.ndarray, hours: np.ndarray, team: str | None,
         return f"{what} grows from {count_words(start)} to {count_words(end)} items over {span}"
     if end <= start / 1.1:
         return f"{what} falls from {count_words(start)} to {count_words(end)} items over {span}"
-    return f"{what} stays near {count_words((start + end) / 2)} items over {span}"
+    return f"{what} stays near {count_words((start + end) / 2 if run_mean is None else run_mean)} items over {span}"
 
 
 def _capacity_note(scenario: Scenario, team: str | None) -> str:

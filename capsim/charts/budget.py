@@ -92,9 +92,11 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
 
 
 def _title(table: pd.DataFrame, names: list[str], years: list[str], days: pd.Series, fte: str, currency: str) -> str:
-    """The title of :func:`budget_per_year`, of the last whole year every scenario has (money in
+    """The title of :func:`budget_per_year`, of the last whole year every scenario has over as many days (money in
     ``currency``, FTE from the ``fte`` column)."""
-    shared = [y for y in years if table[table.year == y].scenario.nunique() == len(names)]
+    # a year every scenario has over as many days (as budget.csv pairs them): never 134 days against 365
+    shared = [y for y in years if (sub := table[table.year == y]).scenario.nunique() == len(names)
+              and sub.days.nunique() == 1]
     if not shared:
         return _no_shared_year(table, names)
     whole = [y for y in shared if is_whole_year(days[y])]

@@ -17,8 +17,8 @@ def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> 
     :attr:`~capsim.scenario.Scenario.overrides`), and the
     publications the figures come from in words ("IWF, Annual Report 2023"), primary sources
     first (:func:`capsim.sources.source_names`; derived parameters name the publications of
-    the figures they are made from). The report's assumptions table gives each figure and
-    its full citation with its link.
+    the figures they are made from). ``capsim figures`` (every command's) and a report's
+    assumptions table give each figure and its full citation with its link.
     """
     names = ", ".join(s.name for s in scenarios)
     label = "Scenario" if len(scenarios) == 1 else "Scenarios"
@@ -37,7 +37,8 @@ def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> 
     text = first + "\nSources: " + "; ".join(primary) + "."
     if secondary:
         text += " As reported by: " + ", ".join(secondary) + "."
-    return text + " Other inputs are assumptions; every figure with its link: the report's assumptions table."
+    return text + (" Other inputs are assumptions; every figure with its link: capsim figures (and a report's "
+                   "assumptions table).")
 
 
 def changes_named(scenarios: Sequence[Scenario]) -> list[str]:

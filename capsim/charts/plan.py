@@ -7,6 +7,7 @@ plan table; split, each part would need the others' layout to place itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +23,7 @@ from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks
 from capsim.charts.style import MUTED, OKABE_ITO, TEXT, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
+from capsim.staffing import training_time, whole_days
 from capsim.units import SECONDS_PER_DAY
 from capsim.words import NBSP, duration_text, how_many, items_words, percent
 from capsim.workforce import contracted_hours
@@ -147,10 +149,9 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     member = next((t for t in scenario.workforce if t.team == team), None)
     in_post = member.headcount if member is not None else None
     lead = member.hiring.lead_time if member is not None else 0.0
-    training = ((member.ramp.training_weeks + member.ramp.weeks) * 7 * SECONDS_PER_DAY  # as capsim.staffing._training
-                if member is not None else 0.0)
+    training = training_time(member) if member is not None else dt.timedelta(0)
     ahead = (f"{duration_text(lead)} lead time" if not training else
-             f"{lead / SECONDS_PER_DAY:.0f} d lead + {training / SECONDS_PER_DAY:.0f} d training")
+             f"{lead / SECONDS_PER_DAY:.0f} d lead + {training.days} d training")
     starts = pd.to_datetime(table["period_start"])
     ends = pd.to_datetime(table["period_end"]) + pd.Timedelta(days=1)  # period_end is the period's last day
     heads = table["headcount"].to_numpy(dtype=int)
@@ -218,7 +219,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
                            f" (up to {most_tried} {counted})" if most_tried is not None else ""))
         lines = [ax.axvline(date, color=vermillion, linestyle="--", linewidth=1.4,
                             label=(f"hire-by date → start ({ahead})" if not training else f"hire by → start ({ahead})")
-                            if i == 0 and lead + training > 0
+                            if i == 0 and (lead > 0 or training)
                             else "hire-by date" if i == 0 else None)
                  for i, (date, _, _) in enumerate(hires)]
         left = min([starts.iloc[0], *(d for d, _, _ in hires)])
@@ -278,8 +279,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         ncols = _legend_within(ax, handles, labels)  # before the band: the legend's width shapes the axes' width
         # the day the hires start, as the plan replayed has them (late ones: the plan's start plus the lead
         # time), trained after the training: their hire-by date plus both, in whole days as the solver counts
-        begins = [date + pd.Timedelta(days=math.ceil(lead / SECONDS_PER_DAY - 1e-9))
-                  + pd.Timedelta(days=math.ceil(training / SECONDS_PER_DAY - 1e-9)) for date, _, _ in hires]
+        begins = [date + whole_days(lead) + training for date, _, _ in hires]
         band_pt = _hire_band(fig, ax, hires, begins, lines) * HIRE_ROW_PT
         if band_pt:  # the panel's title and legend above the band
             ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=12, color=MUTED,

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from capsim.charts.by_year import measure_words, sla_measures
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, nanmean, replication_strip, replications_in
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_HOUR
-from capsim.words import UNIT_HOURS, duration_text, duration_unit, durations_words, items_words, percent
+from capsim.words import UNIT_HOURS, duration_text, duration_unit, durations_words, percent
 
 
 TIME_METRICS = [
@@ -26,6 +29,9 @@ TIME_METRICS = [
 
 AXIS_UNITS = {"min": "Minutes", "h": "Hours", "days": "Days"}
 """The time axis's words for each unit of :func:`capsim.words.duration_unit`."""
+
+ROW_CHARS = 24
+"""Characters a line of an SLA row's label on the right panel (``measure_words``), wrapped beyond."""
 
 
 def all_items_words(scenario: Scenario) -> str:
@@ -41,7 +47,9 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
     ``per_replication`` is :attr:`SimulationResult.per_replication` (``replications.csv``).
     The statistics pool all priorities (results hold no per-item records): each dot is one
     replication's median or percentile, so the spread is run-to-run variation, not the
-    spread of single items' waits. Per priority, only SLA attainment is measured.
+    spread of single items' waits. Per priority, only SLA attainment is measured: of the
+    streams' items, or for a priority only referrals have, of those referrals at each team they
+    are referred to (:func:`capsim.charts.by_year.sla_measures`).
     """
     reps = replications_in(per_replication)
     p50 = nanmean(per_replication.get("time_to_assessment_p50", []))
@@ -52,17 +60,19 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
     rows = [(label, per_replication[m].to_numpy(dtype=float) / per) for m, label in TIME_METRICS if m in per_replication]
     finite = np.concatenate([v[np.isfinite(v)] for _, v in rows]) if rows else np.zeros(0)
     positive = finite[finite > 0]
-    slas = [s for s in scenario.sla if f"sla_{s.priority}" in per_replication]
+    measures = [(s, metric, team) for s, metric, team in sla_measures(scenario) if metric in per_replication]
+    slas = list({s.priority: s for s, _, _ in measures}.values())  # one deadline for an SLA measured at several teams
     deadlines = [s.within / SECONDS_PER_HOUR / per for s in slas]
     log = len(positive) > 0 and (max(positive.max(), *deadlines) if deadlines else positive.max()) / max(positive.min(), 1e-9) > 60
 
     title = f"Half of {all_items_words(scenario)} are assessed within {half}, nine in ten within {nine_in_ten}"
-    if slas:
-        s = slas[0]
-        got = nanmean(per_replication[f"sla_{s.priority}"])
+    known = [(s, metric, team) for s, metric, team in measures if np.isfinite(nanmean(per_replication[metric]))]
+    if known:
+        s, metric, team = known[0]
+        got = nanmean(per_replication[metric])
         verdict = "meeting" if got >= s.target else "short of"
         alone = " alone" if len(scenario.priorities) > 1 or len(scenario.demand) > 1 else ""  # another base than above
-        title += (f"; of {items_words(scenario, s.priority)}{alone}, {percent(got, 1 if 0.99 < got < 1 else 0)} meet "
+        title += (f"; of {measure_words(scenario, s, team)}{alone}, {percent(got, 1 if 0.99 < got < 1 else 0)} meet "
                   f"the {duration_text(s.within)} deadline, {verdict} the {percent(s.target)} target")
     if not np.isfinite(p50):
         title = "No items were assessed in this run"
@@ -70,7 +80,7 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
     with styled():
         fig = new_figure(6.2 if slas else 5.6)
         if slas:
-            grid = fig.add_gridspec(1, 2, width_ratios=[2.1, 1])
+            grid = fig.add_gridspec(1, 2, width_ratios=[1.8, 1])
             ax = fig.add_subplot(grid[0])
             sla_ax = fig.add_subplot(grid[1])
         else:
@@ -92,18 +102,23 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
                      color=MUTED)
         handles, labels = ax.get_legend_handles_labels()
         if slas:
-            sla_rows = [(s.priority, per_replication[f"sla_{s.priority}"].to_numpy(dtype=float)) for s in slas]
+            sla_rows = [("\n".join(textwrap.wrap(measure_words(scenario, s, team), ROW_CHARS)),
+                         per_replication[metric].to_numpy(dtype=float)) for s, metric, team in measures]
             replication_strip(sla_ax, sla_rows, OKABE_ITO["bluish_green"])
-            for i, s in enumerate(slas):
-                y = len(slas) - 1 - i
-                sla_ax.plot([s.target, s.target], [y - 0.35, y + 0.35], color=OKABE_ITO["vermillion"], linewidth=3,
+            for text in sla_ax.texts:  # "no items assessed" on a blank: no grid line through it
+                text.set_backgroundcolor(sla_ax.get_facecolor())
+                text.set_zorder(7)
+            targets = [(len(measures) - 1 - i, s.target) for i, (s, _, _) in enumerate(measures)
+                       if np.isfinite(sla_rows[i][1]).any()]  # a row with no items says so alone, no target across it
+            for i, (y, target) in enumerate(targets):
+                sla_ax.plot([target, target], [y - 0.35, y + 0.35], color=OKABE_ITO["vermillion"], linewidth=3,
                             label="target" if i == 0 else None, zorder=6)
             values = np.concatenate([v[np.isfinite(v)] for _, v in sla_rows] + [np.array([s.target for s in slas])])
             low = max(0.0, min(values.min() - 0.05, 0.8)) if len(values) else 0.0
             sla_ax.set_xlim(low, 1.005)
             sla_ax.xaxis.set_major_formatter(PercentTicks())
             sla_ax.set_xlabel("Share within deadline")
-            sla_ax.set_title("Within deadline, by priority", loc="left", fontsize=12, color=MUTED)
+            sla_ax.set_title("Within deadline, by SLA", loc="left", fontsize=12, color=MUTED)
             more = [(h, lab) for h, lab in zip(*sla_ax.get_legend_handles_labels()) if lab == "target"]
             handles += [h for h, _ in more]
             labels += ["SLA target" for _ in more]

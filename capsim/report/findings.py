@@ -90,7 +90,7 @@ def headline_findings(result: SimulationResult) -> list[str]:
         found.append(f"{m(name)} of {what} were assessed within {duration_text(sla.within)} "
                      f"of arriving{pooled}{f', with {staff}' if staff else ''}, against a target of "
                      f"{percent(sla.target)}: {verdict}; "
-                     f"{fmt(name, 1 - row['mean'])} waited longer than {duration_text(sla.within)}.")
+                     f"{fmt(name, 1 - row['mean'])} were not assessed within {duration_text(sla.within)}.")
     found += held_back_notes(s, mean)  # a team fed by one that is behind is starved, not safe
     caps = sorted({t.exposure_cap / SECONDS_PER_HOUR for t in s.workforce if t.exposure_cap is not None})
     cap = f", against a daily exposure cap of {' / '.join(f'{c:g}' for c in caps)} hours" if caps else ""
@@ -116,7 +116,7 @@ def quotable_findings(result: SimulationResult) -> list[str]:
     """The sentences a brief quotes: each year's service level and the year a target is first
     missed (or, for a run within one year, the service levels), and the items waiting on average."""
     lines = headline_findings(result)
-    keep = [x for x in lines if "target" in x or "waiting longer" in x or "waited longer" in x]
+    keep = [x for x in lines if "target" in x or "not assessed within" in x]
     keep += [x for x in lines if x.startswith(backlog_words("backlog_mean", "", starts_sentence=True))]
     return list(dict.fromkeys(keep))
 

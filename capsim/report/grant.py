@@ -11,7 +11,7 @@ from capsim.costs import shown_lines
 from capsim.metric_names import backlog_words
 from capsim.report.page import COUNTS_ONLY, CSS, _inline_svg
 from capsim.version import version
-from capsim.words import how_many, money, sla_words
+from capsim.words import fmt, how_many, interval, money, percent, sla_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.grant import GrantResult
@@ -27,10 +27,30 @@ def _ci(currency: str, mean: float, low: float, high: float, replications: int =
     return f"{money(currency, mean)} (95% CI {money(currency, low)} to {money(currency, high)})"
 
 
+def _with_interval(row: dict, column: str, aside: str = "") -> str:
+    """A grant table's mean in ``column`` and its 95% CI (``<column>_ci_low``, ``_ci_high``), written
+    as the report writes every metric (:func:`~capsim.words.fmt`, :func:`~capsim.words.interval`),
+    with ``aside`` in the same brackets: "95.5% (95% CI 84.9% to 100%; target 90%)",
+    "1,835 (95% CI 1,595 to 2,075)"."""
+    mean = row[column]
+    bounds = interval(column, row[f"{column}_ci_low"], row[f"{column}_ci_high"], ref=mean)
+    return f"{fmt(column, mean)} ({bounds}{'; ' + aside if aside else ''})"
+
+
+def plan_notes(result: GrantResult) -> dict[str, list[str]]:
+    """Per scenario, the staffing solver's note on each team's grant year that has one (hires late,
+    with the date they should have been recruited by; a year no headcount meets), as ``capsim grant``
+    prints them under its table: "one-team, team analysts, 2027/28: late by 21 weeks: ..."."""
+    return {name: [f"{name}, team {plan.team}, {result.years[k].label}: {period.note}"
+                   for plan in plans for k, period in enumerate(plan.periods) if period.note]
+            for name, plans in result.plans.items()}
+
+
 def grant_findings(result: GrantResult) -> dict[str, list[str]]:
     """Per scenario, one plain sentence per grant year (and the whole grant): FTE needed and in
-    post, hires, full cost with its interval, each SLA's attainment against its target, the items
-    waiting on average over the year, and the paired difference from the first scenario."""
+    post, hires, full cost, each SLA's attainment against its target and the items waiting on
+    average over the year, each with its interval as the terminal gives it, and the paired
+    difference from the first scenario."""
     table = result.table
     currency = result.scenarios[0].costs.currency
     first = result.scenarios[0].name
@@ -47,7 +67,7 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
             needed = ("no headcount meets the SLAs" if not math.isfinite(row["fte_needed"])
                       else f"{row['fte_needed']:.1f} FTE are needed")
             levels = "; ".join(
-                f"{named.get(s, s.removeprefix('sla_'))}: {row[s]:.1%} (target {row[f'{s}_target']:.0%})"
+                f"{named.get(s, s.removeprefix('sla_'))}: {_with_interval(row, s, 'target ' + percent(row[s + '_target']))}"
                 for s in slas if math.isfinite(row.get(s, math.nan)))
             if row["year"] != "all" and row.get("hires_late_weeks", 0) > 0:
                 levels += (f" (hires late by {row['hires_late_weeks']:.0f} weeks: recruited from the grant start, "
@@ -56,7 +76,7 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
             hired = how_many(int(hires), "hire") if hires.is_integer() else f"{hires:.1f} hires"
             text = (f"{when}, {needed} ({row['fte']:.1f} in post on average, {hired}); full cost "
                     f"{_ci(currency, row['total_cost'], row['total_cost_ci_low'], row['total_cost_ci_high'], result.replications)}; "
-                    f"{levels}; {backlog_words('backlog_mean', over)} (all teams): {row['backlog_mean']:,.0f}.")
+                    f"{levels}; {backlog_words('backlog_mean', over)} (all teams): {_with_interval(row, 'backlog_mean')}.")
             if scenario.name != first and math.isfinite(row.get("total_cost_vs_first", math.nan)):
                 d, lo, hi = row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"], row["total_cost_vs_first_ci_high"]
                 text += (f" Against {first}: {'+' if d >= 0 else '−'}{money(currency, abs(d))} "
@@ -89,7 +109,8 @@ def budget_lines_html(result: GrantResult) -> str:
 
 
 def grant_section(result: GrantResult, chart_svg: str) -> str:
-    """The grant section: findings, the chart, the budget lines, what was changed and how it was made."""
+    """The grant section: findings, the plan's notes (:func:`plan_notes`), the chart, the budget lines,
+    what was changed and how it was made."""
     years = result.years
     out = [f'<section id="grant"><h2>Grant: {len(years)} years from {years[0].first} ({years[0].label} to '
            f"{years[-1].label})</h2>",
@@ -98,10 +119,12 @@ def grant_section(result: GrantResult, chart_svg: str) -> str:
            "Means over the replications with 95% confidence intervals; costs at each year's prices; FTE count "
            f"contracted hours. The warm-up ({', '.join(str(d) for d in sorted(set(result.warmup_days)))} days) runs "
            "before the grant start to fill the queues and is neither planned nor costed.</p>"]
+    notes = plan_notes(result)
     for name, lines in grant_findings(result).items():
         if len(result.scenarios) > 1:
             out.append(f"<h3>{html.escape(name)}</h3>")
         out.append("<ul class='findings'>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
+        out.extend(f"<p class='notice'>{html.escape(note)}</p>" for note in notes.get(name, []))
     out.append(f'<figure id="chart-grant">{_inline_svg(chart_svg, "grant")}<figcaption>Full cost per grant year '
                "with its 95% CI and the share assessed in time; FTE needed and in post. Files: charts/grant.png, "
                "charts/grant.svg.</figcaption></figure>")

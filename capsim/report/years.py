@@ -2,7 +2,7 @@
 
 Each row is one calendar year of the run at its own level (:mod:`capsim.periods`; part years
 say their months): per SLA, the share of its items assessed within the deadline and the share
-waiting longer; the backlog averaged over the year (``backlog_mean``: exact, not a sample);
+not (assessed later, or never: an SLA counts to the end of assessment, not its start); the backlog averaged over the year (``backlog_mean``: exact, not a sample);
 analyst-hours; FTE (staff in post in every team, as ``capsim budget`` counts them); and staff and
 tooling cost. Every number is the mean over the replications with its 95% interval, the same
 numbers as the rows of ``summary.csv`` with that ``period``.
@@ -24,14 +24,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def year_columns(result: SimulationResult) -> list[tuple[str, str, bool]]:
-    """The table's columns: (metric, heading, shown as the share waiting longer)."""
+    """The table's columns: (metric, heading, shown as the share not assessed within the deadline)."""
     s = result.scenario
     columns: list[tuple[str, str, bool]] = []
     for sla, metric, team in sla_measures(s):
         what = measure_words(s, sla, team)
         columns.append((metric, f"{what.capitalize()} assessed within {duration_text(sla.within)} "
                         f"(target {percent(sla.target)})", False))
-        columns.append((metric, f"{what.capitalize()} waiting longer than {duration_text(sla.within)}", True))
+        columns.append((metric, f"{what.capitalize()} not assessed within {duration_text(sla.within)}", True))
     columns += [("backlog_mean", year_metric_label("backlog_mean"), False),
                 ("analyst_hours", "Analyst review hours", False),
                 ("fte", "Staff in post, all teams (FTE)", False),
@@ -45,7 +45,7 @@ def _cell(result: SimulationResult, metric: str, period: str, longer: bool) -> s
         return "—"
     row = rows.loc[period]
     mean, low, high = float(row["mean"]), float(row.ci_low), float(row.ci_high)
-    if longer:  # the share waiting longer is one minus the share within: its interval flips
+    if longer:  # the share not assessed in time is one minus the share within: its interval flips
         mean, low, high = 1 - mean, 1 - high, 1 - low
     currency = result.scenario.costs.currency
     if metric == "fte":
@@ -102,10 +102,10 @@ def year_findings(result: SimulationResult) -> list[str]:
                                 ref=late(p))
         staff = measure_staff_words(s, sla, team)
         with_staff = f", with {staff}" if staff else ""  # the levels hold for the staff assumed, not today's
-        found.append(f"{what.capitalize()} waiting longer than {duration_text(sla.within)} rise from "
+        found.append(f"{what.capitalize()} not assessed within {duration_text(sla.within)} rise from "
                      f"{fmt(metric, late(first))} in {named[first]} ({ci(first)}) to {fmt(metric, late(last))} in "
                      f"{named[last]} ({ci(last)}){with_staff}." if late(last) > late(first) else
-                     f"{what.capitalize()} waiting longer than {duration_text(sla.within)}: {fmt(metric, late(first))} "
+                     f"{what.capitalize()} not assessed within {duration_text(sla.within)}: {fmt(metric, late(first))} "
                      f"in {named[first]} ({ci(first)}), {fmt(metric, late(last))} in {named[last]} ({ci(last)})"
                      f"{with_staff}.")
         if missed:
