@@ -75,7 +75,9 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
                   "team has no costs.teams entry",
     "cost_tooling": "tooling cost over the measured period",
     "cost_total": "staff and tooling cost over the measured period",
-    "cost_per_assessed": "total cost per assessed item",
+    "cost_per_assessed": "total cost per assessed item (the items arriving after the warm-up and assessed: "
+                         "`capsim budget` divides by the items whose assessment started in each year instead, so "
+                         "its figure differs a little)",
 }
 """Metric name → what it means (those named after priorities and teams: :data:`PATTERN_DESCRIPTIONS`)."""
 
