@@ -13,8 +13,8 @@ from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.by_year import is_whole_year
 from capsim.charts.footer import footer_text
-from capsim.charts.parts import cost_bars, cost_panels, money_scale, side_by_side
-from capsim.charts.style import MUTED, PALETTE, apply_style, legend_above, styled
+from capsim.charts.parts import cost_bars, cost_panels, cost_peak, money_scale, scenario_colours, side_by_side
+from capsim.charts.style import MUTED, apply_style, legend_above, styled
 from capsim.scenario import Scenario
 from capsim.words import NBSP, money, period_words
 
@@ -48,11 +48,10 @@ def budget_per_year(budget_table: pd.DataFrame, scenarios: Scenario | Sequence[S
     days = table.groupby("year")["days"].max()
     currency = scenarios[0].costs.currency if scenarios else ""
     title = _title(table, names, years, days, fte, currency)
-    peak = float(np.nanmax(table[["total_cost", "total_cost_ci_high"]].to_numpy(dtype=float))) \
-        if "total_cost_ci_high" in table else float(np.nanmax(table["total_cost"]))
+    peak = cost_peak(table)
     scale, unit = money_scale(peak)
     n = len(names)
-    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    colours = scenario_colours(names)
     with styled():
         fig, ax, fte_ax = cost_panels(7.6)
         for name, mine, xs, width in side_by_side(table, names, years):

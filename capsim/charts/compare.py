@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
-from capsim.charts.parts import PercentTicks
-from capsim.charts.style import MUTED, PALETTE, apply_style, new_figure, styled
+from capsim.charts.parts import PercentTicks, scenario_colours
+from capsim.charts.style import MUTED, apply_style, new_figure, styled
 from capsim.metric_names import metric_range
 from capsim.scenario import Scenario, step_into
 from capsim.side_effects import DETECTOR_METRICS, SIDE_EFFECT_DESCRIPTIONS
@@ -110,7 +110,7 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
     metrics = list(dict.fromkeys(table.metric))
     names = scenario_labels(results)
     first = names[0]
-    colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
+    colours = scenario_colours(names)
     lead = metrics[0]
     title = _comparison_finding(table, names, lead)
     tool = headline_tool(table, names)

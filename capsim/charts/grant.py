@@ -11,8 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
-from capsim.charts.parts import cost_bars, cost_panels, money_scale, side_by_side
-from capsim.charts.style import MIN_FONT_PT, MUTED, PALETTE, apply_style, legend_above, styled
+from capsim.charts.parts import cost_bars, cost_panels, cost_peak, money_scale, scenario_colours, side_by_side
+from capsim.charts.style import MIN_FONT_PT, MUTED, apply_style, legend_above, styled
 from capsim.scenario import Scenario
 from capsim.words import NBSP, grant_sla_names, money, plain_number
 
@@ -79,10 +79,10 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
                      f"{_fte_words(last.fte_needed[cheap], last.fte[cheap])}) to "
                      f"{money(currency, last.total_cost[dear])} ({dear}, "
                      f"{_fte_words(last.fte_needed[dear], last.fte[dear])})")
-    peak = float(np.nanmax(table[["total_cost", "total_cost_ci_high"]].to_numpy(dtype=float)))
+    peak = cost_peak(table)
     scale, unit = money_scale(peak)
     n = len(names)
-    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    colours = scenario_colours(names)
     with styled():
         fig, ax, fte_ax = cost_panels(7.8)
         for name, mine, xs, width in side_by_side(table, names, years):

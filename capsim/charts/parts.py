@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import Formatter
 
-from capsim.charts.style import MUTED, new_figure
+from capsim.charts.style import MUTED, PALETTE, new_figure
 from capsim.results import mean_ci
 
 
@@ -84,6 +85,18 @@ def replication_strip(ax, rows: list[tuple[str, np.ndarray]], color: str) -> Non
     ax.set_yticks(range(len(rows)), [label for label, _ in rows][::-1])
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.grid(axis="y", visible=False)
+
+
+def scenario_colours(names: Sequence[str]) -> dict[str, str]:
+    """Each scenario's colour on a chart comparing them: the palette's, in the scenarios' order."""
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+
+
+def cost_peak(table: pd.DataFrame) -> float:
+    """The largest total cost a cost chart draws (in the table's currency): the means, or the
+    upper ends of their 95% intervals where the table has them (``total_cost_ci_high``)."""
+    columns = ["total_cost", "total_cost_ci_high"] if "total_cost_ci_high" in table else ["total_cost"]
+    return float(np.nanmax(table[columns].to_numpy(dtype=float)))
 
 
 def money_scale(peak: float) -> tuple[float, str]:
