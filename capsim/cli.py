@@ -1446,8 +1446,8 @@ def budget(
     teams = dict.fromkeys(t.team for s, _ in loaded for t in s.workforce)
     out_console.print("total = staff + tooling + overheads (staff: every budget line below but tooling and "
                       f"overheads). FTE: mean staff in post, all teams ({', '.join(teams)}); per assessed: total {currency} per item "
-                      "assessed (the streams' items whose assessment started in the year: capsim run's cost_per_assessed "
-                      "counts the items that arrived after the warm-up, so it differs a little), beside the share of the streams' items assessed within each SLA's deadline: with the "
+                      "assessed (the streams' items whose assessment started in the year, whenever they arrived, as in capsim "
+                      "run's cost_per_assessed), beside the share of the streams' items assessed within each SLA's deadline: with the "
                       "same staff, a lower cost per item where that share falls is work queueing, not efficiency; "
                       "costs at each year's prices (costs.inflation)"
                       + ("; 'vs first': paired differences from the first scenario (negative saves)."

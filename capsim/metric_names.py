@@ -75,9 +75,11 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
                   "team has no costs.teams entry",
     "cost_tooling": "tooling cost over the measured period",
     "cost_total": "staff and tooling cost over the measured period",
-    "cost_per_assessed": "total cost per assessed item (the items arriving after the warm-up and assessed: "
-                         "`capsim budget` divides by the items whose assessment started in each year instead, so "
-                         "its figure differs a little)",
+    "cost_per_assessed": "total cost per assessed item: cost_total over the streams' items whose assessment "
+                         "started after the warm-up and by the horizon (in a year's row, in that year), whenever "
+                         "they arrived: the work the money paid for, as `capsim budget` counts it. Not over "
+                         "`assessed` (items arriving in the window), which a growing backlog empties while the "
+                         "analysts work on earlier items",
 }
 """Metric name → what it means (those named after priorities and teams: :data:`PATTERN_DESCRIPTIONS`)."""
 

@@ -138,6 +138,7 @@ def staffing_metrics(scenario: Scenario, rep: Replication, w: Measured, tallies:
     staff = math.nan if uncosted_teams(scenario) else staff_cost(scenario, years, rep.shifts)
     tools = tooling_cost(scenario, years, arrivals, float(count["scope"]))
     assessed = count["assessed"]
+    paid_for = count["own_assessments"]  # the work the window's money paid for: assessments started in it
     m = {
         "arrivals": arrivals,
         "assessed": float(assessed),
@@ -152,7 +153,7 @@ def staffing_metrics(scenario: Scenario, rep: Replication, w: Measured, tallies:
         "cost_staff": staff,
         "cost_tooling": tools,
         "cost_total": staff + tools,
-        "cost_per_assessed": (staff + tools) / assessed if assessed else float("nan"),
+        "cost_per_assessed": (staff + tools) / paid_for if paid_for else float("nan"),
     }
     if several:
         for t, team in enumerate(scenario.workforce):

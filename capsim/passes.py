@@ -427,7 +427,7 @@ def series_counts(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, 
 
 ITEM_COUNTS = ("scope", "assessed", "expired", "waiting", "censored", "referred", "assessments", "expirations",
                "backlog_end", "ai_generated", "assessed_criminal", "assessed_realistic", "synthetic_referred",
-               "harmful_missed", "queued")
+               "harmful_missed", "queued", "own_assessments")
 """What :func:`window_tallies` counts, in the order of its first result (see there)."""
 
 
@@ -521,8 +521,10 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
     ``assessed_criminal`` and ``assessed_realistic`` (scope, started for the last two, with that
     flag bit set), ``synthetic_referred`` (measured & ~direct, with the ``ai`` bit),
     ``harmful_missed`` (scope, with the ``criminal`` bit and not the ``harmful`` one: flagged
-    harmful) and ``queued`` (the rows :func:`queue_seconds` sums for the window: every row; for a
-    period, those arrived before its end that left their queue at or after its start);
+    harmful), ``queued`` (the rows :func:`queue_seconds` sums for the window: every row; for a
+    period, those arrived before its end that left their queue at or after its start) and
+    ``own_assessments`` (started & (start >= warmup) & (parent < 0): the streams' own items whose
+    assessment started in the window, whenever they arrived);
     ``per_team`` (``teams`` × 3) the items arrived at each team after the warm-up and started,
     the items waiting there at the horizon, and its ``assessments``.
 
@@ -558,7 +560,7 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
     kinds = np.zeros(cells * teams * 64 * 9, dtype=np.int64)  # cell, team, kind bits, state whole, state period
     outcomes = np.zeros(cells * teams * priorities * 16, dtype=np.int64)  # cell, team, priority, outcome bits
     by_stream = np.zeros(cells * priorities * 4, dtype=np.int64)  # cell, stream's priority, its outcome bits
-    counts = np.zeros((windows, 15), dtype=np.int64)
+    counts = np.zeros((windows, 16), dtype=np.int64)
     per_team = np.zeros((windows, teams, 3), dtype=np.int64)
     direct = np.zeros((windows, priorities), dtype=np.int64)
     by_team = np.zeros((windows, teams * priorities), dtype=np.int64)
@@ -573,10 +575,12 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
     for i in range(arrival.shape[0]):
         a, s, d = arrival[i], start[i], deadline[i]
         t, p = team[i], priority[i]
+        own = parent[i] < 0
         started = s < np.inf  # the whole run: until +inf
         expired = not started and d <= horizon
         if started and s >= warmup:
             per_team[0, t, 2] += 1
+            counts[0, 15] += own
         if expired and d >= warmup:
             expirations += 1
         if not started and not expired:
@@ -609,6 +613,7 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
                 expired_k = not started_k and d <= t1
                 if started_k and s >= t0:
                     per_team[1 + k, t, 2] += 1
+                    counts[1 + k, 15] += own
                 if expired_k and d >= t0:
                     counts[1 + k, 7] += 1
                 if not started_k and not expired_k:
@@ -620,7 +625,6 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
         if not measured and arrived == periods:
             continue
         cell = 2 * arrived + measured
-        own = parent[i] < 0
         f = flags[i]
         state = 0 if started else 1 if expired else 2
         state_k = 0

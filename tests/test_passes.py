@@ -354,7 +354,8 @@ def test_item_counts_match_the_masked_form(seed, period):
                 started & (start >= warmup), expired & (deadline >= warmup), waiting, scope & (flags & 1 > 0),
                 scope & started & (flags & 2 > 0), scope & started & (flags & 4 > 0),
                 measured & (parent >= 0) & (flags & 1 > 0), scope & (flags & 2 > 0) & (flags & 8 == 0),
-                inside & (np.where(np.isfinite(start), start, deadline) >= (warmup if period else -np.inf))]
+                inside & (np.where(np.isfinite(start), start, deadline) >= (warmup if period else -np.inf)),
+                started & (start >= warmup) & (parent < 0)]
     assert counts.tolist() == [int(m.sum()) for m in expected]
     assert per_team.tolist() == [[int((measured & started & (team == t)).sum()), int((waiting & (team == t)).sum()),
                                   int((started & (start >= warmup) & (team == t)).sum())] for t in range(3)]
