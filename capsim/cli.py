@@ -447,6 +447,7 @@ def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
     only for the work passed on (:func:`capsim.held_back.held_back_notes`). ``rows``: the run's
     summary indexed by metric."""
     from capsim.held_back import held_back_notes
+    from capsim.metric_names import METRIC_DESCRIPTIONS
     from capsim.words import fmt, interval
 
     s, currency = result.scenario, result.scenario.costs.currency
@@ -463,6 +464,11 @@ def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
         title="Per team: the items that arrived at each (its streams' and the referrals it received), timed from "
               "their arrival there; mean (95% interval)", numbers=list(TEAM_COLUMNS.values())))
     mean = lambda name: float(rows.loc[name, "mean"]) if name in rows.index else math.nan
+    over = [t.team for t in s.workforce if mean(f"utilisation_usable_{t.team}") > 1]
+    if over:  # why, in the metric's own words: its description's second sentence
+        why = METRIC_DESCRIPTIONS["utilisation_usable"].split(". ", 1)[-1]
+        out_console.print(f"Busy over 100% ({', '.join(over)}): the share of usable hours, utilisation_usable. {why}.",
+                          markup=False, soft_wrap=True, highlight=False)
     for note in held_back_notes(s, mean):
         out_console.print(note, markup=False, soft_wrap=True, highlight=False)
 
@@ -488,7 +494,7 @@ def print_staff_notes(scenario: Scenario, summary: pd.DataFrame) -> None:
     nan = (math.nan,) * 3
     shares = [tuple(summary.loc[m, ["mean", "ci_low", "ci_high"]]) if m in summary.index else nan
               for m in ("utilisation", "utilisation_usable")]
-    lines = staff_lines(scenario) + [utilisation_line(*shares)]
+    lines = staff_lines(scenario) + [utilisation_line(scenario, *shares)]
     for line in [*lines, *priority_conflicts(scenario, summary["mean"].to_dict())]:
         if line:
             out_console.print(line, markup=False, soft_wrap=True, highlight=False)
@@ -1257,7 +1263,7 @@ def staff(
             f"# New seats start no earlier than the plan's first day ({plan.periods[0].period.first}) plus the "
             f"hiring lead time:\n# hires late (late_weeks in staffing_plan.csv) start then here, as replayed.\n"
             f"# headcount: {_plan_counts(loaded, plan)}.\n"
-            + "".join(f"# {line}.\n" for line in plan.temporary_lines()) +
+            + "".join(f"# {line}.\n" for line in plan.temporary_lines() + plan.lone_rise_lines()) +
             f"{fragment}\n")
         from capsim import charts
 
@@ -1313,8 +1319,8 @@ def staff(
         f"{fte_basis(member, plan.periods[0].headcount)}"
         + (f" {in_post} in brackets: where hires are late, the seats in post until they start (plan.yaml has them "
            "start then)." if any(p.short for p in plan.periods) else "")
-        + (" temporary: seats of temporary cover above the period's own need, to clear the backlog earlier periods "
-           "leave; they end at the first month's end by which the plan replayed meets its periods without them "
+        + (" temporary: seats of temporary cover above the period's own need, where the plan replayed missed the "
+           "period without them (its note says why); they end at the first month's end by which the plan replayed meets its periods without them "
            "(until: within the period; temporary end: at a later period's start), and plan.yaml closes them then."
            if any(p.temporary for p in plan.periods) else "")
         + (" cut: seats the plan lets go (--allow-reduce), as its note says." if any(p.cut for p in plan.periods) else "")
@@ -1634,7 +1640,6 @@ def web(
     Example: capsim web --port 8501
     """
     import importlib.util
-    import os
 
     from capsim.safe_yaml import MAX_BYTES
 
@@ -1645,13 +1650,19 @@ def web(
               "with no login; anyone who reaches it can run simulations on this machine"])
     err_console.print(f"capsim web page: http://{host}:{port} (Ctrl+C to stop)", markup=False, highlight=False)
     page = importlib.util.find_spec("capsim.web.app").origin  # found, not imported: the page is its own layer
-    argv = [sys.executable, "-m", "streamlit", "run", page, "--server.address", host, "--server.port", str(port),
+    argv = ["run", page, "--server.address", host, "--server.port", str(port),
             "--server.maxUploadSize", str(max(1, MAX_BYTES // 1_000_000)),  # MB: the safe loader's own limit
             "--server.headless", str(no_browser).lower(), "--browser.gatherUsageStats", "false",
+            "--server.showEmailPrompt", "false",  # never asks: a prompt with no terminal ends Streamlit at once
             "--client.toolbarMode", "viewer", "--global.developmentMode", "false"]
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.execv(argv[0], argv)
+    from streamlit.web.cli import main as streamlit_main
+
+    try:  # in this process, as `streamlit run` would be: a stop signal reaches the server itself
+        streamlit_main(args=argv, prog_name="streamlit")
+    except SystemExit as stopped:
+        if stopped.code not in (0, None):
+            fail(f"capsim web: Streamlit stopped with exit status {stopped.code} (its reason, if it gave one, is "
+                 f"just above); if port {port} is in use, choose another with --port")
 
 
 @app.command()

@@ -28,7 +28,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -41,6 +41,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -74,6 +75,17 @@ MAX_COUNT = 10**9
 """Largest count of items (a backlog, a burst)."""
 MAX_HEADCOUNT = 100_000
 """Largest headcount of a team."""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The one of ``choices`` nearest in spelling to ``word`` (:func:`difflib.get_close_matches`), or None."""
+    return next(iter(difflib.get_close_matches(word, list(choices), n=1)), None)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """" (did you mean 'x'?)", naming the one of ``choices`` nearest to ``word``; "" when none is near."""
+    hint = closest(word, choices)
+    return f" (did you mean {hint!r}?)" if hint else ""
 
 
 def _unit(parser, maximum: float | None = None, limit: str = ""):
@@ -283,6 +295,46 @@ class TimeToLive(Strict):
         return value
 
 
+def names_referred_to(literal: dict) -> dict[str, list[str] | None]:
+    """The team and priority names other keys may name, read from the resolved mapping before it
+    is validated, so that a wrong name is reported beside every other problem of the file (the
+    validators :func:`_known_team`, :func:`_known_priorities` and :meth:`Scenario._teams_known`
+    take them as pydantic's validation context). Either is None where it cannot be read (a team
+    without a name, priorities that are not a list of names): those names are then not checked."""
+    teams, priorities = literal.get("workforce"), literal.get("priorities", DEFAULT_PRIORITIES)
+    names = [t.get("team") if isinstance(t, dict) else None for t in teams] if isinstance(teams, list) else None
+    readable = lambda values: values if isinstance(values, list) and values and all(
+        isinstance(v, str) for v in values) else None
+    return {"teams": readable(names), "priorities": readable(priorities)}
+
+
+def _referred(info: ValidationInfo, kind: str) -> list[str] | None:
+    """The scenario's team or priority names (``kind``: "teams" or "priorities") from the context
+    :func:`names_referred_to` gave, or None when they could not be read."""
+    return (info.context or {}).get(kind)
+
+
+def _known_team(cls: type, team: str | None, info: ValidationInfo) -> str | None:
+    """A field naming one team (a stream's ``team``, a referral's ``from`` and ``to``): refused
+    unless the workforce has a team of that name."""
+    teams = _referred(info, "teams")
+    if team is not None and teams is not None and team not in teams:
+        raise ValueError(f"no team {team!r}; teams are {', '.join(teams)}")
+    return team
+
+
+def _known_priorities(cls: type, value: str | list[str] | None, info: ValidationInfo) -> str | list[str] | None:
+    """A field naming one priority or a list of them: refused, one line each, unless each is one
+    of the scenario's ``priorities``."""
+    priorities = _referred(info, "priorities")
+    names = [value] if isinstance(value, str) else value or []
+    wrong = [f"{name!r} is not one of {', '.join(priorities)}" for name in names
+             if priorities is not None and name not in priorities]
+    if wrong:
+        raise ValueError("\n".join(wrong))
+    return value
+
+
 def _ttl_shorthand(value: Any) -> Any:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return {"dist": "fixed", "mean": value}
@@ -304,7 +356,7 @@ class Stream(Strict):
     bursts: list[Burst] = Field(default_factory=list, description="batches arriving at once")
     initial_backlog: int = Field(0, ge=0, le=MAX_COUNT, description="items already waiting at time zero, at most 1e9")
     mix: Mix = Field(default_factory=Mix, description="shares of items with each attribute")
-    priority: str = Field("normal", description="queue priority of the stream's items")
+    priority: str = Field("normal", validate_default=True, description="queue priority of the stream's items")
     priority_mix: dict[str, Share] | None = Field(
         None, description="shares of the stream's items at each priority, drawn per item, e.g. {urgent: 0.1, "
         "normal: 0.9} (instead of priority); the shares add up to 1")
@@ -332,6 +384,19 @@ class Stream(Strict):
         if mix is not None and abs(sum(mix.values()) - 1) > 1e-9:
             raise ValueError(f"the shares add up to {sum(mix.values()):g}; they must add up to 1")
         return mix
+
+    @field_validator("priority_mix")
+    @classmethod
+    def _mix_priorities_known(cls, mix: dict[str, float] | None, info: ValidationInfo) -> dict[str, float] | None:
+        priorities = _referred(info, "priorities")
+        wrong = [f"{name}: not one of {', '.join(priorities)}" for name in mix or {}
+                 if priorities is not None and name not in priorities]
+        if wrong:
+            raise ValueError("\n".join(wrong))
+        return mix
+
+    _team_known = field_validator("team")(_known_team)
+    _priority_known = field_validator("priority")(_known_priorities)
 
     @model_validator(mode="after")
     def _rate_matches_growth(self) -> "Stream":
@@ -418,9 +483,8 @@ class PublicHolidays(Strict):
 
         supported = holidays.list_supported_countries()
         if self.country not in supported:
-            hint = difflib.get_close_matches(self.country.upper(), list(supported), n=1)
             raise ValueError(f"country {self.country!r} is not a country code the holidays package knows"
-                             + (f" (did you mean {hint[0]!r}?)" if hint else "") + "; use an ISO 3166 code such as GB")
+                             + did_you_mean(self.country.upper(), supported) + "; use an ISO 3166 code such as GB")
         regions = supported[self.country]
         if self.subdiv is not None and self.subdiv not in regions:
             raise ValueError(f"subdiv {self.subdiv!r} is not a region of {self.country}; regions are "
@@ -532,6 +596,8 @@ class ShiftPattern(Roster):
                               "its seat takes more than one person)")
     serves: list[str] | None = Field(None, min_length=1, description="priorities its analysts take, e.g. [urgent] "
                                      "for on-call cover; default: every priority")
+
+    _serves_known = field_validator("serves")(_known_priorities)
 
 
 class LeaveWeeks(Strict):
@@ -679,6 +745,9 @@ class Route(Strict):
     share: Share = Field(1.0, description="share of matching items sent")
     priority: str | None = Field(None, description="priority in the receiving queue (default: the item's own)")
 
+    _teams_known = field_validator("source", "to")(_known_team)
+    _priority_known = field_validator("priority")(_known_priorities)
+
 
 class SLA(Strict):
     """A service level: ``target`` share of ``priority`` items assessed ``within`` their arrival."""
@@ -686,6 +755,8 @@ class SLA(Strict):
     priority: str = Field(description="priority the service level applies to, one service level a priority")
     within: Seconds = Field(description="deadline from arrival to assessed")
     target: float = Field(gt=0, le=1, description="share of items to meet it")
+
+    _priority_known = field_validator("priority")(_known_priorities)
 
 
 def _not_negative(value: float, what: str) -> float:
@@ -859,59 +930,60 @@ class Scenario(Strict):
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
+    @field_validator("tooling")
+    @classmethod
+    def _classifier_priorities_known(cls, tooling: Tooling, info: ValidationInfo) -> Tooling:
+        classifier = tooling.classifier
+        wrong = []
+        for key in ("positive_priority", "negative_priority") if classifier.enabled else ():
+            try:
+                _known_priorities(cls, getattr(classifier, key), info)
+            except ValueError as err:
+                wrong.append(f"classifier.{key}: {err}")
+        if wrong:
+            raise ValueError("\n".join(wrong))
+        return tooling
+
+    @field_validator("costs")
+    @classmethod
+    def _teams_known(cls, costs: Costs, info: ValidationInfo) -> Costs:
+        teams = _referred(info, "teams")
+        if teams is None:
+            return costs
+        wrong = [f"teams.{name}: no such team; teams are {', '.join(teams)}" for name in costs.teams if name not in teams]
+        wrong += [f"roles.{i}.teams: {name!r} is no such team; teams are {', '.join(teams)}"
+                  for i, role in enumerate(costs.roles) for name in role.teams if name not in teams]
+        if wrong:
+            raise ValueError("\n".join(wrong))
+        return costs
+
     @model_validator(mode="after")
     def _cross_references(self) -> "Scenario":
+        """The checks that need the whole scenario; the names a key refers to (teams, priorities)
+        are checked as each is read (:func:`names_referred_to`), so they are reported with every
+        other problem of the file."""
         problems: list[str] = []
-        teams = [t.team for t in self.workforce]  # each named once (validate: name_given_twice)
         if len(set(self.priorities)) != len(self.priorities):
             problems.append("priorities: each priority may appear once")
         for i, s in enumerate(self.demand):
-            if s.team is not None and s.team not in teams:
-                problems.append(f"demand.{i}.team: no team {s.team!r}; teams are {', '.join(teams)}")
-            if s.priority not in self.priorities:
-                problems.append(f"demand.{i}.priority: {s.priority!r} is not one of {', '.join(self.priorities)}")
-            for name in s.priority_mix or {}:
-                if name not in self.priorities:
-                    problems.append(f"demand.{i}.priority_mix.{name}: not one of {', '.join(self.priorities)}")
             if s.priority_mix and self.tooling.classifier.enabled:
                 problems.append(f"demand.{i}.priority_mix: the classifier sets every item's priority; "
                                 "use one or the other")
             if s.unit not in self.review:
                 problems.append(f"review.{s.unit}: stream {s.stream!r} sends {s.unit}s, so a review time for {s.unit} is needed")
-        for i, t in enumerate(self.workforce):
-            for j, pattern in enumerate(t.shifts or []):
-                for name in pattern.serves or []:
-                    if name not in self.priorities:
-                        problems.append(f"workforce.{i}.shifts.{j}.serves: {name!r} is not one of "
-                                        f"{', '.join(self.priorities)}")
-        for i, s in enumerate(self.sla):
-            if s.priority not in self.priorities:
-                problems.append(f"sla.{i}.priority: {s.priority!r} is not one of {', '.join(self.priorities)}")
-        problems += self._routing_problems(teams)
+        problems += self._routing_problems()
         known_metrics = [] if problems else metric_names(self)  # the names need consistent teams and routes
         for i, target in enumerate(self.targets if known_metrics else []):
             if target.metric not in known_metrics:
-                hint = difflib.get_close_matches(target.metric, known_metrics, n=1)
                 problems.append(f"targets.{i}.metric: unknown metric {target.metric!r}"
-                                + (f" (did you mean {hint[0]!r}?)" if hint else "") + f"; metrics are {', '.join(known_metrics)}")
+                                + did_you_mean(target.metric, known_metrics) + f"; metrics are {', '.join(known_metrics)}")
         classifier = self.tooling.classifier
         if classifier.enabled:
-            for key in ("positive_priority", "negative_priority"):
-                if getattr(classifier, key) not in self.priorities:
-                    problems.append(f"tooling.classifier.{key}: {getattr(classifier, key)!r} is not one of "
-                                    f"{', '.join(self.priorities)}")
             for i, s in enumerate(self.demand):
                 try:
                     classifier.rates(s.mix.criminal)
                 except ValueError as err:
                     problems.append(f"tooling.classifier.precision: {err} (stream {s.stream!r}, demand.{i}.mix.criminal)")
-        for name in self.costs.teams:
-            if name not in teams:
-                problems.append(f"costs.teams.{name}: no such team; teams are {', '.join(teams)}")
-        for i, role in enumerate(self.costs.roles):
-            for name in role.teams:
-                if name not in teams:
-                    problems.append(f"costs.roles.{i}.teams: {name!r} is no such team; teams are {', '.join(teams)}")
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -943,14 +1015,9 @@ class Scenario(Strict):
             raise ValueError("\n".join(problems))
         return self
 
-    def _routing_problems(self, teams: list[str]) -> list[str]:
+    def _routing_problems(self) -> list[str]:
         problems = []
         for i, route in enumerate(self.routing):
-            for key, team in (("from", route.source), ("to", route.to)):
-                if team not in teams:
-                    problems.append(f"routing.{i}.{key}: no team {team!r}; teams are {', '.join(teams)}")
-            if route.priority is not None and route.priority not in self.priorities:
-                problems.append(f"routing.{i}.priority: {route.priority!r} is not one of {', '.join(self.priorities)}")
             for j, earlier in enumerate(self.routing[:i]):
                 if (earlier.source, earlier.to) == (route.source, route.to) and can_both_match(earlier.when, route.when):
                     problems.append(
@@ -1175,7 +1242,9 @@ def _yaml_problem(err: yaml.YAMLError) -> str:
     """Where and what the YAML parser found wrong: " at line 2, column 3: ..."."""
     mark = getattr(err, "problem_mark", None)
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    return f"{where}: {getattr(err, 'problem', None) or getattr(err, 'reason', None) or 'not valid YAML'}"
+    problem = getattr(err, 'problem', None) or getattr(err, 'reason', None) or 'not valid YAML'
+    tab = "; YAML indents with spaces, not tabs: replace the tab with spaces" if "'\\t'" in problem else ""
+    return f"{where}: {problem}{tab}"
 
 
 def _read_chain(path: Path) -> list[tuple[Path, dict]]:
@@ -1196,8 +1265,24 @@ def _read_chain(path: Path) -> list[tuple[Path, dict]]:
             raise ScenarioError(f"{name}: extends: give the path of one scenario file, e.g. base.yaml")
         parent_path = path.parent / parent
         if not parent_path.exists():
-            raise ScenarioError(f"{name}: extends: {parent}: no such scenario file (looked for {bundled.shown(parent_path)})")
+            raise ScenarioError(f"{name}: extends: {parent}: no such scenario file (looked for "
+                                f"{bundled.shown(parent_path)}){_extends_hint(parent, path.parent)}")
         path = parent_path
+
+
+def _extends_hint(parent: str, folder: Path) -> str:
+    """For an ``extends:`` file that is not in ``folder``: the scenario file there, or the bundled
+    scenario, whose name is nearest in spelling (" (did you mean 'police-unit.yaml'?)"); a bundled
+    one must be copied beside the file first, and the hint says how. "" when none is near."""
+    here = {p.stem: p.name for p in sorted(folder.glob("*.y*ml")) if p.is_file()}
+    hint = closest(Path(parent).stem, [*here, *bundled.names()])
+    if hint is None:
+        return ""
+    if hint in here:
+        return f" (did you mean {here[hint]!r}?)"
+    asked = "" if f"{hint}.yaml" == parent else f"did you mean '{hint}.yaml'? "
+    return (f"; {asked}{hint}.yaml is a bundled scenario: copy it beside yours first with "
+            f"capsim scenarios --copy {hint} {folder}")
 
 
 def deep_merge(base: dict, change: dict) -> dict:
@@ -1394,7 +1479,7 @@ def validate(raw: dict, origin: str = "<scenario>", overrides: Sequence[str] = (
     except UncertainError as err:
         raise refuse([_key_and_message(str(err))]) from None
     try:
-        scenario = Scenario.model_validate(literal)
+        scenario = Scenario.model_validate(literal, context=names_referred_to(literal))
     except ValidationError as err:
         raise refuse(format_errors(err, raw)) from None
     scenario._source = raw
@@ -1436,8 +1521,9 @@ def format_errors(err: ValidationError, raw: dict) -> list[tuple[str, str]]:
     hinted = set()  # keys reported missing only because a near-miss spelling was given
     for e in errors:
         if e["type"] == "extra_forbidden":
-            hint = difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(e["loc"][:-1]), n=1)
-            hinted.update((*e["loc"][:-1], h) for h in hint)
+            hint = closest(str(e["loc"][-1]), _allowed_keys(e["loc"][:-1]))
+            if hint:
+                hinted.add((*e["loc"][:-1], hint))
     for e in errors:
         loc = [p for i, p in enumerate(e["loc"])
                if not _is_union_tag(p) and p != "[key]"
@@ -1455,8 +1541,7 @@ def format_errors(err: ValidationError, raw: dict) -> list[tuple[str, str]]:
             continue
         if e["type"] == "extra_forbidden":
             allowed = _allowed_keys(e["loc"][:-1])
-            hint = difflib.get_close_matches(str(e["loc"][-1]), allowed, n=1)
-            message = f"unknown key {str(loc[-1])!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            message = f"unknown key {str(loc[-1])!r}" + did_you_mean(str(loc[-1]), allowed)
             message += f"; allowed here: {', '.join(allowed)}" if allowed else ""
         elif e["type"] == "missing":
             message = "required key is missing"

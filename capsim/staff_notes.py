@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 from capsim.scenario import Roster, Scenario, Team
 from capsim.units import format_duration
-from capsim.words import fmt, interval, items_words, sla_words
+from capsim.words import fmt, interval, items_words, sla_words, whose_analysts
 from capsim.workforce import (contracted_hours, headcount_fte, pattern_fte, pattern_headcounts, pattern_hours_per_week,
                                people_per_seat, rostered_hours_per_week)
 
@@ -131,16 +131,19 @@ that is met (capsim.kernel: a started item is always finished; in docs/examples/
 at 6 analysts the team reviews 1.8% more than its usable hours)."""
 
 
-def utilisation_line(rostered: Sequence[float], usable: Sequence[float]) -> str:
+def utilisation_line(scenario: Scenario, rostered: Sequence[float], usable: Sequence[float]) -> str:
     """One sentence on utilisation against rostered and usable hours, each given as (mean, 95% CI
-    low, high) shares (metrics ``utilisation`` and ``utilisation_usable``; "" if a mean is NaN)."""
+    low, high) shares (metrics ``utilisation`` and ``utilisation_usable``; "" if a mean is NaN),
+    over all of ``scenario``'s teams, named where there are several (:func:`~capsim.words.whose_analysts`)."""
     if math.isnan(rostered[0]) or math.isnan(usable[0]):
         return ""
     said = {name: f"{fmt(name, mean)} ({interval(name, low, high, ref=mean)})"
             for name, (mean, low, high) in (("utilisation", rostered), ("utilisation_usable", usable))}
-    return (f"Analysts spent {said['utilisation']} of their rostered hours (time on shift) reviewing, which is "
+    busy = "the team is" if len(scenario.workforce) == 1 else "the teams are together"
+    return (f"{whose_analysts(scenario, starts_sentence=True)} spent {said['utilisation']} of their rostered hours "
+            f"(time on shift) reviewing, which is "
             f"{said['utilisation_usable']} of their usable hours (the most they may review: time on shift up to the daily exposure cap, "
-            f"less mentoring). The usable share is how busy the team is; the gap between the two is the "
+            f"less mentoring). The usable share is how busy {busy}; the gap between the two is the "
             f"exposure cap, not idle time.")
 
 

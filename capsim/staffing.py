@@ -50,7 +50,8 @@ for the items *arriving in each period*, in at least ``confidence`` of the repli
    period it misses gets the fewest *temporary* analysts that meet it (within the limits),
    and the plan is replayed again, while that still adds seats (:func:`_catch_up`); a replay
    that misses stops as soon as that is certain. Temporary seats clear the work earlier
-   periods (late hires) leave and close on the first day of the first later period met with
+   periods (late hires) leave, or the work in hand that fewer seats before a rise leave (a need is
+   found with its headcount in post from the start: :func:`_cover_words`), and close on the first day of the first later period met with
    fewer, or at the first month's end within their period by which the replay with them closing
    then still meets every period it met (:func:`_shorten_cover`): the need-based seats never fall,
    temporary cover does. The plan's attainment is that
@@ -406,6 +407,9 @@ def erlang_a_staffing(arrival_rate: float, mean_service: float, mean_patience: f
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
+DAYS_A_MONTH = 30.4375
+"""Days in a calendar month on average (365.25 / 12): a period's nominal length is its months × this."""
+
 
 @dataclass(frozen=True)
 class Period:
@@ -442,7 +446,7 @@ def plan_periods(scenario: Scenario, period: str) -> list[Period]:
         bounds.append(add_months(start, months * len(bounds)))
     times = [(d - clock.start).days * SECONDS_PER_DAY for d in bounds]
     times[-1] = clock.horizon
-    nominal = months * 30.4375 * SECONDS_PER_DAY
+    nominal = months * DAYS_A_MONTH * SECONDS_PER_DAY
     if len(times) > 2 and times[-1] - times[-2] < nominal / 3:
         del times[-2], bounds[-2]
     periods = []
@@ -703,6 +707,10 @@ class PeriodPlan:
     within the period before are its :attr:`temporary_until`)."""
     cut: int = 0
     """Need-based seats cut at this period (reductions allowed: :func:`_cut_words`)."""
+    alone: str = ""
+    """Where the period's need alone asks for seats and the work arriving in it does not explain them
+    (:func:`lone_rise`): why that rise rests on little evidence and how to check it (:func:`_lone_rise_words`,
+    also in :attr:`note`); "" otherwise."""
 
     @property
     def short_words(self) -> str:
@@ -825,9 +833,19 @@ class StaffingPlan:
                 closing = f"{after.cover_ended} of them closed on {after.period.first}, the rest kept into the next period"
             else:
                 closing = "kept into the next period"
+            before = self.periods[k - 1].headcount if k else self.baseline
+            labels = [f"period {j + 1}" for j in range(k)]
+            cover = ("the work earlier periods leave" if _left_behind(self.periods[:k], labels) else
+                     f"the work in hand the {before} seats before it leave (no earlier period left a backlog)")
             lines.append(f"period {k + 1} ({p.period.first} to {p.period.last}): {p.temporary} of its {p.headcount} "
-                         f"seats are temporary cover for the work earlier periods leave, {closing}")
+                         f"seats are temporary cover for {cover}, {closing}")
         return lines
+
+    def lone_rise_lines(self) -> list[str]:
+        """A line a period whose need alone asks for seats its work does not explain
+        (:attr:`PeriodPlan.alone`), for ``plan.yaml``'s comments."""
+        return [f"period {k + 1} ({p.period.first} to {p.period.last}): {p.alone}"
+                for k, p in enumerate(self.periods) if p.alone]
 
     def fragment(self) -> dict:
         """The plan as a scenario fragment: the team's headcount and ``changes:``, to merge into the
@@ -1399,20 +1417,26 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                 notes.append(_above_need(base[k] - needs[k], base[k] == previous_base, k == 0, limits,
                                          None if held is None else (labels[held], base[k])))
             if temporary[k]:
-                notes.append(_cover_words(temporary, k, periods, any(p.late_weeks for p in plan.periods), closes.get(k),
-                                          period))
+                notes.append(_cover_words(temporary, k, periods, _left_behind(plan.periods, labels),
+                                          (needs[k], base[k], previous), closes.get(k), period))
             if k in stopped:
                 notes.append(f"the check stopped adding temporary analysts here: even {stopped[k]} in post do not "
                              f"meet it with the work left from earlier periods; {_bound_reason(stopped[k], high, limits)}")
             if needs[k] is not None and on_time.share_met < required:
                 notes.append(f"not met as planned (met in {on_time.share_met:.0%} of {on_time.replications} "
                              f"replications): {_bound_reason(levels[k], high, limits)}")
+            rise = lone_rise(k, needs, baseline, runner.load)
+            alone = _lone_rise_words(scenario, needs[k], max(n for j, n in enumerate(needs) if j != k and n is not None),
+                                     plan.tried.get(k, {}).get(needs[k] - 1), current, period, runner.required,
+                                     replications, confidence) if rise else ""
+            if alone:
+                notes.append(alone)
             run, inferred = runner.decided.get((needs[k], k), (0, 0))
             plan.periods.append(PeriodPlan(current, needs[k], levels[k], change, hire_by, late, evaluation, met,
                                            "; ".join(notes), run, inferred, runner.left_out.get(k, ()),
                                            _short(plan.staffing, current, levels[k]), hires, temporary[k],
                                            closes[k] - dt.timedelta(days=1) if k in closes else None, ended,
-                                           max(-permanent, 0)))
+                                           max(-permanent, 0), alone))
             if late or on_time.share_met >= required > evaluation.share_met:
                 notes.append(_explain_lateness(scenario, plan.periods[-1], labels[k], on_time, member, now))
                 plan.periods[-1].note = "; ".join(notes)
@@ -1532,13 +1556,16 @@ def _above_need(extra: int, kept: bool, first: bool, limits: Limits, held: tuple
     return f"{_count(extra, 'analyst')} above its own need: {why}"
 
 
-def _cover_words(temporary: list[int], k: int, periods: list[Period], late_before: bool,
+def _cover_words(temporary: list[int], k: int, periods: list[Period], behind: str, step: tuple[int, int, int],
                  close: dt.date | None = None, period: str = "period") -> str:
     """Why period ``k`` has ``temporary[k]`` temporary seats (:func:`_catch_up`): the plan replayed as
-    it can happen missed it with fewer (work left from earlier periods, ``late_before`` where hires
-    were late), and until when they all stay: the day before ``close`` where they close within the
-    period (:func:`_shorten_cover`, the ``period`` named as a word: "quarter"), else the last day
-    before the first later period with fewer (and how many of them stay longer)."""
+    it can happen missed it with fewer, for the work earlier periods left (``behind``: what left it,
+    :func:`_left_behind`) or, where they left no backlog, as its need (``step``: the need, the plan's
+    seats from its first day and the seats before it) was found with that many in post from the start,
+    which leaves less work in hand on its first day than the seats before it do; and until when they
+    all stay: the day before ``close`` where they close within the period (:func:`_shorten_cover`, the
+    ``period`` named as a word: "quarter"), else the last day before the first later period with fewer
+    (and how many of them stay longer)."""
     t = temporary[k]
     fewer = next((j for j in range(k + 1, len(periods)) if temporary[j] < t), None)
     until = periods[-1].last if fewer is None else periods[fewer - 1].last
@@ -1547,9 +1574,80 @@ def _cover_words(temporary: list[int], k: int, periods: list[Period], late_befor
         until, longer = close - dt.timedelta(days=1), (
             f", not to the {period}'s end: the plan replayed with them closing on {close} still meets every period "
             f"it meets with them to {periods[k].last}")
+    if not behind:
+        need, seats, before = step
+        return (f"{_count(t, 'temporary analyst')} above its own need: no earlier period left a backlog (each met its "
+                f"target with at least its need in post, on time), but the need of {need} was found with {need} in "
+                f"post from the start, not the plan's {before} before it, which leave more work in hand on its first "
+                f"day; with {seats} from then, the plan replayed as it can happen missed this period: +{t} temporary "
+                f"to meet it, until {until}{longer}")
     return (f"{_count(t, 'temporary analyst')} above its own need: with fewer, the plan replayed as it can happen "
-            "missed this period (work left from earlier periods" + (", where hires were late)" if late_before else ")")
-            + f": +{t} temporary to clear that backlog, until {until}{longer}")
+            f"missed this period (work left from earlier periods{behind}): +{t} temporary to clear that backlog, "
+            f"until {until}{longer}")
+
+
+def _left_behind(earlier: Sequence[PeriodPlan], labels: Sequence[str]) -> str:
+    """The backlog the periods ``earlier`` (as the notes name them, ``labels``) leave the one after them,
+    in the plan as it can happen, worded to follow "work left from earlier periods": ", where hires
+    were late" (some period's hires start after its first day), else ": period 2 was not met" (each
+    period missed, joined); "" where none left one: each met its targets with at least its need in
+    post on time, so what it leaves is the work in hand of a team that keeps up (:func:`_cover_words`)."""
+    if any(p.late_weeks for p in earlier):
+        return ", where hires were late"
+    missed = [f"{label} was not met" for p, label in zip(earlier, labels) if not p.met]
+    return ": " + ", ".join(missed) if missed else ""
+
+
+def lone_rise(k: int, needs: Sequence[int | None], baseline: int, load: Sequence[float]) -> int:
+    """The seats (analysts) a plan adds for period ``k`` alone where the work does not explain them: its
+    need less the most that the seats in post today (``baseline``) and every other period's need ask
+    for, where that is above 0 and the work arriving in it (``load``: per period, Erlangs, the
+    expected analyst-seconds of work arriving a second, :func:`expected_work` over its length) is no
+    more than in another period, which then needs fewer (equal up to float rounding, a relative 1e-9);
+    else 0. Growing work raises the need of the period with the most work, so this is 0 there; a rise
+    it gives rests on one period's replications (docs/writing-scenarios.md, "Plan the staff")."""
+    need = needs[k]
+    others = {j: n for j, n in enumerate(needs) if j != k and n is not None}
+    if need is None or not others:
+        return 0
+    rise = need - max(baseline, *others.values())
+    explained = all(load[k] > load[j] * (1 + 1e-9) for j in others)
+    return rise if rise > 0 and not explained else 0
+
+
+def _lone_rise_words(scenario: Scenario, need: int, most: int, below: Evaluation | None, period: Period,
+                     word: str, required: int, replications: int, confidence: float) -> str:
+    """Why a :func:`lone_rise` to ``need`` seats rests on little evidence, and how to check it: no other
+    period needs more than ``most`` though the work does not grow; ``below`` (the ``need`` - 1 analysts
+    tried, if they were run over the period) missed it in so many of the replications run, how far;
+    a team meeting a ``word`` (month, quarter, year) in exactly ``confidence`` of the replications still
+    fails the test of ``required`` of ``replications`` met in so many plans (the binomial chance of
+    more than ``replications`` - ``required`` misses); a period shorter than any whole calendar ``word``
+    (under 90% of its average length: a 28-day February is 92% of a month) has fewer items, so its
+    share's spread is √(average days / its days) times a whole one's; and four times the replications
+    halve that sampling error."""
+    from scipy.stats import binom
+
+    text = (f"the rise to {need} rests on this period alone: no other {word} needs more than {most}, though the "
+            "work arriving a day in it is no more than in one that needs fewer")
+    if below is not None and not below.met.all():
+        misses = ~below.met
+        short = {s: below.sla[s.priority][misses & (below.sla[s.priority] < s.target)]
+                 for s in scenario.sla if s.priority in below.sla}
+        lows = [f"{float(v.min()):.1%} of {sla_words(scenario, s.priority)} against {s.target:.0%}"
+                for s, v in short.items() if v.size]
+        text += (f"; {need - 1} analysts failed it on {_count(int(misses.sum()), 'missed replication')} ("
+                 + "".join(f"{low}; " for low in lows) + f"{below.replications} run, as the test stops once its "
+                 "verdict is certain)")
+    chance = float(binom.sf(replications - required, replications, 1 - confidence))
+    text += (f"; a team that meets a {word} in exactly {confidence:.0%} of replications still fails this test "
+             f"({required} of {replications} replications met) {chance:.0%} of the time")
+    days, average = (period.last - period.first).days + 1, PERIOD_MONTHS[word] * DAYS_A_MONTH
+    if days < 0.9 * average:
+        text += (f", and this period's {days} days are {days / average:.0%} of a {word}: fewer items, so its "
+                 f"share varies about {math.sqrt(average / days):.1f} times as much")
+    return (text + f". Check it with four times the replications (--replications {4 * replications}, half the "
+            f"sampling error): if {need - 1} meet it then, it needs no more than {need - 1}")
 
 
 def _cut_words(cut: int, seats: int, when: dt.date, now: dt.date, team: Team, period: str) -> str:

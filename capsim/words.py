@@ -60,6 +60,16 @@ def how_many(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
 
 
+def whose_analysts(scenario: Any, starts_sentence: bool = False) -> str:
+    """Whose analysts a figure over every team counts (utilisation, a share of their hours):
+    "analysts" in a scenario of one team, "all teams' analysts (analysts, graders, victim_id)" in
+    one of several, so that it is not read as the team called analysts; with a capital first
+    letter if it ``starts_sentence``."""
+    teams = [t.team for t in scenario.workforce]
+    text = "analysts" if len(teams) == 1 else f"all teams' analysts ({', '.join(teams)})"
+    return text[:1].upper() + text[1:] if starts_sentence else text
+
+
 def count_words(x: float) -> str:
     """A count for a title: 2,100; 9,800; 47; 1.2 million; 3.4 billion (never in scientific
     notation; a count that rounds to zero has no sign; a negative one, the end of an interval of

@@ -217,14 +217,13 @@ def test_uploads_are_size_limited_and_may_extend_a_bundled_scenario(workspace):
 def test_capsim_web_binds_this_machine_only_unless_told(monkeypatch):
     """``capsim web`` hands over to ``streamlit run`` on 127.0.0.1 by default, uploads capped at 1 MB;
     another ``--host`` is allowed with a warning."""
-    import os
-
+    from streamlit.web import cli as streamlit_cli
     from typer.testing import CliRunner
 
     from capsim import cli
 
     started: list[list[str]] = []
-    monkeypatch.setattr(os, "execv", lambda path, argv: started.append(argv))
+    monkeypatch.setattr(streamlit_cli, "main", lambda args, prog_name: started.append(args))
     quiet = CliRunner().invoke(cli.app, ["web", "--port", "8600", "--no-browser"])
     loud = CliRunner().invoke(cli.app, ["web", "--host", "0.0.0.0", "--no-browser"])
     assert quiet.exit_code == loud.exit_code == 0

@@ -109,11 +109,11 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
         ax.set_title(f"Items waiting ({what}), {measure}; {reps} replications", loc="left", fontsize=12, color=MUTED)
         ax.tick_params(labelbottom=False)
         finite_duty = hours_per_day.to_numpy(dtype=float)
-        cap.plot(duty_x, finite_duty, color=OKABE_ITO["bluish_green"], linewidth=1.8,
+        cap.plot(duty_x, finite_duty, color=MUTED, linewidth=1.8,  # grey: no team's or band's colour above
                  drawstyle="steps-mid" if window == 1 else "default")
         cap.set_ylabel("Analyst-hours\non shift a day", fontsize=11)
         peak = float(np.nanmax(finite_duty)) if np.isfinite(finite_duty).any() else 1.0
-        cap.set_ylim(0, max(1.0, peak) * (1.3 + 0.3 * note_lines))
+        cap.set_ylim(0, max(1.0, peak) * (1.3 + 0.45 * note_lines))  # the line below the note
         cap.text(0.005, 0.97, note, transform=cap.transAxes, ha="left", va="top", fontsize=11, color=MUTED,
                  linespacing=1.15).set_in_layout(False)
         locator = mdates.AutoDateLocator(minticks=4, maxticks=9)

@@ -85,6 +85,20 @@ def year_labels(result: SimulationResult, shortest_days: float = SHORTEST_PERIOD
     return labels
 
 
+def measured_span(scenario: Scenario) -> str:
+    """The measured window (after the warm-up) in words, for a whole-run figure quoted beside
+    calendar years' figures: "over Apr 2027–Mar 2030" (whole months), "over 4 Mar 2027–
+    30 Mar 2030" (else); "" for a run within one calendar period, whose figures are that period's."""
+    if len(calendar_periods(scenario)) < 2:
+        return ""
+    clock = scenario.clock
+    first = clock.start + dt.timedelta(seconds=clock.warmup)
+    last = clock.start + dt.timedelta(seconds=clock.horizon - 1)
+    if first.day == 1 and (last + dt.timedelta(days=1)).day == 1:
+        return f"over {first:%b %Y}–{last:%b %Y}"
+    return f"over {first:%-d %b %Y}–{last:%-d %b %Y}"
+
+
 def whole_years(result: SimulationResult) -> list[str]:
     """The period labels of the whole calendar years measured (:data:`WHOLE_YEAR_DAYS`), in time order:
     the only years a headline compares."""
@@ -102,7 +116,9 @@ def year_rows(result: SimulationResult, metric: str, shortest_days: float = SHOR
 def staff_words(scenario: Scenario, teams: list[str]) -> str:
     """The staff ``scenario`` assumes for ``teams``, as its own assumption and never as a count of
     staff today: "the 25 analysts the scenario holds constant (no posts added)", or for a team with
-    planned changes "the analysts the scenario plans (10 at the start, then 11 from 1 Sep 2027)".
+    planned changes "the analysts the scenario plans (10 at the start, then 11 from 1 Sep 2027)", or where
+    those changes are a staffing plan replayed into it (its ``plan:`` override: ``capsim staff``'s, a
+    grant's, the report's what-if run) "the analysts capsim's staffing plan sets (...)".
     Heads (seats), not FTE; a team other than one named analysts is named ("12 analysts of team
     graders"); "" for no team."""
     constant, planned = [], []
@@ -114,7 +130,9 @@ def staff_words(scenario: Scenario, teams: list[str]) -> str:
             continue
         changes = ", ".join(f"{heads:,} from {scenario.clock.start + dt.timedelta(seconds=t):%-d %b %Y}"
                             for t, heads in steps)
-        planned.append(f"the analysts{of} the scenario plans ({initial:,} at the start, then {changes})")
+        by = ("capsim's staffing plan sets" if any(o.startswith(f"plan: workforce.{team} ") for o in scenario.overrides)
+              else "the scenario plans")  # a plan replayed into the scenario is the solver's, not the file's
+        planned.append(f"the analysts{of} {by} ({initial:,} at the start, then {changes})")
     held = [f"the {' and '.join(constant)} the scenario holds constant (no posts added)"] if constant else []
     return " and ".join(held + planned)
 

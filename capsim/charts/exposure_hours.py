@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from capsim.charts.by_year import measured_span
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import nanmean, replication_strip, replications_in
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
@@ -30,16 +31,17 @@ def exposure(per_replication: pd.DataFrame, scenario: Scenario, seed: int) -> Fi
     wellbeing = getattr(getattr(scenario, "tooling", None), "wellbeing", None)
     if wellbeing is not None and getattr(wellbeing, "enabled", False) and getattr(wellbeing, "exposure_cap", None) is not None:
         caps = [(t.team, wellbeing.exposure_cap / SECONDS_PER_HOUR) for t in scenario.workforce]
+    span = measured_span(scenario)  # a whole-run mean beside calendar years' figures says its span
+    average = f"Analysts review {mean:.2g} h of material a shift on average{' ' + span if span else ''}"
     if not math.isfinite(mean):
         title = "No review took place, so no exposure was measured"
     elif caps:
         cap = min(c for _, c in caps)
         share = mean / cap if cap else float("inf")
         where = "within" if mean <= cap else "above"
-        title = (f"Analysts review {mean:.2g} h of material a shift on average, {where} the "
-                 f"{cap:g} h/day exposure cap ({percent(share)} of it)")
+        title = f"{average}, {where} the {cap:g} h/day exposure cap ({percent(share)} of it)"
     else:
-        title = f"Analysts review {mean:.2g} h of material a shift on average; no exposure cap is set"
+        title = f"{average}; no exposure cap is set"
 
     with styled():
         fig = new_figure(4.6)

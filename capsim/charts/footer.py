@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 
+from capsim.charts.growth_words import growth_sentence
 from capsim.scenario import Scenario
 from capsim.sources import source_names
 from capsim.version import version
@@ -18,7 +19,10 @@ def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> 
     publications the figures come from in words ("IWF, Annual Report 2023"), primary sources
     first (:func:`capsim.sources.source_names`; derived parameters name the publications of
     the figures they are made from). ``capsim figures`` (every command's) and a report's
-    assumptions table give each figure and its full citation with its link.
+    assumptions table give each figure and its full citation with its link. Where a stream grows,
+    the growth assumed (:func:`capsim.charts.growth_words.growth_sentence`: rates, and what they rest
+    on) is a paragraph of its own after the first line; a one-line footer (:func:`one_line_footers`)
+    gives the rates and any recent pace that differs, before where the sources are listed.
     """
     names = ", ".join(s.name for s in scenarios)
     label = "Scenario" if len(scenarios) == 1 else "Scenarios"
@@ -26,8 +30,12 @@ def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> 
     first = f"{label}: {names} · seed {seed} · {replications} replication{'s' if replications != 1 else ''}"
     sources = _SOURCES_ELSEWHERE.get()
     if sources is not None:
-        return f"{first} · {sources}"
+        growth = growth_sentence(scenarios, basis=False).rstrip(".")
+        return f"{first} · {growth + ' · ' if growth else ''}{sources}"
     first += f" · capsim {version()}"
+    growth = growth_sentence(scenarios)
+    if growth:
+        first += "\n" + growth
     changed = changes_named(scenarios)
     if changed:
         first += "\nChanged from the scenario files: " + "; ".join(changed)

@@ -92,6 +92,11 @@ FOOTER_CHARS = 112
 """Characters per line of the footer (11 pt across 10 in)."""
 
 
+MIN_PANELS_IN = 2.5
+"""Inches a chart keeps for its panels (axes, their labels and legend) between title and footer:
+the exposure chart's room with a footer of seven lines, which laid it out cleanly."""
+
+
 @contextlib.contextmanager
 def styled() -> Iterator[None]:
     """Build a chart inside this block so that every artist takes the shared style."""
@@ -109,17 +114,21 @@ def apply_style(fig: Figure, title: str, footer: str) -> Figure:
 
     Call it inside :func:`styled`, after the axes are drawn. The title (15 pt bold) is
     wrapped to fit; the footer (11 pt: scenario, seed, replications, version, sources) is
-    wrapped at the bottom, and the layout keeps the axes clear of both.
+    wrapped at the bottom, and the layout keeps the axes clear of both. A figure too short to keep
+    :data:`MIN_PANELS_IN` for its panels between them (a long footer: sources and the growth
+    assumed) is made taller.
     """
     fig.suptitle("\n".join(textwrap.wrap(title, TITLE_CHARS)) or " ", x=0.012, ha="left", fontweight="bold",
                  fontsize=STYLE["figure.titlesize"], color=TEXT).set_gid("chart-title")
     lines = footer_lines(footer)
-    height_in = fig.get_figheight()
     footer_in = footer_height(footer)
+    fig.set_figheight(max(fig.get_figheight(), footer_in + title_height(title) + MIN_PANELS_IN))
+    height_in = fig.get_figheight()
     foot = fig.text(0.012, 5 / 72 / height_in, "\n".join(lines), ha="left", va="bottom", fontsize=MIN_FONT_PT,
                     color=MUTED, linespacing=1.3)
     foot.set_in_layout(False)
     foot.set_gid("chart-footer")
+    foot.set_label(footer)  # unwrapped, paragraph by paragraph: what the chart's description reads
     fig.get_layout_engine().set(rect=(0, footer_in / height_in, 1, 1 - footer_in / height_in))
     return fig
 

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
 
-from capsim.charts.by_year import measure_words, sla_measures
+from capsim.charts.by_year import measure_words, measured_span, sla_measures
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, nanmean, replication_strip, replications_in
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_HOUR
-from capsim.words import UNIT_HOURS, duration_text, duration_unit, durations_words, percent
+from capsim.words import UNIT_HOURS, duration_text, duration_unit, durations_words, hours_words, percent
 
 
 TIME_METRICS = [
@@ -38,6 +39,28 @@ def all_items_words(scenario: Scenario) -> str:
     """The base of the pooled times to assessment, in this chart's title and the findings: "all
     items", or "all items (every stream together)" where several streams are pooled."""
     return "all items (every stream together)" if len(scenario.demand) > 1 else "all items"
+
+
+FAR_LONGER = 2.0
+"""An intake team's mean wait at least this many times another's is "far longer": the pooled median
+then describes the quicker team's items, and the title gives each team's mean wait."""
+
+
+def team_waits_words(scenario: Scenario, mean_of: Callable[[str], float], unit: str | None = None) -> str:
+    """Where the streams reach several teams and one team's items wait to start at least
+    :data:`FAR_LONGER` times as long on average as another's: "; items wait to start 54 days on
+    average at team analysts, 1 day at team graders" (each team's ``wait_mean_<team>``, in hours,
+    as ``mean_of`` gives a metric's mean over the replications, NaN where not measured), since a
+    pooled median then describes only the quicker team's items; else "". ``unit``: that of the
+    sentence it ends (:func:`capsim.words.duration_unit`); else one unit for these waits."""
+    teams = list(dict.fromkeys(scenario.team_of(s) for s in scenario.demand))
+    known = {team: h for team in teams if np.isfinite(h := mean_of(f"wait_mean_{team}"))}
+    if len(known) < 2 or max(known.values()) < FAR_LONGER * max(min(known.values()), 1e-9):
+        return ""
+    ordered = sorted(known.items(), key=lambda item: -item[1])
+    said = [hours_words(h, unit) for _, h in ordered] if unit else durations_words(*(h for _, h in ordered))
+    return ("; items wait to start " + ", ".join(f"{w}{' on average' if i == 0 else ''} at team {team}"
+                                                for i, ((team, _), w) in enumerate(zip(ordered, said))))
 
 
 def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: int) -> Figure:
@@ -65,7 +88,10 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
     deadlines = [s.within / SECONDS_PER_HOUR / per for s in slas]
     log = len(positive) > 0 and (max(positive.max(), *deadlines) if deadlines else positive.max()) / max(positive.min(), 1e-9) > 60
 
-    title = f"Half of {all_items_words(scenario)} are assessed within {half}, nine in ten within {nine_in_ten}"
+    span = measured_span(scenario)  # a whole-run figure beside calendar years' says its span
+    title = (f"{span[:1].upper() + span[1:] + ', h' if span else 'H'}alf of {all_items_words(scenario)} are assessed "
+             f"within {half}, nine in ten within {nine_in_ten}")
+    title += team_waits_words(scenario, lambda metric: nanmean(per_replication.get(metric, [])))
     known = [(s, metric, team) for s, metric, team in measures if np.isfinite(nanmean(per_replication[metric]))]
     if known:
         s, metric, team = known[0]
@@ -97,6 +123,9 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
         for i, (s, d) in enumerate(zip(slas, deadlines)):
             ax.axvline(d, color=colours[i % len(colours)], linestyle="--", linewidth=1.8,
                        label=f"{s.priority} deadline {duration_text(s.within)}")
+        if slas:  # each deadline labelled on the axis where its line meets it (no major tick falls there on a log axis)
+            ax.xaxis.set_minor_locator(FixedLocator(deadlines))
+            ax.xaxis.set_minor_formatter(FixedFormatter([duration_text(s.within) for s in slas]))
         ax.set_xlabel(f"{AXIS_UNITS[unit]} from arrival" + (" (log scale)" if log else ""))
         ax.set_title(f"Each dot: one replication ({reps} in all); all priorities pooled", loc="left", fontsize=12,
                      color=MUTED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from capsim.charts.growth_words import stream_growth
 from capsim.report.flow import enabled_tools
 from capsim.scenario import Scenario
 from capsim.sources import figure_origin, publication, short_org
@@ -23,16 +24,20 @@ def readable(fid: str) -> str:
 
 
 def limitations(scenario: Scenario, replications: int) -> list[str]:
-    """What this run cannot tell, in plain words, from what the scenario does and does not use."""
+    """What this run cannot tell, in plain words, from what the scenario does and does not use; first,
+    where a stream grows, the growth each stream assumes (:func:`capsim.charts.growth_words.stream_growth`)."""
     from capsim import figures as table
     from capsim.figures import UnknownFigureError
 
     s = scenario
     source = s.source
-    out = ["The confidence intervals measure only how much results vary from one simulated run to the next. They "
-           "do not include uncertainty in the inputs: capsim uncertainty runs the scenario over the ranges of its "
-           "uncertain inputs and gives intervals that include them, and capsim sensitivity shows how much each input "
-           "moves the results."]
+    growth = stream_growth(s)  # first: a growing run's results follow from it, so the brief quotes it
+    out = [f"The results rest on the growth assumed for each stream: {'; '.join(growth)}. Beyond the last "
+           "published year, growth is a projection, not an observation."] if growth else []
+    out += ["The confidence intervals measure only how much results vary from one simulated run to the next. They "
+            "do not include uncertainty in the inputs: capsim uncertainty runs the scenario over the ranges of its "
+            "uncertain inputs and gives intervals that include them, and capsim sensitivity shows how much each input "
+            "moves the results."]
     for unit, review in s.review.items():
         if unit not in {x.unit for x in s.demand}:
             continue
@@ -55,9 +60,6 @@ def limitations(scenario: Scenario, replications: int) -> list[str]:
                    "precision and recall, so any such tool would have to be an assumption.")
     out.append("Arrivals follow a Poisson process around the stated rate. Real volumes are burstier (campaigns, "
                "forum dumps, reporting drives), so the backlog probably swings more than shown.")
-    if any(getattr(x.growth, "model", "none") != "none" for x in s.demand):
-        out.append("Growth is extrapolated from short published series; beyond the last published year it is a "
-                   "projection, not an observation.")
     out.append("Item attributes (AI-generated, known, criminal, realistic) are drawn independently of each other "
                "and of time.")
     dynamic = [t.team for t in s.workforce

@@ -12,10 +12,10 @@ from capsim.held_back import held_back_notes
 from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from capsim.report.years import year_findings
-from capsim.charts.by_year import measure_staff_words, measure_words, sla_measures
-from capsim.charts.waits import all_items_words
+from capsim.charts.by_year import measure_staff_words, measure_words, measured_span, sla_measures
+from capsim.charts.waits import all_items_words, team_waits_words
 from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait,
-                          metric_label, metric_words, percent, signed, wait_words)
+                          metric_label, metric_words, percent, signed, wait_words, whose_analysts)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -59,10 +59,12 @@ def headline_findings(result: SimulationResult) -> list[str]:
     found.append(f"{backlog_words('backlog_mean', span, starts_sentence=True)} (all teams): {m('backlog_mean')}; "
                  f"{backlog_words('backlog_max', span)}: {m('backlog_max')}.")
     if math.isfinite(mean("wait_mean")):
-        found.append(f"Assessment began on average {wait('wait_mean')} after an item arrived (every item that "
+        span = measured_span(s)  # whole-run figures beside each year's: their span said
+        found.append(f"{span[:1].upper() + span[1:] + ', a' if span else 'A'}ssessment began on average "
+                     f"{wait('wait_mean')} after an item arrived (every item that "
                      "arrived counts: those still waiting at the end are followed until assessed). Half of "
                      f"{all_items_words(s)} were assessed within {wait('time_to_assessment_p50')} and nine in ten "
-                     f"within {wait('time_to_assessment_p90')}"
+                     f"within {wait('time_to_assessment_p90')}{team_waits_words(s, mean, unit)}"
                      + ("; the service levels below count each priority's items alone." if s.sla else "."))
     else:
         found.append("No item was assessed, so no waiting time can be given.")
@@ -96,7 +98,7 @@ def headline_findings(result: SimulationResult) -> list[str]:
     cap = f", against a daily exposure cap of {' / '.join(f'{c:g}' for c in caps)} hours" if caps else ""
     if math.isfinite(mean("exposure_hours_per_analyst_day")):
         found.append(f"On shifts with any review, an analyst reviewed material for "
-                     f"{m('exposure_hours_per_analyst_day')} hours{cap}; analysts spent {m('utilisation')} "
+                     f"{m('exposure_hours_per_analyst_day')} hours{cap}; {whose_analysts(s)} spent {m('utilisation')} "
                      f"of their time on shift reviewing, and {m('utilisation_usable')} of the time the exposure cap "
                      "allows.")
     if mean("cost_total") > 0:  # a tool nobody priced is counted at 0: say so, or two costs read as equal tools

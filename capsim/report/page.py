@@ -17,6 +17,7 @@ from capsim import charts
 from capsim.report.assumptions import _assumptions_html, _sources_list
 from capsim.report.caveats import limitations
 from capsim.charts.describe import describe
+from capsim.charts.growth_words import growth_sentence
 from capsim.report.findings import comparison_lines, headline_findings
 from capsim.report.what_it_takes import WhatItTakes, what_it_takes_findings
 from capsim.report.years import year_table_html
@@ -231,6 +232,9 @@ def render_report(
         table = charts.paired_differences(results)
         first_label = table.scenario.iloc[0]
         out.append("<h3>Differences</h3>")
+        growth = growth_sentence([r.scenario for r in results])
+        if growth:  # what the scenarios assume differently drives their differences: said before them
+            out.append(f"<p>{html.escape(growth)}</p>")
         for other, lines in comparison_lines(table, s).items():
             out.append(f"<p>{html.escape(other)} compared with {html.escape(first_label)}, replication by replication "
                        "under the same seed (paired differences):</p><ul class='findings'>"
