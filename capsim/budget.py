@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +46,7 @@ from capsim.costs import LINES, calendar_years, cost_lines, uncosted_teams
 from capsim.experiment import check_size
 from capsim.records import Replication
 from capsim.metrics import metric_range, sla_attainment
+from capsim.pool import worker_pool
 from capsim.results import mean_ci
 from capsim.scenario import Scenario, ScenarioError
 from capsim.units import SECONDS_PER_DAY
@@ -207,7 +208,7 @@ def budget(scenarios: list[Scenario], replications: int | None = None, seed: int
             if progress:
                 progress(len(outcomes), len(tasks))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers) as pool:
             futures = {pool.submit(run_budget, scenarios[i], seed, r): (i, r) for i, r in tasks}
             for future in as_completed(futures):
                 outcomes[futures[future]] = future.result()

@@ -12,6 +12,7 @@ needs: a bundled scenario names its parent as a file beside it (``extends: base.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -61,27 +62,42 @@ def copy(name: str, target: Path) -> list[Path]:
     """Write bundled scenario ``name`` into folder ``target`` as a starting point; return the files written.
 
     The scenarios it ``extends:`` are written beside it too, so that the copy loads as it is.
-    Nothing is overwritten: if any of those files already exists in ``target``, nothing is written
-    — except that a scenario it extends already there with the same text (from an earlier copy)
-    is used as it is.
+    All or nothing: every file is checked before any is written, and if any of them is already
+    in ``target`` (a file, a folder, a link, even a link to a missing file) nothing is written,
+    except that a scenario it extends already there as a file with the same text (from an
+    earlier copy) is used as it is; a write that fails midway removes what this copy wrote.
     """
     chain = [path(name)]
     while parent := (yaml.safe_load(chain[-1].read_text(encoding="utf-8")) or {}).get("extends"):
         chain.append(path(Path(parent).stem))
     if not target.is_dir():
-        raise BundledScenarioError(f"{target}: no such folder; create it first or name another")
+        why = ("is a file, not a folder; name the folder to write into" if target.exists()
+               else "no such folder; create it first or name another")
+        raise BundledScenarioError(f"{target}: {why}")
     chain = chain[:1] + [file for file in chain[1:] if not _same_text(target / file.name, file)]
-    taken = [target / file.name for file in chain if (target / file.name).exists()]
+    taken = [f"{target / file.name} is a symlink to a missing file" if _dangling(target / file.name)
+             else f"{target / file.name} already exists" for file in chain if os.path.lexists(target / file.name)]
     if taken:
-        raise BundledScenarioError(f"{', '.join(map(str, taken))}: already exists; nothing was written "
-                                   "(capsim never overwrites a file: move it or copy into another folder)")
-    written = []
-    for file in chain:
-        destination = target / file.name
-        with destination.open("x", encoding="utf-8") as out:  # "x": refuses a file made since the check
-            out.write(file.read_text(encoding="utf-8"))
-        written.append(destination)
+        raise BundledScenarioError(f"{'; '.join(taken)}; nothing was written (capsim never overwrites a file nor "
+                                   f"writes through a link): remove or move {'it' if len(taken) == 1 else 'them'}, "
+                                   "or choose another folder")
+    written: list[Path] = []
+    try:
+        for file in chain:
+            destination = target / file.name
+            with destination.open("x", encoding="utf-8") as out:  # "x": refuses a file made since the check
+                written.append(destination)
+                out.write(file.read_text(encoding="utf-8"))
+    except BaseException:
+        for done in written:
+            done.unlink(missing_ok=True)
+        raise
     return written
+
+
+def _dangling(file: Path) -> bool:
+    """Whether ``file`` is a symlink to nothing."""
+    return file.is_symlink() and not file.exists()
 
 
 def _same_text(copied: Path, original: Path) -> bool:

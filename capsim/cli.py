@@ -67,7 +67,16 @@ Replications = Annotated[Optional[int], typer.Option("--replications", "-r", min
 Seed = Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Random seed (default: the scenario's experiment.seed).")]
 UsableWorkers = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Local worker processes; results do not depend on it. Default: the cores this process may use, at most one per replication and no more than fit in memory.")]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", metavar="KEY=VALUE", help="Override one scenario key (dotted path) for this command only, e.g. --set workforce.analysts.headcount=14 or --set clock.horizon=400d. Repeatable.")]
-Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: a folder under out/ named after the scenario and the command, e.g. out/base for run, out/base-report for report; for several scenarios the first three names joined by -vs-, e.g. out/growth-low-vs-growth-central-grant). An existing folder is replaced only if it holds capsim's own earlier output of the same kind and nothing else (if you added or changed a file in it, it is refused).")]
+
+
+def out_folder(text: str) -> Path:
+    """``--out`` as a path; an empty one is refused (exit 2), not read as the current folder as a path would."""
+    if not text:
+        fail("--out '': an empty --out is not a folder name; name the output folder, e.g. --out out/my-run")
+    return Path(text)
+
+
+Out = Annotated[Optional[Path], typer.Option("--out", "-o", parser=out_folder, metavar="<path>", help="Output folder (default: a folder under out/ named after the scenario and the command, e.g. out/base for run, out/base-report for report; for several scenarios the first three names joined by -vs-, e.g. out/growth-low-vs-growth-central-grant). An existing folder is replaced only if it holds capsim's own earlier output of the same kind and nothing else (if you added or changed a file in it, it is refused).")]
 
 SIMULATION_OPTIONS: dict[str, tuple[object, object]] = {
     "out": (Out, None), "replications": (Replications, None), "seed": (Seed, None), "workers": (UsableWorkers, None),
@@ -124,10 +133,35 @@ def show_version(value: bool) -> None:
 
 @app.callback()
 def options(
+    ctx: typer.Context,
     show: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True,
                                        help="Show capsim's version and exit.")] = False,
 ) -> None:
-    """Options that come before the command (``capsim --version``)."""
+    """Options that come before the command (``capsim --version``); the command then says if Ctrl-C stops it."""
+    ctx.with_resource(interruption_said(ctx))
+
+
+OUTPUT_META = "capsim.output"
+"""Key of ``ctx.meta`` (shared by a command's contexts) under which :func:`claim_output` keeps the
+command's output folder, as given, for :func:`interruption_said`."""
+
+
+def interrupted_line(folder: Path | None) -> str:
+    """What Ctrl-C leaves, in one line: a command's output folder is written all at once
+    (:mod:`capsim.output`), so an interrupted command wrote nothing to ``folder``."""
+    return "interrupted; no output was written" if folder is None else f"interrupted: nothing written to {folder}"
+
+
+@contextlib.contextmanager
+def interruption_said(ctx: typer.Context) -> Iterator[None]:
+    """Around a command: on Ctrl-C print :func:`interrupted_line` (typer then exits with status 130).
+    The workers a command started are stopped by then (:func:`capsim.pool.worker_pool`)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        err_console.print(printable(interrupted_line(ctx.meta.get(OUTPUT_META))), markup=False, highlight=False,
+                          soft_wrap=True)
+        raise
 
 
 def printable(text: str) -> str:
@@ -173,10 +207,13 @@ def run_scenarios(
 
 @contextlib.contextmanager
 def output_folder(claimed: Claim) -> Iterator[Path]:
-    """A command's output folder, written all at once; one that cannot be written ends the command (exit 2)."""
+    """A command's output folder, written all at once; one that cannot be written, or that changed
+    meanwhile so that the output is kept beside it (:meth:`Claim.write`), ends the command (exit 2)."""
     try:
         with claimed.write() as folder:
             yield folder
+    except OutputError as err:
+        fail(str(err))
     except OSError as err:
         fail(f"{claimed.given}: cannot write the output folder there ({err.strerror or err}); choose another with --out")
 
@@ -191,6 +228,7 @@ def claim_output(ctx: typer.Context, out: Path | None, kind: str, names: list[st
         claimed = ctx.with_resource(claim(target, kind))
     except OutputError as err:
         fail(str(err))
+    ctx.meta[OUTPUT_META] = claimed.given
     for note in claimed.notes:
         err_console.print(note, style="dim", markup=False, highlight=False, soft_wrap=True)
     return claimed
@@ -432,7 +470,38 @@ def print_headline(result: SimulationResult) -> None:
                               style="dim", soft_wrap=True, markup=False)
     if len(s.workforce) > 1:
         print_team_table(result, rows)
+    print_year_table(result)
     print_staff_notes(s, rows)
+
+
+def print_year_table(result: SimulationResult) -> None:
+    """For a run over more than one calendar year: each year at its own level, as the report's
+    year-by-year table gives it (:func:`capsim.report.years.year_columns`; the share within each
+    deadline, not also the share beyond it), mean and 95% interval, so that the whole run's
+    figures above are not read as any one year's."""
+    from capsim.charts.by_year import measured_span, year_labels
+    from capsim.report.years import year_cell, year_columns
+
+    span = measured_span(result.scenario)
+    if result.period_summary.empty or not span:
+        return
+    columns = [(metric, heading) for metric, heading, longer in year_columns(result) if not longer]
+
+    def cell(metric: str, period: str) -> str:
+        value = year_cell(result, metric, period, False)
+        if value is None:
+            return "—"
+        mean, ci = value  # an interval where there is one; the caption says what it is
+        return f"{mean} ({ci.removeprefix('95% CI ')})" if ci.startswith("95% CI ") else mean
+
+    out_console.print(capsim_table(
+        ["year", *(heading for _, heading in columns)],
+        [[label, *(cell(metric, period) for metric, _ in columns)]
+         for period, label in year_labels(result, shortest_days=0).items()],
+        title=f"By calendar year: the figures above are {span}; each year at its own level, "
+              + ("one replication (no interval)" if result.replications == 1 else
+                 "mean (95% interval; the mean alone where every replication gave the same)"),
+        numbers=[heading for _, heading in columns]))
 
 
 TEAM_COLUMNS = {"assessed": "assessed", "wait_mean": "mean wait (h)", "backlog_end": "waiting at the end",
@@ -619,7 +688,8 @@ def copy_bundled(name: str, folder: Path | None) -> None:
     except bundled.BundledScenarioError as err:
         fail(str(err))
     except OSError as err:
-        fail(f"{folder}: cannot write the scenario there ({err.strerror or err}); name another folder")
+        fail(f"{folder}: cannot write the scenario there ({err.strerror or err}); nothing was written; "
+             "name another folder")
     out_console.print(f"Wrote {', '.join(map(str, written))}; edit it, then check it: capsim validate {written[0]}",
                       markup=False, highlight=False, soft_wrap=True)
 
@@ -1548,23 +1618,28 @@ def uncertainty(
         target = out if out is not None else default_folder([base.name], suffix="-uncertainty")
     except (ScenarioError, OutputError) as err:
         fail(str(err))
+    from capsim.report.uncertainty import (SAME_IN_EVERY_RUN, amount_text, chart_year, driver_text, period_text,
+                                           write_uncertainty_report)
+
+    def chart_metric(summary: pd.DataFrame) -> str:
+        return next((m for m in ("backlog_end", "wait_mean") if m in set(summary.metric)), "assessed")
+
+    def report(result: unc.UncertaintyResult, folder: Path) -> None:  # written under the sweep's lock
+        write_uncertainty_report(folder, base, result.summary, result.ranking, plan.sweep.seed, parameter_sets,
+                                 replications, plan.sampler, chart_metric(result.summary), result.by_year,
+                                 result.ranking_by_year)
+
     total = parameter_sets * replications
     try:
         with Progress(TextColumn(f"{base.name} uncertainty"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
             task = bar.add_task("tasks", total=total)
             result = unc.run_uncertainty(plan, target, executor, workers, scheduler,
-                                         progress=lambda done, _: bar.update(task, completed=done))
+                                         progress=lambda done, _: bar.update(task, completed=done), report=report)
     except sweeping.SweepFailed as err:
         fail(f"{err}\nThe other tasks are kept in {target}/{sweeping.TASKS}: run the same command again to finish.")
     except ScenarioError as err:
         fail(str(err))
-    from capsim.report.uncertainty import (SAME_IN_EVERY_RUN, amount_text, chart_year, driver_text, period_text,
-                                           write_uncertainty_report)
-
-    chart_metric = next((m for m in ("backlog_end", "wait_mean") if m in set(result.summary.metric)), "assessed")
-    write_uncertainty_report(Path(target), base, result.summary, result.ranking, plan.sweep.seed, parameter_sets,
-                             replications, plan.sampler, chart_metric, result.by_year, result.ranking_by_year)
     currency = base.costs.currency
     drawn = (f"{parameter_sets} parameter sets × {replications} replications ({unc.SAMPLER_NAMES[plan.sampler]}), "
              f"seed {plan.sweep.seed}; 95% intervals")
@@ -1620,7 +1695,8 @@ def uncertainty(
                       f"{unc.SUMMARY_FILE}, {unc.BY_YEAR_FILE}, mc_se_*.", style="dim", soft_wrap=True)
     charted = chart_year(result.by_year)
     year_chart = f"charts/uncertainty_{charted[1]}_{charted[0]}.png/.svg, " if charted else ""
-    out_console.print(f"Wrote {target}/: uncertainty.html, charts/uncertainty_{chart_metric}.png/.svg, {year_chart}"
+    out_console.print(f"Wrote {target}/: uncertainty.html, charts/uncertainty_{chart_metric(result.summary)}.png/.svg, "
+                      f"{year_chart}"
                       f"{unc.SUMMARY_FILE}, {unc.BY_YEAR_FILE}, {unc.RANKING_FILE}, {unc.RANKING_BY_YEAR_FILE}, "
                       f"{unc.INPUTS_FILE}, "
                       f"{sweeping.SUMMARY_FILE}, {sweeping.REPLICATIONS_FILE}, {sweeping.MANIFEST_FILE}, "
@@ -1690,7 +1766,8 @@ def grant(
     paired difference from the first scenario. The warm-up runs before --from and is not costed.
 
     Writes grant.csv (one row per scenario × grant year, and 'all'), grant_replications.csv,
-    plans/<scenario>.yaml (the plans, to replay), a chart (charts/grant.png, .svg, .pdf),
+    plans/<scenario>.yaml (the plans, to replay; the name made one plain file name, as for the
+    default folders: a/b gives plans/a-b.yaml), a chart (charts/grant.png, .svg, .pdf),
     report.html (the grant section) and manifest.json.
 
     New seats start no earlier than --from plus the team's hiring lead time, then train: a year
@@ -1706,7 +1783,7 @@ def grant(
     """
     import yaml
 
-    from capsim.grant import grant as size_grant, parse_month_day
+    from capsim.grant import grant as size_grant, parse_month_day, plan_files
 
     try:
         first_day = dt.date.fromisoformat(start)
@@ -1744,9 +1821,10 @@ def grant(
         result.table.to_csv(folder / "grant.csv", index=False)
         result.per_replication.to_csv(folder / "grant_replications.csv", index=False)
         (folder / "plans").mkdir()
+        files = plan_files(result.scenarios)
         for scenario, (_, path) in zip(result.scenarios, loaded):
             fragment = {"workforce": [p.fragment()["workforce"][0] for p in result.plans[scenario.name]]}
-            (folder / "plans" / f"{scenario.name}.yaml").write_text(
+            (folder / files[scenario.name]).write_text(
                 f"# capsim grant: the staffing plan of {scenario.name} ({portable(str(path))}) for the grant from {first_day}, "
                 f"{years} years,\n# as costed and simulated: no new seat starts before {first_day} plus the team's "
                 "hiring lead time (hires late start then). Merge it into the scenario to replay it.\n"
@@ -1862,8 +1940,8 @@ def main() -> None:
     """Entry point that turns an interrupt into a quiet exit."""
     try:
         app()
-    except KeyboardInterrupt:
-        err_console.print("interrupted; no output was written")
+    except KeyboardInterrupt:  # before a command started: typer handles one during a command
+        err_console.print(interrupted_line(None))
         sys.exit(130)
 
 

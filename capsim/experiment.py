@@ -8,7 +8,7 @@ so the numbers are the same whether one worker ran them or many.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -16,6 +16,7 @@ import pandas as pd
 
 from capsim.engine import simulate_replication
 from capsim.metrics import backlogs, measure, metric_names, replication_metrics, window_counts
+from capsim.pool import worker_pool
 from capsim.periods import WHOLE_RUN, Granularity, Measures, boundaries, calendar_periods, period_metrics
 from capsim.memory import check_run
 from capsim.records import Replication
@@ -126,7 +127,7 @@ def simulate(
             if progress:
                 progress(len(outcomes), replications)
     else:
-        with nullcontext(executor) if executor is not None else ProcessPoolExecutor(max_workers=workers) as pool:
+        with nullcontext(executor) if executor is not None else worker_pool(workers) as pool:
             futures = {pool.submit(run_measured, scenario, seed, r, periods): r for r in range(replications)}
             for future in as_completed(futures):
                 outcomes[futures[future]] = future.result()

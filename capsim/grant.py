@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +38,8 @@ import pandas as pd
 from capsim import engine
 from capsim.budget import check_comparable, replication_budget, stacked, summarise_budget
 from capsim.metrics import backlog_mean
+from capsim.output import OutputError, safe_name
+from capsim.pool import worker_pool
 from capsim.scenario import Scenario, ScenarioError, Team
 from capsim.memory import default_workers
 from capsim.staffing import Limits, StaffingPlan, add_months, period_attainment, solve_staffing, team_slas, with_changes
@@ -146,6 +147,27 @@ def planned_teams(scenario: Scenario) -> list[str]:
     return [scenario.workforce[i].team for i in scenario.team_order() if team_slas(scenario, i)]
 
 
+def plan_files(scenarios: list[Scenario]) -> dict[str, str]:
+    """Per scenario name, the file its plan is written to: ``plans/<safe name>.yaml``
+    (:func:`capsim.output.safe_name`: one plain file name, never a path out of ``plans/``).
+
+    Raises :class:`~capsim.scenario.ScenarioError` for a name with no letter or digit, and
+    when two names give one file (``a/b`` and ``a b``), so that no plan overwrites another.
+    """
+    files: dict[str, str] = {}
+    for scenario in scenarios:
+        try:
+            file = f"plans/{safe_name(scenario.name)}.yaml"
+        except OutputError:
+            raise ScenarioError(f"scenario name {scenario.name!r}: gives no usable file name for its plan "
+                                "(plans/<name>.yaml, which needs a letter or a digit); rename the scenario") from None
+        if (other := next((name for name, taken in files.items() if taken == file), None)) is not None:
+            raise ScenarioError(f"scenario names {other!r} and {scenario.name!r}: both give the plan file {file} "
+                                "(a name keeps only letters, digits, '-', '_' and '.'); rename one of them")
+        files[scenario.name] = file
+    return files
+
+
 @dataclass
 class GrantResult:
     """Grant sizing of one or more scenarios under one seed."""
@@ -219,10 +241,12 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
     (:func:`capsim.memory.default_workers`); the result is the same on any number.
 
     Raises :class:`~capsim.scenario.ScenarioError` for input that cannot be sized: no scenario,
-    two with one name, different currencies, a scenario starting after ``start``, a ``start``
-    off the fiscal-year start; ``ValueError`` from the solver (e.g. a team with no work).
+    two with one name or one plan file (:func:`plan_files`), different currencies, a scenario
+    starting after ``start``, a ``start`` off the fiscal-year start; ``ValueError`` from the
+    solver (e.g. a team with no work).
     """
     check_comparable(scenarios)
+    plan_files(scenarios)
     names = [s.name for s in scenarios]
     replications = scenarios[0].experiment.replications if replications is None else replications
     seed = scenarios[0].experiment.seed if seed is None else seed
@@ -269,7 +293,7 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
 
     args = [(planned[i], seed, r, periods[i], needs[i]) for i, r in tasks]
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        with worker_pool(min(workers, len(tasks))) as pool:
             for key, frame in zip(tasks, pool.map(_grant_replication, *zip(*args))):
                 record(key, frame)
     else:

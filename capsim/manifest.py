@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import platform
+import re
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -26,26 +26,33 @@ def versions() -> dict[str, str]:
     return found
 
 
+_WITH_PATH = re.compile(r"(?P<key>-[A-Za-z]|[^/~]*?=)?(?P<path>[/~].*)", re.DOTALL)
+"""An argument that is or ends in an absolute path (``/``, ``~``): the path, and before it the key
+that ends in ``=`` (the shortest that leaves a path: ``--set=a=/x`` keeps ``--set=a=``) or a
+short option's letter joined to it (``-o/x``)."""
+
+
 def portable(text: str) -> str:
     """``text`` (a path or a command-line argument) without the machine's folders in it.
 
     A bundled scenario becomes its bundled name; a path inside the current folder becomes
     relative to it; any other absolute path becomes its last part (a file's name). An
-    argument ``--key=/abs/path`` or ``key=/abs/path`` keeps its key. Nothing a run writes
-    names the folders of the machine it ran on.
+    argument ``--key=/abs/path``, ``key=/abs/path`` or a short option with its path joined
+    (``-o/abs/path``) keeps its key. Nothing a run writes names the folders of the machine it ran on.
     """
     from capsim import bundled  # only when writing a manifest
 
-    key, sep, value = text.rpartition("=") if "=" in text else ("", "", text)
-    if not value.startswith(("/", "~")) and not os.path.isabs(value):
+    found = _WITH_PATH.fullmatch(text)
+    if found is None:
         return text
+    key, value = found["key"] or "", found["path"]
     path = Path(value).expanduser()
     if (name := bundled.name_of(path)) is not None:
-        return key + sep + name
+        return key + name
     try:
-        return key + sep + str(path.resolve().relative_to(Path.cwd().resolve()))
+        return key + str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
-        return key + sep + path.name
+        return key + path.name
 
 
 def manifest(

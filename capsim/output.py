@@ -14,14 +14,26 @@
 * **All or nothing.** Files are written into a hidden staging folder beside the target
   (``.<name>.partial-*``, marked by a ``.capsim-staging`` file), which replaces the target only
   once everything is written: the previous output is moved aside into ``.<name>.old-*`` (also
-  marked) and removed after the swap. A failure removes the staging folder; a kill leaves
+  marked) and removed after the swap. At the swap the target is checked again, by the rule it
+  was checked by at the start (:func:`check_folder`): one changed meanwhile so that it may no
+  longer be replaced (a file of the user's added) is left as it is, and the output kept beside
+  it as ``<name>.new`` (:meth:`Claim._swap`). The new folder keeps the permissions and group
+  of the one it replaces. A failure removes the staging folder; a kill leaves
   marked folders, which the next claim of that target clears, restoring the previous output
-  if a kill fell between the two renames. Only marked folders are ever removed.
+  if a kill fell between the two renames. Only marked folders are ever removed, their marker
+  last, so that one which cannot be removed whole is still known as capsim's and named.
+
+Why it is one module: where a folder goes, whether it may be replaced and how it is written
+all work on the target's real path and on the names capsim gives beside it (lock, staging and
+set-aside folders, whose length also bounds the target's name); split, those names would be
+spelt in two places; and the swap must apply the very rule the start applied.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import itertools
 import json
 import os
 import re
@@ -45,7 +57,7 @@ MARKER = ".capsim-staging"
 """Written into every staging and set-aside folder, so that only capsim's own are ever removed."""
 
 RESUMED = ("sweep",)
-"""Kinds of output resumed in place (:mod:`capsim.sweep`), not replaced whole: they have no list of files."""
+"""Kinds of output resumed in place, not replaced whole: :mod:`capsim.sweep` checks their list of files itself."""
 
 ROOT = Path("out")
 """The folder under which default output folders go (relative to the current folder)."""
@@ -53,6 +65,10 @@ ROOT = Path("out")
 NAME_LIMIT = 64
 """Longest safe name, in characters: three names, a prefix and suffix and the staging suffix
 stay under the usual 255-byte limit of a file name."""
+
+BESIDE_BYTES = len("..partial-") + 8
+"""Bytes the longest name capsim gives beside an output folder adds to the folder's own name:
+its staging folder, ``.<name>.partial-`` and mkdtemp's 8 characters (:func:`_make_hidden`)."""
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _LEGACY_SECTIONS = (("sweep", "sweep"), ("staffing", "staff"), ("sensitivity", "sensitivity"))
@@ -160,30 +176,54 @@ def check(target: Path, kind: str) -> Path:
     for place, what in places:
         if real == place or real in place.parents:
             raise _refused(target, kind, f"is {what}" + ("" if real == place else " or a folder above it"))
+    room, size = _name_max(real.parent) - BESIDE_BYTES, len(os.fsencode(real.name))
+    if size > room:
+        raise OutputError(f"{target}: the folder's name is {size} bytes long; capsim can use at most {room} here (the "
+                          f"file system's limit less {BESIDE_BYTES} for the hidden staging folder it writes beside "
+                          "it); choose a shorter name with --out")
+    check_folder(real, kind, target)
+    return real
+
+
+def check_folder(real: Path, kind: str, shown: Path) -> None:
+    """Whether a ``kind`` output may take the place of what is at the real path ``real`` (named
+    ``shown`` in messages): nothing, an empty folder, or a folder holding capsim's earlier output
+    of that kind and nothing else; else an :class:`OutputError`. The rule :func:`check` applies
+    when a command starts, and :meth:`Claim.write` again at the swap. Nothing is written.
+    """
     try:
         mode = real.lstat().st_mode
     except FileNotFoundError:
-        return real
+        return
     except OSError as err:
-        raise OutputError(f"{target}: cannot write the output folder there ({err.strerror or err}); "
+        raise OutputError(f"{shown}: cannot write the output folder there ({err.strerror or err}); "
                           "choose another with --out") from None
     if not stat.S_ISDIR(mode):
         what = "a file" if stat.S_ISREG(mode) else "a device or other special file"
-        raise _refused(target, kind, f"is {what}, not a folder (left untouched)")
+        raise _refused(shown, kind, f"is {what}, not a folder (left untouched)")
     try:
         empty = not os.listdir(real)
     except OSError as err:
-        raise OutputError(f"{target}: cannot read the folder ({err.strerror or err}); choose another with --out") from None
+        raise OutputError(f"{shown}: cannot read the folder ({err.strerror or err}); choose another with --out") from None
     if empty:
-        return real
+        return
     found = kind_of(real)
     if found is None:
-        raise _refused(target, kind, f"holds files that are not a capsim output (no capsim {MANIFEST})")
+        raise _refused(shown, kind, f"holds files that are not a capsim output (no capsim {MANIFEST})")
     if found != kind:
-        raise _refused(target, kind, f"holds a capsim {found} output, not a {kind} output")
+        raise _refused(shown, kind, f"holds a capsim {found} output, not a {kind} output")
     if kind not in RESUMED and (why := not_all_written(real)):
-        raise _refused(target, kind, why)
-    return real
+        raise _refused(shown, kind, why)
+
+
+def _name_max(folder: Path) -> int:
+    """The longest file name, in bytes, on the file system of ``folder`` (or of the nearest
+    existing folder above it); 255, the usual limit, where the system does not say."""
+    existing = next(place for place in (folder, *folder.parents) if place.is_dir())
+    try:
+        return os.pathconf(existing, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
 
 
 def symlink_note(target: Path) -> str | None:
@@ -280,12 +320,34 @@ def _is_marked(folder: Path, real: Path) -> bool:
         return False
 
 
+def _clear(folder: Path) -> OSError | None:
+    """Remove the marked folder ``folder``, its :data:`MARKER` last, so that a folder not removed
+    whole (it holds a file the system will not let go, such as an immutable one) stays known as
+    capsim's own; the error that stopped it, or None once it is gone."""
+    try:
+        for entry in list(os.scandir(folder)):
+            if entry.name == MARKER:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        os.unlink(folder / MARKER)
+        os.rmdir(folder)
+    except OSError as err:
+        return err
+    return None
+
+
 def recover(real: Path) -> list[str]:
     """Clear what interrupted earlier writes of ``real`` left beside it; one line per thing found.
 
     A set-aside folder (``.<name>.old-*``) whose target is missing was left by a kill between
     the two renames: its previous output is put back. Every other marked staging or
-    set-aside folder is removed. A folder named like one but without the marker is left alone.
+    set-aside folder is removed (with the temporary files of a chart or page killed while
+    being written in it); one that cannot be (a file in it the system will not let go) keeps
+    its marker and is named, with what to do. A folder named like one but without the marker
+    is left alone.
     """
     notes: list[str] = []
     try:
@@ -301,14 +363,51 @@ def recover(real: Path) -> list[str]:
                              f"{MARKER} marker, so it was left as it is")
                 continue
             previous = folder / "previous"
-            if what == "old" and not os.path.lexists(real) and previous.is_dir() and not previous.is_symlink():
+            put_back = what == "old" and not os.path.lexists(real) and previous.is_dir() and not previous.is_symlink()
+            if put_back:
                 os.replace(previous, real)
                 notes.append(f"{real}: put back the previous output, which an earlier run interrupted while "
                              f"replacing it had left in {name}")
-            else:
+            if (err := _clear(folder)) is not None:
+                notes.append(f"{folder}: capsim's own, left by an earlier run writing {real.name}, but "
+                             f"{Path(err.filename or folder).name} in it cannot be removed ({err.strerror or err}); "
+                             "remove the folder yourself (a file made immutable needs chattr -i first)")
+            elif not put_back:
                 notes.append(f"{folder}: removed what an earlier run, interrupted while writing {real.name}, left")
-            shutil.rmtree(folder)
     return notes
+
+
+def _keep_mode(folder: Path, like: Path) -> None:
+    """Give ``folder`` the permission bits (setgid and sticky too) of the folder ``like`` and, where
+    this process may set it, its group; nothing if ``like`` is not a folder. Its owner, access
+    lists and other extended attributes are not copied."""
+    try:
+        info = like.lstat()
+    except OSError:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        with contextlib.suppress(PermissionError):
+            os.chown(folder, -1, info.st_gid)
+        os.chmod(folder, stat.S_IMODE(info.st_mode))
+
+
+def _put_back(old: Path, target: Path) -> str | None:
+    """Move the folder set aside in ``old`` back to ``target`` and remove ``old``. If a folder holding
+    something was made at the target's path meanwhile, ``old`` is unmarked (so never removed)
+    and left; then where what the target held is, in words."""
+    previous = old / "previous"
+    if os.path.lexists(previous):
+        try:
+            os.replace(previous, target)  # over nothing or an empty folder only: never over files
+        except OSError:
+            os.unlink(old / MARKER)
+            return f"what it held is in {previous}"
+    _clear(old)
+    return None
+
+
+TAKEN = (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR)
+"""Why renaming a folder fails when its new name holds a file or a folder that is not empty."""
 
 
 @dataclass
@@ -322,13 +421,16 @@ class Claim:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Path]:
-        """Yield a fresh staging folder; once the block ends it replaces the target, all at once.
+        """Yield a fresh staging folder; once the block ends it replaces the target, all at once (:meth:`_swap`).
 
         The block must write ``manifest.json`` with this claim's kind (:func:`write_manifest`).
-        If the block fails the staging folder is removed and the target is left as it was.
+        If the block fails the staging folder is removed and the target is left as it was. If the
+        target has changed meanwhile so that it may no longer be replaced, it is left as it was and
+        the output kept beside it: an :class:`OutputError` says where.
         """
         staging = _make_hidden(self.target, "partial")
         try:
+            _keep_mode(staging, self.target)  # from the start: a setgid folder's group goes to every file
             yield staging
             found = kind_of(staging)
             if found != self.kind:
@@ -337,26 +439,68 @@ class Claim:
             self._swap(staging)
         finally:
             if os.path.lexists(staging):
-                shutil.rmtree(staging, ignore_errors=True)
+                _clear(staging)
 
     def _swap(self, staging: Path) -> None:
-        """Put ``staging`` in the target's place; the previous output is moved aside, then removed."""
+        """Put ``staging`` in the target's place, with the permission bits and group of the folder
+        it replaces (:func:`_keep_mode`: again, as they may have changed since :meth:`write`
+        began); the previous output is moved aside, then removed.
+
+        Only if the target may still be replaced: it is checked again by :func:`check_folder`,
+        the rule the command started with, then moved aside into ``.<name>.old-*`` and checked
+        there once more, where no path of the user's reaches it, so that a file added in the
+        instant between the first check and the move is found too. A target that may no longer be
+        replaced is put back and left as it is; the output is kept beside it
+        (:meth:`_keep_beside`). No rename replaces anything but an empty folder, so files made
+        at the target's path in the instant it is set aside are found too. What remains: a
+        program writing into the target through a folder it already has open (its current
+        folder, say) in the instant after the second check loses that file with the previous
+        output; and files made at the target's path in the instant it is set aside keep it from
+        being put back: it is then left set aside, unmarked (never removed), and named.
+        """
         target = self.target
+        _keep_mode(staging, target)
         old = None
-        if os.path.lexists(target):
-            old = _make_hidden(target, "old")
-            os.replace(target, old / "previous")
         try:
-            os.replace(staging, target)
+            check_folder(target, self.kind, self.given)
+            if os.path.lexists(target):
+                old = _make_hidden(target, "old")
+                os.replace(target, old / "previous")
+                check_folder(old / "previous", self.kind, self.given)
+            try:
+                os.rename(staging, target)  # fails if the target's path holds anything but an empty folder
+            except OSError as err:
+                if err.errno in TAKEN:  # something was made there in the instant since: say what
+                    check_folder(target, self.kind, self.given)
+                raise
+        except OutputError as err:
+            raise self._keep_beside(staging, err, old) from None
         except BaseException:
             if old is not None:
-                os.replace(old / "previous", target)
-                shutil.rmtree(old, ignore_errors=True)
+                _put_back(old, target)
             raise
         with contextlib.suppress(FileNotFoundError):
             (target / MARKER).unlink()
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            _clear(old)  # one it cannot remove keeps its marker: the next run names it
+
+    def _keep_beside(self, staging: Path, why: OutputError, old: Path | None) -> OutputError:
+        """Leave the target as it is (put back from ``old`` if it was set aside), move ``staging`` to
+        the first free name of ``<name>.new``, ``<name>.new-2``, ... beside it, and say so."""
+        moved = _put_back(old, self.target) if old is not None else None
+        for number in itertools.count(1):
+            beside = self.target.with_name(f"{self.target.name}.new" + (f"-{number}" if number > 1 else ""))
+            if not os.path.lexists(beside):
+                try:
+                    os.rename(staging, beside)
+                    break
+                except OSError as err:
+                    if err.errno not in TAKEN:  # else taken in the instant since: try the next name
+                        raise
+        (beside / MARKER).unlink()
+        shown = beside if os.path.islink(self.given) else self.given.parent / beside.name
+        return OutputError(f"{self.given} changed while capsim was writing, so it was left as it is"
+                           f"{f' ({moved})' if moved else ''} and the new output is in {shown}. {why}")
 
 
 @contextlib.contextmanager

@@ -7,13 +7,22 @@ would print the date and the file's local path) are switched off.
 
 Chromium is looked up as ``$CAPSIM_CHROMIUM``, then ``chromium``, ``chromium-browser``,
 ``google-chrome`` on the PATH (the Debian package is ``chromium``).
+
+Chromium's throw-away profile goes in a hidden folder beside the PDF (:data:`PROFILE_PREFIX`),
+not in the system's temporary folder: capsim prints into its staging folder (:mod:`capsim.output`),
+so a capsim killed while printing leaves the profile there, and the next command writing that
+output removes it with the staging folder. Chromium runs in
+a process group of its own: once it ends, or on Ctrl-C or a time-out, it is killed with the
+helpers it started there, before its profile is removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -23,6 +32,10 @@ A4_POINTS = (595.28, 841.89)
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 """Names of a Chromium executable looked up on the PATH, in order."""
+
+PROFILE_PREFIX = ".chromium-profile-"
+"""Start of the name of the folder, made beside the PDF and removed after printing, that holds
+Chromium's profile."""
 
 
 class PdfError(RuntimeError):
@@ -57,17 +70,34 @@ def print_to_pdf(page: Path, pdf: Path, timeout: float = 180) -> Path:
         raise PdfError("printing to PDF needs Chromium (the Debian package 'chromium'), or its path in "
                        "CAPSIM_CHROMIUM; none was found")
     pdf = Path(pdf).resolve()
-    with tempfile.TemporaryDirectory(prefix="capsim-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix=PROFILE_PREFIX, dir=pdf.parent, ignore_cleanup_errors=True) as profile:
         command = chromium_command(chromium, Path(profile), "--no-pdf-header-footer",
                                    f"--print-to-pdf={pdf}", Path(page).resolve().as_uri())
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+            code, errors = _run(command, timeout)
         except subprocess.TimeoutExpired:
             raise PdfError(f"Chromium did not finish printing within {timeout:g} s") from None
-    if done.returncode != 0 or not pdf.is_file():
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise PdfError(f"Chromium could not print the page (exit {done.returncode}): {last}")
+    if code != 0 or not pdf.is_file():
+        last = (errors.strip().splitlines() or ["no message"])[-1]
+        raise PdfError(f"Chromium could not print the page (exit {code}): {last}")
     return pdf
+
+
+def _run(command: list[str], timeout: float) -> tuple[int, str]:
+    """Run Chromium's ``command`` in a process group of its own for at most ``timeout`` seconds;
+    return its exit status and standard error.
+
+    When it ends, or is stopped (Ctrl-C: :class:`KeyboardInterrupt`; ``subprocess.TimeoutExpired``,
+    which goes on), the helpers it started and left in its group are killed, so that none
+    writes into its profile once that is being removed."""
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as chromium:
+        try:
+            _, errors = chromium.communicate(timeout=timeout)
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # the group is gone: nothing left running
+                os.killpg(chromium.pid, signal.SIGKILL)
+    return chromium.returncode, errors
 
 
 def page_sizes(pdf: Path) -> list[tuple[float, float]]:

@@ -192,14 +192,20 @@ def short_citations(fids: Iterable[str], limit: int) -> tuple[list[str], int]:
 
 def source_names(fids: Iterable[str]) -> tuple[list[str], list[str]]:
     """Short readable names of the publications behind ``fids``, for a chart's footer: the
-    primary sources ("IWF, Annual Report 2023") and, apart, the secondary reports of a figure
-    by their organisation and year ("UKAuthority (2015)"); each once."""
-    primary, secondary = [], []
+    primary sources ("IWF, Annual Report 2023"; a publication whose figures are of years its title
+    does not name, once with those years: "IWF, Annual Report 2022 (2021, 2022)") and, apart, the
+    secondary reports of a figure by their organisation and year ("UKAuthority (2015)"); each once."""
+    primary: dict[str, list[str]] = {}  # name → the years of its figures
+    secondary = []
     for f in _publications(fids):
         org = short_org(f.organisation)
         if is_secondary(f.organisation):
             secondary.append(f"{org} ({f.year})")
             continue
-        title = publication(f.title).removeprefix(org + " ")
-        primary.append(f"{org}, {title}" + ("" if str(f.year) in title else f" ({f.year})"))
-    return list(dict.fromkeys(primary)), list(dict.fromkeys(secondary))
+        years = primary.setdefault(f"{org}, {publication(f.title).removeprefix(org + ' ')}", [])
+        if str(f.year) not in years:
+            years.append(str(f.year))
+    # a publication named once, with the years of its figures unless its title says the only one
+    named = [name + ("" if years == [y for y in years if y in name] else f" ({', '.join(sorted(years))})")
+             for name, years in primary.items()]
+    return named, list(dict.fromkeys(secondary))

@@ -80,7 +80,8 @@ import calendar
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -95,6 +96,7 @@ from capsim.metric_names import sla_words
 from capsim.metrics import eventual_waits, metric_range, sla_attainment, sla_attainment_by_group, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
 from capsim.passes import group_values, reachable_in_time
+from capsim.pool import worker_pool
 from capsim.records import ItemTable, Replication
 from capsim.results import mean_ci
 from capsim.scenario import HeadcountChange, Roster, Scenario, Team
@@ -1332,9 +1334,10 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     if high < max(low, 1):
         raise ValueError(f"the largest headcount allowed ({high}) is below the smallest ({max(low, 1)})")
     plan = StaffingPlan(scenario, team, confidence, replications, seed, baseline, high, workers=workers)
-    own = ProcessPoolExecutor(max_workers=min(workers, replications)) if workers > 1 and executor is None else None
-    executor = executor or own
-    try:
+    own = ExitStack()  # the workers started for this plan alone, if any
+    if workers > 1 and executor is None:
+        executor = own.enter_context(worker_pool(min(workers, replications)))
+    with own:
         runner = _Runner(reduced, reduced_index, periods, seed, replications, confidence, BATCH, executor, progress,
                          shares)
         start = scenario.clock.start
@@ -1444,9 +1447,6 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
         runner.expect(0)  # done
         plan.evaluations = len(runner.cache)
         plan.runs = runner.runs
-    finally:
-        if own is not None:
-            own.shutdown()
     return plan
 
 

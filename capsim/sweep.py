@@ -13,8 +13,12 @@ Tasks run on local processes (``executor="local"``) or on a Dask cluster
 Each finished task is written at once to ``<out>/tasks/<point>-<replication>.json`` (atomically:
 temporary file, then ``os.replace``), so an interrupted sweep loses only the tasks in flight:
 running the same sweep again skips every task whose file is there. The folder must be new,
-empty or an earlier sweep's, and is locked while the sweep runs (:mod:`capsim.output`); a
-link or a file that capsim did not write inside it is refused, never followed or removed.
+empty or an earlier run's of this very sweep, and is locked while the sweep runs (:mod:`capsim.output`).
+Like every other output, it lists each file capsim wrote, with its SHA-256, in ``.capsim-files``
+(:mod:`capsim.written_files`; each file is listed just before it is written, so a kill never
+leaves one unlisted): a folder holding another sweep's tasks, anything capsim did not write there
+(a link among them) or a file changed since, or an older sweep's folder without that list, is
+refused before anything in it is touched, never followed, cleaned or overwritten.
 When every task is done
 the final tables are made from those files alone, so they are the same byte for byte
 whichever executor ran them, on however many workers, and whether or not the sweep was
@@ -26,7 +30,10 @@ interrupted:
 * ``sweep_replications.csv`` — one row per grid point × replication: ``point``, the grid
   columns, ``replication`` and every metric;
 * ``manifest.json`` — the base scenario, the grid, each point's scenario digest, seed,
-  replications, executor, versions, and any failed task.
+  replications, executor, versions, and any failed task; written last (after whatever a
+  ``finish`` step, such as :mod:`capsim.uncertainty`'s tables and report, adds), so it says
+  ``complete`` only once everything is in place. A run again first removes the earlier run's
+  tables and report: they are made afresh.
 
 Numbers in the tables are written as the shortest text that reads back as the same float
 (Python's ``repr``); an undefined value (a confidence interval from one replication) is left
@@ -41,6 +48,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import io
 import itertools
 import json
@@ -48,15 +56,15 @@ import logging
 import math
 import os
 import re
+import shutil
 import socket
 import stat
 import tempfile
-import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,11 +72,12 @@ from typing import Any
 
 import pandas as pd
 
-from capsim import experiment, memory, output
+from capsim import experiment, memory, output, written_files
 from capsim.manifest import manifest as run_manifest
 from capsim.metrics import metric_names
 from capsim.named_lists import key_part
 from capsim.periods import Granularity, Measures
+from capsim.pool import worker_pool
 from capsim.results import summarise
 from capsim.scenario import NAME_KEYS, Scenario, ScenarioError, apply_overrides, resolve_raw, step_into, validate
 from capsim.version import version
@@ -91,8 +100,13 @@ REPLICATIONS_FILE = "sweep_replications.csv"
 MANIFEST_FILE = output.MANIFEST
 
 _TASK_NAME = re.compile(r"^(\d+)-(\d+)\.json$")
-_TEMPORARY = re.compile(r"\.(\d+-\d+\.json|manifest\.json|sweep_summary\.csv|sweep_replications\.csv)\.[a-z0-9_]{8}\.tmp")
-"""Names of :func:`write_atomic`'s temporary files (mkstemp's 8 random characters)."""
+_TEMPORARY = re.compile(r"\..+\.capsim-[a-z0-9_]{8}\.tmp")
+"""Names of :func:`write_atomic`'s temporary files (``.<name>.capsim-`` and mkstemp's 8 random characters)."""
+
+Finish = Callable[["SweepResult", Path], dict]
+"""A last step of a sweep (:func:`sweep`'s ``finish``): given its result and an empty staging
+folder, it writes more files of the output there (capsim moves each into the sweep folder at the
+same place, atomically, under the sweep's lock) and returns sections to add to the manifest."""
 
 
 class SweepError(ScenarioError):
@@ -421,17 +435,17 @@ def task_path(folder: Path, point: int, replication: int) -> Path:
     return folder / TASKS / f"{point}-{replication}.json"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``: all or nothing.
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8, or bytes) to ``path`` through a temporary file and ``os.replace``: all or nothing.
 
     The temporary file is new (``mkstemp``: never a file or link already there), so nothing is
     written through a link; ``os.replace`` replaces a link at ``path`` rather than its target.
     """
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.capsim-", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
+        with os.fdopen(handle, "wb") as file:
             os.fchmod(file.fileno(), 0o666 & ~output.UMASK)  # an ordinary file, not mkstemp's owner-only one
-            file.write(text)
+            file.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(name, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -484,8 +498,7 @@ def existing_tasks(folder: Path, plan: SweepPlan) -> tuple[dict[tuple[int, int],
     tasks = folder / TASKS
     try:
         if not stat.S_ISDIR(tasks.lstat().st_mode):
-            raise SweepError(f"{tasks}: is a link or a file, not a folder; capsim never writes through a link "
-                             "inside a sweep folder. Move it away, or choose another --out")
+            raise _not_a_folder(tasks)
     except FileNotFoundError:
         return found, damaged
     for path in sorted(tasks.iterdir()):
@@ -494,6 +507,11 @@ def existing_tasks(folder: Path, plan: SweepPlan) -> tuple[dict[tuple[int, int],
             continue
         point, replication = int(match.group(1)), int(match.group(2))
         record = _task_record(path)
+        expected = plan.points[point].scenario.digest() if point < len(plan.points) else None
+        if record.get("seed") != plan.seed or record.get("scenario_sha256") != expected:  # before any is run again
+            raise SweepError(f"{folder}: holds another sweep's results ({TASKS}/{path.name} among them), which capsim "
+                             f"will not mix with this one's: {_what_differs(folder, plan, record, point)}. Choose "
+                             f"another --out for this sweep, or delete {folder} to start it afresh there.")
         ok = (record.get("format") == TASK_FORMAT and record.get("point") == point
               and record.get("replication") == replication and isinstance(record.get("metrics"), dict)
               and (plan.periods is None or (isinstance(record.get("periods"), dict)  # else run it again
@@ -501,11 +519,6 @@ def existing_tasks(folder: Path, plan: SweepPlan) -> tuple[dict[tuple[int, int],
         if not ok:
             damaged.append(path)
             continue
-        expected = plan.points[point].scenario.digest() if point < len(plan.points) else None
-        if record.get("seed") != plan.seed or record.get("scenario_sha256") != expected:
-            raise SweepError(f"{folder}: holds another sweep's results ({TASKS}/{path.name} among them), which capsim "
-                             f"will not mix with this one's: {_what_differs(folder, plan, record, point)}. Choose "
-                             f"another --out for this sweep, or delete {folder} to start it afresh there.")
         if replication < plan.replications:
             found[(point, replication)] = record
     return found, damaged
@@ -566,29 +579,108 @@ def _written(value: Any) -> str:
 
 
 def _remove_temporaries(folder: Path) -> None:
-    """Temporary files left by a sweep killed while writing: regular files named as
-    :func:`write_atomic` names them, never a finished task's file nor a link."""
-    for place in (folder, folder / TASKS):
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(place):
-                if _TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
+    """What a sweep killed while writing left: temporary files (:func:`write_atomic`) and staging
+    folders (of a ``finish`` step) anywhere in the folder, named as capsim names them; only regular
+    files and real folders, never a finished file nor a link (links are not walked into)."""
+    for root, dirs, files in os.walk(folder):
+        for name in filter(_TEMPORARY.fullmatch, [*dirs, *files]):
+            path = Path(root) / name
+            with contextlib.suppress(OSError):
+                mode = path.lstat().st_mode
+                if stat.S_ISDIR(mode):
+                    dirs.remove(name)
+                    shutil.rmtree(path)
+                elif stat.S_ISREG(mode):
+                    path.unlink()
+
+
+def _not_a_folder(path: Path) -> SweepError:
+    return SweepError(f"{path}: is a link or a file, not a folder; capsim never writes through a link "
+                      "inside a sweep folder. Move it away, or choose another --out")
+
+
+def _check_written(folder: Path) -> None:
+    """Refuse a sweep folder that holds anything capsim did not write there or changed since, or has
+    no list of its files (:func:`capsim.written_files.not_all_written`); a new or empty folder is fine."""
+    try:
+        with os.scandir(folder) as entries:
+            if not any(entries):
+                return
+    except FileNotFoundError:
+        return
+    if why := written_files.not_all_written(folder):
+        raise SweepError(f"{folder}: {why}. capsim carries on a sweep only in a folder holding nothing but what it "
+                         "wrote there; else choose another folder with --out")
+
+
+def _clear_made(folder: Path) -> None:
+    """Remove what an earlier run of the sweep made from its tasks (tables, a report and its charts: made
+    afresh once the tasks are done), and the folders that leaves empty; the manifest, the list of files
+    and the task files stay. Only once :func:`_check_written` has found every file capsim's own."""
+    for root, _, files in os.walk(folder, topdown=False):
+        here = Path(root)
+        if here == folder / TASKS:
+            continue
+        for name in files:
+            if here != folder or name not in (MANIFEST_FILE, written_files.FILES):
+                if name not in written_files.DESKTOP_CACHES:
+                    (here / name).unlink()
+        if here != folder:
+            with contextlib.suppress(OSError):  # not empty: a desktop's cache file
+                here.rmdir()
+
+
+class _Listing:
+    """The list of the files capsim wrote into a sweep folder (:data:`capsim.written_files.FILES`, in
+    ``sha256sum``'s format), kept as it writes them: each file is listed (its SHA-256) just before it
+    is written, so a kill never leaves a file of capsim's that the list does not name (a listed file
+    not there yet is no harm); :meth:`close` writes it afresh, one line a file."""
+
+    def __init__(self, folder: Path, kept: Sequence[Path]):
+        """Start the list with the files ``kept`` (found capsim's by :func:`_check_written`)."""
+        self.folder = folder
+        self.digests = {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+                        for path in kept}
+        self.close()
+
+    def write(self, name: str, data: str | bytes) -> None:
+        """List, then write (:func:`write_atomic`) the file ``name`` (relative to the folder, with ``/``)."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        write_atomic(self._listed(name, raw), raw)
+
+    def adopt(self, staging: Path) -> None:
+        """Move every file under ``staging`` (a folder inside the sweep folder) to the same place in
+        the sweep folder, each listed first, then renamed into place (all or nothing)."""
+        for root, _, files in sorted(os.walk(staging)):
+            for name in sorted(files):
+                path = Path(root) / name
+                os.replace(path, self._listed(path.relative_to(staging).as_posix(), path.read_bytes()))
+
+    def _listed(self, name: str, raw: bytes) -> Path:
+        """List the file ``name`` with the content ``raw`` and make the folders it goes in; its path.
+        A folder on the way that is a link or a file is refused, never written through."""
+        place = self.folder
+        for part in Path(name).parent.parts:
+            place = place / part
+            with contextlib.suppress(FileExistsError):
+                place.mkdir()
+            if not stat.S_ISDIR(place.lstat().st_mode):
+                raise _not_a_folder(place)
+        self.digests[name] = digest = hashlib.sha256(raw).hexdigest()
+        handle = os.open(self.folder / written_files.FILES, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)
+        try:
+            os.write(handle, f"{digest}  {name}\n".encode("utf-8"))
+        finally:
+            os.close(handle)
+        return self.folder / name
+
+    def close(self) -> None:
+        """Write the list afresh (atomically): one line a file, in name order."""
+        write_atomic(self.folder / written_files.FILES,
+                     "".join(f"{digest}  {name}\n" for name, digest in sorted(self.digests.items())))
 
 
 # --------------------------------------------------------------------------- executors
-
-
-def _orphan_guard(parent: int) -> None:
-    """In a worker process: exit if the sweep that started it dies (even by SIGKILL)."""
-
-    def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="capsim-orphan-guard", daemon=True).start()
 
 
 def _error_text(error: BaseException) -> str:
@@ -611,8 +703,7 @@ def _run_local(todo: list[tuple[int, int]], plan: SweepPlan, workers: int, done:
             else:
                 done(point, replication, outcome)
         return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_orphan_guard, initargs=(os.getpid(),))
-    try:
+    with worker_pool(workers) as pool:  # its workers exit if the sweep dies, and stop on Ctrl-C
         futures = {pool.submit(run_task, *task_arguments(plan, p, r)): (p, r) for p, r in todo}
         for future in as_completed(futures):
             point, replication = futures.pop(future)
@@ -622,10 +713,6 @@ def _run_local(todo: list[tuple[int, int]], plan: SweepPlan, workers: int, done:
             else:
                 note = " (a worker process died: out of memory, or killed)" if isinstance(error, BrokenProcessPool) else ""
                 failed(point, replication, error, "".join(traceback.format_exception(error)) + note)
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
 
 
 @dataclass
@@ -810,6 +897,7 @@ def sweep(
     overrides: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
     plan: SweepPlan | None = None,
+    finish: Finish | None = None,
 ) -> SweepResult:
     """Run ``scenario_path`` at every point of ``grid`` × ``replications`` and write the results to ``out``.
 
@@ -821,9 +909,12 @@ def sweep(
     ``workers`` processes on loopback). ``progress(done, total)`` is called as tasks finish
     (tasks kept from an earlier, interrupted run count as done from the start). A ``plan``
     from :func:`plan_sweep` is used as it is (the first four arguments are then not read again).
+    ``finish`` (:data:`Finish`) writes more of the output once the tables are made, before the
+    manifest says ``complete``.
 
-    Raises :class:`SweepError` for bad input (before any task runs) and :class:`SweepFailed`
-    if any task raised (after every other task has run and been written).
+    Raises :class:`SweepError` for bad input or a folder it may not use (before any task runs, or
+    anything in the folder is touched) and :class:`SweepFailed` if any task raised (after every
+    other task has run and been written).
     """
     check_options(executor, workers, scheduler)
     if out is None:
@@ -833,34 +924,31 @@ def sweep(
     if plan is None:
         remote = executor == "dask" and bool(scheduler)
         plan = plan_sweep(scenario_path, grid, replications, seed, overrides, workers=0 if remote else workers)
-    try:  # refuse a folder that is not a sweep's, or another sweep's, before connecting anywhere
-        output.check(folder, "sweep")
-    except output.OutputError as err:
-        raise SweepError(str(err)) from None
-    found, _ = existing_tasks(folder, plan)
     connection = None
-    if plan.total - len(found) > 0 and executor == "dask":
-        connection = connect_dask(scheduler, workers)
     try:
         with _claimed(folder):
             _remove_temporaries(folder)
-            records, damaged = existing_tasks(folder, plan)
-            for path in damaged:  # capsim's, but another format or mislabelled: it holds no result; run it again
-                with contextlib.suppress(OSError):
-                    path.unlink()
+            records, damaged = existing_tasks(folder, plan)  # another sweep's tasks are refused first
+            _check_written(folder)
             reused = len(records)
             todo = [(p.index, r) for p in plan.points for r in range(plan.replications) if (p.index, r) not in records]
+            if todo and executor == "dask":  # once the folder is known to be usable
+                connection = connect_dask(scheduler, workers)
+            for path in damaged:  # capsim's, but another format or measuring less: it holds no result; run it again
+                with contextlib.suppress(OSError):
+                    path.unlink()
             base_manifest = _manifest(plan, executor, workers, connection, started, clock, reused, 0, [], "running")
-            try:  # the manifest first: a folder is never left holding tasks without it
+            try:  # the manifest before any task: a folder is never left holding tasks without it
                 folder.mkdir(exist_ok=True)
-                write_atomic(folder / MANIFEST_FILE, _dump(base_manifest))
-                (folder / TASKS).mkdir(exist_ok=True)
+                _clear_made(folder)  # an earlier run's tables and report: stale until this run makes them again
+                tasks = folder / TASKS
+                kept = [p for p in (folder / MANIFEST_FILE, *(sorted(tasks.iterdir()) if tasks.is_dir() else ()))
+                        if p.is_file()]
+                listing = _Listing(folder, kept)
+                listing.write(MANIFEST_FILE, _dump(base_manifest))
             except OSError as err:
                 raise SweepError(f"{folder}: cannot write the output folder there ({err.strerror or err}); "
                                  "choose another with --out") from None
-            for name in (SUMMARY_FILE, REPLICATIONS_FILE):  # tables of an earlier, smaller sweep are stale
-                with contextlib.suppress(FileNotFoundError):
-                    (folder / name).unlink()
             failures: list[TaskFailure] = []
             if progress:
                 progress(len(records), plan.total)
@@ -871,7 +959,7 @@ def sweep(
                           "metrics": outcome["metrics"], "run": outcome["run"],
                           **({key: outcome[key] for key in ("periods", "period_measures") if key in outcome})}
                 text = _dump(record)
-                write_atomic(task_path(folder, point, replication), text)
+                listing.write(task_path(folder, point, replication).relative_to(folder).as_posix(), text)
                 records[(point, replication)] = json.loads(text)
                 if progress:
                     progress(len(records), plan.total)
@@ -889,18 +977,28 @@ def sweep(
             status = "failed" if failures else "complete"
             final = _manifest(plan, executor, workers, connection, started, clock, reused, ran, failures, status)
             if failures:
-                write_atomic(folder / MANIFEST_FILE, _dump(final))
+                listing.write(MANIFEST_FILE, _dump(final))
+                listing.close()
                 raise SweepFailed(failures, folder, plan.total)
             summary, per_replication = build_tables(plan, records)
-            write_atomic(folder / SUMMARY_FILE, table_text(summary))
-            write_atomic(folder / REPLICATIONS_FILE, table_text(per_replication))
+            listing.write(SUMMARY_FILE, table_text(summary))
+            listing.write(REPLICATIONS_FILE, table_text(per_replication))
+            result = SweepResult(plan, folder, summary, per_replication, ran, reused, final,
+                                 period_table(plan, records) if plan.periods else pd.DataFrame())
+            if finish is not None:  # a staging folder named as a temporary: a kill leaves it to the next run to remove
+                staging = Path(tempfile.mkdtemp(prefix=".finish.capsim-", suffix=".tmp", dir=folder))
+                try:
+                    final.update(finish(result, staging))
+                    listing.adopt(staging)
+                finally:
+                    shutil.rmtree(staging, ignore_errors=True)
             final["wall_seconds"] = round(time.perf_counter() - clock, 3)
-            write_atomic(folder / MANIFEST_FILE, _dump(final))
+            listing.write(MANIFEST_FILE, _dump(final))  # last: complete only once everything is written
+            listing.close()
     finally:
         if connection is not None:
             connection.close()
-    return SweepResult(plan, folder, summary, per_replication, ran, reused, final,
-                       period_table(plan, records) if plan.periods else pd.DataFrame())
+    return result
 
 
 def _manifest(plan: SweepPlan, executor: str, workers: int, connection: DaskConnection | None,

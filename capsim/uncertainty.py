@@ -65,7 +65,6 @@ would need the others' tables.
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -478,31 +477,38 @@ def run_uncertainty(
     workers: int = 1,
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    report: Callable[[UncertaintyResult, Path], None] | None = None,
 ) -> UncertaintyResult:
     """Run every set × replication through :func:`capsim.sweep.sweep` into ``out``, then write
-    ``uncertainty_summary.csv``, ``uncertainty_ranking.csv`` and ``uncertainty_inputs.csv``
-    and an ``uncertainty`` section of ``manifest.json``."""
-    done = sweep.sweep(plan.sweep.source, plan.sweep.grid, executor=executor, workers=workers, scheduler=scheduler,
-                       out=out, overrides=plan.sweep.overrides, progress=progress, plan=plan.sweep)
-    metrics = metric_names(plan.base)
-    summary = summarise(done.per_replication, metrics)
-    ranking = rank_inputs(plan, done.per_replication, metrics)
-    by_year, ranking_by_year = summarise_by_year(plan, year_table(plan, done.per_period))
-    folder = Path(out)
-    for name, table in ((SUMMARY_FILE, summary), (RANKING_FILE, ranking), (INPUTS_FILE, inputs_table(plan)),
-                        (BY_YEAR_FILE, by_year), (RANKING_BY_YEAR_FILE, ranking_by_year)):
-        sweep.write_atomic(folder / name, sweep.table_text(table))
-    manifest = json.loads((folder / sweep.MANIFEST_FILE).read_text(encoding="utf-8"))
-    manifest["uncertainty"] = {
-        "design": f"{len(plan.sweep.points)} parameter sets ({SAMPLER_NAMES[plan.sampler]}, scipy.stats.qmc) x "
-                  f"{plan.sweep.replications} replications, common random numbers across sets",
-        "ranking": RANKED_BY + ("; first-order Sobol indices by SALib's RBD-FAST in sobol_first_order"
-                                if plan.sampler == "sobol" else ""),
-        "review_fte": REVIEW_FTE_TEXT,
-        "inputs": [{"input": i.label, "keys": list(i.keys), "distribution": i.spec.describe(),
-                    "central": i.spec.central(), "source": i.spec.source} for i in plan.inputs],
-        "tables": [SUMMARY_FILE, RANKING_FILE, INPUTS_FILE, BY_YEAR_FILE, RANKING_BY_YEAR_FILE],
-        "level": LEVEL,
-    }
-    sweep.write_atomic(folder / sweep.MANIFEST_FILE, json.dumps(manifest, indent=1, default=str) + "\n")
-    return UncertaintyResult(plan, folder, summary, ranking, done.per_replication, by_year, ranking_by_year)
+    ``uncertainty_summary.csv``, ``uncertainty_ranking.csv``, ``uncertainty_inputs.csv`` and the
+    by-year tables, whatever ``report(result, folder)`` writes into the folder it is given (the
+    page and its charts), and an ``uncertainty`` section of ``manifest.json``: all as the sweep's
+    last step (its ``finish``), each file atomically and under the sweep's lock, the manifest last."""
+    made: list[UncertaintyResult] = []
+
+    def finish(done: sweep.SweepResult, staging: Path) -> dict:
+        metrics = metric_names(plan.base)
+        summary = summarise(done.per_replication, metrics)
+        ranking = rank_inputs(plan, done.per_replication, metrics)
+        by_year, ranking_by_year = summarise_by_year(plan, year_table(plan, done.per_period))
+        for name, table in ((SUMMARY_FILE, summary), (RANKING_FILE, ranking), (INPUTS_FILE, inputs_table(plan)),
+                            (BY_YEAR_FILE, by_year), (RANKING_BY_YEAR_FILE, ranking_by_year)):
+            (staging / name).write_text(sweep.table_text(table), encoding="utf-8")
+        made.append(UncertaintyResult(plan, Path(out), summary, ranking, done.per_replication, by_year, ranking_by_year))
+        if report is not None:
+            report(made[0], staging)
+        return {"uncertainty": {
+            "design": f"{len(plan.sweep.points)} parameter sets ({SAMPLER_NAMES[plan.sampler]}, scipy.stats.qmc) x "
+                      f"{plan.sweep.replications} replications, common random numbers across sets",
+            "ranking": RANKED_BY + ("; first-order Sobol indices by SALib's RBD-FAST in sobol_first_order"
+                                    if plan.sampler == "sobol" else ""),
+            "review_fte": REVIEW_FTE_TEXT,
+            "inputs": [{"input": i.label, "keys": list(i.keys), "distribution": i.spec.describe(),
+                        "central": i.spec.central(), "source": i.spec.source} for i in plan.inputs],
+            "tables": [SUMMARY_FILE, RANKING_FILE, INPUTS_FILE, BY_YEAR_FILE, RANKING_BY_YEAR_FILE],
+            "level": LEVEL,
+        }}
+
+    sweep.sweep(plan.sweep.source, plan.sweep.grid, executor=executor, workers=workers, scheduler=scheduler,
+                out=out, overrides=plan.sweep.overrides, progress=progress, plan=plan.sweep, finish=finish)
+    return made[0]

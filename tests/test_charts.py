@@ -213,3 +213,17 @@ def test_derived_figures_are_traced_to_their_organisation():
     assert org == "IWF" and set(ids) == {"iwf23_analyst_hours_total", "iwf23_ai_images_assessed"}
     org, ids = charts.figure_origin("iwf_2024_confirmation_rate")
     assert all(i.endswith("2024") for i in ids)  # a series read for one year cites that year only
+
+
+def test_a_comparison_over_several_years_names_the_span_its_figures_cover(tiny):
+    """A whole run across a new year is not any one year's level: the title says which span."""
+    across = load_scenario(tiny.source, ["clock.start=2024-12-30"])
+    pair = [simulate(across, replications=2, seed=3),
+            simulate(load_scenario(across.source, ["workforce.analysts.headcount=3", "name=tiny-more-staff"]),
+                     replications=2, seed=3)]
+    title = charts.comparison(pair, ["sla_normal"])._suptitle.get_text().replace("\n", " ")
+    assert "over 30 Dec 2024–2 Jan 2025" in title
+
+
+def test_a_comparison_within_one_year_names_no_span(result, more_staff):
+    assert " over " not in charts.comparison([result, more_staff], ["sla_normal"])._suptitle.get_text()

@@ -314,14 +314,14 @@ def test_a_lock_link_left_in_a_sweep_folder_is_never_followed(place, swept):
     (swept / ".sweep.lock").unlink(missing_ok=True)
     (swept / ".sweep.lock").symlink_to(user_file)
     for name in ("manifest.json", "sweep_summary.csv"):  # temporary-looking links are not capsim's temporaries
-        (swept / "tasks" / f".{name}.abcdefgh.tmp").symlink_to(user_file)
+        (swept / "tasks" / f".{name}.capsim-abcdefgh.tmp").symlink_to(user_file)
     os.utime(user_file, (1_000_000_000, 1_000_000_000))
     result = invoke("sweep", "tiny.yaml", "--grid", "workforce.analysts.headcount=1,2,3", "--out", swept)
-    assert result.exit_code == 0, result.output
+    refused(result, ".sweep.lock", "tasks/.manifest.json.capsim-abcdefgh.tmp", "did not write there")  # not capsim's
     assert user_file.stat().st_atime == 1_000_000_000  # never even opened (before this test reads it)
     assert user_file.read_bytes() == b"keep me\n"
     assert os.readlink(swept / ".sweep.lock") == str(user_file)
-    assert (swept / "tasks" / ".manifest.json.abcdefgh.tmp").is_symlink()
+    assert (swept / "tasks" / ".manifest.json.capsim-abcdefgh.tmp").is_symlink()
 
 
 # --------------------------------------------------------------------------- one writer at a time

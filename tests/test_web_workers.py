@@ -98,7 +98,7 @@ def test_a_staffing_plan_runs_on_the_kept_workers_and_leaves_them_running(monkey
     pids = workers.wait_until_warm()
     scenario = load_scenario(bundled.path("base"), ["clock.horizon=120d", "experiment.replications=3"])
     with monkeypatch.context() as patch:
-        patch.setattr(capsim.staffing, "ProcessPoolExecutor", lambda *a, **k: pytest.fail("a pool of its own"))
+        patch.setattr(capsim.staffing, "worker_pool", lambda *a, **k: pytest.fail("a pool of its own"))
         kept = running.staffing(scenario, "analysts", "quarter", 0.8)
     alone = solve_staffing(scenario, "analysts", period="quarter", confidence=0.8, workers=1)
     assert kept.workers == workers.WORKERS and kept.staffing == alone.staffing

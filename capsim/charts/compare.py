@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from capsim.charts.by_year import measured_span
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, scenario_colours
 from capsim.charts.style import MUTED, apply_style, new_figure, styled
@@ -113,6 +114,9 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
     colours = scenario_colours(names)
     lead = metrics[0]
     title = _comparison_finding(table, names, lead)
+    spans = {measured_span(r.scenario) for r in results}  # a whole run of several years: say which
+    if len(spans) == 1 and (span := spans.pop()):
+        title += f", {span}"
     tool = headline_tool(table, names)
     if tool is not None:
         title += ", " + tool_assumptions(results[1].scenario, tool)

@@ -10,7 +10,6 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,6 +17,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from capsim.charts.describe import describe
+from capsim.pool import worker_pool
 
 
 FORMATS = ("png", "svg", "pdf")
@@ -93,7 +93,7 @@ def save_all(figs: Mapping[str, Figure], folder: Path, formats: Sequence[str] = 
             save(fig, folder / stem, formats)
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_inherit, initargs=(figs, folder, formats)) as pool:
+    with worker_pool(workers, mp_context=context, initializer=_inherit, initargs=(figs, folder, formats)) as pool:
         for _ in pool.map(_save_inherited, list(figs)):
             pass  # re-raises a worker's error here
 

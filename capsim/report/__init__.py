@@ -34,7 +34,6 @@ from capsim.report.page import (
     SECTIONS,
     render_report,
     report_charts,
-    slug,
     write_report,
 )
 from capsim.report.stress_des import methods
@@ -44,5 +43,5 @@ from capsim.words import fmt, interval, seconds_text
 __all__ = [
     "CAPTIONS", "CHART_FORMATS", "COUNTS_ONLY", "CSS", "SECTIONS", "assumptions_table", "comparison_lines",
     "figure_source", "flow_svg", "fmt", "headline_findings", "interval", "limitations", "methods", "render_report",
-    "report_charts", "routing_rules", "seconds_text", "slug", "write_report",
+    "report_charts", "routing_rules", "seconds_text", "write_report",
 ]

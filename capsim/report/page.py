@@ -23,6 +23,7 @@ from capsim.report.what_it_takes import WhatItTakes, what_it_takes_findings
 from capsim.report.years import year_table_html
 from capsim.report.flow import flow_svg, routing_rules
 from capsim.report.stress_des import methods
+from capsim.output import OutputError, safe_name
 from capsim.version import version
 from capsim.words import fmt, metric_label
 
@@ -141,9 +142,23 @@ CAPTIONS = {
 }
 
 
-def slug(name: str) -> str:
-    """A file-name-safe form of a scenario name."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "scenario"
+def chart_prefixes(labels: Sequence[str]) -> list[str]:
+    """Each scenario's chart-file prefix: its label as one plain file name
+    (:func:`capsim.output.safe_name`; ``scenario`` for a label with no letter or digit), with
+    ``-2``, ``-3`` ... added where an earlier label gives the same (``a/b`` and ``a b``), so that
+    no scenario's charts overwrite another's."""
+    prefixes: list[str] = []
+    for label in labels:
+        try:
+            stem = safe_name(label)
+        except OutputError:
+            stem = "scenario"
+        prefix, k = stem, 1
+        while prefix in prefixes:
+            k += 1
+            prefix = f"{stem}-{k}"
+        prefixes.append(prefix)
+    return prefixes
 
 
 def report_charts(results: Sequence[SimulationResult], sweep: pd.DataFrame | None = None,
@@ -153,9 +168,9 @@ def report_charts(results: Sequence[SimulationResult], sweep: pd.DataFrame | Non
     and tornado when their tables are given."""
     figs: dict[str, Any] = {}
     several = len(results) > 1
-    for label, r in zip(charts.scenario_labels(results), results):
+    for prefix, r in zip(chart_prefixes(charts.scenario_labels(results)), results):
         for stem, fig in charts.run_charts(r).items():
-            figs[f"{slug(label)}-{stem}" if several else stem] = fig
+            figs[f"{prefix}-{stem}" if several else stem] = fig
     if several:
         figs["comparison"] = charts.comparison(results)
     if sweep is not None:

@@ -5,7 +5,9 @@ with their combined 95% interval and the input that drives it; :func:`uncertaint
 the same for each headline result of the whole run; :func:`year_table_html` is the per-year
 table and :func:`inputs_table_html` that of the uncertain inputs; :func:`methods_text`
 describes the two-level design; :func:`write_uncertainty_report` writes ``uncertainty.html``
-(with the ranking charts inline) and ``charts/uncertainty_*.*`` into an uncertainty run's folder.
+(with the ranking charts inline) and ``charts/uncertainty_*.*`` into the folder it is given: the
+staging folder of :func:`capsim.uncertainty.run_uncertainty`'s ``report``, whose files capsim
+moves into the run's folder, each listed and all or nothing, before its manifest says complete.
 """
 
 from __future__ import annotations

@@ -39,20 +39,30 @@ def year_columns(result: SimulationResult) -> list[tuple[str, str, bool]]:
     return columns
 
 
-def _cell(result: SimulationResult, metric: str, period: str, longer: bool) -> str:
+def year_cell(result: SimulationResult, metric: str, period: str, longer: bool) -> tuple[str, str] | None:
+    """One cell of the table: the mean over the replications of ``metric`` in ``period`` and its
+    interval (:func:`capsim.words.interval`: "95% CI a to b", or why there is none; "" for FTE
+    the same in every replication), as text; None where it has no value. ``longer``: the share
+    *not* assessed within the deadline (one minus the share)."""
     rows = year_rows(result, metric, shortest_days=0)
     if period not in rows.index or not math.isfinite(rows.loc[period, "mean"]):
-        return "—"
+        return None
     row = rows.loc[period]
     mean, low, high = float(row["mean"]), float(row.ci_low), float(row.ci_high)
     if longer:  # the share not assessed in time is one minus the share within: its interval flips
         mean, low, high = 1 - mean, 1 - high, 1 - low
-    currency = result.scenario.costs.currency
     if metric == "fte":
-        spread = "" if not math.isfinite(low) or low == high else f"<br><small>{low:.3g} to {high:.3g}</small>"
-        return f"{mean:.3g}{spread}"
-    ci = interval(metric, low, high, currency, ref=mean).removeprefix("95% CI ")
-    return f"{html.escape(fmt(metric, mean, currency))}<br><small>{html.escape(ci)}</small>"
+        return f"{mean:.3g}", "" if not math.isfinite(low) or low == high else f"95% CI {low:.3g} to {high:.3g}"
+    currency = result.scenario.costs.currency
+    return fmt(metric, mean, currency), interval(metric, low, high, currency, ref=mean)
+
+
+def _cell(result: SimulationResult, metric: str, period: str, longer: bool) -> str:
+    cell = year_cell(result, metric, period, longer)
+    if cell is None:
+        return "—"
+    mean, ci = cell
+    return html.escape(mean) + (f"<br><small>{html.escape(ci.removeprefix('95% CI '))}</small>" if ci else "")
 
 
 def year_table_html(result: SimulationResult) -> str:

@@ -16,7 +16,7 @@ with them every lock some thread held at that instant, held for ever in the copy
 file descriptor. A spawned worker imports the process's main module, which in the server is the
 page itself (Streamlit runs it as ``__main__``): the page draws itself only under
 ``if __name__ == "__main__"``, so the worker imports it without running it. Each worker watches
-the server and exits when it dies, even by SIGKILL (:func:`capsim.sweep._orphan_guard`), and the
+the server and exits when it dies, even by SIGKILL (:func:`capsim.pool.orphan_guard`), and the
 executor's own exit hook stops them when the server exits. A pool broken by a worker's death (out
 of memory, killed) is let go and replaced on the next run (:func:`on_workers`).
 """
@@ -108,10 +108,10 @@ def _start(server: int, warm: multiprocessing.queues.Queue) -> None:
     from capsim.charts.run import run_chart_stems
     from capsim.experiment import simulate
     from capsim.scenario import load_scenario
-    from capsim.sweep import _orphan_guard
+    from capsim.pool import orphan_guard
     from capsim.web.answer import chart_svg
 
-    _orphan_guard(server)
+    orphan_guard(server)
     result = simulate(load_scenario(bundled.path("base"), list(WARM_UP)))
     for stem in run_chart_stems(result):
         chart_svg(result, stem)

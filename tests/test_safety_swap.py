@@ -1,0 +1,246 @@
+"""The swap of an output folder checks the folder again, keeps its permissions, and leaves nothing behind.
+
+Safety trial 8: a file the user added to ``--out`` while a run was going was deleted at the swap
+(the folder was checked only at the start); a private (0700) or group (setgid) folder came back
+0755 with the user's group; a set-aside folder that could not be removed whole lost its marker
+and was then called "not capsim's" on every run. Each test changes the folder between the start
+and the swap through a hook (a function capsim calls in between), never by timing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from capsim import output
+from capsim.written_files import not_written
+from tests.test_output_safety import invoke, leftovers, refused, snapshot
+from tests.test_sweep import TINY
+
+
+@pytest.fixture
+def place(tmp_path, monkeypatch) -> Path:
+    """A working folder (the current folder) holding tiny.yaml, inside tmp_path."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    monkeypatch.chdir(work)
+    return work
+
+
+def run(out: Path | str, *extra: str):
+    """``capsim run tiny.yaml --no-report --out OUT``."""
+    return invoke("run", "tiny.yaml", "--no-report", "--out", out, *extra)
+
+
+def after_the_simulation(monkeypatch, act) -> None:
+    """Call ``act()`` once the run has simulated and written its files, before the swap: when
+    the run writes its manifest into the staging folder."""
+    real = output.write_manifest
+
+    def write_then_act(*args, **kwargs):
+        real(*args, **kwargs)
+        act()
+
+    monkeypatch.setattr("capsim.cli.write_manifest", write_then_act)
+
+
+def is_complete_output(folder: Path, seed: int) -> bool:
+    """A run's output of that seed, every file as capsim listed it, no staging marker."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    return manifest["kind"] == "run" and manifest["seed"] == seed and not_written(folder) == []
+
+
+def add_notes(folder: Path) -> None:
+    (folder / "notes.txt").write_bytes(b"my notes on q1\n")
+
+
+def add_project(folder: Path) -> None:
+    (folder / "data").mkdir(parents=True)
+    (folder / "project.txt").write_bytes(b"project plan\n")
+    (folder / "data" / "a.csv").write_bytes(b"a,b\n1,2\n")
+
+
+# --------------------------------------------------------------------------- the swap checks again
+
+
+@pytest.mark.parametrize(("earlier", "added"), [(True, add_notes), (False, add_project)],
+                         ids=["file-added-to-an-earlier-output", "folder-made-where-none-was"])
+def test_what_the_user_adds_during_a_run_is_kept_and_the_output_goes_beside(place, monkeypatch, earlier, added):
+    target = place / "q1"
+    if earlier:
+        assert run(target).exit_code == 0
+    (place / "q1.new").mkdir()  # the user's own: an empty folder of that name is not taken either
+    before = {}
+
+    def remember_then_add() -> None:
+        added(target)
+        before.update({name: snapshot(place / name) for name in ("q1", "q1.new")})
+
+    after_the_simulation(monkeypatch, remember_then_add)
+    result = run(target, "--seed", "5")
+    refused(result, "q1 changed while capsim was writing", "left as it is", "the new output is in", "q1.new-2")
+    assert "notes.txt" in result.stderr if earlier else "not a capsim output" in result.stderr
+    assert {name: snapshot(place / name) for name in ("q1", "q1.new")} == before  # nothing of the user's touched
+    assert sorted(p.name for p in place.iterdir()) == ["q1", "q1.new", "q1.new-2", "tiny.yaml"]
+    assert is_complete_output(place / "q1.new-2", seed=5)
+    assert leftovers(place) == []
+
+
+def test_through_a_link_the_output_goes_beside_the_folder_it_leads_to(place, monkeypatch):
+    private = place / "elsewhere" / "private"
+    private.mkdir(parents=True)
+    (place / "plink").symlink_to(private)
+    after_the_simulation(monkeypatch, lambda: add_notes(private))
+    result = invoke("run", "tiny.yaml", "--no-report", "--out", "plink")
+    assert result.exit_code == 2 and f"the new output is in {private.resolve()}.new." in result.stderr, result.stderr
+    assert sorted(p.name for p in private.parent.iterdir()) == ["private", "private.new"]
+    assert is_complete_output(place / "elsewhere" / "private.new", seed=7)
+
+
+def test_a_file_added_in_the_instant_before_the_folder_is_set_aside_is_found(place, monkeypatch):
+    """The first check at the swap passes; the file comes just before the move; the second
+    check, of the set-aside folder, finds it, and the folder is put back."""
+    target = place / "q1"
+    assert run(target).exit_code == 0
+    real = output._make_hidden
+
+    def add_then_set_aside(folder: Path, what: str) -> Path:
+        if what == "old":
+            add_notes(target)
+        return real(folder, what)
+
+    monkeypatch.setattr(output, "_make_hidden", add_then_set_aside)
+    earlier = snapshot(target)
+    result = run(target, "--seed", "5")
+    refused(result, "q1 changed while capsim was writing", "notes.txt", "q1.new")
+    kept = snapshot(target)
+    assert kept.pop("notes.txt")[1] == b"my notes on q1\n" and kept == earlier  # put back as it was
+    assert is_complete_output(place / "q1.new", seed=5)
+    assert leftovers(place) == []
+
+
+def test_a_folder_remade_while_set_aside_is_never_removed(place, monkeypatch):
+    """The worst instant: a file added as the folder is set aside, and a new folder with a file
+    made at its path before it can be put back. Both are kept, and the line says where."""
+    target = place / "q1"
+    assert run(target).exit_code == 0
+    real = output.check_folder
+
+    def change_while_aside(folder: Path, kind: str, shown: Path) -> None:
+        if ".old-" in str(folder):
+            add_notes(folder)
+            add_project(target)
+        real(folder, kind, shown)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(output, "check_folder", change_while_aside)
+        result = run(target, "--seed", "5")
+    refused(result, "q1 changed while capsim was writing", "what it held is in", "q1.new")
+    aside = [p for p in place.iterdir() if p.name.startswith(".q1.old-")]
+    assert len(aside) == 1 and not (aside[0] / output.MARKER).exists()  # unmarked: never removed
+    assert (aside[0] / "previous" / "notes.txt").read_bytes() == b"my notes on q1\n"
+    assert (target / "project.txt").read_bytes() == b"project plan\n"
+    assert is_complete_output(place / "q1.new", seed=5)
+    notes = output.recover(target.resolve())  # what a later claim of q1 clears leaves it alone
+    assert len(notes) == 1 and "left as it is" in notes[0]
+    assert (aside[0] / "previous" / "notes.txt").read_bytes() == b"my notes on q1\n"
+
+
+def test_a_folder_made_in_the_instant_before_the_output_moves_in_is_kept(place, monkeypatch):
+    """Every check passed; the user's folder appears between the last check and the rename,
+    which then fails rather than replace it: the output goes beside, as after a check."""
+    target = place / "nd"
+    real = os.rename
+
+    def made_just_before(source, destination, *args, **kwargs):
+        if ".nd.partial-" in str(source) and Path(destination) == target:
+            add_project(target)
+        return real(source, destination, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "rename", made_just_before)
+        result = run(target)
+    refused(result, "nd changed while capsim was writing", "not a capsim output", "nd.new")
+    assert snapshot(target) == {"data": ("folder", 0o777 & ~output.UMASK),
+                                "data/a.csv": ("file", b"a,b\n1,2\n", 0o666 & ~output.UMASK),
+                                "project.txt": ("file", b"project plan\n", 0o666 & ~output.UMASK)}
+    assert is_complete_output(place / "nd.new", seed=7)
+    assert leftovers(place) == []
+
+
+# --------------------------------------------------------------------------- its permissions
+
+
+@pytest.mark.parametrize("mode", [0o700, 0o750, 0o2770], ids=oct)
+@pytest.mark.parametrize("earlier", [False, True], ids=["empty", "earlier-output"])
+def test_the_folder_keeps_its_permissions_and_group(place, mode, earlier):
+    target = place / "private"
+    target.mkdir()
+    if earlier:
+        assert run(target).exit_code == 0
+    groups = [g for g in os.getgroups() if g != os.getgid()]
+    group = groups[0] if groups else (100 if os.geteuid() == 0 else os.getgid())
+    os.chown(target, -1, group)
+    target.chmod(mode)
+    assert run(target, "--seed", "5").exit_code == 0
+    info = target.stat()
+    assert stat.S_IMODE(info.st_mode) == mode and info.st_gid == group
+    if mode & stat.S_ISGID:  # a group's folder: its group goes to every file, as to those the group writes there
+        assert {path.stat().st_gid for path in target.rglob("*")} == {group}
+    assert is_complete_output(target, seed=5)
+    assert leftovers(place) == []
+
+
+def test_a_folder_made_private_during_the_run_stays_private(place, monkeypatch):
+    """The permissions are those of the folder at the swap, not at the start: an empty folder
+    made during the run, private, is replaced by a private one."""
+    target = place / "later"
+    after_the_simulation(monkeypatch, lambda: target.mkdir(mode=0o700))
+    assert run(target).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o700 and is_complete_output(target, seed=7)
+
+
+def test_a_link_to_a_private_empty_folder_keeps_it_private(place):
+    private = place / "private"
+    private.mkdir(mode=0o700)
+    private.chmod(0o700)
+    (place / "plink").symlink_to(private)
+    result = run(place / "plink")
+    assert result.exit_code == 0, result.output
+    assert (place / "plink").is_symlink() and stat.S_IMODE(private.stat().st_mode) == 0o700
+    assert is_complete_output(private, seed=7)
+
+
+# --------------------------------------------------------------------------- what it leaves
+
+
+def test_a_set_aside_folder_that_cannot_be_removed_stays_capsims_and_is_named(place, monkeypatch):
+    """As an immutable file in an earlier output: the set-aside copy keeps its marker, and the
+    next run names it in one line with what to do, rather than calling it not capsim's."""
+    target = place / "im3"
+    assert run(target).exit_code == 0
+    real = os.unlink
+
+    def immutable(path, *args, dir_fd=None, **kwargs):
+        if os.path.basename(path) == "summary.csv" and dir_fd is not None:  # removing the set-aside copy
+            raise PermissionError(1, "Operation not permitted", path)
+        return real(path, *args, dir_fd=dir_fd, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "unlink", immutable)
+        assert run(target, "--seed", "5").exit_code == 0
+        aside = [p for p in place.iterdir() if p.name.startswith(".im3.old-")]
+        assert len(aside) == 1 and (aside[0] / output.MARKER).is_file()
+        result = run(target, "--seed", "6")
+        assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if aside[0].name in line]
+    assert len(lines) == 1 and "cannot be removed (Operation not permitted)" in lines[0], result.stderr
+    assert "remove the folder yourself" in lines[0] and "carries no" not in result.stderr
+    result = run(target, "--seed", "7")  # once the file can go, the next run clears it
+    assert result.exit_code == 0 and f"{aside[0]}: removed" in result.stderr, result.output
+    assert leftovers(place) == []

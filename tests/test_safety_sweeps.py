@@ -1,0 +1,178 @@
+"""Sweep and uncertainty folders are as safe as every other output (safety trial 8).
+
+A folder holding another design's tasks is refused before any is run again, never cleaned. A sweep
+folder is capsim's only while it carries its list of files (``.capsim-files``) and holds nothing
+else: a user's folder that merely looks like an older sweep, a file capsim wrote that the user
+changed, or a page or chart folder replaced by a link is refused and left as it is, byte for byte.
+An uncertainty run's tables, page and charts are written under the sweep's lock and listed like
+every other file, and its manifest says ``complete`` only once they are all in place.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from capsim import written_files
+from capsim.cli import app
+from tests.test_output_safety import invoke, refused, snapshot
+from tests.test_sweep import TINY
+
+UNCERTAIN = TINY.replace("name: tiny", "name: unknown").replace(
+    "rate: 150/day,", "rate: {uncertain: {dist: uniform, low: 100/day, high: 200/day, source: test}},")
+"""tiny.yaml with its reports' rate unknown (uniform between 100 and 200 a day)."""
+
+SWEEP = ("--grid", "workforce.analysts.headcount=1,2", "-r", "2", "-w", "1")
+UNCERTAINTY = ("-n", "2", "-r", "2", "-w", "1")
+
+
+@pytest.fixture
+def place(tmp_path, monkeypatch) -> Path:
+    """A working folder (the current folder) holding tiny.yaml and unknown.yaml, inside tmp_path."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    (work / "unknown.yaml").write_text(UNCERTAIN, encoding="utf-8")
+    monkeypatch.chdir(work)
+    return work
+
+
+def swept(folder: str = "swept") -> Path:
+    """A finished sweep of tiny.yaml over headcount 1 and 2 in ``folder``."""
+    result = invoke("sweep", "tiny.yaml", *SWEEP, "--out", folder)
+    assert result.exit_code == 0, result.output
+    return Path(folder)
+
+
+def uncertain(folder: str = "unknown") -> Path:
+    """A finished uncertainty run of unknown.yaml (2 sets × 2 replications) in ``folder``."""
+    result = invoke("uncertainty", "unknown.yaml", *UNCERTAINTY, "--out", folder)
+    assert result.exit_code == 0, result.output
+    return Path(folder)
+
+
+def listed(folder: Path) -> list[str]:
+    """The names in ``folder``'s list of files, in its order."""
+    return [line.split("  ", 1)[1] for line in (folder / written_files.FILES).read_text().splitlines()]
+
+
+# --------------------------------------------------------------------------- another design's folder
+
+
+def test_an_uncertainty_run_never_cleans_a_sweeps_folder(place):
+    """Its tasks measure years, the sweep's did not: that is another design, refused before any
+    task is taken for damaged and run again (the trial lost all six tasks of a police-unit sweep)."""
+    folder = swept("shared")
+    before = snapshot(folder)
+    result = invoke("uncertainty", "unknown.yaml", *UNCERTAINTY, "--out", "shared")
+    refused(result, "shared: holds another sweep's results (tasks/0-0.json among them)", "here,", "in the folder",
+            "Choose another --out")
+    assert str(place) not in result.stderr
+    assert snapshot(folder) == before
+
+
+# --------------------------------------------------------------------------- capsim's own files only
+
+
+def test_every_file_of_a_sweep_and_an_uncertainty_run_is_listed_once_with_its_content(place):
+    """``sha256sum -c .capsim-files`` checks a sweep folder too: one line a file, the page and charts included."""
+    for folder in (swept(), uncertain()):
+        assert written_files.not_written(folder) == []
+        names = listed(folder)
+        assert len(names) == len(set(names)) and {"manifest.json", "sweep_summary.csv", "tasks/0-0.json"} <= set(names)
+        for path in filter(Path.is_file, folder.rglob("*")):  # no machine path in any file
+            assert str(place) not in path.read_text(errors="replace"), path
+    assert {"uncertainty.html", "uncertainty_summary.csv", "charts/uncertainty_backlog_end.svg"} <= set(names)
+
+
+def test_a_users_folder_that_looks_like_an_older_sweep_is_never_written(place):
+    """A top-level "sweep" key in a manifest.json is not enough: without capsim's list of files
+    the folder's files cannot be told from the user's."""
+    folder = place / "proj"
+    folder.mkdir()
+    (folder / "manifest.json").write_text('{"sweep": {"notes": "my own"}}\n')
+    (folder / "sweep_summary.csv").write_text("my,own\n1,2\n")
+    (folder / "sweep_replications.csv").write_text("mine\n")
+    before = snapshot(folder)
+    refused(invoke("sweep", "tiny.yaml", *SWEEP, "--out", "proj"), "proj: holds a capsim output without its list of "
+            "files", "--out")
+    assert snapshot(folder) == before
+
+
+def edit_manifest(path: Path) -> None:
+    path.write_text(json.dumps({**json.loads(path.read_text()), "my_note": "checked by hand"}, indent=1))
+
+
+def edit_task(path: Path) -> None:
+    record = json.loads(path.read_text())
+    record["metrics"]["backlog_end"] = 0.0
+    path.write_text(json.dumps(record, indent=1))
+
+
+@pytest.mark.parametrize(("name", "change"), [
+    ("sweep_summary.csv", lambda path: path.write_bytes(path.read_bytes() + b"my row\n")),
+    ("manifest.json", edit_manifest),
+    ("tasks/1-0.json", edit_task),
+])
+def test_a_file_of_a_sweep_the_user_changed_is_refused_and_kept(place, name, change):
+    folder = swept()
+    change(folder / name)
+    before = snapshot(place)
+    refused(invoke("sweep", "tiny.yaml", *SWEEP, "--out", "swept"), "swept: holds what capsim did not write there, "
+            f"or changed since: {name}", "--out")
+    assert snapshot(place) == before
+    if name == "sweep_summary.csv":  # moved out, as the message says: the sweep runs again
+        (folder / name).rename(place / "my_summary.csv")
+        assert invoke("sweep", "tiny.yaml", *SWEEP, "--out", "swept").exit_code == 0
+        assert written_files.not_written(folder) == []
+
+
+def test_an_uncertainty_folder_whose_page_or_charts_became_links_is_never_written_through(place):
+    folder = uncertain()
+    victim = place / "victim"
+    (victim / "charts").mkdir(parents=True)
+    (victim / "report.html").write_text("<p>my page</p>\n")
+    (victim / "charts" / "keep.txt").write_text("mine\n")
+    (folder / "uncertainty.html").unlink()
+    (folder / "uncertainty.html").symlink_to("../victim/report.html")
+    shutil.rmtree(folder / "charts")
+    (folder / "charts").symlink_to("../victim/charts")
+    before = snapshot(place)
+    refused(invoke("uncertainty", "unknown.yaml", *UNCERTAINTY, "--out", "unknown"),
+            "unknown: holds what capsim did not write there, or changed since: charts, uncertainty.html")
+    assert snapshot(place) == before
+
+
+# --------------------------------------------------------------------------- nothing half-written
+
+
+def test_the_manifest_says_complete_only_once_the_page_is_written(place, monkeypatch):
+    """A run stopped while it writes the page (as by a kill) leaves the manifest "running", no
+    table or page of its own and a list that still names every file; the same command finishes it."""
+    import capsim.report.uncertainty as page
+
+    def stopped(*args, **kwargs):
+        raise RuntimeError("stopped while writing uncertainty.html")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(page, "write_uncertainty_report", stopped)
+        result = CliRunner().invoke(app, ["uncertainty", "unknown.yaml", *UNCERTAINTY, "--out", "unknown"])
+    assert isinstance(result.exception, RuntimeError)
+    folder = place / "unknown"
+    assert json.loads((folder / "manifest.json").read_text())["sweep"]["status"] == "running"
+    assert sorted(p.name for p in folder.iterdir()) == [".capsim-files", "manifest.json", "sweep_replications.csv",
+                                                        "sweep_summary.csv", "tasks"]
+    assert written_files.not_written(folder) == []
+    staging = folder / ".finish.capsim-abcdefgh.tmp"  # what a kill in that step leaves: removed by the next run
+    (staging / "charts").mkdir(parents=True)
+    (staging / "charts" / "uncertainty_backlog_end.png").write_bytes(b"half")
+    tasks = snapshot(folder / "tasks")
+    done = invoke("uncertainty", "unknown.yaml", *UNCERTAINTY, "--out", "unknown")
+    assert done.exit_code == 0, done.output
+    assert snapshot(folder / "tasks") == tasks and not staging.exists()  # every task kept, none run again
+    assert json.loads((folder / "manifest.json").read_text())["sweep"]["status"] == "complete"
+    assert (folder / "uncertainty.html").is_file() and written_files.not_written(folder) == []
