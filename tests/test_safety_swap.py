@@ -18,18 +18,7 @@ import pytest
 
 from capsim import output
 from capsim.written_files import not_written
-from tests.test_output_safety import invoke, leftovers, refused, snapshot
-from tests.test_sweep import TINY
-
-
-@pytest.fixture
-def place(tmp_path, monkeypatch) -> Path:
-    """A working folder (the current folder) holding tiny.yaml, inside tmp_path."""
-    work = tmp_path / "work"
-    work.mkdir()
-    (work / "tiny.yaml").write_text(TINY, encoding="utf-8")
-    monkeypatch.chdir(work)
-    return work
+from tests.test_output_safety import invoke, leftovers, place, refused, snapshot  # noqa: F401 (place: a fixture)
 
 
 def run(out: Path | str, *extra: str):
