@@ -146,9 +146,19 @@ OUTPUT_META = "capsim.output"
 command's output folder, as given, for :func:`interruption_said`."""
 
 
-def interrupted_line(folder: Path | None) -> str:
+RESUMED_META = "capsim.resumed"
+"""Key of ``ctx.meta`` under which a sweep or uncertainty command keeps its output folder, as given:
+it is written task by task, and an interrupted one is finished by running it again."""
+
+
+def interrupted_line(folder: Path | None, resumed: Path | None = None) -> str:
     """What Ctrl-C leaves, in one line: a command's output folder is written all at once
-    (:mod:`capsim.output`), so an interrupted command wrote nothing to ``folder``."""
+    (:mod:`capsim.output`), so an interrupted command wrote nothing to ``folder``; a sweep's
+    (``resumed``) keeps its finished tasks, and the same command finishes it."""
+    if resumed is not None:
+        from capsim.sweep import TASKS  # the command that set ``resumed`` imported it already
+
+        return f"interrupted; finished tasks are kept in {resumed}/{TASKS}: run the same command again to finish"
     return "interrupted; no output was written" if folder is None else f"interrupted: nothing written to {folder}"
 
 
@@ -159,8 +169,8 @@ def interruption_said(ctx: typer.Context) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        err_console.print(printable(interrupted_line(ctx.meta.get(OUTPUT_META))), markup=False, highlight=False,
-                          soft_wrap=True)
+        err_console.print(printable(interrupted_line(ctx.meta.get(OUTPUT_META), ctx.meta.get(RESUMED_META))),
+                          markup=False, highlight=False, soft_wrap=True)
         raise
 
 
@@ -886,6 +896,7 @@ SWEEP_HEADLINE = ["assessed", "backlog_end", "wait_mean", "time_to_assessment_p9
 
 @app.command()
 def sweep(
+    ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
     grid: Annotated[list[str], typer.Option(
         "--grid", "-g", help="A key and the values it takes: dotted.key=v1,v2,... (values as in --set, with units, "
@@ -933,20 +944,16 @@ def sweep(
     if note := symlink_note(target):
         err_console.print(note, style="dim", markup=False, highlight=False, soft_wrap=True)
     outcome: sweeping.SweepResult | sweeping.SweepFailed | None = None
-    try:
-        with progress_bar(f"{base.name} sweep", "tasks", plan.total) as bar:
-            try:
-                outcome = sweeping.sweep(path, plan.grid, executor=executor, workers=workers, scheduler=scheduler,
-                                         out=target, overrides=set_ or [], plan=plan, progress=bar)
-            except sweeping.SweepFailed as err:
-                outcome = err
-            except ScenarioError as err:
-                bar.stop()
-                fail(str(err))
-    except KeyboardInterrupt:
-        err_console.print(f"interrupted; finished tasks are kept in {target}/{sweeping.TASKS}: run the same command "
-                          "again to finish the sweep", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(130)
+    ctx.meta[RESUMED_META] = target  # Ctrl-C from here on keeps the finished tasks (interrupted_line)
+    with progress_bar(f"{base.name} sweep", "tasks", plan.total) as bar:
+        try:
+            outcome = sweeping.sweep(path, plan.grid, executor=executor, workers=workers, scheduler=scheduler,
+                                     out=target, overrides=set_ or [], plan=plan, progress=bar)
+        except sweeping.SweepFailed as err:
+            outcome = err
+        except ScenarioError as err:
+            bar.stop()
+            fail(str(err))
     if isinstance(outcome, sweeping.SweepFailed):
         err_console.print(f"{len(outcome.failures)} of {outcome.total} task(s) failed:", markup=False, highlight=False)
         for failure in outcome.failures:
@@ -1564,6 +1571,7 @@ def names_broken(cell: str, width: int) -> str:
 
 @app.command()
 def uncertainty(
+    ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
     out: Out = None,
     parameter_sets: Annotated[int, typer.Option(
@@ -1630,6 +1638,7 @@ def uncertainty(
                                  result.ranking_by_year)
 
     total = parameter_sets * replications
+    ctx.meta[RESUMED_META] = target  # Ctrl-C from here on keeps the finished tasks (interrupted_line)
     try:
         with Progress(TextColumn(f"{base.name} uncertainty"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=err_console, transient=True, disable=not err_console.is_terminal) as bar:

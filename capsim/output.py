@@ -377,33 +377,23 @@ def recover(real: Path) -> list[str]:
     return notes
 
 
-def _keep_mode(folder: Path, like: Path) -> None:
-    """Give ``folder`` the permission bits (setgid and sticky too) of the folder ``like`` and, where
-    this process may set it, its group; nothing if ``like`` is not a folder. Its owner, access
-    lists and other extended attributes are not copied."""
+def _keep_mode(folder: Path, like: Path) -> int | None:
+    """Give ``folder``, one capsim is writing, the group of the folder ``like`` (where this process
+    may set it) and its permission bits (setgid and sticky too) with the owner's read, write and
+    search added, so that capsim can still write into ``folder`` and remove it; return ``like``'s
+    own permission bits, for the folder once written, or None (nothing done) if ``like`` is not
+    a folder. Its owner, access lists and other extended attributes are not copied."""
     try:
         info = like.lstat()
     except OSError:
-        return
-    if stat.S_ISDIR(info.st_mode):
-        with contextlib.suppress(PermissionError):
-            os.chown(folder, -1, info.st_gid)
-        os.chmod(folder, stat.S_IMODE(info.st_mode))
-
-
-def _put_back(old: Path, target: Path) -> str | None:
-    """Move the folder set aside in ``old`` back to ``target`` and remove ``old``. If a folder holding
-    something was made at the target's path meanwhile, ``old`` is unmarked (so never removed)
-    and left; then where what the target held is, in words."""
-    previous = old / "previous"
-    if os.path.lexists(previous):
-        try:
-            os.replace(previous, target)  # over nothing or an empty folder only: never over files
-        except OSError:
-            os.unlink(old / MARKER)
-            return f"what it held is in {previous}"
-    _clear(old)
-    return None
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return None
+    with contextlib.suppress(PermissionError):
+        os.chown(folder, -1, info.st_gid)
+    mode = stat.S_IMODE(info.st_mode)
+    os.chmod(folder, mode | stat.S_IRWXU)
+    return mode
 
 
 TAKEN = (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR)
@@ -444,7 +434,8 @@ class Claim:
     def _swap(self, staging: Path) -> None:
         """Put ``staging`` in the target's place, with the permission bits and group of the folder
         it replaces (:func:`_keep_mode`: again, as they may have changed since :meth:`write`
-        began); the previous output is moved aside, then removed.
+        began; the exact bits, a read-only folder's too, once the folder is in place and its
+        marker gone); the previous output is moved aside, then removed.
 
         Only if the target may still be replaced: it is checked again by :func:`check_folder`,
         the rule the command started with, then moved aside into ``.<name>.old-*`` and checked
@@ -459,7 +450,7 @@ class Claim:
         being put back: it is then left set aside, unmarked (never removed), and named.
         """
         target = self.target
-        _keep_mode(staging, target)
+        mode = _keep_mode(staging, target)
         old = None
         try:
             check_folder(target, self.kind, self.given)
@@ -475,19 +466,24 @@ class Claim:
                 raise
         except OutputError as err:
             raise self._keep_beside(staging, err, old) from None
-        except BaseException:
-            if old is not None:
-                _put_back(old, target)
+        except BaseException as err:
+            moved = self._put_back(old) if old is not None else None
+            if moved and isinstance(err, Exception):  # an interrupt stays one
+                raise OutputError(f"{self.given}: capsim could not put its new output in place "
+                                  f"({getattr(err, 'strerror', None) or err}) nor the previous output back: "
+                                  f"{moved}, left as it is") from None
             raise
         with contextlib.suppress(FileNotFoundError):
             (target / MARKER).unlink()
+        if mode is not None:  # the exact mode, once capsim need no longer write into the folder
+            os.chmod(target, mode)
         if old is not None:
             _clear(old)  # one it cannot remove keeps its marker: the next run names it
 
     def _keep_beside(self, staging: Path, why: OutputError, old: Path | None) -> OutputError:
         """Leave the target as it is (put back from ``old`` if it was set aside), move ``staging`` to
         the first free name of ``<name>.new``, ``<name>.new-2``, ... beside it, and say so."""
-        moved = _put_back(old, self.target) if old is not None else None
+        moved = self._put_back(old) if old is not None else None
         for number in itertools.count(1):
             beside = self.target.with_name(f"{self.target.name}.new" + (f"-{number}" if number > 1 else ""))
             if not os.path.lexists(beside):
@@ -498,9 +494,27 @@ class Claim:
                     if err.errno not in TAKEN:  # else taken in the instant since: try the next name
                         raise
         (beside / MARKER).unlink()
-        shown = beside if os.path.islink(self.given) else self.given.parent / beside.name
         return OutputError(f"{self.given} changed while capsim was writing, so it was left as it is"
-                           f"{f' ({moved})' if moved else ''} and the new output is in {shown}. {why}")
+                           f"{f' ({moved})' if moved else ''} and the new output is in {self._shown(beside)}. {why}")
+
+    def _put_back(self, old: Path) -> str | None:
+        """Move the folder set aside in ``old`` back to the target and remove ``old``. If a folder
+        holding something was made at the target's path meanwhile (or the move fails otherwise),
+        ``old`` is unmarked (so never removed) and left; then where what the target held is, in words."""
+        previous = old / "previous"
+        if os.path.lexists(previous):
+            try:
+                os.replace(previous, self.target)  # over nothing or an empty folder only: never over files
+            except OSError:
+                os.unlink(old / MARKER)
+                return f"what it held is in {self._shown(old) / previous.name}"
+        _clear(old)
+        return None
+
+    def _shown(self, beside: Path) -> Path:
+        """``beside``, a folder beside the target, as the user knows it: beside the ``--out`` given
+        (relative if that was), or at its real path if ``--out`` is a link (it is beside where that leads)."""
+        return beside if os.path.islink(self.given) else self.given.parent / beside.name
 
 
 @contextlib.contextmanager

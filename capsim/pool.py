@@ -37,13 +37,17 @@ GUARD_SECONDS = 0.5
 
 
 def orphan_guard(parent: int) -> None:
-    """In a worker process: exit as soon as the process ``parent`` (its starter) is gone, even by SIGKILL;
-    it looks every :data:`GUARD_SECONDS` seconds."""
+    """In a worker process: exit as soon as the process ``parent`` (the command) is gone, even by SIGKILL;
+    it looks every :data:`GUARD_SECONDS` seconds. It asks whether ``parent`` still exists, not whether it
+    is this process's parent: under the forkserver start method (Python 3.14's default on Linux) a
+    worker's parent is the fork server."""
 
     def watch() -> None:
         while True:
             time.sleep(GUARD_SECONDS)
-            if os.getppid() != parent:
+            try:
+                os.kill(parent, 0)  # signal 0: only whether it exists (as this user's)
+            except OSError:  # gone (or its number now another user's process)
                 os._exit(1)
 
     threading.Thread(target=watch, name="capsim-orphan-guard", daemon=True).start()
@@ -102,6 +106,11 @@ def _stop(pool: ProcessPoolExecutor) -> None:
             if process.exitcode is None:
                 process.kill()
                 process.join()
+    # the pool's manager thread closes its wake-up pipe as it ends: let it end now, or Python's exit
+    # hook may write to that pipe as it closes ("Exception ignored ... Bad file descriptor")
+    manager = pool._executor_manager_thread  # noqa: SLF001
+    if manager is not None:
+        manager.join(STOP_SECONDS)
 
 
 @contextlib.contextmanager

@@ -840,7 +840,7 @@ class StaffingPlan:
             cover = ("the work earlier periods leave" if _left_behind(self.periods[:k], labels) else
                      f"the work in hand the {before} seats before it leave (no earlier period left a backlog)")
             lines.append(f"period {k + 1} ({p.period.first} to {p.period.last}): {p.temporary} of its {p.headcount} "
-                         f"seats are temporary cover for {cover}, {closing}")
+                         f"seats {'is' if p.temporary == 1 else 'are'} temporary cover for {cover}, {closing}")
         return lines
 
     def lone_rise_lines(self) -> list[str]:
@@ -1602,16 +1602,20 @@ def lone_rise(k: int, needs: Sequence[int | None], baseline: int, load: Sequence
     """The seats (analysts) a plan adds for period ``k`` alone where the work does not explain them: its
     need less the most that the seats in post today (``baseline``) and every other period's need ask
     for, where that is above 0 and the work arriving in it (``load``: per period, Erlangs, the
-    expected analyst-seconds of work arriving a second, :func:`expected_work` over its length) is no
-    more than in another period, which then needs fewer (equal up to float rounding, a relative 1e-9);
-    else 0. Growing work raises the need of the period with the most work, so this is 0 there; a rise
-    it gives rests on one period's replications (docs/writing-scenarios.md, "Plan the staff")."""
+    expected analyst-seconds of work arriving a second, :func:`expected_work` over its length) does
+    not explain it: it is not above that of some other period, which needs ``n`` seats, by at
+    least half the relative rise in seats (``load[k] < load[j] × (1 + (need − n) / (2n))``); else 0. Seats grow
+    more slowly than the work they serve (square-root staffing: ``n ≈ a + β√a`` for ``a`` Erlangs),
+    so a relative rise in seats comes with a larger one in work: asking only half of it flags a
+    rise no plausible growth explains, and leaves growth's hires alone (the period with the most
+    work needs the most). A rise it gives rests on one period's replications
+    (docs/writing-scenarios.md, "Plan the staff")."""
     need = needs[k]
     others = {j: n for j, n in enumerate(needs) if j != k and n is not None}
     if need is None or not others:
         return 0
     rise = need - max(baseline, *others.values())
-    explained = all(load[k] > load[j] * (1 + 1e-9) for j in others)
+    explained = all(load[k] >= load[j] * (1 + (need - n) / (2 * n)) for j, n in others.items() if n > 0)
     return rise if rise > 0 and not explained else 0
 
 
@@ -1629,7 +1633,7 @@ def _lone_rise_words(scenario: Scenario, need: int, most: int, below: Evaluation
     from scipy.stats import binom
 
     text = (f"the rise to {need} rests on this period alone: no other {word} needs more than {most}, though the "
-            "work arriving a day in it is no more than in one that needs fewer")
+            "work arriving a day in it is too little above that of one that needs fewer to explain it")
     if below is not None and not below.met.all():
         misses = ~below.met
         short = {s: below.sla[s.priority][misses & (below.sla[s.priority] < s.target)]

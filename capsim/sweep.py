@@ -15,14 +15,13 @@ temporary file, then ``os.replace``), so an interrupted sweep loses only the tas
 running the same sweep again skips every task whose file is there. The folder must be new,
 empty or an earlier run's of this very sweep, and is locked while the sweep runs (:mod:`capsim.output`).
 Like every other output, it lists each file capsim wrote, with its SHA-256, in ``.capsim-files``
-(:mod:`capsim.written_files`; each file is listed just before it is written, so a kill never
-leaves one unlisted): a folder holding another sweep's tasks, anything capsim did not write there
-(a link among them) or a file changed since, or an older sweep's folder without that list, is
-refused before anything in it is touched, never followed, cleaned or overwritten.
-When every task is done
-the final tables are made from those files alone, so they are the same byte for byte
-whichever executor ran them, on however many workers, and whether or not the sweep was
-interrupted:
+(:mod:`capsim.written_files`; each file is listed just before it is written, its earlier content
+staying listed too, so a kill never leaves a file capsim wrote unlisted): a folder holding another
+sweep's tasks, anything capsim did not write there (a link among them) or a file changed since,
+or an older sweep's folder without that list, is refused before anything in it is touched, never
+followed, cleaned or overwritten. When every task is done the final tables are made from those
+files alone, so they are the same byte for byte whichever executor ran them, on however many
+workers, and whether or not the sweep was interrupted:
 
 * ``sweep_summary.csv`` — one row per grid point × metric: ``point``, one column per grid
   key, ``metric``, ``mean``, ``ci_low``, ``ci_high``, ``p10``, ``p50``, ``p90``
@@ -32,8 +31,9 @@ interrupted:
 * ``manifest.json`` — the base scenario, the grid, each point's scenario digest, seed,
   replications, executor, versions, and any failed task; written last (after whatever a
   ``finish`` step, such as :mod:`capsim.uncertainty`'s tables and report, adds), so it says
-  ``complete`` only once everything is in place. A run again first removes the earlier run's
-  tables and report: they are made afresh.
+  ``complete`` only once everything is in place. A run again keeps the earlier run's tables and
+  report until its own are in their place (an interrupted run leaves them), then removes those it
+  did not make again (a chart of a metric no longer measured; all of them if a task failed).
 
 Numbers in the tables are written as the shortest text that reads back as the same float
 (Python's ``repr``); an undefined value (a confidence interval from one replication) is left
@@ -613,34 +613,28 @@ def _check_written(folder: Path) -> None:
                          "wrote there; else choose another folder with --out")
 
 
-def _clear_made(folder: Path) -> None:
-    """Remove what an earlier run of the sweep made from its tasks (tables, a report and its charts: made
-    afresh once the tasks are done), and the folders that leaves empty; the manifest, the list of files
-    and the task files stay. Only once :func:`_check_written` has found every file capsim's own."""
-    for root, _, files in os.walk(folder, topdown=False):
-        here = Path(root)
-        if here == folder / TASKS:
-            continue
-        for name in files:
-            if here != folder or name not in (MANIFEST_FILE, written_files.FILES):
-                if name not in written_files.DESKTOP_CACHES:
-                    (here / name).unlink()
-        if here != folder:
-            with contextlib.suppress(OSError):  # not empty: a desktop's cache file
-                here.rmdir()
+def _kept(folder: Path) -> list[Path]:
+    """Every file an earlier run of the sweep wrote in ``folder`` (its manifest, tasks, tables, report
+    and charts), but the list of files and a desktop's cache files: all capsim's and regular files
+    once :func:`_check_written` has passed."""
+    return [path for path in sorted(folder.rglob("*")) if path.is_file()
+            and path.name not in written_files.DESKTOP_CACHES and path != folder / written_files.FILES]
 
 
 class _Listing:
     """The list of the files capsim wrote into a sweep folder (:data:`capsim.written_files.FILES`, in
     ``sha256sum``'s format), kept as it writes them: each file is listed (its SHA-256) just before it
-    is written, so a kill never leaves a file of capsim's that the list does not name (a listed file
-    not there yet is no harm); :meth:`close` writes it afresh, one line a file."""
+    is written, a line added after the one of its earlier content, so a kill never leaves a file of
+    capsim's whose content the list does not name (a listed file not there yet is no harm);
+    :meth:`close` writes it afresh, one line a file (its content now)."""
 
     def __init__(self, folder: Path, kept: Sequence[Path]):
         """Start the list with the files ``kept`` (found capsim's by :func:`_check_written`)."""
         self.folder = folder
         self.digests = {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
                         for path in kept}
+        self.written: set[str] = set()
+        """The files this run wrote (relative paths, with ``/``)."""
         self.close()
 
     def write(self, name: str, data: str | bytes) -> None:
@@ -650,7 +644,10 @@ class _Listing:
 
     def adopt(self, staging: Path) -> None:
         """Move every file under ``staging`` (a folder inside the sweep folder) to the same place in
-        the sweep folder, each listed first, then renamed into place (all or nothing)."""
+        the sweep folder, one at a time, each listed first, then renamed into place (``os.replace``).
+        Not all or nothing: a kill part way leaves some files new and the others as an earlier run
+        left them (or absent), each whole and listed; the manifest, written after, says ``complete``
+        only once all are in place."""
         for root, _, files in sorted(os.walk(staging)):
             for name in sorted(files):
                 path = Path(root) / name
@@ -667,12 +664,25 @@ class _Listing:
             if not stat.S_ISDIR(place.lstat().st_mode):
                 raise _not_a_folder(place)
         self.digests[name] = digest = hashlib.sha256(raw).hexdigest()
+        self.written.add(name)
         handle = os.open(self.folder / written_files.FILES, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)
         try:
             os.write(handle, f"{digest}  {name}\n".encode("utf-8"))
         finally:
             os.close(handle)
         return self.folder / name
+
+    def remove_unwritten(self) -> None:
+        """Remove the files an earlier run made from its tasks (tables, a report, its charts) that this run
+        did not write again, and the folders that leaves empty (not one holding a desktop's cache file);
+        the task files stay. Each stays listed until :meth:`close`: a listed file not there is no harm."""
+        for name in sorted(set(self.digests) - self.written):
+            if Path(name).parts[0] != TASKS:
+                (self.folder / name).unlink(missing_ok=True)
+                del self.digests[name]
+                for parent in Path(name).parents[:-1]:  # its folders, innermost first, not the sweep folder
+                    with contextlib.suppress(OSError):  # not empty
+                        (self.folder / parent).rmdir()
 
     def close(self) -> None:
         """Write the list afresh (atomically): one line a file, in name order."""
@@ -928,8 +938,8 @@ def sweep(
     try:
         with _claimed(folder):
             _remove_temporaries(folder)
-            records, damaged = existing_tasks(folder, plan)  # another sweep's tasks are refused first
-            _check_written(folder)
+            _check_written(folder)  # first: a folder without capsim's list is refused for that, whatever it holds
+            records, damaged = existing_tasks(folder, plan)
             reused = len(records)
             todo = [(p.index, r) for p in plan.points for r in range(plan.replications) if (p.index, r) not in records]
             if todo and executor == "dask":  # once the folder is known to be usable
@@ -940,11 +950,7 @@ def sweep(
             base_manifest = _manifest(plan, executor, workers, connection, started, clock, reused, 0, [], "running")
             try:  # the manifest before any task: a folder is never left holding tasks without it
                 folder.mkdir(exist_ok=True)
-                _clear_made(folder)  # an earlier run's tables and report: stale until this run makes them again
-                tasks = folder / TASKS
-                kept = [p for p in (folder / MANIFEST_FILE, *(sorted(tasks.iterdir()) if tasks.is_dir() else ()))
-                        if p.is_file()]
-                listing = _Listing(folder, kept)
+                listing = _Listing(folder, _kept(folder))
                 listing.write(MANIFEST_FILE, _dump(base_manifest))
             except OSError as err:
                 raise SweepError(f"{folder}: cannot write the output folder there ({err.strerror or err}); "
@@ -977,6 +983,7 @@ def sweep(
             status = "failed" if failures else "complete"
             final = _manifest(plan, executor, workers, connection, started, clock, reused, ran, failures, status)
             if failures:
+                listing.remove_unwritten()  # an earlier run's tables and report, of another design than this one's
                 listing.write(MANIFEST_FILE, _dump(final))
                 listing.close()
                 raise SweepFailed(failures, folder, plan.total)
@@ -992,6 +999,7 @@ def sweep(
                     listing.adopt(staging)
                 finally:
                     shutil.rmtree(staging, ignore_errors=True)
+            listing.remove_unwritten()
             final["wall_seconds"] = round(time.perf_counter() - clock, 3)
             listing.write(MANIFEST_FILE, _dump(final))  # last: complete only once everything is written
             listing.close()

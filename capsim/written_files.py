@@ -4,7 +4,8 @@ so that a later command replaces the folder only while it holds nothing else (:m
 The list, :data:`FILES`, is in ``sha256sum``'s format (``sha256sum -c .capsim-files`` checks it).
 A file the user added, one changed since, a folder holding no listed file, or a link where a
 file was is not capsim's: :func:`not_written` names them (a desktop's own cache files, such as
-``.DS_Store``, aside).
+``.DS_Store``, aside). A sweep lists each file as it writes it, so until it rewrites its list (one
+line a file) a name can be listed more than once: each content listed for it is capsim's.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def list_files(folder: Path, leave_out: tuple[str, ...] = ()) -> None:
 def not_written(folder: Path) -> list[str] | None:
     """What in ``folder`` capsim did not write there, or changed since (relative paths, sorted):
     anything not in its :data:`FILES` list, a listed file that is no longer a regular file or
-    whose content changed, and a folder holding no listed file. None if there is no list."""
+    whose content is none listed for it, and a folder holding no listed file. None if there is no list."""
     listing = Path(folder) / FILES
     try:
         if not stat.S_ISREG(listing.lstat().st_mode):
@@ -67,7 +68,9 @@ def not_written(folder: Path) -> list[str] | None:
         lines = listing.read_text(encoding="utf-8").splitlines()
     except (OSError, ValueError):
         return None
-    written = {name: digest for digest, name in (line.split("  ", 1) for line in lines if "  " in line)}
+    written: dict[str, set[str]] = {}  # name: every SHA-256 listed for it
+    for digest, name in (line.split("  ", 1) for line in lines if "  " in line):
+        written.setdefault(name, set()).add(digest)
     holding = {parent.as_posix() for name in written for parent in Path(name).parents}
     folders, files = _entries(Path(folder))
     others = [name for name in folders if name not in holding]
@@ -75,7 +78,7 @@ def not_written(folder: Path) -> list[str] | None:
         if name == FILES or Path(name).name in DESKTOP_CACHES:
             continue
         path = Path(folder) / name
-        if name not in written or not stat.S_ISREG(path.lstat().st_mode) or _digest(path) != written[name]:
+        if name not in written or not stat.S_ISREG(path.lstat().st_mode) or _digest(path) not in written[name]:
             others.append(name)
     return sorted(others)
 

@@ -60,7 +60,8 @@ def test_plan_yaml_closes_the_temporary_seats_and_replays_the_table(plan, tmp_pa
             got = period_attainment(replayed, rep, p.period.t0, p.period.t1)["normal"]
             assert got == pytest.approx(p.evaluation.sla["normal"][r], abs=1e-12)
     assert plan.temporary_lines()[0] == (f"period 2 ({second.period.first} to {second.period.last}): "
-                                         f"{second.temporary} of its {second.headcount} seats are temporary cover "
+                                         f"{second.temporary} of its {second.headcount} seats "
+                                         f"{'is' if second.temporary == 1 else 'are'} temporary cover "
                                          f"for the work earlier periods leave, closed on {third.period.first}")
 
 

@@ -304,7 +304,8 @@ def test_task_files_capsim_did_not_write_are_never_read_through_or_removed(place
         task.unlink()
         task.symlink_to(user_file if planted == "link-to-user-file" else copy)
     before = snapshot(place.parent)
-    refused(invoke("sweep", "tiny.yaml", *SWEEP, "--out", swept), "1-0.json", "not a task file that capsim wrote")
+    refused(invoke("sweep", "tiny.yaml", *SWEEP, "--out", swept),
+            "holds what capsim did not write there, or changed since: tasks/1-0.json")
     assert snapshot(place.parent) == before
 
 

@@ -233,3 +233,49 @@ def test_a_set_aside_folder_that_cannot_be_removed_stays_capsims_and_is_named(pl
     result = run(target, "--seed", "7")  # once the file can go, the next run clears it
     assert result.exit_code == 0 and f"{aside[0]}: removed" in result.stderr, result.output
     assert leftovers(place) == []
+
+
+# --------------------------------------------------------------------------- a read-only folder, a failed swap
+
+
+@pytest.mark.parametrize("mode", [0o555, 0o700, 0o2770], ids=oct)
+def test_while_writing_the_staging_folder_stays_writable_by_its_owner(place, monkeypatch, mode):
+    """Review of trial 8: the staging folder took a read-only (0555) folder's mode from the start,
+    so (as anyone but root) nothing could be written into it nor the folder removed. While the run
+    writes, the staging folder keeps the target's group, setgid bit and privacy, with the owner's
+    read, write and search added; the exact mode is the finished folder's."""
+    target = place / "ro"
+    target.mkdir()
+    target.chmod(mode)
+    seen = []
+    after_the_simulation(monkeypatch, lambda: seen.extend(
+        (p.name, stat.S_IMODE(p.stat().st_mode)) for p in place.iterdir() if p.name.startswith(".ro.partial-")))
+    assert run(target).exit_code == 0
+    assert len(seen) == 1 and seen[0][1] == mode | stat.S_IRWXU, [(name, oct(bits)) for name, bits in seen]
+    assert stat.S_IMODE(target.stat().st_mode) == mode and is_complete_output(target, seed=7)
+    assert leftovers(place) == []
+
+
+def test_a_previous_output_that_cannot_be_put_back_is_named(place, monkeypatch):
+    """Review of trial 8: the new output's rename fails for a reason the check does not refuse
+    (an I/O error) and a folder is made at the target's path meanwhile, so the previous output
+    cannot be put back: it stays set aside, unmarked (never removed), and the one line says where,
+    as a path beside the --out given (no machine path)."""
+    assert run("q1").exit_code == 0
+    earlier = snapshot(place / "q1")
+    real = os.rename
+
+    def fails(source, destination, *args, **kwargs):
+        if ".q1.partial-" in str(source) and Path(destination).name == "q1":
+            add_project(place / "q1")
+            raise OSError(5, "Input/output error")
+        return real(source, destination, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "rename", fails)
+        result = run("q1", "--seed", "5")
+    aside = [p for p in place.iterdir() if p.name.startswith(".q1.old-")]
+    assert len(aside) == 1 and not (aside[0] / output.MARKER).exists()
+    assert snapshot(aside[0] / "previous") == earlier and (place / "q1" / "project.txt").is_file()
+    refused(result, "q1: ", "Input/output error", f"is in {aside[0].name}/previous")
+    assert str(place) not in result.stderr

@@ -10,6 +10,7 @@ every other file, and its manifest says ``complete`` only once they are all in p
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from capsim import written_files
+from capsim import sweep, written_files
 from capsim.cli import app
 from tests.test_output_safety import invoke, refused, snapshot
 from tests.test_sweep import TINY
@@ -176,3 +177,86 @@ def test_the_manifest_says_complete_only_once_the_page_is_written(place, monkeyp
     assert snapshot(folder / "tasks") == tasks and not staging.exists()  # every task kept, none run again
     assert json.loads((folder / "manifest.json").read_text())["sweep"]["status"] == "complete"
     assert (folder / "uncertainty.html").is_file() and written_files.not_written(folder) == []
+
+
+# --------------------------------------------------------------------------- stopped part way, taken again
+
+
+@pytest.mark.parametrize("nth", [1, 2])
+def test_a_manifest_listed_but_not_written_never_makes_capsim_refuse_its_own_folder(place, monkeypatch, nth):
+    """A full disk (or a kill) between listing manifest.json's new content and writing it, in the run's
+    first ("running") or last ("complete") manifest: the earlier content stays capsim's, the same
+    command finishes the sweep; a manifest the user edited is still refused."""
+    folder = swept()
+    write_atomic, manifests = sweep.write_atomic, []
+
+    def full(path: Path, data: str | bytes) -> None:
+        manifests.extend([path] if path.name == "manifest.json" else [])
+        if len(manifests) == nth and path.name == "manifest.json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write_atomic(path, data)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sweep, "write_atomic", full)
+        assert CliRunner().invoke(app, ["sweep", "tiny.yaml", *SWEEP, "--out", "swept"]).exit_code != 0
+    assert listed(folder).count("manifest.json") == 1 + nth and written_files.not_written(folder) == []
+    manifest = (folder / "manifest.json").read_bytes()
+    edit_manifest(folder / "manifest.json")
+    refused(invoke("sweep", "tiny.yaml", *SWEEP, "--out", "swept"), "changed since: manifest.json")
+    (folder / "manifest.json").write_bytes(manifest)
+    assert invoke("sweep", "tiny.yaml", *SWEEP, "--out", "swept").exit_code == 0
+    assert json.loads((folder / "manifest.json").read_text())["sweep"]["status"] == "complete"
+    assert listed(folder).count("manifest.json") == 1 and written_files.not_written(folder) == []
+
+
+def test_an_uncertainty_run_stopped_when_run_again_keeps_the_page_and_tables_it_had(place, monkeypatch):
+    """Ctrl-C while a finished run, run again, draws its page leaves the earlier page, tables and
+    charts as they were; once the run is finished, what it did not make again (a chart an earlier
+    run drew) is removed, and nothing else."""
+    import capsim.report.uncertainty as page
+
+    folder = uncertain()
+    (folder / "charts" / "uncertainty_old_metric.svg").write_text("<svg/>\n")  # as an earlier run drew it
+    written_files.list_files(folder)
+    made = {name: data for name, data in snapshot(folder).items()
+            if name.startswith(("uncertainty", "charts")) and data[0] == "file"}
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(page, "write_uncertainty_report", stopped)
+        result = CliRunner().invoke(app, ["uncertainty", "unknown.yaml", *UNCERTAINTY, "--out", "unknown"])
+    assert result.exit_code != 0 and "interrupted" in result.stderr
+    assert {name: snapshot(folder)[name] for name in made} == made and written_files.not_written(folder) == []
+    assert invoke("uncertainty", "unknown.yaml", *UNCERTAINTY, "--out", "unknown").exit_code == 0
+    assert not (folder / "charts" / "uncertainty_old_metric.svg").exists()
+    assert set(made) - set(snapshot(folder)) == {"charts/uncertainty_old_metric.svg"}
+    assert written_files.not_written(folder) == []
+
+
+def test_a_sweep_run_again_whose_task_fails_removes_the_earlier_runs_tables(place, monkeypatch):
+    """They were made from fewer replications than the failed run's manifest describes."""
+    folder = swept()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("out of luck")
+
+    monkeypatch.setattr(sweep, "run_task", broken)
+    result = invoke("sweep", "tiny.yaml", "--grid", "workforce.analysts.headcount=1,2", "-r", "3", "-w", "1",
+                    "--out", "swept")
+    assert result.exit_code != 0 and "out of luck" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == [".capsim-files", "manifest.json", "tasks"]
+    assert json.loads((folder / "manifest.json").read_text())["sweep"]["status"] == "failed"
+    assert written_files.not_written(folder) == []
+
+
+def test_an_older_capsims_folder_is_refused_for_its_missing_list_not_as_another_sweeps(place):
+    """A sweep folder without capsim's list of files is refused for that, even for a sweep of
+    another design: the real reason, and the one that says how to go on."""
+    folder = swept()
+    (folder / written_files.FILES).unlink()
+    before = snapshot(folder)
+    refused(invoke("sweep", "tiny.yaml", "--grid", "workforce.analysts.headcount=3,4", "-r", "2", "-w", "1",
+                   "--out", "swept"), "swept: holds a capsim output without its list of files", "--out")
+    assert snapshot(folder) == before

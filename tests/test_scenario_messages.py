@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from capsim import bundled
+from capsim import bundled, written_files
 from capsim.cli import app
 from capsim.scenario import ScenarioError, load_scenario
 from capsim.sweep import SweepError, sweep
@@ -238,11 +238,13 @@ def test_a_sweep_names_five_settings_and_counts_the_rest_cutting_long_values(swe
 def test_a_sweep_of_the_same_settings_made_by_another_capsim_says_so(swept):
     task = swept / "tasks" / "0-0.json"
     task.write_text(json.dumps({**json.loads(task.read_text()), "scenario_sha256": "another"}), encoding="utf-8")
+    written_files.list_files(swept)  # as another capsim would have listed it
     assert ("its scenario at grid point 0 differs from this sweep's, in no setting written."
             in refusal({"workforce.analysts.headcount": [1, 2]}))
     manifest = json.loads((swept / "manifest.json").read_text())
     manifest["versions"]["capsim"] = "0.0.1"
     (swept / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    written_files.list_files(swept)
     assert ("in no setting written: capsim 0.0.1 made it, this is capsim "
             in refusal({"workforce.analysts.headcount": [1, 2]}))
 
@@ -257,5 +259,6 @@ def test_a_sweep_whose_folder_does_not_keep_its_scenario_says_it_cannot_tell_how
     manifest = json.loads((swept / "manifest.json").read_text())
     del manifest["scenario"]
     (swept / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    written_files.list_files(swept)
     message = refusal({"workforce.analysts.headcount": [1, 2]}, ("clock.horizon=3d",))
     assert "its scenario at grid point 0 is not this sweep's (the folder's manifest.json does not say how)." in message
