@@ -1946,12 +1946,33 @@ def print_grant(result, currency: str) -> None:
 
 
 def main() -> None:
-    """Entry point that turns an interrupt into a quiet exit."""
+    """Entry point that turns an interrupt into a quiet exit.
+
+    An interrupted command has stopped its workers and cleared its output folder by the time it
+    exits (status 130, :func:`interruption_said`): the process then ends at once, without
+    Python's exit hooks, whose only work left is to wake the stopped pools' manager threads
+    through pipes those threads may be closing (Python 3.11 reports that as an ignored
+    "Bad file descriptor" traceback, a race in concurrent.futures)."""
     try:
         app()
     except KeyboardInterrupt:  # before a command started: typer handles one during a command
         err_console.print(interrupted_line(None))
-        sys.exit(130)
+        _exit_now(130)
+    except SystemExit as exit_:
+        if exit_.code == INTERRUPTED:  # an interrupted command, its line printed (interruption_said)
+            _exit_now(INTERRUPTED)
+        raise
+
+
+INTERRUPTED = 130
+"""Exit status of a command stopped by Ctrl-C (128 + SIGINT, as shells give it)."""
+
+
+def _exit_now(status: int) -> None:
+    """End the process with ``status`` once what it printed is out, without Python's exit hooks (see :func:`main`)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":
