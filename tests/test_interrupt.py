@@ -248,12 +248,19 @@ def chromium_printing(family: list[psutil.Process]) -> bool:
     return any("chrom" in name(p) for p in family)
 
 
-@needs_chromium
-def test_ctrl_c_while_chromium_prints_leaves_no_profile_and_no_chromium(tmp_path):
+def printing_brief(tmp_path: Path) -> tuple[subprocess.Popen, dict[psutil.Process, str]]:
+    """A `capsim brief` of base started in ``tmp_path`` and waited for until Chromium prints it; its
+    descendants seen, with their names."""
     child = start(tmp_path, "brief", "base", "--set", "clock.horizon=30d", "-r", "2", "-w", "1",
                   "--no-what-it-takes", "--out", "out")
     seen: dict[psutil.Process, str] = {}
     wait_until(child, chromium_printing, seen)
+    return child, seen
+
+
+@needs_chromium
+def test_ctrl_c_while_chromium_prints_leaves_no_profile_and_no_chromium(tmp_path):
+    child, seen = printing_brief(tmp_path)
     # by their names now: one seen as it was forked may have been named for the program that forked it
     chromium = [p for p in seen if "chrom" in name(p) or "chrom" in seen[p]]
     code, err = ctrl_c(child)
@@ -265,10 +272,7 @@ def test_ctrl_c_while_chromium_prints_leaves_no_profile_and_no_chromium(tmp_path
 
 @needs_chromium
 def test_a_profile_left_by_a_capsim_killed_while_printing_goes_with_its_staging_folder(tmp_path):
-    child = start(tmp_path, "brief", "base", "--set", "clock.horizon=30d", "-r", "2", "-w", "1",
-                  "--no-what-it-takes", "--out", "out")
-    seen: dict[psutil.Process, str] = {}
-    wait_until(child, chromium_printing, seen)
+    child, seen = printing_brief(tmp_path)
     child.kill()  # SIGKILL: nothing of capsim's runs after it
     child.wait(timeout=HANG)
     deadline = time.monotonic() + HANG  # Chromium finishes its page, or dies with its pipe
