@@ -7,7 +7,9 @@ file gives one), what the rate rests on (the uncertain input's ``source``, else 
 series behind the figure the file cites, else "an assumption"), and, where that published series
 grew at a different pace in its last three years than the rate assumed, those years' growth,
 read from the figures table (:func:`recent_growth`). :func:`growth_sentence` joins them for
-the charts' footers (:mod:`capsim.charts.footer`), the report's limits and its comparisons.
+the charts' footers (:mod:`capsim.charts.footer`), the report's limits and its comparisons;
+:func:`volume_and_growth` gives one stream's volume and growth in the same words for the flow
+diagram (:mod:`capsim.report.flow`), so the diagram and the footers never say a growth two ways.
 Everything comes from the scenario and the figures table; nothing is written for one scenario.
 """
 
@@ -19,7 +21,7 @@ from typing import Any
 
 from capsim.scenario import GrowthExponential, GrowthLinear, GrowthLogistic, GrowthTable, Scenario, Stream, step_into
 from capsim.units import SECONDS_PER_DAY
-from capsim.words import count_words, percent, plain_number
+from capsim.words import MINUS, count_words, percent, plain_number
 
 GROWTH_LABEL = "Growth assumed"
 """The words that open :func:`growth_sentence` (a footer's paragraph the chart's description keeps)."""
@@ -34,28 +36,48 @@ def _per_year(share: float) -> str:
 
 
 def _volume(stream: Stream, scenario: Scenario) -> str:
-    """The stream's rate where its growth starts, items a day: "1,200 a day on 1 Jul 2024"."""
+    """The stream's rate where its growth starts, items a day: "1,200 a day on 1 Jul 2024"; a
+    stream that does not grow, its rate alone ("7,400 a day"); "" for a growth table (no rate)."""
     if stream.rate is None:
         return ""
     per_day = stream.rate * SECONDS_PER_DAY
     amount = count_words(per_day) if per_day >= 10 else plain_number(per_day, 2)
+    if stream.growth.model == "none":
+        return f"{amount} a day"
     on: dt.date = stream.rate_date or scenario.clock.start
     return f"{amount} a day on {on:%-d %b %Y}"
 
 
+def _written(stream: Stream, scenario: Scenario) -> dict:
+    """The stream's ``growth`` as the scenario's file writes it (so its keys say which of
+    ``per_year`` and ``doubling_time`` was given); {} where the file writes none."""
+    return step_into(step_into(scenario.source.get("demand") or [], stream.stream)[1] or {}, "growth")[1] or {}
+
+
 def _rate(stream: Stream, written: dict) -> str:
-    """The stream's growth in words: its growth a year (and doubling time, where written so)."""
+    """The stream's growth in words: its growth a year (and doubling time, where written so);
+    "" for a stream that does not grow."""
     g = stream.growth
     if isinstance(g, GrowthExponential):
         doubling = f", doubling every {g.doubling_time / SECONDS_PER_DAY:,.0f} days" if "doubling_time" in written else ""
         return _per_year(g.annual_growth) + doubling
     if isinstance(g, GrowthLinear):
-        return f"{'+' if g.increase_per_year > 0 else ''}{percent(g.increase_per_year, 1)} of its first rate a year (a straight line)"
+        share = f"{'+' if g.increase_per_year > 0 else ''}{percent(g.increase_per_year, 1)}".replace("-", MINUS)
+        return f"{share} of its first rate a year (a straight line)"
     if isinstance(g, GrowthLogistic):
         return f"an S-curve towards {count_words(g.ceiling * SECONDS_PER_DAY)} a day"
     if isinstance(g, GrowthTable):
         return f"rates at {len(g.points)} dated points, {g.points[0].date:%b %Y} to {g.points[-1].date:%b %Y}"
     return ""
+
+
+def volume_and_growth(stream: Stream, scenario: Scenario) -> str:
+    """The stream's volume and growth in the words of :func:`stream_growth`, without what the rate
+    rests on, for the flow diagram's stream boxes: "1,200 a day on 1 Jul 2024, +22.5% a year";
+    "1,200 a day on 1 Jan 2024, +20.0% of its first rate a year (a straight line)"; "7,400 a day"
+    (no growth); "rates at 2 dated points, Jan 2024 to Jun 2024" (a growth table). Rates are items
+    a day, growth a share a year."""
+    return ", ".join(part for part in (_volume(stream, scenario), _rate(stream, _written(stream, scenario))) if part)
 
 
 def _figures_in(value: Any) -> list[str]:
@@ -109,7 +131,7 @@ def stream_growth(scenario: Scenario, basis: bool = True) -> list[str]:
     for stream in scenario.demand:
         if stream.growth.model == "none":
             continue
-        written = step_into(step_into(scenario.source.get("demand") or [], stream.stream)[1] or {}, "growth")[1] or {}
+        written = _written(stream, scenario)
         rate_written = next((written[k] for k in ("per_year", "doubling_time", "increase_per_year") if k in written), None)
         uncertain = rate_written.get("uncertain") if isinstance(rate_written, dict) else None
         fids = _figures_in(rate_written)

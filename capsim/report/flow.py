@@ -6,9 +6,10 @@ import html
 import textwrap
 from typing import Any
 
-from capsim.scenario import Scenario
+from capsim.charts.growth_words import volume_and_growth
+from capsim.scenario import Scenario, Stream
 from capsim.staff_notes import heads_words, roster_words
-from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
+from capsim.units import SECONDS_PER_HOUR, format_duration
 from capsim.words import seconds_text
 
 
@@ -55,23 +56,13 @@ def _arrow(x1: float, y1: float, x2: float, y2: float, dashed: bool = False, lab
     return out
 
 
-def _rate_text(stream: Any) -> str:
-    if stream.rate is not None:
-        per_day = stream.rate * SECONDS_PER_DAY
-        text = ("no new arrivals" if per_day == 0 else f"{per_day:,.0f} a day" if per_day >= 10
-                else f"{per_day:.2g} a day")
-    else:
-        text = "rate from a dated table"
-    model = getattr(stream.growth, "model", "none")
-    if model == "exponential":
-        text += f", doubling every {stream.growth.doubling_time / SECONDS_PER_DAY:.0f} days"
-    elif model == "linear":
-        text += f", {stream.growth.increase_per_year:+.0%} a year"
-    elif model == "logistic":
-        text += f", rising towards {stream.growth.ceiling * SECONDS_PER_DAY:,.0f} a day"
-    elif model == "table":
-        text = f"rate from a table of {len(stream.growth.points)} dated points"
-    return text
+def _arrivals_text(stream: Stream, scenario: Scenario) -> str:
+    """What arrives on ``stream``, for its box: its volume (items a day) and growth in the words
+    of the charts' footers (:func:`capsim.charts.growth_words.volume_and_growth`), or "no new
+    arrivals" for a stream that only brings a backlog (rate 0, no growth)."""
+    if stream.rate == 0 and stream.growth.model == "none":
+        return "no new arrivals"
+    return volume_and_growth(stream, scenario)
 
 
 def _tool_lines(name: str, tool: Any, scenario: Scenario) -> list[tuple[str, bool]]:
@@ -148,7 +139,7 @@ def flow_svg(scenario: Scenario) -> str:
     y = 34
     stream_mid: dict[str, float] = {}
     for s in scenario.demand:
-        lines = [(s.stream, True), (f"{s.unit}s, {_rate_text(s)}", False)]
+        lines = [(s.stream, True), (f"{s.unit}s, {_arrivals_text(s, scenario)}", False)]
         if s.initial_backlog:
             lines.append((f"{s.initial_backlog:,} waiting at the start", False))
         if s.bursts:
