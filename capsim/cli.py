@@ -22,8 +22,8 @@ import typing
 import unicodedata
 from pathlib import Path
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Annotated, Optional
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.cells import cell_len
@@ -143,7 +143,7 @@ def options(
 
 OUTPUT_META = "capsim.output"
 """Key of ``ctx.meta`` (shared by a command's contexts) under which :func:`claim_output` keeps the
-command's output folder, as given, for :func:`interruption_said`."""
+command's :class:`~capsim.output.Claim` of its output folder, for :func:`interruption_said`."""
 
 
 RESUMED_META = "capsim.resumed"
@@ -151,15 +151,28 @@ RESUMED_META = "capsim.resumed"
 it is written task by task, and an interrupted one is finished by running it again."""
 
 
-def interrupted_line(folder: Path | None, resumed: Path | None = None) -> str:
-    """What Ctrl-C leaves, in one line: a command's output folder is written all at once
-    (:mod:`capsim.output`), so an interrupted command wrote nothing to ``folder``; a sweep's
-    (``resumed``) keeps its finished tasks, and the same command finishes it."""
-    if resumed is not None:
+WRITTEN_META = "capsim.written"
+"""Key of ``ctx.meta`` under which a sweep or uncertainty command keeps its output folder, as given,
+once its output is complete there."""
+
+
+def interrupted_line(meta: Mapping[str, Any]) -> str:
+    """What Ctrl-C leaves, in one line, from what a command has put in its ``ctx.meta``. A command's
+    output folder is written all at once (:mod:`capsim.output`): until it is in its place
+    (:attr:`Claim.in_place <capsim.output.Claim.in_place>`) an interrupted command wrote nothing
+    to it, and once it is, the output there is complete; a sweep's (:data:`RESUMED_META`) keeps its
+    finished tasks until it is complete (:data:`WRITTEN_META`), and the same command finishes it."""
+    claimed: Claim | None = meta.get(OUTPUT_META)
+    written = meta.get(WRITTEN_META) or (claimed.given if claimed is not None and claimed.in_place else None)
+    if written is not None:
+        return f"interrupted; the output in {written} is complete: it was written before the interrupt"
+    if (resumed := meta.get(RESUMED_META)) is not None:
         from capsim.sweep import TASKS  # the command that set ``resumed`` imported it already
 
         return f"interrupted; finished tasks are kept in {resumed}/{TASKS}: run the same command again to finish"
-    return "interrupted; no output was written" if folder is None else f"interrupted: nothing written to {folder}"
+    if claimed is None:
+        return "interrupted; no output was written"
+    return f"interrupted: nothing written to {claimed.given}"
 
 
 @contextlib.contextmanager
@@ -169,8 +182,7 @@ def interruption_said(ctx: typer.Context) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        err_console.print(printable(interrupted_line(ctx.meta.get(OUTPUT_META), ctx.meta.get(RESUMED_META))),
-                          markup=False, highlight=False, soft_wrap=True)
+        err_console.print(printable(interrupted_line(ctx.meta)), markup=False, highlight=False, soft_wrap=True)
         raise
 
 
@@ -238,7 +250,7 @@ def claim_output(ctx: typer.Context, out: Path | None, kind: str, names: list[st
         claimed = ctx.with_resource(claim(target, kind))
     except OutputError as err:
         fail(str(err))
-    ctx.meta[OUTPUT_META] = claimed.given
+    ctx.meta[OUTPUT_META] = claimed
     for note in claimed.notes:
         err_console.print(note, style="dim", markup=False, highlight=False, soft_wrap=True)
     return claimed
@@ -594,11 +606,9 @@ def run(
     """
     loaded, path = load(scenario, set_)
     if loaded.uncertain:  # a run uses their central values; the two-level run is its own command
-        from capsim.words import how_many
+        from capsim.report.stress_des import at_medians
 
-        warn([f"{bundled.shown(path)}: note: {how_many(len(loaded.uncertain), 'uncertain input')} "
-              f"({', '.join(i.key for i in loaded.uncertain)}) "
-              f"run at their medians; capsim uncertainty {scenario} samples them"])
+        warn([f"{bundled.shown(path)}: note: {at_medians(loaded)}; capsim uncertainty {scenario} samples them"])
     result, target = simulate_and_write(ctx, loaded, path, out, replications, seed, workers, set_, report=not no_report)
     print_headline(result)
     written = RUN_FILES + (() if no_report else ("report.html", "charts/"))
@@ -962,8 +972,15 @@ def sweep(
                           f"{target}/manifest.json. Fix the cause and run the same command again: only the "
                           "tasks without a result will run.", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
+    ctx.meta[WRITTEN_META] = target  # complete: Ctrl-C from here on leaves it so (interrupted_line)
+    from capsim.compare import definition_notes
+    from capsim.side_effects import varied_side_effects
+
     keys = list(plan.grid)
-    wanted = SWEEP_HEADLINE[:2] + [m for m in outcome.summary.metric.unique() if str(m).startswith("sla_")] + SWEEP_HEADLINE[2:]
+    scenarios = [point.scenario for point in plan.points]
+    slas = [m for m in outcome.summary.metric.unique() if str(m).startswith("sla_")]
+    side = [m for m in varied_side_effects(scenarios) if m in set(outcome.summary.metric)]  # beside the savings
+    wanted = SWEEP_HEADLINE[:2] + slas + side + SWEEP_HEADLINE[2:]
     means = outcome.summary.pivot(index="point", columns="metric", values="mean")
     out_console.print(capsim_table(
         ["point", *keys, *wanted],
@@ -972,7 +989,15 @@ def sweep(
          for point in plan.points],
         title=f"{base.name}: {len(plan.points)} grid point(s) × {plan.replications} replications, seed {plan.seed} "
               "(means)", numbers=["point", *wanted]))
-    out_console.print("Times in hours. Full table with 95% CIs: sweep_summary.csv.", style="dim")
+    out_console.print("Times in hours. " + ("Full table with 95% CIs: sweep_summary.csv." if plan.replications > 1 else
+                      "Full table: sweep_summary.csv, with no 95% CIs: one replication a point gives no run-to-run "
+                      "spread to measure them by (run -r 2 or more)."), style="dim")
+    notes: dict[str, list[str]] = {}  # as capsim compare says them: each note once, after the columns it is about
+    for metric, note in definition_notes(scenarios, [f"point {p.index}" for p in plan.points]).items():
+        if metric in wanted:
+            notes.setdefault(note, []).append(metric)
+    for note, metrics in notes.items():
+        out_console.print(f"{', '.join(metrics)}: {note}", markup=False, soft_wrap=True)
     out_console.print(f"Wrote {target}/: {sweeping.SUMMARY_FILE}, {sweeping.REPLICATIONS_FILE}, "
                       f"{sweeping.MANIFEST_FILE}, {sweeping.TASKS}/ ({plan.total} tasks: {outcome.tasks_run} run now, "
                       f"{outcome.tasks_reused} kept from an earlier run)", soft_wrap=True, markup=False)
@@ -1018,19 +1043,29 @@ def compare(
     shown = table[table.metric.isin(HEADLINE + ["backlog_mean", *SIDE_EFFECT_DESCRIPTIONS]
                                     + (["referred"] if balance else [])
                                     + [m for m in table.metric if m.startswith(("sla_", "victim_id"))])]
+    from capsim.compare import definition_notes, like_for_like_metric
     from capsim.words import fmt, is_share, metric_label, signed
 
     currency = first.costs.currency
-    rows = []
+    relabelled = definition_notes([r.scenario for r in results])
+    rows, swapped = [], False
     for row in shown.itertuples():  # as run and the report write them: shares in %, differences of shares in points
         same, share = row.scenario == first.name, is_share(row.metric)
-        scenario = next(r.scenario for r in results if r.scenario.name == row.scenario)
-        points = " points" if share else ""
-        rows.append([row.scenario, metric_label(row.metric, scenario), fmt(row.metric, row.mean, currency),
+        result = next(r for r in results if r.scenario.name == row.scenario)
+        like = like_for_like_metric(row.metric, relabelled, list(table.metric))  # the difference of the same items
+        d = next(table[(table.scenario == row.scenario) & (table.metric == (like or row.metric))].itertuples())
+        points = (" points" if share else "") + (", own priority" if like not in (row.metric, None) else "")
+        swapped |= not same and like not in (row.metric, None)
+        rows.append([row.scenario, metric_label(row.metric, result.scenario), fmt(row.metric, row.mean, currency),
                      f"{fmt(row.metric, row.ci_low, currency, row.mean)} to {fmt(row.metric, row.ci_high, currency, row.mean)}",
-                     "" if same else signed(row.difference, share) + points,
-                     "" if same else (f"{signed(row.difference_ci_low, share, row.difference)} to "
-                                      f"{signed(row.difference_ci_high, share, row.difference)}{points}")])
+                     "" if same else "n/a (other items)" if like is None else signed(d.difference, share) + points,
+                     "" if same or like is None else (f"{signed(d.difference_ci_low, share, d.difference)} to "
+                                                      f"{signed(d.difference_ci_high, share, d.difference)}{points}")])
+        waits = result.summary[result.summary.metric == "wait_mean_missed_harmful"]
+        if row.metric == "harmful_missed" and not waits.empty:  # still assessed, later: their wait beside them
+            w = waits.iloc[0]
+            rows.append([row.scenario, metric_label(w.metric), fmt(w.metric, w["mean"]),
+                         f"{fmt(w.metric, w.ci_low, ref=w['mean'])} to {fmt(w.metric, w.ci_high, ref=w['mean'])}", "", ""])
     numbers = ["mean", "95% CI", "difference", "95% CI of difference"]
     out_console.print(capsim_table(["scenario", "metric", *numbers], rows, numbers=numbers,
                                    title=f"{len(results)} scenarios, {replications} replications, seed {seed}; "
@@ -1044,6 +1079,10 @@ def compare(
             notes[row.note].append(row.metric)
     for note, metrics in notes.items():
         out_console.print(f"{', '.join(metrics)}: {note}", style="dim", soft_wrap=True, markup=False)
+    if swapped:
+        out_console.print("A share whose items a classifier moves between priorities is compared by the items' own "
+                          "priority (sla_<priority>_original): its difference says \"own priority\"; comparison.csv "
+                          "gives both.", soft_wrap=True, markup=False)
     for name, (expected, d, low, high) in balance.items():
         ci = f" (95% CI {signed(low, ref=d)} to {signed(high, ref=d)})" if math.isfinite(low) else ""
         out_console.print(f"{name}: referrals change by {signed(d)}{ci} against {first.name}; the change the "
@@ -1178,7 +1217,7 @@ def sensitivity(
     ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help=SCENARIO_HELP)],
     params: Annotated[Optional[str], typer.Option("--params", "-p", help="Keys to vary, comma-separated, named as --set names them, e.g. workforce.analysts.headcount,review.report.mean (default: each stream's rate and growth, each review mean, each team's headcount, shrinkage and exposure cap, and the hash match rate if hashing is on).")] = None,
-    swing: Annotated[float, typer.Option("--swing", help="Relative change each way: 0.2 runs each parameter at ×0.8 and ×1.2.")] = 0.2,
+    swing: Annotated[float, typer.Option("--swing", help="Relative change each way: 0.2 runs each parameter at ×0.8 and ×1.2 (an input declared uncertain runs over its declared 95% instead).")] = 0.2,
     metric: Annotated[Optional[str], typer.Option("--metric", "-m", help="The metric to report (default: the first SLA's attainment, else wait_mean).")] = None,
     *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
@@ -1188,12 +1227,16 @@ def sensitivity(
     Writes sensitivity.csv (parameter, low and high values as written, the metric at base, low
     and high with 95% CIs, effect = high − low with the CI of the paired difference) and the
     tornado chart (charts/tornado.png, .svg, .pdf). Values keep their units (90s → 72s and
-    108s); headcounts are rounded. The output folder defaults to out/<scenario name>-sensitivity.
+    108s; a default duration in days, hours or minutes); headcounts are rounded. An input the
+    scenario declares uncertain runs at the ends of its declared central 95% instead of ±swing
+    (the range capsim uncertainty samples; column varied_over). The output folder defaults to
+    out/<scenario name>-sensitivity.
 
     Example: capsim sensitivity base --params workforce.analysts.headcount,review.report.mean --swing 0.2 -r 10
     """
     from capsim import charts
     from capsim import sensitivity as sens
+    from capsim import words
 
     base, path = load(scenario, set_)
     workers = usable_workers(workers, [base], replications)
@@ -1219,16 +1262,29 @@ def sensitivity(
                                  "metric": str(table.metric.iloc[0])}
         write_manifest(folder, "sensitivity", record)
     name = str(table.metric.iloc[0])
-    numbers = [f"{name} at low", f"{name} at high", "effect (high − low)", "95% CI"]
+    share = words.is_share(name)
+    numbers = [f"{name} at low", f"{name} at high", "effect (high − low" + (", points)" if share else ")"), "95% CI"]
+
+    def value(x: float) -> str:  # shares in %, times in hours, as the report writes them
+        return words.fmt(name, x, base.costs.currency)
+
+    def effect(x: float, ref: float) -> str:
+        return words.signed(x, share, ref) if math.isfinite(x) else "n/a"
+
+    declared = list(table.parameter[table.varied_over == sens.DECLARED])
     out_console.print(capsim_table(
         ["parameter", "low", "high", *numbers],
-        [[row.parameter, str(row.low_value), str(row.high_value), format_value(row.low_mean),
-          format_value(row.high_mean), format_value(row.effect),
-          f"{format_value(row.effect_ci_low)} – {format_value(row.effect_ci_high)}"] for row in table.itertuples()],
-        title=f"{base.name}: {name} at ±{swing:.0%}, {used_reps} replications, seed {used_seed} (largest effect first)",
-        numbers=numbers))
-    out_console.print(f"Base run: {format_value(table.base_mean.iloc[0])}. Wrote {target}/: sensitivity.csv, "
-                      "charts/tornado.png, charts/tornado.svg, charts/tornado.pdf, manifest.json",
+        [[row.parameter, str(row.low_value), str(row.high_value), value(row.low_mean), value(row.high_mean),
+          effect(row.effect, row.effect), f"{effect(row.effect_ci_low, row.effect)} – "
+          f"{effect(row.effect_ci_high, row.effect)}"] for row in table.itertuples()],
+        title=f"{base.name}: {name} at ±{100 * swing:g}%" + (" or over the declared 95%" if declared else "")
+        + f", {used_reps} replications, seed {used_seed} (largest effect first)", numbers=numbers))
+    if declared:
+        out_console.print(f"{', '.join(declared)}: declared uncertain, so run at the ends of their declared central "
+                          f"95% (the range capsim uncertainty samples), not at ±{100 * swing:g}%.",
+                          soft_wrap=True, markup=False, highlight=False)
+    out_console.print(f"{words.metric_label(name, base)} in the base run: {value(table.base_mean.iloc[0])}. Wrote {target}/: "
+                      "sensitivity.csv, charts/tornado.png, charts/tornado.svg, charts/tornado.pdf, manifest.json",
                       soft_wrap=True, markup=False)
 
 
@@ -1542,6 +1598,13 @@ def budget(
     out_console.print("Staff as each scenario writes them (headcount and planned changes): a budget prices them and "
                       "does not check the SLAs. To size the teams to their SLAs and cost them per grant year, run "
                       "capsim grant.", style="dim")
+    from capsim.report.stress_des import at_medians
+
+    for s, name in zip(result.scenarios, scenarios):  # intervals of the simulation only: say so, and how to see the rest
+        if s.uncertain:
+            out_console.print(f"{s.name}: {at_medians(s)}, so its intervals are the simulation's run-to-run spread "
+                              f"only, not the range of what those inputs may be; capsim uncertainty {portable(name)} gives each "
+                              "year's FTE and total cost over them.", markup=False, soft_wrap=True)
     out_console.print(f"Wrote {target}/: budget.csv, budget_replications.csv, charts/budget.png, charts/budget.svg, "
                       "charts/budget.pdf, manifest.json", soft_wrap=True, markup=False)
 
@@ -1626,8 +1689,8 @@ def uncertainty(
         target = out if out is not None else default_folder([base.name], suffix="-uncertainty")
     except (ScenarioError, OutputError) as err:
         fail(str(err))
-    from capsim.report.uncertainty import (SAME_IN_EVERY_RUN, amount_text, chart_year, driver_text, period_text,
-                                           write_uncertainty_report)
+    from capsim.report.uncertainty import (SAME_IN_EVERY_RUN, amount_text, chart_year, driver_text, flat_out,
+                                           period_text, write_uncertainty_report)
 
     def chart_metric(summary: pd.DataFrame) -> str:
         return next((m for m in ("backlog_end", "wait_mean") if m in set(summary.metric)), "assessed")
@@ -1649,6 +1712,7 @@ def uncertainty(
         fail(f"{err}\nThe other tasks are kept in {target}/{sweeping.TASKS}: run the same command again to finish.")
     except ScenarioError as err:
         fail(str(err))
+    ctx.meta[WRITTEN_META] = target  # complete: Ctrl-C from here on leaves it so (interrupted_line)
     currency = base.costs.currency
     drawn = (f"{parameter_sets} parameter sets × {replications} replications ({unc.SAMPLER_NAMES[plan.sampler]}), "
              f"seed {plan.sweep.seed}; 95% intervals")
@@ -1661,10 +1725,14 @@ def uncertainty(
                      amount_text(row.metric, row.mean, currency), span(row.run_low, row.run_high),
                      span(row.input_low, row.input_high), span(row.total_low, row.total_high),
                      words.percent(unc.estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a",
-                     driver_text(row)])
+                     driver_text(row, result.by_year)])
     out_console.print(capsim_table(
         ["year", "result", "mean", "run-to-run", "input", "total", "input share", matters], rows,
         numbers=["mean", "run-to-run", "input", "total", "input share"], title=f"{base.name} by year: {drawn}"))
+    for row in result.by_year[result.by_year.metric == unc.REVIEW_FTE].itertuples():  # the staff at their limit
+        if saturated := flat_out(result.by_year, row.period):
+            out_console.print(f"{period_text(row.period, row.days)}: {saturated}", soft_wrap=True, markup=False,
+                              highlight=False)
     out_console.print(unc.REVIEW_FTE_TEXT, style="dim", soft_wrap=True)
     rows = result.summary.set_index("metric")
     top = result.ranking[result.ranking["rank"] == 1].drop_duplicates("metric").set_index("metric")
@@ -1686,9 +1754,9 @@ def uncertainty(
             why = unc.why_no_input_named(row)
             driver = (f"none: {unc.NOT_NAMED[why]}" if why else f"n/a: {not_ranked[metric]}" if math.isnan(first)
                       else f"{top.loc[metric, 'input']} ({words.percent(unc.estimated_share(first))})")
-        cells.append([metric, f"{say(row['mean'])} ± {say(row['mc_se_mean'])}", span("run_low", "run_high"),
-                      span("input_low", "input_high"), span("total_low", "total_high"), share,
-                      driver])
+        cells.append([metric, words.plus_minus(metric, row["mean"], row["mc_se_mean"], currency),
+                      span("run_low", "run_high"), span("input_low", "input_high"), span("total_low", "total_high"),
+                      share, driver])
     out_console.print(capsim_table(
         ["metric", "mean (± MC s.e.)", "run-to-run", "input", "total", "input share", matters], cells,
         numbers=["mean (± MC s.e.)", "run-to-run", "input", "total", "input share"], title=f"{base.name}, whole run: {drawn}"))
@@ -1866,8 +1934,9 @@ def grant(
 
 def print_budget_lines(table: pd.DataFrame, scenarios: list[Scenario], currency: str) -> None:
     """Per scenario, its budget lines (salaries per team, on-costs, management, ...) by year, means;
-    lines that are zero in every year are left out."""
-    from capsim.costs import shown_lines
+    lines that are zero in every year are left out, but for tooling where a tool is enabled
+    (:func:`capsim.costs.line_shown`)."""
+    from capsim.costs import line_shown, shown_lines
 
     for scenario in scenarios:
         name = scenario.name
@@ -1876,7 +1945,7 @@ def print_budget_lines(table: pd.DataFrame, scenarios: list[Scenario], currency:
         lines = []
         for column, label in shown_lines([t.team for t in scenario.workforce]):
             values = mine[column].to_numpy(dtype=float)
-            if values.any():
+            if line_shown(scenario, column, values):
                 lines.append([label, *(f"{v:,.0f}" for v in values)])
         lines.append(["Total", *(f"{v:,.0f}" for v in mine.total_cost)])
         out_console.print(capsim_table(["line", *years], lines, numbers=years,
@@ -1930,19 +1999,28 @@ def print_grant(result, currency: str) -> None:
         out_console.print("Hires late: the year's new analysts cannot be in post and trained on its first day (they "
                           "are recruited from the grant start, then train); its service level and cost are those "
                           "of the hires arriving late.", markup=False, soft_wrap=True)
-    from capsim.report.grant import plan_notes
+    from capsim.costs import unpriced_note
+    from capsim.report.grant import cost_assumptions, medians_notes, plan_notes
 
     for notes in plan_notes(result).values():  # the solver's reasons: a year no headcount meets, hires already late
         for note in notes:
             out_console.print(note, markup=False, soft_wrap=True)
     print_budget_lines(table, result.scenarios, currency)
+    if (unpriced := unpriced_note(result.scenarios)) is not None:
+        out_console.print(unpriced, markup=False, soft_wrap=True)
+    for names, prices in cost_assumptions(result.scenarios):  # what every cost above rests on
+        out_console.print(capsim_table(["parameter", "value", "unit", "source"], prices[["key", "value", "unit", "source"]]
+                                       .values.tolist(), title=f"{', '.join(names)}: the prices the costs rest on"))
     warmups = sorted(set(result.warmup_days))
     out_console.print(
         f"FTE: analysts on each team's contract (part-time as fractions); needed: the smallest headcount meeting the "
         f"SLAs that year (teams without SLAs as written). Service levels and items waiting (all teams, averaged "
         f"over the year) are of the plan as costed. "
         f"The warm-up ({', '.join(map(str, warmups))} days) runs before the grant start to fill the queues and is "
-        "neither planned nor costed.", style="dim", soft_wrap=True)
+        "neither planned nor costed. Prices: a published source where the scenario cites one, else an assumption "
+        "(the scenario's own, or capsim's default).", style="dim", soft_wrap=True)
+    for note in medians_notes(result):  # intervals of the simulation only: say so, and how to see the rest
+        out_console.print(note, markup=False, soft_wrap=True)
 
 
 def main() -> None:
@@ -1956,7 +2034,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:  # before a command started: typer handles one during a command
-        err_console.print(interrupted_line(None))
+        err_console.print(interrupted_line({}))
         _exit_now(130)
     except SystemExit as exit_:
         if exit_.code == INTERRUPTED:  # an interrupted command, its line printed (interruption_said)

@@ -15,12 +15,21 @@ tool's side effects (:mod:`capsim.side_effects`) are 0 in a run without the tool
 are compared beside its savings; the detector's are expected counts, and the comparison says
 how they add up to the change in referrals (:func:`referral_balance`).
 
+**A fall in hours is not always a saving.** Victim-identification hours fall with a detector
+mostly because its false positives keep real children's imagery from the team: the note of
+``victim_id_hours`` and ``analyst_hours`` says how much of the fall is work on real (not
+AI-generated) items not done (:func:`real_work_not_done`). Harmful items a classifier does not
+flag are still assessed, later: the note of ``harmful_missed`` gives their wait
+(:func:`missed_wait_notes`).
+
 **Costs of tools nobody priced.** A tool left at ``annual_cost: 0`` and ``per_item_cost: 0``
 (no published price) is costed at 0: the costs that include tools say so in their ``note``
 (:func:`unpriced_notes`), so that a difference of 0 is not read as a free tool.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,6 +40,7 @@ from capsim.metrics import metric_range, original_sla_priorities, team_prioritie
 from capsim.results import mean_ci
 from capsim.scenario import Scenario
 from capsim.side_effects import DETECTOR_METRICS, absent_means_zero
+from capsim.units import durations_words, plain_number
 
 COMPARISON_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "difference", "difference_ci_low",
                       "difference_ci_high", "note"]
@@ -62,17 +72,19 @@ def like_for_like(results: list[SimulationResult]) -> list[pd.DataFrame]:
     return tables
 
 
-def definition_notes(results: list[SimulationResult]) -> dict[str, str]:
-    """Metric → why it counts different items in different runs (priorities relabelled by a
-    classifier in some of them), and what to compare instead."""
-    changed = [r.scenario.name for r in results if relabels(r.scenario)]
-    same = len({r.scenario.tooling.classifier.model_dump_json() for r in results}) == 1
+def definition_notes(scenarios: Sequence[Scenario], names: Sequence[str] | None = None) -> dict[str, str]:
+    """Metric → why it counts different items in different runs of ``scenarios`` (priorities
+    relabelled by a classifier in some of them, or by classifiers set differently), and what to
+    compare instead. The runs are named by ``names`` (default: their scenarios' names; a sweep's
+    are its grid points)."""
+    names = [s.name for s in scenarios] if names is None else list(names)
+    changed = [name for s, name in zip(scenarios, names) if relabels(s)]
+    same = len({s.tooling.classifier.model_dump_json() for s in scenarios}) == 1
     if not changed or same:
         return {}
     who = ", ".join(dict.fromkeys(changed))
     notes: dict[str, str] = {}
-    for result in results:
-        s = result.scenario
+    for s in scenarios:
         originals = set(original_sla_priorities(s))
         names = [f"sla_{p.priority}" for p in s.sla] + [f"wait_mean_{p}" for p in used_priorities(s)]
         intake = {s.team_of(stream) for stream in s.demand}
@@ -99,6 +111,87 @@ def detector_notes(results: list[SimulationResult]) -> dict[str, str]:
     """Metric → :data:`DETECTOR_NOTE` for the detector's side effects, where any run has them."""
     present = {m for r in results for m in r.summary.metric}
     return {m: DETECTOR_NOTE for m in DETECTOR_METRICS if m in present}
+
+
+def like_for_like_metric(metric: str, notes: dict[str, str], metrics: Sequence[str]) -> str | None:
+    """The metric whose paired difference compares like with like for ``metric``, given the
+    :func:`definition_notes` of the runs and the ``metrics`` compared: ``metric`` itself where it
+    counts the same items in every run; ``sla_<p>_original`` (the items by their stream's
+    priority) where a classifier relabels ``sla_<p>``; None where no metric does (a team's share
+    of relabelled items: its difference compares other items)."""
+    if metric not in notes:
+        return metric
+    original = f"{metric}_original"
+    return original if metric.startswith("sla_") and original in metrics else None
+
+
+REAL_WORK = ("victim_id_hours", "victim_id_hours_on_synthetic", "referrals_lost_real")
+"""What :func:`real_work_not_done` reads: the victim-identification team's hours (all, and on
+AI-generated items) and the real referrals the detector's false positives lose."""
+
+
+def real_work_not_done(results: list[SimulationResult]) -> dict[str, tuple[float, float, float, float, float, float]]:
+    """Per scenario after the first whose detector loses more real referrals than the first's
+    (``referrals_lost_real``) while its victim-identification hours on real (not AI-generated)
+    items fall: the paired difference of those hours (``victim_id_hours`` minus
+    ``victim_id_hours_on_synthetic``, replication by replication) with its 95% CI, that of the
+    hours on AI-generated items, that of all its hours, and that of ``referrals_lost_real``
+    (hours, and an expected count of referrals): (real, low, high, synthetic, all, lost). The
+    fall in real hours is work on real children's imagery not done, not time saved."""
+    tables = like_for_like(results)
+    if not all(set(REAL_WORK) <= set(t.columns) for t in tables):
+        return {}
+    first = tables[0]
+    out = {}
+    for result, table in zip(results[1:], tables[1:]):
+        paired = {m: table[m].to_numpy(dtype=float) - first[m].to_numpy(dtype=float) for m in REAL_WORK}
+        real, low, high = mean_ci(paired["victim_id_hours"] - paired["victim_id_hours_on_synthetic"])
+        lost = float(np.nanmean(paired["referrals_lost_real"]))
+        if lost > 0 and real < 0:
+            out[result.scenario.name] = (real, low, high, float(np.nanmean(paired["victim_id_hours_on_synthetic"])),
+                                         float(np.nanmean(paired["victim_id_hours"])), lost)
+    return out
+
+
+def real_work_notes(results: list[SimulationResult]) -> dict[tuple[str, str], str]:
+    """(scenario, metric) → the note of ``victim_id_hours`` and ``analyst_hours`` (which counts
+    them) in each run of :func:`real_work_not_done`: how much of the fall in victim-identification
+    hours is work on real items not done, beside the real referrals lost. Hours to three
+    significant figures."""
+    first = results[0].scenario.name
+    notes = {}
+    for name, (real, low, high, synthetic, hours, lost) in real_work_not_done(results).items():
+        ci = f" (95% CI {plain_number(-high)} to {plain_number(-low)} h)" if np.isfinite(low) else ""
+        text = (f"by {plain_number(abs(hours))} h with {name} against {first}: {plain_number(-real)} h{ci} fewer on "
+                f"real (not AI-generated) items, work on real children's imagery not done, not time saved ({name}'s "
+                f"detector loses {plain_number(lost)} expected real referrals to false positives), and "
+                f"{plain_number(abs(synthetic))} h {'fewer' if synthetic < 0 else 'more'} on AI-generated items")
+        notes[(name, "victim_id_hours")] = f"{'falls' if hours < 0 else 'rises'} {text}"
+        notes[(name, "analyst_hours")] = (f"counts victim-identification hours too, which {'fall' if hours < 0 else 'rise'} "
+                                          f"{text}")
+    return notes
+
+
+def missed_wait_notes(results: list[SimulationResult]) -> dict[tuple[str, str], str]:
+    """(scenario, ``harmful_missed``) → that the harmful items its classifier did not flag are
+    still assessed, later, and their mean wait before assessment began (``wait_mean_missed_harmful``,
+    with its 95% CI, in one unit: :func:`capsim.units.durations_words`); those that expire first
+    (a stream with a ``ttl``) are not assessed."""
+    notes = {}
+    for result in results:
+        s = result.scenario
+        rows = result.summary[result.summary.metric == "wait_mean_missed_harmful"]
+        if not relabels(s) or rows.empty:
+            continue
+        row = rows.iloc[0]
+        mean, low, high = durations_words(row["mean"], row.ci_low, row.ci_high)
+        ci = f"95% CI {low} to {high}; " if np.isfinite(row.ci_low) else ""
+        expire = ", unless they expire first" if any(st.ttl is not None for st in s.demand) else ""
+        notes[(s.name, "harmful_missed")] = (
+            f"counts items not flagged, not items never reviewed: in {s.name} they are still assessed{expire}, "
+            f"after waiting in the classifier's {s.tooling.classifier.negative_priority} queue {mean} on average "
+            f"({ci}wait_mean_missed_harmful)")
+    return notes
 
 
 TOOL_COSTED = ("cost_tooling", "cost_total", "cost_per_assessed")
@@ -141,7 +234,9 @@ def referral_balance(table: pd.DataFrame) -> dict[str, tuple[float, float, float
 def compare(results: list[SimulationResult]) -> pd.DataFrame:
     """Each metric per scenario with its CI, its paired difference against the first scenario,
     and a ``note`` where the metric counts different items in different runs (see the module
-    docstring: like-for-like metrics and side effects are filled in where implicit).
+    docstring: like-for-like metrics and side effects are filled in where implicit), and a run's
+    own note where a fall in hours is real work not done (:func:`real_work_notes`) or harmful
+    items not flagged still wait for assessment (:func:`missed_wait_notes`).
 
     A cost that counts a tool with no price at 0 says so too (:func:`unpriced_notes`).
 
@@ -159,14 +254,16 @@ def compare(results: list[SimulationResult]) -> pd.DataFrame:
     tables = like_for_like(results)
     order = list(dict.fromkeys(m for r in results for m in r.summary.metric))
     shared = [m for m in order if all(m in t for t in tables)]
-    notes = {**detector_notes(results), **definition_notes(results), **unpriced_notes(results)}
+    notes = {**detector_notes(results), **definition_notes([r.scenario for r in results]), **unpriced_notes(results)}
+    own = {**real_work_notes(results), **missed_wait_notes(results)}  # a run's own note, after the metric's
     rows = []
     for result, table in zip(results, tables):
         for metric in shared:
             values = table[metric].to_numpy(dtype=float)
             paired = values - tables[0][metric].to_numpy(dtype=float)
+            note = "; ".join(n for n in (notes.get(metric, ""), own.get((result.scenario.name, metric), "")) if n)
             rows.append([result.scenario.name, metric, *mean_ci(values, bounds=metric_range(metric)), *mean_ci(paired),
-                         notes.get(metric, "")])
+                         note])
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 

@@ -86,6 +86,14 @@ def shown_lines(teams: list[str]) -> list[tuple[str, str]]:
             out.append(("tooling_cost" if key == "tooling" else key, label))
     return out
 
+
+def line_shown(scenario: Scenario, column: str, values: np.ndarray) -> bool:
+    """Whether a budget shows the line in ``column`` (of :func:`shown_lines`) with these ``values`` per
+    year: where it costs something in some year, and the tooling line wherever a tool is enabled, at 0
+    too (a tool given no price is then named under the table, :func:`unpriced_note`)."""
+    return bool(values.any()) or (column == "tooling_cost" and bool(scenario.tooling.enabled()))
+
+
 ITEMS_PROCESSED_BY = {"hash_matching": "arrivals", "classifier": "reviewed", "synthetic_detector": "reviewed",
                       "clustering": "reviewed", "wellbeing": "reviewed"}
 """Which items each tool's per-item cost applies to."""

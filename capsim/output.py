@@ -6,8 +6,9 @@
 * **Whether.** An existing folder is replaced only if it holds an earlier capsim output of the
   same kind, as its ``manifest.json`` says (``"kind": "run"``; older manifests without the
   field are recognised by their sections and files), and nothing else (:mod:`capsim.written_files`).
-  Anything else, the current folder or one above it and the home folder are refused before
-  anything is written (:func:`check`). A symlink is followed once, and the note says where to.
+  Anything else, the current folder or one above it, the home folder, and a folder capsim may
+  not write in or beside are refused before anything is written (:func:`check`). A symlink is
+  followed once, and the note says where to.
 * **One writer.** :func:`claim` locks the target (``flock`` on ``.<name>.capsim.lock`` beside it,
   removed when the command ends) before any work, so two capsim commands never write one
   folder at once: the second is refused at once.
@@ -45,6 +46,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from capsim.pool import interrupt_held
 from capsim.written_files import list_files, not_all_written
 
 MANIFEST = "manifest.json"
@@ -161,7 +163,8 @@ def check(target: Path, kind: str) -> Path:
 
     Allowed: a path where nothing is yet, an empty folder, a folder holding a capsim output of
     the same kind. Refused: the current folder, the home folder or a folder above either; a
-    file, device or other non-folder; a folder holding anything else. Nothing is written.
+    file, device or other non-folder; a folder holding anything else; a folder, or one to go in,
+    that this process may not write in (:func:`check_writable`). Nothing is written.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind of output {kind!r}")
@@ -182,6 +185,7 @@ def check(target: Path, kind: str) -> Path:
                           f"file system's limit less {BESIDE_BYTES} for the hidden staging folder it writes beside "
                           "it); choose a shorter name with --out")
     check_folder(real, kind, target)
+    check_writable(real, target)
     return real
 
 
@@ -214,6 +218,35 @@ def check_folder(real: Path, kind: str, shown: Path) -> None:
         raise _refused(shown, kind, f"holds a capsim {found} output, not a {kind} output")
     if kind not in RESUMED and (why := not_all_written(real)):
         raise _refused(shown, kind, why)
+
+
+def check_writable(real: Path, shown: Path) -> None:
+    """Whether this process may write an output at the real path ``real`` (named ``shown`` in
+    messages) as :meth:`Claim.write` does, else an :class:`OutputError` naming the folder it may
+    not write in: the folder above ``real`` (or, where that is still to be made, the nearest one
+    there is) takes the lock file, the staging folder and the set-aside one; a folder already at
+    ``real`` is moved aside at the swap, which needs write permission on that folder itself (for
+    its ``..`` entry), as writing a sweep into it does. Asked of the system (``os.access``, as the
+    effective user), so that a read-only folder is refused before any work, not at the swap.
+    Nothing is written.
+    """
+    above = next(place for place in real.parents if place.is_dir())
+    for folder in (real, above):
+        if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK,
+                                             effective_ids=os.access in os.supports_effective_ids):
+            which = "this folder" if folder == real else f"{_shown_above(above, shown)}, above it"
+            raise OutputError(f"{shown}: you may not write in {which} (its permissions, or a read-only disk), so "
+                              "capsim cannot put its output there; make it writable, or choose another folder "
+                              "with --out")
+
+
+def _shown_above(above: Path, shown: Path) -> str:
+    """``above``, a real folder above the output folder named ``shown``, as the user knows it:
+    relative to the current folder if ``shown`` is relative ("the current folder" for it), else as it is."""
+    if shown.is_absolute():
+        return str(above)
+    where = os.path.relpath(above, Path.cwd().resolve())
+    return "the current folder" if where == "." else where
 
 
 def _name_max(folder: Path) -> int:
@@ -408,6 +441,8 @@ class Claim:
     target: Path
     kind: str
     notes: list[str] = field(default_factory=list)
+    in_place: bool = False
+    """Whether the new output is in the target's place, complete (:meth:`_swap` has moved it in)."""
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Path]:
@@ -448,37 +483,45 @@ class Claim:
         folder, say) in the instant after the second check loses that file with the previous
         output; and files made at the target's path in the instant it is set aside keep it from
         being put back: it is then left set aside, unmarked (never removed), and named.
+
+        Ctrl-C from the moment the output moves in is held back (:func:`capsim.pool.interrupt_held`)
+        until its marker is gone, its mode set and the previous output removed, then raised: an
+        interrupted command either wrote nothing to the target or left it complete
+        (:attr:`in_place` says which), never the output in place with capsim's marker in it.
         """
         target = self.target
         mode = _keep_mode(staging, target)
         old = None
-        try:
-            check_folder(target, self.kind, self.given)
-            if os.path.lexists(target):
-                old = _make_hidden(target, "old")
-                os.replace(target, old / "previous")
-                check_folder(old / "previous", self.kind, self.given)
+        with contextlib.ExitStack() as held:
             try:
-                os.rename(staging, target)  # fails if the target's path holds anything but an empty folder
-            except OSError as err:
-                if err.errno in TAKEN:  # something was made there in the instant since: say what
-                    check_folder(target, self.kind, self.given)
+                check_folder(target, self.kind, self.given)
+                if os.path.lexists(target):
+                    old = _make_hidden(target, "old")
+                    os.replace(target, old / "previous")
+                    check_folder(old / "previous", self.kind, self.given)
+                held.enter_context(interrupt_held())  # Ctrl-C now waits until the folder is in place and tidy
+                try:
+                    os.rename(staging, target)  # fails if the target's path holds anything but an empty folder
+                except OSError as err:
+                    if err.errno in TAKEN:  # something was made there in the instant since: say what
+                        check_folder(target, self.kind, self.given)
+                    raise
+            except OutputError as err:
+                raise self._keep_beside(staging, err, old) from None
+            except BaseException as err:
+                moved = self._put_back(old) if old is not None else None
+                if moved and isinstance(err, Exception):  # an interrupt stays one
+                    raise OutputError(f"{self.given}: capsim could not put its new output in place "
+                                      f"({getattr(err, 'strerror', None) or err}) nor the previous output back: "
+                                      f"{moved}, left as it is") from None
                 raise
-        except OutputError as err:
-            raise self._keep_beside(staging, err, old) from None
-        except BaseException as err:
-            moved = self._put_back(old) if old is not None else None
-            if moved and isinstance(err, Exception):  # an interrupt stays one
-                raise OutputError(f"{self.given}: capsim could not put its new output in place "
-                                  f"({getattr(err, 'strerror', None) or err}) nor the previous output back: "
-                                  f"{moved}, left as it is") from None
-            raise
-        with contextlib.suppress(FileNotFoundError):
-            (target / MARKER).unlink()
-        if mode is not None:  # the exact mode, once capsim need no longer write into the folder
-            os.chmod(target, mode)
-        if old is not None:
-            _clear(old)  # one it cannot remove keeps its marker: the next run names it
+            self.in_place = True
+            with contextlib.suppress(FileNotFoundError):
+                (target / MARKER).unlink()
+            if mode is not None:  # the exact mode, once capsim need no longer write into the folder
+                os.chmod(target, mode)
+            if old is not None:
+                _clear(old)  # one it cannot remove keeps its marker: the next run names it
 
     def _keep_beside(self, staging: Path, why: OutputError, old: Path | None) -> OutputError:
         """Leave the target as it is (put back from ``old`` if it was set aside), move ``staging`` to

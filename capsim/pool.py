@@ -11,8 +11,8 @@ staffing plan's, a sweep's tasks, the charts drawn side by side) comes from :fun
   (:func:`interrupt_held`), and raises it once they are started.
 * **An interrupt stops the workers.** When the block using the pool ends with an exception (an
   interrupt, or a task's error), the work not started is cancelled, the workers are terminated
-  and waited for, and the exception goes on: the command line says in one line that nothing was
-  written and exits with status 130 (:func:`capsim.cli.interruption_said`).
+  and waited for, and the exception goes on: the command line says in one line what it leaves in
+  its output folder and exits with status 130 (:func:`capsim.cli.interruption_said`).
 * **A worker outlives no command.** Each worker exits once the command that started it is gone,
   even killed by SIGKILL, when no exit hook runs (:func:`orphan_guard`).
 """

@@ -1,9 +1,11 @@
 """One-at-a-time sensitivity: how much each input moves a metric.
 
-Each chosen parameter is set in turn to ``value × (1 − swing)`` and ``value × (1 + swing)``,
-everything else held at the scenario's values, and the scenario is run at both under the
-*same seed* as the unchanged (base) run. With common random numbers the replications of
-every run see the same arrivals and review-time draws wherever the change allows, so
+Each chosen parameter is set in turn to ``value × (1 − swing)`` and ``value × (1 + swing)``
+or, for an uncertain input the scenario declares (:mod:`capsim.uncertain_inputs`), to the ends
+of its declared central 95% (:func:`declared_range`: the range ``capsim uncertainty`` samples,
+so the two rankings are of the same ranges), everything else held at the scenario's values, and
+the scenario is run at both under the *same seed* as the unchanged (base) run. With common
+random numbers the replications of every run see the same arrivals and review-time draws wherever the change allows, so
 the difference between the low and the high run is the parameter's doing, not the luck of
 the draw — and a parameter that cannot matter (a tool that is switched off, a time-to-live
 that never binds) shows an effect of exactly zero.
@@ -11,16 +13,19 @@ that never binds) shows an effect of exactly zero.
 Parameters are dotted keys as ``--set`` takes them; a list element may be named
 (``workforce.analysts.headcount``, ``demand.reports.rate``). Values keep their unit:
 ``90s`` becomes ``72s`` and ``108s``, ``424047/year`` becomes ``339237.6/year`` and
-``508856.4/year``; a value the file did not write (a default) is written in seconds or per
-second. Whole numbers (headcount) are rounded, shares are kept within [0, 1], shrinkage
-below 1 and daily exposure caps within 24 h.
+``508856.4/year``; a value the file did not write (a default) is written per second, or as a
+duration in the largest unit that keeps it readable (:func:`capsim.units.format_duration`:
+``167.524d``); a declared uncertain input in the unit its distribution is written in
+(``125.891d``; a growth a year in percent, ``17.8905%``). Whole numbers (headcount) are rounded,
+shares are kept within [0, 1], shrinkage below 1 and daily exposure caps within 24 h.
 
 The table (``sensitivity.csv``) has one row per parameter, largest effect first:
 ``parameter``, ``base_value``, ``low_value``, ``high_value`` (as written), ``metric``, the
 metric's mean and 95% CI in the base, low and high runs, ``effect`` = high − low with the
-95% CI of the paired per-replication difference, and ``swing``, ``seed``, ``replications``.
+95% CI of the paired per-replication difference, ``swing``, ``seed``, ``replications``, and
+``varied_over``: ``±20%`` (the swing) or ``declared 95%`` (the input's declared range).
 
-Why it is one module (just over 400 lines): locating a key in the scenario, scaling it in
+Why it is one module (over 400 lines): locating a key in the scenario, scaling it in
 its own unit and running the low and high scenarios are one pipeline, and
 :func:`order_by_effect` ranks its table for the report and the tornado chart.
 """
@@ -40,6 +45,8 @@ import pandas as pd
 from pydantic import BaseModel, BeforeValidator
 
 from capsim import units
+from capsim.uncertain_inputs import Unknown, unknowns
+from capsim.uncertainty import LEVEL
 from capsim.metrics import metric_names, metric_range
 from capsim.results import mean_ci
 from capsim.scenario import (
@@ -60,9 +67,12 @@ COLUMNS = [
     "low_mean", "low_ci_low", "low_ci_high",
     "high_mean", "high_ci_low", "high_ci_high",
     "effect", "effect_ci_low", "effect_ci_high",
-    "swing", "seed", "replications",
+    "swing", "seed", "replications", "varied_over",
 ]
 """Columns of the sensitivity table, in order."""
+
+DECLARED = "declared 95%"
+"""``varied_over`` of a parameter run at the ends of its declared uncertain range (:func:`declared_range`)."""
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _WITH_UNIT = re.compile(rf"^\s*({_NUMBER})\s*(\S.*?)\s*$")
@@ -103,7 +113,7 @@ class Setting:
         if self.kind == "rate":
             return f"{_num(value)}/s"
         if self.kind == "duration":
-            return f"{_num(value)}s"
+            return units.format_duration(value)
         if self.kind == "daily_cap":
             return f"{_num(value / units.SECONDS_PER_HOUR)}h/day"
         return int(value) if self.integer else float(_num(value))
@@ -123,6 +133,20 @@ class Setting:
                 number = top - 1e-3 * (abs(top) or 1.0)
             number = min(number, top)
         return number
+
+
+def declared_range(unknown: Unknown, key: str) -> tuple[str, str, str]:
+    """The central value (the median: what the base run uses) and the ends of the central
+    :data:`~capsim.uncertainty.LEVEL` (95%) of an uncertain input's declared distribution, as
+    ``--set`` takes them at ``key``, in the unit its distribution is written in
+    (:meth:`~capsim.uncertain_inputs.Uncertain.unit`: ``209.4d``; a growth a year in percent)."""
+    unit, size = unknown.spec.unit(key)
+    suffix = "%" if unit.startswith("%") else unit
+
+    def text(value: float) -> str:
+        return f"{_num(value / size)}{suffix}"
+
+    return (text(unknown.spec.central()), text(unknown.value((1 - LEVEL) / 2)), text(unknown.value((1 + LEVEL) / 2)))
 
 
 def _num(x: float) -> str:
@@ -367,7 +391,10 @@ def sensitivity(
     seed = base.experiment.seed if seed is None else seed
     replications = base.experiment.replications if replications is None else replications
 
-    plans = [(s, s.scaled(1 - swing), s.scaled(1 + swing)) for s in settings]
+    declared = {key: u for u in unknowns(base.uncertain) for key in u.keys}
+    ranges = {s.key: declared_range(declared[s.key], s.key) for s in settings if s.key in declared}
+    plans = [(s, *(ranges[s.key][1:] if s.key in ranges else (s.scaled(1 - swing), s.scaled(1 + swing))))
+             for s in settings]
     scenarios: dict[str, Scenario] = {base.digest(): base}
     runs: list[tuple[Scenario, ...]] = []
     for s, low, high in plans:
@@ -397,8 +424,10 @@ def sensitivity(
         hm, hl, hh = mean_ci(hi.to_numpy(dtype=float), bounds=metric_range(metric))
         effect = hm - lm if math.isfinite(hm) and math.isfinite(lm) else float("nan")
         _, el, eh = mean_ci((hi - lo).to_numpy(dtype=float))
-        rows.append([s.key, str(_written(s)), str(low), str(high), metric, base_mean, base_low, base_high,
-                     lm, ll, lh, hm, hl, hh, effect, el, eh, swing, seed, replications])
+        written = ranges[s.key][0] if s.key in ranges else _written(s)
+        rows.append([s.key, str(written), str(low), str(high), metric, base_mean, base_low, base_high,
+                     lm, ll, lh, hm, hl, hh, effect, el, eh, swing, seed, replications,
+                     DECLARED if s.key in ranges else f"±{100 * swing:g}%"])
     return order_by_effect(pd.DataFrame(rows, columns=COLUMNS))
 
 

@@ -14,12 +14,17 @@ A tool's saving (victim-identification hours, review hours) is only half of what
   without the classifier; ``sla_<priority>_original`` (:mod:`capsim.metrics`) counts the
   items by their stream's priority, so comparisons can be made like with like.
 
+A sweep that sets a tool differently from one grid point to the next shows that tool's side
+effects beside its savings (:func:`varied_side_effects`), as a comparison does.
+
 Counts are of items arriving after the warm-up. Referrals are decided by a random draw
 against each rule's ``share``: what a flag kept back is therefore an *expected* count (each
 held-back item weighted by its rule's share), not a drawn one.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -35,6 +40,23 @@ from capsim.demand import FLAG_AI, FLAG_FLAGGED_SYNTHETIC, FLAGS
 from capsim.measured import Measured, whole_run
 from capsim.records import Replication
 from capsim.scenario import Scenario
+
+
+SHOWN_WITH_TOOL: dict[str, tuple[str, ...]] = {
+    "synthetic_detector": DETECTOR_METRICS,
+    "classifier": ("harmful_missed", "wait_mean_missed_harmful"),
+}
+"""Per tool (a section of ``tooling``): the metrics of its side effects a table of its savings
+shows beside them: the detector's lost and avoided referrals (expected counts), the harmful
+items the classifier does not flag (a count) and their mean wait (hours)."""
+
+
+def varied_side_effects(scenarios: Sequence[Scenario]) -> list[str]:
+    """The side effects (:data:`SHOWN_WITH_TOOL`) of each tool that ``scenarios`` (a sweep's grid
+    points) set differently: where recall or a false-positive rate changes, a table must show
+    what it costs beside what it saves."""
+    return [m for tool, metrics in SHOWN_WITH_TOOL.items()
+            if len({getattr(s.tooling, tool).model_dump_json() for s in scenarios}) > 1 for m in metrics]
 
 
 def side_effect_metrics(scenario: Scenario, rep: Replication, count: dict[str, int],

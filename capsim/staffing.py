@@ -1384,7 +1384,7 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
         runner.expect(replications - len(runner.cache.get((staffing, scenario.clock.horizon), [])))
         runner.outcomes(staffing, replications)  # the plan as made, on every replication
         plan.staffing = _realistic(staffing, baseline, member, now)
-        if plan.staffing != staffing:  # hires late: the plan as it can happen, on every replication
+        if plan.staffing != staffing:  # hires late or out of the warm-up: the plan as it can happen, on every replication
             runner.expect(replications)
             runner.outcomes(plan.staffing, replications)
         required = runner.required / replications
@@ -1816,20 +1816,22 @@ def _ideal_hire_by(period: Period, team: Team) -> dt.date:
 def _realistic(staffing: Staffing, baseline: int, team: Team, now: dt.date) -> Staffing:
     """The plan as it can happen: no seat beyond the ``baseline`` in post today starts before
     ``now`` (the plan's first day, when recruiting can begin) plus the hiring lead time; a seat
-    the plan has earlier starts then, and trains from then. With no lead time the first level
-    is in post from the run's start, the warm-up before ``now`` included (the warm-up stands for
-    the queue the plan starts with, at its own staff). Changes keep their order (none moves
-    before an earlier one); the same as ``staffing`` when no hire is late."""
+    the plan has earlier starts then, and trains from then. The warm-up before ``now`` runs with
+    the seats in post today (at most ``baseline``: it stands for the queue the plan starts with),
+    so the first level's seats above them are hires dated ``now`` at the earliest, even with no
+    lead time (a change on the run's first day when ``now`` is that day: still new analysts, not
+    ones in post). Changes keep their order (none moves before an earlier one); the same as
+    ``staffing`` when no seat starts early."""
     arrive = now + whole_days(team.hiring.lead_time)
     (start, first), *_ = staffing
-    steps = {start: first if first <= baseline or arrive <= now else baseline}
+    out: list[tuple[dt.date, int]] = [(start, min(first, baseline))]
+    steps: dict[dt.date, int] = {}
     when = start
     for d, h in staffing:
         when = max(d, when, arrive if h > baseline else d)
         steps[when] = h  # a later change on the same day replaces the earlier
-    out: list[tuple[dt.date, int]] = []
     for d, h in sorted(steps.items()):
-        if not out or h != out[-1][1]:
+        if h != out[-1][1]:
             out.append((d, h))
     return tuple(out)
 

@@ -12,7 +12,8 @@ Tasks run on local processes (``executor="local"``) or on a Dask cluster
 (``executor="dask"``: an existing scheduler, or a ``LocalCluster`` started on loopback).
 Each finished task is written at once to ``<out>/tasks/<point>-<replication>.json`` (atomically:
 temporary file, then ``os.replace``), so an interrupted sweep loses only the tasks in flight:
-running the same sweep again skips every task whose file is there. The folder must be new,
+running the same sweep again skips every task whose file is there. A write that fails (a full
+disk) ends it the same way, in one message saying so (:func:`_writing`). The folder must be new,
 empty or an earlier run's of this very sweep, and is locked while the sweep runs (:mod:`capsim.output`).
 Like every other output, it lists each file capsim wrote, with its SHA-256, in ``.capsim-files``
 (:mod:`capsim.written_files`; each file is listed just before it is written, its earlier content
@@ -613,6 +614,20 @@ def _check_written(folder: Path) -> None:
                          "wrote there; else choose another folder with --out")
 
 
+@contextlib.contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    """Turn a failure to write into the sweep folder ``folder`` once its tasks have begun (a full
+    disk, say) into a :class:`SweepError` that says so and how to go on: every file is written
+    atomically (:func:`write_atomic`, or in a staging folder), so none is left half-written, and
+    the finished tasks are kept for the same command to take up again."""
+    try:
+        yield
+    except OSError as err:
+        raise SweepError(f"{folder}: cannot write the output there ({err.strerror or err}); the finished tasks are "
+                         f"kept in {folder}/{TASKS}: free some space (or fix the cause) and run the same command "
+                         "again to finish") from None
+
+
 def _kept(folder: Path) -> list[Path]:
     """Every file an earlier run of the sweep wrote in ``folder`` (its manifest, tasks, tables, report
     and charts), but the list of files and a desktop's cache files: all capsim's and regular files
@@ -923,8 +938,9 @@ def sweep(
     manifest says ``complete``.
 
     Raises :class:`SweepError` for bad input or a folder it may not use (before any task runs, or
-    anything in the folder is touched) and :class:`SweepFailed` if any task raised (after every
-    other task has run and been written).
+    anything in the folder is touched) or for a file it could not write once tasks have begun (a
+    full disk: :func:`_writing`), and :class:`SweepFailed` if any task raised (after every other
+    task has run and been written).
     """
     check_options(executor, workers, scheduler)
     if out is None:
@@ -965,7 +981,8 @@ def sweep(
                           "metrics": outcome["metrics"], "run": outcome["run"],
                           **({key: outcome[key] for key in ("periods", "period_measures") if key in outcome})}
                 text = _dump(record)
-                listing.write(task_path(folder, point, replication).relative_to(folder).as_posix(), text)
+                with _writing(folder):
+                    listing.write(task_path(folder, point, replication).relative_to(folder).as_posix(), text)
                 records[(point, replication)] = json.loads(text)
                 if progress:
                     progress(len(records), plan.total)
@@ -982,27 +999,28 @@ def sweep(
             failures.sort(key=lambda f: (f.point, f.replication))
             status = "failed" if failures else "complete"
             final = _manifest(plan, executor, workers, connection, started, clock, reused, ran, failures, status)
-            if failures:
-                listing.remove_unwritten()  # an earlier run's tables and report, of another design than this one's
-                listing.write(MANIFEST_FILE, _dump(final))
+            with _writing(folder):
+                if failures:
+                    listing.remove_unwritten()  # an earlier run's tables and report, of another design than this one's
+                    listing.write(MANIFEST_FILE, _dump(final))
+                    listing.close()
+                    raise SweepFailed(failures, folder, plan.total)
+                summary, per_replication = build_tables(plan, records)
+                listing.write(SUMMARY_FILE, table_text(summary))
+                listing.write(REPLICATIONS_FILE, table_text(per_replication))
+                result = SweepResult(plan, folder, summary, per_replication, ran, reused, final,
+                                     period_table(plan, records) if plan.periods else pd.DataFrame())
+                if finish is not None:  # a staging folder named as a temporary: a kill leaves it to the next run to remove
+                    staging = Path(tempfile.mkdtemp(prefix=".finish.capsim-", suffix=".tmp", dir=folder))
+                    try:
+                        final.update(finish(result, staging))
+                        listing.adopt(staging)
+                    finally:
+                        shutil.rmtree(staging, ignore_errors=True)
+                listing.remove_unwritten()
+                final["wall_seconds"] = round(time.perf_counter() - clock, 3)
+                listing.write(MANIFEST_FILE, _dump(final))  # last: complete only once everything is written
                 listing.close()
-                raise SweepFailed(failures, folder, plan.total)
-            summary, per_replication = build_tables(plan, records)
-            listing.write(SUMMARY_FILE, table_text(summary))
-            listing.write(REPLICATIONS_FILE, table_text(per_replication))
-            result = SweepResult(plan, folder, summary, per_replication, ran, reused, final,
-                                 period_table(plan, records) if plan.periods else pd.DataFrame())
-            if finish is not None:  # a staging folder named as a temporary: a kill leaves it to the next run to remove
-                staging = Path(tempfile.mkdtemp(prefix=".finish.capsim-", suffix=".tmp", dir=folder))
-                try:
-                    final.update(finish(result, staging))
-                    listing.adopt(staging)
-                finally:
-                    shutil.rmtree(staging, ignore_errors=True)
-            listing.remove_unwritten()
-            final["wall_seconds"] = round(time.perf_counter() - clock, 3)
-            listing.write(MANIFEST_FILE, _dump(final))  # last: complete only once everything is written
-            listing.close()
     finally:
         if connection is not None:
             connection.close()

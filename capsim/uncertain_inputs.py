@@ -178,9 +178,19 @@ class Uncertain(BaseModel):
         return {"uniform": stats.uniform, "normal": stats.norm}[self.dist](loc=loc, scale=scale)
 
     def text(self, value: float) -> str:
-        """``value`` (SI units) written as a scenario would write it: ``"1.2e+07s"``, ``"0.004/s"``, ``"0.3"``."""
-        number = repr(float(value))
-        return {"duration": f"{number}s", "rate": f"{number}/s"}.get(self.kind, number)
+        """``value`` (SI units) written as a scenario would write it, exactly (its parser gives back
+        these very bits): in the unit its distribution is written in (:meth:`unit`) where that reads
+        back exactly, ``"167.52442647916667d"``, ``"370.25/day"``, else in SI units,
+        ``"14474110.447806s"``, ``"0.004/s"``; a plain number as it is: ``"0.3"``."""
+        number = float(value)
+        if not self.kind:
+            return repr(number)
+        parse = units.parse_duration if self.kind == "duration" else units.parse_rate
+        unit, size = self.unit()
+        readable = f"{number / size!r}{unit}"
+        if parse(readable) == number:
+            return readable
+        return f"{number!r}s" if self.kind == "duration" else f"{number!r}/s"
 
     def unit(self, key: str = "") -> tuple[str, float]:
         """The unit its parameters are written in and its size in SI units: ``("d", 86400.0)`` for

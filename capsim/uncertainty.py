@@ -448,6 +448,9 @@ def inputs_shown(inputs: Sequence[Unknown]) -> pd.DataFrame:
 NOT_NAMED = {"negligible": "the inputs barely move it",
              "unclear": "too few parameter sets to tell it from Monte Carlo noise"}
 """Why no input is named for a metric (:func:`why_no_input_named`), in the words of a table cell."""
+FLAT_OUT = "not because the demand is known but because the staff could do no more"
+"""Why the inputs barely move the FTE of review work of a year whose backlog grew: the staff
+worked flat out, so what they did is their limit (after :data:`NOT_NAMED`'s "the inputs barely move it")."""
 
 
 def why_no_input_named(row: pd.Series) -> str:

@@ -16,7 +16,10 @@ Each kind of number has one rule here:
 - money: :func:`money` (in titles: GBP 1.2 million) and :func:`fmt` (in findings: £93,000);
 - a metric's value: :func:`value_text` (titles) and :func:`fmt` (findings, to match summary.csv);
 - differences: :func:`signed` (a true minus sign; shares in percentage points);
-- intervals: :func:`interval` (``95% CI a to b``, clipped to the metric's range).
+- intervals: :func:`interval` (``95% CI a to b``, clipped to the metric's range);
+- spreads: :func:`plus_minus` (``1,234 ± 56``; a share's in points: ``31.5% ± 4.7 points``).
+
+Names are listed by :func:`and_list` ("analysts, graders and victim_id").
 
 Items and SLAs are named by :func:`items_words` and :func:`sla_words` ("urgent reports within
 24 h"), deadlines written by :func:`duration_text` with :func:`plain_number` and
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from capsim.metric_names import BACKLOG_WORDS, backlog_words, items_words, referrals_only, sla_words
@@ -58,6 +62,12 @@ def how_many(n: int, noun: str, plural: str | None = None) -> str:
     """A count and its noun in the right number: "1 input", "3 inputs" (``plural`` for a noun
     that does not take an s)."""
     return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def and_list(names: Sequence[str]) -> str:
+    """Names joined as a sentence lists them: "base", "base and growth-low", "analysts, graders
+    and victim_id"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def whose_analysts(scenario: Any, starts_sentence: bool = False) -> str:
@@ -197,7 +207,8 @@ METRIC_LABELS: dict[str, str] = {
     "referrals_lost_real": "Expected real referrals lost to false positives",
     "referrals_avoided_synthetic": "Expected synthetic referrals avoided",
     "synthetic_referred": "Synthetic items referred on",
-    "harmful_missed": "Harmful items the classifier missed",
+    "harmful_missed": "Harmful items the classifier did not flag (assessed later)",
+    "wait_mean_missed_harmful": "Mean wait of harmful items the classifier did not flag (h)",
     "reprioritised": "Items the classifier moved to another queue",
     "victim_id_hours": "Victim-identification hours",
     "victim_id_hours_on_synthetic": "Victim-identification hours on synthetic items",
@@ -362,6 +373,19 @@ def signed(value: float, share: bool = False, ref: float | None = None) -> str:
     if float(text.replace(",", "")) == 0:  # smaller than four decimals of a point: say so, unsigned
         return "0"
     return text.replace("-", MINUS)
+
+
+def plus_minus(metric: str, value: float, spread: float, currency: str = "GBP") -> str:
+    """A metric's value with a spread around it (a standard error, a half-width), as :func:`fmt`
+    writes the value: "1,234 ± 56"; a share's spread in percentage points, as :func:`signed` writes
+    a share's difference (a spread of a share is a difference of shares, not a share of it):
+    "31.5% ± 4.7 points"; "n/a" for a spread that is not known."""
+    text = fmt(metric, value, currency)
+    if not math.isfinite(spread):
+        return f"{text} ± n/a"
+    if is_share(metric):
+        return f"{text} ± {signed(spread, share=True).removeprefix('+')} points"
+    return f"{text} ± {fmt(metric, spread, currency, ref=value)}"
 
 
 def difference_text(metric: str, value: float) -> str:

@@ -40,7 +40,7 @@ def test_title_judges_the_referral_sla_at_its_team(understaffed):
     assert "n/a" not in title
     assert ("High-priority referrals at team investigation assessed within 14 d: 82% in 2024 (29 Jan–31 Dec) "
             "to 66% in 2025; the 90% target is first missed in 2024 (29 Jan–31 Dec)") in title
-    assert "the 14 analysts of team investigation" in title  # the staff the level holds for
+    assert "the 14 analysts (team investigation)" in title  # the staff the level holds for
 
 
 def test_legend_names_the_team(understaffed):

@@ -184,13 +184,13 @@ def test_a_tools_saving_and_side_effect_carry_their_intervals_in_the_chart_title
                            "diff_ci_high": hi if name == "detector" else 0.0, "note": ""}
                           for name in ("base", "detector") for m, d, lo, hi in rows])
     title = _comparison_finding(table, ["base", "detector"], "victim_id_hours")
-    assert title == ("detector saves 664 (529–830) victim-identification hours, but 675 (667–685) real-victim "
+    assert title == ("detector: 664 (529–830) fewer victim-identification hours, but 675 (667–685) real-victim "
                      "referrals are lost to its false positives; 1 (1–2) synthetic referral avoided (paired means, 95% CIs)")
     missed = table.iloc[[0, 3]].assign(metric="harmful_missed", diff=[0.0, 119_520.0],
                                        diff_ci_low=[0.0, 119_000.0], diff_ci_high=[0.0, 121_000.0])
     title = _comparison_finding(missed, ["base", "detector"], "harmful_missed")
-    assert title == ("detector: the classifier misses 120,000 harmful items, which then wait behind every item "
-                     "it flags (paired mean)")  # its interval rounds to one value: no "95% CI" without one
+    assert title == ("detector: the classifier does not flag 120,000 harmful items (paired mean); they are still "
+                     "assessed, later, waiting behind every item it flags")  # its interval rounds to one value: no "95% CI"
 
 
 def test_comparison_panel_titles_stay_inside_the_chart(pair):

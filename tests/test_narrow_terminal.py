@@ -17,6 +17,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import capsim.cli as cli
+from capsim import words
 from capsim.cli import format_value, with_ci
 
 SHORT = ["--set", "clock.horizon=30d", "-r", "2"]
@@ -113,9 +114,12 @@ def test_sensitivity_keeps_parameter_names_whole(tmp_path, monkeypatch):
     cells = "".join(line.split("│")[1].strip() for line in table_lines(text) if line.startswith("│"))
     assert all(key in cells for key in keys), cells
     table = pd.read_csv(tmp_path / "s" / "sensitivity.csv")
-    for row in table.itertuples():
-        for value in (row.low_mean, row.high_mean, row.effect, row.effect_ci_low, row.effect_ci_high):
-            assert on_a_line(format_value(value), text), (format_value(value), text)
+    for row in table.itertuples():  # a share in percent, its effect in points (capsim.words)
+        shown = [words.fmt(row.metric, row.low_mean), words.fmt(row.metric, row.high_mean)] + [
+            words.signed(value, words.is_share(row.metric), row.effect)
+            for value in (row.effect, row.effect_ci_low, row.effect_ci_high)]
+        for value in shown:
+            assert on_a_line(value, text), (value, text)
 
 
 def test_the_staffing_plan_shows_every_column(tmp_path, monkeypatch):

@@ -179,7 +179,7 @@ def test_a_count_interval_crossing_zero_reads_with_a_minus_sign():
                            "diff_ci_high": hi if name == "detector" else 0.0, "note": ""}
                           for name in ("base", "detector") for m, d, lo, hi in rows])
     title = _comparison_finding(table, ["base", "detector"], "victim_id_hours")
-    assert title.startswith(f"detector saves 55 ({MINUS}4–115) victim-identification hours"), title
+    assert title.startswith(f"detector: 55 ({MINUS}4–115) fewer victim-identification hours"), title
     assert not re.search(r"-\d", title)  # no number with a hyphen for its sign
 
 

@@ -5,12 +5,18 @@ Safety trial 8: a file the user added to ``--out`` while a run was going was del
 0755 with the user's group; a set-aside folder that could not be removed whole lost its marker
 and was then called "not capsim's" on every run. Each test changes the folder between the start
 and the swap through a hook (a function capsim calls in between), never by timing.
+
+Later trials: Ctrl-C once the output was in place still said "nothing written"; a read-only
+folder (for anyone but root) was refused only at the swap, after the whole simulation. Ctrl-C is
+pressed through a hook too; a folder is made read-only by making the system say so
+(``os.access``), as root writes past permission bits.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -279,3 +285,119 @@ def test_a_previous_output_that_cannot_be_put_back_is_named(place, monkeypatch):
     assert snapshot(aside[0] / "previous") == earlier and (place / "q1" / "project.txt").is_file()
     refused(result, "q1: ", "Input/output error", f"is in {aside[0].name}/previous")
     assert str(place) not in result.stderr
+
+
+# --------------------------------------------------------------------------- Ctrl-C: what it leaves, said truly
+
+
+def ctrl_c(*args, **kwargs) -> None:
+    """Ctrl-C, pressed as capsim calls this."""
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(("when", "said"), [
+    ("before-the-swap", "interrupted: nothing written to q1\n"),
+    ("as-the-summary-prints", "interrupted; the output in q1 is complete: it was written before the interrupt\n"),
+])
+def test_ctrl_c_says_whether_the_output_was_written(place, monkeypatch, when, said):
+    """Safety trial: Ctrl-C while the terminal summary printed, the new output already in place,
+    still said "nothing written"; before the swap that is true, and the earlier output is kept."""
+    assert run("q1").exit_code == 0
+    earlier = snapshot(place / "q1")
+    if when == "before-the-swap":
+        after_the_simulation(monkeypatch, ctrl_c)
+    else:
+        monkeypatch.setattr("capsim.cli.print_headline", ctrl_c)
+    result = run("q1", "--seed", "5")
+    assert result.exit_code != 0 and result.stderr.startswith(said), result.stderr
+    if when == "before-the-swap":
+        assert snapshot(place / "q1") == earlier
+    else:
+        assert is_complete_output(place / "q1", seed=5)
+    assert leftovers(place) == []
+
+
+def test_ctrl_c_in_the_instant_the_output_moves_in_leaves_it_complete_and_tidy(place, monkeypatch):
+    """Ctrl-C just after the rename that puts the output in place was raised at once: capsim tried
+    to put the previous output back over the new one, failed, left it set aside unmarked for ever,
+    left its staging marker in the new output (so that the next run refused the folder as holding
+    a file capsim did not write) and said "nothing written". It is held back until the swap is done."""
+    assert run("q1").exit_code == 0
+    real = os.rename
+
+    def rename_then_ctrl_c(source, destination, *args, **kwargs):
+        real(source, destination, *args, **kwargs)
+        if ".q1.partial-" in str(source) and Path(destination).name == "q1":
+            signal.raise_signal(signal.SIGINT)  # as Ctrl-C does, handled by Python's own handler
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "rename", rename_then_ctrl_c)
+        result = run("q1", "--seed", "5")
+    assert result.exit_code != 0 and result.stderr.startswith("interrupted; the output in q1 is complete"), result.stderr
+    assert is_complete_output(place / "q1", seed=5) and not (place / "q1" / output.MARKER).exists()
+    assert leftovers(place) == []
+    assert run("q1", "--seed", "6").exit_code == 0  # capsim's own output: replaced as ever
+
+
+def test_ctrl_c_once_a_sweep_is_complete_says_so(place, monkeypatch):
+    """Not "run the same command again to finish": the sweep is finished."""
+    monkeypatch.setattr("capsim.cli.capsim_table", ctrl_c)  # as the table of grid points prints
+    result = invoke("sweep", "tiny.yaml", "--grid", "workforce.analysts.headcount=1,2", "-r", "2", "-w", "1",
+                    "--out", "swept")
+    assert result.stderr.startswith("interrupted; the output in swept is complete"), result.stderr
+    assert json.loads((place / "swept" / "manifest.json").read_text())["sweep"]["status"] == "complete"
+
+
+# --------------------------------------------------------------------------- a folder capsim may not write in
+
+
+def denied(monkeypatch, folder: Path) -> None:
+    """Make the system say this process may not write in ``folder``, as it says to a user without
+    write permission there (the tests run as root, whom permission bits do not stop)."""
+    real, refused_to = os.access, folder.resolve()
+
+    def access(path, mode, *args, **kwargs) -> bool:
+        return not (mode & os.W_OK and Path(path).resolve() == refused_to) and real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+
+
+def simulating(*args, **kwargs) -> None:
+    """Stands for the simulation, which a refused command never reaches."""
+    pytest.fail("capsim simulated before refusing a folder it may not write in")
+
+
+@pytest.mark.parametrize(("out", "made", "read_only", "said"), [
+    ("q1", "earlier-output", "q1", "q1: you may not write in this folder"),
+    ("q1", "empty", "q1", "q1: you may not write in this folder"),
+    ("ro/q1", "", "ro", "ro/q1: you may not write in ro, above it"),
+    ("ro/a/b/q1", "", "ro", "ro/a/b/q1: you may not write in ro, above it"),
+    ("q1", "", ".", "q1: you may not write in the current folder, above it"),
+], ids=["earlier-output", "empty-folder", "folder-above", "folders-to-make", "current-folder"])
+def test_a_folder_capsim_may_not_write_in_is_refused_before_any_work(place, monkeypatch, out, made, read_only, said):
+    """Safety trial: a read-only --out folder (for anyone but root) failed only at the swap, after
+    the whole simulation. The rule the swap needs (write permission in the folder above, where
+    the staging folder goes, and in a folder there already, which is moved aside) is checked first."""
+    (place / "ro").mkdir()
+    if made == "earlier-output":
+        assert run(out).exit_code == 0
+    elif made == "empty":
+        (place / out).mkdir()
+    before = snapshot(place)
+    denied(monkeypatch, place / read_only)
+    monkeypatch.setattr("capsim.cli.run_with_progress", simulating)
+    refused(run(out), said, "(its permissions, or a read-only disk)", "make it writable, or choose another folder "
+            "with --out")
+    assert snapshot(place) == before
+
+
+def test_a_sweep_folder_capsim_may_not_write_in_is_refused_before_any_task(place, monkeypatch):
+    """A sweep writes into its folder: its tasks and tables go there, and a third replication has
+    tasks to run."""
+    grid = ("--grid", "workforce.analysts.headcount=1,2", "-w", "1")
+    assert invoke("sweep", "tiny.yaml", *grid, "-r", "2", "--out", "swept").exit_code == 0
+    before = snapshot(place)
+    denied(monkeypatch, place / "swept")
+    monkeypatch.setattr("capsim.sweep.run_task", simulating)
+    refused(invoke("sweep", "tiny.yaml", *grid, "-r", "3", "--out", "swept"), "swept: you may not write in this folder")
+    assert snapshot(place) == before

@@ -5,7 +5,8 @@ folder is capsim's only while it carries its list of files (``.capsim-files``) a
 else: a user's folder that merely looks like an older sweep, a file capsim wrote that the user
 changed, or a page or chart folder replaced by a link is refused and left as it is, byte for byte.
 An uncertainty run's tables, page and charts are written under the sweep's lock and listed like
-every other file, and its manifest says ``complete`` only once they are all in place.
+every other file, and its manifest says ``complete`` only once they are all in place. A write
+that fails (a full disk) is one message, leaves no file half-written and keeps every finished task.
 """
 
 from __future__ import annotations
@@ -260,3 +261,55 @@ def test_an_older_capsims_folder_is_refused_for_its_missing_list_not_as_another_
     refused(invoke("sweep", "tiny.yaml", "--grid", "workforce.analysts.headcount=3,4", "-r", "2", "-w", "1",
                    "--out", "swept"), "swept: holds a capsim output without its list of files", "--out")
     assert snapshot(folder) == before
+
+
+# --------------------------------------------------------------------------- a full disk
+
+
+def page_on_a_full_disk(*args, **kwargs) -> None:
+    """The uncertainty page and its charts, written on a disk with no room left."""
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize(("command", "name", "nth"), [
+    ("sweep", "tasks/1-1.json", 1),  # the last task's result
+    ("sweep", "sweep_summary.csv", 1),
+    ("sweep", "sweep_replications.csv", 1),
+    ("sweep", "manifest.json", 2),  # the last one, which says "complete"
+    ("sweep", written_files.FILES, 2),  # the list written afresh, last of all
+    ("uncertainty", "uncertainty.html", 1),  # the page and its charts, made in the sweep's last step
+    ("uncertainty", "manifest.json", 2),
+])
+def test_a_full_disk_at_any_write_of_a_sweep_is_one_message_and_the_same_command_finishes_it(
+        place, monkeypatch, command, name, nth):
+    """Safety trial: a full disk at the sweep's last manifest surfaced as a Python traceback. Each
+    write that fails ends the command with one line naming the folder, the cause and how to go on;
+    no file is half-written, and the same command run again keeps every finished task."""
+    args = ["unknown.yaml", *UNCERTAINTY] if command == "uncertainty" else ["tiny.yaml", *SWEEP]
+    write_atomic, seen = sweep.write_atomic, []
+
+    def full(path: Path, data: str | bytes) -> None:
+        seen.extend([path] if path == Path("out", name) else [])
+        if len(seen) == nth and path == Path("out", name):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write_atomic(path, data)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sweep, "write_atomic", full)
+        if name == "uncertainty.html":
+            import capsim.report.uncertainty as page
+
+            patched.setattr(page, "write_uncertainty_report", page_on_a_full_disk)
+        result = invoke(command, *args, "--out", "out")
+    refused(result, "out: cannot write the output there (No space left on device)", "finished tasks are kept in "
+            "out/tasks", "run the same command again to finish")
+    assert str(place) not in result.stderr
+    folder = place / "out"
+    assert json.loads((folder / "manifest.json").read_text())["sweep"]["status"] in ("running", "complete")
+    assert [p.name for p in folder.rglob("*") if p.name.endswith(".tmp")] == []  # no temporary file nor staging left
+    assert written_files.not_written(folder) == []
+    done = invoke(command, *args, "--out", "out")
+    assert done.exit_code == 0, done.output
+    manifest = json.loads((folder / "manifest.json").read_text())["sweep"]
+    assert manifest["status"] == "complete" and manifest["tasks_run"] == (1 if name.startswith("tasks/") else 0)
+    assert written_files.not_written(folder) == []

@@ -25,7 +25,7 @@ from capsim.scenario import load_scenario
 from capsim.staffing import with_changes
 
 GROWTH = "scenarios/growth-central.yaml"
-HELD = "the 25 analysts the scenario holds constant (no posts added)"
+HELD = "the 25 analysts (team analysts) the scenario holds constant (no posts added)"
 
 
 def _result(scenario, shares: dict[str, float]) -> SimpleNamespace:
@@ -93,7 +93,7 @@ def test_the_findings_say_when_the_scenario_plans_changes_of_staff():
     s = load_scenario(GROWTH)
     planned = with_changes(s, 0, [(s.clock.start, 25), (dt.date(2028, 4, 1), 30)])
     rise = year_findings(_result(planned, _falling(planned)))[0]
-    assert "with the analysts the scenario plans (25 at the start, then 30 from 1 Apr 2028)." in rise, rise
+    assert "with the analysts (team analysts) the scenario plans (25 at the start, then 30 from 1 Apr 2028)." in rise, rise
     assert "holds constant" not in rise
 
 

@@ -192,10 +192,10 @@ def test_findings_name_the_span_of_their_whole_run_waits_and_each_teams_wait():
 def test_the_what_if_staff_is_the_solvers_plan_not_the_scenarios():
     s = bundled("growth-central")
     planned = with_changes(s, 0, [(s.clock.start, 25), (s.clock.start.replace(year=2028, month=4, day=1), 30)])
-    assert staff_words(planned, ["analysts"]).startswith("the analysts the scenario plans (25 at the start")
+    assert staff_words(planned, ["analysts"]).startswith("the analysts (team analysts) the scenario plans (25 at the start")
     replayed = planned.with_override("plan: workforce.analysts headcount 25, 30 from 2028-04-01 (--what-it-takes)")
-    assert staff_words(replayed, ["analysts"]) == ("the analysts capsim's staffing plan sets (25 at the start, then "
-                                                   "30 from 1 Apr 2028)")
+    assert staff_words(replayed, ["analysts"]) == ("the analysts (team analysts) capsim's staffing plan sets (25 at the "
+                                                   "start, then 30 from 1 Apr 2028)")
 
 
 def test_the_backlogs_capacity_panel_has_no_colour_of_the_legend_above():

@@ -91,7 +91,7 @@ def test_a_cost_that_nothing_moves_is_worded_one_way_in_findings_and_tables():
     year.insert(0, "period", "2028")
     year["driver"], year["driver_share"] = "", math.nan
     assert year_findings(year, scenario)[0] == whole[0].replace("tools):", "tools), 2028:")
-    assert driver_text(next(year.itertuples())) == f"none: {SAME_IN_EVERY_RUN}"
+    assert driver_text(next(year.itertuples()), year) == f"none: {SAME_IN_EVERY_RUN}"
     assert f"<td>none: {SAME_IN_EVERY_RUN}</td>" in year_table_html(year, scenario)
 
 

@@ -12,7 +12,7 @@ from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import replications_in
-from capsim.charts.style import MUTED, OKABE_ITO, apply_style, new_figure, styled
+from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.staff_notes import roster_words
 from capsim.units import SECONDS_PER_HOUR
@@ -79,8 +79,9 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
 
     note = _capacity_note(scenario, team)
     note_lines = note.count("\n") + 1
+    legend_rows = -(-(3 + (window > 1) + len(per_team)) // 4)  # the bands, the median, the step's line, the teams
     with styled():
-        fig = new_figure(6.6 + 0.25 * (note_lines - 1))
+        fig = new_figure(6.6 + 0.25 * (note_lines - 1) + 0.3 * legend_rows)  # the legend above: the panel keeps its height
         grid = fig.add_gridspec(2, 1, height_ratios=[3.2, 1 + 0.3 * (note_lines - 1)])
         ax = fig.add_subplot(grid[0])
         cap = fig.add_subplot(grid[1], sharex=ax)
@@ -97,16 +98,14 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
             ax.plot(x, line, color=team_colours[i % len(team_colours)], linewidth=1.4, linestyle=(0, (4, 2)),
                     label=f"{name} (median)")
         ax.set_ylabel("Items waiting")
-        entries = 3 + (window > 1) + len(per_team)
-        rows_of_legend = -(-entries // 4)
-        ax.set_ylim(bottom=0, top=max(1.0, float(np.nanmax([np.nanmax(q[4]), np.nanmax(raw_median)])))
-                    * (1.12 + 0.1 * rows_of_legend))
+        ax.set_ylim(bottom=0, top=max(1.0, float(np.nanmax([np.nanmax(q[4]), np.nanmax(raw_median)]))) * 1.05)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ax.legend(loc="upper left", ncols=min(entries, 4), fontsize=11, handlelength=1.6, columnspacing=1.2)
         what = f"team {team}" if team else "all teams"
         measure = (f"averaged over each {'7 days' if window > 1 else step_words} (exact)" if averaged else
                    f"sampled at the end of each {step_words}" + (", then 7-day averages" if window > 1 else ""))
         ax.set_title(f"Items waiting ({what}), {measure}; {reps} replications", loc="left", fontsize=12, color=MUTED)
+        handles, labels = ax.get_legend_handles_labels()  # above the panel and its title: never over a line
+        legend_above(ax, handles, labels, ncols=min(len(labels), 4))
         ax.tick_params(labelbottom=False)
         finite_duty = hours_per_day.to_numpy(dtype=float)
         cap.plot(duty_x, finite_duty, color=MUTED, linewidth=1.8,  # grey: no team's or band's colour above

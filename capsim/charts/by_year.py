@@ -28,7 +28,7 @@ from capsim.charts.style import (MUTED, OKABE_ITO, PALETTE, apply_style, footer_
                                  title_height)
 from capsim.periods import calendar_periods
 from capsim.units import SECONDS_PER_DAY
-from capsim.words import count_words, duration_text, items_words, percent, referrals_only
+from capsim.words import and_list, count_words, duration_text, how_many, items_words, percent, referrals_only
 from capsim.workforce import seat_steps
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -119,21 +119,23 @@ def staff_words(scenario: Scenario, teams: list[str]) -> str:
     planned changes "the analysts the scenario plans (10 at the start, then 11 from 1 Sep 2027)", or where
     those changes are a staffing plan replayed into it (its ``plan:`` override: ``capsim staff``'s, a
     grant's, the report's what-if run) "the analysts capsim's staffing plan sets (...)".
-    Heads (seats), not FTE; a team other than one named analysts is named ("12 analysts of team
-    graders"); "" for no team."""
+    Heads (seats), not FTE. Each team is named in brackets unless the scenario's one team is called
+    analysts, and the word analysts is said once: "the 13 analysts (team analysts) and 12 (team
+    graders) the scenario holds constant (no posts added)", never "13 analysts and 12 analysts of
+    team graders" (read as all the scenario's analysts and then more); "" for no team."""
     constant, planned = [], []
     for team in teams:
         initial, steps = seat_steps(next(t for t in scenario.workforce if t.team == team), scenario.clock)
-        of = "" if team == "analysts" else f" of team {team}"
+        named = "" if [t.team for t in scenario.workforce] == ["analysts"] else f" (team {team})"
         if not steps:
-            constant.append(f"{initial:,} analysts{of}")
+            constant.append(f"{how_many(initial, 'analyst') if not constant else f'{initial:,}'}{named}")
             continue
         changes = ", ".join(f"{heads:,} from {scenario.clock.start + dt.timedelta(seconds=t):%-d %b %Y}"
                             for t, heads in steps)
         by = ("capsim's staffing plan sets" if any(o.startswith(f"plan: workforce.{team} ") for o in scenario.overrides)
               else "the scenario plans")  # a plan replayed into the scenario is the solver's, not the file's
-        planned.append(f"the analysts{of} {by} ({initial:,} at the start, then {changes})")
-    held = [f"the {' and '.join(constant)} the scenario holds constant (no posts added)"] if constant else []
+        planned.append(f"the analysts{named} {by} ({initial:,} at the start, then {changes})")
+    held = [f"the {and_list(constant)} the scenario holds constant (no posts added)"] if constant else []
     return " and ".join(held + planned)
 
 

@@ -21,7 +21,8 @@ from capsim.metric_names import metric_range
 from capsim.scenario import Scenario, step_into
 from capsim.side_effects import DETECTOR_METRICS, SIDE_EFFECT_DESCRIPTIONS
 from capsim.sources import figure_origin, short_org
-from capsim.words import count_words, difference_text, is_share, metric_label, percent, plain_number, value_text
+from capsim.words import (count_words, difference_text, is_share, metric_label, percent, plain_number, value_text,
+                          wait_words)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -55,7 +56,7 @@ def default_comparison_metrics(results: Sequence[SimulationResult]) -> list[str]
     from capsim.compare import definition_notes, like_for_like
 
     names = list(COMPARE_METRICS)
-    notes = definition_notes(list(results))
+    notes = definition_notes([r.scenario for r in results])
     slas = [f"{m}_original" if m in notes else m for m in results[0].summary.metric
             if m.startswith("sla_") and not m.endswith("_original") and m.count("_") == 1]
     at = names.index("time_to_assessment_p90") + 1
@@ -113,7 +114,7 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
     first = names[0]
     colours = scenario_colours(names)
     lead = metrics[0]
-    title = _comparison_finding(table, names, lead)
+    title = _comparison_finding(table, names, lead, results)
     spans = {measured_span(r.scenario) for r in results}  # a whole run of several years: say which
     if len(spans) == 1 and (span := spans.pop()):
         title += f", {span}"
@@ -174,8 +175,12 @@ def panel_label(metric: str, scenario: Scenario, shown: Sequence[str]) -> str:
     """The title of ``metric``'s panel: its label (:func:`metric_label`). A count of
     :data:`EXPECTED_FALL` shown beside all the expected counts that predict its fall (each in
     ``shown``) says it is drawn, and that the two agree only up to chance: a fall of 0 beside
-    "1 synthetic referral avoided" is then no contradiction."""
+    "1 synthetic referral avoided" is then no contradiction. Harmful items a classifier did not
+    flag are said to be still assessed, later."""
     label = metric_label(metric, scenario)
+    if metric == "harmful_missed":  # not flagged, not unreviewed: the title gives their wait
+        expire = " unless they expire" if any(st.ttl is not None for st in scenario.demand) else ""
+        return f"{label}: not flagged, still assessed later{expire}"
     expected = EXPECTED_FALL.get(metric)
     if expected is None or not set(expected) <= set(shown):
         return label
@@ -277,8 +282,9 @@ def _symmetric(values: np.ndarray) -> tuple[float, float]:
     return -span, span
 
 
-def _comparison_finding(table: pd.DataFrame, names: list[str], lead: str) -> str:
-    side = _side_effect_finding(table, names)
+def _comparison_finding(table: pd.DataFrame, names: list[str], lead: str,
+                        results: Sequence[SimulationResult] | None = None) -> str:
+    side = _side_effect_finding(table, names, results)
     if side:
         return side
     label = metric_label(lead)
@@ -299,14 +305,23 @@ def _comparison_finding(table: pd.DataFrame, names: list[str], lead: str) -> str
             f"(paired 95% CI {difference_text(lead, lo)} to {difference_text(lead, hi)})")
 
 
-def _side_effect_finding(table: pd.DataFrame, names: list[str]) -> str | None:
+def _side_effect_finding(table: pd.DataFrame, names: list[str],
+                         results: Sequence[SimulationResult] | None = None) -> str | None:
     """With two runs where the second's tool has a side effect (:func:`headline_tool`), the title
     names the saving and the side effect together (paired means): a tool's saving never stands
-    alone. :func:`comparison` adds the tool's settings it follows from (:func:`tool_assumptions`)."""
+    alone. :func:`comparison` adds the tool's settings it follows from (:func:`tool_assumptions`).
+
+    With the ``results``, a detector's fall in victim-identification hours says how many of them
+    are work on real items not done (:func:`capsim.compare.real_work_not_done`), and the harmful
+    items a classifier does not flag their mean wait (``wait_mean_missed_harmful``): not items
+    never reviewed."""
+    from capsim.compare import real_work_not_done
+
     tool = headline_tool(table, names)
     if tool is None:
         return None
     rows = table[table.scenario == names[1]].set_index("metric")
+    second = None if results is None else results[1]
 
     given: list[str] = []  # the intervals written: the title says "95% CI" only if it gives one
 
@@ -323,9 +338,19 @@ def _side_effect_finding(table: pd.DataFrame, names: list[str]) -> str | None:
         text = (f"{names[1]}: {count_words(lost)}{ci('referrals_lost_real')} real-victim referrals lost to the "
                 "detector's false positives")
         if "victim_id_hours" in rows.index and rows.loc["victim_id_hours", "diff"] < 0:
-            text = (f"{names[1]} saves {count_words(-rows.loc['victim_id_hours', 'diff'])}{ci('victim_id_hours', -1)} "
-                    f"victim-identification hours, but {count_words(lost)}{ci('referrals_lost_real')} real-victim "
-                    "referrals are lost to its false positives")
+            fewer = (f"{names[1]}: {count_words(-rows.loc['victim_id_hours', 'diff'])}{ci('victim_id_hours', -1)} "
+                     "fewer victim-identification hours")
+            text = f"{fewer}, but {count_words(lost)}{ci('referrals_lost_real')} real-victim referrals are lost to its " \
+                   "false positives"
+            real = {} if second is None else real_work_not_done(list(results))
+            if second is not None and second.scenario.name in real:  # the fall is mostly real work not done
+                d, low, high = real[second.scenario.name][:3]
+                words = [count_words(-high), count_words(-low)]
+                spread = f" ({words[0]}–{words[1]})" if math.isfinite(low) and words[0] != words[1] else ""
+                given.extend(["real"] if spread else [])
+                text = (f"{fewer}, {count_words(-d)}{spread} of them work on real items not done: "
+                        f"{count_words(lost)}{ci('referrals_lost_real')} real-victim referrals are lost to its false "
+                        "positives")
         if "referrals_avoided_synthetic" in rows.index:
             avoided = rows.loc["referrals_avoided_synthetic", "diff"]
             n = count_words(avoided)
@@ -333,5 +358,13 @@ def _side_effect_finding(table: pd.DataFrame, names: list[str]) -> str | None:
                      if avoided >= 0.5 else "; fewer than one synthetic referral avoided")
         return text + (" (paired means, 95% CIs)" if given else " (paired means)")
     missed = ci("harmful_missed")
-    return (f"{names[1]}: the classifier misses {count_words(rows.loc['harmful_missed', 'diff'])}{missed} "
-            f"harmful items, which then wait behind every item it flags (paired mean{', 95% CI' if missed else ''})")
+    text = (f"{names[1]}: the classifier does not flag {count_words(rows.loc['harmful_missed', 'diff'])}{missed} "
+            f"harmful items (paired mean{', 95% CI' if missed else ''}); they are still assessed, later, waiting "
+            "behind every item it flags")
+    waits = None if second is None else second.summary[second.summary.metric == "wait_mean_missed_harmful"]
+    if waits is not None and not waits.empty:
+        w = waits.iloc[0]
+        text += f": on average {wait_words(w['mean'], w.ci_low, w.ci_high)}"
+    if second is not None and any(st.ttl is not None for st in second.scenario.demand):
+        text += ", unless they expire first"
+    return text

@@ -7,18 +7,46 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import cost_bars, cost_panels, cost_peak, money_scale, scenario_colours, side_by_side
-from capsim.charts.style import MIN_FONT_PT, MUTED, apply_style, legend_above, styled
+from capsim.charts.style import MIN_FONT_PT, MUTED, apply_style, footer_height, legend_above, styled, title_height
 from capsim.scenario import Scenario
 from capsim.words import NBSP, grant_sla_names, money, plain_number
 
 SUBTITLE_CHARS = 100
 """Characters per line of the cost panel's subtitle (12 pt across the chart's 10 in): a long
 list of SLAs wraps, each name whole, instead of squeezing the panels."""
+
+
+PANELS_IN = 5.0
+"""Inches the two panels keep between the title and the footer, with their legend, subtitles and
+axis labels: the cost panel about 2.2 in, tall enough for the shares written over its bars."""
+
+LABEL_GAP_PT = 6.0
+"""Points kept between the top of the highest label over a bar and the top of the cost panel, under
+its subtitle."""
+
+
+def _fit_labels(fig: Figure, ax: Axes, labels: list[Text]) -> None:
+    """Raise the top of ``ax`` (bottom at 0) so that every label over a bar (text drawn from its bar's
+    top upwards) ends :data:`LABEL_GAP_PT` below it, clear of the panel's subtitle, as the panel is
+    laid out: its labels' heights are measured on the drawn figure, in pixels, against the panel's.
+    A label at height y taking a share s of the panel's height ends at y + s × top, under the top
+    when top >= y / (1 - s)."""
+    fig.draw_without_rendering()  # the layout: the panel's and the labels' sizes in pixels
+    panel = ax.get_window_extent().height
+    gap = LABEL_GAP_PT * fig.dpi / 72
+    top = ax.get_ylim()[1]
+    for label in labels:
+        share = (label.get_window_extent().height + gap) / panel
+        if share < 1:  # else no top fits: the figure's height (PANELS_IN) keeps the panel taller than that
+            top = max(top, label.get_position()[1] / (1 - share))
+    ax.set_ylim(0, top)
 
 
 def _share_ci(low: float, high: float) -> str:
@@ -83,8 +111,10 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
     scale, unit = money_scale(peak)
     n = len(names)
     colours = scenario_colours(names)
+    footer = footer_text(scenarios, seed, replications)
+    labels: list[Text] = []
     with styled():
-        fig, ax, fte_ax = cost_panels(7.8)
+        fig, ax, fte_ax = cost_panels(max(7.8, PANELS_IN + title_height(title) + footer_height(footer)))
         for name, mine, xs, width in side_by_side(table, names, years):
             err = cost_bars(ax, mine, xs, width, colours[name], name, scale)
             tops = (mine["total_cost"].to_numpy(dtype=float) + err[1]) / scale
@@ -96,16 +126,15 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
                 if words and late > 0:
                     words.append(f"hires late\nby {late:.0f} weeks")
                 if words and math.isfinite(top):
-                    ax.text(xi, top, "\n".join(words), ha="center", va="bottom", fontsize=MIN_FONT_PT, color="black",
-                            linespacing=1.1)
+                    labels.append(ax.text(xi, top, "\n".join(words), ha="center", va="bottom", fontsize=MIN_FONT_PT,
+                                          color="black", linespacing=1.1))
             fte_ax.bar(xs, mine["fte"].to_numpy(dtype=float), width=width * 0.92, color=colours[name], alpha=0.35,
                        edgecolor="none")
             fte_ax.scatter(xs, mine["fte_needed"].to_numpy(dtype=float), marker="D", s=50, color=colours[name],
                            zorder=4)
         ax.set_ylabel(f"Full cost\n({currency}{unit})")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}"))
-        lines = 2 * len(slas) + ("hires_late_weeks" in table and bool((table.hires_late_weeks > 0).any())) * 2
-        ax.set_ylim(0, peak / scale * (1.13 + 0.12 * lines) if peak > 0 else 1)  # room for the shares above the bars
+        ax.set_ylim(0, peak / scale * 1.13 if peak > 0 else 1)  # raised for the shares above the bars: _fit_labels
         ax.grid(axis="x", visible=False)
         ax.tick_params(labelbottom=False)
         named = grant_sla_names(scenarios)
@@ -128,5 +157,6 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
                          loc="left", fontsize=12, color=MUTED)
         handles, texts = ax.get_legend_handles_labels()
         legend_above(ax, handles, texts, ncols=min(n, 3))
-        apply_style(fig, title, footer_text(scenarios, seed, replications))
+        apply_style(fig, title, footer)
+        _fit_labels(fig, ax, labels)
     return fig

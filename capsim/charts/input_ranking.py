@@ -13,7 +13,7 @@ from matplotlib.ticker import PercentFormatter
 from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, OKABE_ITO, TITLE_CHARS, apply_style, footer_height, new_figure, styled
 from capsim.scenario import Scenario
-from capsim.uncertainty import RANKED_BY, SAMPLER_NAMES, estimated_share, why_no_input_named
+from capsim.uncertainty import FLAT_OUT, RANKED_BY, SAMPLER_NAMES, estimated_share, why_no_input_named
 from capsim.metric_names import BACKLOG_WORDS, backlog_words
 from capsim.words import duration_unit, metric_words, percent
 from capsim.words import value_text as words_value_text
@@ -23,12 +23,18 @@ SUBTITLE_CHARS = 80
 
 
 def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenario, metric: str, seed: int,
-                  sets: int, replications: int, sampler: str = "lhs", period: str | None = None) -> Figure:
+                  sets: int, replications: int, sampler: str = "lhs", period: str | None = None,
+                  flat_out: str = "") -> Figure:
     """Bars of each uncertain input's first-order share of ``metric``'s input variance, largest at
     the top, with the metric's three 95% intervals in the subtitle; the footer names the sampler
-    and the ranking method used (and the Sobol indices where the ranking table gives them). Where
-    the inputs are not ranked (too few parameter sets, say) the title says why (the ranking's
-    ``not_ranked``), each input reads "not ranked", with no bar, and the footer that they were not ranked.
+    and the ranking method used (and the Sobol indices where the ranking table gives them). The
+    title says what the tables' "matters most" cell says (:func:`capsim.report.uncertainty.driver_text`),
+    in the same order: that the inputs barely move it, or cannot be told from Monte Carlo noise,
+    before that they are not ranked (too few parameter sets, say: the ranking's ``not_ranked``);
+    where they are not, each input reads "not ranked", with no bar, and the footer says so.
+    ``flat_out`` is the sentence saying the staff worked flat out that year
+    (:func:`capsim.report.uncertainty.flat_out`), or "": the subtitle ends with it, and where the
+    inputs barely move the result the title says that is why.
 
     ``ranking`` and ``summary`` are :func:`capsim.uncertainty.rank_inputs` and
     :func:`capsim.uncertainty.summarise` tables (``uncertainty_ranking.csv``, ``uncertainty_summary.csv``),
@@ -48,12 +54,14 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
         return (f"{value:,.1f}" if metric.startswith("fte") and math.isfinite(value)
                 else words_value_text(metric, value, unit))
 
-    if not math.isfinite(top.first_order):
-        title = f"{label}: {top.not_ranked}"
-    elif (why := why_no_input_named(row)) == "negligible":
-        title = f"The uncertain inputs barely move {inline} over this run: its spread is the luck of the draw"
+    why = why_no_input_named(row) if math.isfinite(row.input_share) else ""
+    if why == "negligible":
+        title = (f"The uncertain inputs barely move {inline}, {FLAT_OUT}" if flat_out else
+                 f"The uncertain inputs barely move {inline} over this run: its spread is the luck of the draw")
     elif why == "unclear":
         title = f"Too few parameter sets to tell which input moves {inline}: the ranking below may be noise"
+    elif not math.isfinite(top.first_order):
+        title = f"{label}: {top.not_ranked}"
     elif len(table) == 1:  # a share of 100% would say nothing: say what the one input does
         title = (f"{top.input}, the only uncertain input declared, moves {inline} between "
                  f"{value_text(metric, row.input_low)} and {value_text(metric, row.input_high)} (95%)")
@@ -66,7 +74,7 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
                 f"run-to-run alone {value_text(metric, row.run_low)}–{value_text(metric, row.run_high)}. "
                 f"The inputs cause {share} of the variance"
                 + (f"; together they explain {percent(estimated_share(top.r_squared))} of the input part "
-                   f"({RANKED_BY})" if math.isfinite(top.r_squared) else "") + ".")
+                   f"({RANKED_BY})" if math.isfinite(top.r_squared) else "") + "." + (f" {flat_out}" if flat_out else ""))
     subtitle_lines = textwrap.wrap(subtitle, SUBTITLE_CHARS)
     ranked = f"inputs ranked by {RANKED_BY}" if math.isfinite(top.first_order) else "inputs not ranked"
     footer = (footer_text([scenario], seed, replications)

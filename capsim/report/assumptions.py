@@ -197,18 +197,23 @@ def _default_text(value: Any, model: Any, attr: str | None) -> tuple[str, str]:
     return _number(value), ""
 
 
+def table_html(table: pd.DataFrame) -> str:
+    """Rows of :func:`assumptions_table` (all or some) as one HTML table: parameter, value, unit and
+    source (a published figure linked to its publication)."""
+    head = "<tr><th>parameter</th><th>value</th><th>unit</th><th>source</th></tr>"
+    body = "".join(
+        f'<tr{" class=figure" if row.figure else ""}><td class="key">{_key_html(row.key)}</td>'
+        f'<td class="value">{html.escape(row.value)}</td><td>{html.escape(row.unit)}</td>'
+        f"<td>{_source_html(row.source, row.figure)}</td></tr>"
+        for row in table.itertuples())
+    return f"<table>{head}{body}</table>"
+
+
 def _assumptions_html(results: Sequence[SimulationResult], overrides: Sequence[str]) -> str:
     tables = [assumptions_table(r.scenario, overrides) for r in results]
     names = [r.scenario.name for r in results]
     if len(results) == 1:
-        t = tables[0]
-        head = "<tr><th>parameter</th><th>value</th><th>unit</th><th>source</th></tr>"
-        body = "".join(
-            f'<tr{" class=figure" if row.figure else ""}><td class="key">{_key_html(row.key)}</td>'
-            f'<td class="value">{html.escape(row.value)}</td><td>{html.escape(row.unit)}</td>'
-            f"<td>{_source_html(row.source, row.figure)}</td></tr>"
-            for row in t.itertuples())
-        return f"<table>{head}{body}</table>"
+        return table_html(tables[0])
     keys = list(dict.fromkeys(k for t in tables for k in t.key))
     indexed = [t.set_index("key") for t in tables]
     head = ("<tr><th>parameter</th>" + "".join(f"<th>{html.escape(n)}</th>" for n in names)

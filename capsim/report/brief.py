@@ -113,8 +113,8 @@ def brief_html(results: Sequence[SimulationResult], svgs: dict[str, str], alts: 
            f"<p class='meta'>capsim brief · {first.replications} replications · seed {first.seed} · "
            f"capsim {esc(version())}</p><h1>{esc(title)}</h1></header>",
            "<h2>Key findings</h2><ul class='findings'>" + "".join(f"<li>{esc(x)}</li>" for x in sentences) + "</ul>"]
-    one.append("<h2>Main limits</h2><ul class='limits'>"
-               + "".join(f"<li>{esc(x)}</li>" for x in limitations(s, first.replications)[:LIMITS_IN_BRIEF]) + "</ul>")
+    limits = limitations([r.scenario for r in results], first.replications)[:LIMITS_IN_BRIEF]
+    one.append("<h2>Main limits</h2><ul class='limits'>" + "".join(f"<li>{esc(x)}</li>" for x in limits) + "</ul>")
     if stems:
         one.append(_figure(stems[0], svgs[stems[0]], alts.get(stems[0], stems[0])))
     one.append("</section>")

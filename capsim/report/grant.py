@@ -1,15 +1,23 @@
 """The grant section of the report: FTE and full cost per grant year, with service levels beside
-each cost, the budget lines, the chart, and every change made to the scenario files."""
+each cost, the budget lines, the chart, the prices the costs rest on, the limitations, and every
+change made to the scenario files."""
 
 from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from capsim.costs import shown_lines
+import pandas as pd
+
+from capsim.costs import line_shown, shown_lines, unpriced_note
 from capsim.metric_names import backlog_words
+from capsim.report.assumptions import assumptions_table, table_html
+from capsim.report.caveats import limitations
 from capsim.report.page import COUNTS_ONLY, CSS, _inline_svg
+from capsim.report.stress_des import at_medians
+from capsim.scenario import Scenario
 from capsim.version import version
 from capsim.words import fmt, how_many, interval, money, percent, sla_words
 
@@ -87,6 +95,62 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
     return out
 
 
+def medians_notes(result: GrantResult) -> list[str]:
+    """Per scenario with uncertain inputs, that its plan is sized and costed with them at their medians
+    (:func:`~capsim.report.stress_des.at_medians`, as capsim run says it), so that every interval is
+    the simulation's run-to-run spread only, and how to see what they do to the plan: capsim
+    uncertainty on the scenario with its plan file (:func:`capsim.grant.plan_files`) merged in."""
+    from capsim.grant import plan_files
+
+    files = plan_files(result.scenarios)
+    return [f"{s.name}: {at_medians(s)}: its plan is sized and costed with them there, so every interval given "
+            "for it is the simulation's run-to-run spread only, not the range of what those inputs may be. To see "
+            f"what they do to this plan, run capsim uncertainty on a scenario file that extends {s.name}'s file and "
+            f"holds {files[s.name]} (teams merge by name)." for s in result.scenarios if s.uncertain]
+
+
+def cost_key(key: str) -> bool:
+    """True for a key of :func:`~capsim.report.assumptions.assumptions_table` that prices the plan: the
+    ``costs:`` section, and each enabled tool's annual and per-item cost."""
+    return key.startswith("costs.") or (key.startswith("tooling.") and key.endswith((".annual_cost",
+                                                                                      ".per_item_cost")))
+
+
+def cost_assumptions(scenarios: Sequence[Scenario]) -> list[tuple[list[str], pd.DataFrame]]:
+    """The prices the plans are costed with, as the main report's assumptions table gives them
+    (:func:`~capsim.report.assumptions.assumptions_table`, rows of :func:`cost_key`: value, unit
+    and source, a published figure where the scenario cites one, else "assumption", "assumption
+    (--set)" or "default (assumption)"): one table per group of scenarios that share every row,
+    with the group's names, in the scenarios' order."""
+    groups: list[tuple[list[str], pd.DataFrame]] = []
+    for scenario in scenarios:
+        table = assumptions_table(scenario, [o.removeprefix("--set ") for o in scenario.overrides])
+        table = table[table.key.map(cost_key)].reset_index(drop=True)
+        same = next((names for names, known in groups if known.equals(table)), None)
+        if same is None:
+            groups.append(([scenario.name], table))
+        else:
+            same.append(scenario.name)
+    return groups
+
+
+def cost_assumptions_html(result: GrantResult) -> str:
+    """What the costs rest on: the prices of each plan (:func:`cost_assumptions`), and the tools
+    costed at 0 for want of a price (:func:`capsim.costs.unpriced_note`, as capsim budget says it)."""
+    out = ["<h3>What the costs rest on</h3><p class='small'>Every price the plans are costed with, as the "
+           "scenario gives it: a published figure where it cites one; otherwise an assumption, the scenario's own "
+           "or capsim's default. Costs are at the prices of costs.price_year and rise by costs.inflation each "
+           "calendar year.</p>"]
+    groups = cost_assumptions(result.scenarios)
+    for names, table in groups:
+        if len(result.scenarios) > 1:
+            out.append(f"<h4>{html.escape(', '.join(names))}</h4>")
+        out.append(table_html(table))
+    if (unpriced := unpriced_note(result.scenarios)) is not None:
+        out.append(f"<p class='notice'>{html.escape(unpriced)}</p>")
+    return "\n".join(out)
+
+
 def budget_lines_html(result: GrantResult) -> str:
     """Per scenario, a table of the budget lines (rows) by grant year (columns), means."""
     table = result.table
@@ -98,7 +162,7 @@ def budget_lines_html(result: GrantResult) -> str:
         rows = []
         for column, label in shown_lines([t.team for t in scenario.workforce]):
             values = mine[column].to_numpy(dtype=float)
-            if values.any():
+            if line_shown(scenario, column, values):
                 rows.append(f"<tr><td>{html.escape(label)}</td>"
                             + "".join(f"<td class='value'>{v:,.0f}</td>" for v in values) + "</tr>")
         rows.append("<tr><td><strong>Total</strong></td>"
@@ -109,8 +173,9 @@ def budget_lines_html(result: GrantResult) -> str:
 
 
 def grant_section(result: GrantResult, chart_svg: str) -> str:
-    """The grant section: findings, the plan's notes (:func:`plan_notes`), the chart, the budget lines,
-    what was changed and how it was made."""
+    """The grant section: findings, the uncertain inputs' note (:func:`medians_notes`), the plan's notes
+    (:func:`plan_notes`), the chart, the budget lines, the prices they rest on
+    (:func:`cost_assumptions_html`), the limitations, what was changed and how it was made."""
     years = result.years
     out = [f'<section id="grant"><h2>Grant: {len(years)} years from {years[0].first} ({years[0].label} to '
            f"{years[-1].label})</h2>",
@@ -119,6 +184,7 @@ def grant_section(result: GrantResult, chart_svg: str) -> str:
            "Means over the replications with 95% confidence intervals; costs at each year's prices; FTE count "
            f"contracted hours. The warm-up ({', '.join(str(d) for d in sorted(set(result.warmup_days)))} days) runs "
            "before the grant start to fill the queues and is neither planned nor costed.</p>"]
+    out.extend(f"<p class='notice'>{html.escape(note)}</p>" for note in medians_notes(result))
     notes = plan_notes(result)
     for name, lines in grant_findings(result).items():
         if len(result.scenarios) > 1:
@@ -129,6 +195,9 @@ def grant_section(result: GrantResult, chart_svg: str) -> str:
                "with its 95% CI and the share assessed in time; FTE needed and in post. Files: charts/grant.png, "
                "charts/grant.svg.</figcaption></figure>")
     out.append(budget_lines_html(result))
+    out.append(cost_assumptions_html(result))
+    out.append("<h3>Limitations</h3><ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in
+                                                    limitations(result.scenarios, result.replications)) + "</ul>")
     out.append("<h3>Changed from the scenario files</h3><ul class='small'>")
     for scenario in result.scenarios:
         for note in scenario.overrides or ["nothing"]:

@@ -310,7 +310,7 @@ def render_report(
 
     # limitations
     out.append(f'<section id="limitations"><h2>{SECTIONS["limitations"]}</h2><ul>')
-    out += [f"<li>{html.escape(x)}</li>" for x in limitations(s, first.replications)]
+    out += [f"<li>{html.escape(x)}</li>" for x in limitations([r.scenario for r in results], first.replications)]
     out.append("</ul></section>")
 
     out.append(f'<section id="scope"><h2>{SECTIONS["scope"]}</h2><p>{html.escape(COUNTS_ONLY)} It estimates '

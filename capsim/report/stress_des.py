@@ -15,6 +15,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
 
 
+def at_medians(scenario: Scenario) -> str:
+    """How a run (and a budget or grant) takes the uncertain inputs of a scenario that has some, naming
+    them by key: "2 uncertain inputs (demand.reports.growth.per_year, demand.ai-generated.growth.doubling_time)
+    run at their medians". Each command says after it what samples them."""
+    return (f"{how_many(len(scenario.uncertain), 'uncertain input')} ({', '.join(i.key for i in scenario.uncertain)}) "
+            "run at their medians")
+
+
 def uncertain_inputs_text(scenario: Scenario, sampled: bool = False) -> str:
     """A sentence on the scenario's uncertain inputs and the two-level design that samples them ("" if none);
     ``sampled``: for capsim uncertainty's own report, whose runs sample them (not at their medians)."""

@@ -25,8 +25,8 @@ from capsim.report.page import CSS
 from capsim.report.stress_des import uncertain_inputs_text
 from capsim.scenario import Scenario
 from capsim.uncertain_inputs import unknowns
-from capsim.uncertainty import (NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES, SETS_OPTION,
-                                estimated_share, inputs_shown, NOT_NAMED, why_no_input_named)
+from capsim.uncertainty import (FLAT_OUT, NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
+                                SETS_OPTION, estimated_share, inputs_shown, NOT_NAMED, why_no_input_named)
 from capsim.words import (count_words, duration_unit, fmt, is_share, is_wait, metric_words, percent, value_text,
                           year_metric_label)
 
@@ -107,14 +107,18 @@ def period_text(period: str, days: float) -> str:
     return period if days >= 365 else f"{period} ({days:.0f} days)"
 
 
-def driver_text(row: Any) -> str:
+def driver_text(row: Any, by_year: pd.DataFrame) -> str:
     """The input that matters most for a by-year row (:func:`capsim.uncertainty.summarise_by_year`),
-    with its share of the input part, or why none is named (its ``not_ranked`` when the inputs are not ranked)."""
+    with its share of the input part, or why none is named (its ``not_ranked`` when the inputs are
+    not ranked); for the FTE of review work of a year the staff worked flat out (:func:`flat_out`
+    in ``by_year``, the whole by-year table), that this is why the inputs barely move it."""
     if not math.isfinite(row.input_share):
         return f"none: {SAME_IN_EVERY_RUN}"
     if not row.driver:
         why = why_no_input_named(pd.Series(row._asdict()))
-        return f"none: {NOT_NAMED[why]}" if why else f"n/a: {row.not_ranked}"
+        saturated = why == "negligible" and row.metric == REVIEW_FTE and flat_out(by_year, row.period)
+        return (f"none: {NOT_NAMED[why]}" + (f", {FLAT_OUT}" if saturated else "") if why
+                else f"n/a: {row.not_ranked}")
     return f"{row.driver} ({percent(estimated_share(row.driver_share))})"
 
 
@@ -133,6 +137,16 @@ def backlog_growth(by_year: pd.DataFrame, period: str) -> tuple[float, float] | 
         return None
     before, after = float(ends.iloc[labels.index(period) - 1]), float(ends.loc[period])
     return (before, after) if after > BACKLOG_GROWTH * max(before, 1.0) else None
+
+
+def flat_out(by_year: pd.DataFrame, period: str) -> str:
+    """Where the backlog grew over ``period`` (:func:`backlog_growth`), the sentence saying so and that
+    the staff worked flat out, so the FTE of review work is the work done, not the work that arrived;
+    else ""."""
+    grew = backlog_growth(by_year, period)
+    return (f"The {backlog_words('backlog_end', 'the year')} grew from {count_words(grew[0])} the year before to "
+            f"{count_words(grew[1])}: the staff worked as fast as they could, so the FTE of review work is the work "
+            "they did, not the work that arrived, which was more." if grew else "")
 
 
 def year_findings(by_year: pd.DataFrame, scenario: Scenario,
@@ -156,14 +170,11 @@ def year_findings(by_year: pd.DataFrame, scenario: Scenario,
             if not math.isfinite(row.input_share):
                 lines.append(same_in_every_run(head, metric))
                 continue
-            grew = backlog_growth(by_year, row.period) if metric == REVIEW_FTE else None
-            flat_out = (f" The {backlog_words('backlog_end', 'the year')} grew from {count_words(grew[0])} the year "
-                        f"before to {count_words(grew[1])}: "
-                        "the staff worked as fast as they could, so this is the review work they did, not the work "
-                        "that arrived, which was more." if grew else "")
+            saturated = flat_out(by_year, row.period) if metric == REVIEW_FTE else ""
+            after = f" {saturated}" if saturated else ""
             if say(row.total_low) == say(row.total_high):
                 lines.append(f"{head}, and {say(row.mean)} in 95% of runs: neither the inputs sampled nor the luck of "
-                             f"the draw move it at this precision.{flat_out}")
+                             f"the draw move it at this precision.{after}")
                 continue
             line = (f"{head}; 95% of runs between {say(row.total_low)} and {say(row.total_high)} (what we don't know "
                     f"alone: {say(row.input_low)} to {say(row.input_high)}; the luck of the draw alone: "
@@ -173,9 +184,8 @@ def year_findings(by_year: pd.DataFrame, scenario: Scenario,
                 line += (f" {'Most' if row.driver_share > 0.5 else 'The largest share'} of the input part "
                          f"({percent(estimated_share(row.driver_share))}) comes from the {row.driver}: collect that "
                          "first.")
-            elif why == "negligible" and grew:
-                line += (" The uncertain inputs barely move it, not because the demand is known but because the "
-                         "staff could do no more.")
+            elif why == "negligible" and saturated:
+                line += f" The uncertain inputs barely move it, {FLAT_OUT}."
             elif why == "negligible":
                 line += " The uncertain inputs barely move it: its spread is the luck of the draw."
             elif why == "unclear":
@@ -183,7 +193,7 @@ def year_findings(by_year: pd.DataFrame, scenario: Scenario,
                          "run more sets before naming an input to collect.")
             else:
                 line += f" Which input drives it cannot be said: {row.not_ranked}."
-            lines.append(line + flat_out)
+            lines.append(line + after)
     return lines
 
 
@@ -200,7 +210,7 @@ def year_table_html(by_year: pd.DataFrame, scenario: Scenario) -> str:
         cells = (period_text(row.period, row.days), year_metric_label(row.metric, scenario),
                  amount_text(row.metric, row.mean, scenario.costs.currency), span(row.run_low, row.run_high),
                  span(row.input_low, row.input_high), span(row.total_low, row.total_high), share,
-                 driver_text(row))
+                 driver_text(row, by_year))
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
@@ -219,19 +229,21 @@ def inputs_table_html(scenario: Scenario) -> str:
 
 
 def chart_year(by_year: pd.DataFrame) -> tuple[str, str] | None:
-    """The (year, metric) whose input ranking the report charts: the first of the FTE of review
-    work, the staff cost and the backlog at the year's end that the inputs move in some year (an
-    input named as its driver), in the year where they cause most of its variance; if they move
-    none, the FTE of review work in the last whole year (else the last year)."""
+    """The (year, metric) whose input ranking the report charts, among the whole years (all the
+    years when none is whole): the first of the FTE of review work, the staff cost and the backlog
+    at the year's end that the inputs move in some year (an input named as its driver), in the year
+    where they cause most of its variance (``input_share``); if they move none, the FTE of review
+    work in the year where the inputs cause most of its variance all the same (named or not: too
+    few sets to rank, say), the latest of equals."""
+    years = by_year[by_year.days >= 365] if (by_year.days >= 365).any() else by_year
     for metric in (REVIEW_FTE, "cost_total", "backlog_end"):
-        named = by_year[(by_year.metric == metric) & (by_year.driver != "")]
+        named = years[(years.metric == metric) & (years.driver != "")]
         if len(named):
             return str(named.loc[named.input_share.idxmax()].period), metric
-    rows = by_year[by_year.metric == REVIEW_FTE]
+    rows = years[years.metric == REVIEW_FTE].iloc[::-1]  # latest first: idxmax keeps the first of equals
     if rows.empty:
         return None
-    whole = rows[rows.days >= 365] if (rows.days >= 365).any() else rows.tail(1)
-    return str(whole.iloc[-1].period), REVIEW_FTE
+    return str(rows.loc[rows.input_share.fillna(-1.0).idxmax()].period), REVIEW_FTE
 
 
 def methods_text(scenario: Scenario, sets: int, replications: int, sampler: str) -> str:
@@ -259,8 +271,9 @@ def write_uncertainty_report(folder: Path, scenario: Scenario, summary: pd.DataF
     from capsim.charts.files import save, strip_svg_prolog
     from capsim.charts.input_ranking import input_ranking
 
-    def chart(rank: pd.DataFrame, summ: pd.DataFrame, name: str, stem: str, period: str | None = None) -> str:
-        fig = input_ranking(rank, summ, scenario, name, seed, sets, replications, sampler, period)
+    def chart(rank: pd.DataFrame, summ: pd.DataFrame, name: str, stem: str, period: str | None = None,
+              saturated: str = "") -> str:
+        fig = input_ranking(rank, summ, scenario, name, seed, sets, replications, sampler, period, saturated)
         paths = save(fig, folder / "charts" / stem, ("png", "svg"))
         return strip_svg_prolog(next(p for p in paths if p.suffix == ".svg").read_text(encoding="utf-8"))
 
@@ -271,7 +284,7 @@ def write_uncertainty_report(folder: Path, scenario: Scenario, summary: pd.DataF
     if charted is not None and ranking_by_year is not None:
         year, name = charted
         year_svg = chart(ranking_by_year[ranking_by_year.period == year], by_year[by_year.period == year], name,
-                         f"uncertainty_{name}_{year}", year)
+                         f"uncertainty_{name}_{year}", year, flat_out(by_year, year) if name == REVIEW_FTE else "")
         yearly = (f"<h2>Year by year</h2>{year_table_html(by_year, scenario)}<p>{html.escape(REVIEW_FTE_TEXT)}</p>"
                   f"<h2>Which unknown matters: {html.escape(year_metric_label(name, scenario))}, {html.escape(year)}</h2>"
                   f"{year_svg}")

@@ -1,0 +1,209 @@
+"""What a user trial of the input uncertainty found: the year charted is where the inputs matter
+most and its chart says what the tables say; a year the staff worked flat out is said so on the
+terminal; sensitivity keeps every value's unit and moves a declared uncertain input over its
+declared range; a one-replication sweep does not promise confidence intervals."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from capsim import units
+from capsim.charts.input_ranking import input_ranking
+from capsim.cli import app
+from capsim.report.uncertainty import chart_year, driver_text, flat_out
+from capsim.scenario import load_scenario
+from capsim.sensitivity import DECLARED, Setting, sensitivity
+from capsim.uncertain_inputs import Uncertain
+from capsim.uncertainty import FLAT_OUT, NOT_NAMED, too_few_to_rank
+
+runner = CliRunner()
+
+SATURATED = """\
+name: flat-out
+clock: {horizon: 730d, start: 2026-07-01, step: 1d}
+priorities: [normal]
+demand:
+  - stream: reports
+    unit: report
+    rate: {uncertain: {dist: uniform, low: 60/day, high: 80/day, source: test}}
+    priority: normal
+review:
+  report: {dist: exponential, mean: 30min}
+workforce:
+  - team: analysts
+    headcount: 1
+    roster: 24/7
+    exposure_cap: 20h/day
+    shrinkage: 0.1
+tooling:
+  hash_matching: {enabled: false}
+sla:
+  - {priority: normal, within: 24h, target: 0.9}
+experiment: {replications: 2, seed: 3}
+"""
+"""One analyst (about 36 reviews a day) against 60 to 80 reports a day over 2026 (184 days), 2027
+and 2028 (181 days): the backlog grows by thousands a year whatever the rate, so every year's FTE
+of review work is the analyst's limit and the rate barely moves it."""
+
+
+def year_row(period: str, days: float, metric: str, mean: float, share: float, not_ranked: str = "") -> dict:
+    """One row of uncertainty_by_year.csv, its intervals ±10% and ±1% of the mean, no input named."""
+    return {"period": period, "days": days, "metric": metric, "mean": mean, "run_low": mean * 0.99,
+            "run_high": mean * 1.01, "input_low": mean * 0.9, "input_high": mean * 1.1, "total_low": mean * 0.9,
+            "total_high": mean * 1.1, "mc_se_input": mean * 0.01, "input_share": share, "driver": "",
+            "driver_share": math.nan, "not_ranked": not_ranked, "r_squared": math.nan}
+
+
+TOO_FEW = too_few_to_rank(8, 2)
+
+TRIAL = pd.DataFrame([
+    year_row("2027", 275.0, "fte_review_work", 17.8, 1.0, TOO_FEW), year_row("2027", 275.0, "backlog_end", 4867, 0.97, TOO_FEW),
+    year_row("2028", 365.0, "fte_review_work", 18.7, 0.89, TOO_FEW), year_row("2028", 365.0, "backlog_end", 100912, 0.99, TOO_FEW),
+    year_row("2029", 365.0, "fte_review_work", 19.0, 0.0, TOO_FEW), year_row("2029", 365.0, "backlog_end", 384653, 1.0, TOO_FEW),
+    year_row("2030", 90.0, "fte_review_work", 18.8, 0.0, TOO_FEW), year_row("2030", 90.0, "backlog_end", 501642, 1.0, TOO_FEW),
+])
+"""The by-year table of the trial's ``capsim uncertainty growth-central -n 8 -r 2``: too few sets
+to rank two inputs, so no input is named in any year; they cause 89% of 2028's FTE of review work
+and 0% of 2029's (the staff at their limit as the backlog grows)."""
+
+
+def test_with_no_input_named_the_chart_is_of_the_whole_year_where_the_inputs_matter_most():
+    assert chart_year(TRIAL) == ("2028", "fte_review_work")  # not 2029, the last whole year, where they cause 0%
+    # a part year (2027's 275 days) is charted only when no year is whole
+    assert chart_year(TRIAL[TRIAL.period.isin(["2027", "2030"])]) == ("2027", "fte_review_work")
+
+
+def chart_title(rows: pd.DataFrame, period: str, saturated: str = "") -> str:
+    year = rows[rows.period == period]
+    ranking = pd.DataFrame([{"metric": "fte_review_work", "input": name, "first_order": math.nan, "r_squared": math.nan,
+                             "rank": pd.NA, "distribution_shown": "uniform", "sobol_first_order": math.nan,
+                             "not_ranked": TOO_FEW} for name in ("report-growth", "ai-growth")])
+    figure = input_ranking(ranking, year, load_scenario("scenarios/growth-central.yaml"), "fte_review_work", seed=1,
+                           sets=8, replications=2, period=period, flat_out=saturated)
+    return " ".join(figure._suptitle.get_text().split())
+
+
+def test_the_chart_title_says_what_the_table_says_of_its_year():
+    """2029: the inputs cause 0% of the FTE of review work's variance, and there are too few sets to
+    rank them. The table says the first; the chart said the second."""
+    row = next(TRIAL[(TRIAL.period == "2029") & (TRIAL.metric == "fte_review_work")].itertuples())
+    assert driver_text(row, TRIAL.iloc[:0]) == f"none: {NOT_NAMED['negligible']}"  # no backlog: no limit
+    title = chart_title(TRIAL, "2029")
+    assert "barely move" in title and "too few parameter sets" not in title
+    assert "too few parameter sets to rank" in chart_title(TRIAL, "2028")  # 89%: not ranked, as the table says
+
+
+def test_a_year_the_staff_worked_flat_out_says_why_the_inputs_barely_move_it():
+    row = next(TRIAL[(TRIAL.period == "2029") & (TRIAL.metric == "fte_review_work")].itertuples())
+    assert driver_text(row, TRIAL) == f"none: {NOT_NAMED['negligible']}, {FLAT_OUT}"
+    saturated = flat_out(TRIAL, "2029")
+    assert "grew from 100,000 the year before to 380,000" in saturated and "not the work that arrived" in saturated
+    assert flat_out(TRIAL, "2027") == ""  # the first year: nothing to compare with
+    title = chart_title(TRIAL, "2029", saturated)
+    assert title.endswith(f"barely move FTE of review work in 2029, {FLAT_OUT}")
+
+
+def test_the_terminal_says_the_staff_worked_flat_out(tmp_path):
+    path = tmp_path / "flat-out.yaml"
+    path.write_text(SATURATED, encoding="utf-8")
+    done = runner.invoke(app, ["uncertainty", str(path), "-n", "4", "-r", "2", "--workers", "1",
+                               "--out", str(tmp_path / "out")], env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.output
+    lines = [line for line in done.stdout.splitlines() if "worked as fast as they could" in line]
+    assert [line.split(":")[0] for line in lines] == ["2027", "2028 (181 days)"], done.stdout
+    assert "the FTE of review work is the work they did, not the work that arrived" in lines[0]
+    cells = " ".join(done.stdout.replace("│", " ").split())  # the table's cells, wrapped lines joined
+    assert cells.count(f"barely move it, {FLAT_OUT}") == 2  # the "matters most" cells of 2027 and 2028
+
+
+TINY = """\
+name: tiny-declared
+clock: {horizon: 2d, start: 2024-01-01, step: 6h}
+priorities: [normal]
+demand:
+  - stream: reports
+    unit: report
+    rate: 1400/day
+    priority: normal
+review:
+  report:
+    dist: exponential
+    mean: {uncertain: {dist: lognormal, low: 60s, high: 120s, source: test}}
+workforce:
+  - team: analysts
+    headcount: 2
+    roster: 24/7
+    exposure_cap: 20h/day
+    shrinkage: 0.1
+tooling:
+  hash_matching: {enabled: false}
+sla:
+  - {priority: normal, within: 4h, target: 0.9}
+experiment: {replications: 2, seed: 7}
+"""
+
+
+def test_a_declared_uncertain_input_is_moved_over_its_declared_range(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY, encoding="utf-8")
+    table = sensitivity(path, ["review.report.mean", "workforce.analysts.headcount"], swing=0.2, metric="wait_mean",
+                        replications=2).set_index("parameter")
+    mean = table.loc["review.report.mean"]
+    # a lognormal written by low and high: those are its central 95%; its median, √(60·120) s, the base
+    assert (mean.base_value, mean.low_value, mean.high_value, mean.varied_over) == ("84.8528s", "60s", "120s", DECLARED)
+    assert table.loc["workforce.analysts.headcount", "varied_over"] == "±20%"
+
+
+def test_a_duration_the_file_does_not_write_keeps_a_readable_unit():
+    doubling = Setting("demand.x.growth.doubling_time", 14474110.447806, None, "duration", False, 0.0, None)
+    assert doubling.scaled(1.0) == "167.524d"  # not 14474110.447806s
+    assert units.parse_duration(doubling.scaled(1.0)) == pytest.approx(14474110.447806, rel=1e-5)
+
+
+def test_sensitivity_on_the_terminal_and_chart_gives_units(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY, encoding="utf-8")
+    done = runner.invoke(app, ["sensitivity", str(path), "--params", "review.report.mean,workforce.analysts.headcount",
+                               "--metric", "sla_normal", "-r", "2", "--workers", "1", "--out", str(tmp_path / "out")],
+                         env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.output
+    table = pd.read_csv(tmp_path / "out" / "sensitivity.csv")
+    base = table.base_mean.iloc[0]
+    assert f"in the base run: {100 * base:.1f}%." in done.stdout  # a share in percent, not 0.9
+    assert "review.report.mean: declared uncertain, so run at the ends of their declared central 95%" in done.stdout
+    svg = (tmp_path / "out" / "charts" / "tornado.svg").read_text()
+    assert "(declared 95%)" in svg and "±20%" in svg
+
+
+def test_uncertain_values_are_written_in_their_own_unit():
+    spec = Uncertain.model_validate({"dist": "lognormal", "low": "150d", "high": "400d", "source": "test"})
+    assert spec.text(14474110.447806) == "167.52442647923613d"
+    for value in (14474110.447806, 1e7 / 3, 150 * 86400.0):  # read back exactly: the run uses these very bits
+        assert units.parse_duration(spec.text(value)) == value
+    rate = Uncertain.model_validate({"dist": "uniform", "low": "60/day", "high": "80/day", "source": "test"})
+    assert rate.text(70 / 86400) == "70.0/day"
+    for value in (70 / 86400, 0.1 / 3, 1e-3):
+        assert units.parse_rate(rate.text(value)) == value
+
+
+def test_a_one_replication_sweep_says_it_has_no_intervals(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    raw = yaml.safe_load(TINY)
+    raw["review"]["report"]["mean"] = "90s"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+
+    def swept(replications: str) -> str:
+        done = runner.invoke(app, ["sweep", str(path), "--grid", "workforce.analysts.headcount=2,3", "-r", replications,
+                                   "--workers", "1", "--out", str(tmp_path / f"out{replications}")],
+                             env={"COLUMNS": "200"})
+        assert done.exit_code == 0, done.output
+        return " ".join(done.stdout.split())
+
+    one = swept("1")
+    assert "Full table with 95% CIs" not in one and "with no 95% CIs: one replication a point" in one
+    assert "Full table with 95% CIs: sweep_summary.csv" in swept("2")
