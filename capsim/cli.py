@@ -1043,24 +1043,22 @@ def compare(
     shown = table[table.metric.isin(HEADLINE + ["backlog_mean", *SIDE_EFFECT_DESCRIPTIONS]
                                     + (["referred"] if balance else [])
                                     + [m for m in table.metric if m.startswith(("sla_", "victim_id"))])]
-    from capsim.compare import definition_notes, like_for_like_metric
+    from capsim.compare import definition_notes, unlike_difference
     from capsim.words import fmt, is_share, metric_label, signed
 
     currency = first.costs.currency
     relabelled = definition_notes([r.scenario for r in results])
-    rows, swapped = [], False
+    rows = []
     for row in shown.itertuples():  # as run and the report write them: shares in %, differences of shares in points
         same, share = row.scenario == first.name, is_share(row.metric)
         result = next(r for r in results if r.scenario.name == row.scenario)
-        like = like_for_like_metric(row.metric, relabelled, list(table.metric))  # the difference of the same items
-        d = next(table[(table.scenario == row.scenario) & (table.metric == (like or row.metric))].itertuples())
-        points = (" points" if share else "") + (", own priority" if like not in (row.metric, None) else "")
-        swapped |= not same and like not in (row.metric, None)
+        unlike = unlike_difference(row.metric, relabelled, list(table.metric))  # a difference of other items: not shown
+        points = " points" if share else ""
         rows.append([row.scenario, metric_label(row.metric, result.scenario), fmt(row.metric, row.mean, currency),
                      f"{fmt(row.metric, row.ci_low, currency, row.mean)} to {fmt(row.metric, row.ci_high, currency, row.mean)}",
-                     "" if same else "n/a (other items)" if like is None else signed(d.difference, share) + points,
-                     "" if same or like is None else (f"{signed(d.difference_ci_low, share, d.difference)} to "
-                                                      f"{signed(d.difference_ci_high, share, d.difference)}{points}")])
+                     "" if same else unlike or signed(row.difference, share) + points,
+                     "" if same or unlike else (f"{signed(row.difference_ci_low, share, row.difference)} to "
+                                                f"{signed(row.difference_ci_high, share, row.difference)}{points}")])
         waits = result.summary[result.summary.metric == "wait_mean_missed_harmful"]
         if row.metric == "harmful_missed" and not waits.empty:  # still assessed, later: their wait beside them
             w = waits.iloc[0]
@@ -1079,10 +1077,6 @@ def compare(
             notes[row.note].append(row.metric)
     for note, metrics in notes.items():
         out_console.print(f"{', '.join(metrics)}: {note}", style="dim", soft_wrap=True, markup=False)
-    if swapped:
-        out_console.print("A share whose items a classifier moves between priorities is compared by the items' own "
-                          "priority (sla_<priority>_original): its difference says \"own priority\"; comparison.csv "
-                          "gives both.", soft_wrap=True, markup=False)
     for name, (expected, d, low, high) in balance.items():
         ci = f" (95% CI {signed(low, ref=d)} to {signed(high, ref=d)})" if math.isfinite(low) else ""
         out_console.print(f"{name}: referrals change by {signed(d)}{ci} against {first.name}; the change the "
@@ -1444,10 +1438,11 @@ def staff(
         columns, rows, numbers=[c for c in columns if c not in {"from", "to", "hire by", "met"}],
         title=f"{loaded.name}: team {plan.team}, {plan.replications} replications, seed {plan.seed}; "
               f"a period is met when every SLA is, in at least {required} of {plan.replications} replications"))
-    from capsim.staff_notes import BUSY_OVER_100, fte_basis, hire_by_words
+    from capsim.staff_notes import busy_over_100, exposure_caps, fte_basis, hire_by_words
     from capsim.staffing import met_chance_low
 
     inferred = int(table.needed_inferred.sum())
+    capped = exposure_caps(loaded)[plan.team] is not None
     out_console.print(
         f"{fte_basis(member, plan.periods[0].headcount)}"
         + (f" {in_post} in brackets: where hires are late, the seats in post until they start (plan.yaml has them "
@@ -1458,9 +1453,12 @@ def staff(
            if any(p.temporary for p in plan.periods) else "")
         + (" cut: seats the plan lets go (--allow-reduce), as its note says." if any(p.cut for p in plan.periods) else "")
         + f" {hire_by_words(member)} busy (usable): the work arriving in "
-        "the period as a share of the hours analysts may review (time present on shift up to the daily exposure cap, "
-        f"less mentoring). {BUSY_OVER_100} staffing_plan.csv also gives it as a share of rostered hours "
-        "(workload_rostered), which is lower by the exposure cap, not by idle time. needed (reps): the smallest constant headcount meeting the period, and "
+        "the period as a share of the hours analysts may review (time present on shift"
+        + (" up to the daily exposure cap, less mentoring)" if capped else ", less mentoring: the team has no daily "
+           "exposure cap)")
+        + f". {busy_over_100(capped)} staffing_plan.csv also gives it as a share of rostered hours (workload_rostered), "
+        + ("which is lower by the exposure cap, not by idle time." if capped else "the same but for mentoring.")
+        + " needed (reps): the smallest constant headcount meeting the period, and "
         "in brackets the replications that settled it (it stops once at "
         f"least {required} meet the period, or too few can: the same answer as running all {plan.replications}"
         + (f"; {inferred} of them, over all periods, known from a smaller team meeting the period in the same "
@@ -1689,8 +1687,8 @@ def uncertainty(
         target = out if out is not None else default_folder([base.name], suffix="-uncertainty")
     except (ScenarioError, OutputError) as err:
         fail(str(err))
-    from capsim.report.uncertainty import (SAME_IN_EVERY_RUN, amount_text, chart_year, driver_text, flat_out,
-                                           period_text, write_uncertainty_report)
+    from capsim.report.uncertainty import (SAME_IN_EVERY_RUN, chart_year, flat_out, period_text, unknown_text,
+                                           write_uncertainty_report, year_cells)
 
     def chart_metric(summary: pd.DataFrame) -> str:
         return next((m for m in ("backlog_end", "wait_mean") if m in set(summary.metric)), "assessed")
@@ -1717,15 +1715,7 @@ def uncertainty(
     drawn = (f"{parameter_sets} parameter sets × {replications} replications ({unc.SAMPLER_NAMES[plan.sampler]}), "
              f"seed {plan.sweep.seed}; 95% intervals")
     matters = "matters most (share of the input part)"
-    rows = []
-    for row in result.by_year.itertuples():
-        span = (lambda low, high, metric=row.metric: f"{amount_text(metric, low, currency)} – "
-                f"{amount_text(metric, high, currency)}")
-        rows.append([period_text(row.period, row.days), words.year_metric_label(row.metric, base),
-                     amount_text(row.metric, row.mean, currency), span(row.run_low, row.run_high),
-                     span(row.input_low, row.input_high), span(row.total_low, row.total_high),
-                     words.percent(unc.estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a",
-                     driver_text(row, result.by_year)])
+    rows = [year_cells(row, result.by_year, base) for row in result.by_year.itertuples()]
     out_console.print(capsim_table(
         ["year", "result", "mean", "run-to-run", "input", "total", "input share", matters], rows,
         numbers=["mean", "run-to-run", "input", "total", "input share"], title=f"{base.name} by year: {drawn}"))
@@ -1741,6 +1731,9 @@ def uncertainty(
     cells = []
     for metric in wanted:
         row = rows.loc[metric]
+        if math.isnan(row["mean"]):  # unknown in every run (no costs, no item measured): said once
+            cells.append([metric, unknown_text(metric), "", "", "", "", ""])
+            continue
 
         def say(value: float, metric: str = metric, ref: float = row["mean"]) -> str:
             return words.fmt(metric, value, currency, ref)

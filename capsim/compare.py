@@ -39,7 +39,7 @@ from capsim.experiment import SimulationResult
 from capsim.metrics import metric_range, original_sla_priorities, team_priorities, used_priorities
 from capsim.results import mean_ci
 from capsim.scenario import Scenario
-from capsim.side_effects import DETECTOR_METRICS, absent_means_zero
+from capsim.side_effects import DETECTOR_METRICS, absent_means_zero, missed_still_assessed
 from capsim.units import durations_words, plain_number
 
 COMPARISON_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "difference", "difference_ci_low",
@@ -82,23 +82,29 @@ def definition_notes(scenarios: Sequence[Scenario], names: Sequence[str] | None 
     same = len({s.tooling.classifier.model_dump_json() for s in scenarios}) == 1
     if not changed or same:
         return {}
-    who = ", ".join(dict.fromkeys(changed))
+    changed = list(dict.fromkeys(changed))
+    who = (", ".join(changed) if len(changed) <= NAMED_RUNS
+           else f"{len(changed)} of the {len(dict.fromkeys(names))} runs ({', '.join(changed[:2])}, ...)")
     notes: dict[str, str] = {}
     for s in scenarios:
         originals = set(original_sla_priorities(s))
-        names = [f"sla_{p.priority}" for p in s.sla] + [f"wait_mean_{p}" for p in used_priorities(s)]
+        metrics = [f"sla_{p.priority}" for p in s.sla] + [f"wait_mean_{p}" for p in used_priorities(s)]
         intake = {s.team_of(stream) for stream in s.demand}
         for team, priorities in team_priorities(s).items():
             if team not in intake:
                 continue
-            names += [f"sla_{p}_{team}" for p in priorities] + [f"wait_mean_{p}_{team}" for p in priorities]
-        for name in names:
+            metrics += [f"sla_{p}_{team}" for p in priorities] + [f"wait_mean_{p}_{team}" for p in priorities]
+        for metric in metrics:
             instead = ""
-            if name.startswith("sla_") and name.removeprefix("sla_") in originals:
-                instead = f"; compare sla_{name.removeprefix('sla_')}_original (items by their stream's priority)"
-            notes[name] = (f"counts different items: the classifier in {who} moves items between priorities"
-                           + instead)
+            if metric.startswith("sla_") and metric.removeprefix("sla_") in originals:
+                instead = f"; compare sla_{metric.removeprefix('sla_')}_original (items by their stream's priority)"
+            notes[metric] = (f"counts different items: the classifier in {who} moves items between priorities"
+                             + instead)
     return notes
+
+
+NAMED_RUNS = 3
+"""Most runs :func:`definition_notes` names one by one (a sweep's many grid points are counted)."""
 
 
 DETECTOR_NOTE = ("is an expected count, not a drawn one (each item the flag held back weighted by its referral "
@@ -113,16 +119,16 @@ def detector_notes(results: list[SimulationResult]) -> dict[str, str]:
     return {m: DETECTOR_NOTE for m in DETECTOR_METRICS if m in present}
 
 
-def like_for_like_metric(metric: str, notes: dict[str, str], metrics: Sequence[str]) -> str | None:
-    """The metric whose paired difference compares like with like for ``metric``, given the
-    :func:`definition_notes` of the runs and the ``metrics`` compared: ``metric`` itself where it
-    counts the same items in every run; ``sla_<p>_original`` (the items by their stream's
-    priority) where a classifier relabels ``sla_<p>``; None where no metric does (a team's share
-    of relabelled items: its difference compares other items)."""
+def unlike_difference(metric: str, notes: dict[str, str], metrics: Sequence[str]) -> str | None:
+    """What a table shows instead of ``metric``'s paired difference where it compares other items
+    (given the :func:`definition_notes` of the runs and the ``metrics`` compared), else None: for a
+    share a classifier relabels, its row of the items by their stream's priority
+    (``sla_<p>_original``, "own priority") compares the same items, where there is one."""
     if metric not in notes:
-        return metric
-    original = f"{metric}_original"
-    return original if metric.startswith("sla_") and original in metrics else None
+        return None
+    if f"{metric}_original" in metrics:
+        return "n/a: other items (the own-priority row compares the same items)"
+    return "n/a (other items)"
 
 
 REAL_WORK = ("victim_id_hours", "victim_id_hours_on_synthetic", "referrals_lost_real")
@@ -130,8 +136,19 @@ REAL_WORK = ("victim_id_hours", "victim_id_hours_on_synthetic", "referrals_lost_
 AI-generated items) and the real referrals the detector's false positives lose."""
 
 
+def only_detector_differs(first: Scenario, other: Scenario) -> bool:
+    """Whether ``other`` is ``first`` but for its synthetic-image detector (and its name, title and
+    description): then a fall in victim-identification hours on real items is the detector's doing."""
+    def rest(s: Scenario) -> dict:
+        tooling = s.tooling.model_dump(exclude={"synthetic_detector"})
+        return {**s.model_dump(exclude={"name", "title", "description", "tooling"}), "tooling": tooling}
+
+    return rest(first) == rest(other)
+
+
 def real_work_not_done(results: list[SimulationResult]) -> dict[str, tuple[float, float, float, float, float, float]]:
-    """Per scenario after the first whose detector loses more real referrals than the first's
+    """Per scenario after the first that differs from it only in its detector
+    (:func:`only_detector_differs`) and whose detector loses more real referrals than the first's
     (``referrals_lost_real``) while its victim-identification hours on real (not AI-generated)
     items fall: the paired difference of those hours (``victim_id_hours`` minus
     ``victim_id_hours_on_synthetic``, replication by replication) with its 95% CI, that of the
@@ -144,6 +161,8 @@ def real_work_not_done(results: list[SimulationResult]) -> dict[str, tuple[float
     first = tables[0]
     out = {}
     for result, table in zip(results[1:], tables[1:]):
+        if not only_detector_differs(results[0].scenario, result.scenario):  # else other changes move the hours too
+            continue
         paired = {m: table[m].to_numpy(dtype=float) - first[m].to_numpy(dtype=float) for m in REAL_WORK}
         real, low, high = mean_ci(paired["victim_id_hours"] - paired["victim_id_hours_on_synthetic"])
         lost = float(np.nanmean(paired["referrals_lost_real"]))
@@ -186,9 +205,8 @@ def missed_wait_notes(results: list[SimulationResult]) -> dict[tuple[str, str], 
         row = rows.iloc[0]
         mean, low, high = durations_words(row["mean"], row.ci_low, row.ci_high)
         ci = f"95% CI {low} to {high}; " if np.isfinite(row.ci_low) else ""
-        expire = ", unless they expire first" if any(st.ttl is not None for st in s.demand) else ""
         notes[(s.name, "harmful_missed")] = (
-            f"counts items not flagged, not items never reviewed: in {s.name} they are still assessed{expire}, "
+            f"counts items not flagged, not items never reviewed: in {s.name} they are {missed_still_assessed(s)}, "
             f"after waiting in the classifier's {s.tooling.classifier.negative_priority} queue {mean} on average "
             f"({ci}wait_mean_missed_harmful)")
     return notes

@@ -3,7 +3,8 @@
 Each chosen parameter is set in turn to ``value × (1 − swing)`` and ``value × (1 + swing)``
 or, for an uncertain input the scenario declares (:mod:`capsim.uncertain_inputs`), to the ends
 of its declared central 95% (:func:`declared_range`: the range ``capsim uncertainty`` samples,
-so the two rankings are of the same ranges), everything else held at the scenario's values, and
+so the two rankings are of the same ranges; an input written at several keys is moved here one
+key at a time, there at all its keys together), everything else held at the scenario's values, and
 the scenario is run at both under the *same seed* as the unchanged (base) run. With common
 random numbers the replications of every run see the same arrivals and review-time draws wherever the change allows, so
 the difference between the low and the high run is the parameter's doing, not the luck of

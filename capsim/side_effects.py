@@ -113,3 +113,11 @@ def _detector_holdbacks(scenario: Scenario, w: Measured) -> tuple[float, float]:
         real += float(share[~ai].sum())
         synthetic += float(share[ai].sum())
     return real, synthetic
+
+
+def missed_still_assessed(scenario: Scenario) -> str:
+    """What becomes of the harmful items ``scenario``'s classifier does not flag, in words: "still
+    assessed, later", and, where a stream has a time limit (``ttl``), "unless they expire first"
+    (those are never assessed)."""
+    expire = ", unless they expire first" if any(st.ttl is not None for st in scenario.demand) else ""
+    return f"still assessed, later{expire}"

@@ -8,7 +8,7 @@
 * queue order: where one priority's SLA is missed while a priority served before it beats
   its own, strict priority order is the likely cause, and ``order: earliest_deadline`` exists;
 * a plan's hire-by dates (:func:`hire_by_words`), and why its "busy (usable)" can pass 100% in a
-  period that meets its target (:data:`BUSY_OVER_100`).
+  period that meets its target (:func:`busy_over_100`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import math
 from collections.abc import Mapping, Sequence
 
 from capsim.scenario import Roster, Scenario, Team
-from capsim.units import format_duration
-from capsim.words import fmt, interval, items_words, sla_words, whose_analysts
-from capsim.workforce import (contracted_hours, headcount_fte, pattern_fte, pattern_headcounts, pattern_hours_per_week,
-                               people_per_seat, rostered_hours_per_week)
+from capsim.units import SECONDS_PER_HOUR, format_duration
+from capsim.words import and_list, fmt, interval, items_words, sla_words, whose_analysts
+from capsim.workforce import (contracted_hours, exposure_cap, headcount_fte, pattern_fte, pattern_headcounts,
+                               pattern_hours_per_week, people_per_seat, rostered_hours_per_week)
 
 
 def staff_lines(scenario: Scenario) -> list[str]:
@@ -122,29 +122,71 @@ def hire_by_words(team: Team) -> str:
             f"{start}; set it to the time recruiting and vetting take (e.g. 91d) to get the date to recruit by.")
 
 
-BUSY_OVER_100 = (
-    "It can pass 100% in a period that meets its target: an item started before the exposure cap or the end "
-    "of a shift is finished past it (analysts review a little beyond their usable hours), and the items arriving "
-    "in a period's last days are assessed in the next.")
-"""Why a staffing plan's "busy (usable)" (work arriving over usable hours) can exceed 100% in a period
-that is met (capsim.kernel: a started item is always finished; in docs/examples/hotline-growing.yaml
-at 6 analysts the team reviews 1.8% more than its usable hours)."""
+def busy_over_100(capped: bool) -> str:
+    """Why a staffing plan's "busy (usable)" (work arriving over usable hours) can exceed 100% in a
+    period that is met, for a team with a daily exposure cap (``capped``) or none (capsim.kernel: a
+    started item is always finished; in docs/examples/hotline-growing.yaml at 6 analysts the team
+    reviews 1.8% more than its usable hours)."""
+    limit = "the exposure cap or the end of a shift" if capped else "the end of a shift"
+    return (f"It can pass 100% in a period that meets its target: an item started before {limit} is finished "
+            "past it (analysts review a little beyond their usable hours), and the items arriving in a period's "
+            "last days are assessed in the next.")
+
+
+def exposure_caps(scenario: Scenario) -> dict[str, float | None]:
+    """Each team's daily exposure cap in hours a day, by team name, None for a team with none: the
+    wellbeing tooling's where it sets one (:func:`capsim.workforce.exposure_cap`)."""
+    caps = {t.team: exposure_cap(scenario, t) for t in scenario.workforce}
+    return {team: None if math.isinf(cap) else cap / SECONDS_PER_HOUR for team, cap in caps.items()}
+
+
+def cap_words(scenario: Scenario) -> str:
+    """The daily exposure caps ``scenario``'s analysts review under (:func:`exposure_caps`), for a
+    sentence: "a daily exposure cap of 4 h" (every team's), "a daily exposure cap of 4 h for
+    analysts and victim_id, 5 h for graders", "a daily exposure cap of 4 h for graders, none for
+    triage" where some teams have none, "no daily exposure cap" where no team has one."""
+    caps = exposure_caps(scenario)
+    by_cap: dict[float, list[str]] = {}
+    for team, cap in caps.items():
+        if cap is not None:
+            by_cap.setdefault(cap, []).append(team)
+    uncapped = [team for team, cap in caps.items() if cap is None]
+    if not by_cap:
+        return "no daily exposure cap"
+    if len(by_cap) == 1 and not uncapped:
+        return f"a daily exposure cap of {next(iter(by_cap)):g} h"
+    each = ", ".join(f"{cap:g} h for {and_list(teams)}" for cap, teams in sorted(by_cap.items()))
+    return f"a daily exposure cap of {each}" + (f", none for {and_list(uncapped)}" if uncapped else "")
+
+
+def mentors(scenario: Scenario) -> bool:
+    """True if some team's analysts mentor trainees (``ramp.mentor_hours`` during ``ramp.training_weeks``),
+    time that is on shift but not usable for review."""
+    return any(t.ramp.mentor_hours > 0 and t.ramp.training_weeks > 0 for t in scenario.workforce)
 
 
 def utilisation_line(scenario: Scenario, rostered: Sequence[float], usable: Sequence[float]) -> str:
     """One sentence on utilisation against rostered and usable hours, each given as (mean, 95% CI
     low, high) shares (metrics ``utilisation`` and ``utilisation_usable``; "" if a mean is NaN),
-    over all of ``scenario``'s teams, named where there are several (:func:`~capsim.words.whose_analysts`)."""
+    over all of ``scenario``'s teams, named where there are several (:func:`~capsim.words.whose_analysts`).
+    Usable hours are named by what limits them in ``scenario`` (:func:`cap_words`, :func:`mentors`);
+    where nothing does, the two shares are one and it is said once."""
     if math.isnan(rostered[0]) or math.isnan(usable[0]):
         return ""
     said = {name: f"{fmt(name, mean)} ({interval(name, low, high, ref=mean)})"
             for name, (mean, low, high) in (("utilisation", rostered), ("utilisation_usable", usable))}
     busy = "the team is" if len(scenario.workforce) == 1 else "the teams are together"
-    return (f"{whose_analysts(scenario, starts_sentence=True)} spent {said['utilisation']} of their rostered hours "
-            f"(time on shift) reviewing, which is "
-            f"{said['utilisation_usable']} of their usable hours (the most they may review: time on shift up to the daily exposure cap, "
-            f"less mentoring). The usable share is how busy {busy}; the gap between the two is the "
-            f"exposure cap, not idle time.")
+    capped = any(cap is not None for cap in exposure_caps(scenario).values())
+    spent = (f"{whose_analysts(scenario, starts_sentence=True)} spent {said['utilisation']} of their rostered hours "
+             "(time on shift) reviewing")
+    if not capped and not mentors(scenario):
+        return (f"{spent}: all the time they may review, as no daily exposure cap is set and no one mentors "
+                f"trainees. That is how busy {busy}.")
+    limits = [*(["the exposure cap"] if capped else []), *(["mentoring"] if mentors(scenario) else [])]
+    most = (f"time on shift up to {cap_words(scenario)}" + (", less mentoring" if mentors(scenario) else "")
+            if capped else "time on shift less mentoring; no daily exposure cap is set")
+    return (f"{spent}, which is {said['utilisation_usable']} of their usable hours (the most they may review: {most}). "
+            f"The usable share is how busy {busy}; the gap between the two is {and_list(limits)}, not idle time.")
 
 
 def priority_conflicts(scenario: Scenario, means: Mapping[str, float], team: str | None = None) -> list[str]:

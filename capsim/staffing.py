@@ -1814,21 +1814,22 @@ def _ideal_hire_by(period: Period, team: Team) -> dt.date:
 
 
 def _realistic(staffing: Staffing, baseline: int, team: Team, now: dt.date) -> Staffing:
-    """The plan as it can happen: no seat beyond the ``baseline`` in post today starts before
-    ``now`` (the plan's first day, when recruiting can begin) plus the hiring lead time; a seat
-    the plan has earlier starts then, and trains from then. The warm-up before ``now`` runs with
-    the seats in post today (at most ``baseline``: it stands for the queue the plan starts with),
-    so the first level's seats above them are hires dated ``now`` at the earliest, even with no
-    lead time (a change on the run's first day when ``now`` is that day: still new analysts, not
-    ones in post). Changes keep their order (none moves before an earlier one); the same as
-    ``staffing`` when no seat starts early."""
+    """The plan as it can happen: the warm-up before ``now`` (the plan's first day, when
+    recruiting can begin) runs with the ``baseline`` seats in post today (it stands for the queue
+    the plan starts with); a change the plan has earlier is made on ``now``, and no seat beyond
+    the ``baseline`` starts before ``now`` plus the hiring lead time (it trains from then). So
+    the first level's seats above those in post are hires dated ``now`` at the earliest, even
+    with no lead time (a change on the run's first day when ``now`` is that day: still new
+    analysts, not ones in post), and a first level below them is a cut on ``now``. Changes keep
+    their order (none moves before an earlier one); the same as ``staffing`` when no change
+    is moved."""
     arrive = now + whole_days(team.hiring.lead_time)
-    (start, first), *_ = staffing
-    out: list[tuple[dt.date, int]] = [(start, min(first, baseline))]
+    (start, _), *_ = staffing
+    out: list[tuple[dt.date, int]] = [(start, baseline)]
     steps: dict[dt.date, int] = {}
     when = start
     for d, h in staffing:
-        when = max(d, when, arrive if h > baseline else d)
+        when = max(d, when, arrive if h > baseline else now)
         steps[when] = h  # a later change on the same day replaces the earlier
     for d, h in sorted(steps.items()):
         if h != out[-1][1]:

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import io
 import itertools
@@ -614,15 +615,22 @@ def _check_written(folder: Path) -> None:
                          "wrote there; else choose another folder with --out")
 
 
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM})
+"""The errors of a write the disk or its permissions refused (:func:`_writing`); any other error is
+not the disk's, and goes on as it is."""
+
+
 @contextlib.contextmanager
 def _writing(folder: Path) -> Iterator[None]:
     """Turn a failure to write into the sweep folder ``folder`` once its tasks have begun (a full
-    disk, say) into a :class:`SweepError` that says so and how to go on: every file is written
-    atomically (:func:`write_atomic`, or in a staging folder), so none is left half-written, and
-    the finished tasks are kept for the same command to take up again."""
+    disk, say: :data:`WRITE_ERRORS`) into a :class:`SweepError` that says so and how to go on:
+    every file is written atomically (:func:`write_atomic`, or in a staging folder), so none is
+    left half-written, and the finished tasks are kept for the same command to take up again."""
     try:
         yield
     except OSError as err:
+        if err.errno not in WRITE_ERRORS:
+            raise
         raise SweepError(f"{folder}: cannot write the output there ({err.strerror or err}); the finished tasks are "
                          f"kept in {folder}/{TASKS}: free some space (or fix the cause) and run the same command "
                          "again to finish") from None

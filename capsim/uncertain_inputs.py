@@ -178,19 +178,24 @@ class Uncertain(BaseModel):
         return {"uniform": stats.uniform, "normal": stats.norm}[self.dist](loc=loc, scale=scale)
 
     def text(self, value: float) -> str:
-        """``value`` (SI units) written as a scenario would write it, exactly (its parser gives back
-        these very bits): in the unit its distribution is written in (:meth:`unit`) where that reads
-        back exactly, ``"167.52442647916667d"``, ``"370.25/day"``, else in SI units,
-        ``"14474110.447806s"``, ``"0.004/s"``; a plain number as it is: ``"0.3"``."""
+        """``value`` (SI units) written as a scenario would write it, in the unit its distribution
+        is written in (:meth:`unit`): ``"167.52442647923613d"``, ``"370.25/day"``; a plain number as
+        it is: ``"0.3"``. What a sampled parameter set gives its run: the value the run uses is the
+        one this text reads back as, ``value`` to within two units in its last place (one division
+        here and one multiplication in the reading, each rounded once), so a table of the sets
+        shows each input in one unit and the very value each run used."""
         number = float(value)
         if not self.kind:
             return repr(number)
-        parse = units.parse_duration if self.kind == "duration" else units.parse_rate
         unit, size = self.unit()
-        readable = f"{number / size!r}{unit}"
-        if parse(readable) == number:
-            return readable
-        return f"{number!r}s" if self.kind == "duration" else f"{number!r}/s"
+        return f"{number / size!r}{unit}"
+
+    def exact_text(self, value: float) -> str:
+        """``value`` (SI units) as a scenario would write it, reading back as these very bits:
+        ``"14474110.447806s"``, ``"0.004/s"``, ``"0.3"`` (what an ordinary run gives an uncertain
+        input: its median, exactly)."""
+        number = repr(float(value))
+        return {"duration": f"{number}s", "rate": f"{number}/s"}.get(self.kind, number)
 
     def unit(self, key: str = "") -> tuple[str, float]:
         """The unit its parameters are written in and its size in SI units: ``("d", 86400.0)`` for
@@ -312,7 +317,7 @@ def central_values(node: Any, where: str, found: list[UncertainInput]) -> Any:
                                      "(low, mode, high), lognormal (low, high or mean, cv), normal (mean, sd), beta "
                                      "(alpha, beta), and a source") from None
             found.append(UncertainInput(where, spec))
-            return spec.text(spec.central()) if spec.kind else spec.central()
+            return spec.exact_text(spec.central()) if spec.kind else spec.central()
         return {k: central_values(v, f"{where}.{k}" if where else str(k), found) for k, v in node.items()}
     if isinstance(node, list):
         return [central_values(v, f"{where}.{key_part(node, i, where)}", found) for i, v in enumerate(node)]

@@ -110,7 +110,7 @@ REVIEW_FTE = "fte_review_work"
 """The derived metric "FTE of review work" (:func:`review_fte`)."""
 REVIEW_FTE_TEXT = ("FTE of review work: the analyst hours of review done in the year divided by the hours one "
                    "full-time equivalent is contracted for in that year (contracted hours a week × weeks in the "
-                   "period; shrinkage and the exposure cap not taken off). It counts the work done, not the work "
+                   "period; shrinkage and any exposure cap not taken off). It counts the work done, not the work "
                    "arriving: where the backlog grows, the work needed is more.")
 YEAR_METRICS = (REVIEW_FTE, "fte", "cost_total", "backlog_end")
 """The staffing metrics given per year: FTE of review work, FTE in post, staff cost, items waiting at the year's end."""
@@ -448,9 +448,9 @@ def inputs_shown(inputs: Sequence[Unknown]) -> pd.DataFrame:
 NOT_NAMED = {"negligible": "the inputs barely move it",
              "unclear": "too few parameter sets to tell it from Monte Carlo noise"}
 """Why no input is named for a metric (:func:`why_no_input_named`), in the words of a table cell."""
-FLAT_OUT = "not because the demand is known but because the staff could do no more"
-"""Why the inputs barely move the FTE of review work of a year whose backlog grew: the staff
-worked flat out, so what they did is their limit (after :data:`NOT_NAMED`'s "the inputs barely move it")."""
+FLAT_OUT = "not because the demand is known but because work piled up: what was done is what the staff cleared"
+"""Why the inputs barely move the FTE of review work of a year whose backlog grew: work arrived
+faster than it was cleared (at one team at least), so what was done is what the staff cleared (after :data:`NOT_NAMED`'s "the inputs barely move it")."""
 
 
 def why_no_input_named(row: pd.Series) -> str:

@@ -126,7 +126,7 @@ def panel_titles(fig) -> list[str]:
 
 
 ROSTERED = "Utilisation of rostered hours (time on shift)"
-USABLE = "Utilisation of usable hours (on shift, up to the exposure cap)"
+USABLE = "Utilisation of usable hours (on shift, up to any exposure cap)"
 
 
 def test_the_comparison_shows_utilisation_of_usable_hours_first(detector_pair):

@@ -180,3 +180,20 @@ def test_the_shares_over_the_bars_stay_below_the_cost_panel_s_top(tmp_path):
     assert len(labels) == 9
     top = cost.get_window_extent().y1
     assert all(t.get_window_extent().y1 < top for t in labels)
+
+
+def test_a_plan_that_starts_below_those_in_post_cuts_on_its_first_day_not_in_the_warm_up():
+    """The warm-up runs with the seats in post whichever way the plan's first level goes: seats
+    above them are hired on the plan's first day (or later, by the lead time), and a first level
+    below them is a cut on that day, not from the warm-up's first day (the review of trial 9: the
+    run then had fewer staff in the warm-up than are in post)."""
+    from capsim.staffing import _realistic
+
+    team = load_scenario(hotline()).workforce[0]  # no hiring lead time
+    warmup_start, plan_start = dt.date(2027, 1, 1), GRANT_START
+    later = dt.date(2027, 7, 1)
+    assert _realistic(((warmup_start, 4), (later, 6)), 5, team, plan_start) == (
+        (warmup_start, 5), (plan_start, 4), (later, 6))
+    assert _realistic(((warmup_start, 7),), 5, team, plan_start) == ((warmup_start, 5), (plan_start, 7))
+    assert _realistic(((warmup_start, 5), (later, 6)), 5, team, plan_start) == ((warmup_start, 5), (later, 6))
+    assert _realistic(((plan_start, 3),), 5, team, plan_start) == ((plan_start, 5), (plan_start, 3))

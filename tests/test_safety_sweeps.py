@@ -313,3 +313,16 @@ def test_a_full_disk_at_any_write_of_a_sweep_is_one_message_and_the_same_command
     manifest = json.loads((folder / "manifest.json").read_text())["sweep"]
     assert manifest["status"] == "complete" and manifest["tasks_run"] == (1 if name.startswith("tasks/") else 0)
     assert written_files.not_written(folder) == []
+
+
+def test_an_error_that_is_not_the_disk_s_is_not_called_a_full_disk():
+    """The review of trial 9: the sweep's closing writes also draw the uncertainty page, where an
+    error reading a file (not writing one) must not be reported as "cannot write the output there"."""
+    from capsim.sweep import SweepError, _writing
+
+    with pytest.raises(SweepError, match="cannot write the output there"):
+        with _writing(Path("out")):
+            raise OSError(errno.ENOSPC, "No space left on device")
+    with pytest.raises(FileNotFoundError):
+        with _writing(Path("out")):
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory")

@@ -251,7 +251,7 @@ def test_hire_by_names_the_lead_time_it_allows_for_or_says_that_none_is_set(hotl
 
 
 def test_analysts_review_past_their_usable_hours_so_busy_usable_can_pass_100_percent():
-    """Why "busy (usable)" can exceed 100% (capsim.staff_notes.BUSY_OVER_100): a started item is
+    """Why "busy (usable)" can exceed 100% (capsim.staff_notes.busy_over_100): a started item is
     always finished, past the exposure cap or the shift's end. Overloaded (6 analysts where the
     plan needs 7-9), the team reviews more than its usable hours: 1.8% more at this seed; the
     assertion asks only for more than 100%, which an engine that stopped at the cap could not give."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -114,7 +115,7 @@ def test_the_terminal_says_the_staff_worked_flat_out(tmp_path):
     done = runner.invoke(app, ["uncertainty", str(path), "-n", "4", "-r", "2", "--workers", "1",
                                "--out", str(tmp_path / "out")], env={"COLUMNS": "200"})
     assert done.exit_code == 0, done.output
-    lines = [line for line in done.stdout.splitlines() if "worked as fast as they could" in line]
+    lines = [line for line in done.stdout.splitlines() if "work arrived faster than the staff cleared it" in line]
     assert [line.split(":")[0] for line in lines] == ["2027", "2028 (181 days)"], done.stdout
     assert "the FTE of review work is the work they did, not the work that arrived" in lines[0]
     cells = " ".join(done.stdout.replace("│", " ").split())  # the table's cells, wrapped lines joined
@@ -162,7 +163,9 @@ def test_a_declared_uncertain_input_is_moved_over_its_declared_range(tmp_path):
 def test_a_duration_the_file_does_not_write_keeps_a_readable_unit():
     doubling = Setting("demand.x.growth.doubling_time", 14474110.447806, None, "duration", False, 0.0, None)
     assert doubling.scaled(1.0) == "167.524d"  # not 14474110.447806s
-    assert units.parse_duration(doubling.scaled(1.0)) == pytest.approx(14474110.447806, rel=1e-5)
+    # written to six significant figures, as every value sensitivity writes (its _num): within half a
+    # unit of the sixth, 5e-6 of the value
+    assert units.parse_duration(doubling.scaled(1.0)) == pytest.approx(14474110.447806, rel=5e-6)
 
 
 def test_sensitivity_on_the_terminal_and_chart_gives_units(tmp_path):
@@ -183,12 +186,18 @@ def test_sensitivity_on_the_terminal_and_chart_gives_units(tmp_path):
 def test_uncertain_values_are_written_in_their_own_unit():
     spec = Uncertain.model_validate({"dist": "lognormal", "low": "150d", "high": "400d", "source": "test"})
     assert spec.text(14474110.447806) == "167.52442647923613d"
-    for value in (14474110.447806, 1e7 / 3, 150 * 86400.0):  # read back exactly: the run uses these very bits
-        assert units.parse_duration(spec.text(value)) == value
-    rate = Uncertain.model_validate({"dist": "uniform", "low": "60/day", "high": "80/day", "source": "test"})
-    assert rate.text(70 / 86400) == "70.0/day"
-    for value in (70 / 86400, 0.1 / 3, 1e-3):
-        assert units.parse_rate(rate.text(value)) == value
+    rate = Uncertain.model_validate({"dist": "uniform", "low": "1e5/year", "high": "2e5/year", "source": "test"})
+    assert rate.text(1.5e5 / units.SECONDS["year"]) == "150000.0/year"
+    # every value in one unit, read back to within two units in its last place (a division and a
+    # multiplication, each rounded once), whatever the value: 2,000 of them across each range
+    for written, parse in ((spec, units.parse_duration), (rate, units.parse_rate)):
+        unit, size = written.unit()
+        for value in np.linspace(0.5, 3.0, 2000) * size * 200:
+            text = written.text(value)
+            assert text.endswith(unit) and text[:-len(unit)].replace(".", "").isdigit()
+            assert abs(parse(text) - value) <= 2 * np.spacing(value)
+    # an ordinary run gives an uncertain input its median exactly (the same bits as before)
+    assert units.parse_duration(spec.exact_text(spec.central())) == spec.central()
 
 
 def test_a_one_replication_sweep_says_it_has_no_intervals(tmp_path):
@@ -207,3 +216,10 @@ def test_a_one_replication_sweep_says_it_has_no_intervals(tmp_path):
     one = swept("1")
     assert "Full table with 95% CIs" not in one and "with no 95% CIs: one replication a point" in one
     assert "Full table with 95% CIs: sweep_summary.csv" in swept("2")
+
+
+def test_a_part_year_of_one_day_is_one_day():
+    from capsim.report.uncertainty import period_text
+
+    assert (period_text("2030", 1), period_text("2027", 275), period_text("2028", 366)) == (
+        "2030 (1 day)", "2027 (275 days)", "2028")

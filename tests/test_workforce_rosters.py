@@ -238,7 +238,7 @@ def test_a_missed_sla_beside_one_met_with_slack_is_explained_with_the_other_orde
 
 
 def test_utilisation_is_worded_against_usable_and_rostered_hours():
-    line = utilisation_line(load_scenario(two_patterns()), (0.39, 0.38, 0.40), (0.93, 0.92, 0.94))
+    line = utilisation_line(load_scenario(two_patterns(exposure_cap="4h")), (0.39, 0.38, 0.40), (0.93, 0.92, 0.94))
     assert "39.0% (95% CI 38.0% to 40.0%) of their rostered hours" in line and "not idle" in line
     assert "93.0% (95% CI 92.0% to 94.0%) of their usable hours" in line
 
@@ -249,7 +249,7 @@ def test_run_prints_heads_fte_and_utilisation_in_words(tmp_path):
 
     from capsim.cli import app
 
-    raw = two_patterns()
+    raw = two_patterns(exposure_cap="4h")  # a cap: the usable hours differ from the rostered
     raw["clock"]["horizon"] = "14d"
     path = tmp_path / "patterns.yaml"
     path.write_text(yaml.safe_dump(raw))

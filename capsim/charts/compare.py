@@ -19,7 +19,7 @@ from capsim.charts.parts import PercentTicks, scenario_colours
 from capsim.charts.style import MUTED, apply_style, new_figure, styled
 from capsim.metric_names import metric_range
 from capsim.scenario import Scenario, step_into
-from capsim.side_effects import DETECTOR_METRICS, SIDE_EFFECT_DESCRIPTIONS
+from capsim.side_effects import DETECTOR_METRICS, SIDE_EFFECT_DESCRIPTIONS, missed_still_assessed
 from capsim.sources import figure_origin, short_org
 from capsim.words import (count_words, difference_text, is_share, metric_label, percent, plain_number, value_text,
                           wait_words)
@@ -151,7 +151,8 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
             right.tick_params(labelleft=False)
             for ax in (left, right):
                 ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5))
-            right.set_xlim(*_symmetric(rows.loc[names[1:], ["diff_ci_low", "diff_ci_high", "diff"]].to_numpy(dtype=float)))
+            right.set_xlim(*_symmetric(rows.loc[names[1:], ["diff_ci_low", "diff_ci_high", "diff"]].to_numpy(dtype=float),
+                                       is_share(m)))
             left.set_xlim(*_within_range(left.get_xlim(), metric_range(m)))
             titles += [left.set_title(_panel_title(panel_label(m, results[0].scenario, metrics)), loc="left",
                                       fontsize=12),
@@ -179,8 +180,7 @@ def panel_label(metric: str, scenario: Scenario, shown: Sequence[str]) -> str:
     flag are said to be still assessed, later."""
     label = metric_label(metric, scenario)
     if metric == "harmful_missed":  # not flagged, not unreviewed: the title gives their wait
-        expire = " unless they expire" if any(st.ttl is not None for st in scenario.demand) else ""
-        return f"{label}: not flagged, still assessed later{expire}"
+        return f"{label}: {missed_still_assessed(scenario)}"
     expected = EXPECTED_FALL.get(metric)
     if expected is None or not set(expected) <= set(shown):
         return label
@@ -275,10 +275,21 @@ def _within_range(limits: tuple[float, float], allowed: tuple[float, float]) -> 
     return max(low, allowed[0] - spare), min(high, allowed[1] + spare)
 
 
-def _symmetric(values: np.ndarray) -> tuple[float, float]:
+NO_DIFFERENCE_SPAN = 1.0
+"""Half the width of a difference axis where every difference and interval end is 0 (or none is
+known), in the metric's own unit: one item, one hour."""
+
+NO_SHARE_DIFFERENCE_SPAN = 0.01
+"""The same for a share: one percentage point (as a share, 0.01), not 100 points for nothing."""
+
+
+def _symmetric(values: np.ndarray, share: bool = False) -> tuple[float, float]:
+    """Limits of a difference axis, symmetric about 0: the largest finite difference or interval
+    end in ``values`` with 15% to spare, or, where all are 0, :data:`NO_SHARE_DIFFERENCE_SPAN`
+    for a ``share`` (values as shares, 0.01 = one point) and :data:`NO_DIFFERENCE_SPAN` otherwise."""
     finite = values[np.isfinite(values)]
     span = float(np.abs(finite).max()) if len(finite) else 0.0
-    span = span * 1.15 if span > 0 else 1.0
+    span = span * 1.15 if span > 0 else NO_SHARE_DIFFERENCE_SPAN if share else NO_DIFFERENCE_SPAN
     return -span, span
 
 
@@ -359,12 +370,11 @@ def _side_effect_finding(table: pd.DataFrame, names: list[str],
         return text + (" (paired means, 95% CIs)" if given else " (paired means)")
     missed = ci("harmful_missed")
     text = (f"{names[1]}: the classifier does not flag {count_words(rows.loc['harmful_missed', 'diff'])}{missed} "
-            f"harmful items (paired mean{', 95% CI' if missed else ''}); they are still assessed, later, waiting "
-            "behind every item it flags")
+            f"harmful items (paired mean{', 95% CI' if missed else ''}); they are "
+            + (missed_still_assessed(second.scenario) if second is not None else "still assessed, later")
+            + ", waiting behind every item it flags")
     waits = None if second is None else second.summary[second.summary.metric == "wait_mean_missed_harmful"]
     if waits is not None and not waits.empty:
         w = waits.iloc[0]
         text += f": on average {wait_words(w['mean'], w.ci_low, w.ci_high)}"
-    if second is not None and any(st.ttl is not None for st in second.scenario.demand):
-        text += ", unless they expire first"
     return text

@@ -13,13 +13,15 @@ from capsim.charts.footer import footer_text
 from capsim.charts.parts import nanmean, replication_strip, replications_in
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
-from capsim.units import SECONDS_PER_HOUR
+from capsim.staff_notes import cap_words, exposure_caps
 from capsim.words import percent
 
 
 def exposure(per_replication: pd.DataFrame, scenario: Scenario, seed: int) -> Figure:
     """Hours of review per analyst-shift (on shifts with any review), across replications,
-    against each team's daily exposure cap and shift length.
+    against each team's daily exposure cap (:func:`capsim.staff_notes.exposure_caps`) and shift
+    length. The title measures the mean against the cap where every team has the same one, and
+    otherwise names each team's (:func:`capsim.staff_notes.cap_words`).
 
     The metric is a mean over analyst-shifts: single shifts can pass the cap by at most one
     review, since the cap is checked when a review would start.
@@ -27,21 +29,20 @@ def exposure(per_replication: pd.DataFrame, scenario: Scenario, seed: int) -> Fi
     reps = replications_in(per_replication)
     values = per_replication["exposure_hours_per_analyst_day"].to_numpy(dtype=float)
     mean = nanmean(values)
-    caps = [(t.team, t.exposure_cap / SECONDS_PER_HOUR) for t in scenario.workforce if t.exposure_cap is not None]
-    wellbeing = getattr(getattr(scenario, "tooling", None), "wellbeing", None)
-    if wellbeing is not None and getattr(wellbeing, "enabled", False) and getattr(wellbeing, "exposure_cap", None) is not None:
-        caps = [(t.team, wellbeing.exposure_cap / SECONDS_PER_HOUR) for t in scenario.workforce]
+    caps = [(team, cap) for team, cap in exposure_caps(scenario).items() if cap is not None]
     span = measured_span(scenario)  # a whole-run mean beside calendar years' figures says its span
     average = f"Analysts review {mean:.2g} h of material a shift on average{' ' + span if span else ''}"
     if not math.isfinite(mean):
         title = "No review took place, so no exposure was measured"
-    elif caps:
-        cap = min(c for _, c in caps)
+    elif len(caps) == len(scenario.workforce) and len({c for _, c in caps}) == 1:  # one cap, every team's
+        cap = caps[0][1]
         share = mean / cap if cap else float("inf")
         where = "within" if mean <= cap else "above"
         title = f"{average}, {where} the {cap:g} h/day exposure cap ({percent(share)} of it)"
-    else:
+    elif not caps:
         title = f"{average}; no exposure cap is set"
+    else:  # the mean is over every team's analysts: no one cap to measure it against
+        title = f"{average}; {cap_words(scenario)}"
 
     with styled():
         fig = new_figure(4.6)

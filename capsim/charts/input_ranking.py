@@ -32,7 +32,7 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
     in the same order: that the inputs barely move it, or cannot be told from Monte Carlo noise,
     before that they are not ranked (too few parameter sets, say: the ranking's ``not_ranked``);
     where they are not, each input reads "not ranked", with no bar, and the footer says so.
-    ``flat_out`` is the sentence saying the staff worked flat out that year
+    ``flat_out`` is the sentence saying work piled up that year
     (:func:`capsim.report.uncertainty.flat_out`), or "": the subtitle ends with it, and where the
     inputs barely move the result the title says that is why.
 

@@ -33,10 +33,22 @@ _UNIT_WORDS = {
     "cv": "coefficient of variation", "increase_per_year": "share per year", "time_factor": "× review time",
     "follow_fraction": "× review time", "cluster_size": "items", "overtime_premium": "× pay",
     "weeks": "weeks", "inflation": "share per year", "attrition": "share per year", "hours_per_day": "h a day",
+    "per_year": "share per year", "training_weeks": "weeks", "mentor_hours": "h a week per trainee",
+    "wellbeing_hours": "h per analyst (FTE) a year", "on_costs": "share of salary",
+    "overheads": "share of other costs", "per": "analyst FTE per FTE of the role", "price_year": "calendar year",
 }
+"""The unit of a number the file writes bare (or leaves to its default), by its field's name."""
 
 
-_MONEY_UNITS = {"annual_cost": "per year", "per_item_cost": "per item", "hire_cost": "per hire"}
+_MONEY_UNITS = {"annual_cost": "per year", "per_item_cost": "per item", "hire_cost": "per hire",
+                "training_cost": "per new analyst", "licence_cost": "per analyst (FTE) a year",
+                "wellbeing_hourly_cost": "per counselling hour"}
+"""What one amount of money buys, by its field's name (after the currency); a salary's
+``annual_cost`` is :func:`_money_unit`'s."""
+
+
+_YEARS = {"price_year"}
+"""Fields that hold a calendar year: written 2024, not as a count (2,024)."""
 
 
 _LIST_NAMES = {"demand": "stream", "workforce": "team", "sla": "priority"}
@@ -101,7 +113,8 @@ def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.D
             spec = uncertain[key]
             source = f"uncertain, {spec.describe(key)}; median used here; source: {spec.source}"
         elif isinstance(model, GrowthExponential) and attr in _GROWTH_WRITTEN_AS:  # the other one was written
-            text, unit = (_number(model.annual_growth), "") if attr == "per_year" else _default_text(value, model, attr)
+            text, unit = ((_number(model.annual_growth), _UNIT_WORDS["per_year"]) if attr == "per_year"
+                          else _default_text(value, model, attr))
             source = f"from {_GROWTH_WRITTEN_AS[attr]} (the same growth)"
         else:
             text, unit = _default_text(value, model, attr)
@@ -110,8 +123,9 @@ def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.D
                 and not isinstance(value, bool):
             unit = _UNIT_WORDS.get(path[-1], "share" if _is_share_field(model, attr) else "")
         if path[-1] in _MONEY_UNITS:
-            per = "per analyst-year" if path[0] == "costs" and path[-1] == "annual_cost" else _MONEY_UNITS[path[-1]]
-            unit = f"{scenario.costs.currency} {per}"
+            unit = f"{scenario.costs.currency} {_money_unit(path)}"
+        if path[-1] in _YEARS and isinstance(value, int):
+            text = str(value)
         rows.append([key, text, unit, source, figure])
 
     def walk(path: list[str], value: Any, raw: Any, obj: Any, model: Any, attr: str | None) -> None:
@@ -153,6 +167,15 @@ def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.D
 
     walk([], dump, scenario.source, scenario, None, None)
     return pd.DataFrame(rows, columns=["key", "value", "unit", "source", "figure"])
+
+
+def _money_unit(path: Sequence[str]) -> str:
+    """What the amount of money at ``path`` (a key of :func:`assumptions_table`, split at its dots)
+    buys: a team's salary one full-time analyst for a year, a supporting role's one full-time post
+    of the role for a year (costs.roles), any other amount :data:`_MONEY_UNITS` says."""
+    if path[0] == "costs" and path[-1] == "annual_cost":
+        return "per full-time post a year" if path[1] == "roles" else "per analyst-year"
+    return _MONEY_UNITS[path[-1]]
 
 
 def _attr_name(model: Any, key: Any) -> str | None:

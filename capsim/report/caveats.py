@@ -9,6 +9,7 @@ from capsim.charts.growth_words import stream_growth
 from capsim.report.flow import enabled_tools
 from capsim.scenario import Scenario
 from capsim.sources import figure_origin, publication, short_org
+from capsim.staff_notes import exposure_caps
 from capsim.words import and_list, seconds_text
 
 
@@ -113,9 +114,14 @@ def scenario_limitations(scenario: Scenario) -> list[str]:
     else:
         out.append("Headcount is fixed for the whole run: no attrition, hiring or planned changes are set, "
                    "and new analysts need no training ramp." + absences)
-    if any(t.exposure_cap is not None for t in s.workforce):
-        out.append("The exposure cap is checked when a review would start, so an analyst can pass it by one review; "
-                   "its effect on wellbeing is not modelled, only its effect on capacity.")
+    caps = exposure_caps(s)  # the wellbeing tooling's cap, where it sets one, is every team's
+    capped = [team for team, cap in caps.items() if cap is not None]
+    if capped:
+        uncapped = [team for team in caps if team not in capped]
+        which = (f"Only {and_list(capped)} {'has' if len(capped) == 1 else 'have'} a daily exposure cap "
+                 f"({and_list(uncapped)} may review for the whole of every shift). " if uncapped else "")
+        out.append(f"{which}The exposure cap is checked when a review would start, so an analyst can pass it by one "
+                   "review; its effect on wellbeing is not modelled, only its effect on capacity.")
     else:
         out.append("No team has a daily exposure cap: analysts may review for the whole of every shift; the effect "
                    "of exposure on wellbeing is not modelled.")

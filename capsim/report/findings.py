@@ -10,8 +10,9 @@ import pandas as pd
 from capsim.compare import unpriced_notes
 from capsim.held_back import held_back_notes
 from capsim.metric_names import backlog_words
-from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from capsim.units import SECONDS_PER_DAY
 from capsim.report.years import year_findings
+from capsim.staff_notes import cap_words, exposure_caps, mentors
 from capsim.charts.by_year import measure_staff_words, measure_words, measured_span, sla_measures
 from capsim.charts.waits import all_items_words, team_waits_words
 from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait,
@@ -19,6 +20,7 @@ from capsim.words import (duration_text, duration_unit, fmt, how_many, interval,
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
+    from capsim.scenario import Scenario
 
 
 def _row(result: SimulationResult, metric: str) -> pd.Series | None:
@@ -32,6 +34,16 @@ def _with_ci(result: SimulationResult, metric: str) -> str:
         return "n/a"
     cur = result.scenario.costs.currency
     return f"{fmt(metric, row['mean'], cur)} ({interval(metric, row.ci_low, row.ci_high, cur, ref=row['mean'])})"
+
+
+def _usable_words(s: Scenario, usable: str) -> str:
+    """The end of the findings' sentence on utilisation: the share ``usable`` (with its interval) of
+    the time analysts may review — time on shift up to their team's exposure cap, less mentoring —
+    or nothing where neither limits them (that share is then the share of time on shift just given)."""
+    capped = [cap is not None for cap in exposure_caps(s).values()]
+    limits = ([("up to the cap" if all(capped) else "up to the cap where a team has one")] if any(capped) else []) \
+        + (["less mentoring"] if mentors(s) else [])
+    return f", and {usable} of the time they may review (on shift, {' and '.join(limits)})" if limits else ""
 
 
 def headline_findings(result: SimulationResult) -> list[str]:
@@ -94,13 +106,12 @@ def headline_findings(result: SimulationResult) -> list[str]:
                      f"{percent(sla.target)}: {verdict}; "
                      f"{fmt(name, 1 - row['mean'])} were not assessed within {duration_text(sla.within)}.")
     found += held_back_notes(s, mean)  # a team fed by one that is behind is starved, not safe
-    caps = sorted({t.exposure_cap / SECONDS_PER_HOUR for t in s.workforce if t.exposure_cap is not None})
-    cap = f", against a daily exposure cap of {' / '.join(f'{c:g}' for c in caps)} hours" if caps else ""
     if math.isfinite(mean("exposure_hours_per_analyst_day")):
+        cap = (f", against {cap_words(s)}" if any(c is not None for c in exposure_caps(s).values())
+               else " (no daily exposure cap is set)")
         found.append(f"On shifts with any review, an analyst reviewed material for "
-                     f"{m('exposure_hours_per_analyst_day')} hours{cap}; {whose_analysts(s)} spent {m('utilisation')} "
-                     f"of their time on shift reviewing, and {m('utilisation_usable')} of the time the exposure cap "
-                     "allows.")
+                     f"{m('exposure_hours_per_analyst_day')} hours{cap}; {whose_analysts(s)} spent "
+                     f"{m('utilisation')} of their time on shift reviewing{_usable_words(s, m('utilisation_usable'))}.")
     if mean("cost_total") > 0:  # a tool nobody priced is counted at 0: say so, or two costs read as equal tools
         unpriced = unpriced_notes([result]).get("cost_total")
         found.append(f"{metric_label('cost_total')} over the measured period is {m('cost_total')}, "

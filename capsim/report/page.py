@@ -126,7 +126,7 @@ CAPTIONS = {
                           "lines mark the service-level deadlines; the right panel shows the share of each priority "
                           "assessed within its deadline against its target.",
     "exposure": "Hours of review (time spent viewing material) per analyst on each shift with any review, one dot per "
-                "replication, against the daily exposure cap.",
+                "replication, against each team's daily exposure cap where it has one.",
     "comparison": "Each metric per scenario with its 95% confidence interval (left), and the difference from the first "
                   "scenario (right), taken replication by replication under the same seed.",
     "sla_vs_headcount": "Service-level attainment against headcount, every headcount run with the same seed; the band "

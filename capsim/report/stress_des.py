@@ -72,8 +72,9 @@ def methods(scenario: Scenario, manifest: dict | None, results: Sequence[Simulat
          "Items arrive in streams; automated tools (enabled here: " + tools + ") act on whole batches before "
          "people see them; the rest join their team's queue by priority and are taken first come, first served "
          "within a priority, without pre-emption, by the analyst free earliest. Analysts work rostered shifts, stop "
-         "starting new reviews at the end of a shift or when the daily exposure cap is reached, and miss whole shifts "
-         "at random at the shrinkage rate. Items with a time-to-live expire if not started in time."),
+         "starting new reviews at the end of a shift or when their team's daily exposure cap, if it has one, is "
+         "reached, and miss whole shifts at random at the shrinkage rate. Items with a time-to-live expire if not "
+         "started in time."),
         ("2.3", "Scenario logic",
          "Scenarios are YAML files; a scenario may extend another and change only what differs. Overrides applied "
          f"to this run: {overrides}."),

@@ -27,8 +27,8 @@ from capsim.scenario import Scenario
 from capsim.uncertain_inputs import unknowns
 from capsim.uncertainty import (FLAT_OUT, NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
                                 SETS_OPTION, estimated_share, inputs_shown, NOT_NAMED, why_no_input_named)
-from capsim.words import (count_words, duration_unit, fmt, is_share, is_wait, metric_words, percent, value_text,
-                          year_metric_label)
+from capsim.words import (count_words, duration_unit, fmt, how_many, interval, is_share, is_wait, metric_words, percent,
+                          value_text, year_metric_label)
 
 HEADLINE = ("backlog_end", "wait_mean", "analyst_hours", "utilisation", "cost_total")
 """Results the findings speak of, when the run has them."""
@@ -102,16 +102,43 @@ def amount_text(metric: str, value: float, currency: str, unit: str | None = Non
     return fmt(metric, value) + (" h" if metric == "analyst_hours" else "")
 
 
+def unknown_text(metric: str) -> str:
+    """A table's cell for a result unknown in every run (its mean NaN), said once and plainly: a cost
+    of a scenario with a team not costed is "n/a (not costed: a team has no costs.teams entry)",
+    any other result "n/a (no item measured in any replication)" (:func:`capsim.words.interval`'s words)."""
+    return f"n/a ({interval(metric, math.nan, math.nan, ref=math.nan)})"
+
+
+def year_cells(row: Any, by_year: pd.DataFrame, scenario: Scenario) -> list[str]:
+    """A row of the per-year table (``row``: one of ``by_year``, :func:`capsim.uncertainty.summarise_by_year`)
+    as the command line and uncertainty.html show it: the year, the result, its mean, its run-to-run,
+    input and total 95% intervals (money in the scenario's currency, FTE, counts, shares:
+    :func:`amount_text`), the input share and the input that matters most (:func:`driver_text`).
+    A result unknown in every run says so once, in its mean's cell (:func:`unknown_text`), the
+    other cells left empty."""
+    head = [period_text(row.period, row.days), year_metric_label(row.metric, scenario)]
+    if not math.isfinite(row.mean):
+        return [*head, unknown_text(row.metric), "", "", "", "", ""]
+    currency = scenario.costs.currency
+
+    def span(low: float, high: float) -> str:
+        return f"{amount_text(row.metric, low, currency)} – {amount_text(row.metric, high, currency)}"
+
+    share = percent(estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a"
+    return [*head, amount_text(row.metric, row.mean, currency), span(row.run_low, row.run_high),
+            span(row.input_low, row.input_high), span(row.total_low, row.total_high), share, driver_text(row, by_year)]
+
+
 def period_text(period: str, days: float) -> str:
     """A calendar year as the tables name it: "2028", or "2027 (275 days)" for a part year."""
-    return period if days >= 365 else f"{period} ({days:.0f} days)"
+    return period if days >= 365 else f"{period} ({how_many(round(days), 'day')})"
 
 
 def driver_text(row: Any, by_year: pd.DataFrame) -> str:
     """The input that matters most for a by-year row (:func:`capsim.uncertainty.summarise_by_year`),
     with its share of the input part, or why none is named (its ``not_ranked`` when the inputs are
-    not ranked); for the FTE of review work of a year the staff worked flat out (:func:`flat_out`
-    in ``by_year``, the whole by-year table), that this is why the inputs barely move it."""
+    not ranked); for the FTE of review work of a year whose work piled up (:func:`flat_out` in
+    ``by_year``, the whole by-year table), that this is why the inputs barely move it."""
     if not math.isfinite(row.input_share):
         return f"none: {SAME_IN_EVERY_RUN}"
     if not row.driver:
@@ -123,8 +150,8 @@ def driver_text(row: Any, by_year: pd.DataFrame) -> str:
 
 
 BACKLOG_GROWTH = 1.25
-"""A backlog ending a year at more than this multiple of the year before's end has grown: the
-staff worked flat out, and the FTE of review work is what they did, not what arrived. (A steady
+"""A backlog ending a year at more than this multiple of the year before's end has grown: work
+arrived faster than it was cleared, and the FTE of review work is what was done, not what arrived. (A steady
 national backlog of a few thousand items swings by about 15% either way run to run.)"""
 
 
@@ -141,12 +168,12 @@ def backlog_growth(by_year: pd.DataFrame, period: str) -> tuple[float, float] | 
 
 def flat_out(by_year: pd.DataFrame, period: str) -> str:
     """Where the backlog grew over ``period`` (:func:`backlog_growth`), the sentence saying so and that
-    the staff worked flat out, so the FTE of review work is the work done, not the work that arrived;
+    work arrived faster than it was cleared (at one team at least: the backlog counts every team), so the FTE of review work is the work done, not the work that arrived;
     else ""."""
     grew = backlog_growth(by_year, period)
     return (f"The {backlog_words('backlog_end', 'the year')} grew from {count_words(grew[0])} the year before to "
-            f"{count_words(grew[1])}: the staff worked as fast as they could, so the FTE of review work is the work "
-            "they did, not the work that arrived, which was more." if grew else "")
+            f"{count_words(grew[1])}: work arrived faster than the staff cleared it, so the FTE of review work is the "
+            "work they did, not the work that arrived, which was more." if grew else "")
 
 
 def year_findings(by_year: pd.DataFrame, scenario: Scenario,
@@ -201,17 +228,8 @@ def year_table_html(by_year: pd.DataFrame, scenario: Scenario) -> str:
     """The per-year table: year × metric, mean, the three 95% intervals, the inputs' share and the input that matters most."""
     head = "".join(f"<th>{c}</th>" for c in ("year", "result", "mean", "run-to-run", "what we don't know", "total",
                                              "input share", "matters most (share of the input part)"))
-    rows = []
-    for row in by_year.itertuples():
-        def span(low: float, high: float, metric: str = row.metric) -> str:
-            return f"{amount_text(metric, low, scenario.costs.currency)} – {amount_text(metric, high, scenario.costs.currency)}"
-
-        share = percent(estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a"
-        cells = (period_text(row.period, row.days), year_metric_label(row.metric, scenario),
-                 amount_text(row.metric, row.mean, scenario.costs.currency), span(row.run_low, row.run_high),
-                 span(row.input_low, row.input_high), span(row.total_low, row.total_high), share,
-                 driver_text(row, by_year))
-        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    rows = ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in year_cells(row, by_year, scenario)) + "</tr>"
+            for row in by_year.itertuples()]
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 

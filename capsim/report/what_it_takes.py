@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from capsim.charts.by_year import staff_words
 from capsim.scenario import Team
-from capsim.staff_notes import hire_by_words
+from capsim.staff_notes import exposure_caps, hire_by_words
 from capsim.staffing import StaffingPlan, solve_staffing, team_slas
 from capsim.workforce import seat_steps
 from capsim.words import count_words, duration_text, fmt, interval, items_words, percent
@@ -97,8 +97,9 @@ def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes) -> lis
     team = plan.team
     today = plan.baseline
     if answer.result is None:
+        limits = "the roster" + (" or the exposure cap" if exposure_caps(s)[team] is not None else "")
         return [f"No headcount of team {team} up to {plan.max_headcount} meets every target in every year: "
-                "more analysts alone do not fix it (see the staffing plan's notes: the roster or the exposure cap)."]
+                f"more analysts alone do not fix it (see the staffing plan's notes: {limits})."]
     steps = []
     for p in plan.periods:
         if p.change > 0:
