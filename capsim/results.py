@@ -29,11 +29,16 @@ PERIOD_SUMMARY_COLUMNS = ["scenario", "period", "metric", "mean", "ci_low", "ci_
 def mean_ci(values: np.ndarray, level: float = 0.95,
             bounds: tuple[float, float] = (-np.inf, np.inf)) -> tuple[float, float, float]:
     """Mean of ``values`` and the two-sided Student-t confidence interval for it (NaNs ignored),
-    clipped to ``bounds`` (the values the quantity can take)."""
+    clipped to ``bounds`` (the values the quantity can take). Values all the same (a cost fixed by
+    the scenario, say) give that value three times, exactly: their float mean and spread would
+    differ from it in the last bits and read as an interval."""
     values = np.asarray(values, dtype=float)
     values = values[~np.isnan(values)]
     if len(values) == 0:
         return float("nan"), float("nan"), float("nan")
+    if len(values) > 1 and values.min() == values.max():
+        same = float(np.clip(values[0], *bounds))
+        return same, same, same
     mean = float(values.mean())
     if len(values) < 2:
         return mean, float("nan"), float("nan")
