@@ -1150,9 +1150,10 @@ def report(
         write_manifest(folder, "report", records[0] if len(records) == 1 else {"compared": records})
         plan = None
         if what_it_takes:
-            from capsim.report.what_it_takes import what_it_takes as plan_for
+            from capsim.report.what_it_takes import what_it_takes as plan_for, write_what_if
 
             plan = plan_for(results[0], workers)
+            written += write_what_if(folder, plan)
         write_report(folder, results, records, overrides=set_ or [], sweep=sweep, what_it_takes=plan, workers=workers)
     for r in results:
         out_console.print(f"{r.scenario.name} ({replications} replications, seed {seed}):", markup=False)
@@ -1199,10 +1200,13 @@ def brief(
                                    workers=workers)
         except PdfError as err:
             fail(str(err))
+        from capsim.report.what_it_takes import WHAT_IF_CSV
+
+        what_if = f"{WHAT_IF_CSV}, " if (folder / WHAT_IF_CSV).exists() else ""  # a target missed: the what-if run
     if pages != 2:
         warn([f"the brief printed on {pages} pages, not 2: shorten the scenario's title or description"])
     out_console.print(f"Wrote {target}/: brief.pdf (2 pages), brief.html, report.pdf and report.html (the annex), "
-                      "charts/, summary.csv, manifest.json", soft_wrap=True, markup=False)
+                      f"charts/, summary.csv, {what_if}manifest.json", soft_wrap=True, markup=False)
 
 
 @app.command()

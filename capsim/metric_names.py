@@ -66,8 +66,9 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "utilisation_usable": "analyst_hours over usable hours: on each shift, the time on shift up to the daily "
                           "exposure cap (1 = working flat out within the cap). It passes 1 where a team works "
                           "flat out, since an item started under the cap is finished: by a little for reviews of "
-                          "seconds, by about a quarter for tasks of an hour under a 4 h cap (victim "
-                          "identification: 1.24 over growth-central's three years)",
+                          "seconds, by an eighth to a quarter or more for reviews of an hour on average under a "
+                          "4 h cap (the rest of the review in hand when the cap is reached: more, the more reviews' "
+                          "lengths vary)",
     "fte": "analysts in post averaged over the measured period, all teams, in full-time equivalents (each seat its "
            "roster's or shift pattern's hours a week over the team's contracted_hours, or the pattern's fte, not "
            "capped at 1: a 50 h seat is 1.25; absent analysts count): as capsim budget counts them",

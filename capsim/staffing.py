@@ -96,6 +96,7 @@ from capsim.metric_names import sla_words
 from capsim.metrics import eventual_waits, metric_range, sla_attainment, sla_attainment_by_group, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
 from capsim.passes import group_values, reachable_in_time
+from capsim.periods import calendar_periods
 from capsim.pool import worker_pool
 from capsim.records import ItemTable, Replication
 from capsim.results import mean_ci
@@ -431,10 +432,13 @@ def add_months(date: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
 
 
-def plan_periods(scenario: Scenario, period: str) -> list[Period]:
+def plan_periods(scenario: Scenario, period: str, calendar: bool = False) -> list[Period]:
     """The planning periods: calendar ``period``s (month, quarter, year) from the first midnight
     after the warm-up; the last ends at the horizon, and a last piece shorter than a third
-    of a period joins the one before."""
+    of a period joins the one before. With ``calendar`` (year or quarter), cut instead where the
+    run's results per period are cut (:func:`capsim.periods.calendar_periods`: at each 1 January,
+    or each quarter's first day), none joined: a first and last part period stay periods of
+    their own, so a plan is solved in the very periods its run is reported and checked in."""
     if period not in PERIOD_MONTHS:
         raise ValueError(f"period must be one of {', '.join(PERIOD_MONTHS)}, got {period!r}")
     clock = scenario.clock
@@ -442,15 +446,20 @@ def plan_periods(scenario: Scenario, period: str) -> list[Period]:
     if first_day * SECONDS_PER_DAY >= clock.horizon:
         raise ValueError("the horizon ends before the first whole day after the warm-up: nothing to plan")
     start = clock.start + dt.timedelta(days=first_day)
-    months = PERIOD_MONTHS[period]
-    bounds = [start]
-    while (bounds[-1] - clock.start).days * SECONDS_PER_DAY < clock.horizon:
-        bounds.append(add_months(start, months * len(bounds)))
-    times = [(d - clock.start).days * SECONDS_PER_DAY for d in bounds]
-    times[-1] = clock.horizon
-    nominal = months * DAYS_A_MONTH * SECONDS_PER_DAY
-    if len(times) > 2 and times[-1] - times[-2] < nominal / 3:
-        del times[-2], bounds[-2]
+    if calendar:
+        cuts = [p.start for p in calendar_periods(scenario, period) if p.start > first_day * SECONDS_PER_DAY]
+        bounds = [start] + [clock.start + dt.timedelta(days=round(t / SECONDS_PER_DAY)) for t in cuts]
+        times = [first_day * SECONDS_PER_DAY, *cuts, clock.horizon]
+    else:
+        months = PERIOD_MONTHS[period]
+        bounds = [start]
+        while (bounds[-1] - clock.start).days * SECONDS_PER_DAY < clock.horizon:
+            bounds.append(add_months(start, months * len(bounds)))
+        times = [(d - clock.start).days * SECONDS_PER_DAY for d in bounds]
+        times[-1] = clock.horizon
+        nominal = months * DAYS_A_MONTH * SECONDS_PER_DAY
+        if len(times) > 2 and times[-1] - times[-2] < nominal / 3:
+            del times[-2], bounds[-2]
     periods = []
     for i in range(len(times) - 1):
         last = clock.start + dt.timedelta(days=math.ceil(times[i + 1] / SECONDS_PER_DAY) - 1)
@@ -1240,7 +1249,8 @@ class Limits:
 def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str = "quarter", confidence: float = 0.9,
                    max_headcount: int | None = None, replications: int | None = None, seed: int | None = None,
                    workers: int | None = 1, progress: Progress | None = None, limits: Limits | None = None,
-                   executor: Executor | None = None, labels: Sequence[str] | None = None) -> StaffingPlan:
+                   executor: Executor | None = None, labels: Sequence[str] | None = None,
+                   calendar: bool = False) -> StaffingPlan:
     """A staffing plan for ``team``, period by period, meeting every SLA in ``confidence`` of replications.
 
     1. *Needed*: per period, the smallest constant headcount whose replications meet every SLA
@@ -1292,7 +1302,9 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     page's, :mod:`capsim.web.workers`), used, and left running, instead of ``workers`` processes
     started for this plan. The team's own planned ``changes`` are replaced by the plan. ``labels``: what
     the notes call each period, as the caller's table names it (capsim grant's "2027/28"); default
-    "period 1", "period 2", ... as ``staffing_plan.csv`` numbers them. Raises ``ValueError`` for input
+    "period 1", "period 2", ... as ``staffing_plan.csv`` numbers them. ``calendar``: plan in the calendar
+    years (or quarters) the run's per-period results are cut at, part years their own periods
+    (:func:`plan_periods`), not in ``period``s from the end of the warm-up. Raises ``ValueError`` for input
     that cannot be planned (no SLA for the team, an unknown team, a confidence outside (0, 1), not one
     label a period).
     """
@@ -1313,7 +1325,7 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
         raise ValueError("replications must be at least 1")
     workers = default_workers(scenario, replications) if workers is None else workers
     check_run(scenario, replications, min(workers, replications))
-    periods = plan_periods(scenario, period)
+    periods = plan_periods(scenario, period, calendar)
     labels = [f"period {p.index + 1}" for p in periods] if labels is None else list(labels)
     if len(labels) != len(periods):
         raise ValueError(f"{len(labels)} period labels for {len(periods)} periods")

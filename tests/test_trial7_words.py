@@ -169,7 +169,8 @@ def test_the_time_to_assessment_title_names_its_span_and_the_teams_waits():
 def test_the_exposure_title_names_its_span():
     frame = pd.DataFrame({"replication": [0, 1], "exposure_hours_per_analyst_day": [3.6, 3.8]})
     title = flat(exposure(frame, bundled("growth-central"), 1)._suptitle.get_text())
-    assert title.startswith("Analysts review 3.7 h of material a shift on average over Apr 2027–Mar 2030, within")
+    assert title.startswith("Analysts review 3.7 h of material a shift on average over Apr 2027–Mar 2030, all teams "
+                            "pooled, within")
 
 
 def test_findings_name_the_span_of_their_whole_run_waits_and_each_teams_wait():

@@ -211,14 +211,18 @@ def by_year(result: SimulationResult) -> Figure:
                   f"{percent(last, 1 if last > 0.99 else 0)} in {labels[rows.index[-1]]}" if len(rows) > 1
                   else f"{percent(last, 1 if last > 0.99 else 0)} in {labels[rows.index[-1]]}")
         missed = first_missed(result, sla.priority, metric)
-        verdict = (f"the {percent(sla.target)} target is first missed in {labels[missed]}" if missed
-                   else f"the {percent(sla.target)} target is met on average every year")
+        if len(labels) == 1:  # a run within one calendar year: no first year, no "every year"
+            verdict = f"the {percent(sla.target)} target is {'missed' if missed else 'met'} on average"
+        else:
+            verdict = (f"the {percent(sla.target)} target is first missed in {labels[missed]}" if missed
+                       else f"the {percent(sla.target)} target is met on average every year")
         parts.append(f"{what.capitalize()}: {change}; {verdict}")
     backlog = year_rows(result, "backlog_mean")
     kept = backlog[backlog.index.isin(compared)]
     title = "; ".join(parts[:2]) if parts else (
         f"Items waiting, averaged over each year: {count_words(kept['mean'].iloc[0])} in {labels[kept.index[0]]} to "
         f"{count_words(kept['mean'].iloc[-1])} in {labels[kept.index[-1]]}" if len(kept) > 1 else
+        f"Items waiting, averaged over {labels[kept.index[0]]}: {count_words(kept['mean'].iloc[0])}" if len(kept) else
         "Items waiting, averaged over each calendar year")
     staff = " and ".join(filter(None, dict.fromkeys(measure_staff_words(s, sla, team) for sla, _, team in slas[:2])))
     if parts and staff:  # the levels hold only for the staff assumed: said where the title is quoted
@@ -255,7 +259,8 @@ def by_year(result: SimulationResult) -> Figure:
         ax.set_xticks(x, [labels[p] for p in periods])
         ax.set_xlim(-0.5, len(periods) - 0.5)
         ax.grid(axis="x", visible=False)
-        ax.set_title(f"Items waiting, all teams, averaged over each year (exact); mean and 95% CI of "
+        ax.set_title(f"Items waiting, all teams, averaged over {'the year' if len(periods) == 1 else 'each year'} "
+                     "(exact); mean and 95% CI of "
                      f"{result.replications} replications", loc="left", fontsize=12, color=MUTED)
         fig.align_ylabels(axes)
         apply_style(fig, title, footer)

@@ -55,6 +55,8 @@ def _panel(ax: Axes) -> str:
             axes.append(f"{_flat(label)} {name}: {', '.join(_flat(w) for w in words)}")
         elif label and math.isfinite(low) and math.isfinite(high):
             axes.append(f"{_flat(label)} {name}, {_range(min(low, high), max(low, high), formatter)}")
+        elif len(words) == 1:  # one tick (a run within one calendar year): not a range "2024 to 2024"
+            axes.append(f"{name}: {_flat(words[0])}")
         elif words and any(ch.isdigit() for ch in "".join(words)):
             axes.append(f"{name}, {_flat(words[0])} to {_flat(words[-1])}")
         elif words:

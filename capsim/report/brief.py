@@ -32,7 +32,7 @@ from capsim.pdf import page_sizes, print_to_pdf
 from capsim.report.caveats import limitations
 from capsim.report.findings import quotable_findings
 from capsim.report.page import CHART_FORMATS, COUNTS_ONLY, _write_text, report_charts, write_report
-from capsim.report.what_it_takes import WhatItTakes, what_it_takes, what_it_takes_findings
+from capsim.report.what_it_takes import WhatItTakes, what_it_takes, what_it_takes_findings, write_what_if
 from capsim.sources import short_citations
 from capsim.version import version
 
@@ -151,9 +151,11 @@ def write_brief_html(folder: str | Path, results: Sequence[SimulationResult],
                      formats: Sequence[str] = CHART_FORMATS) -> tuple[Path, Path]:
     """Write the report (``report.html``, ``charts/`` in ``formats``) and the brief's page
     (``brief.html``) into ``folder``, without printing either (:func:`write_brief` prints them);
-    return both paths. A chart without its PNG's ``.txt`` description is described afresh."""
+    return both paths. A chart without its PNG's ``.txt`` description is described afresh. The what-if
+    run's figures go to their own CSV (:func:`~capsim.report.what_it_takes.write_what_if`)."""
     folder = Path(folder)
     answer = what_it_takes(results[0], workers) if plan else None
+    write_what_if(folder, answer)
     report = write_report(folder, results, manifests, overrides=overrides, what_it_takes=answer, formats=formats,
                           workers=workers)
     charts = folder / "charts"

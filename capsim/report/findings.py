@@ -12,8 +12,9 @@ from capsim.held_back import held_back_notes
 from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY
 from capsim.report.years import year_findings
-from capsim.staff_notes import cap_words, exposure_caps, mentors
+from capsim.staff_notes import cap_words, exposure_caps
 from capsim.charts.by_year import measure_staff_words, measure_words, measured_span, sla_measures
+from capsim.charts.exposure_hours import past_usable_words, usable_limits
 from capsim.charts.waits import all_items_words, team_waits_words
 from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait,
                           metric_label, metric_words, percent, signed, wait_words, whose_analysts)
@@ -40,10 +41,8 @@ def _usable_words(s: Scenario, usable: str) -> str:
     """The end of the findings' sentence on utilisation: the share ``usable`` (with its interval) of
     the time analysts may review — time on shift up to their team's exposure cap, less mentoring —
     or nothing where neither limits them (that share is then the share of time on shift just given)."""
-    capped = [cap is not None for cap in exposure_caps(s).values()]
-    limits = ([("up to the cap" if all(capped) else "up to the cap where a team has one")] if any(capped) else []) \
-        + (["less mentoring"] if mentors(s) else [])
-    return f", and {usable} of the time they may review (on shift, {' and '.join(limits)})" if limits else ""
+    limits = usable_limits(s)
+    return f", and {usable} of the time they may review (on shift, {limits})" if limits else ""
 
 
 def headline_findings(result: SimulationResult) -> list[str]:
@@ -109,9 +108,12 @@ def headline_findings(result: SimulationResult) -> list[str]:
     if math.isfinite(mean("exposure_hours_per_analyst_day")):
         cap = (f", against {cap_words(s)}" if any(c is not None for c in exposure_caps(s).values())
                else " (no daily exposure cap is set)")
+        pooled = ", all teams pooled" if len(s.workforce) > 1 else ""
+        past = past_usable_words(s, mean, m)  # a team past its cap, hidden by the pooled figures
         found.append(f"On shifts with any review, an analyst reviewed material for "
-                     f"{m('exposure_hours_per_analyst_day')} hours{cap}; {whose_analysts(s)} spent "
-                     f"{m('utilisation')} of their time on shift reviewing{_usable_words(s, m('utilisation_usable'))}.")
+                     f"{m('exposure_hours_per_analyst_day')} hours{pooled}{cap}; {whose_analysts(s)} spent "
+                     f"{m('utilisation')} of their time on shift reviewing{_usable_words(s, m('utilisation_usable'))}."
+                     + (f" But {past}." if past else ""))
     if mean("cost_total") > 0:  # a tool nobody priced is counted at 0: say so, or two costs read as equal tools
         unpriced = unpriced_notes([result]).get("cost_total")
         found.append(f"{metric_label('cost_total')} over the measured period is {m('cost_total')}, "

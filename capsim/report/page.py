@@ -19,8 +19,8 @@ from capsim.report.caveats import limitations
 from capsim.charts.describe import describe
 from capsim.charts.growth_words import growth_sentence
 from capsim.report.findings import comparison_lines, headline_findings
-from capsim.report.what_it_takes import WhatItTakes, what_it_takes_findings
-from capsim.report.years import year_table_html
+from capsim.report.what_it_takes import WHAT_IF_CSV, WhatItTakes, what_it_takes_findings
+from capsim.report.years import year_findings, year_table_html
 from capsim.report.flow import flow_svg, routing_rules
 from capsim.report.stress_des import methods
 from capsim.output import OutputError, safe_name
@@ -228,9 +228,14 @@ def render_report(
 
     # findings
     out.append(f'<section id="findings"><h2>{SECTIONS["findings"]}</h2>')
+    # the first findings of a run of several years compare calendar years: their rows, not the whole run's
+    rows = ("rows for the whole run (period all), or, in a finding that names a calendar year, that year's row"
+            if any(year_findings(r) for r in results) else "rows for the whole run (period all)")
+    what_if = (f" Those under What it would take are the what-if run's, in {WHAT_IF_CSV}, not summary.csv."
+               if what_it_takes is not None and what_it_takes.result is not None else "")
     out.append("<p class='small'>Means over the replications, each with its 95% confidence interval; the same "
-               "numbers as summary.csv's rows for the whole run (period all). A finding gives all its waits in one unit: "
-               "hours, or days where the longest is above 48 hours.</p>")
+               f"numbers as summary.csv's {rows}. A finding gives all its waits in one unit: "
+               f"hours, or days where the longest is above 48 hours.{what_if}</p>")
     for r in results:
         if len(results) > 1:
             out.append(f"<h3>{html.escape(r.scenario.name)}</h3>")

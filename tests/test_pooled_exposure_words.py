@@ -1,0 +1,133 @@
+"""Words true of every team, every run length: a figure pooled over several teams says so and
+names a team that reviewed past the time it may review (growth-high's exposure chart read
+"within the 4 h/day exposure cap" while victim identification reviewed for 124% of its capped
+hours); the report's intro says which summary.csv rows its findings quote (a run of several years
+quotes calendar years first); a run within one calendar year has no "every year" and no axis
+"from 2024 to 2024"; and no metric's description, printed under every run, quotes one scenario's result."""
+
+from __future__ import annotations
+
+import html
+import re
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from capsim import bundled
+from capsim.charts.by_year import by_year
+from capsim.charts.describe import describe
+from capsim.charts.exposure_hours import exposure
+from capsim.experiment import simulate
+from capsim.metric_names import METRIC_DESCRIPTIONS, PATTERN_DESCRIPTIONS, SIDE_EFFECT_DESCRIPTIONS
+from capsim.report.findings import headline_findings
+from capsim.report.page import render_report
+from capsim.report.what_it_takes import WhatItTakes
+from capsim.scenario import load_scenario
+from capsim.words import fmt, interval
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+
+
+def two_teams(start: str = "2024-03-04", horizon: str = "15d", sla: bool = False) -> dict:
+    """Two teams of two analysts on weekday shifts under a 4 h/day cap, items arriving every day:
+    "slow" gets 40 reviews of an hour a day (lognormal, cv 1), 56 h of work a weekday against 8 h
+    it may review, so it works flat out and finishes the review in hand at the cap, about an hour
+    past it (a quarter of the cap: utilisation_usable_slow ≈ 1.2); "quick" gets 200 reviews of a
+    minute a day, under 5 h a weekday (≈ 0.55). Their pooled exposure per analyst-shift is under the cap."""
+    team = lambda name: {"team": name, "headcount": 2, "exposure_cap": "4h/day",
+                         "roster": {"hours_per_day": 7.5, "days": WEEKDAYS, "start": "09:00"}}
+    return {"name": "two-teams-capped", "clock": {"start": start, "horizon": horizon, "warmup": "1d", "step": "1d"},
+            "demand": [{"stream": "reports", "unit": "report", "rate": "40/day", "priority": "normal", "team": "slow"},
+                       {"stream": "images", "unit": "image", "rate": "200/day", "priority": "normal", "team": "quick"}],
+            "priorities": ["normal"],
+            **({"sla": [{"priority": "normal", "within": "72h", "target": 0.9}]} if sla else {}),
+            "review": {"report": {"dist": "lognormal", "mean": "1h", "cv": 1.0},
+                       "image": {"dist": "exponential", "mean": "60s"}},
+            "workforce": [team("slow"), team("quick")]}
+
+
+@pytest.fixture(scope="module")
+def capped():
+    """Seed 7, 3 replications: utilisation_usable_slow's 95% interval is 1.16 to 1.20 and quick's
+    0.52 to 0.58, both far from 1 (the rule's threshold), and the pooled exposure 3.4 to 3.5 h,
+    under the 4 h cap: the words tested below do not hang on the draw."""
+    return simulate(load_scenario(two_teams()), 3, 7)
+
+
+def mean(result, metric: str) -> float:
+    return float(result.summary.set_index("metric").loc[metric, "mean"])
+
+
+def test_the_pooled_exposure_chart_says_it_pools_and_names_the_team_past_its_cap(capped):
+    assert mean(capped, "exposure_hours_per_analyst_day") < 4 < 4 * mean(capped, "utilisation_usable_slow")
+    title = " ".join(exposure(capped.per_replication, capped.scenario, 7)._suptitle.get_text().split())
+    share = fmt("utilisation_usable_slow", mean(capped, "utilisation_usable_slow"))
+    assert title == (f"Analysts review {mean(capped, 'exposure_hours_per_analyst_day'):.2g} h of material a shift on "
+                     "average, all teams pooled, within the 4 h/day exposure cap "
+                     f"({round(100 * mean(capped, 'exposure_hours_per_analyst_day') / 4)}% of it); but team slow "
+                     f"reviewed for {share} of the time it may review (on shift, up to the cap), finishing reviews "
+                     "begun within it")
+    assert "Mean per analyst-shift, all teams pooled;" in describe(exposure(capped.per_replication, capped.scenario, 7))
+    calm = capped.per_replication.assign(utilisation_usable_slow=0.99)  # no team past the time it may review
+    assert "; but" not in exposure(calm, capped.scenario, 7)._suptitle.get_text()
+
+
+def test_one_teams_exposure_is_not_called_pooled():
+    frame = pd.DataFrame({"replication": [0, 1], "exposure_hours_per_analyst_day": [3.6, 3.8]})
+    one_team = load_scenario(bundled.path("one-team"))
+    assert len(one_team.workforce) == 1  # its mean is its one team's
+    title = exposure(frame, one_team, 1)._suptitle.get_text()
+    assert title.startswith("Analysts review 3.7 h of material a shift on average") and "pooled" not in title
+
+
+def test_the_findings_say_the_exposure_pools_the_teams_and_name_the_team_past_its_cap(capped):
+    finding = next(x for x in headline_findings(capped) if x.startswith("On shifts with any review"))
+    name = "utilisation_usable_slow"
+    row = capped.summary.set_index("metric").loc[name]
+    said = f"{fmt(name, row['mean'])} ({interval(name, row.ci_low, row.ci_high, ref=row['mean'])})"
+    assert " hours, all teams pooled, against a daily exposure cap of 4 h;" in finding
+    assert finding.endswith(f"of the time they may review (on shift, up to the cap). But team slow reviewed for {said} "
+                            "of the time it may review (on shift, up to the cap), finishing reviews begun within it.")
+    assert "team quick" not in finding
+
+
+def intro(page: str) -> str:
+    return re.search(r"<p class='small'>(Means over the replications.*?)</p>", html.unescape(page)).group(1)
+
+
+def test_the_reports_intro_says_which_rows_its_findings_quote(capped):
+    one_year = intro(render_report([capped], {}))
+    assert "the same numbers as summary.csv's rows for the whole run (period all). A finding" in one_year
+    years = simulate(load_scenario(two_teams("2024-12-09", "30d", sla=True)), 2, 7)  # Dec 2024 and Jan 2025
+    first = headline_findings(years)[0]
+    assert " in 2024 (" in first and " in 2025 (" in first  # the first finding quotes two calendar years' rows
+    assert ("the same numbers as summary.csv's rows for the whole run (period all), or, in a finding that names a "
+            "calendar year, that year's row.") in intro(render_report([years], {}))
+    assert "what-if" not in intro(render_report([years], {}))
+    plan = SimpleNamespace(team="slow", baseline=2, max_headcount=10, periods=[])  # its run: another run's rows
+    with_plan = intro(render_report([capped], {}, what_it_takes=WhatItTakes(plan=plan, result=years)))
+    assert with_plan.endswith(" Those under What it would take are the what-if run's, in what_if_summary.csv, not summary.csv.")
+
+
+def test_a_run_within_one_calendar_year_speaks_of_that_year_alone():
+    result = simulate(load_scenario(two_teams(sla=True)), 2, 7)  # 5–19 Mar 2024: one period
+    figure = by_year(result)
+    title = " ".join(figure._suptitle.get_text().split())
+    assert "every year" not in title and "first missed" not in title
+    assert re.search(r"in 2024 \(5–18 Mar\); the 90% target is (met|missed) on average", title), title
+    words = describe(figure)
+    assert "across: 2024 (5–18 Mar)" in words and "to 2024" not in words
+    assert "averaged over the year (exact)" in words
+    no_sla = simulate(load_scenario(two_teams()), 2, 7)
+    backlog = " ".join(by_year(no_sla)._suptitle.get_text().split())
+    assert backlog.startswith("Items waiting, averaged over 2024 (5–18 Mar): ") and "each" not in backlog
+
+
+def test_no_metric_description_quotes_a_bundled_scenarios_result():
+    """The descriptions are printed under every run's tables: one scenario's result there is
+    contradicted by every other run, and by that scenario's own with another seed."""
+    names = [n for n in bundled.names() if n != "base"]  # "base" is also a plain word
+    for metric, text in {**METRIC_DESCRIPTIONS, **PATTERN_DESCRIPTIONS, **SIDE_EFFECT_DESCRIPTIONS}.items():
+        quoted = [n for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text)]
+        assert not quoted, f"{metric}'s description quotes {quoted}"
