@@ -1600,12 +1600,12 @@ def budget(
     out_console.print("Staff as each scenario writes them (headcount and planned changes): a budget prices them and "
                       "does not check the SLAs. To size the teams to their SLAs and cost them per grant year, run "
                       "capsim grant.", style="dim")
-    from capsim.report.stress_des import at_medians
+    from capsim.report.stress_des import RUN_TO_RUN_ONLY, at_medians
 
     for s, name in zip(result.scenarios, scenarios):  # intervals of the simulation only: say so, and how to see the rest
         if s.uncertain:
-            out_console.print(f"{s.name}: {at_medians(s)}, so its intervals are the simulation's run-to-run spread "
-                              f"only, not the range of what those inputs may be; capsim uncertainty {portable(name)} gives each "
+            out_console.print(f"{s.name}: {at_medians(s)}, so its intervals are {RUN_TO_RUN_ONLY}; "
+                              f"capsim uncertainty {portable(name)} gives each "
                               "year's FTE and total cost over them.", markup=False, soft_wrap=True)
     out_console.print(f"Wrote {target}/: budget.csv, budget_replications.csv, charts/budget.png, charts/budget.svg, "
                       "charts/budget.pdf, manifest.json", soft_wrap=True, markup=False)

@@ -165,6 +165,16 @@ def mentors(scenario: Scenario) -> bool:
     return any(t.ramp.mentor_hours > 0 and t.ramp.training_weeks > 0 for t in scenario.workforce)
 
 
+def usable_limits(scenario: Scenario) -> str:
+    """What limits the time ``scenario``'s analysts may review, beyond their time on shift (the
+    usable hours of ``utilisation_usable``): "up to the cap", "up to the cap where a team has one",
+    "less mentoring", joined with "and"; "" where nothing does (usable hours are then time on shift)."""
+    capped = [cap is not None for cap in exposure_caps(scenario).values()]
+    limits = ([("up to the cap" if all(capped) else "up to the cap where a team has one")] if any(capped) else []) \
+        + (["less mentoring"] if mentors(scenario) else [])
+    return " and ".join(limits)
+
+
 def utilisation_line(scenario: Scenario, rostered: Sequence[float], usable: Sequence[float]) -> str:
     """One sentence on utilisation against rostered and usable hours, each given as (mean, 95% CI
     low, high) shares (metrics ``utilisation`` and ``utilisation_usable``; "" if a mean is NaN),

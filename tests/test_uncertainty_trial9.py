@@ -1,10 +1,11 @@
 """What a user trial of the input uncertainty found: the year charted is where the inputs matter
-most and its chart says what the tables say; a year the staff worked flat out is said so on the
+most and its chart says what the tables say; a year whose work piled up is said so on the
 terminal; sensitivity keeps every value's unit and moves a declared uncertain input over its
 declared range; a one-replication sweep does not promise confidence intervals."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -24,29 +25,24 @@ from capsim.uncertainty import FLAT_OUT, NOT_NAMED, too_few_to_rank
 
 runner = CliRunner()
 
-SATURATED = """\
-name: flat-out
-clock: {horizon: 730d, start: 2026-07-01, step: 1d}
-priorities: [normal]
-demand:
-  - stream: reports
-    unit: report
-    rate: {uncertain: {dist: uniform, low: 60/day, high: 80/day, source: test}}
-    priority: normal
-review:
-  report: {dist: exponential, mean: 30min}
-workforce:
-  - team: analysts
-    headcount: 1
-    roster: 24/7
-    exposure_cap: 20h/day
-    shrinkage: 0.1
-tooling:
-  hash_matching: {enabled: false}
-sla:
-  - {priority: normal, within: 24h, target: 0.9}
-experiment: {replications: 2, seed: 3}
-"""
+
+def one_team(name: str, clock: dict, rate: object, mean: object, headcount: int, within: str, seed: int) -> str:
+    """A scenario file of one stream of reports and one team of analysts on a 24/7 roster (a 20 h
+    exposure cap, 10% shrinkage, no hash matching), with one SLA, as YAML text."""
+    return yaml.safe_dump({
+        "name": name, "clock": clock, "priorities": ["normal"],
+        "demand": [{"stream": "reports", "unit": "report", "rate": rate, "priority": "normal"}],
+        "review": {"report": {"dist": "exponential", "mean": mean}},
+        "workforce": [{"team": "analysts", "headcount": headcount, "roster": "24/7", "exposure_cap": "20h/day",
+                       "shrinkage": 0.1}],
+        "tooling": {"hash_matching": {"enabled": False}},
+        "sla": [{"priority": "normal", "within": within, "target": 0.9}],
+        "experiment": {"replications": 2, "seed": seed}}, sort_keys=False)
+
+
+SATURATED = one_team("flat-out", {"horizon": "730d", "start": dt.date(2026, 7, 1), "step": "1d"},
+                     {"uncertain": {"dist": "uniform", "low": "60/day", "high": "80/day", "source": "test"}},
+                     "30min", 1, "24h", 3)
 """One analyst (about 36 reviews a day) against 60 to 80 reports a day over 2026 (184 days), 2027
 and 2028 (181 days): the backlog grows by thousands a year whatever the rate, so every year's FTE
 of review work is the analyst's limit and the rate barely moves it."""
@@ -122,31 +118,8 @@ def test_the_terminal_says_the_staff_worked_flat_out(tmp_path):
     assert cells.count(f"barely move it, {FLAT_OUT}") == 2  # the "matters most" cells of 2027 and 2028
 
 
-TINY = """\
-name: tiny-declared
-clock: {horizon: 2d, start: 2024-01-01, step: 6h}
-priorities: [normal]
-demand:
-  - stream: reports
-    unit: report
-    rate: 1400/day
-    priority: normal
-review:
-  report:
-    dist: exponential
-    mean: {uncertain: {dist: lognormal, low: 60s, high: 120s, source: test}}
-workforce:
-  - team: analysts
-    headcount: 2
-    roster: 24/7
-    exposure_cap: 20h/day
-    shrinkage: 0.1
-tooling:
-  hash_matching: {enabled: false}
-sla:
-  - {priority: normal, within: 4h, target: 0.9}
-experiment: {replications: 2, seed: 7}
-"""
+TINY = one_team("tiny-declared", {"horizon": "2d", "start": dt.date(2024, 1, 1), "step": "6h"}, "1400/day",
+                {"uncertain": {"dist": "lognormal", "low": "60s", "high": "120s", "source": "test"}}, 2, "4h", 7)
 
 
 def test_a_declared_uncertain_input_is_moved_over_its_declared_range(tmp_path):

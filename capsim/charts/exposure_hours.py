@@ -15,18 +15,8 @@ from capsim.charts.footer import footer_text
 from capsim.charts.parts import nanmean, replication_strip, replications_in
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
-from capsim.staff_notes import cap_words, exposure_caps, mentors
+from capsim.staff_notes import cap_words, exposure_caps, usable_limits
 from capsim.words import and_list, fmt, percent
-
-
-def usable_limits(scenario: Scenario) -> str:
-    """What limits the time ``scenario``'s analysts may review, beyond their time on shift (the
-    usable hours of ``utilisation_usable``): "up to the cap", "up to the cap where a team has one",
-    "less mentoring", joined with "and"; "" where nothing does (usable hours are then time on shift)."""
-    capped = [cap is not None for cap in exposure_caps(scenario).values()]
-    limits = ([("up to the cap" if all(capped) else "up to the cap where a team has one")] if any(capped) else []) \
-        + (["less mentoring"] if mentors(scenario) else [])
-    return " and ".join(limits)
 
 
 def past_usable_words(scenario: Scenario, mean: Callable[[str], float], said: Callable[[str], str]) -> str:

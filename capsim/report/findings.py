@@ -12,9 +12,9 @@ from capsim.held_back import held_back_notes
 from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY
 from capsim.report.years import year_findings
-from capsim.staff_notes import cap_words, exposure_caps
+from capsim.staff_notes import cap_words, exposure_caps, usable_limits
 from capsim.charts.by_year import measure_staff_words, measure_words, measured_span, sla_measures
-from capsim.charts.exposure_hours import past_usable_words, usable_limits
+from capsim.charts.exposure_hours import past_usable_words
 from capsim.charts.waits import all_items_words, team_waits_words
 from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait,
                           metric_label, metric_words, percent, signed, wait_words, whose_analysts)

@@ -16,7 +16,7 @@ from capsim.metric_names import backlog_words
 from capsim.report.assumptions import assumptions_table, table_html
 from capsim.report.caveats import limitations
 from capsim.report.page import COUNTS_ONLY, CSS, _inline_svg
-from capsim.report.stress_des import at_medians
+from capsim.report.stress_des import RUN_TO_RUN_ONLY, at_medians
 from capsim.scenario import Scenario
 from capsim.version import version
 from capsim.words import fmt, how_many, interval, money, percent, sla_words
@@ -104,7 +104,7 @@ def medians_notes(result: GrantResult) -> list[str]:
 
     files = plan_files(result.scenarios)
     return [f"{s.name}: {at_medians(s)}: its plan is sized and costed with them there, so every interval given "
-            "for it is the simulation's run-to-run spread only, not the range of what those inputs may be. To see "
+            f"for it is {RUN_TO_RUN_ONLY}. To see "
             f"what they do to this plan, run capsim uncertainty on a scenario file that extends {s.name}'s file and "
             f"holds {files[s.name]} (teams merge by name)." for s in result.scenarios if s.uncertain]
 

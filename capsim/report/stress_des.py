@@ -15,6 +15,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
 
 
+RUN_TO_RUN_ONLY = "the simulation's run-to-run spread only, not the range of what those inputs may be"
+"""What the intervals of a run with its uncertain inputs at their medians (:func:`at_medians`) measure,
+as budget and grant say it."""
+
+
 def at_medians(scenario: Scenario) -> str:
     """How a run (and a budget or grant) takes the uncertain inputs of a scenario that has some, naming
     them by key: "2 uncertain inputs (demand.reports.growth.per_year, demand.ai-generated.growth.doubling_time)

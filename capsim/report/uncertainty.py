@@ -168,8 +168,8 @@ def backlog_growth(by_year: pd.DataFrame, period: str) -> tuple[float, float] | 
 
 def flat_out(by_year: pd.DataFrame, period: str) -> str:
     """Where the backlog grew over ``period`` (:func:`backlog_growth`), the sentence saying so and that
-    work arrived faster than it was cleared (at one team at least: the backlog counts every team), so the FTE of review work is the work done, not the work that arrived;
-    else ""."""
+    work arrived faster than it was cleared (at one team at least: the backlog counts every team), so
+    the FTE of review work is the work done, not the work that arrived; else ""."""
     grew = backlog_growth(by_year, period)
     return (f"The {backlog_words('backlog_end', 'the year')} grew from {count_words(grew[0])} the year before to "
             f"{count_words(grew[1])}: work arrived faster than the staff cleared it, so the FTE of review work is the "
