@@ -527,13 +527,14 @@ def print_year_table(result: SimulationResult) -> None:
 
 
 TEAM_COLUMNS = {"assessed": "assessed", "wait_mean": "mean wait (h)", "backlog_end": "waiting at the end",
-                "utilisation_usable": "busy (usable hours)"}
+                "utilisation_usable": "busy (usable hours)",
+                "exposure_hours_per_analyst_day": "review h per analyst-shift"}
 """The per-team metrics a run with several teams shows (``<metric>_<team>``), with their headings."""
 
 
 def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
-    """Each team's items assessed, mean wait, items waiting at the end and utilisation of its usable
-    hours, over the items that arrived at it (its streams' and the referrals it received), each
+    """Each team's items assessed, mean wait, items waiting at the end, utilisation of its usable
+    hours and hours of review per analyst-shift, over the items that arrived at it (its streams' and the referrals it received), each
     mean with its 95% interval; then, for a team fed by one that is behind, why its figures hold
     only for the work passed on (:func:`capsim.held_back.held_back_notes`). ``rows``: the run's
     summary indexed by metric."""

@@ -86,7 +86,7 @@ def grid_sizes(scenario: Scenario) -> tuple[float, float]:
     """(arrival-sampling cells over all streams, time-series rows) of one replication, without building either."""
     clock = scenario.clock
     cells = math.ceil(clock.horizon / cell_seconds(clock)) * len(scenario.demand)
-    rows = math.floor(clock.horizon / clock.step) + 1
+    rows = math.floor(clock.horizon / clock.step) + 1  # at least the whole steps and a shorter last one
     return float(cells), float(rows)
 
 

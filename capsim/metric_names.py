@@ -60,7 +60,10 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
                           "arrivals - auto_cleared)",
     "analyst_hours": "hours of review by analysts after the warm-up and by the horizon (work in hand at the "
                      "horizon pro rata)",
-    "exposure_hours_per_analyst_day": "hours of review per analyst on each shift in which they reviewed",
+    "exposure_hours_per_analyst_day": "hours of review per analyst on each shift in which they reviewed (the mean "
+                                      "over analyst-shifts with any review), every team's analysts pooled; with "
+                                      "several teams, exposure_hours_per_analyst_day_<team> gives each team's, to "
+                                      "measure against its own daily exposure cap",
     "utilisation": "analyst_hours over rostered hours: the time present analysts were on shift (after "
                    "shrinkage, before any exposure cap)",
     "utilisation_usable": "analyst_hours over usable hours: on each shift, the time on shift up to the daily "
@@ -162,7 +165,8 @@ VICTIM_ID_TEAM = "victim_id"
 """The team whose hours are reported as victim-identification hours."""
 
 
-PER_TEAM = ("assessed", "wait_mean", "backlog_end", "analyst_hours", "utilisation", "utilisation_usable")
+PER_TEAM = ("assessed", "wait_mean", "backlog_end", "analyst_hours", "utilisation", "utilisation_usable",
+            "exposure_hours_per_analyst_day")
 """Metrics reported per team (``<metric>_<team>``) when a scenario has more than one team."""
 
 
@@ -176,9 +180,14 @@ PATTERN_DESCRIPTIONS: dict[str, str] = {
                                "in, assessed within that SLA's `within`; the like-for-like counterpart of "
                                "sla_<priority> without a classifier",
     "wait_mean_missed_harmful": "mean wait in hours of criminal items the classifier did not flag as harmful",
-    "<metric>_<team>": "with more than one team, each of " + ", ".join(PER_TEAM) + " over the items that arrived "
-                       "at <team> after the warm-up: its streams' and the referrals it received, timed from their "
-                       "arrival there",
+    # all but the last, exposure, which counts the team's analysts' shifts (its own entry below)
+    "<metric>_<team>": "with more than one team, each of " + ", ".join(PER_TEAM[:-1]) + " over the items that "
+                       "arrived at <team> after the warm-up: its streams' and the referrals it received, timed from "
+                       "their arrival there",
+    "exposure_hours_per_analyst_day_<team>": "with more than one team, hours of review per analyst on each shift in "
+                                             "which they reviewed (the mean over their shifts with any review), "
+                                             "over this team's analysts alone, to measure against the team's own "
+                                             "daily exposure cap; NaN where the team reviewed nothing",
     "sla_<priority>_<team>": "share of <priority> items arriving at <team> (its streams' and referrals) whose "
                              "assessment there ended within the SLA's `within` of arriving there",
     "wait_mean_<priority>_<team>": "mean wait in hours of <priority> items at <team>, from their arrival there",

@@ -216,7 +216,7 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     s = staffing_metrics(scenario, rep, w, tallies, worked)
     backlog_start, most = backlog if backlog is not None else backlog_start_and_max(
         rep, *((w.until, w.t0) if w.is_period else ()))
-    exposure = _exposure(rep, w, worked[0], per_team[:, 2])
+    exposure, exposure_team = _exposure(rep, w, worked[0], per_team[:, 2])
     ai_generated = count["ai_generated"]
     m: dict[str, float] = {
         **{name: s[name] for name in ("arrivals", "assessed", "auto_cleared", "expired", "waiting")},
@@ -262,6 +262,8 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     )
     if len(scenario.workforce) > 1:
         m.update(team_metrics(scenario, w, worked[0], s, waits, slas))
+        m.update({f"exposure_hours_per_analyst_day_{team.team}": _mean(exposure[exposure_team == t]) / SECONDS_PER_HOUR
+                  for t, team in enumerate(scenario.workforce)})
     m.update(side_effect_metrics(scenario, rep, count, w))
     return m
 
@@ -479,15 +481,16 @@ def exposure_per_analyst_shift(rep: Replication, worked: np.ndarray) -> np.ndarr
     (``carry_over``) counts on each shift the part of it done there (``rep.carried``).
     """
     key = np.where(worked, rep.items.team, np.int16(-1))
-    return _exposure(rep, whole_run(rep), key, np.bincount(key[worked], minlength=len(rep.shifts)))
+    return _exposure(rep, whole_run(rep), key, np.bincount(key[worked], minlength=len(rep.shifts)))[0]
 
 
-def _exposure(rep: Replication, w: Measured, key: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def _exposure(rep: Replication, w: Measured, key: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`exposure_per_analyst_shift` of ``w``'s rows whose ``key`` is their team (-1 for rows
-    not counted), ``counts`` of them per team (:func:`capsim.passes.window_tallies`' assessments per team)."""
+    not counted), ``counts`` of them per team (:func:`capsim.passes.window_tallies`' assessments per
+    team): the seconds, team by team, and the team of each."""
     items = w.items
     whole = key  # rows done in one shift (a copy, once, if some were carried over shifts)
-    team_blocks, first, headcount, shifts, pieces_of = [0], [], [], [], []
+    team_blocks, first, headcount, shifts, pieces_of, block_team = [0], [], [], [], [], []
     for t, plan in enumerate(rep.shifts):
         if len(plan.start) and counts[t]:
             pieces = rep.carried[t] if rep.carried else np.zeros(0, dtype=CARRIED_PIECE)
@@ -504,12 +507,13 @@ def _exposure(rep: Replication, w: Measured, key: np.ndarray, counts: np.ndarray
                 local[rows] = np.arange(len(rows))
                 ours = (piece_analyst >= lo) & (piece_analyst < hi)
                 first.append(lo)
+                block_team.append(t)
                 headcount.append(hi - lo)
                 shifts.append(plan.start[rows])
                 pieces_of.append((local[pieces["shift"][ours]], piece_analyst[ours] - lo, pieces["seconds"][ours]))
         team_blocks.append(len(first))
     if not first:
-        return np.zeros(0)
+        return np.zeros(0), np.zeros(0, dtype=np.int64)
     sums, at = shift_totals(  # one compiled pass over every team's rows
         whole, items.start, items.analyst, items.service, np.array(team_blocks, dtype=np.int64),
         np.array(first, dtype=np.int64), np.array(headcount, dtype=np.int64),
@@ -518,7 +522,8 @@ def _exposure(rep: Replication, w: Measured, key: np.ndarray, counts: np.ndarray
         np.repeat(np.arange(len(first)), [len(p[0]) for p in pieces_of]).astype(np.int64),
         *(np.concatenate([p[k] for p in pieces_of]).astype(dtype)
           for k, dtype in ((0, np.int64), (1, np.int64), (2, np.float64))))
-    return np.concatenate([sums[at[b]:at[b + 1]][sums[at[b]:at[b + 1]] > 0] for b in range(len(first))])
+    reviewed = [sums[at[b]:at[b + 1]][sums[at[b]:at[b + 1]] > 0] for b in range(len(first))]
+    return np.concatenate(reviewed), np.repeat(block_team, [len(r) for r in reviewed]).astype(np.int64)
 
 
 def _pattern_blocks(plan) -> list[tuple[int, int, np.ndarray]]:
@@ -567,20 +572,19 @@ def sla_attainment_by_group(rep: Replication, key: np.ndarray, groups: int, with
 
 
 def waiting_seconds_up_to(arrived: tuple[np.ndarray, np.ndarray], left: tuple[np.ndarray, np.ndarray],
-                          step: float) -> np.ndarray:
+                          grid: np.ndarray) -> np.ndarray:
     """Per group (``groups`` × ``samples``), item-seconds spent waiting up to each sample time
-    ``first + j × step`` (from any origin before ``first``: only differences between samples
-    mean anything), for items waiting from their arrival until they left (start or expiry):
-    ``arrived`` and ``left`` are the per-step counts and sums (from ``first``) of those times
-    (:func:`capsim.passes.series_counts`).
+    (from any origin before the first: only differences between samples mean anything), for
+    items waiting from their arrival until they left (start or expiry): ``arrived`` and ``left``
+    are the per-step counts and sums of those times, in seconds after the first sample
+    (:func:`capsim.passes.series_counts`), and ``grid`` the sample times in seconds after the
+    first (``j × step``, the last one's the end of a shorter last step if there is one).
 
     The number waiting is #arrived − #left, and ∫ #{x ≤ u} du up to t is t·C(t) − S(t), with
     C and S the count and sum of the times x ≤ t: both are histograms on the sampling grid and
-    running sums (linear time, no sorting). Times are taken relative to ``first`` to keep the
-    sums precise.
+    running sums (linear time, no sorting). Times are taken relative to the first sample to keep
+    the sums precise.
     """
-    grid = np.arange(arrived[0].shape[1]) * step
-
     def integral(count: np.ndarray, total: np.ndarray) -> np.ndarray:
         return grid * np.cumsum(count, axis=1) - np.cumsum(total, axis=1)
 
@@ -588,46 +592,53 @@ def waiting_seconds_up_to(arrived: tuple[np.ndarray, np.ndarray], left: tuple[np
 
 
 def timeseries(scenario: Scenario, rep: Replication) -> pd.DataFrame:
-    """The state sampled at the end of every ``clock.step`` after the warm-up, to the horizon.
+    """The state sampled at the end of every ``clock.step`` after the warm-up, and at the horizon.
 
-    Each row describes the step [``time`` − step, ``time``): ``backlog`` (items waiting at
-    ``time``, all teams) and ``backlog_<team>``; ``backlog_mean`` and ``backlog_mean_<team>``,
-    the number waiting averaged over the step (exact, :func:`waiting_seconds_up_to`: the
-    measure charts draw, as it does not depend on the hour or weekday of the sample); ``arrivals`` (all streams, cleared
-    items included) and ``arrivals_<stream>`` (each stream's), ``assessments`` (started) and
-    ``expired`` during the step; ``on_duty`` (analysts at work, averaged over the step).
-    ``time`` is in hours after the start, ``date`` the calendar time.
+    The steps start at the first multiple of ``clock.step`` at or after the end of the warm-up;
+    when the horizon is not a whole number of steps after that, the last step is shorter and
+    ends at the horizon. Each row describes its step [``time`` − ``step_hours``, ``time``) (the
+    last one up to and including the horizon): ``step_hours``, its length in hours; ``backlog``
+    (items waiting at ``time``, all teams) and ``backlog_<team>``; ``backlog_mean`` and
+    ``backlog_mean_<team>``, the number waiting averaged over the step (exact,
+    :func:`waiting_seconds_up_to`: the measure charts draw, as it does not depend on the hour or
+    weekday of the sample); ``arrivals`` (all streams, cleared items included) and
+    ``arrivals_<stream>`` (each stream's), ``assessments`` (started) and ``expired`` during the
+    step (counts in the step, so a shorter last step has fewer); ``on_duty`` (analysts at work,
+    averaged over the step). ``time`` is in hours after the start, ``date`` the calendar time.
     """
     step = scenario.clock.step
-    first = np.ceil(rep.warmup / step) * step + step
-    times = np.arange(first, rep.horizon + 1e-6, step)  # whole steps only, none past the horizon
+    begin = np.ceil(rep.warmup / step) * step  # the first step's start, seconds
+    # the whole steps ending before the horizon, then the last, ending at it (shorter if the span is not whole steps)
+    times = np.append(np.arange(begin + step, rep.horizon, step), rep.horizon) if begin < rep.horizon else np.zeros(0)
     n = len(times)
+    edges = np.append(begin, times)  # each step's start, then the last one's end
+    lengths = np.diff(edges)
     items = rep.items
     frame = {"time": times / SECONDS_PER_HOUR,
-             "date": pd.Timestamp(scenario.clock.start) + pd.to_timedelta(times, unit="s")}
+             "date": pd.Timestamp(scenario.clock.start) + pd.to_timedelta(times, unit="s"),
+             "step_hours": lengths / SECONDS_PER_HOUR}
     # every team and column in one compiled pass (a start of +inf, not started, is dropped)
-    waiting, arrived, left, assessed, expired = series_counts(items.arrival, items.start, items.deadline, items.team,
-                                                              len(scenario.workforce), float(first), float(step), n)
-    area = waiting_seconds_up_to(arrived, left, step)
+    waiting, arrived, left, assessed, expired = series_counts(
+        items.arrival, items.start, items.deadline, items.team, len(scenario.workforce), float(begin + step),
+        float(step), n, float(times[-1]) if n else np.nan)
+    area = waiting_seconds_up_to(arrived, left, edges - begin)
     per_team = {f"backlog_{t.team}": waiting[i] for i, t in enumerate(scenario.workforce)}
-    averaged = {f"backlog_mean_{t.team}": np.diff(area[i]) / step for i, t in enumerate(scenario.workforce)}
+    averaged = {f"backlog_mean_{t.team}": np.diff(area[i]) / lengths for i, t in enumerate(scenario.workforce)}
     frame["backlog"] = sum(per_team.values())
     frame.update(per_team)
     frame["backlog_mean"] = sum(averaged.values())
     frame.update(averaged)
-    cells_per_step = int(step // rep.cell_seconds)
     arrived_cells = rep.arrived_per_cell.sum(axis=0)
     cumulative = np.concatenate([[0], np.cumsum(arrived_cells)])
-    cell_index = np.minimum((times / rep.cell_seconds).astype(np.int64), len(arrived_cells))
-    previous = np.maximum(cell_index - cells_per_step, 0)
-    frame["arrivals"] = cumulative[cell_index] - cumulative[previous]
+    # the cells up to each edge (the horizon's last cell may be a part one: ceil)
+    cell_index = np.minimum(np.ceil(edges / rep.cell_seconds).astype(np.int64), len(arrived_cells))
+    frame["arrivals"] = np.diff(cumulative[cell_index])
     per_stream = np.concatenate([np.zeros((len(rep.arrived_per_cell), 1), dtype=np.int64),
                                  np.cumsum(rep.arrived_per_cell, axis=1)], axis=1)
     for s, stream in enumerate(scenario.demand):  # each stream's arrivals in the step, cleared ones included
-        frame[f"arrivals_{stream.stream}"] = per_stream[s, cell_index] - per_stream[s, previous]
+        frame[f"arrivals_{stream.stream}"] = np.diff(per_stream[s, cell_index])
     frame["assessments"], frame["expired"] = assessed, expired  # started, or expired, during the step
-    at_work = sum(plan.cumulative_seconds(times) - plan.cumulative_seconds(np.maximum(times - step, 0))
-                  for plan in rep.shifts)
-    frame["on_duty"] = at_work / step
+    at_work = sum(np.diff(plan.cumulative_seconds(edges)) for plan in rep.shifts)
+    frame["on_duty"] = at_work / lengths
     return pd.DataFrame(frame)
 

@@ -271,13 +271,15 @@ def symlink_note(target: Path) -> str | None:
 
 
 @contextlib.contextmanager
-def lock(path: Path, busy: str) -> Iterator[None]:
+def lock(path: Path, busy: str, shown: Path | None = None) -> Iterator[None]:
     """Hold an exclusive lock (``flock`` on the file ``path``) while the block runs.
 
     The lock file is made if missing and removed on release. If another process holds the
     lock this is an :class:`OutputError` with the message ``busy`` at once (no waiting). A
-    path that is a link, a folder or a non-empty file is refused, never opened through.
+    path that is a link, a folder or a non-empty file is refused, never opened through; the
+    messages name it as ``shown`` (default ``path``): as the user knows it, not the real path.
     """
+    shown = path if shown is None else shown
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
@@ -288,12 +290,12 @@ def lock(path: Path, busy: str) -> Iterator[None]:
         try:
             handle = os.open(path, flags, 0o666 & ~UMASK)
         except OSError as err:
-            raise OutputError(f"{path}: cannot make the lock file there ({err.strerror or err}); "
+            raise OutputError(f"{shown}: cannot make the lock file there ({err.strerror or err}); "
                               "choose another folder with --out") from None
         try:
             info = os.fstat(handle)
             if not stat.S_ISREG(info.st_mode) or info.st_size:
-                raise OutputError(f"{path}: exists and is not a capsim lock file (an empty file); "
+                raise OutputError(f"{shown}: exists and is not a capsim lock file (an empty file); "
                                   "move it away or choose another folder with --out")
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -555,9 +557,15 @@ class Claim:
         return None
 
     def _shown(self, beside: Path) -> Path:
-        """``beside``, a folder beside the target, as the user knows it: beside the ``--out`` given
-        (relative if that was), or at its real path if ``--out`` is a link (it is beside where that leads)."""
-        return beside if os.path.islink(self.given) else self.given.parent / beside.name
+        """``beside``, a folder beside the target, as the user knows it (:func:`_beside_as_given`)."""
+        return _beside_as_given(self.given, beside)
+
+
+def _beside_as_given(given: Path, beside: Path) -> Path:
+    """``beside``, a file or folder beside the output folder's real path, as the user knows it:
+    beside the ``--out`` given, ``given`` (relative if that was), or at its real path if ``given``
+    is a link (it is beside where that leads)."""
+    return beside if os.path.islink(given) else given.parent / beside.name
 
 
 @contextlib.contextmanager
@@ -581,7 +589,7 @@ def claim(target: Path, kind: str) -> Iterator[Claim]:
     busy = (f"{given}: another capsim command is writing into this folder now; wait for it to finish, "
             "or choose another folder with --out")
     try:
-        with lock(lock_path(real), busy):
+        with lock(lock_path(real), busy, _beside_as_given(given, lock_path(real))):
             notes += recover(real)
             check(real, kind)
             yield Claim(given, real, kind, notes)

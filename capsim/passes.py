@@ -157,17 +157,18 @@ def most_waiting(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, h
 
 
 @njit(cache=True)
-def _count_cell(value: float, first: float, step: float, samples: int, strict: bool) -> int:
-    """The cell of the running counts' histogram ``value`` falls in (values ≤, or ``strict``
-    <, sample time ``first + j × step`` count from sample ``j`` on): the first sample it counts
-    at (``samples``: after the last, or NaN, dropped)."""
+def _count_cell(value: float, first: float, step: float, samples: int, strict: bool, end: float) -> int:
+    """The cell of the running counts' histogram ``value`` falls in: the first sample it counts
+    at (``samples``: after the last, or NaN, dropped). Sample ``j`` is at time ``first + j × step``
+    except the last, at position ``end`` (its time less ``first``, in steps: ``samples − 1`` when
+    the steps are whole, less for a shorter last step; NaN for no samples). A value counts from
+    sample ``j`` on if it is ≤ (``strict``: <) that sample's time, and at the last if it is ≤ it
+    either way (the last step is closed: what happened at the horizon counts in it)."""
     position = (value - first) / step
+    if not position <= end:  # after the last sample (or NaN): dropped
+        return samples
     index = np.floor(position) + 1 if strict else np.ceil(position)
-    if index < 0:
-        index = 0.0
-    elif not index < samples:  # after the last sample (or NaN): dropped
-        index = float(samples)
-    return int(index)
+    return int(min(max(index, 0.0), samples - 1.0))
 
 
 @njit(cache=True)
@@ -367,12 +368,12 @@ def worked_values(start: np.ndarray, team: np.ndarray, values: np.ndarray, t0: f
 
 
 @njit(cache=True)
-def _sum_cell(t: float, first: float, step: float, samples: int) -> tuple[int, float]:
+def _sum_cell(t: float, first: float, step: float, span: float) -> tuple[int, float]:
     """The step (sample ``j − 1``, sample ``j``] of the grid ``first + j × step`` that ``t`` counts
-    in (at or before ``first``: 0; infinite or after the last sample: -1, none) and what it
-    adds there, ``t − first``."""
+    in (at or before ``first``: 0; infinite or more than ``span`` seconds after ``first``, the last
+    sample, which may end a shorter last step: -1, none) and what it adds there, ``t − first``."""
     x = t - first
-    if not (np.isfinite(t) and x <= (samples - 1) * step):
+    if not (np.isfinite(t) and x <= span):
         return -1, 0.0
     cell = np.ceil(x / step)
     return (int(cell) if cell > 0 else 0), x
@@ -380,21 +381,25 @@ def _sum_cell(t: float, first: float, step: float, samples: int) -> tuple[int, f
 
 @njit(cache=True)
 def series_counts(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, team: np.ndarray, teams: int,
-                  first: float, step: float, samples: int
+                  first: float, step: float, samples: int, last: float
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """What :func:`capsim.metrics.timeseries` counts, in one pass over the items, each the same
     numbers as the one-column pass named (tests/step_reference.py holds those definitions):
-    ``(waiting, arrived, left, assessed, expired)``.
+    ``(waiting, arrived, left, assessed, expired)``. Times in seconds.
 
-    ``waiting`` (``teams`` × ``samples``): per team, :func:`step_counts` (from ``first``) of the
-    arrivals, less those of the starts, less those of the deadlines of rows never started;
-    ``arrived`` and ``left``: per team, :func:`step_sums` (from ``first − step``, ``samples + 1``)
-    of the arrivals and of the times rows left the queue (their start, else their deadline),
-    each a ``(count, total)`` pair; ``assessed`` and ``expired`` (``samples``): how many starts,
-    and deadlines of rows never started, fall in each step — ``np.diff`` of :func:`step_counts`
-    (strict, from ``first − step``, ``samples + 1``) of them.
+    The samples are at ``first + j × step``, but the last at ``last`` (seconds: at most
+    ``first + (samples − 1) × step`` and after the sample before it: the end of a shorter last
+    step, the horizon; NaN for no samples). ``waiting`` (``teams`` × ``samples``): per team,
+    :func:`step_counts` (from ``first``) of the arrivals, less those of the starts, less those of
+    the deadlines of rows never started; ``arrived`` and ``left``: per team, :func:`step_sums`
+    (from ``first − step``, ``samples + 1``) of the arrivals and of the times rows left the queue
+    (their start, else their deadline), each a ``(count, total)`` pair; ``assessed`` and
+    ``expired`` (``samples``): how many starts, and deadlines of rows never started, fall in each
+    step [sample before, sample) (the last step closed: [sample before, ``last``]) — ``np.diff`` of
+    :func:`step_counts` (strict, from ``first − step``, ``samples + 1``) of them.
     """
     before = first - step
+    end, end_before, span = (last - first) / step, (last - before) / step, last - before  # the last sample
     came = np.zeros((teams, samples + 1), dtype=np.int64)
     went = np.zeros((teams, samples + 1), dtype=np.int64)
     lapsed = np.zeros((teams, samples + 1), dtype=np.int64)
@@ -404,19 +409,19 @@ def series_counts(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray, 
     expired = np.zeros(samples + 2, dtype=np.int64)
     for i in range(arrival.shape[0]):
         g, s, d = team[i], start[i], deadline[i]
-        came[g, _count_cell(arrival[i], first, step, samples, False)] += 1
-        went[g, _count_cell(s, first, step, samples, False)] += 1
-        assessed[_count_cell(s, before, step, samples + 1, True)] += 1
-        k, x = _sum_cell(arrival[i], before, step, samples + 1)
+        came[g, _count_cell(arrival[i], first, step, samples, False, end)] += 1
+        went[g, _count_cell(s, first, step, samples, False, end)] += 1
+        assessed[_count_cell(s, before, step, samples + 1, True, end_before)] += 1
+        k, x = _sum_cell(arrival[i], before, step, span)
         if k >= 0:
             arrived_count[g, k] += 1
             arrived_total[g, k] += x
         if not np.isfinite(s):
             if not np.isfinite(d):
                 continue
-            lapsed[g, _count_cell(d, first, step, samples, False)] += 1  # never started: left at its deadline
-            expired[_count_cell(d, before, step, samples + 1, True)] += 1
-        k, x = _sum_cell(s if np.isfinite(s) else d, before, step, samples + 1)
+            lapsed[g, _count_cell(d, first, step, samples, False, end)] += 1  # never started: left at its deadline
+            expired[_count_cell(d, before, step, samples + 1, True, end_before)] += 1
+        k, x = _sum_cell(s if np.isfinite(s) else d, before, step, span)
         if k >= 0:
             left_count[g, k] += 1
             left_total[g, k] += x

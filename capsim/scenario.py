@@ -137,7 +137,8 @@ class Clock(Strict):
     warmup: Seconds = Field(0.0, description="initial period cut from the statistics")
     start: dt.date = Field(dt.date(2024, 1, 1), description="calendar date at time zero (a Monday is simplest), "
                            "from 1900-01-01 to 2200-12-31")
-    step: Seconds = Field(3600.0, description="time-series sampling step, whole seconds")
+    step: Seconds = Field(3600.0, description="time-series sampling step, whole seconds (the last step ends at the "
+                          "horizon: shorter when the horizon falls within a step)")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Clock":

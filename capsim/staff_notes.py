@@ -159,6 +159,23 @@ def cap_words(scenario: Scenario) -> str:
     return f"a daily exposure cap of {each}" + (f", none for {and_list(uncapped)}" if uncapped else "")
 
 
+def against_cap(cap: float | None, mean: float, low: float, high: float) -> str:
+    """One team's hours of review per analyst-shift (``exposure_hours_per_analyst_day_<team>``: its
+    ``mean`` and 95% interval ``low`` to ``high``, hours; NaN ends for one replication) against
+    its daily exposure ``cap`` (hours, :func:`exposure_caps`; None for none), for a sentence:
+    "within its 4 h/day exposure cap", "above its 4 h/day exposure cap", "above its 4 h/day
+    exposure cap on average, but the 95% interval reaches down to it", "with no daily exposure cap"."""
+    if cap is None:
+        return "with no daily exposure cap"
+    above = mean > cap
+    text = f"{'above' if above else 'within'} its {cap:g} h/day exposure cap"
+    if above and low <= cap:  # a NaN end (one replication) compares False: the mean alone
+        return f"{text} on average, but the 95% interval reaches down to it"
+    if not above and high > cap:
+        return f"{text} on average, but the 95% interval reaches above it"
+    return text
+
+
 def mentors(scenario: Scenario) -> bool:
     """True if some team's analysts mentor trainees (``ramp.mentor_hours`` during ``ramp.training_weeks``),
     time that is on shift but not usable for review."""

@@ -326,8 +326,8 @@ def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = No
         symbol = CURRENCY_SYMBOLS.get(currency)
         text = f"{value:,.2f}" if abs(value if ref is None else ref) < 100 else f"{value:,.0f}"
         return f"{symbol}{text}" if symbol else f"{text} {currency}"
-    timed = metric in {"wait_mean", "wait_p90", "exposure_hours_per_analyst_day", "runout_days"} or metric.startswith(
-        "time_to_assessment")
+    timed = metric in {"wait_mean", "wait_p90", "runout_days"} or metric.startswith(
+        ("time_to_assessment", "exposure_hours_per_analyst_day"))
     if not timed and float(value if ref is None else ref).is_integer():
         places = 0  # a count that is the same in every replication, and its interval, stay whole
     return f"{value:,.{places}f}"

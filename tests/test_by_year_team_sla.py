@@ -40,7 +40,7 @@ def test_title_judges_the_referral_sla_at_its_team(understaffed):
     assert "n/a" not in title
     assert ("High-priority referrals at team investigation assessed within 14 d: 82% in 2024 (29 Jan–31 Dec) "
             "to 66% in 2025; the 90% target is first missed in 2024 (29 Jan–31 Dec)") in title
-    assert "the 14 analysts (team investigation)" in title  # the staff the level holds for
+    assert "14 (team investigation) the scenario holds constant" in title  # the staff the level holds for
 
 
 def test_legend_names_the_team(understaffed):
@@ -76,3 +76,31 @@ def test_the_share_missing_an_sla_is_not_called_a_wait(understaffed):
     assert "were not assessed within 14 d" in found and "waited longer" not in found
     assert "High-priority referrals at team investigation not assessed within 14 d" in [
         heading for _, heading, _ in year_columns(understaffed)]
+
+
+def test_a_target_two_measures_share_is_one_legend_entry(understaffed):
+    """police-unit's two SLAs both aim at 90%: one dashed line, "target 90%, both", not the same
+    entry twice with one line drawn over the other."""
+    ax = by_year(understaffed).axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [x for x in labels if x.startswith("target")] == ["target 90%, both"]
+    assert sum(line.get_linestyle() == "--" for line in ax.get_lines()) == 1
+
+
+def test_different_targets_each_have_their_line_in_their_measures_colour(understaffed):
+    scenario = understaffed.scenario
+    slas = [sla.model_copy(update={"target": 0.95}) if sla.priority == "high" else sla for sla in scenario.sla]
+    other = copy.copy(understaffed)
+    other.scenario = scenario.model_copy(update={"sla": slas})
+    ax = by_year(other).axes[0]
+    dashed = {line.get_label(): line.get_color() for line in ax.get_lines() if line.get_linestyle() == "--"}
+    points = {line.get_label(): line.get_color() for line in ax.get_lines() if line.get_marker() == "D"}
+    assert set(dashed) == {"target 90%", "target 95%"}
+    assert dashed["target 95%"] == points["high-priority referrals at team investigation within 14 d"]
+
+
+def test_the_staff_of_two_teams_are_said_once(understaffed):
+    """Each measure's staff joined used to repeat "the scenario holds constant (no posts added)"."""
+    title = _title(by_year(understaffed))
+    assert title.endswith("with the 18 analysts (team triage) and 14 (team investigation) the scenario holds "
+                          "constant (no posts added)")

@@ -227,3 +227,20 @@ def test_a_comparison_over_several_years_names_the_span_its_figures_cover(tiny):
 
 def test_a_comparison_within_one_year_names_no_span(result, more_staff):
     assert " over " not in charts.comparison([result, more_staff], ["sla_normal"])._suptitle.get_text()
+
+
+@pytest.mark.parametrize("label_chars", [10, 40])
+def test_a_legend_above_the_axes_never_runs_past_the_figures_right_edge(label_chars):
+    """Three entries of police-unit's long SLA names used to sit in one row wider than the figure:
+    the saved chart then grew to hold it and its last entry touched the edge. Short labels keep
+    their one row."""
+    from capsim.charts.style import LEGEND_LEFT, legend_above, new_figure, styled
+
+    with styled():
+        fig = new_figure(4)
+        ax = fig.add_subplot()
+        lines = [ax.plot([0, 1], [i, i], label=f"{i} " + "x" * label_chars)[0] for i in range(3)]
+        legend_above(ax, lines, [line.get_label() for line in lines], ncols=3)
+        box = ax.get_legend().get_window_extent()
+    assert box.x1 <= (1 - LEGEND_LEFT) * fig.bbox.width
+    assert ax.get_legend()._ncols == (3 if label_chars == 10 else 2)  # as many columns as fit

@@ -5,6 +5,7 @@ wellbeing tooling's cap, which replaces the teams', is the one said."""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -65,11 +66,13 @@ def test_with_no_cap_nothing_is_said_of_one(uncapped):
 def test_where_some_teams_have_a_cap_they_are_named(mixed):
     s = mixed.scenario
     finding = said(mixed, "On shifts with any review")
-    assert "against a daily exposure cap of 4 h for investigation, none for triage;" in finding
+    assert " hours at team triage, with no daily exposure cap; " in finding  # each team against its own cap
+    assert re.search(r" hours at team investigation, (within|above) its 4 h/day exposure cap", finding)
     assert "of the time they may review (on shift, up to the cap where a team has one)." in finding
     assert "up to a daily exposure cap of 4 h for investigation, none for triage)" in utilisation_line(s, *shares(mixed))
     title = " ".join(exposure(mixed.per_replication, s, 1)._suptitle.get_text().split())
-    assert "pooled; a daily exposure cap of 4 h for investigation, none for triage" in title  # not "within the 4 h cap"
+    assert re.search(r"triage [\d.]+ h, with no daily exposure cap; investigation [\d.]+ h, (within|above) its 4 h/day "
+                     "exposure cap", title)  # not "within the 4 h cap" of a figure pooled with triage's
     caveat = next(x for x in limitations(s, 12) if "exposure cap" in x)
     assert caveat.startswith("Only investigation has a daily exposure cap (triage may review for the whole of every "
                              "shift). The exposure cap is checked")
@@ -82,7 +85,8 @@ def test_where_some_teams_have_a_cap_they_are_named(mixed):
 
 def test_the_wellbeing_tools_cap_is_the_one_said():
     result = run("tooling-wellbeing")  # its 5 h cap replaces base's 4 h ones
-    assert "against a daily exposure cap of 5 h;" in said(result, "On shifts with any review")
+    finding = said(result, "On shifts with any review")
+    assert finding.count("its 5 h/day exposure cap") == 3 and "4 h/day" not in finding  # each team's is the tool's
     teams_uncapped = load_scenario(bundled.path("tooling-wellbeing"), [
         *SHORT, *(f"workforce.{t}.exposure_cap=none" for t in ("analysts", "graders", "victim_id"))])
     caveat = next(x for x in limitations(teams_uncapped, 12) if "exposure cap" in x)
@@ -92,7 +96,7 @@ def test_the_wellbeing_tools_cap_is_the_one_said():
 def test_a_plan_that_no_headcount_meets_names_the_cap_only_where_the_team_has_one(uncapped, mixed):
     def answer(result, team: str) -> str:
         plan = SimpleNamespace(team=team, baseline=18, max_headcount=100)
-        return what_it_takes_findings(result, WhatItTakes(plan=plan, result=None))[0]
+        return what_it_takes_findings(result, WhatItTakes(plans=[plan], result=None))[0]
 
     assert answer(uncapped, "triage").endswith("(see the staffing plan's notes: the roster).")
     assert answer(mixed, "investigation").endswith("(see the staffing plan's notes: the roster or the exposure cap).")

@@ -354,6 +354,16 @@ def held(place):
         child.communicate("")
 
 
+def test_a_lock_file_that_is_not_capsims_is_named_as_the_user_gave_the_folder(place):
+    """The refusal names the lock file beside ``--out`` as given (relative), never the machine's path."""
+    (place / "out").mkdir()
+    (place / ".out.capsim.lock").write_bytes(b"someone's notes\n")
+    result = invoke("run", "tiny.yaml", "--out", "out", "-r", "1")
+    refused(result, ".out.capsim.lock: exists and is not a capsim lock file")
+    assert str(place) not in result.stderr and str(place.resolve()) not in result.stderr
+    assert (place / ".out.capsim.lock").read_bytes() == b"someone's notes\n"
+
+
 @pytest.mark.parametrize("command", ["run", "report", "staff", "budget", "compare", "sensitivity"])
 def test_a_folder_being_written_is_refused(place, held, command):
     target = place / "shared"

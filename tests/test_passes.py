@@ -11,11 +11,18 @@ from tests.step_reference import step_counts, step_sums
 ALL = np.zeros(0, dtype=np.int64)  # an empty key: one group
 
 
-def reference_counts_up_to(values, first, step, samples, strict):
-    position = (values - first) / step
-    index = np.floor(position) + 1 if strict else np.ceil(position)
-    index = np.clip(index, 0, samples).astype(np.int64)
-    return np.cumsum(np.bincount(index, minlength=samples + 1)[:samples])
+def reference_counts_up_to(values, first, step, samples, strict, last):
+    """Per sample (``first + j × step``, the last at ``last``), how many ``values`` are ≤ it
+    (``strict``: <), and ≤ the last either way: plain comparisons."""
+    at = np.append(first + np.arange(samples - 1) * step, last)
+    counted = values[:, None] < at if strict else values[:, None] <= at
+    counted[:, -1] = values <= last
+    return counted.sum(axis=0)
+
+
+def last_samples(first, step, samples):
+    """The last sample of a grid with every step whole, then with a shorter last step (half a step)."""
+    return first + (samples - 1) * step, first + (samples - 1.5) * step
 
 
 def times(rng, n):
@@ -101,15 +108,19 @@ def test_most_waiting_refuses_a_window_that_ends_before_it_starts():
 @pytest.mark.parametrize("strict", [False, True])
 @pytest.mark.parametrize("seed", range(3))
 def test_step_counts_match_the_histogram_form(seed, strict):
+    """Values on the samples (whole and half hours), before the first and after the last, and
+    +inf; every step whole, then a shorter last step, ending on a value."""
     rng = np.random.default_rng(seed)
     values = rng.permutation(times(rng, 3000))
     for first, step, samples in ((3600.0, 3600.0, 90), (0.0, 7200.0, 60), (-3600.0, 1800.0, 10)):
-        assert np.array_equal(step_counts(values, ALL, 1, first, step, samples, strict)[0],
-                              reference_counts_up_to(values, first, step, samples, strict))
-        key = rng.integers(-1, 3, len(values))
-        by_key = step_counts(values, key, 3, first, step, samples, strict)
-        for g in range(3):
-            assert np.array_equal(by_key[g], reference_counts_up_to(values[key == g], first, step, samples, strict))
+        for last in last_samples(first, step, samples):
+            assert np.array_equal(step_counts(values, ALL, 1, first, step, samples, strict, last)[0],
+                                  reference_counts_up_to(values, first, step, samples, strict, last))
+            key = rng.integers(-1, 3, len(values))
+            by_key = step_counts(values, key, 3, first, step, samples, strict, last)
+            for g in range(3):
+                assert np.array_equal(by_key[g],
+                                      reference_counts_up_to(values[key == g], first, step, samples, strict, last))
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -177,43 +188,75 @@ def test_step_sums_match_the_bincount_form(seed):
     rng = np.random.default_rng(seed)
     values = rng.permutation(times(rng, 3000)) - 7200.0  # some before the first sample
     for first, step, samples in ((0.0, 3600.0, 50), (1800.0, 86400.0, 3), (-3600.0, 900.0, 400)):
-        x = values[np.isfinite(values)] - first
-        x = x[x <= (np.arange(samples) * step)[-1]]
-        cell = np.maximum(np.ceil(x / step), 0).astype(np.int64)
-        count, total = step_sums(values, ALL, 1, first, step, samples)
-        assert np.array_equal(count[0], np.bincount(cell, minlength=samples))
-        assert np.array_equal(total[0], np.bincount(cell, weights=x, minlength=samples))  # bit for bit
-        key = np.arange(len(values)) % 2  # two groups, each its own sums in row order
-        count, total = step_sums(values, key, 2, first, step, samples)
-        assert np.array_equal(total[0], step_sums(values[key == 0], ALL, 1, first, step, samples)[1][0])
-        assert np.array_equal(count[1], step_sums(values[key == 1], ALL, 1, first, step, samples)[0][0])
+        for last in last_samples(first, step, samples):  # every step whole, then a shorter last one
+            x = values[np.isfinite(values)] - first
+            x = x[x <= last - first]
+            cell = np.maximum(np.ceil(x / step), 0).astype(np.int64)
+            count, total = step_sums(values, ALL, 1, first, step, samples, last)
+            assert np.array_equal(count[0], np.bincount(cell, minlength=samples))
+            assert np.array_equal(total[0], np.bincount(cell, weights=x, minlength=samples))  # bit for bit
+            key = np.arange(len(values)) % 2  # two groups, each its own sums in row order
+            count, total = step_sums(values, key, 2, first, step, samples, last)
+            assert np.array_equal(total[0], step_sums(values[key == 0], ALL, 1, first, step, samples, last)[1][0])
+            assert np.array_equal(count[1], step_sums(values[key == 1], ALL, 1, first, step, samples, last)[0][0])
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_series_counts_are_the_time_series_passes_at_once(seed):
-    """The time series' one pass gives, bit for bit, what its separate step_counts and
-    step_sums passes give (rows never started, with and without a deadline; times before the
-    first sample and after the last)."""
-    rng = np.random.default_rng(seed)
-    n, teams, first, step, samples = 5000, 3, 7200.0, 3600.0, 90
+def series_columns(rng, n, teams, edges):
+    """Arrival, start, deadline and team columns of ``n`` items over 100 hours, some never started,
+    half with a deadline; then, in each team, an item arriving, one started and one expiring
+    (never started) exactly on each of ``edges``."""
     arrival = rng.uniform(0, 100 * 3600, n)
     start = arrival + rng.exponential(3600, n)
     start[rng.random(n) < 0.2] = np.inf
     deadline = np.where(rng.random(n) < 0.5, arrival + 2 * 3600, np.inf)
     team = rng.integers(0, teams, n).astype(np.int16)
+    on = np.repeat(np.asarray(edges, dtype=float), teams)
+    of = np.tile(np.arange(teams, dtype=np.int16), len(edges))
+    return (np.concatenate([arrival, on, on - 60, on - 60]), np.concatenate([start, on + 60, on, on * np.inf]),
+            np.concatenate([deadline, on * np.inf, on * np.inf, on]), np.concatenate([team, of, of, of]))
+
+
+@pytest.mark.parametrize("shorter", [False, True])
+@pytest.mark.parametrize("seed", range(3))
+def test_series_counts_are_the_time_series_passes_at_once(seed, shorter):
+    """The time series' one pass gives, bit for bit, what its separate step_counts and
+    step_sums passes give (rows never started, with and without a deadline; times before the
+    first sample and after the last; items arriving, started and expiring exactly at the last
+    sample and at the one before it), every step whole or the last one shorter."""
+    rng = np.random.default_rng(seed)
+    teams, first, step, samples = 3, 7200.0, 3600.0, 90
+    last = last_samples(first, step, samples)[shorter]
+    arrival, start, deadline, team = series_columns(rng, 5000, teams, [last - step / 2, last - step, last])
     gone = ~np.isfinite(start) & np.isfinite(deadline)
     waiting, arrived, left, assessed, expired = series_counts(arrival, start, deadline, team, teams, first, step,
-                                                              samples)
-    expected = (step_counts(arrival, team, teams, first, step, samples, False)
-                - step_counts(start, team, teams, first, step, samples, False)
-                - step_counts(deadline, np.where(gone, team, -1), teams, first, step, samples, False))
+                                                              samples, last)
+    expected = (step_counts(arrival, team, teams, first, step, samples, False, last)
+                - step_counts(start, team, teams, first, step, samples, False, last)
+                - step_counts(deadline, np.where(gone, team, -1), teams, first, step, samples, False, last))
     assert np.array_equal(waiting, expected)
     before = first - step
     for got, times in ((arrived, arrival), (left, np.where(np.isfinite(start), start, deadline))):
-        want = step_sums(times, team, teams, before, step, samples + 1)
+        want = step_sums(times, team, teams, before, step, samples + 1, last)
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
     for got, values in ((assessed, start), (expired, deadline[gone])):
-        assert np.array_equal(got, np.diff(step_counts(values, ALL, 1, before, step, samples + 1, True)[0]))
+        assert np.array_equal(got, np.diff(step_counts(values, ALL, 1, before, step, samples + 1, True, last)[0]))
+
+
+def test_a_shorter_last_step_counts_what_happened_in_it_and_at_its_end():
+    """Steps [0, 1 h), [1 h, 2 h) and the last, shorter, [2 h, 2.5 h] (closed: what happened at the
+    horizon counts in it). One item of each kind on either side of the last whole sample (2 h)
+    and at the horizon: each in the step it happened in, none dropped, none counted twice; items
+    after the horizon in none."""
+    hour, last = 3600.0, 2.5 * 3600.0
+    arrival = np.array([2 * hour - 1, 2 * hour, last, 1.0, 1.0, 1.0, 1.0, last + 1])
+    start = np.array([np.inf, np.inf, np.inf, 2 * hour - 1, 2 * hour, last - 1, np.inf, np.inf])
+    deadline = np.array([np.inf, np.inf, np.inf, np.inf, np.inf, np.inf, last, np.inf])
+    team = np.zeros(len(arrival), dtype=np.int16)
+    waiting, arrived, left, assessed, expired = series_counts(arrival, start, deadline, team, 1, hour, hour, 3, last)
+    assert assessed.tolist() == [0, 1, 2] and expired.tolist() == [0, 0, 1]
+    assert waiting[0].tolist() == [4, 4, 3]  # at 2.5 h: the three arrivals from 2 h − 1 s on, waiting
+    assert arrived[0][0].tolist() == [0, 4, 2, 1]  # per step (sample before, sample], from 0 (first − step)
+    assert left[0][0].tolist() == [0, 0, 2, 2]
 
 
 def item_columns(rng, n):

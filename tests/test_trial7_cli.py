@@ -95,7 +95,7 @@ def test_findings_name_every_team_whose_analysts_utilisation_covers(base_run):
     from capsim.report.findings import headline_findings
 
     found = next(f for f in headline_findings(base_run) if "of the time they may review (on shift, up to the cap)" in f)
-    assert "all teams' analysts (analysts, graders, victim_id) spent" in found
+    assert ". All teams' analysts (analysts, graders, victim_id) spent" in found  # after each team's exposure
     assert "; analysts spent" not in found
 
 

@@ -117,7 +117,8 @@ def test_chart_footers_state_the_growth_and_the_description_keeps_it():
     assert "\n" not in short and short.endswith("· sources: see page 2")
     assert "Growth assumed: reports (1,200 a day on 1 Jul 2024) +22.5% a year (the last three published years" in short
     assert "Growth assumed" not in footer_text([bundled("base")], 1, 3)
-    fig = exposure(pd.DataFrame({"replication": [0, 1], "exposure_hours_per_analyst_day": [3.0, 3.2]}), s, 1)
+    fig = exposure(pd.DataFrame({"replication": [0, 1], **{f"exposure_hours_per_analyst_day_{t.team}": [3.0, 3.2]
+                                                           for t in s.workforce}}), s, 1)
     text = describe(fig)
     assert "Growth assumed: reports (1,200 a day on 1 Jul 2024) +22.5% a year" in text
     assert "ai-generated (0.67 a day on 4 Mar 2027) +235% a year" in text
@@ -167,10 +168,12 @@ def test_the_time_to_assessment_title_names_its_span_and_the_teams_waits():
 
 
 def test_the_exposure_title_names_its_span():
-    frame = pd.DataFrame({"replication": [0, 1], "exposure_hours_per_analyst_day": [3.6, 3.8]})
-    title = flat(exposure(frame, bundled("growth-central"), 1)._suptitle.get_text())
-    assert title.startswith("Analysts review 3.7 h of material a shift on average over Apr 2027–Mar 2030, all teams "
-                            "pooled, within")
+    s = bundled("growth-central")
+    frame = pd.DataFrame({"replication": [0, 1], **{f"exposure_hours_per_analyst_day_{t.team}": [3.6, 3.8]
+                                                    for t in s.workforce}})
+    title = flat(exposure(frame, s, 1)._suptitle.get_text())
+    assert title.startswith("Hours of review per analyst-shift on average over Apr 2027–Mar 2030, team by team: analysts "
+                            "3.70 h, graders 3.70 h, victim_id 3.70 h; each within its 4 h/day exposure cap"), title
 
 
 def test_findings_name_the_span_of_their_whole_run_waits_and_each_teams_wait():

@@ -59,7 +59,7 @@ def test_calendar_plan_periods_are_the_results_calendar_years_with_part_years_ke
 
 def test_the_plan_is_solved_in_the_calendar_years_and_meets_each_as_it_says(run, answer):
     # one plan period a calendar year measured, as the tables give them (years from 21 Dec: one period)
-    assert [p.period.first for p in answer.plan.periods] == [dt.date(2025, 12, 21), dt.date(2026, 1, 1)]
+    assert [p.period.first for p in answer.plans[0].periods] == [dt.date(2025, 12, 21), dt.date(2026, 1, 1)]
     table = answer.result.period_summary
     shares = table[table.metric == "sla_normal"].set_index("period")["mean"]
     assert list(shares.index) == ["2025", "2026"] and (shares >= 0.9).all(), shares
@@ -76,7 +76,7 @@ def test_the_plan_is_solved_in_the_calendar_years_and_meets_each_as_it_says(run,
 def test_a_plan_whose_run_misses_a_year_says_which_and_by_how_much_and_not_to_meet_every_target(run, answer):
     rows = [{"period": "2025", "metric": "sla_normal", "mean": 0.95, "ci_low": 0.93, "ci_high": 0.97},
             {"period": "2026", "metric": "sla_normal", "mean": 0.859, "ci_low": 0.799, "ci_high": 0.92}]
-    missing = WhatItTakes(answer.plan, SimpleNamespace(period_summary=pd.DataFrame(rows)))
+    missing = WhatItTakes([answer.plans[0]], SimpleNamespace(period_summary=pd.DataFrame(rows)))
     lines = what_it_takes_findings(run, missing)
     assert not any("to meet every target" in line.lower() for line in lines), lines
     assert lines[0].startswith("The staffing plan for team analysts has "), lines[0]
@@ -98,7 +98,7 @@ def test_the_what_if_figures_are_written_as_summary_csv_and_listed_in_the_manife
     assert record["kind"] == "brief"
     assert record["what_it_takes"]["files"] == [WHAT_IF_CSV]
     assert record["what_it_takes"]["periods"] == "calendar years"
-    assert record["what_it_takes"]["changes"] == answer.plan.changes()
+    assert record["what_it_takes"]["plans"] == [{"team": answer.plans[0].team, "changes": answer.plans[0].changes()}]
     assert write_what_if(tmp_path / "none", None) == []  # no target missed: nothing written
 
 
@@ -123,7 +123,7 @@ def test_temporary_cover_in_the_plan_is_said_with_its_end_not_counted_as_lasting
                                hire_by=None, late_weeks=0, temporary=2, temporary_until=dt.date(2026, 1, 4))]
     plan = SimpleNamespace(team="analysts", baseline=2, periods=periods)
     rows = [{"period": y, "metric": "sla_normal", "mean": 0.95, "ci_low": 0.93, "ci_high": 0.97} for y in ("2025", "2026")]
-    first = what_it_takes_findings(run, WhatItTakes(plan, SimpleNamespace(period_summary=pd.DataFrame(rows))))[0]
+    first = what_it_takes_findings(run, WhatItTakes([plan], SimpleNamespace(period_summary=pd.DataFrame(rows))))[0]
     assert "3 from 21 Dec 2025 (+1), then 5 from 1 Jan 2026 (+2; 2 of them temporary cover to 4 Jan 2026)" in first, first
     assert first.endswith(": 3 more than the 2 analysts the scenario holds constant (no posts added), "
                           "2 of them temporary."), first
@@ -131,7 +131,7 @@ def test_temporary_cover_in_the_plan_is_said_with_its_end_not_counted_as_lasting
 
 def test_a_what_if_run_with_one_year_measured_names_that_year(run, answer):
     rows = [{"period": "2026", "metric": "sla_normal", "mean": 0.95, "ci_low": 0.93, "ci_high": 0.97}]
-    lines = what_it_takes_findings(run, WhatItTakes(answer.plan, SimpleNamespace(period_summary=pd.DataFrame(rows))))
+    lines = what_it_takes_findings(run, WhatItTakes([answer.plans[0]], SimpleNamespace(period_summary=pd.DataFrame(rows))))
     assert lines[-1] == (f"With that plan (the what-if run beside this one; its figures are in {WHAT_IF_CSV}), "
                          "2026 (1–8 Jan) meets the target of 90% of images assessed within 2 h: "
                          "95.0% (95% CI 93.0% to 97.0%)."), lines[-1]

@@ -33,6 +33,14 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
     finer, each replication is then averaged over a centred 7-day window, so that the weekly
     rhythm of rosters does not hide the trend (the step's median stays as a faint line). A lower panel shows capacity: analyst-hours on shift per day (median across
     replications, averaged the same way), with the teams' settings in a note.
+
+    The series runs to the horizon: each row covers its own step (``step_hours``, the last
+    shorter where the horizon falls within a step; a ``timeseries.csv`` without it has whole
+    steps), the step the chart names is the whole one, and averages over rows (the title's
+    whole months and run mean, the 7-day averages, an hourly series' day on shift) weight each
+    row by its length.
+    Drawn step by step, the hours on shift stop at the last whole step: a shorter one holds
+    another mix of weekdays.
     """
     averaged = "backlog_mean" in timeseries
     prefix = "backlog_mean" if averaged else "backlog"
@@ -47,9 +55,15 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
         index="time", columns="replication", aggfunc="first",
         values=list(dict.fromkeys([column, "on_duty", *(f"{prefix}_{name}" for name in teams)]))).sort_index()
     wide, duty = by_time[column], by_time["on_duty"]
-    dates = pd.to_datetime(timeseries.drop_duplicates("time").set_index("time")["date"]).reindex(wide.index)
+    per_time = timeseries.drop_duplicates("time").set_index("time").reindex(wide.index)
+    dates = pd.to_datetime(per_time["date"])
     hours = wide.index.to_numpy(dtype=float)
-    step_h = float(np.median(np.diff(hours))) if len(hours) > 1 else 24.0
+    if "step_hours" in per_time:  # each row's own step: whole, but the last may be shorter (it ends at the horizon)
+        lengths = per_time["step_hours"].to_numpy(dtype=float)
+        step_h = float(lengths.max()) if len(lengths) else 24.0
+    else:  # a timeseries.csv written before step_hours: every step whole
+        step_h = float(np.median(np.diff(hours))) if len(hours) > 1 else 24.0
+        lengths = np.full(len(hours), step_h)
     span_h = hours[-1] - hours[0] if len(hours) > 1 else 0.0
     window = int(round(7 * 24 / step_h)) if step_h <= 24 and span_h >= 8 * 7 * 24 else 1
     step_words = {1.0: "hour", 24.0: "day", 168.0: "7 days"}.get(step_h, f"{step_h:g} h")
@@ -59,23 +73,34 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
         for name in teams:
             one = by_time[f"{prefix}_{name}"]
             if window > 1:
-                one = one.rolling(window, center=True, min_periods=window).mean()
+                one = _rolling_mean(one, lengths, window)
             per_team[name] = one.median(axis=1).to_numpy(dtype=float)
     if window > 1:
-        wide = wide.rolling(window, center=True, min_periods=window).mean()
-        duty = duty.rolling(window, center=True, min_periods=window).mean()
+        wide = _rolling_mean(wide, lengths, window)
+        duty = _rolling_mean(duty, lengths, window)
     q = row_quantiles(wide.to_numpy(dtype=float), [0.05, 0.25, 0.5, 0.75, 0.95])
     x = dates.to_numpy()
     hours_per_day = duty.median(axis=1) * 24  # analyst-hours at work per day, averaged over the step
     duty_x = x
-    if step_h < 24 and window == 1:  # a short hourly series: one point per calendar day
-        hours_per_day = hours_per_day.groupby(dates.dt.floor("D").to_numpy()).mean()
+    if step_h < 24 and window == 1:  # a short hourly series: one point per calendar day, each step by its length
+        day = dates.dt.floor("D").to_numpy()
+        weight = pd.Series(lengths, index=hours_per_day.index)
+        hours_per_day = (hours_per_day * weight).groupby(day).sum() / weight.groupby(day).sum()
         duty_x = hours_per_day.index.to_numpy()
+    elif window == 1 and len(lengths) > 1 and lengths[-1] < step_h:
+        # a shorter last step holds another mix of weekdays and hours than a whole one: its hours on shift
+        # a day would read as a change of capacity, so this panel stops at the last whole step
+        hours_per_day, duty_x = hours_per_day.iloc[:-1], x[:-1]
     valid = np.isfinite(q[2])
     # the exact average after the warm-up over every replication: the run's backlog_mean, as the report quotes it
-    measured = by_time[column].to_numpy(dtype=float)[hours > scenario.clock.warmup / SECONDS_PER_HOUR]
-    run_mean = float(np.nanmean(measured)) if averaged and np.isfinite(measured).any() else None
-    title = _backlog_finding(q[2][valid], hours[valid], team, _whole_month_means(raw_median, dates), run_mean)
+    after = hours > scenario.clock.warmup / SECONDS_PER_HOUR
+    measured = by_time[column].to_numpy(dtype=float)[after]
+    known = np.isfinite(measured)
+    weight = np.where(known, lengths[after][:, None], 0.0)  # each step by its length: the last may be shorter
+    run_mean = (float((np.where(known, measured, 0.0) * weight).sum() / weight.sum())
+                if averaged and known.any() else None)
+    title = _backlog_finding(q[2][valid], hours[valid], team, _whole_month_means(raw_median, dates, lengths),
+                             run_mean)
 
     note = _capacity_note(scenario, team)
     note_lines = note.count("\n") + 1
@@ -122,6 +147,15 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
     return fig
 
 
+def _rolling_mean(values: pd.DataFrame, lengths: np.ndarray, window: int) -> pd.DataFrame:
+    """Each column's centred mean over ``window`` rows (NaN where the window runs past an end or
+    holds a NaN), each row weighted by its step's length ``lengths`` (any unit): a shorter last
+    step counts for the time it covers."""
+    weight = pd.Series(lengths, index=values.index)
+    weighted = values.mul(weight, axis=0).rolling(window, center=True, min_periods=window).sum()
+    return weighted.div(weight.rolling(window, center=True, min_periods=window).sum(), axis=0)
+
+
 def row_quantiles(values: np.ndarray, quantiles: list[float]) -> np.ndarray:
     """``np.nanquantile(values, quantiles, axis=1)`` (NaN for a row of NaNs: the empty ends of a
     rolling average), the same numbers computed a whole block at a time for the rows without NaN
@@ -137,13 +171,20 @@ def row_quantiles(values: np.ndarray, quantiles: list[float]) -> np.ndarray:
     return out
 
 
-def _whole_month_means(median: np.ndarray, dates: pd.Series) -> tuple[str, float, str, float] | None:
+def _whole_month_means(median: np.ndarray, dates: pd.Series, lengths: np.ndarray | None = None
+                       ) -> tuple[str, float, str, float] | None:
     """The median backlog averaged over the first and the last whole calendar month of the series
     (month, mean, month, mean), or None with fewer than two whole months: a headline compares
-    these rather than two single points (the last may be a one-week spike)."""
+    these rather than two single points (the last may be a one-week spike). ``lengths``: each
+    row's step length (any unit; default: all equal), its weight in its month's mean, so that a
+    shorter last step counts for the time it covers."""
     step = dates.diff().median() if len(dates) > 1 else pd.Timedelta(days=1)
-    frame = pd.DataFrame({"median": median, "month": dates.dt.to_period("M").to_numpy()})
-    months = frame.groupby("month")["median"].mean().to_frame("mean")
+    known = np.isfinite(median)
+    weight = np.where(known, 1.0 if lengths is None else lengths, 0.0)
+    frame = pd.DataFrame({"weighted": np.where(known, median, 0.0) * weight, "weight": weight,
+                          "month": dates.dt.to_period("M").to_numpy()})
+    sums = frame.groupby("month")[["weighted", "weight"]].sum()
+    months = (sums["weighted"] / sums["weight"]).to_frame("mean")
     # a month is whole when the series covers it from its first step to its last
     inside = [m.start_time >= dates.min() - step and m.end_time <= dates.max() + step for m in months.index]
     whole = months[inside]

@@ -139,14 +139,18 @@ def staff_words(scenario: Scenario, teams: list[str]) -> str:
     return " and ".join(held + planned)
 
 
-def sla_staff_words(scenario: Scenario, priorities: list[str]) -> str:
-    """The staff assumed (:func:`staff_words`) at the teams whose streams' items count in the
-    SLAs of ``priorities`` (``sla_<priority>``: the intake teams; with a classifier every stream's
-    items may have its queues' priorities); "" if no stream has them."""
+def sla_teams(scenario: Scenario, priorities: list[str]) -> list[str]:
+    """The teams whose streams' items count in the SLAs of ``priorities`` (``sla_<priority>``: the
+    intake teams; with a classifier every stream's items may have its queues' priorities), in the
+    scenario's order; none if no stream has them."""
     relabelled = scenario.tooling.classifier.enabled
-    teams = dict.fromkeys(scenario.team_of(s) for s in scenario.demand
-                          if relabelled or any(p in s.own_priorities for p in priorities))
-    return staff_words(scenario, list(teams))
+    return list(dict.fromkeys(scenario.team_of(s) for s in scenario.demand
+                              if relabelled or any(p in s.own_priorities for p in priorities)))
+
+
+def sla_staff_words(scenario: Scenario, priorities: list[str]) -> str:
+    """The staff assumed (:func:`staff_words`) at the teams of :func:`sla_teams`; "" if none."""
+    return staff_words(scenario, sla_teams(scenario, priorities))
 
 
 def sla_measures(s: Scenario) -> list[tuple[Any, str, str]]:
@@ -170,10 +174,16 @@ def measure_words(s: Scenario, sla: Any, team: str) -> str:
     return items_words(s, sla.priority) + (f" at team {team}" if team else "")
 
 
+def measure_teams(s: Scenario, sla: Any, team: str) -> list[str]:
+    """The teams whose staff the level of a measure of :func:`sla_measures` holds for: that team,
+    or the intake teams (:func:`sla_teams`)."""
+    return [team] if team else sla_teams(s, [sla.priority])
+
+
 def measure_staff_words(s: Scenario, sla: Any, team: str) -> str:
-    """The staff the level of a measure of :func:`sla_measures` holds for: that team's
-    (:func:`staff_words`), or the intake teams' (:func:`sla_staff_words`)."""
-    return staff_words(s, [team]) if team else sla_staff_words(s, [sla.priority])
+    """The staff the level of a measure of :func:`sla_measures` holds for (:func:`staff_words` of
+    :func:`measure_teams`)."""
+    return staff_words(s, measure_teams(s, sla, team))
 
 
 def first_missed(result: SimulationResult, priority: str, metric: str | None = None) -> str | None:
@@ -224,7 +234,9 @@ def by_year(result: SimulationResult) -> Figure:
         f"{count_words(kept['mean'].iloc[-1])} in {labels[kept.index[-1]]}" if len(kept) > 1 else
         f"Items waiting, averaged over {labels[kept.index[0]]}: {count_words(kept['mean'].iloc[0])}" if len(kept) else
         "Items waiting, averaged over each calendar year")
-    staff = " and ".join(filter(None, dict.fromkeys(measure_staff_words(s, sla, team) for sla, _, team in slas[:2])))
+    # the staff of every team the quoted levels hold for, each team once: "the 18 analysts (team triage) and 17
+    # (team investigation) the scenario holds constant", not that sentence once per measure
+    staff = staff_words(s, list(dict.fromkeys(t for sla, _, team in slas[:2] for t in measure_teams(s, sla, team))))
     if parts and staff:  # the levels hold only for the staff assumed: said where the title is quoted
         title += f", with {staff}"
 
@@ -237,10 +249,9 @@ def by_year(result: SimulationResult) -> Figure:
             ax = axes[0]
             for i, (sla, metric, team) in enumerate(slas):
                 rows = year_rows(result, metric)
-                colour = PALETTE[i % len(PALETTE)]
-                _points(ax, x, rows, colour, f"{measure_words(s, sla, team)} within {duration_text(sla.within)}")
-                ax.axhline(sla.target, color=OKABE_ITO["vermillion"] if i == 0 else colour, linestyle="--",
-                           linewidth=1.8, label=f"target {percent(sla.target)}")
+                _points(ax, x, rows, PALETTE[i % len(PALETTE)],
+                        f"{measure_words(s, sla, team)} within {duration_text(sla.within)}")
+            _target_lines(ax, [sla.target for sla, _, _ in slas])
             ax.yaxis.set_major_formatter(PercentTicks())
             low = np.nanmin([year_rows(result, metric)[["mean", "ci_low"]].min().min() for _, metric, _ in slas]
                             + [min(sla.target for sla, _, _ in slas)])
@@ -265,6 +276,20 @@ def by_year(result: SimulationResult) -> Figure:
         fig.align_ylabels(axes)
         apply_style(fig, title, footer)
     return fig
+
+
+def _target_lines(ax, targets: list[float]) -> None:
+    """One dashed line per distinct target (shares, 0–1) of the measures drawn in :data:`PALETTE`'s
+    order: in vermillion where every measure has the same one ("target 90%", "…, both" or "…, all
+    3" when several share it), else in the colour of the measures it is the target of, so that a
+    legend never lists the same target twice and no line hides another."""
+    distinct = list(dict.fromkeys(targets))
+    for target in distinct:
+        whose = [i for i, t in enumerate(targets) if t == target]
+        shared = "" if len(whose) == 1 else (", both" if len(whose) == 2 else f", all {len(whose)}")
+        colour = OKABE_ITO["vermillion"] if len(distinct) == 1 else PALETTE[whose[0] % len(PALETTE)]
+        ax.axhline(target, color=colour, linestyle="--", linewidth=1.8,
+                   label=f"target {percent(target)}{shared if len(distinct) == 1 else ''}")
 
 
 def _points(ax, x: np.ndarray, rows: pd.DataFrame, colour: str, label: str) -> None:

@@ -153,10 +153,15 @@ def footer_height(footer: str) -> float:
     return (len(footer_lines(footer)) * 1.3 * MIN_FONT_PT + 12) / 72
 
 
+LEGEND_LEFT = 0.012
+"""Where :func:`legend_above` puts a legend's left edge, as a fraction of the figure's width from its left edge."""
+
+
 def legend_above(ax, handles: list, labels: list[str], ncols: int, raised: float = 0.0) -> None:
     """A legend in a band just above the axes (clear of its title, however many lines it wraps to,
     and of the data); ``raised``: points more, where the title is raised by as much (over labels
-    above the axes)."""
+    above the axes). At most ``ncols`` columns: fewer where the entries' labels would run past
+    the figure's right edge."""
     from matplotlib.transforms import blended_transform_factory, offset_copy
 
     # x from the figure's left edge (so a legend wider than the axes still fits), y just above the
@@ -164,5 +169,8 @@ def legend_above(ax, handles: list, labels: list[str], ncols: int, raised: float
     extra = max(ax.get_title(loc="left").count("\n"), ax.get_title().count("\n"))
     above = offset_copy(ax.transAxes, fig=ax.figure, y=24 + 15 * extra + raised, units="points")
     anchor = blended_transform_factory(ax.figure.transFigure, above)
-    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.012, 1), bbox_transform=anchor, ncols=ncols,
-              fontsize=11, borderaxespad=0, handlelength=1.8, columnspacing=1.4)
+    for columns in range(max(ncols, 1), 0, -1):  # the same margin at the right edge as at the left
+        legend = ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(LEGEND_LEFT, 1), bbox_transform=anchor,
+                           ncols=columns, fontsize=11, borderaxespad=0, handlelength=1.8, columnspacing=1.4)
+        if legend.get_window_extent().x1 <= (1 - LEGEND_LEFT) * ax.figure.bbox.width:
+            break

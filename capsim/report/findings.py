@@ -12,9 +12,9 @@ from capsim.held_back import held_back_notes
 from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY
 from capsim.report.years import year_findings
-from capsim.staff_notes import cap_words, exposure_caps, usable_limits
+from capsim.staff_notes import against_cap, cap_words, exposure_caps, usable_limits
 from capsim.charts.by_year import measure_staff_words, measure_words, measured_span, sla_measures
-from capsim.charts.exposure_hours import past_usable_words
+from capsim.charts.exposure_hours import EXPOSURE, past_usable_words
 from capsim.charts.waits import all_items_words, team_waits_words
 from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait,
                           metric_label, metric_words, percent, signed, wait_words, whose_analysts)
@@ -43,6 +43,28 @@ def _usable_words(s: Scenario, usable: str) -> str:
     or nothing where neither limits them (that share is then the share of time on shift just given)."""
     limits = usable_limits(s)
     return f", and {usable} of the time they may review (on shift, {limits})" if limits else ""
+
+
+def _team_exposure_words(result: SimulationResult) -> str:
+    """Each team's hours of review per analyst-shift (``exposure_hours_per_analyst_day_<team>``), with
+    its 95% interval, against its own daily exposure cap (:func:`capsim.staff_notes.against_cap`),
+    for a sentence of several teams: "3.79 (95% CI 3.70 to 3.88) hours at team analysts, within its
+    4 h/day exposure cap; ...; no hours at team triage (it reviewed nothing)"; where no team has a cap,
+    the figures and "(no daily exposure cap is set)" once."""
+    s = result.scenario
+    caps = exposure_caps(s)
+    capped = any(cap is not None for cap in caps.values())
+
+    def team_words(team: str) -> str:
+        name = f"{EXPOSURE}_{team}"
+        row = _row(result, name)
+        if row is None or not math.isfinite(row["mean"]):
+            return f"no hours at team {team} (it reviewed nothing)"
+        said = f"{_with_ci(result, name)} hours at team {team}"
+        return f"{said}, {against_cap(caps[team], row['mean'], row.ci_low, row.ci_high)}" if capped else said
+
+    text = "; ".join(team_words(t.team) for t in s.workforce)
+    return text if capped else f"{text} (no daily exposure cap is set)"
 
 
 def headline_findings(result: SimulationResult) -> list[str]:
@@ -105,14 +127,17 @@ def headline_findings(result: SimulationResult) -> list[str]:
                      f"{percent(sla.target)}: {verdict}; "
                      f"{fmt(name, 1 - row['mean'])} were not assessed within {duration_text(sla.within)}.")
     found += held_back_notes(s, mean)  # a team fed by one that is behind is starved, not safe
-    if math.isfinite(mean("exposure_hours_per_analyst_day")):
-        cap = (f", against {cap_words(s)}" if any(c is not None for c in exposure_caps(s).values())
-               else " (no daily exposure cap is set)")
-        pooled = ", all teams pooled" if len(s.workforce) > 1 else ""
-        past = past_usable_words(s, mean, m)  # a team past its cap, hidden by the pooled figures
-        found.append(f"On shifts with any review, an analyst reviewed material for "
-                     f"{m('exposure_hours_per_analyst_day')} hours{pooled}{cap}; {whose_analysts(s)} spent "
-                     f"{m('utilisation')} of their time on shift reviewing{_usable_words(s, m('utilisation_usable'))}."
+    if math.isfinite(mean(EXPOSURE)):
+        spent = (f"spent {m('utilisation')} of their time on shift reviewing"
+                 f"{_usable_words(s, m('utilisation_usable'))}.")
+        if len(s.workforce) == 1:
+            cap = (f", against {cap_words(s)}" if any(c is not None for c in exposure_caps(s).values())
+                   else " (no daily exposure cap is set)")
+            reviewed = f"{m(EXPOSURE)} hours{cap}; {whose_analysts(s)} {spent}"
+        else:  # each team against its own cap: a figure pooled over the teams is measured against none
+            reviewed = f"{_team_exposure_words(result)}. {whose_analysts(s, starts_sentence=True)} {spent}"
+        past = past_usable_words(s, mean, m)  # a team past the time it may review that its figure does not show
+        found.append(f"On shifts with any review, an analyst reviewed material for {reviewed}"
                      + (f" But {past}." if past else ""))
     if mean("cost_total") > 0:  # a tool nobody priced is counted at 0: say so, or two costs read as equal tools
         unpriced = unpriced_notes([result]).get("cost_total")

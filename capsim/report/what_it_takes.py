@@ -1,12 +1,15 @@
 """What would it take: for a run that misses a target, the analysts that would meet it, from when.
 
-When a run misses an SLA target — over the whole run or in any calendar year — the
-simulation-based staffing solver (:func:`capsim.staffing.solve_staffing`) plans the team's
+When a team's own items miss an SLA target — over the whole run or in any calendar year, a
+priority only referrals have counted at the team they are referred to (:func:`missed_teams`) —
+the simulation-based staffing solver (:func:`capsim.staffing.solve_staffing`) plans that team's
 headcount calendar year by calendar year — the very periods the report's tables and charts
 give, a first and last part year ("2030 (Jan–Mar)") each planned on its own — so that every
-SLA of that team is met in most replications (its ``confidence``), and the scenario with that
-plan is run again under the same seed and replications: the what-if run, shown beside the
-original and written to :data:`WHAT_IF_CSV` (:func:`write_what_if`). Its sentence says how many
+SLA of that team is met in most replications (its ``confidence``). Several such teams, and
+the teams they refer work to (:func:`teams_to_plan`), are planned in referral order, each with
+the plans before it in place (as ``capsim grant`` plans them). The scenario with the plans is
+run again under the same seed and replications: the what-if run, shown beside the original and
+written to :data:`WHAT_IF_CSV` (:func:`write_what_if`). Its sentences say, team by team, how many
 more analysts, from when, and when they must be hired, counted against the staff the scenario
 assumes (:func:`~capsim.charts.by_year.staff_words`): a scenario's headcount is its assumption,
 never to be quoted as the staff in post today. It says "to meet every target" only where the
@@ -48,61 +51,84 @@ run, period ``all``, then each calendar year): every number its sentences and ta
 
 @dataclass
 class WhatItTakes:
-    """The plan that would meet the missed targets and its run (``result`` None: no headcount up to the bound does)."""
+    """The plans that would meet the missed targets, one per team that misses one, in referral order
+    (each solved with the earlier teams' plans in place), and their run (``result`` None: for the last
+    plan's team no headcount up to the bound does)."""
 
-    plan: StaffingPlan
+    plans: list[StaffingPlan]
     result: SimulationResult | None
 
 
-def missed_targets(result: SimulationResult) -> list[str]:
-    """The SLA priorities whose target is missed on average, over the whole run or in a calendar year."""
-    missed = []
-    for sla in result.scenario.sla:
-        name = f"sla_{sla.priority}"
-        rows = [result.summary[result.summary.metric == name]]
-        if not result.period_summary.empty:
-            rows.append(result.period_summary[result.period_summary.metric == name])
-        if any((r["mean"] < sla.target).any() for r in rows):
-            missed.append(sla.priority)
-    return missed
+def team_measures(s: Scenario, team: str) -> list[tuple[Any, str]]:
+    """Each SLA of ``team`` in scenario ``s`` with the metric that measures it at that team: the
+    team's items, referrals included, as the solver plans them (``sla_<priority>_<team>``; with one
+    team ``sla_<priority>``, all of them)."""
+    index = [t.team for t in s.workforce].index(team)
+    return [(sla, f"sla_{sla.priority}_{team}" if len(s.workforce) > 1 else f"sla_{sla.priority}")
+            for sla in team_slas(s, index)]
 
 
-def planned_team(result: SimulationResult, priorities: list[str]) -> str | None:
-    """The team whose headcount decides the missed SLAs: the first whose own SLAs include one of them."""
+def missed_teams(result: SimulationResult) -> list[str]:
+    """The teams, in referral order, with an SLA target their own items miss on average (:func:`team_measures`),
+    over the whole run or in a calendar year: those a plan is needed for. A priority only referrals have
+    (police-unit's high-priority referrals to investigation) counts at the team they are referred to."""
     s = result.scenario
-    for index, team in enumerate(s.workforce):
-        if any(x.priority in priorities for x in team_slas(s, index)):
-            return team.team
-    return None
+    tables = [result.summary] + ([result.period_summary] if not result.period_summary.empty else [])
+    return [s.workforce[i].team for i in s.team_order()
+            if any((table[table.metric == metric]["mean"] < sla.target).any()
+                   for sla, metric in team_measures(s, s.workforce[i].team) for table in tables)]
+
+
+def teams_to_plan(result: SimulationResult) -> list[str]:
+    """The teams a what-if plan covers, in referral order: those that miss a target (:func:`missed_teams`)
+    and every team they refer work to, directly or on through others, that has an SLA — staffed to plan,
+    a team assesses more and refers more, and a team downstream that met its target on the work it got
+    may no longer (the solver never plans a team below its seats, so one that still meets it gets none)."""
+    s = result.scenario
+    missed = set(missed_teams(result))
+    fed: set[str] = set()  # teams receiving work from a planned team
+    planned = []
+    for i in s.team_order():  # a team comes after every team referring work to it
+        team = s.workforce[i].team
+        if team in missed or (team in fed and team_slas(s, i)):
+            planned.append(team)
+        if team in missed or team in fed:
+            fed |= {rule.to for rule in s.routing if rule.source == team}
+    return planned
 
 
 def what_it_takes(result: SimulationResult, workers: int = 1) -> WhatItTakes | None:
-    """The staffing plan meeting every target a run misses, and the what-if run of it (None if none is missed)."""
+    """The staffing plans meeting every target a run misses, and the what-if run of them (None if none is missed)."""
     from capsim.experiment import simulate
 
-    missed = missed_targets(result)
-    team = planned_team(result, missed)
-    if not missed or team is None:
+    scenario, plans = result.scenario, []
+    for team in teams_to_plan(result):  # each team planned with the plans of the teams before it in place
+        # in the calendar years the report gives and checks it in: a plan solved in years from the warm-up's
+        # end (1 April) can miss a calendar year, or the part year its last plan year hid
+        plan = solve_staffing(scenario, team, period="year", calendar=True, replications=result.replications,
+                              seed=result.seed, workers=workers)
+        plans.append(plan)
+        if any(p.needed is None for p in plan.periods):  # not hires late: no headcount meets some year
+            return WhatItTakes(plans, None)
+        scenario = plan.scenario_with_plan(WHAT_IT_TAKES_STEP)
+    if not plans:
         return None
-    # in the calendar years the report gives and checks it in: a plan solved in years from the warm-up's
-    # end (1 April) can miss a calendar year, or the part year its last plan year hid
-    plan = solve_staffing(result.scenario, team, period="year", calendar=True, replications=result.replications,
-                          seed=result.seed, workers=workers)
-    if any(p.needed is None for p in plan.periods):  # not hires late: no headcount meets some year
-        return WhatItTakes(plan, None)
-    planned = plan.scenario_with_plan(WHAT_IT_TAKES_STEP)
-    planned = planned.model_copy(update={"name": f"{result.scenario.name} with the plan",
-                                         "title": f"{result.scenario.title or result.scenario.name}, staffed to plan"})
-    return WhatItTakes(plan, simulate(planned, result.replications, result.seed, workers))
+    planned = scenario.model_copy(update={"name": f"{result.scenario.name} with the plan",
+                                          "title": f"{result.scenario.title or result.scenario.name}, staffed to plan"})
+    return WhatItTakes(plans, simulate(planned, result.replications, result.seed, workers))
 
 
-def no_lead_time_words(team: Team) -> str:
+def no_lead_time_words(team: Team, again: bool = False) -> str:
     """The sentence under a plan's hire-by dates for a team with no hiring lead time (``hiring.lead_time``
     0 s, the default): they allow no time to recruit or vet, why (:func:`~capsim.staff_notes.hire_by_words`,
-    as ``capsim staff`` says it), and the option that sets a lead time in days (91d: 13 weeks)."""
+    as ``capsim staff`` says it), and the option that sets a lead time in days (91d: 13 weeks); ``again``
+    for a team after one whose sentence said why: that it is so here too, and the option only."""
+    option = f"--set workforce.{team.team}.hiring.lead_time=91d"
+    if again:
+        return f"Team {team.team}'s hire-by dates likewise allow no time to recruit or vet ({option})."
     how = hire_by_words(team)
     return (f"These hire-by dates allow no time to recruit or vet new analysts. {how[:1].upper()}{how[1:]} "
-            f"On the command line: --set workforce.{team.team}.hiring.lead_time=91d.")
+            f"On the command line: {option}.")
 
 
 @dataclass(frozen=True)
@@ -119,16 +145,13 @@ class Check:
     short: Any
 
 
-def plan_check(s: Scenario, answer: WhatItTakes) -> list[Check]:
-    """Each SLA of the plan's team in scenario ``s`` as the what-if run attains it, calendar year by
-    calendar year (years no item of it arrived in left out; an SLA with none, left out)."""
-    plan, what_if = answer.plan, answer.result
-    index = [t.team for t in s.workforce].index(plan.team)
-    checks = []
+def plan_check(s: Scenario, answer: WhatItTakes, plan: StaffingPlan) -> list[Check]:
+    """Each SLA of ``plan``'s team in scenario ``s`` (:func:`team_measures`) as the what-if run attains it,
+    calendar year by calendar year (years no item of it arrived in left out; an SLA with none, left out)."""
+    table = answer.result.period_summary
     team = plan.team if len(s.workforce) > 1 else ""  # one team: no per-team metrics, its items are all
-    for sla in team_slas(s, index):
-        metric = f"sla_{sla.priority}_{team}" if team else f"sla_{sla.priority}"
-        table = what_if.period_summary
+    checks = []
+    for sla, metric in team_measures(s, plan.team):
         rows = table[(table.metric == metric) & table["mean"].map(math.isfinite)] if len(table) else table
         if len(rows):
             checks.append(Check(sla, metric, team, rows, rows[rows["mean"] < sla.target]))
@@ -152,7 +175,8 @@ def _check_words(result: SimulationResult, answer: WhatItTakes, check: Check) ->
     def level(row: Any) -> str:
         return f"{fmt(name, row['mean'])} ({interval(name, row.ci_low, row.ci_high, ref=row['mean'])})"
 
-    where = f"With that plan (the what-if run beside this one; its figures are in {WHAT_IF_CSV})"
+    plans = "that plan" if len(answer.plans) == 1 else "these plans"
+    where = f"With {plans} (the what-if run beside this one; its figures are in {WHAT_IF_CSV})"
     if check.short.empty:
         worst = check.rows.loc[check.rows["mean"].idxmin()]
         if len(check.rows) == 1:  # a run within one calendar year, or the one year its items arrived in
@@ -168,7 +192,7 @@ def _check_words(result: SimulationResult, answer: WhatItTakes, check: Check) ->
 
 def write_what_if(folder: str | Path, answer: WhatItTakes | None) -> list[str]:
     """Write the what-if run's figures to ``folder``/:data:`WHAT_IF_CSV` (as ``summary.csv``), and record
-    the plan (its team, calendar-year periods, confidence, dated headcounts) and that file in the
+    the plans (calendar-year periods, confidence, each team's dated headcounts) and that file in the
     folder's ``manifest.json`` where it has one (the web page's folders have none); return the files
     written (none: no plan, or no headcount meets the targets, so no what-if run)."""
     if answer is None or answer.result is None:
@@ -178,9 +202,9 @@ def write_what_if(folder: str | Path, answer: WhatItTakes | None) -> list[str]:
     manifest = folder / MANIFEST
     if manifest.exists():
         record = json.loads(manifest.read_text(encoding="utf-8"))
-        plan = answer.plan
-        record["what_it_takes"] = {"team": plan.team, "periods": "calendar years", "confidence": plan.confidence,
-                                   "changes": plan.changes(), "files": [WHAT_IF_CSV]}
+        record["what_it_takes"] = {"periods": "calendar years", "confidence": answer.plans[0].confidence,
+                                   "plans": [{"team": plan.team, "changes": plan.changes()} for plan in answer.plans],
+                                   "files": [WHAT_IF_CSV]}
         write_json(manifest, record)
     return [WHAT_IF_CSV]
 
@@ -195,13 +219,25 @@ def _temporary_words(p: PeriodPlan) -> str:
 
 
 def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes) -> list[str]:
-    """Sentences: how many more analysts from when (and hire by when), and what the what-if run attains."""
-    s, plan = result.scenario, answer.plan
+    """Sentences, team by team: how many more analysts from when (and hire by when), and what the what-if run attains."""
+    found: list[str] = []
+    for plan in answer.plans:  # why hire-by dates with no lead time allow no time to recruit: said once
+        found += _plan_findings(result, answer, plan, any(x.startswith("These hire-by dates") for x in found))
+    return found
+
+
+def _plan_findings(result: SimulationResult, answer: WhatItTakes, plan: StaffingPlan, said: bool) -> list[str]:
+    """:func:`what_it_takes_findings` of one team's plan (``said``: an earlier team's said why hire-by
+    dates with no lead time allow no time to recruit)."""
+    s = result.scenario
     team = plan.team
-    today = plan.baseline
     if answer.result is None:
+        if plan is not answer.plans[-1]:  # an earlier team's plan: the run that would check it was never made
+            return []
         limits = "the roster" + (" or the exposure cap" if exposure_caps(s)[team] is not None else "")
-        return [f"No headcount of team {team} up to {plan.max_headcount} meets every target in every year: "
+        before = [f"team {p.team}" for p in answer.plans[:-1]]
+        given = f"With {and_list(before)} staffed to plan, no" if before else "No"
+        return [f"{given} headcount of team {team} up to {plan.max_headcount} meets every target in every year: "
                 f"more analysts alone do not fix it (see the staffing plan's notes: {limits})."]
     steps = []
     for p in plan.periods:
@@ -213,6 +249,7 @@ def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes) -> lis
     if not steps:
         return []
     last = plan.periods[-1]
+    today = plan.baseline
     extra = last.headcount - today
     # the plan's seats, not the fewest that would do: a plan keeps the seats it has; against the
     # staff the scenario assumes, never "in post today" (a scenario's headcount is its assumption)
@@ -220,13 +257,17 @@ def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes) -> lis
     member = next(t for t in s.workforce if t.team == team)
     changes = seat_steps(member, s.clock)[1]
     against = f"the {today} the scenario starts with, in place of {assumed}" if changes else assumed
-    checks = plan_check(s, answer)
+    checks = plan_check(s, answer, plan)
     # "to meet every target" only above a what-if run that meets them all, year by year
     lead = (f"The staffing plan for team {team} has " if any(not c.short.empty for c in checks) else
             f"To meet every target of team {team} {_every_year(result)}, the staffing plan has ")
     cover = f", {last.temporary} of them temporary" if last.temporary else ""  # not all lasting seats
     found = [lead + ", then ".join(steps) + f": {extra} more than {against}{cover}."]
+    before = [f"team {p.team}" for p in answer.plans[:answer.plans.index(plan)]]
+    if before and team not in missed_teams(result):  # planned for the work the teams before it refer once staffed
+        found[0] = (f"Team {team} met its targets in this run, but with {and_list(before)} staffed to plan it "
+                    f"receives more referred work. {found[0]}")
     if member.hiring.lead_time == 0:  # every step has a hire-by date, reckoned with no time to recruit
-        found.append(no_lead_time_words(member))
+        found.append(no_lead_time_words(member, again=said))
     found += [_check_words(result, answer, check) for check in checks]
     return found
