@@ -540,6 +540,7 @@ def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
     summary indexed by metric."""
     from capsim.held_back import held_back_notes
     from capsim.metric_names import METRIC_DESCRIPTIONS
+    from capsim.staff_notes import exposure_caps, past_shift_end
     from capsim.words import fmt, interval
 
     s, currency = result.scenario, result.scenario.costs.currency
@@ -557,8 +558,10 @@ def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
               "their arrival there; mean (95% interval)", numbers=list(TEAM_COLUMNS.values())))
     mean = lambda name: float(rows.loc[name, "mean"]) if name in rows.index else math.nan
     over = [t.team for t in s.workforce if mean(f"utilisation_usable_{t.team}") > 1]
-    if over:  # why, in the metric's own words: its description's second sentence
-        why = METRIC_DESCRIPTIONS["utilisation_usable"].split(". ", 1)[-1]
+    if over:  # why: the metric's description's second sentence where a cap limits usable hours, else the shift's end
+        capped = any(exposure_caps(s)[team] is not None for team in over)
+        why = (METRIC_DESCRIPTIONS["utilisation_usable"].split(". ", 1)[-1] if capped
+               else f"With no daily exposure cap, {past_shift_end(len(over) > 1)}")
         out_console.print(f"Busy over 100% ({', '.join(over)}): the share of usable hours, utilisation_usable. {why}.",
                           markup=False, soft_wrap=True, highlight=False)
     for note in held_back_notes(s, mean):
@@ -1173,7 +1176,8 @@ def brief(
 ) -> None:
     """Write a two-page A4 brief to hand over (brief.pdf): the key charts, the sentences to
     quote with their intervals, readable citations and the main limits; the full report is
-    its annex (report.html, printed as report.pdf).
+    its annex (report.html, printed as report.pdf). Findings too long to leave a chart room
+    on two pages move it, whole, to a further page.
 
     Printing needs Chromium (the Debian package 'chromium', or its path in CAPSIM_CHROMIUM);
     nothing is fetched from the network. The output folder defaults to out/<scenario name>-brief.
@@ -1204,10 +1208,11 @@ def brief(
         from capsim.report.what_it_takes import WHAT_IF_CSV
 
         what_if = f"{WHAT_IF_CSV}, " if (folder / WHAT_IF_CSV).exists() else ""  # a target missed: the what-if run
-    if pages != 2:
-        warn([f"the brief printed on {pages} pages, not 2: shorten the scenario's title or description"])
-    out_console.print(f"Wrote {target}/: brief.pdf (2 pages), brief.html, report.pdf and report.html (the annex), "
-                      f"charts/, summary.csv, {what_if}manifest.json", soft_wrap=True, markup=False)
+    if pages > 2:
+        warn([f"the brief printed on {pages} pages, not 2: its findings left its charts too little room on "
+              f"two pages, so charts moved on, whole, to a further page"])
+    out_console.print(f"Wrote {target}/: brief.pdf ({pages} pages), brief.html, report.pdf and report.html "
+                      f"(the annex), charts/, summary.csv, {what_if}manifest.json", soft_wrap=True, markup=False)
 
 
 @app.command()
@@ -1318,8 +1323,10 @@ def staff(
     --allow-reduce) and respects --max-hires, --budget, --min and --max; it is then replayed as a
     whole and each period's attainment is that of the replay. New analysts start their training
     (the team's ramp) so as to be trained when their period begins; the hire-by date is that day
-    less the hiring lead time, never before the run starts: a hire already late says by how many
-    weeks, and what the wait is until the hires are in post.
+    less the hiring lead time, the day recruiting must start: one before the plan starts is late, by
+    how many weeks it says, with the day the hires can start (recruited from the plan's start). Where
+    a team that refers work to this one is behind, it says that the plan holds only for the work
+    passed on now, and how to plan the teams in order.
 
     "In post" counts seats on the team's roster (with shift patterns: analysts); "FTE" counts
     full-time equivalents of the team's contracted week (contracted_hours, by default the
@@ -1385,6 +1392,7 @@ def staff(
             fail(f"{bundled.shown(path)}: {err}")
     table = plan.table()
     fragment = yaml.safe_dump(plan.fragment(), sort_keys=False, default_flow_style=None).rstrip()
+    held_back, behind = _upstream_note(loaded, path, plan, period, set_, replications, seed)
     with output_folder(claimed) as folder:
         table.to_csv(folder / "staffing_plan.csv", index=False)
         (folder / "plan.yaml").write_text(
@@ -1395,19 +1403,20 @@ def staff(
             f"# New seats start no earlier than the plan's first day ({plan.periods[0].period.first}) plus the "
             f"hiring lead time:\n# hires late (late_weeks in staffing_plan.csv) start then here, as replayed.\n"
             f"# headcount: {_plan_counts(loaded, plan)}.\n"
-            + "".join(f"# {line}.\n" for line in plan.temporary_lines() + plan.lone_rise_lines()) +
-            f"{fragment}\n")
+            + "".join(f"# {line}.\n" for line in plan.temporary_lines() + plan.lone_rise_lines())
+            + (f"# {held_back}\n" if held_back else "") + f"{fragment}\n")
         from capsim import charts
 
         charts.save(charts.staffing_plan(table, loaded, plan.seed, plan.replications, team=plan.team,
-                                          most_tried=plan.max_headcount),
+                                          most_tried=plan.max_headcount, held_back=behind),
                     folder / "charts" / "staffing_plan")
         info = manifest(loaded, seed=plan.seed, replications=plan.replications, workers=plan.workers, started=started,
                         wall_seconds=time.perf_counter() - clock, source=str(path), overrides=set_ or [])
         info["staffing"] = {"team": plan.team, "period": period, "confidence": confidence,
                             "max_headcount": plan.max_headcount, "never_reduce": never_reduce,
                             "max_hires": max_hires, "budget": budget, "min_headcount": min_headcount,
-                            "evaluations": plan.evaluations, "changes": plan.changes(), "attainable": plan.attainable}
+                            "evaluations": plan.evaluations, "changes": plan.changes(), "attainable": plan.attainable,
+                            "held_back": held_back}
         write_manifest(folder, "staff", info)
     required = math.ceil(confidence * plan.replications - 1e-9)
     slas = [c[len("sla_"):-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
@@ -1415,22 +1424,23 @@ def staff(
     in_post = "in post (heads)" if member.shifts is not None else "in post (seats)"
     columns = ["period", "from", "to", "needed (reps)", in_post, "FTE", "hires", "hire by",
                *[f"{sla_words(loaded, p)} (95% CI)" for p in slas], "busy (usable)", "reps met", "met"]
-    rows = []
+    from capsim.charts.plan import opened_cover
+
+    rows, cover = [], opened_cover(table)
     for k, (row, period_plan) in enumerate(zip(table.itertuples(index=False), plan.periods)):
         values = row._asdict()
         cells = [f"{fmt(f'sla_{p}', values[f'sla_{p}'])} ({fmt(f'sla_{p}', values[f'sla_{p}_ci_low'])}–"
                  f"{fmt(f'sla_{p}', values[f'sla_{p}_ci_high'])})" for p in slas]
         hire_by = row.hire_by or "–"
-        if row.late_weeks:
-            hire_by = f"now (late by {row.late_weeks} weeks)"
+        if row.late_weeks:  # the day recruiting had to start, and the day the hires start as replayed
+            hire_by = f"{row.hire_by} ({row.late_weeks} weeks late: start {row.hires_start})"
         needed = "—" if math.isnan(row.needed) else f"{row.needed:.0f} ({row.needed_replications:d})"
         # in brackets: the seats of temporary cover, and those in post until late hires start
         until = period_plan.temporary_until
         said = [f"{row.temporary} temporary" + (f" until {until:%-d %b}" if until else "")] if row.temporary else []
         said += [period_plan.short_words] if period_plan.short else []
-        before = plan.periods[k - 1] if k else None  # its cover still in post at its end, unless closed within it
-        opened = max(row.temporary - (before.temporary if before and not before.temporary_until else 0), 0)
-        hires = ", ".join([f"{row.hires:d}" + (f" ({opened} temporary)" if opened else "")] * bool(row.hires)
+        # the cover it opens: less the period before's still in post at its end
+        hires = ", ".join([f"{row.hires:d}" + (f" ({cover[k]} temporary)" if cover[k] else "")] * bool(row.hires)
                           + [f"{period_plan.cover_ended} temporary end"] * bool(period_plan.cover_ended)
                           + [f"{MINUS}{period_plan.cut} cut"] * bool(period_plan.cut))
         rows.append([str(row.period), row.period_start, row.period_end, needed,
@@ -1475,6 +1485,8 @@ def staff(
         if row.note:
             out_console.print(f"period {row.period}: {row.note}", markup=False, soft_wrap=True)
     print_order_conflict(loaded, plan.team, table)
+    if held_back:
+        out_console.print(held_back, markup=False, soft_wrap=True, style="bold")
     out_console.print("As planned changes (plan.yaml):\n" + fragment, markup=False, soft_wrap=True)
     out_console.print(f"{plan.evaluations} staffings simulated ({plan.runs:.0f} runs). Wrote {target}/: "
                       "staffing_plan.csv, plan.yaml, charts/staffing_plan.png, charts/staffing_plan.svg, "
@@ -1484,6 +1496,32 @@ def staff(
         err_console.print(f"Not met (met: NO; see the notes): period {missed}: exit status 3.",
                           markup=False, highlight=False)
         raise typer.Exit(3)
+
+
+def _upstream_note(scenario: Scenario, path: Path, plan, period: str, overrides: list[str] | None,
+                   replications: int | None, seed: int | None) -> tuple[str, list[str]]:
+    """Under ``capsim staff``'s plan for a team that other teams refer work to: where some of them are
+    behind in a run of the scenario as it is (the plan's replications and seed, over the teams the
+    planned team's queue depends on), that the plan holds only for the work passed on now, with the
+    commands that plan the teams in order (:func:`capsim.staff_notes.upstream_words`), and those teams;
+    ("", []) otherwise, without running anything where no team referring work to it has an SLA."""
+    import shlex
+
+    from capsim.staff_notes import upstream_behind, upstream_teams, upstream_words
+    from capsim.staffing import planned_team, team_slas
+
+    names = [t.team for t in scenario.workforce]
+    if not any(team_slas(scenario, names.index(t)) for t in upstream_teams(scenario, plan.team)):
+        return "", []
+    result = run_with_progress(planned_team(scenario, plan.team)[0], plan.replications, plan.seed, plan.workers)
+    rows = result.summary.set_index("metric")
+    late = upstream_behind(scenario, plan.team, lambda name: float(rows.loc[name, "mean"]) if name in rows.index
+                           else math.nan)
+    options = "".join(f" --set {shlex.quote(o)}" for o in overrides or []) + "".join(
+        f" {flag} {value}" for flag, value in (("--replications", replications), ("--seed", seed)) if value is not None)
+    shown = shlex.quote(bundled.shown(path))
+    return (upstream_words(plan.team, late, lambda team: f"capsim staff {shown} --team {team} --period {period}{options}",
+                           f"capsim report {shown} --what-it-takes{options}"), [source for source, _ in late])
 
 
 def _plan_counts(scenario: Scenario, plan) -> str:

@@ -79,6 +79,10 @@ Tallies = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.n
 """One window's counts from :func:`capsim.passes.window_tallies`: ``(counts, per_team, direct,
 by_team, met, known)``."""
 
+AnalystShifts = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""Analyst-shifts with any review (:func:`analyst_shifts`): the seconds reviewed on each, its team
+and when its shift started (seconds)."""
+
 PeriodRows = tuple[np.ndarray, np.ndarray]
 """Where each calendar period's rows are, from :func:`capsim.passes.window_tallies`: ``(rows, last)``."""
 
@@ -184,17 +188,20 @@ def staffing_names(scenario: Scenario) -> list[str]:
 
 
 def replication_metrics(scenario: Scenario, rep: Replication, window: Measured | None = None,
-                        tallies: Tallies | None = None, backlog: tuple[float, float] | None = None
-                        ) -> dict[str, float]:
+                        tallies: Tallies | None = None, backlog: tuple[float, float] | None = None,
+                        reviewed: AnalystShifts | None = None) -> dict[str, float]:
     """Headline metrics of one replication.
 
     Item metrics are over items arriving from the streams (not referrals); hours and costs
     are over every team. With more than one team, per-team metrics follow.
 
     With ``window`` (a calendar period, :func:`capsim.measured.periods`), the metrics of that
-    period as if the run had been measured over it alone (:mod:`capsim.periods`; ``scenario``'s
-    clock then spans the period, for the costs); ``tallies`` the window's :func:`window_counts`, if already counted;
-    ``backlog`` the window's :func:`backlog_start_and_max`, if already counted (:func:`backlogs`).
+    period as if the run had been measured over it alone, but for the hours and exposure, those
+    of the work done in it (:mod:`capsim.periods`; ``scenario``'s clock then spans the period,
+    for the costs); ``tallies`` the window's :func:`window_counts`, if already counted;
+    ``backlog`` the window's :func:`backlog_start_and_max`, if already counted (:func:`backlogs`);
+    ``reviewed`` the whole run's :func:`analyst_shifts`, if already found (a period's exposure is
+    the whole run's analyst-shifts that started in it).
     """
     w = whole_run(rep) if window is None else window
     items, warmup = w.items, w.t0
@@ -216,7 +223,8 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     s = staffing_metrics(scenario, rep, w, tallies, worked)
     backlog_start, most = backlog if backlog is not None else backlog_start_and_max(
         rep, *((w.until, w.t0) if w.is_period else ()))
-    exposure, exposure_team = _exposure(rep, w, worked[0], per_team[:, 2])
+    exposure, exposure_team, _ = (_period_exposure(rep, w, reviewed) if w.is_period
+                                  else _exposure(rep, worked[0], per_team[:, 2]))
     ai_generated = count["ai_generated"]
     m: dict[str, float] = {
         **{name: s[name] for name in ("arrivals", "assessed", "auto_cleared", "expired", "waiting")},
@@ -469,7 +477,8 @@ def team_metrics(scenario: Scenario, w: Measured, key: np.ndarray, staffing: dic
         if team.team == VICTIM_ID_TEAM:
             m["victim_id_hours"] = staffing[f"analyst_hours_{team.team}"]
             synthetic = (key == t) & (items.flags & FLAG_AI > 0)
-            m["victim_id_hours_on_synthetic"] = w.work_seconds(synthetic) / SECONDS_PER_HOUR
+            earlier = (w.earlier.team == t) & (w.earlier.flags & FLAG_AI > 0)
+            m["victim_id_hours_on_synthetic"] = w.work_seconds(synthetic, earlier) / SECONDS_PER_HOUR
     return m
 
 
@@ -480,23 +489,39 @@ def exposure_per_analyst_shift(rep: Replication, worked: np.ndarray) -> np.ndarr
     even the part that overran the shift's end; an item carried over to later shifts
     (``carry_over``) counts on each shift the part of it done there (``rep.carried``).
     """
+    return analyst_shifts(rep, worked)[0]
+
+
+def analyst_shifts(rep: Replication, worked: np.ndarray | None = None) -> AnalystShifts:
+    """The analyst-shifts (up to the horizon) in which an analyst reviewed any of the items
+    ``worked`` selects (a mask; default: every assessment started after the warm-up, as the whole
+    run counts them), counted as :func:`exposure_per_analyst_shift` counts them."""
+    if worked is None:
+        worked = (rep.items.start >= rep.warmup) & np.isfinite(rep.items.start)
     key = np.where(worked, rep.items.team, np.int16(-1))
-    return _exposure(rep, whole_run(rep), key, np.bincount(key[worked], minlength=len(rep.shifts)))[0]
+    return _exposure(rep, key, np.bincount(key[worked], minlength=len(rep.shifts)))
 
 
-def _exposure(rep: Replication, w: Measured, key: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`exposure_per_analyst_shift` of ``w``'s rows whose ``key`` is their team (-1 for rows
-    not counted), ``counts`` of them per team (:func:`capsim.passes.window_tallies`' assessments per
-    team): the seconds, team by team, and the team of each."""
-    items = w.items
+def _period_exposure(rep: Replication, w: Measured, whole: AnalystShifts | None) -> AnalystShifts:
+    """The analyst-shifts of the period ``w``: those of the whole run (``whole``: :func:`analyst_shifts`,
+    if already found) whose shift started in it, the first period also taking those started in the
+    warm-up. Each is the whole run's: the review done on that shift, whenever the item started."""
+    whole = analyst_shifts(rep) if whole is None else whole
+    begun = whole[2]
+    mine = (begun < w.t1) & ((begun >= w.t0) | (w.t0 <= rep.warmup))
+    return whole[0][mine], whole[1][mine], begun[mine]
+
+
+def _exposure(rep: Replication, key: np.ndarray, counts: np.ndarray) -> AnalystShifts:
+    """:func:`exposure_per_analyst_shift` of the rows whose ``key`` is their team (-1 for rows not
+    counted), ``counts`` of them per team (:func:`capsim.passes.window_tallies`' assessments per
+    team): the seconds, team by team, the team of each and when its shift started (seconds)."""
+    items = rep.items
     whole = key  # rows done in one shift (a copy, once, if some were carried over shifts)
     team_blocks, first, headcount, shifts, pieces_of, block_team = [0], [], [], [], [], []
     for t, plan in enumerate(rep.shifts):
         if len(plan.start) and counts[t]:
             pieces = rep.carried[t] if rep.carried else np.zeros(0, dtype=CARRIED_PIECE)
-            inside = (pieces["item"] >= w.lo) & (pieces["item"] < w.lo + len(items))
-            pieces = pieces[inside].copy()
-            pieces["item"] -= w.lo
             pieces = pieces[(key[pieces["item"]] >= 0) & (pieces["shift"] < len(plan.start))]
             if len(pieces):  # items done in one shift; the others count piece by piece
                 whole = key.copy() if whole is key else whole
@@ -513,7 +538,7 @@ def _exposure(rep: Replication, w: Measured, key: np.ndarray, counts: np.ndarray
                 pieces_of.append((local[pieces["shift"][ours]], piece_analyst[ours] - lo, pieces["seconds"][ours]))
         team_blocks.append(len(first))
     if not first:
-        return np.zeros(0), np.zeros(0, dtype=np.int64)
+        return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0)
     sums, at = shift_totals(  # one compiled pass over every team's rows
         whole, items.start, items.analyst, items.service, np.array(team_blocks, dtype=np.int64),
         np.array(first, dtype=np.int64), np.array(headcount, dtype=np.int64),
@@ -522,8 +547,10 @@ def _exposure(rep: Replication, w: Measured, key: np.ndarray, counts: np.ndarray
         np.repeat(np.arange(len(first)), [len(p[0]) for p in pieces_of]).astype(np.int64),
         *(np.concatenate([p[k] for p in pieces_of]).astype(dtype)
           for k, dtype in ((0, np.int64), (1, np.int64), (2, np.float64))))
-    reviewed = [sums[at[b]:at[b + 1]][sums[at[b]:at[b + 1]] > 0] for b in range(len(first))]
-    return np.concatenate(reviewed), np.repeat(block_team, [len(r) for r in reviewed]).astype(np.int64)
+    cells = [np.flatnonzero(sums[at[b]:at[b + 1]] > 0) for b in range(len(first))]  # shift × headcount + analyst
+    return (np.concatenate([sums[at[b]:at[b + 1]][c] for b, c in enumerate(cells)]),
+            np.repeat(block_team, [len(c) for c in cells]).astype(np.int64),
+            np.concatenate([shifts[b][c // headcount[b]] for b, c in enumerate(cells)]).astype(np.float64))
 
 
 def _pattern_blocks(plan) -> list[tuple[int, int, np.ndarray]]:

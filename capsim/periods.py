@@ -13,8 +13,14 @@ not copied (:mod:`capsim.measured`). So, for a period [t0, t1):
   ``arrivals = assessed + auto_cleared + expired + waiting`` holds in each period, ``waiting``
   being what it carries into the next;
 * backlogs are the items waiting at t0 (``backlog_start``), at t1 (``backlog_end``), at most
-  and on average within it; hours, utilisation and costs are those of the period's own
-  time (assessments started in it, work in hand at t1 counted up to t1).
+  and on average within it; staff and costs are those of the period's own time;
+* but hours (``analyst_hours``, ``utilisation``, ``victim_id_hours``) are the work done in it,
+  not as if measured alone: the review done within [t0, t1), by the clock, on every assessment
+  started after the run's warm-up, whenever it started (a review in hand at t1 counts up to t1
+  here and the rest in the next period; one carried over shifts counts on the shifts it was
+  worked: :mod:`capsim.measured`), so the periods' hours add up to the whole run's; and
+  exposure is over the whole run's analyst-shifts that started in it (the first period's also
+  over those begun in the warm-up).
 
 With ``measures="staffing"`` a period gets only its counts, hours, staff in post and costs
 (:func:`capsim.metrics.staffing_metrics`: the same values, bit for bit, at a small part of the
@@ -34,8 +40,8 @@ import numpy as np
 
 from capsim.costs import calendar_years
 from capsim.measured import periods as period_windows
-from capsim.metrics import (PeriodRows, Tallies, backlogs, replication_metrics, staffing_metrics, staffing_names,
-                            window_counts)
+from capsim.metrics import (PeriodRows, Tallies, analyst_shifts, backlogs, replication_metrics, staffing_metrics,
+                            staffing_names, window_counts)
 from capsim.records import Replication
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY
@@ -123,5 +129,6 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
         return {p.label: staffing_metrics(over_period(scenario, p), rep, windows[k], tallies[k])
                 for k, p in enumerate(periods)}
     backlog = backlogs(rep, bounds)[1:] if backlog is None else backlog
-    return {p.label: replication_metrics(over_period(scenario, p), rep, windows[k], tallies[k], backlog[k])
+    reviewed = analyst_shifts(rep)  # the whole run's analyst-shifts, each period's exposure those started in it
+    return {p.label: replication_metrics(over_period(scenario, p), rep, windows[k], tallies[k], backlog[k], reviewed)
             for k, p in enumerate(periods)}

@@ -8,14 +8,17 @@
 * queue order: where one priority's SLA is missed while a priority served before it beats
   its own, strict priority order is the likely cause, and ``order: earliest_deadline`` exists;
 * a plan's hire-by dates (:func:`hire_by_words`), and why its "busy (usable)" can pass 100% in a
-  period that meets its target (:func:`busy_over_100`).
+  period that meets its target (:func:`busy_over_100`);
+* a plan for a team fed by a team that is behind (:func:`upstream_behind`): it holds only for the
+  work passed on now, and how to plan the teams in order (:func:`upstream_words`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from capsim.held_back import behind
 from capsim.scenario import Roster, Scenario, Team
 from capsim.units import SECONDS_PER_HOUR, format_duration
 from capsim.words import and_list, fmt, interval, items_words, sla_words, whose_analysts
@@ -133,6 +136,15 @@ def busy_over_100(capped: bool) -> str:
             "last days are assessed in the next.")
 
 
+def past_shift_end(several: bool = False) -> str:
+    """Why review hours pass the time on shift for teams with no daily exposure cap (capsim.kernel:
+    a started item is always finished): "a review started before the end of a shift is finished after
+    it, so a team working flat out reviews a little more than its time on shift" (``several``: "teams")."""
+    who = "teams working flat out review" if several else "a team working flat out reviews"
+    return (f"a review started before the end of a shift is finished after it, so {who} a little more than "
+            f"{'their' if several else 'its'} time on shift")
+
+
 def exposure_caps(scenario: Scenario) -> dict[str, float | None]:
     """Each team's daily exposure cap in hours a day, by team name, None for a team with none: the
     wellbeing tooling's where it sets one (:func:`capsim.workforce.exposure_cap`)."""
@@ -207,8 +219,9 @@ def utilisation_line(scenario: Scenario, rostered: Sequence[float], usable: Sequ
     spent = (f"{whose_analysts(scenario, starts_sentence=True)} spent {said['utilisation']} of their rostered hours "
              "(time on shift) reviewing")
     if not capped and not mentors(scenario):
+        over = f" Over 100%: {past_shift_end(len(scenario.workforce) > 1)}." if rostered[0] > 1 else ""
         return (f"{spent}: all the time they may review, as no daily exposure cap is set and no one mentors "
-                f"trainees. That is how busy {busy}.")
+                f"trainees. That is how busy {busy}.{over}")
     limits = [*(["the exposure cap"] if capped else []), *(["mentoring"] if mentors(scenario) else [])]
     most = (f"time on shift up to {cap_words(scenario)}" + (", less mentoring" if mentors(scenario) else "")
             if capped else "time on shift less mentoring; no daily exposure cap is set")
@@ -247,4 +260,38 @@ def priority_conflicts(scenario: Scenario, means: Mapping[str, float], team: str
                 "deadline comes first instead.")
     return lines
 
+
+def upstream_teams(scenario: Scenario, team: str) -> list[str]:
+    """The teams that refer work to ``team``, directly or through others, in referral order (a team
+    before every team it refers to: :meth:`~capsim.scenario.Scenario.team_order`); none for a team fed
+    by streams alone."""
+    feeding = {team}
+    while sources := {r.source for r in scenario.routing if r.to in feeding} - feeding:
+        feeding |= sources
+    return [scenario.workforce[i].team for i in scenario.team_order() if scenario.workforce[i].team in feeding - {team}]
+
+
+def upstream_behind(scenario: Scenario, team: str, mean: Callable[[str], float]) -> list[tuple[str, list[str]]]:
+    """The teams referring work to ``team`` (:func:`upstream_teams`) that are behind in a run of the scenario
+    as it is, each with the service levels it misses in words (:func:`capsim.held_back.behind`; ``mean``: a
+    metric's mean over that run's replications, NaN if not measured), in referral order."""
+    return [(source, missed) for source in upstream_teams(scenario, team) if (missed := behind(scenario, source, mean))]
+
+
+def upstream_words(team: str, late: list[tuple[str, list[str]]], staff_command: Callable[[str], str],
+                   report_command: str) -> str:
+    """Under a staffing plan for ``team``: where teams referring work to it are behind (``late``:
+    :func:`upstream_behind`), that the plan holds only for the work passed on now, as staffing them to
+    catch up refers more work to ``team``, and what to do: plan the first of them first (``staff_command``:
+    the ``capsim staff`` command for a team), then ``team`` with its plan merged in, or ``report_command``,
+    which plans every team in referral order; "" where none is behind."""
+    if not late:
+        return ""
+    said = "; ".join(f"team {source} is behind ({'; '.join(missed)})" for source, missed in late)
+    first = late[0][0]
+    return (f"This plan holds only for the work passed on to team {team} now: {said}, and what is not yet assessed "
+            f"there is not yet referred. Staffed to catch up, {and_list([s for s, _ in late])} would refer more work to "
+            f"{team}, and this plan may then fall short. Plan team {first} first "
+            f"({staff_command(first)}), then plan {team} again on the scenario with that plan.yaml merged in; or run "
+            f"{report_command}, which plans the teams in referral order, each with those before it staffed to plan.")
 

@@ -59,11 +59,12 @@ for the items *arriving in each period*, in at least ``confidence`` of the repli
    reproduces it.
 
 New seats start their training (``ramp.training_weeks`` and ``ramp.weeks``) so as to be trained when their period begins,
-and must be recruited ``hiring.lead_time`` before that: the hire-by date, never shown before
-the plan starts (its first period's first day, when recruiting can begin). A hire already late
-says by how many weeks; the plan then has it start when it can (the plan's start plus the lead
-time), and that plan, not the ideal one, is replayed, reported and written to ``plan.yaml``, with
-the service level it would have had with every hire on time beside it. Where no headcount up to
+and must be recruited ``hiring.lead_time`` before that: the hire-by date, the day recruiting must
+start, shown as it is even before the plan starts (its first period's first day, when recruiting can
+begin). A hire already late says by how many weeks; the plan then has it start when it can (the
+plan's start plus the lead time: :attr:`PeriodPlan.starts`), and that plan, not the ideal one, is
+replayed, reported and written to ``plan.yaml``, with the service level it would have had with every
+hire on time beside it. Where no headcount up to
 the bound meets the target it says why (the roster leaves items waiting longer than the SLA
 window, the exposure cap leaves too few review hours, or a shift pattern hires never join stays
 too small) and the best attainable level; an SLA the roster alone makes impossible is left out
@@ -672,11 +673,12 @@ class PeriodPlan:
     the replications with a constant headcount (None: none up to the bound does);
     ``headcount``: seats in post in the plan (never below the period before unless reductions
     are allowed); ``change``: against the period before (the first period: against the seats in
-    post today); ``hire_by``: when the hires must be recruited (the day they start, less the
-    hiring lead time and the training), never before the plan starts (the first period's first
-    day, when recruiting can begin); ``late_weeks``: how far the ideal date is before then (0: in
-    time); ``evaluation`` and ``met``: the plan itself replayed as it can happen (hires late start
-    the lead time after the plan starts: :attr:`StaffingPlan.staffing`);
+    post today); ``hire_by``: when recruiting the hires must start for them to be trained by the
+    period's first day (that day less the training and the hiring lead time: :func:`_ideal_hire_by`),
+    even where that is before the plan starts (the first period's first day, when recruiting can
+    begin); ``late_weeks``: how far it is before then (0: in time); ``evaluation`` and ``met``: the
+    plan itself replayed as it can happen (hires late start the lead time after the plan starts:
+    :attr:`StaffingPlan.staffing`, and :attr:`starts`);
     ``decided_run`` and ``decided_inferred``: of the replications that showed ``needed`` meeting
     the period in ``required`` of them (or, for ``needed`` - 1, missing), how many it ran and how
     many were inferred from other headcounts (:meth:`_Runner.known`).
@@ -722,6 +724,10 @@ class PeriodPlan:
     """Where the period's need alone asks for seats and the work arriving in it does not explain them
     (:func:`lone_rise`): why that rise rests on little evidence and how to check it (:func:`_lone_rise_words`,
     also in :attr:`note`); "" otherwise."""
+    starts: dt.date | None = None
+    """The day the period's new analysts start (training begins) in the plan as it can happen, the date
+    ``plan.yaml`` and its replay give them: :attr:`hire_by` plus the hiring lead time when that is in time,
+    else the plan's first day plus the lead time (:func:`_realistic`); None where the period hires none."""
 
     @property
     def short_words(self) -> str:
@@ -781,7 +787,8 @@ class StaffingPlan:
         late), and ``all_in_post_from`` the day all ``headcount`` are (empty: from its first day, or
         not within the period while ``in_post_at_start`` is below ``headcount``: :attr:`PeriodPlan.short`);
         ``temporary_until`` the last day of the ``temporary`` seats where they close before the period's end
-        (empty: they stay to it; :attr:`PeriodPlan.temporary_until`)."""
+        (empty: they stay to it; :attr:`PeriodPlan.temporary_until`); ``hires_start`` the day its hires start
+        as replayed (:attr:`PeriodPlan.starts`; later than ``hire_by`` plus the lead time where they are late)."""
         rows = []
         for p in self.periods:
             row = {"period": p.period.index + 1, "period_start": p.period.first.isoformat(),
@@ -812,6 +819,7 @@ class StaffingPlan:
             row["in_post_at_start"] = p.short[0] if p.short else p.headcount
             row["all_in_post_from"] = p.short[1].isoformat() if p.short and p.short[1] else ""
             row["temporary_until"] = p.temporary_until.isoformat() if p.temporary_until else ""
+            row["hires_start"] = p.starts.isoformat() if p.starts else ""
             row["note"] = p.note
             rows.append(row)
         return pd.DataFrame(rows)
@@ -1408,9 +1416,11 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             change = levels[k] - previous
             permanent = base[k] - previous_base
             hires = max(permanent, 0) + max(temporary[k] - (temporary[k - 1] if k else 0), 0)
-            ideal = _ideal_hire_by(current, member) if hires > 0 else None
-            late = max(0, math.ceil((now - ideal).days / 7)) if ideal is not None else 0
-            hire_by = max(ideal, now) if ideal is not None else None  # never before the plan starts
+            hire_by = _ideal_hire_by(current, member) if hires > 0 else None  # even before the plan starts
+            late = max(0, math.ceil((now - hire_by).days / 7)) if hire_by is not None else 0
+            # as _realistic moves them: no new seat before the plan's start plus the lead time
+            starts = max(_change_date(current, member, start) if k else start,
+                         now + whole_days(member.hiring.lead_time)) if hires > 0 else None
             notes = []
             if needs[k] is None:  # the best attainable: the largest headcount, over all the replications
                 best = plan.tried.setdefault(k, {})[high] = runner.best(k, high)
@@ -1419,7 +1429,8 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
             if k in runner.left_out:
                 notes.append(_left_out_words(scenario, runner, k, runner.best(k, high), evaluation))
             if permanent < 0:
-                notes.append(_cut_words(-permanent, previous_base, _change_date(current, member, start) if k else start,
+                # the first period's cut on the plan's first day, as _realistic makes it, not in the warm-up
+                notes.append(_cut_words(-permanent, previous_base, _change_date(current, member, start) if k else now,
                                         now, member, period))
             ended = max(temporary[k - 1] - temporary[k], 0) if k and k - 1 not in closes else 0  # (else closed before)
             if ended:
@@ -1451,7 +1462,7 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                                            "; ".join(notes), run, inferred, runner.left_out.get(k, ()),
                                            _short(plan.staffing, current, levels[k]), hires, temporary[k],
                                            closes[k] - dt.timedelta(days=1) if k in closes else None, ended,
-                                           max(-permanent, 0), alone))
+                                           max(-permanent, 0), alone, starts))
             if late or on_time.share_met >= required > evaluation.share_met:
                 notes.append(_explain_lateness(scenario, plan.periods[-1], labels[k], on_time, member, now))
                 plan.periods[-1].note = "; ".join(notes)
@@ -1865,11 +1876,10 @@ def _explain_lateness(scenario: Scenario, period: PeriodPlan, label: str, on_tim
              f"{round(actual.share_met * actual.replications)} of {actual.replications} replications")
     if not period.late_weeks:
         return f"not met with earlier hires late: {label} has {level}"
-    arrive = now + whole_days(team.hiring.lead_time)
     return (f"late by {period.late_weeks} weeks: the {_count(period.hires, 'new analyst')} should have been "
-            f"recruited by {_ideal_hire_by(period.period, team)}, before the plan starts ({now}); recruited from "
-            f"then, they start on {arrive} and are trained by {arrive + training_time(team)}. With them late, {label} "
-            f"has {level}")
+            f"recruited by {period.hire_by}, before the plan starts ({now}); recruited from "
+            f"then, they start on {period.starts} and are trained by {period.starts + training_time(team)}. With them "
+            f"late, {label} has {level}")
 
 
 def _count(n: int, noun: str) -> str:

@@ -92,8 +92,9 @@ def test_the_plan_grows_and_the_chart_names_the_first_hire_by_date(plan, plan_ch
     first = min(hires.hire_by)
     assert f"by {first}" in title
     texts = texts_of(plan_chart)
-    for row in hires.itertuples():  # every hire-by date is marked, with its count
-        assert f"hire {row.change} by {row.hire_by}" in texts
+    for row in hires.itertuples():  # every hire-by date is marked, with its count (temporary cover named)
+        cover = f" ({row.temporary} temp.)" if row.temporary else ""
+        assert f"hire {row.change}{cover} by {row.hire_by}" in texts
     assert "hire-by date → start (30 d lead time)" in texts
     assert "target 90%" in texts
 

@@ -64,3 +64,22 @@ def test_the_backlog_panel_shows_its_highest_point_and_interval(result):
     assert lower.get_ylim()[1] >= 1.1 * np.nanmax(backlog[["mean", "ci_high"]].to_numpy())
     for value, label in tick_labels(fig.axes[0]):  # the service levels' shares read their own values
         assert read_percent(label) == pytest.approx(value, abs=1e-12), (value, label)
+
+
+def test_the_ai_share_title_gives_the_part_year_at_the_runs_end():
+    """growth-high's title compared 2028 with 2029 only ("0.20% to 1.3%"), while the line went on to
+    3.5% in 2030 (Jan–Mar), the run's last three months and the highest point drawn."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    s = load_scenario(bundled.path("growth-high"))
+    days = {"2027": 275, "2028": 366, "2029": 365, "2030": 90}
+    counts = {"2027": 275 * 2.0, "2028": 366 * 12.0, "2029": 365 * 86.0, "2030": 90 * 240.0}
+    shares = {"2027": 0.0005, "2028": 0.002, "2029": 0.013, "2030": 0.035}
+    rows = [{"period": p, "metric": m, "mean": v, "ci_low": v * 0.9, "ci_high": v * 1.1}
+            for p in days for m, v in (("ai_generated", counts[p]), ("ai_generated_share", shares[p]))]
+    result = SimpleNamespace(scenario=s, period_summary=pd.DataFrame(rows), replications=3, seed=1)
+    title = " ".join(ai_share(result)._suptitle.get_text().split())
+    assert title.endswith("12 a day in 2028, 86 in 2029; from 0.20% to 1.3% of all items from the streams reaching "
+                          "staff (every team); in the part year 2030 (Jan–Mar), 240 a day, 3.5%"), title

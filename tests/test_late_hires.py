@@ -81,7 +81,9 @@ def test_the_staff_plan_file_replays_what_the_table_says_when_hires_are_late():
     plan = solve_staffing(scenario, period="quarter", replications=2)
     begins = plan_periods(scenario, "quarter")[0].first  # after the warm-up
     first = plan.periods[0]
-    assert first.late_weeks > 0 and first.hire_by == begins
+    # the day recruiting had to start (before the plan's), and the day the hires start as replayed
+    assert first.late_weeks > 0 and first.hire_by == begins - LEAD - dt.timedelta(weeks=4)
+    assert first.starts == begins + LEAD
     assert plan.staffing[0][1] == plan.baseline == 1 and plan.staffing[1][0] == begins + LEAD
     assert f"before the plan starts ({begins})" in first.note
     # plan.yaml (the scenario with the plan) reproduces every period of the table

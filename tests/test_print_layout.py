@@ -1,6 +1,7 @@
-"""Printing: the brief is two A4 pages, the report prints on A4 with nothing cut off at the
-right edge, and every chart carries its description — checked in headless Chromium (the
-Debian package ``chromium``; .ci/run installs it)."""
+"""Printing: the brief is two A4 pages (more where its findings run long, with nothing cut off:
+tests/test_brief_layout.py), the report prints on A4 with nothing cut off at the right edge, and
+every chart carries its description — checked in headless Chromium (the Debian package
+``chromium``; .ci/run installs it)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 
 from capsim.cli import app
 from capsim.pdf import chromium_command, find_chromium, is_a4, page_sizes
+from capsim.report.brief import BRIEF_SOURCES
 from tests.conftest import built_once
 
 runner = CliRunner()
@@ -58,7 +60,14 @@ def overflowing(page: Path, width_px: int, printed: bool = True) -> dict:
     text = page.read_text(encoding="utf-8")
     if printed:
         text = text.replace("@media print", "@media all")  # the print rules, applied at the printed width
-    text = text.replace("</body>", MEASURE + "</body>")
+    return measured_in_chromium(text, MEASURE, width_px)
+
+
+def measured_in_chromium(text: str, script: str, width_px: int) -> dict:
+    """Lay out the page ``text`` in headless Chromium in a window ``width_px`` wide, with ``script``
+    (a ``<script>`` that leaves JSON in a ``<pre id="measured">``) run last in its body, after the
+    page's own scripts; return that JSON."""
+    text = text.replace("</body>", script + "</body>")
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "page.html"
         copy.write_text(text, encoding="utf-8")
@@ -133,8 +142,8 @@ def test_the_briefs_charts_have_one_line_footers_and_one_sources_list(briefed):
     brief = (briefed / "brief.html").read_text(encoding="utf-8")
     charts = [base64.b64decode(x).decode("utf-8") for x in re.findall(r'src="data:image/svg\+xml;base64,([^"]*)"', brief)]
     assert len(charts) == 3
-    for svg in charts:  # each chart's footer: one line that points to page 2, no list of publications
-        assert "sources: see page 2" in svg and "Sources:" not in svg and "As reported by" not in svg
+    for svg in charts:  # each chart's footer: one line that points to the brief's list, no list of publications
+        assert BRIEF_SOURCES in svg and "Sources:" not in svg and "As reported by" not in svg
     assert brief.count("<h2>Sources</h2>") == 1
     limits = brief.split("<h2>Main limits</h2>")[1].split("</ul>")[0]
     assert "capsim uncertainty" in limits and "_20" not in limits  # no figure ids such as iwf_2023_...

@@ -52,17 +52,16 @@ def test_the_hotline_plan_never_cuts_while_demand_grows_and_meets_every_period(p
         assert p.evaluation.share_met >= 0.8
 
 
-def test_hire_by_dates_allow_for_lead_time_and_training_and_are_never_before_the_start(plan, hotline):
+def test_hire_by_dates_allow_for_lead_time_and_training_even_before_the_start(plan, hotline):
     team = hotline.workforce[0]
-    lead_and_training = math.ceil(team.hiring.lead_time / 86400) + math.ceil(team.ramp.weeks * 7)
+    lead, training = math.ceil(team.hiring.lead_time / 86400), math.ceil(team.ramp.weeks * 7)
     hires = [p for p in plan.periods if p.change > 0]
     assert hires
     begins = plan.periods[0].period.first  # recruiting starts with the plan, after the warm-up
-    for p in hires:
-        assert p.hire_by >= begins
-        ideal = p.period.first - dt.timedelta(days=lead_and_training)
-        assert p.hire_by == max(ideal, begins)
-        assert p.late_weeks == max(0, math.ceil((begins - ideal).days / 7))
+    for p in hires:  # the day recruiting must start, late or not; the hires start when recruiting from then lets them
+        assert p.hire_by == p.period.first - dt.timedelta(days=lead + training)
+        assert p.late_weeks == max(0, math.ceil((begins - p.hire_by).days / 7))
+        assert p.starts == max(p.hire_by, begins) + dt.timedelta(days=lead)
 
 
 def test_a_hire_already_late_says_by_how_much_and_what_it_costs():
@@ -72,11 +71,12 @@ def test_a_hire_already_late_says_by_how_much_and_what_it_costs():
     assert first.change > 0  # 5 are too few from the start
     # in post and trained at the start would have needed recruiting 91 days + 61 days earlier
     assert first.late_weeks == math.ceil((91 + 61) / 7)
-    assert first.hire_by == first.period.first  # recruiting starts with the plan, after the warm-up
-    assert f"late by {first.late_weeks} weeks" in first.note
+    assert first.hire_by == first.period.first - dt.timedelta(days=91 + 61)  # the day recruiting had to start
+    assert first.starts == first.period.first + dt.timedelta(days=91)  # recruited from the plan's start
+    assert f"late by {first.late_weeks} weeks" in first.note and f"recruited by {first.hire_by}" in first.note
     assert "mean wait" in first.note and "on time)" in first.note
     table = plan.table()
-    assert (table.hire_by[table.change > 0] >= first.period.first.isoformat()).all()
+    assert table.hire_by.iloc[0] == first.hire_by.isoformat() and table.hires_start.iloc[0] == first.starts.isoformat()
 
 
 def test_plan_yaml_replays_the_plan_and_every_period_meets_its_target(tmp_path):

@@ -49,13 +49,15 @@ def three_teams(start: str = "2024-03-04", horizon: str = "12d", mentoring: bool
                           {"team": "idle", "headcount": 1, "exposure_cap": "4h/day", "roster": roster(7.5)}]}
 
 
-def reference(rep: Replication, t0: float, t1: float = math.inf) -> dict[int, list[float]]:
+def reference(rep: Replication, t0: float, t1: float = math.inf,
+              begun: tuple[float, float] = (-math.inf, math.inf)) -> dict[int, list[float]]:
     """Per team (index), the seconds each analyst reviewed on each of their shifts with any review,
     from the item records by the documented rule: an assessment started in [t0, t1) counts on the
     analyst's shift in which it started (the last of the team's shifts starting at or before it:
     one roster per team here), whole, even past the shift's end; one carried over shifts counts
     each piece on the shift it was done in (``rep.carried``), up to the horizon (the shifts of the
-    run-out after it, numbered on from the team's last, are not counted)."""
+    run-out after it, numbered on from the team's last, are not counted). Only the shifts that
+    started within ``begun`` (seconds, [from, to)) are kept."""
     items = rep.items
     sums: dict[tuple[int, int, int], float] = defaultdict(float)
     for t, plan in enumerate(rep.shifts):
@@ -70,8 +72,8 @@ def reference(rep: Replication, t0: float, t1: float = math.inf) -> dict[int, li
                 shift = int(np.searchsorted(plan.start, items.start[i], side="right")) - 1
                 sums[t, int(items.analyst[i]), shift] += float(items.service[i])
     out: dict[int, list[float]] = defaultdict(list)
-    for (t, _, _), seconds in sorted(sums.items()):
-        if seconds > 0:
+    for (t, _, shift), seconds in sorted(sums.items()):
+        if seconds > 0 and begun[0] <= rep.shifts[t].start[shift] < begun[1]:
             out[t].append(seconds)
     return out
 
@@ -106,14 +108,15 @@ def test_each_teams_figure_is_the_mean_over_its_own_analyst_shifts(scenario, rep
     assert m["exposure_hours_per_analyst_day"] == exposure_per_analyst_shift(rep, started).mean() / 3600
 
 
-def test_each_calendar_years_figure_counts_the_assessments_started_in_it():
+def test_each_calendar_years_figure_counts_the_analyst_shifts_started_in_it():
     s = load_scenario(three_teams(start="2024-12-23", horizon="21d"))  # measured 24 Dec 2024 to 13 Jan 2025
     result = simulate(s, 1, 5)
     rows = result.summary_by_period().set_index(["period", "metric"])["mean"]
     got = simulate_replication(s, 5, 0)
     new_year = (pd.Timestamp("2025-01-01") - pd.Timestamp("2024-12-23")).total_seconds()
-    for period, (t0, t1) in {"2024": (got.warmup, new_year), "2025": (new_year, got.horizon)}.items():
-        shifts = reference(got, t0, t1)  # a case carried over into the new year counts in the year it started
+    for period, begun in {"2024": (-math.inf, new_year), "2025": (new_year, math.inf)}.items():
+        # a case carried over into the new year counts on each shift it was worked, in that shift's year
+        shifts = reference(got, got.warmup, begun=begun)
         for t, team in enumerate(("hotline", "investigation")):
             assert rows[period, f"exposure_hours_per_analyst_day_{team}"] == pytest.approx(
                 np.mean(shifts[t]) / 3600, rel=1e-12)

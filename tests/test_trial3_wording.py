@@ -120,10 +120,11 @@ def test_what_it_takes_counts_against_the_staff_assumed_not_staff_in_post_today(
 
     s = load_scenario(GROWTH)
     periods = [SimpleNamespace(change=change, headcount=heads, period=SimpleNamespace(first=first), hire_by=first,
-                               late_weeks=0, temporary=0)
+                               late_weeks=0, temporary=0, starts=None)
                for change, heads, first in ((5, 30, dt.date(2028, 4, 1)), (7, 37, dt.date(2029, 4, 1)))]
     plan = SimpleNamespace(team="analysts", baseline=25, periods=periods)
-    what_if = SimpleNamespace(period_summary=pd.DataFrame(columns=["metric", "period", "mean", "ci_low", "ci_high"]))
+    table = pd.DataFrame(columns=["metric", "period", "mean", "ci_low", "ci_high"])
+    what_if = SimpleNamespace(period_summary=table, summary=table)
     first = what_it_takes_findings(_result(s, {}), WhatItTakes([plan], what_if))[0]
     assert "in post today" not in first
     assert first.endswith(f": 12 more than {HELD}."), first

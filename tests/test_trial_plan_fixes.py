@@ -69,7 +69,7 @@ def test_a_need_above_those_in_post_gives_the_need_those_in_post_and_the_hires()
     title = plan_title(10, plan_table([10, 12, 15], [10, 12, 15], ["", "2024-12-01", "2025-03-01"]))
     assert title == ("The analysts team needs 10 analysts in the quarter from 2024-10-01, up to 15 in the quarter "
                      "from 2025-04-01, to assess 90% of reports within 24\u00a0h; 10 in post at the start; hire 2 "
-                     "analysts by 2024-12-01 (the first of 2 hiring dates; 5 hires in all)")
+                     "lasting analysts by 2024-12-01 (the first of 2 hiring dates; 5 lasting hires in all)")
 
 
 def test_a_falling_need_reads_down_and_the_chart_draws_each_need():

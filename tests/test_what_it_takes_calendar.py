@@ -64,7 +64,8 @@ def test_the_plan_is_solved_in_the_calendar_years_and_meets_each_as_it_says(run,
     shares = table[table.metric == "sla_normal"].set_index("period")["mean"]
     assert list(shares.index) == ["2025", "2026"] and (shares >= 0.9).all(), shares
     lines = what_it_takes_findings(run, answer)
-    assert lines[0].startswith("To meet every target of team analysts in every year, the staffing plan has "), lines[0]
+    assert lines[0].startswith("To meet every target of team analysts in every year, the staffing plan, by calendar "
+                               "year (capsim staff --period year plans years from 21 December"), lines[0]
     check = lines[-1]
     # the lowest year named as the tables name a part year, and where its figures are
     assert check.startswith(f"With that plan (the what-if run beside this one; its figures are in {WHAT_IF_CSV}), "
@@ -79,7 +80,7 @@ def test_a_plan_whose_run_misses_a_year_says_which_and_by_how_much_and_not_to_me
     missing = WhatItTakes([answer.plans[0]], SimpleNamespace(period_summary=pd.DataFrame(rows)))
     lines = what_it_takes_findings(run, missing)
     assert not any("to meet every target" in line.lower() for line in lines), lines
-    assert lines[0].startswith("The staffing plan for team analysts has "), lines[0]
+    assert lines[0].startswith("The staffing plan for team analysts, by calendar year ("), lines[0]
     assert lines[-1] == (f"With that plan (the what-if run beside this one; its figures are in {WHAT_IF_CSV}), "
                          "images assessed within 2 h still fall short of the 90% target in one "
                          "year: 2026 (1–8 Jan): 85.9% (95% CI 79.9% to 92.0%), 4.1 points short."), lines[-1]
@@ -118,9 +119,9 @@ def test_capsim_report_what_it_takes_writes_and_names_the_csv(tmp_path):
 
 def test_temporary_cover_in_the_plan_is_said_with_its_end_not_counted_as_lasting_seats(run):
     periods = [SimpleNamespace(change=1, headcount=3, period=SimpleNamespace(first=dt.date(2025, 12, 21)),
-                               hire_by=None, late_weeks=0, temporary=0),
+                               hire_by=None, late_weeks=0, temporary=0, starts=None),
                SimpleNamespace(change=2, headcount=5, period=SimpleNamespace(first=dt.date(2026, 1, 1)),
-                               hire_by=None, late_weeks=0, temporary=2, temporary_until=dt.date(2026, 1, 4))]
+                               hire_by=None, late_weeks=0, temporary=2, temporary_until=dt.date(2026, 1, 4), starts=None)]
     plan = SimpleNamespace(team="analysts", baseline=2, periods=periods)
     rows = [{"period": y, "metric": "sla_normal", "mean": 0.95, "ci_low": 0.93, "ci_high": 0.97} for y in ("2025", "2026")]
     first = what_it_takes_findings(run, WhatItTakes([plan], SimpleNamespace(period_summary=pd.DataFrame(rows))))[0]

@@ -15,8 +15,8 @@ import pytest
 
 from capsim import bundled
 from capsim.experiment import simulate
-from capsim.report.what_it_takes import (WHAT_IF_CSV, WhatItTakes, missed_teams, teams_to_plan, what_it_takes,
-                                         what_it_takes_findings, write_what_if)
+from capsim.report.what_it_takes import (WHAT_IF_CSV, WhatItTakes, missed_teams, teams_to_plan, unplanned_worse,
+                                         what_it_takes, what_it_takes_findings, write_what_if)
 from capsim.scenario import load_scenario
 
 
@@ -71,8 +71,11 @@ def test_every_team_missing_a_target_is_planned_in_referral_order_with_the_earli
                                                        "To meet every target of team investigation"]
     # why no lead time allows no time to recruit: once in full, then the second team's option only
     assert sum(x.startswith("These hire-by dates allow no time") for x in lines) == 1
-    assert ("Team investigation's hire-by dates likewise allow no time to recruit or vet "
+    assert ("The hire-by dates of team investigation allow no time to recruit or vet: no hiring lead time is set "
             "(--set workforce.investigation.hiring.lead_time=91d).") in lines
+    short = what_it_takes_findings(both_short, answer, brief=True)  # the brief: short for every team
+    assert not any(x.startswith("These hire-by dates") for x in short)
+    assert sum(x.startswith("The hire-by dates of team ") for x in short) == 2
     checks = [x for x in lines if x.startswith("With ")]
     assert len(checks) == 2 and all(x.startswith("With these plans (the what-if run") for x in checks), checks
     (tmp_path / "manifest.json").write_text(json.dumps({"kind": "report"}), encoding="utf-8")
@@ -117,3 +120,24 @@ def test_a_team_fed_by_a_planned_team_is_planned_for_the_work_it_then_receives()
 
 def test_a_team_no_planned_team_refers_to_is_not_planned(short_investigation):
     assert teams_to_plan(short_investigation) == ["investigation"]  # triage, upstream and on target, is not
+
+
+def test_a_team_with_no_target_left_worse_by_the_plan_is_named_with_its_figures():
+    """growth-high's plan for analysts doubled victim_id's backlog (no SLA: not planned) and no sentence
+    said so. Here police-unit's investigation, its SLA taken away, plays that team."""
+    s = load_scenario(bundled.path("police-unit"), ["clock.horizon=1y", "workforce.triage.headcount=13",
+                                                    "workforce.investigation.headcount=13"])
+    run = simulate(s.model_copy(update={"sla": [x for x in s.sla if x.priority == "normal"]}), replications=3, seed=1)
+    answer = what_it_takes(run)
+    assert [p.team for p in answer.plans] == ["triage"]  # investigation has no SLA: nothing to plan it for
+    before, after = (r.summary.set_index("metric")["mean"] for r in (run, answer.result))
+    assert after["backlog_end_investigation"] > run.summary.set_index("metric").loc["backlog_end_investigation", "ci_high"]
+    line = what_it_takes_findings(run, answer)[-1]
+    assert line.startswith("With that plan, team investigation, which has no target of its own, receives more "
+                           f"referred work: the items waiting there at the end rise from "
+                           f"{before['backlog_end_investigation']:,.0f} to {after['backlog_end_investigation']:,.0f}"), line
+    assert line.endswith(f"(beyond this run's 95% interval; the what-if run's figures are in {WHAT_IF_CSV})."), line
+
+
+def test_no_word_on_unplanned_teams_where_every_team_fed_is_planned(both_short):
+    assert unplanned_worse(both_short, what_it_takes(both_short)) == []

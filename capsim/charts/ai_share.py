@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import math
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -42,7 +44,8 @@ def share_text(x: float) -> str:
 def ai_share(result: SimulationResult) -> Figure:
     """Per calendar year: AI-generated items reaching staff (bars, 95% CI) and their share of
     all items from the streams reaching staff in any team (diamonds, 95% CI); the title compares
-    whole years only."""
+    whole years, then gives a part year after the last of them (the run's end: with growth, the line's
+    highest point) on its own."""
     s = result.scenario
     labels = year_labels(result)
     periods = list(labels)
@@ -63,6 +66,10 @@ def ai_share(result: SimulationResult) -> Figure:
                  f"day, {share_text(share.loc[whole[0], 'mean'])} {of_all}")
     else:
         title = f"AI-generated items reaching staff, and their share {of_all}, by calendar year"
+    after = periods[periods.index(whole[-1]) + 1:] if whole else []  # a part year after the last whole one:
+    if after and math.isfinite(count.loc[after[-1], "mean"]):  # the run's end, where growth takes the line furthest
+        title += (f"; in the part year {labels[after[-1]]}, {per_day(count.loc[after[-1], 'mean'])} a day, "
+                  f"{share_text(share.loc[after[-1], 'mean'])}")
     growing = any(getattr(x.growth, "model", "none") != "none" for x in s.demand)
     with styled():
         fig = new_figure(6.6)

@@ -1,6 +1,6 @@
 """The staffing-plan chart: headcount per period with hire-by dates, and SLA attainment at that plan.
 
-Why it is one module (about 400 lines): the title, the steps (planned, in post, temporary cover
+Why it is one module (about 450 lines): the title, the steps (planned, in post, temporary cover
 closing), the hire-by band and the legend are placed against one another on one figure, from one
 plan table; split, each part would need the others' layout to place itself.
 """
@@ -25,7 +25,7 @@ from capsim.charts.style import MUTED, OKABE_ITO, TEXT, apply_style, legend_abov
 from capsim.scenario import Scenario
 from capsim.staffing import training_time, whole_days
 from capsim.units import SECONDS_PER_DAY
-from capsim.words import NBSP, duration_text, how_many, items_words, percent
+from capsim.words import NBSP, and_list, duration_text, how_many, items_words, percent
 from capsim.workforce import contracted_hours
 
 
@@ -84,11 +84,14 @@ def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list
            sla_words: tuple[str, str], run_start: pd.Timestamp, period: str | None, temporary: int = 0) -> str:
     """The staffing plan's title, each number said as what it is: the need the solver found, per
     period (:func:`_need_words`), the analysts in post at the start (and by how many they pass the
-    largest need), and the plan's hires: the first hire-by date, with how many and how many
-    distinct hiring dates in all. ``hires`` is (hire-by date, analysts, period index) per distinct
-    hire-by date, in order, the period being the one whose hires on it are latest
-    (:func:`_hires_by_date`): its weeks late are the title's; ``sla_words`` is :func:`_sla_words`'s; ``temporary``: how many of the hires are temporary
-    cover (:attr:`capsim.staffing.PeriodPlan.temporary`)."""
+    largest need), and the plan's hires, lasting seats apart from temporary cover: the first date
+    recruiting lasting analysts must start by (late: by how many weeks, and the day they start as
+    replayed, ``hires_start``), with how many and how many distinct hiring dates in all; then the
+    cover's first spell with its end (:func:`_cover_words`). ``hires`` is (hire-by date, analysts,
+    period index, of them temporary) per distinct hire-by date, in order, the period being the one
+    whose hires on it are latest (:func:`_hires_by_date`): its weeks late are the title's;
+    ``sla_words`` is :func:`_sla_words`'s; ``temporary``: how many of the hires are temporary cover
+    (:attr:`capsim.staffing.PeriodPlan.temporary`)."""
     doing, target_words = sla_words
     heads = table["headcount"].to_numpy(dtype=int)
     late_hires = "late_weeks" in table and bool((table["late_weeks"] > 0).any())  # then they, not the need, miss
@@ -101,24 +104,58 @@ def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list
         title += f"; {in_post} in post at the start" + (
             f", {in_post - most} more than the most needed" if in_post > most
             else ", as many as the most needed" if in_post == most else "")
-    if hires:
-        first_date, first_n, first_k = hires[0]
-        title += f"; hire {how_many(first_n, 'analyst')} by {first_date:%Y-%m-%d}"
+    lasting = [(date, n - cover, k) for date, n, k, cover in hires if n > cover]
+    if lasting:  # the seats that stay: the first date recruiting must start by, late or not
+        first_date, first_n, first_k = lasting[0]
+        title += f"; hire {how_many(first_n, 'lasting analyst')} by {first_date:%Y-%m-%d}"
         late = int(table["late_weeks"].iloc[first_k]) if "late_weeks" in table else 0
+        arrive = _plan_dates(table["hires_start"]).iloc[first_k] if "hires_start" in table else pd.NaT
         if late > 0:
-            title += f", already {late} weeks late"
+            title += f", already {late} weeks late" + (f": they start on {arrive:%Y-%m-%d}" if pd.notna(arrive) else "")
         elif first_date < run_start:
             title += ", before the run starts"
-        if len(hires) > 1:
-            title += (f" (the first of {len(hires)} hiring dates; {sum(n for _, n, _ in hires)} hires in all"
-                      + (f", {temporary} of them temporary cover" if temporary else "") + ")")
-    if (~met).any():
-        title += f"; not met in {int((~met).sum())} of {len(table)} periods"
-    return title
+        if len(lasting) > 1:
+            title += f" (the first of {len(lasting)} hiring dates; {sum(n for _, n, _ in lasting)} lasting hires in all)"
+    if temporary:  # fixed-term cover, never to be read as seats that stay
+        title += f"; {_cover_words(table)}"
+    return title if not (~met).any() else title + f"; not met in {int((~met).sum())} of {len(table)} periods"
+
+
+def _cover_words(table: pd.DataFrame) -> str:
+    """The plan's temporary cover for a title: the first spell's seats, from the day they start to
+    their last day (``temporary_until``, or the last day of the last period in a row that keeps
+    cover, or "the plan's end"), and how many spells there are: "10 more as temporary cover from
+    2024-04-29 to 2024-05-28 (hire by 2024-01-29)", "... (the first of 2 spells)"."""
+    opened = opened_cover(table)
+    temporary = table["temporary"].to_numpy(dtype=int)
+    until = _plan_dates(table["temporary_until"]) if "temporary_until" in table else pd.Series(pd.NaT, index=table.index)
+    spells = [k for k in range(len(table)) if opened[k]]
+    k = spells[0]
+    begins = _plan_dates(table["hires_start"]).iloc[k] if "hires_start" in table else pd.NaT
+    begins = pd.Timestamp(table["period_start"].iloc[k]) if pd.isna(begins) else begins
+    last = k
+    while pd.isna(until.iloc[last]) and last + 1 < len(table) and temporary[last + 1]:
+        last += 1
+    end = (f"{until.iloc[last]:%Y-%m-%d}" if pd.notna(until.iloc[last]) else "the plan's end"
+           if last + 1 == len(table) else str(table["period_end"].iloc[last]))
+    hire_by = _plan_dates(table["hire_by"]).iloc[k] if "hire_by" in table else pd.NaT
+    return (f"{opened[k]} more as temporary cover from {begins:%Y-%m-%d} to {end}"
+            + (f" (hire by {hire_by:%Y-%m-%d}" + (f"; the first of {len(spells)} spells)" if len(spells) > 1 else ")")
+               if pd.notna(hire_by) else f" (the first of {len(spells)} spells)" if len(spells) > 1 else ""))
+
+
+def opened_cover(table: pd.DataFrame) -> np.ndarray:
+    """Per period, the temporary seats it opens (of its ``hires``): its ``temporary`` less those of the period
+    before still in post at its end (none where they closed within it, ``temporary_until``)."""
+    temporary = table["temporary"].to_numpy(dtype=int) if "temporary" in table else np.zeros(len(table), dtype=int)
+    closed = _plan_dates(table["temporary_until"]).notna().to_numpy() if "temporary_until" in table else \
+        np.zeros(len(table), dtype=bool)
+    kept = np.where(closed, 0, temporary)
+    return np.clip(temporary - np.concatenate([[0], kept[:-1]]), 0, None)
 
 
 def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, replications: int,
-                  team: str | None = None, most_tried: int | None = None) -> Figure:
+                  team: str | None = None, most_tried: int | None = None, held_back: Sequence[str] = ()) -> Figure:
     """A staffing plan: headcount planned per period as steps, the need per period as rings,
     with hire-by dates (top), and SLA attainment per period of the plan replayed, with its 95% CI
     against the target (bottom). Where hires are late, the seats actually in post until they start
@@ -140,7 +177,9 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     (``most_tried``, analysts: :attr:`~capsim.staffing.StaffingPlan.max_headcount`; not named
     where None); any other period not met is marked ✖ on its step, at the headcount planned.
     ``team`` is the team planned (default: the scenario's first team, as
-    :func:`~capsim.staffing.solve_staffing`).
+    :func:`~capsim.staffing.solve_staffing`); ``held_back``: the teams referring work to it that are
+    behind (:func:`capsim.staff_notes.upstream_behind`), which the title says the plan counts only the
+    work they pass on now of.
     """
     if plan_table.empty:
         raise ValueError("the staffing plan has no periods")
@@ -166,11 +205,16 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     period = _period_word(starts)
 
     late_weeks = table["late_weeks"].to_numpy(dtype=int) if "late_weeks" in table else np.zeros(len(table), dtype=int)
-    hires = _hires_by_date(hire_by, changes, late_weeks)
+    hires = _hires_by_date(hire_by, changes, late_weeks, opened_cover(table))
     needed = table["needed"].to_numpy(dtype=float)  # NaN where no headcount up to the bound meets the period
     impossible = np.isnan(needed)
     title = _title(table, needed, met, hires, team, in_post, _sla_words(slas, scenario), run_start, period,
                    int(np.clip(np.diff(temporary, prepend=0), 0, None).sum()))
+    if held_back:  # staffed to catch up, they refer more: the plan is for what they pass on now
+        teams = and_list([f"team {t}" for t in held_back])
+        one = len(held_back) == 1
+        title += (f"; only for the work {teams} {'passes' if one else 'pass'} on now ({'it is' if one else 'they are'} "
+                  f"behind {'its' if one else 'their'} targets)")
 
     vermillion, blue = OKABE_ITO["vermillion"], OKABE_ITO["blue"]
     with styled():
@@ -221,8 +265,8 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
                             label=(f"hire-by date → start ({ahead})" if not training else f"hire by → start ({ahead})")
                             if i == 0 and (lead > 0 or training)
                             else "hire-by date" if i == 0 else None)
-                 for i, (date, _, _) in enumerate(hires)]
-        left = min([starts.iloc[0], *(d for d, _, _ in hires)])
+                 for i, (date, *_) in enumerate(hires)]
+        left = min([starts.iloc[0], *(d for d, *_ in hires)])
         span = ends.iloc[-1] - left
         ax.set_xlim(left - span * 0.03, ends.iloc[-1] + span * 0.02)
         ax.set_ylim(0, top * 1.3)
@@ -277,9 +321,11 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         bottom.xaxis.set_major_locator(locator)
         bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ncols = _legend_within(ax, handles, labels)  # before the band: the legend's width shapes the axes' width
-        # the day the hires start, as the plan replayed has them (late ones: the plan's start plus the lead
-        # time), trained after the training: their hire-by date plus both, in whole days as the solver counts
-        begins = [date + whole_days(lead) + training for date, _, _ in hires]
+        # the day the hires are trained, as the plan replayed has them (late ones start on the plan's start plus
+        # the lead time: hires_start), after the training: their hire-by date plus both, in whole days as the solver counts
+        arrive = _plan_dates(table["hires_start"]) if "hires_start" in table else pd.Series(pd.NaT, index=table.index)
+        begins = [(arrive.iloc[k] if pd.notna(arrive.iloc[k]) else date + whole_days(lead)) + training
+                  for date, _, k, _ in hires]
         band_pt = _hire_band(fig, ax, hires, begins, lines) * HIRE_ROW_PT
         if band_pt:  # the panel's title and legend above the band
             ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=12, color=MUTED,
@@ -289,18 +335,19 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     return fig
 
 
-def _hires_by_date(hire_by: pd.Series, counts: np.ndarray, late_weeks: np.ndarray) -> list[tuple[pd.Timestamp, int, int]]:
-    """The plan's hires per distinct hire-by date, in date order: (date, analysts, period index). The
-    hires of every period recruited by one date count together (late hires of several periods, and a
-    temporary cover's, all clipped to the plan's start); the period named is the one whose hires
-    on that date are latest (most ``late_weeks``; the first of them), for the title's "already N weeks
-    late". ``counts``: hires per period (a period with none, or no ``hire_by``, has no date)."""
+def _hires_by_date(hire_by: pd.Series, counts: np.ndarray, late_weeks: np.ndarray,
+                   cover: np.ndarray) -> list[tuple[pd.Timestamp, int, int, int]]:
+    """The plan's hires per distinct hire-by date, in date order: (date, analysts, period index, of them
+    temporary cover). The hires of every period to be recruited by one date count together; the period
+    named is the one whose hires on that date are latest (most ``late_weeks``; the first of them), for
+    the title's "already N weeks late". ``counts``: hires per period (a period with none, or no
+    ``hire_by``, has no date); ``cover``: of them, temporary seats it opens (:func:`opened_cover`)."""
     periods: dict[pd.Timestamp, list[int]] = {}
     for k, (date, count) in enumerate(zip(hire_by, counts)):
         if count > 0 and pd.notna(date):
             periods.setdefault(date, []).append(k)
-    return [(date, int(sum(counts[k] for k in ks)), max(ks, key=lambda k: (late_weeks[k], -k)))
-            for date, ks in sorted(periods.items())]
+    return [(date, int(sum(counts[k] for k in ks)), max(ks, key=lambda k: (late_weeks[k], -k)),
+             int(sum(cover[k] for k in ks))) for date, ks in sorted(periods.items())]
 
 
 def _steps(table: pd.DataFrame, starts: pd.Series, ends: pd.Series, temporary: np.ndarray,
@@ -376,9 +423,10 @@ def _hire_band(fig: Figure, ax, hires: list, begins: list, lines: list) -> int:
     from the x axis to its row. The figure grows by the band's height. Returns the number of rows."""
     vermillion = OKABE_ITO["vermillion"]
     along = ax.get_xaxis_transform()  # x in dates, y as a share of the axes' height
-    texts = [ax.text(mdates.date2num(date), 1, f"hire {count} by {date:%Y-%m-%d}", ha="left", va="bottom",
+    texts = [ax.text(mdates.date2num(date), 1, f"hire {count}" + (" temp." if cover == count else f" ({cover} temp.)" if cover else "")
+                     + f" by {date:%Y-%m-%d}", ha="left", va="bottom",
                      fontsize=11, color=vermillion, bbox=_BEHIND, zorder=4, transform=along)
-             for date, count, _ in hires]
+             for date, count, _, cover in hires]
     if not texts:
         return 0
     fig.draw_without_rendering()
@@ -387,7 +435,7 @@ def _hire_band(fig: Figure, ax, hires: list, begins: list, lines: list) -> int:
     gap = 8 * fig.dpi / 72  # 8 points between two labels in one row, in pixels
     rows_end: list[float] = []  # per row, where its last label or arrow ends (x, in dates)
     rows = []
-    for text, (date, _, _), start in zip(texts, hires, begins):
+    for text, (date, *_), start in zip(texts, hires, begins):
         box = text.get_window_extent()
         width = to_data.transform((box.x1 + gap, 0))[0] - to_data.transform((box.x0, 0))[0]
         x0 = min(mdates.date2num(date), right - width)  # a label near the right edge ends at the edge
@@ -397,7 +445,7 @@ def _hire_band(fig: Figure, ax, hires: list, begins: list, lines: list) -> int:
         text.set_x(x0)
         rows.append(row)
     band = len(rows_end)
-    for text, row, (date, _, _), start, line in zip(texts, rows, hires, begins, lines):
+    for text, row, (date, *_), start, line in zip(texts, rows, hires, begins, lines):
         # row 0 at the top of the band; its arrow 4 points above the axes plus the rows below it
         level = offset_copy(along, fig=fig, y=4 + (band - 1 - row) * HIRE_ROW_PT, units="points")
         text.set_transform(offset_copy(level, fig=fig, y=2, units="points"))

@@ -1,4 +1,4 @@
-"""The brief: two A4 pages to hand over — key charts, quotable sentences, sources, main limits.
+"""The brief: A4 pages to hand over (two, as a rule) — key charts, quotable sentences, sources, main limits.
 
 ``capsim brief`` writes the full report (``report.html``, printed as ``report.pdf``: the
 annex) and, beside it, ``brief.html`` printed as ``brief.pdf`` by headless Chromium
@@ -7,13 +7,17 @@ annex) and, beside it, ``brief.html`` printed as ``brief.pdf`` by headless Chrom
 - the quotable sentences of :func:`capsim.report.findings.quotable_findings`, each with
   its 95% interval and the year a target is first missed;
 - the key charts (:data:`BRIEF_CHARTS`, those the run has), each with its text description
-  as alt text and a one-line footer (scenario, seed, replications, "sources: see page 2");
+  as alt text and a one-line footer (scenario, seed, replications, :data:`BRIEF_SOURCES`);
 - the readable citations of the publications used (:func:`capsim.sources.short_citations`);
 - the main limits (the first of :func:`capsim.report.caveats.limitations`, on page 1 under the
   findings, so that page 2 leaves its two charts nearly the full width) and where the annex is.
 
-It is laid out for A4 by its own print stylesheet, page 2 starting on a new sheet; the test
-suite prints it and checks that it is exactly two A4 pages.
+It is laid out for A4 by its own stylesheet (:data:`CSS`), as sheets of one page each, page 2
+starting on a new sheet: the first chart shares page 1 with the text, the others page 2 with the
+sources. Nothing is cut off: a chart the text leaves less than :data:`MIN_CHART_MM` moves, whole,
+to the next sheet (:data:`FLOW`), where the charts share the page; findings long enough (several
+teams planned, several scenarios compared) may so take a third page. The test suite prints briefs and checks that every
+sentence and chart lies whole within its page.
 """
 
 from __future__ import annotations
@@ -44,39 +48,76 @@ BRIEF_CHARTS = ("by_year", "ai_share", "comparison", "backlog")
 several scenarios, the first scenario's per-scenario charts)."""
 
 CHARTS_IN_BRIEF = 3
-"""Charts on the two pages: one on the first, two on the second."""
+"""Charts in the brief: one on the first page, two on the second (as the text leaves room: :data:`FLOW`)."""
 
 LIMITS_IN_BRIEF = 3
 """Main limits quoted in the brief (the report lists them all)."""
 
-BRIEF_SOURCES = "sources: see page 2"
-"""The footer of the brief's charts names where their sources are listed (one list, on page 2)."""
+BRIEF_SOURCES = "sources: listed in the brief"
+"""The footer of the brief's charts says where their sources are listed: one list, after the charts
+of page 2 (on page 2 as a rule; a chart moved on by :data:`FLOW` may come after it)."""
 
 SOURCES_IN_BRIEF = 6
 """Publications cited in the brief, primary sources first (the report cites them all)."""
+
+SHEET_MM = (184, 274)
+"""Width and height in mm of one sheet of the brief: A4 (210 × 297 mm) less the margins of its
+``@page`` rule (13 mm each side, 11 mm top and bottom), less 1 mm of height for rounding."""
+
+MIN_CHART_MM = 70
+"""Height in mm a chart of the brief is never shrunk below: at 70 mm a chart 7.7 in tall at its
+own size (base's backlog chart: three teams in its legend) is drawn at 36% of it, so its smallest
+text (:data:`capsim.charts.style.MIN_FONT_PT`, 11 pt) prints at 4 pt; a shorter chart, larger."""
 
 CSS = """
 @page{size:A4;margin:11mm 13mm 11mm 13mm}
 *{box-sizing:border-box}
 html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{font-family:"DejaVu Sans",system-ui,Arial,sans-serif;color:#222;margin:0;font-size:9pt;line-height:1.35}
-.sheet{width:184mm;height:274mm;overflow:hidden;break-after:page;display:flex;flex-direction:column}
-.sheet:last-child{break-after:auto}
+.sheet{break-after:page;display:flex;flex-direction:column}
+.sheet:last-of-type{break-after:auto}
 header{border-bottom:2px solid #0072B2;padding-bottom:2mm;margin-bottom:2mm}
 h1{font-size:15pt;line-height:1.2;margin:0 0 1mm}
 h2{font-size:10.5pt;margin:3mm 0 1mm;color:#0b4f7c;break-after:avoid}
 .meta{color:#555;font-size:8pt;margin:0}
 ul{margin:0;padding-left:4.5mm}
-li{margin:0 0 1.2mm}
-ul.findings li{font-size:9.5pt}
-figure{margin:1mm 0 2mm;break-inside:avoid;text-align:center;flex:1 1 0;min-height:70mm;display:flex;
-flex-direction:column}
+li{margin:0 0 0.8mm}
+ul.findings li{font-size:9pt}
+figure{margin:1mm 0 2mm;break-inside:avoid;text-align:center;flex:1 1 0;display:flex;flex-direction:column}
 figure img{max-width:100%;flex:1 1 0;min-height:0;object-fit:contain}
 figcaption{font-size:7.5pt;color:#444;text-align:left;margin-top:1mm}
 .sources li,.limits li{font-size:8pt}
 .notice{font-size:7.5pt;color:#444;border-left:3px solid #0072B2;padding-left:2mm;margin-top:2mm}
 a{color:#0b4f7c;word-break:break-all}
-"""
+""" + f".sheet{{width:{SHEET_MM[0]}mm;min-height:{SHEET_MM[1]}mm}}figure{{min-height:{MIN_CHART_MM}mm}}\n"
+"""The brief's stylesheet, for screen and print alike. A sheet is one page's text block
+(:data:`SHEET_MM`) at least: its charts share the height its text leaves, each at least
+:data:`MIN_CHART_MM`. A sheet whose text leaves less grows rather than cut anything off
+(:data:`FLOW` then moves its last chart on)."""
+
+FLOW = """
+(() => {
+  const page = %d * 96 / 25.4;  // a sheet's height in CSS pixels
+  const sheets = document.getElementsByClassName('sheet');  // live: a sheet added below is visited too
+  for (const sheet of sheets) {
+    let figures;
+    while (sheet.getBoundingClientRect().height > page + 1 && (figures = sheet.querySelectorAll('figure')).length) {
+      let next = sheet.nextElementSibling;
+      if (!next || !next.classList.contains('sheet')) {
+        next = document.createElement('section');
+        next.className = 'sheet';
+        sheet.after(next);
+      }
+      next.prepend(figures[figures.length - 1]);
+    }
+  }
+})();
+""" % SHEET_MM[1]
+"""The brief's one script, run as the page loads (and so before Chromium prints it): a sheet
+taller than a page (its text left a chart less than :data:`MIN_CHART_MM`) hands its last chart,
+whole, to the top of the next sheet (a new one after the last), where the charts share the page,
+until it fits or has no chart left. Without scripts the sheet stays taller than a page: its chart
+prints at the top of the next page, nothing cut off."""
 
 
 def pick_charts(svgs: dict[str, str]) -> list[str]:
@@ -98,14 +139,15 @@ def _figure(stem: str, svg: str, alt: str) -> str:
 
 def brief_html(results: Sequence[SimulationResult], svgs: dict[str, str], alts: dict[str, str],
                plan: WhatItTakes | None = None) -> str:
-    """The brief as one self-contained HTML page (charts inline), laid out as two A4 sheets."""
+    """The brief as one self-contained HTML page (charts inline), laid out as two A4 sheets, or
+    more where the text leaves a chart too little room (:data:`FLOW`)."""
     first = results[0]
     s = first.scenario
     title = s.title or s.name if len(results) == 1 else "Comparison: " + " · ".join(r.scenario.name for r in results)
     stems = pick_charts(svgs)
     sentences = [line for r in results for line in quotable_findings(r)]
     if plan is not None:
-        sentences += what_it_takes_findings(first, plan)
+        sentences += what_it_takes_findings(first, plan, brief=True)
     esc = html.escape
     one = ['<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
            f"<title>capsim brief: {esc(title)}</title><style>{CSS}</style></head><body>",
@@ -128,7 +170,7 @@ def brief_html(results: Sequence[SimulationResult], svgs: dict[str, str], alts: 
                    + "</ul>")
     two.append(f"<p class='notice'>The full report is the annex (report.pdf, report.html): every finding with its "
                f"interval, all charts, every assumption with its source, methods and all limitations. "
-               f"{esc(COUNTS_ONLY)}</p></section></body></html>\n")
+               f"{esc(COUNTS_ONLY)}</p></section><script>{FLOW}</script></body></html>\n")
     return "\n".join(one + two)
 
 
@@ -160,7 +202,7 @@ def write_brief_html(folder: str | Path, results: Sequence[SimulationResult],
                           workers=workers)
     charts = folder / "charts"
     alts = {f.stem: f.read_text(encoding="utf-8").strip() for f in sorted(charts.glob("*.txt"))}
-    with one_line_footers(BRIEF_SOURCES):  # the brief's charts: one footer line; sources on page 2
+    with one_line_footers(BRIEF_SOURCES):  # the brief's charts: one footer line; sources in one list
         figs = report_charts(results)
         if answer is not None and answer.result is not None and not answer.result.period_summary.empty:
             figs["what_if-by_year"] = by_year(answer.result)

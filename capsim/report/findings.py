@@ -67,6 +67,21 @@ def _team_exposure_words(result: SimulationResult) -> str:
     return text if capped else f"{text} (no daily exposure cap is set)"
 
 
+def referred_waits(result: SimulationResult) -> list[str]:
+    """For a scenario whose teams refer items on (``routing``), the mean wait to start at each team
+    receiving referrals, of every item that arrived there, timed from its arrival there
+    (``wait_mean_<team>``): the run's pooled waits are of the streams' own items as they arrived,
+    so a referral waiting months at the next team is in none of them. [] without routing."""
+    s = result.scenario
+    receiving = list(dict.fromkeys(rule.to for rule in s.routing))
+    said = [f"{wait_words(row['mean'], row.ci_low, row.ci_high)} at team {team}" for team in receiving
+            if (row := _row(result, f"wait_mean_{team}")) is not None and math.isfinite(row["mean"])]
+    if not said:
+        return []
+    return [f"Items referred on are not in those waits: at the teams they are referred to, every item that arrived "
+            f"there waited to start on average {'; '.join(said)}, timed from its arrival there."]
+
+
 def headline_findings(result: SimulationResult) -> list[str]:
     """Plain-words findings of one run, each number with its 95% CI (from ``result.summary``); a
     cost that counts a tool with no price at 0 says so (:func:`capsim.compare.unpriced_notes`)."""
@@ -93,12 +108,14 @@ def headline_findings(result: SimulationResult) -> list[str]:
                  f"{backlog_words('backlog_max', span)}: {m('backlog_max')}.")
     if math.isfinite(mean("wait_mean")):
         span = measured_span(s)  # whole-run figures beside each year's: their span said
+        streams = "from the streams " if s.routing else ""  # referrals passed on are timed at their team below
         found.append(f"{span[:1].upper() + span[1:] + ', a' if span else 'A'}ssessment began on average "
-                     f"{wait('wait_mean')} after an item arrived (every item that "
+                     f"{wait('wait_mean')} after an item arrived (every item {streams}that "
                      "arrived counts: those still waiting at the end are followed until assessed). Half of "
                      f"{all_items_words(s)} were assessed within {wait('time_to_assessment_p50')} and nine in ten "
                      f"within {wait('time_to_assessment_p90')}{team_waits_words(s, mean, unit)}"
                      + ("; the service levels below count each priority's items alone." if s.sla else "."))
+        found += referred_waits(result)
     else:
         found.append("No item was assessed, so no waiting time can be given.")
     for sla, name, team in sla_measures(s):

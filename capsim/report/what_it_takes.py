@@ -32,9 +32,10 @@ from capsim.charts.by_year import measure_words, staff_words, year_labels
 from capsim.output import MANIFEST, write_json
 from capsim.scenario import Scenario, Team
 from capsim.staff_notes import exposure_caps, hire_by_words
-from capsim.staffing import PeriodPlan, StaffingPlan, solve_staffing, team_slas
+from capsim.staffing import StaffingPlan, plan_periods, solve_staffing, team_slas
 from capsim.workforce import seat_steps
-from capsim.words import and_list, count_words, duration_text, fmt, interval, percent, signed
+from capsim.words import (and_list, count_words, duration_text, durations_words, fmt, interval, percent,
+                          signed)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -79,22 +80,27 @@ def missed_teams(result: SimulationResult) -> list[str]:
                    for sla, metric in team_measures(s, s.workforce[i].team) for table in tables)]
 
 
-def teams_to_plan(result: SimulationResult) -> list[str]:
-    """The teams a what-if plan covers, in referral order: those that miss a target (:func:`missed_teams`)
-    and every team they refer work to, directly or on through others, that has an SLA — staffed to plan,
-    a team assesses more and refers more, and a team downstream that met its target on the work it got
-    may no longer (the solver never plans a team below its seats, so one that still meets it gets none)."""
-    s = result.scenario
-    missed = set(missed_teams(result))
-    fed: set[str] = set()  # teams receiving work from a planned team
-    planned = []
+def downstream(s: Scenario, teams: set[str]) -> set[str]:
+    """The teams of scenario ``s`` that ``teams`` refer work to, directly or on through other teams
+    (``routing``), ``teams`` themselves left out unless one refers to another."""
+    fed: set[str] = set()
     for i in s.team_order():  # a team comes after every team referring work to it
         team = s.workforce[i].team
-        if team in missed or (team in fed and team_slas(s, i)):
-            planned.append(team)
-        if team in missed or team in fed:
+        if team in teams or team in fed:
             fed |= {rule.to for rule in s.routing if rule.source == team}
-    return planned
+    return fed
+
+
+def teams_to_plan(result: SimulationResult) -> list[str]:
+    """The teams a what-if plan covers, in referral order: those that miss a target (:func:`missed_teams`)
+    and every team they refer work to (:func:`downstream`) that has an SLA — staffed to plan, a team
+    assesses more and refers more, and a team downstream that met its target on the work it got may
+    no longer (the solver never plans a team below its seats, so one that still meets it gets none)."""
+    s = result.scenario
+    missed = set(missed_teams(result))
+    fed = downstream(s, missed)
+    return [s.workforce[i].team for i in s.team_order()
+            if s.workforce[i].team in missed or (s.workforce[i].team in fed and team_slas(s, i))]
 
 
 def what_it_takes(result: SimulationResult, workers: int = 1) -> WhatItTakes | None:
@@ -118,14 +124,14 @@ def what_it_takes(result: SimulationResult, workers: int = 1) -> WhatItTakes | N
     return WhatItTakes(plans, simulate(planned, result.replications, result.seed, workers))
 
 
-def no_lead_time_words(team: Team, again: bool = False) -> str:
+def no_lead_time_words(team: Team, short: bool = False) -> str:
     """The sentence under a plan's hire-by dates for a team with no hiring lead time (``hiring.lead_time``
     0 s, the default): they allow no time to recruit or vet, why (:func:`~capsim.staff_notes.hire_by_words`,
-    as ``capsim staff`` says it), and the option that sets a lead time in days (91d: 13 weeks); ``again``
-    for a team after one whose sentence said why: that it is so here too, and the option only."""
+    as ``capsim staff`` says it), and the option that sets a lead time in days (91d: 13 weeks); ``short``
+    (the brief, or a team after one whose sentence said why): that they allow none, and the option only."""
     option = f"--set workforce.{team.team}.hiring.lead_time=91d"
-    if again:
-        return f"Team {team.team}'s hire-by dates likewise allow no time to recruit or vet ({option})."
+    if short:
+        return f"The hire-by dates of team {team.team} allow no time to recruit or vet: no hiring lead time is set ({option})."
     how = hire_by_words(team)
     return (f"These hire-by dates allow no time to recruit or vet new analysts. {how[:1].upper()}{how[1:]} "
             f"On the command line: {option}.")
@@ -209,26 +215,69 @@ def write_what_if(folder: str | Path, answer: WhatItTakes | None) -> list[str]:
     return [WHAT_IF_CSV]
 
 
-def _temporary_words(p: PeriodPlan) -> str:
-    """"2 of them temporary cover to 31 Jan 2030": the seats of a period of the plan that are temporary
-    cover (:attr:`~capsim.staffing.PeriodPlan.temporary`), and their last day where they close within
-    the period (:attr:`~capsim.staffing.PeriodPlan.temporary_until`; else they stay to its end at least):
-    the seats in post fall when they close."""
-    until = f" to {p.temporary_until:%-d %b %Y}" if p.temporary_until else ""
-    return f"{p.temporary} of them temporary cover{until}"
+def _temporary_words(plan: StaffingPlan, k: int) -> str:
+    """"2 of them temporary cover to 31 Jan 2030": the seats of period ``k`` of ``plan`` that are temporary
+    cover (:attr:`~capsim.staffing.PeriodPlan.temporary`), always with their end: their last day where they
+    close within a period (:attr:`~capsim.staffing.PeriodPlan.temporary_until`), else the day before the
+    first later period that closes some of them (:attr:`~capsim.staffing.PeriodPlan.cover_ended`), else
+    "to the end of the run": the seats in post fall when they close."""
+    for j, p in enumerate(plan.periods[k:], start=k):
+        if p.temporary_until:
+            end = f"{p.temporary_until:%-d %b %Y}"
+            break
+        if j + 1 < len(plan.periods) and plan.periods[j + 1].cover_ended:
+            end = f"{p.period.last:%-d %b %Y}"
+            break
+    else:
+        end = "the end of the run"
+    return f"{plan.periods[k].temporary} of them temporary cover to {end}"
 
 
-def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes) -> list[str]:
-    """Sentences, team by team: how many more analysts from when (and hire by when), and what the what-if run attains."""
+def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes, brief: bool = False) -> list[str]:
+    """Sentences, team by team: how many more analysts from when (and hire by when), and what the what-if
+    run attains; ``brief``: for the brief's first page, why hire-by dates with no lead time allow no time
+    to recruit said in short (:func:`no_lead_time_words`), as the report says it in full."""
     found: list[str] = []
-    for plan in answer.plans:  # why hire-by dates with no lead time allow no time to recruit: said once
-        found += _plan_findings(result, answer, plan, any(x.startswith("These hire-by dates") for x in found))
+    for plan in answer.plans:  # why hire-by dates with no lead time allow no time to recruit: said once in full
+        found += _plan_findings(result, answer, plan, brief or any(x.startswith("These hire-by dates") for x in found))
+    return found + unplanned_worse(result, answer)
+
+
+def unplanned_worse(result: SimulationResult, answer: WhatItTakes) -> list[str]:
+    """For each team the plans' teams refer work to (:func:`downstream`) that is not planned itself (it
+    has no SLA): where the what-if run leaves more items waiting there at the end, or a longer mean wait,
+    than the run's 95% interval reaches (``backlog_end_<team>``, ``wait_mean_<team>``), a sentence
+    saying so with both figures, since no target of its own flags it; [] where none does so."""
+    if answer.result is None:
+        return []
+    s = result.scenario
+    planned = {p.team for p in answer.plans}
+    fed = downstream(s, planned) - planned
+    if not fed:
+        return []
+    before, after = (r.summary.set_index("metric") for r in (result, answer.result))
+    found = []
+    for i in s.team_order():
+        team = s.workforce[i].team
+        if team not in fed:
+            continue
+        said = {"backlog_end": ("the items waiting there at the end rise", lambda *x: [count_words(v) for v in x]),
+                "wait_mean": ("the mean wait to start there rises", durations_words)}  # means, both in one unit
+        worse = [f"{words} from {' to '.join(say(before.loc[name, 'mean'], after.loc[name, 'mean']))}"
+                 for metric, (words, say) in said.items()
+                 if (name := f"{metric}_{team}") in before.index and name in after.index
+                 and after.loc[name, "mean"] > before.loc[name, "ci_high"]]
+        if worse:
+            plans = "that plan" if len(answer.plans) == 1 else "these plans"
+            found.append(f"With {plans}, team {team}, which has no target of its own, receives more referred work: "
+                         f"{' and '.join(worse)} (beyond this run's 95% interval; the what-if run's "
+                         f"figures are in {WHAT_IF_CSV}).")
     return found
 
 
-def _plan_findings(result: SimulationResult, answer: WhatItTakes, plan: StaffingPlan, said: bool) -> list[str]:
-    """:func:`what_it_takes_findings` of one team's plan (``said``: an earlier team's said why hire-by
-    dates with no lead time allow no time to recruit)."""
+def _plan_findings(result: SimulationResult, answer: WhatItTakes, plan: StaffingPlan, short: bool) -> list[str]:
+    """:func:`what_it_takes_findings` of one team's plan (``short``: why hire-by dates with no lead time
+    allow no time to recruit said in short, :func:`no_lead_time_words`)."""
     s = result.scenario
     team = plan.team
     if answer.result is None:
@@ -240,14 +289,22 @@ def _plan_findings(result: SimulationResult, answer: WhatItTakes, plan: Staffing
         return [f"{given} headcount of team {team} up to {plan.max_headcount} meets every target in every year: "
                 f"more analysts alone do not fix it (see the staffing plan's notes: {limits})."]
     steps = []
-    for p in plan.periods:
-        if p.change > 0:
-            hire = f"; hire by {p.hire_by:%-d %b %Y}" if p.hire_by else ""
-            late = f", already {p.late_weeks} weeks late" if p.late_weeks else ""
-            cover = f"; {_temporary_words(p)}" if p.temporary else ""
-            steps.append(f"{count_words(p.headcount)} from {p.period.first:%-d %b %Y} ({p.change:+d}{cover}{hire}{late})")
+    for k, p in enumerate(plan.periods):
+        if p.change > 0:  # from the day the new analysts start, as the what-if run has them (late ones later)
+            cover = f"; {_temporary_words(plan, k)}" if p.temporary else ""
+            hire = (f"; hire by {p.hire_by:%-d %b %Y}" if not p.late_weeks else
+                    f"; {p.late_weeks} weeks late: to be in post on {p.period.first:%-d %b %Y} they had to be "
+                    f"recruited by {p.hire_by:%-d %b %Y}, before the plan starts on {plan.periods[0].period.first:%-d %b %Y}"
+                    ) if p.hire_by else ""  # its first day, when recruiting can begin
+            steps.append(f"{count_words(p.headcount)} from {p.starts or p.period.first:%-d %b %Y} "
+                         f"({p.change:+d}{cover}{hire})")
     if not steps:
         return []
+    # the years: calendar years, as the tables; capsim staff --period year's start where the warm-up ends
+    years = [p.first for p in plan_periods(s, "year")]
+    when = ("" if plan is not answer.plans[0] or years == [p.first for p in plan_periods(s, "year", calendar=True)]
+            else f", by calendar year (capsim staff --period year plans years from {years[0]:%-d %B}, the "
+            "warm-up's end, so its figures can differ),")
     last = plan.periods[-1]
     today = plan.baseline
     extra = last.headcount - today
@@ -259,8 +316,8 @@ def _plan_findings(result: SimulationResult, answer: WhatItTakes, plan: Staffing
     against = f"the {today} the scenario starts with, in place of {assumed}" if changes else assumed
     checks = plan_check(s, answer, plan)
     # "to meet every target" only above a what-if run that meets them all, year by year
-    lead = (f"The staffing plan for team {team} has " if any(not c.short.empty for c in checks) else
-            f"To meet every target of team {team} {_every_year(result)}, the staffing plan has ")
+    lead = (f"The staffing plan for team {team}{when} has " if any(not c.short.empty for c in checks) else
+            f"To meet every target of team {team} {_every_year(result)}, the staffing plan{when} has ")
     cover = f", {last.temporary} of them temporary" if last.temporary else ""  # not all lasting seats
     found = [lead + ", then ".join(steps) + f": {extra} more than {against}{cover}."]
     before = [f"team {p.team}" for p in answer.plans[:answer.plans.index(plan)]]
@@ -268,6 +325,6 @@ def _plan_findings(result: SimulationResult, answer: WhatItTakes, plan: Staffing
         found[0] = (f"Team {team} met its targets in this run, but with {and_list(before)} staffed to plan it "
                     f"receives more referred work. {found[0]}")
     if member.hiring.lead_time == 0:  # every step has a hire-by date, reckoned with no time to recruit
-        found.append(no_lead_time_words(member, again=said))
+        found.append(no_lead_time_words(member, short=short))
     found += [_check_words(result, answer, check) for check in checks]
     return found

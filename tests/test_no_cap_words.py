@@ -1,0 +1,39 @@
+"""Review past 100% of the time on shift, for teams with no daily exposure cap, is explained without a cap.
+
+police-unit has no exposure cap. With triage at 13 analysts its team table's note said a share over
+100% comes "by an eighth to a quarter or more for reviews of an hour on average under a 4 h cap",
+and "spent 101.6% of their time on shift reviewing: all the time they may review" went unexplained.
+"""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from capsim import bundled
+from capsim.cli import app
+from capsim.scenario import load_scenario
+from capsim.staff_notes import past_shift_end, utilisation_line
+
+POLICE = load_scenario(bundled.path("police-unit"))
+
+
+def test_over_100_percent_of_time_on_shift_says_why_with_no_cap():
+    over = utilisation_line(POLICE, (1.016, 1.0, 1.03), (1.016, 1.0, 1.03))
+    assert over.endswith("That is how busy the teams are together. Over 100%: a review started before the end of a "
+                         "shift is finished after it, so teams working flat out review a little more than their time "
+                         "on shift."), over
+    under = utilisation_line(POLICE, (0.8, 0.78, 0.82), (0.8, 0.78, 0.82))
+    assert "Over 100%" not in under and under.endswith("That is how busy the teams are together.")
+    assert past_shift_end().endswith("a team working flat out reviews a little more than its time on shift")
+
+
+def test_the_team_tables_note_names_no_cap_where_none_is_set(tmp_path):
+    done = CliRunner().invoke(app, ["run", "police-unit", "--set", "clock.horizon=1y", "--set",
+                                    "workforce.triage.headcount=13", "--set", "workforce.investigation.headcount=13",
+                                    "-r", "3", "-w", "1", "--no-report", "--out", str(tmp_path / "r")])
+    assert done.exit_code == 0, done.output
+    text = " ".join(done.output.split())
+    assert ("Busy over 100% (triage): the share of usable hours, utilisation_usable. With no daily exposure cap, a "
+            "review started before the end of a shift is finished after it, so a team working flat out reviews a "
+            "little more than its time on shift.") in text, text
+    assert "cap (the rest" not in text and "4 h cap" not in text
