@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from capsim.engine import simulate_replication
-from capsim.metrics import backlogs, measure, metric_names, replication_metrics, window_counts
+from capsim.metrics import analyst_shifts, backlogs, measure, metric_names, replication_metrics, window_counts
 from capsim.pool import worker_pool
 from capsim.periods import WHOLE_RUN, Granularity, Measures, boundaries, calendar_periods, period_metrics
 from capsim.memory import check_run
@@ -81,15 +81,17 @@ def measure_replication(scenario: Scenario, rep: Replication, replication: int =
     bounds = boundaries(several) if len(several) > 1 else ()
     tallies, rows = window_counts(scenario, rep, bounds)  # and where each period's rows are
     backlog = backlogs(rep, bounds)  # and every backlog at the start and at most, in one pass
+    # the analyst-shifts with review, found once for the whole run's exposure and every period's
+    reviewed = analyst_shifts(rep) if len(several) > 1 and measures == "all" else None
     if series:
-        metrics, frame = measure(scenario, rep, tallies[0], backlog[0])
+        metrics, frame = measure(scenario, rep, tallies[0], backlog[0], reviewed)
         frame.insert(0, "replication", replication)
     else:
-        metrics = replication_metrics(scenario, rep, tallies=tallies[0], backlog=backlog[0])
+        metrics = replication_metrics(scenario, rep, tallies=tallies[0], backlog=backlog[0], reviewed=reviewed)
         frame = pd.DataFrame()
     by_period = (tallies[1:], backlog[1:], rows) if len(several) > 1 else (None, None, None)
     return metrics, frame, period_metrics(scenario, rep, periods, metrics, *by_period,
-                                          measures=measures) if periods else {}
+                                          measures=measures, reviewed=reviewed) if periods else {}
 
 
 def check_size(scenario: Scenario, workers: int, replications: int = 1) -> None:

@@ -88,11 +88,12 @@ PeriodRows = tuple[np.ndarray, np.ndarray]
 
 
 def measure(scenario: Scenario, rep: Replication, tallies: Tallies | None = None,
-            backlog: tuple[float, float] | None = None) -> tuple[dict[str, float], pd.DataFrame]:
+            backlog: tuple[float, float] | None = None, reviewed: AnalystShifts | None = None
+            ) -> tuple[dict[str, float], pd.DataFrame]:
     """Headline metrics (see :data:`METRIC_DESCRIPTIONS`) and the time series of one replication
     (``tallies`` and ``backlog``: the whole run's :func:`window_counts` and :func:`backlogs`, if
-    already counted with the periods')."""
-    return (replication_metrics(scenario, rep, tallies=tallies, backlog=backlog),
+    already counted with the periods'; ``reviewed``: its :func:`analyst_shifts`, if already found)."""
+    return (replication_metrics(scenario, rep, tallies=tallies, backlog=backlog, reviewed=reviewed),
             timeseries(scenario, rep))
 
 
@@ -200,8 +201,8 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     of the work done in it (:mod:`capsim.periods`; ``scenario``'s clock then spans the period,
     for the costs); ``tallies`` the window's :func:`window_counts`, if already counted;
     ``backlog`` the window's :func:`backlog_start_and_max`, if already counted (:func:`backlogs`);
-    ``reviewed`` the whole run's :func:`analyst_shifts`, if already found (a period's exposure is
-    the whole run's analyst-shifts that started in it).
+    ``reviewed`` the whole run's :func:`analyst_shifts`, if already found (the whole run's exposure;
+    a period's is the whole run's analyst-shifts that started in it).
     """
     w = whole_run(rep) if window is None else window
     items, warmup = w.items, w.t0
@@ -223,8 +224,8 @@ def replication_metrics(scenario: Scenario, rep: Replication, window: Measured |
     s = staffing_metrics(scenario, rep, w, tallies, worked)
     backlog_start, most = backlog if backlog is not None else backlog_start_and_max(
         rep, *((w.until, w.t0) if w.is_period else ()))
-    exposure, exposure_team, _ = (_period_exposure(rep, w, reviewed) if w.is_period
-                                  else _exposure(rep, worked[0], per_team[:, 2]))
+    exposure, exposure_team, _ = (_period_exposure(rep, w, reviewed) if w.is_period else reviewed
+                                  if reviewed is not None else _exposure(rep, worked[0], per_team[:, 2]))
     ai_generated = count["ai_generated"]
     m: dict[str, float] = {
         **{name: s[name] for name in ("arrivals", "assessed", "auto_cleared", "expired", "waiting")},

@@ -40,8 +40,8 @@ import numpy as np
 
 from capsim.costs import calendar_years
 from capsim.measured import periods as period_windows
-from capsim.metrics import (PeriodRows, Tallies, analyst_shifts, backlogs, replication_metrics, staffing_metrics,
-                            staffing_names, window_counts)
+from capsim.metrics import (AnalystShifts, PeriodRows, Tallies, analyst_shifts, backlogs, replication_metrics,
+                            staffing_metrics, staffing_names, window_counts)
 from capsim.records import Replication
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_DAY
@@ -104,7 +104,8 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
                    whole: dict[str, float] | None = None,
                    tallies: list[Tallies] | None = None,
                    backlog: list[tuple[float, float]] | None = None,
-                   rows: PeriodRows | None = None, measures: Measures = "all") -> dict[str, dict[str, float]]:
+                   rows: PeriodRows | None = None, measures: Measures = "all",
+                   reviewed: AnalystShifts | None = None) -> dict[str, dict[str, float]]:
     """Every metric of :func:`capsim.metrics.replication_metrics` (with ``measures="staffing"``, only
     those of :func:`capsim.metrics.staffing_metrics`), per calendar period of
     :func:`calendar_periods`: period label → metric → value (see the module docstring).
@@ -116,7 +117,8 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
     pass for every period; ``backlog`` (the periods' part of :func:`capsim.metrics.backlogs`, if
     already counted with the whole run's) their backlogs at the start and at most, else they are
     counted here, in one pass for every period; ``rows`` (where each period's rows are, counted with
-    ``tallies``, if given) go with ``tallies``."""
+    ``tallies``, if given) go with ``tallies``; ``reviewed`` (the whole run's
+    :func:`capsim.metrics.analyst_shifts`, if already found) gives each period's exposure."""
     periods = calendar_periods(scenario, by)
     if whole is not None and len(periods) == 1 and (periods[0].start, periods[0].end) == (rep.warmup, rep.horizon):
         return {periods[0].label: dict(whole) if measures == "all" else {n: whole[n] for n in staffing_names(scenario)}}
@@ -129,6 +131,6 @@ def period_metrics(scenario: Scenario, rep: Replication, by: Granularity = "year
         return {p.label: staffing_metrics(over_period(scenario, p), rep, windows[k], tallies[k])
                 for k, p in enumerate(periods)}
     backlog = backlogs(rep, bounds)[1:] if backlog is None else backlog
-    reviewed = analyst_shifts(rep)  # the whole run's analyst-shifts, each period's exposure those started in it
+    reviewed = analyst_shifts(rep) if reviewed is None else reviewed  # each period's exposure: those started in it
     return {p.label: replication_metrics(over_period(scenario, p), rep, windows[k], tallies[k], backlog[k], reviewed)
             for k, p in enumerate(periods)}

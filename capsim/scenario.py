@@ -1033,6 +1033,15 @@ class Scenario(Strict):
                 problems.append(f"routing: {err}")
         return problems
 
+    def referral_reach(self, teams: set[str], upstream: bool = False) -> set[str]:
+        """The teams ``teams`` refer items to, directly or on through other teams (``routing``); with
+        ``upstream``, the teams that refer items to them. ``teams`` themselves are left out."""
+        reached: set[str] = set()
+        edges = [(r.to, r.source) if upstream else (r.source, r.to) for r in self.routing]
+        while more := {b for a, b in edges if a in teams | reached} - reached - teams:
+            reached |= more
+        return reached
+
     def team_order(self) -> list[int]:
         """Team indices in referral order (a team before every team it refers to).
 

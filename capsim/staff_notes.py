@@ -139,10 +139,24 @@ def busy_over_100(capped: bool) -> str:
 def past_shift_end(several: bool = False) -> str:
     """Why review hours pass the time on shift for teams with no daily exposure cap (capsim.kernel:
     a started item is always finished): "a review started before the end of a shift is finished after
-    it, so a team working flat out reviews a little more than its time on shift" (``several``: "teams")."""
+    it, so a team working flat out reviews more than its time on shift: the more, the longer its
+    reviews are next to its shifts" (``several``: "teams")."""
     who = "teams working flat out review" if several else "a team working flat out reviews"
-    return (f"a review started before the end of a shift is finished after it, so {who} a little more than "
-            f"{'their' if several else 'its'} time on shift")
+    return (f"a review started before the end of a shift is finished after it, so {who} more than "
+            f"{'their' if several else 'its'} time on shift: the more, the longer {'their' if several else 'its'} "
+            f"reviews are next to {'their' if several else 'its'} shifts")
+
+
+def longer_than_shift(team: Team, hours: float) -> str:
+    """Where a team that does not carry reviews over (``carry_over``: a carried review counts on each shift
+    the part done there) reviews for longer per analyst-shift (``hours``) than its longest shift:
+    ", longer than its 7.5 h shifts: a review is counted whole on the shift it began (…carry_over: true
+    splits it …)"; "" otherwise."""
+    longest = max(p.hours_per_day for p in (team.shifts or [team.roster]))
+    if team.carry_over or not hours > longest:
+        return ""
+    return (f", longer than its {longest:g} h shifts: a review is counted whole on the shift it began "
+            f"(workforce.{team.team}.carry_over: true splits it over the shifts it is worked in)")
 
 
 def exposure_caps(scenario: Scenario) -> dict[str, float | None]:
@@ -265,10 +279,8 @@ def upstream_teams(scenario: Scenario, team: str) -> list[str]:
     """The teams that refer work to ``team``, directly or through others, in referral order (a team
     before every team it refers to: :meth:`~capsim.scenario.Scenario.team_order`); none for a team fed
     by streams alone."""
-    feeding = {team}
-    while sources := {r.source for r in scenario.routing if r.to in feeding} - feeding:
-        feeding |= sources
-    return [scenario.workforce[i].team for i in scenario.team_order() if scenario.workforce[i].team in feeding - {team}]
+    feeding = scenario.referral_reach({team}, upstream=True)
+    return [scenario.workforce[i].team for i in scenario.team_order() if scenario.workforce[i].team in feeding]
 
 
 def upstream_behind(scenario: Scenario, team: str, mean: Callable[[str], float]) -> list[tuple[str, list[str]]]:
@@ -288,10 +300,13 @@ def upstream_words(team: str, late: list[tuple[str, list[str]]], staff_command: 
     if not late:
         return ""
     said = "; ".join(f"team {source} is behind ({'; '.join(missed)})" for source, missed in late)
-    first = late[0][0]
+    first, *rest = [source for source, _ in late]
+    after = "".join(f", then team {source}" for source in rest)  # every team behind, in referral order
+    merged = "those plans" if rest else "that plan"
     return (f"This plan holds only for the work passed on to team {team} now: {said}, and what is not yet assessed "
             f"there is not yet referred. Staffed to catch up, {and_list([s for s, _ in late])} would refer more work to "
-            f"{team}, and this plan may then fall short. Plan team {first} first "
-            f"({staff_command(first)}), then plan {team} again on the scenario with that plan.yaml merged in; or run "
-            f"{report_command}, which plans the teams in referral order, each with those before it staffed to plan.")
+            f"{team}, and this plan may then fall short. Plan team {first} first ({staff_command(first)}){after}, "
+            f"each on the scenario with the plans before it merged in, then plan {team} again with {merged} "
+            f"merged in; or run {report_command}, which plans the teams in referral order, each with those before "
+            "it staffed to plan.")
 

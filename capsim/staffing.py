@@ -480,12 +480,7 @@ def planned_team(scenario: Scenario, team: str) -> tuple[Scenario, int]:
     (:func:`capsim.engine.process_rng`), so the team sees the very same items and analysts'
     absences as in the whole scenario, at a fraction of the cost.
     """
-    keep = {team}
-    while True:
-        sources = {r.source for r in scenario.routing if r.to in keep} - keep
-        if not sources:
-            break
-        keep |= sources
+    keep = {team} | scenario.referral_reach({team}, upstream=True)
     workforce = [t for t in scenario.workforce if t.team in keep]
     demand = [s.model_copy(update={"team": scenario.team_of(s)}) for s in scenario.demand if scenario.team_of(s) in keep]
     if not demand:

@@ -20,11 +20,12 @@ POLICE = load_scenario(bundled.path("police-unit"))
 def test_over_100_percent_of_time_on_shift_says_why_with_no_cap():
     over = utilisation_line(POLICE, (1.016, 1.0, 1.03), (1.016, 1.0, 1.03))
     assert over.endswith("That is how busy the teams are together. Over 100%: a review started before the end of a "
-                         "shift is finished after it, so teams working flat out review a little more than their time "
-                         "on shift."), over
+                         "shift is finished after it, so teams working flat out review more than their time on shift: "
+                         "the more, the longer their reviews are next to their shifts."), over
     under = utilisation_line(POLICE, (0.8, 0.78, 0.82), (0.8, 0.78, 0.82))
     assert "Over 100%" not in under and under.endswith("That is how busy the teams are together.")
-    assert past_shift_end().endswith("a team working flat out reviews a little more than its time on shift")
+    assert past_shift_end().endswith("a team working flat out reviews more than its time on shift: the more, the "
+                                     "longer its reviews are next to its shifts")
 
 
 def test_the_team_tables_note_names_no_cap_where_none_is_set(tmp_path):
@@ -34,6 +35,19 @@ def test_the_team_tables_note_names_no_cap_where_none_is_set(tmp_path):
     assert done.exit_code == 0, done.output
     text = " ".join(done.output.split())
     assert ("Busy over 100% (triage): the share of usable hours, utilisation_usable. With no daily exposure cap, a "
-            "review started before the end of a shift is finished after it, so a team working flat out reviews a "
-            "little more than its time on shift.") in text, text
+            "review started before the end of a shift is finished after it, so a team working flat out reviews more "
+            "than its time on shift: the more, the longer its reviews are next to its shifts.") in text, text
     assert "cap (the rest" not in text and "4 h cap" not in text
+
+
+def test_review_hours_per_shift_past_the_shift_say_how_they_are_counted():
+    """With investigation's hour-long reviews not carried over, 4 analysts read "17.2 hours" of review
+    per 7.5 h shift: each review counts whole on the shift it began."""
+    from capsim.staff_notes import longer_than_shift
+
+    investigation = POLICE.workforce[1]
+    assert longer_than_shift(investigation, 7.4) == ""
+    assert longer_than_shift(investigation.model_copy(update={"carry_over": False}), 17.2) == (
+        ", longer than its 7.5 h shifts: a review is counted whole on the shift it began "
+        "(workforce.investigation.carry_over: true splits it over the shifts it is worked in)")
+    assert longer_than_shift(investigation.model_copy(update={"carry_over": True}), 8.0) == ""  # counted piece by piece

@@ -158,3 +158,12 @@ def test_temporary_cover_always_says_when_it_ends():
     assert _temporary_words(closed, 0) == "3 of them temporary cover to 31 Dec 2029"
     within = SimpleNamespace(periods=[period("2028-01-01", "2028-12-31", 2, until=dt.date(2028, 1, 31))])
     assert _temporary_words(within, 0) == "2 of them temporary cover to 31 Jan 2028"
+
+
+def test_a_chain_of_teams_behind_is_planned_in_order_every_one_named():
+    """A → B → C, planning C with A and B behind: the advice used to say "plan team A first, then plan
+    C again", leaving out B."""
+    late = [("a", ["x: 50% against a target of 90%"]), ("b", ["y: 60% against a target of 90%"])]
+    words = upstream_words("c", late, lambda team: f"capsim staff s --team {team}", "capsim report s --what-it-takes")
+    assert ("Plan team a first (capsim staff s --team a), then team b, each on the scenario with the plans before it "
+            "merged in, then plan c again with those plans merged in;") in words, words

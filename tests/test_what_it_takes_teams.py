@@ -141,3 +141,18 @@ def test_a_team_with_no_target_left_worse_by_the_plan_is_named_with_its_figures(
 
 def test_no_word_on_unplanned_teams_where_every_team_fed_is_planned(both_short):
     assert unplanned_worse(both_short, what_it_takes(both_short)) == []
+
+
+def test_an_intake_team_is_planned_where_the_findings_say_its_streams_items_miss():
+    """The findings judge normal-priority reports by the streams' own items (sla_normal); the plan used to
+    look only at each team's items with referrals mixed in (sla_normal_<team>), so a miss the findings
+    reported could get no plan."""
+    import pandas as pd
+
+    s = load_scenario(bundled.path("police-unit"))
+    rows = [{"metric": "sla_normal", "mean": 0.85}, {"metric": "sla_normal_triage", "mean": 0.92},
+            {"metric": "sla_high_investigation", "mean": 0.95}]
+    result = SimpleNamespace(scenario=s, summary=pd.DataFrame(rows), period_summary=pd.DataFrame())
+    assert missed_teams(result) == ["triage"]
+    rows[0]["mean"] = 0.91
+    assert missed_teams(SimpleNamespace(scenario=s, summary=pd.DataFrame(rows), period_summary=pd.DataFrame())) == []

@@ -17,7 +17,7 @@ from capsim.charts.parts import nanmean, replication_strip, replications_in
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.results import mean_ci
 from capsim.scenario import Scenario, Team
-from capsim.staff_notes import against_cap, exposure_caps, usable_limits
+from capsim.staff_notes import against_cap, exposure_caps, longer_than_shift, usable_limits
 from capsim.words import and_list, fmt, percent
 
 EXPOSURE = "exposure_hours_per_analyst_day"
@@ -109,7 +109,9 @@ def _by_team(per_replication: pd.DataFrame, scenario: Scenario, seed: int) -> Fi
         title = "No review took place, so no exposure was measured"
     else:
         capped = any(caps[team] is not None for team in caps)
-        hours = {team: f"{team} {fmt(f'{EXPOSURE}_{team}', ci[0])} h" for team, ci in reviewed.items()}  # 4.01 h, not 4 h
+        member = {t.team: t for t in scenario.workforce}
+        hours = {team: f"{team} {fmt(f'{EXPOSURE}_{team}', ci[0])} h{longer_than_shift(member[team], ci[0])}"
+                 for team, ci in reviewed.items()}  # 4.01 h, not 4 h
         verdicts = {team: against_cap(caps[team], *ci) for team, ci in reviewed.items()} if capped else {}
         if len(reviewed) == len(stats) and len(set(verdicts.values())) == 1:  # every team the same: said once
             teams = ", ".join(hours.values()) + f"; each {next(iter(verdicts.values()))}"

@@ -12,7 +12,7 @@ from capsim.held_back import held_back_notes
 from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY
 from capsim.report.years import year_findings
-from capsim.staff_notes import against_cap, cap_words, exposure_caps, usable_limits
+from capsim.staff_notes import against_cap, cap_words, exposure_caps, longer_than_shift, usable_limits
 from capsim.charts.by_year import measure_staff_words, measure_words, measured_span, sla_measures
 from capsim.charts.exposure_hours import EXPOSURE, past_usable_words
 from capsim.charts.waits import all_items_words, team_waits_words
@@ -54,13 +54,14 @@ def _team_exposure_words(result: SimulationResult) -> str:
     s = result.scenario
     caps = exposure_caps(s)
     capped = any(cap is not None for cap in caps.values())
+    member = {t.team: t for t in s.workforce}
 
     def team_words(team: str) -> str:
         name = f"{EXPOSURE}_{team}"
         row = _row(result, name)
         if row is None or not math.isfinite(row["mean"]):
             return f"no hours at team {team} (it reviewed nothing)"
-        said = f"{_with_ci(result, name)} hours at team {team}"
+        said = f"{_with_ci(result, name)} hours at team {team}" + longer_than_shift(member[team], row["mean"])
         return f"{said}, {against_cap(caps[team], row['mean'], row.ci_low, row.ci_high)}" if capped else said
 
     text = "; ".join(team_words(t.team) for t in s.workforce)

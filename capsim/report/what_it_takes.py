@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capsim.charts.by_year import measure_words, staff_words, year_labels
+from capsim.charts.by_year import measure_words, sla_measures, sla_teams, staff_words, year_labels
 from capsim.output import MANIFEST, write_json
 from capsim.scenario import Scenario, Team
 from capsim.staff_notes import exposure_caps, hire_by_words
@@ -71,34 +71,28 @@ def team_measures(s: Scenario, team: str) -> list[tuple[Any, str]]:
 
 def missed_teams(result: SimulationResult) -> list[str]:
     """The teams, in referral order, with an SLA target their own items miss on average (:func:`team_measures`),
-    over the whole run or in a calendar year: those a plan is needed for. A priority only referrals have
-    (police-unit's high-priority referrals to investigation) counts at the team they are referred to."""
+    over the whole run or in a calendar year, and the intake teams of a priority whose streams' items miss
+    it as the findings measure them (:func:`~capsim.charts.by_year.sla_measures`): those a plan is needed
+    for. A priority only referrals have (police-unit's high-priority referrals to investigation) counts at
+    the team they are referred to."""
     s = result.scenario
     tables = [result.summary] + ([result.period_summary] if not result.period_summary.empty else [])
-    return [s.workforce[i].team for i in s.team_order()
-            if any((table[table.metric == metric]["mean"] < sla.target).any()
-                   for sla, metric in team_measures(s, s.workforce[i].team) for table in tables)]
-
-
-def downstream(s: Scenario, teams: set[str]) -> set[str]:
-    """The teams of scenario ``s`` that ``teams`` refer work to, directly or on through other teams
-    (``routing``), ``teams`` themselves left out unless one refers to another."""
-    fed: set[str] = set()
-    for i in s.team_order():  # a team comes after every team referring work to it
-        team = s.workforce[i].team
-        if team in teams or team in fed:
-            fed |= {rule.to for rule in s.routing if rule.source == team}
-    return fed
+    missed = lambda sla, metric: any((table[table.metric == metric]["mean"] < sla.target).any() for table in tables)
+    # the findings' own measures too: the streams' items of a priority (sla_<priority>), at their intake teams
+    intake = {team for sla, metric, at in sla_measures(s) if not at and missed(sla, metric)
+              for team in sla_teams(s, [sla.priority])}
+    return [s.workforce[i].team for i in s.team_order() if s.workforce[i].team in intake
+            or any(missed(sla, metric) for sla, metric in team_measures(s, s.workforce[i].team))]
 
 
 def teams_to_plan(result: SimulationResult) -> list[str]:
     """The teams a what-if plan covers, in referral order: those that miss a target (:func:`missed_teams`)
-    and every team they refer work to (:func:`downstream`) that has an SLA — staffed to plan, a team
+    and every team they refer work to (:meth:`~capsim.scenario.Scenario.referral_reach`) that has an SLA — staffed to plan, a team
     assesses more and refers more, and a team downstream that met its target on the work it got may
     no longer (the solver never plans a team below its seats, so one that still meets it gets none)."""
     s = result.scenario
     missed = set(missed_teams(result))
-    fed = downstream(s, missed)
+    fed = s.referral_reach(missed)
     return [s.workforce[i].team for i in s.team_order()
             if s.workforce[i].team in missed or (s.workforce[i].team in fed and team_slas(s, i))]
 
@@ -244,15 +238,16 @@ def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes, brief:
 
 
 def unplanned_worse(result: SimulationResult, answer: WhatItTakes) -> list[str]:
-    """For each team the plans' teams refer work to (:func:`downstream`) that is not planned itself (it
-    has no SLA): where the what-if run leaves more items waiting there at the end, or a longer mean wait,
+    """For each team the plans' teams refer work to (:meth:`~capsim.scenario.Scenario.referral_reach`)
+    that is not planned itself (it has no SLA): where the what-if run leaves more items waiting there
+    at the end, or a longer mean wait,
     than the run's 95% interval reaches (``backlog_end_<team>``, ``wait_mean_<team>``), a sentence
     saying so with both figures, since no target of its own flags it; [] where none does so."""
     if answer.result is None:
         return []
     s = result.scenario
     planned = {p.team for p in answer.plans}
-    fed = downstream(s, planned) - planned
+    fed = s.referral_reach(planned) - planned
     if not fed:
         return []
     before, after = (r.summary.set_index("metric") for r in (result, answer.result))
