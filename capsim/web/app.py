@@ -271,9 +271,11 @@ def staffing(scenario) -> None:
         _, plan, chart = saved
         table = plan.table()
         st.image(chart)
-        shown = table[["period_start", "period_end", "needed", "headcount", "hires", "hire_by", "met", "note"]].rename(
+        shown = table[["period_start", "period_end", "needed", "headcount", "hires", "hire_by", "hires_start", "met",
+                       "note"]].rename(
             columns={"period_start": "from", "period_end": "to", "needed": "analysts needed",
-                     "headcount": "analysts planned", "hires": "new hires", "hire_by": "hire by", "met": "targets met"})
+                     "headcount": "analysts planned", "hires": "new hires", "hire_by": "hire by",
+                     "hires_start": "hires start", "met": "targets met"})
         st.dataframe(shown, hide_index=True)
         st.caption("Analysts needed: the fewest that meet every deadline of the team in the period; planned: the "
                    "headcount in post, with temporary cover where late hires leave a backlog. "
@@ -298,9 +300,9 @@ def take_away(ws, scenario, sets: list[str], start: str | None, result) -> None:
                           lambda: running.brief(ws, [result], sets, f"{scenario.name}.yaml", pdf),
                           file_name=f"brief.{'pdf' if pdf else 'html'}", mime="application/pdf" if pdf else "text/html",
                           key="download_brief", on_click="ignore",
-                          help="Two A4 pages to hand over: the findings to quote, key charts, sources, main limits "
+                          help="A4 pages to hand over (two as a rule): the findings to quote, key charts, sources, main limits "
                           "(as capsim brief --no-what-it-takes writes it; it takes several seconds)." if pdf else
-                          "Two A4 pages to hand over. Chromium, which prints it to PDF, is not installed here: "
+                          "A4 pages to hand over (two as a rule). Chromium, which prints it to PDF, is not installed here: "
                           "open the page and print it from your browser on A4.")
     else:
         b.caption("Run the scenario to download its numbers and report.")
