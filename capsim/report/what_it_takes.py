@@ -118,6 +118,10 @@ def what_it_takes(result: SimulationResult, workers: int = 1) -> WhatItTakes | N
     return WhatItTakes(plans, simulate(planned, result.replications, result.seed, workers))
 
 
+NO_LEAD_TIME = "These hire-by dates allow no time to recruit or vet new analysts."
+"""The first sentence of :func:`no_lead_time_words` in full: said once in a run's findings."""
+
+
 def no_lead_time_words(team: Team, short: bool = False) -> str:
     """The sentence under a plan's hire-by dates for a team with no hiring lead time (``hiring.lead_time``
     0 s, the default): they allow no time to recruit or vet, why (:func:`~capsim.staff_notes.hire_by_words`,
@@ -127,8 +131,7 @@ def no_lead_time_words(team: Team, short: bool = False) -> str:
     if short:
         return f"The hire-by dates of team {team.team} allow no time to recruit or vet: no hiring lead time is set ({option})."
     how = hire_by_words(team)
-    return (f"These hire-by dates allow no time to recruit or vet new analysts. {how[:1].upper()}{how[1:]} "
-            f"On the command line: {option}.")
+    return f"{NO_LEAD_TIME} {how[:1].upper()}{how[1:]} On the command line: {option}."
 
 
 @dataclass(frozen=True)
@@ -233,16 +236,16 @@ def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes, brief:
     to recruit said in short (:func:`no_lead_time_words`), as the report says it in full."""
     found: list[str] = []
     for plan in answer.plans:  # why hire-by dates with no lead time allow no time to recruit: said once in full
-        found += _plan_findings(result, answer, plan, brief or any(x.startswith("These hire-by dates") for x in found))
+        found += _plan_findings(result, answer, plan, brief or any(x.startswith(NO_LEAD_TIME) for x in found))
     return found + unplanned_worse(result, answer)
 
 
 def unplanned_worse(result: SimulationResult, answer: WhatItTakes) -> list[str]:
     """For each team the plans' teams refer work to (:meth:`~capsim.scenario.Scenario.referral_reach`)
     that is not planned itself (it has no SLA): where the what-if run leaves more items waiting there
-    at the end, or a longer mean wait,
-    than the run's 95% interval reaches (``backlog_end_<team>``, ``wait_mean_<team>``), a sentence
-    saying so with both figures, since no target of its own flags it; [] where none does so."""
+    at the end, or a longer mean wait, than the run's 95% interval reaches (``backlog_end_<team>``,
+    ``wait_mean_<team>``), a sentence saying so with both means, since no target of its own flags it;
+    [] where none does so."""
     if answer.result is None:
         return []
     s = result.scenario
@@ -251,13 +254,13 @@ def unplanned_worse(result: SimulationResult, answer: WhatItTakes) -> list[str]:
     if not fed:
         return []
     before, after = (r.summary.set_index("metric") for r in (result, answer.result))
+    said = {"backlog_end": ("the items waiting there at the end rise", lambda *x: [count_words(v) for v in x]),
+            "wait_mean": ("the mean wait to start there rises", durations_words)}  # means, both in one unit
     found = []
     for i in s.team_order():
         team = s.workforce[i].team
         if team not in fed:
             continue
-        said = {"backlog_end": ("the items waiting there at the end rise", lambda *x: [count_words(v) for v in x]),
-                "wait_mean": ("the mean wait to start there rises", durations_words)}  # means, both in one unit
         worse = [f"{words} from {' to '.join(say(before.loc[name, 'mean'], after.loc[name, 'mean']))}"
                  for metric, (words, say) in said.items()
                  if (name := f"{metric}_{team}") in before.index and name in after.index
