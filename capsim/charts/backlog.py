@@ -83,9 +83,7 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
     hours_per_day = duty.median(axis=1) * 24  # analyst-hours at work per day, averaged over the step
     duty_x = x
     if step_h < 24 and window == 1:  # a short hourly series: one point per calendar day, each step by its length
-        day = dates.dt.floor("D").to_numpy()
-        weight = pd.Series(lengths, index=hours_per_day.index)
-        hours_per_day = (hours_per_day * weight).groupby(day).sum() / weight.groupby(day).sum()
+        hours_per_day = _weighted_means(hours_per_day.to_numpy(dtype=float), lengths, dates.dt.floor("D").to_numpy())
         duty_x = hours_per_day.index.to_numpy()
     elif window == 1 and len(lengths) > 1 and lengths[-1] < step_h:
         # a shorter last step holds another mix of weekdays and hours than a whole one: its hours on shift
@@ -156,6 +154,15 @@ def _rolling_mean(values: pd.DataFrame, lengths: np.ndarray, window: int) -> pd.
     return weighted.div(weight.rolling(window, center=True, min_periods=window).sum(), axis=0)
 
 
+def _weighted_means(values: np.ndarray, weights: np.ndarray, keys: np.ndarray) -> pd.Series:
+    """Per key (in key order), the mean of its ``values`` weighted by ``weights`` (a step's length, any
+    unit), NaN values left out: a shorter step counts for the time it covers."""
+    known = np.isfinite(values)
+    weight = np.where(known, weights, 0.0)
+    sums = pd.DataFrame({"weighted": np.where(known, values, 0.0) * weight, "weight": weight}).groupby(keys).sum()
+    return sums["weighted"] / sums["weight"]
+
+
 def row_quantiles(values: np.ndarray, quantiles: list[float]) -> np.ndarray:
     """``np.nanquantile(values, quantiles, axis=1)`` (NaN for a row of NaNs: the empty ends of a
     rolling average), the same numbers computed a whole block at a time for the rows without NaN
@@ -179,12 +186,8 @@ def _whole_month_means(median: np.ndarray, dates: pd.Series, lengths: np.ndarray
     row's step length (any unit; default: all equal), its weight in its month's mean, so that a
     shorter last step counts for the time it covers."""
     step = dates.diff().median() if len(dates) > 1 else pd.Timedelta(days=1)
-    known = np.isfinite(median)
-    weight = np.where(known, 1.0 if lengths is None else lengths, 0.0)
-    frame = pd.DataFrame({"weighted": np.where(known, median, 0.0) * weight, "weight": weight,
-                          "month": dates.dt.to_period("M").to_numpy()})
-    sums = frame.groupby("month")[["weighted", "weight"]].sum()
-    months = (sums["weighted"] / sums["weight"]).to_frame("mean")
+    weights = np.ones(len(median)) if lengths is None else lengths
+    months = _weighted_means(median, weights, dates.dt.to_period("M").to_numpy()).to_frame("mean")
     # a month is whole when the series covers it from its first step to its last
     inside = [m.start_time >= dates.min() - step and m.end_time <= dates.max() + step for m in months.index]
     whole = months[inside]
