@@ -73,8 +73,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from scipy.stats import qmc
 
 from capsim import experiment, sweep
 from capsim.metrics import metric_names
@@ -166,6 +164,8 @@ def sample_quantiles(dimensions: int, sets: int, seed: int, sampler: str = "lhs"
     """``sets`` × ``dimensions`` points in the unit cube from :mod:`scipy.stats.qmc`, seeded by ``seed``."""
     if sampler not in SAMPLERS:
         raise UncertaintyError(f"--sampler {sampler!r}: use one of {', '.join(SAMPLERS)}")
+    from scipy.stats import qmc  # scipy.stats takes over half a second to import: only where used
+
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x17]))  # not any replication's stream
     engine = (qmc.LatinHypercube(d=dimensions, seed=rng) if sampler == "lhs"
               else qmc.Sobol(d=dimensions, scramble=True, seed=rng))
@@ -292,6 +292,8 @@ def summarise(per_replication: pd.DataFrame, metrics: Sequence[str], level: floa
 def rank_regression(quantiles: np.ndarray, means: np.ndarray) -> tuple[np.ndarray, float]:
     """Each input's squared standardised rank regression coefficient of ``means`` (one per set)
     on the sets' ``quantiles`` (sets × inputs), and the regression's R²."""
+    from scipy import stats
+
     x = stats.rankdata(quantiles, axis=0)
     x = (x - x.mean(axis=0)) / x.std(axis=0)
     y = stats.rankdata(means)
@@ -322,6 +324,8 @@ def sets_to_rank(inputs: int) -> int:
     the fewest degrees of freedom left with which an answer no input moves would reach an R² of
     :data:`CHANCE_R2` in at most :data:`CHANCE_LEVEL` of runs (R² ~ Beta(inputs/2, df/2); see the
     module text). 8 for one input, 12 for two, 21 for five."""
+    from scipy import stats
+
     df = 1
     while stats.beta.sf(CHANCE_R2, inputs / 2, df / 2) > CHANCE_LEVEL:
         df += 1
@@ -351,6 +355,8 @@ def rank_inputs(plan: UncertaintyPlan, per_replication: pd.DataFrame, metrics: S
     Where the inputs are not ranked for a metric, its shares, R² and ranks are empty and
     ``not_ranked`` says why: too few sets for the regression (:func:`too_few_to_rank`; the Sobol
     index is still given), :data:`NOT_VARYING` or :data:`NOT_MEASURED`; else it is ""."""
+    from scipy import stats
+
     rows = []
     nothing = np.full(len(plan.inputs), math.nan)
     for metric in metrics:

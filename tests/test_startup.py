@@ -13,6 +13,14 @@ def test_cli_import_loads_no_heavy_dependency():
     assert loaded == ""
 
 
+def test_report_and_charts_load_without_scipy_stats():
+    # scipy.stats takes over half a second to import (2026-11-27: `capsim report base` started 0.5 s
+    # sooner without it); only the commands that rank or sample inputs load it, when they do.
+    code = "import sys, capsim.cli, capsim.report, capsim.charts; print('scipy.stats' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "False"
+
+
 def test_public_names_load_on_first_use():
     import capsim
 
