@@ -1015,8 +1015,9 @@ def compare(
     *, out, replications, seed, workers, set_,  # SIMULATION_OPTIONS
 ) -> None:
     """Compare scenarios under common random numbers: each metric with its CI, and the paired
-    difference against the first scenario with its CI. Writes comparison.csv, and summary.csv
-    as capsim run writes it (each scenario's whole run, period all, then each calendar year).
+    difference against the first scenario with its CI. Writes comparison.csv, the same paired
+    within each calendar year in comparison_by_year.csv, and summary.csv as capsim run writes it
+    (each scenario's whole run, period all, then each calendar year).
 
     All scenarios run with the same seed and replications (the first scenario's, unless
     given), so they see the same arrivals; --set applies to every scenario.
@@ -1026,6 +1027,7 @@ def compare(
     import pandas as pd
 
     from capsim.compare import compare as compare_results
+    from capsim.compare import compare_by_year
 
     if len(scenarios_) < 2:
         fail("compare needs at least two scenarios, e.g. capsim compare base scenarios/tooling-classifier.yaml")
@@ -1035,9 +1037,10 @@ def compare(
     target = claimed.given
     results, records = run_scenarios(loaded, set_, replications, seed, workers)
     first, seed, replications = results[0].scenario, results[0].seed, results[0].replications
-    table = compare_results(results)
+    table, by_year = compare_results(results), compare_by_year(results)
     with output_folder(claimed) as folder:
         table.to_csv(folder / "comparison.csv", index=False)
+        by_year.to_csv(folder / "comparison_by_year.csv", index=False)
         pd.concat([r.summary_by_period() for r in results]).to_csv(folder / "summary.csv", index=False)
         write_manifest(folder, "compare", {"compared": records})
     from capsim.compare import referral_balance
@@ -1075,6 +1078,25 @@ def compare(
     out_console.print(f"Times in hours (run-out in days); shares in %, their differences in percentage points; "
                       f"cost in {currency}. comparison.csv gives each metric by its name in summary.csv.", style="dim",
                       soft_wrap=True)
+    from capsim.compare import team_lines
+
+    for name, lines in team_lines(results).items():  # a total can hide one team's queue growing: each team's own
+        if lines:
+            out_console.print(f"{name} against {first.name}, each team's own queue where it differs beyond its paired "
+                              "95% CI:\n" + "\n".join(f"  {line}" for line in lines), soft_wrap=True, markup=False)
+    from capsim.charts.compare import year_difference_lines
+
+    for name, lines in year_difference_lines(results, by_year).items():  # a tool may matter in one year, not another
+        if lines:
+            out_console.print(f"{name} against {first.name}, by calendar year where the paired difference changes sign "
+                              "or significance between years (comparison_by_year.csv):\n"
+                              + "\n".join(f"  {line}" for line in lines), soft_wrap=True, markup=False)
+    unpaired = list(dict.fromkeys(p for r in results for p in r.period_summary.get("period", []) if p not in
+                                  set(by_year.period)))
+    if unpaired:
+        out_console.print(f"comparison_by_year.csv leaves out {', '.join(unpaired)}: the runs do not measure the "
+                          "same part of it (another warm-up, start or horizon), so it does not pair.", style="dim",
+                          soft_wrap=True, markup=False)
     notes: dict[str, list[str]] = {}  # each note once, after every metric it is about
     for row in shown.itertuples():
         if row.note and row.metric not in notes.setdefault(row.note, []):
@@ -1087,7 +1109,8 @@ def compare(
                           f"detector's holdbacks are expected to cause is {signed(expected)} (minus the expected real "
                           "referrals lost and synthetic referrals avoided above): the drawn change differs from it by "
                           "chance, each referral being a random draw.", soft_wrap=True, markup=False)
-    out_console.print(f"Wrote {target}/: comparison.csv, summary.csv, manifest.json", soft_wrap=True)
+    out_console.print(f"Wrote {target}/: comparison.csv, comparison_by_year.csv, summary.csv, manifest.json",
+                      soft_wrap=True)
 
 
 @app.command()
@@ -1114,6 +1137,7 @@ def report(
 
     from capsim.charts import headcount_sweep
     from capsim.compare import compare as compare_results
+    from capsim.compare import compare_by_year
     from capsim.report import headline_findings, write_report
 
     loaded = [load(name, set_) for name in scenarios_]
@@ -1147,7 +1171,8 @@ def report(
         pd.concat([r.summary_by_period() for r in results]).to_csv(folder / "summary.csv", index=False)
         if len(results) > 1:  # the table capsim compare writes: every figure the comparison chart quotes is in it
             compare_results(results).to_csv(folder / "comparison.csv", index=False)
-            written.append("comparison.csv")
+            compare_by_year(results).to_csv(folder / "comparison_by_year.csv", index=False)  # the report's by-year lines
+            written += ["comparison.csv", "comparison_by_year.csv"]
         if sweep is not None:
             sweep.to_csv(folder / "headcount_sweep.csv", index=False)
             written.append("headcount_sweep.csv")
@@ -1499,14 +1524,17 @@ def staff(
 
 
 def _upstream_note(scenario: Scenario, path: Path, plan, period: str, overrides: list[str] | None,
-                   replications: int | None, seed: int | None) -> tuple[str, list[str]]:
+                   replications: int | None, seed: int | None) -> tuple[str, list[tuple[str, str]]]:
     """Under ``capsim staff``'s plan for a team that other teams refer work to: where some of them are
     behind in a run of the scenario as it is (the plan's replications and seed, over the teams the
-    planned team's queue depends on), that the plan holds only for the work passed on now, with the
-    commands that plan the teams in order (:func:`capsim.staff_notes.upstream_words`), and those teams;
-    ("", []) otherwise, without running anything where no team referring work to it has an SLA."""
+    planned team's queue depends on), over the whole run or in a calendar year of it as the run's
+    tables give them, that the plan holds only for the work passed on now, with the commands that plan
+    the teams in order (:func:`capsim.staff_notes.upstream_words`), and those teams, each with the
+    years it is behind in ("" over the whole run: :attr:`capsim.staff_notes.Behind.when`); ("", [])
+    otherwise, without running anything where no team referring work to it has an SLA."""
     import shlex
 
+    from capsim.charts.by_year import year_labels
     from capsim.staff_notes import upstream_behind, upstream_teams, upstream_words
     from capsim.staffing import planned_team, team_slas
 
@@ -1514,14 +1542,20 @@ def _upstream_note(scenario: Scenario, path: Path, plan, period: str, overrides:
     if not any(team_slas(scenario, names.index(t)) for t in upstream_teams(scenario, plan.team)):
         return "", []
     result = run_with_progress(planned_team(scenario, plan.team)[0], plan.replications, plan.seed, plan.workers)
-    rows = result.summary.set_index("metric")
-    late = upstream_behind(scenario, plan.team, lambda name: float(rows.loc[name, "mean"]) if name in rows.index
-                           else math.nan)
+
+    def means(table: pd.DataFrame) -> Callable[[str], float]:
+        """A metric's mean in ``table`` (rows of summary.csv), NaN if not measured."""
+        rows = table.set_index("metric")
+        return lambda name: float(rows.loc[name, "mean"]) if name in rows.index else math.nan
+
+    labels = year_labels(result, shortest_days=0)  # every calendar year, as the run's tables name it
+    years = {labels[label]: means(rows) for label, rows in result.period_summary.groupby("period", sort=False)}
+    late = upstream_behind(scenario, plan.team, means(result.summary), years)
     options = "".join(f" --set {shlex.quote(o)}" for o in overrides or []) + "".join(
         f" {flag} {value}" for flag, value in (("--replications", replications), ("--seed", seed)) if value is not None)
     shown = shlex.quote(bundled.shown(path))
     return (upstream_words(plan.team, late, lambda team: f"capsim staff {shown} --team {team} --period {period}{options}",
-                           f"capsim report {shown} --what-it-takes{options}"), [source for source, _ in late])
+                           f"capsim report {shown} --what-it-takes{options}"), [(s.team, s.when) for s in late])
 
 
 def _plan_counts(scenario: Scenario, plan) -> str:
@@ -1875,8 +1909,9 @@ def grant(
     does (hires only, SLAs met in at least --confidence of the replications, the plan
     replayed), then costs the plan in full per grant year (salaries, on-costs, management and
     QA, recruitment, training, wellbeing, licences, tooling, overheads: the scenario's costs:
-    section) with 95% intervals, the service level and mean backlog beside each cost, and the
-    paired difference from the first scenario. The warm-up runs before --from and is not costed.
+    section; 95% intervals where the replications differ), the service level and mean backlog
+    beside each cost, and the paired difference from the first scenario. The warm-up runs before
+    --from and is not costed.
 
     Writes grant.csv (one row per scenario × grant year, and 'all'), grant_replications.csv,
     plans/<scenario>.yaml (the plans, to replay; the name made one plain file name, as for the
@@ -1993,20 +2028,25 @@ def print_grant(result, currency: str) -> None:
     first) and, per scenario, its budget lines per grant year."""
     table = result.table
     several = len(result.scenarios) > 1
-    from capsim.grant import NO_SPREAD
     from capsim.metric_names import backlog_words
+    from capsim.report.grant_notes import cost_fixed, grant_notes
     from capsim.words import grant_sla_names
 
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
     named = grant_sla_names(result.scenarios)
-    columns = ["scenario", "year", "FTE needed", "FTE in post", "hires", "full cost ± 95% CI",
+    spread = "" if cost_fixed(result) else " ± 95% CI"  # a cost fixed by the plan has no interval
+    posts = (table.management_fte > 0).any()
+    columns = ["scenario", "year", "FTE needed", "FTE in post", *(["management, QA FTE"] if posts else []), "hires",
+               f"full cost{spread}",
                *(named.get(s, s.removeprefix("sla_")) for s in slas), f"{backlog_words('backlog_mean', 'the year')} (95% CI)"]
     if several:
-        columns.append("cost vs first ± 95% CI")
+        columns.append(f"cost vs first{spread}")
     rows = []
     for row in table.to_dict("records"):
+        hires = float(row["hires"])  # people: whole unless attrition's replacements differ between replications
         cells = [row["scenario"], row["year"], "—" if math.isnan(row["fte_needed"]) else f"{row['fte_needed']:.1f}",
-                 f"{row['fte']:.1f}", f"{row['hires']:.1f}",
+                 f"{row['fte']:.1f}", *([f"{row['management_fte']:.1f}"] if posts else []),
+                 f"{hires:,.0f}" if hires.is_integer() else f"{hires:,.1f}",
                  with_ci(row["total_cost"], row["total_cost_ci_low"], row["total_cost_ci_high"])]
         for sla in slas:
             if math.isnan(row[f"{sla}_target"]):  # another scenario's SLA: this one has none
@@ -2029,8 +2069,8 @@ def print_grant(result, currency: str) -> None:
         keep={name: len(name.split(" (")[0]) for name in sla_names},  # "within 72 h" on one line; the team may wrap
         title=f"Grant: {len(result.years)} years from {result.years[0].first}, {result.replications} replications, "
               f"seed {result.seed}, {currency} at each year's prices (means; 95% CI)"))
-    if "cost_note" in table and (table.cost_note == NO_SPREAD).any():
-        out_console.print(f"Full cost: {NO_SPREAD}.", markup=False, soft_wrap=True)
+    for note in grant_notes(result):  # the fixed cost, unlike items, deadlines a tool moves, teams no target plans
+        out_console.print(note, markup=False, soft_wrap=True)
     if "hires_late_weeks" in table and (table.hires_late_weeks > 0).any():
         out_console.print("Hires late: the year's new analysts cannot be in post and trained on its first day (they "
                           "are recruited from the grant start, then train); its service level and cost are those "
@@ -2049,8 +2089,9 @@ def print_grant(result, currency: str) -> None:
                                        .values.tolist(), title=f"{', '.join(names)}: the prices the costs rest on"))
     warmups = sorted(set(result.warmup_days))
     out_console.print(
-        f"FTE: analysts on each team's contract (part-time as fractions); needed: the smallest headcount meeting the "
-        f"SLAs that year (teams without SLAs as written). Service levels and items waiting (all teams, averaged "
+        f"FTE: analysts on each team's contract (part-time as fractions); the management and QA posts costed with "
+        f"them (costs.roles: one per so many analyst FTE) are their own column; needed: the smallest headcount meeting the SLAs that year (teams without "
+        f"SLAs as written). Row all: FTE are the average over the grant years, hires and costs the totals. Service levels and items waiting (all teams, averaged "
         f"over the year) are of the plan as costed. "
         f"The warm-up ({', '.join(map(str, warmups))} days) runs before the grant start to fill the queues and is "
         "neither planned nor costed. Prices: a published source where the scenario cites one, else an assumption "

@@ -47,7 +47,7 @@ import datetime as dt
 
 import numpy as np
 
-from capsim.scenario import Scenario, Team
+from capsim.scenario import RoleCost, Scenario, Team
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 from capsim.workforce import ShiftPlan, Tenures, contracted_hours_per_year, people_per_seat, planned_tenures, shift_starts
 
@@ -176,13 +176,18 @@ def team_staff_cost(scenario: Scenario, team: Team, t0: float, t1: float, plan: 
     return {**parts, "fte_years": fte_years, "total": sum(parts.values())}
 
 
+def role_teams(scenario: Scenario, role: RoleCost) -> list[str]:
+    """The teams whose analyst FTE a management or QA role (``costs.roles``) is reckoned on: its
+    ``teams``, or every team where it names none."""
+    return role.teams or [t.team for t in scenario.workforce]
+
+
 def role_cost(scenario: Scenario, fte_years: dict[str, dict[int, float]]) -> float:
     """Management and quality assurance (``costs.roles``) for the analyst FTE-years given per team
     and calendar year (``fte_years[team][year]``), at each year's prices."""
     total = 0.0
     for role in scenario.costs.roles:
-        teams = role.teams or [t.team for t in scenario.workforce]
-        for team in teams:
+        for team in role_teams(scenario, role):
             for year, fte in fte_years.get(team, {}).items():
                 total += fte / role.per * role.annual_cost * (1 + role.on_costs) * price_index(scenario, year)
     return total

@@ -22,7 +22,17 @@ first on ``start``, which must be a fiscal-year start):
 
 ``fte_needed`` per year is the SLA-planned teams' smallest headcount meeting their SLAs that
 year (NaN where none does) plus the other teams' seats as written, in contracted FTE
-(:func:`capsim.workforce.headcount_fte`: part-time contracts count as fractions).
+(:func:`capsim.workforce.headcount_fte`: part-time contracts count as fractions); ``management_fte``
+the management and QA posts ``costs.roles`` adds to them, as costed.
+
+Beside each year's cost, each replication also measures what no SLA column shows: the items waiting
+and mean wait of each team with no SLA (:func:`unplanned_teams`, which the grant does not plan), and
+the items a classifier puts in a queue with a deadline their stream's priority has none of, or takes
+out of one (:func:`deadline_moves`), since the plan sizes a team for its queues' deadlines.
+
+Why it is one module (over 400 lines): re-clocking, planning, costing and the replications'
+measures make one result, :class:`GrantResult`, in one pass: each step reads the grant years and
+the planned scenarios the step before it made, and nothing else uses them.
 """
 
 from __future__ import annotations
@@ -37,7 +47,10 @@ import pandas as pd
 
 from capsim import engine
 from capsim.budget import check_comparable, replication_budget, stacked, summarise_budget
-from capsim.metrics import backlog_mean
+from capsim.costs import role_teams
+from capsim.metrics import backlog_mean, eventual_waits
+from capsim.passes import queue_seconds
+from capsim.records import Replication
 from capsim.output import OutputError, safe_name
 from capsim.pool import worker_pool
 from capsim.scenario import Scenario, ScenarioError, Team
@@ -191,10 +204,76 @@ class GrantResult:
         return all(p.attainable for plans in self.plans.values() for p in plans)
 
 
+def unplanned_teams(scenario: Scenario) -> list[str]:
+    """The teams with no SLA, in referral order: the grant plans none of their staff (their seats
+    stay as written), so no target shows what the plans of the others do to them."""
+    return [scenario.workforce[i].team for i in scenario.team_order() if not team_slas(scenario, i)]
+
+
+def deadline_moves(scenario: Scenario) -> dict[str, tuple[list[str], list[str]]]:
+    """Per team, the streams (arriving there) whose items ``scenario``'s classifier can put in a queue
+    with an SLA deadline their stream's priority has none of (first list), and those whose items it
+    can take out of one (second): the classifier sets every item's queue to its ``positive_priority``
+    or ``negative_priority`` (a stream with a classifier has one priority of its own). Teams with
+    neither are left out; {} without a classifier."""
+    classifier = scenario.tooling.classifier
+    if not classifier.enabled:
+        return {}
+    timed = {s.priority for s in scenario.sla}
+    queues = {classifier.positive_priority, classifier.negative_priority}
+    moves: dict[str, tuple[list[str], list[str]]] = {}
+    for stream in scenario.demand:
+        added, removed = moves.setdefault(scenario.team_of(stream), ([], []))
+        if stream.priority not in timed and queues & timed:
+            added.append(stream.stream)
+        elif stream.priority in timed and queues - timed:
+            removed.append(stream.stream)
+    return {team: lists for team, lists in moves.items() if any(lists)}
+
+
+def _team_waits(scenario: Scenario, rep: Replication, years: list[GrantYear]) -> dict[str, list[float]]:
+    """Per team with no SLA (:func:`unplanned_teams`), per grant year and then over the whole grant:
+    ``backlog_mean_<team>``, its items waiting on average (:func:`capsim.passes.queue_seconds` of its
+    rows, as :func:`capsim.metrics.backlog_mean` counts all teams'), and ``wait_mean_<team>``, the mean
+    wait in hours to the start of assessment of the items arriving at it then (eventual waits,
+    :func:`capsim.metrics.eventual_waits`)."""
+    items = rep.items
+    spans = [(y.t0, y.t1) for y in years] + [(years[0].t0, years[-1].t1)]
+    out: dict[str, list[float]] = {}
+    for team in unplanned_teams(scenario):
+        mine = items.team == [t.team for t in scenario.workforce].index(team)
+        out[f"backlog_mean_{team}"] = [
+            queue_seconds(items.arrival[mine], items.start[mine], items.deadline[mine], float(rep.horizon), t0, t1,
+                          math.inf, -math.inf) / (t1 - t0) for t0, t1 in spans]
+        waits = [eventual_waits(rep, mine & (items.arrival >= t0) & (items.arrival < t1))[0] for t0, t1 in spans]
+        out[f"wait_mean_{team}"] = [float(w.mean()) if len(w) else math.nan for w in waits]
+    return out
+
+
+def _moved_under_deadline(scenario: Scenario, rep: Replication, years: list[GrantYear]) -> dict[str, list[float]]:
+    """Per team of :func:`deadline_moves`, per grant year and then over the whole grant: its streams'
+    items arriving then that the classifier put in a queue with a deadline their stream's priority has
+    none of (``deadline_added_<team>``) and those it took out of one (``deadline_removed_<team>``); counts."""
+    items = rep.items
+    timed = np.isin(scenario.priorities, [s.priority for s in scenario.sla])  # per priority: has an SLA
+    spans = [(y.t0, y.t1) for y in years] + [(years[0].t0, years[-1].t1)]
+    out: dict[str, list[float]] = {}
+    for team, (added, removed) in deadline_moves(scenario).items():
+        for name, streams, timed_now in (("added", added, True), ("removed", removed, False)):
+            index = [i for i, s in enumerate(scenario.demand) if s.stream in streams]  # their own priority: the other
+            moved = items.direct & np.isin(items.stream, index) & (timed[items.priority] == timed_now)
+            out[f"deadline_{name}_{team}"] = [float((moved & (items.arrival >= t0) & (items.arrival < t1)).sum())
+                                              for t0, t1 in spans]
+    return out
+
+
 def _grant_replication(scenario: Scenario, seed: int, replication: int, years: list[GrantYear],
                        needed: list[float]) -> pd.DataFrame:
     """One replication's grant budget (picklable): budget rows per grant year and ``all``, with
-    each year's SLA attainment per team SLA, mean backlog and FTE needed."""
+    each year's SLA attainment per team SLA, mean backlog, FTE needed, the management and QA posts
+    (``management_fte``: FTE of ``costs.roles``, as costed), the items waiting and mean wait of each
+    team with no SLA (:func:`_team_waits`) and the items a classifier moves under a deadline or out
+    of one (:func:`_moved_under_deadline`)."""
     rep = engine.simulate_replication(scenario, seed, replication)
     frame = replication_budget(scenario, rep, [(y.label, y.t0, y.t1) for y in years])
     spans = np.array([y.t1 - y.t0 for y in years])
@@ -207,6 +286,13 @@ def _grant_replication(scenario: Scenario, seed: int, replication: int, years: l
                            ("fte_needed", needed)):
         values = np.asarray(values, dtype=float)
         frame[column] = [*values, float(np.dot(values, spans) / spans.sum())]  # "all": time-weighted
+    team_fte = {t.team: frame[f"fte_{t.team}" if len(scenario.workforce) > 1 else "fte"] for t in scenario.workforce}
+    frame["management_fte"] = 0.0
+    for role in scenario.costs.roles:  # one FTE of the role per role.per analyst FTE of its teams, as costed
+        for team in role_teams(scenario, role):
+            frame["management_fte"] += team_fte[team] / role.per
+    for column, values in {**_team_waits(scenario, rep, years), **_moved_under_deadline(scenario, rep, years)}.items():
+        frame[column] = values
     frame.insert(0, "replication", replication)
     return frame
 
@@ -300,7 +386,8 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
         for key, a in zip(tasks, args):
             record(key, _grant_replication(*a))
     per_replication = stacked(outcomes, tasks, names)
-    extra = [c for c in per_replication if c.startswith("sla_")] + ["backlog_mean"]
+    extra = [c for c in per_replication if c.startswith(("sla_", "backlog_mean", "wait_mean_", "deadline_"))] + [
+        "management_fte"]
     table = summarise_budget(per_replication, names, extra=extra)
     for i, name in enumerate(names):  # the grant years as planned: seats per team, and the SLA targets
         mine = table.scenario == name

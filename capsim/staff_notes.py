@@ -9,14 +9,16 @@
   its own, strict priority order is the likely cause, and ``order: earliest_deadline`` exists;
 * a plan's hire-by dates (:func:`hire_by_words`), and why its "busy (usable)" can pass 100% in a
   period that meets its target (:func:`busy_over_100`);
-* a plan for a team fed by a team that is behind (:func:`upstream_behind`): it holds only for the
-  work passed on now, and how to plan the teams in order (:func:`upstream_words`).
+* a plan for a team fed by a team that is behind, over the whole run or in a calendar year of it
+  (:func:`upstream_behind`): it holds only for the work passed on now, and how to plan the teams in
+  order (:func:`upstream_words`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
 
 from capsim.held_back import behind
 from capsim.scenario import Roster, Scenario, Team
@@ -283,30 +285,69 @@ def upstream_teams(scenario: Scenario, team: str) -> list[str]:
     return [scenario.workforce[i].team for i in scenario.team_order() if scenario.workforce[i].team in feeding]
 
 
-def upstream_behind(scenario: Scenario, team: str, mean: Callable[[str], float]) -> list[tuple[str, list[str]]]:
+class Behind(NamedTuple):
+    """A team referring work to a planned team that is behind (:func:`upstream_behind`): the service
+    levels it misses over the whole run, each in words (:func:`capsim.held_back.behind`), or, where it
+    misses none over the whole run, those it misses in each calendar year it misses one in."""
+
+    team: str
+    missed: list[str]
+    """Over the whole run ("normal-priority reports within 72 h: 61% against a target of 90%"); [] if none."""
+    years: dict[str, list[str]]
+    """Where :attr:`missed` is empty: calendar year, as the tables name it ("2025", "2026 (Jan–Mar)") →
+    the service levels missed in it; {} where it is behind over the whole run."""
+
+    @property
+    def when(self) -> str:
+        """"" (behind over the whole run), or the years it is behind in: "in 2025", "in 2024 and 2025"."""
+        return f"in {and_list(list(self.years))}" if self.years else ""
+
+    def words(self) -> str:
+        """"team triage is behind (…)" over the whole run; else "team triage is behind in 2025, though not
+        over the whole run (…)", the levels missed in brackets, each year's after it ("in 2024, …; in 2025,
+        …") where there are several: a part year's label has brackets of its own ("2025 (Jan–Mar)")."""
+        if self.missed:
+            return f"team {self.team} is behind ({'; '.join(self.missed)})"
+        levels = ("; ".join(*self.years.values()) if len(self.years) == 1 else
+                  "; ".join(f"in {year}, {and_list(missed)}" for year, missed in self.years.items()))
+        return f"team {self.team} is behind {self.when}, though not over the whole run ({levels})"
+
+
+def upstream_behind(scenario: Scenario, team: str, mean: Callable[[str], float],
+                    years: Mapping[str, Callable[[str], float]]) -> list[Behind]:
     """The teams referring work to ``team`` (:func:`upstream_teams`) that are behind in a run of the scenario
-    as it is, each with the service levels it misses in words (:func:`capsim.held_back.behind`; ``mean``: a
-    metric's mean over that run's replications, NaN if not measured), in referral order."""
-    return [(source, missed) for source in upstream_teams(scenario, team) if (missed := behind(scenario, source, mean))]
+    as it is, in referral order: over the whole run (``mean``: a metric's mean over that run's replications,
+    NaN if not measured) or, keeping up over it, in a calendar year of it (``years``: each year as the
+    tables name it → a metric's mean in that year), as a team misses a target in :func:`capsim.held_back.behind`
+    (and the report's what-it-takes, which plans a team that misses one in the whole run or any year).
+    Growth can leave a team short in the last year alone: planned on its whole-run level, the team it
+    refers to would be staffed for less work than it passes on once that year is caught up."""
+    found = []
+    for source in upstream_teams(scenario, team):
+        missed = behind(scenario, source, mean)
+        late = {} if missed else {year: levels for year, means in years.items()
+                                  if (levels := behind(scenario, source, means))}
+        if missed or late:
+            found.append(Behind(source, missed, late))
+    return found
 
 
-def upstream_words(team: str, late: list[tuple[str, list[str]]], staff_command: Callable[[str], str],
-                   report_command: str) -> str:
+def upstream_words(team: str, late: list[Behind], staff_command: Callable[[str], str], report_command: str) -> str:
     """Under a staffing plan for ``team``: where teams referring work to it are behind (``late``:
-    :func:`upstream_behind`), that the plan holds only for the work passed on now, as staffing them to
-    catch up refers more work to ``team``, and what to do: plan the first of them first (``staff_command``:
-    the ``capsim staff`` command for a team), then ``team`` with its plan merged in, or ``report_command``,
-    which plans every team in referral order; "" where none is behind."""
+    :func:`upstream_behind`, over the whole run or in the years named), that the plan holds only for the
+    work passed on now, as staffing them to catch up refers more work to ``team``, and what to do: plan the
+    first of them first (``staff_command``: the ``capsim staff`` command for a team), then ``team`` with its
+    plan merged in, or ``report_command``, which plans every team in referral order; "" where none is behind."""
     if not late:
         return ""
-    said = "; ".join(f"team {source} is behind ({'; '.join(missed)})" for source, missed in late)
-    first, *rest = [source for source, _ in late]
+    said = "; ".join(source.words() for source in late)
+    teams = [source.team for source in late]
+    first, *rest = teams
     after = "".join(f", then team {source}" for source in rest)  # every team behind, in referral order
     merged = "those plans" if rest else "that plan"
     return (f"This plan holds only for the work passed on to team {team} now: {said}, and what is not yet assessed "
-            f"there is not yet referred. Staffed to catch up, {and_list([s for s, _ in late])} would refer more work to "
+            f"there is not yet referred. Staffed to catch up, {and_list(teams)} would refer more work to "
             f"{team}, and this plan may then fall short. Plan team {first} first ({staff_command(first)}){after}, "
             f"each on the scenario with the plans before it merged in, then plan {team} again with {merged} "
             f"merged in; or run {report_command}, which plans the teams in referral order, each with those before "
             "it staffed to plan.")
-

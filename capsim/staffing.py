@@ -1531,11 +1531,12 @@ def _cut_reach(periods: list[Period], team: Team, start: dt.date) -> list[int]:
     """Per period ``k``, the last period whose need a seat cut at ``k`` must still meet (:func:`_levels`
     with reductions allowed): the next period, and every later one whose hires would have to be
     recruited (:func:`_ideal_hire_by`: its first day less the training and the hiring lead time) on
-    or before the day the cut takes effect (the period's :func:`_change_date`; the first period's: the
-    run's first day, ``start``): a seat cut then could not be rehired in time for it."""
+    or before the day the cut takes effect (the period's :func:`_change_date`, ``start`` the run's
+    first day; the first period's: its own first day, the plan's, when the plan cuts as it can happen):
+    a seat cut then could not be rehired in time for it."""
     out = []
     for k, period in enumerate(periods):
-        cut = _change_date(period, team, start) if k else start
+        cut = _change_date(period, team, start) if k else period.first
         out.append(max([min(k + 1, len(periods) - 1)]
                        + [j for j in range(k + 1, len(periods)) if _ideal_hire_by(periods[j], team) <= cut]))
     return out
@@ -1834,24 +1835,28 @@ def _ideal_hire_by(period: Period, team: Team) -> dt.date:
 def _realistic(staffing: Staffing, baseline: int, team: Team, now: dt.date) -> Staffing:
     """The plan as it can happen: the warm-up before ``now`` (the plan's first day, when
     recruiting can begin) runs with the ``baseline`` seats in post today (it stands for the queue
-    the plan starts with); a change the plan has earlier is made on ``now``, and no seat beyond
-    the ``baseline`` starts before ``now`` plus the hiring lead time (it trains from then). So
-    the first level's seats above those in post are hires dated ``now`` at the earliest, even
-    with no lead time (a change on the run's first day when ``now`` is that day: still new
-    analysts, not ones in post), and a first level below them is a cut on ``now``. Changes keep
-    their order (none moves before an earlier one); the same as ``staffing`` when no change
-    is moved."""
+    the plan starts with); from ``now`` the plan's seats, except that until ``now`` plus the hiring
+    lead time (the first day a hire recruited from ``now`` can start) only the analysts in post
+    today and never cut since are: a seat the plan cuts is let go, so one it has again before then
+    waits for a hire as a new seat does. So the first level's seats above those in post are hires
+    starting on that day at the earliest, even with no lead time (a change on the run's first day
+    when ``now`` is that day: still new analysts, not ones in post), a first level below them is a
+    cut on ``now``, every cut before that day is made on its date, and on that day the plan's own
+    level is reached. The days new analysts start are those :attr:`PeriodPlan.starts` gives. The same
+    as ``staffing`` when no change is moved."""
     arrive = now + whole_days(team.hiring.lead_time)
     (start, _), *_ = staffing
+
+    def planned(day: dt.date) -> int:
+        return next(h for d, h in reversed(staffing) if d <= day)
+
     out: list[tuple[dt.date, int]] = [(start, baseline)]
-    steps: dict[dt.date, int] = {}
-    when = start
-    for d, h in staffing:
-        when = max(d, when, arrive if h > baseline else now)
-        steps[when] = h  # a later change on the same day replaces the earlier
-    for d, h in sorted(steps.items()):
-        if h != out[-1][1]:
-            out.append((d, h))
+    kept = baseline  # analysts in post today that the plan has not cut by the day
+    for day in sorted({now, arrive, *(d for d, _ in staffing if d > now)}):
+        kept = min(kept, planned(day))
+        seats = planned(day) if day >= arrive else kept
+        if seats != out[-1][1]:
+            out.append((day, seats))
     return tuple(out)
 
 

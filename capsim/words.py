@@ -5,7 +5,7 @@ caption, so that charts, the report, the CLI and the web page say the same numbe
 Each kind of number has one rule here:
 
 - counts: :func:`count_words` (2,100; 1.2 million), rounded with :func:`round_sig`;
-- shares: :func:`percent` (94%);
+- shares: :func:`percent` (94%; 99.95%; over 99.99%: never more than two decimals);
 - durations: :func:`hours_words` (a time in hours: 40 min, 26 h, 3.1 days), :func:`span_words`
   (a run's length: 11 months, three years), :func:`period_words` (dated days that are not a whole
   year: 1 Jan–27 Feb 2025 (58 days)), :func:`wait_words` (a wait in prose, with its
@@ -15,7 +15,8 @@ Each kind of number has one rule here:
   (:func:`duration_unit`, :func:`durations_words`: "within 1.7 days ... within 115 days");
 - money: :func:`money` (in titles: GBP 1.2 million) and :func:`fmt` (in findings: £93,000);
 - a metric's value: :func:`value_text` (titles) and :func:`fmt` (findings, to match summary.csv);
-- differences: :func:`signed` (a true minus sign; shares in percentage points);
+- differences: :func:`signed` (a true minus sign; shares in percentage points, to at most
+  :data:`SHARE_DECIMALS` decimals as the shares themselves);
 - intervals: :func:`interval` (``95% CI a to b``, clipped to the metric's range);
 - spreads: :func:`plus_minus` (``1,234 ± 56``; a share's in points: ``31.5% ± 4.7 points``).
 
@@ -97,25 +98,33 @@ def count_words(x: float) -> str:
     return text.replace("-", MINUS)
 
 
+SHARE_DECIMALS = 2
+"""The most decimals of a percentage a share is written with: a share is a simulation estimate with
+an interval, and more digits (99.9999%) are false precision."""
+
+
 def percent(x: float, digits: int = 0) -> str:
-    """A share as a percentage: 0.937 → 94%. A share strictly between 0 and 1 never reads 0% or
-    100%: it takes the decimals it needs (0.9995 → 99.95%, 0.0004 → 0.04%), up to four; exactly
-    0 and 1 read 0% and 100%."""
+    """A share (0–1) as a percentage with ``digits`` decimals (0 to :data:`SHARE_DECIMALS`):
+    0.937 → 94%. A share strictly between 0 and 1 never reads 0% or 100%: it takes the decimals it
+    needs up to :data:`SHARE_DECIMALS` (0.9995 → 99.95%, 0.0004 → 0.04%) and, closer than that,
+    says how close it is: "over 99.99%", "under 0.01%"; exactly 0 and 1 read 0% and 100%. So an
+    interval's bound below 100% never reads 100% either."""
     if not math.isfinite(x):
         return "n/a"
     if x in (0.0, 1.0):  # none or all of them: exactly, without decimals that suggest rounding
         return f"{100 * x:.0f}%"
     text = unsigned_zero(_share_digits(x, digits))
-    if 0 < x < 1 and float(text) in (0.0, 100.0):  # beyond four decimals: say how close
-        return "under 0.0001%" if x < 0.5 else "over 99.9999%"
+    if 0 < x < 1 and float(text) in (0.0, 100.0):  # beyond the decimals a share is given to: say how close
+        step = 10.0 ** -SHARE_DECIMALS
+        return f"under {step:.{SHARE_DECIMALS}f}%" if x < 0.5 else f"over {100 - step:.{SHARE_DECIMALS}f}%"
     return f"{text}%"
 
 
 def _share_digits(x: float, digits: int) -> str:
-    """100 × ``x`` with ``digits`` decimals, or more (up to 4) if it would round to 0 or 100
-    while ``x`` is strictly between 0 and 1."""
+    """100 × ``x`` with ``digits`` decimals, or more (up to :data:`SHARE_DECIMALS`) if it would
+    round to 0 or 100 while ``x`` is strictly between 0 and 1."""
     text = f"{100 * x:.{digits}f}"
-    while 0 < x < 1 and float(text) in (0.0, 100.0) and digits < 4:
+    while 0 < x < 1 and float(text) in (0.0, 100.0) and digits < SHARE_DECIMALS:
         digits += 1
         text = f"{100 * x:.{digits}f}"
     return text
@@ -354,7 +363,9 @@ def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: f
 
 def signed(value: float, share: bool = False, ref: float | None = None) -> str:
     """A difference with its sign (a true minus): a share in percentage points to one decimal
-    (the number only); other values whole from 100 up, else to three significant figures,
+    (the number only), or as many as it needs not to read 0, up to :data:`SHARE_DECIMALS` (the
+    precision of the shares themselves: +0.03, never +0.0312), and, closer to 0 than that, how
+    close: "+<0.01", "−<0.01"; other values whole from 100 up, else to three significant figures,
     the size judged by ``ref`` (default: the value itself) so a difference and its interval
     share their digits."""
     if value == 0:
@@ -362,15 +373,17 @@ def signed(value: float, share: bool = False, ref: float | None = None) -> str:
     size = abs(value if ref is None else ref)
     if share:
         digits = 1
-        while round(100 * value, digits) == 0 and digits < 4:
+        while round(100 * value, digits) == 0 and digits < SHARE_DECIMALS:
             digits += 1  # a difference that is not zero never reads as zero: +0.03, not +0.0
         text = f"{100 * value:+.{digits}f}"
+        if float(text) == 0:  # beyond the decimals a share is given to: say how close, and which way
+            return f"{'+' if value > 0 else MINUS}<{10.0 ** -SHARE_DECIMALS:.{SHARE_DECIMALS}f}"
     else:
         if size >= 100 and round(value) != 0:
             text = f"{value:+,.0f}"
         else:
             text = ("+" if value > 0 else "") + plain_number(value)
-    if float(text.replace(",", "")) == 0:  # smaller than four decimals of a point: say so, unsigned
+    if float(text.replace(",", "")) == 0:  # a count or time that rounds to nothing: unsigned
         return "0"
     return text.replace("-", MINUS)
 

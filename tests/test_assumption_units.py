@@ -51,3 +51,14 @@ def test_growth_and_shares_written_bare_have_their_units():
     assert (police.loc["costs.overheads", "value"], police.loc["costs.overheads", "unit"]) == ("0", "share of other costs")
     assert police.loc["workforce.triage.ramp.training_weeks", "unit"] == "weeks"
     assert police.loc["workforce.triage.ramp.mentor_hours", "unit"] == "h a week per trainee"
+
+
+def test_an_empty_setting_reads_as_what_the_model_does_with_it():
+    # Trial 11: a role's empty `teams` read "none" (it means every team), and an unset price year
+    # "none" (the costs are in the prices of the year the run starts).
+    growth = table("growth-central").value
+    assert growth["costs.roles.0.teams"] == growth["costs.roles.1.teams"] == "all teams"
+    police = table("police-unit").value
+    assert police["costs.price_year"] == "2024 (not set: the year the run starts)"
+    named = assumptions_table(load_scenario(bundled.path("growth-central"), ["costs.roles.0.teams=[graders]"]))
+    assert named.set_index("key").value["costs.roles.0.teams"] == "graders"

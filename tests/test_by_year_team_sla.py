@@ -39,7 +39,7 @@ def test_title_judges_the_referral_sla_at_its_team(understaffed):
     title = _title(by_year(understaffed))
     assert "n/a" not in title
     assert ("High-priority referrals at team investigation assessed within 14 d: 82% in 2024 (29 Jan–31 Dec) "
-            "to 66% in 2025; the 90% target is first missed in 2024 (29 Jan–31 Dec)") in title
+            "to 66% in 2025 (1 Jan–31 Dec 12:00); the 90% target is first missed in 2024 (29 Jan–31 Dec)") in title
     assert "14 (team investigation) the scenario holds constant" in title  # the staff the level holds for
 
 

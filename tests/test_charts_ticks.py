@@ -10,6 +10,7 @@ from capsim import bundled, simulate
 from capsim.charts.ai_share import ai_share
 from capsim.charts.by_year import by_year, year_rows
 from capsim.charts.parts import PercentTicks
+from capsim.periods import calendar_periods
 from capsim.scenario import load_scenario
 
 
@@ -83,3 +84,22 @@ def test_the_ai_share_title_gives_the_part_year_at_the_runs_end():
     title = " ".join(ai_share(result)._suptitle.get_text().split())
     assert title.endswith("12 a day in 2028, 86 in 2029; from 0.20% to 1.3% of all items from the streams reaching "
                           "staff (every team); in the part year 2030 (Jan–Mar), 240 a day, 3.5%"), title
+
+
+def test_the_ai_share_title_names_a_year_the_run_covers_only_in_part_as_its_axis_does():
+    """A 2y horizon from 29 Jan 2024 ends at noon on 31 Dec 2025: the title's only year compared
+    must not read as the whole of 2025 where the axis says what the run covers of it."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from capsim.charts.by_year import year_labels
+
+    s = load_scenario(bundled.path("police-unit"), ["clock.horizon=2y"])
+    periods = [p.label for p in calendar_periods(s)]
+    rows = [{"period": p, "metric": m, "mean": v, "ci_low": v * 0.9, "ci_high": v * 1.1}
+            for p in periods for m, v in (("ai_generated", 300.0), ("ai_generated_share", 0.2))]
+    result = SimpleNamespace(scenario=s, period_summary=pd.DataFrame(rows), replications=3, seed=1)
+    assert year_labels(result)["2025"] == "2025 (1 Jan–31 Dec 12:00)"
+    title = " ".join(ai_share(result)._suptitle.get_text().split())
+    assert "staff in 2025 (1 Jan–31 Dec 12:00):" in title, title

@@ -103,7 +103,8 @@ def test_a_part_year_already_below_target_is_the_year_it_is_first_missed():
     around the clock: 4% more work than hours): the target is missed in 2027 (Apr–Dec) already, so
     that is the year named, with its months, not the first whole year after it."""
     result = reports_run("from-april", "2027-04-01", "1005d", "1500/day")
-    assert year_labels(result) == {"2027": "2027 (Apr\u2013Dec)", "2028": "2028", "2029": "2029"}
+    assert year_labels(result) == {"2027": "2027 (Apr\u2013Dec)", "2028": "2028",
+                                   "2029": "2029 (1 Jan\u201330 Dec)"}  # 1005 days end as 31 Dec begins
     assert first_missed(result, "normal") == "2027"
     found = year_findings(result)
     sentences = " ".join(found)

@@ -287,7 +287,7 @@ def test_grant_table_gives_the_backlog_in_items_with_its_interval(sized):
     with out_console.capture() as captured:
         print_grant(sized, "EUR")
     text = " ".join(captured.get().split())
-    assert "items waiting on" in text and "average over the" in text and "backlog (mean)" not in text
+    assert "items waiting" in text and "over the year" in text and "backlog (mean)" not in text
     row = sized.table.iloc[0]
     assert f"{row.backlog_mean:,.0f} ({row.backlog_mean_ci_low:,.0f}–{row.backlog_mean_ci_high:,.0f})" in text
 
@@ -447,7 +447,8 @@ def test_calibrate_team_takes_utilisation_as_a_percentage():
 
 def test_shared_sla_columns_are_named_by_the_first_scenario_in_table_chart_and_console(sized):
     """The console named a column two scenarios share from the last of them, the chart from the
-    first: with the second's deadline changed to 96 h, all three now name the first's (72 h)."""
+    first: with the second's deadline changed to 96 h, the table's header names the first's (72 h),
+    a note under it the second's, and the chart each scenario's."""
     import dataclasses
 
     from capsim import charts
@@ -458,11 +459,13 @@ def test_shared_sla_columns_are_named_by_the_first_scenario_in_table_chart_and_c
     mixed = dataclasses.replace(sized, scenarios=[first, later])
     with out_console.capture() as captured:
         print_grant(mixed, "EUR")
-    text = " ".join(captured.get().split())
-    assert "within 72 h" in text and "within 96 h" not in text
+    table, notes = captured.get().split("\nFull cost: fixed", 1)
+    assert "within 72 h" in table and "within 96 h" not in table
+    assert ("reports within 72 h (analysts): not the same measure in every scenario (in flat, reports within 72 h "
+            "(analysts); in small, reports within 96 h (analysts))") in " ".join(notes.split())
     fig = charts.grant_per_year(mixed.table, mixed.scenarios, mixed.seed, mixed.replications)
-    title = fig.axes[0].get_title(loc="left")
-    assert "within 72 h" in title and "within 96 h" not in title
+    title = " ".join(fig.axes[0].get_title(loc="left").split())
+    assert "reports within 72 h (analysts) in flat / reports within 96 h (analysts) in small" in title
 
 
 def test_hires_are_counted_as_people(sized):
@@ -472,7 +475,7 @@ def test_hires_are_counted_as_people(sized):
     from capsim.report.grant import render_grant_report
 
     page = render_grant_report(sized, "<svg></svg>")
-    counted = re.findall(r"in post on average, ([0-9.]+) hires?\)", page)
+    counted = re.findall(r"in post on average[^;]*; ([0-9.]+) hires?(?: in all)?\)", page)
     assert counted and all("." not in n for n in counted)
     hires = sized.table.hires.astype(float)
     assert hires.map(float.is_integer).all()  # the plans hire whole people here

@@ -21,7 +21,7 @@ def test_findings_keep_99_95_as_99_95(share, text):
 
 
 @pytest.mark.parametrize("value, share, text", [
-    (-0.00001, True, "\u22120.001"),  # a tiny drop in points keeps its digits
+    (-0.00001, True, "\u2212<0.01"),  # a tiny drop in points is said to be one, to the shares' precision
     (-0.0, True, "0"),
     (0.0, False, "0"),
     (0.3, False, "+0.3"),

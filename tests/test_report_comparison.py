@@ -55,6 +55,8 @@ def test_the_reports_comparison_csv_is_the_table_capsim_compare_writes(written: 
     # The report's comparison.csv had no referrals_lost_real rows, though its chart's title quoted them.
     report, compared = (pd.read_csv(folder / "comparison.csv", keep_default_na=False) for folder in written)
     pd.testing.assert_frame_equal(report, compared)
+    by_year = [pd.read_csv(folder / "comparison_by_year.csv", keep_default_na=False) for folder in written]
+    pd.testing.assert_frame_equal(*by_year)  # and the years' table beside it, whose lines the report quotes
     lost = report[(report.scenario == "tooling-detector") & (report.metric == "referrals_lost_real")]
     assert len(lost) == 1 and lost.difference.iloc[0] > 0 and "expected count" in lost.note.iloc[0]
     cost = report[report.metric == "cost_total"]
@@ -79,7 +81,7 @@ def test_a_cost_says_it_counts_a_tool_at_0_only_where_one_has_no_price(pair) -> 
         pair[1])
     priced = simulate(load_scenario(scenario_file("base"), [*SHORT, "tooling.hash_matching.annual_cost=1000"]),
                       replications=2, seed=3)
-    assert "0 assumed" not in cost_line(priced) and cost_line(priced).endswith("per assessed item.")
+    assert "0 assumed" not in cost_line(priced) and "per assessed item. It prices " in cost_line(priced)
 
 
 def test_the_chart_says_synthetic_referrals_are_drawn_beside_the_expected_ones_avoided(pair) -> None:

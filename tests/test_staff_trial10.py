@@ -31,7 +31,7 @@ from capsim.charts.by_year import staff_words
 from capsim.experiment import simulate
 from capsim.report.what_it_takes import _temporary_words, what_it_takes, what_it_takes_findings
 from capsim.scenario import load_scenario
-from capsim.staff_notes import upstream_behind, upstream_teams, upstream_words
+from capsim.staff_notes import Behind, upstream_behind, upstream_teams, upstream_words
 from capsim.staffing import training_time, whole_days
 from tests.conftest import mmc
 from tests.test_cli import real
@@ -73,7 +73,7 @@ def test_staff_for_a_team_fed_by_one_behind_says_its_plan_holds_only_for_the_wor
     assert f"# {note}\n" in (out / "plan.yaml").read_text()
     assert json.loads((out / "manifest.json").read_text())["staffing"]["held_back"] == note
     title = (out / "charts" / "staffing_plan.txt").read_text()
-    assert "; only for the work team triage passes on now (it is behind its targets)" in title, title
+    assert "; only for the work team triage passes on now, as it is behind its targets" in title, title
 
 
 def test_no_such_words_for_a_team_fed_by_none_or_by_teams_that_keep_up():
@@ -83,9 +83,9 @@ def test_no_such_words_for_a_team_fed_by_none_or_by_teams_that_keep_up():
     def command(team: str) -> str:
         return f"capsim staff police-unit --team {team}"
 
-    keeping_up = upstream_behind(scenario, "investigation", lambda name: 0.95 if name.startswith("sla_") else math.nan)
-    behind = upstream_behind(scenario, "investigation", lambda name: 0.5 if name.startswith("sla_") else math.nan)
-    assert keeping_up == [] and behind == [("triage", ["normal-priority reports within 72 h: 50% against a target of 90%"])]
+    keeping_up = upstream_behind(scenario, "investigation", lambda name: 0.95 if name.startswith("sla_") else math.nan, {})
+    behind = upstream_behind(scenario, "investigation", lambda name: 0.5 if name.startswith("sla_") else math.nan, {})
+    assert keeping_up == [] and behind == [("triage", ["normal-priority reports within 72 h: 50% against a target of 90%"], {})]
     assert upstream_words("investigation", keeping_up, command, "capsim report police-unit --what-it-takes") == ""
 
 
@@ -163,7 +163,7 @@ def test_temporary_cover_always_says_when_it_ends():
 def test_a_chain_of_teams_behind_is_planned_in_order_every_one_named():
     """A → B → C, planning C with A and B behind: the advice used to say "plan team A first, then plan
     C again", leaving out B."""
-    late = [("a", ["x: 50% against a target of 90%"]), ("b", ["y: 60% against a target of 90%"])]
+    late = [Behind("a", ["x: 50% against a target of 90%"], {}), Behind("b", ["y: 60% against a target of 90%"], {})]
     words = upstream_words("c", late, lambda team: f"capsim staff s --team {team}", "capsim report s --what-it-takes")
     assert ("Plan team a first (capsim staff s --team a), then team b, each on the scenario with the plans before it "
             "merged in, then plan c again with those plans merged in;") in words, words

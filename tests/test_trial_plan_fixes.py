@@ -123,8 +123,8 @@ def test_the_grant_title_of_several_scenarios_names_both_fte():
     title = grant_title([{"scenario": "flat", "fte": 41.0, "fte_needed": 38.0},
                          {"scenario": "small", "fte": 46.0, "fte_needed": 46.0, "total_cost": 3.1e6,
                           "total_cost_ci_low": 3.0e6, "total_cost_ci_high": 3.2e6}])
-    assert title == ("In 2027/28, the full cost ranges from EUR 2.5 million (flat, 38 FTE needed, 41 in post) to "
-                     "EUR 3.1 million (small, 46 FTE needed and in post)")
+    assert title == ("In 2027/28, the full cost is EUR 2.5 million in the cheapest scenario, flat (38 FTE needed, 41 "
+                     "in post), and EUR 3.1 million in the dearest, small (46 FTE needed and in post)")
     alike = grant_title([{"scenario": "flat", "fte": 41.0, "fte_needed": 38.0},  # the same staff costed: one cost
                          {"scenario": "small", "fte": 41.0, "fte_needed": 41.0}])
     assert alike == ("In 2027/28, the full cost is about EUR 2.5 million in every scenario, with 38 to 41\u00a0FTE "

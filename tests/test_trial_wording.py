@@ -171,7 +171,7 @@ def test_the_uncertainty_report_names_the_year_s_end_and_the_run_s_end():
     scenario = load_scenario("scenarios/growth-central.yaml")
     whole = uncertainty_findings(*_tables(0.6, [0.9]), scenario)[0]
     assert whole.startswith("Items waiting at the end of the run (all teams, all arrivals): 2,116 on average"), whole
-    by_year = _tables(0.6, [0.9])[0].iloc[[0]].assign(period="2028", days=365.0, driver="", driver_share=math.nan,
+    by_year = _tables(0.6, [0.9])[0].iloc[[0]].assign(period="2028", days=366.0, driver="", driver_share=math.nan,
                                                       not_ranked="too few parameter sets to rank the inputs")
     assert year_findings(by_year, scenario)[0].startswith("Items waiting at the end of the year, 2028: 2,116 on average")
 

@@ -196,3 +196,11 @@ def test_a_part_year_of_one_day_is_one_day():
 
     assert (period_text("2030", 1), period_text("2027", 275), period_text("2028", 366)) == (
         "2030 (1 day)", "2027 (275 days)", "2028")
+
+
+def test_a_year_is_named_bare_only_when_the_run_covers_all_of_it():
+    # A leap year less a day, and a year ending at noon on 31 Dec (a 2y horizon), are part years.
+    from capsim.report.uncertainty import period_text
+
+    assert (period_text("2024", 365), period_text("2025", 364.5), period_text("2025", 365)) == (
+        "2024 (365 days)", "2025 (364.5 days)", "2025")

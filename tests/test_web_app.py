@@ -408,3 +408,15 @@ def test_kept_runs_are_bounded_and_keyed_by_the_scenario(monkeypatch, workspace)
     assert list(running._runs) == [s.digest() for s in scenarios[1:]]
     running.cached_run(scenarios[0])
     assert len(made) == 4
+
+
+def test_a_comparison_gives_each_teams_own_queue_first():
+    # Trial 11: a change that floods one team must not read as "no difference" for it.
+    at = short_base()
+    at.button(key="keep_variant").click().run()
+    at.number_input(key="base|workforce.victim_id.headcount").set_value(1).run()
+    at.button(key="keep_variant").click().run()
+    at.button(key="compare").click().run()
+    assert not at.exception and not at.error
+    listed = next(m.value for m in at.markdown if m.value.startswith("- "))
+    assert listed.startswith("- team victim_id: mean wait "), listed

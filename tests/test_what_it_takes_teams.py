@@ -51,7 +51,7 @@ def test_a_referral_only_target_missed_gets_its_teams_plan(short_investigation):
     assert [p.team for p in answer.plans] == ["investigation"]
     assert _mean(answer.result.summary_by_period(), "sla_high_investigation") >= 0.9
     lines = what_it_takes_findings(short_investigation, answer)
-    assert lines[0].startswith("To meet every target of team investigation in 2024 (29 Jan–31 Dec), the staffing "
+    assert lines[0].startswith("To meet every target of team investigation in 2024 (29 Jan–31 Dec 06:00), the staffing "
                                "plan has "), lines[0]
     assert "of high-priority referrals at team investigation assessed within 14 d" in lines[-1], lines[-1]
 

@@ -23,9 +23,17 @@ def test_a_share_just_short_of_all_keeps_its_decimals():
     assert words.percent(0.0004) == "0.04%"  # some, however few, never reads 0%
 
 
-def test_shares_closer_to_0_or_1_than_four_decimals_say_so():
-    assert words.percent(1e-9) == "under 0.0001%"
-    assert words.percent(0.99999999) == "over 99.9999%"
+def test_shares_closer_to_0_or_1_than_two_decimals_say_so():
+    """A share is an estimate with an interval: never more than two decimals (99.9999% is false
+    precision), and one that rounds to 0% or 100% without being so says how close it is."""
+    assert words.percent(1e-9) == "under 0.01%"
+    assert words.percent(0.00004) == "under 0.01%"
+    assert words.percent(0.99999999) == "over 99.99%"
+    assert words.percent(0.999999, 1) == "over 99.99%"
+    assert words.percent(0.99994) == "99.99%"
+    assert words.fmt("sla_normal", 0.99996) == "over 99.99%"
+    # an interval's bound below 100% never reads 100%, nor with more decimals than its estimate
+    assert words.interval("sla_normal", 0.9998, 0.999999) == "95% CI 99.98% to over 99.99%"
 
 
 @pytest.mark.parametrize("value", [-1e-9, -0.00001, -0.0004])

@@ -58,11 +58,11 @@ def ai_share(result: SimulationResult) -> Figure:
     of_all = f"of all {items_words(s)} from the streams reaching staff (every team)"
     if len(whole) > 1:
         first, last = whole[0], whole[-1]
-        title = (f"AI-generated items reaching staff: {per_day(count.loc[first, 'mean'])} a day in {first}, "
-                 f"{per_day(count.loc[last, 'mean'])} in {last}; from {share_text(share.loc[first, 'mean'])} to "
+        title = (f"AI-generated items reaching staff: {per_day(count.loc[first, 'mean'])} a day in {labels[first]}, "
+                 f"{per_day(count.loc[last, 'mean'])} in {labels[last]}; from {share_text(share.loc[first, 'mean'])} to "
                  f"{share_text(share.loc[last, 'mean'])} {of_all}")
     elif whole:
-        title = (f"AI-generated items reaching staff in {whole[0]}: {per_day(count.loc[whole[0], 'mean'])} a "
+        title = (f"AI-generated items reaching staff in {labels[whole[0]]}: {per_day(count.loc[whole[0], 'mean'])} a "
                  f"day, {share_text(share.loc[whole[0], 'mean'])} {of_all}")
     else:
         title = f"AI-generated items reaching staff, and their share {of_all}, by calendar year"

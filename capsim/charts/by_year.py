@@ -56,47 +56,67 @@ of nine months already far below target must not be skipped for the whole years 
 
 
 def year_labels(result: SimulationResult, shortest_days: float = SHORTEST_PERIOD_DAYS) -> dict[str, str]:
-    """Period label → its label on an axis or in a table: the year, a part year with the months
-    it covers ("2030 (Jan–Mar)"), or its first and last days where it starts or ends within a
-    month ("2024 (29 Jan–31 Dec)": never read as a whole year); periods shorter than ``shortest_days`` are left out, unless
-    every period is (a run of a few weeks keeps its periods)."""
+    """Period label → its label on an axis or in a table: the year where the run covers all of it,
+    else what it covers (:func:`covered_text`): a part year with the months it covers ("2030 (Jan–Mar)"),
+    or its first and last days where it starts or ends within a month ("2024 (29 Jan–31 Dec)"),
+    and the time where it starts or ends within a day ("2025 (1 Jan–31 Dec 12:00)": a ``2y``
+    horizon ends at noon on 31 Dec). No part, however short, is left unsaid: a label never claims
+    more than the run covers (a year of 360 days or more still compares as a whole year in
+    titles, :func:`is_whole_year`, under its label). Periods shorter than ``shortest_days`` are
+    left out, unless every period is (a run of a few weeks keeps its periods)."""
     labels = {}
-    start = result.scenario.clock.start
     periods = calendar_periods(result.scenario)
     if all((p.end - p.start) / SECONDS_PER_DAY < shortest_days for p in periods):
         shortest_days = 0
     for p in periods:
-        days = (p.end - p.start) / SECONDS_PER_DAY
-        if days < shortest_days:
+        if (p.end - p.start) / SECONDS_PER_DAY < shortest_days:
             continue
-        if is_whole_year(days):
-            labels[p.label] = p.label
-            continue
-        first = start + dt.timedelta(seconds=p.start)
-        last = start + dt.timedelta(seconds=p.end - 1)
-        whole_months = first.day == 1 and (last + dt.timedelta(days=1)).day == 1
-        if whole_months:
-            covers = f"{first:%b}" if first.month == last.month else f"{first:%b}\u2013{last:%b}"
-        elif first.month == last.month:
-            covers = f"{first.day}\u2013{last.day} {last:%b}"
-        else:
-            covers = f"{first.day} {first:%b}\u2013{last.day} {last:%b}"
-        labels[p.label] = f"{p.label} ({covers})"
+        first, end = moment(result.scenario, p.start), moment(result.scenario, p.end)
+        whole = (first, end) == (dt.datetime(first.year, 1, 1), dt.datetime(first.year + 1, 1, 1))
+        labels[p.label] = p.label if whole else f"{p.label} ({covered_text(first, end)})"
     return labels
 
 
+def moment(scenario: Scenario, seconds: float) -> dt.datetime:
+    """The date and time ``seconds`` after the start of the scenario's clock (midnight on its start date)."""
+    return dt.datetime.combine(scenario.clock.start, dt.time()) + dt.timedelta(seconds=seconds)
+
+
+def covered_text(first: dt.datetime, end: dt.datetime, years: bool = False) -> str:
+    """The time from ``first`` up to ``end`` (not included) as a label gives it, to the minute and
+    never more than it is: whole months by their names ("Jan–Mar"); else its first and last days
+    ("29 Jan–31 Dec", "20–31 Dec"), a start or an end within a day at its time ("1 Jan–31 Dec
+    12:00": up to noon on 31 Dec; "29 Jan 06:00–31 Dec"); with ``years``, each with its year
+    ("Apr 2027–Mar 2030", "29 Jan 2024–31 Dec 2025 12:00")."""
+    def midnight(when: dt.datetime) -> bool:
+        return when.time() == dt.time()
+
+    def year(when: dt.datetime) -> str:
+        return f" {when.year}" if years else ""
+
+    last = end - dt.timedelta(days=1) if midnight(end) else end  # the last day, or the end within it
+    if midnight(first) and midnight(end) and first.day == 1 and end.day == 1:
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first:%b}{year(first)}"
+        return f"{first:%b}{year(first)}\u2013{last:%b}{year(last)}"
+
+    def day(when: dt.datetime) -> str:
+        return f"{when.day} {when:%b}{year(when)}" + ("" if midnight(when) else f" {when:%H:%M}")
+
+    if not years and midnight(first) and midnight(end) and first.month == last.month:
+        return f"{first.day}\u2013{day(last)}"
+    return f"{day(first)}\u2013{day(last)}"
+
+
 def measured_span(scenario: Scenario) -> str:
-    """The measured window (after the warm-up) in words, for a whole-run figure quoted beside
-    calendar years' figures: "over Apr 2027–Mar 2030" (whole months), "over 4 Mar 2027–
-    30 Mar 2030" (else); "" for a run within one calendar period, whose figures are that period's."""
+    """The measured window (after the warm-up) in words (:func:`covered_text`), for a whole-run
+    figure quoted beside calendar years' figures: "over Apr 2027–Mar 2030" (whole months), "over
+    4 Mar 2027–30 Mar 2030", "over 29 Jan 2024–31 Dec 2025 12:00" (else); "" for a run within one
+    calendar period, whose figures are that period's."""
     if len(calendar_periods(scenario)) < 2:
         return ""
     clock = scenario.clock
-    first = clock.start + dt.timedelta(seconds=clock.warmup)
-    last = clock.start + dt.timedelta(seconds=clock.horizon - 1)
-    if first.day == 1 and (last + dt.timedelta(days=1)).day == 1:
-        return f"over {first:%b %Y}–{last:%b %Y}"
-    return f"over {first:%-d %b %Y}–{last:%-d %b %Y}"
+    return f"over {covered_text(moment(scenario, clock.warmup), moment(scenario, clock.horizon), years=True)}"
 
 
 def whole_years(result: SimulationResult) -> list[str]:
@@ -260,8 +280,9 @@ def by_year(result: SimulationResult) -> Figure:
             ax.set_xticks(x, [labels[p] for p in periods])
             ax.set_xlim(-0.5, len(periods) - 0.5)
             ax.grid(axis="x", visible=False)
-            handles, texts = ax.get_legend_handles_labels()
-            legend_above(ax, handles, texts, ncols=min(len(texts), 3))
+            handles, texts = ax.get_legend_handles_labels()  # each measure, then the target line(s)
+            # targets that differ: two columns, each measure beside its own target (a legend fills down first)
+            legend_above(ax, handles, texts, ncols=min(len(texts), 3 if len(texts) == len(slas) + 1 else 2))
         ax = axes[-1]
         _points(ax, x, backlog, OKABE_ITO["blue"], "items waiting")
         ax.set_ylabel("Items waiting\n(average over the year)")
@@ -279,17 +300,22 @@ def by_year(result: SimulationResult) -> Figure:
 
 
 def _target_lines(ax, targets: list[float]) -> None:
-    """One dashed line per distinct target (shares, 0–1) of the measures drawn in :data:`PALETTE`'s
-    order: in vermillion where every measure has the same one ("target 90%", "…, both" or "…, all
-    3" when several share it), else in the colour of the measures it is the target of, so that a
-    legend never lists the same target twice and no line hides another."""
-    distinct = list(dict.fromkeys(targets))
-    for target in distinct:
-        whose = [i for i, t in enumerate(targets) if t == target]
-        shared = "" if len(whose) == 1 else (", both" if len(whose) == 2 else f", all {len(whose)}")
-        colour = OKABE_ITO["vermillion"] if len(distinct) == 1 else PALETTE[whose[0] % len(PALETTE)]
-        ax.axhline(target, color=colour, linestyle="--", linewidth=1.8,
-                   label=f"target {percent(target)}{shared if len(distinct) == 1 else ''}")
+    """The targets (shares, 0–1) of the measures drawn in :data:`PALETTE`'s order, as dashed lines.
+    Where every measure has the same target, one line in vermillion ("target 90%", "…, both" or
+    "…, all 3" when several share it); else each measure's own line and legend entry, in its
+    measure's colour (a line drawn once for two measures would take one measure's colour and so
+    be read as that one's alone), the lines of measures whose targets are equal dashed in turn so
+    that each shows between the other's dashes and no line hides another."""
+    if len(set(targets)) == 1:
+        shared = "" if len(targets) == 1 else (", both" if len(targets) == 2 else f", all {len(targets)}")
+        ax.axhline(targets[0], color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.8,
+                   label=f"target {percent(targets[0])}{shared}")
+        return
+    dash = 4.0  # the length of each dash and of each measure's share of a gap, in line widths
+    for i, target in enumerate(targets):
+        alike = [j for j, t in enumerate(targets) if t == target]
+        ax.axhline(target, color=PALETTE[i % len(PALETTE)], linewidth=1.8, label=f"target {percent(target)}",
+                   linestyle=(alike.index(i) * dash, (dash, dash * max(len(alike) - 1, 1))))
 
 
 def _points(ax, x: np.ndarray, rows: pd.DataFrame, colour: str, label: str) -> None:

@@ -1,4 +1,15 @@
-"""Scenario comparison: each metric per scenario with its CI, and paired differences against the first."""
+"""Scenario comparison: each metric per scenario with its CI, and paired differences against the first.
+
+The chart (:func:`comparison`) draws each metric's level (left; a share's axis stops at 0% and
+100%) and its paired difference (right, in points for a share); its title states the finding, a
+tool's side effect beside its saving. :func:`year_difference_lines` says, for the terminal and the
+report, each service level and mean wait whose difference turns between calendar years.
+
+Why it is one module: the chart's title, its panels and the year lines all read the one table of
+paired differences (:func:`paired_differences`, :func:`capsim.compare.compare_by_year`) and word
+a difference the same way (points for shares, one unit of time a line); split, the wording of a
+difference in the chart and in the sentences beside it would drift apart.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from capsim.charts.by_year import measured_span
+from capsim.charts.by_year import measured_span, year_labels
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, scenario_colours
 from capsim.charts.style import MUTED, apply_style, new_figure, styled
@@ -21,8 +32,9 @@ from capsim.metric_names import metric_range
 from capsim.scenario import Scenario, step_into
 from capsim.side_effects import DETECTOR_METRICS, SIDE_EFFECT_DESCRIPTIONS, missed_still_assessed
 from capsim.sources import figure_origin, short_org
-from capsim.words import (count_words, difference_text, is_share, metric_label, percent, plain_number, value_text,
-                          wait_words)
+from capsim.units import UNIT_HOURS, duration_unit
+from capsim.words import (count_words, difference_text, is_share, metric_label, metric_words, percent, plain_number,
+                          signed, value_text, wait_words)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -91,6 +103,46 @@ def paired_differences(results: Sequence[SimulationResult], metrics: Sequence[st
     table = table.assign(_s=table.scenario.map({n: i for i, n in enumerate(labels)}), _o=table.metric.map(order))
     return table.sort_values(["_s", "_o"], kind="mergesort").drop(columns=["_s", "_o"]).reset_index(drop=True)[
         ["scenario", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "note"]]
+
+
+def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataFrame | None = None
+                          ) -> dict[str, list[str]]:
+    """Per run after the first: one line per service level and mean wait whose paired difference
+    changes sign or significance between calendar years (:func:`capsim.compare.turning_metrics` of
+    ``by_year``, default :func:`capsim.compare.compare_by_year` of ``results``), each year by its
+    label in the run's tables (:func:`~capsim.charts.by_year.year_labels`) with its difference and
+    paired 95% CI: "Share of reports assessed within 72 h (analysts), by calendar year: 2027 (Apr–Dec)
+    +0.1 points (95% CI −0.2 to +0.4 points: no clear difference); 2028 +3.2 points (95% CI +1.1 to
+    +5.3 points)". Shares in percentage points; waits in one unit for the line (:func:`duration_unit`).
+    No line where the years agree with each other (and so with the whole run)."""
+    from capsim.compare import clear_sign, compare_by_year, turning_metrics
+
+    results = list(results)
+    by_year = compare_by_year(results) if by_year is None else by_year
+    first = results[0].scenario
+    labels = year_labels(results[0], shortest_days=0)
+    out: dict[str, list[str]] = {}
+    for name, metrics in turning_metrics(by_year, [r.scenario for r in results]).items():
+        out[name] = []
+        for metric in metrics:
+            rows = by_year[(by_year.scenario == name) & (by_year.metric == metric)]
+            values = rows[["difference", "difference_ci_low", "difference_ci_high"]].to_numpy(dtype=float)
+            share = is_share(metric)
+            unit = "points" if share else duration_unit(*values.ravel())
+            scale = 1.0 if share else UNIT_HOURS[unit]  # signed writes a share's difference in points itself
+            parts = []
+            for period, (d, low, high) in zip(rows.period, values):
+                said = [signed(x / scale, share, d / scale) for x in (d, low, high)]
+                if not math.isfinite(low):
+                    spread = "one replication: no interval"
+                elif low == high:
+                    spread = "no difference in any replication" if d == 0 else "the same in every replication"
+                else:
+                    spread = f"95% CI {said[1]} to {said[2]} {unit}" + (
+                        ": no clear difference" if clear_sign(d, low, high) == 0 else "")
+                parts.append(f"{labels.get(period, period)} {said[0]} {unit} ({spread})")
+            out[name].append(f"{metric_words(metric, first)}, by calendar year: " + "; ".join(parts))
+    return out
 
 
 def scenario_labels(results: Sequence[SimulationResult]) -> list[str]:
@@ -262,17 +314,19 @@ def _fit_titles(fig: Figure, titles: list) -> None:
 
 
 def _interval(ax, y: float, mean: float, low: float, high: float, colour: str) -> None:
+    """A mean (diamond) and its interval (bar) at height ``y``, unclipped: a marker at the edge of an
+    axis that stops at the end of the metric's range (:func:`_within_range`) stays whole."""
     if math.isfinite(low) and math.isfinite(high):
-        ax.plot([low, high], [y, y], color=colour, linewidth=3, solid_capstyle="butt")
-    ax.scatter([mean], [y], s=50, color=colour, zorder=3, marker="D")
+        ax.plot([low, high], [y, y], color=colour, linewidth=3, solid_capstyle="butt", clip_on=False)
+    ax.scatter([mean], [y], s=50, color=colour, zorder=3, marker="D", clip_on=False)
 
 
 def _within_range(limits: tuple[float, float], allowed: tuple[float, float]) -> tuple[float, float]:
-    """Axis limits kept within the values a metric can take (no "100.2%" or "−0.8 items" tick),
-    with 1% of the span to spare so a marker at the edge stays whole."""
+    """Axis limits kept within the values a metric can take: a share's axis stops at 0% and 100%,
+    a count's at 0, so that no tick reads "100.02%" or "−0.8 items" (the marks are drawn unclipped,
+    :func:`_interval`)."""
     low, high = limits
-    spare = 0.01 * (high - low)
-    return max(low, allowed[0] - spare), min(high, allowed[1] + spare)
+    return max(low, allowed[0]), min(high, allowed[1])
 
 
 NO_DIFFERENCE_SPAN = 1.0

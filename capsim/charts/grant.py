@@ -16,7 +16,8 @@ from capsim.charts.footer import footer_text
 from capsim.charts.parts import cost_bars, cost_panels, cost_peak, money_scale, scenario_colours, side_by_side
 from capsim.charts.style import MIN_FONT_PT, MUTED, apply_style, footer_height, legend_above, styled, title_height
 from capsim.scenario import Scenario
-from capsim.words import NBSP, grant_sla_names, money, plain_number
+from capsim.grant import no_spread, sla_columns
+from capsim.words import NBSP, grant_sla_names, money, plain_number, sla_words
 
 SUBTITLE_CHARS = 100
 """Characters per line of the cost panel's subtitle (12 pt across the chart's 10 in): a long
@@ -103,10 +104,10 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
             title = (f"In {years[-1]}, the full cost is about {money(currency, last.total_cost[dear])} in every "
                      f"scenario, with {_span(last.fte_needed)}{NBSP}FTE needed and {_span(last.fte)} in post")
         else:
-            title = (f"In {years[-1]}, the full cost ranges from {money(currency, last.total_cost[cheap])} ({cheap}, "
-                     f"{_fte_words(last.fte_needed[cheap], last.fte[cheap])}) to "
-                     f"{money(currency, last.total_cost[dear])} ({dear}, "
-                     f"{_fte_words(last.fte_needed[dear], last.fte[dear])})")
+            title = (f"In {years[-1]}, the full cost is {money(currency, last.total_cost[cheap])} in the cheapest "
+                     f"scenario, {cheap} ({_fte_words(last.fte_needed[cheap], last.fte[cheap])}), and "
+                     f"{money(currency, last.total_cost[dear])} in the dearest, {dear} "
+                     f"({_fte_words(last.fte_needed[dear], last.fte[dear])})")
     peak = cost_peak(table)
     scale, unit = money_scale(peak)
     n = len(names)
@@ -138,22 +139,30 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
         ax.grid(axis="x", visible=False)
         ax.tick_params(labelbottom=False)
         named = grant_sla_names(scenarios)
-        lines = [f"Full cost at each year's prices: mean, 95% CI ({replications} replications)",
+        fixed = all(no_spread(lo, hi, replications) for lo, hi in zip(table.total_cost_ci_low, table.total_cost_ci_high))
+        lines = ["Full cost at each year's prices: " + ("fixed by the plan, the same in every replication" if fixed
+                                                         else f"mean, 95% CI ({replications} replications)"),
                  "Above each bar, top down, the share in time (95% CI, %):"]
-        for sla in slas:  # each SLA's name kept whole, as many to a line as fit
-            name = named.get(sla, sla.removeprefix("sla_"))
-            if len(lines[-1]) + 2 + len(name) <= SUBTITLE_CHARS:
-                lines[-1] += (" " if lines[-1].endswith(":") else "; ") + name
-            else:
-                lines[-1] += ";"
-                lines.append(name)
+        for sla in slas:  # each SLA's name kept whole, as many to a line as fit; named as each scenario counts it
+            words = {s.name: sla_words(s, *sla_columns(s)[sla]) for s in scenarios if sla in sla_columns(s)}
+            parts = [f"{w} in {n}" for n, w in words.items()]
+            pieces = ([named.get(sla, sla.removeprefix("sla_"))] if len(set(words.values())) < 2 else
+                      [part + " /" for part in parts[:-1]] + parts[-1:])
+            for piece in pieces:  # a name that differs between scenarios: each scenario's part whole
+                open_end = lines[-1].endswith((":", "/"))
+                if len(lines[-1]) + 2 + len(piece) <= SUBTITLE_CHARS:
+                    lines[-1] += (" " if open_end else "; ") + piece
+                else:
+                    lines[-1] += "" if open_end else ";"
+                    lines.append(piece)
         ax.set_title("\n".join(lines), loc="left", fontsize=12, color=MUTED)
         fte_ax.set_xticks(np.arange(len(years)), years)
         fte_ax.set_xlim(-0.6, len(years) - 0.4)
         fte_ax.grid(axis="x", visible=False)
         fte_ax.set_ylim(0, float(np.nanmax(table[["fte", "fte_needed"]].to_numpy(dtype=float))) * 1.15 or 1)
         fte_ax.set_ylabel("FTE")
-        fte_ax.set_title("FTE: needed for the SLAs (diamonds) and in post, mean over the year (bars); all teams",
+        fte_ax.set_title("Analyst FTE (not management or QA): needed for the SLAs (diamonds), in post over the year "
+                         "(bars)",
                          loc="left", fontsize=12, color=MUTED)
         handles, texts = ax.get_legend_handles_labels()
         legend_above(ax, handles, texts, ncols=min(n, 3))

@@ -155,7 +155,8 @@ def opened_cover(table: pd.DataFrame) -> np.ndarray:
 
 
 def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, replications: int,
-                  team: str | None = None, most_tried: int | None = None, held_back: Sequence[str] = ()) -> Figure:
+                  team: str | None = None, most_tried: int | None = None,
+                  held_back: Sequence[tuple[str, str]] = ()) -> Figure:
     """A staffing plan: headcount planned per period as steps, the need per period as rings,
     with hire-by dates (top), and SLA attainment per period of the plan replayed, with its 95% CI
     against the target (bottom). Where hires are late, the seats actually in post until they start
@@ -178,8 +179,9 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     where None); any other period not met is marked ✖ on its step, at the headcount planned.
     ``team`` is the team planned (default: the scenario's first team, as
     :func:`~capsim.staffing.solve_staffing`); ``held_back``: the teams referring work to it that are
-    behind (:func:`capsim.staff_notes.upstream_behind`), which the title says the plan counts only the
-    work they pass on now of.
+    behind (:func:`capsim.staff_notes.upstream_behind`), each with the years it is behind in ("in 2025";
+    "" over the whole run: :attr:`capsim.staff_notes.Behind.when`), which the title says the plan counts
+    only the work they pass on now of.
     """
     if plan_table.empty:
         raise ValueError("the staffing plan has no periods")
@@ -211,10 +213,14 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     title = _title(table, needed, met, hires, team, in_post, _sla_words(slas, scenario), run_start, period,
                    int(np.clip(np.diff(temporary, prepend=0), 0, None).sum()))
     if held_back:  # staffed to catch up, they refer more: the plan is for what they pass on now
-        teams = and_list([f"team {t}" for t in held_back])
+        teams = and_list([f"team {t}" for t, _ in held_back])
         one = len(held_back) == 1
-        title += (f"; only for the work {teams} {'passes' if one else 'pass'} on now ({'it is' if one else 'they are'} "
-                  f"behind {'its' if one else 'their'} targets)")
+        when = ""  # behind over the whole run; else the years, team by team where there are several
+        if any(w for _, w in held_back):
+            when = f" {held_back[0][1]}" if one else ": " + ", ".join(f"{t} {w or 'over the whole run'}"
+                                                                     for t, w in held_back)
+        title += (f"; only for the work {teams} {'passes' if one else 'pass'} on now, as {'it is' if one else 'they are'} "
+                  f"behind {'its' if one else 'their'} targets{when}")  # no brackets: a part year's label has its own
 
     vermillion, blue = OKABE_ITO["vermillion"], OKABE_ITO["blue"]
     with styled():

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import textwrap
 from collections.abc import Iterator
 from typing import Any
@@ -118,7 +119,7 @@ def apply_style(fig: Figure, title: str, footer: str) -> Figure:
     :data:`MIN_PANELS_IN` for its panels between them (a long footer: sources and the growth
     assumed) is made taller.
     """
-    fig.suptitle("\n".join(textwrap.wrap(title, TITLE_CHARS)) or " ", x=0.012, ha="left", fontweight="bold",
+    fig.suptitle("\n".join(title_lines(title)) or " ", x=0.012, ha="left", fontweight="bold",
                  fontsize=STYLE["figure.titlesize"], color=TEXT).set_gid("chart-title")
     lines = footer_lines(footer)
     footer_in = footer_height(footer)
@@ -133,10 +134,27 @@ def apply_style(fig: Figure, title: str, footer: str) -> Figure:
     return fig
 
 
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_DATE_SPACE = re.compile(rf"(?:(?<=\b\d)|(?<=\b\d\d)) (?={_MONTH}\b)|(?<=\b{_MONTH}) (?=\d\d:\d\d\b|\d{{4}}\b)")
+"""A space inside a date: between a day and its month ("31 Dec") and between a month and its year or
+time ("Dec 2025", "Dec 12:00")."""
+
+_GLUE = "\ue000"
+"""What holds a date together while a title is wrapped (:func:`title_lines`): a character of Unicode's
+private use area, in no title, never left in one."""
+
+
+def title_lines(title: str) -> list[str]:
+    """``title`` wrapped to :data:`TITLE_CHARS` as :func:`apply_style` draws it, never within a date
+    ("2025 (1 Jan–31 Dec 12:00)" may move to the next line whole, never as "(1" / "Jan–31 Dec")."""
+    glued = _DATE_SPACE.sub(_GLUE, title)
+    return [line.replace(_GLUE, " ") for line in textwrap.wrap(glued, TITLE_CHARS)]
+
+
 def title_height(title: str) -> float:
     """Inches the title takes at the top of a chart once :func:`apply_style` wraps it: size a
     figure with it, so that a long title does not squeeze the axes."""
-    return len(textwrap.wrap(title, TITLE_CHARS)) * 0.3
+    return len(title_lines(title)) * 0.3
 
 
 def footer_lines(footer: str) -> list[str]:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
+from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, Locator
+from matplotlib.textpath import text_to_path
 
 from capsim.charts.by_year import measure_words, measured_span, sla_measures
 from capsim.charts.footer import footer_text
@@ -39,6 +40,40 @@ def all_items_words(scenario: Scenario) -> str:
     """The base of the pooled times to assessment, in this chart's title and the findings: "all
     items", or "all items (every stream together)" where several streams are pooled."""
     return "all items (every stream together)" if len(scenario.demand) > 1 else "all items"
+
+
+DEADLINE_GAP_PT = 4.0
+"""Points of clear space kept between a deadline's label on the time axis and an ordinary tick's."""
+
+
+class ClearOfDeadlines(Locator):
+    """The time axis's ordinary ticks (those of ``ordinary``, its own locator) but any whose label
+    would come within :data:`DEADLINE_GAP_PT` of a deadline's label (``deadlines``: position on the
+    axis → label, drawn as minor ticks): where a deadline sits near 0 on an axis of days, "0" and
+    "72 h" would print as one "0 72 h", and an ordinary tick at the deadline itself ("3.0" at 72 h)
+    would hide its label (matplotlib drops a minor tick where a major one is). Labels are measured
+    in their own font, at the axis's size when drawn (a log axis too)."""
+
+    def __init__(self, ordinary: Locator, deadlines: dict[float, str]) -> None:
+        self.ordinary = ordinary
+        self.deadlines = deadlines
+
+    def __call__(self) -> list[float]:
+        axis = self.axis
+        ticks = list(self.ordinary())
+        labels = axis.get_major_formatter().format_ticks(ticks)
+        font = axis.get_major_ticks(1)[0].label1.get_fontproperties()
+        points = 72 / axis.get_figure(root=True).dpi  # points in a pixel
+
+        def width(label: str) -> float:  # in points
+            return text_to_path.get_text_width_height_descent(label, font, ismath=False)[0]
+
+        def at(x: float) -> float:  # in points from the figure's left edge
+            return float(axis.axes.transData.transform((x, 0))[0]) * points
+
+        return [tick for tick, label in zip(ticks, labels)
+                if all(abs(at(tick) - at(d)) >= (width(label) + width(text)) / 2 + DEADLINE_GAP_PT
+                       for d, text in self.deadlines.items())]
 
 
 FAR_LONGER = 2.0
@@ -97,10 +132,11 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
     known = [(s, metric, team) for s, metric, team in measures if np.isfinite(nanmean(per_replication[metric]))]
     # the first level measured, and any other short of its target: a title quoting one level met must not hide a miss
     quoted = known[:1] + [m for m in known[1:] if nanmean(per_replication[m[1]]) < m[0].target]
-    for i, (s, metric, team) in enumerate(quoted):
+    # each level quoted says it counts its own items, not the pooled ones, wherever those are another base
+    alone = " alone" if len(scenario.priorities) > 1 or len(scenario.demand) > 1 else ""
+    for s, metric, team in quoted:
         got = nanmean(per_replication[metric])
         verdict = "meeting" if got >= s.target else "short of"
-        alone = " alone" if i == 0 and (len(scenario.priorities) > 1 or len(scenario.demand) > 1) else ""  # another base
         title += (f"; of {measure_words(scenario, s, team)}{alone}, {percent(got, 1 if 0.99 < got < 1 else 0)} meet "
                   f"the {duration_text(s.within)} deadline, {verdict} the {percent(s.target)} target")
     if not np.isfinite(p50):
@@ -126,9 +162,11 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
         for i, (s, d) in enumerate(zip(slas, deadlines)):
             ax.axvline(d, color=colours[i % len(colours)], linestyle="--", linewidth=1.8,
                        label=f"{s.priority} deadline {duration_text(s.within)}")
-        if slas:  # each deadline labelled on the axis where its line meets it (no major tick falls there on a log axis)
+        if slas:  # each deadline labelled on the axis where its line meets it, no ordinary tick's label on it
             ax.xaxis.set_minor_locator(FixedLocator(deadlines))
             ax.xaxis.set_minor_formatter(FixedFormatter([duration_text(s.within) for s in slas]))
+            ax.xaxis.set_major_locator(ClearOfDeadlines(ax.xaxis.get_major_locator(),
+                                                        {d: duration_text(s.within) for s, d in zip(slas, deadlines)}))
         ax.set_xlabel(f"{AXIS_UNITS[unit]} from arrival" + (" (log scale)" if log else ""))
         own = ",\nthe streams' own items (referrals: by team, right)" if any(team for _, _, team in measures) else ""
         ax.set_title(f"Each dot: one replication ({reps} in all); all priorities pooled{own}", loc="left",

@@ -166,7 +166,23 @@ def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.D
         leaf(path, value, raw, model, attr)
 
     walk([], dump, scenario.source, scenario, None, None)
+    for row in rows:  # a setting left empty, said as what the model does with it
+        if row[1] == "none" and (means := _unset_means(scenario, row[0])):
+            row[1] = means
     return pd.DataFrame(rows, columns=["key", "value", "unit", "source", "figure"])
+
+
+def _unset_means(scenario: Scenario, key: str) -> str:
+    """What an empty or unset ``key`` means to the model, where "none" would mislead: a role's
+    ``teams`` (every team: :func:`capsim.costs.role_teams`) and the price year (the run's first year:
+    :func:`capsim.costs.price_year`); "" for any other key."""
+    from capsim.costs import price_year
+
+    if re.fullmatch(r"costs\.roles\.[^.]+\.teams", key):
+        return "all teams"
+    if key == "costs.price_year":
+        return f"{price_year(scenario)} (not set: the year the run starts)"
+    return ""
 
 
 def _money_unit(path: Sequence[str]) -> str:

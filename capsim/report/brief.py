@@ -5,7 +5,12 @@ annex) and, beside it, ``brief.html`` printed as ``brief.pdf`` by headless Chrom
 (:mod:`capsim.pdf`). The brief holds:
 
 - the quotable sentences of :func:`capsim.report.findings.quotable_findings`, each with
-  its 95% interval and the year a target is first missed;
+  its 95% interval and the year a target is first missed, under each scenario's name where
+  there are several (:func:`findings_html`);
+- where the first scenario misses a target, the plan that would meet it and its cost
+  (:func:`plan_cost_words`; a scenario's own cost is quoted only where its staff meet every
+  target); with several scenarios, under a heading naming the scenario planned and why that one
+  (:data:`FIRST_PLANNED`);
 - the key charts (:data:`BRIEF_CHARTS`, those the run has), each with its text description
   as alt text and a one-line footer (scenario, seed, replications, :data:`BRIEF_SOURCES`);
 - the readable citations of the publications used (:func:`capsim.sources.short_citations`);
@@ -32,13 +37,15 @@ from capsim.charts.by_year import by_year
 from capsim.charts.describe import describe
 from capsim.charts.files import svg_text
 from capsim.charts.footer import one_line_footers
+from capsim.costs import unpriced_tools
 from capsim.pdf import page_sizes, print_to_pdf
 from capsim.report.caveats import limitations
-from capsim.report.findings import quotable_findings
+from capsim.report.findings import quotable_findings, total_cost_words
 from capsim.report.page import CHART_FORMATS, COUNTS_ONLY, _write_text, report_charts, write_report
 from capsim.report.what_it_takes import WhatItTakes, what_it_takes, what_it_takes_findings, write_what_if
 from capsim.sources import short_citations
 from capsim.version import version
+from capsim.words import and_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -73,15 +80,16 @@ CSS = """
 @page{size:A4;margin:11mm 13mm 11mm 13mm}
 *{box-sizing:border-box}
 html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-body{font-family:"DejaVu Sans",system-ui,Arial,sans-serif;color:#222;margin:0;font-size:9pt;line-height:1.35}
+body{font-family:"DejaVu Sans",system-ui,Arial,sans-serif;color:#222;margin:0;font-size:9pt;line-height:1.3}
 .sheet{break-after:page;display:flex;flex-direction:column}
 .sheet:last-of-type{break-after:auto}
 header{border-bottom:2px solid #0072B2;padding-bottom:2mm;margin-bottom:2mm}
 h1{font-size:15pt;line-height:1.2;margin:0 0 1mm}
-h2{font-size:10.5pt;margin:3mm 0 1mm;color:#0b4f7c;break-after:avoid}
+h2{font-size:10.5pt;margin:2.5mm 0 1mm;color:#0b4f7c;break-after:avoid}
+h3{font-size:9pt;margin:1mm 0 0.3mm;break-after:avoid}
 .meta{color:#555;font-size:8pt;margin:0}
 ul{margin:0;padding-left:4.5mm}
-li{margin:0 0 0.8mm}
+li{margin:0 0 0.4mm}
 ul.findings li{font-size:9pt}
 figure{margin:1mm 0 2mm;break-inside:avoid;text-align:center;flex:1 1 0;display:flex;flex-direction:column}
 figure img{max-width:100%;flex:1 1 0;min-height:0;object-fit:contain}
@@ -131,6 +139,46 @@ def pick_charts(svgs: dict[str, str]) -> list[str]:
     return picked[:CHARTS_IN_BRIEF]
 
 
+FIRST_PLANNED = "What it would take: {name} (the first scenario given, which the others are compared with)"
+"""The heading of the plan in a brief of several scenarios: the one it plans (the brief plans only the
+first), and why that one."""
+
+GRANT_YEARS = "capsim grant plans twelve-month years from --from, not calendar years: its figures differ."
+"""Why the plan and cost of a brief differ from those of ``capsim grant`` for the same scenario."""
+
+
+def plan_cost_words(answer: WhatItTakes) -> list[str]:
+    """The cost of the what-if run, the scenario staffed to plan (:func:`~capsim.report.findings.total_cost_words`:
+    its total over the measured period with its 95% interval and price basis, as
+    :data:`~capsim.report.what_it_takes.WHAT_IF_CSV` gives it), the tools it counts at 0 for want of a
+    price (:func:`capsim.costs.unpriced_tools`), and why ``capsim grant`` gives other figures
+    (:data:`GRANT_YEARS`); [] without a what-if run, or where nothing is costed."""
+    total = total_cost_words(answer.result, keys=False) if answer.result is not None else ""
+    if not total:
+        return []
+    plans = "that plan" if len(answer.plans) == 1 else "these plans"
+    tools = unpriced_tools(answer.result.scenario)
+    unpriced = f", {and_list(tools)} (no price set) counted at 0" if tools else ""
+    return [f"With {plans}, {total[:1].lower()}{total[1:]}{unpriced}. {GRANT_YEARS}"]
+
+
+def findings_html(results: Sequence[SimulationResult], plan: WhatItTakes | None) -> str:
+    """The brief's key findings: each scenario's quotable sentences (with several, under its name) and,
+    with ``plan`` (the first scenario's), the plan's sentences and cost (with several scenarios, under a
+    heading that names the scenario planned: :data:`FIRST_PLANNED`)."""
+    first, several = results[0], len(results) > 1
+    groups = [(r.scenario.name if several else "", quotable_findings(r)) for r in results]
+    if plan is not None:
+        said = what_it_takes_findings(first, plan, brief=True) + plan_cost_words(plan)
+        groups.append((FIRST_PLANNED.format(name=first.scenario.name) if several else "", said))
+    out = ["<h2>Key findings</h2>"]
+    for heading, sentences in groups:
+        if heading:
+            out.append(f"<h3>{html.escape(heading)}</h3>")
+        out.append("<ul class='findings'>" + "".join(f"<li>{html.escape(x)}</li>" for x in sentences) + "</ul>")
+    return "".join(out)
+
+
 def _figure(stem: str, svg: str, alt: str) -> str:
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (f'<figure id="chart-{html.escape(stem)}"><img src="data:image/svg+xml;base64,{data}" '
@@ -145,16 +193,13 @@ def brief_html(results: Sequence[SimulationResult], svgs: dict[str, str], alts: 
     s = first.scenario
     title = s.title or s.name if len(results) == 1 else "Comparison: " + " · ".join(r.scenario.name for r in results)
     stems = pick_charts(svgs)
-    sentences = [line for r in results for line in quotable_findings(r)]
-    if plan is not None:
-        sentences += what_it_takes_findings(first, plan, brief=True)
     esc = html.escape
     one = ['<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
            f"<title>capsim brief: {esc(title)}</title><style>{CSS}</style></head><body>",
            "<section class='sheet'><header>",
            f"<p class='meta'>capsim brief · {first.replications} replications · seed {first.seed} · "
            f"capsim {esc(version())}</p><h1>{esc(title)}</h1></header>",
-           "<h2>Key findings</h2><ul class='findings'>" + "".join(f"<li>{esc(x)}</li>" for x in sentences) + "</ul>"]
+           findings_html(results, plan)]
     limits = limitations([r.scenario for r in results], first.replications)[:LIMITS_IN_BRIEF]
     one.append("<h2>Main limits</h2><ul class='limits'>" + "".join(f"<li>{esc(x)}</li>" for x in limits) + "</ul>")
     if stems:

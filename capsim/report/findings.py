@@ -1,4 +1,8 @@
-"""Headline findings in plain words, each number with its 95% CI, and paired differences as lines."""
+"""Headline findings in plain words, each number with its 95% CI, and paired differences as lines.
+
+A cost is never quoted bare: it says its price basis (:func:`price_words`), whose staff it prices
+(the scenario's, held constant or as planned) and, where that staff misses a target, that meeting
+the targets would cost more (:func:`cost_findings`)."""
 
 from __future__ import annotations
 
@@ -8,15 +12,17 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from capsim.compare import unpriced_notes
+from capsim.costs import price_year
 from capsim.held_back import held_back_notes
 from capsim.metric_names import backlog_words
-from capsim.units import SECONDS_PER_DAY
+from capsim.units import SECONDS_PER_DAY, plain_number
+from capsim.report.what_it_takes import missed_teams
 from capsim.report.years import year_findings
 from capsim.staff_notes import against_cap, cap_words, exposure_caps, longer_than_shift, usable_limits
-from capsim.charts.by_year import measure_staff_words, measure_words, measured_span, sla_measures
+from capsim.charts.by_year import measure_staff_words, measure_words, measured_span, sla_measures, staff_words
 from capsim.charts.exposure_hours import EXPOSURE, past_usable_words
 from capsim.charts.waits import all_items_words, team_waits_words
-from capsim.words import (duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait,
+from capsim.words import (and_list, duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait,
                           metric_label, metric_words, percent, signed, wait_words, whose_analysts)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -157,10 +163,7 @@ def headline_findings(result: SimulationResult) -> list[str]:
         past = past_usable_words(s, mean, m)  # a team past the time it may review that its figure does not show
         found.append(f"On shifts with any review, an analyst reviewed material for {reviewed}"
                      + (f" But {past}." if past else ""))
-    if mean("cost_total") > 0:  # a tool nobody priced is counted at 0: say so, or two costs read as equal tools
-        unpriced = unpriced_notes([result]).get("cost_total")
-        found.append(f"{metric_label('cost_total')} over the measured period is {m('cost_total')}, "
-                     f"{m('cost_per_assessed')} per assessed item" + (f"; it {unpriced}." if unpriced else "."))
+    found += cost_findings(result)
     if s.uncertain:
         found.append(f"These intervals are the luck of the draw only: {how_many(len(s.uncertain), 'input')} "
                      f"{'is' if len(s.uncertain) == 1 else 'are'} uncertain "
@@ -170,13 +173,66 @@ def headline_findings(result: SimulationResult) -> list[str]:
     return year_findings(result) + found
 
 
+def price_words(s: Scenario, keys: bool = True) -> str:
+    """The price basis of a scenario's costs: the currency, the price year (:func:`capsim.costs.price_year`;
+    the run's first year where ``costs.price_year`` is not set) and, where ``costs.inflation`` is not 0,
+    its rate a year (a cost is at the prices of the calendar year it falls in): "in GBP at 2024 prices plus
+    3% inflation a year", with ``keys`` followed by the keys the assumptions table lists them by
+    ("(costs.price_year, costs.inflation)")."""
+    c = s.costs
+    named = ["costs.price_year" if c.price_year is not None else "the run's first year; costs.price_year not set"]
+    words = f"in {c.currency} at {price_year(s)} prices"
+    if c.inflation:
+        words += f" {'plus' if c.inflation > 0 else 'less'} {plain_number(100 * abs(c.inflation))}% inflation a year"
+        named.append("costs.inflation")
+    return f"{words} ({', '.join(named)})" if keys else words
+
+
+def total_cost_words(result: SimulationResult, keys: bool = True) -> str:
+    """The run's total cost (``cost_total``) over the measured window (its months where it spans calendar
+    years: :func:`~capsim.charts.by_year.measured_span`), with its 95% interval and price basis
+    (:func:`price_words`, ``keys`` as there), as a sentence begins: "Total cost (staff, overheads, tools)
+    over Apr 2027–Mar 2030 is £8,498,491 (95% CI ...) in GBP at 2024 prices ..."; "" where nothing is
+    costed (0, or NaN: a team without a ``costs.teams`` entry)."""
+    row = _row(result, "cost_total")
+    if row is None or not row["mean"] > 0:
+        return ""
+    span = measured_span(result.scenario) or "over the measured period"
+    return (f"{metric_label('cost_total')} {span} is {_with_ci(result, 'cost_total')} "
+            f"{price_words(result.scenario, keys)}")
+
+
+def cost_findings(result: SimulationResult) -> list[str]:
+    """The finding on the run's cost (:func:`total_cost_words`) and its cost per assessed item; whether
+    it counts a tool with no price at 0 (:func:`capsim.compare.unpriced_notes`: else two costs read as
+    equal tools); whose staff it prices (all teams' staff as the scenario has them:
+    :func:`~capsim.charts.by_year.staff_words`) and, where a team misses a target with them
+    (:func:`~capsim.report.what_it_takes.missed_teams`), that meeting every target would cost more, and
+    what sizes and costs that staff (capsim grant); [] where nothing is costed."""
+    total = total_cost_words(result)
+    if not total:
+        return []
+    s = result.scenario
+    unpriced = unpriced_notes([result]).get("cost_total")
+    missed = missed_teams(result)
+    short = (f"; with them, {and_list([f'team {t}' for t in missed])} {'misses' if len(missed) == 1 else 'miss'} "
+             "a target here, so meeting every target would cost more (capsim grant sizes the staff that would and "
+             "costs it)" if missed else "")
+    return [f"{total}, {_with_ci(result, 'cost_per_assessed')} per assessed item" + (f"; it {unpriced}" if unpriced else "")
+            + f". It prices {staff_words(s, [t.team for t in s.workforce])}{short}."]
+
+
 def quotable_findings(result: SimulationResult) -> list[str]:
     """The sentences a brief quotes: each year's service level and the year a target is first
-    missed (or, for a run within one year, the service levels), and the items waiting on average."""
+    missed (or, for a run within one year, the service levels), the items waiting on average and,
+    where no team misses a target (:func:`~capsim.report.what_it_takes.missed_teams`), the cost
+    (:func:`cost_findings`): the cost of staff who fall short would be quoted as the cost of the
+    service (the brief gives the cost of the plan that would meet the targets instead)."""
     lines = headline_findings(result)
-    keep = [x for x in lines if "target" in x or "not assessed within" in x]
+    cost = cost_findings(result)
+    keep = [x for x in lines if x not in cost and ("target" in x or "not assessed within" in x)]
     keep += [x for x in lines if x.startswith(backlog_words("backlog_mean", "", starts_sentence=True))]
-    return list(dict.fromkeys(keep))
+    return list(dict.fromkeys(keep + ([] if missed_teams(result) else cost)))
 
 
 def comparison_lines(table: pd.DataFrame, scenario: Any = None) -> dict[str, list[str]]:

@@ -15,24 +15,31 @@ from capsim.costs import line_shown, shown_lines, unpriced_note
 from capsim.metric_names import backlog_words
 from capsim.report.assumptions import assumptions_table, table_html
 from capsim.report.caveats import limitations
+from capsim.report.grant_notes import COST, grant_notes
 from capsim.report.page import COUNTS_ONLY, CSS, _inline_svg
 from capsim.report.stress_des import RUN_TO_RUN_ONLY, at_medians
 from capsim.scenario import Scenario
 from capsim.version import version
-from capsim.words import fmt, how_many, interval, money, percent, sla_words
+from capsim.words import MINUS, fmt, how_many, interval, percent, sla_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.grant import GrantResult
 
 
-def _ci(currency: str, mean: float, low: float, high: float, replications: int = 1) -> str:
-    from capsim.grant import NO_SPREAD, no_spread
+def _cost(currency: str, mean: float, low: float, high: float, replications: int) -> str:
+    """A cost as the report writes money (:func:`~capsim.words.fmt`: £2,754,725), with its 95% CI where
+    the replications differ; alone where they agree (:func:`~capsim.report.grant_notes.fixed_cost_note`
+    says so once) or there is none."""
+    from capsim.grant import no_spread
 
-    if no_spread(low, high, replications):
-        return f"{money(currency, mean)} ({NO_SPREAD})"
-    if not math.isfinite(low) or not math.isfinite(high):
-        return money(currency, mean)
-    return f"{money(currency, mean)} (95% CI {money(currency, low)} to {money(currency, high)})"
+    if no_spread(low, high, replications) or not math.isfinite(low) or not math.isfinite(high):
+        return fmt(COST, mean, currency)
+    return f"{fmt(COST, mean, currency)} (95% CI {fmt(COST, low, currency)} to {fmt(COST, high, currency)})"
+
+
+def _signed_cost(currency: str, value: float) -> str:
+    """A difference of cost as the report writes money, with a true minus where it is negative: −£12,000."""
+    return (MINUS if value < 0 else "") + fmt(COST, abs(value), currency)
 
 
 def _with_interval(row: dict, column: str, aside: str = "") -> str:
@@ -55,10 +62,11 @@ def plan_notes(result: GrantResult) -> dict[str, list[str]]:
 
 
 def grant_findings(result: GrantResult) -> dict[str, list[str]]:
-    """Per scenario, one plain sentence per grant year (and the whole grant): FTE needed and in
-    post, hires, full cost, each SLA's attainment against its target and the items waiting on
-    average over the year, each with its interval as the terminal gives it, and the paired
-    difference from the first scenario."""
+    """Per scenario, one plain sentence per grant year (and the whole grant): analyst FTE needed and in
+    post, the management and QA posts beside them (``management_fte``), hires (in all, for the whole
+    grant), full cost, each SLA's attainment against its target and the items waiting on average over
+    the year, each with its interval as the terminal gives it, and the paired difference from the
+    first scenario. The whole grant's FTE are the average over its years, the peak year named."""
     table = result.table
     currency = result.scenarios[0].costs.currency
     first = result.scenarios[0].name
@@ -68,12 +76,19 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for scenario in result.scenarios:
         named = {c: sla_words(scenario, *where) for c, where in sla_columns(scenario).items()}
+        rows = table[table.scenario == scenario.name]
+        years = rows[rows.year != "all"]
         lines = []
-        for row in table[table.scenario == scenario.name].to_dict("records"):
-            over = "the whole grant" if row["year"] == "all" else row["year"]
-            when = "Over the whole grant" if row["year"] == "all" else f"In {row['year']}"
+        for row in rows.to_dict("records"):
+            whole = row["year"] == "all"
+            over = "the whole grant" if whole else row["year"]
+            when = "Over the whole grant" if whole else f"In {row['year']}"
             needed = ("no headcount meets the SLAs" if not math.isfinite(row["fte_needed"])
-                      else f"{row['fte_needed']:.1f} FTE are needed")
+                      else f"{row['fte_needed']:.1f} analyst FTE are needed")
+            if whole and math.isfinite(row["fte_needed"]) and len(years) > 1:
+                peak = years.loc[years.fte_needed.idxmax()]
+                needed += (f" on average over its {len(years)} years (the most, {peak.fte_needed:.1f}, in "
+                           f"{peak.year})")
             levels = "; ".join(
                 f"{named.get(s, s.removeprefix('sla_'))}: {_with_interval(row, s, 'target ' + percent(row[s + '_target']))}"
                 for s in slas if math.isfinite(row.get(s, math.nan)))
@@ -82,14 +97,18 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
                            "they are not in post and trained on the year's first day)")
             hires = float(row["hires"])  # people, whole unless a plan hires part of a post
             hired = how_many(int(hires), "hire") if hires.is_integer() else f"{hires:.1f} hires"
-            text = (f"{when}, {needed} ({row['fte']:.1f} in post on average, {hired}); full cost "
-                    f"{_ci(currency, row['total_cost'], row['total_cost_ci_low'], row['total_cost_ci_high'], result.replications)}; "
+            posts = (f", and {row['management_fte']:.1f} FTE of management and QA posts (costs.roles)"
+                     if row.get("management_fte", 0) > 0 else "")
+            cost = _cost(currency, row["total_cost"], row["total_cost_ci_low"], row["total_cost_ci_high"],
+                         result.replications)
+            text = (f"{when}, {needed} ({row['fte']:.1f} in post on average{posts}; {hired}{' in all' if whole else ''}); "
+                    f"full cost {cost}; "
                     f"{levels}; {backlog_words('backlog_mean', over)} (all teams): {_with_interval(row, 'backlog_mean')}.")
             if scenario.name != first and math.isfinite(row.get("total_cost_vs_first", math.nan)):
                 d, lo, hi = row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"], row["total_cost_vs_first_ci_high"]
-                text += (f" Against {first}: {'+' if d >= 0 else '−'}{money(currency, abs(d))} "
-                         + ("(the same in every replication)." if no_spread(lo, hi, result.replications) else
-                            f"(paired 95% CI {money(currency, lo)} to {money(currency, hi)})."))
+                text += (f" Against {first}: {'+' if d >= 0 else ''}{_signed_cost(currency, d)}"
+                         + ("." if no_spread(lo, hi, result.replications) else
+                            f" (paired 95% CI {_signed_cost(currency, lo)} to {_signed_cost(currency, hi)})."))
             lines.append(text)
         out[scenario.name] = lines
     return out
@@ -181,10 +200,11 @@ def grant_section(result: GrantResult, chart_svg: str) -> str:
            f"{years[-1].label})</h2>",
            "<p class='small'>For each scenario, every team with SLAs is planned year by year (hires only, the SLAs met "
            "in at least the required share of replications, the plan replayed), and the plan is costed in full. "
-           "Means over the replications with 95% confidence intervals; costs at each year's prices; FTE count "
-           f"contracted hours. The warm-up ({', '.join(str(d) for d in sorted(set(result.warmup_days)))} days) runs "
+           "Means over the replications with 95% confidence intervals; costs at each year's prices; FTE are "
+           "analysts' (the management and QA posts they call for are given beside them), counting contracted hours. "
+           f"The warm-up ({', '.join(str(d) for d in sorted(set(result.warmup_days)))} days) runs "
            "before the grant start to fill the queues and is neither planned nor costed.</p>"]
-    out.extend(f"<p class='notice'>{html.escape(note)}</p>" for note in medians_notes(result))
+    out.extend(f"<p class='notice'>{html.escape(note)}</p>" for note in medians_notes(result) + grant_notes(result))
     notes = plan_notes(result)
     for name, lines in grant_findings(result).items():
         if len(result.scenarios) > 1:
@@ -192,7 +212,8 @@ def grant_section(result: GrantResult, chart_svg: str) -> str:
         out.append("<ul class='findings'>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
         out.extend(f"<p class='notice'>{html.escape(note)}</p>" for note in notes.get(name, []))
     out.append(f'<figure id="chart-grant">{_inline_svg(chart_svg, "grant")}<figcaption>Full cost per grant year '
-               "with its 95% CI and the share assessed in time; FTE needed and in post. Files: charts/grant.png, "
+               "with its 95% CI where the replications differ, and the share assessed in time; analyst FTE needed and "
+               "in post. Files: charts/grant.png, "
                "charts/grant.svg.</figcaption></figure>")
     out.append(budget_lines_html(result))
     out.append(cost_assumptions_html(result))

@@ -17,6 +17,8 @@ from capsim import charts
 from capsim.report.assumptions import _assumptions_html, _sources_list
 from capsim.report.caveats import limitations
 from capsim.charts.describe import describe
+from capsim.charts.compare import year_difference_lines
+from capsim.compare import team_lines
 from capsim.charts.growth_words import growth_sentence
 from capsim.report.findings import comparison_lines, headline_findings
 from capsim.report.what_it_takes import WHAT_IF_CSV, WhatItTakes, what_it_takes_findings
@@ -255,7 +257,10 @@ def render_report(
         growth = growth_sentence([r.scenario for r in results])
         if growth:  # what the scenarios assume differently drives their differences: said before them
             out.append(f"<p>{html.escape(growth)}</p>")
+        queues = team_lines(list(results))  # a total can hide one team's queue growing: each team's own first
+        by_year = year_difference_lines(list(results))  # a difference that turns between calendar years
         for other, lines in comparison_lines(table, s).items():
+            lines = [*queues.get(other, []), *lines, *by_year.get(other, [])]
             out.append(f"<p>{html.escape(other)} compared with {html.escape(first_label)}, replication by replication "
                        "under the same seed (paired differences):</p><ul class='findings'>"
                        + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")

@@ -12,6 +12,7 @@ moves into the run's folder, each listed and all or nothing, before its manifest
 
 from __future__ import annotations
 
+import calendar
 import html
 import math
 from collections.abc import Sequence
@@ -130,8 +131,16 @@ def year_cells(row: Any, by_year: pd.DataFrame, scenario: Scenario) -> list[str]
 
 
 def period_text(period: str, days: float) -> str:
-    """A calendar year as the tables name it: "2028", or "2027 (275 days)" for a part year."""
-    return period if days >= 365 else f"{period} ({how_many(round(days), 'day')})"
+    """A calendar year as the tables name it: "2028" where the run covers all of it (366 days for a
+    leap year), else how many days it covers: "2027 (275 days)", "2024 (365 days)" (a leap year
+    less a day), "2025 (364.5 days)" (a ``2y`` horizon ends at noon)."""
+    covered = f"{days:,.1f} days" if days != round(days) else how_many(round(days), "day")
+    return period if days >= _days_in(period) else f"{period} ({covered})"
+
+
+def _days_in(period: str) -> int:
+    """The days in the calendar year ``period`` names ("2024": 366); 365 for any other label."""
+    return 366 if period.isdigit() and calendar.isleap(int(period)) else 365
 
 
 def driver_text(row: Any, by_year: pd.DataFrame) -> str:

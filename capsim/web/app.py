@@ -21,6 +21,7 @@ from capsim.charts.compare import comparison
 from capsim.charts.files import svg_text
 from capsim.charts.plan import staffing_plan
 from capsim.output import safe_name
+from capsim.compare import team_lines
 from capsim.report.findings import comparison_lines
 from capsim.report.flow import flow_svg
 from capsim.scenario import WEEKDAYS, ScenarioError
@@ -232,7 +233,9 @@ def compare(path, sets: list[str], scenario) -> None:
     if "comparison" in st.session_state:
         results, table, chart = st.session_state.comparison
         st.image(chart)
+        queues = team_lines(results)  # a total can hide one team's queue growing: each team's own first
         for other, lines in comparison_lines(table, results[0].scenario).items():
+            lines = [*queues.get(other, []), *lines]
             st.markdown(f"**{other}** against **{results[0].scenario.name}** (paired differences, 95% CI):")
             st.markdown("\n".join(f"- {x}" for x in lines))
 

@@ -1,0 +1,188 @@
+"""What the grant's figures must be read with, said once under its table and on its page: a cost the
+plan fixes (no interval, and where its range across futures comes from), service-level columns that
+measure other things in other scenarios, items a classifier moves under a deadline or out of one,
+teams no target plans (their queues over the grant), and hires with no hiring lead time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from capsim.metric_names import UNIT_PLURALS
+from capsim.words import (and_list, count_words, duration_text, durations_words, fmt, grant_sla_names, hours_words,
+                          sla_words)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from capsim.grant import GrantResult
+
+
+COST = "cost"
+"""The metric name :func:`~capsim.words.fmt` writes an amount of money by (its currency's symbol: £2,754,725)."""
+
+
+def counting_notes(result: GrantResult) -> list[str]:
+    """Per SLA column (as the table heads it, :func:`~capsim.words.grant_sla_names`: by the first
+    scenario that has it) that two or more scenarios have but do not measure alike: a classifier
+    relabels priorities in some of them or is set differently (:func:`capsim.compare.definition_notes`,
+    the rule ``capsim compare`` notes it by), or their SLAs differ (another deadline): what it measures
+    in each scenario (:func:`~capsim.metric_names.sla_words`), and that the shares are not like with
+    like; [] where every shared column measures the same."""
+    from capsim.compare import definition_notes, relabels
+    from capsim.grant import sla_columns
+
+    relabelled = definition_notes(result.scenarios)
+    out = []
+    for column, header in grant_sla_names(result.scenarios).items():
+        words = {s.name: sla_words(s, *sla_columns(s)[column]) for s in result.scenarios if column in sla_columns(s)}
+        if len(words) < 2 or (column not in relabelled and len(set(words.values())) == 1):
+            continue  # one scenario's column, or the same measure in each
+        why = (f"the classifier in {and_list([s.name for s in result.scenarios if relabels(s)])} moves items "
+               "between priorities, so these shares are not like with like "
+               "(capsim compare compares the items by their stream's priority)" if column in relabelled else
+               "so these shares are not like with like")
+        each = "; ".join(f"in {name}, {text}" for name, text in words.items())
+        out.append(f"{header}: not the same measure in every scenario ({each}): {why}.")
+    return out
+
+
+def deadline_notes(result: GrantResult) -> list[str]:
+    """Per scenario and team where its classifier puts items under an SLA deadline their stream's
+    priority has none of, or takes them out of one (:func:`capsim.grant.deadline_moves`): how many
+    over the whole grant (the mean of ``deadline_added_<team>``, ``deadline_removed_<team>``), into
+    which queue, and what that does to the plan, since the grant plans a team for the deadlines of
+    its queues."""
+    from capsim.grant import deadline_moves
+
+    out = []
+    for scenario in result.scenarios:
+        classifier = scenario.tooling.classifier
+        within = {s.priority: duration_text(s.within) for s in scenario.sla}
+        whole = result.table[(result.table.scenario == scenario.name) & (result.table.year == "all")].iloc[0]
+        queues = {classifier.positive_priority: "those it flags", classifier.negative_priority: "those it does not flag"}
+        for team, (added, removed) in deadline_moves(scenario).items():
+            for streams, kind in ((added, "added"), (removed, "removed")):
+                if not streams:
+                    continue
+                units = {st.unit for st in scenario.demand if st.stream in streams}
+                noun = UNIT_PLURALS[next(iter(units))] if len(units) == 1 else "items"
+                count = count_words(whole[f"deadline_{kind}_{team}"])
+                of = f"stream{'s' if len(streams) > 1 else ''} {and_list(streams)}"
+                if kind == "added":
+                    where = "; ".join(f"{who} in the {p} queue, within {within[p]}" for p, who in queues.items()
+                                      if p in within)
+                    out.append(f"{scenario.name}: its classifier puts {count} {noun} of team {team} ({of}, whose "
+                               f"own priority has no deadline) under a deadline over the grant: {where}. The grant "
+                               f"plans team {team} for that deadline, which these items do not have without the "
+                               "classifier.")
+                else:
+                    where = "; ".join(f"{who} wait in the {p} queue" for p, who in queues.items() if p not in within)
+                    out.append(f"{scenario.name}: its classifier takes {count} {noun} of team {team} ({of}, whose "
+                               f"own priority has a deadline) out of every deadline over the grant: {where}, with no "
+                               "deadline. No service level given counts them, and no target of the plan bounds "
+                               "their wait.")
+    return out
+
+
+def unplanned_notes(result: GrantResult) -> list[str]:
+    """Per scenario and team with no SLA (:func:`capsim.grant.unplanned_teams`): that the grant plans
+    none of its staff, the teams that refer work to it, and its items waiting on average
+    (``backlog_mean_<team>``) and mean wait to start (``wait_mean_<team>``) in the first and last grant
+    years; that its queue grows where the last year's mean of either is above the first year's 95%
+    interval (more than the run-to-run spread), the figures alone where it does not."""
+    from capsim.grant import unplanned_teams
+
+    table = result.table
+    first, last = result.years[0].label, result.years[-1].label
+    out = []
+    for scenario in result.scenarios:
+        mine = table[table.scenario == scenario.name].set_index("year")
+        for team in unplanned_teams(scenario):
+            backlog, wait = f"backlog_mean_{team}", f"wait_mean_{team}"
+            a, b = mine.loc[first], mine.loc[last]
+            senders = sorted({r.source for r in scenario.routing if r.to == team})
+            fed = f", which receives work referred by team {and_list(senders)}," if senders else ""
+            lead = (f"{scenario.name}: team {team}{fed} has no SLA, so the grant plans none of its staff (its seats "
+                    "stay as written)")
+            if first == last:
+                out.append(f"{lead}: over {first}, {count_words(a[backlog])} items wait there on average and the mean "
+                           f"wait to start there is {hours_words(a[wait])}.")
+                continue
+            grows = b[backlog] > a[f"{backlog}_ci_high"] or b[wait] > a[f"{wait}_ci_high"]
+            w0, w1 = durations_words(a[wait], b[wait])
+            verb = "rise" if grows else "go"
+            out.append(f"{lead}{': its queue grows over the grant' if grows else ''}: items waiting there on average "
+                       f"{verb} from {count_words(a[backlog])} in {first} to {count_words(b[backlog])} in {last}, and "
+                       f"the mean wait to start there from {w0} to {w1}"
+                       + (" (beyond the first year's 95% interval). No target flags it: give the team an SLA to "
+                          "plan and cost its staff." if grows else "."))
+    return out
+
+
+def no_lead_time_note(result: GrantResult) -> str | None:
+    """The one sentence, for every scenario, on the planned teams that hire with no hiring lead time
+    (``hiring.lead_time`` 0 s, the default): their new analysts start when the plan needs them, as if
+    recruited and vetted in no time, with the option that sets a lead time (91d: 13 weeks, as
+    :func:`~capsim.report.what_it_takes.no_lead_time_words` gives it); None where no such team hires."""
+    teams: dict[str, None] = {}
+    for scenario in result.scenarios:
+        lead = {t.team: t.hiring.lead_time for t in scenario.workforce}
+        for plan in result.plans[scenario.name]:
+            if lead[plan.team] == 0 and any(p.change > 0 for p in plan.periods):
+                teams[plan.team] = None
+    if not teams:
+        return None
+    names = list(teams)
+    keys = and_list([f"workforce.{t}.hiring.lead_time" for t in names])
+    return (f"No hiring lead time is set for {'team' if len(names) == 1 else 'teams'} {and_list(names)} ({keys}, "
+            "default 0d): the plan's new "
+            "analysts start on the day it needs them, as if recruited and vetted in no time, and their recruitment "
+            "is charged to the year they start. Set it to the time recruiting and vetting take (e.g. "
+            f"--set workforce.{names[0]}.hiring.lead_time=91d): hires too late for a year's first day are then "
+            "shown late, with that year's service level as it would be.")
+
+
+def cost_fixed(result: GrantResult) -> bool:
+    """True where every replication costs every plan the same in every grant year
+    (:func:`capsim.grant.no_spread`): the cost then has no interval to give."""
+    from capsim.grant import no_spread
+
+    table = result.table
+    return all(no_spread(lo, hi, result.replications)
+               for lo, hi in zip(table.total_cost_ci_low, table.total_cost_ci_high))
+
+
+def fixed_cost_note(result: GrantResult, start: str) -> str | None:
+    """Where every replication costs each scenario's plan the same (:func:`capsim.grant.no_spread`:
+    :data:`capsim.grant.NO_SPREAD`), that the cost is fixed by the plan and the prices, so it has no
+    interval, and where its range across futures comes from: the scenarios' own plans, cheapest to
+    dearest over the whole grant, or, for one scenario, planning each future as a scenario of its own
+    (the command for the bundled growth scenarios over the same ``start`` and years); None where the
+    cost varies between replications (its interval is then given)."""
+    from capsim.grant import NO_SPREAD
+
+    table = result.table
+    if not cost_fixed(result):
+        return None
+    currency = result.scenarios[0].costs.currency
+    whole = table[table.year == "all"].set_index("scenario").total_cost
+    if len(whole) > 1:
+        cheap, dear = whole.idxmin(), whole.idxmax()
+        futures = (f"between the scenarios, whose plans differ, it goes over the whole grant from "
+                   f"{fmt(COST, whole[cheap], currency)} ({cheap}) to {fmt(COST, whole[dear], currency)} ({dear}): "
+                   "a spread between plans, not an interval")
+    else:
+        futures = ("its range across futures comes from planning each future as a scenario of its own, e.g. "
+                   f"capsim grant growth-low growth-central growth-high --from {start} --years {len(result.years)}")
+    return (f"Full cost: fixed by the plan and the prices, {NO_SPREAD}, so it has no interval (the intervals given "
+            f"are the service levels' and backlogs'); {futures}.")
+
+
+def grant_notes(result: GrantResult) -> list[str]:
+    """What the grant's figures must be read with, in the order the terminal and the page give them:
+    the fixed cost and its range (:func:`fixed_cost_note`), columns that count other items in other
+    scenarios (:func:`counting_notes`), items a classifier puts under a deadline or out of one
+    (:func:`deadline_notes`), teams no target plans (:func:`unplanned_notes`) and hires with no lead
+    time (:func:`no_lead_time_note`)."""
+    start = f"{result.years[0].first}"
+    notes = [fixed_cost_note(result, start), *counting_notes(result), *deadline_notes(result),
+             *unplanned_notes(result), no_lead_time_note(result)]
+    return [note for note in notes if note]
