@@ -472,7 +472,7 @@ def why_no_input_named(row: pd.Series) -> str:
 
 def estimated_share(share: float) -> float:
     """A share estimated from the parameter sets, to the whole percent: what a few dozen sets can
-    tell (a rank-regression share of 0.9999999999999998 is 100%, not "over 99.9999%")."""
+    tell (a rank-regression share of 0.9999999999999998 is 100%, not "over 99.99%")."""
     return round(share, 2) if math.isfinite(share) else share
 
 
