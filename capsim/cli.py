@@ -459,10 +459,11 @@ def capsim_table(columns: Sequence[str], rows: Iterable[Sequence[str]], *, title
 
 def with_ci(mean: float, low: float, high: float, signed: bool = False) -> str:
     """An amount (whole currency units) for a table with the half-width of its 95% CI, "12,300 ± 450";
-    the mean alone when there is no interval or no spread (the caller says which under the table)."""
+    the mean alone when there is no interval or no spread (the caller says which under the table);
+    ``signed``: with its sign ("+1,200"), but a nil one unsigned ("0", never "+0" or "-0")."""
     if math.isnan(mean):
         return "—"
-    text = f"{mean:+,.0f}" if signed else f"{mean:,.0f}"
+    text = f"{mean:+,.0f}" if signed and round(mean) != 0 else f"{abs(mean) if round(mean) == 0 else mean:,.0f}"
     if math.isnan(low) or high - low <= 1e-9 * max(abs(high), 1):
         return text
     return f"{text} ± {max(high - mean, mean - low):,.0f}"
@@ -538,6 +539,7 @@ def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
     mean with its 95% interval; then, for a team fed by one that is behind, why its figures hold
     only for the work passed on (:func:`capsim.held_back.held_back_notes`). ``rows``: the run's
     summary indexed by metric."""
+    from capsim.charts.by_year import year_means
     from capsim.held_back import held_back_notes
     from capsim.metric_names import METRIC_DESCRIPTIONS
     from capsim.staff_notes import exposure_caps, past_shift_end
@@ -564,7 +566,7 @@ def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
                else f"With no daily exposure cap, {past_shift_end(len(over) > 1)}")
         out_console.print(f"Busy over 100% ({', '.join(over)}): the share of usable hours, utilisation_usable. {why}.",
                           markup=False, soft_wrap=True, highlight=False)
-    for note in held_back_notes(s, mean):
+    for note in held_back_notes(s, mean, year_means(result)):
         out_console.print(note, markup=False, soft_wrap=True, highlight=False)
 
 
@@ -1027,7 +1029,7 @@ def compare(
     import pandas as pd
 
     from capsim.compare import compare as compare_results
-    from capsim.compare import compare_by_year
+    from capsim.compare import compare_by_year, scenario_labels, team_changes, team_lines
 
     if len(scenarios_) < 2:
         fail("compare needs at least two scenarios, e.g. capsim compare base scenarios/tooling-classifier.yaml")
@@ -1037,7 +1039,8 @@ def compare(
     target = claimed.given
     results, records = run_scenarios(loaded, set_, replications, seed, workers)
     first, seed, replications = results[0].scenario, results[0].seed, results[0].replications
-    table, by_year = compare_results(results), compare_by_year(results)
+    changes = team_changes(results)  # each team's own queue: for the notes and the lines alike
+    table, by_year = compare_results(results, changes), compare_by_year(results)
     with output_folder(claimed) as folder:
         table.to_csv(folder / "comparison.csv", index=False)
         by_year.to_csv(folder / "comparison_by_year.csv", index=False)
@@ -1055,17 +1058,21 @@ def compare(
 
     currency = first.costs.currency
     relabelled = definition_notes([r.scenario for r in results])
+    labelled = dict(zip(scenario_labels(results), results))  # the table's scenario column: base, base (2)
+    in_first = set(table.metric[table.scenario == first.name])  # a metric the first lacks has no difference
     rows = []
     for row in shown.itertuples():  # as run and the report write them: shares in %, differences of shares in points
-        same, share = row.scenario == first.name, is_share(row.metric)
-        result = next(r for r in results if r.scenario.name == row.scenario)
-        unlike = unlike_difference(row.metric, relabelled, list(table.metric))  # a difference of other items: not shown
+        same, share = row.scenario == first.name, is_share(row.metric)  # later runs of its name: "base (2)"
+        result = labelled[row.scenario]
+        unlike = (unlike_difference(row.metric, relabelled, list(table.metric))  # a difference of other items: not shown
+                  if row.metric in in_first else f"n/a: not measured in {first.name}")
         points = " points" if share else ""
         rows.append([row.scenario, metric_label(row.metric, result.scenario), fmt(row.metric, row.mean, currency),
                      f"{fmt(row.metric, row.ci_low, currency, row.mean)} to {fmt(row.metric, row.ci_high, currency, row.mean)}",
                      "" if same else unlike or signed(row.difference, share) + points,
-                     "" if same or unlike else (f"{signed(row.difference_ci_low, share, row.difference)} to "
-                                                f"{signed(row.difference_ci_high, share, row.difference)}{points}")])
+                     "" if same or unlike else "n/a" if not math.isfinite(row.difference_ci_low) else (
+                         f"{signed(row.difference_ci_low, share, row.difference)} to "
+                         f"{signed(row.difference_ci_high, share, row.difference)}{points}")])
         waits = result.summary[result.summary.metric == "wait_mean_missed_harmful"]
         if row.metric == "harmful_missed" and not waits.empty:  # still assessed, later: their wait beside them
             w = waits.iloc[0]
@@ -1078,9 +1085,7 @@ def compare(
     out_console.print(f"Times in hours (run-out in days); shares in %, their differences in percentage points; "
                       f"cost in {currency}. comparison.csv gives each metric by its name in summary.csv.", style="dim",
                       soft_wrap=True)
-    from capsim.compare import team_lines
-
-    for name, lines in team_lines(results).items():  # a total can hide one team's queue growing: each team's own
+    for name, lines in team_lines(results, changes).items():  # a total can hide one team's queue growing: each team's own
         if lines:
             out_console.print(f"{name} against {first.name}, each team's own queue where it differs beyond its paired "
                               "95% CI:\n" + "\n".join(f"  {line}" for line in lines), soft_wrap=True, markup=False)
@@ -1095,7 +1100,8 @@ def compare(
                                   set(by_year.period)))
     if unpaired:
         out_console.print(f"comparison_by_year.csv leaves out {', '.join(unpaired)}: the runs do not measure the "
-                          "same part of it (another warm-up, start or horizon), so it does not pair.", style="dim",
+                          f"same part of {'it' if len(unpaired) == 1 else 'them'} (another warm-up, start or horizon), "
+                          f"so {'it does' if len(unpaired) == 1 else 'they do'} not pair.", style="dim",
                           soft_wrap=True, markup=False)
     notes: dict[str, list[str]] = {}  # each note once, after every metric it is about
     for row in shown.itertuples():
@@ -1530,11 +1536,11 @@ def _upstream_note(scenario: Scenario, path: Path, plan, period: str, overrides:
     planned team's queue depends on), over the whole run or in a calendar year of it as the run's
     tables give them, that the plan holds only for the work passed on now, with the commands that plan
     the teams in order (:func:`capsim.staff_notes.upstream_words`), and those teams, each with the
-    years it is behind in ("" over the whole run: :attr:`capsim.staff_notes.Behind.when`); ("", [])
+    years it is behind in ("" over the whole run: :attr:`capsim.held_back.Behind.when`); ("", [])
     otherwise, without running anything where no team referring work to it has an SLA."""
     import shlex
 
-    from capsim.charts.by_year import year_labels
+    from capsim.charts.by_year import metric_means, year_means
     from capsim.staff_notes import upstream_behind, upstream_teams, upstream_words
     from capsim.staffing import planned_team, team_slas
 
@@ -1542,15 +1548,7 @@ def _upstream_note(scenario: Scenario, path: Path, plan, period: str, overrides:
     if not any(team_slas(scenario, names.index(t)) for t in upstream_teams(scenario, plan.team)):
         return "", []
     result = run_with_progress(planned_team(scenario, plan.team)[0], plan.replications, plan.seed, plan.workers)
-
-    def means(table: pd.DataFrame) -> Callable[[str], float]:
-        """A metric's mean in ``table`` (rows of summary.csv), NaN if not measured."""
-        rows = table.set_index("metric")
-        return lambda name: float(rows.loc[name, "mean"]) if name in rows.index else math.nan
-
-    labels = year_labels(result, shortest_days=0)  # every calendar year, as the run's tables name it
-    years = {labels[label]: means(rows) for label, rows in result.period_summary.groupby("period", sort=False)}
-    late = upstream_behind(scenario, plan.team, means(result.summary), years)
+    late = upstream_behind(scenario, plan.team, metric_means(result.summary), year_means(result))
     options = "".join(f" --set {shlex.quote(o)}" for o in overrides or []) + "".join(
         f" {flag} {value}" for flag, value in (("--replications", replications), ("--seed", seed)) if value is not None)
     shown = shlex.quote(bundled.shown(path))
@@ -2029,12 +2027,13 @@ def print_grant(result, currency: str) -> None:
     table = result.table
     several = len(result.scenarios) > 1
     from capsim.metric_names import backlog_words
-    from capsim.report.grant_notes import cost_fixed, grant_notes
+    from capsim.grant import cost_fixed
+    from capsim.report.grant_notes import grant_notes
     from capsim.words import grant_sla_names
 
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
     named = grant_sla_names(result.scenarios)
-    spread = "" if cost_fixed(result) else " ± 95% CI"  # a cost fixed by the plan has no interval
+    spread = "" if cost_fixed(table, result.replications) else " ± 95% CI"  # a cost fixed by the plan has no interval
     posts = (table.management_fte > 0).any()
     columns = ["scenario", "year", "FTE needed", "FTE in post", *(["management, QA FTE"] if posts else []), "hires",
                f"full cost{spread}",

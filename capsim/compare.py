@@ -5,7 +5,10 @@ arrivals, review times and absences wherever the streams and teams have the same
 replication ``r`` of each sees the same world and differs only in what the scenarios change.
 The difference of a metric against the first scenario is therefore taken replication by
 replication, and its confidence interval is that of the mean paired difference — far
-narrower than comparing two independent intervals.
+narrower than comparing two independent intervals, and within the values a difference can take
+(:func:`difference_range`: a share of 30% rises by 70 points at most). Every table keys a run by
+its label (:func:`scenario_labels`): two runs of one name are "base" and "base (2)", as the
+comparison chart shows them.
 
 **Like with like.** A classifier relabels priorities, so ``sla_normal`` of a run with one
 counts other items (those it left at normal) than ``sla_normal`` without it. The comparison
@@ -41,8 +44,13 @@ unaffected (:func:`team_notes`).
 the third: :func:`compare_by_year` pairs each calendar year's replications exactly as
 :func:`compare` pairs the whole run's (each run as if it were that year alone, :func:`year_result`,
 so every note above holds for the year), over the years every run measures alike
-(:func:`shared_years`), and :func:`turning_metrics` finds the service levels and mean wait whose
-difference turns between years (:func:`clear_sign`).
+(:func:`shared_years`), and :func:`turning_metrics` finds the service levels and mean waits (all
+teams', each team's own) whose difference turns between years (:func:`clear_sign`).
+
+**Measured in some runs only.** A classifier can put a team's items under a deadline they have in
+no other run: that service level has no paired difference, but it is not left out: its rows say
+why the other runs lack it (:func:`unmeasured_notes`), and a team's line says where it misses its
+target (:func:`team_lines`).
 
 **Costs of tools nobody priced.** A tool left at ``annual_cost: 0`` and ``per_item_cost: 0``
 (no published price) is costed at 0: the costs that include tools say so in their ``note``
@@ -71,10 +79,22 @@ from capsim.periods import calendar_periods
 from capsim.results import mean_ci
 from capsim.scenario import Scenario
 from capsim.side_effects import DETECTOR_METRICS, absent_means_zero, missed_still_assessed
-from capsim.units import durations_words, plain_number
+from capsim.units import (UNIT_HOURS, duration_text, duration_unit, percent, percent_against, plain_number, round_sig,
+                          unsigned_zero)
 
 COMPARISON_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "difference", "difference_ci_low",
                       "difference_ci_high", "note"]
+
+
+def scenario_labels(results: Sequence[SimulationResult]) -> list[str]:
+    """Scenario names, made unique (``base``, ``base (2)``) when runs share a name: the ``scenario``
+    column of :func:`compare` and the keys of every per-run table of this module."""
+    labels, seen = [], {}
+    for r in results:
+        name = r.scenario.name
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return labels
 
 
 def relabels(scenario: Scenario) -> bool:
@@ -138,6 +158,69 @@ NAMED_RUNS = 3
 """Most runs :func:`definition_notes` names one by one (a sweep's many grid points are counted)."""
 
 
+def _why_unmeasured(metric: str, lacking: Scenario, having: Scenario) -> str:
+    """Why a run of ``lacking`` has no ``metric`` that a run of ``having`` measures ("team graders
+    has no normal-priority items there"), and where a classifier in ``having`` gives it its items,
+    that too ("; in gc-classifier the classifier puts items under this deadline"); "" where no
+    rule below says why."""
+    teams = [t.team for t in having.workforce] if len(having.workforce) > 1 else []
+    team = (VICTIM_ID_TEAM if metric in ("victim_id_hours", "victim_id_hours_on_synthetic")
+            else next((t for t in sorted(teams, key=len, reverse=True) if metric.endswith(f"_{t}")), None))
+    rest = metric.removesuffix(f"_{team}") if team and metric.endswith(f"_{team}") else metric
+    priority = next((p for p in having.priorities if rest in (f"sla_{p}", f"wait_mean_{p}")), None)
+    if metric == "wait_mean_missed_harmful":
+        return "it has no classifier"
+    if metric == "synthetic_referred":
+        return "it refers no items between teams"
+    if team and len(lacking.workforce) < 2:
+        return "it has one team, so no team's own figures"
+    if team and team not in {t.team for t in lacking.workforce}:
+        return f"it has no team {team}"
+    if priority is None:
+        return ""
+    handled = team_priorities(lacking)[team] if team else used_priorities(lacking)
+    if rest.startswith("sla_") and priority not in {x.priority for x in lacking.sla}:
+        why = f"it sets no deadline for {priority}-priority items"
+    elif priority not in handled:
+        why = (f"team {team} has no {priority}-priority items there" if team
+               else f"none of its items has {priority} priority")
+        own = lacking.tooling.classifier
+        if relabels(lacking) and (team is None or team in {lacking.team_of(st) for st in lacking.demand}):
+            why += (f" (the classifier puts its streams' items in the {own.positive_priority} and "
+                    f"{own.negative_priority} queues)")
+    else:
+        return ""
+    classifier = having.tooling.classifier
+    if relabels(having) and priority in (classifier.positive_priority, classifier.negative_priority) and (
+            team is None or team in {having.team_of(st) for st in having.demand}):
+        why += (f"; in {having.name} the classifier puts items "
+                + ("under this deadline" if rest.startswith("sla_") else "in this queue"))
+    return why
+
+
+def unmeasured_notes(results: list[SimulationResult], tables: list[pd.DataFrame]) -> dict[tuple[str, str], str]:
+    """(run's label, metric) → why some of the other runs do not measure ``metric``, for each run
+    whose :func:`like_for_like` table (of ``tables``) has a metric another's lacks: "not measured in
+    growth-central: team graders has no normal-priority items there; in gc-classifier the classifier
+    puts items under this deadline" (:func:`_why_unmeasured`, the runs that lack it grouped by why)."""
+    labels = scenario_labels(results)
+    metrics = list(dict.fromkeys(m for t in tables for m in t.columns))
+    notes = {}
+    for metric in metrics:
+        lacking = [i for i, t in enumerate(tables) if metric not in t]
+        if not lacking:
+            continue
+        for label, result, table in zip(labels, results, tables):
+            if metric not in table:
+                continue
+            why: dict[str, list[str]] = {}
+            for i in lacking:
+                why.setdefault(_why_unmeasured(metric, results[i].scenario, result.scenario), []).append(labels[i])
+            notes[(label, metric)] = "; ".join(f"not measured in {', '.join(names)}" + (f": {reason}" if reason else "")
+                                               for reason, names in why.items())
+    return notes
+
+
 DETECTOR_NOTE = ("is an expected count, not a drawn one (each item the flag held back weighted by its referral "
                  "rule's share); referrals_lost_real + referrals_avoided_synthetic is the expected fall in referred "
                  "that the detector causes, which the drawn fall matches up to chance")
@@ -178,8 +261,8 @@ def only_detector_differs(first: Scenario, other: Scenario) -> bool:
 
 
 def real_work_not_done(results: list[SimulationResult]) -> dict[str, tuple[float, float, float, float, float, float]]:
-    """Per scenario after the first that differs from it only in its detector
-    (:func:`only_detector_differs`) and whose detector loses more real referrals than the first's
+    """Per run after the first (by its label, :func:`scenario_labels`) that differs from it only in
+    its detector (:func:`only_detector_differs`) and whose detector loses more real referrals than the first's
     (``referrals_lost_real``) while its victim-identification hours on real (not AI-generated)
     items fall: the paired difference of those hours (``victim_id_hours`` minus
     ``victim_id_hours_on_synthetic``, replication by replication) with its 95% CI, that of the
@@ -191,20 +274,20 @@ def real_work_not_done(results: list[SimulationResult]) -> dict[str, tuple[float
         return {}
     first = tables[0]
     out = {}
-    for result, table in zip(results[1:], tables[1:]):
+    for label, result, table in zip(scenario_labels(results)[1:], results[1:], tables[1:]):
         if not only_detector_differs(results[0].scenario, result.scenario):  # else other changes move the hours too
             continue
         paired = {m: table[m].to_numpy(dtype=float) - first[m].to_numpy(dtype=float) for m in REAL_WORK}
         real, low, high = mean_ci(paired["victim_id_hours"] - paired["victim_id_hours_on_synthetic"])
         lost = float(np.nanmean(paired["referrals_lost_real"]))
         if lost > 0 and real < 0:
-            out[result.scenario.name] = (real, low, high, float(np.nanmean(paired["victim_id_hours_on_synthetic"])),
+            out[label] = (real, low, high, float(np.nanmean(paired["victim_id_hours_on_synthetic"])),
                                          float(np.nanmean(paired["victim_id_hours"])), lost)
     return out
 
 
 def real_work_notes(results: list[SimulationResult]) -> dict[tuple[str, str], str]:
-    """(scenario, metric) → the note of ``victim_id_hours`` and ``analyst_hours`` (which counts
+    """(run's label, metric) → the note of ``victim_id_hours`` and ``analyst_hours`` (which counts
     them) in each run of :func:`real_work_not_done`: how much of the fall in victim-identification
     hours is work on real items not done, beside the real referrals lost. Hours to three
     significant figures."""
@@ -223,20 +306,20 @@ def real_work_notes(results: list[SimulationResult]) -> dict[tuple[str, str], st
 
 
 def missed_wait_notes(results: list[SimulationResult]) -> dict[tuple[str, str], str]:
-    """(scenario, ``harmful_missed``) → that the harmful items its classifier did not flag are
+    """(run's label, ``harmful_missed``) → that the harmful items its classifier did not flag are
     still assessed, later, and their mean wait before assessment began (``wait_mean_missed_harmful``,
-    with its 95% CI, in one unit: :func:`capsim.units.durations_words`); those that expire first
+    with its 95% CI, in one unit with alike digits: :func:`_waits_alike`); those that expire first
     (a stream with a ``ttl``) are not assessed."""
     notes = {}
-    for result in results:
+    for label, result in zip(scenario_labels(results), results):
         s = result.scenario
         rows = result.summary[result.summary.metric == "wait_mean_missed_harmful"]
         if not relabels(s) or rows.empty:
             continue
         row = rows.iloc[0]
-        mean, low, high = durations_words(row["mean"], row.ci_low, row.ci_high)
-        ci = f"95% CI {low} to {high}; " if np.isfinite(row.ci_low) else ""
-        notes[(s.name, "harmful_missed")] = (
+        mean, ci = _waits_alike(row["mean"], row.ci_low, row.ci_high)
+        ci = f"95% CI {ci}; " if ci else ""
+        notes[(label, "harmful_missed")] = (
             f"counts items not flagged, not items never reviewed: in {s.name} they are {missed_still_assessed(s)}, "
             f"after waiting in the classifier's {s.tooling.classifier.negative_priority} queue {mean} on average "
             f"({ci}wait_mean_missed_harmful)")
@@ -281,27 +364,35 @@ def referral_balance(table: pd.DataFrame) -> dict[str, tuple[float, float, float
 
 
 ITEM_TOOLS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "hash_matching": (("auto_cleared",), "hash matching cleared before any analyst saw them", "reach"),
+    "hash_matching": (("auto_cleared",), "hash matching cleared", "reach"),
     "synthetic_detector": (DETECTOR_METRICS, "the synthetic detector kept from referral (an expected count)",
                            "referral"),
 }
 """Per tool that takes items away from what some metrics count (a section of ``tooling``): the
 metrics that count the items it takes (summed), what it did to them, and which items it takes
 them from: those that ``reach`` an analyst at the team a stream goes to, or those sent on by
-``referral`` (:func:`counts_items_from`)."""
+``referral`` (:func:`counts_items_from`; :data:`ITEMS_GO` says what becomes of them without it)."""
+
+ITEMS_GO = {"reach": "reach analysts", "referral": "are referred"}
+"""What becomes of the items of :data:`ITEM_TOOLS` in a run whose tool does not take them away."""
 
 REACHING = ("assessed", "assessments", "wait_", "p_wait", "time_to_assessment_", "sla_", "cost_per_assessed",
             "ai_generated")
 """Metrics (names or name prefixes) over the streams' items that reach an analyst: counts of
 them, their waits and service levels (not the backlog, which counts the queue itself)."""
 
+AI_ONLY = ("ai_generated", "assessed_realistic")
+"""Metrics of :data:`REACHING` over AI-generated items alone: hash matching takes their items away
+only from a stream with AI-generated items."""
+
 
 def counts_items_from(metric: str, scenario: Scenario) -> set[str]:
     """Which items of :data:`ITEM_TOOLS` ``metric`` counts in a run of ``scenario``: ``reach``
     (items reaching an analyst, :data:`REACHING`, of a stream hash matching can clear: one with
     known items or copies; a team's own figures where such a stream comes in, a priority's where
-    it has that priority), ``referral`` (``referred``, ``synthetic_referred``, and a team's own
-    figures where referrals come in), both, or neither."""
+    it has that priority, a count of AI-generated items, :data:`AI_ONLY`, where it has them),
+    ``referral`` (``referred``, ``synthetic_referred``, and a team's own figures where referrals
+    come in), both, or neither."""
     if metric in ("referred", "synthetic_referred"):
         return {"referral"}
     if not metric.startswith(REACHING):
@@ -313,21 +404,25 @@ def counts_items_from(metric: str, scenario: Scenario) -> set[str]:
                      if rest.removesuffix("_original") in (f"sla_{p}", f"wait_mean_{p}")), None)
     streams = [st for st in scenario.demand if (st.mix.known > 0 or st.recirculation > 0)
                and (team is None or scenario.team_of(st) == team)
-               and (priority is None or priority in st.own_priorities)]
+               and (priority is None or priority in st.own_priorities)
+               and (rest not in AI_ONLY or st.mix.ai_generated > 0)]
     referred = team is not None and team in {r.to for r in scenario.routing}
     return ({"reach"} if streams else set()) | ({"referral"} if referred else set())
 
 
 def removed_items_notes(results: list[SimulationResult]) -> dict[tuple[str, str], str]:
-    """(scenario, metric) → why ``metric`` counts other items in that run than in the first, for
+    """(run's label, metric) → why ``metric`` counts other items in that run than in the first, for
     each run after the first whose :data:`ITEM_TOOLS` tool is set differently from the first's and
     takes a different number of items away (the paired mean of its counts): "counts different
-    items: in base-nohash it counts 1,560,000 items that hash matching cleared before any analyst
-    saw them in base (auto_cleared)". Counts to three significant figures."""
+    items: up to 1,560,000 items that hash matching cleared in base reach analysts in base-nohash
+    (auto_cleared)". "Up to": the metric counts those of them it is over (its team's, its
+    priority's, those assessed by the end), so the count is never its difference. Counts to three
+    significant figures."""
     tables = like_for_like(results)
+    labels = scenario_labels(results)
     first = results[0].scenario
     notes = {}
-    for result, table in zip(results[1:], tables[1:]):
+    for label, result, table in zip(labels[1:], results[1:], tables[1:]):
         s = result.scenario
         for tool, (counts, did, items) in ITEM_TOOLS.items():
             if getattr(s.tooling, tool) == getattr(first.tooling, tool) or not set(counts) <= set(table.columns):
@@ -336,14 +431,12 @@ def removed_items_notes(results: list[SimulationResult]) -> dict[tuple[str, str]
                                          for c in counts)))
             if not taken:
                 continue
-            n, source = plain_number(abs(taken)), " + ".join(counts)
-            text = (f"counts different items: in {s.name} it counts {n} items that {did} in {first.name} ({source})"
-                    if taken < 0 else
-                    f"counts different items: in {s.name} it leaves out {n} items that {did} there, and that count "
-                    f"in {first.name} ({source})")
+            taker, other = (labels[0], label) if taken < 0 else (label, labels[0])
+            text = (f"counts different items: up to {plain_number(abs(taken))} items that {did} in {taker} "
+                    f"{ITEMS_GO[items]} in {other} ({' + '.join(counts)})")
             for metric in table.columns:
                 if items in counts_items_from(metric, s) | counts_items_from(metric, first):
-                    notes[(s.name, metric)] = text
+                    notes[(label, metric)] = text
     return notes
 
 
@@ -355,15 +448,29 @@ class TeamChange:
     worse: bool
     """Whether any of its figures is worse: a longer wait, more items waiting, a lower service level."""
     words: str
-    """Each figure that differs, with its interval: "mean wait 82.6 days longer (95% CI 71.1 to 94.0
+    """Each figure that differs, with its interval: "mean wait 83 days longer (95% CI 71 to 94
     days), 2,900 more items waiting at the end (62% more; 95% CI 2,770 to 3,030)"."""
     size: float
     """The largest relative change of its figures (a share's in points), to order teams by."""
 
 
+def difference_range(metric: str, first: np.ndarray, paired: np.ndarray) -> tuple[float, float]:
+    """The values the mean paired difference of ``metric`` can take: its range (:func:`metric_range`;
+    a share's between 0 and 1) less the first run's mean over the replications ``paired`` measures
+    (``first``, its values, replication by replication; in the metric's unit). A share of 30% can
+    rise by at most 70 points, so no interval of its difference reaches beyond +70."""
+    low, high = metric_range(metric)
+    measured = first[np.isfinite(paired)]
+    base = float(measured.mean()) if len(measured) else 0.0
+    return low - base, high - base
+
+
 def _paired(tables: list[pd.DataFrame], i: int, metric: str) -> tuple[float, float, float]:
-    """Paired mean difference of ``metric`` between table ``i`` and the first, with its 95% CI."""
-    return mean_ci(tables[i][metric].to_numpy(dtype=float) - tables[0][metric].to_numpy(dtype=float))
+    """Paired mean difference of ``metric`` between table ``i`` and the first, with its 95% CI
+    within the values it can take (:func:`difference_range`)."""
+    first = tables[0][metric].to_numpy(dtype=float)
+    paired = tables[i][metric].to_numpy(dtype=float) - first
+    return mean_ci(paired, bounds=difference_range(metric, first, paired))
 
 
 def _beyond(d: float, low: float, high: float) -> bool:
@@ -372,36 +479,99 @@ def _beyond(d: float, low: float, high: float) -> bool:
     return (low > 0 or high < 0) if np.isfinite(low) else bool(d)
 
 
-def team_changes(results: list[SimulationResult]) -> dict[str, list[TeamChange]]:
-    """Per run after the first (with several teams, in both runs): each team whose own mean wait
-    (``wait_mean_<team>``, hours), items waiting at the end (``backlog_end_<team>``) or service
-    levels by priority (``sla_<p>_<team>``, shares; not those a classifier relabels,
-    :func:`definition_notes`) differ from the first's beyond the paired 95% interval, the worse
-    teams first, then the larger changes."""
-    tables = like_for_like(results)
+LARGEST_PERCENT = 1000.0
+"""The largest rise, in % of the first run's figure, said as a percentage: beyond it the first
+run's figure is too small for a percentage to mean anything, and the two figures are given instead
+("from 1,100 to 437,000")."""
+
+
+def _backlog_change(before: float, d: float) -> str:
+    """How far the items waiting at the end moved from the first run's mean ``before`` by the paired
+    mean ``d`` (counts of items), relatively: "62% more", "from 1,100 to 437,000" (a rise beyond
+    :data:`LARGEST_PERCENT`, or from none)."""
+    if before > 0 and 100 * abs(d) / before <= LARGEST_PERCENT:
+        return f"{plain_number(100 * abs(d) / before, 2)}% {'more' if d > 0 else 'fewer'}"
+    return f"from {plain_number(before)} to {plain_number(before + d)}"
+
+
+UNIT_DIGITS = {"min": 1, "h": 3, "days": 2}
+"""Significant figures of a duration in each unit of :data:`capsim.units.UNIT_HOURS`, as
+:func:`capsim.units.hours_words` writes one: whole minutes, hours to three figures, days to two
+(whole from 10 days up)."""
+
+
+def _alike(value: float, *bounds: float, digits: int) -> list[str]:
+    """``value`` to ``digits`` significant figures (whole where that leaves no decimals) and its
+    interval's ``bounds`` with the same decimals, so that the three share their digits: "2.70",
+    "2.48", "2.91"; "83", "71", "94" (not "83 days (95% CI 71.1 days ...)"). In the unit given."""
+    top = round_sig(abs(value), digits)
+    places = max(0, digits - 1 - int(np.floor(np.log10(top)))) if np.isfinite(top) and top > 0 else 0
+    return [unsigned_zero(f"{x:,.{places}f}") for x in (value, *bounds)]
+
+
+def _waits_alike(hours: float, low: float, high: float) -> tuple[str, str]:
+    """A wait given in hours and its 95% interval, all in one unit (:func:`capsim.units.duration_unit`),
+    the bounds with the wait's decimals (:func:`_alike`, :data:`UNIT_DIGITS`): ("2.70 h", "2.48 to
+    2.91 h"), ("83 days", "71 to 94 days"); the interval "" where there is none (one replication)."""
+    unit = duration_unit(hours, low, high)
+    words = _alike(*(x / UNIT_HOURS[unit] for x in (hours, low, high)), digits=UNIT_DIGITS[unit])
+    return f"{words[0]} {unit}", f"{words[1]} to {words[2]} {unit}" if np.isfinite(low) and np.isfinite(high) else ""
+
+
+def _missed_here_only(results: list[SimulationResult], tables: list[pd.DataFrame], i: int, team: str) -> list[str]:
+    """Each service level of ``team`` (``sla_<p>_<team>``, a share) that only one of run ``i`` and
+    the first measures (the team has items of that priority in one of them only: no paired
+    difference, :func:`unmeasured_notes`) and that misses its target on average there, in words:
+    "89.1% of its normal-priority items within 72 h, short of the 90% target; it has none under this
+    deadline in growth-central" (run ``i``'s), "... within 72 h in gc-classifier, short of ...; it has
+    none under this deadline here" (the first's). Shares to one decimal, never on the wrong side of the target."""
+    labels = scenario_labels(results)
+    said = []
+    for j, other, where, none in ((i, 0, "", f"in {labels[0]}"), (0, i, f" in {labels[0]}", "here")):
+        for sla in results[j].scenario.sla:
+            metric = f"sla_{sla.priority}_{team}"
+            if metric not in tables[j] or metric in tables[other]:
+                continue
+            share = float(np.nanmean(tables[j][metric].to_numpy(dtype=float)))
+            if share < sla.target:  # never a missed target read as met (percent_against)
+                said.append(f"{percent_against(share, sla.target, 1)} of its {sla.priority}-priority items within "
+                            f"{duration_text(sla.within)}{where}, short of the {percent(sla.target)} target; it has "
+                            f"none under this deadline {none}")
+    return said
+
+
+def team_changes(results: list[SimulationResult], tables: list[pd.DataFrame] | None = None
+                 ) -> dict[str, list[TeamChange]]:
+    """Per run after the first (by its label, :func:`scenario_labels`; with several teams, in both
+    runs): each team whose own mean wait (``wait_mean_<team>``, hours), items waiting at the end
+    (``backlog_end_<team>``) or service levels by priority (``sla_<p>_<team>``, shares; not those a
+    classifier relabels, :func:`definition_notes`) differ from the first's beyond the paired 95%
+    interval, the worse teams first, then the larger changes; and each service level of the team
+    that only one of the two runs measures where it misses its target (:func:`_missed_here_only`).
+    Each figure with its interval in alike digits (:func:`_alike`). ``tables``: the runs'
+    :func:`like_for_like` tables, where already made."""
+    tables = like_for_like(results) if tables is None else tables
     first = results[0].scenario
     relabelled = definition_notes([r.scenario for r in results])
     out: dict[str, list[TeamChange]] = {}
-    for i, result in enumerate(results[1:], start=1):
+    for i, (label, result) in enumerate(zip(scenario_labels(results)[1:], results[1:]), start=1):
         s = result.scenario
         changes = []
         for team in [t.team for t in first.workforce if t.team in {u.team for u in s.workforce}]:
             parts, worse, size = [], False, 0.0
             wait, backlog = f"wait_mean_{team}", f"backlog_end_{team}"
             if wait in tables[i] and wait in tables[0] and _beyond(*(w := _paired(tables, i, wait))):
-                words = durations_words(*(abs(x) for x in w))
-                ci = f" (95% CI {words[1] if w[0] > 0 else words[2]} to {words[2] if w[0] > 0 else words[1]})" \
-                    if np.isfinite(w[1]) else ""
-                parts.append(f"mean wait {words[0]} {'longer' if w[0] > 0 else 'shorter'}{ci}")
+                size_words, ci = _waits_alike(abs(w[0]), *sorted((abs(w[1]), abs(w[2]))))
+                parts.append(f"mean wait {size_words} {'longer' if w[0] > 0 else 'shorter'}"
+                             + (f" (95% CI {ci})" if ci else ""))
                 worse |= w[0] > 0
                 size = max(size, abs(w[0]) / max(float(tables[0][wait].mean()), 1e-9))
             if backlog in tables[i] and backlog in tables[0] and _beyond(*(b := _paired(tables, i, backlog))):
                 before = float(tables[0][backlog].mean())
-                share = f"{plain_number(100 * abs(b[0]) / before, 2)}% {'more' if b[0] > 0 else 'fewer'}; " \
-                    if before > 0 else ""
+                change = _backlog_change(before, b[0])
                 low, high = sorted((abs(b[1]), abs(b[2])))
-                ci = f" ({share}95% CI {plain_number(low)} to {plain_number(high)})" if np.isfinite(b[1]) else (
-                    f" ({share.removesuffix('; ')})" if share else "")
+                ci = (f" ({change}; 95% CI {plain_number(low)} to {plain_number(high)})" if np.isfinite(b[1])
+                      else f" ({change})")
                 parts.append(f"{plain_number(abs(b[0]))} {'more' if b[0] > 0 else 'fewer'} items waiting at the end{ci}")
                 worse |= b[0] > 0
                 size = max(size, abs(b[0]) / before if before > 0 else np.inf)
@@ -412,65 +582,76 @@ def team_changes(results: list[SimulationResult]) -> dict[str, list[TeamChange]]
                 d, low, high = _paired(tables, i, metric)
                 if not _beyond(d, low, high):
                     continue
-                ci = (f" (95% CI {plain_number(100 * min(abs(low), abs(high)), 2)} to "
-                      f"{plain_number(100 * max(abs(low), abs(high)), 2)} points)") if np.isfinite(low) else ""
-                parts.append(f"{sla_words(first, priority)} {plain_number(100 * abs(d), 2)} points "
-                             f"{'higher' if d > 0 else 'lower'}{ci}")
+                words = _alike(*(100 * abs(x) for x in (d, *sorted((low, high), key=abs))), digits=2)
+                ci = f" (95% CI {words[1]} to {words[2]} points)" if np.isfinite(low) else ""
+                parts.append(f"{sla_words(first, priority)} {words[0]} points {'higher' if d > 0 else 'lower'}{ci}")
                 worse |= d < 0
                 size = max(size, abs(d))
+            parts += _missed_here_only(results, tables, i, team)
             if parts:
                 changes.append(TeamChange(team, worse, ", ".join(parts), size))
-        out[s.name] = sorted(changes, key=lambda c: (not c.worse, -c.size))
+        out[label] = sorted(changes, key=lambda c: (not c.worse, -c.size))
     return out
 
 
-def team_lines(results: list[SimulationResult]) -> dict[str, list[str]]:
-    """Per run after the first: one line per team of :func:`team_changes`, the worse first: "team
-    victim_id: mean wait 82.6 days longer (...), 2,900 more items waiting at the end (...)". A team
-    worse while the items waiting at the end of all teams together fell (beyond its interval) is
-    said to be a side effect the total hides."""
+def team_lines(results: list[SimulationResult], changes: dict[str, list[TeamChange]] | None = None
+               ) -> dict[str, list[str]]:
+    """Per run after the first (by its label, :func:`scenario_labels`): one line per team of
+    ``changes`` (default: :func:`team_changes` of ``results``), the worse first: "team victim_id:
+    mean wait 83 days longer (...), 2,900 more items waiting at the end (...)"; "team graders: ...,
+    89.1% of its normal-priority items within 72 h, short of the 90% target; it has none under this
+    deadline in growth-central" (a level one run only measures). A team worse while
+    the items waiting at the end of all teams together fell (beyond its interval) is said to be a
+    side effect the total hides."""
     tables = like_for_like(results)
+    changes = team_changes(results, tables) if changes is None else changes
     out = {}
-    for i, (name, changes) in enumerate(team_changes(results).items(), start=1):
+    for i, label in enumerate(scenario_labels(results)[1:], start=1):
         d, low, high = _paired(tables, i, "backlog_end")
         total_fell = _beyond(d, low, high) and d < 0
-        out[name] = [f"team {c.team}: {c.words}"
-                     + ("; worse here while all teams together have fewer items waiting at the end: a side effect "
-                        "the total hides" if c.worse and total_fell else "") for c in changes]
+        out[label] = [f"team {c.team}: {c.words}"
+                      + ("; worse here while all teams together have fewer items waiting at the end: a side effect "
+                         "the total hides" if c.worse and total_fell else "") for c in changes[label]]
     return out
 
 
-def team_notes(results: list[SimulationResult]) -> dict[tuple[str, str], str]:
-    """(scenario, metric) → for a team :func:`team_changes` finds worse, the note of each of its own
-    metrics (``<metric>_<team>`` of :data:`capsim.metric_names.PER_TEAM`, and victim-identification
-    hours for that team) that shows no difference beyond its interval: the same hours do not mean
-    the same queue (a team at full stretch works the same hours however long its queue)."""
-    tables = like_for_like(results)
+def team_notes(results: list[SimulationResult], changes: dict[str, list[TeamChange]],
+               tables: list[pd.DataFrame]) -> dict[tuple[str, str], str]:
+    """(run's label, metric) → for a team ``changes`` (:func:`team_changes` of ``results``, whose
+    :func:`like_for_like` tables are ``tables``) finds worse, the note of each of its own metrics
+    (``<metric>_<team>`` of :data:`capsim.metric_names.PER_TEAM`, and victim-identification hours
+    for that team) that shows no difference beyond its interval: the same hours do not mean the
+    same queue (a team at full stretch works the same hours however long its queue)."""
     notes = {}
-    for i, (name, changes) in enumerate(team_changes(results).items(), start=1):
-        for c in (c for c in changes if c.worse):
+    for i, label in enumerate(scenario_labels(results)[1:], start=1):
+        for c in (c for c in changes[label] if c.worse):
             own = [f"{m}_{c.team}" for m in PER_TEAM] + (["victim_id_hours"] if c.team == VICTIM_ID_TEAM else [])
             for metric in (m for m in own if m in tables[i] and m in tables[0]):
                 if not _beyond(*_paired(tables, i, metric)):
-                    notes[(name, metric)] = (f"shows no difference, but team {c.team} is worse off against "
-                                             f"{results[0].scenario.name}: {c.words}")
+                    notes[(label, metric)] = (f"shows no difference, but team {c.team} is worse off against "
+                                              f"{results[0].scenario.name}: {c.words}")
     return notes
 
 
-def compare(results: list[SimulationResult]) -> pd.DataFrame:
-    """Each metric per scenario with its CI, its paired difference against the first scenario,
-    and a ``note`` where the metric counts different items in different runs (see the module
-    docstring: like-for-like metrics and side effects are filled in where implicit), and a run's
-    own note where a fall in hours is real work not done (:func:`real_work_notes`) or harmful
-    items not flagged still wait for assessment (:func:`missed_wait_notes`), where a tool that takes
-    items away makes a metric count other items (:func:`removed_items_notes`), and where a team worse
-    off shows no difference in one of its own metrics (:func:`team_notes`).
+def compare(results: list[SimulationResult], changes: dict[str, list[TeamChange]] | None = None) -> pd.DataFrame:
+    """Each metric per run (by its label, :func:`scenario_labels`) with its CI, its paired difference
+    against the first run with its CI (within the values the difference can take,
+    :func:`difference_range`), and a ``note`` where the metric counts different items in different
+    runs (see the module docstring: like-for-like metrics and side effects are filled in where
+    implicit), and a run's own note where a fall in hours is real work not done
+    (:func:`real_work_notes`) or harmful items not flagged still wait for assessment
+    (:func:`missed_wait_notes`), where a tool that takes items away makes a metric count other items
+    (:func:`removed_items_notes`; not a metric a classifier relabels, whose note says why already),
+    and where a team worse off shows no difference in one of its own metrics (:func:`team_notes` of
+    ``changes``, default :func:`team_changes` of ``results``).
 
     A cost that counts a tool with no price at 0 says so too (:func:`unpriced_notes`).
 
     Every result must have the same seed and number of replications (otherwise the pairing
-    would be meaningless and ``ValueError`` says so). Metrics missing from a scenario are
-    left out of the comparison.
+    would be meaningless and ``ValueError`` says so). A metric some runs do not measure (a team's
+    service level for a priority it gets in some runs only) has a row for each run that measures
+    it, no difference (NaN) where the first run does not (nor a note about a difference where no
+    two runs measure it), and a note saying why the others do not (:func:`unmeasured_notes`).
     """
     first = results[0]
     for other in results[1:]:
@@ -480,21 +661,24 @@ def compare(results: list[SimulationResult]) -> pd.DataFrame:
                 f"{first.scenario.name} with seed {first.seed} and {first.replications}: pairs need both equal"
             )
     tables = like_for_like(results)
-    order = list(dict.fromkeys(m for r in results for m in r.summary.metric))
-    shared = [m for m in order if all(m in t for t in tables)]
-    notes = {**detector_notes(results), **definition_notes([r.scenario for r in results]), **unpriced_notes(results)}
-    own = {**real_work_notes(results), **missed_wait_notes(results), **team_notes(results)}  # a run's own note
+    labels = scenario_labels(results)
+    order = [m for m in dict.fromkeys(m for r in results for m in r.summary.metric) if any(m in t for t in tables)]
+    relabelled = definition_notes([r.scenario for r in results])
+    notes = {**detector_notes(results), **relabelled, **unpriced_notes(results)}
+    changes = team_changes(results, tables) if changes is None else changes
+    own = {**real_work_notes(results), **missed_wait_notes(results), **team_notes(results, changes, tables)}
+    unmeasured = unmeasured_notes(results, tables)
     for key, note in removed_items_notes(results).items():  # after the metric's; a relabelled metric says why already
-        if key[1] not in notes:
+        if key[1] not in relabelled:
             own[key] = "; ".join(n for n in (own.get(key, ""), note) if n)
     rows = []
-    for result, table in zip(results, tables):
-        for metric in shared:
-            values = table[metric].to_numpy(dtype=float)
-            paired = values - tables[0][metric].to_numpy(dtype=float)
-            note = "; ".join(n for n in (notes.get(metric, ""), own.get((result.scenario.name, metric), "")) if n)
-            rows.append([result.scenario.name, metric, *mean_ci(values, bounds=metric_range(metric)), *mean_ci(paired),
-                         note])
+    for i, (label, table) in enumerate(zip(labels, tables)):
+        for metric in (m for m in order if m in table):
+            paired = metric in tables[0] and sum(metric in t for t in tables) > 1  # else no difference to note
+            note = "; ".join(n for n in (unmeasured.get((label, metric), ""), notes.get(metric, "") if paired else "",
+                                         own.get((label, metric), "")) if n)
+            rows.append([label, metric, *mean_ci(table[metric].to_numpy(dtype=float), bounds=metric_range(metric)),
+                         *(_paired(tables, i, metric) if metric in tables[0] else (np.nan,) * 3), note])
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 
@@ -551,12 +735,15 @@ def clear_sign(difference: float, low: float, high: float) -> int:
 def turning_metrics(by_year: pd.DataFrame, scenarios: Sequence[Scenario]) -> dict[str, list[str]]:
     """Per run after the first in a :func:`compare_by_year` table of runs of ``scenarios``: the
     run's service levels (``sla_*``; not those a classifier relabels, :func:`definition_notes`,
-    whose own-priority rows compare the same items) and mean wait (``wait_mean``) whose paired
-    difference changes between the years from clearly higher to clearly lower or to no clear
+    whose own-priority rows compare the same items), mean wait (``wait_mean``) and, with several
+    teams, each team's own mean wait (``wait_mean_<team>``: all teams' can hide one team's) whose
+    paired difference changes between the years from clearly higher to clearly lower or to no clear
     difference (:func:`clear_sign`), in the table's order. A metric whose every year's difference and
     interval are another's listed before it (a team's service level where that team takes every
-    stream's items) is not listed again."""
+    stream's items) is not listed again. Not the items waiting at a year's end (``backlog_end``,
+    per team too): a snapshot at one moment, which a difference in the hours just before it can turn."""
     relabelled = definition_notes(scenarios)
+    waits = {"wait_mean", *(f"wait_mean_{t.team}" for s in scenarios if len(s.workforce) > 1 for t in s.workforce)}
     names = list(dict.fromkeys(by_year.scenario))
     out: dict[str, list[str]] = {}
     for name in names[1:]:
@@ -564,7 +751,7 @@ def turning_metrics(by_year: pd.DataFrame, scenarios: Sequence[Scenario]) -> dic
         chosen: list[np.ndarray] = []
         out[name] = []
         for metric, rows in mine.groupby("metric", sort=False):
-            if not (metric == "wait_mean" or metric.startswith("sla_")) or metric in relabelled:
+            if not (metric in waits or metric.startswith("sla_")) or metric in relabelled:
                 continue
             paired = rows[["difference", "difference_ci_low", "difference_ci_high"]].to_numpy(dtype=float)
             if len({clear_sign(*row) for row in paired if np.isfinite(row[0])}) < 2 or any(  # years measured

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +55,7 @@ from capsim.output import OutputError, safe_name
 from capsim.pool import worker_pool
 from capsim.scenario import Scenario, ScenarioError, Team
 from capsim.memory import default_workers
+from capsim.metric_names import sla_words
 from capsim.staffing import Limits, StaffingPlan, add_months, period_attainment, solve_staffing, team_slas, with_changes
 from capsim.units import SECONDS_PER_DAY
 from capsim.workforce import headcount_fte, seat_steps
@@ -316,6 +317,20 @@ NO_SPREAD = ("the same in every replication: the staff in post did not vary betw
 def no_spread(low: float, high: float, replications: int) -> bool:
     """True when an interval from ``replications`` (more than one) runs has no width (all runs agree)."""
     return replications > 1 and math.isfinite(low) and math.isfinite(high) and high - low <= 1e-9 * max(abs(high), 1)
+
+
+def cost_fixed(table: pd.DataFrame, replications: int) -> bool:
+    """True where every replication costs every plan the same in every row of a grant table
+    (:attr:`GrantResult.table` or ``grant.csv``: each row's ``total_cost`` interval, in the
+    currency's units, has no width by :func:`no_spread`): the cost then has no interval to give."""
+    return all(no_spread(lo, hi, replications) for lo, hi in zip(table.total_cost_ci_low, table.total_cost_ci_high))
+
+
+def sla_column_words(scenarios: Sequence[Scenario], column: str) -> dict[str, str]:
+    """What SLA ``column`` of the grant table (:func:`sla_columns`) measures in each scenario that has
+    it, in plain words (:func:`capsim.metric_names.sla_words`: "reports within 72 h"), by scenario name,
+    in the scenarios' order: where they differ, the grant's notes and chart give each scenario's."""
+    return {s.name: sla_words(s, *sla_columns(s)[column]) for s in scenarios if column in sla_columns(s)}
 
 
 def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_start: tuple[int, int] | None = None,

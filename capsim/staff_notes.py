@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple
 
-from capsim.held_back import behind
+from capsim.held_back import Behind, behind_when
 from capsim.scenario import Roster, Scenario, Team
 from capsim.units import SECONDS_PER_HOUR, format_duration
 from capsim.words import and_list, fmt, interval, items_words, sla_words, whose_analysts
@@ -285,51 +284,16 @@ def upstream_teams(scenario: Scenario, team: str) -> list[str]:
     return [scenario.workforce[i].team for i in scenario.team_order() if scenario.workforce[i].team in feeding]
 
 
-class Behind(NamedTuple):
-    """A team referring work to a planned team that is behind (:func:`upstream_behind`): the service
-    levels it misses over the whole run, each in words (:func:`capsim.held_back.behind`), or, where it
-    misses none over the whole run, those it misses in each calendar year it misses one in."""
-
-    team: str
-    missed: list[str]
-    """Over the whole run ("normal-priority reports within 72 h: 61% against a target of 90%"); [] if none."""
-    years: dict[str, list[str]]
-    """Where :attr:`missed` is empty: calendar year, as the tables name it ("2025", "2026 (Jan–Mar)") →
-    the service levels missed in it; {} where it is behind over the whole run."""
-
-    @property
-    def when(self) -> str:
-        """"" (behind over the whole run), or the years it is behind in: "in 2025", "in 2024 and 2025"."""
-        return f"in {and_list(list(self.years))}" if self.years else ""
-
-    def words(self) -> str:
-        """"team triage is behind (…)" over the whole run; else "team triage is behind in 2025, though not
-        over the whole run (…)", the levels missed in brackets, each year's after it ("in 2024, …; in 2025,
-        …") where there are several: a part year's label has brackets of its own ("2025 (Jan–Mar)")."""
-        if self.missed:
-            return f"team {self.team} is behind ({'; '.join(self.missed)})"
-        levels = ("; ".join(*self.years.values()) if len(self.years) == 1 else
-                  "; ".join(f"in {year}, {and_list(missed)}" for year, missed in self.years.items()))
-        return f"team {self.team} is behind {self.when}, though not over the whole run ({levels})"
-
-
 def upstream_behind(scenario: Scenario, team: str, mean: Callable[[str], float],
                     years: Mapping[str, Callable[[str], float]]) -> list[Behind]:
     """The teams referring work to ``team`` (:func:`upstream_teams`) that are behind in a run of the scenario
     as it is, in referral order: over the whole run (``mean``: a metric's mean over that run's replications,
     NaN if not measured) or, keeping up over it, in a calendar year of it (``years``: each year as the
-    tables name it → a metric's mean in that year), as a team misses a target in :func:`capsim.held_back.behind`
-    (and the report's what-it-takes, which plans a team that misses one in the whole run or any year).
+    tables name it → a metric's mean in that year): :func:`capsim.held_back.behind_when`, as the run's own note
+    says it (and the report's what-it-takes, which plans a team that misses one in the whole run or any year).
     Growth can leave a team short in the last year alone: planned on its whole-run level, the team it
     refers to would be staffed for less work than it passes on once that year is caught up."""
-    found = []
-    for source in upstream_teams(scenario, team):
-        missed = behind(scenario, source, mean)
-        late = {} if missed else {year: levels for year, means in years.items()
-                                  if (levels := behind(scenario, source, means))}
-        if missed or late:
-            found.append(Behind(source, missed, late))
-    return found
+    return [late for source in upstream_teams(scenario, team) if (late := behind_when(scenario, source, mean, years))]
 
 
 def upstream_words(team: str, late: list[Behind], staff_command: Callable[[str], str], report_command: str) -> str:

@@ -8,8 +8,9 @@ annual volume spread over a year of simulated time comes back whole.
 Written back for a reader: :func:`duration_text` (a deadline or lead time: 72 h, 91 d), with
 numbers in :func:`plain_number` (never scientific notation), and durations given in hours by
 :func:`hours_words` (40 min, 26 h, 3.1 days), several in one sentence in one unit
-(:func:`durations_words`): the rules :mod:`capsim.words`, the SLA names of
-:mod:`capsim.metric_names` and the staffing solver's notes use.
+(:func:`durations_words`), and shares as percentages (:func:`percent`; beside a target,
+:func:`percent_against`, never on its wrong side): the rules :mod:`capsim.words`, the SLA names of
+:mod:`capsim.metric_names`, the comparisons and the staffing solver's notes use.
 
 >>> parse_duration("28.4s")
 28.4
@@ -197,3 +198,53 @@ def durations_words(*hours: float) -> list[str]:
     41.9 h and 2,760 h read "1.7 days" and "115 days"."""
     unit = duration_unit(*hours)
     return [hours_words(h, unit) for h in hours]
+
+
+# --------------------------------------------------------------------------- shares
+
+
+SHARE_DECIMALS = 2
+"""The most decimals of a percentage a share is written with: a share is a simulation estimate with
+an interval, and more digits (99.9999%) are false precision."""
+
+
+def percent(x: float, digits: int = 0) -> str:
+    """A share (0–1) as a percentage with ``digits`` decimals (0 to :data:`SHARE_DECIMALS`):
+    0.937 → 94%. A share strictly between 0 and 1 never reads 0% or 100%: it takes the decimals it
+    needs up to :data:`SHARE_DECIMALS` (0.9995 → 99.95%, 0.0004 → 0.04%) and, closer than that,
+    says how close it is: "over 99.99%", "under 0.01%"; exactly 0 and 1 read 0% and 100%. So an
+    interval's bound below 100% never reads 100% either."""
+    if not math.isfinite(x):
+        return "n/a"
+    if x in (0.0, 1.0):  # none or all of them: exactly, without decimals that suggest rounding
+        return f"{100 * x:.0f}%"
+    text = unsigned_zero(_share_digits(x, digits))
+    if 0 < x < 1 and float(text) in (0.0, 100.0):  # beyond the decimals a share is given to: say how close
+        step = 10.0 ** -SHARE_DECIMALS
+        return f"under {step:.{SHARE_DECIMALS}f}%" if x < 0.5 else f"over {100 - step:.{SHARE_DECIMALS}f}%"
+    return f"{text}%"
+
+
+def percent_against(share: float, target: float, digits: int = 0) -> str:
+    """A share quoted beside its target (both 0–1), as :func:`percent` writes it with ``digits``
+    decimals or, where that would put it on the other side of the target, the fewest more (up to
+    :data:`SHARE_DECIMALS`) that keep it on its own side: 0.899 against 0.9 reads 89.9%, never 90%
+    (a missed target read as met); closer than that, "just under 90%"."""
+    if not (math.isfinite(share) and math.isfinite(target)):
+        return percent(share, digits)
+    for places in range(digits, max(digits, SHARE_DECIMALS) + 1):
+        if (round(100 * share, places) < 100 * target) == (share < target):
+            return percent(share, places)
+    exact = next((d for d in range(SHARE_DECIMALS) if round(100 * target, d) == round(100 * target, SHARE_DECIMALS)),
+                 SHARE_DECIMALS)  # the target as written: 90%, 99.5%
+    return f"just under {percent(target, exact)}"
+
+
+def _share_digits(x: float, digits: int) -> str:
+    """100 × ``x`` with ``digits`` decimals, or more (up to :data:`SHARE_DECIMALS`) if it would
+    round to 0 or 100 while ``x`` is strictly between 0 and 1."""
+    text = f"{100 * x:.{digits}f}"
+    while 0 < x < 1 and float(text) in (0.0, 100.0) and digits < SHARE_DECIMALS:
+        digits += 1
+        text = f"{100 * x:.{digits}f}"
+    return text

@@ -43,8 +43,9 @@ from typing import Any
 
 from capsim.metric_names import BACKLOG_WORDS, backlog_words, items_words, referrals_only, sla_words
 from capsim.metrics import metric_range
-from capsim.units import (SECONDS_PER_HOUR, UNIT_HOURS, duration_text, duration_unit, durations_words,  # noqa: F401 (re-exported)
-                          hours_words, plain_number, round_sig, unsigned_zero)
+from capsim.units import (SECONDS_PER_HOUR, SHARE_DECIMALS, UNIT_HOURS, duration_text, duration_unit,  # noqa: F401
+                          durations_words, hours_words, percent, percent_against, plain_number, round_sig,
+                          unsigned_zero)  # (re-exported: shares are written in units, below the results layer)
 
 NBSP = "\u00a0"
 """A no-break space: keeps a number and its unit on one line of a wrapped title."""
@@ -96,38 +97,6 @@ def count_words(x: float) -> str:
     else:
         text = unsigned_zero(f"{x:,.0f}")
     return text.replace("-", MINUS)
-
-
-SHARE_DECIMALS = 2
-"""The most decimals of a percentage a share is written with: a share is a simulation estimate with
-an interval, and more digits (99.9999%) are false precision."""
-
-
-def percent(x: float, digits: int = 0) -> str:
-    """A share (0–1) as a percentage with ``digits`` decimals (0 to :data:`SHARE_DECIMALS`):
-    0.937 → 94%. A share strictly between 0 and 1 never reads 0% or 100%: it takes the decimals it
-    needs up to :data:`SHARE_DECIMALS` (0.9995 → 99.95%, 0.0004 → 0.04%) and, closer than that,
-    says how close it is: "over 99.99%", "under 0.01%"; exactly 0 and 1 read 0% and 100%. So an
-    interval's bound below 100% never reads 100% either."""
-    if not math.isfinite(x):
-        return "n/a"
-    if x in (0.0, 1.0):  # none or all of them: exactly, without decimals that suggest rounding
-        return f"{100 * x:.0f}%"
-    text = unsigned_zero(_share_digits(x, digits))
-    if 0 < x < 1 and float(text) in (0.0, 100.0):  # beyond the decimals a share is given to: say how close
-        step = 10.0 ** -SHARE_DECIMALS
-        return f"under {step:.{SHARE_DECIMALS}f}%" if x < 0.5 else f"over {100 - step:.{SHARE_DECIMALS}f}%"
-    return f"{text}%"
-
-
-def _share_digits(x: float, digits: int) -> str:
-    """100 × ``x`` with ``digits`` decimals, or more (up to :data:`SHARE_DECIMALS`) if it would
-    round to 0 or 100 while ``x`` is strictly between 0 and 1."""
-    text = f"{100 * x:.{digits}f}"
-    while 0 < x < 1 and float(text) in (0.0, 100.0) and digits < SHARE_DECIMALS:
-        digits += 1
-        text = f"{100 * x:.{digits}f}"
-    return text
 
 
 # --------------------------------------------------------------------------- durations
@@ -367,7 +336,9 @@ def signed(value: float, share: bool = False, ref: float | None = None) -> str:
     precision of the shares themselves: +0.03, never +0.0312), and, closer to 0 than that, how
     close: "+<0.01", "−<0.01"; other values whole from 100 up, else to three significant figures,
     the size judged by ``ref`` (default: the value itself) so a difference and its interval
-    share their digits."""
+    share their digits. A value not measured (NaN, or infinite) reads "n/a"."""
+    if not math.isfinite(value):
+        return "n/a"
     if value == 0:
         return "0"
     size = abs(value if ref is None else ref)

@@ -255,3 +255,18 @@ def test_the_headcount_axis_fits_the_steps_and_the_hire_labels_sit_above_it(scen
     top = ax.get_window_extent().y1
     assert min(t.get_window_extent().y0 for t in hires) >= top  # above the axes, under its title
     assert ax.title.get_window_extent().y0 > max(t.get_window_extent().y1 for t in hires)
+
+
+def test_a_plans_last_period_cut_short_by_the_run_is_named_by_its_days():
+    # Trial 12: the title said "the year from 2025-01-29" of an 11-month period ending 31 Dec 2025.
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from capsim.charts.plan import _need_words
+
+    table = pd.DataFrame({"period_start": [dt.date(2024, 1, 29), dt.date(2025, 1, 29)],
+                          "period_end": [dt.date(2025, 1, 28), dt.date(2025, 12, 31)]})
+    assert _need_words(table, np.array([15.0, 16.0]), "year") == (
+        "needs 15 analysts in the year from 2024-01-29, up to 16 in the part year 2025-01-29 to 2025-12-31")

@@ -103,3 +103,20 @@ def test_the_ai_share_title_names_a_year_the_run_covers_only_in_part_as_its_axis
     assert year_labels(result)["2025"] == "2025 (1 Jan–31 Dec 12:00)"
     title = " ".join(ai_share(result)._suptitle.get_text().split())
     assert "staff in 2025 (1 Jan–31 Dec 12:00):" in title, title
+
+
+def test_the_by_year_title_never_rounds_a_missed_target_to_read_as_met():
+    """Trial 12: "… to 90% in 2025 …; the 90% target is first missed in 2025" for 89.9%."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    s = load_scenario(bundled.path("one-team"), ["clock.horizon=730d"])
+    periods = [p.label for p in calendar_periods(s)]
+    shares = dict(zip(periods, [0.97, 0.899, 0.95][:len(periods)]))
+    rows = [{"period": p, "metric": m, "mean": v, "ci_low": v * 0.99, "ci_high": min(v * 1.01, 1.0)}
+            for p in periods for m, v in (("sla_normal", shares[p]), ("backlog_mean", 100.0))]
+    result = SimpleNamespace(scenario=s, period_summary=pd.DataFrame(rows), replications=3, seed=1,
+                             summary=pd.DataFrame(columns=["metric", "mean", "ci_low", "ci_high"]))
+    title = " ".join(by_year(result)._suptitle.get_text().split())
+    assert "to 89.9% in 2027; the 90% target is first missed in 2027" in title, title  # 2028 is a few weeks

@@ -202,8 +202,8 @@ def test_a_cost_fixed_by_the_plan_has_no_interval_column_and_says_where_its_rang
     words = page(two_years)
     assert words.count(NO_SPREAD) == 1 and "EUR " not in words.split("What the costs rest on")[0]
     one = grant([load_scenario(hotline())], GRANT_START, 1, replications=2)
-    assert ("capsim grant growth-low growth-central growth-high --from 2027-04-01 --years 1"
-            in terminal(one))
+    assert ("capsim grant <small's file> --from 2027-04-01 --years 1, once with --set "
+            "demand.reports.growth.per_year below its 30% (lower growth)" in terminal(one))
 
 
 def test_a_cost_that_varies_keeps_its_interval():

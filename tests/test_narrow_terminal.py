@@ -5,6 +5,8 @@ explicit ``COLUMNS`` sets the width of piped output too."""
 
 from __future__ import annotations
 
+import math
+
 import os
 import subprocess
 import sys
@@ -229,3 +231,10 @@ def test_a_cell_is_shown_as_written_not_read_as_markup(tmp_path, monkeypatch):
     (tmp_path / "mine.yaml").write_text(re.sub(r"(?m)^title: .*$", 'title: "[draft] a hotline"', base, count=1))
     text = printed(monkeypatch, 160, "scenarios", str(tmp_path))
     assert "[draft]" in text
+
+
+def test_a_nil_signed_amount_reads_0_not_plus_0():
+    # The grant's "cost vs first" column read "+0" for a scenario costing the same as the first.
+    assert (with_ci(0.0, math.nan, math.nan, signed=True), with_ci(-0.4, math.nan, math.nan, signed=True),
+            with_ci(1234.0, math.nan, math.nan, signed=True), with_ci(-1234.0, -1300.0, -1100.0, signed=True)) == (
+        "0", "0", "+1,234", "-1,234 ± 134")

@@ -31,7 +31,8 @@ from capsim.charts.by_year import staff_words
 from capsim.experiment import simulate
 from capsim.report.what_it_takes import _temporary_words, what_it_takes, what_it_takes_findings
 from capsim.scenario import load_scenario
-from capsim.staff_notes import Behind, upstream_behind, upstream_teams, upstream_words
+from capsim.held_back import Behind
+from capsim.staff_notes import upstream_behind, upstream_teams, upstream_words
 from capsim.staffing import training_time, whole_days
 from tests.conftest import mmc
 from tests.test_cli import real

@@ -124,7 +124,7 @@ def _team_table(rows: dict[str, float]) -> str:
     printed = Console(file=buffer, width=400)
     original, cli.out_console = cli.out_console, printed
     try:
-        cli.print_team_table(SimpleNamespace(scenario=scenario), summary.set_index("metric"))
+        cli.print_team_table(SimpleNamespace(scenario=scenario, period_summary=pd.DataFrame()), summary.set_index("metric"))
     finally:
         cli.out_console = original
     return buffer.getvalue()

@@ -20,7 +20,8 @@ from capsim import charts
 from capsim.charts.by_year import year_labels
 from capsim.experiment import simulate
 from capsim.scenario import load_scenario
-from capsim.staff_notes import Behind, upstream_behind, upstream_words
+from capsim.held_back import Behind
+from capsim.staff_notes import upstream_behind, upstream_words
 from capsim.staffing import planned_team
 from tests.test_cli import real
 from tests.test_charts_plans import SMALL
@@ -112,3 +113,12 @@ def test_the_chart_title_names_the_years_team_by_team():
         "b in 2025")
     assert title([("a", ""), ("b", "")]).endswith("; only for the work team a and team b pass on now, as they are "
                                                   "behind their targets")
+
+
+def test_the_runs_findings_say_the_team_before_is_behind_in_the_year_it_is(as_it_is):
+    """The run's own note (the findings, as the team table below `capsim run`) judged the whole run only."""
+    from capsim.report.findings import headline_findings
+
+    year = year_labels(as_it_is, shortest_days=0)["2025"]
+    notes = [x for x in headline_findings(as_it_is) if x.startswith("Team investigation's figures hold only")]
+    assert len(notes) == 1 and f"triage is behind in {year}, though not over the whole run (" in notes[0], notes

@@ -127,3 +127,16 @@ def test_the_two_counts_of_items_waiting_say_how_they_differ():
     waiting, backlog = metric_label("waiting"), metric_label("backlog_end")
     assert "after the warm-up" in waiting and "all teams" in backlog
     assert waiting.lower() != backlog.lower()
+
+
+@pytest.mark.parametrize("share, target, digits, text", [
+    (0.899, 0.9, 0, "89.9%"),  # trial 12: "90% against a target of 90%" for a missed target
+    (0.8999, 0.9, 0, "89.99%"),
+    (0.89999, 0.9, 0, "just under 90%"),  # closer than a share is given to
+    (0.9, 0.9, 0, "90%"),  # met, exactly
+    (0.9049, 0.9045, 0, "90.5%"),  # met: 90% would read as missed
+    (0.61, 0.9, 0, "61%"),
+    (0.999, 0.99, 1, "99.9%"),
+])
+def test_a_share_beside_its_target_is_never_on_the_wrong_side_of_it(share, target, digits, text):
+    assert words.percent_against(share, target, digits) == text

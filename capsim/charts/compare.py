@@ -3,7 +3,8 @@
 The chart (:func:`comparison`) draws each metric's level (left; a share's axis stops at 0% and
 100%) and its paired difference (right, in points for a share); its title states the finding, a
 tool's side effect beside its saving. :func:`year_difference_lines` says, for the terminal and the
-report, each service level and mean wait whose difference turns between calendar years.
+report, each service level and mean wait (all teams', each team's own) whose difference turns
+between calendar years.
 
 Why it is one module: the chart's title, its panels and the year lines all read the one table of
 paired differences (:func:`paired_differences`, :func:`capsim.compare.compare_by_year`) and word
@@ -28,6 +29,7 @@ from capsim.charts.by_year import measured_span, year_labels
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, scenario_colours
 from capsim.charts.style import MUTED, apply_style, new_figure, styled
+from capsim.compare import scenario_labels
 from capsim.metric_names import metric_range
 from capsim.scenario import Scenario, step_into
 from capsim.side_effects import DETECTOR_METRICS, SIDE_EFFECT_DESCRIPTIONS, missed_still_assessed
@@ -85,7 +87,7 @@ def paired_differences(results: Sequence[SimulationResult], metrics: Sequence[st
     The runs must share seed and replications (common random numbers: replication r of
     every run saw the same arrivals); the difference is taken per replication and its 95%
     CI is the Student-t interval of those differences (:func:`capsim.compare.compare`).
-    Columns: ``scenario``, ``metric``, ``mean``, ``ci_low``, ``ci_high``, ``diff``,
+    Columns: ``scenario`` (:func:`scenario_labels`), ``metric``, ``mean``, ``ci_low``, ``ci_high``, ``diff``,
     ``diff_ci_low``, ``diff_ci_high``, ``note`` (where the metric counts different items in
     different runs). Raises ``ValueError`` if seeds or replications differ.
     """
@@ -96,8 +98,7 @@ def paired_differences(results: Sequence[SimulationResult], metrics: Sequence[st
     metrics = list(metrics) if metrics is not None else default_comparison_metrics(results)
     table = compare(list(results)).rename(columns={
         "difference": "diff", "difference_ci_low": "diff_ci_low", "difference_ci_high": "diff_ci_high"})
-    labels = scenario_labels(results)
-    table["scenario"] = np.repeat(labels, len(table) // len(results))  # compare() lists result by result
+    labels = scenario_labels(results)  # compare()'s scenario column
     table = table[table.metric.isin(metrics)]
     order = {m: i for i, m in enumerate(metrics)}
     table = table.assign(_s=table.scenario.map({n: i for i, n in enumerate(labels)}), _o=table.metric.map(order))
@@ -107,20 +108,26 @@ def paired_differences(results: Sequence[SimulationResult], metrics: Sequence[st
 
 def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataFrame | None = None
                           ) -> dict[str, list[str]]:
-    """Per run after the first: one line per service level and mean wait whose paired difference
-    changes sign or significance between calendar years (:func:`capsim.compare.turning_metrics` of
-    ``by_year``, default :func:`capsim.compare.compare_by_year` of ``results``), each year by its
-    label in the run's tables (:func:`~capsim.charts.by_year.year_labels`) with its difference and
-    paired 95% CI: "Share of reports assessed within 72 h (analysts), by calendar year: 2027 (Apr–Dec)
-    +0.1 points (95% CI −0.2 to +0.4 points: no clear difference); 2028 +3.2 points (95% CI +1.1 to
-    +5.3 points)". Shares in percentage points; waits in one unit for the line (:func:`duration_unit`).
-    No line where the years agree with each other (and so with the whole run)."""
+    """Per run after the first: one line per service level and mean wait (all teams', and with
+    several teams each team's own) whose paired difference changes sign or significance between
+    calendar years (:func:`capsim.compare.turning_metrics` of ``by_year``, default
+    :func:`capsim.compare.compare_by_year` of ``results``), each year by its label in the run's tables
+    (:func:`~capsim.charts.by_year.year_labels`) with its difference and paired 95% CI: "Share of
+    reports assessed within 72 h (analysts), by calendar year: 2027 (Apr–Dec) +0.1 points (95% CI
+    −0.2 to +0.4 points: no clear difference); 2028 +3.2 points (95% CI +1.1 to +5.3 points)"; a
+    team's own mean wait is named by its team ("Mean wait before assessment (victim id)"). Shares in
+    percentage points; waits in one unit for the line (:func:`duration_unit`); a year with nothing
+    measured "n/a (not measured)". No line where the years agree with each other (and so with the
+    whole run). Part years shorter than :data:`~capsim.charts.by_year.SHORTEST_PERIOD_DAYS` (an
+    8-day stub) are left out, as the charts leave them out (unless every year is that short);
+    ``by_year`` keeps them."""
     from capsim.compare import clear_sign, compare_by_year, turning_metrics
 
     results = list(results)
     by_year = compare_by_year(results) if by_year is None else by_year
     first = results[0].scenario
-    labels = year_labels(results[0], shortest_days=0)
+    labels = year_labels(results[0])  # a stub of a few days is no year to turn in
+    by_year = by_year[by_year.period.isin(labels)]
     out: dict[str, list[str]] = {}
     for name, metrics in turning_metrics(by_year, [r.scenario for r in results]).items():
         out[name] = []
@@ -132,27 +139,22 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
             scale = 1.0 if share else UNIT_HOURS[unit]  # signed writes a share's difference in points itself
             parts = []
             for period, (d, low, high) in zip(rows.period, values):
-                said = [signed(x / scale, share, d / scale) for x in (d, low, high)]
+                if not math.isfinite(d):
+                    parts.append(f"{labels[period]} n/a (not measured)")
+                    continue
                 if not math.isfinite(low):
                     spread = "one replication: no interval"
                 elif low == high:
                     spread = "no difference in any replication" if d == 0 else "the same in every replication"
                 else:
-                    spread = f"95% CI {said[1]} to {said[2]} {unit}" + (
-                        ": no clear difference" if clear_sign(d, low, high) == 0 else "")
-                parts.append(f"{labels.get(period, period)} {said[0]} {unit} ({spread})")
-            out[name].append(f"{metric_words(metric, first)}, by calendar year: " + "; ".join(parts))
+                    spread = (f"95% CI {signed(low / scale, share, d / scale)} to "
+                              f"{signed(high / scale, share, d / scale)} {unit}"
+                              + (": no clear difference" if clear_sign(d, low, high) == 0 else ""))
+                parts.append(f"{labels[period]} {signed(d / scale, share)} {unit} ({spread})")
+            team = next((t.team for t in first.workforce if metric == f"wait_mean_{t.team}"), None)
+            label = f"{metric_words('wait_mean')} ({team.replace('_', ' ')})" if team else metric_words(metric, first)
+            out[name].append(f"{label}, by calendar year: " + "; ".join(parts))
     return out
-
-
-def scenario_labels(results: Sequence[SimulationResult]) -> list[str]:
-    """Scenario names, made unique (``base``, ``base (2)``) when runs share a name."""
-    labels, seen = [], {}
-    for r in results:
-        name = r.scenario.name
-        seen[name] = seen.get(name, 0) + 1
-        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
-    return labels
 
 
 def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | None = None) -> Figure:
@@ -408,8 +410,8 @@ def _side_effect_finding(table: pd.DataFrame, names: list[str],
             text = f"{fewer}, but {count_words(lost)}{ci('referrals_lost_real')} real-victim referrals are lost to its " \
                    "false positives"
             real = {} if second is None else real_work_not_done(list(results))
-            if second is not None and second.scenario.name in real:  # the fall is mostly real work not done
-                d, low, high = real[second.scenario.name][:3]
+            if names[1] in real:  # the fall is mostly real work not done
+                d, low, high = real[names[1]][:3]
                 words = [count_words(-high), count_words(-low)]
                 spread = f" ({words[0]}–{words[1]})" if math.isfinite(low) and words[0] != words[1] else ""
                 given.extend(["real"] if spread else [])

@@ -16,8 +16,8 @@ from capsim.charts.footer import footer_text
 from capsim.charts.parts import cost_bars, cost_panels, cost_peak, money_scale, scenario_colours, side_by_side
 from capsim.charts.style import MIN_FONT_PT, MUTED, apply_style, footer_height, legend_above, styled, title_height
 from capsim.scenario import Scenario
-from capsim.grant import no_spread, sla_columns
-from capsim.words import NBSP, grant_sla_names, money, plain_number, sla_words
+from capsim.grant import cost_fixed, sla_column_words
+from capsim.words import NBSP, grant_sla_names, money, plain_number
 
 SUBTITLE_CHARS = 100
 """Characters per line of the cost panel's subtitle (12 pt across the chart's 10 in): a long
@@ -139,12 +139,12 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
         ax.grid(axis="x", visible=False)
         ax.tick_params(labelbottom=False)
         named = grant_sla_names(scenarios)
-        fixed = all(no_spread(lo, hi, replications) for lo, hi in zip(table.total_cost_ci_low, table.total_cost_ci_high))
-        lines = ["Full cost at each year's prices: " + ("fixed by the plan, the same in every replication" if fixed
+        lines = ["Full cost at each year's prices: " + ("fixed by the plan, the same in every replication"
+                                                         if cost_fixed(table, replications)
                                                          else f"mean, 95% CI ({replications} replications)"),
                  "Above each bar, top down, the share in time (95% CI, %):"]
         for sla in slas:  # each SLA's name kept whole, as many to a line as fit; named as each scenario counts it
-            words = {s.name: sla_words(s, *sla_columns(s)[sla]) for s in scenarios if sla in sla_columns(s)}
+            words = sla_column_words(scenarios, sla)
             parts = [f"{w} in {n}" for n, w in words.items()]
             pieces = ([named.get(sla, sla.removeprefix("sla_"))] if len(set(words.values())) < 2 else
                       [part + " /" for part in parts[:-1]] + parts[-1:])

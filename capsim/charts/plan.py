@@ -52,12 +52,18 @@ def _sla_words(slas: Sequence[Any], scenario: Scenario) -> tuple[str, str]:
     return "meet every SLA target", "every SLA target"
 
 
+FULL_PERIOD_DAYS = {"year": 365, "quarter": 90, "month": 28}
+"""The fewest days of a whole planning period of each kind: a shorter one (a plan's last, cut by the
+run's end) is named by its first and last days, never as "the year from …"."""
+
+
 def _need_words(table: pd.DataFrame, needed: np.ndarray, period: str | None) -> str:
     """The solver's need in words, with the period each number is for, from the first period
     the need is known in: "needs 25 analysts in every year from 2027-04-01 to 2030-03-31";
     "needs 25 analysts in the year from 2027-04-01, up to 37 in the year from 2029-04-01";
     "needs 9 analysts in the quarter from 2024-10-01, down to 6 in the quarter from 2025-04-01";
-    "needs 15 ..., up to 16 in the quarter from 2024-04-29, and 14 at the fewest". ``needed`` is per
+    "needs 15 ..., up to 16 in the quarter from 2024-04-29, and 14 at the fewest"; "up to 16 in the part year
+    2025-01-29 to 2025-12-31" (:data:`FULL_PERIOD_DAYS`). ``needed`` is per
     period the fewest analysts meeting its targets with a constant headcount (NaN where none
     does, at least one known); periods are named by their first day."""
     first, last = table["period_start"].astype(str), table["period_end"].astype(str)
@@ -71,11 +77,17 @@ def _need_words(table: pd.DataFrame, needed: np.ndarray, period: str | None) -> 
                 if known.all() else f"needs {how_many(lo, 'analyst')} in {known.sum()} of the {len(table)} {each}s")
     start = int(np.argmax(known))  # the first period with a known need
     opening = int(needed[start])
-    words = f"needs {how_many(opening, 'analyst')} in the {each} from {first.iloc[start]}"
+
+    def named(k: int) -> str:  # a period shorter than its kind (a plan's last) by its first and last days
+        days = (pd.Timestamp(last.iloc[k]) - pd.Timestamp(first.iloc[k])).days + 1
+        short = days < FULL_PERIOD_DAYS.get(each, 0)
+        return f"the part {each} {first.iloc[k]} to {last.iloc[k]}" if short else f"the {each} from {first.iloc[k]}"
+
+    words = f"needs {how_many(opening, 'analyst')} in {named(start)}"
     if hi > opening:
-        words += f", up to {hi} in the {each} from {first.iloc[int(np.nanargmax(needed))]}"
+        words += f", up to {hi} in {named(int(np.nanargmax(needed)))}"
     if lo < opening:
-        words += (f", down to {lo} in the {each} from {first.iloc[int(np.nanargmin(needed))]}" if hi == opening
+        words += (f", down to {lo} in {named(int(np.nanargmin(needed)))}" if hi == opening
                   else f", and {lo} at the fewest")
     return words
 
@@ -180,7 +192,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     ``team`` is the team planned (default: the scenario's first team, as
     :func:`~capsim.staffing.solve_staffing`); ``held_back``: the teams referring work to it that are
     behind (:func:`capsim.staff_notes.upstream_behind`), each with the years it is behind in ("in 2025";
-    "" over the whole run: :attr:`capsim.staff_notes.Behind.when`), which the title says the plan counts
+    "" where it is behind over the whole run and in every year: :attr:`capsim.held_back.Behind.when`), which the title says the plan counts
     only the work they pass on now of.
     """
     if plan_table.empty:
@@ -215,7 +227,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     if held_back:  # staffed to catch up, they refer more: the plan is for what they pass on now
         teams = and_list([f"team {t}" for t, _ in held_back])
         one = len(held_back) == 1
-        when = ""  # behind over the whole run; else the years, team by team where there are several
+        when = ""  # behind over the whole run in every year; else the years, team by team where there are several
         if any(w for _, w in held_back):
             when = f" {held_back[0][1]}" if one else ": " + ", ".join(f"{t} {w or 'over the whole run'}"
                                                                      for t, w in held_back)

@@ -63,7 +63,7 @@ class ClearOfDeadlines(Locator):
         ticks = list(self.ordinary())
         labels = axis.get_major_formatter().format_ticks(ticks)
         font = axis.get_major_ticks(1)[0].label1.get_fontproperties()
-        points = 72 / axis.get_figure(root=True).dpi  # points in a pixel
+        points = 72 / axis.axes.figure.dpi  # points in a pixel (a subfigure has its figure's dpi)
 
         def width(label: str) -> float:  # in points
             return text_to_path.get_text_width_height_descent(label, font, ismath=False)[0]

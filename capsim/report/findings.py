@@ -19,7 +19,7 @@ from capsim.units import SECONDS_PER_DAY, plain_number
 from capsim.report.what_it_takes import missed_teams
 from capsim.report.years import year_findings
 from capsim.staff_notes import against_cap, cap_words, exposure_caps, longer_than_shift, usable_limits
-from capsim.charts.by_year import measure_staff_words, measure_words, measured_span, sla_measures, staff_words
+from capsim.charts.by_year import measure_staff_words, measure_words, measured_span, sla_measures, staff_words, year_means
 from capsim.charts.exposure_hours import EXPOSURE, past_usable_words
 from capsim.charts.waits import all_items_words, team_waits_words
 from capsim.words import (and_list, duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait,
@@ -150,7 +150,7 @@ def headline_findings(result: SimulationResult) -> list[str]:
                      f"of arriving{pooled}{f', with {staff}' if staff else ''}, against a target of "
                      f"{percent(sla.target)}: {verdict}; "
                      f"{fmt(name, 1 - row['mean'])} were not assessed within {duration_text(sla.within)}.")
-    found += held_back_notes(s, mean)  # a team fed by one that is behind is starved, not safe
+    found += held_back_notes(s, mean, year_means(result))  # a team fed by one that is behind is starved, not safe
     if math.isfinite(mean(EXPOSURE)):
         spent = (f"spent {m('utilisation')} of their time on shift reviewing"
                  f"{_usable_words(s, m('utilisation_usable'))}.")

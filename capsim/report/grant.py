@@ -37,9 +37,16 @@ def _cost(currency: str, mean: float, low: float, high: float, replications: int
     return f"{fmt(COST, mean, currency)} (95% CI {fmt(COST, low, currency)} to {fmt(COST, high, currency)})"
 
 
+def _nil_cost(currency: str, value: float) -> bool:
+    """True for an amount of money (in the currency's units) that the report writes as nothing
+    (:func:`~capsim.words.fmt`: £0.00): a difference of it has no sign."""
+    return fmt(COST, abs(value), currency) == fmt(COST, 0.0, currency)
+
+
 def _signed_cost(currency: str, value: float) -> str:
-    """A difference of cost as the report writes money, with a true minus where it is negative: −£12,000."""
-    return (MINUS if value < 0 else "") + fmt(COST, abs(value), currency)
+    """A difference of cost as the report writes money, with a true minus where it is negative: −£12,000;
+    unsigned where it is nil to the cent (:func:`_nil_cost`): £0.00."""
+    return (MINUS if value < 0 and not _nil_cost(currency, value) else "") + fmt(COST, abs(value), currency)
 
 
 def _with_interval(row: dict, column: str, aside: str = "") -> str:
@@ -66,7 +73,7 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
     post, the management and QA posts beside them (``management_fte``), hires (in all, for the whole
     grant), full cost, each SLA's attainment against its target and the items waiting on average over
     the year, each with its interval as the terminal gives it, and the paired difference from the
-    first scenario. The whole grant's FTE are the average over its years, the peak year named."""
+    first scenario ("the same cost as" it where nil to the cent, never signed). The whole grant's FTE are the average over its years, the peak year named."""
     table = result.table
     currency = result.scenarios[0].costs.currency
     first = result.scenarios[0].name
@@ -106,9 +113,13 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
                     f"{levels}; {backlog_words('backlog_mean', over)} (all teams): {_with_interval(row, 'backlog_mean')}.")
             if scenario.name != first and math.isfinite(row.get("total_cost_vs_first", math.nan)):
                 d, lo, hi = row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"], row["total_cost_vs_first_ci_high"]
-                text += (f" Against {first}: {'+' if d >= 0 else ''}{_signed_cost(currency, d)}"
-                         + ("." if no_spread(lo, hi, result.replications) else
-                            f" (paired 95% CI {_signed_cost(currency, lo)} to {_signed_cost(currency, hi)})."))
+                nil = _nil_cost(currency, d)
+                mean = "no difference on average" if nil else ("+" if d > 0 else "") + _signed_cost(currency, d)
+                if no_spread(lo, hi, result.replications):
+                    text += f" The same cost as {first}." if nil else f" Against {first}: {mean}."
+                else:
+                    text += (f" Against {first}: {mean} (paired 95% CI {_signed_cost(currency, lo)} to "
+                             f"{_signed_cost(currency, hi)}).")
             lines.append(text)
         out[scenario.name] = lines
     return out

@@ -5,14 +5,17 @@ teams no target plans (their queues over the grant), and hires with no hiring le
 
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING
 
 from capsim.metric_names import UNIT_PLURALS
+from capsim.units import format_duration
 from capsim.words import (and_list, count_words, duration_text, durations_words, fmt, grant_sla_names, hours_words,
-                          sla_words)
+                          percent)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.grant import GrantResult
+    from capsim.scenario import Scenario
 
 
 COST = "cost"
@@ -27,12 +30,12 @@ def counting_notes(result: GrantResult) -> list[str]:
     in each scenario (:func:`~capsim.metric_names.sla_words`), and that the shares are not like with
     like; [] where every shared column measures the same."""
     from capsim.compare import definition_notes, relabels
-    from capsim.grant import sla_columns
+    from capsim.grant import sla_column_words
 
     relabelled = definition_notes(result.scenarios)
     out = []
     for column, header in grant_sla_names(result.scenarios).items():
-        words = {s.name: sla_words(s, *sla_columns(s)[column]) for s in result.scenarios if column in sla_columns(s)}
+        words = sla_column_words(result.scenarios, column)
         if len(words) < 2 or (column not in relabelled and len(set(words.values())) == 1):
             continue  # one scenario's column, or the same measure in each
         why = (f"the classifier in {and_list([s.name for s in result.scenarios if relabels(s)])} moves items "
@@ -140,27 +143,71 @@ def no_lead_time_note(result: GrantResult) -> str | None:
             "shown late, with that year's service level as it would be.")
 
 
-def cost_fixed(result: GrantResult) -> bool:
-    """True where every replication costs every plan the same in every grant year
-    (:func:`capsim.grant.no_spread`): the cost then has no interval to give."""
-    from capsim.grant import no_spread
+GROWTH_SCENARIOS = ("growth-low", "growth-central", "growth-high")
+"""The bundled scenarios that are one hotline's futures, low to central to high growth, and differ in
+nothing else: planned together, their grants give its range across futures."""
 
-    table = result.table
-    return all(no_spread(lo, hi, result.replications)
-               for lo, hi in zip(table.total_cost_ci_low, table.total_cost_ci_high))
+
+def _set_options(scenario: Scenario) -> str:
+    """The ``--set`` options the scenario was run with, as a command line takes them again
+    (`` --set 'key=value'``, quoted for a shell); "" where it has none."""
+    return "".join(f" --set {shlex.quote(o.removeprefix('--set '))}" for o in scenario.overrides
+                   if o.startswith("--set "))
+
+
+def _lower_growth(scenario: Scenario, key: str) -> str:
+    """Which way ``key`` (a stream's growth, as :func:`capsim.sensitivity.default_parameters` names
+    it) moves for lower growth, from its value as written or, where a figure writes it, as resolved:
+    "--set demand.reports.growth.per_year below its 30%", "--set demand.ai.growth.doubling_time above its
+    209.406d"
+    (a longer doubling time is slower growth)."""
+    from capsim.sensitivity import locate
+
+    setting = locate(scenario, key)
+    doubling = key.endswith(".doubling_time")
+    now = (setting.written if isinstance(setting.written, str) else
+           format_duration(setting.value) if doubling else percent(setting.value, 1))
+    return f"--set {setting.set_key} {'above' if doubling else 'below'} its {now}"
+
+
+def futures_words(scenario: Scenario, start: str, years: int) -> str:
+    """Where one scenario's range across futures comes from, with the command that gives it over the
+    same grant (``start``, ``years``) and the user's own ``--set`` options: for a bundled growth
+    scenario (:data:`GROWTH_SCENARIOS`), planning the three together; for any other, planning it
+    again under lower and higher growth of its streams (the ``--set`` keys that change that growth,
+    :func:`_lower_growth`, or, where none grows at a rate, a growth to set) and comparing the grants."""
+    from capsim import bundled
+    from capsim.sensitivity import default_parameters
+
+    options = f"--from {start} --years {years}{_set_options(scenario)}"
+    if scenario.name in GROWTH_SCENARIOS:
+        return ("its range across futures comes from planning each future as a scenario of its own: capsim grant "
+                f"{' '.join(GROWTH_SCENARIOS)} {options}")
+    given = shlex.quote(scenario.name) if scenario.name in bundled.names() else f"<{scenario.name}'s file>"
+    keys = [key for key in default_parameters(scenario) if ".growth." in key]
+    if not keys:  # no stream grows at a rate --set can scale: growth none, or a curve or table of rates
+        stream = scenario.demand[0].stream
+        return (f"its range across futures comes from planning {scenario.name} again with other growth of its streams "
+                f"(demand.<stream>.growth) and comparing the grants, e.g. capsim grant {given} {options} --set "
+                f"'demand.{stream}.growth={{model: exponential, per_year: 10%}}', then at other rates")
+    lower = and_list([_lower_growth(scenario, key) for key in keys])
+    higher = "once the other way round" if len(keys) > 1 else f"once {'below' if ' above ' in lower else 'above'} it"
+    return (f"its range across futures comes from planning {scenario.name} again under lower and higher growth and "
+            f"comparing the grants: capsim grant {given} {options}, once with {lower} (lower growth) and {higher} "
+            "(higher growth)")
 
 
 def fixed_cost_note(result: GrantResult, start: str) -> str | None:
-    """Where every replication costs each scenario's plan the same (:func:`capsim.grant.no_spread`:
+    """Where every replication costs each scenario's plan the same (:func:`capsim.grant.cost_fixed`:
     :data:`capsim.grant.NO_SPREAD`), that the cost is fixed by the plan and the prices, so it has no
     interval, and where its range across futures comes from: the scenarios' own plans, cheapest to
-    dearest over the whole grant, or, for one scenario, planning each future as a scenario of its own
-    (the command for the bundled growth scenarios over the same ``start`` and years); None where the
-    cost varies between replications (its interval is then given)."""
-    from capsim.grant import NO_SPREAD
+    dearest over the whole grant, or, for one scenario, planning it under other growth over the same
+    ``start`` and years (:func:`futures_words`); None where the cost varies between replications (its
+    interval is then given)."""
+    from capsim.grant import NO_SPREAD, cost_fixed
 
     table = result.table
-    if not cost_fixed(result):
+    if not cost_fixed(table, result.replications):
         return None
     currency = result.scenarios[0].costs.currency
     whole = table[table.year == "all"].set_index("scenario").total_cost
@@ -170,8 +217,7 @@ def fixed_cost_note(result: GrantResult, start: str) -> str | None:
                    f"{fmt(COST, whole[cheap], currency)} ({cheap}) to {fmt(COST, whole[dear], currency)} ({dear}): "
                    "a spread between plans, not an interval")
     else:
-        futures = ("its range across futures comes from planning each future as a scenario of its own, e.g. "
-                   f"capsim grant growth-low growth-central growth-high --from {start} --years {len(result.years)}")
+        futures = futures_words(result.scenarios[0], start, len(result.years))
     return (f"Full cost: fixed by the plan and the prices, {NO_SPREAD}, so it has no interval (the intervals given "
             f"are the service levels' and backlogs'); {futures}.")
 
