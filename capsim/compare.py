@@ -500,7 +500,7 @@ UNIT_DIGITS = {"min": 1, "h": 3, "days": 2}
 (whole from 10 days up)."""
 
 
-def _alike(value: float, *bounds: float, digits: int) -> list[str]:
+def alike(value: float, *bounds: float, digits: int) -> list[str]:
     """``value`` to ``digits`` significant figures (whole where that leaves no decimals) and its
     interval's ``bounds`` with the same decimals, so that the three share their digits: "2.70",
     "2.48", "2.91"; "83", "71", "94" (not "83 days (95% CI 71.1 days ...)"). In the unit given."""
@@ -509,12 +509,19 @@ def _alike(value: float, *bounds: float, digits: int) -> list[str]:
     return [unsigned_zero(f"{x:,.{places}f}") for x in (value, *bounds)]
 
 
+def signed_alike(value: float, *bounds: float, digits: int) -> list[str]:
+    """:func:`alike`, each with its sign (a true minus; "0" unsigned): "+17", "+3", "+30";
+    "−0.37", "−5.92", "+5.18": a paired difference and its interval, sharing their decimals."""
+    return [text if float(text.replace(",", "")) == 0 else ("+" if x > 0 else "−") + text.lstrip("-")
+            for x, text in zip((value, *bounds), alike(value, *bounds, digits=digits))]
+
+
 def _waits_alike(hours: float, low: float, high: float) -> tuple[str, str]:
     """A wait given in hours and its 95% interval, all in one unit (:func:`capsim.units.duration_unit`),
-    the bounds with the wait's decimals (:func:`_alike`, :data:`UNIT_DIGITS`): ("2.70 h", "2.48 to
+    the bounds with the wait's decimals (:func:`alike`, :data:`UNIT_DIGITS`): ("2.70 h", "2.48 to
     2.91 h"), ("83 days", "71 to 94 days"); the interval "" where there is none (one replication)."""
     unit = duration_unit(hours, low, high)
-    words = _alike(*(x / UNIT_HOURS[unit] for x in (hours, low, high)), digits=UNIT_DIGITS[unit])
+    words = alike(*(x / UNIT_HOURS[unit] for x in (hours, low, high)), digits=UNIT_DIGITS[unit])
     return f"{words[0]} {unit}", f"{words[1]} to {words[2]} {unit}" if np.isfinite(low) and np.isfinite(high) else ""
 
 
@@ -548,7 +555,7 @@ def team_changes(results: list[SimulationResult], tables: list[pd.DataFrame] | N
     classifier relabels, :func:`definition_notes`) differ from the first's beyond the paired 95%
     interval, the worse teams first, then the larger changes; and each service level of the team
     that only one of the two runs measures where it misses its target (:func:`_missed_here_only`).
-    Each figure with its interval in alike digits (:func:`_alike`). ``tables``: the runs'
+    Each figure with its interval in alike digits (:func:`alike`). ``tables``: the runs'
     :func:`like_for_like` tables, where already made."""
     tables = like_for_like(results) if tables is None else tables
     first = results[0].scenario
@@ -582,7 +589,7 @@ def team_changes(results: list[SimulationResult], tables: list[pd.DataFrame] | N
                 d, low, high = _paired(tables, i, metric)
                 if not _beyond(d, low, high):
                     continue
-                words = _alike(*(100 * abs(x) for x in (d, *sorted((low, high), key=abs))), digits=2)
+                words = alike(*(100 * abs(x) for x in (d, *sorted((low, high), key=abs))), digits=2)
                 ci = f" (95% CI {words[1]} to {words[2]} points)" if np.isfinite(low) else ""
                 parts.append(f"{sla_words(first, priority)} {words[0]} points {'higher' if d > 0 else 'lower'}{ci}")
                 worse |= d < 0

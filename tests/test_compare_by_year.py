@@ -118,8 +118,9 @@ def test_only_metrics_that_change_sign_or_significance_between_years_get_a_line(
     assert turning_metrics(table, scenarios) == {"b": ["sla_normal"]}
     turned = years_table(wait_mean=[(2.0, 1.0, 3.0), (-48.0, -60.0, -36.0)])
     line = year_difference_lines([SimpleNamespace(scenario=s) for s in scenarios], turned)["b"][0]
-    assert line == ("Mean wait before assessment, by calendar year: 2025 (23–31 Dec) +0.0833 days (95% CI +0.0417 "
-                    "to +0.125 days); 2026 (1–4 Jan) −2 days (95% CI −2.5 to −1.5 days)")  # one unit a line
+    assert line == ("Mean wait before assessment, by calendar year: 2025 (23–31 Dec) +0.083 days (95% CI +0.042 "
+                    "to +0.125 days); 2026 (1–4 Jan) −2.0 days (95% CI −2.5 to −1.5 days)")  # one unit a line, and
+    # each year's difference and its bounds in the same decimals (trial 12 read "+16.6 days (95% CI +3.22 to +30 days)")
 
 
 def test_a_relabelled_share_is_left_to_its_own_priority_row(pair):

@@ -121,7 +121,7 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
     whole run). Part years shorter than :data:`~capsim.charts.by_year.SHORTEST_PERIOD_DAYS` (an
     8-day stub) are left out, as the charts leave them out (unless every year is that short);
     ``by_year`` keeps them."""
-    from capsim.compare import clear_sign, compare_by_year, turning_metrics
+    from capsim.compare import UNIT_DIGITS, clear_sign, compare_by_year, signed_alike, turning_metrics
 
     results = list(results)
     by_year = compare_by_year(results) if by_year is None else by_year
@@ -142,15 +142,17 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
                 if not math.isfinite(d):
                     parts.append(f"{labels[period]} n/a (not measured)")
                     continue
+                # a share's difference in points as signed writes it; a wait's with its bounds in its decimals
+                said, *bounds = ([signed(x, share, d) for x in (d, low, high)] if share else
+                                 signed_alike(d / scale, low / scale, high / scale, digits=UNIT_DIGITS[unit]))
                 if not math.isfinite(low):
                     spread = "one replication: no interval"
                 elif low == high:
                     spread = "no difference in any replication" if d == 0 else "the same in every replication"
                 else:
-                    spread = (f"95% CI {signed(low / scale, share, d / scale)} to "
-                              f"{signed(high / scale, share, d / scale)} {unit}"
+                    spread = (f"95% CI {bounds[0]} to {bounds[1]} {unit}"
                               + (": no clear difference" if clear_sign(d, low, high) == 0 else ""))
-                parts.append(f"{labels[period]} {signed(d / scale, share)} {unit} ({spread})")
+                parts.append(f"{labels[period]} {said} {unit} ({spread})")
             team = next((t.team for t in first.workforce if metric == f"wait_mean_{t.team}"), None)
             label = f"{metric_words('wait_mean')} ({team.replace('_', ' ')})" if team else metric_words(metric, first)
             out[name].append(f"{label}, by calendar year: " + "; ".join(parts))
