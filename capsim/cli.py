@@ -1172,12 +1172,13 @@ def report(
             sweep = headcount_sweep(first, team, counts, replications, seed, workers=workers)
         except ScenarioError as err:
             fail(str(err))
-    written = ["report.html", "charts/", "summary.csv"]
+    written, by_year = ["report.html", "charts/", "summary.csv"], None
     with output_folder(claimed) as folder:
         pd.concat([r.summary_by_period() for r in results]).to_csv(folder / "summary.csv", index=False)
         if len(results) > 1:  # the table capsim compare writes: every figure the comparison chart quotes is in it
             compare_results(results).to_csv(folder / "comparison.csv", index=False)
-            compare_by_year(results).to_csv(folder / "comparison_by_year.csv", index=False)  # the report's by-year lines
+            by_year = compare_by_year(results)  # the CSV, and the report's by-year lines from it
+            by_year.to_csv(folder / "comparison_by_year.csv", index=False)
             written += ["comparison.csv", "comparison_by_year.csv"]
         if sweep is not None:
             sweep.to_csv(folder / "headcount_sweep.csv", index=False)
@@ -1189,7 +1190,8 @@ def report(
 
             plan = plan_for(results[0], workers)
             written += write_what_if(folder, plan)
-        write_report(folder, results, records, overrides=set_ or [], sweep=sweep, what_it_takes=plan, workers=workers)
+        write_report(folder, results, records, overrides=set_ or [], sweep=sweep, what_it_takes=plan, workers=workers,
+                     by_year=by_year)
     for r in results:
         out_console.print(f"{r.scenario.name} ({replications} replications, seed {seed}):", markup=False)
         for line in headline_findings(r):

@@ -197,11 +197,13 @@ def render_report(
     sensitivity: pd.DataFrame | None = None,
     descriptions: dict[str, str] | None = None,
     what_it_takes: WhatItTakes | None = None,
+    by_year: pd.DataFrame | None = None,
 ) -> str:
     """The whole report as one HTML string; ``chart_svgs`` maps chart stems to SVG text and
     ``descriptions`` them to their text descriptions (:func:`capsim.charts.describe.describe`:
     the charts' labels for screen readers). ``what_it_takes``: the plan meeting the targets the
-    first run misses, and its what-if run, shown beside it."""
+    first run misses, and its what-if run, shown beside it. ``by_year``: the runs' per-year paired
+    differences (:func:`capsim.compare.compare_by_year`) where already worked out, else worked out here."""
     descriptions = descriptions or {}
     if not results:
         raise ValueError("a report needs at least one run")
@@ -258,9 +260,9 @@ def render_report(
         if growth:  # what the scenarios assume differently drives their differences: said before them
             out.append(f"<p>{html.escape(growth)}</p>")
         queues = team_lines(list(results))  # a total can hide one team's queue growing: each team's own first
-        by_year = year_difference_lines(list(results))  # a difference that turns between calendar years
+        turning = year_difference_lines(list(results), by_year)  # a difference that turns between calendar years
         for other, lines in comparison_lines(table, s).items():
-            lines = [*queues.get(other, []), *lines, *by_year.get(other, [])]
+            lines = [*queues.get(other, []), *lines, *turning.get(other, [])]
             out.append(f"<p>{html.escape(other)} compared with {html.escape(first_label)}, replication by replication "
                        "under the same seed (paired differences):</p><ul class='findings'>"
                        + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
@@ -359,11 +361,13 @@ def write_report(
     formats: Sequence[str] = CHART_FORMATS,
     what_it_takes: WhatItTakes | None = None,
     workers: int = 1,
+    by_year: pd.DataFrame | None = None,
 ) -> Path:
     """Write the charts (``folder/charts/<stem>.<format>``, with a ``.txt`` description beside
     each PNG) and ``folder/report.html``; with ``what_it_takes``, the what-if run's year-by-year
     chart too (``what_if-by_year``). The charts are drawn on up to ``workers`` processes
-    (:func:`capsim.charts.files.save_all`: the same files on any number).
+    (:func:`capsim.charts.files.save_all`: the same files on any number). ``by_year``: as
+    :func:`render_report` takes it.
 
     Returns the report's path. Each file is written atomically.
     """
@@ -380,7 +384,7 @@ def write_report(
         svgs[stem] = (chart_dir / f"{stem}.svg").read_text(encoding="utf-8")
         beside = chart_dir / f"{stem}.txt"  # save's description beside the PNG: not laid out and read again
         descriptions[stem] = beside.read_text(encoding="utf-8").rstrip("\n") if "png" in formats else describe(fig)
-    page = render_report(results, svgs, manifests, overrides, sensitivity, descriptions, what_it_takes)
+    page = render_report(results, svgs, manifests, overrides, sensitivity, descriptions, what_it_takes, by_year)
     target = folder / "report.html"
     _write_text(target, page)
     return target
