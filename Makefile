@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out/base
 
-.PHONY: run test setup bench docs serve-docs wheel clean web
+.PHONY: run test test-floors setup bench docs serve-docs wheel clean web
 
 $(BIN)/capsim: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,16 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# The oldest versions pyproject.toml allows (.ci/floors.txt), in a venv of their own: the main job
+# and the engine's tests on them (CI runs it after make test).
+FLOORS := .venv-floors
+test-floors:
+	$(PYTHON) -m venv $(FLOORS)
+	$(FLOORS)/bin/pip install --quiet --upgrade pip
+	$(FLOORS)/bin/pip install --quiet -c .ci/floors.txt -e . pytest
+	NUMBA_CACHE_DIR=$(FLOORS)/numba-cache $(FLOORS)/bin/python -m pytest -q -p no:cacheprovider \
+	  tests/test_floors_run.py tests/test_passes.py tests/test_theory.py
 
 web: setup
 	$(BIN)/capsim web
@@ -41,4 +51,4 @@ wheel: setup
 	$(BIN)/pip wheel --no-deps --quiet -w dist .
 
 clean:
-	rm -rf $(VENV) out site build dist .pytest_cache
+	rm -rf $(VENV) $(FLOORS) out site build dist .pytest_cache

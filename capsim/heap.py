@@ -26,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import importlib
 
 import numpy as np
 
@@ -58,7 +59,9 @@ def reuse_freed_memory() -> bool:
 def plain_pages() -> bool:
     """Stop numpy advising huge pages for this process's new arrays (see the module docstring),
     once; whether this numpy could be told (its private switch, there since numpy 1.20)."""
-    switch = getattr((getattr(np, "_core", None) or np.core).multiarray, "_set_madvise_hugepage", None)
+    # numpy.core became numpy._core in numpy 2 (numpy 1.26 has a numpy._core without it)
+    module = "numpy._core.multiarray" if int(np.__version__.split(".")[0]) >= 2 else "numpy.core.multiarray"
+    switch = getattr(importlib.import_module(module), "_set_madvise_hugepage", None)
     if switch is None:
         return False
     switch(False)

@@ -877,10 +877,11 @@ def quantiles(values: np.ndarray, q: tuple[float, ...], bounds: tuple[float, flo
     return [float(v) for v in result]
 
 
-# numpy sums a float64 array pairwise: blocks of at most 128 values, each summed with eight
-# accumulators, joined by halving the count (rounded down to a multiple of eight). The passes
+# numpy (2.0 on) sums a float64 array pairwise: blocks of at most 128 values, each summed with
+# eight accumulators, joined by halving the count (rounded down to a multiple of eight). The passes
 # below add a row selection's values in that same order, so their sums are np.sum's bit for
-# bit without first gathering the values into a new array.
+# bit without first gathering the values into a new array. (numpy 1.x adds in another order: there
+# they differ from its np.sum in the last bits, and are the same from run to run all the same.)
 
 @njit(cache=True)
 def _halve(n: int) -> int:

@@ -475,9 +475,11 @@ def test_row_passes_match_their_numpy_forms(seed):
     assert queue_seconds(arrival, start, deadline, t1, t0, t1, t1, t0, len(rows)) == inside.sum()  # rows counted
 
 
+@pytest.mark.skipif(int(np.__version__.split(".")[0]) < 2,
+                    reason="numpy 1.x sums a float64 array in another order; the passes follow numpy 2's")
 @pytest.mark.parametrize("seed", range(4))
 def test_sums_of_many_values_are_numpys(seed):
-    """queue_seconds adds its values in numpy's pairwise order: the same sum bit for bit at
+    """queue_seconds adds its values in numpy 2's pairwise order: the same sum bit for bit at
     sizes around numpy's blocks (8, 128) and their halvings, not only close."""
     rng = np.random.default_rng(seed)
     for n in [0, 1, 7, 8, 9, 127, 128, 129, 136, 1000, 4099, 70001]:
