@@ -35,7 +35,7 @@ from rich.table import Table
 from capsim import bundled
 from capsim.manifest import manifest, portable
 from capsim.output import Claim, OutputError, claim, default_folder, symlink_note, write_manifest
-from capsim.scenario import Scenario, ScenarioError, load_scenario, scenario_warnings
+from capsim.scenario import Scenario, ScenarioError, did_you_mean, load_scenario, scenario_warnings
 from capsim.version import version
 
 if TYPE_CHECKING:  # the engine, pandas and numba load only when a command needs them
@@ -261,7 +261,8 @@ def load(name: str, overrides: list[str] | None) -> tuple[Scenario, Path]:
     path = scenario_path(name)
     if not path.exists() and path.suffix not in {".yaml", ".yml"}:
         names = ", ".join(bundled.names()) or "none"
-        fail(f"{name}: no such scenario file, nor a bundled scenario of that name; bundled scenarios: {names}")
+        fail(f"{name}: no such scenario file, nor a bundled scenario of that name{did_you_mean(name, bundled.names())}; "
+             f"bundled scenarios: {names}")
     try:
         loaded = load_scenario(path, overrides or [])
     except ScenarioError as err:
@@ -1054,7 +1055,8 @@ def compare(
                                     + (["referred"] if balance else [])
                                     + [m for m in table.metric if m.startswith(("sla_", "victim_id"))])]
     from capsim.compare import definition_notes, unlike_difference
-    from capsim.words import fmt, is_share, metric_label, signed
+    from capsim.charts.compare import difference_words, team_label
+    from capsim.words import fmt, metric_label, signed
 
     currency = first.costs.currency
     relabelled = definition_notes([r.scenario for r in results])
@@ -1062,17 +1064,19 @@ def compare(
     in_first = set(table.metric[table.scenario == first.name])  # a metric the first lacks has no difference
     rows = []
     for row in shown.itertuples():  # as run and the report write them: shares in %, differences of shares in points
-        same, share = row.scenario == first.name, is_share(row.metric)  # later runs of its name: "base (2)"
+        same = row.scenario == first.name  # later runs of its name: "base (2)"
         result = labelled[row.scenario]
         unlike = (unlike_difference(row.metric, relabelled, list(table.metric))  # a difference of other items: not shown
                   if row.metric in in_first else f"n/a: not measured in {first.name}")
-        points = " points" if share else ""
-        rows.append([row.scenario, metric_label(row.metric, result.scenario), fmt(row.metric, row.mean, currency),
+        # the difference and its bounds in the same decimals; times in hours, as the table's note says
+        (d, low, high), unit = difference_words(row.metric, row.difference, row.difference_ci_low,
+                                                row.difference_ci_high, "h")
+        points = " points" if unit == "points" else ""
+        rows.append([row.scenario, team_label(row.metric, result.scenario), fmt(row.metric, row.mean, currency),
                      f"{fmt(row.metric, row.ci_low, currency, row.mean)} to {fmt(row.metric, row.ci_high, currency, row.mean)}",
-                     "" if same else unlike or signed(row.difference, share) + points,
+                     "" if same else unlike or d + points,
                      "" if same or unlike else "n/a" if not math.isfinite(row.difference_ci_low) else (
-                         f"{signed(row.difference_ci_low, share, row.difference)} to "
-                         f"{signed(row.difference_ci_high, share, row.difference)}{points}")])
+                         f"{low} to {high}{points}")])
         waits = result.summary[result.summary.metric == "wait_mean_missed_harmful"]
         if row.metric == "harmful_missed" and not waits.empty:  # still assessed, later: their wait beside them
             w = waits.iloc[0]
@@ -1110,8 +1114,9 @@ def compare(
     for note, metrics in notes.items():
         out_console.print(f"{', '.join(metrics)}: {note}", style="dim", soft_wrap=True, markup=False)
     for name, (expected, d, low, high) in balance.items():
-        ci = f" (95% CI {signed(low, ref=d)} to {signed(high, ref=d)})" if math.isfinite(low) else ""
-        out_console.print(f"{name}: referrals change by {signed(d)}{ci} against {first.name}; the change the "
+        (said, *bounds), _ = difference_words("referred", d, low, high)
+        ci = f" (95% CI {bounds[0]} to {bounds[1]})" if math.isfinite(low) else ""
+        out_console.print(f"{name}: referrals change by {said}{ci} against {first.name}; the change the "
                           f"detector's holdbacks are expected to cause is {signed(expected)} (minus the expected real "
                           "referrals lost and synthetic referrals avoided above): the drawn change differs from it by "
                           "chance, each referral being a random draw.", soft_wrap=True, markup=False)

@@ -52,6 +52,12 @@ no other run: that service level has no paired difference, but it is not left ou
 why the other runs lack it (:func:`unmeasured_notes`), and a team's line says where it misses its
 target (:func:`team_lines`).
 
+**Whose items the run-out counts.** Where teams refer items on, the streams' items still waiting
+at the horizon (``waiting``, ``censored``) leave out the referrals waiting at the receiving team,
+while the run-out's length (``runout_days``) waits for them too: their notes name the teams
+(:func:`runout_notes`), so that a run-out 245 days longer beside 341,000 fewer items waiting is
+read as the receiving team's queue, not a contradiction.
+
 **Costs of tools nobody priced.** A tool left at ``annual_cost: 0`` and ``per_item_cost: 0``
 (no published price) is costed at 0: the costs that include tools say so in their ``note``
 (:func:`unpriced_notes`), so that a difference of 0 is not read as a free tool.
@@ -73,14 +79,14 @@ import pandas as pd
 
 from capsim.costs import unpriced_tools
 from capsim.experiment import SimulationResult
-from capsim.metric_names import PER_TEAM, VICTIM_ID_TEAM, sla_words
+from capsim.metric_names import METRIC_DESCRIPTIONS, PER_TEAM, VICTIM_ID_TEAM, sla_words
 from capsim.metrics import metric_range, original_sla_priorities, team_priorities, used_priorities
 from capsim.periods import calendar_periods
 from capsim.results import mean_ci
 from capsim.scenario import Scenario
 from capsim.side_effects import DETECTOR_METRICS, absent_means_zero, missed_still_assessed
-from capsim.units import (UNIT_HOURS, duration_text, duration_unit, percent, percent_against, plain_number, round_sig,
-                          unsigned_zero)
+from capsim.units import (SHARE_DECIMALS, UNIT_HOURS, duration_text, duration_unit, percent, percent_against,
+                          plain_number, round_sig, unsigned_zero)
 
 COMPARISON_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "difference", "difference_ci_low",
                       "difference_ci_high", "note"]
@@ -100,6 +106,19 @@ def scenario_labels(results: Sequence[SimulationResult]) -> list[str]:
 def relabels(scenario: Scenario) -> bool:
     """Whether a scenario's classifier puts items in other queues than their streams'."""
     return scenario.tooling.classifier.enabled
+
+
+def metric_team(metric: str, scenario: Scenario) -> str | None:
+    """The team whose own figure ``metric`` is, in a scenario of several teams: ``<family>_<team>``
+    where ``<family>`` is one the run writes per team (:data:`~capsim.metric_names.PER_TEAM`, or
+    ``sla_<p>`` or ``wait_mean_<p>`` of a priority of the scenario; the longest team name that makes
+    one); else None, and so for a whole run's metric (:data:`~capsim.metric_names.METRIC_DESCRIPTIONS`)
+    whose name ends in a team's ("utilisation_usable" beside a team "usable")."""
+    if len(scenario.workforce) < 2 or metric in METRIC_DESCRIPTIONS:
+        return None
+    families = {*PER_TEAM, *(f"{kind}_{p}" for p in scenario.priorities for kind in ("sla", "wait_mean"))}
+    return next((t.team for t in sorted(scenario.workforce, key=lambda t: len(t.team), reverse=True)
+                 if metric.removesuffix(f"_{t.team}") in families and metric.endswith(f"_{t.team}")), None)
 
 
 def like_for_like(results: list[SimulationResult]) -> list[pd.DataFrame]:
@@ -163,9 +182,8 @@ def _why_unmeasured(metric: str, lacking: Scenario, having: Scenario) -> str:
     has no normal-priority items there"), and where a classifier in ``having`` gives it its items,
     that too ("; in gc-classifier the classifier puts items under this deadline"); "" where no
     rule below says why."""
-    teams = [t.team for t in having.workforce] if len(having.workforce) > 1 else []
     team = (VICTIM_ID_TEAM if metric in ("victim_id_hours", "victim_id_hours_on_synthetic")
-            else next((t for t in sorted(teams, key=len, reverse=True) if metric.endswith(f"_{t}")), None))
+            else metric_team(metric, having))
     rest = metric.removesuffix(f"_{team}") if team and metric.endswith(f"_{team}") else metric
     priority = next((p for p in having.priorities if rest in (f"sla_{p}", f"wait_mean_{p}")), None)
     if metric == "wait_mean_missed_harmful":
@@ -245,6 +263,31 @@ def unlike_difference(metric: str, notes: dict[str, str], metrics: Sequence[str]
     return "n/a (other items)"
 
 
+RUN_OUT = ("waiting", "censored", "runout_days")
+"""The run-out's own metrics (docs/model.md): the streams' items still waiting at the horizon,
+those whose wait the run-out left unknown, and the days it took (counts of items; days)."""
+
+
+def runout_notes(results: Sequence[SimulationResult]) -> dict[str, str]:
+    """Metric → whose items each of :data:`RUN_OUT` counts, where a run refers items between teams
+    (``routing``): ``waiting`` and ``censored`` count the streams' items only, at the teams the
+    streams go to, not the referrals waiting at the teams they are referred to; ``runout_days`` lasts
+    until the last item at any team is assessed or expires, those referrals included, so it can rise
+    while ``waiting`` falls (a receiving team's queue clears last). Teams named "team victim_id"."""
+    routed = [r.scenario for r in results if r.scenario.routing]
+    if not routed:
+        return {}
+    receiving = list(dict.fromkeys(rule.to for s in routed for rule in s.routing))
+    intake = list(dict.fromkeys(r.scenario.team_of(stream) for r in results for stream in r.scenario.demand))
+    where = "" if len(routed) == len(results) else f" (in {', '.join(dict.fromkeys(s.name for s in routed))})"
+    referrals = f"the referrals waiting at {', '.join(f'team {t}' for t in receiving)}{where}"
+    streams = f"counts the streams' items only (at {', '.join(f'team {t}' for t in intake)}), not {referrals}"
+    return {"waiting": streams, "censored": streams,
+            "runout_days": (f"counts {referrals} too: the run-out lasts until the last item at any team is assessed "
+                            "or expires, so it can rise while fewer of the streams' items are still waiting "
+                            "(waiting)")}
+
+
 REAL_WORK = ("victim_id_hours", "victim_id_hours_on_synthetic", "referrals_lost_real")
 """What :func:`real_work_not_done` reads: the victim-identification team's hours (all, and on
 AI-generated items) and the real referrals the detector's false positives lose."""
@@ -290,12 +333,14 @@ def real_work_notes(results: list[SimulationResult]) -> dict[tuple[str, str], st
     """(run's label, metric) → the note of ``victim_id_hours`` and ``analyst_hours`` (which counts
     them) in each run of :func:`real_work_not_done`: how much of the fall in victim-identification
     hours is work on real items not done, beside the real referrals lost. Hours to three
-    significant figures."""
+    significant figures; the fall on real items and its 95% CI in the decimals the comparison table
+    gives a difference of hours (:func:`alike`, :data:`COUNT_DIGITS`)."""
     first = results[0].scenario.name
     notes = {}
     for name, (real, low, high, synthetic, hours, lost) in real_work_not_done(results).items():
-        ci = f" (95% CI {plain_number(-high)} to {plain_number(-low)} h)" if np.isfinite(low) else ""
-        text = (f"by {plain_number(abs(hours))} h with {name} against {first}: {plain_number(-real)} h{ci} fewer on "
+        fewer, *bounds = alike(-real, -high, -low, digits=COUNT_DIGITS)  # as the table gives victim_id_hours
+        ci = f" (95% CI {bounds[0]} to {bounds[1]} h)" if np.isfinite(low) else ""
+        text = (f"by {plain_number(abs(hours))} h with {name} against {first}: {fewer} h{ci} fewer on "
                 f"real (not AI-generated) items, work on real children's imagery not done, not time saved ({name}'s "
                 f"detector loses {plain_number(lost)} expected real referrals to false positives), and "
                 f"{plain_number(abs(synthetic))} h {'fewer' if synthetic < 0 else 'more'} on AI-generated items")
@@ -397,8 +442,7 @@ def counts_items_from(metric: str, scenario: Scenario) -> set[str]:
         return {"referral"}
     if not metric.startswith(REACHING):
         return set()
-    teams = [t.team for t in scenario.workforce]
-    team = next((t for t in teams if metric.endswith(f"_{t}") and len(teams) > 1), None)
+    team = metric_team(metric, scenario)
     rest = metric.removesuffix(f"_{team}") if team else metric
     priority = next((p for p in scenario.priorities
                      if rest.removesuffix("_original") in (f"sla_{p}", f"wait_mean_{p}")), None)
@@ -449,7 +493,7 @@ class TeamChange:
     """Whether any of its figures is worse: a longer wait, more items waiting, a lower service level."""
     words: str
     """Each figure that differs, with its interval: "mean wait 83 days longer (95% CI 71 to 94
-    days), 2,900 more items waiting at the end (62% more; 95% CI 2,770 to 3,030)"."""
+    days), 2,899 more items waiting at the end (62% more; 95% CI 2,852 to 2,946)"."""
     size: float
     """The largest relative change of its figures (a share's in points), to order teams by."""
 
@@ -500,20 +544,54 @@ UNIT_DIGITS = {"min": 1, "h": 3, "days": 2}
 (whole from 10 days up)."""
 
 
-def alike(value: float, *bounds: float, digits: int) -> list[str]:
-    """``value`` to ``digits`` significant figures (whole where that leaves no decimals) and its
-    interval's ``bounds`` with the same decimals, so that the three share their digits: "2.70",
-    "2.48", "2.91"; "83", "71", "94" (not "83 days (95% CI 71.1 days ...)"). In the unit given."""
-    top = round_sig(abs(value), digits)
-    places = max(0, digits - 1 - int(np.floor(np.log10(top)))) if np.isfinite(top) and top > 0 else 0
-    return [unsigned_zero(f"{x:,.{places}f}") for x in (value, *bounds)]
+POINT_DIGITS = 2
+"""Significant figures of a difference of shares in percentage points ("3.2 points higher", "+66
+points"), as the team lines and the comparison lines give it."""
+
+COUNT_DIGITS = 3
+"""Significant figures of a difference of counts, hours of work or money (whole from 100 up, as
+:func:`alike` writes them): "+26.3", "+709,894"."""
 
 
-def signed_alike(value: float, *bounds: float, digits: int) -> list[str]:
-    """:func:`alike`, each with its sign (a true minus; "0" unsigned): "+17", "+3", "+30";
-    "−0.37", "−5.92", "+5.18": a paired difference and its interval, sharing their decimals."""
-    return [text if float(text.replace(",", "")) == 0 else ("+" if x > 0 else "−") + text.lstrip("-")
-            for x, text in zip((value, *bounds), alike(value, *bounds, digits=digits))]
+def _places(x: float, digits: int) -> float:
+    """Decimals that give ``x`` ``digits`` significant figures (negative from 10**digits up); +inf for
+    0 or a value not measured, which asks for none in particular."""
+    top = round_sig(abs(x), digits)
+    return digits - 1 - int(np.floor(np.log10(top))) if np.isfinite(top) and top > 0 else np.inf
+
+
+def alike(value: float, low: float, high: float, *, digits: int, most: int | None = None) -> list[str]:
+    """``value`` to ``digits`` significant figures (whole where that leaves no decimals) and its 95%
+    interval's bounds ``low`` and ``high`` with the same decimals, so that the three share their
+    digits: "2.70", "2.48", "2.91"; "83", "71", "94" (not "83 days (95% CI 71.1 days ...)"). The
+    interval's half-width bounds the decimals too: they give it at least one significant figure and
+    at most ``digits``, so a narrow interval keeps its bounds apart ("10.0", "9.7", "10.3", not "10"
+    to "10"), and a value near 0 beside a wide one is given as precisely as the interval allows
+    ("<0.1" beside "-20.0" to "20.0", not "0.0100" beside "-20.0000"); never more than ``most`` decimals (a share's
+    points: :data:`~capsim.units.SHARE_DECIMALS`). A value that is not 0 never reads 0: closer to 0
+    than the decimals show, it says how close ("<0.1", "-<0.1"; "<1" where whole). In the unit given;
+    a bound not known (one replication) reads "nan"."""
+    places = _places(value, digits)
+    spread = (high - low) / 2
+    if np.isfinite(spread) and spread > 0:
+        places = max(_places(spread, 1), min(places, _places(spread, digits)))
+    places = int(max(0, places)) if np.isfinite(places) else 0
+    places = places if most is None else min(places, most)
+    out = []
+    for x in (value, low, high):
+        text = unsigned_zero(f"{x:,.{places}f}")
+        if x != 0 and np.isfinite(x) and float(text.replace(",", "")) == 0:  # not 0: how close, and which way
+            text = f"{'-' if x < 0 else ''}<{10.0 ** -places:.{places}f}"
+        out.append(text)
+    return out
+
+
+def signed_alike(value: float, low: float, high: float, *, digits: int, most: int | None = None) -> list[str]:
+    """:func:`alike` (``most`` as there), each with its sign (a true minus; "0" unsigned): "+17",
+    "+3", "+30"; "−0.4", "−5.9", "+5.2"; "+3.1", "+<0.1", "+6.2": a paired difference and its
+    interval, sharing their decimals."""
+    return [text if unsigned_zero(f"-{text}") == text else ("+" if x > 0 else "−") + text.lstrip("-")
+            for x, text in zip((value, low, high), alike(value, low, high, digits=digits, most=most))]
 
 
 def _waits_alike(hours: float, low: float, high: float) -> tuple[str, str]:
@@ -555,8 +633,8 @@ def team_changes(results: list[SimulationResult], tables: list[pd.DataFrame] | N
     classifier relabels, :func:`definition_notes`) differ from the first's beyond the paired 95%
     interval, the worse teams first, then the larger changes; and each service level of the team
     that only one of the two runs measures where it misses its target (:func:`_missed_here_only`).
-    Each figure with its interval in alike digits (:func:`alike`). ``tables``: the runs'
-    :func:`like_for_like` tables, where already made."""
+    Each figure with its interval in alike digits, as the comparison table gives it (:func:`alike`).
+    ``tables``: the runs' :func:`like_for_like` tables, where already made."""
     tables = like_for_like(results) if tables is None else tables
     first = results[0].scenario
     relabelled = definition_notes([r.scenario for r in results])
@@ -576,10 +654,9 @@ def team_changes(results: list[SimulationResult], tables: list[pd.DataFrame] | N
             if backlog in tables[i] and backlog in tables[0] and _beyond(*(b := _paired(tables, i, backlog))):
                 before = float(tables[0][backlog].mean())
                 change = _backlog_change(before, b[0])
-                low, high = sorted((abs(b[1]), abs(b[2])))
-                ci = (f" ({change}; 95% CI {plain_number(low)} to {plain_number(high)})" if np.isfinite(b[1])
-                      else f" ({change})")
-                parts.append(f"{plain_number(abs(b[0]))} {'more' if b[0] > 0 else 'fewer'} items waiting at the end{ci}")
+                items, low, high = alike(abs(b[0]), *sorted((abs(b[1]), abs(b[2]))), digits=COUNT_DIGITS)
+                ci = f" ({change}; 95% CI {low} to {high})" if np.isfinite(b[1]) else f" ({change})"
+                parts.append(f"{items} {'more' if b[0] > 0 else 'fewer'} items waiting at the end{ci}")
                 worse |= b[0] > 0
                 size = max(size, abs(b[0]) / before if before > 0 else np.inf)
             for priority in (x.priority for x in first.sla):
@@ -589,7 +666,8 @@ def team_changes(results: list[SimulationResult], tables: list[pd.DataFrame] | N
                 d, low, high = _paired(tables, i, metric)
                 if not _beyond(d, low, high):
                     continue
-                words = alike(*(100 * abs(x) for x in (d, *sorted((low, high), key=abs))), digits=2)
+                words = alike(*(100 * abs(x) for x in (d, *sorted((low, high), key=abs))), digits=POINT_DIGITS,
+                              most=SHARE_DECIMALS)
                 ci = f" (95% CI {words[1]} to {words[2]} points)" if np.isfinite(low) else ""
                 parts.append(f"{sla_words(first, priority)} {words[0]} points {'higher' if d > 0 else 'lower'}{ci}")
                 worse |= d < 0
@@ -605,7 +683,7 @@ def team_lines(results: list[SimulationResult], changes: dict[str, list[TeamChan
                ) -> dict[str, list[str]]:
     """Per run after the first (by its label, :func:`scenario_labels`): one line per team of
     ``changes`` (default: :func:`team_changes` of ``results``), the worse first: "team victim_id:
-    mean wait 83 days longer (...), 2,900 more items waiting at the end (...)"; "team graders: ...,
+    mean wait 83 days longer (...), 2,899 more items waiting at the end (...)"; "team graders: ...,
     89.1% of its normal-priority items within 72 h, short of the 90% target; it has none under this
     deadline in growth-central" (a level one run only measures). A team worse while
     the items waiting at the end of all teams together fell (beyond its interval) is said to be a
@@ -652,7 +730,8 @@ def compare(results: list[SimulationResult], changes: dict[str, list[TeamChange]
     and where a team worse off shows no difference in one of its own metrics (:func:`team_notes` of
     ``changes``, default :func:`team_changes` of ``results``).
 
-    A cost that counts a tool with no price at 0 says so too (:func:`unpriced_notes`).
+    A cost that counts a tool with no price at 0 says so too (:func:`unpriced_notes`), and where teams
+    refer items on, the run-out's metrics name the teams whose items they count (:func:`runout_notes`).
 
     Every result must have the same seed and number of replications (otherwise the pairing
     would be meaningless and ``ValueError`` says so). A metric some runs do not measure (a team's
@@ -671,7 +750,7 @@ def compare(results: list[SimulationResult], changes: dict[str, list[TeamChange]
     labels = scenario_labels(results)
     order = [m for m in dict.fromkeys(m for r in results for m in r.summary.metric) if any(m in t for t in tables)]
     relabelled = definition_notes([r.scenario for r in results])
-    notes = {**detector_notes(results), **relabelled, **unpriced_notes(results)}
+    notes = {**detector_notes(results), **relabelled, **unpriced_notes(results), **runout_notes(results)}
     changes = team_changes(results, tables) if changes is None else changes
     own = {**real_work_notes(results), **missed_wait_notes(results), **team_notes(results, changes, tables)}
     unmeasured = unmeasured_notes(results, tables)

@@ -143,12 +143,18 @@ def items_words(scenario: Any, priority: str | None = None) -> str:
     return f"{priority} {noun}" if priority == "urgent" else f"{priority}-priority {noun}"
 
 
+def team_brackets(team: str) -> str:
+    """A team named after a label in brackets, as tables and axes name a team's own figure:
+    " (victim id)"."""
+    return f" ({team.replace('_', ' ')})"
+
+
 def sla_words(scenario: Any, priority: str, team: str | None = None) -> str:
     """An SLA in plain words: what its items are and their deadline, "reports within 72 h", and
-    the team in brackets when given ("reports within 72 h (analysts)")."""
+    the team in brackets when given ("reports within 72 h (analysts)", :func:`team_brackets`)."""
     sla = next(x for x in scenario.sla if x.priority == priority)
     text = f"{items_words(scenario, priority)} within {duration_text(sla.within)}"
-    return f"{text} ({team.replace('_', ' ')})" if team else text
+    return f"{text}{team_brackets(team)}" if team else text
 
 
 SHARES = ("p_wait", "sla_", "ai_generated_share")

@@ -27,12 +27,16 @@ With ``measures="staffing"`` a period gets only its counts, hours, staff in post
 cost), all that the uncertainty run's per-year table reads.
 
 The period labels are ``"2025"`` (a calendar year; the first and last may be part years) or
-``"2025-Q1"``; :data:`WHOLE_RUN` (``"all"``) labels the whole measured window.
+``"2025-Q1"``; :data:`WHOLE_RUN` (``"all"``) labels the whole measured window. A part period
+shorter than :data:`SHORTEST_PERIOD_DAYS` (four weeks) is too short to judge a team by
+(:func:`too_short`): the year charts and the checks of a plan leave it out, and a plan in calendar
+years plans it with the period beside it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -48,6 +52,12 @@ from capsim.units import SECONDS_PER_DAY
 
 WHOLE_RUN = "all"
 """The period label of the whole measured window (the run's ordinary metrics)."""
+
+SHORTEST_PERIOD_DAYS = 28
+"""Part periods shorter than this many days (four weeks) are too short to judge a team by
+(:func:`too_short`): left out of the year charts and the checks that judge a year
+(:func:`capsim.charts.by_year.year_labels`), planned with the period beside them
+(:func:`capsim.staffing.plan_periods`)."""
 
 Granularity = Literal["year", "quarter"]
 
@@ -83,6 +93,14 @@ def calendar_periods(scenario: Scenario, by: Granularity = "year") -> list[Perio
             if min(q1, b) > max(q0, a):
                 periods.append(Period(f"{year}-Q{quarter + 1}", max(q0, a), min(q1, b)))
     return periods
+
+
+def too_short(spans: Sequence[tuple[float, float]], shortest_days: float = SHORTEST_PERIOD_DAYS) -> list[bool]:
+    """For each of ``spans``, periods [start, end) in seconds, whether it is shorter than ``shortest_days``
+    days, too short to judge a team by on its own; none is where every one is (a run of a few weeks
+    keeps its periods)."""
+    short = [(end - start) / SECONDS_PER_DAY < shortest_days for start, end in spans]
+    return [False] * len(short) if all(short) else short
 
 
 def boundaries(periods: list[Period]) -> np.ndarray:

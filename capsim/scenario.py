@@ -623,7 +623,8 @@ ORDERS = ("strict_priority", "earliest_deadline")
 class Team(Strict):
     """A team of named analysts sharing a roster (or several shift patterns) and a queue."""
 
-    team: str = Field(description="name of the team, unique among the teams")
+    team: str = Field(description="name of the team, unique among the teams, making no metric name another's "
+                                  "(a team's figures are named <metric>_<team>)")
     headcount: int = Field(ge=0, le=MAX_HEADCOUNT, description="analysts in post, at most 100000 (with shifts: "
                            "the team's total, by default the sum of the patterns' headcounts; a different total — "
                            "as capsim staff's plan.yaml writes — changes the first pattern's)")
@@ -974,6 +975,7 @@ class Scenario(Strict):
                 problems.append(f"review.{s.unit}: stream {s.stream!r} sends {s.unit}s, so a review time for {s.unit} is needed")
         problems += self._routing_problems()
         known_metrics = [] if problems else metric_names(self)  # the names need consistent teams and routes
+        problems += self._metric_name_problems(known_metrics)
         for i, target in enumerate(self.targets if known_metrics else []):
             if target.metric not in known_metrics:
                 problems.append(f"targets.{i}.metric: unknown metric {target.metric!r}"
@@ -1015,6 +1017,28 @@ class Scenario(Strict):
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _metric_name_problems(self, names: list[str]) -> list[str]:
+        """Each name in ``names`` (:func:`~capsim.metric_names.metric_names`, the metrics a run reports)
+        that two figures would have, as summary.csv's one row for both: laid at each team whose
+        name ends it (a team's figures are named ``<metric>_<team>``: a team ``usable``'s utilisation
+        would be the run's ``utilisation_usable``, a team ``urgent``'s mean wait the urgent items'
+        ``wait_mean_urgent``), else at the priorities (``wait_mean_<priority>`` of a priority named
+        ``missed_harmful`` is the classifier's ``wait_mean_missed_harmful``)."""
+        twice = list(dict.fromkeys(name for name in names if names.count(name) > 1))
+        problems: list[str] = []
+        laid: set[str] = set()
+        for i, team in enumerate(self.workforce if len(self.workforce) > 1 else []):
+            if ours := [name for name in twice if name.endswith(f"_{team.team}")]:
+                laid.update(ours)
+                problems.append(f"workforce.{i}.team: {team.team!r} makes {_one_row(ours)}, as a team's figures "
+                                "are named <metric>_<team>; name the team so that none of its <metric>_<team> is "
+                                "another metric's name")
+        if rest := [name for name in twice if name not in laid]:
+            problems.append(f"priorities: a priority's name makes {_one_row(rest)}, as a priority's figures are "
+                            "named sla_<priority>, wait_mean_<priority> and sla_<priority>_original; name the "
+                            "priorities so that none of these is another metric's name")
+        return problems
 
     def _routing_problems(self) -> list[str]:
         problems = []
@@ -1223,12 +1247,30 @@ def _merged_from(values: list[tuple[int, Any]], key: str) -> list[tuple[int, Any
     return kept
 
 
+def _one_row(names: list[str]) -> str:
+    """Metric names two figures would each have, as a message says it: "a metric name two figures
+    would have (one row of summary.csv for both): utilisation_usable"."""
+    which = "a metric name two figures would have" if len(names) == 1 else "metric names two figures would each have"
+    return f"{which} (one row of summary.csv for both): {', '.join(names)}"
+
+
+def _missing_hint(path: Path) -> str:
+    """For a scenario file that does not exist: the file beside it whose name is nearest in spelling
+    (" (did you mean 'police-unit.yaml'?)"), else the nearest bundled scenario, run by its name
+    (" (did you mean the bundled scenario 'growth-high'?)"); "" when none is near."""
+    here = [p.name for p in sorted(path.parent.glob("*.y*ml")) if p.is_file()] if path.parent.is_dir() else []
+    if hint := did_you_mean(path.name, here):
+        return hint
+    bundled_hint = closest(path.stem, bundled.names())
+    return f" (did you mean the bundled scenario {bundled_hint!r}?)" if bundled_hint else ""
+
+
 def _read_yaml(path: Path) -> dict:
     name = bundled.shown(path)
     try:
         text = safe_yaml.read_text(path)
     except FileNotFoundError:
-        raise ScenarioError(f"{name}: no such file") from None
+        raise ScenarioError(f"{name}: no such file{_missing_hint(path)}") from None
     except safe_yaml.YAMLLimitError as err:
         raise ScenarioError(f"{name}: {err}") from None
     except OSError as err:
@@ -1567,12 +1609,35 @@ def format_errors(err: ValidationError, raw: dict) -> list[tuple[str, str]]:
         elif e["type"] == "float_parsing" and str(e.get("input", "")).strip().endswith("%"):
             message = (f"{e['input']!r} is a percentage: write a share as a number between 0 and 1, "
                        f"e.g. 0.9 for 90%")
+        elif _share_above_one(e):
+            message = _share_message(e["input"], below=e["type"] == "less_than")
         else:
             message = e["msg"].removeprefix("Value error, ")
             if e["type"] not in {"value_error"} and "input" in e and not isinstance(e["input"], (dict, list)):
                 message += f" (got {e['input']!r})"
         problems.append((key, message))
     return problems
+
+
+def _share_above_one(error: dict) -> bool:
+    """Whether a validation ``error`` is a number above a bound of 1: a share (0.9) most likely written
+    as a percentage (90)."""
+    bound = (error.get("ctx") or {}).get("le" if error["type"] == "less_than_equal" else "lt")
+    value = error.get("input")
+    return (error["type"] in {"less_than_equal", "less_than"} and bound == 1
+            and isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _share_message(value: float, below: bool) -> str:
+    """What is wrong with ``value`` where a share at most 1 (``below``: under 1) is wanted, and how to
+    write it: "90 is more than 1: this is a share, at most 1; for 90% write 0.9". A value above 100
+    is no percentage of a share either, so the example is then 0.9 for 90%; 1 where a share must be
+    below 1 is all of them, and has no example."""
+    limit = "is not below 1: this is a share, below 1" if below else "is more than 1: this is a share, at most 1"
+    if value <= 1:  # 1 where a share must be below 1: all of them, not a percentage
+        return f"{value:g} {limit}"
+    example = f"for {value:g}% write {value / 100:g}" if value <= 100 else "e.g. 0.9 for 90%"
+    return f"{value:g} {limit}; {example}"
 
 
 _GROWTH_MODELS = {"none": GrowthNone, "linear": GrowthLinear, "exponential": GrowthExponential,

@@ -97,7 +97,7 @@ from capsim.metric_names import sla_words
 from capsim.metrics import eventual_waits, metric_range, sla_attainment, sla_attainment_by_group, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
 from capsim.passes import group_values, reachable_in_time
-from capsim.periods import calendar_periods
+from capsim.periods import calendar_periods, too_short
 from capsim.pool import worker_pool
 from capsim.records import ItemTable, Replication
 from capsim.results import mean_ci
@@ -433,13 +433,16 @@ def add_months(date: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
 
 
-def plan_periods(scenario: Scenario, period: str, calendar: bool = False) -> list[Period]:
+def plan_periods(scenario: Scenario, period: str, calendar: bool = False, shortest_days: float = 0.0) -> list[Period]:
     """The planning periods: calendar ``period``s (month, quarter, year) from the first midnight
     after the warm-up; the last ends at the horizon, and a last piece shorter than a third
     of a period joins the one before. With ``calendar`` (year or quarter), cut instead where the
     run's results per period are cut (:func:`capsim.periods.calendar_periods`: at each 1 January,
-    or each quarter's first day), none joined: a first and last part period stay periods of
-    their own, so a plan is solved in the very periods its run is reported and checked in."""
+    or each quarter's first day): a first and last part period stay periods of their own, so a plan
+    is solved in the very periods its run is reported and checked in, but one shorter than
+    ``shortest_days`` days (unless every period is: :func:`capsim.periods.too_short`, the rule the
+    report judges its years by) joins its neighbour, the period after a first, before a last: a few
+    days are too short to plan seats for on their own."""
     if period not in PERIOD_MONTHS:
         raise ValueError(f"period must be one of {', '.join(PERIOD_MONTHS)}, got {period!r}")
     clock = scenario.clock
@@ -451,6 +454,11 @@ def plan_periods(scenario: Scenario, period: str, calendar: bool = False) -> lis
         cuts = [p.start for p in calendar_periods(scenario, period) if p.start > first_day * SECONDS_PER_DAY]
         bounds = [start] + [clock.start + dt.timedelta(days=round(t / SECONDS_PER_DAY)) for t in cuts]
         times = [first_day * SECONDS_PER_DAY, *cuts, clock.horizon]
+        short = too_short(list(zip(times, times[1:])), shortest_days)
+        if short[-1]:  # a last stub joins the period before it
+            del times[-2], bounds[-1]
+        if short[0]:  # a first stub, the period after it
+            del times[1], bounds[1]
     else:
         months = PERIOD_MONTHS[period]
         bounds = [start]
@@ -1253,7 +1261,7 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                    max_headcount: int | None = None, replications: int | None = None, seed: int | None = None,
                    workers: int | None = 1, progress: Progress | None = None, limits: Limits | None = None,
                    executor: Executor | None = None, labels: Sequence[str] | None = None,
-                   calendar: bool = False) -> StaffingPlan:
+                   calendar: bool = False, shortest_days: float = 0.0) -> StaffingPlan:
     """A staffing plan for ``team``, period by period, meeting every SLA in ``confidence`` of replications.
 
     1. *Needed*: per period, the smallest constant headcount whose replications meet every SLA
@@ -1307,7 +1315,8 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
     the notes call each period, as the caller's table names it (capsim grant's "2027/28"); default
     "period 1", "period 2", ... as ``staffing_plan.csv`` numbers them. ``calendar``: plan in the calendar
     years (or quarters) the run's per-period results are cut at, part years their own periods
-    (:func:`plan_periods`), not in ``period``s from the end of the warm-up. Raises ``ValueError`` for input
+    (:func:`plan_periods`), not in ``period``s from the end of the warm-up; but one shorter than
+    ``shortest_days`` days (:func:`capsim.periods.too_short`) joins its neighbour. Raises ``ValueError`` for input
     that cannot be planned (no SLA for the team, an unknown team, a confidence outside (0, 1), not one
     label a period).
     """
@@ -1328,7 +1337,7 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
         raise ValueError("replications must be at least 1")
     workers = default_workers(scenario, replications) if workers is None else workers
     check_run(scenario, replications, min(workers, replications))
-    periods = plan_periods(scenario, period, calendar)
+    periods = plan_periods(scenario, period, calendar, shortest_days)
     labels = [f"period {p.index + 1}" for p in periods] if labels is None else list(labels)
     if len(labels) != len(periods):
         raise ValueError(f"{len(labels)} period labels for {len(periods)} periods")

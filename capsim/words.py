@@ -41,7 +41,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from capsim.metric_names import BACKLOG_WORDS, backlog_words, items_words, referrals_only, sla_words
+from capsim.metric_names import (BACKLOG_WORDS, backlog_words, items_words, referrals_only, sla_words,
+                                 team_brackets)
 from capsim.metrics import metric_range
 from capsim.units import (SECONDS_PER_HOUR, SHARE_DECIMALS, UNIT_HOURS, duration_text, duration_unit,  # noqa: F401
                           durations_words, hours_words, percent, percent_against, plain_number, round_sig,
@@ -207,8 +208,7 @@ def metric_label(metric: str, scenario: Any = None) -> str:
             sla = next((x for x in scenario.sla if x.priority == priority.removesuffix(f"_{team}")), None)
             if sla is None:
                 return f"Share assessed within the deadline ({metric[4:].replace('_', ' ')})"
-            return (f"Share of {items_words(scenario, sla.priority)} assessed within {duration_text(sla.within)} "
-                    f"({team.replace('_', ' ')})")
+            return f"{sla_label(scenario, sla.priority)}{team_brackets(team)}"
         if sla is None:
             return f"Share assessed within the deadline ({metric[4:].replace('_', ' ')})"
         if metric.endswith("_original"):
@@ -217,8 +217,18 @@ def metric_label(metric: str, scenario: Any = None) -> str:
         if referrals_only(scenario, priority):  # the whole run's counts the streams' items only
             return (f"Share of {priority}-priority items from the streams assessed within {duration_text(sla.within)} "
                     "(none: only referrals have this priority; each team's share counts them)")
-        return f"Share of {items_words(scenario, priority)} assessed within {duration_text(sla.within)}"
+        return sla_label(scenario, priority)
     return METRIC_LABELS.get(metric, metric.replace("_", " "))
+
+
+def sla_label(scenario: Any, priority: str) -> str:
+    """The share of ``priority``'s items assessed within its SLA's deadline, in plain words, whoever's
+    items they are (a team's or the run's): "Share of reports assessed within 72 h"; "Share assessed
+    within the deadline (high)" where ``scenario`` has no SLA for ``priority``."""
+    sla = next((x for x in scenario.sla if x.priority == priority), None)
+    if sla is None:
+        return f"Share assessed within the deadline ({priority.replace('_', ' ')})"
+    return f"Share of {items_words(scenario, priority)} assessed within {duration_text(sla.within)}"
 
 
 def year_metric_label(metric: str, scenario: Any = None) -> str:
@@ -370,9 +380,3 @@ def plus_minus(metric: str, value: float, spread: float, currency: str = "GBP") 
     if is_share(metric):
         return f"{text} ± {signed(spread, share=True).removeprefix('+')} points"
     return f"{text} ± {fmt(metric, spread, currency, ref=value)}"
-
-
-def difference_text(metric: str, value: float) -> str:
-    """A metric's difference for a title: :func:`signed`, with " points" for shares."""
-    share = is_share(metric)
-    return signed(value, share) + (" points" if share else "")

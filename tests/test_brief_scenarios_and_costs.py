@@ -27,7 +27,7 @@ import pytest
 from capsim.bundled import path as scenario_file
 from capsim.experiment import SimulationResult, simulate
 from capsim.report.assumptions import assumptions_table
-from capsim.report.brief import FIRST_PLANNED, GRANT_YEARS, brief_html, plan_cost_words
+from capsim.report.brief import CHART_SCENARIO, FIRST_PLANNED, GRANT_YEARS, brief_html, plan_cost_words
 from capsim.report.findings import headline_findings, price_words, quotable_findings
 from capsim.report.what_it_takes import WHAT_IF_CSV, WhatItTakes, what_it_takes, what_it_takes_findings, write_what_if
 from capsim.scenario import load_scenario
@@ -128,3 +128,26 @@ def test_the_brief_gives_the_plans_cost_as_what_if_summary_csv_has_it_and_why_th
                       f"{fmt('cost_total', cost, 'EUR')} (the same in every replication) in EUR at 2025 prices plus "
                       f"3% inflation a year. {GRANT_YEARS}"]
     assert not any(x.startswith("Total cost") for x in sentences)  # not the cost of the 3 analysts who fall short
+
+
+def chart_headings(page: str) -> dict[str, str]:
+    """Each chart of a brief by stem: the heading above it ("" where it has none)."""
+    found = re.findall(r'<figure id="chart-([^"]*)">(?:<figcaption>(.*?)</figcaption>)?<img', page)
+    return {stem: html.unescape(heading) for stem, heading in found}
+
+
+def test_each_chart_of_one_scenario_in_a_brief_of_several_is_headed_by_its_name(
+        short: SimulationResult, staffed: SimulationResult):
+    """Trial: in a brief of growth-central and growth-high the charts of page 2 named their scenario
+    only in their small footers, so a chart cut out of the brief lost whose it was. Each chart of one
+    scenario is now headed by its name; one whose stem another's begins with (one-team, one-team-staffed)
+    is not taken for it, and a chart only the second scenario has (the first here has no AI share
+    chart) is headed by the second's."""
+    svg = "<svg/>"
+    svgs = {"one-team-by_year": svg, "one-team-staffed-by_year": svg, "one-team-staffed-ai_share": svg,
+            "comparison": svg}
+    assert chart_headings(brief_html([short, staffed], svgs, {})) == {
+        "one-team-by_year": CHART_SCENARIO.format(label="one-team"),
+        "one-team-staffed-ai_share": CHART_SCENARIO.format(label="one-team-staffed"),
+        "comparison": ""}  # the comparison names both in its own title
+    assert set(chart_headings(brief_html([short], {"by_year": svg}, {})).values()) == {""}  # the title names it

@@ -38,7 +38,8 @@ def test_title_judges_the_referral_sla_at_its_team(understaffed):
     assert table[table.metric == "sla_high"]["mean"].isna().all()
     title = _title(by_year(understaffed))
     assert "n/a" not in title
-    assert ("High-priority referrals at team investigation assessed within 14 d: 82% in 2024 (29 Jan–31 Dec) "
+    assert ("High-priority referrals at team investigation assessed within 14 d (of those arriving in each year): 82% "
+            "in 2024 (29 Jan–31 Dec) "
             "to 66% in 2025 (1 Jan–31 Dec 12:00); the 90% target is first missed in 2024 (29 Jan–31 Dec)") in title
     assert "14 (team investigation) the scenario holds constant" in title  # the staff the level holds for
 

@@ -18,9 +18,9 @@ from capsim.scenario import load_scenario
 PRIORITIES = ("urgent", "high", "normal")
 
 
-def three_slas(targets: tuple[float, ...] = (0.9, 0.9, 0.9)):
+def three_slas(targets: tuple[float, ...] = (0.9, 0.9, 0.9), within: tuple[str, ...] = ("24h", "72h", "7d")):
     """Two years from 1 Jan 2025 of a stream for each of the first ``len(targets)`` priorities of
-    :data:`PRIORITIES`, each with its SLA (24 h, 72 h, 7 d) at its target."""
+    :data:`PRIORITIES`, each with its SLA (deadline ``within``: 24 h, 72 h, 7 d) at its target."""
     priorities = PRIORITIES[:len(targets)]
     return load_scenario({
         "name": "three-slas",
@@ -29,7 +29,7 @@ def three_slas(targets: tuple[float, ...] = (0.9, 0.9, 0.9)):
         "priorities": list(priorities),
         "review": {"report": {"dist": "exponential", "mean": "120s"}},
         "workforce": [{"team": "analysts", "headcount": 2, "roster": "24/7"}],
-        "sla": [{"priority": p, "within": w, "target": t} for p, w, t in zip(priorities, ("24h", "72h", "7d"), targets)],
+        "sla": [{"priority": p, "within": w, "target": t} for p, w, t in zip(priorities, within, targets)],
     })
 
 
@@ -143,6 +143,48 @@ def test_a_deadlines_label_stands_clear_of_the_other_ticks(hours):
         assert other.x1 < box.x0 or other.x0 > box.x1, (label.get_text(), "overlaps", "72 h")
 
 
+@pytest.mark.parametrize("hours, longest", [(300.0, None), (0.05, 40000.0)],
+                         ids=["axis-of-weeks", "log-axis-of-six-decades"])
+def test_two_close_deadlines_labels_never_overlap(hours, longest):
+    """24 h and 72 h, two days apart on an axis of weeks (or a fraction of a decade on a log axis of
+    six), printed as one "2472 h": each deadline's label now stands on the first row below the axis
+    where it is clear of the others, and of every ordinary tick's."""
+    scenario = three_slas((0.9, 0.9))  # urgent within 24 h, high within 72 h
+    table = per_replication(scenario, {"sla_urgent": 0.9, "sla_high": 0.9}, hours)
+    if longest:
+        table["time_to_assessment_p95"] = [longest, longest]
+    fig = time_to_assessment(table, scenario, 1)
+    fig.draw_without_rendering()
+    axis = fig.axes[0].xaxis
+    assert (axis.axes.get_xscale() == "log") == bool(longest)
+    deadlines = visible_labels(axis, "minor")
+    assert [t.get_text() for t in deadlines] == ["24 h", "72 h"]
+    middles = [axis.axes.transData.transform((t.get_position()[0], 0))[0] for t in deadlines]
+    assert middles[1] - middles[0] < deadlines[0].get_window_extent().width  # so close their labels would meet
+    boxes = [(t.get_text(), t.get_window_extent()) for t in [*deadlines, *visible_labels(axis, "major")]]
+    for i, (one, box) in enumerate(boxes):
+        for other, next_box in boxes[i + 1:]:
+            assert not box.overlaps(next_box), (one, "overlaps", other)
+
+
+@pytest.mark.parametrize("hours", [30.0, 2.0], ids=["axis-of-days", "log-axis"])
+def test_two_priorities_sharing_a_deadline_have_one_line_and_one_label(hours):
+    """Urgent and high both within 24 h: "24 h" was printed twice, the second copy on a row of its own
+    below the first, and the urgent deadline's line hidden under the high one's of another colour while
+    the legend listed both. One deadline: one line, one label, its legend naming both priorities."""
+    scenario = three_slas((0.9, 0.9), within=("24h", "24h"))
+    table = per_replication(scenario, {"sla_urgent": 0.9, "sla_high": 0.8}, hours)
+    if hours == 2.0:
+        table["time_to_assessment_p95"] = [400.0, 400.0]  # far beyond the median: a log axis
+    fig = time_to_assessment(table, scenario, 1)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    assert (ax.get_xscale() == "log") == (hours == 2.0)
+    assert [t.get_text() for t in visible_labels(ax.xaxis, "minor")] == ["24 h"]
+    assert [line.get_label() for line in ax.get_lines() if line.get_linestyle() == "--"] == ["urgent and high deadline 24 h"]
+    assert [t.get_text() for t in ax.get_legend().get_texts() if "deadline" in t.get_text()] == ["urgent and high deadline 24 h"]
+
+
 # --------------------------------------------------------------------------- 4. no false precision
 
 
@@ -193,3 +235,22 @@ def test_a_title_never_wraps_within_a_date():
     assert " ".join(lines) == title and all(len(line) <= TITLE_CHARS for line in lines)
     assert not any(line.endswith(end) for line in lines[:-1] for end in ("(1", "29", "Dec", "Jan"))
     assert [line for line in lines if "(1 Jan–31 Dec 12:00)" in line]
+
+
+def test_a_title_never_wraps_at_a_words_hyphen():
+    # The time-to-assessment title wrapped "ai-generated" as "ai-" / "generated": copied, it read "ai- generated".
+    from capsim.charts.style import title_lines
+
+    for lead in range(30, 70):  # a first word shorter than a line (a longer one is cut anyway)
+        title = "x" * lead + " reports and ai-generated at team analysts, images at team graders"
+        lines = title_lines(title)
+        assert " ".join(lines) == title and not any(line.endswith("-") for line in lines), lines
+
+
+def test_a_footer_never_wraps_at_a_words_hyphen_nor_in_a_date():
+    from capsim.charts.style import footer_lines
+
+    for lead in range(40, 110):
+        footer = "x" * lead + " growth assumed: ai-generated (0.67 a day at the start on 4 Mar 2027) +647% a year"
+        lines = footer_lines(footer)
+        assert " ".join(lines) == footer and not any(line.endswith(("-", " 4", "Mar")) for line in lines), lines

@@ -380,7 +380,7 @@ BAD_FILES = {
     "impossible-rate": (TINY.replace("rate: 150/day", "rate: 150/0day"), ["demand.reports.rate", "must be positive"]),
     "negative-rate": (TINY.replace("rate: 150/day", "rate: -150/day"), ["demand.reports.rate"]),
     "share-above-one": (TINY.replace("priority: normal\n  -", "priority: normal\n    mix: {criminal: 1.5}\n  -"),
-                        ["demand.reports.mix.criminal", "less than or equal to 1"]),
+                        ["demand.reports.mix.criminal", "1.5 is more than 1: this is a share, at most 1"]),
     "growth-without-parameter": (TINY.replace("rate: 150/day", "rate: 150/day\n    growth: {model: exponential}"),
                                  ["demand.reports.growth", "give either doubling_time", "or per_year"]),
     "unknown-growth": (TINY.replace("rate: 150/day", "rate: 150/day\n    growth: {model: cubic}"),

@@ -18,7 +18,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from capsim import bundled, cli
-from capsim.charts.compare import _comparison_finding, paired_differences, panel_label
+from capsim.charts.compare import _comparison_finding, difference_words, paired_differences, panel_label
 from capsim.compare import compare
 from capsim.experiment import simulate
 from capsim.report.findings import comparison_lines
@@ -149,9 +149,10 @@ def test_compare_prints_the_own_priority_difference_and_the_missed_items_wait(tm
     cells = next(r for r in rows if r[2] == "Share of items the classifier did not flag assessed within 72 h")
     assert cells[5] == "n/a: other items (the own-priority row compares the same items)" and cells[6] == ""
     own_row = next(r for r in rows if r[2] == "Share of reports within 72 h (own priority)")
-    assert own_row[5] == f"{100 * own.difference:+.1f} points".replace("-", "\u2212")
+    assert own_row[5] == difference_words("sla_normal_original", own.difference, own.difference_ci_low,
+                                          own.difference_ci_high)[0][0] + " points"
     team = next(line for line in done.output.splitlines()
-                if line.startswith("│ tooling-classifier") and "72 h (analysts)" in line)
+                if line.startswith("│ tooling-classifier") and "72 h at team analysts" in line)
     assert "n/a (other items)" in team
     lines = done.output.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("│ tooling-classifier") and "Harmful items" in line)

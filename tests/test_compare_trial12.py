@@ -98,8 +98,9 @@ def test_a_teams_own_mean_wait_that_turns_between_years_gets_a_line():
                                                 (2899.0, 2769.0, 3030.0)])
     assert turning_metrics(table, [scenario] * 2) == {"b": ["wait_mean_victim_id"]}
     line, = year_difference_lines(runs, table)["b"]
-    assert line.startswith("Mean wait before assessment (victim id), by calendar year: 2027 (Apr–Dec) −0.37 days "
-                           "(95% CI −5.92 to +5.17 days: no clear difference); 2028 +17 days (95% CI +3 to +30 days)")
+    assert line.startswith("Mean wait before assessment at team victim_id, by calendar year: 2027 (Apr–Dec) −0.4 "
+                           "days (95% CI −5.9 to +5.2 days: no clear difference); 2028 +17 days (95% CI +3 to +30 days)")
+    # −0.37 days beside an interval 11 days wide: its decimals are the interval's (difference_words)
     one_team = long_run(365)  # one team: its wait is the run's, wait_mean alone (no team is named victim_id)
     assert [t.team for t in one_team.workforce] != ["victim_id"]
     assert turning_metrics(table, [one_team] * 2) == {"b": []}
@@ -117,7 +118,7 @@ def test_compare_prints_a_level_one_run_only_measures(tmp_path, monkeypatch):
                                         "--set", "clock.warmup=1d", "-r", "2", "-w", "1", "--out",
                                         str(tmp_path / "cmp")], terminal_width=400)
     assert done.exit_code == 0, done.output
-    row = next(line for line in done.output.splitlines() if "gc-classifier" in line and "(graders)" in line)
+    row = next(line for line in done.output.splitlines() if "gc-classifier" in line and "at team graders" in line)
     assert "n/a: not measured in growth-central" in row
     assert f"sla_normal_graders: {UNMEASURED}" in done.output
     table = pd.read_csv(tmp_path / "cmp" / "comparison.csv").set_index(["scenario", "metric"])
@@ -129,4 +130,4 @@ def test_a_difference_and_its_bounds_share_their_decimals_and_carry_their_signs(
     from capsim.compare import signed_alike
 
     assert signed_alike(16.6, 3.22, 30.0, digits=2) == ["+17", "+3", "+30"]
-    assert signed_alike(-0.371, -5.917, 5.167, digits=2) == ["\u22120.37", "\u22125.92", "+5.17"]
+    assert signed_alike(-0.371, -5.917, 5.167, digits=2) == ["\u22120.4", "\u22125.9", "+5.2"]  # the interval's decimals

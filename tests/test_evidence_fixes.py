@@ -110,9 +110,12 @@ def test_a_part_year_already_below_target_is_the_year_it_is_first_missed():
     sentences = " ".join(found)
     assert "first missed in 2027 (Apr\u2013Dec): " in sentences and "first missed in 2028" not in sentences
     # from the first year of three months or more, its months named, each year with its own interval
-    assert "from 91.8% in 2027 (Apr\u2013Dec) (95% CI" in found[0] and "in 2029 (" in found[0]
-    assert "in 2027 (Apr\u2013Dec) to" in by_year(result)._suptitle.get_text()
-    assert "first missed in 2027 (Apr\u2013Dec)" in by_year(result)._suptitle.get_text()
+    assert "from 91.8% in 2027 (Apr\u2013Dec) (95% CI" in found[0]
+    # all late from 2028 on: the year that level is reached, with its interval, and that it stays
+    assert "to 100% by 2028 (" in found[0] and "staying there to 2029 (1 Jan\u201330 Dec)" in found[0]
+    title = " ".join(by_year(result)._suptitle.get_text().split())  # as read, however it wraps
+    assert "in 2027 (Apr\u2013Dec) to" in title
+    assert "first missed in 2027 (Apr\u2013Dec)" in title
 
 
 def test_the_pooled_times_and_a_priority_s_deadline_say_their_different_bases():
@@ -124,7 +127,9 @@ def test_the_pooled_times_and_a_priority_s_deadline_say_their_different_bases():
     per_replication = pd.DataFrame({"replication": [0, 1], "time_to_assessment_p50": [65.0, 66.0],
                                     "time_to_assessment_p90": [7000.0, 7100.0], f"sla_{sla.priority}": [0.11, 0.12]})
     title = " ".join(time_to_assessment(per_replication, s, 1)._suptitle.get_text().split())
-    assert "alf of all items (every stream together) are assessed within" in title  # after its span: "Over ..., half"
+    # after its span ("Over ..., half"): which streams it pools, each at its team (no arrivals here: no count)
+    assert "alf of all items from the streams (reports and ai-generated at team analysts, images at team graders) are " \
+           "assessed within" in title, title
     assert f"of {items_words(s, sla.priority)} alone, 12% meet the" in title
 
 

@@ -89,7 +89,8 @@ def test_the_bundled_growth_scenarios_diagrams_quote_their_footers(name):
     for stream in (x for x in s.demand if x.growth.model != "none"):
         box = stream_box(svg, stream.stream)
         volume, rate = box.removeprefix(f"{stream.unit}s, ").split(", ", 1)
-        assert re.fullmatch(r"[\d,.]+ a day on \d+ \w{3} \d{4}", volume), box
+        # on its rate_date, or from the run's start with whose figure of which year it is (not the start's)
+        assert re.fullmatch(r"[\d,.]+ a day (on|at the start on) \d+ \w{3} \d{4}(: \w+'s \d{4} figure)?", volume), box
         assert f"{stream.stream} ({volume}) {rate} (" in footer, (box, footer)
 
 
@@ -97,4 +98,5 @@ def test_the_central_diagram_dates_the_2024_rate_its_growth_runs_from():
     s = load_scenario(scenario_file("growth-central"))
     svg = flow_svg(s)
     assert stream_box(svg, "reports") == "reports, 1,200 a day on 1 Jul 2024, +22.5% a year"
-    assert stream_box(svg, "ai-generated") == "reports, 0.67 a day on 4 Mar 2027, +235% a year, doubling every 209 days"
+    assert stream_box(svg, "ai-generated") == ("reports, 0.67 a day at the start on 4 Mar 2027: IWF's 2024 figure, "
+                                                 "+235% a year, doubling every 209 days")

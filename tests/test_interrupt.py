@@ -195,11 +195,14 @@ def test_ctrl_c_stops_every_command_that_runs_on_workers(tmp_path, command):
 
 def test_the_workers_of_a_killed_run_exit_too(tmp_path):
     # SIGKILL runs no exit hook: the workers, waiting on the pool's queue, outlived the command.
-    child = start(tmp_path, "run", "base", *SHORT, "-r", "12", "-w", "2", "--out", "out")
+    # 40 replications (about 20 s on two workers): 12 could end before both workers were seen busy
+    child = start(tmp_path, "run", "base", *SHORT, "-r", "40", "-w", "2", "--out", "out")
     seen: dict[psutil.Process, str] = {}
     wait_until(child, busy_workers(2), seen)
     child.kill()
-    child.wait(timeout=HANG)  # not its output: a worker left running would hold it open
+    # not its output: a worker left running would hold it open; killed, not ended on its own (its
+    # workers would then have been stopped by the pool, not by its death)
+    assert child.wait(timeout=HANG) == -signal.SIGKILL
     deadline = time.monotonic() + HANG  # each worker looks every half second, then ends its replication
     while any(alive(p) for p in seen) and time.monotonic() < deadline:
         time.sleep(0.1)

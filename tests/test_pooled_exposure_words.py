@@ -17,7 +17,7 @@ import pytest
 from capsim import bundled
 from capsim.charts.by_year import by_year
 from capsim.charts.describe import describe
-from capsim.charts.exposure_hours import exposure
+from capsim.charts.exposure_hours import exposure, over_cap_words
 from capsim.experiment import simulate
 from capsim.metric_names import METRIC_DESCRIPTIONS, PATTERN_DESCRIPTIONS, SIDE_EFFECT_DESCRIPTIONS
 from capsim.report.findings import headline_findings
@@ -60,6 +60,11 @@ def mean(result, metric: str) -> float:
     return float(result.summary.set_index("metric").loc[metric, "mean"])
 
 
+def over(result) -> str:
+    """Team slow's excess over its 4 h cap in words: why an analyst reviews past it."""
+    return over_cap_words(result.scenario.workforce[0], 4.0, mean(result, "exposure_hours_per_analyst_day_slow"))
+
+
 def test_the_exposure_chart_gives_each_team_against_its_cap_not_a_pooled_figure(capped):
     assert mean(capped, "exposure_hours_per_analyst_day") < 4 < 4 * mean(capped, "utilisation_usable_slow")
     title = " ".join(exposure(capped.per_replication, capped.scenario, 7)._suptitle.get_text().split())
@@ -67,7 +72,7 @@ def test_the_exposure_chart_gives_each_team_against_its_cap_not_a_pooled_figure(
                    for t in ("slow", "quick"))
     # slow's own figure says it reviewed past its cap: not said again as a share of the time it may review
     assert title == ("Hours of review per analyst-shift on average, team by team: slow "
-                     f"{slow} h, above its 4 h/day exposure cap; quick {quick} h, within its 4 h/day exposure cap")
+                     f"{slow} h, above its 4 h/day exposure cap ({over(capped)}); quick {quick} h, within its 4 h/day exposure cap")
     assert "pooled" not in describe(exposure(capped.per_replication, capped.scenario, 7))
 
 
@@ -87,7 +92,7 @@ def test_the_findings_give_each_teams_exposure_against_its_cap(capped):
                f"({interval('exposure_hours_per_analyst_day', row(t).ci_low, row(t).ci_high, ref=row(t)['mean'])})"
             for t in ("slow", "quick")}
     assert finding.startswith(f"On shifts with any review, an analyst reviewed material for {said['slow']} hours at team "
-                              f"slow, above its 4 h/day exposure cap; {said['quick']} hours at team quick, within its "
+                              f"slow, above its 4 h/day exposure cap ({over(capped)}); {said['quick']} hours at team quick, within its "
                               "4 h/day exposure cap. All teams' analysts (slow, quick) spent ")
     assert finding.endswith("of the time they may review (on shift, up to the cap).")  # slow's past its cap: said once
 
@@ -117,7 +122,7 @@ def test_a_run_within_one_calendar_year_speaks_of_that_year_alone():
     assert "every year" not in title and "first missed" not in title
     assert re.search(r"in 2024 \(5–18 Mar\); the 90% target is (met|missed) on average", title), title
     words = describe(figure)
-    assert "across: 2024 (5–18 Mar)" in words and "to 2024" not in words
+    assert "The horizontal axis has one mark, 2024 (5–18 Mar)." in words and "to 2024" not in words
     assert "averaged over the year (exact)" in words
     no_sla = simulate(load_scenario(two_teams()), 2, 7)
     backlog = " ".join(by_year(no_sla)._suptitle.get_text().split())

@@ -109,7 +109,7 @@ def test_every_command_lays_a_bad_set_at_the_set(folder, command):
 
 @pytest.mark.parametrize("override, message", [
     ("demand.tips.rate=-5/day", "Input should be greater than or equal to 0 (got '-5/day')"),
-    ("sla.urgent.target=2", "Input should be less than or equal to 1 (got 2)"),
+    ("sla.urgent.target=2", "2 is more than 1: this is a share, at most 1; for 2% write 0.02"),
     ("workforce.1.headcount=-3", "Input should be greater than or equal to 0 (got -3)"),  # an index, as typed
     ("demand.tips.team=nobody", "no team 'nobody'; teams are analysts, police"),
     ("workforce.police.roster={hours_per_day: 30}",  # below the key written: the key named too, by name
@@ -152,7 +152,7 @@ def test_elements_that_share_a_name_keep_their_index(folder):
     (folder / "routed.yaml").write_text(CHILD.replace("parent.yaml", "parent.yaml\n" + ROUTES).replace(
         "share: 0.1", "share: 2"), encoding="utf-8")
     assert refused(folder, "validate", "routed.yaml") == [
-        "routed.yaml (extends parent.yaml): routing.0.share: Input should be less than or equal to 1 (got 2)"]
+        "routed.yaml (extends parent.yaml): routing.0.share: 2 is more than 1: this is a share, at most 1; for 2% write 0.02"]
 
 
 def test_two_teams_of_one_name_are_refused_before_their_values(folder):

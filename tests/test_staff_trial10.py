@@ -114,27 +114,29 @@ def test_a_first_period_cut_is_said_on_the_day_plan_yaml_makes_it(tmp_path):
     assert "2024-01-01" not in result.stdout
 
 
-def short_from(start: str, lead_time: str = "28d") -> object:
-    """Two analysts at 120% load for 40 days from ``start`` (warm-up 1 day), each hire needing ``lead_time``:
+def short_from(start: str, lead_time: str = "28d", days: int = 40) -> object:
+    """Two analysts at 120% load for ``days`` from ``start`` (warm-up 1 day), each hire needing ``lead_time``:
     every run misses its 90% within 2 h."""
-    raw = mmc(2, 600, 1.2, days=40, warmup_days=1, sla=[{"priority": "normal", "within": "2h", "target": 0.9}])
+    raw = mmc(2, 600, 1.2, days=days, warmup_days=1, sla=[{"priority": "normal", "within": "2h", "target": 0.9}])
     raw["clock"]["start"] = start
     raw["workforce"][0]["hiring"] = {"lead_time": lead_time}
     return simulate(load_scenario(raw), 3, 5)
 
 
 def test_what_it_takes_names_the_day_to_recruit_by_the_day_hires_start_and_its_calendar_years():
-    run = short_from("2025-12-20")  # measured from 21 Dec 2025: years from then are not calendar years
+    # measured from 21 Nov 2025: years from then are not calendar years; both part years are planned
+    # (each at least four weeks: a shorter one would be planned with the year beside it)
+    run = short_from("2025-11-20", days=80)
     answer = what_it_takes(run)
     (plan,) = answer.plans
     first = plan.periods[0]
     assert first.hire_by == first.period.first - training_time(run.scenario.workforce[0]) - whole_days(28 * 86400)
     assert first.starts == first.period.first + dt.timedelta(days=28) == plan.staffing[1][0]
     sentence = what_it_takes_findings(run, answer)[0]
-    assert ", by calendar year (capsim staff --period year plans years from 21 December, the warm-up's end, so its " \
+    assert ", by calendar year (capsim staff --period year plans years from 21 November, the warm-up's end, so its " \
            "figures can differ), has " in sentence, sentence
-    assert (f"from {first.starts:%-d %b %Y} ({first.change:+d}; 4 weeks late: to be in post on 21 Dec 2025 they had "
-            f"to be recruited by 23 Nov 2025, before the plan starts on 21 Dec 2025)") in sentence, sentence
+    assert (f"from {first.starts:%-d %b %Y} ({first.change:+d}; 4 weeks late: to be in post on 21 Nov 2025 they had "
+            f"to be recruited by {first.hire_by:%-d %b %Y}, before the plan starts on 21 Nov 2025)") in sentence, sentence
     # the day the what-if run's own words (and chart) give the new seats
     assert f"then {plan.periods[0].headcount} from {first.starts:%-d %b %Y}" in staff_words(answer.result.scenario,
                                                                                           [plan.team])

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from capsim.charts.describe import describe
-from capsim.charts.exposure_hours import exposure, past_usable_words
+from capsim.charts.exposure_hours import exposure, over_cap_words, past_usable_words
 from capsim.engine import simulate_replication
 from capsim.experiment import simulate
 from capsim.metrics import exposure_per_analyst_shift, metric_names, replication_metrics
@@ -152,10 +152,11 @@ def test_the_charts_title_gives_each_team_against_its_own_cap(scenario):
     chart = exposure(frame(exposure_hotline=[4.4, 4.5, 4.6], exposure_investigation=[6.9, 7.0, 7.1], exposure_idle=nan),
                      scenario, 1)
     assert title(chart) == ("Hours of review per analyst-shift on average, team by team: hotline 4.50 h, above its "
-                            "4 h/day exposure cap; investigation 7.00 h, with no daily exposure cap; idle reviewed nothing")
+                            "4 h/day exposure cap (30 min over on average: items begun before the cap are finished); investigation 7.00 h, with no daily exposure cap; idle reviewed nothing")
     words = describe(chart)
     assert "Mean per analyst-shift of each team's analysts; one dot per replication (3)" in words
-    assert "Team up: idle, investigation (no cap), hotline" in words  # a row per team, the uncapped one marked
+    # a row per team, the uncapped one marked
+    assert "The vertical axis, Team, lists, from the top, hotline, investigation (no cap) and idle." in words
     straddling = exposure(frame(exposure_hotline=[3.7, 4.0, 4.3], exposure_investigation=[6.9, 7.0, 7.1],
                                 exposure_idle=nan), scenario, 1)
     assert ("hotline 4.00 h, within its 4 h/day exposure cap on average, but the 95% interval reaches above it;"
@@ -179,7 +180,8 @@ def test_one_teams_chart_is_as_it_was():
     raw["workforce"], raw["demand"] = raw["workforce"][:1], raw["demand"][:1]
     chart = exposure(pd.DataFrame({"replication": [0, 1], "exposure_hours_per_analyst_day": [4.4, 4.6]}),
                      load_scenario(raw), 1)
-    assert title(chart) == "Analysts review 4.5 h of material a shift on average, above the 4 h/day exposure cap (112% of it)"
+    assert title(chart) == ("Analysts review 4.5 h of material a shift on average, above the 4 h/day exposure cap (112% of "
+                            "it; 30 min over on average: items begun before the cap are finished)")
     assert "Mean per analyst-shift; one dot per replication (2)" in describe(chart)
 
 
@@ -214,8 +216,9 @@ def test_the_findings_give_each_teams_figure_against_its_cap(result):
         return f"{fmt(name, row['mean'])} ({interval(name, row.ci_low, row.ci_high, ref=row['mean'])}) hours at team {team}"
 
     assert rows.loc["exposure_hours_per_analyst_day_hotline", "ci_low"] > 4
+    over = over_cap_words(result.scenario.workforce[0], 4.0, rows.loc["exposure_hours_per_analyst_day_hotline", "mean"])
     assert sentence.startswith(f"On shifts with any review, an analyst reviewed material for {said('hotline')}, above "
-                               f"its 4 h/day exposure cap; {said('investigation')}, with no daily exposure cap; no hours "
+                               f"its 4 h/day exposure cap ({over}); {said('investigation')}, with no daily exposure cap; no hours "
                                "at team idle (it reviewed nothing). All teams' analysts (hotline, investigation, idle) "
                                "spent ")
     assert "pooled" not in sentence

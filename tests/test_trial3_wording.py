@@ -83,7 +83,7 @@ def test_the_year_findings_say_the_staff_are_the_scenarios_assumption_held_const
 
     s = load_scenario(GROWTH)
     rise = year_findings(_result(s, _falling(s)))[0]
-    assert rise.startswith("Reports not assessed within 72 h rise from")
+    assert rise.startswith("Reports not assessed within 72 h (of those arriving in each year) rise from")
     assert rise.endswith(f", with {HELD}."), rise
 
 

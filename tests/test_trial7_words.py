@@ -98,7 +98,8 @@ def test_the_limits_lead_with_each_streams_growth_from_the_scenario():
     first = limitations(bundled("growth-central"), 3)[0]
     assert "reports (1,200 a day on 1 Jul 2024) +22.5% a year (log-linear fit to the IWF's reports assessed" in first
     assert "the last three published years, 2022–2024, grew +4%, +5% and +8%, all below it" in first
-    assert "ai-generated (0.67 a day on 4 Mar 2027) +235% a year, doubling every 209 days (random-effects" in first
+    assert ("ai-generated (0.67 a day at the start on 4 Mar 2027: IWF's 2024 figure) +235% a year, doubling every 209 "
+            "days (random-effects") in first
     low = limitations(bundled("growth-low"), 3)[0]  # a figure, not an uncertain input: its published series
     assert "+18.0% a year, doubling every 1,531 days (from IWF reports assessed 2012–2024" in low
     assert "+22.5%" not in low
@@ -121,7 +122,7 @@ def test_chart_footers_state_the_growth_and_the_description_keeps_it():
                                                            for t in s.workforce}}), s, 1)
     text = describe(fig)
     assert "Growth assumed: reports (1,200 a day on 1 Jul 2024) +22.5% a year" in text
-    assert "ai-generated (0.67 a day on 4 Mar 2027) +235% a year" in text
+    assert "ai-generated (0.67 a day at the start on 4 Mar 2027: IWF's 2024 figure) +235% a year" in text
 
 
 def test_a_comparison_says_how_the_scenarios_growth_differs():
@@ -158,10 +159,14 @@ def test_the_time_to_assessment_title_names_its_span_and_the_teams_waits():
     s = bundled("growth-central")
     assert measured_span(s) == "over Apr 2027–Mar 2030"
     title = flat(time_to_assessment(waits_frame(1300.0, 24.0), s, 1)._suptitle.get_text())
-    assert title.startswith("Over Apr 2027–Mar 2030, half of all items (every stream together) are assessed within")
+    assert title.startswith("Over Apr 2027–Mar 2030, half of all items from the streams (reports and ai-generated at "
+                            "team analysts, images at team graders) are assessed within"), title
     assert "; items wait to start 54 days on average at team analysts, 1 day at team graders;" in title
+    # the teams' waits even where they are alike: a pooled figure stands for no one team's items
     alike = flat(time_to_assessment(waits_frame(30.0, 24.0), s, 1)._suptitle.get_text())
-    assert "items wait to start" not in alike  # no team waits far longer: the pooled median stands for both
+    assert "; items wait to start 30 h on average at team analysts, 24 h at team graders;" in alike, alike
+    counted = waits_frame(1300.0, 24.0).assign(arrivals=[7.0e6] * 3, auto_cleared=[2.9e5] * 3, expired=[0.0] * 3)
+    assert "half of all 6.7 million items from the streams (" in flat(time_to_assessment(counted, s, 1)._suptitle.get_text())
     one_year = bundled("base")
     assert measured_span(one_year) == ""
     assert flat(time_to_assessment(waits_frame(1300.0, 24.0), one_year, 1)._suptitle.get_text()).startswith("Half of")
@@ -187,7 +192,8 @@ def test_findings_name_the_span_of_their_whole_run_waits_and_each_teams_wait():
     result = simulate(load_scenario(raw), 2, 3)
     sentence = next(x for x in headline_findings(result) if "Half of" in x)
     assert sentence.startswith("Over 3 Dec 2024–14 Jan 2025, assessment began on average")
-    assert re.search(r"items wait to start [\d.,]+ days on average at team slow, [\d.,]+ (day|days) at team quick", sentence)
+    assert re.search(r"at each team alone, items waited to start on average [\d.,]+ days \(95% CI [^)]*\) at team slow; "
+                     r"[\d.,]+ (day|days) \(95% CI [^)]*\) at team quick\.", sentence), sentence
 
 
 # --------------------------------------------------------------------------- 4. chart wording
@@ -231,8 +237,8 @@ def test_alt_text_rounds_axis_ends_as_the_ticks_do():
     days.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     days.set_xlim(1.14579, 233.289)
     text = describe(fig)
-    assert "Share of items up, 0% to 0.463%" in text
-    assert "Days from arrival across, 1.15 to 233" in text
+    assert "The vertical axis, Share of items, runs from 0% to 0.463%." in text
+    assert "The horizontal axis, Days from arrival, runs from 1.15 to 233." in text
     assert "0.463427" not in text and "1.14579" not in text
 
 

@@ -216,8 +216,8 @@ def test_a_difference_in_waits_is_given_in_the_unit_of_the_findings():
         {"scenario": "b", "metric": "wait_mean", "diff": 1240.0, "diff_ci_low": 1100.0, "diff_ci_high": 1380.0},
         {"scenario": "b", "metric": "wait_p90", "diff": -3.2, "diff_ci_low": -5.0, "diff_ci_high": -1.0}])
     lines = comparison_lines(table)["b"]
-    assert lines[0] == "Mean wait before assessment: +51.7 days (95% CI +45.8 to +57.5 days)"
-    assert lines[1].startswith("90th percentile wait: \u22123.2 h (95% CI \u22125")
+    assert lines[0] == "Mean wait before assessment: +52 days (95% CI +46 to +58 days)"  # days as the year lines give them
+    assert lines[1] == "90th percentile wait: \u22123.20 h (95% CI \u22125.00 to \u22121.00 h)"
 
 
 def test_the_uncertainty_methods_say_their_runs_sample_the_inputs():
@@ -242,7 +242,7 @@ def test_a_chart_description_gives_a_share_axis_as_its_ticks_do():
     ax.yaxis.set_major_formatter(PercentTicks())
     text = describe(figure)
     plt.close(figure)
-    assert "Share within deadline up, 0% to 102%" in text
+    assert "The vertical axis, Share within deadline, runs from 0% to 102%." in text
 
 
 def test_the_time_chart_s_axis_is_in_the_unit_of_its_title():

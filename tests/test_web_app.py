@@ -327,29 +327,43 @@ def test_a_shared_link_restores_added_service_levels():
 
 
 @pytest.mark.parametrize("pdf", [False, True])
-def test_the_brief_to_take_away(workspace, pdf):
-    """The brief the page offers: its A4 page, or printed to two PDF pages where Chromium is installed."""
+def test_the_brief_to_take_away_comes_with_its_annex(workspace, pdf):
+    """The brief the page offers, in one ZIP file with the annex it points to (the full report):
+    printed to two PDF pages beside report.pdf where Chromium is installed, else A4 pages to print.
+    The brief names as its annex exactly the files beside it in the download (the PDF only where printed)."""
+    import io
+    import re
+    import zipfile
+
     from capsim.pdf import page_sizes
 
     if pdf and not running.can_print():
-        pytest.skip("Chromium absent: the page offers the brief's HTML instead")
+        pytest.skip("Chromium absent: the page offers the brief's and the report's HTML instead")
     scenario, _ = running.load(workspace.scenario_file("base"), ["clock.horizon=40d", "experiment.replications=2"])
     data = running.brief(workspace, [running.run(scenario)], [], "base.yaml", pdf)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive.extractall(workspace.folder / "unpacked")
+        names = archive.namelist()
+    unpacked = workspace.folder / "unpacked"
+    assert names == (["brief.pdf", "report.pdf", "report.html"] if pdf else ["brief.html", "report.html"])
+    report = (unpacked / "report.html").read_text()
+    assert report.count('id="chart-footer"') >= 5  # the run's charts inline, as SVG: the annex stands alone
+    page = (workspace.folder / "brief" / "brief.html").read_text()  # the page the brief is (or is printed from)
+    annex = re.search(r"The full report is the annex \(([^)]*)\)", page).group(1).split(", ")
+    assert annex == names[1:], annex  # exactly the files beside the brief: no report.pdf without Chromium
     if pdf:
-        file = workspace.folder / "brief-copy.pdf"
-        file.write_bytes(data)
-        assert len(page_sizes(file)) == 2
+        assert len(page_sizes(unpacked / "brief.pdf")) == 2
     else:
-        text = data.decode()
+        text = (unpacked / "brief.html").read_text()
         assert text.startswith("<!DOCTYPE html>") and "capsim brief" in text and "Key findings" in text
         assert "<img src=\"data:image/svg+xml;base64," in text  # charts inline: the file stands alone
 
 
-def test_the_page_offers_the_brief_after_a_run():
+def test_the_page_offers_the_brief_with_its_annex_after_a_run():
     at = short_base()
     at.button(key="run").click().run()
     labels = [e.proto.label for e in at.get("download_button")]
-    assert "Brief (PDF)" in labels if running.can_print() else "Brief (HTML)" in labels, labels
+    assert "Brief and its annex (ZIP)" in labels, labels
 
 
 def test_a_team_without_any_deadline_is_told_which_to_set(workspace):
@@ -363,16 +377,39 @@ def test_a_team_without_any_deadline_is_told_which_to_set(workspace):
         "Under Service levels, set a deadline for 'normal'.")
 
 
-def test_the_year_by_year_table_says_which_years_are_part_years():
-    """A run from late January over 400 days measures most of one year and two months of the
-    next: the page's table names them as the report does, with their first and last days, never as
-    whole years ("2024 (Jan–Dec)" would read as the whole of 2024)."""
-    from capsim import simulate
-    from capsim.web.answer import yearly_table
+def test_the_page_shows_the_reports_year_table():
+    """The page's year-by-year table is the report's (:func:`capsim.report.years.year_table_html`),
+    in its words and units: the items waiting averaged over the year (not at its end), each deadline's
+    share met and missed, as HTML the page's width wraps, not a grid wider than the window."""
+    from capsim.report.years import year_table_html
 
-    scenario = load_scenario(bundled.path("base"), ["clock.horizon=400d"])
-    table = yearly_table(simulate(scenario, replications=2))
-    assert list(table.year) == ["2024 (29 Jan–31 Dec)", "2025 (1 Jan–3 Feb)"]
+    at = short_base()  # 40 days: 12 of them measured after the 28-day warm-up, one part year
+    at.button(key="run").click().run()
+    assert not at.exception and not at.error
+    tables = [e.proto.body for e in at.get("html") if "class='years'" in e.proto.body]
+    assert len(tables) == 1 and tables[0].endswith(year_table_html(at.session_state.result))
+    assert "Items waiting on average over the year" in tables[0] and "Reports not assessed within 72 h" in tables[0]
+    grids = " ".join(" ".join(map(str, frame.value.columns)) for frame in at.dataframe)
+    assert "at the end of the year" not in grids and "Items arriving" not in grids  # summary.csv's grid only
+
+
+def test_keeping_a_variant_gives_no_widget_warning(monkeypatch, caplog):
+    """Keeping a variant moves its name on to the next ("variant 2") through the session state, so the
+    name's box must take its value from there alone: given a value too, Streamlit's server logs a
+    warning and a stack. AppTest runs without that server, so its check is switched on here."""
+    from streamlit.elements.lib import policies
+
+    monkeypatch.setattr(policies.runtime, "exists", lambda: True)
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)  # Streamlit warns once per process
+    monkeypatch.setattr(policies._LOGGER, "handlers", [caplog.handler])
+    at = short_base()
+    at.text_input(key="variant_label").set_value("16 analysts").run()
+    at.button(key="keep_variant").click().run()
+    at.button(key="keep_variant").click().run()
+    assert not at.exception and not at.error
+    assert [v["label"] for v in at.session_state.variants] == ["16 analysts", "variant 2"]
+    assert at.text_input(key="variant_label").value == "variant 3"
+    assert not [r.getMessage() for r in caplog.records if "variant_label" in r.getMessage()]
 
 
 def test_a_second_visitor_running_the_same_scenario_gets_the_kept_run():

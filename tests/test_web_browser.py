@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -193,9 +194,10 @@ def test_a_visitor_runs_a_scenario_and_capsim_run_reproduces_it(server, browser,
     scenario_file = downloaded(d, f"{SCENARIO}.yaml")
     keyed(d, "download_summary").find_element(By.TAG_NAME, "button").click()
     page_summary = pd.read_csv(downloaded(d, "summary.csv"))
-    keyed(d, "download_brief").find_element(By.TAG_NAME, "button").click()  # made when clicked (a PDF: seconds)
-    brief = downloaded(d, "brief.pdf" if Path(CHROMIUM).exists() else "brief.html", WAIT)
-    assert brief.read_bytes()[:5] in (b"%PDF-", b"<!DOC")
+    keyed(d, "download_brief").find_element(By.TAG_NAME, "button").click()  # made when clicked (PDFs: seconds)
+    with zipfile.ZipFile(downloaded(d, "brief.zip", WAIT)) as brief:  # the brief with its annex, the report
+        assert brief.namelist() == ["brief.pdf", "report.pdf", "report.html"]
+        assert brief.read("brief.pdf")[:5] == brief.read("report.pdf")[:5] == b"%PDF-"
     shot(d, "5-downloads")
 
     out = tmp_path / "out"
@@ -205,3 +207,32 @@ def test_a_visitor_runs_a_scenario_and_capsim_run_reproduces_it(server, browser,
     cli_summary = pd.read_csv(out / "summary.csv")
     pd.testing.assert_frame_equal(cli_summary, page_summary, check_exact=True)  # the same numbers, exactly
     assert "analysts" in scenario_file.read_text() and cli_summary.loc[cli_summary.metric == "arrivals", "mean"].iloc[0] > 0
+
+
+FITS = """
+const box = document.querySelector('.years'), table = box.querySelector('table');
+const main = document.querySelector('[data-testid=stMain] [data-testid=stMainBlockContainer]').getBoundingClientRect();
+return {wider: table.scrollWidth - box.clientWidth, beyond: box.getBoundingClientRect().right - main.right,
+        rows: table.tBodies[0].rows.length,
+        cut: [...table.querySelectorAll('th, td')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)};
+"""
+"""The year-by-year table against the page: how far it is wider than its box and its box reaches past the
+page's column (px), its rows, and the text of every cell whose content overflows it."""
+
+
+def test_the_year_by_year_table_fits_a_1200_to_1400_px_window(server, browser):
+    """The police unit's table, the widest of the bundled scenarios' (two deadlines, each met and
+    missed, then backlog, hours, FTE and cost: eight columns), fits the page at 1200 and 1400 px:
+    no column beyond the window, no heading or number cut off in its cell."""
+    d = browser
+    d.get(server + "?scenario=police-unit&set=experiment.replications%3D2&set=clock.horizon%3D60d")
+    wait_for(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".st-key-run button") and settled(d), "the Run button")
+    run(d)
+    try:
+        for width in (1200, 1400):
+            d.set_window_size(width, 1000)
+            time.sleep(1)
+            fits = d.execute_script(FITS)
+            assert fits["rows"] >= 1 and fits["wider"] <= 0 and fits["beyond"] <= 0 and not fits["cut"], (width, fits)
+    finally:
+        d.set_window_size(1400, 1000)

@@ -77,7 +77,7 @@ def test_the_plan_is_solved_in_the_calendar_years_and_meets_each_as_it_says(run,
 def test_a_plan_whose_run_misses_a_year_says_which_and_by_how_much_and_not_to_meet_every_target(run, answer):
     rows = [{"period": "2025", "metric": "sla_normal", "mean": 0.95, "ci_low": 0.93, "ci_high": 0.97},
             {"period": "2026", "metric": "sla_normal", "mean": 0.859, "ci_low": 0.799, "ci_high": 0.92}]
-    missing = WhatItTakes([answer.plans[0]], SimpleNamespace(period_summary=pd.DataFrame(rows)))
+    missing = WhatItTakes([answer.plans[0]], SimpleNamespace(scenario=run.scenario, period_summary=pd.DataFrame(rows)))
     lines = what_it_takes_findings(run, missing)
     assert not any("to meet every target" in line.lower() for line in lines), lines
     assert lines[0].startswith("The staffing plan for team analysts, by calendar year ("), lines[0]
@@ -124,7 +124,7 @@ def test_temporary_cover_in_the_plan_is_said_with_its_end_not_counted_as_lasting
                                hire_by=None, late_weeks=0, temporary=2, temporary_until=dt.date(2026, 1, 4), starts=None)]
     plan = SimpleNamespace(team="analysts", baseline=2, periods=periods)
     rows = [{"period": y, "metric": "sla_normal", "mean": 0.95, "ci_low": 0.93, "ci_high": 0.97} for y in ("2025", "2026")]
-    first = what_it_takes_findings(run, WhatItTakes([plan], SimpleNamespace(period_summary=pd.DataFrame(rows))))[0]
+    first = what_it_takes_findings(run, WhatItTakes([plan], SimpleNamespace(scenario=run.scenario, period_summary=pd.DataFrame(rows))))[0]
     assert "3 from 21 Dec 2025 (+1), then 5 from 1 Jan 2026 (+2; 2 of them temporary cover to 4 Jan 2026)" in first, first
     assert first.endswith(": 3 more than the 2 analysts the scenario holds constant (no posts added), "
                           "2 of them temporary."), first
@@ -132,7 +132,7 @@ def test_temporary_cover_in_the_plan_is_said_with_its_end_not_counted_as_lasting
 
 def test_a_what_if_run_with_one_year_measured_names_that_year(run, answer):
     rows = [{"period": "2026", "metric": "sla_normal", "mean": 0.95, "ci_low": 0.93, "ci_high": 0.97}]
-    lines = what_it_takes_findings(run, WhatItTakes([answer.plans[0]], SimpleNamespace(period_summary=pd.DataFrame(rows))))
+    lines = what_it_takes_findings(run, WhatItTakes([answer.plans[0]], SimpleNamespace(scenario=run.scenario, period_summary=pd.DataFrame(rows))))
     assert lines[-1] == (f"With that plan (the what-if run beside this one; its figures are in {WHAT_IF_CSV}), "
                          "2026 (1–8 Jan) meets the target of 90% of images assessed within 2 h: "
                          "95.0% (95% CI 93.0% to 97.0%)."), lines[-1]

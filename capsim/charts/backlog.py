@@ -11,19 +11,35 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
-from capsim.charts.parts import replications_in
+from capsim.charts.parts import DateTicks, replications_in
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.staff_notes import roster_words
 from capsim.units import SECONDS_PER_HOUR
-from capsim.words import count_words, round_sig, span_words
+from capsim.words import count_words, how_many, round_sig, span_words
 
 NOTE_CHARS = 110
 """Characters per line of the capacity note (11 pt across the 10 in panel), so that no line is cut."""
 
+PANEL_TITLE_CHARS = 100
+"""Characters per line of the upper panel's title (12 pt across the 10 in figure)."""
+
+BAND_90_REPLICATIONS = 20
+"""Fewest replications whose 5th to 95th percentiles are drawn as the band of 90% of them: from 20,
+at least one replication lies outside it at each end. With fewer, the outer band is their range
+(lowest to highest), and says so."""
+
+BAND_50_REPLICATIONS = 4
+"""Fewest replications whose 25th to 75th percentiles are drawn as the band of 50% of them: one
+replication in each quarter. With fewer, the range alone is drawn."""
+
 
 def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: str | None = None) -> Figure:
     """Items waiting over time: median across replications, with 50% and 90% bands.
+
+    With fewer than :data:`BAND_90_REPLICATIONS` replications the outer band is their range, and
+    with fewer than :data:`BAND_50_REPLICATIONS` the 50% band is left out (:func:`band_words`); the
+    legend and the panel's title name the bands drawn.
 
     ``timeseries`` is :attr:`SimulationResult.timeseries` (or ``timeseries.csv``); ``team``
     picks one team's backlog (default: all teams). The backlog drawn is the number waiting
@@ -78,7 +94,8 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
     if window > 1:
         wide = _rolling_mean(wide, lengths, window)
         duty = _rolling_mean(duty, lengths, window)
-    q = row_quantiles(wide.to_numpy(dtype=float), [0.05, 0.25, 0.5, 0.75, 0.95])
+    outer = 0.05 if reps >= BAND_90_REPLICATIONS else 0.0
+    q = row_quantiles(wide.to_numpy(dtype=float), [outer, 0.25, 0.5, 0.75, 1 - outer])
     x = dates.to_numpy()
     hours_per_day = duty.median(axis=1) * 24  # analyst-hours at work per day, averaged over the step
     duty_x = x
@@ -102,7 +119,9 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
 
     note = _capacity_note(scenario, team)
     note_lines = note.count("\n") + 1
-    legend_rows = -(-(3 + (window > 1) + len(per_team)) // 4)  # the bands, the median, the step's line, the teams
+    outer_label, inner_label, bands = band_words(reps)
+    entries = (outer_label is not None) + (inner_label is not None) + 1 + (window > 1) + len(per_team)
+    legend_rows = -(-entries // 4)  # the bands, the median, the step's line, the teams
     with styled():
         fig = new_figure(6.6 + 0.25 * (note_lines - 1) + 0.3 * legend_rows)  # the legend above: the panel keeps its height
         grid = fig.add_gridspec(2, 1, height_ratios=[3.2, 1 + 0.3 * (note_lines - 1)])
@@ -112,8 +131,10 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
         if window > 1:
             ax.plot(x, raw_median, color=OKABE_ITO["sky_blue"], linewidth=0.7, alpha=0.6,
                     label=f"{step_words} {'average' if averaged else 'sample'} (median)")
-        ax.fill_between(x, q[0], q[4], color=blue, alpha=0.18, linewidth=0, label="90% of replications")
-        ax.fill_between(x, q[1], q[3], color=blue, alpha=0.38, linewidth=0, label="50% of replications")
+        if outer_label is not None:
+            ax.fill_between(x, q[0], q[4], color=blue, alpha=0.18, linewidth=0, label=outer_label)
+        if inner_label is not None:
+            ax.fill_between(x, q[1], q[3], color=blue, alpha=0.38, linewidth=0, label=inner_label)
         ax.plot(x, q[2], color=blue, linewidth=2.4, label="median" + (", 7-day average" if window > 1 else ""))
         team_colours = [OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"],
                         OKABE_ITO["orange"], OKABE_ITO["black"]]
@@ -126,7 +147,8 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
         what = f"team {team}" if team else "all teams"
         measure = (f"averaged over each {'7 days' if window > 1 else step_words} (exact)" if averaged else
                    f"sampled at the end of each {step_words}" + (", then 7-day averages" if window > 1 else ""))
-        ax.set_title(f"Items waiting ({what}), {measure}; {reps} replications", loc="left", fontsize=12, color=MUTED)
+        ax.set_title("\n".join(textwrap.wrap(f"Items waiting ({what}), {measure}; {bands}", PANEL_TITLE_CHARS)),
+                     loc="left", fontsize=12, color=MUTED)
         handles, labels = ax.get_legend_handles_labels()  # above the panel and its title: never over a line
         legend_above(ax, handles, labels, ncols=min(len(labels), 4))
         ax.tick_params(labelbottom=False)
@@ -140,9 +162,25 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
                  linespacing=1.15).set_in_layout(False)
         locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
         cap.xaxis.set_major_locator(locator)
-        cap.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        cap.xaxis.set_major_formatter(DateTicks())
         apply_style(fig, title, footer_text([scenario], seed, reps))
     return fig
+
+
+def band_words(replications: int) -> tuple[str | None, str | None, str]:
+    """What the backlog chart shades for ``replications`` runs: the outer band's legend label, the
+    inner band's (None where it is not drawn) and the panel title's words for them all. From
+    :data:`BAND_90_REPLICATIONS`: "90% of replications" and "50% of replications"; with fewer, the
+    outer band is "range of N replications" (a 5th to 95th percentile of a few runs is no band of
+    90% of them), with the 50% band from :data:`BAND_50_REPLICATIONS`; one replication has no band."""
+    runs = how_many(replications, "replication")
+    if replications >= BAND_90_REPLICATIONS:
+        return "90% of replications", "50% of replications", f"median, 50% and 90% bands of {runs}"
+    if replications >= BAND_50_REPLICATIONS:
+        return f"range of {runs}", "50% of replications", f"median, 50% band and range of {runs}"
+    if replications > 1:
+        return f"range of {runs}", None, f"median and range of {runs}"
+    return None, None, f"{runs}, no band"
 
 
 def _rolling_mean(values: pd.DataFrame, lengths: np.ndarray, window: int) -> pd.DataFrame:
@@ -194,7 +232,9 @@ def _whole_month_means(median: np.ndarray, dates: pd.Series, lengths: np.ndarray
     if len(whole) < 2:
         return None
     first, last = whole.index[0], whole.index[-1]
-    return (f"{first:%b %Y}", float(whole.loc[first, "mean"]), f"{last:%b %Y}", float(whole.loc[last, "mean"]))
+    # strftime, not an f-string format: a pandas Period takes one only from pandas 2.2
+    return (first.strftime("%b %Y"), float(whole.loc[first, "mean"]), last.strftime("%b %Y"),
+            float(whole.loc[last, "mean"]))
 
 
 def _backlog_finding(median: np.ndarray, hours: np.ndarray, team: str | None,

@@ -6,9 +6,11 @@ items assessed within its deadline, with the target; below, the backlog as the n
 waiting averaged over the year (``backlog_mean``: exact, not a sample at one moment). Each
 point is the mean over the replications with its 95% interval; part years say their months
 (periods under four weeks are left out). The title compares the first year of three months or
-more with the last (:data:`HEADLINE_PERIOD_DAYS`), part years with their months, names the
-year a target is first missed, and says the staff the scenario assumes for those years
-(:func:`sla_staff_words`): a level quoted without it reads as today's team.
+more with the last (:data:`HEADLINE_PERIOD_DAYS`), part years with their months, and names the
+year the last level is first reached where it holds since (:func:`path_words`), each a share of
+the items arriving in that year, and the year a target is first missed, and says the staff the
+scenario assumes for those years (:func:`sla_staff_words`): a level quoted without it reads as
+today's team. The share axis stops at 100%.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, headroom
 from capsim.charts.style import (MUTED, OKABE_ITO, PALETTE, apply_style, footer_height, legend_above, new_figure, styled,
                                  title_height)
-from capsim.periods import calendar_periods
+from capsim.periods import SHORTEST_PERIOD_DAYS, calendar_periods, too_short
 from capsim.units import SECONDS_PER_DAY
 from capsim.words import (and_list, count_words, duration_text, how_many, items_words, percent, percent_against,
                           referrals_only)
@@ -48,9 +50,6 @@ def is_whole_year(days: float) -> bool:
     return days >= WHOLE_YEAR_DAYS
 
 
-SHORTEST_PERIOD_DAYS = 28
-"""Part years shorter than this many days are left out of the charts (too short to compare)."""
-
 HEADLINE_PERIOD_DAYS = 90
 """Part years of at least this many days (a quarter) are compared in titles and findings, with
 their months: a share or an average is a level whatever the period's length, and a first year
@@ -65,13 +64,12 @@ def year_labels(result: SimulationResult, shortest_days: float = SHORTEST_PERIOD
     horizon ends at noon on 31 Dec). No part, however short, is left unsaid: a label never claims
     more than the run covers (a year of 360 days or more still compares as a whole year in
     titles, :func:`is_whole_year`, under its label). Periods shorter than ``shortest_days`` are
-    left out, unless every period is (a run of a few weeks keeps its periods)."""
+    left out, unless every period is (:func:`capsim.periods.too_short`: by default shorter than
+    :data:`~capsim.periods.SHORTEST_PERIOD_DAYS`, four weeks)."""
     labels = {}
     periods = calendar_periods(result.scenario)
-    if all((p.end - p.start) / SECONDS_PER_DAY < shortest_days for p in periods):
-        shortest_days = 0
-    for p in periods:
-        if (p.end - p.start) / SECONDS_PER_DAY < shortest_days:
+    for p, short in zip(periods, too_short([(p.start, p.end) for p in periods], shortest_days)):
+        if short:
             continue
         first, end = moment(result.scenario, p.start), moment(result.scenario, p.end)
         whole = (first, end) == (dt.datetime(first.year, 1, 1), dt.datetime(first.year + 1, 1, 1))
@@ -135,7 +133,7 @@ def metric_means(table: pd.DataFrame) -> Callable[[str], float]:
 
 def year_means(result: SimulationResult) -> dict[str, Callable[[str], float]]:
     """Each calendar year of the run, as its tables name it (:func:`year_labels`), but part years shorter
-    than :data:`SHORTEST_PERIOD_DAYS` (a few days at the run's end are too short to judge a team by)
+    than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS` (a few days at the run's end are too short to judge a team by)
     → a metric's mean in that year (:func:`metric_means`); {} for a run without calendar periods."""
     if result.period_summary.empty:
         return {}
@@ -185,6 +183,19 @@ def sla_teams(scenario: Scenario, priorities: list[str]) -> list[str]:
     relabelled = scenario.tooling.classifier.enabled
     return list(dict.fromkeys(scenario.team_of(s) for s in scenario.demand
                               if relabelled or any(p in s.own_priorities for p in priorities)))
+
+
+def streams_words(scenario: Scenario) -> str:
+    """The streams whose items a run's pooled figures pool (its waits, its time to assessment), each
+    by the team it goes to where they go to several, so that no pooled figure is quoted as one
+    kind's: "reports and ai-generated at team analysts, images at team graders"; "reports and
+    ai-generated" where they go to one."""
+    by_team: dict[str, list[str]] = {}
+    for stream in scenario.demand:
+        by_team.setdefault(scenario.team_of(stream), []).append(stream.stream)
+    if len(by_team) == 1:
+        return and_list(next(iter(by_team.values())))
+    return ", ".join(f"{and_list(streams)} at team {team}" for team, streams in by_team.items())
 
 
 def sla_staff_words(scenario: Scenario, priorities: list[str]) -> str:
@@ -237,6 +248,34 @@ def first_missed(result: SimulationResult, priority: str, metric: str | None = N
     return str(below.index[0]) if len(below) else None
 
 
+def path_words(years: list[str], levels: list[str], worst: int, notes: list[str] | None = None) -> str:
+    """A level from the first of ``years`` to the last (``levels``: each year's level as said, in time
+    order; ``notes``: each year's interval in words, said after its year in brackets), naming the year
+    the last level is first reached where every year since reads the same: "63% in 2027 (Apr–Dec) to
+    0% by 2028, staying there to 2030 (Jan–Mar)", never only "to 0% in 2030 (Jan–Mar)", which a reader
+    quotes as the year it is reached; "... to 0% in 2030 (Jan–Mar)" where it is reached only then; the
+    year ``worst`` (an index into ``years``) too where it lies between and its level is neither the
+    first's nor the last's (a level that falls back): "0% in 2027 to 100% in 2028, then 95% in 2030
+    (Jan–Mar)"; "0% in every year from 2027 (...) to 2030 (...)" where every year reads the same;
+    "63% in 2027" for one year."""
+    said = [f"{year} ({note})" for year, note in zip(years, notes)] if notes else list(years)
+    if len(levels) == 1:
+        return f"{levels[0]} in {said[0]}"
+    held = next(i for i in range(len(levels)) if all(level == levels[-1] for level in levels[i:]))
+    if held == 0:
+        return f"{levels[-1]} in every year from {said[0]} to {said[-1]}"
+    end = (f"{levels[held]} by {said[held]}, staying there to {years[-1]}" if held < len(levels) - 1
+           else f"{levels[-1]} in {said[-1]}")
+    if 0 < worst < held and levels[worst] not in (levels[0], levels[-1]):
+        return f"{levels[0]} in {said[0]} to {levels[worst]} in {said[worst]}, then {end}"
+    return f"{levels[0]} in {said[0]} to {end}"
+
+
+ARRIVING = "of those arriving in each year"
+"""What a year's share of an SLA's items is a share of (``sla_<priority>`` in a year's row: the items
+that arrived in it, docs/metrics.md), said beside every year's share quoted."""
+
+
 def by_year(result: SimulationResult) -> Figure:
     """Per calendar year: each SLA's share within its deadline (top, with its target) and the
     backlog averaged over the year (bottom), means with 95% CIs across replications."""
@@ -255,19 +294,18 @@ def by_year(result: SimulationResult) -> Figure:
         if rows.empty:
             parts.append(f"{what.capitalize()}: no item's outcome known in any year of three months or more")
             continue
-        first, last = rows["mean"].iloc[0], rows["mean"].iloc[-1]
         def level(share: float) -> str:  # never on the wrong side of the target: 89.9%, not 90%, is missed
             return percent_against(share, sla.target, 1 if share > 0.99 else 0)
 
-        change = (f"{level(first)} in {labels[rows.index[0]]} to {level(last)} in {labels[rows.index[-1]]}"
-                  if len(rows) > 1 else f"{level(last)} in {labels[rows.index[-1]]}")
+        change = path_words([labels[p] for p in rows.index], [level(x) for x in rows["mean"]],
+                            int(np.argmin(rows["mean"].to_numpy())))
         missed = first_missed(result, sla.priority, metric)
         if len(labels) == 1:  # a run within one calendar year: no first year, no "every year"
             verdict = f"the {percent(sla.target)} target is {'missed' if missed else 'met'} on average"
         else:
             verdict = (f"the {percent(sla.target)} target is first missed in {labels[missed]}" if missed
                        else f"the {percent(sla.target)} target is met on average every year")
-        parts.append(f"{what.capitalize()}: {change}; {verdict}")
+        parts.append(f"{what.capitalize()} ({ARRIVING}): {change}; {verdict}")
     backlog = year_rows(result, "backlog_mean")
     kept = backlog[backlog.index.isin(compared)]
     title = "; ".join(parts[:2]) if parts else (
@@ -296,7 +334,7 @@ def by_year(result: SimulationResult) -> Figure:
             ax.yaxis.set_major_formatter(PercentTicks())
             low = np.nanmin([year_rows(result, metric)[["mean", "ci_low"]].min().min() for _, metric, _ in slas]
                             + [min(sla.target for sla, _, _ in slas)])
-            ax.set_ylim(max(0.0, low - 0.05), 1.02)
+            ax.set_ylim(max(0.0, low - 0.05), 1.0)  # no share above 100%: a point there is drawn unclipped
             ax.set_ylabel("Share within\ndeadline")
             ax.set_xticks(x, [labels[p] for p in periods])
             ax.set_xlim(-0.5, len(periods) - 0.5)
@@ -345,5 +383,5 @@ def _points(ax, x: np.ndarray, rows: pd.DataFrame, colour: str, label: str) -> N
     low, high = rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float)
     for xi, lo, hi in zip(x, low, high):
         if math.isfinite(lo) and math.isfinite(hi):
-            ax.plot([xi, xi], [lo, hi], color=colour, linewidth=3, solid_capstyle="butt")
-    ax.plot(x, mean, marker="D", markersize=7, color=colour, label=label)
+            ax.plot([xi, xi], [lo, hi], color=colour, linewidth=3, solid_capstyle="butt", clip_on=False)
+    ax.plot(x, mean, marker="D", markersize=7, color=colour, label=label, clip_on=False)

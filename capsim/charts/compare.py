@@ -8,8 +8,10 @@ between calendar years.
 
 Why it is one module: the chart's title, its panels and the year lines all read the one table of
 paired differences (:func:`paired_differences`, :func:`capsim.compare.compare_by_year`) and word
-a difference the same way (points for shares, one unit of time a line); split, the wording of a
-difference in the chart and in the sentences beside it would drift apart.
+a difference the same way (points for shares, one unit of time a line, a difference and its bounds
+in the same decimals: :func:`difference_words`, which the report's and the terminal's comparison
+lines use too) and name a team's own figure alike ("at team victim_id": :func:`team_label`); split,
+the wording of a difference in the chart and in the sentences beside it would drift apart.
 """
 
 from __future__ import annotations
@@ -29,14 +31,14 @@ from capsim.charts.by_year import measured_span, year_labels
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, scenario_colours
 from capsim.charts.style import MUTED, apply_style, new_figure, styled
-from capsim.compare import scenario_labels
-from capsim.metric_names import metric_range
+from capsim.compare import COUNT_DIGITS, POINT_DIGITS, UNIT_DIGITS, metric_team, scenario_labels, signed_alike
+from capsim.metric_names import BACKLOG_WORDS, backlog_words, metric_range
 from capsim.scenario import Scenario, step_into
 from capsim.side_effects import DETECTOR_METRICS, SIDE_EFFECT_DESCRIPTIONS, missed_still_assessed
 from capsim.sources import figure_origin, short_org
-from capsim.units import UNIT_HOURS, duration_unit
-from capsim.words import (count_words, difference_text, is_share, metric_label, metric_words, percent, plain_number,
-                          signed, value_text, wait_words)
+from capsim.units import SHARE_DECIMALS, UNIT_HOURS, duration_unit
+from capsim.words import (count_words, is_share, is_wait, metric_label, metric_words, percent,
+                          plain_number, sla_label, value_text, wait_words)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -106,22 +108,67 @@ def paired_differences(results: Sequence[SimulationResult], metrics: Sequence[st
         ["scenario", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "note"]]
 
 
+def difference_words(metric: str, difference: float, low: float, high: float, unit: str | None = None
+                     ) -> tuple[list[str], str]:
+    """A paired difference of ``metric`` and its 95% interval's bounds as every comparison line
+    writes them, signed and sharing their decimals (:func:`capsim.compare.signed_alike`), with the
+    unit they are in: a share's in percentage points ("points", to :data:`~capsim.compare.POINT_DIGITS`
+    significant figures and at most :data:`~capsim.units.SHARE_DECIMALS` decimals, the shares' own),
+    a wait's (given in hours) in ``unit`` (default: :func:`duration_unit` of the three;
+    :data:`~capsim.compare.UNIT_DIGITS`), anything else in its own unit ("", to
+    :data:`~capsim.compare.COUNT_DIGITS`): (["+26.3", "−2.8", "+55.4"], ""), (["+17", "+3", "+30"],
+    "days"), (["+3.1", "+<0.1", "+6.2"], "points"). The interval's half-width bounds the decimals
+    (:func:`capsim.compare.alike`): a narrow interval keeps its ends apart, a difference near 0 reads
+    as precisely as a wide one allows, and a figure that is not 0 never reads 0. A value not measured
+    reads "n/a"."""
+    most = None
+    if is_share(metric):
+        unit, scale, digits, most = "points", 0.01, POINT_DIGITS, SHARE_DECIMALS
+    elif is_wait(metric):
+        unit = unit or duration_unit(difference, low, high)
+        scale, digits = UNIT_HOURS[unit], UNIT_DIGITS[unit]
+    else:
+        unit, scale, digits = "", 1.0, COUNT_DIGITS
+    values = [x / scale for x in (difference, low, high)]
+    words = signed_alike(*values, digits=digits, most=most)
+    return [text if math.isfinite(x) else "n/a" for x, text in zip(values, words)], unit
+
+
+def team_label(metric: str, scenario: Scenario | None, label=metric_label) -> str:
+    """``label`` of ``metric`` (:func:`metric_label`, or :func:`metric_words` for a line whose
+    values carry their unit), a team's own figure (:func:`capsim.compare.metric_team`) named by its
+    team as the team lines and findings name it, once and without the whole run's scope: "Mean
+    wait before assessment at team victim_id (h)", "Share of reports assessed within 72 h at team
+    analysts", "Items waiting at the end of the run at team graders" (not "(victim id)", nor "all
+    teams"). Its unit is what ``label`` gives beyond :func:`metric_words`."""
+    team = None if scenario is None else metric_team(metric, scenario)
+    if team is None:
+        return label(metric, scenario)
+    rest = metric.removesuffix(f"_{team}")
+    words = (sla_label(scenario, rest.removeprefix("sla_")) if rest.startswith("sla_")
+             else backlog_words(rest, "the run", starts_sentence=True) if rest in BACKLOG_WORDS
+             else metric_words(rest, scenario))
+    unit = label(rest, scenario).removeprefix(metric_words(rest, scenario))
+    return f"{words} at team {team}{unit}"
+
+
 def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataFrame | None = None
                           ) -> dict[str, list[str]]:
     """Per run after the first: one line per service level and mean wait (all teams', and with
     several teams each team's own) whose paired difference changes sign or significance between
     calendar years (:func:`capsim.compare.turning_metrics` of ``by_year``, default
     :func:`capsim.compare.compare_by_year` of ``results``), each year by its label in the run's tables
-    (:func:`~capsim.charts.by_year.year_labels`) with its difference and paired 95% CI: "Share of
-    reports assessed within 72 h (analysts), by calendar year: 2027 (Apr–Dec) +0.1 points (95% CI
-    −0.2 to +0.4 points: no clear difference); 2028 +3.2 points (95% CI +1.1 to +5.3 points)"; a
-    team's own mean wait is named by its team ("Mean wait before assessment (victim id)"). Shares in
-    percentage points; waits in one unit for the line (:func:`duration_unit`); a year with nothing
+    (:func:`~capsim.charts.by_year.year_labels`) with its difference and paired 95% CI in alike
+    decimals (:func:`difference_words`): "Share of reports assessed within 72 h at team analysts, by
+    calendar year: 2027 (Apr–Dec) +0.10 points (95% CI −0.20 to +0.40 points: no clear difference);
+    2028 +3.2 points (95% CI +1.1 to +5.3 points)"; a team's own figure is named by its team
+    (:func:`team_label`: "Mean wait before assessment at team victim_id"). Shares in percentage
+    points; waits in one unit for the line (:func:`duration_unit`); a year with nothing
     measured "n/a (not measured)". No line where the years agree with each other (and so with the
-    whole run). Part years shorter than :data:`~capsim.charts.by_year.SHORTEST_PERIOD_DAYS` (an
+    whole run). Part years shorter than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS` (an
     8-day stub) are left out, as the charts leave them out (unless every year is that short);
     ``by_year`` keeps them."""
-    from capsim.compare import UNIT_DIGITS, clear_sign, compare_by_year, signed_alike, turning_metrics
+    from capsim.compare import clear_sign, compare_by_year, turning_metrics
 
     results = list(results)
     by_year = compare_by_year(results) if by_year is None else by_year
@@ -134,17 +181,13 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
         for metric in metrics:
             rows = by_year[(by_year.scenario == name) & (by_year.metric == metric)]
             values = rows[["difference", "difference_ci_low", "difference_ci_high"]].to_numpy(dtype=float)
-            share = is_share(metric)
-            unit = "points" if share else duration_unit(*values.ravel())
-            scale = 1.0 if share else UNIT_HOURS[unit]  # signed writes a share's difference in points itself
+            unit = None if is_share(metric) else duration_unit(*values.ravel())  # one unit for the line
             parts = []
             for period, (d, low, high) in zip(rows.period, values):
                 if not math.isfinite(d):
                     parts.append(f"{labels[period]} n/a (not measured)")
                     continue
-                # a share's difference in points as signed writes it; a wait's with its bounds in its decimals
-                said, *bounds = ([signed(x, share, d) for x in (d, low, high)] if share else
-                                 signed_alike(d / scale, low / scale, high / scale, digits=UNIT_DIGITS[unit]))
+                (said, *bounds), unit = difference_words(metric, d, low, high, unit)
                 if not math.isfinite(low):
                     spread = "one replication: no interval"
                 elif low == high:
@@ -153,9 +196,7 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
                     spread = (f"95% CI {bounds[0]} to {bounds[1]} {unit}"
                               + (": no clear difference" if clear_sign(d, low, high) == 0 else ""))
                 parts.append(f"{labels[period]} {said} {unit} ({spread})")
-            team = next((t.team for t in first.workforce if metric == f"wait_mean_{t.team}"), None)
-            label = f"{metric_words('wait_mean')} ({team.replace('_', ' ')})" if team else metric_words(metric, first)
-            out[name].append(f"{label}, by calendar year: " + "; ".join(parts))
+            out[name].append(f"{team_label(metric, first, metric_words)}, by calendar year: " + "; ".join(parts))
     return out
 
 
@@ -229,12 +270,13 @@ referral is a random draw, so the drawn fall matches the expected one only up to
 
 
 def panel_label(metric: str, scenario: Scenario, shown: Sequence[str]) -> str:
-    """The title of ``metric``'s panel: its label (:func:`metric_label`). A count of
+    """The title of ``metric``'s panel: its label (:func:`team_label`: a team's own figure "at team
+    victim_id"). A count of
     :data:`EXPECTED_FALL` shown beside all the expected counts that predict its fall (each in
     ``shown``) says it is drawn, and that the two agree only up to chance: a fall of 0 beside
     "1 synthetic referral avoided" is then no contradiction. Harmful items a classifier did not
     flag are said to be still assessed, later."""
-    label = metric_label(metric, scenario)
+    label = team_label(metric, scenario)
     if metric == "harmful_missed":  # not flagged, not unreviewed: the title gives their wait
         return f"{label}: {missed_still_assessed(scenario)}"
     expected = EXPECTED_FALL.get(metric)
@@ -356,22 +398,23 @@ def _comparison_finding(table: pd.DataFrame, names: list[str], lead: str,
     side = _side_effect_finding(table, names, results)
     if side:
         return side
-    label = metric_label(lead)
+    label = team_label(lead, None if results is None else results[0].scenario, metric_words)
     if len(names) < 2:
         row = table[(table.metric == lead)].iloc[0]
         return f"{names[0]}: {label.lower()} {value_text(lead, row['mean'])}"
     other = names[1]
     row = table[(table.metric == lead) & (table.scenario == other)].iloc[0]
     d, lo, hi = row["diff"], row.diff_ci_low, row.diff_ci_high
+    (said, low, high), unit = difference_words(lead, d, lo, hi)  # a wait in its unit, the bounds in its decimals
+    unit = f" {unit}" if unit else ""
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        return f"{label}: {difference_text(lead, d)} with {other} against {names[0]} (one replication: no interval)"
+        return f"{label}: {said}{unit} with {other} against {names[0]} (one replication: no interval)"
     if lo <= 0 <= hi:
-        return (f"{label}: no clear difference between {other} and {names[0]} "
-                f"(95% CI {difference_text(lead, lo)} to {difference_text(lead, hi)})")
+        return f"{label}: no clear difference between {other} and {names[0]} (95% CI {low} to {high}{unit})"
     counted = not is_share(lead) and not lead.startswith(("wait", "time_to", "exposure", "cost", "analyst_hours"))
     more = ("more" if d > 0 else "fewer") if counted else ("higher" if d > 0 else "lower")
-    return (f"{label}: {difference_text(lead, abs(d)).lstrip('+')} {more} with {other} than with {names[0]} "
-            f"(paired 95% CI {difference_text(lead, lo)} to {difference_text(lead, hi)})")
+    return (f"{label}: {said.lstrip('+−')}{unit} {more} with {other} than with {names[0]} "
+            f"(paired 95% CI {low} to {high}{unit})")
 
 
 def _side_effect_finding(table: pd.DataFrame, names: list[str],

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 
+from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, PercentFormatter
 
 from capsim.charts.growth_words import GROWTH_LABEL
-from capsim.charts.parts import PercentTicks
-from capsim.words import plain_number, round_sig
+from capsim.charts.parts import DateTicks, PercentTicks
+from capsim.words import and_list, plain_number, round_sig
 
 
 def _flat(text: str) -> str:
@@ -41,29 +42,52 @@ def _range(low: float, high: float, formatter) -> str:
     return f"{plain_number(low)} to {plain_number(high)}"
 
 
+LISTED = 8
+"""Most categories of an axis a description names one by one; beyond, it gives their count, first and last."""
+
+
+def _axis(ax: Axes, which: str) -> str:
+    """A sentence on one axis of ``ax`` (``which``: "x" or "y"), or "" for an axis without labels:
+    "The horizontal axis, Days from arrival, runs from 0 to 3.18." (a scale: its range as its ticks
+    write it), "The vertical axis lists, from the top, analysts, graders and victim_id." (named
+    rows or columns), "The horizontal axis gives dates from Jul 2027 to Jan 2030." (a date axis:
+    its first and last tick)."""
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    name = "The horizontal axis" if which == "x" else "The vertical axis"
+    label = _flat(axis.get_label_text())
+    named = f"{name}, {label}," if label else name
+    formatter = axis.get_major_formatter()
+    low, high = sorted(ax.get_xlim() if which == "x" else ax.get_ylim())
+    ticks = [(t.get_position()[0 if which == "x" else 1], _flat(t.get_text()))
+             for t in axis.get_ticklabels() if t.get_text() and t.get_visible()]
+    inside = [(at, text) for at, text in ticks if low - 1e-9 * abs(low) <= at <= high + 1e-9 * abs(high)]
+    if not inside:  # no tick labels shown (an axis shared with the panel below): nothing to read
+        return ""
+    if isinstance(axis.get_major_locator(), FixedLocator) and isinstance(formatter, (FixedFormatter, FuncFormatter)):
+        # named categories, as set_xticks(positions, labels) gives (a FuncFormatter from matplotlib 3.10)
+        names = [text for _, text in sorted(inside, reverse=which == "y")]  # rows from the top
+        if len(names) == 1:
+            return f"{named} has one mark, {names[0]}."
+        top = ", from the top," if which == "y" else ""
+        if len(names) > LISTED:
+            return f"{named} has {len(names)} marks{top} from {names[0]} to {names[-1]}."
+        parted = "; ".join(names[:-1]) + f"; and {names[-1]}" if any("," in n for n in names) else and_list(names)
+        return f"{named} lists{top} {parted}."
+    if isinstance(formatter, (DateTicks, mdates.DateFormatter, mdates.ConciseDateFormatter, mdates.AutoDateFormatter)):
+        spelled = DateTicks().spelled([at for at, _ in inside])
+        return f"{named} gives dates from {spelled[0]} to {spelled[-1]}." if len(inside) > 1 else \
+            f"{named} has one date, {spelled[0]}."
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return ""
+    return f"{named} runs from {_range(low, high, formatter)}."
+
+
 def _panel(ax: Axes) -> str:
-    parts = []
+    """A panel in sentences: its title, then a sentence on each of its axes."""
     title = _flat(ax.get_title(loc="left") or ax.get_title())
-    if title:
-        parts.append(title)
-    axes = []
-    for name, label, (low, high), formatter, ticks in (
-            ("across", ax.get_xlabel(), ax.get_xlim(), ax.xaxis.get_major_formatter(), ax.get_xticklabels()),
-            ("up", ax.get_ylabel(), ax.get_ylim(), ax.yaxis.get_major_formatter(), ax.get_yticklabels())):
-        words = [t.get_text() for t in ticks if t.get_text()]
-        if label and words and not any(ch.isdigit() for ch in "".join(words)):
-            axes.append(f"{_flat(label)} {name}: {', '.join(_flat(w) for w in words)}")
-        elif label and math.isfinite(low) and math.isfinite(high):
-            axes.append(f"{_flat(label)} {name}, {_range(min(low, high), max(low, high), formatter)}")
-        elif len(words) == 1:  # one tick (a run within one calendar year): not a range "2024 to 2024"
-            axes.append(f"{name}: {_flat(words[0])}")
-        elif words and any(ch.isdigit() for ch in "".join(words)):
-            axes.append(f"{name}, {_flat(words[0])} to {_flat(words[-1])}")
-        elif words:
-            axes.append(f"{name}: {', '.join(_flat(w) for w in words)}")
-    if axes:
-        parts.append("; ".join(axes))
-    return ". ".join(parts)
+    parts = [title + ("" if title.endswith(".") else ".")] if title else []
+    parts += [words for words in (_axis(ax, "x"), _axis(ax, "y")) if words]
+    return " ".join(parts)
 
 
 def describe(fig: Figure, drawn: bool = False) -> str:
@@ -79,7 +103,7 @@ def describe(fig: Figure, drawn: bool = False) -> str:
     first_line = _flat(paragraphs[0]) if paragraphs else ""
     growth = [_flat(p) for p in paragraphs[1:] if p.startswith(GROWTH_LABEL)]
     text = [f"Chart: {title}." if title else "Chart."]
-    text += [f"Panel {i}: {p}." if len(panels) > 1 else f"{p}." for i, p in enumerate(panels, 1)]
+    text += [f"Panel {i}: {p}" if len(panels) > 1 else p for i, p in enumerate(panels, 1)]
     if first_line:
         text.append(f"{first_line}.")
     text += growth

@@ -22,7 +22,8 @@ def footer_text(scenarios: Sequence[Scenario], seed: int, replications: int) -> 
     assumptions table give each figure and its full citation with its link. Where a stream grows,
     the growth assumed (:func:`capsim.charts.growth_words.growth_sentence`: rates, and what they rest
     on) is a paragraph of its own after the first line; a one-line footer (:func:`one_line_footers`)
-    gives the rates and any recent pace that differs, before where the sources are listed.
+    gives the rates and any recent pace that differs in short words (``basis=False``: no doubling time
+    beside the growth a year it restates), before where the sources are listed.
     """
     names = ", ".join(s.name for s in scenarios)
     label = "Scenario" if len(scenarios) == 1 else "Scenarios"

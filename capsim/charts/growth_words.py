@@ -21,7 +21,7 @@ from typing import Any
 
 from capsim.scenario import GrowthExponential, GrowthLinear, GrowthLogistic, GrowthTable, Scenario, Stream, step_into
 from capsim.units import SECONDS_PER_DAY
-from capsim.words import MINUS, count_words, percent, plain_number
+from capsim.words import MINUS, and_list, count_words, percent, plain_number
 
 GROWTH_LABEL = "Growth assumed"
 """The words that open :func:`growth_sentence` (a footer's paragraph the chart's description keeps)."""
@@ -36,8 +36,11 @@ def _per_year(share: float) -> str:
 
 
 def _volume(stream: Stream, scenario: Scenario) -> str:
-    """The stream's rate where its growth starts, items a day: "1,200 a day on 1 Jul 2024"; a
-    stream that does not grow, its rate alone ("7,400 a day"); "" for a growth table (no rate)."""
+    """The stream's rate where its growth starts, items a day: "1,200 a day on 1 Jul 2024" (its
+    ``rate_date``, else the run's start); where growth starts at the run's start from a published
+    figure of another year, whose and which year's figure it is (:func:`_rate_basis`): "0.67 a day
+    at the start on 4 Mar 2027: IWF's 2024 figure", never a figure read as published for the start's
+    year; a stream that does not grow, its rate alone ("7,400 a day"); "" for a growth table (no rate)."""
     if stream.rate is None:
         return ""
     per_day = stream.rate * SECONDS_PER_DAY
@@ -45,7 +48,26 @@ def _volume(stream: Stream, scenario: Scenario) -> str:
     if stream.growth.model == "none":
         return f"{amount} a day"
     on: dt.date = stream.rate_date or scenario.clock.start
-    return f"{amount} a day on {on:%-d %b %Y}"
+    basis = "" if stream.rate_date else _rate_basis(stream, scenario, on.year)
+    return f"{amount} a day at the start on {on:%-d %b %Y}: {basis}" if basis else f"{amount} a day on {on:%-d %b %Y}"
+
+
+def _rate_basis(stream: Stream, scenario: Scenario, year: int) -> str:
+    """Whose figure of which year the stream's written ``rate`` is, where it cites published figures
+    none of which is of ``year``: "IWF's 2024 figure", "from IWF's 2022 and INHOPE's 2024 figures" (a
+    rate derived from them), each organisation as the footer's sources name it
+    (:func:`capsim.sources.short_org`); "" for a rate that is an assumption or a figure of ``year``."""
+    from capsim import figures as table
+    from capsim.sources import published_ids, short_org
+
+    written = (step_into(scenario.source.get("demand") or [], stream.stream)[1] or {}).get("rate")
+    fids = _figures_in(written)
+    figures = [table.figure(fid) for fid in published_ids(fids)]
+    if not figures or any(f.year == year for f in figures):
+        return ""
+    named = list(dict.fromkeys(f"{short_org(f.organisation)}'s {f.year}" for f in figures))  # as the footer names it
+    derived = "" if set(fids) == {f.id for f in figures} else "from "
+    return f"{derived}{and_list(named)} figure{'' if len(figures) == 1 else 's'}"
 
 
 def _written(stream: Stream, scenario: Scenario) -> dict:
@@ -54,12 +76,14 @@ def _written(stream: Stream, scenario: Scenario) -> dict:
     return step_into(step_into(scenario.source.get("demand") or [], stream.stream)[1] or {}, "growth")[1] or {}
 
 
-def _rate(stream: Stream, written: dict) -> str:
-    """The stream's growth in words: its growth a year (and doubling time, where written so);
-    "" for a stream that does not grow."""
+def _rate(stream: Stream, written: dict, short: bool = False) -> str:
+    """The stream's growth in words: its growth a year (and doubling time, where written so and not
+    ``short``: the same growth said again, left out of a one-line footer); "" for a stream that does
+    not grow."""
     g = stream.growth
     if isinstance(g, GrowthExponential):
-        doubling = f", doubling every {g.doubling_time / SECONDS_PER_DAY:,.0f} days" if "doubling_time" in written else ""
+        doubling = (f", doubling every {g.doubling_time / SECONDS_PER_DAY:,.0f} days"
+                    if "doubling_time" in written and not short else "")
         return _per_year(g.annual_growth) + doubling
     if isinstance(g, GrowthLinear):
         share = f"{'+' if g.increase_per_year > 0 else ''}{percent(g.increase_per_year, 1)}".replace("-", MINUS)
@@ -126,7 +150,9 @@ def recent_growth(points: list[tuple[int, float]], assumed: float) -> str:
 def stream_growth(scenario: Scenario, basis: bool = True) -> list[str]:
     """One phrase per growing stream of ``scenario``: its name, volume where growth starts, growth a
     year and, with ``basis``, what the rate rests on; and, where the published series behind it
-    grew at another pace in its last three years, those years' growth (:func:`recent_growth`)."""
+    grew at another pace in its last three years, those years' growth (:func:`recent_growth`).
+    Without ``basis``, the short words of a one-line footer (:func:`capsim.charts.footer.one_line_footers`):
+    no doubling time beside the growth a year it restates (:func:`_rate`)."""
     out = []
     for stream in scenario.demand:
         if stream.growth.model == "none":
@@ -148,15 +174,15 @@ def stream_growth(scenario: Scenario, basis: bool = True) -> list[str]:
         if isinstance(stream.growth, GrowthExponential):
             notes += [r for r in (recent_growth(p, stream.growth.annual_growth) for p in series.values()) if r]
         volume = _volume(stream, scenario)
-        phrase = f"{stream.stream}{f' ({volume})' if volume else ''} {_rate(stream, written)}"
+        phrase = f"{stream.stream}{f' ({volume})' if volume else ''} {_rate(stream, written, short=not basis)}"
         out.append(phrase + (f" ({'; '.join(notes)})" if notes else ""))
     return out
 
 
 def growth_sentence(scenarios: Sequence[Scenario], basis: bool = True) -> str:
     """"Growth assumed: reports (...) +22.5% a year (...); ai-generated (...)": each growing stream
-    (:func:`stream_growth`); with several scenarios whose growth differs, each scenario's after its
-    name. "" where no stream grows."""
+    (:func:`stream_growth`, its short words without ``basis``); with several scenarios whose growth
+    differs, each scenario's after its name. "" where no stream grows."""
     each = {s.name: "; ".join(stream_growth(s, basis)) for s in scenarios}
     if not any(each.values()):
         return ""

@@ -1,13 +1,16 @@
-"""Pieces several charts share: replication strips and NaN-aware summaries of per-replication columns."""
+"""Pieces several charts share: tick labels of shares and dates, replication strips and NaN-aware
+summaries of per-replication columns."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib import dates as mdates
 from matplotlib.ticker import Formatter
 
 from capsim.charts.style import MUTED, PALETTE, new_figure
@@ -30,6 +33,44 @@ class PercentTicks(Formatter):
     @staticmethod
     def percent(x: float, decimals: int) -> str:
         return "0%" if x == 0 else f"{100 * x:.{decimals}f}%"
+
+
+class DateTicks(Formatter):
+    """Tick labels of a date axis that each say which year they are in: the first tick, and the
+    first of each new year, carry the year; the others are as short as the ticks' spacing allows.
+
+    Ticks on the 1st of months read "Jul 2027", "2028" (a January), "Jul"; ticks on other days at
+    midnight "5 Mar 2024", "12 Mar", "1 Jan 2025"; ticks within days "5 Mar 2024 12:00", "18:00",
+    "6 Mar" (midnight). Matplotlib's concise formatter put the year only at Januaries and in an
+    offset beside the axis, so that a run from April began at a bare "Jul" and a short run's
+    "Dec" was dated by the offset of the year after it. Positions are matplotlib date numbers
+    (days)."""
+
+    def format_ticks(self, values) -> list[str]:
+        return self._labels(values, short=True)
+
+    def spelled(self, values) -> list[str]:
+        """Each tick's label in full, with its year whatever the ticks before it ("Jan 2030",
+        "1 Jan 2030", "5 Mar 2024 12:00"), the ticks' spacing read from all of ``values``."""
+        return self._labels(values, short=False)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.spelled([x])[0]
+
+    @staticmethod
+    def _labels(values, short: bool) -> list[str]:
+        dates = [mdates.num2date(v).replace(tzinfo=None) for v in values]
+        months = all(d.day == 1 and d.time() == dt.time() for d in dates)
+        labels = []
+        for i, d in enumerate(dates):
+            new_year = not short or i == 0 or d.year != dates[i - 1].year
+            if months:
+                labels.append(f"{d:%Y}" if short and d.month == 1 else f"{d:%b %Y}" if new_year else f"{d:%b}")
+                continue
+            day = f"{d.day} {d:%b}" + (f" {d:%Y}" if new_year else "")
+            new_day = not short or i == 0 or d.date() != dates[i - 1].date()
+            labels.append(day if d.time() == dt.time() else f"{day} {d:%H:%M}" if new_day else f"{d:%H:%M}")
+        return labels
 
 
 def headroom(rows: pd.DataFrame) -> float:

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import offset_copy
 
 from capsim.charts.footer import footer_text
-from capsim.charts.parts import PercentTicks
+from capsim.charts.parts import DateTicks, PercentTicks
 from capsim.charts.style import MUTED, OKABE_ITO, TEXT, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.staffing import training_time, whole_days
@@ -337,7 +337,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
             bottom = ax
         locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
         bottom.xaxis.set_major_locator(locator)
-        bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        bottom.xaxis.set_major_formatter(DateTicks())  # the first tick dated with its year, as each new year's
         ncols = _legend_within(ax, handles, labels)  # before the band: the legend's width shapes the axes' width
         # the day the hires are trained, as the plan replayed has them (late ones start on the plan's start plus
         # the lead time: hires_start), after the training: their hire-by date plus both, in whole days as the solver counts

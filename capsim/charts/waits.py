@@ -8,16 +8,19 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, Locator
+from matplotlib.axis import Axis
+from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, Locator
 from matplotlib.textpath import text_to_path
 
-from capsim.charts.by_year import measure_words, measured_span, sla_measures
+from capsim.charts.by_year import measure_words, measured_span, sla_measures, streams_words
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, nanmean, replication_strip, replications_in
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.units import SECONDS_PER_HOUR
-from capsim.words import UNIT_HOURS, duration_text, duration_unit, durations_words, hours_words, percent
+from capsim.words import (UNIT_HOURS, and_list, count_words, duration_text, duration_unit, durations_words, hours_words,
+                          percent)
 
 
 TIME_METRICS = [
@@ -36,14 +39,75 @@ ROW_CHARS = 24
 """Characters a line of an SLA row's label on the right panel (``measure_words``), wrapped beyond."""
 
 
-def all_items_words(scenario: Scenario) -> str:
-    """The base of the pooled times to assessment, in this chart's title and the findings: "all
-    items", or "all items (every stream together)" where several streams are pooled."""
-    return "all items (every stream together)" if len(scenario.demand) > 1 else "all items"
+def all_items_words(scenario: Scenario, mean_of: Callable[[str], float] | None = None) -> str:
+    """The base of the pooled waits and times to assessment, in this chart's title and the findings:
+    "all items" for one stream; where several streams are pooled, how many items and which, so that
+    no pooled figure is quoted as one kind's: "all 6.7 million items from the streams (reports and
+    ai-generated at team analysts, images at team graders)". The count is of the items whose wait
+    counts: the arrivals less those hash matching cleared and those that expired, each the mean over
+    the replications (``mean_of`` a metric's, NaN where not measured); none without ``mean_of`` or
+    the arrivals."""
+    if len(scenario.demand) < 2:
+        return "all items"
+    arrivals = mean_of("arrivals") if mean_of is not None else np.nan
+    if np.isfinite(arrivals):
+        gone = (mean_of(metric) for metric in ("auto_cleared", "expired"))
+        count = f"{count_words(arrivals - sum(x for x in gone if np.isfinite(x)))} "
+    else:
+        count = ""
+    return f"all {count}items from the streams ({streams_words(scenario)})"
 
 
 DEADLINE_GAP_PT = 4.0
-"""Points of clear space kept between a deadline's label on the time axis and an ordinary tick's."""
+"""Points of clear space kept between a deadline's label on the time axis and an ordinary tick's,
+and between two deadlines' labels side by side (:class:`DeadlineLabels`)."""
+
+LINE_SPACING = 1.2
+"""A row of deadline labels below the one above it, in lines of their text (matplotlib's own spacing
+of the lines of a text)."""
+
+
+def text_width_pt(label: str, font: FontProperties) -> float:
+    """The width of ``label`` in ``font``, in points."""
+    return text_to_path.get_text_width_height_descent(label, font, ismath=False)[0]
+
+
+def axis_pt(axis: Axis, x: float) -> float:
+    """Where ``x`` (in data units) lies along the x ``axis`` as drawn, in points from the figure's left edge."""
+    points = 72 / axis.axes.figure.dpi  # points in a pixel (a subfigure has its figure's dpi)
+    return float(axis.axes.transData.transform((x, 0))[0]) * points
+
+
+class DeadlineLabels(Formatter):
+    """The labels of the deadlines on the time axis (``deadlines``: position on the axis → label, drawn
+    as minor ticks), each on the first row below the axis where it stands :data:`DEADLINE_GAP_PT` clear
+    of the labels already there, from left to right: two deadlines close together on the axis (24 h and
+    72 h on an axis of weeks, or of a log scale) printed as one "2472 h". A row is a line of their text
+    (:data:`LINE_SPACING`) below the one above, set as its tick's pad. Labels are measured in their own
+    font, at the axis's size when drawn (a log axis too), as :class:`ClearOfDeadlines` measures them."""
+
+    def __init__(self, deadlines: dict[float, str]) -> None:
+        self.deadlines = deadlines
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.deadlines.get(x, "")
+
+    def format_ticks(self, values: list[float]) -> list[str]:
+        axis = self.axis
+        labels = [self(x) for x in values]
+        ticks = axis.get_minor_ticks(len(values))
+        if not ticks:
+            return labels
+        font = ticks[0].label1.get_fontproperties()
+        pad = axis.get_major_ticks(1)[0].get_pad()  # the first row: level with the ordinary ticks' labels
+        line = text_to_path.get_text_width_height_descent("lp", font, ismath=False)[1] * LINE_SPACING
+        ends: list[float] = []  # the right end of each row's last label so far, in points
+        for i in sorted(range(len(values)), key=lambda i: axis_pt(axis, values[i])):
+            middle, half = axis_pt(axis, values[i]), text_width_pt(labels[i], font) / 2
+            row = next((r for r, end in enumerate(ends) if middle - half >= end + DEADLINE_GAP_PT), len(ends))
+            ends[row:row + 1] = [middle + half]
+            ticks[i].set_pad(pad + row * line)
+        return labels
 
 
 class ClearOfDeadlines(Locator):
@@ -63,34 +127,21 @@ class ClearOfDeadlines(Locator):
         ticks = list(self.ordinary())
         labels = axis.get_major_formatter().format_ticks(ticks)
         font = axis.get_major_ticks(1)[0].label1.get_fontproperties()
-        points = 72 / axis.axes.figure.dpi  # points in a pixel (a subfigure has its figure's dpi)
-
-        def width(label: str) -> float:  # in points
-            return text_to_path.get_text_width_height_descent(label, font, ismath=False)[0]
-
-        def at(x: float) -> float:  # in points from the figure's left edge
-            return float(axis.axes.transData.transform((x, 0))[0]) * points
-
         return [tick for tick, label in zip(ticks, labels)
-                if all(abs(at(tick) - at(d)) >= (width(label) + width(text)) / 2 + DEADLINE_GAP_PT
+                if all(abs(axis_pt(axis, tick) - axis_pt(axis, d))
+                       >= (text_width_pt(label, font) + text_width_pt(text, font)) / 2 + DEADLINE_GAP_PT
                        for d, text in self.deadlines.items())]
 
 
-FAR_LONGER = 2.0
-"""An intake team's mean wait at least this many times another's is "far longer": the pooled median
-then describes the quicker team's items, and the title gives each team's mean wait."""
-
-
 def team_waits_words(scenario: Scenario, mean_of: Callable[[str], float], unit: str | None = None) -> str:
-    """Where the streams reach several teams and one team's items wait to start at least
-    :data:`FAR_LONGER` times as long on average as another's: "; items wait to start 54 days on
-    average at team analysts, 1 day at team graders" (each team's ``wait_mean_<team>``, in hours,
-    as ``mean_of`` gives a metric's mean over the replications, NaN where not measured), since a
-    pooled median then describes only the quicker team's items; else "". ``unit``: that of the
-    sentence it ends (:func:`capsim.words.duration_unit`); else one unit for these waits."""
+    """Where the streams reach several teams: "; items wait to start 54 days on average at team
+    analysts, 1 day at team graders" (each team's ``wait_mean_<team>``, in hours, as ``mean_of``
+    gives a metric's mean over the replications, NaN where not measured), longest first, since the
+    pooled figures beside it describe no one team's items; else "". ``unit``: that of the sentence
+    it ends (:func:`capsim.words.duration_unit`); else one unit for these waits."""
     teams = list(dict.fromkeys(scenario.team_of(s) for s in scenario.demand))
     known = {team: h for team in teams if np.isfinite(h := mean_of(f"wait_mean_{team}"))}
-    if len(known) < 2 or max(known.values()) < FAR_LONGER * max(min(known.values()), 1e-9):
+    if len(known) < 2:
         return ""
     ordered = sorted(known.items(), key=lambda item: -item[1])
     said = [hours_words(h, unit) for _, h in ordered] if unit else durations_words(*(h for _, h in ordered))
@@ -122,13 +173,20 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
     # the deadlines of the left panel's items, the streams' own: not those of a priority only referrals have
     # (measured at their team, right); one deadline for an SLA measured at several teams
     slas = list({s.priority: s for s, _, team in measures if not team}.values())
-    deadlines = [s.within / SECONDS_PER_HOUR / per for s in slas]
+    # each deadline once, with the priorities it is theirs: two SLAs within 24 h are one line, one label
+    sharing: dict[float, list[str]] = {}  # a deadline, in seconds → its priorities
+    for s in slas:
+        sharing.setdefault(s.within, []).append(s.priority)
+    deadlines = [within / SECONDS_PER_HOUR / per for within in sharing]  # in units of the axis
     log = len(positive) > 0 and (max(positive.max(), *deadlines) if deadlines else positive.max()) / max(positive.min(), 1e-9) > 60
 
+    def mean_of(metric: str) -> float:
+        return nanmean(per_replication.get(metric, []))
+
     span = measured_span(scenario)  # a whole-run figure beside calendar years' says its span
-    title = (f"{span[:1].upper() + span[1:] + ', h' if span else 'H'}alf of {all_items_words(scenario)} are assessed "
-             f"within {half}, nine in ten within {nine_in_ten}")
-    title += team_waits_words(scenario, lambda metric: nanmean(per_replication.get(metric, [])))
+    title = (f"{span[:1].upper() + span[1:] + ', h' if span else 'H'}alf of {all_items_words(scenario, mean_of)} are "
+             f"assessed within {half}, nine in ten within {nine_in_ten}")
+    title += team_waits_words(scenario, mean_of)
     known = [(s, metric, team) for s, metric, team in measures if np.isfinite(nanmean(per_replication[metric]))]
     # the first level measured, and any other short of its target: a title quoting one level met must not hide a miss
     quoted = known[:1] + [m for m in known[1:] if nanmean(per_replication[m[1]]) < m[0].target]
@@ -159,14 +217,14 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
         else:
             ax.set_xlim(0, top * 1.06)  # every deadline in view, even one no statistic reaches
         colours = [OKABE_ITO["vermillion"], OKABE_ITO["orange"], OKABE_ITO["reddish_purple"], OKABE_ITO["bluish_green"]]
-        for i, (s, d) in enumerate(zip(slas, deadlines)):
+        for i, ((within, priorities), d) in enumerate(zip(sharing.items(), deadlines)):
             ax.axvline(d, color=colours[i % len(colours)], linestyle="--", linewidth=1.8,
-                       label=f"{s.priority} deadline {duration_text(s.within)}")
-        if slas:  # each deadline labelled on the axis where its line meets it, no ordinary tick's label on it
+                       label=f"{and_list(priorities)} deadline {duration_text(within)}")
+        if sharing:  # each deadline labelled on the axis where its line meets it, clear of every other label
+            labelled = {d: duration_text(within) for within, d in zip(sharing, deadlines)}
             ax.xaxis.set_minor_locator(FixedLocator(deadlines))
-            ax.xaxis.set_minor_formatter(FixedFormatter([duration_text(s.within) for s in slas]))
-            ax.xaxis.set_major_locator(ClearOfDeadlines(ax.xaxis.get_major_locator(),
-                                                        {d: duration_text(s.within) for s, d in zip(slas, deadlines)}))
+            ax.xaxis.set_minor_formatter(DeadlineLabels(labelled))
+            ax.xaxis.set_major_locator(ClearOfDeadlines(ax.xaxis.get_major_locator(), labelled))
         ax.set_xlabel(f"{AXIS_UNITS[unit]} from arrival" + (" (log scale)" if log else ""))
         own = ",\nthe streams' own items (referrals: by team, right)" if any(team for _, _, team in measures) else ""
         ax.set_title(f"Each dot: one replication ({reps} in all); all priorities pooled{own}", loc="left",

@@ -12,7 +12,9 @@ annex) and, beside it, ``brief.html`` printed as ``brief.pdf`` by headless Chrom
   target); with several scenarios, under a heading naming the scenario planned and why that one
   (:data:`FIRST_PLANNED`);
 - the key charts (:data:`BRIEF_CHARTS`, those the run has), each with its text description
-  as alt text and a one-line footer (scenario, seed, replications, :data:`BRIEF_SOURCES`);
+  as alt text and a one-line footer (scenario, seed, replications, :data:`BRIEF_SOURCES`); with several
+  scenarios, each chart of one scenario headed by its name (:func:`chart_scenarios`), so that a chart cut
+  out of the brief still says whose it is;
 - the readable citations of the publications used (:func:`capsim.sources.short_citations`);
 - the main limits (the first of :func:`capsim.report.caveats.limitations`, on page 1 under the
   findings, so that page 2 leaves its two charts nearly the full width) and where the annex is.
@@ -20,9 +22,11 @@ annex) and, beside it, ``brief.html`` printed as ``brief.pdf`` by headless Chrom
 It is laid out for A4 by its own stylesheet (:data:`CSS`), as sheets of one page each, page 2
 starting on a new sheet: the first chart shares page 1 with the text, the others page 2 with the
 sources. Nothing is cut off: a chart the text leaves less than :data:`MIN_CHART_MM` moves, whole,
-to the next sheet (:data:`FLOW`), where the charts share the page; findings long enough (several
-teams planned, several scenarios compared) may so take a third page. The test suite prints briefs and checks that every
-sentence and chart lies whole within its page.
+to the next sheet (:data:`FLOW`), where the charts share the page, and findings longer than a page
+(several teams planned, several scenarios compared) go on at the top of the next; no sheet is left
+empty, and a brief may so take a third page. The test suite prints briefs and checks that every
+sentence and chart lies whole within its page and that no page is empty (and, for the briefs it
+prints, at least half filled).
 """
 
 from __future__ import annotations
@@ -37,15 +41,16 @@ from capsim.charts.by_year import by_year
 from capsim.charts.describe import describe
 from capsim.charts.files import svg_text
 from capsim.charts.footer import one_line_footers
+from capsim.compare import scenario_labels
 from capsim.costs import unpriced_tools
 from capsim.pdf import page_sizes, print_to_pdf
 from capsim.report.caveats import limitations
 from capsim.report.findings import quotable_findings, total_cost_words
-from capsim.report.page import CHART_FORMATS, COUNTS_ONLY, _write_text, report_charts, write_report
+from capsim.report.page import CHART_FORMATS, COUNTS_ONLY, _write_text, chart_prefixes, report_charts, write_report
 from capsim.report.what_it_takes import WhatItTakes, what_it_takes, what_it_takes_findings, write_what_if
 from capsim.sources import short_citations
 from capsim.version import version
-from capsim.words import and_list
+from capsim.words import NBSP, and_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -60,9 +65,14 @@ CHARTS_IN_BRIEF = 3
 LIMITS_IN_BRIEF = 3
 """Main limits quoted in the brief (the report lists them all)."""
 
-BRIEF_SOURCES = "sources: listed in the brief"
-"""The footer of the brief's charts says where their sources are listed: one list, after the charts
-of page 2 (on page 2 as a rule; a chart moved on by :data:`FLOW` may come after it)."""
+BRIEF_SOURCES = "sources: listed in the brief".replace(" ", NBSP)
+"""The footer of the brief's charts says where their sources are listed: one list, after the last
+chart (on page 2 as a rule; :data:`FLOW` moves it on with a chart it moves). Its spaces do not
+break, so that a footer wrapped over lines never splits it ("sources:" / "listed in the brief")."""
+
+ANNEX = ("report.pdf", "report.html")
+"""The files of the brief's annex, the full report, as ``capsim brief`` writes them: printed, and as
+its page. The brief names those it travels with (:func:`brief_html`'s ``annex``)."""
 
 SOURCES_IN_BRIEF = 6
 """Publications cited in the brief, primary sources first (the report cites them all)."""
@@ -93,7 +103,7 @@ li{margin:0 0 0.4mm}
 ul.findings li{font-size:9pt}
 figure{margin:1mm 0 2mm;break-inside:avoid;text-align:center;flex:1 1 0;display:flex;flex-direction:column}
 figure img{max-width:100%;flex:1 1 0;min-height:0;object-fit:contain}
-figcaption{font-size:7.5pt;color:#444;text-align:left;margin-top:1mm}
+figcaption{font-size:9pt;font-weight:bold;text-align:left;margin:0 0 0.5mm}
 .sources li,.limits li{font-size:8pt}
 .notice{font-size:7.5pt;color:#444;border-left:3px solid #0072B2;padding-left:2mm;margin-top:2mm}
 a{color:#0b4f7c;word-break:break-all}
@@ -101,31 +111,56 @@ a{color:#0b4f7c;word-break:break-all}
 """The brief's stylesheet, for screen and print alike. A sheet is one page's text block
 (:data:`SHEET_MM`) at least: its charts share the height its text leaves, each at least
 :data:`MIN_CHART_MM`. A sheet whose text leaves less grows rather than cut anything off
-(:data:`FLOW` then moves its last chart on)."""
+(:data:`FLOW` then moves its last chart, or its last lines, on). A chart's heading (``figcaption``,
+the scenario it shows) sits above it."""
 
 FLOW = """
 (() => {
   const page = %d * 96 / 25.4;  // a sheet's height in CSS pixels
   const sheets = document.getElementsByClassName('sheet');  // live: a sheet added below is visited too
+  const heading = (el) => /^(HEADER|H[1-6])$/.test(el.tagName);
   for (const sheet of sheets) {
-    let figures;
-    while (sheet.getBoundingClientRect().height > page + 1 && (figures = sheet.querySelectorAll('figure')).length) {
+    while (sheet.getBoundingClientRect().height > page + 1 && sheet.children.length > 1) {
       let next = sheet.nextElementSibling;
       if (!next || !next.classList.contains('sheet')) {
         next = document.createElement('section');
         next.className = 'sheet';
         sheet.after(next);
       }
-      next.prepend(figures[figures.length - 1]);
+      // a chart but the sheet's first: that, with what follows it, would be the whole sheet
+      const figures = [...sheet.querySelectorAll(':scope > figure')].filter((f) => f !== sheet.firstElementChild);
+      const last = sheet.lastElementChild;
+      if (figures.length) {  // the last chart, whole, with what follows it
+        const moving = [figures[figures.length - 1]];
+        while (moving[moving.length - 1].nextElementSibling) moving.push(moving[moving.length - 1].nextElementSibling);
+        next.prepend(...moving);
+      } else if (last.tagName === 'UL' && last.children.length > 1) {  // a list's last item, to the list's rest
+        let rest = next.firstElementChild;
+        if (!rest || rest.continues !== last) {
+          rest = last.cloneNode(false);
+          rest.continues = last;
+          next.prepend(rest);
+        }
+        rest.prepend(last.lastElementChild);
+      } else {
+        next.prepend(last);
+      }
+      while (sheet.children.length > 1 && heading(sheet.lastElementChild)) next.prepend(sheet.lastElementChild);
     }
   }
 })();
 """ % SHEET_MM[1]
-"""The brief's one script, run as the page loads (and so before Chromium prints it): a sheet
-taller than a page (its text left a chart less than :data:`MIN_CHART_MM`) hands its last chart,
-whole, to the top of the next sheet (a new one after the last), where the charts share the page,
-until it fits or has no chart left. Without scripts the sheet stays taller than a page: its chart
-prints at the top of the next page, nothing cut off."""
+"""The brief's one script, run as the page loads (and so before Chromium prints it). A sheet taller
+than a page hands on, to the top of the next sheet (a new one after the last), until it fits or only
+its first element is left: its last chart but a first, whole, with what follows it (the sources stay
+after the charts), where its text left a chart less than :data:`MIN_CHART_MM` (the charts then share
+the next page); with no such chart, its text from the end, a list item by item, a heading with what
+it heads. So findings longer than a page go on at the top of the next, with the charts below them.
+What it guarantees: no sheet is left empty (each keeps its first element, so the sheets it adds
+are finite), and nothing is cut off (a first element taller than a page alone prints on over the
+pages it needs). It only takes from a sheet that overflows and never fills one from the next: the
+last sheet may hold as little as a list item handed on, and a sheet whose chart moved keeps only
+its text. Without scripts a sheet stays taller than a page: it prints on as many pages, nothing cut off."""
 
 
 def pick_charts(svgs: dict[str, str]) -> list[str]:
@@ -179,20 +214,41 @@ def findings_html(results: Sequence[SimulationResult], plan: WhatItTakes | None)
     return "".join(out)
 
 
-def _figure(stem: str, svg: str, alt: str) -> str:
+CHART_SCENARIO = "Scenario: {label}"
+"""The heading of a chart of one scenario in a brief of several (:func:`chart_scenarios`)."""
+
+
+def chart_scenarios(results: Sequence[SimulationResult], stems: Sequence[str]) -> dict[str, str]:
+    """The charts of one scenario in a brief of several, by stem: the label of the scenario each shows
+    (:func:`capsim.compare.scenario_labels`; its charts' stems begin with the prefix
+    :func:`~capsim.report.page.chart_prefixes` makes of it). {} for one scenario, whose name is the
+    brief's title; a chart of several scenarios (``comparison``) names them in its own title."""
+    if len(results) < 2:
+        return {}
+    labels = scenario_labels(results)
+    return {stem: label for stem in stems for prefix, label in zip(chart_prefixes(labels), labels)
+            if stem.startswith(prefix + "-") and stem[len(prefix) + 1:] in BRIEF_CHARTS}
+
+
+def _figure(stem: str, svg: str, alt: str, scenario: str | None = None) -> str:
+    """A chart as a figure, inline; headed with ``scenario``'s label (:data:`CHART_SCENARIO`) where given."""
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return (f'<figure id="chart-{html.escape(stem)}"><img src="data:image/svg+xml;base64,{data}" '
+    heading = f"<figcaption>{html.escape(CHART_SCENARIO.format(label=scenario))}</figcaption>" if scenario else ""
+    return (f'<figure id="chart-{html.escape(stem)}">{heading}<img src="data:image/svg+xml;base64,{data}" '
             f'alt="{html.escape(alt, quote=True)}"></figure>')
 
 
 def brief_html(results: Sequence[SimulationResult], svgs: dict[str, str], alts: dict[str, str],
-               plan: WhatItTakes | None = None) -> str:
+               plan: WhatItTakes | None = None, annex: Sequence[str] = ANNEX) -> str:
     """The brief as one self-contained HTML page (charts inline), laid out as two A4 sheets, or
-    more where the text leaves a chart too little room (:data:`FLOW`)."""
+    more where the findings run long or leave a chart too little room (:data:`FLOW`); with several
+    scenarios, each chart of one scenario headed by its name (:func:`chart_scenarios`). Its last
+    words name the files of the annex it travels with, ``annex`` (:data:`ANNEX` as a rule)."""
     first = results[0]
     s = first.scenario
     title = s.title or s.name if len(results) == 1 else "Comparison: " + " · ".join(r.scenario.name for r in results)
     stems = pick_charts(svgs)
+    whose = chart_scenarios(results, stems)
     esc = html.escape
     one = ['<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
            f"<title>capsim brief: {esc(title)}</title><style>{CSS}</style></head><body>",
@@ -203,17 +259,17 @@ def brief_html(results: Sequence[SimulationResult], svgs: dict[str, str], alts: 
     limits = limitations([r.scenario for r in results], first.replications)[:LIMITS_IN_BRIEF]
     one.append("<h2>Main limits</h2><ul class='limits'>" + "".join(f"<li>{esc(x)}</li>" for x in limits) + "</ul>")
     if stems:
-        one.append(_figure(stems[0], svgs[stems[0]], alts.get(stems[0], stems[0])))
+        one.append(_figure(stems[0], svgs[stems[0]], alts.get(stems[0], stems[0]), whose.get(stems[0])))
     one.append("</section>")
     two = ["<section class='sheet'>"]
-    two += [_figure(stem, svgs[stem], alts.get(stem, stem)) for stem in stems[1:]]
+    two += [_figure(stem, svgs[stem], alts.get(stem, stem), whose.get(stem)) for stem in stems[1:]]
     cited, more = short_citations([f for r in results for f in r.scenario.figures], SOURCES_IN_BRIEF)
     if cited:
         two.append("<h2>Sources</h2><ul class='sources'>" + "".join(f"<li>{x}</li>" for x in cited)
                    + (f"<li>and {more} more publications: the annex lists every source with its link.</li>"
                       if more else "")
                    + "</ul>")
-    two.append(f"<p class='notice'>The full report is the annex (report.pdf, report.html): every finding with its "
+    two.append(f"<p class='notice'>The full report is the annex ({esc(', '.join(annex))}): every finding with its "
                f"interval, all charts, every assumption with its source, methods and all limitations. "
                f"{esc(COUNTS_ONLY)}</p></section><script>{FLOW}</script></body></html>\n")
     return "\n".join(one + two)
@@ -234,12 +290,13 @@ def write_brief(folder: str | Path, results: Sequence[SimulationResult], manifes
 
 def write_brief_html(folder: str | Path, results: Sequence[SimulationResult],
                      manifests: Sequence[dict | None] | None = None, *, overrides: Sequence[str] = (),
-                     plan: bool = True, workers: int = 1,
-                     formats: Sequence[str] = CHART_FORMATS) -> tuple[Path, Path]:
+                     plan: bool = True, workers: int = 1, formats: Sequence[str] = CHART_FORMATS,
+                     annex: Sequence[str] = ANNEX) -> tuple[Path, Path]:
     """Write the report (``report.html``, ``charts/`` in ``formats``) and the brief's page
-    (``brief.html``) into ``folder``, without printing either (:func:`write_brief` prints them);
-    return both paths. A chart without its PNG's ``.txt`` description is described afresh. The what-if
-    run's figures go to their own CSV (:func:`~capsim.report.what_it_takes.write_what_if`)."""
+    (``brief.html``, naming the annex's files ``annex``: :func:`brief_html`) into ``folder``, without
+    printing either (:func:`write_brief` prints them); return both paths. A chart without its PNG's
+    ``.txt`` description is described afresh. The what-if run's figures go to their own CSV
+    (:func:`~capsim.report.what_it_takes.write_what_if`)."""
     folder = Path(folder)
     answer = what_it_takes(results[0], workers) if plan else None
     write_what_if(folder, answer)
@@ -254,5 +311,5 @@ def write_brief_html(folder: str | Path, results: Sequence[SimulationResult],
         svgs = {stem: svg_text(fig) for stem, fig in figs.items() if stem in pick_charts(dict.fromkeys(figs))}
         alts = {stem: alts.get(stem) or describe(figs[stem]) for stem in svgs}
     page = folder / "brief.html"
-    _write_text(page, brief_html(results, svgs, alts, answer))
+    _write_text(page, brief_html(results, svgs, alts, answer, annex))
     return page, report

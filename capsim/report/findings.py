@@ -18,12 +18,14 @@ from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY, plain_number
 from capsim.report.what_it_takes import missed_teams
 from capsim.report.years import year_findings
-from capsim.staff_notes import against_cap, cap_words, exposure_caps, longer_than_shift, usable_limits
-from capsim.charts.by_year import measure_staff_words, measure_words, measured_span, sla_measures, staff_words, year_means
-from capsim.charts.exposure_hours import EXPOSURE, past_usable_words
-from capsim.charts.waits import all_items_words, team_waits_words
-from capsim.words import (and_list, duration_text, duration_unit, fmt, how_many, interval, is_share, is_wait,
-                          metric_label, metric_words, percent, signed, wait_words, whose_analysts)
+from capsim.staff_notes import cap_words, exposure_caps, longer_than_shift, usable_limits
+from capsim.charts.by_year import (measure_staff_words, measure_words, measured_span, sla_measures, staff_words,
+                                   year_means)
+from capsim.charts.exposure_hours import EXPOSURE, cap_verdict, past_usable_words
+from capsim.charts.compare import difference_words, team_label
+from capsim.charts.waits import all_items_words
+from capsim.words import (and_list, duration_text, duration_unit, fmt, how_many, interval, is_wait,
+                          metric_label, metric_words, percent, wait_words, whose_analysts)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -53,7 +55,7 @@ def _usable_words(s: Scenario, usable: str) -> str:
 
 def _team_exposure_words(result: SimulationResult) -> str:
     """Each team's hours of review per analyst-shift (``exposure_hours_per_analyst_day_<team>``), with
-    its 95% interval, against its own daily exposure cap (:func:`capsim.staff_notes.against_cap`),
+    its 95% interval, against its own daily exposure cap (:func:`capsim.charts.exposure_hours.cap_verdict`),
     for a sentence of several teams: "3.79 (95% CI 3.70 to 3.88) hours at team analysts, within its
     4 h/day exposure cap; ...; no hours at team triage (it reviewed nothing)"; where no team has a cap,
     the figures and "(no daily exposure cap is set)" once."""
@@ -68,21 +70,29 @@ def _team_exposure_words(result: SimulationResult) -> str:
         if row is None or not math.isfinite(row["mean"]):
             return f"no hours at team {team} (it reviewed nothing)"
         said = f"{_with_ci(result, name)} hours at team {team}" + longer_than_shift(member[team], row["mean"])
-        return f"{said}, {against_cap(caps[team], row['mean'], row.ci_low, row.ci_high)}" if capped else said
+        verdict = cap_verdict(member[team], caps[team], row["mean"], row.ci_low, row.ci_high)
+        return f"{said}, {verdict}" if capped else said
 
     text = "; ".join(team_words(t.team) for t in s.workforce)
     return text if capped else f"{text} (no daily exposure cap is set)"
 
 
+def _team_waits(result: SimulationResult, teams: list[str], unit: str | None = None) -> list[str]:
+    """Each of ``teams``' mean wait to start, of every item that arrived there, timed from its arrival
+    there (``wait_mean_<team>``, hours), with its 95% interval, in ``unit`` (else its own,
+    :func:`capsim.words.wait_words`): "144 days (95% CI 135 to 152 days) at team analysts"; a team
+    with no such row, or none assessed, is left out."""
+    return [f"{wait_words(row['mean'], row.ci_low, row.ci_high, unit=unit)} at team {team}" for team in teams
+            if (row := _row(result, f"wait_mean_{team}")) is not None and math.isfinite(row["mean"])]
+
+
 def referred_waits(result: SimulationResult) -> list[str]:
     """For a scenario whose teams refer items on (``routing``), the mean wait to start at each team
     receiving referrals, of every item that arrived there, timed from its arrival there
-    (``wait_mean_<team>``): the run's pooled waits are of the streams' own items as they arrived,
+    (:func:`_team_waits`): the run's pooled waits are of the streams' own items as they arrived,
     so a referral waiting months at the next team is in none of them. [] without routing."""
     s = result.scenario
-    receiving = list(dict.fromkeys(rule.to for rule in s.routing))
-    said = [f"{wait_words(row['mean'], row.ci_low, row.ci_high)} at team {team}" for team in receiving
-            if (row := _row(result, f"wait_mean_{team}")) is not None and math.isfinite(row["mean"])]
+    said = _team_waits(result, list(dict.fromkeys(rule.to for rule in s.routing)))
     if not said:
         return []
     return [f"Items referred on are not in those waits: at the teams they are referred to, every item that arrived "
@@ -97,7 +107,10 @@ def headline_findings(result: SimulationResult) -> list[str]:
     measured = f"{days:,.0f}" if days >= 100 else f"{days:g}"  # 1,068 days, not 1067.75; 2.5 days as it is
     warm = f", after a warm-up of {s.clock.warmup / SECONDS_PER_DAY:g} days" if s.clock.warmup else ""
     m = lambda name: _with_ci(result, name)
-    times = ("wait_mean", "time_to_assessment_p50", "time_to_assessment_p90")  # one finding, so one unit
+    intake = list(dict.fromkeys(s.team_of(stream) for stream in s.demand))  # the teams the streams go to
+    # one finding, so one unit: the pooled waits' and, where the streams go to several teams, each team's
+    times = ("wait_mean", "time_to_assessment_p50", "time_to_assessment_p90",
+             *(f"wait_mean_{team}" for team in intake if len(intake) > 1))
     spans = {name: tuple(float(_row(result, name)[k]) for k in ("mean", "ci_low", "ci_high")) for name in times
              if _row(result, name) is not None}
     unit = duration_unit(*(x for span in spans.values() for x in span))
@@ -115,12 +128,20 @@ def headline_findings(result: SimulationResult) -> list[str]:
                  f"{backlog_words('backlog_max', span)}: {m('backlog_max')}.")
     if math.isfinite(mean("wait_mean")):
         span = measured_span(s)  # whole-run figures beside each year's: their span said
-        streams = "from the streams " if s.routing else ""  # referrals passed on are timed at their team below
-        found.append(f"{span[:1].upper() + span[1:] + ', a' if span else 'A'}ssessment began on average "
-                     f"{wait('wait_mean')} after an item arrived (every item {streams}that "
-                     "arrived counts: those still waiting at the end are followed until assessed). Half of "
-                     f"{all_items_words(s)} were assessed within {wait('time_to_assessment_p50')} and nine in ten "
-                     f"within {wait('time_to_assessment_p90')}{team_waits_words(s, mean, unit)}"
+        began = f"{span[:1].upper() + span[1:] + ', a' if span else 'A'}ssessment began on average {wait('wait_mean')}"
+        if len(s.demand) > 1:  # what is pooled, and each team's own wait: no pooled figure quoted as one kind's
+            teams = _team_waits(result, intake, unit) if len(intake) > 1 else []
+            began += (" after arrival (those still waiting at the end are followed until assessed), pooled over "
+                      f"{all_items_words(s, mean)}"
+                      + (f"; at each team alone, items waited to start on average {'; '.join(teams)}" if teams else ""))
+            half = "Half of these items"
+        else:
+            streams = "from the streams " if s.routing else ""  # referrals passed on are timed at their team below
+            began += (f" after an item arrived (every item {streams}that arrived counts: those still waiting at the "
+                      "end are followed until assessed)")
+            half = f"Half of {all_items_words(s)}"
+        found.append(f"{began}. {half} were assessed within {wait('time_to_assessment_p50')} "
+                     f"and nine in ten within {wait('time_to_assessment_p90')}"
                      + ("; the service levels below count each priority's items alone." if s.sla else "."))
         found += referred_waits(result)
     else:
@@ -236,29 +257,26 @@ def quotable_findings(result: SimulationResult) -> list[str]:
 
 
 def comparison_lines(table: pd.DataFrame, scenario: Any = None) -> dict[str, list[str]]:
-    """Per scenario after the first: one line per metric, its paired difference with the 95% CI,
-    and, where the metric counts different items in the two runs, why (the table's ``note``).
-    ``scenario`` (the first run's) names SLA items in plain words."""
+    """Per scenario after the first: one line per metric, its paired difference with the 95% CI in
+    the same decimals (:func:`~capsim.charts.compare.difference_words`: shares in points, waits in
+    the unit of the findings' waits, counts as they are), and, where the metric counts different
+    items in the two runs, why (the table's ``note``). ``scenario`` (the first run's) names SLA items
+    in plain words, and a team's own figure by its team (:func:`~capsim.charts.compare.team_label`)."""
     names = list(dict.fromkeys(table.scenario))
     out: dict[str, list[str]] = {}
     for other in names[1:]:
         lines = []
         for _, row in table[table.scenario == other].iterrows():
-            metric, d = row.metric, row["diff"]
-            share = is_share(metric)
-            unit = " points" if share else ""
-            label = metric_label(metric, scenario)
-            lo, hi = row.diff_ci_low, row.diff_ci_high
-            if is_wait(metric):  # hours, in the unit of the findings' waits
-                days = duration_unit(d, lo, hi) == "days"
-                label, unit = metric_words(metric, scenario), " days" if days else " h"
-                d, lo, hi = (x / 24 for x in (d, lo, hi)) if days else (d, lo, hi)
+            metric, d, lo, hi = row.metric, row["diff"], row.diff_ci_low, row.diff_ci_high
+            label = team_label(metric, scenario, metric_words if is_wait(metric) else metric_label)
+            (said, low, high), unit = difference_words(metric, d, lo, hi)
+            unit = f" {unit}" if unit else ""
             if d == 0 and (not math.isfinite(lo) or lo == hi == 0):
                 line = f"{label}: no difference (the same in every replication)"
             else:
-                line = f"{label}: {signed(d, share, d)}{unit}"
+                line = f"{label}: {said}{unit}"
                 if math.isfinite(lo):
-                    line += f" (95% CI {signed(lo, share, d)} to {signed(hi, share, d)}{unit})"
+                    line += f" (95% CI {low} to {high}{unit})"
                     if lo < 0 < hi:
                         line += ": no clear difference"
             note = row.get("note", "")

@@ -148,11 +148,49 @@ GROWTH_SCENARIOS = ("growth-low", "growth-central", "growth-high")
 nothing else: planned together, their grants give its range across futures."""
 
 
+def _sets(scenario: Scenario) -> list[str]:
+    """The ``--set`` options the scenario was run with (``key=value``), in order."""
+    return [o.removeprefix("--set ") for o in scenario.overrides if o.startswith("--set ")]
+
+
 def _set_options(scenario: Scenario) -> str:
     """The ``--set`` options the scenario was run with, as a command line takes them again
     (`` --set 'key=value'``, quoted for a shell); "" where it has none."""
-    return "".join(f" --set {shlex.quote(o.removeprefix('--set '))}" for o in scenario.overrides
-                   if o.startswith("--set "))
+    return "".join(f" --set {shlex.quote(o)}" for o in _sets(scenario))
+
+
+def _bundled_with(name: str, sets: list[str]) -> Scenario | None:
+    """Bundled scenario ``name`` loaded with ``--set`` options ``sets`` (``key=value``); None where it cannot
+    take them (a key it does not have, a value it refuses)."""
+    from capsim import bundled
+    from capsim.scenario import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(bundled.path(name), sets)
+    except ScenarioError:
+        return None
+
+
+def _is_bundled(scenario: Scenario) -> bool:
+    """Whether ``scenario`` is the bundled scenario of its name, run with its ``--set`` options: it resolves
+    to the very settings that bundled file does with them (:attr:`~capsim.scenario.Scenario.source`, which
+    re-clocking and planning for a grant leave as they were), as an unedited copy of it does; not a user's own
+    scenario, nor a bundled one edited and saved, under that name (a command naming it would run another)."""
+    from capsim import bundled
+
+    shipped = _bundled_with(scenario.name, _sets(scenario)) if scenario.name in bundled.names() else None
+    return shipped is not None and shipped.source == scenario.source
+
+
+def _growth_future(scenario: Scenario) -> bool:
+    """Whether ``scenario`` is one of :data:`GROWTH_SCENARIOS` (:func:`_is_bundled`) whose ``--set`` options
+    all three take, leaving every stream's growth of each as shipped: planned together with those options,
+    the three then differ in growth alone (an option that sets a growth would set it alike in all three)."""
+    if scenario.name not in GROWTH_SCENARIOS or not _is_bundled(scenario):
+        return False
+    growth = lambda s: None if s is None else [stream.growth for stream in s.demand]
+    return all(growth(_bundled_with(name, _sets(scenario))) == growth(_bundled_with(name, []))
+               for name in GROWTH_SCENARIOS)
 
 
 def _lower_growth(scenario: Scenario, key: str) -> str:
@@ -173,17 +211,18 @@ def _lower_growth(scenario: Scenario, key: str) -> str:
 def futures_words(scenario: Scenario, start: str, years: int) -> str:
     """Where one scenario's range across futures comes from, with the command that gives it over the
     same grant (``start``, ``years``) and the user's own ``--set`` options: for a bundled growth
-    scenario (:data:`GROWTH_SCENARIOS`), planning the three together; for any other, planning it
-    again under lower and higher growth of its streams (the ``--set`` keys that change that growth,
-    :func:`_lower_growth`, or, where none grows at a rate, a growth to set) and comparing the grants."""
-    from capsim import bundled
+    scenario (:data:`GROWTH_SCENARIOS`) as shipped, its options changing no growth (:func:`_growth_future`),
+    planning the three together; for any other, planning it again under lower and higher growth of its
+    streams (the ``--set`` keys that change that growth, :func:`_lower_growth`, or, where none grows at a
+    rate, a growth to set) and comparing the grants, the command naming it by its bundled name only where
+    it is that bundled scenario (:func:`_is_bundled`), else by its file."""
     from capsim.sensitivity import default_parameters
 
     options = f"--from {start} --years {years}{_set_options(scenario)}"
-    if scenario.name in GROWTH_SCENARIOS:
+    if _growth_future(scenario):
         return ("its range across futures comes from planning each future as a scenario of its own: capsim grant "
                 f"{' '.join(GROWTH_SCENARIOS)} {options}")
-    given = shlex.quote(scenario.name) if scenario.name in bundled.names() else f"<{scenario.name}'s file>"
+    given = shlex.quote(scenario.name) if _is_bundled(scenario) else f"<{scenario.name}'s file>"
     keys = [key for key in default_parameters(scenario) if ".growth." in key]
     if not keys:  # no stream grows at a rate --set can scale: growth none, or a curve or table of rates
         stream = scenario.demand[0].stream

@@ -83,7 +83,8 @@ dl.methods dd{margin:2px 0 0 0}
 .small{font-size:13.5px;color:#555}
 .years,.wide{overflow-x:auto}
 .years table{font-size:13px}
-.years td small{color:#555;white-space:nowrap}
+.years td small{color:#555;white-space:normal}
+.years th[scope=row]{white-space:nowrap}
 caption{caption-side:top;text-align:left;color:#555;font-size:13.5px;padding:4px 0}
 @page{size:A4;margin:15mm}
 @media print{
@@ -98,7 +99,7 @@ figure,tr,li,dt,dd,.flow{break-inside:avoid;page-break-inside:avoid}
 .flow svg{min-width:0;width:100%;height:auto}
 .years,.wide{overflow:visible}
 table{font-size:8.5pt;table-layout:fixed;width:100%}
-.years table{font-size:8pt}
+.years table{font-size:8pt;table-layout:auto}
 th{position:static}
 th,td{overflow-wrap:anywhere;word-break:break-word;padding:3px 4px}
 td.value,.years td small{white-space:normal}

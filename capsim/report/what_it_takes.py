@@ -1,11 +1,13 @@
 """What would it take: for a run that misses a target, the analysts that would meet it, from when.
 
-When a team's own items miss an SLA target — over the whole run or in any calendar year, a
-priority only referrals have counted at the team they are referred to (:func:`missed_teams`) —
+When a team's own items miss an SLA target — over the whole run or in any calendar year (a part
+year shorter than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS`, four weeks, judges no team),
+a priority only referrals have counted at the team they are referred to (:func:`missed_teams`) —
 the simulation-based staffing solver (:func:`capsim.staffing.solve_staffing`) plans that team's
-headcount calendar year by calendar year — the very periods the report's tables and charts
-give, a first and last part year ("2030 (Jan–Mar)") each planned on its own — so that every
-SLA of that team is met in most replications (its ``confidence``). Several such teams, and
+headcount calendar year by calendar year — the very periods the report's tables and charts give, a
+first and last part year ("2030 (Jan–Mar)") each planned on its own, but one shorter than four
+weeks planned with the year beside it — so that every SLA of that team is met in most replications
+(its ``confidence``). Several such teams, and
 the teams they refer work to (:func:`teams_to_plan`), are planned in referral order, each with
 the plans before it in place (as ``capsim grant`` plans them). The scenario with the plans is
 run again under the same seed and replications: the what-if run, shown beside the original and
@@ -13,9 +15,10 @@ written to :data:`WHAT_IF_CSV` (:func:`write_what_if`). Its sentences say, team 
 more analysts, from when, and when they must be hired, counted against the staff the scenario
 assumes (:func:`~capsim.charts.by_year.staff_words`): a scenario's headcount is its assumption,
 never to be quoted as the staff in post today. It says "to meet every target" only where the
-what-if run meets every target of the team in every calendar year (its mean, as the report
-judges a year); the sentence after it gives the lowest year, or each year still short and by how
-many points (:func:`plan_check`). Where the team sets no hiring lead time, a sentence says that
+what-if run meets every target of the team in every calendar year it judges (its mean, as the
+report judges a year; no part year shorter than four weeks); the sentence after it gives the lowest
+year, or each year still short and by how many points (:func:`plan_check`), and a last one says which
+part years are too short to judge (:func:`unjudged_words`). Where the team sets no hiring lead time, a sentence says that
 its hire-by dates allow no time to recruit or vet, as ``capsim staff`` says it
 (:func:`~capsim.staff_notes.hire_by_words`), and how to set one (:func:`no_lead_time_words`).
 """
@@ -28,8 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capsim.charts.by_year import measure_words, sla_measures, sla_teams, staff_words, year_labels
+from capsim.charts.by_year import (measure_words, metric_means, sla_measures, sla_teams, staff_words, year_labels,
+                                     year_means, year_rows)
 from capsim.output import MANIFEST, write_json
+from capsim.periods import SHORTEST_PERIOD_DAYS
 from capsim.scenario import Scenario, Team
 from capsim.staff_notes import exposure_caps, hire_by_words
 from capsim.staffing import StaffingPlan, plan_periods, solve_staffing, team_slas
@@ -74,10 +79,12 @@ def missed_teams(result: SimulationResult) -> list[str]:
     over the whole run or in a calendar year, and the intake teams of a priority whose streams' items miss
     it as the findings measure them (:func:`~capsim.charts.by_year.sla_measures`): those a plan is needed
     for. A priority only referrals have (police-unit's high-priority referrals to investigation) counts at
-    the team they are referred to."""
+    the team they are referred to. A part year shorter than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS`
+    (four weeks, at either end of the run) judges no team (:func:`~capsim.charts.by_year.year_means`): a team
+    missing a target there alone is neither planned nor said to miss one."""
     s = result.scenario
-    tables = [result.summary] + ([result.period_summary] if not result.period_summary.empty else [])
-    missed = lambda sla, metric: any((table[table.metric == metric]["mean"] < sla.target).any() for table in tables)
+    means = [metric_means(result.summary), *year_means(result).values()]  # the whole run, then each year
+    missed = lambda sla, metric: any(mean(metric) < sla.target for mean in means)
     # the findings' own measures too: the streams' items of a priority (sla_<priority>), at their intake teams
     intake = {team for sla, metric, at in sla_measures(s) if not at and missed(sla, metric)
               for team in sla_teams(s, [sla.priority])}
@@ -104,9 +111,10 @@ def what_it_takes(result: SimulationResult, workers: int = 1) -> WhatItTakes | N
     scenario, plans = result.scenario, []
     for team in teams_to_plan(result):  # each team planned with the plans of the teams before it in place
         # in the calendar years the report gives and checks it in: a plan solved in years from the warm-up's
-        # end (1 April) can miss a calendar year, or the part year its last plan year hid
-        plan = solve_staffing(scenario, team, period="year", calendar=True, replications=result.replications,
-                              seed=result.seed, workers=workers)
+        # end (1 April) can miss a calendar year, or the part year its last plan year hid; a part year too
+        # short to judge (SHORTEST_PERIOD_DAYS) is planned with the year beside it, not given seats of its own
+        plan = solve_staffing(scenario, team, period="year", calendar=True, shortest_days=SHORTEST_PERIOD_DAYS,
+                              replications=result.replications, seed=result.seed, workers=workers)
         plans.append(plan)
         if any(p.needed is None for p in plan.periods):  # not hires late: no headcount meets some year
             return WhatItTakes(plans, None)
@@ -136,8 +144,8 @@ def no_lead_time_words(team: Team, short: bool = False) -> str:
 
 @dataclass(frozen=True)
 class Check:
-    """One SLA of the planned team in the what-if run: its calendar years' rows of ``period_summary``
-    (``sla_<priority>_<team>``, the team's items arriving in the year, as the solver plans them, or with
+    """One SLA of the planned team in the what-if run: its judged calendar years' rows of ``period_summary``
+    (:func:`~capsim.charts.by_year.year_rows`: no part year shorter than four weeks; ``sla_<priority>_<team>``, the team's items arriving in the year, as the solver plans them, or with
     one team ``sla_<priority>``, all of them; means over the replications), those below target in ``short``;
     ``team``: the team its words name ("" for a scenario's one team)."""
 
@@ -150,20 +158,24 @@ class Check:
 
 def plan_check(s: Scenario, answer: WhatItTakes, plan: StaffingPlan) -> list[Check]:
     """Each SLA of ``plan``'s team in scenario ``s`` (:func:`team_measures`) as the what-if run attains it,
-    calendar year by calendar year (years no item of it arrived in left out; an SLA with none, left out)."""
+    calendar year by calendar year, as :func:`missed_teams` judges a year (:func:`~capsim.charts.by_year.year_rows`:
+    no part year shorter than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS`); years no item of it
+    arrived in left out; an SLA with none, left out."""
     table = answer.result.period_summary
     team = plan.team if len(s.workforce) > 1 else ""  # one team: no per-team metrics, its items are all
     checks = []
     for sla, metric in team_measures(s, plan.team):
-        rows = table[(table.metric == metric) & table["mean"].map(math.isfinite)] if len(table) else table
+        rows = year_rows(answer.result, metric).reset_index() if len(table) else table
+        rows = rows[rows["mean"].map(math.isfinite)] if len(rows) else rows
         if len(rows):
             checks.append(Check(sla, metric, team, rows, rows[rows["mean"] < sla.target]))
     return checks
 
 
 def _every_year(result: SimulationResult) -> str:
-    """"in every year", or for a run within one calendar period "in" that period as the tables name it."""
-    labels = year_labels(result, shortest_days=0)
+    """"in every year", or for a run with one calendar period to judge (:func:`plan_check`) "in" that period
+    as the tables name it."""
+    labels = year_labels(result)
     return f"in {next(iter(labels.values()))}" if len(labels) == 1 else "in every year"
 
 
@@ -237,7 +249,25 @@ def what_it_takes_findings(result: SimulationResult, answer: WhatItTakes, brief:
     found: list[str] = []
     for plan in answer.plans:  # why hire-by dates with no lead time allow no time to recruit: said once in full
         found += _plan_findings(result, answer, plan, brief or any(x.startswith(NO_LEAD_TIME) for x in found))
-    return found + unplanned_worse(result, answer)
+    return found + unjudged_words(result, answer) + unplanned_worse(result, answer)
+
+
+def unjudged_words(result: SimulationResult, answer: WhatItTakes) -> list[str]:
+    """Where a plan was run and the run has a part year shorter than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS`
+    (kept in its tables, :func:`~capsim.charts.by_year.year_labels`), the sentence saying so: the plans count it
+    with the year beside it (:func:`what_it_takes`), with no analysts for it alone, and no target here judges it
+    (:func:`missed_teams`, :func:`plan_check`), though the what-if run's tables give it; else []."""
+    if answer.result is None or result.period_summary.empty:
+        return []
+    judged = year_labels(result)
+    stubs = [label for period, label in year_labels(result, shortest_days=0).items() if period not in judged]
+    if not stubs:
+        return []
+    plans = "that plan counts" if len(answer.plans) == 1 else "these plans count"
+    is_, it = ("is", "it") if len(stubs) == 1 else ("are", "them")
+    return [f"{and_list(stubs)} {is_} shorter than {SHORTEST_PERIOD_DAYS} days, too short to judge a team by: {plans} "
+            f"{it} with the year beside {it}, with no analysts for {it} alone, and no target here judges {it} "
+            f"(the what-if run's tables still give {it})."]
 
 
 def unplanned_worse(result: SimulationResult, answer: WhatItTakes) -> list[str]:
@@ -300,7 +330,8 @@ def _plan_findings(result: SimulationResult, answer: WhatItTakes, plan: Staffing
         return []
     # the years: calendar years, as the tables; capsim staff --period year's start where the warm-up ends
     years = [p.first for p in plan_periods(s, "year")]
-    when = ("" if plan is not answer.plans[0] or years == [p.first for p in plan_periods(s, "year", calendar=True)]
+    when = ("" if plan is not answer.plans[0] or years == [p.first for p in plan_periods(s, "year", calendar=True,
+                                                                                       shortest_days=SHORTEST_PERIOD_DAYS)]
             else f", by calendar year (capsim staff --period year plans years from {years[0]:%-d %B}, the "
             "warm-up's end, so its figures can differ),")
     last = plan.periods[-1]

@@ -14,9 +14,11 @@ import html
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from capsim.compare import unpriced_notes
-from capsim.charts.by_year import (HEADLINE_PERIOD_DAYS, first_missed, measure_staff_words, measure_words,
-                                   sla_measures, year_labels, year_rows)
+from capsim.charts.by_year import (ARRIVING, HEADLINE_PERIOD_DAYS, first_missed, measure_staff_words, measure_words,
+                                   path_words, sla_measures, year_labels, year_rows)
 from capsim.words import duration_text, fmt, interval, metric_label, percent, year_metric_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,8 +88,9 @@ def year_table_html(result: SimulationResult) -> str:
 
 
 def year_findings(result: SimulationResult) -> list[str]:
-    """Sentences that compare the years' levels of service, from the first measured year to the
-    last, with the staff the scenario assumes for them (:func:`~capsim.charts.by_year.measure_staff_words`),
+    """Sentences that compare the years' levels of service, each a share of the items arriving in
+    that year, from the first measured year to the last, naming the year the last level is first
+    reached where it holds from then on (:func:`~capsim.charts.by_year.path_words`), with the staff the scenario assumes for them (:func:`~capsim.charts.by_year.measure_staff_words`),
     and name the year a target is first missed; years where no item of an SLA is known are left
     out. A share is a level, so a part year of three months or more counts
     (:data:`~capsim.charts.by_year.HEADLINE_PERIOD_DAYS`), named with its months ("2027 (Apr–Dec)"):
@@ -112,12 +115,12 @@ def year_findings(result: SimulationResult) -> list[str]:
                                 ref=late(p))
         staff = measure_staff_words(s, sla, team)
         with_staff = f", with {staff}" if staff else ""  # the levels hold for the staff assumed, not today's
-        found.append(f"{what.capitalize()} not assessed within {duration_text(sla.within)} rise from "
-                     f"{fmt(metric, late(first))} in {named[first]} ({ci(first)}) to {fmt(metric, late(last))} in "
-                     f"{named[last]} ({ci(last)}){with_staff}." if late(last) > late(first) else
-                     f"{what.capitalize()} not assessed within {duration_text(sla.within)}: {fmt(metric, late(first))} "
-                     f"in {named[first]} ({ci(first)}), {fmt(metric, late(last))} in {named[last]} ({ci(last)})"
-                     f"{with_staff}.")
+        levels = [fmt(metric, late(p)) for p in rows.index]
+        path = path_words([labels[p] for p in rows.index], levels, int(np.argmin(rows["mean"].to_numpy())),
+                          [ci(p) for p in rows.index])
+        rise = late(last) > late(first) and levels[0] != levels[-1]  # "rise from 100% in every year" says nothing
+        found.append(f"{what.capitalize()} not assessed within {duration_text(sla.within)} ({ARRIVING})"
+                     f"{' rise from ' if rise else ': '}{path}{with_staff}.")
         if missed:
             row = year_rows(result, metric).loc[missed]
             found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is first "

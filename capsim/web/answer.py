@@ -17,15 +17,8 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from capsim import words
-
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
-
-YEARLY = ("arrivals", "assessed", "backlog_end", "time_to_assessment_p90", "cost_total")  # and every SLA
-"""Metrics of the page's year-by-year table, besides every priority's share within its deadline."""
 
 
 @dataclass(frozen=True)
@@ -34,8 +27,9 @@ class Answer:
 
     findings: list[str]
     """The headline findings, one sentence each, with their 95% intervals (:func:`capsim.report.findings.headline_findings`)."""
-    yearly: pd.DataFrame | None
-    """The year-by-year table (:func:`yearly_table`); None for a run with no calendar periods."""
+    yearly: str
+    """The report's year-by-year table as HTML (:func:`capsim.report.years.year_table_html`: its
+    measures, units and words); "" for a run with no calendar periods."""
     charts: dict[str, str]
     """The run's charts as SVG text, by file stem (``backlog``, ``time_to_assessment``, ...), in the report's order."""
 
@@ -49,13 +43,14 @@ def answer(result: SimulationResult, executor: Executor | None = None) -> Answer
     """
     from capsim.charts.run import run_chart_stems
     from capsim.report.findings import headline_findings
+    from capsim.report.years import year_table_html
 
     stems = run_chart_stems(result)
     if executor is None:
         charts = {stem: chart_svg(result, stem) for stem in stems}
-        return Answer(headline_findings(result), yearly_table(result), charts)
+        return Answer(headline_findings(result), year_table_html(result), charts)
     drawing = {stem: executor.submit(chart_svg, result, stem) for stem in stems}
-    findings, yearly = headline_findings(result), yearly_table(result)
+    findings, yearly = headline_findings(result), year_table_html(result)
     return Answer(findings, yearly, {stem: chart.result() for stem, chart in drawing.items()})
 
 
@@ -66,22 +61,3 @@ def chart_svg(result: SimulationResult, stem: str) -> str:
 
     return svg_text(run_chart(result, stem))
 
-
-def yearly_table(result: SimulationResult) -> pd.DataFrame | None:
-    """Per calendar year: the main metrics as "mean (95% CI low–high)", in the report's number format."""
-    from capsim.charts.by_year import year_labels
-
-    table = result.period_summary
-    if table.empty:
-        return None
-    labels = year_labels(result, shortest_days=0)  # part years say so: "2030 (Jan–Mar)", as in the report
-    currency = result.scenario.costs.currency
-    wanted = [m for m in table.metric.unique() if m in YEARLY or (m.startswith("sla_") and m.count("_") == 1)]
-    rows: dict[str, dict[str, str]] = {}
-    for row in table[table.metric.isin(wanted)].itertuples():
-        cell = words.fmt(row.metric, row.mean, currency)
-        if pd.notna(row.ci_low) and row.ci_low != row.ci_high:
-            cell += f" ({words.fmt(row.metric, row.ci_low, currency)}–{words.fmt(row.metric, row.ci_high, currency)})"
-        label = labels.get(str(row.period), str(row.period))
-        rows.setdefault(label, {})[words.year_metric_label(row.metric, result.scenario)] = cell
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year").reset_index()

@@ -34,6 +34,18 @@ if __name__ == "__mp_main__":  # imported, not run, by a worker process (capsim.
 
 MAX_VARIANTS = 3  # variants the page compares side by side (a bare string here would show on the page)
 BUNDLED, UPLOAD = "a scenario that comes with capsim", "your own scenario file (YAML)"
+YEARS_CSS = """<style>
+.years{overflow-x:auto}
+.years table{border-collapse:collapse;width:100%;font-size:13px}
+.years th,.years td{border-bottom:1px solid rgba(49,51,63,0.2);padding:4px 6px;text-align:left;vertical-align:top}
+.years td.value{text-align:right;font-variant-numeric:tabular-nums}
+.years td small{color:rgba(49,51,63,0.6)}
+.years th[scope=row]{min-width:7em}
+.years caption{caption-side:top;text-align:left;color:rgba(49,51,63,0.6);padding:0 0 4px}
+</style>"""
+"""The style of the year-by-year table (:func:`capsim.report.years.year_table_html`) on the page: the
+page's width, headings and cells wrapped, each number right-aligned with its interval below it in
+grey; a table wider still (many deadlines) scrolls sideways within the page rather than being cut."""
 
 
 @st.cache_data(show_spinner=False)
@@ -159,9 +171,9 @@ def show_results(result) -> None:
     """Step 4: findings with their intervals, the year-by-year table, the report's charts, every number."""
     shown = answer_of(result.scenario.digest(), result)
     st.markdown("\n".join(f"- {line}" for line in shown.findings))
-    if shown.yearly is not None:
-        st.markdown("**Year by year** (mean over the replications, 95% CI in brackets; times in hours):")
-        st.dataframe(shown.yearly, hide_index=True)
+    if shown.yearly:  # the report's table, its words and units: wrapped to the page's width, nothing cut
+        st.markdown("**Year by year**")
+        st.html(YEARS_CSS + shown.yearly)
     for chart in shown.charts.values():
         st.image(chart)
     with st.expander("Every number (summary.csv)"):
@@ -207,7 +219,8 @@ def compare(path, sets: list[str], scenario) -> None:
         st.session_state.variant_label = f"variant {len(variants) + 1}"
 
     left, right = st.columns([2, 1])
-    left.text_input("Name of this variant", value=f"variant {len(variants) + 1}", key="variant_label")
+    st.session_state.setdefault("variant_label", f"variant {len(variants) + 1}")  # the name's one home: a widget
+    left.text_input("Name of this variant", key="variant_label")  # given a value too would warn at keep()
     right.button("Keep as a variant", disabled=len(variants) >= MAX_VARIANTS or scenario is None, on_click=keep,
                  key="keep_variant")
     for k, v in enumerate(variants):
@@ -299,14 +312,15 @@ def take_away(ws, scenario, sets: list[str], start: str | None, result) -> None:
                           file_name="report.html", mime="text/html", key="download_report",
                           on_click="ignore", help="The same report as capsim run writes (it takes a few seconds).")
         pdf = running.can_print()
-        d.download_button(f"Brief ({'PDF' if pdf else 'HTML'})",
+        d.download_button("Brief and its annex (ZIP)",
                           lambda: running.brief(ws, [result], sets, f"{scenario.name}.yaml", pdf),
-                          file_name=f"brief.{'pdf' if pdf else 'html'}", mime="application/pdf" if pdf else "text/html",
-                          key="download_brief", on_click="ignore",
-                          help="A4 pages to hand over (two as a rule): the findings to quote, key charts, sources, main limits "
-                          "(as capsim brief --no-what-it-takes writes it; it takes several seconds)." if pdf else
-                          "A4 pages to hand over (two as a rule). Chromium, which prints it to PDF, is not installed here: "
-                          "open the page and print it from your browser on A4.")
+                          file_name="brief.zip", mime="application/zip", key="download_brief", on_click="ignore",
+                          help="A4 pages to hand over (two as a rule): the findings to quote, key charts, sources, main "
+                          "limits; with the annex they point to, the full report (as capsim brief --no-what-it-takes "
+                          "writes them: brief.pdf, report.pdf, report.html; it takes several seconds)." if pdf else
+                          "A4 pages to hand over (two as a rule), with the annex they point to, the full report "
+                          "(brief.html, report.html). Chromium, which prints them to PDF, is not installed here: open "
+                          "each page and print it from your browser on A4.")
     else:
         b.caption("Run the scenario to download its numbers and report.")
     if start is not None:

@@ -9,11 +9,13 @@ report. Nothing the page does writes anywhere else. Scenarios load through
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 import tempfile
 import threading
 import time
+import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -184,13 +186,22 @@ def can_print() -> bool:
 
 
 def brief(workspace: Workspace, results: list, overrides: list[str], source: str, pdf: bool) -> bytes:
-    """The two-page brief of ``results`` (:mod:`capsim.report.brief`, as ``capsim brief
-    --no-what-it-takes`` writes it): printed to PDF with ``pdf``, else its A4 HTML page."""
+    """The brief of ``results`` and its annex, the full report, as ``capsim brief --no-what-it-takes``
+    writes them (:mod:`capsim.report.brief`), in one ZIP file: ``brief.pdf``, ``report.pdf`` and
+    ``report.html`` with ``pdf`` (printed by Chromium), else ``brief.html`` and ``report.html`` to print
+    from a browser. The brief names as its annex exactly the files the ZIP holds beside it."""
     from capsim.pdf import print_to_pdf
-    from capsim.report.brief import write_brief_html
+    from capsim.report.brief import ANNEX, write_brief_html
 
     folder = workspace.subfolder("brief")
-    page, _ = write_brief_html(folder, results, _manifests(results, overrides, source), overrides=overrides,
-                               plan=False, formats=PAGE_CHARTS)
-    return (print_to_pdf(page, folder / "brief.pdf") if pdf else page).read_bytes()
-
+    annex = ANNEX if pdf else tuple(name for name in ANNEX if not name.endswith(".pdf"))  # no Chromium: no PDFs
+    page, report = write_brief_html(folder, results, _manifests(results, overrides, source), overrides=overrides,
+                                    plan=False, formats=PAGE_CHARTS, annex=annex)
+    if pdf:
+        print_to_pdf(report, folder / "report.pdf")
+    files = [print_to_pdf(page, folder / "brief.pdf") if pdf else page, *(folder / name for name in annex)]
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in files:
+            archive.write(file, file.name)
+    return packed.getvalue()
