@@ -39,6 +39,21 @@ def mmc(servers: int, mean_service: float, rho: float, *, days: float = 10, warm
     return scenario
 
 
+def staffed_files(folder: Path, headcounts: tuple[int, ...]) -> list[str]:
+    """Scenario files ``staff-<n>.yaml`` in ``folder``: the same two weeks of M/M/3 work at twice three
+    analysts' capacity (:func:`mmc`), each staffed with ``n`` analysts: scenarios to compare."""
+    import yaml
+
+    paths = []
+    for n in headcounts:
+        path = folder / f"staff-{n}.yaml"
+        raw = mmc(3, 3600, 2.0, days=14)
+        raw["name"], raw["workforce"][0]["headcount"] = f"staff-{n}", n
+        path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
 def conserved(rep: Replication) -> None:
     """Nothing is lost: every reviewed row is assessed, expired or waiting, and counts add up."""
     items = rep.items

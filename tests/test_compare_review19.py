@@ -28,7 +28,7 @@ from capsim.cli import app
 from capsim.compare import COMPARISON_BY_YEAR_COLUMNS, compare, team_changes, team_lines
 from capsim.scenario import load_scenario
 from capsim.words import signed
-from tests.conftest import mmc
+from tests.conftest import mmc, staffed_files
 from tests.test_compare_by_year import new_year
 
 runner = CliRunner()
@@ -50,13 +50,7 @@ def test_a_difference_not_measured_reads_n_a_whatever_its_size():
 def test_one_replication_compares_without_crashing(tmp_path):
     """Three analysts at twice their capacity against twelve, one replication: the mean wait differs
     by far more than 100 h, with no interval."""
-    paths = []
-    for n in (3, 12):
-        path = tmp_path / f"staff-{n}.yaml"
-        raw = mmc(3, 3600, 2.0, days=14)
-        raw["name"], raw["workforce"][0]["headcount"] = f"staff-{n}", n
-        path.write_text(yaml.safe_dump(raw), encoding="utf-8")
-        paths.append(str(path))
+    paths = staffed_files(tmp_path, (3, 12))
     done = runner.invoke(app, ["compare", *paths, "-r", "1", "-w", "1", "--out", str(tmp_path / "cmp")],
                          terminal_width=300)
     assert done.exit_code == 0, done.output

@@ -17,7 +17,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -30,7 +29,7 @@ from capsim.report.findings import comparison_lines
 from capsim.scenario import load_scenario
 from capsim.units import SHARE_DECIMALS, UNIT_HOURS
 from capsim.words import metric_label, metric_words
-from tests.conftest import mmc
+from tests.conftest import mmc, staffed_files
 from tests.test_compare_review19 import _run
 from tests.test_compare_trial12 import _years
 
@@ -98,13 +97,7 @@ def test_the_terminal_table_gives_a_difference_and_its_interval_in_the_same_deci
     """Two small runs compared by ``capsim compare``: each row's difference and its interval's cells
     share their decimals (the trial's table read "+9.91 | −21.1 to +51.1")."""
     monkeypatch.setattr(cli, "out_console", Console(width=400))
-    paths = []
-    for n in (3, 4):
-        path = tmp_path / f"staff-{n}.yaml"
-        raw = mmc(3, 3600, 2.0, days=14)
-        raw["name"], raw["workforce"][0]["headcount"] = f"staff-{n}", n
-        path.write_text(yaml.safe_dump(raw), encoding="utf-8")
-        paths.append(str(path))
+    paths = staffed_files(tmp_path, (3, 4))
     done = CliRunner().invoke(cli.app, ["compare", *paths, "-r", "3", "-w", "1", "--out", str(tmp_path / "cmp")],
                               terminal_width=400)
     assert done.exit_code == 0, done.output
