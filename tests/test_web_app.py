@@ -457,3 +457,15 @@ def test_a_comparison_gives_each_teams_own_queue_first():
     assert not at.exception and not at.error
     listed = next(m.value for m in at.markdown if m.value.startswith("- "))
     assert listed.startswith("- team victim_id: mean wait "), listed
+
+
+def test_the_page_script_has_no_bare_string_streamlit_would_show():
+    # Streamlit's "magic" writes a bare string at the top level of the script on the page: a docstring
+    # after YEARS_CSS showed "The style of the year-by-year table (:func:..." above everything.
+    import ast
+
+    with open(APP, encoding="utf-8") as script:
+        tree = ast.parse(script.read())
+    bare = [node.lineno for node in tree.body[1:]  # the module's own docstring is not shown
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)]
+    assert not bare, f"bare strings at lines {bare} of {APP}"

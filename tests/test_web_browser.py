@@ -214,16 +214,22 @@ const box = document.querySelector('.years'), table = box.querySelector('table')
 const main = document.querySelector('[data-testid=stMain] [data-testid=stMainBlockContainer]').getBoundingClientRect();
 return {wider: table.scrollWidth - box.clientWidth, beyond: box.getBoundingClientRect().right - main.right,
         rows: table.tBodies[0].rows.length,
-        cut: [...table.querySelectorAll('th, td')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)};
+        cut: [...table.querySelectorAll('th, td')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent),
+        broken: [...table.querySelectorAll('th[scope=row]')].filter(c => {
+          const text = document.createRange();
+          text.selectNodeContents(c);
+          return new Set([...text.getClientRects()].map(r => Math.round(r.top))).size > 1;
+        }).map(c => c.textContent)};
 """
 """The year-by-year table against the page: how far it is wider than its box and its box reaches past the
-page's column (px), its rows, and the text of every cell whose content overflows it."""
+page's column (px), its rows, the text of every cell whose content overflows it, and each year's label
+that runs over more than one line ("2027 (Apr–" / "Dec)")."""
 
 
 def test_the_year_by_year_table_fits_a_1200_to_1400_px_window(server, browser):
     """The police unit's table, the widest of the bundled scenarios' (two deadlines, each met and
     missed, then backlog, hours, FTE and cost: eight columns), fits the page at 1200 and 1400 px:
-    no column beyond the window, no heading or number cut off in its cell."""
+    no column beyond the window, no heading or number cut off in its cell, no year's label broken."""
     d = browser
     d.get(server + "?scenario=police-unit&set=experiment.replications%3D2&set=clock.horizon%3D60d")
     wait_for(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".st-key-run button") and settled(d), "the Run button")
@@ -234,5 +240,6 @@ def test_the_year_by_year_table_fits_a_1200_to_1400_px_window(server, browser):
             time.sleep(1)
             fits = d.execute_script(FITS)
             assert fits["rows"] >= 1 and fits["wider"] <= 0 and fits["beyond"] <= 0 and not fits["cut"], (width, fits)
+            assert not fits["broken"], (width, fits)  # a year's label is never broken inside its dates
     finally:
         d.set_window_size(1400, 1000)

@@ -34,18 +34,19 @@ if __name__ == "__mp_main__":  # imported, not run, by a worker process (capsim.
 
 MAX_VARIANTS = 3  # variants the page compares side by side (a bare string here would show on the page)
 BUNDLED, UPLOAD = "a scenario that comes with capsim", "your own scenario file (YAML)"
+# The style of the year-by-year table (capsim.report.years.year_table_html) on the page: the page's width,
+# headings and cells wrapped, each number right-aligned with its interval below it in grey; a table wider
+# still (many deadlines) scrolls sideways within the page rather than being cut. (A comment: Streamlit
+# shows a bare string at the top level of this script on the page.)
 YEARS_CSS = """<style>
 .years{overflow-x:auto}
 .years table{border-collapse:collapse;width:100%;font-size:13px}
 .years th,.years td{border-bottom:1px solid rgba(49,51,63,0.2);padding:4px 6px;text-align:left;vertical-align:top}
 .years td.value{text-align:right;font-variant-numeric:tabular-nums}
 .years td small{color:rgba(49,51,63,0.6)}
-.years th[scope=row]{min-width:7em}
+.years th[scope=row]{white-space:nowrap}
 .years caption{caption-side:top;text-align:left;color:rgba(49,51,63,0.6);padding:0 0 4px}
 </style>"""
-"""The style of the year-by-year table (:func:`capsim.report.years.year_table_html`) on the page: the
-page's width, headings and cells wrapped, each number right-aligned with its interval below it in
-grey; a table wider still (many deadlines) scrolls sideways within the page rather than being cut."""
 
 
 @st.cache_data(show_spinner=False)
