@@ -441,8 +441,8 @@ def plan_periods(scenario: Scenario, period: str, calendar: bool = False, shorte
     or each quarter's first day): a first and last part period stay periods of their own, so a plan
     is solved in the very periods its run is reported and checked in, but one shorter than
     ``shortest_days`` days (unless every period is: :func:`capsim.periods.too_short`, the rule the
-    report judges its years by) joins its neighbour, the period after a first, before a last: a few
-    days are too short to plan seats for on their own."""
+    report judges its years by) joins its neighbour, the period after a first, before a last: less
+    than four weeks is too short to plan seats for on its own."""
     if period not in PERIOD_MONTHS:
         raise ValueError(f"period must be one of {', '.join(PERIOD_MONTHS)}, got {period!r}")
     clock = scenario.clock

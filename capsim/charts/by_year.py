@@ -133,7 +133,7 @@ def metric_means(table: pd.DataFrame) -> Callable[[str], float]:
 
 def year_means(result: SimulationResult) -> dict[str, Callable[[str], float]]:
     """Each calendar year of the run, as its tables name it (:func:`year_labels`), but part years shorter
-    than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS` (a few days at the run's end are too short to judge a team by)
+    than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS` (four weeks at either end of the run are too short to judge a team by)
     → a metric's mean in that year (:func:`metric_means`); {} for a run without calendar periods."""
     if result.period_summary.empty:
         return {}
