@@ -488,7 +488,7 @@ def print_headline(result: SimulationResult) -> None:
     for sla in s.sla:  # an SLA share that is NaN in every replication: say why, not "one replication"
         name = f"sla_{sla.priority}"
         if name in rows.index and math.isnan(rows.loc[name, "mean"]):
-            out_console.print(f"{name}: in none of the {result.replications} replications did a {sla.priority} item "
+            out_console.print(f"{name}: in none of the {result.replications} replications did any {sla.priority} item "
                               "from the streams have a known outcome; it counts the streams' items at their intake "
                               f"team, not referrals (sla_{sla.priority}_<team> counts those at each team).",
                               style="dim", soft_wrap=True, markup=False)
@@ -502,8 +502,9 @@ def print_year_table(result: SimulationResult) -> None:
     """For a run over more than one calendar year: each year at its own level, as the report's
     year-by-year table gives it (:func:`capsim.report.years.year_columns`; the share within each
     deadline, not also the share beyond it), mean and 95% interval, so that the whole run's
-    figures above are not read as any one year's."""
-    from capsim.charts.by_year import measured_span, year_labels
+    figures above are not read as any one year's. A part year too short to judge a team by
+    (:func:`capsim.periods.too_short`) keeps its row, as in the report, and a note under the table says so."""
+    from capsim.charts.by_year import measured_span, stub_labels, too_short_note, year_labels
     from capsim.report.years import year_cell, year_columns
 
     span = measured_span(result.scenario)
@@ -518,14 +519,16 @@ def print_year_table(result: SimulationResult) -> None:
         mean, ci = value  # an interval where there is one; the caption says what it is
         return f"{mean} ({ci.removeprefix('95% CI ')})" if ci.startswith("95% CI ") else mean
 
+    labels = year_labels(result, shortest_days=0)  # every period, as the report's table
     out_console.print(capsim_table(
         ["year", *(heading for _, heading in columns)],
-        [[label, *(cell(metric, period) for metric, _ in columns)]
-         for period, label in year_labels(result, shortest_days=0).items()],
+        [[label, *(cell(metric, period) for metric, _ in columns)] for period, label in labels.items()],
         title=f"By calendar year: the figures above are {span}; each year at its own level, "
               + ("one replication (no interval)" if result.replications == 1 else
                  "mean (95% interval; the mean alone where every replication gave the same)"),
         numbers=[heading for _, heading in columns]))
+    if stubs := stub_labels(result):
+        out_console.print(too_short_note(stubs), style="dim", soft_wrap=True, markup=False)
 
 
 TEAM_COLUMNS = {"assessed": "assessed", "wait_mean": "mean wait (h)", "backlog_end": "waiting at the end",
@@ -2034,15 +2037,18 @@ def print_grant(result, currency: str) -> None:
     table = result.table
     several = len(result.scenarios) > 1
     from capsim.metric_names import backlog_words
-    from capsim.grant import cost_fixed
+    from capsim.grant import cost_fixed, sla_columns, unplanned_teams
     from capsim.report.grant_notes import grant_notes
-    from capsim.words import grant_sla_names
+    from capsim.words import grant_sla_names, interval, late_teams, mean_words, percent
 
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
     named = grant_sla_names(result.scenarios)
+    teams = {s.name: {column: team for column, (_, team) in sla_columns(s).items()} for s in result.scenarios}
     spread = "" if cost_fixed(table, result.replications) else " ± 95% CI"  # a cost fixed by the plan has no interval
     posts = (table.management_fte > 0).any()
-    columns = ["scenario", "year", "FTE needed", "FTE in post", *(["management, QA FTE"] if posts else []), "hires",
+    kept = any(unplanned_teams(s) for s in result.scenarios)  # teams no target sizes: their seats as written
+    columns = ["scenario", "year", "FTE needed for SLAs", *(["FTE as written (no SLA)"] if kept else []),
+               "FTE in post" + (" (all teams)" if kept else ""), *(["management, QA FTE"] if posts else []), "hires",
                f"full cost{spread}",
                *(named.get(s, s.removeprefix("sla_")) for s in slas), f"{backlog_words('backlog_mean', 'the year')} (95% CI)"]
     if several:
@@ -2051,6 +2057,7 @@ def print_grant(result, currency: str) -> None:
     for row in table.to_dict("records"):
         hires = float(row["hires"])  # people: whole unless attrition's replacements differ between replications
         cells = [row["scenario"], row["year"], "—" if math.isnan(row["fte_needed"]) else f"{row['fte_needed']:.1f}",
+                 *([f"{row['fte_as_written']:.1f}"] if kept else []),
                  f"{row['fte']:.1f}", *([f"{row['management_fte']:.1f}"] if posts else []),
                  f"{hires:,.0f}" if hires.is_integer() else f"{hires:,.1f}",
                  with_ci(row["total_cost"], row["total_cost_ci_low"], row["total_cost_ci_high"])]
@@ -2059,10 +2066,12 @@ def print_grant(result, currency: str) -> None:
                 cells.append("no such SLA")
                 continue
             met = row[sla] >= row[f"{sla}_target"] - 1e-12
-            late = row.get("hires_late_weeks", 0)
-            cells.append(f"{row[sla]:.1%} ({100 * row[f'{sla}_ci_low']:.1f}–{row[f'{sla}_ci_high']:.1%})"
-                         + ("" if met else f" < {row[f'{sla}_target']:.0%}")
-                         + (f", hires late by {late:.0f} weeks" if late > 0 and row["year"] != "all" else ""))
+            team = teams[row["scenario"]].get(sla)  # None: a column the scenario does not measure this way
+            late = late_teams(row, [team] if team else []).get(team)  # this SLA's own team's hires only
+            bounds = interval(sla, row[f"{sla}_ci_low"], row[f"{sla}_ci_high"], ref=row[sla]).removeprefix("95% CI ")
+            cells.append(f"{mean_words(row, sla)} ({bounds})"  # as the report writes it: 99.95%, never 100.0%
+                         + ("" if met else f" < {percent(row[f'{sla}_target'])}")
+                         + (f", hires late by {late} weeks" if late else ""))
         cells.append(f"{row['backlog_mean']:,.0f} ({row['backlog_mean_ci_low']:,.0f}–{row['backlog_mean_ci_high']:,.0f})")
         if several:
             cells.append("–" if row["scenario"] == result.scenarios[0].name else
@@ -2077,10 +2086,11 @@ def print_grant(result, currency: str) -> None:
               f"seed {result.seed}, {currency} at each year's prices (means; 95% CI)"))
     for note in grant_notes(result):  # the fixed cost, unlike items, deadlines a tool moves, teams no target plans
         out_console.print(note, markup=False, soft_wrap=True)
-    if "hires_late_weeks" in table and (table.hires_late_weeks > 0).any():
-        out_console.print("Hires late: the year's new analysts cannot be in post and trained on its first day (they "
-                          "are recruited from the grant start, then train); its service level and cost are those "
-                          "of the hires arriving late.", markup=False, soft_wrap=True)
+    if (table.filter(like="hires_late_weeks_") > 0).any(axis=None):
+        out_console.print("Hires late (beside a team's service levels only): that team's new analysts for the year "
+                          "cannot be in post and trained on its first day (they are recruited from the grant start, "
+                          "then train); its service level and cost are those of the hires arriving late.",
+                          markup=False, soft_wrap=True)
     from capsim.costs import unpriced_note
     from capsim.report.grant import cost_assumptions, medians_notes, plan_notes
 
@@ -2095,10 +2105,12 @@ def print_grant(result, currency: str) -> None:
                                        .values.tolist(), title=f"{', '.join(names)}: the prices the costs rest on"))
     warmups = sorted(set(result.warmup_days))
     out_console.print(
-        f"FTE: analysts on each team's contract (part-time as fractions); the management and QA posts costed with "
-        f"them (costs.roles: one per so many analyst FTE) are their own column; needed: the smallest headcount meeting the SLAs that year (teams without "
-        f"SLAs as written). Row all: FTE are the average over the grant years, hires and costs the totals. Service levels and items waiting (all teams, averaged "
-        f"over the year) are of the plan as costed. "
+        "FTE: analysts on each team's contract (part-time as fractions); the management and QA posts costed with "
+        "them (costs.roles: one per so many analyst FTE) are their own column; needed for SLAs: the smallest headcount of "
+        "the teams with SLAs meeting them that year" + ("; as written (no SLA): the seats of the teams with no SLA, "
+                                                         "which no target sizes; in post: every team's" if kept else "")
+        + ". Row all: FTE are the average over the grant years, hires and costs the totals. Service levels and items waiting (all teams, averaged "
+        "over the year) are of the plan as costed. "
         f"The warm-up ({', '.join(map(str, warmups))} days) runs before the grant start to fill the queues and is "
         "neither planned nor costed. Prices: a published source where the scenario cites one, else an assumption "
         "(the scenario's own, or capsim's default).", style="dim", soft_wrap=True)

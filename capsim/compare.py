@@ -496,6 +496,10 @@ class TeamChange:
     days), 2,899 more items waiting at the end (62% more; 95% CI 2,852 to 2,946)"."""
     size: float
     """The largest relative change of its figures (a share's in points), to order teams by."""
+    metrics: tuple[str, ...] = ()
+    """The team's own metrics whose paired differences ``words`` gives, in its order
+    (``wait_mean_<team>``, ``backlog_end_<team>``, ``sla_<p>_<team>``): what a comparison chart
+    draws for a team worse off (:func:`capsim.charts.compare.team_side_effects`)."""
 
 
 def difference_range(metric: str, first: np.ndarray, paired: np.ndarray) -> tuple[float, float]:
@@ -529,13 +533,21 @@ run's figure is too small for a percentage to mean anything, and the two figures
 ("from 1,100 to 437,000")."""
 
 
-def _backlog_change(before: float, d: float) -> str:
+def _backlog_change(before: float, d: float, places: int) -> str:
     """How far the items waiting at the end moved from the first run's mean ``before`` by the paired
-    mean ``d`` (counts of items), relatively: "62% more", "from 1,100 to 437,000" (a rise beyond
-    :data:`LARGEST_PERCENT`, or from none)."""
+    mean ``d`` (counts of items), relatively: "62% more"; or, for a rise beyond
+    :data:`LARGEST_PERCENT` or from none, the two figures: "from 4,810 to 58,538".
+
+    The two figures are written with ``places`` decimals, those of the change beside them
+    (:func:`alike`, whole from 100 up), and the later one is the earlier as written plus the change
+    as written, so that the sentence's own arithmetic holds: "53,728 more items waiting at the end
+    (from 4,810 to 58,538; ...)", never "from 4,810 to 58,500" beside "53,728 more" (58,500 − 4,810
+    is 53,690). The later figure is thus within one in its last place of the run's own mean rounded
+    alone."""
     if before > 0 and 100 * abs(d) / before <= LARGEST_PERCENT:
         return f"{plain_number(100 * abs(d) / before, 2)}% {'more' if d > 0 else 'fewer'}"
-    return f"from {plain_number(before)} to {plain_number(before + d)}"
+    start = round(before, places)
+    return f"from {start:,.{places}f} to {start + round(d, places):,.{places}f}"
 
 
 UNIT_DIGITS = {"min": 1, "h": 3, "days": 2}
@@ -560,6 +572,17 @@ def _places(x: float, digits: int) -> float:
     return digits - 1 - int(np.floor(np.log10(top))) if np.isfinite(top) and top > 0 else np.inf
 
 
+def alike_places(value: float, low: float, high: float, *, digits: int, most: int | None = None) -> int:
+    """The decimals :func:`alike` writes ``value`` and its interval ``low`` to ``high`` with (the
+    arguments as there): 0 for "83", 2 for "2.70"."""
+    places = _places(value, digits)
+    spread = (high - low) / 2
+    if np.isfinite(spread) and spread > 0:
+        places = max(_places(spread, 1), min(places, _places(spread, digits)))
+    places = int(max(0, places)) if np.isfinite(places) else 0
+    return places if most is None else min(places, most)
+
+
 def alike(value: float, low: float, high: float, *, digits: int, most: int | None = None) -> list[str]:
     """``value`` to ``digits`` significant figures (whole where that leaves no decimals) and its 95%
     interval's bounds ``low`` and ``high`` with the same decimals, so that the three share their
@@ -571,12 +594,7 @@ def alike(value: float, low: float, high: float, *, digits: int, most: int | Non
     points: :data:`~capsim.units.SHARE_DECIMALS`). A value that is not 0 never reads 0: closer to 0
     than the decimals show, it says how close ("<0.1", "-<0.1"; "<1" where whole). In the unit given;
     a bound not known (one replication) reads "nan"."""
-    places = _places(value, digits)
-    spread = (high - low) / 2
-    if np.isfinite(spread) and spread > 0:
-        places = max(_places(spread, 1), min(places, _places(spread, digits)))
-    places = int(max(0, places)) if np.isfinite(places) else 0
-    places = places if most is None else min(places, most)
+    places = alike_places(value, low, high, digits=digits, most=most)
     out = []
     for x in (value, low, high):
         text = unsigned_zero(f"{x:,.{places}f}")
@@ -643,21 +661,24 @@ def team_changes(results: list[SimulationResult], tables: list[pd.DataFrame] | N
         s = result.scenario
         changes = []
         for team in [t.team for t in first.workforce if t.team in {u.team for u in s.workforce}]:
-            parts, worse, size = [], False, 0.0
+            parts, worse, size, metrics = [], False, 0.0, []
             wait, backlog = f"wait_mean_{team}", f"backlog_end_{team}"
             if wait in tables[i] and wait in tables[0] and _beyond(*(w := _paired(tables, i, wait))):
                 size_words, ci = _waits_alike(abs(w[0]), *sorted((abs(w[1]), abs(w[2]))))
                 parts.append(f"mean wait {size_words} {'longer' if w[0] > 0 else 'shorter'}"
                              + (f" (95% CI {ci})" if ci else ""))
                 worse |= w[0] > 0
+                metrics.append(wait)
                 size = max(size, abs(w[0]) / max(float(tables[0][wait].mean()), 1e-9))
             if backlog in tables[i] and backlog in tables[0] and _beyond(*(b := _paired(tables, i, backlog))):
                 before = float(tables[0][backlog].mean())
-                change = _backlog_change(before, b[0])
-                items, low, high = alike(abs(b[0]), *sorted((abs(b[1]), abs(b[2]))), digits=COUNT_DIGITS)
+                size_ci = (abs(b[0]), *sorted((abs(b[1]), abs(b[2]))))
+                items, low, high = alike(*size_ci, digits=COUNT_DIGITS)
+                change = _backlog_change(before, b[0], alike_places(*size_ci, digits=COUNT_DIGITS))
                 ci = f" ({change}; 95% CI {low} to {high})" if np.isfinite(b[1]) else f" ({change})"
                 parts.append(f"{items} {'more' if b[0] > 0 else 'fewer'} items waiting at the end{ci}")
                 worse |= b[0] > 0
+                metrics.append(backlog)
                 size = max(size, abs(b[0]) / before if before > 0 else np.inf)
             for priority in (x.priority for x in first.sla):
                 metric = f"sla_{priority}_{team}"
@@ -671,10 +692,11 @@ def team_changes(results: list[SimulationResult], tables: list[pd.DataFrame] | N
                 ci = f" (95% CI {words[1]} to {words[2]} points)" if np.isfinite(low) else ""
                 parts.append(f"{sla_words(first, priority)} {words[0]} points {'higher' if d > 0 else 'lower'}{ci}")
                 worse |= d < 0
+                metrics.append(metric)
                 size = max(size, abs(d))
             parts += _missed_here_only(results, tables, i, team)
             if parts:
-                changes.append(TeamChange(team, worse, ", ".join(parts), size))
+                changes.append(TeamChange(team, worse, ", ".join(parts), size, tuple(metrics)))
         out[label] = sorted(changes, key=lambda c: (not c.worse, -c.size))
     return out
 

@@ -21,9 +21,12 @@ first on ``start``, which must be a fiscal-year start):
    differences against the first are paired.
 
 ``fte_needed`` per year is the SLA-planned teams' smallest headcount meeting their SLAs that
-year (NaN where none does) plus the other teams' seats as written, in contracted FTE
-(:func:`capsim.workforce.headcount_fte`: part-time contracts count as fractions); ``management_fte``
-the management and QA posts ``costs.roles`` adds to them, as costed.
+year (NaN where none does), and ``fte_as_written`` the other teams' seats as written, which no
+target sizes (:func:`unplanned_teams`), both in contracted FTE (:func:`capsim.workforce.headcount_fte`:
+part-time contracts count as fractions); ``fte``, the FTE in post, counts every team. ``management_fte``
+is the management and QA posts ``costs.roles`` adds to them, as costed. ``hires_late_weeks_<team>``
+is, per planned team, the weeks its hires that year come after the year's first day (0 where on time
+or none).
 
 Beside each year's cost, each replication also measures what no SLA column shows: the items waiting
 and mean wait of each team with no SLA (:func:`unplanned_teams`, which the grant does not plan), and
@@ -269,9 +272,10 @@ def _moved_under_deadline(scenario: Scenario, rep: Replication, years: list[Gran
 
 
 def _grant_replication(scenario: Scenario, seed: int, replication: int, years: list[GrantYear],
-                       needed: list[float]) -> pd.DataFrame:
+                       needed: tuple[list[float], list[float]]) -> pd.DataFrame:
     """One replication's grant budget (picklable): budget rows per grant year and ``all``, with
-    each year's SLA attainment per team SLA, mean backlog, FTE needed, the management and QA posts
+    each year's SLA attainment per team SLA, mean backlog, FTE needed and as written (``needed``,
+    :func:`_fte_needed`), the management and QA posts
     (``management_fte``: FTE of ``costs.roles``, as costed), the items waiting and mean wait of each
     team with no SLA (:func:`_team_waits`) and the items a classifier moves under a deadline or out
     of one (:func:`_moved_under_deadline`)."""
@@ -284,7 +288,7 @@ def _grant_replication(scenario: Scenario, seed: int, replication: int, years: l
             frame[sla_column(scenario, sla.priority, team.team)] = [
                 *(period_attainment(scenario, rep, y.t0, y.t1, i)[sla.priority] for y in years), whole[sla.priority]]
     for column, values in (("backlog_mean", [backlog_mean(rep, (y.t0, y.t1)) for y in years]),
-                           ("fte_needed", needed)):
+                           ("fte_needed", needed[0]), ("fte_as_written", needed[1])):
         values = np.asarray(values, dtype=float)
         frame[column] = [*values, float(np.dot(values, spans) / spans.sum())]  # "all": time-weighted
     team_fte = {t.team: frame[f"fte_{t.team}" if len(scenario.workforce) > 1 else "fte"] for t in scenario.workforce}
@@ -360,7 +364,7 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
     done = 0.0
     planned: list[Scenario] = []
     plans: dict[str, list[StaffingPlan]] = {}
-    needs: list[list[float]] = []
+    needs: list[tuple[list[float], list[float]]] = []
     budget_tasks = len(scenarios) * replications
     for n, scenario in enumerate(clocked):
         team_plans = []
@@ -411,9 +415,9 @@ def grant(scenarios: list[Scenario], start: dt.date, years: int, *, fiscal_year_
             table.loc[mine, f"seats_{plan.team}"] = headcounts + [float(np.mean(headcounts))]
             for s in team_slas(planned[i], [t.team for t in planned[i].workforce].index(plan.team)):
                 table.loc[mine, f"{sla_column(planned[i], s.priority, plan.team)}_target"] = s.target
+            late = [p.late_weeks for p in plan.periods]  # this team's own hires: weeks after each year's first day
+            table.loc[mine, f"hires_late_weeks_{plan.team}"] = late + [max(late)]
         table.loc[mine, "warmup_days"] = warmup_days(planned[i])
-        late = [max((plan.periods[k].late_weeks for plan in plans[name]), default=0) for k in range(years)]
-        table.loc[mine, "hires_late_weeks"] = late + [max(late)]
     table["cost_note"] = [NO_SPREAD if no_spread(lo, hi, replications) else ""
                           for lo, hi in zip(table.total_cost_ci_low, table.total_cost_ci_high)]
     return GrantResult(planned, plans, periods[0], seed, replications, [warmup_days(s) for s in planned],
@@ -437,16 +441,22 @@ def _seats_at(team: Team, scenario: Scenario, t: float) -> int:
     return seats
 
 
-def _fte_needed(scenario: Scenario, plans: list[StaffingPlan], years: list[GrantYear]) -> list[float]:
-    """Per grant year: the planned teams' need (NaN where no headcount meets the SLAs) and the other
-    teams' seats as written, in contracted FTE."""
+def _fte_needed(scenario: Scenario, plans: list[StaffingPlan],
+                years: list[GrantYear]) -> tuple[list[float], list[float]]:
+    """Per grant year, in contracted FTE: the planned teams' need for their SLAs (NaN where no
+    headcount meets them), and the other teams' seats as written at the year's start (which no
+    target sizes: 0 where every team is planned)."""
     by_team = {p.team: p for p in plans}
-    needed = []
-    for k, _ in enumerate(years):
-        total = 0.0
+    needed, written = [], []
+    for k, year in enumerate(years):
+        need = kept = 0.0
         for team in scenario.workforce:
             plan = by_team.get(team.team)
-            seats = plan.periods[k].needed if plan is not None else _seats_at(team, scenario, years[k].t0)
-            total += math.nan if seats is None else headcount_fte(team, seats)
-        needed.append(total)
-    return needed
+            if plan is None:
+                kept += headcount_fte(team, _seats_at(team, scenario, year.t0))
+            else:
+                seats = plan.periods[k].needed
+                need += math.nan if seats is None else headcount_fte(team, seats)
+        needed.append(need)
+        written.append(kept)
+    return needed, written

@@ -106,7 +106,7 @@ def held_back_notes(scenario: Scenario, mean: Callable[[str], float],
             waiting = mean(f"backlog_end_{source}")
             at_end = (f"; {waiting:,.0f} items waiting there at the end{' of the run' if late.years else ''}"
                       if math.isfinite(waiting) else "")
-            notes.append(f"Team {team}'s figures hold only for the work team {source} has passed on: "
+            notes.append(f"The figures of team {team} hold only for the work team {source} has passed on: "
                          f"{late.said(at_end)}, and what it has not yet assessed has not yet been "
                          f"referred. If {source} catches up (more analysts there, or a plan for it), {team} receives "
                          "more work than in this run.")

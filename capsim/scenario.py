@@ -162,14 +162,6 @@ class GrowthNone(Strict):
     model: Literal["none"] = Field("none", description="growth model")
 
 
-class GrowthLinear(Strict):
-    """rate(t) = rate × (1 + increase_per_year × years), floored at zero."""
-
-    model: Literal["linear"] = Field(description="growth model")
-    increase_per_year: float = Field(ge=-100, le=100, description="change per year as a share of the starting "
-                                     "rate, e.g. 0.2; from -100 to 100")
-
-
 def _percent_a_year(value: Any) -> Any:
     """A growth per year written as a percentage ("30%", "+30%") or a share (0.3)."""
     if isinstance(value, str):
@@ -184,17 +176,38 @@ def _percent_a_year(value: Any) -> Any:
     return value
 
 
+MOST_GROWTH_PER_YEAR = 1000.0
+"""The largest exponential growth a year, as a share (100000%)."""
+
+
 def _growth_per_year(value: Any) -> Any:
-    """:func:`_percent_a_year`, refusing no growth with how to write it (omit growth)."""
+    """:func:`_percent_a_year`, refusing no growth with how to write it (omit growth), and a fall with
+    how to write one (exponential growth only rises: a fall is linear or a table)."""
     share = _percent_a_year(value)
     if isinstance(share, (int, float)) and share == 0:
         raise ValueError(f"{value!r} a year is no growth: to hold the volume flat, omit growth (or write "
                          "a rise above 0, e.g. 30%)")
+    if isinstance(share, (int, float)) and share < 0:
+        raise ValueError(f"{value!r} a year is a fall, and per_year is a rise, above 0 and at most 100000% (e.g. "
+                         f"30%); for a volume that falls, write model: linear with increase_per_year: {share:g} (the "
+                         "same amount off the starting rate each year, down to zero, not compounding) or model: "
+                         "table with the rate on each date")
+    if isinstance(share, (int, float)) and share > MOST_GROWTH_PER_YEAR:
+        raise ValueError(f"{value!r} a year is above the most allowed, {MOST_GROWTH_PER_YEAR * 100:g}% (a share of "
+                         f"{MOST_GROWTH_PER_YEAR:g}: the volume {MOST_GROWTH_PER_YEAR + 1:g} times as large after a year)")
     return share
 
 
 PercentShare = Annotated[float, BeforeValidator(_percent_a_year)]
 """A number written as a share (0.22) or a percentage ("22%"); its bounds are the field's."""
+
+
+class GrowthLinear(Strict):
+    """rate(t) = rate × (1 + increase_per_year × years), floored at zero."""
+
+    model: Literal["linear"] = Field(description="growth model")
+    increase_per_year: PercentShare = Field(ge=-100, le=100, description="change per year as a share of the "
+                                            "starting rate, e.g. 0.2; from -100 to 100")
 
 
 class GrowthExponential(Strict):
@@ -204,7 +217,7 @@ class GrowthExponential(Strict):
     doubling_time: Seconds | None = Field(None, description="time for the volume to double, e.g. 180d; at least 1d "
                                           "(or give per_year)")
     per_year: Annotated[float | None, BeforeValidator(_growth_per_year)] = Field(
-        None, gt=0, le=1000, description="growth per year, compounding, e.g. 30% (or 0.3); above 0, at most "
+        None, gt=0, le=MOST_GROWTH_PER_YEAR, description="growth per year, compounding, e.g. 30% (or 0.3); above 0, at most "
         "100000% (or give doubling_time)")
 
     @field_validator("doubling_time")
@@ -1255,14 +1268,28 @@ def _one_row(names: list[str]) -> str:
 
 
 def _missing_hint(path: Path) -> str:
-    """For a scenario file that does not exist: the file beside it whose name is nearest in spelling
-    (" (did you mean 'police-unit.yaml'?)"), else the nearest bundled scenario, run by its name
-    (" (did you mean the bundled scenario 'growth-high'?)"); "" when none is near."""
-    here = [p.name for p in sorted(path.parent.glob("*.y*ml")) if p.is_file()] if path.parent.is_dir() else []
-    if hint := did_you_mean(path.name, here):
-        return hint
+    """For a scenario file that does not exist: the file beside it whose name, without its extension, is
+    nearest in spelling and at least 0.6 alike (:func:`closest`) (" (did you mean 'police-unit.yaml'?)"),
+    else the nearest bundled scenario, run by its name (" (did you mean the bundled scenario
+    'growth-high'?)"); "" when none is near."""
+    here = _yaml_beside(path)  # by name without the extension: a match on ".yaml" alone is no likeness
+    if near := closest(path.stem, here):
+        return f" (did you mean {here[near]!r}?)"
     bundled_hint = closest(path.stem, bundled.names())
     return f" (did you mean the bundled scenario {bundled_hint!r}?)" if bundled_hint else ""
+
+
+def _yaml_beside(path: Path) -> dict[str, str]:
+    """The YAML files in ``path``'s folder, each by its name without the extension ("police-unit")
+    → its name ("police-unit.yaml"); of two with one such name, the one with ``path``'s extension."""
+    if not path.parent.is_dir():
+        return {}
+    files = sorted(path.parent.glob("*.y*ml"), key=lambda p: (p.suffix != path.suffix, p.name))
+    found: dict[str, str] = {}
+    for p in files:
+        if p.is_file():
+            found.setdefault(p.stem, p.name)
+    return found
 
 
 def _read_yaml(path: Path) -> dict:
@@ -1282,21 +1309,12 @@ def _read_yaml(path: Path) -> dict:
     except safe_yaml.YAMLLimitError as err:
         raise ScenarioError(f"{name}: {err}") from None
     except yaml.YAMLError as err:
-        raise ScenarioError(f"{name}: not valid YAML{_yaml_problem(err)}") from None
+        raise ScenarioError(f"{name}: not valid YAML{safe_yaml.explained(err)}") from None
     if data is None:
         raise ScenarioError(f"{name}: the file is empty; a scenario is a YAML mapping of keys (name, clock, demand, ...)")
     if not isinstance(data, dict):
         raise ScenarioError(f"{name}: a scenario is a YAML mapping of keys (name, clock, demand, ...), not {type(data).__name__}")
     return data
-
-
-def _yaml_problem(err: yaml.YAMLError) -> str:
-    """Where and what the YAML parser found wrong: " at line 2, column 3: ..."."""
-    mark = getattr(err, "problem_mark", None)
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    problem = getattr(err, 'problem', None) or getattr(err, 'reason', None) or 'not valid YAML'
-    tab = "; YAML indents with spaces, not tabs: replace the tab with spaces" if "'\\t'" in problem else ""
-    return f"{where}: {problem}{tab}"
 
 
 def _read_chain(path: Path) -> list[tuple[Path, dict]]:
@@ -1421,7 +1439,8 @@ def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...], origin: s
         except safe_yaml.YAMLLimitError as err:
             raise ScenarioError(f"{origin}: --set {key.strip()}: the value {err}") from None
         except yaml.YAMLError as err:
-            raise ScenarioError(f"{origin}: --set {key.strip()}: the value {text!r} is not valid YAML{_yaml_problem(err)} "
+            raise ScenarioError(f"{origin}: --set {key.strip()}: the value {text!r} is not valid "
+                                f"YAML{safe_yaml.explained(err)} "
                                 "(quote text that holds YAML punctuation, e.g. --set 'title=\"a: b\"')") from None
         _set_path(data, path, value, f"{origin}: --set {key.strip()}")
     return data

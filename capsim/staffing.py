@@ -43,8 +43,9 @@ for the items *arriving in each period*, in at least ``confidence`` of the repli
    five replications, 65–72% in three of the next five), so a few good replications say little
    about the rest: it passed 10 analysts there, which meet the quarter in 7 of 10, not 9.
 2. *The plan*: seats in post never fall while the need rises (reductions only when asked,
-   and then never seats that the next period, or one whose hires are due before the cut, needs
-   back: :func:`_cut_reach`), within the limits (:class:`Limits`): hires per period, budget,
+   and then, on a period's first day, never seats that the next period, or one whose hires are due
+   within a hiring lead time after the cut, needs back: :func:`_cut_reach`, nor a lasting hire that
+   has not served a lead time: :func:`_cut_served`), within the limits (:class:`Limits`): hires per period, budget,
    smallest and largest team.
 3. *The check*: the plan is replayed as a whole, hardest replications first; the earliest
    period it misses gets the fewest *temporary* analysts that meet it (within the limits),
@@ -1273,11 +1274,14 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
        worse, per replication too (one met by fewer analysts is not run again); replications
        run hardest first and stop once the verdict is certain.
     2. *The plan*: the seats in post per period, from today's (``baseline``): never falling
-       (unless ``limits.never_reduce`` is off; then a period cuts only down to the largest need of
-       the next period and of every period whose hires would be due before the cut takes effect,
-       :func:`_cut_reach`, so a need that dips for one period and comes back holds the seats, and
-       a cut's note says how many analysts the team's attrition frees a period and that those not
-       freed by the cut's date are let go then, as ``plan.yaml`` closes them), at most ``max_hires`` more a period (hiring
+       (unless ``limits.never_reduce`` is off; then a period cuts, on its first day, only down to the
+       most that the next period and every period whose hires would be due within a hiring lead time
+       after the cut must have in post, their needs or, with ``max_hires``, the seats that reach a later
+       need in time, :func:`_cut_reach`, and not below the seats hired for a period that
+       began less than a lead time before, :func:`_cut_served`, so a need that dips for one period and
+       comes back holds the seats, a hire is never let go as soon as it starts, and a cut's note says
+       how many analysts the team's attrition frees a period and that those not freed by the cut's date
+       are let go then, as ``plan.yaml`` closes them), at most ``max_hires`` more a period (hiring
        ahead of need where that cap binds), within the minimum, maximum and budget. A period
        no headcount up to the bound can staff keeps the seats before it; where that is because
        the roster makes some SLAs impossible (:func:`_roster_impossible`) but not all, the period
@@ -1397,8 +1401,8 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                     tried[staffing[0][1]] = _evaluation([o[k] for o in outcomes.values()], staffing[0][1],
                                                         runner.slas, runner.planned(k))
         # the seats the needs ask for, within the limits
-        reach = _cut_reach(periods, member, start)
-        base = _levels(needs, baseline, low, high, limits, reach)
+        reach, served = _cut_reach(periods, member), _cut_served(periods, member)
+        base, holds = _held_levels(needs, baseline, low, high, limits, reach, served)
         now = periods[0].first  # hiring starts with the plan: nobody is recruited before its first day
         cover, stopped = _catch_up(runner, needs, base, periods, member, start, now, (baseline, low, high), limits)
         levels = _with_cover(base, cover, baseline, low, high, limits)
@@ -1432,23 +1436,20 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                                       replications))
             if k in runner.left_out:
                 notes.append(_left_out_words(scenario, runner, k, runner.best(k, high), evaluation))
-            if permanent < 0:
-                # the first period's cut on the plan's first day, as _realistic makes it, not in the warm-up
-                notes.append(_cut_words(-permanent, previous_base, _change_date(current, member, start) if k else now,
-                                        now, member, period))
+            if permanent < 0:  # on the period's first day: a cut needs no training
+                notes.append(_cut_words(-permanent, previous_base, current.first, now, member, period))
             ended = max(temporary[k - 1] - temporary[k], 0) if k and k - 1 not in closes else 0  # (else closed before)
             if ended:
                 notes.append(f"{_count(ended, 'temporary seat')} of {labels[k - 1]} close on "
                              f"{current.first}" + (": the plan replayed as it can happen meets this period without "
                                                    "them" if met else ""))
             if needs[k] is not None and base[k] > needs[k]:
-                held = next((j for j in range(k + 1, reach[k] + 1) if needs[j] is not None and needs[j] >= base[k]),
-                            None) if not limits.never_reduce and base[k] <= previous_base else None
-                notes.append(_above_need(base[k] - needs[k], base[k] == previous_base, k == 0, limits,
-                                         None if held is None else (labels[held], base[k])))
+                held = _held_words(holds[k], needs, periods, labels, member, limits.max_hires) if k in holds else ""
+                notes.append(_above_need(base[k] - needs[k], base[k] == previous_base, k == 0, limits, held))
             if temporary[k]:
                 notes.append(_cover_words(temporary, k, periods, _left_behind(plan.periods, labels),
-                                          (needs[k], base[k], previous), closes.get(k), period))
+                                          (needs[k], base[k], previous), closes.get(k), period,
+                                          whole_days(member.hiring.lead_time).days))
             if k in stopped:
                 notes.append(f"the check stopped adding temporary analysts here: even {stopped[k]} in post do not "
                              f"meet it with the work left from earlier periods; {_bound_reason(stopped[k], high, limits)}")
@@ -1499,56 +1500,120 @@ def whole_days(seconds: float) -> dt.timedelta:
     return dt.timedelta(days=math.ceil(seconds / SECONDS_PER_DAY - 1e-9))
 
 
+@dataclass(frozen=True)
+class Hold:
+    """Why :func:`_held_levels` (reductions allowed) cuts a period's seats less than what it must have
+    in post itself asks, or not at all: ``period`` (an index) needs ``seats`` back (``hired`` False: a
+    later period within the cut's reach, :func:`_cut_reach`; its own need, or, where ``toward`` is a
+    later period, the seats it must have in post to reach ``toward``'s need at ``max_hires`` new seats
+    a period), or (``hired`` True) a rise at ``period`` less than one hiring lead time before
+    (:func:`_cut_served`) hired its ``seats`` (``toward`` is then ``period``)."""
+
+    period: int
+    seats: int
+    toward: int
+    hired: bool = False
+
+
+def _ahead(needs: Sequence[int | None], max_hires: int | None) -> list[tuple[int, int] | None]:
+    """Per period the seats (analysts) it must have in post, and the period whose need asks for them: its
+    own need, or, with at most ``max_hires`` new seats a period, a later period's need less ``max_hires``
+    for each period in between where that is more (hiring ahead; the earliest such period where two
+    ask the same); None where neither it nor (with ``max_hires``) any later period has a need."""
+    out: list[tuple[int, int] | None] = []
+    for k in range(len(needs)):
+        asking = range(k, len(needs)) if max_hires is not None else [k]
+        floors = [(n - (max_hires or 0) * (j - k), j) for j in asking if (n := needs[j]) is not None]
+        out.append(max(floors, key=lambda floor: floor[0]) if floors else None)
+    return out
+
+
+def _hold(k: int, ahead: Sequence[tuple[int, int] | None], levels: Sequence[int], baseline: int, previous: int,
+          reach: int, served: int) -> tuple[int, Hold] | None:
+    """The most seats a cut at period ``k`` (from ``previous`` seats) keeps, and why (:func:`_held_levels`):
+    those period ``k + 1`` to ``reach`` must have in post (``ahead``: :func:`_ahead`), and those of every
+    rise (above the period before, or the ``baseline`` seats in post today) among ``levels`` from
+    ``served`` on, never more than ``previous``; the period named is the first asking for that many, a
+    later period before a hire. None where nothing holds the cut."""
+    back = [(floor[0], j, floor[1]) for j, floor in enumerate(ahead[k + 1:reach + 1], k + 1) if floor is not None]
+    rises = [(levels[h], h) for h in range(served, k) if levels[h] > (levels[h - 1] if h else baseline)]
+    if not back and not rises:
+        return None
+    kept = min(previous, max([seats for seats, *_ in back] + [seats for seats, _ in rises]))
+    hold = next((Hold(j, seats, toward) for seats, j, toward in back if seats >= kept), None)
+    return kept, hold or next(Hold(h, seats, h, hired=True) for seats, h in rises if seats >= kept)
+
+
 def _levels(needs: list[int | None], baseline: int, low: int, high: int, limits: Limits,
-            reach: Sequence[int] | None = None) -> list[int]:
-    """Seats in post per period from the headcounts needed, within the plan's limits.
+            reach: Sequence[int] | None = None, served: Sequence[int] | None = None) -> list[int]:
+    """The seats in post per period of :func:`_held_levels` (the same arguments), without the holds."""
+    return _held_levels(needs, baseline, low, high, limits, reach, served)[0]
 
-    Never below the period before (unless reductions are allowed), at least the need of every
-    later period less ``max_hires`` a period in between (hiring ahead where the cap binds),
-    at most ``max_hires`` above the period before, within [low, high]. A period no headcount
-    meets (need None) asks for nothing.
 
-    Where reductions are allowed, a period cuts seats only down to the largest need of the periods
-    up to ``reach[k]`` (:func:`_cut_reach`: those a seat cut at period ``k`` could not be rehired in
-    time for; None: no such hold), never below its own need and never above the seats before: a
-    need that dips for a period and comes back holds the seats rather than cutting and rehiring.
+def _held_levels(needs: list[int | None], baseline: int, low: int, high: int, limits: Limits,
+                 reach: Sequence[int] | None = None, served: Sequence[int] | None = None
+                 ) -> tuple[list[int], dict[int, Hold]]:
+    """Seats in post per period from the headcounts needed, within the plan's limits, and per period
+    whose seats a hold keeps above what it would otherwise have (reductions allowed), the hold.
+
+    Every period has at least what it must have in post (:func:`_ahead`: its need, or more with
+    ``max_hires``, hiring ahead of a later need), never fewer than the period before (unless
+    reductions are allowed), at most ``max_hires`` above the period before, within [low, high]. A
+    period no headcount meets (need None) asks for nothing of its own.
+
+    Where reductions are allowed, a period cuts seats only down to the most that the periods up to
+    ``reach[k]`` must have in post (:func:`_cut_reach`: those a seat cut at period ``k`` could not be
+    rehired in time for; None: no such hold), hiring ahead included, so that no seat is cut and
+    recruited again within a cut's reach, and not below the seats of a rise at any period from
+    ``served[k]`` on (:func:`_cut_served`: lasting hires that have not yet served a hiring lead time;
+    None: no such hold), never above the seats before (:func:`_hold`): a need that dips for a period
+    and comes back holds the seats rather than cutting and rehiring, and one that rises for a period
+    alone keeps the hire rather than letting it go as soon as it has started.
     """
-    known = [n for n in needs]
-    reach = range(len(known)) if reach is None else reach  # each period's own need alone
-    levels, previous = [], baseline
-    for k in range(len(known)):
-        want = known[k] if known[k] is not None else (previous if limits.never_reduce else None)
-        held = [n for n in known[k + 1:reach[k] + 1] if n is not None]
-        if not limits.never_reduce and want is not None and held:  # a cut only as far as the coming needs allow
-            want = max(want, min(previous, max(held)))
-        if limits.max_hires is not None:
-            ahead = [n - limits.max_hires * (j - k) for j, n in enumerate(known) if j > k and n is not None]
-            want = max([w for w in [want, *ahead] if w is not None], default=previous)
-        if want is None:
-            want = previous
+    ahead = _ahead(needs, limits.max_hires)
+    reach = range(len(needs)) if reach is None else reach  # each period's own need alone
+    served = range(len(needs)) if served is None else served  # no hire held
+    levels: list[int] = []
+    holds: dict[int, Hold] = {}
+    previous = baseline
+    for k, floor in enumerate(ahead):
+        want = previous if floor is None else floor[0]
         if limits.never_reduce:
             want = max(want, previous)
+        elif want < previous and (held := _hold(k, ahead, levels, baseline, previous, reach[k], served[k])) \
+                and held[0] > want:  # a cut only as far as the coming needs allow
+            want, holds[k] = held
         if limits.max_hires is not None:
             want = min(want, previous + limits.max_hires)
         level = min(max(want, low), high)
+        if level != want:  # the minimum or the maximum, not a hold, sets it
+            holds.pop(k, None)
         levels.append(level)
         previous = level
-    return levels
+    return levels, holds
 
 
-def _cut_reach(periods: list[Period], team: Team, start: dt.date) -> list[int]:
+def _cut_reach(periods: list[Period], team: Team) -> list[int]:
     """Per period ``k``, the last period whose need a seat cut at ``k`` must still meet (:func:`_levels`
     with reductions allowed): the next period, and every later one whose hires would have to be
-    recruited (:func:`_ideal_hire_by`: its first day less the training and the hiring lead time) on
-    or before the day the cut takes effect (the period's :func:`_change_date`, ``start`` the run's
-    first day; the first period's: its own first day, the plan's, when the plan cuts as it can happen):
-    a seat cut then could not be rehired in time for it."""
-    out = []
-    for k, period in enumerate(periods):
-        cut = _change_date(period, team, start) if k else period.first
-        out.append(max([min(k + 1, len(periods) - 1)]
-                       + [j for j in range(k + 1, len(periods)) if _ideal_hire_by(periods[j], team) <= cut]))
-    return out
+    recruited (:func:`_ideal_hire_by`: its first day less the training and the hiring lead time) no
+    more than one hiring lead time after the cut, which takes effect on ``k``'s first day (a cut needs
+    no training): the plan never lets a seat go and starts recruiting it again within the time
+    recruiting takes."""
+    lead = whole_days(team.hiring.lead_time)
+    return [max([min(k + 1, len(periods) - 1)]
+                + [j for j in range(k + 1, len(periods)) if _ideal_hire_by(periods[j], team) <= period.first + lead])
+            for k, period in enumerate(periods)]
+
+
+def _cut_served(periods: list[Period], team: Team) -> list[int]:
+    """Per period ``k``, the first period whose lasting hires a cut at ``k`` may not let go (:func:`_levels`
+    with reductions allowed): those hired for a period that began less than one hiring lead time before
+    ``k``'s first day, so that a hire serves at least as long as recruiting it took before its seat is
+    cut (``k`` itself when there are none)."""
+    lead = whole_days(team.hiring.lead_time)
+    return [next((h for h in range(k) if periods[h].first + lead > period.first), k)
+            for k, period in enumerate(periods)]
 
 
 def _short(staffing: Staffing, period: Period, planned: int) -> tuple[int, dt.date | None] | None:
@@ -1564,28 +1629,45 @@ def _short(staffing: Staffing, period: Period, planned: int) -> tuple[int, dt.da
     return at_start, full if full is not None and full <= period.last else None
 
 
-def _above_need(extra: int, kept: bool, first: bool, limits: Limits, held: tuple[str, int] | None = None) -> str:
+def _above_need(extra: int, kept: bool, first: bool, limits: Limits, held: str = "") -> str:
     """Why a period's need-based seats are ``extra`` above its own need: ``kept`` from the period
     before (or, the ``first``, the seats in post today) as the plan never cuts, ``held`` (reductions
-    allowed: the later period, as the notes name it, that needs them back, and the seats) as a cut
-    could not be undone in time for it (:func:`_cut_reach`), else hired ahead of a later period's
-    need (``max_hires``) or the minimum headcount. (Temporary seats above them: :func:`_cover_words`.)"""
-    if held is not None:
-        label, seats = held
-        return (f"{_count(extra, 'analyst')} above its own need: held for {label}, which needs {seats} again (the plan "
-                "does not cut seats that the next period, or one whose hires are due before the cut, needs back)")
-    if kept and limits.never_reduce:
+    allowed: why a cut would come too soon, :func:`_held_words`), else hired (or, reductions allowed,
+    ``kept``) ahead of a later period's need (``max_hires``) or the minimum headcount. (Temporary seats
+    above them: :func:`_cover_words`.)"""
+    if held:
+        why = held
+    elif kept and limits.never_reduce:
         why = "the seats in post today, which the plan never cuts" if first else \
             "kept from the period before (the plan never cuts seats for a smaller need)"
-    elif limits.max_hires is not None and not kept:
-        why = f"hired ahead of a later period's need (at most {_count(limits.max_hires, 'hire')} a period)"
+    elif limits.max_hires is not None:
+        why = (f"{'kept' if kept else 'hired'} ahead of a later period's need (at most "
+               f"{_count(limits.max_hires, 'hire')} a period)")
     else:
         why = "the minimum headcount (--min)"
     return f"{_count(extra, 'analyst')} above its own need: {why}"
 
 
+def _held_words(hold: Hold, needs: Sequence[int | None], periods: Sequence[Period], labels: Sequence[str],
+                team: Team, max_hires: int | None) -> str:
+    """Why a period (reductions allowed) keeps need-based seats above its need: the ``hold``
+    :func:`_held_levels` applied (``needs``: per period; ``labels``: the periods as the notes name them;
+    ``max_hires``: the most new seats a period, where a later need asks for seats ahead)."""
+    lead = whole_days(team.hiring.lead_time).days
+    if hold.hired:
+        return (f"held as hired for {labels[hold.period]}, from {periods[hold.period].first}, less than the hiring "
+                f"lead time of {lead} days before this period (the plan does not cut a lasting hire before it has "
+                "served that long)")
+    asks = f"which needs {hold.seats} again" if hold.toward == hold.period else (
+        f"which needs {hold.seats} in post to reach the need of {needs[hold.toward]} in {labels[hold.toward]} at "
+        f"{_count(max_hires or 0, 'hire')} a period")
+    return (f"held for {labels[hold.period]}, {asks} (the plan does not cut a seat that the next period needs back, "
+            f"or a later one whose hires would have to be recruited within the hiring lead time of {lead} days after "
+            "the cut)")
+
+
 def _cover_words(temporary: list[int], k: int, periods: list[Period], behind: str, step: tuple[int, int, int],
-                 close: dt.date | None = None, period: str = "period") -> str:
+                 close: dt.date | None = None, period: str = "period", lead_days: int = 0) -> str:
     """Why period ``k`` has ``temporary[k]`` temporary seats (:func:`_catch_up`): the plan replayed as
     it can happen missed it with fewer, for the work earlier periods left (``behind``: what left it,
     :func:`_left_behind`) or, where they left no backlog, as its need (``step``: the need, the plan's
@@ -1593,7 +1675,8 @@ def _cover_words(temporary: list[int], k: int, periods: list[Period], behind: st
     which leaves less work in hand on its first day than the seats before it do; and until when they
     all stay: the day before ``close`` where they close within the period (:func:`_shorten_cover`, the
     ``period`` named as a word: "quarter"), else the last day before the first later period with fewer
-    (and how many of them stay longer)."""
+    (and how many of them stay longer). Cover that lasts fewer days from the period's first day than
+    the hiring lead time (``lead_days``) it is recruited over says so (:func:`short_cover_words`)."""
     t = temporary[k]
     fewer = next((j for j in range(k + 1, len(periods)) if temporary[j] < t), None)
     until = periods[-1].last if fewer is None else periods[fewer - 1].last
@@ -1602,16 +1685,31 @@ def _cover_words(temporary: list[int], k: int, periods: list[Period], behind: st
         until, longer = close - dt.timedelta(days=1), (
             f", not to the {period}'s end: the plan replayed with them closing on {close} still meets every period "
             f"it meets with them to {periods[k].last}")
+    short = short_cover_words(periods[k].first, until, lead_days)
+    short = f" ({short})" if short else ""
     if not behind:
         need, seats, before = step
         return (f"{_count(t, 'temporary analyst')} above its own need: no earlier period left a backlog (each met its "
                 f"target with at least its need in post, on time), but the need of {need} was found with {need} in "
                 f"post from the start, not the plan's {before} before it, which leave more work in hand on its first "
                 f"day; with {seats} from then, the plan replayed as it can happen missed this period: +{t} temporary "
-                f"to meet it, until {until}{longer}")
+                f"to meet it, until {until}{longer}" + short)
     return (f"{_count(t, 'temporary analyst')} above its own need: with fewer, the plan replayed as it can happen "
             f"missed this period (work left from earlier periods{behind}): +{t} temporary to clear that backlog, "
-            f"until {until}{longer}")
+            f"until {until}{longer}" + short)
+
+
+def short_cover_words(first: dt.date, until: dt.date, lead_days: int) -> str:
+    """Where temporary cover from ``first`` to ``until`` (its last day) lasts fewer days than the hiring
+    lead time it is recruited over (``lead_days``), that in words, and what may meet it better, for the
+    period's note and the chart's title alike: "31 days of cover, recruited over a hiring lead time of
+    120 days; overtime or agency staff may meet it better"; else ""."""
+    days = (until - first).days + 1
+    if days >= lead_days:
+        return ""
+    return (f"{days} days of cover, recruited over a hiring lead time of {lead_days} days; overtime or agency staff "
+            "may meet it better")
+
 
 
 def _left_behind(earlier: Sequence[PeriodPlan], labels: Sequence[str]) -> str:
@@ -1683,7 +1781,7 @@ def _lone_rise_words(scenario: Scenario, need: int, most: int, below: Evaluation
 
 
 def _cut_words(cut: int, seats: int, when: dt.date, now: dt.date, team: Team, period: str) -> str:
-    """A cut of ``cut`` need-based seats (of ``seats`` before it) on ``when`` (:func:`_change_date`;
+    """A cut of ``cut`` need-based seats (of ``seats`` before it) on ``when`` (the period's first day;
     ``now``: the plan's first day), as a manager would make it: the team's attrition (a share a
     year) frees seats as analysts leave, about ``attrition × seats`` a year (so many a ``period``,
     month, quarter or year); a leaver within the hiring lead time before the cut would be refilled
@@ -1696,14 +1794,29 @@ def _cut_words(cut: int, seats: int, when: dt.date, now: dt.date, team: Team, pe
         why = ("the team has no attrition (workforce." + team.team + ".attrition)" if not team.attrition
                else "a leaver before then would be refilled before the cut (no hiring lead time left to it)")
         return f"{cut} fewer from {when}: {why}, so let {_count(cut, 'analyst')} go (redeploy) on {when}; {what}"
-    per_period = team.attrition * seats * PERIOD_MONTHS[period] / 12
-    before = team.attrition * seats * window / 365.25
-    return (f"{cut} fewer from {when}: at the team's attrition of {team.attrition:.0%} a year, about "
-            f"{per_period:.1f} of its {seats} analysts leave a {period}, {before:.1f} in the {window} days before "
-            f"{when} (whose refills would start after it): do not refill those leavers from "
-            f"{when - dt.timedelta(days=window)}, and let go (redeploy) on {when} "
+    yearly = team.attrition * seats
+    before = _expected(yearly * window / 365.25)
+    return (f"{cut} fewer from {when}: at the team's attrition of {team.attrition:.0%} a year, "
+            f"{_leavers_words(yearly, seats, period)}, {before} in the {window} days before {when} (whose refills "
+            f"would start after it): do not refill those leavers from {when - dt.timedelta(days=window)}, and let go "
+            f"(redeploy) on {when} "
             + ("the seat if attrition has not freed it" if cut == 1 else f"those of the {cut} attrition has not freed")
             + f" by then; {what}")
+
+
+def _expected(count: float) -> str:
+    """An expected number of analysts, to one decimal, never "0.0" for a number above 0: "about 0.6",
+    "fewer than 0.1", "none"."""
+    return "none" if count <= 0 else "fewer than 0.1" if count < 0.05 else f"about {count:.1f}"
+
+
+def _leavers_words(yearly: float, seats: int, period: str) -> str:
+    """How many of ``seats`` analysts leave (``yearly`` a year, more than 0), a ``period`` (month, quarter,
+    year) where that is at least 0.05, else a year: "about 0.6 of its 16 analysts leave a quarter",
+    "about 0.5 of its 5 analysts leave a year"."""
+    per_period = yearly * PERIOD_MONTHS[period] / 12
+    count, word = (per_period, period) if per_period >= 0.05 else (yearly, "year")
+    return f"{_expected(count)} of its {seats} analysts leave a {word}"
 
 
 def training_time(team: Team) -> dt.timedelta:
@@ -1720,21 +1833,29 @@ def _change_date(period: Period, team: Team, start: dt.date) -> dt.date:
 def _staffing(base: list[int], levels: list[int], periods: list[Period], team: Team, start: dt.date,
               high: int, closes: dict[int, dt.date] | None = None) -> Staffing:
     """The plan as dated headcounts (seats). The need-based seats ``base``: the first period's in post
-    from the start, each later change on its :func:`_change_date` (a later change on the same date
-    replaces an earlier one). On top of them the temporary seats, ``levels`` less ``base``: a period's
-    start on its change date (trained by its first day, as any hire) and stay to its end, so they
-    close on the first day of the first later period with fewer, or on the day ``closes`` gives the
-    period (:func:`_shorten_cover`: within it); where two periods' overlap (new seats training before
-    their period while the last period's cover still works), the more of them. At most ``high`` seats
-    at any time."""
-    begins = [start] + [_change_date(p, team, start) for p in periods[1:]]
+    from the start, each later rise on its :func:`_change_date` (the hires trained by the period's first
+    day) and each later cut on the period's first day (a cut needs no training), a later change on the
+    same date replacing an earlier one (a period with the seats of the one before changes nothing). On
+    top of them the temporary seats, ``levels`` less ``base``: a period's start on its change date
+    (trained by its first day, as any hire) and stay to its end, so they close on the first day of the
+    first later period with fewer, or on the day ``closes`` gives the period (:func:`_shorten_cover`:
+    within it); where two periods' overlap (new seats training before their period while the last
+    period's cover still works), the more of them. At most ``high`` seats at any time. The need-based
+    changes must come in date order: no rise's hires start training before an earlier period's cut, as
+    :func:`_levels` never rises within a cut's reach (:func:`_cut_reach`), which holds every period
+    whose hires start before the cut."""
+    hired = [start] + [_change_date(p, team, start) for p in periods[1:]]
+    begins = [start]
+    for k in range(1, len(periods)):
+        begins.append(hired[k] if base[k] > base[k - 1] else periods[k].first if base[k] < base[k - 1] else begins[-1])
+    assert begins == sorted(begins), f"a rise's hires start before an earlier cut: {list(zip(begins, base))}"
     ends = [(closes or {}).get(k, p.first) for k, p in enumerate(periods[1:])]
     ends.append((closes or {}).get(len(periods) - 1, dt.date.max))
     temporary = [level - b for level, b in zip(levels, base)]
     out: list[tuple[dt.date, int]] = []
-    for day in sorted({*begins, *ends} - {dt.date.max}):
+    for day in sorted({*begins, *hired, *ends} - {dt.date.max}):
         seats = base[max(k for k, d in enumerate(begins) if d <= day)]
-        seats = min(high, seats + max([t for t, b, e in zip(temporary, begins, ends) if b <= day < e], default=0))
+        seats = min(high, seats + max([t for t, b, e in zip(temporary, hired, ends) if b <= day < e], default=0))
         if not out or seats != out[-1][1]:
             out.append((day, seats))
     return tuple(out)

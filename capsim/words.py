@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from capsim.metric_names import (BACKLOG_WORDS, backlog_words, items_words, referrals_only, sla_words,
@@ -122,7 +122,8 @@ def wait_words(hours: float, low: float = math.nan, high: float = math.nan, unit
 
 
 def span_words(days: float) -> str:
-    """A length of time in words: 30 days, 11 months, one year, three years."""
+    """A length of time given in days, in words: 30 days, 1 day, 11 months, one year, three years;
+    under a day, in hours or minutes (:func:`hours_words`: 12 h), never "0 days"."""
     numbers = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
     if days >= 350:
         years = round(days / 365.25 * 2) / 2
@@ -132,7 +133,7 @@ def span_words(days: float) -> str:
         return f"{years:g} years"
     if days >= 60:
         return f"{round(days / 30.44):.0f} months"
-    return f"{days:.0f} days"
+    return how_many(round(days), "day") if days >= 1 else hours_words(24 * days)
 
 
 def period_words(first: dt.date, last: dt.date, days: float) -> str:
@@ -380,3 +381,48 @@ def plus_minus(metric: str, value: float, spread: float, currency: str = "GBP") 
     if is_share(metric):
         return f"{text} ± {signed(spread, share=True).removeprefix('+')} points"
     return f"{text} ± {fmt(metric, spread, currency, ref=value)}"
+
+
+def teams_named(names: Sequence[str]) -> str:
+    """Teams named as a sentence lists them: "team analysts", "teams graders and victim_id"."""
+    return f"team{'s' if len(names) > 1 else ''} {and_list(names)}"
+
+
+def need_words(needed: str | None, as_written: str, planned: Sequence[str], unplanned: Sequence[str],
+               aside: str = "") -> str:
+    """What a grant year's "FTE needed" counts, said whole: the planned teams' need for their SLAs
+    (``needed``, written with its unit: "41.0 analyst FTE"; None where no headcount meets them), with
+    ``aside`` after it ("on average over its 3 years ..."), then, where some teams have no SLA, their
+    seats as written (``as_written``, FTE, a number), which no target sizes: "41.0 analyst FTE needed
+    for the SLAs of teams triage and investigators, plus 16.0 FTE as written for teams graders and
+    victim_id, which no target sizes"."""
+    slas = f"the SLAs of {teams_named(planned)}"
+    text = f"no headcount tried meets {slas}{aside}" if needed is None else f"{needed} needed for {slas}{aside}"
+    if unplanned:
+        text += f", plus {as_written} FTE as written for {teams_named(unplanned)}, which no target sizes"
+    return text
+
+
+def late_teams(row: Mapping, teams: Sequence[str]) -> dict[str, int]:
+    """Per team of ``teams`` whose hires are late in a grant table's ``row`` (a year; ``all`` has
+    none), the weeks they come after the year's first day (``hires_late_weeks_<team>``); teams on
+    time, or not planned, left out."""
+    if row["year"] == "all":
+        return {}
+    weeks = {team: row.get(f"hires_late_weeks_{team}", math.nan) for team in teams}
+    return {team: int(w) for team, w in weeks.items() if math.isfinite(w) and w > 0}
+
+
+def late_words(late: Mapping[str, int]) -> str:
+    """Hires late, each team's own (:func:`late_teams`): "the hires of team investigators are late by
+    18 weeks"; several joined by "; "; "" where none is."""
+    return "; ".join(f"the hires of team {team} are late by {weeks} weeks" for team, weeks in late.items())
+
+
+def mean_words(row: Mapping, column: str) -> str:
+    """A grant table's mean in ``column`` as the report and the terminal write it (:func:`~capsim.words.fmt`:
+    a share in % to one decimal), and a share with a target (``<column>_target``, 0–1) never on the
+    other side of it (:func:`~capsim.words.percent_against`): 0.8996 against 90% reads "89.96%", not
+    "90.0%"."""
+    target = row.get(f"{column}_target", math.nan)
+    return fmt(column, row[column]) if math.isnan(target) else percent_against(row[column], target, 1)

@@ -200,7 +200,7 @@ def test_compare_finds_each_teams_changes_once(three_runs, monkeypatch):
     (100.0, 1100.0, "(1,000% more; 95% CI "),  # +1,000%: still a percentage
     (100.0, 1200.0, "(from 100 to 1,200; 95% CI "),  # beyond: the two figures
     (1100.0, 437000.0, "(from 1,100 to 437,000; 95% CI "),
-    (0.0, 50.0, "(from 0 to 50; 95% CI "),
+    (0.0, 50.0, "(from 0.0 to 50.0; 95% CI "),  # as "50.0 more" beside them
 ])
 def test_a_rise_from_almost_nothing_gives_the_two_figures_not_a_percentage(before, after, said):
     first = load_scenario(bundled.path("growth-central"))

@@ -302,9 +302,9 @@ def test_grant_chart_gives_each_share_its_interval_at_a_readable_size(sized):
     (own,) = [c.removesuffix("_target") for c in table if c.startswith("sla_") and c.endswith("_target")]
     table[own], table[f"{own}_ci_low"], table[f"{own}_ci_high"] = 0.95, 0.904, 0.99
     fig = charts.grant_per_year(table, sized.scenarios, sized.seed, sized.replications)
-    labels = [t for t in fig.axes[0].findobj(Text) if t.get_text().startswith("95%")]
+    labels = [t for t in fig.axes[0].findobj(Text) if t.get_text().startswith("95.0%")]
     assert len(labels) == 4  # two scenarios, two grant years
-    assert all(t.get_text() == "95%\n(90–99)" and t.get_fontsize() >= charts.MIN_FONT_PT for t in labels)
+    assert all(t.get_text() == "95.0%\n(90–99)" and t.get_fontsize() >= charts.MIN_FONT_PT for t in labels)
     assert "the share in time (95% CI, %)" in fig.axes[0].get_title(loc="left")
 
 
@@ -417,10 +417,10 @@ def test_hires_arrive_after_their_lead_time_and_a_late_year_says_so():
     result = grant([load_scenario(raw)], dt.date(2027, 4, 1), 1, replications=2)
     team = result.scenarios[0].workforce[0]
     assert team.changes and min(c.date for c in team.changes) >= dt.date(2027, 4, 1) + dt.timedelta(days=90)
-    assert result.table.set_index("year").loc["2027/28", "hires_late_weeks"] == 17
+    assert result.table.set_index("year").loc["2027/28", "hires_late_weeks_analysts"] == 17
     from capsim.report.grant import render_grant_report
 
-    assert "hires late by 17 weeks" in render_grant_report(result, "<svg></svg>")
+    assert "the hires of team analysts are late by 17 weeks" in render_grant_report(result, "<svg></svg>")
 
 
 def test_shares_accept_percentages_and_no_growth_says_how_to_write_it():

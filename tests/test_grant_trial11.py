@@ -19,7 +19,7 @@ from capsim.engine import simulate_replication
 from capsim.grant import NO_SPREAD, grant
 from capsim.report.grant import render_grant_report
 from capsim.scenario import load_scenario
-from capsim.words import count_words, durations_words
+from capsim.words import count_words, durations_words, fmt
 from tests.test_grant import hotline
 from tests.test_grant_trial9 import short_hotline
 
@@ -148,8 +148,9 @@ def test_a_team_with_no_target_that_the_plan_swamps_is_named_with_its_figures(sw
     w0, w1 = durations_words(first.wait_mean_victim_id, last.wait_mean_victim_id)
     said = (f"small: team victim_id, which receives work referred by team analysts, has no SLA, so the grant plans "
             f"none of its staff (its seats stay as written): its queue grows over the grant: items waiting there on "
-            f"average rise from {count_words(first.backlog_mean_victim_id)} in 2027/28 to "
-            f"{count_words(last.backlog_mean_victim_id)} in 2028/29, and the mean wait to start there from {w0} to {w1}")
+            f"average rise from {fmt('backlog_mean', first.backlog_mean_victim_id)} in 2027/28 to "
+            f"{fmt('backlog_mean', last.backlog_mean_victim_id)} in 2028/29 (up ")
+    assert f"and the mean wait to start there rises from {w0} to {w1} (up " in terminal(swamped)
     assert said in terminal(swamped) and said in page(swamped)
 
 
@@ -222,8 +223,8 @@ def test_the_whole_grant_s_fte_is_an_average_with_its_peak_and_its_hires_a_total
     peak = rows.drop("all").fte_needed.idxmax()
     hires = int(rows.loc["all", "hires"])
     assert rows.loc["all", "hires"] == rows.drop("all").hires.sum()
-    assert (f"Over the whole grant, {rows.loc['all', 'fte_needed']:.1f} analyst FTE are needed on average over its 2 "
-            f"years (the most, {rows.loc[peak, 'fte_needed']:.1f}, in {peak})") in page(two_years)
+    assert (f"Over the whole grant: {rows.loc['all', 'fte_needed']:.1f} analyst FTE needed for the SLAs of team "
+            f"analysts on average over its 2 years (the most, {rows.loc[peak, 'fte_needed']:.1f}, in {peak})") in page(two_years)
     assert f"{hires} hire{'s' if hires != 1 else ''} in all)" in page(two_years)
 
 

@@ -40,7 +40,7 @@ def test_a_team_missing_a_level_is_behind(police):
 def test_the_note_names_both_teams_and_the_backlog(police):
     notes = held_back_notes(police, _means({"sla_normal_triage": 0.2, "backlog_end_triage": 2940.5,
                                             "sla_high_investigation": 0.95}))
-    assert notes == ["Team investigation's figures hold only for the work team triage has passed on: triage is "
+    assert notes == ["The figures of team investigation hold only for the work team triage has passed on: triage is "
                      "behind (normal-priority reports within 72 h: 20% against a target of 90%; 2,940 items waiting "
                      "there at the end), and what it has not yet assessed has not yet been referred. If triage catches "
                      "up (more analysts there, or a plan for it), investigation receives more work than in this run."]
@@ -55,7 +55,7 @@ def test_a_team_upstream_behind_in_one_year_alone_is_said_to_be_with_the_year(po
     whole = _means({"sla_normal_triage": 0.92, "backlog_end_triage": 812.0})
     assert held_back_notes(police, whole) == []  # the whole run alone hides it
     assert held_back_notes(police, whole, years) == [
-        "Team investigation's figures hold only for the work team triage has passed on: triage is behind in 2025, "
+        "The figures of team investigation hold only for the work team triage has passed on: triage is behind in 2025, "
         "though not over the whole run (normal-priority reports within 72 h: 84% against a target of 90%; 812 items "
         "waiting there at the end of the run), and what it has not yet assessed has not yet been referred. If triage "
         "catches up (more analysts there, or a plan for it), investigation receives more work than in this run."]
@@ -74,7 +74,7 @@ def test_the_report_says_so_for_an_understaffed_triage(police):
     scenario = load_scenario(bundled.path("police-unit"), ["clock.horizon=120d", "workforce.triage.headcount=12"])
     result = simulate(scenario, replications=2, seed=3, periods=None)
     assert result.metric("sla_normal_triage") < 0.9 <= result.metric("sla_high_investigation")  # the premise
-    found = [f for f in headline_findings(result) if f.startswith("Team investigation's figures hold only")]
+    found = [f for f in headline_findings(result) if f.startswith("The figures of team investigation hold only")]
     assert len(found) == 1 and "triage is behind (normal-priority reports within 72 h: 0% against" in found[0]
 
 
@@ -92,7 +92,7 @@ def test_capsim_run_shows_each_team_and_the_note(tmp_path):
     heading = next(line for line in lines if "mean wait (h)" in line)
     assert all(word in heading for word in ("team", "assessed", "waiting at the end", "busy (usable hours)"))
     assert any(line.startswith("│ triage ") for line in lines) and any(line.startswith("│ investigation ") for line in lines)
-    assert sum(line.startswith("Team investigation's figures hold only for the work team triage has passed on")
+    assert sum(line.startswith("The figures of team investigation hold only for the work team triage has passed on")
                for line in lines) == 1
 
 

@@ -1,8 +1,9 @@
 """The oldest versions capsim says it runs on are the ones CI tries (``make test-floors``).
 
-pyproject.toml gives each dependency a floor (``numpy>=1.26``); .ci/floors.txt pins each to that
-floor, and CI installs capsim with those pins and runs the main job and the engine's tests on them.
-A floor raised or lowered in one file and not the other would claim a version nobody tried.
+pyproject.toml gives each dependency a floor (``numpy>=1.26``), the web extra's too
+(``streamlit>=1.59``); .ci/floors.txt pins each to that floor, and CI installs capsim with those pins
+and runs the main job and the engine's tests on them. A floor raised or lowered in one file and not
+the other would claim a version nobody tried.
 """
 
 from __future__ import annotations
@@ -14,14 +15,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def floors() -> dict[str, str]:
-    """pyproject.toml's runtime dependencies, each name (lower case) → its ``>=`` floor."""
+def requirements() -> list[str]:
+    """pyproject.toml's runtime dependencies and its web extra's (the ones make test-floors installs)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    out = {}
-    for requirement in project["dependencies"]:
-        name, floor = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*>=\s*([0-9][0-9.]*)\s*", requirement).groups()
-        out[name.lower()] = floor
-    return out
+    return [*project["dependencies"], *project["optional-dependencies"]["web"]]
+
+
+def floor_of(requirement: str) -> tuple[str, str | None]:
+    """A requirement's name (lower case) and its ``>=`` floor; None when it only has a ceiling (``pyarrow<26``)."""
+    name, specifiers = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*([<>=!,.0-9\s]*)", requirement).groups()
+    floor = re.search(r">=\s*([0-9][0-9.]*)", specifiers)
+    return name.lower(), floor.group(1) if floor else None
+
+
+def floors() -> dict[str, str]:
+    """Each requirement with a floor, name (lower case) → its ``>=`` floor."""
+    return {name: floor for name, floor in map(floor_of, requirements()) if floor is not None}
 
 
 def pins() -> dict[str, str]:
@@ -55,3 +64,15 @@ def test_every_floor_is_pinned_in_the_ci_constraints_at_that_version():
 
 def test_same_version_reads_trailing_zeros_as_one_version():
     assert same_version("1.26", "1.26.0") and same_version("6.0", "6") and not same_version("1.26", "1.26.4")
+
+
+def test_floor_of_reads_a_floor_and_a_bare_ceiling():
+    assert floor_of("typer>=0.16") == ("typer", "0.16") and floor_of("dask[distributed]>=2024.1") == ("dask", "2024.1")
+    assert floor_of("pyarrow<26") == ("pyarrow", None)
+
+
+def test_the_web_extra_keeps_pyarrow_below_26_while_numpy_1_is_allowed():
+    """pyarrow 26 needs numpy 2 at import ("pyarrow requires NumPy 2.0 or newer") but its metadata does
+    not say so: for pip install 'capsim[web]' beside numpy 1.x, only the web extra's cap keeps them apart."""
+    if int(floors()["numpy"].split(".")[0]) < 2:
+        assert "pyarrow<26" in [r.replace(" ", "") for r in requirements()]

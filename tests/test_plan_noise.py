@@ -51,15 +51,17 @@ def quarters(lead: str) -> tuple[list, object, dt.date]:
     return plan_periods(scenario, "quarter"), scenario.workforce[0], scenario.clock.start
 
 
-@pytest.mark.parametrize("lead, reach", [("30d", [1, 2, 3, 3]), ("200d", [2, 3, 3, 3])])
-def test_a_cut_holds_for_every_period_whose_hires_are_due_before_it(lead, reach):
+@pytest.mark.parametrize("lead, reach", [("30d", [1, 2, 3, 3]), ("200d", [3, 3, 3, 3])])
+def test_a_cut_holds_for_every_period_whose_hires_are_due_within_a_lead_time_after_it(lead, reach):
     from capsim.staffing import _cut_reach
 
-    periods, team, start = quarters(lead)
-    assert _cut_reach(periods, team, start) == reach
+    periods, team, _ = quarters(lead)
+    # with 200 days to hire, quarter 4's hires (from 2025-07-01) are recruited by 2024-12-13, within 200 days
+    # of a cut on quarter 1's first day (2024-10-01): before, only those due by the cut itself were held for
+    assert _cut_reach(periods, team) == reach
     # with 200 days to hire, the dip of quarter 2 cannot be undone in time for quarter 4: the seats stay
     needs = [16, 14, 14, 16]
-    assert _levels(needs, 16, 1, 40, Limits(never_reduce=False), _cut_reach(periods, team, start)) == (
+    assert _levels(needs, 16, 1, 40, Limits(never_reduce=False), _cut_reach(periods, team)) == (
         [16, 14, 14, 16] if lead == "30d" else [16, 16, 16, 16])
 
 
@@ -71,9 +73,9 @@ def test_a_cut_says_what_attrition_frees_and_when_the_rest_are_let_go():
     words = _cut_words(2, 16, dt.date(2024, 7, 29), dt.date(2024, 1, 29), team, "quarter")
     # 0.15 × 16 / 4 = 0.6 a quarter; 0.15 × 16 × 90 / 365.25 = 0.59 in the lead time before the cut
     assert words == ("2 fewer from 2024-07-29: at the team's attrition of 15% a year, about 0.6 of its 16 analysts "
-                     "leave a quarter, 0.6 in the 90 days before 2024-07-29 (whose refills would start after it): do "
-                     "not refill those leavers from 2024-04-30, and let go (redeploy) on 2024-07-29 those of the 2 "
-                     "attrition has not freed by then; plan.yaml closes the 2 seats that day")
+                     "leave a quarter, about 0.6 in the 90 days before 2024-07-29 (whose refills would start after "
+                     "it): do not refill those leavers from 2024-04-30, and let go (redeploy) on 2024-07-29 those of "
+                     "the 2 attrition has not freed by then; plan.yaml closes the 2 seats that day")
     still = replace_attrition(team, 0.0)
     assert _cut_words(1, 16, dt.date(2024, 7, 29), dt.date(2024, 1, 29), still, "quarter") == (
         "1 fewer from 2024-07-29: the team has no attrition (workforce.analysts.attrition), so let 1 analyst go "
@@ -84,13 +86,26 @@ def replace_attrition(team, attrition: float):
     return team.model_copy(update={"attrition": attrition})
 
 
-def test_seats_held_for_a_coming_need_say_so():
-    from capsim.staffing import _above_need
+def test_seats_held_for_a_coming_need_or_a_recent_hire_say_so():
+    from capsim.staffing import _above_need, _cut_reach, _cut_served, _held_levels, _held_words
 
+    periods, team, _ = quarters("200d")
+    labels = [f"period {k + 1}" for k in range(4)]
+    reach, served = _cut_reach(periods, team), _cut_served(periods, team)
+    allow = Limits(never_reduce=False)
     # before: with reductions allowed, seats above the need were put down to "the minimum headcount (--min)"
-    assert _above_need(1, False, False, Limits(never_reduce=False), ("period 4", 15)) == (
-        "1 analyst above its own need: held for period 4, which needs 15 again (the plan does not cut seats that "
-        "the next period, or one whose hires are due before the cut, needs back)")
+    base, holds = _held_levels([14, 14, 14, 15], 15, 1, 40, allow, reach, served)
+    assert base == [15, 15, 15, 15]
+    held = _held_words(holds[0], [14, 14, 14, 15], periods, labels, team, None)
+    assert _above_need(1, False, False, allow, held) == (
+        "1 analyst above its own need: held for period 4, which needs 15 again (the plan does not cut a seat that "
+        "the next period needs back, or a later one whose hires would have to be recruited within the hiring lead "
+        "time of 200 days after the cut)")
+    # a need of 15 for quarter 1 alone: its hire is not cut in quarter 2, within 200 days of its first day
+    base, holds = _held_levels([15, 14, 14, 14], 14, 1, 40, allow, reach, served)
+    assert base[:2] == [15, 15] and _held_words(holds[1], [15, 14, 14, 14], periods, labels, team, None) == (
+        "held as hired for period 1, from 2024-10-01, less than the hiring lead time of 200 days before this "
+        "period (the plan does not cut a lasting hire before it has served that long)")
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +170,8 @@ def test_the_title_counts_the_hires_of_one_date_together_and_the_dates_once(tria
     title = trial_chart._suptitle.get_text().replace("\n", " ")
     # lasting hires apart from temporary cover, which has its own dates (trial 10: "hire 12 analysts" for 2 and 10)
     assert ("hire 3 lasting analysts by 2024-01-29, already 26 weeks late; 16 more as temporary cover from "
-            "2024-07-29 to 2024-08-28 (hire by 2024-01-31)") in title
+            "2024-07-29 to 2024-08-28 (hire by 2024-01-31: 31 days of cover, recruited over a hiring lead time of "
+            "180 days; overtime or agency staff may meet it better)") in title
 
 
 def test_every_hire_label_has_its_arrow_to_the_day_the_hires_start(trial_chart):

@@ -88,11 +88,12 @@ def needed_again_team():
     return load_scenario(raw).workforce[0]
 
 
-def test_hires_the_plan_cuts_again_before_they_arrive_start_when_replayed():
-    """4 seats; 920 items a day to 27 Feb, 400 from 28 Feb: the first month hires (late, from 18 Apr), a
-    later month cuts one seat before they arrive (this agreed before the fix too)."""
+def test_hires_for_a_month_alone_are_kept_and_start_when_replayed():
+    """4 seats; 920 items a day to 27 Feb, 400 from 28 Feb: the first month hires (late, from 18 Apr). A
+    later month cut one seat before they arrived; now the hire serves a hiring lead time (80 days from
+    the first month's first day) before its seat can be cut (:func:`capsim.staffing._cut_served`)."""
     plan = monthly_plan(4, [("2024-01-01", "920/day"), ("2024-02-27", "920/day"), ("2024-02-28", "400/day")])
     first = plan.periods[0]
     assert first.hires and first.late_weeks and first.starts == ARRIVE
-    assert any(p.cut and p.period.first < ARRIVE for p in plan.periods)
+    assert not any(p.cut and p.period.first < NOW + dt.timedelta(days=80) for p in plan.periods)
     assert_starts_are_replayed(plan)

@@ -62,8 +62,8 @@ def test_the_chart_draws_only_the_streams_deadlines_and_quotes_a_missed_level(sh
     assert [t.get_text() for t in levels.get_yticklabels()][0].startswith("high-priority referrals")
     share = short_investigation.per_replication["sla_high_investigation"].mean()
     assert _flat(fig._suptitle.get_text()).endswith(
-        f"of normal-priority reports alone, 100% meet the 72 h deadline, meeting the 90% target; of high-priority "
-        f"referrals at team investigation alone, {share:.0%} meet the 14 d deadline, short of the 90% target")
+        f"of normal-priority reports alone, 100% meet the 72 h deadline: the 90% target is met; of high-priority "
+        f"referrals at team investigation alone, {share:.0%} meet the 14 d deadline: the 90% target is missed")
 
 
 def test_a_scenario_whose_only_sla_is_for_referrals_keeps_its_levels_panel(short_investigation):

@@ -101,7 +101,9 @@ def test_late_hires_their_cover_and_their_dates_are_the_same_in_the_table_the_no
     assert "- {date: 2024-04-29, headcount:" in (out / "plan.yaml").read_text()
     title = (out / "charts" / "staffing_plan.txt").read_text()
     assert "hire 2 lasting analysts by 2023-10-30, already 13 weeks late: they start on 2024-04-29; " in title
-    cover = re.search(r"; (\d+) more as temporary cover from 2024-04-29 to 2024-05-28 \(hire by 2024-01-29\);", title)
+    cover = re.search(r"; (\d+) more as temporary cover from 2024-04-29 to 2024-05-28 \(hire by 2024-01-29: 30 days "
+                      r"of cover, recruited over a hiring lead time of 91 days; overtime or agency staff may meet it "
+                      r"better\);", title)  # a month of cover, recruited over three
     assert cover, title  # closed on 29 May, as plan.yaml does
     assert "- {date: 2024-05-29, headcount: 15}" in (out / "plan.yaml").read_text()
     assert f"hire {cover.group(1)} analysts" not in title and f"hire {int(cover.group(1)) + 2} " not in title

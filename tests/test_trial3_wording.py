@@ -163,7 +163,7 @@ def test_run_says_why_an_sla_no_stream_feeds_has_no_value(tmp_path):
     text = " ".join(done.output.split())
     assert "one replication" not in text, text
     assert "no item measured in any replication" in text
-    assert "sla_high: in none of the 2 replications did a high item from the streams have a known outcome" in text
+    assert "sla_high: in none of the 2 replications did any high item from the streams have a known outcome" in text
 
 
 def test_the_waiting_count_says_it_leaves_out_referrals():

@@ -242,7 +242,7 @@ def test_a_chart_description_gives_a_share_axis_as_its_ticks_do():
     ax.yaxis.set_major_formatter(PercentTicks())
     text = describe(figure)
     plt.close(figure)
-    assert "The vertical axis, Share within deadline, runs from 0% to 102%." in text
+    assert "The vertical axis, Share within deadline, runs from 0% to 100%." in text
 
 
 def test_the_time_chart_s_axis_is_in_the_unit_of_its_title():

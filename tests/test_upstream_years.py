@@ -120,5 +120,5 @@ def test_the_runs_findings_say_the_team_before_is_behind_in_the_year_it_is(as_it
     from capsim.report.findings import headline_findings
 
     year = year_labels(as_it_is, shortest_days=0)["2025"]
-    notes = [x for x in headline_findings(as_it_is) if x.startswith("Team investigation's figures hold only")]
+    notes = [x for x in headline_findings(as_it_is) if x.startswith("The figures of team investigation hold only")]
     assert len(notes) == 1 and f"triage is behind in {year}, though not over the whole run (" in notes[0], notes

@@ -22,7 +22,7 @@ from matplotlib.ticker import FuncFormatter
 from capsim.charts.by_year import whole_years, year_labels, year_rows
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, headroom
-from capsim.charts.style import MUTED, OKABE_ITO, apply_style, new_figure, styled
+from capsim.charts.style import MUTED, OKABE_ITO, apply_style, footer_height, new_figure, styled, title_height
 from capsim.periods import calendar_periods
 from capsim.units import SECONDS_PER_DAY
 from capsim.words import count_words, items_words, percent, plain_number
@@ -71,8 +71,9 @@ def ai_share(result: SimulationResult) -> Figure:
         title += (f"; in the part year {labels[after[-1]]}, {per_day(count.loc[after[-1], 'mean'])} a day, "
                   f"{share_text(share.loc[after[-1], 'mean'])}")
     growing = any(getattr(x.growth, "model", "none") != "none" for x in s.demand)
-    with styled():
-        fig = new_figure(6.6)
+    footer = footer_text([s], result.seed, result.replications)
+    with styled():  # the panels keep their height however long title and footer wrap: no label beside the next
+        fig = new_figure(5.4 + title_height(title) + footer_height(footer))
         grid = fig.add_gridspec(2, 1, height_ratios=[1.2, 1])
         top, bottom = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
         mean = count["mean"].to_numpy(dtype=float)
@@ -97,5 +98,5 @@ def ai_share(result: SimulationResult) -> Figure:
             ax.set_xticks(x, [labels[p] for p in periods])
             ax.set_xlim(-0.5, len(periods) - 0.5)
             ax.grid(axis="x", visible=False)
-        apply_style(fig, title, footer_text([s], result.seed, result.replications))
+        apply_style(fig, title, footer)
     return fig

@@ -115,7 +115,7 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
     run_mean = (float((np.where(known, measured, 0.0) * weight).sum() / weight.sum())
                 if averaged and known.any() else None)
     title = _backlog_finding(q[2][valid], hours[valid], team, _whole_month_means(raw_median, dates, lengths),
-                             run_mean)
+                             run_mean, _covered_hours(hours, lengths, averaged))
 
     note = _capacity_note(scenario, team)
     note_lines = note.count("\n") + 1
@@ -237,13 +237,27 @@ def _whole_month_means(median: np.ndarray, dates: pd.Series, lengths: np.ndarray
             float(whole.loc[last, "mean"]))
 
 
+def _covered_hours(hours: np.ndarray, lengths: np.ndarray, averaged: bool) -> float:
+    """The hours a backlog series covers, from its rows' ``hours`` (each at its step's end, hours
+    after the start) and their steps' ``lengths`` (hours): averages over steps (``averaged``) cover
+    the first step too, from its start to the last step's end (a run measured for 2 days, day by
+    day, covers 2 days, as the report's "the 2 days measured", not the 1 day between its two
+    rows); samples at the steps' ends cover the time from the first to the last."""
+    if len(hours) == 0:
+        return 0.0
+    return float(hours[-1] - hours[0] + (lengths[0] if averaged else 0.0))
+
+
 def _backlog_finding(median: np.ndarray, hours: np.ndarray, team: str | None,
-                     months: tuple[str, float, str, float] | None = None, run_mean: float | None = None) -> str:
+                     months: tuple[str, float, str, float] | None = None, run_mean: float | None = None,
+                     span_hours: float | None = None) -> str:
     """The backlog's finding in words, from the (averaged) median line drawn; with ``months``
     (:func:`_whole_month_means`), growth and decline compare the first and last whole months'
     averages. A backlog that stays level is quoted at ``run_mean`` where given (the items waiting
     averaged over the measured run and the replications: the ``backlog_mean`` the findings quote),
-    so that the title and the report give one number."""
+    so that the title and the report give one number. Without whole months, the change is said
+    over ``span_hours``, the hours the series covers (:func:`_covered_hours`; default: from the
+    first of ``hours`` to the last)."""
     what = f"The {team} team's backlog" if team else "The backlog"
     if len(median) == 0:
         return f"{what}: too short a run to show"
@@ -256,12 +270,12 @@ def _backlog_finding(median: np.ndarray, hours: np.ndarray, team: str | None,
                     f"{count_words(end)} in {last} (median of replications)")
         level = (start + end) / 2 if run_mean is None else run_mean
         return f"{what} stays near {count_words(level)} items waiting on average, {first} to {last}"
-    span = span_words((hours[-1] - hours[0]) / 24)
+    span = span_words((hours[-1] - hours[0] if span_hours is None else span_hours) / 24)
     if start > 0.5 and end <= 0.5:
         zero = np.nonzero(median <= 0.5)[0]
         stay = next((i for i in zero if np.all(median[i:] <= 0.5)), zero[0])  # reaches zero and stays
-        took = (hours[stay] - hours[0]) / 24
-        return f"{what} of {count_words(start)} items is cleared in about {round_sig(took, 2):g} days"
+        took = round_sig((hours[stay] - hours[0]) / 24, 2)  # days
+        return f"{what} of {count_words(start)} items is cleared in about {took:g} day{'' if took == 1 else 's'}"
     if start <= 0.5 and end <= 0.5:
         return f"{what} stays small: at most {count_words(float(np.max(median)))} items waiting (median) over {span}"
     if start <= 0.5 or end >= 1.1 * start:

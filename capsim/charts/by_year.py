@@ -11,13 +11,18 @@ year the last level is first reached where it holds since (:func:`path_words`), 
 the items arriving in that year, and the year a target is first missed, and says the staff the
 scenario assumes for those years (:func:`sla_staff_words`): a level quoted without it reads as
 today's team. The share axis stops at 100%.
+
+Why it is one module (over 400 lines): the chart's title names and judges each year, and the report's
+year table, its findings and the terminal's table name and judge the same years; the year labels
+(:func:`year_labels`, :func:`stub_labels`) and the verdict against a target (:func:`target_side`) are
+kept here, beside the title that uses them all, so that a year reads the same everywhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,8 +36,8 @@ from capsim.charts.style import (MUTED, OKABE_ITO, PALETTE, apply_style, footer_
                                  title_height)
 from capsim.periods import SHORTEST_PERIOD_DAYS, calendar_periods, too_short
 from capsim.units import SECONDS_PER_DAY
-from capsim.words import (and_list, count_words, duration_text, how_many, items_words, percent, percent_against,
-                          referrals_only)
+from capsim.words import (and_list, count_words, duration_text, fmt, how_many, interval, items_words, percent,
+                          percent_against, referrals_only)
 from capsim.workforce import seat_steps
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -75,6 +80,24 @@ def year_labels(result: SimulationResult, shortest_days: float = SHORTEST_PERIOD
         whole = (first, end) == (dt.datetime(first.year, 1, 1), dt.datetime(first.year + 1, 1, 1))
         labels[p.label] = p.label if whole else f"{p.label} ({covered_text(first, end)})"
     return labels
+
+
+def stub_labels(result: SimulationResult) -> list[str]:
+    """The labels (:func:`year_labels`) of the part years a year table keeps but that are too short
+    to judge a team by (:func:`capsim.periods.too_short`), in time order; [] for none."""
+    judged = year_labels(result)
+    return [label for period, label in year_labels(result, shortest_days=0).items() if period not in judged]
+
+
+def too_short_note(labels: Sequence[str]) -> str:
+    """The note under a table of calendar periods that keeps part periods :func:`capsim.periods.too_short` to judge a
+    team by, naming them by ``labels`` (as the table's rows do): "2030 (1 Jan–2 Jan 18:00) is shorter
+    than 28 days, too short to judge a team by: its row gives those days alone, not the year's level."."""
+    if len(labels) == 1:
+        return (f"{labels[0]} is shorter than {SHORTEST_PERIOD_DAYS} days, too short to judge a team by: its row "
+                "gives those days alone, not the year's level.")
+    return (f"{and_list(labels)} are shorter than {SHORTEST_PERIOD_DAYS} days, too short to judge a team by: their "
+            "rows give those days alone, not their years' levels.")
 
 
 def moment(scenario: Scenario, seconds: float) -> dt.datetime:
@@ -236,16 +259,73 @@ def measure_staff_words(s: Scenario, sla: Any, team: str) -> str:
     return staff_words(s, measure_teams(s, sla, team))
 
 
-def first_missed(result: SimulationResult, priority: str, metric: str | None = None) -> str | None:
+def first_missed(result: SimulationResult, priority: str, metric: str | None = None, by: str = "mean") -> str | None:
     """The first calendar period whose mean share of ``priority`` items within the deadline is below
     its target (its period label), a part year of four weeks or more (:func:`year_labels`) included:
     a first part year already below target is the year the target is first missed, and is named
     with its months, never skipped for the next whole year. ``metric``: the share read (default
-    ``sla_<priority>``, the streams' items; ``sla_<priority>_<team>``, a team's)."""
+    ``sla_<priority>``, the streams' items; ``sla_<priority>_<team>``, a team's). ``by="ci_high"``:
+    the first period whose whole 95% interval is below the target instead (a target missed, not
+    missed on average: :func:`target_side`)."""
     sla = next(s for s in result.scenario.sla if s.priority == priority)
     rows = year_rows(result, metric or f"sla_{priority}")
-    below = rows[rows["mean"] < sla.target]
+    below = rows[rows[by] < sla.target]
     return str(below.index[0]) if len(below) else None
+
+
+def target_side(mean: float, low: float, high: float, target: float, ci: str = "") -> tuple[str, str]:
+    """Whether a share (0–1: its ``mean`` over the replications and 95% interval ``low`` to ``high``)
+    meets its ``target`` (0–1), said only as far as the interval allows, and the hedge that goes with
+    it: ("met", "") where the whole interval is at or above the target, ("missed", "") where it is
+    wholly below; otherwise ("met on average", "the 95% CI reaches below the target") or ("missed
+    on average", "the 95% CI reaches above the target"), with ``ci`` (the interval in words,
+    "81.2% to 100%") inside the hedge where given: "the 95% CI, 81.2% to 100%, reaches below the
+    target". An interval with a NaN end (one replication) decides nothing: "met on average", no hedge."""
+    if math.isfinite(low) and low >= target:
+        return "met", ""
+    if math.isfinite(high) and high < target:
+        return "missed", ""
+    met = mean >= target
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return f"{'met' if met else 'missed'} on average", ""
+    named = f"95% CI, {ci}," if ci else "95% CI"
+    return f"{'met' if met else 'missed'} on average", f"the {named} reaches {'below' if met else 'above'} the target"
+
+
+def target_verdict(mean: float, low: float, high: float, target: float, ci: str = "") -> str:
+    """:func:`target_side` as one phrase: "met", "missed", "met on average, but the 95% CI reaches
+    below the target"."""
+    side, hedge = target_side(mean, low, high, target, ci)
+    return f"{side}, but {hedge}" if hedge else side
+
+
+def year_verdict(result: SimulationResult, sla: Any, metric: str, years: list[str], quoted: bool = False,
+                 span: str = "") -> str:
+    """How the calendar ``years`` (period labels) meet ``sla``'s target on ``metric``, after "the 90%
+    target is": "first missed in 2029" where that year's whole 95% interval is below it; "first
+    missed on average in 2029, but the 95% CI reaches above the target" where it is not (and
+    " (first missed with its whole 95% CI below the target in 2030)" where a later year's is); "met in
+    every year" where every year's whole interval is at or above it; "met on average in every year,
+    but the 95% CI reaches below the target in 2029" where some year's is not (:func:`target_side`).
+    ``quoted``: the year first missed says its share and interval ("in 2029: 81.8% (95% CI 54.8% to
+    100%)"); ``span``: said after "every year" ("from 2027 (Feb–Dec) to 2029")."""
+    labels = year_labels(result)
+    rows = year_rows(result, metric)
+    missed = first_missed(result, sla.priority, metric)
+    if missed:
+        mean, low, high = rows.loc[missed, ["mean", "ci_low", "ci_high"]]
+        side, hedge = target_side(mean, low, high, sla.target)
+        figures = f": {fmt(metric, mean)} ({interval(metric, low, high, ref=mean)})" if quoted else ""
+        surely = first_missed(result, sla.priority, metric, by="ci_high") if hedge else None
+        return (f"first {side} in {labels[missed]}{figures}" + (f", but {hedge}" if hedge else "")
+                + (f" (first missed with its whole 95% CI below the target in {labels[surely]})" if surely else ""))
+    rows = rows[rows.index.isin(years) & rows["mean"].notna()]
+    sides = [target_side(*rows.loc[p, ["mean", "ci_low", "ci_high"]], sla.target) for p in rows.index]
+    every = f"every year{' ' + span if span else ''}"
+    reaching = [labels[p] for p, (_, hedge) in zip(rows.index, sides) if hedge]
+    if reaching:
+        return f"met on average in {every}, but the 95% CI reaches below the target in {and_list(reaching)}"
+    return f"met in {every}" if all(side == "met" for side, _ in sides) else f"met on average in {every}"
 
 
 def path_words(years: list[str], levels: list[str], worst: int, notes: list[str] | None = None) -> str:
@@ -292,23 +372,24 @@ def by_year(result: SimulationResult) -> Figure:
         rows = rows[rows.index.isin(compared) & rows["mean"].notna()]  # a year with no such item known says nothing
         what = f"{measure_words(s, sla, team)} assessed within {duration_text(sla.within)}"
         if rows.empty:
-            parts.append(f"{what.capitalize()}: no item's outcome known in any year of three months or more")
+            parts.append(f"{what}: no item's outcome known in any year of three months or more")
             continue
         def level(share: float) -> str:  # never on the wrong side of the target: 89.9%, not 90%, is missed
             return percent_against(share, sla.target, 1 if share > 0.99 else 0)
 
         change = path_words([labels[p] for p in rows.index], [level(x) for x in rows["mean"]],
                             int(np.argmin(rows["mean"].to_numpy())))
-        missed = first_missed(result, sla.priority, metric)
         if len(labels) == 1:  # a run within one calendar year: no first year, no "every year"
-            verdict = f"the {percent(sla.target)} target is {'missed' if missed else 'met'} on average"
+            only = rows.iloc[0]
+            verdict = (f"the {percent(sla.target)} target is "
+                       f"{target_verdict(only['mean'], only.ci_low, only.ci_high, sla.target)}")
         else:
-            verdict = (f"the {percent(sla.target)} target is first missed in {labels[missed]}" if missed
-                       else f"the {percent(sla.target)} target is met on average every year")
-        parts.append(f"{what.capitalize()} ({ARRIVING}): {change}; {verdict}")
+            verdict = f"the {percent(sla.target)} target is {year_verdict(result, sla, metric, compared)}"
+        parts.append(f"{what} ({ARRIVING}): {change}; {verdict}")
     backlog = year_rows(result, "backlog_mean")
     kept = backlog[backlog.index.isin(compared)]
-    title = "; ".join(parts[:2]) if parts else (
+    joined = "; ".join(parts[:2])  # one sentence: only its first word capitalised
+    title = joined[:1].upper() + joined[1:] if parts else (
         f"Items waiting, averaged over each year: {count_words(kept['mean'].iloc[0])} in {labels[kept.index[0]]} to "
         f"{count_words(kept['mean'].iloc[-1])} in {labels[kept.index[-1]]}" if len(kept) > 1 else
         f"Items waiting, averaged over {labels[kept.index[0]]}: {count_words(kept['mean'].iloc[0])}" if len(kept) else

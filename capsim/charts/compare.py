@@ -30,12 +30,15 @@ from matplotlib.ticker import FuncFormatter
 from capsim.charts.by_year import measured_span, year_labels
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, scenario_colours
-from capsim.charts.style import MUTED, apply_style, new_figure, styled
-from capsim.compare import COUNT_DIGITS, POINT_DIGITS, UNIT_DIGITS, metric_team, scenario_labels, signed_alike
+from capsim.charts.style import MUTED, apply_style, footer_height, new_figure, styled, title_height
+from capsim.compare import (COUNT_DIGITS, POINT_DIGITS, UNIT_DIGITS, TeamChange, metric_team, scenario_labels,
+                             signed_alike, team_changes)
+from capsim.costs import unpriced_tools
 from capsim.metric_names import BACKLOG_WORDS, backlog_words, metric_range
 from capsim.scenario import Scenario, step_into
 from capsim.side_effects import DETECTOR_METRICS, SIDE_EFFECT_DESCRIPTIONS, missed_still_assessed
 from capsim.sources import figure_origin, short_org
+from capsim.tooling import ToolSection, Tooling
 from capsim.units import SHARE_DECIMALS, UNIT_HOURS, duration_unit
 from capsim.words import (count_words, is_share, is_wait, metric_label, metric_words, percent,
                           plain_number, sla_label, value_text, wait_words)
@@ -83,7 +86,8 @@ def default_comparison_metrics(results: Sequence[SimulationResult]) -> list[str]
     return informative or [m for m in names if m in common]
 
 
-def paired_differences(results: Sequence[SimulationResult], metrics: Sequence[str] | None = None) -> pd.DataFrame:
+def paired_differences(results: Sequence[SimulationResult], metrics: Sequence[str] | None = None,
+                       changes: dict[str, list[TeamChange]] | None = None) -> pd.DataFrame:
     """Each metric of each scenario with its CI, and its paired difference against the first.
 
     The runs must share seed and replications (common random numbers: replication r of
@@ -91,14 +95,15 @@ def paired_differences(results: Sequence[SimulationResult], metrics: Sequence[st
     CI is the Student-t interval of those differences (:func:`capsim.compare.compare`).
     Columns: ``scenario`` (:func:`scenario_labels`), ``metric``, ``mean``, ``ci_low``, ``ci_high``, ``diff``,
     ``diff_ci_low``, ``diff_ci_high``, ``note`` (where the metric counts different items in
-    different runs). Raises ``ValueError`` if seeds or replications differ.
+    different runs). ``changes``: :func:`capsim.compare.team_changes` of ``results``, where already
+    made. Raises ``ValueError`` if seeds or replications differ.
     """
     from capsim.compare import compare
 
     if not results:
         raise ValueError("nothing to compare")
     metrics = list(metrics) if metrics is not None else default_comparison_metrics(results)
-    table = compare(list(results)).rename(columns={
+    table = compare(list(results), changes).rename(columns={
         "difference": "diff", "difference_ci_low": "diff_ci_low", "difference_ci_high": "diff_ci_high"})
     labels = scenario_labels(results)  # compare()'s scenario column
     table = table[table.metric.isin(metrics)]
@@ -202,10 +207,21 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
 
 def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | None = None) -> Figure:
     """Scenario comparison: each metric per scenario with its 95% CI (left), and the paired
-    difference against the first scenario with its 95% CI (right)."""
-    if metrics is not None:
+    difference against the first scenario with its 95% CI (right).
+
+    Beside ``metrics`` (default: :func:`default_comparison_metrics`) it always draws, for each team
+    the comparison's text calls worse off, every figure of the team's own that the text gives as
+    changed, a better one too (:func:`team_side_effects`), and its footer names every tool setting
+    that differs between the runs (:func:`tool_settings_line`): the chart lifted alone shows what a
+    tool costs beside what it saves, and what the saving assumes. A run that does not measure a
+    metric (a team it lacks) has no marks in that metric's panels: "not measured" in its row, and
+    the panel's title names it ("...; not measured in one-team")."""
+    changes = team_changes(list(results))
+    if metrics is None:
+        metrics = default_comparison_metrics(results)
+    else:
         metrics = usable_first(metrics, set.intersection(*(set(r.per_replication.columns) for r in results)))
-    table = paired_differences(results, metrics)
+    table = paired_differences(results, with_side_effects(metrics, team_side_effects(changes)), changes)
     metrics = list(dict.fromkeys(table.metric))
     names = scenario_labels(results)
     first = names[0]
@@ -220,19 +236,18 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
         title += ", " + tool_assumptions(results[1].scenario, tool)
 
     with styled():
-        fig = new_figure(1.6 + 1.15 * len(metrics) + 0.3 * len(names))
+        footer = _with_tool_settings(footer_text([r.scenario for r in results], results[0].seed, results[0].replications),
+                                     tool_settings_line([r.scenario for r in results], names))
+        fig = new_figure(PANEL_IN * len(metrics) + 0.3 * len(names)
+                         + max(1.6, title_height(title) + footer_height(footer)))  # a long footer: panels keep room
         grid = fig.add_gridspec(len(metrics), 2, width_ratios=[1, 1])
         titles = []
         for i, m in enumerate(metrics):
             left = fig.add_subplot(grid[i, 0])
             right = fig.add_subplot(grid[i, 1])
-            rows = table[table.metric == m].set_index("scenario").loc[names]
+            rows = table[table.metric == m].set_index("scenario")
             ys = np.arange(len(names))[::-1]
-            for y, name in zip(ys, names):
-                row = rows.loc[name]
-                _interval(left, y, row["mean"], row.ci_low, row.ci_high, colours[name])
-                if name != first:
-                    _interval(right, y, row["diff"], row.diff_ci_low, row.diff_ci_high, colours[name])
+            _draw_runs(left, right, rows, dict(zip(names, ys)), colours)
             right.axvline(0, color=MUTED, linewidth=1.2)
             for ax in (left, right):
                 ax.set_yticks(ys, names)
@@ -247,18 +262,67 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
                     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: plain_number(v, 4).replace("-", "\u2212")))
             right.tick_params(labelleft=False)
             for ax in (left, right):
-                ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5))
-            right.set_xlim(*_symmetric(rows.loc[names[1:], ["diff_ci_low", "diff_ci_high", "diff"]].to_numpy(dtype=float),
-                                       is_share(m)))
+                ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=TICK_BINS))
+            right.set_xlim(*_symmetric(rows.loc[rows.index != first, ["diff_ci_low", "diff_ci_high", "diff"]]
+                                       .to_numpy(dtype=float), is_share(m)))
             left.set_xlim(*_within_range(left.get_xlim(), metric_range(m)))
-            titles += [left.set_title(_panel_title(panel_label(m, results[0].scenario, metrics)), loc="left",
-                                      fontsize=12),
+            titles += [left.set_title(_panel_title(panel_label(m, results[0].scenario, metrics)
+                                                   + _unmeasured_words([n for n in names if n not in rows.index])),
+                                      loc="left", fontsize=12),
                        right.set_title(_panel_title(f"paired difference from {first}"
                                                     + (", % points" if is_share(m) else "")),
                                        loc="left", fontsize=12, color=MUTED)]
-        apply_style(fig, title, footer_text([r.scenario for r in results], results[0].seed, results[0].replications))
+        apply_style(fig, title, footer)
         _fit_titles(fig, titles)
+        _thin_ticks(fig)
     return fig
+
+
+def _draw_runs(left, right, rows: pd.DataFrame, heights: dict[str, float], colours: dict[str, str]) -> None:
+    """Each run's mean and 95% CI (``left``) and, after the first, its paired difference (``right``)
+    at its height on the y axis (``heights``: by the run's label, the first run first); ``rows``:
+    one metric's rows of :func:`paired_differences` by run. A run with no row (it does not measure
+    the metric) reads "not measured" in its row on the left."""
+    first = next(iter(heights))
+    for name, y in heights.items():
+        if name not in rows.index:
+            left.text(0.02, y, NOT_MEASURED, transform=left.get_yaxis_transform(), color=MUTED, va="center")
+            continue
+        row = rows.loc[name]
+        _interval(left, y, row["mean"], row.ci_low, row.ci_high, colours[name])
+        if name != first:
+            _interval(right, y, row["diff"], row.diff_ci_low, row.diff_ci_high, colours[name])
+
+
+NOT_MEASURED = "not measured"
+"""What a panel says of a run that does not measure its metric, in the run's row and in its title
+(:func:`_unmeasured_words`)."""
+
+
+def _unmeasured_words(names: Sequence[str]) -> str:
+    """The end of a panel's title naming the runs that do not measure its metric ("; not measured in
+    one-team"), or "" where every run does."""
+    return f"; {NOT_MEASURED} in {', '.join(names)}" if names else ""
+
+
+def team_side_effects(changes: dict[str, list[TeamChange]]) -> list[str]:
+    """The metrics of each team worse off in some run after the first (``changes``:
+    :func:`capsim.compare.team_changes`, whose :func:`~capsim.compare.team_lines` the terminal and
+    the report print): each figure the line gives, a better one beside the worse ones too: "team
+    victim_id: mean wait 83 days longer ..." is drawn as ``wait_mean_victim_id`` and
+    ``backlog_end_victim_id``, the worse team first, each once. A run that lacks the team does not
+    measure them (:func:`comparison` says so in their panels)."""
+    return list(dict.fromkeys(m for runs in changes.values() for c in runs if c.worse for m in c.metrics))
+
+
+def with_side_effects(metrics: Sequence[str], side: Sequence[str]) -> list[str]:
+    """``metrics`` with each of ``side`` (teams' own metrics, :func:`team_side_effects`) they lack,
+    before the tools' side effects (:data:`~capsim.side_effects.SIDE_EFFECT_DESCRIPTIONS`), or last:
+    beside the hours a team worked, its queue."""
+    metrics = list(metrics)
+    missing = [m for m in side if m not in metrics]
+    at = next((i for i, m in enumerate(metrics) if m in SIDE_EFFECT_DESCRIPTIONS), len(metrics))
+    return metrics[:at] + missing + metrics[at:]
 
 
 EXPECTED_FALL: dict[str, tuple[str, ...]] = {"synthetic_referred": ("referrals_avoided_synthetic",),
@@ -327,13 +391,105 @@ def tool_assumptions(scenario: Scenario, tool: str) -> str:
     parts = []
     for name, words in TOOL_SETTINGS[tool]:
         value = getattr(chosen, name)
-        raw = scenario.source
-        for part in [*at, name]:
-            raw = step_into(raw, part)[1]
-        source = (f", from {short_org(figure_origin(str(raw['figure']))[0])}"
-                  if isinstance(raw, dict) and "figure" in raw else ", an assumption")
+        org = setting_origin(scenario, [*at, name])
+        source = f", from {org}" if org else ", an assumption"
         parts.append(f"{words.format(percent(value))} ({name} {value:g}{source})")
     return "assuming " + " and ".join(parts)
+
+
+def setting_origin(scenario: Scenario, at: Sequence[str]) -> str | None:
+    """The publisher of the figure ``scenario``'s file gives the setting at ``at`` (its path of keys,
+    ``["tooling", "classifier", "recall"]``) as, where it writes ``{figure: id}`` ("IWF"; of those a
+    derived figure is made from); None for a value written as a number (an assumption) or not written."""
+    raw = scenario.source
+    for part in at:
+        raw = step_into(raw, part)[1]
+    return short_org(figure_origin(str(raw["figure"]))[0]) if isinstance(raw, dict) and "figure" in raw else None
+
+
+def tool_settings(section: ToolSection) -> dict[str, object]:
+    """A tool's settings by their names in the scenario file, what it does first and its costs last,
+    ``enabled`` aside and those not set (None) left out; a classifier's operating point in use (where
+    it is on: one that is off may list points and pick none, or one beyond them) gives its
+    ``recall`` and ``fpr``."""
+    values = section.model_dump(exclude={"enabled"})
+    points = values.pop("operating_points", None)
+    if points and section.enabled:
+        values.update(points[values["threshold"]])
+    return {name: values[name] for name in sorted(values, key=lambda n: n in ToolSection.model_fields)
+            if values[name] is not None}
+
+
+def _setting_words(name: str, value: object, currency: str, given: bool = True) -> str:
+    """One setting as the footer writes it: its name and value as in the scenario file (shares 0 to
+    1), a cost with its currency ("annual_cost 50,000 GBP"), or where not ``given`` (nor any price of
+    its tool, :func:`costs_not_given`) as the 0 assumed for it ("annual_cost not given (0 assumed)":
+    not "0 GBP", read as a free tool); a daily cap in hours ("exposure_cap 5h/day")."""
+    if name.endswith("_cost") and not given:
+        return f"{name} not given (0 assumed)"
+    if name.endswith("_cost"):
+        return f"{name} {f'{value:,.10f}'.rstrip('0').rstrip('.')} {currency}"
+    if name == "exposure_cap":
+        return f"{name} {value / 3600:g}h/day"
+    return f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}"
+
+
+def tool_settings_line(scenarios: Sequence[Scenario], names: Sequence[str]) -> str | None:
+    """Every tool setting that differs between the runs (``names``: their labels), for the chart's
+    footer: "Tools set differently: classifier off in growth-central, on in growth-classifier (recall
+    0.9, fpr 0.1, positive_priority high, negative_priority normal, time_factor 0.8, annual_cost 50,000
+    GBP, per_item_cost not given (0 assumed)); none of these is a published figure". A tool on in some
+    runs only gives all its settings where it is on; one on in every run the settings that differ, in
+    each run. A cost not given reads so (:func:`costs_not_given`). A setting the file gives as a
+    published figure names its publisher ("recall 0.9 from IWF"). None where the runs set their tools
+    alike (or differ only in a tool none switches on)."""
+    phrases, origins = [], []
+    for tool in Tooling.model_fields:
+        sections = [getattr(s.tooling, tool) for s in scenarios]
+        if not any(x.enabled for x in sections) or len({x.model_dump_json() for x in sections}) == 1:
+            continue
+        settings = [tool_settings(x) for x in sections]
+        keys = list(dict.fromkeys(k for x, on in zip(settings, sections) if on.enabled for k in x))
+        if len({x.enabled for x in sections}) == 1:  # on in every run: the settings that differ
+            keys = [k for k in keys if len({repr(x.get(k)) for x in settings}) > 1]
+        runs = []
+        for scenario, name, section, values in zip(scenarios, names, sections, settings):
+            if not section.enabled:
+                runs.append(f"off in {name}")
+                continue
+            said, unpriced = [], costs_not_given(scenario, tool)
+            for key in (k for k in keys if k in values):
+                org = setting_origin(scenario, ["tooling", tool, key])
+                origins.append(org)
+                said.append(_setting_words(key, values[key], scenario.costs.currency, key not in unpriced)
+                            + (f" from {org}" if org else ""))
+            runs.append(f"on in {name}" + (f" ({', '.join(said)})" if said else ""))
+        phrases.append(f"{tool} " + ", ".join(runs))
+    if not phrases:
+        return None
+    rest = ("" if all(origins) else "; none of these is a published figure" if not any(origins)
+            else "; the others are not published figures")
+    return "Tools set differently: " + "; ".join(phrases) + rest
+
+
+def costs_not_given(scenario: Scenario, tool: str) -> set[str]:
+    """The costs of ``scenario``'s ``tool`` (on) that the footer says are not given, each 0 for want
+    of one: both where the tool has no price (:func:`capsim.costs.unpriced_tools`, whose "tool cost
+    not given: 0 assumed" the comparison's notes write, though the file may write each as 0), else
+    each the file does not set."""
+    section = getattr(scenario.tooling, tool)
+    costs = {"annual_cost", "per_item_cost"}
+    return costs if tool in unpriced_tools(scenario) else costs - section.model_fields_set
+
+
+def _with_tool_settings(footer: str, line: str | None) -> str:
+    """``footer`` (:func:`~capsim.charts.footer.footer_text`) with ``line`` (:func:`tool_settings_line`)
+    at the end of its first paragraph, after the scenarios, seed and replications: the paragraph the
+    chart's description reads out (:func:`capsim.charts.describe.describe`), as it does the title."""
+    if line is None:
+        return footer
+    first, newline, rest = footer.partition("\n")
+    return f"{first} · {line}{newline}{rest}"
 
 
 PANEL_CHARS = 42
@@ -357,6 +513,44 @@ def _fit_titles(fig: Figure, titles: list) -> None:
         while text.get_window_extent().x1 > right and chars > 12:
             chars -= 3
             text.set_text(_panel_title(text.get_text(), chars))
+
+
+PANEL_IN = 1.15
+"""Inches of height of each row of panels, besides the title's and the footer's: a footer naming
+many ``--set`` changes once took the rows' room until constrained layout gave up and drew the
+runs' names over each other."""
+
+TICK_BINS = 5
+"""Intervals between x ticks a panel aims for (:class:`~matplotlib.ticker.MaxNLocator`); fewer where
+its tick labels would touch (:func:`_thin_ticks`)."""
+
+TICK_GAP_PT = 6.0
+"""The least space between two tick labels of one panel, in points: "−5,000,000" and "−2,500,000"
+once ran together into "−5,000,000–2,500,000"."""
+
+
+def _crowded(ax) -> bool:
+    """Whether two of ``ax``'s x tick labels within its limits, as last drawn, are closer than
+    :data:`TICK_GAP_PT` (or overlap)."""
+    low, high = sorted(ax.get_xlim())
+    boxes = sorted((t.get_window_extent() for t in ax.get_xticklabels()
+                    if t.get_visible() and t.get_text() and low <= t.get_position()[0] <= high), key=lambda b: b.x0)
+    gap = TICK_GAP_PT * ax.figure.dpi / 72
+    return any(a.x1 + gap > b.x0 for a, b in zip(boxes, boxes[1:]))
+
+
+def _thin_ticks(fig: Figure) -> None:
+    """Fewer x ticks, one interval fewer at a time (down to 1), on each panel whose tick labels are
+    crowded (:func:`_crowded`): large counts' labels are wide ("5,000,000") and a panel half the chart."""
+    bins = dict.fromkeys(fig.axes, TICK_BINS)
+    while True:
+        fig.draw_without_rendering()
+        crowded = [ax for ax in fig.axes if bins[ax] > 1 and _crowded(ax)]
+        if not crowded:
+            return
+        for ax in crowded:
+            bins[ax] -= 1
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=bins[ax]))
 
 
 def _interval(ax, y: float, mean: float, low: float, high: float, colour: str) -> None:

@@ -3,10 +3,12 @@
 Every chart already states its finding, with its numbers, in its title (:mod:`capsim.words`),
 and names its panels and axes. :func:`describe` reads them back from the figure, so that the
 description says exactly what the picture says: the finding, then each panel (its title, what
-its axes measure and the range they show), then the provenance footer's first line (scenario,
-seed, replications) and, where the scenario grows, the growth it assumes (the footer's paragraph
-opening :data:`~capsim.charts.growth_words.GROWTH_LABEL`). The report uses it as the chart's ``aria-label`` and the brief as its
-image's ``alt`` text; :func:`capsim.charts.files.save` writes it as ``<stem>.txt``.
+its axes measure and the range they show: a share axis's within 0% to 100%, unless data lie
+beyond), then the provenance footer's first line (scenario, seed, replications) and, where the
+scenario grows, the growth it assumes (the footer's paragraph opening
+:data:`~capsim.charts.growth_words.GROWTH_LABEL`). The report uses it as the chart's
+``aria-label`` and the brief as its image's ``alt`` text; :func:`capsim.charts.files.save` writes
+it as ``<stem>.txt``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,30 @@ def _range(low: float, high: float, formatter) -> str:
         if any(ch.isdigit() for ch in a + b):
             return f"{_flat(a)} to {_flat(b)}"
     return f"{plain_number(low)} to {plain_number(high)}"
+
+
+def _share_whole(formatter) -> float | None:
+    """The axis value a share axis's ``formatter`` writes as 100% (1 for :class:`PercentTicks`,
+    the ``xmax`` of a :class:`PercentFormatter`), or None for an axis of anything else (a
+    difference of shares in points, a count)."""
+    if isinstance(formatter, PercentTicks):
+        return 1.0
+    return float(formatter.xmax) if isinstance(formatter, PercentFormatter) else None
+
+
+def _shown_extent(ax: Axes, which: str, low: float, high: float) -> tuple[float, float]:
+    """The ends of axis ``which`` ("x" or "y") of ``ax`` a description gives, from the ends drawn,
+    ``low`` and ``high``: the same, except on a share axis (:func:`_share_whole`), where an end
+    padded beyond 0% or 100% is given at that bound, or at the furthest data beyond it (a
+    utilisation over 100%): an axis drawn to 1.02 for room above a 100% point runs "to 100%",
+    never to a share of 102% that nothing on it has."""
+    whole = _share_whole((ax.xaxis if which == "x" else ax.yaxis).get_major_formatter())
+    if whole is None:
+        return low, high
+    data_low, data_high = ax.dataLim.intervalx if which == "x" else ax.dataLim.intervaly
+    top = high if high <= whole else min(high, max(whole, data_high))
+    bottom = low if low >= 0 else max(low, min(0.0, data_low))
+    return bottom, top
 
 
 LISTED = 8
@@ -79,7 +105,7 @@ def _axis(ax: Axes, which: str) -> str:
             f"{named} has one date, {spelled[0]}."
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    return f"{named} runs from {_range(low, high, formatter)}."
+    return f"{named} runs from {_range(*_shown_extent(ax, which, low, high), formatter)}."
 
 
 def _panel(ax: Axes) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -16,8 +17,9 @@ from capsim.charts.footer import footer_text
 from capsim.charts.parts import cost_bars, cost_panels, cost_peak, money_scale, scenario_colours, side_by_side
 from capsim.charts.style import MIN_FONT_PT, MUTED, apply_style, footer_height, legend_above, styled, title_height
 from capsim.scenario import Scenario
-from capsim.grant import cost_fixed, sla_column_words
-from capsim.words import NBSP, grant_sla_names, money, plain_number
+from capsim.grant import cost_fixed, planned_teams, sla_column_words, unplanned_teams
+from capsim.words import (NBSP, and_list, grant_sla_names, late_teams, mean_words, money, need_words, percent,
+                          plain_number, teams_named)
 
 SUBTITLE_CHARS = 100
 """Characters per line of the cost panel's subtitle (12 pt across the chart's 10 in): a long
@@ -51,11 +53,27 @@ def _fit_labels(fig: Figure, ax: Axes, labels: list[Text]) -> None:
 
 
 def _share_ci(low: float, high: float) -> str:
-    """A share's 95% CI in whole percent, on a second line under the share over a bar: "(97–100)";
-    nothing where there is none or it rounds to one value."""
-    if not (math.isfinite(low) and math.isfinite(high)) or f"{100 * low:.0f}" == f"{100 * high:.0f}":
+    """A share's 95% CI in whole percent, or the decimals a share below 100% needs not to read 100
+    (:func:`~capsim.words.percent`), on a second line under the share over a bar: "(97–99.95)"; a
+    bound closer to 0% or 100% than those decimals is said in words, the range then written out, a
+    bound to a line and "to" on the narrower, as narrow as a bar: "(99.5 to\nover 99.99)",
+    "(under 0.01\nto 2)"; nothing where there is none or it reads as one value."""
+    if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    return f"\n({100 * low:.0f}–{100 * high:.0f})"
+    first, last = (percent(x).removesuffix("%") for x in (low, high))
+    if first == last:
+        return ""
+    if all(bound.replace(".", "", 1).isdigit() for bound in (first, last)):
+        return f"\n({first}–{last})"
+    return "\n" + min(f"({first} to\n{last})", f"({first}\nto {last})", key=lambda text: max(map(len, text.split("\n"))))
+
+
+def _share_words(row: pd.Series, sla: str) -> str:
+    """An SLA's share in time over a bar, as the terminal and the report write it: to one decimal, never
+    on the other side of its target (``<sla>_target``; :func:`~capsim.words.percent_against`): 0.8996
+    against 90% reads "89.96%", not "90%"; its 95% CI under it (:func:`_share_ci`). ``row``: a grant
+    table's row (shares 0–1)."""
+    return mean_words(row, sla) + _share_ci(row.get(f"{sla}_ci_low", math.nan), row.get(f"{sla}_ci_high", math.nan))
 
 
 def _span(fte: pd.Series) -> str:
@@ -64,22 +82,59 @@ def _span(fte: pd.Series) -> str:
     return low if low == high else f"{low} to {high}"
 
 
-def _fte_words(needed: float, in_post: float) -> str:
+def _teams_in_any(scenarios: Sequence[Scenario], which: Callable[[Scenario], list[str]]) -> list[str]:
+    """The teams ``which`` (:func:`~capsim.grant.planned_teams` or :func:`~capsim.grant.unplanned_teams`)
+    gives in any of ``scenarios``, each once, in their order."""
+    return list(dict.fromkeys(team for s in scenarios for team in which(s)))
+
+
+def _fte_words(row: pd.Series, scenario: Scenario | None) -> str:
     """A grant year's FTE in a title, the need and the staff costed kept apart: "53 FTE needed,
     56 in post", "53 FTE needed and in post" (equal to three figures); where no headcount tried
-    meets the SLAs (``needed`` NaN), the FTE in post alone. ``needed``: the SLAs' need
-    (``fte_needed``); ``in_post``: the mean FTE in post over the year (``fte``), which the cost is of."""
-    post = plain_number(in_post)
-    if not math.isfinite(needed):
+    meets the SLAs (``fte_needed`` NaN), the FTE in post alone. Where some teams of ``scenario`` have
+    no SLA, what each figure counts (:func:`~capsim.words.need_words`): "41 FTE needed for
+    the SLAs of teams triage and investigators, plus 16 FTE as written for teams graders and victim_id,
+    which no target sizes; 57 in post (all teams)". ``row``: a grant table's row (``fte_needed``, the
+    SLAs' need; ``fte_as_written``, the other teams' seats; ``fte``, the mean FTE in post over the
+    year, which the cost is of); ``scenario``: its scenario (None: not known, every team taken as planned)."""
+    post = plain_number(row.fte)
+    if scenario is not None and unplanned_teams(scenario):
+        need = need_words(f"{plain_number(row.fte_needed)} FTE" if math.isfinite(row.fte_needed) else None,
+                          plain_number(row.fte_as_written), planned_teams(scenario), unplanned_teams(scenario))
+        return f"{need}; {post} in post (all teams)"
+    if not math.isfinite(row.fte_needed):
         return f"{post} FTE in post, no headcount tried meeting the SLAs"
-    need = plain_number(needed)
+    need = plain_number(row.fte_needed)
     return f"{need} FTE needed and in post" if need == post else f"{need} FTE needed, {post} in post"
+
+
+def _spans_words(last: pd.DataFrame, scenarios: Sequence[Scenario]) -> str:
+    """The FTE of several scenarios' last year in a title, as :func:`_fte_words` says one's, each a
+    range across them (:func:`_span`): "38 to 41 FTE needed and 41 in post". The seats as written
+    range over the scenarios that have teams no target sizes only, named where not all have them:
+    "..., plus 16 FTE as written for teams graders and victim_id, which no target sizes (in scenario
+    growth-central only); 41 to 57 in post (all teams)". ``last``: the grant table's last year, one
+    row per scenario, indexed by its name."""
+    unplanned = _teams_in_any(scenarios, unplanned_teams)
+    if not unplanned:
+        return f"{_span(last.fte_needed)}{NBSP}FTE needed and {_span(last.fte)} in post"
+    holders = [s.name for s in scenarios if unplanned_teams(s)]
+    need = need_words(f"{_span(last.fte_needed)}{NBSP}FTE", _span(last.fte_as_written[holders]),
+                      _teams_in_any(scenarios, planned_teams), unplanned)
+    only = "" if set(holders) == set(last.index) else f" (in {_scenarios_named(holders)} only)"
+    return f"{need}{only}; {_span(last.fte)} in post (all teams)"
+
+
+def _scenarios_named(names: Sequence[str]) -> str:
+    """Scenarios named as a sentence lists them: "scenario growth-central", "scenarios low and high"."""
+    return f"scenario{'s' if len(names) > 1 else ''} {and_list(names)}"
 
 
 def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], seed: int, replications: int) -> Figure:
     """Per scenario and grant year: full cost with its 95% CI (top); FTE needed for the SLAs
-    (diamonds) and in post (bars, 95% CI) (bottom); the SLA attainment of each year written
-    under it.
+    (diamonds; where some team has no SLA, the diamond adds its seats as written, so that it
+    compares with the bar) and in post (bars, all teams) (bottom); the SLA attainment of each year
+    written over its bar, with each planned team whose hires are late that year.
 
     ``grant_table`` is :attr:`capsim.grant.GrantResult.table` (or ``grant.csv``); its ``all``
     rows are left out. The title gives the last grant year's full cost, with the FTE needed and
@@ -94,20 +149,24 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
     currency = scenarios[0].costs.currency if scenarios else ""
     last = table[table.year == years[-1]].set_index("scenario").reindex(names)
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
+    kept = _teams_in_any(scenarios, unplanned_teams)  # teams no target sizes: their seats as written
+    table["fte_marked"] = table.fte_needed + (table.fte_as_written if kept else 0.0)  # the diamonds
+    by_name = {s.name: s for s in scenarios}
     if len(names) == 1:
         row = last.iloc[0]
-        title = (f"{names[0]} in {years[-1]}, year {len(years)} of the grant: {_fte_words(row.fte_needed, row.fte)}, "
+        title = (f"{names[0]} in {years[-1]}, year {len(years)} of the grant: {_fte_words(row, by_name.get(names[0]))}, "
                  f"full cost {money(currency, row.total_cost)}")
     else:
         cheap, dear = last.total_cost.idxmin(), last.total_cost.idxmax()
         if money(currency, last.total_cost[cheap]) == money(currency, last.total_cost[dear]):
             title = (f"In {years[-1]}, the full cost is about {money(currency, last.total_cost[dear])} in every "
-                     f"scenario, with {_span(last.fte_needed)}{NBSP}FTE needed and {_span(last.fte)} in post")
+                     f"scenario, with {_spans_words(last, scenarios)}")
         else:
             title = (f"In {years[-1]}, the full cost is {money(currency, last.total_cost[cheap])} in the cheapest "
-                     f"scenario, {cheap} ({_fte_words(last.fte_needed[cheap], last.fte[cheap])}), and "
+                     f"scenario, {cheap} ({_fte_words(last.loc[cheap], by_name.get(cheap))}), and "
                      f"{money(currency, last.total_cost[dear])} in the dearest, {dear} "
-                     f"({_fte_words(last.fte_needed[dear], last.fte[dear])})")
+                     f"({_fte_words(last.loc[dear], by_name.get(dear))})")
+    planned = {s.name: planned_teams(s) for s in scenarios}
     peak = cost_peak(table)
     scale, unit = money_scale(peak)
     n = len(names)
@@ -120,18 +179,16 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
             err = cost_bars(ax, mine, xs, width, colours[name], name, scale)
             tops = (mine["total_cost"].to_numpy(dtype=float) + err[1]) / scale
             for xi, top, year in zip(xs, tops, years):
-                words = [f"{mine.loc[year, s]:.0%}" + _share_ci(mine.loc[year].get(f"{s}_ci_low", math.nan),
-                                                                  mine.loc[year].get(f"{s}_ci_high", math.nan))
-                         for s in slas if math.isfinite(mine.loc[year, s])]
-                late = mine.loc[year, "hires_late_weeks"] if "hires_late_weeks" in mine else 0
-                if words and late > 0:
-                    words.append(f"hires late\nby {late:.0f} weeks")
+                words = [_share_words(mine.loc[year], s) for s in slas if math.isfinite(mine.loc[year, s])]
+                if words:  # each planned team whose hires are late that year, named
+                    late = late_teams(mine.loc[year].to_dict() | {"year": year}, planned.get(name, []))
+                    words.extend(f"{team}: hires\nlate by {weeks} weeks" for team, weeks in late.items())
                 if words and math.isfinite(top):
                     labels.append(ax.text(xi, top, "\n".join(words), ha="center", va="bottom", fontsize=MIN_FONT_PT,
                                           color="black", linespacing=1.1))
             fte_ax.bar(xs, mine["fte"].to_numpy(dtype=float), width=width * 0.92, color=colours[name], alpha=0.35,
                        edgecolor="none")
-            fte_ax.scatter(xs, mine["fte_needed"].to_numpy(dtype=float), marker="D", s=50, color=colours[name],
+            fte_ax.scatter(xs, mine["fte_marked"].to_numpy(dtype=float), marker="D", s=50, color=colours[name],
                            zorder=4)
         ax.set_ylabel(f"Full cost\n({currency}{unit})")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}"))
@@ -159,10 +216,14 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
         fte_ax.set_xticks(np.arange(len(years)), years)
         fte_ax.set_xlim(-0.6, len(years) - 0.4)
         fte_ax.grid(axis="x", visible=False)
-        fte_ax.set_ylim(0, float(np.nanmax(table[["fte", "fte_needed"]].to_numpy(dtype=float))) * 1.15 or 1)
+        fte_ax.set_ylim(0, float(np.nanmax(table[["fte", "fte_marked"]].to_numpy(dtype=float))) * 1.15 or 1)
         fte_ax.set_ylabel("FTE")
-        fte_ax.set_title("Analyst FTE (not management or QA): needed for the SLAs (diamonds), in post over the year "
-                         "(bars)",
+        needed = (f"needed for the SLAs of the planned teams, plus the seats as written of {teams_named(kept)}, "
+                  "which no target sizes (diamonds); "
+                  "in post over the year, all teams (bars)" if kept else
+                  "needed for the SLAs (diamonds), in post over the year (bars)")
+        fte_ax.set_title(textwrap.fill(f"Analyst FTE (not management or QA): {needed}", SUBTITLE_CHARS,
+                                       break_long_words=False, break_on_hyphens=False),  # each team's name whole
                          loc="left", fontsize=12, color=MUTED)
         handles, texts = ax.get_legend_handles_labels()
         legend_above(ax, handles, texts, ncols=min(n, 3))

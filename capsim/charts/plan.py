@@ -16,6 +16,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib import dates as mdates
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.transforms import offset_copy
 
@@ -23,7 +24,7 @@ from capsim.charts.footer import footer_text
 from capsim.charts.parts import DateTicks, PercentTicks
 from capsim.charts.style import MUTED, OKABE_ITO, TEXT, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
-from capsim.staffing import training_time, whole_days
+from capsim.staffing import PERIOD_MONTHS, add_months, short_cover_words, training_time, whole_days
 from capsim.units import SECONDS_PER_DAY
 from capsim.words import NBSP, and_list, duration_text, how_many, items_words, percent
 from capsim.workforce import contracted_hours
@@ -52,9 +53,14 @@ def _sla_words(slas: Sequence[Any], scenario: Scenario) -> tuple[str, str]:
     return "meet every SLA target", "every SLA target"
 
 
-FULL_PERIOD_DAYS = {"year": 365, "quarter": 90, "month": 28}
-"""The fewest days of a whole planning period of each kind: a shorter one (a plan's last, cut by the
-run's end) is named by its first and last days, never as "the year from …"."""
+def _is_part(first: str, last: str, period: str | None) -> bool:
+    """True if the period from ``first`` to ``last`` (ISO days, both in it) ends before the calendar
+    ``period`` (month, quarter or year: :data:`capsim.staffing.PERIOD_MONTHS`) from ``first`` does: a
+    plan's last, cut by the run's end. A quarter of 89 days (February to April) is whole."""
+    if period not in PERIOD_MONTHS:
+        return False
+    return dt.date.fromisoformat(last) < add_months(dt.date.fromisoformat(first), PERIOD_MONTHS[period]) \
+        - dt.timedelta(days=1)
 
 
 def _need_words(table: pd.DataFrame, needed: np.ndarray, period: str | None) -> str:
@@ -63,8 +69,8 @@ def _need_words(table: pd.DataFrame, needed: np.ndarray, period: str | None) -> 
     "needs 25 analysts in the year from 2027-04-01, up to 37 in the year from 2029-04-01";
     "needs 9 analysts in the quarter from 2024-10-01, down to 6 in the quarter from 2025-04-01";
     "needs 15 ..., up to 16 in the quarter from 2024-04-29, and 14 at the fewest"; "up to 16 in the part year
-    2025-01-29 to 2025-12-31" (:data:`FULL_PERIOD_DAYS`). ``needed`` is per
-    period the fewest analysts meeting its targets with a constant headcount (NaN where none
+    2025-01-29 to 2025-12-31" (ending before its calendar year from its first day: :func:`_is_part`).
+    ``needed`` is per period the fewest analysts meeting its targets with a constant headcount (NaN where none
     does, at least one known); periods are named by their first day."""
     first, last = table["period_start"].astype(str), table["period_end"].astype(str)
     each = period or "period"
@@ -78,10 +84,9 @@ def _need_words(table: pd.DataFrame, needed: np.ndarray, period: str | None) -> 
     start = int(np.argmax(known))  # the first period with a known need
     opening = int(needed[start])
 
-    def named(k: int) -> str:  # a period shorter than its kind (a plan's last) by its first and last days
-        days = (pd.Timestamp(last.iloc[k]) - pd.Timestamp(first.iloc[k])).days + 1
-        short = days < FULL_PERIOD_DAYS.get(each, 0)
-        return f"the part {each} {first.iloc[k]} to {last.iloc[k]}" if short else f"the {each} from {first.iloc[k]}"
+    def named(k: int) -> str:  # one cut short of its calendar length (a plan's last) by its first and last days
+        return (f"the part {each} {first.iloc[k]} to {last.iloc[k]}" if _is_part(first.iloc[k], last.iloc[k], period)
+                else f"the {each} from {first.iloc[k]}")
 
     words = f"needs {how_many(opening, 'analyst')} in {named(start)}"
     if hi > opening:
@@ -93,17 +98,19 @@ def _need_words(table: pd.DataFrame, needed: np.ndarray, period: str | None) -> 
 
 
 def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list, team: str, in_post: int | None,
-           sla_words: tuple[str, str], run_start: pd.Timestamp, period: str | None, temporary: int = 0) -> str:
+           sla_words: tuple[str, str], run_start: pd.Timestamp, period: str | None, temporary: int = 0,
+           lead_days: int = 0) -> str:
     """The staffing plan's title, each number said as what it is: the need the solver found, per
     period (:func:`_need_words`), the analysts in post at the start (and by how many they pass the
-    largest need), and the plan's hires, lasting seats apart from temporary cover: the first date
-    recruiting lasting analysts must start by (late: by how many weeks, and the day they start as
-    replayed, ``hires_start``), with how many and how many distinct hiring dates in all; then the
-    cover's first spell with its end (:func:`_cover_words`). ``hires`` is (hire-by date, analysts,
-    period index, of them temporary) per distinct hire-by date, in order, the period being the one
-    whose hires on it are latest (:func:`_hires_by_date`): its weeks late are the title's;
-    ``sla_words`` is :func:`_sla_words`'s; ``temporary``: how many of the hires are temporary cover
-    (:attr:`capsim.staffing.PeriodPlan.temporary`)."""
+    largest need), the plan's cuts (:func:`_cuts_words`), and the plan's hires, lasting seats apart
+    from temporary cover: the first date recruiting lasting analysts must start by (late: by how many
+    weeks, and the day they start as replayed, ``hires_start``), with how many and how many distinct
+    hiring dates in all; then the cover's first spell with its end (:func:`_cover_words`). ``hires`` is
+    (hire-by date, analysts, period index, of them temporary) per distinct hire-by date, in order, the
+    period being the one whose hires on it are latest (:func:`_hires_by_date`): its weeks late are the
+    title's; ``sla_words`` is :func:`_sla_words`'s; ``temporary``: how many of the hires are temporary
+    cover (:attr:`capsim.staffing.PeriodPlan.temporary`); ``lead_days``: the team's hiring lead time,
+    in days."""
     doing, target_words = sla_words
     heads = table["headcount"].to_numpy(dtype=int)
     late_hires = "late_weeks" in table and bool((table["late_weeks"] > 0).any())  # then they, not the need, miss
@@ -116,6 +123,7 @@ def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list
         title += f"; {in_post} in post at the start" + (
             f", {in_post - most} more than the most needed" if in_post > most
             else ", as many as the most needed" if in_post == most else "")
+    title += _cuts_words(table, in_post)
     lasting = [(date, n - cover, k) for date, n, k, cover in hires if n > cover]
     if lasting:  # the seats that stay: the first date recruiting must start by, late or not
         first_date, first_n, first_k = lasting[0]
@@ -129,15 +137,35 @@ def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list
         if len(lasting) > 1:
             title += f" (the first of {len(lasting)} hiring dates; {sum(n for _, n, _ in lasting)} lasting hires in all)"
     if temporary:  # fixed-term cover, never to be read as seats that stay
-        title += f"; {_cover_words(table)}"
+        title += f"; {_cover_words(table, lead_days)}"
     return title if not (~met).any() else title + f"; not met in {int((~met).sum())} of {len(table)} periods"
 
 
-def _cover_words(table: pd.DataFrame) -> str:
+def _cuts_words(table: pd.DataFrame, in_post: int | None) -> str:
+    """The plan's cuts of lasting seats (``--allow-reduce``) for a title, after the analysts in post
+    (``in_post``, against which the first period's seats are a cut): the first, on its period's first
+    day, with how many cuts and analysts in all: "; let 1 analyst go on 2027-02-01", "; let 2 analysts
+    go on 2027-02-01 (the first of 2 cuts; 3 let go in all)"; "" for none. Lasting seats are the
+    ``headcount`` less the ``temporary`` cover, whose end is no cut."""
+    lasting = table["headcount"].to_numpy(dtype=int) - (
+        table["temporary"].to_numpy(dtype=int) if "temporary" in table else 0)
+    before = np.concatenate([[in_post if in_post is not None else lasting[0]], lasting[:-1]])
+    cuts = [(str(first), int(n)) for first, n in zip(table["period_start"], before - lasting) if n > 0]
+    if not cuts:
+        return ""
+    (day, n), total = cuts[0], sum(n for _, n in cuts)
+    words = f"; let {how_many(n, 'analyst')} go on {day}"
+    return words + (f" (the first of {len(cuts)} cuts; {total} let go in all)" if len(cuts) > 1 else "")
+
+
+def _cover_words(table: pd.DataFrame, lead_days: int = 0) -> str:
     """The plan's temporary cover for a title: the first spell's seats, from the day they start to
     their last day (``temporary_until``, or the last day of the last period in a row that keeps
     cover, or "the plan's end"), and how many spells there are: "10 more as temporary cover from
-    2024-04-29 to 2024-05-28 (hire by 2024-01-29)", "... (the first of 2 spells)"."""
+    2024-04-29 to 2024-05-28 (hire by 2024-01-29)", "... (the first of 2 spells)"; where it lasts, from
+    its period's first day, fewer days than the hiring lead time (``lead_days``) it is recruited over,
+    that too, and that overtime or agency staff may meet it better, in the period's note's words
+    (:func:`capsim.staffing.short_cover_words`)."""
     opened = opened_cover(table)
     temporary = table["temporary"].to_numpy(dtype=int)
     until = _plan_dates(table["temporary_until"]) if "temporary_until" in table else pd.Series(pd.NaT, index=table.index)
@@ -151,8 +179,12 @@ def _cover_words(table: pd.DataFrame) -> str:
     end = (f"{until.iloc[last]:%Y-%m-%d}" if pd.notna(until.iloc[last]) else "the plan's end"
            if last + 1 == len(table) else str(table["period_end"].iloc[last]))
     hire_by = _plan_dates(table["hire_by"]).iloc[k] if "hire_by" in table else pd.NaT
+    last_day = until.iloc[last] if pd.notna(until.iloc[last]) else pd.Timestamp(table["period_end"].iloc[last])
+    short = short_cover_words(pd.Timestamp(table["period_start"].iloc[k]).date(), last_day.date(), lead_days)
+    short = f": {short}" if short else ""
     return (f"{opened[k]} more as temporary cover from {begins:%Y-%m-%d} to {end}"
-            + (f" (hire by {hire_by:%Y-%m-%d}" + (f"; the first of {len(spells)} spells)" if len(spells) > 1 else ")")
+            + (f" (hire by {hire_by:%Y-%m-%d}{short}" + (f"; the first of {len(spells)} spells)" if len(spells) > 1
+                                                        else ")")
                if pd.notna(hire_by) else f" (the first of {len(spells)} spells)" if len(spells) > 1 else ""))
 
 
@@ -223,7 +255,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     needed = table["needed"].to_numpy(dtype=float)  # NaN where no headcount up to the bound meets the period
     impossible = np.isnan(needed)
     title = _title(table, needed, met, hires, team, in_post, _sla_words(slas, scenario), run_start, period,
-                   int(np.clip(np.diff(temporary, prepend=0), 0, None).sum()))
+                   int(np.clip(np.diff(temporary, prepend=0), 0, None).sum()), whole_days(lead).days)
     if held_back:  # staffed to catch up, they refer more: the plan is for what they pass on now
         teams = and_list([f"team {t}" for t, _ in held_back])
         one = len(held_back) == 1
@@ -350,7 +382,25 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
                          pad=matplotlib.rcParams["axes.titlepad"] + band_pt + 4)
             legend_above(ax, handles, labels, ncols=ncols, raised=band_pt + 4)
         apply_style(fig, title, footer_text([scenario], seed, replications))
+        _fit_ylabel(ax)
     return fig
+
+
+def _fit_ylabel(ax: Axes) -> None:
+    """Keep ``ax``'s y label ("Analysts in team investigators") within the panel's height, so that it
+    never runs down beside the panel below: where on one line it is taller than the panel, break it
+    before "team", and where it is still taller, make its type smaller to fit. Call it once the
+    figure is laid out (its title and footer placed), as the panel's height is then known."""
+    fig = ax.get_figure()
+    label = ax.yaxis.label
+    fig.draw_without_rendering()
+    if label.get_window_extent().height <= ax.get_window_extent().height:
+        return
+    label.set_text(label.get_text().replace(" team ", "\nteam ", 1))
+    fig.draw_without_rendering()
+    tall, room = label.get_window_extent().height, ax.get_window_extent().height
+    if tall > room:
+        label.set_fontsize(label.get_fontsize() * room / tall)
 
 
 def _hires_by_date(hire_by: pd.Series, counts: np.ndarray, late_weeks: np.ndarray,

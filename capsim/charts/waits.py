@@ -13,14 +13,16 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, Locator
 from matplotlib.textpath import text_to_path
 
-from capsim.charts.by_year import measure_words, measured_span, sla_measures, streams_words
+from capsim.charts.by_year import measure_words, measured_span, sla_measures, streams_words, target_side, target_verdict
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, nanmean, replication_strip, replications_in
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
-from capsim.scenario import Scenario
+from capsim.metrics import metric_range
+from capsim.results import mean_ci
+from capsim.scenario import SLA, Scenario
 from capsim.units import SECONDS_PER_HOUR
 from capsim.words import (UNIT_HOURS, and_list, count_words, duration_text, duration_unit, durations_words, hours_words,
-                          percent)
+                          percent, percent_against)
 
 
 TIME_METRICS = [
@@ -149,6 +151,19 @@ def team_waits_words(scenario: Scenario, mean_of: Callable[[str], float], unit: 
                                                 for i, ((team, _), w) in enumerate(zip(ordered, said))))
 
 
+def sla_verdict_words(sla: SLA, got: float, low: float, high: float) -> str:
+    """An SLA's share within its deadline (``got``, 0–1, its 95% CI ``low`` to ``high``) against its
+    target, for a title: "92% meet the 72 h deadline: the 90% target is met on average, but the
+    95% CI, 81% to 100%, reaches below the target" (:func:`~capsim.charts.by_year.target_side`);
+    no share reads on the other side of the target from where it is (:func:`percent_against`)."""
+    def said(share: float) -> str:
+        return percent_against(share, sla.target, 1 if 0.99 < share < 1 else 0)
+
+    ci = f"{said(low)} to {said(high)}" if np.isfinite([low, high]).all() else ""
+    return (f"{said(got)} meet the {duration_text(sla.within)} deadline: the {percent(sla.target)} target is "
+            f"{target_verdict(got, low, high, sla.target, ci)}")
+
+
 def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: int) -> Figure:
     """Time to assessment: each replication's wait and time-to-assessment statistics, in hours,
     with the SLA deadlines marked; beside it, SLA attainment by priority against its target.
@@ -187,16 +202,14 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
     title = (f"{span[:1].upper() + span[1:] + ', h' if span else 'H'}alf of {all_items_words(scenario, mean_of)} are "
              f"assessed within {half}, nine in ten within {nine_in_ten}")
     title += team_waits_words(scenario, mean_of)
-    known = [(s, metric, team) for s, metric, team in measures if np.isfinite(nanmean(per_replication[metric]))]
-    # the first level measured, and any other short of its target: a title quoting one level met must not hide a miss
-    quoted = known[:1] + [m for m in known[1:] if nanmean(per_replication[m[1]]) < m[0].target]
+    known = {(s, metric, team): mean_ci(per_replication[metric].to_numpy(dtype=float), bounds=metric_range(metric))
+             for s, metric, team in measures if np.isfinite(nanmean(per_replication[metric]))}  # share, 95% CI
+    # the first level measured, and any other not surely met: a title quoting one level met must not hide a miss
+    quoted = [m for i, (m, ci) in enumerate(known.items()) if i == 0 or target_side(*ci, m[0].target)[0] != "met"]
     # each level quoted says it counts its own items, not the pooled ones, wherever those are another base
     alone = " alone" if len(scenario.priorities) > 1 or len(scenario.demand) > 1 else ""
     for s, metric, team in quoted:
-        got = nanmean(per_replication[metric])
-        verdict = "meeting" if got >= s.target else "short of"
-        title += (f"; of {measure_words(scenario, s, team)}{alone}, {percent(got, 1 if 0.99 < got < 1 else 0)} meet "
-                  f"the {duration_text(s.within)} deadline, {verdict} the {percent(s.target)} target")
+        title += f"; of {measure_words(scenario, s, team)}{alone}, {sla_verdict_words(s, *known[s, metric, team])}"
     if not np.isfinite(p50):
         title = "No items were assessed in this run"
 

@@ -12,7 +12,8 @@ annex) and, beside it, ``brief.html`` printed as ``brief.pdf`` by headless Chrom
   target); with several scenarios, under a heading naming the scenario planned and why that one
   (:data:`FIRST_PLANNED`);
 - the key charts (:data:`BRIEF_CHARTS`, those the run has), each with its text description
-  as alt text and a one-line footer (scenario, seed, replications, :data:`BRIEF_SOURCES`); with several
+  as alt text and a one-line footer (scenario, seed, replications, :data:`BRIEF_SOURCES`, or :data:`NO_SOURCES`
+  where the scenarios cite no published figure); with several
   scenarios, each chart of one scenario headed by its name (:func:`chart_scenarios`), so that a chart cut
   out of the brief still says whose it is;
 - the readable citations of the publications used (:func:`capsim.sources.short_citations`);
@@ -69,6 +70,10 @@ BRIEF_SOURCES = "sources: listed in the brief".replace(" ", NBSP)
 """The footer of the brief's charts says where their sources are listed: one list, after the last
 chart (on page 2 as a rule; :data:`FLOW` moves it on with a chart it moves). Its spaces do not
 break, so that a footer wrapped over lines never splits it ("sources:" / "listed in the brief")."""
+
+NO_SOURCES = "sources: no published figures; every input is an assumption"
+"""The footer of the brief's charts where its scenarios cite no published figure: the brief then has
+no list of sources for :data:`BRIEF_SOURCES` to point to (the full charts' footers say the same)."""
 
 ANNEX = ("report.pdf", "report.html")
 """The files of the brief's annex, the full report, as ``capsim brief`` writes them: printed, and as
@@ -178,7 +183,8 @@ FIRST_PLANNED = "What it would take: {name} (the first scenario given, which the
 """The heading of the plan in a brief of several scenarios: the one it plans (the brief plans only the
 first), and why that one."""
 
-GRANT_YEARS = "capsim grant plans twelve-month years from --from, not calendar years: its figures differ."
+GRANT_YEARS = ("A grant budget made with capsim (its grant command) plans twelve-month years from the grant's start "
+               "date, not calendar years, so its figures differ from these.")
 """Why the plan and cost of a brief differ from those of ``capsim grant`` for the same scenario."""
 
 
@@ -238,6 +244,13 @@ def _figure(stem: str, svg: str, alt: str, scenario: str | None = None) -> str:
             f'alt="{html.escape(alt, quote=True)}"></figure>')
 
 
+def brief_citations(results: Sequence[SimulationResult]) -> tuple[list[str], int]:
+    """The brief's list of sources: at most :data:`SOURCES_IN_BRIEF` citations of the publications
+    ``results``' scenarios cite, as HTML, and how many more there are
+    (:func:`capsim.sources.short_citations`); none where they cite no published figure."""
+    return short_citations([f for r in results for f in r.scenario.figures], SOURCES_IN_BRIEF)
+
+
 def brief_html(results: Sequence[SimulationResult], svgs: dict[str, str], alts: dict[str, str],
                plan: WhatItTakes | None = None, annex: Sequence[str] = ANNEX) -> str:
     """The brief as one self-contained HTML page (charts inline), laid out as two A4 sheets, or
@@ -263,7 +276,7 @@ def brief_html(results: Sequence[SimulationResult], svgs: dict[str, str], alts: 
     one.append("</section>")
     two = ["<section class='sheet'>"]
     two += [_figure(stem, svgs[stem], alts.get(stem, stem), whose.get(stem)) for stem in stems[1:]]
-    cited, more = short_citations([f for r in results for f in r.scenario.figures], SOURCES_IN_BRIEF)
+    cited, more = brief_citations(results)
     if cited:
         two.append("<h2>Sources</h2><ul class='sources'>" + "".join(f"<li>{x}</li>" for x in cited)
                    + (f"<li>and {more} more publications: the annex lists every source with its link.</li>"
@@ -304,7 +317,8 @@ def write_brief_html(folder: str | Path, results: Sequence[SimulationResult],
                           workers=workers)
     charts = folder / "charts"
     alts = {f.stem: f.read_text(encoding="utf-8").strip() for f in sorted(charts.glob("*.txt"))}
-    with one_line_footers(BRIEF_SOURCES):  # the brief's charts: one footer line; sources in one list
+    # the brief's charts: one footer line, pointing to the brief's list of sources where it has one
+    with one_line_footers(BRIEF_SOURCES if brief_citations(results)[0] else NO_SOURCES):
         figs = report_charts(results)
         if answer is not None and answer.result is not None and not answer.result.period_summary.empty:
             figs["what_if-by_year"] = by_year(answer.result)

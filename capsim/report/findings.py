@@ -20,7 +20,7 @@ from capsim.report.what_it_takes import missed_teams
 from capsim.report.years import year_findings
 from capsim.staff_notes import cap_words, exposure_caps, longer_than_shift, usable_limits
 from capsim.charts.by_year import (measure_staff_words, measure_words, measured_span, sla_measures, staff_words,
-                                   year_means)
+                                   target_verdict, year_means)
 from capsim.charts.exposure_hours import EXPOSURE, cap_verdict, past_usable_words
 from capsim.charts.compare import difference_words, team_label
 from capsim.charts.waits import all_items_words
@@ -155,15 +155,7 @@ def headline_findings(result: SimulationResult) -> list[str]:
             found.append(f"The outcome of no {what} is known, so the {duration_text(sla.within)} service level "
                          "cannot be judged.")
             continue
-        low, high = row.ci_low, row.ci_high
-        if math.isfinite(low) and low >= sla.target:
-            verdict = "the target is met"
-        elif math.isfinite(high) and high < sla.target:
-            verdict = "the target is missed"
-        elif row["mean"] >= sla.target:
-            verdict = "the target is met on average, but the interval reaches below it"
-        else:
-            verdict = "the target is missed on average, but the interval reaches above it"
+        verdict = f"the target is {target_verdict(row['mean'], row.ci_low, row.ci_high, sla.target)}"
         pooled = " over the whole run" if len(year_findings(result)) else ""
         # the level holds for the staff assumed, not today's
         staff = measure_staff_words(s, sla, team)
@@ -236,9 +228,10 @@ def cost_findings(result: SimulationResult) -> list[str]:
     s = result.scenario
     unpriced = unpriced_notes([result]).get("cost_total")
     missed = missed_teams(result)
+    # missed_teams judges by the mean alone: said so, as every verdict on a target is (target_side)
     short = (f"; with them, {and_list([f'team {t}' for t in missed])} {'misses' if len(missed) == 1 else 'miss'} "
-             "a target here, so meeting every target would cost more (capsim grant sizes the staff that would and "
-             "costs it)" if missed else "")
+             "a target on average here, so meeting every target would cost more (capsim grant sizes the staff that "
+             "would and costs it)" if missed else "")
     return [f"{total}, {_with_ci(result, 'cost_per_assessed')} per assessed item" + (f"; it {unpriced}" if unpriced else "")
             + f". It prices {staff_words(s, [t.team for t in s.workforce])}{short}."]
 

@@ -20,7 +20,8 @@ from capsim.report.page import COUNTS_ONLY, CSS, _inline_svg
 from capsim.report.stress_des import RUN_TO_RUN_ONLY, at_medians
 from capsim.scenario import Scenario
 from capsim.version import version
-from capsim.words import MINUS, fmt, how_many, interval, percent, sla_words
+from capsim.words import (MINUS, fmt, how_many, interval, late_teams, late_words, mean_words, need_words, percent,
+                          sla_words)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.grant import GrantResult
@@ -50,13 +51,13 @@ def _signed_cost(currency: str, value: float) -> str:
 
 
 def _with_interval(row: dict, column: str, aside: str = "") -> str:
-    """A grant table's mean in ``column`` and its 95% CI (``<column>_ci_low``, ``_ci_high``), written
-    as the report writes every metric (:func:`~capsim.words.fmt`, :func:`~capsim.words.interval`),
-    with ``aside`` in the same brackets: "95.5% (95% CI 84.9% to 100%; target 90%)",
+    """A grant table's mean in ``column`` (:func:`mean_words`) and its 95% CI (``<column>_ci_low``,
+    ``_ci_high``), written as the report writes every metric (:func:`~capsim.words.interval`), with
+    ``aside`` in the same brackets: "95.5% (95% CI 84.9% to 100%; target 90%)",
     "1,835 (95% CI 1,595 to 2,075)"."""
     mean = row[column]
     bounds = interval(column, row[f"{column}_ci_low"], row[f"{column}_ci_high"], ref=mean)
-    return f"{fmt(column, mean)} ({bounds}{'; ' + aside if aside else ''})"
+    return f"{mean_words(row, column)} ({bounds}{'; ' + aside if aside else ''})"
 
 
 def plan_notes(result: GrantResult) -> dict[str, list[str]]:
@@ -69,20 +70,24 @@ def plan_notes(result: GrantResult) -> dict[str, list[str]]:
 
 
 def grant_findings(result: GrantResult) -> dict[str, list[str]]:
-    """Per scenario, one plain sentence per grant year (and the whole grant): analyst FTE needed and in
-    post, the management and QA posts beside them (``management_fte``), hires (in all, for the whole
-    grant), full cost, each SLA's attainment against its target and the items waiting on average over
-    the year, each with its interval as the terminal gives it, and the paired difference from the
-    first scenario ("the same cost as" it where nil to the cent, never signed). The whole grant's FTE are the average over its years, the peak year named."""
+    """Per scenario, one plain sentence per grant year (and the whole grant): analyst FTE needed for the
+    planned teams' SLAs and, apart, the seats as written of the teams no target sizes (:func:`need_words`),
+    those in post (all teams), the management and QA posts beside them (``management_fte``), hires (in
+    all, for the whole grant), full cost, each SLA's attainment against its target and the items waiting
+    on average over the year, each with its interval as the terminal gives it, each planned team whose
+    hires are late that year named (:func:`late_words`), and the paired difference from the first
+    scenario ("the same cost as" it where nil to the cent, never signed). The whole grant's FTE are the
+    average over its years, the peak year of the need named."""
     table = result.table
     currency = result.scenarios[0].costs.currency
     first = result.scenarios[0].name
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
-    from capsim.grant import no_spread, sla_columns
+    from capsim.grant import no_spread, planned_teams, sla_columns, unplanned_teams
 
     out: dict[str, list[str]] = {}
     for scenario in result.scenarios:
         named = {c: sla_words(scenario, *where) for c, where in sla_columns(scenario).items()}
+        planned, unplanned = planned_teams(scenario), unplanned_teams(scenario)
         rows = table[table.scenario == scenario.name]
         years = rows[rows.year != "all"]
         lines = []
@@ -90,25 +95,26 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
             whole = row["year"] == "all"
             over = "the whole grant" if whole else row["year"]
             when = "Over the whole grant" if whole else f"In {row['year']}"
-            needed = ("no headcount meets the SLAs" if not math.isfinite(row["fte_needed"])
-                      else f"{row['fte_needed']:.1f} analyst FTE are needed")
+            aside = ""
             if whole and math.isfinite(row["fte_needed"]) and len(years) > 1:
                 peak = years.loc[years.fte_needed.idxmax()]
-                needed += (f" on average over its {len(years)} years (the most, {peak.fte_needed:.1f}, in "
-                           f"{peak.year})")
+                aside = f" on average over its {len(years)} years (the most, {peak.fte_needed:.1f}, in {peak.year})"
+            needed = need_words(f"{row['fte_needed']:.1f} analyst FTE" if math.isfinite(row["fte_needed"]) else None,
+                                f"{row['fte_as_written']:.1f}", planned, unplanned, aside)
             levels = "; ".join(
                 f"{named.get(s, s.removeprefix('sla_'))}: {_with_interval(row, s, 'target ' + percent(row[s + '_target']))}"
                 for s in slas if math.isfinite(row.get(s, math.nan)))
-            if row["year"] != "all" and row.get("hires_late_weeks", 0) > 0:
-                levels += (f" (hires late by {row['hires_late_weeks']:.0f} weeks: recruited from the grant start, "
-                           "they are not in post and trained on the year's first day)")
+            if late := late_words(late_teams(row, planned)):
+                levels += (f" ({late}: recruited from the grant start, they are not in post and trained on the "
+                           "year's first day)")
             hires = float(row["hires"])  # people, whole unless a plan hires part of a post
             hired = how_many(int(hires), "hire") if hires.is_integer() else f"{hires:.1f} hires"
             posts = (f", and {row['management_fte']:.1f} FTE of management and QA posts (costs.roles)"
                      if row.get("management_fte", 0) > 0 else "")
             cost = _cost(currency, row["total_cost"], row["total_cost_ci_low"], row["total_cost_ci_high"],
                          result.replications)
-            text = (f"{when}, {needed} ({row['fte']:.1f} in post on average{posts}; {hired}{' in all' if whole else ''}); "
+            staff = "on average, all teams" if unplanned else "on average"
+            text = (f"{when}: {needed} ({row['fte']:.1f} in post {staff}{posts}; {hired}{' in all' if whole else ''}); "
                     f"full cost {cost}; "
                     f"{levels}; {backlog_words('backlog_mean', over)} (all teams): {_with_interval(row, 'backlog_mean')}.")
             if scenario.name != first and math.isfinite(row.get("total_cost_vs_first", math.nan)):
@@ -223,8 +229,9 @@ def grant_section(result: GrantResult, chart_svg: str) -> str:
         out.append("<ul class='findings'>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
         out.extend(f"<p class='notice'>{html.escape(note)}</p>" for note in notes.get(name, []))
     out.append(f'<figure id="chart-grant">{_inline_svg(chart_svg, "grant")}<figcaption>Full cost per grant year '
-               "with its 95% CI where the replications differ, and the share assessed in time; analyst FTE needed and "
-               "in post. Files: charts/grant.png, "
+               "with its 95% CI where the replications differ, and the share assessed in time; analyst FTE needed "
+               "(for the SLAs of the planned teams, plus the seats as written of any team no target sizes) and in post "
+               "(all teams). Files: charts/grant.png, "
                "charts/grant.svg.</figcaption></figure>")
     out.append(budget_lines_html(result))
     out.append(cost_assumptions_html(result))

@@ -21,6 +21,10 @@ if TYPE_CHECKING:  # pragma: no cover
 COST = "cost"
 """The metric name :func:`~capsim.words.fmt` writes an amount of money by (its currency's symbol: £2,754,725)."""
 
+MATERIAL_RISE = 0.10
+"""The least rise, as a share of the first grant year's mean, that :func:`unplanned_notes` calls a
+queue growing (and only where it is also beyond that year's 95% interval)."""
+
 
 def counting_notes(result: GrantResult) -> list[str]:
     """Per SLA column (as the table heads it, :func:`~capsim.words.grant_sla_names`: by the first
@@ -85,12 +89,34 @@ def deadline_notes(result: GrantResult) -> list[str]:
     return out
 
 
+def _rise(first: float, high: float, last: float) -> str | None:
+    """How a team's measure rose over the grant, "up 26%" (whole percent, or as many decimals as
+    :func:`~capsim.words.percent` needs), where the rise is material: at least :data:`MATERIAL_RISE`
+    of the first year's mean ``first`` and beyond its 95% interval (above ``high``); "up from none"
+    where the first year had none; None where it is not material."""
+    if not (last > high and last >= first * (1 + MATERIAL_RISE)):
+        return None
+    return f"up {percent(last / first - 1)}" if first > 0 else "up from none"
+
+
+def _trend(what: str, verbs: tuple[str, str], words: tuple[str, str], rise: str | None) -> str:
+    """One measure of a team over the grant: "items waiting there on average rise from 2,712 in
+    2027/28 to 3,419 in 2029/30 (up 26%, beyond the first year's 95% interval)"; "go from" where
+    the rise is not material (``rise`` None). ``verbs``: the verb for a rise and for any change."""
+    verb = verbs[0] if rise else verbs[1]
+    return f"{what} {verb} from {words[0]} to {words[1]}" + (f" ({rise}, beyond the first year's 95% interval)"
+                                                              if rise else "")
+
+
 def unplanned_notes(result: GrantResult) -> list[str]:
     """Per scenario and team with no SLA (:func:`capsim.grant.unplanned_teams`): that the grant plans
     none of its staff, the teams that refer work to it, and its items waiting on average
-    (``backlog_mean_<team>``) and mean wait to start (``wait_mean_<team>``) in the first and last grant
-    years; that its queue grows where the last year's mean of either is above the first year's 95%
-    interval (more than the run-to-run spread), the figures alone where it does not."""
+    (``backlog_mean_<team>``, whole from 100 up, as the report writes a backlog) and mean wait to start
+    (``wait_mean_<team>``, three significant figures in one unit) in the first and last grant years.
+    Its queue is said to grow only where the last year's mean of either measure is materially above
+    the first year's (:func:`_rise`: at least :data:`MATERIAL_RISE`, 10%, higher and beyond that
+    year's 95% interval, so more than the run-to-run spread), with how much; the figures alone where
+    neither is."""
     from capsim.grant import unplanned_teams
 
     table = result.table
@@ -109,14 +135,14 @@ def unplanned_notes(result: GrantResult) -> list[str]:
                 out.append(f"{lead}: over {first}, {count_words(a[backlog])} items wait there on average and the mean "
                            f"wait to start there is {hours_words(a[wait])}.")
                 continue
-            grows = b[backlog] > a[f"{backlog}_ci_high"] or b[wait] > a[f"{wait}_ci_high"]
+            rises = [_rise(a[m], a[f"{m}_ci_high"], b[m]) for m in (backlog, wait)]
             w0, w1 = durations_words(a[wait], b[wait])
-            verb = "rise" if grows else "go"
-            out.append(f"{lead}{': its queue grows over the grant' if grows else ''}: items waiting there on average "
-                       f"{verb} from {count_words(a[backlog])} in {first} to {count_words(b[backlog])} in {last}, and "
-                       f"the mean wait to start there from {w0} to {w1}"
-                       + (" (beyond the first year's 95% interval). No target flags it: give the team an SLA to "
-                          "plan and cost its staff." if grows else "."))
+            items = _trend("items waiting there on average", ("rise", "go"),
+                           (f"{fmt(backlog, a[backlog])} in {first}", f"{fmt(backlog, b[backlog])} in {last}"), rises[0])
+            waits = _trend("the mean wait to start there", ("rises", "goes"), (w0, w1), rises[1])
+            grows = any(rises)
+            out.append(f"{lead}{': its queue grows over the grant' if grows else ''}: {items}, and {waits}."
+                       + (" No target flags it: give the team an SLA to plan and cost its staff." if grows else ""))
     return out
 
 

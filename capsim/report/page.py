@@ -1,4 +1,9 @@
-"""The HTML page: sections in order, charts inline as SVG, the CSS; writing report.html and its charts."""
+"""The HTML page: sections in order, charts inline as SVG, the CSS; writing report.html and its charts.
+
+Why it is one module (over 400 lines): the sections, their captions and the CSS are laid out
+together (a caption's wording and a section's class are read side by side), and the page inlines
+the very chart files it has just written, so that report.html and charts/ always show the same charts.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import pandas as pd
 from capsim import charts
 from capsim.report.assumptions import _assumptions_html, _sources_list
 from capsim.report.caveats import limitations
+from capsim.charts.backlog import band_words
 from capsim.charts.describe import describe
 from capsim.charts.compare import year_difference_lines
 from capsim.compare import team_lines
@@ -122,8 +128,6 @@ def _inline_svg(svg: str, label: str) -> str:
 
 
 CAPTIONS = {
-    "backlog": "Items waiting over time. The line is the median of the replications; the darker band holds the middle "
-               "50% of them and the lighter band 90%. The lower panel shows the capacity on shift.",
     "time_to_assessment": "How long items wait. Each dot is one replication's statistic over all its items, so the "
                           "spread of dots is run-to-run variation, not the spread of single items' waits. Dashed "
                           "lines mark the service-level deadlines; the right panel shows the share of each priority "
@@ -183,8 +187,25 @@ def report_charts(results: Sequence[SimulationResult], sweep: pd.DataFrame | Non
     return figs
 
 
-def _caption(stem: str) -> str:
-    for key, text in CAPTIONS.items():
+def backlog_caption(replications: int) -> str:
+    """The backlog chart's caption for a run of ``replications``, naming its bands in the chart's
+    own legend words (:func:`capsim.charts.backlog.band_words`): a caption's "90%" beside a legend's
+    "range of 5 replications" would contradict it."""
+    outer, inner, _ = band_words(replications)
+    if outer is None:
+        drawn = "Line: the one replication; no band."
+    elif inner is None:
+        drawn = f"Line: median of the replications; band: {outer}."
+    else:
+        drawn = f"Line: median of the replications; darker band: {inner}; lighter band: {outer}."
+    return f"Items waiting over time. {drawn} The lower panel shows the capacity on shift."
+
+
+def _caption(stem: str, replications: int) -> str:
+    """The caption of the chart saved as ``stem`` (a key of :data:`CAPTIONS`, or ``backlog``, alone or
+    after a scenario's prefix) in a run of ``replications``; "" for a chart with none."""
+    captions = {"backlog": backlog_caption(replications), **CAPTIONS}
+    for key, text in captions.items():
         if stem == key or stem.endswith("-" + key):
             return text
     return ""
@@ -278,7 +299,8 @@ def render_report(
     out.append(f'<section id="charts"><h2>{SECTIONS["charts"]}</h2>')
     for stem, svg in chart_svgs.items():
         out.append(f'<figure id="chart-{html.escape(stem)}">{_inline_svg(svg, descriptions.get(stem, stem))}'
-                   f"<figcaption>{html.escape(_caption(stem))} Files: charts/{html.escape(stem)}.png, "
+                   f"<figcaption>{html.escape(_caption(stem, first.replications))} "
+                   f"Files: charts/{html.escape(stem)}.png, "
                    f"charts/{html.escape(stem)}.svg.</figcaption></figure>")
     out.append("</section>")
 

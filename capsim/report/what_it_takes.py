@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capsim.charts.by_year import (measure_words, metric_means, sla_measures, sla_teams, staff_words, year_labels,
-                                     year_means, year_rows)
+from capsim.charts.by_year import (measure_words, metric_means, sla_measures, sla_teams, staff_words, stub_labels,
+                                     target_side, year_labels, year_means, year_rows)
 from capsim.output import MANIFEST, write_json
 from capsim.periods import SHORTEST_PERIOD_DAYS
 from capsim.scenario import Scenario, Team
@@ -182,7 +182,9 @@ def _every_year(result: SimulationResult) -> str:
 def _check_words(result: SimulationResult, answer: WhatItTakes, check: Check) -> str:
     """The sentence on one SLA of the what-if run: every year meets it (the lowest year), or each year
     short of it, with its level, interval and the points it is short by; part years named as the tables
-    name them (:func:`~capsim.charts.by_year.year_labels`)."""
+    name them (:func:`~capsim.charts.by_year.year_labels`). A year met or missed on average only, its
+    interval reaching across the target, is said to be (:func:`~capsim.charts.by_year.target_side`), and so
+    is the clause naming the years short (:func:`_fall_short_words`)."""
     labels = year_labels(result, shortest_days=0)  # the what-if run's years: its clock is the run's
     name, sla = check.metric, check.sla
     items = f"{measure_words(result.scenario, sla, check.team)} assessed within {duration_text(sla.within)}"
@@ -192,17 +194,50 @@ def _check_words(result: SimulationResult, answer: WhatItTakes, check: Check) ->
 
     plans = "that plan" if len(answer.plans) == 1 else "these plans"
     where = f"With {plans} (the what-if run beside this one; its figures are in {WHAT_IF_CSV})"
+
+    def side(row: Any) -> tuple[str, str]:  # met or missed, as far as its interval allows, and the hedge
+        return target_side(row["mean"], row.ci_low, row.ci_high, sla.target)
+
+    def hedge(row: Any) -> str:  # a year met or missed on average only: " on average", and its interval says so
+        said = side(row)[1]
+        return f" on average, but {said}" if said else ""
+
     if check.short.empty:
         worst = check.rows.loc[check.rows["mean"].idxmin()]
+        reaching = [labels[row.period] for _, row in check.rows.iterrows() if hedge(row)]
+        average = " on average" if reaching else ""
+        below = f", but the 95% CI reaches below the target in {and_list(reaching)}" if reaching else ""
         if len(check.rows) == 1:  # a run within one calendar year, or the one year its items arrived in
-            return f"{where}, {labels[worst.period]} meets the target of {percent(sla.target)} of {items}: {level(worst)}."
-        return (f"{where}, every year meets the target of {percent(sla.target)} of {items}; the lowest is "
-                f"{labels[worst.period]}: {level(worst)}.")
-    short = [f"{labels[row.period]}: {level(row)}, "
-             f"{signed(sla.target - row['mean'], share=True).removeprefix('+')} points short"
-             for _, row in check.short.iterrows()]
-    return (f"{where}, {items} still fall short of the {percent(sla.target)} target in "
-            f"{'one year' if len(short) == 1 else f'{len(short)} years'}: {and_list(short)}.")
+            return (f"{where}, {labels[worst.period]} meets the target of {percent(sla.target)} of {items}{average}: "
+                    f"{level(worst)}{below}.")
+        return (f"{where}, every year meets the target of {percent(sla.target)} of {items}{average}; the lowest is "
+                f"{labels[worst.period]}: {level(worst)}{below}.")
+
+    def shortfall(row: Any) -> str:
+        return (f"{labels[row.period]}: {level(row)}, "
+                f"{signed(sla.target - row['mean'], share=True).removeprefix('+')} points short{hedge(row)}")
+
+    rows = [row for _, row in check.short.iterrows()]
+    surely = [shortfall(row) for row in rows if side(row)[0] == "missed"]  # the whole interval below the target
+    average = [shortfall(row) for row in rows if side(row)[0] != "missed"]
+    return f"{where}, {items} {_fall_short_words(percent(sla.target), surely, average)}."
+
+
+def _fall_short_words(target: str, surely: list[str], average: list[str]) -> str:
+    """"still fall short of the 90% target in one year: …" (``target``: the target as said), naming the
+    years ``surely`` short (their whole 95% interval below it), then "; and fall short on average only in
+    one more year: …", the years ``average`` short on their mean only; with none surely short, "still fall
+    short on average of the 90% target in …": no clause says a year falls short that only its mean does."""
+    if not surely:
+        return f"still fall short on average of the {target} target in {_years(len(average))}: {and_list(average)}"
+    also = (f"; and fall short on average only in {_years(len(average), more=True)}: {and_list(average)}"
+            if average else "")
+    return f"still fall short of the {target} target in {_years(len(surely))}: {and_list(surely)}{also}"
+
+
+def _years(n: int, more: bool = False) -> str:
+    """"one year", "2 years"; ``more``: "one more year", "2 more years"."""
+    return f"{'one' if n == 1 else n}{' more' if more else ''} year{'' if n == 1 else 's'}"
 
 
 def write_what_if(folder: str | Path, answer: WhatItTakes | None) -> list[str]:
@@ -259,8 +294,7 @@ def unjudged_words(result: SimulationResult, answer: WhatItTakes) -> list[str]:
     (:func:`missed_teams`, :func:`plan_check`), though the what-if run's tables give it; else []."""
     if answer.result is None or result.period_summary.empty:
         return []
-    judged = year_labels(result)
-    stubs = [label for period, label in year_labels(result, shortest_days=0).items() if period not in judged]
+    stubs = stub_labels(result)
     if not stubs:
         return []
     plans = "that plan counts" if len(answer.plans) == 1 else "these plans count"

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from capsim.compare import unpriced_notes
-from capsim.charts.by_year import (ARRIVING, HEADLINE_PERIOD_DAYS, first_missed, measure_staff_words, measure_words,
-                                   path_words, sla_measures, year_labels, year_rows)
+from capsim.charts.by_year import (ARRIVING, HEADLINE_PERIOD_DAYS, measure_staff_words, measure_words, path_words,
+                                   sla_measures, stub_labels, too_short_note, year_labels, year_rows, year_verdict)
 from capsim.words import duration_text, fmt, interval, metric_label, percent, year_metric_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,12 +77,14 @@ def year_table_html(result: SimulationResult) -> str:
     head = "<tr><th>Year</th>" + "".join(f"<th>{html.escape(h)}</th>" for _, h, _ in columns) + "</tr>"
     unpriced = unpriced_notes([result]).get("cost_total")
     costed = f" {metric_label('cost_total')} {unpriced}." if unpriced else ""
+    stubs = stub_labels(result)
+    short = f" {too_short_note(stubs)}" if stubs else ""
     body = "".join("<tr><th scope='row'>" + html.escape(label) + "</th>"
                    + "".join(f"<td class='value'>{_cell(result, m, period, longer)}</td>" for m, _, longer in columns)
                    + "</tr>" for period, label in labels.items())
     return (f"<div class='years'><table><caption>{html.escape(result.scenario.name)}: each calendar year at its own "
             "level; "
-            f"mean over the replications, 95% interval below it.{html.escape(costed)}</caption><thead>" + head
+            f"mean over the replications, 95% interval below it.{html.escape(costed + short)}</caption><thead>" + head
             + "</thead><tbody>"
             + body + "</tbody></table></div>")
 
@@ -109,7 +111,6 @@ def year_findings(result: SimulationResult) -> list[str]:
         what = measure_words(s, sla, team)
         first, last = rows.index[0], rows.index[-1]
         named = {first: labels[first], last: labels[last]}
-        missed = first_missed(result, sla.priority, metric)
         late = lambda p: 1 - float(rows.loc[p, "mean"])
         ci = lambda p: interval(metric, 1 - float(rows.loc[p, "ci_high"]), 1 - float(rows.loc[p, "ci_low"]), currency,
                                 ref=late(p))
@@ -121,12 +122,7 @@ def year_findings(result: SimulationResult) -> list[str]:
         rise = late(last) > late(first) and levels[0] != levels[-1]  # "rise from 100% in every year" says nothing
         found.append(f"{what.capitalize()} not assessed within {duration_text(sla.within)} ({ARRIVING})"
                      f"{' rise from ' if rise else ': '}{path}{with_staff}.")
-        if missed:
-            row = year_rows(result, metric).loc[missed]
-            found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is first "
-                         f"missed in {year_labels(result)[missed]}: {fmt(metric, row['mean'])} "
-                         f"({interval(metric, row.ci_low, row.ci_high, currency, ref=row['mean'])}).")
-        else:
-            found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is met "
-                         f"on average in every year from {named[first]} to {named[last]}.")
+        verdict = year_verdict(result, sla, metric, list(rows.index), quoted=True,
+                               span=f"from {named[first]} to {named[last]}")
+        found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is {verdict}.")
     return found
