@@ -1495,7 +1495,7 @@ def staff(
         title=f"{loaded.name}: team {plan.team}, {plan.replications} replications, seed {plan.seed}; "
               f"a period is met when every SLA is, in at least {required} of {plan.replications} replications"))
     from capsim.staff_notes import busy_over_100, exposure_caps, fte_basis, hire_by_words
-    from capsim.staffing import met_chance_low
+    from capsim.staffing import met_chance_low, note_lines
 
     inferred = int(table.needed_inferred.sum())
     capped = exposure_caps(loaded)[plan.team] is not None
@@ -1522,9 +1522,8 @@ def staff(
         f"every SLA; {plan.replications} of {plan.replications} means the chance that a period is met is at least "
         f"{met_chance_low(plan.replications, plan.replications):.0%} (95% confidence; met_chance_low in "
         "staffing_plan.csv).", markup=False, soft_wrap=True, style="dim")
-    for row in table.itertuples(index=False):
-        if row.note:
-            out_console.print(f"period {row.period}: {row.note}", markup=False, soft_wrap=True)
+    for line in note_lines([(row.period, row.note) for row in table.itertuples(index=False)], member):
+        out_console.print(line, markup=False, soft_wrap=True)
     print_order_conflict(loaded, plan.team, table)
     if held_back:
         out_console.print(held_back, markup=False, soft_wrap=True, style="bold")

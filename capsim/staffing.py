@@ -1639,7 +1639,7 @@ def _above_need(extra: int, kept: bool, first: bool, limits: Limits, held: str =
         why = held
     elif kept and limits.never_reduce:
         why = "the seats in post today, which the plan never cuts" if first else \
-            "kept from the period before (the plan never cuts seats for a smaller need)"
+            f"kept from the period before ({_NEVER_CUT})"
     elif limits.max_hires is not None:
         why = (f"{'kept' if kept else 'hired'} ahead of a later period's need (at most "
                f"{_count(limits.max_hires, 'hire')} a period)")
@@ -1656,14 +1656,53 @@ def _held_words(hold: Hold, needs: Sequence[int | None], periods: Sequence[Perio
     lead = whole_days(team.hiring.lead_time).days
     if hold.hired:
         return (f"held as hired for {labels[hold.period]}, from {periods[hold.period].first}, less than the hiring "
-                f"lead time of {lead} days before this period (the plan does not cut a lasting hire before it has "
-                "served that long)")
+                f"lead time of {lead} days before this period ({_SERVED})")
     asks = f"which needs {hold.seats} again" if hold.toward == hold.period else (
         f"which needs {hold.seats} in post to reach the need of {needs[hold.toward]} in {labels[hold.toward]} at "
         f"{_count(max_hires or 0, 'hire')} a period")
-    return (f"held for {labels[hold.period]}, {asks} (the plan does not cut a seat that the next period needs back, "
-            f"or a later one whose hires would have to be recruited within the hiring lead time of {lead} days after "
-            "the cut)")
+    return f"held for {labels[hold.period]}, {asks} ({_held_rule(lead)})"
+
+
+_NEVER_CUT = "the plan never cuts seats for a smaller need"
+_SERVED = "the plan does not cut a lasting hire before it has served that long"
+
+
+def _held_rule(lead_days: int) -> str:
+    """The rule a held seat's note explains in brackets (:func:`_held_words`), for a hiring lead time
+    of ``lead_days`` days."""
+    return ("the plan does not cut a seat that the next period needs back, or a later one whose hires would have "
+            f"to be recruited within the hiring lead time of {lead_days} days after the cut")
+
+
+def note_lines(notes: Sequence[tuple[int, str]], team: Team) -> list[str]:
+    """A plan's notes as the terminal lists them under its table, from ``notes``: (period number, its
+    note, "" for none) for ``team``'s plan, in period order. Consecutive periods with the same note are
+    given once ("periods 16–22: 1 analyst above its own need: held for period 23, which needs 5
+    again"), and a rule a note explains in brackets (a held seat's, a kept one's) is said the first
+    time only: staffing_plan.csv keeps each period's whole note, as a row is read alone."""
+    rules = (_held_rule(whole_days(team.hiring.lead_time).days), _SERVED, _NEVER_CUT)
+    said: set[str] = set()
+    lines = []
+    for first, last, note in _note_runs(notes):
+        for rule in rules:
+            if f" ({rule})" in note:
+                note = note.replace(f" ({rule})", "") if rule in said else note
+                said.add(rule)
+        if note:
+            lines.append(f"period {first}: {note}" if first == last else f"periods {first}–{last}: {note}")
+    return lines
+
+
+def _note_runs(notes: Sequence[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """``notes`` (period number, note), in period order, as runs of consecutive periods with the same
+    note: (first period, last period, note)."""
+    runs: list[tuple[int, int, str]] = []
+    for number, note in notes:
+        if runs and runs[-1][2] == note and runs[-1][1] == number - 1:
+            runs[-1] = (runs[-1][0], number, note)
+        else:
+            runs.append((number, number, note))
+    return runs
 
 
 def _cover_words(temporary: list[int], k: int, periods: list[Period], behind: str, step: tuple[int, int, int],

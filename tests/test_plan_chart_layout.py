@@ -125,3 +125,21 @@ def test_a_period_the_plan_misses_is_marked_at_its_headcount_planned(scenario):
     assert len(centres) == 1
     assert ax.transData.inverted().transform(centres[0])[1] == pytest.approx(13)
     assert len(marks(ax, f"SLA not met at any headcount tried (up to {MOST_TRIED} seats)")) == 2
+
+
+def test_the_attainment_legend_stays_inside_the_figure_and_leaves_the_panels_their_width():
+    """With a classifier, the attainment panel's series are long ("reports the classifier did not
+    flag: mean and 95% CI"): in three columns their legend ran past the figure's right edge and
+    constrained layout narrowed both panels to an eighth of the figure, their dates on one another."""
+    classified = dict(
+        TWO_SLAS, priorities=["high", "low"],
+        demand=[dict({k: v for k, v in TWO_SLAS["demand"][0].items() if k != "priority_mix"}, priority="low")],
+        sla=[{"priority": "high", "within": "24h", "target": 0.9}, {"priority": "low", "within": "72h", "target": 0.9}],
+        tooling={"classifier": {"enabled": True, "recall": 0.9, "fpr": 0.1, "positive_priority": "high",
+                                "negative_priority": "low"}})
+    table = trial_plan().rename(columns=lambda c: c.replace("sla_urgent", "sla_high").replace("sla_normal", "sla_low"))
+    fig = drawn(table, load_scenario(classified), most_tried=MOST_TRIED)
+    legend = fig.axes[1].get_legend()
+    assert "reports the classifier did not flag: mean and 95% CI" in [t.get_text() for t in legend.get_texts()]
+    assert legend.get_window_extent().x1 <= fig.bbox.x1
+    assert all(ax.get_window_extent().width > fig.bbox.width / 2 for ax in fig.axes)

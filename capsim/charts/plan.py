@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import matplotlib
@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.transforms import offset_copy
 
 from capsim.charts.footer import footer_text
@@ -363,7 +364,8 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
             sla_ax.set_ylabel(f"Share within\n{', '.join(within)}", fontsize=11)
             sla_ax.set_title("At the planned headcount: items arriving in each period assessed within their deadline",
                              loc="left", fontsize=12, color=MUTED)
-            sla_ax.legend(loc="lower left", ncols=min(3, len(slas) + 1), fontsize=11)
+            _columns_within(sla_ax, lambda n: sla_ax.legend(loc="lower left", ncols=n, fontsize=11),
+                            min(3, len(slas) + 1))
             bottom = sla_ax
         else:
             bottom = ax
@@ -469,13 +471,22 @@ def _legend_within(ax, handles: list, labels: list[str]) -> int:
     hire-by labels: a legend running off the figure's right edge made constrained layout narrow
     the axes after the labels were placed on them in dates, so that they overlapped. Returns the
     number of columns."""
+    return _columns_within(ax, lambda n: (legend_above(ax, handles, labels, ncols=n), ax.get_legend())[1],
+                           min(len(handles), 3))
+
+
+def _columns_within(ax: Axes, place: Callable[[int], Legend], most: int) -> int:
+    """Place a legend of ``ax`` by ``place(columns)`` in as many columns as fit within the figure's
+    width, ``most`` at most (one however long its labels); returns that number. A legend wider than
+    the figure makes constrained layout narrow the axes until they collapse (the plan of a short run
+    with two service levels drew its panels a few dates wide, their ticks on one another)."""
     fig = ax.get_figure()
     right = fig.bbox.x1 - LEGEND_MARGIN * fig.bbox.width  # pixels
-    ncols = min(len(handles), 3)
-    legend_above(ax, handles, labels, ncols=ncols)
-    while ncols > 1 and ax.get_legend().get_window_extent().x1 > right:
+    ncols = most
+    legend = place(ncols)
+    while ncols > 1 and legend.get_window_extent().x1 > right:
         ncols -= 1
-        legend_above(ax, handles, labels, ncols=ncols)
+        legend = place(ncols)
     return ncols
 
 
