@@ -544,7 +544,7 @@ def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
     only for the work passed on (:func:`capsim.held_back.held_back_notes`). ``rows``: the run's
     summary indexed by metric."""
     from capsim.charts.by_year import year_means
-    from capsim.held_back import held_back_notes
+    from capsim.held_back import held_back_notes, summary_figures
     from capsim.metric_names import METRIC_DESCRIPTIONS
     from capsim.staff_notes import exposure_caps, past_shift_end
     from capsim.words import fmt, interval
@@ -570,7 +570,7 @@ def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
                else f"With no daily exposure cap, {past_shift_end(len(over) > 1)}")
         out_console.print(f"Busy over 100% ({', '.join(over)}): the share of usable hours, utilisation_usable. {why}.",
                           markup=False, soft_wrap=True, highlight=False)
-    for note in held_back_notes(s, mean, year_means(result)):
+    for note in held_back_notes(s, summary_figures(rows.reset_index()), year_means(result, summary_figures)):
         out_console.print(note, markup=False, soft_wrap=True, highlight=False)
 
 
@@ -1545,11 +1545,13 @@ def _upstream_note(scenario: Scenario, path: Path, plan, period: str, overrides:
     planned team's queue depends on), over the whole run or in a calendar year of it as the run's
     tables give them, that the plan holds only for the work passed on now, with the commands that plan
     the teams in order (:func:`capsim.staff_notes.upstream_words`), and those teams, each with the
-    years it is behind in ("" over the whole run: :attr:`capsim.held_back.Behind.when`); ("", [])
+    years it is behind in ("" over the whole run, "on average in 2025" where its 95% CI reaches its targets:
+    :attr:`capsim.held_back.Behind.when`); ("", [])
     otherwise, without running anything where no team referring work to it has an SLA."""
     import shlex
 
-    from capsim.charts.by_year import metric_means, year_means
+    from capsim.charts.by_year import year_means
+    from capsim.held_back import summary_figures
     from capsim.staff_notes import upstream_behind, upstream_teams, upstream_words
     from capsim.staffing import planned_team, team_slas
 
@@ -1557,7 +1559,7 @@ def _upstream_note(scenario: Scenario, path: Path, plan, period: str, overrides:
     if not any(team_slas(scenario, names.index(t)) for t in upstream_teams(scenario, plan.team)):
         return "", []
     result = run_with_progress(planned_team(scenario, plan.team)[0], plan.replications, plan.seed, plan.workers)
-    late = upstream_behind(scenario, plan.team, metric_means(result.summary), year_means(result))
+    late = upstream_behind(scenario, plan.team, summary_figures(result.summary), year_means(result, summary_figures))
     options = "".join(f" --set {shlex.quote(o)}" for o in overrides or []) + "".join(
         f" {flag} {value}" for flag, value in (("--replications", replications), ("--seed", seed)) if value is not None)
     shown = shlex.quote(bundled.shown(path))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 
-from capsim.held_back import Behind, behind_when
+from capsim.held_back import Behind, Figures, behind_when
 from capsim.scenario import Roster, Scenario, Team
 from capsim.units import SECONDS_PER_HOUR, format_duration
 from capsim.words import and_list, fmt, interval, items_words, sla_words, whose_analysts
@@ -284,16 +284,15 @@ def upstream_teams(scenario: Scenario, team: str) -> list[str]:
     return [scenario.workforce[i].team for i in scenario.team_order() if scenario.workforce[i].team in feeding]
 
 
-def upstream_behind(scenario: Scenario, team: str, mean: Callable[[str], float],
-                    years: Mapping[str, Callable[[str], float]]) -> list[Behind]:
+def upstream_behind(scenario: Scenario, team: str, figures: Figures, years: Mapping[str, Figures]) -> list[Behind]:
     """The teams referring work to ``team`` (:func:`upstream_teams`) that are behind in a run of the scenario
-    as it is, in referral order: over the whole run (``mean``: a metric's mean over that run's replications,
-    NaN if not measured) or, keeping up over it, in a calendar year of it (``years``: each year as the
-    tables name it → a metric's mean in that year): :func:`capsim.held_back.behind_when`, as the run's own note
+    as it is, in referral order: over the whole run (``figures``: that run's means and 95% intervals,
+    :data:`capsim.held_back.Figures`) or, keeping up over it, in a calendar year of it (``years``: each year as the
+    tables name it → its figures): :func:`capsim.held_back.behind_when`, as the run's own note
     says it (and the report's what-it-takes, which plans a team that misses one in the whole run or any year).
     Growth can leave a team short in the last year alone: planned on its whole-run level, the team it
     refers to would be staffed for less work than it passes on once that year is caught up."""
-    return [late for source in upstream_teams(scenario, team) if (late := behind_when(scenario, source, mean, years))]
+    return [late for source in upstream_teams(scenario, team) if (late := behind_when(scenario, source, figures, years))]
 
 
 def upstream_words(team: str, late: list[Behind], staff_command: Callable[[str], str], report_command: str) -> str:

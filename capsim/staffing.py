@@ -1674,12 +1674,14 @@ def _held_rule(lead_days: int) -> str:
             f"to be recruited within the hiring lead time of {lead_days} days after the cut")
 
 
-def note_lines(notes: Sequence[tuple[int, str]], team: Team) -> list[str]:
-    """A plan's notes as the terminal lists them under its table, from ``notes``: (period number, its
-    note, "" for none) for ``team``'s plan, in period order. Consecutive periods with the same note are
+def note_lines(notes: Sequence[tuple[int, str]], team: Team, labels: Sequence[str] | None = None) -> list[str]:
+    """A plan's notes as the terminal lists them under its table, from ``notes``: (period number from 1,
+    its note, "" for none) for ``team``'s plan, in period order. Consecutive periods with the same note are
     given once ("periods 16–22: 1 analyst above its own need: held for period 23, which needs 5
     again"), and a rule a note explains in brackets (a held seat's, a kept one's) is said the first
-    time only: staffing_plan.csv keeps each period's whole note, as a row is read alone."""
+    time only: staffing_plan.csv keeps each period's whole note, as a row is read alone. Where the
+    periods have ``labels`` (period n is ``labels[n - 1]``: a grant's years), a run is named by them:
+    "2027/28: ...", "2027/28–2029/30: ..." (:func:`_run_words`)."""
     rules = (_held_rule(whole_days(team.hiring.lead_time).days), _SERVED, _NEVER_CUT)
     said: set[str] = set()
     lines = []
@@ -1689,8 +1691,16 @@ def note_lines(notes: Sequence[tuple[int, str]], team: Team) -> list[str]:
                 note = note.replace(f" ({rule})", "") if rule in said else note
                 said.add(rule)
         if note:
-            lines.append(f"period {first}: {note}" if first == last else f"periods {first}–{last}: {note}")
+            lines.append(f"{_run_words(first, last, labels)}: {note}")
     return lines
+
+
+def _run_words(first: int, last: int, labels: Sequence[str] | None) -> str:
+    """Periods ``first`` to ``last`` (numbers from 1) as :func:`note_lines` names them: "period 16",
+    "periods 16–22"; with ``labels`` (period n is ``labels[n - 1]``), "2027/28", "2027/28–2029/30"."""
+    if labels is None:
+        return f"period {first}" if first == last else f"periods {first}–{last}"
+    return labels[first - 1] if first == last else f"{labels[first - 1]}–{labels[last - 1]}"
 
 
 def _note_runs(notes: Sequence[tuple[int, str]]) -> list[tuple[int, int, str]]:

@@ -120,8 +120,8 @@ def test_a_classifier_off_with_operating_points_and_no_threshold_is_no_error():
                        [points, "tooling.classifier.enabled=true", "tooling.classifier.threshold=1"])
     assert tool_settings_line([off, on], ["off", "on"]) == (
         "Tools set differently: classifier off in off, on in on (recall 0.9, fpr 0.3, threshold 1, positive_priority "
-        "high, negative_priority low, time_factor 1, annual_cost not given (0 assumed), per_item_cost not given "
-        "(0 assumed)); none of these is a published figure")
+        "high (default), negative_priority low (default), time_factor 1 (default), annual_cost not given (0 assumed), "
+        "per_item_cost not given (0 assumed)); none of these is a published figure")
 
 
 def test_a_team_worse_off_that_a_middle_run_lacks_is_drawn_where_measured():

@@ -304,7 +304,7 @@ def test_grant_chart_gives_each_share_its_interval_at_a_readable_size(sized):
     fig = charts.grant_per_year(table, sized.scenarios, sized.seed, sized.replications)
     labels = [t for t in fig.axes[0].findobj(Text) if t.get_text().startswith("95.0%")]
     assert len(labels) == 4  # two scenarios, two grant years
-    assert all(t.get_text() == "95.0%\n(90–99)" and t.get_fontsize() >= charts.MIN_FONT_PT for t in labels)
+    assert all(t.get_text() == "95.0%\n(90.4–99.0)" and t.get_fontsize() >= charts.MIN_FONT_PT for t in labels)
     assert "the share in time (95% CI, %)" in fig.axes[0].get_title(loc="left")
 
 

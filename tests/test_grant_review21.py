@@ -21,15 +21,15 @@ GRANT_START = dt.date(2027, 4, 1)
 
 @pytest.mark.parametrize(("low", "high", "label"), [
     (0.995, 0.99999, "\n(99.5 to\nover 99.99)"),
-    (0.00001, 0.02, "\n(under 0.01\nto 2)"),
-    (0.973, 0.9995, "\n(97–99.95)"),
-    (0.97, 1.0, "\n(97–100)"),
+    (0.00001, 0.02, "\n(under 0.01\nto 2.0)"),
+    (0.973, 0.9995, "\n(97.3–99.95)"),
+    (0.97, 1.0, "\n(97.0–100)"),
     (0.999991, 0.999999, ""),  # both "over 99.99": one value
 ])
 def test_a_share_interval_over_a_bar_is_a_clean_range(low, high, label):
     """``_share_ci(0.995, 0.99999)`` gave "(99.5–over 99.99)" and ``_share_ci(0.00001, 0.02)``
     "(under 0.01–2)": a dash between a number and words."""
-    assert _share_ci(low, high) == label
+    assert _share_ci("sla_normal", low, high) == label
 
 
 @pytest.fixture(scope="module")

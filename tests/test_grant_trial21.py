@@ -135,11 +135,11 @@ def test_a_share_below_100_percent_reads_below_it_and_alike_in_terminal_report_a
     text, report, labels = shares_shown(kept, 0.986, 0.973, 0.9995)
     assert "98.6% (97.3% to 99.95%)" in text and "100.0%" not in text
     assert "98.6% (95% CI 97.3% to 99.95%; target 90%)" in report
-    assert _share_ci(0.973, 0.9995) == "\n(97–99.95)"
-    assert labels and all(label.startswith("98.6%\n(97–99.95)") for label in labels)
+    assert _share_ci("sla_normal_analysts", 0.973, 0.9995) == "\n(97.3–99.95)"
+    assert labels and all(label.startswith("98.6%\n(97.3–99.95)") for label in labels)
     text, report, labels = shares_shown(kept, 0.9962, 0.973, 0.9995)  # never 100% below it
     assert "99.6% (97.3% to 99.95%)" in text and "99.6% (95% CI 97.3% to 99.95%; target 90%)" in report
-    assert labels and all(label.startswith("99.6%\n(97–99.95)") for label in labels)
+    assert labels and all(label.startswith("99.6%\n(97.3–99.95)") for label in labels)
 
 
 def test_a_share_below_its_target_never_reads_as_the_target_in_terminal_report_or_chart(kept):
@@ -148,4 +148,4 @@ def test_a_share_below_its_target_never_reads_as_the_target_in_terminal_report_o
     text, report, labels = shares_shown(kept, 0.8996, 0.85, 0.95)
     assert "89.96% (85.0% to 95.0%) < 90%" in text and "90.0%" not in text
     assert "89.96% (95% CI 85.0% to 95.0%; target 90%)" in report and "90.0%" not in report
-    assert labels and all(label.startswith("89.96%\n(85–95)") for label in labels)
+    assert labels and all(label.startswith("89.96%\n(85.0–95.0)") for label in labels)

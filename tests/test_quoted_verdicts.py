@@ -46,13 +46,13 @@ def _flat(text: str) -> str:
     (0.85, NAN, NAN, "missed on average"),
 ])
 def test_a_target_is_met_or_missed_only_where_the_whole_interval_is_on_one_side(mean, low, high, said):
-    from capsim.charts.by_year import target_verdict
+    from capsim.words import target_verdict
 
     assert target_verdict(mean, low, high, 0.9) == said
 
 
 def test_the_hedge_can_quote_the_interval():
-    from capsim.charts.by_year import target_side
+    from capsim.words import target_side
 
     assert target_side(0.923, 0.812, 1.0, 0.9, "81.2% to 100%") == (
         "met on average", "the 95% CI, 81.2% to 100%, reaches below the target")

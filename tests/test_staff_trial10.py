@@ -86,7 +86,7 @@ def test_no_such_words_for_a_team_fed_by_none_or_by_teams_that_keep_up():
 
     keeping_up = upstream_behind(scenario, "investigation", lambda name: 0.95 if name.startswith("sla_") else math.nan, {})
     behind = upstream_behind(scenario, "investigation", lambda name: 0.5 if name.startswith("sla_") else math.nan, {})
-    assert keeping_up == [] and behind == [("triage", ["normal-priority reports within 72 h: 50% against a target of 90%"], {})]
+    assert keeping_up == [] and behind == [Behind("triage", ["normal-priority reports within 72 h: 50% against a target of 90%"], {})]
     assert upstream_words("investigation", keeping_up, command, "capsim report police-unit --what-it-takes") == ""
 
 

@@ -31,7 +31,7 @@ GROWING = ["--set", "clock.horizon=2y", "--set", "demand.clearing-house.growth.m
            "--set", "demand.clearing-house.growth.per_year=15%", "--set", "workforce.triage.headcount=17"]
 """police-unit over two years (measured from 29 Jan 2024 to the end of 2025) with its clearing house growing 15% a
 year and triage at 17: under the seed 20240101 and 3 replications, triage meets its 90% within 72 h over
-the whole run (92%) but not in 2025 (86%)."""
+the whole run (92%) but not in 2025 (86%), on average only (its 95% CI reaches above 90%)."""
 
 
 @pytest.fixture(scope="module")
@@ -57,15 +57,17 @@ def test_staff_says_the_team_before_is_behind_in_the_year_it_is(tmp_path, as_it_
     assert result.returncode in (0, 3), result.stderr
     year = year_labels(as_it_is, shortest_days=0)["2025"]  # as the run's tables name it
     said = re.search(r"This plan holds only for the work passed on to team investigation now: team triage is behind "
-                     rf"in {re.escape(year)}, though not over the whole run \(normal-priority reports within 72 h: "
-                     r"(\d+)% against a target of 90%\), and what is not yet assessed.*", result.stdout)
+                     rf"on average in {re.escape(year)}, though not over the whole run \(normal-priority reports within "
+                     r"72 h: (\d+)% against a target of 90%, but the 95% CI reaches above the target\), and what is not "
+                     r"yet assessed.*", result.stdout)
     assert said, result.stdout
     assert int(said.group(1)) < 90
     note = said.group(0)
     assert f"# {note}\n" in (out / "plan.yaml").read_text()
     assert json.loads((out / "manifest.json").read_text())["staffing"]["held_back"] == note
     title = (out / "charts" / "staffing_plan.txt").read_text()
-    assert f"; only for the work team triage passes on now, as it is behind its targets in {year}" in title, title
+    assert f"; only for the work team triage passes on now, as it is behind its targets on average in {year}" in title, \
+        title
 
 
 def sla(share: float, year_shares: dict[str, float]) -> tuple:
@@ -121,4 +123,5 @@ def test_the_runs_findings_say_the_team_before_is_behind_in_the_year_it_is(as_it
 
     year = year_labels(as_it_is, shortest_days=0)["2025"]
     notes = [x for x in headline_findings(as_it_is) if x.startswith("The figures of team investigation hold only")]
-    assert len(notes) == 1 and f"triage is behind in {year}, though not over the whole run (" in notes[0], notes
+    assert len(notes) == 1 and f"triage is behind on average in {year}, though not over the whole run (" in notes[0], \
+        notes

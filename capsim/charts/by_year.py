@@ -37,7 +37,7 @@ from capsim.charts.style import (MUTED, OKABE_ITO, PALETTE, apply_style, footer_
 from capsim.periods import SHORTEST_PERIOD_DAYS, calendar_periods, too_short
 from capsim.units import SECONDS_PER_DAY
 from capsim.words import (and_list, count_words, duration_text, fmt, how_many, interval, items_words, percent,
-                          percent_against, referrals_only)
+                          percent_against, referrals_only, target_side, target_verdict)
 from capsim.workforce import seat_steps
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -154,14 +154,15 @@ def metric_means(table: pd.DataFrame) -> Callable[[str], float]:
     return lambda name: float(rows[name]) if name in rows.index else math.nan
 
 
-def year_means(result: SimulationResult) -> dict[str, Callable[[str], float]]:
+def year_means(result: SimulationResult, read: Callable[[pd.DataFrame], Any] = metric_means) -> dict[str, Any]:
     """Each calendar year of the run, as its tables name it (:func:`year_labels`), but part years shorter
     than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS` (four weeks at either end of the run are too short to judge a team by)
-    → a metric's mean in that year (:func:`metric_means`); {} for a run without calendar periods."""
+    → a metric's mean in that year (:func:`metric_means`), or what ``read`` makes of the year's summary
+    rows; {} for a run without calendar periods."""
     if result.period_summary.empty:
         return {}
     labels = year_labels(result)
-    return {labels[label]: metric_means(rows) for label, rows in result.period_summary.groupby("period", sort=False)
+    return {labels[label]: read(rows) for label, rows in result.period_summary.groupby("period", sort=False)
             if label in labels}
 
 
@@ -271,32 +272,6 @@ def first_missed(result: SimulationResult, priority: str, metric: str | None = N
     rows = year_rows(result, metric or f"sla_{priority}")
     below = rows[rows[by] < sla.target]
     return str(below.index[0]) if len(below) else None
-
-
-def target_side(mean: float, low: float, high: float, target: float, ci: str = "") -> tuple[str, str]:
-    """Whether a share (0–1: its ``mean`` over the replications and 95% interval ``low`` to ``high``)
-    meets its ``target`` (0–1), said only as far as the interval allows, and the hedge that goes with
-    it: ("met", "") where the whole interval is at or above the target, ("missed", "") where it is
-    wholly below; otherwise ("met on average", "the 95% CI reaches below the target") or ("missed
-    on average", "the 95% CI reaches above the target"), with ``ci`` (the interval in words,
-    "81.2% to 100%") inside the hedge where given: "the 95% CI, 81.2% to 100%, reaches below the
-    target". An interval with a NaN end (one replication) decides nothing: "met on average", no hedge."""
-    if math.isfinite(low) and low >= target:
-        return "met", ""
-    if math.isfinite(high) and high < target:
-        return "missed", ""
-    met = mean >= target
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return f"{'met' if met else 'missed'} on average", ""
-    named = f"95% CI, {ci}," if ci else "95% CI"
-    return f"{'met' if met else 'missed'} on average", f"the {named} reaches {'below' if met else 'above'} the target"
-
-
-def target_verdict(mean: float, low: float, high: float, target: float, ci: str = "") -> str:
-    """:func:`target_side` as one phrase: "met", "missed", "met on average, but the 95% CI reaches
-    below the target"."""
-    side, hedge = target_side(mean, low, high, target, ci)
-    return f"{side}, but {hedge}" if hedge else side
 
 
 def year_verdict(result: SimulationResult, sla: Any, metric: str, years: list[str], quoted: bool = False,

@@ -420,13 +420,31 @@ def tool_settings(section: ToolSection) -> dict[str, object]:
             if values[name] is not None}
 
 
-def _setting_words(name: str, value: object, currency: str, given: bool = True) -> str:
+def settings_not_set(section: ToolSection) -> set[str]:
+    """The settings of a tool (names as in :func:`tool_settings`) that its scenario leaves at their
+    defaults: not written in the file, a file it ``extends:``, nor by a ``--set``. A classifier's
+    ``recall`` and ``fpr`` read from its operating point in use are written (in the point)."""
+    given = set(section.model_fields_set)
+    if getattr(section, "operating_points", None) and section.enabled:
+        given |= {"recall", "fpr"}
+    return set(type(section).model_fields) - given
+
+
+def _setting_words(name: str, value: object, currency: str, given: bool = True, default: bool = False) -> str:
     """One setting as the footer writes it: its name and value as in the scenario file (shares 0 to
     1), a cost with its currency ("annual_cost 50,000 GBP"), or where not ``given`` (nor any price of
     its tool, :func:`costs_not_given`) as the 0 assumed for it ("annual_cost not given (0 assumed)":
-    not "0 GBP", read as a free tool); a daily cap in hours ("exposure_cap 5h/day")."""
+    not "0 GBP", read as a free tool); a daily cap in hours ("exposure_cap 5h/day"). A ``default``
+    (the scenario does not set it, :func:`settings_not_set`) says so ("time_factor 1 (default)"),
+    lest it read as a choice; a cost not given says so already."""
     if name.endswith("_cost") and not given:
         return f"{name} not given (0 assumed)"
+    return _value_words(name, value, currency) + (" (default)" if default else "")
+
+
+def _value_words(name: str, value: object, currency: str) -> str:
+    """A setting's name and value (:func:`_setting_words`): a cost in ``currency``, a daily cap in
+    hours (``value`` in seconds a day), a number as written, anything else as it reads."""
     if name.endswith("_cost"):
         return f"{name} {f'{value:,.10f}'.rstrip('0').rstrip('.')} {currency}"
     if name == "exposure_cap":
@@ -440,7 +458,9 @@ def tool_settings_line(scenarios: Sequence[Scenario], names: Sequence[str]) -> s
     0.9, fpr 0.1, positive_priority high, negative_priority normal, time_factor 0.8, annual_cost 50,000
     GBP, per_item_cost not given (0 assumed)); none of these is a published figure". A tool on in some
     runs only gives all its settings where it is on; one on in every run the settings that differ, in
-    each run. A cost not given reads so (:func:`costs_not_given`). A setting the file gives as a
+    each run. A cost not given reads so (:func:`costs_not_given`); another setting the scenario does
+    not set (through ``extends:`` and ``--set`` too) reads as its default ("time_factor 1 (default)",
+    :func:`settings_not_set`), not as a choice. A setting the file gives as a
     published figure names its publisher ("recall 0.9 from IWF"). None where the runs set their tools
     alike (or differ only in a tool none switches on)."""
     phrases, origins = [], []
@@ -457,12 +477,12 @@ def tool_settings_line(scenarios: Sequence[Scenario], names: Sequence[str]) -> s
             if not section.enabled:
                 runs.append(f"off in {name}")
                 continue
-            said, unpriced = [], costs_not_given(scenario, tool)
+            said, unpriced, defaults = [], costs_not_given(scenario, tool), settings_not_set(section)
             for key in (k for k in keys if k in values):
                 org = setting_origin(scenario, ["tooling", tool, key])
                 origins.append(org)
-                said.append(_setting_words(key, values[key], scenario.costs.currency, key not in unpriced)
-                            + (f" from {org}" if org else ""))
+                said.append(_setting_words(key, values[key], scenario.costs.currency, key not in unpriced,
+                                           key in defaults) + (f" from {org}" if org else ""))
             runs.append(f"on in {name}" + (f" ({', '.join(said)})" if said else ""))
         phrases.append(f"{tool} " + ", ".join(runs))
     if not phrases:

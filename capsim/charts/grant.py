@@ -18,7 +18,7 @@ from capsim.charts.parts import cost_bars, cost_panels, cost_peak, money_scale, 
 from capsim.charts.style import MIN_FONT_PT, MUTED, apply_style, footer_height, legend_above, styled, title_height
 from capsim.scenario import Scenario
 from capsim.grant import cost_fixed, planned_teams, sla_column_words, unplanned_teams
-from capsim.words import (NBSP, and_list, grant_sla_names, late_teams, mean_words, money, need_words, percent,
+from capsim.words import (NBSP, and_list, grant_sla_names, interval, late_teams, mean_words, money, need_words,
                           plain_number, teams_named)
 
 SUBTITLE_CHARS = 100
@@ -52,28 +52,49 @@ def _fit_labels(fig: Figure, ax: Axes, labels: list[Text]) -> None:
     ax.set_ylim(0, top)
 
 
-def _share_ci(low: float, high: float) -> str:
-    """A share's 95% CI in whole percent, or the decimals a share below 100% needs not to read 100
-    (:func:`~capsim.words.percent`), on a second line under the share over a bar: "(97–99.95)"; a
-    bound closer to 0% or 100% than those decimals is said in words, the range then written out, a
-    bound to a line and "to" on the narrower, as narrow as a bar: "(99.5 to\nover 99.99)",
-    "(under 0.01\nto 2)"; nothing where there is none or it reads as one value."""
-    if not (math.isfinite(low) and math.isfinite(high)):
+def _share_ci(sla: str, low: float, high: float, narrow: bool = False) -> str:
+    """A share's 95% CI (0–1) on a second line under the share over a bar, in percent with the
+    decimals the report's interval gives the same bounds (:func:`~capsim.words.interval`, as the
+    terminal writes it too): "(97.3–99.95)" where the report says "95% CI 97.3% to 99.95%". A bound
+    the report says in words (closer to 0% or 100% than :data:`~capsim.units.SHARE_DECIMALS`), or a
+    ``narrow`` label (a bar too narrow for the range on one line: :func:`_narrow_crowded`), makes the
+    range written out, a bound to a line and "to" on the narrower: "(99.5 to\nover 99.99)",
+    "(under 0.01\nto 2.0)", "(97.3 to\n99.95)"; nothing where the report gives no interval or it
+    reads as one value. ``sla``: the grant table's column of the share."""
+    bounds = interval(sla, low, high)
+    if not bounds.startswith("95% CI "):  # no interval: not measured, or the same in every replication
         return ""
-    first, last = (percent(x).removesuffix("%") for x in (low, high))
+    first, last = (bound.removesuffix("%") for bound in bounds.removeprefix("95% CI ").split(" to "))
     if first == last:
         return ""
-    if all(bound.replace(".", "", 1).isdigit() for bound in (first, last)):
+    if not narrow and all(bound.replace(".", "", 1).isdigit() for bound in (first, last)):
         return f"\n({first}–{last})"
     return "\n" + min(f"({first} to\n{last})", f"({first}\nto {last})", key=lambda text: max(map(len, text.split("\n"))))
 
 
-def _share_words(row: pd.Series, sla: str) -> str:
-    """An SLA's share in time over a bar, as the terminal and the report write it: to one decimal, never
-    on the other side of its target (``<sla>_target``; :func:`~capsim.words.percent_against`): 0.8996
-    against 90% reads "89.96%", not "90%"; its 95% CI under it (:func:`_share_ci`). ``row``: a grant
-    table's row (shares 0–1)."""
-    return mean_words(row, sla) + _share_ci(row.get(f"{sla}_ci_low", math.nan), row.get(f"{sla}_ci_high", math.nan))
+def _bar_label(row: pd.Series, slas: Sequence[str], late: dict[str, int], narrow: bool = False) -> str:
+    """The label over a grant year's bar, top down: each SLA's share in time, as the terminal and the
+    report write it: to one decimal, never on the other side of its target (``<sla>_target``;
+    :func:`~capsim.words.percent_against`): 0.8996 against 90% reads "89.96%", not "90%"; its 95% CI
+    under it (:func:`_share_ci`, ``narrow`` or not); then each planned team whose hires are ``late``
+    that year (team: weeks). ``row``: a grant table's row (shares 0–1); ``slas``: the SLA columns it
+    measures."""
+    words = [mean_words(row, sla) + _share_ci(sla, row.get(f"{sla}_ci_low", math.nan),
+                                              row.get(f"{sla}_ci_high", math.nan), narrow) for sla in slas]
+    words.extend(f"{team}: hires\nlate by {weeks} weeks" for team, weeks in late.items())
+    return "\n".join(words)
+
+
+def _narrow_crowded(fig: Figure, ax: Axes, labels: Sequence[tuple[Text, str]], slot: float) -> None:
+    """Give each label over a bar that is wider than ``slot`` (the distance between the centres of
+    neighbouring bars, in the panel's x units) its narrow text (``labels``: each label with it,
+    :func:`_bar_label`), so that labels over neighbouring bars do not run into each other: widths
+    are measured in pixels on the drawn figure."""
+    fig.draw_without_rendering()  # the layout: the labels' widths in pixels
+    room = ax.transData.transform((slot, 0))[0] - ax.transData.transform((0, 0))[0]
+    for label, narrow in labels:
+        if label.get_window_extent().width > room:
+            label.set_text(narrow)
 
 
 def _span(fte: pd.Series) -> str:
@@ -172,20 +193,20 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
     n = len(names)
     colours = scenario_colours(names)
     footer = footer_text(scenarios, seed, replications)
-    labels: list[Text] = []
+    labels: list[tuple[Text, str]] = []  # each label over a bar, with its narrow text
     with styled():
         fig, ax, fte_ax = cost_panels(max(7.8, PANELS_IN + title_height(title) + footer_height(footer)))
         for name, mine, xs, width in side_by_side(table, names, years):
             err = cost_bars(ax, mine, xs, width, colours[name], name, scale)
             tops = (mine["total_cost"].to_numpy(dtype=float) + err[1]) / scale
             for xi, top, year in zip(xs, tops, years):
-                words = [_share_words(mine.loc[year], s) for s in slas if math.isfinite(mine.loc[year, s])]
-                if words:  # each planned team whose hires are late that year, named
-                    late = late_teams(mine.loc[year].to_dict() | {"year": year}, planned.get(name, []))
-                    words.extend(f"{team}: hires\nlate by {weeks} weeks" for team, weeks in late.items())
-                if words and math.isfinite(top):
-                    labels.append(ax.text(xi, top, "\n".join(words), ha="center", va="bottom", fontsize=MIN_FONT_PT,
-                                          color="black", linespacing=1.1))
+                row = mine.loc[year]
+                measured = [s for s in slas if math.isfinite(row[s])]
+                if measured and math.isfinite(top):  # each planned team whose hires are late that year, named
+                    late = late_teams(row.to_dict() | {"year": year}, planned.get(name, []))
+                    labels.append((ax.text(xi, top, _bar_label(row, measured, late), ha="center", va="bottom",
+                                           fontsize=MIN_FONT_PT, color="black", linespacing=1.1),
+                                   _bar_label(row, measured, late, narrow=True)))
             fte_ax.bar(xs, mine["fte"].to_numpy(dtype=float), width=width * 0.92, color=colours[name], alpha=0.35,
                        edgecolor="none")
             fte_ax.scatter(xs, mine["fte_marked"].to_numpy(dtype=float), marker="D", s=50, color=colours[name],
@@ -228,5 +249,6 @@ def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], see
         handles, texts = ax.get_legend_handles_labels()
         legend_above(ax, handles, texts, ncols=min(n, 3))
         apply_style(fig, title, footer)
-        _fit_labels(fig, ax, labels)
+        _narrow_crowded(fig, ax, labels, width)  # side_by_side's bar width: the step between neighbours
+        _fit_labels(fig, ax, [label for label, _ in labels])
     return fig

@@ -225,7 +225,8 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     ``team`` is the team planned (default: the scenario's first team, as
     :func:`~capsim.staffing.solve_staffing`); ``held_back``: the teams referring work to it that are
     behind (:func:`capsim.staff_notes.upstream_behind`), each with the years it is behind in ("in 2025";
-    "" where it is behind over the whole run and in every year: :attr:`capsim.held_back.Behind.when`), which the title says the plan counts
+    "on average in 2025" where the 95% CI reaches its targets; "" where it is behind over the whole run and in every
+    year: :attr:`capsim.held_back.Behind.when`), which the title says the plan counts
     only the work they pass on now of.
     """
     if plan_table.empty:

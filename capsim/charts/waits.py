@@ -13,7 +13,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, Locator
 from matplotlib.textpath import text_to_path
 
-from capsim.charts.by_year import measure_words, measured_span, sla_measures, streams_words, target_side, target_verdict
+from capsim.charts.by_year import measure_words, measured_span, sla_measures, streams_words
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, nanmean, replication_strip, replications_in
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
@@ -22,7 +22,7 @@ from capsim.results import mean_ci
 from capsim.scenario import SLA, Scenario
 from capsim.units import SECONDS_PER_HOUR
 from capsim.words import (UNIT_HOURS, and_list, count_words, duration_text, duration_unit, durations_words, hours_words,
-                          percent, percent_against)
+                          percent, percent_against, target_side, target_verdict)
 
 
 TIME_METRICS = [

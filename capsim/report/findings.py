@@ -13,19 +13,19 @@ import pandas as pd
 
 from capsim.compare import unpriced_notes
 from capsim.costs import price_year
-from capsim.held_back import held_back_notes
+from capsim.held_back import held_back_notes, summary_figures
 from capsim.metric_names import backlog_words
 from capsim.units import SECONDS_PER_DAY, plain_number
 from capsim.report.what_it_takes import missed_teams
 from capsim.report.years import year_findings
 from capsim.staff_notes import cap_words, exposure_caps, longer_than_shift, usable_limits
 from capsim.charts.by_year import (measure_staff_words, measure_words, measured_span, sla_measures, staff_words,
-                                   target_verdict, year_means)
+                                   year_means)
 from capsim.charts.exposure_hours import EXPOSURE, cap_verdict, past_usable_words
 from capsim.charts.compare import difference_words, team_label
 from capsim.charts.waits import all_items_words
 from capsim.words import (and_list, duration_text, duration_unit, fmt, how_many, interval, is_wait,
-                          metric_label, metric_words, percent, wait_words, whose_analysts)
+                          metric_label, metric_words, percent, target_verdict, wait_words, whose_analysts)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -163,7 +163,8 @@ def headline_findings(result: SimulationResult) -> list[str]:
                      f"of arriving{pooled}{f', with {staff}' if staff else ''}, against a target of "
                      f"{percent(sla.target)}: {verdict}; "
                      f"{fmt(name, 1 - row['mean'])} were not assessed within {duration_text(sla.within)}.")
-    found += held_back_notes(s, mean, year_means(result))  # a team fed by one that is behind is starved, not safe
+    # a team fed by one that is behind is starved, not safe
+    found += held_back_notes(s, summary_figures(result.summary), year_means(result, summary_figures))
     if math.isfinite(mean(EXPOSURE)):
         spent = (f"spent {m('utilisation')} of their time on shift reviewing"
                  f"{_usable_words(s, m('utilisation_usable'))}.")

@@ -25,6 +25,7 @@ from capsim.words import (MINUS, fmt, how_many, interval, late_teams, late_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.grant import GrantResult
+    from capsim.staffing import StaffingPlan
 
 
 def _cost(currency: str, mean: float, low: float, high: float, replications: int) -> str:
@@ -61,12 +62,23 @@ def _with_interval(row: dict, column: str, aside: str = "") -> str:
 
 
 def plan_notes(result: GrantResult) -> dict[str, list[str]]:
-    """Per scenario, the staffing solver's note on each team's grant year that has one (hires late,
+    """Per scenario, the staffing solver's notes on each team's grant years that have one (hires late,
     with the date they should have been recruited by; a year no headcount meets), as ``capsim grant``
-    prints them under its table: "one-team, team analysts, 2027/28: late by 21 weeks: ..."."""
-    return {name: [f"{name}, team {plan.team}, {result.years[k].label}: {period.note}"
-                   for plan in plans for k, period in enumerate(plan.periods) if period.note]
+    prints them under its table (:func:`_year_notes`): "one-team, team analysts, 2027/28: late by 21
+    weeks: ...", "one-team, team analysts, 2028/29–2029/30: ..."."""
+    labels = [year.label for year in result.years]
+    return {name: [f"{name}, team {plan.team}, {line}" for plan in plans for line in _year_notes(plan, labels)]
             for name, plans in result.plans.items()}
+
+
+def _year_notes(plan: StaffingPlan, labels: Sequence[str]) -> list[str]:
+    """A team's grant plan's notes as ``capsim staff`` lists its periods' (:func:`~capsim.staffing.note_lines`),
+    each period named by its grant year (``labels``): consecutive years with the same note once, a
+    bracketed rule the first time only: "2027/28–2029/30: ..."."""
+    from capsim.staffing import note_lines
+
+    team = next(t for t in plan.scenario.workforce if t.team == plan.team)
+    return note_lines([(k, period.note) for k, period in enumerate(plan.periods, start=1)], team, labels)
 
 
 def grant_findings(result: GrantResult) -> dict[str, list[str]]:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from capsim.charts.by_year import (measure_words, metric_means, sla_measures, sla_teams, staff_words, stub_labels,
-                                     target_side, year_labels, year_means, year_rows)
+                                     year_labels, year_means, year_rows)
 from capsim.output import MANIFEST, write_json
 from capsim.periods import SHORTEST_PERIOD_DAYS
 from capsim.scenario import Scenario, Team
@@ -40,7 +40,7 @@ from capsim.staff_notes import exposure_caps, hire_by_words
 from capsim.staffing import StaffingPlan, plan_periods, solve_staffing, team_slas
 from capsim.workforce import seat_steps
 from capsim.words import (and_list, count_words, duration_text, durations_words, fmt, interval, percent,
-                          signed)
+                          signed, target_side)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
