@@ -178,7 +178,8 @@ def test_ctrl_c_while_the_charts_are_drawn_on_forked_workers_stops_cleanly(tmp_p
 @pytest.mark.parametrize("command", [
     ["budget", "base", *SHORT, "-r", "40", "-w", "2", "--out", "out"],  # 12 could end before both workers were seen busy
     ["staff", "growth-central", "-r", "6", "-w", "2", "--out", "out"],
-    ["sweep", "base", "--grid", "workforce.analysts.headcount=10,12,14", *SHORT, "-r", "4", "-w", "2", "--out", "out"],
+    ["sweep", "base", "--grid", "workforce.analysts.headcount=10,12,14", *SHORT, "-r", "16", "-w", "2", "--out",
+     "out"],  # 4 could end before both workers were seen busy (it is interrupted once they are: no longer to run)
     ["uncertainty", "growth-central", "-n", "2", "-r", "2", "-w", "2", "--out", "out"],
 ], ids=["budget", "staff", "sweep", "uncertainty"])
 def test_ctrl_c_stops_every_command_that_runs_on_workers(tmp_path, command):
