@@ -383,9 +383,15 @@ def plus_minus(metric: str, value: float, spread: float, currency: str = "GBP") 
     return f"{text} ± {fmt(metric, spread, currency, ref=value)}"
 
 
+def named(kind: str, names: Sequence[str]) -> str:
+    """Things of one ``kind`` named as a sentence lists them: "team analysts", "teams graders and
+    victim_id", "scenarios low and high"."""
+    return f"{kind}{'s' if len(names) > 1 else ''} {and_list(names)}"
+
+
 def teams_named(names: Sequence[str]) -> str:
-    """Teams named as a sentence lists them: "team analysts", "teams graders and victim_id"."""
-    return f"team{'s' if len(names) > 1 else ''} {and_list(names)}"
+    """Teams named as a sentence lists them (:func:`named`): "team analysts", "teams graders and victim_id"."""
+    return named("team", names)
 
 
 def need_words(needed: str | None, as_written: str, planned: Sequence[str], unplanned: Sequence[str],

@@ -18,8 +18,8 @@ from capsim.charts.parts import cost_bars, cost_panels, cost_peak, money_scale, 
 from capsim.charts.style import MIN_FONT_PT, MUTED, apply_style, footer_height, legend_above, styled, title_height
 from capsim.scenario import Scenario
 from capsim.grant import cost_fixed, planned_teams, sla_column_words, unplanned_teams
-from capsim.words import (NBSP, and_list, grant_sla_names, interval, late_teams, mean_words, money, need_words,
-                          plain_number, teams_named)
+from capsim.words import (NBSP, grant_sla_names, interval, late_teams, mean_words, money, need_words,
+                          named, plain_number, teams_named)
 
 SUBTITLE_CHARS = 100
 """Characters per line of the cost panel's subtitle (12 pt across the chart's 10 in): a long
@@ -142,13 +142,8 @@ def _spans_words(last: pd.DataFrame, scenarios: Sequence[Scenario]) -> str:
     holders = [s.name for s in scenarios if unplanned_teams(s)]
     need = need_words(f"{_span(last.fte_needed)}{NBSP}FTE", _span(last.fte_as_written[holders]),
                       _teams_in_any(scenarios, planned_teams), unplanned)
-    only = "" if set(holders) == set(last.index) else f" (in {_scenarios_named(holders)} only)"
+    only = "" if set(holders) == set(last.index) else f" (in {named('scenario', holders)} only)"
     return f"{need}{only}; {_span(last.fte)} in post (all teams)"
-
-
-def _scenarios_named(names: Sequence[str]) -> str:
-    """Scenarios named as a sentence lists them: "scenario growth-central", "scenarios low and high"."""
-    return f"scenario{'s' if len(names) > 1 else ''} {and_list(names)}"
 
 
 def grant_per_year(grant_table: pd.DataFrame, scenarios: Sequence[Scenario], seed: int, replications: int) -> Figure:
