@@ -470,6 +470,35 @@ def with_ci(mean: float, low: float, high: float, signed: bool = False) -> str:
     return f"{text} ± {max(high - mean, mean - low):,.0f}"
 
 
+def _money_figures(value: float, signed: bool = False) -> str:
+    """An amount of money (its currency's units) for the grant's table, its figures as the report
+    writes money (:func:`capsim.words.fmt`: whole from 100 up, to the cent below), with no currency:
+    "2,750,000", "-400", "+0.30" (``signed``: "+" where positive); nil to the cent
+    (:func:`~capsim.grant_notes.nil_cost`) "0", never signed."""
+    from capsim.grant_notes import COST, nil_cost
+    from capsim.words import fmt
+
+    if nil_cost(value):
+        return "0"
+    sign = "-" if value < 0 else "+" if signed else ""
+    return sign + fmt(COST, abs(value), currency="").strip()  # no currency: its figures alone
+
+
+def cost_with_ci(shown: Mapping[str, float], signed: bool = False) -> str:
+    """A grant cost, or a difference of costs, for the terminal's table, rounded as every grant output
+    gives it (``shown``: its row of :func:`capsim.grant_notes.costs_shown`), with the ends of its 95% CI
+    as the report gives them (:func:`_money_figures`): "2,750,000 (2,700,000 to 2,810,000)", "+0.30
+    (-500,000 to 500,000)" (``signed``); the mean alone where the replications agree or there is no
+    interval (the notes under the table say which); "—" where there is no mean."""
+    mean, low, high = shown["mean"], shown["low"], shown["high"]
+    if math.isnan(mean):
+        return "—"
+    text = _money_figures(mean, signed)
+    if shown["fixed"] or not (math.isfinite(low) and math.isfinite(high)):
+        return text
+    return f"{text} ({_money_figures(low)} to {_money_figures(high)})"
+
+
 def print_headline(result: SimulationResult) -> None:
     """The headline metrics, each in plain words beside its summary.csv name, written as the
     report writes them (:func:`capsim.words.fmt`: shares and utilisation in %) with its 95%
@@ -1059,7 +1088,7 @@ def compare(
                                     + [m for m in table.metric if m.startswith(("sla_", "victim_id"))])]
     from capsim.compare import definition_notes, unlike_difference
     from capsim.charts.compare import difference_words, team_label
-    from capsim.words import fmt, metric_label, signed
+    from capsim.words import fmt, interval, metric_label, signed
 
     currency = first.costs.currency
     relabelled = definition_notes([r.scenario for r in results])
@@ -1076,7 +1105,7 @@ def compare(
                                                 row.difference_ci_high, "h")
         points = " points" if unit == "points" else ""
         rows.append([row.scenario, team_label(row.metric, result.scenario), fmt(row.metric, row.mean, currency),
-                     f"{fmt(row.metric, row.ci_low, currency, row.mean)} to {fmt(row.metric, row.ci_high, currency, row.mean)}",
+                     interval(row.metric, row.ci_low, row.ci_high, currency, ref=row.mean, named=False),  # as run writes it
                      "" if same else unlike or d + points,
                      "" if same or unlike else "n/a" if not math.isfinite(row.difference_ci_low) else (
                          f"{low} to {high}{points}")])
@@ -1084,7 +1113,7 @@ def compare(
         if row.metric == "harmful_missed" and not waits.empty:  # still assessed, later: their wait beside them
             w = waits.iloc[0]
             rows.append([row.scenario, metric_label(w.metric), fmt(w.metric, w["mean"]),
-                         f"{fmt(w.metric, w.ci_low, ref=w['mean'])} to {fmt(w.metric, w.ci_high, ref=w['mean'])}", "", ""])
+                         interval(w.metric, w.ci_low, w.ci_high, ref=w["mean"], named=False), "", ""])
     numbers = ["mean", "95% CI", "difference", "95% CI of difference"]
     out_console.print(capsim_table(["scenario", "metric", *numbers], rows, numbers=numbers,
                                    title=f"{len(results)} scenarios, {replications} replications, seed {seed}; "
@@ -1941,6 +1970,7 @@ def grant(
     import yaml
 
     from capsim.grant import grant as size_grant, parse_month_day, plan_files
+    from capsim.words import how_many
 
     try:
         first_day = dt.date.fromisoformat(start)
@@ -1983,13 +2013,14 @@ def grant(
             fragment = {"workforce": [p.fragment()["workforce"][0] for p in result.plans[scenario.name]]}
             (folder / files[scenario.name]).write_text(
                 f"# capsim grant: the staffing plan of {scenario.name} ({portable(str(path))}) for the grant from {first_day}, "
-                f"{years} years,\n# as costed and simulated: no new seat starts before {first_day} plus the team's "
+                f"{how_many(years, 'year')},\n# as costed and simulated: no new seat starts before {first_day} plus the team's "
                 "hiring lead time (hires late start then). Merge it into the scenario to replay it.\n"
                 + yaml.safe_dump(fragment, sort_keys=False, default_flow_style=None))
         from capsim import charts
         from capsim.report.grant import render_grant_report
 
-        charts.save(charts.grant_per_year(result.table, result.scenarios, result.seed, result.replications),
+        charts.save(charts.grant_per_year(result.table, result.scenarios, result.seed, result.replications,
+                                            plans=result.plans),
                     folder / "charts" / "grant")
         svg = (folder / "charts" / "grant.svg").read_text(encoding="utf-8")
         (folder / "report.html").write_text(render_grant_report(result, svg), encoding="utf-8")
@@ -2039,13 +2070,14 @@ def print_grant(result, currency: str) -> None:
     several = len(result.scenarios) > 1
     from capsim.metric_names import backlog_words
     from capsim.grant import cost_fixed, sla_columns, unplanned_teams
-    from capsim.report.grant_notes import grant_notes
-    from capsim.words import grant_sla_names, interval, late_teams, mean_words, percent
+    from capsim.grant_notes import COST_PRECISION, costs_shown, grant_notes
+    from capsim.units import target_percent
+    from capsim.words import grant_sla_names, how_many, interval, late_teams, mean_words
 
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
     named = grant_sla_names(result.scenarios)
     teams = {s.name: {column: team for column, (_, team) in sla_columns(s).items()} for s in result.scenarios}
-    spread = "" if cost_fixed(table, result.replications) else " ± 95% CI"  # a cost fixed by the plan has no interval
+    spread = "" if cost_fixed(table, result.replications) else " (95% CI)"  # a cost fixed by the plan has no interval
     posts = (table.management_fte > 0).any()
     kept = any(unplanned_teams(s) for s in result.scenarios)  # teams no target sizes: their seats as written
     columns = ["scenario", "year", "FTE needed for SLAs", *(["FTE as written (no SLA)"] if kept else []),
@@ -2054,14 +2086,16 @@ def print_grant(result, currency: str) -> None:
                *(named.get(s, s.removeprefix("sla_")) for s in slas), f"{backlog_words('backlog_mean', 'the year')} (95% CI)"]
     if several:
         columns.append(f"cost vs first{spread}")
+    costs = costs_shown(table, "total_cost", result.replications)  # each year's rounded together
+    apart = costs_shown(table, "total_cost_vs_first", result.replications) if several else None
     rows = []
-    for row in table.to_dict("records"):
+    for index, row in zip(table.index, table.to_dict("records")):
         hires = float(row["hires"])  # people: whole unless attrition's replacements differ between replications
         cells = [row["scenario"], row["year"], "—" if math.isnan(row["fte_needed"]) else f"{row['fte_needed']:.1f}",
                  *([f"{row['fte_as_written']:.1f}"] if kept else []),
                  f"{row['fte']:.1f}", *([f"{row['management_fte']:.1f}"] if posts else []),
                  f"{hires:,.0f}" if hires.is_integer() else f"{hires:,.1f}",
-                 with_ci(row["total_cost"], row["total_cost_ci_low"], row["total_cost_ci_high"])]
+                 cost_with_ci(costs.loc[index])]
         for sla in slas:
             if math.isnan(row[f"{sla}_target"]):  # another scenario's SLA: this one has none
                 cells.append("no such SLA")
@@ -2069,22 +2103,21 @@ def print_grant(result, currency: str) -> None:
             met = row[sla] >= row[f"{sla}_target"] - 1e-12
             team = teams[row["scenario"]].get(sla)  # None: a column the scenario does not measure this way
             late = late_teams(row, [team] if team else []).get(team)  # this SLA's own team's hires only
-            bounds = interval(sla, row[f"{sla}_ci_low"], row[f"{sla}_ci_high"], ref=row[sla]).removeprefix("95% CI ")
+            bounds = interval(sla, row[f"{sla}_ci_low"], row[f"{sla}_ci_high"], ref=row[sla], named=False)
             cells.append(f"{mean_words(row, sla)} ({bounds})"  # as the report writes it: 99.95%, never 100.0%
-                         + ("" if met else f" < {percent(row[f'{sla}_target'])}")
+                         + ("" if met else f" < {target_percent(row[f'{sla}_target'])}")
                          + (f", hires late by {late} weeks" if late else ""))
         cells.append(f"{row['backlog_mean']:,.0f} ({row['backlog_mean_ci_low']:,.0f}–{row['backlog_mean_ci_high']:,.0f})")
         if several:
             cells.append("–" if row["scenario"] == result.scenarios[0].name else
-                         with_ci(row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"],
-                                 row["total_cost_vs_first_ci_high"], signed=True))
+                         cost_with_ci(apart.loc[index], signed=True))
         rows.append(cells)
     sla_names = [named.get(s, s.removeprefix("sla_")) for s in slas]
     out_console.print(capsim_table(
         columns, rows, numbers=columns[2:],
         keep={name: len(name.split(" (")[0]) for name in sla_names},  # "within 72 h" on one line; the team may wrap
-        title=f"Grant: {len(result.years)} years from {result.years[0].first}, {result.replications} replications, "
-              f"seed {result.seed}, {currency} at each year's prices (means; 95% CI)"))
+        title=f"Grant: {how_many(len(result.years), 'year')} from {result.years[0].first}, {result.replications} replications, "
+              f"seed {result.seed}, {currency} at each year's prices (means; 95% CI; costs rounded {COST_PRECISION})"))
     for note in grant_notes(result):  # the fixed cost, unlike items, deadlines a tool moves, teams no target plans
         out_console.print(note, markup=False, soft_wrap=True)
     if (table.filter(like="hires_late_weeks_") > 0).any(axis=None):
@@ -2110,7 +2143,8 @@ def print_grant(result, currency: str) -> None:
         "them (costs.roles: one per so many analyst FTE) are their own column; needed for SLAs: the smallest headcount of "
         "the teams with SLAs meeting them that year" + ("; as written (no SLA): the seats of the teams with no SLA, "
                                                          "which no target sizes; in post: every team's" if kept else "")
-        + ". Row all: FTE are the average over the grant years, hires and costs the totals. Service levels and items waiting (all teams, averaged "
+        + ". Hires: analysts who started in the year, every team's, in new seats or replacing leavers (means over the "
+        "replications). Row all: FTE are the average over the grant years, hires and costs the totals. Service levels and items waiting (all teams, averaged "
         "over the year) are of the plan as costed. "
         f"The warm-up ({', '.join(map(str, warmups))} days) runs before the grant start to fill the queues and is "
         "neither planned nor costed. Prices: a published source where the scenario cites one, else an assumption "

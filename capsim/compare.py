@@ -85,8 +85,8 @@ from capsim.periods import calendar_periods
 from capsim.results import mean_ci
 from capsim.scenario import Scenario
 from capsim.side_effects import DETECTOR_METRICS, absent_means_zero, missed_still_assessed
-from capsim.units import (SHARE_DECIMALS, UNIT_HOURS, duration_text, duration_unit, percent, percent_against,
-                          plain_number, round_sig, unsigned_zero)
+from capsim.units import (SHARE_DECIMALS, UNIT_HOURS, duration_text, duration_unit, percent_against, plain_number,
+                          round_sig, target_percent, unsigned_zero)
 
 COMPARISON_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "difference", "difference_ci_low",
                       "difference_ci_high", "note"]
@@ -583,7 +583,8 @@ def alike_places(value: float, low: float, high: float, *, digits: int, most: in
     return places if most is None else min(places, most)
 
 
-def alike(value: float, low: float, high: float, *, digits: int, most: int | None = None) -> list[str]:
+def alike(value: float, low: float, high: float, *, digits: int, most: int | None = None,
+          places: int | None = None) -> list[str]:
     """``value`` to ``digits`` significant figures (whole where that leaves no decimals) and its 95%
     interval's bounds ``low`` and ``high`` with the same decimals, so that the three share their
     digits: "2.70", "2.48", "2.91"; "83", "71", "94" (not "83 days (95% CI 71.1 days ...)"). The
@@ -593,8 +594,9 @@ def alike(value: float, low: float, high: float, *, digits: int, most: int | Non
     ("<0.1" beside "-20.0" to "20.0", not "0.0100" beside "-20.0000"); never more than ``most`` decimals (a share's
     points: :data:`~capsim.units.SHARE_DECIMALS`). A value that is not 0 never reads 0: closer to 0
     than the decimals show, it says how close ("<0.1", "-<0.1"; "<1" where whole). In the unit given;
-    a bound not known (one replication) reads "nan"."""
-    places = alike_places(value, low, high, digits=digits, most=most)
+    a bound not known (one replication) reads "nan". ``places`` gives the decimals instead, for a
+    sentence that writes several such values alike (:func:`alike_places` of each, the most)."""
+    places = alike_places(value, low, high, digits=digits, most=most) if places is None else places
     out = []
     for x in (value, low, high):
         text = unsigned_zero(f"{x:,.{places}f}")
@@ -604,12 +606,13 @@ def alike(value: float, low: float, high: float, *, digits: int, most: int | Non
     return out
 
 
-def signed_alike(value: float, low: float, high: float, *, digits: int, most: int | None = None) -> list[str]:
-    """:func:`alike` (``most`` as there), each with its sign (a true minus; "0" unsigned): "+17",
+def signed_alike(value: float, low: float, high: float, *, digits: int, most: int | None = None,
+                 places: int | None = None) -> list[str]:
+    """:func:`alike` (``most`` and ``places`` as there), each with its sign (a true minus; "0" unsigned): "+17",
     "+3", "+30"; "−0.4", "−5.9", "+5.2"; "+3.1", "+<0.1", "+6.2": a paired difference and its
     interval, sharing their decimals."""
     return [text if unsigned_zero(f"-{text}") == text else ("+" if x > 0 else "−") + text.lstrip("-")
-            for x, text in zip((value, low, high), alike(value, low, high, digits=digits, most=most))]
+            for x, text in zip((value, low, high), alike(value, low, high, digits=digits, most=most, places=places))]
 
 
 def _waits_alike(hours: float, low: float, high: float) -> tuple[str, str]:
@@ -638,7 +641,7 @@ def _missed_here_only(results: list[SimulationResult], tables: list[pd.DataFrame
             share = float(np.nanmean(tables[j][metric].to_numpy(dtype=float)))
             if share < sla.target:  # never a missed target read as met (percent_against)
                 said.append(f"{percent_against(share, sla.target, 1)} of its {sla.priority}-priority items within "
-                            f"{duration_text(sla.within)}{where}, short of the {percent(sla.target)} target; it has "
+                            f"{duration_text(sla.within)}{where}, short of the {target_percent(sla.target)} target; it has "
                             f"none under this deadline {none}")
     return said
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import pandas as pd
 
 from capsim.metric_names import sla_words, team_priorities
-from capsim.words import and_list, percent, percent_against, target_side
+from capsim.units import target_percent
+from capsim.words import and_list, percent_against, target_side
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.scenario import Scenario
@@ -55,7 +56,7 @@ def behind(scenario: Scenario, team: str, figures: Figures) -> tuple[list[str], 
         side, hedge = target_side(share, figures(f"{name}_ci_low"), figures(f"{name}_ci_high"), sla.target)
         surely = surely or side == "missed"
         missed.append(f"{sla_words(scenario, sla.priority)}: {percent_against(share, sla.target)} against a target of "
-                      f"{percent(sla.target)}" + (f", but {hedge}" if hedge else ""))
+                      f"{target_percent(sla.target)}" + (f", but {hedge}" if hedge else ""))
     return missed, surely
 
 
@@ -143,6 +144,6 @@ def held_back_notes(scenario: Scenario, figures: Figures, years: Mapping[str, Fi
                       if math.isfinite(waiting) else "")
             notes.append(f"The figures of team {team} hold only for the work team {source} has passed on: "
                          f"{late.said(at_end)}, and what it has not yet assessed has not yet been "
-                         f"referred. If {source} catches up (more analysts there, or a plan for it), team {team} "
+                         f"referred. If team {source} catches up (more analysts there, or a plan for it), team {team} "
                          "receives more work than in this run.")
     return notes

@@ -104,7 +104,9 @@ def _unit(parser, maximum: float | None = None, limit: str = ""):
     return BeforeValidator(parse)
 
 
-Seconds = Annotated[float, _unit(units.parse_duration, MAX_DURATION, "1000y"), Field(ge=0)]
+Duration = Annotated[float, _unit(units.parse_duration, MAX_DURATION, "1000y")]
+"""A duration of any sign, held in seconds, for a field that states its own lower limit."""
+Seconds = Annotated[Duration, Field(ge=0)]
 """A duration, held in seconds."""
 PerSecond = Annotated[float, _unit(units.parse_rate, MAX_RATE, "1e9/day"), Field(ge=0)]
 """A rate, held in events per second."""
@@ -214,7 +216,7 @@ class GrowthExponential(Strict):
     """rate(t) = rate × 2^(t / doubling_time) = rate × (1 + per_year)^(t in years): give one of the two."""
 
     model: Literal["exponential"] = Field(description="growth model")
-    doubling_time: Seconds | None = Field(None, description="time for the volume to double, e.g. 180d; at least 1d "
+    doubling_time: Duration | None = Field(None, description="time for the volume to double, e.g. 180d; at least 1d "
                                           "(or give per_year)")
     per_year: Annotated[float | None, BeforeValidator(_growth_per_year)] = Field(
         None, gt=0, le=MOST_GROWTH_PER_YEAR, description="growth per year, compounding, e.g. 30% (or 0.3); above 0, at most "
@@ -222,7 +224,8 @@ class GrowthExponential(Strict):
 
     @field_validator("doubling_time")
     @classmethod
-    def _positive(cls, value: float | None) -> float | None:
+    def _at_least_a_day(cls, value: float | None) -> float | None:
+        """The real limit, however short or negative the doubling time given (seconds)."""
         if value is not None and value < units.SECONDS_PER_DAY:
             raise ValueError(f"must be at least 1d (got {units.format_duration(value)})")
         return value
@@ -1529,9 +1532,12 @@ def validate(raw: dict, origin: str = "<scenario>", overrides: Sequence[str] = (
     ``overrides`` are the ``--set key=value`` items already applied to ``raw``, and ``settings``
     any applied after them by a sweep, each as how its messages name it and its ``key=value``
     item (``("--grid workforce.0.headcount=-1", "workforce.0.headcount=-1")``): each problem is
-    laid at the last of them that wrote its value, else at the file ``origin`` (:func:`_from_where`).
+    laid at the last of them that wrote its value (a ``--set`` after the scenario ``origin`` it was
+    given to; a sweep's setting as it is, under its grid point, which names the scenario), else at
+    the file ``origin`` (:func:`_from_where`).
     """
-    writers = [*((f"--set {item}", item) for item in overrides), *settings]
+    writers = [*((f"--set {item}", item, f"{origin}: ") for item in overrides),
+               *((shown, item, "") for shown, item in settings)]
 
     def refuse(lines: list[tuple[str, str]]) -> ScenarioError:
         return ScenarioError("\n".join(dict.fromkeys(_from_where(k, m, raw, origin, writers) for k, m in lines)))
@@ -1565,22 +1571,24 @@ def _key_and_message(problem: str) -> tuple[str, str]:
     return key, message
 
 
-def _from_where(key: str, message: str, raw: dict, origin: str, writers: Sequence[tuple[str, str]]) -> str:
+def _from_where(key: str, message: str, raw: dict, origin: str, writers: Sequence[tuple[str, str, str]]) -> str:
     """One line of a scenario's message: where the value at dotted ``key`` came from, the key and ``message``.
 
-    ``writers`` are the overrides applied to ``raw`` in order, each as its messages name it and its
-    ``key=value`` item (:func:`validate`). A key at or below one an override wrote came from the
-    last such, named as the user typed it (``--set workforce.analysts.headcount=-3: ...``; the key
-    again only when it lies below). Any other came from the file ``origin``, as changed by every
-    override given: the file of its ``extends:`` chain that wrote it (:meth:`Origin.of`).
+    ``writers`` are the overrides applied to ``raw`` in order, each as its messages name it, its
+    ``key=value`` item and what its messages name before it (:func:`validate`). A key at or below
+    one an override wrote came from the last such, named as the user typed it (a ``--set`` after the
+    scenario it was given to, as one whose key is not there is named, :func:`apply_overrides`:
+    ``child.yaml (extends parent.yaml): --set workforce.analysts.headcount=-3: ...``), the key again
+    only when it lies below. Any other came from the file ``origin``, as changed by every override
+    given: the file of its ``extends:`` chain that wrote it (:meth:`Origin.of`).
     """
-    for shown, item in reversed(writers):
+    for shown, item, before in reversed(writers):
         written = dotted_key(raw, set_key(item))
         if key == written:
-            return f"{shown}: {message}"
+            return f"{before}{shown}: {message}"
         if key.startswith(written + "."):
-            return f"{shown}: {key}: {message}"
-    changed = f" with {', '.join(shown for shown, _ in writers)}" if writers else ""
+            return f"{before}{shown}: {key}: {message}"
+    changed = f" with {', '.join(shown for shown, _, _ in writers)}" if writers else ""
     return f"{origin.of(key) if isinstance(origin, Origin) else origin}{changed}: {key}: {message}"
 
 

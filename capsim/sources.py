@@ -14,6 +14,7 @@ import html
 import inspect
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -106,14 +107,15 @@ def short_org(org: str) -> str:
 
 
 def figure_source(fid: str) -> str:
-    """A figure id's source in words: ``id — organisation (status)``, or how a derived id was made."""
+    """A figure id's source in words: ``id: organisation, title (figure for year) [status]``, the year
+    being the one the figure describes (never read as a publication date), or how a derived id was made."""
     from capsim import calibration
     from capsim import figures as table
     from capsim.figures import UnknownFigureError
 
     try:
         f = table.figure(fid)
-        return f"{fid}: {f.organisation}, {f.title} ({f.year}) [{f.status}]"
+        return f"{fid}: {f.organisation}, {f.title} (figure for {f.year}) [{f.status}]"
     except UnknownFigureError:
         org, ids = figure_origin(fid)
         if fid in calibration.DERIVED:
@@ -150,62 +152,131 @@ def publication(title: str) -> str:
     return re.split(r" - | \(", title, maxsplit=1)[0].strip()
 
 
-def _publications(fids: Iterable[str]) -> list[Any]:
-    """The figures' sources, one per page (organisation, title, year, link), primary sources
-    first, then by organisation and newest year."""
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
+_PUBLISHED = re.compile(rf"(?:(?:\w+ )?(?:news|press) release )?((?:\d{{1,2}} )?{_MONTH} \d{{4}}|\d{{4}})")
+"""A publication date as a title or organisation writes it in brackets, alone or as one of the
+bracket's comma- or semicolon-separated parts: "(30 Oct 2023)", "(blog, 29 Apr 2025, summarising
+...)", "(Oct 2023; page also hosts July 2024 update)", "(news release 2019)"; never a date inside
+other words ("summarising IWF July 2024 update")."""
+
+
+def published_on(*texts: str) -> str:
+    """When a page was published, as its title or organisation writes it in brackets ("29 Apr 2025",
+    "Oct 2023", "2019"); "" where neither says."""
+    for text in texts:
+        for bracket in re.findall(r"\(([^()]*)\)", text):
+            for part in re.split(r"[,;]", bracket):
+                found = _PUBLISHED.fullmatch(part.strip())
+                if found:
+                    return found.group(1)
+    return ""
+
+
+def dating(published: str, years: Iterable[int]) -> str:
+    """How a citation is dated: by its publication where known, and always by the years its figures
+    describe, so that a figure's year never reads as a publication date: "29 Apr 2025, figures for
+    2023 and 2024"; "figures for 2021 and 2022" where the publication date is unknown."""
+    from capsim.words import and_list
+
+    figures = "figures for " + and_list([str(y) for y in sorted(set(years))])
+    return f"{published}, {figures}" if published else figures
+
+
+@dataclass(frozen=True)
+class Page:
+    """One cited page (one link): its organisation and title as the figures table writes them, its
+    publication date where known ("" where not) and the years its cited figures describe."""
+
+    organisation: str
+    title: str
+    url: str
+    published: str
+    years: tuple[int, ...]
+
+    @property
+    def secondary(self) -> bool:
+        """Whether the page reports someone else's figure (:func:`is_secondary`)."""
+        return is_secondary(self.organisation)
+
+
+def _pages(fids: Iterable[str]) -> list[Page]:
+    """The pages behind ``fids``, one per link, named as their first figure (primary source first,
+    newest year) names them and dated by any of their figures' titles or organisations; primary
+    sources first, then by organisation and newest year."""
     from capsim import figures as table
 
-    pages: dict[tuple, Any] = {}
+    rows: dict[str, list[Any]] = {}
     for fid in published_ids(fids):
         f = table.figure(fid)
-        pages.setdefault((f.organisation, f.title, f.year, f.url), f)
-    return sorted(pages.values(), key=lambda f: (is_secondary(f.organisation), f.organisation, -int(f.year), f.title))
+        rows.setdefault(f.url, []).append(f)
+    pages = []
+    for url, figs in rows.items():
+        figs.sort(key=lambda f: (is_secondary(f.organisation), f.organisation, -int(f.year), f.title))
+        published = next((d for d in (published_on(f.title, f.organisation) for f in figs) if d), "")
+        pages.append(Page(figs[0].organisation, figs[0].title, url, published,
+                          tuple(sorted({int(f.year) for f in figs}))))
+    return sorted(pages, key=lambda p: (p.secondary, p.organisation, -p.years[-1], p.title))
+
+
+def _publications(fids: Iterable[str]) -> list[Page]:
+    """The publications behind ``fids``, one per name (short organisation and publication: the pages
+    of one annual report are one), each with the link and publication date of its first page and the
+    years of all its pages' figures; in :func:`_pages`' order."""
+    merged: dict[tuple[str, str], Page] = {}
+    for p in _pages(fids):
+        org, title = short_org(p.organisation), publication(p.title)
+        key = (org, title.removeprefix(org + " "))  # "IWF Annual Report 2023" and "Annual Report 2023" are one
+        first = merged.get(key)
+        years = tuple(sorted(set(p.years) | set(first.years if first else ())))
+        kept = first or p
+        merged[key] = Page(kept.organisation, first.title if first else title, kept.url, kept.published, years)
+    return list(merged.values())
 
 
 def citations(fids: Iterable[str]) -> list[str]:
-    """Readable citations, as HTML list items' contents: "IWF, <cite>Annual Report 2023 -
-    Organising a world-class Hotline</cite> (2023). <a href=…>link</a>", primary sources
-    first; a secondary report is marked as one."""
+    """Readable citations, as HTML list items' contents, one per page (link): "IWF, <cite>Annual
+    Report 2023 - Organising a world-class Hotline</cite> (figures for 2023). <a href=…>link</a>",
+    dated as :func:`dating` says (a publication date its title or organisation already shows is not
+    repeated); primary sources first; a secondary report is marked as one."""
     out = []
-    for f in _publications(fids):
-        text = (f"{html.escape(f.organisation)}, <cite>{html.escape(f.title)}</cite> ({f.year}). "
-                f"<a href=\"{html.escape(f.url, quote=True)}\">{html.escape(f.url)}</a>")
-        if is_secondary(f.organisation):
+    for p in _pages(fids):
+        shown = "" if p.published in f"{p.organisation} {p.title}" else p.published
+        text = (f"{html.escape(p.organisation)}, <cite>{html.escape(p.title)}</cite> "
+                f"({html.escape(dating(shown, p.years))}). "
+                f"<a href=\"{html.escape(p.url, quote=True)}\">{html.escape(p.url)}</a>")
+        if p.secondary:
             text += " (a secondary report of the figure: no primary page was found)"
         out.append(text)
     return out
 
 
 def short_citations(fids: Iterable[str], limit: int) -> tuple[list[str], int]:
-    """At most ``limit`` citations as HTML, one per publication (organisation, title, year and the
-    link of its first page cited), primary sources first; and how many more publications there are."""
-    seen: dict[tuple, Any] = {}
-    for f in _publications(fids):
-        seen.setdefault((f.organisation, publication(f.title), f.year), f)
+    """At most ``limit`` citations as HTML, one per publication (:func:`_publications`): short
+    organisation, publication, its date and the years of its figures (:func:`dating`) and the link
+    of its first page cited, primary sources first; and how many more publications there are."""
+    publications = _publications(fids)
     out = []
-    for (org, title, year), f in list(seen.items())[:limit]:
-        text = (f"{html.escape(short_org(org))}, <cite>{html.escape(title)}</cite> ({year}). "
-                f"<a href=\"{html.escape(f.url, quote=True)}\">{html.escape(f.url)}</a>")
-        out.append(text + (" (secondary report)" if is_secondary(org) else ""))
-    return out, max(0, len(seen) - limit)
+    for p in publications[:limit]:
+        text = (f"{html.escape(short_org(p.organisation))}, <cite>{html.escape(p.title)}</cite> "
+                f"({html.escape(dating(p.published, p.years))}). "
+                f"<a href=\"{html.escape(p.url, quote=True)}\">{html.escape(p.url)}</a>")
+        out.append(text + (" (secondary report)" if p.secondary else ""))
+    return out, max(0, len(publications) - limit)
 
 
 def source_names(fids: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Short readable names of the publications behind ``fids``, for a chart's footer: the
-    primary sources ("IWF, Annual Report 2023"; a publication whose figures are of years its title
-    does not name, once with those years: "IWF, Annual Report 2022 (2021, 2022)") and, apart, the
-    secondary reports of a figure by their organisation and year ("UKAuthority (2015)"); each once."""
-    primary: dict[str, list[str]] = {}  # name → the years of its figures
-    secondary = []
-    for f in _publications(fids):
-        org = short_org(f.organisation)
-        if is_secondary(f.organisation):
-            secondary.append(f"{org} ({f.year})")
-            continue
-        years = primary.setdefault(f"{org}, {publication(f.title).removeprefix(org + ' ')}", [])
-        if str(f.year) not in years:
-            years.append(str(f.year))
-    # a publication named once, with the years of its figures unless its title says the only one
-    named = [name + ("" if years == [y for y in years if y in name] else f" ({', '.join(sorted(years))})")
-             for name, years in primary.items()]
-    return named, list(dict.fromkeys(secondary))
+    """Short readable names of the publications behind ``fids``, for a chart's footer, each once: the
+    primary sources ("IWF, Annual Report 2023"; dated as :func:`dating` says unless the title names
+    every year of its figures and no publication date is known: "IWF, Annual Report 2022 (figures for
+    2021 and 2022)") and, apart, the secondary reports of a figure by their organisation and dating
+    ("UKAuthority (figures for 2015)")."""
+    primary, secondary = [], []
+    for p in _publications(fids):
+        org = short_org(p.organisation)
+        if p.secondary:
+            secondary.append(f"{org} ({dating(p.published, p.years)})")
+        elif not p.published and all(str(y) in p.title for y in p.years):
+            primary.append(f"{org}, {p.title}")
+        else:
+            primary.append(f"{org}, {p.title} ({dating(p.published, p.years)})")
+    return primary, list(dict.fromkeys(secondary))

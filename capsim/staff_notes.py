@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from capsim.held_back import Behind, Figures, behind_when
 from capsim.scenario import Roster, Scenario, Team
-from capsim.units import SECONDS_PER_HOUR, format_duration
+from capsim.units import SECONDS_PER_HOUR, format_duration, percent_against, target_percent
 from capsim.words import and_list, fmt, interval, items_words, sla_words, whose_analysts
 from capsim.workforce import (contracted_hours, exposure_cap, headcount_fte, pattern_fte, pattern_headcounts,
                                pattern_hours_per_week, people_per_seat, rostered_hours_per_week)
@@ -267,9 +267,11 @@ def priority_conflicts(scenario: Scenario, means: Mapping[str, float], team: str
                 continue
             high = above[0]
             lines.append(
-                f"{member.team}: {sla_words(scenario, low.priority)} miss their target ({got[low.priority]:.1%} "
-                f"against {low.target:.0%}) while {sla_words(scenario, high.priority)}, served first, beat theirs "
-                f"with slack ({got[high.priority]:.1%} against {high.target:.0%}): strict priority serves all "
+                f"{member.team}: {sla_words(scenario, low.priority)} miss their target "
+                f"({percent_against(got[low.priority], low.target, 1)} against {target_percent(low.target)}) while "
+                f"{sla_words(scenario, high.priority)}, served first, beat theirs with slack "
+                f"({percent_against(got[high.priority], high.target, 1)} against {target_percent(high.target)}): "
+                "strict priority serves all "
                 f"{items_words(scenario, high.priority)} before any {items_words(scenario, low.priority)}, even "
                 f"those not yet due. Set workforce.{member.team}.order: earliest_deadline to serve the item whose "
                 "deadline comes first instead.")

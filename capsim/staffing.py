@@ -45,8 +45,9 @@ for the items *arriving in each period*, in at least ``confidence`` of the repli
 2. *The plan*: seats in post never fall while the need rises (reductions only when asked,
    and then, on a period's first day, never seats that the next period, or one whose hires are due
    within a hiring lead time after the cut, needs back: :func:`_cut_reach`, nor a lasting hire that
-   has not served a lead time: :func:`_cut_served`), within the limits (:class:`Limits`): hires per period, budget,
-   smallest and largest team.
+   has not served a lead time: :func:`_cut_served`, nor seats a later period needs back with too little
+   more work per available analyst-hour to explain its need: :func:`_noise_hold`), within the limits (:class:`Limits`): hires
+   per period, budget, smallest and largest team.
 3. *The check*: the plan is replayed as a whole, hardest replications first; the earliest
    period it misses gets the fewest *temporary* analysts that meet it (within the limits),
    and the plan is replayed again, while that still adds seats (:func:`_catch_up`); a replay
@@ -81,6 +82,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from contextlib import ExitStack
@@ -103,8 +105,11 @@ from capsim.pool import worker_pool
 from capsim.records import ItemTable, Replication
 from capsim.results import mean_ci
 from capsim.scenario import HeadcountChange, Roster, Scenario, Team
-from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, duration_text, durations_words, format_duration
-from capsim.workforce import affordable_headcount, exposure_cap, contracted_hours, headcount_fte, seat_steps
+from capsim.units import (SECONDS_PER_DAY, SECONDS_PER_HOUR, duration_text, durations_words, format_duration,
+                          percent, percent_against, target_percent)
+from capsim.workforce import (affordable_headcount, exposure_cap, contracted_hours, headcount_fte, leave_share,
+                               pattern_headcounts, pattern_team, seat_steps, shift_seconds, shift_starts,
+                               usable_shift_seconds)
 
 Until = Literal["start", "end"]
 
@@ -726,8 +731,9 @@ class PeriodPlan:
     """Need-based seats cut at this period (reductions allowed: :func:`_cut_words`)."""
     alone: str = ""
     """Where the period's need alone asks for seats and the work arriving in it does not explain them
-    (:func:`lone_rise`): why that rise rests on little evidence and how to check it (:func:`_lone_rise_words`,
-    also in :attr:`note`); "" otherwise."""
+    (:func:`lone_rise`), or it cuts seats an earlier period needed with too little more work to explain
+    the fall (:func:`lone_fall`): why that rise (or cut) rests on little evidence and how to check it
+    (:func:`_lone_rise_words`, :func:`_lone_fall_words`, also in :attr:`note`); "" otherwise."""
     starts: dt.date | None = None
     """The day the period's new analysts start (training begins) in the plan as it can happen, the date
     ``plan.yaml`` and its replay give them: :attr:`hire_by` plus the hiring lead time when that is in time,
@@ -865,8 +871,8 @@ class StaffingPlan:
         return lines
 
     def lone_rise_lines(self) -> list[str]:
-        """A line a period whose need alone asks for seats its work does not explain
-        (:attr:`PeriodPlan.alone`), for ``plan.yaml``'s comments."""
+        """A line a period whose need alone asks for seats its work does not explain, or that cuts seats
+        its work does not explain letting go (:attr:`PeriodPlan.alone`), for ``plan.yaml``'s comments."""
         return [f"period {k + 1} ({p.period.first} to {p.period.last}): {p.alone}"
                 for k, p in enumerate(self.periods) if p.alone]
 
@@ -1025,10 +1031,36 @@ def workload_estimate(scenario: Scenario, team_index: int, period: Period, occup
             return estimate.rostered
         except (ValueError, ZeroDivisionError):
             pass
-    shift = roster.hours_per_day * SECONDS_PER_HOUR + (team.overtime or 0.0)
+    shift = sum(shift_seconds(team))
     duty = shift * len(set(roster.days)) / (7 * SECONDS_PER_DAY)  # share of the week on shift
     available = duty * min(1.0, cap / shift) * (1 - team.shrinkage)
     return max(1, math.ceil(load / (available * occupancy) - 1e-9))
+
+
+def seat_availability(scenario: Scenario, team_index: int, periods: Sequence[Period]) -> list[float]:
+    """Per period, the share of its time one seat of the team is expected to be available to review
+    (analyst-seconds per second, so the period's Erlangs of work over it are the work per available
+    analyst-hour, in seats: :attr:`_Runner.busy`): its shifts starting in the period (after ``holidays`` and
+    ``public_holidays``), each as long as the shift with overtime up to the exposure cap, times the chance
+    the analyst is present (less ``shrinkage`` and that day's seasonal ``leave``). With ``shifts:``, the
+    patterns' shares weighted by their analysts at the team's headcount (equally where none has any).
+    Ramp-up and mentoring, which depend on the plan's hires, are left out."""
+    team = scenario.workforce[team_index]
+    cap = exposure_cap(scenario, team)
+    patterns = [pattern_team(team, p) for p in range(len(team.shifts))] if team.shifts else [team]
+    counts = pattern_headcounts(team, team.headcount) if team.shifts else [1]
+    weights = np.array(counts, dtype=float) if sum(counts) > 0 else np.ones(len(patterns))
+    bounds = np.array([p.t0 for p in periods] + [periods[-1].t1])
+    shares = np.zeros(len(periods))
+    for pattern, weight in zip(patterns, weights / weights.sum()):
+        start = shift_starts(pattern, scenario.clock, periods[-1].t1)
+        start = start[start >= bounds[0]]
+        hours = usable_shift_seconds(pattern, cap)
+        present = (1 - pattern.shrinkage) * (1 - leave_share(pattern, scenario.clock, start))
+        seconds = np.bincount(np.searchsorted(bounds, start, side="right") - 1, present * hours,
+                              minlength=len(periods) + 1)[:len(periods)]
+        shares += weight * seconds / np.diff(bounds)
+    return shares.tolist()
 
 
 Staffing = tuple[tuple[dt.date, int], ...]
@@ -1066,6 +1098,9 @@ class _Runner:
         shares = work_shares(scenario, team_index) if shares is None else shares
         self.load = [expected_work(scenario, team_index, p.t0, p.t1, shares) / (p.t1 - p.t0)  # Erlangs
                      for p in periods]
+        # the seats the work would keep busy all their available hours: the work per available analyst-hour
+        self.busy = [load / share if share > 0 else math.inf
+                     for load, share in zip(self.load, seat_availability(scenario, team_index, periods))]
         # analysts needed per Erlang of work: at first the workload estimate at full occupancy, then
         # the need found in the latest period decided over its load (for :meth:`horizon`)
         self.scale = workload_estimate(scenario, team_index, periods[0], 1.0, shares) / max(self.load[0], 1e-9)
@@ -1278,8 +1313,11 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
        most that the next period and every period whose hires would be due within a hiring lead time
        after the cut must have in post, their needs or, with ``max_hires``, the seats that reach a later
        need in time, :func:`_cut_reach`, and not below the seats hired for a period that
-       began less than a lead time before, :func:`_cut_served`, so a need that dips for one period and
-       comes back holds the seats, a hire is never let go as soon as it starts, and a cut's note says
+       began less than a lead time before, :func:`_cut_served`, nor below the need of a later period (within three lead times) whose
+       work per available analyst-hour does not explain that need against the seats the cut would leave, :func:`_noise_hold`,
+       so a need that dips for one period and comes back, or comes back later with no more work, holds the
+       seats, a hire is never let go as soon as it starts, a cut the work does not explain says that it
+       rests on one period's replications (:func:`lone_fall`), and a cut's note says
        how many analysts the team's attrition frees a period and that those not freed by the cut's date
        are let go then, as ``plan.yaml`` closes them), at most ``max_hires`` more a period (hiring
        ahead of need where that cap binds), within the minimum, maximum and budget. A period
@@ -1402,7 +1440,8 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                                                         runner.slas, runner.planned(k))
         # the seats the needs ask for, within the limits
         reach, served = _cut_reach(periods, member), _cut_served(periods, member)
-        base, holds = _held_levels(needs, baseline, low, high, limits, reach, served)
+        base, holds = _held_levels(needs, baseline, low, high, limits, reach, served,
+                                   (runner.busy, _cut_reach(periods, member, leads=NOISE_LEADS)))
         now = periods[0].first  # hiring starts with the plan: nobody is recruited before its first day
         cover, stopped = _catch_up(runner, needs, base, periods, member, start, now, (baseline, low, high), limits)
         levels = _with_cover(base, cover, baseline, low, high, limits)
@@ -1454,12 +1493,16 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                 notes.append(f"the check stopped adding temporary analysts here: even {stopped[k]} in post do not "
                              f"meet it with the work left from earlier periods; {_bound_reason(stopped[k], high, limits)}")
             if needs[k] is not None and on_time.share_met < required:
-                notes.append(f"not met as planned (met in {on_time.share_met:.0%} of {on_time.replications} "
-                             f"replications): {_bound_reason(levels[k], high, limits)}")
-            rise = lone_rise(k, needs, baseline, runner.load)
+                notes.append(f"{_not_met_words(on_time.share_met, required, on_time.replications)}: "
+                             f"{_bound_reason(levels[k], high, limits)}")
+            rise = lone_rise(k, needs, baseline, runner.busy)
             alone = _lone_rise_words(scenario, needs[k], max(n for j, n in enumerate(needs) if j != k and n is not None),
                                      plan.tried.get(k, {}).get(needs[k] - 1), current, period, runner.required,
                                      replications, confidence) if rise else ""
+            fall = lone_fall(k, needs, base[k], runner.busy) if permanent < 0 else None
+            if fall is not None:
+                alone = _lone_fall_words(base[k], labels[fall], needs[fall], work_rise(runner.busy[fall], runner.busy[k]),
+                                         plan.tried.get(k, {}).get(base[k]), replications)
             if alone:
                 notes.append(alone)
             run, inferred = runner.decided.get((needs[k], k), (0, 0))
@@ -1507,12 +1550,28 @@ class Hold:
     later period within the cut's reach, :func:`_cut_reach`; its own need, or, where ``toward`` is a
     later period, the seats it must have in post to reach ``toward``'s need at ``max_hires`` new seats
     a period), or (``hired`` True) a rise at ``period`` less than one hiring lead time before
-    (:func:`_cut_served`) hired its ``seats`` (``toward`` is then ``period``)."""
+    (:func:`_cut_served`) hired its ``seats`` (``toward`` is then ``period``). ``work``: where
+    ``period`` is past the cut's reach and held as the work does not explain its need
+    (:func:`_noise_hold`), how little more work it has; None otherwise."""
 
     period: int
     seats: int
     toward: int
     hired: bool = False
+    work: Unexplained | None = None
+
+
+@dataclass(frozen=True)
+class Unexplained:
+    """A later period's ``need`` (analysts) that the work does not explain against the ``seats`` a cut would
+    leave (:func:`_noise_hold`): its work per available analyst-hour is ``rise`` (a share: the ratio less 1,
+    :func:`work_rise`) above the cutting period's, under the ``explains`` (a share, :func:`explaining_rise`)
+    that would explain it."""
+
+    rise: float
+    explains: float
+    need: int
+    seats: int
 
 
 def _ahead(needs: Sequence[int | None], max_hires: int | None) -> list[tuple[int, int] | None]:
@@ -1544,15 +1603,44 @@ def _hold(k: int, ahead: Sequence[tuple[int, int] | None], levels: Sequence[int]
     return kept, hold or next(Hold(h, seats, h, hired=True) for seats, h in rises if seats >= kept)
 
 
+def _noise_hold(k: int, cut_to: int, ahead: Sequence[tuple[int, int] | None], needs: Sequence[int | None],
+                busy: Sequence[float] | None, reach: int, far: int, previous: int) -> tuple[int, Hold] | None:
+    """The most seats a cut at period ``k`` to ``cut_to`` seats (from ``previous``) keeps for the later
+    periods past ``reach`` (:func:`_cut_reach`) up to ``far`` (the same with :data:`NOISE_LEADS` hiring lead times) that would
+    hire them back (``ahead``: :func:`_ahead`, the seats each must have in post and the period whose need asks
+    for them, always one with a need) though the work does not explain that need against ``cut_to``
+    (:func:`work_explains`; ``busy``: per period, the work per available analyst-hour, :attr:`_Runner.busy`):
+    such a need may be the replications' noise or a small real rise rounded up to a whole seat, and either way
+    the cut would let seats go only to recruit them again. Never more than ``previous``; the period
+    named is the first asking for that many. None where no such period asks for more than ``cut_to``, or
+    without ``busy``."""
+    if busy is None:
+        return None
+    holds = []
+    for j, floor in enumerate(ahead[reach + 1:far + 1], reach + 1):
+        if floor is None or floor[0] <= cut_to:
+            continue
+        seats, toward = floor
+        need = needs[toward]
+        if need is not None and not work_explains(busy[toward], busy[k], need, cut_to):
+            holds.append(Hold(j, seats, toward, work=Unexplained(work_rise(busy[toward], busy[k]),
+                                                                 explaining_rise(need, cut_to), need, cut_to)))
+    if not holds:
+        return None
+    kept = min(previous, max(hold.seats for hold in holds))
+    return kept, next(hold for hold in holds if hold.seats >= kept)
+
+
 def _levels(needs: list[int | None], baseline: int, low: int, high: int, limits: Limits,
-            reach: Sequence[int] | None = None, served: Sequence[int] | None = None) -> list[int]:
+            reach: Sequence[int] | None = None, served: Sequence[int] | None = None,
+            noise: tuple[Sequence[float], Sequence[int]] | None = None) -> list[int]:
     """The seats in post per period of :func:`_held_levels` (the same arguments), without the holds."""
-    return _held_levels(needs, baseline, low, high, limits, reach, served)[0]
+    return _held_levels(needs, baseline, low, high, limits, reach, served, noise)[0]
 
 
 def _held_levels(needs: list[int | None], baseline: int, low: int, high: int, limits: Limits,
-                 reach: Sequence[int] | None = None, served: Sequence[int] | None = None
-                 ) -> tuple[list[int], dict[int, Hold]]:
+                 reach: Sequence[int] | None = None, served: Sequence[int] | None = None,
+                 noise: tuple[Sequence[float], Sequence[int]] | None = None) -> tuple[list[int], dict[int, Hold]]:
     """Seats in post per period from the headcounts needed, within the plan's limits, and per period
     whose seats a hold keeps above what it would otherwise have (reductions allowed), the hold.
 
@@ -1566,9 +1654,15 @@ def _held_levels(needs: list[int | None], baseline: int, low: int, high: int, li
     rehired in time for; None: no such hold), hiring ahead included, so that no seat is cut and
     recruited again within a cut's reach, and not below the seats of a rise at any period from
     ``served[k]`` on (:func:`_cut_served`: lasting hires that have not yet served a hiring lead time;
-    None: no such hold), never above the seats before (:func:`_hold`): a need that dips for a period
-    and comes back holds the seats rather than cutting and rehiring, and one that rises for a period
-    alone keeps the hire rather than letting it go as soon as it has started.
+    None: no such hold), nor below what a later period past that reach, whose recruiting would start within
+    :data:`NOISE_LEADS` hiring lead times after the cut, must have in post where the work per available analyst-hour in the period whose need asks for it
+    does not explain that need against the seats the cut would otherwise leave (``noise``: per period, that
+    work, :attr:`_Runner.busy`, and the last period such a hold looks to, :func:`_cut_reach` with
+    :data:`NOISE_LEADS`; :func:`_noise_hold`; None: no such hold), never above the seats before (:func:`_hold`,
+    :func:`_cut_to`): a need that dips for a period and comes back holds the seats rather than cutting and
+    rehiring, one that comes back soon after with no more work per available hour than now does too (the
+    replications' noise, not the work, asks for it), and one that rises for a period alone keeps the hire
+    rather than letting it go as soon as it has started.
     """
     ahead = _ahead(needs, limits.max_hires)
     reach = range(len(needs)) if reach is None else reach  # each period's own need alone
@@ -1580,9 +1674,8 @@ def _held_levels(needs: list[int | None], baseline: int, low: int, high: int, li
         want = previous if floor is None else floor[0]
         if limits.never_reduce:
             want = max(want, previous)
-        elif want < previous and (held := _hold(k, ahead, levels, baseline, previous, reach[k], served[k])) \
-                and held[0] > want:  # a cut only as far as the coming needs allow
-            want, holds[k] = held
+        elif want < previous:  # a cut only as far as the coming needs allow
+            want = _cut_to(k, want, ahead, levels, needs, noise, baseline, previous, reach[k], served[k], holds)
         if limits.max_hires is not None:
             want = min(want, previous + limits.max_hires)
         level = min(max(want, low), high)
@@ -1593,14 +1686,30 @@ def _held_levels(needs: list[int | None], baseline: int, low: int, high: int, li
     return levels, holds
 
 
-def _cut_reach(periods: list[Period], team: Team) -> list[int]:
+def _cut_to(k: int, want: int, ahead: Sequence[tuple[int, int] | None], levels: Sequence[int],
+            needs: Sequence[int | None], noise: tuple[Sequence[float], Sequence[int]] | None, baseline: int,
+            previous: int, reach: int, served: int, holds: dict[int, Hold]) -> int:
+    """The seats a cut at period ``k`` from ``previous`` toward ``want`` leaves (:func:`_held_levels`, the same
+    arguments; ``reach`` and ``served`` period ``k``'s): the most of ``want``, what :func:`_hold` keeps, and
+    what :func:`_noise_hold` keeps against that; the hold that sets it, if any, is recorded in ``holds``."""
+    held = _hold(k, ahead, levels, baseline, previous, reach, served)
+    cut_to = max(want, held[0]) if held else want
+    busy, far = noise if noise is not None else (None, [reach] * len(needs))
+    kept = _noise_hold(k, cut_to, ahead, needs, busy, reach, far[k], previous)
+    setting = kept if kept and kept[0] > cut_to else held
+    if setting and setting[0] > want:
+        want, holds[k] = setting
+    return want
+
+
+def _cut_reach(periods: list[Period], team: Team, leads: int = 1) -> list[int]:
     """Per period ``k``, the last period whose need a seat cut at ``k`` must still meet (:func:`_levels`
     with reductions allowed): the next period, and every later one whose hires would have to be
     recruited (:func:`_ideal_hire_by`: its first day less the training and the hiring lead time) no
-    more than one hiring lead time after the cut, which takes effect on ``k``'s first day (a cut needs
-    no training): the plan never lets a seat go and starts recruiting it again within the time
-    recruiting takes."""
-    lead = whole_days(team.hiring.lead_time)
+    more than one hiring lead time (``leads`` of them: :data:`NOISE_LEADS` for the reach of :func:`_noise_hold`) after the cut,
+    which takes effect on ``k``'s first day (a cut needs no training): the plan never lets a seat go and
+    starts recruiting it again within the time recruiting takes."""
+    lead = whole_days(team.hiring.lead_time) * leads
     return [max([min(k + 1, len(periods) - 1)]
                 + [j for j in range(k + 1, len(periods)) if _ideal_hire_by(periods[j], team) <= period.first + lead])
             for k, period in enumerate(periods)]
@@ -1660,10 +1769,35 @@ def _held_words(hold: Hold, needs: Sequence[int | None], periods: Sequence[Perio
     asks = f"which needs {hold.seats} again" if hold.toward == hold.period else (
         f"which needs {hold.seats} in post to reach the need of {needs[hold.toward]} in {labels[hold.toward]} at "
         f"{_count(max_hires or 0, 'hire')} a period")
-    return f"held for {labels[hold.period]}, {asks} ({_held_rule(lead)})"
+    if hold.work is None:
+        return f"held for {labels[hold.period]}, {asks} ({_held_rule(lead)})"
+    work = hold.work
+    return (f"held for {labels[hold.period]}, {asks}, though the work per available analyst-hour in "
+            f"{labels[hold.toward]} is {_more_work(work.rise, work.explains)} this period's, under the "
+            f"{percent(work.explains, 1)} rise that would explain a need of {work.need} against the {work.seats} a "
+            f"cut would leave ({_NOISE})")
+
+
+def _more_work(rise: float, explains: float) -> str:
+    """How one period's work per available analyst-hour compares with another's (``rise``: :func:`work_rise`),
+    to be followed by the other's: the rise quoted beside the rise that would explain its need (``explains``,
+    :func:`work_explains`) and never rounded up to it: "0.3% above", "12.8% below", "about the same as"
+    (within 0.05%)."""
+    if abs(rise) < 0.0005:
+        return "about the same as"
+    return f"{percent_against(rise, explains, 1)} above" if rise > 0 else f"{percent(-rise, 1)} below"
 
 
 _NEVER_CUT = "the plan never cuts seats for a smaller need"
+NOISE_LEADS = 3
+"""Hiring lead times after a cut within which a later period's need the work does not explain holds it
+(:func:`_noise_hold`): far enough that a dip between two such needs is not cut and rehired, near enough that
+a rare rise far ahead does not keep a team above its need for most of a long plan."""
+_NOISE = ("the plan does not let a seat go that a period whose recruiting would start within three hiring lead "
+          "times needs again unless that period's work per available analyst-hour (after holidays, leave and "
+          "shrinkage) is above this period's by at least half the relative rise in seats: a need its work does not "
+          "explain may be noise in the replications or a small real rise rounded up to a whole seat, and letting "
+          "the seat go would mean recruiting it again")
 _SERVED = "the plan does not cut a lasting hire before it has served that long"
 
 
@@ -1679,20 +1813,64 @@ def note_lines(notes: Sequence[tuple[int, str]], team: Team, labels: Sequence[st
     its note, "" for none) for ``team``'s plan, in period order. Consecutive periods with the same note are
     given once ("periods 16–22: 1 analyst above its own need: held for period 23, which needs 5
     again"), and a rule a note explains in brackets (a held seat's, a kept one's) is said the first
-    time only: staffing_plan.csv keeps each period's whole note, as a row is read alone. Where the
+    time only; the roster's reasons for leaving an SLA out, alike in consecutive periods but for their
+    percentages, are given once, before those periods' own lines, the percentages as ranges
+    (:func:`_shared_reasons`): staffing_plan.csv keeps each period's whole note, as a row is read alone. Where the
     periods have ``labels`` (period n is ``labels[n - 1]``: a grant's years), a run is named by them:
     "2027/28: ...", "2027/28–2029/30: ..." (:func:`_run_words`)."""
-    rules = (_held_rule(whole_days(team.hiring.lead_time).days), _SERVED, _NEVER_CUT)
+    rules = (_held_rule(whole_days(team.hiring.lead_time).days), _SERVED, _NEVER_CUT, _NOISE)
     said: set[str] = set()
-    lines = []
+    shared, notes = _shared_reasons(notes)
+    lines = [(first, 0, f"{_run_words(first, last, labels)}: {reason}") for first, last, reason in shared]
     for first, last, note in _note_runs(notes):
         for rule in rules:
             if f" ({rule})" in note:
                 note = note.replace(f" ({rule})", "") if rule in said else note
                 said.add(rule)
         if note:
-            lines.append(f"{_run_words(first, last, labels)}: {note}")
-    return lines
+            lines.append((first, 1, f"{_run_words(first, last, labels)}: {note}"))
+    return [line for *_, line in sorted(lines)]
+
+
+_LEFT_OUT = re.compile(r"^(?P<why>(?:the roster makes the target for .+? impossible: .+?"
+                       r"(?:add shifts or lengthen the SLA window|lengthen the SLA window, or add shifts); )+)"
+                       r"(?=so the plan leaves )")
+"""The reasons that open a note of SLAs the roster makes impossible, left out of the plan (:func:`_left_out_words`:
+one :func:`_roster_words` each), up to "so the plan leaves"."""
+_FIGURE = re.compile(r"\d+(?:\.\d+)?%")
+"""A percentage in a note."""
+
+
+def _shared_reasons(notes: Sequence[tuple[int, str]]) -> tuple[list[tuple[int, int, str]], list[tuple[int, str]]]:
+    """The roster's reasons for leaving SLAs out (:data:`_LEFT_OUT`) that consecutive ``notes`` (period number,
+    note) give alike but for their percentages, said once for the run (first period, last period, reasons;
+    each percentage that differs as the range over the run: "75.8–78.0%"), and the notes without them (each
+    still starting "so the plan leaves ..."). A reason a single period gives stays in its note."""
+    runs: list[list[tuple[int, str]]] = []  # per run: (period number, reasons)
+    for number, note in notes:
+        if not (match := _LEFT_OUT.match(note)):
+            continue
+        why = match["why"]
+        if runs and runs[-1][-1][0] == number - 1 and _FIGURE.sub("%", runs[-1][-1][1]) == _FIGURE.sub("%", why):
+            runs[-1].append((number, why))
+        else:
+            runs.append([(number, why)])
+    shared = [run for run in runs if len(run) > 1]
+    cut = {number: len(why) for run in shared for number, why in run}
+    return ([(run[0][0], run[-1][0], _figure_ranges([why for _, why in run]).removesuffix("; ")) for run in shared],
+            [(number, note[cut.get(number, 0):]) for number, note in notes])
+
+
+def _figure_ranges(texts: Sequence[str]) -> str:
+    """``texts`` alike but for their percentages (:data:`_FIGURE`) as one, each percentage that differs among
+    them given as its range, lowest to highest: "75.8–78.0%"."""
+    figures = list(zip(*(_FIGURE.findall(text) for text in texts)))
+    pieces = _FIGURE.split(texts[0])
+    out = pieces[0]
+    for values, piece in zip(figures, pieces[1:]):
+        low, high = min(values, key=lambda v: float(v[:-1])), max(values, key=lambda v: float(v[:-1]))
+        out += (low if low == high else f"{low[:-1]}–{high}") + piece
+    return out
 
 
 def _run_words(first: int, last: int, labels: Sequence[str] | None) -> str:
@@ -1776,8 +1954,9 @@ def _left_behind(earlier: Sequence[PeriodPlan], labels: Sequence[str]) -> str:
 def lone_rise(k: int, needs: Sequence[int | None], baseline: int, load: Sequence[float]) -> int:
     """The seats (analysts) a plan adds for period ``k`` alone where the work does not explain them: its
     need less the most that the seats in post today (``baseline``) and every other period's need ask
-    for, where that is above 0 and the work arriving in it (``load``: per period, Erlangs, the
-    expected analyst-seconds of work arriving a second, :func:`expected_work` over its length) does
+    for, where that is above 0 and its work (``load``: per period, the work per available analyst-hour,
+    :attr:`_Runner.busy`, so that a leave season or a holiday period, whose need rises with the same work
+    arriving, is explained as :func:`_noise_hold` and :func:`lone_fall` explain it) does
     not explain it: it is not above that of some other period, which needs ``n`` seats, by at
     least half the relative rise in seats (``load[k] < load[j] × (1 + (need − n) / (2n))``); else 0. Seats grow
     more slowly than the work they serve (square-root staffing: ``n ≈ a + β√a`` for ``a`` Erlangs),
@@ -1790,14 +1969,69 @@ def lone_rise(k: int, needs: Sequence[int | None], baseline: int, load: Sequence
     if need is None or not others:
         return 0
     rise = need - max(baseline, *others.values())
-    explained = all(load[k] >= load[j] * (1 + (need - n) / (2 * n)) for j, n in others.items() if n > 0)
+    explained = all(work_explains(load[k], load[j], need, n) for j, n in others.items() if n > 0)
     return rise if rise > 0 and not explained else 0
+
+
+def work_explains(more_load: float, fewer_load: float, more: int, fewer: int) -> bool:
+    """Whether the work explains that a period needs ``more`` seats (analysts) than another needs
+    ``fewer``: its work (``more_load``: Erlangs arriving, or the work per available analyst-hour,
+    :attr:`_Runner.busy`, as long as both are the same measure) is above the other's (``fewer_load``) by at
+    least half the relative rise in seats, :func:`explaining_rise`. Seats grow more slowly than the work they
+    serve (square-root staffing), so real growth brings more than that: a rise in need with less, or a fall
+    with less fall in the work, is more likely the replications' noise, though a small real change rounded to
+    whole seats can also give it (:func:`lone_rise`, :func:`lone_fall`, and the holds of :func:`_held_levels`)."""
+    return more_load >= fewer_load * (1 + explaining_rise(more, fewer))
+
+
+def explaining_rise(more: int, fewer: int) -> float:
+    """The least rise in work (a share) that explains a need of ``more`` seats against ``fewer`` (counted as
+    at least 1): half the relative rise in seats, ``(more − fewer) / (2 × fewer)`` (:func:`work_explains`)."""
+    return (more - fewer) / (2 * max(fewer, 1))
+
+
+def work_rise(more_load: float, fewer_load: float) -> float:
+    """How far one period's work (``more_load``) is above another's (``fewer_load``), as a share: their
+    ratio less 1 (below 0 for less work), the latter counted as at least 1e-12."""
+    return more_load / max(fewer_load, 1e-12) - 1
+
+
+def lone_fall(k: int, needs: Sequence[int | None], seats: int, load: Sequence[float]) -> int | None:
+    """Where a cut at period ``k`` to ``seats`` rests on this period's replications alone, the earlier period
+    whose need the work does not explain the fall from: one that needs more than ``seats`` though its work
+    (``load``: per period, the work per available analyst-hour, :attr:`_Runner.busy`) is not above this
+    period's by half the relative rise in seats (:func:`work_explains`); of those, the one needing most, the
+    latest of equals. None where every earlier need above ``seats`` had that much more work, or none was above
+    it. (A later such need within :data:`NOISE_LEADS` hiring lead times holds the cut: :func:`_noise_hold`.)"""
+    falls = [j for j in range(k) if (n := needs[j]) is not None and n > seats
+             and not work_explains(load[j], load[k], n, seats)]
+    return max(falls, key=lambda j: (needs[j], j)) if falls else None
+
+
+def _lone_fall_words(seats: int, earlier: str, need: int, rise: float, tried: Evaluation | None,
+                     replications: int) -> str:
+    """Why a cut to ``seats`` (:func:`lone_fall`) rests on little evidence, and how to check it: ``earlier``
+    (a period as the notes name it) needs ``need`` with ``rise`` (a share, :func:`work_rise`) more work per
+    available analyst-hour, too little to explain it; ``tried`` (``seats`` analysts over this period, if run) met it in so many of the
+    replications run, which bounds the chance they meet it from below (:func:`met_chance_low`, 95%
+    confidence); four times the ``replications`` halve the sampling error."""
+    explains = explaining_rise(need, seats)
+    text = (f"the cut to {seats} rests on this period alone: {earlier} needs {need} though the work per available "
+            f"analyst-hour in it is {_more_work(rise, explains)} this period's, under the {percent(explains, 1)} rise that would "
+            f"explain {need} against {seats}")
+    if tried is not None:
+        met = int(tried.met.sum())
+        text += (f"; {_count(seats, 'analyst')} met this period in {met} of {tried.replications} replications run, "
+                 f"which shows only that the chance they meet it is at least "
+                 f"{percent(met_chance_low(met, tried.replications))} (95% confidence)")
+    return (text + f". Check it with four times the replications (--replications {4 * replications}, half the "
+            f"sampling error): if {seats} fail it then, it needs more than {seats}")
 
 
 def _lone_rise_words(scenario: Scenario, need: int, most: int, below: Evaluation | None, period: Period,
                      word: str, required: int, replications: int, confidence: float) -> str:
     """Why a :func:`lone_rise` to ``need`` seats rests on little evidence, and how to check it: no other
-    period needs more than ``most`` though the work does not grow; ``below`` (the ``need`` - 1 analysts
+    period needs more than ``most`` though the work per available analyst-hour does not grow; ``below`` (the ``need`` - 1 analysts
     tried, if they were run over the period) missed it in so many of the replications run, how far;
     a team meeting a ``word`` (month, quarter, year) in exactly ``confidence`` of the replications still
     fails the test of ``required`` of ``replications`` met in so many plans (the binomial chance of
@@ -1808,12 +2042,13 @@ def _lone_rise_words(scenario: Scenario, need: int, most: int, below: Evaluation
     from scipy.stats import binom
 
     text = (f"the rise to {need} rests on this period alone: no other {word} needs more than {most}, though the "
-            "work arriving a day in it is too little above that of one that needs fewer to explain it")
+            "work per available analyst-hour in it is too little above that of one that needs fewer to explain it")
     if below is not None and not below.met.all():
         misses = ~below.met
         short = {s: below.sla[s.priority][misses & (below.sla[s.priority] < s.target)]
                  for s in scenario.sla if s.priority in below.sla}
-        lows = [f"{float(v.min()):.1%} of {sla_words(scenario, s.priority)} against {s.target:.0%}"
+        lows = [f"{percent_against(float(v.min()), s.target, 1)} of {sla_words(scenario, s.priority)} against "
+                f"{target_percent(s.target)}"
                 for s, v in short.items() if v.size]
         text += (f"; {need - 1} analysts failed it on {_count(int(misses.sum()), 'missed replication')} ("
                  + "".join(f"{low}; " for low in lows) + f"{below.replications} run, as the test stops once its "
@@ -2066,6 +2301,12 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _not_met_words(share: float, required: float, replications: int) -> str:
+    """That a period is not met as planned, in ``share`` of its ``replications`` (a share below the ``required``
+    one, never rounded up to it: :func:`percent_against`)."""
+    return f"not met as planned (met in {percent_against(share, required)} of {replications} replications)"
+
+
 def _bound_reason(level: int, high: int, limits: Limits) -> str:
     if level >= high:
         return f"{high} analysts is the most allowed (--max, --budget); raise it"
@@ -2087,15 +2328,16 @@ def _roster_words(scenario: Scenario, sla, evaluation: Evaluation) -> str:
     bound, start = evaluation.bound[sla.priority], evaluation.start_bound.get(sla.priority, math.nan)
     within = duration_text(sla.within)
     if start >= sla.target:  # enough could start in time: the reviews' own time is what makes them late
-        return (f"the roster makes the target for {sla_words(scenario, sla.priority)} impossible: {start:.1%} of "
-                f"them arrive less than {within} before someone is on shift, but only {bound:.1%} could be "
+        return (f"the roster makes the target for {sla_words(scenario, sla.priority)} impossible: "
+                f"{percent_against(start, sla.target, 1)} of them arrive less than {within} before someone is on "
+                f"shift, but only {percent_against(bound, sla.target, 1)} could be "
                 f"assessed within {within} of arriving: a case takes longer than the window leaves once someone "
-                f"is on shift to start it, below the target {sla.target:.0%}; no headcount can meet it: lengthen "
+                f"is on shift to start it, below the target {target_percent(sla.target)}; no headcount can meet it: lengthen "
                 "the SLA window, or add shifts")
     return (f"the roster makes the target for {sla_words(scenario, sla.priority)} impossible: only "
-            f"{bound:.1%} of them arrive less than {within} before "
+            f"{percent_against(bound, sla.target, 1)} of them arrive less than {within} before "
             "someone is on shift (nights, weekends, "
-            f"holidays), below the target {sla.target:.0%}; no headcount can meet it: add shifts or lengthen the "
+            f"holidays), below the target {target_percent(sla.target)}; no headcount can meet it: add shifts or lengthen the "
             "SLA window")
 
 

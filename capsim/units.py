@@ -9,7 +9,8 @@ Written back for a reader: :func:`duration_text` (a deadline or lead time: 72 h,
 numbers in :func:`plain_number` (never scientific notation), and durations given in hours by
 :func:`hours_words` (40 min, 26 h, 3.1 days), several in one sentence in one unit
 (:func:`durations_words`), and shares as percentages (:func:`percent`; beside a target,
-:func:`percent_against`, never on its wrong side): the rules :mod:`capsim.words`, the SLA names of
+:func:`percent_against`, never on its wrong side; a target itself as it was set,
+:func:`target_percent`): the rules :mod:`capsim.words`, the SLA names of
 :mod:`capsim.metric_names`, the comparisons and the staffing solver's notes use.
 
 >>> parse_duration("28.4s")
@@ -235,9 +236,24 @@ def percent_against(share: float, target: float, digits: int = 0) -> str:
     for places in range(digits, max(digits, SHARE_DECIMALS) + 1):
         if (round(100 * share, places) < 100 * target) == (share < target):
             return percent(share, places)
-    exact = next((d for d in range(SHARE_DECIMALS) if round(100 * target, d) == round(100 * target, SHARE_DECIMALS)),
-                 SHARE_DECIMALS)  # the target as written: 90%, 99.5%
-    return f"just under {percent(target, exact)}"
+    return f"just under {target_percent(target)}"
+
+
+TARGET_DECIMALS = 6
+"""The most decimals of a percentage a target is written with (:func:`target_percent`): a target is
+what the user set, not an estimate, so it is never rounded to :data:`SHARE_DECIMALS`."""
+
+
+def target_percent(target: float) -> str:
+    """A target share (0–1) as a percentage written as it was given: with the fewest decimals (up to
+    :data:`TARGET_DECIMALS`) that write it whole, so that a reader quotes the target that was set,
+    never a rounded one nor a bound ("over 99.99%"): 0.9 → "90%", 0.985 → "98.5%", 0.9995 → "99.95%",
+    0.99995 → "99.995%"."""
+    if not math.isfinite(target):
+        return "n/a"
+    whole = round(100 * target, TARGET_DECIMALS)
+    exact = next(d for d in range(TARGET_DECIMALS + 1) if round(100 * target, d) == whole)
+    return unsigned_zero(f"{100 * target:.{exact}f}") + "%"
 
 
 def _share_digits(x: float, digits: int) -> str:

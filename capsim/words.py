@@ -322,20 +322,51 @@ def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = No
     return f"{value:,.{places}f}"
 
 
-def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: float | None = None) -> str:
-    """``95% CI a to b``, clipped to the metric's range (:func:`capsim.metrics.metric_range`, as in summary.csv)."""
-    if not (math.isfinite(low) and math.isfinite(high)):  # a NaN ``ref`` (the mean) is NaN in every replication
-        if ref is None or math.isfinite(ref):
-            return "one replication: no interval"
-        if metric in ("cost_staff", "cost_total", "cost_per_assessed"):
-            return "not costed: a team has no costs.teams entry" + (", or nothing was assessed"
-                                                                   if metric == "cost_per_assessed" else "")
-        return "no item measured in any replication"
-    if low == high:
-        return "the same in every replication"
+def amount_text(metric: str, value: float, currency: str, unit: str | None = None) -> str:
+    """A metric's value in words (:func:`value_text`), money after its currency as
+    :func:`money` writes it (GBP 410,000; GBP 12.50 per item), FTE to a tenth; a
+    duration in the ``unit`` of its sentence (:func:`duration_unit`); a count whole,
+    as summary.csv gives it (:func:`fmt`: 102,945 h), since at two figures an
+    interval's end could round past its mean (99,000 to 100,000 around 101,398); a share to a tenth of a
+    point, as summary.csv and the command line's table give it (:func:`fmt`: 52.7%), since
+    whole percentages make a narrow interval read "53% to 53%"."""
+    if metric.startswith("fte") and math.isfinite(value):
+        return f"{value:,.1f}"
+    if metric.startswith("cost"):
+        return f"{currency} {value_text(metric, value)}"
+    if is_share(metric) and math.isfinite(value):
+        return fmt(metric, value)
+    if is_wait(metric) or not math.isfinite(value):
+        return value_text(metric, value, unit)
+    return fmt(metric, value) + (" h" if metric == "analyst_hours" else "")
+
+
+def interval_bounds(metric: str, low: float, high: float, currency: str = "GBP",
+                    ref: float | None = None) -> tuple[str, str] | None:
+    """The bounds of a 95% CI (``low`` to ``high``, in the metric's units) as :func:`interval` writes
+    them, clipped to the metric's range (:func:`capsim.metrics.metric_range`, as in summary.csv):
+    ("97.3%", "99.95%"), ("over 99.99%", "100%"); None where :func:`interval` gives no interval (a
+    bound not known, or both the same)."""
+    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
+        return None
     floor, ceiling = metric_range(metric)
-    low, high = max(low, floor), min(high, ceiling)
-    return f"95% CI {fmt(metric, low, currency, ref)} to {fmt(metric, high, currency, ref)}"
+    return fmt(metric, max(low, floor), currency, ref), fmt(metric, min(high, ceiling), currency, ref)
+
+
+def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: float | None = None,
+             named: bool = True) -> str:
+    """``95% CI a to b`` (:func:`interval_bounds`), or why there is none; ``named=False`` leaves out
+    "95% CI " for a table whose heading says what the bounds are: "97.3% to 99.95%"."""
+    if (bounds := interval_bounds(metric, low, high, currency, ref)) is not None:
+        return f"{'95% CI ' if named else ''}{bounds[0]} to {bounds[1]}"
+    if math.isfinite(low) and math.isfinite(high):  # both the same
+        return "the same in every replication"
+    if ref is None or math.isfinite(ref):  # a NaN ``ref`` (the mean) is NaN in every replication
+        return "one replication: no interval"
+    if metric in ("cost_staff", "cost_total", "cost_per_assessed"):
+        return "not costed: a team has no costs.teams entry" + (", or nothing was assessed"
+                                                               if metric == "cost_per_assessed" else "")
+    return "no item measured in any replication"
 
 
 # --------------------------------------------------------------------------- differences

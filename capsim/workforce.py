@@ -257,8 +257,8 @@ def shift_plan(team: Team, clock: Clock, rng: np.random.Generator, until: float 
                        for p in range(len(team.shifts))], [pattern_fte(team, p) for p in range(len(team.shifts))])
     until = clock.horizon if until is None else until
     start = shift_starts(team, clock, until)
-    overtime = team.overtime or 0.0
-    end = start + team.roster.hours_per_day * SECONDS_PER_HOUR + overtime
+    rostered, overtime = shift_seconds(team)
+    end = start + rostered + overtime  # in this order: start + their sum can differ in the last bit
     tenures = draw_tenures(team, clock, rng, until)
     seats = seat_count(team, clock)
     in_post, pace, training = _in_post_and_pace(start, tenures, seats, team)
@@ -275,6 +275,20 @@ def shift_plan(team: Team, clock: Clock, rng: np.random.Generator, until: float 
     return ShiftPlan(start=start, end=end, present=present, pace=pace, in_post=in_post, tenures=tenures,
                      overtime=overtime, horizon=clock.horizon, busy=busy,
                      fte=np.full(seats, people_per_seat(team)))
+
+
+def shift_seconds(team: Team) -> tuple[float, float]:
+    """Each of ``team``'s shifts in seconds, as (rostered, overtime): its roster's ``hours_per_day``, and the
+    ``overtime`` added to its end (0 for none); the shift lasts their sum (:func:`shift_plan`; a team with
+    ``shifts:`` has one per pattern, :func:`pattern_team`)."""
+    return team.roster.hours_per_day * SECONDS_PER_HOUR, team.overtime or 0.0
+
+
+def usable_shift_seconds(team: Team, cap: float) -> float:
+    """The seconds of each of ``team``'s shifts (:func:`shift_seconds`, overtime included) an analyst may
+    review: at most ``cap``, the daily exposure cap in seconds (:func:`exposure_cap`; +inf for none)."""
+    rostered, overtime = shift_seconds(team)
+    return min(rostered + overtime, cap)
 
 
 def pattern_team(team: Team, p: int) -> Team:

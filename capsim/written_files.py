@@ -88,8 +88,8 @@ def not_all_written(folder: Path) -> str | None:
     if everything in it is what capsim wrote there."""
     others = not_written(folder)
     if others is None:
-        return (f"holds a capsim output without its list of files ({FILES}: an older capsim, or removed), "
-                "so capsim cannot tell its files from yours (left untouched)")
+        return (f"holds a manifest.json that capsim did not write, or that an older capsim wrote without listing "
+                f"its files ({FILES}), so capsim cannot tell its files from yours (left untouched)")
     if not others:
         return None
     shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")

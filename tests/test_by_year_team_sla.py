@@ -38,9 +38,9 @@ def test_title_judges_the_referral_sla_at_its_team(understaffed):
     assert table[table.metric == "sla_high"]["mean"].isna().all()
     title = _title(by_year(understaffed))
     assert "n/a" not in title
-    assert ("; high-priority referrals at team investigation assessed within 14 d (of those arriving in each year): 82% "
+    assert ("; high-priority referrals at team investigation assessed within 14 d (of those arriving in each year): 82.4% "
             "in 2024 (29 Jan–31 Dec) "
-            "to 66% in 2025 (1 Jan–31 Dec 12:00); the 90% target is first missed on average in 2024 (29 Jan–31 Dec), "
+            "to 66.0% in 2025 (1 Jan–31 Dec 12:00); the 90% target is first missed on average in 2024 (29 Jan–31 Dec), "
             "but the 95% CI reaches above the target") in title  # two replications: a wide interval
     assert "14 (team investigation) the scenario holds constant" in title  # the staff the level holds for
 

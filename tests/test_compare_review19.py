@@ -96,8 +96,8 @@ def test_a_stub_of_a_year_makes_nothing_turn():
                                                             (-0.05, -0.06, -0.04)],
                          wait_mean=[(2.0, 1.0, 3.0), (-48.0, -60.0, -36.0), (5.0, 4.0, 6.0)])
     assert year_difference_lines(runs, table)["b"] == [
-        "Mean wait before assessment, by calendar year: 2025 +0.083 days (95% CI +0.042 to +0.125 days); 2026 −2.0 days "
-        "(95% CI −2.5 to −1.5 days)"]  # the stub's +5 h is not in it, nor sets its unit
+        "Mean wait before assessment, by calendar year: 2025 +0.083 days (95% CI +0.042 to +0.125 days); 2026 −2.000 days "
+        "(95% CI −2.500 to −1.500 days)"]  # one precision; the stub's +5 h is not in it, nor sets its unit
 
 
 def test_a_shares_difference_stays_within_what_it_can_reach():

@@ -15,7 +15,7 @@ import pytest
 
 from capsim import bundled
 from capsim.grant import grant_scenario
-from capsim.report.grant_notes import futures_words
+from capsim.grant_notes import futures_words
 from capsim.scenario import load_scenario
 
 THREE = "capsim grant growth-low growth-central growth-high --from 2027-04-01 --years 3"

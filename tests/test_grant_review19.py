@@ -17,7 +17,7 @@ from capsim import bundled, charts
 import capsim.grant
 from capsim.grant import grant
 from capsim.report.grant import grant_findings
-from capsim.report.grant_notes import counting_notes, fixed_cost_note
+from capsim.grant_notes import counting_notes, fixed_cost_note
 from capsim.scenario import load_scenario
 from tests.test_grant import hotline
 from tests.test_grant_trial11 import terminal
@@ -150,4 +150,4 @@ def test_the_chart_terminal_and_notes_take_the_fixed_cost_and_the_sla_words_from
         "reports within 72 h (analysts): not the same measure in every scenario (in small, apples within 1 h; in twin, pears "
         "within 2 h): so these shares are not like with like."]
     text = terminal(twins)
-    assert "full cost ± 95% CI" in text and "Full cost: fixed" not in text
+    assert "full cost (95% CI)" in text and "Full cost: fixed" not in text

@@ -12,7 +12,7 @@ import pytest
 from capsim import charts
 from capsim.charts.grant import _share_ci
 from capsim.grant import grant
-from capsim.report.grant_notes import unplanned_notes
+from capsim.grant_notes import unplanned_notes
 from capsim.scenario import load_scenario
 from tests.test_grant import hotline
 from tests.test_grant_trial11 import page, terminal, with_victim_id

@@ -18,7 +18,7 @@ import pytest
 from capsim.scenario import ScenarioError
 from capsim.sweep import plan_sweep
 from tests.test_duplicate_names import chain
-from tests.test_set_errors import HEADCOUNT, PARENT, refused
+from tests.test_set_errors import CHILD_HEADCOUNT, PARENT, refused
 
 POINT = "child.yaml (extends parent.yaml), grid point {}"
 
@@ -50,7 +50,8 @@ def test_plan_sweep_lays_a_bad_set_at_the_set(tmp_path: Path):
     folder = chain(tmp_path)
     with pytest.raises(ScenarioError) as refusal:
         plan_sweep(folder / "child.yaml", {"clock.horizon": ["20d"]}, overrides=["workforce.analysts.headcount=-3"])
-    assert str(refusal.value) == HEADCOUNT
+    assert str(refusal.value) == CHILD_HEADCOUNT.replace("child.yaml", str(folder / "child.yaml")).replace(
+        "parent.yaml", str(folder / "parent.yaml"))  # the files as given: here, by their whole paths
 
 
 WARMUP = "{uncertain: {dist: normal, mean: 1d, sd: 20d, source: test}}"
@@ -60,7 +61,7 @@ WARMUP = "{uncertain: {dist: normal, mean: 1d, sd: 20d, source: test}}"
 @pytest.mark.parametrize("files, set_, said", [
     ({"parent.yaml": PARENT.replace("warmup: 2d", f"warmup: {WARMUP}")}, [],
      "parent.yaml (extended by child.yaml): clock.warmup: "),
-    ({}, ["--set", f"clock.warmup={WARMUP}"], f"--set clock.warmup={WARMUP}: "),
+    ({}, ["--set", f"clock.warmup={WARMUP}"], f"child.yaml (extends parent.yaml): --set clock.warmup={WARMUP}: "),
 ], ids=["file", "set"])
 def test_a_refused_sample_is_shown_in_its_unit_and_laid_at_its_writer(tmp_path: Path, files: dict[str, str],
                                                                       set_: list[str], said: str):

@@ -70,7 +70,7 @@ def test_the_year_finding_and_title_name_the_year_the_level_is_reached_and_what_
                            "2027 (Apr–Dec) (the same in every replication) to 100% by 2028 (the same in every "
                            "replication), staying there to 2030 (Jan–Mar), with the 25 analysts"), rise
     title = " ".join(by_year(result)._suptitle.get_text().split())
-    assert title.startswith("Reports assessed within 72 h (of those arriving in each year): 63% in 2027 (Apr–Dec) to "
+    assert title.startswith("Reports assessed within 72 h (of those arriving in each year): 63.4% in 2027 (Apr–Dec) to "
                             "0% by 2028, staying there to 2030 (Jan–Mar); the 90% target is first missed in 2027 "
                             "(Apr–Dec)"), title
 
@@ -84,7 +84,7 @@ def test_a_level_that_falls_back_is_never_said_to_stay():
     assert ("(of those arriving in each year) rise from 36.6% in 2027 (Apr–Dec) (the same in every replication) to "
             "100% in 2028 (the same in every replication), then 50.0% by 2029") in rise, rise
     title = " ".join(by_year(result)._suptitle.get_text().split())
-    assert "63% in 2027 (Apr–Dec) to 0% in 2028, then 50% by 2029, staying there to 2030 (Jan–Mar)" in title, title
+    assert "63.4% in 2027 (Apr–Dec) to 0% in 2028, then 50.0% by 2029, staying there to 2030 (Jan–Mar)" in title, title
 
 
 def test_the_by_year_share_axis_stops_at_100_percent():

@@ -71,7 +71,7 @@ def test_the_note_names_both_teams_and_the_backlog(police):
     notes = held_back_notes(police, _means(_surely(0.2, backlog_end_triage=2940.5, sla_high_investigation=0.95)))
     assert notes == ["The figures of team investigation hold only for the work team triage has passed on: triage is "
                      "behind (normal-priority reports within 72 h: 20% against a target of 90%; 2,940 items waiting "
-                     "there at the end), and what it has not yet assessed has not yet been referred. If triage catches "
+                     "there at the end), and what it has not yet assessed has not yet been referred. If team triage catches "
                      "up (more analysts there, or a plan for it), team investigation receives more work than in this "
                      "run."]
     # investigation behind as well says nothing of triage, which refers to it but receives nothing from it
@@ -83,7 +83,7 @@ def test_a_team_upstream_behind_on_average_only_is_said_to_be_so(police):
     assert notes == ["The figures of team investigation hold only for the work team triage has passed on: triage is "
                      "behind on average (normal-priority reports within 72 h: 86% against a target of 90%, but the "
                      "95% CI reaches above the target; 2,940 items waiting there at the end), and what it has not yet "
-                     "assessed has not yet been referred. If triage catches up (more analysts there, or a plan for "
+                     "assessed has not yet been referred. If team triage catches up (more analysts there, or a plan for "
                      "it), team investigation receives more work than in this run."]
 
 
@@ -96,14 +96,14 @@ def test_a_team_upstream_behind_in_one_year_alone_is_said_to_be_with_the_year(po
     assert held_back_notes(police, whole, years) == [
         "The figures of team investigation hold only for the work team triage has passed on: triage is behind in 2025, "
         "though not over the whole run (normal-priority reports within 72 h: 84% against a target of 90%; 812 items "
-        "waiting there at the end of the run), and what it has not yet assessed has not yet been referred. If triage "
+        "waiting there at the end of the run), and what it has not yet assessed has not yet been referred. If team triage "
         "catches up (more analysts there, or a plan for it), team investigation receives more work than in this run."]
     on_average = {**years, "2025": _means(_on_average(0.84))}
     assert held_back_notes(police, whole, on_average) == [
         "The figures of team investigation hold only for the work team triage has passed on: triage is behind on "
         "average in 2025, though not over the whole run (normal-priority reports within 72 h: 84% against a target "
         "of 90%, but the 95% CI reaches above the target; 812 items waiting there at the end of the run), and what "
-        "it has not yet assessed has not yet been referred. If triage catches up (more analysts there, or a plan for "
+        "it has not yet assessed has not yet been referred. If team triage catches up (more analysts there, or a plan for "
         "it), team investigation receives more work than in this run."]
 
 

@@ -250,7 +250,7 @@ def test_an_older_output_is_recognised_but_not_replaced(place):
     assert output.kind_of(earlier) == "run"
     before = snapshot(earlier)
     refused(invoke("staff", "tiny.yaml", "--out", earlier), "holds a capsim run output")
-    refused(invoke("run", "tiny.yaml", "--out", earlier), "without its list of files", "--out")
+    refused(invoke("run", "tiny.yaml", "--out", earlier), "holds a manifest.json that capsim did not write", "--out")
     assert snapshot(earlier) == before
 
 

@@ -100,8 +100,8 @@ def test_a_users_folder_that_looks_like_an_older_sweep_is_never_written(place):
     (folder / "sweep_summary.csv").write_text("my,own\n1,2\n")
     (folder / "sweep_replications.csv").write_text("mine\n")
     before = snapshot(folder)
-    refused(invoke("sweep", "tiny.yaml", *SWEEP, "--out", "proj"), "proj: holds a capsim output without its list of "
-            "files", "--out")
+    refused(invoke("sweep", "tiny.yaml", *SWEEP, "--out", "proj"), "proj: holds a manifest.json that capsim did not "
+            "write", "--out")
     assert snapshot(folder) == before
 
 
@@ -259,7 +259,7 @@ def test_an_older_capsims_folder_is_refused_for_its_missing_list_not_as_another_
     (folder / written_files.FILES).unlink()
     before = snapshot(folder)
     refused(invoke("sweep", "tiny.yaml", "--grid", "workforce.analysts.headcount=3,4", "-r", "2", "-w", "1",
-                   "--out", "swept"), "swept: holds a capsim output without its list of files", "--out")
+                   "--out", "swept"), "swept: holds a manifest.json that capsim did not write", "--out")
     assert snapshot(folder) == before
 
 

@@ -66,7 +66,10 @@ routing:            # two rules of one priority: neither is named by it
 """
 
 HEADCOUNT = "--set workforce.analysts.headcount=-3: Input should be greater than or equal to 0 (got -3)"
-"""The whole message of the user's --set: the --set as typed, then what is wrong and what is allowed."""
+"""The user's --set as typed, then what is wrong and what is allowed: its message after the scenario
+it was given to (:data:`CHILD_HEADCOUNT`)."""
+CHILD_HEADCOUNT = f"child.yaml (extends parent.yaml): {HEADCOUNT}"
+"""The whole message of the user's --set to child.yaml: the scenario, then :data:`HEADCOUNT`."""
 
 runner = CliRunner()
 
@@ -99,11 +102,11 @@ def refused(folder: Path, *args: str) -> list[str]:
     ["grant", "--from", "2024-01-01"], ["calibrate"],
 ], ids=lambda c: c[0])
 def test_every_command_lays_a_bad_set_at_the_set(folder, command):
-    """One line, the --set as typed and nothing of the file, which is fine."""
+    """One line: the scenario the --set was given to and the --set as typed."""
     name, *options = command
     out = [] if name == "validate" else ["--out", "out"]
     lines = refused(folder, name, "child.yaml", *options, *out, "--set", "workforce.analysts.headcount=-3")
-    assert lines == [HEADCOUNT]
+    assert lines == [CHILD_HEADCOUNT]
     assert not (folder / "out").exists()
 
 
@@ -118,13 +121,14 @@ def test_every_command_lays_a_bad_set_at_the_set(folder, command):
      "unknown figure or derived parameter id 'no_such_figure'; list the ids with: capsim figures --search WORD"),
 ])
 def test_a_bad_set_names_its_key_as_the_user_wrote_it(folder, override, message):
-    assert refused(folder, "validate", "child.yaml", "--set", override) == [f"--set {override}: {message}"]
+    assert refused(folder, "validate", "child.yaml", "--set", override) == [
+        f"child.yaml (extends parent.yaml): --set {override}: {message}"]
 
 
 def test_of_two_sets_of_one_key_the_last_is_named(folder):
     lines = refused(folder, "validate", "child.yaml", "--set", "workforce.analysts.headcount=5",
                     "--set", "workforce.analysts.headcount=-3")
-    assert lines == [HEADCOUNT]
+    assert lines == [CHILD_HEADCOUNT]
 
 
 def test_a_problem_a_set_makes_with_the_file_names_both(folder):
@@ -187,5 +191,5 @@ def test_the_users_command_is_refused_in_one_line_on_the_real_standard_error(tmp
                            "-r", "1", "--out", str(tmp_path / "x")], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, COLUMNS="200"))
     assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines() == [HEADCOUNT]
+    assert proc.stderr.strip().splitlines() == [f"growth-central (extends base): {HEADCOUNT}"]
     assert proc.stdout == "" and not (tmp_path / "x").exists()

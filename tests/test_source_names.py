@@ -8,7 +8,7 @@ from capsim.sources import source_names
 
 def test_one_publication_of_several_years_is_named_once_with_its_years():
     primary, _ = source_names(["iwf_reports_assessed_2021", "iwf_reports_assessed_2022", "iwf_reports_assessed_2023"])
-    assert primary == ["IWF, Annual Report 2023", "IWF, Annual Report 2022 (2021, 2022)"]
+    assert primary == ["IWF, Annual Report 2023", "IWF, Annual Report 2022 (figures for 2021 and 2022)"]
 
 
 def test_no_title_is_named_twice_in_a_bundled_scenarios_footer():

@@ -29,8 +29,10 @@ from typer.testing import CliRunner
 
 from capsim.cli import app
 from capsim.scenario import load_scenario
-from capsim.staffing import Evaluation, Period, PeriodPlan, _cover_words, _left_behind, lone_rise, solve_staffing
+from capsim.staffing import (Evaluation, Period, PeriodPlan, _cover_words, _left_behind, lone_rise, plan_periods,
+                             seat_availability, solve_staffing)
 from tests.test_charts_plans import IN_TIME, SMALL
+from tests.test_cut_on_noise import DIP
 
 TRIAL = ["staff", "police-unit", "--team", "investigation", "--period", "quarter", "-r", "5", "--workers", "1"]
 
@@ -98,8 +100,8 @@ def test_the_trial_s_last_quarter_says_its_rise_rests_on_it_alone_and_how_to_che
     assert list(table.needed) == [15, 16, 15, 18] and list(table.temporary) == [0, 0, 0, 1]
     note = table.note.iloc[3]
     assert "work left from earlier periods" not in note and "no earlier period left a backlog" in note
-    alone = ("the rise to 18 rests on this period alone: no other quarter needs more than 16, though the work arriving "
-             "a day in it is too little above that of one that needs fewer to explain it; 17 analysts failed it on 1 missed replication "
+    alone = ("the rise to 18 rests on this period alone: no other quarter needs more than 16, though the work per "
+             "available analyst-hour in it is too little above that of one that needs fewer to explain it; 17 analysts failed it on 1 missed replication "
              "(88.9% of high-priority referrals within 14 d against 90%; 1 run, as the test stops once its verdict is "
              "certain); a team that meets a quarter in exactly 90% of replications still fails this test (5 of 5 "
              "replications met) 41% of the time, and this period's 63 days are 69% of a quarter: fewer items, so its "
@@ -130,3 +132,29 @@ def test_growing_work_still_hires_without_a_lone_rise_note():
     assert needs == sorted(needs) and needs[-1] > needs[0]  # the last month alone needs the most
     assert plan.periods[-1].headcount >= needs[-1] and plan.periods[-1].hires > 0
     assert not any(p.alone for p in plan.periods)
+
+
+# --------------------------------------------------------------------------- 3. a rise the hours explain
+
+# Review: lone_rise judged the work arriving a day while the cuts (lone_fall, the noise hold) judge the work per
+# available analyst-hour, so a leave season's rise with the same work arriving was said to rest on its period alone
+# while the cuts treated it as real.
+LEAVE_QUARTER = {
+    **DIP, "clock": {**DIP["clock"], "horizon": "1y"},
+    "demand": [{"stream": "reports", "unit": "report", "priority": "normal", "rate": "40000/year"}],
+    "workforce": [{**DIP["workforce"][0], "headcount": 4,
+                   "leave": [{"start": "2027-08-01", "end": "2027-10-31", "share": 0.4}]}],
+}
+"""Flat work, with 40% of the team on leave for the third quarter (2027-08-01 to 2027-10-31)."""
+
+
+def test_a_leave_season_s_rise_with_the_same_work_arriving_is_not_said_to_rest_on_its_period_alone():
+    scenario = load_scenario(LEAVE_QUARTER)
+    plan = solve_staffing(scenario, "analysts", period="quarter", replications=4, workers=1)
+    needs = [p.needed for p in plan.periods]
+    assert needs[2] > max(4, *needs[:2], *needs[3:])  # only the leave quarter needs that many: lone_rise's case
+    # the work arriving a day is flat; per available analyst-hour the leave quarter has 1 / 0.6 times as much as
+    # quarter 2 (with as many weekdays): enough to explain up to twice and a third the seats
+    availability = seat_availability(scenario, 0, plan_periods(scenario, "quarter"))
+    assert availability[1] / availability[2] == pytest.approx(1 / 0.6)
+    assert not any(p.alone for p in plan.periods) and plan.lone_rise_lines() == []  # before: the rise to 9 alone

@@ -167,7 +167,7 @@ def test_a_growing_backlog_says_the_fte_is_work_done_and_the_chart_goes_where_th
     lines = year_findings(by_year, load_scenario("scenarios/growth-central.yaml"))
     fte = [line for line in lines if line.startswith("FTE of review work")]
     assert "not the work that arrived" not in fte[0]  # the first year: nothing to compare with
-    assert "The items waiting at the end of the year grew from 3,200 the year before to 90,000" in fte[1] and "not the work that arrived" in fte[1]
+    assert "The items waiting at the end of the year grew from 3,200 the year before to 90,000: work" in fte[1] and "not the work that arrived" in fte[1]
     assert "not the work that arrived" not in fte[2]  # 90,000 to 95,000: within a steady backlog's swing
     # a flat FTE beside a growing backlog is the staff's limit, not certainty about the demand
     assert "barely move it, not because the demand is known but because work piled up: what was done is what the staff cleared" in fte[1]

@@ -99,7 +99,7 @@ def test_a_year_the_staff_worked_flat_out_says_why_the_inputs_barely_move_it():
     row = next(TRIAL[(TRIAL.period == "2029") & (TRIAL.metric == "fte_review_work")].itertuples())
     assert driver_text(row, TRIAL) == f"none: {NOT_NAMED['negligible']}, {FLAT_OUT}"
     saturated = flat_out(TRIAL, "2029")
-    assert "grew from 100,000 the year before to 380,000" in saturated and "not the work that arrived" in saturated
+    assert "grew from 100,912 the year before to 384,653" in saturated and "not the work that arrived" in saturated
     assert flat_out(TRIAL, "2027") == ""  # the first year: nothing to compare with
     title = chart_title(TRIAL, "2029", saturated)
     assert title.endswith(f"barely move FTE of review work in 2029, {FLAT_OUT}")
@@ -204,3 +204,41 @@ def test_a_year_is_named_bare_only_when_the_run_covers_all_of_it():
 
     assert (period_text("2024", 365), period_text("2025", 364.5), period_text("2025", 365)) == (
         "2024 (365 days)", "2025 (364.5 days)", "2025")
+
+
+def test_a_grown_backlog_is_said_with_the_numbers_of_its_own_findings():
+    """Tried as an advocate: uncertainty.html said the backlog "grew from 4,900 the year before to 100,000"
+    two lines above "Items waiting at the end of the year, 2028: 100,912 on average": two numbers for one
+    mean on one page. The growth sentence gives the means as the backlog's findings do."""
+    from capsim.report.uncertainty import year_findings
+
+    lines = year_findings(TRIAL, load_scenario("scenarios/growth-central.yaml"))
+    backlog_2028 = next(line for line in lines if line.startswith("Items waiting at the end of the year, 2028 "))
+    assert backlog_2028.startswith("Items waiting at the end of the year, 2028 (365 days): 100,912 on average")
+    assert "grew from 4,867 the year before to 100,912: work arrived faster" in flat_out(TRIAL, "2028")
+
+
+def test_the_chart_gives_an_interval_as_the_findings_beside_it_do():
+    """Tried as an advocate: the backlog chart's subtitle read "total 150,000–920,000" beside the finding
+    "95% of runs between 154,406 and 923,764": one interval, two sets of numbers to quote."""
+    from capsim.report.uncertainty import uncertainty_findings
+
+    scenario = load_scenario("scenarios/growth-central.yaml")
+    summary = pd.DataFrame([{"metric": "backlog_end", "mean": 501642.0, "mc_se_mean": 5000.0, "run_low": 491321.0,
+                             "run_high": 511962.0, "input_low": 174801.0, "input_high": 890995.0,
+                             "total_low": 154406.0, "total_high": 923764.0, "mc_se_run": 3000.0,
+                             "mc_se_input": 20000.0, "mc_se_total": 20000.0, "input_share": 1.0, "sets": 8,
+                             "replications": 2}])
+    ranking = pd.DataFrame([{"metric": "backlog_end", "input": name, "first_order": math.nan, "r_squared": math.nan,
+                             "rank": math.nan, "distribution": "", "source": "test", "distribution_shown": "",
+                             "sobol_first_order": math.nan, "not_ranked": too_few_to_rank(8, 2)}
+                            for name in ("report-growth", "ai-growth")])
+    finding = uncertainty_findings(summary, ranking, scenario)[0]
+    assert "95% of runs between 154,406 and 923,764, of which the luck of the draw alone spans 491,321 to 511,962" in finding
+    figure = input_ranking(ranking, summary, scenario, "backlog_end", seed=1, sets=8, replications=2)
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    words = " ".join(" ".join(text.get_text() for text in figure.findobj(Text)).split())
+    assert "total 154,406–923,764; inputs alone 174,801–890,995; run-to-run alone 491,321–511,962" in words
+    plt.close(figure)

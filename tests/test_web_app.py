@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 
 import pytest
 
@@ -167,7 +168,7 @@ def test_a_bad_value_shows_the_schemas_message(key, value, override):
     assert not at.exception
     with pytest.raises(ScenarioError) as expected:  # what capsim run --set prints
         load_scenario(bundled.path("base"), [override])
-    message = expected.value.args[0].replace("base with", "base.yaml with", 1)  # the page's copy of base, by its file
+    message = re.sub(r"^base(?= with|:)", "base.yaml", expected.value.args[0])  # the page's copy of base, by its file
     assert [e.value for e in at.error] == [message]
     assert at.button(key="run").disabled
 

@@ -10,7 +10,9 @@ more with the last (:data:`HEADLINE_PERIOD_DAYS`), part years with their months,
 year the last level is first reached where it holds since (:func:`path_words`), each a share of
 the items arriving in that year, and the year a target is first missed, and says the staff the
 scenario assumes for those years (:func:`sla_staff_words`): a level quoted without it reads as
-today's team. The share axis stops at 100%.
+today's team. With more than two service levels (:data:`MOST_QUOTED`) the title gives their verdict
+together instead (:func:`levels_verdict`), each legend entry its own first and last levels and verdict,
+and the chart's description every level's sentence in full. The share axis stops at 100%.
 
 Why it is one module (over 400 lines): the chart's title names and judges each year, and the report's
 year table, its findings and the terminal's table name and judge the same years; the year labels
@@ -23,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -32,11 +34,12 @@ from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, headroom
-from capsim.charts.style import (MUTED, OKABE_ITO, PALETTE, apply_style, footer_height, legend_above, new_figure, styled,
-                                 title_height)
+from capsim.charts.style import (MUTED, OKABE_ITO, PALETTE, apply_style, footer_height, legend_above, new_figure,
+                                 styled, title_height, wrap_words)
+from capsim.metric_names import original_sla_priorities, team_priorities
 from capsim.periods import SHORTEST_PERIOD_DAYS, calendar_periods, too_short
-from capsim.units import SECONDS_PER_DAY
-from capsim.words import (and_list, count_words, duration_text, fmt, how_many, interval, items_words, percent,
+from capsim.units import SECONDS_PER_DAY, target_percent
+from capsim.words import (and_list, count_words, duration_text, fmt, how_many, interval, items_words,
                           percent_against, referrals_only, target_side, target_verdict)
 from capsim.workforce import seat_steps
 
@@ -48,6 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 WHOLE_YEAR_DAYS = 360
 """A calendar period covering at least this many days of the measured window is a whole year:
 totals (hours, FTE, costs) are compared in headlines and titles for whole years only."""
+
 
 def is_whole_year(days: float) -> bool:
     """Whether a calendar period covering ``days`` days of the measured window is a whole year
@@ -174,7 +178,12 @@ def year_rows(result: SimulationResult, metric: str, shortest_days: float = SHOR
     return rows.reindex([p for p in year_labels(result, shortest_days) if p in rows.index])
 
 
-def staff_words(scenario: Scenario, teams: list[str]) -> str:
+ARROW = " \u2192 "
+"""Between a level in the first year and in the last (a legend entry), and between a team's heads at the start
+and at the end (a brief staff clause): "3% → 0%", "4 → 6 at team intake"."""
+
+
+def staff_words(scenario: Scenario, teams: list[str], brief: bool = False) -> str:
     """The staff ``scenario`` assumes for ``teams``, as its own assumption and never as a count of
     staff today: "the 25 analysts the scenario holds constant (no posts added)", or for a team with
     planned changes "the analysts the scenario plans (10 at the start, then 11 from 1 Sep 2027)", or where
@@ -183,20 +192,30 @@ def staff_words(scenario: Scenario, teams: list[str]) -> str:
     Heads (seats), not FTE. Each team is named in brackets unless the scenario's one team is called
     analysts, and the word analysts is said once: "the 13 analysts (team analysts) and 12 (team
     graders) the scenario holds constant (no posts added)", never "13 analysts and 12 analysts of
-    team graders" (read as all the scenario's analysts and then more); "" for no team."""
+    team graders" (read as all the scenario's analysts and then more); "" for no team. ``brief``: as a
+    title judging several service levels at once says it (:func:`levels_verdict`), constant teams
+    without "(no posts added)" and planned ones by their heads at the start and at the end, once for
+    whoever sets them: "the analysts capsim's staffing plan sets (4 → 6 at team intake, 2 → 6 at team
+    grading)"."""
     constant, planned = [], []
+    ends: dict[str, list[str]] = {}  # brief: who sets the plan → each planned team's heads at the start → at the end
     for team in teams:
         initial, steps = seat_steps(next(t for t in scenario.workforce if t.team == team), scenario.clock)
         named = "" if [t.team for t in scenario.workforce] == ["analysts"] else f" (team {team})"
         if not steps:
             constant.append(f"{how_many(initial, 'analyst') if not constant else f'{initial:,}'}{named}")
             continue
-        changes = ", ".join(f"{heads:,} from {scenario.clock.start + dt.timedelta(seconds=t):%-d %b %Y}"
-                            for t, heads in steps)
         by = ("capsim's staffing plan sets" if any(o.startswith(f"plan: workforce.{team} ") for o in scenario.overrides)
               else "the scenario plans")  # a plan replayed into the scenario is the solver's, not the file's
+        if brief:
+            ends.setdefault(by, []).append(f"{initial:,}{ARROW}{steps[-1][1]:,}{f' at team {team}' if named else ''}")
+            continue
+        changes = ", ".join(f"{heads:,} from {scenario.clock.start + dt.timedelta(seconds=t):%-d %b %Y}"
+                            for t, heads in steps)
         planned.append(f"the analysts{named} {by} ({initial:,} at the start, then {changes})")
-    held = [f"the {and_list(constant)} the scenario holds constant (no posts added)"] if constant else []
+    planned += [f"the analysts {by} ({', '.join(heads)})" for by, heads in ends.items()]
+    held = ([f"the {and_list(constant)} the scenario holds constant{'' if brief else ' (no posts added)'}"]
+            if constant else [])
     return " and ".join(held + planned)
 
 
@@ -227,37 +246,94 @@ def sla_staff_words(scenario: Scenario, priorities: list[str]) -> str:
     return staff_words(scenario, sla_teams(scenario, priorities))
 
 
+def serving_teams(s: Scenario, priority: str) -> list[str]:
+    """The teams whose items can have ``priority``, in the scenario's order: their streams' and the referrals
+    they receive (:func:`capsim.metric_names.team_priorities`, the rule ``capsim staff`` and ``capsim
+    grant`` plan each team's SLAs by); where the scenario has several teams, each has its own
+    ``sla_<priority>_<team>``."""
+    handled = team_priorities(s)
+    return [t.team for t in s.workforce if priority in handled[t.team]]
+
+
+def _streams_alone(s: Scenario, priority: str, team: str) -> bool:
+    """Whether ``team``'s items of ``priority`` are the streams' items of it and no others: it is the one
+    team the streams bring them to, and no referral brings it any (a rule's ``priority``, or else the
+    sending team's: :func:`capsim.metric_names.team_priorities`). Its ``sla_<priority>_<team>`` is then
+    ``sla_<priority>`` itself."""
+    handled = team_priorities(s)
+    referred = any(r.to == team and (r.priority == priority if r.priority else priority in handled[r.source])
+                   for r in s.routing)
+    return sla_teams(s, [priority]) == [team] and not referred
+
+
+def relabelled(s: Scenario, priority: str) -> bool:
+    """Whether the scenario's classifier relabels the streams whose own priority is ``priority``
+    (:func:`capsim.metric_names.original_sla_priorities`): ``sla_<priority>`` then counts the items the
+    classifier put in that queue, and ``sla_<priority>_original`` all those streams' items, like for
+    like with the same scenario without it."""
+    return s.tooling.classifier.enabled and priority in original_sla_priorities(s)
+
+
 def sla_measures(s: Scenario) -> list[tuple[Any, str, str]]:
-    """The service levels the findings and this chart judge, each as (its SLA, the metric, the team
-    or ""): the streams' own items (``sla_<priority>``), or, for a priority only referrals have
-    (:func:`capsim.words.referrals_only`), the share at each team the routing refers them to with
-    it (``sla_<priority>_<team>``)."""
+    """The service levels the findings, the year table and the charts judge, each as (its SLA, the
+    metric, the team or ""), per SLA in this order: where a classifier relabels the streams of its
+    priority (:func:`relabelled`), all those streams' items by their own priority first
+    (``sla_<priority>_original``, like for like); the streams' items of the priority
+    (``sla_<priority>``), unless only referrals have it (:func:`capsim.words.referrals_only`); and,
+    where several teams serve the priority (:func:`serving_teams`) or only referrals have it, each of
+    those teams' own share (``sla_<priority>_<team>``), but for a team whose items of it are the
+    streams' alone (:func:`_streams_alone`: its share is the streams' one). A level pooled over
+    several teams hides a team that misses it: each is judged on its own."""
     measures = []
     for sla in s.sla:
-        if referrals_only(s, sla.priority):
-            teams = dict.fromkeys(r.to for r in s.routing if r.priority == sla.priority)
-            measures += [(sla, f"sla_{sla.priority}_{team}", team) for team in teams]
-        else:
+        teams = serving_teams(s, sla.priority)
+        if relabelled(s, sla.priority):
+            measures.append((sla, f"sla_{sla.priority}_original", ""))
+        if not referrals_only(s, sla.priority):
             measures.append((sla, f"sla_{sla.priority}", ""))
+            teams = [team for team in teams if not _streams_alone(s, sla.priority, team)] if len(teams) > 1 else []
+        measures += [(sla, f"sla_{sla.priority}_{team}", team) for team in teams]
     return measures
 
 
-def measure_words(s: Scenario, sla: Any, team: str) -> str:
-    """The items a measure of :func:`sla_measures` counts: "high-priority referrals at team
-    investigation", or the streams' items of the SLA's priority."""
-    return items_words(s, sla.priority) + (f" at team {team}" if team else "")
+def unclassified(s: Scenario) -> Scenario:
+    """``s`` without its tools: its streams' items by their own priorities, as ``sla_<priority>_original``
+    counts them."""
+    return s.model_copy(update={"tooling": type(s.tooling)()})
 
 
-def measure_teams(s: Scenario, sla: Any, team: str) -> list[str]:
-    """The teams whose staff the level of a measure of :func:`sla_measures` holds for: that team,
-    or the intake teams (:func:`sla_teams`)."""
-    return [team] if team else sla_teams(s, [sla.priority])
+def measure_words(s: Scenario, sla: Any, team: str, metric: str = "") -> str:
+    """The items a measure of :func:`sla_measures` counts (``metric``: its metric, where it may be
+    ``sla_<priority>_original``): "reports (flagged by the classifier or not)" (all the streams' items
+    of the priority, whatever queue a classifier put them in); "normal-priority reports referred to team
+    grading" (a team's share, timed from its arrival there; "... at team grading" where the team has
+    streams of its own at that priority, "high-priority referrals at team investigation" where only
+    referrals have it); "normal-priority reports arriving at team intake" (the streams' items, where
+    several teams serve the priority, and a team's share where its items are those alone); else the
+    streams' items of the SLA's priority ("reports")."""
+    if metric.endswith("_original"):
+        return f"{items_words(unclassified(s), sla.priority)} (flagged by the classifier or not)"
+    items = items_words(s, sla.priority)
+    intake = sla_teams(s, [sla.priority])
+    if team and not _streams_alone(s, sla.priority, team):  # else its items are the streams' and named so
+        referred = team not in intake and not referrals_only(s, sla.priority)
+        return f"{items} {'referred to' if referred else 'at'} team {team}"
+    if len(serving_teams(s, sla.priority)) > 1:
+        return f"{items} arriving at {'team' if len(intake) == 1 else 'teams'} {and_list(intake)}"
+    return items
 
 
-def measure_staff_words(s: Scenario, sla: Any, team: str) -> str:
+def measure_teams(s: Scenario, sla: Any, team: str, metric: str = "") -> list[str]:
+    """The teams whose staff the level of a measure of :func:`sla_measures` (``metric``: its metric)
+    holds for: that team, or the intake teams (:func:`sla_teams`), of the streams whose own priority
+    it is for ``sla_<priority>_original``."""
+    return [team] if team else sla_teams(unclassified(s) if metric.endswith("_original") else s, [sla.priority])
+
+
+def measure_staff_words(s: Scenario, sla: Any, team: str, metric: str = "") -> str:
     """The staff the level of a measure of :func:`sla_measures` holds for (:func:`staff_words` of
     :func:`measure_teams`)."""
-    return staff_words(s, measure_teams(s, sla, team))
+    return staff_words(s, measure_teams(s, sla, team, metric))
 
 
 def first_missed(result: SimulationResult, priority: str, metric: str | None = None, by: str = "mean") -> str | None:
@@ -285,22 +361,29 @@ def year_verdict(result: SimulationResult, sla: Any, metric: str, years: list[st
     ``quoted``: the year first missed says its share and interval ("in 2029: 81.8% (95% CI 54.8% to
     100%)"); ``span``: said after "every year" ("from 2027 (Feb–Dec) to 2029")."""
     labels = year_labels(result)
-    rows = year_rows(result, metric)
     missed = first_missed(result, sla.priority, metric)
     if missed:
+        rows = year_rows(result, metric)
         mean, low, high = rows.loc[missed, ["mean", "ci_low", "ci_high"]]
         side, hedge = target_side(mean, low, high, sla.target)
         figures = f": {fmt(metric, mean)} ({interval(metric, low, high, ref=mean)})" if quoted else ""
         surely = first_missed(result, sla.priority, metric, by="ci_high") if hedge else None
         return (f"first {side} in {labels[missed]}{figures}" + (f", but {hedge}" if hedge else "")
                 + (f" (first missed with its whole 95% CI below the target in {labels[surely]})" if surely else ""))
-    rows = rows[rows.index.isin(years) & rows["mean"].notna()]
-    sides = [target_side(*rows.loc[p, ["mean", "ci_low", "ci_high"]], sla.target) for p in rows.index]
+    sides = year_sides(result, sla, metric, years)
     every = f"every year{' ' + span if span else ''}"
-    reaching = [labels[p] for p, (_, hedge) in zip(rows.index, sides) if hedge]
+    reaching = [labels[p] for p, (_, hedge) in sides.items() if hedge]
     if reaching:
         return f"met on average in {every}, but the 95% CI reaches below the target in {and_list(reaching)}"
-    return f"met in {every}" if all(side == "met" for side, _ in sides) else f"met on average in {every}"
+    return f"met in {every}" if all(side == "met" for side, _ in sides.values()) else f"met on average in {every}"
+
+
+def year_sides(result: SimulationResult, sla: Any, metric: str, years: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Each of the calendar ``years`` (period labels) whose mean of ``metric`` is known → how it meets
+    ``sla``'s target (:func:`target_side`: its side and hedge), in time order."""
+    rows = year_rows(result, metric)
+    rows = rows[rows.index.isin(years) & rows["mean"].notna()]
+    return {p: target_side(*rows.loc[p, ["mean", "ci_low", "ci_high"]], sla.target) for p in rows.index}
 
 
 def path_words(years: list[str], levels: list[str], worst: int, notes: list[str] | None = None) -> str:
@@ -331,6 +414,191 @@ ARRIVING = "of those arriving in each year"
 that arrived in it, docs/metrics.md), said beside every year's share quoted."""
 
 
+MOST_QUOTED = 2
+"""Most service levels the by-year chart's title quotes in full (each :attr:`Measured.sentence`); with more
+(four ran to ten lines, which a reader crops) it gives their verdict together (:func:`levels_verdict`),
+each legend entry its own levels and verdict (:attr:`Measured.legend`), which the chart's description
+(its alt text, :func:`capsim.charts.describe.describe`) reads out as its key."""
+
+LEGEND_CHARS = 104
+"""Characters per line of the by-year chart's legend entry (11 pt across the chart's 10 in, after its marker)."""
+
+LEGEND_LINE_IN = 0.19
+"""Inches each further line of a legend entry takes (11 pt, its line spacing): the chart is made as much taller."""
+
+YEAR_SHARE_DECIMALS = 1
+"""Decimals of a year's share in the by-year chart's title and legend: the report's year table's
+(:func:`capsim.words.fmt`), so that 75.6% to 76.4% never reads "76% → 76%" there, nor differs from the
+report (:func:`capsim.words.percent_against` adds the fewest more that keep a share on its side of the target)."""
+
+
+class Judged(NamedTuple):
+    """How a service level meets its target, by the shared rule (:func:`target_side`), as a verdict on
+    several levels at once counts it (:func:`levels_verdict`): over the years of a run, or over the whole run."""
+
+    known: bool
+    """Whether any item's outcome is known (in a year of three months or more)."""
+    surely: str | None
+    """The first year missed with its whole 95% CI below the target (its label), if any."""
+    missed: str | None
+    """The first year missed on average (its label), if any."""
+    met: bool
+    """Whether it meets the target with its whole 95% CI at or above it (in every year)."""
+
+
+class Measured(NamedTuple):
+    """A service level of the by-year chart in words (:func:`measured`), and how it meets its target."""
+
+    sentence: str
+    """What it counts, its level from the first year to the last (:func:`path_words`) and its verdict."""
+    legend: str
+    """What it counts, its first and last years' levels and its verdict: "… within 5 d: 3.4% → 0%; the 90%
+    target is first missed in 2027 (Feb–Dec)"."""
+    judged: Judged
+
+
+def measured(result: SimulationResult, sla: Any, metric: str, team: str) -> Measured:
+    """A measure of :func:`sla_measures` (``sla``, its ``metric`` and ``team``) in the by-year chart's words,
+    over the years of three months or more (:data:`HEADLINE_PERIOD_DAYS`): each a share of the items
+    arriving in that year, to a tenth as the report's year table gives it (:data:`YEAR_SHARE_DECIMALS`), never on
+    the wrong side of the target (89.95%, not 90.0%, is missed)."""
+    s = result.scenario
+    labels = year_labels(result)
+    compared = year_labels(result, HEADLINE_PERIOD_DAYS)
+    rows = year_rows(result, metric)
+    rows = rows[rows.index.isin(compared) & rows["mean"].notna()]  # a year with no such item known says nothing
+    counted, within = measure_words(s, sla, team, metric), duration_text(sla.within)
+    if rows.empty:
+        unknown = "no item's outcome known in any year of three months or more"
+        return Measured(f"{counted} assessed within {within}: {unknown}", f"{counted} within {within}: {unknown}",
+                        Judged(False, None, None, False))
+    levels = [percent_against(share, sla.target, YEAR_SHARE_DECIMALS) for share in rows["mean"]]
+    change = path_words([labels[p] for p in rows.index], levels, int(np.argmin(rows["mean"].to_numpy())))
+    if len(labels) == 1:  # a run within one calendar year: no first year, no "every year"
+        only = rows.iloc[0]
+        judged = target_verdict(only["mean"], only.ci_low, only.ci_high, sla.target)
+    else:
+        judged = year_verdict(result, sla, metric, list(compared))
+    verdict = f"the {target_percent(sla.target)} target is {judged}"
+    missed = first_missed(result, sla.priority, metric)
+    met = not missed and all(side == "met" for side, _ in year_sides(result, sla, metric, compared).values())
+    return Measured(f"{counted} assessed within {within} ({ARRIVING}): {change}; {verdict}",
+                    f"{counted} within {within}: {ARROW.join(levels[:1] + levels[1:][-1:])}; {verdict}",
+                    Judged(True, first_missed(result, sla.priority, metric, by="ci_high"), missed, met))
+
+
+def levels_verdict(judged: list[Judged], targets: list[float],
+                   first: Callable[[list[str], str], str] = lambda years, how="": "", every: str = "") -> str:
+    """The verdict on several service levels at once (``judged``: how each meets its target; ``targets``:
+    theirs, 0–1), by the shared rule (:func:`target_side`): how many miss the target with the whole 95%
+    CI below it, and when (``first``: of the years they are first missed in, the words after the
+    target, with ``how`` they are missed: ", first in 2027 (Feb–Dec)", ", first on average in 2027";
+    "" over a whole run); how many more miss it on average only (the whole 95% CI never below it), and
+    when; where none misses it on average, how many meet it with the whole 95% CI at or above it
+    (``every``: when, " in every year"; "" over a whole run) and how many more on average only; and how
+    many know no item's outcome: "2 of 3 service levels miss the 90% target, first in 2027 (Feb–Dec); 1
+    more on average only, first in 2029" (lower case: a title capitalises it where it leads). Where those
+    missing it with the whole 95% CI below it are missed on average in an earlier year, both years, as a
+    level's own verdict gives them (:func:`year_verdict`), never the later alone: "1 of 3 service levels
+    misses the 90% target, first on average in 2027, first with its whole 95% CI below it in 2029". No
+    clause says "meet" while one misses: those it does not count are met, and the chart says how."""
+    n = len(judged)
+    shared = f"the {target_percent(targets[0])} target" if len(set(targets)) == 1 else ""
+
+    def who(k: int) -> str:  # the subject of a clause that leads
+        return f"all {n} service levels" if k == n else f"{k} of {n} service levels"
+
+    def verb(k: int, plural: str) -> str:  # "miss", "meet" after several; "misses", "meets" after one
+        return plural if k > 1 else plural + ("es" if plural.endswith("s") else "s")
+
+    def target(k: int) -> str:
+        return shared or ("their targets" if k > 1 else "its target")
+
+    def when_missed(levels: list[Judged]) -> str:  # when levels missed with the whole 95% CI below are first missed
+        missed, below = [m.missed for m in levels if m.missed], [m.surely for m in levels if m.surely]
+        if first(missed) == first(below):
+            return first(below)
+        whose = "its" if len(levels) == 1 else "a level's"
+        return (first(missed, " on average")
+                + first(below, f" with {whose} whole 95% CI below {'it' if shared else 'its target'}"))
+
+    surely = [m for m in judged if m.surely]
+    average = [m.missed for m in judged if m.missed and not m.surely]
+    clauses = []
+    if surely:
+        clauses.append(f"{who(len(surely))} {verb(len(surely), 'miss')} {target(len(surely))}{when_missed(surely)}")
+    if average:
+        clauses.append(f"{len(average)} more on average only{first(average)}" if surely else
+                       f"{who(len(average))} {verb(len(average), 'miss')} {target(len(average))} on average only"
+                       f"{first(average)}")
+    met = sum(m.met for m in judged)
+    hedged = sum(m.known and not m.missed and not m.met for m in judged)
+    if not clauses and met:
+        clauses.append(f"{who(met)} {verb(met, 'meet')} {target(met)}{every}"
+                       + (f", {hedged} more on average only" if hedged else ""))
+    elif not clauses and hedged:
+        clauses.append(f"{who(hedged)} {verb(hedged, 'meet')} {target(hedged)} on average{every}")
+    unknown = n - sum(m.known for m in judged)
+    if unknown:
+        clauses.append(f"{unknown} {'has' if unknown == 1 else 'have'} no item's outcome known" if clauses else
+                       f"none of the {n} service levels has an item's outcome known")
+    return "; ".join(clauses)
+
+
+def _years_verdict(result: SimulationResult, judged: list[Judged], targets: list[float]) -> str:
+    """:func:`levels_verdict` over the calendar years of ``result``: ", first in 2027 (Feb–Dec)" after the
+    target, " in every year"; in a run within one calendar year, " in 2024 (5–18 Mar)" for both."""
+    labels = year_labels(result)
+    order = list(labels.values())
+
+    def first(years: list[str], how: str = "") -> str:
+        year = min((labels[p] for p in years), key=order.index)
+        return f", first{how} in {year}" if len(order) > 1 else f"{how} in {year}"
+
+    return levels_verdict(judged, targets, first, " in every year" if len(order) > 1 else f" in {order[0]}")
+
+
+def by_year_title(result: SimulationResult, slas: list[tuple[Any, str, str]], words: list[Measured]) -> str:
+    """The by-year chart's title on its service levels (``slas``, from :func:`sla_measures`; ``words``,
+    each one's :func:`measured`): up to :data:`MOST_QUOTED`, each one's sentence; with more, their verdict
+    together (:func:`levels_verdict`: no title says a target is met in every year beside a measure of
+    the same target, a team's say, that misses it) and the staff briefly (:func:`staff_words`). Either
+    way with the staff the levels hold for, each team once: a level quoted without it reads as today's team."""
+    s = result.scenario
+    if len(slas) > MOST_QUOTED:
+        said = _years_verdict(result, [m.judged for m in words], [sla.target for sla, _, _ in slas])
+        said = said[:1].upper() + said[1:]
+        return f"{said}, with {staff}" if (staff := staff_words(s, _teams(s, slas), brief=True)) else said
+    return _with_staff(s, slas, [m.sentence for m in words])
+
+
+def _with_staff(s: Scenario, slas: list[tuple[Any, str, str]], sentences: list[str]) -> str:
+    """``sentences`` (of the measures ``slas``) as one sentence, only its first word capitalised, with the
+    staff of every team the levels hold for, each team once: "the 18 analysts (team triage) and 17
+    (team investigation) the scenario holds constant", not that once per measure."""
+    joined = "; ".join(sentences)
+    staff = staff_words(s, _teams(s, slas))
+    return joined[:1].upper() + joined[1:] + (f", with {staff}" if staff else "")
+
+
+def _teams(s: Scenario, slas: list[tuple[Any, str, str]]) -> list[str]:
+    """The teams the levels of ``slas`` hold for (:func:`measure_teams`), each once, in order."""
+    return list(dict.fromkeys(t for sla, metric, team in slas for t in measure_teams(s, sla, team, metric)))
+
+
+def backlog_title(result: SimulationResult, backlog: pd.DataFrame) -> str:
+    """The by-year chart's title where no service level is measured: the items waiting, averaged over
+    the first year of three months or more and the last (``backlog``: :func:`year_rows` of ``backlog_mean``)."""
+    labels = year_labels(result)
+    kept = backlog[backlog.index.isin(year_labels(result, HEADLINE_PERIOD_DAYS))]
+    if len(kept) > 1:
+        return (f"Items waiting, averaged over each year: {count_words(kept['mean'].iloc[0])} in "
+                f"{labels[kept.index[0]]} to {count_words(kept['mean'].iloc[-1])} in {labels[kept.index[-1]]}")
+    if len(kept):
+        return f"Items waiting, averaged over {labels[kept.index[0]]}: {count_words(kept['mean'].iloc[0])}"
+    return "Items waiting, averaged over each calendar year"
+
+
 def by_year(result: SimulationResult) -> Figure:
     """Per calendar year: each SLA's share within its deadline (top, with its target) and the
     backlog averaged over the year (bottom), means with 95% CIs across replications."""
@@ -338,54 +606,26 @@ def by_year(result: SimulationResult) -> Figure:
     labels = year_labels(result)
     periods = list(labels)
     x = np.arange(len(periods))
-    measured = set(result.period_summary.metric)
-    slas = [(sla, metric, team) for sla, metric, team in sla_measures(s) if metric in measured]
-    compared = year_labels(result, HEADLINE_PERIOD_DAYS)
-    parts = []
-    for sla, metric, team in slas:
-        rows = year_rows(result, metric)
-        rows = rows[rows.index.isin(compared) & rows["mean"].notna()]  # a year with no such item known says nothing
-        what = f"{measure_words(s, sla, team)} assessed within {duration_text(sla.within)}"
-        if rows.empty:
-            parts.append(f"{what}: no item's outcome known in any year of three months or more")
-            continue
-        def level(share: float) -> str:  # never on the wrong side of the target: 89.9%, not 90%, is missed
-            return percent_against(share, sla.target, 1 if share > 0.99 else 0)
-
-        change = path_words([labels[p] for p in rows.index], [level(x) for x in rows["mean"]],
-                            int(np.argmin(rows["mean"].to_numpy())))
-        if len(labels) == 1:  # a run within one calendar year: no first year, no "every year"
-            only = rows.iloc[0]
-            verdict = (f"the {percent(sla.target)} target is "
-                       f"{target_verdict(only['mean'], only.ci_low, only.ci_high, sla.target)}")
-        else:
-            verdict = f"the {percent(sla.target)} target is {year_verdict(result, sla, metric, compared)}"
-        parts.append(f"{what} ({ARRIVING}): {change}; {verdict}")
+    known = set(result.period_summary.metric)
+    slas = [(sla, metric, team) for sla, metric, team in sla_measures(s) if metric in known]
+    words = [measured(result, sla, metric, team) for sla, metric, team in slas]
     backlog = year_rows(result, "backlog_mean")
-    kept = backlog[backlog.index.isin(compared)]
-    joined = "; ".join(parts[:2])  # one sentence: only its first word capitalised
-    title = joined[:1].upper() + joined[1:] if parts else (
-        f"Items waiting, averaged over each year: {count_words(kept['mean'].iloc[0])} in {labels[kept.index[0]]} to "
-        f"{count_words(kept['mean'].iloc[-1])} in {labels[kept.index[-1]]}" if len(kept) > 1 else
-        f"Items waiting, averaged over {labels[kept.index[0]]}: {count_words(kept['mean'].iloc[0])}" if len(kept) else
-        "Items waiting, averaged over each calendar year")
-    # the staff of every team the quoted levels hold for, each team once: "the 18 analysts (team triage) and 17
-    # (team investigation) the scenario holds constant", not that sentence once per measure
-    staff = staff_words(s, list(dict.fromkeys(t for sla, _, team in slas[:2] for t in measure_teams(s, sla, team))))
-    if parts and staff:  # the levels hold only for the staff assumed: said where the title is quoted
-        title += f", with {staff}"
+    title = by_year_title(result, slas, words) if slas else backlog_title(result, backlog)
 
+    entries = [("\n".join(wrap_words(m.legend, LEGEND_CHARS)) if len(slas) > MOST_QUOTED
+                else f"{measure_words(s, sla, team, metric)} within {duration_text(sla.within)}")
+               for m, (sla, metric, team) in zip(words, slas)]
     footer = footer_text([s], result.seed, result.replications)
-    with styled():  # the panels keep their height however long the title and footer wrap
-        fig = new_figure((5.4 if slas else 3.2) + title_height(title) + footer_height(footer))
+    with styled():  # the panels keep their height however long the title, the legend and the footer wrap
+        fig = new_figure((5.4 if slas else 3.2) + title_height(title) + footer_height(footer)
+                         + LEGEND_LINE_IN * sum(entry.count("\n") for entry in entries))
         grid = fig.add_gridspec(2 if slas else 1, 1, height_ratios=[1.3, 1] if slas else [1])
         axes = [fig.add_subplot(grid[i]) for i in range(2 if slas else 1)]
         if slas:
             ax = axes[0]
             for i, (sla, metric, team) in enumerate(slas):
                 rows = year_rows(result, metric)
-                _points(ax, x, rows, PALETTE[i % len(PALETTE)],
-                        f"{measure_words(s, sla, team)} within {duration_text(sla.within)}")
+                _points(ax, x, rows, PALETTE[i % len(PALETTE)], entries[i])
             _target_lines(ax, [sla.target for sla, _, _ in slas])
             ax.yaxis.set_major_formatter(PercentTicks())
             low = np.nanmin([year_rows(result, metric)[["mean", "ci_low"]].min().min() for _, metric, _ in slas]
@@ -416,20 +656,23 @@ def by_year(result: SimulationResult) -> Figure:
 
 def _target_lines(ax, targets: list[float]) -> None:
     """The targets (shares, 0–1) of the measures drawn in :data:`PALETTE`'s order, as dashed lines.
-    Where every measure has the same target, one line in vermillion ("target 90%", "…, both" or
+    Where every measure has the same target, one line in vermillion (grey where a measure is drawn in
+    vermillion) ("target 90%", "…, both" or
     "…, all 3" when several share it); else each measure's own line and legend entry, in its
     measure's colour (a line drawn once for two measures would take one measure's colour and so
     be read as that one's alone), the lines of measures whose targets are equal dashed in turn so
     that each shows between the other's dashes and no line hides another."""
     if len(set(targets)) == 1:
         shared = "" if len(targets) == 1 else (", both" if len(targets) == 2 else f", all {len(targets)}")
-        ax.axhline(targets[0], color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.8,
-                   label=f"target {percent(targets[0])}{shared}")
+        # vermillion, unless a measure's line is drawn in it (the fourth): then grey, never read as that measure's
+        colour = OKABE_ITO["vermillion"] if OKABE_ITO["vermillion"] not in PALETTE[:len(targets)] else MUTED
+        ax.axhline(targets[0], color=colour, linestyle="--", linewidth=1.8,
+                   label=f"target {target_percent(targets[0])}{shared}")
         return
     dash = 4.0  # the length of each dash and of each measure's share of a gap, in line widths
     for i, target in enumerate(targets):
         alike = [j for j, t in enumerate(targets) if t == target]
-        ax.axhline(target, color=PALETTE[i % len(PALETTE)], linewidth=1.8, label=f"target {percent(target)}",
+        ax.axhline(target, color=PALETTE[i % len(PALETTE)], linewidth=1.8, label=f"target {target_percent(target)}",
                    linestyle=(alike.index(i) * dash, (dash, dash * max(len(alike) - 1, 1))))
 
 

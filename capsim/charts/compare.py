@@ -31,8 +31,8 @@ from capsim.charts.by_year import measured_span, year_labels
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, scenario_colours
 from capsim.charts.style import MUTED, apply_style, footer_height, new_figure, styled, title_height
-from capsim.compare import (COUNT_DIGITS, POINT_DIGITS, UNIT_DIGITS, TeamChange, metric_team, scenario_labels,
-                             signed_alike, team_changes)
+from capsim.compare import (COUNT_DIGITS, POINT_DIGITS, UNIT_DIGITS, TeamChange, alike_places, metric_team,
+                             scenario_labels, signed_alike, team_changes)
 from capsim.costs import unpriced_tools
 from capsim.metric_names import BACKLOG_WORDS, backlog_words, metric_range
 from capsim.scenario import Scenario, step_into
@@ -113,8 +113,34 @@ def paired_differences(results: Sequence[SimulationResult], metrics: Sequence[st
         ["scenario", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "note"]]
 
 
-def difference_words(metric: str, difference: float, low: float, high: float, unit: str | None = None
-                     ) -> tuple[list[str], str]:
+def _difference_scale(metric: str, difference: float, low: float, high: float, unit: str | None = None
+                      ) -> tuple[str, float, int, int | None]:
+    """How :func:`difference_words` writes a paired difference of ``metric``: its unit ("points", a
+    wait's ``unit`` or :func:`duration_unit` of the three given in hours, or "" for the metric's own),
+    that unit's size in the metric's units, its significant figures and its most decimals (None: any)."""
+    if is_share(metric):
+        return "points", 0.01, POINT_DIGITS, SHARE_DECIMALS
+    if is_wait(metric):
+        unit = unit or duration_unit(difference, low, high)
+        return unit, UNIT_HOURS[unit], UNIT_DIGITS[unit], None
+    return "", 1.0, COUNT_DIGITS, None
+
+
+def difference_places(metric: str, values: np.ndarray, unit: str | None = None) -> int | None:
+    """The decimals one sentence writes every paired difference of ``metric`` in ``values`` with (rows
+    of difference, 95% CI low and high, in the metric's units; waits in ``unit``): the most any of
+    them needs written alone (:func:`capsim.compare.alike_places`), so that no interval's bounds
+    merge; None where none was measured."""
+    places = []
+    for difference, low, high in values:
+        if math.isfinite(difference):
+            _, scale, digits, most = _difference_scale(metric, difference, low, high, unit)
+            places.append(alike_places(difference / scale, low / scale, high / scale, digits=digits, most=most))
+    return max(places, default=None)
+
+
+def difference_words(metric: str, difference: float, low: float, high: float, unit: str | None = None,
+                     places: int | None = None) -> tuple[list[str], str]:
     """A paired difference of ``metric`` and its 95% interval's bounds as every comparison line
     writes them, signed and sharing their decimals (:func:`capsim.compare.signed_alike`), with the
     unit they are in: a share's in percentage points ("points", to :data:`~capsim.compare.POINT_DIGITS`
@@ -125,17 +151,11 @@ def difference_words(metric: str, difference: float, low: float, high: float, un
     "days"), (["+3.1", "+<0.1", "+6.2"], "points"). The interval's half-width bounds the decimals
     (:func:`capsim.compare.alike`): a narrow interval keeps its ends apart, a difference near 0 reads
     as precisely as a wide one allows, and a figure that is not 0 never reads 0. A value not measured
-    reads "n/a"."""
-    most = None
-    if is_share(metric):
-        unit, scale, digits, most = "points", 0.01, POINT_DIGITS, SHARE_DECIMALS
-    elif is_wait(metric):
-        unit = unit or duration_unit(difference, low, high)
-        scale, digits = UNIT_HOURS[unit], UNIT_DIGITS[unit]
-    else:
-        unit, scale, digits = "", 1.0, COUNT_DIGITS
+    reads "n/a". ``places`` sets the decimals instead, for a sentence of several differences
+    (:func:`difference_places`)."""
+    unit, scale, digits, most = _difference_scale(metric, difference, low, high, unit)
     values = [x / scale for x in (difference, low, high)]
-    words = signed_alike(*values, digits=digits, most=most)
+    words = signed_alike(*values, digits=digits, most=most, places=places)
     return [text if math.isfinite(x) else "n/a" for x, text in zip(values, words)], unit
 
 
@@ -166,11 +186,12 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
     (:func:`~capsim.charts.by_year.year_labels`) with its difference and paired 95% CI in alike
     decimals (:func:`difference_words`): "Share of reports assessed within 72 h at team analysts, by
     calendar year: 2027 (Apr–Dec) +0.10 points (95% CI −0.20 to +0.40 points: no clear difference);
-    2028 +3.2 points (95% CI +1.1 to +5.3 points)"; a team's own figure is named by its team
+    2028 +3.20 points (95% CI +1.10 to +5.30 points)"; a team's own figure is named by its team
     (:func:`team_label`: "Mean wait before assessment at team victim_id"). Shares in percentage
     points; waits in one unit for the line (:func:`duration_unit`); a year with nothing
-    measured "n/a (not measured)". No line where the years agree with each other (and so with the
-    whole run). Part years shorter than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS` (an
+    measured "n/a (not measured)"; every year with the decimals the most precise needs
+    (:func:`difference_places`), one precision a sentence. No line where the years agree with
+    each other (and so with the whole run). Part years shorter than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS` (an
     8-day stub) are left out, as the charts leave them out (unless every year is that short);
     ``by_year`` keeps them."""
     from capsim.compare import clear_sign, compare_by_year, turning_metrics
@@ -187,12 +208,13 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
             rows = by_year[(by_year.scenario == name) & (by_year.metric == metric)]
             values = rows[["difference", "difference_ci_low", "difference_ci_high"]].to_numpy(dtype=float)
             unit = None if is_share(metric) else duration_unit(*values.ravel())  # one unit for the line
+            places = difference_places(metric, values, unit)  # and one precision
             parts = []
             for period, (d, low, high) in zip(rows.period, values):
                 if not math.isfinite(d):
                     parts.append(f"{labels[period]} n/a (not measured)")
                     continue
-                (said, *bounds), unit = difference_words(metric, d, low, high, unit)
+                (said, *bounds), unit = difference_words(metric, d, low, high, unit, places)
                 if not math.isfinite(low):
                     spread = "one replication: no interval"
                 elif low == high:

@@ -2,7 +2,8 @@
 
 Every chart already states its finding, with its numbers, in its title (:mod:`capsim.words`),
 and names its panels and axes. :func:`describe` reads them back from the figure, so that the
-description says exactly what the picture says: the finding, then each panel (its title, what
+description says exactly what the picture says: the finding, then each panel (its title, its
+legend's key — what each colour stands for, which a reader of the description cannot see —, what
 its axes measure and the range they show: a share axis's within 0% to 100%, unless data lie
 beyond), then the provenance footer's first line (scenario, seed, replications) and, where the
 scenario grows, the growth it assumes (the footer's paragraph opening
@@ -108,16 +109,24 @@ def _axis(ax: Axes, which: str) -> str:
     return f"{named} runs from {_range(*_shown_extent(ax, which, low, high), formatter)}."
 
 
+def _key(legend) -> str:
+    """A legend's entries as one sentence, "Key: a; b; c." ("" for none): what its colours stand for,
+    which a reader of the description cannot see (a legend entry may hold a series' own figures)."""
+    entries = [_flat(t.get_text()) for t in legend.get_texts() if t.get_visible() and t.get_text()] if legend else []
+    return f"Key: {'; '.join(entries)}." if entries else ""
+
+
 def _panel(ax: Axes) -> str:
-    """A panel in sentences: its title, then a sentence on each of its axes."""
+    """A panel in sentences: its title, its legend's key (:func:`_key`), then a sentence on each of its axes."""
     title = _flat(ax.get_title(loc="left") or ax.get_title())
     parts = [title + ("" if title.endswith(".") else ".")] if title else []
-    parts += [words for words in (_axis(ax, "x"), _axis(ax, "y")) if words]
+    parts += [words for words in (_key(ax.get_legend()), _axis(ax, "x"), _axis(ax, "y")) if words]
     return " ".join(parts)
 
 
 def describe(fig: Figure, drawn: bool = False) -> str:
-    """The chart in words: its finding (title), each panel (title, axes and their ranges), its
+    """The chart in words: its finding (title), the key of a legend of the whole figure, each panel
+    (title, legend, axes and their ranges), its
     provenance (the footer's first line) and the growth it assumes (the footer's paragraph on it). ``drawn``: the figure has just been drawn, so its
     tick labels are the ones drawn (otherwise it is laid out first, without rendering)."""
     if not drawn:
@@ -129,6 +138,7 @@ def describe(fig: Figure, drawn: bool = False) -> str:
     first_line = _flat(paragraphs[0]) if paragraphs else ""
     growth = [_flat(p) for p in paragraphs[1:] if p.startswith(GROWTH_LABEL)]
     text = [f"Chart: {title}." if title else "Chart."]
+    text += [key for key in (_key(legend) for legend in fig.legends) if key]
     text += [f"Panel {i}: {p}" if len(panels) > 1 else p for i, p in enumerate(panels, 1)]
     if first_line:
         text.append(f"{first_line}.")

@@ -16,6 +16,7 @@ from capsim.charts.footer import footer_text
 from capsim.charts.style import MUTED, OKABE_ITO, apply_style, new_figure, styled
 from capsim.metrics import metric_range
 from capsim.scenario import Scenario, load_scenario
+from capsim.units import target_percent
 from capsim.words import duration_text, duration_unit, is_share, items_words, metric_label, metric_words, percent, value_text
 
 
@@ -101,7 +102,7 @@ def sla_vs_headcount(sweep: pd.DataFrame, scenario: Scenario, metric: str | None
     if sla is not None:
         meets = x[mean >= sla.target]
         sure = x[np.nan_to_num(low, nan=-1) >= sla.target]
-        what = (f"the {percent(sla.target)} target for {items_words(scenario, sla.priority)} within "
+        what = (f"the {target_percent(sla.target)} target for {items_words(scenario, sla.priority)} within "
                 f"{duration_text(sla.within)}")
         if len(meets):
             fewest = int(meets.min())
@@ -137,7 +138,7 @@ def sla_vs_headcount(sweep: pd.DataFrame, scenario: Scenario, metric: str | None
                     color=blue, capsize=3, label="mean over replications, 95% CI")
         if sla is not None:
             ax.axhline(sla.target, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=2,
-                       label=f"target {percent(sla.target)}")
+                       label=f"target {target_percent(sla.target)}")
         if current is not None:
             ax.axvline(current, color=MUTED, linestyle=":", linewidth=1.6, label=f"today: {current}")
         ax.set_xlabel(f"Analysts in team {team}")

@@ -15,8 +15,7 @@ from capsim.charts.style import MUTED, OKABE_ITO, TITLE_CHARS, apply_style, foot
 from capsim.scenario import Scenario
 from capsim.uncertainty import FLAT_OUT, RANKED_BY, SAMPLER_NAMES, estimated_share, why_no_input_named
 from capsim.metric_names import BACKLOG_WORDS, backlog_words
-from capsim.words import duration_unit, metric_words, percent
-from capsim.words import value_text as words_value_text
+from capsim.words import amount_text, duration_unit, metric_words, percent
 
 SUBTITLE_CHARS = 80
 """Characters per line of the subtitle (11 pt across the axes, right of the inputs' labels)."""
@@ -50,9 +49,8 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
     unit = duration_unit(*(row[k] for k in ("total_low", "total_high", "input_low", "input_high", "run_low",
                                             "run_high")))  # the title's and subtitle's durations in one unit
 
-    def value_text(metric: str, value: float) -> str:  # FTE to a tenth; the rest as capsim.words writes them
-        return (f"{value:,.1f}" if metric.startswith("fte") and math.isfinite(value)
-                else words_value_text(metric, value, unit))
+    def value_text(metric: str, value: float) -> str:  # as the findings beside the chart write it
+        return amount_text(metric, value, scenario.costs.currency, unit)
 
     why = why_no_input_named(row) if math.isfinite(row.input_share) else ""
     if why == "negligible":

@@ -26,8 +26,8 @@ from capsim.charts.parts import DateTicks, PercentTicks
 from capsim.charts.style import MUTED, OKABE_ITO, TEXT, apply_style, legend_above, new_figure, styled
 from capsim.scenario import Scenario
 from capsim.staffing import PERIOD_MONTHS, add_months, short_cover_words, training_time, whole_days
-from capsim.units import SECONDS_PER_DAY
-from capsim.words import NBSP, and_list, duration_text, how_many, items_words, percent
+from capsim.units import SECONDS_PER_DAY, target_percent
+from capsim.words import NBSP, and_list, duration_text, how_many, items_words
 from capsim.workforce import contracted_hours
 
 
@@ -48,7 +48,7 @@ def _sla_words(slas: Sequence[Any], scenario: Scenario) -> tuple[str, str]:
     """The SLAs in words for a title: (what to do, the target as a noun)."""
     if len(slas) == 1:
         s = slas[0]
-        share = (f"{percent(s.target)} of {items_words(scenario, s.priority)} within "
+        share = (f"{target_percent(s.target)} of {items_words(scenario, s.priority)} within "
                  f"{duration_text(s.within).replace(' ', NBSP)}")
         return f"assess {share}", f"the target of {share}"
     return "meet every SLA target", "every SLA target"
@@ -357,7 +357,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
                 whose = "" if len({s.target for s in slas}) == 1 else \
                     " (" + ", ".join(s.priority for s in slas if s.target == target) + ")"
                 sla_ax.axhline(target, color=vermillion, linestyle="--", linewidth=2,
-                               label=f"target {percent(target)}{whose}")
+                               label=f"target {target_percent(target)}{whose}")
             low_y = max(0.0, min(min(values, default=0.8) - 0.05, 0.8))
             sla_ax.set_ylim(low_y, 1.02)
             sla_ax.yaxis.set_major_formatter(PercentTicks())

@@ -148,10 +148,10 @@ def title_lines(title: str) -> list[str]:
     """``title`` wrapped to :data:`TITLE_CHARS` as :func:`apply_style` draws it, never within a date
     ("2025 (1 Jan–31 Dec 12:00)" may move to the next line whole, never as "(1" / "Jan–31 Dec") nor
     at a word's hyphen (a title copied from the chart reads "ai-generated", not "ai- generated")."""
-    return _wrap(title, TITLE_CHARS)
+    return wrap_words(title, TITLE_CHARS)
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def wrap_words(text: str, width: int) -> list[str]:
     """``text`` wrapped to ``width`` characters, never within a date nor at a word's hyphen."""
     glued = _DATE_SPACE.sub(_GLUE, text)
     return [line.replace(_GLUE, " ") for line in textwrap.wrap(glued, width, break_on_hyphens=False)]
@@ -168,7 +168,7 @@ def footer_lines(footer: str) -> list[str]:
     (:func:`title_lines`): never within a date nor at a word's hyphen."""
     lines: list[str] = []
     for paragraph in footer.split("\n"):
-        lines += _wrap(paragraph, FOOTER_CHARS) or [""]
+        lines += wrap_words(paragraph, FOOTER_CHARS) or [""]
     return lines
 
 

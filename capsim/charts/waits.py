@@ -13,16 +13,17 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, Locator
 from matplotlib.textpath import text_to_path
 
-from capsim.charts.by_year import measure_words, measured_span, sla_measures, streams_words
+from capsim.charts.by_year import MOST_QUOTED, Judged, levels_verdict, measure_words, measured_span, sla_measures, streams_words
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import PercentTicks, nanmean, replication_strip, replications_in
-from capsim.charts.style import MUTED, OKABE_ITO, apply_style, legend_above, new_figure, styled
+from capsim.charts.style import (MUTED, OKABE_ITO, apply_style, footer_height, legend_above, new_figure, styled,
+                                 title_height, wrap_words)
 from capsim.metrics import metric_range
 from capsim.results import mean_ci
 from capsim.scenario import SLA, Scenario
-from capsim.units import SECONDS_PER_HOUR
+from capsim.units import SECONDS_PER_HOUR, target_percent
 from capsim.words import (UNIT_HOURS, and_list, count_words, duration_text, duration_unit, durations_words, hours_words,
-                          percent, percent_against, target_side, target_verdict)
+                          percent_against, target_side, target_verdict)
 
 
 TIME_METRICS = [
@@ -40,15 +41,40 @@ AXIS_UNITS = {"min": "Minutes", "h": "Hours", "days": "Days"}
 ROW_CHARS = 24
 """Characters a line of an SLA row's label on the right panel (``measure_words``), wrapped beyond."""
 
+LABEL_LINE_IN = 0.19
+"""Inches one line of an SLA row's label takes (11 pt, as tick labels are set, with its spacing)."""
 
-def all_items_words(scenario: Scenario, mean_of: Callable[[str], float] | None = None) -> str:
+ROW_GAP_IN = 0.25
+"""Inches kept between two SLA rows' labels on the right panel."""
+
+PANEL_OVERHEAD_IN = 2.3
+"""Inches the panels take besides the SLA rows' labels: the legend above them, their titles (of two
+lines) and the time axis's label."""
+
+PANEL_TITLE_CHARS = 62
+"""Characters a line of the left panel's title (12 pt, from the panel's left edge), wrapped beyond."""
+
+
+def figure_height(title: str, footer: str, row_labels: list[str], panel_title: str = "") -> float:
+    """Inches of the chart: 6.2 (5.6 without SLA rows), or more where its title, footer, the left panel's
+    title beyond two lines (``panel_title``) and the right panel's wrapped row labels (``row_labels``)
+    need it, so that no two rows' labels overlap."""
+    if not row_labels:
+        return 5.6
+    lines = sum(label.count("\n") + 1 for label in row_labels) + max(0, panel_title.count("\n") - 1)
+    rows = LABEL_LINE_IN * lines + ROW_GAP_IN * (len(row_labels) - 1)
+    return max(6.2, title_height(title) + footer_height(footer) + PANEL_OVERHEAD_IN + rows)
+
+
+def all_items_words(scenario: Scenario, mean_of: Callable[[str], float] | None = None, named: bool = True) -> str:
     """The base of the pooled waits and times to assessment, in this chart's title and the findings:
     "all items" for one stream; where several streams are pooled, how many items and which, so that
     no pooled figure is quoted as one kind's: "all 6.7 million items from the streams (reports and
     ai-generated at team analysts, images at team graders)". The count is of the items whose wait
     counts: the arrivals less those hash matching cleared and those that expired, each the mean over
     the replications (``mean_of`` a metric's, NaN where not measured); none without ``mean_of`` or
-    the arrivals."""
+    the arrivals. ``named=False``: without the streams ("all 6.7 million items from the streams"), for
+    a title whose chart names them beside the figures (:func:`pooled_panel_title`)."""
     if len(scenario.demand) < 2:
         return "all items"
     arrivals = mean_of("arrivals") if mean_of is not None else np.nan
@@ -57,7 +83,7 @@ def all_items_words(scenario: Scenario, mean_of: Callable[[str], float] | None =
         count = f"{count_words(arrivals - sum(x for x in gone if np.isfinite(x)))} "
     else:
         count = ""
-    return f"all {count}items from the streams ({streams_words(scenario)})"
+    return f"all {count}items from the streams" + (f" ({streams_words(scenario)})" if named else "")
 
 
 DEADLINE_GAP_PT = 4.0
@@ -135,17 +161,22 @@ class ClearOfDeadlines(Locator):
                        for d, text in self.deadlines.items())]
 
 
-def team_waits_words(scenario: Scenario, mean_of: Callable[[str], float], unit: str | None = None) -> str:
-    """Where the streams reach several teams: "; items wait to start 54 days on average at team
-    analysts, 1 day at team graders" (each team's ``wait_mean_<team>``, in hours, as ``mean_of``
-    gives a metric's mean over the replications, NaN where not measured), longest first, since the
-    pooled figures beside it describe no one team's items; else "". ``unit``: that of the sentence
-    it ends (:func:`capsim.words.duration_unit`); else one unit for these waits."""
+def team_waits(scenario: Scenario, mean_of: Callable[[str], float]) -> list[tuple[str, float]]:
+    """Where the streams reach several teams, each team's mean wait to start (``wait_mean_<team>``, in
+    hours, as ``mean_of`` gives a metric's mean over the replications, NaN where not measured), longest
+    first: the pooled figures describe no one team's items; [] where fewer than two teams' are measured."""
     teams = list(dict.fromkeys(scenario.team_of(s) for s in scenario.demand))
     known = {team: h for team in teams if np.isfinite(h := mean_of(f"wait_mean_{team}"))}
-    if len(known) < 2:
+    return sorted(known.items(), key=lambda item: -item[1]) if len(known) > 1 else []
+
+
+def team_waits_words(scenario: Scenario, mean_of: Callable[[str], float], unit: str | None = None) -> str:
+    """Where the streams reach several teams (:func:`team_waits`): "; items wait to start 54 days on
+    average at team analysts, 1 day at team graders", longest first; else "". ``unit``: that of the
+    sentence it ends (:func:`capsim.words.duration_unit`); else one unit for these waits."""
+    ordered = team_waits(scenario, mean_of)
+    if not ordered:
         return ""
-    ordered = sorted(known.items(), key=lambda item: -item[1])
     said = [hours_words(h, unit) for _, h in ordered] if unit else durations_words(*(h for _, h in ordered))
     return ("; items wait to start " + ", ".join(f"{w}{' on average' if i == 0 else ''} at team {team}"
                                                 for i, ((team, _), w) in enumerate(zip(ordered, said))))
@@ -156,12 +187,51 @@ def sla_verdict_words(sla: SLA, got: float, low: float, high: float) -> str:
     target, for a title: "92% meet the 72 h deadline: the 90% target is met on average, but the
     95% CI, 81% to 100%, reaches below the target" (:func:`~capsim.charts.by_year.target_side`);
     no share reads on the other side of the target from where it is (:func:`percent_against`)."""
-    def said(share: float) -> str:
-        return percent_against(share, sla.target, 1 if 0.99 < share < 1 else 0)
+    ci = f"{share_words(sla, low)} to {share_words(sla, high)}" if np.isfinite([low, high]).all() else ""
+    return (f"{share_words(sla, got)} meet the {duration_text(sla.within)} deadline: the {target_percent(sla.target)} "
+            f"target is {target_verdict(got, low, high, sla.target, ci)}")
 
-    ci = f"{said(low)} to {said(high)}" if np.isfinite([low, high]).all() else ""
-    return (f"{said(got)} meet the {duration_text(sla.within)} deadline: the {percent(sla.target)} target is "
-            f"{target_verdict(got, low, high, sla.target, ci)}")
+
+def share_words(sla: SLA, share: float) -> str:
+    """A share (0–1) within ``sla``'s deadline as said against its target (:func:`percent_against`): never
+    on the other side of the target from where it is."""
+    return percent_against(share, sla.target, 1 if 0.99 < share < 1 else 0)
+
+
+def run_judged(sla: SLA, ci: tuple[float, float, float] | None) -> Judged:
+    """How a level meets ``sla``'s target over the whole run (``ci``: its share, 0–1, and 95% CI; None where
+    no item's outcome is known), as :func:`~capsim.charts.by_year.levels_verdict` counts it (period "all")."""
+    if ci is None:
+        return Judged(False, None, None, False)
+    side, _ = target_side(*ci, sla.target)
+    return Judged(True, "all" if side == "missed" else None, "all" if side.startswith("missed") else None, side == "met")
+
+
+def row_verdict(sla: SLA, ci: tuple[float, float, float]) -> str:
+    """A level's share over the run and its verdict (:func:`target_side`'s side), under its row's label
+    where the title judges the levels together: "55%, target missed", "89%, target missed on average"."""
+    return f"{share_words(sla, ci[0])}, target {target_side(*ci, sla.target)[0]}"
+
+
+def team_wait_rows(per_replication: pd.DataFrame, scenario: Scenario, unit: str) -> list[tuple[str, np.ndarray]]:
+    """The left panel's rows of each team's mean wait to start (:func:`team_waits`), where the title judging
+    several levels together leaves them out: each replication's, in ``unit`` (the axis's), its label with the
+    mean: "Wait to start, mean,\nat team analysts: 6.8 days"; [] where the streams reach one team."""
+    ordered = team_waits(scenario, lambda metric: nanmean(per_replication.get(metric, [])))
+    return [(f"Wait to start, mean,\nat team {team}: {hours_words(hours, unit)}",
+             per_replication[f"wait_mean_{team}"].to_numpy(dtype=float) / UNIT_HOURS[unit]) for team, hours in ordered]
+
+
+def pooled_panel_title(scenario: Scenario, reps: int, referred: bool, named: bool) -> str:
+    """The left panel's title, wrapped to :data:`PANEL_TITLE_CHARS`: "Each dot: one replication (2 in all);
+    all priorities pooled", and where a level is measured at its team (``referred``: the right panel judges
+    referrals there) ", the streams' own items (referrals: by team, right)"; ``named``: with those streams
+    (:func:`streams_words`) where the title leaves them out (:func:`all_items_words`): "..., the streams' own
+    items: reports and ai-generated at team analysts, images at team graders (referrals: by team, right)"."""
+    streams = f": {streams_words(scenario)}" if named else ""
+    own = f", the streams' own items{streams} (referrals: by team, right)" if referred else streams
+    return "\n".join(wrap_words(f"Each dot: one replication ({reps} in all); all priorities pooled{own}",
+                                 PANEL_TITLE_CHARS))
 
 
 def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: int) -> Figure:
@@ -171,9 +241,13 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
     ``per_replication`` is :attr:`SimulationResult.per_replication` (``replications.csv``).
     The statistics pool all priorities (results hold no per-item records): each dot is one
     replication's median or percentile, so the spread is run-to-run variation, not the
-    spread of single items' waits. Per priority, only SLA attainment is measured: of the
-    streams' items, or for a priority only referrals have, of those referrals at each team they
-    are referred to (:func:`capsim.charts.by_year.sla_measures`).
+    spread of single items' waits. Per priority, only SLA attainment is measured, each level the
+    findings judge (:func:`capsim.charts.by_year.sla_measures`): the streams' items, and each team's
+    own where several teams serve the priority or only referrals have it (a classifier's: all the
+    streams' items first); the chart is as tall as the right panel's row labels need. With more
+    than :data:`~capsim.charts.by_year.MOST_QUOTED` levels the title judges them together and stays
+    within three lines: the streams pooled are named in the left panel's title
+    (:func:`pooled_panel_title`) and each team's mean wait is a row of that panel (:func:`team_wait_rows`).
     """
     reps = replications_in(per_replication)
     p50 = nanmean(per_replication.get("time_to_assessment_p50", []))
@@ -181,10 +255,14 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
     half, nine_in_ten = durations_words(p50, p90)  # one title, one unit: the axis's too
     unit = duration_unit(p50, p90) if np.isfinite([p50, p90]).any() else "h"
     per = UNIT_HOURS[unit]  # hours in one unit of the axis
-    rows = [(label, per_replication[m].to_numpy(dtype=float) / per) for m, label in TIME_METRICS if m in per_replication]
+    measures = [(s, metric, team) for s, metric, team in sla_measures(scenario) if metric in per_replication]
+    together = len(measures) > MOST_QUOTED  # then judged together, each on its own row of the right panel
+    rows: list[tuple[str, np.ndarray]] = []
+    for m, label in TIME_METRICS:  # levels judged together: each team's wait beside the pooled one, not in the title
+        rows += [(label, per_replication[m].to_numpy(dtype=float) / per)] if m in per_replication else []
+        rows += team_wait_rows(per_replication, scenario, unit) if m == "wait_mean" and together else []
     finite = np.concatenate([v[np.isfinite(v)] for _, v in rows]) if rows else np.zeros(0)
     positive = finite[finite > 0]
-    measures = [(s, metric, team) for s, metric, team in sla_measures(scenario) if metric in per_replication]
     # the deadlines of the left panel's items, the streams' own: not those of a priority only referrals have
     # (measured at their team, right); one deadline for an SLA measured at several teams
     slas = list({s.priority: s for s, _, team in measures if not team}.values())
@@ -199,22 +277,31 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
         return nanmean(per_replication.get(metric, []))
 
     span = measured_span(scenario)  # a whole-run figure beside calendar years' says its span
-    title = (f"{span[:1].upper() + span[1:] + ', h' if span else 'H'}alf of {all_items_words(scenario, mean_of)} are "
-             f"assessed within {half}, nine in ten within {nine_in_ten}")
-    title += team_waits_words(scenario, mean_of)
+    # levels judged together: the streams named in the left panel's title, each team's wait in its rows (≤ 3 lines)
+    title = (f"{span[:1].upper() + span[1:] + ', h' if span else 'H'}alf of "
+             f"{all_items_words(scenario, mean_of, named=not together)} are assessed within {half}, nine in ten within "
+             f"{nine_in_ten}") + ("" if together else team_waits_words(scenario, mean_of))
     known = {(s, metric, team): mean_ci(per_replication[metric].to_numpy(dtype=float), bounds=metric_range(metric))
              for s, metric, team in measures if np.isfinite(nanmean(per_replication[metric]))}  # share, 95% CI
     # the first level measured, and any other not surely met: a title quoting one level met must not hide a miss
     quoted = [m for i, (m, ci) in enumerate(known.items()) if i == 0 or target_side(*ci, m[0].target)[0] != "met"]
     # each level quoted says it counts its own items, not the pooled ones, wherever those are another base
     alone = " alone" if len(scenario.priorities) > 1 or len(scenario.demand) > 1 else ""
-    for s, metric, team in quoted:
-        title += f"; of {measure_words(scenario, s, team)}{alone}, {sla_verdict_words(s, *known[s, metric, team])}"
+    if together:
+        title += "; " + levels_verdict([run_judged(m[0], known.get(m)) for m in measures], [s.target for s, _, _ in measures])
+    for s, metric, team in [] if together else quoted:
+        title += f"; of {measure_words(scenario, s, team, metric)}{alone}, {sla_verdict_words(s, *known[s, metric, team])}"
     if not np.isfinite(p50):
         title = "No items were assessed in this run"
 
+    row_labels = ["\n".join(textwrap.wrap(measure_words(scenario, s, team, metric) + (":" if judged else ""), ROW_CHARS)
+                            + textwrap.wrap(row_verdict(s, known[s, metric, team]) if judged else "", ROW_CHARS))
+                  for s, metric, team in measures for judged in [together and (s, metric, team) in known]]
+    footer = footer_text([scenario], seed, reps)
+    panel_title = pooled_panel_title(scenario, reps, any(team for _, _, team in measures),
+                                     together and len(scenario.demand) > 1)
     with styled():
-        fig = new_figure(6.2 if measures else 5.6)
+        fig = new_figure(figure_height(title, footer, row_labels, panel_title))
         if measures:  # the right panel: every SLA measured, referral-only ones at their team
             grid = fig.add_gridspec(1, 2, width_ratios=[1.8, 1])
             ax = fig.add_subplot(grid[0])
@@ -239,13 +326,11 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
             ax.xaxis.set_minor_formatter(DeadlineLabels(labelled))
             ax.xaxis.set_major_locator(ClearOfDeadlines(ax.xaxis.get_major_locator(), labelled))
         ax.set_xlabel(f"{AXIS_UNITS[unit]} from arrival" + (" (log scale)" if log else ""))
-        own = ",\nthe streams' own items (referrals: by team, right)" if any(team for _, _, team in measures) else ""
-        ax.set_title(f"Each dot: one replication ({reps} in all); all priorities pooled{own}", loc="left",
-                     fontsize=12, color=MUTED)
+        ax.set_title(panel_title, loc="left", fontsize=12, color=MUTED)
         handles, labels = ax.get_legend_handles_labels()
         if measures:
-            sla_rows = [("\n".join(textwrap.wrap(measure_words(scenario, s, team), ROW_CHARS)),
-                         per_replication[metric].to_numpy(dtype=float)) for s, metric, team in measures]
+            sla_rows = [(label, per_replication[metric].to_numpy(dtype=float))
+                        for label, (_, metric, _) in zip(row_labels, measures)]
             replication_strip(sla_ax, sla_rows, OKABE_ITO["bluish_green"])
             for text in sla_ax.texts:  # "no items assessed" on a blank: no grid line through it
                 text.set_backgroundcolor(sla_ax.get_facecolor())
@@ -265,5 +350,5 @@ def time_to_assessment(per_replication: pd.DataFrame, scenario: Scenario, seed: 
             handles += [h for h, _ in more]
             labels += ["SLA target" for _ in more]
         legend_above(ax, handles, labels, ncols=2)
-        apply_style(fig, title, footer_text([scenario], seed, reps))
+        apply_style(fig, title, footer)
     return fig

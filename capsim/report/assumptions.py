@@ -292,7 +292,7 @@ def _source_html(source: str, figure: str) -> str:
     try:
         f = table.figure(figure)
         return (f'<a href="{html.escape(f.url, quote=True)}">{html.escape(figure)}</a> — '
-                f"{html.escape(f.organisation)} ({f.year}, {html.escape(f.status)})")
+                f"{html.escape(f.organisation)} (figure for {f.year}, {html.escape(f.status)})")
     except UnknownFigureError:
         org, ids = figure_origin(figure)
         return (f"{html.escape(figure)} — derived from {html.escape(', '.join(ids))} "

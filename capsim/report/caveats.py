@@ -8,14 +8,16 @@ from collections.abc import Sequence
 from capsim.charts.growth_words import stream_growth
 from capsim.report.flow import enabled_tools
 from capsim.scenario import Scenario
-from capsim.sources import figure_origin, publication, short_org
+from capsim.sources import dating, figure_origin, publication, published_on, short_org
 from capsim.staff_notes import exposure_caps
 from capsim.words import and_list, seconds_text
 
 
 def readable(fid: str) -> str:
-    """A figure as a reader names it: "IWF, Annual Data & Insights Report (2024)" (its organisation
-    and publication), or its organisation's figures for a derived value; never the figure id."""
+    """A figure as a reader names it: "IWF, Annual Data & Insights Report (figures for 2024)" (its
+    organisation and publication, dated as citations are: :func:`capsim.sources.dating`, so that the
+    year the figure describes never reads as a publication date), or its organisation's figures for a
+    derived value; never the figure id."""
     from capsim import figures as table
     from capsim.figures import UnknownFigureError
 
@@ -24,7 +26,7 @@ def readable(fid: str) -> str:
     except UnknownFigureError:
         org, _ = figure_origin(fid)
         return f"derived from {short_org(org)} figures"
-    return f"{short_org(f.organisation)}, {publication(f.title)} ({f.year})"
+    return f"{short_org(f.organisation)}, {publication(f.title)} ({dating(published_on(f.title, f.organisation), [f.year])})"
 
 
 def limitations(scenarios: Scenario | Sequence[Scenario], replications: int) -> list[str]:

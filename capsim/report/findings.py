@@ -15,7 +15,7 @@ from capsim.compare import unpriced_notes
 from capsim.costs import price_year
 from capsim.held_back import held_back_notes, summary_figures
 from capsim.metric_names import backlog_words
-from capsim.units import SECONDS_PER_DAY, plain_number
+from capsim.units import SECONDS_PER_DAY, plain_number, target_percent
 from capsim.report.what_it_takes import missed_teams
 from capsim.report.years import year_findings
 from capsim.staff_notes import cap_words, exposure_caps, longer_than_shift, usable_limits
@@ -25,7 +25,7 @@ from capsim.charts.exposure_hours import EXPOSURE, cap_verdict, past_usable_word
 from capsim.charts.compare import difference_words, team_label
 from capsim.charts.waits import all_items_words
 from capsim.words import (and_list, duration_text, duration_unit, fmt, how_many, interval, is_wait,
-                          metric_label, metric_words, percent, target_verdict, wait_words, whose_analysts)
+                          metric_label, metric_words, target_verdict, wait_words, whose_analysts)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -150,7 +150,7 @@ def headline_findings(result: SimulationResult) -> list[str]:
         row = _row(result, name)
         if row is None:
             continue
-        what = measure_words(s, sla, team)
+        what = measure_words(s, sla, team, name)
         if not math.isfinite(row["mean"]):
             found.append(f"The outcome of no {what} is known, so the {duration_text(sla.within)} service level "
                          "cannot be judged.")
@@ -158,10 +158,10 @@ def headline_findings(result: SimulationResult) -> list[str]:
         verdict = f"the target is {target_verdict(row['mean'], row.ci_low, row.ci_high, sla.target)}"
         pooled = " over the whole run" if len(year_findings(result)) else ""
         # the level holds for the staff assumed, not today's
-        staff = measure_staff_words(s, sla, team)
+        staff = measure_staff_words(s, sla, team, name)
         found.append(f"{m(name)} of {what} were assessed within {duration_text(sla.within)} "
                      f"of arriving{pooled}{f', with {staff}' if staff else ''}, against a target of "
-                     f"{percent(sla.target)}: {verdict}; "
+                     f"{target_percent(sla.target)}: {verdict}; "
                      f"{fmt(name, 1 - row['mean'])} were not assessed within {duration_text(sla.within)}.")
     # a team fed by one that is behind is starved, not safe
     found += held_back_notes(s, summary_figures(result.summary), year_means(result, summary_figures))

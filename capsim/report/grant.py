@@ -15,12 +15,14 @@ from capsim.costs import line_shown, shown_lines, unpriced_note
 from capsim.metric_names import backlog_words
 from capsim.report.assumptions import assumptions_table, table_html
 from capsim.report.caveats import limitations
-from capsim.report.grant_notes import COST, grant_notes
+from capsim.grant_notes import (COST, COST_PRECISION, costs_shown, grant_notes, nil_cost, no_lead_time_teams,
+                                no_lead_time_words)
 from capsim.report.page import COUNTS_ONLY, CSS, _inline_svg
 from capsim.report.stress_des import RUN_TO_RUN_ONLY, at_medians
 from capsim.scenario import Scenario
+from capsim.units import target_percent
 from capsim.version import version
-from capsim.words import (MINUS, fmt, how_many, interval, late_teams, late_words, mean_words, need_words, percent,
+from capsim.words import (MINUS, fmt, how_many, interval, late_teams, late_words, mean_words, need_words,
                           sla_words)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,27 +30,49 @@ if TYPE_CHECKING:  # pragma: no cover
     from capsim.staffing import StaffingPlan
 
 
-def _cost(currency: str, mean: float, low: float, high: float, replications: int) -> str:
-    """A cost as the report writes money (:func:`~capsim.words.fmt`: £2,754,725), with its 95% CI where
-    the replications differ; alone where they agree (:func:`~capsim.report.grant_notes.fixed_cost_note`
-    says so once) or there is none."""
-    from capsim.grant import no_spread
+FIXED_COST = "fixed by the plan and the prices: the same in every replication"
+"""Said inline beside a cost (or a difference of costs) the replications agree on, in place of its interval."""
 
-    if no_spread(low, high, replications) or not math.isfinite(low) or not math.isfinite(high):
-        return fmt(COST, mean, currency)
+
+def _cost(currency: str, shown: pd.Series) -> str:
+    """A cost as the report writes money (:func:`~capsim.words.fmt`), rounded as every grant output gives
+    it (``shown``: its row of :func:`~capsim.grant_notes.costs_shown`), with its 95% CI where the
+    replications differ, :data:`FIXED_COST` where they agree, or why there is none: "€553,000 (95% CI
+    €530,000 to €576,000)", "£2,750,000 (fixed by the plan and the prices: the same in every
+    replication)", "£2,750,000 (one replication: no interval)"."""
+    mean, low, high = shown["mean"], shown["low"], shown["high"]
+    if shown["fixed"]:
+        return f"{fmt(COST, mean, currency)} ({FIXED_COST})"
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return f"{fmt(COST, mean, currency)} ({interval(COST, low, high, currency, ref=mean)})"
     return f"{fmt(COST, mean, currency)} (95% CI {fmt(COST, low, currency)} to {fmt(COST, high, currency)})"
 
 
-def _nil_cost(currency: str, value: float) -> bool:
-    """True for an amount of money (in the currency's units) that the report writes as nothing
-    (:func:`~capsim.words.fmt`: £0.00): a difference of it has no sign."""
-    return fmt(COST, abs(value), currency) == fmt(COST, 0.0, currency)
+def _hires(row: dict, scenario: Scenario, unled: Sequence[str], replications: int) -> str:
+    """A grant table's ``hires`` in words: the analysts who started that year (or over the whole grant,
+    "in all"), in every team, in new seats and, where a team loses analysts (``attrition``) and refills
+    their seats, as replacements of leavers; "on average" where it is a mean over replications that
+    differ; and, where the scenario's planned teams ``unled`` hire with no hiring lead time
+    (:func:`~capsim.grant_notes.no_lead_time_words`), that their hires start the day the plan
+    needs them: "3.5 hires on average, counting new seats and replacements of leavers"; "0 hires"."""
+    from capsim.grant import no_spread
+
+    hires = float(row["hires"])  # people, whole unless replacements of leavers differ between replications
+    words = how_many(int(hires), "hire") if hires.is_integer() else f"{hires:.1f} hires"
+    low, high = row.get("hires_ci_low", math.nan), row.get("hires_ci_high", math.nan)
+    varies = replications > 1 and math.isfinite(low) and not no_spread(low, high, replications)
+    refills = any(t.attrition > 0 and t.hiring.replace_leavers for t in scenario.workforce)
+    words += f"{' in all' if row['year'] == 'all' else ''}{' on average' if varies else ''}"
+    if hires == 0:
+        return words
+    words += f", counting new seats{' and replacements of leavers' if refills else ''}"
+    return f"{words}; {no_lead_time_words(unled)}" if unled else words
 
 
 def _signed_cost(currency: str, value: float) -> str:
     """A difference of cost as the report writes money, with a true minus where it is negative: −£12,000;
-    unsigned where it is nil to the cent (:func:`_nil_cost`): £0.00."""
-    return (MINUS if value < 0 and not _nil_cost(currency, value) else "") + fmt(COST, abs(value), currency)
+    unsigned where it is nil to the cent (:func:`~capsim.grant_notes.nil_cost`): £0.00."""
+    return (MINUS if value < 0 and not nil_cost(value) else "") + fmt(COST, abs(value), currency)
 
 
 def _with_interval(row: dict, column: str, aside: str = "") -> str:
@@ -84,9 +108,10 @@ def _year_notes(plan: StaffingPlan, labels: Sequence[str]) -> list[str]:
 def grant_findings(result: GrantResult) -> dict[str, list[str]]:
     """Per scenario, one plain sentence per grant year (and the whole grant): analyst FTE needed for the
     planned teams' SLAs and, apart, the seats as written of the teams no target sizes (:func:`need_words`),
-    those in post (all teams), the management and QA posts beside them (``management_fte``), hires (in
-    all, for the whole grant), full cost, each SLA's attainment against its target and the items waiting
-    on average over the year, each with its interval as the terminal gives it, each planned team whose
+    those in post (all teams), the management and QA posts beside them (``management_fte``), hires
+    (:func:`_hires`), full cost (:func:`_cost`: rounded, with its interval or why it has none), each SLA's
+    attainment against its target and the items waiting on average over the year, each with its
+    interval as the terminal gives it, each planned team whose
     hires are late that year named (:func:`late_words`), and the paired difference from the first
     scenario ("the same cost as" it where nil to the cent, never signed). The whole grant's FTE are the
     average over its years, the peak year of the need named."""
@@ -94,7 +119,10 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
     currency = result.scenarios[0].costs.currency
     first = result.scenarios[0].name
     slas = [c[:-len("_target")] for c in table.columns if c.startswith("sla_") and c.endswith("_target")]
-    from capsim.grant import no_spread, planned_teams, sla_columns, unplanned_teams
+    from capsim.grant import planned_teams, sla_columns, unplanned_teams
+
+    costs = costs_shown(table, "total_cost", result.replications)
+    apart = costs_shown(table, "total_cost_vs_first", result.replications) if "total_cost_vs_first" in table else None
 
     out: dict[str, list[str]] = {}
     for scenario in result.scenarios:
@@ -102,8 +130,9 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
         planned, unplanned = planned_teams(scenario), unplanned_teams(scenario)
         rows = table[table.scenario == scenario.name]
         years = rows[rows.year != "all"]
+        unled = no_lead_time_teams([scenario], result.plans)
         lines = []
-        for row in rows.to_dict("records"):
+        for index, row in zip(rows.index, rows.to_dict("records")):
             whole = row["year"] == "all"
             over = "the whole grant" if whole else row["year"]
             when = "Over the whole grant" if whole else f"In {row['year']}"
@@ -114,27 +143,25 @@ def grant_findings(result: GrantResult) -> dict[str, list[str]]:
             needed = need_words(f"{row['fte_needed']:.1f} analyst FTE" if math.isfinite(row["fte_needed"]) else None,
                                 f"{row['fte_as_written']:.1f}", planned, unplanned, aside)
             levels = "; ".join(
-                f"{named.get(s, s.removeprefix('sla_'))}: {_with_interval(row, s, 'target ' + percent(row[s + '_target']))}"
+                f"{named.get(s, s.removeprefix('sla_'))}: {_with_interval(row, s, 'target ' + target_percent(row[s + '_target']))}"
                 for s in slas if math.isfinite(row.get(s, math.nan)))
             if late := late_words(late_teams(row, planned)):
                 levels += (f" ({late}: recruited from the grant start, they are not in post and trained on the "
                            "year's first day)")
-            hires = float(row["hires"])  # people, whole unless a plan hires part of a post
-            hired = how_many(int(hires), "hire") if hires.is_integer() else f"{hires:.1f} hires"
             posts = (f", and {row['management_fte']:.1f} FTE of management and QA posts (costs.roles)"
                      if row.get("management_fte", 0) > 0 else "")
-            cost = _cost(currency, row["total_cost"], row["total_cost_ci_low"], row["total_cost_ci_high"],
-                         result.replications)
+            cost = _cost(currency, costs.loc[index])
             staff = "on average, all teams" if unplanned else "on average"
-            text = (f"{when}: {needed} ({row['fte']:.1f} in post {staff}{posts}; {hired}{' in all' if whole else ''}); "
+            text = (f"{when}: {needed} ({row['fte']:.1f} in post {staff}{posts}; "
+                    f"{_hires(row, scenario, unled, result.replications)}); "
                     f"full cost {cost}; "
                     f"{levels}; {backlog_words('backlog_mean', over)} (all teams): {_with_interval(row, 'backlog_mean')}.")
             if scenario.name != first and math.isfinite(row.get("total_cost_vs_first", math.nan)):
-                d, lo, hi = row["total_cost_vs_first"], row["total_cost_vs_first_ci_low"], row["total_cost_vs_first_ci_high"]
-                nil = _nil_cost(currency, d)
+                nil = nil_cost(row["total_cost_vs_first"])
+                d, lo, hi, fixed = apart.loc[index]  # a difference not nil never reads as none
                 mean = "no difference on average" if nil else ("+" if d > 0 else "") + _signed_cost(currency, d)
-                if no_spread(lo, hi, result.replications):
-                    text += f" The same cost as {first}." if nil else f" Against {first}: {mean}."
+                if fixed:
+                    text += f" The same cost as {first}." if nil else f" Against {first}: {mean} ({FIXED_COST})."
                 else:
                     text += (f" Against {first}: {mean} (paired 95% CI {_signed_cost(currency, lo)} to "
                              f"{_signed_cost(currency, hi)}).")
@@ -225,11 +252,12 @@ def grant_section(result: GrantResult, chart_svg: str) -> str:
     (:func:`plan_notes`), the chart, the budget lines, the prices they rest on
     (:func:`cost_assumptions_html`), the limitations, what was changed and how it was made."""
     years = result.years
-    out = [f'<section id="grant"><h2>Grant: {len(years)} years from {years[0].first} ({years[0].label} to '
+    out = [f'<section id="grant"><h2>Grant: {how_many(len(years), "year")} from {years[0].first} ({years[0].label} to '
            f"{years[-1].label})</h2>",
            "<p class='small'>For each scenario, every team with SLAs is planned year by year (hires only, the SLAs met "
            "in at least the required share of replications, the plan replayed), and the plan is costed in full. "
-           "Means over the replications with 95% confidence intervals; costs at each year's prices; FTE are "
+           "Means over the replications with 95% confidence intervals; costs at each year's prices, rounded in "
+           f"these lines, the notes and the chart {COST_PRECISION}; FTE are "
            "analysts' (the management and QA posts they call for are given beside them), counting contracted hours. "
            f"The warm-up ({', '.join(str(d) for d in sorted(set(result.warmup_days)))} days) runs "
            "before the grant start to fill the queues and is neither planned nor costed.</p>"]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from capsim.report.flow import enabled_tools
 from capsim.scenario import Scenario
-from capsim.units import format_duration
+from capsim.units import format_duration, target_percent
 from capsim.version import version
 from capsim.words import duration_text, how_many
 
@@ -54,7 +54,7 @@ def methods(scenario: Scenario, manifest: dict | None, results: Sequence[Simulat
     lib = ", ".join(f"{k} {v}" for k, v in versions.items() if k != "capsim") or "see the manifest"
     horizon = format_duration(s.clock.horizon)
     warm = format_duration(s.clock.warmup) if s.clock.warmup else "none"
-    slas = "; ".join(f"{x.priority}: {100 * x.target:g}% within {duration_text(x.within)}" for x in s.sla) or "none set"
+    slas = "; ".join(f"{x.priority}: {target_percent(x.target)} within {duration_text(x.within)}" for x in s.sla) or "none set"
     tools = ", ".join(n.replace("_", " ") for n in enabled_tools(s)) or "none"
     figures_used = ", ".join(s.figures) or "none"
     overrides = ", ".join(manifest.get("overrides", [])) or "none"

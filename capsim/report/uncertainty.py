@@ -28,8 +28,8 @@ from capsim.scenario import Scenario
 from capsim.uncertain_inputs import unknowns
 from capsim.uncertainty import (FLAT_OUT, NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
                                 SETS_OPTION, estimated_share, inputs_shown, NOT_NAMED, why_no_input_named)
-from capsim.words import (count_words, duration_unit, fmt, how_many, interval, is_share, is_wait, metric_words, percent,
-                          value_text, year_metric_label)
+from capsim.words import (amount_text, duration_unit, fmt, how_many, interval, metric_words, percent,
+                          year_metric_label)
 
 HEADLINE = ("backlog_end", "wait_mean", "analyst_hours", "utilisation", "cost_total")
 """Results the findings speak of, when the run has them."""
@@ -88,21 +88,6 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
     return lines
 
 
-def amount_text(metric: str, value: float, currency: str, unit: str | None = None) -> str:
-    """A metric's value in words (:func:`capsim.words.value_text`), money after its currency as
-    :func:`capsim.words.money` writes it (GBP 410,000; GBP 12.50 per item), FTE to a tenth; a
-    duration in the ``unit`` of its sentence (:func:`capsim.words.duration_unit`); a count whole,
-    as summary.csv gives it (:func:`capsim.words.fmt`: 102,945 h), since at two figures an
-    interval's end could round past its mean (99,000 to 100,000 around 101,398)."""
-    if metric.startswith("fte") and math.isfinite(value):
-        return f"{value:,.1f}"
-    if metric.startswith("cost"):
-        return f"{currency} {value_text(metric, value)}"
-    if is_share(metric) or is_wait(metric) or not math.isfinite(value):
-        return value_text(metric, value, unit)
-    return fmt(metric, value) + (" h" if metric == "analyst_hours" else "")
-
-
 def unknown_text(metric: str) -> str:
     """A table's cell for a result unknown in every run (its mean NaN), said once and plainly: a cost
     of a scenario with a team not costed is "n/a (not costed: a team has no costs.teams entry)",
@@ -114,7 +99,7 @@ def year_cells(row: Any, by_year: pd.DataFrame, scenario: Scenario) -> list[str]
     """A row of the per-year table (``row``: one of ``by_year``, :func:`capsim.uncertainty.summarise_by_year`)
     as the command line and uncertainty.html show it: the year, the result, its mean, its run-to-run,
     input and total 95% intervals (money in the scenario's currency, FTE, counts, shares:
-    :func:`amount_text`), the input share and the input that matters most (:func:`driver_text`).
+    :func:`capsim.words.amount_text`), the input share and the input that matters most (:func:`driver_text`).
     A result unknown in every run says so once, in its mean's cell (:func:`unknown_text`), the
     other cells left empty."""
     head = [period_text(row.period, row.days), year_metric_label(row.metric, scenario)]
@@ -176,12 +161,13 @@ def backlog_growth(by_year: pd.DataFrame, period: str) -> tuple[float, float] | 
 
 
 def flat_out(by_year: pd.DataFrame, period: str) -> str:
-    """Where the backlog grew over ``period`` (:func:`backlog_growth`), the sentence saying so and that
+    """Where the backlog grew over ``period`` (:func:`backlog_growth`), the sentence saying so (the means
+    whole, as the year's own finding of the backlog gives them: :func:`capsim.words.amount_text`) and that
     work arrived faster than it was cleared (at one team at least: the backlog counts every team), so
     the FTE of review work is the work done, not the work that arrived; else ""."""
     grew = backlog_growth(by_year, period)
-    return (f"The {backlog_words('backlog_end', 'the year')} grew from {count_words(grew[0])} the year before to "
-            f"{count_words(grew[1])}: work arrived faster than the staff cleared it, so the FTE of review work is the "
+    return (f"The {backlog_words('backlog_end', 'the year')} grew from {fmt('backlog_end', grew[0])} the year before to "
+            f"{fmt('backlog_end', grew[1])}: work arrived faster than the staff cleared it, so the FTE of review work is the "
             "work they did, not the work that arrived, which was more." if grew else "")
 
 

@@ -38,9 +38,10 @@ from capsim.periods import SHORTEST_PERIOD_DAYS
 from capsim.scenario import Scenario, Team
 from capsim.staff_notes import exposure_caps, hire_by_words
 from capsim.staffing import StaffingPlan, plan_periods, solve_staffing, team_slas
+from capsim.units import target_percent
 from capsim.workforce import seat_steps
-from capsim.words import (and_list, count_words, duration_text, durations_words, fmt, interval, percent,
-                          signed, target_side)
+from capsim.words import (and_list, count_words, duration_text, durations_words, fmt, interval, signed,
+                          target_side)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -208,9 +209,9 @@ def _check_words(result: SimulationResult, answer: WhatItTakes, check: Check) ->
         average = " on average" if reaching else ""
         below = f", but the 95% CI reaches below the target in {and_list(reaching)}" if reaching else ""
         if len(check.rows) == 1:  # a run within one calendar year, or the one year its items arrived in
-            return (f"{where}, {labels[worst.period]} meets the target of {percent(sla.target)} of {items}{average}: "
+            return (f"{where}, {labels[worst.period]} meets the target of {target_percent(sla.target)} of {items}{average}: "
                     f"{level(worst)}{below}.")
-        return (f"{where}, every year meets the target of {percent(sla.target)} of {items}{average}; the lowest is "
+        return (f"{where}, every year meets the target of {target_percent(sla.target)} of {items}{average}; the lowest is "
                 f"{labels[worst.period]}: {level(worst)}{below}.")
 
     def shortfall(row: Any) -> str:
@@ -220,7 +221,7 @@ def _check_words(result: SimulationResult, answer: WhatItTakes, check: Check) ->
     rows = [row for _, row in check.short.iterrows()]
     surely = [shortfall(row) for row in rows if side(row)[0] == "missed"]  # the whole interval below the target
     average = [shortfall(row) for row in rows if side(row)[0] != "missed"]
-    return f"{where}, {items} {_fall_short_words(percent(sla.target), surely, average)}."
+    return f"{where}, {items} {_fall_short_words(target_percent(sla.target), surely, average)}."
 
 
 def _fall_short_words(target: str, surely: list[str], average: list[str]) -> str:

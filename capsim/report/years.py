@@ -19,7 +19,8 @@ import numpy as np
 from capsim.compare import unpriced_notes
 from capsim.charts.by_year import (ARRIVING, HEADLINE_PERIOD_DAYS, measure_staff_words, measure_words, path_words,
                                    sla_measures, stub_labels, too_short_note, year_labels, year_rows, year_verdict)
-from capsim.words import duration_text, fmt, interval, metric_label, percent, year_metric_label
+from capsim.units import target_percent
+from capsim.words import duration_text, fmt, interval, metric_label, year_metric_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -30,9 +31,9 @@ def year_columns(result: SimulationResult) -> list[tuple[str, str, bool]]:
     s = result.scenario
     columns: list[tuple[str, str, bool]] = []
     for sla, metric, team in sla_measures(s):
-        what = measure_words(s, sla, team)
+        what = measure_words(s, sla, team, metric)
         columns.append((metric, f"{what.capitalize()} assessed within {duration_text(sla.within)} "
-                        f"(target {percent(sla.target)})", False))
+                        f"(target {target_percent(sla.target)})", False))
         columns.append((metric, f"{what.capitalize()} not assessed within {duration_text(sla.within)}", True))
     columns += [("backlog_mean", year_metric_label("backlog_mean"), False),
                 ("analyst_hours", "Analyst review hours", False),
@@ -108,13 +109,13 @@ def year_findings(result: SimulationResult) -> list[str]:
         rows = rows[rows.index.isin(labels) & rows["mean"].notna()]  # a year with no such item known says nothing
         if len(rows) < 2:
             continue
-        what = measure_words(s, sla, team)
+        what = measure_words(s, sla, team, metric)
         first, last = rows.index[0], rows.index[-1]
         named = {first: labels[first], last: labels[last]}
         late = lambda p: 1 - float(rows.loc[p, "mean"])
         ci = lambda p: interval(metric, 1 - float(rows.loc[p, "ci_high"]), 1 - float(rows.loc[p, "ci_low"]), currency,
                                 ref=late(p))
-        staff = measure_staff_words(s, sla, team)
+        staff = measure_staff_words(s, sla, team, metric)
         with_staff = f", with {staff}" if staff else ""  # the levels hold for the staff assumed, not today's
         levels = [fmt(metric, late(p)) for p in rows.index]
         path = path_words([labels[p] for p in rows.index], levels, int(np.argmin(rows["mean"].to_numpy())),
@@ -124,5 +125,5 @@ def year_findings(result: SimulationResult) -> list[str]:
                      f"{' rise from ' if rise else ': '}{path}{with_staff}.")
         verdict = year_verdict(result, sla, metric, list(rows.index), quoted=True,
                                span=f"from {named[first]} to {named[last]}")
-        found.append(f"The target of {percent(sla.target)} of {what} within {duration_text(sla.within)} is {verdict}.")
+        found.append(f"The target of {target_percent(sla.target)} of {what} within {duration_text(sla.within)} is {verdict}.")
     return found

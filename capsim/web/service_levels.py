@@ -12,6 +12,7 @@ from __future__ import annotations
 from capsim.metric_names import team_priorities
 from capsim.scenario import Scenario
 from capsim.metric_names import UNIT_PLURALS
+from capsim.units import target_percent
 from capsim.words import duration_text
 
 
@@ -42,7 +43,7 @@ def _fix(scenario: Scenario, used: list[str]) -> str:
 def unused_slas(scenario: Scenario) -> list[str]:
     """One sentence per service level whose priority no item has: which, why, and what to change."""
     used = sorted({p for names in team_priorities(scenario).values() for p in names}, key=scenario.priorities.index)
-    return [f"The deadline for '{sla.priority}' priority ({sla.target:.0%} within {duration_text(sla.within)}) "
+    return [f"The deadline for '{sla.priority}' priority ({target_percent(sla.target)} within {duration_text(sla.within)}) "
             f"measures nothing: no item waits at '{sla.priority}', because {_why(scenario, used)}. "
             + _fix(scenario, used) for sla in scenario.sla if sla.priority not in used]
 

@@ -1,12 +1,20 @@
 """What the grant's figures must be read with, said once under its table and on its page: a cost the
 plan fixes (no interval, and where its range across futures comes from), service-level columns that
 measure other things in other scenarios, items a classifier moves under a deadline or out of one,
-teams no target plans (their queues over the grant), and hires with no hiring lead time."""
+teams no target plans (their queues over the grant), and hires with no hiring lead time; and, for the
+grant's chart, the SLAs a plan found impossible on a team's roster; and how a cost is rounded for a reader
+(:func:`costs_shown`). It is words, not a page: the terminal, the report and the chart all read it, so it
+sits below them (with :mod:`capsim.words`)."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import shlex
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from capsim.metric_names import UNIT_PLURALS
 from capsim.units import format_duration
@@ -16,10 +24,87 @@ from capsim.words import (and_list, count_words, duration_text, durations_words,
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.grant import GrantResult
     from capsim.scenario import Scenario
+    from capsim.staffing import StaffingPlan
 
 
 COST = "cost"
 """The metric name :func:`~capsim.words.fmt` writes an amount of money by (its currency's symbol: £2,754,725)."""
+
+COST_FIGURES = 3
+"""Significant figures, of the smallest cost of a grant year, that every grant output a reader sees gives
+that year's costs to (:func:`costs_shown`): the simulation does not know them to the pound; the budget
+lines (and grant.csv) give them to the unit."""
+
+COST_PRECISION = (f"to {COST_FIGURES} significant figures of each year's smallest, with more figures where two "
+                  "that differ would read alike; budget lines to the unit")
+"""How every grant output rounds its costs (:func:`costs_shown`: one unit for a year's costs in every scenario and
+their intervals' ends, the differences from the first scenario likewise; a difference that is not nil never reads
+as none), said briefly after "rounded" in the terminal table's title and the report."""
+
+
+def nil_cost(value: float) -> bool:
+    """True for an amount of money (in its currency's units) that the report writes as nothing
+    (:func:`~capsim.words.fmt`, to the cent: 0.00): a difference of it has no sign."""
+    return fmt(COST, abs(value)) == fmt(COST, 0.0)
+
+
+def _reads_true(values: Sequence[float], unit: float) -> bool:
+    """Whether ``values`` (finite amounts of money, in the currency's units) rounded to ``unit`` keep
+    apart every two that differ by a unit of the currency or more (as the budget lines give them), and
+    leave none that is not nil (:func:`nil_cost`) reading as zero."""
+    steps = [round(v / unit) for v in values]
+    apart = all(j != k for (j, a), (k, b) in itertools.combinations(zip(steps, values), 2) if abs(a - b) >= 1)
+    return apart and all(k != 0 for k, v in zip(steps, values) if not nil_cost(v))
+
+
+def cost_unit(groups: Sequence[Sequence[float]]) -> float | None:
+    """The one unit (in the currency's units) that amounts of money read together are rounded to:
+    :data:`COST_FIGURES` significant figures of the smallest amount that is not nil in the first group
+    (the amounts compared: a year's costs across scenarios), so that none is given to fewer, or a tenth as
+    fine while, within any one group, two 1 or more apart would read alike or one that is not nil would
+    read as zero (:func:`_reads_true`), down to 1; None where that amount is under 10 ** COST_FIGURES (the
+    amounts are then given as they are). [[2754000, 2754400]] gives 100; [[2754725, 9955562]] 10,000;
+    [[412345, 12000000]] 1,000 (412,000 beside 12,000,000, never 400,000)."""
+    known = [[v for v in group if math.isfinite(v)] for group in groups]
+    compared = [abs(v) for v in (known[0] if known else []) if not nil_cost(v)]
+    size = min(compared, default=max((abs(v) for group in known for v in group), default=0.0))
+    if size < 10 ** COST_FIGURES:
+        return None
+    unit = 10.0 ** (math.floor(math.log10(size)) - COST_FIGURES + 1)
+    while unit > 1 and not all(_reads_true(group, unit) for group in known):
+        unit /= 10
+    return unit
+
+
+def _rounded(value: float, unit: float | None) -> float:
+    """An amount of money to a whole number of ``unit`` (:func:`cost_unit`); as it is where ``unit`` is
+    None, where it is NaN, and where it is under half a unit and not nil (0.30: never read as none)."""
+    if unit is None or not math.isfinite(value) or (round(value / unit) == 0 and not nil_cost(value)):
+        return value
+    return round(value / unit) * unit
+
+
+def costs_shown(table: pd.DataFrame, column: str, replications: int) -> pd.DataFrame:
+    """Per row of a grant table (:attr:`capsim.grant.GrantResult.table` or ``grant.csv``, any of its rows),
+    the amount of money in ``column`` (``total_cost``, or ``total_cost_vs_first``), in its currency's
+    units, and the ends of its 95% CI (``<column>_ci_low``, ``_ci_high``) as every grant output a reader
+    sees gives them: the report's lines and notes, the chart, the terminal's table. Each year's rows (the
+    whole grant's "all" rows too) are rounded together, to one unit (:func:`cost_unit`) that keeps apart
+    the year's amounts that differ by 1 or more across scenarios, and each amount and the ends of its
+    interval, so that they read in order. Where the replications agree (:func:`capsim.grant.no_spread`, judged before
+    rounding, in column ``fixed``: ends a unit apart still differ) the mean stands for both ends. Columns
+    ``mean``, ``low``, ``high``, ``fixed``, indexed as ``table``."""
+    from capsim.grant import no_spread
+
+    low, high = table[f"{column}_ci_low"], table[f"{column}_ci_high"]
+    fixed = pd.Series([no_spread(lo, hi, replications) for lo, hi in zip(low, high)], index=table.index, dtype=bool)
+    shown = pd.DataFrame({"mean": table[column], "low": low.where(~fixed, table[column]),
+                          "high": high.where(~fixed, table[column]), "fixed": fixed})
+    for _, rows in shown.groupby(table["year"].astype(str), sort=False):
+        unit = cost_unit([rows["mean"].tolist(), *rows[["mean", "low", "high"]].itertuples(index=False)])
+        shown.loc[rows.index, ["mean", "low", "high"]] = rows[["mean", "low", "high"]].map(lambda v: _rounded(v, unit))
+    return shown
+
 
 MATERIAL_RISE = 0.10
 """The least rise, as a share of the first grant year's mean, that :func:`unplanned_notes` calls a
@@ -146,20 +231,44 @@ def unplanned_notes(result: GrantResult) -> list[str]:
     return out
 
 
-def no_lead_time_note(result: GrantResult) -> str | None:
-    """The one sentence, for every scenario, on the planned teams that hire with no hiring lead time
-    (``hiring.lead_time`` 0 s, the default): their new analysts start when the plan needs them, as if
-    recruited and vetted in no time, with the option that sets a lead time (91d: 13 weeks, as
-    :func:`~capsim.report.what_it_takes.no_lead_time_words` gives it); None where no such team hires."""
+def no_lead_time_teams(scenarios: Sequence[Scenario], plans: Mapping[str, Sequence[StaffingPlan]]) -> list[str]:
+    """The planned teams of ``scenarios`` that hire with no hiring lead time (``hiring.lead_time`` 0 s,
+    the default) in their grant ``plans`` (per scenario name, as :attr:`capsim.grant.GrantResult.plans`),
+    each once, in the scenarios' order: their new analysts start the day the plan needs them."""
     teams: dict[str, None] = {}
-    for scenario in result.scenarios:
+    for scenario in scenarios:
         lead = {t.team: t.hiring.lead_time for t in scenario.workforce}
-        for plan in result.plans[scenario.name]:
+        for plan in plans.get(scenario.name, []):
             if lead[plan.team] == 0 and any(p.change > 0 for p in plan.periods):
                 teams[plan.team] = None
-    if not teams:
+    return list(teams)
+
+
+def no_lead_time_words(teams: Sequence[str]) -> str:
+    """:func:`no_lead_time_note` in one short clause, for a line of figures: "no hiring lead time is set
+    for team analysts: its hires start the day the plan needs them, as if recruited and vetted in no
+    time" (``teams``: :func:`no_lead_time_teams`, not empty)."""
+    several = len(teams) > 1
+    return (f"no hiring lead time is set for {'teams' if several else 'team'} {and_list(list(teams))}: "
+            f"{'their' if several else 'its'} hires start the day the plan needs them, as if recruited and vetted "
+            "in no time")
+
+
+def no_lead_time_short(teams: Sequence[str]) -> str:
+    """:func:`no_lead_time_words` as a sentence, for a chart: "No hiring lead time is set for team
+    analysts: ... in no time."."""
+    words = no_lead_time_words(teams)
+    return f"{words[0].upper()}{words[1:]}."
+
+
+def no_lead_time_note(result: GrantResult) -> str | None:
+    """The one sentence, for every scenario, on the planned teams that hire with no hiring lead time
+    (:func:`no_lead_time_teams`): their new analysts start when the plan needs them, as if
+    recruited and vetted in no time, with the option that sets a lead time (91d: 13 weeks, as
+    :func:`~capsim.report.what_it_takes.no_lead_time_words` gives it); None where no such team hires."""
+    names = no_lead_time_teams(result.scenarios, result.plans)
+    if not names:
         return None
-    names = list(teams)
     keys = and_list([f"workforce.{t}.hiring.lead_time" for t in names])
     return (f"No hiring lead time is set for {'team' if len(names) == 1 else 'teams'} {and_list(names)} ({keys}, "
             "default 0d): the plan's new "
@@ -167,6 +276,20 @@ def no_lead_time_note(result: GrantResult) -> str | None:
             "is charged to the year they start. Set it to the time recruiting and vetting take (e.g. "
             f"--set workforce.{names[0]}.hiring.lead_time=91d): hires too late for a year's first day are then "
             "shown late, with that year's service level as it would be.")
+
+
+def impossible_years(scenario: Scenario, plans: Sequence[StaffingPlan], labels: Sequence[str]) -> dict[str, list[str]]:
+    """Per SLA column of the grant table (:func:`capsim.grant.sla_column`), the grant years (``labels``,
+    in order) whose plan leaves that SLA out because no headcount can meet it on the team's roster
+    (:attr:`capsim.staffing.PeriodPlan.left_out`); columns never left out are not given."""
+    from capsim.grant import sla_column
+
+    out: dict[str, list[str]] = {}
+    for plan in plans:
+        for label, period in zip(labels, plan.periods):
+            for priority in period.left_out:
+                out.setdefault(sla_column(scenario, priority, plan.team), []).append(label)
+    return out
 
 
 GROWTH_SCENARIOS = ("growth-low", "growth-central", "growth-high")
@@ -266,21 +389,25 @@ def fixed_cost_note(result: GrantResult, start: str) -> str | None:
     """Where every replication costs each scenario's plan the same (:func:`capsim.grant.cost_fixed`:
     :data:`capsim.grant.NO_SPREAD`), that the cost is fixed by the plan and the prices, so it has no
     interval, and where its range across futures comes from: the scenarios' own plans, cheapest to
-    dearest over the whole grant, or, for one scenario, planning it under other growth over the same
-    ``start`` and years (:func:`futures_words`); None where the cost varies between replications (its
-    interval is then given)."""
+    dearest over the whole grant, rounded together as every grant output gives them (:func:`costs_shown`:
+    apart and in order where they differ by 1 or more; said once where they do not), or, for one scenario,
+    planning it under other growth over the same ``start`` and years (:func:`futures_words`); None where
+    the cost varies between replications (its interval is then given)."""
     from capsim.grant import NO_SPREAD, cost_fixed
 
     table = result.table
     if not cost_fixed(table, result.replications):
         return None
     currency = result.scenarios[0].costs.currency
-    whole = table[table.year == "all"].set_index("scenario").total_cost
+    whole = table[table.year == "all"]
     if len(whole) > 1:
-        cheap, dear = whole.idxmin(), whole.idxmax()
-        futures = (f"between the scenarios, whose plans differ, it goes over the whole grant from "
-                   f"{fmt(COST, whole[cheap], currency)} ({cheap}) to {fmt(COST, whole[dear], currency)} ({dear}): "
-                   "a spread between plans, not an interval")
+        shown = costs_shown(whole, "total_cost", result.replications)["mean"].set_axis(whole.scenario)
+        costs = whole.total_cost.set_axis(whole.scenario)
+        cheap, dear = costs.idxmin(), costs.idxmax()
+        low, high = (fmt(COST, shown[name], currency) for name in (cheap, dear))
+        futures = (f"between the scenarios, it is {low} over the whole grant in each" if low == high else
+                   f"between the scenarios, whose plans differ, it goes over the whole grant from {low} ({cheap}) to "
+                   f"{high} ({dear}): a spread between plans, not an interval")
     else:
         futures = futures_words(result.scenarios[0], start, len(result.years))
     return (f"Full cost: fixed by the plan and the prices, {NO_SPREAD}, so it has no interval (the intervals given "
