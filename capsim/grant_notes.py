@@ -4,7 +4,11 @@ measure other things in other scenarios, items a classifier moves under a deadli
 teams no target plans (their queues over the grant), and hires with no hiring lead time; and, for the
 grant's chart, the SLAs a plan found impossible on a team's roster; and how a cost is rounded for a reader
 (:func:`costs_shown`). It is words, not a page: the terminal, the report and the chart all read it, so it
-sits below them (with :mod:`capsim.words`)."""
+sits below them (with :mod:`capsim.words`).
+
+Why it is one module (over 400 lines): every note here reads the same grant result and says what its
+figures must be read with, once, wherever the grant is shown; split by note, each part would import the
+same result and money words, and the terminal, report and chart would each gather them again."""
 
 from __future__ import annotations
 
