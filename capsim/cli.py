@@ -459,22 +459,24 @@ def capsim_table(columns: Sequence[str], rows: Iterable[Sequence[str]], *, title
 
 
 def with_ci(mean: float, low: float, high: float, signed: bool = False) -> str:
-    """An amount (whole currency units) for a table with the half-width of its 95% CI, "12,300 ± 450";
-    the mean alone when there is no interval or no spread (the caller says which under the table);
-    ``signed``: with its sign ("+1,200"), but a nil one unsigned ("0", never "+0" or "-0")."""
+    """An amount of money (its currency's units) for a table, with the ends of its 95% CI as the reports
+    give them (:func:`_money_figures`): "12,300 (11,850 to 12,750)", "+0.30 (-500,000 to 500,000)"
+    (``signed``); the mean alone where there is no interval or no spread (the caller says which under
+    the table); "—" where there is no mean. (An interval is not symmetric: no "± half-width".)"""
     if math.isnan(mean):
         return "—"
-    text = f"{mean:+,.0f}" if signed and round(mean) != 0 else f"{abs(mean) if round(mean) == 0 else mean:,.0f}"
-    if math.isnan(low) or high - low <= 1e-9 * max(abs(high), 1):
+    text = _money_figures(mean, signed)
+    if not (math.isfinite(low) and math.isfinite(high)) or high - low <= 1e-9 * max(abs(high), 1):
         return text
-    return f"{text} ± {max(high - mean, mean - low):,.0f}"
+    return f"{text} ({_money_figures(low)} to {_money_figures(high)})"
 
 
 def _money_figures(value: float, signed: bool = False) -> str:
-    """An amount of money (its currency's units) for the grant's table, its figures as the report
-    writes money (:func:`capsim.words.fmt`: whole from 100 up, to the cent below), with no currency:
-    "2,750,000", "-400", "+0.30" (``signed``: "+" where positive); nil to the cent
-    (:func:`~capsim.grant_notes.nil_cost`) "0", never signed."""
+    """An amount of money (its currency's units) for a table, its figures as the report writes money
+    (:func:`capsim.words.fmt`: whole from 100 up, to the cent below), with no currency: "2,750,000",
+    "-400", "+0.30" (``signed``: "+" where positive); nil to the cent
+    (:func:`~capsim.grant_notes.nil_cost`) "0", never signed: a difference that is not nil never reads
+    as none."""
     from capsim.grant_notes import COST, nil_cost
     from capsim.words import fmt
 
@@ -487,16 +489,8 @@ def _money_figures(value: float, signed: bool = False) -> str:
 def cost_with_ci(shown: Mapping[str, float], signed: bool = False) -> str:
     """A grant cost, or a difference of costs, for the terminal's table, rounded as every grant output
     gives it (``shown``: its row of :func:`capsim.grant_notes.costs_shown`), with the ends of its 95% CI
-    as the report gives them (:func:`_money_figures`): "2,750,000 (2,700,000 to 2,810,000)", "+0.30
-    (-500,000 to 500,000)" (``signed``); the mean alone where the replications agree or there is no
-    interval (the notes under the table say which); "—" where there is no mean."""
-    mean, low, high = shown["mean"], shown["low"], shown["high"]
-    if math.isnan(mean):
-        return "—"
-    text = _money_figures(mean, signed)
-    if shown["fixed"] or not (math.isfinite(low) and math.isfinite(high)):
-        return text
-    return f"{text} ({_money_figures(low)} to {_money_figures(high)})"
+    (:func:`with_ci`); the mean alone where the replications agree (the notes under the table say so)."""
+    return with_ci(shown["mean"], math.nan if shown["fixed"] else shown["low"], shown["high"], signed)
 
 
 def print_headline(result: SimulationResult) -> None:
@@ -1654,10 +1648,10 @@ def budget(
     from capsim.words import duration_text, percent
 
     slas = list({f"sla_{x.priority}": x for s, _ in loaded for x in s.sla}.items())  # the service beside the cost
-    columns = ["scenario", "year", "days", "FTE", "hires", "staff", "tooling", "overheads", "total ± 95% CI",
+    columns = ["scenario", "year", "days", "FTE", "hires", "staff", "tooling", "overheads", "total (95% CI)",
                "per assessed", *(f"{x.priority} within {duration_text(x.within)}" for _, x in slas)]
     if len(loaded) > 1:
-        columns += ["FTE vs first", "total vs first ± 95% CI"]
+        columns += ["FTE vs first", "total vs first (95% CI)"]
     unpaired: dict[str, list[str]] = {}  # per scenario, its years the first does not have over as many days
     for row in result.table.itertuples(index=False):
         if row.scenario != first.name and math.isnan(row.fte_vs_first):
@@ -1681,7 +1675,7 @@ def budget(
         rows.append(cells)
     out_console.print(capsim_table(columns, rows, numbers=columns[2:],
                                    title=f"Budget: {result.replications} replications, seed {result.seed}, {currency} "
-                                         "(means; 95% CI in budget.csv)"))
+                                         "(means; the totals' 95% CI in brackets, every line's in budget.csv)"))
     if unpaired:
         named = "; ".join(f"{name} {', '.join(years)}" for name, years in unpaired.items())
         out_console.print(f"vs first: n/a for {named}: {first.name} has no such year of as many days to pair "

@@ -160,12 +160,12 @@ def test_budget_table_columns_add_up_to_the_total_and_keep_long_names_whole(tmp_
     parts = [[c.strip() for c in line.rstrip()[1:-1].split("┃")] for line in lines[top + 1:below]]
     header = [" ".join(filter(None, words)) for words in zip(*parts)]  # each heading, wrapped over lines
     assert header[:10] == [
-        "scenario", "year", "days", "FTE", "hires", "staff", "tooling", "overheads", "total ± 95% CI", "per assessed"]
+        "scenario", "year", "days", "FTE", "hires", "staff", "tooling", "overheads", "total (95% CI)", "per assessed"]
     rows = [[c.strip() for c in line.rstrip()[1:-1].split("│")] for line in lines
             if line.startswith("│ ") and line.split("│")[2].strip() in {"2024", "2025", "all"}]
     assert {r[0] for r in rows} == {name, "second"}  # never cut to "a-rather-long-scen…"
     for row in rows:
-        staff, tooling, overheads, total = (float(c.replace(",", "").split(" ±")[0]) for c in row[5:9])
+        staff, tooling, overheads, total = (float(c.replace(",", "").split(" (")[0]) for c in row[5:9])
         assert overheads > 0 and staff + tooling + overheads == pytest.approx(total, abs=2)  # each rounded to 1
     assert "total = staff + tooling + overheads" in " ".join(result.output.split())
 

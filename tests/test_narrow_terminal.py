@@ -233,8 +233,11 @@ def test_a_cell_is_shown_as_written_not_read_as_markup(tmp_path, monkeypatch):
     assert "[draft]" in text
 
 
-def test_a_nil_signed_amount_reads_0_not_plus_0():
-    # The grant's "cost vs first" column read "+0" for a scenario costing the same as the first.
-    assert (with_ci(0.0, math.nan, math.nan, signed=True), with_ci(-0.4, math.nan, math.nan, signed=True),
-            with_ci(1234.0, math.nan, math.nan, signed=True), with_ci(-1234.0, -1300.0, -1100.0, signed=True)) == (
-        "0", "0", "+1,234", "-1,234 ± 134")
+def test_a_nil_signed_amount_reads_0_not_plus_0_and_an_interval_its_ends():
+    # The grant's "cost vs first" column read "+0" for a scenario costing the same as the first; the budget's
+    # tables gave "-1,234 ± 134" for an interval of -1,300 to -1,100 (not symmetric: neither end read back),
+    # and "0" for a difference of -0.40, which is not nil.
+    assert (with_ci(0.0, math.nan, math.nan, signed=True), with_ci(-0.004, math.nan, math.nan, signed=True),
+            with_ci(-0.4, math.nan, math.nan, signed=True), with_ci(1234.0, math.nan, math.nan, signed=True),
+            with_ci(-1234.0, -1300.0, -1100.0, signed=True)) == (
+        "0", "0", "-0.40", "+1,234", "-1,234 (-1,300 to -1,100)")
