@@ -248,7 +248,7 @@ def no_lead_time_teams(scenarios: Sequence[Scenario], plans: Mapping[str, Sequen
     return list(teams)
 
 
-def no_lead_time_words(teams: Sequence[str]) -> str:
+def no_lead_time_clause(teams: Sequence[str]) -> str:
     """:func:`no_lead_time_note` in one short clause, for a line of figures: "no hiring lead time is set
     for team analysts: its hires start the day the plan needs them, as if recruited and vetted in no
     time" (``teams``: :func:`no_lead_time_teams`, not empty)."""
@@ -259,9 +259,9 @@ def no_lead_time_words(teams: Sequence[str]) -> str:
 
 
 def no_lead_time_short(teams: Sequence[str]) -> str:
-    """:func:`no_lead_time_words` as a sentence, for a chart: "No hiring lead time is set for team
+    """:func:`no_lead_time_clause` as a sentence, for a chart: "No hiring lead time is set for team
     analysts: ... in no time."."""
-    words = no_lead_time_words(teams)
+    words = no_lead_time_clause(teams)
     return f"{words[0].upper()}{words[1:]}."
 
 

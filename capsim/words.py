@@ -83,18 +83,19 @@ def whose_analysts(scenario: Any, starts_sentence: bool = False) -> str:
     return text[:1].upper() + text[1:] if starts_sentence else text
 
 
-def count_words(x: float) -> str:
+def count_words(x: float, figures: int = 2) -> str:
     """A count for a title: 2,100; 9,800; 47; 1.2 million; 3.4 billion (never in scientific
     notation; a count that rounds to zero has no sign; a negative one, the end of an interval of
-    differences, a true minus as :func:`signed` writes it: −4)."""
+    differences, a true minus as :func:`signed` writes it: −4), to ``figures`` significant figures
+    from 1,000 up (a value already rounded keeps its own with more: 2.754 million)."""
     if not math.isfinite(x):
         return "n/a"
     if abs(x) >= 1e9:
-        text = f"{plain_number(x / 1e9, 2)} billion"
+        text = f"{plain_number(x / 1e9, figures)} billion"
     elif abs(x) >= 1e6:
-        text = f"{plain_number(x / 1e6, 2)} million"
+        text = f"{plain_number(x / 1e6, figures)} million"
     elif abs(x) >= 1000:
-        text = f"{round_sig(x, 2):,.0f}"
+        text = f"{round_sig(x, figures):,.0f}"
     else:
         text = unsigned_zero(f"{x:,.0f}")
     return text.replace("-", MINUS)
@@ -287,9 +288,9 @@ def value_text(metric: str, value: float, unit: str | None = None) -> str:
     return count_words(value)
 
 
-def money(currency: str, value: float) -> str:
-    """An amount for a title: GBP 1.2 million, GBP 93,000."""
-    return f"{currency} {count_words(value)}".strip()
+def money(currency: str, value: float, figures: int = 2) -> str:
+    """An amount for a title: GBP 1.2 million, GBP 93,000 (``figures``: as :func:`count_words`)."""
+    return f"{currency} {count_words(value, figures)}".strip()
 
 
 def _decimals(ref: float) -> int:

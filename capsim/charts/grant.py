@@ -27,8 +27,8 @@ from capsim.grant_notes import costs_shown, impossible_years, no_lead_time_short
 from capsim.scenario import Scenario
 from capsim.units import target_percent
 from capsim.grant import cost_fixed, planned_teams, sla_column_words, unplanned_teams
-from capsim.words import (NBSP, and_list, grant_sla_names, interval_bounds, late_teams, mean_words, need_words,
-                          named, plain_number, teams_named)
+from capsim.words import (NBSP, and_list, grant_sla_names, interval_bounds, late_teams, mean_words, money,
+                          named, need_words, plain_number, teams_named)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.staffing import StaffingPlan
@@ -173,11 +173,9 @@ def _teams_in_any(scenarios: Sequence[Scenario], which: Callable[[Scenario], lis
 def _cost_words(currency: str, value: float) -> str:
     """A grant year's full cost ``value`` (in the currency's units, as every grant output gives it:
     :func:`~capsim.grant_notes.costs_shown`) for a title, in the words capsim's chart titles give
-    money: "EUR 2.75 million" where the report says "€2,750,000", "EUR 553,000"."""
-    for size, word in ((1e9, "billion"), (1e6, "million")):
-        if abs(value) >= size:
-            return f"{currency} {plain_number(value / size, 12)} {word}".strip()
-    return f"{currency} {value:,.0f}".strip()
+    money (:func:`~capsim.words.money`) with every figure it was rounded to: "EUR 2.75 million" where
+    the report says "€2,750,000", "EUR 553,000"."""
+    return money(currency, value, figures=12)
 
 
 def _fte_words(row: pd.Series, scenario: Scenario | None) -> str:

@@ -16,7 +16,7 @@ from capsim.metric_names import backlog_words
 from capsim.report.assumptions import assumptions_table, table_html
 from capsim.report.caveats import limitations
 from capsim.grant_notes import (COST, COST_PRECISION, costs_shown, grant_notes, nil_cost, no_lead_time_teams,
-                                no_lead_time_words)
+                                no_lead_time_clause)
 from capsim.report.page import COUNTS_ONLY, CSS, _inline_svg
 from capsim.report.stress_des import RUN_TO_RUN_ONLY, at_medians
 from capsim.scenario import Scenario
@@ -53,7 +53,7 @@ def _hires(row: dict, scenario: Scenario, unled: Sequence[str], replications: in
     "in all"), in every team, in new seats and, where a team loses analysts (``attrition``) and refills
     their seats, as replacements of leavers; "on average" where it is a mean over replications that
     differ; and, where the scenario's planned teams ``unled`` hire with no hiring lead time
-    (:func:`~capsim.grant_notes.no_lead_time_words`), that their hires start the day the plan
+    (:func:`~capsim.grant_notes.no_lead_time_clause`), that their hires start the day the plan
     needs them: "3.5 hires on average, counting new seats and replacements of leavers"; "0 hires"."""
     from capsim.grant import no_spread
 
@@ -66,7 +66,7 @@ def _hires(row: dict, scenario: Scenario, unled: Sequence[str], replications: in
     if hires == 0:
         return words
     words += f", counting new seats{' and replacements of leavers' if refills else ''}"
-    return f"{words}; {no_lead_time_words(unled)}" if unled else words
+    return f"{words}; {no_lead_time_clause(unled)}" if unled else words
 
 
 def _signed_cost(currency: str, value: float) -> str:
