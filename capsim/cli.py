@@ -758,6 +758,7 @@ def figures(
     """
     from capsim import calibration, figures as table_of_figures
     from capsim.figures import UnknownFigureError
+    from capsim.sources import STATUS_MEANINGS, status_text
 
     if show:
         try:
@@ -767,7 +768,8 @@ def figures(
         lines = [f"{show} = {value:,.6g} {unit}", meaning]
         if show in table_of_figures.ids():
             f = table_of_figures.figure(show)
-            lines += [f"{f.organisation}, {f.title} ({f.year}); status: {f.status}", f.url]
+            lines += [f"{f.organisation}, {f.title} ({f.year}); status: {status_text(f)}: "
+                      f"{STATUS_MEANINGS[status_text(f)]}", f.url]
         else:
             lines.append("derived parameter (capsim.calibration)")
         out_console.print("\n".join(lines), markup=False, soft_wrap=True)
@@ -776,8 +778,10 @@ def figures(
     if not found:
         fail(f"no figure matches {search!r}; try a shorter word, or list them all with 'capsim figures'")
     out_console.print(capsim_table(["id", "value", "unit", "year", "source", "status"],
-                                   [[f.id, f"{f.value:,.6g}", f.unit, str(f.year), f.organisation, f.status] for f in found],
-                                   numbers=["value"]))
+                                   [[f.id, f"{f.value:,.6g}", f.unit, str(f.year), f.organisation, status_text(f)]
+                                    for f in found], numbers=["value"]))
+    out_console.print("Status: " + "; ".join(f"{status}: {meaning}" for status, meaning in STATUS_MEANINGS.items())
+                      + ".", markup=False, soft_wrap=True)
     out_console.print("Details and source address: capsim figures --id ID", style="dim")
 
 
@@ -1014,15 +1018,18 @@ def sweep(
     slas = [m for m in outcome.summary.metric.unique() if str(m).startswith("sla_")]
     side = [m for m in varied_side_effects(scenarios) if m in set(outcome.summary.metric)]  # beside the savings
     wanted = SWEEP_HEADLINE[:2] + slas + side + SWEEP_HEADLINE[2:]
-    means = outcome.summary.pivot(index="point", columns="metric", values="mean")
+    rows = outcome.summary.set_index(["point", "metric"])
+    currency = base.costs.currency
     out_console.print(capsim_table(
         ["point", *keys, *wanted],
         [[str(point.index), *(point.values[k] for k in keys),
-          *(format_value(means.loc[point.index, m]) if m in means.columns else "n/a" for m in wanted)]
+          *(sweep_cell(m, rows.loc[(point.index, m)], currency) if (point.index, m) in rows.index else "n/a"
+            for m in wanted)]
          for point in plan.points],
         title=f"{base.name}: {len(plan.points)} grid point(s) × {plan.replications} replications, seed {plan.seed} "
-              "(means)", numbers=["point", *wanted]))
-    out_console.print("Times in hours. " + ("Full table with 95% CIs: sweep_summary.csv." if plan.replications > 1 else
+              "(means" + (" and, below each, its 95% CI)" if plan.replications > 1 else ")"), numbers=["point", *wanted]))
+    out_console.print(f"Times in hours; shares in %; cost in {currency}. " + (
+                      "Full table: sweep_summary.csv." if plan.replications > 1 else
                       "Full table: sweep_summary.csv, with no 95% CIs: one replication a point gives no run-to-run "
                       "spread to measure them by (run -r 2 or more)."), style="dim")
     notes: dict[str, list[str]] = {}  # as capsim compare says them: each note once, after the columns it is about
@@ -1034,6 +1041,35 @@ def sweep(
     out_console.print(f"Wrote {target}/: {sweeping.SUMMARY_FILE}, {sweeping.REPLICATIONS_FILE}, "
                       f"{sweeping.MANIFEST_FILE}, {sweeping.TASKS}/ ({plan.total} tasks: {outcome.tasks_run} run now, "
                       f"{outcome.tasks_reused} kept from an earlier run)", soft_wrap=True, markup=False)
+
+
+def sweep_cell(metric: str, row: Any, currency: str) -> str:
+    """A grid point's metric in the sweep table, as ``capsim run`` writes it (:func:`capsim.words.fmt`:
+    shares in %, cost with its currency), its 95% CI on the line below ("99.9%\\n97.3% to 100%"); the
+    mean alone where there is no interval (one replication), "(in every replication)" below it where
+    the replications agree."""
+    from capsim.words import fmt, interval_bounds
+
+    bounds = interval_bounds(metric, row.ci_low, row.ci_high, currency, ref=row["mean"])
+    mean = fmt(metric, row["mean"], currency)
+    if bounds is None:
+        same = math.isfinite(row.ci_low) and row.ci_low == row.ci_high
+        return mean + ("\n(in every replication)" if same else "")
+    return f"{mean}\n{bounds[0]} to {bounds[1]}"
+
+
+def difference_interval_cell(row: Any, said: str, bounds: str) -> str:
+    """The compare table's "95% CI of difference" cell: ``bounds`` ("+760 to +2,705"), or why there
+    is no interval, kept short as the column is (:func:`capsim.words.why_no_interval`): "+25,946 in every
+    replication" (not "+25,946 to +25,946"), "0 in every replication", "one replication: no interval".
+    ``said``: the difference as its own cell writes it; "n/a" where it is not measured (NaN)."""
+    from capsim.words import why_no_interval
+
+    if not math.isfinite(row.difference):
+        return "n/a"
+    if why_no_interval(row.difference, row.difference_ci_low, row.difference_ci_high) is None:
+        return bounds
+    return f"{said} in every replication" if math.isfinite(row.difference_ci_low) else "one replication: no interval"
 
 
 @app.command()
@@ -1101,8 +1137,7 @@ def compare(
         rows.append([row.scenario, team_label(row.metric, result.scenario), fmt(row.metric, row.mean, currency),
                      interval(row.metric, row.ci_low, row.ci_high, currency, ref=row.mean, named=False),  # as run writes it
                      "" if same else unlike or d + points,
-                     "" if same or unlike else "n/a" if not math.isfinite(row.difference_ci_low) else (
-                         f"{low} to {high}{points}")])
+                     "" if same or unlike else difference_interval_cell(row, d + points, f"{low} to {high}{points}")])
         waits = result.summary[result.summary.metric == "wait_mean_missed_harmful"]
         if row.metric == "harmful_missed" and not waits.empty:  # still assessed, later: their wait beside them
             w = waits.iloc[0]
@@ -1115,12 +1150,14 @@ def compare(
     out_console.print(f"Times in hours (run-out in days); shares in %, their differences in percentage points; "
                       f"cost in {currency}. comparison.csv gives each metric by its name in summary.csv.", style="dim",
                       soft_wrap=True)
+    from capsim.charts.compare import what_differs, year_difference_lines
+
+    if differing := what_differs([r.scenario for r in results], scenario_labels(results)):  # not one setting's doing
+        out_console.print(differing, soft_wrap=True, markup=False)
     for name, lines in team_lines(results, changes).items():  # a total can hide one team's queue growing: each team's own
         if lines:
             out_console.print(f"{name} against {first.name}, each team's own queue where it differs beyond its paired "
                               "95% CI:\n" + "\n".join(f"  {line}" for line in lines), soft_wrap=True, markup=False)
-    from capsim.charts.compare import year_difference_lines
-
     for name, lines in year_difference_lines(results, by_year).items():  # a tool may matter in one year, not another
         if lines:
             out_console.print(f"{name} against {first.name}, by calendar year where the paired difference changes sign "
@@ -1302,9 +1339,12 @@ def sensitivity(
 
     Example: capsim sensitivity base --params workforce.analysts.headcount,review.report.mean --swing 0.2 -r 10
     """
+    from types import SimpleNamespace
+
     from capsim import charts
     from capsim import sensitivity as sens
     from capsim import words
+    from capsim.charts.sensitivity import end_texts
 
     base, path = load(scenario, set_)
     workers = usable_workers(workers, [base], replications)
@@ -1339,12 +1379,18 @@ def sensitivity(
     def effect(x: float, ref: float) -> str:
         return words.signed(x, share, ref) if math.isfinite(x) else "n/a"
 
+    def effect_cells(row: Any) -> list[str]:  # the effect, and its CI or why none: never "+100.0 – +100.0"
+        said = effect(row.effect, row.effect)
+        paired = SimpleNamespace(difference=row.effect, difference_ci_low=row.effect_ci_low,
+                                 difference_ci_high=row.effect_ci_high)
+        bounds = f"{effect(row.effect_ci_low, row.effect)} – {effect(row.effect_ci_high, row.effect)}"
+        return [said, difference_interval_cell(paired, said, bounds)]
+
     declared = list(table.parameter[table.varied_over == sens.DECLARED])
     out_console.print(capsim_table(
         ["parameter", "low", "high", *numbers],
-        [[row.parameter, str(row.low_value), str(row.high_value), value(row.low_mean), value(row.high_mean),
-          effect(row.effect, row.effect), f"{effect(row.effect_ci_low, row.effect)} – "
-          f"{effect(row.effect_ci_high, row.effect)}"] for row in table.itertuples()],
+        [[row.parameter, *end_texts(row), value(row.low_mean), value(row.high_mean), *effect_cells(row)]
+         for row in table.itertuples()],
         title=f"{base.name}: {name} at ±{100 * swing:g}%" + (" or over the declared 95%" if declared else "")
         + f", {used_reps} replications, seed {used_seed} (largest effect first)", numbers=numbers))
     if declared:
@@ -1796,6 +1842,7 @@ def uncertainty(
         target = out if out is not None else default_folder([base.name], suffix="-uncertainty")
     except (ScenarioError, OutputError) as err:
         fail(str(err))
+    from capsim.charts.uncertainty_words import NO_INPUT_SPREAD
     from capsim.report.uncertainty import (SAME_IN_EVERY_RUN, chart_year, flat_out, period_text, unknown_text,
                                            write_uncertainty_report, year_cells)
 
@@ -1830,7 +1877,7 @@ def uncertainty(
         numbers=["mean", "run-to-run", "input", "total", "input share"], title=f"{base.name} by year: {drawn}"))
     for row in result.by_year[result.by_year.metric == unc.REVIEW_FTE].itertuples():  # the staff at their limit
         if saturated := flat_out(result.by_year, row.period):
-            out_console.print(f"{period_text(row.period, row.days)}: {saturated}", soft_wrap=True, markup=False,
+            out_console.print(f"{period_text(base, row.period)}: {saturated}", soft_wrap=True, markup=False,
                               highlight=False)
     out_console.print(unc.REVIEW_FTE_TEXT, style="dim", soft_wrap=True)
     rows = result.summary.set_index("metric")
@@ -1847,18 +1894,23 @@ def uncertainty(
         def say(value: float, metric: str = metric, ref: float = row["mean"]) -> str:
             return words.fmt(metric, value, currency, ref)
 
-        span = (lambda a, b: f"{say(row[a])} – {say(row[b])}")
-        if math.isnan(row["input_share"]):
-            share, driver = "n/a", f"none: {SAME_IN_EVERY_RUN}"
-        else:
-            share = words.percent(unc.estimated_share(row["input_share"]))
-            first = top.loc[metric, "first_order"] if metric in top.index else math.nan
-            why = unc.why_no_input_named(row)
-            driver = (f"none: {unc.NOT_NAMED[why]}" if why else f"n/a: {not_ranked[metric]}" if math.isnan(first)
-                      else f"{top.loc[metric, 'input']} ({words.percent(unc.estimated_share(first))})")
+        def span(part: str, metric: str = metric, row: Any = row) -> str:  # two ends that differ never alike
+            low, high = row[f"{part}_low"], row[f"{part}_high"]
+            if part == "input" and low == high:
+                return NO_INPUT_SPREAD
+            return " – ".join(words.interval_bounds(metric, low, high, currency, ref=row["mean"]) or (say(low), say(high)))
+
+        if math.isnan(row["input_share"]):  # the same in every run: said once, in the last cell (as by year)
+            cells.append([metric, words.fmt(metric, row["mean"], currency), "", "", "", "n/a",
+                          f"none: {SAME_IN_EVERY_RUN}"])
+            continue
+        share = words.percent(unc.estimated_share(row["input_share"]))
+        first = top.loc[metric, "first_order"] if metric in top.index else math.nan
+        why = unc.why_no_input_named(row)
+        driver = (f"none: {unc.NOT_NAMED[why]}" if why else f"n/a: {not_ranked[metric]}" if math.isnan(first)
+                  else f"{top.loc[metric, 'input']} ({words.percent(unc.estimated_share(first))})")
         cells.append([metric, words.plus_minus(metric, row["mean"], row["mc_se_mean"], currency),
-                      span("run_low", "run_high"), span("input_low", "input_high"), span("total_low", "total_high"),
-                      share, driver])
+                      span("run"), span("input"), span("total"), share, driver])
     out_console.print(capsim_table(
         ["metric", "mean (± MC s.e.)", "run-to-run", "input", "total", "input share", matters], cells,
         numbers=["mean (± MC s.e.)", "run-to-run", "input", "total", "input share"], title=f"{base.name}, whole run: {drawn}"))

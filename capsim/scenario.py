@@ -27,6 +27,8 @@ import io
 import json
 import math
 import re
+import types
+import typing
 import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from importlib import resources
@@ -1552,7 +1554,7 @@ def validate(raw: dict, origin: str = "<scenario>", overrides: Sequence[str] = (
         raise refuse([_key_and_message(str(err))]) from None
     uncertain: list[UncertainInput] = []
     try:  # an uncertain number runs at its central value; capsim.uncertainty samples over it
-        literal = central_values(literal, "", uncertain)
+        literal = central_values(literal, "", uncertain, whole_number_key)
     except UncertainError as err:
         raise refuse([_key_and_message(str(err))]) from None
     try:
@@ -1687,6 +1689,46 @@ def _allowed_keys(loc: tuple) -> list[str]:
             model = _GROWTH_MODELS[part]
         # list indices, dict keys (team names, review units) and union tags keep the model
     return sorted(getattr(model, "model_fields", {}))
+
+
+def whole_number_key(key: str) -> bool:
+    """Whether the scenario key ``key`` (dotted, list elements by name or index, as ``--set`` takes
+    it: ``workforce.analysts.headcount``) takes whole numbers only (``int`` in the schema): an
+    uncertain number there is rounded to the nearest whole number (:mod:`capsim.uncertain_inputs`)."""
+    annotations: list[Any] = [Scenario]
+    for part in key.split("."):
+        inside = [a for a in annotations if typing.get_origin(_unwrapped(a)) in (list, dict)]
+        if inside:  # a list element (by name or index) or a mapping's key: its element's type
+            annotations = [typing.get_args(_unwrapped(a))[-1] for a in inside]
+            continue
+        models = [m for a in annotations for m in _models_in(a) if part in m.model_fields]
+        if not models:
+            return False
+        annotations = [m.model_fields[part].annotation for m in models]
+    return bool(annotations) and all(_unwrapped(a) is int for a in annotations)
+
+
+def _unwrapped(annotation: Any) -> Any:
+    """``annotation`` without ``Annotated`` and ``Optional``: ``Optional[int]`` → ``int``."""
+    while True:
+        if typing.get_origin(annotation) is Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if typing.get_origin(annotation) in (Union, types.UnionType) and len(args) == 1:
+            annotation = args[0]
+            continue
+        return annotation
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Every pydantic model a type annotation may hold directly (the branches of a union)."""
+    annotation = _unwrapped(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        return [m for a in typing.get_args(annotation) for m in _models_in(a)]
+    return []
 
 
 def _model_in(annotation: Any) -> Any:

@@ -23,12 +23,16 @@ shares are kept within [0, 1], shrinkage below 1 and daily exposure caps within 
 The table (``sensitivity.csv``) has one row per parameter, largest effect first:
 ``parameter``, ``base_value``, ``low_value``, ``high_value`` (as written), ``metric``, the
 metric's mean and 95% CI in the base, low and high runs, ``effect`` = high − low with the
-95% CI of the paired per-replication difference, ``swing``, ``seed``, ``replications``, and
-``varied_over``: ``±20%`` (the swing) or ``declared 95%`` (the input's declared range).
+95% CI of the paired per-replication difference, ``swing``, ``seed``, ``replications``,
+``varied_over``: ``±20%`` (the swing) or ``declared 95%`` (the input's declared range), and
+``low_clipped``, ``high_clipped``: whether that end of a ``±20%`` swing lies outside the values the
+parameter allows, so that it runs at the nearest allowed one instead (a hash match rate of 1 raised
+by 20% stays 1: :meth:`Setting.clipped`).
 
 Why it is one module (over 400 lines): locating a key in the scenario, scaling it in
 its own unit and running the low and high scenarios are one pipeline, and
-:func:`order_by_effect` ranks its table for the report and the tornado chart.
+:func:`order_by_effect` ranks its table for the report and the tornado chart
+(:func:`tied_with_first`: which effects its intervals cannot tell apart from the largest).
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ COLUMNS = [
     "low_mean", "low_ci_low", "low_ci_high",
     "high_mean", "high_ci_low", "high_ci_high",
     "effect", "effect_ci_low", "effect_ci_high",
-    "swing", "seed", "replications", "varied_over",
+    "swing", "seed", "replications", "varied_over", "low_clipped", "high_clipped",
 ]
 """Columns of the sensitivity table, in order."""
 
@@ -119,6 +123,13 @@ class Setting:
             return f"{_num(value / units.SECONDS_PER_HOUR)}h/day"
         return int(value) if self.integer else float(_num(value))
 
+    def clipped(self, factor: float) -> bool:
+        """Whether the value × ``factor`` lies outside the values the setting allows (its bounds; a
+        daily cap's 24 h), so that :meth:`scaled` gives the nearest allowed value instead (rounding a
+        whole number is not clipping)."""
+        number = float(round(self.value * factor)) if self.integer else self.value * factor
+        return self._bounded(number) != number
+
     def _bounded(self, number: float, per_unit: float | None = None) -> float:
         """``number`` (in the written unit, ``per_unit`` validated units each) within the bounds."""
         scale = per_unit or 1.0
@@ -147,7 +158,7 @@ def declared_range(unknown: Unknown, key: str) -> tuple[str, str, str]:
     def text(value: float) -> str:
         return f"{_num(value / size)}{suffix}"
 
-    return (text(unknown.spec.central()), text(unknown.value((1 - LEVEL) / 2)), text(unknown.value((1 + LEVEL) / 2)))
+    return (text(unknown.central()), text(unknown.value((1 - LEVEL) / 2)), text(unknown.value((1 + LEVEL) / 2)))
 
 
 def _num(x: float) -> str:
@@ -426,9 +437,11 @@ def sensitivity(
         effect = hm - lm if math.isfinite(hm) and math.isfinite(lm) else float("nan")
         _, el, eh = mean_ci((hi - lo).to_numpy(dtype=float))
         written = ranges[s.key][0] if s.key in ranges else _written(s)
+        swung = s.key not in ranges
         rows.append([s.key, str(written), str(low), str(high), metric, base_mean, base_low, base_high,
                      lm, ll, lh, hm, hl, hh, effect, el, eh, swing, seed, replications,
-                     DECLARED if s.key in ranges else f"±{100 * swing:g}%"])
+                     f"±{100 * swing:g}%" if swung else DECLARED,
+                     swung and s.clipped(1 - swing), swung and s.clipped(1 + swing)])
     return order_by_effect(pd.DataFrame(rows, columns=COLUMNS))
 
 
@@ -437,6 +450,21 @@ def order_by_effect(sensitivity: pd.DataFrame) -> pd.DataFrame:
     their original order."""
     key = sensitivity["effect"].abs().fillna(-1.0)
     return sensitivity.assign(_key=-key).sort_values("_key", kind="mergesort").drop(columns="_key").reset_index(drop=True)
+
+
+def tied_with_first(sensitivity: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a table in :func:`order_by_effect`'s order whose effect cannot be told from the
+    largest by the 95% CIs the table gives (``effect_ci_low``, ``effect_ci_high``: the paired
+    per-replication difference's): the first row, and each other whose CI of the effect's size
+    |high − low| reaches the first's (the two overlap). The first alone where its CI is not known
+    (one replication)."""
+    low, high = sensitivity.effect_ci_low, sensitivity.effect_ci_high
+    ends = pd.concat([low.abs(), high.abs()], axis=1)
+    upper = ends.max(axis=1, skipna=False)  # each CI of a size: its upper end, and its lower (0 if it spans 0)
+    lower = ends.min(axis=1).where((low > 0) | (high < 0), 0.0)
+    if sensitivity.empty or not math.isfinite(upper.iloc[0]):
+        return sensitivity.iloc[:1]
+    return sensitivity[upper.fillna(-1.0) >= lower.iloc[0]]
 
 
 def _written(s: Setting) -> Any:

@@ -115,7 +115,7 @@ def figure_source(fid: str) -> str:
 
     try:
         f = table.figure(fid)
-        return f"{fid}: {f.organisation}, {f.title} (figure for {f.year}) [{f.status}]"
+        return f"{fid}: {f.organisation}, {f.title} (figure for {f.year}) [{status_text(f)}]"
     except UnknownFigureError:
         org, ids = figure_origin(fid)
         if fid in calibration.DERIVED:
@@ -133,6 +133,25 @@ a page that reports another organisation's figure."""
 def is_secondary(organisation: str) -> bool:
     """Whether a source is a secondary report (press, aggregator, repost) of someone else's figure."""
     return bool(_QUALIFIED.search(organisation))
+
+
+STATUS_MEANINGS = {
+    "verified": "read on the publisher's own page",
+    "verified in a secondary report": "read on a page that reports another organisation's figure (press, a "
+                                      "repost); no primary page was found",
+    "derived": "worked out from verified figures; its notes give the formula",
+    "weak": "from a vendor, a blog or a single secondary source, or in wording that can be read more than one way",
+    "unverified": "not read at any source yet: treat it as a placeholder",
+}
+"""What each status of a figure means for a reader, as :func:`status_text` writes it (the statuses of
+:data:`capsim.figures.STATUSES`, a verified figure's parted by where it was read)."""
+
+
+def status_text(f: Any) -> str:
+    """A figure's status as a reader needs it: ``verified``, or ``verified in a secondary report``
+    where the page named reports another organisation's figure (:func:`is_secondary`: "NBC News
+    (reposted on lemmy.world)"), so that a repost is never read as checked at the source."""
+    return f"{f.status} in a secondary report" if f.status == "verified" and is_secondary(f.organisation) else f.status
 
 
 def published_ids(fids: Iterable[str]) -> list[str]:

@@ -738,6 +738,9 @@ class PeriodPlan:
     """The day the period's new analysts start (training begins) in the plan as it can happen, the date
     ``plan.yaml`` and its replay give them: :attr:`hire_by` plus the hiring lead time when that is in time,
     else the plan's first day plus the lead time (:func:`_realistic`); None where the period hires none."""
+    cover_stopped: int | None = None
+    """Where the check adding temporary cover (step 3 of :func:`solve_staffing`) stopped at this period,
+    the seats in post that still did not meet it with the work left from earlier periods; None otherwise."""
 
     @property
     def short_words(self) -> str:
@@ -777,6 +780,14 @@ class StaffingPlan:
     def attainable(self) -> bool:
         """True if every period met its targets as planned."""
         return all(p.met for p in self.periods)
+
+    def promised(self, k: int) -> bool:
+        """Whether the plan must meet period ``k``: a headcount meets its SLAs (none left out), all its
+        seats are in post on its first day in the plan as it can happen (no hires late: ``short`` None),
+        and the check adding temporary cover did not stop there. A period not promised that the plan
+        misses says why in its note; one promised is met (``met``)."""
+        p = self.periods[k]
+        return p.needed is not None and not p.left_out and p.short is None and p.cover_stopped is None
 
     def table(self) -> pd.DataFrame:
         """The plan as written to ``staffing_plan.csv``: per period, the headcount needed (empty
@@ -1510,7 +1521,7 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                                            "; ".join(notes), run, inferred, runner.left_out.get(k, ()),
                                            _short(plan.staffing, current, levels[k]), hires, temporary[k],
                                            closes[k] - dt.timedelta(days=1) if k in closes else None, ended,
-                                           max(-permanent, 0), alone, starts))
+                                           max(-permanent, 0), alone, starts, stopped.get(k)))
             if late or on_time.share_met >= required > evaluation.share_met:
                 notes.append(_explain_lateness(scenario, plan.periods[-1], labels[k], on_time, member, now))
                 plan.periods[-1].note = "; ".join(notes)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -251,13 +252,30 @@ class Uncertain(BaseModel):
         return f"{self.dist}: {', '.join(f'{k} {quantity(k)}' for k in given)}"
 
 
+WHOLE_WORDS = ", rounded to a whole number"
+"""What a distribution's description adds where its key takes whole numbers only (a headcount)."""
+
+
+def in_whole_numbers(value: float, whole: bool) -> float:
+    """``value`` rounded to the nearest whole number (halves to even) where ``whole``: what an
+    uncertain number at a key taking whole numbers only (a headcount) is given, its central value and
+    every sampled value alike."""
+    return float(round(value)) if whole else value
+
+
 @dataclass(frozen=True)
 class UncertainInput:
     """One uncertain number of a scenario: its dotted key (lists by element name, as ``--set``
-    takes it) and its distribution."""
+    takes it), its distribution, and whether the key takes whole numbers only (``whole``: its
+    values are rounded, :func:`in_whole_numbers`)."""
 
     key: str
     spec: Uncertain
+    whole: bool = False
+
+    def describe(self, key: str | None = None) -> str:
+        """:meth:`Uncertain.describe`, saying where its values are rounded to whole numbers."""
+        return self.spec.describe(key) + (WHOLE_WORDS if self.whole else "")
 
 
 @dataclass(frozen=True)
@@ -268,10 +286,25 @@ class Unknown:
     label: str
     keys: tuple[str, ...]
     spec: Uncertain
+    whole: bool = False
 
     def value(self, quantile: float) -> float:
-        """The value at ``quantile`` (0 to 1) of the distribution, in SI units."""
-        return float(self.spec.frozen().ppf(quantile))
+        """The value at ``quantile`` (0 to 1) of the distribution, in SI units (rounded where its
+        keys take whole numbers: :func:`in_whole_numbers`)."""
+        return in_whole_numbers(float(self.spec.frozen().ppf(quantile)), self.whole)
+
+    def central(self) -> float:
+        """The value an ordinary run uses: the median (:meth:`Uncertain.central`), rounded as
+        :meth:`value` rounds."""
+        return in_whole_numbers(self.spec.central(), self.whole)
+
+    def text(self, value: float) -> str:
+        """``value`` as its scenario writes it (:meth:`Uncertain.text`; a whole number as one: "12")."""
+        return str(int(value)) if self.whole else self.spec.text(value)
+
+    def describe(self, key: str | None = None) -> str:
+        """:meth:`Uncertain.describe`, saying where its values are rounded to whole numbers."""
+        return self.spec.describe(key) + (WHOLE_WORDS if self.whole else "")
 
 
 def unknowns(inputs: list[UncertainInput]) -> list[Unknown]:
@@ -288,7 +321,11 @@ def unknowns(inputs: list[UncertainInput]) -> list[Unknown]:
         if len(specs) > 1:
             raise UncertainError(f"{', '.join(m.key for m in members)}: uncertain numbers named {label!r} are one "
                                  "unknown, so they need the same distribution and parameters")
-        found.append(Unknown(label, tuple(m.key for m in members), members[0].spec))
+        if len({m.whole for m in members}) > 1:
+            raise UncertainError(f"{', '.join(m.key for m in members)}: uncertain numbers named {label!r} are one "
+                                 "unknown, but only some of their keys take whole numbers only (a headcount, a count "
+                                 "of items): give those a name of their own")
+        found.append(Unknown(label, tuple(m.key for m in members), members[0].spec, members[0].whole))
     return found
 
 
@@ -301,9 +338,11 @@ def _problem(error: dict) -> str:
     return f"{where}: {what}" if where else what
 
 
-def central_values(node: Any, where: str, found: list[UncertainInput]) -> Any:
+def central_values(node: Any, where: str, found: list[UncertainInput],
+                   whole: Callable[[str], bool] = lambda key: False) -> Any:
     """``node`` with every ``{uncertain: {...}}`` replaced by its central value (written with its
-    unit); each uncertain input found goes to ``found``. Raises :class:`UncertainError`."""
+    unit; rounded to a whole number at a key that takes whole numbers only, as ``whole`` tells of a
+    dotted key); each uncertain input found goes to ``found``. Raises :class:`UncertainError`."""
     if isinstance(node, dict):
         if KEY in node:
             if set(node) != {KEY} or not isinstance(node[KEY], dict):
@@ -316,9 +355,11 @@ def central_values(node: Any, where: str, found: list[UncertainInput]) -> Any:
                 raise UncertainError(f"{where}.uncertain: {problems}. Allowed: dist uniform (low, high), triangular "
                                      "(low, mode, high), lognormal (low, high or mean, cv), normal (mean, sd), beta "
                                      "(alpha, beta), and a source") from None
-            found.append(UncertainInput(where, spec))
+            found.append(UncertainInput(where, spec, whole(where)))
+            if whole(where):
+                return int(in_whole_numbers(spec.central(), True))
             return spec.exact_text(spec.central()) if spec.kind else spec.central()
-        return {k: central_values(v, f"{where}.{k}" if where else str(k), found) for k, v in node.items()}
+        return {k: central_values(v, f"{where}.{k}" if where else str(k), found, whole) for k, v in node.items()}
     if isinstance(node, list):
-        return [central_values(v, f"{where}.{key_part(node, i, where)}", found) for i, v in enumerate(node)]
+        return [central_values(v, f"{where}.{key_part(node, i, where)}", found, whole) for i, v in enumerate(node)]
     return node

@@ -205,7 +205,7 @@ def plan_uncertainty(
         raise UncertaintyError(f"{origin}: {err}") from None
     quantiles = sample_quantiles(len(inputs), sets, seed, sampler)
     values = np.column_stack([[i.value(q) for q in quantiles[:, k]] for k, i in enumerate(inputs)])
-    texts = [[i.spec.text(v) for i, v in zip(inputs, row)] for row in values]
+    texts = [[i.text(v) for i, v in zip(inputs, row)] for row in values]
     points, problems = [], []
     for index, (row, sampled) in enumerate(zip(texts, values)):
         settings = {key: t for i, t in zip(inputs, row) for key in i.keys}
@@ -372,8 +372,8 @@ def rank_inputs(plan: UncertaintyPlan, per_replication: pd.DataFrame, metrics: S
         order = [pd.NA] * len(plan.inputs) if why else stats.rankdata(-shares, method="min")
         for k, i in enumerate(plan.inputs):
             rows.append({"metric": metric, "input": i.label, "first_order": float(shares[k]), "r_squared": r2,
-                         "rank": order[k], "distribution": i.spec.describe(), "source": i.spec.source,
-                         "sobol_first_order": float(sobol[k]), "distribution_shown": i.spec.describe(i.keys[0]),
+                         "rank": order[k], "distribution": i.describe(), "source": i.spec.source,
+                         "sobol_first_order": float(sobol[k]), "distribution_shown": i.describe(i.keys[0]),
                          "not_ranked": why})
     table = pd.DataFrame(rows, columns=["metric", "input", "first_order", "r_squared", "rank", "distribution", "source",
                                         "sobol_first_order", "distribution_shown", "not_ranked"])
@@ -443,11 +443,11 @@ def inputs_shown(inputs: Sequence[Unknown]) -> pd.DataFrame:
     :meth:`Uncertain.describe` with the key), its ``median`` (what an ordinary run uses) and
     central 95% (``low``, ``high``) in that unit (:meth:`Uncertain.shown`), ``source``, and the
     distribution ``as_written`` in the scenario."""
-    return pd.DataFrame([{"input": i.label, "keys": ", ".join(i.keys), "distribution": i.spec.describe(i.keys[0]),
-                          "median": i.spec.shown(i.spec.central(), i.keys[0]),
+    return pd.DataFrame([{"input": i.label, "keys": ", ".join(i.keys), "distribution": i.describe(i.keys[0]),
+                          "median": i.spec.shown(i.central(), i.keys[0]),
                           "low": i.spec.shown(i.value((1 - LEVEL) / 2), i.keys[0]),
                           "high": i.spec.shown(i.value((1 + LEVEL) / 2), i.keys[0]),
-                          "source": i.spec.source, "as_written": i.spec.describe()} for i in inputs],
+                          "source": i.spec.source, "as_written": i.describe()} for i in inputs],
                         columns=["input", "keys", "distribution", "median", "low", "high", "source", "as_written"])
 
 
@@ -512,8 +512,8 @@ def run_uncertainty(
             "ranking": RANKED_BY + ("; first-order Sobol indices by SALib's RBD-FAST in sobol_first_order"
                                     if plan.sampler == "sobol" else ""),
             "review_fte": REVIEW_FTE_TEXT,
-            "inputs": [{"input": i.label, "keys": list(i.keys), "distribution": i.spec.describe(),
-                        "central": i.spec.central(), "source": i.spec.source} for i in plan.inputs],
+            "inputs": [{"input": i.label, "keys": list(i.keys), "distribution": i.describe(),
+                        "central": i.central(), "source": i.spec.source} for i in plan.inputs],
             "tables": [SUMMARY_FILE, RANKING_FILE, INPUTS_FILE, BY_YEAR_FILE, RANKING_BY_YEAR_FILE],
             "level": LEVEL,
         }}

@@ -264,3 +264,39 @@ def _share_digits(x: float, digits: int) -> str:
         digits += 1
         text = f"{100 * x:.{digits}f}"
     return text
+
+
+def target_side(mean: float, low: float, high: float, target: float, ci: str = "") -> tuple[str, str]:
+    """Whether a share (0–1: its ``mean`` over the replications and 95% interval ``low`` to ``high``)
+    meets its ``target`` (0–1), said only as far as the interval allows, and the hedge that goes with
+    it: ("met", "") where the whole interval is at or above the target, ("missed", "") where it is
+    wholly below; otherwise ("met on average", "the 95% CI reaches below the target") or ("missed
+    on average", "the 95% CI reaches above the target"), with ``ci`` (the interval in words,
+    "81.2% to 100%") inside the hedge where given: "the 95% CI, 81.2% to 100%, reaches below the
+    target". An interval with a NaN end (one replication) decides nothing: "met on average", no hedge."""
+    if math.isfinite(low) and low >= target:
+        return "met", ""
+    if math.isfinite(high) and high < target:
+        return "missed", ""
+    met = mean >= target
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return f"{'met' if met else 'missed'} on average", ""
+    named = f"95% CI, {ci}," if ci else "95% CI"
+    return f"{'met' if met else 'missed'} on average", f"the {named} reaches {'below' if met else 'above'} the target"
+
+
+def target_verdict(mean: float, low: float, high: float, target: float, ci: str = "") -> str:
+    """:func:`target_side` as one phrase: "met", "missed", "met on average, but the 95% CI reaches
+    below the target"."""
+    side, hedge = target_side(mean, low, high, target, ci)
+    return f"{side}, but {hedge}" if hedge else side
+
+
+def why_no_interval(difference: float, low: float, high: float) -> str | None:
+    """Why a paired difference has no 95% interval to give, or None where it has one: one
+    replication, or the same difference in every replication (none at all, or always the same)."""
+    if not math.isfinite(low):
+        return "one replication: no interval"
+    if low == high:
+        return "no difference in any replication" if difference == 0 else "the same in every replication"
+    return None

@@ -46,7 +46,8 @@ from capsim.metric_names import (BACKLOG_WORDS, backlog_words, items_words, refe
 from capsim.metrics import metric_range
 from capsim.units import (SECONDS_PER_HOUR, SHARE_DECIMALS, UNIT_HOURS, duration_text, duration_unit,  # noqa: F401
                           durations_words, hours_words, percent, percent_against, plain_number, round_sig,
-                          unsigned_zero)  # (re-exported: shares are written in units, below the results layer)
+                          target_side, target_verdict, unsigned_zero, why_no_interval)  # (re-exported: shares and their verdicts
+# are written in units, below the results layer)
 
 NBSP = "\u00a0"
 """A no-break space: keeps a number and its unit on one line of a wrapped title."""
@@ -301,26 +302,26 @@ def _decimals(ref: float) -> int:
     return max(0, 2 - int(math.floor(math.log10(size))))
 
 
-def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = None) -> str:
+def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = None, more: int = 0) -> str:
     """A metric value as the report writes it: shares in % to one decimal; money in cents
     below 100; times, and means of counts or hours below 100, to three significant figures of
     ``ref`` (default: the value itself), so that a mean and its interval share their decimals
     (a mean of 1.29 items reads "1.29", not "1"); whole numbers, and everything from 100 up,
-    whole."""
+    whole. ``more``: decimals beyond those (for an interval's ends, :func:`interval_bounds`)."""
     if value is None or not math.isfinite(value):
         return "n/a"
     if is_share(metric):
-        return percent(value, 1)
+        return percent(value, min(1 + more, SHARE_DECIMALS))  # never beyond: false precision
     places = _decimals(value if ref is None else ref)
     if metric.startswith("cost"):
         symbol = CURRENCY_SYMBOLS.get(currency)
-        text = f"{value:,.2f}" if abs(value if ref is None else ref) < 100 else f"{value:,.0f}"
+        text = f"{value:,.{(2 if abs(value if ref is None else ref) < 100 else 0) + more}f}"
         return f"{symbol}{text}" if symbol else f"{text} {currency}"
     timed = metric in {"wait_mean", "wait_p90", "runout_days"} or metric.startswith(
         ("time_to_assessment", "exposure_hours_per_analyst_day"))
     if not timed and float(value if ref is None else ref).is_integer():
         places = 0  # a count that is the same in every replication, and its interval, stay whole
-    return f"{value:,.{places}f}"
+    return f"{value:,.{places + more}f}"
 
 
 def amount_text(metric: str, value: float, currency: str, unit: str | None = None) -> str:
@@ -342,16 +343,27 @@ def amount_text(metric: str, value: float, currency: str, unit: str | None = Non
     return fmt(metric, value) + (" h" if metric == "analyst_hours" else "")
 
 
+MORE_DECIMALS = 3
+"""The most decimals an interval's ends take beyond their mean's to read apart (:func:`interval_bounds`)."""
+
+
 def interval_bounds(metric: str, low: float, high: float, currency: str = "GBP",
                     ref: float | None = None) -> tuple[str, str] | None:
     """The bounds of a 95% CI (``low`` to ``high``, in the metric's units) as :func:`interval` writes
     them, clipped to the metric's range (:func:`capsim.metrics.metric_range`, as in summary.csv):
     ("97.3%", "99.95%"), ("over 99.99%", "100%"); None where :func:`interval` gives no interval (a
-    bound not known, or both the same)."""
+    bound not known, or both the same). Two ends that differ never read alike: where the mean's
+    decimals would write both as one number ("£1.52 to £1.52"), they take the fewest more that
+    tell them apart, up to :data:`MORE_DECIMALS` ("£1.516 to £1.524")."""
     if not (math.isfinite(low) and math.isfinite(high)) or low == high:
         return None
     floor, ceiling = metric_range(metric)
-    return fmt(metric, max(low, floor), currency, ref), fmt(metric, min(high, ceiling), currency, ref)
+    low, high = max(low, floor), min(high, ceiling)
+    for more in range(MORE_DECIMALS + 1):
+        ends = fmt(metric, low, currency, ref, more), fmt(metric, high, currency, ref, more)
+        if ends[0] != ends[1]:
+            break
+    return ends
 
 
 def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: float | None = None,
@@ -466,27 +478,3 @@ def mean_words(row: Mapping, column: str) -> str:
     return fmt(column, row[column]) if math.isnan(target) else percent_against(row[column], target, 1)
 
 
-def target_side(mean: float, low: float, high: float, target: float, ci: str = "") -> tuple[str, str]:
-    """Whether a share (0–1: its ``mean`` over the replications and 95% interval ``low`` to ``high``)
-    meets its ``target`` (0–1), said only as far as the interval allows, and the hedge that goes with
-    it: ("met", "") where the whole interval is at or above the target, ("missed", "") where it is
-    wholly below; otherwise ("met on average", "the 95% CI reaches below the target") or ("missed
-    on average", "the 95% CI reaches above the target"), with ``ci`` (the interval in words,
-    "81.2% to 100%") inside the hedge where given: "the 95% CI, 81.2% to 100%, reaches below the
-    target". An interval with a NaN end (one replication) decides nothing: "met on average", no hedge."""
-    if math.isfinite(low) and low >= target:
-        return "met", ""
-    if math.isfinite(high) and high < target:
-        return "missed", ""
-    met = mean >= target
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return f"{'met' if met else 'missed'} on average", ""
-    named = f"95% CI, {ci}," if ci else "95% CI"
-    return f"{'met' if met else 'missed'} on average", f"the {named} reaches {'below' if met else 'above'} the target"
-
-
-def target_verdict(mean: float, low: float, high: float, target: float, ci: str = "") -> str:
-    """:func:`target_side` as one phrase: "met", "missed", "met on average, but the 95% CI reaches
-    below the target"."""
-    side, hedge = target_side(mean, low, high, target, ci)
-    return f"{side}, but {hedge}" if hedge else side

@@ -79,6 +79,17 @@ def texts_of(fig: Figure) -> str:
     return " ".join(t.get_text() for t in fig.findobj(Text))
 
 
+def hire_numbers(fig: Figure) -> list[Text]:
+    """The numbers marking the hire-by dates above the headcount panel, in date order."""
+    return [t for t in fig.axes[0].texts if t.get_gid() == "hire-number"]
+
+
+def hire_key(fig: Figure) -> list[str]:
+    """The key to the hire-by numbers, entry by entry ("hire 2 by 2028-04-01"), in their order."""
+    (key,) = [a for a in fig.axes[-1].get_children() if a.get_gid() == "hire-key"]
+    return [t.get_text() for t in key.get_texts()]
+
+
 def test_the_plan_grows_and_the_chart_names_the_first_hire_by_date(plan, plan_chart):
     table = plan.table()
     assert len(table) == 5 and table.met.all()
@@ -231,8 +242,9 @@ def test_no_two_labels_of_a_plan_with_many_hiring_dates_overlap(scenario, period
     ax = fig.axes[0]
     drawn = [*ax.texts, ax.title, *ax.get_yticklabels(), *ax.get_legend().get_texts(), fig._suptitle]
     texts = [t for t in drawn if t.get_visible() and t.get_text().strip()]
-    hires = [t for t in texts if t.get_text().strip().startswith("hire ")]
-    assert len(hires) == periods
+    hires = hire_numbers(fig)
+    assert [t.get_text() for t in hires] == [str(k) for k in range(1, periods + 1)]
+    assert len(hire_key(fig)) == periods
     boxes = [(t.get_text(), t.get_window_extent()) for t in texts]
     for i, (a, box_a) in enumerate(boxes):
         assert fig.bbox.x0 - 1 <= box_a.x0 and box_a.x1 <= fig.bbox.x1 + 1, a  # inside the figure
@@ -250,7 +262,7 @@ def test_the_headcount_axis_fits_the_steps_and_the_hire_labels_sit_above_it(scen
     fig.draw_without_rendering()
     ax = fig.axes[0]
     assert ax.get_ylim() == (0, pytest.approx(1.3 * table.headcount.max()))  # the steps and their labels
-    hires = [t for t in ax.texts if t.get_text().startswith("hire ")]
+    hires = hire_numbers(fig)
     assert len(hires) == 24
     top = ax.get_window_extent().y1
     assert min(t.get_window_extent().y0 for t in hires) >= top  # above the axes, under its title

@@ -92,20 +92,20 @@ def test_a_service_level_whose_difference_turns_between_years_gets_one_line(pair
     sla = next(line for line in lines if line.startswith("Share of images assessed within 10 min, by calendar year: "))
     first, second = sla.split(": ", 1)[1].split("; ")
     assert first.startswith("2025 (23–31 Dec) ") and first.endswith(" points: no clear difference)")
-    assert second.startswith("2026 (1–4 Jan) +2.") and "(95% CI +2." in second and second.endswith(" points)")
+    assert second.startswith("2026 (1–4 Jan) +2.") and ", 95% CI +2." in second and second.endswith(" points)")
     numbers = re.findall(r"[+−]?<?\d+(?:\.\d+)?(?= points| to)", sla)
     assert len({len(x.partition(".")[2]) for x in numbers}) == 1, sla  # one precision a line
 
 
-def years_table(**metrics: list[tuple[float, float, float]]) -> pd.DataFrame:
+def years_table(before: float = 0.5, **metrics: list[tuple[float, float, float]]) -> pd.DataFrame:
     """A compare_by_year table of runs a and b over 2025 and 2026: each metric's paired difference
-    and its interval in b, year by year (a's are 0)."""
+    and its interval in b, year by year (a's are 0); a's mean ``before``, b's that plus its difference."""
     rows = []
     for i, period in enumerate(("2025", "2026")):
         for scenario in ("a", "b"):
             for metric, years in metrics.items():
                 d, low, high = years[i] if scenario == "b" else (0.0, 0.0, 0.0)
-                rows.append([scenario, period, metric, 0.5, 0.4, 0.6, d, low, high, ""])
+                rows.append([scenario, period, metric, before + d, 0.4, 0.6, d, low, high, ""])
     return pd.DataFrame(rows, columns=COMPARISON_BY_YEAR_COLUMNS)
 
 
@@ -119,10 +119,11 @@ def test_only_metrics_that_change_sign_or_significance_between_years_get_a_line(
     )
     scenarios = [r.scenario for r in pair]
     assert turning_metrics(table, scenarios) == {"b": ["sla_normal"]}
-    turned = years_table(wait_mean=[(2.0, 1.0, 3.0), (-48.0, -60.0, -36.0)])
+    turned = years_table(50.0, wait_mean=[(2.0, 1.0, 3.0), (-48.0, -60.0, -36.0)])
     line = year_difference_lines([SimpleNamespace(scenario=s) for s in scenarios], turned)["b"][0]
-    assert line == ("Mean wait before assessment, by calendar year: 2025 (23–31 Dec) +0.083 days (95% CI +0.042 "
-                    "to +0.125 days); 2026 (1–4 Jan) −2.000 days (95% CI −2.500 to −1.500 days)")  # one unit a line,
+    assert line == ("Mean wait before assessment, by calendar year: 2025 (23–31 Dec) +0.083 days (from 2.083 days to "
+                    "2.166 days, 95% CI +0.042 to +0.125 days); 2026 (1–4 Jan) −2.000 days (from 2.083 days to 0.083 "
+                    "days, 95% CI −2.500 to −1.500 days)")  # one unit a line, the levels each year moves between,
     # and one precision: each year's difference and its bounds in the same decimals (trial 12 read "+16.6 days (95% CI
     # +3.22 to +30 days)"), and every year in those of the most precise (a user trial read "+66 points ... +65.13")
 

@@ -56,17 +56,20 @@ def test_one_replication_compares_without_crashing(tmp_path):
     assert done.exit_code == 0, done.output
     table = pd.read_csv(tmp_path / "cmp" / "comparison.csv").set_index(["scenario", "metric"])
     assert table.loc[("staff-12", "wait_mean"), "difference"] < -100  # hours
-    row = next(line for line in done.output.splitlines() if "Mean wait before assessment" in line and "staff-12" in line)
-    assert row.rstrip(" │").endswith("n/a")  # the difference's interval: none from one replication
+    row = next(line for line in done.output.splitlines() if "Mean wait before" in line and "staff-12" in line)
+    assert row.rstrip(" │").endswith("one replication: no interval")  # the difference's interval
 
 
 def _years(scenario, **metrics: list[tuple[float, float, float]]) -> tuple[list[SimpleNamespace], pd.DataFrame]:
     """Runs a and b of ``scenario`` and a compare_by_year table of them over its calendar years, each
-    metric's paired difference and interval in b year by year (a's are 0)."""
+    metric's paired difference and interval in b year by year (a's are 0); a's mean each year 0.5
+    more than b's largest fall (no level below 0), b's that plus its difference."""
     from capsim.periods import calendar_periods
 
     periods = [p.label for p in calendar_periods(scenario)]
-    rows = [[name, period, metric, 0.5, 0.4, 0.6, *(years[i] if name == "b" else (0.0, 0.0, 0.0)), ""]
+    before = {metric: 0.5 + max([0.0] + [-y[0] for y in years if y[0] < 0]) for metric, years in metrics.items()}
+    rows = [[name, period, metric, before[metric] + (years[i][0] if name == "b" else 0.0), 0.4, 0.6,
+             *(years[i] if name == "b" else (0.0, 0.0, 0.0)), ""]
             for i, period in enumerate(periods) for name in ("a", "b") for metric, years in metrics.items()]
     return [SimpleNamespace(scenario=scenario)] * 2, pd.DataFrame(rows, columns=COMPARISON_BY_YEAR_COLUMNS)
 
@@ -84,8 +87,9 @@ def test_year_lines_say_one_replication_and_a_year_not_measured():
     crashing; a year with nothing measured says so instead of "one replication"."""
     runs, table = _years(long_run(3 * 365), wait_mean=[(nan, nan, nan), (2400.0, nan, nan), (-3600.0, nan, nan)])
     assert year_difference_lines(runs, table)["b"] == [
-        "Mean wait before assessment, by calendar year: 2025 n/a (not measured); 2026 +100 days (one replication: no "
-        "interval); 2027 −150 days (one replication: no interval)"]
+        "Mean wait before assessment, by calendar year: 2025 n/a (not measured); 2026 +100 days (from 150 days to 250 "
+        "days, one replication: no interval); 2027 −150 days (from 150 days to under 1 day, one replication: no "
+        "interval)"]
 
 
 def test_a_stub_of_a_year_makes_nothing_turn():
@@ -96,8 +100,8 @@ def test_a_stub_of_a_year_makes_nothing_turn():
                                                             (-0.05, -0.06, -0.04)],
                          wait_mean=[(2.0, 1.0, 3.0), (-48.0, -60.0, -36.0), (5.0, 4.0, 6.0)])
     assert year_difference_lines(runs, table)["b"] == [
-        "Mean wait before assessment, by calendar year: 2025 +0.083 days (95% CI +0.042 to +0.125 days); 2026 −2.000 days "
-        "(95% CI −2.500 to −1.500 days)"]  # one precision; the stub's +5 h is not in it, nor sets its unit
+        "Mean wait before assessment, by calendar year: 2025 +0.083 days (from 2.021 days to 2.104 days, 95% CI +0.042 "
+        "to +0.125 days); 2026 −2.000 days (from 2.021 days to 0.021 days, 95% CI −2.500 to −1.500 days)"]  # one precision; the stub's +5 h is not in it, nor sets its unit
 
 
 def test_a_shares_difference_stays_within_what_it_can_reach():
@@ -197,9 +201,9 @@ def test_compare_finds_each_teams_changes_once(three_runs, monkeypatch):
 
 
 @pytest.mark.parametrize(("before", "after", "said"), [
-    (100.0, 1100.0, "(1,000% more; 95% CI "),  # +1,000%: still a percentage
-    (100.0, 1200.0, "(from 100 to 1,200; 95% CI "),  # beyond: the two figures
-    (1100.0, 437000.0, "(from 1,100 to 437,000; 95% CI "),
+    (100.0, 1100.0, "(1,000% more; the same in every replication)"),  # +1,000%: still a percentage
+    (100.0, 1200.0, "(from 100 to 1,200; the same in every replication)"),  # beyond: the two figures
+    (1100.0, 437000.0, "(from 1,100 to 437,000; the same in every replication)"),  # (each run moved alike)
     (0.0, 50.0, "(from 0.0 to 50.0; 95% CI "),  # as "50.0 more" beside them
 ])
 def test_a_rise_from_almost_nothing_gives_the_two_figures_not_a_percentage(before, after, said):

@@ -50,11 +50,11 @@ def test_a_team_whose_queue_grew_comes_first_and_is_said_to_be_hidden_by_the_tot
     assert [c.team for c in changes] == ["victim_id", "analysts"]  # worse first; graders moved within its interval
     assert [c.worse for c in changes] == [True, False]
     victim, analysts = team_lines(flooded)["flooding"]
-    assert victim.startswith("team victim_id: mean wait 83 days longer (95% CI ")
+    assert victim.startswith("team victim_id: mean wait 83 days longer (from 185 days to 268 days; 95% CI ")
     assert "2,899 more items waiting at the end (62% more; 95% CI 2,852 to 2,946)" in victim  # as the table gives it
     assert victim.endswith("worse here while all teams together have fewer items waiting at the end: a side effect "
                            "the total hides")
-    assert analysts.startswith("team analysts: mean wait 47.2 days shorter (95% CI 46.8 to 47.6 days)")  # narrow: apart
+    assert analysts.startswith("team analysts: mean wait 47.2 days shorter (from 54.4 days to 7.2 days; 95% CI 46.8 to 47.6 days)")  # narrow: apart
     assert "side effect" not in analysts
 
 

@@ -67,13 +67,14 @@ def test_a_level_one_run_only_measures_is_kept_with_why_the_other_lacks_it(class
 
 def test_a_teams_line_says_a_level_one_run_only_measures_where_it_misses_its_target(classified):
     assert team_lines(classified)["gc-classifier"] == [
-        "team graders: mean wait 2.70 h shorter (95% CI 2.45 to 2.95 h), 89.1% of its normal-priority items within "
-        "72 h, short of the 90% target; it has none under this deadline in growth-central"]
+        "team graders: mean wait 2.70 h shorter (from 23.70 h to 21.00 h; 95% CI 2.45 to 2.95 h), 89.1% of its "
+        "normal-priority items within 72 h (95% CI 88.6% to 89.6%) against the 90% target: missed; it has none under "
+        "this deadline in growth-central"]
     back = team_lines([_run(classified[1].scenario, **classified[1].per_replication.to_dict("list")),
                        _run(classified[0].scenario, **classified[0].per_replication.to_dict("list"))])
     assert back["growth-central"][0].endswith(
-        "89.1% of its normal-priority items within 72 h in gc-classifier, short of the 90% target; it has none under "
-        "this deadline here")
+        "89.1% of its normal-priority items within 72 h in gc-classifier (95% CI 88.6% to 89.6%) against the 90% "
+        "target: missed; it has none under this deadline here")
     met = [classified[0], _run(classified[1].scenario, wait_mean_graders=[23.6, 23.7, 23.8],
                                sla_normal_graders=[0.95, 0.96, 0.97], backlog_end=[489000.0, 489300.0, 489600.0])]
     assert team_lines(met)["gc-classifier"] == []  # a level that meets its target, and no difference: no line
@@ -99,8 +100,8 @@ def test_a_teams_own_mean_wait_that_turns_between_years_gets_a_line():
     assert turning_metrics(table, [scenario] * 2) == {"b": ["wait_mean_victim_id"]}
     line, = year_difference_lines(runs, table)["b"]
     assert line.startswith("Mean wait before assessment at team victim_id, by calendar year: 2027 (Apr–Dec) −0.4 "
-                           "days (95% CI −5.9 to +5.2 days: no clear difference); 2028 +16.6 days (95% CI +3.2 to "
-                           "+30.0 days)")
+                           "days (from 0.4 days to under 0.1 days, 95% CI −5.9 to +5.2 days: no clear difference); "
+                           "2028 +16.6 days (from 0.4 days to 17.0 days, 95% CI +3.2 to +30.0 days)")
     # −0.37 days beside an interval 11 days wide: its decimals are the interval's (difference_words), and every
     # year's are the most precise year's (difference_places: 2030's +216.1 days, 95% CI +208.5 to +223.7)
     one_team = long_run(365)  # one team: its wait is the run's, wait_mean alone (no team is named victim_id)

@@ -215,10 +215,11 @@ def test_a_teams_line_gives_each_figure_as_the_comparison_table_does(growth):
         return [text.lstrip("+\u2212") for text in said]
 
     d, low, high = table_says("sla_normal_analysts")
-    assert words["analysts"] == f"reports within 72 h {d} points lower (95% CI {high} to {low} points)" == (
-        "reports within 72 h 10.0 points lower (95% CI 9.7 to 10.3 points)")
+    assert words["analysts"] == (f"reports within 72 h {d} points lower (from 60.0% to 50.0%; 95% CI {high} to {low} "
+                                 "points)") == (
+        "reports within 72 h 10.0 points lower (from 60.0% to 50.0%; 95% CI 9.7 to 10.3 points)")
     d, low, high = table_says("wait_mean_victim_id", "days")
-    assert words["victim_id"] == f"mean wait {d} days longer (95% CI {low} to {high} days)"
+    assert words["victim_id"] == f"mean wait {d} days longer (from 4.2 days to 45.9 days; 95% CI {low} to {high} days)"
     d, low, high = table_says("backlog_end_graders")
     assert words["graders"] == f"{d} more items waiting at the end (290% more; 95% CI {low} to {high})"
 

@@ -131,3 +131,33 @@ def test_seats_above_a_period_s_need_that_the_plan_keeps_say_so():
     assert first.note == "4 analysts above its own need: the seats in post today, which the plan never cuts"
     assert second.note == ("1 analyst above its own need: kept from the period before (the plan never cuts seats "
                            "for a smaller need)")
+
+
+def test_a_plan_says_which_periods_it_promises():
+    """Two analysts where the first month needs 8 (a 30-day lead time): the first month's hires cannot
+    be in post on its first day, so the plan does not promise it (its note says why where missed); the
+    later months it does, each met. The notebooks' checks rest on this instead of reading note text."""
+    from tests.test_charts_plans import SMALL
+
+    plan = solve_staffing(load_scenario(SMALL), "analysts", period="month", replications=3, seed=7)
+    assert not plan.promised(0) and plan.periods[0].late_weeks > 0
+    assert all(plan.promised(k) for k in range(1, len(plan.periods)))
+    assert all(p.met or (not plan.promised(k) and p.note) for k, p in enumerate(plan.periods))
+    assert all(p.cover_stopped is None for p in plan.periods)
+
+
+@pytest.mark.parametrize("change, promised", [
+    ({}, True), ({"needed": None}, False), ({"left_out": ("urgent",)}, False),
+    ({"short": (2, dt.date(2024, 10, 31))}, False), ({"cover_stopped": 9}, False),
+    ({"hires": 0, "short": (2, None)}, False),  # seats hired for an earlier period, still not in post
+])
+def test_a_period_is_promised_only_with_a_need_its_seats_in_post_and_cover_not_stopped(change, promised):
+    from dataclasses import replace
+
+    from tests.test_charts_plans import SMALL
+
+    plan = solve_staffing(load_scenario(SMALL), "analysts", period="month", replications=3, seed=7)
+    k = len(plan.periods) - 1
+    assert plan.promised(k)
+    plan.periods[k] = replace(plan.periods[k], **change)
+    assert plan.promised(k) is promised

@@ -28,7 +28,7 @@ from capsim import charts, engine
 from capsim.charts.style import OKABE_ITO
 from capsim.scenario import load_scenario
 from capsim.staffing import Limits, _levels, period_attainment, plan_periods, solve_staffing
-from tests.test_charts_plans import SMALL
+from tests.test_charts_plans import SMALL, hire_key
 
 
 def next_period(periods: int) -> list[int]:
@@ -176,8 +176,7 @@ def test_the_title_counts_the_hires_of_one_date_together_and_the_dates_once(tria
 
 def test_every_hire_label_has_its_arrow_to_the_day_the_hires_start(trial_chart):
     ax = trial_chart.axes[0]
-    labels = [t.get_text() for t in ax.texts if t.get_text().startswith("hire ")]
-    assert labels == ["hire 3 by 2024-01-29", "hire 16 temp. by 2024-01-31"]
+    assert hire_key(trial_chart) == ["hire 3 by 2024-01-29", "hire 16 temp. by 2024-01-31"]
     arrows = sorted((day(a.xyann[0]), day(a.xy[0])) for a in ax.texts
                     if isinstance(a, Annotation) and (a.arrowprops or {}).get("arrowstyle") == "->")
     # late hires start when the plan's start plus the lead time lets them (all_in_post_from), not on

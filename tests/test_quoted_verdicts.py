@@ -80,8 +80,8 @@ def test_a_year_missed_only_on_average_says_so_and_names_the_year_it_is_surely_m
         "first missed on average in 2027, but the 95% CI reaches above the target")
     later, _ = _hotline(**{"2026": (0.818, 0.548, 1.0), "2027": (0.5, 0.4, 0.6)})
     assert year_verdict(later, sla, "sla_normal", periods) == (
-        "first missed on average in 2026 (2 Feb\u201331 Dec), but the 95% CI reaches above the target (first missed "
-        "with its whole 95% CI below the target in 2027)")
+        "first missed on average in 2026 (2 Feb\u201331 Dec), but the 95% CI reaches above the target; its whole "
+        "95% CI is first below the target in 2027")  # no brackets within brackets where that year has its own
     surely, _ = _hotline(**{"2027": (0.8, 0.7, 0.85)})
     assert year_verdict(surely, sla, "sla_normal", periods) == "first missed in 2027"
 

@@ -73,9 +73,10 @@ def test_a_by_year_note_writes_every_difference_with_one_precision():
     """No clear difference in 2025, then +65.13 points with a narrow interval in 2026 (the trial's
     "+66 points ... +65.13 points (95% CI +65.08 to +65.18 points)"): one precision for the sentence,
     the one the narrow interval needs, so that its bounds stay apart."""
-    runs, table = _years(long_run(2 * 365), sla_normal=[(0.0066, -0.30, 0.31), (0.6513, 0.6508, 0.6518)])
+    # the trial's +65.13 points less 20, so that the level it moves to (from the table's 50%) stays a share
+    runs, table = _years(long_run(2 * 365), sla_normal=[(0.0066, -0.30, 0.31), (0.4513, 0.4508, 0.4518)])
     line, = year_difference_lines(runs, table)["b"]
     numbers = re.findall(r"[+−]?<?\d+(?:\.\d+)?(?= points| to)", line)
     assert len(numbers) == 6, line
     assert {len(x.partition(".")[2]) for x in numbers} == {2}, line
-    assert "2026 +65.13 points (95% CI +65.08 to +65.18 points)" in line
+    assert "2026 +45.13 points (from 50.00% to 95.13%, 95% CI +45.08 to +45.18 points)" in line

@@ -123,8 +123,9 @@ def test_a_comparison_gives_the_target_as_set():
     same = dict(wait_mean_graders=[23.6, 23.7, 23.8], backlog_end=[489000.0, 489300.0, 489600.0])
     runs = [run(first, **same), run(other, **same, sla_normal_graders=[0.975, 0.98, 0.985])]
     assert team_lines(runs)["gc-classifier"] == [
-        "team graders: 98.0% of its normal-priority items within 72 h, short of the 98.5% target; it has none "
-        "under this deadline in growth-central"]
+        "team graders: 98.0% of its normal-priority items within 72 h (95% CI 96.8% to 99.2%) against the 98.5% "
+        "target: missed on average, but the 95% CI reaches above the target; it has none under this deadline in "
+        "growth-central"]
 
 
 def two_levels(targets: tuple[float, float], streams: tuple[str, ...] = ("high", "normal")):

@@ -123,9 +123,9 @@ def test_chart_footer_names_the_sampler():
         fig = input_ranking(ranking, summary, scenario, "backlog_end", seed=1, sets=8, replications=2, **kw)
         return next(t for t in fig.texts if t.get_gid() == "chart-footer").get_text()
 
-    assert "(Latin hypercube, scipy.stats.qmc)" in footer()
+    assert "Parameter sets: Latin hypercube (scipy.stats.qmc)" in footer()
     sobol = footer(sampler="sobol")
-    assert "(scrambled Sobol, scipy.stats.qmc)" in sobol and "Latin hypercube" not in sobol
+    assert "Parameter sets: scrambled Sobol (scipy.stats.qmc)" in sobol and "Latin hypercube" not in sobol
 
 
 def test_sobol_first_order_indices_of_a_known_function():

@@ -112,9 +112,10 @@ def test_the_terminal_says_the_staff_worked_flat_out(tmp_path):
                                "--out", str(tmp_path / "out")], env={"COLUMNS": "200"})
     assert done.exit_code == 0, done.output
     lines = [line for line in done.stdout.splitlines() if "work arrived faster than the staff cleared it" in line]
-    assert [line.split(":")[0] for line in lines] == ["2027", "2028 (181 days)"], done.stdout
+    assert [line.split(":")[0] for line in lines] == ["2027", "2028 (1 Jan–29 Jun)"], done.stdout
     assert "the FTE of review work is the work they did, not the work that arrived" in lines[0]
-    cells = " ".join(done.stdout.replace("│", " ").split())  # the table's cells, wrapped lines joined
+    cells = " ".join(line.split("│")[-2] for line in done.stdout.splitlines() if line.count("│") > 2)
+    cells = " ".join(cells.split())  # the "matters most" column, its wrapped lines joined
     assert cells.count(f"barely move it, {FLAT_OUT}") == 2  # the "matters most" cells of 2027 and 2028
 
 
@@ -188,22 +189,17 @@ def test_a_one_replication_sweep_says_it_has_no_intervals(tmp_path):
 
     one = swept("1")
     assert "Full table with 95% CIs" not in one and "with no 95% CIs: one replication a point" in one
-    assert "Full table with 95% CIs: sweep_summary.csv" in swept("2")
+    two = swept("2")
+    assert "Full table: sweep_summary.csv." in two and "(means and, below each, its 95% CI)" in two
 
 
-def test_a_part_year_of_one_day_is_one_day():
+def test_a_part_year_is_named_by_what_it_covers_as_every_capsim_table_names_it():
+    # A year ending at noon on 31 Dec (a 2y horizon) is a part year.
     from capsim.report.uncertainty import period_text
 
-    assert (period_text("2030", 1), period_text("2027", 275), period_text("2028", 366)) == (
-        "2030 (1 day)", "2027 (275 days)", "2028")
-
-
-def test_a_year_is_named_bare_only_when_the_run_covers_all_of_it():
-    # A leap year less a day, and a year ending at noon on 31 Dec (a 2y horizon), are part years.
-    from capsim.report.uncertainty import period_text
-
-    assert (period_text("2024", 365), period_text("2025", 364.5), period_text("2025", 365)) == (
-        "2024 (365 days)", "2025 (364.5 days)", "2025")
+    noon = load_scenario(yaml.safe_load(one_team("noon", {"horizon": "2y", "start": dt.date(2024, 1, 1), "step": "1d"},
+                                                 "60/day", "30min", 1, "24h", 3)))
+    assert (period_text(noon, "2024"), period_text(noon, "2025")) == ("2024", "2025 (1 Jan–31 Dec 12:00)")
 
 
 def test_a_grown_backlog_is_said_with_the_numbers_of_its_own_findings():
@@ -213,8 +209,8 @@ def test_a_grown_backlog_is_said_with_the_numbers_of_its_own_findings():
     from capsim.report.uncertainty import year_findings
 
     lines = year_findings(TRIAL, load_scenario("scenarios/growth-central.yaml"))
-    backlog_2028 = next(line for line in lines if line.startswith("Items waiting at the end of the year, 2028 "))
-    assert backlog_2028.startswith("Items waiting at the end of the year, 2028 (365 days): 100,912 on average")
+    backlog_2028 = next(line for line in lines if line.startswith("Items waiting at the end of the year, 2028:"))
+    assert backlog_2028.startswith("Items waiting at the end of the year, 2028: 100,912 on average")
     assert "grew from 4,867 the year before to 100,912: work arrived faster" in flat_out(TRIAL, "2028")
 
 

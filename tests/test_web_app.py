@@ -146,7 +146,9 @@ def test_a_widget_writes_its_key_and_the_page_runs():
     assert not at.exception and not at.error
     assert at.session_state.sets == ["clock.horizon=40d", "experiment.replications=2",
                                      "workforce.analysts.headcount=16", "tooling.classifier.enabled=true",
-                                     "tooling.classifier.recall=0.9", "tooling.classifier.fpr=0.1"]
+                                     "tooling.classifier.recall=0.9", "tooling.classifier.fpr=0.1",
+                                     "tooling.classifier.time_factor=0.8",
+                                     "tooling.classifier.negative_priority=normal"]  # tooling-classifier.yaml's
     scenario = at.session_state.scenario
     assert scenario.workforce[0].headcount == 16 and scenario.tooling.classifier.enabled
     at.button(key="run").click().run()
@@ -262,12 +264,9 @@ def test_how_many_analysts_when():
     at.selectbox(key="staff_period").set_value("month").run()
     at.button(key="staff").click().run()
     assert not at.exception and not at.error
-    plan = at.dataframe[-1].value
+    plan = at.table[-1].value
     assert list(plan.columns[:4]) == ["from", "to", "analysts needed", "analysts planned"] and len(plan) >= 1
     assert any("headcount planned" in svg for svg in svg_charts(at))  # SVG, as the run's charts
-
-
-CLASSIFIER_ON = {"growth-central|tooling.classifier.enabled": True}
 
 
 def growth_central_with_classifier() -> AppTest:
@@ -280,11 +279,12 @@ def growth_central_with_classifier() -> AppTest:
 
 
 def test_a_service_level_left_without_items_is_explained_and_one_can_be_added():
-    """With the classifier on, growth-central's reports wait at 'high' (flagged) or 'low', so its
-    'normal' deadline measures nothing and the analysts have nothing to be planned for: the page
-    says which priority and why, instead of refusing; adding deadlines for the classifier's two
-    queues (and removing 'normal') makes the plan possible."""
+    """With the classifier on and its other items sent to 'low', growth-central's reports wait at 'high'
+    (flagged) or 'low', so its 'normal' deadline measures nothing and the analysts have nothing to be
+    planned for: the page says which priority and why, instead of refusing; adding deadlines for the
+    classifier's two queues (and removing 'normal') makes the plan possible."""
     at = growth_central_with_classifier()
+    at.selectbox(key="growth-central|tooling.classifier.negative_priority").set_value("low").run()
     assert not at.exception and not at.error
     warnings = [w.value for w in at.warning]
     assert any("'normal' priority" in w and "classifier on" in w and "'high'" in w and "'low'" in w
@@ -307,13 +307,14 @@ def test_a_service_level_left_without_items_is_explained_and_one_can_be_added():
     at.selectbox(key="staff_period").set_value("month").run()
     at.button(key="staff").click().run()
     assert not at.exception and not at.error
-    assert list(at.dataframe[-1].value.columns[:3]) == ["from", "to", "analysts needed"]
+    assert list(at.table[-1].value.columns[:3]) == ["from", "to", "analysts needed"]
 
 
-def test_the_classifier_queues_can_keep_the_scenarios_deadline():
-    """Sending the classifier's other items to 'normal' keeps growth-central's deadline in use."""
+def test_the_classifier_queues_keep_the_scenarios_deadline():
+    """A classifier switched on sends its other items to 'normal', as tooling-classifier.yaml does, so
+    growth-central's deadline stays in use."""
     at = growth_central_with_classifier()
-    at.selectbox(key="growth-central|tooling.classifier.negative_priority").set_value("normal").run()
+    assert at.selectbox(key="growth-central|tooling.classifier.negative_priority").value == "normal"
     assert not at.exception and not at.error and not at.warning
     assert "tooling.classifier.negative_priority=normal" in at.session_state.sets
     assert not at.button(key="staff").disabled

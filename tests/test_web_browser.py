@@ -243,3 +243,40 @@ def test_the_year_by_year_table_fits_a_1200_to_1400_px_window(server, browser):
             assert not fits["broken"], (width, fits)  # a year's label is never broken inside its dates
     finally:
         d.set_window_size(1400, 1000)
+
+
+PLAN_CELLS = """
+const table = document.querySelector('.st-key-staff_plan table');
+const lines = c => {  // the lines its text runs over
+  const walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT), tops = new Set();
+  while (walk.nextNode()) {
+    const r = document.createRange();
+    r.selectNodeContents(walk.currentNode);
+    for (const box of r.getClientRects()) tops.add(Math.round(box.top));
+  }
+  return tops.size;
+};
+return [...table.tBodies[0].rows].map(row => [...row.cells].map(c => ({text: c.textContent, lines: lines(c),
+                                                                         cut: c.scrollWidth > c.clientWidth + 1})));
+"""
+"""Every cell of the page's staffing plan: its text, the lines it runs over and whether its content overflows it."""
+
+
+def test_a_staffing_plans_notes_wrap_whole_and_its_dates_do_not_break(server, browser):
+    """Trial 23: the plan's note column was cut off mid-sentence in a grid cell. Each note now wraps whole
+    in the table's last column, and no other cell (a date, a count) is broken over two lines."""
+    d = browser
+    d.get(server + "?scenario=base&set=experiment.replications%3D2&set=clock.horizon%3D120d")
+    wait_for(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".st-key-staff button") and settled(d), "the plan's button")
+    keyed(d, "staff_period").click()
+    wait_for(d, lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "[role=option]") if e.text == "month"),
+                               None), "the month option").click()
+    wait_for(d, settled, "the period to change")
+    d.execute_script("arguments[0].click()", keyed(d, "staff").find_element(By.TAG_NAME, "button"))
+    wait_for(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".st-key-staff_plan table") and settled(d), "the plan")
+    rows = d.execute_script(PLAN_CELLS)
+    shot(d, "6-staffing-plan")
+    notes = [row[-1] for row in rows]
+    assert any(len(n["text"]) > 60 and n["lines"] > 1 for n in notes), notes  # a long note, wrapped
+    assert not [c for row in rows for c in row if c["cut"]], rows
+    assert all(c["lines"] == 1 for row in rows for c in row[:-1] if c["text"]), rows

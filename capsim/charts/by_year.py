@@ -355,7 +355,8 @@ def year_verdict(result: SimulationResult, sla: Any, metric: str, years: list[st
     """How the calendar ``years`` (period labels) meet ``sla``'s target on ``metric``, after "the 90%
     target is": "first missed in 2029" where that year's whole 95% interval is below it; "first
     missed on average in 2029, but the 95% CI reaches above the target" where it is not (and
-    " (first missed with its whole 95% CI below the target in 2030)" where a later year's is); "met in
+    "; its whole 95% CI is first below the target in 2030 (Jan–Mar)" where a later year's is: no
+    brackets within brackets); "met in
     every year" where every year's whole interval is at or above it; "met on average in every year,
     but the 95% CI reaches below the target in 2029" where some year's is not (:func:`target_side`).
     ``quoted``: the year first missed says its share and interval ("in 2029: 81.8% (95% CI 54.8% to
@@ -369,7 +370,7 @@ def year_verdict(result: SimulationResult, sla: Any, metric: str, years: list[st
         figures = f": {fmt(metric, mean)} ({interval(metric, low, high, ref=mean)})" if quoted else ""
         surely = first_missed(result, sla.priority, metric, by="ci_high") if hedge else None
         return (f"first {side} in {labels[missed]}{figures}" + (f", but {hedge}" if hedge else "")
-                + (f" (first missed with its whole 95% CI below the target in {labels[surely]})" if surely else ""))
+                + (f"; its whole 95% CI is first below the target in {labels[surely]}" if surely else ""))
     sides = year_sides(result, sla, metric, years)
     every = f"every year{' ' + span if span else ''}"
     reaching = [labels[p] for p, (_, hedge) in sides.items() if hedge]

@@ -17,6 +17,7 @@ the wording of a difference in the chart and in the sentences beside it would dr
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -27,21 +28,23 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from capsim.charts.by_year import measured_span, year_labels
+from capsim.charts.by_year import covered_text, measured_span, moment, year_labels
 from capsim.charts.footer import footer_text
+from capsim.charts.growth_words import GROWTH_LABEL, volume_and_growth
 from capsim.charts.parts import PercentTicks, scenario_colours
 from capsim.charts.style import MUTED, apply_style, footer_height, new_figure, styled, title_height
-from capsim.compare import (COUNT_DIGITS, POINT_DIGITS, UNIT_DIGITS, TeamChange, alike_places, metric_team,
-                             scenario_labels, signed_alike, team_changes)
+from capsim.compare import (COUNT_DIGITS, POINT_DIGITS, UNIT_DIGITS, TeamChange, alike_places, from_to, metric_team,
+                             scenario_labels, signed_alike, share_levels, team_changes)
 from capsim.costs import unpriced_tools
 from capsim.metric_names import BACKLOG_WORDS, backlog_words, metric_range
-from capsim.scenario import Scenario, step_into
+from capsim.named_lists import element_name
+from capsim.scenario import SLA, Scenario, step_into
 from capsim.side_effects import DETECTOR_METRICS, SIDE_EFFECT_DESCRIPTIONS, missed_still_assessed
 from capsim.sources import figure_origin, short_org
 from capsim.tooling import ToolSection, Tooling
-from capsim.units import SHARE_DECIMALS, UNIT_HOURS, duration_unit
-from capsim.words import (count_words, is_share, is_wait, metric_label, metric_words, percent,
-                          plain_number, sla_label, value_text, wait_words)
+from capsim.units import SHARE_DECIMALS, UNIT_HOURS, duration_text, duration_unit, target_percent
+from capsim.words import (count_words, how_many, is_share, is_wait, metric_label, metric_words, why_no_interval,
+                          fmt, percent, plain_number, seconds_text, sla_label, value_text, wait_words)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -159,6 +162,48 @@ def difference_words(metric: str, difference: float, low: float, high: float, un
     return [text if math.isfinite(x) else "n/a" for x, text in zip(values, words)], unit
 
 
+LEVEL_UNITS = {"analyst_hours": " h", "victim_id_hours": " h", "exposure_hours_per_analyst_day": " h",
+               "runout_days": " days"}
+"""The unit after each level of a metric (by the start of its name: a team's own ``analyst_hours_<team>``
+too) that the run writes as a bare number under a label naming its unit ("Victim-identification hours"),
+so that a level quoted alone keeps it: "from 2,711 h to 13,078 h"."""
+
+
+def level_words(metric: str, before: float, difference: float, low: float, high: float, unit: str | None = None,
+                places: int | None = None, currency: str = "GBP") -> str:
+    """The levels a paired difference of ``metric`` (with its 95% interval ``low`` to ``high``) moves
+    between, from the first run's mean ``before`` (in the metric's units; the comparison table's, as
+    :func:`capsim.compare.first_level` gives it), the later the earlier as written plus the difference
+    rounded to the levels' decimals, so that the sentence's arithmetic holds. A share's in percentages
+    with the decimals of the difference in points beside them, more only where one would read 100% or
+    0% for a share that is not (:func:`capsim.compare.share_levels`): "from 90.2% to 87.0%" beside
+    "−3.2 points"; a wait's in the unit and decimals :func:`difference_words` writes the difference in
+    (``unit`` and ``places`` as there; :func:`capsim.compare.from_to`): "from 10 days to 93 days" beside
+    "+83 days"; anything else as the run writes the metric (:func:`_as_run_writes`: money in
+    ``currency``, hours with " h"), with the difference's decimals at most: "from £1.52 to £1.55" beside
+    "+0.0310", "from 2,711 h to 13,078 h" beside "+10,367", "from 5,123 to 273,600" beside "+268,477"."""
+    unit, scale, digits, most = _difference_scale(metric, difference, low, high, unit)
+    if places is None:
+        places = alike_places(difference / scale, low / scale, high / scale, digits=digits, most=most)
+    if is_share(metric):
+        return share_levels(before, difference, places)
+    if is_wait(metric):
+        return from_to(before / scale, difference / scale, places, f" {unit}")
+    prefix, run_places, suffix = _as_run_writes(metric, before, currency)
+    return from_to(before, difference, min(places, run_places), suffix, prefix)
+
+
+def _as_run_writes(metric: str, value: float, currency: str) -> tuple[str, int, str]:
+    """How the run writes ``value`` of ``metric`` (:func:`~capsim.words.fmt`, in ``currency``): what comes
+    before the number (a currency's symbol, "£"), its decimals, and what comes after it (a currency
+    without a symbol, " NOK"; an hour, :data:`LEVEL_UNITS`): ("£", 2, "") for £1.52, ("", 0, " h") for
+    2,711 hours (a value not known as 0 would be)."""
+    text = fmt(metric, abs(value) if math.isfinite(value) else 0.0, currency)
+    prefix, decimals, suffix = re.fullmatch(r"(\D*?)[\d,]+(?:\.(\d+))?(\D*)", text).groups()
+    unit = next((u for family, u in LEVEL_UNITS.items() if metric.startswith(family)), "")
+    return prefix, len(decimals or ""), suffix + unit
+
+
 def team_label(metric: str, scenario: Scenario | None, label=metric_label) -> str:
     """``label`` of ``metric`` (:func:`metric_label`, or :func:`metric_words` for a line whose
     values carry their unit), a team's own figure (:func:`capsim.compare.metric_team`) named by its
@@ -183,11 +228,13 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
     several teams each team's own) whose paired difference changes sign or significance between
     calendar years (:func:`capsim.compare.turning_metrics` of ``by_year``, default
     :func:`capsim.compare.compare_by_year` of ``results``), each year by its label in the run's tables
-    (:func:`~capsim.charts.by_year.year_labels`) with its difference and paired 95% CI in alike
-    decimals (:func:`difference_words`): "Share of reports assessed within 72 h at team analysts, by
-    calendar year: 2027 (Apr–Dec) +0.10 points (95% CI −0.20 to +0.40 points: no clear difference);
-    2028 +3.20 points (95% CI +1.10 to +5.30 points)"; a team's own figure is named by its team
-    (:func:`team_label`: "Mean wait before assessment at team victim_id"). Shares in percentage
+    (:func:`~capsim.charts.by_year.year_labels`) with its difference, the levels it moves between
+    (:func:`level_words`, from the first run's mean that year) and its paired 95% CI in alike decimals
+    (:func:`difference_words`): "Share of reports assessed within 72 h at team analysts, by calendar
+    year: 2027 (Apr–Dec) +0.10 points (from 95.10% to 95.20%, 95% CI −0.20 to +0.40 points: no clear
+    difference); 2028 +3.20 points (from 90.10% to 93.30%, 95% CI +1.10 to +5.30 points)"; a team's
+    own figure is named by its team (:func:`team_label`: "Mean wait before assessment at team
+    victim_id"). Shares in percentage
     points; waits in one unit for the line (:func:`duration_unit`); a year with nothing
     measured "n/a (not measured)"; every year with the decimals the most precise needs
     (:func:`difference_places`), one precision a sentence. No line where the years agree with
@@ -200,12 +247,14 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
     by_year = compare_by_year(results) if by_year is None else by_year
     first = results[0].scenario
     labels = year_labels(results[0])  # a stub of a few days is no year to turn in
+    first_label = by_year.scenario.iloc[0] if len(by_year) else None  # whose yearly means differences move from
     by_year = by_year[by_year.period.isin(labels)]
     out: dict[str, list[str]] = {}
     for name, metrics in turning_metrics(by_year, [r.scenario for r in results]).items():
         out[name] = []
         for metric in metrics:
             rows = by_year[(by_year.scenario == name) & (by_year.metric == metric)]
+            before = by_year[(by_year.scenario == first_label) & (by_year.metric == metric)].set_index("period")["mean"]
             values = rows[["difference", "difference_ci_low", "difference_ci_high"]].to_numpy(dtype=float)
             unit = None if is_share(metric) else duration_unit(*values.ravel())  # one unit for the line
             places = difference_places(metric, values, unit)  # and one precision
@@ -215,14 +264,10 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
                     parts.append(f"{labels[period]} n/a (not measured)")
                     continue
                 (said, *bounds), unit = difference_words(metric, d, low, high, unit, places)
-                if not math.isfinite(low):
-                    spread = "one replication: no interval"
-                elif low == high:
-                    spread = "no difference in any replication" if d == 0 else "the same in every replication"
-                else:
-                    spread = (f"95% CI {bounds[0]} to {bounds[1]} {unit}"
-                              + (": no clear difference" if clear_sign(d, low, high) == 0 else ""))
-                parts.append(f"{labels[period]} {said} {unit} ({spread})")
+                spread = why_no_interval(d, low, high) or (f"95% CI {bounds[0]} to {bounds[1]} {unit}"
+                                                     + (": no clear difference" if clear_sign(d, low, high) == 0 else ""))
+                levels = level_words(metric, before.get(period, math.nan), d, low, high, unit, places)
+                parts.append(f"{labels[period]} {said} {unit} ({levels}, {spread})")  # "; " parts the years
             out[name].append(f"{team_label(metric, first, metric_words)}, by calendar year: " + "; ".join(parts))
     return out
 
@@ -233,9 +278,10 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
 
     Beside ``metrics`` (default: :func:`default_comparison_metrics`) it always draws, for each team
     the comparison's text calls worse off, every figure of the team's own that the text gives as
-    changed, a better one too (:func:`team_side_effects`), and its footer names every tool setting
-    that differs between the runs (:func:`tool_settings_line`): the chart lifted alone shows what a
-    tool costs beside what it saves, and what the saving assumes. A run that does not measure a
+    changed, a better one too (:func:`team_side_effects`), and its footer names every setting that
+    differs between the runs (:func:`settings_line`: headcounts, dates, demand, review times, service
+    levels, tools): the chart lifted alone shows what a tool costs beside what it saves, what the
+    saving assumes, and what else differs besides the setting compared. A run that does not measure a
     metric (a team it lacks) has no marks in that metric's panels: "not measured" in its row, and
     the panel's title names it ("...; not measured in one-team")."""
     changes = team_changes(list(results))
@@ -258,8 +304,9 @@ def comparison(results: Sequence[SimulationResult], metrics: Sequence[str] | Non
         title += ", " + tool_assumptions(results[1].scenario, tool)
 
     with styled():
-        footer = _with_tool_settings(footer_text([r.scenario for r in results], results[0].seed, results[0].replications),
-                                     tool_settings_line([r.scenario for r in results], names))
+        footer = footer_text([r.scenario for r in results], results[0].seed, results[0].replications)
+        footer = _with_settings(footer, settings_line([r.scenario for r in results], names,  # growth said once
+                                                      growth_said=f"\n{GROWTH_LABEL}" in footer))
         fig = new_figure(PANEL_IN * len(metrics) + 0.3 * len(names)
                          + max(1.6, title_height(title) + footer_height(footer)))  # a long footer: panels keep room
         grid = fig.add_gridspec(len(metrics), 2, width_ratios=[1, 1])
@@ -514,6 +561,179 @@ def tool_settings_line(scenarios: Sequence[Scenario], names: Sequence[str]) -> s
     return "Tools set differently: " + "; ".join(phrases) + rest
 
 
+SET_APART = {"name", "title", "description", "experiment", "targets", "tooling"}
+"""Scenario sections :func:`setting_differences` leaves out: the run's names, its seed and
+replications (one for every run compared), calibration targets (no part of a run), and the tools
+(:func:`tool_settings_line` says those)."""
+
+MOST_PHRASES = 4
+"""Settings :func:`setting_differences` says in words for one run at most; it counts the rest."""
+
+MOST_KEYS = 3
+"""Settings the count of the rest names by key (``--set`` keys: ``workforce.analysts.shrinkage``)."""
+
+
+def changed_keys(first: object, other: object, at: tuple = ()) -> list[tuple]:
+    """The keys (tuples of their parts; a list's element by its name where its elements have names:
+    ``("workforce", "analysts", "headcount")``) at which two dumped scenario trees differ, each as
+    deep as both have it: a team only one has is the key ``("workforce", "graders")``."""
+    if isinstance(first, dict) and isinstance(other, dict):
+        return [k for key in dict.fromkeys([*first, *other]) for k in
+                changed_keys(first.get(key), other.get(key), (*at, key))]
+    if isinstance(first, list) and isinstance(other, list) and _named(first) and _named(other):
+        mine, theirs = ({element_name(e): e for e in x} for x in (first, other))
+        return [k for name in dict.fromkeys([*mine, *theirs])
+                for k in (changed_keys(mine[name], theirs[name], (*at, name)) if name in mine and name in theirs
+                          else [(*at, name)])]
+    return [] if first == other else [at]
+
+
+def _named(elements: list) -> bool:
+    """Whether each of a list's elements has a name (a team, stream, SLA), each its own."""
+    names = [element_name(e) for e in elements]
+    return None not in names and len(set(names)) == len(names)
+
+
+def _window(scenario: Scenario) -> str:
+    """The dates and times a run measures (after its warm-up), with their years: "Apr 2027–Mar 2030"."""
+    clock = scenario.clock
+    return covered_text(moment(scenario, clock.warmup), moment(scenario, clock.horizon), years=True)
+
+
+def _team_phrase(first: Scenario, other: Scenario, first_name: str, key: tuple) -> str | None:
+    """A team's headcount, or a team one run lacks, in words (:func:`setting_differences`)."""
+    teams = [{t.team: t for t in s.workforce} for s in (first, other)]
+    if len(key) == 2:
+        mine, theirs = (t.get(key[1]) for t in teams)
+        return (f"has team {key[1]} ({how_many(theirs.headcount, 'analyst')}), which {first_name} lacks" if mine is None
+                else f"has no team {key[1]} ({first_name} has {how_many(mine.headcount, 'analyst')})")
+    if key[2:] == ("headcount",):
+        return (f"has {how_many(teams[1][key[1]].headcount, 'analyst')} (team {key[1]}) against {first_name}'s "
+                f"{teams[0][key[1]].headcount:,}")
+    return None
+
+
+def _stream_phrase(first: Scenario, other: Scenario, first_name: str, key: tuple) -> str | None:
+    """A stream's volume and growth (:func:`~capsim.charts.growth_words.volume_and_growth`), or a
+    stream one run lacks, in words (:func:`setting_differences`)."""
+    streams = [{st.stream: st for st in s.demand} for s in (first, other)]
+    mine, theirs = (x.get(key[1]) for x in streams)
+    if len(key) == 2:
+        return (f"has stream {key[1]} ({volume_and_growth(theirs, other)}), which {first_name} lacks" if mine is None
+                else f"has no stream {key[1]} ({first_name}: {volume_and_growth(mine, first)})")
+    said = volume_and_growth(mine, first), volume_and_growth(theirs, other)
+    if key[2] in ("rate", "rate_date", "growth") and said[0] != said[1]:
+        return f"has stream {key[1]} arriving at {said[1]}, against {first_name}'s {said[0]}"
+    return None
+
+
+def _review_phrase(first: Scenario, other: Scenario, first_name: str, key: tuple) -> str | None:
+    """A unit's mean review time in words (:func:`setting_differences`)."""
+    means = [s.review[key[1]].mean if key[1] in s.review else None for s in (first, other)]
+    if key[2:] != ("mean",) or None in means:
+        return None
+    return (f"takes {seconds_text(means[1])} on average to review a {key[1]} against {first_name}'s "
+            f"{seconds_text(means[0])}")
+
+
+def _sla_phrase(first: Scenario, other: Scenario, first_name: str, key: tuple) -> str | None:
+    """A priority's service level, or one a run does not set, in words (:func:`setting_differences`)."""
+    levels = [next((x for x in s.sla if x.priority == key[1]), None) for s in (first, other)]
+
+    def said(sla: SLA) -> str:
+        return f"{target_percent(sla.target)} within {duration_text(sla.within)}"
+
+    if levels[0] is None:
+        return f"sets {key[1]}-priority items a target of {said(levels[1])}, which {first_name} does not"
+    if levels[1] is None:
+        return f"sets {key[1]}-priority items no target ({first_name}: {said(levels[0])})"
+    return f"sets {key[1]}-priority items a target of {said(levels[1])} against {first_name}'s {said(levels[0])}"
+
+
+WINDOW_KEYS = (("clock", "start"), ("clock", "warmup"), ("clock", "horizon"))
+"""The clock's settings that move the dates a run measures (:func:`_window`): said as those dates."""
+
+SECTION_ORDER = ("clock", "workforce", "demand", "review", "sla")
+"""The sections whose differences :func:`setting_differences` says first, in this order: the dates
+measured, the teams, the work arriving, how long it takes, the targets; any other after them."""
+
+SETTING_PHRASES = {"workforce": _team_phrase, "demand": _stream_phrase, "review": _review_phrase, "sla": _sla_phrase}
+"""Per scenario section, what says a setting of it that differs in words (None where it cannot:
+the key is then named, :func:`setting_differences`)."""
+
+
+def said_by_growth(first: Scenario, other: Scenario, key: tuple) -> bool:
+    """Whether the growth sentence of the two runs (:func:`~capsim.charts.growth_words.growth_sentence`,
+    which gives each growing stream's volume and growth in each run, "no growth" for a run where it does
+    not grow) states their difference at ``key`` (:func:`changed_keys`): a stream's growth, and the date its
+    rate is given for, where it grows in either run; its rate where it grows in both."""
+    if key[0] != "demand" or len(key) < 3 or key[2] not in ("rate", "rate_date", "growth"):
+        return False
+    grows = [any(st.stream == key[1] and st.growth.model != "none" for st in s.demand) for s in (first, other)]
+    return all(grows) if key[2] == "rate" else any(grows)
+
+
+def setting_differences(first: Scenario, other: Scenario, first_name: str, growth_said: bool = False) -> list[str]:
+    """What ``other`` sets differently from ``first`` (named ``first_name``), besides its name, seed,
+    replications and tools (:data:`SET_APART`), and, with ``growth_said``, the growth a growth sentence
+    beside it states (:func:`said_by_growth`), each as a phrase whose subject is ``other``: the
+    dates it measures ("measures Apr 2027–Mar 2030 against base's 29 Jan 2024–30 Dec 2024"), a team's
+    headcount ("has 25 analysts (team analysts) against base's 13"), a stream's volume and growth,
+    a mean review time, a service level (:data:`SETTING_PHRASES`), at most :data:`MOST_PHRASES` of
+    them; then every other setting that differs counted, the first :data:`MOST_KEYS` named by their
+    ``--set`` keys ("and sets 5 more settings differently: costs.inflation, workforce.analysts.shrinkage,
+    routing, ..."). [] where nothing differs."""
+    keys = sorted((k for k in changed_keys(*(s.model_dump(mode="json", exclude=SET_APART) for s in (first, other)))
+                   if not (growth_said and said_by_growth(first, other, k))),
+                  key=lambda k: SECTION_ORDER.index(k[0]) if k[0] in SECTION_ORDER else len(SECTION_ORDER))
+    said: dict[str, list[str]] = {}  # phrase -> the keys it says
+    for key in keys:
+        if key[:2] in WINDOW_KEYS and _window(first) != _window(other):
+            phrase = f"measures {_window(other)} against {first_name}'s {_window(first)}"
+        else:
+            phrase = SETTING_PHRASES[key[0]](first, other, first_name, key) if key[0] in SETTING_PHRASES else None
+        said.setdefault(phrase, []).append(".".join(map(str, key)))
+    phrases = [p for p in said if p is not None][:MOST_PHRASES]
+    rest = [k for p, ks in said.items() if p not in phrases for k in ks]
+    if rest:
+        named = ", ".join(rest[:MOST_KEYS]) + (", ..." if len(rest) > MOST_KEYS else "")
+        counted = how_many(len(rest), "more setting" if phrases else "setting")
+        phrases.append(f"{'and ' if phrases else ''}sets {counted} differently: {named}")
+    return phrases
+
+
+def settings_line(scenarios: Sequence[Scenario], names: Sequence[str], growth_said: bool = False) -> str | None:
+    """Every setting that differs between the runs (``names``: their labels), for the chart's footer:
+    each run after the first against the first (:func:`setting_differences`): "growth-high differs
+    from base: it measures Apr 2027–Mar 2030 against base's 29 Jan 2024–30 Dec 2024; has 25 analysts
+    (team analysts) against base's 13; ...", then the tools (:func:`tool_settings_line`), each part
+    after " · ", so that a paired difference is never read as one setting's doing where others differ
+    too. None where the runs differ in nothing but their names."""
+    runs = [f"{name} differs from {names[0]}: it " + "; ".join(said) for scenario, name in zip(scenarios[1:], names[1:])
+            if (said := setting_differences(scenarios[0], scenario, names[0], growth_said))]
+    return " · ".join([*runs, *filter(None, [tool_settings_line(scenarios, names)])]) or None
+
+
+WHAT_DIFFERS = "What differs between the scenarios: "
+"""The words before :func:`settings_line` where a comparison's lines are given (``capsim compare``, the
+report's Differences, the web page's comparison): :func:`what_differs`."""
+
+WHAT_ELSE_DIFFERS = "Besides the growth assumed above, what differs between the scenarios: "
+""":data:`WHAT_DIFFERS` where a growth sentence comes first and says the growth (:func:`what_differs`)."""
+
+
+def what_differs(scenarios: Sequence[Scenario], names: Sequence[str], growth_said: bool = False) -> str | None:
+    """The sentence said before a comparison's lines: every setting that differs between the runs
+    (:func:`settings_line`, ``names`` their labels) after :data:`WHAT_DIFFERS`, so that a paired
+    difference is not read as one setting's doing: "What differs between the scenarios: growth-high
+    differs from base: it measures ..."; with ``growth_said`` (a growth sentence,
+    :func:`~capsim.charts.growth_words.growth_sentence`, said just before), not the growth it states
+    (:func:`said_by_growth`), after :data:`WHAT_ELSE_DIFFERS`, so that neither the growth is said twice
+    nor the sentence quoted alone reads as all that differs. None where the runs differ in nothing else."""
+    line = settings_line(scenarios, names, growth_said)
+    return None if line is None else (WHAT_ELSE_DIFFERS if growth_said else WHAT_DIFFERS) + line
+
+
 def costs_not_given(scenario: Scenario, tool: str) -> set[str]:
     """The costs of ``scenario``'s ``tool`` (on) that the footer says are not given, each 0 for want
     of one: both where the tool has no price (:func:`capsim.costs.unpriced_tools`, whose "tool cost
@@ -524,8 +744,8 @@ def costs_not_given(scenario: Scenario, tool: str) -> set[str]:
     return costs if tool in unpriced_tools(scenario) else costs - section.model_fields_set
 
 
-def _with_tool_settings(footer: str, line: str | None) -> str:
-    """``footer`` (:func:`~capsim.charts.footer.footer_text`) with ``line`` (:func:`tool_settings_line`)
+def _with_settings(footer: str, line: str | None) -> str:
+    """``footer`` (:func:`~capsim.charts.footer.footer_text`) with ``line`` (:func:`settings_line`)
     at the end of its first paragraph, after the scenarios, seed and replications: the paragraph the
     chart's description reads out (:func:`capsim.charts.describe.describe`), as it does the title."""
     if line is None:
@@ -642,15 +862,21 @@ def _comparison_finding(table: pd.DataFrame, names: list[str], lead: str,
     row = table[(table.metric == lead) & (table.scenario == other)].iloc[0]
     d, lo, hi = row["diff"], row.diff_ci_low, row.diff_ci_high
     (said, low, high), unit = difference_words(lead, d, lo, hi)  # a wait in its unit, the bounds in its decimals
+    before = table[(table.metric == lead) & (table.scenario == names[0])]["mean"].iloc[0]
+    currency = "GBP" if results is None else results[0].scenario.costs.currency
+    levels = level_words(lead, before, d, lo, hi, unit or None, currency=currency)  # the levels it moves between
     unit = f" {unit}" if unit else ""
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return f"{label}: {said}{unit} with {other} against {names[0]} (one replication: no interval)"
-    if lo <= 0 <= hi:
-        return f"{label}: no clear difference between {other} and {names[0]} (95% CI {low} to {high}{unit})"
+    spread = why_no_interval(d, lo, hi)  # one replication, or the same difference in every one: no interval to give
+    if not math.isfinite(lo):
+        return f"{label}: {said}{unit} with {other} against {names[0]} ({levels}; {spread})"
+    if d == 0 and spread:
+        return f"{label}: {value_text(lead, before)} with both {other} and {names[0]}: {spread}"
+    if spread is None and lo <= 0 <= hi:
+        return f"{label}: no clear difference between {other} and {names[0]} ({levels}; 95% CI {low} to {high}{unit})"
     counted = not is_share(lead) and not lead.startswith(("wait", "time_to", "exposure", "cost", "analyst_hours"))
     more = ("more" if d > 0 else "fewer") if counted else ("higher" if d > 0 else "lower")
     return (f"{label}: {said.lstrip('+−')}{unit} {more} with {other} than with {names[0]} "
-            f"(paired 95% CI {low} to {high}{unit})")
+            f"({levels}; {spread or f'paired 95% CI {low} to {high}{unit}'})")
 
 
 def _side_effect_finding(table: pd.DataFrame, names: list[str],

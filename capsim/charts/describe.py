@@ -19,6 +19,7 @@ import math
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, PercentFormatter
 
 from capsim.charts.growth_words import GROWTH_LABEL
@@ -111,16 +112,25 @@ def _axis(ax: Axes, which: str) -> str:
 
 def _key(legend) -> str:
     """A legend's entries as one sentence, "Key: a; b; c." ("" for none): what its colours stand for,
-    which a reader of the description cannot see (a legend entry may hold a series' own figures)."""
+    which a reader of the description cannot see (a legend entry may hold a series' own figures); a
+    legend with a title of its own is read under it ("Hire-by dates, numbered as on the chart: ...")."""
     entries = [_flat(t.get_text()) for t in legend.get_texts() if t.get_visible() and t.get_text()] if legend else []
-    return f"Key: {'; '.join(entries)}." if entries else ""
+    heading = _flat(legend.get_title().get_text()) if legend and legend.get_title().get_visible() else ""
+    return f"{heading or 'Key'}: {'; '.join(entries)}." if entries else ""
+
+
+def _legends(ax: Axes) -> list[Legend]:
+    """A panel's legends: its own, then any other it holds as an artist (a second key, e.g. the staffing
+    plan's numbered hire-by dates), in the order added."""
+    extra = [c for c in ax.get_children() if isinstance(c, Legend) and c is not ax.get_legend() and c.get_visible()]
+    return [ax.get_legend(), *extra]
 
 
 def _panel(ax: Axes) -> str:
     """A panel in sentences: its title, its legend's key (:func:`_key`), then a sentence on each of its axes."""
     title = _flat(ax.get_title(loc="left") or ax.get_title())
     parts = [title + ("" if title.endswith(".") else ".")] if title else []
-    parts += [words for words in (_key(ax.get_legend()), _axis(ax, "x"), _axis(ax, "y")) if words]
+    parts += [words for words in (*map(_key, _legends(ax)), _axis(ax, "x"), _axis(ax, "y")) if words]
     return " ".join(parts)
 
 

@@ -15,7 +15,8 @@ from capsim.charts.style import MUTED, OKABE_ITO, TITLE_CHARS, apply_style, foot
 from capsim.scenario import Scenario
 from capsim.uncertainty import FLAT_OUT, RANKED_BY, SAMPLER_NAMES, estimated_share, why_no_input_named
 from capsim.metric_names import BACKLOG_WORDS, backlog_words
-from capsim.words import amount_text, duration_unit, metric_words, percent
+from capsim.charts.uncertainty_words import part_span
+from capsim.words import duration_unit, how_many, metric_words, percent
 
 SUBTITLE_CHARS = 80
 """Characters per line of the subtitle (11 pt across the axes, right of the inputs' labels)."""
@@ -25,8 +26,10 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
                   sets: int, replications: int, sampler: str = "lhs", period: str | None = None,
                   flat_out: str = "") -> Figure:
     """Bars of each uncertain input's first-order share of ``metric``'s input variance, largest at
-    the top, with the metric's three 95% intervals in the subtitle; the footer names the sampler
-    and the ranking method used (and the Sobol indices where the ranking table gives them). The
+    the top, with the metric's three 95% intervals in the subtitle (as the findings write them:
+    :func:`capsim.charts.uncertainty_words.part_span`); the footer's first line names the parameter
+    sets and replications (:func:`runs_footer`), a later one the sampler and the ranking method
+    used (and the Sobol indices where the ranking table gives them). The
     title says what the tables' "matters most" cell says (:func:`capsim.report.uncertainty.driver_text`),
     in the same order: that the inputs barely move it, or cannot be told from Monte Carlo noise,
     before that they are not ranked (too few parameter sets, say: the ranking's ``not_ranked``);
@@ -37,7 +40,8 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
 
     ``ranking`` and ``summary`` are :func:`capsim.uncertainty.rank_inputs` and
     :func:`capsim.uncertainty.summarise` tables (``uncertainty_ranking.csv``, ``uncertainty_summary.csv``),
-    or one calendar year's rows of the by-year tables, named by ``period``.
+    or one calendar year's rows of the by-year tables, named by ``period`` (its label:
+    :func:`capsim.report.uncertainty.period_text`, "2027 (Apr–Dec)").
     """
     table = ranking[ranking.metric == metric].sort_values("first_order", ascending=False, na_position="last")
     row = summary.set_index("metric").loc[metric]
@@ -49,8 +53,8 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
     unit = duration_unit(*(row[k] for k in ("total_low", "total_high", "input_low", "input_high", "run_low",
                                             "run_high")))  # the title's and subtitle's durations in one unit
 
-    def value_text(metric: str, value: float) -> str:  # as the findings beside the chart write it
-        return amount_text(metric, value, scenario.costs.currency, unit)
+    def span(part: str, joiner: str = "–") -> str:  # an interval as the findings beside the chart write it
+        return part_span(row, metric, part, scenario.costs.currency, unit, joiner)
 
     why = why_no_input_named(row) if math.isfinite(row.input_share) else ""
     if why == "negligible":
@@ -61,23 +65,19 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
     elif not math.isfinite(top.first_order):
         title = f"{label}: {top.not_ranked}"
     elif len(table) == 1:  # a share of 100% would say nothing: say what the one input does
-        title = (f"{top.input}, the only uncertain input declared, moves {inline} between "
-                 f"{value_text(metric, row.input_low)} and {value_text(metric, row.input_high)} (95%)")
+        title = f"{top.input}, the only uncertain input declared, moves {inline} between {span('input', ' and ')} (95%)"
     else:
         title = (f"{top.input} explains {percent(estimated_share(top.first_order))} of the input part of what we "
                  f"don't know about {inline}")
     share = percent(estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a"
-    subtitle = (f"95% intervals: total {value_text(metric, row.total_low)}–{value_text(metric, row.total_high)}; "
-                f"inputs alone {value_text(metric, row.input_low)}–{value_text(metric, row.input_high)}; "
-                f"run-to-run alone {value_text(metric, row.run_low)}–{value_text(metric, row.run_high)}. "
-                f"The inputs cause {share} of the variance"
+    subtitle = (f"95% intervals: total {span('total')}; inputs alone {span('input')}; "
+                f"run-to-run alone {span('run')}. The inputs cause {share} of the variance"
                 + (f"; together they explain {percent(estimated_share(top.r_squared))} of the input part "
                    f"({RANKED_BY})" if math.isfinite(top.r_squared) else "") + "." + (f" {flat_out}" if flat_out else ""))
     subtitle_lines = textwrap.wrap(subtitle, SUBTITLE_CHARS)
     ranked = f"inputs ranked by {RANKED_BY}" if math.isfinite(top.first_order) else "inputs not ranked"
-    footer = (footer_text([scenario], seed, replications)
-              + f"\n{sets} parameter sets ({SAMPLER_NAMES[sampler]}, scipy.stats.qmc) × {replications} replications, "
-              f"common random numbers; {ranked}"
+    footer = (runs_footer(scenario, seed, sets, replications)
+              + f"\nParameter sets: {SAMPLER_NAMES[sampler]} (scipy.stats.qmc), common random numbers; {ranked}"
               + ("; first-order Sobol indices (SALib RBD-FAST) in the ranking table."
                  if sampler == "sobol" and table.sobol_first_order.notna().any() else "."))
     n = len(table)
@@ -104,3 +104,12 @@ def input_ranking(ranking: pd.DataFrame, summary: pd.DataFrame, scenario: Scenar
         ax.set_title("\n".join(subtitle_lines), loc="left", fontsize=11, color=MUTED)
         apply_style(fig, title, footer)
     return fig
+
+
+def runs_footer(scenario: Scenario, seed: int, sets: int, replications: int) -> str:
+    """The provenance footer (:func:`capsim.charts.footer.footer_text`) of an uncertainty run, its first
+    line giving every run: "... · seed 7 · 12 parameter sets × 2 replications · ...", which the chart's
+    description reads back (:func:`capsim.charts.describe.describe`), not "2 replications" alone."""
+    first, *rest = footer_text([scenario], seed, replications).split("\n")
+    runs = f" · {replications} replication"  # as footer_text writes it, "s" or not
+    return "\n".join([first.replace(runs, f" · {how_many(sets, 'parameter set')} ×{runs[2:]}", 1), *rest])

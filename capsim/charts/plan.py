@@ -1,8 +1,9 @@
 """The staffing-plan chart: headcount per period with hire-by dates, and SLA attainment at that plan.
 
-Why it is one module (about 450 lines): the title, the steps (planned, in post, temporary cover
-closing), the hire-by band and the legend are placed against one another on one figure, from one
-plan table; split, each part would need the others' layout to place itself.
+Why it is one module (about 600 lines): the title, the steps (planned, in post, temporary cover
+closing), the hire-by band, its key and the legends are placed against one another on one figure, from
+one plan table, and the figure sized to keep the headcount panel's height; split, each part would need
+the others' layout to place itself.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
-from matplotlib.transforms import offset_copy
+from matplotlib.legend_handler import HandlerBase
+from matplotlib.text import Text
+from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from capsim.charts.footer import footer_text
 from capsim.charts.parts import DateTicks, PercentTicks
-from capsim.charts.style import MUTED, OKABE_ITO, TEXT, apply_style, legend_above, new_figure, styled
+from capsim.charts.style import (MUTED, OKABE_ITO, TEXT, apply_style, footer_height, legend_above, new_figure, styled,
+                                 title_height)
 from capsim.scenario import Scenario
 from capsim.staffing import PERIOD_MONTHS, add_months, short_cover_words, training_time, whole_days
 from capsim.units import SECONDS_PER_DAY, target_percent
@@ -216,8 +220,9 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     apart (:func:`_title`). A hire-by date (the day the new analysts start training, less the
     team's hiring lead time) is drawn as a dashed line with an arrow to the day the new
     analysts start and are trained (the hire-by date plus the lead time and the training: for late
-    hires, the plan's start plus both, as the plan replayed has them), one label and arrow per
-    distinct date however many periods' hires share it; temporary seats that close within their
+    hires, the plan's start plus both, as the plan replayed has them), one number and arrow per
+    distinct date however many periods' hires share it, a key under the panels saying what each number
+    is ("hire 2 by 2028-04-01": :func:`_hire_key`); temporary seats that close within their
     period (``temporary_until``) end the step there; a period that no headcount up to the solver's bound could staff is labelled
     "—" (``needed`` empty) and marked ✖ on the panel's top edge, the legend naming that bound
     (``most_tried``, analysts: :attr:`~capsim.staffing.StaffingPlan.max_headcount`; not named
@@ -322,7 +327,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         span = ends.iloc[-1] - left
         ax.set_xlim(left - span * 0.03, ends.iloc[-1] + span * 0.02)
         ax.set_ylim(0, top * 1.3)
-        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins="auto", integer=True))  # as many as fit
         ax.set_ylabel(f"Analysts in team {team}")
         share = f"≥ {confidence:.0%} of " if confidence is not None else ""
         fte = ""  # what FTE is measured against (capsim.staff_notes.fte_basis)
@@ -365,8 +370,7 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
             sla_ax.set_ylabel(f"Share within\n{', '.join(within)}", fontsize=11)
             sla_ax.set_title("At the planned headcount: items arriving in each period assessed within their deadline",
                              loc="left", fontsize=12, color=MUTED)
-            _columns_within(sla_ax, lambda n: sla_ax.legend(loc="lower left", ncols=n, fontsize=11),
-                            min(3, len(slas) + 1))
+            legend_above(sla_ax, *sla_ax.get_legend_handles_labels(), ncols=min(3, len(slas) + 1))  # off the target
             bottom = sla_ax
         else:
             bottom = ax
@@ -384,7 +388,10 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
             ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=12, color=MUTED,
                          pad=matplotlib.rcParams["axes.titlepad"] + band_pt + 4)
             legend_above(ax, handles, labels, ncols=ncols, raised=band_pt + 4)
-        apply_style(fig, title, footer_text([scenario], seed, replications))
+            _hire_key(ax, bottom, hires)
+        footer = footer_text([scenario], seed, replications)
+        _room_for_panel(ax, title, footer)
+        apply_style(fig, title, footer)
         _fit_ylabel(ax)
     return fig
 
@@ -469,7 +476,7 @@ LEGEND_MARGIN = 0.012
 def _legend_within(ax, handles: list, labels: list[str]) -> int:
     """Draw the legend above ``ax`` (:func:`legend_above`) in as many columns as fit within the
     figure's width, three at most (one however long its labels). Call it before placing the
-    hire-by labels: a legend running off the figure's right edge made constrained layout narrow
+    hire-by numbers: a legend running off the figure's right edge made constrained layout narrow
     the axes after the labels were placed on them in dates, so that they overlapped. Returns the
     number of columns."""
     return _columns_within(ax, lambda n: (legend_above(ax, handles, labels, ncols=n), ax.get_legend())[1],
@@ -492,34 +499,104 @@ def _columns_within(ax: Axes, place: Callable[[int], Legend], most: int) -> int:
 
 
 HIRE_ROW_PT = 18.0
-"""Height of one row of hire-by labels (11 pt text above its arrow), in points."""
+"""Height of one row of hire-by numbers (11 pt text, boxed, above its arrow), in points."""
+
+
+NUMBER_GAP_PT = 4.0
+"""The least space between two hire-by numbers (or a number and the arrow before it) in one row, in points."""
+
+
+HEADCOUNT_PANEL_IN = 2.4
+"""The least height of the headcount panel, in inches (240 pixels at 100 dpi), however many hire-by dates,
+title and footer lines the chart has: room for its steps, their labels and its y tick labels, none touching
+another (a user trial's panel, squeezed to 1.1 inches, overprinted its ticks 0 to 45)."""
+
+
+_NUMBER_BOX = {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": OKABE_ITO["vermillion"], "linewidth": 1.2}
+"""The box around a hire-by number, on the chart and in its key: white, edged in the hire-by lines' colour."""
+
+
+def _hire_words(date: pd.Timestamp, count: int, cover: int) -> str:
+    """One hire-by date in words, as the key lists it: "hire 2 by 2028-04-01", "hire 2 (1 temp.) by
+    2029-04-01", "hire 16 temp. by 2024-01-31" (``cover``: of the ``count`` analysts, temporary cover)."""
+    temp = " temp." if cover == count else f" ({cover} temp.)" if cover else ""
+    return f"hire {count}{temp} by {date:%Y-%m-%d}"
+
+
+class _NumberHandler(HandlerBase):
+    """Draws a hire-by number (a :class:`~matplotlib.text.Text` on the chart) in the key as it is on the chart."""
+
+    def create_artists(self, legend: Legend, orig_handle: Text, xdescent: float, ydescent: float, width: float,
+                       height: float, fontsize: float, trans: Any) -> list[Text]:
+        """The number, boxed, centred in the key's handle box (sizes in points)."""
+        return [Text(width / 2 - xdescent, height / 2 - ydescent, orig_handle.get_text(), ha="center", va="center",
+                     fontsize=fontsize, color=orig_handle.get_color(), bbox=_NUMBER_BOX, transform=trans)]
+
+
+def _hire_key(ax: Axes, bottom: Axes, hires: list) -> None:
+    """The key to the hire-by numbers :func:`_hire_band` drew on ``ax``: one entry a hire-by date, in date
+    order (:func:`_hire_words`), in a legend under the lowest panel ``bottom``'s date ticks, in as many
+    columns as fit within the figure's width (four at most), read down each column."""
+    fig = ax.get_figure()
+    numbers = [t for t in ax.texts if t.get_gid() == "hire-number"]
+    words = [_hire_words(date, count, cover) for date, count, _, cover in hires]
+    fig.draw_without_rendering()
+    depth = (bottom.get_window_extent().y0 - min(t.get_window_extent().y0 for t in bottom.get_xticklabels())) \
+        * 72 / fig.dpi + 8  # points from the panel's foot to below its date labels
+    under = blended_transform_factory(fig.transFigure, offset_copy(bottom.transAxes, fig=fig, y=-depth, units="points"))
+
+    def place(ncols: int) -> Legend:
+        for old in [child for child in bottom.get_children() if child.get_gid() == "hire-key"]:
+            old.remove()
+        key = Legend(bottom, numbers, words, handler_map={Text: _NumberHandler()}, loc="upper left",
+                     bbox_to_anchor=(LEGEND_MARGIN, 0), bbox_transform=under, borderaxespad=0, ncols=ncols,
+                     fontsize=11, title="Hire-by dates, numbered as on the chart", title_fontsize=11,
+                     alignment="left", handlelength=1.6, columnspacing=2.0)
+        key.set_gid("hire-key")
+        bottom.add_artist(key).set_clip_on(False)  # unclipped: constrained layout makes room for it
+        return key
+
+    _columns_within(ax, place, min(len(hires), 4))
+
+
+def _room_for_panel(ax: Axes, title: str, footer: str) -> None:
+    """Make the figure tall enough that ``ax`` (the headcount panel) is at least :data:`HEADCOUNT_PANEL_IN`
+    tall once :func:`apply_style` adds ``title`` and ``footer``: the legends, panel titles, hire-by
+    rows and key (measured here, in inches) and the title and footer (:func:`title_height`,
+    :func:`footer_height`) take their room first, and the panels share the rest in their height ratios."""
+    fig = ax.get_figure()
+    fig.draw_without_rendering()
+    panels = [a.get_window_extent().height / fig.dpi for a in fig.axes]  # inches
+    around = fig.get_figheight() - sum(panels)
+    wanted = around + title_height(title) + footer_height(footer) + HEADCOUNT_PANEL_IN * sum(panels) / panels[0]
+    fig.set_figheight(max(fig.get_figheight(), wanted))
 
 
 def _hire_band(fig: Figure, ax, hires: list, begins: list, lines: list) -> int:
-    """Label each hire ("hire 2 by 2024-01-01", above an arrow from the hire-by date to the day the
-    analysts start) in a band of rows just above ``ax``, outside its y range (which fits the
-    steps): each label goes in the first row where it clears the labels and arrows already there,
-    so that no two overlap however many hiring dates the plan has; its dashed hire-by line runs up
-    from the x axis to its row. The figure grows by the band's height. Returns the number of rows."""
+    """Number each hire-by date (1, 2, ... boxed, above an arrow from the hire-by date to the day the
+    analysts start; :func:`_hire_key` says what each is) in a band of rows just above ``ax``, outside its
+    y range (which fits the steps): each number goes in the first row where it clears the numbers and
+    arrows already there, so that no two overlap however many hiring dates the plan has (mostly one row:
+    more only where arrows are longer than the time between dates); its dashed hire-by line runs up from
+    the x axis to its row. Returns the number of rows."""
     vermillion = OKABE_ITO["vermillion"]
     along = ax.get_xaxis_transform()  # x in dates, y as a share of the axes' height
-    texts = [ax.text(mdates.date2num(date), 1, f"hire {count}" + (" temp." if cover == count else f" ({cover} temp.)" if cover else "")
-                     + f" by {date:%Y-%m-%d}", ha="left", va="bottom",
-                     fontsize=11, color=vermillion, bbox=_BEHIND, zorder=4, transform=along)
-             for date, count, _, cover in hires]
+    texts = [ax.text(mdates.date2num(date), 1, f"{i}", ha="left", va="bottom", fontsize=11, color=vermillion,
+                     bbox=_NUMBER_BOX, zorder=4, transform=along, gid="hire-number")
+             for i, (date, *_) in enumerate(hires, start=1)]
     if not texts:
         return 0
     fig.draw_without_rendering()
     to_data = ax.transData.inverted()
     right = ax.get_xlim()[1]
-    gap = 8 * fig.dpi / 72  # 8 points between two labels in one row, in pixels
-    rows_end: list[float] = []  # per row, where its last label or arrow ends (x, in dates)
+    space = to_data.transform((NUMBER_GAP_PT * fig.dpi / 72, 0))[0] - to_data.transform((0, 0))[0]  # in dates
+    rows_end: list[float] = []  # per row, where its last number or arrow ends (x, in dates)
     rows = []
     for text, (date, *_), start in zip(texts, hires, begins):
-        box = text.get_window_extent()
-        width = to_data.transform((box.x1 + gap, 0))[0] - to_data.transform((box.x0, 0))[0]
-        x0 = min(mdates.date2num(date), right - width)  # a label near the right edge ends at the edge
-        x1 = max(x0 + width, mdates.date2num(start))
+        box = text.get_bbox_patch().get_window_extent()
+        width = to_data.transform((box.x1, 0))[0] - to_data.transform((box.x0, 0))[0]
+        x0 = min(mdates.date2num(date), right - width)  # a number near the right edge ends at the edge
+        x1 = max(x0 + width, mdates.date2num(start)) + space  # clear of its box or its arrow's head
         row = next((r for r, end in enumerate(rows_end) if end <= x0), len(rows_end))
         rows_end[row:row + 1] = [x1]
         text.set_x(x0)
@@ -528,7 +605,7 @@ def _hire_band(fig: Figure, ax, hires: list, begins: list, lines: list) -> int:
     for text, row, (date, *_), start, line in zip(texts, rows, hires, begins, lines):
         # row 0 at the top of the band; its arrow 4 points above the axes plus the rows below it
         level = offset_copy(along, fig=fig, y=4 + (band - 1 - row) * HIRE_ROW_PT, units="points")
-        text.set_transform(offset_copy(level, fig=fig, y=2, units="points"))
+        text.set_transform(offset_copy(level, fig=fig, y=4, units="points"))
         ax.annotate("", xy=(mdates.date2num(date), 1), xytext=(mdates.date2num(date), 0), xycoords=level,
                     textcoords=along, annotation_clip=False,
                     arrowprops={"arrowstyle": "-", "color": vermillion, "linewidth": line.get_linewidth(),
@@ -537,5 +614,4 @@ def _hire_band(fig: Figure, ax, hires: list, begins: list, lines: list) -> int:
         if start > date:
             ax.annotate("", xy=(mdates.date2num(start), 1), xytext=(mdates.date2num(date), 1), xycoords=level,
                         annotation_clip=False, arrowprops={"arrowstyle": "->", "color": vermillion, "linewidth": 1.4})
-    fig.set_figheight(fig.get_figheight() + band * HIRE_ROW_PT / 72)
     return band

@@ -11,7 +11,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from capsim.scenario import GrowthExponential, Scenario, step_into
-from capsim.sources import citations, figure_origin, figure_source, source_label
+from capsim.sources import citations, figure_origin, figure_source, source_label, status_text
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,7 +89,7 @@ def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.D
 
     dump = scenario.model_dump(mode="json", by_alias=True)
     set_keys = {o.partition("=")[0].strip() for o in overrides}
-    uncertain = {i.key: i.spec for i in scenario.uncertain}
+    uncertain = {i.key: i for i in scenario.uncertain}
     rows: list[list[str]] = []
 
     def origin(key: str) -> str:
@@ -110,8 +110,8 @@ def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.D
             source = origin(key)
         elif key in uncertain:  # written {uncertain: ...}: the run used the median; capsim uncertainty samples it
             text, unit = _default_text(value, model, attr)
-            spec = uncertain[key]
-            source = f"uncertain, {spec.describe(key)}; median used here; source: {spec.source}"
+            found = uncertain[key]
+            source = f"uncertain, {found.describe(key)}; median used here; source: {found.spec.source}"
         elif isinstance(model, GrowthExponential) and attr in _GROWTH_WRITTEN_AS:  # the other one was written
             text, unit = ((_number(model.annual_growth), _UNIT_WORDS["per_year"]) if attr == "per_year"
                           else _default_text(value, model, attr))
@@ -292,7 +292,7 @@ def _source_html(source: str, figure: str) -> str:
     try:
         f = table.figure(figure)
         return (f'<a href="{html.escape(f.url, quote=True)}">{html.escape(figure)}</a> — '
-                f"{html.escape(f.organisation)} (figure for {f.year}, {html.escape(f.status)})")
+                f"{html.escape(f.organisation)} (figure for {f.year}, {html.escape(status_text(f))})")
     except UnknownFigureError:
         org, ids = figure_origin(figure)
         return (f"{html.escape(figure)} — derived from {html.escape(', '.join(ids))} "

@@ -22,10 +22,10 @@ from capsim.staff_notes import cap_words, exposure_caps, longer_than_shift, usab
 from capsim.charts.by_year import (measure_staff_words, measure_words, measured_span, sla_measures, staff_words,
                                    year_means)
 from capsim.charts.exposure_hours import EXPOSURE, cap_verdict, past_usable_words
-from capsim.charts.compare import difference_words, team_label
+from capsim.charts.compare import difference_words, level_words, team_label
 from capsim.charts.waits import all_items_words
 from capsim.words import (and_list, duration_text, duration_unit, fmt, how_many, interval, is_wait,
-                          metric_label, metric_words, target_verdict, wait_words, whose_analysts)
+                          metric_label, metric_words, why_no_interval, target_verdict, wait_words, whose_analysts)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -251,31 +251,46 @@ def quotable_findings(result: SimulationResult) -> list[str]:
 
 
 def comparison_lines(table: pd.DataFrame, scenario: Any = None) -> dict[str, list[str]]:
-    """Per scenario after the first: one line per metric, its paired difference with the 95% CI in
-    the same decimals (:func:`~capsim.charts.compare.difference_words`: shares in points, waits in
-    the unit of the findings' waits, counts as they are), and, where the metric counts different
-    items in the two runs, why (the table's ``note``). ``scenario`` (the first run's) names SLA items
-    in plain words, and a team's own figure by its team (:func:`~capsim.charts.compare.team_label`)."""
+    """Per scenario after the first: one line per metric, its paired difference with the levels it
+    moves between where the table gives the runs' ``mean`` (:func:`~capsim.charts.compare.level_words`:
+    "from 81.3% to 84.5%", money in the first run's currency, hours with " h") and the 95% CI in the same
+    decimals (:func:`~capsim.charts.compare.difference_words`: shares in points, waits in the unit of the
+    findings' waits, counts as they are), or why there is none (:func:`~capsim.words.why_no_interval`: "no
+    difference in any replication", "+265,227 (from ...; the same in every replication)"), and, where the
+    metric counts different items in the two runs, why (the table's ``note``). ``scenario`` (the first
+    run's) names SLA items in plain words, and a team's own figure by its team
+    (:func:`~capsim.charts.compare.team_label`)."""
     names = list(dict.fromkeys(table.scenario))
+    first = (table[table.scenario == names[0]].set_index("metric")["mean"] if "mean" in table
+             else pd.Series(dtype=float))  # the first run's levels, where the table gives them
+    currency = "GBP" if scenario is None else scenario.costs.currency
     out: dict[str, list[str]] = {}
     for other in names[1:]:
         lines = []
         for _, row in table[table.scenario == other].iterrows():
             metric, d, lo, hi = row.metric, row["diff"], row.diff_ci_low, row.diff_ci_high
             label = team_label(metric, scenario, metric_words if is_wait(metric) else metric_label)
-            (said, low, high), unit = difference_words(metric, d, lo, hi)
-            unit = f" {unit}" if unit else ""
-            if d == 0 and (not math.isfinite(lo) or lo == hi == 0):
-                line = f"{label}: no difference (the same in every replication)"
-            else:
-                line = f"{label}: {said}{unit}"
-                if math.isfinite(lo):
-                    line += f" (95% CI {low} to {high}{unit})"
-                    if lo < 0 < hi:
-                        line += ": no clear difference"
+            line = f"{label}: {_difference_said(metric, d, lo, hi, first.get(metric, math.nan), currency)}"
             note = row.get("note", "")
             if isinstance(note, str) and note:
                 line += f" — note: it {note}"
             lines.append(line)
         out[other] = lines
     return out
+
+
+def _difference_said(metric: str, d: float, lo: float, hi: float, before: float, currency: str) -> str:
+    """A line of :func:`comparison_lines` after its label: the paired difference ``d`` of ``metric`` (95% CI
+    ``lo`` to ``hi``), the levels it moves between from the first run's mean ``before`` where known, and its
+    interval or why there is none: "+3.2 points (from 90.2% to 93.4%; 95% CI +1.1 to +5.3 points)", "+0.4
+    (95% CI −1.0 to +1.8): no clear difference", "no difference in any replication"."""
+    (said, low, high), unit = difference_words(metric, d, lo, hi)
+    unit = f" {unit}" if unit else ""
+    if not math.isfinite(d):
+        return f"{said}{unit}"
+    spread = why_no_interval(d, lo, hi)
+    if d == 0 and spread and math.isfinite(lo):
+        return spread  # none in any replication: no levels to move between
+    levels = [level_words(metric, before, d, lo, hi, currency=currency)] if math.isfinite(before) else []
+    said = f"{said}{unit} ({'; '.join([*levels, spread or f'95% CI {low} to {high}{unit}'])})"
+    return said + (": no clear difference" if spread is None and lo < 0 < hi else "")

@@ -23,7 +23,8 @@ from capsim.report.assumptions import _assumptions_html, _sources_list
 from capsim.report.caveats import limitations
 from capsim.charts.backlog import band_words
 from capsim.charts.describe import describe
-from capsim.charts.compare import year_difference_lines
+from capsim.charts.compare import what_differs, year_difference_lines
+from capsim.charts.sensitivity import tornado_finding
 from capsim.compare import team_lines
 from capsim.charts.growth_words import growth_sentence
 from capsim.report.findings import comparison_lines, headline_findings
@@ -33,7 +34,6 @@ from capsim.report.flow import flow_svg, routing_rules
 from capsim.report.stress_des import methods
 from capsim.output import OutputError, safe_name
 from capsim.version import version
-from capsim.words import fmt, metric_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -281,6 +281,9 @@ def render_report(
         growth = growth_sentence([r.scenario for r in results])
         if growth:  # what the scenarios assume differently drives their differences: said before them
             out.append(f"<p>{html.escape(growth)}</p>")
+        differing = what_differs([r.scenario for r in results], list(dict.fromkeys(table.scenario)), bool(growth))
+        if differing:  # and every other setting that differs (not the growth again), as capsim compare says them
+            out.append(f"<p>{html.escape(differing)}</p>")
         queues = team_lines(list(results))  # a total can hide one team's queue growing: each team's own first
         turning = year_difference_lines(list(results), by_year)  # a difference that turns between calendar years
         for other, lines in comparison_lines(table, s).items():
@@ -289,10 +292,7 @@ def render_report(
                        "under the same seed (paired differences):</p><ul class='findings'>"
                        + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
     if sensitivity is not None and not sensitivity.empty:
-        top = charts.order_by_effect(sensitivity).iloc[0]
-        out.append(f"<p>Of the inputs varied by ±{top.swing:.0%}, {html.escape(str(top.parameter))} moves "
-                   f"{html.escape(metric_label(top.metric).lower())} most: from "
-                   f"{fmt(top.metric, top.low_mean)} to {fmt(top.metric, top.high_mean)}.</p>")
+        out.append(f"<p>{html.escape(tornado_finding(sensitivity, s))}.</p>")  # the tornado's title
     out.append("</section>")
 
     # charts

@@ -12,15 +12,17 @@ moves into the run's folder, each listed and all or nothing, before its manifest
 
 from __future__ import annotations
 
-import calendar
 import html
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
 
+from capsim.charts.by_year import year_labels
+from capsim.charts.uncertainty_words import SAME_IN_EVERY_RUN, part_span
 from capsim.metric_names import backlog_words
 from capsim.report.page import CSS
 from capsim.report.stress_des import uncertain_inputs_text
@@ -28,15 +30,10 @@ from capsim.scenario import Scenario
 from capsim.uncertain_inputs import unknowns
 from capsim.uncertainty import (FLAT_OUT, NEGLIGIBLE_SHARE, RANKED_BY, REVIEW_FTE, REVIEW_FTE_TEXT, SAMPLER_NAMES,
                                 SETS_OPTION, estimated_share, inputs_shown, NOT_NAMED, why_no_input_named)
-from capsim.words import (amount_text, duration_unit, fmt, how_many, interval, metric_words, percent,
-                          year_metric_label)
+from capsim.words import amount_text, duration_unit, fmt, interval, metric_words, percent, year_metric_label
 
 HEADLINE = ("backlog_end", "wait_mean", "analyst_hours", "utilisation", "cost_total")
 """Results the findings speak of, when the run has them."""
-
-SAME_IN_EVERY_RUN = "the same in every run"
-"""A result that no input sampled and no replication moves (its variance is 0, so its input share
-is NaN), as every finding (:func:`same_in_every_run`) and table cell (:func:`driver_text`) says it."""
 
 
 def same_in_every_run(head: str, metric: str) -> str:
@@ -48,9 +45,19 @@ def same_in_every_run(head: str, metric: str) -> str:
                if metric.startswith("cost") else "."))
 
 
+def alike_in_most_runs(value: str) -> str:
+    """The words of a result whose total 95% interval has equal ends (``value``, as its finding writes
+    it) though some runs differ (its input share known): one value, not "between 0 and 0", nor its
+    mean: "and 0 in 95% of runs: the inputs sampled and the luck of the draw move it only in the
+    other runs"."""
+    return (f"and {value} in 95% of runs: the inputs sampled and the luck of the draw move it only in the "
+            "other runs")
+
+
 def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario: Scenario,
                          metrics: Sequence[str] = HEADLINE) -> list[str]:
-    """One plain sentence per metric: mean, total interval, the inputs' share, and the input that drives it."""
+    """One plain sentence per metric: mean, total interval, the inputs' share, and the input that drives it;
+    a total interval whose ends are equal as one value (:func:`alike_in_most_runs`)."""
     rows = summary.set_index("metric")
     lines = []
     for metric in metrics:
@@ -64,12 +71,18 @@ def uncertainty_findings(summary: pd.DataFrame, ranking: pd.DataFrame, scenario:
         def say(value: float) -> str:
             return amount_text(metric, value, scenario.costs.currency, unit)
 
+        def span(part: str, joiner: str) -> str:
+            return part_span(row, metric, part, scenario.costs.currency, unit, joiner)
+
+        head = f"{metric_words(metric, scenario)}: {say(row['mean'])} on average"
         if not math.isfinite(row.input_share):
-            lines.append(same_in_every_run(f"{metric_words(metric, scenario)}: {say(row['mean'])} on average", metric))
+            lines.append(same_in_every_run(head, metric))
             continue
-        line = (f"{metric_words(metric, scenario)}: {say(row['mean'])} on average; 95% of runs between "
-                f"{say(row.total_low)} and {say(row.total_high)}, of which the luck of "
-                f"the draw alone spans {say(row.run_low)} to {say(row.run_high)}.")
+        if row.total_low == row.total_high:  # not "between 0 and 0"
+            lines.append(f"{head}, {alike_in_most_runs(say(row.total_low))}.")
+            continue
+        line = (f"{head}; 95% of runs between {span('total', ' and ')}, of which the luck of the draw alone spans "
+                f"{span('run', ' to ')}.")
         why = why_no_input_named(row)
         if why == "negligible":
             line += (f" The uncertain inputs sampled barely move it over this run (under {percent(NEGLIGIBLE_SHARE)} "
@@ -99,46 +112,43 @@ def year_cells(row: Any, by_year: pd.DataFrame, scenario: Scenario) -> list[str]
     """A row of the per-year table (``row``: one of ``by_year``, :func:`capsim.uncertainty.summarise_by_year`)
     as the command line and uncertainty.html show it: the year, the result, its mean, its run-to-run,
     input and total 95% intervals (money in the scenario's currency, FTE, counts, shares:
-    :func:`capsim.words.amount_text`), the input share and the input that matters most (:func:`driver_text`).
+    :func:`capsim.words.amount_text`; two ends that differ never alike,
+    :func:`~capsim.charts.uncertainty_words.part_span`), the input share and the input that matters
+    most (:func:`driver_text`).
     A result unknown in every run says so once, in its mean's cell (:func:`unknown_text`), the
-    other cells left empty."""
-    head = [period_text(row.period, row.days), year_metric_label(row.metric, scenario)]
+    other cells left empty; one the same in every run (its input share NaN) once, in the last
+    ("none: the same in every run"), its interval cells left empty rather than "41.0 – 41.0" three times."""
+    head = [period_text(scenario, row.period), year_metric_label(row.metric, scenario)]
     if not math.isfinite(row.mean):
         return [*head, unknown_text(row.metric), "", "", "", "", ""]
     currency = scenario.costs.currency
-
-    def span(low: float, high: float) -> str:
-        return f"{amount_text(row.metric, low, currency)} – {amount_text(row.metric, high, currency)}"
-
-    share = percent(estimated_share(row.input_share)) if math.isfinite(row.input_share) else "n/a"
-    return [*head, amount_text(row.metric, row.mean, currency), span(row.run_low, row.run_high),
-            span(row.input_low, row.input_high), span(row.total_low, row.total_high), share, driver_text(row, by_year)]
-
-
-def period_text(period: str, days: float) -> str:
-    """A calendar year as the tables name it: "2028" where the run covers all of it (366 days for a
-    leap year), else how many days it covers: "2027 (275 days)", "2024 (365 days)" (a leap year
-    less a day), "2025 (364.5 days)" (a ``2y`` horizon ends at noon)."""
-    covered = f"{days:,.1f} days" if days != round(days) else how_many(round(days), "day")
-    return period if days >= _days_in(period) else f"{period} ({covered})"
+    mean = amount_text(row.metric, row.mean, currency)
+    if not math.isfinite(row.input_share):
+        return [*head, mean, "", "", "", "n/a", driver_text(row, by_year)]
+    share = percent(estimated_share(row.input_share))
+    spans = [part_span(row, row.metric, part, currency, joiner=" – ") for part in ("run", "input", "total")]
+    return [*head, mean, *spans, share, driver_text(row, by_year)]
 
 
-def _days_in(period: str) -> int:
-    """The days in the calendar year ``period`` names ("2024": 366); 365 for any other label."""
-    return 366 if period.isdigit() and calendar.isleap(int(period)) else 365
+def period_text(scenario: Scenario, period: str) -> str:
+    """A calendar year of ``scenario``'s run as the tables and findings name it, as every other
+    capsim table does (:func:`capsim.charts.by_year.year_labels`, however short the part year):
+    "2028" where the run covers all of it, else what it covers: "2027 (Apr–Dec)", "2030 (Jan–Mar)",
+    "2025 (1 Jan–31 Dec 12:00)" (a ``2y`` horizon ends at noon)."""
+    return year_labels(SimpleNamespace(scenario=scenario), shortest_days=0).get(period, period)
 
 
 def driver_text(row: Any, by_year: pd.DataFrame) -> str:
     """The input that matters most for a by-year row (:func:`capsim.uncertainty.summarise_by_year`),
     with its share of the input part, or why none is named (its ``not_ranked`` when the inputs are
-    not ranked); for the FTE of review work of a year whose work piled up (:func:`flat_out` in
-    ``by_year``, the whole by-year table), that this is why the inputs barely move it."""
+    not ranked); where the inputs barely move it, why, if work piled up (:func:`piled_up` in
+    ``by_year``, the whole by-year table). The intervals' ends: :func:`year_cells`."""
     if not math.isfinite(row.input_share):
         return f"none: {SAME_IN_EVERY_RUN}"
     if not row.driver:
         why = why_no_input_named(pd.Series(row._asdict()))
-        saturated = why == "negligible" and row.metric == REVIEW_FTE and flat_out(by_year, row.period)
-        return (f"none: {NOT_NAMED[why]}" + (f", {FLAT_OUT}" if saturated else "") if why
+        caveat = piled_up(by_year, row.metric, row.period) if why == "negligible" else ""
+        return (f"none: {NOT_NAMED[why]}" + (f", {caveat}" if caveat else "") if why
                 else f"n/a: {row.not_ranked}")
     return f"{row.driver} ({percent(estimated_share(row.driver_share))})"
 
@@ -171,11 +181,24 @@ def flat_out(by_year: pd.DataFrame, period: str) -> str:
             "work they did, not the work that arrived, which was more." if grew else "")
 
 
+def piled_up(by_year: pd.DataFrame, metric: str, period: str) -> str:
+    """Why the inputs barely move ``metric`` in ``period``, wherever a finding, a table cell or a
+    ranking chart says they do (:func:`year_findings`, :func:`driver_text`,
+    :func:`write_uncertainty_report`): :data:`~capsim.uncertainty.FLAT_OUT` ("not because the
+    demand is known but because work piled up ...") for the FTE of review work of a year whose
+    backlog grew (:func:`flat_out`), so that none can be quoted as certainty; else ""."""
+    return FLAT_OUT if metric == REVIEW_FTE and flat_out(by_year, period) else ""
+
+
 def year_findings(by_year: pd.DataFrame, scenario: Scenario,
                   metrics: Sequence[str] = (REVIEW_FTE, "cost_total", "backlog_end")) -> list[str]:
     """One sentence per metric and calendar year: its mean, the combined (total) 95% interval, the
-    input and run-to-run parts, and the input that drives it; for the FTE of review work in a year
-    whose backlog grew (:func:`backlog_growth`), that it is the work done, not the work that arrived."""
+    input and run-to-run parts (:func:`~capsim.charts.uncertainty_words.part_span`), and the input
+    that drives it; for the FTE of review work in a year whose backlog grew (:func:`backlog_growth`),
+    that it is the work done, not the work that arrived, and, wherever it says the inputs barely
+    move it (95% of runs alike included), why (:func:`piled_up`). Only a total interval whose ends
+    are equal reads as one value ("0 in 95% of runs"); ends that differ, however little, are given
+    apart ("18.96 and 19.02")."""
     lines = []
     for metric in metrics:
         for row in by_year[by_year.metric == metric].itertuples():
@@ -188,26 +211,28 @@ def year_findings(by_year: pd.DataFrame, scenario: Scenario,
             def say(value: float) -> str:
                 return amount_text(metric, value, scenario.costs.currency, unit)
 
-            head = f"{year_metric_label(metric, scenario)}, {period_text(row.period, row.days)}: {say(row.mean)} on average"
+            def span(part: str, joiner: str = " to ") -> str:
+                return part_span(row, metric, part, scenario.costs.currency, unit, joiner)
+
+            head = f"{year_metric_label(metric, scenario)}, {period_text(scenario, row.period)}: {say(row.mean)} on average"
             if not math.isfinite(row.input_share):
                 lines.append(same_in_every_run(head, metric))
                 continue
-            saturated = flat_out(by_year, row.period) if metric == REVIEW_FTE else ""
-            after = f" {saturated}" if saturated else ""
-            if say(row.total_low) == say(row.total_high):
-                lines.append(f"{head}, and {say(row.mean)} in 95% of runs: neither the inputs sampled nor the luck of "
-                             f"the draw move it at this precision.{after}")
+            caveat = piled_up(by_year, metric, row.period)
+            after = f" {flat_out(by_year, row.period)}" if caveat else ""
+            if row.total_low == row.total_high:  # ends that differ are given, however close (:func:`part_span`)
+                lines.append(f"{head}, {alike_in_most_runs(say(row.total_low))}{', ' + caveat if caveat else ''}."
+                             f"{after}")
                 continue
-            line = (f"{head}; 95% of runs between {say(row.total_low)} and {say(row.total_high)} (what we don't know "
-                    f"alone: {say(row.input_low)} to {say(row.input_high)}; the luck of the draw alone: "
-                    f"{say(row.run_low)} to {say(row.run_high)}).")
+            line = (f"{head}; 95% of runs between {span('total', ' and ')} (what we don't know alone: "
+                    f"{span('input')}; the luck of the draw alone: {span('run')}).")
             why = "" if row.driver else why_no_input_named(pd.Series(row._asdict()))
             if row.driver:
                 line += (f" {'Most' if row.driver_share > 0.5 else 'The largest share'} of the input part "
                          f"({percent(estimated_share(row.driver_share))}) comes from the {row.driver}: collect that "
                          "first.")
-            elif why == "negligible" and saturated:
-                line += f" The uncertain inputs barely move it, {FLAT_OUT}."
+            elif why == "negligible" and caveat:
+                line += f" The uncertain inputs barely move it, {caveat}."
             elif why == "negligible":
                 line += " The uncertain inputs barely move it: its spread is the luck of the draw."
             elif why == "unclear":
@@ -296,10 +321,12 @@ def write_uncertainty_report(folder: Path, scenario: Scenario, summary: pd.DataF
     yearly = ""
     if charted is not None and ranking_by_year is not None:
         year, name = charted
+        named = period_text(scenario, year)
         year_svg = chart(ranking_by_year[ranking_by_year.period == year], by_year[by_year.period == year], name,
-                         f"uncertainty_{name}_{year}", year, flat_out(by_year, year) if name == REVIEW_FTE else "")
+                         f"uncertainty_{name}_{year}", named,
+                         flat_out(by_year, year) if piled_up(by_year, name, year) else "")
         yearly = (f"<h2>Year by year</h2>{year_table_html(by_year, scenario)}<p>{html.escape(REVIEW_FTE_TEXT)}</p>"
-                  f"<h2>Which unknown matters: {html.escape(year_metric_label(name, scenario))}, {html.escape(year)}</h2>"
+                  f"<h2>Which unknown matters: {html.escape(year_metric_label(name, scenario))}, {html.escape(named)}</h2>"
                   f"{year_svg}")
     lines = year_findings(by_year, scenario) if len(by_year) else []
     findings = "".join(f"<li>{html.escape(line)}</li>"

@@ -5,6 +5,10 @@ own file), change what matters, run, read the findings and charts, compare varia
 many analysts are needed and when, and take the scenario, the numbers and the report away.
 Every input writes one scenario key through the command line's ``--set`` overrides
 (:mod:`capsim.web.inputs`), so the page and ``capsim run`` validate alike and give the same numbers.
+
+Why it is one module (a little over 400 lines): Streamlit runs this file top to bottom on every
+click, so the page's sections are written in the order a visitor sees them; the pieces with
+logic of their own (inputs, answers, downloads, running, workers, idle tools) are modules beside it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from capsim.charts.compare import comparison
+from capsim.charts.compare import comparison, what_differs
 from capsim.charts.files import svg_text
 from capsim.charts.plan import staffing_plan
 from capsim.output import safe_name
@@ -28,6 +32,7 @@ from capsim.scenario import WEEKDAYS, ScenarioError
 from capsim.staff_notes import hire_by_words
 from capsim.web import downloads, inputs, running, service_levels, workers
 from capsim.web.answer import Answer, answer
+from capsim.web.idle_tools import idle_tools
 
 if __name__ == "__mp_main__":  # imported, not run, by a worker process (capsim.web.workers, started by spawn):
     logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)  # no server for its caches
@@ -47,6 +52,9 @@ YEARS_CSS = """<style>
 .years th[scope=row]{white-space:nowrap}
 .years caption{caption-side:top;text-align:left;color:rgba(49,51,63,0.6);padding:0 0 4px}
 </style>"""
+# The staffing plan's table: every column on one line (a date never broken at its hyphens) but the note,
+# which wraps in the width left, so each note is shown whole.
+PLAN_CSS = "<style>.st-key-staff_plan td:not(:last-child) *{white-space:nowrap}</style>"
 
 
 @st.cache_data(show_spinner=False)
@@ -113,7 +121,9 @@ def caption(inp: inputs.Input) -> str:
     """The line under an input: its default, where that comes from, and what is allowed."""
     default = str(inp.default) if inp.key == "experiment.seed" else plain(inp.default)
     allowed = inp.allowed()
-    if inp.default is None and inp.start is not None:
+    if inp.assumed is not None:
+        default += f" (the tool is off) · assumed when switched on: {plain(inp.assumed)}"
+    elif inp.default is None and inp.start is not None:
         default += f"; starts at {plain(inp.start)}"
     return f"Scenario's value: {default} · source: {inp.source}" + (f" · allowed: {allowed}" if allowed else "")
 
@@ -198,14 +208,24 @@ def show_changes(listed: list[inputs.Input], values: dict, sets: list[str]) -> N
     if "sla" in changed:  # service levels added or removed: the list is written whole
         changed |= {i.key for i in listed if i.key.startswith("sla.") and values.get(i.id) != i.default
                     and (i.enabled_by is None or values.get(i.enabled_by))}
-    lines = [f"{i.label}: {plain(values.get(i.id))} {i.unit}".rstrip() for i in listed
+    shown = [i for i in listed
              if i.key in changed and (i.shown_for is None or values.get(i.shown_for[0]) == i.shown_for[1])
              and not (i.kind == "choice" and values.get(i.id) == inputs.OWN_GROWTH)]
-    if not lines:
+    if not shown:
         st.caption("No changes yet: the scenario runs as it is.")
         return
-    st.markdown("**Your changes:** " + "; ".join(lines))
+    assumed = [i for i in shown if i.assumed is not None and values.get(i.id) == i.assumed]
+    st.markdown("**Your changes:** " + said([i for i in shown if i not in assumed], values))
+    for tool, members in itertools.groupby(assumed, key=lambda i: i.tool):  # listed tool by tool
+        switch = next(i for i in listed if i.key == f"tooling.{tool}.enabled")
+        st.markdown(f"**{switch.label}, assumed when switched on** (as in scenarios/{inputs.TOOL_SCENARIOS[tool]}"
+                    f".yaml; not changed by you): {said(list(members), values)}")
     st.caption("As the command line writes them: " + " ".join(f"`--set {s}`" for s in sets))
+
+
+def said(listed: list[inputs.Input], values: dict) -> str:
+    """Inputs and their values (by input id) in words: "Analysts in post: 16 analysts; ..."."""
+    return "; ".join(f"{i.label}: {plain(values.get(i.id))} {i.unit}".rstrip() for i in listed)
 
 
 def compare(path, sets: list[str], scenario) -> None:
@@ -248,10 +268,12 @@ def compare(path, sets: list[str], scenario) -> None:
         results, table, chart = st.session_state.comparison
         st.image(chart)
         queues = team_lines(results)  # a total can hide one team's queue growing: each team's own first
+        if differing := what_differs([r.scenario for r in results], list(dict.fromkeys(table.scenario))):
+            st.markdown(differing.replace("$", r"\$"))  # not one setting's doing, said first; "$" is no LaTeX
         for other, lines in comparison_lines(table, results[0].scenario).items():
             lines = [*queues.get(other, []), *lines]
             st.markdown(f"**{other}** against **{results[0].scenario.name}** (paired differences, 95% CI):")
-            st.markdown("\n".join(f"- {x}" for x in lines))
+            st.markdown("\n".join(f"- {x}" for x in lines).replace("$", r"\$"))  # "$1.52 to $1.55": no LaTeX
 
 
 def staffing(scenario) -> None:
@@ -293,7 +315,10 @@ def staffing(scenario) -> None:
             columns={"period_start": "from", "period_end": "to", "needed": "analysts needed",
                      "headcount": "analysts planned", "hires": "new hires", "hire_by": "hire by",
                      "hires_start": "hires start", "met": "targets met"})
-        st.dataframe(shown, hide_index=True)
+        with st.container(key="staff_plan"):  # a static table: each note wraps, shown whole (a grid's cell cut it)
+            st.html(PLAN_CSS)
+            st.table(shown.assign(**{"targets met": shown["targets met"].map({True: "yes", False: "no"})}),
+                     hide_index=True)
         st.caption("Analysts needed: the fewest that meet every deadline of the team in the period; planned: the "
                    "headcount in post, with temporary cover where late hires leave a backlog. "
                    + hire_by_words(next(t for t in scenario.workforce if t.team == plan.team)))
@@ -363,7 +388,7 @@ def main() -> None:
     try:
         scenario, warnings = running.load(path, sets)
         st.session_state.scenario = scenario
-        for line in warnings + service_levels.unused_slas(scenario):
+        for line in warnings + service_levels.unused_slas(scenario) + idle_tools(scenario):
             st.warning(line)
     except ScenarioError as err:
         st.session_state.scenario = None

@@ -10,10 +10,15 @@ exactly as the command line does, with the same messages.
 Units on the page are the ones people use: durations in seconds, hours or days, volumes a year,
 shares in percent. The allowed range of a number is the schema's (``ge``/``le`` of its field),
 converted to the page's unit.
+
+Why it is one module (about 450 lines): every input, the starting values a tool takes when
+switched on (read from its bundled scenario) and the writing back as ``--set`` text share one
+table of keys, units and ranges; parted, each half would have to know the other's keys.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import typing
 from collections.abc import Callable, Iterable
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import annotated_types
+import yaml
 from pydantic import BaseModel
 
 from capsim import units
@@ -38,15 +44,19 @@ OWN_GROWTH = GROWTH_CHOICES[-1]
 
 TOOL_SETTINGS: dict[str, tuple[str, ...]] = {
     "hash_matching": ("match_rate", "spot_check"),
-    "classifier": ("recall", "fpr", "time_factor"),
+    "classifier": ("recall", "fpr", "time_factor", "positive_priority", "negative_priority"),
     "synthetic_detector": ("tpr", "fpr"),
     "clustering": ("follow_fraction",),
-    "wellbeing": ("time_factor",),
+    "wellbeing": ("time_factor", "exposure_cap"),
 }
-"""The performance settings the page offers per tool (each also has ``annual_cost``)."""
-TOOL_ASSUMED = {("classifier", "recall"): 0.90, ("classifier", "fpr"): 0.10}
-"""Starting values for a classifier switched on from a scenario that gives none: the assumptions of
-``scenarios/tooling-classifier.yaml`` (no published precision or recall exists)."""
+"""The settings the page offers per tool (each also has ``annual_cost``)."""
+TOOL_SCENARIOS = {"classifier": "tooling-classifier", "synthetic_detector": "tooling-detector",
+                  "clustering": "tooling-clustering", "wellbeing": "tooling-wellbeing"}
+"""The bundled scenario whose assumptions a tool starts at when it is switched on from a scenario that
+leaves it off (the schema's defaults would leave it doing nothing: a detector flagging no item,
+clustering at full time). Settings the scenario writes itself keep the scenario's value."""
+CHOICE_FIELDS = {"positive_priority": "Queue of the items it flags", "negative_priority": "Queue of the other items"}
+"""The classifier's settings chosen from the scenario's priorities, and their labels."""
 SLA_START = (72.0, 90.0)
 """A new service level starts at 90% within 72 hours (hours, %): the target of ``scenarios/base.yaml``."""
 NEW_SLA = "assumption (as the deadline of scenarios/base.yaml)"
@@ -59,7 +69,7 @@ LABELS = {
     "spot_check": "Matches still checked by a person", "recall": "Harmful items flagged (recall)",
     "fpr": "Other items wrongly flagged (false-positive rate)", "tpr": "AI-generated items flagged",
     "time_factor": "Review time, as a multiple of the usual", "follow_fraction": "Time for each further item "
-    "of a cluster, as a share of the first",
+    "of a cluster, as a share of the first", **CHOICE_FIELDS,
 }
 
 
@@ -93,11 +103,21 @@ class Input:
     shown_for: tuple[str, str] | None = None
     start: Any = None
     """The value the widget starts at when ``default`` is None (an input the scenario leaves unset)."""
+    assumed: Any = None
+    """A tool's setting where the scenario leaves the tool off: the value it starts at, for when the tool
+    is switched on, from the tool's bundled scenario (:data:`TOOL_SCENARIOS`); None: the scenario's own."""
 
     @property
     def initial(self) -> Any:
         """The value the widget shows at first."""
+        if self.assumed is not None:
+            return self.assumed
         return self.start if self.default is None and self.start is not None else self.default
+
+    @property
+    def tool(self) -> str | None:
+        """The tool whose setting (or switch) this is, e.g. ``synthetic_detector``; None for other inputs."""
+        return self.key.split(".")[1] if self.key.startswith("tooling.") else None
 
     def allowed(self) -> str:
         """The allowed range in words, e.g. "0 to 100,000 analysts"."""
@@ -167,6 +187,16 @@ def _percent(value: float) -> str:
 
 def _suffix(unit: str) -> Callable[[Any], str]:
     return lambda v: f"{_number(v)}{unit}"
+
+
+def _daily_cap(hours: float | None) -> str:
+    """A daily exposure cap of ``hours`` a day as ``--set`` text (None: no cap)."""
+    return "null" if hours is None else f"{_number(hours)}h/day"
+
+
+def _cap_hours(seconds: float | None) -> float | None:
+    """A daily exposure cap (seconds a day) in hours a day, as the page shows it."""
+    return None if seconds is None else _round(seconds / units.SECONDS_PER_HOUR)
 
 
 def _growth(choice: str) -> str:
@@ -242,8 +272,7 @@ def inputs_for(scenario: Scenario, sources: dict[str, str] | None = None) -> lis
         add(key=f"{base}.roster.start", group=group, label=LABELS["start"], kind="text", unit="HH:MM",
             default=team.roster.start, write=lambda text: f'"{text}"')
         add(key=f"{base}.exposure_cap", group=group, label=LABELS["exposure_cap"], kind="number", unit="hours a day",
-            default=None if team.exposure_cap is None else _round(team.exposure_cap / units.SECONDS_PER_HOUR),
-            write=lambda v: "null" if v is None else f"{_number(v)}h/day", low=0.0, high=24.0,
+            default=_cap_hours(team.exposure_cap), write=_daily_cap, low=0.0, high=24.0,
             help="Hours of review a day per analyst; leave empty for no cap.")
         add(key=f"{base}.shrinkage", group=group, label=LABELS["shrinkage"], kind="number", unit="%",
             default=_round(100 * team.shrinkage), write=_percent, **_bounds(Team, "shrinkage", 100, 0.1))
@@ -274,24 +303,11 @@ def inputs_for(scenario: Scenario, sources: dict[str, str] | None = None) -> lis
         add(key=f"{base}.enabled", group=group, label=tool.replace("_", " ").capitalize(), kind="switch",
             default=section.enabled, write=lambda on: "true" if on else "false",
             help=model.__doc__.strip().splitlines()[0] if model.__doc__ else "")
+        starts = {} if section.enabled else tool_starts(scenario, tool)
         for name in settings:
-            value = getattr(section, name)
-            percent = name in PERCENT_FIELDS
-            shown = None if value is None else _round(100 * value if percent else value)
-            start = TOOL_ASSUMED.get((tool, name))
-            assumed = {"source": "assumption: no published figure exists (as scenarios/tooling-classifier.yaml)"} \
-                if value is None and start is not None else {}
-            add(key=f"{base}.{name}", group=group, label=LABELS[name], kind="number", unit="%" if percent else "×",
-                default=shown, start=None if start is None else _round(100 * start if percent else start), **assumed,
-                write=_percent if percent else _number, enabled_by=f"{base}.enabled",
-                **_bounds(model, name, 100 if percent else 1))
-        if tool == "classifier":
-            for name, label in (("positive_priority", "Queue of the items it flags"),
-                                ("negative_priority", "Queue of the other items")):
-                add(key=f"{base}.{name}", group=group, label=label, kind="choice", options=tuple(scenario.priorities),
-                    default=getattr(section, name), write=str, enabled_by=f"{base}.enabled",
-                    help="The priority its items wait at. A service level applies to the items of its priority: "
-                    f"the scenario's priorities, served first to last, are {', '.join(scenario.priorities)}.")
+            add(key=f"{base}.{name}", group=group, label=LABELS[name], enabled_by=f"{base}.enabled",
+                default=shown_setting(name, getattr(section, name)),
+                **{**_setting_widget(scenario, model, name), **starts.get(name, {})})
         add(key=f"{base}.annual_cost", group=group, label="Tool's cost a year", kind="number",
             unit=scenario.costs.currency, default=section.annual_cost, write=_number, enabled_by=f"{base}.enabled",
             low=0.0, high=None)
@@ -319,6 +335,80 @@ def inputs_for(scenario: Scenario, sources: dict[str, str] | None = None) -> lis
             kind="number", unit=f"{scenario.costs.currency} a year", default=cost.annual_cost, write=_number,
             low=0.0, high=None, help="Salary and on-costs of one full-time analyst.")
     return out
+
+
+def shown_setting(name: str, value: Any) -> Any:
+    """A tool's setting ``name`` as the page shows it: shares in percent, an exposure cap in hours a day."""
+    if name == "exposure_cap":
+        return _cap_hours(value)
+    if value is None or name in CHOICE_FIELDS:
+        return value
+    return _round(100 * value if name in PERCENT_FIELDS else value)
+
+
+def _setting_widget(scenario: Scenario, model: type[BaseModel], name: str) -> dict[str, Any]:
+    """How the page shows and writes a tool's setting ``name``: widget, unit, range, help."""
+    if name in CHOICE_FIELDS:
+        return {"kind": "choice", "options": tuple(scenario.priorities), "write": str,
+                "help": "The priority its items wait at. A service level applies to the items of its priority: "
+                f"the scenario's priorities, served first to last, are {', '.join(scenario.priorities)}."}
+    if name == "exposure_cap":
+        return {"kind": "number", "unit": "hours a day", "write": _daily_cap, "low": 0.0, "high": 24.0,
+                "help": "Hours of review a day per analyst with the tooling, in place of each team's own cap; "
+                "leave empty to keep the teams' caps."}
+    percent = name in PERCENT_FIELDS
+    return {"kind": "number", "unit": "%" if percent else "×", "write": _percent if percent else _number,
+            "help": model.model_fields[name].description or "", **_bounds(model, name, 100 if percent else 1)}
+
+
+def tool_starts(scenario: Scenario, tool: str) -> dict[str, dict[str, Any]]:
+    """For ``tool``, off in ``scenario``: by setting name, the ``assumed`` value and ``source`` of each
+    setting that starts at its bundled scenario's assumption when switched on (:data:`TOOL_SCENARIOS`).
+    Settings the scenario writes itself, equal to the assumption, or (a queue) naming a priority the
+    scenario lacks are left out; so is every setting of a tool with no bundled scenario."""
+    if tool not in TOOL_SCENARIOS:
+        return {}
+    section, sources, raw = bundled_tool(tool)
+    own = getattr(scenario.tooling, tool)
+    written = _written(scenario.source, ("tooling", tool))
+    out = {}
+    for name in TOOL_SETTINGS[tool]:
+        value = shown_setting(name, getattr(section, name))
+        if name in written or value == shown_setting(name, getattr(own, name)) or \
+                (name in CHOICE_FIELDS and value not in scenario.priorities):
+            continue
+        out[name] = {"assumed": value, "source": f"{sources[name]}, as in scenarios/{TOOL_SCENARIOS[tool]}.yaml"}
+        if isinstance(raw.get(name), dict):  # a figure: written as the figure, so the scenario keeps its source
+            out[name]["write"] = _kept_figure(_setting_widget(scenario, type(own), name)["write"], value, raw[name])
+    return out
+
+
+def _kept_figure(write: Callable[[Any], str], assumed: Any, figure: dict) -> Callable[[Any], str]:
+    """``write``, but the ``assumed`` value written as the ``figure`` reference it comes from."""
+    text = yaml.safe_dump(figure, default_flow_style=True, width=math.inf).strip()
+    return lambda value: text if value == assumed else write(value)
+
+
+def _written(source: dict, path: tuple[str, ...]) -> dict:
+    """The mapping at ``path`` in a scenario's source, as written ({} where it writes none)."""
+    for part in path:
+        source = source.get(part) if isinstance(source, dict) else None
+    return source if isinstance(source, dict) else {}
+
+
+@functools.cache
+def bundled_tool(tool: str) -> tuple[BaseModel, dict[str, str], dict[str, Any]]:
+    """``tool``'s section in its bundled scenario (:data:`TOOL_SCENARIOS`), where each of its settings
+    comes from (figure citation or "assumption") and each as the file writes it (a figure as
+    ``{figure: id}``), by setting name; read once per process."""
+    from capsim import bundled
+    from capsim.scenario import load_scenario
+    from capsim.web.running import sources
+
+    scenario = load_scenario(bundled.path(TOOL_SCENARIOS[tool]))
+    prefix = f"tooling.{tool}."
+    cited = {k.removeprefix(prefix): v for k, v in sources(scenario).items() if k.startswith(prefix)}
+    return getattr(scenario.tooling, tool), cited, _written(scenario.source, ("tooling", tool))
 
 
 def overrides(inputs: Iterable[Input], values: dict[str, Any]) -> list[str]:
