@@ -456,15 +456,19 @@ def tied_with_first(sensitivity: pd.DataFrame) -> pd.DataFrame:
     """The rows of a table in :func:`order_by_effect`'s order whose effect cannot be told from the
     largest by the 95% CIs the table gives (``effect_ci_low``, ``effect_ci_high``: the paired
     per-replication difference's): the first row, and each other whose CI of the effect's size
-    |high − low| reaches the first's (the two overlap). The first alone where its CI is not known
-    (one replication)."""
+    |high − low| reaches the first's (the two overlap) and whose own effect is clear (its CI does not
+    reach 0: an input that may not move the metric at all is not one it depends on). The first alone
+    where its CI is not known (one replication)."""
     low, high = sensitivity.effect_ci_low, sensitivity.effect_ci_high
     ends = pd.concat([low.abs(), high.abs()], axis=1)
     upper = ends.max(axis=1, skipna=False)  # each CI of a size: its upper end, and its lower (0 if it spans 0)
-    lower = ends.min(axis=1).where((low > 0) | (high < 0), 0.0)
+    clear = (low > 0) | (high < 0)
+    lower = ends.min(axis=1).where(clear, 0.0)
     if sensitivity.empty or not math.isfinite(upper.iloc[0]):
         return sensitivity.iloc[:1]
-    return sensitivity[upper.fillna(-1.0) >= lower.iloc[0]]
+    tied = (upper.fillna(-1.0) >= lower.iloc[0]) & clear
+    tied.iloc[0] = True
+    return sensitivity[tied]
 
 
 def _written(s: Setting) -> Any:

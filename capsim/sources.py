@@ -140,7 +140,8 @@ STATUS_MEANINGS = {
     "verified in a secondary report": "read on a page that reports another organisation's figure (press, a "
                                       "repost); no primary page was found",
     "derived": "worked out from verified figures; its notes give the formula",
-    "weak": "from a vendor, a blog or a single secondary source, or in wording that can be read more than one way",
+    "weak": "from a vendor or a blog, or a secondary source in doubt, or in wording that can be read more than one "
+            "way",
     "unverified": "not read at any source yet: treat it as a placeholder",
 }
 """What each status of a figure means for a reader, as :func:`status_text` writes it (the statuses of

@@ -782,12 +782,14 @@ class StaffingPlan:
         return all(p.met for p in self.periods)
 
     def promised(self, k: int) -> bool:
-        """Whether the plan must meet period ``k``: a headcount meets its SLAs (none left out), all its
-        seats are in post on its first day in the plan as it can happen (no hires late: ``short`` None),
+        """Whether the plan must meet period ``k``: a headcount meets its SLAs (none left out), the plan
+        gives it at least that many seats (limits on hires, budget or headcount may hold it below), all
+        of them in post on its first day in the plan as it can happen (no hires late: ``short`` None),
         and the check adding temporary cover did not stop there. A period not promised that the plan
         misses says why in its note; one promised is met (``met``)."""
         p = self.periods[k]
-        return p.needed is not None and not p.left_out and p.short is None and p.cover_stopped is None
+        return (p.needed is not None and p.headcount >= p.needed and not p.left_out and p.short is None
+                and p.cover_stopped is None)
 
     def table(self) -> pd.DataFrame:
         """The plan as written to ``staffing_plan.csv``: per period, the headcount needed (empty

@@ -55,7 +55,7 @@ def test_many_differences_are_counted_with_the_first_keys_named():
     said = settings_line([_load("base"), _load("police-unit")], ["base", "police-unit"])
     runs, tools = said.split(" · ")
     assert runs.count(";") == 4  # four phrases, then the rest counted
-    assert "has no team analysts (base has 13 analysts)" in runs
+    assert "has no team analysts (13 analysts in base)" in runs
     assert runs.split("; ")[-1].startswith("and sets ") and runs.endswith(", ...")
     assert tools.startswith("Tools set differently: hash_matching on in base")
 
@@ -99,3 +99,32 @@ def test_a_fall_that_leaves_some_never_reads_100_percent_fewer(before, d, said):
 ])
 def test_a_wait_of_hours_beside_one_of_months_never_reads_0_days(days, before, said):
     assert _wait_change((days * 24.0, (days - 1) * 24.0, (days + 1) * 24.0), before).startswith(said)
+
+
+@pytest.mark.parametrize("sets, said", [
+    (["name=b", "demand.reports.rate=1240/day"], "sets 1 setting differently: demand.reports.rate"),
+    (["name=b", "demand.reports.growth.per_year=0.2251"], "demand.reports.growth.per_year"),
+    (["demand.reports.growth.per_year=0.30"], "has stream reports arriving at 1,200 a day on 1 Jul 2024, +30.0% a year"),
+])
+def test_a_demand_difference_the_growth_sentence_cannot_show_is_still_said(sets, said):
+    """Beside a growth sentence, a stream's difference is left to it only where it shows it: not a rate
+    its figures round alike (1,240 a day reads 1,200), nor runs of one name (the sentence keys by name)."""
+    from capsim import bundled
+    from capsim.charts.compare import what_differs
+    from capsim.scenario import load_scenario
+
+    first = load_scenario(bundled.path("growth-central"))
+    other = load_scenario(bundled.path("growth-central"), sets)
+    line = what_differs([first, other], ["growth-central", "b"], growth_said=True)
+    assert line is not None and said in line, line
+
+
+def test_a_team_one_run_lacks_gives_its_analysts_beside_its_name():
+    """"has no team graders (base has 12 analysts)" read as all of base's analysts, beside "13 analysts"."""
+    from capsim import bundled
+    from capsim.charts.compare import setting_differences
+    from capsim.scenario import load_scenario
+
+    said = "; ".join(setting_differences(load_scenario(bundled.path("base")),
+                                         load_scenario(bundled.path("police-unit")), "base"))
+    assert "has no team graders (12 analysts in base)" in said and "base has" not in said, said

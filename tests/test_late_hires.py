@@ -150,6 +150,7 @@ def test_a_plan_says_which_periods_it_promises():
     ({}, True), ({"needed": None}, False), ({"left_out": ("urgent",)}, False),
     ({"short": (2, dt.date(2024, 10, 31))}, False), ({"cover_stopped": 9}, False),
     ({"hires": 0, "short": (2, None)}, False),  # seats hired for an earlier period, still not in post
+    ({"needed": 9, "headcount": 8}, False),  # held below its need by a limit on hires, budget or headcount
 ])
 def test_a_period_is_promised_only_with_a_need_its_seats_in_post_and_cover_not_stopped(change, promised):
     from dataclasses import replace

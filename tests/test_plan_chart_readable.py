@@ -102,3 +102,14 @@ def test_the_description_reads_the_hire_by_key(plan, chart):
     assert "Hire-by dates, numbered as on the chart: hire " in text
     said = text.split("Hire-by dates, numbered as on the chart: ")[1].split(".")[0].split("; ")
     assert said == [" ".join(t.split()) for t in hire_key(chart)]
+
+
+def test_a_period_with_temporary_cover_is_labelled_short(scenario):
+    """"35 (1 temp. to 31 Jul)" overprinted the next quarter's "36" (second review of trial 23): the label
+    gives the seats and the cover; the step ends where the cover closes, the notes and title say when."""
+    table = plan_table("QS", QUARTERS)
+    table["temporary"] = [0] * 8 + [1] + [0] * 3
+    table["temporary_until"] = [""] * 8 + ["2029-05-31"] + [""] * 3
+    fig = charts.staffing_plan(table, scenario, 20240101, 3, team="analysts", most_tried=100)
+    labels = [t.get_text() for t in fig.axes[0].texts if "temp." in t.get_text()]
+    assert labels == ["33 (1 temp.)"], labels

@@ -164,3 +164,20 @@ def test_the_command_line_table_writes_values_limits_and_intervals_as_the_chart_
         "339,238 a year", "508,856 a year", "68.1%", "3.9%", "−30.0", "−35.0 – −25.0"]
     assert _cells(done.output, "tooling.hash_matching.match_rate")[1:] == [
         "0.8 (−20%)", "1 (its upper limit, not +20%)", "28.2%", "28.2%", "0", "0 in every replication"]
+
+
+def test_an_input_whose_own_effect_is_unclear_is_not_tied_with_a_clear_one():
+    """−64 (CI −76 to −52) against −50 (CI −120 to +20): the second may not move it at all, so the title
+    does not say the metric "depends about equally" on it (second review of trial 23)."""
+    unclear = {**REVIEW, "effect": -0.50, "effect_ci_low": -1.20, "effect_ci_high": 0.20}
+    title = title_of([RATE, unclear, MATCH])
+    assert "depends most on demand.reports.rate" in title and "about equally" not in title, title
+
+
+def test_a_smaller_clear_effect_is_named_where_the_largest_is_unclear():
+    """The largest effect −10 points (CI −25 to +5), a smaller one −5 (CI −6 to −4): not "none clearly"."""
+    largest = {**REVIEW, "effect": -0.10, "effect_ci_low": -0.25, "effect_ci_high": 0.05}
+    smaller = {**RATE, "effect": -0.05, "effect_ci_low": -0.06, "effect_ci_high": -0.04}
+    title = title_of([largest, smaller, MATCH])
+    assert title.startswith("Only demand.reports.rate clearly moves share of reports assessed within 72 h"), title
+    assert "the largest, review.report.mean's, is −10 points" in title and "None of" not in title, title

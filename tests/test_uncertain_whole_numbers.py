@@ -27,7 +27,7 @@ HEADCOUNT = "workforce.analysts.headcount={uncertain: {dist: uniform, low: 9, hi
     ("workforce.analysts.changes.0.headcount", True), ("demand.reports.initial_backlog", True),
     ("demand.reports.bursts.0.items", True), ("experiment.replications", True),
     ("demand.reports.rate", False), ("review.report.mean", False), ("tooling.classifier.recall", False),
-    ("costs.teams.analysts.salary", False), ("workforce.analysts", False), ("no.such.key", False),
+    ("costs.teams.analysts.annual_cost", False), ("workforce.analysts", False), ("no.such.key", False),
 ])
 def test_whole_number_keys_are_read_from_the_schema(key, whole):
     assert whole_number_key(key) is whole

@@ -606,7 +606,7 @@ def _team_phrase(first: Scenario, other: Scenario, first_name: str, key: tuple) 
     if len(key) == 2:
         mine, theirs = (t.get(key[1]) for t in teams)
         return (f"has team {key[1]} ({how_many(theirs.headcount, 'analyst')}), which {first_name} lacks" if mine is None
-                else f"has no team {key[1]} ({first_name} has {how_many(mine.headcount, 'analyst')})")
+                else f"has no team {key[1]} ({how_many(mine.headcount, 'analyst')} in {first_name})")
     if key[2:] == ("headcount",):
         return (f"has {how_many(teams[1][key[1]].headcount, 'analyst')} (team {key[1]}) against {first_name}'s "
                 f"{teams[0][key[1]].headcount:,}")
@@ -666,11 +666,15 @@ def said_by_growth(first: Scenario, other: Scenario, key: tuple) -> bool:
     """Whether the growth sentence of the two runs (:func:`~capsim.charts.growth_words.growth_sentence`,
     which gives each growing stream's volume and growth in each run, "no growth" for a run where it does
     not grow) states their difference at ``key`` (:func:`changed_keys`): a stream's growth, and the date its
-    rate is given for, where it grows in either run; its rate where it grows in both."""
-    if key[0] != "demand" or len(key) < 3 or key[2] not in ("rate", "rate_date", "growth"):
+    rate is given for, where it grows in either run; its rate where it grows in both; and only where
+    the sentence can show it: the runs named apart (it gives each scenario's growth after its name) and
+    the stream's volume and growth differing in words (:func:`volume_and_growth`; to its figures, a rate
+    of 1,240 a day reads as 1,200's, a growth of 22.51% a year as 22.55%'s)."""
+    if key[0] != "demand" or len(key) < 3 or key[2] not in ("rate", "rate_date", "growth") or first.name == other.name:
         return False
     grows = [any(st.stream == key[1] and st.growth.model != "none" for st in s.demand) for s in (first, other)]
-    return all(grows) if key[2] == "rate" else any(grows)
+    words = [next((volume_and_growth(st, s) for st in s.demand if st.stream == key[1]), None) for s in (first, other)]
+    return (all(grows) if key[2] == "rate" else any(grows)) and words[0] != words[1]
 
 
 def setting_differences(first: Scenario, other: Scenario, first_name: str, growth_said: bool = False) -> list[str]:

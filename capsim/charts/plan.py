@@ -300,9 +300,9 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         mids = starts + (ends - starts) / 2
         top = max(int(heads.max()), int(np.nanmax(needed, initial=0)), in_post or 0, 1)
         if len(table) <= 16:
-            for m, h, none, cover, last in zip(mids, heads, impossible, temporary, until):  # "—": none meets it there
-                words = "—" if none else f"{h}" + (f" ({cover} temp." + (f" to {last:%-d %b})" if pd.notna(last) else ")")
-                                                   if cover else "")
+            for m, h, none, cover in zip(mids, heads, impossible, temporary):  # "—": none meets it there
+                # the cover's end date is in the notes and the title: beside the next period's label it overprinted
+                words = "—" if none else f"{h}" + (f" ({cover} temp.)" if cover else "")
                 ax.text(m, h + 0.03 * top, words, ha="center", va="bottom", fontsize=11, color=blue, bbox=_BEHIND,
                         zorder=4)
         ax.scatter(mids[~impossible], needed[~impossible], marker="o", s=44, facecolor="white", edgecolor=TEXT,

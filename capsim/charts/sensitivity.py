@@ -88,8 +88,9 @@ def tornado_title(table: pd.DataFrame, scenario: Scenario, spans: str) -> str:
     parameter the metric depends most on, with the metric at its low and high values and, where the
     table gives it, its effect with its 95% CI (:func:`effect_text`); "about equally on" every
     parameter whose effect cannot be told from the largest by those CIs
-    (:func:`capsim.sensitivity.tied_with_first`); that none moves it, or none clearly (the largest
-    effect's CI reaching 0), ``spans`` saying how far each was moved ("at ±20%")."""
+    (:func:`capsim.sensitivity.tied_with_first`); that none moves it, or none clearly (every effect's CI
+    reaching 0), or which only do where the largest effect's does ("Only X clearly moves ..."), ``spans``
+    saying how far each was moved ("at ±20%")."""
     top, metric = table.iloc[0], str(table["metric"].iloc[0])
     what = metric_words(metric, scenario)
     inline = what[0].lower() + what[1:]
@@ -97,8 +98,14 @@ def tornado_title(table: pd.DataFrame, scenario: Scenario, spans: str) -> str:
         return f"None of the {len(table)} parameters moves {inline} {spans}"
     known = "effect_ci_low" in table  # a table without intervals gives the effect alone
     if known and top.effect_ci_low <= 0 <= top.effect_ci_high:
-        return (f"None of the {len(table)} parameters clearly moves {inline} {spans}: the largest effect "
-                f"(high − low), {top.parameter}'s, is {effect_text(metric, top)}")
+        clear = table[(table.effect_ci_low > 0) | (table.effect_ci_high < 0)]  # smaller effects may be clear
+        if clear.empty:
+            return (f"None of the {len(table)} parameters clearly moves {inline} {spans}: the largest effect "
+                    f"(high − low), {top.parameter}'s, is {effect_text(metric, top)}")
+        first = clear.iloc[0]
+        return (f"Only {and_list(list(clear.parameter))} clearly move{'s' if len(clear) == 1 else ''} {inline} "
+                f"{spans}: {first.parameter}'s effect (high − low) is {effect_text(metric, first)}; the largest, "
+                f"{top.parameter}'s, is {effect_text(metric, top)}, its 95% CI reaching no change")
     tied = tied_with_first(table) if known else table.iloc[:1]
     if len(tied) > 1:
         return (f"{what} depends about equally on {and_list(list(tied.parameter))}: their effects (high − low) "
