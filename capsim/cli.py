@@ -1067,9 +1067,10 @@ def difference_interval_cell(row: Any, said: str, bounds: str) -> str:
 
     if not math.isfinite(row.difference):
         return "n/a"
-    if why_no_interval(row.difference, row.difference_ci_low, row.difference_ci_high) is None:
+    why = why_no_interval(row.difference, row.difference_ci_low, row.difference_ci_high)
+    if why is None:
         return bounds
-    return f"{said} in every replication" if math.isfinite(row.difference_ci_low) else "one replication: no interval"
+    return f"{said} in every replication" if math.isfinite(row.difference_ci_low) else why  # (one replication)
 
 
 @app.command()
