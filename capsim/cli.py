@@ -35,7 +35,7 @@ from rich.table import Table
 from capsim import bundled
 from capsim.manifest import manifest, portable
 from capsim.output import Claim, OutputError, claim, default_folder, symlink_note, write_manifest
-from capsim.scenario import Scenario, ScenarioError, did_you_mean, load_scenario, scenario_warnings
+from capsim.scenario import Scenario, ScenarioError, did_you_mean, load_scenario, name_warnings, scenario_warnings
 from capsim.version import version
 
 if TYPE_CHECKING:  # the engine, pandas and numba load only when a command needs them
@@ -497,17 +497,21 @@ def print_headline(result: SimulationResult) -> None:
     """The headline metrics, each in plain words beside its summary.csv name, written as the
     report writes them (:func:`capsim.words.fmt`: shares and utilisation in %) with its 95%
     confidence interval (:func:`capsim.words.interval`)."""
-    from capsim.words import fmt, interval, metric_label
+    from capsim.held_back import summary_figures
+    from capsim.stopped_runout import stopped_runout_note
+    from capsim.words import interval, mean_text, metric_label
 
     s, currency = result.scenario, result.scenario.costs.currency
     wanted = HEADLINE[:6] + [m for m in result.summary.metric if m.startswith("sla_")] + HEADLINE[6:]
     rows = result.summary.set_index("metric")
     out_console.print(capsim_table(
         ["metric", "what it is", "mean", "interval"],
-        [[name, metric_label(name, s), fmt(name, row["mean"], currency),
+        [[name, metric_label(name, s), mean_text(name, row["mean"], row.ci_low, row.ci_high, currency),
           interval(name, row.ci_low, row.ci_high, currency, ref=row["mean"])] for name, row in rows.loc[wanted].iterrows()],
         title=f"{s.name}: {result.replications} replications, seed {result.seed}", numbers=["mean", "interval"]))
     out_console.print(f"Times in hours (run-out in days); cost in {currency}. Metric names as in summary.csv.", style="dim")
+    if note := stopped_runout_note(s, summary_figures(result.summary)):  # the waits above are lower bounds
+        out_console.print(note, soft_wrap=True, markup=False, highlight=False)
     for sla in s.sla:  # an SLA share that is NaN in every replication: say why, not "one replication"
         name = f"sla_{sla.priority}"
         if name in rows.index and math.isnan(rows.loc[name, "mean"]):
@@ -570,7 +574,7 @@ def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
     from capsim.held_back import held_back_notes, summary_figures
     from capsim.metric_names import METRIC_DESCRIPTIONS
     from capsim.staff_notes import exposure_caps, past_shift_end
-    from capsim.words import fmt, interval
+    from capsim.words import with_interval
 
     s, currency = result.scenario, result.scenario.costs.currency
 
@@ -578,7 +582,7 @@ def print_team_table(result: SimulationResult, rows: pd.DataFrame) -> None:
         if name not in rows.index:
             return "n/a"
         row = rows.loc[name]
-        return f"{fmt(name, row['mean'], currency)} ({interval(name, row.ci_low, row.ci_high, currency, ref=row['mean'])})"
+        return with_interval(name, row['mean'], row.ci_low, row.ci_high, currency)
 
     out_console.print(capsim_table(
         ["team", *TEAM_COLUMNS.values()],
@@ -696,6 +700,7 @@ def validate(
     Example: capsim validate scenarios/base.yaml
     """
     loaded, path = load(scenario, set_)
+    warn(f"{bundled.shown(path)}: warning: {line}" for line in name_warnings(loaded))  # the commands that write refuse it
     out_console.print(f"{bundled.shown(path)}: valid scenario {loaded.name!r}: {len(loaded.demand)} stream(s), "
                       f"{len(loaded.workforce)} team(s), horizon {loaded.clock.horizon / 86400:g} days.",
                       markup=False, soft_wrap=True)
@@ -1045,17 +1050,17 @@ def sweep(
 
 def sweep_cell(metric: str, row: Any, currency: str) -> str:
     """A grid point's metric in the sweep table, as ``capsim run`` writes it (:func:`capsim.words.fmt`:
-    shares in %, cost with its currency), its 95% CI on the line below ("99.9%\\n97.3% to 100%"); the
+    shares in %, cost with its currency), its 95% CI on the line below as :func:`capsim.words.interval` writes it
+    ("99.9%\\n97.3% to 100%, upper end held at the 100% maximum"); the
     mean alone where there is no interval (one replication), "(in every replication)" below it where
     the replications agree."""
-    from capsim.words import fmt, interval_bounds
+    from capsim.words import interval, interval_bounds, mean_text
 
-    bounds = interval_bounds(metric, row.ci_low, row.ci_high, currency, ref=row["mean"])
-    mean = fmt(metric, row["mean"], currency)
-    if bounds is None:
+    mean = mean_text(metric, row["mean"], row.ci_low, row.ci_high, currency)
+    if interval_bounds(metric, row.ci_low, row.ci_high, currency, ref=row["mean"]) is None:
         same = math.isfinite(row.ci_low) and row.ci_low == row.ci_high
         return mean + ("\n(in every replication)" if same else "")
-    return f"{mean}\n{bounds[0]} to {bounds[1]}"
+    return f"{mean}\n{interval(metric, row.ci_low, row.ci_high, currency, ref=row['mean'], named=False)}"
 
 
 def difference_interval_cell(row: Any, said: str, bounds: str) -> str:
@@ -1117,14 +1122,15 @@ def compare(
     shown = table[table.metric.isin(HEADLINE + ["backlog_mean", *SIDE_EFFECT_DESCRIPTIONS]
                                     + (["referred"] if balance else [])
                                     + [m for m in table.metric if m.startswith(("sla_", "victim_id"))])]
-    from capsim.compare import definition_notes, unlike_difference
+    from capsim.compare import definition_notes, held_difference_words, unlike_difference
     from capsim.charts.compare import difference_words, team_label
-    from capsim.words import fmt, interval, metric_label, signed
+    from capsim.words import interval, mean_text, metric_label, signed
 
     currency = first.costs.currency
     relabelled = definition_notes([r.scenario for r in results])
     labelled = dict(zip(scenario_labels(results), results))  # the table's scenario column: base, base (2)
     in_first = set(table.metric[table.scenario == first.name])  # a metric the first lacks has no difference
+    before = table[table.scenario == first.name].set_index("metric")["mean"]  # the levels differences move from
     rows = []
     for row in shown.itertuples():  # as run and the report write them: shares in %, differences of shares in points
         same = row.scenario == first.name  # later runs of its name: "base (2)"
@@ -1135,14 +1141,18 @@ def compare(
         (d, low, high), unit = difference_words(row.metric, row.difference, row.difference_ci_low,
                                                 row.difference_ci_high, "h")
         points = " points" if unit == "points" else ""
-        rows.append([row.scenario, team_label(row.metric, result.scenario), fmt(row.metric, row.mean, currency),
+        rows.append([row.scenario, team_label(row.metric, result.scenario),
+                     mean_text(row.metric, row.mean, row.ci_low, row.ci_high, currency),
                      interval(row.metric, row.ci_low, row.ci_high, currency, ref=row.mean, named=False),  # as run writes it
                      "" if same else unlike or d + points,
-                     "" if same or unlike else difference_interval_cell(row, d + points, f"{low} to {high}{points}")])
+                     "" if same or unlike else difference_interval_cell(
+                         row, d + points, f"{low} to {high}{points}" + held_difference_words(
+                             row.metric, before.get(row.metric, math.nan), row.difference_ci_low,
+                             row.difference_ci_high))])
         waits = result.summary[result.summary.metric == "wait_mean_missed_harmful"]
         if row.metric == "harmful_missed" and not waits.empty:  # still assessed, later: their wait beside them
             w = waits.iloc[0]
-            rows.append([row.scenario, metric_label(w.metric), fmt(w.metric, w["mean"]),
+            rows.append([row.scenario, metric_label(w.metric), mean_text(w.metric, w["mean"], w.ci_low, w.ci_high),
                          interval(w.metric, w.ci_low, w.ci_high, ref=w["mean"], named=False), "", ""])
     numbers = ["mean", "95% CI", "difference", "95% CI of difference"]
     out_console.print(capsim_table(["scenario", "metric", *numbers], rows, numbers=numbers,

@@ -53,8 +53,9 @@ why the other runs lack it (:func:`unmeasured_notes`), and a team's line says wh
 target (:func:`team_lines`).
 
 **Whose items the run-out counts.** Where teams refer items on, the streams' items still waiting
-at the horizon (``waiting``, ``censored``) leave out the referrals waiting at the receiving team,
-while the run-out's length (``runout_days``) waits for them too: their notes name the teams
+at the horizon (``waiting``) leave out the referrals waiting at the receiving team, while the
+items whose wait the run-out left unknown (``censored``) and its length (``runout_days``) count
+them too: their notes name the teams
 (:func:`runout_notes`), so that a run-out 245 days longer beside 341,000 fewer items waiting is
 read as the receiving team's queue, not a contradiction.
 
@@ -85,8 +86,9 @@ from capsim.periods import calendar_periods
 from capsim.results import mean_ci
 from capsim.scenario import Scenario
 from capsim.side_effects import DETECTOR_METRICS, absent_means_zero, missed_still_assessed
-from capsim.units import (SHARE_DECIMALS, UNIT_HOURS, duration_text, duration_unit, percent, percent_against,
-                          plain_number, round_sig, target_percent, target_verdict, unsigned_zero, why_no_interval)
+from capsim.units import (SHARE_DECIMALS, UNIT_HOURS, duration_text, duration_unit, held_words, interval_ends, percent,
+                          percent_against, plain_number, round_sig, share_text, target_percent, target_verdict,
+                          unsigned_zero, why_no_interval)
 
 COMPARISON_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "difference", "difference_ci_low",
                       "difference_ci_high", "note"]
@@ -270,10 +272,11 @@ those whose wait the run-out left unknown, and the days it took (counts of items
 
 def runout_notes(results: Sequence[SimulationResult]) -> dict[str, str]:
     """Metric → whose items each of :data:`RUN_OUT` counts, where a run refers items between teams
-    (``routing``): ``waiting`` and ``censored`` count the streams' items only, at the teams the
-    streams go to, not the referrals waiting at the teams they are referred to; ``runout_days`` lasts
-    until the last item at any team is assessed or expires, those referrals included, so it can rise
-    while ``waiting`` falls (a receiving team's queue clears last). Teams named "team victim_id"."""
+    (``routing``): ``waiting`` counts the streams' items only, at the teams the streams go to, not the
+    referrals waiting at the teams they are referred to; ``censored`` counts those referrals too;
+    ``runout_days`` lasts until the last item at any team is assessed or expires, those referrals
+    included, so it can rise while ``waiting`` falls (a receiving team's queue clears last). Teams named
+    "team victim_id"."""
     routed = [r.scenario for r in results if r.scenario.routing]
     if not routed:
         return {}
@@ -282,7 +285,7 @@ def runout_notes(results: Sequence[SimulationResult]) -> dict[str, str]:
     where = "" if len(routed) == len(results) else f" (in {', '.join(dict.fromkeys(s.name for s in routed))})"
     referrals = f"the referrals waiting at {', '.join(f'team {t}' for t in receiving)}{where}"
     streams = f"counts the streams' items only (at {', '.join(f'team {t}' for t in intake)}), not {referrals}"
-    return {"waiting": streams, "censored": streams,
+    return {"waiting": streams, "censored": f"counts {referrals} too, as the streams' own items",
             "runout_days": (f"counts {referrals} too: the run-out lasts until the last item at any team is assessed "
                             "or expires, so it can rise while fewer of the streams' items are still waiting "
                             "(waiting)")}
@@ -514,6 +517,18 @@ def difference_range(metric: str, first: np.ndarray, paired: np.ndarray) -> tupl
     return low - base, high - base
 
 
+def held_difference_words(metric: str, before: float, low: float, high: float) -> str:
+    """What follows the 95% CI (``low`` to ``high``) of a paired difference of a share ``metric`` from the
+    first run's ``before`` where an end of it was held at what the difference can take
+    (:func:`difference_range`: where the share would reach 0% or 100%), as every comparison says it
+    (:func:`~capsim.units.held_words`): ", one end held where the share reaches 100%"; "" for a metric that
+    is no share, an end not held, or a ``before`` not known."""
+    floor, ceiling = metric_range(metric)
+    if not (np.isfinite(ceiling) and np.isfinite(before)):
+        return ""
+    return held_words(low, high, floor - before, ceiling - before, difference=True)
+
+
 def _paired(tables: list[pd.DataFrame], i: int, metric: str) -> tuple[float, float, float]:
     """Paired mean difference of ``metric`` between table ``i`` and the first, with its 95% CI
     within the values it can take (:func:`difference_range`)."""
@@ -725,16 +740,18 @@ def _wait_change(paired: tuple[float, float, float], before: float) -> str:
     return f"mean wait {words} {'longer' if d > 0 else 'shorter'} ({levels}{_ci_clause(d, low, high, ci)})"
 
 
-def _share_change(paired: tuple[float, float, float], before: float) -> str:
-    """A service level moved by a paired difference (``paired``: difference and 95% CI, shares) from the
-    first run's ``before`` (a share), in percentage points with alike digits (:func:`alike`,
+def _share_change(paired: tuple[float, float, float], before: float, metric: str) -> str:
+    """A service level ``metric`` moved by a paired difference (``paired``: difference and 95% CI, shares)
+    from the first run's ``before`` (a share), in percentage points with alike digits (:func:`alike`,
     :data:`POINT_DIGITS`) and the levels it moves between (:func:`share_levels`): "3.2 points lower (from
-    90.1% to 86.9%; 95% CI 1.1 to 5.3 points)"."""
+    90.1% to 86.9%; 95% CI 1.1 to 5.3 points)"; an end held where the share reaches 0% or 100% said
+    (:func:`held_difference_words`)."""
     d, low, high = paired
     points = [100 * abs(x) for x in (d, *sorted((low, high), key=abs))]
     places = alike_places(*points, digits=POINT_DIGITS, most=SHARE_DECIMALS)
     words = alike(*points, digits=POINT_DIGITS, places=places)
-    ci = _ci_clause(d, low, high, f"{words[1]} to {words[2]} points")
+    held = held_difference_words(metric, before, low, high)
+    ci = _ci_clause(d, low, high, f"{words[1]} to {words[2]} points{held}")
     return f"{words[0]} points {'higher' if d > 0 else 'lower'} ({share_levels(before, d, places)}{ci})"
 
 
@@ -746,7 +763,9 @@ def _missed_here_only(results: list[SimulationResult], tables: list[pd.DataFrame
     items within 72 h (95% CI 75.1% to 87.4%) against the 90% target: missed on average, but the 95% CI
     reaches above the target; it has none under this deadline in growth-central" (run ``i``'s), "...
     within 72 h in gc-classifier (...) against the 90% target: missed; it has none under this deadline
-    here" (the first's). Shares to one decimal, never on the wrong side of the target."""
+    here" (the first's). Shares to one decimal, never on the wrong side of the target; the interval's ends
+    as every level's are written (:func:`~capsim.units.interval_ends`: more decimals where they would read
+    alike; an end held at 0% or 100% said, :func:`~capsim.units.held_words`)."""
     labels = scenario_labels(results)
     said = []
     for j, other, where, none in ((i, 0, "", f"in {labels[0]}"), (0, i, f" in {labels[0]}", "here")):
@@ -756,7 +775,8 @@ def _missed_here_only(results: list[SimulationResult], tables: list[pd.DataFrame
                 continue
             mean, low, high = mean_ci(tables[j][metric].to_numpy(dtype=float), bounds=metric_range(metric))
             if mean < sla.target:  # never a missed target read as met (percent_against)
-                ci = f" (95% CI {percent(low, 1)} to {percent(high, 1)})" if np.isfinite(low) and low < high else ""
+                ends = interval_ends(low, high, share_text, metric_range(metric))
+                ci = f" (95% CI {ends[0]} to {ends[1]}{held_words(low, high)})" if ends else ""
                 said.append(f"{percent_against(mean, sla.target, 1)} of its {sla.priority}-priority items within "
                             f"{duration_text(sla.within)}{where}{ci} against the {target_percent(sla.target)} target: "
                             f"{target_verdict(mean, low, high, sla.target)}; it has none under this deadline {none}")
@@ -808,7 +828,7 @@ def team_changes(results: list[SimulationResult], tables: list[pd.DataFrame] | N
                 if not _beyond(d, low, high):
                     continue
                 before = first_level(tables, metric)
-                parts.append(f"{sla_words(first, priority)} {_share_change((d, low, high), before)}")
+                parts.append(f"{sla_words(first, priority)} {_share_change((d, low, high), before, metric)}")
                 worse |= d < 0
                 metrics.append(metric)
                 size = max(size, abs(d))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import pandas as pd
 
 from capsim.metric_names import sla_words, team_priorities
+from capsim.scenario import unserved_priorities
 from capsim.units import target_percent
 from capsim.words import and_list, percent_against, target_side
 
@@ -144,6 +145,17 @@ def held_back_notes(scenario: Scenario, figures: Figures, years: Mapping[str, Fi
                       if math.isfinite(waiting) else "")
             notes.append(f"The figures of team {team} hold only for the work team {source} has passed on: "
                          f"{late.said(at_end)}, and what it has not yet assessed has not yet been "
-                         f"referred. If team {source} catches up (more analysts there, or a plan for it), team {team} "
+                         f"referred. If team {source} catches up ({_catching_up(scenario, source)}), team {team} "
                          "receives more work than in this run.")
     return notes
+
+
+def _catching_up(scenario: Scenario, team: str) -> str:
+    """What would let ``team`` catch up: "more analysts there, or a plan for it"; where none of its shift
+    patterns serves a priority it receives (:meth:`~capsim.scenario.Team.serves`), a pattern that serves it,
+    since no headcount reviews those items: "a shift pattern serving normal: none does, so more analysts
+    alone cannot"."""
+    unserved = unserved_priorities(scenario, next(t for t in scenario.workforce if t.team == team))
+    if not unserved:
+        return "more analysts there, or a plan for it"
+    return f"a shift pattern serving {and_list(unserved)}: none does, so more analysts alone cannot"

@@ -14,7 +14,7 @@ service level as the tables do; :mod:`capsim.words` re-exports them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -33,8 +33,9 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
                "every item waiting then, all teams",
     "runout_days": "days after the horizon until the last item that had arrived was assessed or expired "
                    "(no new arrivals, the same rosters)",
-    "censored": "items whose wait was still unknown when the run-out stopped at its limit (their waits count "
-                "up to then: a lower bound); 0 when the run-out finished",
+    "censored": "items whose wait was still unknown when the run-out stopped at its limit, the streams' own and "
+                "the referrals at every team (their waits count up to then: a lower bound); 0 when the run-out "
+                "finished",
     "backlog_start": "items waiting just before the end of the warm-up, all teams",
     "referred": "referrals from one team to another arriving after the warm-up",
     "assessments": "assessments started after the warm-up and before the horizon, all teams",
@@ -54,8 +55,8 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "time_to_assessment_p95": "95th percentile, hours",
     "assessed_criminal": "assessed items that are criminal",
     "assessed_realistic": "assessed items that are AI-generated, criminal and realistic",
-    "ai_generated": "AI-generated items from the streams that reached a human (after hash matching), arriving after "
-                    "the warm-up",
+    "ai_generated": "AI-generated items from the streams that reached a human (after hash matching, where it is "
+                    "on), arriving after the warm-up",
     "ai_generated_share": "share of the streams' items reaching a human that are AI-generated (ai_generated over "
                           "arrivals - auto_cleared)",
     "analyst_hours": "hours of review by analysts after the warm-up and by the horizon (work in hand at the "
@@ -111,10 +112,64 @@ UNIT_PLURALS = {"report": "reports", "image": "images", "video": "videos"}
 
 
 def referrals_only(scenario: Any, priority: str) -> bool:
-    """Whether only referrals between teams have ``priority`` (no stream's items, :func:`items_words`
-    "referrals"): the whole run's ``sla_<priority>``, of the streams' items, then has none, and
-    each team's ``sla_<priority>_<team>`` counts them."""
-    return not _classifier_queue(scenario, priority) and not any(priority in s.own_priorities for s in scenario.demand)
+    """Whether only referrals between teams have ``priority`` (no stream's items in the queues,
+    :func:`stream_priorities`; :func:`items_words` "referrals"): the whole run's ``sla_<priority>``,
+    of the streams' items, then has none, and each team's ``sla_<priority>_<team>`` counts them."""
+    return not any(priority in stream_priorities(scenario, s) for s in scenario.demand)
+
+
+def stream_priorities(scenario: Any, stream: Any) -> tuple[str, ...]:
+    """The priorities ``stream``'s items queue at, at its team: the classifier's two queues where one
+    is switched on (it sets the priority of every item it scores), else the stream's own
+    (its ``priority_mix``'s, or its ``priority``)."""
+    classifier = scenario.tooling.classifier
+    if classifier.enabled:
+        return classifier.positive_priority, classifier.negative_priority
+    return tuple(stream.own_priorities)
+
+
+class QueueArrivals(NamedTuple):
+    """What arrives in one team's queue of one priority: ``streams`` (names of the streams whose items
+    queue there, :func:`stream_priorities`), ``referred_from`` (teams whose referrals queue there)
+    and ``units`` (what one item is, over both: a referral is of its source stream's unit)."""
+
+    streams: tuple[str, ...]
+    referred_from: tuple[str, ...]
+    units: frozenset[str]
+
+
+def queue_arrivals(scenario: Any) -> dict[str, dict[str, QueueArrivals]]:
+    """Per team, per priority that any of its items can have (in service order), what arrives in that
+    queue (:class:`QueueArrivals`): its streams' items at the priorities :func:`stream_priorities`
+    gives, and the referrals it receives, at a rule's ``priority`` or else the one they had at the
+    sending team (as the engine queues them)."""
+    streams: dict[tuple[str, str], list[str]] = {}
+    referred: dict[tuple[str, str], list[str]] = {}
+    units: dict[tuple[str, str], set[str]] = {}
+    for s in scenario.demand:
+        for p in stream_priorities(scenario, s):
+            streams.setdefault((scenario.team_of(s), p), []).append(s.stream)
+            units.setdefault((scenario.team_of(s), p), set()).add(s.unit)
+    for i in scenario.team_order():  # every referral into a team is known before it refers on
+        source = scenario.workforce[i].team
+        held = {p: set(found) for (team, p), found in units.items() if team == source}
+        for r in (r for r in scenario.routing if r.source == source):
+            for p, found in held.items():
+                key = (r.to, r.priority or p)
+                referred.setdefault(key, [])
+                if source not in referred[key]:
+                    referred[key].append(source)
+                units.setdefault(key, set()).update(found)
+    return {t.team: {p: QueueArrivals(tuple(streams.get((t.team, p), ())), tuple(referred.get((t.team, p), ())),
+                                      frozenset(units[(t.team, p)]))
+                     for p in scenario.priorities if (t.team, p) in units}
+            for t in scenario.workforce}
+
+
+def _units_noun(units: Any, none: str) -> str:
+    """Many items of ``units`` in a word: "reports", "images", "videos"; "items" for several units;
+    ``none`` for no units."""
+    return UNIT_PLURALS[next(iter(units))] if len(units) == 1 else "items" if units else none
 
 
 def _classifier_queue(scenario: Any, priority: str | None) -> bool:
@@ -123,21 +178,27 @@ def _classifier_queue(scenario: Any, priority: str | None) -> bool:
     return classifier.enabled and priority in (classifier.positive_priority, classifier.negative_priority)
 
 
-def items_words(scenario: Any, priority: str | None = None) -> str:
+def items_words(scenario: Any, priority: str | None = None, team: str | None = None) -> str:
     """What a reader calls the items of ``priority`` in ``scenario``: "reports", "images",
-    "videos", "items" when the streams at that priority are of several units, "referrals" when
-    only referrals between teams have it. The priority
-    is named only where the scenario has several SLAs to tell apart ("urgent reports",
-    "high-priority reports"); a classifier's queues are named by what it did ("items the
-    classifier flagged", "items the classifier did not flag")."""
+    "videos", "items" when they are of several units, "referrals" when only referrals between
+    teams have it. Without ``team``, the streams' items that queue at ``priority``
+    (:func:`stream_priorities`: after a classifier's relabelling); with it, every item that
+    queues at ``priority`` at that team, its streams' and the referrals it receives, each
+    referral of its source stream's unit (:func:`queue_arrivals`); "referrals" either way where only
+    referrals have ``priority`` (:func:`referrals_only`). The priority is named only
+    where the scenario has several SLAs to tell apart ("urgent reports", "high-priority
+    reports"); a classifier's queues are named by what it did ("items the classifier flagged",
+    "items the classifier did not flag")."""
+    if team is not None:
+        queues = [q for p, q in queue_arrivals(scenario)[team].items() if priority in (None, p)]
+        noun = ("referrals" if priority is not None and referrals_only(scenario, priority)  # as without a team
+                else _units_noun(set().union(*(q.units for q in queues)), "items"))
+    else:
+        noun = _units_noun({s.unit for s in scenario.demand
+                            if priority is None or priority in stream_priorities(scenario, s)}, "referrals")
     if _classifier_queue(scenario, priority):
         classifier = scenario.tooling.classifier
-        units = {s.unit for s in scenario.demand}
-        noun = UNIT_PLURALS[next(iter(units))] if len(units) == 1 else "items"
         return f"{noun} the classifier {'flagged' if priority == classifier.positive_priority else 'did not flag'}"
-    streams = [s for s in scenario.demand if priority is None or priority in s.own_priorities]
-    units = {s.unit for s in streams}
-    noun = UNIT_PLURALS[next(iter(units))] if len(units) == 1 else "items" if units else "referrals"
     if priority is None or len({x.priority for x in scenario.sla}) < 2:
         return noun
     return f"{priority} {noun}" if priority == "urgent" else f"{priority}-priority {noun}"
@@ -150,10 +211,11 @@ def team_brackets(team: str) -> str:
 
 
 def sla_words(scenario: Any, priority: str, team: str | None = None) -> str:
-    """An SLA in plain words: what its items are and their deadline, "reports within 72 h", and
-    the team in brackets when given ("reports within 72 h (analysts)", :func:`team_brackets`)."""
+    """An SLA in plain words: what its items are (:func:`items_words`: at ``team`` when given) and
+    their deadline, "reports within 72 h", and the team in brackets when given ("reports within
+    72 h (analysts)", :func:`team_brackets`)."""
     sla = next(x for x in scenario.sla if x.priority == priority)
-    text = f"{items_words(scenario, priority)} within {duration_text(sla.within)}"
+    text = f"{items_words(scenario, priority, team)} within {duration_text(sla.within)}"
     return f"{text}{team_brackets(team)}" if team else text
 
 
@@ -293,27 +355,16 @@ def original_sla_priorities(scenario: Scenario) -> list[str]:
 
 
 def used_priorities(scenario: Scenario) -> list[str]:
-    """Priorities the streams' items can have, in service order (referrals' are in :func:`team_priorities`)."""
-    used = {p for s in scenario.demand for p in s.own_priorities}
-    if scenario.tooling.classifier.enabled:
-        used = {scenario.tooling.classifier.positive_priority, scenario.tooling.classifier.negative_priority}
+    """Priorities the streams' items can have, in service order (:func:`stream_priorities`;
+    referrals' are in :func:`team_priorities`)."""
+    used = {p for s in scenario.demand for p in stream_priorities(scenario, s)}
     return [p for p in scenario.priorities if p in used]
 
 
 def team_priorities(scenario: Scenario) -> dict[str, list[str]]:
     """Priorities each team's items can have, in service order: its own streams' and those of
-    the referrals it receives (a rule's ``priority``, or else the sending team's)."""
-    classifier = scenario.tooling.classifier
-    handled: dict[str, set[str]] = {t.team: set() for t in scenario.workforce}
-    for s in scenario.demand:
-        handled[scenario.team_of(s)] |= ({classifier.positive_priority, classifier.negative_priority}
-                                         if classifier.enabled else set(s.own_priorities))
-    for i in scenario.team_order():
-        source = scenario.workforce[i].team
-        for r in scenario.routing:
-            if r.source == source:
-                handled[r.to] |= {r.priority} if r.priority else handled[source]
-    return {team: [p for p in scenario.priorities if p in used] for team, used in handled.items()}
+    the referrals it receives (a rule's ``priority``, or else the sending team's): :func:`queue_arrivals`."""
+    return {team: list(queues) for team, queues in queue_arrivals(scenario).items()}
 
 
 def held_back_by_detector(scenario: Scenario) -> list:

@@ -41,12 +41,12 @@ import re
 import shutil
 import stat
 import tempfile
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from capsim.pool import interrupt_held
+from capsim.scenario import folder_name
 from capsim.written_files import list_files, not_all_written
 
 MANIFEST = "manifest.json"
@@ -72,7 +72,6 @@ BESIDE_BYTES = len("..partial-") + 8
 """Bytes the longest name capsim gives beside an output folder adds to the folder's own name:
 its staging folder, ``.<name>.partial-`` and mkdtemp's 8 characters (:func:`_make_hidden`)."""
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _LEGACY_SECTIONS = (("sweep", "sweep"), ("staffing", "staff"), ("sensitivity", "sensitivity"))
 _LEGACY_FILES = (("budget.csv", "budget"), ("timeseries.csv", "run"), ("report.html", "report"),
                  ("comparison.csv", "compare"))
@@ -97,15 +96,10 @@ class OutputError(Exception):
 
 
 def safe_name(name: str) -> str:
-    """``name`` as one plain folder name: ASCII letters, digits, ``-``, ``_`` and ``.``.
-
-    Accents are dropped (``équipe`` → ``equipe``); any other run of characters (``/``, spaces,
-    control characters) becomes one ``-``; leading and trailing ``-`` and ``.`` go, so the
-    result is never ``.``, ``..`` or hidden; it is cut to :data:`NAME_LIMIT` characters.
-    A name with nothing left is an :class:`OutputError`.
-    """
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    text = _UNSAFE.sub("-", text).strip("-.")[:NAME_LIMIT].strip("-.")
+    """``name`` as one plain folder name (:func:`capsim.scenario.folder_name`: ASCII letters, digits, ``-``,
+    ``_`` and ``.``, never ``.``, ``..`` or hidden), cut to :data:`NAME_LIMIT` characters. A name with nothing
+    left is an :class:`OutputError`."""
+    text = folder_name(name)[:NAME_LIMIT].strip("-.")
     if not text:
         raise OutputError(f"scenario name {name!r}: gives no usable folder name (it needs a letter or a digit); "
                           "rename the scenario, or choose the output folder with --out")

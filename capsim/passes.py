@@ -520,7 +520,8 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
     ``waiting = ~started & ~expired``, ``measured = arrival >= warmup`` and
     ``scope = measured & (parent < 0)`` (the streams' own items), ``counts`` holds, in the order
     of :data:`ITEM_COUNTS`: ``scope``, ``assessed`` (scope & started), ``expired`` (scope &
-    expired), ``waiting`` (scope & waiting), ``censored`` (scope & censored), ``referred``
+    expired), ``waiting`` (scope & waiting), ``censored`` (measured & censored: the streams' own items
+    and the referrals at every team, whose waits :func:`grouped_waits` counts per team), ``referred``
     (measured & ~direct), ``assessments`` (started & (start >= warmup)), ``expirations``
     (expired & (deadline >= warmup)), ``backlog_end`` (waiting, every row), ``ai_generated``,
     ``assessed_criminal`` and ``assessed_realistic`` (scope, started for the last two, with that
@@ -669,6 +670,7 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
                         now = states // 3 if x == 0 else states % 3  # its state at the window's end
                         if now == 0:
                             per_team[x, u, 0] += n
+                        counts[x, 4] += n * (kind >> 4 & 1)  # censored: the streams' own and the referrals
                         if kind & 1 == 0:
                             counts[x, 5] += n  # referred
                             counts[x, 12] += n * (kind >> 1 & 1)
@@ -676,7 +678,6 @@ def window_tallies(arrival: np.ndarray, start: np.ndarray, deadline: np.ndarray,
                         counts[x, 0] += n
                         counts[x, 13] += n * (kind >> 2 & 1) * (1 - (kind >> 5 & 1))
                         counts[x, 1 + now] += n  # assessed, expired, waiting
-                        counts[x, 4] += n * (kind >> 4 & 1)
                         counts[x, 9] += n * (kind >> 1 & 1)
                         if now == 0:
                             counts[x, 10] += n * (kind >> 2 & 1)

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from capsim import units
 from capsim.named_lists import COUNTED_LISTS
-from capsim.scenario import Scenario
+from capsim.scenario import Scenario, takes_percentage
 
 LIST_KEYS = {"demand": "stream", "workforce": "team", "sla": "priority"}
 
@@ -61,6 +61,8 @@ def _type_text(field) -> str:
     """A reader's description of a field's type and unit."""
     unit = _unit(field.annotation, list(field.metadata))
     plain = _plain(field.annotation)
+    if takes_percentage(field):  # tooling.AsShare, through Optional
+        return plain.replace("number", "number or percentage (0.15 or 15%)", 1)
     if not unit:
         return plain
     text = UNIT_TEXT[unit]

@@ -49,9 +49,10 @@ from pydantic import (
 )
 
 from capsim import bundled, safe_yaml, units
-from capsim.metric_names import metric_names
+from capsim.idle_tools import idle_tools
+from capsim.metric_names import metric_names, team_priorities
 from capsim.named_lists import NAME_KEYS, counted, dotted_key, element_index, element_name, key_part, name_key  # noqa: F401 (NAME_KEYS: re-exported)
-from capsim.tooling import Tooling
+from capsim.tooling import AsShare, Share, Tooling
 from capsim.uncertain_inputs import UncertainError, UncertainInput, central_values
 
 CURRENCIES = {"gbp", "usd", "eur", "aud", "cad", "nzd"}
@@ -112,10 +113,6 @@ Seconds = Annotated[Duration, Field(ge=0)]
 """A duration, held in seconds."""
 PerSecond = Annotated[float, _unit(units.parse_rate, MAX_RATE, "1e9/day"), Field(ge=0)]
 """A rate, held in events per second."""
-Share = Annotated[float, Field(ge=0, le=1)]
-"""A proportion between 0 and 1."""
-
-
 class Strict(BaseModel):
     """Base for every section: unknown keys are errors, values are frozen once read."""
 
@@ -167,16 +164,13 @@ class GrowthNone(Strict):
 
 
 def _percent_a_year(value: Any) -> Any:
-    """A growth per year written as a percentage ("30%", "+30%") or a share (0.3)."""
+    """A growth per year written as a percentage ("30%", "+30%", "30% a year") or a share (0.3)."""
     if isinstance(value, str):
         text = value.strip().replace(" ", "")
         for suffix in ("ayear", "/year", "/y", "peryear"):
             text = text.removesuffix(suffix)
         if text.endswith("%"):
-            try:
-                return float(text[:-1]) / 100
-            except ValueError:
-                raise ValueError(f"{value!r} is not a percentage, e.g. 30% (or 0.3)") from None
+            return units.percent_share(text)
     return value
 
 
@@ -589,7 +583,7 @@ class Ramp(Strict):
     """A new analyst's productivity: ``start`` on the first day, rising linearly to 1 over ``weeks``."""
 
     weeks: float = Field(0.0, ge=0, description="weeks to full productivity (0: none), e.g. 12")
-    start: float = Field(1.0, gt=0, le=1, description="productivity on the first day as a share of full, e.g. 0.5")
+    start: AsShare = Field(1.0, gt=0, le=1, description="productivity on the first day as a share of full, e.g. 0.5")
     training_weeks: float = Field(0.0, ge=0, description="weeks of training before the ramp, in which a new analyst "
                                   "reviews nothing (zero output, paid, in post); default 0")
     mentor_hours: float = Field(0.0, ge=0, le=168, description="hours a week the team's present analysts spend, "
@@ -660,12 +654,12 @@ class Team(Strict):
     exposure_cap: Annotated[float | None, _unit(units.parse_daily_cap)] = Field(
         None, description="hours of review a day per analyst, e.g. 4h/day, or none"
     )
-    shrinkage: float = Field(0.0, ge=0, lt=1, description="share of rostered days lost to leave, sickness, training")
+    shrinkage: AsShare = Field(0.0, ge=0, lt=1, description="share of rostered days lost to leave, sickness, training")
     task_time: ReviewTime | None = Field(None, description="time per item for everything this team does, its own "
                                          "streams and the referrals it receives (default: review.<unit>)")
     carry_over: bool = Field(False, description="work in hand at the end of a shift continues at the analyst's "
                              "next shift (tasks of hours), instead of being finished straight away")
-    attrition: float = Field(0.0, description="annual attrition rate, 0 to 1 per year: each analyst leaves after an "
+    attrition: AsShare = Field(0.0, description="annual attrition rate, 0 to 1 per year: each analyst leaves after an "
                              "exponential time with this hazard (mean 1/rate years); default 0")
     hiring: Hiring = Field(default_factory=Hiring, description="lead time to refill a leaver's seat")
     ramp: Ramp = Field(default_factory=Ramp, description="productivity ramp of new analysts")
@@ -731,6 +725,16 @@ class Team(Strict):
                                  f"headcount and go to the first pattern, {names[0]!r}")
         return self
 
+    def serves(self, priority: str) -> bool:
+        """Whether any of the team's analysts take items of ``priority``: a roster's take every
+        priority, and shift patterns' too but where every pattern lists what it serves (``serves``)."""
+        return self.shifts is None or any(p.serves is None or priority in p.serves for p in self.shifts)
+
+    def serving_words(self) -> str:
+        """What each shift pattern that lists its priorities serves: "on-call serves urgent only; night
+        serves urgent, normal only" ("" where none lists them)."""
+        return "; ".join(f"{p.name} serves {', '.join(p.serves)} only" for p in self.shifts or [] if p.serves)
+
     @model_validator(mode="after")
     def _shift_fits_a_day(self) -> "Team":
         if self.overtime and self.roster.hours_per_day * units.SECONDS_PER_HOUR + self.overtime > units.SECONDS_PER_DAY:
@@ -774,7 +778,7 @@ class SLA(Strict):
 
     priority: str = Field(description="priority the service level applies to, one service level a priority")
     within: Seconds = Field(description="deadline from arrival to assessed")
-    target: float = Field(gt=0, le=1, description="share of items to meet it")
+    target: AsShare = Field(gt=0, le=1, description="share of items to meet it")
 
     _priority_known = field_validator("priority")(_known_priorities)
 
@@ -873,12 +877,7 @@ class CalibrationTarget(Strict):
     @field_validator("tolerance", mode="before")
     @classmethod
     def _percent(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.strip().endswith("%"):
-            try:
-                return float(value.strip()[:-1]) / 100
-            except ValueError:
-                raise ValueError(f"{value!r} is not a percentage, e.g. 2%") from None
-        return value
+        return units.percent_share(value)
 
     @model_validator(mode="after")
     def _one_rule(self) -> "CalibrationTarget":
@@ -1638,8 +1637,10 @@ def format_errors(err: ValidationError, raw: dict) -> list[tuple[str, str]]:
         elif e["type"] == "float_parsing" and str(e.get("input", "")).strip().endswith("%"):
             message = (f"{e['input']!r} is a percentage: write a share as a number between 0 and 1, "
                        f"e.g. 0.9 for 90%")
-        elif _share_above_one(e):
+        elif _share_above_one(e, _written_at(raw, loc, e.get("input"))):
             message = _share_message(e["input"], below=e["type"] == "less_than")
+        elif e["type"] in _PLAIN:
+            message = _plain_message(e, _written_at(raw, loc, e.get("input")))
         else:
             message = e["msg"].removeprefix("Value error, ")
             if e["type"] not in {"value_error"} and "input" in e and not isinstance(e["input"], (dict, list)):
@@ -1648,24 +1649,189 @@ def format_errors(err: ValidationError, raw: dict) -> list[tuple[str, str]]:
     return problems
 
 
-def _share_above_one(error: dict) -> bool:
-    """Whether a validation ``error`` is a number above a bound of 1: a share (0.9) most likely written
-    as a percentage (90)."""
+_PLAIN = {
+    "int_from_float": "is not a whole number", "int_parsing": "is not a whole number",
+    "int_type": "is not a whole number", "float_parsing": "is not a number", "float_type": "is not a number",
+    "greater_than_equal": "is too small", "greater_than": "is too small",
+    "less_than_equal": "is too large", "less_than": "is too large",
+    "too_short": "has too few items", "too_long": "has too many items",
+    "string_type": "is not text", "bool_type": "is not a yes/no answer", "bool_parsing": "is not a yes/no answer",
+    "list_type": "is not a list", "dict_type": "is not a section", "model_type": "is not a section",
+    "model_attributes_type": "is not a section", "literal_error": "is not one of the choices",
+}
+"""pydantic's error types that :func:`_plain_message` words, each as what is wrong with the value given."""
+
+
+def _written_at(raw: dict, loc: Sequence, read: Any) -> Any:
+    """The value at pydantic location ``loc`` as the scenario ``raw`` wrote it ("-5%"), where it is a
+    number or text there; else ``read``, the value pydantic reports (a figure's, or one read from text)."""
+    node: Any = raw
+    for part in loc:
+        found, node = step_into(node, str(part))
+        if not found:
+            return read
+    return node if isinstance(node, (str, int, float)) and not isinstance(node, bool) else read
+
+
+def _plain_message(error: dict, given: Any) -> str:
+    """A pydantic ``error`` of a type in :data:`_PLAIN` as what was ``given``, what is wrong and what is
+    allowed: "2.5 is not a whole number; allowed: a whole number from 0 to 100,000", "an empty list
+    has too few items; allowed: a list of at least 1 item, e.g. [mon, tue, wed, thu, fri]". The
+    bounds are the field's (:func:`_field_at`), else the error's own; a field that takes a share as a
+    percentage gives them as both ("a number from 0 to 1, or a percentage from 0% to 100%")."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    field = _field_at(tuple(error["loc"]))
+    if kind == "literal_error":
+        allowed = f"one of {ctx.get('expected', '')}"
+    elif kind in {"too_short", "too_long"}:
+        allowed = _length_words(ctx, field)
+    elif kind in {"string_type"}:
+        allowed = "text"
+    elif kind in {"bool_type", "bool_parsing"}:
+        allowed = "true or false"
+    elif kind == "list_type":
+        allowed = "a list, e.g. [a, b]"
+    elif kind in {"dict_type", "model_type", "model_attributes_type"}:
+        allowed = "a section of key: value lines"
+    else:
+        allowed = _number_words(kind, field, ctx)
+    return f"{_given(given)} {_PLAIN[kind]}; allowed: {allowed}"
+
+
+_UNIT_NOUNS = {"parse_duration": "a duration", "parse_rate": "a rate", "parse_daily_cap": "hours a day"}
+"""What a value read by each unit parser (:func:`_unit`) is called in a message."""
+
+
+def _number_words(kind: str, field: Any, ctx: dict) -> str:
+    """What number a ``field`` allows, for an error of type ``kind`` with context ``ctx``: "a whole number
+    from 0 to 100,000", "a number from 0 to 1, or a percentage from 0% to 100%", "a duration from 0 to
+    1000y" (a unit's bounds other than 0 are in seconds, so its parser's limit is named
+    instead). The bounds are the field's (through ``Annotated`` and ``Optional``), else the error's."""
+    metadata = _metadata(field.annotation, list(field.metadata)) if field is not None else []
+    found = _bound_values(metadata) or _bound_values([ctx])
+    unit = next((m.func for m in metadata if getattr(getattr(m, "func", None), "unit", None)), None)
+    if unit is not None:
+        zero = _bounds({name: value for name, value in found.items() if value == 0})
+        limits = (f"from 0 to {unit.limit}" if zero == "0 or more" and unit.limit
+                  else " and ".join(filter(None, [zero, unit.limit and f"at most {unit.limit}"])))
+        return _UNIT_NOUNS[unit.unit] + (f" {limits}" if limits else "")
+    whole = kind.startswith("int_") or (field is not None and _unwrapped(field.annotation) is int)
+    limits = _bounds(found)
+    if limits and field is not None and takes_percentage(field):
+        limits += f", or a percentage {_bounds(found, percent=True)}"
+    return ("a whole number" if whole else "a number") + (f" {limits}" if limits else "")
+
+
+def takes_percentage(field: Any) -> bool:
+    """Whether a schema ``field`` reads a percentage as a share ("15%" → 0.15: :func:`capsim.units.percent_share`),
+    wherever its type says so (through ``Annotated`` and ``Optional``): for its messages and the reference."""
+    return any(getattr(m, "func", None) is units.percent_share for m in _metadata(field.annotation, list(field.metadata)))
+
+
+def _metadata(annotation: Any, metadata: list) -> list:
+    """A field's ``metadata`` and that of the ``Annotated`` types inside its ``annotation`` (through
+    ``Optional``): its bounds and validators wherever the type states them."""
+    found = list(metadata)
+    if typing.get_origin(annotation) is Annotated:
+        return found + _metadata(typing.get_args(annotation)[0], list(annotation.__metadata__))
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        return found + [m for arg in typing.get_args(annotation) for m in _metadata(arg, [])]
+    return found
+
+
+def _given(value: Any) -> str:
+    """A value given in a scenario, as a message names it: 2.5, 'abc', an empty list, a list of 3 items."""
+    if isinstance(value, (list, tuple)):
+        return "an empty list" if not value else f"a list of {_items(len(value))}"
+    if isinstance(value, dict):
+        return "a section" if value else "an empty section"
+    if isinstance(value, float) and not isinstance(value, bool):
+        return f"{value:g}"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _number(value: float, percent: bool = False) -> str:
+    """A bound as a message shows it: 100,000, 24, 0.5; ``percent``: as a percentage, 50%."""
+    if percent:
+        return f"{value * 100:g}%"
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def _bound_values(metadata: Iterable[Any]) -> dict[str, float]:
+    """The numeric bounds among a field's ``metadata`` (annotated_types ``Ge``, ``Gt``, ``Le``, ``Lt``,
+    or an error's context holding ``ge``... as keys), by name: {"ge": 0, "le": 100000}."""
+    found: dict[str, float] = {}
+    for item in metadata:
+        for name in ("ge", "gt", "le", "lt"):
+            value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                found[name] = value
+    return found
+
+
+def _bounds(found: dict[str, float], percent: bool = False) -> str:
+    """Bounds (:func:`_bound_values`) in words: "from 0 to 100,000", "above 0 and at most 24", "from 0 to
+    below 1", "at most 5"; "" where there are none. ``percent``: as percentages ("from 0% to 100%")."""
+    def shown(name: str) -> str:
+        return _number(found[name], percent)
+
+    low = f"{shown('ge')} or more" if "ge" in found else f"above {shown('gt')}" if "gt" in found else ""
+    high = f"at most {shown('le')}" if "le" in found else f"below {shown('lt')}" if "lt" in found else ""
+    if "ge" in found and high:
+        return f"from {shown('ge')} to {high.removeprefix('at most ')}"
+    return " and ".join(w for w in (low, high) if w)
+
+
+def _length_words(ctx: dict, field: Any) -> str:
+    """What length a list may have: "a list of at least 1 item", with the field's default list as an
+    example where it has one ("…, e.g. [mon, tue, wed, thu, fri]")."""
+    most, least = ctx.get("max_length"), ctx.get("min_length")
+    allowed = (f"a list of at most {_items(most)}" if most is not None else f"a list of at least {_items(least or 1)}")
+    default = field.get_default(call_default_factory=True) if field is not None else None
+    if isinstance(default, list) and default:
+        allowed += f", e.g. [{', '.join(map(str, default))}]"
+    return allowed
+
+
+def _items(count: int) -> str:
+    """``count`` items: "1 item", "3 items"."""
+    return f"{count} item{'' if count == 1 else 's'}"
+
+
+def _field_at(loc: tuple) -> Any:
+    """The schema's field (pydantic ``FieldInfo``) at the end of error location ``loc``, or None where
+    the location ends inside one (a list element, a mapping's value) or cannot be told."""
+    model: Any = Scenario
+    field = None
+    for part in loc:
+        fields = getattr(model, "model_fields", {})
+        if part in fields:
+            field = fields[part]
+            model = _model_in(field.annotation)
+        elif part in _GROWTH_MODELS:
+            model, field = _GROWTH_MODELS[part], None
+        elif not _is_union_tag(part):  # a list index or a mapping key: inside the field, not it
+            field = None
+    return field
+
+
+def _share_above_one(error: dict, value: Any) -> bool:
+    """Whether a validation ``error`` is a number above a bound of 1, written as ``value`` (a number, not
+    a percentage): a share (0.9) most likely written as a percentage (90)."""
     bound = (error.get("ctx") or {}).get("le" if error["type"] == "less_than_equal" else "lt")
-    value = error.get("input")
     return (error["type"] in {"less_than_equal", "less_than"} and bound == 1
             and isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
 def _share_message(value: float, below: bool) -> str:
     """What is wrong with ``value`` where a share at most 1 (``below``: under 1) is wanted, and how to
-    write it: "90 is more than 1: this is a share, at most 1; for 90% write 0.9". A value above 100
-    is no percentage of a share either, so the example is then 0.9 for 90%; 1 where a share must be
+    write it: "90 is more than 1: this is a share, at most 1; for 90% write 0.9 or 90%". A value above 100
+    is no percentage of a share either, so the example is then 0.9 or 90%; 1 where a share must be
     below 1 is all of them, and has no example."""
     limit = "is not below 1: this is a share, below 1" if below else "is more than 1: this is a share, at most 1"
     if value <= 1:  # 1 where a share must be below 1: all of them, not a percentage
         return f"{value:g} {limit}"
-    example = f"for {value:g}% write {value / 100:g}" if value <= 100 else "e.g. 0.9 for 90%"
+    example = f"for {value:g}% write {value / 100:g} or {value:g}%" if value <= 100 else "e.g. 0.9 or 90%"
     return f"{value:g} {limit}; {example}"
 
 
@@ -1742,12 +1908,36 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
+_NOT_IN_FOLDER_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def folder_name(name: str) -> str:
+    """``name`` reduced to a plain folder name: ASCII letters, digits, ``-``, ``_`` and ``.``; accents
+    are dropped (``équipe`` → ``equipe``), any other run of characters (``/``, spaces, control
+    characters) becomes one ``-``, and leading and trailing ``-`` and ``.`` go, so it is never ``.``,
+    ``..`` or hidden. "" where nothing is left (``..``, ``日本``): a scenario so named has no default
+    output folder (:func:`capsim.output.safe_name` cuts this to its length and refuses "")."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return _NOT_IN_FOLDER_NAMES.sub("-", text).strip("-.")
+
+
+def name_warnings(scenario: Scenario) -> list[str]:
+    """For ``capsim validate``: a name that gives no default output folder (:func:`folder_name`), which a
+    command writing one refuses (with its own message) unless ``--out`` chooses the folder; [] otherwise."""
+    if folder_name(scenario.name):
+        return []
+    return [f"name: {scenario.name!r} gives no usable folder name (it needs a letter or a digit), so a command "
+            "without --out refuses it; rename the scenario, or choose the output folder with --out"]
+
+
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """Settings that are valid but almost surely mistakes, one line each ("key: what and why").
 
-    A team with no analysts that receives work, a team that receives none, an SLA longer
-    than the horizon, an exposure cap longer than the shift (it never binds) or written
-    without "/day". The run goes ahead; the command line prints these on standard error.
+    A team with no analysts that receives work, a
+    team that receives none, a team none of whose shift patterns serves a priority it receives
+    (:func:`_unserved`), a stream's ``priority`` that its ``priority_mix`` overrides, an SLA longer than the horizon, an exposure cap longer than the shift (it never binds) or written
+    without "/day", a tool switched on that changes nothing (:func:`idle_tools`). The run goes
+    ahead; the command line prints these on standard error, the web page above its inputs.
     """
     found = []
     fed: dict[str, list[str]] = {t.team: [] for t in scenario.workforce}
@@ -1773,8 +1963,72 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
         if isinstance(written, str) and "/" not in written and written.strip().lower() not in {"none", "no", "off"}:
             found.append(f"{where}.exposure_cap: {written!r} has no \"/day\"; it is read as {written.strip()}/day "
                          "(write it so, e.g. 4h/day)")
+    found += _unserved(scenario)
+    for i, stream in enumerate(scenario.demand):
+        if stream.priority_mix and "priority" in stream.model_fields_set:
+            found.append(f"{dotted_key(scenario.source, ('demand', i))}.priority: {stream.priority!r} is not used: "
+                         "priority_mix draws each item's priority; remove priority (or priority_mix)")
     for i, sla in enumerate(scenario.sla):
         if sla.within > scenario.clock.horizon:
             found.append(f"{dotted_key(scenario.source, ('sla', i))}.within: {units.format_duration(sla.within)} is longer than clock.horizon "
                          f"({units.format_duration(scenario.clock.horizon)}), so no item can miss it within the run")
+    return found + idle_tools(scenario)
+
+
+def unserved_priorities(scenario: Scenario, team: Team) -> list[str]:
+    """The priorities ``team`` receives items of (a stream, a referral or a classifier's queue sends some:
+    :func:`_senders`) that none of its shift patterns serves (:meth:`Team.serves`): those items are never
+    reviewed, whatever the headcount."""
+    return [p for p in team_priorities(scenario)[team.team] if not team.serves(p) and _senders(scenario, team.team, p)]
+
+
+def _unserved(scenario: Scenario) -> list[str]:
+    """One line per team whose shift patterns all list the priorities they serve (``serves``) and that
+    receives items of a priority none lists: those items are never reviewed. Each names the key, the
+    team, the priorities, what sends them (:func:`_senders`) and what to set."""
+    found = []
+    for i, team in enumerate(scenario.workforce):
+        missing = unserved_priorities(scenario, team)
+        if not missing:
+            continue
+        patterns = team.shifts or []
+        key = dotted_key(scenario.source, ("workforce", i, "shifts", *((0, "serves") if len(patterns) == 1 else ())))
+        serving = team.serving_words()
+        if len(missing) == 1:
+            sent = "from " + _and(_senders(scenario, team.team, missing[0]))
+        else:
+            sent = "; ".join(f"{p} from {_and(_senders(scenario, team.team, p))}" for p in missing)
+        if len(patterns) == 1:
+            remedy = (f"add {_and(missing)} to its serves (serves: [{', '.join([*(patterns[0].serves or []), *missing])}]), "
+                      "or leave serves out (the pattern then serves every priority)")
+        else:
+            remedy = f"add {_and(missing)} to a pattern's serves, or leave serves out of one (it then serves every priority)"
+        found.append(f"{key}: team {team.team!r} receives {_and(missing)} items ({sent}) but no shift pattern serves "
+                     f"{_and(missing)} ({serving}): those items are never reviewed and wait "
+                     f"to the end of the run, whatever the headcount; {remedy}")
     return found
+
+
+def _and(words: Sequence[str]) -> str:
+    """Words joined for a sentence: "a", "a and b", "a, b and c"."""
+    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]])) if words else ""
+
+
+def _senders(scenario: Scenario, team: str, priority: str) -> list[str]:
+    """What sends ``team`` items of ``priority``: "stream 'x'" (its ``priority``, or a share of its
+    ``priority_mix`` above 0), "stream 'x' (the classifier's flagged items)" where the classifier sets
+    the priority, "referrals from 'y'" (a routing rule's ``priority``, or the sending team's items')."""
+    classifier = scenario.tooling.classifier
+    queues = {classifier.positive_priority: "flagged", classifier.negative_priority: "unflagged"}
+    sent = []
+    for s in scenario.demand:
+        if scenario.team_of(s) != team:
+            continue
+        if classifier.enabled and priority in queues:
+            sent.append(f"stream {s.stream!r} (the classifier's {queues[priority]} items)")
+        elif not classifier.enabled and (s.priority_mix or {s.priority: 1.0}).get(priority, 0) > 0:
+            sent.append(f"stream {s.stream!r}")
+    handled = team_priorities(scenario)
+    sent += [f"referrals from {r.source!r}" for r in scenario.routing
+             if r.to == team and (r.priority == priority or (r.priority is None and priority in handled[r.source]))]
+    return list(dict.fromkeys(sent))

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from capsim.held_back import Behind, Figures, behind_when
 from capsim.scenario import Roster, Scenario, Team
 from capsim.units import SECONDS_PER_HOUR, format_duration, percent_against, target_percent
-from capsim.words import and_list, fmt, interval, items_words, sla_words, whose_analysts
+from capsim.words import and_list, items_words, sla_words, whose_analysts, with_interval
 from capsim.workforce import (contracted_hours, exposure_cap, headcount_fte, pattern_fte, pattern_headcounts,
                                pattern_hours_per_week, people_per_seat, rostered_hours_per_week)
 
@@ -151,13 +151,28 @@ def past_shift_end(several: bool = False) -> str:
 def longer_than_shift(team: Team, hours: float) -> str:
     """Where a team that does not carry reviews over (``carry_over``: a carried review counts on each shift
     the part done there) reviews for longer per analyst-shift (``hours``) than its longest shift:
-    ", longer than its 7.5 h shifts: a review is counted whole on the shift it began (…carry_over: true
-    splits it …)"; "" otherwise."""
+    ", longer than its 7.5 h shifts by 12 min: a review is counted whole on the shift it began (…carry_over: true
+    splits it …)", the excess in words that show it (:func:`_excess_words`); "" otherwise, or where it is under
+    a second."""
     longest = max(p.hours_per_day for p in (team.shifts or [team.roster]))
-    if team.carry_over or not hours > longest:
+    by = _excess_words((hours - longest) * SECONDS_PER_HOUR)
+    if team.carry_over or not by:
         return ""
-    return (f", longer than its {longest:g} h shifts: a review is counted whole on the shift it began "
+    return (f", longer than its {longest:g} h shifts by {by}: a review is counted whole on the shift it began "
             f"(workforce.{team.team}.carry_over: true splits it over the shifts it is worked in)")
+
+
+def _excess_words(seconds: float) -> str:
+    """How much longer than a shift, ``seconds`` (the excess), in words that cannot read as none: whole
+    seconds under a minute ("15 s"), whole minutes under an hour ("12 min"), else hours to one decimal
+    ("1.5 h"); "" for an excess that rounds to less than one second (or none)."""
+    if round(seconds) < 1:
+        return ""
+    if seconds < 59.5:
+        return f"{seconds:.0f} s"
+    if seconds < 59.5 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / SECONDS_PER_HOUR:.1f} h"
 
 
 def exposure_caps(scenario: Scenario) -> dict[str, float | None]:
@@ -227,7 +242,7 @@ def utilisation_line(scenario: Scenario, rostered: Sequence[float], usable: Sequ
     where nothing does, the two shares are one and it is said once."""
     if math.isnan(rostered[0]) or math.isnan(usable[0]):
         return ""
-    said = {name: f"{fmt(name, mean)} ({interval(name, low, high, ref=mean)})"
+    said = {name: with_interval(name, mean, low, high, hours_named=True)  # the sentence names its hours
             for name, (mean, low, high) in (("utilisation", rostered), ("utilisation_usable", usable))}
     busy = "the team is" if len(scenario.workforce) == 1 else "the teams are together"
     capped = any(cap is not None for cap in exposure_caps(scenario).values())

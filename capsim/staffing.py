@@ -96,7 +96,7 @@ from capsim import engine
 from capsim.demand import STAGES, StreamSource, cell_seconds, cleared_share, rate_at
 from capsim.kernel import refer_rows
 from capsim.memory import check_run, default_workers
-from capsim.metric_names import sla_words
+from capsim.metric_names import items_words, sla_words
 from capsim.metrics import eventual_waits, metric_range, sla_attainment, sla_attainment_by_group, team_priorities
 from capsim.queueing import _erlang_a_distribution, erlang_c, mmc_service_level, mmc_wait_mean
 from capsim.passes import group_values, reachable_in_time
@@ -535,17 +535,20 @@ def roster_bounds(scenario: Scenario, rep: Replication, which: np.ndarray, windo
     at the next shift's start); if that is already ``within`` after it arrived, no headcount can
     assess it in time (:func:`capsim.passes.reachable_in_time`). The review time is the one
     recorded: as it took, for an item started (a new analyst's slower pace included), so where
-    new analysts took many items the bound is a little low.
+    new analysts took many items the bound is a little low. A priority none of the team's shift
+    patterns serves (``serves``) has bounds of 0: no analyst ever takes its items.
     """
     items, plan = rep.items, rep.shifts[team_index]
     staffed = plan.on_duty > 0
     starts, ends = plan.start[staffed], plan.end[staffed]
     assessed, started = {}, {}
+    team = scenario.workforce[team_index]
     for sla in team_slas(scenario, team_index):  # one compiled pass over the items per priority
         count, *hits = reachable_in_time(items.arrival, which, items.priority, scenario.priorities.index(sla.priority),
-                                         starts, ends, sla.within, windows, items.service,
-                                         scenario.workforce[team_index].carry_over)
-        started[sla.priority], assessed[sla.priority] = (np.divide(h, count, out=np.full(windows, np.nan), where=count > 0)
+                                         starts, ends, sla.within, windows, items.service, team.carry_over)
+        served = team.serves(sla.priority)  # else no analyst on any shift takes one: none can be in time
+        started[sla.priority], assessed[sla.priority] = (np.divide(h if served else np.zeros_like(h), count,
+                                                                   out=np.full(windows, np.nan), where=count > 0)
                                                          for h in hits)
     return assessed, started
 
@@ -741,6 +744,12 @@ class PeriodPlan:
     cover_stopped: int | None = None
     """Where the check adding temporary cover (step 3 of :func:`solve_staffing`) stopped at this period,
     the seats in post that still did not meet it with the work left from earlier periods; None otherwise."""
+    met_planned: bool = False
+    """Whether the plan replayed meets every SLA it is planned for (those not :attr:`left_out`) in enough
+    replications: :attr:`met` where none is left out."""
+    left_out_reasons: tuple[str, ...] = ()
+    """Why each SLA of :attr:`left_out` is left out, in its order (:func:`_roster_words`: the roster's reason,
+    or no shift pattern serving its priority); the note opens with them."""
 
     @property
     def short_words(self) -> str:
@@ -805,7 +814,8 @@ class StaffingPlan:
         chance that the period is met (:func:`met_chance_low`); ``needed_replications``, the replications
         that decided the need (run for that headcount, or inferred from others: ``needed_inferred``).
         ``left_out``: the SLAs (``sla_<priority>``) no headcount can meet, so the period is planned for
-        the others (:attr:`PeriodPlan.left_out`), and ``met`` false. ``in_post_at_start``: the seats in
+        the others (:attr:`PeriodPlan.left_out`), and ``met`` false; ``met_planned``, whether it meets those
+        others (:attr:`PeriodPlan.met_planned`). ``in_post_at_start``: the seats in
         post on its first day in the plan as it can happen (fewer than ``headcount`` where hires are
         late), and ``all_in_post_from`` the day all ``headcount`` are (empty: from its first day, or
         not within the period while ``in_post_at_start`` is below ``headcount``: :attr:`PeriodPlan.short`);
@@ -839,6 +849,7 @@ class StaffingPlan:
             row["confidence"] = self.confidence
             row["met"] = p.met
             row["left_out"] = " ".join(f"sla_{s}" for s in p.left_out)
+            row["met_planned"] = p.met_planned
             row["in_post_at_start"] = p.short[0] if p.short else p.headcount
             row["all_in_post_from"] = p.short[1].isoformat() if p.short and p.short[1] else ""
             row["temporary_until"] = p.temporary_until.isoformat() if p.temporary_until else ""
@@ -1486,8 +1497,9 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                 best = plan.tried.setdefault(k, {})[high] = runner.best(k, high)
                 notes.append(_why_not(scenario, index, runner.planned(k), best, high, runner.required,
                                       replications))
-            if k in runner.left_out:
-                notes.append(_left_out_words(scenario, runner, k, runner.best(k, high), evaluation))
+            reasons = _left_out_reasons(scenario, runner, k, runner.best(k, high)) if k in runner.left_out else ()
+            if reasons:
+                notes.append(_left_out_words(scenario, runner, k, reasons, evaluation))
             if permanent < 0:  # on the period's first day: a cut needs no training
                 notes.append(_cut_words(-permanent, previous_base, current.first, now, member, period))
             ended = max(temporary[k - 1] - temporary[k], 0) if k and k - 1 not in closes else 0  # (else closed before)
@@ -1523,7 +1535,8 @@ def solve_staffing(scenario: Scenario, team: str | None = None, *, period: str =
                                            "; ".join(notes), run, inferred, runner.left_out.get(k, ()),
                                            _short(plan.staffing, current, levels[k]), hires, temporary[k],
                                            closes[k] - dt.timedelta(days=1) if k in closes else None, ended,
-                                           max(-permanent, 0), alone, starts, stopped.get(k)))
+                                           max(-permanent, 0), alone, starts, stopped.get(k),
+                                           evaluation.share_met >= required, reasons))
             if late or on_time.share_met >= required > evaluation.share_met:
                 notes.append(_explain_lateness(scenario, plan.periods[-1], labels[k], on_time, member, now))
                 plan.periods[-1].note = "; ".join(notes)
@@ -1845,8 +1858,9 @@ def note_lines(notes: Sequence[tuple[int, str]], team: Team, labels: Sequence[st
     return [line for *_, line in sorted(lines)]
 
 
-_LEFT_OUT = re.compile(r"^(?P<why>(?:the roster makes the target for .+? impossible: .+?"
-                       r"(?:add shifts or lengthen the SLA window|lengthen the SLA window, or add shifts); )+)"
+_LEFT_OUT = re.compile(r"^(?P<why>(?:(?:the roster makes the target for .+? impossible: .+?"
+                       r"(?:add shifts or lengthen the SLA window|lengthen the SLA window, or add shifts)"
+                       r"|no shift pattern of team .+? \(it then serves every priority\)); )+)"
                        r"(?=so the plan leaves )")
 """The reasons that open a note of SLAs the roster makes impossible, left out of the plan (:func:`_left_out_words`:
 one :func:`_roster_words` each), up to "so the plan leaves"."""
@@ -1884,6 +1898,32 @@ def _figure_ranges(texts: Sequence[str]) -> str:
         low, high = min(values, key=lambda v: float(v[:-1])), max(values, key=lambda v: float(v[:-1]))
         out += (low if low == high else f"{low[:-1]}–{high}") + piece
     return out
+
+
+@dataclass(frozen=True)
+class RosterLimit:
+    """SLAs of a plan's team that no headcount meets in some of its periods, the roster making them
+    impossible (:attr:`~capsim.staffing.PeriodPlan.left_out`): their ``priorities``, the ``periods``
+    (indices into the plan's), and ``reason``, the roster's reason as those periods' notes open with it
+    (``capsim staff``'s words, :func:`_roster_words`), each percentage that differs
+    among them given as its range over them ("70.7–75.7%")."""
+
+    priorities: tuple[str, ...]
+    periods: tuple[int, ...]
+    reason: str
+
+
+def roster_limits(plan: StaffingPlan) -> list[RosterLimit]:
+    """The SLAs ``plan`` leaves out because the roster makes them impossible, one :class:`RosterLimit` per
+    set of priorities and reason alike but for its percentages (as ``capsim staff`` lists them once for
+    the run); [] where it leaves none out."""
+    said: dict[tuple[tuple[str, ...], str], list[tuple[int, str]]] = {}
+    for k, p in enumerate(plan.periods):
+        if p.left_out_reasons:
+            why = "; ".join(p.left_out_reasons)
+            said.setdefault((p.left_out, _FIGURE.sub("%", why)), []).append((k, why))
+    return [RosterLimit(priorities, tuple(k for k, _ in why), _figure_ranges([w for _, w in why]))
+            for (priorities, _), why in said.items()]
 
 
 def _run_words(first: int, last: int, labels: Sequence[str] | None) -> str:
@@ -2335,11 +2375,19 @@ def _roster_impossible(slas: list, evaluation: Evaluation) -> list:
     return [s for s in slas if evaluation.bound.get(s.priority, math.nan) < s.target]
 
 
-def _roster_words(scenario: Scenario, sla, evaluation: Evaluation) -> str:
-    """Why the roster makes ``sla`` impossible (:func:`_roster_impossible`), in words, the SLA named
-    as the tables name it (:func:`~capsim.metric_names.sla_words`)."""
+def _roster_words(scenario: Scenario, team: Team, sla, evaluation: Evaluation) -> str:
+    """Why the roster of ``team`` makes ``sla`` impossible (:func:`_roster_impossible`), in words, the SLA
+    named as the tables name it (:func:`~capsim.metric_names.sla_words`): no shift pattern serves its
+    priority (:meth:`~capsim.scenario.Team.serves`), too few of its items arrive in time before someone
+    is on shift, or too few of them can then be assessed within the window."""
     bound, start = evaluation.bound[sla.priority], evaluation.start_bound.get(sla.priority, math.nan)
     within = duration_text(sla.within)
+    if not team.serves(sla.priority):
+        return (f"no shift pattern of team {team.team} serves {sla.priority} ({team.serving_words()}), so the team's "
+                f"{items_words(scenario, sla.priority, team.team)} are never assessed and no headcount can meet the target for "
+                f"{sla_words(scenario, sla.priority)}: "
+                f"hires join {team.shifts[0].name}; add {sla.priority} to a pattern's serves "
+                f"(workforce.{team.team}.shifts), or leave serves out of one (it then serves every priority)")
     if start >= sla.target:  # enough could start in time: the reviews' own time is what makes them late
         return (f"the roster makes the target for {sla_words(scenario, sla.priority)} impossible: "
                 f"{percent_against(start, sla.target, 1)} of them arrive less than {within} before someone is on "
@@ -2354,15 +2402,22 @@ def _roster_words(scenario: Scenario, sla, evaluation: Evaluation) -> str:
             "SLA window")
 
 
-def _left_out_words(scenario: Scenario, runner: _Runner, k: int, best: Evaluation, evaluation: Evaluation) -> str:
-    """A period planned without the SLAs no headcount can meet: which, why (at the largest headcount
-    allowed, ``best``), what the headcount is planned for, and how often the plan (``evaluation``) meets it;
-    each SLA named as ``scenario``'s tables name it (:func:`~capsim.metric_names.sla_words`)."""
-    out = [s for s in runner.slas if s.priority in runner.left_out[k]]
+def _left_out_reasons(scenario: Scenario, runner: _Runner, k: int, best: Evaluation) -> tuple[str, ...]:
+    """Why each SLA period ``k`` is planned without is left out (:func:`_roster_words`, at the largest
+    headcount allowed, ``best``), in the order of the runner's SLAs (:attr:`PeriodPlan.left_out_reasons`)."""
+    team = runner.scenario.workforce[runner.team_index]
+    return tuple(_roster_words(scenario, team, s, best) for s in runner.slas if s.priority in runner.left_out[k])
+
+
+def _left_out_words(scenario: Scenario, runner: _Runner, k: int, reasons: tuple[str, ...],
+                    evaluation: Evaluation) -> str:
+    """A period planned without the SLAs no headcount can meet: why (``reasons``, :func:`_left_out_reasons`),
+    which, what the headcount is planned for, and how often the plan (``evaluation``) meets it; each SLA
+    named as ``scenario``'s tables name it (:func:`~capsim.metric_names.sla_words`)."""
     kept = ", ".join(sla_words(scenario, s.priority) for s in runner.planned(k))
     met = round(evaluation.share_met * evaluation.replications)
-    left = ", ".join(sla_words(scenario, s.priority) for s in out)
-    return ("; ".join(_roster_words(scenario, s, best) for s in out) + f"; so the plan leaves {left} out and plans "
+    left = ", ".join(sla_words(scenario, s.priority) for s in runner.slas if s.priority in runner.left_out[k])
+    return ("; ".join(reasons) + f"; so the plan leaves {left} out and plans "
             f"the headcount for {kept}, met in {met} of {evaluation.replications} replications")
 
 
@@ -2387,7 +2442,7 @@ def _why_not(scenario: Scenario, team_index: int, slas: list, evaluation: Evalua
     """Why no headcount up to ``high`` met the SLAs ``slas`` in a period, and the best attainable there,
     from the evaluation at ``high``; each SLA named as the tables name it (:func:`~capsim.metric_names.sla_words`)."""
     team = scenario.workforce[team_index]
-    reasons = [_roster_words(scenario, s, evaluation) for s in _roster_impossible(slas, evaluation)]
+    reasons = [_roster_words(scenario, team, s, evaluation) for s in _roster_impossible(slas, evaluation)]
     if not reasons and evaluation.work_hours > evaluation.review_hours:
         cap = _team_cap(scenario, team_index)
         what = (f"the exposure cap of {format_duration(cap)} a shift" if math.isfinite(cap) else "the roster")

@@ -32,7 +32,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from capsim import units
 
-Share = Annotated[float, Field(ge=0, le=1)]
+AsShare = Annotated[float, BeforeValidator(units.percent_share)]
+"""A number written as a share (0.15) or a percentage ("15%"); its bounds are the field's."""
+Share = Annotated[AsShare, Field(ge=0, le=1)]
+"""A proportion between 0 and 1, written as a share (0.15) or a percentage ("15%")."""
 
 
 class ToolSection(BaseModel):
@@ -122,7 +125,7 @@ class SyntheticDetector(ToolSection):
 class Clustering(ToolSection):
     """Near-duplicates reviewed together: the first at full time, the rest at a fraction."""
 
-    follow_fraction: float = Field(1.0, gt=0, le=1, description="time of each further item, as a share of the first")
+    follow_fraction: AsShare = Field(1.0, gt=0, le=1, description="time of each further item, as a share of the first")
 
 
 def _cap_or_none(value: Any) -> Any:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 _UNIT_NAMES: dict[float, tuple[str, ...]] = {
     1.0: ("s", "sec", "secs", "second", "seconds"),
@@ -226,6 +227,13 @@ def percent(x: float, digits: int = 0) -> str:
     return f"{text}%"
 
 
+def share_text(x: float, more: int = 0) -> str:
+    """A share (0–1) as every table and finding writes it (:func:`percent`): to one decimal, with ``more``
+    beyond it for an interval's ends that would read alike (:func:`interval_ends`), never beyond
+    :data:`SHARE_DECIMALS` (false precision): 0.937 → "93.7%"."""
+    return percent(x, min(1 + more, SHARE_DECIMALS))
+
+
 def percent_against(share: float, target: float, digits: int = 0) -> str:
     """A share quoted beside its target (both 0–1), as :func:`percent` writes it with ``digits``
     decimals or, where that would put it on the other side of the target, the fewest more (up to
@@ -300,3 +308,76 @@ def why_no_interval(difference: float, low: float, high: float) -> str | None:
     if low == high:
         return "no difference in any replication" if difference == 0 else "the same in every replication"
     return None
+
+
+def percent_share(value: object) -> object:
+    """A number written as a percentage ("22%", "+30%") as a share (0.22); any other value as it is (the
+    field's own validation then reads it). Raises ValueError for a "%" that follows no number."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return float(value.strip()[:-1].strip()) / 100
+        except ValueError:
+            raise ValueError(f"{value!r} is not a percentage, e.g. 30% (or 0.3)") from None
+    return value
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+MORE_DECIMALS = 3
+"""The most decimals an interval's ends take beyond their mean's to read apart (:func:`interval_ends`)."""
+
+
+def ends_apart(low: float, high: float, write: Callable[[float, int], str],
+               bounds: tuple[float, float] = (-math.inf, math.inf)) -> tuple[tuple[str, str], int] | None:
+    """The ends of a 95% CI ``low`` to ``high`` clipped to ``bounds`` (the values the quantity can take),
+    each as ``write(x, more)`` gives it with ``more`` decimals beyond its own, and that ``more``: none, or
+    where two ends that differ would read alike, the fewest that tell them apart, up to :data:`MORE_DECIMALS`
+    ("£1.516 to £1.524", not "£1.52 to £1.52"; "89.94% to 89.98%", not "89.9% to 89.9%"), so that the mean
+    beside them can take as many (:func:`capsim.words.with_interval`). None where there is no interval:
+    an end not known (one replication), or both the same."""
+    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
+        return None
+    low, high = max(low, bounds[0]), min(high, bounds[1])
+    for more in range(MORE_DECIMALS + 1):
+        ends = write(low, more), write(high, more)
+        if ends[0] != ends[1]:
+            break
+    return ends, more
+
+
+def interval_ends(low: float, high: float, write: Callable[[float, int], str],
+                  bounds: tuple[float, float] = (-math.inf, math.inf)) -> tuple[str, str] | None:
+    """The ends of :func:`ends_apart`: the one rule every interval of a level is written by
+    (:func:`capsim.words.interval_bounds`, the comparisons' team lines); what to say of an end held at a
+    share's bound: :func:`held_words`."""
+    found = ends_apart(low, high, write, bounds)
+    return found[0] if found else None
+
+
+HELD_TOLERANCE = 1e-12
+"""How near (in shares, 0–1) an interval's end must be to a bound to have been held at it: a clipped
+end is the bound itself, or, for a difference, the bound less a mean, to the last bits (an end not yet
+clipped, past the bound, is held at it too)."""
+
+
+def held_words(low: float, high: float, floor: float = 0.0, ceiling: float = 1.0, difference: bool = False) -> str:
+    """What follows a share's 95% CI whose end was held at the bound of what a share can be (an interval
+    that would reach past 0% or 100% is cut there: :func:`capsim.results.mean_ci`), so that its end is
+    not read as estimated: ", upper end held at the 100% maximum", ", lower end held at the 0% minimum",
+    ", ends held at the 0% minimum and the 100% maximum"; "" where neither end was held, or there is no
+    interval. ``low`` to ``high``: the interval as clipped, between ``floor`` and ``ceiling`` (a share's:
+    0 and 1). For a ``difference`` of shares, between ``-before`` and ``1 - before`` (``before``: the
+    share it is from), its ends in points: ", one end held where the share reaches 100%"."""
+    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
+        return ""
+    lower, upper = low <= floor + HELD_TOLERANCE, high >= ceiling - HELD_TOLERANCE  # at the bound, or past it
+    said = [words for held, words in ((lower, ("lower", "0%", "minimum")), (upper, ("upper", "100%", "maximum")))
+            if held]
+    if not said:
+        return ""
+    if difference:  # "upper" and "lower" would be ambiguous beside a fall said as a size ("1.1 to 5.3 points lower")
+        return f", {'ends' if len(said) == 2 else 'one end'} held where the share reaches " \
+               + " and ".join(bound for _, bound, _ in said)
+    return f", {'ends' if len(said) == 2 else said[0][0] + ' end'} held at " \
+           + " and ".join(f"the {bound} {extreme}" for _, bound, extreme in said)

@@ -17,7 +17,8 @@ Each kind of number has one rule here:
 - a metric's value: :func:`value_text` (titles) and :func:`fmt` (findings, to match summary.csv);
 - differences: :func:`signed` (a true minus sign; shares in percentage points, to at most
   :data:`SHARE_DECIMALS` decimals as the shares themselves);
-- intervals: :func:`interval` (``95% CI a to b``, clipped to the metric's range);
+- intervals: :func:`interval` (``95% CI a to b``, clipped to the metric's range; an end held at a
+  share's bound, or a utilisation's past 100%, said: :func:`range_words`);
 - spreads: :func:`plus_minus` (``1,234 ± 56``; a share's in points: ``31.5% ± 4.7 points``).
 
 Names are listed by :func:`and_list` ("analysts, graders and victim_id").
@@ -44,10 +45,11 @@ from typing import Any
 from capsim.metric_names import (BACKLOG_WORDS, backlog_words, items_words, referrals_only, sla_words,
                                  team_brackets)
 from capsim.metrics import metric_range
-from capsim.units import (SECONDS_PER_HOUR, SHARE_DECIMALS, UNIT_HOURS, duration_text, duration_unit,  # noqa: F401
-                          durations_words, hours_words, percent, percent_against, plain_number, round_sig,
-                          target_side, target_verdict, unsigned_zero, why_no_interval)  # (re-exported: shares and their verdicts
-# are written in units, below the results layer)
+from capsim.units import (HELD_TOLERANCE, MORE_DECIMALS, SECONDS_PER_HOUR, SHARE_DECIMALS, UNIT_HOURS,  # noqa: F401
+                          duration_text, duration_unit, durations_words, ends_apart, held_words, hours_words, interval_ends,
+                          percent, percent_against, plain_number, round_sig, share_text, target_side,
+                          target_verdict, unsigned_zero, why_no_interval)  # (re-exported: shares, their verdicts
+# and intervals' ends are written in units, below the results layer, which the comparisons use too)
 
 NBSP = "\u00a0"
 """A no-break space: keeps a number and its unit on one line of a wrapped title."""
@@ -211,7 +213,7 @@ def metric_label(metric: str, scenario: Any = None) -> str:
             sla = next((x for x in scenario.sla if x.priority == priority.removesuffix(f"_{team}")), None)
             if sla is None:
                 return f"Share assessed within the deadline ({metric[4:].replace('_', ' ')})"
-            return f"{sla_label(scenario, sla.priority)}{team_brackets(team)}"
+            return f"{sla_label(scenario, sla.priority, team)}{team_brackets(team)}"
         if sla is None:
             return f"Share assessed within the deadline ({metric[4:].replace('_', ' ')})"
         if metric.endswith("_original"):
@@ -224,14 +226,15 @@ def metric_label(metric: str, scenario: Any = None) -> str:
     return METRIC_LABELS.get(metric, metric.replace("_", " "))
 
 
-def sla_label(scenario: Any, priority: str) -> str:
-    """The share of ``priority``'s items assessed within its SLA's deadline, in plain words, whoever's
-    items they are (a team's or the run's): "Share of reports assessed within 72 h"; "Share assessed
+def sla_label(scenario: Any, priority: str, team: str | None = None) -> str:
+    """The share of ``priority``'s items assessed within its SLA's deadline, in plain words: the streams'
+    items, or with ``team`` those that wait at that team (:func:`~capsim.metric_names.items_words`: its
+    streams' and the referrals it receives): "Share of reports assessed within 72 h"; "Share assessed
     within the deadline (high)" where ``scenario`` has no SLA for ``priority``."""
     sla = next((x for x in scenario.sla if x.priority == priority), None)
     if sla is None:
         return f"Share assessed within the deadline ({priority.replace('_', ' ')})"
-    return f"Share of {items_words(scenario, priority)} assessed within {duration_text(sla.within)}"
+    return f"Share of {items_words(scenario, priority, team)} assessed within {duration_text(sla.within)}"
 
 
 def year_metric_label(metric: str, scenario: Any = None) -> str:
@@ -269,7 +272,8 @@ def is_wait(metric: str) -> bool:
 
 def is_share(metric: str) -> bool:
     """True for metrics shown as percentages: shares between 0 and 1, and utilisation (of
-    rostered or usable hours, in all or per team; it can pass 1 with overtime)."""
+    rostered or usable hours, in all or per team; it can pass 1: an item in hand at a shift's end, or at
+    the exposure cap, is finished past it)."""
     return metric.startswith(("sla_", "utilisation")) or metric in ("p_wait", "ai_generated_share")
 
 
@@ -311,7 +315,7 @@ def fmt(metric: str, value: float, currency: str = "GBP", ref: float | None = No
     if value is None or not math.isfinite(value):
         return "n/a"
     if is_share(metric):
-        return percent(value, min(1 + more, SHARE_DECIMALS))  # never beyond: false precision
+        return share_text(value, more)
     places = _decimals(value if ref is None else ref)
     if metric.startswith("cost"):
         symbol = CURRENCY_SYMBOLS.get(currency)
@@ -343,10 +347,6 @@ def amount_text(metric: str, value: float, currency: str, unit: str | None = Non
     return fmt(metric, value) + (" h" if metric == "analyst_hours" else "")
 
 
-MORE_DECIMALS = 3
-"""The most decimals an interval's ends take beyond their mean's to read apart (:func:`interval_bounds`)."""
-
-
 def interval_bounds(metric: str, low: float, high: float, currency: str = "GBP",
                     ref: float | None = None) -> tuple[str, str] | None:
     """The bounds of a 95% CI (``low`` to ``high``, in the metric's units) as :func:`interval` writes
@@ -354,24 +354,48 @@ def interval_bounds(metric: str, low: float, high: float, currency: str = "GBP",
     ("97.3%", "99.95%"), ("over 99.99%", "100%"); None where :func:`interval` gives no interval (a
     bound not known, or both the same). Two ends that differ never read alike: where the mean's
     decimals would write both as one number ("£1.52 to £1.52"), they take the fewest more that
-    tell them apart, up to :data:`MORE_DECIMALS` ("£1.516 to £1.524")."""
-    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
-        return None
+    tell them apart, up to :data:`~capsim.units.MORE_DECIMALS` ("£1.516 to £1.524";
+    :func:`capsim.units.interval_ends`). What :func:`interval` says after them: :func:`range_words`."""
+    return interval_ends(low, high, lambda x, more: fmt(metric, x, currency, ref, more), metric_range(metric))
+
+
+PAST_FULL_WORDS: dict[str, tuple[str, str]] = {
+    "utilisation_usable": ("of usable hours", "which reviews finished past any exposure cap or a shift's end can "
+                                              "take past 100%"),
+    "utilisation": ("of rostered hours", "which reviews finished past a shift's end can take past 100%"),
+}
+"""What follows an interval of a utilisation (all teams', or a team's: ``utilisation_<team>``) that reaches
+past 100% (:func:`range_words`): the hours it is a share of, and why it can pass them (an item in hand at
+a shift's end, or at the exposure cap, is finished: docs/model.md)."""
+
+
+def range_words(metric: str, low: float, high: float, hours_named: bool = False) -> str:
+    """What a 95% CI of ``metric`` (``low`` to ``high``, clipped to its range as in summary.csv) says after
+    its ends, so that no end is misread: a share's end held at 0% or 100% says so (:func:`~capsim.units.held_words`:
+    "97.3% to 100%, upper end held at the 100% maximum"), and a utilisation reaching past 100% says
+    against which hours, and why (:data:`PAST_FULL_WORDS`: "77.2% to 103.4% of rostered hours, which
+    reviews finished past a shift's end can take past 100%"; ``hours_named``: the sentence names the hours
+    itself, so only why); any other metric's lower end held at 0, the least it can be (a wait, a count,
+    hours): "0.00 to 14.45 days, lower end held at 0"; "" otherwise, or where there is no interval."""
     floor, ceiling = metric_range(metric)
-    low, high = max(low, floor), min(high, ceiling)
-    for more in range(MORE_DECIMALS + 1):
-        ends = fmt(metric, low, currency, ref, more), fmt(metric, high, currency, ref, more)
-        if ends[0] != ends[1]:
-            break
-    return ends
+    if is_share(metric) and math.isfinite(ceiling):
+        return held_words(low, high, floor, ceiling)
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        return ""
+    held = f", lower end held at {fmt(metric, floor)}" if low <= floor + HELD_TOLERANCE else ""  # 0, 0%, £0.00
+    hours, why = next((words for name, words in PAST_FULL_WORDS.items() if metric.startswith(name)), ("", ""))
+    past = ("" if not why or high <= 1 else f", {why}" if hours_named else f" {hours}, {why}")
+    return past + held
 
 
 def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: float | None = None,
-             named: bool = True) -> str:
-    """``95% CI a to b`` (:func:`interval_bounds`), or why there is none; ``named=False`` leaves out
-    "95% CI " for a table whose heading says what the bounds are: "97.3% to 99.95%"."""
+             named: bool = True, hours_named: bool = False) -> str:
+    """``95% CI a to b`` (:func:`interval_bounds`) and what :func:`range_words` says of its ends (``hours_named``:
+    there), or why there is none; ``named=False`` leaves out "95% CI " for a table whose heading says what the
+    bounds are: "97.3% to 99.95%", "99.7% to 100%, upper end held at the 100% maximum"."""
     if (bounds := interval_bounds(metric, low, high, currency, ref)) is not None:
-        return f"{'95% CI ' if named else ''}{bounds[0]} to {bounds[1]}"
+        return (f"{'95% CI ' if named else ''}{bounds[0]} to {bounds[1]}"
+                + range_words(metric, low, high, hours_named))
     if math.isfinite(low) and math.isfinite(high):  # both the same
         return "the same in every replication"
     if ref is None or math.isfinite(ref):  # a NaN ``ref`` (the mean) is NaN in every replication
@@ -380,6 +404,23 @@ def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: f
         return "not costed: a team has no costs.teams entry" + (", or nothing was assessed"
                                                                if metric == "cost_per_assessed" else "")
     return "no item measured in any replication"
+
+
+def mean_text(metric: str, mean: float, low: float, high: float, currency: str = "GBP") -> str:
+    """A mean as written beside its 95% CI (``low`` to ``high``): as :func:`fmt` writes it, with as many more
+    decimals as the interval's ends took to read apart (:func:`capsim.units.ends_apart`), so that the mean
+    never reads outside its own interval ("1.08% (95% CI 1.06% to 1.09%)", not "1.1% (… 1.06% to 1.09%)")."""
+    found = ends_apart(low, high, lambda x, more: fmt(metric, x, currency, mean, more), metric_range(metric))
+    return fmt(metric, mean, currency, more=found[1] if found else 0)
+
+
+def with_interval(metric: str, mean: float, low: float, high: float, currency: str = "GBP",
+                  hours_named: bool = False) -> str:
+    """A mean and its 95% CI as a sentence or a table cell writes them: "1.08% (95% CI 1.06% to 1.09%)"
+    (:func:`mean_text`, :func:`interval`; ``hours_named`` as there), or with why there is none: "12 (the same
+    in every replication)"."""
+    said = interval(metric, low, high, currency, ref=mean, hours_named=hours_named)
+    return f"{mean_text(metric, mean, low, high, currency)} ({said})"
 
 
 # --------------------------------------------------------------------------- differences

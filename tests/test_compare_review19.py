@@ -88,7 +88,7 @@ def test_year_lines_say_one_replication_and_a_year_not_measured():
     runs, table = _years(long_run(3 * 365), wait_mean=[(nan, nan, nan), (2400.0, nan, nan), (-3600.0, nan, nan)])
     assert year_difference_lines(runs, table)["b"] == [
         "Mean wait before assessment, by calendar year: 2025 n/a (not measured); 2026 +100 days (from 150 days to 250 "
-        "days, one replication: no interval); 2027 −150 days (from 150 days to under 1 day, one replication: no "
+        "days; one replication: no interval); 2027 −150 days (from 150 days to under 1 day; one replication: no "
         "interval)"]
 
 
@@ -100,8 +100,8 @@ def test_a_stub_of_a_year_makes_nothing_turn():
                                                             (-0.05, -0.06, -0.04)],
                          wait_mean=[(2.0, 1.0, 3.0), (-48.0, -60.0, -36.0), (5.0, 4.0, 6.0)])
     assert year_difference_lines(runs, table)["b"] == [
-        "Mean wait before assessment, by calendar year: 2025 +0.083 days (from 2.021 days to 2.104 days, 95% CI +0.042 "
-        "to +0.125 days); 2026 −2.000 days (from 2.021 days to 0.021 days, 95% CI −2.500 to −1.500 days)"]  # one precision; the stub's +5 h is not in it, nor sets its unit
+        "Mean wait before assessment, by calendar year: 2025 +0.083 days (from 2.021 days to 2.104 days; 95% CI +0.042 "
+        "to +0.125 days); 2026 −2.000 days (from 2.021 days to 0.021 days; 95% CI −2.500 to −1.500 days)"]  # one precision; the stub's +5 h is not in it, nor sets its unit
 
 
 def test_a_shares_difference_stays_within_what_it_can_reach():

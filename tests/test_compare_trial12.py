@@ -100,8 +100,8 @@ def test_a_teams_own_mean_wait_that_turns_between_years_gets_a_line():
     assert turning_metrics(table, [scenario] * 2) == {"b": ["wait_mean_victim_id"]}
     line, = year_difference_lines(runs, table)["b"]
     assert line.startswith("Mean wait before assessment at team victim_id, by calendar year: 2027 (Apr–Dec) −0.4 "
-                           "days (from 0.4 days to under 0.1 days, 95% CI −5.9 to +5.2 days: no clear difference); "
-                           "2028 +16.6 days (from 0.4 days to 17.0 days, 95% CI +3.2 to +30.0 days)")
+                           "days (from 0.4 days to under 0.1 days; 95% CI −5.9 to +5.2 days: no clear difference); "
+                           "2028 +16.6 days (from 0.4 days to 17.0 days; 95% CI +3.2 to +30.0 days)")
     # −0.37 days beside an interval 11 days wide: its decimals are the interval's (difference_words), and every
     # year's are the most precise year's (difference_places: 2030's +216.1 days, 95% CI +208.5 to +223.7)
     one_team = long_run(365)  # one team: its wait is the run's, wait_mean alone (no team is named victim_id)

@@ -66,7 +66,8 @@ def test_a_level_one_run_alone_measures_is_judged_with_its_interval():
     total = dict(backlog_end=[489000.0, 489300.0, 489600.0])
     runs = [_run(first, **total), _run(other, sla_normal_graders=[0.80, 0.89, 0.95], **total)]
     assert team_lines(runs)["gc-classifier"] == [
-        "team graders: 88.0% of its normal-priority items within 72 h (95% CI 69.2% to 100%) against the 90% target: "
+        "team graders: 88.0% of its normal-priority items within 72 h (95% CI 69.2% to 100%, upper end held at the "
+        "100% maximum) against the 90% target: "
         "missed on average, but the 95% CI reaches above the target; it has none under this deadline in "
         "growth-central"]
 

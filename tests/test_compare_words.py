@@ -152,8 +152,9 @@ def test_the_run_out_metrics_name_the_teams_whose_items_they_count(growth):
     assert notes["gc-classifier", "runout_days"] == (
         "counts the referrals waiting at team victim_id too: the run-out lasts until the last item at any team is "
         "assessed or expires, so it can rise while fewer of the streams' items are still waiting (waiting)")
-    assert notes["gc-classifier", "waiting"] == notes["gc-classifier", "censored"] == (
+    assert notes["gc-classifier", "waiting"] == (
         "counts the streams' items only (at team analysts, team graders), not the referrals waiting at team victim_id")
+    assert notes["gc-classifier", "censored"] == "counts the referrals waiting at team victim_id too, as the streams' own items"
 
 
 def test_the_run_out_notes_name_the_runs_that_refer_and_none_without_referrals():

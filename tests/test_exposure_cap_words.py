@@ -95,7 +95,7 @@ def test_the_wellbeing_tools_cap_is_the_one_said():
 
 def test_a_plan_that_no_headcount_meets_names_the_cap_only_where_the_team_has_one(uncapped, mixed):
     def answer(result, team: str) -> str:
-        plan = SimpleNamespace(team=team, baseline=18, max_headcount=100)
+        plan = SimpleNamespace(team=team, baseline=18, max_headcount=100, periods=[])
         return what_it_takes_findings(result, WhatItTakes(plans=[plan], result=None))[0]
 
     assert answer(uncapped, "triage").endswith("(see the staffing plan's notes: the roster).")

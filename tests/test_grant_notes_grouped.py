@@ -21,7 +21,7 @@ from capsim import charts
 from capsim.grant import grant
 from capsim.scenario import load_scenario
 from capsim.staffing import Limits, _above_need
-from capsim.words import interval
+from capsim.words import interval_bounds
 from tests.test_grant import hotline
 from tests.test_grant_trial11 import page, terminal
 
@@ -75,7 +75,7 @@ def test_the_interval_over_a_bar_has_the_reports_decimals(three_years, low, high
     result = three_years
     table = result.table.copy()
     table[["sla_normal", "sla_normal_ci_low", "sla_normal_ci_high"]] = 0.95, low, high
-    first, last = interval("sla_normal", low, high).removeprefix("95% CI ").replace("%", "").split(" to ")
+    first, last = (end.removesuffix("%") for end in interval_bounds("sla_normal", low, high))
     assert f"95% CI {first}% to {last}%" in page(dataclasses.replace(result, table=table))
     fig = charts.grant_per_year(table, result.scenarios, result.seed, result.replications)
     labels = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("95.0%")]

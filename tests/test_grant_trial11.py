@@ -73,7 +73,7 @@ def test_a_column_a_classifier_relabels_says_what_it_counts_in_each_scenario(rel
     """growth-central's 99.1% and gc-classifier's 93.6% sat under one header, "reports within 72 h
     (analysts)", though the second counts only the reports the classifier did not flag."""
     note = ("reports within 72 h (analysts): not the same measure in every scenario (in without, reports within 72 h "
-            "(analysts); in classifier, items the classifier did not flag within 72 h (analysts)): the classifier "
+            "(analysts); in classifier, reports the classifier did not flag within 72 h (analysts)): the classifier "
             "in classifier moves items between priorities, so these shares are not like with like")
     assert note in terminal(relabelled) and note in page(relabelled)
 

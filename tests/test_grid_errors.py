@@ -26,14 +26,14 @@ POINT = "child.yaml (extends parent.yaml), grid point {}"
 @pytest.mark.parametrize("grid, lines", [
     (["workforce.1.headcount=2,-1"],  # a list element by index, as typed
      [POINT.format("1 (workforce.1.headcount=-1):"),
-      "  --grid workforce.1.headcount=-1: Input should be greater than or equal to 0 (got -1)"]),
+      "  --grid workforce.1.headcount=-1: -1 is too small; allowed: a whole number from 0 to 100,000"]),
     (["review.report.mean=-5min", "workforce.analysts.headcount=3"],  # only the setting at fault
      [POINT.format("0 (review.report.mean=-5min, workforce.analysts.headcount=3):"),
-      "  --grid review.report.mean=-5min: Input should be greater than or equal to 0 (got '-5min')"]),
+      "  --grid review.report.mean=-5min: '-5min' is too small; allowed: a duration from 0 to 1000y"]),
     (["workforce.police.roster={hours_per_day: 30}"],  # below the key written: the key named too
      [POINT.format("0 (workforce.police.roster={hours_per_day: 30}):"),
       "  --grid workforce.police.roster={hours_per_day: 30}: workforce.police.roster.hours_per_day: "
-      "Input should be less than or equal to 24 (got 30)"]),
+      "30 is too large; allowed: a number above 0 and at most 24"]),
     (["workforce.police.team=unit"],  # a problem elsewhere: the file that wrote it, as changed
      [POINT.format("0 (workforce.police.team=unit):"),
       "  parent.yaml (extended by child.yaml) with --set clock.horizon=20d, --grid workforce.police.team=unit: "
@@ -69,7 +69,8 @@ def test_a_refused_sample_is_shown_in_its_unit_and_laid_at_its_writer(tmp_path: 
     lines = refused(folder, "uncertainty", "child.yaml", *set_, "-n", "8", "-r", "2", "-w", "1", "--out", "out")
     heads = [line for line in lines if line.startswith("parameter set")]
     assert heads and all(re.fullmatch(r"parameter set \d \(clock\.warmup=-[\d.]+d\):", head) for head in heads), lines
-    problems = [line for line in lines if "Input should be" in line]
+    problems = [line for line in lines if "is too small" in line]
     assert len(problems) == len(heads)
-    assert all(line.startswith(f"  {said}Input should be greater than or equal to 0") for line in problems), lines
+    assert all(re.fullmatch(re.escape(f"  {said}") + r"'-[\d.]+d' is too small; allowed: a duration from 0 to 1000y", line)
+               for line in problems), lines
     assert not (folder / "out").exists()

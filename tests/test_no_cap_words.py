@@ -48,6 +48,6 @@ def test_review_hours_per_shift_past_the_shift_say_how_they_are_counted():
     investigation = POLICE.workforce[1]
     assert longer_than_shift(investigation, 7.4) == ""
     assert longer_than_shift(investigation.model_copy(update={"carry_over": False}), 17.2) == (
-        ", longer than its 7.5 h shifts: a review is counted whole on the shift it began "
+        ", longer than its 7.5 h shifts by 9.7 h: a review is counted whole on the shift it began "
         "(workforce.investigation.carry_over: true splits it over the shifts it is worked in)")
     assert longer_than_shift(investigation.model_copy(update={"carry_over": True}), 8.0) == ""  # counted piece by piece

@@ -393,7 +393,7 @@ def test_item_counts_match_the_masked_form(seed, period):
     waiting = inside & ~started & ~expired
     measured = inside & (arrival >= warmup)
     scope = measured & (parent < 0)
-    expected = [scope, scope & started, scope & expired, scope & waiting, scope & censored, measured & (parent >= 0),
+    expected = [scope, scope & started, scope & expired, scope & waiting, measured & censored, measured & (parent >= 0),
                 started & (start >= warmup), expired & (deadline >= warmup), waiting, scope & (flags & 1 > 0),
                 scope & started & (flags & 2 > 0), scope & started & (flags & 4 > 0),
                 measured & (parent >= 0) & (flags & 1 > 0), scope & (flags & 2 > 0) & (flags & 8 == 0),

@@ -90,7 +90,8 @@ def test_the_years_finding_and_title_never_call_a_year_missed_on_its_mean_alone(
     result, _ = _hotline(**{"2027": (0.818, 0.548, 1.0)})
     sentence = next(x for x in year_findings(result) if x.startswith("The target of"))
     assert sentence == ("The target of 90% of reports within 72 h is first missed on average in 2027: "
-                        "81.8% (95% CI 54.8% to 100%), but the 95% CI reaches above the target."), sentence
+                        "81.8% (95% CI 54.8% to 100%, upper end held at the 100% maximum), but the 95% CI reaches "
+                        "above the target."), sentence
     title = _flat(by_year(result)._suptitle.get_text())
     assert "the 90% target is first missed on average in 2027, but the 95% CI reaches above the target" in title
 

@@ -96,17 +96,17 @@ def test_a_bad_value_in_the_parent_names_the_parent(folder):
     (folder / "parent.yaml").write_text(PARENT.replace("headcount: 5", "headcount: -3"), encoding="utf-8")
     path = child(folder, "clock: {horizon: 60d}\n")
     assert problems(path) == ["parent.yaml (extended by child.yaml): workforce.analysts.headcount: "
-                              "Input should be greater than or equal to 0 (got -3)"]
+                              "-3 is too small; allowed: a whole number from 0 to 100,000"]
     assert problems(path, ("clock.horizon=20d",)) == [
         "parent.yaml (extended by child.yaml) with --set clock.horizon=20d: workforce.analysts.headcount: "
-        "Input should be greater than or equal to 0 (got -3)"]
+        "-3 is too small; allowed: a whole number from 0 to 100,000"]
 
 
 def test_a_bad_value_in_the_child_names_the_child_even_over_a_bad_one_in_the_parent(folder):
     (folder / "parent.yaml").write_text(PARENT.replace("headcount: 5", "headcount: -3"), encoding="utf-8")
     path = child(folder, "workforce:\n  - {team: analysts, headcount: -4}\n")
     assert problems(path) == ["child.yaml (extends parent.yaml): workforce.analysts.headcount: "
-                              "Input should be greater than or equal to 0 (got -4)"]
+                              "-4 is too small; allowed: a whole number from 0 to 100,000"]
 
 
 def test_a_bad_value_two_files_up_names_that_file_and_the_files_that_extend_it(folder):
@@ -115,7 +115,7 @@ def test_a_bad_value_two_files_up_names_that_file_and_the_files_that_extend_it(f
     child(folder, "experiment: {seed: 2}\n", name="variants/middle.yaml", parent="../parent.yaml")
     path = child(folder, "experiment: {seed: 3}\n", name="variants/leaf.yaml", parent="middle.yaml")
     assert problems(path) == ["variants/../parent.yaml (extended by variants/middle.yaml <- variants/leaf.yaml): clock.warmup: "
-                              "Input should be greater than or equal to 0 (got '-1d')"]
+                              "'-1d' is too small; allowed: a duration from 0 to 1000y"]
 
 
 def test_a_key_missing_from_a_childs_routing_is_not_laid_at_the_parents_rules(folder):

@@ -181,3 +181,30 @@ def test_a_smaller_clear_effect_is_named_where_the_largest_is_unclear():
     title = title_of([largest, smaller, MATCH])
     assert title.startswith("Only demand.reports.rate clearly moves share of reports assessed within 72 h"), title
     assert "the largest, review.report.mean's, is −10 points" in title and "None of" not in title, title
+
+
+# --------------------------------------------------------------------------- a row too small to draw
+
+SHRINKAGE = trial_row("workforce.analysts.shrinkage", "0.16", "0.24", 0.28208, 0.28178, (-0.0003, -0.0009, 0.0003))
+"""An effect of −0.03 points beside effects of −64 points: bars of 0.05% of the axis, which cannot be seen."""
+
+
+def _row_texts(rows: list[dict]) -> list[str]:
+    figure = tornado(pd.DataFrame(rows), SCENARIO)
+    texts = [" ".join(t.get_text().split()) for t in figure.axes[0].texts]
+    plt.close(figure)
+    return texts
+
+
+def test_a_row_whose_bars_are_too_short_to_see_says_its_effect_in_words():
+    """A row neither drawn nor marked "no change" reads as missing: it says its effect (its whiskers are drawn)."""
+    texts = _row_texts([RATE, REVIEW, SHRINKAGE, MATCH])
+    assert "high − low −0.03 points: too small to draw" in texts, texts
+    assert "no change" in texts  # the match rate, which changes nothing, keeps its own words
+    assert len(texts) == 2  # the two rows with visible bars say nothing beside them
+
+
+def test_a_table_without_intervals_gives_the_small_effect_alone():
+    rows = [{k: v for k, v in r.items() if not k.endswith(("_ci_low", "_ci_high"))} for r in (RATE, SHRINKAGE)]
+    texts = _row_texts(rows)
+    assert texts == ["high − low −0.03 points: too small to draw"], texts

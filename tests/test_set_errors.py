@@ -65,7 +65,7 @@ routing:            # two rules of one priority: neither is named by it
   - {from: analysts, to: police, when: {criminal: false}, share: 0.2, priority: normal}
 """
 
-HEADCOUNT = "--set workforce.analysts.headcount=-3: Input should be greater than or equal to 0 (got -3)"
+HEADCOUNT = "--set workforce.analysts.headcount=-3: -3 is too small; allowed: a whole number from 0 to 100,000"
 """The user's --set as typed, then what is wrong and what is allowed: its message after the scenario
 it was given to (:data:`CHILD_HEADCOUNT`)."""
 CHILD_HEADCOUNT = f"child.yaml (extends parent.yaml): {HEADCOUNT}"
@@ -111,12 +111,12 @@ def test_every_command_lays_a_bad_set_at_the_set(folder, command):
 
 
 @pytest.mark.parametrize("override, message", [
-    ("demand.tips.rate=-5/day", "Input should be greater than or equal to 0 (got '-5/day')"),
-    ("sla.urgent.target=2", "2 is more than 1: this is a share, at most 1; for 2% write 0.02"),
-    ("workforce.1.headcount=-3", "Input should be greater than or equal to 0 (got -3)"),  # an index, as typed
+    ("demand.tips.rate=-5/day", "'-5/day' is too small; allowed: a rate from 0 to 1e9/day"),
+    ("sla.urgent.target=2", "2 is more than 1: this is a share, at most 1; for 2% write 0.02 or 2%"),
+    ("workforce.1.headcount=-3", "-3 is too small; allowed: a whole number from 0 to 100,000"),  # an index, as typed
     ("demand.tips.team=nobody", "no team 'nobody'; teams are analysts, police"),
     ("workforce.police.roster={hours_per_day: 30}",  # below the key written: the key named too, by name
-     "workforce.police.roster.hours_per_day: Input should be less than or equal to 24 (got 30)"),
+     "workforce.police.roster.hours_per_day: 30 is too large; allowed: a number above 0 and at most 24"),
     ("demand.reports.rate={figure: no_such_figure}",
      "unknown figure or derived parameter id 'no_such_figure'; list the ids with: capsim figures --search WORD"),
 ])
@@ -145,7 +145,7 @@ def test_a_bad_value_in_a_file_names_the_file_and_the_team_by_name(folder):
     """police is the first team of bad.yaml and the second once merged with its parent: its
     index in either would send the user to the wrong place, its name to the right one."""
     (folder / "bad.yaml").write_text(CHILD.replace("headcount: 3", "headcount: -1"), encoding="utf-8")
-    message = "workforce.police.headcount: Input should be greater than or equal to 0 (got -1)"
+    message = "workforce.police.headcount: -1 is too small; allowed: a whole number from 0 to 100,000"
     assert refused(folder, "validate", "bad.yaml") == [f"bad.yaml (extends parent.yaml): {message}"]
     assert refused(folder, "validate", "bad.yaml", "--set", "sla.urgent.target=0.5") == [
         f"bad.yaml (extends parent.yaml) with --set sla.urgent.target=0.5: {message}"]
@@ -156,7 +156,7 @@ def test_elements_that_share_a_name_keep_their_index(folder):
     (folder / "routed.yaml").write_text(CHILD.replace("parent.yaml", "parent.yaml\n" + ROUTES).replace(
         "share: 0.1", "share: 2"), encoding="utf-8")
     assert refused(folder, "validate", "routed.yaml") == [
-        "routed.yaml (extends parent.yaml): routing.0.share: 2 is more than 1: this is a share, at most 1; for 2% write 0.02"]
+        "routed.yaml (extends parent.yaml): routing.0.share: 2 is more than 1: this is a share, at most 1; for 2% write 0.02 or 2%"]
 
 
 def test_two_teams_of_one_name_are_refused_before_their_values(folder):

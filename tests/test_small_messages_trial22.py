@@ -65,8 +65,8 @@ def test_a_folder_with_someone_elses_manifest_is_not_called_a_capsim_output(tmp_
 def test_a_bad_value_a_set_wrote_names_the_scenario_and_the_set():
     with pytest.raises(ScenarioError) as refused:
         load_scenario(bundled.path("police-unit"), ["workforce.triage.headcount=-2"])
-    assert str(refused.value) == ("police-unit: --set workforce.triage.headcount=-2: Input should be greater than "
-                                  "or equal to 0 (got -2)")
+    assert str(refused.value) == ("police-unit: --set workforce.triage.headcount=-2: -2 is too small; "
+                                  "allowed: a whole number from 0 to 100,000")
 
 
 def test_a_by_year_note_writes_every_difference_with_one_precision():
@@ -79,4 +79,4 @@ def test_a_by_year_note_writes_every_difference_with_one_precision():
     numbers = re.findall(r"[+−]?<?\d+(?:\.\d+)?(?= points| to)", line)
     assert len(numbers) == 6, line
     assert {len(x.partition(".")[2]) for x in numbers} == {2}, line
-    assert "2026 +45.13 points (from 50.00% to 95.13%, 95% CI +45.08 to +45.18 points)" in line
+    assert "2026 +45.13 points (from 50.00% to 95.13%; 95% CI +45.08 to +45.18 points)" in line

@@ -281,7 +281,7 @@ def test_a_failing_task_is_reported_and_the_others_kept(tiny, tmp_path, monkeypa
     (["--grid", "review.video.mean=60s"], ["review.video.mean", "no such key", "review has: report"]),
     (["--grid", "workforce.nobody.headcount=3"], ["workforce.nobody.headcount", "no such key"]),
     (["--grid", "workforce.analysts.headcount="], ["workforce.analysts.headcount", "empty"]),
-    (["--grid", "workforce.analysts.headcount=2,-1"], ["grid point 1", "headcount=-1", "greater than or equal to 0"]),
+    (["--grid", "workforce.analysts.headcount=2,-1"], ["grid point 1", "headcount=-1", "-1 is too small; allowed: a whole number from 0 to 100,000"]),
     (["--grid", "workforce.analysts.headcount=2", "--executor", "spark"], ["--executor 'spark'"]),
     (["--grid", "workforce.analysts.headcount=2", "--scheduler", "tcp://127.0.0.1:1"], ["--executor dask"]),
     (["--grid", "workforce.analysts.headcount=1", "--grid", "workforce.analysts.headcount=2"], ["given twice"]),

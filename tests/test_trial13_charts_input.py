@@ -165,11 +165,11 @@ def test_a_misspelt_scenario_file_gets_a_did_you_mean(tmp_path):
 
 @pytest.mark.parametrize("override, message", [
     ("sla.normal.target=90", "base: --set sla.normal.target=90: 90 is more than 1: this is a share, at most 1; "
-                             "for 90% write 0.9"),
+                             "for 90% write 0.9 or 90%"),
     ("workforce.analysts.shrinkage=15", "base: --set workforce.analysts.shrinkage=15: 15 is not below 1: this is a share, "
-                                        "below 1; for 15% write 0.15"),
+                                        "below 1; for 15% write 0.15 or 15%"),
     ("demand.reports.mix.criminal=150", "base: --set demand.reports.mix.criminal=150: 150 is more than 1: this is a share, "
-                                        "at most 1; e.g. 0.9 for 90%"),
+                                        "at most 1; e.g. 0.9 or 90%"),
 ])
 def test_a_percentage_given_for_a_share_is_said_to_be_one(override, message):
     with pytest.raises(ScenarioError) as raised:
@@ -182,5 +182,5 @@ def test_the_command_line_gives_the_share_message_once_and_exits_2(tmp_path):
                                    "--out", str(tmp_path / "out")])
     assert run.exit_code == 2
     lines = [line for line in run.output.splitlines() if line.strip()]
-    assert lines == ["base: --set sla.normal.target=90: 90 is more than 1: this is a share, at most 1; for 90% write 0.9"]
+    assert lines == ["base: --set sla.normal.target=90: 90 is more than 1: this is a share, at most 1; for 90% write 0.9 or 90%"]
     assert not (tmp_path / "out").exists()

@@ -120,7 +120,7 @@ def test_what_it_takes_counts_against_the_staff_assumed_not_staff_in_post_today(
 
     s = load_scenario(GROWTH)
     periods = [SimpleNamespace(change=change, headcount=heads, period=SimpleNamespace(first=first), hire_by=first,
-                               late_weeks=0, temporary=0, starts=None)
+                               late_weeks=0, temporary=0, starts=None, left_out=(), left_out_reasons=())
                for change, heads, first in ((5, 30, dt.date(2028, 4, 1)), (7, 37, dt.date(2029, 4, 1)))]
     plan = SimpleNamespace(team="analysts", baseline=25, periods=periods)
     table = pd.DataFrame(columns=["metric", "period", "mean", "ci_low", "ci_high"])

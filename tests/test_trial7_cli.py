@@ -213,4 +213,4 @@ def test_names_that_cannot_be_read_are_not_checked(tmp_path):
     result = runner.invoke(app, ["validate", str(tmp_path / "odd.yaml")])
     assert result.exit_code == 2
     assert [x.split(": ", 1)[1] for x in result.output.splitlines()] == [
-        "priorities: Input should be a valid list (got 'urgent')", "workforce.0.team: required key is missing"]
+        "priorities: 'urgent' is not a list; allowed: a list, e.g. [a, b]", "workforce.0.team: required key is missing"]

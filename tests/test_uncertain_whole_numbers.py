@@ -59,7 +59,7 @@ def test_a_sampled_headcount_below_zero_is_refused_as_such_not_as_a_fraction():
         plan_uncertainty(bundled.path("base"), sets=4, replications=2, overrides=[negative])
     message = str(err.value)
     assert re.search(r"parameter set \d \(workforce\.analysts\.headcount=-\d+\):", message), message
-    assert "Input should be greater than or equal to 0" in message and "fractional part" not in message
+    assert "is too small; allowed: a whole number from 0 to 100,000" in message and "whole number;" not in message
 
 
 def test_one_name_cannot_join_a_whole_number_and_a_fraction():

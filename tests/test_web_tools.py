@@ -1,7 +1,8 @@
 """The web page's tools (trial 23, defect 4): a tool switched on starts at its bundled scenario's
 assumptions, every setting it needs, with their source; "Your changes" keeps those apart from what the
-visitor changed; a tool that would change nothing at its settings is named; a staffing plan's notes
-are shown whole.
+visitor changed; a tool that would change nothing at its settings is named, as the command line names it
+(tests/test_scenario_warnings_idle.py); an assumed value reads as a person writes it; a staffing plan's
+notes are shown whole.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ pytest.importorskip("streamlit", reason="the web page is the optional extra caps
 from capsim import bundled  # noqa: E402
 from capsim.scenario import load_scenario  # noqa: E402
 from capsim.web import inputs, running  # noqa: E402
-from capsim.web.idle_tools import idle_tools  # noqa: E402
 from tests.test_web_app import page, short_base  # noqa: E402
 
 
@@ -85,33 +85,32 @@ def test_switching_a_tool_on_says_what_is_assumed_apart_from_the_visitors_change
 
 
 def test_a_tool_that_changes_nothing_is_named():
+    """The page shows the warning the command line prints (capsim.idle_tools.idle_tools), once."""
     at = page()
     at.toggle(key="base|tooling.synthetic_detector.enabled").set_value(True).run()
     at.number_input(key="base|tooling.synthetic_detector.tpr").set_value(0.0)
     at.number_input(key="base|tooling.synthetic_detector.fpr").set_value(0.0).run()
     assert not at.exception and not at.error
     assert [w.value for w in at.warning] == [
-        "The synthetic detector is on but changes nothing: it flags no item (0% of AI-generated items and 0% of "
-        "the others). Under Tools, set the share of AI-generated items it flags."]
+        "tooling.synthetic_detector: the synthetic detector is on but changes nothing: it flags no item (0% of "
+        "AI-generated items and 0% of the others); for it to act, set tpr (the share of AI-generated items it "
+        "flags) above 0"]
 
 
-@pytest.mark.parametrize("sets, start", [
-    (["tooling.hash_matching.match_rate=0"], "Hash matching is on but changes nothing: it matches 0%"),
-    (["tooling.synthetic_detector.enabled=true", "tooling.synthetic_detector.tpr=0.5", "routing=[]"],
-     "The synthetic detector is on but changes nothing: no routing rule reads its flag"),
-    (["tooling.clustering.enabled=true"], "Clustering is on but changes nothing: each further item"),
-    (["tooling.clustering.enabled=true", "tooling.clustering.follow_fraction=0.5", "demand.images.cluster_size=1"],
-     "Clustering is on but changes nothing: no stream has near-duplicate clusters"),
-    (["tooling.wellbeing.enabled=true"], "Wellbeing tooling is on but changes nothing"),
-])
-def test_each_idle_tool_is_named_once(sets, start):
-    lines = idle_tools(load_scenario(bundled.path("base"), sets))
-    assert len(lines) == 1 and lines[0].startswith(start), lines
-
-
-def test_no_bundled_scenario_has_an_idle_tool():
-    for name in bundled.names():
-        assert idle_tools(load_scenario(bundled.path(name))) == [], name
+def test_assumed_values_read_as_a_person_writes_them():
+    """Clustering's assumed time for further items is 1 / 2.12 (iwf_clustering_time_factor): the page says
+    0.472, not 0.471698, under the input and among the assumptions; a percentage stays whole."""
+    at = page()
+    at.toggle(key="base|tooling.clustering.enabled").set_value(True).run()
+    assert not at.exception and not at.error
+    assert at.session_state.scenario.tooling.clustering.follow_fraction == pytest.approx(1 / 2.12)
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Scenario's value: 1 (the tool is off) · assumed when switched on: 0.472 · source: ")
+               for c in captions), captions
+    text = [m.value for m in at.markdown]
+    assert ("**Clustering, assumed when switched on** (as in scenarios/tooling-clustering.yaml; not changed by "
+            "you): Time for each further item of a cluster, as a share of the first: 0.472 ×") in text, text
+    assert not any("0.471698" in t for t in captions + text)
 
 
 def test_a_staffing_plans_notes_are_shown_whole():

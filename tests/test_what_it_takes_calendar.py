@@ -153,9 +153,10 @@ def test_capsim_report_what_it_takes_writes_and_names_the_csv(tmp_path):
 
 def test_temporary_cover_in_the_plan_is_said_with_its_end_not_counted_as_lasting_seats(run):
     periods = [SimpleNamespace(change=1, headcount=3, period=SimpleNamespace(first=dt.date(2025, 12, 21)),
-                               hire_by=None, late_weeks=0, temporary=0, starts=None),
+                               hire_by=None, late_weeks=0, temporary=0, starts=None, left_out=(), left_out_reasons=()),
                SimpleNamespace(change=2, headcount=5, period=SimpleNamespace(first=dt.date(2026, 1, 1)),
-                               hire_by=None, late_weeks=0, temporary=2, temporary_until=dt.date(2026, 1, 4), starts=None)]
+                               hire_by=None, late_weeks=0, temporary=2, temporary_until=dt.date(2026, 1, 4), starts=None,
+                               left_out=(), left_out_reasons=())]
     plan = SimpleNamespace(team="analysts", baseline=2, periods=periods)
     rows = [{"period": y, "metric": "sla_normal", "mean": 0.95, "ci_low": 0.93, "ci_high": 0.97} for y in ("2025", "2026")]
     first = what_it_takes_findings(run, WhatItTakes([plan], SimpleNamespace(scenario=run.scenario, period_summary=pd.DataFrame(rows))))[0]

@@ -103,14 +103,14 @@ def test_small_means_of_counts_keep_their_digits():
     assert words.interval("backlog_end_victim_id", 0.814, 1.77, ref=1.29) == "95% CI 0.81 to 1.77"
     assert words.fmt("victim_id_hours_on_synthetic", 0.0417) == "0.0417"
     assert words.fmt("backlog_end_victim_id", 2.0) == "2"
-    assert words.interval("backlog_end_victim_id", 0.0, 8.57, ref=2.0) == "95% CI 0 to 9"
+    assert words.interval("backlog_end_victim_id", 0.0, 8.57, ref=2.0) == "95% CI 0 to 9, lower end held at 0"
     assert words.fmt("assessed", 1_307_807.3) == "1,307,807"
     assert words.fmt("waiting", 123.4) == "123"
 
 
 def test_intervals_are_clipped_to_the_metric_range():
-    assert words.interval("sla_normal", 0.95, 1.02) == "95% CI 95.0% to 100%"
-    assert words.interval("wait_mean", -0.2, 3.456) == "95% CI 0 to 3.46"
+    assert words.interval("sla_normal", 0.95, 1.02) == "95% CI 95.0% to 100%, upper end held at the 100% maximum"
+    assert words.interval("wait_mean", -0.2, 3.456) == "95% CI 0 to 3.46, lower end held at 0"
     assert words.interval("wait_mean", 2.0, 2.0) == "the same in every replication"
     assert words.interval("wait_mean", float("nan"), float("nan")) == "one replication: no interval"
 

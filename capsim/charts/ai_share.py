@@ -1,8 +1,9 @@
 """The AI-share chart: AI-generated items reaching staff, and their share of the workload, year by year.
 
 The inquiry's topic made visible: per calendar year (:mod:`capsim.periods`), the number of
-AI-generated items from the streams that reached a human after hash matching
-(``ai_generated``, top, per day of the year so that part years compare) and their share of all items reaching a human
+AI-generated items from the streams that reached a human, after hash matching where the scenario has it on
+(:func:`after_tools`; ``ai_generated``, top, per day of the year so that part years compare) and their share of all
+items reaching a human
 (``ai_generated_share``: of all items from the streams reaching staff in any team, referrals
 between teams not counted; bottom), each the mean over the replications with its 95% interval.
 What the streams' growth projects beyond the last published year is a projection, and the
@@ -29,11 +30,18 @@ from capsim.words import count_words, items_words, percent, plain_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
+    from capsim.scenario import Scenario
 
 
 def per_day(x: float) -> str:
     """A count a day: whole from 10 up, else to two significant figures (0.67, 4.5)."""
     return count_words(x) if x >= 10 else plain_number(x, 2)
+
+
+def after_tools(s: Scenario) -> str:
+    """" after hash matching" where ``s`` has hash matching on (known items cleared before they reach staff); ""
+    where it is off: a chart never names a tool that did not run."""
+    return " after hash matching" if s.tooling.hash_matching.enabled else ""
 
 
 def share_text(x: float) -> str:
@@ -83,7 +91,7 @@ def ai_share(result: SimulationResult) -> Figure:
         top.errorbar(x, mean, yerr=err, fmt="none", ecolor="black", elinewidth=1.6, capsize=3)
         top.set_ylabel("AI-generated items\na day")
         top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: per_day(v)))
-        top.set_title("AI-generated items reaching staff after hash matching, a day on average over each year"
+        top.set_title(f"AI-generated items reaching staff{after_tools(s)}, a day on average over each year"
                       + (" (projected)" if growing else ""), loc="left", fontsize=12, color=MUTED)
         values = share["mean"].to_numpy(dtype=float)
         for xi, lo, hi in zip(x, share["ci_low"], share["ci_high"]):

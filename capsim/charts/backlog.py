@@ -155,7 +155,7 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
         finite_duty = hours_per_day.to_numpy(dtype=float)
         cap.plot(duty_x, finite_duty, color=MUTED, linewidth=1.8,  # grey: no team's or band's colour above
                  drawstyle="steps-mid" if window == 1 else "default")
-        cap.set_ylabel("Analyst-hours\non shift a day", fontsize=11)
+        cap.set_ylabel(duty_label(step_h, window), fontsize=11)
         peak = float(np.nanmax(finite_duty)) if np.isfinite(finite_duty).any() else 1.0
         cap.set_ylim(0, max(1.0, peak) * (1.3 + 0.45 * note_lines))  # the line below the note
         cap.text(0.005, 0.97, note, transform=cap.transAxes, ha="left", va="top", fontsize=11, color=MUTED,
@@ -165,6 +165,15 @@ def backlog_fan(timeseries: pd.DataFrame, scenario: Scenario, seed: int, team: s
         cap.xaxis.set_major_formatter(DateTicks())
         apply_style(fig, title, footer_text([scenario], seed, reps))
     return fig
+
+
+def duty_label(step_h: float, window: int) -> str:
+    """The capacity panel's axis label: analyst-hours on shift a day, and the days each point averages over
+    where more than one (``step_h``: the series' step, hours; ``window``: steps in the rolling average, 1 for
+    none): "(7-day average)", weekends and holidays counted as days. Unsaid, such an average (about 41 h)
+    was read as a working day's hours (57 h on shift; trial 17)."""
+    days = 7.0 if window > 1 else step_h / 24
+    return "Analyst-hours\non shift a day" + (f"\n({days:g}-day average)" if days > 1 else "")
 
 
 def band_words(replications: int) -> tuple[str | None, str | None, str]:

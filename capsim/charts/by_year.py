@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from capsim.charts.footer import footer_text
@@ -39,8 +40,8 @@ from capsim.charts.style import (MUTED, OKABE_ITO, PALETTE, apply_style, footer_
 from capsim.metric_names import original_sla_priorities, team_priorities
 from capsim.periods import SHORTEST_PERIOD_DAYS, calendar_periods, too_short
 from capsim.units import SECONDS_PER_DAY, target_percent
-from capsim.words import (and_list, count_words, duration_text, fmt, how_many, interval, items_words,
-                          percent_against, referrals_only, target_side, target_verdict)
+from capsim.words import (and_list, count_words, duration_text, how_many, items_words,
+                          percent_against, referrals_only, target_side, target_verdict, with_interval)
 from capsim.workforce import seat_steps
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -313,7 +314,7 @@ def measure_words(s: Scenario, sla: Any, team: str, metric: str = "") -> str:
     streams' items of the SLA's priority ("reports")."""
     if metric.endswith("_original"):
         return f"{items_words(unclassified(s), sla.priority)} (flagged by the classifier or not)"
-    items = items_words(s, sla.priority)
+    items = items_words(s, sla.priority, team or None)  # at a team: the items that wait there (its referrals' units)
     intake = sla_teams(s, [sla.priority])
     if team and not _streams_alone(s, sla.priority, team):  # else its items are the streams' and named so
         referred = team not in intake and not referrals_only(s, sla.priority)
@@ -367,7 +368,7 @@ def year_verdict(result: SimulationResult, sla: Any, metric: str, years: list[st
         rows = year_rows(result, metric)
         mean, low, high = rows.loc[missed, ["mean", "ci_low", "ci_high"]]
         side, hedge = target_side(mean, low, high, sla.target)
-        figures = f": {fmt(metric, mean)} ({interval(metric, low, high, ref=mean)})" if quoted else ""
+        figures = f": {with_interval(metric, mean, low, high)}" if quoted else ""
         surely = first_missed(result, sla.priority, metric, by="ci_high") if hedge else None
         return (f"first {side} in {labels[missed]}{figures}" + (f", but {hedge}" if hedge else "")
                 + (f"; its whole 95% CI is first below the target in {labels[surely]}" if surely else ""))
@@ -424,8 +425,15 @@ each legend entry its own levels and verdict (:attr:`Measured.legend`), which th
 LEGEND_CHARS = 104
 """Characters per line of the by-year chart's legend entry (11 pt across the chart's 10 in, after its marker)."""
 
-LEGEND_LINE_IN = 0.19
-"""Inches each further line of a legend entry takes (11 pt, its line spacing): the chart is made as much taller."""
+LEGEND_ROW_IN = 0.28
+"""Inches the by-year chart keeps for its legend above the share panel: one row of entries (11 pt; 0.275 in
+measured). A legend taller as drawn (several rows, entries of several lines: eleven service levels in one
+column took 7 in) makes the chart as much taller (:func:`_fit_legend`), so that the panels keep their height
+and constrained layout never squeezes them to nothing, the legend onto the title and the axes onto the footer."""
+
+MARKERS = ("D", "o", "s", "^")
+"""The markers of the by-year chart's service levels, one for each round of :data:`PALETTE`'s colours: the
+eighth level is drawn in the first's colour, and told from it by its marker."""
 
 YEAR_SHARE_DECIMALS = 1
 """Decimals of a year's share in the by-year chart's title and legend: the report's year table's
@@ -489,20 +497,25 @@ def measured(result: SimulationResult, sla: Any, metric: str, team: str) -> Meas
 
 
 def levels_verdict(judged: list[Judged], targets: list[float],
-                   first: Callable[[list[str], str], str] = lambda years, how="": "", every: str = "") -> str:
+                   first: Callable[..., str] = lambda years, how="", lead="": "", every: str = "",
+                   last: Callable[[list[str]], str] = lambda years: "") -> str:
     """The verdict on several service levels at once (``judged``: how each meets its target; ``targets``:
     theirs, 0–1), by the shared rule (:func:`target_side`): how many miss the target with the whole 95%
     CI below it, and when (``first``: of the years they are first missed in, the words after the
-    target, with ``how`` they are missed: ", first in 2027 (Feb–Dec)", ", first on average in 2027";
-    "" over a whole run); how many more miss it on average only (the whole 95% CI never below it), and
-    when; where none misses it on average, how many meet it with the whole 95% CI at or above it
-    (``every``: when, " in every year"; "" over a whole run) and how many more on average only; and how
-    many know no item's outcome: "2 of 3 service levels miss the 90% target, first in 2027 (Feb–Dec); 1
-    more on average only, first in 2029" (lower case: a title capitalises it where it leads). Where those
-    missing it with the whole 95% CI below it are missed on average in an earlier year, both years, as a
-    level's own verdict gives them (:func:`year_verdict`), never the later alone: "1 of 3 service levels
-    misses the 90% target, first on average in 2027, first with its whole 95% CI below it in 2029". No
-    clause says "meet" while one misses: those it does not count are met, and the chart says how."""
+    target, with ``how`` they are missed and ``lead`` before (", first" unless given): ", first in 2027
+    (Feb–Dec)", ", first on average in 2027"; "" over a whole run); how many more miss it on average only
+    (the whole 95% CI never below it), and when; where none misses it on average, how many meet it with
+    the whole 95% CI at or above it (``every``: when, " in every year"; "" over a whole run) and how many
+    more on average only; and how many know no item's outcome: "2 of 3 service levels miss the 90% target,
+    first in 2027 (Feb–Dec); 1 more on average only, first in 2029" (lower case: a title capitalises it
+    where it leads). Where the levels a clause counts are first missed in different years, the year by
+    which every one of them is (``last``: " by 2029", the latest of the years given; "" over a whole run)
+    before the first: "all 3 service levels miss their targets by 2029, the first in 2027 (Feb–Dec)",
+    never "..., first in 2027 (Feb–Dec)", which reads as all three missed in 2027. Where those missing it
+    with the whole 95% CI below it are missed on average in an earlier year, both years, as a level's own
+    verdict gives them (:func:`year_verdict`), never the later alone: "1 of 3 service levels misses the
+    90% target, first on average in 2027, first with its whole 95% CI below it in 2029". No clause says
+    "meet" while one misses: those it does not count are met, and the chart says how."""
     n = len(judged)
     shared = f"the {target_percent(targets[0])} target" if len(set(targets)) == 1 else ""
 
@@ -515,13 +528,27 @@ def levels_verdict(judged: list[Judged], targets: list[float],
     def target(k: int) -> str:
         return shared or ("their targets" if k > 1 else "its target")
 
+    def spread(missed: list[str], by: list[str]) -> tuple[str, str]:
+        """Where levels first missed (on average) in ``missed``, and as the clause counts them in ``by``, are
+        not all missed first in one year: the year by which every one is (" by 2029") and the lead of the first
+        year's words (", the first"); else "" and ", first"."""
+        latest = last(by)
+        if not latest or len(set(missed)) < 2 and len(set(by)) < 2:
+            return "", ", first"
+        return latest, ", the first"
+
     def when_missed(levels: list[Judged]) -> str:  # when levels missed with the whole 95% CI below are first missed
         missed, below = [m.missed for m in levels if m.missed], [m.surely for m in levels if m.surely]
+        by, lead = spread(missed, below)
         if first(missed) == first(below):
-            return first(below)
+            return by + first(below, lead=lead)
         whose = "its" if len(levels) == 1 else "a level's"
-        return (first(missed, " on average")
-                + first(below, f" with {whose} whole 95% CI below {'it' if shared else 'its target'}"))
+        return (by + first(missed, " on average", lead)
+                + first(below, f" with {whose} whole 95% CI below {'it' if shared else 'its target'}", lead))
+
+    def when_average(missed: list[str]) -> str:  # when levels missed on average only are first missed
+        by, lead = spread(missed, missed)
+        return f" on average only{',' if by else ''}{by}{first(missed, lead=lead)}"
 
     surely = [m for m in judged if m.surely]
     average = [m.missed for m in judged if m.missed and not m.surely]
@@ -529,9 +556,8 @@ def levels_verdict(judged: list[Judged], targets: list[float],
     if surely:
         clauses.append(f"{who(len(surely))} {verb(len(surely), 'miss')} {target(len(surely))}{when_missed(surely)}")
     if average:
-        clauses.append(f"{len(average)} more on average only{first(average)}" if surely else
-                       f"{who(len(average))} {verb(len(average), 'miss')} {target(len(average))} on average only"
-                       f"{first(average)}")
+        clauses.append(f"{len(average)} more{when_average(average)}" if surely else
+                       f"{who(len(average))} {verb(len(average), 'miss')} {target(len(average))}{when_average(average)}")
     met = sum(m.met for m in judged)
     hedged = sum(m.known and not m.missed and not m.met for m in judged)
     if not clauses and met:
@@ -548,15 +574,20 @@ def levels_verdict(judged: list[Judged], targets: list[float],
 
 def _years_verdict(result: SimulationResult, judged: list[Judged], targets: list[float]) -> str:
     """:func:`levels_verdict` over the calendar years of ``result``: ", first in 2027 (Feb–Dec)" after the
-    target, " in every year"; in a run within one calendar year, " in 2024 (5–18 Mar)" for both."""
+    target, " in every year", " by 2029"; in a run within one calendar year, " in 2024 (5–18 Mar)" for both."""
     labels = year_labels(result)
     order = list(labels.values())
 
-    def first(years: list[str], how: str = "") -> str:
-        year = min((labels[p] for p in years), key=order.index)
-        return f", first{how} in {year}" if len(order) > 1 else f"{how} in {year}"
+    def said(years: list[str], pick: Callable[..., str] = min) -> str:  # the earliest (or latest) year, as labelled
+        return pick((labels[p] for p in years), key=order.index)
 
-    return levels_verdict(judged, targets, first, " in every year" if len(order) > 1 else f" in {order[0]}")
+    def first(years: list[str], how: str = "", lead: str = ", first") -> str:
+        return f"{lead}{how} in {said(years)}" if len(order) > 1 else f"{how} in {said(years)}"
+
+    def last(years: list[str]) -> str:
+        return f" by {said(years, max)}" if len(order) > 1 else ""
+
+    return levels_verdict(judged, targets, first, " in every year" if len(order) > 1 else f" in {order[0]}", last)
 
 
 def by_year_title(result: SimulationResult, slas: list[tuple[Any, str, str]], words: list[Measured]) -> str:
@@ -618,15 +649,14 @@ def by_year(result: SimulationResult) -> Figure:
                for m, (sla, metric, team) in zip(words, slas)]
     footer = footer_text([s], result.seed, result.replications)
     with styled():  # the panels keep their height however long the title, the legend and the footer wrap
-        fig = new_figure((5.4 if slas else 3.2) + title_height(title) + footer_height(footer)
-                         + LEGEND_LINE_IN * sum(entry.count("\n") for entry in entries))
+        fig = new_figure((5.4 if slas else 3.2) + title_height(title) + footer_height(footer))
         grid = fig.add_gridspec(2 if slas else 1, 1, height_ratios=[1.3, 1] if slas else [1])
         axes = [fig.add_subplot(grid[i]) for i in range(2 if slas else 1)]
         if slas:
             ax = axes[0]
             for i, (sla, metric, team) in enumerate(slas):
                 rows = year_rows(result, metric)
-                _points(ax, x, rows, PALETTE[i % len(PALETTE)], entries[i])
+                _points(ax, x, rows, PALETTE[i % len(PALETTE)], entries[i], MARKERS[i // len(PALETTE) % len(MARKERS)])
             _target_lines(ax, [sla.target for sla, _, _ in slas])
             ax.yaxis.set_major_formatter(PercentTicks())
             low = np.nanmin([year_rows(result, metric)[["mean", "ci_low"]].min().min() for _, metric, _ in slas]
@@ -636,9 +666,7 @@ def by_year(result: SimulationResult) -> Figure:
             ax.set_xticks(x, [labels[p] for p in periods])
             ax.set_xlim(-0.5, len(periods) - 0.5)
             ax.grid(axis="x", visible=False)
-            handles, texts = ax.get_legend_handles_labels()  # each measure, then the target line(s)
-            # targets that differ: two columns, each measure beside its own target (a legend fills down first)
-            legend_above(ax, handles, texts, ncols=min(len(texts), 3 if len(texts) == len(slas) + 1 else 2))
+            _legend(ax, len(slas))
         ax = axes[-1]
         _points(ax, x, backlog, OKABE_ITO["blue"], "items waiting")
         ax.set_ylabel("Items waiting\n(average over the year)")
@@ -677,11 +705,37 @@ def _target_lines(ax, targets: list[float]) -> None:
                    linestyle=(alike.index(i) * dash, (dash, dash * max(len(alike) - 1, 1))))
 
 
-def _points(ax, x: np.ndarray, rows: pd.DataFrame, colour: str, label: str) -> None:
-    """Means as diamonds joined year to year (every year was run), 95% CIs as bars."""
+def _legend(ax, measures: int) -> None:
+    """The share panel's legend above it (:func:`legend_above`): each of its ``measures``, then the target
+    line(s); targets that differ in two columns, each measure beside its own target (a legend fills down
+    first). Where the entries are too wide for two columns, or a measure's entry wraps (the column of targets
+    would not keep to the measures' rows), one entry for each target's value instead of one for each measure's
+    line: "target 90%" entries beside no measure, or beside another's, say nothing or mislead (each measure's
+    entry names its target). Then the chart is made as tall as the legend needs (:func:`_fit_legend`)."""
+    handles, texts = ax.get_legend_handles_labels()  # each measure, then the target line(s)
+    legend_above(ax, handles, texts, ncols=min(len(texts), 3 if len(texts) == measures + 1 else 2))
+    # the columns legend_above kept (Legend._ncols, matplotlib 3.6 on), each measure's entry on one line
+    beside = ax.get_legend()._ncols > 1 and not any("\n" in text for text in texts[:measures])
+    if len(texts) > measures + 1 and not beside:
+        values = list(dict.fromkeys(texts[measures:]))  # "target 90%" for each measure: each value once
+        keys = [Line2D([], [], color=MUTED, linestyle="--", linewidth=1.8) for _ in values]
+        legend_above(ax, handles[:measures] + keys, texts[:measures] + [f"{v}: dashed, in each level's colour"
+                                                                        for v in values], ncols=1)
+    _fit_legend(ax)
+
+
+def _fit_legend(ax) -> None:
+    """Make ``ax``'s figure as much taller as its legend, as drawn, takes more than :data:`LEGEND_ROW_IN`."""
+    fig = ax.figure
+    legend_in = ax.get_legend().get_window_extent().height / fig.dpi
+    fig.set_figheight(fig.get_figheight() + max(0.0, legend_in - LEGEND_ROW_IN))
+
+
+def _points(ax, x: np.ndarray, rows: pd.DataFrame, colour: str, label: str, marker: str = "D") -> None:
+    """Means as diamonds (or ``marker``) joined year to year (every year was run), 95% CIs as bars."""
     mean = rows["mean"].to_numpy(dtype=float)
     low, high = rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float)
     for xi, lo, hi in zip(x, low, high):
         if math.isfinite(lo) and math.isfinite(hi):
             ax.plot([xi, xi], [lo, hi], color=colour, linewidth=3, solid_capstyle="butt", clip_on=False)
-    ax.plot(x, mean, marker="D", markersize=7, color=colour, label=label, clip_on=False)
+    ax.plot(x, mean, marker=marker, markersize=7, color=colour, label=label, clip_on=False)

@@ -33,8 +33,9 @@ from capsim.charts.footer import footer_text
 from capsim.charts.growth_words import GROWTH_LABEL, volume_and_growth
 from capsim.charts.parts import PercentTicks, scenario_colours
 from capsim.charts.style import MUTED, apply_style, footer_height, new_figure, styled, title_height
-from capsim.compare import (COUNT_DIGITS, POINT_DIGITS, UNIT_DIGITS, TeamChange, alike_places, from_to, metric_team,
-                             scenario_labels, signed_alike, share_levels, team_changes)
+from capsim.compare import (COUNT_DIGITS, POINT_DIGITS, UNIT_DIGITS, TeamChange, alike_places, from_to,
+                             held_difference_words, metric_team, scenario_labels, signed_alike, share_levels,
+                             team_changes)
 from capsim.costs import unpriced_tools
 from capsim.metric_names import BACKLOG_WORDS, backlog_words, metric_range
 from capsim.named_lists import element_name
@@ -215,7 +216,7 @@ def team_label(metric: str, scenario: Scenario | None, label=metric_label) -> st
     if team is None:
         return label(metric, scenario)
     rest = metric.removesuffix(f"_{team}")
-    words = (sla_label(scenario, rest.removeprefix("sla_")) if rest.startswith("sla_")
+    words = (sla_label(scenario, rest.removeprefix("sla_"), team) if rest.startswith("sla_")
              else backlog_words(rest, "the run", starts_sentence=True) if rest in BACKLOG_WORDS
              else metric_words(rest, scenario))
     unit = label(rest, scenario).removeprefix(metric_words(rest, scenario))
@@ -231,13 +232,14 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
     (:func:`~capsim.charts.by_year.year_labels`) with its difference, the levels it moves between
     (:func:`level_words`, from the first run's mean that year) and its paired 95% CI in alike decimals
     (:func:`difference_words`): "Share of reports assessed within 72 h at team analysts, by calendar
-    year: 2027 (Apr–Dec) +0.10 points (from 95.10% to 95.20%, 95% CI −0.20 to +0.40 points: no clear
-    difference); 2028 +3.20 points (from 90.10% to 93.30%, 95% CI +1.10 to +5.30 points)"; a team's
+    year: 2027 (Apr–Dec) +0.10 points (from 95.10% to 95.20%; 95% CI −0.20 to +0.40 points: no clear
+    difference); 2028 +3.20 points (from 90.10% to 93.30%; 95% CI +1.10 to +5.30 points)"; a team's
     own figure is named by its team (:func:`team_label`: "Mean wait before assessment at team
     victim_id"). Shares in percentage
     points; waits in one unit for the line (:func:`duration_unit`); a year with nothing
     measured "n/a (not measured)"; every year with the decimals the most precise needs
-    (:func:`difference_places`), one precision a sentence. No line where the years agree with
+    (:func:`difference_places`), one precision a sentence; an end held where a share would reach 0% or
+    100% said as the team lines say it (:func:`capsim.compare.held_difference_words`). No line where the years agree with
     each other (and so with the whole run). Part years shorter than :data:`~capsim.periods.SHORTEST_PERIOD_DAYS` (an
     8-day stub) are left out, as the charts leave them out (unless every year is that short);
     ``by_year`` keeps them."""
@@ -264,10 +266,11 @@ def year_difference_lines(results: Sequence[SimulationResult], by_year: pd.DataF
                     parts.append(f"{labels[period]} n/a (not measured)")
                     continue
                 (said, *bounds), unit = difference_words(metric, d, low, high, unit, places)
-                spread = why_no_interval(d, low, high) or (f"95% CI {bounds[0]} to {bounds[1]} {unit}"
+                held = held_difference_words(metric, before.get(period, math.nan), low, high)
+                spread = why_no_interval(d, low, high) or (f"95% CI {bounds[0]} to {bounds[1]} {unit}{held}"
                                                      + (": no clear difference" if clear_sign(d, low, high) == 0 else ""))
                 levels = level_words(metric, before.get(period, math.nan), d, low, high, unit, places)
-                parts.append(f"{labels[period]} {said} {unit} ({levels}, {spread})")  # "; " parts the years
+                parts.append(f"{labels[period]} {said} {unit} ({levels}; {spread})")  # as the team lines: "; " in brackets
             out[name].append(f"{team_label(metric, first, metric_words)}, by calendar year: " + "; ".join(parts))
     return out
 

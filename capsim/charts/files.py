@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -126,7 +127,11 @@ def print_once(fig: Figure, handle: BinaryIO, fmt: str) -> None:
     in a single draw, in which its layout engine lays it out: the same bytes as ``fig.savefig``,
     which first draws the whole figure once more, with output off, only to lay it out (and, for
     SVG and PDF, on a renderer of its own, so that every text is measured twice). Measured on the
-    charts of base at 5 replications (2026-11-26): SVG in 0.6-0.75 of ``savefig``'s CPU time."""
+    charts of base at 5 replications (2026-11-26): SVG in 0.6-0.75 of ``savefig``'s CPU time.
+
+    Matplotlib's warnings while drawing are not shown: a user cannot act on them, and they name a file of
+    capsim's by its path on the machine ("/…/capsim/charts/files.py:143: UserWarning: constrained_layout not
+    applied …"). A chart's layout is each chart module's to keep, and its tests' to check (text that overlaps)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.backends.backend_pdf import FigureCanvasPdf
     from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -138,12 +143,14 @@ def print_once(fig: Figure, handle: BinaryIO, fmt: str) -> None:
     canvas._is_saving = True
     try:
         fig.dpi = settings.pop("dpi", dpi)
-        if fmt == "svg":
-            drawn = io.BytesIO()
-            canvas.print_svg(drawn, **settings)
-            handle.write(stable_svg_ids(drawn.getvalue()))
-        else:
-            getattr(canvas, f"print_{fmt}")(handle, **settings)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if fmt == "svg":
+                drawn = io.BytesIO()
+                canvas.print_svg(drawn, **settings)
+                handle.write(stable_svg_ids(drawn.getvalue()))
+            else:
+                getattr(canvas, f"print_{fmt}")(handle, **settings)
     finally:
         fig.dpi = dpi
         fig.set_canvas(before)

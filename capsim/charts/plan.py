@@ -58,6 +58,30 @@ def _sla_words(slas: Sequence[Any], scenario: Scenario) -> tuple[str, str]:
     return "meet every SLA target", "every SLA target"
 
 
+def _left_out(table: pd.DataFrame) -> list[set[str]]:
+    """Per period, the priorities its plan leaves out because the roster makes their SLAs impossible at
+    any headcount (``left_out``: "sla_urgent", space-separated; :attr:`capsim.staffing.PeriodPlan.left_out`);
+    none where the column is empty or absent."""
+    if "left_out" not in table:
+        return [set() for _ in range(len(table))]
+    return [{s.removeprefix("sla_") for s in v.split()} if isinstance(v, str) else set() for v in table["left_out"]]
+
+
+def _roster_words(slas: Sequence[Any], left: Sequence[set[str]], scenario: Scenario, period: str | None) -> str:
+    """The SLAs of ``slas`` the roster makes impossible (``left``: per period, :func:`_left_out`), for the
+    title's start, each with the periods it is left out in: "The roster makes the target of 95% of urgent
+    reports within 24 h impossible in every quarter, at any headcount; " ("in 3 of the 12 quarters"); ""
+    where the plan leaves none out: then the headcount, not the roster, is what the title's need is for."""
+    each = period or "period"
+    parts = []
+    for s in slas:
+        n = sum(s.priority in out for out in left)
+        if n:
+            when = f"every {each}" if n == len(left) else f"{n} of the {len(left)} {each}s"
+            parts.append(f"{_sla_words([s], scenario)[1]} impossible in {when}")
+    return f"The roster makes {and_list(parts)}, at any headcount; " if parts else ""
+
+
 def _is_part(first: str, last: str, period: str | None) -> bool:
     """True if the period from ``first`` to ``last`` (ISO days, both in it) ends before the calendar
     ``period`` (month, quarter or year: :data:`capsim.staffing.PERIOD_MONTHS`) from ``first`` does: a
@@ -104,7 +128,7 @@ def _need_words(table: pd.DataFrame, needed: np.ndarray, period: str | None) -> 
 
 def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list, team: str, in_post: int | None,
            sla_words: tuple[str, str], run_start: pd.Timestamp, period: str | None, temporary: int = 0,
-           lead_days: int = 0) -> str:
+           lead_days: int = 0, roster: str = "") -> str:
     """The staffing plan's title, each number said as what it is: the need the solver found, per
     period (:func:`_need_words`), the analysts in post at the start (and by how many they pass the
     largest need), the plan's cuts (:func:`_cuts_words`), and the plan's hires, lasting seats apart
@@ -115,14 +139,17 @@ def _title(table: pd.DataFrame, needed: np.ndarray, met: np.ndarray, hires: list
     period being the one whose hires on it are latest (:func:`_hires_by_date`): its weeks late are the
     title's; ``sla_words`` is :func:`_sla_words`'s; ``temporary``: how many of the hires are temporary
     cover (:attr:`capsim.staffing.PeriodPlan.temporary`); ``lead_days``: the team's hiring lead time,
-    in days."""
+    in days. ``roster``: the SLAs the roster makes impossible, said first (:func:`_roster_words`): then
+    ``sla_words`` are the targets planned for, and ``met`` counts a period as met where the roster, not
+    the headcount, is why it is not (its note says how it does on the others)."""
     doing, target_words = sla_words
     heads = table["headcount"].to_numpy(dtype=int)
     late_hires = "late_weeks" in table and bool((table["late_weeks"] > 0).any())  # then they, not the need, miss
+    who = f"{'the' if roster else 'The'} {team} team"  # after the roster's words, or opening the title
     if (not met.any() and not late_hires) or np.isnan(needed).all():
-        return f"The {team} team cannot meet {target_words} in any period" + (
+        return roster + f"{who} cannot meet {target_words} in any period" + (
             " at any headcount tried (—)" if np.isnan(needed).all() else f", even with {heads.max()} analysts")
-    title = f"The {team} team {_need_words(table, needed, period)}, to {doing}"
+    title = roster + f"{who} {_need_words(table, needed, period)}, to {doing}"
     if in_post is not None:
         most = int(np.nanmax(needed))
         title += f"; {in_post} in post at the start" + (
@@ -254,6 +281,8 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     met = table["met"].astype(bool).to_numpy() if "met" in table else np.ones(len(table), dtype=bool)
     confidence = float(table["confidence"].iloc[0]) if "confidence" in table else None
     slas = [s for s in scenario.sla if f"sla_{s.priority}" in table]
+    left = _left_out(table)  # per period, the SLAs no headcount meets on the roster: the plan is for the others
+    planned = [s for s in slas if not all(s.priority in out for out in left)]
     run_start = pd.Timestamp(scenario.clock.start)
     period = _period_word(starts)
 
@@ -261,8 +290,12 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
     hires = _hires_by_date(hire_by, changes, late_weeks, opened_cover(table))
     needed = table["needed"].to_numpy(dtype=float)  # NaN where no headcount up to the bound meets the period
     impossible = np.isnan(needed)
-    title = _title(table, needed, met, hires, team, in_post, _sla_words(slas, scenario), run_start, period,
-                   int(np.clip(np.diff(temporary, prepend=0), 0, None).sum()), whole_days(lead).days)
+    roster = _roster_words(slas, left, scenario, period)
+    # a period the roster rules a target out of is judged on the targets it is planned for
+    planned_met = table["met_planned"].astype(bool).to_numpy() if "met_planned" in table else met
+    title = _title(table, needed, np.where([bool(out) for out in left], planned_met, met), hires, team, in_post,
+                   _sla_words(planned, scenario), run_start, period,
+                   int(np.clip(np.diff(temporary, prepend=0), 0, None).sum()), whole_days(lead).days, roster)
     if held_back:  # staffed to catch up, they refer more: the plan is for what they pass on now
         teams = and_list([f"team {t}" for t, _ in held_back])
         one = len(held_back) == 1
@@ -334,7 +367,8 @@ def staffing_plan(plan_table: pd.DataFrame, scenario: Scenario, seed: int, repli
         if member is not None and "fte" in table:
             fte = (f";\n{heads[-1]} {counted} = {table['fte'].iloc[-1]:.3g} FTE of a {contracted_hours(member):g} h "
                    f"contracted week")
-        ax.set_title(f"Headcount planned per {period or 'period'} to meet every SLA in {share}{replications} "
+        aim = "every SLA the roster allows" if roster else "every SLA"  # not those it makes impossible
+        ax.set_title(f"Headcount planned per {period or 'period'} to meet {aim} in {share}{replications} "
                      f"replications{fte}", loc="left", fontsize=12, color=MUTED)
         handles, labels = ax.get_legend_handles_labels()
         if late:  # after the planned level: which line is which

@@ -56,6 +56,12 @@ def effect_text(metric: str, row: Any) -> str:
     return f"{said}{unit} ({why})" if why else f"{said}{unit}, 95% CI {low} to {high}{unit}"
 
 
+def _effect_alone(metric: str, row: Any) -> str:
+    """A parameter's effect (high − low) in the metric's unit, without its interval: "+2.1 points"."""
+    (said, _, _), unit = difference_words(metric, row.effect, math.nan, math.nan)
+    return f"{said} {unit}" if unit else said
+
+
 def end_texts(row: Any) -> tuple[str, str]:
     """A parameter's low and high values (:func:`setting_text`) as its tick label and the command
     line's table write them: ("339,238 a year", "508,856 a year"); where a ±swing would take an end
@@ -145,6 +151,27 @@ def spans_text(table: pd.DataFrame) -> str:
                                      for v in varied_over(table)))
 
 
+UNSEEN = 0.005
+"""A bar shorter than this share of the tornado's axis cannot be seen at the chart's size: its parameter's
+row says its effect in words instead (:func:`_say_unseen_effects`)."""
+
+
+def _say_unseen_effects(ax: Any, table: pd.DataFrame, ys: np.ndarray, base: float, metric: str) -> None:
+    """Beside the base run's line, on each row of ``table`` (drawn at ``ys``) whose low and high bars both
+    moved the metric but are too short to see (:data:`UNSEEN` of the axis), its effect (:func:`_effect_alone`;
+    its interval is the title's and the table's): "high − low −0.03 points: too small to draw", on the side of
+    the line with more room; so that no row reads as blank, neither a bar nor "no change"."""
+    left, right = ax.get_xlim()
+    tiny = UNSEEN * (right - left)
+    room_right = right - base >= base - left
+    for y, (_, row) in zip(ys, table.iterrows()):
+        moves = [abs(row[f"{end}_mean"] - base) for end in ("low", "high") if math.isfinite(row[f"{end}_mean"])]
+        if not moves or max(moves) == 0 or max(moves) >= tiny:
+            continue
+        said = f"high \u2212 low {_effect_alone(metric, row)}: too small to draw"
+        ax.text(base, y, f"  {said}  ", ha="left" if room_right else "right", va="center", fontsize=9, color=MUTED)
+
+
 def tornado(sensitivity: pd.DataFrame, scenario: Scenario) -> Figure:
     """One-at-a-time sensitivity: the metric at each parameter's low and high value, as bars
     from the base run's value, largest effect at the top, each with its mean's 95% CI as a thin
@@ -204,6 +231,7 @@ def tornado(sensitivity: pd.DataFrame, scenario: Scenario) -> Figure:
         else:
             ax.set_xlim(lo - pad, hi + pad)
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: plain_number(v, 4)))
+        _say_unseen_effects(ax, table, ys, base, metric)
         ax.set_xlabel(metric_label(metric, scenario))
         ax.set_title("One parameter at a time; every run with the same seed", loc="left", fontsize=12, color=MUTED)
         handles = [Patch(color=low_colour, label=low_name), Patch(color=high_colour, label=high_name),

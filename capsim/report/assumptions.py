@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
-from capsim.scenario import GrowthExponential, Scenario, step_into
+from capsim.scenario import GrowthExponential, Scenario, Stream, Team, step_into
 from capsim.sources import citations, figure_origin, figure_source, source_label, status_text
 from capsim.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, format_duration
 
@@ -131,6 +131,7 @@ def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.D
     def walk(path: list[str], value: Any, raw: Any, obj: Any, model: Any, attr: str | None) -> None:
         """``obj`` is the validated object behind ``value``; ``model``/``attr`` own it (for units)."""
         if isinstance(value, dict) and not (isinstance(raw, dict) and "figure" in raw):
+            raw = _shorthand_read(raw, model, attr)
             if value.get("enabled") is False and len(value) > 1:
                 leaf([*path, "enabled"], False, _at(raw, "enabled"), obj, "enabled")
                 return
@@ -139,6 +140,8 @@ def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.D
                 if not path and k in _SKIP:
                     continue
                 if name_key is not None and k == name_key and str(v) == path[-1]:
+                    continue
+                if _unused_default(obj, str(k), raw):
                     continue
                 if isinstance(obj, BaseModel):
                     name = _attr_name(obj, k)
@@ -170,6 +173,31 @@ def assumptions_table(scenario: Scenario, overrides: Sequence[str] = ()) -> pd.D
         if row[1] == "none" and (means := _unset_means(scenario, row[0])):
             row[1] = means
     return pd.DataFrame(rows, columns=["key", "value", "unit", "source", "figure"])
+
+
+def _shorthand_read(raw: Any, model: Any, attr: str | None) -> Any:
+    """A setting the file wrote in a shorthand form, as the mapping its field reads it as (the field's
+    own before-validators: ``public_holidays: GB`` → ``{country: GB}``, ``ttl: 72h`` →
+    ``{dist: fixed, mean: 72h}``, ``roster: 24/7``), so the settings it gives count as the file's;
+    any other ``raw`` (a mapping, a list, absent) as it is. ``model``/``attr`` own the setting."""
+    if raw is None or isinstance(raw, (dict, list)) or model is None or attr is None:
+        return raw
+    field = type(model).model_fields.get(attr) if isinstance(model, BaseModel) else None
+    for meta in field.metadata if field is not None else ():
+        if isinstance(meta, BeforeValidator):
+            raw = meta.func(raw)
+    return raw
+
+
+def _unused_default(obj: Any, key: str, raw: Any) -> bool:
+    """Whether ``key`` of ``obj`` is a setting the file is silent on that the model does not use, left
+    out of the table: a stream's ``priority`` where its ``priority_mix`` gives every item's priority,
+    and a team's ``roster`` where its ``shifts`` give its patterns (the roster is then the first
+    pattern's hours, a summary, without its holidays)."""
+    if step_into(raw, key)[0]:
+        return False
+    return ((isinstance(obj, Stream) and key == "priority" and bool(obj.priority_mix))
+            or (isinstance(obj, Team) and key == "roster" and obj.shifts is not None))
 
 
 def _unset_means(scenario: Scenario, key: str) -> str:

@@ -1,8 +1,8 @@
 """Headline findings in plain words, each number with its 95% CI, and paired differences as lines.
 
 A cost is never quoted bare: it says its price basis (:func:`price_words`), whose staff it prices
-(the scenario's, held constant or as planned) and, where that staff misses a target, that meeting
-the targets would cost more (:func:`cost_findings`)."""
+(the scenario's, held constant or as planned) and, where that staff misses a target, that it is not
+what meeting the targets costs (:func:`cost_findings`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from capsim.compare import unpriced_notes
+from capsim.compare import held_difference_words, unpriced_notes
 from capsim.costs import price_year
 from capsim.held_back import held_back_notes, summary_figures
 from capsim.metric_names import backlog_words
@@ -19,13 +19,14 @@ from capsim.units import SECONDS_PER_DAY, plain_number, target_percent
 from capsim.report.what_it_takes import missed_teams
 from capsim.report.years import year_findings
 from capsim.staff_notes import cap_words, exposure_caps, longer_than_shift, usable_limits
+from capsim.stopped_runout import stopped_runout_note
 from capsim.charts.by_year import (measure_staff_words, measure_words, measured_span, sla_measures, staff_words,
                                    year_means)
 from capsim.charts.exposure_hours import EXPOSURE, cap_verdict, past_usable_words
 from capsim.charts.compare import difference_words, level_words, team_label
 from capsim.charts.waits import all_items_words
-from capsim.words import (and_list, duration_text, duration_unit, fmt, how_many, interval, is_wait,
-                          metric_label, metric_words, why_no_interval, target_verdict, wait_words, whose_analysts)
+from capsim.words import (and_list, duration_text, duration_unit, how_many, is_wait, mean_text, metric_label,
+                          metric_words, why_no_interval, target_verdict, wait_words, whose_analysts, with_interval)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -42,7 +43,7 @@ def _with_ci(result: SimulationResult, metric: str) -> str:
     if row is None:
         return "n/a"
     cur = result.scenario.costs.currency
-    return f"{fmt(metric, row['mean'], cur)} ({interval(metric, row.ci_low, row.ci_high, cur, ref=row['mean'])})"
+    return with_interval(metric, row['mean'], row.ci_low, row.ci_high, cur)
 
 
 def _usable_words(s: Scenario, usable: str) -> str:
@@ -144,6 +145,8 @@ def headline_findings(result: SimulationResult) -> list[str]:
                      f"and nine in ten within {wait('time_to_assessment_p90')}"
                      + ("; the service levels below count each priority's items alone." if s.sla else "."))
         found += referred_waits(result)
+        if note := stopped_runout_note(s, summary_figures(result.summary)):  # the waits above are lower bounds
+            found.append(note)
     else:
         found.append("No item was assessed, so no waiting time can be given.")
     for sla, name, team in sla_measures(s):
@@ -162,7 +165,8 @@ def headline_findings(result: SimulationResult) -> list[str]:
         found.append(f"{m(name)} of {what} were assessed within {duration_text(sla.within)} "
                      f"of arriving{pooled}{f', with {staff}' if staff else ''}, against a target of "
                      f"{target_percent(sla.target)}: {verdict}; "
-                     f"{fmt(name, 1 - row['mean'])} were not assessed within {duration_text(sla.within)}.")
+                     f"{mean_text(name, 1 - row['mean'], 1 - row.ci_high, 1 - row.ci_low)} were not assessed "
+                     f"within {duration_text(sla.within)}.")  # in the decimals of the share beside it
     # a team fed by one that is behind is starved, not safe
     found += held_back_notes(s, summary_figures(result.summary), year_means(result, summary_figures))
     if math.isfinite(mean(EXPOSURE)):
@@ -216,13 +220,20 @@ def total_cost_words(result: SimulationResult, keys: bool = True) -> str:
             f"{price_words(result.scenario, keys)}")
 
 
+GRANT_ROSTER = "names any target no number of analysts can meet on the team's roster, sizing the staff for the rest"
+"""What ``capsim grant`` does where a team's roster makes a target impossible (the plan leaves it out:
+:attr:`~capsim.staffing.PeriodPlan.left_out`): said in the cost finding, whose run, with its staff fixed,
+cannot tell whether one is (only the solver's plans do: :func:`~capsim.report.what_it_takes.roster_findings`)."""
+
+
 def cost_findings(result: SimulationResult) -> list[str]:
     """The finding on the run's cost (:func:`total_cost_words`) and its cost per assessed item; whether
     it counts a tool with no price at 0 (:func:`capsim.compare.unpriced_notes`: else two costs read as
     equal tools); whose staff it prices (all teams' staff as the scenario has them:
     :func:`~capsim.charts.by_year.staff_words`) and, where a team misses a target with them
-    (:func:`~capsim.report.what_it_takes.missed_teams`), that meeting every target would cost more, and
-    what sizes and costs that staff (capsim grant); [] where nothing is costed."""
+    (:func:`~capsim.report.what_it_takes.missed_teams`), that this is not what meeting the targets costs, and
+    what sizes and costs the staff that would (capsim grant), naming a target no headcount meets
+    (:data:`GRANT_ROSTER`: the run cannot tell, its staff being fixed); [] where nothing is costed."""
     total = total_cost_words(result)
     if not total:
         return []
@@ -231,8 +242,8 @@ def cost_findings(result: SimulationResult) -> list[str]:
     missed = missed_teams(result)
     # missed_teams judges by the mean alone: said so, as every verdict on a target is (target_side)
     short = (f"; with them, {and_list([f'team {t}' for t in missed])} {'misses' if len(missed) == 1 else 'miss'} "
-             "a target on average here, so meeting every target would cost more (capsim grant sizes the staff that "
-             "would and costs it)" if missed else "")
+             "a target on average here, so this is not what meeting the targets costs: capsim grant sizes and costs "
+             f"the staff that would meet them, and {GRANT_ROSTER}" if missed else "")
     return [f"{total}, {_with_ci(result, 'cost_per_assessed')} per assessed item" + (f"; it {unpriced}" if unpriced else "")
             + f". It prices {staff_words(s, [t.team for t in s.workforce])}{short}."]
 
@@ -283,7 +294,8 @@ def _difference_said(metric: str, d: float, lo: float, hi: float, before: float,
     """A line of :func:`comparison_lines` after its label: the paired difference ``d`` of ``metric`` (95% CI
     ``lo`` to ``hi``), the levels it moves between from the first run's mean ``before`` where known, and its
     interval or why there is none: "+3.2 points (from 90.2% to 93.4%; 95% CI +1.1 to +5.3 points)", "+0.4
-    (95% CI −1.0 to +1.8): no clear difference", "no difference in any replication"."""
+    (95% CI −1.0 to +1.8): no clear difference", "no difference in any replication"; an end held where a
+    share would reach 0% or 100% said as the team lines say it (:func:`capsim.compare.held_difference_words`)."""
     (said, low, high), unit = difference_words(metric, d, lo, hi)
     unit = f" {unit}" if unit else ""
     if not math.isfinite(d):
@@ -292,5 +304,6 @@ def _difference_said(metric: str, d: float, lo: float, hi: float, before: float,
     if d == 0 and spread and math.isfinite(lo):
         return spread  # none in any replication: no levels to move between
     levels = [level_words(metric, before, d, lo, hi, currency=currency)] if math.isfinite(before) else []
-    said = f"{said}{unit} ({'; '.join([*levels, spread or f'95% CI {low} to {high}{unit}'])})"
+    held = held_difference_words(metric, before, lo, hi)  # an end where the share would reach 0% or 100%
+    said = f"{said}{unit} ({'; '.join([*levels, spread or f'95% CI {low} to {high}{unit}{held}'])})"
     return said + (": no clear difference" if spread is None and lo < 0 < hi else "")

@@ -7,9 +7,10 @@ import textwrap
 from typing import Any
 
 from capsim.charts.growth_words import volume_and_growth
+from capsim.metric_names import QueueArrivals, queue_arrivals, stream_priorities
 from capsim.scenario import Scenario, Stream
 from capsim.staff_notes import heads_words, roster_words
-from capsim.units import SECONDS_PER_HOUR, format_duration
+from capsim.units import SECONDS_PER_HOUR, format_duration, percent
 from capsim.words import seconds_text
 
 
@@ -63,6 +64,36 @@ def _arrivals_text(stream: Stream, scenario: Scenario) -> str:
     if stream.rate == 0 and stream.growth.model == "none":
         return "no new arrivals"
     return volume_and_growth(stream, scenario)
+
+
+def _priority_text(stream: Stream, classified: bool) -> str:
+    """The priority ``stream``'s items queue at, for its box: "set by the classifier" where one is on,
+    each priority of its ``priority_mix`` with its share of the items ("urgent 10% · normal 90%"),
+    or its one priority."""
+    if classified:
+        return "set by the classifier"
+    if stream.priority_mix:
+        return " · ".join(f"{p} {percent(share)}" for p, share in stream.priority_mix.items())
+    return stream.priority
+
+
+def _queue_text(arrivals: QueueArrivals | None, priority: str, classifier: Any) -> str:
+    """What arrives in one team's queue of ``priority``, for its row (:func:`capsim.metric_names.queue_arrivals`):
+    the streams whose items queue there (with a classifier, the items it flags or not), then the
+    referrals from each team that queue there; "—" where nothing does."""
+    if arrivals is None:
+        return "—"
+    feeding = list(arrivals.streams)
+    if classifier is not None and feeding:  # the classifier sets the priority of every item it scores
+        feeding = [f"items the classifier {'flags' if priority == classifier.positive_priority else 'does not flag'}"]
+    return ", ".join(feeding + [f"referrals from {team}" for team in arrivals.referred_from])
+
+
+def _order_text(team: Any) -> str:
+    """The order ``team``'s analysts take waiting items in, for its queues' box (its ``order``)."""
+    if team.order == "earliest_deadline":
+        return "earliest deadline first, across the queues (arrival + the priority's SLA)"
+    return "first come, first served within a priority"
 
 
 def _tool_lines(name: str, tool: Any, scenario: Scenario) -> list[tuple[str, bool]]:
@@ -146,8 +177,7 @@ def flow_svg(scenario: Scenario) -> str:
             lines.append((f"{len(s.bursts)} burst(s) of {sum(b.items for b in s.bursts):,} items", False))
         if s.ttl is not None:
             lines.append((f"expires after {format_duration(s.ttl.mean)}" + (" on average" if s.ttl.dist != "fixed" else ""), False))
-        lines.append((f"priority {'set by the classifier' if 'classifier' in tools else s.priority} → "
-                      f"{scenario.team_of(s)}", False))
+        lines.append((f"priority {_priority_text(s, 'classifier' in tools)} → {scenario.team_of(s)}", False))
         box, h = _box(col_stream, y, w_stream, lines, "#E8F1F8", "#0072B2")
         parts.append(box)
         stream_mid[s.stream] = y + h / 2
@@ -162,16 +192,12 @@ def flow_svg(scenario: Scenario) -> str:
     queue_mid: dict[str, float] = {}
     row_mid: dict[tuple[str, str], float] = {}
     team_boxes = []
+    queues = queue_arrivals(scenario)
     for t in scenario.workforce:
         rows = [(f"{t.team}: queues by priority", True)]
-        classifier = tools.get("classifier")
-        for p in scenario.priorities:
-            feeding = [s.stream for s in scenario.demand if scenario.team_of(s) == t.team and s.priority == p]
-            if classifier is not None:  # the classifier sets the priority of every item it scores
-                feeding = (["items the classifier flags"] if p == classifier.positive_priority else
-                           ["items it does not flag"] if p == classifier.negative_priority else [])
-            rows.append((f"{p}: " + (", ".join(feeding) if feeding else "—"), False))
-        rows.append(("first come, first served within a priority", False))
+        rows += [(f"{p}: {_queue_text(queues[t.team].get(p), p, tools.get('classifier'))}", False)
+                 for p in scenario.priorities]
+        rows.append((_order_text(t), False))
         box, h = _box(x_queue, ty, w_queue, rows, "#FFF4E0", "#E69F00")
         parts.append(box)
         queue_mid[t.team] = ty + h / 2
@@ -202,9 +228,9 @@ def flow_svg(scenario: Scenario) -> str:
             if any(scenario.team_of(x) == t.team for x in scenario.demand):
                 parts.append(_arrow(last, mid, x_queue - 4, queue_mid[t.team]))
     else:
-        for s in scenario.demand:
-            parts.append(_arrow(col_stream + w_stream, stream_mid[s.stream], x_queue - 4,
-                                row_mid[(scenario.team_of(s), s.priority)]))
+        for s in scenario.demand:  # one arrow to each priority's queue its items arrive at
+            parts += [_arrow(col_stream + w_stream, stream_mid[s.stream], x_queue - 4,
+                             row_mid[(scenario.team_of(s), p)]) for p in stream_priorities(scenario, s)]
 
     height = max(streams_bottom, teams_bottom) + 20
     # outcomes

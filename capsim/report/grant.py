@@ -23,7 +23,7 @@ from capsim.scenario import Scenario
 from capsim.units import target_percent
 from capsim.version import version
 from capsim.words import (MINUS, fmt, how_many, interval, late_teams, late_words, mean_words, need_words,
-                          sla_words)
+                          sla_words, with_interval)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.grant import GrantResult
@@ -44,7 +44,7 @@ def _cost(currency: str, shown: pd.Series) -> str:
     if shown["fixed"]:
         return f"{fmt(COST, mean, currency)} ({FIXED_COST})"
     if not (math.isfinite(low) and math.isfinite(high)):
-        return f"{fmt(COST, mean, currency)} ({interval(COST, low, high, currency, ref=mean)})"
+        return with_interval(COST, mean, low, high, currency)
     return f"{fmt(COST, mean, currency)} (95% CI {fmt(COST, low, currency)} to {fmt(COST, high, currency)})"
 
 

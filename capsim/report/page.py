@@ -141,7 +141,7 @@ CAPTIONS = {
     "by_year": "Each calendar year at its own level: the share of each service level's items assessed within the "
                "deadline, against the target, and the number of items waiting averaged over the year (exact, not a "
                "sample). Diamonds are means over the replications, bars their 95% confidence intervals.",
-    "ai_share": "AI-generated items reaching staff after hash matching, a day on average over each calendar year, "
+    "ai_share": "AI-generated items reaching staff (after hash matching, where it is on), a day on average over each calendar year, "
                 "and their share of all items from the streams reaching staff in any team; beyond the last published year these are "
                 "projections of the scenario's growth.",
     "tornado": "One-at-a-time sensitivity: the metric when each parameter is lowered (blue) or raised (orange) by the "

@@ -18,9 +18,18 @@ never to be quoted as the staff in post today. It says "to meet every target" on
 what-if run meets every target of the team in every calendar year it judges (its mean, as the
 report judges a year; no part year shorter than four weeks); the sentence after it gives the lowest
 year, or each year still short and by how many points (:func:`plan_check`), and a last one says which
-part years are too short to judge (:func:`unjudged_words`). Where the team sets no hiring lead time, a sentence says that
+part years are too short to judge (:func:`unjudged_words`). Where the roster makes a target of the team
+impossible in some years (:attr:`~capsim.staffing.PeriodPlan.left_out`: no headcount meets it), its
+sentences say so, why, in which years, and that the plan is for the team's other targets, as ``capsim
+staff`` and ``capsim grant`` plan it (:func:`roster_findings`); a year that target still falls short in
+is said to be the roster's, not the headcount's. Where the team sets no hiring lead time, a sentence says that
 its hire-by dates allow no time to recruit or vet, as ``capsim staff`` says it
 (:func:`~capsim.staff_notes.hire_by_words`), and how to set one (:func:`no_lead_time_words`).
+
+Why it is one module (a little over 400 lines): the plans, the what-if run that checks them and every
+sentence on them read the same plan periods and calendar years (:func:`plan_check`, :func:`_every_year`);
+the roster's sentences qualify the check's ("the roster, not the headcount"). Split, each sentence would
+be a module away from the check it reports.
 """
 
 from __future__ import annotations
@@ -33,15 +42,16 @@ from typing import TYPE_CHECKING, Any
 
 from capsim.charts.by_year import (measure_words, metric_means, sla_measures, sla_teams, staff_words, stub_labels,
                                      year_labels, year_means, year_rows)
+from capsim.metric_names import sla_words
 from capsim.output import MANIFEST, write_json
 from capsim.periods import SHORTEST_PERIOD_DAYS
 from capsim.scenario import Scenario, Team
 from capsim.staff_notes import exposure_caps, hire_by_words
-from capsim.staffing import StaffingPlan, plan_periods, solve_staffing, team_slas
+from capsim.staffing import StaffingPlan, plan_periods, roster_limits, solve_staffing, team_slas
 from capsim.units import target_percent
 from capsim.workforce import seat_steps
-from capsim.words import (and_list, count_words, duration_text, durations_words, fmt, interval, signed,
-                          target_side)
+from capsim.words import (and_list, count_words, duration_text, durations_words, signed,
+                          target_side, with_interval)
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -64,6 +74,46 @@ class WhatItTakes:
 
     plans: list[StaffingPlan]
     result: SimulationResult | None
+
+
+def _plan_years(result: SimulationResult, plan: StaffingPlan, periods: tuple[int, ...]) -> str:
+    """The calendar years of ``plan``'s ``periods`` (indices) as the tables name them (:func:`year_labels`:
+    "2027 (Feb–Dec)", a part year too short to judge being planned with the year beside it), "in 2028 and
+    2029"; "in every year" where they are all of the plan's (:func:`_every_year`)."""
+    if len(periods) == len(plan.periods):
+        return _every_year(result)
+    labels = year_labels(result)
+    names = [next((labels[str(y)] for y in range(p.first.year, p.last.year + 1) if str(y) in labels), str(p.first.year))
+             for p in (plan.periods[k].period for k in periods)]
+    return f"in {and_list(names)}"
+
+
+def _limit_years(plan: StaffingPlan, priority: str) -> set[str]:
+    """The calendar years (period labels: "2027") of ``plan``'s periods that leave ``priority`` out, the
+    roster making its SLA impossible."""
+    return {str(y) for p in plan.periods if priority in p.left_out
+            for y in range(p.period.first.year, p.period.last.year + 1)}
+
+
+def roster_findings(result: SimulationResult, plan: StaffingPlan) -> list[str]:
+    """Sentences on the targets of ``plan``'s team the roster makes impossible (:func:`roster_limits`), two
+    per reason: where and why, in ``capsim staff``'s words ("In every year, at team triage, the roster
+    makes the target for urgent reports within 24 h impossible: only 70.7–75.7% of them arrive ...; no
+    headcount can meet it: add shifts or lengthen the SLA window."), and that the plan is for the team's
+    other targets only, as ``capsim grant`` plans it: more analysts do not meet those; [] for none."""
+    s = result.scenario
+    index = [t.team for t in s.workforce].index(plan.team)
+    found = []
+    for limit in roster_limits(plan):
+        when = _plan_years(result, plan, limit.periods)
+        left = and_list([sla_words(s, priority) for priority in limit.priorities])
+        others = [sla_words(s, sla.priority) for sla in team_slas(s, index) if sla.priority not in limit.priorities]
+        found.append(f"{when[:1].upper()}{when[1:]}, at team {plan.team}, {limit.reason}.")
+        where = "" if len(limit.periods) == len(plan.periods) else f" {when}"
+        found.append(f"The plan for team {plan.team} is for {and_list(others)} only, not for {left}{where}, which no "
+                     "number of analysts meets (capsim grant plans for the same targets)." if others else
+                     f"No target of team {plan.team} is left to plan for{where}: no number of analysts meets {left}.")
+    return found
 
 
 def team_measures(s: Scenario, team: str) -> list[tuple[Any, str]]:
@@ -180,18 +230,21 @@ def _every_year(result: SimulationResult) -> str:
     return f"in {next(iter(labels.values()))}" if len(labels) == 1 else "in every year"
 
 
-def _check_words(result: SimulationResult, answer: WhatItTakes, check: Check) -> str:
+def _check_words(result: SimulationResult, answer: WhatItTakes, check: Check,
+                 roster: set[str] | frozenset[str] = frozenset()) -> str:
     """The sentence on one SLA of the what-if run: every year meets it (the lowest year), or each year
     short of it, with its level, interval and the points it is short by; part years named as the tables
     name them (:func:`~capsim.charts.by_year.year_labels`). A year met or missed on average only, its
     interval reaching across the target, is said to be (:func:`~capsim.charts.by_year.target_side`), and so
-    is the clause naming the years short (:func:`_fall_short_words`)."""
+    is the clause naming the years short (:func:`_fall_short_words`). ``roster``: the calendar years (period
+    labels) in which the roster makes the target impossible (:func:`_limit_years`); the years short among them
+    are said to be the roster's, not the headcount's (:func:`_roster_short_words`)."""
     labels = year_labels(result, shortest_days=0)  # the what-if run's years: its clock is the run's
     name, sla = check.metric, check.sla
     items = f"{measure_words(result.scenario, sla, check.team)} assessed within {duration_text(sla.within)}"
 
     def level(row: Any) -> str:
-        return f"{fmt(name, row['mean'])} ({interval(name, row.ci_low, row.ci_high, ref=row['mean'])})"
+        return with_interval(name, row['mean'], row.ci_low, row.ci_high)
 
     plans = "that plan" if len(answer.plans) == 1 else "these plans"
     where = f"With {plans} (the what-if run beside this one; its figures are in {WHAT_IF_CSV})"
@@ -221,7 +274,20 @@ def _check_words(result: SimulationResult, answer: WhatItTakes, check: Check) ->
     rows = [row for _, row in check.short.iterrows()]
     surely = [shortfall(row) for row in rows if side(row)[0] == "missed"]  # the whole interval below the target
     average = [shortfall(row) for row in rows if side(row)[0] != "missed"]
-    return f"{where}, {items} {_fall_short_words(target_percent(sla.target), surely, average)}."
+    held = [labels[row.period] for row in rows if row.period in roster]  # short where no headcount meets it
+    return (f"{where}, {items} {_fall_short_words(target_percent(sla.target), surely, average)}"
+            f"{_roster_short_words(held, len(rows))}.")
+
+
+def _roster_short_words(held: list[str], short: int) -> str:
+    """The clause after a target's years short (:func:`_check_words`) naming those of them (``held``, as the
+    tables name them, of ``short`` years short) the roster makes it impossible in: "; in those years the
+    roster, not the headcount, keeps it short: no number of analysts meets it there (above)", the years
+    named where they are not all of them ("in 2029"); "" for none."""
+    if not held:
+        return ""
+    which = ("that year" if short == 1 else "those years") if len(held) == short else and_list(held)
+    return f"; in {which} the roster, not the headcount, keeps it short: no number of analysts meets it there (above)"
 
 
 def _fall_short_words(target: str, surely: list[str], average: list[str]) -> str:
@@ -343,14 +409,15 @@ def _plan_findings(result: SimulationResult, answer: WhatItTakes, plan: Staffing
     allow no time to recruit said in short, :func:`no_lead_time_words`)."""
     s = result.scenario
     team = plan.team
+    roster = roster_findings(result, plan)  # targets no headcount meets: the plan is for the others
     if answer.result is None:
         if plan is not answer.plans[-1]:  # an earlier team's plan: the run that would check it was never made
-            return []
+            return roster
         limits = "the roster" + (" or the exposure cap" if exposure_caps(s)[team] is not None else "")
         before = [f"team {p.team}" for p in answer.plans[:-1]]
         given = f"With {and_list(before)} staffed to plan, no" if before else "No"
-        return [f"{given} headcount of team {team} up to {plan.max_headcount} meets every target in every year: "
-                f"more analysts alone do not fix it (see the staffing plan's notes: {limits})."]
+        return roster + [f"{given} headcount of team {team} up to {plan.max_headcount} meets every target in every "
+                         f"year: more analysts alone do not fix it (see the staffing plan's notes: {limits})."]
     steps = []
     for k, p in enumerate(plan.periods):
         if p.change > 0:  # from the day the new analysts start, as the what-if run has them (late ones later)
@@ -362,7 +429,7 @@ def _plan_findings(result: SimulationResult, answer: WhatItTakes, plan: Staffing
             steps.append(f"{count_words(p.headcount)} from {p.starts or p.period.first:%-d %b %Y} "
                          f"({p.change:+d}{cover}{hire})")
     if not steps:
-        return []
+        return roster
     # the years: calendar years, as the tables; capsim staff --period year's start where the warm-up ends
     years = [p.first for p in plan_periods(s, "year")]
     when = ("" if plan is not answer.plans[0] or years == [p.first for p in plan_periods(s, "year", calendar=True,
@@ -383,12 +450,12 @@ def _plan_findings(result: SimulationResult, answer: WhatItTakes, plan: Staffing
     lead = (f"The staffing plan for team {team}{when} has " if any(not c.short.empty for c in checks) else
             f"To meet every target of team {team} {_every_year(result)}, the staffing plan{when} has ")
     cover = f", {last.temporary} of them temporary" if last.temporary else ""  # not all lasting seats
-    found = [lead + ", then ".join(steps) + f": {extra} more than {against}{cover}."]
+    found = [lead + ", then ".join(steps) + f": {extra} more than {against}{cover}.", *roster]
     before = [f"team {p.team}" for p in answer.plans[:answer.plans.index(plan)]]
     if before and team not in missed_teams(result):  # planned for the work the teams before it refer once staffed
         found[0] = (f"Team {team} met its targets in this run, but with {and_list(before)} staffed to plan it "
                     f"receives more referred work. {found[0]}")
     if member.hiring.lead_time == 0:  # every step has a hire-by date, reckoned with no time to recruit
         found.append(no_lead_time_words(member, short=short))
-    found += [_check_words(result, answer, check) for check in checks]
+    found += [_check_words(result, answer, check, _limit_years(plan, check.sla.priority)) for check in checks]
     return found

@@ -20,7 +20,7 @@ from capsim.compare import unpriced_notes
 from capsim.charts.by_year import (ARRIVING, HEADLINE_PERIOD_DAYS, measure_staff_words, measure_words, path_words,
                                    sla_measures, stub_labels, too_short_note, year_labels, year_rows, year_verdict)
 from capsim.units import target_percent
-from capsim.words import duration_text, fmt, interval, metric_label, year_metric_label
+from capsim.words import duration_text, fmt, interval, mean_text, metric_label, year_metric_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from capsim.experiment import SimulationResult
@@ -57,7 +57,7 @@ def year_cell(result: SimulationResult, metric: str, period: str, longer: bool) 
     if metric == "fte":
         return f"{mean:.3g}", "" if not math.isfinite(low) or low == high else f"95% CI {low:.3g} to {high:.3g}"
     currency = result.scenario.costs.currency
-    return fmt(metric, mean, currency), interval(metric, low, high, currency, ref=mean)
+    return mean_text(metric, mean, low, high, currency), interval(metric, low, high, currency, ref=mean)
 
 
 def _cell(result: SimulationResult, metric: str, period: str, longer: bool) -> str:

@@ -8,7 +8,7 @@ Every input writes one scenario key through the command line's ``--set`` overrid
 
 Why it is one module (a little over 400 lines): Streamlit runs this file top to bottom on every
 click, so the page's sections are written in the order a visitor sees them; the pieces with
-logic of their own (inputs, answers, downloads, running, workers, idle tools) are modules beside it.
+logic of their own (inputs, answers, downloads, running, workers, service levels) are modules beside it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from capsim.scenario import WEEKDAYS, ScenarioError
 from capsim.staff_notes import hire_by_words
 from capsim.web import downloads, inputs, running, service_levels, workers
 from capsim.web.answer import Answer, answer
-from capsim.web.idle_tools import idle_tools
+from capsim.words import percent, plain_number
 
 if __name__ == "__mp_main__":  # imported, not run, by a worker process (capsim.web.workers, started by spawn):
     logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)  # no server for its caches
@@ -122,7 +122,7 @@ def caption(inp: inputs.Input) -> str:
     default = str(inp.default) if inp.key == "experiment.seed" else plain(inp.default)
     allowed = inp.allowed()
     if inp.assumed is not None:
-        default += f" (the tool is off) · assumed when switched on: {plain(inp.assumed)}"
+        default += f" (the tool is off) · assumed when switched on: {assumed_text(inp)}"
     elif inp.default is None and inp.start is not None:
         default += f"; starts at {plain(inp.start)}"
     return f"Scenario's value: {default} · source: {inp.source}" + (f" · allowed: {allowed}" if allowed else "")
@@ -202,6 +202,19 @@ def plain(value) -> str:
     return "none" if value is None else str(value)
 
 
+def assumed_text(inp: inputs.Input) -> str:
+    """A tool's assumed setting (in the page's unit) as a person writes it, without its unit: a
+    percentage as the report writes shares (75, 47.2: :func:`capsim.words.percent`, whole where it is
+    whole, else to a tenth of a point), another number to three significant figures (0.472), a
+    queue by its name. The bundled figures behind them are unrounded (0.471698 = 1 / 2.12)."""
+    value = inp.assumed
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return plain(value)
+    if inp.unit == "%":
+        return percent(value / 100, 0 if float(value).is_integer() else 1).removesuffix("%")
+    return plain_number(value)
+
+
 def show_changes(listed: list[inputs.Input], values: dict, sets: list[str]) -> None:
     """The inputs changed from the scenario's values, in words (and as the command line writes them)."""
     changed = {s.partition("=")[0] for s in sets}
@@ -225,7 +238,12 @@ def show_changes(listed: list[inputs.Input], values: dict, sets: list[str]) -> N
 
 def said(listed: list[inputs.Input], values: dict) -> str:
     """Inputs and their values (by input id) in words: "Analysts in post: 16 analysts; ..."."""
-    return "; ".join(f"{i.label}: {plain(values.get(i.id))} {i.unit}".rstrip() for i in listed)
+    return "; ".join(f"{i.label}: {shown_value(i, values.get(i.id))} {i.unit}".rstrip() for i in listed)
+
+
+def shown_value(inp: inputs.Input, value) -> str:
+    """``value`` of ``inp`` as :func:`plain` says it, but a tool's assumed value as :func:`assumed_text` does."""
+    return assumed_text(inp) if inp.assumed is not None and value == inp.assumed else plain(value)
 
 
 def compare(path, sets: list[str], scenario) -> None:
@@ -388,7 +406,7 @@ def main() -> None:
     try:
         scenario, warnings = running.load(path, sets)
         st.session_state.scenario = scenario
-        for line in warnings + service_levels.unused_slas(scenario) + idle_tools(scenario):
+        for line in warnings + service_levels.unused_slas(scenario):  # tools that change nothing among the first
             st.warning(line)
     except ScenarioError as err:
         st.session_state.scenario = None

@@ -9,9 +9,9 @@ priority and why, and what to change.
 
 from __future__ import annotations
 
-from capsim.metric_names import team_priorities
+from capsim.idle_tools import quoted_or
+from capsim.metric_names import UNIT_PLURALS, team_priorities
 from capsim.scenario import Scenario
-from capsim.metric_names import UNIT_PLURALS
 from capsim.units import target_percent
 from capsim.words import duration_text
 
@@ -24,17 +24,12 @@ def _why(scenario: Scenario, used: list[str]) -> str:
         noun = UNIT_PLURALS.get(next(iter(units)), "items") if len(units) == 1 else "items"
         return (f"with the classifier on, {noun} wait in the '{classifier.positive_priority}' queue (those it "
                 f"flags) or the '{classifier.negative_priority}' queue (the others)")
-    return f"the scenario's streams and referrals put items at {_listed(used)} priority only"
-
-
-def _listed(names: list[str]) -> str:
-    quoted = [f"'{n}'" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f"the scenario's streams and referrals put items at {quoted_or(used)} priority only"
 
 
 def _fix(scenario: Scenario, used: list[str]) -> str:
     classifier = scenario.tooling.classifier
-    text = f"Under Service levels, set a deadline for {_listed(used)}"
+    text = f"Under Service levels, set a deadline for {quoted_or(used)}"
     if classifier.enabled:
         text += ", or under Tools choose which queue the classifier's other items go to"
     return text + "."
@@ -53,7 +48,7 @@ def no_sla_for(scenario: Scenario, team: str) -> str | None:
     used = team_priorities(scenario)[team]
     if any(sla.priority in used for sla in scenario.sla):
         return None
-    have = f"the deadlines set are for {_listed([s.priority for s in scenario.sla])}" if scenario.sla else \
+    have = f"the deadlines set are for {quoted_or([s.priority for s in scenario.sla])}" if scenario.sla else \
         "the scenario sets no deadline"
     return (f"No deadline applies to the {team.replace('_', ' ')} team's items, so there is no target to plan "
             f"its staff for: {_why(scenario, used)}, and {have}. " + _fix(scenario, used))
