@@ -369,20 +369,21 @@ past 100% (:func:`range_words`): the hours it is a share of, and why it can pass
 a shift's end, or at the exposure cap, is finished: docs/model.md)."""
 
 
-def range_words(metric: str, low: float, high: float, hours_named: bool = False) -> str:
+def range_words(metric: str, low: float, high: float, hours_named: bool = False, currency: str = "GBP") -> str:
     """What a 95% CI of ``metric`` (``low`` to ``high``, clipped to its range as in summary.csv) says after
     its ends, so that no end is misread: a share's end held at 0% or 100% says so (:func:`~capsim.units.held_words`:
     "97.3% to 100%, upper end held at the 100% maximum"), and a utilisation reaching past 100% says
     against which hours, and why (:data:`PAST_FULL_WORDS`: "77.2% to 103.4% of rostered hours, which
     reviews finished past a shift's end can take past 100%"; ``hours_named``: the sentence names the hours
     itself, so only why); any other metric's lower end held at 0, the least it can be (a wait, a count,
-    hours): "0.00 to 14.45 days, lower end held at 0"; "" otherwise, or where there is no interval."""
+    hours, a cost in ``currency``): "0.00 to 14.45 days, lower end held at 0"; "" otherwise, or where there
+    is no interval."""
     floor, ceiling = metric_range(metric)
     if is_share(metric) and math.isfinite(ceiling):
         return held_words(low, high, floor, ceiling)
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
         return ""
-    held = f", lower end held at {fmt(metric, floor)}" if low <= floor + HELD_TOLERANCE else ""  # 0, 0%, £0.00
+    held = f", lower end held at {fmt(metric, floor, currency)}" if low <= floor + HELD_TOLERANCE else ""  # 0, 0%, £0.00
     hours, why = next((words for name, words in PAST_FULL_WORDS.items() if metric.startswith(name)), ("", ""))
     past = ("" if not why or high <= 1 else f", {why}" if hours_named else f" {hours}, {why}")
     return past + held
@@ -395,7 +396,7 @@ def interval(metric: str, low: float, high: float, currency: str = "GBP", ref: f
     bounds are: "97.3% to 99.95%", "99.7% to 100%, upper end held at the 100% maximum"."""
     if (bounds := interval_bounds(metric, low, high, currency, ref)) is not None:
         return (f"{'95% CI ' if named else ''}{bounds[0]} to {bounds[1]}"
-                + range_words(metric, low, high, hours_named))
+                + range_words(metric, low, high, hours_named, currency))
     if math.isfinite(low) and math.isfinite(high):  # both the same
         return "the same in every replication"
     if ref is None or math.isfinite(ref):  # a NaN ``ref`` (the mean) is NaN in every replication

@@ -148,3 +148,7 @@ def test_a_sentence_that_names_the_hours_gets_only_why_and_a_percent_floor_reads
     assert with_interval("utilisation", 0.8, 0.422, 1.179, hours_named=True) == (
         "80.0% (95% CI 42.2% to 117.9%, which reviews finished past a shift's end can take past 100%)")
     assert interval("utilisation", 0.0, 0.9).endswith("0% to 90.0%, lower end held at 0%")
+
+
+def test_a_cost_held_at_0_is_said_in_its_own_currency():
+    assert interval("cost_total", 0.0, 5000.0, "EUR").endswith(", lower end held at €0.00")
