@@ -713,9 +713,8 @@ def _legend(ax, measures: int) -> None:
     line: "target 90%" entries beside no measure, or beside another's, say nothing or mislead (each measure's
     entry names its target). Then the chart is made as tall as the legend needs (:func:`_fit_legend`)."""
     handles, texts = ax.get_legend_handles_labels()  # each measure, then the target line(s)
-    legend_above(ax, handles, texts, ncols=min(len(texts), 3 if len(texts) == measures + 1 else 2))
-    # the columns legend_above kept (Legend._ncols, matplotlib 3.6 on), each measure's entry on one line
-    beside = ax.get_legend()._ncols > 1 and not any("\n" in text for text in texts[:measures])
+    columns = legend_above(ax, handles, texts, ncols=min(len(texts), 3 if len(texts) == measures + 1 else 2))
+    beside = columns > 1 and not any("\n" in text for text in texts[:measures])  # each measure's entry on one line
     if len(texts) > measures + 1 and not beside:
         values = list(dict.fromkeys(texts[measures:]))  # "target 90%" for each measure: each value once
         keys = [Line2D([], [], color=MUTED, linestyle="--", linewidth=1.8) for _ in values]

@@ -182,11 +182,11 @@ LEGEND_LEFT = 0.012
 """Where :func:`legend_above` puts a legend's left edge, as a fraction of the figure's width from its left edge."""
 
 
-def legend_above(ax, handles: list, labels: list[str], ncols: int, raised: float = 0.0) -> None:
+def legend_above(ax, handles: list, labels: list[str], ncols: int, raised: float = 0.0) -> int:
     """A legend in a band just above the axes (clear of its title, however many lines it wraps to,
     and of the data); ``raised``: points more, where the title is raised by as much (over labels
     above the axes). At most ``ncols`` columns: fewer where the entries' labels would run past
-    the figure's right edge."""
+    the figure's right edge. Returns the columns it kept."""
     from matplotlib.transforms import blended_transform_factory, offset_copy
 
     # x from the figure's left edge (so a legend wider than the axes still fits), y just above the
@@ -199,3 +199,4 @@ def legend_above(ax, handles: list, labels: list[str], ncols: int, raised: float
                            ncols=columns, fontsize=11, borderaxespad=0, handlelength=1.8, columnspacing=1.4)
         if legend.get_window_extent().x1 <= (1 - LEGEND_LEFT) * ax.figure.bbox.width:
             break
+    return columns
